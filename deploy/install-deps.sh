@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs, by Debian package name, whatever building, running and testing Puente needs and
+# this machine lacks. Safe to run again: it asks apt only for what is missing.
+#   deploy/install-deps.sh            build + run + test dependencies
+#   deploy/install-deps.sh --browser  also Chromium, for the browser tests
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libhiredis-dev libprotobuf-dev protobuf-compiler
+  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
+  libssl-dev libtomlplusplus-dev libcli11-dev
+  redis-server redis-tools curl
+)
+[[ "${1:-}" == "--browser" ]] && packages+=(chromium)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts a system redis-server on install; Puente runs its own on private ports.
+if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
+  $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true
+fi

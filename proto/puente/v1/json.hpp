@@ -1,0 +1,19 @@
+#pragma once
+// The proto3 JSON mapping as Puente speaks it: lowerCamelCase out, both spellings in, enums by
+// name, unknown fields refused (a typo in a report must not silently drop what was said).
+
+#include <google/protobuf/message.h>
+
+#include <string>
+#include <string_view>
+
+namespace puente::wire {
+
+// The message as JSON. Fields at their default value are left out.
+std::string to_json(const google::protobuf::Message& message);
+
+// Fills `message` from JSON. Returns an empty string on success, else what was wrong, in
+// words fit for an error body ("invalid value \"FAST\" for enum field kind").
+std::string from_json(std::string_view json, google::protobuf::Message& message);
+
+}  // namespace puente::wire

@@ -1,0 +1,35 @@
+#pragma once
+// Who may do what: the role table of DESIGN.md as functions of plain data.
+
+#include "core/roster.hpp"
+
+#include <string_view>
+
+namespace puente::core {
+
+enum class Action {
+  submit_report,    // operator, dispatcher, legal_observer
+  list_incidents,   // dispatcher, admin
+  view_incident,    // dispatcher, admin; a responder who covers the incident's neighborhood
+  confirm,          // dispatcher, admin; a legal observer covering it who acked ON_SCENE
+  false_alarm,      // dispatcher, admin
+  resolve,          // dispatcher, admin
+  post_update,      // dispatcher, admin
+  ack,              // any responder role covering the neighborhood; dispatcher, admin
+  watch_board,      // dispatcher, admin
+  read_geography,   // anyone with a token
+};
+
+// Facts about the incident an action touches; ignored by actions not about one.
+struct IncidentContext {
+  std::string_view neighborhood;
+  bool responder_on_scene = false;  // this responder has acked ON_SCENE for the incident
+};
+
+bool may(const Responder& who, Action action, const IncidentContext& incident = {});
+
+// May `who` receive the live alerts of `neighborhood`? Dispatchers and admins: any;
+// everyone else: the neighborhoods the roster gives them.
+bool may_subscribe(const Responder& who, std::string_view neighborhood);
+
+}  // namespace puente::core

@@ -1,0 +1,56 @@
+#pragma once
+// Geography: which neighborhood holds a point, and which neighborhoods touch.
+//
+// Neighborhoods come from a GeoJSON FeatureCollection of Polygon / MultiPolygon features
+// (WGS84, [lon, lat] order, holes allowed). Polygons are kept in Boost.Geometry types; an
+// R-tree over their bounding boxes narrows a lookup to a few candidates before the exact
+// point-in-polygon test. Adjacency (touching or overlapping boundaries, within a small
+// tolerance because real boundary files do not line up exactly) is computed once at load.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace puente::core {
+
+struct Neighborhood {
+  std::string slug;                   // stable key: "boyle-heights"
+  std::string name;                   // for people: "Boyle Heights"
+  std::vector<std::string> adjacent;  // slugs of touching neighborhoods, sorted
+};
+
+// Which feature properties hold the key and the label.
+struct GeoFieldNames {
+  std::string slug = "slug";
+  std::string name = "name";
+};
+
+class GeoIndex {
+ public:
+  // Parses GeoJSON text. Throws std::runtime_error naming the problem (bad JSON, a feature
+  // without the slug property, a duplicate slug, an unsupported geometry type).
+  static GeoIndex from_geojson(std::string_view geojson, const GeoFieldNames& fields = {});
+
+  GeoIndex(GeoIndex&&) noexcept;
+  GeoIndex& operator=(GeoIndex&&) noexcept;
+  ~GeoIndex();
+
+  // The neighborhood whose polygon holds (lat, lon), or nullptr outside every one. A point on
+  // a shared boundary belongs to one of the two, always the same one.
+  const Neighborhood* locate(double lat, double lon) const;
+
+  // By slug; nullptr if unknown.
+  const Neighborhood* find(std::string_view slug) const;
+
+  // All of them, sorted by slug.
+  const std::vector<Neighborhood>& neighborhoods() const;
+
+ private:
+  struct Impl;
+  explicit GeoIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace puente::core

@@ -1,0 +1,78 @@
+#pragma once
+// One Redis connection for commands: hiredis's async API driven by Asio.
+//
+// Every hiredis call for the context happens on the connection's strand; execute() may be
+// called from any thread and posts there. The connection connects on start() and, whenever
+// the link drops, reconnects with exponential backoff (a new context each time: hiredis never
+// reuses one). A command that gets no reply within its deadline tears the link down (replies
+// come in order, so one lost reply poisons every later one) and fails with `timeout`; the
+// link then reconnects. While disconnected, execute() fails at once with `not_connected`,
+// so a caller can answer 503 instead of hanging.
+
+#include "redis/reply.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace puente::redis {
+
+enum class Errc {
+  not_connected = 1,  // no link to Redis right now
+  timeout,            // no reply within the command deadline
+  disconnected,       // the link dropped while the command was in flight
+  stopped,            // stop() was called
+};
+const boost::system::error_category& category();
+boost::system::error_code make_error_code(Errc e);
+
+struct Endpoint {
+  std::string host = "127.0.0.1";  // a name is resolved with Asio before connecting
+  unsigned short port = 6379;
+};
+
+struct ConnectionOptions {
+  Endpoint endpoint;
+  std::string name = "puente";  // CLIENT SETNAME, shows in CLIENT LIST
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds command_timeout{2000};
+  std::chrono::milliseconds reconnect_min{50};    // first retry delay; doubles each failure
+  std::chrono::milliseconds reconnect_max{2000};  // cap on the retry delay
+};
+
+// Called exactly once per command, on the connection's strand. A server error reply
+// ("-ERR ...") is not an error_code: it arrives as a Reply of type error.
+using ReplyHandler = std::function<void(boost::system::error_code, Reply)>;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  static std::shared_ptr<Connection> create(boost::asio::any_io_executor executor,
+                                            ConnectionOptions options);
+  virtual ~Connection() = default;
+
+  virtual void start() = 0;
+  // Fails pending commands with `stopped`, disconnects, and stops reconnecting.
+  virtual void stop() = 0;
+  virtual bool connected() const = 0;  // thread-safe
+
+  // Runs one command, given as its arguments ({"HSET", key, field, value}); binary-safe.
+  virtual void execute(std::vector<std::string> args, ReplyHandler handler) = 0;
+
+  // Called on the strand each time the link comes up (true) or goes down (false).
+  virtual void on_link_change(std::function<void(bool up)> callback) = 0;
+
+  // How many times the link has been re-established after the first connect.
+  virtual std::uint64_t reconnects() const = 0;
+};
+
+}  // namespace puente::redis
+
+namespace boost::system {
+template <>
+struct is_error_code_enum<puente::redis::Errc> : std::true_type {};
+}  // namespace boost::system
