@@ -1,0 +1,71 @@
+#include "core/metrics.hpp"
+
+#include <cstdio>
+
+namespace puente::core {
+
+namespace {
+
+void append_sample(std::string& out, const char* name, const char* help, const char* type,
+                   long long value) {
+  char line[256];
+  std::snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", name, help, name, type,
+                name, value);
+  out += line;
+}
+
+}  // namespace
+
+void LatencyHistogram::observe(double seconds) {
+  std::size_t i = 0;
+  while (i < bounds.size() && seconds > bounds[i]) ++i;
+  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+void LatencyHistogram::render(std::string& out, const char* name, const char* help) const {
+  char line[256];
+  std::snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
+  out += line;
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i <= bounds.size(); ++i) {
+    cumulative += buckets_[i].load(std::memory_order_relaxed);
+    if (i < bounds.size())
+      std::snprintf(line, sizeof line, "%s_bucket{le=\"%g\"} %llu\n", name, bounds[i],
+                    static_cast<unsigned long long>(cumulative));
+    else
+      std::snprintf(line, sizeof line, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+                    static_cast<unsigned long long>(cumulative));
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "%s_sum %.6f\n%s_count %llu\n", name,
+                static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6, name,
+                static_cast<unsigned long long>(count_.load(std::memory_order_relaxed)));
+  out += line;
+}
+
+std::string Metrics::render() const {
+  std::string out;
+  auto counter = [&](const char* name, const char* help, const Counter& c) {
+    append_sample(out, name, help, "counter", static_cast<long long>(c.value()));
+  };
+  auto gauge = [&](const char* name, const char* help, const Gauge& g) {
+    append_sample(out, name, help, "gauge", g.value());
+  };
+  gauge("puente_http_connections", "Open HTTP connections.", http_connections);
+  gauge("puente_ws_connections", "Open WebSocket connections.", ws_connections);
+  counter("puente_http_requests_total", "HTTP requests answered.", http_requests);
+  counter("puente_reports_accepted_total", "Reports accepted.", reports_accepted);
+  counter("puente_reports_rejected_total", "Reports refused as bad input.", reports_rejected);
+  counter("puente_alerts_published_total", "Alerts this node published.", alerts_published);
+  counter("puente_alerts_received_total", "Alerts received from Redis pub/sub.", alerts_received);
+  counter("puente_deliveries_total", "Alert frames queued on local sockets.", deliveries);
+  counter("puente_acks_recorded_total", "Acks recorded.", acks_recorded);
+  counter("puente_queue_drops_total", "Sockets closed for an overflowing send queue.", queue_drops);
+  counter("puente_redis_reconnects_total", "Redis links re-established.", redis_reconnects);
+  request_seconds.render(out, "puente_request_seconds", "HTTP request latency in seconds.");
+  return out;
+}
+
+}  // namespace puente::core

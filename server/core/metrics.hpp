@@ -1,0 +1,64 @@
+#pragma once
+// The node's counters, rendered as Prometheus text at GET /metrics.
+//
+// Plain atomics updated from any thread with relaxed ordering: each number is read on its own,
+// so no two need to be seen consistently. Latency is a fixed-bucket histogram in seconds.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace puente::core {
+
+class Counter {
+ public:
+  void inc(std::uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
+class Gauge {
+ public:
+  void add(std::int64_t n) { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::int64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::int64_t> value_{0};
+};
+
+class LatencyHistogram {
+ public:
+  // Upper bounds in seconds: 1 ms to 5 s covers a healthy request and a Redis stall.
+  static constexpr std::array<double, 10> bounds{0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                 0.05,  0.1,    0.25,  1.0,  5.0};
+  void observe(double seconds);
+  // Appends the histogram's lines for `name`.
+  void render(std::string& out, const char* name, const char* help) const;
+
+ private:
+  std::array<std::atomic<std::uint64_t>, bounds.size() + 1> buckets_{};  // last: +Inf
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_micros_{0};
+};
+
+struct Metrics {
+  Gauge http_connections;
+  Gauge ws_connections;
+  Counter http_requests;
+  Counter reports_accepted;
+  Counter reports_rejected;
+  Counter alerts_published;   // alerts this node wrote to Redis
+  Counter alerts_received;    // alerts this node got from Redis pub/sub
+  Counter deliveries;         // alert frames queued on local sockets
+  Counter acks_recorded;
+  Counter queue_drops;        // sockets closed because their send queue overflowed
+  Counter redis_reconnects;
+  LatencyHistogram request_seconds;
+
+  std::string render() const;
+};
+
+}  // namespace puente::core
