@@ -1,0 +1,56 @@
+#include "core/input_rules.hpp"
+
+#include <cmath>
+
+namespace puente::core {
+
+namespace {
+
+std::optional<InputError> too_long(const std::string& value, std::size_t limit, const char* field) {
+  if (value.size() <= limit) return std::nullopt;
+  return InputError{"too_long", std::string(field) + " is over " + std::to_string(limit) + " bytes"};
+}
+
+bool printable_token(const std::string& value) {
+  for (unsigned char c : value)
+    if (c <= 0x20 || c >= 0x7f) return false;
+  return true;
+}
+
+}  // namespace
+
+bool has_location(const v1::Report& report) {
+  return report.has_location() && !(report.location().lat() == 0 && report.location().lon() == 0);
+}
+
+std::optional<InputError> check_report(const v1::Report& report) {
+  if (report.kind() == v1::REPORT_KIND_UNSPECIFIED)
+    return InputError{"missing_kind", "kind is required (RAID, CHECKPOINT, ARREST, PATROL, SURVEILLANCE, OTHER)"};
+  if (!has_location(report) && report.neighborhood().empty())
+    return InputError{"missing_location", "location (lat, lon) or neighborhood is required"};
+  if (has_location(report)) {
+    double lat = report.location().lat(), lon = report.location().lon();
+    if (!std::isfinite(lat) || lat < -90 || lat > 90)
+      return InputError{"bad_location", "location.lat must be between -90 and 90"};
+    if (!std::isfinite(lon) || lon < -180 || lon > 180)
+      return InputError{"bad_location", "location.lon must be between -180 and 180"};
+  }
+  if (auto e = too_long(report.description(), max_description_bytes, "description")) return e;
+  if (auto e = too_long(report.location().description(), max_place_bytes, "location.description")) return e;
+  if (auto e = too_long(report.language(), max_language_bytes, "language")) return e;
+  if (auto e = too_long(report.idempotency_key(), max_idempotency_key_bytes, "idempotencyKey")) return e;
+  if (!printable_token(report.idempotency_key()))
+    return InputError{"bad_idempotency_key", "idempotencyKey must be printable ASCII without spaces"};
+  return std::nullopt;
+}
+
+std::optional<InputError> check_ack(const v1::Ack& ack) {
+  if (ack.alert_id().empty()) return InputError{"missing_alert", "alertId is required"};
+  if (ack.incident_id().empty()) return InputError{"missing_incident", "incidentId is required"};
+  if (ack.state() == v1::ACK_STATE_UNSPECIFIED)
+    return InputError{"missing_state", "state is required (RECEIVED, EN_ROUTE, ON_SCENE, DECLINED, UNAVAILABLE)"};
+  if (auto e = too_long(ack.note(), max_note_bytes, "note")) return e;
+  return std::nullopt;
+}
+
+}  // namespace puente::core

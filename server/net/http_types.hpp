@@ -1,0 +1,32 @@
+#pragma once
+// The HTTP vocabulary shared by the net layer and the services behind it.
+
+#include <boost/beast/http.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace puente::net {
+
+namespace http = boost::beast::http;
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+// Hands the response back to the connection. Call it exactly once, from any thread.
+using Respond = std::function<void(Response)>;
+
+struct RouteParams {
+  std::map<std::string, std::string, std::less<>> path;   // "{id}" segments by name
+  std::map<std::string, std::string, std::less<>> query;  // percent-decoded
+};
+
+using RouteHandler = std::function<void(Request&& request, RouteParams params, Respond respond)>;
+
+// A response with a JSON body.
+Response json_response(http::status status, std::string body);
+// {"error": {"code": code, "message": message}} with `status`.
+Response error_response(http::status status, std::string_view code, std::string_view message);
+
+}  // namespace puente::net

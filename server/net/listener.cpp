@@ -1,0 +1,60 @@
+#include "net/listener.hpp"
+
+#include "net/http_session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <spdlog/spdlog.h>
+
+namespace puente::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+Listener::Listener(asio::io_context& ioc, asio::ip::tcp::endpoint endpoint,
+                   std::shared_ptr<ServerContext> context)
+    : ioc_(ioc), acceptor_(asio::make_strand(ioc)), retry_timer_(acceptor_.get_executor()),
+      context_(std::move(context)) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+}
+
+asio::ip::tcp::endpoint Listener::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void Listener::run() {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this()] { self->do_accept(); });
+}
+
+void Listener::stop() {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    boost::system::error_code ignored;
+    self->retry_timer_.cancel();
+    self->acceptor_.close(ignored);
+  });
+}
+
+void Listener::do_accept() {
+  // Each connection gets its own strand: its handlers never run concurrently.
+  acceptor_.async_accept(asio::make_strand(ioc_),
+                         beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+}
+
+void Listener::on_accept(boost::beast::error_code ec, asio::ip::tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (ec) {
+    // Out of descriptors (EMFILE) or a transient network error: wait a little rather than
+    // spin, then keep accepting; the open connections are unaffected.
+    spdlog::warn("accept failed: {}; retrying in 100 ms", ec.message());
+    retry_timer_.expires_after(std::chrono::milliseconds(100));
+    retry_timer_.async_wait([self = shared_from_this()](boost::beast::error_code wait_ec) {
+      if (!wait_ec) self->do_accept();
+    });
+    return;
+  }
+  std::make_shared<HttpSession>(std::move(socket), context_)->run();
+  do_accept();
+}
+
+}  // namespace puente::net

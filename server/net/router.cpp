@@ -1,0 +1,73 @@
+#include "net/router.hpp"
+
+#include <boost/url/parse.hpp>
+
+namespace puente::net {
+
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> segments;
+  std::size_t start = 0;
+  while (start < path.size()) {
+    if (path[start] == '/') {
+      ++start;
+      continue;
+    }
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    segments.emplace_back(path.substr(start, end - start));
+    start = end;
+  }
+  return segments;
+}
+
+bool is_placeholder(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+           RouteParams& params) {
+  if (pattern.size() != path.size()) return false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (is_placeholder(pattern[i]))
+      params.path[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
+    else if (pattern[i] != path[i])
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void Router::add(http::verb method, std::string pattern, RouteHandler handler) {
+  routes_.push_back({method, split_path(pattern), std::move(handler)});
+}
+
+void Router::dispatch(Request&& request, Respond respond) const {
+  auto target = boost::urls::parse_origin_form(request.target());
+  if (!target) {
+    respond(error_response(http::status::bad_request, "bad_target", "the request target is not a valid path"));
+    return;
+  }
+  RouteParams params;
+  for (auto param : target->params()) params.query[param.key] = param.value;
+  auto path = split_path(target->encoded_path().decode());
+
+  bool path_known = false;
+  for (const auto& route : routes_) {
+    RouteParams candidate = params;
+    if (!match(route.segments, path, candidate)) continue;
+    path_known = true;
+    if (route.method != request.method()) continue;
+    route.handler(std::move(request), std::move(candidate), std::move(respond));
+    return;
+  }
+  if (path_known)
+    respond(error_response(http::status::method_not_allowed, "method_not_allowed",
+                           "this path does not accept " + std::string(request.method_string())));
+  else
+    respond(error_response(http::status::not_found, "not_found", "no such route"));
+}
+
+}  // namespace puente::net

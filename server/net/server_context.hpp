@@ -1,0 +1,59 @@
+#pragma once
+// What every connection of a node shares: the routes, the WebSocket peer factory, the limits,
+// the counters, and the open WebSockets (so shutdown can say goodbye to each).
+
+#include "core/metrics.hpp"
+#include "net/router.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+
+namespace puente::net {
+
+class WebSocketSession;
+
+// What the application puts behind one WebSocket. Called on the session's strand.
+class SocketPeer {
+ public:
+  virtual ~SocketPeer() = default;
+  virtual void on_message(std::string_view payload, bool binary) = 0;
+  virtual void on_close() = 0;
+};
+
+using SocketPeerFactory =
+    std::function<std::shared_ptr<SocketPeer>(std::shared_ptr<WebSocketSession> session)>;
+
+struct SessionLimits {
+  std::size_t http_body_bytes = 64 * 1024;        // a report is a few hundred bytes
+  std::size_t ws_message_bytes = 64 * 1024;
+  std::size_t ws_queue_frames = 4096;             // frames waiting to be written to one socket
+  std::chrono::seconds http_idle{30};             // keep-alive connection with no request
+  std::chrono::seconds ws_hello{5};               // time to send a valid hello
+};
+
+class OpenSockets {
+ public:
+  void add(const std::shared_ptr<WebSocketSession>& session);
+  void remove(WebSocketSession* session);
+  // Closes every open socket with "going away": the node is shutting down.
+  void close_all();
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<WebSocketSession*, std::weak_ptr<WebSocketSession>> sessions_;
+};
+
+struct ServerContext {
+  Router router;
+  SocketPeerFactory socket_peer_factory;
+  SessionLimits limits;
+  core::Metrics* metrics = nullptr;
+  OpenSockets open_sockets;
+};
+
+}  // namespace puente::net

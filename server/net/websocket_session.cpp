@@ -1,0 +1,142 @@
+#include "net/websocket_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace puente::net {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+namespace {
+
+bool expected_end(beast::error_code ec) {
+  return ec == websocket::error::closed || ec == boost::asio::error::operation_aborted ||
+         ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset ||
+         ec == beast::error::timeout;
+}
+
+}  // namespace
+
+WebSocketSession::WebSocketSession(beast::tcp_stream&& stream,
+                                   std::shared_ptr<ServerContext> context)
+    : ws_(std::move(stream)), context_(std::move(context)), hello_timer_(ws_.get_executor()) {}
+
+WebSocketSession::~WebSocketSession() { context_->open_sockets.remove(this); }
+
+void WebSocketSession::run(Request request) {
+  // The HTTP session's timeout no longer applies; the WebSocket has its own (idle pings).
+  beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.read_message_max(context_->limits.ws_message_bytes);
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(http::field::server, "puented");
+  }));
+  context_->open_sockets.add(shared_from_this());
+  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+}
+
+void WebSocketSession::on_accept(beast::error_code ec) {
+  if (ec) return finish();
+  context_->metrics->ws_connections.add(1);
+  peer_ = context_->socket_peer_factory(shared_from_this());
+
+  hello_timer_.expires_after(context_->limits.ws_hello);
+  hello_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;  // authenticated or closed in time
+    self->close(websocket::close_code::policy_error, "no valid hello in time");
+  });
+  do_read();
+}
+
+void WebSocketSession::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+}
+
+void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (!expected_end(ec)) spdlog::debug("websocket read: {}", ec.message());
+    return finish();
+  }
+  std::string payload = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (peer_ && !closed_) peer_->on_message(payload, ws_.got_binary());
+  do_read();
+}
+
+void WebSocketSession::send(std::shared_ptr<const std::string> frame, bool binary) {
+  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), binary] {
+    self->enqueue({frame, binary});
+  });
+}
+
+void WebSocketSession::enqueue(Frame frame) {
+  if (closed_ || close_pending_) return;
+  if (queue_.size() >= context_->limits.ws_queue_frames) {
+    // Too slow to keep up: dropping frames silently would break "every alert", so the client
+    // is closed instead and catches up from history when it reconnects.
+    context_->metrics->queue_drops.inc();
+    queue_.clear();
+    close_reason_ = {websocket::close_code::try_again_later, "send queue full"};
+    close_pending_ = true;
+    if (!writing_) do_close();
+    return;
+  }
+  queue_.push_back(std::move(frame));
+  if (!writing_) do_write();
+}
+
+void WebSocketSession::do_write() {
+  if (queue_.empty()) {
+    if (close_pending_) do_close();
+    return;
+  }
+  writing_ = true;
+  ws_.binary(queue_.front().binary);
+  ws_.async_write(boost::asio::buffer(*queue_.front().data),
+                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) {
+    if (!expected_end(ec)) spdlog::debug("websocket write: {}", ec.message());
+    queue_.clear();
+    return finish();
+  }
+  if (!queue_.empty()) queue_.pop_front();
+  do_write();
+}
+
+void WebSocketSession::close(websocket::close_code code, std::string reason) {
+  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+    if (self->closed_ || self->close_pending_) return;
+    self->close_reason_ = {code, reason};
+    self->close_pending_ = true;
+    if (!self->writing_) self->do_close();
+  });
+}
+
+void WebSocketSession::do_close() {
+  if (closed_ || !ws_.is_open()) return finish();
+  // A read is always in flight; Beast lets close run beside it and the read then ends.
+  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) { self->finish(); });
+}
+
+void WebSocketSession::mark_authenticated() {
+  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this()] { self->hello_timer_.cancel(); });
+}
+
+void WebSocketSession::finish() {
+  if (closed_) return;
+  closed_ = true;
+  hello_timer_.cancel();
+  if (peer_) {
+    context_->metrics->ws_connections.add(-1);
+    peer_->on_close();
+    peer_.reset();
+  }
+}
+
+}  // namespace puente::net

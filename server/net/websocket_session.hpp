@@ -1,0 +1,62 @@
+#pragma once
+// One WebSocket: reads frames and hands them to its SocketPeer; writes queued frames one at a
+// time (Beast allows one write in flight). The queue is bounded: a client too slow to drain it
+// is closed ("try again later") rather than allowed to grow the node's memory; it recovers
+// by reconnecting with sinceOffset. A client that does not authenticate within the hello
+// deadline is closed.
+
+#include "net/server_context.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
+#include <memory>
+#include <string>
+
+namespace puente::net {
+
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(boost::beast::tcp_stream&& stream, std::shared_ptr<ServerContext> context);
+  ~WebSocketSession();
+
+  // Completes the upgrade `request` asked for, then starts reading.
+  void run(Request request);
+
+  // Queues a frame; thread-safe. The buffer is shared with every other socket it goes to.
+  void send(std::shared_ptr<const std::string> frame, bool binary);
+  // Sends a close frame once the queue is written; thread-safe.
+  void close(boost::beast::websocket::close_code code, std::string reason);
+  // The peer authenticated: the hello deadline no longer applies. Thread-safe.
+  void mark_authenticated();
+
+ private:
+  struct Frame {
+    std::shared_ptr<const std::string> data;
+    bool binary;
+  };
+
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void enqueue(Frame frame);
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void do_close();
+  void finish();
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  std::shared_ptr<ServerContext> context_;
+  boost::beast::flat_buffer buffer_;
+  boost::asio::steady_timer hello_timer_;
+  std::shared_ptr<SocketPeer> peer_;
+  std::deque<Frame> queue_;
+  bool writing_ = false;
+  bool close_pending_ = false;
+  bool closed_ = false;
+  boost::beast::websocket::close_reason close_reason_;
+};
+
+}  // namespace puente::net

@@ -1,0 +1,57 @@
+#pragma once
+// Every Redis key and channel Puente uses, in one place. The prefix ("puente:" by default)
+// lets several networks share one Redis.
+//
+//   {p}incident:{id}            hash: pb (the incident as first opened, protobuf),
+//                               status (IncidentStatus number), updated_ms, neighborhood
+//   {p}incident:{id}:reports    list of Report (protobuf)
+//   {p}incident:{id}:alerts     list of "<offset> <Alert protobuf>"
+//   {p}incident:{id}:acks       list of Ack (protobuf)
+//   {p}incidents                sorted set: every incident id, scored by creation time (ms)
+//   {p}incidents:open           sorted set: the open ones
+//   {p}alerts:{slug}            stream: a neighborhood's alert history; the entry id is the
+//                               alert's offset, field "pb" holds the Alert
+//   {p}live:{slug}              pub/sub channel: "<offset> <Alert protobuf>"
+//   {p}board                    pub/sub channel: "<log id> <IncidentEvent protobuf>"
+//   {p}log:reports, log:acks    streams: every report and ack, in arrival order
+//   {p}idem:{key}               string "<incident id> <report id>", expires after a day
+
+#include <string>
+#include <string_view>
+
+namespace puente::store {
+
+class Keys {
+ public:
+  explicit Keys(std::string prefix = "puente:") : p_(std::move(prefix)) {}
+
+  const std::string& prefix() const { return p_; }
+  std::string incident(std::string_view id) const { return p_ + "incident:" + std::string(id); }
+  std::string incident_reports(std::string_view id) const { return incident(id) + ":reports"; }
+  std::string incident_alerts(std::string_view id) const { return incident(id) + ":alerts"; }
+  std::string incident_acks(std::string_view id) const { return incident(id) + ":acks"; }
+  std::string incidents() const { return p_ + "incidents"; }
+  std::string open_incidents() const { return p_ + "incidents:open"; }
+  std::string alert_history(std::string_view slug) const { return p_ + "alerts:" + std::string(slug); }
+  std::string live_channel(std::string_view slug) const { return p_ + "live:" + std::string(slug); }
+  std::string board_channel() const { return p_ + "board"; }
+  std::string report_log() const { return p_ + "log:reports"; }
+  std::string ack_log() const { return p_ + "log:acks"; }
+  std::string idempotency(std::string_view key) const { return p_ + "idem:" + std::string(key); }
+
+  // The slug a live channel is for; empty if `channel` is not one.
+  std::string slug_of_live_channel(std::string_view channel) const;
+
+ private:
+  std::string p_;
+};
+
+// "<tag> <protobuf bytes>": how alerts travel on channels and sit in incident lists. The tag
+// (an offset or log id) never holds a space; the protobuf bytes may hold anything.
+struct Tagged {
+  std::string tag;
+  std::string bytes;
+};
+bool split_tagged(std::string_view payload, Tagged& out);
+
+}  // namespace puente::store
