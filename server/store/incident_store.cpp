@@ -67,7 +67,8 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
                          std::function<void(Opened)> done) {
   const auto& id = incident.id();
   const auto& idem = report.idempotency_key();
-  std::vector<std::string> keys{keys_.idempotency(idem.empty() ? "-" : idem),
+  // Keys are per reporter: two operators may pick the same key without colliding.
+  std::vector<std::string> keys{keys_.idempotency(idem.empty() ? "-" : report.reporter_id() + "/" + idem),
                                 keys_.incident(id),
                                 keys_.incident_reports(id),
                                 keys_.incidents(),

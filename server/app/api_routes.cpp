@@ -1,0 +1,192 @@
+#include "app/api_routes.hpp"
+
+#include "core/access.hpp"
+#include "puente/v1/json.hpp"
+
+#include <boost/beast/http.hpp>
+
+#include <charconv>
+
+namespace puente::app {
+
+namespace http = boost::beast::http;
+using net::Request;
+using net::Respond;
+using net::RouteParams;
+
+namespace {
+
+constexpr std::string_view protobuf_type = "application/x-protobuf";
+
+net::Response refusal_response(const Refusal& r) {
+  auto response = net::error_response(static_cast<http::status>(r.status), r.code, r.message);
+  if (r.status == 401) response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
+net::Response encode(const Request& request, http::status status, const google::protobuf::Message& message) {
+  if (request[http::field::accept].find(protobuf_type) != std::string_view::npos) {
+    net::Response response{status, 11};
+    response.set(http::field::content_type, protobuf_type);
+    response.body() = message.SerializeAsString();
+    return response;
+  }
+  return net::json_response(status, wire::to_json(message));
+}
+
+// Decodes the body into `message`; a refusal if it cannot.
+MaybeRefusal decode(const Request& request, google::protobuf::Message& message) {
+  if (request[http::field::content_type].starts_with(protobuf_type)) {
+    if (!message.ParseFromString(request.body()))
+      return Refusal{400, "bad_protobuf", "the body is not a valid " + message.GetTypeName()};
+    return std::nullopt;
+  }
+  if (request.body().empty()) return Refusal{400, "bad_json", "the body is empty; expected a JSON object"};
+  if (auto why = wire::from_json(request.body(), message); !why.empty()) return Refusal{400, "bad_json", why};
+  return std::nullopt;
+}
+
+// The responder behind the request's bearer token; a refusal if none. The token travels only
+// in the Authorization header: never in a URL, where logs and browser history would keep it.
+const core::Responder* authenticate(const core::Roster& roster, const Request& request, Respond& respond) {
+  auto header = request[http::field::authorization];
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.empty()) {
+    respond(refusal_response({401, "missing_token", "send Authorization: Bearer <token>"}));
+    return nullptr;
+  }
+  const core::Responder* who = nullptr;
+  if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme)
+    who = roster.authenticate(header.substr(scheme.size()));
+  if (!who) respond(refusal_response({401, "bad_token", "the token is not valid"}));
+  return who;
+}
+
+// Wraps a handler that needs an authenticated responder.
+template <typename Handler>
+net::RouteHandler authenticated(ApiServices& s, Handler handler) {
+  return [&s, handler](Request&& request, RouteParams params, Respond respond) {
+    const core::Responder* who = authenticate(s.roster, request, respond);
+    if (!who) return;
+    handler(*who, std::move(request), std::move(params), std::move(respond));
+  };
+}
+
+// The callback a service answers through: a refusal, or `status` with the message.
+template <typename Message>
+auto answer(std::shared_ptr<Request> request, Respond respond, http::status status = http::status::ok) {
+  return [request = std::move(request), respond = std::move(respond), status](MaybeRefusal refusal, Message message) {
+    if (refusal) return respond(refusal_response(*refusal));
+    respond(encode(*request, status, message));
+  };
+}
+
+std::optional<double> parse_double(const std::string& text) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string query(const RouteParams& params, std::string_view name) {
+  auto it = params.query.find(name);
+  return it == params.query.end() ? std::string() : it->second;
+}
+
+v1::Neighborhood to_wire(const core::Neighborhood& n) {
+  v1::Neighborhood out;
+  out.set_slug(n.slug);
+  out.set_name(n.name);
+  for (const auto& a : n.adjacent) out.add_adjacent(a);
+  return out;
+}
+
+void add_health_routes(net::Router& router, ApiServices& s) {
+  router.add(http::verb::get, "/healthz", [&s](Request&&, RouteParams, Respond respond) {
+    respond(net::json_response(http::status::ok, R"({"status":"ok","node":")" + s.node_id + "\"}"));
+  });
+  router.add(http::verb::get, "/readyz", [&s](Request&&, RouteParams, Respond respond) {
+    if (s.store_reachable()) return respond(net::json_response(http::status::ok, R"({"status":"ready"})"));
+    respond(net::error_response(http::status::service_unavailable, "store_unavailable", "Redis is not reachable"));
+  });
+  router.add(http::verb::get, "/metrics", [&s](Request&&, RouteParams, Respond respond) {
+    net::Response response{http::status::ok, 11};
+    response.set(http::field::content_type, "text/plain; version=0.0.4");
+    response.body() = s.metrics.render();
+    respond(std::move(response));
+  });
+}
+
+void add_incident_routes(net::Router& router, ApiServices& s) {
+  router.add(http::verb::post, "/v1/reports",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams, Respond respond) {
+               v1::Report report;
+               if (auto refusal = decode(request, report)) {
+                 s.metrics.reports_rejected.inc();
+                 return respond(refusal_response(*refusal));
+               }
+               auto req = std::make_shared<Request>(std::move(request));
+               s.intake.submit(who, std::move(report), [req, respond = std::move(respond)](IntakeService::Result result) {
+                 if (result.refusal) return respond(refusal_response(*result.refusal));
+                 respond(encode(*req, result.created ? http::status::created : http::status::ok, result.receipt));
+               });
+             }));
+  router.add(http::verb::get, "/v1/incidents",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               auto req = std::make_shared<Request>(std::move(request));
+               s.dispatch.list(who, query(params, "status"), query(params, "neighborhood"),
+                               answer<v1::IncidentList>(req, std::move(respond)));
+             }));
+  router.add(http::verb::get, "/v1/incidents/{id}",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               auto req = std::make_shared<Request>(std::move(request));
+               s.dispatch.view(who, params.path["id"], answer<v1::Incident>(req, std::move(respond)));
+             }));
+  router.add(http::verb::post, "/v1/incidents/{id}/{step}",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               auto step = core::parse_incident_step(params.path["step"]);
+               if (!step) return respond(refusal_response(Refusal::not_found("no such incident action")));
+               v1::IncidentAction action;
+               // An action may come with no body at all: the alert then gets its default text.
+               if (!request.body().empty())
+                 if (auto refusal = decode(request, action)) return respond(refusal_response(*refusal));
+               auto req = std::make_shared<Request>(std::move(request));
+               s.dispatch.advance(who, params.path["id"], *step, action, answer<v1::Incident>(req, std::move(respond)));
+             }));
+  router.add(http::verb::post, "/v1/acks",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams, Respond respond) {
+               v1::Ack ack;
+               if (auto refusal = decode(request, ack)) return respond(refusal_response(*refusal));
+               auto req = std::make_shared<Request>(std::move(request));
+               s.dispatch.ack(who, std::move(ack), answer<v1::Ack>(req, std::move(respond), http::status::created));
+             }));
+}
+
+void add_geography_routes(net::Router& router, ApiServices& s) {
+  router.add(http::verb::get, "/v1/neighborhoods",
+             authenticated(s, [&s](const core::Responder&, Request&& request, RouteParams, Respond respond) {
+               v1::NeighborhoodList list;
+               for (const auto& n : s.geo.neighborhoods()) *list.add_neighborhoods() = to_wire(n);
+               respond(encode(request, http::status::ok, list));
+             }));
+  router.add(http::verb::get, "/v1/neighborhoods/locate",
+             authenticated(s, [&s](const core::Responder&, Request&& request, RouteParams params, Respond respond) {
+               auto lat = parse_double(query(params, "lat"));
+               auto lon = parse_double(query(params, "lon"));
+               if (!lat || !lon || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
+                 return respond(refusal_response({400, "bad_location", "lat and lon must be numbers in range"}));
+               const auto* n = s.geo.locate(*lat, *lon);
+               if (!n) return respond(refusal_response({404, "outside_coverage", "no neighborhood holds that point"}));
+               respond(encode(request, http::status::ok, to_wire(*n)));
+             }));
+}
+
+}  // namespace
+
+void add_api_routes(net::Router& router, ApiServices& services) {
+  add_health_routes(router, services);
+  add_incident_routes(router, services);
+  add_geography_routes(router, services);
+}
+
+}  // namespace puente::app

@@ -1,0 +1,27 @@
+#pragma once
+// The HTTP API of DESIGN.md "Contracts": each route authenticates the bearer token, decodes
+// the body (JSON, or protobuf for application/x-protobuf), calls a service, and encodes the
+// answer the way the client asked (Accept: application/x-protobuf, else JSON).
+
+#include "app/dispatch_service.hpp"
+#include "app/intake_service.hpp"
+#include "net/router.hpp"
+
+#include <functional>
+#include <string>
+
+namespace puente::app {
+
+struct ApiServices {
+  const core::Roster& roster;
+  const core::GeoIndex& geo;
+  IntakeService& intake;
+  DispatchService& dispatch;
+  core::Metrics& metrics;
+  std::function<bool()> store_reachable;
+  std::string node_id;
+};
+
+void add_api_routes(net::Router& router, ApiServices& services);
+
+}  // namespace puente::app

@@ -1,0 +1,99 @@
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace puente::app {
+
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "puented";
+  return name;
+}
+
+template <typename T>
+T get_or(const toml::table& table, std::string_view path, T fallback) {
+  auto node = table.at_path(path);
+  if (!node) return fallback;
+  auto value = node.value<T>();
+  if (!value) throw std::runtime_error("config: " + std::string(path) + " has the wrong type");
+  return *value;
+}
+
+std::filesystem::path relative_to(const std::filesystem::path& base, const std::string& value) {
+  if (value.empty()) return {};
+  std::filesystem::path p(value);
+  return p.is_absolute() ? p : base / p;
+}
+
+std::chrono::milliseconds millis(const toml::table& t, std::string_view path, std::chrono::milliseconds d) {
+  return std::chrono::milliseconds(get_or<int64_t>(t, path, d.count()));
+}
+
+std::chrono::seconds seconds(const toml::table& t, std::string_view path, std::chrono::seconds d) {
+  return std::chrono::seconds(get_or<int64_t>(t, path, d.count()));
+}
+
+}  // namespace
+
+void parse_host_port(const std::string& text, std::string& host, unsigned short& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw std::runtime_error("expected HOST:PORT, got \"" + text + "\"");
+  unsigned value = 0;
+  auto digits = std::string_view(text).substr(colon + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || value > 65535)
+    throw std::runtime_error("bad port in \"" + text + "\"");
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  port = static_cast<unsigned short>(value);
+}
+
+NodeConfig load_config(const std::filesystem::path& path) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error("config " + path.string() + ": " + std::string(e.description()));
+  }
+  auto base = path.parent_path();
+  NodeConfig c;
+  c.node_id = get_or<std::string>(t, "node.id", host_name());
+  parse_host_port(get_or<std::string>(t, "node.listen", "127.0.0.1:8080"), c.listen_host, c.listen_port);
+  c.threads = static_cast<unsigned>(get_or<int64_t>(t, "node.threads", 0));
+  c.port_file = relative_to(base, get_or<std::string>(t, "node.port_file", ""));
+
+  parse_host_port(get_or<std::string>(t, "redis.address", "127.0.0.1:6379"), c.redis.endpoint.host,
+                  c.redis.endpoint.port);
+  c.key_prefix = get_or<std::string>(t, "redis.key_prefix", c.key_prefix);
+  c.redis.connect_timeout = millis(t, "redis.connect_timeout_ms", c.redis.connect_timeout);
+  c.redis.command_timeout = millis(t, "redis.command_timeout_ms", c.redis.command_timeout);
+  c.redis.reconnect_min = millis(t, "redis.reconnect_min_ms", c.redis.reconnect_min);
+  c.redis.reconnect_max = millis(t, "redis.reconnect_max_ms", c.redis.reconnect_max);
+
+  c.neighborhoods_file = relative_to(base, get_or<std::string>(t, "geography.neighborhoods", ""));
+  c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);
+  c.geo_fields.name = get_or<std::string>(t, "geography.name_property", c.geo_fields.name);
+  c.roster_file = relative_to(base, get_or<std::string>(t, "roster.file", ""));
+
+  auto& l = c.limits;
+  l.http_body_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.http_body_bytes", l.http_body_bytes));
+  l.ws_message_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.ws_message_bytes", l.ws_message_bytes));
+  l.ws_queue_frames = static_cast<std::size_t>(get_or<int64_t>(t, "limits.ws_queue_frames", l.ws_queue_frames));
+  l.http_idle = seconds(t, "limits.http_idle_seconds", l.http_idle);
+  l.ws_hello = seconds(t, "limits.ws_hello_seconds", l.ws_hello);
+  c.replay_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.replay_max_alerts", c.replay_max_alerts));
+  c.history_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.history_max_alerts", c.history_max_alerts));
+
+  c.log_level = get_or<std::string>(t, "log.level", c.log_level);
+  c.log_json = get_or<std::string>(t, "log.format", "text") == "json";
+  return c;
+}
+
+}  // namespace puente::app

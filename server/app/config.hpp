@@ -1,0 +1,43 @@
+#pragma once
+// A node's configuration: read from TOML (config/puented.toml documents every option with its
+// unit and default), then overridden by command-line flags. Relative paths in the file are
+// relative to the file's own folder, so a config works wherever it is started from.
+
+#include "core/geo_index.hpp"
+#include "net/server_context.hpp"
+#include "redis/connection.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace puente::app {
+
+struct NodeConfig {
+  std::string node_id;                         // default: host name
+  std::string listen_host = "127.0.0.1";
+  unsigned short listen_port = 8080;
+  unsigned threads = 0;                        // 0: one per core
+  std::filesystem::path port_file;             // if set, the bound port is written here
+
+  redis::ConnectionOptions redis;
+  std::string key_prefix = "puente:";
+
+  std::filesystem::path neighborhoods_file;
+  core::GeoFieldNames geo_fields;
+  std::filesystem::path roster_file;
+
+  net::SessionLimits limits;
+  std::size_t replay_max_alerts = 1000;        // per subscription, per page of history
+  std::size_t history_max_alerts = 10000;      // kept per neighborhood
+  std::string log_level = "info";
+  bool log_json = false;
+};
+
+// Reads `path` (TOML). Throws std::runtime_error naming the option at fault.
+NodeConfig load_config(const std::filesystem::path& path);
+
+// "host:port" -> host and port; throws std::runtime_error on nonsense.
+void parse_host_port(const std::string& text, std::string& host, unsigned short& port);
+
+}  // namespace puente::app

@@ -1,0 +1,22 @@
+#pragma once
+// ServerMessages turned into frames once, in both encodings, for the hub to share among every
+// socket that takes them.
+
+#include "net/hub.hpp"
+#include "puente/v1/puente.pb.h"
+
+#include <memory>
+#include <string>
+
+namespace puente::app {
+
+// The topic of a neighborhood's alerts is its slug; dispatchers' incident events go to this.
+inline const std::string board_topic = "#board";
+
+std::shared_ptr<const net::HubFrame> alert_frame(const v1::Alert& alert);
+std::shared_ptr<const net::HubFrame> board_frame(const v1::IncidentEvent& event);
+
+// One message for one socket, in the encoding it chose.
+std::shared_ptr<const std::string> encode(const v1::ServerMessage& message, bool binary);
+
+}  // namespace puente::app

@@ -1,0 +1,86 @@
+#include "app/live_feed.hpp"
+
+#include "app/frames.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace puente::app {
+
+LiveFeed::LiveFeed(std::shared_ptr<redis::Subscriber> subscriber, store::IncidentStore& store,
+                   net::Hub& hub, core::Metrics& metrics, std::size_t replay_max_alerts)
+    : subscriber_(std::move(subscriber)), store_(store), hub_(hub), metrics_(metrics),
+      replay_max_alerts_(replay_max_alerts) {}
+
+void LiveFeed::start(const std::vector<std::string>& slugs) {
+  subscriber_->on_message([this](const std::string& channel, const std::string& payload) {
+    on_message(channel, payload);
+  });
+  subscriber_->on_resubscribed([this] { catch_up(); });
+  std::vector<std::string> channels{store_.keys().board_channel()};
+  for (const auto& slug : slugs) channels.push_back(store_.keys().live_channel(slug));
+  subscriber_->subscribe(std::move(channels));
+}
+
+void LiveFeed::on_message(const std::string& channel, const std::string& payload) {
+  if (channel == store_.keys().board_channel()) {
+    store::Tagged tagged;
+    v1::IncidentEvent event;
+    if (!store::split_tagged(payload, tagged) || !event.ParseFromString(tagged.bytes)) {
+      spdlog::warn("board: dropped a message that does not parse");
+      return;
+    }
+    hub_.publish(board_frame(event));
+    return;
+  }
+  v1::Alert alert;
+  if (!store::parse_tagged_alert(payload, alert)) {
+    spdlog::warn("live feed: dropped a message on {} that does not parse", channel);
+    return;
+  }
+  metrics_.alerts_received.inc();
+  std::lock_guard lock(mutex_);
+  if (replays_pending_ > 0) {
+    held_.push_back(std::move(alert));
+    return;
+  }
+  publish_in_order(alert);
+}
+
+void LiveFeed::publish_in_order(const v1::Alert& alert) {
+  auto offset = core::StreamOffset::parse(alert.offset());
+  if (!offset) return;
+  auto [it, first] = last_offset_.try_emplace(alert.neighborhood(), *offset);
+  if (!first) {
+    if (*offset <= it->second) return;
+    it->second = *offset;
+  }
+  metrics_.deliveries.inc(hub_.publish(alert_frame(alert)));
+}
+
+void LiveFeed::catch_up() {
+  std::vector<std::pair<std::string, std::string>> from;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [slug, offset] : last_offset_) from.emplace_back(slug, offset.str());
+    replays_pending_ += from.size();
+  }
+  spdlog::info("live feed: resubscribed; replaying {} neighborhoods from history", from.size());
+  for (const auto& [slug, offset] : from) {
+    store_.replay(slug, offset, replay_max_alerts_,
+                  [this, slug = slug](store::Outcome outcome, std::vector<v1::Alert> alerts) {
+                    if (outcome != store::Outcome::ok)
+                      spdlog::warn("live feed: could not replay {}; its sockets catch up on reconnect", slug);
+                    replayed(slug, std::move(alerts));
+                  });
+  }
+}
+
+void LiveFeed::replayed(const std::string&, std::vector<v1::Alert> alerts) {
+  std::lock_guard lock(mutex_);
+  for (const auto& alert : alerts) publish_in_order(alert);
+  if (--replays_pending_ > 0) return;
+  for (const auto& alert : held_) publish_in_order(alert);
+  held_.clear();
+}
+
+}  // namespace puente::app

@@ -1,0 +1,50 @@
+#pragma once
+// The bridge from Redis pub/sub to the local hub. The node subscribes once to every
+// neighborhood's live channel and to the board channel; each message becomes one shared frame
+// handed to the hub. Pub/sub drops what it sends while the link is down, so after a
+// resubscribe the feed replays each neighborhood's history from the last offset it saw; the
+// sockets drop what they already have (by offset).
+
+#include "core/metrics.hpp"
+#include "net/hub.hpp"
+#include "redis/subscriber.hpp"
+#include "store/incident_store.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace puente::app {
+
+class LiveFeed {
+ public:
+  LiveFeed(std::shared_ptr<redis::Subscriber> subscriber, store::IncidentStore& store, net::Hub& hub,
+           core::Metrics& metrics, std::size_t replay_max_alerts);
+
+  // Subscribes to the live channels of `slugs` and to the board.
+  void start(const std::vector<std::string>& slugs);
+
+ private:
+  void on_message(const std::string& channel, const std::string& payload);
+  void catch_up();
+  void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
+  // Publishes `alert` unless an alert at or after its offset was already published.
+  void publish_in_order(const v1::Alert& alert);
+
+  std::shared_ptr<redis::Subscriber> subscriber_;
+  store::IncidentStore& store_;
+  net::Hub& hub_;
+  core::Metrics& metrics_;
+  std::size_t replay_max_alerts_;
+  // Messages arrive on the subscriber's strand, replays on the store's: one mutex orders them.
+  std::mutex mutex_;
+  std::unordered_map<std::string, core::StreamOffset> last_offset_;  // slug -> newest published
+  // While history is being replayed after a reconnect, live alerts wait here: published first,
+  // they would make the sockets drop the older replayed ones as already seen.
+  std::size_t replays_pending_ = 0;
+  std::vector<v1::Alert> held_;
+};
+
+}  // namespace puente::app

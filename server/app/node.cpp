@@ -1,0 +1,149 @@
+#include "app/node.hpp"
+
+#include "app/api_routes.hpp"
+#include "app/dispatch_service.hpp"
+#include "app/intake_service.hpp"
+#include "app/live_feed.hpp"
+#include "app/responder_socket.hpp"
+#include "net/listener.hpp"
+#include "redis/subscriber.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace puente::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(std::string("cannot read the ") + what + " file " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+core::GeoIndex load_geography(const NodeConfig& config) {
+  if (config.neighborhoods_file.empty()) throw std::runtime_error("no neighborhoods file configured");
+  return core::GeoIndex::from_geojson(read_file(config.neighborhoods_file, "neighborhoods"), config.geo_fields);
+}
+
+core::Roster load_roster(const NodeConfig& config, const core::GeoIndex& geo) {
+  if (config.roster_file.empty()) throw std::runtime_error("no roster file configured");
+  auto roster = core::Roster::from_toml(read_file(config.roster_file, "roster"));
+  auto unknown = roster.unknown_neighborhoods([&geo](const std::string& slug) { return geo.find(slug) != nullptr; });
+  if (!unknown.empty()) throw std::runtime_error("roster names unknown neighborhoods, first: " + unknown.front());
+  return roster;
+}
+
+redis::ConnectionOptions named(redis::ConnectionOptions options, const std::string& name) {
+  options.name = name;
+  return options;
+}
+
+}  // namespace
+
+struct Node::Parts {
+  NodeConfig config;
+  core::GeoIndex geo;
+  core::Roster roster;
+  core::Metrics metrics;
+  asio::io_context ioc;
+  std::shared_ptr<redis::Connection> commands;
+  std::shared_ptr<redis::Subscriber> subscriber;
+  store::IncidentStore store;
+  net::Hub hub;
+  IntakeService intake;
+  DispatchService dispatch;
+  LiveFeed feed;
+  SocketServices socket_services;
+  ApiServices api_services;
+  std::shared_ptr<net::ServerContext> server;
+  std::shared_ptr<net::Listener> listener;
+
+  explicit Parts(NodeConfig c)
+      : config(std::move(c)),
+        geo(load_geography(config)),
+        roster(load_roster(config, geo)),
+        ioc(static_cast<int>(config.threads)),
+        commands(redis::Connection::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id))),
+        subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
+        store(commands, store::Keys(config.key_prefix), store::StoreOptions{config.history_max_alerts}),
+        intake(geo, store, metrics),
+        dispatch(geo, store, metrics),
+        feed(subscriber, store, hub, metrics, config.replay_max_alerts),
+        socket_services{roster, geo, hub, store, intake, dispatch, config.node_id, config.replay_max_alerts},
+        api_services{roster, geo, intake, dispatch, metrics, [this] { return commands->connected(); }, config.node_id},
+        server(std::make_shared<net::ServerContext>()) {
+    server->limits = config.limits;
+    server->metrics = &metrics;
+    add_api_routes(server->router, api_services);
+    server->socket_peer_factory = [this](std::shared_ptr<net::WebSocketSession> session) {
+      return std::make_shared<ResponderSocket>(std::move(session), socket_services);
+    };
+  }
+};
+
+Node::Node(NodeConfig config) : parts_(std::make_unique<Parts>(std::move(config))) {
+  spdlog::info("geography: {} neighborhoods from {}", parts_->geo.neighborhoods().size(),
+               parts_->config.neighborhoods_file.filename().string());
+  spdlog::info("roster: {} responders", parts_->roster.responders().size());
+}
+
+Node::~Node() = default;
+
+int Node::run() {
+  auto& p = *parts_;
+  auto endpoint = asio::ip::tcp::endpoint(asio::ip::make_address(p.config.listen_host), p.config.listen_port);
+  p.listener = std::make_shared<net::Listener>(p.ioc, endpoint, p.server);
+  auto bound = p.listener->local_endpoint();
+  if (!p.config.port_file.empty()) std::ofstream(p.config.port_file) << bound.port() << "\n";
+
+  bool first_link = true;
+  p.commands->on_link_change([&p, first_link](bool up) mutable {
+    if (up && !first_link) p.metrics.redis_reconnects.inc();
+    if (up) first_link = false;
+  });
+  p.commands->start();
+  p.subscriber->start();
+  std::vector<std::string> slugs;
+  for (const auto& n : p.geo.neighborhoods()) slugs.push_back(n.slug);
+  p.feed.start(slugs);
+  p.listener->run();
+  spdlog::info("node {} listening on {}:{}", p.config.node_id, bound.address().to_string(), bound.port());
+
+  // Shutdown: stop accepting, say goodbye to every socket, stop Redis, then let the threads
+  // run out of work; anything still open after the grace period is cut.
+  asio::signal_set signals(p.ioc, SIGINT, SIGTERM);
+  asio::steady_timer grace(p.ioc);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    p.listener->stop();
+    p.server->open_sockets.close_all();
+    grace.expires_after(std::chrono::seconds(2));
+    grace.async_wait([&](boost::system::error_code) {
+      p.subscriber->stop();
+      p.commands->stop();
+      p.ioc.stop();
+    });
+  });
+
+  unsigned count = p.config.threads ? p.config.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < count; ++i) threads.emplace_back([&p] { p.ioc.run(); });
+  p.ioc.run();
+  for (auto& t : threads) t.join();
+  spdlog::info("node {} stopped", p.config.node_id);
+  return 0;
+}
+
+}  // namespace puente::app

@@ -1,0 +1,25 @@
+#pragma once
+// One puented node, wired: geography and roster loaded, Redis links up, services, the live
+// feed, the listener, N threads on one io_context. Stateless: everything shared lives in Redis.
+
+#include "app/config.hpp"
+
+#include <memory>
+
+namespace puente::app {
+
+class Node {
+ public:
+  // Loads geography and roster; throws std::runtime_error naming what is wrong with them.
+  explicit Node(NodeConfig config);
+  ~Node();
+
+  // Serves until SIGINT or SIGTERM, then shuts down gracefully. Returns the exit code.
+  int run();
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace puente::app

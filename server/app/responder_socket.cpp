@@ -1,0 +1,215 @@
+#include "app/responder_socket.hpp"
+
+#include "app/frames.hpp"
+#include "core/access.hpp"
+#include "puente/v1/json.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace puente::app {
+
+namespace websocket = boost::beast::websocket;
+
+ResponderSocket::ResponderSocket(std::shared_ptr<net::WebSocketSession> session, SocketServices& services)
+    : session_(session), services_(services) {}
+
+void ResponderSocket::on_message(std::string_view payload, bool binary) {
+  v1::ClientMessage message;
+  if (binary) {
+    if (!message.ParseFromArray(payload.data(), static_cast<int>(payload.size())))
+      return refuse({400, "bad_message", "binary frame is not a ClientMessage"}, {}, false);
+  } else if (auto why = wire::from_json(payload, message); !why.empty()) {
+    return refuse({400, "bad_message", why}, {}, false);
+  }
+  const auto& request_id = message.request_id();
+
+  bool authenticated;
+  {
+    std::lock_guard lock(mutex_);
+    authenticated = responder_ != nullptr;
+  }
+  if (message.has_hello()) {
+    if (authenticated) return refuse({400, "repeated_hello", "this socket already said hello"}, request_id, false);
+    return on_hello(message.hello(), binary, request_id);
+  }
+  if (!authenticated) return refuse({401, "hello_first", "the first message must be a hello"}, request_id, true);
+
+  switch (message.body_case()) {
+    case v1::ClientMessage::kAck: return on_ack(std::move(*message.mutable_ack()), request_id);
+    case v1::ClientMessage::kReport: return on_report(std::move(*message.mutable_report()), request_id);
+    case v1::ClientMessage::kPing: {
+      v1::ServerMessage pong;
+      pong.mutable_pong();
+      pong.set_request_id(request_id);
+      return send(pong);
+    }
+    default: return refuse({400, "bad_message", "expected hello, ack, report or ping"}, request_id, false);
+  }
+}
+
+MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Responder& who,
+                                          std::vector<v1::Subscription>& granted) const {
+  if (hello.board() && !core::may(who, core::Action::watch_board))
+    return Refusal::forbidden("only dispatchers may watch the board");
+  granted.assign(hello.subscriptions().begin(), hello.subscriptions().end());
+  if (granted.empty() && !hello.board())
+    for (const auto& slug : who.neighborhoods) granted.emplace_back().set_neighborhood(slug);
+  for (const auto& s : granted) {
+    if (!services_.geo.find(s.neighborhood()))
+      return Refusal{400, "unknown_neighborhood", "no neighborhood \"" + s.neighborhood() + "\""};
+    if (!core::may_subscribe(who, s.neighborhood()))
+      return Refusal::forbidden("you are not on call for " + s.neighborhood());
+    if (!s.since_offset().empty() && !core::StreamOffset::parse(s.since_offset()))
+      return Refusal{400, "bad_offset", "sinceOffset \"" + s.since_offset() + "\" is not an offset"};
+  }
+  return std::nullopt;
+}
+
+void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::string& request_id) {
+  const core::Responder* who = services_.roster.authenticate(hello.token());
+  if (!who) return refuse({401, "bad_token", "unknown token"}, request_id, true);
+  std::vector<v1::Subscription> granted;
+  if (auto refusal = check_hello(hello, *who, granted)) return refuse(*refusal, request_id, true);
+  if (auto session = session_.lock()) session->mark_authenticated();
+
+  v1::ServerMessage welcome;
+  welcome.set_request_id(request_id);
+  auto* w = welcome.mutable_welcome();
+  w->set_node_id(services_.node_id);
+  auto* r = w->mutable_responder();
+  r->set_id(who->id);
+  r->set_name(who->name);
+  for (auto role : who->roles) r->add_roles(std::string(core::to_string(role)));
+  for (const auto& n : who->neighborhoods) r->add_neighborhoods(n);
+  for (const auto& l : who->languages) r->add_languages(l);
+  for (const auto& s : granted) *w->add_subscriptions() = s;
+
+  std::vector<std::pair<std::string, std::string>> replays;
+  {
+    // Subscribing and welcoming under the lock: no alert can overtake the welcome.
+    std::lock_guard lock(mutex_);
+    responder_ = who;
+    binary_ = binary;
+    auto self = weak_from_this();
+    for (const auto& s : granted) {
+      auto& topic = topics_[s.neighborhood()];
+      if (!s.since_offset().empty()) {
+        topic.replaying = true;
+        topic.last_sent = *core::StreamOffset::parse(s.since_offset());
+        replays.emplace_back(s.neighborhood(), s.since_offset());
+      }
+      services_.hub.subscribe(s.neighborhood(), self);
+    }
+    if (hello.board()) {
+      topics_[board_topic];
+      services_.hub.subscribe(board_topic, self);
+    }
+    send(welcome);
+  }
+  spdlog::info("socket: {} follows {} neighborhoods{}", who->id, granted.size(), hello.board() ? " and the board" : "");
+  for (const auto& [slug, after] : replays) replay(slug, after);
+}
+
+void ResponderSocket::replay(const std::string& slug, const std::string& after) {
+  services_.store.replay(slug, after, services_.replay_max_alerts,
+                         [self = shared_from_this(), slug](store::Outcome outcome, std::vector<v1::Alert> alerts) {
+                           if (outcome != store::Outcome::ok) {
+                             self->refuse(Refusal::unavailable(), {}, true);
+                             return;
+                           }
+                           self->replayed(slug, std::move(alerts));
+                         });
+}
+
+void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> alerts) {
+  bool more = alerts.size() >= services_.replay_max_alerts;
+  std::string next;
+  {
+    std::lock_guard lock(mutex_);
+    if (!responder_) return;  // closed meanwhile
+    auto& topic = topics_[slug];
+    for (const auto& alert : alerts) send_frame_locked(topic, alert_frame(alert));
+    if (more) {
+      next = topic.last_sent.str();
+    } else {
+      for (const auto& frame : topic.held) send_frame_locked(topic, frame);
+      topic.held.clear();
+      topic.replaying = false;
+    }
+  }
+  // A long absence replays page by page, so one socket never holds a whole history at once.
+  if (more) replay(slug, next);
+}
+
+bool ResponderSocket::wants(const net::HubFrame& frame) const {
+  const core::Responder& who = *responder_.load();
+  if (frame.audience.empty() || core::may(who, core::Action::watch_board)) return true;
+  for (const auto& role_name : frame.audience)
+    if (auto role = core::parse_role(role_name); role && who.has_role(*role)) return true;
+  return false;
+}
+
+void ResponderSocket::send_frame_locked(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame) {
+  if (frame->topic != board_topic) {
+    // At-least-once below us (replay and live may overlap): exactly once from here on.
+    if (frame->offset <= topic.last_sent) return;
+    topic.last_sent = frame->offset;
+  }
+  if (!wants(*frame)) return;
+  if (auto session = session_.lock()) session->send(binary_ ? frame->binary : frame->json, binary_);
+}
+
+void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame) {
+  std::lock_guard lock(mutex_);
+  if (!responder_) return;
+  auto it = topics_.find(frame->topic);
+  if (it == topics_.end()) return;
+  if (it->second.replaying) {
+    it->second.held.push_back(frame);
+    return;
+  }
+  send_frame_locked(it->second, frame);
+}
+
+void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
+  services_.dispatch.ack(*responder_.load(), std::move(ack), [self = shared_from_this(), request_id](MaybeRefusal refusal, v1::Ack recorded) {
+    if (refusal) return self->refuse(*refusal, request_id, false);
+    v1::ServerMessage answer;
+    answer.set_request_id(request_id);
+    *answer.mutable_ack_accepted() = std::move(recorded);
+    self->send(answer);
+  });
+}
+
+void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
+  services_.intake.submit(*responder_.load(), std::move(report), [self = shared_from_this(), request_id](IntakeService::Result result) {
+    if (result.refusal) return self->refuse(*result.refusal, request_id, false);
+    v1::ServerMessage answer;
+    answer.set_request_id(request_id);
+    *answer.mutable_report_accepted() = std::move(result.receipt);
+    self->send(answer);
+  });
+}
+
+void ResponderSocket::send(const v1::ServerMessage& message) {
+  if (auto session = session_.lock()) session->send(encode(message, binary_), binary_);
+}
+
+void ResponderSocket::refuse(const Refusal& refusal, const std::string& request_id, bool close) {
+  v1::ServerMessage message;
+  message.set_request_id(request_id);
+  message.mutable_error()->set_code(refusal.code);
+  message.mutable_error()->set_message(refusal.message);
+  send(message);
+  if (close)
+    if (auto session = session_.lock()) session->close(websocket::close_code::policy_error, refusal.code);
+}
+
+void ResponderSocket::on_close() {
+  std::lock_guard lock(mutex_);
+  for (const auto& [topic, state] : topics_) services_.hub.unsubscribe(topic, this);
+  topics_.clear();
+  responder_ = nullptr;
+}
+
+}  // namespace puente::app

@@ -1,0 +1,75 @@
+#pragma once
+// The application behind one WebSocket: a responder's live line.
+//
+// The client's first message must be a hello with a valid token; it names the neighborhoods
+// to follow (default: all the roster gives the responder) and, for each, the offset it last
+// saw. The socket then receives, per neighborhood, the alerts after that offset from history,
+// then the live ones, each exactly once and in order: live frames that arrive during the
+// replay are held and released after it, and any frame at or before the last offset sent is
+// dropped. VERIFY alerts reach only legal observers (and dispatchers). Dispatchers who ask
+// for the board also get every incident event. Acks and reports may come over the socket too.
+
+#include "app/dispatch_service.hpp"
+#include "app/intake_service.hpp"
+#include "net/hub.hpp"
+#include "net/websocket_session.hpp"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace puente::app {
+
+struct SocketServices {
+  const core::Roster& roster;
+  const core::GeoIndex& geo;
+  net::Hub& hub;
+  store::IncidentStore& store;
+  IntakeService& intake;
+  DispatchService& dispatch;
+  std::string node_id;
+  std::size_t replay_max_alerts;
+};
+
+class ResponderSocket : public net::SocketPeer,
+                        public net::HubSubscriber,
+                        public std::enable_shared_from_this<ResponderSocket> {
+ public:
+  ResponderSocket(std::shared_ptr<net::WebSocketSession> session, SocketServices& services);
+
+  void on_message(std::string_view payload, bool binary) override;
+  void on_close() override;
+  void deliver(const std::shared_ptr<const net::HubFrame>& frame) override;
+
+ private:
+  struct Topic {
+    bool replaying = false;
+    core::StreamOffset last_sent;
+    std::vector<std::shared_ptr<const net::HubFrame>> held;  // live frames during replay
+  };
+
+  void on_hello(const v1::Hello& hello, bool binary, const std::string& request_id);
+  MaybeRefusal check_hello(const v1::Hello& hello, const core::Responder& who,
+                           std::vector<v1::Subscription>& granted) const;
+  void on_ack(v1::Ack ack, const std::string& request_id);
+  void on_report(v1::Report report, const std::string& request_id);
+  void replay(const std::string& slug, const std::string& after);
+  void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
+  bool wants(const net::HubFrame& frame) const;
+  void send_frame_locked(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame);
+  void send(const v1::ServerMessage& message);
+  void refuse(const Refusal& refusal, const std::string& request_id, bool close);
+
+  std::weak_ptr<net::WebSocketSession> session_;
+  SocketServices& services_;
+  std::mutex mutex_;  // hub deliveries, store callbacks and the socket's own reads all meet here
+  // Set once, by a valid hello; read by store callbacks on other threads.
+  std::atomic<const core::Responder*> responder_{nullptr};
+  std::atomic<bool> binary_{false};  // answer in protobuf, as the hello came
+  std::unordered_map<std::string, Topic> topics_;
+};
+
+}  // namespace puente::app
