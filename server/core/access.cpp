@@ -1,0 +1,55 @@
+// Who may do what. Deny by default: an action missing from the switch is refused.
+
+#include "core/access.hpp"
+
+namespace puente::core {
+
+namespace {
+
+// Dispatchers run the board; admins may do everything a dispatcher may.
+bool is_staff(const Responder& who) {
+  return who.has_role(Role::dispatcher) || who.has_role(Role::admin);
+}
+
+// The on-call roles that receive alerts for the neighborhoods they cover.
+bool is_field_responder(const Responder& who) {
+  return who.has_role(Role::legal_observer) || who.has_role(Role::volunteer) ||
+         who.has_role(Role::attorney) || who.has_role(Role::counselor);
+}
+
+bool covers_incident(const Responder& who, const IncidentContext& incident) {
+  return !incident.neighborhood.empty() && who.covers(incident.neighborhood);
+}
+
+}  // namespace
+
+bool may(const Responder& who, Action action, const IncidentContext& incident) {
+  switch (action) {
+    case Action::submit_report:
+      return is_staff(who) || who.has_role(Role::operator_) || who.has_role(Role::legal_observer);
+    case Action::list_incidents:
+    case Action::false_alarm:
+    case Action::resolve:
+    case Action::post_update:
+    case Action::watch_board:
+      return is_staff(who);
+    case Action::view_incident:
+    case Action::ack:
+      // The people alerted for an incident are the field responders of its neighborhood; they
+      // may see it and answer it. An operator's neighborhoods (if any) grant neither.
+      return is_staff(who) || (is_field_responder(who) && covers_incident(who, incident));
+    case Action::confirm:
+      // An observer confirms what they have seen themselves: on scene, in their own area.
+      return is_staff(who) || (who.has_role(Role::legal_observer) &&
+                               covers_incident(who, incident) && incident.responder_on_scene);
+    case Action::read_geography:
+      return true;
+  }
+  return false;
+}
+
+bool may_subscribe(const Responder& who, std::string_view neighborhood) {
+  return is_staff(who) || (!neighborhood.empty() && who.covers(neighborhood));
+}
+
+}  // namespace puente::core

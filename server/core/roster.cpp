@@ -1,0 +1,206 @@
+// The roster: TOML in, validated responders out, looked up by id and by token hash.
+//
+// Data structures: `responders_` in file order; `by_id_` and `by_token_hash_` map an id and a
+// lowercase hex SHA-256 to an index into it. Validation is strict: an unknown key is an error,
+// because a typo such as "neighbourhoods" would otherwise leave an observer silently off every
+// alert of the area they cover.
+
+#include "core/roster.hpp"
+
+#include <openssl/evp.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace puente::core {
+
+namespace {
+
+constexpr std::array<std::pair<Role, std::string_view>, 7> kRoleNames{{
+    {Role::operator_, "operator"},
+    {Role::dispatcher, "dispatcher"},
+    {Role::legal_observer, "legal_observer"},
+    {Role::volunteer, "volunteer"},
+    {Role::attorney, "attorney"},
+    {Role::counselor, "counselor"},
+    {Role::admin, "admin"},
+}};
+
+constexpr std::array<std::string_view, 6> kResponderKeys{
+    "id", "name", "roles", "neighborhoods", "languages", "token_sha256"};
+
+[[noreturn]] void fail(const std::string& what) { throw std::runtime_error("roster: " + what); }
+
+// Names a responder in an error: by id once it is known, else by position and line.
+std::string responder_label(std::size_t index, const toml::table& entry, const std::string& id) {
+  if (!id.empty()) return "responder \"" + id + "\"";
+  return "responder #" + std::to_string(index + 1) + " (line " +
+         std::to_string(entry.source().begin.line) + ")";
+}
+
+std::string required_string(const toml::table& entry, std::string_view key,
+                            const std::string& who) {
+  const toml::node* node = entry.get(key);
+  if (!node) fail(who + ": missing field \"" + std::string(key) + "\"");
+  const auto* value = node->as_string();
+  if (!value || value->get().empty())
+    fail(who + ": field \"" + std::string(key) + "\" must be a non-empty string");
+  return value->get();
+}
+
+std::vector<std::string> string_list(const toml::table& entry, std::string_view key,
+                                     const std::string& who) {
+  std::vector<std::string> out;
+  const toml::node* node = entry.get(key);
+  if (!node) return out;
+  const auto* array = node->as_array();
+  if (!array) fail(who + ": field \"" + std::string(key) + "\" must be an array of strings");
+  for (const auto& element : *array) {
+    const auto* value = element.as_string();
+    if (!value || value->get().empty())
+      fail(who + ": field \"" + std::string(key) + "\" must hold only non-empty strings");
+    // Repeats are harmless; keep the first.
+    if (std::find(out.begin(), out.end(), value->get()) == out.end()) out.push_back(value->get());
+  }
+  return out;
+}
+
+std::string normalized_token_hash(const toml::table& entry, const std::string& who) {
+  std::string hash = required_string(entry, "token_sha256", who);
+  const bool hex = std::all_of(hash.begin(), hash.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  });
+  if (hash.size() != 64 || !hex)
+    fail(who + ": field \"token_sha256\" must be 64 hex digits (the SHA-256 of the token), got " +
+         std::to_string(hash.size()) + " characters" + (hex ? "" : " with non-hex ones"));
+  std::transform(hash.begin(), hash.end(), hash.begin(), [](char c) {
+    return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return hash;
+}
+
+Responder parse_responder(std::size_t index, const toml::table& entry) {
+  Responder r;
+  r.id = required_string(entry, "id", responder_label(index, entry, {}));
+  const std::string who = responder_label(index, entry, r.id);
+
+  for (const auto& [key, value] : entry) {
+    if (std::find(kResponderKeys.begin(), kResponderKeys.end(), key.str()) == kResponderKeys.end())
+      fail(who + ": unknown field \"" + std::string(key.str()) + "\"");
+  }
+
+  const toml::node* name = entry.get("name");
+  r.name = name ? required_string(entry, "name", who) : r.id;
+
+  if (!entry.get("roles")) fail(who + ": missing field \"roles\"");
+  for (const auto& role_name : string_list(entry, "roles", who)) {
+    const auto role = parse_role(role_name);
+    if (!role) fail(who + ": field \"roles\" names an unknown role \"" + role_name + "\"");
+    r.roles.push_back(*role);
+  }
+  if (r.roles.empty()) fail(who + ": field \"roles\" is empty; a responder needs a role");
+
+  r.neighborhoods = string_list(entry, "neighborhoods", who);
+  r.languages = string_list(entry, "languages", who);
+  r.token_sha256 = normalized_token_hash(entry, who);
+  return r;
+}
+
+}  // namespace
+
+std::optional<Role> parse_role(std::string_view name) {
+  for (const auto& [role, role_name] : kRoleNames)
+    if (role_name == name) return role;
+  return std::nullopt;
+}
+
+std::string_view to_string(Role role) {
+  for (const auto& [r, role_name] : kRoleNames)
+    if (r == role) return role_name;
+  return "unknown";
+}
+
+bool Responder::has_role(Role role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+bool Responder::covers(std::string_view neighborhood) const {
+  return std::find(neighborhoods.begin(), neighborhoods.end(), neighborhood) != neighborhoods.end();
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  // EVP_Digest does not read the pointer when the size is 0, but give it a valid one anyway.
+  const void* bytes = data.empty() ? static_cast<const void*>("") : data.data();
+  if (EVP_Digest(bytes, data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("sha256_hex: OpenSSL EVP_Digest failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0x0f]);
+  }
+  return hex;
+}
+
+Roster Roster::from_toml(std::string_view text) {
+  toml::table document;
+  try {
+    document = toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    fail("invalid TOML at line " + std::to_string(e.source().begin.line) + ": " +
+         std::string(e.description()));
+  }
+
+  for (const auto& [key, value] : document) {
+    if (key.str() != "responder")
+      fail("unknown top-level key \"" + std::string(key.str()) + "\" (expected [[responder]])");
+  }
+
+  Roster roster;
+  // No [[responder]] at all is a valid, empty roster; whether that is useful is the caller's call.
+  const toml::node* list = document.get("responder");
+  if (!list) return roster;
+  const auto* entries = list->as_array();
+  if (!entries || !entries->is_array_of_tables())
+    fail("\"responder\" must be an array of tables, written [[responder]]");
+
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    Responder r = parse_responder(i, *entries->get(i)->as_table());
+    const std::size_t index = roster.responders_.size();
+    if (const auto it = roster.by_id_.find(r.id); it != roster.by_id_.end())
+      fail("responder \"" + r.id + "\": field \"id\" is a duplicate (responders #" +
+           std::to_string(it->second + 1) + " and #" + std::to_string(index + 1) + ")");
+    // Two people sharing a token could not be told apart in the logs, and one could never be
+    // revoked alone.
+    if (const auto it = roster.by_token_hash_.find(r.token_sha256);
+        it != roster.by_token_hash_.end())
+      fail("responder \"" + r.id + "\": field \"token_sha256\" duplicates the one of responder \"" +
+           roster.responders_[it->second].id + "\"");
+    roster.by_id_.emplace(r.id, index);
+    roster.by_token_hash_.emplace(r.token_sha256, index);
+    roster.responders_.push_back(std::move(r));
+  }
+  return roster;
+}
+
+// The lookup is by hash of the presented token, so its timing tells an attacker nothing about
+// any stored token: they cannot steer the hash toward a prefix of one.
+const Responder* Roster::authenticate(std::string_view token) const {
+  if (token.empty()) return nullptr;
+  const auto it = by_token_hash_.find(sha256_hex(token));
+  return it == by_token_hash_.end() ? nullptr : &responders_[it->second];
+}
+
+const Responder* Roster::find(std::string_view id) const {
+  const auto it = by_id_.find(std::string(id));
+  return it == by_id_.end() ? nullptr : &responders_[it->second];
+}
+
+}  // namespace puente::core

@@ -1,0 +1,132 @@
+// Access: every action for every role, in and out of the responder's area, on scene or not.
+
+#include "core/access.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace puente::core {
+namespace {
+
+constexpr std::array kActions = {
+    Action::submit_report, Action::list_incidents, Action::view_incident, Action::confirm,
+    Action::false_alarm,   Action::resolve,        Action::post_update,   Action::ack,
+    Action::watch_board,   Action::read_geography,
+};
+
+const char* name(Action action) {
+  switch (action) {
+    case Action::submit_report:
+      return "submit_report";
+    case Action::list_incidents:
+      return "list_incidents";
+    case Action::view_incident:
+      return "view_incident";
+    case Action::confirm:
+      return "confirm";
+    case Action::false_alarm:
+      return "false_alarm";
+    case Action::resolve:
+      return "resolve";
+    case Action::post_update:
+      return "post_update";
+    case Action::ack:
+      return "ack";
+    case Action::watch_board:
+      return "watch_board";
+    case Action::read_geography:
+      return "read_geography";
+  }
+  return "?";
+}
+
+// The incidents each action is tried against, in the column order of the table below.
+const std::array<IncidentContext, 4> kContexts = {{
+    {"boyle-heights", false},  // in the responder's area
+    {"boyle-heights", true},   // in the area, and this responder acked ON_SCENE
+    {"venice", true},          // outside the area (on scene or not)
+    {"", false},               // no incident (a report, the board, the map)
+}};
+
+Responder responder(std::vector<Role> roles, std::vector<std::string> neighborhoods = {}) {
+  Responder r;
+  r.id = "test";
+  r.roles = std::move(roles);
+  r.neighborhoods = std::move(neighborhoods);
+  return r;
+}
+
+struct RoleRow {
+  const char* label;
+  Responder who;
+  // One string per action, in kActions order; one character per context, in kContexts order:
+  // 'Y' allowed, '.' refused.
+  std::array<const char*, kActions.size()> expected;
+};
+
+const std::vector<std::string> kArea = {"boyle-heights", "lincoln-heights"};
+
+// clang-format off
+const std::vector<RoleRow> kTable = {
+  //                                                        submit  list    view    confirm false   resolve update  ack     board   geo
+  {"operator",        responder({Role::operator_}),        {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY"}},
+  {"operator+area",   responder({Role::operator_}, kArea), {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY"}},
+  {"dispatcher",      responder({Role::dispatcher}),       {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
+  {"admin",           responder({Role::admin}),            {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
+  {"legal_observer",  responder({Role::legal_observer}, kArea),
+                                                           {"YYYY", "....", "YY..", ".Y..", "....", "....", "....", "YY..", "....", "YYYY"}},
+  {"volunteer",       responder({Role::volunteer}, kArea), {"....", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
+  {"attorney",        responder({Role::attorney}, kArea),  {"....", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
+  {"counselor",       responder({Role::counselor}, kArea), {"....", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
+  {"observer, no area", responder({Role::legal_observer}), {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY"}},
+  {"operator+volunteer", responder({Role::operator_, Role::volunteer}, kArea),
+                                                           {"YYYY", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
+  {"no roles",        responder({}, kArea),                {"....", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY"}},
+};
+// clang-format on
+
+TEST(Access, EveryActionForEveryRole) {
+  for (const auto& row : kTable) {
+    for (std::size_t a = 0; a < kActions.size(); ++a) {
+      const std::string expected = row.expected[a];
+      ASSERT_EQ(expected.size(), kContexts.size()) << row.label << " " << name(kActions[a]);
+      for (std::size_t c = 0; c < kContexts.size(); ++c) {
+        const auto& ctx = kContexts[c];
+        EXPECT_EQ(may(row.who, kActions[a], ctx), expected[c] == 'Y')
+            << row.label << " " << name(kActions[a]) << " in \"" << ctx.neighborhood << "\""
+            << (ctx.responder_on_scene ? " on scene" : "");
+      }
+    }
+  }
+}
+
+TEST(Access, ObserverOnSceneOutsideTheirAreaCannotConfirm) {
+  const auto observer = responder({Role::legal_observer}, kArea);
+  EXPECT_TRUE(may(observer, Action::confirm, {"lincoln-heights", true}));
+  EXPECT_FALSE(may(observer, Action::confirm, {"lincoln-heights", false}));
+  EXPECT_FALSE(may(observer, Action::confirm, {"downtown", true}));
+}
+
+TEST(Access, DefaultContextIsNoIncident) {
+  EXPECT_FALSE(may(responder({Role::volunteer}, kArea), Action::ack));
+  EXPECT_TRUE(may(responder({Role::dispatcher}), Action::ack));
+  EXPECT_TRUE(may(responder({Role::operator_}), Action::submit_report));
+}
+
+TEST(Access, SubscriptionsFollowTheRoster) {
+  const auto observer = responder({Role::legal_observer}, kArea);
+  EXPECT_TRUE(may_subscribe(observer, "boyle-heights"));
+  EXPECT_TRUE(may_subscribe(observer, "lincoln-heights"));
+  EXPECT_FALSE(may_subscribe(observer, "venice"));
+  EXPECT_FALSE(may_subscribe(observer, ""));
+
+  EXPECT_TRUE(may_subscribe(responder({Role::dispatcher}), "venice"));
+  EXPECT_TRUE(may_subscribe(responder({Role::admin}), "venice"));
+  EXPECT_FALSE(may_subscribe(responder({Role::operator_}), "venice"));
+}
+
+}  // namespace
+}  // namespace puente::core
