@@ -1,0 +1,171 @@
+#include "test_network.hpp"
+
+#include "free_port.hpp"
+#include "puente/v1/json.hpp"
+#include "wait_until.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace puente::test {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string hex(const unsigned char* data, std::size_t size) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < size; ++i) {
+    out += digits[data[i] >> 4];
+    out += digits[data[i] & 15];
+  }
+  return out;
+}
+
+std::string random_token() {
+  unsigned char bytes[24];
+  RAND_bytes(bytes, sizeof bytes);
+  return hex(bytes, sizeof bytes);
+}
+
+std::string sha256(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  return hex(digest, size);
+}
+
+struct TestResponder {
+  const char* id;
+  const char* roles;
+  const char* neighborhoods;
+};
+
+constexpr TestResponder responders[] = {
+    {"op", R"("operator")", ""},
+    {"disp", R"("dispatcher")", ""},
+    {"admin", R"("admin")", ""},
+    {"obs-bh", R"("legal_observer")", R"("boyle-heights")"},
+    {"obs-dt", R"("legal_observer")", R"("downtown")"},
+    {"vol-bh", R"("volunteer")", R"("boyle-heights")"},
+    {"att-bh", R"("attorney")", R"("boyle-heights")"},
+};
+
+}  // namespace
+
+TestNetwork::TestNetwork() {
+  std::ofstream roster(dir() / "roster.toml");
+  for (const auto& r : responders) {
+    auto token = random_token();
+    tokens_[r.id] = token;
+    roster << "[[responder]]\nid = \"" << r.id << "\"\nname = \"Test " << r.id << "\"\nroles = [" << r.roles
+           << "]\nneighborhoods = [" << r.neighborhoods << "]\nlanguages = [\"es\"]\ntoken_sha256 = \""
+           << sha256(token) << "\"\n\n";
+  }
+  config_ = dir() / "puented.toml";
+  std::ofstream config(config_);
+  config << "[node]\nthreads = 2\n"
+         << "[redis]\ncommand_timeout_ms = 1000\nreconnect_max_ms = 200\n"
+         << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/la-city-neighborhoods-v6.geojson\"\n"
+         << "[roster]\nfile = \"roster.toml\"\n"
+         << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n"
+         << "[log]\nlevel = \"debug\"\n";
+}
+
+std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name) {
+  auto node_dir = dir() / name;
+  std::filesystem::create_directories(node_dir);
+  return std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir);
+}
+
+PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short redis_port,
+                         const std::string& name, const std::filesystem::path& dir)
+    : name_(name),
+      log_(dir / "puented.log"),
+      process_(PUENTED_PATH,
+               {"--config", config.string(), "--listen", "127.0.0.1:0", "--port-file", (dir / "port").string(),
+                "--redis", "127.0.0.1:" + std::to_string(redis_port), "--node-id", name},
+               log_) {
+  auto port_file = dir / "port";
+  bool listening = wait_until([&] {
+    std::ifstream in(port_file);
+    unsigned port = 0;
+    if (in >> port && port > 0) port_ = static_cast<unsigned short>(port);
+    return port_ != 0 || !process_.running();
+  });
+  if (!listening || port_ == 0) throw std::runtime_error("puented " + name + " did not start; see " + log_.string());
+  http_ = std::make_unique<client::HttpClient>("127.0.0.1", port_);
+  // Ready means Redis is reachable too: tests start acting right away.
+  bool ready = wait_until([&] {
+    try {
+      return http_->request(http::verb::get, "/readyz").status == 200;
+    } catch (const std::exception&) {
+      return false;
+    }
+  });
+  if (!ready) throw std::runtime_error("puented " + name + " never became ready; see " + log_.string());
+}
+
+client::HttpResponse PuentedNode::call(http::verb verb, const std::string& target, const std::string& token,
+                                       const std::string& body) {
+  return http_->request(verb, target, body, token);
+}
+
+std::unique_ptr<client::WsClient> PuentedNode::raw_socket() {
+  auto socket = std::make_unique<client::WsClient>();
+  socket->connect("127.0.0.1", port_);
+  return socket;
+}
+
+std::unique_ptr<client::WsClient> PuentedNode::socket(const std::string& token,
+                                                      const std::vector<std::string>& neighborhoods, bool board,
+                                                      const std::map<std::string, std::string>& since) {
+  auto socket = raw_socket();
+  v1::ClientMessage hello;
+  hello.mutable_hello()->set_token(token);
+  hello.mutable_hello()->set_board(board);
+  for (const auto& slug : neighborhoods) {
+    auto* s = hello.mutable_hello()->add_subscriptions();
+    s->set_neighborhood(slug);
+    if (auto it = since.find(slug); it != since.end()) s->set_since_offset(it->second);
+  }
+  socket->send(hello);
+  auto welcome = socket->read_message(socket_wait);
+  if (!welcome || !welcome->has_welcome())
+    throw std::runtime_error("no welcome: " + (welcome ? wire::to_json(*welcome) : std::string("nothing")));
+  return socket;
+}
+
+std::string report_json(double lat, double lon, const std::string& kind, const std::string& extra_fields) {
+  std::ostringstream out;
+  out.precision(10);
+  out << R"({"location":{"lat":)" << lat << R"(,"lon":)" << lon << R"(},"kind":")" << kind << '"';
+  if (!extra_fields.empty()) out << ',' << extra_fields;
+  out << '}';
+  return out.str();
+}
+
+std::optional<v1::ServerMessage> read_until(client::WsClient& socket,
+                                            const std::function<bool(const v1::ServerMessage&)>& match,
+                                            std::chrono::milliseconds wait) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    auto message = socket.read_message(left);
+    if (!message) return std::nullopt;
+    if (match(*message)) return message;
+  }
+}
+
+std::optional<v1::Alert> next_alert(client::WsClient& socket, std::chrono::milliseconds wait) {
+  auto message = read_until(socket, [](const v1::ServerMessage& m) { return m.has_alert(); }, wait);
+  if (!message) return std::nullopt;
+  return message->alert();
+}
+
+}  // namespace puente::test

@@ -1,0 +1,95 @@
+#pragma once
+// A whole Puente network for one test: a real redis-server, a roster of test responders with
+// fresh random tokens, a config file, and any number of real puented nodes started on free
+// loopback ports. Everything is stopped when the objects go.
+//
+//   TestNetwork net;
+//   auto a = net.start_node("a");
+//   auto b = net.start_node("b");
+//   auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+
+#include "child_process.hpp"
+#include "http_client.hpp"
+#include "redis_server.hpp"
+#include "temp_dir.hpp"
+#include "ws_client.hpp"
+
+#include "puente/v1/puente.pb.h"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace puente::test {
+
+inline constexpr std::chrono::milliseconds socket_wait{10'000};
+
+// A puented process serving on a port it chose itself (--listen 127.0.0.1:0 --port-file).
+class PuentedNode {
+ public:
+  PuentedNode(const std::filesystem::path& config, unsigned short redis_port, const std::string& name,
+              const std::filesystem::path& dir);
+
+  unsigned short port() const { return port_; }
+  const std::string& name() const { return name_; }
+  ChildProcess& process() { return process_; }
+  std::filesystem::path log_path() const { return log_; }
+
+  // One HTTP request; `body` is JSON.
+  client::HttpResponse call(boost::beast::http::verb verb, const std::string& target,
+                            const std::string& token, const std::string& body = {});
+  // A WebSocket that said hello with `token` for `neighborhoods` and read the welcome.
+  std::unique_ptr<client::WsClient> socket(const std::string& token, const std::vector<std::string>& neighborhoods,
+                                           bool board = false,
+                                           const std::map<std::string, std::string>& since = {});
+  // A WebSocket that has only connected.
+  std::unique_ptr<client::WsClient> raw_socket();
+
+ private:
+  std::string name_;
+  std::filesystem::path log_;
+  ChildProcess process_;
+  unsigned short port_ = 0;
+  std::unique_ptr<client::HttpClient> http_;
+};
+
+class TestNetwork {
+ public:
+  // Responders (id: roles @ neighborhoods):
+  //   op: operator            disp: dispatcher         admin: admin
+  //   obs-bh: legal_observer @ boyle-heights           obs-dt: legal_observer @ downtown
+  //   vol-bh: volunteer @ boyle-heights                att-bh: attorney @ boyle-heights
+  TestNetwork();
+
+  std::unique_ptr<PuentedNode> start_node(const std::string& name);
+  const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
+  RedisServer& redis() { return redis_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+
+ private:
+  TempDir dir_;
+  RedisServer redis_;
+  std::map<std::string, std::string> tokens_;
+  std::filesystem::path config_;
+};
+
+// The JSON of a report of `kind` at (lat, lon).
+std::string report_json(double lat, double lon, const std::string& kind = "RAID",
+                        const std::string& extra_fields = {});
+
+// Reads messages until one satisfies `match` or the wait runs out; the ones skipped are lost.
+std::optional<v1::ServerMessage> read_until(client::WsClient& socket,
+                                            const std::function<bool(const v1::ServerMessage&)>& match,
+                                            std::chrono::milliseconds wait = socket_wait);
+std::optional<v1::Alert> next_alert(client::WsClient& socket, std::chrono::milliseconds wait = socket_wait);
+
+// Some points of Los Angeles, by neighborhood.
+struct Place {
+  double lat, lon;
+};
+inline constexpr Place boyle_heights{34.0335, -118.2110};  // Cesar Chavez Ave near Soto St
+inline constexpr Place downtown{34.0537, -118.2428};       // City Hall
+
+}  // namespace puente::test

@@ -1,0 +1,240 @@
+// The spine, end to end across two real nodes sharing one real Redis: a report posted to
+// node A becomes a VERIFY alert on an observer's socket on node B; acks, confirm, false alarm
+// and resolve each do what DESIGN.md says, and the incident shows all of it.
+#include "test_network.hpp"
+
+#include "puente/v1/json.hpp"
+
+#include <gtest/gtest.h>
+
+namespace puente::test {
+namespace {
+
+namespace http = boost::beast::http;
+using namespace std::chrono_literals;
+
+class Spine : public ::testing::Test {
+ protected:
+  TestNetwork net;
+  std::unique_ptr<PuentedNode> a = net.start_node("a");
+  std::unique_ptr<PuentedNode> b = net.start_node("b");
+
+  v1::ReportReceipt report(PuentedNode& node, Place where, const std::string& kind = "RAID") {
+    auto response = node.call(http::verb::post, "/v1/reports", net.token("op"), report_json(where.lat, where.lon, kind));
+    EXPECT_EQ(response.status, 201u) << response.body;
+    v1::ReportReceipt receipt;
+    EXPECT_EQ(wire::from_json(response.body, receipt), "");
+    return receipt;
+  }
+
+  v1::Incident incident(PuentedNode& node, const std::string& id, const std::string& who = "disp") {
+    auto response = node.call(http::verb::get, "/v1/incidents/" + id, net.token(who));
+    EXPECT_EQ(response.status, 200u) << response.body;
+    v1::Incident out;
+    EXPECT_EQ(wire::from_json(response.body, out), "");
+    return out;
+  }
+
+  client::HttpResponse step(PuentedNode& node, const std::string& id, const std::string& action,
+                            const std::string& who = "disp", const std::string& body = {}) {
+    return node.call(http::verb::post, "/v1/incidents/" + id + "/" + action, net.token(who), body);
+  }
+
+  v1::Ack ack_over_socket(client::WsClient& socket, const v1::Alert& alert, v1::AckState state) {
+    v1::ClientMessage message;
+    message.set_request_id("ack-" + v1::AckState_Name(state));
+    message.mutable_ack()->set_alert_id(alert.id());
+    message.mutable_ack()->set_incident_id(alert.incident_id());
+    message.mutable_ack()->set_state(state);
+    socket.send(message);
+    auto answer = read_until(socket, [&](const v1::ServerMessage& m) { return m.request_id() == message.request_id(); });
+    EXPECT_TRUE(answer && answer->has_ack_accepted()) << (answer ? wire::to_json(*answer) : "no answer");
+    return answer ? answer->ack_accepted() : v1::Ack{};
+  }
+};
+
+TEST_F(Spine, AReportOnOneNodeIsAVerifyAlertOnAnotherNodesObserver) {
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto receipt = report(*a, boyle_heights);
+  EXPECT_EQ(receipt.incident().neighborhood(), "boyle-heights");
+  EXPECT_EQ(receipt.incident().status(), v1::REPORTED);
+  EXPECT_FALSE(receipt.incident().id().empty());
+
+  auto alert = next_alert(*observer);
+  ASSERT_TRUE(alert);
+  EXPECT_EQ(alert->type(), v1::VERIFY);
+  EXPECT_EQ(alert->incident_id(), receipt.incident().id());
+  EXPECT_EQ(alert->neighborhood(), "boyle-heights");
+  EXPECT_FALSE(alert->offset().empty());
+  EXPECT_NE(alert->text().find("Boyle Heights"), std::string::npos);
+}
+
+TEST_F(Spine, VerifyReachesLegalObserversOnlyAndOnlyOfThatNeighborhood) {
+  auto volunteer = b->socket(net.token("vol-bh"), {"boyle-heights"});
+  auto other_observer = b->socket(net.token("obs-dt"), {"downtown"});
+  auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto receipt = report(*a, boyle_heights);
+  ASSERT_TRUE(next_alert(*observer));
+  // The dispatch that follows confirmation is the first alert the volunteer may see.
+  ASSERT_EQ(step(*a, receipt.incident().id(), "confirm").status, 200u);
+  auto first_for_volunteer = next_alert(*volunteer);
+  ASSERT_TRUE(first_for_volunteer);
+  EXPECT_EQ(first_for_volunteer->type(), v1::DISPATCH);
+  EXPECT_FALSE(next_alert(*other_observer, 300ms));
+}
+
+TEST_F(Spine, AcksConfirmAndResolveTravelTheWholeWay) {
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto volunteer = b->socket(net.token("vol-bh"), {"boyle-heights"});
+  auto attorney = a->socket(net.token("att-bh"), {"boyle-heights"});
+  auto board = a->socket(net.token("disp"), {}, true);
+  auto receipt = report(*a, boyle_heights);
+  const auto id = receipt.incident().id();
+
+  auto verify = next_alert(*observer);
+  ASSERT_TRUE(verify);
+  auto en_route = ack_over_socket(*observer, *verify, v1::EN_ROUTE);
+  EXPECT_EQ(en_route.responder_id(), "obs-bh");
+  ack_over_socket(*observer, *verify, v1::ON_SCENE);
+
+  // The board saw the report and both acks.
+  auto ack_event = read_until(*board, [](const v1::ServerMessage& m) {
+    return m.has_incident() && m.incident().what() == "ack" && m.incident().ack().state() == v1::ON_SCENE;
+  });
+  ASSERT_TRUE(ack_event);
+  EXPECT_EQ(ack_event->incident().incident_id(), id);
+
+  auto confirmed = step(*a, id, "confirm", "disp", R"({"text":"3 vans at the car wash, come now"})");
+  ASSERT_EQ(confirmed.status, 200u) << confirmed.body;
+  for (auto* socket : {observer.get(), volunteer.get(), attorney.get()}) {
+    auto dispatch = next_alert(*socket);
+    ASSERT_TRUE(dispatch);
+    EXPECT_EQ(dispatch->type(), v1::DISPATCH);
+    EXPECT_EQ(dispatch->text(), "3 vans at the car wash, come now");
+  }
+
+  ASSERT_EQ(step(*b, id, "resolve").status, 200u);
+  for (auto* socket : {observer.get(), volunteer.get(), attorney.get()}) {
+    auto stand_down = next_alert(*socket);
+    ASSERT_TRUE(stand_down);
+    EXPECT_EQ(stand_down->type(), v1::STAND_DOWN);
+  }
+
+  auto shown = incident(*b, id);
+  EXPECT_EQ(shown.status(), v1::RESOLVED);
+  ASSERT_EQ(shown.reports_size(), 1);
+  EXPECT_EQ(shown.reports(0).reporter_id(), "op");
+  ASSERT_EQ(shown.alerts_size(), 3);
+  EXPECT_EQ(shown.alerts(0).type(), v1::VERIFY);
+  EXPECT_EQ(shown.alerts(1).type(), v1::DISPATCH);
+  EXPECT_EQ(shown.alerts(2).type(), v1::STAND_DOWN);
+  ASSERT_EQ(shown.acks_size(), 2);
+  EXPECT_EQ(shown.acks(0).state(), v1::EN_ROUTE);
+  EXPECT_EQ(shown.acks(1).state(), v1::ON_SCENE);
+  EXPECT_GT(shown.acks(1).at().seconds(), 0);
+  EXPECT_EQ(shown.acks(1).responder_id(), "obs-bh");
+}
+
+TEST_F(Spine, AFalseAlarmDebunksToEveryoneAlerted) {
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto volunteer = b->socket(net.token("vol-bh"), {"boyle-heights"});
+  auto receipt = report(*a, boyle_heights);
+  ASSERT_TRUE(next_alert(*observer));
+  ASSERT_EQ(step(*a, receipt.incident().id(), "confirm").status, 200u);
+  ASSERT_TRUE(next_alert(*volunteer));
+  ASSERT_TRUE(next_alert(*observer));
+
+  auto debunked = step(*a, receipt.incident().id(), "false-alarm", "disp", R"({"text":"it was a film shoot"})");
+  ASSERT_EQ(debunked.status, 200u) << debunked.body;
+  for (auto* socket : {observer.get(), volunteer.get()}) {
+    auto alert = next_alert(*socket);
+    ASSERT_TRUE(alert);
+    EXPECT_EQ(alert->type(), v1::DEBUNK);
+  }
+  // Over is over: nothing more may happen to it.
+  EXPECT_EQ(step(*a, receipt.incident().id(), "confirm").status, 409u);
+  EXPECT_EQ(step(*a, receipt.incident().id(), "resolve").status, 409u);
+}
+
+TEST_F(Spine, AnObserverOnSceneMayConfirmAndOneElsewhereMayNot) {
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto receipt = report(*a, boyle_heights);
+  auto verify = next_alert(*observer);
+  ASSERT_TRUE(verify);
+  EXPECT_EQ(step(*a, receipt.incident().id(), "confirm", "obs-bh").status, 403u);  // not on scene yet
+  EXPECT_EQ(step(*a, receipt.incident().id(), "confirm", "obs-dt").status, 403u);  // not on call there
+  ack_over_socket(*observer, *verify, v1::ON_SCENE);
+  auto confirmed = step(*a, receipt.incident().id(), "confirm", "obs-bh");
+  EXPECT_EQ(confirmed.status, 200u) << confirmed.body;
+}
+
+TEST_F(Spine, AcksOverHttpAreRecordedWithTheirResponder) {
+  auto receipt = report(*a, boyle_heights);
+  const auto& alert = receipt.incident().alerts(0);
+  auto body = R"({"alertId":")" + alert.id() + R"(","incidentId":")" + receipt.incident().id() +
+              R"(","state":"EN_ROUTE","note":"10 minutes away"})";
+  auto response = b->call(http::verb::post, "/v1/acks", net.token("att-bh"), body);
+  ASSERT_EQ(response.status, 201u) << response.body;
+  auto shown = incident(*a, receipt.incident().id());
+  ASSERT_EQ(shown.acks_size(), 1);
+  EXPECT_EQ(shown.acks(0).responder_id(), "att-bh");
+  EXPECT_EQ(shown.acks(0).note(), "10 minutes away");
+}
+
+TEST_F(Spine, AReconnectingObserverGetsWhatItMissedExactlyOnceInOrder) {
+  std::string last_seen;
+  {
+    auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+    report(*a, boyle_heights);
+    auto first = next_alert(*observer);
+    ASSERT_TRUE(first);
+    last_seen = first->offset();
+  }
+  // Seven alerts while away: more than one replay page (replay_max_alerts = 3 in tests).
+  std::vector<std::string> missed;
+  for (int i = 0; i < 7; ++i) missed.push_back(report(*a, boyle_heights).incident().id());
+
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"}, false, {{"boyle-heights", last_seen}});
+  report(*a, boyle_heights);  // and one live, while the replay may still run
+  std::vector<std::string> got;
+  while (auto alert = next_alert(*observer, got.size() < 8 ? socket_wait : 500ms)) got.push_back(alert->incident_id());
+  ASSERT_EQ(got.size(), 8u);
+  for (std::size_t i = 0; i < missed.size(); ++i) EXPECT_EQ(got[i], missed[i]) << i;
+}
+
+TEST_F(Spine, ARepeatedIdempotencyKeyAnswersTheFirstIncident) {
+  auto body = report_json(boyle_heights.lat, boyle_heights.lon, "RAID", R"("idempotencyKey":"call-0042")");
+  auto first = a->call(http::verb::post, "/v1/reports", net.token("op"), body);
+  auto again = b->call(http::verb::post, "/v1/reports", net.token("op"), body);
+  ASSERT_EQ(first.status, 201u) << first.body;
+  ASSERT_EQ(again.status, 200u) << again.body;
+  v1::ReportReceipt one, two;
+  ASSERT_EQ(wire::from_json(first.body, one), "");
+  ASSERT_EQ(wire::from_json(again.body, two), "");
+  EXPECT_EQ(one.incident().id(), two.incident().id());
+  EXPECT_EQ(one.report().id(), two.report().id());
+  auto list = a->call(http::verb::get, "/v1/incidents", net.token("disp"));
+  v1::IncidentList incidents;
+  ASSERT_EQ(wire::from_json(list.body, incidents), "");
+  EXPECT_EQ(incidents.incidents_size(), 1);
+}
+
+TEST_F(Spine, ReportsAndAcksTravelOverTheSocketToo) {
+  auto operator_socket = a->socket(net.token("op"), {});
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  v1::ClientMessage message;
+  message.set_request_id("r1");
+  message.mutable_report()->set_kind(v1::CHECKPOINT);
+  message.mutable_report()->mutable_location()->set_lat(boyle_heights.lat);
+  message.mutable_report()->mutable_location()->set_lon(boyle_heights.lon);
+  operator_socket->send(message);
+  auto answer = read_until(*operator_socket, [](const v1::ServerMessage& m) { return m.request_id() == "r1"; });
+  ASSERT_TRUE(answer && answer->has_report_accepted()) << (answer ? wire::to_json(*answer) : "none");
+  auto alert = next_alert(*observer);
+  ASSERT_TRUE(alert);
+  EXPECT_EQ(alert->incident_id(), answer->report_accepted().incident().id());
+  EXPECT_EQ(alert->kind(), v1::CHECKPOINT);
+}
+
+}  // namespace
+}  // namespace puente::test
