@@ -7,6 +7,12 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+
 #include <fstream>
 #include <sstream>
 
@@ -74,6 +80,17 @@ TestNetwork::TestNetwork() {
          << "[roster]\nfile = \"roster.toml\"\n"
          << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n"
          << "[log]\nlevel = \"debug\"\n";
+}
+
+long long TestNetwork::redis_key_count() const {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), redis_.port()});
+  boost::asio::write(socket, boost::asio::buffer(std::string_view("DBSIZE\r\n")));
+  std::string reply;
+  boost::asio::read_until(socket, boost::asio::dynamic_buffer(reply), "\r\n");
+  if (reply.empty() || reply[0] != ':') throw std::runtime_error("DBSIZE answered " + reply);
+  return std::stoll(reply.substr(1));
 }
 
 std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name) {

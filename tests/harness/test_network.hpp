@@ -66,6 +66,8 @@ class TestNetwork {
   std::unique_ptr<PuentedNode> start_node(const std::string& name);
   const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
   RedisServer& redis() { return redis_; }
+  // How many keys Redis holds (DBSIZE): tests check that refused input stored nothing.
+  long long redis_key_count() const;
   const std::filesystem::path& dir() const { return dir_.path(); }
 
  private:

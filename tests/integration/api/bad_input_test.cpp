@@ -1,0 +1,162 @@
+// Bad input gets a clear 4xx with a JSON error body naming the problem, stores nothing, and
+// the node keeps serving. Checked against a real node and a real Redis (its key count).
+#include "test_network.hpp"
+
+#include "puente/v1/json.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <gtest/gtest.h>
+
+namespace puente::test {
+namespace {
+
+namespace http = boost::beast::http;
+using namespace std::chrono_literals;
+
+class BadInput : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    net_ = new TestNetwork;
+    node_ = net_->start_node("a").release();
+  }
+  static void TearDownTestSuite() {
+    delete node_;
+    delete net_;
+  }
+
+  // Sends the request and checks the answer: `status`, a JSON error with `code`, nothing stored.
+  void expect_refused(http::verb verb, const std::string& target, const std::string& token, const std::string& body,
+                      unsigned status, const std::string& code, const std::string& content_type = "application/json") {
+    auto keys_before = net_->redis_key_count();
+    auto response = node_->call(verb, target, token, body);
+    if (content_type != "application/json") {
+      client::HttpClient http("127.0.0.1", node_->port());
+      response = http.request(verb, target, body, token, content_type);
+    }
+    EXPECT_EQ(response.status, status) << target << " " << body << " -> " << response.body;
+    EXPECT_EQ(response.content_type, "application/json");
+    v1::ServerMessage parsed;  // {"error": {...}} is a ServerMessage with only its error set
+    ASSERT_EQ(wire::from_json(response.body, parsed), "") << response.body;
+    EXPECT_EQ(parsed.error().code(), code) << response.body;
+    EXPECT_FALSE(parsed.error().message().empty());
+    EXPECT_EQ(net_->redis_key_count(), keys_before) << "refused input changed Redis: " << body;
+    EXPECT_EQ(node_->call(http::verb::get, "/healthz", "").status, 200u);
+  }
+
+  static std::string token(const std::string& id) { return net_->token(id); }
+
+  static TestNetwork* net_;
+  static PuentedNode* node_;
+};
+TestNetwork* BadInput::net_ = nullptr;
+PuentedNode* BadInput::node_ = nullptr;
+
+const std::string reports = "/v1/reports";
+
+TEST_F(BadInput, MalformedJsonIsRefused) {
+  expect_refused(http::verb::post, reports, token("op"), "{\"kind\": ", 400, "bad_json");
+  expect_refused(http::verb::post, reports, token("op"), "not json at all", 400, "bad_json");
+  expect_refused(http::verb::post, reports, token("op"), "", 400, "bad_json");
+  expect_refused(http::verb::post, reports, token("op"), "[1,2,3]", 400, "bad_json");
+}
+
+TEST_F(BadInput, WrongTypesAndUnknownFieldsAreRefused) {
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","location":{"lat":"north","lon":1}})", 400, "bad_json");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"STAMPEDE","location":{"lat":34,"lon":-118}})", 400, "bad_json");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","location":{"lat":34,"lon":-118},"urgency":9})", 400, "bad_json");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":7.5})", 400, "bad_json");
+}
+
+TEST_F(BadInput, MissingOrImpossibleFieldsAreRefused) {
+  expect_refused(http::verb::post, reports, token("op"), R"({"location":{"lat":34.03,"lon":-118.21}})", 400, "missing_kind");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID"})", 400, "missing_location");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","location":{"lat":134,"lon":-118}})", 400, "bad_location");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","location":{"lat":34,"lon":-218}})", 400, "bad_location");
+  expect_refused(http::verb::post, reports, token("op"),
+                 report_json(34.03, -118.21, "RAID", "\"description\":\"" + std::string(3000, 'x') + "\""), 400, "too_long");
+  expect_refused(http::verb::post, reports, token("op"),
+                 report_json(34.03, -118.21, "RAID", R"("idempotencyKey":"has spaces in it")"), 400, "bad_idempotency_key");
+}
+
+TEST_F(BadInput, UnknownNeighborhoodAndPointsOutsideEveryNeighborhoodAreRefused) {
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","neighborhood":"atlantis"})", 400, "unknown_neighborhood");
+  expect_refused(http::verb::post, reports, token("op"), report_json(33.70, -118.60), 422, "outside_coverage");  // the Pacific
+  expect_refused(http::verb::post, reports, token("op"), report_json(34.1478, -118.1445), 422, "outside_coverage");  // Pasadena
+  expect_refused(http::verb::get, "/v1/incidents?neighborhood=atlantis", token("disp"), "", 400, "unknown_neighborhood");
+  expect_refused(http::verb::get, "/v1/neighborhoods/locate?lat=33.7&lon=-118.6", token("op"), "", 404, "outside_coverage");
+  expect_refused(http::verb::get, "/v1/neighborhoods/locate?lat=north&lon=-118.6", token("op"), "", 400, "bad_location");
+}
+
+TEST_F(BadInput, ABodyOverTheLimitIsRefused) {
+  expect_refused(http::verb::post, reports, token("op"), std::string(70 * 1024, 'a'), 413, "body_too_large");
+}
+
+TEST_F(BadInput, UnknownRoutesAndMethodsAreRefused) {
+  expect_refused(http::verb::get, "/v1/nothing-here", token("op"), "", 404, "not_found");
+  expect_refused(http::verb::delete_, "/v1/reports", token("op"), "", 405, "method_not_allowed");
+  expect_refused(http::verb::post, "/v1/incidents/inc-0/explode", token("disp"), "", 404, "not_found");
+}
+
+TEST_F(BadInput, MissingOrWrongTokensAreRefused) {
+  auto body = report_json(34.03, -118.21);
+  expect_refused(http::verb::post, reports, "", body, 401, "missing_token");
+  expect_refused(http::verb::post, reports, "not-a-real-token", body, 401, "bad_token");
+  expect_refused(http::verb::get, "/v1/incidents", "", "", 401, "missing_token");
+  expect_refused(http::verb::get, "/v1/neighborhoods", "wrong", "", 401, "bad_token");
+}
+
+TEST_F(BadInput, WrongRolesAreRefused) {
+  expect_refused(http::verb::post, reports, token("vol-bh"), report_json(34.03, -118.21), 403, "forbidden");
+  expect_refused(http::verb::get, "/v1/incidents", token("op"), "", 403, "forbidden");
+  expect_refused(http::verb::get, "/v1/incidents", token("obs-bh"), "", 403, "forbidden");
+}
+
+TEST_F(BadInput, ActionsOnIncidentsThatDoNotExistOrAreNotYoursAreRefused) {
+  expect_refused(http::verb::post, "/v1/incidents/inc-nope/confirm", token("disp"), "", 404, "not_found");
+  expect_refused(http::verb::get, "/v1/incidents/inc-nope", token("disp"), "", 404, "not_found");
+  expect_refused(http::verb::post, "/v1/acks", token("obs-bh"), R"({"alertId":"al-1","incidentId":"inc-nope","state":"EN_ROUTE"})", 404, "not_found");
+  expect_refused(http::verb::post, "/v1/acks", token("obs-bh"), R"({"alertId":"al-1","incidentId":"inc-nope"})", 400, "missing_state");
+
+  auto created = node_->call(http::verb::post, reports, token("op"), report_json(34.0537, -118.2428));  // downtown
+  ASSERT_EQ(created.status, 201u) << created.body;
+  v1::ReportReceipt receipt;
+  ASSERT_EQ(wire::from_json(created.body, receipt), "");
+  const auto& id = receipt.incident().id();
+  const auto& alert = receipt.incident().alerts(0).id();
+  // A responder of another neighborhood may neither read it nor ack it, nor a volunteer confirm it.
+  expect_refused(http::verb::get, "/v1/incidents/" + id, token("obs-bh"), "", 404, "not_found");
+  expect_refused(http::verb::post, "/v1/acks", token("vol-bh"),
+                 R"({"alertId":")" + alert + R"(","incidentId":")" + id + R"(","state":"EN_ROUTE"})", 403, "forbidden");
+  expect_refused(http::verb::post, "/v1/acks", token("obs-dt"),
+                 R"({"alertId":"al-other","incidentId":")" + id + R"(","state":"EN_ROUTE"})", 404, "unknown_alert");
+  expect_refused(http::verb::post, "/v1/incidents/" + id + "/confirm", token("vol-bh"), "", 403, "forbidden");
+  expect_refused(http::verb::post, "/v1/incidents/" + id + "/resolve", token("op"), "", 403, "forbidden");
+  expect_refused(http::verb::post, "/v1/incidents/" + id + "/updates", token("disp"), "{\"text\": 5", 400, "bad_json");
+}
+
+TEST_F(BadInput, AProtobufBodyThatDoesNotParseIsRefused) {
+  expect_refused(http::verb::post, reports, token("op"), std::string("\xff\xff\xff\xff", 4), 400, "bad_protobuf",
+                 "application/x-protobuf");
+}
+
+TEST_F(BadInput, GarbageOnTheWireIsAnsweredAndTheNodeKeepsServing) {
+  boost::asio::io_context ioc;
+  for (std::string garbage : {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
+                              std::string("POST /v1/reports HTTP/1.1\r\nContent-Length: -5\r\n\r\n"),
+                              std::string(100000, '\x01')}) {
+    boost::asio::ip::tcp::socket socket(ioc);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), node_->port()});
+    boost::system::error_code ec;
+    boost::asio::write(socket, boost::asio::buffer(garbage), ec);
+    std::string answer;
+    boost::asio::read(socket, boost::asio::dynamic_buffer(answer), ec);  // until the node closes
+    EXPECT_TRUE(answer.empty() || answer.starts_with("HTTP/1.1 4")) << answer.substr(0, 80);
+  }
+  EXPECT_EQ(node_->call(http::verb::get, "/healthz", "").status, 200u);
+}
+
+}  // namespace
+}  // namespace puente::test

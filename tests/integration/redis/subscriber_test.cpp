@@ -1,0 +1,164 @@
+// Subscriber against a real redis-server: messages, binary payloads, re-subscription.
+
+#include "redis/subscriber.hpp"
+#include "redis_fixture.hpp"
+
+#include <utility>
+
+namespace puente::redis::testing {
+namespace {
+
+// What the subscriber delivered, read from the test thread.
+class Inbox {
+ public:
+  void add(const std::string& channel, const std::string& payload) {
+    std::lock_guard lock(mutex_);
+    messages_.emplace_back(channel, payload);
+  }
+  std::vector<std::pair<std::string, std::string>> messages() {
+    std::lock_guard lock(mutex_);
+    return messages_;
+  }
+  bool has(const std::string& channel, const std::string& payload) {
+    std::lock_guard lock(mutex_);
+    for (const auto& message : messages_) {
+      if (message.first == channel && message.second == payload) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> messages_;
+};
+
+class SubscriberTest : public RedisFixture {
+ protected:
+  void SetUp() override { publisher_ = connect(); }
+
+  void TearDown() override {
+    if (subscriber_) {
+      subscriber_->stop();
+    }
+    publisher_->stop();
+  }
+
+  void start_subscriber(std::vector<std::string> channels) {
+    subscriber_ = Subscriber::create(io_.executor(), options());
+    subscriber_->on_message([this](const std::string& channel, const std::string& payload) {
+      inbox_.add(channel, payload);
+    });
+    subscriber_->on_resubscribed([this] { resubscribed_.fetch_add(1); });
+    subscriber_->subscribe(std::move(channels));
+    subscriber_->start();
+  }
+
+  // Waits until Redis counts a subscriber on `channel` (the confirmation is not public).
+  bool subscribed(const std::string& channel) {
+    return puente::test::wait_until([&] {
+      const auto numsub = run(*publisher_, {"PUBSUB", "NUMSUB", channel});
+      return !numsub.ec && numsub.reply.elements.size() == 2 &&
+             numsub.reply.elements[1].integer == 1;
+    });
+  }
+
+  // PUBLISH, retried until the publisher's own link is back; the receiver count.
+  long long publish(const std::string& channel, const std::string& payload) {
+    return run_until_ok(*publisher_, {"PUBLISH", channel, payload}).reply.integer;
+  }
+
+  std::shared_ptr<Connection> publisher_;
+  std::shared_ptr<Subscriber> subscriber_;
+  Inbox inbox_;
+  std::atomic<int> resubscribed_{0};
+};
+
+TEST_F(SubscriberTest, ReceivesPublishedMessagesWithBinaryPayloads) {
+  start_subscriber({"alerts:boyle-heights", "alerts:pico-union"});
+  ASSERT_TRUE(subscribed("alerts:boyle-heights"));
+  ASSERT_TRUE(subscribed("alerts:pico-union"));
+  EXPECT_TRUE(subscriber_->connected());
+
+  const std::string payload("\x08\x01\x12\x00\xff\r\nverified\0", 16);
+  EXPECT_EQ(publish("alerts:boyle-heights", payload), 1);
+  EXPECT_EQ(publish("alerts:pico-union", "second"), 1);
+  EXPECT_EQ(publish("alerts:elsewhere", "not for us"), 0);
+
+  ASSERT_TRUE(puente::test::wait_until([&] { return inbox_.messages().size() == 2; }));
+  const auto messages = inbox_.messages();
+  EXPECT_EQ(messages[0], std::make_pair(std::string("alerts:boyle-heights"), payload));
+  EXPECT_EQ(messages[1], std::make_pair(std::string("alerts:pico-union"), std::string("second")));
+  EXPECT_EQ(resubscribed_.load(), 0) << "the first connect is not a re-subscription";
+}
+
+TEST_F(SubscriberTest, SubscribesLaterChannelsWhileConnected) {
+  start_subscriber({"alerts:first"});
+  ASSERT_TRUE(subscribed("alerts:first"));
+
+  subscriber_->subscribe({"alerts:second", "alerts:first"});  // a repeat is harmless
+  ASSERT_TRUE(subscribed("alerts:second"));
+  EXPECT_EQ(publish("alerts:second", "hello"), 1);
+  EXPECT_EQ(publish("alerts:first", "again"), 1);  // still one subscription, not two
+  ASSERT_TRUE(puente::test::wait_until([&] { return inbox_.messages().size() == 2; }));
+  EXPECT_TRUE(inbox_.has("alerts:second", "hello"));
+  EXPECT_TRUE(inbox_.has("alerts:first", "again"));
+}
+
+TEST_F(SubscriberTest, ManyChannelsAreSubscribedInBatches) {
+  std::vector<std::string> channels;
+  for (int i = 0; i < 600; ++i) {  // more than one SUBSCRIBE batch
+    channels.push_back("alerts:n" + std::to_string(i));
+  }
+  start_subscriber(channels);
+  ASSERT_TRUE(subscribed("alerts:n0"));
+  ASSERT_TRUE(subscribed("alerts:n599"));
+  EXPECT_EQ(publish("alerts:n300", "middle"), 1);
+  EXPECT_TRUE(puente::test::wait_until([&] { return inbox_.has("alerts:n300", "middle"); }));
+}
+
+TEST_F(SubscriberTest, ResubscribesByItselfAfterRedisRestart) {
+  start_subscriber({"alerts:westlake"});
+  ASSERT_TRUE(subscribed("alerts:westlake"));
+  EXPECT_EQ(publish("alerts:westlake", "before"), 1);
+  ASSERT_TRUE(puente::test::wait_until([&] { return inbox_.has("alerts:westlake", "before"); }));
+
+  redis_.restart();
+
+  // on_resubscribed is the owner's cue to replay from history what pub/sub dropped.
+  ASSERT_TRUE(puente::test::wait_until([&] { return resubscribed_.load() >= 1; }));
+  EXPECT_TRUE(subscriber_->connected());
+  EXPECT_GE(subscriber_->reconnects(), 1u);
+  EXPECT_EQ(publish("alerts:westlake", std::string("after\0restart", 13)), 1);
+  EXPECT_TRUE(puente::test::wait_until(
+      [&] { return inbox_.has("alerts:westlake", std::string("after\0restart", 13)); }));
+}
+
+TEST_F(SubscriberTest, ChannelsAskedForWhileDownAreSubscribedOnReconnect) {
+  start_subscriber({"alerts:one"});
+  ASSERT_TRUE(subscribed("alerts:one"));
+  redis_.kill();
+  ASSERT_TRUE(puente::test::wait_until([&] { return !subscriber_->connected(); }));
+  subscriber_->subscribe({"alerts:two"});
+
+  redis_.restart();
+  ASSERT_TRUE(puente::test::wait_until([&] { return resubscribed_.load() >= 1; }));
+  EXPECT_EQ(publish("alerts:two", "new"), 1);
+  EXPECT_EQ(publish("alerts:one", "old"), 1);
+  EXPECT_TRUE(puente::test::wait_until(
+      [&] { return inbox_.has("alerts:two", "new") && inbox_.has("alerts:one", "old"); }));
+}
+
+TEST_F(SubscriberTest, DestroyedWhileSubscribedLeavesNothingBehind) {
+  start_subscriber({"alerts:gone"});
+  ASSERT_TRUE(subscribed("alerts:gone"));
+  subscriber_.reset();  // hiredis calls the channel callbacks once more while freeing
+  EXPECT_TRUE(puente::test::wait_until([&] {
+    const auto numsub = run(*publisher_, {"PUBSUB", "NUMSUB", "alerts:gone"});
+    return numsub.reply.elements.size() == 2 && numsub.reply.elements[1].integer == 0;
+  }));
+}
+
+}  // namespace
+}  // namespace puente::redis::testing

@@ -1,0 +1,11 @@
+#pragma once
+// A loopback TCP port nobody listens on right now: bind 127.0.0.1:0, read the port the kernel
+// chose, close. Another process may take it before you bind it, so a caller that starts a
+// server on it should retry with a new port if the bind fails (RedisServer does).
+
+namespace puente::test {
+
+// Throws std::runtime_error if no socket can be bound.
+unsigned short free_port();
+
+}  // namespace puente::test
