@@ -107,10 +107,8 @@ int Node::run() {
   auto bound = p.listener->local_endpoint();
   if (!p.config.port_file.empty()) std::ofstream(p.config.port_file) << bound.port() << "\n";
 
-  bool first_link = true;
-  p.commands->on_link_change([&p, first_link](bool up) mutable {
-    if (up && !first_link) p.metrics.redis_reconnects.inc();
-    if (up) first_link = false;
+  p.commands->on_link_change([&p](bool up) {
+    if (up && p.commands->reconnects() > 0) p.metrics.redis_reconnects.inc();
   });
   p.commands->start();
   p.subscriber->start();
