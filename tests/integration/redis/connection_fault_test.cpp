@@ -96,5 +96,23 @@ TEST_F(ConnectionFaultTest, CommandsIssuedWhileRedisIsDownFailFastAndLaterOnesSu
   EXPECT_EQ(run_until_ok(*connection, {"PING"}).reply.str, "PONG");
 }
 
+TEST_F(ConnectionFaultTest, RefusedHandshakeKeepsTheLinkDownUntilRedisAcceptsUs) {
+  puente::test::RedisServer full({"--maxclients", "1"});
+  auto to_full = options();
+  to_full.endpoint.port = full.port();
+  auto first = connect(to_full);  // takes the only slot
+
+  // Redis accepts the TCP connection, answers "-ERR max number of clients reached", closes.
+  auto second = Connection::create(io_.executor(), to_full);
+  second->start();
+  EXPECT_EQ(run(*second, {"PING"}).ec, Errc::not_connected);
+  EXPECT_FALSE(second->connected());
+
+  first->stop();
+  EXPECT_EQ(run_until_ok(*second, {"PING"}).reply.str, "PONG");
+  EXPECT_EQ(second->reconnects(), 0u) << "the first successful link is not a reconnect";
+  second->stop();
+}
+
 }  // namespace
 }  // namespace puente::redis::testing

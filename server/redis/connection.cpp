@@ -1,0 +1,253 @@
+// The command connection: one Link, and the commands in flight on it.
+//
+// Redis answers in the order commands were sent, and hiredis calls the reply callbacks in that
+// order, so the commands in flight are a FIFO (in_flight_) and each callback completes the
+// front. One timer watches the oldest command's deadline only: the others were sent later and
+// expire later. When it passes, that command fails with `timeout` and the link is freed, which
+// runs every other callback with a NULL reply (-> `disconnected`, or `stopped` after stop()).
+
+#include "redis/connection.hpp"
+
+#include "redis/link.hpp"
+#include "redis/reply_from_hiredis.hpp"
+
+#include <hiredis/async.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+
+#include <cstdlib>
+#include <deque>
+#include <exception>
+#include <utility>
+
+namespace puente::redis {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class CommandConnection final : public Connection, private Link::Owner {
+ public:
+  CommandConnection(boost::asio::any_io_executor executor, ConnectionOptions options)
+      : strand_(boost::asio::make_strand(std::move(executor))),
+        deadline_(strand_),
+        link_(strand_, std::move(options), "commands", *this) {}
+
+  ~CommandConnection() override {
+    // Nothing of ours can be running on the strand now: every handler holds or locks a
+    // reference. The commands still in flight fail with `stopped`, posted to the strand.
+    destroying_ = true;
+    stopped_ = true;
+    teardown_errc_ = Errc::stopped;
+    link_.stop();
+  }
+
+  void start() override {
+    boost::asio::post(strand_, [self = self()] { self->link_.start(self->weak_from_this()); });
+  }
+
+  void stop() override {
+    boost::asio::post(strand_, [self = self()] { self->shut_down(); });
+  }
+
+  bool connected() const override { return link_.up(); }
+  std::uint64_t reconnects() const override { return link_.reconnects(); }
+
+  void execute(std::vector<std::string> args, ReplyHandler handler) override {
+    boost::asio::post(
+        strand_, [self = self(), args = std::move(args), handler = std::move(handler)]() mutable {
+          self->send(args, std::move(handler));
+        });
+  }
+
+  void on_link_change(std::function<void(bool up)> callback) override {
+    boost::asio::post(strand_, [self = self(), callback = std::move(callback)]() mutable {
+      self->link_callback_ = std::move(callback);
+    });
+  }
+
+ private:
+  struct Command {
+    ReplyHandler handler;
+    Clock::time_point deadline;
+    bool answered = false;  // already failed with `timeout`; its NULL reply is ignored
+  };
+
+  std::shared_ptr<CommandConnection> self() {
+    return std::static_pointer_cast<CommandConnection>(shared_from_this());
+  }
+
+  void send(const std::vector<std::string>& args, ReplyHandler handler) {
+    if (stopped_) {
+      deliver(handler, Errc::stopped);
+      return;
+    }
+    redisAsyncContext* context = link_.context();
+    if (context == nullptr) {
+      deliver(handler, Errc::not_connected);
+      return;
+    }
+    if (args.empty()) {
+      deliver(handler, make_error_code(boost::system::errc::invalid_argument));
+      return;
+    }
+    // Explicit lengths: keys and values are binary and may hold NULs or CRLF.
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    argv.reserve(args.size());
+    lengths.reserve(args.size());
+    for (const auto& arg : args) {
+      argv.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    if (redisAsyncCommandArgv(context, &CommandConnection::on_reply, this,
+                              static_cast<int>(argv.size()), argv.data(),
+                              lengths.data()) != REDIS_OK) {
+      deliver(handler, Errc::not_connected);
+      return;
+    }
+    in_flight_.push_back(
+        Command{std::move(handler), Clock::now() + link_.options().command_timeout});
+    arm_deadline();
+  }
+
+  static void on_reply(redisAsyncContext*, void* reply, void* privdata) {
+    static_cast<CommandConnection*>(privdata)->complete_oldest(
+        static_cast<const redisReply*>(reply));
+  }
+
+  void complete_oldest(const redisReply* reply) {
+    if (in_flight_.empty()) {
+      spdlog::critical("redis: a reply arrived with no command in flight");
+      std::abort();
+    }
+    Command command = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    if (command.answered) {
+      return;
+    }
+    if (reply == nullptr) {
+      deliver(command.handler, teardown_errc_);  // the context is being freed
+    } else {
+      deliver(command.handler, {}, reply_from_hiredis(*reply));
+    }
+  }
+
+  // Calls the handler inline on the strand, or posts it there during destruction.
+  void deliver(ReplyHandler& handler, boost::system::error_code ec, Reply reply = {}) {
+    if (destroying_) {
+      boost::asio::post(strand_,
+                        [handler = std::move(handler), ec, reply = std::move(reply)]() mutable {
+                          call(handler, ec, reply);
+                        });
+      return;
+    }
+    call(handler, ec, reply);
+  }
+
+  static void call(ReplyHandler& handler, boost::system::error_code ec, Reply& reply) {
+    // Most calls come from inside a hiredis callback: an exception must not unwind C frames.
+    try {
+      handler(ec, std::move(reply));
+    } catch (const std::exception& e) {
+      spdlog::error("redis reply handler threw: {}", e.what());
+    } catch (...) {
+      spdlog::error("redis reply handler threw");
+    }
+  }
+
+  void arm_deadline() {
+    if (deadline_armed_ || in_flight_.empty()) {
+      return;
+    }
+    deadline_armed_ = true;
+    const std::uint64_t generation = ++deadline_generation_;
+    deadline_.expires_at(in_flight_.front().deadline);
+    deadline_.async_wait(
+        [this, guard = weak_from_this(), generation](const boost::system::error_code& ec) {
+          if (ec == boost::asio::error::operation_aborted) {
+            return;
+          }
+          const auto owner = guard.lock();
+          if (!owner || generation != deadline_generation_) {
+            return;  // destroyed, or disarmed after the timer had already fired
+          }
+          on_deadline();
+        });
+  }
+
+  void disarm_deadline() {
+    deadline_armed_ = false;
+    ++deadline_generation_;
+    deadline_.cancel();
+  }
+
+  void on_deadline() {
+    deadline_armed_ = false;
+    if (in_flight_.empty()) {
+      return;
+    }
+    Command& oldest = in_flight_.front();
+    if (oldest.deadline > Clock::now()) {
+      arm_deadline();  // the command it was set for has been answered since
+      return;
+    }
+    // Replies come in order, so a missing one would shift every later reply onto the wrong
+    // command; and Redis is not answering anyway. Fail it, then drop the link.
+    oldest.answered = true;
+    ReplyHandler handler = std::move(oldest.handler);
+    deliver(handler, Errc::timeout);
+    teardown_errc_ = Errc::disconnected;
+    link_.drop("a command got no reply within " +
+               std::to_string(link_.options().command_timeout.count()) + " ms");
+  }
+
+  void shut_down() {
+    if (stopped_) {
+      return;
+    }
+    stopped_ = true;
+    teardown_errc_ = Errc::stopped;
+    disarm_deadline();
+    link_.stop();
+  }
+
+  void on_link_up(redisAsyncContext*) override { notify_link(true); }
+
+  void on_link_down() override {
+    if (!in_flight_.empty()) {
+      spdlog::critical("redis: link down with {} commands never answered", in_flight_.size());
+      std::abort();
+    }
+    disarm_deadline();
+    notify_link(false);
+  }
+
+  void notify_link(bool up) {
+    if (destroying_ || !link_callback_) {
+      return;
+    }
+    boost::asio::post(strand_, [callback = link_callback_, up] { callback(up); });
+  }
+
+  Strand strand_;
+  std::deque<Command> in_flight_;  // sent, not answered; oldest first
+  boost::asio::steady_timer deadline_;
+  std::uint64_t deadline_generation_ = 0;
+  bool deadline_armed_ = false;
+  Errc teardown_errc_ = Errc::disconnected;  // what a NULL reply means right now
+  bool stopped_ = false;
+  bool destroying_ = false;
+  std::function<void(bool)> link_callback_;
+  Link link_;  // last: the context it frees calls back into the members above
+};
+
+}  // namespace
+
+std::shared_ptr<Connection> Connection::create(boost::asio::any_io_executor executor,
+                                               ConnectionOptions options) {
+  return std::make_shared<CommandConnection>(std::move(executor), std::move(options));
+}
+
+}  // namespace puente::redis

@@ -1,0 +1,236 @@
+// The subscriber: one Link in subscribe mode, and the set of channels it must hold.
+//
+// channels_ is every channel ever asked for. On each link up they are all SUBSCRIBEd (in
+// batches) and the confirmations counted; when the last one arrives after a reconnect,
+// on_resubscribed fires. If confirmations do not arrive within command_timeout, the link is
+// dropped and the cycle starts again: a subscriber that silently holds no channels is worse
+// than one that reconnects.
+//
+// hiredis keeps one callback per subscribed channel and calls each once more with a NULL
+// reply when the context is freed; its privdata is this object, which outlives every context
+// (the Link frees the context before the object's members go).
+
+#include "redis/subscriber.hpp"
+
+#include "redis/link.hpp"
+
+#include <hiredis/async.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+#include <exception>
+#include <set>
+#include <string_view>
+#include <utility>
+
+namespace puente::redis {
+namespace {
+
+// Channels per SUBSCRIBE: keeps each command a few KB even for thousands of channels.
+constexpr std::size_t subscribe_batch = 256;
+
+class ChannelSubscriber final : public Subscriber, private Link::Owner {
+ public:
+  ChannelSubscriber(boost::asio::any_io_executor executor, ConnectionOptions options)
+      : strand_(boost::asio::make_strand(std::move(executor))),
+        confirm_deadline_(strand_),
+        link_(strand_, std::move(options), "subscriber", *this) {}
+
+  ~ChannelSubscriber() override {
+    destroying_ = true;
+    link_.stop();
+  }
+
+  void start() override {
+    boost::asio::post(strand_, [self = self()] { self->link_.start(self->weak_from_this()); });
+  }
+
+  void stop() override {
+    boost::asio::post(strand_, [self = self()] {
+      self->confirm_deadline_.cancel();
+      self->link_.stop();
+    });
+  }
+
+  bool connected() const override { return link_.up(); }
+  std::uint64_t reconnects() const override { return link_.reconnects(); }
+
+  void subscribe(std::vector<std::string> channels) override {
+    boost::asio::post(
+        strand_, [self = self(), channels = std::move(channels)] { self->add_channels(channels); });
+  }
+
+  void on_message(MessageHandler handler) override {
+    boost::asio::post(strand_, [self = self(), handler = std::move(handler)]() mutable {
+      self->message_handler_ = std::move(handler);
+    });
+  }
+
+  void on_resubscribed(std::function<void()> callback) override {
+    boost::asio::post(strand_, [self = self(), callback = std::move(callback)]() mutable {
+      self->resubscribed_callback_ = std::move(callback);
+    });
+  }
+
+ private:
+  std::shared_ptr<ChannelSubscriber> self() {
+    return std::static_pointer_cast<ChannelSubscriber>(shared_from_this());
+  }
+
+  void add_channels(const std::vector<std::string>& channels) {
+    std::vector<std::string> fresh;
+    for (const auto& channel : channels) {
+      if (channels_.insert(channel).second) {
+        fresh.push_back(channel);
+      }
+    }
+    // Not up: on_link_up subscribes the whole set.
+    if (!fresh.empty() && link_.context() != nullptr) {
+      send_subscribe(fresh.begin(), fresh.end());
+    }
+  }
+
+  template <typename Iterator>
+  void send_subscribe(Iterator first, Iterator last) {
+    redisAsyncContext* context = link_.context();
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    while (first != last) {
+      argv.assign(1, "SUBSCRIBE");
+      lengths.assign(1, 9);
+      for (; first != last && argv.size() <= subscribe_batch; ++first) {
+        argv.push_back(first->data());
+        lengths.push_back(first->size());
+      }
+      if (redisAsyncCommandArgv(context, &ChannelSubscriber::on_subscription, this,
+                                static_cast<int>(argv.size()), argv.data(),
+                                lengths.data()) != REDIS_OK) {
+        return;  // the context is going down; on_link_up will subscribe everything again
+      }
+      unconfirmed_ += argv.size() - 1;
+    }
+    arm_confirm_deadline();
+  }
+
+  static void on_subscription(redisAsyncContext*, void* reply, void* privdata) {
+    // NULL: the context is being freed (once per channel); on_link_down handles that.
+    if (reply != nullptr) {
+      static_cast<ChannelSubscriber*>(privdata)->handle_push(
+          *static_cast<const redisReply*>(reply));
+    }
+  }
+
+  void handle_push(const redisReply& reply) {
+    if (reply.type != REDIS_REPLY_ARRAY || reply.elements < 3 ||
+        reply.element[0]->type != REDIS_REPLY_STRING ||
+        reply.element[1]->type != REDIS_REPLY_STRING) {
+      return;
+    }
+    const std::string_view kind(reply.element[0]->str, reply.element[0]->len);
+    if (kind == "message" && reply.element[2]->type == REDIS_REPLY_STRING) {
+      if (message_handler_) {
+        // Explicit lengths: payloads are binary (serialized protobuf).
+        const std::string channel(reply.element[1]->str, reply.element[1]->len);
+        const std::string payload(reply.element[2]->str, reply.element[2]->len);
+        guarded("message handler", [&] { message_handler_(channel, payload); });
+      }
+    } else if (kind == "subscribe") {
+      confirmed();
+    }
+  }
+
+  void confirmed() {
+    if (unconfirmed_ == 0 || --unconfirmed_ > 0) {
+      return;
+    }
+    disarm_confirm_deadline();
+    if (resubscribing_) {
+      resubscribing_ = false;
+      notify_resubscribed();
+    }
+  }
+
+  void notify_resubscribed() {
+    if (destroying_ || !resubscribed_callback_) {
+      return;
+    }
+    spdlog::info("redis subscriber: {} channels subscribed again", channels_.size());
+    boost::asio::post(strand_, [callback = resubscribed_callback_] {
+      guarded("resubscribed callback", callback);
+    });
+  }
+
+  template <typename Callable>
+  static void guarded(const char* what, Callable&& callable) {
+    // Called from inside hiredis callbacks: an exception must not unwind C frames.
+    try {
+      callable();
+    } catch (const std::exception& e) {
+      spdlog::error("redis subscriber {} threw: {}", what, e.what());
+    } catch (...) {
+      spdlog::error("redis subscriber {} threw", what);
+    }
+  }
+
+  void arm_confirm_deadline() {
+    const std::uint64_t generation = ++confirm_generation_;
+    confirm_deadline_.expires_after(link_.options().command_timeout);
+    confirm_deadline_.async_wait(
+        [this, guard = weak_from_this(), generation](const boost::system::error_code& ec) {
+          if (ec == boost::asio::error::operation_aborted) {
+            return;
+          }
+          const auto owner = guard.lock();
+          if (!owner || generation != confirm_generation_ || unconfirmed_ == 0) {
+            return;
+          }
+          link_.drop(std::to_string(unconfirmed_) + " SUBSCRIBE confirmations missing");
+        });
+  }
+
+  void disarm_confirm_deadline() {
+    ++confirm_generation_;
+    confirm_deadline_.cancel();
+  }
+
+  void on_link_up(redisAsyncContext*) override {
+    unconfirmed_ = 0;
+    resubscribing_ = link_.reconnects() > 0;
+    if (!channels_.empty()) {
+      send_subscribe(channels_.begin(), channels_.end());
+    } else if (resubscribing_) {
+      // Nothing to subscribe: "subscribed again" holds at once.
+      resubscribing_ = false;
+      notify_resubscribed();
+    }
+  }
+
+  void on_link_down() override {
+    unconfirmed_ = 0;
+    resubscribing_ = false;
+    disarm_confirm_deadline();
+  }
+
+  Strand strand_;
+  std::set<std::string> channels_;  // every channel asked for, subscribed on each link up
+  std::size_t unconfirmed_ = 0;     // SUBSCRIBE confirmations still expected on this link
+  bool resubscribing_ = false;      // this link is a reconnect: fire on_resubscribed when done
+  boost::asio::steady_timer confirm_deadline_;
+  std::uint64_t confirm_generation_ = 0;
+  bool destroying_ = false;
+  MessageHandler message_handler_;
+  std::function<void()> resubscribed_callback_;
+  Link link_;  // last: the context it frees calls back into the members above
+};
+
+}  // namespace
+
+std::shared_ptr<Subscriber> Subscriber::create(boost::asio::any_io_executor executor,
+                                               ConnectionOptions options) {
+  return std::make_shared<ChannelSubscriber>(std::move(executor), std::move(options));
+}
+
+}  // namespace puente::redis
