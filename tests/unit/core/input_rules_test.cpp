@@ -1,0 +1,69 @@
+#include "core/input_rules.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace puente::core {
+namespace {
+
+v1::Report valid_report() {
+  v1::Report r;
+  r.set_kind(v1::RAID);
+  r.mutable_location()->set_lat(34.03);
+  r.mutable_location()->set_lon(-118.21);
+  return r;
+}
+
+std::string code_of(const v1::Report& r) {
+  auto e = check_report(r);
+  return e ? e->code : "";
+}
+
+TEST(InputRules, AValidReportPasses) { EXPECT_EQ(code_of(valid_report()), ""); }
+
+TEST(InputRules, ANeighborhoodMayStandInForALocation) {
+  auto r = valid_report();
+  r.clear_location();
+  EXPECT_EQ(code_of(r), "missing_location");
+  r.set_neighborhood("boyle-heights");
+  EXPECT_EQ(code_of(r), "");
+}
+
+TEST(InputRules, EachBadFieldIsNamed) {
+  auto r = valid_report();
+  r.set_kind(v1::REPORT_KIND_UNSPECIFIED);
+  EXPECT_EQ(code_of(r), "missing_kind");
+
+  r = valid_report();
+  r.mutable_location()->set_lat(std::numeric_limits<double>::quiet_NaN());
+  EXPECT_EQ(code_of(r), "bad_location");
+
+  r = valid_report();
+  r.mutable_location()->set_lon(181);
+  EXPECT_EQ(code_of(r), "bad_location");
+
+  r = valid_report();
+  r.set_description(std::string(max_description_bytes + 1, 'x'));
+  EXPECT_EQ(code_of(r), "too_long");
+
+  r = valid_report();
+  r.set_idempotency_key("tab\there");
+  EXPECT_EQ(code_of(r), "bad_idempotency_key");
+}
+
+TEST(InputRules, AcksNeedAnAlertAnIncidentAndAState) {
+  v1::Ack ack;
+  EXPECT_EQ(check_ack(ack)->code, "missing_alert");
+  ack.set_alert_id("al-1");
+  EXPECT_EQ(check_ack(ack)->code, "missing_incident");
+  ack.set_incident_id("inc-1");
+  EXPECT_EQ(check_ack(ack)->code, "missing_state");
+  ack.set_state(v1::EN_ROUTE);
+  EXPECT_FALSE(check_ack(ack));
+  ack.set_note(std::string(max_note_bytes + 1, 'x'));
+  EXPECT_EQ(check_ack(ack)->code, "too_long");
+}
+
+}  // namespace
+}  // namespace puente::core

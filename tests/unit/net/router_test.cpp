@@ -1,0 +1,63 @@
+#include "net/router.hpp"
+
+#include <gtest/gtest.h>
+
+namespace puente::net {
+namespace {
+
+struct Seen {
+  std::string route;
+  RouteParams params;
+  Response response;
+};
+
+class RouterTest : public ::testing::Test {
+ protected:
+  Router router;
+  Seen seen;
+
+  void SetUp() override {
+    for (auto [verb, pattern] : {std::pair{http::verb::get, "/v1/incidents"},
+                                 std::pair{http::verb::get, "/v1/incidents/{id}"},
+                                 std::pair{http::verb::post, "/v1/incidents/{id}/{step}"}}) {
+      router.add(verb, pattern, [this, pattern = std::string(pattern)](Request&&, RouteParams params, Respond respond) {
+        seen.route = pattern;
+        seen.params = std::move(params);
+        respond(json_response(http::status::ok, "{}"));
+      });
+    }
+  }
+
+  unsigned dispatch(http::verb verb, std::string target) {
+    Request request{verb, target, 11};
+    router.dispatch(std::move(request), [this](Response r) { seen.response = std::move(r); });
+    return seen.response.result_int();
+  }
+};
+
+TEST_F(RouterTest, MatchesPlaceholdersAndDecodesTheQuery) {
+  EXPECT_EQ(dispatch(http::verb::post, "/v1/incidents/inc-42/confirm"), 200u);
+  EXPECT_EQ(seen.route, "/v1/incidents/{id}/{step}");
+  EXPECT_EQ(seen.params.path["id"], "inc-42");
+  EXPECT_EQ(seen.params.path["step"], "confirm");
+
+  EXPECT_EQ(dispatch(http::verb::get, "/v1/incidents?status=REPORTED&neighborhood=boyle%2Dheights"), 200u);
+  EXPECT_EQ(seen.route, "/v1/incidents");
+  EXPECT_EQ(seen.params.query["status"], "REPORTED");
+  EXPECT_EQ(seen.params.query["neighborhood"], "boyle-heights");
+}
+
+TEST_F(RouterTest, UnknownPathIs404AndWrongMethodIs405WithJsonBodies) {
+  EXPECT_EQ(dispatch(http::verb::get, "/v1/nothing"), 404u);
+  EXPECT_NE(seen.response.body().find(R"("code":"not_found")"), std::string::npos);
+  EXPECT_EQ(dispatch(http::verb::delete_, "/v1/incidents/inc-1"), 405u);
+  EXPECT_NE(seen.response.body().find(R"("code":"method_not_allowed")"), std::string::npos);
+  EXPECT_EQ(seen.response[http::field::content_type], "application/json");
+}
+
+TEST_F(RouterTest, ATargetThatIsNotAPathIs400) {
+  EXPECT_EQ(dispatch(http::verb::get, "http://example.com/v1/incidents"), 400u);
+}
+
+}  // namespace
+}  // namespace puente::net
