@@ -1,0 +1,121 @@
+// The CLI from a terminal, against two real nodes: `puente report` on one, `puente tail` on
+// the other prints the alert and acks it, `puente confirm` dispatches, `puente incident` shows
+// it all. The CLI runs as its own process, as a person would run it.
+#include "test_network.hpp"
+
+#include "puente/v1/json.hpp"
+#include "wait_until.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace puente::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Cli : public ::testing::Test {
+ protected:
+  TestNetwork net;
+  std::unique_ptr<PuentedNode> a = net.start_node("a");
+  std::unique_ptr<PuentedNode> b = net.start_node("b");
+  int runs = 0;
+
+  struct Run {
+    ProcessExit exit;
+    std::string output;  // stdout and stderr together
+  };
+
+  std::unique_ptr<ChildProcess> start(PuentedNode& node, const std::string& who, std::vector<std::string> args,
+                                      std::filesystem::path& log) {
+    log = net.dir() / ("cli-" + std::to_string(++runs) + ".log");
+    return std::make_unique<ChildProcess>(
+        PUENTE_CLI_PATH, args, log,
+        std::map<std::string, std::string>{{"PUENTE_SERVER", "http://127.0.0.1:" + std::to_string(node.port())},
+                                           {"PUENTE_TOKEN", net.token(who)}});
+  }
+
+  static std::string read_all(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  Run run(PuentedNode& node, const std::string& who, std::vector<std::string> args) {
+    std::filesystem::path log;
+    auto process = start(node, who, std::move(args), log);
+    auto exit = process->wait_for_exit(60s);
+    EXPECT_TRUE(exit) << "the CLI did not finish";
+    return {exit.value_or(ProcessExit{}), read_all(log)};
+  }
+
+  // The first line of `output` that is a JSON object, parsed into `message`.
+  template <typename Message>
+  static Message json_line(const std::string& output) {
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+      Message message;
+      if (line.starts_with("{") && wire::from_json(line, message).empty()) return message;
+    }
+    ADD_FAILURE() << "no JSON line in: " << output;
+    return {};
+  }
+};
+
+TEST_F(Cli, ReportTailAckConfirmAndIncidentWorkFromATerminal) {
+  // An observer follows Boyle Heights on node B, acking each alert EN_ROUTE. Once connected,
+  // tail names the responder it is connected as.
+  std::filesystem::path tail_log;
+  auto tail = start(*b, "obs-bh", {"tail", "boyle-heights", "--ack", "EN_ROUTE", "--count", "2"}, tail_log);
+  ASSERT_TRUE(wait_until([&] { return read_all(tail_log).find("(obs-bh)") != std::string::npos; }))
+      << read_all(tail_log);
+
+  auto reported = run(*a, "op", {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID", "--where",
+                                 "car wash on Cesar Chavez"});
+  ASSERT_EQ(reported.exit.code, 0) << reported.output;
+  EXPECT_NE(reported.output.find("boyle-heights"), std::string::npos) << reported.output;
+  EXPECT_NE(reported.output.find("REPORTED"), std::string::npos) << reported.output;
+
+  auto listed = run(*a, "disp", {"--json", "incidents"});
+  ASSERT_EQ(listed.exit.code, 0) << listed.output;
+  auto incidents = json_line<v1::IncidentList>(listed.output);
+  ASSERT_EQ(incidents.incidents_size(), 1) << listed.output;
+  const auto id = incidents.incidents(0).id();
+
+  // The observer's ack lands before the confirm: a dispatcher waits for word from the scene.
+  ASSERT_TRUE(wait_until([&] {
+    auto shown = run(*a, "disp", {"--json", "incident", id});
+    return json_line<v1::Incident>(shown.output).acks_size() == 1;
+  }));
+  auto confirmed = run(*a, "disp", {"confirm", id, "--text", "3 vans, come now"});
+  ASSERT_EQ(confirmed.exit.code, 0) << confirmed.output;
+  EXPECT_NE(confirmed.output.find("CONFIRMED"), std::string::npos) << confirmed.output;
+
+  auto tail_exit = tail->wait_for_exit(60s);
+  ASSERT_TRUE(tail_exit) << read_all(tail_log);
+  EXPECT_EQ(tail_exit->code, 0) << read_all(tail_log);
+  auto tailed = read_all(tail_log);
+  EXPECT_NE(tailed.find("VERIFY"), std::string::npos) << tailed;
+  EXPECT_NE(tailed.find("DISPATCH"), std::string::npos) << tailed;
+  EXPECT_NE(tailed.find("3 vans, come now"), std::string::npos) << tailed;
+
+  auto shown = run(*b, "disp", {"incident", id});
+  ASSERT_EQ(shown.exit.code, 0) << shown.output;
+  for (const char* expected : {"CONFIRMED", "VERIFY", "DISPATCH", "EN_ROUTE", "obs-bh"})
+    EXPECT_NE(shown.output.find(expected), std::string::npos) << expected << " missing from:\n" << shown.output;
+}
+
+TEST_F(Cli, RefusalsPrintTheServersWordsAndExit1) {
+  auto refused = run(*a, "vol-bh", {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"});
+  EXPECT_EQ(refused.exit.code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("forbidden"), std::string::npos) << refused.output;
+  auto nowhere = run(*a, "op", {"report", "--lat", "33.70", "--lon", "-118.60", "--kind", "RAID"});
+  EXPECT_EQ(nowhere.exit.code, 1) << nowhere.output;
+  EXPECT_NE(nowhere.output.find("outside_coverage"), std::string::npos) << nowhere.output;
+}
+
+}  // namespace
+}  // namespace puente::test
