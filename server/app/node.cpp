@@ -23,6 +23,10 @@ namespace asio = boost::asio;
 
 namespace {
 
+unsigned thread_count(const NodeConfig& config) {
+  return config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
 std::string read_file(const std::filesystem::path& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(std::string("cannot read the ") + what + " file " + path.string());
@@ -73,7 +77,7 @@ struct Node::Parts {
       : config(std::move(c)),
         geo(load_geography(config)),
         roster(load_roster(config, geo)),
-        ioc(static_cast<int>(config.threads)),
+        ioc(static_cast<int>(thread_count(config))),
         commands(redis::Connection::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id))),
         subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store::StoreOptions{config.history_max_alerts}),
@@ -135,9 +139,8 @@ int Node::run() {
     });
   });
 
-  unsigned count = p.config.threads ? p.config.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < count; ++i) threads.emplace_back([&p] { p.ioc.run(); });
+  for (unsigned i = 1; i < thread_count(p.config); ++i) threads.emplace_back([&p] { p.ioc.run(); });
   p.ioc.run();
   for (auto& t : threads) t.join();
   spdlog::info("node {} stopped", p.config.node_id);

@@ -33,12 +33,12 @@ void HttpSession::do_read() {
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
+  started_ = std::chrono::steady_clock::now();
   if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
       ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset)
     return do_shutdown();
   if (ec) return answer_read_error(ec);
 
-  started_ = std::chrono::steady_clock::now();
   if (beast::websocket::is_upgrade(parser_->get())) {
     if (parser_->get().target() != "/v1/ws")
       return write(error_response(http::status::not_found, "not_found",
