@@ -115,9 +115,12 @@ TEST(HttpClient, ReportsARefusedConnection) {
   }
 }
 
-TEST(HttpClient, RefusesATokenThatWouldBreakTheHeader) {
+TEST(HttpClient, RefusesATokenOrTargetThatWouldBreakTheRequest) {
   HttpClient client("127.0.0.1", 1);
   EXPECT_THROW(client.request(http::verb::get, "/", "", "tok\r\nX-Evil: 1"), std::invalid_argument);
+  EXPECT_THROW(client.request(http::verb::get, "/a b HTTP/1.1\r\nX-Evil: 1"),
+               std::invalid_argument);
+  EXPECT_THROW(client.request(http::verb::get, "v1/incidents"), std::invalid_argument);
 }
 
 TEST(HttpClient, EncodesPathSegmentsAndQueryValues) {

@@ -1,0 +1,20 @@
+#pragma once
+// Bearer tokens as the roster knows them: the server stores only the SHA-256 (lowercase hex)
+// of the token text, so the token is handed to its responder once and kept nowhere else.
+
+#include <string>
+#include <string_view>
+
+namespace puente::client {
+
+// A fresh token: 32 bytes from OpenSSL's CSPRNG, base64url without padding (43 characters,
+// safe in a header, a file or a shell). Throws std::runtime_error if the CSPRNG fails.
+std::string new_bearer_token();
+
+// Lowercase hex SHA-256 of the token text, as `token_sha256` in roster.toml.
+std::string token_sha256_hex(std::string_view token);
+
+// The token without surrounding whitespace (a trailing newline from a file or `echo`).
+std::string_view trim_token(std::string_view text);
+
+}  // namespace puente::client

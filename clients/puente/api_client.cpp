@@ -1,0 +1,48 @@
+#include "api_client.hpp"
+
+#include "lenient_json.hpp"
+#include "puente/v1/json.hpp"
+#include "puente/v1/puente.pb.h"
+
+namespace puente::cli {
+
+namespace http = boost::beast::http;
+
+std::string ApiError::describe() const {
+  std::string text = what();
+  text += " (" + code_;
+  if (status_ != 0) text += ", HTTP " + std::to_string(status_);
+  return text + ")";
+}
+
+ApiClient::ApiClient(const GlobalOptions& options)
+    : token_(options.token()), http_(options.server_address(), options.timeout()) {}
+
+client::HttpResponse ApiClient::get(std::string_view target) {
+  return checked(http_.request(http::verb::get, target, {}, token_));
+}
+
+client::HttpResponse ApiClient::post(std::string_view target,
+                                     const google::protobuf::Message& body) {
+  return checked(http_.request(http::verb::post, target, wire::to_json(body), token_));
+}
+
+client::HttpResponse ApiClient::checked(client::HttpResponse answer) {
+  if (answer.ok()) return answer;
+  v1::ServerMessage error;  // {"error": {...}} is a ServerMessage with only `error` set
+  if (client::from_json_lenient(answer.body, error).empty() && error.has_error() &&
+      !error.error().message().empty())
+    throw ApiError(answer.status, error.error().code(), error.error().message());
+  // Not our JSON (a proxy's page, say): show the start of it.
+  std::string said = answer.reason.empty() ? "the server answered an error" : answer.reason;
+  if (!answer.body.empty()) said += ": " + answer.body.substr(0, 200);
+  while (!said.empty() && (said.back() == '\n' || said.back() == '\r')) said.pop_back();
+  throw ApiError(answer.status, "http", said);
+}
+
+void ApiClient::parse(const client::HttpResponse& answer, google::protobuf::Message& message) {
+  if (auto why = client::from_json_lenient(answer.body, message); !why.empty())
+    throw std::runtime_error("unexpected answer from the server (" + why + ")");
+}
+
+}  // namespace puente::cli

@@ -1,0 +1,26 @@
+#pragma once
+// The options every subcommand shares: where the server is, where the token comes from, how
+// to print. The token is read only by the commands that need one, and never printed.
+
+#include "server_address.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace puente::cli {
+
+struct GlobalOptions {
+  std::string server = "http://127.0.0.1:8080";  // --server, else $PUENTE_SERVER
+  std::string token_file;                        // --token-file; else $PUENTE_TOKEN
+  bool json = false;                             // --json: print the server's JSON as is
+  double timeout_seconds = 10;                   // --timeout, per request
+
+  // Throws std::invalid_argument naming what is wrong with --server.
+  client::ServerAddress server_address() const;
+  // The bearer token from --token-file, else from $PUENTE_TOKEN. Throws std::runtime_error
+  // if neither gives one (the message names both, never the token).
+  std::string token() const;
+  std::chrono::milliseconds timeout() const;
+};
+
+}  // namespace puente::cli
