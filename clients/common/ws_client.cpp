@@ -1,7 +1,6 @@
 #include "ws_client.hpp"
 
 #include "connection_error.hpp"
-#include "lenient_json.hpp"
 #include "puente/v1/json.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -38,7 +37,9 @@ std::string refusal(const websocket::response_type& res) {
   std::string what = "HTTP " + std::to_string(res.result_int());
   if (!res.reason().empty()) what += " " + std::string(res.reason());
   puente::v1::ServerMessage answer;
-  if (!res.body().empty() && from_json_lenient(res.body(), answer).empty() && answer.has_error())
+  if (!res.body().empty() &&
+      puente::wire::from_json(res.body(), answer, puente::wire::UnknownFields::skip).empty() &&
+      answer.has_error())
     what += ": " + answer.error().message() + " (" + answer.error().code() + ")";
   return what;
 }
@@ -271,7 +272,8 @@ puente::v1::ServerMessage decode_server_message(std::string_view frame, bool bin
       throw std::runtime_error("malformed binary message from the server");
     return message;
   }
-  if (auto why = from_json_lenient(frame, message); !why.empty())
+  if (auto why = puente::wire::from_json(frame, message, puente::wire::UnknownFields::skip);
+      !why.empty())
     throw std::runtime_error("malformed message from the server: " + why);
   return message;
 }

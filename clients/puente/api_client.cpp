@@ -1,6 +1,5 @@
 #include "api_client.hpp"
 
-#include "lenient_json.hpp"
 #include "puente/v1/json.hpp"
 #include "puente/v1/puente.pb.h"
 
@@ -30,8 +29,8 @@ client::HttpResponse ApiClient::post(std::string_view target,
 client::HttpResponse ApiClient::checked(client::HttpResponse answer) {
   if (answer.ok()) return answer;
   v1::ServerMessage error;  // {"error": {...}} is a ServerMessage with only `error` set
-  if (client::from_json_lenient(answer.body, error).empty() && error.has_error() &&
-      !error.error().message().empty())
+  if (puente::wire::from_json(answer.body, error, puente::wire::UnknownFields::skip).empty() &&
+      error.has_error() && !error.error().message().empty())
     throw ApiError(answer.status, error.error().code(), error.error().message());
   // Not our JSON (a proxy's page, say): show the start of it.
   std::string said = answer.reason.empty() ? "the server answered an error" : answer.reason;
@@ -41,7 +40,8 @@ client::HttpResponse ApiClient::checked(client::HttpResponse answer) {
 }
 
 void ApiClient::parse(const client::HttpResponse& answer, google::protobuf::Message& message) {
-  if (auto why = client::from_json_lenient(answer.body, message); !why.empty())
+  if (auto why = puente::wire::from_json(answer.body, message, puente::wire::UnknownFields::skip);
+      !why.empty())
     throw std::runtime_error("unexpected answer from the server (" + why + ")");
 }
 

@@ -13,9 +13,10 @@ std::string to_json(const google::protobuf::Message& message) {
   return out;
 }
 
-std::string from_json(std::string_view json, google::protobuf::Message& message) {
+std::string from_json(std::string_view json, google::protobuf::Message& message,
+                      UnknownFields unknown) {
   google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
+  options.ignore_unknown_fields = unknown == UnknownFields::skip;
   auto status = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(json.data(), json.size()), &message, options);
   if (status.ok()) return {};

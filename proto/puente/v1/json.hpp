@@ -1,6 +1,6 @@
 #pragma once
 // The proto3 JSON mapping as Puente speaks it: lowerCamelCase out, both spellings in, enums by
-// name, unknown fields refused (a typo in a report must not silently drop what was said).
+// name.
 
 #include <google/protobuf/message.h>
 
@@ -12,8 +12,14 @@ namespace puente::wire {
 // The message as JSON. Fields at their default value are left out.
 std::string to_json(const google::protobuf::Message& message);
 
+// What to do with fields (and enum values) the message does not know. A server refuses them:
+// a typo in a report must not silently drop what was said. A client skips them: a newer
+// server may add fields, and an older client must keep working.
+enum class UnknownFields { refuse, skip };
+
 // Fills `message` from JSON. Returns an empty string on success, else what was wrong, in
 // words fit for an error body ("invalid value \"FAST\" for enum field kind").
-std::string from_json(std::string_view json, google::protobuf::Message& message);
+std::string from_json(std::string_view json, google::protobuf::Message& message,
+                      UnknownFields unknown = UnknownFields::refuse);
 
 }  // namespace puente::wire
