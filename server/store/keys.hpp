@@ -15,6 +15,7 @@
 //   {p}board                    pub/sub channel: "<log id> <IncidentEvent protobuf>"
 //   {p}log:reports, log:acks    streams: every report and ack, in arrival order
 //   {p}idem:{key}               string "<incident id> <report id>", expires after a day
+//   {p}timers, timers:leased    sorted sets of deadlines (see timer_queue.hpp)
 
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@ class Keys {
   std::string board_channel() const { return p_ + "board"; }
   std::string report_log() const { return p_ + "log:reports"; }
   std::string ack_log() const { return p_ + "log:acks"; }
+  std::string timers() const { return p_ + "timers"; }
+  std::string leased_timers() const { return p_ + "timers:leased"; }
   std::string idempotency(std::string_view key) const { return p_ + "idem:" + std::string(key); }
 
   // The slug a live channel is for; empty if `channel` is not one.

@@ -1,0 +1,69 @@
+#include "store/timer_queue.hpp"
+
+#include "redis/script.hpp"
+
+namespace puente::store {
+
+namespace {
+
+long long to_ms(TimerQueue::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// KEYS: timers, leased; ARGV: now ms, lease expiry ms, max
+const redis::Script& claim_script() {
+  static const redis::Script script(R"lua(
+local claimed = {}
+for _, key in ipairs({KEYS[1], KEYS[2]}) do
+  local due = redis.call('ZRANGEBYSCORE', key, '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]) - #claimed)
+  for _, member in ipairs(due) do
+    redis.call('ZREM', KEYS[1], member)
+    redis.call('ZADD', KEYS[2], ARGV[2], member)
+    table.insert(claimed, member)
+  end
+  if #claimed >= tonumber(ARGV[3]) then break end
+end
+return claimed
+)lua");
+  return script;
+}
+
+auto succeeded(std::function<void(bool)> done) {
+  return [done = std::move(done)](boost::system::error_code ec, const redis::Reply& reply) {
+    if (done) done(!ec && !reply.is_error());
+  };
+}
+
+}  // namespace
+
+TimerQueue::TimerQueue(std::shared_ptr<redis::Connection> redis, Keys keys)
+    : redis_(std::move(redis)), keys_(std::move(keys)) {}
+
+void TimerQueue::schedule(const std::string& member, TimePoint due, std::function<void(bool)> done) {
+  redis_->execute({"ZADD", keys_.timers(), std::to_string(to_ms(due)), member}, succeeded(std::move(done)));
+}
+
+void TimerQueue::cancel(const std::string& member, std::function<void(bool)> done) {
+  redis_->execute({"ZREM", keys_.timers(), member},
+                  [this, member, done = std::move(done)](boost::system::error_code, const redis::Reply&) mutable {
+                    complete(member, std::move(done));
+                  });
+}
+
+void TimerQueue::claim_due(TimePoint now, std::chrono::milliseconds lease, std::size_t max,
+                           std::function<void(std::vector<std::string>)> done) {
+  claim_script().run(*redis_, {keys_.timers(), keys_.leased_timers()},
+                     {std::to_string(to_ms(now)), std::to_string(to_ms(now + lease)), std::to_string(max)},
+                     [done = std::move(done)](boost::system::error_code ec, redis::Reply reply) {
+                       std::vector<std::string> members;
+                       if (!ec && !reply.is_error())
+                         for (auto& e : reply.elements) members.push_back(std::move(e.str));
+                       done(std::move(members));
+                     });
+}
+
+void TimerQueue::complete(const std::string& member, std::function<void(bool)> done) {
+  redis_->execute({"ZREM", keys_.leased_timers(), member}, succeeded(std::move(done)));
+}
+
+}  // namespace puente::store

@@ -1,0 +1,104 @@
+// The deadline queue against a real Redis: due timers are claimed once across claimers, a lease
+// that runs out makes its timer due again, and complete/cancel end it.
+#include "store/timer_queue.hpp"
+
+#include "io_threads.hpp"
+#include "redis_server.hpp"
+#include "wait_until.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <set>
+
+namespace puente::store {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::system_clock;
+
+class TimerQueueTest : public ::testing::Test {
+ protected:
+  test::RedisServer redis;
+  test::IoThreads io{2};
+  std::shared_ptr<redis::Connection> connection = [&] {
+    redis::ConnectionOptions options;
+    options.endpoint.port = redis.port();
+    auto c = redis::Connection::create(io.executor(), options);
+    c->start();
+    return c;
+  }();
+  TimerQueue queue{connection, Keys("test:")};
+
+  void SetUp() override { ASSERT_TRUE(test::wait_until([&] { return connection->connected(); })); }
+  void TearDown() override { connection->stop(); }
+
+  std::vector<std::string> claim(Clock::time_point now, std::chrono::milliseconds lease = 10s) {
+    std::promise<std::vector<std::string>> got;
+    queue.claim_due(now, lease, 100, [&](std::vector<std::string> m) { got.set_value(std::move(m)); });
+    return got.get_future().get();
+  }
+  void schedule(const std::string& member, Clock::time_point due) {
+    std::promise<bool> ok;
+    queue.schedule(member, due, [&](bool b) { ok.set_value(b); });
+    ASSERT_TRUE(ok.get_future().get());
+  }
+  void finish(const std::string& member, bool cancel = false) {
+    std::promise<bool> ok;
+    auto done = [&](bool b) { ok.set_value(b); };
+    cancel ? queue.cancel(member, done) : queue.complete(member, done);
+    ASSERT_TRUE(ok.get_future().get());
+  }
+};
+
+TEST_F(TimerQueueTest, OnlyDueTimersAreClaimedAndEachOnlyOnce) {
+  auto now = Clock::now();
+  schedule("inc-1#1", now - 1s);
+  schedule("inc-2#1", now + 1h);
+  EXPECT_EQ(claim(now), std::vector<std::string>{"inc-1#1"});
+  EXPECT_TRUE(claim(now).empty());  // leased to the first claimer
+}
+
+TEST_F(TimerQueueTest, ALeaseThatRunsOutMakesTheTimerDueAgain) {
+  auto now = Clock::now();
+  schedule("inc-1#1", now - 1s);
+  ASSERT_EQ(claim(now, 5s).size(), 1u);
+  // The claimer "died": six seconds later the lease is over and another node takes it.
+  EXPECT_EQ(claim(now + 6s), std::vector<std::string>{"inc-1#1"});
+}
+
+TEST_F(TimerQueueTest, CompletedAndCancelledTimersNeverComeBack) {
+  auto now = Clock::now();
+  schedule("inc-1#1", now - 1s);
+  schedule("inc-2#1", now - 1s);
+  ASSERT_EQ(claim(now).size(), 2u);
+  finish("inc-1#1");
+  finish("inc-2#1", true);
+  schedule("inc-3#1", now + 1s);
+  finish("inc-3#1", true);
+  EXPECT_TRUE(claim(now + 1h).empty());
+}
+
+TEST_F(TimerQueueTest, ConcurrentClaimersSplitTheDueTimersWithoutOverlap) {
+  auto now = Clock::now();
+  for (int i = 0; i < 50; ++i) schedule("inc-" + std::to_string(i) + "#1", now - 1s);
+  std::vector<std::future<std::vector<std::string>>> claims;
+  for (int i = 0; i < 4; ++i)
+    claims.push_back(std::async(std::launch::async, [&] {
+      std::vector<std::string> mine;
+      for (int round = 0; round < 10; ++round) {
+        std::promise<std::vector<std::string>> got;
+        queue.claim_due(now, 10s, 7, [&](std::vector<std::string> m) { got.set_value(std::move(m)); });
+        for (auto& m : got.get_future().get()) mine.push_back(std::move(m));
+      }
+      return mine;
+    }));
+  std::multiset<std::string> all;
+  for (auto& c : claims)
+    for (auto& m : c.get()) all.insert(m);
+  EXPECT_EQ(all.size(), 50u);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), 50u);
+}
+
+}  // namespace
+}  // namespace puente::store
