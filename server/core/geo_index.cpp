@@ -152,6 +152,7 @@ ParsedFeature parse_feature(const json::value& v, std::size_t index, const GeoFi
   // A missing label is not worth refusing the file for: show the slug instead.
   parsed.neighborhood.name = string_property(properties, fields.name);
   if (parsed.neighborhood.name.empty()) parsed.neighborhood.name = parsed.neighborhood.slug;
+  parsed.neighborhood.region = string_property(properties, fields.region);
 
   const auto* geometry = feature.if_contains("geometry");
   if (!geometry) fail(feature_label(index, parsed.neighborhood.slug) + " has no geometry");

@@ -19,12 +19,14 @@ struct Neighborhood {
   std::string slug;                   // stable key: "boyle-heights"
   std::string name;                   // for people: "Boyle Heights"
   std::vector<std::string> adjacent;  // slugs of touching neighborhoods, sorted
+  std::string region;  // the file's region ("eastside"); empty when the feature names none
 };
 
-// Which feature properties hold the key and the label.
+// Which feature properties hold the key, the label and the region.
 struct GeoFieldNames {
   std::string slug = "slug";
   std::string name = "name";
+  std::string region = "region";  // optional: a feature without it has an empty region
 };
 
 class GeoIndex {

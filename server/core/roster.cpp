@@ -30,8 +30,12 @@ constexpr std::array<std::pair<Role, std::string_view>, 7> kRoleNames{{
     {Role::admin, "admin"},
 }};
 
-constexpr std::array<std::string_view, 6> kResponderKeys{
-    "id", "name", "roles", "neighborhoods", "languages", "token_sha256"};
+constexpr std::array<std::string_view, 8> kResponderKeys{
+    "id", "name", "roles", "neighborhoods", "languages", "token_sha256", "standby", "shifts"};
+
+constexpr std::array<std::string_view, 7> kWeekdayNames{"sun", "mon", "tue", "wed",
+                                                        "thu", "fri", "sat"};
+constexpr std::array<std::string_view, 3> kShiftKeys{"days", "start", "end"};
 
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error("roster: " + what); }
 
@@ -83,6 +87,61 @@ std::string normalized_token_hash(const toml::table& entry, const std::string& w
   return hash;
 }
 
+// "HH:MM" of shifts[i].start or .end, in minutes.
+int shift_time(const toml::table& shift, std::string_view key, const std::string& where) {
+  const toml::node* node = shift.get(key);
+  if (!node) fail(where + ": missing field \"" + std::string(key) + "\"");
+  const auto* text = node->as_string();
+  if (!text) fail(where + "." + std::string(key) + " must be a string \"HH:MM\"");
+  const auto minutes = parse_time_of_day(text->get());
+  if (!minutes)
+    fail(where + "." + std::string(key) + " \"" + text->get() + "\" is not HH:MM (00:00 to 23:59)");
+  return *minutes;
+}
+
+Shift parse_shift(const toml::node& node, const std::string& where) {
+  const auto* table = node.as_table();
+  if (!table)
+    fail(where + " must be a table like { days = [\"mon\"], start = \"09:00\", end = \"17:00\" }");
+  for (const auto& [key, value] : *table) {
+    if (std::find(kShiftKeys.begin(), kShiftKeys.end(), key.str()) == kShiftKeys.end())
+      fail(where + ": unknown field \"" + std::string(key.str()) + "\" (days, start, end)");
+  }
+
+  Shift shift;
+  const toml::node* days = table->get("days");
+  if (!days) fail(where + ": missing field \"days\"");
+  const auto* list = days->as_array();
+  if (!list || list->empty())
+    fail(where + ".days must be a non-empty array of day names (\"mon\" .. \"sun\")");
+  for (std::size_t d = 0; d < list->size(); ++d) {
+    const auto* name = list->get(d)->as_string();
+    const auto day = name ? parse_weekday(name->get()) : std::nullopt;
+    if (!day)
+      fail(where + ".days[" + std::to_string(d) + "] is not a day name (mon, tue, wed, thu, fri, " +
+           "sat, sun)" + (name ? ": \"" + name->get() + "\"" : std::string()));
+    shift.days[static_cast<std::size_t>(*day)] = true;
+  }
+  shift.start_minute = shift_time(*table, "start", where);
+  shift.end_minute = shift_time(*table, "end", where);
+  return shift;
+}
+
+std::vector<Shift> parse_shifts(const toml::table& entry, const std::string& who) {
+  std::vector<Shift> shifts;
+  const toml::node* node = entry.get("shifts");
+  if (!node) return shifts;
+  const auto* list = node->as_array();
+  if (!list) fail(who + ": field \"shifts\" must be an array of tables");
+  // An empty list would read as "on call always", the opposite of what someone who wrote
+  // `shifts = []` to take a responder off every shift meant.
+  if (list->empty())
+    fail(who + ": field \"shifts\" is empty; remove it to be on call always, or list shifts");
+  for (std::size_t i = 0; i < list->size(); ++i)
+    shifts.push_back(parse_shift(*list->get(i), who + ": shifts[" + std::to_string(i) + "]"));
+  return shifts;
+}
+
 Responder parse_responder(std::size_t index, const toml::table& entry) {
   Responder r;
   r.id = required_string(entry, "id", responder_label(index, entry, {}));
@@ -107,6 +166,13 @@ Responder parse_responder(std::size_t index, const toml::table& entry) {
   r.neighborhoods = string_list(entry, "neighborhoods", who);
   r.languages = string_list(entry, "languages", who);
   r.token_sha256 = normalized_token_hash(entry, who);
+
+  if (const toml::node* standby = entry.get("standby")) {
+    const auto* flag = standby->as_boolean();
+    if (!flag) fail(who + ": field \"standby\" must be true or false");
+    r.standby = flag->get();
+  }
+  r.shifts = parse_shifts(entry, who);
   return r;
 }
 
@@ -122,6 +188,22 @@ std::string_view to_string(Role role) {
   for (const auto& [r, role_name] : kRoleNames)
     if (r == role) return role_name;
   return "unknown";
+}
+
+std::optional<int> parse_weekday(std::string_view name) {
+  for (std::size_t i = 0; i < kWeekdayNames.size(); ++i)
+    if (kWeekdayNames[i] == name) return static_cast<int>(i);
+  return std::nullopt;
+}
+
+std::optional<int> parse_time_of_day(std::string_view text) {
+  const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4))
+    return std::nullopt;
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return hours * 60 + minutes;
 }
 
 bool Responder::has_role(Role role) const {

@@ -12,7 +12,18 @@
 //   neighborhoods = ["boyle-heights", "lincoln-heights"]
 //   languages = ["es", "en"]
 //   token_sha256 = "<64 hex digits>"
+//   standby = false    # optional: in the standby pool (see on_call.hpp), default false
+//   shifts = [         # optional: weekly on-call shifts in the network's time zone
+//     { days = ["fri", "sat"], start = "18:00", end = "02:00" },
+//     { days = ["mon"], start = "09:00", end = "17:00" },
+//   ]
+//
+// A shift whose end is at or before its start runs across midnight into the next day: the
+// "fri 18:00-02:00" shift covers Saturday 01:30, and "mon 09:00-09:00" covers 24 hours. A
+// responder with no shifts is on call always. Times are wall-clock times (see on_call.hpp for
+// what that means on the nights the clocks change).
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,13 +38,29 @@ enum class Role { operator_, dispatcher, legal_observer, volunteer, attorney, co
 std::optional<Role> parse_role(std::string_view name);
 std::string_view to_string(Role role);
 
+// One weekly on-call shift: on each of `days`, from `start_minute` to `end_minute` local time.
+struct Shift {
+  std::array<bool, 7> days{};  // indexed by LocalTime::weekday: 0 = Sunday .. 6 = Saturday
+  int start_minute = 0;        // minutes after local midnight, 0..1439
+  int end_minute = 0;          // at or before start_minute: ends on the next day
+
+  bool crosses_midnight() const { return end_minute <= start_minute; }
+};
+
+// "sun" = 0 .. "sat" = 6, the three-letter lowercase names roster.toml uses; nullopt otherwise.
+std::optional<int> parse_weekday(std::string_view name);
+// "HH:MM" (00:00 to 23:59) in minutes after midnight; nullopt otherwise.
+std::optional<int> parse_time_of_day(std::string_view text);
+
 struct Responder {
   std::string id;
   std::string name;
   std::vector<Role> roles;
   std::vector<std::string> neighborhoods;
   std::vector<std::string> languages;
-  std::string token_sha256;  // lowercase hex
+  std::string token_sha256;   // lowercase hex
+  bool standby = false;       // in the standby pool: held back until the escalation region step
+  std::vector<Shift> shifts;  // empty: on call always
 
   bool has_role(Role role) const;
   bool covers(std::string_view neighborhood) const;  // listed in `neighborhoods`

@@ -1,0 +1,342 @@
+// Alert templates: TOML files in, texts in the recipient's language out.
+//
+// Data structures: `Data::languages` maps a lowercase language tag to its Language, which holds the
+// texts by enum index (alerts, asks) and by ReportKind (kinds). Every text is checked for its
+// placeholders at load, so render() cannot meet an unknown one.
+
+#include "core/alert_templates.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <stdexcept>
+#include <utility>
+
+namespace puente::core {
+
+namespace {
+
+constexpr std::size_t kTemplateCount = std::size(kAllAlertTemplates);
+
+constexpr std::array<std::pair<v1::ReportKind, std::string_view>, 6> kKindKeys{{
+    {v1::RAID, "RAID"},
+    {v1::CHECKPOINT, "CHECKPOINT"},
+    {v1::ARREST, "ARREST"},
+    {v1::PATROL, "PATROL"},
+    {v1::SURVEILLANCE, "SURVEILLANCE"},
+    {v1::OTHER, "OTHER"},
+}};
+
+constexpr std::array<std::string_view, kTemplateCount> kTemplateKeys{
+    "VERIFY", "DISPATCH", "UPDATE", "DEBUNK", "STAND_DOWN", "ESCALATION"};
+constexpr std::array<std::string_view, kKindKeys.size()> kKindNames{
+    "RAID", "CHECKPOINT", "ARREST", "PATROL", "SURVEILLANCE", "OTHER"};
+constexpr std::array<std::string_view, 5> kFileKeys{"language", "format", "kinds", "ask", "alerts"};
+constexpr std::array<std::string_view, 3> kFormatKeys{"clock", "am", "pm"};
+constexpr std::array<std::string_view, 6> kPlaceholders{"kind",  "neighborhood", "place",
+                                                        "where", "time",         "ask"};
+
+[[noreturn]] void fail(const std::string& what) { throw std::runtime_error("templates: " + what); }
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Splits `text` into literal runs and placeholders, calling on_literal / on_placeholder in order.
+// Returns an error message, or "" when the text is well formed.
+template <typename Literal, typename Placeholder>
+std::string scan(std::string_view text, Literal&& on_literal, Placeholder&& on_placeholder) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+      on_literal(text.substr(i, 1));  // "{{" or "}}"
+      i += 2;
+    } else if (c == '{') {
+      const std::size_t close = text.find('}', i + 1);
+      if (close == std::string_view::npos) return "an unclosed \"{\"";
+      const std::string_view name = text.substr(i + 1, close - i - 1);
+      if (std::find(kPlaceholders.begin(), kPlaceholders.end(), name) == kPlaceholders.end())
+        return "unknown placeholder {" + std::string(name) +
+               "} (kind, neighborhood, place, where, time, ask)";
+      on_placeholder(name);
+      i = close + 1;
+    } else if (c == '}') {
+      return "a lone \"}\" (write \"}}\" for a brace)";
+    } else {
+      const std::size_t next = text.find_first_of("{}", i);
+      const std::size_t end = next == std::string_view::npos ? text.size() : next;
+      on_literal(text.substr(i, end - i));
+      i = end;
+    }
+  }
+  return {};
+}
+
+bool is_language_tag(std::string_view tag) {
+  // A BCP 47 shape, loosely: a 2-3 letter primary subtag, then "-" and alphanumeric subtags.
+  const std::size_t dash = tag.find('-');
+  const std::string_view primary = tag.substr(0, dash);
+  if (primary.size() < 2 || primary.size() > 3) return false;
+  if (!std::all_of(primary.begin(), primary.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+    return false;
+  return std::all_of(tag.begin(), tag.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+template <std::size_t N>
+void check_keys(const toml::table& table, const std::string& where,
+                const std::array<std::string_view, N>& allowed) {
+  for (const auto& [key, value] : table)
+    if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end())
+      fail(where + ": unknown key \"" + std::string(key.str()) + "\"");
+}
+
+const toml::table& section(const toml::table& file, std::string_view key,
+                           const std::string& where) {
+  const toml::node* node = file.get(key);
+  if (!node || !node->is_table()) fail(where + ": missing table [" + std::string(key) + "]");
+  return *node->as_table();
+}
+
+std::string text_at(const toml::table& table, std::string_view key, const std::string& where) {
+  const toml::node* node = table.get(key);
+  if (!node) fail(where + "." + std::string(key) + " is missing");
+  const auto* text = node->as_string();
+  if (!text || text->get().empty()) fail(where + "." + std::string(key) + " must be a text");
+  return text->get();
+}
+
+}  // namespace
+
+struct Templates::Language {
+  std::string name;
+  bool clock_12h = false;
+  std::string am = "AM", pm = "PM";
+  std::array<std::string, kTemplateCount> alerts;
+  std::array<std::string, kTemplateCount> asks;
+  std::array<std::string, kKindKeys.size()> kinds;  // in kKindKeys order
+
+  std::string time(const LocalTime& t) const;
+  std::string fill(std::string_view text, std::size_t which, const AlertFields& fields) const;
+  const std::string& kind(v1::ReportKind kind) const;
+};
+
+std::string Templates::Language::time(const LocalTime& t) const {
+  const std::string minutes = (t.minute < 10 ? "0" : "") + std::to_string(t.minute);
+  if (!clock_12h) return (t.hour < 10 ? "0" : "") + std::to_string(t.hour) + ":" + minutes;
+  const int hour = t.hour % 12 == 0 ? 12 : t.hour % 12;
+  return std::to_string(hour) + ":" + minutes + " " + (t.hour < 12 ? am : pm);
+}
+
+const std::string& Templates::Language::kind(v1::ReportKind kind) const {
+  for (std::size_t i = 0; i < kKindKeys.size(); ++i)
+    if (kKindKeys[i].first == kind) return kinds[i];
+  return kinds.back();  // OTHER, for UNSPECIFIED or a kind newer than this build
+}
+
+std::string Templates::Language::fill(std::string_view text, std::size_t which,
+                                      const AlertFields& fields) const {
+  const std::string place = coarse_place(fields.place);
+  std::string out;
+  std::size_t value_end = std::string::npos;  // where the last placeholder's value ended in `out`
+  scan(
+      text,
+      [&](std::string_view literal) {
+        // "9:05 p. m." or "Soto St." before the template's own period: one period, not two.
+        if (value_end == out.size() && !out.empty() && out.back() == '.' && literal[0] == '.')
+          literal.remove_prefix(1);
+        out += literal;
+      },
+      [&](std::string_view name) {
+        if (name == "kind") out += kind(fields.kind);
+        if (name == "neighborhood") out += fields.neighborhood;
+        if (name == "place") out += place;
+        if (name == "time") out += time(fields.time);
+        if (name == "ask") out += asks[which];
+        if (name == "where") {
+          out += fields.neighborhood;
+          if (!place.empty()) out += (fields.neighborhood.empty() ? "" : ", ") + place;
+        }
+        value_end = out.size();
+      });
+  return out;
+}
+
+std::optional<AlertTemplate> template_for(v1::AlertType type) {
+  switch (type) {
+    case v1::VERIFY: return AlertTemplate::verify;
+    case v1::DISPATCH: return AlertTemplate::dispatch;
+    case v1::UPDATE: return AlertTemplate::update;
+    case v1::DEBUNK: return AlertTemplate::debunk;
+    case v1::STAND_DOWN: return AlertTemplate::stand_down;
+    default: return std::nullopt;
+  }
+}
+
+std::string_view to_string(AlertTemplate which) {
+  switch (which) {
+    case AlertTemplate::verify: return "VERIFY";
+    case AlertTemplate::dispatch: return "DISPATCH";
+    case AlertTemplate::update: return "UPDATE";
+    case AlertTemplate::debunk: return "DEBUNK";
+    case AlertTemplate::stand_down: return "STAND_DOWN";
+    case AlertTemplate::escalation: return "ESCALATION";
+  }
+  return "UNKNOWN";
+}
+
+std::string coarse_place(std::string_view place) {
+  // Drop every number with a decimal point and 3+ digits after it, sign included.
+  std::string kept;
+  for (std::size_t i = 0; i < place.size();) {
+    std::size_t j = i;
+    if (place[j] == '-' || place[j] == '+') ++j;
+    const std::size_t int_start = j;
+    while (j < place.size() && std::isdigit(static_cast<unsigned char>(place[j]))) ++j;
+    if (j > int_start && j < place.size() && place[j] == '.') {
+      std::size_t k = j + 1;
+      while (k < place.size() && std::isdigit(static_cast<unsigned char>(place[k]))) ++k;
+      if (k - j - 1 >= 3) {
+        i = k;
+        continue;
+      }
+    }
+    // Not a coordinate: keep the characters scanned (at least one).
+    const std::size_t end = std::max(j, i + 1);
+    kept.append(place.substr(i, end - i));
+    i = end;
+  }
+  // Tidy what removal left: a run of blanks and separators becomes one (", " if it held a comma
+  // or semicolon, else " "), none at the ends or just inside brackets; empty brackets go.
+  const auto separator = [](char c) { return c == ' ' || c == ',' || c == ';'; };
+  std::string tidy;
+  bool in_run = false, run_had_comma = false;
+  for (char c : kept) {
+    if (separator(c)) {
+      in_run = true;
+      run_had_comma = run_had_comma || c != ' ';
+      continue;
+    }
+    if (in_run && !tidy.empty() && tidy.back() != '(' && c != ')')
+      tidy += run_had_comma ? ", " : " ";
+    in_run = run_had_comma = false;
+    tidy.push_back(c);
+    if (tidy.size() >= 2 && tidy.compare(tidy.size() - 2, 2, "()") == 0) {
+      tidy.resize(tidy.size() - 2);
+      while (!tidy.empty() && separator(tidy.back())) tidy.pop_back();
+    }
+  }
+  return tidy;
+}
+
+struct Templates::Data {
+  std::map<std::string, Language, std::less<>> languages;  // by lowercase tag
+};
+
+Templates::Templates(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
+
+Templates Templates::from_files(const std::map<std::string, std::string>& files) {
+  auto data = std::make_shared<Data>();
+  for (const auto& [given_tag, text] : files) {
+    const std::string tag = lowercase(given_tag);
+    const std::string where = "\"" + tag + "\"";
+    if (!is_language_tag(tag)) fail(where + " is not a language tag (\"en\", \"es\", \"pt-br\")");
+
+    toml::table file;
+    try {
+      file = toml::parse(text);
+    } catch (const toml::parse_error& e) {
+      fail(where + ": invalid TOML at line " + std::to_string(e.source().begin.line) + ": " +
+           std::string(e.description()));
+    }
+    check_keys(file, where, kFileKeys);
+
+    Language language;
+    language.name = text_at(file, "language", where);
+    if (const toml::node* format = file.get("format")) {
+      if (!format->is_table()) fail(where + ": format must be a table");
+      const toml::table& table = *format->as_table();
+      check_keys(table, where + ": format", kFormatKeys);
+      const std::string clock =
+          table.get("clock") ? text_at(table, "clock", where + ": format") : std::string("24h");
+      if (clock != "12h" && clock != "24h")
+        fail(where + ": format.clock must be \"12h\" or \"24h\"");
+      language.clock_12h = clock == "12h";
+      if (table.get("am")) language.am = text_at(table, "am", where + ": format");
+      if (table.get("pm")) language.pm = text_at(table, "pm", where + ": format");
+    }
+
+    const toml::table& kinds = section(file, "kinds", where);
+    for (std::size_t i = 0; i < kKindKeys.size(); ++i)
+      language.kinds[i] = text_at(kinds, kKindKeys[i].second, where + ": kinds");
+    const toml::table& asks = section(file, "ask", where);
+    const toml::table& alerts = section(file, "alerts", where);
+    for (std::size_t i = 0; i < kTemplateCount; ++i) {
+      const std::string_view key = to_string(kAllAlertTemplates[i]);
+      language.asks[i] = text_at(asks, key, where + ": ask");
+      language.alerts[i] = text_at(alerts, key, where + ": alerts");
+      const auto ignore = [](std::string_view) {};
+      std::string error = scan(language.alerts[i], ignore, ignore);
+      if (!error.empty()) fail(where + ": alerts." + std::string(key) + ": " + error);
+      // An ask is inserted as it is: a brace in it is a mistake, not a placeholder.
+      if (language.asks[i].find_first_of("{}") != std::string::npos)
+        fail(where + ": ask." + std::string(key) + " may not hold braces");
+    }
+    // Keys beyond the known ones are typos of known ones: refuse them too.
+    check_keys(kinds, where + ": kinds", kKindNames);
+    check_keys(asks, where + ": ask", kTemplateKeys);
+    check_keys(alerts, where + ": alerts", kTemplateKeys);
+
+    if (!data->languages.emplace(tag, std::move(language)).second) fail(where + " is given twice");
+  }
+  if (!data->languages.count(kFallback))
+    fail("no English (\"en\") file: English is the fallback language and must exist");
+  return Templates(std::move(data));
+}
+
+std::string Templates::choose_language(const std::vector<std::string>& preferred) const {
+  for (const auto& given : preferred) {
+    const std::string tag = lowercase(given);
+    if (data_->languages.count(tag)) return tag;
+    const std::string primary = tag.substr(0, tag.find('-'));
+    if (data_->languages.count(primary)) return primary;
+  }
+  return std::string(kFallback);
+}
+
+const Templates::Language& Templates::language(std::string_view tag) const {
+  const auto& all = data_->languages;
+  const auto it = all.find(lowercase(tag));
+  return it != all.end() ? it->second : all.find(kFallback)->second;
+}
+
+std::string Templates::render(AlertTemplate which, std::string_view language_tag,
+                              const AlertFields& fields) const {
+  const auto index = static_cast<std::size_t>(which);
+  const Language& lang = language(language_tag);
+  return lang.fill(lang.alerts[index], index, fields);
+}
+
+std::string Templates::render(v1::AlertType type, std::string_view language_tag,
+                              const AlertFields& fields) const {
+  return render(template_for(type).value_or(AlertTemplate::update), language_tag, fields);
+}
+
+const std::string& Templates::kind_name(v1::ReportKind kind, std::string_view language_tag) const {
+  return language(language_tag).kind(kind);
+}
+
+std::vector<std::string> Templates::languages() const {
+  std::vector<std::string> tags;
+  for (const auto& [tag, language] : data_->languages) tags.push_back(tag);
+  return tags;
+}
+
+}  // namespace puente::core

@@ -1,0 +1,213 @@
+// The dispatch policy from the [policy] table of the node's TOML config.
+//
+// Data structures: `network_` holds the [policy] table over the defaults; `overrides_` holds,
+// per neighborhood slug, a copy of `network_` with that neighborhood's options applied on top.
+// Validation is strict (an unknown option is an error) for the reason the roster's is: a typo
+// such as "qourum" would otherwise silently leave a neighborhood on the defaults.
+
+#include "core/dispatch_policy.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+namespace puente::core {
+
+namespace {
+
+constexpr std::array<std::pair<EscalationAudience, std::string_view>, 3> kAudienceNames{{
+    {EscalationAudience::adjacent, "adjacent"},
+    {EscalationAudience::region, "region"},
+    {EscalationAudience::dispatchers, "dispatchers"},
+}};
+
+constexpr std::array<std::string_view, 5> kPolicyKeys{
+    "verify_before_dispatch", "quorum", "escalation", "dedup_meters", "dedup_window_seconds"};
+constexpr std::array<std::string_view, 3> kQuorumKeys{"count", "role", "state"};
+constexpr std::array<std::string_view, 2> kStepKeys{"deadline_seconds", "audience"};
+
+// Limits. A quorum beyond 1000 people, a deadline or dedup window beyond a day, or a dedup
+// radius beyond 10 km (it would merge separate raids across a city) is a typo, not a policy.
+constexpr std::int64_t kMaxQuorum = 1000;
+constexpr std::int64_t kMaxSeconds = 24 * 60 * 60;
+constexpr double kMaxDedupMeters = 10'000;
+
+[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
+
+template <std::size_t N>
+void check_keys(const toml::table& table, const std::string& path,
+                const std::array<std::string_view, N>& allowed, bool allow_neighborhoods = false) {
+  for (const auto& [key, value] : table) {
+    const std::string_view k = key.str();
+    if (allow_neighborhoods && k == "neighborhoods") continue;
+    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+    std::string options;
+    for (const auto& a : allowed) options += (options.empty() ? "" : ", ") + std::string(a);
+    if (allow_neighborhoods) options += ", neighborhoods";
+    fail(path + "." + std::string(k) + " is not an option (" + options + ")");
+  }
+}
+
+std::int64_t integer(const toml::node& node, const std::string& option, std::int64_t min,
+                     std::int64_t max) {
+  const auto* value = node.as_integer();
+  if (!value) fail(option + " must be an integer");
+  if (value->get() < min) fail(option + " must be >= " + std::to_string(min));
+  if (value->get() > max) fail(option + " must be <= " + std::to_string(max));
+  return value->get();
+}
+
+const toml::table& table_at(const toml::node& node, const std::string& option) {
+  const auto* table = node.as_table();
+  if (!table) fail(option + " must be a table");
+  return *table;
+}
+
+void apply_quorum(const toml::table& table, const std::string& path, Quorum& quorum) {
+  check_keys(table, path, kQuorumKeys);
+  if (const toml::node* count = table.get("count"))
+    quorum.count = static_cast<int>(integer(*count, path + ".count", 1, kMaxQuorum));
+  if (const toml::node* role = table.get("role")) {
+    const auto* name = role->as_string();
+    if (!name) fail(path + ".role must be a role name or \"any\"");
+    if (name->get() == "any") {
+      quorum.role = std::nullopt;
+    } else {
+      quorum.role = parse_role(name->get());
+      if (!quorum.role)
+        fail(path + ".role \"" + name->get() +
+             "\" is not a role (operator, dispatcher, legal_observer, volunteer, attorney, "
+             "counselor, admin) or \"any\"");
+    }
+  }
+  if (const toml::node* state = table.get("state")) {
+    const auto* name = state->as_string();
+    v1::AckState parsed = v1::ACK_STATE_UNSPECIFIED;
+    const bool known = name && v1::AckState_Parse(name->get(), &parsed);
+    // DECLINED and UNAVAILABLE say nobody is coming: they can never make a quorum.
+    if (!known || (parsed != v1::RECEIVED && parsed != v1::EN_ROUTE && parsed != v1::ON_SCENE))
+      fail(path + ".state must be \"RECEIVED\", \"EN_ROUTE\" or \"ON_SCENE\"");
+    quorum.state = parsed;
+  }
+}
+
+std::vector<EscalationStep> parse_escalation(const toml::node& node, const std::string& path) {
+  const auto* list = node.as_array();
+  if (!list) fail(path + " must be an array of tables, written [[" + path + "]]");
+  std::vector<EscalationStep> steps;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string where = path + "[" + std::to_string(i) + "]";
+    const toml::table& step = table_at(*list->get(i), where);
+    check_keys(step, where, kStepKeys);
+
+    const toml::node* deadline = step.get("deadline_seconds");
+    if (!deadline) fail(where + ".deadline_seconds is missing");
+    EscalationStep parsed;
+    parsed.deadline =
+        std::chrono::seconds{integer(*deadline, where + ".deadline_seconds", 1, kMaxSeconds)};
+    // Steps fire in order; a deadline out of order would fire two steps at once or skip one.
+    if (!steps.empty() && parsed.deadline <= steps.back().deadline)
+      fail(where + ".deadline_seconds must be greater than the step before it (" +
+           std::to_string(steps.back().deadline.count()) + ")");
+
+    const toml::node* audience = step.get("audience");
+    if (!audience) fail(where + ".audience is missing");
+    const auto* name = audience->as_string();
+    const auto parsed_audience = name ? parse_escalation_audience(name->get()) : std::nullopt;
+    if (!parsed_audience)
+      fail(where + ".audience must be \"adjacent\", \"region\" or \"dispatchers\"");
+    parsed.audience = *parsed_audience;
+    steps.push_back(parsed);
+  }
+  return steps;
+}
+
+// Applies the options present in `table` (the [policy] table, or one neighborhood's) to `policy`.
+void apply_options(const toml::table& table, const std::string& path, DispatchPolicy& policy,
+                   bool top_level) {
+  check_keys(table, path, kPolicyKeys, top_level);
+
+  if (const toml::node* verify = table.get("verify_before_dispatch")) {
+    const auto* flag = verify->as_boolean();
+    if (!flag) fail(path + ".verify_before_dispatch must be true or false");
+    policy.verify_before_dispatch = flag->get();
+  }
+  if (const toml::node* quorum = table.get("quorum"))
+    apply_quorum(table_at(*quorum, path + ".quorum"), path + ".quorum", policy.quorum);
+  if (const toml::node* escalation = table.get("escalation"))
+    policy.escalation = parse_escalation(*escalation, path + ".escalation");
+  if (const toml::node* meters = table.get("dedup_meters")) {
+    const std::string option = path + ".dedup_meters";
+    const auto value = meters->value<double>();  // an integer or a float
+    if (!value || meters->is_boolean() || !std::isfinite(*value))
+      fail(option + " must be a number of metres");
+    if (*value <= 0) fail(option + " must be > 0");
+    if (*value > kMaxDedupMeters)
+      fail(option + " must be <= " + std::to_string(static_cast<int>(kMaxDedupMeters)));
+    policy.dedup_meters = *value;
+  }
+  if (const toml::node* window = table.get("dedup_window_seconds"))
+    policy.dedup_window =
+        std::chrono::seconds{integer(*window, path + ".dedup_window_seconds", 1, kMaxSeconds)};
+}
+
+}  // namespace
+
+std::optional<EscalationAudience> parse_escalation_audience(std::string_view name) {
+  for (const auto& [audience, audience_name] : kAudienceNames)
+    if (audience_name == name) return audience;
+  return std::nullopt;
+}
+
+std::string_view to_string(EscalationAudience audience) {
+  for (const auto& [a, name] : kAudienceNames)
+    if (a == audience) return name;
+  return "unknown";
+}
+
+std::vector<EscalationStep> default_escalation() {
+  using std::chrono::minutes;
+  return {{minutes(10), EscalationAudience::adjacent},
+          {minutes(20), EscalationAudience::region},
+          {minutes(30), EscalationAudience::dispatchers}};
+}
+
+DispatchPolicies DispatchPolicies::from_toml(std::string_view config_text,
+                                             const IsKnownNeighborhood& known) {
+  toml::table document;
+  try {
+    document = toml::parse(config_text);
+  } catch (const toml::parse_error& e) {
+    fail("config: invalid TOML at line " + std::to_string(e.source().begin.line) + ": " +
+         std::string(e.description()));
+  }
+
+  DispatchPolicies policies;
+  const toml::node* policy = document.get("policy");
+  if (!policy) return policies;
+  const toml::table& table = table_at(*policy, "policy");
+  apply_options(table, "policy", policies.network_, true);
+
+  const toml::node* neighborhoods = table.get("neighborhoods");
+  if (!neighborhoods) return policies;
+  for (const auto& [key, value] : table_at(*neighborhoods, "policy.neighborhoods")) {
+    const std::string slug(key.str());
+    const std::string path = "policy.neighborhoods." + slug;
+    if (!known(slug)) fail(path + ": unknown neighborhood");
+    DispatchPolicy merged = policies.network_;
+    apply_options(table_at(value, path), path, merged, false);
+    policies.overrides_.emplace(slug, std::move(merged));
+  }
+  return policies;
+}
+
+const DispatchPolicy& DispatchPolicies::for_neighborhood(std::string_view neighborhood) const {
+  const auto it = overrides_.find(neighborhood);
+  return it == overrides_.end() ? network_ : it->second;
+}
+
+}  // namespace puente::core
