@@ -17,6 +17,7 @@ void add_report_command(CLI::App& app, const GlobalOptions& global);
 void add_ack_command(CLI::App& app, const GlobalOptions& global);
 void add_incident_commands(CLI::App& app, const GlobalOptions& global);
 void add_geography_commands(CLI::App& app, const GlobalOptions& global);
+void add_on_call_commands(CLI::App& app, const GlobalOptions& global);
 void add_tail_command(CLI::App& app, const GlobalOptions& global);
 void add_token_commands(CLI::App& app, const GlobalOptions& global);
 

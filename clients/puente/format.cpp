@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <ctime>
+#include <map>
+#include <vector>
 
 namespace puente::cli {
 namespace {
@@ -23,16 +25,45 @@ std::string enum_name(Enum value, const std::string& name) {
   return static_cast<int>(value) == 0 || name.empty() ? "?" : name;
 }
 
+template <typename Strings>
+std::string joined(const Strings& items, const char* separator = ", ") {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : separator) + item;
+  return text;
+}
+
+std::string counted(int count, const std::string& singular, const std::string& plural) {
+  return std::to_string(count) + " " + (count == 1 ? singular : plural);
+}
+
+std::tm local_time(std::time_t seconds) {
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  return local;
+}
+
+std::string strftime_local(const google::protobuf::Timestamp& at, const char* format) {
+  if (at.seconds() == 0 && at.nanos() == 0) return "-";
+  std::tm local = local_time(static_cast<std::time_t>(at.seconds()));
+  char text[32];
+  std::strftime(text, sizeof text, format, &local);
+  return text;
+}
+
+// After an alert's text, in `tail` and `incident`: the escalation step, if any.
+std::string escalation_suffix(const v1::Alert& alert) {
+  if (alert.type() != v1::ESCALATE || alert.escalation_step() <= 0) return "";
+  return " (step " + std::to_string(alert.escalation_step()) + ")";
+}
+
 }  // namespace
 
 std::string format_time(const google::protobuf::Timestamp& at) {
-  if (at.seconds() == 0 && at.nanos() == 0) return "-";
-  std::time_t seconds = static_cast<std::time_t>(at.seconds());
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
-  return text;
+  return strftime_local(at, "%Y-%m-%d %H:%M:%S");
+}
+
+std::string format_clock(const google::protobuf::Timestamp& at) {
+  return strftime_local(at, "%H:%M:%S");
 }
 
 std::string name_of(v1::IncidentStatus status) {
@@ -60,7 +91,8 @@ std::string incident_line(const v1::Incident& incident) {
 
 std::string alert_line(const v1::Alert& alert) {
   std::string line = format_time(alert.sent_at()) + "  " + padded(name_of(alert.type()), 10) +
-                     "  " + padded(alert.neighborhood(), 18) + "  " + alert.text();
+                     "  " + padded(alert.neighborhood(), 18) + "  " + alert.text() +
+                     escalation_suffix(alert);
   if (!alert.location().description().empty()) line += " (" + alert.location().description() + ")";
   return line + "  [" + alert.incident_id() + " @ " + alert.offset() + "]";
 }
@@ -88,7 +120,29 @@ std::string neighborhood_line(const v1::Neighborhood& neighborhood) {
   return line;
 }
 
-void print_incident(std::ostream& out, const v1::Incident& incident) {
+std::string responder_line(const v1::Responder& responder) {
+  std::string line = padded(responder.id(), 18) + "  " + padded(responder.name(), 24) + "  " +
+                     padded(joined(responder.roles()), 32);
+  if (responder.languages_size() > 0) line += "  [" + joined(responder.languages()) + "]";
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+std::string availability_line(const v1::Availability& availability, std::time_t now) {
+  std::string line = availability.available() ? "available" : "not available";
+  if (availability.has_until()) {
+    std::tm today = local_time(now);
+    std::tm until = local_time(static_cast<std::time_t>(availability.until().seconds()));
+    bool same_day = until.tm_year == today.tm_year && until.tm_yday == today.tm_yday;
+    line += " until " + strftime_local(availability.until(), same_day ? "%H:%M" : "%Y-%m-%d %H:%M");
+  }
+  if (!availability.responder_id().empty()) line += " (" + availability.responder_id() + ")";
+  return line;
+}
+
+namespace {
+
+void print_header(std::ostream& out, const v1::Incident& incident) {
   out << "incident " << incident.id() << "  " << name_of(incident.status()) << "  "
       << name_of(incident.kind()) << "\n";
   out << "  neighborhood  " << incident.neighborhood();
@@ -100,8 +154,84 @@ void print_incident(std::ostream& out, const v1::Incident& incident) {
       out << "  " << quoted(incident.location().description());
     out << "\n";
   }
+  // A lone caller may be mistaken; more reporters are what lets a dispatcher confirm sooner.
+  if (incident.reporters() > 0)
+    out << "  corroboration seen by "
+        << counted(incident.reporters(), "reporter", "independent reporters") << "\n";
   out << "  created       " << format_time(incident.created_at()) << "\n";
+  if (incident.has_confirmed_at())
+    out << "  confirmed     " << format_time(incident.confirmed_at()) << "\n";
   out << "  updated       " << format_time(incident.updated_at()) << "\n";
+  if (incident.escalation_step() > 0)
+    out << "  escalation    step " << incident.escalation_step() << "\n";
+  if (incident.alerted_neighborhoods_size() > 0)
+    out << "  alerted       " << joined(incident.alerted_neighborhoods()) << "\n";
+}
+
+void print_alert(std::ostream& out, const v1::Alert& alert, const v1::Incident& incident) {
+  out << "  " << format_time(alert.sent_at()) << "  " << padded(name_of(alert.type()), 10) << "  "
+      << alert.text() << escalation_suffix(alert);
+  // An incident that moved or escalated has alerts in other neighborhoods than its own.
+  if (!alert.neighborhood().empty() && alert.neighborhood() != incident.neighborhood())
+    out << "  in " << alert.neighborhood();
+  if (alert.audience_size() > 0) out << "  (to " << joined(alert.audience()) << ")";
+  if (alert.recipients_size() > 0)
+    out << "  [" << counted(alert.recipients_size(), "recipient", "recipients") << "]";
+  out << "\n";
+}
+
+// The deliveries of one alert; `alert` is null if the answer left the alert itself out.
+struct DeliveryGroup {
+  std::string alert_id;
+  const v1::Alert* alert = nullptr;
+  std::vector<const v1::Delivery*> rows;
+};
+
+std::string delivery_row(const v1::Delivery& delivery) {
+  return padded(delivery.responder_id(), 18) + "  " + padded(format_clock(delivery.sent_at()), 8) +
+         "  " + padded(format_clock(delivery.delivered_at()), 9) + "  " +
+         padded(format_clock(delivery.seen_at()), 8) + "  " +
+         padded(format_clock(delivery.acked_at()), 8) + "  " +
+         (delivery.last_state() == v1::ACK_STATE_UNSPECIFIED ? "-"
+                                                             : name_of(delivery.last_state()));
+}
+
+// Per alert, in the incident's order of alerts (the server may list deliveries in any order),
+// one row per recipient: how far the alert got with them.
+void print_deliveries(std::ostream& out, const v1::Incident& incident) {
+  std::vector<DeliveryGroup> groups;
+  std::map<std::string, std::size_t> group_of;
+  auto group_for = [&](const std::string& alert_id) -> DeliveryGroup& {
+    auto [found, added] = group_of.try_emplace(alert_id, groups.size());
+    if (added) groups.push_back({alert_id, nullptr, {}});
+    return groups[found->second];
+  };
+  for (const auto& alert : incident.alerts()) group_for(alert.id()).alert = &alert;
+  for (const auto& delivery : incident.deliveries())
+    group_for(delivery.alert_id()).rows.push_back(&delivery);
+
+  out << "\ndeliveries (" << incident.deliveries_size() << ", local times)\n";
+  for (const auto& group : groups) {
+    if (group.rows.empty()) continue;
+    out << "  " << (group.alert_id.empty() ? "?" : group.alert_id);
+    if (group.alert != nullptr)
+      out << "  " << name_of(group.alert->type()) << escalation_suffix(*group.alert) << "  "
+          << format_clock(group.alert->sent_at());
+    out << "\n    " << padded("responder", 18)
+        << "  sent      delivered  seen      acked     state\n";
+    for (const auto* delivery : group.rows) out << "    " << delivery_row(*delivery) << "\n";
+  }
+}
+
+void print_responders(std::ostream& out,
+                      const google::protobuf::RepeatedPtrField<v1::Responder>& responders) {
+  for (const auto& responder : responders) out << "  " << responder_line(responder) << "\n";
+}
+
+}  // namespace
+
+void print_incident(std::ostream& out, const v1::Incident& incident) {
+  print_header(out, incident);
 
   out << "\nreports (" << incident.reports_size() << ")\n";
   for (const auto& report : incident.reports()) {
@@ -116,17 +246,7 @@ void print_incident(std::ostream& out, const v1::Incident& incident) {
   }
 
   out << "\nalerts (" << incident.alerts_size() << ")\n";
-  for (const auto& alert : incident.alerts()) {
-    out << "  " << format_time(alert.sent_at()) << "  " << padded(name_of(alert.type()), 10) << "  "
-        << alert.text();
-    if (alert.audience_size() > 0) {
-      out << "  (to";
-      for (int i = 0; i < alert.audience_size(); ++i)
-        out << (i == 0 ? " " : ", ") << alert.audience(i);
-      out << ")";
-    }
-    out << "\n";
-  }
+  for (const auto& alert : incident.alerts()) print_alert(out, alert, incident);
 
   out << "\nacks (" << incident.acks_size() << ")\n";
   for (const auto& ack : incident.acks()) {
@@ -135,6 +255,25 @@ void print_incident(std::ostream& out, const v1::Incident& incident) {
                                : padded(name_of(ack.state()), 11) + "  " + quoted(ack.note()));
     out << "\n";
   }
+
+  // Only dispatchers get deliveries; an empty table would only look like nothing went out.
+  if (incident.deliveries_size() > 0) print_deliveries(out, incident);
+}
+
+void print_on_call(std::ostream& out, const v1::OnCall& on_call) {
+  // Our times are the machine's local time; shifts follow the roster's zone, which may differ.
+  out << "on call at " << format_time(on_call.at()) << " (local time)";
+  if (!on_call.time_zone().empty()) out << "; shifts in " << on_call.time_zone();
+  out << "\n";
+  for (const auto& entry : on_call.neighborhoods()) {
+    out << "\n" << entry.neighborhood() << " (" << entry.responders_size() << ")\n";
+    if (entry.responders_size() == 0) out << "  nobody on call\n";
+    print_responders(out, entry.responders());
+  }
+  out << "\nstandby (" << on_call.standby_size() << ")\n";
+  print_responders(out, on_call.standby());
+  out << "\ndispatchers (" << on_call.dispatchers_size() << ")\n";
+  print_responders(out, on_call.dispatchers());
 }
 
 }  // namespace puente::cli

@@ -14,6 +14,11 @@ namespace {
 struct ActionOptions {
   std::string incident_id;
   std::string text;
+  // `update` only: where the incident is now (a raid that moved), if --lat and --lon were given.
+  bool moved = false;
+  double lat = 0;
+  double lon = 0;
+  std::string where;
 };
 
 struct ListOptions {
@@ -29,6 +34,11 @@ void run_action(const std::string& path_suffix, const ActionOptions& options,
                 const GlobalOptions& global) {
   v1::IncidentAction action;
   action.set_text(options.text);
+  if (options.moved) {
+    action.mutable_location()->set_lat(options.lat);
+    action.mutable_location()->set_lon(options.lon);
+    action.mutable_location()->set_description(options.where);
+  }
   ApiClient api(global);
   auto answer = api.post(incident_path(options.incident_id) + path_suffix, action);
   if (global.json) {
@@ -37,7 +47,9 @@ void run_action(const std::string& path_suffix, const ActionOptions& options,
   }
   v1::Incident incident;
   ApiClient::parse(answer, incident);
-  std::cout << "incident " << incident.id() << ": " << name_of(incident.status()) << "\n";
+  std::cout << "incident " << incident.id() << ": " << name_of(incident.status());
+  if (options.moved) std::cout << ", now in " << incident.neighborhood();
+  std::cout << "\n";
 }
 
 void run_show(const ActionOptions& options, const GlobalOptions& global) {
@@ -80,18 +92,40 @@ struct Action {
   const char* help;
   const char* text_help;
   bool text_required;
+  bool takes_location;  // --lat/--lon/--where: the incident moved
 };
 
 constexpr Action actions[] = {
     {"confirm", "/confirm", "Confirm an incident: every on-call responder nearby is dispatched",
-     "What responders should know, sent with the DISPATCH alert", false},
+     "What responders should know, sent with the DISPATCH alert", false, false},
     {"false-alarm", "/false-alarm", "Debunk an incident: everyone alerted is told not to go",
-     "Why, sent with the DEBUNK alert", false},
+     "Why, sent with the DEBUNK alert", false, false},
     {"resolve", "/resolve", "Close an incident: everyone alerted is stood down",
-     "A closing word, sent with the STAND_DOWN alert", false},
+     "A closing word, sent with the STAND_DOWN alert", false, false},
     {"update", "/updates", "Send news on an incident to everyone alerted for it",
-     "The news, sent as an UPDATE alert", true},
+     "The news, sent as an UPDATE alert", true, true},
 };
+
+// The new place of a moving incident. A point needs both coordinates, and words alone cannot
+// place it, so CLI11 refuses --lat without --lon (and the reverse) and --where without both.
+void add_location_options(CLI::App& command, ActionOptions& options) {
+  auto* lat = command.add_option("--lat", options.lat, "Where it is now: latitude")
+                  ->check(CLI::Range(-90.0, 90.0));
+  auto* lon = command.add_option("--lon", options.lon, "Where it is now: longitude")
+                  ->check(CLI::Range(-180.0, 180.0));
+  auto* where = command.add_option("--where", options.where,
+                                   "The new place in words, e.g. \"Soto and 1st\" (needs --lat "
+                                   "and --lon)");
+  lat->needs(lon);
+  lon->needs(lat);
+  where->needs(lat);
+  command.footer(
+      "Prints: incident <id>: <STATUS>[, now in <neighborhood>]\n"
+      "With --lat/--lon the incident moves there; if that is another neighborhood, its on-call\n"
+      "responders are alerted too.\n"
+      "Example: puente update inc-7f3a --text \"they moved to the market\" --lat 34.0440 \\\n"
+      "           --lon -118.2100 --where \"Soto and 1st\"");
+}
 
 }  // namespace
 
@@ -103,12 +137,17 @@ void add_incident_commands(CLI::App& app, const GlobalOptions& global) {
     auto* text = command->add_option("--text", options->text, action.text_help);
     if (action.text_required) text->required();
     command->footer("Prints: incident <id>: <STATUS>");
+    if (action.takes_location) add_location_options(*command, *options);
     std::string suffix = action.path_suffix;
-    command->callback([suffix, options, &global] { run_action(suffix, *options, global); });
+    command->callback([suffix, options, command, &global] {
+      options->moved = command->count("--lat") > 0;
+      run_action(suffix, *options, global);
+    });
   }
 
   auto show = std::make_shared<ActionOptions>();
-  auto* incident = app.add_subcommand("incident", "Show an incident: reports, alerts sent, acks");
+  auto* incident =
+      app.add_subcommand("incident", "Show an incident: reports, alerts sent, acks, deliveries");
   incident->add_option("ID", show->incident_id, "The incident, e.g. inc-7f3a")->required();
   incident->callback([show, &global] { run_show(*show, global); });
 

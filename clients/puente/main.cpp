@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   add_ack_command(app, global);
   add_tail_command(app, global);
   add_geography_commands(app, global);
+  add_on_call_commands(app, global);
   add_token_commands(app, global);
 
   try {
