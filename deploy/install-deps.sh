@@ -11,7 +11,7 @@ packages=(
   libhiredis-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libssl-dev libtomlplusplus-dev libcli11-dev
-  redis-server redis-tools curl
+  redis-server redis-tools curl tzdata
 )
 [[ "${1:-}" == "--browser" ]] && packages+=(chromium)
 

@@ -89,10 +89,16 @@ std::string incident_line(const v1::Incident& incident) {
   return line;
 }
 
+// The alert's text, its escalation step, and the dispatcher's own words if they wrote any.
+std::string alert_words(const v1::Alert& alert) {
+  std::string words = alert.text() + escalation_suffix(alert);
+  if (!alert.note().empty()) words += " — " + quoted(alert.note());
+  return words;
+}
+
 std::string alert_line(const v1::Alert& alert) {
   std::string line = format_time(alert.sent_at()) + "  " + padded(name_of(alert.type()), 10) +
-                     "  " + padded(alert.neighborhood(), 18) + "  " + alert.text() +
-                     escalation_suffix(alert);
+                     "  " + padded(alert.neighborhood(), 18) + "  " + alert_words(alert);
   if (!alert.location().description().empty()) line += " (" + alert.location().description() + ")";
   return line + "  [" + alert.incident_id() + " @ " + alert.offset() + "]";
 }
@@ -170,7 +176,7 @@ void print_header(std::ostream& out, const v1::Incident& incident) {
 
 void print_alert(std::ostream& out, const v1::Alert& alert, const v1::Incident& incident) {
   out << "  " << format_time(alert.sent_at()) << "  " << padded(name_of(alert.type()), 10) << "  "
-      << alert.text() << escalation_suffix(alert);
+      << alert_words(alert);
   // An incident that moved or escalated has alerts in other neighborhoods than its own.
   if (!alert.neighborhood().empty() && alert.neighborhood() != incident.neighborhood())
     out << "  in " << alert.neighborhood();

@@ -139,8 +139,10 @@ void add_incident_commands(CLI::App& app, const GlobalOptions& global) {
     command->footer("Prints: incident <id>: <STATUS>");
     if (action.takes_location) add_location_options(*command, *options);
     std::string suffix = action.path_suffix;
-    command->callback([suffix, options, command, &global] {
-      options->moved = command->count("--lat") > 0;
+    bool takes_location = action.takes_location;
+    command->callback([suffix, options, command, takes_location, &global] {
+      // CLI11 throws for count() of an option the command does not have.
+      options->moved = takes_location && command->count("--lat") > 0;
       run_action(suffix, *options, global);
     });
   }

@@ -1,6 +1,9 @@
 #include "app/api_routes.hpp"
 
+#include "app/wire_views.hpp"
 #include "core/access.hpp"
+#include "core/clock.hpp"
+#include "core/on_call.hpp"
 #include "puente/v1/json.hpp"
 
 #include <boost/beast/http.hpp>
@@ -93,14 +96,6 @@ std::string query(const RouteParams& params, std::string_view name) {
   return it == params.query.end() ? std::string() : it->second;
 }
 
-v1::Neighborhood to_wire(const core::Neighborhood& n) {
-  v1::Neighborhood out;
-  out.set_slug(n.slug);
-  out.set_name(n.name);
-  for (const auto& a : n.adjacent) out.add_adjacent(a);
-  return out;
-}
-
 void add_health_routes(net::Router& router, ApiServices& s) {
   router.add(http::verb::get, "/healthz", [&s](Request&&, RouteParams, Respond respond) {
     respond(net::json_response(http::status::ok, R"({"status":"ok","node":")" + s.node_id + "\"}"));
@@ -126,8 +121,9 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                  return respond(refusal_response(*refusal));
                }
                auto req = std::make_shared<Request>(std::move(request));
-               s.intake.submit(who, std::move(report), [req, respond = std::move(respond)](IntakeService::Result result) {
+               s.intake.submit(who, std::move(report), [&who, req, respond = std::move(respond)](IntakeService::Result result) {
                  if (result.refusal) return respond(refusal_response(*result.refusal));
+                 redact_for(who, *result.receipt.mutable_incident());
                  respond(encode(*req, result.created ? http::status::created : http::status::ok, result.receipt));
                });
              }));
@@ -166,7 +162,7 @@ void add_geography_routes(net::Router& router, ApiServices& s) {
   router.add(http::verb::get, "/v1/neighborhoods",
              authenticated(s, [&s](const core::Responder&, Request&& request, RouteParams, Respond respond) {
                v1::NeighborhoodList list;
-               for (const auto& n : s.geo.neighborhoods()) *list.add_neighborhoods() = to_wire(n);
+               for (const auto& n : s.rules.geo.neighborhoods()) *list.add_neighborhoods() = to_wire(n);
                respond(encode(request, http::status::ok, list));
              }));
   router.add(http::verb::get, "/v1/neighborhoods/locate",
@@ -175,9 +171,71 @@ void add_geography_routes(net::Router& router, ApiServices& s) {
                auto lon = parse_double(query(params, "lon"));
                if (!lat || !lon || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
                  return respond(refusal_response({400, "bad_location", "lat and lon must be numbers in range"}));
-               const auto* n = s.geo.locate(*lat, *lon);
+               const auto* n = s.rules.geo.locate(*lat, *lon);
                if (!n) return respond(refusal_response({404, "outside_coverage", "no neighborhood holds that point"}));
                respond(encode(request, http::status::ok, to_wire(*n)));
+             }));
+}
+
+// Availability set with no length lasts this long: a night's work.
+constexpr std::chrono::hours default_availability{8};
+constexpr int max_availability_minutes = 24 * 60;
+
+void add_roster_routes(net::Router& router, ApiServices& s) {
+  router.add(http::verb::get, "/v1/roster/on-call",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               if (!core::may(who, core::Action::watch_board))
+                 return respond(refusal_response(Refusal::forbidden("only dispatchers may see who is on call")));
+               auto only = query(params, "neighborhood");
+               if (!only.empty() && !s.rules.geo.find(only))
+                 return respond(refusal_response({400, "unknown_neighborhood", "no neighborhood \"" + only + "\""}));
+               auto req = std::make_shared<Request>(std::move(request));
+               auto now = std::chrono::system_clock::now();
+               s.store.available(now, [&s, req, only, now, respond = std::move(respond)](store::Outcome outcome,
+                                                                                        std::set<std::string> available) {
+                 if (outcome != store::Outcome::ok) return respond(refusal_response(Refusal::unavailable()));
+                 const auto& rules = s.rules;
+                 v1::OnCall on_call;
+                 std::vector<std::string> all;
+                 for (const auto& n : rules.geo.neighborhoods()) {
+                   all.push_back(n.slug);
+                   if (!only.empty() && n.slug != only) continue;
+                   auto here = core::on_call_for(rules.roster, n.slug, now, rules.zone, available);
+                   if (here.empty() && only.empty()) continue;
+                   auto* entry = on_call.add_neighborhoods();
+                   entry->set_neighborhood(n.slug);
+                   for (const auto* r : here) *entry->add_responders() = to_wire(*r);
+                 }
+                 for (const auto* r : core::standby_pool(rules.roster, all, now, rules.zone, available))
+                   *on_call.add_standby() = to_wire(*r);
+                 for (const auto* r : core::dispatchers_on_call(rules.roster, now, rules.zone, available))
+                   *on_call.add_dispatchers() = to_wire(*r);
+                 *on_call.mutable_at() = core::now();
+                 on_call.set_time_zone(rules.zone.name());
+                 respond(encode(*req, http::status::ok, on_call));
+               });
+             }));
+  router.add(http::verb::post, "/v1/me/availability",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams, Respond respond) {
+               v1::Availability availability;
+               if (auto refusal = decode(request, availability)) return respond(refusal_response(*refusal));
+               if (availability.minutes() < 0 || availability.minutes() > max_availability_minutes)
+                 return respond(refusal_response({400, "bad_minutes", "minutes must be between 0 and 1440"}));
+               std::optional<std::chrono::system_clock::time_point> until;
+               if (availability.available())
+                 until = std::chrono::system_clock::now() +
+                         (availability.minutes() ? std::chrono::minutes(availability.minutes())
+                                                 : std::chrono::duration_cast<std::chrono::minutes>(default_availability));
+               auto req = std::make_shared<Request>(std::move(request));
+               s.store.set_available(who.id, until, [&who, req, availability, until, respond = std::move(respond)](bool ok) mutable {
+                 if (!ok) return respond(refusal_response(Refusal::unavailable()));
+                 availability.set_responder_id(who.id);
+                 if (until) {
+                   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until->time_since_epoch()).count();
+                   availability.mutable_until()->set_seconds(ms / 1000);
+                 }
+                 respond(encode(*req, http::status::ok, availability));
+               });
              }));
 }
 
@@ -187,6 +245,7 @@ void add_api_routes(net::Router& router, ApiServices& services) {
   add_health_routes(router, services);
   add_incident_routes(router, services);
   add_geography_routes(router, services);
+  add_roster_routes(router, services);
 }
 
 }  // namespace puente::app

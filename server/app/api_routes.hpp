@@ -5,6 +5,7 @@
 
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
+#include "app/network_rules.hpp"
 #include "net/router.hpp"
 
 #include <functional>
@@ -14,7 +15,8 @@ namespace puente::app {
 
 struct ApiServices {
   const core::Roster& roster;
-  const core::GeoIndex& geo;
+  const NetworkRules& rules;
+  store::IncidentStore& store;
   IntakeService& intake;
   DispatchService& dispatch;
   core::Metrics& metrics;

@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -64,6 +66,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   }
   auto base = path.parent_path();
   NodeConfig c;
+  std::ifstream in(path);
+  c.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   c.node_id = get_or<std::string>(t, "node.id", host_name());
   parse_host_port(get_or<std::string>(t, "node.listen", "127.0.0.1:8080"), c.listen_host, c.listen_port);
   c.threads = static_cast<unsigned>(get_or<int64_t>(t, "node.threads", 0));
@@ -77,10 +81,17 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.redis.reconnect_min = millis(t, "redis.reconnect_min_ms", c.redis.reconnect_min);
   c.redis.reconnect_max = millis(t, "redis.reconnect_max_ms", c.redis.reconnect_max);
 
+  c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
+
   c.neighborhoods_file = relative_to(base, get_or<std::string>(t, "geography.neighborhoods", ""));
   c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);
   c.geo_fields.name = get_or<std::string>(t, "geography.name_property", c.geo_fields.name);
+  c.geo_fields.region = get_or<std::string>(t, "geography.region_property", c.geo_fields.region);
   c.roster_file = relative_to(base, get_or<std::string>(t, "roster.file", ""));
+
+  c.time_zone = get_or<std::string>(t, "network.time_zone", c.time_zone);
+  c.templates_dir = relative_to(base, get_or<std::string>(t, "network.templates", "templates"));
+  c.default_language = get_or<std::string>(t, "network.default_language", c.default_language);
 
   auto& l = c.limits;
   l.http_body_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.http_body_bytes", l.http_body_bytes));

@@ -27,6 +27,12 @@ struct NodeConfig {
   core::GeoFieldNames geo_fields;
   std::filesystem::path roster_file;
 
+  std::string time_zone = "America/Los_Angeles";   // shifts and alert times are in this zone
+  std::filesystem::path templates_dir;             // <tag>.toml alert texts; default: ./templates
+  std::string default_language = "en";
+  std::chrono::milliseconds escalation_poll{500};  // how often this node looks for due deadlines
+  std::string text;  // the file as read: the [policy] table is parsed once geography is known
+
   net::SessionLimits limits;
   std::size_t replay_max_alerts = 1000;        // per subscription, per page of history
   std::size_t history_max_alerts = 10000;      // kept per neighborhood

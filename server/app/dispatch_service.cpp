@@ -1,14 +1,15 @@
 #include "app/dispatch_service.hpp"
 
 #include "core/access.hpp"
-#include "core/ids.hpp"
-
 #include "core/clock.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 namespace puente::app {
+
+using Clock = std::chrono::system_clock;
 
 namespace {
 
@@ -31,101 +32,176 @@ core::IncidentContext context_of(const v1::Incident& incident, const core::Respo
   return {incident.neighborhood(), acked_on_scene(incident, who.id)};
 }
 
+core::Action permission_for(core::IncidentStep step) {
+  switch (step) {
+    case core::IncidentStep::confirm: return core::Action::confirm;
+    case core::IncidentStep::false_alarm: return core::Action::false_alarm;
+    case core::IncidentStep::resolve: return core::Action::resolve;
+    case core::IncidentStep::update: return core::Action::post_update;
+  }
+  return core::Action::post_update;
+}
+
+bool valid_point(const v1::Location& l) {
+  return std::isfinite(l.lat()) && std::isfinite(l.lon()) && l.lat() >= -90 && l.lat() <= 90 && l.lon() >= -180 &&
+         l.lon() <= 180 && !(l.lat() == 0 && l.lon() == 0);
+}
+
 }  // namespace
 
-DispatchService::DispatchService(const core::GeoIndex& geo, store::IncidentStore& store,
-                                 core::Metrics& metrics)
-    : geo_(geo), store_(store), metrics_(metrics) {}
+void redact_for(const core::Responder& who, v1::Incident& incident) {
+  if (core::may(who, core::Action::watch_board)) return;
+  incident.clear_deliveries();
+  for (auto& alert : *incident.mutable_alerts()) {
+    alert.clear_recipients();
+    alert.clear_texts();
+  }
+}
 
-void DispatchService::advance(const core::Responder& who, const std::string& incident_id,
-                              core::IncidentStep step, const v1::IncidentAction& action,
-                              Done<v1::Incident> done) {
+struct DispatchService::Step {
+  const core::Responder* who;
+  core::IncidentStep step;
+  v1::IncidentAction action;
+  v1::Incident incident;
+  Clock::time_point now;
+  google::protobuf::Timestamp stamp;
+  std::set<std::string> available;
+  const core::Neighborhood* moved_to = nullptr;  // an update's new neighborhood, if it moved
+  Done<v1::Incident> done;
+};
+
+DispatchService::DispatchService(const NetworkRules& rules, store::IncidentStore& store, store::TimerQueue& timers,
+                                 core::Metrics& metrics)
+    : rules_(rules), store_(store), timers_(timers), metrics_(metrics) {}
+
+void DispatchService::advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
+                              const v1::IncidentAction& action, Done<v1::Incident> done) {
   if (action.text().size() > core::max_description_bytes)
     return done(Refusal{400, "too_long", "text is over " + std::to_string(core::max_description_bytes) + " bytes"}, {});
-  store_.load(incident_id, [this, &who, step, action, done = std::move(done)](store::Outcome outcome,
-                                                                               v1::Incident incident) mutable {
-    if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-    if (outcome != store::Outcome::ok) return done(Refusal::not_found("no such incident"), {});
-    apply_step(who, std::move(incident), step, action, std::move(done));
+  if (action.has_location()) {
+    if (step != core::IncidentStep::update)
+      return done(Refusal{400, "bad_location", "only an update may carry a new location"}, {});
+    if (!valid_point(action.location()))
+      return done(Refusal{400, "bad_location", "location needs lat in [-90, 90] and lon in [-180, 180]"}, {});
+  }
+  auto s = std::make_shared<Step>();
+  s->who = &who;
+  s->step = step;
+  s->action = action;
+  s->stamp = core::now();
+  s->now = Clock::time_point(std::chrono::milliseconds(s->stamp.seconds() * 1000 + s->stamp.nanos() / 1000000));
+  s->done = std::move(done);
+  store_.available(s->now, [this, s, incident_id](store::Outcome outcome, std::set<std::string> available) {
+    if (outcome != store::Outcome::ok) return s->done(Refusal::unavailable(), {});
+    s->available = std::move(available);
+    store_.load(incident_id, [this, s](store::Outcome loaded, v1::Incident incident) {
+      if (loaded == store::Outcome::unavailable) return s->done(Refusal::unavailable(), {});
+      if (loaded != store::Outcome::ok) return s->done(Refusal::not_found("no such incident"), {});
+      s->incident = std::move(incident);
+      apply_step(s);
+    });
   });
 }
 
-void DispatchService::apply_step(const core::Responder& who, v1::Incident incident,
-                                 core::IncidentStep step, const v1::IncidentAction& action,
-                                 Done<v1::Incident> done) {
-  auto permission = step == core::IncidentStep::confirm       ? core::Action::confirm
-                    : step == core::IncidentStep::false_alarm ? core::Action::false_alarm
-                    : step == core::IncidentStep::resolve     ? core::Action::resolve
-                                                              : core::Action::post_update;
-  if (!core::may(who, permission, context_of(incident, who)))
-    return done(Refusal::forbidden("you may not " + std::string(core::to_string(step)) + " this incident"), {});
-  auto transition = core::next_state(incident.status(), step);
-  if (!transition)
-    return done(Refusal{409, "invalid_transition",
-                        "cannot " + std::string(core::to_string(step)) + " an incident that is " +
-                            v1::IncidentStatus_Name(incident.status())},
-                {});
+std::vector<v1::Alert> DispatchService::alerts_for(const Step& s, const v1::Incident& moved) const {
+  auto transition = core::next_state(s.incident.status(), s.step);
+  std::vector<std::string> alerted(s.incident.alerted_neighborhoods().begin(), s.incident.alerted_neighborhoods().end());
+  if (s.step == core::IncidentStep::confirm)
+    return rules_.writer.write({&moved, v1::DISPATCH, {moved.neighborhood()}, s.action.text(), 0, s.now, &s.available});
+  // Everyone alerted so far hears what happened, wherever they were alerted from.
+  auto alerts = rules_.writer.write({&moved, transition->alert, alerted, s.action.text(), 0, s.now, &s.available});
+  if (s.moved_to && std::find(alerted.begin(), alerted.end(), s.moved_to->slug) == alerted.end()) {
+    // It moved somewhere new: that neighborhood is alerted as its own would have been.
+    auto fresh = moved.status() == v1::CONFIRMED ? v1::DISPATCH : v1::VERIFY;
+    auto arriving = rules_.writer.write({&moved, fresh, {s.moved_to->slug}, s.action.text(), 0, s.now, &s.available});
+    alerts.insert(alerts.end(), arriving.begin(), arriving.end());
+  }
+  return alerts;
+}
 
-  auto now = core::now();
-  v1::Alert alert;
-  alert.set_id(core::new_id("al"));
-  alert.set_incident_id(incident.id());
-  alert.set_neighborhood(incident.neighborhood());
-  alert.set_type(transition->alert);
-  alert.set_text(action.text().empty()
-                     ? core::default_alert_text(transition->alert, incident.kind(), incident.neighborhood_name())
-                     : action.text());
-  *alert.mutable_location() = incident.location();
-  alert.set_kind(incident.kind());
-  *alert.mutable_sent_at() = now;
-  for (auto& role : core::alert_audience(transition->alert)) alert.add_audience(role);
+void DispatchService::apply_step(std::shared_ptr<Step> s) {
+  auto& incident = s->incident;
+  if (!core::may(*s->who, permission_for(s->step), context_of(incident, *s->who)))
+    return s->done(Refusal::forbidden("you may not " + std::string(core::to_string(s->step)) + " this incident"), {});
+  auto transition = core::next_state(incident.status(), s->step);
+  if (!transition)
+    return s->done(Refusal{409, "invalid_transition",
+                           "cannot " + std::string(core::to_string(s->step)) + " an incident that is " +
+                               v1::IncidentStatus_Name(incident.status())},
+                   {});
+
+  store::StatusChange change{incident.status(), transition->to, {}, {}, {}};
+  v1::Incident moved = incident;  // the incident as the alerts describe it
+  moved.set_status(transition->to);
+  if (s->step == core::IncidentStep::confirm) change.confirmed_at = s->stamp;
+  if (s->action.has_location()) {
+    s->moved_to = rules_.geo.locate(s->action.location().lat(), s->action.location().lon());
+    if (!s->moved_to)
+      return s->done(Refusal{422, "outside_coverage", "the new location is outside every neighborhood"}, {});
+    change.new_location = s->action.location();
+    *moved.mutable_location() = s->action.location();
+    if (s->moved_to->slug != incident.neighborhood()) {
+      change.moved_to = s->moved_to->slug;
+      moved.set_neighborhood(s->moved_to->slug);
+      moved.set_neighborhood_name(s->moved_to->name);
+    } else {
+      s->moved_to = nullptr;
+    }
+  }
+  auto alerts = alerts_for(*s, moved);
 
   v1::IncidentEvent event;
   event.set_incident_id(incident.id());
-  event.set_neighborhood(incident.neighborhood());
+  event.set_neighborhood(moved.neighborhood());
   event.set_status(transition->to);
-  event.set_what(std::string(core::to_string(step)));
-  *event.mutable_alert() = alert;
-  *event.mutable_at() = now;
+  event.set_what(std::string(core::to_string(s->step)));
+  if (!alerts.empty()) *event.mutable_alert() = alerts.front();
+  *event.mutable_at() = s->stamp;
 
-  // Copied before the call: the callback below takes `incident` by move, and argument
-  // evaluation order is unspecified.
-  auto id = incident.id();
-  auto from = incident.status();
-  auto to = transition->to;
-  store_.advance(id, from, to, alert, event,
-                 [this, incident = std::move(incident), alert, to, now, who_id = who.id, step,
-                  done = std::move(done)](store::IncidentStore::Advanced advanced) mutable {
-                   if (advanced.outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-                   if (advanced.outcome == store::Outcome::not_found) return done(Refusal::not_found("no such incident"), {});
-                   if (advanced.outcome == store::Outcome::conflict)
-                     return done(Refusal{409, "invalid_transition",
-                                         "the incident changed meanwhile; it is now " +
-                                             v1::IncidentStatus_Name(advanced.current)},
-                                 {});
-                   metrics_.alerts_published.inc();
-                   spdlog::info("incident {} {} by {}: now {}", incident.id(), core::to_string(step), who_id,
-                                v1::IncidentStatus_Name(to));
-                   incident.set_status(to);
-                   *incident.mutable_updated_at() = now;
-                   auto* sent = incident.add_alerts();
-                   *sent = std::move(alert);
-                   sent->set_offset(advanced.offset);
-                   done(std::nullopt, std::move(incident));
-                 });
+  auto id = incident.id();  // copied: the callback below takes `s`, and with it `incident`
+  store_.advance(id, change, alerts, event, [this, s, moved, alerts, to = transition->to](store::IncidentStore::Sent sent) mutable {
+    if (sent.outcome == store::Outcome::unavailable) return s->done(Refusal::unavailable(), {});
+    if (sent.outcome == store::Outcome::not_found) return s->done(Refusal::not_found("no such incident"), {});
+    if (sent.outcome == store::Outcome::conflict)
+      return s->done(Refusal{409, "invalid_transition",
+                             "the incident changed meanwhile; it is now " + v1::IncidentStatus_Name(sent.current)},
+                     {});
+    metrics_.alerts_published.inc(alerts.size());
+    spdlog::info("incident {} {} by {}: now {}", moved.id(), core::to_string(s->step), s->who->id,
+                 v1::IncidentStatus_Name(to));
+    const auto& policy = rules_.policy_for(moved.neighborhood());
+    if (s->step == core::IncidentStep::confirm && !policy.escalation.empty())
+      timers_.schedule(moved.id(), s->now + policy.escalation.front().deadline, {});
+    if (!core::is_open(to)) timers_.cancel(moved.id(), {});
+
+    *moved.mutable_updated_at() = s->stamp;
+    if (s->step == core::IncidentStep::confirm) *moved.mutable_confirmed_at() = s->stamp;
+    for (std::size_t i = 0; i < alerts.size() && i < sent.offsets.size(); ++i) {
+      alerts[i].set_offset(sent.offsets[i]);
+      if (std::find(moved.alerted_neighborhoods().begin(), moved.alerted_neighborhoods().end(),
+                    alerts[i].neighborhood()) == moved.alerted_neighborhoods().end())
+        moved.add_alerted_neighborhoods(alerts[i].neighborhood());
+      *moved.add_alerts() = std::move(alerts[i]);
+    }
+    redact_for(*s->who, moved);
+    s->done(std::nullopt, std::move(moved));
+  });
 }
 
 void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack> done) {
   if (auto error = core::check_ack(ack)) return done(Refusal::bad_input(*error), {});
   auto incident_id = ack.incident_id();  // copied: the callback takes `ack` by move
-  store_.load(incident_id, [this, &who, ack = std::move(ack), done = std::move(done)](
-                                     store::Outcome outcome, v1::Incident incident) mutable {
+  store_.load(incident_id, [this, &who, ack = std::move(ack), done = std::move(done)](store::Outcome outcome,
+                                                                                     v1::Incident incident) mutable {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     if (outcome != store::Outcome::ok) return done(Refusal::not_found("no such incident"), {});
-    if (!core::may(who, core::Action::ack, context_of(incident, who)))
+    const v1::Alert* alert = find_alert(incident, ack.alert_id());
+    if (!alert) return done(Refusal{404, "unknown_alert", "the incident sent no alert " + ack.alert_id()}, {});
+    // Anyone an alert went to may answer it (an escalation reaches beyond the incident's own
+    // neighborhood); otherwise the neighborhood's own responders.
+    bool recipient = std::find(alert->recipients().begin(), alert->recipients().end(), who.id) != alert->recipients().end();
+    if (!recipient && !core::may(who, core::Action::ack, context_of(incident, who)))
       return done(Refusal::forbidden("you are not on call for " + incident.neighborhood()), {});
-    if (!find_alert(incident, ack.alert_id()))
-      return done(Refusal{404, "unknown_alert", "the incident sent no alert " + ack.alert_id()}, {});
 
     ack.set_responder_id(who.id);
     *ack.mutable_at() = core::now();
@@ -145,39 +221,39 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack>
   });
 }
 
-void DispatchService::view(const core::Responder& who, const std::string& incident_id,
-                           Done<v1::Incident> done) {
+void DispatchService::view(const core::Responder& who, const std::string& incident_id, Done<v1::Incident> done) {
   store_.load(incident_id, [&who, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     // A responder not on call there learns nothing, not even that the incident exists.
     if (outcome != store::Outcome::ok || !core::may(who, core::Action::view_incident, context_of(incident, who)))
       return done(Refusal::not_found("no such incident"), {});
+    redact_for(who, incident);
     done(std::nullopt, std::move(incident));
   });
 }
 
-void DispatchService::list(const core::Responder& who, const std::string& status,
-                           const std::string& neighborhood, Done<v1::IncidentList> done) {
+void DispatchService::list(const core::Responder& who, const std::string& status, const std::string& neighborhood,
+                           Done<v1::IncidentList> done) {
   if (!core::may(who, core::Action::list_incidents))
     return done(Refusal::forbidden("only dispatchers may list incidents"), {});
   v1::IncidentStatus wanted = v1::INCIDENT_STATUS_UNSPECIFIED;
   if (!status.empty() && (!v1::IncidentStatus_Parse(status, &wanted) || wanted == v1::INCIDENT_STATUS_UNSPECIFIED))
     return done(Refusal{400, "bad_status", "status must be REPORTED, CONFIRMED, FALSE_ALARM or RESOLVED"}, {});
-  if (!neighborhood.empty() && !geo_.find(neighborhood))
+  if (!neighborhood.empty() && !rules_.geo.find(neighborhood))
     return done(Refusal{400, "unknown_neighborhood", "no neighborhood \"" + neighborhood + "\""}, {});
 
   bool open_only = wanted == v1::INCIDENT_STATUS_UNSPECIFIED || core::is_open(wanted);
-  store_.list(open_only, max_listed, [wanted, neighborhood, done = std::move(done)](
-                                         store::Outcome outcome, std::vector<v1::Incident> incidents) {
-    if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
-    v1::IncidentList list;
-    for (auto& incident : incidents) {
-      if (wanted != v1::INCIDENT_STATUS_UNSPECIFIED && incident.status() != wanted) continue;
-      if (!neighborhood.empty() && incident.neighborhood() != neighborhood) continue;
-      *list.add_incidents() = std::move(incident);
-    }
-    done(std::nullopt, std::move(list));
-  });
+  store_.list(open_only, max_listed,
+              [wanted, neighborhood, done = std::move(done)](store::Outcome outcome, std::vector<v1::Incident> incidents) {
+                if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
+                v1::IncidentList list;
+                for (auto& incident : incidents) {
+                  if (wanted != v1::INCIDENT_STATUS_UNSPECIFIED && incident.status() != wanted) continue;
+                  if (!neighborhood.empty() && incident.neighborhood() != neighborhood) continue;
+                  *list.add_incidents() = std::move(incident);
+                }
+                done(std::nullopt, std::move(list));
+              });
 }
 
 }  // namespace puente::app

@@ -1,15 +1,17 @@
 #pragma once
-// Dispatch: an incident's life after the report. Confirm (DISPATCH to every responder),
-// false alarm (DEBUNK), resolve (STAND_DOWN), updates (UPDATE); acks from responders; and the
-// views of incidents a dispatcher or a responder may read. Every decision of who may and what
-// comes next is core's (access.hpp, incident_lifecycle.hpp); this class does the I/O around it.
+// Dispatch: an incident's life after the report. Confirm (DISPATCH to the on-call responders),
+// false alarm (DEBUNK) and resolve (STAND_DOWN) to everyone alerted, updates (UPDATE; with a
+// new location the incident may move into another neighborhood, whose responders are then
+// alerted); acks from responders; and the views of incidents a dispatcher or a responder may
+// read. Every decision of who may, what comes next and who is told is core's; this class does
+// the I/O around it, and starts or stops the escalation clock.
 
+#include "app/network_rules.hpp"
 #include "app/refusal.hpp"
-#include "core/geo_index.hpp"
 #include "core/incident_lifecycle.hpp"
 #include "core/metrics.hpp"
-#include "core/roster.hpp"
 #include "store/incident_store.hpp"
+#include "store/timer_queue.hpp"
 
 #include <functional>
 #include <optional>
@@ -18,7 +20,8 @@ namespace puente::app {
 
 class DispatchService {
  public:
-  DispatchService(const core::GeoIndex& geo, store::IncidentStore& store, core::Metrics& metrics);
+  DispatchService(const NetworkRules& rules, store::IncidentStore& store, store::TimerQueue& timers,
+                  core::Metrics& metrics);
 
   template <typename T>
   using Done = std::function<void(MaybeRefusal, T)>;
@@ -33,12 +36,18 @@ class DispatchService {
             Done<v1::IncidentList> done);
 
  private:
-  void apply_step(const core::Responder& who, v1::Incident incident, core::IncidentStep step,
-                  const v1::IncidentAction& action, Done<v1::Incident> done);
+  struct Step;  // one incident action on its way through the steps below
+  void apply_step(std::shared_ptr<Step> s);
+  std::vector<v1::Alert> alerts_for(const Step& s, const v1::Incident& moved) const;
 
-  const core::GeoIndex& geo_;
+  const NetworkRules& rules_;
   store::IncidentStore& store_;
+  store::TimerQueue& timers_;
   core::Metrics& metrics_;
 };
+
+// What `who` may see of an incident: dispatchers everything; everyone else neither who else
+// was alerted nor the delivery records.
+void redact_for(const core::Responder& who, v1::Incident& incident);
 
 }  // namespace puente::app

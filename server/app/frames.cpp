@@ -2,34 +2,48 @@
 
 #include "puente/v1/json.hpp"
 
+#include <algorithm>
+
 namespace puente::app {
 
 namespace {
 
-std::shared_ptr<net::HubFrame> frame_of(const v1::ServerMessage& message) {
-  auto frame = std::make_shared<net::HubFrame>();
-  frame->json = std::make_shared<const std::string>(wire::to_json(message));
-  frame->binary = std::make_shared<const std::string>(message.SerializeAsString());
-  return frame;
+net::HubFrame::Encoded encoded(const v1::ServerMessage& message) {
+  return {std::make_shared<const std::string>(wire::to_json(message)),
+          std::make_shared<const std::string>(message.SerializeAsString())};
 }
 
 }  // namespace
 
 std::shared_ptr<const net::HubFrame> alert_frame(const v1::Alert& alert) {
-  v1::ServerMessage message;
-  *message.mutable_alert() = alert;
-  auto frame = frame_of(message);
+  auto frame = std::make_shared<net::HubFrame>();
   frame->topic = alert.neighborhood();
   if (auto offset = core::StreamOffset::parse(alert.offset())) frame->offset = *offset;
-  frame->audience.assign(alert.audience().begin(), alert.audience().end());
+  frame->recipients.assign(alert.recipients().begin(), alert.recipients().end());
+  std::sort(frame->recipients.begin(), frame->recipients.end());
+  frame->incident_id = alert.incident_id();
+  frame->alert_id = alert.id();
+
+  // What a responder's socket carries: no one else's ids, and the text in one language.
+  v1::ServerMessage message;
+  auto* pushed = message.mutable_alert();
+  *pushed = alert;
+  pushed->clear_recipients();
+  pushed->clear_texts();
+  frame->encoded = encoded(message);
+  for (const auto& [language, text] : alert.texts()) {
+    pushed->set_text(text);
+    frame->localized[language] = encoded(message);
+  }
   return frame;
 }
 
 std::shared_ptr<const net::HubFrame> board_frame(const v1::IncidentEvent& event) {
   v1::ServerMessage message;
   *message.mutable_incident() = event;
-  auto frame = frame_of(message);
+  auto frame = std::make_shared<net::HubFrame>();
   frame->topic = board_topic;
+  frame->encoded = encoded(message);
   return frame;
 }
 

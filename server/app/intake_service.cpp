@@ -3,17 +3,36 @@
 #include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
-#include "core/incident_lifecycle.hpp"
+#include "core/report_dedup.hpp"
 
 #include <spdlog/spdlog.h>
 
 namespace puente::app {
 
-IntakeService::IntakeService(const core::GeoIndex& geo, store::IncidentStore& store, core::Metrics& metrics)
-    : geo_(geo), store_(store), metrics_(metrics) {}
+using Clock = std::chrono::system_clock;
 
-void IntakeService::submit(const core::Responder& reporter, v1::Report report,
-                           std::function<void(Result)> done) {
+namespace {
+
+Clock::time_point time_of(const google::protobuf::Timestamp& ts) {
+  return Clock::time_point(std::chrono::milliseconds(ts.seconds() * 1000 + ts.nanos() / 1000000));
+}
+
+}  // namespace
+
+struct IntakeService::Pending {
+  v1::Report report;
+  const core::Neighborhood* where = nullptr;
+  const core::DispatchPolicy* policy = nullptr;
+  Clock::time_point now;
+  std::set<std::string> available;
+  std::function<void(Result)> done;
+};
+
+IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store, store::TimerQueue& timers,
+                             core::Metrics& metrics)
+    : rules_(rules), store_(store), timers_(timers), metrics_(metrics) {}
+
+void IntakeService::submit(const core::Responder& reporter, v1::Report report, std::function<void(Result)> done) {
   auto refuse = [&](Refusal r) {
     metrics_.reports_rejected.inc();
     done({std::move(r), false, {}});
@@ -22,83 +41,129 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report,
     return refuse(Refusal::forbidden("your role may not submit reports"));
   if (auto error = core::check_report(report)) return refuse(Refusal::bad_input(*error));
 
-  const core::Neighborhood* where = nullptr;
+  auto p = std::make_shared<Pending>();
   if (core::has_location(report)) {
-    where = geo_.locate(report.location().lat(), report.location().lon());
-    if (!where)
+    p->where = rules_.geo.locate(report.location().lat(), report.location().lon());
+    if (!p->where)
       return refuse({422, "outside_coverage", "the location is outside every neighborhood this network covers"});
   } else {
-    where = geo_.find(report.neighborhood());
-    if (!where) return refuse({400, "unknown_neighborhood", "no neighborhood \"" + report.neighborhood() + "\""});
+    p->where = rules_.geo.find(report.neighborhood());
+    if (!p->where) return refuse({400, "unknown_neighborhood", "no neighborhood \"" + report.neighborhood() + "\""});
   }
-
+  p->policy = &rules_.policy_for(p->where->slug);
   auto now = core::now();
-  v1::Incident incident;
-  incident.set_id(core::new_id("inc"));
-  incident.set_neighborhood(where->slug);
-  incident.set_neighborhood_name(where->name);
-  incident.set_status(v1::REPORTED);
-  incident.set_kind(report.kind());
-  *incident.mutable_location() = report.location();
-  *incident.mutable_created_at() = now;
-  *incident.mutable_updated_at() = now;
-
+  p->now = time_of(now);
   report.set_id(core::new_id("rep"));
   report.set_reporter_id(reporter.id);
   *report.mutable_received_at() = now;
-  report.set_neighborhood(where->slug);
-  report.set_incident_id(incident.id());
+  report.set_neighborhood(p->where->slug);
+  p->report = std::move(report);
+  p->done = std::move(done);
 
-  v1::Alert alert;
-  alert.set_id(core::new_id("al"));
-  alert.set_incident_id(incident.id());
-  alert.set_neighborhood(where->slug);
-  alert.set_type(v1::VERIFY);
-  alert.set_text(core::default_alert_text(v1::VERIFY, report.kind(), where->name));
-  *alert.mutable_location() = report.location();
-  alert.set_kind(report.kind());
-  *alert.mutable_sent_at() = now;
-  for (auto& role : core::alert_audience(v1::VERIFY)) alert.add_audience(role);
+  store_.available(p->now, [this, p](store::Outcome outcome, std::set<std::string> available) {
+    if (outcome != store::Outcome::ok) return p->done({Refusal::unavailable(), false, {}});
+    p->available = std::move(available);
+    if (core::has_location(p->report)) return find_corroborated(p);
+    open_incident(p);
+  });
+}
 
+void IntakeService::find_corroborated(std::shared_ptr<Pending> p) {
+  store_.candidates(p->report.location(), p->policy->dedup_meters,
+                    [this, p](store::Outcome outcome, std::vector<store::Candidate> candidates) {
+                      if (outcome != store::Outcome::ok) return p->done({Refusal::unavailable(), false, {}});
+                      std::vector<core::OpenIncident> open;
+                      for (const auto& c : candidates)
+                        open.push_back({c.head.id(), c.head.kind(), {c.head.location().lat(), c.head.location().lon()},
+                                        time_of(c.head.created_at()), c.last_report_at});
+                      core::IncomingReport incoming{p->report.kind(),
+                                                    {p->report.location().lat(), p->report.location().lon()},
+                                                    p->now};
+                      if (const auto* match = core::find_corroborated(incoming, open, p->policy->dedup_rule()))
+                        return attach(p, match->id);
+                      open_incident(p);
+                    });
+}
+
+void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incident_id) {
+  p->report.set_incident_id(incident_id);
+  v1::IncidentEvent event;
+  event.set_incident_id(incident_id);
+  event.set_neighborhood(p->where->slug);
+  event.set_what("corroborated");
+  *event.mutable_at() = p->report.received_at();
+  store_.attach(incident_id, p->report, event, [this, p, incident_id](store::IncidentStore::Sent sent, int reporters) {
+    if (sent.outcome == store::Outcome::unavailable) return p->done({Refusal::unavailable(), false, {}});
+    if (sent.outcome == store::Outcome::repeated)
+      return answer_with_incident(sent.earlier_incident, sent.earlier_report, false, std::move(p->done));
+    // Closed between the search and the attach: this report is news of its own.
+    if (sent.outcome != store::Outcome::ok) return open_incident(p);
+    metrics_.reports_accepted.inc();
+    spdlog::info("report {} corroborates incident {} ({} reporters)", p->report.id(), incident_id, reporters);
+    answer_with_incident(incident_id, p->report.id(), true, std::move(p->done));
+  });
+}
+
+void IntakeService::open_incident(std::shared_ptr<Pending> p) {
+  v1::Incident incident;
+  incident.set_id(core::new_id("inc"));
+  incident.set_neighborhood(p->where->slug);
+  incident.set_neighborhood_name(p->where->name);
+  incident.set_status(v1::REPORTED);
+  incident.set_kind(p->report.kind());
+  *incident.mutable_location() = p->report.location();
+  *incident.mutable_created_at() = p->report.received_at();
+  *incident.mutable_updated_at() = p->report.received_at();
+  // A network that does not verify first dispatches at once: the clock of escalation starts.
+  bool verify_first = p->policy->verify_before_dispatch;
+  if (!verify_first) *incident.mutable_confirmed_at() = p->report.received_at();
+  p->report.set_incident_id(incident.id());
+
+  auto alerts = rules_.writer.write({&incident, verify_first ? v1::VERIFY : v1::DISPATCH, {p->where->slug}, "", 0,
+                                     p->now, &p->available});
   v1::IncidentEvent event;
   event.set_incident_id(incident.id());
-  event.set_neighborhood(where->slug);
+  event.set_neighborhood(p->where->slug);
   event.set_status(v1::REPORTED);
   event.set_what("reported");
-  *event.mutable_alert() = alert;
-  *event.mutable_at() = now;
+  if (!alerts.empty()) *event.mutable_alert() = alerts.front();
+  *event.mutable_at() = p->report.received_at();
 
-  store_.open(incident, report, alert, event,
-              [this, incident, report, alert, done = std::move(done)](store::IncidentStore::Opened opened) mutable {
-                switch (opened.outcome) {
-                  case store::Outcome::ok: {
-                    metrics_.reports_accepted.inc();
-                    metrics_.alerts_published.inc();
-                    spdlog::info("report {} opened incident {} in {}", report.id(), incident.id(),
-                                 incident.neighborhood());
-                    Result result{std::nullopt, true, {}};
-                    *result.receipt.mutable_report() = report;
-                    *result.receipt.mutable_incident() = std::move(incident);
-                    *result.receipt.mutable_incident()->add_reports() = report;
-                    auto* sent = result.receipt.mutable_incident()->add_alerts();
-                    *sent = std::move(alert);
-                    sent->set_offset(opened.offset);
-                    return done(std::move(result));
-                  }
-                  case store::Outcome::repeated: return answer_repeat(opened, std::move(done));
-                  default: return done({Refusal::unavailable(), false, {}});
+  store_.open(incident, p->report, alerts, event,
+              [this, p, incident, alerts, verify_first](store::IncidentStore::Sent sent) mutable {
+                switch (sent.outcome) {
+                  case store::Outcome::ok: break;
+                  case store::Outcome::repeated:
+                    return answer_with_incident(sent.earlier_incident, sent.earlier_report, false, std::move(p->done));
+                  default: return p->done({Refusal::unavailable(), false, {}});
                 }
+                metrics_.reports_accepted.inc();
+                metrics_.alerts_published.inc(alerts.size());
+                spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
+                             incident.neighborhood());
+                if (!verify_first && !p->policy->escalation.empty())
+                  timers_.schedule(incident.id(), p->now + p->policy->escalation.front().deadline, {});
+                Result result{std::nullopt, true, {}};
+                *result.receipt.mutable_report() = p->report;
+                *incident.add_reports() = p->report;
+                incident.set_reporters(1);
+                incident.add_alerted_neighborhoods(incident.neighborhood());
+                for (std::size_t i = 0; i < alerts.size() && i < sent.offsets.size(); ++i) {
+                  alerts[i].set_offset(sent.offsets[i]);
+                  *incident.add_alerts() = std::move(alerts[i]);
+                }
+                *result.receipt.mutable_incident() = std::move(incident);
+                p->done(std::move(result));
               });
 }
 
-void IntakeService::answer_repeat(const store::IncidentStore::Opened& opened,
-                                  std::function<void(Result)> done) {
-  store_.load(opened.earlier_incident, [report_id = opened.earlier_report, done = std::move(done)](
-                                           store::Outcome outcome, v1::Incident incident) {
+void IntakeService::answer_with_incident(const std::string& incident_id, const std::string& report_id, bool created,
+                                         std::function<void(Result)> done) {
+  store_.load(incident_id, [report_id, created, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
     if (outcome == store::Outcome::unavailable) return done({Refusal::unavailable(), false, {}});
     if (outcome != store::Outcome::ok)
       return done({Refusal{409, "idempotency_conflict", "the idempotency key names an incident that is gone"}, false, {}});
-    Result result{std::nullopt, false, {}};
+    Result result{std::nullopt, created, {}};
     for (const auto& r : incident.reports())
       if (r.id() == report_id) *result.receipt.mutable_report() = r;
     *result.receipt.mutable_incident() = std::move(incident);

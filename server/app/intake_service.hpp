@@ -1,22 +1,27 @@
 #pragma once
-// Intake: a report becomes an incident. Validate, place it in a neighborhood (point in
-// polygon), open the incident in REPORTED and send VERIFY to that neighborhood's legal
-// observers, all in one store step. A repeated idempotency key answers with what the first
-// request created, and writes nothing.
+// Intake: a report becomes an incident, or corroborates one. Validate, place it in a
+// neighborhood (point in polygon), then either attach it to an open incident of the same kind
+// nearby and recent (core/report_dedup.hpp) or open a new incident in REPORTED and alert that
+// neighborhood's on-call legal observers (VERIFY; DISPATCH to everyone when the policy does
+// not verify first), all in one store step. A repeated idempotency key answers with what the
+// first request created, and writes nothing.
 
+#include "app/network_rules.hpp"
 #include "app/refusal.hpp"
-#include "core/geo_index.hpp"
 #include "core/metrics.hpp"
-#include "core/roster.hpp"
 #include "store/incident_store.hpp"
+#include "store/timer_queue.hpp"
 
+#include <chrono>
 #include <functional>
+#include <set>
 
 namespace puente::app {
 
 class IntakeService {
  public:
-  IntakeService(const core::GeoIndex& geo, store::IncidentStore& store, core::Metrics& metrics);
+  IntakeService(const NetworkRules& rules, store::IncidentStore& store, store::TimerQueue& timers,
+                core::Metrics& metrics);
 
   struct Result {
     MaybeRefusal refusal;
@@ -27,10 +32,16 @@ class IntakeService {
   void submit(const core::Responder& reporter, v1::Report report, std::function<void(Result)> done);
 
  private:
-  void answer_repeat(const store::IncidentStore::Opened& opened, std::function<void(Result)> done);
+  struct Pending;  // one report on its way through the steps below
+  void find_corroborated(std::shared_ptr<Pending> p);
+  void attach(std::shared_ptr<Pending> p, const std::string& incident_id);
+  void open_incident(std::shared_ptr<Pending> p);
+  void answer_with_incident(const std::string& incident_id, const std::string& report_id, bool created,
+                            std::function<void(Result)> done);
 
-  const core::GeoIndex& geo_;
+  const NetworkRules& rules_;
   store::IncidentStore& store_;
+  store::TimerQueue& timers_;
   core::Metrics& metrics_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "app/api_routes.hpp"
 #include "app/dispatch_service.hpp"
+#include "app/escalation_worker.hpp"
 #include "app/intake_service.hpp"
 #include "app/live_feed.hpp"
 #include "app/responder_socket.hpp"
@@ -14,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -48,6 +50,19 @@ core::Roster load_roster(const NodeConfig& config, const core::GeoIndex& geo) {
   return roster;
 }
 
+core::Templates load_templates(const NodeConfig& config) {
+  std::map<std::string, std::string> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(config.templates_dir, ec))
+    if (entry.path().extension() == ".toml") files[entry.path().stem().string()] = read_file(entry.path(), "template");
+  if (files.empty()) throw std::runtime_error("no alert templates (*.toml) in " + config.templates_dir.string());
+  return core::Templates::from_files(files);
+}
+
+core::DispatchPolicies load_policies(const NodeConfig& config, const core::GeoIndex& geo) {
+  return core::DispatchPolicies::from_toml(config.text, [&geo](std::string_view slug) { return geo.find(slug) != nullptr; });
+}
+
 redis::ConnectionOptions named(redis::ConnectionOptions options, const std::string& name) {
   options.name = name;
   return options;
@@ -59,15 +74,22 @@ struct Node::Parts {
   NodeConfig config;
   core::GeoIndex geo;
   core::Roster roster;
+  core::TimeZone zone;
+  core::Templates templates;
+  core::DispatchPolicies policies;
+  AlertWriter writer;
+  NetworkRules rules;
   core::Metrics metrics;
   asio::io_context ioc;
   std::shared_ptr<redis::Connection> commands;
   std::shared_ptr<redis::Subscriber> subscriber;
   store::IncidentStore store;
+  store::TimerQueue timers;
   net::Hub hub;
   IntakeService intake;
   DispatchService dispatch;
   LiveFeed feed;
+  std::shared_ptr<EscalationWorker> escalation;
   SocketServices socket_services;
   ApiServices api_services;
   std::shared_ptr<net::ServerContext> server;
@@ -77,15 +99,24 @@ struct Node::Parts {
       : config(std::move(c)),
         geo(load_geography(config)),
         roster(load_roster(config, geo)),
+        zone(core::TimeZone::load(config.time_zone)),
+        templates(load_templates(config)),
+        policies(load_policies(config, geo)),
+        writer(roster, geo, zone, templates, config.default_language),
+        rules{geo, roster, policies, zone, writer},
         ioc(static_cast<int>(thread_count(config))),
         commands(redis::Connection::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id))),
         subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store::StoreOptions{config.history_max_alerts}),
-        intake(geo, store, metrics),
-        dispatch(geo, store, metrics),
+        timers(commands, store::Keys(config.key_prefix)),
+        intake(rules, store, timers, metrics),
+        dispatch(rules, store, timers, metrics),
         feed(subscriber, store, hub, metrics, config.replay_max_alerts),
-        socket_services{roster, geo, hub, store, intake, dispatch, config.node_id, config.replay_max_alerts},
-        api_services{roster, geo, intake, dispatch, metrics, [this] { return commands->connected(); }, config.node_id},
+        escalation(std::make_shared<EscalationWorker>(ioc.get_executor(), rules, store, timers, metrics,
+                                                      config.escalation_poll)),
+        socket_services{roster, geo, writer, hub, store, intake, dispatch, config.node_id, config.replay_max_alerts},
+        api_services{roster, rules, store, intake, dispatch, metrics, [this] { return commands->connected(); },
+                     config.node_id},
         server(std::make_shared<net::ServerContext>()) {
     server->limits = config.limits;
     server->metrics = &metrics;
@@ -119,6 +150,7 @@ int Node::run() {
   std::vector<std::string> slugs;
   for (const auto& n : p.geo.neighborhoods()) slugs.push_back(n.slug);
   p.feed.start(slugs);
+  p.escalation->start();
   p.listener->run();
   spdlog::info("node {} listening on {}:{}", p.config.node_id, bound.address().to_string(), bound.port());
 
@@ -133,6 +165,7 @@ int Node::run() {
     p.server->open_sockets.close_all();
     grace.expires_after(std::chrono::seconds(2));
     grace.async_wait([&](boost::system::error_code) {
+      p.escalation->stop();
       p.subscriber->stop();
       p.commands->stop();
       p.ioc.stop();

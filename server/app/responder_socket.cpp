@@ -1,6 +1,7 @@
 #include "app/responder_socket.hpp"
 
 #include "app/frames.hpp"
+#include "app/wire_views.hpp"
 #include "core/access.hpp"
 #include "puente/v1/json.hpp"
 
@@ -76,18 +77,14 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
   welcome.set_request_id(request_id);
   auto* w = welcome.mutable_welcome();
   w->set_node_id(services_.node_id);
-  auto* r = w->mutable_responder();
-  r->set_id(who->id);
-  r->set_name(who->name);
-  for (auto role : who->roles) r->add_roles(std::string(core::to_string(role)));
-  for (const auto& n : who->neighborhoods) r->add_neighborhoods(n);
-  for (const auto& l : who->languages) r->add_languages(l);
+  *w->mutable_responder() = to_wire(*who);
   for (const auto& s : granted) *w->add_subscriptions() = s;
 
   std::vector<std::pair<std::string, std::string>> replays;
   {
     // Subscribing and welcoming under the lock: no alert can overtake the welcome.
     std::lock_guard lock(mutex_);
+    language_ = services_.writer.language_of(*who);
     responder_ = who;
     binary_ = binary;
     auto self = weak_from_this();
@@ -143,10 +140,7 @@ void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> a
 
 bool ResponderSocket::wants(const net::HubFrame& frame) const {
   const core::Responder& who = *responder_.load();
-  if (frame.audience.empty() || core::may(who, core::Action::watch_board)) return true;
-  for (const auto& role_name : frame.audience)
-    if (auto role = core::parse_role(role_name); role && who.has_role(*role)) return true;
-  return false;
+  return frame.topic == board_topic || core::may(who, core::Action::watch_board) || frame.for_responder(who.id);
 }
 
 void ResponderSocket::send_frame_locked(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame) {
@@ -156,7 +150,15 @@ void ResponderSocket::send_frame_locked(Topic& topic, const std::shared_ptr<cons
     topic.last_sent = frame->offset;
   }
   if (!wants(*frame)) return;
-  if (auto session = session_.lock()) session->send(binary_ ? frame->binary : frame->json, binary_);
+  auto session = session_.lock();
+  if (!session) return;
+  const auto& encoded = frame->in_language(language_);
+  std::function<void()> written;
+  if (const auto& who = responder_.load()->id; !frame->alert_id.empty() && frame->for_responder(who))
+    written = [&store = services_.store, frame, who] {
+      store.mark_delivered(frame->incident_id, frame->alert_id, who, std::chrono::system_clock::now());
+    };
+  session->send(binary_ ? encoded.binary : encoded.json, binary_, std::move(written));
 }
 
 void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame) {

@@ -6,11 +6,14 @@
 // saw. The socket then receives, per neighborhood, the alerts after that offset from history,
 // then the live ones, each exactly once and in order: live frames that arrive during the
 // replay are held and released after it, and any frame at or before the last offset sent is
-// dropped. VERIFY alerts reach only legal observers (and dispatchers). Dispatchers who ask
-// for the board also get every incident event. Acks and reports may come over the socket too.
+// dropped. An alert reaches the responders it names (who was on call for it), in their own
+// language, and each one written to the socket is recorded as delivered; dispatchers see every
+// alert of what they follow, and with the board every incident event. Acks and reports may
+// come over the socket too.
 
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
+#include "app/alert_writer.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
 
@@ -26,6 +29,7 @@ namespace puente::app {
 struct SocketServices {
   const core::Roster& roster;
   const core::GeoIndex& geo;
+  const AlertWriter& writer;
   net::Hub& hub;
   store::IncidentStore& store;
   IntakeService& intake;
@@ -69,6 +73,7 @@ class ResponderSocket : public net::SocketPeer,
   // Set once, by a valid hello; read by store callbacks on other threads.
   std::atomic<const core::Responder*> responder_{nullptr};
   std::atomic<bool> binary_{false};  // answer in protobuf, as the hello came
+  std::string language_;             // the responder's alert language; set with responder_
   std::unordered_map<std::string, Topic> topics_;
 };
 

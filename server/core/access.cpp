@@ -30,7 +30,6 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
     case Action::list_incidents:
     case Action::false_alarm:
     case Action::resolve:
-    case Action::post_update:
     case Action::watch_board:
       return is_staff(who);
     case Action::view_incident:
@@ -39,7 +38,9 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
       // may see it and answer it. An operator's neighborhoods (if any) grant neither.
       return is_staff(who) || (is_field_responder(who) && covers_incident(who, incident));
     case Action::confirm:
-      // An observer confirms what they have seen themselves: on scene, in their own area.
+    case Action::post_update:
+      // An observer confirms (or says where it moved) what they have seen themselves: on
+      // scene, in their own area.
       return is_staff(who) || (who.has_role(Role::legal_observer) &&
                                covers_incident(who, incident) && incident.responder_on_scene);
     case Action::read_geography:

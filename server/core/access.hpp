@@ -14,7 +14,7 @@ enum class Action {
   confirm,          // dispatcher, admin; a legal observer covering it who acked ON_SCENE
   false_alarm,      // dispatcher, admin
   resolve,          // dispatcher, admin
-  post_update,      // dispatcher, admin
+  post_update,      // dispatcher, admin; a legal observer covering it who acked ON_SCENE
   ack,              // any responder role covering the neighborhood; dispatcher, admin
   watch_board,      // dispatcher, admin
   read_geography,   // anyone with a token

@@ -176,6 +176,7 @@ std::optional<AlertTemplate> template_for(v1::AlertType type) {
     case v1::UPDATE: return AlertTemplate::update;
     case v1::DEBUNK: return AlertTemplate::debunk;
     case v1::STAND_DOWN: return AlertTemplate::stand_down;
+    case v1::ESCALATE: return AlertTemplate::escalation;
     default: return std::nullopt;
   }
 }

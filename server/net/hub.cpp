@@ -4,6 +4,10 @@
 
 namespace puente::net {
 
+bool HubFrame::for_responder(const std::string& id) const {
+  return std::binary_search(recipients.begin(), recipients.end(), id);
+}
+
 void Hub::subscribe(const std::string& topic, std::weak_ptr<HubSubscriber> subscriber) {
   std::lock_guard lock(mutex_);
   topics_[topic].push_back(std::move(subscriber));

@@ -6,6 +6,7 @@
 
 #include "core/stream_offset.hpp"
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,11 +16,23 @@
 namespace puente::net {
 
 struct HubFrame {
+  struct Encoded {
+    std::shared_ptr<const std::string> json;    // the ServerMessage as JSON text
+    std::shared_ptr<const std::string> binary;  // the ServerMessage as protobuf
+  };
+
   std::string topic;
   core::StreamOffset offset;            // position in the topic's history; {0,0} if none
-  std::vector<std::string> audience;    // roles it is for; empty: everyone
-  std::shared_ptr<const std::string> json;    // the ServerMessage as JSON text
-  std::shared_ptr<const std::string> binary;  // the ServerMessage as protobuf
+  std::vector<std::string> recipients;  // responder ids it is for, sorted
+  std::string incident_id, alert_id;    // what a delivery record names
+  Encoded encoded;                      // in the default language
+  std::map<std::string, Encoded, std::less<>> localized;  // by language tag
+
+  const Encoded& in_language(std::string_view language) const {
+    auto it = localized.find(language);
+    return it == localized.end() ? encoded : it->second;
+  }
+  bool for_responder(const std::string& id) const;
 };
 
 class HubSubscriber {

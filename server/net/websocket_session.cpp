@@ -65,9 +65,11 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   do_read();
 }
 
-void WebSocketSession::send(std::shared_ptr<const std::string> frame, bool binary) {
-  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), binary] {
-    self->enqueue({frame, binary});
+void WebSocketSession::send(std::shared_ptr<const std::string> frame, bool binary,
+                            std::function<void()> written) {
+  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), binary,
+                                             written = std::move(written)]() mutable {
+    self->enqueue({std::move(frame), binary, std::move(written)});
   });
 }
 
@@ -105,7 +107,10 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
     queue_.clear();
     return finish();
   }
-  if (!queue_.empty()) queue_.pop_front();
+  if (!queue_.empty()) {
+    if (queue_.front().written) queue_.front().written();
+    queue_.pop_front();
+  }
   do_write();
 }
 

@@ -12,6 +12,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,7 +27,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void run(Request request);
 
   // Queues a frame; thread-safe. The buffer is shared with every other socket it goes to.
-  void send(std::shared_ptr<const std::string> frame, bool binary);
+  // `written`, if set, runs on the session's strand once the frame is written to the socket.
+  void send(std::shared_ptr<const std::string> frame, bool binary, std::function<void()> written = {});
   // Sends a close frame once the queue is written; thread-safe.
   void close(boost::beast::websocket::close_code code, std::string reason);
   // The peer authenticated: the hello deadline no longer applies. Thread-safe.
@@ -36,6 +38,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   struct Frame {
     std::shared_ptr<const std::string> data;
     bool binary;
+    std::function<void()> written;
   };
 
   void on_accept(boost::beast::error_code ec);

@@ -4,11 +4,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <map>
+
 namespace puente::store {
 
 namespace {
 
 using redis::Reply;
+using Clock = std::chrono::system_clock;
 
 bool failed(boost::system::error_code ec, const Reply& reply, std::string_view what) {
   if (ec) {
@@ -32,22 +36,67 @@ std::string element(const Reply& reply, std::size_t i) {
   return i < reply.elements.size() ? reply.elements[i].str : std::string();
 }
 
+long long to_ms(const google::protobuf::Timestamp& ts) { return ts.seconds() * 1000 + ts.nanos() / 1000000; }
+long long to_ms(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
 void set_time_ms(google::protobuf::Timestamp& ts, long long ms) {
   ts.set_seconds(ms / 1000);
   ts.set_nanos(static_cast<int>(ms % 1000) * 1000000);
 }
 
-long long to_ms(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() * 1000 + ts.nanos() / 1000000;
+bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
+
+// The head fields {pb, status, updated_ms, neighborhood, location, confirmed_ms, step}.
+bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
+  if (e.size() < 7 || !out.ParseFromString(e[0].str)) return false;
+  int number = std::atoi(e[1].str.c_str());
+  if (v1::IncidentStatus_IsValid(number)) out.set_status(static_cast<v1::IncidentStatus>(number));
+  set_time_ms(*out.mutable_updated_at(), std::atoll(e[2].str.c_str()));
+  if (!e[3].str.empty()) out.set_neighborhood(e[3].str);
+  if (!e[4].str.empty()) out.mutable_location()->ParseFromString(e[4].str);
+  if (!e[5].str.empty()) set_time_ms(*out.mutable_confirmed_at(), std::atoll(e[5].str.c_str()));
+  out.set_escalation_step(std::atoi(e[6].str.c_str()));
+  return true;
 }
 
-// Head fields {pb, status, updated_ms} into an Incident.
-bool parse_head(const Reply& pb, const Reply& status, const Reply& updated_ms, v1::Incident& out) {
-  if (!out.ParseFromString(pb.str)) return false;
-  int number = std::atoi(status.str.c_str());
-  if (v1::IncidentStatus_IsValid(number)) out.set_status(static_cast<v1::IncidentStatus>(number));
-  set_time_ms(*out.mutable_updated_at(), std::atoll(updated_ms.str.c_str()));
-  return true;
+// One delivery record per alert and recipient: sent when the alert went out, delivered when
+// its socket write completed (`delivered`: "<alert> <responder>" -> ms), seen and acked from
+// the acks.
+void add_deliveries(v1::Incident& incident, const std::vector<Reply>& delivered_flat) {
+  std::map<std::string, long long> delivered;
+  for (std::size_t i = 0; i + 1 < delivered_flat.size(); i += 2)
+    delivered[delivered_flat[i].str] = std::atoll(delivered_flat[i + 1].str.c_str());
+  for (const auto& alert : incident.alerts()) {
+    for (const auto& responder : alert.recipients()) {
+      auto* d = incident.add_deliveries();
+      d->set_alert_id(alert.id());
+      d->set_responder_id(responder);
+      *d->mutable_sent_at() = alert.sent_at();
+      if (auto it = delivered.find(alert.id() + " " + responder); it != delivered.end())
+        set_time_ms(*d->mutable_delivered_at(), it->second);
+      for (const auto& ack : incident.acks()) {
+        if (ack.alert_id() != alert.id() || ack.responder_id() != responder) continue;
+        if (ack.state() == v1::RECEIVED) {
+          if (!d->has_seen_at()) *d->mutable_seen_at() = ack.at();
+        } else if (!d->has_acked_at()) {
+          *d->mutable_acked_at() = ack.at();
+        }
+        d->set_last_state(ack.state());
+      }
+    }
+  }
+}
+
+// Appends each alert's quadruple (see publish_all in scripts.cpp) to a script's arguments.
+void append_alerts(const Keys& keys, const std::vector<v1::Alert>& alerts, std::vector<std::string>& args) {
+  for (const auto& alert : alerts) {
+    args.push_back(keys.alert_history(alert.neighborhood()));
+    args.push_back(keys.live_channel(alert.neighborhood()));
+    args.push_back(alert.SerializeAsString());
+    args.push_back(alert.neighborhood());
+  }
 }
 
 }  // namespace
@@ -62,129 +111,225 @@ bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
 IncidentStore::IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys, StoreOptions options)
     : redis_(std::move(redis)), keys_(std::move(keys)), options_(options) {}
 
-void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
-                         const v1::Alert& alert, const v1::IncidentEvent& event,
-                         std::function<void(Opened)> done) {
+void IncidentStore::run_sending(const redis::Script& script, std::vector<std::string> keys,
+                                std::vector<std::string> args, const std::vector<v1::Alert>& alerts,
+                                const char* what, std::function<void(Sent)> done) {
+  append_alerts(keys_, alerts, args);
+  script.run(*redis_, std::move(keys), std::move(args), [what, done = std::move(done)](auto ec, Reply reply) {
+    Sent sent{Outcome::ok, {}, {}, {}, {}};
+    if (failed(ec, reply, what)) {
+      sent.outcome = Outcome::unavailable;
+      return done(std::move(sent));
+    }
+    auto word = verdict(reply);
+    if (word == "ok") {
+      for (std::size_t i = 1; i < reply.elements.size(); ++i) sent.offsets.push_back(reply.elements[i].str);
+    } else if (word == "repeat") {
+      Tagged earlier;
+      split_tagged(element(reply, 1), earlier);
+      sent = {Outcome::repeated, {}, earlier.tag, earlier.bytes, {}};
+    } else if (word == "conflict") {
+      sent.outcome = Outcome::conflict;
+      sent.current = static_cast<v1::IncidentStatus>(std::atoi(element(reply, 1).c_str()));
+    } else {
+      sent.outcome = word == "closed" ? Outcome::closed : Outcome::not_found;
+    }
+    done(std::move(sent));
+  });
+}
+
+std::string IncidentStore::idempotency_key(const v1::Report& report) const {
+  // Keys are per reporter: two operators may pick the same key without colliding.
+  const auto& idem = report.idempotency_key();
+  return keys_.idempotency(idem.empty() ? "-" : report.reporter_id() + "/" + idem);
+}
+
+void IncidentStore::open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
+                         const v1::IncidentEvent& event, std::function<void(Sent)> done) {
   const auto& id = incident.id();
   const auto& idem = report.idempotency_key();
-  // Keys are per reporter: two operators may pick the same key without colliding.
-  std::vector<std::string> keys{keys_.idempotency(idem.empty() ? "-" : report.reporter_id() + "/" + idem),
+  const auto& where = incident.location();
+  std::vector<std::string> keys{idempotency_key(report),
                                 keys_.incident(id),
                                 keys_.incident_reports(id),
                                 keys_.incidents(),
                                 keys_.open_incidents(),
                                 keys_.report_log(),
-                                keys_.alert_history(incident.neighborhood()),
-                                keys_.incident_alerts(id)};
-  std::vector<std::string> args{id,
-                                incident.SerializeAsString(),
-                                report.SerializeAsString(),
-                                std::to_string(incident.status()),
-                                std::to_string(to_ms(incident.created_at())),
-                                alert.SerializeAsString(),
-                                keys_.live_channel(incident.neighborhood()),
-                                keys_.board_channel(),
-                                event.SerializeAsString(),
-                                idem,
-                                std::to_string(options_.idempotency_ttl_seconds),
-                                std::to_string(options_.history_max_alerts),
-                                incident.neighborhood(),
-                                report.id()};
-  scripts::open_incident().run(
-      *redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
-        if (failed(ec, reply, "open incident")) return done({Outcome::unavailable, {}, {}, {}});
-        if (verdict(reply) == "repeat") {
-          Tagged earlier;
-          split_tagged(element(reply, 1), earlier);
-          return done({Outcome::repeated, {}, earlier.tag, earlier.bytes});
+                                keys_.open_incident_places(),
+                                keys_.incident_alerts(id),
+                                keys_.incident_alerted(id),
+                                keys_.incident_reporters(id)};
+  std::vector<std::string> args{
+      id,                                                                 // 1
+      incident.SerializeAsString(),                                       // 2 head
+      report.SerializeAsString(),                                         // 3
+      std::to_string(incident.status()),                                  // 4
+      std::to_string(to_ms(incident.created_at())),                       // 5
+      keys_.board_channel(),                                              // 6
+      event.SerializeAsString(),                                          // 7
+      idem,                                                               // 8
+      std::to_string(options_.idempotency_ttl_seconds),                   // 9
+      std::to_string(options_.history_max_alerts),                        // 10
+      incident.neighborhood(),                                            // 11
+      report.id(),                                                        // 12
+      where.SerializeAsString(),                                          // 13
+      located(where) ? std::to_string(where.lon()) : "",                  // 14
+      located(where) ? std::to_string(where.lat()) : "",                  // 15
+      std::to_string(incident.kind()),                                    // 16
+      report.reporter_id(),                                               // 17
+      incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : ""};  // 18
+  run_sending(scripts::open_incident(), std::move(keys), std::move(args), alerts, "open incident", std::move(done));
+}
+
+void IncidentStore::candidates(const v1::Location& where, double meters,
+                               std::function<void(Outcome, std::vector<Candidate>)> done) {
+  scripts::corroboration_candidates().run(
+      *redis_, {keys_.open_incident_places()},
+      {std::to_string(where.lon()), std::to_string(where.lat()), std::to_string(meters), keys_.prefix()},
+      [done = std::move(done)](auto ec, Reply reply) {
+        std::vector<Candidate> found;
+        if (failed(ec, reply, "corroboration candidates")) return done(Outcome::unavailable, found);
+        // Each: {id, status, kind, location pb, head pb, last_report_ms}.
+        for (const auto& row : reply.elements) {
+          if (row.elements.size() < 6) continue;
+          Candidate c;
+          if (!c.head.ParseFromString(row.elements[4].str)) continue;
+          c.head.set_status(static_cast<v1::IncidentStatus>(std::atoi(row.elements[1].str.c_str())));
+          if (!row.elements[3].str.empty()) c.head.mutable_location()->ParseFromString(row.elements[3].str);
+          c.last_report_at = Clock::time_point(std::chrono::milliseconds(std::atoll(row.elements[5].str.c_str())));
+          found.push_back(std::move(c));
         }
-        done({Outcome::ok, element(reply, 1), {}, {}});
+        done(Outcome::ok, std::move(found));
       });
 }
 
-void IncidentStore::advance(const std::string& incident_id, v1::IncidentStatus from,
-                            v1::IncidentStatus to, const v1::Alert& alert,
-                            const v1::IncidentEvent& event, std::function<void(Advanced)> done) {
-  bool closes = to == v1::FALSE_ALARM || to == v1::RESOLVED;
-  std::vector<std::string> keys{keys_.incident(incident_id), keys_.open_incidents(),
-                                keys_.alert_history(alert.neighborhood()),
-                                keys_.incident_alerts(incident_id)};
-  std::vector<std::string> args{std::to_string(from),
-                                std::to_string(to),
-                                std::to_string(to_ms(alert.sent_at())),
-                                alert.SerializeAsString(),
-                                keys_.live_channel(alert.neighborhood()),
+void IncidentStore::attach(const std::string& incident_id, const v1::Report& report,
+                           const v1::IncidentEvent& event, std::function<void(Sent, int)> done) {
+  std::vector<std::string> keys{keys_.incident(incident_id), keys_.incident_reports(incident_id), keys_.report_log(),
+                                keys_.incident_reporters(incident_id), idempotency_key(report)};
+  std::vector<std::string> args{report.SerializeAsString(),
+                                incident_id,
+                                std::to_string(to_ms(report.received_at())),
+                                report.reporter_id(),
                                 keys_.board_channel(),
                                 event.SerializeAsString(),
-                                std::to_string(options_.history_max_alerts),
-                                incident_id,
-                                closes ? "1" : "0"};
-  scripts::advance_incident().run(
-      *redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
-        if (failed(ec, reply, "advance incident")) return done({Outcome::unavailable, {}, {}});
-        auto word = verdict(reply);
-        if (word == "not_found") return done({Outcome::not_found, {}, {}});
-        if (word == "conflict")
-          return done({Outcome::conflict, {},
-                        static_cast<v1::IncidentStatus>(std::atoi(element(reply, 1).c_str()))});
-        done({Outcome::ok, element(reply, 1), {}});
-      });
+                                report.idempotency_key().empty() ? "" : incident_id + " " + report.id(),
+                                std::to_string(options_.idempotency_ttl_seconds)};
+  scripts::attach_report().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+    Sent sent{Outcome::ok, {}, {}, {}, {}};
+    if (failed(ec, reply, "attach report")) {
+      sent.outcome = Outcome::unavailable;
+      return done(std::move(sent), 0);
+    }
+    auto word = verdict(reply);
+    if (word == "ok") return done(std::move(sent), std::atoi(element(reply, 1).c_str()));
+    if (word == "repeat") {
+      Tagged earlier;
+      split_tagged(element(reply, 1), earlier);
+      sent = {Outcome::repeated, {}, earlier.tag, earlier.bytes, {}};
+      return done(std::move(sent), 0);
+    }
+    sent.outcome = word == "closed" ? Outcome::closed : Outcome::not_found;
+    done(std::move(sent), 0);
+  });
 }
 
-void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event,
-                               std::function<void(Outcome)> done) {
-  std::vector<std::string> keys{keys_.incident(ack.incident_id()),
-                                keys_.incident_acks(ack.incident_id()), keys_.ack_log()};
-  std::vector<std::string> args{ack.SerializeAsString(), keys_.board_channel(),
-                                event.SerializeAsString(), ack.incident_id()};
-  scripts::record_ack().run(*redis_, std::move(keys), std::move(args),
-                            [done = std::move(done)](auto ec, Reply reply) {
-                              if (failed(ec, reply, "record ack")) return done(Outcome::unavailable);
-                              done(verdict(reply) == "ok" ? Outcome::ok : Outcome::not_found);
-                            });
+void IncidentStore::advance(const std::string& incident_id, const StatusChange& change,
+                            const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+                            std::function<void(Sent)> done) {
+  bool closes = change.to == v1::FALSE_ALARM || change.to == v1::RESOLVED;
+  std::vector<std::string> keys{keys_.incident(incident_id), keys_.open_incidents(), keys_.open_incident_places(),
+                                keys_.incident_alerts(incident_id), keys_.incident_alerted(incident_id)};
+  const v1::Location* moved = change.new_location ? &*change.new_location : nullptr;
+  std::vector<std::string> args{
+      std::to_string(change.from),                                                       // 1
+      std::to_string(change.to),                                                         // 2
+      std::to_string(to_ms(Clock::now())),                                               // 3 updated
+      keys_.board_channel(),                                                             // 4
+      event.SerializeAsString(),                                                         // 5
+      std::to_string(options_.history_max_alerts),                                       // 6
+      incident_id,                                                                       // 7
+      closes ? "1" : "0",                                                                // 8
+      change.confirmed_at ? std::to_string(to_ms(*change.confirmed_at)) : "",            // 9
+      change.moved_to.value_or(""),                                                      // 10
+      moved ? moved->SerializeAsString() : "",                                           // 11
+      moved ? std::to_string(moved->lon()) : "",                                         // 12
+      moved ? std::to_string(moved->lat()) : ""};                                        // 13
+  run_sending(scripts::advance_incident(), std::move(keys), std::move(args), alerts, "advance incident",
+              std::move(done));
 }
 
-void IncidentStore::load(const std::string& incident_id,
-                         std::function<void(Outcome, v1::Incident)> done) {
-  std::vector<std::string> keys{keys_.incident(incident_id), keys_.incident_reports(incident_id),
-                                keys_.incident_alerts(incident_id), keys_.incident_acks(incident_id)};
-  scripts::load_incident().run(
-      *redis_, std::move(keys), {}, [done = std::move(done)](auto ec, Reply reply) {
-        v1::Incident incident;
-        if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);
-        const auto& e = reply.elements;
-        if (e.size() < 6 || !parse_head(e[0], e[1], e[2], incident))
-          return done(Outcome::not_found, incident);
-        for (const auto& r : e[3].elements) incident.add_reports()->ParseFromString(r.str);
-        for (const auto& a : e[4].elements) parse_tagged_alert(a.str, *incident.add_alerts());
-        for (const auto& k : e[5].elements) incident.add_acks()->ParseFromString(k.str);
-        done(Outcome::ok, std::move(incident));
-      });
+void IncidentStore::escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
+                             const v1::IncidentEvent& event, std::function<void(Sent)> done) {
+  std::vector<std::string> keys{keys_.incident(incident_id), keys_.incident_alerts(incident_id),
+                                keys_.incident_alerted(incident_id)};
+  std::vector<std::string> args{std::to_string(step - 1), std::to_string(step), std::to_string(to_ms(Clock::now())),
+                                keys_.board_channel(), event.SerializeAsString(),
+                                std::to_string(options_.history_max_alerts)};
+  run_sending(scripts::escalate_incident(), std::move(keys), std::move(args), alerts, "escalate incident",
+              std::move(done));
+}
+
+void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done) {
+  std::vector<std::string> keys{keys_.incident(ack.incident_id()), keys_.incident_acks(ack.incident_id()),
+                                keys_.ack_log()};
+  std::vector<std::string> args{ack.SerializeAsString(), keys_.board_channel(), event.SerializeAsString(),
+                                ack.incident_id()};
+  scripts::record_ack().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+    if (failed(ec, reply, "record ack")) return done(Outcome::unavailable);
+    done(verdict(reply) == "ok" ? Outcome::ok : Outcome::not_found);
+  });
+}
+
+void IncidentStore::mark_delivered(const std::string& incident_id, const std::string& alert_id,
+                                   const std::string& responder_id, Clock::time_point at) {
+  redis_->execute({"HSETNX", keys_.incident_delivered(incident_id), alert_id + " " + responder_id,
+                   std::to_string(to_ms(at))},
+                  [](auto ec, const Reply& reply) { failed(ec, reply, "mark delivered"); });
+}
+
+void IncidentStore::load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {
+  std::vector<std::string> keys{keys_.incident(incident_id),          keys_.incident_reports(incident_id),
+                                keys_.incident_alerts(incident_id),   keys_.incident_acks(incident_id),
+                                keys_.incident_alerted(incident_id),  keys_.incident_reporters(incident_id),
+                                keys_.incident_delivered(incident_id)};
+  scripts::load_incident().run(*redis_, std::move(keys), {}, [done = std::move(done)](auto ec, Reply reply) {
+    v1::Incident incident;
+    if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);
+    const auto& e = reply.elements;
+    if (e.size() < 13 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+    for (const auto& r : e[7].elements) incident.add_reports()->ParseFromString(r.str);
+    for (const auto& a : e[8].elements) parse_tagged_alert(a.str, *incident.add_alerts());
+    for (const auto& k : e[9].elements) incident.add_acks()->ParseFromString(k.str);
+    std::vector<std::string> alerted;
+    for (const auto& n : e[10].elements) alerted.push_back(n.str);
+    std::sort(alerted.begin(), alerted.end());
+    for (auto& n : alerted) incident.add_alerted_neighborhoods(std::move(n));
+    incident.set_reporters(static_cast<int>(e[11].integer));
+    add_deliveries(incident, e[12].elements);
+    done(Outcome::ok, std::move(incident));
+  });
 }
 
 void IncidentStore::list(bool open_only, std::size_t limit,
                          std::function<void(Outcome, std::vector<v1::Incident>)> done) {
   std::vector<std::string> keys{open_only ? keys_.open_incidents() : keys_.incidents()};
   std::vector<std::string> args{std::to_string(limit), keys_.prefix()};
-  scripts::list_incidents().run(
-      *redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
-        std::vector<v1::Incident> incidents;
-        if (failed(ec, reply, "list incidents")) return done(Outcome::unavailable, incidents);
-        for (const auto& head : reply.elements) {
-          if (head.elements.size() < 3) continue;
-          v1::Incident incident;
-          if (parse_head(head.elements[0], head.elements[1], head.elements[2], incident))
-            incidents.push_back(std::move(incident));
-        }
-        done(Outcome::ok, std::move(incidents));
-      });
+  scripts::list_incidents().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+    std::vector<v1::Incident> incidents;
+    if (failed(ec, reply, "list incidents")) return done(Outcome::unavailable, incidents);
+    for (const auto& head : reply.elements) {
+      v1::Incident incident;
+      if (parse_head(head.elements, incident)) incidents.push_back(std::move(incident));
+    }
+    done(Outcome::ok, std::move(incidents));
+  });
 }
 
-void IncidentStore::replay(const std::string& slug, const std::string& after_offset,
-                           std::size_t limit,
+void IncidentStore::replay(const std::string& slug, const std::string& after_offset, std::size_t limit,
                            std::function<void(Outcome, std::vector<v1::Alert>)> done) {
-  std::vector<std::string> args{"XRANGE", keys_.alert_history(slug), "(" + after_offset, "+",
-                                "COUNT", std::to_string(limit)};
+  std::vector<std::string> args{"XRANGE", keys_.alert_history(slug), "(" + after_offset, "+", "COUNT",
+                                std::to_string(limit)};
   redis_->execute(std::move(args), [done = std::move(done)](auto ec, Reply reply) {
     std::vector<v1::Alert> alerts;
     if (failed(ec, reply, "replay alerts")) return done(Outcome::unavailable, alerts);
@@ -202,6 +347,26 @@ void IncidentStore::replay(const std::string& slug, const std::string& after_off
       }
     }
     done(Outcome::ok, std::move(alerts));
+  });
+}
+
+void IncidentStore::set_available(const std::string& responder_id, std::optional<Clock::time_point> until,
+                                  std::function<void(bool)> done) {
+  std::vector<std::string> args = until ? std::vector<std::string>{"HSET", keys_.availability(), responder_id,
+                                                                   std::to_string(to_ms(*until))}
+                                        : std::vector<std::string>{"HDEL", keys_.availability(), responder_id};
+  redis_->execute(std::move(args), [done = std::move(done)](auto ec, const Reply& reply) {
+    done(!failed(ec, reply, "set availability"));
+  });
+}
+
+void IncidentStore::available(Clock::time_point now, std::function<void(Outcome, std::set<std::string>)> done) {
+  redis_->execute({"HGETALL", keys_.availability()}, [now = to_ms(now), done = std::move(done)](auto ec, Reply reply) {
+    std::set<std::string> ids;
+    if (failed(ec, reply, "read availability")) return done(Outcome::unavailable, ids);
+    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2)
+      if (std::atoll(reply.elements[i + 1].str.c_str()) > now) ids.insert(reply.elements[i].str);
+    done(Outcome::ok, std::move(ids));
   });
 }
 

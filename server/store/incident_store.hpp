@@ -1,15 +1,20 @@
 #pragma once
-// Incidents in Redis: open one with its first report and VERIFY alert, advance its status with
-// the alert that step sends, record acks, read it back, list, and replay a neighborhood's
-// alert history after an offset. Every write is one Lua script (see scripts.hpp); every
-// callback runs on the Redis connection's strand, exactly once.
+// Incidents in Redis: open one with its first report and alerts, attach corroborating reports,
+// advance its status (and move it) with the alerts that step sends, take escalation steps,
+// record acks and deliveries, read it back, list, and replay a neighborhood's alert history
+// after an offset. Every write is one Lua script (see scripts.hpp); every callback runs on the
+// Redis connection's strand, exactly once.
 
 #include "puente/v1/puente.pb.h"
 #include "redis/connection.hpp"
+#include "redis/script.hpp"
 #include "store/keys.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,7 +24,8 @@ enum class Outcome {
   ok,
   repeated,     // the idempotency key was seen: nothing new was written
   not_found,
-  conflict,     // the incident was not in the expected status
+  conflict,     // the incident was not in the expected status (or escalation step)
+  closed,       // the incident is over: nothing may be added to it
   unavailable,  // Redis unreachable or too slow: nothing is known to be written
 };
 
@@ -28,46 +34,85 @@ struct StoreOptions {
   std::size_t idempotency_ttl_seconds = 24 * 3600;
 };
 
+// An open incident near a new report, as the corroboration check needs it.
+struct Candidate {
+  v1::Incident head;  // id, kind, location where it is now, created_at
+  std::chrono::system_clock::time_point last_report_at;
+};
+
+// A status change: from, to, and what else changes with it.
+struct StatusChange {
+  v1::IncidentStatus from{};
+  v1::IncidentStatus to{};
+  std::optional<google::protobuf::Timestamp> confirmed_at;
+  std::optional<std::string> moved_to;       // a new neighborhood
+  std::optional<v1::Location> new_location;  // where it is now
+};
+
 class IncidentStore {
  public:
   IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys, StoreOptions options = {});
 
-  struct Opened {
+  // Offsets of the alerts sent, in the order given; empty unless ok.
+  struct Sent {
     Outcome outcome;
-    std::string offset;             // the VERIFY alert's offset (ok)
-    std::string earlier_incident;   // repeated: what the first request created
+    std::vector<std::string> offsets;
+    std::string earlier_incident;  // repeated: what the first request created
     std::string earlier_report;
+    v1::IncidentStatus current{};  // conflict on a status change: the status it is really in
   };
+
   // `incident` is the head (no reports/alerts/acks); `report.idempotency_key` may be empty.
-  void open(const v1::Incident& incident, const v1::Report& report, const v1::Alert& alert,
-            const v1::IncidentEvent& event, std::function<void(Opened)> done);
+  void open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
+            const v1::IncidentEvent& event, std::function<void(Sent)> done);
 
-  struct Advanced {
-    Outcome outcome;
-    std::string offset;                  // ok: the alert's offset
-    v1::IncidentStatus current{};        // conflict: the status it is really in
-  };
-  void advance(const std::string& incident_id, v1::IncidentStatus from, v1::IncidentStatus to,
-               const v1::Alert& alert, const v1::IncidentEvent& event,
-               std::function<void(Advanced)> done);
+  // Open incidents within `meters` of `where`, nearest first (at most 20).
+  void candidates(const v1::Location& where, double meters,
+                  std::function<void(Outcome, std::vector<Candidate>)> done);
 
-  void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event,
-                  std::function<void(Outcome)> done);
+  // Adds a corroborating report to an open incident. `reporters`: independent reporters now.
+  // A repeated idempotency key answers `repeated` with what the first request did.
+  void attach(const std::string& incident_id, const v1::Report& report, const v1::IncidentEvent& event,
+              std::function<void(Sent, int reporters)> done);
 
-  // The incident with its reports, alerts (offsets set) and acks.
+  void advance(const std::string& incident_id, const StatusChange& change,
+               const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+               std::function<void(Sent)> done);
+
+  // Takes escalation step `step` (steps_taken becomes step) if `step - 1` were taken so far:
+  // two nodes racing for the same step send it once.
+  void escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
+                const v1::IncidentEvent& event, std::function<void(Sent)> done);
+
+  void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done);
+
+  // The alert reached the responder's socket (first time only counts). Fire and forget.
+  void mark_delivered(const std::string& incident_id, const std::string& alert_id,
+                      const std::string& responder_id, std::chrono::system_clock::time_point at);
+
+  // The incident with its reports, alerts (offsets set), acks and delivery records.
   void load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done);
 
   // Newest first, heads only (no reports, alerts or acks).
-  void list(bool open_only, std::size_t limit,
-            std::function<void(Outcome, std::vector<v1::Incident>)> done);
+  void list(bool open_only, std::size_t limit, std::function<void(Outcome, std::vector<v1::Incident>)> done);
 
   // Alerts of `slug` after `after_offset` (exclusive), oldest first, at most `limit`.
   void replay(const std::string& slug, const std::string& after_offset, std::size_t limit,
               std::function<void(Outcome, std::vector<v1::Alert>)> done);
 
+  // A responder's own availability outside shifts; `until` empty clears it.
+  void set_available(const std::string& responder_id, std::optional<std::chrono::system_clock::time_point> until,
+                     std::function<void(bool)> done);
+  // Who set themselves available until after `now`. Empty on a Redis failure.
+  void available(std::chrono::system_clock::time_point now, std::function<void(Outcome, std::set<std::string>)> done);
+
   const Keys& keys() const { return keys_; }
 
  private:
+  std::string idempotency_key(const v1::Report& report) const;
+  void run_sending(const redis::Script& script, std::vector<std::string> keys, std::vector<std::string> args,
+                   const std::vector<v1::Alert>& alerts, const char* what, std::function<void(Sent)> done);
+
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;
   StoreOptions options_;

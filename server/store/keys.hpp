@@ -3,12 +3,19 @@
 // lets several networks share one Redis.
 //
 //   {p}incident:{id}            hash: pb (the incident as first opened, protobuf),
-//                               status (IncidentStatus number), updated_ms, neighborhood
+//                               status (IncidentStatus number), updated_ms, neighborhood and
+//                               location (protobuf) where it is now, kind, last_report_ms,
+//                               confirmed_ms, step (escalation steps taken)
 //   {p}incident:{id}:reports    list of Report (protobuf)
 //   {p}incident:{id}:alerts     list of "<offset> <Alert protobuf>"
 //   {p}incident:{id}:acks       list of Ack (protobuf)
+//   {p}incident:{id}:alerted    set: neighborhoods alerted for it
+//   {p}incident:{id}:reporters  set: reporter ids (independent reporters)
+//   {p}incident:{id}:delivered  hash: "<alert id> <responder id>" -> ms written to its socket
 //   {p}incidents                sorted set: every incident id, scored by creation time (ms)
 //   {p}incidents:open           sorted set: the open ones
+//   {p}incidents:open:geo       geo set: where the open ones are (for corroboration)
+//   {p}available                hash: responder id -> ms until which they set themselves available
 //   {p}alerts:{slug}            stream: a neighborhood's alert history; the entry id is the
 //                               alert's offset, field "pb" holds the Alert
 //   {p}live:{slug}              pub/sub channel: "<offset> <Alert protobuf>"
@@ -31,6 +38,11 @@ class Keys {
   std::string incident_reports(std::string_view id) const { return incident(id) + ":reports"; }
   std::string incident_alerts(std::string_view id) const { return incident(id) + ":alerts"; }
   std::string incident_acks(std::string_view id) const { return incident(id) + ":acks"; }
+  std::string incident_alerted(std::string_view id) const { return incident(id) + ":alerted"; }
+  std::string incident_reporters(std::string_view id) const { return incident(id) + ":reporters"; }
+  std::string incident_delivered(std::string_view id) const { return incident(id) + ":delivered"; }
+  std::string open_incident_places() const { return p_ + "incidents:open:geo"; }
+  std::string availability() const { return p_ + "available"; }
   std::string incidents() const { return p_ + "incidents"; }
   std::string open_incidents() const { return p_ + "incidents:open"; }
   std::string alert_history(std::string_view slug) const { return p_ + "alerts:" + std::string(slug); }

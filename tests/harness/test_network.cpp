@@ -63,7 +63,7 @@ constexpr TestResponder responders[] = {
 
 }  // namespace
 
-TestNetwork::TestNetwork() {
+TestNetwork::TestNetwork(const std::string& extra_config) {
   std::ofstream roster(dir() / "roster.toml");
   for (const auto& r : responders) {
     auto token = random_token();
@@ -74,12 +74,14 @@ TestNetwork::TestNetwork() {
   }
   config_ = dir() / "puented.toml";
   std::ofstream config(config_);
-  config << "[node]\nthreads = 2\n"
+  config << "[node]\nthreads = 2\nescalation_poll_ms = 100\n"
          << "[redis]\ncommand_timeout_ms = 1000\nreconnect_max_ms = 200\n"
          << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/la-city-neighborhoods-v6.geojson\"\n"
          << "[roster]\nfile = \"roster.toml\"\n"
          << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n"
-         << "[log]\nlevel = \"debug\"\n";
+         << "[network]\ntemplates = \"" << PUENTE_SOURCE_DIR << "/config/templates\"\n"
+         << "[log]\nlevel = \"debug\"\n"
+         << extra_config << "\n";
 }
 
 long long TestNetwork::redis_key_count() const {
@@ -177,6 +179,11 @@ std::optional<v1::ServerMessage> read_until(client::WsClient& socket,
     if (!message) return std::nullopt;
     if (match(*message)) return message;
   }
+}
+
+Place boyle_heights_spot(int i) {
+  // A 4 x 3 grid, 0.008 degrees apart, every point inside the Boyle Heights polygon.
+  return {34.025 + (i % 3) * 0.008, -118.220 + ((i / 3) % 4) * 0.008};
 }
 
 std::optional<v1::Alert> next_alert(client::WsClient& socket, std::chrono::milliseconds wait) {

@@ -61,7 +61,8 @@ class TestNetwork {
   //   op: operator            disp: dispatcher         admin: admin
   //   obs-bh: legal_observer @ boyle-heights           obs-dt: legal_observer @ downtown
   //   vol-bh: volunteer @ boyle-heights                att-bh: attorney @ boyle-heights
-  TestNetwork();
+  // `extra_config` is appended to the nodes' config file (a [policy] table, say).
+  explicit TestNetwork(const std::string& extra_config = "");
 
   std::unique_ptr<PuentedNode> start_node(const std::string& name);
   const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
@@ -93,5 +94,8 @@ struct Place {
 };
 inline constexpr Place boyle_heights{34.0335, -118.2110};  // Cesar Chavez Ave near Soto St
 inline constexpr Place downtown{34.0537, -118.2428};       // City Hall
+// Twelve places in Boyle Heights at least 700 m apart: reports there never corroborate one
+// another under the default policy (300 m), so each opens its own incident.
+Place boyle_heights_spot(int i);
 
 }  // namespace puente::test

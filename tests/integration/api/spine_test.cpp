@@ -110,7 +110,8 @@ TEST_F(Spine, AcksConfirmAndResolveTravelTheWholeWay) {
     auto dispatch = next_alert(*socket);
     ASSERT_TRUE(dispatch);
     EXPECT_EQ(dispatch->type(), v1::DISPATCH);
-    EXPECT_EQ(dispatch->text(), "3 vans at the car wash, come now");
+    EXPECT_EQ(dispatch->note(), "3 vans at the car wash, come now");
+    EXPECT_NE(dispatch->text().find("Boyle Heights"), std::string::npos) << dispatch->text();
   }
 
   ASSERT_EQ(step(*b, id, "resolve").status, 200u);
@@ -185,17 +186,17 @@ TEST_F(Spine, AReconnectingObserverGetsWhatItMissedExactlyOnceInOrder) {
   std::string last_seen;
   {
     auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
-    report(*a, boyle_heights);
+    report(*a, boyle_heights_spot(0));
     auto first = next_alert(*observer);
     ASSERT_TRUE(first);
     last_seen = first->offset();
   }
   // Seven alerts while away: more than one replay page (replay_max_alerts = 3 in tests).
   std::vector<std::string> missed;
-  for (int i = 0; i < 7; ++i) missed.push_back(report(*a, boyle_heights).incident().id());
+  for (int i = 1; i <= 7; ++i) missed.push_back(report(*a, boyle_heights_spot(i)).incident().id());
 
   auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"}, false, {{"boyle-heights", last_seen}});
-  report(*a, boyle_heights);  // and one live, while the replay may still run
+  report(*a, boyle_heights_spot(8));  // and one live, while the replay may still run
   std::vector<std::string> got;
   while (auto alert = next_alert(*observer, got.size() < 8 ? socket_wait : 500ms)) got.push_back(alert->incident_id());
   ASSERT_EQ(got.size(), 8u);

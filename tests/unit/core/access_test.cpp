@@ -77,7 +77,7 @@ const std::vector<RoleRow> kTable = {
   {"dispatcher",      responder({Role::dispatcher}),       {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
   {"admin",           responder({Role::admin}),            {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
   {"legal_observer",  responder({Role::legal_observer}, kArea),
-                                                           {"YYYY", "....", "YY..", ".Y..", "....", "....", "....", "YY..", "....", "YYYY"}},
+                                                           {"YYYY", "....", "YY..", ".Y..", "....", "....", ".Y..", "YY..", "....", "YYYY"}},
   {"volunteer",       responder({Role::volunteer}, kArea), {"....", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
   {"attorney",        responder({Role::attorney}, kArea),  {"....", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
   {"counselor",       responder({Role::counselor}, kArea), {"....", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},

@@ -13,7 +13,7 @@ struct Recorder : HubSubscriber {
 std::shared_ptr<const HubFrame> frame(std::string topic) {
   auto f = std::make_shared<HubFrame>();
   f->topic = std::move(topic);
-  f->json = std::make_shared<const std::string>("{}");
+  f->encoded.json = std::make_shared<const std::string>("{}");
   return f;
 }
 
@@ -27,7 +27,7 @@ TEST(Hub, DeliversTheSameBufferToEverySubscriberOfTheTopicOnly) {
   EXPECT_EQ(hub.publish(f), 2u);
   ASSERT_EQ(a->got.size(), 1u);
   ASSERT_EQ(b->got.size(), 1u);
-  EXPECT_EQ(a->got[0]->json.get(), b->got[0]->json.get());  // one buffer, shared
+  EXPECT_EQ(a->got[0]->encoded.json.get(), b->got[0]->encoded.json.get());  // one buffer, shared
   EXPECT_TRUE(c->got.empty());
 }
 
@@ -42,6 +42,14 @@ TEST(Hub, UnsubscribedAndDestroyedSubscribersGetNothing) {
   hub.unsubscribe("downtown", a.get());
   EXPECT_EQ(hub.publish(frame("downtown")), 0u);
   EXPECT_EQ(hub.subscriber_count("downtown"), 0u);
+}
+
+TEST(HubFrame, NamesItsRecipients) {
+  HubFrame f;
+  EXPECT_FALSE(f.for_responder("anyone"));
+  f.recipients = {"att-bh", "obs-bh"};
+  EXPECT_TRUE(f.for_responder("obs-bh"));
+  EXPECT_FALSE(f.for_responder("vol-bh"));
 }
 
 }  // namespace

@@ -1,0 +1,59 @@
+#include "app/alert_writer.hpp"
+
+#include "core/alert_recipients.hpp"
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+
+#include <set>
+
+namespace puente::app {
+
+AlertWriter::AlertWriter(const core::Roster& roster, const core::GeoIndex& geo, const core::TimeZone& zone,
+                         const core::Templates& templates, std::string default_language)
+    : roster_(roster), geo_(geo), zone_(zone), templates_(templates), default_language_(std::move(default_language)) {}
+
+std::string AlertWriter::language_of(const core::Responder& who) const {
+  return templates_.choose_language(who.languages);
+}
+
+std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
+  const v1::Incident& incident = *r.incident;
+  auto happened = std::chrono::system_clock::time_point(std::chrono::seconds(incident.created_at().seconds()));
+  std::vector<v1::Alert> alerts;
+  for (const auto& slug : r.neighborhoods) {
+    auto recipients = core::follows_up(r.type)
+                          ? core::alerted_recipients(incident, slug)
+                          : core::fresh_recipients(roster_, slug, r.type, r.now, zone_, *r.available);
+    if (recipients.empty() && slug != incident.neighborhood()) continue;
+
+    const auto* where = geo_.find(slug);
+    core::AlertFields fields{incident.kind(), where ? where->name : slug,
+                             core::coarse_place(incident.location().description()), zone_.to_local(happened)};
+    v1::Alert alert;
+    alert.set_id(core::new_id("al"));
+    alert.set_incident_id(incident.id());
+    alert.set_neighborhood(slug);
+    alert.set_type(r.type);
+    alert.set_kind(incident.kind());
+    *alert.mutable_location() = incident.location();
+    alert.set_note(r.note);
+    alert.set_escalation_step(r.escalation_step);
+    auto sent = std::chrono::duration_cast<std::chrono::milliseconds>(r.now.time_since_epoch()).count();
+    alert.mutable_sent_at()->set_seconds(sent / 1000);
+    alert.mutable_sent_at()->set_nanos(static_cast<int>(sent % 1000) * 1000000);
+    if (r.type == v1::VERIFY) alert.add_audience("legal_observer");
+
+    // One text per language someone reading it prefers; the default language always.
+    std::set<std::string> languages{default_language_};
+    for (const auto& id : recipients)
+      if (const auto* who = roster_.find(id)) languages.insert(language_of(*who));
+    for (const auto& language : languages)
+      (*alert.mutable_texts())[language] = templates_.render(r.type, language, fields);
+    alert.set_text(alert.texts().at(default_language_));
+    for (auto& id : recipients) alert.add_recipients(std::move(id));
+    alerts.push_back(std::move(alert));
+  }
+  return alerts;
+}
+
+}  // namespace puente::app

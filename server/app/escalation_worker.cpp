@@ -1,0 +1,148 @@
+#include "app/escalation_worker.hpp"
+
+#include "core/escalation_plan.hpp"
+#include "core/on_call.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+namespace puente::app {
+
+using Clock = std::chrono::system_clock;
+
+namespace {
+
+// A claimed deadline is ours this long; if this node dies holding it, another takes it after.
+constexpr std::chrono::seconds lease{15};
+constexpr std::size_t claims_per_poll = 32;
+
+Clock::time_point time_of(const google::protobuf::Timestamp& ts) {
+  return Clock::time_point(std::chrono::milliseconds(ts.seconds() * 1000 + ts.nanos() / 1000000));
+}
+
+core::EscalationState state_of(const v1::Incident& incident, const core::Roster& roster) {
+  core::EscalationState state;
+  state.status = incident.status();
+  if (incident.has_confirmed_at()) state.confirmed_at = time_of(incident.confirmed_at());
+  state.steps_taken = static_cast<std::size_t>(incident.escalation_step());
+  for (const auto& ack : incident.acks()) {
+    core::AckRecord record{ack.responder_id(), {}, ack.state(), time_of(ack.at())};
+    if (const auto* who = roster.find(ack.responder_id())) record.roles = who->roles;
+    state.acks.push_back(std::move(record));
+  }
+  return state;
+}
+
+void add_recipients(v1::Alert& alert, const std::vector<const core::Responder*>& more) {
+  std::set<std::string> ids(alert.recipients().begin(), alert.recipients().end());
+  for (const auto* who : more) ids.insert(who->id);
+  alert.clear_recipients();
+  for (const auto& id : ids) alert.add_recipients(id);
+}
+
+}  // namespace
+
+EscalationWorker::EscalationWorker(boost::asio::any_io_executor executor, const NetworkRules& rules,
+                                   store::IncidentStore& store, store::TimerQueue& timers, core::Metrics& metrics,
+                                   std::chrono::milliseconds poll)
+    : timer_(executor), rules_(rules), store_(store), timers_(timers), metrics_(metrics), poll_(poll) {}
+
+void EscalationWorker::start() { schedule_poll(); }
+
+void EscalationWorker::stop() {
+  stopped_ = true;
+  boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->timer_.cancel(); });
+}
+
+void EscalationWorker::schedule_poll() {
+  if (stopped_) return;
+  timer_.expires_after(poll_);
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->stopped_) return;
+    self->poll();
+  });
+}
+
+void EscalationWorker::poll() {
+  timers_.claim_due(Clock::now(), lease, claims_per_poll, [self = shared_from_this()](std::vector<std::string> due) {
+    for (const auto& id : due) self->handle(id);
+    boost::asio::post(self->timer_.get_executor(), [self] { self->schedule_poll(); });
+  });
+}
+
+void EscalationWorker::handle(const std::string& incident_id) {
+  store_.load(incident_id, [self = shared_from_this(), incident_id](store::Outcome outcome, v1::Incident incident) {
+    // Redis trouble: leave the lease to run out; the deadline comes back then.
+    if (outcome == store::Outcome::unavailable) return;
+    if (outcome != store::Outcome::ok) return self->timers_.complete(incident_id, {});
+    const auto& policy = self->rules_.policy_for(incident.neighborhood());
+    auto plan = core::plan_escalation(policy, core::geography_of(self->rules_.geo, incident.neighborhood()),
+                                      state_of(incident, self->rules_.roster));
+    if (plan.outcome != core::EscalationPlan::Outcome::step_due) return self->timers_.complete(incident_id, {});
+    if (!plan.due(Clock::now())) {
+      // Claimed early (the policy changed, or a clock differs): put it back for its real time.
+      return self->timers_.schedule(incident_id, plan.due_at, [self, incident_id](bool) {
+        self->timers_.complete(incident_id, {});
+      });
+    }
+    self->take_step(std::move(incident), plan);
+  });
+}
+
+void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPlan& plan) {
+  auto now = Clock::now();
+  store_.available(now, [self = shared_from_this(), incident = std::move(incident), plan, now](
+                            store::Outcome outcome, std::set<std::string> available) mutable {
+    if (outcome != store::Outcome::ok) return;  // the lease runs out and the step comes back
+    const auto& rules = self->rules_;
+    int step = static_cast<int>(plan.step) + 1;
+    auto alerts = rules.writer.write({&incident, v1::ESCALATE, plan.who.neighborhoods, "", step, now, &available});
+
+    // The standby pool and the dispatchers are reached through an alert in the incident's own
+    // neighborhood, which they follow (dispatchers follow every neighborhood).
+    std::vector<const core::Responder*> extra;
+    if (plan.who.standby_pool) extra = core::standby_pool(rules.roster, plan.who.reach, now, rules.zone, available);
+    if (plan.who.page_dispatchers) {
+      auto paged = core::dispatchers_on_call(rules.roster, now, rules.zone, available);
+      extra.insert(extra.end(), paged.begin(), paged.end());
+    }
+    if (!extra.empty() || alerts.empty()) {
+      auto own = rules.writer.write({&incident, v1::ESCALATE, {incident.neighborhood()}, "", step, now, &available});
+      for (auto& alert : own) {
+        alert.clear_recipients();
+        add_recipients(alert, extra);
+        alerts.push_back(std::move(alert));
+      }
+    }
+
+    v1::IncidentEvent event;
+    event.set_incident_id(incident.id());
+    event.set_neighborhood(incident.neighborhood());
+    event.set_status(incident.status());
+    event.set_what("escalated: " + std::string(core::to_string(plan.audience)));
+    *event.mutable_alert() = alerts.front();
+    *event.mutable_at() = alerts.front().sent_at();
+
+    auto id = incident.id();
+    self->store_.escalate(id, step, alerts, event, [self, incident, plan, step, count = alerts.size()](
+                                                       store::IncidentStore::Sent sent) {
+      if (sent.outcome == store::Outcome::unavailable) return;  // comes back when the lease runs out
+      if (sent.outcome == store::Outcome::ok) {
+        self->metrics_.alerts_published.inc(count);
+        spdlog::info("incident {} escalated, step {} ({})", incident.id(), step, core::to_string(plan.audience));
+      }
+      // The next deadline, if the policy has one; the plan decides again when it is due.
+      const auto& policy = self->rules_.policy_for(incident.neighborhood());
+      const auto& id = incident.id();
+      if (static_cast<std::size_t>(step) < policy.escalation.size() && sent.outcome == store::Outcome::ok) {
+        auto due = time_of(incident.confirmed_at()) + policy.escalation[step].deadline;
+        return self->timers_.schedule(id, due, [self, id](bool) { self->timers_.complete(id, {}); });
+      }
+      self->timers_.complete(id, {});
+    });
+  });
+}
+
+}  // namespace puente::app

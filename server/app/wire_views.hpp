@@ -1,0 +1,14 @@
+#pragma once
+// Core types as the wire shows them.
+
+#include "core/geo_index.hpp"
+#include "core/roster.hpp"
+#include "puente/v1/puente.pb.h"
+
+namespace puente::app {
+
+// Never carries the token hash.
+v1::Responder to_wire(const core::Responder& who);
+v1::Neighborhood to_wire(const core::Neighborhood& neighborhood);
+
+}  // namespace puente::app

@@ -1,0 +1,41 @@
+#include "core/alert_recipients.hpp"
+
+#include "core/on_call.hpp"
+
+#include <algorithm>
+
+namespace puente::core {
+
+namespace {
+
+bool responds_in_field(const Responder& who) {
+  return who.has_role(Role::legal_observer) || who.has_role(Role::volunteer) ||
+         who.has_role(Role::attorney) || who.has_role(Role::counselor);
+}
+
+}  // namespace
+
+bool follows_up(v1::AlertType type) {
+  return type == v1::UPDATE || type == v1::DEBUNK || type == v1::STAND_DOWN;
+}
+
+std::vector<std::string> fresh_recipients(const Roster& roster, std::string_view neighborhood,
+                                          v1::AlertType type, std::chrono::system_clock::time_point now,
+                                          const TimeZone& zone, const std::set<std::string>& available) {
+  std::vector<std::string> ids;
+  for (const Responder* who : on_call_for(roster, neighborhood, now, zone, available)) {
+    bool reached = type == v1::VERIFY ? who->has_role(Role::legal_observer) : responds_in_field(*who);
+    if (reached) ids.push_back(who->id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<std::string> alerted_recipients(const v1::Incident& incident, std::string_view neighborhood) {
+  std::set<std::string> ids;
+  for (const auto& alert : incident.alerts())
+    if (alert.neighborhood() == neighborhood) ids.insert(alert.recipients().begin(), alert.recipients().end());
+  return {ids.begin(), ids.end()};
+}
+
+}  // namespace puente::core
