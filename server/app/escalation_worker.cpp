@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 
 namespace puente::app {
@@ -33,6 +34,14 @@ core::EscalationState state_of(const v1::Incident& incident, const core::Roster&
     state.acks.push_back(std::move(record));
   }
   return state;
+}
+
+// The neighborhood `who` follows where an escalation reaching `reach` (sorted) tells them.
+std::string followed_within(const core::Responder& who, const std::vector<std::string>& reach,
+                            const std::string& fallback) {
+  for (const auto& slug : who.neighborhoods)
+    if (std::binary_search(reach.begin(), reach.end(), slug)) return slug;
+  return fallback;
 }
 
 void add_recipients(v1::Alert& alert, const std::vector<const core::Responder*>& more) {
@@ -100,21 +109,27 @@ void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPl
     int step = static_cast<int>(plan.step) + 1;
     auto alerts = rules.writer.write({&incident, v1::ESCALATE, plan.who.neighborhoods, "", step, now, &available});
 
-    // The standby pool and the dispatchers are reached through an alert in the incident's own
-    // neighborhood, which they follow (dispatchers follow every neighborhood).
-    std::vector<const core::Responder*> extra;
-    if (plan.who.standby_pool) extra = core::standby_pool(rules.roster, plan.who.reach, now, rules.zone, available);
-    if (plan.who.page_dispatchers) {
-      auto paged = core::dispatchers_on_call(rules.roster, now, rules.zone, available);
-      extra.insert(extra.end(), paged.begin(), paged.end());
-    }
-    if (!extra.empty() || alerts.empty()) {
-      auto own = rules.writer.write({&incident, v1::ESCALATE, {incident.neighborhood()}, "", step, now, &available});
-      for (auto& alert : own) {
-        alert.clear_recipients();
-        add_recipients(alert, extra);
-        alerts.push_back(std::move(alert));
+    // The standby pool hears it in a neighborhood they follow: the first of theirs this
+    // escalation reached (a reserve covering none, in the incident's own). The dispatchers are
+    // paged in the incident's own neighborhood, and on the board.
+    std::map<std::string, std::vector<const core::Responder*>> extra;
+    if (plan.who.standby_pool)
+      for (const auto* who : core::standby_pool(rules.roster, plan.who.reach, now, rules.zone, available))
+        extra[followed_within(*who, plan.who.reach, incident.neighborhood())].push_back(who);
+    if (plan.who.page_dispatchers)
+      for (const auto* who : core::dispatchers_on_call(rules.roster, now, rules.zone, available))
+        extra[incident.neighborhood()].push_back(who);
+    if (alerts.empty()) extra[incident.neighborhood()];  // every step leaves a trace on the incident
+    for (const auto& [slug, who] : extra) {
+      auto it = std::find_if(alerts.begin(), alerts.end(), [&](const v1::Alert& a) { return a.neighborhood() == slug; });
+      if (it == alerts.end()) {
+        // A neighborhood an earlier step reached: its on-call responders had their alert then.
+        auto more = rules.writer.write({&incident, v1::ESCALATE, {slug}, "", step, now, &available});
+        if (more.empty()) continue;
+        more.front().clear_recipients();
+        it = alerts.insert(alerts.end(), std::move(more.front()));
       }
+      add_recipients(*it, who);
     }
 
     v1::IncidentEvent event;

@@ -13,6 +13,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -49,28 +50,44 @@ struct TestResponder {
   const char* id;
   const char* roles;
   const char* neighborhoods;
+  const char* languages = R"("es")";
+  const char* extra = "";  // more TOML lines: shifts, standby
 };
 
-constexpr TestResponder responders[] = {
-    {"op", R"("operator")", ""},
-    {"disp", R"("dispatcher")", ""},
-    {"admin", R"("admin")", ""},
-    {"obs-bh", R"("legal_observer")", R"("boyle-heights")"},
-    {"obs-dt", R"("legal_observer")", R"("downtown")"},
-    {"vol-bh", R"("volunteer")", R"("boyle-heights")"},
-    {"att-bh", R"("attorney")", R"("boyle-heights")"},
-};
+// A weekly shift three days from today (UTC): never on now, whatever the zone's date is.
+std::string shift_not_now() {
+  static const char* days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  unsigned weekday = std::chrono::weekday(today).c_encoding();
+  return std::string("shifts = [ { days = [\"") + days[(weekday + 3) % 7] + "\"], start = \"10:00\", end = \"11:00\" } ]";
+}
+
+const std::vector<TestResponder>& responders() {
+  static const std::string off_shift = shift_not_now();
+  static const std::vector<TestResponder> all = {
+      {"op", R"("operator")", ""},
+      {"disp", R"("dispatcher")", ""},
+      {"admin", R"("admin")", ""},
+      {"obs-bh", R"("legal_observer")", R"("boyle-heights")"},
+      {"obs-dt", R"("legal_observer")", R"("downtown")"},
+      {"vol-bh", R"("volunteer")", R"("boyle-heights")"},
+      {"att-bh", R"("attorney")", R"("boyle-heights")", R"("en")"},
+      {"obs-off", R"("legal_observer")", R"("boyle-heights")", R"("en")", off_shift.c_str()},
+      {"obs-standby", R"("legal_observer")", R"("downtown")", R"("en")", "standby = true"},
+  };
+  return all;
+}
 
 }  // namespace
 
 TestNetwork::TestNetwork(const std::string& extra_config) {
   std::ofstream roster(dir() / "roster.toml");
-  for (const auto& r : responders) {
+  for (const auto& r : responders()) {
     auto token = random_token();
     tokens_[r.id] = token;
     roster << "[[responder]]\nid = \"" << r.id << "\"\nname = \"Test " << r.id << "\"\nroles = [" << r.roles
-           << "]\nneighborhoods = [" << r.neighborhoods << "]\nlanguages = [\"es\"]\ntoken_sha256 = \""
-           << sha256(token) << "\"\n\n";
+           << "]\nneighborhoods = [" << r.neighborhoods << "]\nlanguages = [" << r.languages
+           << "]\ntoken_sha256 = \"" << sha256(token) << "\"\n" << r.extra << "\n\n";
   }
   config_ = dir() / "puented.toml";
   std::ofstream config(config_);
@@ -84,14 +101,14 @@ TestNetwork::TestNetwork(const std::string& extra_config) {
          << extra_config << "\n";
 }
 
-long long TestNetwork::redis_key_count() const {
+long long TestNetwork::redis_integer(const std::string& command) const {
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::socket socket(ioc);
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), redis_.port()});
-  boost::asio::write(socket, boost::asio::buffer(std::string_view("DBSIZE\r\n")));
+  boost::asio::write(socket, boost::asio::buffer(command + "\r\n"));
   std::string reply;
   boost::asio::read_until(socket, boost::asio::dynamic_buffer(reply), "\r\n");
-  if (reply.empty() || reply[0] != ':') throw std::runtime_error("DBSIZE answered " + reply);
+  if (reply.empty() || reply[0] != ':') throw std::runtime_error(command + " answered " + reply);
   return std::stoll(reply.substr(1));
 }
 

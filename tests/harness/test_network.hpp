@@ -57,18 +57,22 @@ class PuentedNode {
 
 class TestNetwork {
  public:
-  // Responders (id: roles @ neighborhoods):
+  // Responders (id: roles @ neighborhoods; they read Spanish unless said):
   //   op: operator            disp: dispatcher         admin: admin
   //   obs-bh: legal_observer @ boyle-heights           obs-dt: legal_observer @ downtown
-  //   vol-bh: volunteer @ boyle-heights                att-bh: attorney @ boyle-heights
+  //   vol-bh: volunteer @ boyle-heights                att-bh: attorney @ boyle-heights, English
+  //   obs-off: legal_observer @ boyle-heights, English, with a shift that is never now
+  //   obs-standby: legal_observer @ downtown, English, in the standby pool
   // `extra_config` is appended to the nodes' config file (a [policy] table, say).
   explicit TestNetwork(const std::string& extra_config = "");
 
   std::unique_ptr<PuentedNode> start_node(const std::string& name);
   const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
   RedisServer& redis() { return redis_; }
-  // How many keys Redis holds (DBSIZE): tests check that refused input stored nothing.
-  long long redis_key_count() const;
+  // An integer-answered Redis command, inline ("DBSIZE", "ZCARD puente:timers").
+  long long redis_integer(const std::string& command) const;
+  // How many keys Redis holds: tests check that refused input stored nothing.
+  long long redis_key_count() const { return redis_integer("DBSIZE"); }
   const std::filesystem::path& dir() const { return dir_.path(); }
 
  private:

@@ -1,0 +1,161 @@
+// Escalation against real nodes and Redis, with a policy in seconds: too few on scene after
+// confirmation reaches the adjacent neighborhoods, then the region and standby pool, then the
+// dispatchers; the quorum stops it; each step goes out once, even when a node dies.
+#include "test_network.hpp"
+
+#include "puente/v1/json.hpp"
+#include "wait_until.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace puente::test {
+namespace {
+
+namespace http = boost::beast::http;
+using namespace std::chrono_literals;
+
+// One observer on scene is a quorum; steps one, two and three seconds after confirmation.
+const std::string short_policy = R"(
+[policy.quorum]
+count = 1
+role = "legal_observer"
+state = "ON_SCENE"
+
+[[policy.escalation]]
+deadline_seconds = 1
+audience = "adjacent"
+
+[[policy.escalation]]
+deadline_seconds = 2
+audience = "region"
+
+[[policy.escalation]]
+deadline_seconds = 3
+audience = "dispatchers"
+)";
+
+class Escalation : public ::testing::Test {
+ protected:
+  TestNetwork net{short_policy};
+  std::unique_ptr<PuentedNode> a = net.start_node("a");
+  std::unique_ptr<PuentedNode> b = net.start_node("b");
+
+  std::string report_and_confirm(PuentedNode& node) {
+    auto response = node.call(http::verb::post, "/v1/reports", net.token("op"),
+                              report_json(boyle_heights.lat, boyle_heights.lon));
+    EXPECT_EQ(response.status, 201u) << response.body;
+    v1::ReportReceipt receipt;
+    EXPECT_EQ(wire::from_json(response.body, receipt), "");
+    confirm(node, receipt.incident().id());
+    return receipt.incident().id();
+  }
+
+  void confirm(PuentedNode& node, const std::string& id) {
+    auto confirmed = node.call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp"));
+    EXPECT_EQ(confirmed.status, 200u) << confirmed.body;
+  }
+
+  v1::Incident incident(PuentedNode& node, const std::string& id) {
+    v1::Incident out;
+    auto response = node.call(http::verb::get, "/v1/incidents/" + id, net.token("disp"));
+    EXPECT_EQ(wire::from_json(response.body, out), "") << response.body;
+    return out;
+  }
+
+  // Escalation alerts sent per step.
+  static std::map<int, int> escalations(const v1::Incident& incident) {
+    std::map<int, int> steps;
+    for (const auto& alert : incident.alerts())
+      if (alert.type() == v1::ESCALATE) ++steps[alert.escalation_step()];
+    return steps;
+  }
+
+  // True once no deadline is left, claimed or not: every step that will happen has happened.
+  bool deadlines_done() {
+    return net.redis_integer("ZCARD puente:timers") == 0 && net.redis_integer("ZCARD puente:timers:leased") == 0;
+  }
+};
+
+TEST_F(Escalation, WithNobodyOnSceneItWidensStepByStepEachOnce) {
+  auto adjacent = b->socket(net.token("obs-dt"), {"downtown"});  // downtown touches boyle-heights
+  auto standby = a->socket(net.token("obs-standby"), {"downtown"});
+  auto board = b->socket(net.token("disp"), {}, true);
+  auto id = report_and_confirm(*a);
+
+  auto first = next_alert(*adjacent);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->type(), v1::ESCALATE);
+  EXPECT_EQ(first->escalation_step(), 1);
+  EXPECT_EQ(first->incident_id(), id);
+  EXPECT_EQ(first->neighborhood(), "downtown");
+
+  // The standby pool is held back until the region step.
+  auto for_standby = next_alert(*standby);
+  ASSERT_TRUE(for_standby);
+  EXPECT_EQ(for_standby->type(), v1::ESCALATE);
+  EXPECT_EQ(for_standby->escalation_step(), 2);
+
+  std::string events;
+  auto paged = read_until(*board, [&](const v1::ServerMessage& m) {
+    if (m.has_incident()) events += m.incident().what() + "; ";
+    return m.has_incident() && m.incident().what() == "escalated: dispatchers";
+  });
+  ASSERT_TRUE(paged) << events;
+
+  ASSERT_TRUE(wait_until([&] { return deadlines_done(); }));
+  auto shown = incident(*a, id);
+  EXPECT_EQ(shown.escalation_step(), 3);
+  auto steps = escalations(shown);
+  EXPECT_EQ(steps.size(), 3u);
+  for (auto [step, alerts] : steps) EXPECT_GE(alerts, 1) << "step " << step;
+  // Each step is one send: the adjacent step's downtown alert exists once.
+  int downtown_step_one = 0;
+  for (const auto& alert : shown.alerts())
+    if (alert.type() == v1::ESCALATE && alert.escalation_step() == 1 && alert.neighborhood() == "downtown")
+      ++downtown_step_one;
+  EXPECT_EQ(downtown_step_one, 1);
+}
+
+TEST_F(Escalation, AQuorumOnSceneStopsIt) {
+  auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto response = a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon));
+  v1::ReportReceipt receipt;
+  ASSERT_EQ(wire::from_json(response.body, receipt), "");
+  auto verify = next_alert(*observer);
+  ASSERT_TRUE(verify);
+  // The observer who went to verify is on scene: with a quorum of one, nobody else is needed.
+  auto ack = R"({"alertId":")" + verify->id() + R"(","incidentId":")" + verify->incident_id() + R"(","state":"ON_SCENE"})";
+  ASSERT_EQ(a->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack).status, 201u);
+  confirm(*a, receipt.incident().id());
+
+  ASSERT_TRUE(wait_until([&] { return deadlines_done(); }));
+  auto shown = incident(*b, receipt.incident().id());
+  EXPECT_TRUE(escalations(shown).empty());
+  EXPECT_EQ(shown.escalation_step(), 0);
+}
+
+TEST_F(Escalation, ResolvingStopsIt) {
+  auto id = report_and_confirm(*a);
+  ASSERT_EQ(a->call(http::verb::post, "/v1/incidents/" + id + "/resolve", net.token("disp")).status, 200u);
+  ASSERT_TRUE(wait_until([&] { return deadlines_done(); }));
+  EXPECT_TRUE(escalations(incident(*b, id)).empty());
+}
+
+TEST_F(Escalation, EachStepGoesOutOnceEvenWhenTheConfirmingNodeDies) {
+  auto adjacent = b->socket(net.token("obs-dt"), {"downtown"});
+  auto id = report_and_confirm(*a);
+  a->process().kill_now();  // the deadline lives in Redis: node b takes it
+
+  std::map<int, int> seen;
+  while (auto alert = next_alert(*adjacent, seen.size() < 1 ? socket_wait : 2s))
+    if (alert->type() == v1::ESCALATE) ++seen[alert->escalation_step()];
+  EXPECT_EQ(seen[1], 1);
+  ASSERT_TRUE(wait_until([&] { return deadlines_done(); }));
+  auto steps = escalations(incident(*b, id));
+  EXPECT_EQ(steps.size(), 3u);
+}
+
+}  // namespace
+}  // namespace puente::test
