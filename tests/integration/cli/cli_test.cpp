@@ -108,6 +108,19 @@ TEST_F(Cli, ReportTailAckConfirmAndIncidentWorkFromATerminal) {
     EXPECT_NE(shown.output.find(expected), std::string::npos) << expected << " missing from:\n" << shown.output;
 }
 
+TEST_F(Cli, RosterShowsWhoIsOnCallAndAvailableChangesIt) {
+  auto before = run(*a, "disp", {"roster", "--neighborhood", "boyle-heights"});
+  ASSERT_EQ(before.exit.code, 0) << before.output;
+  EXPECT_NE(before.output.find("obs-bh"), std::string::npos) << before.output;
+  EXPECT_EQ(before.output.find("obs-off"), std::string::npos) << before.output;
+
+  auto available = run(*a, "obs-off", {"available", "on", "--minutes", "30"});
+  ASSERT_EQ(available.exit.code, 0) << available.output;
+  EXPECT_NE(available.output.find("available until"), std::string::npos) << available.output;
+  auto after = run(*b, "disp", {"roster", "--neighborhood", "boyle-heights"});
+  EXPECT_NE(after.output.find("obs-off"), std::string::npos) << after.output;
+}
+
 TEST_F(Cli, RefusalsPrintTheServersWordsAndExit1) {
   auto refused = run(*a, "vol-bh", {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"});
   EXPECT_EQ(refused.exit.code, 1) << refused.output;
