@@ -4,6 +4,8 @@
 #include "core/escalation_plan.hpp"
 
 #include <gmock/gmock.h>
+#include "la_data.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,22 +19,16 @@
 namespace puente::core {
 namespace {
 
+using test::kLaData;
+using test::read_file;
+
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using namespace std::chrono_literals;
 using Clock = std::chrono::system_clock;
 using Outcome = EscalationPlan::Outcome;
 
-const std::string kLaData = PUENTE_LA_DATA;
 const Clock::time_point kConfirmed = Clock::time_point{} + 1'800'000'000s;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 const GeoIndex& city() {
   static const GeoIndex index =

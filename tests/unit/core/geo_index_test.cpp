@@ -4,6 +4,8 @@
 #include "core/geo_index.hpp"
 
 #include <gmock/gmock.h>
+#include "la_data.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,18 +21,12 @@
 namespace puente::core {
 namespace {
 
+using test::kLaData;
+using test::read_file;
+
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-const std::string kLaData = PUENTE_LA_DATA;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // A CSV file without quoted fields (both LA test files are), as rows of named columns.
 std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {

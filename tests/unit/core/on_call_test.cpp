@@ -229,19 +229,27 @@ TEST(ShiftArithmeticDst, FallBackOvernightShiftLastsAnHourLonger) {
   EXPECT_FALSE(on_call(r, utc(2026, 11, 1, 14, 0), los_angeles()));  // 06:00 PST
 }
 
-// The example roster has no shifts and no standby: everyone on call always, as before shifts.
-TEST(Shifts, TheExampleRosterStillLoadsAndEveryoneIsOnCall) {
+// The example roster loads; the demo responders are on call always, except José (weeknight and
+// weekend-day shifts) and Teresa (standby, alerted only by an escalation's region step).
+TEST(Shifts, TheExampleRosterLoadsWithItsShiftsAndStandby) {
   std::ifstream in(std::string(PUENTE_SOURCE_DIR) + "/config/roster.toml");
   ASSERT_TRUE(in);
   std::ostringstream text;
   text << in.rdbuf();
   const Roster roster = Roster::from_toml(text.str());
   ASSERT_FALSE(roster.responders().empty());
+  const auto sunday_0130 = utc(2026, 3, 8, 9, 30);  // 01:30 PST, Sunday
+  const auto monday_1900 = utc(2026, 3, 10, 2, 0);  // 19:00 PDT, Monday
   for (const auto& r : roster.responders()) {
-    EXPECT_FALSE(r.standby) << r.id;
-    EXPECT_TRUE(on_call(r, utc(2026, 3, 8, 9, 30), los_angeles())) << r.id;
+    EXPECT_EQ(r.standby, r.id == "vol-teresa") << r.id;
+    if (r.id == "obs-jose") {
+      EXPECT_FALSE(on_call(r, sunday_0130, los_angeles()));
+      EXPECT_TRUE(on_call(r, monday_1900, los_angeles()));
+    } else {
+      EXPECT_TRUE(on_call(r, sunday_0130, los_angeles())) << r.id;
+    }
   }
-  EXPECT_THAT(ids(on_call_for(roster, "boyle-heights", utc(2026, 3, 8, 9, 30), los_angeles(), {})),
+  EXPECT_THAT(ids(on_call_for(roster, "boyle-heights", sunday_0130, los_angeles(), {})),
               ElementsAre("obs-maria", "vol-ana", "att-luis"));
 }
 
