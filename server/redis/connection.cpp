@@ -5,6 +5,11 @@
 // front. One timer watches the oldest command's deadline only: the others were sent later and
 // expire later. When it passes, that command fails with `timeout` and the link is freed, which
 // runs every other callback with a NULL reply (-> `disconnected`, or `stopped` after stop()).
+//
+// A -READONLY error reply means the Redis we write to has become a replica (a failover
+// demoted it, and Sentinel has not closed our connection yet, or never will if it is
+// partitioned from us): the command fails with that reply, and the link is dropped so that the
+// reconnect asks the sentinels (or resolves the host name) again and finds the new primary.
 
 #include "redis/connection.hpp"
 
@@ -129,9 +134,27 @@ class CommandConnection final : public Connection, private Link::Owner {
     }
     if (reply == nullptr) {
       deliver(command.handler, teardown_errc_);  // the context is being freed
-    } else {
-      deliver(command.handler, {}, reply_from_hiredis(*reply));
+      return;
     }
+    Reply copy = reply_from_hiredis(*reply);
+    const bool demoted = copy.is_error() && copy.str.starts_with("READONLY");
+    deliver(command.handler, {}, std::move(copy));
+    if (demoted) {
+      drop_demoted_link();
+    }
+  }
+
+  void drop_demoted_link() {
+    // Inside a hiredis callback the context cannot be freed: drop it from the strand. The
+    // generation keeps a late drop off a link that has come up since (another Redis, maybe).
+    boost::asio::post(strand_, [this, guard = weak_from_this(), generation = link_generation_] {
+      const auto owner = guard.lock();
+      if (!owner || stopped_ || generation != link_generation_) {
+        return;
+      }
+      teardown_errc_ = Errc::disconnected;
+      link_.drop("Redis answered READONLY: it is a replica now");
+    });
   }
 
   // Calls the handler inline on the strand, or posts it there during destruction.
@@ -213,7 +236,10 @@ class CommandConnection final : public Connection, private Link::Owner {
     link_.stop();
   }
 
-  void on_link_up(redisAsyncContext*) override { notify_link(true); }
+  void on_link_up(redisAsyncContext*) override {
+    ++link_generation_;
+    notify_link(true);
+  }
 
   void on_link_down() override {
     if (!in_flight_.empty()) {
@@ -239,6 +265,7 @@ class CommandConnection final : public Connection, private Link::Owner {
   Errc teardown_errc_ = Errc::disconnected;  // what a NULL reply means right now
   bool stopped_ = false;
   bool destroying_ = false;
+  std::uint64_t link_generation_ = 0;  // counts links up: tells a stale READONLY drop apart
   std::function<void(bool)> link_callback_;
   Link link_;  // last: the context it frees calls back into the members above
 };

@@ -4,10 +4,13 @@
 // Every hiredis call for the context happens on the connection's strand; execute() may be
 // called from any thread and posts there. The connection connects on start() and, whenever
 // the link drops, reconnects with exponential backoff (a new context each time: hiredis never
-// reuses one). A command that gets no reply within its deadline tears the link down (replies
-// come in order, so one lost reply poisons every later one) and fails with `timeout`; the
-// link then reconnects. While disconnected, execute() fails at once with `not_connected`,
-// so a caller can answer 503 instead of hanging.
+// reuses one); with sentinels configured it looks the primary up again first (see
+// ConnectionOptions::sentinels). A command that gets no reply within its deadline tears the
+// link down (replies come in order, so one lost reply poisons every later one) and fails with
+// `timeout`; the link then reconnects. While disconnected, execute() fails at once with
+// `not_connected`, so a caller can answer 503 instead of hanging. A -READONLY error reply (the
+// primary was demoted to a replica under us) is passed to its caller and then drops the link, so
+// the reconnect finds the primary wherever it is now.
 
 #include "redis/reply.hpp"
 
@@ -37,8 +40,16 @@ struct Endpoint {
 };
 
 struct ConnectionOptions {
-  Endpoint endpoint;
-  std::string name = "puente";  // CLIENT SETNAME, shows in CLIENT LIST
+  Endpoint endpoint;  // ignored when `sentinels` is set
+  // Redis Sentinel: if not empty, every (re)connect first asks these, in turn, where the
+  // primary of `master_name` is now, connects there and checks with ROLE that it is a master
+  // (a demoted primary must not be written to). A failover drops the link (Sentinel kills the
+  // old primary's clients; a write it refuses with -READONLY drops it too) and the reconnect
+  // asks again. Each sentinel gets connect_timeout to answer; the one that answered is asked
+  // first next time.
+  std::vector<Endpoint> sentinels;
+  std::string master_name = "puente";  // the name in `sentinel monitor <name> ...`
+  std::string name = "puente";         // CLIENT SETNAME, shows in CLIENT LIST
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds command_timeout{2000};
   std::chrono::milliseconds reconnect_min{50};    // first retry delay; doubles each failure

@@ -10,15 +10,33 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string_view>
 #include <utility>
 
 namespace puente::redis {
+namespace {
+
+std::string address(const Endpoint& endpoint) {
+  return endpoint.host + ":" + std::to_string(endpoint.port);
+}
+
+// For logs. No quotes: JSON log lines embed messages as they are.
+std::string describe(const ConnectionOptions& options, const Endpoint& target) {
+  if (options.sentinels.empty()) {
+    return address(target);
+  }
+  const bool known = !target.host.empty();  // the sentinels have named it
+  return "primary " + options.master_name + (known ? " at " + address(target) : "");
+}
+
+}  // namespace
 
 Link::Link(Strand strand, ConnectionOptions options, std::string role, Owner& owner)
     : strand_(std::move(strand)),
       options_(std::move(options)),
       role_(std::move(role)),
-      where_(options_.endpoint.host + ":" + std::to_string(options_.endpoint.port)),
+      target_(options_.sentinels.empty() ? options_.endpoint : Endpoint{"", 0}),
+      where_(describe(options_, target_)),
       owner_(owner),
       resolver_(strand_),
       connect_timer_(strand_),
@@ -33,7 +51,12 @@ Link::Link(Strand strand, ConnectionOptions options, std::string role, Owner& ow
   }
 }
 
-Link::~Link() { free_context(); }
+Link::~Link() {
+  if (query_) {
+    query_->cancel();
+  }
+  free_context();
+}
 
 void Link::start(std::weak_ptr<void> guard) {
   if (state_ != State::idle) {
@@ -49,6 +72,10 @@ void Link::stop() {
   }
   const bool was_up = state_ == State::up;
   state_ = State::stopped;
+  if (query_) {
+    query_->cancel();
+    query_.reset();
+  }
   resolver_.cancel();
   connect_timer_.cancel();
   retry_timer_.cancel();
@@ -75,10 +102,49 @@ void Link::drop(std::string_view why) {
 }
 
 void Link::begin_attempt() {
-  state_ = State::resolving;
   const std::uint64_t attempt = ++attempt_;
+  if (options_.sentinels.empty()) {
+    connect_to(options_.endpoint);
+    return;
+  }
+  state_ = State::discovering;
+  query_ = SentinelQuery::start(
+      strand_, options_.sentinels, options_.master_name, options_.connect_timeout,
+      [this, guard = guard_, attempt](SentinelQuery::Answer answer) {
+        const auto owner = guard.lock();
+        if (!owner || attempt != attempt_ || state_ != State::discovering) {
+          return;
+        }
+        on_discovered(std::move(answer));
+      });
+}
 
-  // One deadline for resolve, TCP connect and the CLIENT SETNAME round trip.
+void Link::on_discovered(SentinelQuery::Answer answer) {
+  query_.reset();
+  if (!answer.primary) {
+    attempt_failed(answer.why);
+    return;
+  }
+  // The sentinel that answered is asked first next time; the others keep their order.
+  auto& sentinels = options_.sentinels;
+  const auto answered = sentinels.begin() + static_cast<std::ptrdiff_t>(answer.sentinel);
+  std::rotate(sentinels.begin(), answered, std::next(answered));
+
+  const Endpoint& primary = *answer.primary;
+  if (primary.host != target_.host || primary.port != target_.port) {
+    spdlog::info("redis {} link: sentinels name {} as primary {}", role_, address(primary),
+                 options_.master_name);
+  }
+  connect_to(primary);
+}
+
+void Link::connect_to(const Endpoint& target) {
+  target_ = target;
+  where_ = describe(options_, target_);
+  state_ = State::resolving;
+  const std::uint64_t attempt = attempt_;
+
+  // One deadline for resolve, TCP connect and the CLIENT SETNAME (and ROLE) round trips.
   connect_timer_.expires_after(options_.connect_timeout);
   connect_timer_.async_wait([this, guard = guard_, attempt](const boost::system::error_code& ec) {
     if (ec == boost::asio::error::operation_aborted) {
@@ -90,8 +156,7 @@ void Link::begin_attempt() {
   });
 
   resolver_.async_resolve(
-      options_.endpoint.host, std::to_string(options_.endpoint.port),
-      boost::asio::ip::tcp::resolver::numeric_service,
+      target_.host, std::to_string(target_.port), boost::asio::ip::tcp::resolver::numeric_service,
       [this, guard = guard_, attempt](const boost::system::error_code& ec,
                                       const boost::asio::ip::tcp::resolver::results_type& results) {
         if (ec == boost::asio::error::operation_aborted) {
@@ -123,7 +188,7 @@ void Link::on_resolved(const boost::system::error_code& ec,
 }
 
 void Link::open_context(const std::string& ip) {
-  redisAsyncContext* context = redisAsyncConnect(ip.c_str(), options_.endpoint.port);
+  redisAsyncContext* context = redisAsyncConnect(ip.c_str(), target_.port);
   if (context == nullptr) {
     attempt_failed("out of memory");
     return;
@@ -196,10 +261,42 @@ void Link::on_hello_reply(redisAsyncContext*, void* reply, void* privdata) {
   const auto* r = static_cast<const redisReply*>(reply);
   if (r->type == REDIS_REPLY_ERROR) {
     // Redis answers but will not serve us (NOAUTH, max clients reached): not a usable link.
-    self->refused(std::string(r->str, r->len));
+    self->refused("Redis refused the connection: " + std::string(r->str, r->len));
+    return;
+  }
+  if (!self->options_.sentinels.empty()) {
+    self->send_role_check();
     return;
   }
   self->established();
+}
+
+void Link::send_role_check() {
+  const char* argv[] = {"ROLE"};
+  const std::size_t lengths[] = {4};
+  redisAsyncCommandArgv(context_, &Link::on_role_reply, this, 1, argv, lengths);
+}
+
+void Link::on_role_reply(redisAsyncContext*, void* reply, void* privdata) {
+  auto* self = static_cast<Link*>(privdata);
+  if (reply == nullptr || self->state_ != State::handshaking) {
+    return;
+  }
+  // ROLE answers ["master", offset, replicas] on a primary, ["slave", ...] on a replica.
+  const auto* r = static_cast<const redisReply*>(reply);
+  if (r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
+      r->element[0]->type == REDIS_REPLY_STRING &&
+      std::string_view(r->element[0]->str, r->element[0]->len) == "master") {
+    self->established();
+    return;
+  }
+  if (r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
+      r->element[0]->type == REDIS_REPLY_STRING) {
+    self->refused("it is not the primary (ROLE says " +
+                  std::string(r->element[0]->str, r->element[0]->len) + ")");
+    return;
+  }
+  self->refused("it gave no usable answer to ROLE");
 }
 
 void Link::refused(std::string why) {
@@ -211,7 +308,7 @@ void Link::refused(std::string why) {
       return;
     }
     free_context();
-    attempt_failed("Redis refused the connection: " + why);
+    attempt_failed(why);
   });
 }
 

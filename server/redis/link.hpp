@@ -9,6 +9,14 @@
 // (hiredis never reuses one) after a backoff that starts at reconnect_min and doubles up to
 // reconnect_max; success resets it.
 //
+// With sentinels (ConnectionOptions::sentinels) each attempt starts one step earlier: ask them
+// where the primary is now (SentinelQuery) -> resolve that -> ... -> CLIENT SETNAME -> ROLE,
+// whose answer must be "master": right after a failover a sentinel may still name the old
+// primary, which has come back as a replica; writing there would fail, and the link must not
+// count as up. The connect deadline starts once the primary is known (the query has its own
+// per-sentinel deadline). The sentinel that answered moves to the front of the list, as the
+// Sentinel client guidelines ask, so a dead one costs one timeout, not one per attempt.
+//
 // Ownership of the hiredis context: ours until hiredis reports an error. After a failed
 // connect or a dropped link hiredis frees it itself, so `context_` is cleared in the callbacks
 // and never touched again. When we end it (drop, stop, deadline) we call redisAsyncFree, which
@@ -18,6 +26,7 @@
 // Everything runs on the strand, except the destructor (see ~Link).
 
 #include "redis/connection.hpp"
+#include "redis/sentinel_query.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -76,14 +85,17 @@ class Link {
   const ConnectionOptions& options() const { return options_; }
 
  private:
-  enum class State { idle, resolving, connecting, handshaking, up, waiting, stopped };
+  enum class State { idle, discovering, resolving, connecting, handshaking, up, waiting, stopped };
 
   void begin_attempt();
+  void on_discovered(SentinelQuery::Answer answer);
+  void connect_to(const Endpoint& target);
   void on_resolved(const boost::system::error_code& ec,
                    const boost::asio::ip::tcp::resolver::results_type& results);
   void open_context(const std::string& ip);
   void on_connect_deadline(const boost::system::error_code& ec, std::uint64_t attempt);
   void send_hello();
+  void send_role_check();
   void refused(std::string why);
   void established();
   void attempt_failed(std::string_view why);
@@ -94,17 +106,20 @@ class Link {
   static void on_connect(const redisAsyncContext* context, int status);
   static void on_disconnect(const redisAsyncContext* context, int status);
   static void on_hello_reply(redisAsyncContext* context, void* reply, void* privdata);
+  static void on_role_reply(redisAsyncContext* context, void* reply, void* privdata);
 
   Strand strand_;
   ConnectionOptions options_;
   std::string role_;
-  std::string where_;  // "host:port", for logs
+  Endpoint target_;    // where this attempt connects: the endpoint, or what sentinels named
+  std::string where_;  // "host:port" of target_ (and the master name with sentinels), for logs
   Owner& owner_;
   std::weak_ptr<void> guard_;
 
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::steady_timer connect_timer_;
   boost::asio::steady_timer retry_timer_;
+  std::shared_ptr<SentinelQuery> query_;  // while discovering
 
   State state_ = State::idle;
   redisAsyncContext* context_ = nullptr;

@@ -69,6 +69,36 @@ class Answers {
   std::size_t total_ = 0;
 };
 
+// Runs one command and waits (`timeout` at most) for its answer.
+inline Outcome run_command(Connection& connection, std::vector<std::string> args,
+                           std::chrono::milliseconds timeout = puente::test::default_wait) {
+  auto promise = std::make_shared<std::promise<Outcome>>();
+  auto answer = promise->get_future();
+  connection.execute(std::move(args), [promise](boost::system::error_code ec, Reply reply) {
+    promise->set_value(Outcome{ec, std::move(reply)});
+  });
+  if (answer.wait_for(timeout) != std::future_status::ready) {
+    ADD_FAILURE() << "no answer within " << timeout.count() << " ms";
+    return Outcome{make_error_code(boost::system::errc::timed_out), {}};
+  }
+  return answer.get();
+}
+
+// Runs the command until it succeeds (the link may still be coming back), for `timeout` at
+// most; the last outcome.
+inline Outcome run_command_until_ok(
+    Connection& connection, const std::vector<std::string>& args,
+    std::chrono::milliseconds timeout = puente::test::default_wait) {
+  Outcome outcome;
+  puente::test::wait_until(
+      [&] {
+        outcome = run_command(connection, args);
+        return !outcome.ec && !outcome.reply.is_error();
+      },
+      timeout);
+  return outcome;
+}
+
 class RedisFixture : public ::testing::Test {
  protected:
   // Deadlines sized for a loaded machine running ASan; tests that need a short one set it.
@@ -96,26 +126,12 @@ class RedisFixture : public ::testing::Test {
 
   // Runs one command and waits (10 s at most) for its answer.
   static Outcome run(Connection& connection, std::vector<std::string> args) {
-    auto promise = std::make_shared<std::promise<Outcome>>();
-    auto answer = promise->get_future();
-    connection.execute(std::move(args), [promise](boost::system::error_code ec, Reply reply) {
-      promise->set_value(Outcome{ec, std::move(reply)});
-    });
-    if (answer.wait_for(puente::test::default_wait) != std::future_status::ready) {
-      ADD_FAILURE() << "no answer within 10 s";
-      return Outcome{make_error_code(boost::system::errc::timed_out), {}};
-    }
-    return answer.get();
+    return run_command(connection, std::move(args));
   }
 
   // Runs the command until it succeeds (the link may still be coming back); the last outcome.
   static Outcome run_until_ok(Connection& connection, const std::vector<std::string>& args) {
-    Outcome outcome;
-    puente::test::wait_until([&] {
-      outcome = run(connection, args);
-      return !outcome.ec && !outcome.reply.is_error();
-    });
-    return outcome;
+    return run_command_until_ok(connection, args);
   }
 
   // Runs `work` on the io thread and waits until it has returned.

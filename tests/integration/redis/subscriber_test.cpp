@@ -1,38 +1,13 @@
 // Subscriber against a real redis-server: messages, binary payloads, re-subscription.
 
 #include "redis/subscriber.hpp"
+#include "inbox.hpp"
 #include "redis_fixture.hpp"
 
 #include <utility>
 
 namespace puente::redis::testing {
 namespace {
-
-// What the subscriber delivered, read from the test thread.
-class Inbox {
- public:
-  void add(const std::string& channel, const std::string& payload) {
-    std::lock_guard lock(mutex_);
-    messages_.emplace_back(channel, payload);
-  }
-  std::vector<std::pair<std::string, std::string>> messages() {
-    std::lock_guard lock(mutex_);
-    return messages_;
-  }
-  bool has(const std::string& channel, const std::string& payload) {
-    std::lock_guard lock(mutex_);
-    for (const auto& message : messages_) {
-      if (message.first == channel && message.second == payload) {
-        return true;
-      }
-    }
-    return false;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::pair<std::string, std::string>> messages_;
-};
 
 class SubscriberTest : public RedisFixture {
  protected:

@@ -1,0 +1,189 @@
+#include "sentinel_cluster.hpp"
+
+#include "free_port.hpp"
+#include "wait_until.hpp"
+
+#include <hiredis/hiredis.h>
+
+#include <sys/time.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+namespace puente::test {
+namespace {
+
+// A port can be lost to another process between free_port() and the sentinel's bind.
+constexpr int port_attempts = 5;
+// One question to one server; a server that takes longer is as good as down for a probe.
+constexpr std::chrono::milliseconds probe_timeout{1000};
+
+std::string redis_binary() {
+  if (const char* configured = std::getenv("PUENTE_REDIS_SERVER"); configured && *configured) {
+    return configured;
+  }
+  if (const auto found = ChildProcess::find_program("redis-server")) {
+    return found->string();
+  }
+  return "/usr/bin/redis-server";
+}
+
+struct ReplyFree {
+  void operator()(redisReply* reply) const { freeReplyObject(reply); }
+};
+using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
+
+// One command on a fresh blocking connection (hiredis's synchronous API, not the async layer
+// the tests check). nullptr if the server does not answer within probe_timeout.
+ReplyPtr ask(unsigned short port, const std::vector<std::string>& args) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(probe_timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((probe_timeout.count() % 1000) * 1000);
+  redisContext* context = redisConnectWithTimeout("127.0.0.1", port, tv);
+  if (context == nullptr) {
+    return nullptr;
+  }
+  ReplyPtr reply;
+  if (context->err == 0 && redisSetTimeout(context, tv) == REDIS_OK) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const auto& arg : args) {
+      argv.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    reply.reset(static_cast<redisReply*>(
+        redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+  }
+  redisFree(context);
+  return reply;
+}
+
+// The number of entries of an array reply (SENTINEL replicas, SENTINEL sentinels); -1 if not.
+long entries(const ReplyPtr& reply) {
+  return reply && reply->type == REDIS_REPLY_ARRAY ? static_cast<long>(reply->elements) : -1;
+}
+
+bool info_has(unsigned short port, const std::string& section, std::string_view needle) {
+  const auto info = ask(port, {"INFO", section});
+  return info && info->type == REDIS_REPLY_STRING &&
+         std::string_view(info->str, info->len).find(needle) != std::string_view::npos;
+}
+
+}  // namespace
+
+template <typename Condition>
+void SentinelCluster::await(const std::string& what, Condition&& condition) const {
+  if (!wait_until(std::forward<Condition>(condition), default_deadline)) {
+    throw std::runtime_error("SentinelCluster: waited 30 s for " + what + "; logs in " +
+                             dir_.path().string() + " (PUENTE_KEEP_TEST_DIRS=1 keeps them)");
+  }
+}
+
+SentinelCluster::SentinelCluster() : dir_("puente-sentinel-") {
+  primary_ = std::make_unique<RedisServer>();
+  replica_ = std::make_unique<RedisServer>(
+      std::vector<std::string>{"--replicaof", host_, std::to_string(primary_->port())});
+  for (int index = 0; index < 3; ++index) {
+    start_sentinel(index);
+  }
+
+  // A failover needs a replica with the data, and two sentinels that know each other to
+  // agree the primary is down (quorum 2) and to elect a leader among the three.
+  await("the replica in sync with the primary",
+        [&] { return info_has(replica_port(), "replication", "master_link_status:up"); });
+  for (const unsigned short sentinel : sentinel_ports_) {
+    const std::string which = "sentinel on port " + std::to_string(sentinel);
+    await(which + " to name the primary",
+          [&] { return primary_named_by(sentinel) == primary_port(); });
+    await(which + " to know the replica", [&] {
+      return entries(ask(sentinel, {"SENTINEL", "replicas", master_name})) == 1;
+    });
+    await(which + " to know the other two sentinels", [&] {
+      return entries(ask(sentinel, {"SENTINEL", "sentinels", master_name})) == 2;
+    });
+  }
+}
+
+SentinelCluster::~SentinelCluster() = default;
+
+void SentinelCluster::start_sentinel(int index) {
+  const auto config = dir_.path() / ("sentinel-" + std::to_string(index) + ".conf");
+  const auto log = dir_.path() / ("sentinel-" + std::to_string(index) + ".log");
+  for (int attempt = 0; attempt < port_attempts; ++attempt) {
+    const unsigned short port = free_port();
+    {
+      // Rewritten by the sentinel (it records its peers and its own id), hence a file of its
+      // own, not command-line options.
+      std::ofstream out(config, std::ios::trunc);
+      out << "port " << port << "\n"
+          << "bind " << host_ << "\n"
+          << "daemonize no\n"
+          << "dir " << dir_.path().string() << "\n"
+          << "sentinel monitor " << master_name << " " << host_ << " " << primary_->port() << " 2\n"
+          << "sentinel down-after-milliseconds " << master_name << " 1000\n"
+          << "sentinel failover-timeout " << master_name << " 3000\n"
+          << "sentinel parallel-syncs " << master_name << " 1\n";
+      if (!out) {
+        throw std::runtime_error("SentinelCluster: cannot write " + config.string());
+      }
+    }
+    ChildProcess process(redis_binary(), {config.string(), "--sentinel"}, log);
+    const bool up = wait_until(
+        [&] {
+          if (!process.running()) {
+            return true;  // exited: most likely the port was taken; try another
+          }
+          const auto pong = ask(port, {"PING"});
+          return pong && pong->type == REDIS_REPLY_STATUS && std::string_view(pong->str) == "PONG";
+        },
+        default_deadline);
+    if (up && process.running()) {
+      sentinel_ports_.push_back(port);
+      sentinels_.push_back(std::move(process));
+      return;
+    }
+  }
+  throw std::runtime_error("SentinelCluster: sentinel " + std::to_string(index) +
+                           " would not start; see " + log.string());
+}
+
+void SentinelCluster::kill_primary() { primary_->kill(); }
+
+bool SentinelCluster::wait_for_primary(unsigned short port,
+                                       std::chrono::milliseconds timeout) const {
+  return wait_until(
+      [&] {
+        for (const unsigned short sentinel : sentinel_ports_) {
+          if (primary_named_by(sentinel) != port) {
+            return false;
+          }
+        }
+        return role_of(port) == "master";
+      },
+      timeout);
+}
+
+std::optional<unsigned short> SentinelCluster::primary_named_by(
+    unsigned short sentinel_port) const {
+  const auto reply = ask(sentinel_port, {"SENTINEL", "get-master-addr-by-name", master_name});
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+      reply->element[1]->type != REDIS_REPLY_STRING) {
+    return std::nullopt;
+  }
+  return static_cast<unsigned short>(std::strtoul(reply->element[1]->str, nullptr, 10));
+}
+
+std::optional<std::string> SentinelCluster::role_of(unsigned short port) const {
+  const auto reply = ask(port, {"ROLE"});
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 ||
+      reply->element[0]->type != REDIS_REPLY_STRING) {
+    return std::nullopt;
+  }
+  return std::string(reply->element[0]->str, reply->element[0]->len);
+}
+
+}  // namespace puente::test
