@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <iterator>
@@ -57,6 +58,19 @@ void parse_host_port(const std::string& text, std::string& host, unsigned short&
   port = static_cast<unsigned short>(value);
 }
 
+std::vector<redis::Endpoint> parse_endpoint_list(const std::string& text) {
+  std::vector<redis::Endpoint> out;
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    const std::size_t end = std::min(text.find(',', begin), text.size());
+    redis::Endpoint endpoint;
+    parse_host_port(text.substr(begin, end - begin), endpoint.host, endpoint.port);
+    out.push_back(std::move(endpoint));
+    begin = end + 1;
+  }
+  return out;
+}
+
 NodeConfig load_config(const std::filesystem::path& path) {
   toml::table t;
   try {
@@ -80,6 +94,19 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.redis.command_timeout = millis(t, "redis.command_timeout_ms", c.redis.command_timeout);
   c.redis.reconnect_min = millis(t, "redis.reconnect_min_ms", c.redis.reconnect_min);
   c.redis.reconnect_max = millis(t, "redis.reconnect_max_ms", c.redis.reconnect_max);
+  if (auto sentinels = t.at_path("redis.sentinels")) {
+    if (!sentinels.is_array()) throw std::runtime_error("config: redis.sentinels has the wrong type");
+    for (const auto& item : *sentinels.as_array()) {
+      auto text = item.value<std::string>();
+      if (!text) throw std::runtime_error("config: redis.sentinels holds a non-string");
+      redis::Endpoint sentinel;
+      parse_host_port(*text, sentinel.host, sentinel.port);
+      c.redis.sentinels.push_back(std::move(sentinel));
+    }
+  }
+  c.redis.master_name = get_or<std::string>(t, "redis.master_name", c.redis.master_name);
+  if (!c.redis.sentinels.empty() && c.redis.master_name.empty())
+    throw std::runtime_error("config: redis.master_name must be set when redis.sentinels is");
 
   c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace puente::app {
 
@@ -45,5 +46,9 @@ NodeConfig load_config(const std::filesystem::path& path);
 
 // "host:port" -> host and port; throws std::runtime_error on nonsense.
 void parse_host_port(const std::string& text, std::string& host, unsigned short& port);
+
+// "host:port,host:port" (the --sentinels flag) -> endpoints; throws std::runtime_error on
+// nonsense or an empty list.
+std::vector<redis::Endpoint> parse_endpoint_list(const std::string& text);
 
 }  // namespace puente::app

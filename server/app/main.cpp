@@ -27,11 +27,13 @@ void configure_logging(const puente::app::NodeConfig& config) {
 int main(int argc, char** argv) {
   CLI::App cli{"puented: the Puente rapid-response alert server"};
   std::filesystem::path config_file;
-  std::string listen, redis, roster, neighborhoods, node_id, port_file, log_level;
+  std::string listen, redis, sentinels, roster, neighborhoods, node_id, port_file, log_level;
   unsigned threads = 0;
   cli.add_option("--config", config_file, "TOML configuration file")->required()->check(CLI::ExistingFile);
   cli.add_option("--listen", listen, "HOST:PORT to serve HTTP and WebSocket on (overrides node.listen)");
   cli.add_option("--redis", redis, "HOST:PORT of Redis (overrides redis.address)");
+  cli.add_option("--sentinels", sentinels,
+                 "HOST:PORT,HOST:PORT of Redis Sentinels naming the primary (overrides redis.sentinels)");
   cli.add_option("--roster", roster, "roster TOML file (overrides roster.file)");
   cli.add_option("--neighborhoods", neighborhoods, "neighborhoods GeoJSON file (overrides geography.neighborhoods)");
   cli.add_option("--node-id", node_id, "this node's name in logs (overrides node.id)");
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
     auto config = puente::app::load_config(config_file);
     if (!listen.empty()) puente::app::parse_host_port(listen, config.listen_host, config.listen_port);
     if (!redis.empty()) puente::app::parse_host_port(redis, config.redis.endpoint.host, config.redis.endpoint.port);
+    if (!sentinels.empty()) config.redis.sentinels = puente::app::parse_endpoint_list(sentinels);
     if (!roster.empty()) config.roster_file = roster;
     if (!neighborhoods.empty()) config.neighborhoods_file = neighborhoods;
     if (!node_id.empty()) config.node_id = node_id;

@@ -44,5 +44,37 @@ TEST(Config, HostPortParsing) {
     EXPECT_THROW(parse_host_port(bad, host, port), std::runtime_error) << bad;
 }
 
+TEST(Config, SentinelsReplaceTheAddressAndNameTheirMaster) {
+  auto path = std::filesystem::temp_directory_path() / "puente-config-sentinels.toml";
+  std::ofstream(path) << "[redis]\nsentinels = [\"10.0.0.1:26379\", \"[::1]:26380\"]\n"
+                         "master_name = \"la-network\"\n";
+  auto config = load_config(path);
+  ASSERT_EQ(config.redis.sentinels.size(), 2u);
+  EXPECT_EQ(config.redis.sentinels[0].host, "10.0.0.1");
+  EXPECT_EQ(config.redis.sentinels[0].port, 26379);
+  EXPECT_EQ(config.redis.sentinels[1].host, "::1");
+  EXPECT_EQ(config.redis.master_name, "la-network");
+
+  std::ofstream(path, std::ios::trunc) << "[redis]\nsentinels = [\"10.0.0.1\"]\n";
+  EXPECT_THROW(load_config(path), std::runtime_error) << "a sentinel without a port";
+  std::ofstream(path, std::ios::trunc) << "[redis]\nsentinels = [\"10.0.0.1:1\"]\nmaster_name = \"\"\n";
+  EXPECT_THROW(load_config(path), std::runtime_error) << "sentinels without a master name";
+  std::filesystem::remove(path);
+
+  // The example config runs without Sentinel.
+  auto example = load_config(std::filesystem::path(PUENTE_SOURCE_DIR) / "config/puented.toml");
+  EXPECT_TRUE(example.redis.sentinels.empty());
+  EXPECT_EQ(example.redis.master_name, "puente");
+}
+
+TEST(Config, EndpointListParsing) {
+  const auto sentinels = parse_endpoint_list("127.0.0.1:26379,127.0.0.1:26380,[::1]:26381");
+  ASSERT_EQ(sentinels.size(), 3u);
+  EXPECT_EQ(sentinels[1].port, 26380);
+  EXPECT_EQ(sentinels[2].host, "::1");
+  for (auto bad : {"", "127.0.0.1:26379,", "a:1,,b:2", "127.0.0.1"})
+    EXPECT_THROW(parse_endpoint_list(bad), std::runtime_error) << bad;
+}
+
 }  // namespace
 }  // namespace puente::app
