@@ -11,7 +11,7 @@ packages=(
   libhiredis-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libssl-dev libtomlplusplus-dev libcli11-dev
-  redis-server redis-tools curl tzdata
+  redis-server redis-tools haproxy curl tzdata
 )
 [[ "${1:-}" == "--browser" ]] && packages+=(chromium)
 
@@ -27,7 +27,12 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian starts a system redis-server on install; Puente runs its own on private ports.
-if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
-  $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true
+# Debian starts a system redis-server (and haproxy) on install; Puente's tests run their own
+# on private ports.
+if command -v systemctl >/dev/null; then
+  for service in redis-server haproxy; do
+    if systemctl is-active --quiet "$service" 2>/dev/null; then
+      $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
+    fi
+  done
 fi
