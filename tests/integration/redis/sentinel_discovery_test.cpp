@@ -1,12 +1,18 @@
 // How a Connection finds its primary through sentinels, and what it refuses: sentinels that are
-// down or do not know the master are skipped; a server named as primary that is a replica
-// (ROLE) is not written to; a primary demoted under an open link (-READONLY) is left for the
-// one the sentinels name next. FakeSentinel stands in for the sentinels so the test decides
-// what they say; the Redis servers are real. No wall-clock assertions.
+// down or do not know the master are skipped; a sentinel that accepts but never answers costs
+// one deadline; a server named as primary that is a replica (ROLE) is not written to; a primary
+// demoted under an open link (-READONLY) is left for the one the sentinels name next.
+// FakeSentinel stands in for the sentinels so the test decides what they say; the Redis
+// servers are real. No wall-clock assertions.
 
 #include "fake_sentinel.hpp"
 #include "free_port.hpp"
 #include "redis_fixture.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <string_view>
@@ -49,6 +55,29 @@ TEST_F(SentinelDiscoveryTest, ConnectsWhereTheSentinelSaysSkippingOnesThatCannot
   EXPECT_GE(ignorant.answered(), 1) << "the sentinels are asked in the order given";
   EXPECT_EQ(run(*connection, {"SET", "key", "value"}).reply.str, "OK");
   connection->stop();
+}
+
+TEST_F(SentinelDiscoveryTest, ASentinelThatAcceptsButNeverAnswersIsSkippedAtItsDeadline) {
+  // Listening but never accepting: the kernel completes the TCP handshake and buffers the
+  // question, like a sentinel that is stopped or swapping. Only the deadline moves on.
+  const int stalled = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(stalled, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(stalled, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(stalled, 16), 0);
+  ASSERT_EQ(::getsockname(stalled, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  sentinel_.name_primary(redis_.port());
+
+  auto options = through({ntohs(address.sin_port), sentinel_.port()});
+  options.connect_timeout = 300ms;
+  auto connection = connect(options);
+  EXPECT_TRUE(connection->connected());
+  EXPECT_EQ(port_of(*connection), redis_.port());
+  connection->stop();
+  ::close(stalled);
 }
 
 TEST_F(SentinelDiscoveryTest, AReplicaNamedAsPrimaryIsNeverUsed) {
