@@ -109,6 +109,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
     throw std::runtime_error("config: redis.master_name must be set when redis.sentinels is");
 
   c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
+  c.shutdown_grace = millis(t, "node.shutdown_grace_ms", c.shutdown_grace);
 
   c.neighborhoods_file = relative_to(base, get_or<std::string>(t, "geography.neighborhoods", ""));
   c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);
@@ -123,7 +124,9 @@ NodeConfig load_config(const std::filesystem::path& path) {
   auto& l = c.limits;
   l.http_body_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.http_body_bytes", l.http_body_bytes));
   l.ws_message_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.ws_message_bytes", l.ws_message_bytes));
-  l.ws_queue_frames = static_cast<std::size_t>(get_or<int64_t>(t, "limits.ws_queue_frames", l.ws_queue_frames));
+  l.ws_queue_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.ws_queue_bytes", l.ws_queue_bytes));
+  l.socket_send_buffer_bytes =
+      static_cast<int>(get_or<int64_t>(t, "limits.socket_send_buffer_bytes", l.socket_send_buffer_bytes));
   l.http_idle = seconds(t, "limits.http_idle_seconds", l.http_idle);
   l.ws_hello = seconds(t, "limits.ws_hello_seconds", l.ws_hello);
   c.replay_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.replay_max_alerts", c.replay_max_alerts));

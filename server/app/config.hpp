@@ -20,6 +20,7 @@ struct NodeConfig {
   unsigned short listen_port = 8080;
   unsigned threads = 0;                        // 0: one per core
   std::filesystem::path port_file;             // if set, the bound port is written here
+  std::chrono::milliseconds shutdown_grace{2000};  // sockets told to go; then the node stops
 
   redis::ConnectionOptions redis;
   std::string key_prefix = "puente:";

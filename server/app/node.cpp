@@ -163,7 +163,7 @@ int Node::run() {
     spdlog::info("signal {}: shutting down", signal);
     p.listener->stop();
     p.server->open_sockets.close_all();
-    grace.expires_after(std::chrono::seconds(2));
+    grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
       p.subscriber->stop();

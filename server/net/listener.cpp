@@ -53,6 +53,10 @@ void Listener::on_accept(boost::beast::error_code ec, asio::ip::tcp::socket sock
     });
     return;
   }
+  if (int bytes = context_->limits.socket_send_buffer_bytes; bytes > 0) {
+    boost::system::error_code ignored;
+    socket.set_option(asio::socket_base::send_buffer_size(bytes), ignored);
+  }
   std::make_shared<HttpSession>(std::move(socket), context_)->run();
   do_accept();
 }

@@ -31,7 +31,12 @@ using SocketPeerFactory =
 struct SessionLimits {
   std::size_t http_body_bytes = 64 * 1024;        // a report is a few hundred bytes
   std::size_t ws_message_bytes = 64 * 1024;
-  std::size_t ws_queue_frames = 4096;             // frames waiting to be written to one socket
+  // Bytes waiting to be written to one socket. A phone on a bad network drains slowly; past
+  // this it is closed and catches up from history on reconnect, so a thousand slow phones
+  // cost the node at most a thousand times this. 1 MiB holds ~1500 alerts.
+  std::size_t ws_queue_bytes = 1024 * 1024;
+  // Kernel send buffer per socket (SO_SNDBUF); 0 leaves the system's default.
+  int socket_send_buffer_bytes = 0;
   std::chrono::seconds http_idle{30};             // keep-alive connection with no request
   std::chrono::seconds ws_hello{5};               // time to send a valid hello
 };

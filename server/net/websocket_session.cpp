@@ -75,18 +75,30 @@ void WebSocketSession::send(std::shared_ptr<const std::string> frame, bool binar
 
 void WebSocketSession::enqueue(Frame frame) {
   if (closed_ || close_pending_) return;
-  if (queue_.size() >= context_->limits.ws_queue_frames) {
+  if (queued_bytes_ + frame.data->size() > context_->limits.ws_queue_bytes) {
     // Too slow to keep up: dropping frames silently would break "every alert", so the client
     // is closed instead and catches up from history when it reconnects.
     context_->metrics->queue_drops.inc();
-    queue_.clear();
+    spdlog::info("websocket: closing a client {} bytes behind", queued_bytes_);
+    drop_unwritten();
     close_reason_ = {websocket::close_code::try_again_later, "send queue full"};
     close_pending_ = true;
     if (!writing_) do_close();
     return;
   }
+  queued_bytes_ += frame.data->size();
   queue_.push_back(std::move(frame));
   if (!writing_) do_write();
+}
+
+void WebSocketSession::drop_unwritten() {
+  // The frame being written stays until its write completes: the write reads its buffer, and
+  // this queue may be the buffer's last owner.
+  auto keep = writing_ && !queue_.empty() ? 1u : 0u;
+  while (queue_.size() > keep) {
+    queued_bytes_ -= queue_.back().data->size();
+    queue_.pop_back();
+  }
 }
 
 void WebSocketSession::do_write() {
@@ -104,11 +116,12 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) {
     if (!expected_end(ec)) spdlog::debug("websocket write: {}", ec.message());
-    queue_.clear();
+    drop_unwritten();
     return finish();
   }
   if (!queue_.empty()) {
     if (queue_.front().written) queue_.front().written();
+    queued_bytes_ -= queue_.front().data->size();
     queue_.pop_front();
   }
   do_write();

@@ -45,6 +45,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void enqueue(Frame frame);
+  void drop_unwritten();
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void do_close();
@@ -56,6 +57,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   boost::asio::steady_timer hello_timer_;
   std::shared_ptr<SocketPeer> peer_;
   std::deque<Frame> queue_;
+  std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool close_pending_ = false;
   bool closed_ = false;

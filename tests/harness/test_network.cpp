@@ -4,6 +4,7 @@
 #include "puente/v1/json.hpp"
 #include "wait_until.hpp"
 
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -80,7 +81,7 @@ const std::vector<TestResponder>& responders() {
 
 }  // namespace
 
-TestNetwork::TestNetwork(const std::string& extra_config) {
+TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits) {
   std::ofstream roster(dir() / "roster.toml");
   for (const auto& r : responders()) {
     auto token = random_token();
@@ -91,11 +92,11 @@ TestNetwork::TestNetwork(const std::string& extra_config) {
   }
   config_ = dir() / "puented.toml";
   std::ofstream config(config_);
-  config << "[node]\nthreads = 2\nescalation_poll_ms = 100\n"
+  config << "[node]\nthreads = 2\nescalation_poll_ms = 100\nshutdown_grace_ms = 200\n"
          << "[redis]\ncommand_timeout_ms = 1000\nreconnect_max_ms = 200\n"
          << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/la-city-neighborhoods-v6.geojson\"\n"
          << "[roster]\nfile = \"roster.toml\"\n"
-         << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n"
+         << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n" << extra_limits << "\n"
          << "[network]\ntemplates = \"" << PUENTE_SOURCE_DIR << "/config/templates\"\n"
          << "[log]\nlevel = \"debug\"\n"
          << extra_config << "\n";
@@ -144,6 +145,18 @@ PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short red
     }
   });
   if (!ready) throw std::runtime_error("puented " + name + " never became ready; see " + log_.string());
+}
+
+PuentedNode::~PuentedNode() {
+  http_.reset();
+  if (process_.running()) process_.terminate(std::chrono::seconds(10));
+  std::ifstream in(log_);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("Sanitizer") != std::string::npos || line.find("runtime error:") != std::string::npos) {
+      ADD_FAILURE() << "puented " << name_ << " reported: " << line << "\n  see " << log_;
+      break;
+    }
+  }
 }
 
 client::HttpResponse PuentedNode::call(http::verb verb, const std::string& target, const std::string& token,

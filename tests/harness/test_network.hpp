@@ -31,6 +31,9 @@ class PuentedNode {
  public:
   PuentedNode(const std::filesystem::path& config, unsigned short redis_port, const std::string& name,
               const std::filesystem::path& dir);
+  // Stops the node with SIGTERM, as an operator would, and fails the test if its log holds a
+  // sanitizer report (a memory error, undefined behaviour, a leak found at exit).
+  ~PuentedNode();
 
   unsigned short port() const { return port_; }
   const std::string& name() const { return name_; }
@@ -63,8 +66,9 @@ class TestNetwork {
   //   vol-bh: volunteer @ boyle-heights                att-bh: attorney @ boyle-heights, English
   //   obs-off: legal_observer @ boyle-heights, English, with a shift that is never now
   //   obs-standby: legal_observer @ downtown, English, in the standby pool
-  // `extra_config` is appended to the nodes' config file (a [policy] table, say).
-  explicit TestNetwork(const std::string& extra_config = "");
+  // `extra_config` is appended to the nodes' config file (a [policy] table, say);
+  // `extra_limits` goes into its [limits] table ("ws_queue_bytes = 32768").
+  explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "");
 
   std::unique_ptr<PuentedNode> start_node(const std::string& name);
   const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
