@@ -53,7 +53,10 @@ Link::Link(Strand strand, ConnectionOptions options, std::string role, Owner& ow
 
 Link::~Link() {
   if (query_) {
-    query_->cancel();
+    // The query's own handlers do not lock our guard (they hold the query), so one may be
+    // running on the strand right now: cancel it there, not from this thread. If its callback
+    // runs first, it finds the guard expired and touches nothing of ours.
+    boost::asio::post(strand_, [query = std::move(query_)] { query->cancel(); });
   }
   free_context();
 }

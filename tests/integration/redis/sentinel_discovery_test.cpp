@@ -20,6 +20,38 @@
 namespace puente::redis::testing {
 namespace {
 
+// Listens on loopback but never accepts: the kernel completes TCP handshakes and buffers what
+// clients send, and nothing ever answers, like a sentinel that is stopped or swapping.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(fd_, 16) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ADD_FAILURE() << "SilentListener: cannot listen on loopback";
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentListener() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+
+  unsigned short port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  unsigned short port_ = 0;
+};
+
 class SentinelDiscoveryTest : public RedisFixture {
  protected:
   // Options that find Redis only through `sentinels` (the endpoint is a port nobody uses).
@@ -58,26 +90,34 @@ TEST_F(SentinelDiscoveryTest, ConnectsWhereTheSentinelSaysSkippingOnesThatCannot
 }
 
 TEST_F(SentinelDiscoveryTest, ASentinelThatAcceptsButNeverAnswersIsSkippedAtItsDeadline) {
-  // Listening but never accepting: the kernel completes the TCP handshake and buffers the
-  // question, like a sentinel that is stopped or swapping. Only the deadline moves on.
-  const int stalled = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(stalled, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(stalled, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(stalled, 16), 0);
-  ASSERT_EQ(::getsockname(stalled, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  // It takes the question and never answers: only the deadline moves on.
+  SilentListener stalled;
   sentinel_.name_primary(redis_.port());
 
-  auto options = through({ntohs(address.sin_port), sentinel_.port()});
+  auto options = through({stalled.port(), sentinel_.port()});
   options.connect_timeout = 300ms;
   auto connection = connect(options);
   EXPECT_TRUE(connection->connected());
   EXPECT_EQ(port_of(*connection), redis_.port());
   connection->stop();
-  ::close(stalled);
+}
+
+TEST_F(SentinelDiscoveryTest, DestroyedWhileAskingTheSentinelsLeavesNothingBehind) {
+  // The question stays unanswered (nobody accepts), so the query is in flight when the last
+  // reference goes. Under AddressSanitizer a handler touching the freed connection would fail.
+  SilentListener stalled;
+
+  for (int i = 0; i < 5; ++i) {
+    auto options = through({stalled.port()});
+    options.connect_timeout = 100ms;
+    auto connection = Connection::create(io_.executor(), options);
+    connection->start();
+    on_io_thread([] {});  // start() has run: the query is under way
+    connection.reset();
+    on_io_thread([] {});  // the posted cancel has run
+  }
+  // The fixture's own connection still works: the io thread survived.
+  EXPECT_EQ(run(*connect(), {"PING"}).reply.str, "PONG");
 }
 
 TEST_F(SentinelDiscoveryTest, AReplicaNamedAsPrimaryIsNeverUsed) {
