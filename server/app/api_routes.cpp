@@ -102,7 +102,10 @@ void add_health_routes(net::Router& router, ApiServices& s) {
   });
   router.add(http::verb::get, "/readyz", [&s](Request&&, RouteParams, Respond respond) {
     if (s.store_reachable()) return respond(net::json_response(http::status::ok, R"({"status":"ready"})"));
-    respond(net::error_response(http::status::service_unavailable, "store_unavailable", "Redis is not reachable"));
+    // Degraded, not down: reports and acks are still accepted into the journal.
+    respond(net::error_response(http::status::service_unavailable, "degraded",
+                                "Redis is not reachable; " + std::to_string(s.outbox.waiting()) +
+                                    " reports and acks wait in this node's journal"));
   });
   router.add(http::verb::get, "/metrics", [&s](Request&&, RouteParams, Respond respond) {
     net::Response response{http::status::ok, 11};
@@ -121,8 +124,10 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                  return respond(refusal_response(*refusal));
                }
                auto req = std::make_shared<Request>(std::move(request));
-               s.intake.submit(who, std::move(report), [&who, req, respond = std::move(respond)](IntakeService::Result result) {
+               s.outbox.submit_report(who, std::move(report), [&who, req, respond = std::move(respond)](Outbox::ReportResult r) {
+                 auto& result = r.result;
                  if (result.refusal) return respond(refusal_response(*result.refusal));
+                 if (r.queued) return respond(encode(*req, http::status::accepted, result.receipt));
                  redact_for(who, *result.receipt.mutable_incident());
                  respond(encode(*req, result.created ? http::status::created : http::status::ok, result.receipt));
                });
@@ -154,7 +159,10 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                v1::Ack ack;
                if (auto refusal = decode(request, ack)) return respond(refusal_response(*refusal));
                auto req = std::make_shared<Request>(std::move(request));
-               s.dispatch.ack(who, std::move(ack), answer<v1::Ack>(req, std::move(respond), http::status::created));
+               s.outbox.submit_ack(who, std::move(ack), [req, respond = std::move(respond)](Outbox::AckResult r) {
+                 if (r.refusal) return respond(refusal_response(*r.refusal));
+                 respond(encode(*req, r.queued ? http::status::accepted : http::status::created, r.ack));
+               });
              }));
 }
 

@@ -6,6 +6,7 @@
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
 #include "app/network_rules.hpp"
+#include "app/outbox.hpp"
 #include "net/router.hpp"
 
 #include <functional>
@@ -19,6 +20,7 @@ struct ApiServices {
   store::IncidentStore& store;
   IntakeService& intake;
   DispatchService& dispatch;
+  Outbox& outbox;
   core::Metrics& metrics;
   std::function<bool()> store_reachable;
   std::string node_id;

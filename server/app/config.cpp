@@ -71,6 +71,10 @@ std::vector<redis::Endpoint> parse_endpoint_list(const std::string& text) {
   return out;
 }
 
+std::filesystem::path default_journal_file(const std::filesystem::path& config_file, const NodeConfig& config) {
+  return config_file.parent_path() / "journal" / (config.node_id + ".journal");
+}
+
 NodeConfig load_config(const std::filesystem::path& path) {
   toml::table t;
   try {
@@ -110,6 +114,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
 
   c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
   c.shutdown_grace = millis(t, "node.shutdown_grace_ms", c.shutdown_grace);
+  c.journal_file = relative_to(base, get_or<std::string>(t, "node.journal", ""));
 
   c.neighborhoods_file = relative_to(base, get_or<std::string>(t, "geography.neighborhoods", ""));
   c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);

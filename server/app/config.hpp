@@ -21,6 +21,7 @@ struct NodeConfig {
   unsigned threads = 0;                        // 0: one per core
   std::filesystem::path port_file;             // if set, the bound port is written here
   std::chrono::milliseconds shutdown_grace{2000};  // sockets told to go; then the node stops
+  std::filesystem::path journal_file;  // store-and-forward; empty: see default_journal_file()
 
   redis::ConnectionOptions redis;
   std::string key_prefix = "puente:";
@@ -44,6 +45,10 @@ struct NodeConfig {
 
 // Reads `path` (TOML). Throws std::runtime_error naming the option at fault.
 NodeConfig load_config(const std::filesystem::path& path);
+
+// journal/<node id>.journal next to the config file: one per node, named once the node's id is
+// final (a flag may set it).
+std::filesystem::path default_journal_file(const std::filesystem::path& config_file, const NodeConfig& config);
 
 // "host:port" -> host and port; throws std::runtime_error on nonsense.
 void parse_host_port(const std::string& text, std::string& host, unsigned short& port);

@@ -70,9 +70,9 @@ struct DispatchService::Step {
   Done<v1::Incident> done;
 };
 
-DispatchService::DispatchService(const NetworkRules& rules, store::IncidentStore& store, store::TimerQueue& timers,
+DispatchService::DispatchService(const NetworkRules& rules, store::IncidentStore& store,
                                  core::Metrics& metrics)
-    : rules_(rules), store_(store), timers_(timers), metrics_(metrics) {}
+    : rules_(rules), store_(store), metrics_(metrics) {}
 
 void DispatchService::advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
                               const v1::IncidentAction& action, Done<v1::Incident> done) {
@@ -133,7 +133,11 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   store::StatusChange change{incident.status(), transition->to, {}, {}, {}};
   v1::Incident moved = incident;  // the incident as the alerts describe it
   moved.set_status(transition->to);
-  if (s->step == core::IncidentStep::confirm) change.confirmed_at = s->stamp;
+  if (s->step == core::IncidentStep::confirm) {
+    change.confirmed_at = s->stamp;
+    const auto& policy = rules_.policy_for(incident.neighborhood());
+    if (!policy.escalation.empty()) change.escalate_at = s->now + policy.escalation.front().deadline;
+  }
   if (s->action.has_location()) {
     s->moved_to = rules_.geo.locate(s->action.location().lat(), s->action.location().lon());
     if (!s->moved_to)
@@ -169,11 +173,6 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     metrics_.alerts_published.inc(alerts.size());
     spdlog::info("incident {} {} by {}: now {}", moved.id(), core::to_string(s->step), s->who->id,
                  v1::IncidentStatus_Name(to));
-    const auto& policy = rules_.policy_for(moved.neighborhood());
-    if (s->step == core::IncidentStep::confirm && !policy.escalation.empty())
-      timers_.schedule(moved.id(), s->now + policy.escalation.front().deadline, {});
-    if (!core::is_open(to)) timers_.cancel(moved.id(), {});
-
     *moved.mutable_updated_at() = s->stamp;
     if (s->step == core::IncidentStep::confirm) *moved.mutable_confirmed_at() = s->stamp;
     for (std::size_t i = 0; i < alerts.size() && i < sent.offsets.size(); ++i) {
@@ -188,11 +187,11 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   });
 }
 
-void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack> done) {
+void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack> done, bool keep_identity) {
   if (auto error = core::check_ack(ack)) return done(Refusal::bad_input(*error), {});
   auto incident_id = ack.incident_id();  // copied: the callback takes `ack` by move
-  store_.load(incident_id, [this, &who, ack = std::move(ack), done = std::move(done)](store::Outcome outcome,
-                                                                                     v1::Incident incident) mutable {
+  store_.load(incident_id, [this, &who, ack = std::move(ack), done = std::move(done), keep_identity](
+                               store::Outcome outcome, v1::Incident incident) mutable {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     if (outcome != store::Outcome::ok) return done(Refusal::not_found("no such incident"), {});
     const v1::Alert* alert = find_alert(incident, ack.alert_id());
@@ -204,7 +203,7 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack>
       return done(Refusal::forbidden("you are not on call for " + incident.neighborhood()), {});
 
     ack.set_responder_id(who.id);
-    *ack.mutable_at() = core::now();
+    if (!keep_identity || !ack.has_at()) *ack.mutable_at() = core::now();
     v1::IncidentEvent event;
     event.set_incident_id(incident.id());
     event.set_neighborhood(incident.neighborhood());
@@ -214,8 +213,8 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack>
     *event.mutable_at() = ack.at();
     store_.record_ack(ack, event, [this, ack, done = std::move(done)](store::Outcome recorded) mutable {
       if (recorded == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-      if (recorded != store::Outcome::ok) return done(Refusal::not_found("no such incident"), {});
-      metrics_.acks_recorded.inc();
+      if (recorded == store::Outcome::not_found) return done(Refusal::not_found("no such incident"), {});
+      if (recorded == store::Outcome::ok) metrics_.acks_recorded.inc();
       done(std::nullopt, std::move(ack));
     });
   });

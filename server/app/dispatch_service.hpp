@@ -11,7 +11,6 @@
 #include "core/incident_lifecycle.hpp"
 #include "core/metrics.hpp"
 #include "store/incident_store.hpp"
-#include "store/timer_queue.hpp"
 
 #include <functional>
 #include <optional>
@@ -20,7 +19,7 @@ namespace puente::app {
 
 class DispatchService {
  public:
-  DispatchService(const NetworkRules& rules, store::IncidentStore& store, store::TimerQueue& timers,
+  DispatchService(const NetworkRules& rules, store::IncidentStore& store,
                   core::Metrics& metrics);
 
   template <typename T>
@@ -29,7 +28,8 @@ class DispatchService {
   // Callbacks run exactly once, on the store's strand or inline for a refusal.
   void advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
                const v1::IncidentAction& action, Done<v1::Incident> done);
-  void ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack> done);
+  // With `keep_identity` an ack keeps its time (the outbox sets it before the first try).
+  void ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack> done, bool keep_identity = false);
   void view(const core::Responder& who, const std::string& incident_id, Done<v1::Incident> done);
   // `status`: an IncidentStatus name or empty (open ones); `neighborhood`: a slug or empty.
   void list(const core::Responder& who, const std::string& status, const std::string& neighborhood,
@@ -42,7 +42,6 @@ class DispatchService {
 
   const NetworkRules& rules_;
   store::IncidentStore& store_;
-  store::TimerQueue& timers_;
   core::Metrics& metrics_;
 };
 

@@ -140,20 +140,18 @@ void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPl
     *event.mutable_alert() = alerts.front();
     *event.mutable_at() = alerts.front().sent_at();
 
+    // The following step's deadline goes in with this one: no crash can separate them.
+    const auto& policy = rules.policy_for(incident.neighborhood());
+    std::optional<Clock::time_point> next_at;
+    if (static_cast<std::size_t>(step) < policy.escalation.size())
+      next_at = time_of(incident.confirmed_at()) + policy.escalation[step].deadline;
     auto id = incident.id();
-    self->store_.escalate(id, step, alerts, event, [self, incident, plan, step, count = alerts.size()](
-                                                       store::IncidentStore::Sent sent) {
+    self->store_.escalate(id, step, alerts, event, next_at, [self, id, plan, step, count = alerts.size()](
+                                                                store::IncidentStore::Sent sent) {
       if (sent.outcome == store::Outcome::unavailable) return;  // comes back when the lease runs out
       if (sent.outcome == store::Outcome::ok) {
         self->metrics_.alerts_published.inc(count);
-        spdlog::info("incident {} escalated, step {} ({})", incident.id(), step, core::to_string(plan.audience));
-      }
-      // The next deadline, if the policy has one; the plan decides again when it is due.
-      const auto& policy = self->rules_.policy_for(incident.neighborhood());
-      const auto& id = incident.id();
-      if (static_cast<std::size_t>(step) < policy.escalation.size() && sent.outcome == store::Outcome::ok) {
-        auto due = time_of(incident.confirmed_at()) + policy.escalation[step].deadline;
-        return self->timers_.schedule(id, due, [self, id](bool) { self->timers_.complete(id, {}); });
+        spdlog::info("incident {} escalated, step {} ({})", id, step, core::to_string(plan.audience));
       }
       self->timers_.complete(id, {});
     });

@@ -28,11 +28,12 @@ struct IntakeService::Pending {
   std::function<void(Result)> done;
 };
 
-IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store, store::TimerQueue& timers,
+IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store,
                              core::Metrics& metrics)
-    : rules_(rules), store_(store), timers_(timers), metrics_(metrics) {}
+    : rules_(rules), store_(store), metrics_(metrics) {}
 
-void IntakeService::submit(const core::Responder& reporter, v1::Report report, std::function<void(Result)> done) {
+void IntakeService::submit(const core::Responder& reporter, v1::Report report, std::function<void(Result)> done,
+                           bool keep_identity) {
   auto refuse = [&](Refusal r) {
     metrics_.reports_rejected.inc();
     done({std::move(r), false, {}});
@@ -51,11 +52,12 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report, s
     if (!p->where) return refuse({400, "unknown_neighborhood", "no neighborhood \"" + report.neighborhood() + "\""});
   }
   p->policy = &rules_.policy_for(p->where->slug);
-  auto now = core::now();
-  p->now = time_of(now);
-  report.set_id(core::new_id("rep"));
+  if (!keep_identity || report.id().empty()) {
+    report.set_id(core::new_id("rep"));
+    *report.mutable_received_at() = core::now();
+  }
+  p->now = time_of(report.received_at());
   report.set_reporter_id(reporter.id);
-  *report.mutable_received_at() = now;
   report.set_neighborhood(p->where->slug);
   p->report = std::move(report);
   p->done = std::move(done);
@@ -129,7 +131,9 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p) {
   if (!alerts.empty()) *event.mutable_alert() = alerts.front();
   *event.mutable_at() = p->report.received_at();
 
-  store_.open(incident, p->report, alerts, event,
+  std::optional<Clock::time_point> escalate_at;
+  if (!verify_first && !p->policy->escalation.empty()) escalate_at = p->now + p->policy->escalation.front().deadline;
+  store_.open(incident, p->report, alerts, event, escalate_at,
               [this, p, incident, alerts, verify_first](store::IncidentStore::Sent sent) mutable {
                 switch (sent.outcome) {
                   case store::Outcome::ok: break;
@@ -141,8 +145,6 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p) {
                 metrics_.alerts_published.inc(alerts.size());
                 spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
                              incident.neighborhood());
-                if (!verify_first && !p->policy->escalation.empty())
-                  timers_.schedule(incident.id(), p->now + p->policy->escalation.front().deadline, {});
                 Result result{std::nullopt, true, {}};
                 *result.receipt.mutable_report() = p->report;
                 *incident.add_reports() = p->report;

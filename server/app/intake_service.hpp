@@ -10,7 +10,6 @@
 #include "app/refusal.hpp"
 #include "core/metrics.hpp"
 #include "store/incident_store.hpp"
-#include "store/timer_queue.hpp"
 
 #include <chrono>
 #include <functional>
@@ -20,7 +19,7 @@ namespace puente::app {
 
 class IntakeService {
  public:
-  IntakeService(const NetworkRules& rules, store::IncidentStore& store, store::TimerQueue& timers,
+  IntakeService(const NetworkRules& rules, store::IncidentStore& store,
                 core::Metrics& metrics);
 
   struct Result {
@@ -28,8 +27,11 @@ class IntakeService {
     bool created = false;  // false: an earlier request with the same idempotency key
     v1::ReportReceipt receipt;
   };
-  // `done` runs exactly once, on the store's strand or inline for a refusal.
-  void submit(const core::Responder& reporter, v1::Report report, std::function<void(Result)> done);
+  // `done` runs exactly once, on the store's strand or inline for a refusal. With
+  // `keep_identity` a report that has an id keeps it and its time (the outbox gives them before
+  // the first try, so a replay from the journal is the same report).
+  void submit(const core::Responder& reporter, v1::Report report, std::function<void(Result)> done,
+              bool keep_identity = false);
 
  private:
   struct Pending;  // one report on its way through the steps below
@@ -41,7 +43,6 @@ class IntakeService {
 
   const NetworkRules& rules_;
   store::IncidentStore& store_;
-  store::TimerQueue& timers_;
   core::Metrics& metrics_;
 };
 

@@ -27,7 +27,7 @@ void configure_logging(const puente::app::NodeConfig& config) {
 int main(int argc, char** argv) {
   CLI::App cli{"puented: the Puente rapid-response alert server"};
   std::filesystem::path config_file;
-  std::string listen, redis, sentinels, roster, neighborhoods, node_id, port_file, log_level;
+  std::string listen, redis, sentinels, roster, neighborhoods, node_id, port_file, journal, log_level;
   unsigned threads = 0;
   cli.add_option("--config", config_file, "TOML configuration file")->required()->check(CLI::ExistingFile);
   cli.add_option("--listen", listen, "HOST:PORT to serve HTTP and WebSocket on (overrides node.listen)");
@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   cli.add_option("--neighborhoods", neighborhoods, "neighborhoods GeoJSON file (overrides geography.neighborhoods)");
   cli.add_option("--node-id", node_id, "this node's name in logs (overrides node.id)");
   cli.add_option("--port-file", port_file, "write the bound port to this file (overrides node.port_file)");
+  cli.add_option("--journal", journal, "this node's store-and-forward journal file (overrides node.journal)");
   cli.add_option("--threads", threads, "I/O threads; 0 = one per core (overrides node.threads)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error (overrides log.level)");
   CLI11_PARSE(cli, argc, argv);
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
     if (!neighborhoods.empty()) config.neighborhoods_file = neighborhoods;
     if (!node_id.empty()) config.node_id = node_id;
     if (!port_file.empty()) config.port_file = port_file;
+    if (!journal.empty()) config.journal_file = journal;
+    if (config.journal_file.empty()) config.journal_file = puente::app::default_journal_file(config_file, config);
     if (threads) config.threads = threads;
     if (!log_level.empty()) config.log_level = log_level;
     configure_logging(config);

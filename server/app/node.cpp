@@ -90,6 +90,7 @@ struct Node::Parts {
   DispatchService dispatch;
   LiveFeed feed;
   std::shared_ptr<EscalationWorker> escalation;
+  std::shared_ptr<Outbox> outbox;
   SocketServices socket_services;
   ApiServices api_services;
   std::shared_ptr<net::ServerContext> server;
@@ -109,13 +110,15 @@ struct Node::Parts {
         subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store::StoreOptions{config.history_max_alerts}),
         timers(commands, store::Keys(config.key_prefix)),
-        intake(rules, store, timers, metrics),
-        dispatch(rules, store, timers, metrics),
+        intake(rules, store, metrics),
+        dispatch(rules, store, metrics),
         feed(subscriber, store, hub, metrics, config.replay_max_alerts),
         escalation(std::make_shared<EscalationWorker>(ioc.get_executor(), rules, store, timers, metrics,
                                                       config.escalation_poll)),
-        socket_services{roster, geo, writer, hub, store, intake, dispatch, config.node_id, config.replay_max_alerts},
-        api_services{roster, rules, store, intake, dispatch, metrics, [this] { return commands->connected(); },
+        outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
+                                        dispatch, metrics)),
+        socket_services{roster, geo, writer, hub, store, *outbox, config.node_id, config.replay_max_alerts},
+        api_services{roster, rules, store, intake, dispatch, *outbox, metrics, [this] { return commands->connected(); },
                      config.node_id},
         server(std::make_shared<net::ServerContext>()) {
     server->limits = config.limits;
@@ -131,6 +134,7 @@ Node::Node(NodeConfig config) : parts_(std::make_unique<Parts>(std::move(config)
   spdlog::info("geography: {} neighborhoods from {}", parts_->geo.neighborhoods().size(),
                parts_->config.neighborhoods_file.filename().string());
   spdlog::info("roster: {} responders", parts_->roster.responders().size());
+  spdlog::info("journal: {} ({} entries waiting)", parts_->config.journal_file.string(), parts_->outbox->waiting());
 }
 
 Node::~Node() = default;
@@ -151,6 +155,7 @@ int Node::run() {
   for (const auto& n : p.geo.neighborhoods()) slugs.push_back(n.slug);
   p.feed.start(slugs);
   p.escalation->start();
+  p.outbox->start();
   p.listener->run();
   spdlog::info("node {} listening on {}:{}", p.config.node_id, bound.address().to_string(), bound.port());
 
@@ -166,6 +171,7 @@ int Node::run() {
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
+      p.outbox->stop();
       p.subscriber->stop();
       p.commands->stop();
       p.ioc.stop();

@@ -174,21 +174,23 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
 }
 
 void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
-  services_.dispatch.ack(*responder_.load(), std::move(ack), [self = shared_from_this(), request_id](MaybeRefusal refusal, v1::Ack recorded) {
-    if (refusal) return self->refuse(*refusal, request_id, false);
+  services_.outbox.submit_ack(*responder_.load(), std::move(ack), [self = shared_from_this(), request_id](Outbox::AckResult r) {
+    if (r.refusal) return self->refuse(*r.refusal, request_id, false);
     v1::ServerMessage answer;
     answer.set_request_id(request_id);
-    *answer.mutable_ack_accepted() = std::move(recorded);
+    *answer.mutable_ack_accepted() = std::move(r.ack);
     self->send(answer);
   });
 }
 
 void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
-  services_.intake.submit(*responder_.load(), std::move(report), [self = shared_from_this(), request_id](IntakeService::Result result) {
-    if (result.refusal) return self->refuse(*result.refusal, request_id, false);
+  const core::Responder& who = *responder_.load();
+  services_.outbox.submit_report(who, std::move(report), [self = shared_from_this(), &who, request_id](Outbox::ReportResult r) {
+    if (r.result.refusal) return self->refuse(*r.result.refusal, request_id, false);
+    redact_for(who, *r.result.receipt.mutable_incident());
     v1::ServerMessage answer;
     answer.set_request_id(request_id);
-    *answer.mutable_report_accepted() = std::move(result.receipt);
+    *answer.mutable_report_accepted() = std::move(r.result.receipt);
     self->send(answer);
   });
 }

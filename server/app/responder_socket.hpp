@@ -13,6 +13,7 @@
 
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
+#include "app/outbox.hpp"
 #include "app/alert_writer.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
@@ -32,8 +33,7 @@ struct SocketServices {
   const AlertWriter& writer;
   net::Hub& hub;
   store::IncidentStore& store;
-  IntakeService& intake;
-  DispatchService& dispatch;
+  Outbox& outbox;
   std::string node_id;
   std::size_t replay_max_alerts;
 };

@@ -17,6 +17,13 @@ bool printable_token(const std::string& value) {
   return true;
 }
 
+std::optional<InputError> check_idempotency_key(const std::string& key) {
+  if (auto e = too_long(key, max_idempotency_key_bytes, "idempotencyKey")) return e;
+  if (!printable_token(key))
+    return InputError{"bad_idempotency_key", "idempotencyKey must be printable ASCII without spaces"};
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool has_location(const v1::Report& report) {
@@ -38,9 +45,7 @@ std::optional<InputError> check_report(const v1::Report& report) {
   if (auto e = too_long(report.description(), max_description_bytes, "description")) return e;
   if (auto e = too_long(report.location().description(), max_place_bytes, "location.description")) return e;
   if (auto e = too_long(report.language(), max_language_bytes, "language")) return e;
-  if (auto e = too_long(report.idempotency_key(), max_idempotency_key_bytes, "idempotencyKey")) return e;
-  if (!printable_token(report.idempotency_key()))
-    return InputError{"bad_idempotency_key", "idempotencyKey must be printable ASCII without spaces"};
+  if (auto e = check_idempotency_key(report.idempotency_key())) return e;
   return std::nullopt;
 }
 
@@ -50,6 +55,7 @@ std::optional<InputError> check_ack(const v1::Ack& ack) {
   if (ack.state() == v1::ACK_STATE_UNSPECIFIED)
     return InputError{"missing_state", "state is required (RECEIVED, EN_ROUTE, ON_SCENE, DECLINED, UNAVAILABLE)"};
   if (auto e = too_long(ack.note(), max_note_bytes, "note")) return e;
+  if (auto e = check_idempotency_key(ack.idempotency_key())) return e;
   return std::nullopt;
 }
 

@@ -63,6 +63,8 @@ std::string Metrics::render() const {
   counter("puente_deliveries_total", "Alert frames queued on local sockets.", deliveries);
   counter("puente_acks_recorded_total", "Acks recorded.", acks_recorded);
   counter("puente_queue_drops_total", "Sockets closed for an overflowing send queue.", queue_drops);
+  counter("puente_journal_queued_total", "Reports and acks queued in the local journal.", journal_queued);
+  counter("puente_journal_replayed_total", "Journal entries replayed into Redis.", journal_replayed);
   counter("puente_redis_reconnects_total", "Times the Redis command link was re-established.", redis_reconnects);
   request_seconds.render(out, "puente_request_seconds", "HTTP request latency in seconds.");
   return out;

@@ -56,6 +56,8 @@ struct Metrics {
   Counter acks_recorded;
   Counter queue_drops;        // sockets closed because their send queue overflowed
   Counter redis_reconnects;
+  Counter journal_queued;     // reports and acks kept in the local journal while Redis was away
+  Counter journal_replayed;   // journal entries replayed once it was back
   LatencyHistogram request_seconds;
 
   std::string render() const;

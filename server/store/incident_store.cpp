@@ -145,7 +145,8 @@ std::string IncidentStore::idempotency_key(const v1::Report& report) const {
 }
 
 void IncidentStore::open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
-                         const v1::IncidentEvent& event, std::function<void(Sent)> done) {
+                         const v1::IncidentEvent& event, std::optional<Clock::time_point> escalate_at,
+                         std::function<void(Sent)> done) {
   const auto& id = incident.id();
   const auto& idem = report.idempotency_key();
   const auto& where = incident.location();
@@ -158,7 +159,8 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
                                 keys_.open_incident_places(),
                                 keys_.incident_alerts(id),
                                 keys_.incident_alerted(id),
-                                keys_.incident_reporters(id)};
+                                keys_.incident_reporters(id),
+                                keys_.timers()};
   std::vector<std::string> args{
       id,                                                                 // 1
       incident.SerializeAsString(),                                       // 2 head
@@ -177,7 +179,8 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       located(where) ? std::to_string(where.lat()) : "",                  // 15
       std::to_string(incident.kind()),                                    // 16
       report.reporter_id(),                                               // 17
-      incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : ""};  // 18
+      incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : "",   // 18
+      escalate_at ? std::to_string(to_ms(*escalate_at)) : ""};                               // 19
   run_sending(scripts::open_incident(), std::move(keys), std::move(args), alerts, "open incident", std::move(done));
 }
 
@@ -238,8 +241,10 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
                             const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
                             std::function<void(Sent)> done) {
   bool closes = change.to == v1::FALSE_ALARM || change.to == v1::RESOLVED;
-  std::vector<std::string> keys{keys_.incident(incident_id), keys_.open_incidents(), keys_.open_incident_places(),
-                                keys_.incident_alerts(incident_id), keys_.incident_alerted(incident_id)};
+  std::vector<std::string> keys{keys_.incident(incident_id),         keys_.open_incidents(),
+                                keys_.open_incident_places(),        keys_.incident_alerts(incident_id),
+                                keys_.incident_alerted(incident_id), keys_.timers(),
+                                keys_.leased_timers()};
   const v1::Location* moved = change.new_location ? &*change.new_location : nullptr;
   std::vector<std::string> args{
       std::to_string(change.from),                                                       // 1
@@ -254,30 +259,41 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       change.moved_to.value_or(""),                                                      // 10
       moved ? moved->SerializeAsString() : "",                                           // 11
       moved ? std::to_string(moved->lon()) : "",                                         // 12
-      moved ? std::to_string(moved->lat()) : ""};                                        // 13
+      moved ? std::to_string(moved->lat()) : "",                                         // 13
+      change.escalate_at ? std::to_string(to_ms(*change.escalate_at)) : ""};             // 14
   run_sending(scripts::advance_incident(), std::move(keys), std::move(args), alerts, "advance incident",
               std::move(done));
 }
 
 void IncidentStore::escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
-                             const v1::IncidentEvent& event, std::function<void(Sent)> done) {
+                             const v1::IncidentEvent& event, std::optional<Clock::time_point> next_at,
+                             std::function<void(Sent)> done) {
   std::vector<std::string> keys{keys_.incident(incident_id), keys_.incident_alerts(incident_id),
-                                keys_.incident_alerted(incident_id)};
-  std::vector<std::string> args{std::to_string(step - 1), std::to_string(step), std::to_string(to_ms(Clock::now())),
-                                keys_.board_channel(), event.SerializeAsString(),
-                                std::to_string(options_.history_max_alerts)};
+                                keys_.incident_alerted(incident_id), keys_.timers()};
+  std::vector<std::string> args{std::to_string(step - 1),
+                                std::to_string(step),
+                                std::to_string(to_ms(Clock::now())),
+                                keys_.board_channel(),
+                                event.SerializeAsString(),
+                                std::to_string(options_.history_max_alerts),
+                                next_at ? std::to_string(to_ms(*next_at)) : "",
+                                incident_id};
   run_sending(scripts::escalate_incident(), std::move(keys), std::move(args), alerts, "escalate incident",
               std::move(done));
 }
 
 void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done) {
+  const auto& idem = ack.idempotency_key();
   std::vector<std::string> keys{keys_.incident(ack.incident_id()), keys_.incident_acks(ack.incident_id()),
-                                keys_.ack_log()};
+                                keys_.ack_log(),
+                                keys_.idempotency("ack/" + ack.responder_id() + "/" + (idem.empty() ? "-" : idem))};
   std::vector<std::string> args{ack.SerializeAsString(), keys_.board_channel(), event.SerializeAsString(),
-                                ack.incident_id()};
+                                ack.incident_id(),
+                                idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds)};
   scripts::record_ack().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
     if (failed(ec, reply, "record ack")) return done(Outcome::unavailable);
-    done(verdict(reply) == "ok" ? Outcome::ok : Outcome::not_found);
+    auto word = verdict(reply);
+    done(word == "ok" ? Outcome::ok : word == "repeat" ? Outcome::repeated : Outcome::not_found);
   });
 }
 

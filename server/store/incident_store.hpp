@@ -47,6 +47,8 @@ struct StatusChange {
   std::optional<google::protobuf::Timestamp> confirmed_at;
   std::optional<std::string> moved_to;       // a new neighborhood
   std::optional<v1::Location> new_location;  // where it is now
+  // The first escalation deadline, set with the change itself so no crash can separate them.
+  std::optional<std::chrono::system_clock::time_point> escalate_at;
 };
 
 class IncidentStore {
@@ -63,8 +65,10 @@ class IncidentStore {
   };
 
   // `incident` is the head (no reports/alerts/acks); `report.idempotency_key` may be empty.
+  // `escalate_at`: the first escalation deadline, when the report dispatches at once.
   void open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
-            const v1::IncidentEvent& event, std::function<void(Sent)> done);
+            const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> escalate_at,
+            std::function<void(Sent)> done);
 
   // Open incidents within `meters` of `where`, nearest first (at most 20).
   void candidates(const v1::Location& where, double meters,
@@ -75,15 +79,19 @@ class IncidentStore {
   void attach(const std::string& incident_id, const v1::Report& report, const v1::IncidentEvent& event,
               std::function<void(Sent, int reporters)> done);
 
+  // Closing the incident also removes its escalation deadline.
   void advance(const std::string& incident_id, const StatusChange& change,
                const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
                std::function<void(Sent)> done);
 
   // Takes escalation step `step` (steps_taken becomes step) if `step - 1` were taken so far:
-  // two nodes racing for the same step send it once.
+  // two nodes racing for the same step send it once. `next_at`: the following step's deadline,
+  // set in the same script so no crash can lose it.
   void escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
-                const v1::IncidentEvent& event, std::function<void(Sent)> done);
+                const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> next_at,
+                std::function<void(Sent)> done);
 
+  // `repeated` when an ack with the same responder and idempotency key was recorded before.
   void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done);
 
   // The alert reached the responder's socket (first time only counts). Fire and forget.

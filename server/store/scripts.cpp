@@ -39,13 +39,14 @@ redis.call('HSET', KEYS[2], 'pb', ARGV[2], 'status', ARGV[4], 'updated_ms', ARGV
            'neighborhood', ARGV[11], 'location', ARGV[13], 'kind', ARGV[16],
            'last_report_ms', ARGV[5], 'step', '0')
 if ARGV[18] ~= '' then redis.call('HSET', KEYS[2], 'confirmed_ms', ARGV[18]) end
+if ARGV[19] ~= '' then redis.call('ZADD', KEYS[11], ARGV[19], ARGV[1]) end
 redis.call('RPUSH', KEYS[3], ARGV[3])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
 if ARGV[15] ~= '' then redis.call('GEOADD', KEYS[7], ARGV[14], ARGV[15], ARGV[1]) end
 redis.call('XADD', KEYS[6], '*', 'incident', ARGV[1], 'pb', ARGV[3])
 redis.call('SADD', KEYS[10], ARGV[17])
-local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 19)
+local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 20)
 redis.call('PUBLISH', ARGV[6], (offsets[1] or '-') .. ' ' .. ARGV[7])
 if ARGV[8] ~= '' then
   redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[12], 'EX', ARGV[9])
@@ -104,8 +105,11 @@ end
 if ARGV[8] == '1' then
   redis.call('ZREM', KEYS[2], ARGV[7])
   redis.call('ZREM', KEYS[3], ARGV[7])
+  redis.call('ZREM', KEYS[6], ARGV[7])
+  redis.call('ZREM', KEYS[7], ARGV[7])
 end
-local offsets = publish_all(KEYS[4], KEYS[5], ARGV[6], 14)
+if ARGV[14] ~= '' then redis.call('ZADD', KEYS[6], ARGV[14], ARGV[7]) end
+local offsets = publish_all(KEYS[4], KEYS[5], ARGV[6], 15)
 redis.call('PUBLISH', ARGV[4], (offsets[1] or '-') .. ' ' .. ARGV[5])
 return {'ok', unpack(offsets)}
 )lua");
@@ -119,7 +123,8 @@ if not h[1] then return {'not_found'} end
 if not is_open(h[1]) then return {'closed'} end
 if (h[2] or '0') ~= ARGV[1] then return {'conflict'} end
 redis.call('HSET', KEYS[1], 'step', ARGV[2], 'updated_ms', ARGV[3])
-local offsets = publish_all(KEYS[2], KEYS[3], ARGV[6], 7)
+if ARGV[7] ~= '' then redis.call('ZADD', KEYS[4], ARGV[7], ARGV[8]) end
+local offsets = publish_all(KEYS[2], KEYS[3], ARGV[6], 9)
 redis.call('PUBLISH', ARGV[4], (offsets[1] or '-') .. ' ' .. ARGV[5])
 return {'ok', unpack(offsets)}
 )lua");
@@ -129,6 +134,9 @@ return {'ok', unpack(offsets)}
 const redis::Script& record_ack() {
   static const redis::Script script(R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
+if ARGV[5] ~= '' and redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[5]) == false then
+  return {'repeat'}
+end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 local id = redis.call('XADD', KEYS[3], '*', 'incident', ARGV[4], 'pb', ARGV[1])
 redis.call('PUBLISH', ARGV[2], id .. ' ' .. ARGV[3])

@@ -258,7 +258,7 @@ TEST_F(HaproxyTest, WhileNoNodeIsReadyRequestsStillReachALiveNode) {
   EXPECT_NE(health.body.find("\"node\""), std::string::npos) << health.body;
   const auto ready = during.request(http::verb::get, "/readyz");
   EXPECT_EQ(ready.status, 503u);
-  EXPECT_NE(ready.body.find("store_unavailable"), std::string::npos) << ready.body;
+  EXPECT_NE(ready.body.find("degraded"), std::string::npos) << ready.body;
 
   net_.redis().restart();
   ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 2; }, proxy_wait));

@@ -113,17 +113,17 @@ long long TestNetwork::redis_integer(const std::string& command) const {
   return std::stoll(reply.substr(1));
 }
 
-std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name) {
+std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bool wait_ready) {
   auto node_dir = dir() / name;
   std::filesystem::create_directories(node_dir);
-  return std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir);
+  return std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready);
 }
 
 PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short redis_port,
-                         const std::string& name, const std::filesystem::path& dir)
+                         const std::string& name, const std::filesystem::path& dir, bool wait_ready)
     : name_(name),
       log_(dir / "puented.log"),
-      process_(PUENTED_PATH,
+      process_((std::filesystem::remove(dir / "port"), PUENTED_PATH),
                {"--config", config.string(), "--listen", "127.0.0.1:0", "--port-file", (dir / "port").string(),
                 "--redis", "127.0.0.1:" + std::to_string(redis_port), "--node-id", name},
                log_) {
@@ -139,7 +139,8 @@ PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short red
   // Ready means Redis is reachable too: tests start acting right away.
   bool ready = wait_until([&] {
     try {
-      return http_->request(http::verb::get, "/readyz").status == 200;
+      auto status = http_->request(http::verb::get, "/readyz").status;
+      return status == 200 || (!wait_ready && status == 503);
     } catch (const std::exception&) {
       return false;
     }

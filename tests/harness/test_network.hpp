@@ -29,8 +29,9 @@ inline constexpr std::chrono::milliseconds socket_wait{10'000};
 // A puented process serving on a port it chose itself (--listen 127.0.0.1:0 --port-file).
 class PuentedNode {
  public:
+  // Waits until it listens and, with `wait_ready`, until it reaches Redis.
   PuentedNode(const std::filesystem::path& config, unsigned short redis_port, const std::string& name,
-              const std::filesystem::path& dir);
+              const std::filesystem::path& dir, bool wait_ready = true);
   // Stops the node with SIGTERM, as an operator would, and fails the test if its log holds a
   // sanitizer report (a memory error, undefined behaviour, a leak found at exit).
   ~PuentedNode();
@@ -70,7 +71,8 @@ class TestNetwork {
   // `extra_limits` goes into its [limits] table ("ws_queue_bytes = 32768").
   explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "");
 
-  std::unique_ptr<PuentedNode> start_node(const std::string& name);
+  // A node named `name`; the same name again is the same node restarted (its journal, its log).
+  std::unique_ptr<PuentedNode> start_node(const std::string& name, bool wait_ready = true);
   const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
   RedisServer& redis() { return redis_; }
   // An integer-answered Redis command, inline ("DBSIZE", "ZCARD puente:timers").

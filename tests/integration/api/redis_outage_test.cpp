@@ -12,7 +12,7 @@ namespace {
 
 namespace http = boost::beast::http;
 
-TEST(RedisOutage, ANodeAnswers503WhileRedisIsDownAndRecoversByItself) {
+TEST(RedisOutage, ANodeQueuesReportsWhileRedisIsDownAndSendsThemWhenItIsBack) {
   TestNetwork net;
   auto node = net.start_node("a");
   auto other = net.start_node("b");
@@ -20,17 +20,27 @@ TEST(RedisOutage, ANodeAnswers503WhileRedisIsDownAndRecoversByItself) {
 
   net.redis().stop();
   EXPECT_TRUE(wait_until([&] { return node->call(http::verb::get, "/readyz", "").status == 503; }));
-  auto refused = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon));
-  EXPECT_EQ(refused.status, 503u) << refused.body;
-  EXPECT_NE(refused.body.find("store_unavailable"), std::string::npos);
+  auto queued = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon));
+  EXPECT_EQ(queued.status, 202u) << queued.body;
+  v1::ReportReceipt held;
+  ASSERT_EQ(wire::from_json(queued.body, held), "");
+  EXPECT_FALSE(held.report().id().empty());
+  auto ready = node->call(http::verb::get, "/readyz", "");
+  EXPECT_NE(ready.body.find("degraded"), std::string::npos) << ready.body;
+  EXPECT_NE(ready.body.find("1 reports"), std::string::npos) << ready.body;
   EXPECT_EQ(node->call(http::verb::get, "/healthz", "").status, 200u);  // alive, just not ready
 
   net.redis().restart();
   EXPECT_TRUE(wait_until([&] { return node->call(http::verb::get, "/readyz", "").status == 200; }));
+  // What was queued goes out first, as the report it was.
+  auto replayed = next_alert(*observer);
+  ASSERT_TRUE(replayed);
+  EXPECT_EQ(replayed->type(), v1::VERIFY);
   // The other node's subscriber re-subscribed by itself: an alert reaches its observer.
   client::HttpResponse accepted;
+  auto elsewhere = boyle_heights_spot(5);  // not the queued raid: a new incident, a new alert
   ASSERT_TRUE(wait_until([&] {
-    accepted = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon));
+    accepted = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(elsewhere.lat, elsewhere.lon));
     return accepted.status == 201;
   }));
   v1::ReportReceipt receipt;
