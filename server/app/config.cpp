@@ -136,6 +136,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
   l.ws_hello = seconds(t, "limits.ws_hello_seconds", l.ws_hello);
   c.replay_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.replay_max_alerts", c.replay_max_alerts));
   c.history_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.history_max_alerts", c.history_max_alerts));
+  c.history_max_age = seconds(t, "limits.history_max_age_seconds", c.history_max_age);
 
   c.log_level = get_or<std::string>(t, "log.level", c.log_level);
   c.log_json = get_or<std::string>(t, "log.format", "text") == "json";

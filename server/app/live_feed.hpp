@@ -20,7 +20,7 @@ namespace puente::app {
 
 class LiveFeed {
  public:
-  LiveFeed(std::shared_ptr<redis::Subscriber> subscriber, store::IncidentStore& store, net::Hub& hub,
+  LiveFeed(boost::asio::any_io_executor executor, std::shared_ptr<redis::Subscriber> subscriber, store::IncidentStore& store, net::Hub& hub,
            core::Metrics& metrics, std::size_t replay_max_alerts);
 
   // Subscribes to the live channels of `slugs` and to the board.
@@ -29,10 +29,12 @@ class LiveFeed {
  private:
   void on_message(const std::string& channel, const std::string& payload);
   void catch_up();
+  void replay(const std::string& slug, const std::string& after);
   void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
   // Publishes `alert` unless an alert at or after its offset was already published.
   void publish_in_order(const v1::Alert& alert);
 
+  boost::asio::any_io_executor executor_;
   std::shared_ptr<redis::Subscriber> subscriber_;
   store::IncidentStore& store_;
   net::Hub& hub_;

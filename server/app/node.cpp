@@ -112,7 +112,7 @@ struct Node::Parts {
         timers(commands, store::Keys(config.key_prefix)),
         intake(rules, store, metrics),
         dispatch(rules, store, metrics),
-        feed(subscriber, store, hub, metrics, config.replay_max_alerts),
+        feed(ioc.get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
         escalation(std::make_shared<EscalationWorker>(ioc.get_executor(), rules, store, timers, metrics,
                                                       config.escalation_poll)),
         outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
@@ -159,6 +159,17 @@ int Node::run() {
   p.listener->run();
   spdlog::info("node {} listening on {}:{}", p.config.node_id, bound.address().to_string(), bound.port());
 
+  // History bounded by age as well as count: trimmed every minute, by whichever nodes run.
+  asio::steady_timer trim_timer(p.ioc);
+  std::function<void()> trim = [&] {
+    p.store.trim_history(slugs, p.config.history_max_age);
+    trim_timer.expires_after(std::chrono::minutes(1));
+    trim_timer.async_wait([&](boost::system::error_code ec) {
+      if (!ec) trim();
+    });
+  };
+  trim();
+
   // Shutdown: stop accepting, say goodbye to every socket, stop Redis, then let the threads
   // run out of work; anything still open after the grace period is cut.
   asio::signal_set signals(p.ioc, SIGINT, SIGTERM);
@@ -167,6 +178,7 @@ int Node::run() {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
     p.listener->stop();
+    trim_timer.cancel();
     p.server->open_sockets.close_all();
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {

@@ -33,7 +33,10 @@ void ResponderSocket::on_message(std::string_view payload, bool binary) {
     if (authenticated) return refuse({400, "repeated_hello", "this socket already said hello"}, request_id, false);
     return on_hello(message.hello(), binary, request_id);
   }
-  if (!authenticated) return refuse({401, "hello_first", "the first message must be a hello"}, request_id, true);
+  // While a valid hello is being answered, an early message is refused but the socket lives.
+  if (!authenticated)
+    return refuse({401, "hello_first", "the first message must be a hello; wait for the welcome"}, request_id,
+                  !hello_pending_);
 
   switch (message.body_case()) {
     case v1::ClientMessage::kAck: return on_ack(std::move(*message.mutable_ack()), request_id);
@@ -71,14 +74,35 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
   if (!who) return refuse({401, "bad_token", "unknown token"}, request_id, true);
   std::vector<v1::Subscription> granted;
   if (auto refusal = check_hello(hello, *who, granted)) return refuse(*refusal, request_id, true);
+  if (hello_pending_.exchange(true))
+    return refuse({400, "repeated_hello", "this socket already said hello"}, request_id, false);
   if (auto session = session_.lock()) session->mark_authenticated();
 
+  // Before anything is sent: can each sinceOffset be replayed whole, in this history epoch?
+  std::vector<std::pair<std::string, std::string>> since;
+  for (const auto& s : granted)
+    if (!s.since_offset().empty()) since.emplace_back(s.neighborhood(), s.since_offset());
+  services_.store.recovery_check(
+      since, [self = shared_from_this(), who, granted = std::move(granted), board = hello.board(), binary, request_id](
+                 store::Outcome outcome, std::string epoch, bool recovered) mutable {
+        if (outcome != store::Outcome::ok) return self->refuse(Refusal::unavailable(), request_id, true);
+        for (const auto& s : granted)
+          if (!s.since_offset().empty() && !s.epoch().empty() && s.epoch() != epoch) recovered = false;
+        self->welcome(*who, std::move(granted), board, binary, request_id, epoch, recovered);
+      });
+}
+
+void ResponderSocket::welcome(const core::Responder& who_ref, std::vector<v1::Subscription> granted, bool board,
+                              bool binary, const std::string& request_id, const std::string& epoch, bool recovered) {
+  const core::Responder* who = &who_ref;
   v1::ServerMessage welcome;
   welcome.set_request_id(request_id);
   auto* w = welcome.mutable_welcome();
   w->set_node_id(services_.node_id);
   *w->mutable_responder() = to_wire(*who);
   for (const auto& s : granted) *w->add_subscriptions() = s;
+  w->set_epoch(epoch);
+  w->set_recovered(recovered);
 
   std::vector<std::pair<std::string, std::string>> replays;
   {
@@ -97,13 +121,14 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
       }
       services_.hub.subscribe(s.neighborhood(), self);
     }
-    if (hello.board()) {
+    if (board) {
       topics_[board_topic];
       services_.hub.subscribe(board_topic, self);
     }
     send(welcome);
   }
-  spdlog::info("socket: {} follows {} neighborhoods{}", who->id, granted.size(), hello.board() ? " and the board" : "");
+  spdlog::info("socket: {} follows {} neighborhoods{}{}", who->id, granted.size(), board ? " and the board" : "",
+               recovered ? "" : " (history does not reach back: told to reload)");
   for (const auto& [slug, after] : replays) replay(slug, after);
 }
 

@@ -56,6 +56,8 @@ class ResponderSocket : public net::SocketPeer,
   };
 
   void on_hello(const v1::Hello& hello, bool binary, const std::string& request_id);
+  void welcome(const core::Responder& who, std::vector<v1::Subscription> granted, bool board, bool binary,
+               const std::string& request_id, const std::string& epoch, bool recovered);
   MaybeRefusal check_hello(const v1::Hello& hello, const core::Responder& who,
                            std::vector<v1::Subscription>& granted) const;
   void on_ack(v1::Ack ack, const std::string& request_id);
@@ -73,6 +75,7 @@ class ResponderSocket : public net::SocketPeer,
   // Set once, by a valid hello; read by store callbacks on other threads.
   std::atomic<const core::Responder*> responder_{nullptr};
   std::atomic<bool> binary_{false};  // answer in protobuf, as the hello came
+  std::atomic<bool> hello_pending_{false};  // a valid hello is being answered
   std::string language_;             // the responder's alert language; set with responder_
   std::unordered_map<std::string, Topic> topics_;
 };

@@ -2,6 +2,8 @@
 
 #include "store/scripts.hpp"
 
+#include "core/ids.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -12,6 +14,9 @@ namespace puente::store {
 namespace {
 
 using redis::Reply;
+
+// A fresh epoch: random, so two Redis histories never share one.
+std::string core_new_epoch() { return core::new_id("ep"); }
 using Clock = std::chrono::system_clock;
 
 bool failed(boost::system::error_code ec, const Reply& reply, std::string_view what) {
@@ -364,6 +369,27 @@ void IncidentStore::replay(const std::string& slug, const std::string& after_off
     }
     done(Outcome::ok, std::move(alerts));
   });
+}
+
+void IncidentStore::recovery_check(const std::vector<std::pair<std::string, std::string>>& since,
+                                   std::function<void(Outcome, std::string, bool)> done) {
+  std::vector<std::string> keys{keys_.epoch()};
+  std::vector<std::string> args{core_new_epoch()};
+  for (const auto& [slug, offset] : since) {
+    keys.push_back(keys_.alert_history(slug));
+    args.push_back(offset);
+  }
+  scripts::recovery_check().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+    if (failed(ec, reply, "recovery check")) return done(Outcome::unavailable, {}, false);
+    done(Outcome::ok, element(reply, 0), reply.elements.size() > 1 && reply.elements[1].integer == 1);
+  });
+}
+
+void IncidentStore::trim_history(const std::vector<std::string>& slugs, std::chrono::seconds max_age) {
+  auto oldest = to_ms(Clock::now() - max_age);
+  for (const auto& slug : slugs)
+    redis_->execute({"XTRIM", keys_.alert_history(slug), "MINID", "~", std::to_string(oldest)},
+                    [](auto ec, const Reply& reply) { failed(ec, reply, "trim history"); });
 }
 
 void IncidentStore::set_available(const std::string& responder_id, std::optional<Clock::time_point> until,

@@ -108,6 +108,14 @@ class IncidentStore {
   void replay(const std::string& slug, const std::string& after_offset, std::size_t limit,
               std::function<void(Outcome, std::vector<v1::Alert>)> done);
 
+  // Can the alerts after each (slug, since offset) be replayed whole? Answers the history's
+  // epoch and whether nothing after any offset was trimmed away.
+  void recovery_check(const std::vector<std::pair<std::string, std::string>>& since,
+                      std::function<void(Outcome, std::string epoch, bool recovered)> done);
+
+  // Trims every history of `slugs` to entries newer than `max_age` (approximately).
+  void trim_history(const std::vector<std::string>& slugs, std::chrono::seconds max_age);
+
   // A responder's own availability outside shifts; `until` empty clears it.
   void set_available(const std::string& responder_id, std::optional<std::chrono::system_clock::time_point> until,
                      std::function<void(bool)> done);

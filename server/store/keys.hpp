@@ -23,6 +23,8 @@
 //   {p}log:reports, log:acks    streams: every report and ack, in arrival order
 //   {p}idem:{key}               string "<incident id> <report id>", expires after a day
 //   {p}timers, timers:leased    sorted sets of deadlines (see timer_queue.hpp)
+//   {p}epoch                    string: the alert history's epoch; a Redis that lost its data
+//                               has none, and the first node to look sets a new one
 
 #include <string>
 #include <string_view>
@@ -51,6 +53,7 @@ class Keys {
   std::string report_log() const { return p_ + "log:reports"; }
   std::string ack_log() const { return p_ + "log:acks"; }
   std::string timers() const { return p_ + "timers"; }
+  std::string epoch() const { return p_ + "epoch"; }
   std::string leased_timers() const { return p_ + "timers:leased"; }
   std::string idempotency(std::string_view key) const { return p_ + "idem:" + std::string(key); }
 

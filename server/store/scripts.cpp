@@ -175,4 +175,32 @@ return out
   return script;
 }
 
+// KEYS: epoch key, then one alert history per subscription; ARGV: a new epoch (used only if
+// none is set: a Redis that lost its data), then each subscription's since offset.
+// -> {epoch, 1 if every since offset can be replayed without a gap, else 0}. An offset of 0
+// ("replay everything there is") recovers whatever remains.
+const redis::Script& recovery_check() {
+  static const redis::Script script(R"lua(
+local function after(a, b)  -- stream id a > b
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-?(%d*)$')
+  if not am or not bm then return false end
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs ~= '' and bs or '0')
+  return am > bm or (am == bm and as > bs)
+end
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[1])
+local recovered = 1
+-- The client saw the alert at its since offset, so it was in the history; if the oldest entry
+-- now is after it, that one and maybe others were trimmed away.
+for i = 2, #KEYS do
+  local oldest = redis.call('XRANGE', KEYS[i], '-', '+', 'COUNT', 1)[1]
+  local everything = ARGV[i] == '0' or ARGV[i] == '0-0'
+  if oldest and not everything and after(oldest[1], ARGV[i]) then recovered = 0 end
+end
+return {epoch, recovered}
+)lua");
+  return script;
+}
+
 }  // namespace puente::store::scripts

@@ -18,5 +18,6 @@ const redis::Script& escalate_incident();
 const redis::Script& record_ack();
 const redis::Script& load_incident();
 const redis::Script& list_incidents();
+const redis::Script& recovery_check();
 
 }  // namespace puente::store::scripts

@@ -239,3 +239,68 @@ TEST_F(Spine, ReportsAndAcksTravelOverTheSocketToo) {
 
 }  // namespace
 }  // namespace puente::test
+
+namespace puente::test {
+namespace {
+
+namespace http = boost::beast::http;
+
+// Recovery: the welcome names the history's epoch and says whether a reconnect's sinceOffset
+// could be replayed whole; when it could not (history trimmed past it, or lost), it says so.
+class Recovery : public ::testing::Test {
+ protected:
+  TestNetwork net;
+  std::unique_ptr<PuentedNode> node = net.start_node("a");
+
+  v1::Welcome hello(const std::string& since, const std::string& epoch) {
+    auto socket = node->raw_socket();
+    v1::ClientMessage message;
+    message.mutable_hello()->set_token(net.token("obs-bh"));
+    auto* s = message.mutable_hello()->add_subscriptions();
+    s->set_neighborhood("boyle-heights");
+    s->set_since_offset(since);
+    s->set_epoch(epoch);
+    socket->send(message);
+    auto welcome = socket->read_message(socket_wait);
+    EXPECT_TRUE(welcome && welcome->has_welcome());
+    return welcome ? welcome->welcome() : v1::Welcome{};
+  }
+
+  std::string report_offset(int spot) {
+    auto where = boyle_heights_spot(spot);
+    auto response = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(where.lat, where.lon));
+    v1::ReportReceipt receipt;
+    EXPECT_EQ(wire::from_json(response.body, receipt), "");
+    return receipt.incident().alerts(0).offset();
+  }
+};
+
+TEST_F(Recovery, AWholeHistoryRecovers) {
+  auto first = hello("", "");
+  EXPECT_FALSE(first.epoch().empty());
+  auto offset = report_offset(0);
+  report_offset(1);
+  auto again = hello(offset, first.epoch());
+  EXPECT_TRUE(again.recovered());
+  EXPECT_EQ(again.epoch(), first.epoch());
+}
+
+TEST_F(Recovery, AHistoryTrimmedPastTheOffsetSaysSo) {
+  auto epoch = hello("", "").epoch();
+  auto offset = report_offset(0);
+  report_offset(1);
+  net.redis_integer("XTRIM puente:alerts:boyle-heights MAXLEN 1");  // the first alert is gone
+  EXPECT_FALSE(hello(offset, epoch).recovered());
+}
+
+TEST_F(Recovery, ALostHistoryIsANewEpoch) {
+  auto epoch = hello("", "").epoch();
+  auto offset = report_offset(0);
+  net.redis_integer("DEL puente:epoch puente:alerts:boyle-heights");  // as if Redis came back empty
+  auto after = hello(offset, epoch);
+  EXPECT_FALSE(after.recovered());
+  EXPECT_NE(after.epoch(), epoch);
+}
+
+}  // namespace
+}  // namespace puente::test
