@@ -21,16 +21,6 @@ constexpr auto start_deadline = std::chrono::seconds(10);
 // A port can be lost to another process between free_port() and redis's bind: try a few.
 constexpr int port_attempts = 5;
 
-std::string redis_binary() {
-  if (const char* configured = std::getenv("PUENTE_REDIS_SERVER"); configured && *configured) {
-    return configured;
-  }
-  if (const auto found = ChildProcess::find_program("redis-server")) {
-    return found->string();
-  }
-  return "/usr/bin/redis-server";
-}
-
 // A blocking loopback connection with send and receive timeouts: enough to ask Redis one
 // thing without a client library (the tests check that library; the fixture must not use it).
 class ProbeSocket {
@@ -133,8 +123,18 @@ class ProbeSocket {
 
 }  // namespace
 
+std::string redis_server_binary() {
+  if (const char* configured = std::getenv("PUENTE_REDIS_SERVER"); configured && *configured) {
+    return configured;
+  }
+  if (const auto found = ChildProcess::find_program("redis-server")) {
+    return found->string();
+  }
+  return "/usr/bin/redis-server";
+}
+
 RedisServer::RedisServer(std::vector<std::string> extra_args)
-    : binary_(redis_binary()), extra_args_(std::move(extra_args)), dir_("puente-redis-") {
+    : binary_(redis_server_binary()), extra_args_(std::move(extra_args)), dir_("puente-redis-") {
   for (int attempt = 0; attempt < port_attempts; ++attempt) {
     port_ = free_port();
     if (launch()) {

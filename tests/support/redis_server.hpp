@@ -24,6 +24,10 @@
 
 namespace puente::test {
 
+// The redis-server to run: $PUENTE_REDIS_SERVER, else redis-server from PATH, else
+// /usr/bin/redis-server. (Sentinels are the same binary with --sentinel.)
+std::string redis_server_binary();
+
 class RedisServer {
  public:
   // Starts the server and waits until it answers PING. If the chosen port turns out to be

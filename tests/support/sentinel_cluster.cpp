@@ -22,16 +22,6 @@ constexpr int port_attempts = 5;
 // One question to one server; a server that takes longer is as good as down for a probe.
 constexpr std::chrono::milliseconds probe_timeout{1000};
 
-std::string redis_binary() {
-  if (const char* configured = std::getenv("PUENTE_REDIS_SERVER"); configured && *configured) {
-    return configured;
-  }
-  if (const auto found = ChildProcess::find_program("redis-server")) {
-    return found->string();
-  }
-  return "/usr/bin/redis-server";
-}
-
 struct ReplyFree {
   void operator()(redisReply* reply) const { freeReplyObject(reply); }
 };
@@ -131,7 +121,7 @@ void SentinelCluster::start_sentinel(int index) {
         throw std::runtime_error("SentinelCluster: cannot write " + config.string());
       }
     }
-    ChildProcess process(redis_binary(), {config.string(), "--sentinel"}, log);
+    ChildProcess process(redis_server_binary(), {config.string(), "--sentinel"}, log);
     const bool up = wait_until(
         [&] {
           if (!process.running()) {
