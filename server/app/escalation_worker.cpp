@@ -132,6 +132,8 @@ void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPl
       add_recipients(*it, who);
     }
 
+    if (alerts.empty()) return self->timers_.complete(incident.id(), {});  // cannot happen: own kept
+
     v1::IncidentEvent event;
     event.set_incident_id(incident.id());
     event.set_neighborhood(incident.neighborhood());
