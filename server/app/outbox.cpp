@@ -96,9 +96,16 @@ void Outbox::schedule_replay() {
 }
 
 void Outbox::replay_next() {
-  auto next = journal_->pending(1);
-  if (next.empty() || stopped_) {
+  std::vector<store::Journal::Entry> next;
+  try {
+    next = journal_->pending(1);
     if (next.empty()) journal_->compact();
+  } catch (const std::exception& e) {
+    // A disk that fails under the journal must not take the node down: try again later.
+    spdlog::error("outbox: cannot read the journal: {}", e.what());
+    next.clear();
+  }
+  if (next.empty() || stopped_) {
     replaying_ = false;
     return schedule_replay();
   }
@@ -127,7 +134,14 @@ void Outbox::replayed(std::uint64_t sequence, bool store_was_reachable) {
     replaying_ = false;
     return boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->schedule_replay(); });
   }
-  journal_->acknowledge(sequence);
+  try {
+    journal_->acknowledge(sequence);
+  } catch (const std::exception& e) {
+    // Unacknowledged, the entry is replayed again later: harmless, it carries its idempotency key.
+    spdlog::error("outbox: cannot acknowledge journal entry {}: {}", sequence, e.what());
+    replaying_ = false;
+    return boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->schedule_replay(); });
+  }
   metrics_.journal_replayed.inc();
   boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->replay_next(); });
 }
