@@ -162,10 +162,11 @@ int Node::run() {
   // History bounded by age as well as count: trimmed every minute, by whichever nodes run.
   asio::steady_timer trim_timer(p.ioc);
   std::function<void()> trim = [&] {
-    p.store.trim_history(slugs, p.config.history_max_age);
     trim_timer.expires_after(std::chrono::minutes(1));
     trim_timer.async_wait([&](boost::system::error_code ec) {
-      if (!ec) trim();
+      if (ec) return;
+      if (p.commands->connected()) p.store.trim_history(slugs, p.config.history_max_age);
+      trim();
     });
   };
   trim();

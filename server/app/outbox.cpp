@@ -42,7 +42,7 @@ void Outbox::submit_report(const core::Responder& who, v1::Report report, std::f
   // The identity a queued report keeps through its replay: id, time, and an idempotency key.
   report.set_id(core::new_id("rep"));
   *report.mutable_received_at() = core::now();
-  if (report.idempotency_key().empty()) report.set_idempotency_key("journal-" + report.id());
+  if (report.idempotency_key().empty()) report.set_idempotency_key(report.id());
   intake_.submit(who, report, [self = shared_from_this(), &who, report, done = std::move(done)](
                                   IntakeService::Result result) mutable {
     if (!store_unreachable(result.refusal)) return done({std::move(result), false});
@@ -59,7 +59,7 @@ void Outbox::submit_report(const core::Responder& who, v1::Report report, std::f
 
 void Outbox::submit_ack(const core::Responder& who, v1::Ack ack, std::function<void(AckResult)> done) {
   *ack.mutable_at() = core::now();
-  if (ack.idempotency_key().empty()) ack.set_idempotency_key("journal-" + core::new_id("ack"));
+  if (ack.idempotency_key().empty()) ack.set_idempotency_key(core::new_id("ack"));
   dispatch_.ack(who, ack, [self = shared_from_this(), &who, ack, done = std::move(done)](MaybeRefusal refusal,
                                                                                           v1::Ack recorded) mutable {
     if (!store_unreachable(refusal)) return done({std::move(refusal), std::move(recorded), false});
