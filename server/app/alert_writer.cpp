@@ -18,7 +18,7 @@ std::string AlertWriter::language_of(const core::Responder& who) const {
 
 std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
   const v1::Incident& incident = *r.incident;
-  auto happened = std::chrono::system_clock::time_point(std::chrono::seconds(incident.created_at().seconds()));
+  auto happened = core::to_time_point(incident.created_at());
   std::vector<v1::Alert> alerts;
   for (const auto& slug : r.neighborhoods) {
     auto recipients = core::follows_up(r.type)
@@ -38,9 +38,7 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
     *alert.mutable_location() = incident.location();
     alert.set_note(r.note);
     alert.set_escalation_step(r.escalation_step);
-    auto sent = std::chrono::duration_cast<std::chrono::milliseconds>(r.now.time_since_epoch()).count();
-    alert.mutable_sent_at()->set_seconds(sent / 1000);
-    alert.mutable_sent_at()->set_nanos(static_cast<int>(sent % 1000) * 1000000);
+    *alert.mutable_sent_at() = core::to_timestamp(r.now);
     if (r.type == v1::VERIFY) alert.add_audience("legal_observer");
 
     // One text per language someone reading it prefers; the default language always.

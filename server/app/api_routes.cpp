@@ -238,10 +238,7 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
                s.store.set_available(who.id, until, [&who, req, availability, until, respond = std::move(respond)](bool ok) mutable {
                  if (!ok) return respond(refusal_response(Refusal::unavailable()));
                  availability.set_responder_id(who.id);
-                 if (until) {
-                   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until->time_since_epoch()).count();
-                   availability.mutable_until()->set_seconds(ms / 1000);
-                 }
+                 if (until) *availability.mutable_until() = core::to_timestamp(*until);
                  respond(encode(*req, http::status::ok, availability));
                });
              }));

@@ -89,15 +89,18 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
   s->step = step;
   s->action = action;
   s->stamp = core::now();
-  s->now = Clock::time_point(std::chrono::milliseconds(s->stamp.seconds() * 1000 + s->stamp.nanos() / 1000000));
+  s->now = core::to_time_point(s->stamp);
   s->done = std::move(done);
-  store_.available(s->now, [this, s, incident_id](store::Outcome outcome, std::set<std::string> available) {
-    if (outcome != store::Outcome::ok) return s->done(Refusal::unavailable(), {});
-    s->available = std::move(available);
-    store_.load(incident_id, [this, s](store::Outcome loaded, v1::Incident incident) {
-      if (loaded == store::Outcome::unavailable) return s->done(Refusal::unavailable(), {});
-      if (loaded != store::Outcome::ok) return s->done(Refusal::not_found("no such incident"), {});
-      s->incident = std::move(incident);
+  store_.load(incident_id, [this, s](store::Outcome loaded, v1::Incident incident) {
+    if (loaded == store::Outcome::unavailable) return s->done(Refusal::unavailable(), {});
+    if (loaded != store::Outcome::ok) return s->done(Refusal::not_found("no such incident"), {});
+    s->incident = std::move(incident);
+    // Who set themselves available matters only when the step picks fresh recipients: a
+    // confirmation, or a move; the rest go to whoever was alerted before.
+    if (s->step != core::IncidentStep::confirm && !s->action.has_location()) return apply_step(s);
+    store_.available(s->now, [this, s](store::Outcome outcome, std::set<std::string> available) {
+      if (outcome != store::Outcome::ok) return s->done(Refusal::unavailable(), {});
+      s->available = std::move(available);
       apply_step(s);
     });
   });

@@ -1,5 +1,6 @@
 #include "app/escalation_worker.hpp"
 
+#include "core/clock.hpp"
 #include "core/escalation_plan.hpp"
 #include "core/on_call.hpp"
 
@@ -19,17 +20,15 @@ namespace {
 constexpr std::chrono::seconds lease{15};
 constexpr std::size_t claims_per_poll = 32;
 
-Clock::time_point time_of(const google::protobuf::Timestamp& ts) {
-  return Clock::time_point(std::chrono::milliseconds(ts.seconds() * 1000 + ts.nanos() / 1000000));
-}
+using core::to_time_point;
 
 core::EscalationState state_of(const v1::Incident& incident, const core::Roster& roster) {
   core::EscalationState state;
   state.status = incident.status();
-  if (incident.has_confirmed_at()) state.confirmed_at = time_of(incident.confirmed_at());
+  if (incident.has_confirmed_at()) state.confirmed_at = to_time_point(incident.confirmed_at());
   state.steps_taken = static_cast<std::size_t>(incident.escalation_step());
   for (const auto& ack : incident.acks()) {
-    core::AckRecord record{ack.responder_id(), {}, ack.state(), time_of(ack.at())};
+    core::AckRecord record{ack.responder_id(), {}, ack.state(), to_time_point(ack.at())};
     if (const auto* who = roster.find(ack.responder_id())) record.roles = who->roles;
     state.acks.push_back(std::move(record));
   }
@@ -146,7 +145,7 @@ void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPl
     const auto& policy = rules.policy_for(incident.neighborhood());
     std::optional<Clock::time_point> next_at;
     if (static_cast<std::size_t>(step) < policy.escalation.size())
-      next_at = time_of(incident.confirmed_at()) + policy.escalation[step].deadline;
+      next_at = to_time_point(incident.confirmed_at()) + policy.escalation[step].deadline;
     auto id = incident.id();
     self->store_.escalate(id, step, alerts, event, next_at, [self, id, plan, step, count = alerts.size()](
                                                                 store::IncidentStore::Sent sent) {

@@ -13,9 +13,7 @@ using Clock = std::chrono::system_clock;
 
 namespace {
 
-Clock::time_point time_of(const google::protobuf::Timestamp& ts) {
-  return Clock::time_point(std::chrono::milliseconds(ts.seconds() * 1000 + ts.nanos() / 1000000));
-}
+using core::to_time_point;
 
 }  // namespace
 
@@ -56,7 +54,7 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report, s
     report.set_id(core::new_id("rep"));
     *report.mutable_received_at() = core::now();
   }
-  p->now = time_of(report.received_at());
+  p->now = to_time_point(report.received_at());
   report.set_reporter_id(reporter.id);
   report.set_neighborhood(p->where->slug);
   p->report = std::move(report);
@@ -77,7 +75,7 @@ void IntakeService::find_corroborated(std::shared_ptr<Pending> p) {
                       std::vector<core::OpenIncident> open;
                       for (const auto& c : candidates)
                         open.push_back({c.head.id(), c.head.kind(), {c.head.location().lat(), c.head.location().lon()},
-                                        time_of(c.head.created_at()), c.last_report_at});
+                                        to_time_point(c.head.created_at()), c.last_report_at});
                       core::IncomingReport incoming{p->report.kind(),
                                                     {p->report.location().lat(), p->report.location().lon()},
                                                     p->now};

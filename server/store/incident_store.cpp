@@ -2,6 +2,7 @@
 
 #include "store/scripts.hpp"
 
+#include "core/clock.hpp"
 #include "core/ids.hpp"
 
 #include <spdlog/spdlog.h>
@@ -41,15 +42,9 @@ std::string element(const Reply& reply, std::size_t i) {
   return i < reply.elements.size() ? reply.elements[i].str : std::string();
 }
 
-long long to_ms(const google::protobuf::Timestamp& ts) { return ts.seconds() * 1000 + ts.nanos() / 1000000; }
-long long to_ms(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
+using core::to_ms;
 
-void set_time_ms(google::protobuf::Timestamp& ts, long long ms) {
-  ts.set_seconds(ms / 1000);
-  ts.set_nanos(static_cast<int>(ms % 1000) * 1000000);
-}
+void set_time_ms(google::protobuf::Timestamp& ts, long long ms) { ts = core::timestamp_from_ms(ms); }
 
 bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
 
