@@ -112,6 +112,12 @@ NodeConfig load_config(const std::filesystem::path& path) {
   if (!c.redis.sentinels.empty() && c.redis.master_name.empty())
     throw std::runtime_error("config: redis.master_name must be set when redis.sentinels is");
 
+  c.replication.replicas = static_cast<int>(get_or<int64_t>(t, "redis.replicas_to_wait", c.replication.replicas));
+  c.replication.timeout = millis(t, "redis.replica_wait_ms", c.replication.timeout);
+  if (c.replication.replicas < 0) throw std::runtime_error("config: redis.replicas_to_wait must be 0 or more");
+  if (c.replication.timeout.count() <= 0 || c.replication.timeout >= c.redis.command_timeout)
+    throw std::runtime_error("config: redis.replica_wait_ms must be above 0 and below redis.command_timeout_ms");
+
   c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
   c.shutdown_grace = millis(t, "node.shutdown_grace_ms", c.shutdown_grace);
   c.journal_file = relative_to(base, get_or<std::string>(t, "node.journal", ""));

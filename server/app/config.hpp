@@ -6,6 +6,7 @@
 #include "core/geo_index.hpp"
 #include "net/server_context.hpp"
 #include "redis/connection.hpp"
+#include "store/replication_barrier.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -25,6 +26,7 @@ struct NodeConfig {
 
   redis::ConnectionOptions redis;
   std::string key_prefix = "puente:";
+  store::ReplicationOptions replication;  // WAIT for replicas after each write (Sentinel setups)
 
   std::filesystem::path neighborhoods_file;
   core::GeoFieldNames geo_fields;

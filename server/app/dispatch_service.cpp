@@ -133,7 +133,9 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
                                v1::IncidentStatus_Name(incident.status())},
                    {});
 
-  store::StatusChange change{incident.status(), transition->to, {}, {}, {}};
+  store::StatusChange change;
+  change.from = incident.status();
+  change.to = transition->to;
   v1::Incident moved = incident;  // the incident as the alerts describe it
   moved.set_status(transition->to);
   if (s->step == core::IncidentStep::confirm) {

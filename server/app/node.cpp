@@ -68,6 +68,14 @@ redis::ConnectionOptions named(redis::ConnectionOptions options, const std::stri
   return options;
 }
 
+store::StoreOptions store_options(const NodeConfig& config, core::Metrics& metrics) {
+  store::StoreOptions options;
+  options.history_max_alerts = config.history_max_alerts;
+  options.replication = config.replication;
+  options.replication.unreplicated = &metrics.unreplicated_writes;
+  return options;
+}
+
 }  // namespace
 
 struct Node::Parts {
@@ -108,7 +116,7 @@ struct Node::Parts {
         ioc(static_cast<int>(thread_count(config))),
         commands(redis::Connection::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id))),
         subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
-        store(commands, store::Keys(config.key_prefix), store::StoreOptions{config.history_max_alerts}),
+        store(commands, store::Keys(config.key_prefix), store_options(config, metrics)),
         timers(commands, store::Keys(config.key_prefix)),
         intake(rules, store, metrics),
         dispatch(rules, store, metrics),

@@ -65,6 +65,9 @@ std::string Metrics::render() const {
   counter("puente_queue_drops_total", "Sockets closed for an overflowing send queue.", queue_drops);
   counter("puente_journal_queued_total", "Reports and acks queued in the local journal.", journal_queued);
   counter("puente_journal_replayed_total", "Journal entries replayed into Redis.", journal_replayed);
+  counter("puente_redis_unreplicated_writes_total",
+          "Writes answered on the primary's word alone: the configured replicas did not confirm them in time.",
+          unreplicated_writes);
   counter("puente_redis_reconnects_total", "Times the Redis command link was re-established.", redis_reconnects);
   request_seconds.render(out, "puente_request_seconds", "HTTP request latency in seconds.");
   return out;

@@ -58,6 +58,7 @@ struct Metrics {
   Counter redis_reconnects;
   Counter journal_queued;     // reports and acks kept in the local journal while Redis was away
   Counter journal_replayed;   // journal entries replayed once it was back
+  Counter unreplicated_writes;  // writes answered before the configured replicas confirmed them
   LatencyHistogram request_seconds;
 
   std::string render() const;

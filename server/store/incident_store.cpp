@@ -44,6 +44,13 @@ std::string element(const Reply& reply, std::size_t i) {
 
 using core::to_ms;
 
+// Passes `written` on; a successful write only once the replicas hold it (ReplicationBarrier).
+void when_replicated(const std::shared_ptr<ReplicationBarrier>& barrier, Outcome written,
+                     std::function<void(Outcome)> done) {
+  if (written != Outcome::ok) return done(written);
+  barrier->after_write([done = std::move(done)](bool stored) { done(stored ? Outcome::ok : Outcome::unavailable); });
+}
+
 void set_time_ms(google::protobuf::Timestamp& ts, long long ms) { ts = core::timestamp_from_ms(ms); }
 
 bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
@@ -109,13 +116,21 @@ bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
 }
 
 IncidentStore::IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys, StoreOptions options)
-    : redis_(std::move(redis)), keys_(std::move(keys)), options_(options) {}
+    : redis_(std::move(redis)), keys_(std::move(keys)), options_(options),
+      replication_(std::make_shared<ReplicationBarrier>(redis_, options.replication)) {}
 
 void IncidentStore::run_sending(const redis::Script& script, std::vector<std::string> keys,
                                 std::vector<std::string> args, const std::vector<v1::Alert>& alerts,
                                 const char* what, std::function<void(Sent)> done) {
   append_alerts(keys_, alerts, args);
-  script.run(*redis_, std::move(keys), std::move(args), [what, done = std::move(done)](auto ec, Reply reply) {
+  auto replicated = [barrier = replication_, done = std::move(done)](Sent sent) mutable {
+    auto written = sent.outcome;
+    when_replicated(barrier, written, [sent = std::move(sent), done = std::move(done)](Outcome outcome) mutable {
+      if (outcome != sent.outcome) sent = {outcome, {}, {}, {}, {}};
+      done(std::move(sent));
+    });
+  };
+  script.run(*redis_, std::move(keys), std::move(args), [what, done = std::move(replicated)](auto ec, Reply reply) mutable {
     Sent sent{Outcome::ok, {}, {}, {}, {}};
     if (failed(ec, reply, what)) {
       sent.outcome = Outcome::unavailable;
@@ -218,14 +233,20 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
                                 event.SerializeAsString(),
                                 report.idempotency_key().empty() ? "" : incident_id + " " + report.id(),
                                 std::to_string(options_.idempotency_ttl_seconds)};
-  scripts::attach_report().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+  scripts::attach_report().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
+                                                                             auto ec, Reply reply) mutable {
     Sent sent{Outcome::ok, {}, {}, {}, {}};
     if (failed(ec, reply, "attach report")) {
       sent.outcome = Outcome::unavailable;
       return done(std::move(sent), 0);
     }
     auto word = verdict(reply);
-    if (word == "ok") return done(std::move(sent), std::atoi(element(reply, 1).c_str()));
+    if (word == "ok") {
+      int reporters = std::atoi(element(reply, 1).c_str());
+      return when_replicated(barrier, Outcome::ok, [reporters, done = std::move(done)](Outcome outcome) {
+        done(Sent{outcome, {}, {}, {}, {}}, outcome == Outcome::ok ? reporters : 0);
+      });
+    }
     if (word == "repeat") {
       Tagged earlier;
       split_tagged(element(reply, 1), earlier);
@@ -290,10 +311,12 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
   std::vector<std::string> args{ack.SerializeAsString(), keys_.board_channel(), event.SerializeAsString(),
                                 ack.incident_id(),
                                 idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds)};
-  scripts::record_ack().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+  scripts::record_ack().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
+                                                                          auto ec, Reply reply) mutable {
     if (failed(ec, reply, "record ack")) return done(Outcome::unavailable);
     auto word = verdict(reply);
-    done(word == "ok" ? Outcome::ok : word == "repeat" ? Outcome::repeated : Outcome::not_found);
+    when_replicated(barrier, word == "ok" ? Outcome::ok : word == "repeat" ? Outcome::repeated : Outcome::not_found,
+                    std::move(done));
   });
 }
 

@@ -9,6 +9,7 @@
 #include "redis/connection.hpp"
 #include "redis/script.hpp"
 #include "store/keys.hpp"
+#include "store/replication_barrier.hpp"
 
 #include <chrono>
 #include <functional>
@@ -26,12 +27,14 @@ enum class Outcome {
   not_found,
   conflict,     // the incident was not in the expected status (or escalation step)
   closed,       // the incident is over: nothing may be added to it
-  unavailable,  // Redis unreachable or too slow: nothing is known to be written
+  unavailable,  // Redis unreachable or too slow: nothing is known to be written (or replicated)
 };
 
 struct StoreOptions {
   std::size_t history_max_alerts = 10000;  // per neighborhood, approximate (XADD MAXLEN ~)
   std::size_t idempotency_ttl_seconds = 24 * 3600;
+  // Reports, incident changes and acks succeed only once this many replicas hold them.
+  ReplicationOptions replication;
 };
 
 // An open incident near a new report, as the corroboration check needs it.
@@ -132,6 +135,7 @@ class IncidentStore {
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;
   StoreOptions options_;
+  std::shared_ptr<ReplicationBarrier> replication_;
 };
 
 // An Alert from "<offset> <protobuf>"; false if it does not parse.

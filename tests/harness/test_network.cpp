@@ -79,9 +79,21 @@ const std::vector<TestResponder>& responders() {
   return all;
 }
 
+std::vector<std::string> puented_args(const std::filesystem::path& config, unsigned short redis_port,
+                                      const std::string& name, const std::filesystem::path& dir,
+                                      const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args{"--config",    config.string(), "--listen", "127.0.0.1:0",
+                                "--port-file", (dir / "port").string(),
+                                "--redis",     "127.0.0.1:" + std::to_string(redis_port),
+                                "--node-id",   name};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return args;
+}
+
 }  // namespace
 
-TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits) {
+TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits,
+                         const std::string& extra_redis) {
   std::ofstream roster(dir() / "roster.toml");
   for (const auto& r : responders()) {
     auto token = random_token();
@@ -93,7 +105,7 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
   config_ = dir() / "puented.toml";
   std::ofstream config(config_);
   config << "[node]\nthreads = 2\nescalation_poll_ms = 100\nshutdown_grace_ms = 200\n"
-         << "[redis]\ncommand_timeout_ms = 1000\nreconnect_max_ms = 200\n"
+         << "[redis]\ncommand_timeout_ms = 1000\nreconnect_max_ms = 200\n" << extra_redis << "\n"
          << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/la-city-neighborhoods-v6.geojson\"\n"
          << "[roster]\nfile = \"roster.toml\"\n"
          << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n" << extra_limits << "\n"
@@ -113,20 +125,20 @@ long long TestNetwork::redis_integer(const std::string& command) const {
   return std::stoll(reply.substr(1));
 }
 
-std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bool wait_ready) {
+std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bool wait_ready,
+                                                     const std::vector<std::string>& extra_args) {
   auto node_dir = dir() / name;
   std::filesystem::create_directories(node_dir);
-  return std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready);
+  return std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready, extra_args);
 }
 
 PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short redis_port,
-                         const std::string& name, const std::filesystem::path& dir, bool wait_ready)
+                         const std::string& name, const std::filesystem::path& dir, bool wait_ready,
+                         const std::vector<std::string>& extra_args)
     : name_(name),
       log_(dir / "puented.log"),
       process_((std::filesystem::remove(dir / "port"), PUENTED_PATH),
-               {"--config", config.string(), "--listen", "127.0.0.1:0", "--port-file", (dir / "port").string(),
-                "--redis", "127.0.0.1:" + std::to_string(redis_port), "--node-id", name},
-               log_) {
+               puented_args(config, redis_port, name, dir, extra_args), log_) {
   auto port_file = dir / "port";
   bool listening = wait_until([&] {
     std::ifstream in(port_file);

@@ -30,8 +30,10 @@ inline constexpr std::chrono::milliseconds socket_wait{10'000};
 class PuentedNode {
  public:
   // Waits until it listens and, with `wait_ready`, until it reaches Redis.
+  // `extra_args` go after the usual flags (--sentinels ..., say).
   PuentedNode(const std::filesystem::path& config, unsigned short redis_port, const std::string& name,
-              const std::filesystem::path& dir, bool wait_ready = true);
+              const std::filesystem::path& dir, bool wait_ready = true,
+              const std::vector<std::string>& extra_args = {});
   // Stops the node with SIGTERM, as an operator would, and fails the test if its log holds a
   // sanitizer report (a memory error, undefined behaviour, a leak found at exit).
   ~PuentedNode();
@@ -68,11 +70,15 @@ class TestNetwork {
   //   obs-off: legal_observer @ boyle-heights, English, with a shift that is never now
   //   obs-standby: legal_observer @ downtown, English, in the standby pool
   // `extra_config` is appended to the nodes' config file (a [policy] table, say);
-  // `extra_limits` goes into its [limits] table ("ws_queue_bytes = 32768").
-  explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "");
+  // `extra_limits` goes into its [limits] table ("ws_queue_bytes = 32768"), `extra_redis` into
+  // its [redis] table ("replicas_to_wait = 1").
+  explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "",
+                       const std::string& extra_redis = "");
 
   // A node named `name`; the same name again is the same node restarted (its journal, its log).
-  std::unique_ptr<PuentedNode> start_node(const std::string& name, bool wait_ready = true);
+  // `extra_args`: more flags for puented.
+  std::unique_ptr<PuentedNode> start_node(const std::string& name, bool wait_ready = true,
+                                          const std::vector<std::string>& extra_args = {});
   const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
   RedisServer& redis() { return redis_; }
   // An integer-answered Redis command, inline ("DBSIZE", "ZCARD puente:timers").

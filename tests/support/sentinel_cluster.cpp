@@ -141,6 +141,14 @@ void SentinelCluster::start_sentinel(int index) {
                            " would not start; see " + log.string());
 }
 
+std::string SentinelCluster::sentinel_list() const {
+  std::string list;
+  for (const unsigned short port : sentinel_ports_) {
+    list += (list.empty() ? "" : ",") + host_ + ":" + std::to_string(port);
+  }
+  return list;
+}
+
 void SentinelCluster::kill_primary() { primary_->kill(); }
 
 bool SentinelCluster::wait_for_primary(unsigned short port,

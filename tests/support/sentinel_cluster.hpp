@@ -46,6 +46,11 @@ class SentinelCluster {
   unsigned short replica_port() const { return replica_->port(); }  // promoted by a failover
   const std::vector<unsigned short>& sentinel_ports() const { return sentinel_ports_; }
 
+  // "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3", as puented's --sentinels takes them.
+  std::string sentinel_list() const;
+  // The replica at start (pause() it to hold replication back).
+  RedisServer& replica() { return *replica_; }
+
   // SIGKILL the primary: no shutdown, no goodbye to the sentinels or the replica.
   void kill_primary();
   // Waits until every sentinel names `port` as the primary and the server there says it is a

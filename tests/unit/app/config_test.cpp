@@ -67,6 +67,24 @@ TEST(Config, SentinelsReplaceTheAddressAndNameTheirMaster) {
   EXPECT_EQ(example.redis.master_name, "puente");
 }
 
+TEST(Config, ReplicaWaitIsOffByDefaultAndBoundedByTheCommandTimeout) {
+  auto example = load_config(std::filesystem::path(PUENTE_SOURCE_DIR) / "config/puented.toml");
+  EXPECT_EQ(example.replication.replicas, 0);
+  EXPECT_EQ(example.replication.timeout.count(), 200);
+
+  auto path = std::filesystem::temp_directory_path() / "puente-config-replicas.toml";
+  std::ofstream(path) << "[redis]\nreplicas_to_wait = 1\nreplica_wait_ms = 50\n";
+  auto config = load_config(path);
+  EXPECT_EQ(config.replication.replicas, 1);
+  EXPECT_EQ(config.replication.timeout.count(), 50);
+  // A WAIT longer than the command deadline would reset the link under every write.
+  std::ofstream(path, std::ios::trunc) << "[redis]\nreplicas_to_wait = 1\nreplica_wait_ms = 2000\n";
+  EXPECT_THROW(load_config(path), std::runtime_error);
+  std::ofstream(path, std::ios::trunc) << "[redis]\nreplicas_to_wait = -1\n";
+  EXPECT_THROW(load_config(path), std::runtime_error);
+  std::filesystem::remove(path);
+}
+
 TEST(Config, EndpointListParsing) {
   const auto sentinels = parse_endpoint_list("127.0.0.1:26379,127.0.0.1:26380,[::1]:26381");
   ASSERT_EQ(sentinels.size(), 3u);
