@@ -96,6 +96,7 @@ void AlertTail::greet(client::WsClient& ws, const std::atomic<bool>& stop) {
     auto* subscription = body->add_subscriptions();
     subscription->set_neighborhood(neighborhood);
     subscription->set_since_offset(offset);
+    subscription->set_epoch(epoch_);
   }
   body->set_board(options_.board);
   ws.send(hello);
@@ -115,6 +116,8 @@ void AlertTail::greet(client::WsClient& ws, const std::atomic<bool>& stop) {
     }
 
     const auto& welcome = message.welcome();
+    bool resumed = welcomed_ || !options_.since.empty();
+    epoch_ = welcome.epoch();
     std::vector<std::string> watching;
     for (const auto& subscription : welcome.subscriptions()) {
       watching.push_back(subscription.neighborhood());
@@ -151,6 +154,7 @@ void AlertTail::greet(client::WsClient& ws, const std::atomic<bool>& stop) {
     if (!who.empty()) log_ << " as " << who;
     log_ << std::endl;
     welcomed_ = true;
+    if (resumed && !welcome.recovered()) print_open_incidents();
     send_acks(ws);
     return;
   }
@@ -275,6 +279,27 @@ bool AlertTail::over() {
   if (pending_acks_.empty() && unsent_acks_.empty()) return true;
   if (!ack_grace_until_) ack_grace_until_ = Clock::now() + ack_grace;
   return Clock::now() >= *ack_grace_until_;
+}
+
+void AlertTail::print_open_incidents() {
+  log_ << "warning: the alert history no longer reaches back to where this tail left off "
+          "(trimmed, or Redis lost it); the open incidents now:"
+       << std::endl;
+  v1::IncidentList list;
+  try {
+    ApiClient api(global_);
+    ApiClient::parse(api.get("/v1/incidents"), list);
+  } catch (const std::exception& e) {
+    log_ << "warning: cannot list the open incidents: " << e.what() << std::endl;
+    return;
+  }
+  for (const auto& incident : list.incidents()) {
+    if (!options_.board && !resume_.contains(incident.neighborhood())) continue;
+    if (global_.json)
+      out_ << wire::to_json(incident) << std::endl;
+    else
+      out_ << incident_line(incident) << std::endl;
+  }
 }
 
 void AlertTail::print_json(const v1::ServerMessage& message, const std::string& frame,

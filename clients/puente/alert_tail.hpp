@@ -9,6 +9,10 @@
 //     are replayed on reconnect instead of lost.
 //   - the ids of the last 10,000 alerts printed: replays and at-least-once delivery bring some
 //     twice; each is printed (and acked) once.
+//   - the history's epoch from the last welcome, sent back with each subscription. When a
+//     welcome says the history could not give back everything since the resume points
+//     (`recovered: false`: trimmed, or Redis lost it), the tail prints the open incidents of
+//     its neighborhoods instead, so nothing the alerts would have said goes unseen.
 // A drop (close, error, 45 s without a word from the server) is followed by a reconnect after
 // 0.5 s, doubling to 30 s, with jitter. The first connection failing, or the server refusing
 // the hello, ends the tail with an exception.
@@ -59,6 +63,7 @@ class AlertTail {
               client::WsClient& ws);
   void on_alert(const v1::ServerMessage& message, const std::string& frame, bool binary);
   void send_acks(client::WsClient& ws);
+  void print_open_incidents();
   void advance(const std::string& neighborhood, const std::string& offset);
   bool over();
   void print_json(const v1::ServerMessage& message, const std::string& frame, bool binary);
@@ -71,6 +76,7 @@ class AlertTail {
   std::ostream& log_;
 
   std::map<std::string, std::string> resume_;  // neighborhood -> offset to resume after
+  std::string epoch_;                          // the history's epoch the offsets belong to
   std::unordered_set<std::string> seen_;       // alert ids printed, bounded by seen_order_
   std::deque<std::string> seen_order_;
   std::deque<v1::Alert> unsent_acks_;   // alerts to ack once the link allows

@@ -239,7 +239,7 @@ void DispatchService::view(const core::Responder& who, const std::string& incide
 void DispatchService::list(const core::Responder& who, const std::string& status, const std::string& neighborhood,
                            Done<v1::IncidentList> done) {
   if (!core::may(who, core::Action::list_incidents))
-    return done(Refusal::forbidden("only dispatchers may list incidents"), {});
+    return done(Refusal::forbidden("only dispatchers and field responders may list incidents"), {});
   v1::IncidentStatus wanted = v1::INCIDENT_STATUS_UNSPECIFIED;
   if (!status.empty() && (!v1::IncidentStatus_Parse(status, &wanted) || wanted == v1::INCIDENT_STATUS_UNSPECIFIED))
     return done(Refusal{400, "bad_status", "status must be REPORTED, CONFIRMED, FALSE_ALARM or RESOLVED"}, {});
@@ -248,12 +248,15 @@ void DispatchService::list(const core::Responder& who, const std::string& status
 
   bool open_only = wanted == v1::INCIDENT_STATUS_UNSPECIFIED || core::is_open(wanted);
   store_.list(open_only, max_listed,
-              [wanted, neighborhood, done = std::move(done)](store::Outcome outcome, std::vector<v1::Incident> incidents) {
+              [&who, wanted, neighborhood, done = std::move(done)](store::Outcome outcome,
+                                                                    std::vector<v1::Incident> incidents) {
                 if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
                 v1::IncidentList list;
                 for (auto& incident : incidents) {
                   if (wanted != v1::INCIDENT_STATUS_UNSPECIFIED && incident.status() != wanted) continue;
                   if (!neighborhood.empty() && incident.neighborhood() != neighborhood) continue;
+                  if (!core::may(who, core::Action::view_incident, context_of(incident, who))) continue;
+                  redact_for(who, incident);
                   *list.add_incidents() = std::move(incident);
                 }
                 done(std::nullopt, std::move(list));

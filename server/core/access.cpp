@@ -28,6 +28,9 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
     case Action::submit_report:
       return is_staff(who) || who.has_role(Role::operator_) || who.has_role(Role::legal_observer);
     case Action::list_incidents:
+      // Field responders list only what they may view one by one (the list is filtered with
+      // view_incident): a client reloads them after a gap in its alert history.
+      return is_staff(who) || is_field_responder(who);
     case Action::false_alarm:
     case Action::resolve:
     case Action::watch_board:

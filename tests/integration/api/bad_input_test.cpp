@@ -111,7 +111,6 @@ TEST_F(BadInput, MissingOrWrongTokensAreRefused) {
 TEST_F(BadInput, WrongRolesAreRefused) {
   expect_refused(http::verb::post, reports, token("vol-bh"), report_json(34.03, -118.21), 403, "forbidden");
   expect_refused(http::verb::get, "/v1/incidents", token("op"), "", 403, "forbidden");
-  expect_refused(http::verb::get, "/v1/incidents", token("obs-bh"), "", 403, "forbidden");
 }
 
 TEST_F(BadInput, ActionsOnIncidentsThatDoNotExistOrAreNotYoursAreRefused) {

@@ -108,6 +108,27 @@ TEST_F(Cli, ReportTailAckConfirmAndIncidentWorkFromATerminal) {
     EXPECT_NE(shown.output.find(expected), std::string::npos) << expected << " missing from:\n" << shown.output;
 }
 
+TEST_F(Cli, TailThatCannotResumeFromItsOffsetPrintsTheOpenIncidentsOfItsNeighborhoods) {
+  auto in_boyle_heights = run(*a, "op", {"--json", "report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"});
+  auto downtown = run(*a, "op", {"--json", "report", "--lat", "34.0537", "--lon", "-118.2428", "--kind", "RAID"});
+  ASSERT_EQ(in_boyle_heights.exit.code, 0) << in_boyle_heights.output;
+  ASSERT_EQ(downtown.exit.code, 0) << downtown.output;
+  auto bh_id = json_line<v1::ReportReceipt>(in_boyle_heights.output).incident().id();
+  auto dt_id = json_line<v1::ReportReceipt>(downtown.output).incident().id();
+
+  // An offset from before the history begins (1 ms after 1970): the welcome says the alerts
+  // since then cannot all be given back, and the tail shows what is open instead.
+  auto tailed = run(*b, "disp", {"tail", "boyle-heights", "--since", "1-0", "--for", "2"});
+  EXPECT_EQ(tailed.exit.code, 0) << tailed.output;
+  EXPECT_NE(tailed.output.find("no longer reaches back"), std::string::npos) << tailed.output;
+  EXPECT_NE(tailed.output.find(bh_id), std::string::npos) << tailed.output;
+  EXPECT_EQ(tailed.output.find(dt_id), std::string::npos) << "not a neighborhood it follows:\n" << tailed.output;
+
+  // Resuming from an offset the history still holds is silent about it.
+  auto whole = run(*b, "disp", {"tail", "boyle-heights", "--since", "0", "--for", "1"});
+  EXPECT_EQ(whole.output.find("no longer reaches back"), std::string::npos) << whole.output;
+}
+
 TEST_F(Cli, RosterShowsWhoIsOnCallAndAvailableChangesIt) {
   auto before = run(*a, "disp", {"roster", "--neighborhood", "boyle-heights"});
   ASSERT_EQ(before.exit.code, 0) << before.output;

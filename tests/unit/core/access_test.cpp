@@ -69,6 +69,8 @@ struct RoleRow {
 
 const std::vector<std::string> kArea = {"boyle-heights", "lincoln-heights"};
 
+// `list` is the route itself: what a field responder then sees in the list is filtered with
+// `view` (see DispatchService::list).
 // clang-format off
 const std::vector<RoleRow> kTable = {
   //                                                        submit  list    view    confirm false   resolve update  ack     board   geo
@@ -77,13 +79,13 @@ const std::vector<RoleRow> kTable = {
   {"dispatcher",      responder({Role::dispatcher}),       {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
   {"admin",           responder({Role::admin}),            {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
   {"legal_observer",  responder({Role::legal_observer}, kArea),
-                                                           {"YYYY", "....", "YY..", ".Y..", "....", "....", ".Y..", "YY..", "....", "YYYY"}},
-  {"volunteer",       responder({Role::volunteer}, kArea), {"....", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
-  {"attorney",        responder({Role::attorney}, kArea),  {"....", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
-  {"counselor",       responder({Role::counselor}, kArea), {"....", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
-  {"observer, no area", responder({Role::legal_observer}), {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY"}},
+                                                           {"YYYY", "YYYY", "YY..", ".Y..", "....", "....", ".Y..", "YY..", "....", "YYYY"}},
+  {"volunteer",       responder({Role::volunteer}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
+  {"attorney",        responder({Role::attorney}, kArea),  {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
+  {"counselor",       responder({Role::counselor}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
+  {"observer, no area", responder({Role::legal_observer}), {"YYYY", "YYYY", "....", "....", "....", "....", "....", "....", "....", "YYYY"}},
   {"operator+volunteer", responder({Role::operator_, Role::volunteer}, kArea),
-                                                           {"YYYY", "....", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
+                                                           {"YYYY", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY"}},
   {"no roles",        responder({}, kArea),                {"....", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY"}},
 };
 // clang-format on
