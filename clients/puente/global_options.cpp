@@ -1,6 +1,6 @@
 #include "global_options.hpp"
 
-#include "bearer_token.hpp"
+#include "core/bearer_token.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -20,10 +20,10 @@ std::string GlobalOptions::token() const {
     if (!file) throw std::runtime_error("cannot read the token file " + token_file);
     std::ostringstream text;
     text << file.rdbuf();
-    token = std::string(client::trim_token(text.str()));
+    token = std::string(core::trim_token(text.str()));
     if (token.empty()) throw std::runtime_error("the token file " + token_file + " is empty");
   } else if (const char* env = std::getenv("PUENTE_TOKEN"); env != nullptr) {
-    token = std::string(client::trim_token(env));
+    token = std::string(core::trim_token(env));
   }
   if (token.empty())
     throw std::runtime_error(

@@ -1,7 +1,7 @@
 // puente report: POST /v1/reports -> the incident the report opened or joined.
 
 #include "api_client.hpp"
-#include "bearer_token.hpp"
+#include "core/bearer_token.hpp"
 #include "commands.hpp"
 #include "format.hpp"
 
@@ -34,7 +34,7 @@ void run_report(const ReportOptions& options, const GlobalOptions& global) {
   // Always send a key, so that a retry (ours, or the HTTP client's on a stale connection)
   // cannot log the same call twice.
   report.set_idempotency_key(options.idempotency_key.empty()
-                                 ? "cli-" + client::new_bearer_token().substr(0, 22)
+                                 ? "cli-" + core::new_bearer_token().substr(0, 22)
                                  : options.idempotency_key);
 
   ApiClient api(global);

@@ -51,25 +51,24 @@ MaybeRefusal decode(const Request& request, google::protobuf::Message& message) 
 
 // The responder behind the request's bearer token; a refusal if none. The token travels only
 // in the Authorization header: never in a URL, where logs and browser history would keep it.
-const core::Responder* authenticate(const core::Roster& roster, const Request& request, Respond& respond) {
+const core::Responder* authenticate(const core::TokenRegistry& tokens, const Request& request, Respond& respond) {
   auto header = request[http::field::authorization];
   constexpr std::string_view scheme = "Bearer ";
-  if (header.empty()) {
-    respond(refusal_response({401, "missing_token", "send Authorization: Bearer <token>"}));
-    return nullptr;
+  core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
+  if (!header.empty()) {
+    sign_in.failure = core::SignInFailure::unknown;
+    if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme)
+      sign_in = tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
   }
-  const core::Responder* who = nullptr;
-  if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme)
-    who = roster.authenticate(header.substr(scheme.size()));
-  if (!who) respond(refusal_response({401, "bad_token", "the token is not valid"}));
-  return who;
+  if (!sign_in.who) respond(refusal_response(sign_in_refusal(*sign_in.failure)));
+  return sign_in.who;
 }
 
 // Wraps a handler that needs an authenticated responder.
 template <typename Handler>
 net::RouteHandler authenticated(ApiServices& s, Handler handler) {
   return [&s, handler](Request&& request, RouteParams params, Respond respond) {
-    const core::Responder* who = authenticate(s.roster, request, respond);
+    const core::Responder* who = authenticate(s.tokens, request, respond);
     if (!who) return;
     handler(*who, std::move(request), std::move(params), std::move(respond));
   };
@@ -246,11 +245,33 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
 
 }  // namespace
 
+void add_token_routes(net::Router& router, ApiServices& s) {
+  router.add(http::verb::post, "/v1/admin/tokens",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams, Respond respond) {
+               v1::TokenRequest token_request;
+               if (auto refusal = decode(request, token_request)) return respond(refusal_response(*refusal));
+               auto req = std::make_shared<Request>(std::move(request));
+               s.token_service.issue(who, token_request,
+                                     answer<v1::IssuedToken>(req, std::move(respond), http::status::created));
+             }));
+  router.add(http::verb::get, "/v1/admin/tokens",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               auto req = std::make_shared<Request>(std::move(request));
+               s.token_service.list(who, query(params, "responder"), answer<v1::TokenList>(req, std::move(respond)));
+             }));
+  router.add(http::verb::post, "/v1/admin/tokens/{id}/revoke",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               auto req = std::make_shared<Request>(std::move(request));
+               s.token_service.revoke(who, params.path["id"], answer<v1::IssuedToken>(req, std::move(respond)));
+             }));
+}
+
 void add_api_routes(net::Router& router, ApiServices& services) {
   add_health_routes(router, services);
   add_incident_routes(router, services);
   add_geography_routes(router, services);
   add_roster_routes(router, services);
+  add_token_routes(router, services);
 }
 
 }  // namespace puente::app

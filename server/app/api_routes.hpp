@@ -7,6 +7,7 @@
 #include "app/intake_service.hpp"
 #include "app/network_rules.hpp"
 #include "app/outbox.hpp"
+#include "app/token_service.hpp"
 #include "net/router.hpp"
 
 #include <functional>
@@ -16,6 +17,8 @@ namespace puente::app {
 
 struct ApiServices {
   const core::Roster& roster;
+  const core::TokenRegistry& tokens;
+  TokenService& token_service;
   const NetworkRules& rules;
   store::IncidentStore& store;
   IntakeService& intake;

@@ -22,9 +22,6 @@ class DispatchService {
   DispatchService(const NetworkRules& rules, store::IncidentStore& store,
                   core::Metrics& metrics);
 
-  template <typename T>
-  using Done = std::function<void(MaybeRefusal, T)>;
-
   // Callbacks run exactly once, on the store's strand or inline for a refusal.
   void advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
                const v1::IncidentAction& action, Done<v1::Incident> done);

@@ -35,6 +35,7 @@ void LiveFeed::on_message(const std::string& channel, const std::string& payload
     hub_.publish(board_frame(event));
     return;
   }
+  if (store_.keys().slug_of_live_channel(channel).empty()) return;  // another subscriber's channel
   v1::Alert alert;
   if (!store::parse_tagged_alert(payload, alert)) {
     spdlog::warn("live feed: dropped a message on {} that does not parse", channel);

@@ -6,6 +6,7 @@
 #include "app/intake_service.hpp"
 #include "app/live_feed.hpp"
 #include "app/responder_socket.hpp"
+#include "app/token_service.hpp"
 #include "net/listener.hpp"
 #include "redis/subscriber.hpp"
 
@@ -93,6 +94,10 @@ struct Node::Parts {
   std::shared_ptr<redis::Subscriber> subscriber;
   store::IncidentStore store;
   store::TimerQueue timers;
+  store::TokenStore token_store;
+  core::TokenRegistry tokens;
+  SignedInSockets signed_in;
+  std::shared_ptr<TokenService> token_service;
   net::Hub hub;
   IntakeService intake;
   DispatchService dispatch;
@@ -118,6 +123,10 @@ struct Node::Parts {
         subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store_options(config, metrics)),
         timers(commands, store::Keys(config.key_prefix)),
+        token_store(commands, store::Keys(config.key_prefix), store.replication()),
+        tokens(roster),
+        token_service(std::make_shared<TokenService>(ioc.get_executor(), roster, tokens, token_store, subscriber,
+                                                     signed_in)),
         intake(rules, store, metrics),
         dispatch(rules, store, metrics),
         feed(ioc.get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
@@ -125,9 +134,10 @@ struct Node::Parts {
                                                       config.escalation_poll)),
         outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics)),
-        socket_services{roster, geo, writer, hub, store, *outbox, config.node_id, config.replay_max_alerts},
-        api_services{roster, rules, store, intake, dispatch, *outbox, metrics, [this] { return commands->connected(); },
-                     config.node_id},
+        socket_services{roster, tokens, signed_in, geo, writer, hub, store, *outbox, config.node_id,
+                        config.replay_max_alerts},
+        api_services{roster,   tokens,  *token_service, rules, store, intake, dispatch, *outbox, metrics,
+                     [this] { return commands->connected(); }, config.node_id},
         server(std::make_shared<net::ServerContext>()) {
     server->limits = config.limits;
     server->metrics = &metrics;
@@ -164,6 +174,7 @@ int Node::run() {
   p.feed.start(slugs);
   p.escalation->start();
   p.outbox->start();
+  p.token_service->start();
   p.listener->run();
   spdlog::info("node {} listening on {}:{}", p.config.node_id, bound.address().to_string(), bound.port());
 
@@ -193,6 +204,7 @@ int Node::run() {
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
       p.outbox->stop();
+      p.token_service->stop();
       p.subscriber->stop();
       p.commands->stop();
       p.ioc.stop();

@@ -3,7 +3,9 @@
 // refusal goes out as an HTTP error body or a WebSocket {"error": ...} message.
 
 #include "core/input_rules.hpp"
+#include "core/token_registry.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -23,5 +25,20 @@ struct Refusal {
 };
 
 using MaybeRefusal = std::optional<Refusal>;
+
+// How a service answers: a refusal, or the result.
+template <typename T>
+using Done = std::function<void(MaybeRefusal, T)>;
+
+// Why a bearer token signed no one in (401), in words the client can act on.
+inline Refusal sign_in_refusal(core::SignInFailure failure) {
+  switch (failure) {
+    case core::SignInFailure::missing: return {401, "missing_token", "send Authorization: Bearer <token>"};
+    case core::SignInFailure::expired: return {401, "expired_token", "the token has expired; ask an admin for a new one"};
+    case core::SignInFailure::revoked: return {401, "revoked_token", "the token was revoked; ask an admin for a new one"};
+    case core::SignInFailure::unknown: break;
+  }
+  return {401, "bad_token", "the token is not valid"};
+}
 
 }  // namespace puente::app

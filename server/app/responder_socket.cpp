@@ -3,6 +3,7 @@
 #include "app/frames.hpp"
 #include "app/wire_views.hpp"
 #include "core/access.hpp"
+#include "core/clock.hpp"
 #include "puente/v1/json.hpp"
 
 #include <spdlog/spdlog.h>
@@ -70,8 +71,9 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
 }
 
 void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::string& request_id) {
-  const core::Responder* who = services_.roster.authenticate(hello.token());
-  if (!who) return refuse({401, "bad_token", "unknown token"}, request_id, true);
+  auto sign_in = services_.tokens.sign_in(hello.token(), core::Clock::now());
+  if (!sign_in.who) return refuse(sign_in_refusal(*sign_in.failure), request_id, true);
+  const core::Responder* who = sign_in.who;
   std::vector<v1::Subscription> granted;
   if (auto refusal = check_hello(hello, *who, granted)) return refuse(*refusal, request_id, true);
   if (hello_pending_.exchange(true))
@@ -83,17 +85,18 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
   for (const auto& s : granted)
     if (!s.since_offset().empty()) since.emplace_back(s.neighborhood(), s.since_offset());
   services_.store.recovery_check(
-      since, [self = shared_from_this(), who, granted = std::move(granted), board = hello.board(), binary, request_id](
-                 store::Outcome outcome, std::string epoch, bool recovered) mutable {
+      since, [self = shared_from_this(), who, token_id = sign_in.token_id, granted = std::move(granted),
+              board = hello.board(), binary, request_id](store::Outcome outcome, std::string epoch, bool recovered) mutable {
         if (outcome != store::Outcome::ok) return self->refuse(Refusal::unavailable(), request_id, true);
         for (const auto& s : granted)
           if (!s.since_offset().empty() && !s.epoch().empty() && s.epoch() != epoch) recovered = false;
-        self->welcome(*who, std::move(granted), board, binary, request_id, epoch, recovered);
+        self->welcome(*who, token_id, std::move(granted), board, binary, request_id, epoch, recovered);
       });
 }
 
-void ResponderSocket::welcome(const core::Responder& who_ref, std::vector<v1::Subscription> granted, bool board,
-                              bool binary, const std::string& request_id, const std::string& epoch, bool recovered) {
+void ResponderSocket::welcome(const core::Responder& who_ref, const std::string& token_id,
+                              std::vector<v1::Subscription> granted, bool board, bool binary,
+                              const std::string& request_id, const std::string& epoch, bool recovered) {
   const core::Responder* who = &who_ref;
   v1::ServerMessage welcome;
   welcome.set_request_id(request_id);
@@ -110,7 +113,10 @@ void ResponderSocket::welcome(const core::Responder& who_ref, std::vector<v1::Su
     std::lock_guard lock(mutex_);
     language_ = services_.writer.language_of(*who);
     responder_ = who;
+    token_id_ = token_id;
     binary_ = binary;
+    // A revoked or expired token signs this socket out (see TokenService).
+    services_.signed_in.add(token_id, weak_from_this());
     auto self = weak_from_this();
     for (const auto& s : granted) {
       auto& topic = topics_[s.neighborhood()];
@@ -234,10 +240,13 @@ void ResponderSocket::refuse(const Refusal& refusal, const std::string& request_
     if (auto session = session_.lock()) session->close(websocket::close_code::policy_error, refusal.code);
 }
 
+void ResponderSocket::sign_out(const Refusal& why) { refuse(why, {}, true); }
+
 void ResponderSocket::on_close() {
   std::lock_guard lock(mutex_);
   for (const auto& [topic, state] : topics_) services_.hub.unsubscribe(topic, this);
   topics_.clear();
+  if (responder_) services_.signed_in.remove(token_id_, this);
   responder_ = nullptr;
 }
 

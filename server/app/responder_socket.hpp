@@ -14,6 +14,7 @@
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
 #include "app/outbox.hpp"
+#include "app/signed_in_sockets.hpp"
 #include "app/alert_writer.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
@@ -29,6 +30,8 @@ namespace puente::app {
 
 struct SocketServices {
   const core::Roster& roster;
+  const core::TokenRegistry& tokens;
+  SignedInSockets& signed_in;
   const core::GeoIndex& geo;
   const AlertWriter& writer;
   net::Hub& hub;
@@ -40,6 +43,7 @@ struct SocketServices {
 
 class ResponderSocket : public net::SocketPeer,
                         public net::HubSubscriber,
+                        public SignedInPeer,
                         public std::enable_shared_from_this<ResponderSocket> {
  public:
   ResponderSocket(std::shared_ptr<net::WebSocketSession> session, SocketServices& services);
@@ -47,6 +51,7 @@ class ResponderSocket : public net::SocketPeer,
   void on_message(std::string_view payload, bool binary) override;
   void on_close() override;
   void deliver(const std::shared_ptr<const net::HubFrame>& frame) override;
+  void sign_out(const Refusal& why) override;
 
  private:
   struct Topic {
@@ -56,8 +61,8 @@ class ResponderSocket : public net::SocketPeer,
   };
 
   void on_hello(const v1::Hello& hello, bool binary, const std::string& request_id);
-  void welcome(const core::Responder& who, std::vector<v1::Subscription> granted, bool board, bool binary,
-               const std::string& request_id, const std::string& epoch, bool recovered);
+  void welcome(const core::Responder& who, const std::string& token_id, std::vector<v1::Subscription> granted,
+               bool board, bool binary, const std::string& request_id, const std::string& epoch, bool recovered);
   MaybeRefusal check_hello(const v1::Hello& hello, const core::Responder& who,
                            std::vector<v1::Subscription>& granted) const;
   void on_ack(v1::Ack ack, const std::string& request_id);
@@ -77,6 +82,7 @@ class ResponderSocket : public net::SocketPeer,
   std::atomic<bool> binary_{false};  // answer in protobuf, as the hello came
   std::atomic<bool> hello_pending_{false};  // a valid hello is being answered
   std::string language_;             // the responder's alert language; set with responder_
+  std::string token_id_;             // the token it signed in with; set with responder_
   std::unordered_map<std::string, Topic> topics_;
 };
 

@@ -9,7 +9,7 @@ namespace puente::core {
 
 enum class Action {
   submit_report,    // operator, dispatcher, legal_observer
-  list_incidents,   // dispatcher, admin
+  list_incidents,   // dispatcher, admin; field responders (filtered by view_incident)
   view_incident,    // dispatcher, admin; a responder who covers the incident's neighborhood
   confirm,          // dispatcher, admin; a legal observer covering it who acked ON_SCENE
   false_alarm,      // dispatcher, admin
@@ -18,6 +18,7 @@ enum class Action {
   ack,              // any responder role covering the neighborhood; dispatcher, admin
   watch_board,      // dispatcher, admin
   read_geography,   // anyone with a token
+  manage_tokens,    // admin: issue, list and revoke bearer tokens
 };
 
 // Facts about the incident an action touches; ignored by actions not about one.

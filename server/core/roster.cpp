@@ -7,7 +7,6 @@
 
 #include "core/roster.hpp"
 
-#include <openssl/evp.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -73,7 +72,9 @@ std::vector<std::string> string_list(const toml::table& entry, std::string_view 
   return out;
 }
 
+// The roster token's hash; empty for a responder who signs in with issued tokens only.
 std::string normalized_token_hash(const toml::table& entry, const std::string& who) {
+  if (!entry.contains("token_sha256")) return {};
   std::string hash = required_string(entry, "token_sha256", who);
   const bool hex = std::all_of(hash.begin(), hash.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -214,23 +215,6 @@ bool Responder::covers(std::string_view neighborhood) const {
   return std::find(neighborhoods.begin(), neighborhoods.end(), neighborhood) != neighborhoods.end();
 }
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  // EVP_Digest does not read the pointer when the size is 0, but give it a valid one anyway.
-  const void* bytes = data.empty() ? static_cast<const void*>("") : data.data();
-  if (EVP_Digest(bytes, data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("sha256_hex: OpenSSL EVP_Digest failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
-}
-
 Roster Roster::from_toml(std::string_view text) {
   toml::table document;
   try {
@@ -262,11 +246,11 @@ Roster Roster::from_toml(std::string_view text) {
     // Two people sharing a token could not be told apart in the logs, and one could never be
     // revoked alone.
     if (const auto it = roster.by_token_hash_.find(r.token_sha256);
-        it != roster.by_token_hash_.end())
+        !r.token_sha256.empty() && it != roster.by_token_hash_.end())
       fail("responder \"" + r.id + "\": field \"token_sha256\" duplicates the one of responder \"" +
            roster.responders_[it->second].id + "\"");
     roster.by_id_.emplace(r.id, index);
-    roster.by_token_hash_.emplace(r.token_sha256, index);
+    if (!r.token_sha256.empty()) roster.by_token_hash_.emplace(r.token_sha256, index);
     roster.responders_.push_back(std::move(r));
   }
   return roster;

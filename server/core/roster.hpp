@@ -11,7 +11,7 @@
 //   roles = ["legal_observer"]
 //   neighborhoods = ["boyle-heights", "lincoln-heights"]
 //   languages = ["es", "en"]
-//   token_sha256 = "<64 hex digits>"
+//   token_sha256 = "<64 hex digits>"   # optional: else issued tokens only (token_registry.hpp)
 //   standby = false    # optional: in the standby pool (see on_call.hpp), default false
 //   shifts = [         # optional: weekly on-call shifts in the network's time zone
 //     { days = ["fri", "sat"], start = "18:00", end = "02:00" },
@@ -22,6 +22,8 @@
 // "fri 18:00-02:00" shift covers Saturday 01:30, and "mon 09:00-09:00" covers 24 hours. A
 // responder with no shifts is on call always. Times are wall-clock times (see on_call.hpp for
 // what that means on the nights the clocks change).
+
+#include "core/bearer_token.hpp"
 
 #include <array>
 #include <optional>
@@ -58,7 +60,7 @@ struct Responder {
   std::vector<Role> roles;
   std::vector<std::string> neighborhoods;
   std::vector<std::string> languages;
-  std::string token_sha256;   // lowercase hex
+  std::string token_sha256;   // lowercase hex; empty: no roster token
   bool standby = false;       // in the standby pool: held back until the escalation region step
   std::vector<Shift> shifts;  // empty: on call always
 
@@ -66,13 +68,12 @@ struct Responder {
   bool covers(std::string_view neighborhood) const;  // listed in `neighborhoods`
 };
 
-// Lowercase hex SHA-256 of `data`.
-std::string sha256_hex(std::string_view data);
 
 class Roster {
  public:
   // Parses roster TOML. Throws std::runtime_error naming the responder and field at fault
   // (missing id, unknown role, token_sha256 not 64 hex digits, duplicate id or token).
+  // token_sha256 may be left out: the responder then signs in with issued tokens only.
   static Roster from_toml(std::string_view toml);
 
   // The responder whose token this is, or nullptr.

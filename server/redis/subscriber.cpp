@@ -65,13 +65,13 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
 
   void on_message(MessageHandler handler) override {
     boost::asio::post(strand_, [self = self(), handler = std::move(handler)]() mutable {
-      self->message_handler_ = std::move(handler);
+      self->message_handlers_.push_back(std::move(handler));
     });
   }
 
   void on_resubscribed(std::function<void()> callback) override {
     boost::asio::post(strand_, [self = self(), callback = std::move(callback)]() mutable {
-      self->resubscribed_callback_ = std::move(callback);
+      self->resubscribed_callbacks_.push_back(std::move(callback));
     });
   }
 
@@ -131,12 +131,11 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
     }
     const std::string_view kind(reply.element[0]->str, reply.element[0]->len);
     if (kind == "message" && reply.element[2]->type == REDIS_REPLY_STRING) {
-      if (message_handler_) {
-        // Explicit lengths: payloads are binary (serialized protobuf).
-        const std::string channel(reply.element[1]->str, reply.element[1]->len);
-        const std::string payload(reply.element[2]->str, reply.element[2]->len);
-        guarded("message handler", [&] { message_handler_(channel, payload); });
-      }
+      // Explicit lengths: payloads are binary (serialized protobuf).
+      const std::string channel(reply.element[1]->str, reply.element[1]->len);
+      const std::string payload(reply.element[2]->str, reply.element[2]->len);
+      for (const auto& handler : message_handlers_)
+        guarded("message handler", [&] { handler(channel, payload); });
     } else if (kind == "subscribe") {
       confirmed();
     }
@@ -154,13 +153,12 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
   }
 
   void notify_resubscribed() {
-    if (destroying_ || !resubscribed_callback_) {
+    if (destroying_) {
       return;
     }
     spdlog::info("redis subscriber: {} channels subscribed again", channels_.size());
-    boost::asio::post(strand_, [callback = resubscribed_callback_] {
-      guarded("resubscribed callback", callback);
-    });
+    for (const auto& callback : resubscribed_callbacks_)
+      boost::asio::post(strand_, [callback] { guarded("resubscribed callback", callback); });
   }
 
   template <typename Callable>
@@ -221,8 +219,8 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
   boost::asio::steady_timer confirm_deadline_;
   std::uint64_t confirm_generation_ = 0;
   bool destroying_ = false;
-  MessageHandler message_handler_;
-  std::function<void()> resubscribed_callback_;
+  std::vector<MessageHandler> message_handlers_;  // each sees every message
+  std::vector<std::function<void()>> resubscribed_callbacks_;
   Link link_;  // last: the context it frees calls back into the members above
 };
 

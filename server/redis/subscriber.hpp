@@ -28,9 +28,10 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
 
   // Adds channels; takes effect now if connected, else on connect. Thread-safe.
   virtual void subscribe(std::vector<std::string> channels) = 0;
+  // Adds a handler; every handler sees every message (each picks its own channels).
   virtual void on_message(MessageHandler handler) = 0;
-  // Called on the strand once the channels are subscribed again after a reconnect
-  // (not after the first connect).
+  // Adds a callback, called on the strand once the channels are subscribed again after a
+  // reconnect (not after the first connect).
   virtual void on_resubscribed(std::function<void()> callback) = 0;
   virtual std::uint64_t reconnects() const = 0;
 };

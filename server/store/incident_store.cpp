@@ -1,5 +1,6 @@
 #include "store/incident_store.hpp"
 
+#include "store/replies.hpp"
 #include "store/scripts.hpp"
 
 #include "core/clock.hpp"
@@ -19,18 +20,6 @@ using redis::Reply;
 // A fresh epoch: random, so two Redis histories never share one.
 std::string core_new_epoch() { return core::new_id("ep"); }
 using Clock = std::chrono::system_clock;
-
-bool failed(boost::system::error_code ec, const Reply& reply, std::string_view what) {
-  if (ec) {
-    spdlog::warn("redis {}: {}", what, ec.message());
-    return true;
-  }
-  if (reply.is_error()) {
-    spdlog::error("redis {}: {}", what, reply.str);
-    return true;
-  }
-  return false;
-}
 
 // First element of a script's {"word", ...} answer.
 std::string_view verdict(const Reply& reply) {

@@ -126,6 +126,8 @@ class IncidentStore {
   void available(std::chrono::system_clock::time_point now, std::function<void(Outcome, std::set<std::string>)> done);
 
   const Keys& keys() const { return keys_; }
+  // Other stores on the same connection wait for the replicas through the same barrier.
+  const std::shared_ptr<ReplicationBarrier>& replication() const { return replication_; }
 
  private:
   std::string idempotency_key(const v1::Report& report) const;

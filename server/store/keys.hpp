@@ -25,6 +25,8 @@
 //   {p}timers, timers:leased    sorted sets of deadlines (see timer_queue.hpp)
 //   {p}epoch                    string: the alert history's epoch; a Redis that lost its data
 //                               has none, and the first node to look sets a new one
+//   {p}tokens                   hash: token id -> IssuedToken (protobuf, no token text)
+//   {p}tokens:changed           pub/sub channel: the id of a token just issued or revoked
 
 #include <string>
 #include <string_view>
@@ -55,6 +57,8 @@ class Keys {
   std::string timers() const { return p_ + "timers"; }
   std::string epoch() const { return p_ + "epoch"; }
   std::string leased_timers() const { return p_ + "timers:leased"; }
+  std::string tokens() const { return p_ + "tokens"; }
+  std::string token_changes() const { return p_ + "tokens:changed"; }
   std::string idempotency(std::string_view key) const { return p_ + "idem:" + std::string(key); }
 
   // The slug a live channel is for; empty if `channel` is not one.

@@ -203,4 +203,14 @@ return {epoch, recovered}
   return script;
 }
 
+// KEYS: tokens hash. ARGV: id, IssuedToken protobuf, changes channel.
+const redis::Script& save_token() {
+  static const redis::Script script(R"lua(
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[1])
+return 'ok'
+)lua");
+  return script;
+}
+
 }  // namespace puente::store::scripts

@@ -1,12 +1,11 @@
 #include "test_network.hpp"
 
+#include "core/bearer_token.hpp"
 #include "free_port.hpp"
 #include "puente/v1/json.hpp"
 #include "wait_until.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,29 +22,6 @@ namespace puente::test {
 namespace http = boost::beast::http;
 
 namespace {
-
-std::string hex(const unsigned char* data, std::size_t size) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    out += digits[data[i] >> 4];
-    out += digits[data[i] & 15];
-  }
-  return out;
-}
-
-std::string random_token() {
-  unsigned char bytes[24];
-  RAND_bytes(bytes, sizeof bytes);
-  return hex(bytes, sizeof bytes);
-}
-
-std::string sha256(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  return hex(digest, size);
-}
 
 struct TestResponder {
   const char* id;
@@ -96,11 +72,11 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
                          const std::string& extra_redis) {
   std::ofstream roster(dir() / "roster.toml");
   for (const auto& r : responders()) {
-    auto token = random_token();
+    auto token = core::new_bearer_token();
     tokens_[r.id] = token;
     roster << "[[responder]]\nid = \"" << r.id << "\"\nname = \"Test " << r.id << "\"\nroles = [" << r.roles
            << "]\nneighborhoods = [" << r.neighborhoods << "]\nlanguages = [" << r.languages
-           << "]\ntoken_sha256 = \"" << sha256(token) << "\"\n" << r.extra << "\n\n";
+           << "]\ntoken_sha256 = \"" << core::sha256_hex(token) << "\"\n" << r.extra << "\n\n";
   }
   config_ = dir() / "puented.toml";
   std::ofstream config(config_);

@@ -129,6 +129,27 @@ TEST_F(Cli, TailThatCannotResumeFromItsOffsetPrintsTheOpenIncidentsOfItsNeighbor
   EXPECT_EQ(whole.output.find("no longer reaches back"), std::string::npos) << whole.output;
 }
 
+TEST_F(Cli, AnAdminIssuesListsAndRevokesATokenFromATerminal) {
+  auto issued = run(*a, "admin", {"token", "new", "--for", "obs-bh", "--expires-in", "12", "--note", "spare phone"});
+  ASSERT_EQ(issued.exit.code, 0) << issued.output;
+  auto at = issued.output.find("token: ");
+  ASSERT_NE(at, std::string::npos) << issued.output;
+  auto token = issued.output.substr(at + 7, 43);
+  auto id_at = issued.output.find("tok-");
+  ASSERT_NE(id_at, std::string::npos) << issued.output;
+  auto id = issued.output.substr(id_at, issued.output.find(' ', id_at) - id_at);
+
+  // The new token works, shows up in the list (without itself), and stops working once revoked.
+  EXPECT_TRUE(wait_until([&] { return run(*b, "admin", {"token", "list"}).output.find(id) != std::string::npos; }));
+  auto listed = run(*b, "admin", {"token", "list", "--responder", "obs-bh"});
+  EXPECT_NE(listed.output.find("spare phone"), std::string::npos) << listed.output;
+  EXPECT_EQ(listed.output.find(token), std::string::npos) << "the list shows the token itself";
+  auto revoked = run(*b, "admin", {"token", "revoke", id});
+  ASSERT_EQ(revoked.exit.code, 0) << revoked.output;
+  EXPECT_NE(revoked.output.find("revoked"), std::string::npos) << revoked.output;
+  EXPECT_EQ(run(*a, "disp", {"token", "revoke", "roster-op"}).exit.code, 1) << "a dispatcher revoked a token";
+}
+
 TEST_F(Cli, RosterShowsWhoIsOnCallAndAvailableChangesIt) {
   auto before = run(*a, "disp", {"roster", "--neighborhood", "boyle-heights"});
   ASSERT_EQ(before.exit.code, 0) << before.output;

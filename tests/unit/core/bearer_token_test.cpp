@@ -1,6 +1,6 @@
-// Bearer tokens and their SHA-256, as `puente token new|hash` and roster.toml use them.
+// Bearer tokens and their SHA-256, as `puente token`, roster.toml and issued tokens use them.
 
-#include "bearer_token.hpp"
+#include "core/bearer_token.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,14 +8,14 @@
 #include <set>
 #include <string>
 
-namespace puente::client {
+namespace puente::core {
 namespace {
 
 TEST(BearerToken, HashIsLowercaseHexSha256OfTheTokenText) {
   // FIPS 180-2 test vectors.
-  EXPECT_EQ(token_sha256_hex("abc"),
+  EXPECT_EQ(sha256_hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(token_sha256_hex(""),
+  EXPECT_EQ(sha256_hex(""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
@@ -35,7 +35,7 @@ TEST(BearerToken, NewTokensDiffer) {
 TEST(BearerToken, TrimDropsTheNewlineOfAFile) {
   EXPECT_EQ(trim_token("  s3cret\n"), "s3cret");
   EXPECT_EQ(trim_token("\r\n"), "");
-  EXPECT_EQ(token_sha256_hex(trim_token("abc\n")), token_sha256_hex("abc"));
+  EXPECT_EQ(sha256_hex(trim_token("abc\n")), sha256_hex("abc"));
 }
 
 }  // namespace

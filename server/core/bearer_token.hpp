@@ -5,14 +5,14 @@
 #include <string>
 #include <string_view>
 
-namespace puente::client {
+namespace puente::core {
 
 // A fresh token: 32 bytes from OpenSSL's CSPRNG, base64url without padding (43 characters,
 // safe in a header, a file or a shell). Throws std::runtime_error if the CSPRNG fails.
 std::string new_bearer_token();
 
-// Lowercase hex SHA-256 of the token text, as `token_sha256` in roster.toml.
-std::string token_sha256_hex(std::string_view token);
+// Lowercase hex SHA-256 of `data`: of a token, the `token_sha256` roster.toml stores.
+std::string sha256_hex(std::string_view data);
 
 // The token without surrounding whitespace (a trailing newline from a file or `echo`).
 std::string_view trim_token(std::string_view text);

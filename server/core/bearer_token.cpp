@@ -1,12 +1,12 @@
-#include "bearer_token.hpp"
+#include "core/bearer_token.hpp"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
 #include <array>
 #include <stdexcept>
 
-namespace puente::client {
+namespace puente::core {
 
 std::string new_bearer_token() {
   std::array<unsigned char, 32> bytes{};
@@ -28,15 +28,19 @@ std::string new_bearer_token() {
   return token;
 }
 
-std::string token_sha256_hex(std::string_view token) {
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest.data());
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  // EVP_Digest does not read the pointer when the size is 0, but give it a valid one anyway.
+  const void* bytes = data.empty() ? static_cast<const void*>("") : data.data();
+  if (EVP_Digest(bytes, data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("sha256_hex: OpenSSL EVP_Digest failed");
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(digest.size() * 2);
-  for (unsigned char b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 0x0f]);
   }
   return out;
 }

@@ -1,0 +1,181 @@
+#include "app/token_service.hpp"
+
+#include "core/access.hpp"
+#include "core/bearer_token.hpp"
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+namespace puente::app {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto sweep_every = 1s;
+constexpr unsigned reload_every_ticks = 60;          // a whole load each minute
+constexpr std::int64_t longest_life_seconds = 366LL * 24 * 3600;
+constexpr std::size_t longest_note = 200;
+
+core::TokenRecord to_record(const v1::IssuedToken& token) {
+  core::TokenRecord record{token.id(), token.responder_id(), token.token_sha256(), std::nullopt, std::nullopt};
+  if (token.has_expires_at()) record.expires_at = core::to_time_point(token.expires_at());
+  if (token.has_revoked_at()) record.revoked_at = core::to_time_point(token.revoked_at());
+  return record;
+}
+
+// What an answer may say about a token: never its hash.
+v1::IssuedToken shown(v1::IssuedToken token) {
+  token.clear_token_sha256();
+  return token;
+}
+
+v1::IssuedToken from_record(const core::TokenRecord& record) {
+  v1::IssuedToken token;
+  token.set_id(record.id);
+  token.set_responder_id(record.responder_id);
+  token.set_token_sha256(record.sha256);
+  if (record.expires_at) *token.mutable_expires_at() = core::to_timestamp(*record.expires_at);
+  if (record.revoked_at) *token.mutable_revoked_at() = core::to_timestamp(*record.revoked_at);
+  return token;
+}
+
+}  // namespace
+
+TokenService::TokenService(boost::asio::any_io_executor executor, const core::Roster& roster,
+                           core::TokenRegistry& registry, store::TokenStore& store,
+                           std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets)
+    : timer_(executor), roster_(roster), registry_(registry), store_(store), subscriber_(std::move(subscriber)),
+      sockets_(sockets), channel_(store.keys().token_changes()) {}
+
+void TokenService::start() {
+  std::weak_ptr<TokenService> weak = weak_from_this();
+  subscriber_->on_message([weak](const std::string& channel, const std::string& token_id) {
+    auto self = weak.lock();
+    if (!self || channel != self->channel_) return;
+    self->store_.load(token_id, [weak](store::Outcome outcome, std::optional<v1::IssuedToken> token) {
+      auto self = weak.lock();
+      if (!self || outcome != store::Outcome::ok || !token) return;
+      self->registry_.update_issued(to_record(*token));
+      self->sign_out_unusable();
+    });
+  });
+  subscriber_->on_resubscribed([weak] {
+    if (auto self = weak.lock()) self->reload();
+  });
+  subscriber_->subscribe({channel_});
+  reload();
+  tick();
+}
+
+void TokenService::stop() {
+  stopped_ = true;
+  boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->timer_.cancel(); });
+}
+
+void TokenService::reload() {
+  store_.load_all([weak = weak_from_this()](store::Outcome outcome, std::vector<v1::IssuedToken> tokens) {
+    auto self = weak.lock();
+    if (!self || outcome != store::Outcome::ok) return;  // the next tick tries again
+    std::vector<core::TokenRecord> records;
+    for (const auto& token : tokens) records.push_back(to_record(token));
+    self->registry_.replace_issued(std::move(records));
+    if (!self->loaded_.exchange(true)) spdlog::info("tokens: {} issued tokens loaded", tokens.size());
+    self->sign_out_unusable();
+  });
+}
+
+void TokenService::tick() {
+  if (stopped_) return;
+  timer_.expires_after(sweep_every);
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->stopped_) return;
+    // Until the first whole load succeeds, try it every second.
+    if (!self->loaded_ || ++self->ticks_ % reload_every_ticks == 0) self->reload();
+    self->sign_out_unusable();
+    self->tick();
+  });
+}
+
+void TokenService::sign_out_unusable() {
+  auto now = core::Clock::now();
+  auto signed_out = sockets_.sign_out_unless(
+      [&](const std::string& id) { return registry_.usable(id, now); },
+      [&](const std::string& id) {
+        auto record = registry_.find(id);
+        return sign_in_refusal(record && record->revoked_at ? core::SignInFailure::revoked
+                                                             : core::SignInFailure::expired);
+      });
+  if (signed_out > 0) spdlog::info("tokens: {} sockets signed out (token revoked or expired)", signed_out);
+}
+
+void TokenService::issue(const core::Responder& admin, const v1::TokenRequest& request, Done<v1::IssuedToken> done) {
+  if (!core::may(admin, core::Action::manage_tokens)) return done(Refusal::forbidden("only admins manage tokens"), {});
+  if (!roster_.find(request.responder_id()))
+    return done(Refusal{400, "unknown_responder", "no responder \"" + request.responder_id() + "\" in the roster"}, {});
+  if (request.expires_in_seconds() < 0 || request.expires_in_seconds() > longest_life_seconds)
+    return done(Refusal{400, "bad_expiry", "expiresInSeconds must be 0 (never) to 31622400 (a year)"}, {});
+  if (request.note().size() > longest_note)
+    return done(Refusal{400, "note_too_long", "the note may hold 200 bytes"}, {});
+
+  auto now = core::Clock::now();
+  auto text = core::new_bearer_token();
+  v1::IssuedToken token;
+  token.set_id(core::new_id("tok"));
+  token.set_responder_id(request.responder_id());
+  token.set_token_sha256(core::sha256_hex(text));
+  *token.mutable_created_at() = core::to_timestamp(now);
+  if (request.expires_in_seconds() > 0)
+    *token.mutable_expires_at() = core::to_timestamp(now + std::chrono::seconds(request.expires_in_seconds()));
+  token.set_note(request.note());
+  token.set_issued_by(admin.id);
+  save(token, [text, done = std::move(done)](MaybeRefusal refusal, v1::IssuedToken saved) {
+    if (!refusal) saved.set_token(text);  // the one time the token is shown
+    done(std::move(refusal), std::move(saved));
+  });
+}
+
+void TokenService::revoke(const core::Responder& admin, const std::string& token_id, Done<v1::IssuedToken> done) {
+  if (!core::may(admin, core::Action::manage_tokens)) return done(Refusal::forbidden("only admins manage tokens"), {});
+  auto record = registry_.find(token_id);
+  if (!record) return done(Refusal::not_found("no token \"" + token_id + "\""), {});
+  // Revoking twice changes nothing: the first revocation time stands.
+  if (record->revoked_at) return done(std::nullopt, shown(from_record(*record)));
+  record->revoked_at = core::Clock::now();
+  save(from_record(*record), std::move(done));
+}
+
+void TokenService::save(v1::IssuedToken token, Done<v1::IssuedToken> done) {
+  store_.save(token, [self = shared_from_this(), token, done = std::move(done)](store::Outcome outcome) {
+    if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
+    // This node need not wait for its own message on the channel.
+    self->registry_.update_issued(to_record(token));
+    self->sign_out_unusable();
+    done(std::nullopt, shown(token));
+  });
+}
+
+void TokenService::list(const core::Responder& admin, const std::string& responder_id, Done<v1::TokenList> done) {
+  if (!core::may(admin, core::Action::manage_tokens)) return done(Refusal::forbidden("only admins manage tokens"), {});
+  store_.load_all([self = shared_from_this(), responder_id, done = std::move(done)](
+                      store::Outcome outcome, std::vector<v1::IssuedToken> issued) {
+    if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
+    v1::TokenList list;
+    std::set<std::string> listed;
+    for (auto& token : issued) {
+      listed.insert(token.id());
+      if (responder_id.empty() || token.responder_id() == responder_id) *list.add_tokens() = shown(std::move(token));
+    }
+    // Roster tokens never revoked have no record in Redis: the roster is theirs.
+    for (const auto& record : self->registry_.all())
+      if (!listed.contains(record.id) && (responder_id.empty() || record.responder_id == responder_id))
+        *list.add_tokens() = shown(from_record(record));
+    done(std::nullopt, std::move(list));
+  });
+}
+
+}  // namespace puente::app

@@ -1,0 +1,76 @@
+#pragma once
+// Which bearer tokens sign in whom, right now.
+//
+// Two sources: the roster's token_sha256 entries (id "roster-<responder id>", never expire) and
+// the tokens issued through the admin API, which live in Redis and reach every node (see
+// app/token_service.hpp). An issued record with the same hash as a roster token overrides it:
+// that is how a roster token is revoked. Lookups hash the presented token and read an immutable
+// table; a change builds a new table and swaps it in, so a sign-in never waits on a writer.
+
+#include "core/roster.hpp"
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace puente::core {
+
+struct TokenRecord {
+  using TimePoint = std::chrono::system_clock::time_point;
+  std::string id;
+  std::string responder_id;
+  std::string sha256;
+  std::optional<TimePoint> expires_at;
+  std::optional<TimePoint> revoked_at;
+
+  bool usable_at(TimePoint now) const { return !revoked_at && (!expires_at || now < *expires_at); }
+};
+
+// "roster-<responder id>": the id a roster token goes by.
+std::string roster_token_id(std::string_view responder_id);
+
+enum class SignInFailure { missing, unknown, expired, revoked };
+
+struct SignIn {
+  const Responder* who = nullptr;  // set when the token is good
+  std::string token_id;            // the token's id (also on failure when it is known)
+  std::optional<SignInFailure> failure;
+};
+
+class TokenRegistry {
+ public:
+  using TimePoint = TokenRecord::TimePoint;
+
+  explicit TokenRegistry(const Roster& roster);
+
+  SignIn sign_in(std::string_view token, TimePoint now) const;
+  // Still good at `now` (a socket that signed in with it stays open only while it is).
+  bool usable(const std::string& token_id, TimePoint now) const;
+  // The record of a token by id: issued, or a roster token as the roster gives it.
+  std::optional<TokenRecord> find(const std::string& token_id) const;
+  // Every token: roster tokens (with their issued override, if any) and issued ones.
+  std::vector<TokenRecord> all() const;
+
+  // Every issued record Redis holds (a full reload), or one that changed.
+  void replace_issued(std::vector<TokenRecord> issued);
+  void update_issued(TokenRecord record);
+
+ private:
+  struct Table {
+    std::unordered_map<std::string, TokenRecord> by_id;   // issued records
+    std::unordered_map<std::string, std::string> id_by_hash;
+  };
+  std::shared_ptr<const Table> table() const;
+  void install(std::shared_ptr<const Table> table);
+
+  const Roster& roster_;
+  mutable std::mutex mutex_;  // guards the pointer only
+  std::shared_ptr<const Table> table_;
+};
+
+}  // namespace puente::core

@@ -1,0 +1,48 @@
+#include "store/token_store.hpp"
+
+#include "store/replies.hpp"
+#include "store/scripts.hpp"
+
+namespace puente::store {
+
+using redis::Reply;
+
+TokenStore::TokenStore(std::shared_ptr<redis::Connection> redis, Keys keys,
+                       std::shared_ptr<ReplicationBarrier> replication)
+    : redis_(std::move(redis)), keys_(std::move(keys)), replication_(std::move(replication)) {}
+
+void TokenStore::save(const v1::IssuedToken& record, std::function<void(Outcome)> done) {
+  v1::IssuedToken stored = record;
+  stored.clear_token();  // the token text is never stored, whatever the caller left in it
+  scripts::save_token().run(
+      *redis_, {keys_.tokens()}, {stored.id(), stored.SerializeAsString(), keys_.token_changes()},
+      [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
+        if (failed(ec, reply, "save token")) return done(Outcome::unavailable);
+        // A revocation that a failover could undo would let the token back in.
+        barrier->after_write([done = std::move(done)](bool stored) { done(stored ? Outcome::ok : Outcome::unavailable); });
+      });
+}
+
+void TokenStore::load(const std::string& id, std::function<void(Outcome, std::optional<v1::IssuedToken>)> done) {
+  redis_->execute({"HGET", keys_.tokens(), id}, [done = std::move(done)](auto ec, Reply reply) {
+    if (failed(ec, reply, "load token")) return done(Outcome::unavailable, std::nullopt);
+    v1::IssuedToken record;
+    if (reply.type != Reply::Type::string || !record.ParseFromString(reply.str)) return done(Outcome::not_found, std::nullopt);
+    done(Outcome::ok, std::move(record));
+  });
+}
+
+void TokenStore::load_all(std::function<void(Outcome, std::vector<v1::IssuedToken>)> done) {
+  redis_->execute({"HGETALL", keys_.tokens()}, [done = std::move(done)](auto ec, Reply reply) {
+    std::vector<v1::IssuedToken> records;
+    if (failed(ec, reply, "load tokens")) return done(Outcome::unavailable, records);
+    // Field, value, field, value...
+    for (std::size_t i = 1; i < reply.elements.size(); i += 2) {
+      v1::IssuedToken record;
+      if (record.ParseFromString(reply.elements[i].str)) records.push_back(std::move(record));
+    }
+    done(Outcome::ok, std::move(records));
+  });
+}
+
+}  // namespace puente::store
