@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   add_geography_commands(app, global);
   add_on_call_commands(app, global);
   add_token_commands(app, global);
+  add_audit_commands(app, global);
 
   try {
     app.parse(argc, argv);

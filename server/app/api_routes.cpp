@@ -20,6 +20,7 @@ using net::RouteParams;
 namespace {
 
 constexpr std::string_view protobuf_type = "application/x-protobuf";
+constexpr std::uint64_t audit_page = 1000;  // entries per GET /v1/admin/audit
 
 net::Response refusal_response(const Refusal& r) {
   auto response = net::error_response(static_cast<http::status>(r.status), r.code, r.message);
@@ -51,24 +52,28 @@ MaybeRefusal decode(const Request& request, google::protobuf::Message& message) 
 
 // The responder behind the request's bearer token; a refusal if none. The token travels only
 // in the Authorization header: never in a URL, where logs and browser history would keep it.
-const core::Responder* authenticate(const core::TokenRegistry& tokens, const Request& request, Respond& respond) {
+const core::Responder* authenticate(ApiServices& s, const Request& request, Respond& respond) {
   auto header = request[http::field::authorization];
   constexpr std::string_view scheme = "Bearer ";
   core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
   if (!header.empty()) {
     sign_in.failure = core::SignInFailure::unknown;
     if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme)
-      sign_in = tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
+      sign_in = s.tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
   }
-  if (!sign_in.who) respond(refusal_response(sign_in_refusal(*sign_in.failure)));
-  return sign_in.who;
+  if (sign_in.who) return sign_in.who;
+  auto refusal = sign_in_refusal(*sign_in.failure);
+  // A request with no token at all is a client that has not signed in, not a failed sign-in.
+  if (*sign_in.failure != core::SignInFailure::missing) s.audit.failed_sign_in(sign_in, "http", refusal.code);
+  respond(refusal_response(refusal));
+  return nullptr;
 }
 
 // Wraps a handler that needs an authenticated responder.
 template <typename Handler>
 net::RouteHandler authenticated(ApiServices& s, Handler handler) {
   return [&s, handler](Request&& request, RouteParams params, Respond respond) {
-    const core::Responder* who = authenticate(s.tokens, request, respond);
+    const core::Responder* who = authenticate(s, request, respond);
     if (!who) return;
     handler(*who, std::move(request), std::move(params), std::move(respond));
   };
@@ -85,6 +90,15 @@ auto answer(std::shared_ptr<Request> request, Respond respond, http::status stat
 
 std::optional<double> parse_double(const std::string& text) {
   double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// A whole non-negative number, or `fallback` when `text` is empty; nullopt for anything else.
+std::optional<std::uint64_t> parse_count(const std::string& text, std::uint64_t fallback) {
+  if (text.empty()) return fallback;
+  std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
@@ -258,6 +272,24 @@ void add_token_routes(net::Router& router, ApiServices& s) {
              authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
                auto req = std::make_shared<Request>(std::move(request));
                s.token_service.list(who, query(params, "responder"), answer<v1::TokenList>(req, std::move(respond)));
+             }));
+  router.add(http::verb::get, "/v1/admin/audit",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               if (!core::may(who, core::Action::administer))
+                 return respond(refusal_response(Refusal::forbidden("only admins read the audit log")));
+               auto after = parse_count(query(params, "after"), 0);
+               auto limit = parse_count(query(params, "limit"), audit_page);
+               if (!after || !limit || *limit == 0 || *limit > audit_page)
+                 return respond(refusal_response(
+                     {400, "bad_range", "after is a sequence number; limit is 1 to " + std::to_string(audit_page)}));
+               auto req = std::make_shared<Request>(std::move(request));
+               s.audit_log.read(*after, *limit, [req, respond = std::move(respond)](store::Outcome outcome,
+                                                                                   std::vector<v1::AuditEntry> entries) {
+                 if (outcome != store::Outcome::ok) return respond(refusal_response(Refusal::unavailable()));
+                 v1::AuditLog log;
+                 for (auto& entry : entries) *log.add_entries() = std::move(entry);
+                 respond(encode(*req, http::status::ok, log));
+               });
              }));
   router.add(http::verb::post, "/v1/admin/tokens/{id}/revoke",
              authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {

@@ -19,6 +19,8 @@ struct ApiServices {
   const core::Roster& roster;
   const core::TokenRegistry& tokens;
   TokenService& token_service;
+  AuditTrail& audit;
+  store::AuditStore& audit_log;
   const NetworkRules& rules;
   store::IncidentStore& store;
   IntakeService& intake;

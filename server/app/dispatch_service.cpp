@@ -70,9 +70,9 @@ struct DispatchService::Step {
   Done<v1::Incident> done;
 };
 
-DispatchService::DispatchService(const NetworkRules& rules, store::IncidentStore& store,
-                                 core::Metrics& metrics)
-    : rules_(rules), store_(store), metrics_(metrics) {}
+DispatchService::DispatchService(const NetworkRules& rules, store::IncidentStore& store, core::Metrics& metrics,
+                                 AuditTrail& audit)
+    : rules_(rules), store_(store), metrics_(metrics), audit_(audit) {}
 
 void DispatchService::advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
                               const v1::IncidentAction& action, Done<v1::Incident> done) {
@@ -176,6 +176,8 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
                              "the incident changed meanwhile; it is now " + v1::IncidentStatus_Name(sent.current)},
                      {});
     metrics_.alerts_published.inc(alerts.size());
+    audit_.record(s->who->id, "incident." + std::string(core::to_string(s->step)), moved.id(),
+                  "now " + v1::IncidentStatus_Name(to));
     spdlog::info("incident {} {} by {}: now {}", moved.id(), core::to_string(s->step), s->who->id,
                  v1::IncidentStatus_Name(to));
     *moved.mutable_updated_at() = s->stamp;

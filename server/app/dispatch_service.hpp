@@ -6,6 +6,7 @@
 // read. Every decision of who may, what comes next and who is told is core's; this class does
 // the I/O around it, and starts or stops the escalation clock.
 
+#include "app/audit_trail.hpp"
 #include "app/network_rules.hpp"
 #include "app/refusal.hpp"
 #include "core/incident_lifecycle.hpp"
@@ -19,8 +20,8 @@ namespace puente::app {
 
 class DispatchService {
  public:
-  DispatchService(const NetworkRules& rules, store::IncidentStore& store,
-                  core::Metrics& metrics);
+  DispatchService(const NetworkRules& rules, store::IncidentStore& store, core::Metrics& metrics,
+                  AuditTrail& audit);
 
   // Callbacks run exactly once, on the store's strand or inline for a refusal.
   void advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
@@ -40,6 +41,7 @@ class DispatchService {
   const NetworkRules& rules_;
   store::IncidentStore& store_;
   core::Metrics& metrics_;
+  AuditTrail& audit_;
 };
 
 // What `who` may see of an incident: dispatchers everything; everyone else neither who else

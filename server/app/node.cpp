@@ -94,6 +94,8 @@ struct Node::Parts {
   std::shared_ptr<redis::Subscriber> subscriber;
   store::IncidentStore store;
   store::TimerQueue timers;
+  store::AuditStore audit_store;
+  std::shared_ptr<AuditTrail> audit;
   store::TokenStore token_store;
   core::TokenRegistry tokens;
   SignedInSockets signed_in;
@@ -123,20 +125,22 @@ struct Node::Parts {
         subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store_options(config, metrics)),
         timers(commands, store::Keys(config.key_prefix)),
+        audit_store(commands, store::Keys(config.key_prefix)),
+        audit(std::make_shared<AuditTrail>(ioc.get_executor(), audit_store, config.node_id)),
         token_store(commands, store::Keys(config.key_prefix), store.replication()),
         tokens(roster),
         token_service(std::make_shared<TokenService>(ioc.get_executor(), roster, tokens, token_store, subscriber,
-                                                     signed_in)),
+                                                     signed_in, *audit)),
         intake(rules, store, metrics),
-        dispatch(rules, store, metrics),
+        dispatch(rules, store, metrics, *audit),
         feed(ioc.get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
         escalation(std::make_shared<EscalationWorker>(ioc.get_executor(), rules, store, timers, metrics,
                                                       config.escalation_poll)),
         outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics)),
-        socket_services{roster, tokens, signed_in, geo, writer, hub, store, *outbox, config.node_id,
+        socket_services{roster, tokens, signed_in, *audit, geo, writer, hub, store, *outbox, config.node_id,
                         config.replay_max_alerts},
-        api_services{roster,   tokens,  *token_service, rules, store, intake, dispatch, *outbox, metrics,
+        api_services{roster, tokens, *token_service, *audit, audit_store, rules, store, intake, dispatch, *outbox, metrics,
                      [this] { return commands->connected(); }, config.node_id},
         server(std::make_shared<net::ServerContext>()) {
     server->limits = config.limits;
@@ -175,6 +179,8 @@ int Node::run() {
   p.escalation->start();
   p.outbox->start();
   p.token_service->start();
+  // Roster changes reach the audit log: the file's hash, recorded when it differs.
+  p.audit->note_roster(core::sha256_hex(read_file(p.config.roster_file, "roster")), p.roster.responders().size());
   p.listener->run();
   spdlog::info("node {} listening on {}:{}", p.config.node_id, bound.address().to_string(), bound.port());
 
@@ -205,6 +211,7 @@ int Node::run() {
       p.escalation->stop();
       p.outbox->stop();
       p.token_service->stop();
+      p.audit->stop();
       p.subscriber->stop();
       p.commands->stop();
       p.ioc.stop();

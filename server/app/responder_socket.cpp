@@ -72,7 +72,11 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
 
 void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::string& request_id) {
   auto sign_in = services_.tokens.sign_in(hello.token(), core::Clock::now());
-  if (!sign_in.who) return refuse(sign_in_refusal(*sign_in.failure), request_id, true);
+  if (!sign_in.who) {
+    auto refusal = sign_in_refusal(*sign_in.failure);
+    services_.audit.failed_sign_in(sign_in, "socket", refusal.code);
+    return refuse(refusal, request_id, true);
+  }
   const core::Responder* who = sign_in.who;
   std::vector<v1::Subscription> granted;
   if (auto refusal = check_hello(hello, *who, granted)) return refuse(*refusal, request_id, true);

@@ -13,6 +13,7 @@
 
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
+#include "app/audit_trail.hpp"
 #include "app/outbox.hpp"
 #include "app/signed_in_sockets.hpp"
 #include "app/alert_writer.hpp"
@@ -32,6 +33,7 @@ struct SocketServices {
   const core::Roster& roster;
   const core::TokenRegistry& tokens;
   SignedInSockets& signed_in;
+  AuditTrail& audit;
   const core::GeoIndex& geo;
   const AlertWriter& writer;
   net::Hub& hub;

@@ -48,9 +48,10 @@ v1::IssuedToken from_record(const core::TokenRecord& record) {
 
 TokenService::TokenService(boost::asio::any_io_executor executor, const core::Roster& roster,
                            core::TokenRegistry& registry, store::TokenStore& store,
-                           std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets)
+                           std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
+                           AuditTrail& audit)
     : timer_(executor), roster_(roster), registry_(registry), store_(store), subscriber_(std::move(subscriber)),
-      sockets_(sockets), channel_(store.keys().token_changes()) {}
+      sockets_(sockets), audit_(audit), channel_(store.keys().token_changes()) {}
 
 void TokenService::start() {
   std::weak_ptr<TokenService> weak = weak_from_this();
@@ -114,7 +115,7 @@ void TokenService::sign_out_unusable() {
 }
 
 void TokenService::issue(const core::Responder& admin, const v1::TokenRequest& request, Done<v1::IssuedToken> done) {
-  if (!core::may(admin, core::Action::manage_tokens)) return done(Refusal::forbidden("only admins manage tokens"), {});
+  if (!core::may(admin, core::Action::administer)) return done(Refusal::forbidden("only admins manage tokens"), {});
   if (!roster_.find(request.responder_id()))
     return done(Refusal{400, "unknown_responder", "no responder \"" + request.responder_id() + "\" in the roster"}, {});
   if (request.expires_in_seconds() < 0 || request.expires_in_seconds() > longest_life_seconds)
@@ -133,25 +134,27 @@ void TokenService::issue(const core::Responder& admin, const v1::TokenRequest& r
     *token.mutable_expires_at() = core::to_timestamp(now + std::chrono::seconds(request.expires_in_seconds()));
   token.set_note(request.note());
   token.set_issued_by(admin.id);
-  save(token, [text, done = std::move(done)](MaybeRefusal refusal, v1::IssuedToken saved) {
+  save(admin, "token.issue", token, [text, done = std::move(done)](MaybeRefusal refusal, v1::IssuedToken saved) {
     if (!refusal) saved.set_token(text);  // the one time the token is shown
     done(std::move(refusal), std::move(saved));
   });
 }
 
 void TokenService::revoke(const core::Responder& admin, const std::string& token_id, Done<v1::IssuedToken> done) {
-  if (!core::may(admin, core::Action::manage_tokens)) return done(Refusal::forbidden("only admins manage tokens"), {});
+  if (!core::may(admin, core::Action::administer)) return done(Refusal::forbidden("only admins manage tokens"), {});
   auto record = registry_.find(token_id);
   if (!record) return done(Refusal::not_found("no token \"" + token_id + "\""), {});
   // Revoking twice changes nothing: the first revocation time stands.
   if (record->revoked_at) return done(std::nullopt, shown(from_record(*record)));
   record->revoked_at = core::Clock::now();
-  save(from_record(*record), std::move(done));
+  save(admin, "token.revoke", from_record(*record), std::move(done));
 }
 
-void TokenService::save(v1::IssuedToken token, Done<v1::IssuedToken> done) {
-  store_.save(token, [self = shared_from_this(), token, done = std::move(done)](store::Outcome outcome) {
+void TokenService::save(const core::Responder& admin, const char* action, v1::IssuedToken token,
+                        Done<v1::IssuedToken> done) {
+  store_.save(token, [self = shared_from_this(), &admin, action, token, done = std::move(done)](store::Outcome outcome) {
     if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
+    self->audit_.record(admin.id, action, token.id(), "for " + token.responder_id());
     // This node need not wait for its own message on the channel.
     self->registry_.update_issued(to_record(token));
     self->sign_out_unusable();
@@ -160,7 +163,7 @@ void TokenService::save(v1::IssuedToken token, Done<v1::IssuedToken> done) {
 }
 
 void TokenService::list(const core::Responder& admin, const std::string& responder_id, Done<v1::TokenList> done) {
-  if (!core::may(admin, core::Action::manage_tokens)) return done(Refusal::forbidden("only admins manage tokens"), {});
+  if (!core::may(admin, core::Action::administer)) return done(Refusal::forbidden("only admins manage tokens"), {});
   store_.load_all([self = shared_from_this(), responder_id, done = std::move(done)](
                       store::Outcome outcome, std::vector<v1::IssuedToken> issued) {
     if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});

@@ -8,6 +8,7 @@
 // signed out; a node that missed the message catches up at the next whole load. Every second
 // the node also signs out the sockets whose token has run out.
 
+#include "app/audit_trail.hpp"
 #include "app/refusal.hpp"
 #include "app/signed_in_sockets.hpp"
 #include "core/token_registry.hpp"
@@ -27,7 +28,8 @@ namespace puente::app {
 class TokenService : public std::enable_shared_from_this<TokenService> {
  public:
   TokenService(boost::asio::any_io_executor executor, const core::Roster& roster, core::TokenRegistry& registry,
-               store::TokenStore& store, std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets);
+               store::TokenStore& store, std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
+               AuditTrail& audit);
 
   // Subscribes to token changes and loads every issued token.
   void start();
@@ -41,7 +43,8 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   void list(const core::Responder& admin, const std::string& responder_id, Done<v1::TokenList> done);
 
  private:
-  void save(v1::IssuedToken record, Done<v1::IssuedToken> done);
+  // Saves the record; `action` ("token.issue", "token.revoke") goes to the audit log by `admin`.
+  void save(const core::Responder& admin, const char* action, v1::IssuedToken record, Done<v1::IssuedToken> done);
   void reload();
   void tick();
   void sign_out_unusable();
@@ -52,6 +55,7 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   store::TokenStore& store_;
   std::shared_ptr<redis::Subscriber> subscriber_;
   SignedInSockets& sockets_;
+  AuditTrail& audit_;
   std::string channel_;
   unsigned ticks_ = 0;
   std::atomic<bool> loaded_{false};

@@ -48,7 +48,7 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
                                covers_incident(who, incident) && incident.responder_on_scene);
     case Action::read_geography:
       return true;
-    case Action::manage_tokens:
+    case Action::administer:
       return who.has_role(Role::admin);
   }
   return false;

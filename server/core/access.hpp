@@ -18,7 +18,7 @@ enum class Action {
   ack,              // any responder role covering the neighborhood; dispatcher, admin
   watch_board,      // dispatcher, admin
   read_geography,   // anyone with a token
-  manage_tokens,    // admin: issue, list and revoke bearer tokens
+  administer,       // admin: bearer tokens (issue, list, revoke) and the audit log
 };
 
 // Facts about the incident an action touches; ignored by actions not about one.

@@ -27,6 +27,10 @@
 //                               has none, and the first node to look sets a new one
 //   {p}tokens                   hash: token id -> IssuedToken (protobuf, no token text)
 //   {p}tokens:changed           pub/sub channel: the id of a token just issued or revoked
+//   {p}audit                    stream: the audit log, entry field "pb" holds an AuditEntry;
+//                               never trimmed and never purged
+//   {p}audit:head               string "<sequence> <hash>" of the last audit entry
+//   {p}audit:roster             string: SHA-256 of the roster file last recorded
 
 #include <string>
 #include <string_view>
@@ -58,6 +62,9 @@ class Keys {
   std::string epoch() const { return p_ + "epoch"; }
   std::string leased_timers() const { return p_ + "timers:leased"; }
   std::string tokens() const { return p_ + "tokens"; }
+  std::string audit() const { return p_ + "audit"; }
+  std::string audit_head() const { return p_ + "audit:head"; }
+  std::string audit_roster() const { return p_ + "audit:roster"; }
   std::string token_changes() const { return p_ + "tokens:changed"; }
   std::string idempotency(std::string_view key) const { return p_ + "idem:" + std::string(key); }
 

@@ -213,4 +213,19 @@ return 'ok'
   return script;
 }
 
+// KEYS: audit stream, audit head. ARGV: the head the entry follows ("" for the first),
+// AuditEntry protobuf, the new head "<sequence> <hash>", the stream id "<sequence>-1" (so a
+// reader finds the entries after a sequence with XRANGE). Appends only if the head is still
+// the one the entry was chained to; else answers {'stale', head} and the node chains it again.
+const redis::Script& append_audit() {
+  static const redis::Script script(R"lua(
+local head = redis.call('GET', KEYS[2]) or ''
+if head ~= ARGV[1] then return {'stale', head} end
+redis.call('XADD', KEYS[1], ARGV[4], 'pb', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3])
+return {'ok'}
+)lua");
+  return script;
+}
+
 }  // namespace puente::store::scripts

@@ -20,5 +20,6 @@ const redis::Script& load_incident();
 const redis::Script& list_incidents();
 const redis::Script& recovery_check();
 const redis::Script& save_token();
+const redis::Script& append_audit();
 
 }  // namespace puente::store::scripts

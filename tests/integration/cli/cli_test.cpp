@@ -150,6 +150,23 @@ TEST_F(Cli, AnAdminIssuesListsAndRevokesATokenFromATerminal) {
   EXPECT_EQ(run(*a, "disp", {"token", "revoke", "roster-op"}).exit.code, 1) << "a dispatcher revoked a token";
 }
 
+TEST_F(Cli, AuditVerifyChecksTheChainAndNamesTheFirstBrokenEntry) {
+  const std::string bad = "not-a-token";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(a->call(boost::beast::http::verb::get, "/v1/neighborhoods", bad).status, 401);
+  ASSERT_TRUE(wait_until([&] {
+    return run(*b, "admin", {"audit", "list"}).output.find("#4") != std::string::npos;  // roster + 3 sign-ins
+  }));
+  auto intact = run(*b, "admin", {"audit", "verify"});
+  EXPECT_EQ(intact.exit.code, 0) << intact.output;
+  EXPECT_NE(intact.output.find("audit chain intact"), std::string::npos) << intact.output;
+
+  // Someone with Redis access removes the second entry.
+  EXPECT_EQ(net.redis_integer("XDEL puente:audit 2-1"), 1);
+  auto broken = run(*b, "admin", {"audit", "verify"});
+  EXPECT_EQ(broken.exit.code, 1) << broken.output;
+  EXPECT_NE(broken.output.find("broken at entry 2 (sequence 3"), std::string::npos) << broken.output;
+}
+
 TEST_F(Cli, RosterShowsWhoIsOnCallAndAvailableChangesIt) {
   auto before = run(*a, "disp", {"roster", "--neighborhood", "boyle-heights"});
   ASSERT_EQ(before.exit.code, 0) << before.output;

@@ -14,7 +14,7 @@ namespace {
 constexpr std::array kActions = {
     Action::submit_report, Action::list_incidents, Action::view_incident, Action::confirm,
     Action::false_alarm,   Action::resolve,        Action::post_update,   Action::ack,
-    Action::watch_board,   Action::read_geography, Action::manage_tokens,
+    Action::watch_board,   Action::read_geography, Action::administer,
 };
 
 const char* name(Action action) {
@@ -39,8 +39,8 @@ const char* name(Action action) {
       return "watch_board";
     case Action::read_geography:
       return "read_geography";
-    case Action::manage_tokens:
-      return "manage_tokens";
+    case Action::administer:
+      return "administer";
   }
   return "?";
 }
