@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
-  libssl-dev libtomlplusplus-dev libcli11-dev
+  libssl-dev libtomlplusplus-dev libcli11-dev zlib1g-dev
   redis-server redis-tools haproxy curl tzdata
 )
 [[ "${1:-}" == "--browser" ]] && packages+=(chromium)

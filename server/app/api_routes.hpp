@@ -8,6 +8,8 @@
 #include "app/network_rules.hpp"
 #include "app/outbox.hpp"
 #include "net/router.hpp"
+#include "net/static_body.hpp"
+#include "store/presence_store.hpp"
 
 #include <functional>
 #include <string>
@@ -18,12 +20,14 @@ struct ApiServices {
   const core::Roster& roster;
   const NetworkRules& rules;
   store::IncidentStore& store;
+  store::PresenceStore& presence;
   IntakeService& intake;
   DispatchService& dispatch;
   Outbox& outbox;
   core::Metrics& metrics;
   std::function<bool()> store_reachable;
   std::string node_id;
+  const net::StaticBody& neighborhood_map;  // neighborhood_map.hpp, built once
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);

@@ -108,8 +108,10 @@ void ResponderSocket::welcome(const core::Responder& who_ref, std::vector<v1::Su
   {
     // Subscribing and welcoming under the lock: no alert can overtake the welcome.
     std::lock_guard lock(mutex_);
+    if (closed_) return;  // the client left while its hello was checked
     language_ = services_.writer.language_of(*who);
     responder_ = who;
+    services_.presence.arrived(who->id);
     binary_ = binary;
     auto self = weak_from_this();
     for (const auto& s : granted) {
@@ -236,6 +238,8 @@ void ResponderSocket::refuse(const Refusal& refusal, const std::string& request_
 
 void ResponderSocket::on_close() {
   std::lock_guard lock(mutex_);
+  closed_ = true;
+  if (const core::Responder* who = responder_.load()) services_.presence.left(who->id);
   for (const auto& [topic, state] : topics_) services_.hub.unsubscribe(topic, this);
   topics_.clear();
   responder_ = nullptr;

@@ -9,12 +9,14 @@
 // dropped. An alert reaches the responders it names (who was on call for it), in their own
 // language, and each one written to the socket is recorded as delivered; dispatchers see every
 // alert of what they follow, and with the board every incident event. Acks and reports may
-// come over the socket too.
+// come over the socket too. While the socket is open its responder counts as connected
+// (presence.hpp).
 
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
 #include "app/outbox.hpp"
 #include "app/alert_writer.hpp"
+#include "app/presence.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
 
@@ -34,6 +36,7 @@ struct SocketServices {
   net::Hub& hub;
   store::IncidentStore& store;
   Outbox& outbox;
+  Presence& presence;
   std::string node_id;
   std::size_t replay_max_alerts;
 };
@@ -77,6 +80,7 @@ class ResponderSocket : public net::SocketPeer,
   std::atomic<bool> binary_{false};  // answer in protobuf, as the hello came
   std::atomic<bool> hello_pending_{false};  // a valid hello is being answered
   std::string language_;             // the responder's alert language; set with responder_
+  bool closed_ = false;              // on_close ran: a late welcome must not subscribe
   std::unordered_map<std::string, Topic> topics_;
 };
 
