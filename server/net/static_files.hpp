@@ -10,6 +10,7 @@
 
 #include "net/static_body.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <mutex>
 #include <optional>

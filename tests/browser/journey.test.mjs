@@ -1,6 +1,6 @@
 // The pages people use, in a real Chromium against real puented nodes and Redis (started by
 // browser_test.cpp, which passes their addresses and tokens in the environment):
-//   the hotline logs a call on node A -> the observer's phone on node B shows the alert -> it
+//   the hotline logs a call on node A (and a second call joins it) -> the observer's phone on node B shows the alert -> it
 //   answers ON_SCENE -> the board on node A shows the ack in the timeline; the board confirms ->
 //   the observer sees DISPATCH; the observer goes offline, the board sends an update, the
 //   observer comes back and shows it. Then every page at desktop and phone size in English and
@@ -46,7 +46,18 @@ function track(page) {
   return page;
 }
 
-test('a call logged on one node reaches an observer on another, and the board sees every step', async () => {
+// On a failure, what each page showed: failure-<n>.png beside the screenshots.
+async function showingOnFailure(steps) {
+  try {
+    await steps();
+  } catch (e) {
+    for (const [n, page] of pages.entries())
+      await page.screenshot({ path: `${ARTIFACTS}/failure-${n}.png`, fullPage: true }).catch(() => {});
+    throw e;
+  }
+}
+
+test('a call logged on one node reaches an observer on another, and the board sees every step', () => showingOnFailure(async () => {
   const observer = track(await open(browser, B, '/observer.html', OBSERVER, { size: 'phone', geolocation: { latitude: 34.0335, longitude: -118.211 } }));
   const board = track(await open(browser, A, '/board.html', DISPATCHER));
   const intake = track(await open(browser, A, '/intake.html', OPERATOR));
@@ -55,6 +66,7 @@ test('a call logged on one node reaches an observer on another, and the board se
   await intake.locator('#neighborhood-name').fill('Boyle Heights');
   await intake.locator('#neighborhood-name').press('Tab');
   await intake.locator('#located[data-slug="boyle-heights"]').waitFor({ timeout: WAIT_MS });
+  const spot = { lat: Number(await intake.locator('#lat').inputValue()), lon: Number(await intake.locator('#lon').inputValue()) };
   await intake.locator('#place').fill('car wash on César Chávez');
   await intake.locator('label.choice:has(input[value="RAID"])').click();
   await intake.locator('#description').fill('3 unmarked vans');
@@ -63,6 +75,20 @@ test('a call logged on one node reaches an observer on another, and the board se
   await result.waitFor({ timeout: WAIT_MS });
   const id = await result.getAttribute('data-incident');
   assert.match(id, /\S+/);
+
+  // A second call about the same raid: the spot tapped on the map, then typed exactly; it joins
+  // the open incident instead of opening another.
+  await intake.locator('#next-call').click();
+  await intake.locator('#map path[data-slug="boyle-heights"]').click();
+  await intake.locator('#located[data-slug]:not([data-slug=""])').waitFor({ timeout: WAIT_MS });
+  // About 25 m from the first call's spot.
+  await intake.locator('#lat').fill(String(spot.lat + 0.0002));
+  await intake.locator('#lon').fill(String(spot.lon + 0.0002));
+  await intake.locator('#lon').press('Tab');
+  await intake.locator('#located[data-slug="boyle-heights"]').waitFor({ timeout: WAIT_MS });
+  await intake.locator('label.choice:has(input[value="RAID"])').click();
+  await intake.locator('#submit').click();
+  await intake.locator(`#result[data-outcome="joined"][data-incident="${id}"]`).waitFor({ timeout: WAIT_MS });
 
   // The observer's phone, on the other node, shows the VERIFY alert.
   const card = observer.locator(`.alert-card[data-incident="${id}"]`);
@@ -110,7 +136,7 @@ test('a call logged on one node reaches an observer on another, and the board se
   await card.locator('.message[data-i18n="observer.done.updates"]').waitFor({ timeout: WAIT_MS });
 
   for (const page of pages) assert.deepEqual(page.problems, [], `problems on ${page.url()}`);
-});
+}));
 
 test('every page at desktop and phone size, in English and Spanish: screenshots, nothing untranslated', async () => {
   const es = JSON.parse(await readFile(new URL('i18n/es.json', WEB), 'utf8'));

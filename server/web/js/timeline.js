@@ -6,18 +6,20 @@ import { el } from './dom.js';
 import { clock } from './kinds.js';
 import { t } from './i18n.js';
 
-function entries(incident) {
+function entries(incident, language) {
   const out = [];
   for (const report of incident.reports || [])
     out.push({
       at: report.receivedAt,
       kind: 'report',
       id: report.id,
-      text: t('timeline.report', {
-        kind: t(`kind.${report.kind || 'OTHER'}`),
-        who: report.reporterId || '',
-        what: [report.location?.description, report.description].filter(Boolean).join(' — '),
-      }),
+      text: [
+        t('timeline.report', { kind: t(`kind.${report.kind || 'OTHER'}`), who: report.reporterId || '' }),
+        report.location?.description,
+        report.description,
+      ]
+        .filter(Boolean)
+        .join(' — '),
     });
   for (const alert of incident.alerts || [])
     out.push({
@@ -28,7 +30,8 @@ function entries(incident) {
       text: t('timeline.alert', {
         type: t(`alertType.${alert.type}`),
         count: (alert.recipients || []).length,
-        text: alert.note || alert.text || '',
+        // The dispatcher's own words if any, else the alert's text in the reader's language.
+        text: alert.note || (alert.texts || {})[language] || alert.text || '',
       }),
     });
   for (const ack of incident.acks || [])
@@ -48,7 +51,7 @@ function entries(incident) {
 
 // `names`: responder id -> name, for acks.
 export function timelineItems(incident, names, language) {
-  return entries(incident).map((e) => {
+  return entries(incident, language).map((e) => {
     const text =
       e.kind === 'ack'
         ? t('timeline.ack', { who: names.get(e.responder) || e.responder, state: t(`ack.${e.state}`) })
