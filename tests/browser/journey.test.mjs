@@ -185,3 +185,18 @@ test('pages go out with a strict Content-Security-Policy and no inline code; bad
     assert.equal((await response.json()).error.code, 'not_found', path);
   }
 });
+
+test('a refused token brings the sign-in form back, saying why; the token is never in a URL', async () => {
+  for (const [token, why] of [
+    ['not-a-token', 'signIn.rejected'],
+    [OBSERVER, 'signIn.forbidden'], // an observer's token on the dispatchers' board
+  ]) {
+    const page = await openPage(browser, A, '/board.html');
+    await page.locator('#token').fill(token);
+    await page.locator('#sign-in button[type="submit"]').click();
+    await page.locator(`#sign-in-error[data-i18n="${why}"]`).waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('puente.token')), null);
+    assert.ok(!page.url().includes(token));
+    await page.context().close();
+  }
+});

@@ -20,7 +20,9 @@ export async function startPage({ socket = {}, start }) {
       };
       showState(live.state);
       live.addEventListener('state', (e) => showState(e.detail));
-      live.addEventListener('denied', () => rejected('signIn.rejected'));
+      // A token refused outright, or one whose holder may not use this page (an observer's
+      // token on the board).
+      live.addEventListener('denied', (e) => rejected(e.detail.code === 'forbidden' ? 'signIn.forbidden' : 'signIn.rejected'));
       live.addEventListener('welcome', (e) => {
         $('#who').textContent = e.detail.responder?.name || '';
       });
