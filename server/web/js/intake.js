@@ -44,6 +44,8 @@ async function setSpot(where, { fillFields = true } = {}) {
     const found = await get(`/v1/neighborhoods/locate?lat=${where.lat}&lon=${where.lon}`);
     if (spot.lat !== where.lat || spot.lon !== where.lon) return; // a newer pick overtook this one
     spot.neighborhood = found.slug;
+    // A tap on the whole city is rough: zoom in so a second tap can be exact.
+    if (map && !map.zoomed()) map.focus(found.slug);
     located.dataset.slug = found.slug;
     say(located, 'intake.locatedIn', { name: found.name }, 'located ok');
   } catch (e) {

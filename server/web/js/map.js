@@ -110,6 +110,10 @@ export class NeighborhoodMap {
     this.root.append(svg('circle', { cx: cx.toFixed(1), cy: cy.toFixed(1), r: 9, class: 'pin' }));
   }
 
+  zoomed() {
+    return this.root.getAttribute('viewBox') !== this.fullView();
+  }
+
   // Zooms to one neighborhood (with a margin), or back to the whole map with no slug.
   focus(slug) {
     const feature = slug && this.features.get(slug);

@@ -7,7 +7,7 @@
 import { ApiError, get, post } from './api.js';
 import { callAttention, soundReady, unlockSound } from './attention.js';
 import { $, el, show } from './dom.js';
-import { CLOSING_ALERTS, FIELD_ACKS, clock } from './kinds.js';
+import { CLOSING_ALERTS, FIELD_ACKS, OPEN_STATUSES, clock } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
 import { startPage } from './page.js';
 
@@ -22,6 +22,7 @@ let me = ''; // this responder's id, from the welcome
 
 const isFresh = (alert) => Date.now() - Date.parse(alert.sentAt || 0) < FRESH_MS;
 const latest = (incident) => incident.alerts[incident.alerts.length - 1];
+const isClosed = (incident) => !OPEN_STATUSES.includes(incident.status);
 
 function statusAfter(status, type) {
   if (type === 'VERIFY') return status || 'REPORTED';
@@ -127,7 +128,7 @@ function onScenePanel(incident) {
 
 function card(incident) {
   const alert = latest(incident);
-  const closed = !['REPORTED', 'CONFIRMED'].includes(incident.status);
+  const closed = isClosed(incident);
   const language = currentLanguage();
   const earlier = incident.alerts.slice(0, -1).reverse();
   const message = incident.message ? el('p', { class: 'message', role: 'status' }) : null;
@@ -157,9 +158,7 @@ function card(incident) {
 // Open incidents first, then by their latest alert, newest first.
 function render() {
   const order = [...incidents.values()].sort((a, b) => {
-    const closedA = ['FALSE_ALARM', 'RESOLVED'].includes(a.status);
-    const closedB = ['FALSE_ALARM', 'RESOLVED'].includes(b.status);
-    if (closedA !== closedB) return closedA ? 1 : -1;
+    if (isClosed(a) !== isClosed(b)) return isClosed(a) ? 1 : -1;
     return Date.parse(latest(b).sentAt || 0) - Date.parse(latest(a).sentAt || 0);
   });
   // A new alert must not wipe what the observer is typing.
