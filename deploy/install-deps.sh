@@ -2,7 +2,7 @@
 # Installs, by Debian package name, whatever building, running and testing Puente needs and
 # this machine lacks. Safe to run again: it asks apt only for what is missing.
 #   deploy/install-deps.sh            build + run + test dependencies
-#   deploy/install-deps.sh --browser  also Chromium, for the browser tests
+#   deploy/install-deps.sh --browser  also Chromium and Node.js with npm, for the browser tests
 set -euo pipefail
 
 packages=(
@@ -10,10 +10,16 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
-  libssl-dev libtomlplusplus-dev libcli11-dev
+  libssl-dev libtomlplusplus-dev libcli11-dev zlib1g-dev
   redis-server redis-tools haproxy curl tzdata
 )
-[[ "${1:-}" == "--browser" ]] && packages+=(chromium)
+if [[ "${1:-}" == "--browser" ]]; then
+  packages+=(chromium)
+  # Any Node.js will do if one is there (a vendor's nodejs package bundles npm, and Debian's npm
+  # would conflict with it); else Debian's. playwright-core 1.65 wants Node.js 20 or later.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -40,6 +40,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&
 cat <<INFO
 
   Puente is running at http://127.0.0.1:$port  (Redis on 127.0.0.1:$redis_port, data in $state)
+  Pages: http://127.0.0.1:$port/ — hotline intake, live board, observer alerts (sign in with a token)
 
   Demo tokens (config/roster.toml; for a laptop only):
     demo-operator        hotline operator (op-carmen)

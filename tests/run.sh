@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds Puente once with AddressSanitizer and UndefinedBehaviorSanitizer and runs the whole
 # test suite with ctest. Tests start (and stop) their own redis-server and puented processes
-# on free loopback ports. Installs what is missing first.
+# on free loopback ports; the browser tests (ctest label "browser") drive Debian's Chromium
+# with playwright-core and leave screenshots in build/debug/browser-artifacts/. Installs what
+# is missing first, and the browser tests' npm dependency exactly as locked (npm ci).
 #
 #   tests/run.sh                 everything
 #   tests/run.sh -L unit         only the unit tests (ctest label)
@@ -9,7 +11,10 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/deploy/install-deps.sh"
+"$root/deploy/install-deps.sh" --browser
+npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error >/dev/null
+# Here a browser test that cannot run fails instead of skipping.
+export PUENTE_REQUIRE_BROWSER=1
 
 jobs=$(nproc)
 cmake --preset debug -S "$root" >/dev/null

@@ -186,6 +186,12 @@ void add_geography_routes(net::Router& router, ApiServices& s) {
                for (const auto& n : s.rules.geo.neighborhoods()) *list.add_neighborhoods() = to_wire(n);
                respond(encode(request, http::status::ok, list));
              }));
+  // The outlines the pages draw. Behind a token like the rest of the geography; the ETag
+  // lets a phone keep its copy ("private": no shared cache keeps what came with a token).
+  router.add(http::verb::get, "/v1/neighborhoods/map",
+             authenticated(s, [&s](const core::Responder&, Request&& request, RouteParams, Respond respond) {
+               respond(s.neighborhood_map.answer(request, "private, no-cache"));
+             }));
   router.add(http::verb::get, "/v1/neighborhoods/locate",
              authenticated(s, [&s](const core::Responder&, Request&& request, RouteParams params, Respond respond) {
                auto lat = parse_double(query(params, "lat"));
@@ -202,6 +208,42 @@ void add_geography_routes(net::Router& router, ApiServices& s) {
 constexpr std::chrono::hours default_availability{8};
 constexpr int max_availability_minutes = 24 * 60;
 
+// Who is on call at `now` (for `only`, or every neighborhood that has someone), the standby
+// pool and the dispatchers.
+v1::OnCall on_call_now(const NetworkRules& rules, const std::string& only, std::chrono::system_clock::time_point now,
+                       const std::set<std::string>& available) {
+  v1::OnCall on_call;
+  std::vector<std::string> all;
+  for (const auto& n : rules.geo.neighborhoods()) {
+    all.push_back(n.slug);
+    if (!only.empty() && n.slug != only) continue;
+    auto here = core::on_call_for(rules.roster, n.slug, now, rules.zone, available);
+    if (here.empty() && only.empty()) continue;
+    auto* entry = on_call.add_neighborhoods();
+    entry->set_neighborhood(n.slug);
+    for (const auto* r : here) *entry->add_responders() = to_wire(*r);
+  }
+  for (const auto* r : core::standby_pool(rules.roster, all, now, rules.zone, available))
+    *on_call.add_standby() = to_wire(*r);
+  for (const auto* r : core::dispatchers_on_call(rules.roster, now, rules.zone, available))
+    *on_call.add_dispatchers() = to_wire(*r);
+  *on_call.mutable_at() = core::to_timestamp(now);
+  on_call.set_time_zone(rules.zone.name());
+  return on_call;
+}
+
+// Lists, once each, the responders of the answer who hold a live socket now.
+void mark_connected(v1::OnCall& on_call, const std::set<std::string>& connected) {
+  std::set<std::string> listed;
+  auto note = [&](const v1::Responder& r) {
+    if (connected.count(r.id()) && listed.insert(r.id()).second) on_call.add_connected(r.id());
+  };
+  for (const auto& entry : on_call.neighborhoods())
+    for (const auto& r : entry.responders()) note(r);
+  for (const auto& r : on_call.standby()) note(r);
+  for (const auto& r : on_call.dispatchers()) note(r);
+}
+
 void add_roster_routes(net::Router& router, ApiServices& s) {
   router.add(http::verb::get, "/v1/roster/on-call",
              authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
@@ -213,27 +255,15 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
                auto req = std::make_shared<Request>(std::move(request));
                auto now = std::chrono::system_clock::now();
                s.store.available(now, [&s, req, only, now, respond = std::move(respond)](store::Outcome outcome,
-                                                                                        std::set<std::string> available) {
+                                                                                        std::set<std::string> available) mutable {
                  if (outcome != store::Outcome::ok) return respond(refusal_response(Refusal::unavailable()));
-                 const auto& rules = s.rules;
-                 v1::OnCall on_call;
-                 std::vector<std::string> all;
-                 for (const auto& n : rules.geo.neighborhoods()) {
-                   all.push_back(n.slug);
-                   if (!only.empty() && n.slug != only) continue;
-                   auto here = core::on_call_for(rules.roster, n.slug, now, rules.zone, available);
-                   if (here.empty() && only.empty()) continue;
-                   auto* entry = on_call.add_neighborhoods();
-                   entry->set_neighborhood(n.slug);
-                   for (const auto* r : here) *entry->add_responders() = to_wire(*r);
-                 }
-                 for (const auto* r : core::standby_pool(rules.roster, all, now, rules.zone, available))
-                   *on_call.add_standby() = to_wire(*r);
-                 for (const auto* r : core::dispatchers_on_call(rules.roster, now, rules.zone, available))
-                   *on_call.add_dispatchers() = to_wire(*r);
-                 *on_call.mutable_at() = core::now();
-                 on_call.set_time_zone(rules.zone.name());
-                 respond(encode(*req, http::status::ok, on_call));
+                 auto on_call = on_call_now(s.rules, only, now, available);
+                 s.presence.connected(now, [req, on_call = std::move(on_call), respond = std::move(respond)](
+                                               store::Outcome outcome, std::set<std::string> connected) mutable {
+                   if (outcome != store::Outcome::ok) return respond(refusal_response(Refusal::unavailable()));
+                   mark_connected(on_call, connected);
+                   respond(encode(*req, http::status::ok, on_call));
+                 });
                });
              }));
   router.add(http::verb::post, "/v1/me/availability",

@@ -9,6 +9,8 @@
 #include "app/outbox.hpp"
 #include "app/token_service.hpp"
 #include "net/router.hpp"
+#include "net/static_body.hpp"
+#include "store/presence_store.hpp"
 
 #include <functional>
 #include <string>
@@ -23,12 +25,14 @@ struct ApiServices {
   store::AuditStore& audit_log;
   const NetworkRules& rules;
   store::IncidentStore& store;
+  store::PresenceStore& presence;
   IntakeService& intake;
   DispatchService& dispatch;
   Outbox& outbox;
   core::Metrics& metrics;
   std::function<bool()> store_reachable;
   std::string node_id;
+  const net::StaticBody& neighborhood_map;  // neighborhood_map.hpp, built once
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);

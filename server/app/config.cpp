@@ -71,6 +71,18 @@ std::vector<redis::Endpoint> parse_endpoint_list(const std::string& text) {
   return out;
 }
 
+std::filesystem::path default_web_root() {
+  std::error_code ec;
+  auto program = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto installed = program.parent_path().parent_path() / "share" / "puente" / "web";
+    if (std::filesystem::is_directory(installed, ec)) return installed;
+  }
+  std::filesystem::path source = PUENTE_SOURCE_WEB_ROOT;
+  if (std::filesystem::is_directory(source, ec)) return source;
+  return {};
+}
+
 std::filesystem::path default_journal_file(const std::filesystem::path& config_file, const NodeConfig& config) {
   return config_file.parent_path() / "journal" / (config.node_id + ".journal");
 }
@@ -131,6 +143,11 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.time_zone = get_or<std::string>(t, "network.time_zone", c.time_zone);
   c.templates_dir = relative_to(base, get_or<std::string>(t, "network.templates", "templates"));
   c.default_language = get_or<std::string>(t, "network.default_language", c.default_language);
+
+  c.web_root = relative_to(base, get_or<std::string>(t, "web.root", ""));
+  c.presence_expiry = seconds(t, "presence.expiry_seconds", c.presence_expiry);
+  if (c.presence_expiry.count() < 1 || c.presence_expiry.count() > 3600)
+    throw std::runtime_error("config: presence.expiry_seconds must be between 1 and 3600");
 
   auto& l = c.limits;
   l.http_body_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.http_body_bytes", l.http_body_bytes));

@@ -38,6 +38,11 @@ struct NodeConfig {
   std::chrono::milliseconds escalation_poll{500};  // how often this node looks for due deadlines
   std::string text;  // the file as read: the [policy] table is parsed once geography is known
 
+  // The web pages (server/web). Empty: default_web_root().
+  std::filesystem::path web_root;
+  // How long a node's word that a responder holds a socket lasts; refreshed every third.
+  std::chrono::seconds presence_expiry{30};
+
   net::SessionLimits limits;
   std::size_t replay_max_alerts = 1000;        // per subscription, per page of history
   std::size_t history_max_alerts = 10000;      // kept per neighborhood
@@ -52,6 +57,11 @@ NodeConfig load_config(const std::filesystem::path& path);
 // journal/<node id>.journal next to the config file: one per node, named once the node's id is
 // final (a flag may set it).
 std::filesystem::path default_journal_file(const std::filesystem::path& config_file, const NodeConfig& config);
+
+// Where the pages are when the config names no folder: share/puente/web beside the
+// program's bin/ folder (an installed layout) if it exists, else server/web of the source tree
+// the program was built from (a build tree: run-local.sh, the tests). Empty if neither exists.
+std::filesystem::path default_web_root();
 
 // "host:port" -> host and port; throws std::runtime_error on nonsense.
 void parse_host_port(const std::string& text, std::string& host, unsigned short& port);

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
     if (!port_file.empty()) config.port_file = port_file;
     if (!journal.empty()) config.journal_file = journal;
     if (config.journal_file.empty()) config.journal_file = puente::app::default_journal_file(config_file, config);
+    if (config.web_root.empty()) config.web_root = puente::app::default_web_root();
     if (threads) config.threads = threads;
     if (!log_level.empty()) config.log_level = log_level;
     configure_logging(config);

@@ -5,9 +5,12 @@
 #include "app/escalation_worker.hpp"
 #include "app/intake_service.hpp"
 #include "app/live_feed.hpp"
+#include "app/neighborhood_map.hpp"
+#include "app/presence.hpp"
 #include "app/responder_socket.hpp"
 #include "app/token_service.hpp"
 #include "net/listener.hpp"
+#include "net/static_files.hpp"
 #include "redis/subscriber.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -64,6 +67,18 @@ core::DispatchPolicies load_policies(const NodeConfig& config, const core::GeoIn
   return core::DispatchPolicies::from_toml(config.text, [&geo](std::string_view slug) { return geo.find(slug) != nullptr; });
 }
 
+// The web pages, if there is a folder of them. A folder the config names must exist; without
+// one the node serves the API alone.
+std::unique_ptr<net::StaticFiles> open_pages(const std::filesystem::path& root) {
+  if (root.empty()) {
+    spdlog::warn("web: no pages folder found; serving the API only");
+    return nullptr;
+  }
+  auto pages = std::make_unique<net::StaticFiles>(root);
+  spdlog::info("web: pages from {}", pages->root().string());
+  return pages;
+}
+
 redis::ConnectionOptions named(redis::ConnectionOptions options, const std::string& name) {
   options.name = name;
   return options;
@@ -100,6 +115,10 @@ struct Node::Parts {
   core::TokenRegistry tokens;
   SignedInSockets signed_in;
   std::shared_ptr<TokenService> token_service;
+  store::PresenceStore presence_store;
+  std::shared_ptr<Presence> presence;
+  net::StaticBody neighborhood_map;
+  std::unique_ptr<net::StaticFiles> pages;
   net::Hub hub;
   IntakeService intake;
   DispatchService dispatch;
@@ -131,6 +150,10 @@ struct Node::Parts {
         tokens(roster),
         token_service(std::make_shared<TokenService>(ioc.get_executor(), roster, tokens, token_store, subscriber,
                                                      signed_in, *audit)),
+        presence_store(commands, store::Keys(config.key_prefix)),
+        presence(std::make_shared<Presence>(ioc.get_executor(), presence_store, config.node_id, config.presence_expiry)),
+        neighborhood_map(net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
+        pages(open_pages(config.web_root)),
         intake(rules, store, metrics),
         dispatch(rules, store, metrics, *audit),
         feed(ioc.get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
@@ -138,14 +161,19 @@ struct Node::Parts {
                                                       config.escalation_poll)),
         outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics)),
-        socket_services{roster, tokens, signed_in, *audit, geo, writer, hub, store, *outbox, config.node_id,
+        socket_services{roster, tokens, signed_in, *audit, geo, writer, hub, store, *outbox, *presence, config.node_id,
                         config.replay_max_alerts},
-        api_services{roster, tokens, *token_service, *audit, audit_store, rules, store, intake, dispatch, *outbox, metrics,
-                     [this] { return commands->connected(); }, config.node_id},
+        api_services{roster,         tokens, *token_service, *audit, audit_store, rules, store, presence_store, intake,
+                     dispatch,       *outbox, metrics, [this] { return commands->connected(); }, config.node_id,
+                     neighborhood_map},
         server(std::make_shared<net::ServerContext>()) {
     server->limits = config.limits;
     server->metrics = &metrics;
     add_api_routes(server->router, api_services);
+    if (pages)
+      server->router.fallback([this](net::Request&& request, net::RouteParams params, net::Respond respond) {
+        respond(pages->serve(request, params.target_path));
+      });
     server->socket_peer_factory = [this](std::shared_ptr<net::WebSocketSession> session) {
       return std::make_shared<ResponderSocket>(std::move(session), socket_services);
     };
@@ -177,6 +205,7 @@ int Node::run() {
   for (const auto& n : p.geo.neighborhoods()) slugs.push_back(n.slug);
   p.feed.start(slugs);
   p.escalation->start();
+  p.presence->start();
   p.outbox->start();
   p.token_service->start();
   // Roster changes reach the audit log: the file's hash, recorded when it differs.
@@ -209,6 +238,7 @@ int Node::run() {
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
+      p.presence->stop();
       p.outbox->stop();
       p.token_service->stop();
       p.audit->stop();

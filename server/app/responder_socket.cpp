@@ -115,9 +115,11 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
   {
     // Subscribing and welcoming under the lock: no alert can overtake the welcome.
     std::lock_guard lock(mutex_);
+    if (closed_) return;  // the client left while its hello was checked
     language_ = services_.writer.language_of(*who);
     responder_ = who;
     token_id_ = token_id;
+    services_.presence.arrived(who->id);
     binary_ = binary;
     // A revoked or expired token signs this socket out (see TokenService).
     services_.signed_in.add(token_id, weak_from_this());
@@ -248,6 +250,8 @@ void ResponderSocket::sign_out(const Refusal& why) { refuse(why, {}, true); }
 
 void ResponderSocket::on_close() {
   std::lock_guard lock(mutex_);
+  closed_ = true;
+  if (const core::Responder* who = responder_.load()) services_.presence.left(who->id);
   for (const auto& [topic, state] : topics_) services_.hub.unsubscribe(topic, this);
   topics_.clear();
   if (responder_) services_.signed_in.remove(token_id_, this);

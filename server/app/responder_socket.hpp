@@ -9,7 +9,8 @@
 // dropped. An alert reaches the responders it names (who was on call for it), in their own
 // language, and each one written to the socket is recorded as delivered; dispatchers see every
 // alert of what they follow, and with the board every incident event. Acks and reports may
-// come over the socket too.
+// come over the socket too. While the socket is open its responder counts as connected
+// (presence.hpp).
 
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
@@ -17,6 +18,7 @@
 #include "app/outbox.hpp"
 #include "app/signed_in_sockets.hpp"
 #include "app/alert_writer.hpp"
+#include "app/presence.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
 
@@ -39,6 +41,7 @@ struct SocketServices {
   net::Hub& hub;
   store::IncidentStore& store;
   Outbox& outbox;
+  Presence& presence;
   std::string node_id;
   std::size_t replay_max_alerts;
 };
@@ -85,6 +88,7 @@ class ResponderSocket : public net::SocketPeer,
   std::atomic<bool> hello_pending_{false};  // a valid hello is being answered
   std::string language_;             // the responder's alert language; set with responder_
   std::string token_id_;             // the token it signed in with; set with responder_
+  bool closed_ = false;              // on_close ran: a late welcome must not subscribe
   std::unordered_map<std::string, Topic> topics_;
 };
 

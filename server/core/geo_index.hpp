@@ -7,6 +7,7 @@
 // point-in-polygon test. Adjacency (touching or overlapping boundaries, within a small
 // tolerance because real boundary files do not line up exactly) is computed once at load.
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,13 @@ struct GeoFieldNames {
   std::string region = "region";  // optional: a feature without it has an empty region
 };
 
+// A neighborhood's boundary as a map draws it: polygons, each an outer ring then its holes,
+// each ring closed positions of [lon, lat], outer rings counterclockwise (RFC 7946).
+struct Outline {
+  using Ring = std::vector<std::array<double, 2>>;
+  std::vector<std::vector<Ring>> polygons;
+};
+
 class GeoIndex {
  public:
   // Parses GeoJSON text. Throws std::runtime_error naming the problem (bad JSON, a feature
@@ -48,6 +56,13 @@ class GeoIndex {
 
   // All of them, sorted by slug.
   const std::vector<Neighborhood>& neighborhoods() const;
+
+  // The outline of `slug` (empty if unknown) with every vertex that lies within
+  // `tolerance_deg` of the simplified line dropped (Douglas-Peucker); a ring left with fewer
+  // than 4 positions is left out.
+  Outline outline(std::string_view slug, double tolerance_deg) const;
+  // {min lon, min lat, max lon, max lat} of all the neighborhoods.
+  std::array<double, 4> bounds() const;
 
  private:
   struct Impl;

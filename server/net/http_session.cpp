@@ -82,6 +82,7 @@ void HttpSession::write(Response response, bool keep_alive) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   response.keep_alive(keep_alive);
   response.set(http::field::server, "puented");
+  add_security_headers(response);
   response.prepare_payload();
   response_ = std::make_shared<Response>(std::move(response));
   http::async_write(stream_, *response_,

@@ -21,4 +21,14 @@ Response error_response(http::status status, std::string_view code, std::string_
   return json_response(status, "{\"error\":" + wire::to_json(error) + "}");
 }
 
+void add_security_headers(Response& response) {
+  response.set("Content-Security-Policy",
+               "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+               "form-action 'self'; frame-ancestors 'none'");
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Referrer-Policy", "no-referrer");
+  response.set(http::field::x_frame_options, "DENY");
+}
+
 }  // namespace puente::net

@@ -20,6 +20,7 @@ using Respond = std::function<void(Response)>;
 struct RouteParams {
   std::map<std::string, std::string, std::less<>> path;   // "{id}" segments by name
   std::map<std::string, std::string, std::less<>> query;  // percent-decoded
+  std::string target_path;                                 // the whole path, percent-decoded
 };
 
 using RouteHandler = std::function<void(Request&& request, RouteParams params, Respond respond)>;
@@ -28,5 +29,11 @@ using RouteHandler = std::function<void(Request&& request, RouteParams params, R
 Response json_response(http::status status, std::string body);
 // {"error": {"code": code, "message": message}} with `status`.
 Response error_response(http::status status, std::string_view code, std::string_view message);
+
+// The headers every answer goes out with, pages and API alike: a strict
+// Content-Security-Policy (this origin's scripts, styles, images, fonts and connections only,
+// the WebSocket included; no inline code; never framed), no MIME sniffing, and no Referer
+// (a page's address would say who is looking at what).
+void add_security_headers(Response& response);
 
 }  // namespace puente::net

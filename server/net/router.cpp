@@ -52,7 +52,8 @@ void Router::dispatch(Request&& request, Respond respond) const {
   }
   RouteParams params;
   for (auto param : target->params()) params.query[param.key] = param.value;
-  auto path = split_path(target->encoded_path().decode());
+  params.target_path = target->encoded_path().decode();
+  auto path = split_path(params.target_path);
 
   bool path_known = false;
   for (const auto& route : routes_) {
@@ -63,6 +64,8 @@ void Router::dispatch(Request&& request, Respond respond) const {
     route.handler(std::move(request), std::move(candidate), std::move(respond));
     return;
   }
+  if (!path_known && fallback_ && request.method() == http::verb::get)
+    return fallback_(std::move(request), std::move(params), std::move(respond));
   if (path_known)
     respond(error_response(http::status::method_not_allowed, "method_not_allowed",
                            "this path does not accept " + std::string(request.method_string())));

@@ -1,7 +1,8 @@
 #pragma once
 // Maps a method and a path to a handler. Patterns are literal segments and "{name}"
 // placeholders ("/v1/incidents/{id}/confirm"); the query string is parsed for the handler.
-// A path that matches no pattern is 404; one that matches with another method is 405.
+// A path that matches no pattern goes to the fallback for GET (the web pages), else 404; one
+// that matches with another method is 405.
 
 #include "net/http_types.hpp"
 
@@ -13,6 +14,8 @@ namespace puente::net {
 class Router {
  public:
   void add(http::verb method, std::string pattern, RouteHandler handler);
+  // Answers the GETs no pattern matches; RouteParams::target_path holds the decoded path.
+  void fallback(RouteHandler handler) { fallback_ = std::move(handler); }
   void dispatch(Request&& request, Respond respond) const;
 
  private:
@@ -22,6 +25,7 @@ class Router {
     RouteHandler handler;
   };
   std::vector<Route> routes_;
+  RouteHandler fallback_;
 };
 
 }  // namespace puente::net

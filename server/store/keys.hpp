@@ -23,6 +23,9 @@
 //   {p}log:reports, log:acks    streams: every report and ack, in arrival order
 //   {p}idem:{key}               string "<incident id> <report id>", expires after a day
 //   {p}timers, timers:leased    sorted sets of deadlines (see timer_queue.hpp)
+//   {p}presence                 sorted set: "<responder id> <node id>" scored by the ms until
+//                               which that node vouches they hold a socket on it (see
+//                               presence_store.hpp)
 //   {p}epoch                    string: the alert history's epoch; a Redis that lost its data
 //                               has none, and the first node to look sets a new one
 //   {p}tokens                   hash: token id -> IssuedToken (protobuf, no token text)
@@ -60,6 +63,7 @@ class Keys {
   std::string ack_log() const { return p_ + "log:acks"; }
   std::string timers() const { return p_ + "timers"; }
   std::string epoch() const { return p_ + "epoch"; }
+  std::string presence() const { return p_ + "presence"; }
   std::string leased_timers() const { return p_ + "timers:leased"; }
   std::string tokens() const { return p_ + "tokens"; }
   std::string audit() const { return p_ + "audit"; }

@@ -18,6 +18,26 @@ TEST(Config, TheExampleConfigLoadsWithItsDocumentedValues) {
   // Relative paths are relative to the config file's folder.
   EXPECT_TRUE(std::filesystem::exists(config.roster_file)) << config.roster_file;
   EXPECT_EQ(config.neighborhoods_file.filename(), "la-city-neighborhoods-v6.geojson");
+  EXPECT_TRUE(config.web_root.empty());  // found by default_web_root()
+  EXPECT_EQ(config.presence_expiry, std::chrono::seconds(30));
+}
+
+TEST(Config, ThePagesAreFoundWithoutAConfiguredFolder) {
+  // A build tree: the source tree's server/web.
+  auto root = default_web_root();
+  EXPECT_TRUE(std::filesystem::exists(root / "board.html")) << root;
+}
+
+TEST(Config, PresenceExpiryOutOfRangeNamesTheOption) {
+  auto path = std::filesystem::temp_directory_path() / "puente-config-presence-test.toml";
+  std::ofstream(path) << "[presence]\nexpiry_seconds = 0\n";
+  try {
+    load_config(path);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("presence.expiry_seconds"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
 }
 
 TEST(Config, AWrongTypeNamesTheOption) {

@@ -55,6 +55,22 @@ TEST_F(RouterTest, UnknownPathIs404AndWrongMethodIs405WithJsonBodies) {
   EXPECT_EQ(seen.response[http::field::content_type], "application/json");
 }
 
+TEST_F(RouterTest, GetsNoPatternMatchesGoToTheFallbackWithTheDecodedPath) {
+  router.fallback([this](Request&&, RouteParams params, Respond respond) {
+    seen.route = "fallback";
+    seen.params = std::move(params);
+    respond(json_response(http::status::ok, "{}"));
+  });
+  EXPECT_EQ(dispatch(http::verb::get, "/js/board%2Ejs?v=1"), 200u);
+  EXPECT_EQ(seen.route, "fallback");
+  EXPECT_EQ(seen.params.target_path, "/js/board.js");
+  // Routes still win, other methods still get 404, and a known path still 405.
+  EXPECT_EQ(dispatch(http::verb::get, "/v1/incidents/inc-1"), 200u);
+  EXPECT_EQ(seen.route, "/v1/incidents/{id}");
+  EXPECT_EQ(dispatch(http::verb::post, "/js/board.js"), 404u);
+  EXPECT_EQ(dispatch(http::verb::delete_, "/v1/incidents"), 405u);
+}
+
 TEST_F(RouterTest, ATargetThatIsNotAPathIs400) {
   EXPECT_EQ(dispatch(http::verb::get, "http://example.com/v1/incidents"), 400u);
 }

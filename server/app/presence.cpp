@@ -1,0 +1,70 @@
+#include "app/presence.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <vector>
+
+namespace puente::app {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::system_clock;
+
+Presence::Presence(asio::any_io_executor executor, store::PresenceStore& store, std::string node_id,
+                   std::chrono::seconds expiry)
+    : strand_(asio::make_strand(executor)),
+      timer_(strand_),
+      store_(store),
+      node_id_(std::move(node_id)),
+      expiry_(expiry) {}
+
+void Presence::start() {
+  asio::post(strand_, [self = shared_from_this()] { self->schedule_refresh(); });
+}
+
+void Presence::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  asio::post(strand_, [self = shared_from_this()] { self->timer_.cancel(); });
+}
+
+void Presence::arrived(const std::string& responder_id) {
+  std::lock_guard lock(mutex_);
+  // The store calls are made under the lock: a quick hello-close-hello reaches Redis in order.
+  if (++sockets_[responder_id] == 1) store_.vouch(node_id_, {responder_id}, Clock::now() + expiry_);
+}
+
+void Presence::left(const std::string& responder_id) {
+  std::lock_guard lock(mutex_);
+  auto it = sockets_.find(responder_id);
+  if (it == sockets_.end()) return;
+  if (--it->second > 0) return;
+  sockets_.erase(it);
+  store_.withdraw(node_id_, responder_id);
+}
+
+void Presence::schedule_refresh() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+  }
+  // A third of the expiry: two refreshes may fail (a Redis blip) before anyone seems gone.
+  timer_.expires_after(std::chrono::milliseconds(expiry_) / 3);
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    self->refresh();
+    self->schedule_refresh();
+  });
+}
+
+void Presence::refresh() {
+  std::lock_guard lock(mutex_);
+  if (stopped_) return;
+  std::vector<std::string> held;
+  held.reserve(sockets_.size());
+  for (const auto& [id, count] : sockets_) held.push_back(id);
+  store_.vouch(node_id_, held, Clock::now() + expiry_);
+}
+
+}  // namespace puente::app

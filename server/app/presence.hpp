@@ -1,0 +1,48 @@
+#pragma once
+// This node's share of presence (store/presence_store.hpp): it counts each responder's sockets
+// here, vouches for a responder in Redis as soon as their first socket says hello, vouches
+// again for everyone it holds every third of the expiry (so one lost refresh does not make
+// anyone vanish), and withdraws a responder when their last socket here closes. If the node
+// dies its vouchers expire on their own.
+
+#include "store/presence_store.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace puente::app {
+
+class Presence : public std::enable_shared_from_this<Presence> {
+ public:
+  Presence(boost::asio::any_io_executor executor, store::PresenceStore& store, std::string node_id,
+           std::chrono::seconds expiry);
+
+  void start();
+  void stop();  // thread-safe
+
+  // A socket of `responder_id` said hello / closed. Thread-safe.
+  void arrived(const std::string& responder_id);
+  void left(const std::string& responder_id);
+
+ private:
+  void schedule_refresh();
+  void refresh();
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  boost::asio::steady_timer timer_;
+  store::PresenceStore& store_;
+  std::string node_id_;
+  std::chrono::seconds expiry_;
+  std::mutex mutex_;  // sockets_, and the order of the store calls made under it
+  std::map<std::string, int> sockets_;  // responder id -> open sockets on this node
+  bool stopped_ = false;
+};
+
+}  // namespace puente::app

@@ -1,0 +1,43 @@
+#pragma once
+// Who holds a live socket, across all nodes.
+//
+// One sorted set, {p}presence: member "<responder id> <node id>", score the time (ms) until
+// which that node vouches that the responder holds a socket on it. A node vouches for a
+// responder when their first socket there says hello, again for all of them at every refresh,
+// and withdraws when their last socket there closes; a node that dies stops vouching and its
+// members expire. Readers count only scores in the future, and every refresh deletes the
+// expired ones, so the set stays as small as the crowd that is connected.
+
+#include "redis/connection.hpp"
+#include "store/incident_store.hpp"
+#include "store/keys.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace puente::store {
+
+class PresenceStore {
+ public:
+  PresenceStore(std::shared_ptr<redis::Connection> redis, Keys keys);
+
+  // `node_id` vouches for each of `responder_ids` until `until`, and expired members go.
+  // Fire and forget: the next refresh repeats it.
+  void vouch(const std::string& node_id, const std::vector<std::string>& responder_ids,
+             std::chrono::system_clock::time_point until);
+  // `node_id` no longer holds a socket of `responder_id`. Fire and forget.
+  void withdraw(const std::string& node_id, const std::string& responder_id);
+  // Responder ids some node vouches for at `now`.
+  void connected(std::chrono::system_clock::time_point now,
+                 std::function<void(Outcome, std::set<std::string>)> done);
+
+ private:
+  std::shared_ptr<redis::Connection> redis_;
+  Keys keys_;
+};
+
+}  // namespace puente::store

@@ -1,0 +1,33 @@
+// A few DOM helpers. Text from the server (alert texts, descriptions, names) only ever goes in
+// through textContent, never innerHTML: a report cannot inject markup into a dispatcher's page.
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+// el('li', { class: 'x', dataset: { id: '1' }, onclick: f }, 'text', child, ...)
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'dataset') Object.assign(node.dataset, value);
+    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else if (name === 'class') node.className = value;
+    else node.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function show(node, visible) {
+  node.hidden = !visible;
+}
+
+// A random id for idempotency keys: a retried request is recorded once.
+export function randomId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,222 @@
+// The observer's alerts page, made for a phone: each incident is a card with its latest alert
+// (what, where, when), three big answers (en route, on scene, can't), and, once on scene, the
+// observer's own word: confirm it, report a false alarm, or send an update with the phone's
+// location (asked for only when that button is pressed). Alerts missed while offline arrive
+// when the line is back (live_socket.js).
+
+import { ApiError, get, post } from './api.js';
+import { callAttention, soundReady, unlockSound } from './attention.js';
+import { $, el, show } from './dom.js';
+import { CLOSING_ALERTS, FIELD_ACKS, OPEN_STATUSES, clock } from './kinds.js';
+import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
+import { startPage } from './page.js';
+
+// An alert older than this is history (shown, but no beep and no "seen" sent for it).
+const FRESH_MS = 15 * 60 * 1000;
+// On opening the page, the alerts of the last 12 hours are fetched: what is going on now.
+const RECENT_MS = 12 * 60 * 60 * 1000;
+
+const incidents = new Map(); // id -> { id, neighborhood, alerts: [], status, answer, message }
+let names = new Map(); // slug -> neighborhood name
+let me = ''; // this responder's id, from the welcome
+
+const isFresh = (alert) => Date.now() - Date.parse(alert.sentAt || 0) < FRESH_MS;
+const latest = (incident) => incident.alerts[incident.alerts.length - 1];
+const isClosed = (incident) => !OPEN_STATUSES.includes(incident.status);
+
+function statusAfter(status, type) {
+  if (type === 'VERIFY') return status || 'REPORTED';
+  if (type === 'DISPATCH') return 'CONFIRMED';
+  if (type === 'DEBUNK') return 'FALSE_ALARM';
+  if (type === 'STAND_DOWN') return 'RESOLVED';
+  return status || 'REPORTED';
+}
+
+function onAlert(alert) {
+  let incident = incidents.get(alert.incidentId);
+  if (!incident) {
+    incident = { id: alert.incidentId, neighborhood: alert.neighborhood, alerts: [], status: '', answer: null, message: null };
+    incidents.set(incident.id, incident);
+    recallAnswer(incident);
+  }
+  if (incident.alerts.some((a) => a.id === alert.id)) return;
+  incident.alerts.push(alert);
+  incident.neighborhood = alert.neighborhood;
+  incident.status = statusAfter(incident.status, alert.type);
+  render();
+  if (!isFresh(alert)) return;
+  callAttention();
+  if (!CLOSING_ALERTS.includes(alert.type)) sendAck(incident, alert, 'RECEIVED', { quiet: true });
+}
+
+// What this observer answered before (on another page load, or another phone).
+async function recallAnswer(incident) {
+  try {
+    const acks = (await get(`/v1/incidents/${encodeURIComponent(incident.id)}`)).acks || [];
+    const mine = acks.filter((a) => a.responderId === me && a.state !== 'RECEIVED').pop();
+    if (mine && !incident.answer) {
+      incident.answer = { state: mine.state, at: mine.at };
+      render();
+    }
+  } catch {
+    // Offline, or no longer ours to see: the buttons still work.
+  }
+}
+
+async function sendAck(incident, alert, state, { quiet = false } = {}) {
+  try {
+    const { body } = await post('/v1/acks', {
+      alertId: alert.id,
+      incidentId: incident.id,
+      state,
+      idempotencyKey: `${alert.id}:${state}`,
+    });
+    if (quiet) return;
+    incident.answer = { state, at: body.at || new Date().toISOString() };
+    incident.message = null;
+  } catch (e) {
+    if (quiet) return;
+    incident.message = { key: 'observer.failed', values: { reason: e.message } };
+  }
+  render();
+}
+
+async function act(incident, action, withLocation = false) {
+  const note = $(`.alert-card[data-incident="${CSS.escape(incident.id)}"] textarea`)?.value.trim() || '';
+  const body = { text: note };
+  if (action === 'false-alarm') body.text = t('observer.falseAlarmText', { note });
+  try {
+    if (withLocation) {
+      const position = await new Promise((resolve, reject) =>
+        navigator.geolocation.getCurrentPosition(resolve, reject, { enableHighAccuracy: true, timeout: 15000 }),
+      );
+      body.location = { lat: position.coords.latitude, lon: position.coords.longitude };
+    }
+    await post(`/v1/incidents/${encodeURIComponent(incident.id)}/${action === 'false-alarm' ? 'updates' : action}`, body);
+    incident.message = { key: `observer.done.${action}`, values: {} };
+  } catch (e) {
+    const reason = e instanceof ApiError ? e.message : t('observer.noLocation');
+    incident.message = { key: 'observer.failed', values: { reason } };
+  }
+  render();
+}
+
+function answerButtons(incident, alert) {
+  return el('div', { class: 'answers' },
+    FIELD_ACKS.map((state) =>
+      el('button', {
+        type: 'button',
+        class: `answer answer-${state}`,
+        dataset: { ack: state, i18n: `ack.${state}` },
+        'aria-pressed': String(incident.answer?.state === state),
+        onclick: () => sendAck(incident, alert, state),
+      }, t(`ack.${state}`)),
+    ),
+  );
+}
+
+function onScenePanel(incident) {
+  const button = (action, key, withLocation = false) =>
+    el('button', { type: 'button', class: `act act-${action}`, dataset: { action, i18n: key }, onclick: () => act(incident, action, withLocation) }, t(key));
+  return el('div', { class: 'on-scene' },
+    el('label', {}, el('span', { dataset: { i18n: 'observer.note' } }, t('observer.note')), el('textarea', { rows: 2 })),
+    incident.status === 'REPORTED' ? button('confirm', 'observer.confirm') : null,
+    button('false-alarm', 'observer.falseAlarm'),
+    button('updates', 'observer.updateWithLocation', true),
+  );
+}
+
+function card(incident) {
+  const alert = latest(incident);
+  const closed = isClosed(incident);
+  const language = currentLanguage();
+  const earlier = incident.alerts.slice(0, -1).reverse();
+  const message = incident.message ? el('p', { class: 'message', role: 'status' }) : null;
+  if (message) setText(message, incident.message.key, incident.message.values);
+  const answered = incident.answer ? el('p', { class: 'answered' }) : null;
+  if (answered) setText(answered, 'observer.answered', { state: t(`ack.${incident.answer.state}`), time: clock(incident.answer.at, language) });
+  return el('li', { class: `alert-card type-${alert.type}${closed ? ' closed' : ''}`, dataset: { incident: incident.id, type: alert.type, status: incident.status } },
+    el('div', { class: 'card-head' },
+      el('span', { class: `badge type-${alert.type}`, dataset: { i18n: `alertType.${alert.type}` } }, t(`alertType.${alert.type}`)),
+      el('span', { class: 'hood' }, names.get(incident.neighborhood) || incident.neighborhood),
+      el('time', { datetime: alert.sentAt }, clock(alert.sentAt, language))),
+    el('p', { class: 'alert-text' }, alert.text),
+    alert.note ? el('p', { class: 'note' }, alert.note) : null,
+    alert.location?.description ? el('p', { class: 'place' }, alert.location.description) : null,
+    closed ? null : answerButtons(incident, alert),
+    answered,
+    !closed && incident.answer?.state === 'ON_SCENE' ? onScenePanel(incident) : null,
+    message,
+    earlier.length
+      ? el('details', { class: 'earlier' },
+          el('summary', { dataset: { i18n: 'observer.earlier' } }, t('observer.earlier')),
+          el('ul', {}, earlier.map((a) => el('li', {}, `${clock(a.sentAt, language)} · ${t(`alertType.${a.type}`)} · ${a.text}`))))
+      : null,
+  );
+}
+
+// Open incidents first, then by their latest alert, newest first.
+function render() {
+  const order = [...incidents.values()].sort((a, b) => {
+    if (isClosed(a) !== isClosed(b)) return isClosed(a) ? 1 : -1;
+    return Date.parse(latest(b).sentAt || 0) - Date.parse(latest(a).sentAt || 0);
+  });
+  // A new alert must not wipe what the observer is typing.
+  const typed = new Map([...document.querySelectorAll('.alert-card textarea')].map((t) => [t.closest('[data-incident]').dataset.incident, t.value]));
+  $('#alerts').replaceChildren(...order.map(card));
+  for (const [id, value] of typed) {
+    const area = document.querySelector(`.alert-card[data-incident="${CSS.escape(id)}"] textarea`);
+    if (area) area.value = value;
+  }
+  show($('#empty'), incidents.size === 0);
+}
+
+// The history did not reach back: what each known incident is now comes over HTTP.
+async function reloadIncidents() {
+  show($('#recovery'), true);
+  for (const incident of incidents.values()) {
+    try {
+      const fresh = await get(`/v1/incidents/${encodeURIComponent(incident.id)}`);
+      for (const alert of fresh.alerts || []) {
+        const text = (alert.texts || {})[currentLanguage()] || alert.text;
+        if (!incident.alerts.some((a) => a.id === alert.id)) incident.alerts.push({ ...alert, text });
+      }
+      incident.alerts.sort((a, b) => Date.parse(a.sentAt || 0) - Date.parse(b.sentAt || 0));
+      incident.status = fresh.status || incident.status;
+    } catch {
+      // Not visible any more (or offline again): keep what we had.
+    }
+  }
+  render();
+}
+
+function offerSound() {
+  const button = $('#sound');
+  show(button, !soundReady());
+  button.addEventListener('click', () => {
+    unlockSound();
+    show(button, !soundReady());
+  });
+}
+
+startPage({
+  socket: { recentMs: RECENT_MS },
+  start: (live) => {
+    // Signing in was a touch: sound may start now.
+    unlockSound();
+    offerSound();
+    get('/v1/neighborhoods')
+      .then((list) => {
+        names = new Map((list.neighborhoods || []).map((n) => [n.slug, n.name]));
+        render();
+      })
+      .catch(() => {});
+    live.addEventListener('welcome', (e) => {
+      me = e.detail.responder?.id || '';
+    });
+    live.addEventListener('alert', (e) => onAlert(e.detail));
+    live.addEventListener('reload', reloadIncidents);
+    onLanguageChange(render);
+    render();
+  },
+});
