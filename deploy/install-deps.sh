@@ -3,7 +3,12 @@
 # this machine lacks. Safe to run again: it asks apt only for what is missing.
 #   deploy/install-deps.sh            build + run + test dependencies
 #   deploy/install-deps.sh --browser  also Chromium, for the browser tests
+#   deploy/install-deps.sh --bench    also the benchmark's peers and tools (tests/bench/fanout.sh):
+#                                     nginx with Nchan, Node.js (then `npm ci` of the socket.io
+#                                     peer from its lock file), perf
 set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -14,12 +19,23 @@ packages=(
   redis-server redis-tools haproxy curl tzdata
 )
 [[ "${1:-}" == "--browser" ]] && packages+=(chromium)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(nginx libnginx-mod-nchan linux-perf)
+  command -v node >/dev/null || packages+=(nodejs npm)
+fi
+bench_peer() {
+  [[ "${1:-}" == "--bench" && ! -d $root/tests/bench/peer/node_modules ]] || return 0
+  (cd "$root/tests/bench/peer" && npm ci --no-audit --no-fund >/dev/null)
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then
+  bench_peer "${1:-}"
+  exit 0
+fi
 
 echo "install-deps: installing ${missing[*]}" >&2
 sudo=""
@@ -27,12 +43,13 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian starts a system redis-server (and haproxy) on install; Puente's tests run their own
-# on private ports.
+# Debian starts a system redis-server (haproxy, nginx) on install; Puente's tests and benchmark
+# run their own on private ports.
 if command -v systemctl >/dev/null; then
-  for service in redis-server haproxy; do
+  for service in redis-server haproxy nginx; do
     if systemctl is-active --quiet "$service" 2>/dev/null; then
       $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
     fi
   done
 fi
+bench_peer "${1:-}"
