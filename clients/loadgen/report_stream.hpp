@@ -3,7 +3,7 @@
 // due n/rate seconds after the start, whatever the answers do) spread over a pool of
 // connections with one request in flight each, round-robin over rooms. For Puente each message
 // is a real report through the public API (a new incident, a VERIFY alert through Redis); for
-// the peers a POST to /pub/<room>. Each carries its nonce, stamped as it is written.
+// the peers a POST to /pub/<room>. Each carries its nonce, stamped with its scheduled time.
 
 #include "bench_geography.hpp"
 #include "latency_histogram.hpp"
@@ -50,7 +50,7 @@ class ReportStream {
   const std::vector<std::uint32_t>& accepted_per_room() const { return accepted_per_room_; }
   // Request to answer, microseconds.
   const LatencyHistogram& answer_latency() const { return answer_latency_; }
-  // Seconds from the first to the last answer.
+  // Seconds from the start to the last answer.
   double seconds() const;
   // The last non-2xx status or error seen, for the log.
   const std::string& last_error() const { return last_error_; }
@@ -70,7 +70,7 @@ class ReportStream {
   std::vector<std::shared_ptr<Connection>> connections_;
   std::vector<std::uint32_t> next_seq_, accepted_per_room_;
   std::chrono::steady_clock::time_point start_;
-  std::int64_t first_answer_ns_ = 0, last_answer_ns_ = 0;
+  std::int64_t start_ns_ = 0, last_answer_ns_ = 0;
   std::uint64_t due_ = 0, sent_ = 0, answered_ = 0, accepted_ = 0, failed_ = 0;
   bool schedule_over_ = false;
   LatencyHistogram answer_latency_;

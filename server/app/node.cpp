@@ -1,6 +1,7 @@
 #include "app/node.hpp"
 
 #include "app/api_routes.hpp"
+#include "app/delivery_log.hpp"
 #include "app/dispatch_service.hpp"
 #include "app/escalation_worker.hpp"
 #include "app/intake_service.hpp"
@@ -63,6 +64,9 @@ core::DispatchPolicies load_policies(const NodeConfig& config, const core::GeoIn
   return core::DispatchPolicies::from_toml(config.text, [&geo](std::string_view slug) { return geo.find(slug) != nullptr; });
 }
 
+// Delivery records are batched this long (see delivery_log.hpp).
+constexpr std::chrono::milliseconds delivery_log_interval{50};
+
 redis::ConnectionOptions named(redis::ConnectionOptions options, const std::string& name) {
   options.name = name;
   return options;
@@ -91,6 +95,7 @@ struct Node::Parts {
   LiveFeed feed;
   std::shared_ptr<EscalationWorker> escalation;
   std::shared_ptr<Outbox> outbox;
+  DeliveryLog deliveries;
   SocketServices socket_services;
   ApiServices api_services;
   std::shared_ptr<net::ServerContext> server;
@@ -117,7 +122,8 @@ struct Node::Parts {
                                                       config.escalation_poll)),
         outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics)),
-        socket_services{roster, geo, writer, hub, store, *outbox, config.node_id, config.replay_max_alerts},
+        deliveries(ioc.get_executor(), store, delivery_log_interval),
+        socket_services{roster, geo, writer, hub, store, *outbox, deliveries, config.node_id, config.replay_max_alerts},
         api_services{roster, rules, store, intake, dispatch, *outbox, metrics, [this] { return commands->connected(); },
                      config.node_id},
         server(std::make_shared<net::ServerContext>()) {
@@ -156,6 +162,7 @@ int Node::run() {
   p.feed.start(slugs);
   p.escalation->start();
   p.outbox->start();
+  p.deliveries.start();
   p.listener->run();
   spdlog::info("node {} listening on {}:{}", p.config.node_id, bound.address().to_string(), bound.port());
 
@@ -185,6 +192,7 @@ int Node::run() {
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
       p.outbox->stop();
+      p.deliveries.stop();
       p.subscriber->stop();
       p.commands->stop();
       p.ioc.stop();

@@ -15,6 +15,7 @@
 #include "app/intake_service.hpp"
 #include "app/outbox.hpp"
 #include "app/alert_writer.hpp"
+#include "app/delivery_log.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
 
@@ -34,6 +35,7 @@ struct SocketServices {
   net::Hub& hub;
   store::IncidentStore& store;
   Outbox& outbox;
+  DeliveryLog& deliveries;
   std::string node_id;
   std::size_t replay_max_alerts;
 };
@@ -47,6 +49,7 @@ class ResponderSocket : public net::SocketPeer,
   void on_message(std::string_view payload, bool binary) override;
   void on_close() override;
   void deliver(const std::shared_ptr<const net::HubFrame>& frame) override;
+  void on_written(const std::shared_ptr<const net::HubFrame>& receipt) override;
 
  private:
   struct Topic {
@@ -64,7 +67,6 @@ class ResponderSocket : public net::SocketPeer,
   void on_report(v1::Report report, const std::string& request_id);
   void replay(const std::string& slug, const std::string& after);
   void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
-  bool wants(const net::HubFrame& frame) const;
   void send_frame_locked(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame);
   void send(const v1::ServerMessage& message);
   void refuse(const Refusal& refusal, const std::string& request_id, bool close);

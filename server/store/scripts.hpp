@@ -19,5 +19,6 @@ const redis::Script& record_ack();
 const redis::Script& load_incident();
 const redis::Script& list_incidents();
 const redis::Script& recovery_check();
+const redis::Script& record_deliveries();
 
 }  // namespace puente::store::scripts

@@ -15,7 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="$root/build/release"
 smoke=0 docs=1
-observers=10000 neighborhoods=100 deliveries="50000 300000" flood=5000 seconds=15 per_worker=5000
+observers=10000 neighborhoods=100 deliveries="50000 300000" flood=5000 seconds=10 per_worker=5000
 only="puente puente2 socketio nchan"
 args=("$@")
 while [[ $# -gt 0 ]]; do
