@@ -182,7 +182,7 @@ void ResponderSocket::send_frame_locked(Topic& topic, const std::shared_ptr<cons
 }
 
 void ResponderSocket::on_written(const std::shared_ptr<const net::HubFrame>& receipt) {
-  // Set before any alert is sent, never cleared while the session lives.
+  // Set before any alert is sent; cleared only by on_close, after the last write.
   if (const auto* who = responder_.load()) services_.deliveries.record(receipt, who->id);
 }
 
