@@ -4,6 +4,8 @@
 //                        (always: no shifts), each token stored only as its SHA-256
 //   operator-token       the operator's bearer token
 //   observer-tokens.txt  observer i's token on line i
+//   rooms.tsv            the rooms and their points (bench_geography.hpp): the observers'
+//                        first, then the flood's
 // Fresh random tokens each time; the folder is a temp dir the bench script removes.
 
 #include <filesystem>

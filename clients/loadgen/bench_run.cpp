@@ -103,7 +103,9 @@ double ms(std::int64_t micros) { return static_cast<double>(micros) / 1000.0; }
 class BenchRun {
  public:
   explicit BenchRun(const RunPlan& plan) : plan_(plan) {
-    rooms_ = bench_rooms(plan.geojson, plan.rooms + (plan.flood_reports > 0 ? plan.flood_rooms : 0));
+    rooms_ = read_rooms(plan.roster_dir / "rooms.tsv");
+    if (rooms_.size() < plan.rooms + (plan.flood_reports > 0 ? plan.flood_rooms : 0))
+      throw std::runtime_error("the roster folder has fewer neighborhoods than the run needs");
     if (plan.target == Target::puente) operator_token_ = read_lines(plan.roster_dir / "operator-token").at(0);
   }
 

@@ -28,8 +28,7 @@ struct RunPlan {
   Target target = Target::puente;
   std::vector<client::ServerAddress> servers;
   std::vector<int> pids;  // the server's processes, for CPU and RSS
-  std::filesystem::path geojson;
-  std::filesystem::path roster_dir;  // from `puente-loadgen roster` (Puente's tokens)
+  std::filesystem::path roster_dir;  // from `puente-loadgen roster`: rooms.tsv, Puente's tokens
   std::size_t rooms = 100, observers = 10'000, per_worker = 5'000;
   std::vector<double> deliveries;  // one phase per target rate, deliveries per second
   double flood_reports = 0;        // > 0: one more phase, deliveries[0] plus this many reports/s elsewhere

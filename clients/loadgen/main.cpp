@@ -2,8 +2,8 @@
 // the same client code; see tests/bench/fanout.sh for how the benchmark uses it.
 //
 //   puente-loadgen roster --observers 10000 --neighborhoods 100 --geojson F --out DIR
-//   puente-loadgen run --target puente --server 127.0.0.1:8080 --pid 1234 --geojson F
-//       --roster DIR --deliveries 50000 --deliveries 300000 --flood 5000 --label "puented"
+//   puente-loadgen run --target puente --server 127.0.0.1:8080 --pid 1234 --roster DIR
+//       --deliveries 50000 --deliveries 300000 --flood 5000 --label "puented"
 #include "bench_geography.hpp"
 #include "bench_roster.hpp"
 #include "bench_run.hpp"
@@ -64,6 +64,9 @@ int main(int argc, char** argv) {
   roster->add_option("--observers", observers, "legal observers")->capture_default_str();
   roster->add_option("--neighborhoods", neighborhoods, "neighborhoods they spread over")->capture_default_str();
   roster->add_option("--geojson", geojson, "the server's neighborhoods file")->required();
+  std::size_t flood_rooms = 10;
+  roster->add_option("--flood-neighborhoods", flood_rooms, "more neighborhoods, nobody's, for the flood phase")
+      ->capture_default_str();
   roster->add_option("--out", out, "folder for roster.toml, operator-token, observer-tokens.txt")->required();
 
   auto* run = app.add_subcommand("run", "drive one server (or its nodes) through the benchmark's phases");
@@ -74,8 +77,7 @@ int main(int argc, char** argv) {
   run->add_option("--target", target, "puente, socketio or nchan")->capture_default_str();
   run->add_option("--server", servers, "HOST:PORT[,HOST:PORT...]: observers and posts are split over them")->required();
   run->add_option("--pid", plan.pids, "the server's process ids (repeat): CPU and RSS are summed")->required();
-  run->add_option("--geojson", plan.geojson, "the neighborhoods file")->required();
-  run->add_option("--roster", roster_dir, "folder written by `roster` (target puente)");
+  run->add_option("--roster", roster_dir, "folder written by `roster`: rooms, tokens")->required();
   run->add_option("--observers", plan.observers)->capture_default_str();
   run->add_option("--neighborhoods", plan.rooms)->capture_default_str();
   run->add_option("--per-worker", plan.per_worker, "observers per worker process")->capture_default_str();
@@ -102,9 +104,11 @@ int main(int argc, char** argv) {
   try {
     raise_open_files();
     if (roster->parsed()) {
+      auto rooms = loadgen::bench_rooms(geojson, neighborhoods + flood_rooms);
       std::vector<std::string> slugs;
-      for (auto& room : loadgen::bench_rooms(geojson, neighborhoods)) slugs.push_back(room.slug);
+      for (std::size_t r = 0; r < neighborhoods; ++r) slugs.push_back(rooms[r].slug);
       loadgen::write_bench_roster(out, slugs, observers);
+      loadgen::write_rooms(std::filesystem::path(out) / "rooms.tsv", rooms);
       return 0;
     }
     if (worker->parsed()) {

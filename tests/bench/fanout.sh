@@ -35,7 +35,7 @@ while [[ $# -gt 0 ]]; do
 done
 if [[ $smoke -eq 1 ]]; then
   # Small and short; 2 workers of 100 observers still exercise the multi-process path.
-  observers=200 neighborhoods=10 deliveries=2000 flood=50 seconds=3 per_worker=100 docs=0
+  observers=200 neighborhoods=10 deliveries=2000 flood=50 seconds=2 per_worker=100 docs=0
   only="puente puente2"
 fi
 
@@ -138,7 +138,7 @@ drive() {  # label, target, servers, pids...
   local extra=()
   [[ $target == puente && $flood -gt 0 && $label != *"2 nodes"* ]] && extra+=(--flood "$flood")
   [[ $smoke -eq 1 ]] && extra+=(--require-complete)
-  "$loadgen" run --target "$target" --server "$servers" "${pid_args[@]}" --geojson "$geojson" --roster "$tmp/roster" \
+  "$loadgen" run --target "$target" --server "$servers" "${pid_args[@]}" --roster "$tmp/roster" \
     --observers "$observers" --neighborhoods "$neighborhoods" --per-worker "$per_worker" "${delivery_args[@]}" \
     --seconds "$seconds" --label "$label" --json "$results" "${extra[@]}" | tee -a "$rows" || failed=1
 }
