@@ -3,7 +3,12 @@
 # this machine lacks. Safe to run again: it asks apt only for what is missing.
 #   deploy/install-deps.sh            build + run + test dependencies
 #   deploy/install-deps.sh --browser  also Chromium and Node.js with npm, for the browser tests
+#   deploy/install-deps.sh --bench    also the benchmark's peers and tools (tests/bench/fanout.sh):
+#                                     nginx with Nchan, Node.js (then `npm ci` of the socket.io
+#                                     peer from its lock file), perf
 set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -13,19 +18,29 @@ packages=(
   libssl-dev libtomlplusplus-dev libcli11-dev zlib1g-dev
   redis-server redis-tools haproxy curl tzdata
 )
-if [[ "${1:-}" == "--browser" ]]; then
-  packages+=(chromium)
+case "${1:-}" in
+  --browser) packages+=(chromium) ;;
+  --bench) packages+=(nginx libnginx-mod-nchan linux-perf) ;;
+esac
+if [[ "${1:-}" == "--browser" || "${1:-}" == "--bench" ]]; then
   # Any Node.js will do if one is there (a vendor's nodejs package bundles npm, and Debian's npm
   # would conflict with it); else Debian's. playwright-core 1.65 wants Node.js 20 or later.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
 fi
+bench_peer() {
+  [[ "${1:-}" == "--bench" && ! -d $root/tests/bench/peer/node_modules ]] || return 0
+  (cd "$root/tests/bench/peer" && npm ci --no-audit --no-fund >/dev/null)
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then
+  bench_peer "${1:-}"
+  exit 0
+fi
 
 echo "install-deps: installing ${missing[*]}" >&2
 sudo=""
@@ -33,12 +48,13 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian starts a system redis-server (and haproxy) on install; Puente's tests run their own
-# on private ports.
+# Debian starts a system redis-server (haproxy, nginx) on install; Puente's tests and benchmark
+# run their own on private ports.
 if command -v systemctl >/dev/null; then
-  for service in redis-server haproxy; do
+  for service in redis-server haproxy nginx; do
     if systemctl is-active --quiet "$service" 2>/dev/null; then
       $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
     fi
   done
 fi
+bench_peer "${1:-}"

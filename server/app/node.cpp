@@ -1,6 +1,7 @@
 #include "app/node.hpp"
 
 #include "app/api_routes.hpp"
+#include "app/delivery_log.hpp"
 #include "app/dispatch_service.hpp"
 #include "app/escalation_worker.hpp"
 #include "app/intake_service.hpp"
@@ -78,6 +79,8 @@ std::unique_ptr<net::StaticFiles> open_pages(const std::filesystem::path& root) 
   spdlog::info("web: pages from {}", pages->root().string());
   return pages;
 }
+// Delivery records are batched this long (see delivery_log.hpp).
+constexpr std::chrono::milliseconds delivery_log_interval{50};
 
 redis::ConnectionOptions named(redis::ConnectionOptions options, const std::string& name) {
   options.name = name;
@@ -125,6 +128,7 @@ struct Node::Parts {
   LiveFeed feed;
   std::shared_ptr<EscalationWorker> escalation;
   std::shared_ptr<Outbox> outbox;
+  DeliveryLog deliveries;
   SocketServices socket_services;
   ApiServices api_services;
   std::shared_ptr<net::ServerContext> server;
@@ -161,8 +165,10 @@ struct Node::Parts {
                                                       config.escalation_poll)),
         outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics)),
-        socket_services{roster, tokens, signed_in, *audit, geo, writer, hub, store, *outbox, *presence, config.node_id,
-                        config.replay_max_alerts},
+        deliveries(ioc.get_executor(), store, delivery_log_interval),
+        socket_services{roster,  tokens,    signed_in, *audit,         geo,
+                        writer,  hub,       store,     *outbox,        *presence,
+                        deliveries, config.node_id, config.replay_max_alerts},
         api_services{roster,         tokens, *token_service, *audit, audit_store, rules, store, presence_store, intake,
                      dispatch,       *outbox, metrics, [this] { return commands->connected(); }, config.node_id,
                      neighborhood_map},
@@ -210,6 +216,7 @@ int Node::run() {
   p.token_service->start();
   // Roster changes reach the audit log: the file's hash, recorded when it differs.
   p.audit->note_roster(core::sha256_hex(read_file(p.config.roster_file, "roster")), p.roster.responders().size());
+  p.deliveries.start();
   p.listener->run();
   spdlog::info("node {} listening on {}:{}", p.config.node_id, bound.address().to_string(), bound.port());
 
@@ -242,6 +249,7 @@ int Node::run() {
       p.outbox->stop();
       p.token_service->stop();
       p.audit->stop();
+      p.deliveries.stop();
       p.subscriber->stop();
       p.commands->stop();
       p.ioc.stop();

@@ -175,27 +175,27 @@ void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> a
   if (more) replay(slug, next);
 }
 
-bool ResponderSocket::wants(const net::HubFrame& frame) const {
-  const core::Responder& who = *responder_.load();
-  return frame.topic == board_topic || core::may(who, core::Action::watch_board) || frame.for_responder(who.id);
-}
-
 void ResponderSocket::send_frame_locked(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame) {
   if (frame->topic != board_topic) {
     // At-least-once below us (replay and live may overlap): exactly once from here on.
     if (frame->offset <= topic.last_sent) return;
     topic.last_sent = frame->offset;
   }
-  if (!wants(*frame)) return;
+  // An alert goes to the responders it names (and to dispatchers, who follow everything); only
+  // the named ones' deliveries are recorded.
+  const core::Responder& who = *responder_.load();
+  bool named = frame->for_responder(who.id);
+  if (!named && frame->topic != board_topic && !core::may(who, core::Action::watch_board)) return;
   auto session = session_.lock();
   if (!session) return;
   const auto& encoded = frame->in_language(language_);
-  std::function<void()> written;
-  if (const auto& who = responder_.load()->id; !frame->alert_id.empty() && frame->for_responder(who))
-    written = [&store = services_.store, frame, who] {
-      store.mark_delivered(frame->incident_id, frame->alert_id, who, std::chrono::system_clock::now());
-    };
-  session->send(binary_ ? encoded.binary : encoded.json, binary_, std::move(written));
+  session->send(binary_ ? encoded.binary : encoded.json, binary_,
+                named && !frame->alert_id.empty() ? frame : std::shared_ptr<const net::HubFrame>());
+}
+
+void ResponderSocket::on_written(const std::shared_ptr<const net::HubFrame>& receipt) {
+  // Set before any alert is sent; cleared only by on_close, after the last write.
+  if (const auto* who = responder_.load()) services_.deliveries.record(receipt, who->id);
 }
 
 void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame) {

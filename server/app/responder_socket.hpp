@@ -19,6 +19,7 @@
 #include "app/signed_in_sockets.hpp"
 #include "app/alert_writer.hpp"
 #include "app/presence.hpp"
+#include "app/delivery_log.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
 
@@ -42,6 +43,7 @@ struct SocketServices {
   store::IncidentStore& store;
   Outbox& outbox;
   Presence& presence;
+  DeliveryLog& deliveries;
   std::string node_id;
   std::size_t replay_max_alerts;
 };
@@ -57,6 +59,7 @@ class ResponderSocket : public net::SocketPeer,
   void on_close() override;
   void deliver(const std::shared_ptr<const net::HubFrame>& frame) override;
   void sign_out(const Refusal& why) override;
+  void on_written(const std::shared_ptr<const net::HubFrame>& receipt) override;
 
  private:
   struct Topic {
@@ -74,7 +77,6 @@ class ResponderSocket : public net::SocketPeer,
   void on_report(v1::Report report, const std::string& request_id);
   void replay(const std::string& slug, const std::string& after);
   void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
-  bool wants(const net::HubFrame& frame) const;
   void send_frame_locked(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame);
   void send(const v1::ServerMessage& message);
   void refuse(const Refusal& refusal, const std::string& request_id, bool close);

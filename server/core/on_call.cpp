@@ -48,8 +48,8 @@ std::vector<const Responder*> on_call_for(const Roster& roster, std::string_view
                                           const std::set<std::string>& available) {
   const LocalTime local = zone.to_local(now);
   std::vector<const Responder*> out;
-  for (const auto& r : roster.responders()) {
-    if (!r.covers(neighborhood)) continue;
+  for (std::size_t index : roster.covering(neighborhood)) {
+    const Responder& r = roster.responders()[index];
     const bool alerted = r.standby ? listed(available, r.id) : available_now(r, local, available);
     if (alerted) out.push_back(&r);
   }

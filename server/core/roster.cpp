@@ -1,7 +1,8 @@
 // The roster: TOML in, validated responders out, looked up by id and by token hash.
 //
 // Data structures: `responders_` in file order; `by_id_` and `by_token_hash_` map an id and a
-// lowercase hex SHA-256 to an index into it. Validation is strict: an unknown key is an error,
+// lowercase hex SHA-256 to an index into it, `by_neighborhood_` a slug to the indexes of those
+// who cover it. Validation is strict: an unknown key is an error,
 // because a typo such as "neighbourhoods" would otherwise leave an observer silently off every
 // alert of the area they cover.
 
@@ -251,6 +252,10 @@ Roster Roster::from_toml(std::string_view text) {
            roster.responders_[it->second].id + "\"");
     roster.by_id_.emplace(r.id, index);
     if (!r.token_sha256.empty()) roster.by_token_hash_.emplace(r.token_sha256, index);
+    for (const auto& slug : r.neighborhoods) {
+      auto& covering = roster.by_neighborhood_[slug];
+      if (covering.empty() || covering.back() != index) covering.push_back(index);
+    }
     roster.responders_.push_back(std::move(r));
   }
   return roster;
@@ -262,6 +267,12 @@ const Responder* Roster::authenticate(std::string_view token) const {
   if (token.empty()) return nullptr;
   const auto it = by_token_hash_.find(sha256_hex(token));
   return it == by_token_hash_.end() ? nullptr : &responders_[it->second];
+}
+
+const std::vector<std::size_t>& Roster::covering(std::string_view neighborhood) const {
+  static const std::vector<std::size_t> nobody;
+  const auto it = by_neighborhood_.find(neighborhood);
+  return it == by_neighborhood_.end() ? nobody : it->second;
 }
 
 const Responder* Roster::find(std::string_view id) const {

@@ -26,6 +26,7 @@
 #include "core/bearer_token.hpp"
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,6 +81,9 @@ class Roster {
   const Responder* authenticate(std::string_view token) const;
   const Responder* find(std::string_view id) const;
   const std::vector<Responder>& responders() const { return responders_; }
+  // Indexes into responders() of those who list `neighborhood`, in file order: who may be on
+  // call there, without a scan of the whole roster for every alert.
+  const std::vector<std::size_t>& covering(std::string_view neighborhood) const;
 
   // Neighborhood slugs the roster names that `known` does not hold; empty when all are known.
   template <typename IsKnown>
@@ -95,6 +99,7 @@ class Roster {
   std::vector<Responder> responders_;
   std::unordered_map<std::string, std::size_t> by_token_hash_;
   std::unordered_map<std::string, std::size_t> by_id_;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> by_neighborhood_;
 };
 
 }  // namespace puente::core

@@ -3,6 +3,7 @@
 // the counters, and the open WebSockets (so shutdown can say goodbye to each).
 
 #include "core/metrics.hpp"
+#include "net/hub.hpp"
 #include "net/router.hpp"
 
 #include <chrono>
@@ -23,6 +24,8 @@ class SocketPeer {
   virtual ~SocketPeer() = default;
   virtual void on_message(std::string_view payload, bool binary) = 0;
   virtual void on_close() = 0;
+  // A frame sent with this receipt was written to the socket.
+  virtual void on_written(const std::shared_ptr<const HubFrame>& receipt) = 0;
 };
 
 using SocketPeerFactory =

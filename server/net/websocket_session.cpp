@@ -66,10 +66,10 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
 }
 
 void WebSocketSession::send(std::shared_ptr<const std::string> frame, bool binary,
-                            std::function<void()> written) {
+                            std::shared_ptr<const HubFrame> receipt) {
   boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), binary,
-                                             written = std::move(written)]() mutable {
-    self->enqueue({std::move(frame), binary, std::move(written)});
+                                             receipt = std::move(receipt)]() mutable {
+    self->enqueue({std::move(frame), binary, std::move(receipt)});
   });
 }
 
@@ -120,7 +120,7 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
     return finish();
   }
   if (!queue_.empty()) {
-    if (queue_.front().written) queue_.front().written();
+    if (peer_ && queue_.front().receipt) peer_->on_written(queue_.front().receipt);
     queued_bytes_ -= queue_.front().data->size();
     queue_.pop_front();
   }

@@ -27,8 +27,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void run(Request request);
 
   // Queues a frame; thread-safe. The buffer is shared with every other socket it goes to.
-  // `written`, if set, runs on the session's strand once the frame is written to the socket.
-  void send(std::shared_ptr<const std::string> frame, bool binary, std::function<void()> written = {});
+  // With a `receipt` (the alert it carries), the peer's on_written gets it once the frame is
+  // written to the socket: a pointer, not a callback, so no delivery allocates.
+  void send(std::shared_ptr<const std::string> frame, bool binary, std::shared_ptr<const HubFrame> receipt = {});
   // Sends a close frame once the queue is written; thread-safe.
   void close(boost::beast::websocket::close_code code, std::string reason);
   // The peer authenticated: the hello deadline no longer applies. Thread-safe.
@@ -38,7 +39,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   struct Frame {
     std::shared_ptr<const std::string> data;
     bool binary;
-    std::function<void()> written;
+    std::shared_ptr<const HubFrame> receipt;
   };
 
   void on_accept(boost::beast::error_code ec);

@@ -310,10 +310,16 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
 }
 
 void IncidentStore::mark_delivered(const std::string& incident_id, const std::string& alert_id,
-                                   const std::string& responder_id, Clock::time_point at) {
-  redis_->execute({"HSETNX", keys_.incident_delivered(incident_id), alert_id + " " + responder_id,
-                   std::to_string(to_ms(at))},
-                  [](auto ec, const Reply& reply) { failed(ec, reply, "mark delivered"); });
+                                   const std::vector<Delivered>& deliveries) {
+  if (deliveries.empty()) return;
+  std::vector<std::string> args;
+  args.reserve(deliveries.size() * 2);
+  for (const auto& [responder_id, at] : deliveries) {
+    args.push_back(alert_id + " " + responder_id);
+    args.push_back(std::to_string(to_ms(at)));
+  }
+  scripts::record_deliveries().run(*redis_, {keys_.incident_delivered(incident_id)}, std::move(args),
+                                   [](auto ec, const Reply& reply) { failed(ec, reply, "mark delivered"); });
 }
 
 void IncidentStore::load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {

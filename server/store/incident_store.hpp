@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace puente::store {
@@ -97,9 +98,12 @@ class IncidentStore {
   // `repeated` when an ack with the same responder and idempotency key was recorded before.
   void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done);
 
-  // The alert reached the responder's socket (first time only counts). Fire and forget.
+  // The alert reached these responders' sockets, each at its time (the first time only
+  // counts). One script call for the lot: a node records thousands of deliveries a second.
+  // Fire and forget.
+  using Delivered = std::pair<std::string, std::chrono::system_clock::time_point>;  // responder, when
   void mark_delivered(const std::string& incident_id, const std::string& alert_id,
-                      const std::string& responder_id, std::chrono::system_clock::time_point at);
+                      const std::vector<Delivered>& deliveries);
 
   // The incident with its reports, alerts (offsets set), acks and delivery records.
   void load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done);

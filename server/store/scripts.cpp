@@ -228,4 +228,14 @@ return {'ok'}
   return script;
 }
 
+// KEYS[1] the incident's delivery records; ARGV pairs of "<alert id> <responder id>" and the
+// time in ms. A delivery already recorded keeps its first time (a replay, another node).
+const redis::Script& record_deliveries() {
+  static const redis::Script script(R"lua(
+for i = 1, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return #ARGV / 2
+)lua");
+  return script;
+}
+
 }  // namespace puente::store::scripts

@@ -21,5 +21,6 @@ const redis::Script& list_incidents();
 const redis::Script& recovery_check();
 const redis::Script& save_token();
 const redis::Script& append_audit();
+const redis::Script& record_deliveries();
 
 }  // namespace puente::store::scripts

@@ -90,6 +90,13 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
          << extra_config << "\n";
 }
 
+long long TestNetwork::redis_key_count() const {
+  // The audit log is left out: a refused sign-in is recorded there by design.
+  return redis_integer(
+      R"(EVAL "local n = 0 for _, key in ipairs(redis.call('KEYS', '*')) do )"
+      R"(if not key:find(':audit', 1, true) then n = n + 1 end end return n" 0)");
+}
+
 long long TestNetwork::redis_integer(const std::string& command) const {
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::socket socket(ioc);

@@ -109,6 +109,13 @@ TEST(Roster, AuthenticatesByTokenHash) {
   EXPECT_EQ(roster.authenticate(sha256_hex(kMariaToken)), nullptr);
 }
 
+TEST(Roster, IndexesWhoCoversEachNeighborhood) {
+  const auto roster = Roster::from_toml(example_roster());
+  EXPECT_THAT(roster.covering("boyle-heights"), ElementsAre(0u));
+  EXPECT_THAT(roster.covering("lincoln-heights"), ElementsAre(0u));
+  EXPECT_TRUE(roster.covering("downtown").empty());  // the dispatcher lists none
+}
+
 TEST(Roster, AcceptsUppercaseHexAndStoresLowercase) {
   std::string upper = sha256_hex(kMariaToken);
   std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {

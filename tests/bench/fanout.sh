@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# The fan-out benchmark: Puente (one node, then two behind one Redis) against the socket.io
+# peer (tests/bench/peer) and the Nchan peer (tests/bench/nchan), all driven by the same
+# puente-loadgen on this machine, on the same Redis, rooms/channels = neighborhoods.
+#
+#   tests/bench/fanout.sh                 full run: prints one table, writes docs/benchmarks.md
+#   tests/bench/fanout.sh --smoke         a few seconds, puented only, 1 and 2 nodes; fails if an
+#                                         alert is lost or duplicated (never on speed): ctest runs it
+# Options: --build DIR (default build/release; the smoke test passes its own), --observers N,
+#   --neighborhoods R, --deliveries "50000 300000" (deliveries/s, one phase each), --flood N
+#   (reports/s into other neighborhoods, in a last phase), --seconds S (per phase),
+#   --only "puente puente2 socketio nchan", --no-docs.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build="$root/build/release"
+smoke=0 docs=1
+observers=10000 neighborhoods=100 deliveries="50000 300000" flood=5000 seconds=10 per_worker=5000
+only="puente puente2 socketio nchan"
+args=("$@")
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --smoke) smoke=1 ;;
+    --build) build=$2; shift ;;
+    --observers) observers=$2; shift ;;
+    --neighborhoods) neighborhoods=$2; shift ;;
+    --deliveries) deliveries=$2; shift ;;
+    --flood) flood=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    --only) only=$2; shift ;;
+    --no-docs) docs=0 ;;
+    *) echo "fanout.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [[ $smoke -eq 1 ]]; then
+  # Small and short; 2 workers of 100 observers still exercise the multi-process path.
+  observers=200 neighborhoods=10 deliveries=2000 flood=50 seconds=2 per_worker=100 docs=0
+  only="puente puente2"
+fi
+
+loadgen="$build/clients/loadgen/puente-loadgen"
+puented="$build/server/app/puented"
+geojson="$root/../shared/data/la/la-city-neighborhoods-v6.geojson"
+for f in "$loadgen" "$puented" "$geojson"; do
+  [[ -e $f ]] || { echo "fanout.sh: missing $f (build first: cmake --build $build)" >&2; exit 2; }
+done
+
+# Each observer is a file on both ends: raise the soft limit as far as the hard one allows.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+tmp=$(mktemp -d /tmp/puente-fanout.XXXXXX)
+started=()
+stop_all() {
+  for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${started[@]}"; do wait "$pid" 2>/dev/null || true; done
+  started=()
+}
+stop() {  # pids we started, by id
+  local keep=() pid
+  kill "$@" 2>/dev/null || true
+  wait "$@" 2>/dev/null || true
+  for pid in "${started[@]}"; do [[ " $* " == *" $pid "* ]] || keep+=("$pid"); done
+  started=("${keep[@]}")
+}
+trap 'stop_all; rm -rf "$tmp"' EXIT
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 20000))
+    (: </dev/tcp/127.0.0.1/$port) 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+wait_for_file() {  # file, seconds
+  for _ in $(seq $(($2 * 10))); do [[ -s $1 ]] && return 0; sleep 0.1; done
+  echo "fanout.sh: $1 did not appear" >&2
+  return 1
+}
+
+# Redis as production runs it (deploy/redis/redis.conf: AOF, fsync every second), for all.
+redis_port=$(free_port)
+mkdir -p "$tmp/redis"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly yes \
+  --appendfsync everysec --daemonize no >"$tmp/redis.log" 2>&1 &
+redis_pid=$!
+started+=("$redis_pid")
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+flush() { redis-cli -p "$redis_port" flushall >/dev/null; }
+
+"$loadgen" roster --observers "$observers" --neighborhoods "$neighborhoods" --geojson "$geojson" --out "$tmp/roster"
+
+# The bench config differs from config/puented.toml only where the load needs it: logs at warn
+# (thousands of reports a second), dedup at its minimum (1 m, 1 s: the loadgen's reports vary
+# place and kind anyway), a 4 MiB socket queue.
+cat >"$tmp/puented.toml" <<EOF
+[node]
+listen = "127.0.0.1:0"
+[redis]
+address = "127.0.0.1:$redis_port"
+[geography]
+neighborhoods = "$geojson"
+[roster]
+file = "$tmp/roster/roster.toml"
+[limits]
+ws_queue_bytes = 4194304
+[log]
+level = "warn"
+[network]
+templates = "$root/config/templates"
+[policy]
+dedup_meters = 1
+dedup_window_seconds = 1
+EOF
+
+start_node() {  # name -> sets node_pid, node_port
+  rm -f "$tmp/$1.port"
+  "$puented" --config "$tmp/puented.toml" --node-id "$1" --port-file "$tmp/$1.port" \
+    --journal "$tmp/$1.journal" >"$tmp/$1.log" 2>&1 &
+  node_pid=$!
+  started+=("$node_pid")
+  wait_for_file "$tmp/$1.port" 20
+  node_port=$(cat "$tmp/$1.port")
+}
+
+results="$tmp/results.jsonl"
+rows="$tmp/rows.md"
+: >"$rows"
+failed=0
+drive() {  # label, target, servers, pids...
+  local label=$1 target=$2 servers=$3
+  shift 3
+  local pid_args=()
+  for p in "$@"; do pid_args+=(--pid "$p"); done
+  local delivery_args=()
+  for d in $deliveries; do delivery_args+=(--deliveries "$d"); done
+  local extra=()
+  [[ $target == puente && $flood -gt 0 && $label != *"2 nodes"* ]] && extra+=(--flood "$flood")
+  [[ $smoke -eq 1 ]] && extra+=(--require-complete)
+  "$loadgen" run --target "$target" --server "$servers" "${pid_args[@]}" --roster "$tmp/roster" \
+    --observers "$observers" --neighborhoods "$neighborhoods" --per-worker "$per_worker" "${delivery_args[@]}" \
+    --seconds "$seconds" --label "$label" --json "$results" "${extra[@]}" | tee -a "$rows" || failed=1
+}
+
+check_sanitizers() {  # a node's log must hold no sanitizer report
+  if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$tmp/$1.log"; then
+    echo "fanout.sh: sanitizer report in node $1's log:" >&2
+    cat "$tmp/$1.log" >&2
+    failed=1
+  fi
+}
+
+header="| server | load | observers | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | dup | server CPU µs/delivery | RSS MB | idle KiB/observer | connects/s | reports/s accepted |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "$header"
+
+if [[ " $only " == *" puente "* ]]; then
+  flush
+  start_node a
+  drive "puented, 1 node" puente "127.0.0.1:$node_port" "$node_pid"
+  stop "$node_pid"
+  check_sanitizers a
+fi
+
+if [[ " $only " == *" puente2 "* ]]; then
+  flush
+  start_node a; pa=$node_pid port_a=$node_port
+  start_node b; pb=$node_pid port_b=$node_port
+  drive "puented, 2 nodes" puente "127.0.0.1:$port_a,127.0.0.1:$port_b" "$pa" "$pb"
+  stop "$pa" "$pb"
+  check_sanitizers a
+  check_sanitizers b
+fi
+
+if [[ " $only " == *" socketio "* ]]; then
+  flush
+  peer="$root/tests/bench/peer"
+  [[ -d $peer/node_modules ]] || (cd "$peer" && npm ci --no-audit --no-fund >/dev/null)
+  node "$peer/server.js" --port 0 --redis "127.0.0.1:$redis_port" --port-file "$tmp/socketio.port" \
+    >"$tmp/socketio.log" 2>&1 &
+  sio_pid=$!
+  started+=("$sio_pid")
+  wait_for_file "$tmp/socketio.port" 20
+  drive "socket.io + redis-adapter" socketio "127.0.0.1:$(cat "$tmp/socketio.port")" "$sio_pid"
+  stop "$sio_pid"
+fi
+
+if [[ " $only " == *" nchan "* ]]; then
+  flush
+  module=/usr/lib/nginx/modules/ngx_nchan_module.so
+  [[ -e $module ]] || { echo "fanout.sh: $module missing (deploy/install-deps.sh --bench)" >&2; exit 2; }
+  prefix="$tmp/nchan"
+  mkdir -p "$prefix/logs"
+  nchan_port=$(free_port)
+  sed -e "s|@NCHAN_MODULE@|$module|" -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$nchan_port|" \
+    -e "s|@REDIS_PORT@|$redis_port|" "$root/tests/bench/nchan/nginx.conf.in" >"$prefix/nginx.conf"
+  nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" &
+  nginx_pid=$!
+  started+=("$nginx_pid")
+  worker_pid=""
+  for _ in $(seq 50); do worker_pid=$(pgrep -P "$nginx_pid" | head -1 || true); [[ -n $worker_pid ]] && break; sleep 0.1; done
+  [[ -n $worker_pid ]] || { echo "fanout.sh: nginx did not start:" >&2; cat "$prefix/error.log" >&2; exit 1; }
+  drive "nginx + Nchan (1 worker)" nchan "127.0.0.1:$nchan_port" "$worker_pid"
+  stop "$nginx_pid"
+fi
+
+stop "$redis_pid"
+
+if [[ $docs -eq 1 ]]; then
+  # The generated part of docs/benchmarks.md sits between two markers; the notes around it
+  # (what the load is, what each optimization bought) are kept.
+  out="$root/docs/benchmarks.md"
+  mkdir -p "$root/docs"
+  [[ -e $out ]] || printf '# Fan-out benchmark\n\n<!-- fanout:begin -->\n<!-- fanout:end -->\n' >"$out"
+  cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+  mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
+  {
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $cpu, $(nproc) cores, $mem; the load generator on the"
+    echo "same machine (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))."
+    echo "Command: \`tests/bench/fanout.sh ${args[*]}\`"
+    echo
+    echo "$header"
+    cat "$rows"
+  } >"$tmp/generated.md"
+  awk -v generated="$tmp/generated.md" '
+    /<!-- fanout:end -->/ { while ((getline line < generated) > 0) print line; skip = 0 }
+    !skip { print }
+    /<!-- fanout:begin -->/ { skip = 1 }' "$out" >"$tmp/benchmarks.md"
+  mv "$tmp/benchmarks.md" "$out"
+  echo "fanout.sh: wrote $out" >&2
+fi
+exit $failed
