@@ -12,6 +12,8 @@ packages=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libssl-dev libtomlplusplus-dev libcli11-dev
   redis-server redis-tools haproxy curl tzdata
+  # The fuzz build (tests/run.sh): clang, and libFuzzer with clang's sanitizer runtimes.
+  clang-14 libclang-rt-14-dev
 )
 [[ "${1:-}" == "--browser" ]] && packages+=(chromium)
 
