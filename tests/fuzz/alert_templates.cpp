@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::string en = english();
   std::optional<core::Templates> templates;
   try {
-    templates = core::Templates::from_files({{"en", en}, {"es", std::string(fuzz::as_text(data, size))}});
+    templates =
+        core::Templates::from_files({{"en", en}, {"es", std::string(fuzz::as_text(data, size))}});
   } catch (const std::exception&) {
     return 0;  // refused, with a message naming the language and key
   }

@@ -36,8 +36,10 @@ const core::GeoIndex& geography() {
 
 const core::Roster& roster() {
   static const auto roster = core::Roster::from_toml(
-      "[[responder]]\nid = \"obs\"\nroles = [\"legal_observer\"]\nneighborhoods = [\"boyle-heights\"]\n"
-      "token_sha256 = \"" + core::sha256_hex("t") + "\"\n");
+      "[[responder]]\nid = \"obs\"\nroles = [\"legal_observer\"]\nneighborhoods = "
+      "[\"boyle-heights\"]\n"
+      "token_sha256 = \"" +
+      core::sha256_hex("t") + "\"\n");
   return roster;
 }
 
@@ -46,9 +48,11 @@ template <typename Message>
 void check_answer(const Message& answer, bool binary) {
   Message again;
   if (binary) {
-    fuzz_check(again.ParseFromString(answer.SerializeAsString()), "an answer's binary does not parse");
+    fuzz_check(again.ParseFromString(answer.SerializeAsString()),
+               "an answer's binary does not parse");
   } else {
-    fuzz_check(wire::from_json(wire::to_json(answer), again).empty(), "an answer's JSON does not parse");
+    fuzz_check(wire::from_json(wire::to_json(answer), again).empty(),
+               "an answer's JSON does not parse");
   }
 }
 
@@ -75,19 +79,22 @@ const core::Templates& templates() {
 // As the intake and the alert writer take an accepted report, up to where Redis would come in.
 void check_report(const v1::Report& report) {
   if (core::check_report(report)) return;
-  fuzz_check(v1::ReportKind_IsValid(report.kind()), "a report of a kind the wire does not define is accepted");
+  fuzz_check(v1::ReportKind_IsValid(report.kind()),
+             "a report of a kind the wire does not define is accepted");
   if (core::has_location(report))
     geography().locate(report.location().lat(), report.location().lon());
   else
     geography().find(report.neighborhood());
-  const core::AlertFields fields{report.kind(), "Boyle Heights", core::coarse_place(report.location().description()), {}};
+  const core::AlertFields fields{
+      report.kind(), "Boyle Heights", core::coarse_place(report.location().description()), {}};
   const auto language = templates().choose_language({report.language()});
   for (auto which : core::kAllAlertTemplates) templates().render(which, language, fields);
 }
 
 void check_ack(const v1::Ack& ack) {
   if (core::check_ack(ack)) return;
-  fuzz_check(v1::AckState_IsValid(ack.state()), "an ack of a state the wire does not define is accepted");
+  fuzz_check(v1::AckState_IsValid(ack.state()),
+             "an ack of a state the wire does not define is accepted");
 }
 
 // As ResponderSocket::on_message and check_hello take it, up to where Redis would come in.
@@ -100,7 +107,8 @@ void check_client_message(const v1::ClientMessage& message) {
         geography().find(s.neighborhood());
         if (who) core::may_subscribe(*who, s.neighborhood());
         if (auto offset = core::StreamOffset::parse(s.since_offset()))
-          fuzz_check(core::StreamOffset::parse(offset->str()) == offset, "an offset does not round-trip");
+          fuzz_check(core::StreamOffset::parse(offset->str()) == offset,
+                     "an offset does not round-trip");
       }
       break;
     }

@@ -16,7 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::write_file(path, fuzz::as_text(data, size));
   try {
     const auto config = app::load_config(path);
-    const auto known = [](std::string_view slug) { return slug == "boyle-heights" || slug == "downtown"; };
+    const auto known = [](std::string_view slug) {
+      return slug == "boyle-heights" || slug == "downtown";
+    };
     const auto policies = core::DispatchPolicies::from_toml(config.text, known);
     for (const auto& [slug, policy] : policies.overrides()) {
       fuzz::fuzz_check(known(slug), "a policy override for an unknown neighborhood");

@@ -2,11 +2,11 @@
 
 #include <google/protobuf/stubs/logging.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 namespace puente::fuzz {
 

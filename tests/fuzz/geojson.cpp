@@ -28,14 +28,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& other : n.adjacent) {
       const auto* o = geo->find(other);
       fuzz_check(o && o != &n, "adjacent to itself or to an unknown slug");
-      fuzz_check(std::binary_search(o->adjacent.begin(), o->adjacent.end(), n.slug), "adjacency not symmetric");
+      fuzz_check(std::binary_search(o->adjacent.begin(), o->adjacent.end(), n.slug),
+                 "adjacency not symmetric");
     }
   }
   // Points the seeds' shapes hold, their edges, and the odd ones.
   for (double lat : {-90.0, 0.0, 0.5, 1.0, 34.04, 90.0})
     for (double lon : {-180.0, -118.21, 0.0, 0.5, 1.0, 180.0}) {
       const auto* n = geo->locate(lat, lon);
-      fuzz_check(!n || geo->find(n->slug) == n, "locate answered a neighborhood the index does not hold");
+      fuzz_check(!n || geo->find(n->slug) == n,
+                 "locate answered a neighborhood the index does not hold");
     }
   return 0;
 }

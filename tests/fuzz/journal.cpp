@@ -31,7 +31,8 @@ void put_u32(std::string& bytes, std::size_t at, std::uint32_t v) {
 
 std::uint32_t get_u32(const std::string& bytes, std::size_t at) {
   std::uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= std::uint32_t{static_cast<unsigned char>(bytes[at + i])} << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    v |= std::uint32_t{static_cast<unsigned char>(bytes[at + i])} << (8 * i);
   return v;
 }
 
@@ -39,9 +40,11 @@ std::uint32_t get_u32(const std::string& bytes, std::size_t at) {
 void fix_record_crcs(std::string& journal) {
   constexpr std::size_t header = 20, crc_at = 16;
   for (std::size_t at = 0; journal.size() - at >= header;) {
-    const std::size_t length = std::min<std::size_t>(get_u32(journal, at + 4), journal.size() - at - header);
+    const std::size_t length =
+        std::min<std::size_t>(get_u32(journal, at + 4), journal.size() - at - header);
     const std::string_view bytes(journal);
-    put_u32(journal, at + crc_at, crc32c(bytes.substr(at + header, length), crc32c(bytes.substr(at, crc_at))));
+    put_u32(journal, at + crc_at,
+            crc32c(bytes.substr(at + header, length), crc32c(bytes.substr(at, crc_at))));
     at += header + length;
   }
 }
@@ -79,7 +82,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto journal = store::Journal::open(path);
     for (const auto& entry : journal->pending()) {
       v1::JournalEntry decoded;
-      if (!decoded.ParseFromString(entry.payload)) continue;  // skipped with an error, as the outbox does
+      if (!decoded.ParseFromString(entry.payload))
+        continue;  // skipped with an error, as the outbox does
       if (decoded.has_report()) core::check_report(decoded.report());
       if (decoded.has_ack()) core::check_ack(decoded.ack());
     }

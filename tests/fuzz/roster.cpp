@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                      shift.end_minute < 1440,
                  "a shift outside the day");
     for (const auto& n : r.neighborhoods) core::may_subscribe(r, n);
-    core::may(r, core::Action::view_incident, {r.neighborhoods.empty() ? "" : r.neighborhoods[0], true});
+    core::may(r, core::Action::view_incident,
+              {r.neighborhoods.empty() ? "" : r.neighborhoods[0], true});
   }
   return 0;
 }
