@@ -17,6 +17,8 @@ packages=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libssl-dev libtomlplusplus-dev libcli11-dev zlib1g-dev
   redis-server redis-tools haproxy curl tzdata
+  # The fuzz build (tests/run.sh): clang, and libFuzzer with clang's sanitizer runtimes.
+  clang-14 libclang-rt-14-dev
 )
 case "${1:-}" in
   --browser) packages+=(chromium) ;;

@@ -5,9 +5,16 @@
 # with playwright-core and leave screenshots in build/debug/browser-artifacts/. Installs what
 # is missing first, and the browser tests' npm dependency exactly as locked (npm ci).
 #
-#   tests/run.sh                 everything
+#   tests/run.sh                 everything, fuzzing first
 #   tests/run.sh -L unit         only the unit tests (ctest label)
 #   tests/run.sh -R Api          only tests matching a regex
+#   FUZZ=0 tests/run.sh          everything but the fuzzing; FUZZ=1 fuzzes before a subset too
+#
+# Fuzzing (tests/fuzz): a clang build of its own, build/fuzz, holding only the fuzz targets and
+# the libraries they link, with libFuzzer, ASan and UBSan; ctest runs each target for a fixed
+# number of inputs from its committed seeds and regressions (Fuzz.*; the counts are in
+# tests/fuzz/CMakeLists.txt). The debug build replays the same seeds and regressions once more
+# under GCC (FuzzReplay.*, label fuzz). A fuzzing failure is reported after the rest has run.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,11 +24,27 @@ npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error >/de
 export PUENTE_REQUIRE_BROWSER=1
 
 jobs=$(nproc)
-cmake --preset debug -S "$root" >/dev/null
-cmake --build "$root/build/debug" -j "$jobs"
-
 # Leaks are real failures; UBSan stops at the first finding (-fno-sanitize-recover).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+
+fuzz=${FUZZ:-$([[ $# -eq 0 ]] && echo 1 || echo 0)}
+fuzz_status=0
+if [[ $fuzz == 1 ]]; then
+  cmake -S "$root" -B "$root/build/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DPUENTE_FUZZ=ON >/dev/null
+  cmake --build "$root/build/fuzz" -j "$jobs"
+  (cd "$root/build/fuzz" && ctest --output-on-failure -j "$jobs" --timeout 600) || fuzz_status=$?
+fi
+
+cmake --preset debug -S "$root" >/dev/null
+cmake --build "$root/build/debug" -j "$jobs"
+
 cd "$root/build/debug"
-ctest --output-on-failure -j "$jobs" --timeout 300 "$@"
+status=0
+ctest --output-on-failure -j "$jobs" --timeout 300 "$@" || status=$?
+if [[ $fuzz_status != 0 ]]; then
+  echo "run.sh: fuzzing failed (see the Fuzz.* output above; crashes in build/fuzz/artifacts/)" >&2
+  [[ $status != 0 ]] || status=$fuzz_status
+fi
+exit "$status"

@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 
 #include <charconv>
+#include <cmath>
 
 namespace puente::app {
 
@@ -88,10 +89,11 @@ auto answer(std::shared_ptr<Request> request, Respond respond, http::status stat
   };
 }
 
+// A finite number: from_chars also reads "nan", which every range comparison lets through.
 std::optional<double> parse_double(const std::string& text) {
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
   return value;
 }
 

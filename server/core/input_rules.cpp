@@ -33,6 +33,9 @@ bool has_location(const v1::Report& report) {
 std::optional<InputError> check_report(const v1::Report& report) {
   if (report.kind() == v1::REPORT_KIND_UNSPECIFIED)
     return InputError{"missing_kind", "kind is required (RAID, CHECKPOINT, ARREST, PATROL, SURVEILLANCE, OTHER)"};
+  // proto3 keeps an enum number it does not know (JSON {"kind": 99} parses): it is no kind.
+  if (!v1::ReportKind_IsValid(report.kind()))
+    return InputError{"bad_kind", "kind must be RAID, CHECKPOINT, ARREST, PATROL, SURVEILLANCE or OTHER"};
   if (!has_location(report) && report.neighborhood().empty())
     return InputError{"missing_location", "location (lat, lon) or neighborhood is required"};
   if (has_location(report)) {
@@ -54,6 +57,8 @@ std::optional<InputError> check_ack(const v1::Ack& ack) {
   if (ack.incident_id().empty()) return InputError{"missing_incident", "incidentId is required"};
   if (ack.state() == v1::ACK_STATE_UNSPECIFIED)
     return InputError{"missing_state", "state is required (RECEIVED, EN_ROUTE, ON_SCENE, DECLINED, UNAVAILABLE)"};
+  if (!v1::AckState_IsValid(ack.state()))
+    return InputError{"bad_state", "state must be RECEIVED, EN_ROUTE, ON_SCENE, DECLINED or UNAVAILABLE"};
   if (auto e = too_long(ack.note(), max_note_bytes, "note")) return e;
   if (auto e = check_idempotency_key(ack.idempotency_key())) return e;
   return std::nullopt;

@@ -24,6 +24,10 @@ constexpr std::size_t header_crc_offset = 16;  // the CRC covers the header byte
 constexpr std::size_t ack_bytes = 16;
 constexpr std::size_t ack_crc_offset = 12;
 constexpr std::uint8_t format_version = 1;
+// Sequence numbers count fsync'ed appends: 2^63 of them would take millennia. A larger one, in a
+// record or in the acknowledgement file, is damage: taken as true, it would make the next number
+// wrap to 0, below the acknowledged ones, and what is appended then would never be replayed.
+constexpr std::uint64_t max_sequence = std::uint64_t{1} << 63;
 constexpr char record_magic[2] = {'P', 'J'};
 constexpr char ack_magic[2] = {'P', 'A'};
 
@@ -178,7 +182,8 @@ void Journal::load_acknowledged() {
   const bool sound =
       got == ack_bytes && bytes[0] == ack_magic[0] && bytes[1] == ack_magic[1] &&
       bytes[2] == static_cast<char>(format_version) && bytes[3] == 0 &&
-      get_u32(bytes.data() + ack_crc_offset) == crc32c({bytes.data(), ack_crc_offset});
+      get_u32(bytes.data() + ack_crc_offset) == crc32c({bytes.data(), ack_crc_offset}) &&
+      get_u64(bytes.data() + 4) <= max_sequence;
   if (!sound) {
     spdlog::warn("journal {}: acknowledgement file {} is damaged; replaying every record",
                  path_.string(), ack_path_.string());
@@ -227,6 +232,10 @@ void Journal::scan() {
       break;
     }
     const std::uint64_t sequence = get_u64(header.data() + 8);
+    if (sequence > max_sequence) {
+      damage = "record sequence over 2^63";
+      break;
+    }
     if (sequence <= last_sequence_) {
       damage = "record sequence not above the one before";
       break;

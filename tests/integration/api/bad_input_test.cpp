@@ -157,5 +157,72 @@ TEST_F(BadInput, GarbageOnTheWireIsAnsweredAndTheNodeKeepsServing) {
   EXPECT_EQ(node_->call(http::verb::get, "/healthz", "").status, 200u);
 }
 
+TEST_F(BadInput, HugeNumbersNaNAndUnknownEnumValuesAreRefused) {
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","location":{"lat":1e400,"lon":-118.2}})", 400, "bad_json");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","location":{"lat":1e300,"lon":-118.2}})", 400, "bad_location");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","location":{"lat":"NaN","lon":-118.2}})", 400, "bad_location");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","location":{"lat":34.03,"lon":"-Infinity"}})", 400, "bad_location");
+  // An enum value the wire does not define is no kind or state at all, whatever its number.
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":99,"location":{"lat":34.03,"lon":-118.21}})", 400, "bad_kind");
+  expect_refused(http::verb::post, "/v1/acks", token("obs-bh"), R"({"alertId":"al-1","incidentId":"inc-1","state":99})", 400, "bad_state");
+  expect_refused(http::verb::post, "/v1/me/availability", token("obs-bh"), R"({"available":true,"minutes":10000000000})", 400, "bad_json");
+  expect_refused(http::verb::post, "/v1/me/availability", token("obs-bh"), R"({"available":true,"minutes":1441})", 400, "bad_minutes");
+  expect_refused(http::verb::post, "/v1/incidents/inc-0/updates", token("disp"), R"({"location":{"lat":"NaN","lon":1}})", 400, "bad_location");
+  for (const char* query : {"lat=nan&lon=-118.2", "lat=34.03&lon=inf", "lat=1e999&lon=-118.2", "lat=&lon=-118.2"})
+    expect_refused(http::verb::get, std::string("/v1/neighborhoods/locate?") + query, token("op"), "", 400, "bad_location");
+}
+
+TEST_F(BadInput, TextThatIsNotUtf8IsRefusedWithAReadableError) {
+  expect_refused(http::verb::post, reports, token("op"), "{\"kind\":\"RAID\",\"description\":\"\xff\xfe\"}", 400, "bad_json");
+  expect_refused(http::verb::post, reports, token("op"), R"({"kind":"RAID","description":"\ud800"})", 400, "bad_json");
+  v1::Report report;
+  report.set_kind(v1::RAID);
+  report.set_description("ok");
+  std::string binary = report.SerializeAsString();
+  binary.back() = '\xff';  // the description's last byte
+  expect_refused(http::verb::post, reports, token("op"), binary, 400, "bad_protobuf", "application/x-protobuf");
+}
+
+TEST_F(BadInput, DeeplyNestedJsonIsRefused) {
+  expect_refused(http::verb::post, reports, token("op"), std::string(60000, '['), 400, "bad_json");
+  expect_refused(http::verb::post, reports, token("op"), "{\"description\":" + std::string(60000, '['), 400, "bad_json");
+  std::string nested;
+  for (int i = 0; i < 2000; ++i) nested += "{\"location\":";
+  expect_refused(http::verb::post, reports, token("op"), nested, 400, "bad_json");
+}
+
+// Sends `request` on a fresh connection and returns what the node answers before it closes.
+std::string raw_exchange(unsigned short port, const std::string& request) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  boost::system::error_code ec;
+  boost::asio::write(socket, boost::asio::buffer(request), ec);
+  std::string answer;
+  boost::asio::read(socket, boost::asio::dynamic_buffer(answer), ec);  // until the node closes
+  return answer;
+}
+
+TEST_F(BadInput, OversizedHeadersAndChunkedBodiesAreRefused) {
+  auto answer = raw_exchange(node_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(20000, 'a') + "\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 431")) << answer.substr(0, 200);
+  EXPECT_NE(answer.find("\"headers_too_large\""), std::string::npos) << answer.substr(0, 400);
+
+  answer = raw_exchange(node_->port(), "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 431")) << answer.substr(0, 200);
+
+  // Chunks that each look small add up past the body limit all the same.
+  std::string chunked = "POST /v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token("op") +
+                        "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 80; ++i) chunked += "400\r\n" + std::string(1024, ' ') + "\r\n";
+  chunked += "0\r\n\r\n";
+  const auto keys_before = net_->redis_key_count();
+  answer = raw_exchange(node_->port(), chunked);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << answer.substr(0, 200);
+  EXPECT_NE(answer.find("\"body_too_large\""), std::string::npos) << answer.substr(0, 400);
+  EXPECT_EQ(net_->redis_key_count(), keys_before);
+  EXPECT_EQ(node_->call(http::verb::get, "/healthz", "").status, 200u);
+}
+
 }  // namespace
 }  // namespace puente::test

@@ -121,5 +121,39 @@ TEST_F(SocketRules, BinaryClientsGetBinaryFrames) {
   EXPECT_EQ(parsed.alert().type(), v1::VERIFY);
 }
 
+TEST_F(SocketRules, OversizedAndMalformedFramesAreRefusedAndTheNodeKeepsServing) {
+  // Over limits.ws_message_bytes (64 KiB by default), before and after the hello: closed.
+  auto early = node->raw_socket();
+  early->send_text(std::string(70 * 1024, ' '));
+  EXPECT_TRUE(closed_by_server(*early));
+  auto big = node->socket(net.token("obs-bh"), {"boyle-heights"});
+  big->send_text(R"({"ping":{},"requestId":")" + std::string(70 * 1024, 'x') + "\"}");
+  EXPECT_TRUE(closed_by_server(*big));
+  // A text frame that is not UTF-8 breaks the WebSocket protocol itself: closed.
+  auto garbled = node->socket(net.token("obs-bh"), {"boyle-heights"});
+  garbled->send_text("{\"ping\":{},\"requestId\":\"\xff\xfe\"}");
+  EXPECT_TRUE(closed_by_server(*garbled));
+
+  // Well-framed nonsense gets an error and the socket lives.
+  auto socket = node->socket(net.token("obs-bh"), {"boyle-heights"});
+  const auto keys_before = net.redis_key_count();
+  socket->send_binary(std::string("\xff\xff\xff\xff\x0f", 5));
+  auto answer = read_until(*socket, [](const v1::ServerMessage& m) { return m.has_error(); });
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->error().code(), "bad_message");
+  EXPECT_EQ(error_for(*socket, R"({"ack":{"alertId":"al-1","incidentId":"inc-1","state":99}})").code(), "bad_state");
+  EXPECT_EQ(error_for(*socket, R"({"report":{"kind":99,"neighborhood":"boyle-heights"}})").code(), "bad_kind");
+  EXPECT_EQ(error_for(*socket, R"({"report":{"kind":"RAID","location":{"lat":"NaN","lon":1}}})").code(), "bad_location");
+  EXPECT_EQ(error_for(*socket, "[" + std::string(20000, '[')).code(), "bad_message");
+  socket->send_text(R"({"ping":{},"requestId":"still-here"})");
+  auto pong = read_until(*socket, [](const v1::ServerMessage& m) { return m.has_pong(); });
+  ASSERT_TRUE(pong);
+  EXPECT_EQ(pong->request_id(), "still-here");
+  EXPECT_EQ(net.redis_key_count(), keys_before) << "refused frames stored something";
+
+  EXPECT_NO_THROW(node->socket(net.token("vol-bh"), {"boyle-heights"}));
+  EXPECT_EQ(node->call(boost::beast::http::verb::get, "/healthz", "").status, 200u);
+}
+
 }  // namespace
 }  // namespace puente::test

@@ -34,6 +34,8 @@ TEST(InputRules, EachBadFieldIsNamed) {
   auto r = valid_report();
   r.set_kind(v1::REPORT_KIND_UNSPECIFIED);
   EXPECT_EQ(code_of(r), "missing_kind");
+  r.set_kind(static_cast<v1::ReportKind>(99));  // what JSON {"kind": 99} decodes to
+  EXPECT_EQ(code_of(r), "bad_kind");
 
   r = valid_report();
   r.mutable_location()->set_lat(std::numeric_limits<double>::quiet_NaN());
@@ -59,6 +61,8 @@ TEST(InputRules, AcksNeedAnAlertAnIncidentAndAState) {
   EXPECT_EQ(check_ack(ack)->code, "missing_incident");
   ack.set_incident_id("inc-1");
   EXPECT_EQ(check_ack(ack)->code, "missing_state");
+  ack.set_state(static_cast<v1::AckState>(99));
+  EXPECT_EQ(check_ack(ack)->code, "bad_state");
   ack.set_state(v1::EN_ROUTE);
   EXPECT_FALSE(check_ack(ack));
   ack.set_note(std::string(max_note_bytes + 1, 'x'));

@@ -132,5 +132,25 @@ TEST(JournalDamage, ARecordFromANewerFormatIsRefusedNotTruncated) {
   EXPECT_EQ(test::read_bytes(path), bytes);
 }
 
+// Found by fuzzing: an acknowledgement (sound by its CRC) of the last possible number made the
+// next append wrap to sequence 0, below it, so that the record was never replayed.
+TEST(JournalDamage, AnAcknowledgementAtTheEndOfTheNumbersIsDamage) {
+  test::ScratchDir dir;
+  const fs::path path = dir.path() / "outbox.journal";
+  write_three(path);
+  std::string ack = std::string("PA\x01\x00", 4) + std::string(8, '\xFF');  // see journal.hpp
+  const std::uint32_t crc = crc32c(ack);
+  for (int i = 0; i < 4; ++i) ack.push_back(static_cast<char>(crc >> (8 * i)));
+  test::write_bytes(path.string() + ".ack", ack);
+
+  test::CapturedLog log;
+  auto journal = Journal::open(path);
+  EXPECT_THAT(log.text(), HasSubstr("damaged; replaying every record"));
+  EXPECT_EQ(journal->size(), 3u);
+  EXPECT_EQ(journal->append("delta report"), 4u);
+  journal.reset();
+  EXPECT_EQ(Journal::open(path)->size(), 4u);
+}
+
 }  // namespace
 }  // namespace puente::store

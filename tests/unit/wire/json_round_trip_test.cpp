@@ -70,5 +70,22 @@ TEST(WireJson, AClientHelloParsesAsTheContractShowsIt) {
   EXPECT_EQ(message.hello().subscriptions(0).since_offset(), "1-0");
 }
 
+// Found by fuzzing: the parser's words quote the input, and an error body quoting bytes that are
+// not UTF-8 could not be parsed by the client it was sent to.
+TEST(WireJson, AnErrorNeverQuotesInvalidUtf8) {
+  for (const char* json : {"{\"kind\":\"RAID\",\"description\":\"on\xe0\x92\x86 \xff\"}",
+                           "{\"description\":\"\xed\xa0\x80\", \"kind\":1",  // a surrogate
+                           "{\"description\":\"caf\xc3\xa9\", \"kind\":}"}) {
+    Report report;
+    const auto why = wire::from_json(json, report);
+    ASSERT_FALSE(why.empty()) << json;
+    ErrorBody error;
+    error.set_message(why);
+    ErrorBody back;
+    EXPECT_TRUE(back.ParseFromString(error.SerializeAsString())) << why;  // checks UTF-8
+    EXPECT_EQ(wire::from_json(wire::to_json(error), back), "") << why;
+  }
+}
+
 }  // namespace
 }  // namespace puente::v1

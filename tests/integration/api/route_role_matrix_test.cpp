@@ -1,0 +1,192 @@
+// Every route of the router, called by every role of the test roster and without a valid token:
+// each answer is what server/core/access.cpp decides, from the table below. A route added
+// anywhere in server/ (router.add) without a row here fails RouteTableCoversEveryRoute.
+//
+// The rows run in order against one real node and share one incident in Boyle Heights, opened
+// by the operator before the table: an incident step that an earlier caller already took
+// answers 409, which still means "allowed" (the permission is checked before the transition).
+#include "test_network.hpp"
+
+#include "puente/v1/json.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/beast/http/verb.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
+
+namespace puente::test {
+namespace {
+
+namespace http = boost::beast::http;
+
+// The callers: the roster's responders (see TestNetwork), then two without a valid token.
+const std::string no_token = "(no token)";
+const std::string bad_token = "(bad token)";
+const std::vector<std::string> responders = {"op",     "disp",   "admin",   "obs-bh",     "obs-dt",
+                                             "vol-bh", "att-bh", "obs-off", "obs-standby"};
+
+// The role groups of access.cpp, for an incident in Boyle Heights.
+using Callers = std::set<std::string>;
+const Callers staff = {"disp", "admin"};
+const Callers field_bh = {"obs-bh", "vol-bh", "att-bh", "obs-off"};  // cover Boyle Heights
+const Callers field_elsewhere = {"obs-dt", "obs-standby"};           // cover downtown
+const Callers observers = {"obs-bh", "obs-dt", "obs-off", "obs-standby"};
+const Callers anyone(responders.begin(), responders.end());
+
+Callers operator+(Callers a, const Callers& b) {
+  a.insert(b.begin(), b.end());
+  return a;
+}
+
+// What a caller with a valid token who is not allowed gets: 403, or 404 where the route does not
+// tell whether the incident exists.
+enum class Denied { forbidden, hidden };
+
+struct Route {
+  http::verb method;
+  std::string pattern;  // as api_routes.cpp adds it
+  std::string target;   // {id}: the shared incident
+  std::string body;     // {id}, {alert}: the shared incident and its VERIFY alert
+  Callers allowed;      // empty: a public route, allowed without a token too
+  std::set<unsigned> allowed_statuses;
+  Denied denied = Denied::forbidden;
+};
+
+const std::string report = report_json(boyle_heights.lat, boyle_heights.lon);
+
+// One row per route (and per incident step): who may call it and what they get.
+const std::vector<Route>& routes() {
+  // One row a line, whatever the width.
+  // clang-format off
+  static const std::vector<Route> all = {
+    {http::verb::get, "/healthz", "/healthz", "", {}, {200}},
+    {http::verb::get, "/readyz", "/readyz", "", {}, {200}},
+    {http::verb::get, "/metrics", "/metrics", "", {}, {200}},
+    // 200: the same report again corroborates the incident an earlier caller opened.
+    {http::verb::post, "/v1/reports", "/v1/reports", report, staff + observers + Callers{"op"}, {200, 201}},
+    {http::verb::get, "/v1/incidents", "/v1/incidents", "", staff + field_bh + field_elsewhere, {200}},
+    {http::verb::get, "/v1/incidents/{id}", "/v1/incidents/{id}", "", staff + field_bh, {200}, Denied::hidden},
+    {http::verb::post, "/v1/acks", "/v1/acks", R"({"alertId":"{alert}","incidentId":"{id}","state":"RECEIVED"})",
+     staff + field_bh, {201}},
+    // A legal observer of Boyle Heights may confirm and update only once on scene; nobody is.
+    {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/updates", R"({"text":"matrix"})", staff, {200}},
+    {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/confirm", "", staff, {200, 409}},
+    {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/false-alarm", "", staff, {200, 409}},
+    {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/resolve", "", staff, {409}},
+    {http::verb::get, "/v1/neighborhoods", "/v1/neighborhoods", "", anyone, {200}},
+    {http::verb::get, "/v1/neighborhoods/locate", "/v1/neighborhoods/locate?lat=34.0335&lon=-118.211", "", anyone, {200}},
+    {http::verb::get, "/v1/roster/on-call", "/v1/roster/on-call", "", staff, {200}},
+    {http::verb::post, "/v1/me/availability", "/v1/me/availability", R"({"available":false})", anyone, {200}},
+    {http::verb::get, "/v1/neighborhoods/map", "/v1/neighborhoods/map", "", anyone, {200}},
+    {http::verb::post, "/v1/admin/tokens", "/v1/admin/tokens", R"({"responderId":"vol-bh","expiresInSeconds":60})", Callers{"admin"}, {201}},
+    {http::verb::get, "/v1/admin/tokens", "/v1/admin/tokens", "", Callers{"admin"}, {200}},
+    // No such token: an admin learns that (404); anyone else is refused before.
+    {http::verb::post, "/v1/admin/tokens/{id}/revoke", "/v1/admin/tokens/tok-none/revoke", "", Callers{"admin"}, {404}},
+    {http::verb::get, "/v1/admin/audit", "/v1/admin/audit", "", Callers{"admin"}, {200}},
+  };
+  // clang-format on
+  return all;
+}
+
+std::string filled(std::string text, const std::string& id, const std::string& alert) {
+  for (auto [name, value] : {std::pair{"{id}", id}, std::pair{"{alert}", alert}})
+    for (auto at = text.find(name); at != std::string::npos; at = text.find(name))
+      text.replace(at, std::string_view(name).size(), value);
+  return text;
+}
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+// Every router.add(http::verb::..., "...") in server/, wherever a route is added.
+std::set<std::string> routes_in_source() {
+  std::set<std::string> found;
+  const std::regex added(R"re(router\.add\(\s*http::verb::(\w+),\s*"([^"]+)")re");
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(PUENTE_SOURCE_DIR "/server")) {
+    if (entry.path().extension() != ".cpp") continue;
+    std::ifstream in(entry.path());
+    const std::string source{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    for (std::sregex_iterator it(source.begin(), source.end(), added), end; it != end; ++it)
+      found.insert((*it)[1].str() + " " + (*it)[2].str());
+  }
+  return found;
+}
+
+TEST(RouteRoleMatrix, RouteTableCoversEveryRoute) {
+  const auto in_source = routes_in_source();
+  std::set<std::string> in_table;
+  for (const auto& route : routes())
+    in_table.insert(lowercase(std::string(http::to_string(route.method))) + " " + route.pattern);
+  EXPECT_FALSE(in_source.empty());
+  for (const auto& route : in_source)
+    EXPECT_TRUE(in_table.count(route)) << route << " is served but has no row in this test's table";
+  for (const auto& route : in_table)
+    EXPECT_TRUE(in_source.count(route)) << route << " has a row but is not served (renamed?)";
+}
+
+TEST(RouteRoleMatrix, EveryRouteAnswersEveryRoleAsAccessRulesSay) {
+  TestNetwork net;
+  auto node = net.start_node("a");
+
+  // The shared incident, and the VERIFY alert it sent.
+  auto opened = node->call(http::verb::post, "/v1/reports", net.token("op"), report);
+  ASSERT_EQ(opened.status, 201u) << opened.body;
+  v1::ReportReceipt receipt;
+  ASSERT_EQ(wire::from_json(opened.body, receipt), "");
+  ASSERT_GT(receipt.incident().alerts_size(), 0);
+  const std::string id = receipt.incident().id();
+  const std::string alert = receipt.incident().alerts(0).id();
+
+  std::vector<std::string> callers = responders;
+  callers.insert(callers.end(), {no_token, bad_token});
+  for (const auto& route : routes()) {
+    const std::string target = filled(route.target, id, alert);
+    const std::string body = filled(route.body, id, alert);
+    for (const auto& caller : callers) {
+      const std::string token = caller == no_token    ? ""
+                                : caller == bad_token ? "not-a-token"
+                                                      : net.token(caller);
+      const auto answer = node->call(route.method, target, token, body);
+      const std::string cell = std::string(http::to_string(route.method)) + " " + target + " as " +
+                               caller + ": " + std::to_string(answer.status) + " " +
+                               answer.body.substr(0, 200);
+
+      // The code of the JSON error an answer carries; empty for a success.
+      std::string code;
+      if (answer.status >= 400) {
+        v1::ServerMessage error;
+        EXPECT_EQ(wire::from_json(answer.body, error), "") << cell;
+        code = error.error().code();
+      }
+      if (route.allowed.empty() || route.allowed.count(caller)) {
+        EXPECT_TRUE(route.allowed_statuses.count(answer.status)) << "allowed, yet " << cell;
+        continue;
+      }
+      if (caller == no_token) {
+        EXPECT_EQ(answer.status, 401u) << cell;
+        EXPECT_EQ(code, "missing_token") << cell;
+      } else if (caller == bad_token) {
+        EXPECT_EQ(answer.status, 401u) << cell;
+        EXPECT_EQ(code, "bad_token") << cell;
+      } else if (route.denied == Denied::hidden) {
+        EXPECT_EQ(answer.status, 404u) << cell;
+        EXPECT_EQ(code, "not_found") << cell;
+      } else {
+        EXPECT_EQ(answer.status, 403u) << cell;
+        EXPECT_EQ(code, "forbidden") << cell;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace puente::test
