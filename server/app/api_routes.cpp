@@ -53,7 +53,8 @@ MaybeRefusal decode(const Request& request, google::protobuf::Message& message) 
 
 // The responder behind the request's bearer token; a refusal if none. The token travels only
 // in the Authorization header: never in a URL, where logs and browser history would keep it.
-const core::Responder* authenticate(ApiServices& s, const Request& request, Respond& respond) {
+const core::Responder* authenticate(ApiServices& s, const Request& request, const RouteParams& params,
+                                    Respond& respond) {
   auto header = request[http::field::authorization];
   constexpr std::string_view scheme = "Bearer ";
   core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
@@ -62,8 +63,22 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, Resp
     if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme)
       sign_in = s.tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
   }
-  if (sign_in.who) return sign_in.who;
+  if (sign_in.who) {
+    // A report is the costly request, and a flood of them moves crowds: its own, slower bucket.
+    bool report = request.method() == http::verb::post && request.target() == "/v1/reports";
+    auto wait = report ? s.limiter.take("reports", sign_in.token_id, s.rate_limits.reports_per_token)
+                       : s.limiter.take("requests", sign_in.token_id, s.rate_limits.requests_per_token);
+    if (!wait) return sign_in.who;
+    respond(rate_limited_response(*wait));
+    return nullptr;
+  }
   auto refusal = sign_in_refusal(*sign_in.failure);
+  if (*sign_in.failure != core::SignInFailure::missing) {
+    if (auto wait = s.limiter.take("failed-sign-ins", params.peer_address, s.rate_limits.failed_sign_ins_per_address)) {
+      respond(rate_limited_response(*wait));
+      return nullptr;
+    }
+  }
   // A request with no token at all is a client that has not signed in, not a failed sign-in.
   if (*sign_in.failure != core::SignInFailure::missing) s.audit.failed_sign_in(sign_in, "http", refusal.code);
   respond(refusal_response(refusal));
@@ -74,7 +89,7 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, Resp
 template <typename Handler>
 net::RouteHandler authenticated(ApiServices& s, Handler handler) {
   return [&s, handler](Request&& request, RouteParams params, Respond respond) {
-    const core::Responder* who = authenticate(s, request, respond);
+    const core::Responder* who = authenticate(s, request, params, respond);
     if (!who) return;
     handler(*who, std::move(request), std::move(params), std::move(respond));
   };

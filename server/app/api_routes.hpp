@@ -7,6 +7,7 @@
 #include "app/intake_service.hpp"
 #include "app/network_rules.hpp"
 #include "app/outbox.hpp"
+#include "app/rate_limiter.hpp"
 #include "app/token_service.hpp"
 #include "net/router.hpp"
 #include "net/static_body.hpp"
@@ -33,6 +34,8 @@ struct ApiServices {
   std::function<bool()> store_reachable;
   std::string node_id;
   const net::StaticBody& neighborhood_map;  // neighborhood_map.hpp, built once
+  RateLimiter& limiter;
+  const RateLimits& rate_limits;
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);

@@ -42,6 +42,14 @@ std::chrono::seconds seconds(const toml::table& t, std::string_view path, std::c
   return std::chrono::seconds(get_or<int64_t>(t, path, d.count()));
 }
 
+// [rate_limits] <name>_per_second and <name>_burst.
+void rate_limit(const toml::table& t, const std::string& name, core::RateLimit& limit) {
+  limit.per_second = get_or<double>(t, "rate_limits." + name + "_per_second", limit.per_second);
+  limit.burst = get_or<double>(t, "rate_limits." + name + "_burst", limit.burst);
+  if (limit.per_second < 0 || limit.burst < 1)
+    throw std::runtime_error("config: rate_limits." + name + ": per_second must be 0 or more and burst 1 or more");
+}
+
 }  // namespace
 
 void parse_host_port(const std::string& text, std::string& host, unsigned short& port) {
@@ -160,6 +168,12 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.replay_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.replay_max_alerts", c.replay_max_alerts));
   c.history_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.history_max_alerts", c.history_max_alerts));
   c.history_max_age = seconds(t, "limits.history_max_age_seconds", c.history_max_age);
+
+  auto& r = c.rate_limits;
+  rate_limit(t, "reports_per_token", r.reports_per_token);
+  rate_limit(t, "requests_per_token", r.requests_per_token);
+  rate_limit(t, "requests_per_address", r.requests_per_address);
+  rate_limit(t, "failed_sign_ins_per_address", r.failed_sign_ins_per_address);
 
   c.log_level = get_or<std::string>(t, "log.level", c.log_level);
   c.log_json = get_or<std::string>(t, "log.format", "text") == "json";

@@ -3,6 +3,7 @@
 // unit and default), then overridden by command-line flags. Relative paths in the file are
 // relative to the file's own folder, so a config works wherever it is started from.
 
+#include "app/rate_limits.hpp"
 #include "core/geo_index.hpp"
 #include "net/server_context.hpp"
 #include "redis/connection.hpp"
@@ -44,6 +45,7 @@ struct NodeConfig {
   std::chrono::seconds presence_expiry{30};
 
   net::SessionLimits limits;
+  RateLimits rate_limits;
   std::size_t replay_max_alerts = 1000;        // per subscription, per page of history
   std::size_t history_max_alerts = 10000;      // kept per neighborhood
   std::chrono::seconds history_max_age{7 * 24 * 3600};  // older alerts are trimmed away

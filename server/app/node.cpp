@@ -9,6 +9,7 @@
 #include "app/neighborhood_map.hpp"
 #include "app/presence.hpp"
 #include "app/responder_socket.hpp"
+#include "app/rate_limiter.hpp"
 #include "app/token_service.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
@@ -122,6 +123,7 @@ struct Node::Parts {
   std::shared_ptr<Presence> presence;
   net::StaticBody neighborhood_map;
   std::unique_ptr<net::StaticFiles> pages;
+  RateLimiter limiter;
   net::Hub hub;
   IntakeService intake;
   DispatchService dispatch;
@@ -168,13 +170,18 @@ struct Node::Parts {
         deliveries(ioc.get_executor(), store, delivery_log_interval),
         socket_services{roster,  tokens,    signed_in, *audit,         geo,
                         writer,  hub,       store,     *outbox,        *presence,
-                        deliveries, config.node_id, config.replay_max_alerts},
+                        deliveries, limiter, config.rate_limits, config.node_id, config.replay_max_alerts},
         api_services{roster,         tokens, *token_service, *audit, audit_store, rules, store, presence_store, intake,
                      dispatch,       *outbox, metrics, [this] { return commands->connected(); }, config.node_id,
-                     neighborhood_map},
+                     neighborhood_map, limiter, config.rate_limits},
         server(std::make_shared<net::ServerContext>()) {
     server->limits = config.limits;
     server->metrics = &metrics;
+    server->admit = [this](const net::Request&, const std::string& peer) -> std::optional<net::Response> {
+      auto wait = limiter.take("address", peer, config.rate_limits.requests_per_address);
+      if (!wait) return std::nullopt;
+      return rate_limited_response(*wait);
+    };
     add_api_routes(server->router, api_services);
     if (pages)
       server->router.fallback([this](net::Request&& request, net::RouteParams params, net::Respond respond) {

@@ -222,6 +222,14 @@ void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
 
 void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
   const core::Responder& who = *responder_.load();
+  std::string token_id;
+  {
+    std::lock_guard lock(mutex_);
+    token_id = token_id_;
+  }
+  // The same bucket as POST /v1/reports: a socket is no way around the limit.
+  if (auto wait = services_.limiter.take("reports", token_id, services_.rate_limits.reports_per_token))
+    return refuse(rate_limited(*wait), request_id, false);
   services_.outbox.submit_report(who, std::move(report), [self = shared_from_this(), &who, request_id](Outbox::ReportResult r) {
     if (r.result.refusal) return self->refuse(*r.result.refusal, request_id, false);
     redact_for(who, *r.result.receipt.mutable_incident());

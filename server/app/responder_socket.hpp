@@ -16,6 +16,7 @@
 #include "app/intake_service.hpp"
 #include "app/audit_trail.hpp"
 #include "app/outbox.hpp"
+#include "app/rate_limiter.hpp"
 #include "app/signed_in_sockets.hpp"
 #include "app/alert_writer.hpp"
 #include "app/presence.hpp"
@@ -44,6 +45,8 @@ struct SocketServices {
   Outbox& outbox;
   Presence& presence;
   DeliveryLog& deliveries;
+  RateLimiter& limiter;
+  const RateLimits& rate_limits;
   std::string node_id;
   std::size_t replay_max_alerts;
 };

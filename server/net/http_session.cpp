@@ -39,6 +39,12 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     return do_shutdown();
   if (ec) return answer_read_error(ec);
 
+  beast::error_code peer_ec;
+  auto peer = stream_.socket().remote_endpoint(peer_ec).address().to_string();
+  if (context_->admit)
+    if (auto refusal = context_->admit(parser_->get(), peer))
+      return write(std::move(*refusal), parser_->get().keep_alive());
+
   if (beast::websocket::is_upgrade(parser_->get())) {
     if (parser_->get().target() != "/v1/ws")
       return write(error_response(http::status::not_found, "not_found",
@@ -57,7 +63,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
                         self->write(std::move(response), keep_alive);
                       });
   };
-  context_->router.dispatch(parser_->release(), std::move(respond));
+  context_->router.dispatch(parser_->release(), std::move(respond), std::move(peer));
 }
 
 void HttpSession::answer_read_error(beast::error_code ec) {

@@ -21,6 +21,7 @@ struct RouteParams {
   std::map<std::string, std::string, std::less<>> path;   // "{id}" segments by name
   std::map<std::string, std::string, std::less<>> query;  // percent-decoded
   std::string target_path;                                 // the whole path, percent-decoded
+  std::string peer_address;                                // the client's IP address, as text
 };
 
 using RouteHandler = std::function<void(Request&& request, RouteParams params, Respond respond)>;

@@ -44,13 +44,14 @@ void Router::add(http::verb method, std::string pattern, RouteHandler handler) {
   routes_.push_back({method, split_path(pattern), std::move(handler)});
 }
 
-void Router::dispatch(Request&& request, Respond respond) const {
+void Router::dispatch(Request&& request, Respond respond, std::string peer_address) const {
   auto target = boost::urls::parse_origin_form(request.target());
   if (!target) {
     respond(error_response(http::status::bad_request, "bad_target", "the request target is not a valid path"));
     return;
   }
   RouteParams params;
+  params.peer_address = std::move(peer_address);
   for (auto param : target->params()) params.query[param.key] = param.value;
   params.target_path = target->encoded_path().decode();
   auto path = split_path(params.target_path);

@@ -16,7 +16,8 @@ class Router {
   void add(http::verb method, std::string pattern, RouteHandler handler);
   // Answers the GETs no pattern matches; RouteParams::target_path holds the decoded path.
   void fallback(RouteHandler handler) { fallback_ = std::move(handler); }
-  void dispatch(Request&& request, Respond respond) const;
+  // `peer_address` (the client's IP) is handed to the handler in RouteParams.
+  void dispatch(Request&& request, Respond respond, std::string peer_address = {}) const;
 
  private:
   struct Route {

@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -56,8 +58,13 @@ class OpenSockets {
   std::unordered_map<WebSocketSession*, std::weak_ptr<WebSocketSession>> sessions_;
 };
 
+// Decides, before routing, whether a client may make a request now (rate limits per address):
+// nullopt lets it through; a response refuses it (429) and is sent instead. Thread-safe.
+using Admission = std::function<std::optional<Response>(const Request& request, const std::string& peer_address)>;
+
 struct ServerContext {
   Router router;
+  Admission admit;  // optional
   SocketPeerFactory socket_peer_factory;
   SessionLimits limits;
   core::Metrics* metrics = nullptr;

@@ -93,7 +93,7 @@ flush() { redis-cli -p "$redis_port" flushall >/dev/null; }
 
 # The bench config differs from config/puented.toml only where the load needs it: logs at warn
 # (thousands of reports a second), dedup at its minimum (1 m, 1 s: the loadgen's reports vary
-# place and kind anyway), a 4 MiB socket queue.
+# place and kind anyway), a 4 MiB socket queue, no rate limits (one operator token posts them all).
 cat >"$tmp/puented.toml" <<EOF
 [node]
 listen = "127.0.0.1:0"
@@ -105,6 +105,10 @@ neighborhoods = "$geojson"
 file = "$tmp/roster/roster.toml"
 [limits]
 ws_queue_bytes = 4194304
+[rate_limits]
+reports_per_token_per_second = 0
+requests_per_token_per_second = 0
+requests_per_address_per_second = 0
 [log]
 level = "warn"
 [network]

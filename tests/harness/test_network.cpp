@@ -88,6 +88,11 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
          << "[network]\ntemplates = \"" << PUENTE_SOURCE_DIR << "/config/templates\"\n"
          << "[log]\nlevel = \"debug\"\n"
          << extra_config << "\n";
+  // Tests hammer one node from one address with one operator token: no rate limits, unless the
+  // test sets its own.
+  if (extra_config.find("[rate_limits]") == std::string::npos)
+    config << "[rate_limits]\nreports_per_token_per_second = 0\nrequests_per_token_per_second = 0\n"
+           << "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n";
 }
 
 long long TestNetwork::redis_key_count() const {

@@ -69,7 +69,8 @@ class TestNetwork {
   //   vol-bh: volunteer @ boyle-heights                att-bh: attorney @ boyle-heights, English
   //   obs-off: legal_observer @ boyle-heights, English, with a shift that is never now
   //   obs-standby: legal_observer @ downtown, English, in the standby pool
-  // `extra_config` is appended to the nodes' config file (a [policy] table, say);
+  // `extra_config` is appended to the nodes' config file (a [policy] table, say; without a
+  // [rate_limits] table of its own the nodes limit nothing);
   // `extra_limits` goes into its [limits] table ("ws_queue_bytes = 32768"), `extra_redis` into
   // its [redis] table ("replicas_to_wait = 1").
   explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "",

@@ -1,0 +1,45 @@
+#include "app/rate_limiter.hpp"
+
+#include <algorithm>
+
+namespace puente::app {
+
+namespace {
+
+long long whole_seconds(std::chrono::milliseconds wait) { return std::max<long long>(1, (wait.count() + 999) / 1000); }
+
+}  // namespace
+
+Refusal rate_limited(std::chrono::milliseconds retry_after) {
+  return {429, "rate_limited", "too many requests; retry in " + std::to_string(whole_seconds(retry_after)) + " s"};
+}
+
+net::Response rate_limited_response(std::chrono::milliseconds retry_after) {
+  auto refusal = rate_limited(retry_after);
+  auto response = net::error_response(net::http::status::too_many_requests, refusal.code, refusal.message);
+  response.set(net::http::field::retry_after, std::to_string(whole_seconds(retry_after)));
+  return response;
+}
+
+std::optional<std::chrono::milliseconds> RateLimiter::take(std::string_view bucket, std::string_view key,
+                                                           const core::RateLimit& limit) {
+  if (!limit.limits()) return std::nullopt;
+  auto now = Clock::now();
+  std::string name;
+  name.reserve(bucket.size() + 1 + key.size());
+  name.append(bucket).append(" ").append(key);
+  std::lock_guard lock(mutex_);
+  auto& entry = buckets_[std::move(name)];
+  entry.limit = limit;
+  auto wait = entry.bucket.take(limit, now);
+  if (buckets_.size() >= sweep_at_) sweep(now);
+  return wait;
+}
+
+void RateLimiter::sweep(Clock::time_point now) {
+  std::erase_if(buckets_, [now](const auto& item) { return item.second.bucket.full(item.second.limit, now); });
+  // Busy clients stay; the next sweep waits until the table has grown as much again.
+  sweep_at_ = std::max(sweep_above, buckets_.size() * 2);
+}
+
+}  // namespace puente::app

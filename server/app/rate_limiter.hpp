@@ -1,0 +1,52 @@
+#pragma once
+// Rate limits of one node ([rate_limits] in config/puented.toml): token buckets per signed-in
+// token and per client address, so one flooding phone, script or stolen token cannot crowd out
+// the hotline, and a guesser of tokens is slowed to a crawl. Past a limit a request gets 429
+// with Retry-After and changes nothing.
+//
+// The buckets live in this node's memory: with N nodes behind a balancer a client may get up to
+// N times the rate, and behind a proxy every client has the proxy's address (limit per address
+// at the proxy then, and set the per-address limits here to 0). Full buckets are forgotten, so
+// the table holds only the clients that are busy right now.
+
+#include "app/rate_limits.hpp"
+#include "app/refusal.hpp"
+#include "core/token_bucket.hpp"
+#include "net/http_types.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace puente::app {
+
+// 429 "rate_limited", saying when to come back (rounded up to whole seconds).
+Refusal rate_limited(std::chrono::milliseconds retry_after);
+// The same as an HTTP answer, with Retry-After.
+net::Response rate_limited_response(std::chrono::milliseconds retry_after);
+
+class RateLimiter {
+ public:
+  // nullopt: go ahead (a token was taken); else how long until the next request is allowed.
+  std::optional<std::chrono::milliseconds> take(std::string_view bucket, std::string_view key,
+                                                const core::RateLimit& limit);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::size_t sweep_above = 10000;  // buckets before the full ones are dropped
+
+  void sweep(Clock::time_point now);
+
+  std::mutex mutex_;
+  struct Entry {
+    core::TokenBucket bucket;
+    core::RateLimit limit;
+  };
+  std::unordered_map<std::string, Entry> buckets_;  // "<bucket> <key>"
+  std::size_t sweep_at_ = sweep_above;
+};
+
+}  // namespace puente::app

@@ -1,0 +1,112 @@
+// Rate limits: per token (reports have their own, slower bucket, over HTTP and sockets alike),
+// per address, and on failed sign-ins; past a limit 429 with Retry-After, nothing stored; a
+// flood from one token leaves the others' reports and alerts alone.
+#include "test_network.hpp"
+
+#include "puente/v1/json.hpp"
+
+#include <gtest/gtest.h>
+
+namespace puente::test {
+namespace {
+
+namespace http = boost::beast::http;
+
+// Slow refills, so nothing comes back during a test on a slow machine.
+const std::string strict_limits = R"(
+[rate_limits]
+reports_per_token_per_second = 0.01
+reports_per_token_burst = 3
+requests_per_token_per_second = 0
+requests_per_address_per_second = 0
+failed_sign_ins_per_address_per_second = 0.01
+failed_sign_ins_per_address_burst = 2
+)";
+
+std::string spot_report(int i) {
+  auto spot = boyle_heights_spot(i % 12);
+  return report_json(spot.lat, spot.lon, i < 12 ? "RAID" : "CHECKPOINT");
+}
+
+TEST(RateLimits, AFloodOfReportsFromOneTokenIsCutOffAndOthersGoOn) {
+  TestNetwork net(strict_limits);
+  auto a = net.start_node("a");
+  auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
+
+  int created = 0, limited = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto keys = net.redis_key_count();
+    auto response = a->call(http::verb::post, "/v1/reports", net.token("op"), spot_report(i));
+    if (response.status == 201) {
+      ++created;
+      continue;
+    }
+    ++limited;
+    EXPECT_EQ(response.status, 429) << response.body;
+    EXPECT_NE(response.body.find("\"rate_limited\""), std::string::npos) << response.body;
+    EXPECT_TRUE(response.header("Retry-After")) << "no Retry-After";
+    EXPECT_EQ(net.redis_key_count(), keys) << "a refused report stored something";
+  }
+  EXPECT_EQ(created, 3);
+  EXPECT_EQ(limited, 7);
+
+  // The flooding token's other requests and another token's reports are not held back.
+  EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", net.token("op")).status, 200);
+  auto other = a->call(http::verb::post, "/v1/reports", net.token("disp"), spot_report(20));
+  ASSERT_EQ(other.status, 201) << other.body;
+  v1::ReportReceipt receipt;
+  ASSERT_EQ(wire::from_json(other.body, receipt), "");
+  bool alerted = false;
+  while (auto alert = next_alert(*observer)) {
+    alerted = alert->incident_id() == receipt.incident().id();
+    if (alerted) break;
+  }
+  EXPECT_TRUE(alerted) << "the other token's report did not reach the observer";
+}
+
+TEST(RateLimits, ASocketIsNoWayAroundTheReportLimit) {
+  TestNetwork net(strict_limits);
+  auto a = net.start_node("a");
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(a->call(http::verb::post, "/v1/reports", net.token("obs-bh"), spot_report(i)).status, 201);
+  auto socket = a->socket(net.token("obs-bh"), {"boyle-heights"});
+  v1::ClientMessage message;
+  ASSERT_EQ(wire::from_json(R"({"report":)" + spot_report(5) + R"(,"requestId":"r1"})", message), "");
+  socket->send(message);
+  auto answer = read_until(*socket, [](const v1::ServerMessage& m) { return m.request_id() == "r1"; });
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->error().code(), "rate_limited");
+}
+
+TEST(RateLimits, FailedSignInsFromOneAddressAreSlowed) {
+  TestNetwork net(strict_limits);
+  auto a = net.start_node("a");
+  EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", "guess-1").status, 401);
+  EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", "guess-2").status, 401);
+  EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", "guess-3").status, 429);
+  // A good token is not locked out by someone else's guessing.
+  EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", net.token("obs-bh")).status, 200);
+}
+
+TEST(RateLimits, RequestsPerAddressAreCountedBeforeAnythingElse) {
+  TestNetwork net(R"(
+[rate_limits]
+requests_per_address_per_second = 0.01
+requests_per_address_burst = 20
+)");
+  auto a = net.start_node("a");  // its readiness checks took some of the burst
+  int limited = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto response = a->call(http::verb::get, "/healthz", "");
+    if (response.status == 429) {
+      ++limited;
+    } else {
+      EXPECT_EQ(response.status, 200);
+    }
+  }
+  EXPECT_GE(limited, 10);
+  EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", net.token("disp")).status, 429);
+}
+
+}  // namespace
+}  // namespace puente::test
