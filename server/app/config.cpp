@@ -153,6 +153,16 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.default_language = get_or<std::string>(t, "network.default_language", c.default_language);
 
   c.web_root = relative_to(base, get_or<std::string>(t, "web.root", ""));
+  if (auto origins = t.at_path("web.allowed_origins")) {
+    if (!origins.is_array()) throw std::runtime_error("config: web.allowed_origins has the wrong type");
+    for (const auto& item : *origins.as_array()) {
+      auto origin = item.value<std::string>();
+      if (!origin || !(origin->starts_with("https://") || origin->starts_with("http://")) || origin->ends_with("/"))
+        throw std::runtime_error("config: web.allowed_origins holds \"" + origin.value_or("?") +
+                                 "\"; expected origins like \"https://puente.example.org\"");
+      c.limits.allowed_origins.push_back(*origin);
+    }
+  }
   c.presence_expiry = seconds(t, "presence.expiry_seconds", c.presence_expiry);
   if (c.presence_expiry.count() < 1 || c.presence_expiry.count() > 3600)
     throw std::runtime_error("config: presence.expiry_seconds must be between 1 and 3600");

@@ -50,6 +50,11 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
       return write(error_response(http::status::not_found, "not_found",
                                   "WebSocket is served at /v1/ws only"),
                    false);
+    const auto& upgrade = parser_->get();
+    if (!origin_allowed(upgrade[http::field::origin], upgrade[http::field::host], context_->limits.allowed_origins))
+      return write(error_response(http::status::forbidden, "origin_not_allowed",
+                                  "WebSockets are served to this network's own pages only"),
+                   false);
     upgraded_ = true;
     std::make_shared<WebSocketSession>(std::move(stream_), context_)->run(parser_->release());
     return;

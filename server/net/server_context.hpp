@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace puente::net {
 
@@ -44,7 +45,15 @@ struct SessionLimits {
   int socket_send_buffer_bytes = 0;
   std::chrono::seconds http_idle{30};             // keep-alive connection with no request
   std::chrono::seconds ws_hello{5};               // time to send a valid hello
+  // Origins a browser's WebSocket may come from ("https://puente.example.org"), besides the
+  // node's own (the Origin that names the Host it asked): another site's page must not open a
+  // socket with a token it tricked out of someone. A client that sends no Origin (not a
+  // browser: the CLI, the load generator) is let through.
+  std::vector<std::string> allowed_origins;
 };
+
+// May a WebSocket upgrade with this Origin and Host go ahead (see allowed_origins)?
+bool origin_allowed(std::string_view origin, std::string_view host, const std::vector<std::string>& allowed);
 
 class OpenSockets {
  public:
