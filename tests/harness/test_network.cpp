@@ -117,7 +117,9 @@ std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bo
                                                      const std::vector<std::string>& extra_args) {
   auto node_dir = dir() / name;
   std::filesystem::create_directories(node_dir);
-  return std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready, extra_args);
+  auto node = std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready, extra_args);
+  for (const auto& [id, token] : tokens_) node->secrets_.push_back(token);
+  return node;
 }
 
 PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short redis_port,
@@ -152,11 +154,18 @@ PuentedNode::~PuentedNode() {
   http_.reset();
   if (process_.running()) process_.terminate(std::chrono::seconds(10));
   std::ifstream in(log_);
+  bool reported = false;
   for (std::string line; std::getline(in, line);) {
-    if (line.find("Sanitizer") != std::string::npos || line.find("runtime error:") != std::string::npos) {
+    if (!reported && (line.find("Sanitizer") != std::string::npos || line.find("runtime error:") != std::string::npos)) {
       ADD_FAILURE() << "puented " << name_ << " reported: " << line << "\n  see " << log_;
-      break;
+      reported = true;
     }
+    for (const auto& secret : secrets_)
+      if (line.find(secret) != std::string::npos) {
+        ADD_FAILURE() << "puented " << name_ << " logged a bearer token: " << line << "\n  see " << log_;
+        secrets_.clear();  // once is enough
+        break;
+      }
   }
 }
 

@@ -35,7 +35,8 @@ class PuentedNode {
               const std::filesystem::path& dir, bool wait_ready = true,
               const std::vector<std::string>& extra_args = {});
   // Stops the node with SIGTERM, as an operator would, and fails the test if its log holds a
-  // sanitizer report (a memory error, undefined behaviour, a leak found at exit).
+  // sanitizer report (a memory error, undefined behaviour, a leak found at exit) or any of
+  // `secrets` (the network's bearer tokens: a log must never hold one).
   ~PuentedNode();
 
   unsigned short port() const { return port_; }
@@ -59,6 +60,9 @@ class PuentedNode {
   ChildProcess process_;
   unsigned short port_ = 0;
   std::unique_ptr<client::HttpClient> http_;
+  std::vector<std::string> secrets_;
+
+  friend class TestNetwork;
 };
 
 class TestNetwork {
