@@ -208,6 +208,14 @@ std::string report_json(double lat, double lon, const std::string& kind, const s
   return out.str();
 }
 
+std::string open_incident(PuentedNode& node, const std::string& token, const Place& where) {
+  auto response = node.call(http::verb::post, "/v1/reports", token, report_json(where.lat, where.lon));
+  EXPECT_EQ(response.status, 201u) << response.body;
+  v1::ReportReceipt receipt;
+  EXPECT_EQ(wire::from_json(response.body, receipt), "");
+  return receipt.incident().id();
+}
+
 std::optional<v1::ServerMessage> read_until(client::WsClient& socket,
                                             const std::function<bool(const v1::ServerMessage&)>& match,
                                             std::chrono::milliseconds wait) {

@@ -104,6 +104,11 @@ class TestNetwork {
 std::string report_json(double lat, double lon, const std::string& kind = "RAID",
                         const std::string& extra_fields = {});
 
+struct Place;
+// Posts a RAID report at `where` as `token` and returns the incident it opened (failing the test
+// if it opened none).
+std::string open_incident(PuentedNode& node, const std::string& token, const Place& where);
+
 // Reads messages until one satisfies `match` or the wait runs out; the ones skipped are lost.
 std::optional<v1::ServerMessage> read_until(client::WsClient& socket,
                                             const std::function<bool(const v1::ServerMessage&)>& match,

@@ -24,14 +24,6 @@ v1::AuditLog read_log(PuentedNode& node, const std::string& token) {
   return log;
 }
 
-std::string open_incident(PuentedNode& node, const std::string& token, Place where) {
-  auto response = node.call(http::verb::post, "/v1/reports", token, report_json(where.lat, where.lon));
-  EXPECT_EQ(response.status, 201) << response.body;
-  v1::ReportReceipt receipt;
-  EXPECT_EQ(wire::from_json(response.body, receipt), "");
-  return receipt.incident().id();
-}
-
 TEST(AuditLog, LifecycleTokensAndFailedSignInsFormOneChainAcrossNodes) {
   TestNetwork net;
   auto a = net.start_node("a");
