@@ -158,7 +158,7 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                  auto& result = r.result;
                  if (result.refusal) return respond(refusal_response(*result.refusal));
                  if (r.queued) return respond(encode(*req, http::status::accepted, result.receipt));
-                 redact_for(who, *result.receipt.mutable_incident());
+                 redact_for(who, result.receipt);
                  respond(encode(*req, result.created ? http::status::created : http::status::ok, result.receipt));
                });
              }));

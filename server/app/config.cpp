@@ -179,6 +179,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.history_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.history_max_alerts", c.history_max_alerts));
   c.history_max_age = seconds(t, "limits.history_max_age_seconds", c.history_max_age);
 
+  c.caller_key_file = relative_to(base, get_or<std::string>(t, "privacy.caller_key_file", ""));
+
   auto& r = c.rate_limits;
   rate_limit(t, "reports_per_token", r.reports_per_token);
   rate_limit(t, "requests_per_token", r.requests_per_token);

@@ -46,6 +46,7 @@ struct NodeConfig {
 
   net::SessionLimits limits;
   RateLimits rate_limits;
+  std::filesystem::path caller_key_file;  // [privacy]; empty: caller phone numbers are refused
   std::size_t replay_max_alerts = 1000;        // per subscription, per page of history
   std::size_t history_max_alerts = 10000;      // kept per neighborhood
   std::chrono::seconds history_max_age{7 * 24 * 3600};  // older alerts are trimmed away

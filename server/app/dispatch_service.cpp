@@ -52,10 +52,16 @@ bool valid_point(const v1::Location& l) {
 void redact_for(const core::Responder& who, v1::Incident& incident) {
   if (core::may(who, core::Action::watch_board)) return;
   incident.clear_deliveries();
+  for (auto& report : *incident.mutable_reports()) report.clear_caller_hash();
   for (auto& alert : *incident.mutable_alerts()) {
     alert.clear_recipients();
     alert.clear_texts();
   }
+}
+
+void redact_for(const core::Responder& who, v1::ReportReceipt& receipt) {
+  redact_for(who, *receipt.mutable_incident());
+  if (!core::may(who, core::Action::watch_board)) receipt.mutable_report()->clear_caller_hash();
 }
 
 struct DispatchService::Step {

@@ -47,5 +47,6 @@ class DispatchService {
 // What `who` may see of an incident: dispatchers everything; everyone else neither who else
 // was alerted nor the delivery records.
 void redact_for(const core::Responder& who, v1::Incident& incident);
+void redact_for(const core::Responder& who, v1::ReportReceipt& receipt);
 
 }  // namespace puente::app

@@ -88,6 +88,14 @@ redis::ConnectionOptions named(redis::ConnectionOptions options, const std::stri
   return options;
 }
 
+std::optional<core::CallerKey> load_caller_key(const NodeConfig& config) {
+  if (config.caller_key_file.empty()) {
+    spdlog::info("privacy: no caller key; reports that carry a phone number are refused");
+    return std::nullopt;
+  }
+  return core::CallerKey::load(config.caller_key_file.string());
+}
+
 store::StoreOptions store_options(const NodeConfig& config, core::Metrics& metrics) {
   store::StoreOptions options;
   options.history_max_alerts = config.history_max_alerts;
@@ -124,6 +132,7 @@ struct Node::Parts {
   net::StaticBody neighborhood_map;
   std::unique_ptr<net::StaticFiles> pages;
   RateLimiter limiter;
+  std::optional<core::CallerKey> caller_key;
   net::Hub hub;
   IntakeService intake;
   DispatchService dispatch;
@@ -160,13 +169,14 @@ struct Node::Parts {
         presence(std::make_shared<Presence>(ioc.get_executor(), presence_store, config.node_id, config.presence_expiry)),
         neighborhood_map(net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
         pages(open_pages(config.web_root)),
+        caller_key(load_caller_key(config)),
         intake(rules, store, metrics),
         dispatch(rules, store, metrics, *audit),
         feed(ioc.get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
         escalation(std::make_shared<EscalationWorker>(ioc.get_executor(), rules, store, timers, metrics,
                                                       config.escalation_poll)),
         outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
-                                        dispatch, metrics)),
+                                        dispatch, metrics, caller_key ? &*caller_key : nullptr)),
         deliveries(ioc.get_executor(), store, delivery_log_interval),
         socket_services{roster,  tokens,    signed_in, *audit,         geo,
                         writer,  hub,       store,     *outbox,        *presence,

@@ -20,9 +20,10 @@ bool store_unreachable(const MaybeRefusal& refusal) {
 }  // namespace
 
 Outbox::Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal,
-               const core::Roster& roster, IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics)
+               const core::Roster& roster, IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics,
+               const core::CallerKey* caller_key)
     : timer_(executor), journal_(std::move(journal)), roster_(roster), intake_(intake), dispatch_(dispatch),
-      metrics_(metrics) {}
+      metrics_(metrics), caller_key_(caller_key) {}
 
 std::size_t Outbox::waiting() const { return journal_ ? journal_->size() : 0; }
 
@@ -39,6 +40,20 @@ bool Outbox::keep(const v1::JournalEntry& entry) {
 }
 
 void Outbox::submit_report(const core::Responder& who, v1::Report report, std::function<void(ReportResult)> done) {
+  // The number never reaches the store, the journal or a log line: only its keyed hash does. A
+  // hash the client sent itself is not taken.
+  auto phone = report.caller_phone();
+  report.clear_caller_phone();
+  report.clear_caller_hash();
+  if (!phone.empty()) {
+    auto refused = [&](Refusal refusal) { done({IntakeService::Result{std::move(refusal), false, {}}, false}); };
+    if (!caller_key_)
+      return refused({400, "caller_phone_not_accepted",
+                      "this network keeps no caller numbers ([privacy] caller_key_file is not set); leave it out"});
+    auto number = core::normalized_phone(phone);
+    if (!number) return refused({400, "bad_phone", "callerPhone must hold 7 to 15 digits"});
+    report.set_caller_hash(caller_key_->hash(*number));
+  }
   // The identity a queued report keeps through its replay: id, time, and an idempotency key.
   report.set_id(core::new_id("rep"));
   *report.mutable_received_at() = core::now();

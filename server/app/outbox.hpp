@@ -11,6 +11,7 @@
 
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
+#include "core/caller_key.hpp"
 #include "store/journal.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -24,13 +25,15 @@ namespace puente::app {
 
 class Outbox : public std::enable_shared_from_this<Outbox> {
  public:
+  // `caller_key`: null when the network keeps no caller key (a report with a phone is refused).
   Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal, const core::Roster& roster,
-         IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics);
+         IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics, const core::CallerKey* caller_key);
 
   struct ReportResult {
     IntakeService::Result result;
     bool queued = false;  // kept in the journal: answer 202
   };
+  // A caller's phone number is replaced by its hash here, before the report goes anywhere.
   void submit_report(const core::Responder& who, v1::Report report, std::function<void(ReportResult)> done);
 
   struct AckResult {
@@ -59,6 +62,7 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   IntakeService& intake_;
   DispatchService& dispatch_;
   core::Metrics& metrics_;
+  const core::CallerKey* caller_key_;
   std::atomic<bool> stopped_{false};
   std::atomic<bool> replaying_{false};
 };

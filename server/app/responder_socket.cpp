@@ -232,7 +232,7 @@ void ResponderSocket::on_report(v1::Report report, const std::string& request_id
     return refuse(rate_limited(*wait), request_id, false);
   services_.outbox.submit_report(who, std::move(report), [self = shared_from_this(), &who, request_id](Outbox::ReportResult r) {
     if (r.result.refusal) return self->refuse(*r.result.refusal, request_id, false);
-    redact_for(who, *r.result.receipt.mutable_incident());
+    redact_for(who, r.result.receipt);
     v1::ServerMessage answer;
     answer.set_request_id(request_id);
     *answer.mutable_report_accepted() = std::move(r.result.receipt);
