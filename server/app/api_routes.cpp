@@ -73,14 +73,14 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, cons
     return nullptr;
   }
   auto refusal = sign_in_refusal(*sign_in.failure);
+  // A request with no token at all is a client that has not signed in, not a failed sign-in.
   if (*sign_in.failure != core::SignInFailure::missing) {
+    s.audit.failed_sign_in(sign_in, "http", refusal.code);
     if (auto wait = s.limiter.take("failed-sign-ins", params.peer_address, s.rate_limits.failed_sign_ins_per_address)) {
       respond(rate_limited_response(*wait));
       return nullptr;
     }
   }
-  // A request with no token at all is a client that has not signed in, not a failed sign-in.
-  if (*sign_in.failure != core::SignInFailure::missing) s.audit.failed_sign_in(sign_in, "http", refusal.code);
   respond(refusal_response(refusal));
   return nullptr;
 }
