@@ -2,7 +2,15 @@
 
 namespace puente::core {
 
-std::string roster_token_id(std::string_view responder_id) { return "roster-" + std::string(responder_id); }
+namespace {
+
+constexpr std::string_view roster_prefix = "roster-";
+
+}  // namespace
+
+std::string roster_token_id(std::string_view responder_id) {
+  return std::string(roster_prefix) + std::string(responder_id);
+}
 
 TokenRegistry::TokenRegistry(const Roster& roster) : roster_(roster), table_(std::make_shared<const Table>()) {}
 
@@ -41,10 +49,11 @@ bool TokenRegistry::usable(const std::string& token_id, TimePoint now) const {
 std::optional<TokenRecord> TokenRegistry::find(const std::string& token_id) const {
   const auto table = this->table();
   if (auto it = table->by_id.find(token_id); it != table->by_id.end()) return it->second;
-  for (const auto& responder : roster_.responders())
-    if (roster_token_id(responder.id) == token_id && !responder.token_sha256.empty())
-      return TokenRecord{token_id, responder.id, responder.token_sha256, std::nullopt, std::nullopt};
-  return std::nullopt;
+  // A roster token by its responder: a sweep asks this for every socket every second.
+  if (!token_id.starts_with(roster_prefix)) return std::nullopt;
+  const auto* responder = roster_.find(std::string_view(token_id).substr(roster_prefix.size()));
+  if (!responder || responder->token_sha256.empty()) return std::nullopt;
+  return TokenRecord{token_id, responder->id, responder->token_sha256, std::nullopt, std::nullopt};
 }
 
 std::vector<TokenRecord> TokenRegistry::all() const {
