@@ -34,12 +34,31 @@ std::filesystem::path relative_to(const std::filesystem::path& base, const std::
   return p.is_absolute() ? p : base / p;
 }
 
+// A whole-number option within [low, high]: a negative thread count or a timeout of a century
+// is a typo, and a node must say so at start rather than misbehave later.
+int64_t whole(const toml::table& t, std::string_view path, int64_t fallback, int64_t low, int64_t high) {
+  auto value = get_or<int64_t>(t, path, fallback);
+  if (value < low || value > high)
+    throw std::runtime_error("config: " + std::string(path) + " must be between " + std::to_string(low) + " and " +
+                             std::to_string(high) + ", not " + std::to_string(value));
+  return value;
+}
+
+constexpr int64_t a_day_ms = 24LL * 3600 * 1000;
+constexpr int64_t ten_years_s = 10LL * 366 * 24 * 3600;
+constexpr int64_t a_gibibyte = 1LL << 30;
+
+// Durations: at least 1 (a 0 timeout would fire at once).
 std::chrono::milliseconds millis(const toml::table& t, std::string_view path, std::chrono::milliseconds d) {
-  return std::chrono::milliseconds(get_or<int64_t>(t, path, d.count()));
+  return std::chrono::milliseconds(whole(t, path, d.count(), 1, a_day_ms));
 }
 
 std::chrono::seconds seconds(const toml::table& t, std::string_view path, std::chrono::seconds d) {
-  return std::chrono::seconds(get_or<int64_t>(t, path, d.count()));
+  return std::chrono::seconds(whole(t, path, d.count(), 1, ten_years_s));
+}
+
+std::size_t bytes(const toml::table& t, std::string_view path, std::size_t d, int64_t low = 1) {
+  return static_cast<std::size_t>(whole(t, path, static_cast<int64_t>(d), low, a_gibibyte));
 }
 
 // [rate_limits] <name>_per_second and <name>_burst.
@@ -108,7 +127,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   c.node_id = get_or<std::string>(t, "node.id", host_name());
   parse_host_port(get_or<std::string>(t, "node.listen", "127.0.0.1:8080"), c.listen_host, c.listen_port);
-  c.threads = static_cast<unsigned>(get_or<int64_t>(t, "node.threads", 0));
+  c.threads = static_cast<unsigned>(whole(t, "node.threads", 0, 0, 256));
   c.port_file = relative_to(base, get_or<std::string>(t, "node.port_file", ""));
 
   parse_host_port(get_or<std::string>(t, "redis.address", "127.0.0.1:6379"), c.redis.endpoint.host,
@@ -132,11 +151,10 @@ NodeConfig load_config(const std::filesystem::path& path) {
   if (!c.redis.sentinels.empty() && c.redis.master_name.empty())
     throw std::runtime_error("config: redis.master_name must be set when redis.sentinels is");
 
-  c.replication.replicas = static_cast<int>(get_or<int64_t>(t, "redis.replicas_to_wait", c.replication.replicas));
+  c.replication.replicas = static_cast<int>(whole(t, "redis.replicas_to_wait", c.replication.replicas, 0, 16));
   c.replication.timeout = millis(t, "redis.replica_wait_ms", c.replication.timeout);
-  if (c.replication.replicas < 0) throw std::runtime_error("config: redis.replicas_to_wait must be 0 or more");
-  if (c.replication.timeout.count() <= 0 || c.replication.timeout >= c.redis.command_timeout)
-    throw std::runtime_error("config: redis.replica_wait_ms must be above 0 and below redis.command_timeout_ms");
+  if (c.replication.timeout >= c.redis.command_timeout)
+    throw std::runtime_error("config: redis.replica_wait_ms must be below redis.command_timeout_ms");
 
   c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
   c.shutdown_grace = millis(t, "node.shutdown_grace_ms", c.shutdown_grace);
@@ -168,15 +186,16 @@ NodeConfig load_config(const std::filesystem::path& path) {
     throw std::runtime_error("config: presence.expiry_seconds must be between 1 and 3600");
 
   auto& l = c.limits;
-  l.http_body_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.http_body_bytes", l.http_body_bytes));
-  l.ws_message_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.ws_message_bytes", l.ws_message_bytes));
-  l.ws_queue_bytes = static_cast<std::size_t>(get_or<int64_t>(t, "limits.ws_queue_bytes", l.ws_queue_bytes));
+  l.http_body_bytes = bytes(t, "limits.http_body_bytes", l.http_body_bytes);
+  l.ws_message_bytes = bytes(t, "limits.ws_message_bytes", l.ws_message_bytes);
+  l.ws_queue_bytes = bytes(t, "limits.ws_queue_bytes", l.ws_queue_bytes);
   l.socket_send_buffer_bytes =
-      static_cast<int>(get_or<int64_t>(t, "limits.socket_send_buffer_bytes", l.socket_send_buffer_bytes));
+      static_cast<int>(bytes(t, "limits.socket_send_buffer_bytes", l.socket_send_buffer_bytes, 0));
   l.http_idle = seconds(t, "limits.http_idle_seconds", l.http_idle);
   l.ws_hello = seconds(t, "limits.ws_hello_seconds", l.ws_hello);
-  c.replay_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.replay_max_alerts", c.replay_max_alerts));
-  c.history_max_alerts = static_cast<std::size_t>(get_or<int64_t>(t, "limits.history_max_alerts", c.history_max_alerts));
+  c.replay_max_alerts = static_cast<std::size_t>(whole(t, "limits.replay_max_alerts", static_cast<int64_t>(c.replay_max_alerts), 1, 1'000'000));
+  c.history_max_alerts = static_cast<std::size_t>(whole(t, "limits.history_max_alerts", static_cast<int64_t>(c.history_max_alerts), 1,
+                                                            1'000'000'000));
   c.history_max_age = seconds(t, "limits.history_max_age_seconds", c.history_max_age);
 
   c.caller_key_file = relative_to(base, get_or<std::string>(t, "privacy.caller_key_file", ""));

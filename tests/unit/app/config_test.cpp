@@ -105,6 +105,22 @@ TEST(Config, ReplicaWaitIsOffByDefaultAndBoundedByTheCommandTimeout) {
   std::filesystem::remove(path);
 }
 
+TEST(Config, NumbersOutsideTheirRangeNameTheOption) {
+  auto path = std::filesystem::temp_directory_path() / "puente-config-ranges.toml";
+  for (const char* text : {"[node]\nthreads = -1\n", "[redis]\ncommand_timeout_ms = 0\n",
+                           "[limits]\nws_queue_bytes = -5\n", "[limits]\nhttp_idle_seconds = 0\n",
+                           "[limits]\nreplay_max_alerts = 0\n"}) {
+    std::ofstream(path, std::ios::trunc) << text;
+    try {
+      load_config(path);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("must be between"), std::string::npos) << e.what();
+    }
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(Config, EndpointListParsing) {
   const auto sentinels = parse_endpoint_list("127.0.0.1:26379,127.0.0.1:26380,[::1]:26381");
   ASSERT_EQ(sentinels.size(), 3u);
