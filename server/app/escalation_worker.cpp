@@ -5,6 +5,7 @@
 #include "core/on_call.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -55,7 +56,9 @@ void add_recipients(v1::Alert& alert, const std::vector<const core::Responder*>&
 EscalationWorker::EscalationWorker(boost::asio::any_io_executor executor, const NetworkRules& rules,
                                    store::IncidentStore& store, store::TimerQueue& timers, core::Metrics& metrics,
                                    std::chrono::milliseconds poll)
-    : timer_(executor), rules_(rules), store_(store), timers_(timers), metrics_(metrics), poll_(poll) {}
+    // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
+    : timer_(boost::asio::make_strand(executor)), rules_(rules), store_(store), timers_(timers), metrics_(metrics),
+      poll_(poll) {}
 
 void EscalationWorker::start() { schedule_poll(); }
 

@@ -4,6 +4,7 @@
 #include "core/ids.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
 namespace puente::app {
@@ -22,8 +23,9 @@ bool store_unreachable(const MaybeRefusal& refusal) {
 Outbox::Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal,
                const core::Roster& roster, IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics,
                const core::CallerKey* caller_key)
-    : timer_(executor), journal_(std::move(journal)), roster_(roster), intake_(intake), dispatch_(dispatch),
-      metrics_(metrics), caller_key_(caller_key) {}
+    // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
+    : timer_(boost::asio::make_strand(executor)), journal_(std::move(journal)), roster_(roster),
+      intake_(intake), dispatch_(dispatch), metrics_(metrics), caller_key_(caller_key) {}
 
 std::size_t Outbox::waiting() const { return journal_ ? journal_->size() : 0; }
 

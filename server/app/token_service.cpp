@@ -6,6 +6,7 @@
 #include "core/ids.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -50,8 +51,10 @@ TokenService::TokenService(boost::asio::any_io_executor executor, const core::Ro
                            core::TokenRegistry& registry, store::TokenStore& store,
                            std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
                            AuditTrail& audit)
-    : timer_(executor), roster_(roster), registry_(registry), store_(store), subscriber_(std::move(subscriber)),
-      sockets_(sockets), audit_(audit), channel_(store.keys().token_changes()) {}
+    // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
+    : timer_(boost::asio::make_strand(executor)), roster_(roster), registry_(registry), store_(store),
+      subscriber_(std::move(subscriber)), sockets_(sockets), audit_(audit),
+      channel_(store.keys().token_changes()) {}
 
 void TokenService::start() {
   std::weak_ptr<TokenService> weak = weak_from_this();
