@@ -28,6 +28,17 @@ std::string new_bearer_token() {
   return token;
 }
 
+std::string to_hex(const unsigned char* bytes, std::size_t size) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(hex[bytes[i] >> 4]);
+    out.push_back(hex[bytes[i] & 0x0f]);
+  }
+  return out;
+}
+
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -35,14 +46,7 @@ std::string sha256_hex(std::string_view data) {
   const void* bytes = data.empty() ? static_cast<const void*>("") : data.data();
   if (EVP_Digest(bytes, data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("sha256_hex: OpenSSL EVP_Digest failed");
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0x0f]);
-  }
-  return out;
+  return to_hex(digest, length);
 }
 
 std::string_view trim_token(std::string_view text) {

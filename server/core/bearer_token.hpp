@@ -2,6 +2,7 @@
 // Bearer tokens as the roster knows them: the server stores only the SHA-256 (lowercase hex)
 // of the token text, so the token is handed to its responder once and kept nowhere else.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,9 @@ namespace puente::core {
 // A fresh token: 32 bytes from OpenSSL's CSPRNG, base64url without padding (43 characters,
 // safe in a header, a file or a shell). Throws std::runtime_error if the CSPRNG fails.
 std::string new_bearer_token();
+
+// Lowercase hex of `size` bytes (digests, keys).
+std::string to_hex(const unsigned char* bytes, std::size_t size);
 
 // Lowercase hex SHA-256 of `data`: of a token, the `token_sha256` roster.toml stores.
 std::string sha256_hex(std::string_view data);

@@ -1,5 +1,7 @@
 #include "core/caller_key.hpp"
 
+#include "core/bearer_token.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -34,13 +36,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
             reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length))
     throw std::runtime_error("hmac_sha256_hex: OpenSSL HMAC failed");
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0x0f];
-  }
-  return out;
+  return to_hex(digest, length);
 }
 
 CallerKey CallerKey::load(const std::string& path) {
