@@ -17,6 +17,8 @@ packages=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libssl-dev libtomlplusplus-dev libcli11-dev zlib1g-dev
   redis-server redis-tools haproxy curl tzdata
+  # Test certificates for the TLS tests are made with the openssl program.
+  openssl
   # The fuzz build (tests/run.sh): clang, and libFuzzer with clang's sanitizer runtimes.
   clang-14 libclang-rt-14-dev
 )

@@ -1,5 +1,6 @@
 #include "http_client.hpp"
 
+#include "client_stream.hpp"
 #include "connection_error.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -75,7 +76,7 @@ struct HttpClient::Link {
   // Declared first, destroyed last: the I/O objects below belong to it.
   asio::io_context ioc;
   tcp::resolver resolver{ioc};
-  beast::tcp_stream stream{ioc};
+  ClientStream stream{ioc};
   beast::flat_buffer buffer;
   bool connected = false;
 
@@ -87,10 +88,13 @@ struct HttpClient::Link {
     }
   }
 
+  beast::tcp_stream& tcp_layer() { return stream.next_layer(); }
+
   void drop() {
     error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream.close();
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp_layer().close();
+    stream.reset_tls();
     buffer.consume(buffer.size());
     connected = false;
   }
@@ -138,8 +142,8 @@ void HttpClient::connect(Clock::time_point deadline) {
   }
 
   Outcome connected;
-  link_->stream.expires_at(deadline);
-  link_->stream.async_connect(outcome->endpoints, [&connected](error_code e, tcp::endpoint) {
+  link_->tcp_layer().expires_at(deadline);
+  link_->tcp_layer().async_connect(outcome->endpoints, [&connected](error_code e, tcp::endpoint) {
     connected.ec = e;
     connected.done = true;
   });
@@ -152,9 +156,32 @@ void HttpClient::connect(Clock::time_point deadline) {
     throw ConnectionError("cannot connect to " + address() + ": " + connected.ec.message());
   }
   // Requests are small and latency matters more than packet count.
-  link_->stream.socket().set_option(tcp::no_delay(true), ec);
+  link_->tcp_layer().socket().set_option(tcp::no_delay(true), ec);
+  if (server_.tls) handshake(deadline);
   link_->connected = true;
   ++connections_opened_;
+}
+
+void HttpClient::handshake(Clock::time_point deadline) {
+  try {
+    link_->stream.use_tls(server_.host, server_.ca_file);
+  } catch (const std::runtime_error& e) {
+    link_->drop();
+    throw ConnectionError(e.what());
+  }
+  Outcome shaken;
+  link_->tcp_layer().expires_at(deadline);
+  link_->stream.async_handshake([&shaken](error_code e) {
+    shaken.ec = e;
+    shaken.done = true;
+  });
+  link_->run_until_done(shaken);
+  if (shaken.ec) {
+    link_->drop();
+    if (shaken.ec == beast::error::timeout)
+      throw ConnectionError("no TLS handshake with " + address() + " within " + describe(timeout_));
+    throw ConnectionError("TLS handshake with " + address() + " failed: " + shaken.ec.message());
+  }
 }
 
 bool HttpClient::idle_connection_usable() {
@@ -163,7 +190,7 @@ bool HttpClient::idle_connection_usable() {
   if (link_->buffer.size() != 0) return false;
   // A peek that would block means the connection is open and quiet, as it should be; end of
   // stream, an error or unsolicited bytes (a 408 before closing) mean it is not.
-  auto& socket = link_->stream.socket();
+  auto& socket = link_->tcp_layer().socket();
   error_code ec;
   socket.non_blocking(true, ec);
   if (ec) return false;
@@ -210,7 +237,7 @@ HttpResponse HttpClient::request(http::verb verb, std::string_view target, std::
     }
 
     Outcome written;
-    link_->stream.expires_at(deadline);
+    link_->tcp_layer().expires_at(deadline);
     http::async_write(link_->stream, req, [&written](error_code e, std::size_t) {
       written.ec = e;
       written.done = true;
@@ -222,7 +249,7 @@ HttpResponse HttpClient::request(http::verb verb, std::string_view target, std::
     parser.body_limit(body_limit);
     if (verb == http::verb::head) parser.skip(true);
     if (!written.ec) {
-      link_->stream.expires_at(deadline);
+      link_->tcp_layer().expires_at(deadline);
       http::async_read(link_->stream, link_->buffer, parser, [&read](error_code e, std::size_t) {
         read.ec = e;
         read.done = true;
@@ -232,7 +259,7 @@ HttpResponse HttpClient::request(http::verb verb, std::string_view target, std::
 
     error_code ec = written.ec ? written.ec : read.ec;
     if (!ec) {
-      link_->stream.expires_never();
+      link_->tcp_layer().expires_never();
       auto res = parser.release();
       if (!res.keep_alive()) link_->drop();
       HttpResponse out;

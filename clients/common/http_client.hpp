@@ -77,6 +77,7 @@ class HttpClient {
   using Clock = std::chrono::steady_clock;
 
   void connect(Clock::time_point deadline);
+  void handshake(Clock::time_point deadline);
   bool idle_connection_usable();
 
   ServerAddress server_;

@@ -32,13 +32,14 @@ ServerAddress ServerAddress::parse(std::string_view text) {
   std::string_view rest = text;
   if (rest.empty()) refuse(text, "it is empty");
 
-  // An optional scheme; only plain http is spoken here.
+  ServerAddress address;
+  // An optional scheme: plain (the default) or TLS.
   if (auto colon_slashes = rest.find("://"); colon_slashes != std::string_view::npos) {
     auto scheme = rest.substr(0, colon_slashes);
-    if (scheme == "https" || scheme == "wss")
-      refuse(text, "TLS is not supported by this client; use http:// (TLS ends at the proxy)");
-    if (scheme != "http" && scheme != "ws")
+    address.tls = scheme == "https" || scheme == "wss";
+    if (!address.tls && scheme != "http" && scheme != "ws")
       refuse(text, "unknown scheme \"" + std::string(scheme) + "\"");
+    if (address.tls) address.port = default_tls_port;
     rest.remove_prefix(colon_slashes + 3);
   }
   // A trailing "/" is harmless; any other path is a mistake worth pointing out.
@@ -49,7 +50,6 @@ ServerAddress ServerAddress::parse(std::string_view text) {
   if (rest.find_first_of("@?#") != std::string_view::npos)
     refuse(text, "a server address takes no user, query or fragment");
 
-  ServerAddress address;
   std::string_view port;
   if (rest.starts_with('[')) {
     // "[v6]" or "[v6]:port"

@@ -1,5 +1,6 @@
 #include "ws_client.hpp"
 
+#include "client_stream.hpp"
 #include "connection_error.hpp"
 #include "puente/v1/json.hpp"
 
@@ -58,7 +59,7 @@ struct WsClient::Link {
   // Declared first, destroyed last: the stream belongs to it.
   asio::io_context ioc;
   tcp::resolver resolver{ioc};
-  websocket::stream<beast::tcp_stream> ws{ioc};
+  websocket::stream<ClientStream> ws{ioc};
   bool open = false;
 
   // The read in flight, and what it brought once it completed.
@@ -118,17 +119,18 @@ void WsClient::fail(const std::string& what) {
   throw ConnectionError(what);
 }
 
-void WsClient::connect(const ServerAddress& server, const std::string& target,
-                       std::chrono::milliseconds timeout) {
-  connect(server.host, server.port, target, timeout);
-}
-
 void WsClient::connect(const std::string& host, unsigned short port, const std::string& target,
                        std::chrono::milliseconds timeout) {
+  connect(ServerAddress{host, port}, target, timeout);
+}
+
+void WsClient::connect(const ServerAddress& server, const std::string& target, std::chrono::milliseconds timeout) {
   // A WebSocket stream is not reused after it closed: a new connection gets a new one.
   if (link_) link_->abort();
   link_ = std::make_unique<Link>();
-  address_ = ServerAddress{host, port}.to_string();
+  const auto& host = server.host;
+  auto port = server.port;
+  address_ = server.to_string();
   timeout_ = timeout;
   auto deadline = Clock::now() + timeout;
 
@@ -164,6 +166,22 @@ void WsClient::connect(const std::string& host, unsigned short port, const std::
     fail("cannot connect to " + address_ + ": no answer within " + describe(timeout));
   if (ec) fail("cannot connect to " + address_ + ": " + ec.message());
   tcp_stream.socket().set_option(tcp::no_delay(true), ec);
+
+  if (server.tls) {
+    try {
+      link_->ws.next_layer().use_tls(host, server.ca_file);
+    } catch (const std::runtime_error& e) {
+      fail(e.what());
+    }
+    done = false;
+    link_->ws.next_layer().async_handshake([&](error_code e) {
+      ec = e;
+      done = true;
+    });
+    link_->run_until([&done] { return done; }, Clock::time_point::max());
+    if (ec == beast::error::timeout) fail("no TLS handshake with " + address_ + " within " + describe(timeout));
+    if (ec) fail("TLS handshake with " + address_ + " failed: " + ec.message());
+  }
 
   link_->ws.set_option(websocket::stream_base::decorator(
       [](websocket::request_type& req) { req.set(http::field::user_agent, "puente-client/0.1"); }));

@@ -10,7 +10,9 @@
 namespace puente::cli {
 
 client::ServerAddress GlobalOptions::server_address() const {
-  return client::ServerAddress::parse(server);
+  auto address = client::ServerAddress::parse(server);
+  address.ca_file = ca_file;
+  return address;
 }
 
 std::string GlobalOptions::token() const {

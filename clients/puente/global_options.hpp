@@ -11,6 +11,7 @@ namespace puente::cli {
 
 struct GlobalOptions {
   std::string server = "http://127.0.0.1:8080";  // --server, else $PUENTE_SERVER
+  std::string ca_file;                           // --ca-file, else $PUENTE_CA_FILE (https)
   std::string token_file;                        // --token-file; else $PUENTE_TOKEN
   bool json = false;                             // --json: print the server's JSON as is
   double timeout_seconds = 10;                   // --timeout, per request

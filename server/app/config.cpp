@@ -181,6 +181,11 @@ NodeConfig load_config(const std::filesystem::path& path) {
       c.limits.allowed_origins.push_back(*origin);
     }
   }
+  c.tls_certificate_file = relative_to(base, get_or<std::string>(t, "tls.certificate_file", ""));
+  c.tls_private_key_file = relative_to(base, get_or<std::string>(t, "tls.private_key_file", ""));
+  if (c.tls_certificate_file.empty() != c.tls_private_key_file.empty())
+    throw std::runtime_error("config: tls.certificate_file and tls.private_key_file go together; set both or neither");
+
   c.presence_expiry = seconds(t, "presence.expiry_seconds", c.presence_expiry);
   if (c.presence_expiry.count() < 1 || c.presence_expiry.count() > 3600)
     throw std::runtime_error("config: presence.expiry_seconds must be between 1 and 3600");

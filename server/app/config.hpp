@@ -44,6 +44,10 @@ struct NodeConfig {
   // How long a node's word that a responder holds a socket lasts; refreshed every third.
   std::chrono::seconds presence_expiry{30};
 
+  // [tls] PEM files. Both set: the node serves HTTPS and WSS only, and reloads them on SIGHUP.
+  // Neither: plain HTTP, for a node behind a TLS proxy (deploy/nginx) or on loopback.
+  std::filesystem::path tls_certificate_file, tls_private_key_file;
+
   net::SessionLimits limits;
   RateLimits rate_limits;
   std::filesystem::path caller_key_file;  // [privacy]; empty: caller phone numbers are refused

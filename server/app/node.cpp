@@ -96,6 +96,13 @@ std::optional<core::CallerKey> load_caller_key(const NodeConfig& config) {
   return core::CallerKey::load(config.caller_key_file.string());
 }
 
+std::shared_ptr<net::TlsCertificate> load_certificate(const NodeConfig& config) {
+  if (config.tls_certificate_file.empty()) return nullptr;
+  auto certificate = std::make_shared<net::TlsCertificate>(config.tls_certificate_file, config.tls_private_key_file);
+  spdlog::info("tls: serving HTTPS and WSS with {}", certificate->describe());
+  return certificate;
+}
+
 store::StoreOptions store_options(const NodeConfig& config, core::Metrics& metrics) {
   store::StoreOptions options;
   options.history_max_alerts = config.history_max_alerts;
@@ -143,6 +150,7 @@ struct Node::Parts {
   SocketServices socket_services;
   ApiServices api_services;
   std::shared_ptr<net::ServerContext> server;
+  std::shared_ptr<net::TlsCertificate> certificate;  // null: plain HTTP
   std::shared_ptr<net::Listener> listener;
 
   explicit Parts(NodeConfig c)
@@ -184,7 +192,8 @@ struct Node::Parts {
         api_services{roster,         tokens, *token_service, *audit, audit_store, rules, store, presence_store, intake,
                      dispatch,       *outbox, metrics, [this] { return commands->connected(); }, config.node_id,
                      neighborhood_map, limiter, config.rate_limits},
-        server(std::make_shared<net::ServerContext>()) {
+        server(std::make_shared<net::ServerContext>()),
+        certificate(load_certificate(config)) {
     server->limits = config.limits;
     server->metrics = &metrics;
     server->admit = [this](const net::Request&, const std::string& peer) -> std::optional<net::Response> {
@@ -215,7 +224,7 @@ Node::~Node() = default;
 int Node::run() {
   auto& p = *parts_;
   auto endpoint = asio::ip::tcp::endpoint(asio::ip::make_address(p.config.listen_host), p.config.listen_port);
-  p.listener = std::make_shared<net::Listener>(p.ioc, endpoint, p.server);
+  p.listener = std::make_shared<net::Listener>(p.ioc, endpoint, p.server, p.certificate);
   auto bound = p.listener->local_endpoint();
   if (!p.config.port_file.empty()) std::ofstream(p.config.port_file) << bound.port() << "\n";
 
@@ -235,7 +244,8 @@ int Node::run() {
   p.audit->note_roster(core::sha256_hex(read_file(p.config.roster_file, "roster")), p.roster.responders().size());
   p.deliveries.start();
   p.listener->run();
-  spdlog::info("node {} listening on {}:{}", p.config.node_id, bound.address().to_string(), bound.port());
+  spdlog::info("node {} listening on {}:{}{}", p.config.node_id, bound.address().to_string(), bound.port(),
+               p.certificate ? " (TLS)" : "");
 
   // History bounded by age as well as count: trimmed every minute, by whichever nodes run.
   asio::steady_timer trim_timer(p.ioc);
@@ -249,6 +259,25 @@ int Node::run() {
   };
   trim();
 
+  // SIGHUP: read the TLS certificate and key again (a renewal). New connections get the new
+  // one; open connections keep theirs. A renewal that does not load leaves the old one served.
+  asio::signal_set hangups(p.ioc, SIGHUP);
+  std::function<void()> await_hangup = [&] {
+    hangups.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      if (!p.certificate) {
+        spdlog::info("SIGHUP: no TLS certificate configured; nothing to reload");
+      } else if (auto error = p.certificate->reload()) {
+        spdlog::error("SIGHUP: the TLS certificate was not reloaded, the old one is still served: {}", *error);
+      } else {
+        p.metrics.tls_reloads.inc();
+        spdlog::info("SIGHUP: TLS certificate reloaded: {}", p.certificate->describe());
+      }
+      await_hangup();
+    });
+  };
+  await_hangup();
+
   // Shutdown: stop accepting, say goodbye to every socket, stop Redis, then let the threads
   // run out of work; anything still open after the grace period is cut.
   asio::signal_set signals(p.ioc, SIGINT, SIGTERM);
@@ -258,6 +287,7 @@ int Node::run() {
     spdlog::info("signal {}: shutting down", signal);
     p.listener->stop();
     trim_timer.cancel();
+    hangups.cancel();
     p.server->open_sockets.close_all();
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {

@@ -68,6 +68,9 @@ std::string Metrics::render() const {
   counter("puente_redis_unreplicated_writes_total",
           "Writes answered on the primary's word alone: the configured replicas did not confirm them in time.",
           unreplicated_writes);
+  counter("puente_tls_handshake_failures_total", "Connections that never completed a TLS handshake.",
+          tls_handshake_failures);
+  counter("puente_tls_reloads_total", "TLS certificates reloaded on SIGHUP.", tls_reloads);
   counter("puente_redis_reconnects_total", "Times the Redis command link was re-established.", redis_reconnects);
   request_seconds.render(out, "puente_request_seconds", "HTTP request latency in seconds.");
   return out;

@@ -59,6 +59,8 @@ struct Metrics {
   Counter journal_queued;     // reports and acks kept in the local journal while Redis was away
   Counter journal_replayed;   // journal entries replayed once it was back
   Counter unreplicated_writes;  // writes answered before the configured replicas confirmed them
+  Counter tls_handshake_failures;  // connections that never completed a TLS handshake
+  Counter tls_reloads;          // certificates reloaded on SIGHUP
   LatencyHistogram request_seconds;
 
   std::string render() const;

@@ -4,113 +4,182 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <optional>
 
 namespace puente::net {
 
 namespace beast = boost::beast;
+namespace ssl = boost::asio::ssl;
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context)
-    : stream_(std::move(socket)), context_(std::move(context)) {
-  context_->metrics->http_connections.add(1);
-}
+namespace {
 
-HttpSession::~HttpSession() { context_->metrics->http_connections.add(-1); }
+// How long a client has for the TLS handshake: a connection that says nothing is not kept.
+constexpr std::chrono::seconds tls_handshake_timeout{10};
 
-void HttpSession::run() {
-  // Start on the connection's strand: the acceptor handed us a socket made on one.
-  boost::asio::dispatch(stream_.get_executor(),
-                        beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
-}
+// `Stream` is PlainStream or TlsStream (websocket_session.hpp).
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+ public:
+  static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
 
-void HttpSession::do_read() {
-  parser_.emplace();
-  parser_->body_limit(context_->limits.http_body_bytes);
-  stream_.expires_after(context_->limits.http_idle);
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
-}
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context,
+              std::shared_ptr<ssl::context> tls_context)
+      : stream_(make_stream(std::move(socket), tls_context)), context_(std::move(context)),
+        tls_context_(std::move(tls_context)) {
+    context_->metrics->http_connections.add(1);
+  }
+  ~HttpSession() { context_->metrics->http_connections.add(-1); }
 
-void HttpSession::on_read(beast::error_code ec, std::size_t) {
-  started_ = std::chrono::steady_clock::now();
-  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-      ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset)
-    return do_shutdown();
-  if (ec) return answer_read_error(ec);
-
-  beast::error_code peer_ec;
-  auto peer = stream_.socket().remote_endpoint(peer_ec).address().to_string();
-  if (context_->admit)
-    if (auto refusal = context_->admit(parser_->get(), peer))
-      return write(std::move(*refusal), parser_->get().keep_alive());
-
-  if (beast::websocket::is_upgrade(parser_->get())) {
-    if (parser_->get().target() != "/v1/ws")
-      return write(error_response(http::status::not_found, "not_found",
-                                  "WebSocket is served at /v1/ws only"),
-                   false);
-    const auto& upgrade = parser_->get();
-    if (!origin_allowed(upgrade[http::field::origin], upgrade[http::field::host], context_->limits.allowed_origins))
-      return write(error_response(http::status::forbidden, "origin_not_allowed",
-                                  "WebSockets are served to this network's own pages only"),
-                   false);
-    upgraded_ = true;
-    std::make_shared<WebSocketSession>(std::move(stream_), context_)->run(parser_->release());
-    return;
+  void run() {
+    // Start on the connection's strand: the acceptor handed us a socket made on one.
+    boost::asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (tls) self->handshake();
+      else self->do_read();
+    });
   }
 
-  bool keep_alive = parser_->get().keep_alive();
-  // The service may answer from any thread; the write goes back through the strand.
-  Respond respond = [self = shared_from_this(), keep_alive](Response response) {
-    boost::asio::post(self->stream_.get_executor(),
-                      [self, keep_alive, response = std::move(response)]() mutable {
-                        self->write(std::move(response), keep_alive);
-                      });
-  };
-  context_->router.dispatch(parser_->release(), std::move(respond), std::move(peer));
+ private:
+  static Stream make_stream(boost::asio::ip::tcp::socket&& socket, const std::shared_ptr<ssl::context>& tls_context) {
+    if constexpr (tls) return Stream(std::move(socket), *tls_context);
+    else return Stream(std::move(socket));
+  }
+
+  auto& tcp() { return beast::get_lowest_layer(stream_); }
+
+  void handshake() {
+    tcp().expires_after(tls_handshake_timeout);
+    stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) {
+        // A plain-HTTP client, a scanner, a phone that lost signal: nothing to answer.
+        spdlog::debug("TLS handshake: {}", ec.message());
+        self->context_->metrics->tls_handshake_failures.inc();
+        return;
+      }
+      self->do_read();
+    });
+  }
+
+  void do_read() {
+    parser_.emplace();
+    parser_->body_limit(context_->limits.http_body_bytes);
+    tcp().expires_after(context_->limits.http_idle);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    started_ = std::chrono::steady_clock::now();
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset ||
+        ec == ssl::error::stream_truncated)
+      return do_shutdown();
+    if (ec) return answer_read_error(ec);
+
+    beast::error_code peer_ec;
+    auto peer = tcp().socket().remote_endpoint(peer_ec).address().to_string();
+    if (context_->admit)
+      if (auto refusal = context_->admit(parser_->get(), peer))
+        return write(std::move(*refusal), parser_->get().keep_alive());
+
+    if (beast::websocket::is_upgrade(parser_->get())) {
+      if (parser_->get().target() != "/v1/ws")
+        return write(error_response(http::status::not_found, "not_found", "WebSocket is served at /v1/ws only"),
+                     false);
+      const auto& upgrade = parser_->get();
+      if (!origin_allowed(upgrade[http::field::origin], upgrade[http::field::host], context_->limits.allowed_origins))
+        return write(error_response(http::status::forbidden, "origin_not_allowed",
+                                    "WebSockets are served to this network's own pages only"),
+                     false);
+      upgraded_ = true;
+      serve_websocket(std::move(stream_), context_, parser_->release(), std::move(tls_context_));
+      return;
+    }
+
+    bool keep_alive = parser_->get().keep_alive();
+    // The service may answer from any thread; the write goes back through the strand.
+    Respond respond = [self = this->shared_from_this(), keep_alive](Response response) {
+      boost::asio::post(self->stream_.get_executor(), [self, keep_alive, response = std::move(response)]() mutable {
+        self->write(std::move(response), keep_alive);
+      });
+    };
+    context_->router.dispatch(parser_->release(), std::move(respond), std::move(peer));
+  }
+
+  void answer_read_error(beast::error_code ec) {
+    // The request could not be read whole: answer why, then close, since the rest of the
+    // byte stream cannot be trusted to start a new request.
+    if (ec == http::error::body_limit)
+      return write(error_response(http::status::payload_too_large, "body_too_large",
+                                  "request body over " + std::to_string(context_->limits.http_body_bytes) + " bytes"),
+                   false);
+    if (ec == http::error::header_limit)
+      return write(error_response(http::status::request_header_fields_too_large, "headers_too_large",
+                                  "request headers too large"),
+                   false);
+    write(error_response(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message()),
+          false);
+  }
+
+  void write(Response response, bool keep_alive) {
+    context_->metrics->http_requests.inc();
+    context_->metrics->request_seconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    response.keep_alive(keep_alive);
+    response.set(http::field::server, "puented");
+    add_security_headers(response);
+    // A browser that reached us over TLS keeps to it: a café's network cannot downgrade the
+    // next visit to plain HTTP and read the token off the wire.
+    if constexpr (tls) response.set(http::field::strict_transport_security, "max-age=31536000");
+    response.prepare_payload();
+    response_ = std::make_shared<Response>(std::move(response));
+    http::async_write(stream_, *response_,
+                      beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(), keep_alive));
+  }
+
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    response_.reset();
+    if (ec || !keep_alive) return do_shutdown();
+    do_read();
+  }
+
+  void do_shutdown() {
+    if (upgraded_) return;
+    if constexpr (tls) {
+      // close_notify, bounded: a client that never answers it is simply cut.
+      tcp().expires_after(tls_handshake_timeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->tcp().close(); });
+    } else {
+      beast::error_code ignored;
+      tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    }
+  }
+
+  Stream stream_;
+  std::shared_ptr<ServerContext> context_;
+  std::shared_ptr<ssl::context> tls_context_;  // null for plain HTTP
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<Response> response_;  // alive until its write completes
+  std::chrono::steady_clock::time_point started_;
+  bool upgraded_ = false;
+};
+
+}  // namespace
+
+void serve_http(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context) {
+  std::make_shared<HttpSession<PlainStream>>(std::move(socket), std::move(context), nullptr)->run();
 }
 
-void HttpSession::answer_read_error(beast::error_code ec) {
-  // The request could not be read whole: answer why, then close, since the rest of the
-  // byte stream cannot be trusted to start a new request.
-  if (ec == http::error::body_limit)
-    return write(error_response(http::status::payload_too_large, "body_too_large",
-                                "request body over " +
-                                    std::to_string(context_->limits.http_body_bytes) + " bytes"),
-                 false);
-  if (ec == http::error::header_limit)
-    return write(error_response(http::status::request_header_fields_too_large, "headers_too_large",
-                                "request headers too large"),
-                 false);
-  write(error_response(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message()),
-        false);
-}
-
-void HttpSession::write(Response response, bool keep_alive) {
-  context_->metrics->http_requests.inc();
-  context_->metrics->request_seconds.observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
-  response.keep_alive(keep_alive);
-  response.set(http::field::server, "puented");
-  add_security_headers(response);
-  response.prepare_payload();
-  response_ = std::make_shared<Response>(std::move(response));
-  http::async_write(stream_, *response_,
-                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
-}
-
-void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
-  response_.reset();
-  if (ec) return do_shutdown();
-  if (!keep_alive) return do_shutdown();
-  do_read();
-}
-
-void HttpSession::do_shutdown() {
-  if (upgraded_) return;
-  beast::error_code ignored;
-  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+void serve_https(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context,
+                 std::shared_ptr<ssl::context> tls) {
+  std::make_shared<HttpSession<TlsStream>>(std::move(socket), std::move(context), std::move(tls))->run();
 }
 
 }  // namespace puente::net

@@ -12,9 +12,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 
 Listener::Listener(asio::io_context& ioc, asio::ip::tcp::endpoint endpoint,
-                   std::shared_ptr<ServerContext> context)
+                   std::shared_ptr<ServerContext> context, std::shared_ptr<TlsCertificate> certificate)
     : ioc_(ioc), acceptor_(asio::make_strand(ioc)), retry_timer_(acceptor_.get_executor()),
-      context_(std::move(context)) {
+      context_(std::move(context)), certificate_(std::move(certificate)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -57,7 +57,10 @@ void Listener::on_accept(boost::beast::error_code ec, asio::ip::tcp::socket sock
     boost::system::error_code ignored;
     socket.set_option(asio::socket_base::send_buffer_size(bytes), ignored);
   }
-  std::make_shared<HttpSession>(std::move(socket), context_)->run();
+  if (certificate_)
+    serve_https(std::move(socket), context_, certificate_->current());
+  else
+    serve_http(std::move(socket), context_);
   do_accept();
 }
 

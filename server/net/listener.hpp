@@ -1,7 +1,9 @@
 #pragma once
-// Accepts TCP connections and gives each an HttpSession on its own strand.
+// Accepts TCP connections and serves each, over TLS when the node has a certificate, on a strand
+// of its own.
 
 #include "net/server_context.hpp"
+#include "net/tls_certificate.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,9 +16,10 @@ namespace puente::net {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  // Binds and listens; throws boost::system::system_error if the address is taken.
+  // Binds and listens; throws boost::system::system_error if the address is taken. With a
+  // `certificate` every connection is HTTPS (and WSS); without, plain HTTP.
   Listener(boost::asio::io_context& ioc, boost::asio::ip::tcp::endpoint endpoint,
-           std::shared_ptr<ServerContext> context);
+           std::shared_ptr<ServerContext> context, std::shared_ptr<TlsCertificate> certificate = nullptr);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void run();
@@ -30,6 +33,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   std::shared_ptr<ServerContext> context_;
+  std::shared_ptr<TlsCertificate> certificate_;
 };
 
 }  // namespace puente::net

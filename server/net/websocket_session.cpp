@@ -1,8 +1,13 @@
 #include "net/websocket_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <spdlog/spdlog.h>
+
+#include <deque>
 
 namespace puente::net {
 
@@ -14,147 +19,191 @@ namespace {
 bool expected_end(beast::error_code ec) {
   return ec == websocket::error::closed || ec == boost::asio::error::operation_aborted ||
          ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset ||
-         ec == beast::error::timeout;
+         ec == beast::error::timeout || ec == boost::asio::ssl::error::stream_truncated;
+}
+
+// The session over one kind of stream; everything but the stream type is the same.
+template <class Stream>
+class WebSocketConnection final : public WebSocketSession {
+ public:
+  WebSocketConnection(Stream&& stream, std::shared_ptr<ServerContext> context,
+                      std::shared_ptr<boost::asio::ssl::context> tls)
+      : ws_(std::move(stream)), context_(std::move(context)), tls_(std::move(tls)),
+        hello_timer_(ws_.get_executor()) {}
+
+  ~WebSocketConnection() override { context_->open_sockets.remove(this); }
+
+  void run(Request request) {
+    // The HTTP session's timeout no longer applies; the WebSocket has its own (idle pings).
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(context_->limits.ws_message_bytes);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+      response.set(http::field::server, "puented");
+    }));
+    context_->open_sockets.add(self());
+    ws_.async_accept(request, beast::bind_front_handler(&WebSocketConnection::on_accept, self()));
+  }
+
+  void send(std::shared_ptr<const std::string> frame, bool binary, std::shared_ptr<const HubFrame> receipt) override {
+    boost::asio::dispatch(ws_.get_executor(), [self = self(), frame = std::move(frame), binary,
+                                               receipt = std::move(receipt)]() mutable {
+      self->enqueue({std::move(frame), binary, std::move(receipt)});
+    });
+  }
+
+  void close(websocket::close_code code, std::string reason) override {
+    boost::asio::dispatch(ws_.get_executor(), [self = self(), code, reason = std::move(reason)] {
+      if (self->closed_ || self->close_pending_) return;
+      self->close_reason_ = {code, reason};
+      self->close_pending_ = true;
+      if (!self->writing_) self->do_close();
+    });
+  }
+
+  void mark_authenticated() override {
+    boost::asio::dispatch(ws_.get_executor(), [self = self()] { self->hello_timer_.cancel(); });
+  }
+
+ private:
+  struct Frame {
+    std::shared_ptr<const std::string> data;
+    bool binary;
+    std::shared_ptr<const HubFrame> receipt;
+  };
+
+  std::shared_ptr<WebSocketConnection> self() {
+    return std::static_pointer_cast<WebSocketConnection>(shared_from_this());
+  }
+
+  void on_accept(beast::error_code ec) {
+    if (ec) return finish();
+    context_->metrics->ws_connections.add(1);
+    peer_ = context_->socket_peer_factory(self());
+
+    hello_timer_.expires_after(context_->limits.ws_hello);
+    hello_timer_.async_wait([self = self()](beast::error_code ec) {
+      if (ec) return;  // authenticated or closed in time
+      self->close(websocket::close_code::policy_error, "no valid hello in time");
+    });
+    do_read();
+  }
+
+  void do_read() { ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketConnection::on_read, self())); }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+      if (!expected_end(ec)) spdlog::debug("websocket read: {}", ec.message());
+      return finish();
+    }
+    std::string payload = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    if (peer_ && !closed_) peer_->on_message(payload, ws_.got_binary());
+    do_read();
+  }
+
+  void enqueue(Frame frame) {
+    if (closed_ || close_pending_) return;
+    if (queued_bytes_ + frame.data->size() > context_->limits.ws_queue_bytes) {
+      // Too slow to keep up: dropping frames silently would break "every alert", so the client
+      // is closed instead and catches up from history when it reconnects.
+      context_->metrics->queue_drops.inc();
+      spdlog::info("websocket: closing a client {} bytes behind", queued_bytes_);
+      drop_unwritten();
+      close_reason_ = {websocket::close_code::try_again_later, "send queue full"};
+      close_pending_ = true;
+      if (!writing_) do_close();
+      return;
+    }
+    queued_bytes_ += frame.data->size();
+    queue_.push_back(std::move(frame));
+    if (!writing_) do_write();
+  }
+
+  void drop_unwritten() {
+    // The frame being written stays until its write completes: the write reads its buffer, and
+    // this queue may be the buffer's last owner.
+    auto keep = writing_ && !queue_.empty() ? 1u : 0u;
+    while (queue_.size() > keep) {
+      queued_bytes_ -= queue_.back().data->size();
+      queue_.pop_back();
+    }
+  }
+
+  void do_write() {
+    if (queue_.empty()) {
+      if (close_pending_) do_close();
+      return;
+    }
+    writing_ = true;
+    ws_.binary(queue_.front().binary);
+    ws_.async_write(boost::asio::buffer(*queue_.front().data),
+                    beast::bind_front_handler(&WebSocketConnection::on_write, self()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) {
+      if (!expected_end(ec)) spdlog::debug("websocket write: {}", ec.message());
+      drop_unwritten();
+      return finish();
+    }
+    if (!queue_.empty()) {
+      if (peer_ && queue_.front().receipt) peer_->on_written(queue_.front().receipt);
+      queued_bytes_ -= queue_.front().data->size();
+      queue_.pop_front();
+    }
+    do_write();
+  }
+
+  void do_close() {
+    if (closed_ || !ws_.is_open()) return finish();
+    // A read is always in flight; Beast lets close run beside it and the read then ends.
+    ws_.async_close(close_reason_, [self = self()](beast::error_code) { self->finish(); });
+  }
+
+  void finish() {
+    if (closed_) return;
+    closed_ = true;
+    hello_timer_.cancel();
+    if (peer_) {
+      context_->metrics->ws_connections.add(-1);
+      peer_->on_close();
+      peer_.reset();
+    }
+  }
+
+  websocket::stream<Stream> ws_;
+  std::shared_ptr<ServerContext> context_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // what a TLS stream handshook with; null if plain
+  beast::flat_buffer buffer_;
+  boost::asio::steady_timer hello_timer_;
+  std::shared_ptr<SocketPeer> peer_;
+  std::deque<Frame> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool close_pending_ = false;
+  bool closed_ = false;
+  websocket::close_reason close_reason_;
+};
+
+template <class Stream>
+void serve(Stream&& stream, std::shared_ptr<ServerContext> context, Request request,
+           std::shared_ptr<boost::asio::ssl::context> tls) {
+  std::make_shared<WebSocketConnection<Stream>>(std::move(stream), std::move(context), std::move(tls))
+      ->run(std::move(request));
 }
 
 }  // namespace
 
-WebSocketSession::WebSocketSession(beast::tcp_stream&& stream,
-                                   std::shared_ptr<ServerContext> context)
-    : ws_(std::move(stream)), context_(std::move(context)), hello_timer_(ws_.get_executor()) {}
-
-WebSocketSession::~WebSocketSession() { context_->open_sockets.remove(this); }
-
-void WebSocketSession::run(Request request) {
-  // The HTTP session's timeout no longer applies; the WebSocket has its own (idle pings).
-  beast::get_lowest_layer(ws_).expires_never();
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.read_message_max(context_->limits.ws_message_bytes);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
-    response.set(http::field::server, "puented");
-  }));
-  context_->open_sockets.add(shared_from_this());
-  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+void serve_websocket(PlainStream&& stream, std::shared_ptr<ServerContext> context, Request request,
+                     std::shared_ptr<boost::asio::ssl::context> tls) {
+  serve(std::move(stream), std::move(context), std::move(request), std::move(tls));
 }
 
-void WebSocketSession::on_accept(beast::error_code ec) {
-  if (ec) return finish();
-  context_->metrics->ws_connections.add(1);
-  peer_ = context_->socket_peer_factory(shared_from_this());
-
-  hello_timer_.expires_after(context_->limits.ws_hello);
-  hello_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (ec) return;  // authenticated or closed in time
-    self->close(websocket::close_code::policy_error, "no valid hello in time");
-  });
-  do_read();
-}
-
-void WebSocketSession::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
-}
-
-void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
-  if (ec) {
-    if (!expected_end(ec)) spdlog::debug("websocket read: {}", ec.message());
-    return finish();
-  }
-  std::string payload = beast::buffers_to_string(buffer_.data());
-  buffer_.consume(buffer_.size());
-  if (peer_ && !closed_) peer_->on_message(payload, ws_.got_binary());
-  do_read();
-}
-
-void WebSocketSession::send(std::shared_ptr<const std::string> frame, bool binary,
-                            std::shared_ptr<const HubFrame> receipt) {
-  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), binary,
-                                             receipt = std::move(receipt)]() mutable {
-    self->enqueue({std::move(frame), binary, std::move(receipt)});
-  });
-}
-
-void WebSocketSession::enqueue(Frame frame) {
-  if (closed_ || close_pending_) return;
-  if (queued_bytes_ + frame.data->size() > context_->limits.ws_queue_bytes) {
-    // Too slow to keep up: dropping frames silently would break "every alert", so the client
-    // is closed instead and catches up from history when it reconnects.
-    context_->metrics->queue_drops.inc();
-    spdlog::info("websocket: closing a client {} bytes behind", queued_bytes_);
-    drop_unwritten();
-    close_reason_ = {websocket::close_code::try_again_later, "send queue full"};
-    close_pending_ = true;
-    if (!writing_) do_close();
-    return;
-  }
-  queued_bytes_ += frame.data->size();
-  queue_.push_back(std::move(frame));
-  if (!writing_) do_write();
-}
-
-void WebSocketSession::drop_unwritten() {
-  // The frame being written stays until its write completes: the write reads its buffer, and
-  // this queue may be the buffer's last owner.
-  auto keep = writing_ && !queue_.empty() ? 1u : 0u;
-  while (queue_.size() > keep) {
-    queued_bytes_ -= queue_.back().data->size();
-    queue_.pop_back();
-  }
-}
-
-void WebSocketSession::do_write() {
-  if (queue_.empty()) {
-    if (close_pending_) do_close();
-    return;
-  }
-  writing_ = true;
-  ws_.binary(queue_.front().binary);
-  ws_.async_write(boost::asio::buffer(*queue_.front().data),
-                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
-}
-
-void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
-  writing_ = false;
-  if (ec) {
-    if (!expected_end(ec)) spdlog::debug("websocket write: {}", ec.message());
-    drop_unwritten();
-    return finish();
-  }
-  if (!queue_.empty()) {
-    if (peer_ && queue_.front().receipt) peer_->on_written(queue_.front().receipt);
-    queued_bytes_ -= queue_.front().data->size();
-    queue_.pop_front();
-  }
-  do_write();
-}
-
-void WebSocketSession::close(websocket::close_code code, std::string reason) {
-  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
-    if (self->closed_ || self->close_pending_) return;
-    self->close_reason_ = {code, reason};
-    self->close_pending_ = true;
-    if (!self->writing_) self->do_close();
-  });
-}
-
-void WebSocketSession::do_close() {
-  if (closed_ || !ws_.is_open()) return finish();
-  // A read is always in flight; Beast lets close run beside it and the read then ends.
-  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) { self->finish(); });
-}
-
-void WebSocketSession::mark_authenticated() {
-  boost::asio::dispatch(ws_.get_executor(), [self = shared_from_this()] { self->hello_timer_.cancel(); });
-}
-
-void WebSocketSession::finish() {
-  if (closed_) return;
-  closed_ = true;
-  hello_timer_.cancel();
-  if (peer_) {
-    context_->metrics->ws_connections.add(-1);
-    peer_->on_close();
-    peer_.reset();
-  }
+void serve_websocket(TlsStream&& stream, std::shared_ptr<ServerContext> context, Request request,
+                     std::shared_ptr<boost::asio::ssl::context> tls) {
+  serve(std::move(stream), std::move(context), std::move(request), std::move(tls));
 }
 
 }  // namespace puente::net

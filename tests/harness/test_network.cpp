@@ -113,18 +113,27 @@ long long TestNetwork::redis_integer(const std::string& command) const {
   return std::stoll(reply.substr(1));
 }
 
+TestCertificate TestNetwork::serve_tls() {
+  auto made = make_test_certificate(dir(), "node", "puente-test");
+  std::ofstream(config_, std::ios::app) << "[tls]\ncertificate_file = \"" << made.certificate.string()
+                                        << "\"\nprivate_key_file = \"" << made.private_key.string() << "\"\n";
+  tls_ca_file_ = made.certificate;
+  return made;
+}
+
 std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bool wait_ready,
                                                      const std::vector<std::string>& extra_args) {
   auto node_dir = dir() / name;
   std::filesystem::create_directories(node_dir);
-  auto node = std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready, extra_args);
+  auto node =
+      std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready, extra_args, tls_ca_file_);
   for (const auto& [id, token] : tokens_) node->secrets_.push_back(token);
   return node;
 }
 
 PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short redis_port,
                          const std::string& name, const std::filesystem::path& dir, bool wait_ready,
-                         const std::vector<std::string>& extra_args)
+                         const std::vector<std::string>& extra_args, const std::filesystem::path& tls_ca_file)
     : name_(name),
       log_(dir / "puented.log"),
       process_((std::filesystem::remove(dir / "port"), PUENTED_PATH),
@@ -137,7 +146,8 @@ PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short red
     return port_ != 0 || !process_.running();
   });
   if (!listening || port_ == 0) throw std::runtime_error("puented " + name + " did not start; see " + log_.string());
-  http_ = std::make_unique<client::HttpClient>("127.0.0.1", port_);
+  address_ = client::ServerAddress{"127.0.0.1", port_, !tls_ca_file.empty(), tls_ca_file};
+  http_ = std::make_unique<client::HttpClient>(address_);
   // Ready means Redis is reachable too: tests start acting right away.
   bool ready = wait_until([&] {
     try {
@@ -176,7 +186,7 @@ client::HttpResponse PuentedNode::call(http::verb verb, const std::string& targe
 
 std::unique_ptr<client::WsClient> PuentedNode::raw_socket() {
   auto socket = std::make_unique<client::WsClient>();
-  socket->connect("127.0.0.1", port_);
+  socket->connect(address_);
   return socket;
 }
 

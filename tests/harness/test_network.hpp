@@ -12,6 +12,7 @@
 #include "http_client.hpp"
 #include "redis_server.hpp"
 #include "temp_dir.hpp"
+#include "test_certificate.hpp"
 #include "ws_client.hpp"
 
 #include "puente/v1/puente.pb.h"
@@ -30,16 +31,19 @@ inline constexpr std::chrono::milliseconds socket_wait{10'000};
 class PuentedNode {
  public:
   // Waits until it listens and, with `wait_ready`, until it reaches Redis.
-  // `extra_args` go after the usual flags (--sentinels ..., say).
+  // `extra_args` go after the usual flags (--sentinels ..., say). With a `tls_ca_file` the node
+  // serves HTTPS and WSS and its clients trust that file.
   PuentedNode(const std::filesystem::path& config, unsigned short redis_port, const std::string& name,
               const std::filesystem::path& dir, bool wait_ready = true,
-              const std::vector<std::string>& extra_args = {});
+              const std::vector<std::string>& extra_args = {}, const std::filesystem::path& tls_ca_file = {});
   // Stops the node with SIGTERM, as an operator would, and fails the test if its log holds a
   // sanitizer report (a memory error, undefined behaviour, a leak found at exit) or any of
   // `secrets` (the network's bearer tokens: a log must never hold one).
   ~PuentedNode();
 
   unsigned short port() const { return port_; }
+  // Where its clients connect: 127.0.0.1, its port, TLS if it serves it.
+  const client::ServerAddress& address() const { return address_; }
   const std::string& name() const { return name_; }
   ChildProcess& process() { return process_; }
   std::filesystem::path log_path() const { return log_; }
@@ -59,6 +63,7 @@ class PuentedNode {
   std::filesystem::path log_;
   ChildProcess process_;
   unsigned short port_ = 0;
+  client::ServerAddress address_;
   std::unique_ptr<client::HttpClient> http_;
   std::vector<std::string> secrets_;
 
@@ -84,6 +89,10 @@ class TestNetwork {
   // `extra_args`: more flags for puented.
   std::unique_ptr<PuentedNode> start_node(const std::string& name, bool wait_ready = true,
                                           const std::vector<std::string>& extra_args = {});
+  // From now on the nodes serve HTTPS and WSS with a certificate made for this network (common
+  // name "puente-test"), and their clients trust it. Returns its files; making it again under
+  // the same name (make_test_certificate) is a renewal.
+  TestCertificate serve_tls();
   const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
   RedisServer& redis() { return redis_; }
   // An integer-answered Redis command, inline ("DBSIZE", "ZCARD puente:timers").
@@ -98,6 +107,7 @@ class TestNetwork {
   RedisServer redis_;
   std::map<std::string, std::string> tokens_;
   std::filesystem::path config_;
+  std::filesystem::path tls_ca_file_;  // empty: the nodes serve plain HTTP
 };
 
 // The JSON of a report of `kind` at (lat, lon).

@@ -231,4 +231,10 @@ void ChildProcess::resume() {
   }
 }
 
+void ChildProcess::hang_up() {
+  if (running()) {
+    ::kill(pid_, SIGHUP);
+  }
+}
+
 }  // namespace puente::test

@@ -67,6 +67,8 @@ class ChildProcess {
   // SIGSTOP / SIGCONT: the process keeps its sockets but answers nothing (fault tests).
   void suspend();
   void resume();
+  // SIGHUP: a server reloads what it can (puented: its TLS certificate).
+  void hang_up();
 
  private:
   void reset_from(ChildProcess& other) noexcept;

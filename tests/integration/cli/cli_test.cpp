@@ -16,6 +16,22 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// What a person sets in their shell to use `node` as `token`.
+std::map<std::string, std::string> cli_environment(const PuentedNode& node, const std::string& token) {
+  const auto& address = node.address();
+  std::map<std::string, std::string> env{{"PUENTE_SERVER", (address.tls ? "https://" : "http://") + address.to_string()},
+                                         {"PUENTE_TOKEN", token}};
+  if (address.tls) env["PUENTE_CA_FILE"] = address.ca_file.string();
+  return env;
+}
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 class Cli : public ::testing::Test {
  protected:
   TestNetwork net;
@@ -31,17 +47,7 @@ class Cli : public ::testing::Test {
   std::unique_ptr<ChildProcess> start(PuentedNode& node, const std::string& who, std::vector<std::string> args,
                                       std::filesystem::path& log) {
     log = net.dir() / ("cli-" + std::to_string(++runs) + ".log");
-    return std::make_unique<ChildProcess>(
-        PUENTE_CLI_PATH, args, log,
-        std::map<std::string, std::string>{{"PUENTE_SERVER", "http://127.0.0.1:" + std::to_string(node.port())},
-                                           {"PUENTE_TOKEN", net.token(who)}});
-  }
-
-  static std::string read_all(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return std::make_unique<ChildProcess>(PUENTE_CLI_PATH, args, log, cli_environment(node, net.token(who)));
   }
 
   Run run(PuentedNode& node, const std::string& who, std::vector<std::string> args) {
@@ -187,6 +193,38 @@ TEST_F(Cli, RefusalsPrintTheServersWordsAndExit1) {
   auto nowhere = run(*a, "op", {"report", "--lat", "33.70", "--lon", "-118.60", "--kind", "RAID"});
   EXPECT_EQ(nowhere.exit.code, 1) << nowhere.output;
   EXPECT_NE(nowhere.output.find("outside_coverage"), std::string::npos) << nowhere.output;
+}
+
+// The same terminal against nodes that serve TLS themselves: https:// in PUENTE_SERVER and the
+// network's certificate in PUENTE_CA_FILE; without that file the CLI refuses the server.
+TEST(CliOverTls, ReportAndTailSpeakHttpsAndWss) {
+  TestNetwork net;
+  net.serve_tls();
+  auto a = net.start_node("a");
+  auto b = net.start_node("b");
+  auto tail_log = net.dir() / "tail.log";
+  ChildProcess tail(PUENTE_CLI_PATH, {"tail", "boyle-heights", "--count", "1"}, tail_log,
+                    cli_environment(*b, net.token("obs-bh")));
+  ASSERT_TRUE(wait_until([&] { return read_all(tail_log).find("(obs-bh)") != std::string::npos; }))
+      << read_all(tail_log);
+
+  auto report_log = net.dir() / "report.log";
+  ChildProcess report(PUENTE_CLI_PATH, {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"},
+                      report_log, cli_environment(*a, net.token("op")));
+  auto reported = report.wait_for_exit(60s);
+  ASSERT_TRUE(reported && reported->code == 0) << read_all(report_log);
+  auto tailed = tail.wait_for_exit(60s);
+  ASSERT_TRUE(tailed && tailed->code == 0) << read_all(tail_log);
+  EXPECT_NE(read_all(tail_log).find("VERIFY"), std::string::npos) << read_all(tail_log);
+
+  auto untrusting_env = cli_environment(*a, net.token("disp"));
+  untrusting_env.erase("PUENTE_CA_FILE");
+  auto untrusting_log = net.dir() / "untrusting.log";
+  ChildProcess untrusting(PUENTE_CLI_PATH, {"incidents"}, untrusting_log, untrusting_env);
+  auto refused = untrusting.wait_for_exit(60s);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, 2) << read_all(untrusting_log);
+  EXPECT_NE(read_all(untrusting_log).find("certificate verify failed"), std::string::npos) << read_all(untrusting_log);
 }
 
 }  // namespace

@@ -1,0 +1,72 @@
+#include "net/tls_certificate.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <stdexcept>
+#include <system_error>
+
+namespace puente::net {
+
+namespace ssl = boost::asio::ssl;
+
+TlsCertificate::TlsCertificate(std::filesystem::path certificate_file, std::filesystem::path private_key_file)
+    : certificate_file_(std::move(certificate_file)), private_key_file_(std::move(private_key_file)),
+      context_(load()) {}
+
+std::shared_ptr<ssl::context> TlsCertificate::load() const {
+  auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+  // TLS 1.2 and 1.3 only: every phone browser of the last decade speaks them.
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  auto read = [](const std::filesystem::path& file, const char* what, auto&& use) {
+    std::error_code exists_ec;
+    if (!std::filesystem::is_regular_file(file, exists_ec))
+      throw std::runtime_error(std::string("TLS ") + what + " " + file.string() + ": no such file");
+    boost::system::error_code ec;
+    use(file.string(), ec);
+    if (ec) throw std::runtime_error(std::string("TLS ") + what + " " + file.string() + ": " + ec.message());
+  };
+  read(certificate_file_, "certificate", [&](const std::string& f, boost::system::error_code& ec) {
+    context->use_certificate_chain_file(f, ec);
+  });
+  read(private_key_file_, "private key", [&](const std::string& f, boost::system::error_code& ec) {
+    context->use_private_key_file(f, ssl::context::pem, ec);
+  });
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1)
+    throw std::runtime_error("TLS private key " + private_key_file_.string() + " does not match the certificate " +
+                             certificate_file_.string());
+  return context;
+}
+
+std::shared_ptr<ssl::context> TlsCertificate::current() const {
+  std::lock_guard lock(mutex_);
+  return context_;
+}
+
+std::optional<std::string> TlsCertificate::reload() {
+  try {
+    auto fresh = load();
+    std::lock_guard lock(mutex_);
+    context_ = std::move(fresh);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+std::string TlsCertificate::describe() const {
+  auto context = current();
+  X509* certificate = SSL_CTX_get0_certificate(context->native_handle());
+  if (!certificate) return "no certificate";
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+  BIO_puts(bio.get(), ", valid until ");
+  ASN1_TIME_print(bio.get(), X509_get0_notAfter(certificate));
+  char* data = nullptr;
+  long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+}  // namespace puente::net

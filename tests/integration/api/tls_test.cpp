@@ -1,0 +1,114 @@
+// A node with a certificate serves HTTPS and WSS itself: reports and alerts flow over TLS
+// between two nodes; a plain-HTTP client and a client that does not trust the certificate get
+// nowhere; SIGHUP serves a renewed certificate to new connections while the open socket keeps
+// getting alerts, and a renewal that does not load leaves the old certificate served.
+#include "test_network.hpp"
+
+#include "connection_error.hpp"
+#include "wait_until.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace puente::test {
+namespace {
+
+namespace http = boost::beast::http;
+
+class Tls : public ::testing::Test {
+ protected:
+  TestNetwork net;
+  TestCertificate certificate = net.serve_tls();
+  std::unique_ptr<PuentedNode> a = net.start_node("a");
+  std::unique_ptr<PuentedNode> b = net.start_node("b");
+
+  // A fresh connection to `node` that trusts only `ca_file`: the status of /healthz, or the
+  // reason it failed.
+  static std::string fresh_health(const PuentedNode& node, const std::filesystem::path& ca_file) {
+    auto address = node.address();
+    address.ca_file = ca_file;
+    try {
+      return std::to_string(client::HttpClient(address).request(http::verb::get, "/healthz").status);
+    } catch (const client::ConnectionError& e) {
+      return e.what();
+    }
+  }
+
+  // A counter of `node`'s, asked over a fresh connection that trusts `ca_file`.
+  static long long metric(const PuentedNode& node, const std::string& name, const std::filesystem::path& ca_file) {
+    auto address = node.address();
+    address.ca_file = ca_file;
+    auto text = client::HttpClient(address).request(http::verb::get, "/metrics").body;
+    auto at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
+  }
+
+  void report_reaches(client::WsClient& observer, const Place& where) {
+    auto reported = a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(where.lat, where.lon));
+    ASSERT_EQ(reported.status, 201) << reported.body;
+    EXPECT_TRUE(next_alert(observer)) << "no alert over WSS";
+  }
+};
+
+TEST_F(Tls, ReportsAndAlertsFlowOverHttpsAndWss) {
+  ASSERT_TRUE(a->address().tls);
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  report_reaches(*observer, boyle_heights);
+
+  auto health = a->call(http::verb::get, "/healthz", "");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.header("Strict-Transport-Security").value_or(""), "max-age=31536000");
+}
+
+TEST_F(Tls, APlainHttpClientGetsNoAnswerAndTheNodeServesOn) {
+  client::HttpClient plain("127.0.0.1", a->port(), std::chrono::seconds(3));
+  EXPECT_THROW(plain.request(http::verb::get, "/healthz"), client::ConnectionError);
+  EXPECT_EQ(fresh_health(*a, certificate.certificate), "200");
+  EXPECT_GE(metric(*a, "puente_tls_handshake_failures_total", certificate.certificate), 1);
+}
+
+TEST_F(Tls, AClientRefusesACertificateItDoesNotTrust) {
+  auto stranger = make_test_certificate(net.dir(), "stranger", "someone-else");
+  EXPECT_NE(fresh_health(*a, stranger.certificate).find("certificate verify failed"), std::string::npos)
+      << fresh_health(*a, stranger.certificate);
+  client::WsClient socket;
+  auto address = a->address();
+  address.ca_file = stranger.certificate;
+  EXPECT_THROW(socket.connect(address), client::ConnectionError);
+}
+
+TEST_F(Tls, SighupServesARenewedCertificateWhileOpenSocketsStay) {
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto first = net.dir() / "first.crt";
+  std::filesystem::copy_file(certificate.certificate, first);
+
+  make_test_certificate(net.dir(), "node", "puente-test-renewed");
+  b->process().hang_up();
+  // A new connection that trusts only the renewed certificate gets through once B serves it.
+  EXPECT_TRUE(wait_until([&] { return fresh_health(*b, certificate.certificate) == "200"; }))
+      << fresh_health(*b, certificate.certificate);
+  EXPECT_NE(fresh_health(*b, first).find("certificate verify failed"), std::string::npos);
+  EXPECT_EQ(metric(*b, "puente_tls_reloads_total", certificate.certificate), 1);
+  // The socket opened before the renewal was not dropped.
+  report_reaches(*observer, boyle_heights_spot(1));
+
+  // A renewal that does not load (a certificate without its key) changes nothing.
+  auto renewed = net.dir() / "renewed.crt";
+  std::filesystem::copy_file(certificate.certificate, renewed);
+  auto stranger = make_test_certificate(net.dir(), "stranger", "someone-else");
+  std::filesystem::copy_file(stranger.certificate, certificate.certificate,
+                             std::filesystem::copy_options::overwrite_existing);
+  b->process().hang_up();
+  EXPECT_TRUE(wait_until([&] {
+    std::ifstream log(b->log_path());
+    std::string text((std::istreambuf_iterator<char>(log)), {});
+    return text.find("the TLS certificate was not reloaded") != std::string::npos;
+  }));
+  EXPECT_EQ(fresh_health(*b, renewed), "200");
+  EXPECT_EQ(metric(*b, "puente_tls_reloads_total", renewed), 1);
+  report_reaches(*observer, boyle_heights_spot(2));
+}
+
+}  // namespace
+}  // namespace puente::test
