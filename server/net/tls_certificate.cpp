@@ -1,8 +1,10 @@
 #include "net/tls_certificate.hpp"
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509err.h>
 
 #include <stdexcept>
 #include <system_error>
@@ -33,10 +35,14 @@ std::shared_ptr<ssl::context> TlsCertificate::load() const {
   });
   read(private_key_file_, "private key", [&](const std::string& f, boost::system::error_code& ec) {
     context->use_private_key_file(f, ssl::context::pem, ec);
+    if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) ec = {};
   });
-  if (SSL_CTX_check_private_key(context->native_handle()) != 1)
+  // Said in words an operator renewing a certificate recognizes.
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    ERR_clear_error();  // this thread's later TLS calls must not read this failure as theirs
     throw std::runtime_error("TLS private key " + private_key_file_.string() + " does not match the certificate " +
                              certificate_file_.string());
+  }
   return context;
 }
 

@@ -110,5 +110,16 @@ TEST_F(Tls, SighupServesARenewedCertificateWhileOpenSocketsStay) {
   report_reaches(*observer, boyle_heights_spot(2));
 }
 
+TEST(TlsStart, AKeyThatDoesNotMatchTheCertificateStopsTheNodeSayingWhy) {
+  TestNetwork net;
+  auto made = net.serve_tls();
+  auto stranger = make_test_certificate(net.dir(), "stranger", "someone-else");
+  std::filesystem::copy_file(stranger.private_key, made.private_key, std::filesystem::copy_options::overwrite_existing);
+  EXPECT_THROW(net.start_node("a"), std::runtime_error);
+  std::ifstream log(net.dir() / "a" / "puented.log");
+  std::string text((std::istreambuf_iterator<char>(log)), {});
+  EXPECT_NE(text.find("does not match the certificate"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace puente::test

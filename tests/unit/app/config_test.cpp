@@ -52,6 +52,24 @@ TEST(Config, AWrongTypeNamesTheOption) {
   std::filesystem::remove(path);
 }
 
+TEST(Config, TlsCertificateAndKeyGoTogetherAndAreRelativeToTheFile) {
+  auto dir = std::filesystem::temp_directory_path();
+  auto path = dir / "puente-config-tls-test.toml";
+  std::ofstream(path) << "[tls]\ncertificate_file = \"tls/node.crt\"\nprivate_key_file = \"tls/node.key\"\n";
+  auto config = load_config(path);
+  EXPECT_EQ(config.tls_certificate_file, dir / "tls/node.crt");
+  EXPECT_EQ(config.tls_private_key_file, dir / "tls/node.key");
+
+  std::ofstream(path) << "[tls]\ncertificate_file = \"tls/node.crt\"\n";
+  try {
+    load_config(path);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("tls.private_key_file"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(Config, HostPortParsing) {
   std::string host;
   unsigned short port = 0;
