@@ -4,7 +4,7 @@
 #   deploy/install-deps.sh            build + run + test dependencies
 #   deploy/install-deps.sh --browser  also Chromium and Node.js with npm, for the browser tests
 #   deploy/install-deps.sh --bench    also the benchmark's peers and tools (tests/bench/fanout.sh):
-#                                     nginx with Nchan, Node.js (then `npm ci` of the socket.io
+#                                     the Nchan module for nginx, Node.js (then `npm ci` of the socket.io
 #                                     peer from its lock file), perf
 set -euo pipefail
 
@@ -16,7 +16,7 @@ packages=(
   libhiredis-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libssl-dev libtomlplusplus-dev libcli11-dev zlib1g-dev
-  redis-server redis-tools haproxy curl tzdata
+  redis-server redis-tools haproxy nginx curl tzdata
   # Test certificates for the TLS tests are made with the openssl program.
   openssl
   # The fuzz build (tests/run.sh): clang, and libFuzzer with clang's sanitizer runtimes.
@@ -24,7 +24,7 @@ packages=(
 )
 case "${1:-}" in
   --browser) packages+=(chromium) ;;
-  --bench) packages+=(nginx libnginx-mod-nchan linux-perf) ;;
+  --bench) packages+=(libnginx-mod-nchan linux-perf) ;;
 esac
 if [[ "${1:-}" == "--browser" || "${1:-}" == "--bench" ]]; then
   # Any Node.js will do if one is there (a vendor's nodejs package bundles npm, and Debian's npm
