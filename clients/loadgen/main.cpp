@@ -22,6 +22,9 @@ std::vector<client::ServerAddress> parse_servers(const std::string& list) {
   for (std::size_t at = 0; at <= list.size();) {
     auto comma = std::min(list.find(',', at), list.size());
     servers.push_back(client::ServerAddress::parse(list.substr(at, comma - at)));
+    // The load generator measures the server's own work: it speaks plain HTTP on loopback only.
+    if (servers.back().tls)
+      throw std::invalid_argument("puente-loadgen speaks plain HTTP only; give http:// addresses");
     at = comma + 1;
   }
   return servers;
