@@ -170,6 +170,9 @@ void print_header(std::ostream& out, const v1::Incident& incident) {
   out << "  updated       " << format_time(incident.updated_at()) << "\n";
   if (incident.escalation_step() > 0)
     out << "  escalation    step " << incident.escalation_step() << "\n";
+  if (incident.has_evidence_at())
+    out << "  evidence      kept since " << format_time(incident.evidence_at())
+        << " (never purged; no caller contact)\n";
   if (incident.alerted_neighborhoods_size() > 0)
     out << "  alerted       " << joined(incident.alerted_neighborhoods()) << "\n";
 }

@@ -1,4 +1,5 @@
 // puente confirm | false-alarm | resolve | update: POST /v1/incidents/{id}/<action>;
+// puente evidence ID: POST /v1/incidents/{id}/evidence;
 // puente incident ID: GET /v1/incidents/{id};  puente incidents: GET /v1/incidents.
 
 #include "api_client.hpp"
@@ -62,6 +63,19 @@ void run_show(const ActionOptions& options, const GlobalOptions& global) {
   v1::Incident incident;
   ApiClient::parse(answer, incident);
   print_incident(std::cout, incident);
+}
+
+void run_evidence(const ActionOptions& options, const GlobalOptions& global) {
+  ApiClient api(global);
+  auto answer = api.post(incident_path(options.incident_id) + "/evidence", v1::IncidentAction{});
+  if (global.json) {
+    std::cout << answer.body << "\n";
+    return;
+  }
+  v1::Incident incident;
+  ApiClient::parse(answer, incident);
+  std::cout << "incident " << incident.id() << ": kept as evidence since " << format_time(incident.evidence_at())
+            << "\n";
 }
 
 void run_list(const ListOptions& options, const GlobalOptions& global) {
@@ -152,6 +166,15 @@ void add_incident_commands(CLI::App& app, const GlobalOptions& global) {
       app.add_subcommand("incident", "Show an incident: reports, alerts sent, acks, deliveries");
   incident->add_option("ID", show->incident_id, "The incident, e.g. inc-7f3a")->required();
   incident->callback([show, &global] { run_show(*show, global); });
+
+  auto kept = std::make_shared<ActionOptions>();
+  auto* evidence = app.add_subcommand(
+      "evidence", "Keep an incident as evidence: never purged, its reports' caller contact removed");
+  evidence->add_option("ID", kept->incident_id, "The incident, e.g. inc-7f3a")->required();
+  evidence->footer(
+      "Prints: incident <id>: kept as evidence since <time>\n"
+      "Other incidents are purged once idle for [privacy] retention_seconds (72 hours by default).");
+  evidence->callback([kept, &global] { run_evidence(*kept, global); });
 
   auto list = std::make_shared<ListOptions>();
   auto* incidents = app.add_subcommand("incidents", "List open incidents, one a line");

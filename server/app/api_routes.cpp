@@ -173,6 +173,19 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                auto req = std::make_shared<Request>(std::move(request));
                s.dispatch.view(who, params.path["id"], answer<v1::Incident>(req, std::move(respond)));
              }));
+  // Added before "/v1/incidents/{id}/{step}": the router takes the first pattern that matches.
+  router.add(http::verb::post, "/v1/incidents/{id}/evidence",
+             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               // No body, or an empty one ({}, as the CLI sends): the mark has nothing to say.
+               v1::IncidentAction action;
+               if (!request.body().empty()) {
+                 if (auto refusal = decode(request, action)) return respond(refusal_response(*refusal));
+                 if (!action.text().empty() || action.has_location())
+                   return respond(refusal_response({400, "unexpected_field", "marking evidence takes no text or location"}));
+               }
+               auto req = std::make_shared<Request>(std::move(request));
+               s.evidence.mark(who, params.path["id"], answer<v1::Incident>(req, std::move(respond)));
+             }));
   router.add(http::verb::post, "/v1/incidents/{id}/{step}",
              authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
                auto step = core::parse_incident_step(params.path["step"]);

@@ -4,6 +4,7 @@
 // answer the way the client asked (Accept: application/x-protobuf, else JSON).
 
 #include "app/dispatch_service.hpp"
+#include "app/evidence_service.hpp"
 #include "app/intake_service.hpp"
 #include "app/network_rules.hpp"
 #include "app/outbox.hpp"
@@ -29,6 +30,7 @@ struct ApiServices {
   store::PresenceStore& presence;
   IntakeService& intake;
   DispatchService& dispatch;
+  EvidenceService& evidence;
   Outbox& outbox;
   core::Metrics& metrics;
   std::function<bool()> store_reachable;

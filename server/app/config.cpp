@@ -204,6 +204,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.history_max_age = seconds(t, "limits.history_max_age_seconds", c.history_max_age);
 
   c.caller_key_file = relative_to(base, get_or<std::string>(t, "privacy.caller_key_file", ""));
+  c.retention = seconds(t, "privacy.retention_seconds", c.retention);
+  c.purge_interval = std::chrono::seconds(whole(t, "privacy.purge_interval_seconds", c.purge_interval.count(), 1, a_day_ms / 1000));
 
   auto& r = c.rate_limits;
   rate_limit(t, "reports_per_token", r.reports_per_token);

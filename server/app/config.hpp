@@ -5,6 +5,7 @@
 
 #include "app/rate_limits.hpp"
 #include "core/geo_index.hpp"
+#include "core/retention.hpp"
 #include "net/server_context.hpp"
 #include "redis/connection.hpp"
 #include "store/replication_barrier.hpp"
@@ -51,6 +52,10 @@ struct NodeConfig {
   net::SessionLimits limits;
   RateLimits rate_limits;
   std::filesystem::path caller_key_file;  // [privacy]; empty: caller phone numbers are refused
+  // [privacy] Incidents idle (no activity) for longer than this are purged with their reports,
+  // alerts and acks, evidence excepted; logs and histories are trimmed to it (core/retention.hpp).
+  std::chrono::seconds retention{core::default_retention};
+  std::chrono::seconds purge_interval{60};  // how often one of the nodes purges
   std::size_t replay_max_alerts = 1000;        // per subscription, per page of history
   std::size_t history_max_alerts = 10000;      // kept per neighborhood
   std::chrono::seconds history_max_age{7 * 24 * 3600};  // older alerts are trimmed away

@@ -4,12 +4,14 @@
 #include "app/delivery_log.hpp"
 #include "app/dispatch_service.hpp"
 #include "app/escalation_worker.hpp"
+#include "app/evidence_service.hpp"
 #include "app/intake_service.hpp"
 #include "app/live_feed.hpp"
 #include "app/neighborhood_map.hpp"
 #include "app/presence.hpp"
 #include "app/responder_socket.hpp"
 #include "app/rate_limiter.hpp"
+#include "app/retention_worker.hpp"
 #include "app/token_service.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
@@ -106,9 +108,20 @@ std::shared_ptr<net::TlsCertificate> load_certificate(const NodeConfig& config) 
 store::StoreOptions store_options(const NodeConfig& config, core::Metrics& metrics) {
   store::StoreOptions options;
   options.history_max_alerts = config.history_max_alerts;
+  options.idempotency_ttl_seconds = static_cast<std::size_t>(core::idempotency_ttl(config.retention).count());
   options.replication = config.replication;
   options.replication.unreplicated = &metrics.unreplicated_writes;
   return options;
+}
+
+std::vector<std::string> every_slug(const core::GeoIndex& geo) {
+  std::vector<std::string> slugs;
+  for (const auto& n : geo.neighborhoods()) slugs.push_back(n.slug);
+  return slugs;
+}
+
+RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIndex& geo) {
+  return {config.retention, config.history_max_age, config.purge_interval, config.node_id, every_slug(geo)};
 }
 
 }  // namespace
@@ -128,6 +141,7 @@ struct Node::Parts {
   std::shared_ptr<redis::Subscriber> subscriber;
   store::IncidentStore store;
   store::TimerQueue timers;
+  store::RetentionStore retention_store;
   store::AuditStore audit_store;
   std::shared_ptr<AuditTrail> audit;
   store::TokenStore token_store;
@@ -143,8 +157,10 @@ struct Node::Parts {
   net::Hub hub;
   IntakeService intake;
   DispatchService dispatch;
+  EvidenceService evidence;
   LiveFeed feed;
   std::shared_ptr<EscalationWorker> escalation;
+  std::shared_ptr<RetentionWorker> retention;
   std::shared_ptr<Outbox> outbox;
   DeliveryLog deliveries;
   SocketServices socket_services;
@@ -167,6 +183,7 @@ struct Node::Parts {
         subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store_options(config, metrics)),
         timers(commands, store::Keys(config.key_prefix)),
+        retention_store(commands, store::Keys(config.key_prefix)),
         audit_store(commands, store::Keys(config.key_prefix)),
         audit(std::make_shared<AuditTrail>(ioc.get_executor(), audit_store, config.node_id)),
         token_store(commands, store::Keys(config.key_prefix), store.replication()),
@@ -180,9 +197,12 @@ struct Node::Parts {
         caller_key(load_caller_key(config)),
         intake(rules, store, metrics),
         dispatch(rules, store, metrics, *audit),
+        evidence(store, retention_store, metrics, *audit),
         feed(ioc.get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
         escalation(std::make_shared<EscalationWorker>(ioc.get_executor(), rules, store, timers, metrics,
                                                       config.escalation_poll)),
+        retention(std::make_shared<RetentionWorker>(ioc.get_executor(), retention_store, metrics,
+                                                    retention_settings(config, geo))),
         outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics, caller_key ? &*caller_key : nullptr)),
         deliveries(ioc.get_executor(), store, delivery_log_interval),
@@ -190,7 +210,7 @@ struct Node::Parts {
                         writer,  hub,       store,     *outbox,        *presence,
                         deliveries, limiter, config.rate_limits, config.node_id, config.replay_max_alerts},
         api_services{roster,         tokens, *token_service, *audit, audit_store, rules, store, presence_store, intake,
-                     dispatch,       *outbox, metrics, [this] { return commands->connected(); }, config.node_id,
+                     dispatch,       evidence, *outbox, metrics, [this] { return commands->connected(); }, config.node_id,
                      neighborhood_map, limiter, config.rate_limits},
         server(std::make_shared<net::ServerContext>()),
         certificate(load_certificate(config)) {
@@ -233,10 +253,9 @@ int Node::run() {
   });
   p.commands->start();
   p.subscriber->start();
-  std::vector<std::string> slugs;
-  for (const auto& n : p.geo.neighborhoods()) slugs.push_back(n.slug);
-  p.feed.start(slugs);
+  p.feed.start(every_slug(p.geo));
   p.escalation->start();
+  p.retention->start();
   p.presence->start();
   p.outbox->start();
   p.token_service->start();
@@ -246,18 +265,6 @@ int Node::run() {
   p.listener->run();
   spdlog::info("node {} listening on {}:{}{}", p.config.node_id, bound.address().to_string(), bound.port(),
                p.certificate ? " (TLS)" : "");
-
-  // History bounded by age as well as count: trimmed every minute, by whichever nodes run.
-  asio::steady_timer trim_timer(p.ioc);
-  std::function<void()> trim = [&] {
-    trim_timer.expires_after(std::chrono::minutes(1));
-    trim_timer.async_wait([&](boost::system::error_code ec) {
-      if (ec) return;
-      if (p.commands->connected()) p.store.trim_history(slugs, p.config.history_max_age);
-      trim();
-    });
-  };
-  trim();
 
   // SIGHUP: read the TLS certificate and key again (a renewal). New connections get the new
   // one; open connections keep theirs. A renewal that does not load leaves the old one served.
@@ -286,12 +293,12 @@ int Node::run() {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
     p.listener->stop();
-    trim_timer.cancel();
     hangups.cancel();
     p.server->open_sockets.close_all();
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
+      p.retention->stop();
       p.presence->stop();
       p.outbox->stop();
       p.token_service->stop();

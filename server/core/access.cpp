@@ -33,6 +33,7 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
       return is_staff(who) || is_field_responder(who);
     case Action::false_alarm:
     case Action::resolve:
+    case Action::mark_evidence:
     case Action::watch_board:
       return is_staff(who);
     case Action::view_incident:

@@ -14,6 +14,7 @@ enum class Action {
   confirm,          // dispatcher, admin; a legal observer covering it who acked ON_SCENE
   false_alarm,      // dispatcher, admin
   resolve,          // dispatcher, admin
+  mark_evidence,    // dispatcher, admin: keep an incident past the retention, caller contact stripped
   post_update,      // dispatcher, admin; a legal observer covering it who acked ON_SCENE
   ack,              // any responder role covering the neighborhood; dispatcher, admin
   watch_board,      // dispatcher, admin

@@ -65,6 +65,11 @@ std::string Metrics::render() const {
   counter("puente_queue_drops_total", "Sockets closed for an overflowing send queue.", queue_drops);
   counter("puente_journal_queued_total", "Reports and acks queued in the local journal.", journal_queued);
   counter("puente_journal_replayed_total", "Journal entries replayed into Redis.", journal_replayed);
+  counter("puente_incidents_purged_total", "Incidents this node purged once older than the retention.",
+          incidents_purged);
+  counter("puente_incidents_kept_as_evidence_total",
+          "Incidents this node marked as evidence: kept past the retention, caller contact stripped.",
+          incidents_kept_as_evidence);
   counter("puente_redis_unreplicated_writes_total",
           "Writes answered on the primary's word alone: the configured replicas did not confirm them in time.",
           unreplicated_writes);

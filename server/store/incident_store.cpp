@@ -5,6 +5,7 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/retention.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -44,9 +45,10 @@ void set_time_ms(google::protobuf::Timestamp& ts, long long ms) { ts = core::tim
 
 bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
 
-// The head fields {pb, status, updated_ms, neighborhood, location, confirmed_ms, step}.
+// The head fields {pb, status, updated_ms, neighborhood, location, confirmed_ms, step,
+// evidence_ms}.
 bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
-  if (e.size() < 7 || !out.ParseFromString(e[0].str)) return false;
+  if (e.size() < 8 || !out.ParseFromString(e[0].str)) return false;
   int number = std::atoi(e[1].str.c_str());
   if (v1::IncidentStatus_IsValid(number)) out.set_status(static_cast<v1::IncidentStatus>(number));
   set_time_ms(*out.mutable_updated_at(), std::atoll(e[2].str.c_str()));
@@ -54,6 +56,7 @@ bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
   if (!e[4].str.empty()) out.mutable_location()->ParseFromString(e[4].str);
   if (!e[5].str.empty()) set_time_ms(*out.mutable_confirmed_at(), std::atoll(e[5].str.c_str()));
   out.set_escalation_step(std::atoi(e[6].str.c_str()));
+  if (!e[7].str.empty()) set_time_ms(*out.mutable_evidence_at(), std::atoll(e[7].str.c_str()));
   return true;
 }
 
@@ -164,7 +167,8 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
                                 keys_.incident_alerts(id),
                                 keys_.incident_alerted(id),
                                 keys_.incident_reporters(id),
-                                keys_.timers()};
+                                keys_.timers(),
+                                keys_.incident_activity()};
   std::vector<std::string> args{
       id,                                                                 // 1
       incident.SerializeAsString(),                                       // 2 head
@@ -184,7 +188,8 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       std::to_string(incident.kind()),                                    // 16
       report.reporter_id(),                                               // 17
       incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : "",   // 18
-      escalate_at ? std::to_string(to_ms(*escalate_at)) : ""};                               // 19
+      escalate_at ? std::to_string(to_ms(*escalate_at)) : "",                                // 19
+      std::to_string(to_ms(Clock::now()))};                                                    // 20 activity
   run_sending(scripts::open_incident(), std::move(keys), std::move(args), alerts, "open incident", std::move(done));
 }
 
@@ -213,7 +218,11 @@ void IncidentStore::candidates(const v1::Location& where, double meters,
 void IncidentStore::attach(const std::string& incident_id, const v1::Report& report,
                            const v1::IncidentEvent& event, std::function<void(Sent, int)> done) {
   std::vector<std::string> keys{keys_.incident(incident_id), keys_.incident_reports(incident_id), keys_.report_log(),
-                                keys_.incident_reporters(incident_id), idempotency_key(report)};
+                                keys_.incident_reporters(incident_id), idempotency_key(report),
+                                keys_.incident_activity()};
+  // Stored instead of the report if the incident is evidence (see scripts::attach_report).
+  v1::Report without_contact = report;
+  core::strip_caller_contact(without_contact);
   std::vector<std::string> args{report.SerializeAsString(),
                                 incident_id,
                                 std::to_string(to_ms(report.received_at())),
@@ -221,7 +230,9 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
                                 keys_.board_channel(),
                                 event.SerializeAsString(),
                                 report.idempotency_key().empty() ? "" : incident_id + " " + report.id(),
-                                std::to_string(options_.idempotency_ttl_seconds)};
+                                std::to_string(options_.idempotency_ttl_seconds),
+                                std::to_string(to_ms(Clock::now())),
+                                without_contact.SerializeAsString()};
   scripts::attach_report().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
                                                                              auto ec, Reply reply) mutable {
     Sent sent{Outcome::ok, {}, {}, {}, {}};
@@ -254,7 +265,7 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
   std::vector<std::string> keys{keys_.incident(incident_id),         keys_.open_incidents(),
                                 keys_.open_incident_places(),        keys_.incident_alerts(incident_id),
                                 keys_.incident_alerted(incident_id), keys_.timers(),
-                                keys_.leased_timers()};
+                                keys_.leased_timers(),               keys_.incident_activity()};
   const v1::Location* moved = change.new_location ? &*change.new_location : nullptr;
   std::vector<std::string> args{
       std::to_string(change.from),                                                       // 1
@@ -279,7 +290,7 @@ void IncidentStore::escalate(const std::string& incident_id, int step, const std
                              const v1::IncidentEvent& event, std::optional<Clock::time_point> next_at,
                              std::function<void(Sent)> done) {
   std::vector<std::string> keys{keys_.incident(incident_id), keys_.incident_alerts(incident_id),
-                                keys_.incident_alerted(incident_id), keys_.timers()};
+                                keys_.incident_alerted(incident_id), keys_.timers(), keys_.incident_activity()};
   std::vector<std::string> args{std::to_string(step - 1),
                                 std::to_string(step),
                                 std::to_string(to_ms(Clock::now())),
@@ -296,10 +307,12 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
   const auto& idem = ack.idempotency_key();
   std::vector<std::string> keys{keys_.incident(ack.incident_id()), keys_.incident_acks(ack.incident_id()),
                                 keys_.ack_log(),
-                                keys_.idempotency("ack/" + ack.responder_id() + "/" + (idem.empty() ? "-" : idem))};
+                                keys_.idempotency("ack/" + ack.responder_id() + "/" + (idem.empty() ? "-" : idem)),
+                                keys_.incident_activity()};
   std::vector<std::string> args{ack.SerializeAsString(), keys_.board_channel(), event.SerializeAsString(),
                                 ack.incident_id(),
-                                idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds)};
+                                idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds),
+                                std::to_string(to_ms(Clock::now()))};
   scripts::record_ack().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
                                                                           auto ec, Reply reply) mutable {
     if (failed(ec, reply, "record ack")) return done(Outcome::unavailable);
@@ -331,16 +344,16 @@ void IncidentStore::load(const std::string& incident_id, std::function<void(Outc
     v1::Incident incident;
     if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);
     const auto& e = reply.elements;
-    if (e.size() < 13 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
-    for (const auto& r : e[7].elements) incident.add_reports()->ParseFromString(r.str);
-    for (const auto& a : e[8].elements) parse_tagged_alert(a.str, *incident.add_alerts());
-    for (const auto& k : e[9].elements) incident.add_acks()->ParseFromString(k.str);
+    if (e.size() < 14 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+    for (const auto& r : e[8].elements) incident.add_reports()->ParseFromString(r.str);
+    for (const auto& a : e[9].elements) parse_tagged_alert(a.str, *incident.add_alerts());
+    for (const auto& k : e[10].elements) incident.add_acks()->ParseFromString(k.str);
     std::vector<std::string> alerted;
-    for (const auto& n : e[10].elements) alerted.push_back(n.str);
+    for (const auto& n : e[11].elements) alerted.push_back(n.str);
     std::sort(alerted.begin(), alerted.end());
     for (auto& n : alerted) incident.add_alerted_neighborhoods(std::move(n));
-    incident.set_reporters(static_cast<int>(e[11].integer));
-    add_deliveries(incident, e[12].elements);
+    incident.set_reporters(static_cast<int>(e[12].integer));
+    add_deliveries(incident, e[13].elements);
     done(Outcome::ok, std::move(incident));
   });
 }
@@ -396,13 +409,6 @@ void IncidentStore::recovery_check(const std::vector<std::pair<std::string, std:
     if (failed(ec, reply, "recovery check")) return done(Outcome::unavailable, {}, false);
     done(Outcome::ok, element(reply, 0), reply.elements.size() > 1 && reply.elements[1].integer == 1);
   });
-}
-
-void IncidentStore::trim_history(const std::vector<std::string>& slugs, std::chrono::seconds max_age) {
-  auto oldest = to_ms(Clock::now() - max_age);
-  for (const auto& slug : slugs)
-    redis_->execute({"XTRIM", keys_.alert_history(slug), "MINID", "~", std::to_string(oldest)},
-                    [](auto ec, const Reply& reply) { failed(ec, reply, "trim history"); });
 }
 
 void IncidentStore::set_available(const std::string& responder_id, std::optional<Clock::time_point> until,

@@ -33,6 +33,7 @@ enum class Outcome {
 
 struct StoreOptions {
   std::size_t history_max_alerts = 10000;  // per neighborhood, approximate (XADD MAXLEN ~)
+  // A day, or the retention if shorter (core::idempotency_ttl): the key names its incident.
   std::size_t idempotency_ttl_seconds = 24 * 3600;
   // Reports, incident changes and acks succeed only once this many replicas hold them.
   ReplicationOptions replication;
@@ -119,9 +120,6 @@ class IncidentStore {
   // epoch and whether nothing after any offset was trimmed away.
   void recovery_check(const std::vector<std::pair<std::string, std::string>>& since,
                       std::function<void(Outcome, std::string epoch, bool recovered)> done);
-
-  // Trims every history of `slugs` to entries newer than `max_age` (approximately).
-  void trim_history(const std::vector<std::string>& slugs, std::chrono::seconds max_age);
 
   // A responder's own availability outside shifts; `until` empty clears it.
   void set_available(const std::string& responder_id, std::optional<std::chrono::system_clock::time_point> until,

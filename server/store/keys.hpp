@@ -5,7 +5,8 @@
 //   {p}incident:{id}            hash: pb (the incident as first opened, protobuf),
 //                               status (IncidentStatus number), updated_ms, neighborhood and
 //                               location (protobuf) where it is now, kind, last_report_ms,
-//                               confirmed_ms, step (escalation steps taken)
+//                               confirmed_ms, step (escalation steps taken), evidence_ms (when
+//                               a dispatcher marked it as evidence; absent: it will be purged)
 //   {p}incident:{id}:reports    list of Report (protobuf)
 //   {p}incident:{id}:alerts     list of "<offset> <Alert protobuf>"
 //   {p}incident:{id}:acks       list of Ack (protobuf)
@@ -15,13 +16,20 @@
 //   {p}incidents                sorted set: every incident id, scored by creation time (ms)
 //   {p}incidents:open           sorted set: the open ones
 //   {p}incidents:open:geo       geo set: where the open ones are (for corroboration)
+//   {p}incidents:activity       sorted set: incident id -> ms of its last activity (opened, a
+//                               report, a status change, an escalation step, an ack); the
+//                               purge takes the ones older than the retention from here.
+//                               Evidence incidents leave it (see retention_store.hpp)
 //   {p}available                hash: responder id -> ms until which they set themselves available
 //   {p}alerts:{slug}            stream: a neighborhood's alert history; the entry id is the
 //                               alert's offset, field "pb" holds the Alert
 //   {p}live:{slug}              pub/sub channel: "<offset> <Alert protobuf>"
 //   {p}board                    pub/sub channel: "<log id> <IncidentEvent protobuf>"
-//   {p}log:reports, log:acks    streams: every report and ack, in arrival order
-//   {p}idem:{key}               string "<incident id> <report id>", expires after a day
+//   {p}log:reports, log:acks    streams: every report and ack, in arrival order, trimmed to
+//                               the retention; an evidence incident's entries that held a
+//                               caller hash are deleted when it is marked
+//   {p}idem:{key}               string "<incident id> <report id>", expires after a day, or
+//                               the retention if shorter
 //   {p}timers, timers:leased    sorted sets of deadlines (see timer_queue.hpp)
 //   {p}presence                 sorted set: "<responder id> <node id>" scored by the ms until
 //                               which that node vouches they hold a socket on it (see
@@ -34,6 +42,12 @@
 //                               never trimmed and never purged
 //   {p}audit:head               string "<sequence> <hash>" of the last audit entry
 //   {p}audit:roster             string: SHA-256 of the roster file last recorded
+//   {p}retention:lease          string: the node id running this period's purge (SET NX PX,
+//                               expires after [privacy] purge_interval_seconds)
+//
+// Everything about callers and incidents is purged after the retention ([privacy]
+// retention_seconds) except evidence; the audit log keeps incident ids (random, no caller
+// data), never report text, caller hashes or places.
 
 #include <string>
 #include <string_view>
@@ -56,6 +70,8 @@ class Keys {
   std::string availability() const { return p_ + "available"; }
   std::string incidents() const { return p_ + "incidents"; }
   std::string open_incidents() const { return p_ + "incidents:open"; }
+  std::string incident_activity() const { return p_ + "incidents:activity"; }
+  std::string retention_lease() const { return p_ + "retention:lease"; }
   std::string alert_history(std::string_view slug) const { return p_ + "alerts:" + std::string(slug); }
   std::string live_channel(std::string_view slug) const { return p_ + "live:" + std::string(slug); }
   std::string board_channel() const { return p_ + "board"; }

@@ -23,6 +23,11 @@ local function publish_all(incident_alerts, alerted, maxlen, first)
 end
 -- Statuses an incident is open in: REPORTED (1) and CONFIRMED (2).
 local function is_open(status) return status == '1' or status == '2' end
+-- Notes the incident's last activity (ms) for the purge (retention_store.hpp). GT: a node
+-- whose clock lags never moves it back. Evidence is never purged, so it stays out.
+local function touch(activity, incident, id, ms)
+  if redis.call('HEXISTS', incident, 'evidence_ms') == 0 then redis.call('ZADD', activity, 'GT', ms, id) end
+end
 )lua";
 
 redis::Script with_helpers(const char* body) { return redis::Script(std::string(publish_all) + body); }
@@ -46,7 +51,8 @@ redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
 if ARGV[15] ~= '' then redis.call('GEOADD', KEYS[7], ARGV[14], ARGV[15], ARGV[1]) end
 redis.call('XADD', KEYS[6], '*', 'incident', ARGV[1], 'pb', ARGV[3])
 redis.call('SADD', KEYS[10], ARGV[17])
-local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 20)
+touch(KEYS[12], KEYS[2], ARGV[1], ARGV[20])
+local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 21)
 redis.call('PUBLISH', ARGV[6], (offsets[1] or '-') .. ' ' .. ARGV[7])
 if ARGV[8] ~= '' then
   redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[12], 'EX', ARGV[9])
@@ -79,10 +85,14 @@ end
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'not_found'} end
 if not is_open(status) then return {'closed'} end
-redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('XADD', KEYS[3], '*', 'incident', ARGV[2], 'pb', ARGV[1])
+-- An evidence incident keeps no caller contact: ARGV[10] is the report without it.
+local report = ARGV[1]
+if redis.call('HEXISTS', KEYS[1], 'evidence_ms') == 1 then report = ARGV[10] end
+redis.call('RPUSH', KEYS[2], report)
+redis.call('XADD', KEYS[3], '*', 'incident', ARGV[2], 'pb', report)
 redis.call('SADD', KEYS[4], ARGV[4])
 redis.call('HSET', KEYS[1], 'last_report_ms', ARGV[3], 'updated_ms', ARGV[3])
+touch(KEYS[6], KEYS[1], ARGV[2], ARGV[9])
 redis.call('PUBLISH', ARGV[5], '- ' .. ARGV[6])
 if ARGV[7] ~= '' then redis.call('SET', KEYS[5], ARGV[7], 'EX', ARGV[8]) end
 return {'ok', tostring(redis.call('SCARD', KEYS[4]))}
@@ -109,6 +119,7 @@ if ARGV[8] == '1' then
   redis.call('ZREM', KEYS[7], ARGV[7])
 end
 if ARGV[14] ~= '' then redis.call('ZADD', KEYS[6], ARGV[14], ARGV[7]) end
+touch(KEYS[8], KEYS[1], ARGV[7], ARGV[3])
 local offsets = publish_all(KEYS[4], KEYS[5], ARGV[6], 15)
 redis.call('PUBLISH', ARGV[4], (offsets[1] or '-') .. ' ' .. ARGV[5])
 return {'ok', unpack(offsets)}
@@ -124,6 +135,7 @@ if not is_open(h[1]) then return {'closed'} end
 if (h[2] or '0') ~= ARGV[1] then return {'conflict'} end
 redis.call('HSET', KEYS[1], 'step', ARGV[2], 'updated_ms', ARGV[3])
 if ARGV[7] ~= '' then redis.call('ZADD', KEYS[4], ARGV[7], ARGV[8]) end
+touch(KEYS[5], KEYS[1], ARGV[8], ARGV[3])
 local offsets = publish_all(KEYS[2], KEYS[3], ARGV[6], 9)
 redis.call('PUBLISH', ARGV[4], (offsets[1] or '-') .. ' ' .. ARGV[5])
 return {'ok', unpack(offsets)}
@@ -132,12 +144,13 @@ return {'ok', unpack(offsets)}
 }
 
 const redis::Script& record_ack() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script = with_helpers(R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
 if ARGV[5] ~= '' and redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[5]) == false then
   return {'repeat'}
 end
 redis.call('RPUSH', KEYS[2], ARGV[1])
+touch(KEYS[5], KEYS[1], ARGV[4], ARGV[6])
 local id = redis.call('XADD', KEYS[3], '*', 'incident', ARGV[4], 'pb', ARGV[1])
 redis.call('PUBLISH', ARGV[2], id .. ' ' .. ARGV[3])
 return {'ok', id}
@@ -148,9 +161,10 @@ return {'ok', id}
 const redis::Script& load_incident() {
   static const redis::Script script(R"lua(
 local head = redis.call('HMGET', KEYS[1], 'pb', 'status', 'updated_ms', 'neighborhood', 'location',
-                        'confirmed_ms', 'step')
+                        'confirmed_ms', 'step', 'evidence_ms')
 if not head[1] then return {} end
 return {head[1], head[2], head[3], head[4] or '', head[5] or '', head[6] or '', head[7] or '0',
+        head[8] or '',
         redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1),
         redis.call('LRANGE', KEYS[4], 0, -1), redis.call('SMEMBERS', KEYS[5]),
         redis.call('SCARD', KEYS[6]), redis.call('HGETALL', KEYS[7])}
@@ -164,9 +178,9 @@ local ids = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
 local out = {}
 for _, id in ipairs(ids) do
   local head = redis.call('HMGET', ARGV[2] .. 'incident:' .. id, 'pb', 'status', 'updated_ms',
-                          'neighborhood', 'location', 'confirmed_ms', 'step')
+                          'neighborhood', 'location', 'confirmed_ms', 'step', 'evidence_ms')
   if head[1] then
-    for i = 4, 7 do head[i] = head[i] or '' end
+    for i = 4, 8 do head[i] = head[i] or '' end
     table.insert(out, head)
   end
 end
@@ -234,6 +248,84 @@ const redis::Script& record_deliveries() {
   static const redis::Script script(R"lua(
 for i = 1, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return #ARGV / 2
+)lua");
+  return script;
+}
+
+// KEYS: the incident's hash, reports, alerts, acks, alerted, reporters, delivered; the indexes
+// incidents, incidents:open, incidents:open:geo, incidents:activity, timers, timers:leased.
+// ARGV: id, the cutoff (ms). Purges the incident whole if its last activity is at or before the
+// cutoff and it is not evidence. Two nodes purging the same incident: the second finds it gone.
+// -> 'purged', 'evidence' (kept; it leaves the activity index), 'active' (touched since the
+// node read the index) or 'gone'.
+const redis::Script& purge_incident() {
+  static const redis::Script script(R"lua(
+local last = redis.call('ZSCORE', KEYS[11], ARGV[1])
+if not last then return 'gone' end
+if redis.call('HEXISTS', KEYS[1], 'evidence_ms') == 1 then
+  redis.call('ZREM', KEYS[11], ARGV[1])
+  return 'evidence'
+end
+if tonumber(last) > tonumber(ARGV[2]) then return 'active' end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+for i = 8, 13 do redis.call('ZREM', KEYS[i], ARGV[1]) end
+return 'purged'
+)lua");
+  return script;
+}
+
+// KEYS: the incident's hash, its reports, the report log, incidents:activity. ARGV: id, now
+// (ms), n, then n pairs (report as stored, report without caller contact) in list order, as
+// the node read them. If the list changed since (a report came in), answers {'changed'} and
+// the node reads it again. Else rewrites the reports, deletes the report log's entries of this
+// incident that held a caller hash (stream entries cannot be edited; the incident's own list
+// keeps the evidence), marks the incident (the first mark's time stays) and takes it out of
+// the purge's index. The log scan is bounded: the log holds only the retention's reports.
+// -> {'ok' | 'already', evidence ms, log entries deleted}.
+const redis::Script& mark_evidence() {
+  static const redis::Script script(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
+local n = tonumber(ARGV[3])
+if redis.call('LLEN', KEYS[2]) ~= n then return {'changed'} end
+local contact = {}
+for i = 1, n do
+  local stored, stripped = ARGV[2 + 2 * i], ARGV[3 + 2 * i]
+  if redis.call('LINDEX', KEYS[2], i - 1) ~= stored then return {'changed'} end
+  if stripped ~= stored then
+    redis.call('LSET', KEYS[2], i - 1, stripped)
+    contact[stored] = true
+  end
+end
+local deleted = 0
+if next(contact) then
+  for _, entry in ipairs(redis.call('XRANGE', KEYS[3], '-', '+')) do
+    local f = {}
+    for j = 1, #entry[2], 2 do f[entry[2][j]] = entry[2][j + 1] end
+    if f['incident'] == ARGV[1] and f['pb'] and contact[f['pb']] then
+      deleted = deleted + redis.call('XDEL', KEYS[3], entry[1])
+    end
+  end
+end
+local since = redis.call('HGET', KEYS[1], 'evidence_ms')
+if not since then redis.call('HSET', KEYS[1], 'evidence_ms', ARGV[2]) end
+redis.call('ZREM', KEYS[4], ARGV[1])
+return {since and 'already' or 'ok', since or ARGV[2], deleted}
+)lua");
+  return script;
+}
+
+// KEYS: presence, available. ARGV: now (ms). Removes the presence a dead node left behind and
+// availability that has run out: who was connected or available, once it no longer matters.
+const redis::Script& prune_presence() {
+  static const redis::Script script(R"lua(
+local removed = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+local h = redis.call('HGETALL', KEYS[2])
+for i = 1, #h, 2 do
+  if tonumber(h[i + 1]) == nil or tonumber(h[i + 1]) <= tonumber(ARGV[1]) then
+    removed = removed + redis.call('HDEL', KEYS[2], h[i])
+  end
+end
+return removed
 )lua");
   return script;
 }

@@ -97,9 +97,12 @@ class TestNetwork {
   RedisServer& redis() { return redis_; }
   // An integer-answered Redis command, inline ("DBSIZE", "ZCARD puente:timers").
   long long redis_integer(const std::string& command) const;
-  // How many keys Redis holds, the audit log left out: tests check that refused input stored
-  // nothing (a refused sign-in is audited by design).
+  // How many keys Redis holds, the audit log and the purge's lease left out: tests check that
+  // refused input stored nothing (a refused sign-in is audited by design).
   long long redis_key_count() const;
+  // How many Redis values (and key names) hold `needle`, whatever their type; without
+  // `audit_too` the audit log is left out. `needle` holds no double quote.
+  long long values_holding(const std::string& needle, bool audit_too = true) const;
   const std::filesystem::path& dir() const { return dir_.path(); }
 
  private:

@@ -109,7 +109,8 @@ function incidentItem(incident) {
   el('strong', {}, `${t(`kind.${incident.kind || 'OTHER'}`)} · ${incident.neighborhoodName || hoodName(incident.neighborhood)}`),
   el('span', { class: 'meta' },
     t('board.itemMeta', { time: clock(incident.updatedAt || incident.createdAt, language), reporters: incident.reporters || 1, onScene })),
-  incident.escalationStep ? el('span', { class: 'escalated' }, t('board.escalated', { step: incident.escalationStep })) : null);
+  incident.escalationStep ? el('span', { class: 'escalated' }, t('board.escalated', { step: incident.escalationStep })) : null,
+  incident.evidenceAt ? el('span', { class: 'evidence' }, t('board.evidence')) : null);
 }
 
 function renderDetail() {

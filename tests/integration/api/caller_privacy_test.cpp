@@ -28,22 +28,6 @@ std::string file_text(const std::filesystem::path& path) {
   return text.str();
 }
 
-// How many Redis values hold `needle`, whatever their type.
-long long values_holding(TestNetwork& net, const std::string& needle) {
-  return net.redis_integer(
-      "EVAL \"local n = 0 for _, k in ipairs(redis.call('KEYS', '*')) do "
-      "local t = redis.call('TYPE', k).ok local v = {} "
-      "if t == 'string' then v = {redis.call('GET', k)} "
-      "elseif t == 'list' then v = redis.call('LRANGE', k, 0, -1) "
-      "elseif t == 'hash' then v = redis.call('HGETALL', k) "
-      "elseif t == 'set' then v = redis.call('SMEMBERS', k) "
-      "elseif t == 'zset' then v = redis.call('ZRANGE', k, 0, -1) "
-      "elseif t == 'stream' then for _, e in ipairs(redis.call('XRANGE', k, '-', '+')) do "
-      "for _, f in ipairs(e[2]) do v[#v + 1] = f end end end "
-      "for _, x in ipairs(v) do if string.find(x, '" + needle + "', 1, true) then n = n + 1 end end end "
-      "return n\" 0");
-}
-
 class CallerPrivacy : public ::testing::Test {
  protected:
   TestNetwork net{"[privacy]\ncaller_key_file = \"caller.key\"\n"};
@@ -82,9 +66,9 @@ TEST_F(CallerPrivacy, TheNumberBecomesAHashThatOnlyDispatchersSee) {
   EXPECT_TRUE(seen.reports(0).caller_phone().empty());
   auto observed = shown_to("obs-bh", id);
   for (const auto& report : observed.reports()) EXPECT_TRUE(report.caller_hash().empty());
-  EXPECT_EQ(values_holding(net, digits), 0) << "the number is in Redis";
+  EXPECT_EQ(net.values_holding(digits), 0) << "the number is in Redis";
   // Each report is kept twice: in its incident and in the report log.
-  EXPECT_EQ(values_holding(net, seen.reports(0).caller_hash()), 4) << "the hash is not where the reports are";
+  EXPECT_EQ(net.values_holding(seen.reports(0).caller_hash()), 4) << "the hash is not where the reports are";
 
   auto log = a->log_path();
   a.reset();

@@ -186,6 +186,20 @@ TEST_F(Cli, RosterShowsWhoIsOnCallAndAvailableChangesIt) {
   EXPECT_NE(after.output.find("obs-off"), std::string::npos) << after.output;
 }
 
+TEST_F(Cli, EvidenceKeepsAnIncidentFromATerminal) {
+  const auto id = open_incident(*a, net.token("op"), boyle_heights);
+  auto refused = run(*a, "op", {"evidence", id});
+  EXPECT_EQ(refused.exit.code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("forbidden"), std::string::npos) << refused.output;
+
+  auto kept = run(*b, "disp", {"evidence", id});
+  ASSERT_EQ(kept.exit.code, 0) << kept.output;
+  EXPECT_NE(kept.output.find("incident " + id + ": kept as evidence since"), std::string::npos) << kept.output;
+  auto shown = run(*a, "disp", {"incident", id});
+  ASSERT_EQ(shown.exit.code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("evidence      kept since"), std::string::npos) << shown.output;
+}
+
 TEST_F(Cli, RefusalsPrintTheServersWordsAndExit1) {
   auto refused = run(*a, "vol-bh", {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"});
   EXPECT_EQ(refused.exit.code, 1) << refused.output;

@@ -20,6 +20,28 @@ TEST(Config, TheExampleConfigLoadsWithItsDocumentedValues) {
   EXPECT_EQ(config.neighborhoods_file.filename(), "la-city-neighborhoods-v6.geojson");
   EXPECT_TRUE(config.web_root.empty());  // found by default_web_root()
   EXPECT_EQ(config.presence_expiry, std::chrono::seconds(30));
+  EXPECT_EQ(config.retention, std::chrono::hours(72));
+  EXPECT_EQ(config.purge_interval, std::chrono::seconds(60));
+}
+
+TEST(Config, RetentionIsInSecondsAndOutOfRangeNamesTheOption) {
+  auto path = std::filesystem::temp_directory_path() / "puente-config-retention.toml";
+  std::ofstream(path) << "[privacy]\nretention_seconds = 5\npurge_interval_seconds = 1\n";
+  auto config = load_config(path);
+  EXPECT_EQ(config.retention, std::chrono::seconds(5));
+  EXPECT_EQ(config.purge_interval, std::chrono::seconds(1));
+  for (const char* text : {"[privacy]\nretention_seconds = 0\n", "[privacy]\nretention_seconds = -3600\n",
+                           "[privacy]\npurge_interval_seconds = 0\n", "[privacy]\npurge_interval_seconds = 86401\n"}) {
+    std::ofstream(path, std::ios::trunc) << text;
+    try {
+      load_config(path);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const std::runtime_error& e) {
+      auto option = std::string(text).substr(10, std::string(text).find(' ') - 10);
+      EXPECT_NE(std::string(e.what()).find("privacy." + option), std::string::npos) << e.what();
+    }
+  }
+  std::filesystem::remove(path);
 }
 
 TEST(Config, ThePagesAreFoundWithoutAConfiguredFolder) {

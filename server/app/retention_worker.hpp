@@ -1,0 +1,56 @@
+#pragma once
+// Purges what is older than the retention, every `interval`, on whichever node takes the
+// period's lease (store/retention_store.hpp has the data; core/retention.hpp the rules).
+//
+// A pass: take the lease -> the incidents idle since the cutoff, a batch at a time, each purged
+// by its own script (evidence and incidents touched meanwhile are kept) -> the report and ack
+// logs and the alert histories trimmed to the cutoff (the histories also to their own
+// limits.history_max_age_seconds), stale presence and availability dropped. A Redis failure ends
+// the pass; the next one starts over, so nothing is skipped for good.
+
+#include "core/metrics.hpp"
+#include "store/retention_store.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace puente::app {
+
+struct RetentionSettings {
+  std::chrono::seconds retention;
+  std::chrono::seconds history_max_age;
+  std::chrono::milliseconds interval;
+  std::string node_id;
+  std::vector<std::string> slugs;  // every neighborhood: each has an alert history
+};
+
+class RetentionWorker : public std::enable_shared_from_this<RetentionWorker> {
+ public:
+  RetentionWorker(boost::asio::any_io_executor executor, store::RetentionStore& store, core::Metrics& metrics,
+                  RetentionSettings settings);
+
+  void start();
+  void stop();  // thread-safe
+
+ private:
+  using TimePoint = std::chrono::system_clock::time_point;
+
+  void schedule_pass();
+  void pass();
+  void purge_batch(TimePoint now, TimePoint cutoff, std::size_t purged_so_far);
+  void finish_pass(TimePoint now, TimePoint cutoff, std::size_t purged);
+
+  boost::asio::steady_timer timer_;
+  store::RetentionStore& store_;
+  core::Metrics& metrics_;
+  RetentionSettings settings_;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace puente::app

@@ -1,0 +1,99 @@
+#include "store/retention_store.hpp"
+
+#include "store/replies.hpp"
+#include "store/scripts.hpp"
+
+#include "core/clock.hpp"
+#include "core/retention.hpp"
+
+namespace puente::store {
+
+namespace {
+
+using redis::Reply;
+using core::to_ms;
+
+std::string ms(RetentionStore::TimePoint t) { return std::to_string(to_ms(t)); }
+
+}  // namespace
+
+RetentionStore::RetentionStore(std::shared_ptr<redis::Connection> redis, Keys keys)
+    : redis_(std::move(redis)), keys_(std::move(keys)) {}
+
+void RetentionStore::take_lease(const std::string& node_id, std::chrono::milliseconds period,
+                                std::function<void(bool)> done) {
+  redis_->execute({"SET", keys_.retention_lease(), node_id, "NX", "PX", std::to_string(period.count())},
+                  [done = std::move(done)](auto ec, const Reply& reply) {
+                    done(!failed(ec, reply, "take retention lease") && reply.type == Reply::Type::status);
+                  });
+}
+
+void RetentionStore::idle_since(TimePoint cutoff, std::size_t limit,
+                                std::function<void(Outcome, std::vector<std::string>)> done) {
+  redis_->execute({"ZRANGEBYSCORE", keys_.incident_activity(), "-inf", ms(cutoff), "LIMIT", "0", std::to_string(limit)},
+                  [done = std::move(done)](auto ec, const Reply& reply) {
+                    std::vector<std::string> ids;
+                    if (failed(ec, reply, "idle incidents")) return done(Outcome::unavailable, ids);
+                    for (const auto& e : reply.elements) ids.push_back(e.str);
+                    done(Outcome::ok, std::move(ids));
+                  });
+}
+
+void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff, std::function<void(Purge)> done) {
+  const auto& id = incident_id;
+  std::vector<std::string> keys{keys_.incident(id),          keys_.incident_reports(id),  keys_.incident_alerts(id),
+                                keys_.incident_acks(id),     keys_.incident_alerted(id),  keys_.incident_reporters(id),
+                                keys_.incident_delivered(id), keys_.incidents(),          keys_.open_incidents(),
+                                keys_.open_incident_places(), keys_.incident_activity(),  keys_.timers(),
+                                keys_.leased_timers()};
+  scripts::purge_incident().run(*redis_, std::move(keys), {id, ms(cutoff)},
+                                [done = std::move(done)](auto ec, const Reply& reply) {
+                                  if (failed(ec, reply, "purge incident")) return done(Purge::unavailable);
+                                  if (reply.str == "purged") return done(Purge::purged);
+                                  if (reply.str == "evidence") return done(Purge::evidence);
+                                  done(reply.str == "active" ? Purge::active : Purge::gone);
+                                });
+}
+
+void RetentionStore::trim(TimePoint logs_cutoff, TimePoint history_cutoff, const std::vector<std::string>& slugs,
+                          TimePoint now) {
+  auto log_failure = [](auto ec, const Reply& reply) { failed(ec, reply, "trim to the retention"); };
+  for (const auto& log : {keys_.report_log(), keys_.ack_log()})
+    redis_->execute({"XTRIM", log, "MINID", core::stream_min_id(logs_cutoff)}, log_failure);
+  for (const auto& slug : slugs)
+    redis_->execute({"XTRIM", keys_.alert_history(slug), "MINID", core::stream_min_id(history_cutoff)}, log_failure);
+  scripts::prune_presence().run(*redis_, {keys_.presence(), keys_.availability()}, {ms(now)}, log_failure);
+}
+
+void RetentionStore::mark_evidence(const std::string& incident_id, const std::vector<v1::Report>& reports,
+                                   TimePoint now, std::function<void(Marked)> done) {
+  std::vector<std::string> args{incident_id, ms(now), std::to_string(reports.size())};
+  for (const auto& report : reports) {
+    v1::Report stripped = report;
+    core::strip_caller_contact(stripped);
+    args.push_back(report.SerializeAsString());
+    args.push_back(stripped.SerializeAsString());
+  }
+  scripts::mark_evidence().run(
+      *redis_, {keys_.incident(incident_id), keys_.incident_reports(incident_id), keys_.report_log(),
+                keys_.incident_activity()},
+      std::move(args), [done = std::move(done)](auto ec, const Reply& reply) {
+        Marked marked;
+        if (failed(ec, reply, "mark evidence")) {
+          marked.outcome = Outcome::unavailable;
+          return done(marked);
+        }
+        const auto& e = reply.elements;
+        auto word = e.empty() ? std::string() : e[0].str;
+        if (word == "ok" || word == "already") {
+          marked.outcome = word == "ok" ? Outcome::ok : Outcome::repeated;
+          if (e.size() > 1) marked.since = TimePoint(std::chrono::milliseconds(std::atoll(e[1].str.c_str())));
+          if (e.size() > 2) marked.log_entries_deleted = e[2].integer;
+        } else {
+          marked.outcome = word == "changed" ? Outcome::conflict : Outcome::not_found;
+        }
+        done(marked);
+      });
+}
+
+}  // namespace puente::store

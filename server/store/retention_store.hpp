@@ -1,0 +1,68 @@
+#pragma once
+// What the retention purge and the evidence mark do in Redis (core/retention.hpp says why).
+//
+// The purge's index is {p}incidents:activity: incident id -> ms of its last activity, moved up
+// by every script that writes to the incident (scripts.cpp, touch). A purge pass reads the ids
+// at or before the cutoff, oldest first, and purges each with one script that checks again,
+// atomically, that it is still idle and not evidence, then deletes its keys and its index
+// entries: two nodes purging at once each find it there or gone, never half. The report and
+// ack logs and the alert histories are trimmed to the cutoff by stream id (ms-based, from
+// Redis's clock; the nodes' clocks are assumed NTP-close, as for escalation deadlines).
+//
+// A pass runs on one node a period: whoever takes {p}retention:lease (SET NX PX) first. The
+// lease is for economy only; the scripts are what make two passes at once safe.
+//
+// Marking evidence rewrites the incident's reports without the caller's contact, deletes the
+// report log's copies that held it, and takes the incident out of the index for good.
+// Every callback runs on the Redis connection's strand, exactly once.
+
+#include "puente/v1/puente.pb.h"
+#include "redis/connection.hpp"
+#include "store/incident_store.hpp"
+#include "store/keys.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace puente::store {
+
+class RetentionStore {
+ public:
+  using TimePoint = std::chrono::system_clock::time_point;
+
+  RetentionStore(std::shared_ptr<redis::Connection> redis, Keys keys);
+
+  // True if this node runs the purge for the next `period` (nobody else holds the lease).
+  void take_lease(const std::string& node_id, std::chrono::milliseconds period, std::function<void(bool)> done);
+
+  // Up to `limit` incident ids whose last activity is at or before `cutoff`, oldest first.
+  void idle_since(TimePoint cutoff, std::size_t limit, std::function<void(Outcome, std::vector<std::string>)> done);
+
+  enum class Purge { purged, evidence, active, gone, unavailable };
+  void purge(const std::string& incident_id, TimePoint cutoff, std::function<void(Purge)> done);
+
+  // Trims the report and ack logs to `logs_cutoff`, and the histories of `slugs` to
+  // `history_cutoff`, exactly (not XTRIM's approximate ~: what is past the retention must go).
+  // Drops the presence and availability that ran out by `now`. Fire and forget: the next pass
+  // repeats it.
+  void trim(TimePoint logs_cutoff, TimePoint history_cutoff, const std::vector<std::string>& slugs, TimePoint now);
+
+  struct Marked {
+    Outcome outcome = Outcome::ok;  // ok, repeated (it already was evidence), not_found, conflict
+    TimePoint since;                // when it was first marked
+    long long log_entries_deleted = 0;
+  };
+  // `reports`: the incident's reports as loaded; conflict if the list changed meanwhile (read
+  // it again and retry).
+  void mark_evidence(const std::string& incident_id, const std::vector<v1::Report>& reports, TimePoint now,
+                     std::function<void(Marked)> done);
+
+ private:
+  std::shared_ptr<redis::Connection> redis_;
+  Keys keys_;
+};
+
+}  // namespace puente::store

@@ -1,0 +1,225 @@
+// The retention's Redis side against a real Redis: two nodes purging the same incidents at once
+// purge each exactly once and leave no key behind; evidence and recent activity are kept;
+// marking evidence strips the caller hash from the incident's reports and deletes the report
+// log's copies, and refuses a list that changed meanwhile; logs are trimmed exactly by age.
+#include "store/retention_store.hpp"
+
+#include "core/clock.hpp"
+#include "io_threads.hpp"
+#include "redis_server.hpp"
+#include "wait_until.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <map>
+#include <mutex>
+
+namespace puente::store {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::system_clock;
+using Purge = RetentionStore::Purge;
+
+std::shared_ptr<redis::Connection> connect(test::IoThreads& io, unsigned short port) {
+  redis::ConnectionOptions options;
+  options.endpoint.port = port;
+  auto c = redis::Connection::create(io.executor(), options);
+  c->start();
+  return c;
+}
+
+v1::Report report_with_hash(const std::string& id, const std::string& hash) {
+  v1::Report report;
+  report.set_id(id);
+  report.set_description("three vans at the car wash");
+  report.set_caller_hash(hash);
+  return report;
+}
+
+class RetentionStoreTest : public ::testing::Test {
+ protected:
+  test::RedisServer redis;
+  test::IoThreads io{2};
+  // Two nodes: each its own connection, as two puented processes would have.
+  std::shared_ptr<redis::Connection> link_a = connect(io, redis.port());
+  std::shared_ptr<redis::Connection> link_b = connect(io, redis.port());
+  Keys keys{"test:"};
+  RetentionStore node_a{link_a, keys};
+  RetentionStore node_b{link_b, keys};
+
+  void SetUp() override {
+    ASSERT_TRUE(test::wait_until([&] { return link_a->connected() && link_b->connected(); }));
+  }
+  void TearDown() override {
+    link_a->stop();
+    link_b->stop();
+  }
+
+  redis::Reply command(std::vector<std::string> args) {
+    std::promise<redis::Reply> got;
+    link_a->execute(std::move(args), [&](auto ec, redis::Reply reply) {
+      EXPECT_FALSE(ec) << ec.message();
+      got.set_value(std::move(reply));
+    });
+    return got.get_future().get();
+  }
+  long long integer(std::vector<std::string> args) { return command(std::move(args)).integer; }
+
+  // An incident as the incident store leaves it, every key filled, last active at `active`.
+  void seed(const std::string& id, Clock::time_point active, bool evidence = false) {
+    auto ms = std::to_string(core::to_ms(active));
+    command({"HSET", keys.incident(id), "pb", "head", "status", "4", "updated_ms", ms});
+    if (evidence) command({"HSET", keys.incident(id), "evidence_ms", ms});
+    command({"RPUSH", keys.incident_reports(id), report_with_hash("rep-" + id, "hash-" + id).SerializeAsString()});
+    command({"RPUSH", keys.incident_alerts(id), "1-0 alert"});
+    command({"RPUSH", keys.incident_acks(id), "ack"});
+    command({"SADD", keys.incident_alerted(id), "boyle-heights"});
+    command({"SADD", keys.incident_reporters(id), "op"});
+    command({"HSET", keys.incident_delivered(id), "alert obs-bh", ms});
+    command({"ZADD", keys.incidents(), ms, id});
+    command({"ZADD", keys.open_incidents(), ms, id});
+    command({"GEOADD", keys.open_incident_places(), "-118.211", "34.0335", id});
+    command({"ZADD", keys.timers(), ms, id});
+    command({"ZADD", keys.leased_timers(), ms, id});
+    command({"ZADD", keys.incident_activity(), ms, id});
+  }
+
+  Purge purge(RetentionStore& node, const std::string& id, Clock::time_point cutoff) {
+    std::promise<Purge> got;
+    node.purge(id, cutoff, [&](Purge p) { got.set_value(p); });
+    return got.get_future().get();
+  }
+
+  RetentionStore::Marked mark(const std::string& id, const std::vector<v1::Report>& reports) {
+    std::promise<RetentionStore::Marked> got;
+    node_a.mark_evidence(id, reports, Clock::now(), [&](RetentionStore::Marked m) { got.set_value(m); });
+    return got.get_future().get();
+  }
+
+  long long values_holding(const std::string& needle) {
+    return integer({"EVAL",
+                    "local n = 0 for _, k in ipairs(redis.call('KEYS', '*')) do local t = redis.call('TYPE', k).ok "
+                    "local v = {} if t == 'list' then v = redis.call('LRANGE', k, 0, -1) elseif t == 'stream' then "
+                    "for _, e in ipairs(redis.call('XRANGE', k, '-', '+')) do for _, f in ipairs(e[2]) do "
+                    "v[#v + 1] = f end end end for _, x in ipairs(v) do if string.find(x, ARGV[1], 1, true) then "
+                    "n = n + 1 end end end return n",
+                    "0", needle});
+  }
+};
+
+TEST_F(RetentionStoreTest, TwoNodesPurgingAtOnceEachIncidentIsPurgedOnceAndNoKeyIsLeft) {
+  const auto idle = Clock::now() - 1h;
+  const int count = 50;
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i) {
+    ids.push_back("inc-" + std::to_string(i));
+    seed(ids.back(), idle);
+  }
+  // Both nodes read the same ids and purge every one of them, interleaved on two links.
+  std::mutex mutex;
+  std::map<Purge, int> verdicts;
+  std::promise<void> all_done;
+  int left = 2 * count;
+  auto cutoff = Clock::now() - 1min;
+  for (const auto& id : ids) {
+    for (auto* node : {&node_a, &node_b}) {
+      node->purge(id, cutoff, [&](Purge p) {
+        std::lock_guard lock(mutex);
+        ++verdicts[p];
+        if (--left == 0) all_done.set_value();
+      });
+    }
+  }
+  all_done.get_future().get();
+  EXPECT_EQ(verdicts[Purge::purged], count);
+  EXPECT_EQ(verdicts[Purge::gone], count);
+  EXPECT_EQ(integer({"DBSIZE"}), 0) << "a purged incident left a key behind";
+}
+
+TEST_F(RetentionStoreTest, EvidenceAndIncidentsActiveSinceTheCutoffAreKept) {
+  auto now = Clock::now();
+  seed("inc-kept", now - 1h, /*evidence=*/true);
+  seed("inc-active", now - 1s);
+  seed("inc-idle", now - 1h);
+  auto cutoff = now - 1min;
+
+  std::promise<std::vector<std::string>> idle;
+  node_a.idle_since(cutoff, 100, [&](Outcome, std::vector<std::string> ids) { idle.set_value(std::move(ids)); });
+  EXPECT_EQ(idle.get_future().get(), (std::vector<std::string>{"inc-idle", "inc-kept"}));
+
+  EXPECT_EQ(purge(node_a, "inc-kept", cutoff), Purge::evidence);
+  EXPECT_EQ(purge(node_a, "inc-active", cutoff), Purge::active);
+  EXPECT_EQ(purge(node_a, "inc-idle", cutoff), Purge::purged);
+  EXPECT_EQ(integer({"EXISTS", keys.incident("inc-kept"), keys.incident_reports("inc-kept")}), 2);
+  EXPECT_EQ(integer({"EXISTS", keys.incident("inc-active")}), 1);
+  EXPECT_EQ(integer({"EXISTS", keys.incident("inc-idle")}), 0);
+  // Evidence leaves the purge's index for good; the active one stays in it.
+  EXPECT_EQ(command({"ZSCORE", keys.incident_activity(), "inc-kept"}).type, redis::Reply::Type::nil);
+  EXPECT_NE(command({"ZSCORE", keys.incident_activity(), "inc-active"}).type, redis::Reply::Type::nil);
+}
+
+TEST_F(RetentionStoreTest, MarkingEvidenceStripsTheCallerHashFromTheReportsAndTheLog) {
+  seed("inc-1", Clock::now());
+  seed("inc-2", Clock::now());
+  auto first = report_with_hash("rep-inc-1", "hash-inc-1");
+  auto second = report_with_hash("rep-b", "hash-b");
+  command({"RPUSH", keys.incident_reports("inc-1"), second.SerializeAsString()});
+  for (const auto& [incident, report] : {std::pair{"inc-1", first}, std::pair{"inc-1", second},
+                                         std::pair{"inc-2", report_with_hash("rep-inc-2", "hash-inc-2")}})
+    command({"XADD", keys.report_log(), "*", "incident", incident, "pb", report.SerializeAsString()});
+
+  // A list that changed since it was read (a report came in) is refused: read it again.
+  EXPECT_EQ(mark("inc-1", {first}).outcome, Outcome::conflict);
+  EXPECT_EQ(values_holding("hash-inc-1"), 2);
+
+  auto marked = mark("inc-1", {first, second});
+  EXPECT_EQ(marked.outcome, Outcome::ok);
+  EXPECT_EQ(marked.log_entries_deleted, 2);
+  EXPECT_EQ(values_holding("hash-inc-1"), 0);
+  EXPECT_EQ(values_holding("hash-b"), 0);
+  EXPECT_EQ(values_holding("hash-inc-2"), 2) << "another incident's reports were touched";
+  EXPECT_EQ(integer({"XLEN", keys.report_log()}), 1);
+  // The reports stay, without the hash.
+  auto kept = command({"LRANGE", keys.incident_reports("inc-1"), "0", "-1"});
+  ASSERT_EQ(kept.elements.size(), 2u);
+  v1::Report stored;
+  ASSERT_TRUE(stored.ParseFromString(kept.elements[1].str));
+  EXPECT_EQ(stored.id(), "rep-b");
+  EXPECT_EQ(stored.description(), "three vans at the car wash");
+  EXPECT_TRUE(stored.caller_hash().empty());
+
+  // Again: nothing changes, and the first mark's time stands.
+  stored.clear_caller_hash();
+  auto again = mark("inc-1", {report_with_hash("rep-inc-1", ""), stored});
+  EXPECT_EQ(again.outcome, Outcome::repeated);
+  EXPECT_EQ(again.since, marked.since);
+  EXPECT_EQ(mark("inc-none", {}).outcome, Outcome::not_found);
+}
+
+TEST_F(RetentionStoreTest, LogsAreTrimmedExactlyByAgeAndStalePresenceIsDropped) {
+  auto now = Clock::now();
+  auto old_id = std::to_string(core::to_ms(now - 1h)) + "-0";
+  for (const auto& stream : {keys.report_log(), keys.ack_log(), keys.alert_history("boyle-heights")}) {
+    command({"XADD", stream, old_id, "pb", "old"});
+    command({"XADD", stream, "*", "pb", "new"});
+  }
+  command({"ZADD", keys.presence(), std::to_string(core::to_ms(now - 1min)), "obs-bh node-gone"});
+  command({"ZADD", keys.presence(), std::to_string(core::to_ms(now + 1min)), "obs-dt node-a"});
+  command({"HSET", keys.availability(), "vol-bh", std::to_string(core::to_ms(now - 1min)), "att-bh",
+           std::to_string(core::to_ms(now + 1h))});
+
+  node_a.trim(now - 1min, now - 1min, {"boyle-heights"}, now);
+  ASSERT_TRUE(test::wait_until([&] { return integer({"HLEN", keys.availability()}) == 1; }));
+  for (const auto& stream : {keys.report_log(), keys.ack_log(), keys.alert_history("boyle-heights")}) {
+    auto left = command({"XRANGE", stream, "-", "+"});
+    ASSERT_EQ(left.elements.size(), 1u) << stream;
+    EXPECT_EQ(left.elements[0].elements[1].elements[1].str, "new") << stream;
+  }
+  EXPECT_EQ(integer({"ZCARD", keys.presence()}), 1);
+  EXPECT_EQ(command({"HGET", keys.availability(), "att-bh"}).type, redis::Reply::Type::string);
+}
+
+}  // namespace
+}  // namespace puente::store
