@@ -7,6 +7,7 @@
 // a request never takes longer than the timeout given at construction. A request that fails
 // on a reused connection before any byte of an answer arrived is sent once more on a fresh
 // connection, as curl does: the server most likely closed the idle connection as we wrote.
+// An https:// address is spoken over TLS, the server's certificate checked (client_stream.hpp).
 //
 // Not thread-safe: one HttpClient per thread. The bearer token travels only in the
 // Authorization header, never in a URL.

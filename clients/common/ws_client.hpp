@@ -8,6 +8,9 @@
 // be made while that read is pending. Control frames (ping, pong, close) are answered inside
 // read().
 //
+// A wss:// or https:// address is spoken over TLS, the server's certificate checked
+// (client_stream.hpp).
+//
 // Not thread-safe: one WsClient per thread.
 
 #include "puente/v1/puente.pb.h"
