@@ -93,7 +93,7 @@ void HttpSession::write(Response response, bool keep_alive) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   response.keep_alive(keep_alive);
   response.set(http::field::server, "puented");
-  add_security_headers(response);
+  add_security_headers(response, context_->security_policy);
   response.prepare_payload();
   response_ = std::make_shared<Response>(std::move(response));
   http::async_write(stream_, *response_,
