@@ -104,13 +104,13 @@ TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {
       << "tile_server.mjs did not start: " << read_all(server_log);
   const std::string tile_server_origin = "http://127.0.0.1:" + port.substr(0, port.size() - 1);
 
-  // tiles.test.mjs writes the tiles into own.dir()/tiles; OWN_MAX_ZOOM and OWN_CREDIT there match.
+  // tiles.test.mjs writes the tiles into own.dir()/tiles; its OWN_* and REMOTE_* values match.
   TestNetwork own(
       "[web]\ntiles_dir = \"tiles\"\ntiles_max_zoom = 11\n"
       "tiles_attribution = \"Puente test tiles\"\n");
   fs::create_directories(own.dir() / "tiles");
-  TestNetwork remote("[web]\ntiles_url = \"" + tile_server_origin +
-                     "/{z}/{x}/{y}.png\"\ntiles_max_zoom = 14\n");
+  TestNetwork remote("[web]\ntiles_url = \"" + tile_server_origin + "/{z}/{x}/{y}.png\"\n" +
+                     "tiles_max_zoom = 14\ntiles_attribution = \"Test tile server\"\n");
   TestNetwork none;
   auto own_node = own.start_node("own");
   auto remote_node = remote.start_node("remote");

@@ -9,11 +9,11 @@
 // to an origin it was not meant to reach.
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
 import { onlyPixel } from './png.mjs';
-import { WAIT_MS, launch, open } from './pages.mjs';
+import { WAIT_MS, launch, open, untranslated } from './pages.mjs';
 import { LA_AREA, tileAt, tileColor, worldX, worldY, writeTiles } from './tiles.mjs';
 
 const env = (name) => {
@@ -29,9 +29,10 @@ const REMOTE = {
   tiles: env('PUENTE_TILE_SERVER'),
 };
 const NONE = { origin: env('PUENTE_TILES_NONE_NODE'), dispatcher: env('PUENTE_TILES_NONE_DISPATCHER'), operator: env('PUENTE_TILES_NONE_OPERATOR') };
-// As browser_test.cpp configures the node of tiles_dir.
+// As browser_test.cpp configures the nodes.
 const OWN_MAX_ZOOM = 11;
 const OWN_CREDIT = 'Base map: Puente test tiles';
+const REMOTE_ATTRIBUTION = 'Test tile server';
 const ARTIFACTS = env('PUENTE_ARTIFACTS');
 const CITY_HALL = { lat: 34.0537, lon: -118.2428, slug: 'downtown' };
 
@@ -136,11 +137,15 @@ test('tiles from a tile server on another origin: the policy lets that origin in
   const csp = response.headers.get('content-security-policy');
   assert.equal(csp.split(new URL(REMOTE.tiles).host).length, 2, `the tile server named once: ${csp}`);
 
-  const board = await open(browser, REMOTE.origin, '/board.html', REMOTE.dispatcher, { alsoFrom: [REMOTE.tiles] });
+  // In Spanish: the credit too.
+  const board = await open(browser, REMOTE.origin, '/board.html', REMOTE.dispatcher, { alsoFrom: [REMOTE.tiles], language: 'es' });
   await tilesLoaded(board);
   const responses = await tileResponses(board, REMOTE.tiles);
   assert.ok(responses.length > 0);
   for (const r of responses) assert.equal(r.status(), 200, r.url());
+  assert.equal(await board.locator('#map .map-credit').textContent(), `Mapa base: ${REMOTE_ATTRIBUTION}`);
+  const es = JSON.parse(await readFile(new URL('../../server/web/i18n/es.json', import.meta.url), 'utf8'));
+  assert.deepEqual(await untranslated(board, es), []);
   assert.deepEqual(board.problems, []);
   await board.context().close();
 
