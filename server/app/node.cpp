@@ -82,10 +82,14 @@ std::unique_ptr<net::StaticFiles> open_pages(const std::filesystem::path& root) 
   spdlog::info("web: pages from {}", pages->root().string());
   return pages;
 }
-// The map tiles of [web] tiles_dir, if the config names a folder (map_tiles.hpp).
+
+// The map tiles of [web] tiles_dir, if the config names a folder (map_tiles.hpp). Only the
+// tile server's origin is logged: a template may carry a key in its query.
 std::unique_ptr<net::TileFiles> open_tiles(const MapTiles& tiles) {
   if (tiles.dir.empty()) {
-    spdlog::info("web: map tiles {}", tiles.enabled() ? "from " + tiles.url : std::string("off"));
+    spdlog::info("web: map tiles {}", !tiles.enabled()       ? std::string("off")
+                                      : tiles.origin.empty() ? "from a path of this origin"
+                                                             : "from " + tiles.origin);
     return nullptr;
   }
   auto files = std::make_unique<net::TileFiles>(tiles.dir, tiles.max_zoom);

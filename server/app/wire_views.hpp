@@ -1,5 +1,5 @@
 #pragma once
-// Core types as the wire shows them.
+// Core types, and the map tiles' settings, as the wire shows them.
 
 #include "app/map_tiles.hpp"
 #include "core/geo_index.hpp"
