@@ -68,9 +68,11 @@ const tileResponses = async (page, origin, prefix = '/') => {
 async function extent(origin, token) {
   const response = await fetch(`${origin}/v1/neighborhoods/map`, { headers: { Authorization: `Bearer ${token}` } });
   const points = (await response.json()).features.flatMap((f) => f.geometry.coordinates.flat(2));
-  const xs = points.map(([lon]) => worldX(lon));
-  const ys = points.map(([, lat]) => worldY(lat));
-  return { left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys) };
+  // A fold, not Math.min(...): tens of thousands of arguments can overflow the stack.
+  const range = (values) => values.reduce(([low, high], v) => [Math.min(low, v), Math.max(high, v)], [Infinity, -Infinity]);
+  const [left, right] = range(points.map(([lon]) => worldX(lon)));
+  const [top, bottom] = range(points.map(([, lat]) => worldY(lat)));
+  return { left, right, top, bottom };
 }
 
 test('tiles from the node\'s own folder are drawn under the neighborhoods, each where Web Mercator puts it', async () => {
