@@ -222,6 +222,11 @@ void add_geography_routes(net::Router& router, ApiServices& s) {
              authenticated(s, [&s](const core::Responder&, Request&& request, RouteParams, Respond respond) {
                respond(s.neighborhood_map.answer(request, "private, no-cache"));
              }));
+  // The tiles to draw under it, if the network has any (map_tiles.hpp); an empty object if not.
+  router.add(http::verb::get, "/v1/neighborhoods/map/tiles",
+             authenticated(s, [&s](const core::Responder&, Request&& request, RouteParams, Respond respond) {
+               respond(encode(request, http::status::ok, to_wire(s.map_tiles)));
+             }));
   router.add(http::verb::get, "/v1/neighborhoods/locate",
              authenticated(s, [&s](const core::Responder&, Request&& request, RouteParams params, Respond respond) {
                auto lat = parse_double(query(params, "lat"));

@@ -6,6 +6,7 @@
 #include "app/dispatch_service.hpp"
 #include "app/evidence_service.hpp"
 #include "app/intake_service.hpp"
+#include "app/map_tiles.hpp"
 #include "app/network_rules.hpp"
 #include "app/outbox.hpp"
 #include "app/rate_limiter.hpp"
@@ -36,6 +37,7 @@ struct ApiServices {
   std::function<bool()> store_reachable;
   std::string node_id;
   const net::StaticBody& neighborhood_map;  // neighborhood_map.hpp, built once
+  const MapTiles& map_tiles;
   RateLimiter& limiter;
   const RateLimits& rate_limits;
 };

@@ -186,6 +186,12 @@ NodeConfig load_config(const std::filesystem::path& path) {
   if (c.tls_certificate_file.empty() != c.tls_private_key_file.empty())
     throw std::runtime_error("config: tls.certificate_file and tls.private_key_file go together; set both or neither");
 
+  c.tiles.url = get_or<std::string>(t, "web.tiles_url", "");
+  c.tiles.dir = relative_to(base, get_or<std::string>(t, "web.tiles_dir", ""));
+  c.tiles.attribution = get_or<std::string>(t, "web.tiles_attribution", "");
+  // 22: where the deepest published tile sets stop (a few metres a pixel).
+  c.tiles.max_zoom = static_cast<int>(whole(t, "web.tiles_max_zoom", c.tiles.max_zoom, 0, 22));
+  settle_map_tiles(c.tiles);
   c.presence_expiry = seconds(t, "presence.expiry_seconds", c.presence_expiry);
   if (c.presence_expiry.count() < 1 || c.presence_expiry.count() > 3600)
     throw std::runtime_error("config: presence.expiry_seconds must be between 1 and 3600");

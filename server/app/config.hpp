@@ -3,6 +3,7 @@
 // unit and default), then overridden by command-line flags. Relative paths in the file are
 // relative to the file's own folder, so a config works wherever it is started from.
 
+#include "app/map_tiles.hpp"
 #include "app/rate_limits.hpp"
 #include "core/geo_index.hpp"
 #include "core/retention.hpp"
@@ -42,6 +43,7 @@ struct NodeConfig {
 
   // The web pages (server/web). Empty: default_web_root().
   std::filesystem::path web_root;
+  MapTiles tiles;  // [web] tiles_*: none by default (map_tiles.hpp)
   // How long a node's word that a responder holds a socket lasts; refreshed every third.
   std::chrono::seconds presence_expiry{30};
 

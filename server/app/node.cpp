@@ -15,6 +15,7 @@
 #include "app/token_service.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
+#include "net/tile_files.hpp"
 #include "redis/subscriber.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -30,6 +31,7 @@
 namespace puente::app {
 
 namespace asio = boost::asio;
+namespace http = net::http;
 
 namespace {
 
@@ -82,6 +84,21 @@ std::unique_ptr<net::StaticFiles> open_pages(const std::filesystem::path& root) 
   spdlog::info("web: pages from {}", pages->root().string());
   return pages;
 }
+
+// The map tiles of [web] tiles_dir, if the config names a folder (map_tiles.hpp). Only the
+// tile server's origin is logged: a template may carry a key in its query.
+std::unique_ptr<net::TileFiles> open_tiles(const MapTiles& tiles) {
+  if (tiles.dir.empty()) {
+    spdlog::info("web: map tiles {}", !tiles.enabled()       ? std::string("off")
+                                      : tiles.origin.empty() ? "from a path of this origin"
+                                                             : "from " + tiles.origin);
+    return nullptr;
+  }
+  auto files = std::make_unique<net::TileFiles>(tiles.dir, tiles.max_zoom);
+  spdlog::info("web: map tiles from {}, served at {}", files->root().string(), served_tiles_url);
+  return files;
+}
+
 // Delivery records are batched this long (see delivery_log.hpp).
 constexpr std::chrono::milliseconds delivery_log_interval{50};
 
@@ -152,6 +169,7 @@ struct Node::Parts {
   std::shared_ptr<Presence> presence;
   net::StaticBody neighborhood_map;
   std::unique_ptr<net::StaticFiles> pages;
+  std::unique_ptr<net::TileFiles> tiles;
   RateLimiter limiter;
   std::optional<core::CallerKey> caller_key;
   net::Hub hub;
@@ -194,6 +212,7 @@ struct Node::Parts {
         presence(std::make_shared<Presence>(ioc.get_executor(), presence_store, config.node_id, config.presence_expiry)),
         neighborhood_map(net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
         pages(open_pages(config.web_root)),
+        tiles(open_tiles(config.tiles)),
         caller_key(load_caller_key(config)),
         intake(rules, store, metrics),
         dispatch(rules, store, metrics, *audit),
@@ -211,10 +230,11 @@ struct Node::Parts {
                         deliveries, limiter, config.rate_limits, config.node_id, config.replay_max_alerts},
         api_services{roster,         tokens, *token_service, *audit, audit_store, rules, store, presence_store, intake,
                      dispatch,       evidence, *outbox, metrics, [this] { return commands->connected(); }, config.node_id,
-                     neighborhood_map, limiter, config.rate_limits},
+                     neighborhood_map, config.tiles, limiter, config.rate_limits},
         server(std::make_shared<net::ServerContext>()),
         certificate(load_certificate(config)) {
     server->limits = config.limits;
+    server->security_policy = net::content_security_policy(config.tiles.origin);
     server->metrics = &metrics;
     server->admit = [this](const net::Request&, const std::string& peer) -> std::optional<net::Response> {
       auto wait = limiter.take("address", peer, config.rate_limits.requests_per_address);
@@ -222,6 +242,14 @@ struct Node::Parts {
       return rate_limited_response(*wait);
     };
     add_api_routes(server->router, api_services);
+    // Tiles need no token: an <image> in the page cannot send one, and a map of the city is no
+    // secret. The per-address rate limit still applies.
+    if (tiles)
+      server->router.add(
+          http::verb::get, "/tiles/{z}/{x}/{y}",
+          [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
+            respond(tiles->serve(request, params.path["z"], params.path["x"], params.path["y"]));
+          });
     if (pages)
       server->router.fallback([this](net::Request&& request, net::RouteParams params, net::Respond respond) {
         respond(pages->serve(request, params.target_path));

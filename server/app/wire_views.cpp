@@ -20,4 +20,13 @@ v1::Neighborhood to_wire(const core::Neighborhood& n) {
   return out;
 }
 
+v1::MapTiles to_wire(const MapTiles& tiles) {
+  v1::MapTiles wire;
+  if (!tiles.enabled()) return wire;
+  wire.set_url_template(tiles.url);
+  wire.set_attribution(tiles.attribution);
+  wire.set_max_zoom(tiles.max_zoom);
+  return wire;
+}
+
 }  // namespace puente::app

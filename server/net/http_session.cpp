@@ -133,7 +133,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
     response.keep_alive(keep_alive);
     response.set(http::field::server, "puented");
-    add_security_headers(response);
+    add_security_headers(response, context_->security_policy);
     // A browser that reached us over TLS keeps to it: a café's network cannot downgrade the
     // next visit to plain HTTP and read the token off the wire.
     if constexpr (tls) response.set(http::field::strict_transport_security, "max-age=31536000");

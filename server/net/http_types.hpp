@@ -31,10 +31,15 @@ Response json_response(http::status status, std::string body);
 // {"error": {"code": code, "message": message}} with `status`.
 Response error_response(http::status status, std::string_view code, std::string_view message);
 
-// The headers every answer goes out with, pages and API alike: a strict
-// Content-Security-Policy (this origin's scripts, styles, images, fonts and connections only,
-// the WebSocket included; no inline code; never framed), no MIME sniffing, and no Referer
-// (a page's address would say who is looking at what).
-void add_security_headers(Response& response);
+// The Content-Security-Policy of every answer, pages and API alike: this origin's scripts,
+// styles, images, fonts and connections only (the WebSocket included), no inline code, never
+// framed. `tile_origin` ("https://tiles.example.org"), when not empty, is let into img-src and
+// nowhere else: the map tiles a network configured ([web] tiles_url). Throws
+// std::invalid_argument for an origin that could smuggle a directive in (a space, ';', ',').
+std::string content_security_policy(std::string_view tile_origin = {});
+
+// The headers every answer goes out with: `policy` (content_security_policy()), no MIME
+// sniffing, and no Referer (a page's address would say who is looking at what).
+void add_security_headers(Response& response, std::string_view policy);
 
 }  // namespace puente::net

@@ -78,6 +78,7 @@ struct ServerContext {
   SessionLimits limits;
   core::Metrics* metrics = nullptr;
   OpenSockets open_sockets;
+  std::string security_policy = content_security_policy();  // sent with every answer
 };
 
 }  // namespace puente::net

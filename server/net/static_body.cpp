@@ -48,11 +48,11 @@ bool accepts_gzip(std::string_view accept_encoding) {
 
 }  // namespace
 
-StaticBody StaticBody::make(std::string bytes, std::string content_type) {
+StaticBody StaticBody::make(std::string bytes, std::string content_type, bool compress) {
   StaticBody body;
   body.content_type = std::move(content_type);
   body.etag = fingerprint(bytes);
-  if (bytes.size() >= min_gzip_bytes) {
+  if (compress && bytes.size() >= min_gzip_bytes) {
     body.gzipped = gzip(bytes);
     if (body.gzipped.size() >= bytes.size()) body.gzipped.clear();
   }

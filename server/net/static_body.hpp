@@ -17,7 +17,8 @@ struct StaticBody {
   std::string gzipped;  // empty when compression would not help
   std::string etag;     // strong, quoted: "\"1a2b...\""
 
-  static StaticBody make(std::string bytes, std::string content_type);
+  // `compress` false skips the gzip copy for what is compressed already (a PNG tile).
+  static StaticBody make(std::string bytes, std::string content_type, bool compress = true);
 
   // 200 with the body (gzipped if the client takes gzip), or 304 when the client's copy is
   // this one. `cache_control` goes out as is ("no-cache": keep it, but ask before using it).

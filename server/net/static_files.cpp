@@ -23,14 +23,14 @@ bool safe_segment(std::string_view segment) {
          segment.find_first_of(std::string_view("\\\0", 2)) == std::string_view::npos;
 }
 
+}  // namespace
+
 std::string read_whole(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
 }
-
-}  // namespace
 
 std::string_view content_type_of(const fs::path& file) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 11> types{{
@@ -57,7 +57,7 @@ StaticFiles::StaticFiles(const fs::path& root) {
   if (ec || !fs::is_directory(root_)) throw std::runtime_error("web root " + root.string() + " is not a folder");
 }
 
-std::optional<fs::path> StaticFiles::resolve(std::string_view path) const {
+std::optional<fs::path> resolve_inside(const fs::path& root, std::string_view path) {
   fs::path relative;
   std::size_t start = 0;
   while (start < path.size()) {
@@ -69,14 +69,18 @@ std::optional<fs::path> StaticFiles::resolve(std::string_view path) const {
     relative /= fs::path(std::string(segment));
   }
   std::error_code ec;
-  auto file = fs::canonical(root_ / relative, ec);
+  auto file = fs::canonical(root / relative, ec);
   if (ec) return std::nullopt;
   if (fs::is_directory(file, ec)) file = fs::canonical(file / "index.html", ec);
   if (ec || !fs::is_regular_file(file, ec)) return std::nullopt;
   // A symlink may point anywhere: what counts is where the file really is.
-  auto [root_end, unused] = std::mismatch(root_.begin(), root_.end(), file.begin(), file.end());
-  if (root_end != root_.end()) return std::nullopt;
+  auto [root_end, unused] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (root_end != root.end()) return std::nullopt;
   return file;
+}
+
+std::optional<fs::path> StaticFiles::resolve(std::string_view path) const {
+  return resolve_inside(root_, path);
 }
 
 Response StaticFiles::serve(const Request& request, std::string_view path) {

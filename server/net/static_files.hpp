@@ -47,4 +47,13 @@ class StaticFiles {
 // Content-Type by file extension; "application/octet-stream" for what is not a web file.
 std::string_view content_type_of(const std::filesystem::path& file);
 
+// The regular file under `root` (canonical) that the request path `path` names, checked as
+// above: every segment safe, and the file still inside the root once symlinks are followed.
+// A folder means its index.html. nullopt for anything unsafe or absent.
+std::optional<std::filesystem::path> resolve_inside(const std::filesystem::path& root,
+                                                    std::string_view path);
+
+// The bytes of `file`, blocking; empty if it cannot be read.
+std::string read_whole(const std::filesystem::path& file);
+
 }  // namespace puente::net

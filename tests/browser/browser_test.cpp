@@ -1,17 +1,20 @@
-// The pages in a real browser: this test starts Redis and two puented nodes with the harness,
-// then runs the Node.js tests beside it (journey.test.mjs: Debian's Chromium driven by
-// playwright-core) with the nodes' addresses and the test roster's tokens in the environment.
-// Screenshots land in <build dir>/browser-artifacts/.
+// The pages in a real browser: each test starts Redis and puented nodes with the harness, then
+// runs Node.js tests beside it (Debian's Chromium driven by playwright-core) with the nodes'
+// addresses and the test roster's tokens in the environment: journey.test.mjs against two
+// nodes; tiles.test.mjs against three networks configured with map tiles of their own, from a
+// tile server (tile_server.mjs) and without. Screenshots land in <build dir>/browser-artifacts/.
 //
 // Needs `npm ci` in tests/browser and /usr/bin/chromium (tests/run.sh sees to both). Without
 // them the test is skipped, saying so; with PUENTE_REQUIRE_BROWSER=1 (tests/run.sh) it fails.
 #include "test_network.hpp"
+#include "wait_until.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 namespace puente::test {
@@ -44,35 +47,85 @@ std::string read_all(const fs::path& file) {
   return text.str();
 }
 
-TEST(Browser, ThePagesWorkEndToEndInChromium) {
-  if (auto missing = missing_tools(); !missing.empty()) {
-    if (std::getenv("PUENTE_REQUIRE_BROWSER")) FAIL() << "browser tests need:" << missing;
-    GTEST_SKIP() << "browser tests need:" << missing;
+// Runs `file` (beside this one) with node's test runner and `env`; its output goes to the test's
+// own output. Fails the test if it fails or hangs.
+void run_browser_tests(const std::string& file, const fs::path& log,
+                       std::map<std::string, std::string> env) {
+  env["PUENTE_CHROMIUM"] = chromium_path();
+  env["PUENTE_ARTIFACTS"] = PUENTE_BROWSER_ARTIFACTS;
+  ChildProcess node("node",
+                    {"--test", "--test-concurrency=1", "--test-reporter=spec",
+                     std::string(PUENTE_BROWSER_DIR) + "/" + file},
+                    log, env);
+  auto exit = node.wait_for_exit(browser_deadline);
+  if (!exit) node.kill_now();
+  const auto output = read_all(log);
+  std::cout << output << "\nscreenshots: " << PUENTE_BROWSER_ARTIFACTS << "\n";
+  ASSERT_TRUE(exit) << file << " did not end within " << browser_deadline.count() << " minutes";
+  EXPECT_TRUE(exit->exited && exit->code == 0) << file << " failed (its output is above)";
+}
+
+// Skips each test, or fails it under PUENTE_REQUIRE_BROWSER, when the browser tools are missing.
+class Browser : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (auto missing = missing_tools(); !missing.empty()) {
+      if (std::getenv("PUENTE_REQUIRE_BROWSER")) FAIL() << "browser tests need:" << missing;
+      GTEST_SKIP() << "browser tests need:" << missing;
+    }
   }
+};
+
+std::string url(PuentedNode& node) { return "http://127.0.0.1:" + std::to_string(node.port()); }
+
+TEST_F(Browser, ThePagesWorkEndToEndInChromium) {
   TestNetwork net;
   auto a = net.start_node("a");
   auto b = net.start_node("b");
-  auto url = [](PuentedNode& node) { return "http://127.0.0.1:" + std::to_string(node.port()); };
-
-  const auto log = net.dir() / "browser.log";
-  ChildProcess node("node",
-                    {"--test", "--test-concurrency=1", "--test-reporter=spec",
-                     std::string(PUENTE_BROWSER_DIR) + "/journey.test.mjs"},
-                    log,
+  run_browser_tests("journey.test.mjs", net.dir() / "browser.log",
                     {{"PUENTE_NODE_A", url(*a)},
                      {"PUENTE_NODE_B", url(*b)},
                      {"PUENTE_TOKEN_OPERATOR", net.token("op")},
                      {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
                      {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")},
-                     {"PUENTE_OBSERVER_ID", "obs-bh"},
-                     {"PUENTE_CHROMIUM", chromium_path()},
-                     {"PUENTE_ARTIFACTS", PUENTE_BROWSER_ARTIFACTS}});
-  auto exit = node.wait_for_exit(browser_deadline);
-  if (!exit) node.kill_now();
-  const auto output = read_all(log);
-  std::cout << output << "\nscreenshots: " << PUENTE_BROWSER_ARTIFACTS << "\n";
-  ASSERT_TRUE(exit) << "the browser tests did not end within " << browser_deadline.count() << " minutes";
-  EXPECT_TRUE(exit->exited && exit->code == 0) << "the browser tests failed (their output is above)";
+                     {"PUENTE_OBSERVER_ID", "obs-bh"}});
+}
+
+TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {
+  // The tile server a network runs: on a free port it chooses and writes down.
+  TempDir scratch("puente-tile-server-");
+  const auto port_file = scratch.path() / "port";
+  const auto server_log = scratch.path() / "tile_server.log";
+  ChildProcess tile_server(
+      "node", {std::string(PUENTE_BROWSER_DIR) + "/tile_server.mjs", port_file.string()},
+      server_log);
+  std::string port;  // "41234\n" once written whole
+  ASSERT_TRUE(wait_until([&] { return (port = read_all(port_file)).ends_with('\n'); }))
+      << "tile_server.mjs did not start: " << read_all(server_log);
+  const std::string tile_server_origin = "http://127.0.0.1:" + port.substr(0, port.size() - 1);
+
+  // tiles.test.mjs writes the tiles into own.dir()/tiles; its OWN_* and REMOTE_* values match.
+  TestNetwork own(
+      "[web]\ntiles_dir = \"tiles\"\ntiles_max_zoom = 11\n"
+      "tiles_attribution = \"Puente test tiles\"\n");
+  fs::create_directories(own.dir() / "tiles");
+  TestNetwork remote("[web]\ntiles_url = \"" + tile_server_origin + "/{z}/{x}/{y}.png\"\n" +
+                     "tiles_max_zoom = 14\ntiles_attribution = \"Test tile server\"\n");
+  TestNetwork none;
+  auto own_node = own.start_node("own");
+  auto remote_node = remote.start_node("remote");
+  auto none_node = none.start_node("none");
+  run_browser_tests("tiles.test.mjs", own.dir() / "browser.log",
+                    {{"PUENTE_TILES_OWN_NODE", url(*own_node)},
+                     {"PUENTE_TILES_OWN_DISPATCHER", own.token("disp")},
+                     {"PUENTE_TILES_OWN_DIR", (own.dir() / "tiles").string()},
+                     {"PUENTE_TILES_REMOTE_NODE", url(*remote_node)},
+                     {"PUENTE_TILES_REMOTE_DISPATCHER", remote.token("disp")},
+                     {"PUENTE_TILES_REMOTE_OPERATOR", remote.token("op")},
+                     {"PUENTE_TILE_SERVER", tile_server_origin},
+                     {"PUENTE_TILES_NONE_NODE", url(*none_node)},
+                     {"PUENTE_TILES_NONE_DISPATCHER", none.token("disp")},
+                     {"PUENTE_TILES_NONE_OPERATOR", none.token("op")}});
 }
 
 }  // namespace

@@ -32,8 +32,10 @@ export function launch() {
   });
 }
 
-// A fresh context (its own storage: one person), with its problems collected in `problems`.
-export async function openPage(browser, origin, path, { size = 'desktop', language = 'en', geolocation } = {}) {
+// A fresh context (its own storage: one person), with its problems collected in `problems` and
+// every request it made in `requests`. `alsoFrom`: origins it may load from besides `origin`
+// (a configured tile server).
+export async function openPage(browser, origin, path, { size = 'desktop', language = 'en', geolocation, alsoFrom = [] } = {}) {
   const context = await browser.newContext({
     ...SIZES[size],
     // The network's own zone and the reader's language, as a phone in Los Angeles has them.
@@ -49,10 +51,12 @@ export async function openPage(browser, origin, path, { size = 'desktop', langua
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`);
     if (/Content Security Policy/i.test(m.text())) page.problems.push(`CSP: ${m.text()}`);
   });
+  page.requests = [];
+  const allowed = new Set([origin, origin.replace('http:', 'ws:'), ...alsoFrom]);
   page.on('request', (r) => {
+    page.requests.push(r);
     const url = new URL(r.url());
-    if (url.origin !== origin && url.origin !== origin.replace('http:', 'ws:') && url.protocol !== 'data:')
-      page.problems.push(`outside request: ${r.url()}`);
+    if (!allowed.has(url.origin) && url.protocol !== 'data:') page.problems.push(`outside request: ${r.url()}`);
   });
   await page.goto(origin + path);
   return page;

@@ -7,7 +7,7 @@ import { get, post } from './api.js';
 import { $, $$, el, show } from './dom.js';
 import { OPEN_STATUSES, clock } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
-import { NeighborhoodMap, loadNeighborhoodMap } from './map.js';
+import { NeighborhoodMap } from './map.js';
 import { startPage } from './page.js';
 import { timelineItems } from './timeline.js';
 
@@ -200,7 +200,7 @@ startPage({
     onLanguageChange(render);
     setInterval(reloadOnCall, ON_CALL_EVERY_MS);
     try {
-      map = new NeighborhoodMap($('#map'), await loadNeighborhoodMap(), { onSelect: select });
+      map = await NeighborhoodMap.load($('#map'), { onSelect: select });
       render();
     } catch (e) {
       if (e.status === 401 || e.status === 403) rejected('signIn.rejected');

@@ -21,6 +21,13 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// svg('circle', { cx: 1, cy: 2, r: 3 }): an SVG element with its attributes.
+export function svg(tag, attributes = {}) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
 export function show(node, visible) {
   node.hidden = !visible;
 }

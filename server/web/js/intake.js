@@ -6,7 +6,7 @@ import { get, post } from './api.js';
 import { $, el, randomId, show } from './dom.js';
 import { CALLER_LANGUAGES, REPORT_KINDS } from './kinds.js';
 import { currentLanguage, setText, translate } from './i18n.js';
-import { NeighborhoodMap, loadNeighborhoodMap } from './map.js';
+import { NeighborhoodMap } from './map.js';
 import { startPage } from './page.js';
 
 let map = null;
@@ -144,8 +144,7 @@ startPage({
     $('#lon').addEventListener('change', typedSpot);
     $('#neighborhood-name').addEventListener('change', namedSpot);
     try {
-      const geojson = await loadNeighborhoodMap();
-      map = new NeighborhoodMap($('#map'), geojson, { onPick: (where) => setSpot(where) });
+      map = await NeighborhoodMap.load($('#map'), { onPick: (where) => setSpot(where) });
       const names = map.slugs().map((s) => map.name(s)).sort((a, b) => a.localeCompare(b, currentLanguage()));
       $('#neighborhood-names').replaceChildren(...names.map((name) => el('option', { value: name })));
     } catch (e) {

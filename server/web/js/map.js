@@ -1,33 +1,39 @@
-// The neighborhoods as an SVG map, drawn here from GET /v1/neighborhoods/map (GeoJSON): no
-// tile server, nothing fetched from anywhere else. The projection is equirectangular with the
-// longitude scaled by cos(middle latitude), fitted to the bounding box: at city scale that is
-// true to shape within a fraction of a percent. Markers sit on it; a click can pick a spot.
+// The neighborhoods as an SVG map, drawn here from GET /v1/neighborhoods/map (GeoJSON) in Web
+// Mercator, fitted to the bounding box: true to shape, and the projection of map tiles. A
+// network may configure raster tiles (GET /v1/neighborhoods/map/tiles, [web] tiles_* in the
+// node's config); they are drawn under the shapes by tile_layer.js, lined up because both use
+// the same world coordinates. Without tiles the map fetches the outlines and the (empty) tile
+// settings from this node, and nothing else. Markers sit on the map; a click can pick a spot.
 
 import { get } from './api.js';
+import { svg } from './dom.js';
+import { setText } from './i18n.js';
+import { TileLayer } from './tile_layer.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 1000; // viewBox units across the whole map
 
-function svg(tag, attributes = {}) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  return node;
-}
-
-let cached = null;
-export function loadNeighborhoodMap() {
-  cached ||= get('/v1/neighborhoods/map');
-  return cached;
-}
+// Web Mercator world coordinates: the whole world is [0, 1) across and down, north at 0.
+const RADIANS = Math.PI / 180;
+const worldX = (lon) => (lon + 180) / 360;
+const worldY = (lat) => 0.5 - Math.log(Math.tan(Math.PI / 4 + (lat * RADIANS) / 2)) / (2 * Math.PI);
+const lonOf = (x) => x * 360 - 180;
+const latOf = (y) => Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) / RADIANS;
 
 export class NeighborhoodMap {
-  // onPick({lat, lon}) on a click on the map; onSelect(id) on a click on a marker.
-  constructor(container, geojson, { onPick, onSelect } = {}) {
+  // The outlines and the tile settings from the node, drawn into `container`.
+  static async load(container, options = {}) {
+    const [geojson, tiles] = await Promise.all([get('/v1/neighborhoods/map'), get('/v1/neighborhoods/map/tiles')]);
+    return new NeighborhoodMap(container, geojson, { ...options, tiles });
+  }
+
+  // onPick({lat, lon}) on a click on the map; onSelect(id) on a click on a marker; tiles: a
+  // v1.MapTiles ({urlTemplate, attribution, maxZoom}), none without a urlTemplate.
+  constructor(container, geojson, { onPick, onSelect, tiles } = {}) {
     const [minLon, minLat, maxLon, maxLat] = geojson.bbox;
-    this.cos = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
-    this.scale = WIDTH / ((maxLon - minLon) * this.cos);
-    this.origin = { lon: minLon, lat: maxLat };
-    this.height = (maxLat - minLat) * this.scale;
+    // Map units = (world coordinate - x0 or y0) * scale.
+    this.world = { x0: worldX(minLon), y0: worldY(maxLat) };
+    this.world.scale = WIDTH / (worldX(maxLon) - this.world.x0);
+    this.height = (worldY(minLat) - this.world.y0) * this.world.scale;
     this.features = new Map(geojson.features.map((f) => [f.properties.slug, f]));
 
     this.root = svg('svg', { viewBox: this.fullView(), class: 'map', role: 'img' });
@@ -36,6 +42,7 @@ export class NeighborhoodMap {
     this.root.append(this.shapes, this.marks);
     for (const feature of geojson.features) this.shapes.append(this.drawFeature(feature));
     container.replaceChildren(this.root);
+    if (tiles?.urlTemplate) this.addTiles(container, tiles);
 
     this.root.addEventListener('click', (event) => {
       const marker = event.target.closest('[data-incident]');
@@ -48,17 +55,29 @@ export class NeighborhoodMap {
     return `0 0 ${WIDTH} ${this.height.toFixed(0)}`;
   }
 
+  // Tiles first in the SVG, so the shapes and markers are painted over them; their credit in
+  // a corner of the box.
+  addTiles(container, tiles) {
+    this.tiles = new TileLayer(this.root, this.world, tiles);
+    this.root.prepend(this.tiles.group);
+    this.root.classList.add('with-tiles');
+    if (!tiles.attribution) return;
+    const credit = document.createElement('p');
+    credit.className = 'map-credit';
+    setText(credit, 'map.tilesCredit', { attribution: tiles.attribution });
+    container.append(credit);
+  }
+
   project([lon, lat]) {
-    return [(lon - this.origin.lon) * this.cos * this.scale, (this.origin.lat - lat) * this.scale];
+    const { x0, y0, scale } = this.world;
+    return [(worldX(lon) - x0) * scale, (worldY(lat) - y0) * scale];
   }
 
   toLatLon(clientX, clientY) {
-    const point = this.root.createSVGPoint();
-    point.x = clientX;
-    point.y = clientY;
-    const { x, y } = point.matrixTransform(this.root.getScreenCTM().inverse());
+    const point = new DOMPoint(clientX, clientY).matrixTransform(this.root.getScreenCTM().inverse());
+    const { x0, y0, scale } = this.world;
     const round = (v) => Math.round(v * 1e5) / 1e5;
-    return { lat: round(this.origin.lat - y / this.scale), lon: round(this.origin.lon + x / (this.cos * this.scale)) };
+    return { lat: round(latOf(point.y / scale + y0)), lon: round(lonOf(point.x / scale + x0)) };
   }
 
   drawFeature(feature) {
@@ -116,14 +135,19 @@ export class NeighborhoodMap {
 
   // Zooms to one neighborhood (with a margin), or back to the whole map with no slug.
   focus(slug) {
+    this.root.setAttribute('viewBox', this.viewOf(slug));
+    this.tiles?.draw();
+  }
+
+  viewOf(slug) {
     const feature = slug && this.features.get(slug);
-    if (!feature) return this.root.setAttribute('viewBox', this.fullView());
+    if (!feature) return this.fullView();
     const points = feature.geometry.coordinates.flat(2).map((p) => this.project(p));
     const xs = points.map((p) => p[0]);
     const ys = points.map((p) => p[1]);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
     const margin = Math.max(x1 - x0, y1 - y0) * 0.4;
-    this.root.setAttribute('viewBox', `${x0 - margin} ${y0 - margin} ${x1 - x0 + 2 * margin} ${y1 - y0 + 2 * margin}`);
+    return `${x0 - margin} ${y0 - margin} ${x1 - x0 + 2 * margin} ${y1 - y0 + 2 * margin}`;
   }
 
   // A point inside the neighborhood (its polygon's widest span across the middle latitude),

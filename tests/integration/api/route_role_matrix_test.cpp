@@ -85,6 +85,10 @@ const std::vector<Route>& routes() {
     {http::verb::get, "/v1/roster/on-call", "/v1/roster/on-call", "", staff, {200}},
     {http::verb::post, "/v1/me/availability", "/v1/me/availability", R"({"available":false})", anyone, {200}},
     {http::verb::get, "/v1/neighborhoods/map", "/v1/neighborhoods/map", "", anyone, {200}},
+    {http::verb::get, "/v1/neighborhoods/map/tiles", "/v1/neighborhoods/map/tiles", "", anyone, {200}},
+    // Public: an <image> cannot send a token, and a map tile is no secret. The node serves
+    // [web] tiles_dir, which holds this tile.
+    {http::verb::get, "/tiles/{z}/{x}/{y}", "/tiles/0/0/0.png", "", {}, {200}},
     {http::verb::post, "/v1/admin/tokens", "/v1/admin/tokens", R"({"responderId":"vol-bh","expiresInSeconds":60})", Callers{"admin"}, {201}},
     {http::verb::get, "/v1/admin/tokens", "/v1/admin/tokens", "", Callers{"admin"}, {200}},
     // No such token: an admin learns that (404); anyone else is refused before.
@@ -136,7 +140,9 @@ TEST(RouteRoleMatrix, RouteTableCoversEveryRoute) {
 }
 
 TEST(RouteRoleMatrix, EveryRouteAnswersEveryRoleAsAccessRulesSay) {
-  TestNetwork net;
+  TestNetwork net("[web]\ntiles_dir = \"tiles\"\n");
+  std::filesystem::create_directories(net.dir() / "tiles" / "0" / "0");
+  std::ofstream(net.dir() / "tiles" / "0" / "0" / "0.png") << "\x89PNG";
   auto node = net.start_node("a");
 
   // The shared incident, and the VERIFY alert it sent.
