@@ -68,6 +68,8 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, cons
     bool report = request.method() == http::verb::post && request.target() == "/v1/reports";
     auto wait = report ? s.limiter.take("reports", sign_in.token_id, s.rate_limits.reports_per_token)
                        : s.limiter.take("requests", sign_in.token_id, s.rate_limits.requests_per_token);
+    if (auto route = s.rate_limits.per_route.find(params.route); !wait && route != s.rate_limits.per_route.end())
+      wait = s.limiter.take(route->first, sign_in.token_id, route->second);
     if (!wait) return sign_in.who;
     respond(rate_limited_response(*wait));
     return nullptr;

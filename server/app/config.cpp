@@ -1,5 +1,6 @@
 #include "app/config.hpp"
 
+#include <boost/beast/http/verb.hpp>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -62,11 +63,36 @@ std::size_t bytes(const toml::table& t, std::string_view path, std::size_t d, in
 }
 
 // [rate_limits] <name>_per_second and <name>_burst.
+void check_rate_limit(const std::string& name, const core::RateLimit& limit) {
+  if (limit.per_second < 0 || limit.burst < 1)
+    throw std::runtime_error("config: rate_limits." + name + ": per_second must be 0 or more and burst 1 or more");
+}
+
 void rate_limit(const toml::table& t, const std::string& name, core::RateLimit& limit) {
   limit.per_second = get_or<double>(t, "rate_limits." + name + "_per_second", limit.per_second);
   limit.burst = get_or<double>(t, "rate_limits." + name + "_burst", limit.burst);
-  if (limit.per_second < 0 || limit.burst < 1)
-    throw std::runtime_error("config: rate_limits." + name + ": per_second must be 0 or more and burst 1 or more");
+  check_rate_limit(name, limit);
+}
+
+// [rate_limits.routes] "METHOD /path" = { per_second = .., burst = .. }. Whether such a route
+// exists is checked once the routes are known (the node, at start).
+void route_rate_limits(const toml::table& t, std::map<std::string, core::RateLimit, std::less<>>& limits) {
+  auto routes = t.at_path("rate_limits.routes");
+  if (!routes) return;
+  if (!routes.is_table()) throw std::runtime_error("config: rate_limits.routes has the wrong type");
+  for (const auto& [key, value] : *routes.as_table()) {
+    std::string route(key.str());
+    auto space = route.find(' ');
+    if (space == std::string::npos || boost::beast::http::string_to_verb(route.substr(0, space)) == boost::beast::http::verb::unknown ||
+        !route.substr(space + 1).starts_with("/"))
+      throw std::runtime_error("config: rate_limits.routes holds \"" + route +
+                               "\"; expected a route like \"POST /v1/acks\"");
+    const auto* limit = value.as_table();
+    if (!limit) throw std::runtime_error("config: rate_limits.routes.\"" + route + "\" must be { per_second, burst }");
+    core::RateLimit parsed{get_or<double>(*limit, "per_second", 0), get_or<double>(*limit, "burst", 1)};
+    check_rate_limit("routes.\"" + route + "\"", parsed);
+    limits[route] = parsed;
+  }
 }
 
 }  // namespace
@@ -218,6 +244,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
   rate_limit(t, "requests_per_token", r.requests_per_token);
   rate_limit(t, "requests_per_address", r.requests_per_address);
   rate_limit(t, "failed_sign_ins_per_address", r.failed_sign_ins_per_address);
+  route_rate_limits(t, r.per_route);
 
   c.log_level = get_or<std::string>(t, "log.level", c.log_level);
   c.log_json = get_or<std::string>(t, "log.format", "text") == "json";

@@ -242,6 +242,9 @@ struct Node::Parts {
       return rate_limited_response(*wait);
     };
     add_api_routes(server->router, api_services);
+    for (const auto& [route, limit] : config.rate_limits.per_route)
+      if (!server->router.has(route))
+        throw std::runtime_error("config: rate_limits.routes names \"" + route + "\", which is not a route of this server");
     // Tiles need no token: an <image> in the page cannot send one, and a map of the city is no
     // secret. The per-address rate limit still applies.
     if (tiles)

@@ -3,6 +3,9 @@
 
 #include "core/token_bucket.hpp"
 
+#include <map>
+#include <string>
+
 namespace puente::app {
 
 // Each: requests a second (0: no limit) and the burst a full bucket lets through at once.
@@ -11,6 +14,9 @@ struct RateLimits {
   core::RateLimit requests_per_token{20, 200};           // every other authenticated request
   core::RateLimit requests_per_address{50, 400};         // every HTTP request and WebSocket upgrade
   core::RateLimit failed_sign_ins_per_address{0.2, 10};  // bad, expired or revoked tokens
+  // Per token on one HTTP route ("POST /v1/acks"), on top of the limit above that covers it:
+  // a network narrows what it sees abused. None by default.
+  std::map<std::string, core::RateLimit, std::less<>> per_route;
 };
 
 }  // namespace puente::app

@@ -2,6 +2,8 @@
 
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+
 namespace puente::net {
 
 namespace {
@@ -41,7 +43,12 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
 }  // namespace
 
 void Router::add(http::verb method, std::string pattern, RouteHandler handler) {
-  routes_.push_back({method, split_path(pattern), std::move(handler)});
+  auto name = std::string(http::to_string(method)) + " " + pattern;
+  routes_.push_back({method, split_path(pattern), std::move(handler), std::move(name)});
+}
+
+bool Router::has(std::string_view name) const {
+  return std::any_of(routes_.begin(), routes_.end(), [name](const Route& route) { return route.name == name; });
 }
 
 void Router::dispatch(Request&& request, Respond respond, std::string peer_address) const {
@@ -62,6 +69,7 @@ void Router::dispatch(Request&& request, Respond respond, std::string peer_addre
     if (!match(route.segments, path, candidate)) continue;
     path_known = true;
     if (route.method != request.method()) continue;
+    candidate.route = route.name;
     route.handler(std::move(request), std::move(candidate), std::move(respond));
     return;
   }

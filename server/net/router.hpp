@@ -14,6 +14,8 @@ namespace puente::net {
 class Router {
  public:
   void add(http::verb method, std::string pattern, RouteHandler handler);
+  // Is there a route for `name`, "METHOD /pattern" as RouteParams::route spells it?
+  bool has(std::string_view name) const;
   // Answers the GETs no pattern matches; RouteParams::target_path holds the decoded path.
   void fallback(RouteHandler handler) { fallback_ = std::move(handler); }
   // `peer_address` (the client's IP) is handed to the handler in RouteParams.
@@ -24,6 +26,7 @@ class Router {
     http::verb method;
     std::vector<std::string> segments;
     RouteHandler handler;
+    std::string name;  // "POST /v1/incidents/{id}/evidence"
   };
   std::vector<Route> routes_;
   RouteHandler fallback_;

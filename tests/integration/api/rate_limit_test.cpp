@@ -1,11 +1,14 @@
 // Rate limits: per token (reports have their own, slower bucket, over HTTP and sockets alike),
 // per address, and on failed sign-ins; past a limit 429 with Retry-After, nothing stored; a
-// flood from one token leaves the others' reports and alerts alone.
+// flood from one token leaves the others' reports and alerts alone; a route may get a limit of
+// its own.
 #include "test_network.hpp"
 
 #include "puente/v1/json.hpp"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 namespace puente::test {
 namespace {
@@ -107,6 +110,33 @@ requests_per_address_burst = 20
   }
   EXPECT_GE(limited, 10);
   EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", net.token("disp")).status, 429);
+}
+
+TEST(RateLimits, ARouteOfItsOwnIsLimitedPerTokenAndTheOtherRoutesGoOn) {
+  TestNetwork net(strict_limits + R"(
+[rate_limits.routes]
+"GET /v1/incidents/{id}" = { per_second = 0.01, burst = 2 }
+)");
+  auto a = net.start_node("a");
+  auto id = open_incident(*a, net.token("op"), boyle_heights);
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(a->call(http::verb::get, "/v1/incidents/" + id, net.token("disp")).status, 200);
+  auto limited = a->call(http::verb::get, "/v1/incidents/" + id, net.token("disp"));
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_TRUE(limited.header("Retry-After"));
+  // Another token on that route, and the same token on other routes, are not held back.
+  EXPECT_EQ(a->call(http::verb::get, "/v1/incidents/" + id, net.token("admin")).status, 200);
+  EXPECT_EQ(a->call(http::verb::get, "/v1/incidents", net.token("disp")).status, 200);
+}
+
+TEST(RateLimits, ALimitForARouteTheServerDoesNotHaveStopsTheNodeSayingWhich) {
+  TestNetwork net(R"(
+[rate_limits.routes]
+"POST /v1/incident/{id}/confirm" = { per_second = 1, burst = 5 }
+)");
+  EXPECT_THROW(net.start_node("a"), std::runtime_error);
+  std::ifstream log(net.dir() / "a" / "puented.log");
+  std::string text((std::istreambuf_iterator<char>(log)), {});
+  EXPECT_NE(text.find("POST /v1/incident/{id}/confirm\", which is not a route"), std::string::npos) << text;
 }
 
 }  // namespace

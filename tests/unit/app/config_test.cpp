@@ -92,6 +92,27 @@ TEST(Config, TlsCertificateAndKeyGoTogetherAndAreRelativeToTheFile) {
   std::filesystem::remove(path);
 }
 
+TEST(Config, RouteRateLimitsAreReadAndNonsenseNamesTheRoute) {
+  auto path = std::filesystem::temp_directory_path() / "puente-config-routes-test.toml";
+  std::ofstream(path) << "[rate_limits.routes]\n\"POST /v1/acks\" = { per_second = 2, burst = 10 }\n";
+  auto limits = load_config(path).rate_limits.per_route;
+  ASSERT_EQ(limits.count("POST /v1/acks"), 1u);
+  EXPECT_EQ(limits.at("POST /v1/acks").per_second, 2);
+  EXPECT_EQ(limits.at("POST /v1/acks").burst, 10);
+
+  for (const char* bad : {"\"/v1/acks\" = { per_second = 2, burst = 10 }", "\"FETCH /v1/acks\" = { per_second = 2 }",
+                          "\"POST /v1/acks\" = 2", "\"POST /v1/acks\" = { per_second = -1, burst = 10 }"}) {
+    std::ofstream(path) << "[rate_limits.routes]\n" << bad << "\n";
+    try {
+      load_config(path);
+      ADD_FAILURE() << "no error for " << bad;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("rate_limits.routes"), std::string::npos) << e.what();
+    }
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(Config, HostPortParsing) {
   std::string host;
   unsigned short port = 0;

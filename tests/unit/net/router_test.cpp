@@ -47,6 +47,14 @@ TEST_F(RouterTest, MatchesPlaceholdersAndDecodesTheQuery) {
   EXPECT_EQ(seen.params.query["neighborhood"], "boyle-heights");
 }
 
+TEST_F(RouterTest, NamesTheRouteThatMatchedAsMethodAndPattern) {
+  EXPECT_EQ(dispatch(http::verb::post, "/v1/incidents/inc-42/confirm"), 200u);
+  EXPECT_EQ(seen.params.route, "POST /v1/incidents/{id}/{step}");
+  EXPECT_TRUE(router.has("GET /v1/incidents/{id}"));
+  EXPECT_FALSE(router.has("POST /v1/incidents/{id}"));
+  EXPECT_FALSE(router.has("GET /v1/incidents/inc-42"));
+}
+
 TEST_F(RouterTest, UnknownPathIs404AndWrongMethodIs405WithJsonBodies) {
   EXPECT_EQ(dispatch(http::verb::get, "/v1/nothing"), 404u);
   EXPECT_NE(seen.response.body().find(R"("code":"not_found")"), std::string::npos);
