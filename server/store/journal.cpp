@@ -24,9 +24,10 @@ constexpr std::size_t header_crc_offset = 16;  // the CRC covers the header byte
 constexpr std::size_t ack_bytes = 16;
 constexpr std::size_t ack_crc_offset = 12;
 constexpr std::uint8_t format_version = 1;
-// Sequence numbers count fsync'ed appends: 2^63 of them would take millennia. A larger one, in a
-// record or in the acknowledgement file, is damage: taken as true, it would make the next number
-// wrap to 0, below the acknowledged ones, and what is appended then would never be replayed.
+// Sequence numbers count fsync'ed appends: 2^63 of them would take millennia. One at or above it,
+// in a record or in the acknowledgement file, is damage: the next number would be past the limit
+// (or wrap to 0, below the acknowledged ones), and a record appended with it would be dropped as
+// damage on the next open, or never replayed.
 constexpr std::uint64_t max_sequence = std::uint64_t{1} << 63;
 constexpr char record_magic[2] = {'P', 'J'};
 constexpr char ack_magic[2] = {'P', 'A'};
@@ -183,7 +184,7 @@ void Journal::load_acknowledged() {
       got == ack_bytes && bytes[0] == ack_magic[0] && bytes[1] == ack_magic[1] &&
       bytes[2] == static_cast<char>(format_version) && bytes[3] == 0 &&
       get_u32(bytes.data() + ack_crc_offset) == crc32c({bytes.data(), ack_crc_offset}) &&
-      get_u64(bytes.data() + 4) <= max_sequence;
+      get_u64(bytes.data() + 4) < max_sequence;
   if (!sound) {
     spdlog::warn("journal {}: acknowledgement file {} is damaged; replaying every record",
                  path_.string(), ack_path_.string());
@@ -232,8 +233,8 @@ void Journal::scan() {
       break;
     }
     const std::uint64_t sequence = get_u64(header.data() + 8);
-    if (sequence > max_sequence) {
-      damage = "record sequence over 2^63";
+    if (sequence >= max_sequence) {
+      damage = "record sequence at or over 2^63";
       break;
     }
     if (sequence <= last_sequence_) {
@@ -274,6 +275,9 @@ std::uint64_t Journal::append(std::string_view payload) {
   std::string record(header_bytes + payload.size(), '\0');
   std::lock_guard lock(mutex_);
   const std::uint64_t sequence = next_sequence_;
+  // Only reachable from a damaged-but-sound-looking file; refused, so nothing is answered
+  // "queued" that the next open would drop.
+  if (sequence >= max_sequence) fail(EOVERFLOW, path_, "sequence numbers are used up (2^63)");
   const auto header = encode_header(sequence, payload);
   std::copy(header.begin(), header.end(), record.begin());
   std::copy(payload.begin(), payload.end(), record.begin() + header_bytes);

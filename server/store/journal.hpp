@@ -11,7 +11,7 @@
 //        2     1  version    1
 //        3     1  reserved   0
 //        4     4  length     payload bytes, at most max_payload_bytes (1 MiB)
-//        8     8  sequence   > 0, strictly increasing along the file, at most 2^63
+//        8     8  sequence   > 0, strictly increasing along the file, below 2^63
 //       16     4  crc        CRC32C (Castagnoli) of bytes 0..15 and of the payload
 //       20     n  payload    opaque bytes (a serialized protobuf, to the caller)
 //
@@ -29,7 +29,7 @@
 //        0     2  magic      'P' 'A'
 //        2     1  version    1
 //        3     1  reserved   0
-//        4     8  sequence   every record up to and including it has been replayed (<= 2^63)
+//        4     8  sequence   every record up to and including it has been replayed (< 2^63)
 //       12     4  crc        CRC32C of bytes 0..11
 //
 // The next sequence number is one above both the last record and the acknowledged sequence, so

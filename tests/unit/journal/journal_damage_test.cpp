@@ -134,22 +134,27 @@ TEST(JournalDamage, ARecordFromANewerFormatIsRefusedNotTruncated) {
 
 // Found by fuzzing: an acknowledgement (sound by its CRC) of the last possible number made the
 // next append wrap to sequence 0, below it, so that the record was never replayed.
+// Found again: an acknowledgement of exactly 2^63 made the next append 2^63 + 1, which the next
+// open dropped as damage.
 TEST(JournalDamage, AnAcknowledgementAtTheEndOfTheNumbersIsDamage) {
-  test::ScratchDir dir;
-  const fs::path path = dir.path() / "outbox.journal";
-  write_three(path);
-  std::string ack = std::string("PA\x01\x00", 4) + std::string(8, '\xFF');  // see journal.hpp
-  const std::uint32_t crc = crc32c(ack);
-  for (int i = 0; i < 4; ++i) ack.push_back(static_cast<char>(crc >> (8 * i)));
-  test::write_bytes(path.string() + ".ack", ack);
+  for (std::uint64_t end : {~std::uint64_t{0}, std::uint64_t{1} << 63}) {
+    test::ScratchDir dir;
+    const fs::path path = dir.path() / "outbox.journal";
+    write_three(path);
+    std::string ack = std::string("PA\x01\x00", 4);  // see journal.hpp
+    for (int i = 0; i < 8; ++i) ack.push_back(static_cast<char>(end >> (8 * i)));
+    const std::uint32_t crc = crc32c(ack);
+    for (int i = 0; i < 4; ++i) ack.push_back(static_cast<char>(crc >> (8 * i)));
+    test::write_bytes(path.string() + ".ack", ack);
 
-  test::CapturedLog log;
-  auto journal = Journal::open(path);
-  EXPECT_THAT(log.text(), HasSubstr("damaged; replaying every record"));
-  EXPECT_EQ(journal->size(), 3u);
-  EXPECT_EQ(journal->append("delta report"), 4u);
-  journal.reset();
-  EXPECT_EQ(Journal::open(path)->size(), 4u);
+    test::CapturedLog log;
+    auto journal = Journal::open(path);
+    EXPECT_THAT(log.text(), HasSubstr("damaged; replaying every record")) << end;
+    EXPECT_EQ(journal->size(), 3u);
+    EXPECT_EQ(journal->append("delta report"), 4u);
+    journal.reset();
+    EXPECT_EQ(Journal::open(path)->size(), 4u) << end;
+  }
 }
 
 }  // namespace
