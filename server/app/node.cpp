@@ -201,7 +201,7 @@ struct Node::Parts {
         subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store_options(config, metrics)),
         timers(commands, store::Keys(config.key_prefix)),
-        retention_store(commands, store::Keys(config.key_prefix)),
+        retention_store(commands, store::Keys(config.key_prefix), store.replication()),
         audit_store(commands, store::Keys(config.key_prefix)),
         audit(std::make_shared<AuditTrail>(ioc.get_executor(), audit_store, config.node_id)),
         token_store(commands, store::Keys(config.key_prefix), store.replication()),

@@ -17,8 +17,9 @@ std::string ms(RetentionStore::TimePoint t) { return std::to_string(to_ms(t)); }
 
 }  // namespace
 
-RetentionStore::RetentionStore(std::shared_ptr<redis::Connection> redis, Keys keys)
-    : redis_(std::move(redis)), keys_(std::move(keys)) {}
+RetentionStore::RetentionStore(std::shared_ptr<redis::Connection> redis, Keys keys,
+                               std::shared_ptr<ReplicationBarrier> replication)
+    : redis_(std::move(redis)), keys_(std::move(keys)), replication_(std::move(replication)) {}
 
 void RetentionStore::take_lease(const std::string& node_id, std::chrono::milliseconds period,
                                 std::function<void(bool)> done) {
@@ -77,7 +78,7 @@ void RetentionStore::mark_evidence(const std::string& incident_id, const std::ve
   scripts::mark_evidence().run(
       *redis_, {keys_.incident(incident_id), keys_.incident_reports(incident_id), keys_.report_log(),
                 keys_.incident_activity()},
-      std::move(args), [done = std::move(done)](auto ec, const Reply& reply) {
+      std::move(args), [barrier = replication_, done = std::move(done)](auto ec, const Reply& reply) mutable {
         Marked marked;
         if (failed(ec, reply, "mark evidence")) {
           marked.outcome = Outcome::unavailable;
@@ -92,7 +93,11 @@ void RetentionStore::mark_evidence(const std::string& incident_id, const std::ve
         } else {
           marked.outcome = word == "changed" ? Outcome::conflict : Outcome::not_found;
         }
-        done(marked);
+        if (marked.outcome != Outcome::ok) return done(marked);
+        barrier->after_write([marked, done = std::move(done)](bool stored) mutable {
+          if (!stored) marked.outcome = Outcome::unavailable;
+          done(marked);
+        });
       });
 }
 

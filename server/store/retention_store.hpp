@@ -33,7 +33,9 @@ class RetentionStore {
  public:
   using TimePoint = std::chrono::system_clock::time_point;
 
-  RetentionStore(std::shared_ptr<redis::Connection> redis, Keys keys);
+  // An evidence mark waits for the replicas through `replication` like every other write the
+  // network answers for (replication_barrier.hpp).
+  RetentionStore(std::shared_ptr<redis::Connection> redis, Keys keys, std::shared_ptr<ReplicationBarrier> replication);
 
   // True if this node runs the purge for the next `period` (nobody else holds the lease).
   void take_lease(const std::string& node_id, std::chrono::milliseconds period, std::function<void(bool)> done);
@@ -63,6 +65,7 @@ class RetentionStore {
  private:
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;
+  std::shared_ptr<ReplicationBarrier> replication_;
 };
 
 }  // namespace puente::store

@@ -46,8 +46,9 @@ class RetentionStoreTest : public ::testing::Test {
   std::shared_ptr<redis::Connection> link_a = connect(io, redis.port());
   std::shared_ptr<redis::Connection> link_b = connect(io, redis.port());
   Keys keys{"test:"};
-  RetentionStore node_a{link_a, keys};
-  RetentionStore node_b{link_b, keys};
+  // No replicas here: the barriers answer at once.
+  RetentionStore node_a{link_a, keys, std::make_shared<ReplicationBarrier>(link_a, ReplicationOptions{})};
+  RetentionStore node_b{link_b, keys, std::make_shared<ReplicationBarrier>(link_b, ReplicationOptions{})};
 
   void SetUp() override {
     ASSERT_TRUE(test::wait_until([&] { return link_a->connected() && link_b->connected(); }));
