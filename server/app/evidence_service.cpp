@@ -60,6 +60,9 @@ void EvidenceService::attempt(std::shared_ptr<Mark> m) {
                         "caller contact stripped from " + std::to_string(stripped) + " reports");
           spdlog::info("incident {} kept as evidence by {}: caller contact stripped from {} reports, {} report log entries",
                        m->incident_id, m->who->id, stripped, marked.log_entries_deleted);
+          // Recorded above either way: a retry finds it marked (and records nothing), or finds
+          // it lost with the old primary and marks it again.
+          if (!marked.replicated) return m->done(Refusal::unavailable(), {});
           break;
         case store::Outcome::repeated: break;  // already evidence: nothing new to record
         default: return m->done(Refusal::not_found("no such incident"), {});

@@ -95,7 +95,7 @@ void RetentionStore::mark_evidence(const std::string& incident_id, const std::ve
         }
         if (marked.outcome != Outcome::ok) return done(marked);
         barrier->after_write([marked, done = std::move(done)](bool stored) mutable {
-          if (!stored) marked.outcome = Outcome::unavailable;
+          marked.replicated = stored;
           done(marked);
         });
       });

@@ -56,6 +56,9 @@ class RetentionStore {
     Outcome outcome = Outcome::ok;  // ok, repeated (it already was evidence), not_found, conflict
     TimePoint since;                // when it was first marked
     long long log_entries_deleted = 0;
+    // False: marked on the primary, but the link failed while waiting for the replicas, so a
+    // failover may lose it. The caller records the mark and still asks the client to retry.
+    bool replicated = true;
   };
   // `reports`: the incident's reports as loaded; conflict if the list changed meanwhile (read
   // it again and retry).
