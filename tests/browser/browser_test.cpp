@@ -7,6 +7,8 @@
 // Needs `npm ci` in tests/browser and /usr/bin/chromium (tests/run.sh sees to both). Without
 // them the test is skipped, saying so; with PUENTE_REQUIRE_BROWSER=1 (tests/run.sh) it fails.
 #include "test_network.hpp"
+
+#include "file_text.hpp"
 #include "wait_until.hpp"
 
 #include <gtest/gtest.h>
@@ -40,13 +42,6 @@ std::string missing_tools() {
   return missing;
 }
 
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Runs `file` (beside this one) with node's test runner and `env`; its output goes to the test's
 // own output. Fails the test if it fails or hangs.
 void run_browser_tests(const std::string& file, const fs::path& log,
@@ -59,7 +54,7 @@ void run_browser_tests(const std::string& file, const fs::path& log,
                     log, env);
   auto exit = node.wait_for_exit(browser_deadline);
   if (!exit) node.kill_now();
-  const auto output = read_all(log);
+  const auto output = file_text(log);
   std::cout << output << "\nscreenshots: " << PUENTE_BROWSER_ARTIFACTS << "\n";
   ASSERT_TRUE(exit) << file << " did not end within " << browser_deadline.count() << " minutes";
   EXPECT_TRUE(exit->exited && exit->code == 0) << file << " failed (its output is above)";
@@ -100,8 +95,8 @@ TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {
       "node", {std::string(PUENTE_BROWSER_DIR) + "/tile_server.mjs", port_file.string()},
       server_log);
   std::string port;  // "41234\n" once written whole
-  ASSERT_TRUE(wait_until([&] { return (port = read_all(port_file)).ends_with('\n'); }))
-      << "tile_server.mjs did not start: " << read_all(server_log);
+  ASSERT_TRUE(wait_until([&] { return (port = file_text(port_file)).ends_with('\n'); }))
+      << "tile_server.mjs did not start: " << file_text(server_log);
   const std::string tile_server_origin = "http://127.0.0.1:" + port.substr(0, port.size() - 1);
 
   // tiles.test.mjs writes the tiles into own.dir()/tiles; its OWN_* and REMOTE_* values match.

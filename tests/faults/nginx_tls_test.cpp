@@ -11,6 +11,7 @@
 #include "test_network.hpp"
 
 #include "connection_error.hpp"
+#include "file_text.hpp"
 #include "free_port.hpp"
 #include "wait_until.hpp"
 
@@ -28,13 +29,6 @@ namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 
 constexpr std::chrono::milliseconds proxy_wait{30'000};
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 struct Ports {
   unsigned short https, http;
@@ -201,8 +195,8 @@ TEST_F(NginxTls, PlainHttpIsSentToHttpsAndTheLogHoldsNoPosition) {
                               net.token("obs-bh"));
   ASSERT_EQ(located.status, 200u) << located.body;
   auto log = net.dir() / "access.log";
-  ASSERT_TRUE(wait_until([&] { return read_all(log).find("/v1/neighborhoods/locate") != std::string::npos; }));
-  EXPECT_EQ(read_all(log).find("34.0335"), std::string::npos) << read_all(log);
+  ASSERT_TRUE(wait_until([&] { return file_text(log).find("/v1/neighborhoods/locate") != std::string::npos; }));
+  EXPECT_EQ(file_text(log).find("34.0335"), std::string::npos) << file_text(log);
 }
 
 }  // namespace

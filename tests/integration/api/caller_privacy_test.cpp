@@ -2,6 +2,7 @@
 // or logged; the hash shown to dispatchers only; refused when the network keeps no key.
 #include "test_network.hpp"
 
+#include "file_text.hpp"
 #include "puente/v1/json.hpp"
 #include "wait_until.hpp"
 
@@ -19,13 +20,6 @@ const std::string digits = "3235550142";
 
 std::string report_with_phone(Place where, const std::string& phone) {
   return report_json(where.lat, where.lon, "RAID", R"("callerPhone":")" + phone + '"');
-}
-
-std::string file_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 class CallerPrivacy : public ::testing::Test {

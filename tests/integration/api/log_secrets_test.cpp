@@ -3,6 +3,8 @@
 // debug level logs no token, no address a caller gave and no exact coordinates.
 #include "test_network.hpp"
 
+#include "file_text.hpp"
+
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
@@ -45,12 +47,10 @@ TEST(LogSecrets, NoTokenAddressOrExactPlaceIsLogged) {
   b.reset();
 
   for (const auto& path : paths) {
-    std::ifstream in(path);
-    std::stringstream log;
-    log << in.rdbuf();
+    const auto log = file_text(path);
     for (const std::string& secret : {address, std::string("34.0412345"), std::string("118.2087654"),
                                      std::string("wrong-token-value-123")})
-      EXPECT_EQ(log.str().find(secret), std::string::npos) << secret << " is in " << path;
+      EXPECT_EQ(log.find(secret), std::string::npos) << secret << " is in " << path;
   }
 }
 

@@ -4,11 +4,10 @@
 // its own.
 #include "test_network.hpp"
 
+#include "file_text.hpp"
 #include "puente/v1/json.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
 
 namespace puente::test {
 namespace {
@@ -134,8 +133,7 @@ TEST(RateLimits, ALimitForARouteTheServerDoesNotHaveStopsTheNodeSayingWhich) {
 "POST /v1/incident/{id}/confirm" = { per_second = 1, burst = 5 }
 )");
   EXPECT_THROW(net.start_node("a"), std::runtime_error);
-  std::ifstream log(net.dir() / "a" / "puented.log");
-  std::string text((std::istreambuf_iterator<char>(log)), {});
+  auto text = file_text(net.dir() / "a" / "puented.log");
   EXPECT_NE(text.find("POST /v1/incident/{id}/confirm\", which is not a route"), std::string::npos) << text;
 }
 

@@ -5,6 +5,7 @@
 #include "test_network.hpp"
 
 #include "core/audit_chain.hpp"
+#include "file_text.hpp"
 #include "puente/v1/json.hpp"
 #include "wait_until.hpp"
 
@@ -48,13 +49,6 @@ long long metric(PuentedNode& node, const std::string& name) {
 bool write_caller_key(TestNetwork& net) {
   std::ofstream(net.dir() / "caller.key") << std::string(32, 'k');
   return true;
-}
-
-std::string file_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 class Retention : public ::testing::Test {

@@ -2,6 +2,8 @@
 // option, before it serves anything.
 #include "test_network.hpp"
 
+#include "file_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -15,10 +17,7 @@ std::string start_failure(const std::string& extra_config) {
   try {
     net.start_node("a");
   } catch (const std::runtime_error&) {
-    std::ifstream log(net.dir() / "a" / "puented.log");
-    std::ostringstream text;
-    text << log.rdbuf();
-    return text.str();
+    return file_text(net.dir() / "a" / "puented.log");
   }
   ADD_FAILURE() << "the node started with: " << extra_config;
   return {};

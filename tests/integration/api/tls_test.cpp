@@ -5,6 +5,7 @@
 #include "test_network.hpp"
 
 #include "connection_error.hpp"
+#include "file_text.hpp"
 #include "wait_until.hpp"
 
 #include <gtest/gtest.h>
@@ -100,11 +101,8 @@ TEST_F(Tls, SighupServesARenewedCertificateWhileOpenSocketsStay) {
   std::filesystem::copy_file(stranger.certificate, certificate.certificate,
                              std::filesystem::copy_options::overwrite_existing);
   b->process().hang_up();
-  EXPECT_TRUE(wait_until([&] {
-    std::ifstream log(b->log_path());
-    std::string text((std::istreambuf_iterator<char>(log)), {});
-    return text.find("the TLS certificate was not reloaded") != std::string::npos;
-  }));
+  EXPECT_TRUE(wait_until(
+      [&] { return file_text(b->log_path()).find("the TLS certificate was not reloaded") != std::string::npos; }));
   EXPECT_EQ(fresh_health(*b, renewed), "200");
   EXPECT_EQ(metric(*b, "puente_tls_reloads_total", renewed), 1);
   report_reaches(*observer, boyle_heights_spot(2));
@@ -116,8 +114,7 @@ TEST(TlsStart, AKeyThatDoesNotMatchTheCertificateStopsTheNodeSayingWhy) {
   auto stranger = make_test_certificate(net.dir(), "stranger", "someone-else");
   std::filesystem::copy_file(stranger.private_key, made.private_key, std::filesystem::copy_options::overwrite_existing);
   EXPECT_THROW(net.start_node("a"), std::runtime_error);
-  std::ifstream log(net.dir() / "a" / "puented.log");
-  std::string text((std::istreambuf_iterator<char>(log)), {});
+  auto text = file_text(net.dir() / "a" / "puented.log");
   EXPECT_NE(text.find("does not match the certificate"), std::string::npos) << text;
 }
 

@@ -3,6 +3,7 @@
 // it all. The CLI runs as its own process, as a person would run it.
 #include "test_network.hpp"
 
+#include "file_text.hpp"
 #include "puente/v1/json.hpp"
 #include "wait_until.hpp"
 
@@ -23,13 +24,6 @@ std::map<std::string, std::string> cli_environment(const PuentedNode& node, cons
                                          {"PUENTE_TOKEN", token}};
   if (address.tls) env["PUENTE_CA_FILE"] = address.ca_file.string();
   return env;
-}
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 class Cli : public ::testing::Test {
@@ -55,7 +49,7 @@ class Cli : public ::testing::Test {
     auto process = start(node, who, std::move(args), log);
     auto exit = process->wait_for_exit(60s);
     EXPECT_TRUE(exit) << "the CLI did not finish";
-    return {exit.value_or(ProcessExit{}), read_all(log)};
+    return {exit.value_or(ProcessExit{}), file_text(log)};
   }
 
   // The first line of `output` that is a JSON object, parsed into `message`.
@@ -76,8 +70,8 @@ TEST_F(Cli, ReportTailAckConfirmAndIncidentWorkFromATerminal) {
   // tail names the responder it is connected as.
   std::filesystem::path tail_log;
   auto tail = start(*b, "obs-bh", {"tail", "boyle-heights", "--ack", "EN_ROUTE", "--count", "2"}, tail_log);
-  ASSERT_TRUE(wait_until([&] { return read_all(tail_log).find("(obs-bh)") != std::string::npos; }))
-      << read_all(tail_log);
+  ASSERT_TRUE(wait_until([&] { return file_text(tail_log).find("(obs-bh)") != std::string::npos; }))
+      << file_text(tail_log);
 
   auto reported = run(*a, "op", {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID", "--where",
                                  "car wash on Cesar Chavez"});
@@ -101,9 +95,9 @@ TEST_F(Cli, ReportTailAckConfirmAndIncidentWorkFromATerminal) {
   EXPECT_NE(confirmed.output.find("CONFIRMED"), std::string::npos) << confirmed.output;
 
   auto tail_exit = tail->wait_for_exit(60s);
-  ASSERT_TRUE(tail_exit) << read_all(tail_log);
-  EXPECT_EQ(tail_exit->code, 0) << read_all(tail_log);
-  auto tailed = read_all(tail_log);
+  ASSERT_TRUE(tail_exit) << file_text(tail_log);
+  EXPECT_EQ(tail_exit->code, 0) << file_text(tail_log);
+  auto tailed = file_text(tail_log);
   EXPECT_NE(tailed.find("VERIFY"), std::string::npos) << tailed;
   EXPECT_NE(tailed.find("DISPATCH"), std::string::npos) << tailed;
   EXPECT_NE(tailed.find("3 vans, come now"), std::string::npos) << tailed;
@@ -219,17 +213,17 @@ TEST(CliOverTls, ReportAndTailSpeakHttpsAndWss) {
   auto tail_log = net.dir() / "tail.log";
   ChildProcess tail(PUENTE_CLI_PATH, {"tail", "boyle-heights", "--count", "1"}, tail_log,
                     cli_environment(*b, net.token("obs-bh")));
-  ASSERT_TRUE(wait_until([&] { return read_all(tail_log).find("(obs-bh)") != std::string::npos; }))
-      << read_all(tail_log);
+  ASSERT_TRUE(wait_until([&] { return file_text(tail_log).find("(obs-bh)") != std::string::npos; }))
+      << file_text(tail_log);
 
   auto report_log = net.dir() / "report.log";
   ChildProcess report(PUENTE_CLI_PATH, {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"},
                       report_log, cli_environment(*a, net.token("op")));
   auto reported = report.wait_for_exit(60s);
-  ASSERT_TRUE(reported && reported->code == 0) << read_all(report_log);
+  ASSERT_TRUE(reported && reported->code == 0) << file_text(report_log);
   auto tailed = tail.wait_for_exit(60s);
-  ASSERT_TRUE(tailed && tailed->code == 0) << read_all(tail_log);
-  EXPECT_NE(read_all(tail_log).find("VERIFY"), std::string::npos) << read_all(tail_log);
+  ASSERT_TRUE(tailed && tailed->code == 0) << file_text(tail_log);
+  EXPECT_NE(file_text(tail_log).find("VERIFY"), std::string::npos) << file_text(tail_log);
 
   auto untrusting_env = cli_environment(*a, net.token("disp"));
   untrusting_env.erase("PUENTE_CA_FILE");
@@ -237,8 +231,8 @@ TEST(CliOverTls, ReportAndTailSpeakHttpsAndWss) {
   ChildProcess untrusting(PUENTE_CLI_PATH, {"incidents"}, untrusting_log, untrusting_env);
   auto refused = untrusting.wait_for_exit(60s);
   ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->code, 2) << read_all(untrusting_log);
-  EXPECT_NE(read_all(untrusting_log).find("certificate verify failed"), std::string::npos) << read_all(untrusting_log);
+  EXPECT_EQ(refused->code, 2) << file_text(untrusting_log);
+  EXPECT_NE(file_text(untrusting_log).find("certificate verify failed"), std::string::npos) << file_text(untrusting_log);
 }
 
 }  // namespace
