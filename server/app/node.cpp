@@ -21,6 +21,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
@@ -297,9 +298,13 @@ int Node::run() {
   spdlog::info("node {} listening on {}:{}{}", p.config.node_id, bound.address().to_string(), bound.port(),
                p.certificate ? " (TLS)" : "");
 
+  // Both signal sets on one strand: shutdown cancels the SIGHUP wait, which may be re-arming
+  // on another thread at that moment.
+  auto signal_strand = asio::make_strand(p.ioc);
+
   // SIGHUP: read the TLS certificate and key again (a renewal). New connections get the new
   // one; open connections keep theirs. A renewal that does not load leaves the old one served.
-  asio::signal_set hangups(p.ioc, SIGHUP);
+  asio::signal_set hangups(signal_strand, SIGHUP);
   std::function<void()> await_hangup = [&] {
     hangups.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
@@ -318,7 +323,7 @@ int Node::run() {
 
   // Shutdown: stop accepting, say goodbye to every socket, stop Redis, then let the threads
   // run out of work; anything still open after the grace period is cut.
-  asio::signal_set signals(p.ioc, SIGINT, SIGTERM);
+  asio::signal_set signals(signal_strand, SIGINT, SIGTERM);
   asio::steady_timer grace(p.ioc);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
