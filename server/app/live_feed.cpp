@@ -58,7 +58,7 @@ void LiveFeed::publish_in_order(const v1::Alert& alert) {
     if (*offset <= it->second) return;
     it->second = *offset;
   }
-  metrics_.deliveries.inc(hub_.publish(alert_frame(alert)));
+  hub_.publish(alert_frame(alert), &metrics_.deliveries);
 }
 
 void LiveFeed::catch_up() {

@@ -1,0 +1,32 @@
+#include "net/io_threads.hpp"
+
+#include <cassert>
+#include <thread>
+
+namespace puente::net {
+
+IoThreads::IoThreads(unsigned count) {
+  assert(count > 0 && "a node needs at least one I/O thread");
+  for (unsigned i = 0; i < count; ++i) {
+    // Concurrency hint 1: each context is run by one thread, so Asio may skip its locking.
+    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    work_.push_back(boost::asio::make_work_guard(*contexts_.back()));
+  }
+}
+
+boost::asio::any_io_executor IoThreads::next() {
+  return contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()]->get_executor();
+}
+
+void IoThreads::run() {
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back([this, i] { contexts_[i]->run(); });
+  contexts_.front()->run();
+  for (auto& t : threads) t.join();
+}
+
+void IoThreads::stop() {
+  for (auto& context : contexts_) context->stop();
+}
+
+}  // namespace puente::net
