@@ -159,6 +159,28 @@ TEST(Hub, ASubscriberMayLeaveDuringADelivery) {
   EXPECT_EQ(staying->got.size(), 2u);
 }
 
+TEST(Hub, KnowsWhichTopicsAreFollowedAndPostsOnlyToThreadsThatFollowThem) {
+  asio::io_context first, second;
+  Hub hub({&first, &second});
+  EXPECT_FALSE(hub.followed("downtown"));
+  auto a = std::make_shared<Recorder>(second);
+  on(second, [&] { hub.subscribe("downtown", a); });
+  EXPECT_TRUE(hub.followed("downtown"));
+  EXPECT_FALSE(hub.followed("westlake"));
+
+  hub.publish(frame("downtown"));
+  hub.publish(frame("westlake"));
+  EXPECT_EQ(drain(first), 0u);   // nobody there follows downtown
+  EXPECT_EQ(drain(second), 1u);  // downtown only
+  EXPECT_EQ(a->got.size(), 1u);
+
+  // A subscriber destroyed without unsubscribing stops counting once a delivery finds it gone.
+  a.reset();
+  hub.publish(frame("downtown"));
+  drain(second);
+  EXPECT_FALSE(hub.followed("downtown"));
+}
+
 TEST(HubFrame, NamesItsRecipients) {
   HubFrame f;
   EXPECT_FALSE(f.for_responder("anyone"));
