@@ -15,7 +15,11 @@ IoThreads::IoThreads(unsigned count) {
 }
 
 boost::asio::any_io_executor IoThreads::next() {
-  return contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()]->get_executor();
+  if (contexts_.size() == 1) return contexts_.front()->get_executor();
+  // Connections go to threads 1..N-1: thread 0 runs the Redis links, and with them every
+  // report's and ack's processing, which must not wait behind a burst of socket writes.
+  auto i = 1 + next_.fetch_add(1, std::memory_order_relaxed) % (contexts_.size() - 1);
+  return contexts_[i]->get_executor();
 }
 
 void IoThreads::run() {

@@ -161,8 +161,9 @@ class WebSocketConnection final : public WebSocketSession {
   }
 
   void do_close() {
-    // send() and close() may run inline inside the peer's own calls (a hub delivery under the
-    // peer's lock): the peer's on_close must not run inside them, so finishing is posted.
+    // send() and close() run inline inside the peer's own calls (a hub delivery, while the hub
+    // and the peer walk their lists): the peer's on_close must not run inside them, so
+    // finishing is posted.
     if (closed_ || !ws_.is_open())
       return boost::asio::post(ws_.get_executor(), [self = self()] { self->finish(); });
     // A read is always in flight; Beast lets close run beside it and the read then ends.
