@@ -26,6 +26,7 @@ void LiveFeed::start(const std::vector<std::string>& slugs) {
 
 void LiveFeed::on_message(const std::string& channel, const std::string& payload) {
   if (channel == store_.keys().board_channel()) {
+    if (!hub_.followed(board_topic)) return;  // no dispatcher here watches the board
     store::Tagged tagged;
     v1::IncidentEvent event;
     if (!store::split_tagged(payload, tagged) || !event.ParseFromString(tagged.bytes)) {
@@ -58,7 +59,9 @@ void LiveFeed::publish_in_order(const v1::Alert& alert) {
     if (*offset <= it->second) return;
     it->second = *offset;
   }
-  metrics_.deliveries.inc(hub_.publish(alert_frame(alert)));
+  // Encoding is most of a frame's cost: none for an alert no local socket follows.
+  if (!hub_.followed(alert.neighborhood())) return;
+  hub_.publish(alert_frame(alert), &metrics_.deliveries);
 }
 
 void LiveFeed::catch_up() {

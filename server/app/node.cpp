@@ -100,6 +100,12 @@ std::unique_ptr<net::TileFiles> open_tiles(const MapTiles& tiles) {
   return files;
 }
 
+std::vector<asio::io_context*> thread_contexts(net::IoThreads& io) {
+  std::vector<asio::io_context*> contexts;
+  for (std::size_t i = 0; i < io.size(); ++i) contexts.push_back(&io.at(i));
+  return contexts;
+}
+
 // Delivery records are batched this long (see delivery_log.hpp).
 constexpr std::chrono::milliseconds delivery_log_interval{50};
 
@@ -154,7 +160,8 @@ struct Node::Parts {
   AlertWriter writer;
   NetworkRules rules;
   core::Metrics metrics;
-  asio::io_context ioc;
+  net::IoThreads io;
+  net::Hub hub;
   std::shared_ptr<redis::Connection> commands;
   std::shared_ptr<redis::Subscriber> subscriber;
   store::IncidentStore store;
@@ -173,7 +180,6 @@ struct Node::Parts {
   std::unique_ptr<net::TileFiles> tiles;
   RateLimiter limiter;
   std::optional<core::CallerKey> caller_key;
-  net::Hub hub;
   IntakeService intake;
   DispatchService dispatch;
   EvidenceService evidence;
@@ -197,20 +203,21 @@ struct Node::Parts {
         policies(load_policies(config, geo)),
         writer(roster, geo, zone, templates, config.default_language),
         rules{geo, roster, policies, zone, writer},
-        ioc(static_cast<int>(thread_count(config))),
-        commands(redis::Connection::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id))),
-        subscriber(redis::Subscriber::create(ioc.get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
+        io(thread_count(config)),
+        hub(thread_contexts(io)),
+        commands(redis::Connection::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id))),
+        subscriber(redis::Subscriber::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store_options(config, metrics)),
         timers(commands, store::Keys(config.key_prefix)),
         retention_store(commands, store::Keys(config.key_prefix), store.replication()),
         audit_store(commands, store::Keys(config.key_prefix)),
-        audit(std::make_shared<AuditTrail>(ioc.get_executor(), audit_store, config.node_id)),
+        audit(std::make_shared<AuditTrail>(io.main().get_executor(), audit_store, config.node_id)),
         token_store(commands, store::Keys(config.key_prefix), store.replication()),
         tokens(roster),
-        token_service(std::make_shared<TokenService>(ioc.get_executor(), roster, tokens, token_store, subscriber,
+        token_service(std::make_shared<TokenService>(io.main().get_executor(), roster, tokens, token_store, subscriber,
                                                      signed_in, *audit)),
         presence_store(commands, store::Keys(config.key_prefix)),
-        presence(std::make_shared<Presence>(ioc.get_executor(), presence_store, config.node_id, config.presence_expiry)),
+        presence(std::make_shared<Presence>(io.main().get_executor(), presence_store, config.node_id, config.presence_expiry)),
         neighborhood_map(net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
         pages(open_pages(config.web_root)),
         tiles(open_tiles(config.tiles)),
@@ -218,14 +225,14 @@ struct Node::Parts {
         intake(rules, store, metrics),
         dispatch(rules, store, metrics, *audit),
         evidence(store, retention_store, metrics, *audit),
-        feed(ioc.get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
-        escalation(std::make_shared<EscalationWorker>(ioc.get_executor(), rules, store, timers, metrics,
+        feed(io.main().get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
+        escalation(std::make_shared<EscalationWorker>(io.main().get_executor(), rules, store, timers, metrics,
                                                       config.escalation_poll)),
-        retention(std::make_shared<RetentionWorker>(ioc.get_executor(), retention_store, metrics,
+        retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store, metrics,
                                                     retention_settings(config, geo))),
-        outbox(std::make_shared<Outbox>(ioc.get_executor(), store::Journal::open(config.journal_file), roster, intake,
+        outbox(std::make_shared<Outbox>(io.main().get_executor(), store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics, caller_key ? &*caller_key : nullptr)),
-        deliveries(ioc.get_executor(), store, delivery_log_interval),
+        deliveries(io.main().get_executor(), store, delivery_log_interval),
         socket_services{roster,  tokens,    signed_in, *audit,         geo,
                         writer,  hub,       store,     *outbox,        *presence,
                         deliveries, limiter, config.rate_limits, config.node_id, config.replay_max_alerts},
@@ -276,7 +283,7 @@ Node::~Node() = default;
 int Node::run() {
   auto& p = *parts_;
   auto endpoint = asio::ip::tcp::endpoint(asio::ip::make_address(p.config.listen_host), p.config.listen_port);
-  p.listener = std::make_shared<net::Listener>(p.ioc, endpoint, p.server, p.certificate);
+  p.listener = std::make_shared<net::Listener>(p.io, endpoint, p.server, p.certificate);
   auto bound = p.listener->local_endpoint();
   if (!p.config.port_file.empty()) std::ofstream(p.config.port_file) << bound.port() << "\n";
 
@@ -298,13 +305,9 @@ int Node::run() {
   spdlog::info("node {} listening on {}:{}{}", p.config.node_id, bound.address().to_string(), bound.port(),
                p.certificate ? " (TLS)" : "");
 
-  // Both signal sets on one strand: shutdown cancels the SIGHUP wait, which may be re-arming
-  // on another thread at that moment.
-  auto signal_strand = asio::make_strand(p.ioc);
-
   // SIGHUP: read the TLS certificate and key again (a renewal). New connections get the new
   // one; open connections keep theirs. A renewal that does not load leaves the old one served.
-  asio::signal_set hangups(signal_strand, SIGHUP);
+  asio::signal_set hangups(p.io.main(), SIGHUP);
   std::function<void()> await_hangup = [&] {
     hangups.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
@@ -321,10 +324,10 @@ int Node::run() {
   };
   await_hangup();
 
-  // Shutdown: stop accepting, say goodbye to every socket, stop Redis, then let the threads
-  // run out of work; anything still open after the grace period is cut.
-  asio::signal_set signals(signal_strand, SIGINT, SIGTERM);
-  asio::steady_timer grace(p.ioc);
+  // Shutdown: stop accepting, say goodbye to every socket (each on its own thread), stop Redis,
+  // then stop the threads; anything still open after the grace period is cut.
+  asio::signal_set signals(p.io.main(), SIGINT, SIGTERM);
+  asio::steady_timer grace(p.io.main());
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
@@ -342,14 +345,11 @@ int Node::run() {
       p.deliveries.stop();
       p.subscriber->stop();
       p.commands->stop();
-      p.ioc.stop();
+      p.io.stop();
     });
   });
 
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < thread_count(p.config); ++i) threads.emplace_back([&p] { p.ioc.run(); });
-  p.ioc.run();
-  for (auto& t : threads) t.join();
+  p.io.run();
   spdlog::info("node {} stopped", p.config.node_id);
   return 0;
 }

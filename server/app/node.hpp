@@ -1,6 +1,8 @@
 #pragma once
 // One puented node, wired: geography and roster loaded, Redis links up, services, the live
-// feed, the listener, N threads on one io_context. Stateless: everything shared lives in Redis.
+// feed, the listener, N I/O threads with an io_context each (net/io_threads.hpp): Redis, the
+// services and the acceptor run on the first, connections on the others (on the first too if
+// it is the only one). Stateless: everything shared lives in Redis.
 
 #include "app/config.hpp"
 

@@ -25,11 +25,7 @@ void ResponderSocket::on_message(std::string_view payload, bool binary) {
   }
   const auto& request_id = message.request_id();
 
-  bool authenticated;
-  {
-    std::lock_guard lock(mutex_);
-    authenticated = responder_ != nullptr;
-  }
+  bool authenticated = responder_ != nullptr;
   if (message.has_hello()) {
     if (authenticated) return refuse({400, "repeated_hello", "this socket already said hello"}, request_id, false);
     return on_hello(message.hello(), binary, request_id);
@@ -94,7 +90,10 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
         if (outcome != store::Outcome::ok) return self->refuse(Refusal::unavailable(), request_id, true);
         for (const auto& s : granted)
           if (!s.since_offset().empty() && !s.epoch().empty() && s.epoch() != epoch) recovered = false;
-        self->welcome(*who, token_id, std::move(granted), board, binary, request_id, epoch, recovered);
+        self->on_own_thread([self, who, token_id = std::move(token_id), granted = std::move(granted), board, binary,
+                             request_id = std::move(request_id), epoch = std::move(epoch), recovered]() mutable {
+          self->welcome(*who, token_id, std::move(granted), board, binary, request_id, epoch, recovered);
+        });
       });
 }
 
@@ -111,34 +110,32 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
   w->set_epoch(epoch);
   w->set_recovered(recovered);
 
+  // On the socket's own thread, where the hub delivers: the welcome is queued before any alert
+  // the new subscriptions bring.
+  if (closed_) return;  // the client left while its hello was checked
   std::vector<std::pair<std::string, std::string>> replays;
-  {
-    // Subscribing and welcoming under the lock: no alert can overtake the welcome.
-    std::lock_guard lock(mutex_);
-    if (closed_) return;  // the client left while its hello was checked
-    language_ = services_.writer.language_of(*who);
-    responder_ = who;
-    token_id_ = token_id;
-    services_.presence.arrived(who->id);
-    binary_ = binary;
-    // A revoked or expired token signs this socket out (see TokenService).
-    services_.signed_in.add(token_id, weak_from_this());
-    auto self = weak_from_this();
-    for (const auto& s : granted) {
-      auto& topic = topics_[s.neighborhood()];
-      if (!s.since_offset().empty()) {
-        topic.replaying = true;
-        topic.last_sent = *core::StreamOffset::parse(s.since_offset());
-        replays.emplace_back(s.neighborhood(), s.since_offset());
-      }
-      services_.hub.subscribe(s.neighborhood(), self);
+  language_ = services_.writer.language_of(*who);
+  responder_ = who;
+  token_id_ = token_id;
+  services_.presence.arrived(who->id);
+  binary_ = binary;
+  // A revoked or expired token signs this socket out (see TokenService).
+  services_.signed_in.add(token_id, weak_from_this());
+  auto self = weak_from_this();
+  for (const auto& s : granted) {
+    auto& topic = topics_[s.neighborhood()];
+    if (!s.since_offset().empty()) {
+      topic.replaying = true;
+      topic.last_sent = *core::StreamOffset::parse(s.since_offset());
+      replays.emplace_back(s.neighborhood(), s.since_offset());
     }
-    if (board) {
-      topics_[board_topic];
-      services_.hub.subscribe(board_topic, self);
-    }
-    send(welcome);
+    services_.hub.subscribe(s.neighborhood(), self);
   }
+  if (board) {
+    topics_[board_topic];
+    services_.hub.subscribe(board_topic, self);
+  }
+  send(welcome);
   spdlog::info("socket: {} follows {} neighborhoods{}{}", who->id, granted.size(), board ? " and the board" : "",
                recovered ? "" : " (history does not reach back: told to reload)");
   for (const auto& [slug, after] : replays) replay(slug, after);
@@ -151,31 +148,25 @@ void ResponderSocket::replay(const std::string& slug, const std::string& after) 
                              self->refuse(Refusal::unavailable(), {}, true);
                              return;
                            }
-                           self->replayed(slug, std::move(alerts));
+                           self->on_own_thread([self, slug, alerts = std::move(alerts)]() mutable {
+                             self->replayed(slug, std::move(alerts));
+                           });
                          });
 }
 
 void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> alerts) {
   bool more = alerts.size() >= services_.replay_max_alerts;
-  std::string next;
-  {
-    std::lock_guard lock(mutex_);
-    if (!responder_) return;  // closed meanwhile
-    auto& topic = topics_[slug];
-    for (const auto& alert : alerts) send_frame_locked(topic, alert_frame(alert));
-    if (more) {
-      next = topic.last_sent.str();
-    } else {
-      for (const auto& frame : topic.held) send_frame_locked(topic, frame);
-      topic.held.clear();
-      topic.replaying = false;
-    }
-  }
+  if (!responder_) return;  // closed meanwhile
+  auto& topic = topics_[slug];
+  for (const auto& alert : alerts) send_frame(topic, alert_frame(alert));
   // A long absence replays page by page, so one socket never holds a whole history at once.
-  if (more) replay(slug, next);
+  if (more) return replay(slug, topic.last_sent.str());
+  for (const auto& frame : topic.held) send_frame(topic, frame);
+  topic.held.clear();
+  topic.replaying = false;
 }
 
-void ResponderSocket::send_frame_locked(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame) {
+void ResponderSocket::send_frame(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame) {
   if (frame->topic != board_topic) {
     // At-least-once below us (replay and live may overlap): exactly once from here on.
     if (frame->offset <= topic.last_sent) return;
@@ -199,7 +190,6 @@ void ResponderSocket::on_written(const std::shared_ptr<const net::HubFrame>& rec
 }
 
 void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame) {
-  std::lock_guard lock(mutex_);
   if (!responder_) return;
   auto it = topics_.find(frame->topic);
   if (it == topics_.end()) return;
@@ -207,7 +197,7 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
     it->second.held.push_back(frame);
     return;
   }
-  send_frame_locked(it->second, frame);
+  send_frame(it->second, frame);
 }
 
 void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
@@ -222,13 +212,8 @@ void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
 
 void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
   const core::Responder& who = *responder_.load();
-  std::string token_id;
-  {
-    std::lock_guard lock(mutex_);
-    token_id = token_id_;
-  }
   // The same bucket as POST /v1/reports: a socket is no way around the limit.
-  if (auto wait = services_.limiter.take("reports", token_id, services_.rate_limits.reports_per_token))
+  if (auto wait = services_.limiter.take("reports", token_id_, services_.rate_limits.reports_per_token))
     return refuse(rate_limited(*wait), request_id, false);
   services_.outbox.submit_report(who, std::move(report), [self = shared_from_this(), &who, request_id](Outbox::ReportResult r) {
     if (r.result.refusal) return self->refuse(*r.result.refusal, request_id, false);
@@ -257,7 +242,6 @@ void ResponderSocket::refuse(const Refusal& refusal, const std::string& request_
 void ResponderSocket::sign_out(const Refusal& why) { refuse(why, {}, true); }
 
 void ResponderSocket::on_close() {
-  std::lock_guard lock(mutex_);
   closed_ = true;
   if (const core::Responder* who = responder_.load()) services_.presence.left(who->id);
   for (const auto& [topic, state] : topics_) services_.hub.unsubscribe(topic, this);

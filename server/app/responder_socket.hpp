@@ -11,6 +11,13 @@
 // alert of what they follow, and with the board every incident event. Acks and reports may
 // come over the socket too. While the socket is open its responder counts as connected
 // (presence.hpp).
+//
+// Threads: the socket lives on one I/O thread (net/io_threads.hpp). Its reads, its close, the
+// hub's deliveries, and the welcome and replays (the store answers on the main thread, and the
+// answer is posted over) all run there, so the topics and the sign-in need no lock and a
+// delivery takes none. Only the answers to acks and reports and a sign-out (token revoked) come
+// from other threads, and they touch nothing but the atomics below and the session, whose
+// send() and close() are thread-safe.
 
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
@@ -24,9 +31,10 @@
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -80,14 +88,18 @@ class ResponderSocket : public net::SocketPeer,
   void on_report(v1::Report report, const std::string& request_id);
   void replay(const std::string& slug, const std::string& after);
   void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
-  void send_frame_locked(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame);
+  void send_frame(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame);
+  // Runs `step` on the socket's own thread, after what is already queued there.
+  template <class Step>
+  void on_own_thread(Step&& step) {
+    if (auto session = session_.lock()) boost::asio::post(session->executor(), std::forward<Step>(step));
+  }
   void send(const v1::ServerMessage& message);
   void refuse(const Refusal& refusal, const std::string& request_id, bool close);
 
   std::weak_ptr<net::WebSocketSession> session_;
   SocketServices& services_;
-  std::mutex mutex_;  // hub deliveries, store callbacks and the socket's own reads all meet here
-  // Set once, by a valid hello; read by store callbacks on other threads.
+  // Set once, by a valid hello; read by the answers to acks and reports on other threads.
   std::atomic<const core::Responder*> responder_{nullptr};
   std::atomic<bool> binary_{false};  // answer in protobuf, as the hello came
   std::atomic<bool> hello_pending_{false};  // a valid hello is being answered

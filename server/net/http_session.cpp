@@ -38,7 +38,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   ~HttpSession() { context_->metrics->http_connections.add(-1); }
 
   void run() {
-    // Start on the connection's strand: the acceptor handed us a socket made on one.
+    // Start on the connection's own thread: the acceptor runs on the main one.
     boost::asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       if constexpr (tls) self->handshake();
       else self->do_read();
@@ -103,7 +103,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     }
 
     bool keep_alive = parser_->get().keep_alive();
-    // The service may answer from any thread; the write goes back through the strand.
+    // The service may answer from any thread; the write goes back to the connection's thread.
     Respond respond = [self = this->shared_from_this(), keep_alive](Response response) {
       boost::asio::post(self->stream_.get_executor(), [self, keep_alive, response = std::move(response)]() mutable {
         self->write(std::move(response), keep_alive);

@@ -3,7 +3,6 @@
 #include "net/http_session.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
 namespace puente::net {
@@ -11,9 +10,9 @@ namespace puente::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 
-Listener::Listener(asio::io_context& ioc, asio::ip::tcp::endpoint endpoint,
+Listener::Listener(IoThreads& threads, asio::ip::tcp::endpoint endpoint,
                    std::shared_ptr<ServerContext> context, std::shared_ptr<TlsCertificate> certificate)
-    : ioc_(ioc), acceptor_(asio::make_strand(ioc)), retry_timer_(acceptor_.get_executor()),
+    : threads_(threads), acceptor_(threads.main()), retry_timer_(acceptor_.get_executor()),
       context_(std::move(context)), certificate_(std::move(certificate)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -36,8 +35,8 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(asio::make_strand(ioc_),
+  // The connection's socket is made on its I/O thread: its handlers all run there, in turn.
+  acceptor_.async_accept(threads_.next(),
                          beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 

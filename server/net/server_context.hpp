@@ -21,7 +21,7 @@ namespace puente::net {
 
 class WebSocketSession;
 
-// What the application puts behind one WebSocket. Called on the session's strand.
+// What the application puts behind one WebSocket. Called on the session's own thread.
 class SocketPeer {
  public:
   virtual ~SocketPeer() = default;

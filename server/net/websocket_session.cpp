@@ -1,6 +1,7 @@
 #include "net/websocket_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -45,7 +46,10 @@ class WebSocketConnection final : public WebSocketSession {
     ws_.async_accept(request, beast::bind_front_handler(&WebSocketConnection::on_accept, self()));
   }
 
+  boost::asio::any_io_executor executor() override { return ws_.get_executor(); }
+
   void send(std::shared_ptr<const std::string> frame, bool binary, std::shared_ptr<const HubFrame> receipt) override {
+    // Inline on the session's own thread (dispatch); posted from any other.
     boost::asio::dispatch(ws_.get_executor(), [self = self(), frame = std::move(frame), binary,
                                                receipt = std::move(receipt)]() mutable {
       self->enqueue({std::move(frame), binary, std::move(receipt)});
@@ -157,7 +161,11 @@ class WebSocketConnection final : public WebSocketSession {
   }
 
   void do_close() {
-    if (closed_ || !ws_.is_open()) return finish();
+    // send() and close() run inline inside the peer's own calls (a hub delivery, while the hub
+    // and the peer walk their lists): the peer's on_close must not run inside them, so
+    // finishing is posted.
+    if (closed_ || !ws_.is_open())
+      return boost::asio::post(ws_.get_executor(), [self = self()] { self->finish(); });
     // A read is always in flight; Beast lets close run beside it and the read then ends.
     ws_.async_close(close_reason_, [self = self()](beast::error_code) { self->finish(); });
   }

@@ -4,6 +4,12 @@
 // slow to drain it is closed ("try again later") rather than allowed to grow the node's memory;
 // it recovers by reconnecting with sinceOffset. A client that does not authenticate within the
 // hello deadline is closed.
+//
+// A session lives on one I/O thread (io_threads.hpp): all its handlers, and its SocketPeer's
+// callbacks, run there. send() and close() may be called from any thread; called on the
+// session's own thread they act at once (no queued handler: the hub's deliveries come this way),
+// from another thread they are posted to it. Either way frames are queued in the order of the
+// calls as seen by the session's thread.
 
 #include "net/server_context.hpp"
 
@@ -24,6 +30,9 @@ using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
  public:
   virtual ~WebSocketSession() = default;
+
+  // The session's own thread: what runs there runs in order with its handlers.
+  virtual boost::asio::any_io_executor executor() = 0;
 
   // Queues a frame. The buffer is shared with every other socket it goes to. With a `receipt`
   // (the alert it carries), the peer's on_written gets it once the frame is written to the
