@@ -1,6 +1,7 @@
 #include "test_network.hpp"
 
 #include "core/bearer_token.hpp"
+#include "file_text.hpp"
 #include "free_port.hpp"
 #include "puente/v1/json.hpp"
 #include "wait_until.hpp"
@@ -137,6 +138,16 @@ TestCertificate TestNetwork::serve_tls() {
                                         << "\"\nprivate_key_file = \"" << made.private_key.string() << "\"\n";
   tls_ca_file_ = made.certificate;
   return made;
+}
+
+std::string TestNetwork::start_failure(const std::string& name) {
+  try {
+    start_node(name);
+  } catch (const std::runtime_error&) {
+    return file_text(dir() / name / "puented.log");
+  }
+  ADD_FAILURE() << "node " << name << " started; it should have refused to";
+  return {};
 }
 
 std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bool wait_ready,

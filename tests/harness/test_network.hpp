@@ -93,6 +93,9 @@ class TestNetwork {
   // name "puente-test"), and their clients trust it. Returns its files; making it again under
   // the same name (make_test_certificate) is a renewal.
   TestCertificate serve_tls();
+  // The log of node `name`, which must refuse to start (the test fails if it starts): tests of
+  // what a node checks at start read why from it.
+  std::string start_failure(const std::string& name);
   const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
   RedisServer& redis() { return redis_; }
   // An integer-answered Redis command, inline ("DBSIZE", "ZCARD puente:timers").

@@ -4,7 +4,6 @@
 // its own.
 #include "test_network.hpp"
 
-#include "file_text.hpp"
 #include "puente/v1/json.hpp"
 
 #include <gtest/gtest.h>
@@ -132,8 +131,7 @@ TEST(RateLimits, ALimitForARouteTheServerDoesNotHaveStopsTheNodeSayingWhich) {
 [rate_limits.routes]
 "POST /v1/incident/{id}/confirm" = { per_second = 1, burst = 5 }
 )");
-  EXPECT_THROW(net.start_node("a"), std::runtime_error);
-  auto text = file_text(net.dir() / "a" / "puented.log");
+  auto text = net.start_failure("a");
   EXPECT_NE(text.find("POST /v1/incident/{id}/confirm\", which is not a route"), std::string::npos) << text;
 }
 

@@ -2,26 +2,12 @@
 // option, before it serves anything.
 #include "test_network.hpp"
 
-#include "file_text.hpp"
-
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace puente::test {
 namespace {
 
-std::string start_failure(const std::string& extra_config) {
-  TestNetwork net(extra_config);
-  try {
-    net.start_node("a");
-  } catch (const std::runtime_error&) {
-    return file_text(net.dir() / "a" / "puented.log");
-  }
-  ADD_FAILURE() << "the node started with: " << extra_config;
-  return {};
-}
+std::string start_failure(const std::string& extra_config) { return TestNetwork(extra_config).start_failure("a"); }
 
 TEST(Startup, ABadPolicyStopsTheNodeNamingTheOption) {
   EXPECT_NE(start_failure("[policy.quorum]\ncount = 0\n").find("policy.quorum.count"), std::string::npos);
