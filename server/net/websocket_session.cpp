@@ -1,5 +1,7 @@
 #include "net/websocket_session.hpp"
 
+#include "net/frame_socket.hpp"
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,9 +25,16 @@ bool expected_end(beast::error_code ec) {
          ec == beast::error::timeout || ec == boost::asio::ssl::error::stream_truncated;
 }
 
-// The session over one kind of stream; everything but the stream type is the same.
+// A message is read in pieces of at most this many bytes: the buffer a waiting read holds is
+// this big, and ten thousand idle sockets each keep one (Beast's own default is 1,536).
+constexpr std::size_t read_piece_bytes = 256;
+
+// The session over one kind of stream: FrameSocket (plain TCP, whose data frames this session
+// writes itself, one non-blocking send each) or TlsStream (whose frames Beast writes).
 template <class Stream>
-class WebSocketConnection final : public WebSocketSession {
+class WebSocketConnection final : public WebSocketSession, public FrameSocket::Writer {
+  static constexpr bool writes_frames_itself = std::is_same_v<Stream, FrameSocket>;
+
  public:
   WebSocketConnection(Stream&& stream, std::shared_ptr<ServerContext> context,
                       std::shared_ptr<boost::asio::ssl::context> tls)
@@ -36,7 +45,8 @@ class WebSocketConnection final : public WebSocketSession {
 
   void run(Request request) {
     // The HTTP session's timeout no longer applies; the WebSocket has its own (idle pings).
-    beast::get_lowest_layer(ws_).expires_never();
+    if constexpr (writes_frames_itself) ws_.next_layer().set_writer(self());
+    else beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(context_->limits.ws_message_bytes);
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
@@ -61,7 +71,8 @@ class WebSocketConnection final : public WebSocketSession {
       if (self->closed_ || self->close_pending_) return;
       self->close_reason_ = {code, reason};
       self->close_pending_ = true;
-      if (!self->writing_) self->do_close();
+      // Frames may be queued behind a control frame of Beast's: write_frames closes after them.
+      if (!self->writing_ && self->queue_.empty()) self->do_close();
     });
   }
 
@@ -74,6 +85,7 @@ class WebSocketConnection final : public WebSocketSession {
     std::shared_ptr<const std::string> data;
     bool binary;
     std::shared_ptr<const HubFrame> receipt;
+    std::size_t written = 0;  // FrameSocket: bytes of its header and payload already sent
   };
 
   std::shared_ptr<WebSocketConnection> self() {
@@ -93,13 +105,16 @@ class WebSocketConnection final : public WebSocketSession {
     do_read();
   }
 
-  void do_read() { ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketConnection::on_read, self())); }
+  void do_read() {
+    ws_.async_read_some(buffer_, read_piece_bytes, beast::bind_front_handler(&WebSocketConnection::on_read, self()));
+  }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) {
       if (!expected_end(ec)) spdlog::debug("websocket read: {}", ec.message());
       return finish();
     }
+    if (!ws_.is_message_done()) return do_read();  // the rest of the message
     std::string payload = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     if (peer_ && !closed_) peer_->on_message(payload, ws_.got_binary());
@@ -135,6 +150,7 @@ class WebSocketConnection final : public WebSocketSession {
   }
 
   void do_write() {
+    if constexpr (writes_frames_itself) return write_frames();
     if (queue_.empty()) {
       if (close_pending_) do_close();
       return;
@@ -152,12 +168,53 @@ class WebSocketConnection final : public WebSocketSession {
       drop_unwritten();
       return finish();
     }
-    if (!queue_.empty()) {
-      if (peer_ && queue_.front().receipt) peer_->on_written(queue_.front().receipt);
-      queued_bytes_ -= queue_.front().data->size();
-      queue_.pop_front();
-    }
+    if (!queue_.empty()) frame_written();
     do_write();
+  }
+
+  void frame_written() {
+    if (peer_ && queue_.front().receipt) peer_->on_written(queue_.front().receipt);
+    queued_bytes_ -= queue_.front().data->size();
+    queue_.pop_front();
+  }
+
+  // FrameSocket: each frame goes out with one non-blocking send of its header and the shared
+  // payload. Only a socket whose kernel buffer is full waits (writing_) for room.
+  void write_frames() {
+    auto& socket = ws_.next_layer();
+    while (!queue_.empty() && socket.frames_may_write()) {
+      Frame& frame = queue_.front();
+      beast::error_code ec;
+      switch (socket.send_frame(frame.binary, boost::asio::buffer(*frame.data), frame.written, ec)) {
+        case FrameSocket::Progress::whole: frame_written(); break;
+        case FrameSocket::Progress::blocked: return wait_writable();
+        case FrameSocket::Progress::failed: return frames_failed(ec);
+      }
+    }
+    if (queue_.empty() && close_pending_) do_close();
+  }
+
+  void wait_writable() {
+    writing_ = true;
+    ws_.next_layer().wait_writable([self = self()](beast::error_code ec) {
+      self->writing_ = false;
+      if (ec) return self->frames_failed(ec);
+      self->write_frames();
+    });
+  }
+
+  void frames_failed(beast::error_code ec) {
+    if (!expected_end(ec)) spdlog::debug("websocket write: {}", ec.message());
+    writing_ = false;
+    ws_.next_layer().abandon_frame();
+    drop_unwritten();
+    finish();
+  }
+
+  // FrameSocket::Writer: a control frame of Beast's is out; frames waiting behind it go on.
+  void resume_frames() override {
+    if constexpr (writes_frames_itself)
+      if (!writing_) write_frames();
   }
 
   void do_close() {
@@ -206,7 +263,7 @@ void serve(Stream&& stream, std::shared_ptr<ServerContext> context, Request requ
 
 void serve_websocket(PlainStream&& stream, std::shared_ptr<ServerContext> context, Request request,
                      std::shared_ptr<boost::asio::ssl::context> tls) {
-  serve(std::move(stream), std::move(context), std::move(request), std::move(tls));
+  serve(FrameSocket(stream.release_socket()), std::move(context), std::move(request), std::move(tls));
 }
 
 void serve_websocket(TlsStream&& stream, std::shared_ptr<ServerContext> context, Request request,
