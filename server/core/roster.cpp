@@ -276,7 +276,7 @@ const std::vector<std::size_t>& Roster::covering(std::string_view neighborhood) 
 }
 
 const Responder* Roster::find(std::string_view id) const {
-  const auto it = by_id_.find(std::string(id));
+  const auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : &responders_[it->second];
 }
 

@@ -97,8 +97,14 @@ class Roster {
 
  private:
   std::vector<Responder> responders_;
-  std::unordered_map<std::string, std::size_t> by_token_hash_;
-  std::unordered_map<std::string, std::size_t> by_id_;
+  // Looked up by string_view: an alert's recipients are each looked up, and an id is often
+  // longer than a std::string holds without allocating.
+  struct ViewHash : std::hash<std::string_view> {
+    using is_transparent = void;
+  };
+  using Index = std::unordered_map<std::string, std::size_t, ViewHash, std::equal_to<>>;
+  Index by_token_hash_;
+  Index by_id_;
   std::map<std::string, std::vector<std::size_t>, std::less<>> by_neighborhood_;
 };
 
