@@ -52,10 +52,12 @@ void Listener::on_accept(boost::beast::error_code ec, asio::ip::tcp::socket sock
     });
     return;
   }
-  if (int bytes = context_->limits.socket_send_buffer_bytes; bytes > 0) {
-    boost::system::error_code ignored;
+  boost::system::error_code ignored;
+  // Every write is a whole answer or frame: Nagle would hold an alert back until the client
+  // acknowledges the one before it (up to its 40 ms delayed ACK) whenever two come close.
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (int bytes = context_->limits.socket_send_buffer_bytes; bytes > 0)
     socket.set_option(asio::socket_base::send_buffer_size(bytes), ignored);
-  }
   if (certificate_)
     serve_https(std::move(socket), context_, certificate_->current());
   else
