@@ -126,7 +126,9 @@ bool ReportStream::take(Publication& out, std::size_t& room) {
   // Stamped with the time the schedule meant it to go, not when a connection was free: a server
   // slow to answer posts delays the next ones, and that wait is part of what an observer sees
   // (no coordinated omission).
-  auto due_ns = start_ns_ + static_cast<std::int64_t>(static_cast<double>(sent_) * 1e9 / plan_.rate);
+  // tick() releases the n-th message (from 0) once n + 1 are due, so its time is (n + 1) / rate;
+  // stamping n / rate added one whole interval to every latency (100 ms at 10 posts/s).
+  auto due_ns = start_ns_ + static_cast<std::int64_t>(static_cast<double>(sent_ + 1) * 1e9 / plan_.rate);
   Nonce nonce{plan_.phase, plan_.room_offset + static_cast<unsigned>(room), seq, due_ns};
   out = publication(plan_.target, where.slug, lat, lon, kind, nonce);
   ++sent_;
