@@ -1,5 +1,7 @@
 #include "puente/v1/json.hpp"
 
+#include "puente/v1/json_printer.hpp"
+
 #include <google/protobuf/util/json_util.h>
 
 namespace puente::wire {
@@ -49,6 +51,7 @@ std::string valid_utf8(std::string text) {
 }  // namespace
 
 std::string to_json(const google::protobuf::Message& message) {
+  if (auto printed = print_json(message)) return std::move(*printed);
   std::string out;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = false;
