@@ -69,7 +69,8 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report, s
 }
 
 void IntakeService::find_corroborated(std::shared_ptr<Pending> p) {
-  store_.candidates(p->report.location(), p->policy->dedup_meters,
+  const auto rule = p->policy->dedup_rule();
+  store_.candidates(p->report.location(), rule.meters, p->report.kind(), p->now - rule.window,
                     [this, p](store::Outcome outcome, std::vector<store::Candidate> candidates) {
                       if (outcome != store::Outcome::ok) return p->done({Refusal::unavailable(), false, {}});
                       std::vector<core::OpenIncident> open;

@@ -193,11 +193,13 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
   run_sending(scripts::open_incident(), std::move(keys), std::move(args), alerts, "open incident", std::move(done));
 }
 
-void IncidentStore::candidates(const v1::Location& where, double meters,
+void IncidentStore::candidates(const v1::Location& where, double meters, v1::ReportKind kind,
+                               Clock::time_point reported_since,
                                std::function<void(Outcome, std::vector<Candidate>)> done) {
   scripts::corroboration_candidates().run(
       *redis_, {keys_.open_incident_places()},
-      {std::to_string(where.lon()), std::to_string(where.lat()), std::to_string(meters), keys_.prefix()},
+      {std::to_string(where.lon()), std::to_string(where.lat()), std::to_string(meters), keys_.prefix(),
+       std::to_string(kind), std::to_string(to_ms(reported_since))},
       [done = std::move(done)](auto ec, Reply reply) {
         std::vector<Candidate> found;
         if (failed(ec, reply, "corroboration candidates")) return done(Outcome::unavailable, found);

@@ -75,8 +75,11 @@ class IncidentStore {
             const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> escalate_at,
             std::function<void(Sent)> done);
 
-  // Open incidents within `meters` of `where`, nearest first (at most 20).
-  void candidates(const v1::Location& where, double meters,
+  // Open incidents of `kind` within `meters` of `where` last reported at or after
+  // `reported_since`, nearest first: those a report may corroborate. Looks among the 64 open
+  // incidents of any kind nearest to `where`.
+  void candidates(const v1::Location& where, double meters, v1::ReportKind kind,
+                  std::chrono::system_clock::time_point reported_since,
                   std::function<void(Outcome, std::vector<Candidate>)> done);
 
   // Adds a corroborating report to an open incident. `reporters`: independent reporters now.

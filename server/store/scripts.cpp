@@ -64,12 +64,19 @@ return {'ok', unpack(offsets)}
 
 const redis::Script& corroboration_candidates() {
   static const redis::Script script(R"lua(
+-- Only the incidents a report may corroborate: of its kind (ARGV[5]), last reported at or after
+-- ARGV[6] (ms). Where reports crowd one place, most of the nearest are of other kinds or stale:
+-- sending them all back cost the node a parse of each for every report.
 local ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[1], ARGV[2], 'BYRADIUS', ARGV[3], 'm',
-                       'ASC', 'COUNT', 20)
+                       'ASC', 'COUNT', 64)
 local out = {}
 for _, id in ipairs(ids) do
-  local h = redis.call('HMGET', ARGV[4] .. 'incident:' .. id, 'status', 'kind', 'location', 'pb', 'last_report_ms')
-  if h[1] then table.insert(out, {id, h[1], h[2] or '0', h[3] or '', h[4] or '', h[5] or '0'}) end
+  local key = ARGV[4] .. 'incident:' .. id
+  local h = redis.call('HMGET', key, 'status', 'kind', 'last_report_ms')
+  if h[1] and h[2] == ARGV[5] and tonumber(h[3] or '0') >= tonumber(ARGV[6]) then
+    local more = redis.call('HMGET', key, 'location', 'pb')
+    table.insert(out, {id, h[1], h[2], more[1] or '', more[2] or '', h[3]})
+  end
 end
 return out
 )lua");
