@@ -184,6 +184,9 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     auto& socket = ws_.next_layer();
     while (!queue_.empty() && socket.frames_may_write()) {
       Frame& frame = queue_.front();
+      // Once a close frame is on its way (ours, or Beast's answer to the client's), no data
+      // frame may follow it; one already partly out is finished, or the stream would be cut.
+      if (frame.written == 0 && !ws_.is_open()) return;
       beast::error_code ec;
       switch (socket.send_frame(frame.binary, boost::asio::buffer(*frame.data), frame.written, ec)) {
         case FrameSocket::Progress::whole: frame_written(); break;
