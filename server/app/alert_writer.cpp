@@ -10,9 +10,16 @@ namespace puente::app {
 
 AlertWriter::AlertWriter(const core::Roster& roster, const core::GeoIndex& geo, const core::TimeZone& zone,
                          const core::Templates& templates, std::string default_language)
-    : roster_(roster), geo_(geo), zone_(zone), templates_(templates), default_language_(std::move(default_language)) {}
+    : roster_(roster), geo_(geo), zone_(zone), templates_(templates), default_language_(std::move(default_language)) {
+  for (const auto& who : roster_.responders()) rostered_languages_.push_back(templates_.choose_language(who.languages));
+}
 
 std::string AlertWriter::language_of(const core::Responder& who) const {
+  // Chosen once per rostered responder: an alert asks for each of its recipients.
+  const auto& all = roster_.responders();
+  const std::less<const core::Responder*> before;
+  if (!all.empty() && !before(&who, all.data()) && before(&who, all.data() + all.size()))
+    return rostered_languages_[static_cast<std::size_t>(&who - all.data())];
   return templates_.choose_language(who.languages);
 }
 
@@ -21,9 +28,19 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
   auto happened = core::to_time_point(incident.created_at());
   std::vector<v1::Alert> alerts;
   for (const auto& slug : r.neighborhoods) {
-    auto recipients = core::follows_up(r.type)
-                          ? core::alerted_recipients(incident, slug)
-                          : core::fresh_recipients(roster_, slug, r.type, r.now, zone_, *r.available);
+    // Who it goes to, and the languages they read it in (the default language always).
+    std::vector<std::string> recipients;
+    std::set<std::string> languages{default_language_};
+    if (core::follows_up(r.type)) {
+      recipients = core::alerted_recipients(incident, slug);
+      for (const auto& id : recipients)
+        if (const auto* who = roster_.find(id)) languages.insert(language_of(*who));
+    } else {
+      for (const auto* who : core::fresh_recipients(roster_, slug, r.type, r.now, zone_, *r.available)) {
+        recipients.push_back(who->id);
+        languages.insert(language_of(*who));
+      }
+    }
     if (recipients.empty() && slug != incident.neighborhood()) continue;
 
     const auto* where = geo_.find(slug);
@@ -41,10 +58,6 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
     *alert.mutable_sent_at() = core::to_timestamp(r.now);
     if (r.type == v1::VERIFY) alert.add_audience("legal_observer");
 
-    // One text per language someone reading it prefers; the default language always.
-    std::set<std::string> languages{default_language_};
-    for (const auto& id : recipients)
-      if (const auto* who = roster_.find(id)) languages.insert(language_of(*who));
     for (const auto& language : languages)
       (*alert.mutable_texts())[language] = templates_.render(r.type, language, fields);
     alert.set_text(alert.texts().at(default_language_));

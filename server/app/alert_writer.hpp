@@ -44,6 +44,7 @@ class AlertWriter {
   const core::TimeZone& zone_;
   const core::Templates& templates_;
   std::string default_language_;
+  std::vector<std::string> rostered_languages_;  // language_of each of roster_.responders()
 };
 
 }  // namespace puente::app

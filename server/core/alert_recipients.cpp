@@ -19,16 +19,14 @@ bool follows_up(v1::AlertType type) {
   return type == v1::UPDATE || type == v1::DEBUNK || type == v1::STAND_DOWN;
 }
 
-std::vector<std::string> fresh_recipients(const Roster& roster, std::string_view neighborhood,
-                                          v1::AlertType type, std::chrono::system_clock::time_point now,
-                                          const TimeZone& zone, const std::set<std::string>& available) {
-  std::vector<std::string> ids;
-  for (const Responder* who : on_call_for(roster, neighborhood, now, zone, available)) {
-    bool reached = type == v1::VERIFY ? who->has_role(Role::legal_observer) : responds_in_field(*who);
-    if (reached) ids.push_back(who->id);
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
+std::vector<const Responder*> fresh_recipients(const Roster& roster, std::string_view neighborhood,
+                                               v1::AlertType type, std::chrono::system_clock::time_point now,
+                                               const TimeZone& zone, const std::set<std::string>& available) {
+  std::vector<const Responder*> reached;
+  for (const Responder* who : on_call_for(roster, neighborhood, now, zone, available))
+    if (type == v1::VERIFY ? who->has_role(Role::legal_observer) : responds_in_field(*who)) reached.push_back(who);
+  std::sort(reached.begin(), reached.end(), [](const Responder* a, const Responder* b) { return a->id < b->id; });
+  return reached;
 }
 
 std::vector<std::string> alerted_recipients(const v1::Incident& incident, std::string_view neighborhood) {

@@ -20,8 +20,8 @@
 
 namespace puente::core {
 
-// Responders (ids, sorted) a new VERIFY, DISPATCH or ESCALATE alert of `neighborhood` reaches.
-std::vector<std::string> fresh_recipients(const Roster& roster, std::string_view neighborhood,
+// Responders (sorted by id) a new VERIFY, DISPATCH or ESCALATE alert of `neighborhood` reaches.
+std::vector<const Responder*> fresh_recipients(const Roster& roster, std::string_view neighborhood,
                                           v1::AlertType type, std::chrono::system_clock::time_point now,
                                           const TimeZone& zone, const std::set<std::string>& available);
 
