@@ -37,7 +37,10 @@ namespace http = net::http;
 namespace {
 
 unsigned thread_count(const NodeConfig& config) {
-  return config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  // By default one connection thread per core, plus the first for Redis and the services: with
+  // as many threads as cores, connections had one core fewer (on 2 cores, alerts to a
+  // neighborhood went out from one thread while the other core waited).
+  return config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency()) + 1;
 }
 
 std::string read_file(const std::filesystem::path& path, const char* what) {
