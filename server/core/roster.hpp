@@ -97,8 +97,8 @@ class Roster {
 
  private:
   std::vector<Responder> responders_;
-  // Looked up by string_view: an alert's recipients are each looked up, and an id is often
-  // longer than a std::string holds without allocating.
+  // Looked up by string_view: a follow-up alert looks up each of its recipients, and an id is
+  // often longer than a std::string holds without allocating.
   struct ViewHash : std::hash<std::string_view> {
     using is_transparent = void;
   };
