@@ -62,16 +62,13 @@ class JsonPrinter {
   bool map(const Message& m, const Reflection& reflection, const FieldDescriptor* field) {
     const auto* key_field = field->message_type()->map_key();
     const auto* value_field = field->message_type()->map_value();
-    std::vector<const Message*> entries;
-    for (int i = 0, n = reflection.FieldSize(m, field); i < n; ++i)
-      entries.push_back(&reflection.GetRepeatedMessage(m, field, i));
-    std::vector<std::pair<std::string, const Message*>> by_key;
-    for (const auto* entry : entries) {
+    std::vector<std::pair<std::string, const Message*>> by_key;  // the key as printed, the entry
+    for (int i = 0, n = reflection.FieldSize(m, field); i < n; ++i) {
+      const Message& entry = reflection.GetRepeatedMessage(m, field, i);
       std::string key;
-      JsonPrinter key_printer(key);
-      if (!key_printer.value(*entry, *entry->GetReflection(), key_field, -1)) return false;
+      if (!JsonPrinter(key).value(entry, *entry.GetReflection(), key_field, -1)) return false;
       if (key.empty() || key.front() != '"') key = '"' + key + '"';  // JSON keys are strings
-      by_key.emplace_back(std::move(key), entry);
+      by_key.emplace_back(std::move(key), &entry);
     }
     std::sort(by_key.begin(), by_key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     out_ += '{';

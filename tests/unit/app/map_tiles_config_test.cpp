@@ -1,11 +1,10 @@
 // [web] tiles_*: off by default; a tile server's URL or a folder this node serves; anything a
 // page could not use, or that would widen the Content-Security-Policy beyond one tile origin,
 // is refused at start with an error naming the option.
-#include "app/config.hpp"
+#include "config_file.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fstream>
 
 namespace puente::app {
@@ -15,31 +14,18 @@ namespace fs = std::filesystem;
 
 class MapTilesConfig : public ::testing::Test {
  protected:
-  fs::path dir;
+  test::ConfigFile file;
+  const fs::path& dir = file.folder();
 
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "puente-tiles-config-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir = pattern;
     fs::create_directories(dir / "osm");
     std::ofstream(dir / "not-a-folder.png") << "x";
   }
-  void TearDown() override { fs::remove_all(dir); }
 
-  MapTiles load(const std::string& web) {
-    std::ofstream(dir / "puented.toml", std::ios::trunc) << "[web]\n" << web << "\n";
-    return load_config(dir / "puented.toml").tiles;
-  }
+  MapTiles load(const std::string& web) { return file.load("[web]\n" + web + "\n").tiles; }
 
   // The error a [web] table gets at start; empty if it loads.
-  std::string refusal(const std::string& web) {
-    try {
-      load(web);
-      return {};
-    } catch (const std::runtime_error& e) {
-      return e.what();
-    }
-  }
+  std::string refusal(const std::string& web) { return file.refusal("[web]\n" + web + "\n"); }
 };
 
 TEST_F(MapTilesConfig, TilesAreOffByDefault) {

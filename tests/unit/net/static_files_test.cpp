@@ -2,9 +2,10 @@
 // with its type, an ETag that turns a repeat into a 304, and gzip for whoever takes it.
 #include "net/static_files.hpp"
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fstream>
 
 namespace puente::net {
@@ -14,12 +15,10 @@ namespace fs = std::filesystem;
 
 class StaticFilesTest : public ::testing::Test {
  protected:
-  fs::path dir;
+  test::TempDir folder{"puente-web-"};
+  const fs::path& dir = folder.path();
 
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "puente-web-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir = pattern;
     fs::create_directories(dir / "web" / "js");
     write("web/index.html", "<!doctype html><title>front</title>");
     write("web/js/board.js", "export const x = 1;\n" + std::string(4000, ' ') + "// padding that compresses\n");
@@ -28,7 +27,6 @@ class StaticFilesTest : public ::testing::Test {
     fs::create_symlink(dir / "outside.txt", dir / "web" / "escape.txt");
     fs::create_symlink(dir / "web" / "index.html", dir / "web" / "alias.html");
   }
-  void TearDown() override { fs::remove_all(dir); }
 
   void write(const std::string& name, const std::string& text) { std::ofstream(dir / name) << text; }
 

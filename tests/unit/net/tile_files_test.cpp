@@ -2,9 +2,10 @@
 // never a file outside the folder, each as image/png with an ETag and a day's cache.
 #include "net/tile_files.hpp"
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fstream>
 
 namespace puente::net {
@@ -17,19 +18,16 @@ const std::string tile_bytes = std::string("\x89PNG\r\n\x1a\n", 8) + "tile 10/17
 
 class TileFilesTest : public ::testing::Test {
  protected:
-  fs::path dir;
+  test::TempDir folder{"puente-tiles-"};
+  const fs::path& dir = folder.path();
 
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "puente-tiles-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir = pattern;
     fs::create_directories(dir / "tiles" / "10" / "175");
     write("tiles/10/175/408.png", tile_bytes);
     write("tiles/10/175/409.txt", "not a tile");
     write("secret.png", "outside the folder");
     fs::create_symlink(dir / "secret.png", dir / "tiles" / "10" / "175" / "410.png");
   }
-  void TearDown() override { fs::remove_all(dir); }
 
   void write(const std::string& name, const std::string& bytes) {
     std::ofstream(dir / name, std::ios::binary) << bytes;
