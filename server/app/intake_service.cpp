@@ -15,6 +15,11 @@ namespace {
 
 using core::to_time_point;
 
+// A report's store step is refused while this node's copy of the availability book is out of
+// date; each refusal brings the book as it is now. Only a book changing this often, report
+// after report, runs out of tries.
+constexpr int stale_tries = 5;
+
 }  // namespace
 
 struct IntakeService::Pending {
@@ -22,7 +27,7 @@ struct IntakeService::Pending {
   const core::Neighborhood* where = nullptr;
   const core::DispatchPolicy* policy = nullptr;
   Clock::time_point now;
-  std::set<std::string> available;
+  int stale = 0;  // opens refused so far for an out-of-date availability book
   std::function<void(Result)> done;
 };
 
@@ -59,31 +64,31 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report, s
   report.set_neighborhood(p->where->slug);
   p->report = std::move(report);
   p->done = std::move(done);
-
-  store_.available(p->now, [this, p](store::Outcome outcome, std::set<std::string> available) {
-    if (outcome != store::Outcome::ok) return p->done({Refusal::unavailable(), false, {}});
-    p->available = std::move(available);
-    if (core::has_location(p->report)) return find_corroborated(p);
-    open_incident(p);
-  });
+  // A located report corroborates an open incident near it rather than open its own.
+  open_incident(p, core::has_location(p->report));
 }
 
-void IntakeService::find_corroborated(std::shared_ptr<Pending> p) {
-  const auto rule = p->policy->dedup_rule();
-  store_.candidates(p->report.location(), rule.meters, p->report.kind(), p->now - rule.window,
-                    [this, p](store::Outcome outcome, std::vector<store::Candidate> candidates) {
-                      if (outcome != store::Outcome::ok) return p->done({Refusal::unavailable(), false, {}});
-                      std::vector<core::OpenIncident> open;
-                      for (const auto& c : candidates)
-                        open.push_back({c.head.id(), c.head.kind(), {c.head.location().lat(), c.head.location().lon()},
-                                        to_time_point(c.head.created_at()), c.last_report_at});
-                      core::IncomingReport incoming{p->report.kind(),
-                                                    {p->report.location().lat(), p->report.location().lon()},
-                                                    p->now};
-                      if (const auto* match = core::find_corroborated(incoming, open, p->policy->dedup_rule()))
-                        return attach(p, match->id);
-                      open_incident(p);
-                    });
+std::shared_ptr<const store::AvailabilityBook> IntakeService::availability() const {
+  std::lock_guard lock(availability_mutex_);
+  return availability_;
+}
+
+void IntakeService::keep_availability(store::AvailabilityBook book) {
+  auto kept = std::make_shared<const store::AvailabilityBook>(std::move(book));
+  std::lock_guard lock(availability_mutex_);
+  availability_ = std::move(kept);
+}
+
+void IntakeService::corroborate(std::shared_ptr<Pending> p, const std::vector<store::Candidate>& candidates) {
+  std::vector<core::OpenIncident> open;
+  for (const auto& c : candidates)
+    open.push_back({c.head.id(), c.head.kind(), {c.head.location().lat(), c.head.location().lon()},
+                    to_time_point(c.head.created_at()), c.last_report_at});
+  core::IncomingReport incoming{p->report.kind(), {p->report.location().lat(), p->report.location().lon()}, p->now};
+  if (const auto* match = core::find_corroborated(incoming, open, p->policy->dedup_rule()))
+    return attach(p, match->id);
+  // The store's search is a little wider than the rule (see report_dedup.hpp): none matched.
+  open_incident(p, false);
 }
 
 void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incident_id) {
@@ -98,14 +103,24 @@ void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incide
     if (sent.outcome == store::Outcome::repeated)
       return answer_with_incident(sent.earlier_incident, sent.earlier_report, false, std::move(p->done));
     // Closed between the search and the attach: this report is news of its own.
-    if (sent.outcome != store::Outcome::ok) return open_incident(p);
+    if (sent.outcome != store::Outcome::ok) return open_incident(p, false);
     metrics_.reports_accepted.inc();
     spdlog::info("report {} corroborates incident {} ({} reporters)", p->report.id(), incident_id, reporters);
     answer_with_incident(incident_id, p->report.id(), true, std::move(p->done));
   });
 }
 
-void IntakeService::open_incident(std::shared_ptr<Pending> p) {
+void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) {
+  auto book = availability();
+  if (!book) {
+    // The first report since the node started: read the book once, then keep it current.
+    return store_.availability([this, p, unless_near](store::Outcome outcome, store::AvailabilityBook book) {
+      if (outcome != store::Outcome::ok) return p->done({Refusal::unavailable(), false, {}});
+      keep_availability(std::move(book));
+      open_incident(p, unless_near);
+    });
+  }
+
   v1::Incident incident;
   incident.set_id(core::new_id("inc"));
   incident.set_neighborhood(p->where->slug);
@@ -120,8 +135,9 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p) {
   if (!verify_first) *incident.mutable_confirmed_at() = p->report.received_at();
   p->report.set_incident_id(incident.id());
 
+  const auto available = book->available_at(p->now);
   auto alerts = rules_.writer.write({&incident, verify_first ? v1::VERIFY : v1::DISPATCH, {p->where->slug}, "", 0,
-                                     p->now, &p->available});
+                                     p->now, &available});
   v1::IncidentEvent event;
   event.set_incident_id(incident.id());
   event.set_neighborhood(p->where->slug);
@@ -132,12 +148,25 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p) {
 
   std::optional<Clock::time_point> escalate_at;
   if (!verify_first && !p->policy->escalation.empty()) escalate_at = p->now + p->policy->escalation.front().deadline;
-  store_.open(incident, p->report, alerts, event, escalate_at,
-              [this, p, incident, alerts, verify_first](store::IncidentStore::Sent sent) mutable {
+  store::OpenChecks checks;
+  checks.availability_version = book->version;
+  if (unless_near) {
+    const auto rule = p->policy->dedup_rule();
+    checks.unless_near = store::CorroborationQuery{rule.meters, p->now - rule.window};
+  }
+  store_.open(incident, p->report, alerts, event, escalate_at, checks,
+              [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
                 switch (sent.outcome) {
                   case store::Outcome::ok: break;
                   case store::Outcome::repeated:
                     return answer_with_incident(sent.earlier_incident, sent.earlier_report, false, std::move(p->done));
+                  case store::Outcome::near: return corroborate(p, sent.near);
+                  case store::Outcome::stale:
+                    keep_availability(std::move(sent.availability));
+                    if (++p->stale < stale_tries) return open_incident(p, unless_near);
+                    spdlog::warn("report {}: the availability book changed {} times while it was stored",
+                                 p->report.id(), p->stale);
+                    return p->done({Refusal::unavailable(), false, {}});
                   default: return p->done({Refusal::unavailable(), false, {}});
                 }
                 metrics_.reports_accepted.inc();

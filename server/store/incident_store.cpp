@@ -98,7 +98,54 @@ void append_alerts(const Keys& keys, const std::vector<v1::Alert>& alerts, std::
   }
 }
 
+// Rows of {id, status, kind, location pb, head pb, last_report_ms} (near_candidates in
+// scripts.cpp), from element `first` on.
+std::vector<Candidate> parse_candidates(const std::vector<Reply>& rows, std::size_t first) {
+  std::vector<Candidate> found;
+  for (std::size_t i = first; i < rows.size(); ++i) {
+    const auto& row = rows[i].elements;
+    if (row.size() < 6) continue;
+    Candidate c;
+    if (!c.head.ParseFromString(row[4].str)) continue;
+    c.head.set_status(static_cast<v1::IncidentStatus>(std::atoi(row[1].str.c_str())));
+    if (!row[3].str.empty()) c.head.mutable_location()->ParseFromString(row[3].str);
+    c.last_report_at = Clock::time_point(std::chrono::milliseconds(std::atoll(row[5].str.c_str())));
+    found.push_back(std::move(c));
+  }
+  return found;
+}
+
+// The version and the flat {responder, until ms, ...} of availability_book (scripts.cpp).
+AvailabilityBook parse_book(const Reply& version, const Reply& flat) {
+  AvailabilityBook book{version.str, {}};
+  for (std::size_t i = 0; i + 1 < flat.elements.size(); i += 2)
+    book.until[flat.elements[i].str] =
+        Clock::time_point(std::chrono::milliseconds(std::atoll(flat.elements[i + 1].str.c_str())));
+  return book;
+}
+
+IncidentStore::Sent outcome_only(Outcome outcome) {
+  IncidentStore::Sent sent;
+  sent.outcome = outcome;
+  return sent;
+}
+
+// A repeated idempotency key: what the first request created, "<incident> <report>".
+IncidentStore::Sent repeated(const Tagged& earlier) {
+  auto sent = outcome_only(Outcome::repeated);
+  sent.earlier_incident = earlier.tag;
+  sent.earlier_report = earlier.bytes;
+  return sent;
+}
+
 }  // namespace
+
+std::set<std::string> AvailabilityBook::available_at(Clock::time_point now) const {
+  std::set<std::string> ids;
+  for (const auto& [id, end] : until)
+    if (end > now) ids.insert(id);
+  return ids;
+}
 
 bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
   Tagged tagged;
@@ -118,12 +165,12 @@ void IncidentStore::run_sending(const redis::Script& script, std::vector<std::st
   auto replicated = [barrier = replication_, done = std::move(done)](Sent sent) mutable {
     auto written = sent.outcome;
     when_replicated(barrier, written, [sent = std::move(sent), done = std::move(done)](Outcome outcome) mutable {
-      if (outcome != sent.outcome) sent = {outcome, {}, {}, {}, {}};
+      if (outcome != sent.outcome) sent = outcome_only(outcome);
       done(std::move(sent));
     });
   };
   script.run(*redis_, std::move(keys), std::move(args), [what, done = std::move(replicated)](auto ec, Reply reply) mutable {
-    Sent sent{Outcome::ok, {}, {}, {}, {}};
+    Sent sent;
     if (failed(ec, reply, what)) {
       sent.outcome = Outcome::unavailable;
       return done(std::move(sent));
@@ -134,7 +181,13 @@ void IncidentStore::run_sending(const redis::Script& script, std::vector<std::st
     } else if (word == "repeat") {
       Tagged earlier;
       split_tagged(element(reply, 1), earlier);
-      sent = {Outcome::repeated, {}, earlier.tag, earlier.bytes, {}};
+      sent = repeated(earlier);
+    } else if (word == "near") {
+      sent.outcome = Outcome::near;
+      sent.near = parse_candidates(reply.elements, 1);
+    } else if (word == "stale" && reply.elements.size() >= 3) {
+      sent.outcome = Outcome::stale;
+      sent.availability = parse_book(reply.elements[1], reply.elements[2]);
     } else if (word == "conflict") {
       sent.outcome = Outcome::conflict;
       sent.current = static_cast<v1::IncidentStatus>(std::atoi(element(reply, 1).c_str()));
@@ -153,7 +206,7 @@ std::string IncidentStore::idempotency_key(const v1::Report& report) const {
 
 void IncidentStore::open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
                          const v1::IncidentEvent& event, std::optional<Clock::time_point> escalate_at,
-                         std::function<void(Sent)> done) {
+                         const OpenChecks& checks, std::function<void(Sent)> done) {
   const auto& id = incident.id();
   const auto& idem = report.idempotency_key();
   const auto& where = incident.location();
@@ -168,7 +221,10 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
                                 keys_.incident_alerted(id),
                                 keys_.incident_reporters(id),
                                 keys_.timers(),
-                                keys_.incident_activity()};
+                                keys_.incident_activity(),
+                                keys_.availability(),
+                                keys_.availability_version()};
+  const auto& near = checks.unless_near;
   std::vector<std::string> args{
       id,                                                                 // 1
       incident.SerializeAsString(),                                       // 2 head
@@ -189,32 +245,13 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       report.reporter_id(),                                               // 17
       incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : "",   // 18
       escalate_at ? std::to_string(to_ms(*escalate_at)) : "",                                // 19
-      std::to_string(to_ms(Clock::now()))};                                                    // 20 activity
+      std::to_string(to_ms(Clock::now())),                                                     // 20 activity
+      checks.availability_version ? "1" : "",                                                  // 21
+      checks.availability_version.value_or(""),                                                // 22
+      near && located(where) ? std::to_string(near->meters) : "",                              // 23
+      near ? std::to_string(to_ms(near->reported_since)) : "",                                 // 24
+      keys_.prefix()};                                                                         // 25
   run_sending(scripts::open_incident(), std::move(keys), std::move(args), alerts, "open incident", std::move(done));
-}
-
-void IncidentStore::candidates(const v1::Location& where, double meters, v1::ReportKind kind,
-                               Clock::time_point reported_since,
-                               std::function<void(Outcome, std::vector<Candidate>)> done) {
-  scripts::corroboration_candidates().run(
-      *redis_, {keys_.open_incident_places()},
-      {std::to_string(where.lon()), std::to_string(where.lat()), std::to_string(meters), keys_.prefix(),
-       std::to_string(kind), std::to_string(to_ms(reported_since))},
-      [done = std::move(done)](auto ec, Reply reply) {
-        std::vector<Candidate> found;
-        if (failed(ec, reply, "corroboration candidates")) return done(Outcome::unavailable, found);
-        // Each: {id, status, kind, location pb, head pb, last_report_ms}.
-        for (const auto& row : reply.elements) {
-          if (row.elements.size() < 6) continue;
-          Candidate c;
-          if (!c.head.ParseFromString(row.elements[4].str)) continue;
-          c.head.set_status(static_cast<v1::IncidentStatus>(std::atoi(row.elements[1].str.c_str())));
-          if (!row.elements[3].str.empty()) c.head.mutable_location()->ParseFromString(row.elements[3].str);
-          c.last_report_at = Clock::time_point(std::chrono::milliseconds(std::atoll(row.elements[5].str.c_str())));
-          found.push_back(std::move(c));
-        }
-        done(Outcome::ok, std::move(found));
-      });
 }
 
 void IncidentStore::attach(const std::string& incident_id, const v1::Report& report,
@@ -237,7 +274,7 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
                                 without_contact.SerializeAsString()};
   scripts::attach_report().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
                                                                              auto ec, Reply reply) mutable {
-    Sent sent{Outcome::ok, {}, {}, {}, {}};
+    Sent sent;
     if (failed(ec, reply, "attach report")) {
       sent.outcome = Outcome::unavailable;
       return done(std::move(sent), 0);
@@ -246,13 +283,13 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
     if (word == "ok") {
       int reporters = std::atoi(element(reply, 1).c_str());
       return when_replicated(barrier, Outcome::ok, [reporters, done = std::move(done)](Outcome outcome) {
-        done(Sent{outcome, {}, {}, {}, {}}, outcome == Outcome::ok ? reporters : 0);
+        done(outcome_only(outcome), outcome == Outcome::ok ? reporters : 0);
       });
     }
     if (word == "repeat") {
       Tagged earlier;
       split_tagged(element(reply, 1), earlier);
-      sent = {Outcome::repeated, {}, earlier.tag, earlier.bytes, {}};
+      sent = repeated(earlier);
       return done(std::move(sent), 0);
     }
     sent.outcome = word == "closed" ? Outcome::closed : Outcome::not_found;
@@ -415,21 +452,25 @@ void IncidentStore::recovery_check(const std::vector<std::pair<std::string, std:
 
 void IncidentStore::set_available(const std::string& responder_id, std::optional<Clock::time_point> until,
                                   std::function<void(bool)> done) {
-  std::vector<std::string> args = until ? std::vector<std::string>{"HSET", keys_.availability(), responder_id,
-                                                                   std::to_string(to_ms(*until))}
-                                        : std::vector<std::string>{"HDEL", keys_.availability(), responder_id};
-  redis_->execute(std::move(args), [done = std::move(done)](auto ec, const Reply& reply) {
-    done(!failed(ec, reply, "set availability"));
-  });
+  scripts::set_availability().run(*redis_, {keys_.availability(), keys_.availability_version()},
+                                  {responder_id, until ? std::to_string(to_ms(*until)) : "", core::new_id("av")},
+                                  [done = std::move(done)](auto ec, const Reply& reply) {
+                                    done(!failed(ec, reply, "set availability"));
+                                  });
+}
+
+void IncidentStore::availability(std::function<void(Outcome, AvailabilityBook)> done) {
+  scripts::read_availability().run(*redis_, {keys_.availability(), keys_.availability_version()}, {},
+                                   [done = std::move(done)](auto ec, Reply reply) {
+                                     if (failed(ec, reply, "read availability") || reply.elements.size() < 2)
+                                       return done(Outcome::unavailable, {});
+                                     done(Outcome::ok, parse_book(reply.elements[0], reply.elements[1]));
+                                   });
 }
 
 void IncidentStore::available(Clock::time_point now, std::function<void(Outcome, std::set<std::string>)> done) {
-  redis_->execute({"HGETALL", keys_.availability()}, [now = to_ms(now), done = std::move(done)](auto ec, Reply reply) {
-    std::set<std::string> ids;
-    if (failed(ec, reply, "read availability")) return done(Outcome::unavailable, ids);
-    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2)
-      if (std::atoll(reply.elements[i + 1].str.c_str()) > now) ids.insert(reply.elements[i].str);
-    done(Outcome::ok, std::move(ids));
+  availability([now, done = std::move(done)](Outcome outcome, AvailabilityBook book) {
+    done(outcome, outcome == Outcome::ok ? book.available_at(now) : std::set<std::string>{});
   });
 }
 

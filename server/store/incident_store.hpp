@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -29,6 +30,8 @@ enum class Outcome {
   conflict,     // the incident was not in the expected status (or escalation step)
   closed,       // the incident is over: nothing may be added to it
   unavailable,  // Redis unreachable or too slow: nothing is known to be written (or replicated)
+  near,         // open only: open incidents the report may corroborate were found; nothing written
+  stale,        // open only: the availability book changed since the alerts were written; nothing written
 };
 
 struct StoreOptions {
@@ -43,6 +46,31 @@ struct StoreOptions {
 struct Candidate {
   v1::Incident head;  // id, kind, location where it is now, created_at
   std::chrono::system_clock::time_point last_report_at;
+};
+
+// Which open incidents a located report may corroborate instead of opening its own: those of
+// its kind within `meters` of it last reported at or after `reported_since`, looked for among
+// the 64 open incidents of any kind nearest to it.
+struct CorroborationQuery {
+  double meters = 0;
+  std::chrono::system_clock::time_point reported_since;
+};
+
+// Who set themselves available outside their shifts, and until when. `version` changes with
+// every set_available, so a node may keep a copy and know whether it is still current.
+struct AvailabilityBook {
+  std::string version;  // empty before the first change
+  std::map<std::string, std::chrono::system_clock::time_point, std::less<>> until;  // responder -> end
+  std::set<std::string> available_at(std::chrono::system_clock::time_point now) const;
+};
+
+// What open() checks in the same step as its write; an unset check is not made.
+struct OpenChecks {
+  // Corroboration: if the query finds any candidate, nothing is written (Outcome::near).
+  std::optional<CorroborationQuery> unless_near;
+  // The book version the alerts' recipients were chosen with: if the book has changed since,
+  // nothing is written (Outcome::stale) and the answer carries the book as it is now.
+  std::optional<std::string> availability_version;
 };
 
 // A status change: from, to, and what else changes with it.
@@ -62,25 +90,21 @@ class IncidentStore {
 
   // Offsets of the alerts sent, in the order given; empty unless ok.
   struct Sent {
-    Outcome outcome;
+    Outcome outcome = Outcome::ok;
     std::vector<std::string> offsets;
     std::string earlier_incident;  // repeated: what the first request created
     std::string earlier_report;
     v1::IncidentStatus current{};  // conflict on a status change: the status it is really in
+    std::vector<Candidate> near;     // near: the candidates, nearest first
+    AvailabilityBook availability;   // stale: the book as it is now
   };
 
   // `incident` is the head (no reports/alerts/acks); `report.idempotency_key` may be empty.
-  // `escalate_at`: the first escalation deadline, when the report dispatches at once.
+  // `escalate_at`: the first escalation deadline, when the report dispatches at once. A
+  // repeated idempotency key answers `repeated` before any check is made.
   void open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
             const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> escalate_at,
-            std::function<void(Sent)> done);
-
-  // Open incidents of `kind` within `meters` of `where` last reported at or after
-  // `reported_since`, nearest first: those a report may corroborate. Looks among the 64 open
-  // incidents of any kind nearest to `where`.
-  void candidates(const v1::Location& where, double meters, v1::ReportKind kind,
-                  std::chrono::system_clock::time_point reported_since,
-                  std::function<void(Outcome, std::vector<Candidate>)> done);
+            const OpenChecks& checks, std::function<void(Sent)> done);
 
   // Adds a corroborating report to an open incident. `reporters`: independent reporters now.
   // A repeated idempotency key answers `repeated` with what the first request did.
@@ -124,11 +148,14 @@ class IncidentStore {
   void recovery_check(const std::vector<std::pair<std::string, std::string>>& since,
                       std::function<void(Outcome, std::string epoch, bool recovered)> done);
 
-  // A responder's own availability outside shifts; `until` empty clears it.
+  // A responder's own availability outside shifts; `until` empty clears it. The book gets a
+  // new version.
   void set_available(const std::string& responder_id, std::optional<std::chrono::system_clock::time_point> until,
                      std::function<void(bool)> done);
   // Who set themselves available until after `now`. Empty on a Redis failure.
   void available(std::chrono::system_clock::time_point now, std::function<void(Outcome, std::set<std::string>)> done);
+  // The whole book with its version.
+  void availability(std::function<void(Outcome, AvailabilityBook)> done);
 
   const Keys& keys() const { return keys_; }
   // Other stores on the same connection wait for the replicas through the same barrier.

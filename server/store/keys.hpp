@@ -21,6 +21,8 @@
 //                               purge takes the ones older than the retention from here.
 //                               Evidence incidents leave it (see retention_store.hpp)
 //   {p}available                hash: responder id -> ms until which they set themselves available
+//   {p}available:version        string: a fresh random id at every change of {p}available (a
+//                               node keeps a copy and opens an incident only with the current one)
 //   {p}alerts:{slug}            stream: a neighborhood's alert history; the entry id is the
 //                               alert's offset, field "pb" holds the Alert
 //   {p}live:{slug}              pub/sub channel: "<offset> <Alert protobuf>"
@@ -68,6 +70,7 @@ class Keys {
   std::string incident_delivered(std::string_view id) const { return incident(id) + ":delivered"; }
   std::string open_incident_places() const { return p_ + "incidents:open:geo"; }
   std::string availability() const { return p_ + "available"; }
+  std::string availability_version() const { return p_ + "available:version"; }
   std::string incidents() const { return p_ + "incidents"; }
   std::string open_incidents() const { return p_ + "incidents:open"; }
   std::string incident_activity() const { return p_ + "incidents:activity"; }

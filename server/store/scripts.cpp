@@ -28,6 +28,28 @@ local function is_open(status) return status == '1' or status == '2' end
 local function touch(activity, incident, id, ms)
   if redis.call('HEXISTS', incident, 'evidence_ms') == 0 then redis.call('ZADD', activity, 'GT', ms, id) end
 end
+-- The open incidents a report may corroborate: of its kind, last reported at or after `since`
+-- (ms), among the 64 open incidents of any kind nearest to (lon, lat) within `meters`. Where
+-- reports crowd one place, most of the nearest are of other kinds or stale: sending them all
+-- back cost the node a parse of each for every report. Each: {id, status, kind, location pb,
+-- head pb, last_report_ms}.
+local function near_candidates(places, prefix, lon, lat, meters, kind, since)
+  local ids = redis.call('GEOSEARCH', places, 'FROMLONLAT', lon, lat, 'BYRADIUS', meters, 'm', 'ASC', 'COUNT', 64)
+  local out = {}
+  for _, id in ipairs(ids) do
+    local key = prefix .. 'incident:' .. id
+    local h = redis.call('HMGET', key, 'status', 'kind', 'last_report_ms')
+    if h[1] and h[2] == kind and tonumber(h[3] or '0') >= tonumber(since) then
+      local more = redis.call('HMGET', key, 'location', 'pb')
+      table.insert(out, {id, h[1], h[2], more[1] or '', more[2] or '', h[3]})
+    end
+  end
+  return out
+end
+-- The availability book: its version ('' before the first change) and responder -> until (ms).
+local function availability_book(book, version)
+  return {redis.call('GET', version) or '', redis.call('HGETALL', book)}
+end
 )lua";
 
 redis::Script with_helpers(const char* body) { return redis::Script(std::string(publish_all) + body); }
@@ -39,6 +61,16 @@ const redis::Script& open_incident() {
 if ARGV[8] ~= '' then
   local earlier = redis.call('GET', KEYS[1])
   if earlier then return {'repeat', earlier} end
+end
+-- Checked in the same step as the write, so two reports of one raid arriving together at two
+-- nodes make one incident, and no alert goes out to a recipient list that is out of date.
+if ARGV[23] ~= '' then
+  local near = near_candidates(KEYS[7], ARGV[25], ARGV[14], ARGV[15], ARGV[23], ARGV[16], ARGV[24])
+  if #near > 0 then return {'near', unpack(near)} end
+end
+if ARGV[21] ~= '' and (redis.call('GET', KEYS[14]) or '') ~= ARGV[22] then
+  local book = availability_book(KEYS[13], KEYS[14])
+  return {'stale', book[1], book[2]}
 end
 redis.call('HSET', KEYS[2], 'pb', ARGV[2], 'status', ARGV[4], 'updated_ms', ARGV[5],
            'neighborhood', ARGV[11], 'location', ARGV[13], 'kind', ARGV[16],
@@ -52,7 +84,7 @@ if ARGV[15] ~= '' then redis.call('GEOADD', KEYS[7], ARGV[14], ARGV[15], ARGV[1]
 redis.call('XADD', KEYS[6], '*', 'incident', ARGV[1], 'pb', ARGV[3])
 redis.call('SADD', KEYS[10], ARGV[17])
 touch(KEYS[12], KEYS[2], ARGV[1], ARGV[20])
-local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 21)
+local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 26)
 redis.call('PUBLISH', ARGV[6], (offsets[1] or '-') .. ' ' .. ARGV[7])
 if ARGV[8] ~= '' then
   redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[12], 'EX', ARGV[9])
@@ -62,23 +94,19 @@ return {'ok', unpack(offsets)}
   return script;
 }
 
-const redis::Script& corroboration_candidates() {
+const redis::Script& read_availability() {
+  static const redis::Script script = with_helpers(R"lua(
+return availability_book(KEYS[1], KEYS[2])
+)lua");
+  return script;
+}
+
+// KEYS: availability book, its version. ARGV: responder, until (ms; '' clears), new version.
+const redis::Script& set_availability() {
   static const redis::Script script(R"lua(
--- Only the incidents a report may corroborate: of its kind (ARGV[5]), last reported at or after
--- ARGV[6] (ms). Where reports crowd one place, most of the nearest are of other kinds or stale:
--- sending them all back cost the node a parse of each for every report.
-local ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[1], ARGV[2], 'BYRADIUS', ARGV[3], 'm',
-                       'ASC', 'COUNT', 64)
-local out = {}
-for _, id in ipairs(ids) do
-  local key = ARGV[4] .. 'incident:' .. id
-  local h = redis.call('HMGET', key, 'status', 'kind', 'last_report_ms')
-  if h[1] and h[2] == ARGV[5] and tonumber(h[3] or '0') >= tonumber(ARGV[6]) then
-    local more = redis.call('HMGET', key, 'location', 'pb')
-    table.insert(out, {id, h[1], h[2], more[1] or '', more[2] or '', h[3]})
-  end
-end
-return out
+if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('SET', KEYS[2], ARGV[3])
+return 'ok'
 )lua");
   return script;
 }

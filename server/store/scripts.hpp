@@ -11,7 +11,6 @@
 namespace puente::store::scripts {
 
 const redis::Script& open_incident();
-const redis::Script& corroboration_candidates();
 const redis::Script& attach_report();
 const redis::Script& advance_incident();
 const redis::Script& escalate_incident();
@@ -25,5 +24,7 @@ const redis::Script& record_deliveries();
 const redis::Script& purge_incident();
 const redis::Script& mark_evidence();
 const redis::Script& prune_presence();
+const redis::Script& read_availability();
+const redis::Script& set_availability();
 
 }  // namespace puente::store::scripts

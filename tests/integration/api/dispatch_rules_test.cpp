@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
 namespace puente::test {
 namespace {
 
@@ -66,6 +68,22 @@ TEST_F(DispatchRules, ReportsOfTheSameRaidNearbyCorroborateOneIncident) {
   EXPECT_NE(report("op", boyle_heights_spot(11)).incident().id(), first.incident().id());
 }
 
+TEST_F(DispatchRules, TwoReportsOfOneRaidAtTwoNodesAtOnceMakeOneIncident) {
+  for (int i = 0; i < 12; ++i) {
+    auto spot = boyle_heights_spot(i);
+    auto body = report_json(spot.lat, spot.lon, "RAID");
+    auto at_b = std::async(std::launch::async, [&] { return b->call(http::verb::post, "/v1/reports", net.token("op"), body); });
+    auto from_a = a->call(http::verb::post, "/v1/reports", net.token("disp"), body);
+    auto from_b = at_b.get();
+    v1::ReportReceipt first, second;
+    ASSERT_EQ(wire::from_json(from_a.body, first), "") << from_a.body;
+    ASSERT_EQ(wire::from_json(from_b.body, second), "") << from_b.body;
+    EXPECT_EQ(first.incident().id(), second.incident().id()) << "spot " << i;
+    // One opened it, the other corroborated it.
+    EXPECT_EQ(std::max(first.incident().reporters(), second.incident().reporters()), 2) << "spot " << i;
+  }
+}
+
 TEST_F(DispatchRules, AMovingRaidAlertsTheNeighborhoodItMovesInto) {
   auto here = b->socket(net.token("obs-bh"), {"boyle-heights"});
   auto there = b->socket(net.token("obs-dt"), {"downtown"});
@@ -110,14 +128,15 @@ TEST_F(DispatchRules, OnlyRespondersOnCallAreAlertedUntilTheySayTheyAreAvailable
   EXPECT_EQ(std::find(ids.begin(), ids.end(), "obs-off"), ids.end());
   EXPECT_EQ(roster.time_zone(), "America/Los_Angeles");
 
-  auto available = post(*a, "/v1/me/availability", "obs-off", R"({"available":true,"minutes":60})");
+  // Said through the other node: the reporting node's copy of who is available is out of date.
+  auto available = post(*b, "/v1/me/availability", "obs-off", R"({"available":true,"minutes":60})");
   ASSERT_EQ(available.status, 200u) << available.body;
   report("op", boyle_heights_spot(6));
   auto now_alerted = next_alert(*off_shift);
   ASSERT_TRUE(now_alerted);
   EXPECT_EQ(now_alerted->type(), v1::VERIFY);
 
-  ASSERT_EQ(post(*a, "/v1/me/availability", "obs-off", "{}").status, 200u);  // off again
+  ASSERT_EQ(post(*b, "/v1/me/availability", "obs-off", "{}").status, 200u);  // off again
   report("op", boyle_heights_spot(9));
   EXPECT_FALSE(next_alert(*off_shift, 500ms));
 }

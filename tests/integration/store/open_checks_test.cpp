@@ -1,0 +1,163 @@
+// What opening an incident checks in the same step as its write, on a real Redis: open incidents
+// the report may corroborate (only those of its kind reported on within the window, nearest
+// first, even where many other incidents crowd the same spot), and whether the availability
+// book the alerts were written with is still current. Either check, failing, writes nothing.
+#include "store/incident_store.hpp"
+
+#include "core/clock.hpp"
+#include "io_threads.hpp"
+#include "redis_server.hpp"
+#include "wait_until.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+
+namespace puente::store {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::system_clock;
+
+// The car wash on César Chávez, and a point about 5 m east of it.
+constexpr double lat = 34.0335, lon = -118.211, lon_5m_east = -118.21095;
+
+class OpenIncidentChecks : public ::testing::Test {
+ protected:
+  test::RedisServer redis;
+  test::IoThreads io{1};
+  std::shared_ptr<redis::Connection> link = [&] {
+    redis::ConnectionOptions options;
+    options.endpoint.port = redis.port();
+    auto c = redis::Connection::create(io.executor(), options);
+    c->start();
+    return c;
+  }();
+  Keys keys{"test:"};
+  IncidentStore store{link, keys};
+
+  void SetUp() override { ASSERT_TRUE(test::wait_until([&] { return link->connected(); })); }
+  void TearDown() override { link->stop(); }
+
+  void command(std::vector<std::string> args) {
+    std::promise<void> done;
+    link->execute(std::move(args), [&](auto ec, const redis::Reply&) {
+      EXPECT_FALSE(ec) << ec.message();
+      done.set_value();
+    });
+    done.get_future().get();
+  }
+
+  // An open incident as the open-incident script leaves the fields the search reads.
+  void seed(const std::string& id, v1::ReportKind kind, double at_lon, Clock::time_point last_report) {
+    v1::Incident head;
+    head.set_id(id);
+    head.set_kind(kind);
+    head.mutable_location()->set_lat(lat);
+    head.mutable_location()->set_lon(at_lon);
+    command({"HSET", keys.incident(id), "pb", head.SerializeAsString(), "status", std::to_string(v1::REPORTED),
+             "kind", std::to_string(kind), "location", head.location().SerializeAsString(), "last_report_ms",
+             std::to_string(core::to_ms(last_report))});
+    command({"GEOADD", keys.open_incident_places(), std::to_string(at_lon), std::to_string(lat), id});
+  }
+
+  bool exists(const std::string& key) {
+    std::promise<bool> got;
+    link->execute({"EXISTS", key}, [&](auto ec, const redis::Reply& reply) {
+      EXPECT_FALSE(ec) << ec.message();
+      got.set_value(reply.integer == 1);
+    });
+    return got.get_future().get();
+  }
+
+  // Opens incident `id` for a report of `kind` at the car wash, with `checks`.
+  IncidentStore::Sent open(const std::string& id, v1::ReportKind kind, const store::OpenChecks& checks,
+                           const std::string& idempotency_key = "") {
+    v1::Incident incident;
+    incident.set_id(id);
+    incident.set_neighborhood("boyle-heights");
+    incident.set_status(v1::REPORTED);
+    incident.set_kind(kind);
+    incident.mutable_location()->set_lat(lat);
+    incident.mutable_location()->set_lon(lon);
+    *incident.mutable_created_at() = core::now();
+    v1::Report report;
+    report.set_id("rep-" + id);
+    report.set_reporter_id("op");
+    report.set_kind(kind);
+    report.set_idempotency_key(idempotency_key);
+    *report.mutable_location() = incident.location();
+    std::promise<IncidentStore::Sent> got;
+    store.open(incident, report, {}, {}, std::nullopt, checks, [&](IncidentStore::Sent sent) { got.set_value(sent); });
+    return got.get_future().get();
+  }
+
+  // The ids of the open incidents a report of `kind` found, or {"opened"} if it opened its own.
+  std::vector<std::string> candidate_ids(v1::ReportKind kind, Clock::time_point since) {
+    auto sent = open("inc-new-" + std::to_string(++opened), kind, {CorroborationQuery{300, since}, std::nullopt});
+    if (sent.outcome == Outcome::ok) return {"opened"};
+    EXPECT_EQ(sent.outcome, Outcome::near);
+    std::vector<std::string> ids;
+    for (const auto& c : sent.near) ids.push_back(c.head.id());
+    return ids;
+  }
+  int opened = 0;
+};
+
+TEST_F(OpenIncidentChecks, OnlyOpenIncidentsOfTheKindReportedOnWithinTheWindowComeBack) {
+  const auto now = Clock::now();
+  seed("inc-raid-now", v1::RAID, lon_5m_east, now - 1min);
+  seed("inc-raid-stale", v1::RAID, lon, now - 2h);
+  seed("inc-checkpoint", v1::CHECKPOINT, lon, now - 1min);
+
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), std::vector<std::string>{"inc-raid-now"});
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 3h), (std::vector<std::string>{"inc-raid-stale", "inc-raid-now"}))
+      << "nearest first";
+  EXPECT_FALSE(exists(keys.incident("inc-new-1"))) << "a report near an incident it may corroborate opens nothing";
+  EXPECT_EQ(candidate_ids(v1::ARREST, now - 3h), std::vector<std::string>{"opened"});
+  EXPECT_TRUE(exists(keys.incident("inc-new-3")));
+}
+
+TEST_F(OpenIncidentChecks, TheRaidIsFoundBehindThirtyOtherIncidentsOnTheSameSpot) {
+  const auto now = Clock::now();
+  // Thirty surveillance reports right at the car wash; the raid they may be about, 5 m away.
+  for (int i = 0; i < 30; ++i) seed("inc-surveillance-" + std::to_string(i), v1::SURVEILLANCE, lon, now - 1min);
+  seed("inc-raid", v1::RAID, lon_5m_east, now - 1min);
+
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), std::vector<std::string>{"inc-raid"});
+}
+
+TEST_F(OpenIncidentChecks, AnOutOfDateAvailabilityBookWritesNothingAndBringsTheCurrentOne) {
+  const auto until = Clock::now() + 1h;
+  std::promise<bool> set;
+  store.set_available("obs-off", until, [&](bool ok) { set.set_value(ok); });
+  ASSERT_TRUE(set.get_future().get());
+
+  auto sent = open("inc-stale", v1::RAID, {std::nullopt, std::string("")});
+  ASSERT_EQ(sent.outcome, Outcome::stale);
+  EXPECT_FALSE(exists(keys.incident("inc-stale")));
+  EXPECT_FALSE(sent.availability.version.empty());
+  EXPECT_EQ(sent.availability.available_at(Clock::now()), std::set<std::string>{"obs-off"});
+  EXPECT_EQ(sent.availability.available_at(until + 1s), std::set<std::string>{});
+
+  EXPECT_EQ(open("inc-current", v1::RAID, {std::nullopt, sent.availability.version}).outcome, Outcome::ok);
+  EXPECT_TRUE(exists(keys.incident("inc-current")));
+
+  // Every change makes a new version, clearing too.
+  std::promise<bool> cleared;
+  store.set_available("obs-off", std::nullopt, [&](bool ok) { cleared.set_value(ok); });
+  ASSERT_TRUE(cleared.get_future().get());
+  sent = open("inc-after-clear", v1::CHECKPOINT, {std::nullopt, sent.availability.version});
+  ASSERT_EQ(sent.outcome, Outcome::stale);
+  EXPECT_EQ(sent.availability.until.size(), 0u);
+}
+
+TEST_F(OpenIncidentChecks, ARepeatedIdempotencyKeyAnswersWhatTheFirstRequestDidBeforeAnyCheck) {
+  ASSERT_EQ(open("inc-first", v1::RAID, {}, "key-1").outcome, Outcome::ok);
+  auto sent = open("inc-second", v1::RAID, {CorroborationQuery{300, Clock::now() - 30min}, std::string("old")}, "key-1");
+  EXPECT_EQ(sent.outcome, Outcome::repeated);
+  EXPECT_EQ(sent.earlier_incident, "inc-first");
+}
+
+}  // namespace
+}  // namespace puente::store
