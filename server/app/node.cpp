@@ -132,8 +132,10 @@ std::shared_ptr<net::TlsCertificate> load_certificate(const NodeConfig& config) 
   return certificate;
 }
 
-store::StoreOptions store_options(const NodeConfig& config, core::Metrics& metrics) {
+store::StoreOptions store_options(const NodeConfig& config, const core::DispatchPolicies& policies,
+                                  core::Metrics& metrics) {
   store::StoreOptions options;
+  options.corroboration_window = policies.longest_dedup_window();
   options.history_max_alerts = config.history_max_alerts;
   options.idempotency_ttl_seconds = static_cast<std::size_t>(core::idempotency_ttl(config.retention).count());
   options.replication = config.replication;
@@ -210,7 +212,7 @@ struct Node::Parts {
         hub(thread_contexts(io)),
         commands(redis::Connection::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id))),
         subscriber(redis::Subscriber::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
-        store(commands, store::Keys(config.key_prefix), store_options(config, metrics)),
+        store(commands, store::Keys(config.key_prefix), store_options(config, policies, metrics)),
         timers(commands, store::Keys(config.key_prefix)),
         retention_store(commands, store::Keys(config.key_prefix), store.replication()),
         audit_store(commands, store::Keys(config.key_prefix)),

@@ -205,6 +205,12 @@ DispatchPolicies DispatchPolicies::from_toml(std::string_view config_text,
   return policies;
 }
 
+std::chrono::seconds DispatchPolicies::longest_dedup_window() const {
+  auto longest = network_.dedup_window;
+  for (const auto& [slug, policy] : overrides_) longest = std::max(longest, policy.dedup_window);
+  return longest;
+}
+
 const DispatchPolicy& DispatchPolicies::for_neighborhood(std::string_view neighborhood) const {
   const auto it = overrides_.find(neighborhood);
   return it == overrides_.end() ? network_ : it->second;

@@ -100,6 +100,8 @@ class DispatchPolicies {
   // The policy in force for `neighborhood`: its override, else the network's.
   const DispatchPolicy& for_neighborhood(std::string_view neighborhood) const;
   const DispatchPolicy& network() const { return network_; }
+  // The longest dedup window of the network's policy and every override.
+  std::chrono::seconds longest_dedup_window() const;
   const std::map<std::string, DispatchPolicy, std::less<>>& overrides() const { return overrides_; }
 
  private:

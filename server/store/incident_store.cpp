@@ -98,18 +98,18 @@ void append_alerts(const Keys& keys, const std::vector<v1::Alert>& alerts, std::
   }
 }
 
-// Rows of {id, status, kind, location pb, head pb, last_report_ms} (near_candidates in
-// scripts.cpp), from element `first` on.
+// Rows of {id, status, location pb, head pb, last_report_ms} (near_candidates in scripts.cpp),
+// from element `first` on.
 std::vector<Candidate> parse_candidates(const std::vector<Reply>& rows, std::size_t first) {
   std::vector<Candidate> found;
   for (std::size_t i = first; i < rows.size(); ++i) {
     const auto& row = rows[i].elements;
-    if (row.size() < 6) continue;
+    if (row.size() < 5) continue;
     Candidate c;
-    if (!c.head.ParseFromString(row[4].str)) continue;
+    if (!c.head.ParseFromString(row[3].str)) continue;
     c.head.set_status(static_cast<v1::IncidentStatus>(std::atoi(row[1].str.c_str())));
-    if (!row[3].str.empty()) c.head.mutable_location()->ParseFromString(row[3].str);
-    c.last_report_at = Clock::time_point(std::chrono::milliseconds(std::atoll(row[5].str.c_str())));
+    if (!row[2].str.empty()) c.head.mutable_location()->ParseFromString(row[2].str);
+    c.last_report_at = Clock::time_point(std::chrono::milliseconds(std::atoll(row[4].str.c_str())));
     found.push_back(std::move(c));
   }
   return found;
@@ -216,14 +216,15 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
                                 keys_.incidents(),
                                 keys_.open_incidents(),
                                 keys_.report_log(),
-                                keys_.open_incident_places(),
+                                keys_.corroborable_places(incident.kind()),
                                 keys_.incident_alerts(id),
                                 keys_.incident_alerted(id),
                                 keys_.incident_reporters(id),
                                 keys_.timers(),
                                 keys_.incident_activity(),
                                 keys_.availability(),
-                                keys_.availability_version()};
+                                keys_.availability_version(),
+                                keys_.corroborable()};
   const auto& near = checks.unless_near;
   std::vector<std::string> args{
       id,                                                                 // 1
@@ -250,7 +251,9 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       checks.availability_version.value_or(""),                                                // 22
       near && located(where) ? std::to_string(near->meters) : "",                              // 23
       near ? std::to_string(to_ms(near->reported_since)) : "",                                 // 24
-      keys_.prefix()};                                                                         // 25
+      keys_.prefix(),                                                                          // 25
+      std::to_string(to_ms(Clock::now() - options_.corroboration_window)),                     // 26 prune before
+      keys_.corroborable_places_prefix()};                                                     // 27
   run_sending(scripts::open_incident(), std::move(keys), std::move(args), alerts, "open incident", std::move(done));
 }
 
@@ -258,7 +261,7 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
                            const v1::IncidentEvent& event, std::function<void(Sent, int)> done) {
   std::vector<std::string> keys{keys_.incident(incident_id), keys_.incident_reports(incident_id), keys_.report_log(),
                                 keys_.incident_reporters(incident_id), idempotency_key(report),
-                                keys_.incident_activity()};
+                                keys_.incident_activity(),             keys_.corroborable()};
   // Stored instead of the report if the incident is evidence (see scripts::attach_report).
   v1::Report without_contact = report;
   core::strip_caller_contact(without_contact);
@@ -302,7 +305,7 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
                             std::function<void(Sent)> done) {
   bool closes = change.to == v1::FALSE_ALARM || change.to == v1::RESOLVED;
   std::vector<std::string> keys{keys_.incident(incident_id),         keys_.open_incidents(),
-                                keys_.open_incident_places(),        keys_.incident_alerts(incident_id),
+                                keys_.corroborable(),                keys_.incident_alerts(incident_id),
                                 keys_.incident_alerted(incident_id), keys_.timers(),
                                 keys_.leased_timers(),               keys_.incident_activity()};
   const v1::Location* moved = change.new_location ? &*change.new_location : nullptr;
@@ -320,7 +323,8 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       moved ? moved->SerializeAsString() : "",                                           // 11
       moved ? std::to_string(moved->lon()) : "",                                         // 12
       moved ? std::to_string(moved->lat()) : "",                                         // 13
-      change.escalate_at ? std::to_string(to_ms(*change.escalate_at)) : ""};             // 14
+      change.escalate_at ? std::to_string(to_ms(*change.escalate_at)) : "",              // 14
+      keys_.corroborable_places_prefix()};                                               // 15
   run_sending(scripts::advance_incident(), std::move(keys), std::move(args), alerts, "advance incident",
               std::move(done));
 }

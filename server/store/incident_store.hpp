@@ -38,6 +38,9 @@ struct StoreOptions {
   std::size_t history_max_alerts = 10000;  // per neighborhood, approximate (XADD MAXLEN ~)
   // A day, or the retention if shorter (core::idempotency_ttl): the key names its incident.
   std::size_t idempotency_ttl_seconds = 24 * 3600;
+  // The longest dedup window of any neighborhood: incidents last reported longer ago leave the
+  // corroboration index (keys.hpp, incidents:near).
+  std::chrono::seconds corroboration_window{30 * 60};
   // Reports, incident changes and acks succeed only once this many replicas hold them.
   ReplicationOptions replication;
 };
@@ -50,7 +53,7 @@ struct Candidate {
 
 // Which open incidents a located report may corroborate instead of opening its own: those of
 // its kind within `meters` of it last reported at or after `reported_since`, looked for among
-// the 64 open incidents of any kind nearest to it.
+// the 64 nearest of its kind reported on within StoreOptions::corroboration_window.
 struct CorroborationQuery {
   double meters = 0;
   std::chrono::system_clock::time_point reported_since;

@@ -15,7 +15,10 @@
 //   {p}incident:{id}:delivered  hash: "<alert id> <responder id>" -> ms written to its socket
 //   {p}incidents                sorted set: every incident id, scored by creation time (ms)
 //   {p}incidents:open           sorted set: the open ones
-//   {p}incidents:open:geo       geo set: where the open ones are (for corroboration)
+//   {p}incidents:near           sorted set: the open incidents a report may still corroborate,
+//                               scored by their last report (ms); those reported on longer ago
+//                               than the longest dedup window are pruned as reports come in
+//   {p}incidents:near:{kind}    geo set: where those of each kind (ReportKind number) are now
 //   {p}incidents:activity       sorted set: incident id -> ms of its last activity (opened, a
 //                               report, a status change, an escalation step, an ack); the
 //                               purge takes the ones older than the retention from here.
@@ -68,7 +71,10 @@ class Keys {
   std::string incident_alerted(std::string_view id) const { return incident(id) + ":alerted"; }
   std::string incident_reporters(std::string_view id) const { return incident(id) + ":reporters"; }
   std::string incident_delivered(std::string_view id) const { return incident(id) + ":delivered"; }
-  std::string open_incident_places() const { return p_ + "incidents:open:geo"; }
+  std::string corroborable() const { return p_ + "incidents:near"; }
+  std::string corroborable_places(int kind) const { return corroborable_places_prefix() + std::to_string(kind); }
+  // Scripts that find an incident's kind only once they run add it themselves.
+  std::string corroborable_places_prefix() const { return p_ + "incidents:near:"; }
   std::string availability() const { return p_ + "available"; }
   std::string availability_version() const { return p_ + "available:version"; }
   std::string incidents() const { return p_ + "incidents"; }

@@ -28,23 +28,33 @@ local function is_open(status) return status == '1' or status == '2' end
 local function touch(activity, incident, id, ms)
   if redis.call('HEXISTS', incident, 'evidence_ms') == 0 then redis.call('ZADD', activity, 'GT', ms, id) end
 end
--- The open incidents a report may corroborate: of its kind, last reported at or after `since`
--- (ms), among the 64 open incidents of any kind nearest to (lon, lat) within `meters`. Where
--- reports crowd one place, most of the nearest are of other kinds or stale: sending them all
--- back cost the node a parse of each for every report. Each: {id, status, kind, location pb,
--- head pb, last_report_ms}.
-local function near_candidates(places, prefix, lon, lat, meters, kind, since)
+-- The open incidents of one kind a report may corroborate: last reported at or after `since`
+-- (ms), among the 64 nearest to (lon, lat) within `meters` in that kind's places. Each: {id,
+-- status, location pb, head pb, last_report_ms}.
+local function near_candidates(places, prefix, lon, lat, meters, since)
   local ids = redis.call('GEOSEARCH', places, 'FROMLONLAT', lon, lat, 'BYRADIUS', meters, 'm', 'ASC', 'COUNT', 64)
   local out = {}
   for _, id in ipairs(ids) do
-    local key = prefix .. 'incident:' .. id
-    local h = redis.call('HMGET', key, 'status', 'kind', 'last_report_ms')
-    if h[1] and h[2] == kind and tonumber(h[3] or '0') >= tonumber(since) then
-      local more = redis.call('HMGET', key, 'location', 'pb')
-      table.insert(out, {id, h[1], h[2], more[1] or '', more[2] or '', h[3]})
+    local h = redis.call('HMGET', prefix .. 'incident:' .. id, 'status', 'last_report_ms', 'location', 'pb')
+    if h[1] and tonumber(h[2] or '0') >= tonumber(since) then
+      table.insert(out, {id, h[1], h[3] or '', h[4] or '', h[2]})
     end
   end
   return out
+end
+-- Takes an incident out of the corroboration index (keys.hpp, incidents:near).
+local function not_corroborable(reported, places_prefix, incident, id)
+  local kind = redis.call('HGET', incident, 'kind')
+  if kind then redis.call('ZREM', places_prefix .. kind, id) end
+  redis.call('ZREM', reported, id)
+end
+-- Prunes the index of incidents last reported before `cutoff` (ms): no report can corroborate
+-- them any more, and where reports crowd one spot they would hide the ones it can. A hundred at
+-- a time keeps each script short; every report that opens an incident prunes.
+local function prune_corroborable(reported, places_prefix, prefix, cutoff)
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', reported, '-inf', '(' .. cutoff, 'LIMIT', 0, 100)) do
+    not_corroborable(reported, places_prefix, prefix .. 'incident:' .. id, id)
+  end
 end
 -- The availability book: its version ('' before the first change) and responder -> until (ms).
 local function availability_book(book, version)
@@ -62,10 +72,11 @@ if ARGV[8] ~= '' then
   local earlier = redis.call('GET', KEYS[1])
   if earlier then return {'repeat', earlier} end
 end
+if ARGV[26] ~= '' then prune_corroborable(KEYS[15], ARGV[27], ARGV[25], ARGV[26]) end
 -- Checked in the same step as the write, so two reports of one raid arriving together at two
 -- nodes make one incident, and no alert goes out to a recipient list that is out of date.
 if ARGV[23] ~= '' then
-  local near = near_candidates(KEYS[7], ARGV[25], ARGV[14], ARGV[15], ARGV[23], ARGV[16], ARGV[24])
+  local near = near_candidates(KEYS[7], ARGV[25], ARGV[14], ARGV[15], ARGV[23], ARGV[24])
   if #near > 0 then return {'near', unpack(near)} end
 end
 if ARGV[21] ~= '' and (redis.call('GET', KEYS[14]) or '') ~= ARGV[22] then
@@ -80,11 +91,14 @@ if ARGV[19] ~= '' then redis.call('ZADD', KEYS[11], ARGV[19], ARGV[1]) end
 redis.call('RPUSH', KEYS[3], ARGV[3])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
-if ARGV[15] ~= '' then redis.call('GEOADD', KEYS[7], ARGV[14], ARGV[15], ARGV[1]) end
+if ARGV[15] ~= '' then
+  redis.call('GEOADD', KEYS[7], ARGV[14], ARGV[15], ARGV[1])
+  redis.call('ZADD', KEYS[15], ARGV[5], ARGV[1])
+end
 redis.call('XADD', KEYS[6], '*', 'incident', ARGV[1], 'pb', ARGV[3])
 redis.call('SADD', KEYS[10], ARGV[17])
 touch(KEYS[12], KEYS[2], ARGV[1], ARGV[20])
-local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 26)
+local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 28)
 redis.call('PUBLISH', ARGV[6], (offsets[1] or '-') .. ' ' .. ARGV[7])
 if ARGV[8] ~= '' then
   redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[12], 'EX', ARGV[9])
@@ -127,6 +141,8 @@ redis.call('RPUSH', KEYS[2], report)
 redis.call('XADD', KEYS[3], '*', 'incident', ARGV[2], 'pb', report)
 redis.call('SADD', KEYS[4], ARGV[4])
 redis.call('HSET', KEYS[1], 'last_report_ms', ARGV[3], 'updated_ms', ARGV[3])
+-- XX: one pruned (its last report too old) a moment ago stays out.
+redis.call('ZADD', KEYS[7], 'XX', 'GT', ARGV[3], ARGV[2])
 touch(KEYS[6], KEYS[1], ARGV[2], ARGV[9])
 redis.call('PUBLISH', ARGV[5], '- ' .. ARGV[6])
 if ARGV[7] ~= '' then redis.call('SET', KEYS[5], ARGV[7], 'EX', ARGV[8]) end
@@ -145,17 +161,19 @@ if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'confirmed_ms', ARGV[9]) end
 if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'neighborhood', ARGV[10]) end
 if ARGV[11] ~= '' then
   redis.call('HSET', KEYS[1], 'location', ARGV[11])
-  redis.call('GEOADD', KEYS[3], ARGV[12], ARGV[13], ARGV[7])
+  if redis.call('ZSCORE', KEYS[3], ARGV[7]) then
+    redis.call('GEOADD', ARGV[15] .. redis.call('HGET', KEYS[1], 'kind'), ARGV[12], ARGV[13], ARGV[7])
+  end
 end
 if ARGV[8] == '1' then
   redis.call('ZREM', KEYS[2], ARGV[7])
-  redis.call('ZREM', KEYS[3], ARGV[7])
+  not_corroborable(KEYS[3], ARGV[15], KEYS[1], ARGV[7])
   redis.call('ZREM', KEYS[6], ARGV[7])
   redis.call('ZREM', KEYS[7], ARGV[7])
 end
 if ARGV[14] ~= '' then redis.call('ZADD', KEYS[6], ARGV[14], ARGV[7]) end
 touch(KEYS[8], KEYS[1], ARGV[7], ARGV[3])
-local offsets = publish_all(KEYS[4], KEYS[5], ARGV[6], 15)
+local offsets = publish_all(KEYS[4], KEYS[5], ARGV[6], 16)
 redis.call('PUBLISH', ARGV[4], (offsets[1] or '-') .. ' ' .. ARGV[5])
 return {'ok', unpack(offsets)}
 )lua");
@@ -288,13 +306,13 @@ return #ARGV / 2
 }
 
 // KEYS: the incident's hash, reports, alerts, acks, alerted, reporters, delivered; the indexes
-// incidents, incidents:open, incidents:open:geo, incidents:activity, timers, timers:leased.
-// ARGV: id, the cutoff (ms). Purges the incident whole if its last activity is at or before the
+// incidents, incidents:open, incidents:near, incidents:activity, timers, timers:leased.
+// ARGV: id, the cutoff (ms), the prefix of the incidents:near:{kind} places. Purges the incident whole if its last activity is at or before the
 // cutoff and it is not evidence. Two nodes purging the same incident: the second finds it gone.
 // -> 'purged', 'evidence' (kept; it leaves the activity index), 'active' (touched since the
 // node read the index) or 'gone'.
 const redis::Script& purge_incident() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script = with_helpers(R"lua(
 local last = redis.call('ZSCORE', KEYS[11], ARGV[1])
 if not last then return 'gone' end
 if redis.call('HEXISTS', KEYS[1], 'evidence_ms') == 1 then
@@ -302,6 +320,7 @@ if redis.call('HEXISTS', KEYS[1], 'evidence_ms') == 1 then
   return 'evidence'
 end
 if tonumber(last) > tonumber(ARGV[2]) then return 'active' end
+not_corroborable(KEYS[10], ARGV[3], KEYS[1], ARGV[1])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
 for i = 8, 13 do redis.call('ZREM', KEYS[i], ARGV[1]) end
 return 'purged'

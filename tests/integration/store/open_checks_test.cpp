@@ -58,17 +58,20 @@ class OpenIncidentChecks : public ::testing::Test {
     command({"HSET", keys.incident(id), "pb", head.SerializeAsString(), "status", std::to_string(v1::REPORTED),
              "kind", std::to_string(kind), "location", head.location().SerializeAsString(), "last_report_ms",
              std::to_string(core::to_ms(last_report))});
-    command({"GEOADD", keys.open_incident_places(), std::to_string(at_lon), std::to_string(lat), id});
+    command({"GEOADD", keys.corroborable_places(kind), std::to_string(at_lon), std::to_string(lat), id});
+    command({"ZADD", keys.corroborable(), std::to_string(core::to_ms(last_report)), id});
   }
 
-  bool exists(const std::string& key) {
-    std::promise<bool> got;
-    link->execute({"EXISTS", key}, [&](auto ec, const redis::Reply& reply) {
+  long long integer(std::vector<std::string> args) {
+    std::promise<long long> got;
+    link->execute(std::move(args), [&](auto ec, const redis::Reply& reply) {
       EXPECT_FALSE(ec) << ec.message();
-      got.set_value(reply.integer == 1);
+      got.set_value(reply.integer);
     });
     return got.get_future().get();
   }
+
+  bool exists(const std::string& key) { return integer({"EXISTS", key}) == 1; }
 
   // Opens incident `id` for a report of `kind` at the car wash, with `checks`.
   IncidentStore::Sent open(const std::string& id, v1::ReportKind kind, const store::OpenChecks& checks,
@@ -102,20 +105,39 @@ class OpenIncidentChecks : public ::testing::Test {
     return ids;
   }
   int opened = 0;
+
+  Outcome advance(const std::string& id, const StatusChange& change) {
+    std::promise<Outcome> got;
+    store.advance(id, change, {}, {}, [&](IncidentStore::Sent sent) { got.set_value(sent.outcome); });
+    return got.get_future().get();
+  }
 };
 
 TEST_F(OpenIncidentChecks, OnlyOpenIncidentsOfTheKindReportedOnWithinTheWindowComeBack) {
   const auto now = Clock::now();
   seed("inc-raid-now", v1::RAID, lon_5m_east, now - 1min);
-  seed("inc-raid-stale", v1::RAID, lon, now - 2h);
+  seed("inc-raid-older", v1::RAID, lon, now - 20min);
   seed("inc-checkpoint", v1::CHECKPOINT, lon, now - 1min);
 
-  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), std::vector<std::string>{"inc-raid-now"});
-  EXPECT_EQ(candidate_ids(v1::RAID, now - 3h), (std::vector<std::string>{"inc-raid-stale", "inc-raid-now"}))
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 10min), std::vector<std::string>{"inc-raid-now"});
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), (std::vector<std::string>{"inc-raid-older", "inc-raid-now"}))
       << "nearest first";
   EXPECT_FALSE(exists(keys.incident("inc-new-1"))) << "a report near an incident it may corroborate opens nothing";
-  EXPECT_EQ(candidate_ids(v1::ARREST, now - 3h), std::vector<std::string>{"opened"});
+  EXPECT_EQ(candidate_ids(v1::ARREST, now - 30min), std::vector<std::string>{"opened"});
   EXPECT_TRUE(exists(keys.incident("inc-new-3")));
+}
+
+TEST_F(OpenIncidentChecks, IncidentsReportedOnLongerAgoThanAnyWindowArePrunedAndHideNothing) {
+  const auto now = Clock::now();
+  // Seventy raids at the car wash last reported two hours ago (beyond the store's 30 minutes),
+  // and a fresh one 5 m away: the old ones are nearer, and more than a search looks at.
+  for (int i = 0; i < 70; ++i) seed("inc-old-raid-" + std::to_string(i), v1::RAID, lon, now - 2h);
+  seed("inc-raid", v1::RAID, lon_5m_east, now - 1min);
+
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), std::vector<std::string>{"inc-raid"});
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable()}), 1) << "the old ones left the index";
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable_places(v1::RAID)}), 1);
+  EXPECT_TRUE(exists(keys.incident("inc-old-raid-0"))) << "and stay open incidents";
 }
 
 TEST_F(OpenIncidentChecks, TheRaidIsFoundBehindThirtyOtherIncidentsOnTheSameSpot) {
@@ -125,6 +147,24 @@ TEST_F(OpenIncidentChecks, TheRaidIsFoundBehindThirtyOtherIncidentsOnTheSameSpot
   seed("inc-raid", v1::RAID, lon_5m_east, now - 1min);
 
   EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), std::vector<std::string>{"inc-raid"});
+}
+
+TEST_F(OpenIncidentChecks, AMovedIncidentIsFoundWhereItIsNowAndAClosedOneNowhere) {
+  const auto now = Clock::now();
+  seed("inc-raid", v1::RAID, -118.25, now - 1min);  // 3.6 km west
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), std::vector<std::string>{"opened"});
+
+  StatusChange move{v1::REPORTED, v1::CONFIRMED, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  move.new_location.emplace();
+  move.new_location->set_lat(lat);
+  move.new_location->set_lon(lon_5m_east);
+  EXPECT_EQ(advance("inc-raid", move), Outcome::ok);
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), (std::vector<std::string>{"inc-new-1", "inc-raid"}));
+
+  EXPECT_EQ(advance("inc-raid", {v1::CONFIRMED, v1::RESOLVED, std::nullopt, std::nullopt, std::nullopt, std::nullopt}),
+            Outcome::ok);
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable_places(v1::RAID)}), 1) << "only the incident opened above";
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable()}), 1);
 }
 
 TEST_F(OpenIncidentChecks, AnOutOfDateAvailabilityBookWritesNothingAndBringsTheCurrentOne) {

@@ -71,7 +71,7 @@ class RetentionStoreTest : public ::testing::Test {
   // An incident as the incident store leaves it, every key filled, last active at `active`.
   void seed(const std::string& id, Clock::time_point active, bool evidence = false) {
     auto ms = std::to_string(core::to_ms(active));
-    command({"HSET", keys.incident(id), "pb", "head", "status", "4", "updated_ms", ms});
+    command({"HSET", keys.incident(id), "pb", "head", "status", "4", "updated_ms", ms, "kind", "1"});
     if (evidence) command({"HSET", keys.incident(id), "evidence_ms", ms});
     command({"RPUSH", keys.incident_reports(id), report_with_hash("rep-" + id, "hash-" + id).SerializeAsString()});
     command({"RPUSH", keys.incident_alerts(id), "1-0 alert"});
@@ -81,7 +81,8 @@ class RetentionStoreTest : public ::testing::Test {
     command({"HSET", keys.incident_delivered(id), "alert obs-bh", ms});
     command({"ZADD", keys.incidents(), ms, id});
     command({"ZADD", keys.open_incidents(), ms, id});
-    command({"GEOADD", keys.open_incident_places(), "-118.211", "34.0335", id});
+    command({"GEOADD", keys.corroborable_places(1), "-118.211", "34.0335", id});
+    command({"ZADD", keys.corroborable(), ms, id});
     command({"ZADD", keys.timers(), ms, id});
     command({"ZADD", keys.leased_timers(), ms, id});
     command({"ZADD", keys.incident_activity(), ms, id});
@@ -159,6 +160,10 @@ TEST_F(RetentionStoreTest, EvidenceAndIncidentsActiveSinceTheCutoffAreKept) {
   // Evidence leaves the purge's index for good; the active one stays in it.
   EXPECT_EQ(command({"ZSCORE", keys.incident_activity(), "inc-kept"}).type, redis::Reply::Type::nil);
   EXPECT_NE(command({"ZSCORE", keys.incident_activity(), "inc-active"}).type, redis::Reply::Type::nil);
+  // The purged one leaves the corroboration index too.
+  EXPECT_EQ(command({"ZSCORE", keys.corroborable(), "inc-idle"}).type, redis::Reply::Type::nil);
+  EXPECT_EQ(command({"ZSCORE", keys.corroborable_places(1), "inc-idle"}).type, redis::Reply::Type::nil);
+  EXPECT_NE(command({"ZSCORE", keys.corroborable_places(1), "inc-active"}).type, redis::Reply::Type::nil);
 }
 
 TEST_F(RetentionStoreTest, MarkingEvidenceStripsTheCallerHashFromTheReportsAndTheLog) {

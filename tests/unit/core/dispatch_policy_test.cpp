@@ -114,6 +114,19 @@ audience = "region"
   EXPECT_EQ(policies.overrides().size(), 2u);
 }
 
+TEST(DispatchPolicy, TheLongestDedupWindowIsTheNetworksOrAnOverridesWhicheverIsLonger) {
+  EXPECT_EQ(parse("[policy]\ndedup_window_seconds = 600\n").longest_dedup_window(), 600s);
+  const auto policies = parse(R"(
+[policy]
+dedup_window_seconds = 600
+[policy.neighborhoods.downtown]
+dedup_window_seconds = 3600
+[policy.neighborhoods.el-sereno]
+dedup_window_seconds = 60
+)");
+  EXPECT_EQ(policies.longest_dedup_window(), 3600s);
+}
+
 TEST(DispatchPolicy, AudienceNamesRoundTrip) {
   for (auto a :
        {EscalationAudience::adjacent, EscalationAudience::region, EscalationAudience::dispatchers})
