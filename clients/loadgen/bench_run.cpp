@@ -94,7 +94,8 @@ struct PhaseResult {
   double deliveries_per_second = 0, cpu_micros_per_delivery = 0, rss_mb = 0;
   double reports_per_second = 0;  // accepted by the server, all streams
   std::uint64_t post_errors = 0;
-  LatencyHistogram answers;  // post to answer, the observed rooms' posts only (not the flood's)
+  LatencyHistogram answers;        // post to answer, the observed rooms' posts only
+  LatencyHistogram flood_answers;  // and the flood's
 };
 
 double ms(std::int64_t micros) { return static_cast<double>(micros) / 1000.0; }
@@ -238,6 +239,7 @@ class BenchRun {
     result.reports_per_second = static_cast<double>(accepted) / std::max(stream.seconds(), 1e-3);
     result.post_errors = stream.failed() + (flood_stream ? flood_stream->failed() : 0);
     result.answers = stream.answer_latency();
+    if (flood_stream) result.flood_answers = flood_stream->answer_latency();
     for (const ReportStream* s : {&stream, flood_stream ? &*flood_stream : nullptr})
       if (s && s->failed()) std::cerr << plan_.label << ": " << s->failed() << " posts failed, last: " << s->last_error() << "\n";
     return result;
@@ -252,8 +254,12 @@ class BenchRun {
     std::cout << row << std::endl;
     // Where the time went: a slow answer means intake (the node and Redis before the alert is
     // published); a quick answer but a slow alert means the way out (pub/sub, hub, sockets).
-    std::cerr << fmt::format("{}: {}: posts answered in p50 {:.2f} ms, p99 {:.2f} ms\n", plan_.label, r.load,
+    std::cerr << fmt::format("{}: {}: posts answered in p50 {:.2f} ms, p99 {:.2f} ms", plan_.label, r.load,
                              ms(r.answers.percentile(0.5)), ms(r.answers.percentile(0.99)));
+    if (r.flood_answers.count() > 0)
+      std::cerr << fmt::format("; the flood's in p50 {:.2f} ms, p99 {:.2f} ms", ms(r.flood_answers.percentile(0.5)),
+                               ms(r.flood_answers.percentile(0.99)));
+    std::cerr << "\n";
     if (!plan_.json.empty()) {
       std::ofstream(plan_.json, std::ios::app) << fmt::format(
           R"({{"label":"{}","target":"{}","load":"{}","observers":{},"rooms":{},"target_deliveries":{:.0f},)"
