@@ -1,10 +1,11 @@
 #pragma once
 // The delivery record ("alert A reached responder R's socket at T", shown to dispatchers) is
 // written to Redis in batches: sockets hand each written alert here, and every `interval` the
-// log writes one script call per alert for everything gathered. One HSETNX per delivery cost a
-// Redis command, a cross-thread post and an allocation per delivery; at 50,000 deliveries/s
-// that was most of the node's time outside the kernel. A record may thus show up to
-// `interval` later; a crash loses at most that much of it (the alert itself is in history).
+// log appends one DeliveryBatch per alert for everything gathered. One HSETNX per delivery cost
+// a Redis command, a cross-thread post and an allocation per delivery; at 50,000 deliveries/s
+// that was most of the node's time outside the kernel, and its hundred bytes of Redis log per
+// delivery set off a log rewrite every few seconds. A record may thus show up to `interval`
+// later; a crash loses at most that much of it (the alert itself is in history).
 
 #include "net/hub.hpp"
 #include "store/incident_store.hpp"

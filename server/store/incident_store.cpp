@@ -61,19 +61,26 @@ bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
 }
 
 // One delivery record per alert and recipient: sent when the alert went out, delivered when
-// its socket write completed (`delivered`: "<alert> <responder>" -> ms), seen and acked from
-// the acks.
-void add_deliveries(v1::Incident& incident, const std::vector<Reply>& delivered_flat) {
-  std::map<std::string, long long> delivered;
-  for (std::size_t i = 0; i + 1 < delivered_flat.size(); i += 2)
-    delivered[delivered_flat[i].str] = std::atoll(delivered_flat[i + 1].str.c_str());
+// its socket was first written to (the earliest of the DeliveryBatch entries naming both), seen
+// and acked from the acks.
+void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches) {
+  std::map<std::pair<std::string, std::string>, long long> delivered;  // (alert, responder) -> ms
+  v1::DeliveryBatch batch;
+  for (const auto& stored : batches) {
+    if (!batch.ParseFromString(stored.str)) continue;
+    for (int i = 0; i < batch.responder_ids_size() && i < batch.delays_ms_size(); ++i) {
+      const long long ms = batch.written_ms() + batch.delays_ms(i);
+      auto [it, fresh] = delivered.try_emplace({batch.alert_id(), batch.responder_ids(i)}, ms);
+      if (!fresh) it->second = std::min(it->second, ms);
+    }
+  }
   for (const auto& alert : incident.alerts()) {
     for (const auto& responder : alert.recipients()) {
       auto* d = incident.add_deliveries();
       d->set_alert_id(alert.id());
       d->set_responder_id(responder);
       *d->mutable_sent_at() = alert.sent_at();
-      if (auto it = delivered.find(alert.id() + " " + responder); it != delivered.end())
+      if (auto it = delivered.find({alert.id(), responder}); it != delivered.end())
         set_time_ms(*d->mutable_delivered_at(), it->second);
       for (const auto& ack : incident.acks()) {
         if (ack.alert_id() != alert.id() || ack.responder_id() != responder) continue;
@@ -368,21 +375,24 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
 void IncidentStore::mark_delivered(const std::string& incident_id, const std::string& alert_id,
                                    const std::vector<Delivered>& deliveries) {
   if (deliveries.empty()) return;
-  std::vector<std::string> args;
-  args.reserve(deliveries.size() * 2);
+  const auto first = std::min_element(deliveries.begin(), deliveries.end(),
+                                      [](const auto& a, const auto& b) { return a.second < b.second; })->second;
+  v1::DeliveryBatch batch;
+  batch.set_alert_id(alert_id);
+  batch.set_written_ms(to_ms(first));
   for (const auto& [responder_id, at] : deliveries) {
-    args.push_back(alert_id + " " + responder_id);
-    args.push_back(std::to_string(to_ms(at)));
+    batch.add_responder_ids(responder_id);
+    batch.add_delays_ms(static_cast<std::uint32_t>(to_ms(at) - batch.written_ms()));
   }
-  scripts::record_deliveries().run(*redis_, {keys_.incident_delivered(incident_id)}, std::move(args),
-                                   [](auto ec, const Reply& reply) { failed(ec, reply, "mark delivered"); });
+  redis_->execute({"RPUSH", keys_.incident_deliveries(incident_id), batch.SerializeAsString()},
+                  [](auto ec, const Reply& reply) { failed(ec, reply, "mark delivered"); });
 }
 
 void IncidentStore::load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {
   std::vector<std::string> keys{keys_.incident(incident_id),          keys_.incident_reports(incident_id),
                                 keys_.incident_alerts(incident_id),   keys_.incident_acks(incident_id),
                                 keys_.incident_alerted(incident_id),  keys_.incident_reporters(incident_id),
-                                keys_.incident_delivered(incident_id)};
+                                keys_.incident_deliveries(incident_id)};
   scripts::load_incident().run(*redis_, std::move(keys), {}, [done = std::move(done)](auto ec, Reply reply) {
     v1::Incident incident;
     if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);

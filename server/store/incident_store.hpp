@@ -130,8 +130,8 @@ class IncidentStore {
   void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done);
 
   // The alert reached these responders' sockets, each at its time (the first time only
-  // counts). One script call for the lot: a node records thousands of deliveries a second.
-  // Fire and forget.
+  // counts). One append of a DeliveryBatch for the lot: a node records thousands of deliveries
+  // a second. Fire and forget.
   using Delivered = std::pair<std::string, std::chrono::system_clock::time_point>;  // responder, when
   void mark_delivered(const std::string& incident_id, const std::string& alert_id,
                       const std::vector<Delivered>& deliveries);

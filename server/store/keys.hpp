@@ -12,7 +12,9 @@
 //   {p}incident:{id}:acks       list of Ack (protobuf)
 //   {p}incident:{id}:alerted    set: neighborhoods alerted for it
 //   {p}incident:{id}:reporters  set: reporter ids (independent reporters)
-//   {p}incident:{id}:delivered  hash: "<alert id> <responder id>" -> ms written to its socket
+//   {p}incident:{id}:deliveries list of DeliveryBatch (protobuf): when each alert was written to
+//                               each recipient's socket; a repeat (a replay, another node) may
+//                               appear, and the earliest counts
 //   {p}incidents                sorted set: every incident id, scored by creation time (ms)
 //   {p}incidents:open           sorted set: the open ones
 //   {p}incidents:near           sorted set: the open incidents a report may still corroborate,
@@ -70,7 +72,7 @@ class Keys {
   std::string incident_acks(std::string_view id) const { return incident(id) + ":acks"; }
   std::string incident_alerted(std::string_view id) const { return incident(id) + ":alerted"; }
   std::string incident_reporters(std::string_view id) const { return incident(id) + ":reporters"; }
-  std::string incident_delivered(std::string_view id) const { return incident(id) + ":delivered"; }
+  std::string incident_deliveries(std::string_view id) const { return incident(id) + ":deliveries"; }
   std::string corroborable() const { return p_ + "incidents:near"; }
   std::string corroborable_places(int kind) const { return corroborable_places_prefix() + std::to_string(kind); }
   // Scripts that find an incident's kind only once they run add it themselves.

@@ -44,7 +44,7 @@ void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff, std
   const auto& id = incident_id;
   std::vector<std::string> keys{keys_.incident(id),          keys_.incident_reports(id),  keys_.incident_alerts(id),
                                 keys_.incident_acks(id),     keys_.incident_alerted(id),  keys_.incident_reporters(id),
-                                keys_.incident_delivered(id), keys_.incidents(),          keys_.open_incidents(),
+                                keys_.incident_deliveries(id), keys_.incidents(),          keys_.open_incidents(),
                                 keys_.corroborable(),         keys_.incident_activity(),  keys_.timers(),
                                 keys_.leased_timers()};
   scripts::purge_incident().run(*redis_, std::move(keys), {id, ms(cutoff), keys_.corroborable_places_prefix()},

@@ -220,7 +220,7 @@ return {head[1], head[2], head[3], head[4] or '', head[5] or '', head[6] or '', 
         head[8] or '',
         redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1),
         redis.call('LRANGE', KEYS[4], 0, -1), redis.call('SMEMBERS', KEYS[5]),
-        redis.call('SCARD', KEYS[6]), redis.call('HGETALL', KEYS[7])}
+        redis.call('SCARD', KEYS[6]), redis.call('LRANGE', KEYS[7], 0, -1)}
 )lua");
   return script;
 }
@@ -295,17 +295,7 @@ return {'ok'}
   return script;
 }
 
-// KEYS[1] the incident's delivery records; ARGV pairs of "<alert id> <responder id>" and the
-// time in ms. A delivery already recorded keeps its first time (a replay, another node).
-const redis::Script& record_deliveries() {
-  static const redis::Script script(R"lua(
-for i = 1, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
-return #ARGV / 2
-)lua");
-  return script;
-}
-
-// KEYS: the incident's hash, reports, alerts, acks, alerted, reporters, delivered; the indexes
+// KEYS: the incident's hash, reports, alerts, acks, alerted, reporters, deliveries; the indexes
 // incidents, incidents:open, incidents:near, incidents:activity, timers, timers:leased.
 // ARGV: id, the cutoff (ms), the prefix of the incidents:near:{kind} places. Purges the incident whole if its last activity is at or before the
 // cutoff and it is not evidence. Two nodes purging the same incident: the second finds it gone.

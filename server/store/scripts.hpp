@@ -20,7 +20,6 @@ const redis::Script& list_incidents();
 const redis::Script& recovery_check();
 const redis::Script& save_token();
 const redis::Script& append_audit();
-const redis::Script& record_deliveries();
 const redis::Script& purge_incident();
 const redis::Script& mark_evidence();
 const redis::Script& prune_presence();

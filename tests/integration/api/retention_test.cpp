@@ -102,7 +102,7 @@ TEST_F(Retention, AResolvedIncidentLeavesNoTraceOnceIdlePastTheRetention) {
   act(*a, id, "confirm");
   act(*a, id, "resolve");
   // The observer's socket wrote the alerts: the delivery records exist before the purge.
-  ASSERT_TRUE(wait_until([&] { return net.redis_integer("EXISTS puente:incident:" + id + ":delivered") == 1; }));
+  ASSERT_TRUE(wait_until([&] { return net.redis_integer("EXISTS puente:incident:" + id + ":deliveries") == 1; }));
   auto hash = shown(id).reports(0).caller_hash();
   ASSERT_EQ(hash.size(), 64u);
   ASSERT_GT(net.values_holding(seen), 0);

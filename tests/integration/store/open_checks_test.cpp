@@ -5,9 +5,8 @@
 #include "store/incident_store.hpp"
 
 #include "core/clock.hpp"
-#include "io_threads.hpp"
+#include "redis_link.hpp"
 #include "redis_server.hpp"
-#include "wait_until.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,27 +25,14 @@ class OpenIncidentChecks : public ::testing::Test {
  protected:
   test::RedisServer redis;
   test::IoThreads io{1};
-  std::shared_ptr<redis::Connection> link = [&] {
-    redis::ConnectionOptions options;
-    options.endpoint.port = redis.port();
-    auto c = redis::Connection::create(io.executor(), options);
-    c->start();
-    return c;
-  }();
+  test::RedisLink link{io, redis.port()};
   Keys keys{"test:"};
-  IncidentStore store{link, keys};
+  IncidentStore store{link.connection(), keys};
 
-  void SetUp() override { ASSERT_TRUE(test::wait_until([&] { return link->connected(); })); }
-  void TearDown() override { link->stop(); }
+  void SetUp() override { ASSERT_TRUE(link.wait_up()); }
 
-  void command(std::vector<std::string> args) {
-    std::promise<void> done;
-    link->execute(std::move(args), [&](auto ec, const redis::Reply&) {
-      EXPECT_FALSE(ec) << ec.message();
-      done.set_value();
-    });
-    done.get_future().get();
-  }
+  void command(std::vector<std::string> args) { link.command(std::move(args)); }
+  long long integer(std::vector<std::string> args) { return link.integer(std::move(args)); }
 
   // An open incident as the open-incident script leaves the fields the search reads.
   void seed(const std::string& id, v1::ReportKind kind, double at_lon, Clock::time_point last_report) {
@@ -60,15 +46,6 @@ class OpenIncidentChecks : public ::testing::Test {
              std::to_string(core::to_ms(last_report))});
     command({"GEOADD", keys.corroborable_places(kind), std::to_string(at_lon), std::to_string(lat), id});
     command({"ZADD", keys.corroborable(), std::to_string(core::to_ms(last_report)), id});
-  }
-
-  long long integer(std::vector<std::string> args) {
-    std::promise<long long> got;
-    link->execute(std::move(args), [&](auto ec, const redis::Reply& reply) {
-      EXPECT_FALSE(ec) << ec.message();
-      got.set_value(reply.integer);
-    });
-    return got.get_future().get();
   }
 
   bool exists(const std::string& key) { return integer({"EXISTS", key}) == 1; }

@@ -5,7 +5,7 @@
 #include "store/retention_store.hpp"
 
 #include "core/clock.hpp"
-#include "io_threads.hpp"
+#include "redis_link.hpp"
 #include "redis_server.hpp"
 #include "wait_until.hpp"
 
@@ -22,14 +22,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::system_clock;
 using Purge = RetentionStore::Purge;
 
-std::shared_ptr<redis::Connection> connect(test::IoThreads& io, unsigned short port) {
-  redis::ConnectionOptions options;
-  options.endpoint.port = port;
-  auto c = redis::Connection::create(io.executor(), options);
-  c->start();
-  return c;
-}
-
 v1::Report report_with_hash(const std::string& id, const std::string& hash) {
   v1::Report report;
   report.set_id(id);
@@ -43,30 +35,19 @@ class RetentionStoreTest : public ::testing::Test {
   test::RedisServer redis;
   test::IoThreads io{2};
   // Two nodes: each its own connection, as two puented processes would have.
-  std::shared_ptr<redis::Connection> link_a = connect(io, redis.port());
-  std::shared_ptr<redis::Connection> link_b = connect(io, redis.port());
+  test::RedisLink link_a{io, redis.port()};
+  test::RedisLink link_b{io, redis.port()};
   Keys keys{"test:"};
   // No replicas here: the barriers answer at once.
-  RetentionStore node_a{link_a, keys, std::make_shared<ReplicationBarrier>(link_a, ReplicationOptions{})};
-  RetentionStore node_b{link_b, keys, std::make_shared<ReplicationBarrier>(link_b, ReplicationOptions{})};
+  RetentionStore node_a{link_a.connection(), keys,
+                        std::make_shared<ReplicationBarrier>(link_a.connection(), ReplicationOptions{})};
+  RetentionStore node_b{link_b.connection(), keys,
+                        std::make_shared<ReplicationBarrier>(link_b.connection(), ReplicationOptions{})};
 
-  void SetUp() override {
-    ASSERT_TRUE(test::wait_until([&] { return link_a->connected() && link_b->connected(); }));
-  }
-  void TearDown() override {
-    link_a->stop();
-    link_b->stop();
-  }
+  void SetUp() override { ASSERT_TRUE(link_a.wait_up() && link_b.wait_up()); }
 
-  redis::Reply command(std::vector<std::string> args) {
-    std::promise<redis::Reply> got;
-    link_a->execute(std::move(args), [&](auto ec, redis::Reply reply) {
-      EXPECT_FALSE(ec) << ec.message();
-      got.set_value(std::move(reply));
-    });
-    return got.get_future().get();
-  }
-  long long integer(std::vector<std::string> args) { return command(std::move(args)).integer; }
+  redis::Reply command(std::vector<std::string> args) { return link_a.command(std::move(args)); }
+  long long integer(std::vector<std::string> args) { return link_a.integer(std::move(args)); }
 
   // An incident as the incident store leaves it, every key filled, last active at `active`.
   void seed(const std::string& id, Clock::time_point active, bool evidence = false) {
@@ -78,7 +59,7 @@ class RetentionStoreTest : public ::testing::Test {
     command({"RPUSH", keys.incident_acks(id), "ack"});
     command({"SADD", keys.incident_alerted(id), "boyle-heights"});
     command({"SADD", keys.incident_reporters(id), "op"});
-    command({"HSET", keys.incident_delivered(id), "alert obs-bh", ms});
+    command({"RPUSH", keys.incident_deliveries(id), "batch"});
     command({"ZADD", keys.incidents(), ms, id});
     command({"ZADD", keys.open_incidents(), ms, id});
     command({"GEOADD", keys.corroborable_places(1), "-118.211", "34.0335", id});

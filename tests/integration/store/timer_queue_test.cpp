@@ -2,7 +2,7 @@
 // that runs out makes its timer due again, and complete/cancel end it.
 #include "store/timer_queue.hpp"
 
-#include "io_threads.hpp"
+#include "redis_link.hpp"
 #include "redis_server.hpp"
 #include "wait_until.hpp"
 
@@ -21,17 +21,10 @@ class TimerQueueTest : public ::testing::Test {
  protected:
   test::RedisServer redis;
   test::IoThreads io{2};
-  std::shared_ptr<redis::Connection> connection = [&] {
-    redis::ConnectionOptions options;
-    options.endpoint.port = redis.port();
-    auto c = redis::Connection::create(io.executor(), options);
-    c->start();
-    return c;
-  }();
-  TimerQueue queue{connection, Keys("test:")};
+  test::RedisLink link{io, redis.port()};
+  TimerQueue queue{link.connection(), Keys("test:")};
 
-  void SetUp() override { ASSERT_TRUE(test::wait_until([&] { return connection->connected(); })); }
-  void TearDown() override { connection->stop(); }
+  void SetUp() override { ASSERT_TRUE(link.wait_up()); }
 
   std::vector<std::string> claim(Clock::time_point now, std::chrono::milliseconds lease = 10s) {
     std::promise<std::vector<std::string>> got;

@@ -1,0 +1,81 @@
+// Delivery records on a real Redis: what nodes appended for an alert comes back as one record
+// per recipient, the earliest write counting when a replay or a second node wrote it again, and
+// a recipient nothing was written to shows as sent only.
+#include "store/incident_store.hpp"
+
+#include "core/clock.hpp"
+#include "redis_link.hpp"
+#include "redis_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <map>
+
+namespace puente::store {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::system_clock;
+
+class DeliveryRecords : public ::testing::Test {
+ protected:
+  test::RedisServer redis;
+  test::IoThreads io{1};
+  test::RedisLink link{io, redis.port()};
+  IncidentStore store{link.connection(), Keys{"test:"}};
+
+  void SetUp() override { ASSERT_TRUE(link.wait_up()); }
+
+  // Opens inc-1 with alert al-1, sent at `sent` to three observers.
+  void open_with_alert(Clock::time_point sent) {
+    v1::Incident incident;
+    incident.set_id("inc-1");
+    incident.set_neighborhood("boyle-heights");
+    incident.set_status(v1::REPORTED);
+    incident.set_kind(v1::RAID);
+    *incident.mutable_created_at() = core::to_timestamp(sent);
+    v1::Report report;
+    report.set_id("rep-1");
+    report.set_kind(v1::RAID);
+    v1::Alert alert;
+    alert.set_id("al-1");
+    alert.set_incident_id("inc-1");
+    alert.set_neighborhood("boyle-heights");
+    *alert.mutable_sent_at() = core::to_timestamp(sent);
+    for (const char* id : {"obs-a", "obs-b", "obs-c"}) alert.add_recipients(id);
+    std::promise<Outcome> opened;
+    store.open(incident, report, {alert}, {}, std::nullopt, {}, [&](IncidentStore::Sent s) { opened.set_value(s.outcome); });
+    ASSERT_EQ(opened.get_future().get(), Outcome::ok);
+  }
+
+  // responder -> ms it was delivered at (0: never), as a loaded incident shows them.
+  std::map<std::string, long long> delivered() {
+    std::promise<v1::Incident> got;
+    store.load("inc-1", [&](Outcome outcome, v1::Incident incident) {
+      EXPECT_EQ(outcome, Outcome::ok);
+      got.set_value(std::move(incident));
+    });
+    const auto incident = got.get_future().get();
+    std::map<std::string, long long> out;
+    for (const auto& d : incident.deliveries()) {
+      EXPECT_EQ(d.alert_id(), "al-1");
+      out[d.responder_id()] = d.has_delivered_at() ? core::to_ms(d.delivered_at()) : 0;
+    }
+    return out;
+  }
+};
+
+TEST_F(DeliveryRecords, TheEarliestWriteToEachRecipientCountsAcrossBatches) {
+  const auto sent = Clock::now() - 1min;
+  open_with_alert(sent);
+  store.mark_delivered("inc-1", "al-1", {{"obs-a", sent + 20ms}, {"obs-b", sent + 5ms}});
+  // Replayed later, or written by a second node that holds the same responder's other socket.
+  store.mark_delivered("inc-1", "al-1", {{"obs-b", sent + 50ms}, {"obs-a", sent + 3ms}});
+
+  const auto at = [&](std::chrono::milliseconds after) { return core::to_ms(sent + after); };
+  EXPECT_EQ(delivered(), (std::map<std::string, long long>{{"obs-a", at(3ms)}, {"obs-b", at(5ms)}, {"obs-c", 0}}));
+}
+
+}  // namespace
+}  // namespace puente::store
