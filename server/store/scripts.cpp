@@ -4,11 +4,12 @@ namespace puente::store::scripts {
 
 namespace {
 
-// Shared by every script that sends alerts. ARGV[first..] holds one quadruple per alert:
-// history stream key, live channel, Alert protobuf, neighborhood. Each alert is appended to
-// its neighborhood's history (the entry id becomes its offset), published to every node, kept
-// in the incident's list, and its neighborhood noted as alerted. Returns the offsets.
-constexpr const char* publish_all = R"lua(
+// Lua functions the scripts below share (with_helpers puts them in front of a script's body).
+constexpr const char* helpers = R"lua(
+-- Every script that sends alerts: ARGV[first..] holds one quadruple per alert: history stream
+-- key, live channel, Alert protobuf, neighborhood. Each alert is appended to its neighborhood's
+-- history (the entry id becomes its offset), published to every node, kept in the incident's
+-- list, and its neighborhood noted as alerted. Returns the offsets.
 local function publish_all(incident_alerts, alerted, maxlen, first)
   local offsets = {}
   for i = first, #ARGV, 4 do
@@ -62,7 +63,7 @@ local function availability_book(book, version)
 end
 )lua";
 
-redis::Script with_helpers(const char* body) { return redis::Script(std::string(publish_all) + body); }
+redis::Script with_helpers(const char* body) { return redis::Script(std::string(helpers) + body); }
 
 }  // namespace
 
@@ -297,8 +298,9 @@ return {'ok'}
 
 // KEYS: the incident's hash, reports, alerts, acks, alerted, reporters, deliveries; the indexes
 // incidents, incidents:open, incidents:near, incidents:activity, timers, timers:leased.
-// ARGV: id, the cutoff (ms), the prefix of the incidents:near:{kind} places. Purges the incident whole if its last activity is at or before the
-// cutoff and it is not evidence. Two nodes purging the same incident: the second finds it gone.
+// ARGV: id, the cutoff (ms), the prefix of the incidents:near:{kind} places. Purges the
+// incident whole if its last activity is at or before the cutoff and it is not evidence. Two
+// nodes purging the same incident: the second finds it gone.
 // -> 'purged', 'evidence' (kept; it leaves the activity index), 'active' (touched since the
 // node read the index) or 'gone'.
 const redis::Script& purge_incident() {
