@@ -5,7 +5,6 @@
 
 #include "core/clock.hpp"
 #include "redis_link.hpp"
-#include "redis_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,14 +17,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::system_clock;
 
-class DeliveryRecords : public ::testing::Test {
+class DeliveryRecords : public test::StoreTest {
  protected:
-  test::RedisServer redis;
-  test::IoThreads io{1};
-  test::RedisLink link{io, redis.port()};
   IncidentStore store{link.connection(), Keys{"test:"}};
-
-  void SetUp() override { ASSERT_TRUE(link.wait_up()); }
 
   // Opens inc-1 with alert al-1, sent at `sent` to three observers.
   void open_with_alert(Clock::time_point sent) {

@@ -6,7 +6,6 @@
 
 #include "core/clock.hpp"
 #include "redis_link.hpp"
-#include "redis_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,15 +20,10 @@ using Clock = std::chrono::system_clock;
 // The car wash on César Chávez, and a point about 5 m east of it.
 constexpr double lat = 34.0335, lon = -118.211, lon_5m_east = -118.21095;
 
-class OpenIncidentChecks : public ::testing::Test {
+class OpenIncidentChecks : public test::StoreTest {
  protected:
-  test::RedisServer redis;
-  test::IoThreads io{1};
-  test::RedisLink link{io, redis.port()};
   Keys keys{"test:"};
   IncidentStore store{link.connection(), keys};
-
-  void SetUp() override { ASSERT_TRUE(link.wait_up()); }
 
   void command(std::vector<std::string> args) { link.command(std::move(args)); }
   long long integer(std::vector<std::string> args) { return link.integer(std::move(args)); }

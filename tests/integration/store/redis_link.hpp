@@ -1,9 +1,11 @@
 #pragma once
-// A command connection to a store test's Redis, up before the test starts, and the plain
-// commands a test sends to seed keys or look at them.
+// What store tests share: a command connection to the test's Redis and the plain commands a
+// test sends to seed keys or look at them; and a fixture with its own redis-server, I/O threads
+// and such a connection, up before the test starts.
 
 #include "io_threads.hpp"
 #include "redis/connection.hpp"
+#include "redis_server.hpp"
 #include "wait_until.hpp"
 
 #include <gtest/gtest.h>
@@ -42,6 +44,15 @@ class RedisLink {
 
  private:
   std::shared_ptr<redis::Connection> connection_;
+};
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(link.wait_up()); }
+
+  RedisServer redis;
+  IoThreads io{2};
+  RedisLink link{io, redis.port()};
 };
 
 }  // namespace puente::test

@@ -6,7 +6,6 @@
 
 #include "core/clock.hpp"
 #include "redis_link.hpp"
-#include "redis_server.hpp"
 #include "wait_until.hpp"
 
 #include <gtest/gtest.h>
@@ -30,12 +29,10 @@ v1::Report report_with_hash(const std::string& id, const std::string& hash) {
   return report;
 }
 
-class RetentionStoreTest : public ::testing::Test {
+class RetentionStoreTest : public test::StoreTest {
  protected:
-  test::RedisServer redis;
-  test::IoThreads io{2};
   // Two nodes: each its own connection, as two puented processes would have.
-  test::RedisLink link_a{io, redis.port()};
+  test::RedisLink& link_a = link;
   test::RedisLink link_b{io, redis.port()};
   Keys keys{"test:"};
   // No replicas here: the barriers answer at once.
@@ -44,7 +41,10 @@ class RetentionStoreTest : public ::testing::Test {
   RetentionStore node_b{link_b.connection(), keys,
                         std::make_shared<ReplicationBarrier>(link_b.connection(), ReplicationOptions{})};
 
-  void SetUp() override { ASSERT_TRUE(link_a.wait_up() && link_b.wait_up()); }
+  void SetUp() override {
+    StoreTest::SetUp();
+    ASSERT_TRUE(link_b.wait_up());
+  }
 
   redis::Reply command(std::vector<std::string> args) { return link_a.command(std::move(args)); }
   long long integer(std::vector<std::string> args) { return link_a.integer(std::move(args)); }

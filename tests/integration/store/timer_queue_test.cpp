@@ -3,7 +3,6 @@
 #include "store/timer_queue.hpp"
 
 #include "redis_link.hpp"
-#include "redis_server.hpp"
 #include "wait_until.hpp"
 
 #include <gtest/gtest.h>
@@ -17,14 +16,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::system_clock;
 
-class TimerQueueTest : public ::testing::Test {
+class TimerQueueTest : public test::StoreTest {
  protected:
-  test::RedisServer redis;
-  test::IoThreads io{2};
-  test::RedisLink link{io, redis.port()};
   TimerQueue queue{link.connection(), Keys("test:")};
-
-  void SetUp() override { ASSERT_TRUE(link.wait_up()); }
 
   std::vector<std::string> claim(Clock::time_point now, std::chrono::milliseconds lease = 10s) {
     std::promise<std::vector<std::string>> got;
