@@ -18,6 +18,9 @@
 #include "puente/v1/json.hpp"
 #include "puente/v1/puente.pb.h"
 
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -128,12 +131,23 @@ void decode_both_ways(std::string_view bytes, Check check) {
     check_answer(binary, true);
   }
   Message json;
-  if (auto why = wire::from_json(bytes, json); why.empty()) {
+  const auto why = wire::from_json(bytes, json);
+  if (why.empty()) {
     check(json);
     check_answer(json, false);
   } else {
     refused(why, false);
   }
+  // The node reads JSON itself where it can (wire/json_reader.hpp): it must read what
+  // protobuf's parser reads, and refuse what it refuses.
+  Message theirs;
+  const bool they_read = google::protobuf::util::JsonStringToMessage(
+                             google::protobuf::StringPiece(bytes.data(), bytes.size()), &theirs)
+                             .ok();
+  fuzz_check(they_read == why.empty(), "from_json and protobuf's parser disagree on whether JSON is good");
+  if (they_read && why.empty())
+    fuzz_check(google::protobuf::util::MessageDifferencer::Equals(json, theirs),
+               "from_json reads JSON into another message than protobuf's parser");
 }
 
 }  // namespace
