@@ -1,11 +1,11 @@
 #include "puente/v1/json_printer.hpp"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/timestamp.pb.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <vector>
 
@@ -27,7 +27,7 @@ class JsonPrinter {
 
   bool message(const Message& m) {
     const auto* descriptor = m.GetDescriptor();
-    if (descriptor->full_name() == "google.protobuf.Timestamp") return timestamp(m);
+    if (descriptor == google::protobuf::Timestamp::descriptor()) return timestamp(m);
     if (descriptor->file()->package() == "google.protobuf") return false;  // another well-known type
 
     const Reflection* reflection = m.GetReflection();
@@ -38,7 +38,8 @@ class JsonPrinter {
     for (const auto* field : fields) {
       if (!first) out_ += ',';
       first = false;
-      text(field->json_name());
+      // A name protobuf made from the field's is letters and digits: nothing to escape.
+      field->has_json_name() ? text(field->json_name()) : quoted(field->json_name());
       out_ += ':';
       if (!(field->is_map() ? map(m, *reflection, field)
                             : field->is_repeated() ? list(m, *reflection, field) : value(m, *reflection, field, -1)))
@@ -129,41 +130,63 @@ class JsonPrinter {
 
   // RFC 3339 in UTC, with 0, 3, 6 or 9 digits of fraction: as protobuf's TimeUtil prints.
   bool timestamp(const Message& m) {
-    const auto* descriptor = m.GetDescriptor();
-    const Reflection* r = m.GetReflection();
-    const std::int64_t seconds = r->GetInt64(m, descriptor->FindFieldByName("seconds"));
-    const std::int32_t nanos = r->GetInt32(m, descriptor->FindFieldByName("nanos"));
+    std::int64_t seconds = 0;
+    std::int32_t nanos = 0;
+    if (const auto* t = dynamic_cast<const google::protobuf::Timestamp*>(&m)) {
+      seconds = t->seconds();
+      nanos = t->nanos();
+    } else {  // a dynamic message of the type
+      const auto* descriptor = m.GetDescriptor();
+      seconds = m.GetReflection()->GetInt64(m, descriptor->FindFieldByName("seconds"));
+      nanos = m.GetReflection()->GetInt32(m, descriptor->FindFieldByName("nanos"));
+    }
     if (seconds < earliest_timestamp || seconds > latest_timestamp || nanos < 0 || nanos > 999999999) return false;
     std::tm utc{};
     const std::time_t t = static_cast<std::time_t>(seconds);
     if (!gmtime_r(&t, &utc)) return false;
-    char buffer[48];
-    int n = std::snprintf(buffer, sizeof buffer, "\"%04d-%02d-%02dT%02d:%02d:%02d", utc.tm_year + 1900, utc.tm_mon + 1,
-                          utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
-    if (nanos % 1000000 == 0) {
-      if (nanos != 0) n += std::snprintf(buffer + n, sizeof buffer - static_cast<std::size_t>(n), ".%03d", nanos / 1000000);
-    } else if (nanos % 1000 == 0) {
-      n += std::snprintf(buffer + n, sizeof buffer - static_cast<std::size_t>(n), ".%06d", nanos / 1000);
-    } else {
-      n += std::snprintf(buffer + n, sizeof buffer - static_cast<std::size_t>(n), ".%09d", nanos);
+    out_ += '"';
+    digits(utc.tm_year + 1900, 4);
+    out_ += '-';
+    digits(utc.tm_mon + 1, 2);
+    out_ += '-';
+    digits(utc.tm_mday, 2);
+    out_ += 'T';
+    digits(utc.tm_hour, 2);
+    out_ += ':';
+    digits(utc.tm_min, 2);
+    out_ += ':';
+    digits(utc.tm_sec, 2);
+    if (nanos != 0) {
+      out_ += '.';
+      if (nanos % 1000000 == 0) digits(nanos / 1000000, 3);
+      else if (nanos % 1000 == 0) digits(nanos / 1000, 6);
+      else digits(nanos, 9);
     }
-    out_.append(buffer, static_cast<std::size_t>(n));
     out_ += "Z\"";
     return true;
   }
 
+  // `n` (>= 0) in exactly `width` digits, zeros in front.
+  void digits(int n, int width) {
+    char buffer[9];
+    for (int i = width - 1; i >= 0; --i, n /= 10) buffer[i] = static_cast<char>('0' + n % 10);
+    out_.append(buffer, static_cast<std::size_t>(width));
+  }
+
   // The shortest of `short_digits` and `long_digits` significant digits that reads back as the
-  // same number (protobuf's SimpleDtoa and SimpleFtoa); NaN and the infinities as strings.
+  // same number (protobuf's SimpleDtoa and SimpleFtoa, which print with printf's %.*g: to_chars
+  // with a precision prints the same); NaN and the infinities as strings.
   template <class Real>
   void number(Real v, int short_digits, int long_digits) {
     if (std::isnan(v)) return quoted("NaN");
     if (std::isinf(v)) return quoted(v > 0 ? "Infinity" : "-Infinity");
     char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.*g", short_digits, static_cast<double>(v));
-    const bool same = std::is_same_v<Real, float> ? std::strtof(buffer, nullptr) == static_cast<float>(v)
-                                                  : std::strtod(buffer, nullptr) == static_cast<double>(v);
-    if (!same) std::snprintf(buffer, sizeof buffer, "%.*g", long_digits, static_cast<double>(v));
-    out_ += buffer;
+    const double wide = static_cast<double>(v);
+    auto printed = std::to_chars(buffer, buffer + sizeof buffer, wide, std::chars_format::general, short_digits);
+    Real back{};
+    std::from_chars(buffer, printed.ptr, back);
+    if (back != v) printed = std::to_chars(buffer, buffer + sizeof buffer, wide, std::chars_format::general, long_digits);
+    out_.append(buffer, printed.ptr);
   }
 
   void quoted(const std::string& already_safe) {
@@ -177,30 +200,38 @@ class JsonPrinter {
   void text(const std::string& s) {
     static constexpr char hex[] = "0123456789abcdef";
     out_ += '"';
+    std::size_t plain = 0;  // where the run of bytes copied as they are starts
     for (std::size_t i = 0; i < s.size(); ++i) {
       const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != 0x7F && c != 0xE2) continue;
+      const char* escaped = nullptr;
       switch (c) {
-        case '"': out_ += "\\\""; continue;
-        case '\\': out_ += "\\\\"; continue;
-        case '\b': out_ += "\\b"; continue;
-        case '\f': out_ += "\\f"; continue;
-        case '\n': out_ += "\\n"; continue;
-        case '\r': out_ += "\\r"; continue;
-        case '\t': out_ += "\\t"; continue;
+        case '"': escaped = "\\\""; break;
+        case '\\': escaped = "\\\\"; break;
+        case '\b': escaped = "\\b"; break;
+        case '\f': escaped = "\\f"; break;
+        case '\n': escaped = "\\n"; break;
+        case '\r': escaped = "\\r"; break;
+        case '\t': escaped = "\\t"; break;
         default: break;
       }
-      if (c < 0x20 || c == '<' || c == '>' || c == 0x7F) {
-        out_ += "\\u00";
-        out_ += hex[c >> 4];
-        out_ += hex[c & 0xF];
-      } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                 (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      const bool separator = c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                             (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9);
+      if (c == 0xE2 && !separator) continue;  // another character of that lead byte
+      out_.append(s, plain, i - plain);
+      if (escaped) {
+        out_ += escaped;
+      } else if (separator) {
         out_ += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
         i += 2;
       } else {
-        out_ += static_cast<char>(c);
+        out_ += "\\u00";
+        out_ += hex[c >> 4];
+        out_ += hex[c & 0xF];
       }
+      plain = i + 1;
     }
+    out_.append(s, plain, s.size() - plain);
     out_ += '"';
   }
 
@@ -231,6 +262,7 @@ class JsonPrinter {
 
 std::optional<std::string> print_json(const google::protobuf::Message& message) {
   std::string out;
+  out.reserve(1024);
   if (!JsonPrinter(out).message(message)) return std::nullopt;
   return out;
 }

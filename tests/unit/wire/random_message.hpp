@@ -50,7 +50,8 @@ class RandomFill {
     static const std::vector<std::string> pool{
         "", "a", "car wash on César Chávez", "日本語", "emoji \xf0\x9f\x98\x80", "quote \" and \\ backslash",
         "tab\tnew\nline\r", std::string("nul\0byte", 8), "<script>&'=", "\x7f del", "line\xe2\x80\xa8sep\xe2\x80\xa9",
-        "\x01\x02\x1f", "plain ascii text that is a little longer than the others"};
+        "\x01\x02\x1f", "plain ascii text that is a little longer than the others",
+        "ellipsis\xe2\x80\xa6 quote\xe2\x80\x99 bullet\xe2\x80\xa2 <b>"};
     return pool[pick(pool.size())];
   }
   double real() {
