@@ -107,59 +107,48 @@ class JsonReader {
 
   // One value of `f`: set, or (`add`) appended to the repeated field.
   bool value(Message& m, const Reflection& r, const FieldDescriptor& f, int depth, bool add) {
+    // Keeps `x` through Reflection's setter or adder for its type.
+    const auto keep = [&](auto x, auto set, auto append) {
+      (r.*(add ? append : set))(&m, &f, std::move(x));
+      return true;
+    };
     switch (f.cpp_type()) {
       case FieldDescriptor::CPPTYPE_MESSAGE:
         return object(add ? *r.AddMessage(&m, &f) : *r.MutableMessage(&m, &f), depth + 1);
       case FieldDescriptor::CPPTYPE_STRING: {
         std::string s;
         if (f.type() == FieldDescriptor::TYPE_BYTES || !string(s)) return false;  // bytes are base64
-        add ? r.AddString(&m, &f, std::move(s)) : r.SetString(&m, &f, std::move(s));
-        return true;
+        return keep(std::move(s), &Reflection::SetString, &Reflection::AddString);
       }
       case FieldDescriptor::CPPTYPE_ENUM: {
         std::string s;
         if (!string(s)) return false;  // a number for an enum is protobuf's
         const auto* v = f.enum_type()->FindValueByName(s);
-        if (!v) return false;
-        add ? r.AddEnum(&m, &f, v) : r.SetEnum(&m, &f, v);
-        return true;
+        return v && keep(v, &Reflection::SetEnum, &Reflection::AddEnum);
       }
       case FieldDescriptor::CPPTYPE_BOOL: {
-        bool b = false;
-        if (word("true")) b = true;
-        else if (!word("false")) return false;
-        add ? r.AddBool(&m, &f, b) : r.SetBool(&m, &f, b);
-        return true;
+        const bool yes = word("true");
+        return (yes || word("false")) && keep(yes, &Reflection::SetBool, &Reflection::AddBool);
       }
       case FieldDescriptor::CPPTYPE_DOUBLE: {
         double x = 0;
-        if (!real(x)) return false;
-        add ? r.AddDouble(&m, &f, x) : r.SetDouble(&m, &f, x);
-        return true;
+        return real(x) && keep(x, &Reflection::SetDouble, &Reflection::AddDouble);
       }
       case FieldDescriptor::CPPTYPE_INT32: {
         std::int32_t x = 0;
-        if (!integer(x)) return false;
-        add ? r.AddInt32(&m, &f, x) : r.SetInt32(&m, &f, x);
-        return true;
+        return integer(x) && keep(x, &Reflection::SetInt32, &Reflection::AddInt32);
       }
       case FieldDescriptor::CPPTYPE_INT64: {  // 64-bit integers come quoted too (they print so)
         std::int64_t x = 0;
-        if (!integer(x, true)) return false;
-        add ? r.AddInt64(&m, &f, x) : r.SetInt64(&m, &f, x);
-        return true;
+        return integer(x, true) && keep(x, &Reflection::SetInt64, &Reflection::AddInt64);
       }
       case FieldDescriptor::CPPTYPE_UINT32: {
         std::uint32_t x = 0;
-        if (!integer(x)) return false;
-        add ? r.AddUInt32(&m, &f, x) : r.SetUInt32(&m, &f, x);
-        return true;
+        return integer(x) && keep(x, &Reflection::SetUInt32, &Reflection::AddUInt32);
       }
       case FieldDescriptor::CPPTYPE_UINT64: {
         std::uint64_t x = 0;
-        if (!integer(x, true)) return false;
-        add ? r.AddUInt64(&m, &f, x) : r.SetUInt64(&m, &f, x);
-        return true;
+        return integer(x, true) && keep(x, &Reflection::SetUInt64, &Reflection::AddUInt64);
       }
       case FieldDescriptor::CPPTYPE_FLOAT:  // puente.proto has none: protobuf's double-to-float rules
         return false;

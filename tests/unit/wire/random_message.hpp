@@ -86,35 +86,31 @@ class RandomFill {
     }
   }
 
-  void set(Message& m, const FieldDescriptor* f, int depth) {
-    const auto* r = m.GetReflection();
-    switch (f->cpp_type()) {
-      case FieldDescriptor::CPPTYPE_INT32: return r->SetInt32(&m, f, static_cast<std::int32_t>(integer()));
-      case FieldDescriptor::CPPTYPE_UINT32: return r->SetUInt32(&m, f, static_cast<std::uint32_t>(integer()));
-      case FieldDescriptor::CPPTYPE_INT64: return r->SetInt64(&m, f, integer());
-      case FieldDescriptor::CPPTYPE_UINT64: return r->SetUInt64(&m, f, static_cast<std::uint64_t>(integer()));
-      case FieldDescriptor::CPPTYPE_DOUBLE: return r->SetDouble(&m, f, real());
-      case FieldDescriptor::CPPTYPE_FLOAT: return r->SetFloat(&m, f, static_cast<float>(real()));
-      case FieldDescriptor::CPPTYPE_BOOL: return r->SetBool(&m, f, pick(2) == 1);
-      case FieldDescriptor::CPPTYPE_ENUM: return r->SetEnumValue(&m, f, enum_number(f));
-      case FieldDescriptor::CPPTYPE_STRING: return r->SetString(&m, f, text());
-      case FieldDescriptor::CPPTYPE_MESSAGE: return message(*r->MutableMessage(&m, f), depth + 1);
-    }
-  }
+  void set(Message& m, const FieldDescriptor* f, int depth) { put(m, f, depth, false); }
+  void add(Message& m, const FieldDescriptor* f, int depth) { put(m, f, depth, true); }
 
-  void add(Message& m, const FieldDescriptor* f, int depth) {
-    const auto* r = m.GetReflection();
+  // A random value for `f`: set, or (`add`) appended to the repeated field.
+  void put(Message& m, const FieldDescriptor* f, int depth, bool add) {
+    using google::protobuf::Reflection;
+    const Reflection* r = m.GetReflection();
+    const auto keep = [&](auto x, auto set, auto append) { (r->*(add ? append : set))(&m, f, std::move(x)); };
     switch (f->cpp_type()) {
-      case FieldDescriptor::CPPTYPE_INT32: return r->AddInt32(&m, f, static_cast<std::int32_t>(integer()));
-      case FieldDescriptor::CPPTYPE_UINT32: return r->AddUInt32(&m, f, static_cast<std::uint32_t>(integer()));
-      case FieldDescriptor::CPPTYPE_INT64: return r->AddInt64(&m, f, integer());
-      case FieldDescriptor::CPPTYPE_UINT64: return r->AddUInt64(&m, f, static_cast<std::uint64_t>(integer()));
-      case FieldDescriptor::CPPTYPE_DOUBLE: return r->AddDouble(&m, f, real());
-      case FieldDescriptor::CPPTYPE_FLOAT: return r->AddFloat(&m, f, static_cast<float>(real()));
-      case FieldDescriptor::CPPTYPE_BOOL: return r->AddBool(&m, f, pick(2) == 1);
-      case FieldDescriptor::CPPTYPE_ENUM: return r->AddEnumValue(&m, f, enum_number(f));
-      case FieldDescriptor::CPPTYPE_STRING: return r->AddString(&m, f, text());
-      case FieldDescriptor::CPPTYPE_MESSAGE: return message(*r->AddMessage(&m, f), depth + 1);
+      case FieldDescriptor::CPPTYPE_INT32:
+        return keep(static_cast<std::int32_t>(integer()), &Reflection::SetInt32, &Reflection::AddInt32);
+      case FieldDescriptor::CPPTYPE_UINT32:
+        return keep(static_cast<std::uint32_t>(integer()), &Reflection::SetUInt32, &Reflection::AddUInt32);
+      case FieldDescriptor::CPPTYPE_INT64: return keep(integer(), &Reflection::SetInt64, &Reflection::AddInt64);
+      case FieldDescriptor::CPPTYPE_UINT64:
+        return keep(static_cast<std::uint64_t>(integer()), &Reflection::SetUInt64, &Reflection::AddUInt64);
+      case FieldDescriptor::CPPTYPE_DOUBLE: return keep(real(), &Reflection::SetDouble, &Reflection::AddDouble);
+      case FieldDescriptor::CPPTYPE_FLOAT:
+        return keep(static_cast<float>(real()), &Reflection::SetFloat, &Reflection::AddFloat);
+      case FieldDescriptor::CPPTYPE_BOOL: return keep(pick(2) == 1, &Reflection::SetBool, &Reflection::AddBool);
+      case FieldDescriptor::CPPTYPE_ENUM:
+        return keep(enum_number(f), &Reflection::SetEnumValue, &Reflection::AddEnumValue);
+      case FieldDescriptor::CPPTYPE_STRING: return keep(text(), &Reflection::SetString, &Reflection::AddString);
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        return message(add ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), depth + 1);
     }
   }
 
