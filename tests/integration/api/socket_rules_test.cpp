@@ -4,6 +4,7 @@
 
 #include "connection_error.hpp"
 #include "puente/v1/json.hpp"
+#include "wait_until.hpp"
 
 #include <gtest/gtest.h>
 
@@ -136,6 +137,9 @@ TEST_F(SocketRules, OversizedAndMalformedFramesAreRefusedAndTheNodeKeepsServing)
 
   // Well-framed nonsense gets an error and the socket lives.
   auto socket = node->socket(net.token("obs-bh"), {"boyle-heights"});
+  // The node vouches for the observer's presence once the socket has said hello: a write of its
+  // own, which may land after the welcome.
+  ASSERT_TRUE(wait_until([&] { return net.redis_integer("EXISTS puente:presence") == 1; }));
   const auto keys_before = net.redis_key_count();
   socket->send_binary(std::string("\xff\xff\xff\xff\x0f", 5));
   auto answer = read_until(*socket, [](const v1::ServerMessage& m) { return m.has_error(); });
