@@ -233,6 +233,7 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
                                 keys_.availability_version(),
                                 keys_.corroborable()};
   const auto& near = checks.unless_near;
+  const auto now = Clock::now();
   std::vector<std::string> args{
       id,                                                                 // 1
       incident.SerializeAsString(),                                       // 2 head
@@ -253,13 +254,13 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       report.reporter_id(),                                               // 17
       incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : "",   // 18
       escalate_at ? std::to_string(to_ms(*escalate_at)) : "",                                // 19
-      std::to_string(to_ms(Clock::now())),                                                     // 20 activity
+      std::to_string(to_ms(now)),                                                              // 20 activity
       checks.availability_version ? "1" : "",                                                  // 21
       checks.availability_version.value_or(""),                                                // 22
       near && located(where) ? std::to_string(near->meters) : "",                              // 23
       near ? std::to_string(to_ms(near->reported_since)) : "",                                 // 24
       keys_.prefix(),                                                                          // 25
-      std::to_string(to_ms(Clock::now() - options_.corroboration_window)),                     // 26 prune before
+      std::to_string(to_ms(now - options_.corroboration_window)),                              // 26 prune before
       keys_.corroborable_places_prefix()};                                                     // 27
   run_sending(scripts::open_incident(), std::move(keys), std::move(args), alerts, "open incident", std::move(done));
 }

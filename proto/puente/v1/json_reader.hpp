@@ -7,10 +7,11 @@
 // resolver and parses that back; under a flood of reports it was a tenth of a node's CPU.
 //
 // The reader takes what requests hold: objects of known fields (by their JSON or proto name),
-// strings, integers, doubles, booleans, enums by name, nested and repeated messages. Anything
-// else (null, a map, a timestamp or another well-known type, a number in quotes, an unknown
-// field, a duplicate key, two fields of one oneof, malformed JSON) it declines, and from_json
-// asks protobuf, whose answer (and error message) stands.
+// strings, integers (64-bit ones quoted too, as they print), doubles, booleans, enums by name,
+// nested and repeated messages. Anything else (null, a map, a timestamp or another well-known
+// type, a double or 32-bit integer in quotes, "-0", an unknown field, a duplicate key, two
+// fields of one oneof, malformed JSON) it declines, and from_json asks protobuf, whose answer
+// (and error message) stands.
 
 #include <google/protobuf/message.h>
 
