@@ -24,7 +24,6 @@
 #include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -118,24 +117,6 @@ redis::ConnectionOptions named(redis::ConnectionOptions options, const std::stri
   return options;
 }
 
-// The incident store's connections: thread 0's `main`, then one of its own for each connection
-// thread, so a report or ack read on that thread is stored and answered there (incident_store.hpp).
-std::vector<store::ThreadConnection> thread_connections(net::IoThreads& io, std::shared_ptr<redis::Connection> main,
-                                                        const NodeConfig& config) {
-  std::vector<store::ThreadConnection> connections{{&io.main(), std::move(main)}};
-  for (std::size_t i = 1; i < io.size(); ++i)
-    connections.push_back({&io.at(i), redis::Connection::create(io.at(i).get_executor(),
-                                                                named(config.redis, "puented-" + config.node_id + "-" +
-                                                                                        std::to_string(i)))});
-  return connections;
-}
-
-// Ready only with every thread's link up: a report read on a thread whose link is still
-// connecting would be journaled instead of stored.
-bool all_connected(const std::vector<store::ThreadConnection>& connections) {
-  return std::all_of(connections.begin(), connections.end(), [](const auto& c) { return c.redis->connected(); });
-}
-
 std::optional<core::CallerKey> load_caller_key(const NodeConfig& config) {
   if (config.caller_key_file.empty()) {
     spdlog::info("privacy: no caller key; reports that carry a phone number are refused");
@@ -186,9 +167,8 @@ struct Node::Parts {
   core::Metrics metrics;
   net::IoThreads io;
   net::Hub hub;
-  std::shared_ptr<redis::Connection> commands;  // thread 0's, for everything but the incident store's steps
+  std::shared_ptr<redis::Connection> commands;
   std::shared_ptr<redis::Subscriber> subscriber;
-  std::vector<store::ThreadConnection> thread_commands;  // the incident store's: thread 0's, then one per connection thread
   store::IncidentStore store;
   store::TimerQueue timers;
   store::RetentionStore retention_store;
@@ -232,8 +212,7 @@ struct Node::Parts {
         hub(thread_contexts(io)),
         commands(redis::Connection::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id))),
         subscriber(redis::Subscriber::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
-        thread_commands(thread_connections(io, commands, config)),
-        store(thread_commands, store::Keys(config.key_prefix), store_options(config, policies, metrics)),
+        store(commands, store::Keys(config.key_prefix), store_options(config, policies, metrics)),
         timers(commands, store::Keys(config.key_prefix)),
         retention_store(commands, store::Keys(config.key_prefix), store.replication()),
         audit_store(commands, store::Keys(config.key_prefix)),
@@ -263,7 +242,7 @@ struct Node::Parts {
                         writer,  hub,       store,     *outbox,        *presence,
                         deliveries, limiter, config.rate_limits, config.node_id, config.replay_max_alerts},
         api_services{roster,         tokens, *token_service, *audit, audit_store, rules, store, presence_store, intake,
-                     dispatch,       evidence, *outbox, metrics, [this] { return all_connected(thread_commands); }, config.node_id,
+                     dispatch,       evidence, *outbox, metrics, [this] { return commands->connected(); }, config.node_id,
                      neighborhood_map, config.tiles, limiter, config.rate_limits},
         server(std::make_shared<net::ServerContext>()),
         certificate(load_certificate(config)) {
@@ -313,12 +292,10 @@ int Node::run() {
   auto bound = p.listener->local_endpoint();
   if (!p.config.port_file.empty()) std::ofstream(p.config.port_file) << bound.port() << "\n";
 
-  for (auto& [context, connection] : p.thread_commands) {
-    connection->on_link_change([&p, c = connection.get()](bool up) {
-      if (up && c->reconnects() > 0) p.metrics.redis_reconnects.inc();
-    });
-    connection->start();
-  }
+  p.commands->on_link_change([&p](bool up) {
+    if (up && p.commands->reconnects() > 0) p.metrics.redis_reconnects.inc();
+  });
+  p.commands->start();
   p.subscriber->start();
   p.feed.start(every_slug(p.geo));
   p.escalation->start();
@@ -372,7 +349,7 @@ int Node::run() {
       p.audit->stop();
       p.deliveries.stop();
       p.subscriber->stop();
-      for (auto& [context, connection] : p.thread_commands) connection->stop();
+      p.commands->stop();
       p.io.stop();
     });
   });

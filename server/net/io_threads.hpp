@@ -3,12 +3,11 @@
 // connection is given one of them when it is accepted and lives there until it closes, so all
 // of a socket's handlers run on one thread, in order, without a strand, and the hub hands each
 // alert to each thread once (hub.hpp) instead of once per socket. Thread 0, the main one, runs
-// everything that is not a connection: the Redis links and their strands, the services' timers,
-// the acceptor, signals. Each connection thread has a Redis connection of its own for the
-// incident store's steps (incident_store.hpp), so a report or ack read there is stored and
-// answered there. With more than one thread, connections go round-robin to threads 1..N-1 only:
-// sharing thread 0 with half the sockets, intake waited behind bursts of socket writes and a
-// flood of 5,000 reports/s was accepted at half that rate (measured, docs/benchmarks.md).
+// everything that is not a connection: the Redis links and their strands (so every report's and
+// ack's processing after parsing), the services' timers, the acceptor, signals. With more than
+// one thread, connections go round-robin to threads 1..N-1 only: sharing thread 0 with half the
+// sockets, intake waited behind bursts of socket writes and a flood of 5,000 reports/s was
+// accepted at half that rate (measured, docs/benchmarks.md).
 //
 // Why not one io_context run by N threads: then any handler may run on any thread, each socket
 // needs a strand, and every delivery became a post from the thread that read the alert from Redis

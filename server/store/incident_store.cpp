@@ -9,10 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/io_context.hpp>
-
 #include <algorithm>
-#include <stdexcept>
 #include <map>
 
 namespace puente::store {
@@ -164,36 +161,22 @@ bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
   return true;
 }
 
-IncidentStore::IncidentStore(std::vector<ThreadConnection> connections, Keys keys, StoreOptions options)
-    : keys_(std::move(keys)), options_(options) {
-  if (connections.empty()) throw std::invalid_argument("IncidentStore needs a connection");
-  // One barrier per connection: WAIT counts the writes of the connection it is sent on.
-  for (auto& c : connections)
-    lanes_.push_back({c.context, c.redis, std::make_shared<ReplicationBarrier>(c.redis, options.replication)});
-}
-
 IncidentStore::IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys, StoreOptions options)
-    : IncidentStore(std::vector<ThreadConnection>{{nullptr, std::move(redis)}}, std::move(keys), options) {}
-
-const IncidentStore::Lane& IncidentStore::lane() const {
-  for (const auto& l : lanes_)
-    if (l.context && l.context->get_executor().running_in_this_thread()) return l;
-  return lanes_.front();
-}
+    : redis_(std::move(redis)), keys_(std::move(keys)), options_(options),
+      replication_(std::make_shared<ReplicationBarrier>(redis_, options.replication)) {}
 
 void IncidentStore::run_sending(const redis::Script& script, std::vector<std::string> keys,
                                 std::vector<std::string> args, const std::vector<v1::Alert>& alerts,
                                 const char* what, std::function<void(Sent)> done) {
   append_alerts(keys_, alerts, args);
-  const auto& here = lane();
-  auto replicated = [barrier = here.replication, done = std::move(done)](Sent sent) mutable {
+  auto replicated = [barrier = replication_, done = std::move(done)](Sent sent) mutable {
     auto written = sent.outcome;
     when_replicated(barrier, written, [sent = std::move(sent), done = std::move(done)](Outcome outcome) mutable {
       if (outcome != sent.outcome) sent = outcome_only(outcome);
       done(std::move(sent));
     });
   };
-  script.run(*here.redis, std::move(keys), std::move(args), [what, done = std::move(replicated)](auto ec, Reply reply) mutable {
+  script.run(*redis_, std::move(keys), std::move(args), [what, done = std::move(replicated)](auto ec, Reply reply) mutable {
     Sent sent;
     if (failed(ec, reply, what)) {
       sent.outcome = Outcome::unavailable;
@@ -300,8 +283,7 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
                                 std::to_string(options_.idempotency_ttl_seconds),
                                 std::to_string(to_ms(Clock::now())),
                                 without_contact.SerializeAsString()};
-  const auto& here = lane();
-  scripts::attach_report().run(*here.redis, std::move(keys), std::move(args), [barrier = here.replication, done = std::move(done)](
+  scripts::attach_report().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
                                                                              auto ec, Reply reply) mutable {
     Sent sent;
     if (failed(ec, reply, "attach report")) {
@@ -382,8 +364,7 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
                                 ack.incident_id(),
                                 idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds),
                                 std::to_string(to_ms(Clock::now()))};
-  const auto& here = lane();
-  scripts::record_ack().run(*here.redis, std::move(keys), std::move(args), [barrier = here.replication, done = std::move(done)](
+  scripts::record_ack().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
                                                                           auto ec, Reply reply) mutable {
     if (failed(ec, reply, "record ack")) return done(Outcome::unavailable);
     auto word = verdict(reply);
@@ -404,7 +385,7 @@ void IncidentStore::mark_delivered(const std::string& incident_id, const std::st
     batch.add_responder_ids(responder_id);
     batch.add_delays_ms(static_cast<std::uint32_t>(to_ms(at) - batch.written_ms()));
   }
-  lane().redis->execute({"RPUSH", keys_.incident_deliveries(incident_id), batch.SerializeAsString()},
+  redis_->execute({"RPUSH", keys_.incident_deliveries(incident_id), batch.SerializeAsString()},
                   [](auto ec, const Reply& reply) { failed(ec, reply, "mark delivered"); });
 }
 
@@ -413,7 +394,7 @@ void IncidentStore::load(const std::string& incident_id, std::function<void(Outc
                                 keys_.incident_alerts(incident_id),   keys_.incident_acks(incident_id),
                                 keys_.incident_alerted(incident_id),  keys_.incident_reporters(incident_id),
                                 keys_.incident_deliveries(incident_id)};
-  scripts::load_incident().run(*lane().redis, std::move(keys), {}, [done = std::move(done)](auto ec, Reply reply) {
+  scripts::load_incident().run(*redis_, std::move(keys), {}, [done = std::move(done)](auto ec, Reply reply) {
     v1::Incident incident;
     if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);
     const auto& e = reply.elements;
@@ -435,7 +416,7 @@ void IncidentStore::list(bool open_only, std::size_t limit,
                          std::function<void(Outcome, std::vector<v1::Incident>)> done) {
   std::vector<std::string> keys{open_only ? keys_.open_incidents() : keys_.incidents()};
   std::vector<std::string> args{std::to_string(limit), keys_.prefix()};
-  scripts::list_incidents().run(*lane().redis, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+  scripts::list_incidents().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
     std::vector<v1::Incident> incidents;
     if (failed(ec, reply, "list incidents")) return done(Outcome::unavailable, incidents);
     for (const auto& head : reply.elements) {
@@ -450,7 +431,7 @@ void IncidentStore::replay(const std::string& slug, const std::string& after_off
                            std::function<void(Outcome, std::vector<v1::Alert>)> done) {
   std::vector<std::string> args{"XRANGE", keys_.alert_history(slug), "(" + after_offset, "+", "COUNT",
                                 std::to_string(limit)};
-  lane().redis->execute(std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+  redis_->execute(std::move(args), [done = std::move(done)](auto ec, Reply reply) {
     std::vector<v1::Alert> alerts;
     if (failed(ec, reply, "replay alerts")) return done(Outcome::unavailable, alerts);
     // Each entry: [id, [field, value, ...]].
@@ -478,7 +459,7 @@ void IncidentStore::recovery_check(const std::vector<std::pair<std::string, std:
     keys.push_back(keys_.alert_history(slug));
     args.push_back(offset);
   }
-  scripts::recovery_check().run(*lane().redis, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+  scripts::recovery_check().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
     if (failed(ec, reply, "recovery check")) return done(Outcome::unavailable, {}, false);
     done(Outcome::ok, element(reply, 0), reply.elements.size() > 1 && reply.elements[1].integer == 1);
   });
@@ -486,7 +467,7 @@ void IncidentStore::recovery_check(const std::vector<std::pair<std::string, std:
 
 void IncidentStore::set_available(const std::string& responder_id, std::optional<Clock::time_point> until,
                                   std::function<void(bool)> done) {
-  scripts::set_availability().run(*lane().redis, {keys_.availability(), keys_.availability_version()},
+  scripts::set_availability().run(*redis_, {keys_.availability(), keys_.availability_version()},
                                   {responder_id, until ? std::to_string(to_ms(*until)) : "", core::new_id("av")},
                                   [done = std::move(done)](auto ec, const Reply& reply) {
                                     done(!failed(ec, reply, "set availability"));
@@ -494,7 +475,7 @@ void IncidentStore::set_available(const std::string& responder_id, std::optional
 }
 
 void IncidentStore::availability(std::function<void(Outcome, AvailabilityBook)> done) {
-  scripts::read_availability().run(*lane().redis, {keys_.availability(), keys_.availability_version()}, {},
+  scripts::read_availability().run(*redis_, {keys_.availability(), keys_.availability_version()}, {},
                                    [done = std::move(done)](auto ec, Reply reply) {
                                      if (failed(ec, reply, "read availability") || reply.elements.size() < 2)
                                        return done(Outcome::unavailable, {});

@@ -21,10 +21,6 @@
 #include <utility>
 #include <vector>
 
-namespace boost::asio {
-class io_context;
-}
-
 namespace puente::store {
 
 enum class Outcome {
@@ -91,22 +87,8 @@ struct StatusChange {
   std::optional<std::chrono::system_clock::time_point> escalate_at;
 };
 
-// A command connection for the I/O thread that runs `context` (see IncidentStore).
-struct ThreadConnection {
-  boost::asio::io_context* context = nullptr;
-  std::shared_ptr<redis::Connection> redis;
-};
-
 class IncidentStore {
  public:
-  // Each step goes out on the connection of the thread that calls it: `connections[i]` when
-  // that thread runs `connections[i].context`, the first one otherwise. Its answer comes back
-  // there, so a request served on a connection thread goes to Redis and back without waking
-  // another thread (see docs/benchmarks.md). Steps of one thread stay in order; steps of two
-  // threads were never ordered (each waits for its own answer), and every check that matters
-  // is made inside Redis, in the step's script.
-  IncidentStore(std::vector<ThreadConnection> connections, Keys keys, StoreOptions options = {});
-  // One connection for every thread.
   IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys, StoreOptions options = {});
 
   // Offsets of the alerts sent, in the order given; empty unless ok.
@@ -179,26 +161,18 @@ class IncidentStore {
   void availability(std::function<void(Outcome, AvailabilityBook)> done);
 
   const Keys& keys() const { return keys_; }
-  // The first connection's barrier: other stores on that connection wait for the replicas
-  // through it (WAIT counts the writes of the connection it is sent on).
-  const std::shared_ptr<ReplicationBarrier>& replication() const { return lanes_.front().replication; }
+  // Other stores on the same connection wait for the replicas through the same barrier.
+  const std::shared_ptr<ReplicationBarrier>& replication() const { return replication_; }
 
  private:
   std::string idempotency_key(const v1::Report& report) const;
   void run_sending(const redis::Script& script, std::vector<std::string> keys, std::vector<std::string> args,
                    const std::vector<v1::Alert>& alerts, const char* what, std::function<void(Sent)> done);
 
-  struct Lane {
-    boost::asio::io_context* context;
-    std::shared_ptr<redis::Connection> redis;
-    std::shared_ptr<ReplicationBarrier> replication;
-  };
-  // The calling thread's.
-  const Lane& lane() const;
-
-  std::vector<Lane> lanes_;
+  std::shared_ptr<redis::Connection> redis_;
   Keys keys_;
   StoreOptions options_;
+  std::shared_ptr<ReplicationBarrier> replication_;
 };
 
 // An Alert from "<offset> <protobuf>"; false if it does not parse.
