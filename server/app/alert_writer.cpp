@@ -16,10 +16,7 @@ AlertWriter::AlertWriter(const core::Roster& roster, const core::GeoIndex& geo, 
 
 std::string AlertWriter::language_of(const core::Responder& who) const {
   // Chosen once per rostered responder: an alert asks for each of its recipients.
-  const auto& all = roster_.responders();
-  const std::less<const core::Responder*> before;
-  if (!all.empty() && !before(&who, all.data()) && before(&who, all.data() + all.size()))
-    return rostered_languages_[static_cast<std::size_t>(&who - all.data())];
+  if (auto index = roster_.index_of(who)) return rostered_languages_[*index];
   return templates_.choose_language(who.languages);
 }
 

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -273,6 +274,14 @@ const std::vector<std::size_t>& Roster::covering(std::string_view neighborhood) 
   static const std::vector<std::size_t> nobody;
   const auto it = by_neighborhood_.find(neighborhood);
   return it == by_neighborhood_.end() ? nobody : it->second;
+}
+
+std::optional<std::size_t> Roster::index_of(const Responder& who) const {
+  // std::less orders any two pointers, even into different arrays, where < would not.
+  const std::less<const Responder*> before;
+  const Responder* first = responders_.data();
+  if (responders_.empty() || before(&who, first) || !before(&who, first + responders_.size())) return std::nullopt;
+  return static_cast<std::size_t>(&who - first);
 }
 
 const Responder* Roster::find(std::string_view id) const {

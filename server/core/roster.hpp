@@ -81,6 +81,9 @@ class Roster {
   const Responder* authenticate(std::string_view token) const;
   const Responder* find(std::string_view id) const;
   const std::vector<Responder>& responders() const { return responders_; }
+  // Where `who` is in responders(), if it is one of them (and not a copy): lets a caller keep
+  // something per responder in a vector beside the roster's.
+  std::optional<std::size_t> index_of(const Responder& who) const;
   // Indexes into responders() of those who list `neighborhood`, in file order: who may be on
   // call there, without a scan of the whole roster for every alert.
   const std::vector<std::size_t>& covering(std::string_view neighborhood) const;

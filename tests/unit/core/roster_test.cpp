@@ -94,6 +94,15 @@ TEST(Roster, ParsesTheExampleFormat) {
   EXPECT_EQ(roster.find("nobody"), nullptr);
 }
 
+TEST(Roster, IndexOfPlacesItsOwnRespondersOnlyNotCopies) {
+  const auto roster = Roster::from_toml(example_roster());
+  for (std::size_t i = 0; i < roster.responders().size(); ++i)
+    EXPECT_EQ(roster.index_of(roster.responders()[i]), i);
+  const Responder copy = *roster.find("obs-maria");
+  EXPECT_EQ(roster.index_of(copy), std::nullopt);
+  EXPECT_EQ(Roster::from_toml("").index_of(copy), std::nullopt);
+}
+
 TEST(Roster, AuthenticatesByTokenHash) {
   const auto roster = Roster::from_toml(example_roster());
   const Responder* maria = roster.authenticate(kMariaToken);
