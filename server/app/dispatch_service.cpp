@@ -71,14 +71,18 @@ struct DispatchService::Step {
   v1::Incident incident;
   Clock::time_point now;
   google::protobuf::Timestamp stamp;
-  std::set<std::string> available;
+  // The availability book fresh recipients are chosen from (a confirmation, a move); null for
+  // the other steps, which go to whoever was alerted before.
+  AvailabilityCopy::Book book;
+  std::set<std::string> available;  // from `book`, at `now`
+  int stale = 0;                    // writes refused so far for an out-of-date book
   const core::Neighborhood* moved_to = nullptr;  // an update's new neighborhood, if it moved
   Done<v1::Incident> done;
 };
 
-DispatchService::DispatchService(const NetworkRules& rules, store::IncidentStore& store, core::Metrics& metrics,
-                                 AuditTrail& audit)
-    : rules_(rules), store_(store), metrics_(metrics), audit_(audit) {}
+DispatchService::DispatchService(const NetworkRules& rules, store::IncidentStore& store,
+                                 AvailabilityCopy& availability, core::Metrics& metrics, AuditTrail& audit)
+    : rules_(rules), store_(store), availability_(availability), metrics_(metrics), audit_(audit) {}
 
 void DispatchService::advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
                               const v1::IncidentAction& action, Done<v1::Incident> done) {
@@ -104,9 +108,10 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
     // Who set themselves available matters only when the step picks fresh recipients: a
     // confirmation, or a move; the rest go to whoever was alerted before.
     if (s->step != core::IncidentStep::confirm && !s->action.has_location()) return apply_step(s);
-    store_.available(s->now, [this, s](store::Outcome outcome, std::set<std::string> available) {
-      if (outcome != store::Outcome::ok) return s->done(Refusal::unavailable(), {});
-      s->available = std::move(available);
+    availability_.get([this, s](AvailabilityCopy::Book book) {
+      if (!book) return s->done(Refusal::unavailable(), {});
+      s->book = std::move(book);
+      s->available = s->book->available_at(s->now);
       apply_step(s);
     });
   });
@@ -164,6 +169,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     }
   }
   auto alerts = alerts_for(*s, moved);
+  if (s->book) change.availability_version = s->book->version;
 
   v1::IncidentEvent event;
   event.set_incident_id(incident.id());
@@ -181,6 +187,15 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
       return s->done(Refusal{409, "invalid_transition",
                              "the incident changed meanwhile; it is now " + v1::IncidentStatus_Name(sent.current)},
                      {});
+    if (sent.outcome == store::Outcome::stale) {
+      // Someone changed their availability since this node's copy: choose again from the book as it is.
+      s->book = availability_.keep(std::move(sent.availability));
+      s->available = s->book->available_at(s->now);
+      if (++s->stale < AvailabilityCopy::stale_tries) return apply_step(s);
+      spdlog::warn("incident {}: the availability book changed {} times during a {}", moved.id(), s->stale,
+                   core::to_string(s->step));
+      return s->done(Refusal::unavailable(), {});
+    }
     metrics_.alerts_published.inc(alerts.size());
     audit_.record(s->who->id, "incident." + std::string(core::to_string(s->step)), moved.id(),
                   "now " + v1::IncidentStatus_Name(to));

@@ -7,6 +7,7 @@
 // the I/O around it, and starts or stops the escalation clock.
 
 #include "app/audit_trail.hpp"
+#include "app/availability_copy.hpp"
 #include "app/network_rules.hpp"
 #include "app/refusal.hpp"
 #include "core/incident_lifecycle.hpp"
@@ -20,8 +21,8 @@ namespace puente::app {
 
 class DispatchService {
  public:
-  DispatchService(const NetworkRules& rules, store::IncidentStore& store, core::Metrics& metrics,
-                  AuditTrail& audit);
+  DispatchService(const NetworkRules& rules, store::IncidentStore& store, AvailabilityCopy& availability,
+                  core::Metrics& metrics, AuditTrail& audit);
 
   // Callbacks run exactly once, on the store's strand or inline for a refusal.
   void advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
@@ -40,6 +41,7 @@ class DispatchService {
 
   const NetworkRules& rules_;
   store::IncidentStore& store_;
+  AvailabilityCopy& availability_;
   core::Metrics& metrics_;
   AuditTrail& audit_;
 };

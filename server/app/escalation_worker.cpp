@@ -54,10 +54,11 @@ void add_recipients(v1::Alert& alert, const std::vector<const core::Responder*>&
 }  // namespace
 
 EscalationWorker::EscalationWorker(boost::asio::any_io_executor executor, const NetworkRules& rules,
-                                   store::IncidentStore& store, store::TimerQueue& timers, core::Metrics& metrics,
-                                   std::chrono::milliseconds poll)
+                                   store::IncidentStore& store, AvailabilityCopy& availability,
+                                   store::TimerQueue& timers, core::Metrics& metrics, std::chrono::milliseconds poll)
     // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
-    : timer_(boost::asio::make_strand(executor)), rules_(rules), store_(store), timers_(timers), metrics_(metrics),
+    : timer_(boost::asio::make_strand(executor)), rules_(rules), store_(store), availability_(availability),
+      timers_(timers), metrics_(metrics),
       poll_(poll) {}
 
 void EscalationWorker::start() { schedule_poll(); }
@@ -103,62 +104,74 @@ void EscalationWorker::handle(const std::string& incident_id) {
 }
 
 void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPlan& plan) {
+  availability_.get([self = shared_from_this(), incident = std::move(incident), plan](AvailabilityCopy::Book book) mutable {
+    if (!book) return;  // the lease runs out and the step comes back
+    self->take_step(std::move(incident), plan, *book, 0);
+  });
+}
+
+void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPlan& plan,
+                                 const store::AvailabilityBook& book, int stale) {
   auto now = Clock::now();
-  store_.available(now, [self = shared_from_this(), incident = std::move(incident), plan, now](
-                            store::Outcome outcome, std::set<std::string> available) mutable {
-    if (outcome != store::Outcome::ok) return;  // the lease runs out and the step comes back
-    const auto& rules = self->rules_;
-    int step = static_cast<int>(plan.step) + 1;
-    auto alerts = rules.writer.write({&incident, v1::ESCALATE, plan.who.neighborhoods, "", step, now, &available});
+  const auto available = book.available_at(now);
+  int step = static_cast<int>(plan.step) + 1;
+  auto alerts = rules_.writer.write({&incident, v1::ESCALATE, plan.who.neighborhoods, "", step, now, &available});
 
-    // The standby pool hears it in a neighborhood they follow: the first of theirs this
-    // escalation reached (a reserve covering none, in the incident's own). The dispatchers are
-    // paged in the incident's own neighborhood, and on the board.
-    std::map<std::string, std::vector<const core::Responder*>> extra;
-    if (plan.who.standby_pool)
-      for (const auto* who : core::standby_pool(rules.roster, plan.who.reach, now, rules.zone, available))
-        extra[followed_within(*who, plan.who.reach, incident.neighborhood())].push_back(who);
-    if (plan.who.page_dispatchers)
-      for (const auto* who : core::dispatchers_on_call(rules.roster, now, rules.zone, available))
-        extra[incident.neighborhood()].push_back(who);
-    if (alerts.empty()) extra[incident.neighborhood()];  // every step leaves a trace on the incident
-    for (const auto& [slug, who] : extra) {
-      auto it = std::find_if(alerts.begin(), alerts.end(), [&](const v1::Alert& a) { return a.neighborhood() == slug; });
-      if (it == alerts.end()) {
-        // A neighborhood an earlier step reached: its on-call responders had their alert then.
-        auto more = rules.writer.write({&incident, v1::ESCALATE, {slug}, "", step, now, &available});
-        if (more.empty()) continue;
-        more.front().clear_recipients();
-        it = alerts.insert(alerts.end(), std::move(more.front()));
-      }
-      add_recipients(*it, who);
+  // The standby pool hears it in a neighborhood they follow: the first of theirs this
+  // escalation reached (a reserve covering none, in the incident's own). The dispatchers are
+  // paged in the incident's own neighborhood, and on the board.
+  std::map<std::string, std::vector<const core::Responder*>> extra;
+  if (plan.who.standby_pool)
+    for (const auto* who : core::standby_pool(rules_.roster, plan.who.reach, now, rules_.zone, available))
+      extra[followed_within(*who, plan.who.reach, incident.neighborhood())].push_back(who);
+  if (plan.who.page_dispatchers)
+    for (const auto* who : core::dispatchers_on_call(rules_.roster, now, rules_.zone, available))
+      extra[incident.neighborhood()].push_back(who);
+  if (alerts.empty()) extra[incident.neighborhood()];  // every step leaves a trace on the incident
+  for (const auto& [slug, who] : extra) {
+    auto it = std::find_if(alerts.begin(), alerts.end(), [&](const v1::Alert& a) { return a.neighborhood() == slug; });
+    if (it == alerts.end()) {
+      // A neighborhood an earlier step reached: its on-call responders had their alert then.
+      auto more = rules_.writer.write({&incident, v1::ESCALATE, {slug}, "", step, now, &available});
+      if (more.empty()) continue;
+      more.front().clear_recipients();
+      it = alerts.insert(alerts.end(), std::move(more.front()));
     }
+    add_recipients(*it, who);
+  }
 
-    if (alerts.empty()) return self->timers_.complete(incident.id(), {});  // cannot happen: own kept
+  if (alerts.empty()) return timers_.complete(incident.id(), {});  // cannot happen: own kept
 
-    v1::IncidentEvent event;
-    event.set_incident_id(incident.id());
-    event.set_neighborhood(incident.neighborhood());
-    event.set_status(incident.status());
-    event.set_what("escalated: " + std::string(core::to_string(plan.audience)));
-    *event.mutable_alert() = alerts.front();
-    *event.mutable_at() = alerts.front().sent_at();
+  v1::IncidentEvent event;
+  event.set_incident_id(incident.id());
+  event.set_neighborhood(incident.neighborhood());
+  event.set_status(incident.status());
+  event.set_what("escalated: " + std::string(core::to_string(plan.audience)));
+  *event.mutable_alert() = alerts.front();
+  *event.mutable_at() = alerts.front().sent_at();
 
-    // The following step's deadline goes in with this one: no crash can separate them.
-    const auto& policy = rules.policy_for(incident.neighborhood());
-    std::optional<Clock::time_point> next_at;
-    if (static_cast<std::size_t>(step) < policy.escalation.size())
-      next_at = to_time_point(incident.confirmed_at()) + policy.escalation[step].deadline;
-    auto id = incident.id();
-    self->store_.escalate(id, step, alerts, event, next_at, [self, id, plan, step, count = alerts.size()](
-                                                                store::IncidentStore::Sent sent) {
-      if (sent.outcome == store::Outcome::unavailable) return;  // comes back when the lease runs out
-      if (sent.outcome == store::Outcome::ok) {
-        self->metrics_.alerts_published.inc(count);
-        spdlog::info("incident {} escalated, step {} ({})", id, step, core::to_string(plan.audience));
-      }
-      self->timers_.complete(id, {});
-    });
+  // The following step's deadline goes in with this one: no crash can separate them.
+  const auto& policy = rules_.policy_for(incident.neighborhood());
+  std::optional<Clock::time_point> next_at;
+  if (static_cast<std::size_t>(step) < policy.escalation.size())
+    next_at = to_time_point(incident.confirmed_at()) + policy.escalation[step].deadline;
+  auto id = incident.id();
+  store_.escalate(id, step, alerts, event, next_at, book.version,
+                  [self = shared_from_this(), id, incident = std::move(incident), plan, step, count = alerts.size(),
+                   stale](store::IncidentStore::Sent sent) mutable {
+    if (sent.outcome == store::Outcome::unavailable) return;  // comes back when the lease runs out
+    if (sent.outcome == store::Outcome::stale) {
+      // Someone changed their availability since this node's copy: choose again from the book as it is.
+      auto current = self->availability_.keep(std::move(sent.availability));
+      if (stale + 1 < AvailabilityCopy::stale_tries)
+        return self->take_step(std::move(incident), plan, *current, stale + 1);
+      return;  // comes back when the lease runs out
+    }
+    if (sent.outcome == store::Outcome::ok) {
+      self->metrics_.alerts_published.inc(count);
+      spdlog::info("incident {} escalated, step {} ({})", id, step, core::to_string(plan.audience));
+    }
+    self->timers_.complete(id, {});
   });
 }
 

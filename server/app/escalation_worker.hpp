@@ -9,6 +9,7 @@
 // then set the next step's deadline. The step's store script advances the incident's step only
 // from the one before, so a step claimed twice (a lease that ran out) is sent once.
 
+#include "app/availability_copy.hpp"
 #include "app/network_rules.hpp"
 #include "core/escalation_plan.hpp"
 #include "core/metrics.hpp"
@@ -27,7 +28,8 @@ namespace puente::app {
 class EscalationWorker : public std::enable_shared_from_this<EscalationWorker> {
  public:
   EscalationWorker(boost::asio::any_io_executor executor, const NetworkRules& rules, store::IncidentStore& store,
-                   store::TimerQueue& timers, core::Metrics& metrics, std::chrono::milliseconds poll);
+                   AvailabilityCopy& availability, store::TimerQueue& timers, core::Metrics& metrics,
+                   std::chrono::milliseconds poll);
 
   void start();
   void stop();  // thread-safe
@@ -37,10 +39,15 @@ class EscalationWorker : public std::enable_shared_from_this<EscalationWorker> {
   void poll();
   void handle(const std::string& incident_id);
   void take_step(v1::Incident incident, const core::EscalationPlan& plan);
+  // The same, with the recipients chosen from `book`; `stale`: writes refused so far for an
+  // out-of-date book.
+  void take_step(v1::Incident incident, const core::EscalationPlan& plan, const store::AvailabilityBook& book,
+                 int stale);
 
   boost::asio::steady_timer timer_;
   const NetworkRules& rules_;
   store::IncidentStore& store_;
+  AvailabilityCopy& availability_;
   store::TimerQueue& timers_;
   core::Metrics& metrics_;
   std::chrono::milliseconds poll_;

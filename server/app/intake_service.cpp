@@ -11,16 +11,7 @@ namespace puente::app {
 
 using Clock = std::chrono::system_clock;
 
-namespace {
-
 using core::to_time_point;
-
-// A report's store step is refused while this node's copy of the availability book is out of
-// date; each refusal brings the book as it is now. Only a book changing this often, report
-// after report, runs out of tries.
-constexpr int stale_tries = 5;
-
-}  // namespace
 
 struct IntakeService::Pending {
   v1::Report report;
@@ -31,9 +22,9 @@ struct IntakeService::Pending {
   std::function<void(Result)> done;
 };
 
-IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store,
+IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store, AvailabilityCopy& availability,
                              core::Metrics& metrics)
-    : rules_(rules), store_(store), metrics_(metrics) {}
+    : rules_(rules), store_(store), availability_(availability), metrics_(metrics) {}
 
 void IntakeService::submit(const core::Responder& reporter, v1::Report report, std::function<void(Result)> done,
                            bool keep_identity) {
@@ -68,17 +59,6 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report, s
   open_incident(p, core::has_location(p->report));
 }
 
-std::shared_ptr<const store::AvailabilityBook> IntakeService::availability() const {
-  std::lock_guard lock(availability_mutex_);
-  return availability_;
-}
-
-void IntakeService::keep_availability(store::AvailabilityBook book) {
-  auto kept = std::make_shared<const store::AvailabilityBook>(std::move(book));
-  std::lock_guard lock(availability_mutex_);
-  availability_ = std::move(kept);
-}
-
 void IntakeService::corroborate(std::shared_ptr<Pending> p, const std::vector<store::Candidate>& candidates) {
   std::vector<core::OpenIncident> open;
   for (const auto& c : candidates)
@@ -111,16 +91,13 @@ void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incide
 }
 
 void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) {
-  auto book = availability();
-  if (!book) {
-    // The first report since the node started: read the book once, then keep it current.
-    return store_.availability([this, p, unless_near](store::Outcome outcome, store::AvailabilityBook book) {
-      if (outcome != store::Outcome::ok) return p->done({Refusal::unavailable(), false, {}});
-      keep_availability(std::move(book));
-      open_incident(p, unless_near);
-    });
-  }
+  availability_.get([this, p, unless_near](AvailabilityCopy::Book book) {
+    if (!book) return p->done({Refusal::unavailable(), false, {}});
+    open_incident(p, unless_near, *book);
+  });
+}
 
+void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, const store::AvailabilityBook& book) {
   v1::Incident incident;
   incident.set_id(core::new_id("inc"));
   incident.set_neighborhood(p->where->slug);
@@ -135,7 +112,7 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) 
   if (!verify_first) *incident.mutable_confirmed_at() = p->report.received_at();
   p->report.set_incident_id(incident.id());
 
-  const auto available = book->available_at(p->now);
+  const auto available = book.available_at(p->now);
   auto alerts = rules_.writer.write({&incident, verify_first ? v1::VERIFY : v1::DISPATCH, {p->where->slug}, "", 0,
                                      p->now, &available});
   v1::IncidentEvent event;
@@ -149,7 +126,7 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) 
   std::optional<Clock::time_point> escalate_at;
   if (!verify_first && !p->policy->escalation.empty()) escalate_at = p->now + p->policy->escalation.front().deadline;
   store::OpenChecks checks;
-  checks.availability_version = book->version;
+  checks.availability_version = book.version;
   if (unless_near) {
     const auto rule = p->policy->dedup_rule();
     checks.unless_near = store::CorroborationQuery{rule.meters, p->now - rule.window};
@@ -161,12 +138,13 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) 
                   case store::Outcome::repeated:
                     return answer_with_incident(sent.earlier_incident, sent.earlier_report, false, std::move(p->done));
                   case store::Outcome::near: return corroborate(p, sent.near);
-                  case store::Outcome::stale:
-                    keep_availability(std::move(sent.availability));
-                    if (++p->stale < stale_tries) return open_incident(p, unless_near);
+                  case store::Outcome::stale: {
+                    auto book = availability_.keep(std::move(sent.availability));
+                    if (++p->stale < AvailabilityCopy::stale_tries) return open_incident(p, unless_near, *book);
                     spdlog::warn("report {}: the availability book changed {} times while it was stored",
                                  p->report.id(), p->stale);
                     return p->done({Refusal::unavailable(), false, {}});
+                  }
                   default: return p->done({Refusal::unavailable(), false, {}});
                 }
                 metrics_.reports_accepted.inc();

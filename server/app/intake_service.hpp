@@ -7,10 +7,11 @@
 // corroborates (core/report_dedup.hpp) instead. A repeated idempotency key answers with what
 // the first request created, and writes nothing.
 //
-// Recipients include whoever set themselves available outside their shifts: the service keeps
-// a copy of the store's availability book, and the store step refuses a copy that is out of
-// date and hands back the current one. So a report costs one Redis round trip, not three.
+// Recipients include whoever set themselves available outside their shifts, from the node's
+// copy of the availability book (availability_copy.hpp). So a report costs one Redis round
+// trip: the corroboration check, the book's version check and the write are one step.
 
+#include "app/availability_copy.hpp"
 #include "app/network_rules.hpp"
 #include "app/refusal.hpp"
 #include "core/metrics.hpp"
@@ -19,14 +20,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 namespace puente::app {
 
 class IntakeService {
  public:
-  IntakeService(const NetworkRules& rules, store::IncidentStore& store,
+  IntakeService(const NetworkRules& rules, store::IncidentStore& store, AvailabilityCopy& availability,
                 core::Metrics& metrics);
 
   struct Result {
@@ -44,20 +44,17 @@ class IntakeService {
   struct Pending;  // one report on its way through the steps below
   // Opens an incident, unless (`unless_near`) the store finds open incidents it may corroborate.
   void open_incident(std::shared_ptr<Pending> p, bool unless_near);
+  // The same, with the recipients chosen from `book`.
+  void open_incident(std::shared_ptr<Pending> p, bool unless_near, const store::AvailabilityBook& book);
   void corroborate(std::shared_ptr<Pending> p, const std::vector<store::Candidate>& candidates);
   void attach(std::shared_ptr<Pending> p, const std::string& incident_id);
   void answer_with_incident(const std::string& incident_id, const std::string& report_id, bool created,
                             std::function<void(Result)> done);
 
-  // The copy of the availability book; null until the first report reads it.
-  std::shared_ptr<const store::AvailabilityBook> availability() const;
-  void keep_availability(store::AvailabilityBook book);
-
   const NetworkRules& rules_;
   store::IncidentStore& store_;
+  AvailabilityCopy& availability_;
   core::Metrics& metrics_;
-  mutable std::mutex availability_mutex_;  // submit runs on any thread; the store answers on its own
-  std::shared_ptr<const store::AvailabilityBook> availability_;
 };
 
 }  // namespace puente::app

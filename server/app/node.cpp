@@ -1,6 +1,7 @@
 #include "app/node.hpp"
 
 #include "app/api_routes.hpp"
+#include "app/availability_copy.hpp"
 #include "app/delivery_log.hpp"
 #include "app/dispatch_service.hpp"
 #include "app/escalation_worker.hpp"
@@ -170,6 +171,7 @@ struct Node::Parts {
   std::shared_ptr<redis::Connection> commands;
   std::shared_ptr<redis::Subscriber> subscriber;
   store::IncidentStore store;
+  AvailabilityCopy availability;
   store::TimerQueue timers;
   store::RetentionStore retention_store;
   store::AuditStore audit_store;
@@ -213,6 +215,7 @@ struct Node::Parts {
         commands(redis::Connection::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id))),
         subscriber(redis::Subscriber::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store_options(config, policies, metrics)),
+        availability(store),
         timers(commands, store::Keys(config.key_prefix)),
         retention_store(commands, store::Keys(config.key_prefix), store.replication()),
         audit_store(commands, store::Keys(config.key_prefix)),
@@ -227,12 +230,12 @@ struct Node::Parts {
         pages(open_pages(config.web_root)),
         tiles(open_tiles(config.tiles)),
         caller_key(load_caller_key(config)),
-        intake(rules, store, metrics),
-        dispatch(rules, store, metrics, *audit),
+        intake(rules, store, availability, metrics),
+        dispatch(rules, store, availability, metrics, *audit),
         evidence(store, retention_store, metrics, *audit),
         feed(io.main().get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
-        escalation(std::make_shared<EscalationWorker>(io.main().get_executor(), rules, store, timers, metrics,
-                                                      config.escalation_poll)),
+        escalation(std::make_shared<EscalationWorker>(io.main().get_executor(), rules, store, availability, timers,
+                                                      metrics, config.escalation_poll)),
         retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store, metrics,
                                                     retention_settings(config, geo))),
         outbox(std::make_shared<Outbox>(io.main().get_executor(), store::Journal::open(config.journal_file), roster, intake,

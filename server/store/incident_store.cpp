@@ -315,7 +315,8 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
   std::vector<std::string> keys{keys_.incident(incident_id),         keys_.open_incidents(),
                                 keys_.corroborable(),                keys_.incident_alerts(incident_id),
                                 keys_.incident_alerted(incident_id), keys_.timers(),
-                                keys_.leased_timers(),               keys_.incident_activity()};
+                                keys_.leased_timers(),               keys_.incident_activity(),
+                                keys_.availability(),                keys_.availability_version()};
   const v1::Location* moved = change.new_location ? &*change.new_location : nullptr;
   std::vector<std::string> args{
       std::to_string(change.from),                                                       // 1
@@ -332,16 +333,20 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       moved ? std::to_string(moved->lon()) : "",                                         // 12
       moved ? std::to_string(moved->lat()) : "",                                         // 13
       change.escalate_at ? std::to_string(to_ms(*change.escalate_at)) : "",              // 14
-      keys_.corroborable_places_prefix()};                                               // 15
+      keys_.corroborable_places_prefix(),                                                // 15
+      change.availability_version ? "1" : "",                                            // 16
+      change.availability_version.value_or("")};                                         // 17
   run_sending(scripts::advance_incident(), std::move(keys), std::move(args), alerts, "advance incident",
               std::move(done));
 }
 
 void IncidentStore::escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
                              const v1::IncidentEvent& event, std::optional<Clock::time_point> next_at,
-                             std::function<void(Sent)> done) {
-  std::vector<std::string> keys{keys_.incident(incident_id), keys_.incident_alerts(incident_id),
-                                keys_.incident_alerted(incident_id), keys_.timers(), keys_.incident_activity()};
+                             const std::string& availability_version, std::function<void(Sent)> done) {
+  std::vector<std::string> keys{keys_.incident(incident_id),         keys_.incident_alerts(incident_id),
+                                keys_.incident_alerted(incident_id), keys_.timers(),
+                                keys_.incident_activity(),           keys_.availability(),
+                                keys_.availability_version()};
   std::vector<std::string> args{std::to_string(step - 1),
                                 std::to_string(step),
                                 std::to_string(to_ms(Clock::now())),
@@ -349,7 +354,9 @@ void IncidentStore::escalate(const std::string& incident_id, int step, const std
                                 event.SerializeAsString(),
                                 std::to_string(options_.history_max_alerts),
                                 next_at ? std::to_string(to_ms(*next_at)) : "",
-                                incident_id};
+                                incident_id,
+                                "1",
+                                availability_version};
   run_sending(scripts::escalate_incident(), std::move(keys), std::move(args), alerts, "escalate incident",
               std::move(done));
 }

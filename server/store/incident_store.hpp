@@ -85,6 +85,9 @@ struct StatusChange {
   std::optional<v1::Location> new_location;  // where it is now
   // The first escalation deadline, set with the change itself so no crash can separate them.
   std::optional<std::chrono::system_clock::time_point> escalate_at;
+  // The book version fresh recipients were chosen with (a confirmation, a move), as in
+  // OpenChecks: a changed book writes nothing (Outcome::stale, with the book as it is now).
+  std::optional<std::string> availability_version;
 };
 
 class IncidentStore {
@@ -121,10 +124,11 @@ class IncidentStore {
 
   // Takes escalation step `step` (steps_taken becomes step) if `step - 1` were taken so far:
   // two nodes racing for the same step send it once. `next_at`: the following step's deadline,
-  // set in the same script so no crash can lose it.
+  // set in the same script so no crash can lose it. `availability_version`: the book version
+  // the recipients were chosen with; a changed book writes nothing (Outcome::stale).
   void escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
                 const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> next_at,
-                std::function<void(Sent)> done);
+                const std::string& availability_version, std::function<void(Sent)> done);
 
   // `repeated` when an ack with the same responder and idempotency key was recorded before.
   void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done);

@@ -61,6 +61,14 @@ end
 local function availability_book(book, version)
   return {redis.call('GET', version) or '', redis.call('HGETALL', book)}
 end
+-- A step that chose fresh recipients from a copy of the book sends the copy's version
+-- (`check` '1'): if the book has changed since, the step writes nothing and answers
+-- {'stale', version, book}. nil when the copy is current, or nothing was chosen from one.
+local function stale_book(book, version, check, expected)
+  if check == '' or (redis.call('GET', version) or '') == expected then return nil end
+  local current = availability_book(book, version)
+  return {'stale', current[1], current[2]}
+end
 )lua";
 
 redis::Script with_helpers(const char* body) { return redis::Script(std::string(helpers) + body); }
@@ -80,10 +88,8 @@ if ARGV[23] ~= '' then
   local near = near_candidates(KEYS[7], ARGV[25], ARGV[14], ARGV[15], ARGV[23], ARGV[24])
   if #near > 0 then return {'near', unpack(near)} end
 end
-if ARGV[21] ~= '' and (redis.call('GET', KEYS[14]) or '') ~= ARGV[22] then
-  local book = availability_book(KEYS[13], KEYS[14])
-  return {'stale', book[1], book[2]}
-end
+local stale = stale_book(KEYS[13], KEYS[14], ARGV[21], ARGV[22])
+if stale then return stale end
 redis.call('HSET', KEYS[2], 'pb', ARGV[2], 'status', ARGV[4], 'updated_ms', ARGV[5],
            'neighborhood', ARGV[11], 'location', ARGV[13], 'kind', ARGV[16],
            'last_report_ms', ARGV[5], 'step', '0')
@@ -157,6 +163,8 @@ const redis::Script& advance_incident() {
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'not_found'} end
 if status ~= ARGV[1] then return {'conflict', status} end
+local stale = stale_book(KEYS[9], KEYS[10], ARGV[16], ARGV[17])
+if stale then return stale end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updated_ms', ARGV[3])
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'confirmed_ms', ARGV[9]) end
 if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'neighborhood', ARGV[10]) end
@@ -174,7 +182,7 @@ if ARGV[8] == '1' then
 end
 if ARGV[14] ~= '' then redis.call('ZADD', KEYS[6], ARGV[14], ARGV[7]) end
 touch(KEYS[8], KEYS[1], ARGV[7], ARGV[3])
-local offsets = publish_all(KEYS[4], KEYS[5], ARGV[6], 16)
+local offsets = publish_all(KEYS[4], KEYS[5], ARGV[6], 18)
 redis.call('PUBLISH', ARGV[4], (offsets[1] or '-') .. ' ' .. ARGV[5])
 return {'ok', unpack(offsets)}
 )lua");
@@ -187,10 +195,12 @@ local h = redis.call('HMGET', KEYS[1], 'status', 'step')
 if not h[1] then return {'not_found'} end
 if not is_open(h[1]) then return {'closed'} end
 if (h[2] or '0') ~= ARGV[1] then return {'conflict'} end
+local stale = stale_book(KEYS[6], KEYS[7], ARGV[9], ARGV[10])
+if stale then return stale end
 redis.call('HSET', KEYS[1], 'step', ARGV[2], 'updated_ms', ARGV[3])
 if ARGV[7] ~= '' then redis.call('ZADD', KEYS[4], ARGV[7], ARGV[8]) end
 touch(KEYS[5], KEYS[1], ARGV[8], ARGV[3])
-local offsets = publish_all(KEYS[2], KEYS[3], ARGV[6], 9)
+local offsets = publish_all(KEYS[2], KEYS[3], ARGV[6], 11)
 redis.call('PUBLISH', ARGV[4], (offsets[1] or '-') .. ' ' .. ARGV[5])
 return {'ok', unpack(offsets)}
 )lua");

@@ -51,6 +51,7 @@ const std::vector<TestResponder>& responders() {
       {"vol-bh", R"("volunteer")", R"("boyle-heights")"},
       {"att-bh", R"("attorney")", R"("boyle-heights")", R"("en")"},
       {"obs-off", R"("legal_observer")", R"("boyle-heights")", R"("en")", off_shift.c_str()},
+      {"obs-dt-off", R"("legal_observer")", R"("downtown")", R"("en")", off_shift.c_str()},
       {"obs-standby", R"("legal_observer")", R"("downtown")", R"("en")", "standby = true"},
   };
   return all;

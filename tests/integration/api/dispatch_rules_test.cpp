@@ -141,6 +141,19 @@ TEST_F(DispatchRules, OnlyRespondersOnCallAreAlertedUntilTheySayTheyAreAvailable
   EXPECT_FALSE(next_alert(*off_shift, 500ms));
 }
 
+TEST_F(DispatchRules, AConfirmationAlertsWhoeverSaidTheyAreAvailableThroughTheOtherNode) {
+  auto off_shift = b->socket(net.token("obs-off"), {"boyle-heights"});
+  auto receipt = report("op", boyle_heights);  // node a reads its copy of who is available
+  EXPECT_FALSE(next_alert(*off_shift, 500ms));
+
+  // Node a's copy is now out of date: its confirmation must find that out and choose again.
+  ASSERT_EQ(post(*b, "/v1/me/availability", "obs-off", R"({"available":true,"minutes":60})").status, 200u);
+  ASSERT_EQ(post(*a, "/v1/incidents/" + receipt.incident().id() + "/confirm", "disp").status, 200u);
+  auto dispatched = next_alert(*off_shift);
+  ASSERT_TRUE(dispatched);
+  EXPECT_EQ(dispatched->type(), v1::DISPATCH);
+}
+
 TEST_F(DispatchRules, EachRecipientReadsTheAlertInTheirOwnLanguage) {
   auto spanish = b->socket(net.token("vol-bh"), {"boyle-heights"});
   auto english = b->socket(net.token("att-bh"), {"boyle-heights"});

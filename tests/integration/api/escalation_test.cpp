@@ -118,6 +118,23 @@ TEST_F(Escalation, WithNobodyOnSceneItWidensStepByStepEachOnce) {
   EXPECT_EQ(downtown_step_one, 1);
 }
 
+TEST_F(Escalation, AStepAlertsWhoeverSaidTheyAreAvailableSinceTheConfirmation) {
+  b.reset();  // node a alone takes the steps, with its own copy of who is available
+  auto off_shift = a->socket(net.token("obs-dt-off"), {"downtown"});
+  auto id = report_and_confirm(*a);  // node a's copy, from before this:
+  auto available = a->call(http::verb::post, "/v1/me/availability", net.token("obs-dt-off"),
+                           R"({"available":true,"minutes":60})");
+  ASSERT_EQ(available.status, 200u) << available.body;
+
+  // The adjacent step, a second after the confirmation, is refused with the copy node a has
+  // and chosen again from the book as it is now.
+  auto first = next_alert(*off_shift);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->type(), v1::ESCALATE);
+  EXPECT_EQ(first->escalation_step(), 1);
+  EXPECT_EQ(first->incident_id(), id);
+}
+
 TEST_F(Escalation, AQuorumOnSceneStopsIt) {
   auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
   auto response = a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon));

@@ -20,6 +20,13 @@ using Clock = std::chrono::system_clock;
 // The car wash on César Chávez, and a point about 5 m east of it.
 constexpr double lat = 34.0335, lon = -118.211, lon_5m_east = -118.21095;
 
+StatusChange status_change(v1::IncidentStatus from, v1::IncidentStatus to) {
+  StatusChange change;
+  change.from = from;
+  change.to = to;
+  return change;
+}
+
 class OpenIncidentChecks : public test::StoreTest {
  protected:
   Keys keys{"test:"};
@@ -125,15 +132,14 @@ TEST_F(OpenIncidentChecks, AMovedIncidentIsFoundWhereItIsNowAndAClosedOneNowhere
   seed("inc-raid", v1::RAID, -118.25, now - 1min);  // 3.6 km west
   EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), std::vector<std::string>{"opened"});
 
-  StatusChange move{v1::REPORTED, v1::CONFIRMED, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  auto move = status_change(v1::REPORTED, v1::CONFIRMED);
   move.new_location.emplace();
   move.new_location->set_lat(lat);
   move.new_location->set_lon(lon_5m_east);
   EXPECT_EQ(advance("inc-raid", move), Outcome::ok);
   EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), (std::vector<std::string>{"inc-new-1", "inc-raid"}));
 
-  EXPECT_EQ(advance("inc-raid", {v1::CONFIRMED, v1::RESOLVED, std::nullopt, std::nullopt, std::nullopt, std::nullopt}),
-            Outcome::ok);
+  EXPECT_EQ(advance("inc-raid", status_change(v1::CONFIRMED, v1::RESOLVED)), Outcome::ok);
   EXPECT_EQ(integer({"ZCARD", keys.corroborable_places(v1::RAID)}), 1) << "only the incident opened above";
   EXPECT_EQ(integer({"ZCARD", keys.corroborable()}), 1);
 }
@@ -161,6 +167,38 @@ TEST_F(OpenIncidentChecks, AnOutOfDateAvailabilityBookWritesNothingAndBringsTheC
   sent = open("inc-after-clear", v1::CHECKPOINT, {std::nullopt, sent.availability.version});
   ASSERT_EQ(sent.outcome, Outcome::stale);
   EXPECT_EQ(sent.availability.until.size(), 0u);
+}
+
+TEST_F(OpenIncidentChecks, AConfirmationOrEscalationChosenFromAnOutOfDateBookWritesNothing) {
+  ASSERT_EQ(open("inc-1", v1::RAID, {}).outcome, Outcome::ok);
+  std::promise<bool> set;
+  store.set_available("obs-off", Clock::now() + 1h, [&](bool ok) { set.set_value(ok); });
+  ASSERT_TRUE(set.get_future().get());
+  auto status = [&] { return link.command({"HGET", keys.incident("inc-1"), "status"}).str; };
+
+  auto confirm = status_change(v1::REPORTED, v1::CONFIRMED);
+  confirm.availability_version = "";  // chosen before anyone set themselves available
+  std::promise<IncidentStore::Sent> refused;
+  store.advance("inc-1", confirm, {}, {}, [&](IncidentStore::Sent sent) { refused.set_value(sent); });
+  auto sent = refused.get_future().get();
+  ASSERT_EQ(sent.outcome, Outcome::stale);
+  EXPECT_EQ(sent.availability.available_at(Clock::now()), std::set<std::string>{"obs-off"});
+  EXPECT_EQ(status(), std::to_string(v1::REPORTED));
+
+  confirm.availability_version = sent.availability.version;
+  EXPECT_EQ(advance("inc-1", confirm), Outcome::ok);
+  EXPECT_EQ(status(), std::to_string(v1::CONFIRMED));
+
+  auto escalate = [&](const std::string& version) {
+    std::promise<IncidentStore::Sent> got;
+    store.escalate("inc-1", 1, {}, {}, std::nullopt, version, [&](IncidentStore::Sent s) { got.set_value(s); });
+    return got.get_future().get();
+  };
+  auto step = [&] { return link.command({"HGET", keys.incident("inc-1"), "step"}).str; };
+  EXPECT_EQ(escalate("").outcome, Outcome::stale);
+  EXPECT_EQ(step(), "0");
+  EXPECT_EQ(escalate(sent.availability.version).outcome, Outcome::ok);
+  EXPECT_EQ(step(), "1");
 }
 
 TEST_F(OpenIncidentChecks, ARepeatedIdempotencyKeyAnswersWhatTheFirstRequestDidBeforeAnyCheck) {
