@@ -58,8 +58,7 @@ EscalationWorker::EscalationWorker(boost::asio::any_io_executor executor, const 
                                    store::TimerQueue& timers, core::Metrics& metrics, std::chrono::milliseconds poll)
     // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
     : timer_(boost::asio::make_strand(executor)), rules_(rules), store_(store), availability_(availability),
-      timers_(timers), metrics_(metrics),
-      poll_(poll) {}
+      timers_(timers), metrics_(metrics), poll_(poll) {}
 
 void EscalationWorker::start() { schedule_poll(); }
 
@@ -104,7 +103,8 @@ void EscalationWorker::handle(const std::string& incident_id) {
 }
 
 void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPlan& plan) {
-  availability_.get([self = shared_from_this(), incident = std::move(incident), plan](AvailabilityCopy::Book book) mutable {
+  availability_.get([self = shared_from_this(), incident = std::move(incident),
+                      plan](AvailabilityCopy::Book book) mutable {
     if (!book) return;  // the lease runs out and the step comes back
     self->take_step(std::move(incident), plan, *book, 0);
   });
