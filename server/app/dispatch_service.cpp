@@ -74,8 +74,7 @@ struct DispatchService::Step {
   // The availability book fresh recipients are chosen from (a confirmation, a move); null for
   // the other steps, which go to whoever was alerted before.
   AvailabilityCopy::Book book;
-  std::set<std::string> available;  // from `book`, at `now`
-  int stale = 0;                    // writes refused so far for an out-of-date book
+  int stale = 0;  // writes refused so far for an out-of-date book
   const core::Neighborhood* moved_to = nullptr;  // an update's new neighborhood, if it moved
   Done<v1::Incident> done;
 };
@@ -111,7 +110,6 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
     availability_.get([this, s](AvailabilityCopy::Book book) {
       if (!book) return s->done(Refusal::unavailable(), {});
       s->book = std::move(book);
-      s->available = s->book->available_at(s->now);
       apply_step(s);
     });
   });
@@ -119,15 +117,16 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
 
 std::vector<v1::Alert> DispatchService::alerts_for(const Step& s, const v1::Incident& moved) const {
   auto transition = core::next_state(s.incident.status(), s.step);
+  const auto available = s.book ? s.book->available_at(s.now) : std::set<std::string>{};
   std::vector<std::string> alerted(s.incident.alerted_neighborhoods().begin(), s.incident.alerted_neighborhoods().end());
   if (s.step == core::IncidentStep::confirm)
-    return rules_.writer.write({&moved, v1::DISPATCH, {moved.neighborhood()}, s.action.text(), 0, s.now, &s.available});
+    return rules_.writer.write({&moved, v1::DISPATCH, {moved.neighborhood()}, s.action.text(), 0, s.now, &available});
   // Everyone alerted so far hears what happened, wherever they were alerted from.
-  auto alerts = rules_.writer.write({&moved, transition->alert, alerted, s.action.text(), 0, s.now, &s.available});
+  auto alerts = rules_.writer.write({&moved, transition->alert, alerted, s.action.text(), 0, s.now, &available});
   if (s.moved_to && std::find(alerted.begin(), alerted.end(), s.moved_to->slug) == alerted.end()) {
     // It moved somewhere new: that neighborhood is alerted as its own would have been.
     auto fresh = moved.status() == v1::CONFIRMED ? v1::DISPATCH : v1::VERIFY;
-    auto arriving = rules_.writer.write({&moved, fresh, {s.moved_to->slug}, s.action.text(), 0, s.now, &s.available});
+    auto arriving = rules_.writer.write({&moved, fresh, {s.moved_to->slug}, s.action.text(), 0, s.now, &available});
     alerts.insert(alerts.end(), arriving.begin(), arriving.end());
   }
   return alerts;
@@ -190,7 +189,6 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     if (sent.outcome == store::Outcome::stale) {
       // Someone changed their availability since this node's copy: choose again from the book as it is.
       s->book = availability_.keep(std::move(sent.availability));
-      s->available = s->book->available_at(s->now);
       if (++s->stale < AvailabilityCopy::stale_tries) return apply_step(s);
       spdlog::warn("incident {}: the availability book changed {} times during a {}", moved.id(), s->stale,
                    core::to_string(s->step));
