@@ -2,6 +2,7 @@
 // the report may corroborate (only those of its kind reported on within the window, nearest
 // first, even where many other incidents crowd the same spot), and whether the availability
 // book the alerts were written with is still current. Either check, failing, writes nothing.
+// The same book check guards a confirmation and an escalation step.
 #include "store/incident_store.hpp"
 
 #include "core/clock.hpp"
