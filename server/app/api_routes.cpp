@@ -65,7 +65,8 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, cons
   }
   if (sign_in.who) {
     // A report is the costly request, and a flood of them moves crowds: its own, slower bucket.
-    bool report = request.method() == http::verb::post && request.target() == "/v1/reports";
+    // Chosen by the route that matched, never by the raw target ("/v1/reports?x" is the same route).
+    bool report = params.route == "POST /v1/reports";
     auto wait = report ? s.limiter.take("reports", sign_in.token_id, s.rate_limits.reports_per_token)
                        : s.limiter.take("requests", sign_in.token_id, s.rate_limits.requests_per_token);
     if (auto route = s.rate_limits.per_route.find(params.route); !wait && route != s.rate_limits.per_route.end())

@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <optional>
 
 namespace puente::net {
 
@@ -20,6 +21,22 @@ std::vector<std::string> split_path(std::string_view path) {
     if (end == std::string_view::npos) end = path.size();
     segments.emplace_back(path.substr(start, end - start));
     start = end;
+  }
+  return segments;
+}
+
+// The segments of a request's path, each percent-decoded; nullopt for a path with more than one
+// spelling. Percent-encoded letters are only another spelling of the same path ("/v1/%72eports"
+// is "/v1/reports"), so they are decoded; but an empty segment ("//v1/reports",
+// "/v1/reports/"), a dot segment or an encoded "/" would make two different paths match one
+// route, and a rate limit or a log keyed on the path could be sidestepped: those are refused.
+std::optional<std::vector<std::string>> request_segments(boost::urls::segments_encoded_view encoded) {
+  std::vector<std::string> segments;
+  for (auto segment : encoded) {
+    auto decoded = segment.decode();
+    if (decoded.empty() || decoded == "." || decoded == ".." || decoded.find('/') != std::string::npos)
+      return std::nullopt;
+    segments.push_back(std::move(decoded));
   }
   return segments;
 }
@@ -61,7 +78,13 @@ void Router::dispatch(Request&& request, Respond respond, std::string peer_addre
   params.peer_address = std::move(peer_address);
   for (auto param : target->params()) params.query[param.key] = param.value;
   params.target_path = target->encoded_path().decode();
-  auto path = split_path(params.target_path);
+  auto segments = request_segments(target->encoded_segments());
+  if (!segments) {
+    respond(error_response(http::status::bad_request, "bad_target",
+                           "the path has an empty or dot segment, or an encoded \"/\"; send it as /a/b"));
+    return;
+  }
+  const auto& path = *segments;
 
   bool path_known = false;
   for (const auto& route : routes_) {

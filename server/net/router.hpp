@@ -1,6 +1,9 @@
 #pragma once
 // Maps a method and a path to a handler. Patterns are literal segments and "{name}"
 // placeholders ("/v1/incidents/{id}/confirm"); the query string is parsed for the handler.
+// A path has one spelling: its segments are percent-decoded before matching, and a path with an
+// empty segment ("//", a trailing "/"), a "." or ".." segment or an encoded "/" is 400
+// bad_target. Handlers choose by RouteParams::route, never by the raw target.
 // A path that matches no pattern goes to the fallback for GET (the web pages), else 404; one
 // that matches with another method is 405.
 

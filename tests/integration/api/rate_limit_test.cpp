@@ -80,6 +80,28 @@ TEST(RateLimits, ASocketIsNoWayAroundTheReportLimit) {
   EXPECT_EQ(answer->error().code(), "rate_limited");
 }
 
+// Issue 15: the bucket was chosen by comparing the raw target with "/v1/reports", so
+// "/v1/reports?x" and "/v1/%72eports" took the lax bucket of every other request and made one
+// incident (and a VERIFY) each.
+TEST(RateLimits, TheReportLimitHoldsHoweverThePathIsSpelled) {
+  TestNetwork net(strict_limits);
+  auto a = net.start_node("a");
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(a->call(http::verb::post, "/v1/reports", net.token("op"), spot_report(i)).status, 201);
+  auto keys = net.redis_key_count();
+  int i = 3;
+  for (const char* target : {"/v1/reports?x", "/v1/%72eports", "/v1/reports?idempotencyKey=1"}) {
+    auto response = a->call(http::verb::post, target, net.token("op"), spot_report(i++));
+    EXPECT_EQ(response.status, 429) << target << ": " << response.body;
+  }
+  for (const char* target : {"//v1/reports", "/v1/reports/", "/v1/./reports", "/v1%2Freports"}) {
+    auto response = a->call(http::verb::post, target, net.token("op"), spot_report(i++));
+    EXPECT_EQ(response.status, 400) << target << ": " << response.body;
+    EXPECT_NE(response.body.find("\"bad_target\""), std::string::npos) << response.body;
+  }
+  EXPECT_EQ(net.redis_key_count(), keys) << "a report past the limit stored something";
+}
+
 TEST(RateLimits, FailedSignInsFromOneAddressAreSlowed) {
   TestNetwork net(strict_limits);
   auto a = net.start_node("a");

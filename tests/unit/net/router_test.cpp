@@ -79,6 +79,21 @@ TEST_F(RouterTest, GetsNoPatternMatchesGoToTheFallbackWithTheDecodedPath) {
   EXPECT_EQ(dispatch(http::verb::delete_, "/v1/incidents"), 405u);
 }
 
+// Issue 15: "//v1/reports" and "/v1/%72eports" reached the reports route while a rate limit
+// compared the raw target with "/v1/reports". Encoded letters are the same path; the rest has
+// no single spelling and is refused.
+TEST_F(RouterTest, APathHasOneSpellingEncodedLettersMatchOddSegmentsAre400) {
+  EXPECT_EQ(dispatch(http::verb::get, "/v1/%69ncidents/inc-1"), 200u);
+  EXPECT_EQ(seen.params.route, "GET /v1/incidents/{id}");
+  for (const char* odd : {"//v1/incidents", "/v1//incidents", "/v1/incidents/", "/v1/./incidents",
+                          "/v1/x/../incidents", "/v1/incidents/inc-1%2Fconfirm", "/v1/incidents/%2E%2E"}) {
+    seen.route.clear();
+    EXPECT_EQ(dispatch(http::verb::get, odd), 400u) << odd;
+    EXPECT_TRUE(seen.route.empty()) << odd;
+    EXPECT_NE(seen.response.body().find(R"("code":"bad_target")"), std::string::npos) << odd;
+  }
+}
+
 TEST_F(RouterTest, ATargetThatIsNotAPathIs400) {
   EXPECT_EQ(dispatch(http::verb::get, "http://example.com/v1/incidents"), 400u);
 }
