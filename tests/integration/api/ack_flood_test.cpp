@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace puente::test {
 namespace {
 
@@ -76,10 +78,11 @@ TEST(AckFlood, ThousandsOfPipelinedAcksKeepOneBoundedStateAndRedisFlat) {
   EXPECT_EQ(net.redis_integer("HLEN " + states), 1);
   EXPECT_LT(net.redis_integer("HSTRLEN " + states + " obs-bh"), 16 * 256);
   EXPECT_EQ(net.redis_integer("LLEN puente:incident:" + incident_id + ":acks"), 0);
-  // 2000 acks are a few hundred KB whatever happens; reloading the incident per ack took Redis
-  // past 100 MB.
+  // Measured: under 1 MB with one state per responder; 37 MB when every ack reloaded the
+  // incident with all the acks before it (and the node's Redis link timed out).
   const auto grown = redis_peak_memory(net) - memory_before;
-  EXPECT_LT(grown, 32ll << 20) << "Redis peak memory grew by " << grown << " bytes";
+  std::fprintf(stderr, "ack flood: %d acks answered, Redis peak memory grew by %lld bytes\n", accepted, grown);
+  EXPECT_LT(grown, 8ll << 20) << "Redis peak memory grew by " << grown << " bytes";
 
   // What a dispatcher sees: the observer's newest state, and a bounded history of it.
   auto shown = node->call(http::verb::get, "/v1/incidents/" + incident_id, net.token("disp"));
