@@ -53,7 +53,8 @@ class AckStates : public test::StoreTest {
       for (const char* who : {"obs-a", "obs-b"}) alert.add_recipients(who);
     }
     std::promise<Outcome> opened;
-    store.open(incident, report, alerts, {}, std::nullopt, {}, [&](IncidentStore::Sent s) { opened.set_value(s.outcome); });
+    store.open(incident, report, alerts, {}, std::nullopt, {},
+               [&](IncidentStore::Sent s) { opened.set_value(s.outcome); });
     return opened.get_future().get();
   }
 
@@ -87,7 +88,8 @@ class AckStates : public test::StoreTest {
     return states;
   }
 
-  const v1::Delivery* delivery(const v1::Incident& incident, const std::string& alert, const std::string& who) {
+  const v1::Delivery* delivery(const v1::Incident& incident, const std::string& alert,
+                               const std::string& who) {
     for (const auto& d : incident.deliveries())
       if (d.alert_id() == alert && d.responder_id() == who) return &d;
     return nullptr;
@@ -100,16 +102,19 @@ TEST_F(AckStates, AFloodOfAcksKeepsOneBoundedStatePerResponder) {
   const auto start = Clock::now();
   constexpr int flood = 2000;
   for (int i = 0; i < flood; ++i)
-    ASSERT_EQ(ack("obs-a", i % 2 ? v1::ON_SCENE : v1::EN_ROUTE, "", "al-1", start + std::chrono::milliseconds(i)),
+    ASSERT_EQ(ack("obs-a", i % 2 ? v1::ON_SCENE : v1::EN_ROUTE, "", "al-1",
+                  start + std::chrono::milliseconds(i)),
               Outcome::ok);
 
   // One field per responder, of a bounded size: 4 changes of a few dozen bytes each.
   EXPECT_EQ(link.integer({"HLEN", keys.incident_ack_states("inc-1")}), 2);
   EXPECT_LT(link.integer({"HSTRLEN", keys.incident_ack_states("inc-1"), "obs-a"}), 4 * 128);
-  EXPECT_EQ(link.integer({"EXISTS", keys.incident_acks("inc-1")}), 0) << "nothing goes to the old list";
+  EXPECT_EQ(link.integer({"EXISTS", keys.incident_acks("inc-1")}), 0)
+      << "nothing goes to the old list";
 
   const auto incident = load();
-  EXPECT_EQ(states_of(incident, "obs-a"), (std::vector<v1::AckState>{v1::EN_ROUTE, v1::ON_SCENE, v1::EN_ROUTE, v1::ON_SCENE}));
+  EXPECT_EQ(states_of(incident, "obs-a"),
+            (std::vector<v1::AckState>{v1::EN_ROUTE, v1::ON_SCENE, v1::EN_ROUTE, v1::ON_SCENE}));
   EXPECT_EQ(states_of(incident, "obs-b"), std::vector<v1::AckState>{v1::RECEIVED});
   const auto* a = delivery(incident, "al-1", "obs-a");
   ASSERT_TRUE(a);
