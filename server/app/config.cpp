@@ -185,7 +185,6 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
   c.shutdown_grace = millis(t, "node.shutdown_grace_ms", c.shutdown_grace);
   c.journal_file = relative_to(base, get_or<std::string>(t, "node.journal", ""));
-
   c.neighborhoods_file = relative_to(base, get_or<std::string>(t, "geography.neighborhoods", ""));
   c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);
   c.geo_fields.name = get_or<std::string>(t, "geography.name_property", c.geo_fields.name);
@@ -234,6 +233,10 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.history_max_alerts = static_cast<std::size_t>(whole(t, "limits.history_max_alerts", static_cast<int64_t>(c.history_max_alerts), 1,
                                                             1'000'000'000));
   c.history_max_age = seconds(t, "limits.history_max_age_seconds", c.history_max_age);
+  auto& j = c.journal_limits;
+  j.max_entries = static_cast<std::size_t>(
+      whole(t, "limits.journal_max_entries", static_cast<int64_t>(j.max_entries), 1, 10'000'000));
+  j.max_bytes = bytes(t, "limits.journal_max_bytes", j.max_bytes);
 
   c.caller_key_file = relative_to(base, get_or<std::string>(t, "privacy.caller_key_file", ""));
   c.retention = seconds(t, "privacy.retention_seconds", c.retention);
@@ -244,6 +247,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
   rate_limit(t, "requests_per_token", r.requests_per_token);
   rate_limit(t, "requests_per_address", r.requests_per_address);
   rate_limit(t, "failed_sign_ins_per_address", r.failed_sign_ins_per_address);
+  rate_limit(t, "journal_per_responder", c.journal_limits.per_responder);
   route_rate_limits(t, r.per_route);
 
   c.log_level = get_or<std::string>(t, "log.level", c.log_level);

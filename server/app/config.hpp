@@ -3,6 +3,7 @@
 // unit and default), then overridden by command-line flags. Relative paths in the file are
 // relative to the file's own folder, so a config works wherever it is started from.
 
+#include "app/journal_limits.hpp"
 #include "app/map_tiles.hpp"
 #include "app/rate_limits.hpp"
 #include "core/geo_index.hpp"
@@ -26,6 +27,7 @@ struct NodeConfig {
   std::filesystem::path port_file;             // if set, the bound port is written here
   std::chrono::milliseconds shutdown_grace{2000};  // sockets told to go; then the node stops
   std::filesystem::path journal_file;  // store-and-forward; empty: see default_journal_file()
+  JournalLimits journal_limits;        // [limits] journal_max_*, [rate_limits] journal_per_responder_*
 
   redis::ConnectionOptions redis;
   std::string key_prefix = "puente:";

@@ -214,10 +214,13 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
 }
 
 void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack> done, bool keep_identity) {
+  if (!core::answers_alerts(who)) return done(Refusal::forbidden("your role may not ack alerts"), {});
   if (auto error = core::check_ack(ack)) return done(Refusal::bad_input(*error), {});
   auto incident_id = ack.incident_id();  // copied: the callback takes `ack` by move
-  store_.load(incident_id, [this, &who, ack = std::move(ack), done = std::move(done), keep_identity](
-                               store::Outcome outcome, v1::Incident incident) mutable {
+  // The head and alerts only: an ack is checked against them, never against the other acks,
+  // so its cost does not grow with how many came before it (issue 15).
+  store_.load_alerts(incident_id, [this, &who, ack = std::move(ack), done = std::move(done), keep_identity](
+                                      store::Outcome outcome, v1::Incident incident) mutable {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     if (outcome != store::Outcome::ok) return done(Refusal::not_found("no such incident"), {});
     const v1::Alert* alert = find_alert(incident, ack.alert_id());
@@ -225,7 +228,7 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack>
     // Anyone an alert went to may answer it (an escalation reaches beyond the incident's own
     // neighborhood); otherwise the neighborhood's own responders.
     bool recipient = std::find(alert->recipients().begin(), alert->recipients().end(), who.id) != alert->recipients().end();
-    if (!recipient && !core::may(who, core::Action::ack, context_of(incident, who)))
+    if (!recipient && !core::may(who, core::Action::ack, {incident.neighborhood()}))
       return done(Refusal::forbidden("you are not on call for " + incident.neighborhood()), {});
 
     ack.set_responder_id(who.id);
@@ -240,6 +243,10 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack>
     store_.record_ack(ack, event, [this, ack, done = std::move(done)](store::Outcome recorded) mutable {
       if (recorded == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
       if (recorded == store::Outcome::not_found) return done(Refusal::not_found("no such incident"), {});
+      if (recorded == store::Outcome::reused_key)
+        return done(Refusal{409, "idempotency_conflict",
+                            "this idempotency key was used for a different ack; nothing was changed"},
+                    {});
       if (recorded == store::Outcome::ok) metrics_.acks_recorded.inc();
       done(std::nullopt, std::move(ack));
     });

@@ -13,6 +13,15 @@ using Clock = std::chrono::system_clock;
 
 using core::to_time_point;
 
+namespace {
+
+// The same idempotency key with another report (core/idempotency.hpp): a retry says the same.
+Refusal reused_key() {
+  return {409, "idempotency_conflict", "this idempotency key was used for a different report; nothing was changed"};
+}
+
+}  // namespace
+
 struct IntakeService::Pending {
   v1::Report report;
   const core::Neighborhood* where = nullptr;
@@ -82,6 +91,7 @@ void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incide
     if (sent.outcome == store::Outcome::unavailable) return p->done({Refusal::unavailable(), false, {}});
     if (sent.outcome == store::Outcome::repeated)
       return answer_with_incident(sent.earlier_incident, sent.earlier_report, false, std::move(p->done));
+    if (sent.outcome == store::Outcome::reused_key) return p->done({reused_key(), false, {}});
     // Closed between the search and the attach: this report is news of its own.
     if (sent.outcome != store::Outcome::ok) return open_incident(p, false);
     metrics_.reports_accepted.inc();
@@ -137,6 +147,7 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
                   case store::Outcome::ok: break;
                   case store::Outcome::repeated:
                     return answer_with_incident(sent.earlier_incident, sent.earlier_report, false, std::move(p->done));
+                  case store::Outcome::reused_key: return p->done({reused_key(), false, {}});
                   case store::Outcome::near: return corroborate(p, sent.near);
                   case store::Outcome::stale: {
                     auto book = availability_.keep(std::move(sent.availability));

@@ -22,22 +22,38 @@ bool store_unreachable(const MaybeRefusal& refusal) {
 
 Outbox::Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal,
                const core::Roster& roster, IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics,
-               const core::CallerKey* caller_key)
+               AuditTrail& audit, const core::CallerKey* caller_key, JournalLimits limits)
     // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
     : timer_(boost::asio::make_strand(executor)), journal_(std::move(journal)), roster_(roster),
-      intake_(intake), dispatch_(dispatch), metrics_(metrics), caller_key_(caller_key) {}
+      intake_(intake), dispatch_(dispatch), metrics_(metrics), audit_(audit), caller_key_(caller_key),
+      limits_(limits) {}
 
 std::size_t Outbox::waiting() const { return journal_ ? journal_->size() : 0; }
 
-bool Outbox::keep(const v1::JournalEntry& entry) {
-  if (!journal_) return false;
+MaybeRefusal Outbox::keep(const core::Responder& who, const v1::JournalEntry& entry) {
+  if (!journal_) return Refusal::unavailable();
+  const auto payload = entry.SerializeAsString();
+  // Two requests may pass the caps together and go one entry over: a bound, not an exact count.
+  if (journal_->size() >= limits_.max_entries || journal_->pending_bytes() + payload.size() > limits_.max_bytes) {
+    metrics_.journal_refused.inc();
+    spdlog::warn("outbox: the journal is full ({} entries); refused an entry while Redis is unreachable",
+                 journal_->size());
+    return Refusal{503, "journal_full",
+                   "the alert store is unreachable and this node's journal is full; nothing was changed, retry later"};
+  }
+  if (limits_.per_responder.limits() && responders_.take("journal", who.id, limits_.per_responder)) {
+    metrics_.journal_refused.inc();
+    return Refusal{429, "journal_rate_limited",
+                   "the alert store is unreachable and you have queued as much as one responder may; nothing "
+                   "was changed, retry later"};
+  }
   try {
-    journal_->append(entry.SerializeAsString());
+    journal_->append(payload);
     metrics_.journal_queued.inc();
-    return true;
+    return std::nullopt;
   } catch (const std::exception& e) {
     spdlog::error("outbox: the journal refused an entry: {}", e.what());
-    return false;
+    return Refusal::unavailable();
   }
 }
 
@@ -66,7 +82,7 @@ void Outbox::submit_report(const core::Responder& who, v1::Report report, std::f
     v1::JournalEntry entry;
     entry.set_responder_id(who.id);
     *entry.mutable_report() = report;
-    if (!self->keep(entry)) return done({std::move(result), false});
+    if (auto refused = self->keep(who, entry)) return done({IntakeService::Result{std::move(*refused), false, {}}, false});
     spdlog::warn("outbox: report {} queued in the journal while Redis is unreachable", report.id());
     IntakeService::Result queued{std::nullopt, true, {}};
     *queued.receipt.mutable_report() = std::move(report);
@@ -84,7 +100,7 @@ void Outbox::submit_ack(const core::Responder& who, v1::Ack ack, std::function<v
     entry.set_responder_id(who.id);
     ack.set_responder_id(who.id);
     *entry.mutable_ack() = ack;
-    if (!self->keep(entry)) return done({std::move(refusal), {}, false});
+    if (auto refused = self->keep(who, entry)) return done({std::move(refused), {}, false});
     spdlog::warn("outbox: an ack queued in the journal while Redis is unreachable");
     done({std::nullopt, std::move(ack), true});
   }, /*keep_identity=*/true);
@@ -129,25 +145,37 @@ void Outbox::replay_next() {
   const auto sequence = next.front().sequence;
   v1::JournalEntry entry;
   const core::Responder* who = nullptr;
-  if (!entry.ParseFromString(next.front().payload) || !(who = roster_.find(entry.responder_id()))) {
-    spdlog::error("outbox: journal entry {} cannot be replayed (unreadable, or its sender left the roster)", sequence);
-    return replayed(sequence, true);
+  if (!entry.ParseFromString(next.front().payload)) {
+    return replayed(sequence, entry, Refusal{400, "unreadable_entry", "the journal entry does not parse"});
   }
+  if (!(who = roster_.find(entry.responder_id())))
+    return replayed(sequence, entry, Refusal{403, "sender_left_roster", "the sender is no longer on the roster"});
   auto self = shared_from_this();
   if (entry.has_report()) {
-    intake_.submit(*who, entry.report(), [self, sequence](IntakeService::Result result) {
-      self->replayed(sequence, !store_unreachable(result.refusal));
+    intake_.submit(*who, entry.report(), [self, sequence, entry](IntakeService::Result result) {
+      self->replayed(sequence, entry, result.refusal);
     }, /*keep_identity=*/true);
   } else {
-    dispatch_.ack(*who, entry.ack(), [self, sequence](MaybeRefusal refusal, v1::Ack) {
-      self->replayed(sequence, !store_unreachable(refusal));
+    dispatch_.ack(*who, entry.ack(), [self, sequence, entry](MaybeRefusal refusal, v1::Ack) {
+      self->replayed(sequence, entry, refusal);
     }, /*keep_identity=*/true);
   }
 }
 
-void Outbox::replayed(std::uint64_t sequence, bool store_was_reachable) {
+void Outbox::dropped(std::uint64_t sequence, const v1::JournalEntry& entry, const Refusal& why) {
+  // The refusal's code and words name fields and ids, never a token, a number or an address;
+  // the entry's own text (a description, a note) stays out of the log.
+  const char* what = entry.has_report() ? "report" : entry.has_ack() ? "ack" : "entry";
+  const auto& subject = entry.has_report() ? entry.report().id() : entry.ack().incident_id();
+  spdlog::warn("outbox: journal entry {} ({} from {}) dropped at its replay: {} ({})", sequence, what,
+               entry.responder_id(), why.code, why.message);
+  metrics_.journal_dropped.inc();
+  audit_.record(entry.responder_id(), std::string("journal.dropped.") + what, subject, why.code);
+}
+
+void Outbox::replayed(std::uint64_t sequence, const v1::JournalEntry& entry, const MaybeRefusal& refusal) {
   // Still unreachable: try again on the next round, from the same entry.
-  if (!store_was_reachable) {
+  if (store_unreachable(refusal)) {
     replaying_ = false;
     return boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->schedule_replay(); });
   }
@@ -159,7 +187,8 @@ void Outbox::replayed(std::uint64_t sequence, bool store_was_reachable) {
     replaying_ = false;
     return boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->schedule_replay(); });
   }
-  metrics_.journal_replayed.inc();
+  if (refusal) dropped(sequence, entry, *refusal);
+  else metrics_.journal_replayed.inc();
   boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->replay_next(); });
 }
 

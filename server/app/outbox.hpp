@@ -8,9 +8,20 @@
 // with the sender's rights, then acknowledges each entry. Every queued entry carries an
 // idempotency key, so an entry replayed twice (a crash between the write and the journal's
 // acknowledgement) still makes one incident, one ack.
+//
+// What can be checked without Redis is checked before anything is journaled (the services do
+// it before any I/O: the sender's role, the fields, the ids' format), so the journal holds only
+// what Redis may yet take. It is capped node-wide (JournalLimits: entries and bytes; beyond,
+// 503 journal_full) and per responder (a token bucket; beyond, 429 journal_rate_limited), so
+// one token cannot fill it for everyone. An entry the services refuse at its replay (the incident
+// is gone, the sender's rights changed, ...) is dropped: logged with the refusal's code,
+// counted (puente_journal_dropped_total) and audited ("journal.dropped").
 
+#include "app/audit_trail.hpp"
 #include "app/dispatch_service.hpp"
 #include "app/intake_service.hpp"
+#include "app/journal_limits.hpp"
+#include "app/rate_limiter.hpp"
 #include "core/caller_key.hpp"
 #include "store/journal.hpp"
 
@@ -27,7 +38,8 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
  public:
   // `caller_key`: null when the network keeps no caller key (a report with a phone is refused).
   Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal, const core::Roster& roster,
-         IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics, const core::CallerKey* caller_key);
+         IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics, AuditTrail& audit,
+         const core::CallerKey* caller_key, JournalLimits limits = {});
 
   struct ReportResult {
     IntakeService::Result result;
@@ -50,11 +62,14 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void stop();
 
  private:
-  // Writes the entry; false if the disk refused it too.
-  bool keep(const v1::JournalEntry& entry);
+  // Writes the entry; else why not (the journal is full, the sender over its rate, the disk
+  // refused it too).
+  MaybeRefusal keep(const core::Responder& who, const v1::JournalEntry& entry);
   void schedule_replay();
   void replay_next();
-  void replayed(std::uint64_t sequence, bool store_was_reachable);
+  // `refusal`: what the services answered the replayed entry.
+  void replayed(std::uint64_t sequence, const v1::JournalEntry& entry, const MaybeRefusal& refusal);
+  void dropped(std::uint64_t sequence, const v1::JournalEntry& entry, const Refusal& why);
 
   boost::asio::steady_timer timer_;
   std::unique_ptr<store::Journal> journal_;
@@ -62,7 +77,10 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   IntakeService& intake_;
   DispatchService& dispatch_;
   core::Metrics& metrics_;
+  AuditTrail& audit_;
   const core::CallerKey* caller_key_;
+  const JournalLimits limits_;
+  RateLimiter responders_;  // the journal's rate per responder (limits_.per_responder)
   std::atomic<bool> stopped_{false};
   std::atomic<bool> replaying_{false};
 };

@@ -55,6 +55,8 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
   return false;
 }
 
+bool answers_alerts(const Responder& who) { return is_staff(who) || is_field_responder(who); }
+
 bool may_subscribe(const Responder& who, std::string_view neighborhood) {
   return is_staff(who) || (!neighborhood.empty() && who.covers(neighborhood));
 }

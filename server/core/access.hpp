@@ -30,6 +30,11 @@ struct IncidentContext {
 
 bool may(const Responder& who, Action action, const IncidentContext& incident = {});
 
+// May `who` ack anything at all: a field responder role, a dispatcher or an admin? What may(ack)
+// decides for one incident needs the incident; this needs only the roster, so an ack that no
+// incident could take (an operator's) is refused even while Redis is away.
+bool answers_alerts(const Responder& who);
+
 // May `who` receive the live alerts of `neighborhood`? Dispatchers and admins: any;
 // everyone else: the neighborhoods the roster gives them.
 bool may_subscribe(const Responder& who, std::string_view neighborhood);

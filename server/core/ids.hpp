@@ -9,4 +9,8 @@ namespace puente::core {
 
 std::string new_id(std::string_view prefix);
 
+// Is `text` an id new_id(prefix) could have made: "<prefix>-" and 16 lowercase hex digits? An
+// id that names anything else (a Redis key suffix, a path) is refused before any I/O.
+bool valid_id(std::string_view prefix, std::string_view text);
+
 }  // namespace puente::core

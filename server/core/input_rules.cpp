@@ -1,5 +1,7 @@
 #include "core/input_rules.hpp"
 
+#include "core/ids.hpp"
+
 #include <cmath>
 
 namespace puente::core {
@@ -61,6 +63,11 @@ std::optional<InputError> check_ack(const v1::Ack& ack) {
     return InputError{"bad_state", "state must be RECEIVED, EN_ROUTE, ON_SCENE, DECLINED or UNAVAILABLE"};
   if (auto e = too_long(ack.note(), max_note_bytes, "note")) return e;
   if (auto e = check_idempotency_key(ack.idempotency_key())) return e;
+  // Ids the server made, or nothing: checked here, before any I/O, so an ack naming no real
+  // alert is refused even while Redis is away and would otherwise wait in the journal.
+  if (!valid_id("inc", ack.incident_id()))
+    return InputError{"bad_incident_id", "incidentId must look like inc-0123456789abcdef"};
+  if (!valid_id("al", ack.alert_id())) return InputError{"bad_alert_id", "alertId must look like al-0123456789abcdef"};
   return std::nullopt;
 }
 

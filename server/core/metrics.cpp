@@ -65,6 +65,11 @@ std::string Metrics::render() const {
   counter("puente_queue_drops_total", "Sockets closed for an overflowing send queue.", queue_drops);
   counter("puente_journal_queued_total", "Reports and acks queued in the local journal.", journal_queued);
   counter("puente_journal_replayed_total", "Journal entries replayed into Redis.", journal_replayed);
+  counter("puente_journal_refused_total",
+          "Reports and acks refused while Redis was away: the journal was full, or the sender over its journal rate.",
+          journal_refused);
+  counter("puente_journal_dropped_total", "Journal entries refused at their replay (bad input, rights, gone incident).",
+          journal_dropped);
   counter("puente_incidents_purged_total", "Incidents this node purged once older than the retention.",
           incidents_purged);
   counter("puente_incidents_kept_as_evidence_total",

@@ -58,6 +58,8 @@ struct Metrics {
   Counter redis_reconnects;
   Counter journal_queued;     // reports and acks kept in the local journal while Redis was away
   Counter journal_replayed;   // journal entries replayed once it was back
+  Counter journal_refused;    // reports and acks not journaled: the journal was full, or the sender over its rate
+  Counter journal_dropped;    // journal entries the services refused at their replay (logged and audited)
   Counter incidents_purged;             // incidents this node purged past the retention
   Counter incidents_kept_as_evidence;   // incidents this node marked as evidence
   Counter unreplicated_writes;  // writes answered before the configured replicas confirmed them

@@ -4,6 +4,7 @@
 #include "store/scripts.hpp"
 
 #include "core/clock.hpp"
+#include "core/idempotency.hpp"
 #include "core/ids.hpp"
 #include "core/retention.hpp"
 
@@ -92,6 +93,26 @@ void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches) {
         d->set_last_state(ack.state());
       }
     }
+  }
+}
+
+// The Acks of one responder's ack_states value: netstrings, two per change ("<alert> <state>",
+// the Ack protobuf; scripts::record_ack).
+void add_kept_acks(std::string_view kept, std::vector<v1::Ack>& acks) {
+  for (int part = 0; !kept.empty(); ++part) {
+    const auto colon = kept.find(':');
+    if (colon == std::string_view::npos) return;
+    std::size_t n = 0;
+    for (char c : kept.substr(0, colon)) {
+      if (c < '0' || c > '9') return;
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (n > kept.size() - colon - 1) return;
+    if (part % 2 == 1) {
+      v1::Ack ack;
+      if (ack.ParseFromArray(kept.data() + colon + 1, static_cast<int>(n))) acks.push_back(std::move(ack));
+    }
+    kept.remove_prefix(colon + 1 + n);
   }
 }
 
@@ -195,6 +216,8 @@ void IncidentStore::run_sending(const redis::Script& script, std::vector<std::st
     } else if (word == "stale" && reply.elements.size() >= 3) {
       sent.outcome = Outcome::stale;
       sent.availability = parse_book(reply.elements[1], reply.elements[2]);
+    } else if (word == "reused") {
+      sent.outcome = Outcome::reused_key;
     } else if (word == "conflict") {
       sent.outcome = Outcome::conflict;
       sent.current = static_cast<v1::IncidentStatus>(std::atoi(element(reply, 1).c_str()));
@@ -261,7 +284,8 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       near ? std::to_string(to_ms(near->reported_since)) : "",                                 // 24
       keys_.prefix(),                                                                          // 25
       std::to_string(to_ms(now - options_.corroboration_window)),                              // 26 prune before
-      keys_.corroborable_places_prefix()};                                                     // 27
+      keys_.corroborable_places_prefix(),                                                      // 27
+      core::content_digest(report)};                                                           // 28
   run_sending(scripts::open_incident(), std::move(keys), std::move(args), alerts, "open incident", std::move(done));
 }
 
@@ -279,10 +303,13 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
                                 report.reporter_id(),
                                 keys_.board_channel(),
                                 event.SerializeAsString(),
-                                report.idempotency_key().empty() ? "" : incident_id + " " + report.id(),
+                                report.idempotency_key().empty()
+                                    ? ""
+                                    : incident_id + " " + report.id() + " " + core::content_digest(report),
                                 std::to_string(options_.idempotency_ttl_seconds),
                                 std::to_string(to_ms(Clock::now())),
-                                without_contact.SerializeAsString()};
+                                without_contact.SerializeAsString(),
+                                core::content_digest(report)};
   scripts::attach_report().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
                                                                              auto ec, Reply reply) mutable {
     Sent sent;
@@ -303,6 +330,7 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
       sent = repeated(earlier);
       return done(std::move(sent), 0);
     }
+    if (word == "reused") return done(outcome_only(Outcome::reused_key), 0);
     sent.outcome = word == "closed" ? Outcome::closed : Outcome::not_found;
     done(std::move(sent), 0);
   });
@@ -363,21 +391,43 @@ void IncidentStore::escalate(const std::string& incident_id, int step, const std
 
 void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done) {
   const auto& idem = ack.idempotency_key();
-  std::vector<std::string> keys{keys_.incident(ack.incident_id()), keys_.incident_acks(ack.incident_id()),
-                                keys_.ack_log(),
+  const auto& id = ack.incident_id();
+  std::vector<std::string> keys{keys_.incident(id), keys_.incident_ack_states(id), keys_.ack_log(),
                                 keys_.idempotency("ack/" + ack.responder_id() + "/" + (idem.empty() ? "-" : idem)),
                                 keys_.incident_activity()};
-  std::vector<std::string> args{ack.SerializeAsString(), keys_.board_channel(), event.SerializeAsString(),
-                                ack.incident_id(),
+  std::vector<std::string> args{ack.SerializeAsString(),
+                                keys_.board_channel(),
+                                event.SerializeAsString(),
+                                id,
                                 idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds),
-                                std::to_string(to_ms(Clock::now()))};
+                                std::to_string(to_ms(Clock::now())),
+                                ack.responder_id(),
+                                core::content_digest(ack),
+                                std::to_string(std::max<std::size_t>(1, options_.ack_history_per_responder)),
+                                ack.alert_id(),
+                                std::to_string(ack.state())};
   scripts::record_ack().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
                                                                           auto ec, Reply reply) mutable {
     if (failed(ec, reply, "record ack")) return done(Outcome::unavailable);
     auto word = verdict(reply);
-    when_replicated(barrier, word == "ok" ? Outcome::ok : word == "repeat" ? Outcome::repeated : Outcome::not_found,
-                    std::move(done));
+    auto outcome = word == "ok"                        ? Outcome::ok
+                   : word == "repeat" || word == "same" ? Outcome::repeated
+                   : word == "reused"                   ? Outcome::reused_key
+                                                        : Outcome::not_found;
+    when_replicated(barrier, outcome, std::move(done));
   });
+}
+
+void IncidentStore::load_alerts(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {
+  scripts::load_alerts().run(*redis_, {keys_.incident(incident_id), keys_.incident_alerts(incident_id)}, {},
+                             [done = std::move(done)](auto ec, Reply reply) {
+                               v1::Incident incident;
+                               if (failed(ec, reply, "load alerts")) return done(Outcome::unavailable, incident);
+                               const auto& e = reply.elements;
+                               if (e.size() < 9 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+                               for (const auto& a : e[8].elements) parse_tagged_alert(a.str, *incident.add_alerts());
+                               done(Outcome::ok, std::move(incident));
+                             });
 }
 
 void IncidentStore::mark_delivered(const std::string& incident_id, const std::string& alert_id,
@@ -400,15 +450,20 @@ void IncidentStore::load(const std::string& incident_id, std::function<void(Outc
   std::vector<std::string> keys{keys_.incident(incident_id),          keys_.incident_reports(incident_id),
                                 keys_.incident_alerts(incident_id),   keys_.incident_acks(incident_id),
                                 keys_.incident_alerted(incident_id),  keys_.incident_reporters(incident_id),
-                                keys_.incident_deliveries(incident_id)};
+                                keys_.incident_deliveries(incident_id), keys_.incident_ack_states(incident_id)};
   scripts::load_incident().run(*redis_, std::move(keys), {}, [done = std::move(done)](auto ec, Reply reply) {
     v1::Incident incident;
     if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);
     const auto& e = reply.elements;
-    if (e.size() < 14 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+    if (e.size() < 15 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
     for (const auto& r : e[8].elements) incident.add_reports()->ParseFromString(r.str);
     for (const auto& a : e[9].elements) parse_tagged_alert(a.str, *incident.add_alerts());
-    for (const auto& k : e[10].elements) incident.add_acks()->ParseFromString(k.str);
+    std::vector<v1::Ack> acks;
+    for (const auto& k : e[10].elements) acks.emplace_back().ParseFromString(k.str);  // as kept before issue 15
+    for (const auto& kept : e[14].elements) add_kept_acks(kept.str, acks);
+    std::stable_sort(acks.begin(), acks.end(),
+                     [](const v1::Ack& a, const v1::Ack& b) { return to_ms(a.at()) < to_ms(b.at()); });
+    for (auto& ack : acks) *incident.add_acks() = std::move(ack);
     std::vector<std::string> alerted;
     for (const auto& n : e[11].elements) alerted.push_back(n.str);
     std::sort(alerted.begin(), alerted.end());

@@ -32,6 +32,7 @@ enum class Outcome {
   unavailable,  // Redis unreachable or too slow: nothing is known to be written (or replicated)
   near,         // open only: open incidents the report may corroborate were found; nothing written
   stale,        // open only: the availability book changed since the alerts were written; nothing written
+  reused_key,   // the idempotency key was seen with other content (core/idempotency.hpp): nothing written
 };
 
 struct StoreOptions {
@@ -41,6 +42,11 @@ struct StoreOptions {
   // The longest dedup window of any neighborhood: incidents last reported longer ago leave the
   // corroboration index (keys.hpp, incidents:near).
   std::chrono::seconds corroboration_window{30 * 60};
+  // Changes of ack state kept per responder and incident (keys.hpp, ack_states): the last one
+  // is their state now; older ones go. A responder's real changes for one incident are a
+  // handful (RECEIVED, EN_ROUTE, ON_SCENE for each of an alert or two); 16 keeps them all while
+  // a flood of acks from one token stays at 16 entries.
+  std::size_t ack_history_per_responder = 16;
   // Reports, incident changes and acks succeed only once this many replicas hold them.
   ReplicationOptions replication;
 };
@@ -107,13 +113,15 @@ class IncidentStore {
 
   // `incident` is the head (no reports/alerts/acks); `report.idempotency_key` may be empty.
   // `escalate_at`: the first escalation deadline, when the report dispatches at once. A
-  // repeated idempotency key answers `repeated` before any check is made.
+  // repeated idempotency key answers `repeated` before any check is made, or `reused_key` if
+  // the report says something else than the first (core::content_digest).
   void open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
             const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> escalate_at,
             const OpenChecks& checks, std::function<void(Sent)> done);
 
   // Adds a corroborating report to an open incident. `reporters`: independent reporters now.
-  // A repeated idempotency key answers `repeated` with what the first request did.
+  // A repeated idempotency key answers `repeated` with what the first request did (or
+  // `reused_key`, as open() does).
   void attach(const std::string& incident_id, const v1::Report& report, const v1::IncidentEvent& event,
               std::function<void(Sent, int reporters)> done);
 
@@ -130,8 +138,17 @@ class IncidentStore {
                 const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> next_at,
                 const std::string& availability_version, std::function<void(Sent)> done);
 
-  // `repeated` when an ack with the same responder and idempotency key was recorded before.
+  // Makes `ack.state` the responder's state for the incident (keys.hpp, ack_states), with a
+  // history of their last StoreOptions::ack_history_per_responder changes. Answers `repeated`
+  // when an ack with the same responder and idempotency key was recorded before, or when it
+  // repeats the responder's state for the same alert (nothing changes, the board hears
+  // nothing); `reused_key` when that key came with other content; `not_found` when the
+  // incident is gone. Reads nothing of the incident but whether it exists.
   void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done);
+
+  // The incident's head and alerts (offsets set), without its reports, acks or delivery
+  // records: what an ack is checked against, at a cost that does not grow with its acks.
+  void load_alerts(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done);
 
   // The alert reached these responders' sockets, each at its time (the first time only
   // counts). One append of a DeliveryBatch for the lot: a node records thousands of deliveries
@@ -140,7 +157,9 @@ class IncidentStore {
   void mark_delivered(const std::string& incident_id, const std::string& alert_id,
                       const std::vector<Delivered>& deliveries);
 
-  // The incident with its reports, alerts (offsets set), acks and delivery records.
+  // The incident with its reports, alerts (offsets set), acks and delivery records. The acks:
+  // each responder's kept changes of state (see record_ack) and any an older node kept in the
+  // :acks list, in time order.
   void load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done);
 
   // Newest first, heads only (no reports, alerts or acks).

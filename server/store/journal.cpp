@@ -371,4 +371,11 @@ std::size_t Journal::size() const {
   return pending_.size();
 }
 
+std::uint64_t Journal::pending_bytes() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t bytes = 0;
+  for (const auto& record : pending_) bytes += header_bytes + record.length;
+  return bytes;
+}
+
 }  // namespace puente::store

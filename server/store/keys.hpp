@@ -9,7 +9,16 @@
 //                               a dispatcher marked it as evidence; absent: it will be purged)
 //   {p}incident:{id}:reports    list of Report (protobuf)
 //   {p}incident:{id}:alerts     list of "<offset> <Alert protobuf>"
-//   {p}incident:{id}:acks       list of Ack (protobuf)
+//   {p}incident:{id}:ack_states hash: responder id -> that responder's last changes of ack
+//                               state for the incident (at most StoreOptions::
+//                               ack_history_per_responder, oldest first; the last one is their
+//                               state now), each as two netstrings "<n>:<alert id> <state
+//                               number>" "<n>:<Ack protobuf>". An ack that repeats the
+//                               responder's state for the same alert changes nothing, so a
+//                               flood of acks keeps one field of bounded size per responder
+//   {p}incident:{id}:acks       list of Ack (protobuf): where nodes before issue 15 kept every
+//                               ack; still read (and purged) for incidents written then, never
+//                               written now
 //   {p}incident:{id}:alerted    set: neighborhoods alerted for it
 //   {p}incident:{id}:reporters  set: reporter ids (independent reporters)
 //   {p}incident:{id}:deliveries list of DeliveryBatch (protobuf): when each alert was written to
@@ -38,8 +47,12 @@
 //   {p}log:reports, log:acks    streams: every report and ack, in arrival order, trimmed to
 //                               the retention; an evidence incident's entries that held a
 //                               caller hash are deleted when it is marked
-//   {p}idem:{key}               string "<incident id> <report id>", expires after a day, or
-//                               the retention if shorter
+//   {p}idem:{key}               a report's: string "<incident id> <report id> <digest>"; an
+//                               ack's (key "ack/<responder>/<key>"): string "<digest>";
+//                               expires after a day, or the retention if shorter. The digest
+//                               (core/idempotency.hpp) tells a retry from other content sent
+//                               under the same key; entries written before issue 15 have none
+//                               (or "1") and match any content
 //   {p}timers, timers:leased    sorted sets of deadlines (see timer_queue.hpp)
 //   {p}presence                 sorted set: "<responder id> <node id>" scored by the ms until
 //                               which that node vouches they hold a socket on it (see
@@ -73,6 +86,7 @@ class Keys {
   std::string incident_reports(std::string_view id) const { return incident(id) + ":reports"; }
   std::string incident_alerts(std::string_view id) const { return incident(id) + ":alerts"; }
   std::string incident_acks(std::string_view id) const { return incident(id) + ":acks"; }
+  std::string incident_ack_states(std::string_view id) const { return incident(id) + ":ack_states"; }
   std::string incident_alerted(std::string_view id) const { return incident(id) + ":alerted"; }
   std::string incident_reporters(std::string_view id) const { return incident(id) + ":reporters"; }
   std::string incident_deliveries(std::string_view id) const { return incident(id) + ":deliveries"; }

@@ -46,7 +46,7 @@ void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff, std
                                 keys_.incident_acks(id),     keys_.incident_alerted(id),  keys_.incident_reporters(id),
                                 keys_.incident_deliveries(id), keys_.incidents(),          keys_.open_incidents(),
                                 keys_.corroborable(),         keys_.incident_activity(),  keys_.timers(),
-                                keys_.leased_timers()};
+                                keys_.leased_timers(),         keys_.incident_ack_states(id)};
   scripts::purge_incident().run(*redis_, std::move(keys), {id, ms(cutoff), keys_.corroborable_places_prefix()},
                                 [done = std::move(done)](auto ec, const Reply& reply) {
                                   if (failed(ec, reply, "purge incident")) return done(Purge::unavailable);

@@ -57,6 +57,15 @@ local function prune_corroborable(reported, places_prefix, prefix, cutoff)
     not_corroborable(reported, places_prefix, prefix .. 'incident:' .. id, id)
   end
 end
+-- A report's idempotency key seen before, its value "<incident> <report> <digest>": answers
+-- {'repeat', "<incident> <report>"} if the request says what the first did (the same content
+-- digest, or none stored: written before digests were), else {'reused'} (keys.hpp, idem).
+local function earlier_report(earlier, digest)
+  local incident, report, stored = string.match(earlier, '^(%S+) (%S+) ?(%S*)$')
+  if not incident then return {'repeat', earlier} end
+  if stored ~= '' and stored ~= digest then return {'reused'} end
+  return {'repeat', incident .. ' ' .. report}
+end
 -- The availability book: its version ('' before the first change) and responder -> until (ms).
 local function availability_book(book, version)
   return {redis.call('GET', version) or '', redis.call('HGETALL', book)}
@@ -79,7 +88,7 @@ const redis::Script& open_incident() {
   static const redis::Script script = with_helpers(R"lua(
 if ARGV[8] ~= '' then
   local earlier = redis.call('GET', KEYS[1])
-  if earlier then return {'repeat', earlier} end
+  if earlier then return earlier_report(earlier, ARGV[28]) end
 end
 if ARGV[26] ~= '' then prune_corroborable(KEYS[15], ARGV[27], ARGV[25], ARGV[26]) end
 -- Checked in the same step as the write, so two reports of one raid arriving together at two
@@ -105,10 +114,10 @@ end
 redis.call('XADD', KEYS[6], '*', 'incident', ARGV[1], 'pb', ARGV[3])
 redis.call('SADD', KEYS[10], ARGV[17])
 touch(KEYS[12], KEYS[2], ARGV[1], ARGV[20])
-local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 28)
+local offsets = publish_all(KEYS[8], KEYS[9], ARGV[10], 29)
 redis.call('PUBLISH', ARGV[6], (offsets[1] or '-') .. ' ' .. ARGV[7])
 if ARGV[8] ~= '' then
-  redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[12], 'EX', ARGV[9])
+  redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[12] .. ' ' .. ARGV[28], 'EX', ARGV[9])
 end
 return {'ok', unpack(offsets)}
 )lua");
@@ -136,7 +145,7 @@ const redis::Script& attach_report() {
   static const redis::Script script = with_helpers(R"lua(
 if ARGV[7] ~= '' then
   local earlier = redis.call('GET', KEYS[5])
-  if earlier then return {'repeat', earlier} end
+  if earlier then return earlier_report(earlier, ARGV[11]) end
 end
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'not_found'} end
@@ -207,17 +216,63 @@ return {'ok', unpack(offsets)}
   return script;
 }
 
+// KEYS: the incident's hash, its ack_states, the ack log, the ack's idempotency key,
+// incidents:activity. ARGV: Ack protobuf, board channel, IncidentEvent protobuf, incident id,
+// idempotency ttl (s; '' without a key), now (ms), responder id, the ack's content digest,
+// history length per responder, alert id, state number.
+// Keeps the responder's last changes of state (keys.hpp, ack_states): a repeat of their state
+// for the same alert changes nothing and answers {'same'}; a repeated idempotency key answers
+// {'repeat'}, or {'reused'} if the content differs from the first (nothing is written then).
+// Else -> {'ok', ack log id}; the board hears of it.
 const redis::Script& record_ack() {
   static const redis::Script script = with_helpers(R"lua(
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
-if ARGV[5] ~= '' and redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[5]) == false then
-  return {'repeat'}
+local incident, states, log, idem, activity = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local ack, board, event, id, ttl, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local responder, digest, keep, alert, state = ARGV[7], ARGV[8], tonumber(ARGV[9]), ARGV[10], ARGV[11]
+if redis.call('EXISTS', incident) == 0 then return {'not_found'} end
+if ttl ~= '' then
+  local earlier = redis.call('GET', idem)
+  -- "1": written before digests were kept, it matches any content.
+  if earlier then return {(earlier == digest or earlier == '1') and 'repeat' or 'reused'} end
 end
-redis.call('RPUSH', KEYS[2], ARGV[1])
-touch(KEYS[5], KEYS[1], ARGV[4], ARGV[6])
-local id = redis.call('XADD', KEYS[3], '*', 'incident', ARGV[4], 'pb', ARGV[1])
-redis.call('PUBLISH', ARGV[2], id .. ' ' .. ARGV[3])
-return {'ok', id}
+-- The history: netstrings, two per change ("<alert> <state>", the Ack), oldest first.
+local parts, i, kept = {}, 1, redis.call('HGET', states, responder) or ''
+while i <= #kept do
+  local colon = string.find(kept, ':', i, true)
+  local n = colon and tonumber(string.sub(kept, i, colon - 1))
+  if not n then break end
+  table.insert(parts, string.sub(kept, colon + 1, colon + n))
+  i = colon + n + 1
+end
+local what = alert .. ' ' .. state
+if ttl ~= '' then redis.call('SET', idem, digest, 'EX', ttl) end
+if #parts >= 2 and parts[#parts - 1] == what then return {'same'} end
+table.insert(parts, what)
+table.insert(parts, ack)
+while #parts > 2 * keep do
+  table.remove(parts, 1)
+  table.remove(parts, 1)
+end
+local out = {}
+for _, part in ipairs(parts) do table.insert(out, #part .. ':' .. part) end
+redis.call('HSET', states, responder, table.concat(out))
+touch(activity, incident, id, now)
+local logged = redis.call('XADD', log, '*', 'incident', id, 'pb', ack)
+redis.call('PUBLISH', board, logged .. ' ' .. event)
+return {'ok', logged}
+)lua");
+  return script;
+}
+
+// KEYS: the incident's hash, its alerts. What an ack is checked against: the head fields (as
+// load_incident's first eight) and the alerts, without the reports, acks or deliveries.
+const redis::Script& load_alerts() {
+  static const redis::Script script(R"lua(
+local head = redis.call('HMGET', KEYS[1], 'pb', 'status', 'updated_ms', 'neighborhood', 'location',
+                        'confirmed_ms', 'step', 'evidence_ms')
+if not head[1] then return {} end
+return {head[1], head[2], head[3], head[4] or '', head[5] or '', head[6] or '', head[7] or '0',
+        head[8] or '', redis.call('LRANGE', KEYS[2], 0, -1)}
 )lua");
   return script;
 }
@@ -231,7 +286,8 @@ return {head[1], head[2], head[3], head[4] or '', head[5] or '', head[6] or '', 
         head[8] or '',
         redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1),
         redis.call('LRANGE', KEYS[4], 0, -1), redis.call('SMEMBERS', KEYS[5]),
-        redis.call('SCARD', KEYS[6]), redis.call('LRANGE', KEYS[7], 0, -1)}
+        redis.call('SCARD', KEYS[6]), redis.call('LRANGE', KEYS[7], 0, -1),
+        redis.call('HVALS', KEYS[8])}
 )lua");
   return script;
 }
@@ -307,7 +363,8 @@ return {'ok'}
 }
 
 // KEYS: the incident's hash, reports, alerts, acks, alerted, reporters, deliveries; the indexes
-// incidents, incidents:open, incidents:near, incidents:activity, timers, timers:leased.
+// incidents, incidents:open, incidents:near, incidents:activity, timers, timers:leased; the
+// incident's ack_states.
 // ARGV: id, the cutoff (ms), the prefix of the incidents:near:{kind} places. Purges the
 // incident whole if its last activity is at or before the cutoff and it is not evidence. Two
 // nodes purging the same incident: the second finds it gone.
@@ -323,7 +380,7 @@ if redis.call('HEXISTS', KEYS[1], 'evidence_ms') == 1 then
 end
 if tonumber(last) > tonumber(ARGV[2]) then return 'active' end
 not_corroborable(KEYS[10], ARGV[3], KEYS[1], ARGV[1])
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[14])
 for i = 8, 13 do redis.call('ZREM', KEYS[i], ARGV[1]) end
 return 'purged'
 )lua");

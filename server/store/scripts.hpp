@@ -15,6 +15,7 @@ const redis::Script& attach_report();
 const redis::Script& advance_incident();
 const redis::Script& escalate_incident();
 const redis::Script& record_ack();
+const redis::Script& load_alerts();
 const redis::Script& load_incident();
 const redis::Script& list_incidents();
 const redis::Script& recovery_check();

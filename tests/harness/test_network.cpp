@@ -83,7 +83,9 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
   config_ = dir() / "puented.toml";
   std::ofstream config(config_);
   config << "[node]\nthreads = 2\nescalation_poll_ms = 100\nshutdown_grace_ms = 200\n"
-         << "[redis]\ncommand_timeout_ms = 1000\nreconnect_max_ms = 200\n" << extra_redis << "\n"
+         << "[redis]\n"
+         << (extra_redis.find("command_timeout_ms") == std::string::npos ? "command_timeout_ms = 1000\n" : "")
+         << "reconnect_max_ms = 200\n" << extra_redis << "\n"
          << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/la-city-neighborhoods-v6.geojson\"\n"
          << "[roster]\nfile = \"roster.toml\"\n"
          << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n" << extra_limits << "\n"

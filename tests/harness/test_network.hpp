@@ -81,7 +81,8 @@ class TestNetwork {
   // `extra_config` is appended to the nodes' config file (a [policy] table, say; without a
   // [rate_limits] table of its own the nodes limit nothing);
   // `extra_limits` goes into its [limits] table ("ws_queue_bytes = 32768"), `extra_redis` into
-  // its [redis] table ("replicas_to_wait = 1").
+  // its [redis] table ("replicas_to_wait = 1"; a command_timeout_ms there replaces the 1 s
+  // the nodes get otherwise).
   explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "",
                        const std::string& extra_redis = "");
 

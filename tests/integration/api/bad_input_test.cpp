@@ -116,7 +116,11 @@ TEST_F(BadInput, WrongRolesAreRefused) {
 TEST_F(BadInput, ActionsOnIncidentsThatDoNotExistOrAreNotYoursAreRefused) {
   expect_refused(http::verb::post, "/v1/incidents/inc-nope/confirm", token("disp"), "", 404, "not_found");
   expect_refused(http::verb::get, "/v1/incidents/inc-nope", token("disp"), "", 404, "not_found");
-  expect_refused(http::verb::post, "/v1/acks", token("obs-bh"), R"({"alertId":"al-1","incidentId":"inc-nope","state":"EN_ROUTE"})", 404, "not_found");
+  expect_refused(http::verb::post, "/v1/acks", token("obs-bh"),
+                 R"({"alertId":"al-00000000000000a1","incidentId":"inc-00000000000000b2","state":"EN_ROUTE"})", 404,
+                 "not_found");
+  // An id the server never made is bad input, whether or not Redis is there to ask.
+  expect_refused(http::verb::post, "/v1/acks", token("obs-bh"), R"({"alertId":"al-1","incidentId":"inc-nope","state":"EN_ROUTE"})", 400, "bad_incident_id");
   expect_refused(http::verb::post, "/v1/acks", token("obs-bh"), R"({"alertId":"al-1","incidentId":"inc-nope"})", 400, "missing_state");
 
   auto created = node_->call(http::verb::post, reports, token("op"), report_json(34.0537, -118.2428));  // downtown
@@ -130,7 +134,7 @@ TEST_F(BadInput, ActionsOnIncidentsThatDoNotExistOrAreNotYoursAreRefused) {
   expect_refused(http::verb::post, "/v1/acks", token("vol-bh"),
                  R"({"alertId":")" + alert + R"(","incidentId":")" + id + R"(","state":"EN_ROUTE"})", 403, "forbidden");
   expect_refused(http::verb::post, "/v1/acks", token("obs-dt"),
-                 R"({"alertId":"al-other","incidentId":")" + id + R"(","state":"EN_ROUTE"})", 404, "unknown_alert");
+                 R"({"alertId":"al-00000000000000ff","incidentId":")" + id + R"(","state":"EN_ROUTE"})", 404, "unknown_alert");
   expect_refused(http::verb::post, "/v1/incidents/" + id + "/confirm", token("vol-bh"), "", 403, "forbidden");
   expect_refused(http::verb::post, "/v1/incidents/" + id + "/resolve", token("op"), "", 403, "forbidden");
   expect_refused(http::verb::post, "/v1/incidents/" + id + "/updates", token("disp"), "{\"text\": 5", 400, "bad_json");

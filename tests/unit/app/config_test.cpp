@@ -125,6 +125,25 @@ TEST(Config, ReplicaWaitIsOffByDefaultAndBoundedByTheCommandTimeout) {
   EXPECT_NE(file.refusal("[redis]\nreplicas_to_wait = -1\n"), "");
 }
 
+TEST(Config, TheJournalIsCappedByDefaultAndTheCapsAreRead) {
+  auto example = load_config(std::filesystem::path(PUENTE_SOURCE_DIR) / "config/puented.toml");
+  const JournalLimits defaults;
+  EXPECT_EQ(example.journal_limits.max_entries, defaults.max_entries);
+  EXPECT_EQ(example.journal_limits.max_bytes, defaults.max_bytes);
+  EXPECT_EQ(example.journal_limits.per_responder.per_second, defaults.per_responder.per_second);
+  EXPECT_EQ(example.journal_limits.per_responder.burst, defaults.per_responder.burst);
+
+  test::ConfigFile file;
+  auto config = file.load(
+      "[limits]\njournal_max_entries = 3\njournal_max_bytes = 4096\n"
+      "[rate_limits]\njournal_per_responder_per_second = 0\njournal_per_responder_burst = 2\n");
+  EXPECT_EQ(config.journal_limits.max_entries, 3u);
+  EXPECT_EQ(config.journal_limits.max_bytes, 4096u);
+  EXPECT_FALSE(config.journal_limits.per_responder.limits());
+  EXPECT_NE(file.refusal("[limits]\njournal_max_entries = 0\n"), "");
+  EXPECT_NE(file.refusal("[rate_limits]\njournal_per_responder_burst = 0\n"), "");
+}
+
 TEST(Config, NumbersOutsideTheirRangeNameTheOption) {
   test::ConfigFile file;
   for (const char* text : {"[node]\nthreads = -1\n", "[redis]\ncommand_timeout_ms = 0\n",

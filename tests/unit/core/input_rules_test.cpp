@@ -1,5 +1,7 @@
 #include "core/input_rules.hpp"
 
+#include "core/ids.hpp"
+
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -57,9 +59,9 @@ TEST(InputRules, EachBadFieldIsNamed) {
 TEST(InputRules, AcksNeedAnAlertAnIncidentAndAState) {
   v1::Ack ack;
   EXPECT_EQ(check_ack(ack)->code, "missing_alert");
-  ack.set_alert_id("al-1");
+  ack.set_alert_id("al-00000000000000a1");
   EXPECT_EQ(check_ack(ack)->code, "missing_incident");
-  ack.set_incident_id("inc-1");
+  ack.set_incident_id("inc-00000000000000b2");
   EXPECT_EQ(check_ack(ack)->code, "missing_state");
   ack.set_state(static_cast<v1::AckState>(99));
   EXPECT_EQ(check_ack(ack)->code, "bad_state");
@@ -67,6 +69,33 @@ TEST(InputRules, AcksNeedAnAlertAnIncidentAndAState) {
   EXPECT_FALSE(check_ack(ack));
   ack.set_note(std::string(max_note_bytes + 1, 'x'));
   EXPECT_EQ(check_ack(ack)->code, "too_long");
+}
+
+// An id the server never made (or one naming another Redis key) is refused before any I/O, so
+// it cannot wait in the journal while Redis is away (issue 15, item 10).
+TEST(InputRules, AckIdsMustHaveTheServersFormat) {
+  v1::Ack ack;
+  ack.set_alert_id("al-00000000000000a1");
+  ack.set_incident_id("inc-00000000000000b2");
+  ack.set_state(v1::ON_SCENE);
+  ASSERT_FALSE(check_ack(ack));
+  for (const char* bad : {"inc-fake", "inc-00000000000000B2", "inc-00000000000000b2:acks", "al-00000000000000a1",
+                          "inc-00000000000000b"}) {
+    auto copy = ack;
+    copy.set_incident_id(bad);
+    ASSERT_TRUE(check_ack(copy)) << bad;
+    EXPECT_EQ(check_ack(copy)->code, "bad_incident_id") << bad;
+  }
+  ack.set_alert_id("al-1");
+  EXPECT_EQ(check_ack(ack)->code, "bad_alert_id");
+}
+
+TEST(Ids, ValidIdsAreWhatNewIdMakes) {
+  EXPECT_TRUE(valid_id("inc", new_id("inc")));
+  EXPECT_TRUE(valid_id("al", new_id("al")));
+  EXPECT_FALSE(valid_id("al", new_id("inc")));
+  EXPECT_FALSE(valid_id("inc", ""));
+  EXPECT_FALSE(valid_id("inc", "inc-0123456789abcdeg"));
 }
 
 }  // namespace

@@ -1,0 +1,48 @@
+#include "core/idempotency.hpp"
+
+#include "core/bearer_token.hpp"
+
+#include <cstdio>
+
+namespace puente::core {
+
+namespace {
+
+// Each field as "<length>:<bytes>", so no two different contents share a text.
+void add(std::string& text, std::string_view field) {
+  text += std::to_string(field.size());
+  text += ':';
+  text += field;
+}
+
+void add(std::string& text, double number) {
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%.17g", number);
+  add(text, digits);
+}
+
+}  // namespace
+
+std::string content_digest(const v1::Report& report) {
+  std::string text = "report/1 ";
+  add(text, std::to_string(report.kind()));
+  add(text, report.location().lat());
+  add(text, report.location().lon());
+  add(text, report.location().description());
+  add(text, report.description());
+  add(text, report.language());
+  add(text, report.neighborhood());
+  add(text, report.caller_hash());
+  return sha256_hex(text);
+}
+
+std::string content_digest(const v1::Ack& ack) {
+  std::string text = "ack/1 ";
+  add(text, ack.incident_id());
+  add(text, ack.alert_id());
+  add(text, std::to_string(ack.state()));
+  add(text, ack.note());
+  return sha256_hex(text);
+}
+
+}  // namespace puente::core

@@ -1,0 +1,181 @@
+// Acks on a real Redis (issue 15, items 1 and 9): each responder has one ack state per
+// incident with a bounded history of changes, however many acks they send; a repeat of their
+// state changes nothing; the same idempotency key with other content (an ack or a report) is
+// refused and changes nothing; acks an older node kept in the :acks list are still read.
+#include "store/incident_store.hpp"
+
+#include "core/clock.hpp"
+#include "redis_link.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+
+namespace puente::store {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::system_clock;
+
+class AckStates : public test::StoreTest {
+ protected:
+  StoreOptions options() {
+    StoreOptions o;
+    o.ack_history_per_responder = 4;
+    return o;
+  }
+  IncidentStore store{link.connection(), Keys{"test:"}, options()};
+  Keys keys{"test:"};
+
+  // Opens inc-1 with alerts al-1 and al-2 to obs-a and obs-b; `report_key` as its report's
+  // idempotency key.
+  Outcome open_incident(const std::string& id, const std::string& report_key = "",
+                        const std::string& description = "agents at the market") {
+    v1::Incident incident;
+    incident.set_id(id);
+    incident.set_neighborhood("boyle-heights");
+    incident.set_status(v1::REPORTED);
+    incident.set_kind(v1::RAID);
+    *incident.mutable_created_at() = core::now();
+    v1::Report report;
+    report.set_id("rep-" + id);
+    report.set_kind(v1::RAID);
+    report.set_description(description);
+    report.set_reporter_id("op");
+    report.set_idempotency_key(report_key);
+    std::vector<v1::Alert> alerts;
+    for (const char* alert_id : {"al-1", "al-2"}) {
+      auto& alert = alerts.emplace_back();
+      alert.set_id(alert_id);
+      alert.set_incident_id(id);
+      alert.set_neighborhood("boyle-heights");
+      *alert.mutable_sent_at() = core::now();
+      for (const char* who : {"obs-a", "obs-b"}) alert.add_recipients(who);
+    }
+    std::promise<Outcome> opened;
+    store.open(incident, report, alerts, {}, std::nullopt, {},
+               [&](IncidentStore::Sent s) { opened.set_value(s.outcome); });
+    return opened.get_future().get();
+  }
+
+  Outcome ack(const std::string& who, v1::AckState state, const std::string& key = "",
+              const std::string& alert = "al-1", Clock::time_point at = Clock::now()) {
+    v1::Ack a;
+    a.set_incident_id("inc-1");
+    a.set_alert_id(alert);
+    a.set_responder_id(who);
+    a.set_state(state);
+    a.set_idempotency_key(key);
+    *a.mutable_at() = core::to_timestamp(at);
+    std::promise<Outcome> recorded;
+    store.record_ack(a, {}, [&](Outcome o) { recorded.set_value(o); });
+    return recorded.get_future().get();
+  }
+
+  v1::Incident load() {
+    std::promise<v1::Incident> got;
+    store.load("inc-1", [&](Outcome outcome, v1::Incident incident) {
+      EXPECT_EQ(outcome, Outcome::ok);
+      got.set_value(std::move(incident));
+    });
+    return got.get_future().get();
+  }
+
+  std::vector<v1::AckState> states_of(const v1::Incident& incident, const std::string& who) {
+    std::vector<v1::AckState> states;
+    for (const auto& a : incident.acks())
+      if (a.responder_id() == who) states.push_back(a.state());
+    return states;
+  }
+
+  const v1::Delivery* delivery(const v1::Incident& incident, const std::string& alert,
+                               const std::string& who) {
+    for (const auto& d : incident.deliveries())
+      if (d.alert_id() == alert && d.responder_id() == who) return &d;
+    return nullptr;
+  }
+};
+
+TEST_F(AckStates, AFloodOfAcksKeepsOneBoundedStatePerResponder) {
+  ASSERT_EQ(open_incident("inc-1"), Outcome::ok);
+  ASSERT_EQ(ack("obs-b", v1::RECEIVED), Outcome::ok);
+  const auto start = Clock::now();
+  constexpr int flood = 2000;
+  for (int i = 0; i < flood; ++i)
+    ASSERT_EQ(ack("obs-a", i % 2 ? v1::ON_SCENE : v1::EN_ROUTE, "", "al-1",
+                  start + std::chrono::milliseconds(i)),
+              Outcome::ok);
+
+  // One field per responder, of a bounded size: 4 changes of a few dozen bytes each.
+  EXPECT_EQ(link.integer({"HLEN", keys.incident_ack_states("inc-1")}), 2);
+  EXPECT_LT(link.integer({"HSTRLEN", keys.incident_ack_states("inc-1"), "obs-a"}), 4 * 128);
+  EXPECT_EQ(link.integer({"EXISTS", keys.incident_acks("inc-1")}), 0)
+      << "nothing goes to the old list";
+
+  const auto incident = load();
+  EXPECT_EQ(states_of(incident, "obs-a"),
+            (std::vector<v1::AckState>{v1::EN_ROUTE, v1::ON_SCENE, v1::EN_ROUTE, v1::ON_SCENE}));
+  EXPECT_EQ(states_of(incident, "obs-b"), std::vector<v1::AckState>{v1::RECEIVED});
+  const auto* a = delivery(incident, "al-1", "obs-a");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->last_state(), v1::ON_SCENE) << "the newest state is the one shown";
+  const auto* b = delivery(incident, "al-1", "obs-b");
+  ASSERT_TRUE(b);
+  EXPECT_TRUE(b->has_seen_at());
+  EXPECT_EQ(b->last_state(), v1::RECEIVED);
+}
+
+TEST_F(AckStates, RepeatingTheSameStateChangesNothing) {
+  ASSERT_EQ(open_incident("inc-1"), Outcome::ok);
+  ASSERT_EQ(ack("obs-a", v1::RECEIVED), Outcome::ok);
+  const auto logged = link.integer({"XLEN", keys.ack_log()});
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(ack("obs-a", v1::RECEIVED), Outcome::repeated);
+  EXPECT_EQ(link.integer({"XLEN", keys.ack_log()}), logged) << "a repeat is not logged again";
+  // The same state for another alert is news: that alert was seen too.
+  EXPECT_EQ(ack("obs-a", v1::RECEIVED, "", "al-2"), Outcome::ok);
+  const auto incident = load();
+  EXPECT_EQ(states_of(incident, "obs-a"), (std::vector<v1::AckState>{v1::RECEIVED, v1::RECEIVED}));
+  ASSERT_TRUE(delivery(incident, "al-2", "obs-a"));
+  EXPECT_TRUE(delivery(incident, "al-2", "obs-a")->has_seen_at());
+}
+
+TEST_F(AckStates, AnAckKeyReusedForOtherContentIsRefusedAndChangesNothing) {
+  ASSERT_EQ(open_incident("inc-1"), Outcome::ok);
+  ASSERT_EQ(ack("obs-a", v1::EN_ROUTE, "k-1"), Outcome::ok);
+  EXPECT_EQ(ack("obs-a", v1::EN_ROUTE, "k-1"), Outcome::repeated) << "a true retry";
+  EXPECT_EQ(ack("obs-a", v1::ON_SCENE, "k-1"), Outcome::reused_key);
+  EXPECT_EQ(ack("obs-a", v1::EN_ROUTE, "k-1", "al-2"), Outcome::reused_key);
+  EXPECT_EQ(states_of(load(), "obs-a"), std::vector<v1::AckState>{v1::EN_ROUTE});
+  // Keys are per responder: another may use the same one.
+  EXPECT_EQ(ack("obs-b", v1::ON_SCENE, "k-1"), Outcome::ok);
+  // A key an older node remembered ("1", no digest) still reads as a retry.
+  link.command({"SET", keys.idempotency("ack/obs-a/k-old"), "1"});
+  EXPECT_EQ(ack("obs-a", v1::DECLINED, "k-old"), Outcome::repeated);
+}
+
+TEST_F(AckStates, AReportKeyReusedForOtherContentIsRefusedAndChangesNothing) {
+  ASSERT_EQ(open_incident("inc-1", "call-7"), Outcome::ok);
+  EXPECT_EQ(open_incident("inc-2", "call-7"), Outcome::repeated) << "a true retry";
+  EXPECT_EQ(open_incident("inc-3", "call-7", "agents at the school"), Outcome::reused_key);
+  EXPECT_EQ(link.integer({"EXISTS", keys.incident("inc-3")}), 0);
+  EXPECT_EQ(link.integer({"ZCARD", keys.incidents()}), 1);
+}
+
+TEST_F(AckStates, AcksAnOlderNodeKeptInTheListAreStillRead) {
+  ASSERT_EQ(open_incident("inc-1"), Outcome::ok);
+  v1::Ack old;
+  old.set_incident_id("inc-1");
+  old.set_alert_id("al-1");
+  old.set_responder_id("obs-b");
+  old.set_state(v1::ON_SCENE);
+  *old.mutable_at() = core::to_timestamp(Clock::now() - 1min);
+  link.command({"RPUSH", keys.incident_acks("inc-1"), old.SerializeAsString()});
+  ASSERT_EQ(ack("obs-a", v1::EN_ROUTE), Outcome::ok);
+  const auto incident = load();
+  ASSERT_EQ(incident.acks_size(), 2);
+  EXPECT_EQ(incident.acks(0).responder_id(), "obs-b") << "in time order";
+  EXPECT_EQ(incident.acks(1).responder_id(), "obs-a");
+}
+
+}  // namespace
+}  // namespace puente::store
