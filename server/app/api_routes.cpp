@@ -3,6 +3,7 @@
 #include "app/wire_views.hpp"
 #include "core/access.hpp"
 #include "core/clock.hpp"
+#include "core/ids.hpp"
 #include "core/on_call.hpp"
 #include "puente/v1/json.hpp"
 
@@ -124,6 +125,16 @@ std::optional<std::uint64_t> parse_count(const std::string& text, std::uint64_t 
   return value;
 }
 
+// The {id} of an incident route, if the server could have made it: anything else (a Redis key's
+// suffix, "inc-1:acks") names no incident and never reaches the store.
+std::optional<std::string> incident_id(const RouteParams& params) {
+  auto it = params.path.find("id");
+  if (it == params.path.end() || !core::valid_id("inc", it->second)) return std::nullopt;
+  return it->second;
+}
+
+Refusal no_such_incident() { return Refusal::not_found("no such incident"); }
+
 std::string query(const RouteParams& params, std::string_view name) {
   auto it = params.query.find(name);
   return it == params.query.end() ? std::string() : it->second;
@@ -173,12 +184,16 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
              }));
   router.add(http::verb::get, "/v1/incidents/{id}",
              authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               auto id = incident_id(params);
+               if (!id) return respond(refusal_response(no_such_incident()));
                auto req = std::make_shared<Request>(std::move(request));
-               s.dispatch.view(who, params.path["id"], answer<v1::Incident>(req, std::move(respond)));
+               s.dispatch.view(who, *id, answer<v1::Incident>(req, std::move(respond)));
              }));
   // Added before "/v1/incidents/{id}/{step}": the router takes the first pattern that matches.
   router.add(http::verb::post, "/v1/incidents/{id}/evidence",
              authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               auto id = incident_id(params);
+               if (!id) return respond(refusal_response(no_such_incident()));
                // No body, or an empty one ({}, as the CLI sends): the mark has nothing to say.
                v1::IncidentAction action;
                if (!request.body().empty()) {
@@ -187,10 +202,12 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                    return respond(refusal_response({400, "unexpected_field", "marking evidence takes no text or location"}));
                }
                auto req = std::make_shared<Request>(std::move(request));
-               s.evidence.mark(who, params.path["id"], answer<v1::Incident>(req, std::move(respond)));
+               s.evidence.mark(who, *id, answer<v1::Incident>(req, std::move(respond)));
              }));
   router.add(http::verb::post, "/v1/incidents/{id}/{step}",
              authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+               auto id = incident_id(params);
+               if (!id) return respond(refusal_response(no_such_incident()));
                auto step = core::parse_incident_step(params.path["step"]);
                if (!step) return respond(refusal_response(Refusal::not_found("no such incident action")));
                v1::IncidentAction action;
@@ -198,7 +215,7 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                if (!request.body().empty())
                  if (auto refusal = decode(request, action)) return respond(refusal_response(*refusal));
                auto req = std::make_shared<Request>(std::move(request));
-               s.dispatch.advance(who, params.path["id"], *step, action, answer<v1::Incident>(req, std::move(respond)));
+               s.dispatch.advance(who, *id, *step, action, answer<v1::Incident>(req, std::move(respond)));
              }));
   router.add(http::verb::post, "/v1/acks",
              authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams, Respond respond) {

@@ -140,6 +140,27 @@ TEST_F(BadInput, ActionsOnIncidentsThatDoNotExistOrAreNotYoursAreRefused) {
   expect_refused(http::verb::post, "/v1/incidents/" + id + "/updates", token("disp"), "{\"text\": 5", 400, "bad_json");
 }
 
+// Issue 15: "GET /v1/incidents/<id>:acks" read another Redis key as the incident (503 and a
+// WRONGTYPE in the log). An id the server could not have made names no incident.
+TEST_F(BadInput, IdsThatNameOtherRedisKeysAreNotFound) {
+  auto created = node_->call(http::verb::post, reports, token("op"), report_json(34.0537, -118.2428));  // downtown
+  ASSERT_EQ(created.status, 201u) << created.body;
+  v1::ReportReceipt receipt;
+  ASSERT_EQ(wire::from_json(created.body, receipt), "");
+  const auto& id = receipt.incident().id();
+  for (const char* suffix : {":acks", ":reports", ":alerts", ":deliveries"}) {
+    expect_refused(http::verb::get, "/v1/incidents/" + id + suffix, token("disp"), "", 404, "not_found");
+    expect_refused(http::verb::post, "/v1/incidents/" + id + suffix + "/confirm", token("disp"), "", 404, "not_found");
+    expect_refused(http::verb::post, "/v1/incidents/" + id + suffix + "/evidence", token("disp"), "", 404, "not_found");
+  }
+  for (const char* odd : {"INC-0000000000000000", "inc-000000000000000", "inc-00000000000000000", "inc-000000000000000g",
+                          "inc-*", "inc-%00"})
+    expect_refused(http::verb::get, std::string("/v1/incidents/") + odd, token("disp"), "", 404, "not_found");
+  // Token ids are looked up among the tokens the node knows, never used as a key.
+  expect_refused(http::verb::post, "/v1/admin/tokens/tok-1:x/revoke", token("admin"), "", 404, "not_found");
+  EXPECT_EQ(node_->call(http::verb::get, "/v1/incidents/" + id, token("disp")).status, 200u);
+}
+
 TEST_F(BadInput, AProtobufBodyThatDoesNotParseIsRefused) {
   expect_refused(http::verb::post, reports, token("op"), std::string("\xff\xff\xff\xff", 4), 400, "bad_protobuf",
                  "application/x-protobuf");
@@ -171,7 +192,7 @@ TEST_F(BadInput, HugeNumbersNaNAndUnknownEnumValuesAreRefused) {
   expect_refused(http::verb::post, "/v1/acks", token("obs-bh"), R"({"alertId":"al-1","incidentId":"inc-1","state":99})", 400, "bad_state");
   expect_refused(http::verb::post, "/v1/me/availability", token("obs-bh"), R"({"available":true,"minutes":10000000000})", 400, "bad_json");
   expect_refused(http::verb::post, "/v1/me/availability", token("obs-bh"), R"({"available":true,"minutes":1441})", 400, "bad_minutes");
-  expect_refused(http::verb::post, "/v1/incidents/inc-0/updates", token("disp"), R"({"location":{"lat":"NaN","lon":1}})", 400, "bad_location");
+  expect_refused(http::verb::post, "/v1/incidents/inc-0000000000000000/updates", token("disp"), R"({"location":{"lat":"NaN","lon":1}})", 400, "bad_location");
   for (const char* query : {"lat=nan&lon=-118.2", "lat=34.03&lon=inf", "lat=1e999&lon=-118.2", "lat=&lon=-118.2"})
     expect_refused(http::verb::get, std::string("/v1/neighborhoods/locate?") + query, token("op"), "", 400, "bad_location");
 }
@@ -226,6 +247,33 @@ TEST_F(BadInput, OversizedHeadersAndChunkedBodiesAreRefused) {
   EXPECT_NE(answer.find("\"body_too_large\""), std::string::npos) << answer.substr(0, 400);
   EXPECT_EQ(net_->redis_key_count(), keys_before);
   EXPECT_EQ(node_->call(http::verb::get, "/healthz", "").status, 200u);
+}
+
+// Issue 15: a Transfer-Encoding other than "chunked" alone was read as no body, and its body's
+// bytes as the next request: a way past a proxy that reads the framing otherwise.
+TEST_F(BadInput, ATransferEncodingOtherThanChunkedIs400AndTheConnectionCloses) {
+  const auto keys_before = net_->redis_key_count();
+  for (std::string coding : {"xchunked", "chunked, identity", "identity", "gzip, chunked", "chunked\r\nTransfer-Encoding: chunked"}) {
+    // The "body" is a second request: read as one, it would answer 200 on the same connection.
+    std::string request = "POST /v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token("op") +
+                          "\r\nTransfer-Encoding: " + coding + "\r\n\r\n" +
+                          "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    auto answer = raw_exchange(node_->port(), request);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << coding << ": " << answer.substr(0, 200);
+    // Beast refuses the header given twice, and a chunked body that is not, itself ("bad_request").
+    if (!coding.ends_with("chunked"))
+      EXPECT_NE(answer.find("\"bad_transfer_encoding\""), std::string::npos) << coding << ": " << answer.substr(0, 400);
+    EXPECT_EQ(answer.find("HTTP/1.1 200"), std::string::npos) << coding << ": a smuggled request was answered";
+  }
+  EXPECT_EQ(net_->redis_key_count(), keys_before);
+  // "chunked" itself, in any case, still carries a body.
+  std::string body = report_json(34.0537, -118.2428);
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  auto answer = raw_exchange(node_->port(), "POST /v1/reports HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " +
+                                                token("op") + "\r\nTransfer-Encoding: Chunked\r\n\r\n" + size + "\r\n" + body +
+                                                "\r\n0\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 201")) << answer.substr(0, 300);
 }
 
 }  // namespace
