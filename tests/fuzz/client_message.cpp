@@ -16,6 +16,7 @@
 #include "core/roster.hpp"
 #include "core/stream_offset.hpp"
 #include "puente/v1/json.hpp"
+#include "puente/v1/json_duplicates.hpp"
 #include "puente/v1/puente.pb.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -144,7 +145,10 @@ void decode_both_ways(std::string_view bytes, Check check) {
   const bool they_read = google::protobuf::util::JsonStringToMessage(
                              google::protobuf::StringPiece(bytes.data(), bytes.size()), &theirs)
                              .ok();
-  fuzz_check(they_read == why.empty(), "from_json and protobuf's parser disagree on whether JSON is good");
+  // Where protobuf takes the last of a repeated key, the node refuses the request.
+  const bool repeats_a_key = wire::first_duplicate_key(bytes).has_value();
+  fuzz_check(repeats_a_key ? !why.empty() : they_read == why.empty(),
+             "from_json and protobuf's parser disagree on whether JSON is good");
   if (they_read && why.empty())
     fuzz_check(google::protobuf::util::MessageDifferencer::Equals(json, theirs),
                "from_json reads JSON into another message than protobuf's parser");

@@ -1,5 +1,6 @@
 #include "puente/v1/json.hpp"
 
+#include "puente/v1/json_duplicates.hpp"
 #include "puente/v1/json_printer.hpp"
 #include "puente/v1/json_reader.hpp"
 #include "puente/v1/utf8.hpp"
@@ -39,8 +40,9 @@ std::string to_json(const google::protobuf::Message& message) {
 std::string from_json(std::string_view json, google::protobuf::Message& message,
                       UnknownFields unknown) {
   message.Clear();
-  if (read_json(json, message)) return {};
+  if (read_json(json, message)) return {};  // it declines a repeated key, among others
   message.Clear();
+  if (auto key = first_duplicate_key(json)) return valid_utf8("the key \"" + *key + "\" is given twice");
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = unknown == UnknownFields::skip;
   auto status = google::protobuf::util::JsonStringToMessage(

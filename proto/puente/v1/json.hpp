@@ -18,7 +18,8 @@ std::string to_json(const google::protobuf::Message& message);
 enum class UnknownFields { refuse, skip };
 
 // Fills `message` from JSON. Returns an empty string on success, else what was wrong, in
-// words fit for an error body ("invalid value \"FAST\" for enum field kind").
+// words fit for an error body ("invalid value \"FAST\" for enum field kind"). A key given twice
+// in one object is refused (json_duplicates.hpp), where protobuf's own parser takes the last.
 std::string from_json(std::string_view json, google::protobuf::Message& message,
                       UnknownFields unknown = UnknownFields::refuse);
 
