@@ -239,6 +239,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
   j.max_bytes = bytes(t, "limits.journal_max_bytes", j.max_bytes);
 
   c.caller_key_file = relative_to(base, get_or<std::string>(t, "privacy.caller_key_file", ""));
+  c.caller_country_code = static_cast<int>(whole(t, "privacy.caller_country_code", c.caller_country_code, 1, 999));
   c.retention = seconds(t, "privacy.retention_seconds", c.retention);
   c.purge_interval = std::chrono::seconds(whole(t, "privacy.purge_interval_seconds", c.purge_interval.count(), 1, a_day_ms / 1000));
 

@@ -56,6 +56,7 @@ struct NodeConfig {
   net::SessionLimits limits;
   RateLimits rate_limits;
   std::filesystem::path caller_key_file;  // [privacy]; empty: caller phone numbers are refused
+  int caller_country_code = 1;            // [privacy]; for numbers typed without one (E.164)
   // [privacy] Incidents idle (no activity) for longer than this are purged with their reports,
   // alerts and acks, evidence excepted; logs and histories are trimmed to it (core/retention.hpp).
   std::chrono::seconds retention{core::default_retention};

@@ -123,7 +123,7 @@ std::optional<core::CallerKey> load_caller_key(const NodeConfig& config) {
     spdlog::info("privacy: no caller key; reports that carry a phone number are refused");
     return std::nullopt;
   }
-  return core::CallerKey::load(config.caller_key_file.string());
+  return core::CallerKey::load(config.caller_key_file.string(), std::to_string(config.caller_country_code));
 }
 
 std::shared_ptr<net::TlsCertificate> load_certificate(const NodeConfig& config) {

@@ -68,8 +68,9 @@ void Outbox::submit_report(const core::Responder& who, v1::Report report, std::f
     if (!caller_key_)
       return refused({400, "caller_phone_not_accepted",
                       "this network keeps no caller numbers ([privacy] caller_key_file is not set); leave it out"});
-    auto number = core::normalized_phone(phone);
-    if (!number) return refused({400, "bad_phone", "callerPhone must hold 7 to 15 digits"});
+    auto number = core::normalized_phone(phone, caller_key_->country_code());
+    if (!number)
+      return refused({400, "bad_phone", "callerPhone must be a whole phone number, with its area code"});
     report.set_caller_hash(caller_key_->hash(*number));
   }
   // The identity a queued report keeps through its replay: id, time, and an idempotency key.

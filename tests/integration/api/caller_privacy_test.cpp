@@ -46,8 +46,9 @@ TEST_F(CallerPrivacy, TheNumberBecomesAHashThatOnlyDispatchersSee) {
   v1::ReportReceipt receipt;
   ASSERT_EQ(wire::from_json(first.body, receipt), "");
   auto id = receipt.incident().id();
-  // The same caller again, written another way: the same hash, so a dispatcher sees a repeat.
-  auto again = a->call(http::verb::post, "/v1/reports", net.token("op"), report_with_phone(boyle_heights, "+1 323-555-0142"));
+  // The same caller again, written another way (without the country code: issue 15 found it
+  // hashed apart): the same hash, so a dispatcher sees a repeat.
+  auto again = a->call(http::verb::post, "/v1/reports", net.token("op"), report_with_phone(boyle_heights, "323-555-0142"));
   ASSERT_EQ(again.status, 201) << again.body;
   v1::ReportReceipt second;
   ASSERT_EQ(wire::from_json(again.body, second), "");
