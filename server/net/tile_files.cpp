@@ -24,6 +24,9 @@ constexpr int deepest_zoom = 30;
 std::optional<long long> plain_number(std::string_view text, long long limit) {
   if (text.empty() || text.size() > 10 || (text.size() > 1 && text.front() == '0'))
     return std::nullopt;
+  // from_chars takes a '-' ("-0" is 0): one number, one spelling, as the cache keys it.
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
   long long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size() || value < 0 || value >= limit)

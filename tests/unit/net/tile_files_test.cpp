@@ -24,6 +24,8 @@ class TileFilesTest : public ::testing::Test {
   void SetUp() override {
     fs::create_directories(dir / "tiles" / "10" / "175");
     write("tiles/10/175/408.png", tile_bytes);
+    fs::create_directories(dir / "tiles" / "1" / "0");
+    write("tiles/1/0/0.png", tile_bytes);
     write("tiles/10/175/409.txt", "not a tile");
     write("secret.png", "outside the folder");
     fs::create_symlink(dir / "secret.png", dir / "tiles" / "10" / "175" / "410.png");
@@ -78,6 +80,8 @@ TEST_F(TileFilesTest, OnlyPlainNumbersInRangeAreServedAndNothingOutsideTheFolder
       {"-1", "0", "0.png"},       {"13", "0", "0.png"},  // deeper than the configured 12
       {"10", "1024", "0.png"},                           // x and y below 2^z
       {"10", "0", "1024.png"},    {"99999999999", "0", "0.png"},
+      {"1", "0", "-0.png"},  // issue 15: 0 written otherwise was served
+      {"1", "-0", "0.png"},       {"-0", "0", "0.png"},  {"1", "0", " 0.png"},
   };
   for (const auto& [z, x, y] : refused) {
     auto answer = get(tiles, z, x, y);
@@ -85,6 +89,7 @@ TEST_F(TileFilesTest, OnlyPlainNumbersInRangeAreServedAndNothingOutsideTheFolder
     EXPECT_EQ(answer[http::field::content_type], "application/json") << z << "/" << x << "/" << y;
   }
   EXPECT_EQ(get(tiles, "10", "175", "408.png").result_int(), 200u);
+  EXPECT_EQ(get(tiles, "1", "0", "0.png").result_int(), 200u);
 }
 
 TEST_F(TileFilesTest, AFolderThatIsNotOneIsRefusedAtStart) {
