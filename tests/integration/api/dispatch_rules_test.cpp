@@ -141,6 +141,24 @@ TEST_F(DispatchRules, OnlyRespondersOnCallAreAlertedUntilTheySayTheyAreAvailable
   EXPECT_FALSE(next_alert(*off_shift, 500ms));
 }
 
+// Decided in issue 15: an alert's recipients may answer it, and so may any field responder who
+// covers the incident's neighborhood, on shift or not (someone off shift who goes anyway is
+// help, and the dispatcher must see them coming); nobody else.
+TEST_F(DispatchRules, AnOffShiftResponderOfTheNeighborhoodMayAckAndNoOneOutsideIt) {
+  auto receipt = report("op", boyle_heights);
+  const auto& alert = receipt.incident().alerts(0);
+  auto body = R"({"alertId":")" + alert.id() + R"(","incidentId":")" + alert.incident_id() + R"(","state":"EN_ROUTE"})";
+  auto off_shift = post(*b, "/v1/acks", "obs-off", body);
+  EXPECT_EQ(off_shift.status, 201u) << off_shift.body;
+  for (const char* outsider : {"obs-dt", "obs-standby"}) {
+    auto refused = post(*b, "/v1/acks", outsider, body);
+    EXPECT_EQ(refused.status, 403u) << outsider << ": " << refused.body;
+  }
+  auto shown = get<v1::Incident>(*a, "/v1/incidents/" + alert.incident_id(), "disp");
+  ASSERT_EQ(shown.acks_size(), 1);
+  EXPECT_EQ(shown.acks(0).responder_id(), "obs-off");
+}
+
 TEST_F(DispatchRules, AConfirmationAlertsWhoeverSaidTheyAreAvailableThroughTheOtherNode) {
   auto off_shift = b->socket(net.token("obs-off"), {"boyle-heights"});
   auto receipt = report("op", boyle_heights);  // node a reads its copy of who is available
