@@ -180,9 +180,11 @@ test('pages go out with a strict Content-Security-Policy and no inline code; bad
     assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, `${file} has inline style or handlers`);
   }
   for (const path of ['/nothing.html', '/%2e%2e/README.md', '/js/%2e%2e/%2e%2e/README.md', '/.hidden']) {
+    // fetch may resolve "%2e%2e" itself (404); sent as it is, the node refuses it (400 bad_target).
     const response = await fetch(`${A}${path}`);
-    assert.equal(response.status, 404, path);
-    assert.equal((await response.json()).error.code, 'not_found', path);
+    const { code } = (await response.json()).error;
+    assert.ok(response.status === 404 ? code === 'not_found' : response.status === 400 && code === 'bad_target',
+              `${path}: ${response.status} ${code}`);
   }
 });
 
