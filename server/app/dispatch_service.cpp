@@ -29,7 +29,15 @@ const v1::Alert* find_alert(const v1::Incident& incident, const std::string& ale
 }
 
 core::IncidentContext context_of(const v1::Incident& incident, const core::Responder& who) {
-  return {incident.neighborhood(), acked_on_scene(incident, who.id)};
+  core::IncidentContext context;
+  context.neighborhood = incident.neighborhood();
+  context.responder_on_scene = acked_on_scene(incident, who.id);
+  return context;
+}
+
+bool filed_a_report(const v1::Incident& incident, const std::string& responder_id) {
+  return std::any_of(incident.reports().begin(), incident.reports().end(),
+                     [&](const v1::Report& r) { return r.reporter_id() == responder_id; });
 }
 
 core::Action permission_for(core::IncidentStep step) {
@@ -134,8 +142,20 @@ std::vector<v1::Alert> DispatchService::alerts_for(const Step& s, const v1::Inci
 
 void DispatchService::apply_step(std::shared_ptr<Step> s) {
   auto& incident = s->incident;
-  if (!core::may(*s->who, permission_for(s->step), context_of(incident, *s->who)))
-    return s->done(Refusal::forbidden("you may not " + std::string(core::to_string(s->step)) + " this incident"), {});
+  // Where an update's new location lies decides who may make it (a move out of the actor's area
+  // is a dispatcher's), so it is looked up before the check; outside every neighborhood is 422.
+  const core::Neighborhood* destination = nullptr;
+  if (s->action.has_location())
+    destination = rules_.geo.locate(s->action.location().lat(), s->action.location().lon());
+  auto context = context_of(incident, *s->who);
+  context.responder_reported = filed_a_report(incident, s->who->id);
+  if (destination && destination->slug != incident.neighborhood()) context.moving_to = destination->slug;
+  const auto action = permission_for(s->step);
+  if (!core::may(*s->who, action, context))
+    return s->done(Refusal::forbidden(core::refusal_reason(*s->who, action, context)
+                                          .value_or("you may not " + std::string(core::to_string(s->step)) +
+                                                    " this incident")),
+                   {});
   auto transition = core::next_state(incident.status(), s->step);
   if (!transition)
     return s->done(Refusal{409, "invalid_transition",
@@ -154,7 +174,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     if (!policy.escalation.empty()) change.escalate_at = s->now + policy.escalation.front().deadline;
   }
   if (s->action.has_location()) {
-    s->moved_to = rules_.geo.locate(s->action.location().lat(), s->action.location().lon());
+    s->moved_to = destination;
     if (!s->moved_to)
       return s->done(Refusal{422, "outside_coverage", "the new location is outside every neighborhood"}, {});
     change.new_location = s->action.location();
@@ -197,6 +217,11 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     metrics_.alerts_published.inc(alerts.size());
     audit_.record(s->who->id, "incident." + std::string(core::to_string(s->step)), moved.id(),
                   "now " + v1::IncidentStatus_Name(to));
+    // Every move, by neighborhood only: the audit log is never purged, so no exact place.
+    if (s->action.has_location())
+      audit_.record(s->who->id, "incident.move", moved.id(),
+                    s->moved_to ? "from " + s->incident.neighborhood() + " to " + moved.neighborhood()
+                                : "within " + moved.neighborhood());
     spdlog::info("incident {} {} by {}: now {}", moved.id(), core::to_string(s->step), s->who->id,
                  v1::IncidentStatus_Name(to));
     *moved.mutable_updated_at() = s->stamp;

@@ -21,6 +21,12 @@ bool covers_incident(const Responder& who, const IncidentContext& incident) {
   return !incident.neighborhood.empty() && who.covers(incident.neighborhood);
 }
 
+// An observer confirms (or says where it moved) what they have seen themselves: on scene, in
+// their own area.
+bool observer_on_scene(const Responder& who, const IncidentContext& incident) {
+  return who.has_role(Role::legal_observer) && covers_incident(who, incident) && incident.responder_on_scene;
+}
+
 }  // namespace
 
 bool may(const Responder& who, Action action, const IncidentContext& incident) {
@@ -42,11 +48,14 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
       // may see it and answer it. An operator's neighborhoods (if any) grant neither.
       return is_staff(who) || (is_field_responder(who) && covers_incident(who, incident));
     case Action::confirm:
+      // A confirmation dispatches every responder of the neighborhood: it takes a second pair
+      // of eyes on scene, so the observer who reported it cannot confirm it alone.
+      return is_staff(who) || (observer_on_scene(who, incident) && !incident.responder_reported);
     case Action::post_update:
-      // An observer confirms (or says where it moved) what they have seen themselves: on
-      // scene, in their own area.
-      return is_staff(who) || (who.has_role(Role::legal_observer) &&
-                               covers_incident(who, incident) && incident.responder_on_scene);
+      // An observer says where it moved within the neighborhoods they cover; alerting another
+      // neighborhood's responders is a dispatcher's call.
+      return is_staff(who) || (observer_on_scene(who, incident) &&
+                               (incident.moving_to.empty() || who.covers(incident.moving_to)));
     case Action::read_geography:
       return true;
     case Action::administer:
@@ -56,6 +65,15 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
 }
 
 bool answers_alerts(const Responder& who) { return is_staff(who) || is_field_responder(who); }
+
+std::optional<std::string> refusal_reason(const Responder& who, Action action, const IncidentContext& incident) {
+  if (action == Action::confirm && incident.responder_reported && observer_on_scene(who, incident))
+    return "you reported this incident: another observer on scene or a dispatcher must confirm it";
+  if (action == Action::post_update && !incident.moving_to.empty() && observer_on_scene(who, incident))
+    return "only a dispatcher may move an incident into " + std::string(incident.moving_to) +
+           ", a neighborhood you do not cover";
+  return std::nullopt;
+}
 
 bool may_subscribe(const Responder& who, std::string_view neighborhood) {
   return is_staff(who) || (!neighborhood.empty() && who.covers(neighborhood));

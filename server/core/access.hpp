@@ -3,6 +3,8 @@
 
 #include "core/roster.hpp"
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace puente::core {
@@ -11,11 +13,13 @@ enum class Action {
   submit_report,    // operator, dispatcher, legal_observer
   list_incidents,   // dispatcher, admin; field responders (filtered by view_incident)
   view_incident,    // dispatcher, admin; a responder who covers the incident's neighborhood
-  confirm,          // dispatcher, admin; a legal observer covering it who acked ON_SCENE
+  confirm,          // dispatcher, admin; a legal observer covering it who acked ON_SCENE and
+                    // filed none of its reports (a report needs a second pair of eyes)
   false_alarm,      // dispatcher, admin
   resolve,          // dispatcher, admin
   mark_evidence,    // dispatcher, admin: keep an incident past the retention, caller contact stripped
-  post_update,      // dispatcher, admin; a legal observer covering it who acked ON_SCENE
+  post_update,      // dispatcher, admin; a legal observer covering it who acked ON_SCENE, and
+                    // who covers the neighborhood it moves into, if it moves
   ack,              // any responder role covering the neighborhood; dispatcher, admin
   watch_board,      // dispatcher, admin
   read_geography,   // anyone with a token
@@ -26,6 +30,9 @@ enum class Action {
 struct IncidentContext {
   std::string_view neighborhood;
   bool responder_on_scene = false;  // this responder has acked ON_SCENE for the incident
+  bool responder_reported = false;  // this responder filed one of the incident's reports
+  // An update's new neighborhood when its location leaves `neighborhood`; empty otherwise.
+  std::string_view moving_to = {};
 };
 
 bool may(const Responder& who, Action action, const IncidentContext& incident = {});
@@ -34,6 +41,11 @@ bool may(const Responder& who, Action action, const IncidentContext& incident = 
 // decides for one incident needs the incident; this needs only the roster, so an ack that no
 // incident could take (an operator's) is refused even while Redis is away.
 bool answers_alerts(const Responder& who);
+
+// Why may() refuses `who` the action, in words a 403 can carry, when the reason is more than the
+// role or the area (a reporter confirming their own report, a move out of their area);
+// nullopt otherwise. Call it only once may() said no.
+std::optional<std::string> refusal_reason(const Responder& who, Action action, const IncidentContext& incident);
 
 // May `who` receive the live alerts of `neighborhood`? Dispatchers and admins: any;
 // everyone else: the neighborhoods the roster gives them.

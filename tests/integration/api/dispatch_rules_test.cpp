@@ -114,6 +114,59 @@ TEST_F(DispatchRules, AMovingRaidAlertsTheNeighborhoodItMovesInto) {
   EXPECT_EQ(next_alert(*here)->type(), v1::STAND_DOWN);
 }
 
+// Issue 15 item 4: one observer's token reported, acked ON_SCENE, confirmed her own report and
+// moved it into a neighborhood she does not cover, dispatching its responders; the audit showed
+// only the confirmation.
+TEST_F(DispatchRules, AnObserverCannotConfirmHerOwnReportNorMoveItOutOfHerArea) {
+  auto here = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto there = b->socket(net.token("obs-dt"), {"downtown"});
+  auto receipt = report("obs-bh", boyle_heights);
+  const auto id = receipt.incident().id();
+  auto verify = next_alert(*here);
+  ASSERT_TRUE(verify);
+  ack(*verify, "obs-bh", "ON_SCENE");
+
+  auto own = post(*a, "/v1/incidents/" + id + "/confirm", "obs-bh");
+  EXPECT_EQ(own.status, 403u) << own.body;
+  EXPECT_NE(own.body.find("another observer on scene or a dispatcher must confirm it"), std::string::npos) << own.body;
+  const std::string to_downtown = R"({"text":"moving","location":{"lat":34.0537,"lon":-118.2428}})";
+  auto away = post(*a, "/v1/incidents/" + id + "/updates", "obs-bh", to_downtown);
+  EXPECT_EQ(away.status, 403u) << away.body;
+  EXPECT_NE(away.body.find("only a dispatcher may move an incident into downtown"), std::string::npos) << away.body;
+  auto unchanged = get<v1::Incident>(*b, "/v1/incidents/" + id, "disp");
+  EXPECT_EQ(unchanged.status(), v1::REPORTED);
+  EXPECT_EQ(unchanged.neighborhood(), "boyle-heights");
+  EXPECT_EQ(unchanged.alerted_neighborhoods_size(), 1);
+
+  // A dispatcher confirms; the observer still may not take it out of her area, but may say
+  // where it went within it.
+  ASSERT_EQ(post(*a, "/v1/incidents/" + id + "/confirm", "disp").status, 200u);
+  ASSERT_TRUE(next_alert(*here));
+  EXPECT_EQ(post(*a, "/v1/incidents/" + id + "/updates", "obs-bh", to_downtown).status, 403u);
+  auto nearby = boyle_heights_spot(5);
+  auto within = post(*a, "/v1/incidents/" + id + "/updates", "obs-bh",
+                     R"({"location":{"lat":)" + std::to_string(nearby.lat) + R"(,"lon":)" +
+                         std::to_string(nearby.lon) + "}}");
+  EXPECT_EQ(within.status, 200u) << within.body;
+  EXPECT_FALSE(next_alert(*there, 300ms)) << "downtown was alerted without a dispatcher";
+
+  // The dispatcher moves it; every move is in the audit log, by neighborhood only.
+  ASSERT_EQ(post(*a, "/v1/incidents/" + id + "/updates", "disp", to_downtown).status, 200u);
+  EXPECT_EQ(next_alert(*there)->type(), v1::DISPATCH);
+  std::vector<std::string> moves;
+  ASSERT_TRUE(wait_until([&] {
+    moves.clear();
+    auto log = get<v1::AuditLog>(*a, "/v1/admin/audit", "admin");
+    for (const auto& entry : log.entries()) {
+      if (entry.action() != "incident.move" || entry.subject() != id) continue;
+      moves.push_back(entry.actor() + ": " + entry.detail());
+      EXPECT_EQ(entry.DebugString().find("34.05"), std::string::npos) << "an exact place in the audit log";
+    }
+    return moves.size() == 2;
+  }));
+  EXPECT_EQ(moves, (std::vector<std::string>{"obs-bh: within boyle-heights", "disp: from boyle-heights to downtown"}));
+}
+
 TEST_F(DispatchRules, OnlyRespondersOnCallAreAlertedUntilTheySayTheyAreAvailable) {
   auto on_shift = b->socket(net.token("obs-bh"), {"boyle-heights"});
   auto off_shift = b->socket(net.token("obs-off"), {"boyle-heights"});

@@ -49,10 +49,10 @@ const char* name(Action action) {
 
 // The incidents each action is tried against, in the column order of the table below.
 const std::array<IncidentContext, 4> kContexts = {{
-    {"boyle-heights", false},  // in the responder's area
-    {"boyle-heights", true},   // in the area, and this responder acked ON_SCENE
-    {"venice", true},          // outside the area (on scene or not)
-    {"", false},               // no incident (a report, the board, the map)
+    {"boyle-heights", false, false, {}},  // in the responder's area
+    {"boyle-heights", true, false, {}},   // in the area, and this responder acked ON_SCENE
+    {"venice", true, false, {}},          // outside the area (on scene or not)
+    {"", false, false, {}},               // no incident (a report, the board, the map)
 }};
 
 Responder responder(std::vector<Role> roles, std::vector<std::string> neighborhoods = {}) {
@@ -111,9 +111,43 @@ TEST(Access, EveryActionForEveryRole) {
 
 TEST(Access, ObserverOnSceneOutsideTheirAreaCannotConfirm) {
   const auto observer = responder({Role::legal_observer}, kArea);
-  EXPECT_TRUE(may(observer, Action::confirm, {"lincoln-heights", true}));
-  EXPECT_FALSE(may(observer, Action::confirm, {"lincoln-heights", false}));
-  EXPECT_FALSE(may(observer, Action::confirm, {"downtown", true}));
+  EXPECT_TRUE(may(observer, Action::confirm, {"lincoln-heights", true, false, {}}));
+  EXPECT_FALSE(may(observer, Action::confirm, {"lincoln-heights", false, false, {}}));
+  EXPECT_FALSE(may(observer, Action::confirm, {"downtown", true, false, {}}));
+}
+
+TEST(Access, TheReporterCannotConfirmTheirOwnReport) {
+  const auto reporter = responder({Role::legal_observer}, kArea);
+  IncidentContext own{"boyle-heights", true, false, {}};
+  own.responder_reported = true;
+  EXPECT_FALSE(may(reporter, Action::confirm, own));
+  EXPECT_EQ(refusal_reason(reporter, Action::confirm, own),
+            "you reported this incident: another observer on scene or a dispatcher must confirm it");
+  // A second observer on scene may; so may a dispatcher, reporter or not.
+  EXPECT_TRUE(may(reporter, Action::confirm, {"boyle-heights", true, false, {}}));
+  EXPECT_TRUE(may(responder({Role::dispatcher}), Action::confirm, own));
+  EXPECT_TRUE(may(responder({Role::admin}), Action::confirm, own));
+  // Reporting it does not keep them from saying more about it where they cover.
+  EXPECT_TRUE(may(reporter, Action::post_update, own));
+}
+
+TEST(Access, AMoveOutOfTheObserversAreaNeedsADispatcher) {
+  const auto observer = responder({Role::legal_observer}, kArea);
+  IncidentContext to_westlake{"boyle-heights", true, false, {}};
+  to_westlake.moving_to = "westlake";
+  EXPECT_FALSE(may(observer, Action::post_update, to_westlake));
+  EXPECT_EQ(refusal_reason(observer, Action::post_update, to_westlake),
+            "only a dispatcher may move an incident into westlake, a neighborhood you do not cover");
+  EXPECT_TRUE(may(responder({Role::dispatcher}), Action::post_update, to_westlake));
+
+  IncidentContext next_door{"boyle-heights", true, false, {}};
+  next_door.moving_to = "lincoln-heights";  // theirs too
+  EXPECT_TRUE(may(observer, Action::post_update, next_door));
+  next_door.responder_on_scene = false;
+  EXPECT_FALSE(may(observer, Action::post_update, next_door));
+  // Refused for their role or area alone: no particular reason to give.
+  EXPECT_EQ(refusal_reason(observer, Action::post_update, next_door), std::nullopt);
+  EXPECT_EQ(refusal_reason(responder({Role::volunteer}, kArea), Action::post_update, to_westlake), std::nullopt);
 }
 
 TEST(Access, DefaultContextIsNoIncident) {
