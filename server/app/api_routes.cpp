@@ -65,13 +65,8 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, cons
       sign_in = s.tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
   }
   if (sign_in.who) {
-    // A report is the costly request, and a flood of them moves crowds: its own, slower bucket.
     // Chosen by the route that matched, never by the raw target ("/v1/reports?x" is the same route).
-    bool report = params.route == "POST /v1/reports";
-    auto wait = report ? s.limiter.take("reports", sign_in.token_id, s.rate_limits.reports_per_token)
-                       : s.limiter.take("requests", sign_in.token_id, s.rate_limits.requests_per_token);
-    if (auto route = s.rate_limits.per_route.find(params.route); !wait && route != s.rate_limits.per_route.end())
-      wait = s.limiter.take(route->first, sign_in.token_id, route->second);
+    auto wait = s.limiter.take_request(params.route, sign_in.token_id, s.rate_limits);
     if (!wait) return sign_in.who;
     respond(rate_limited_response(*wait));
     return nullptr;

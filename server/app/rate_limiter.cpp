@@ -36,6 +36,16 @@ std::optional<std::chrono::milliseconds> RateLimiter::take(std::string_view buck
   return wait;
 }
 
+std::optional<std::chrono::milliseconds> RateLimiter::take_request(std::string_view route, std::string_view token_id,
+                                                                   const RateLimits& limits) {
+  // A report is the costly request, and a flood of them moves crowds: its own, slower bucket.
+  auto wait = route == "POST /v1/reports" ? take("reports", token_id, limits.reports_per_token)
+                                          : take("requests", token_id, limits.requests_per_token);
+  if (auto own = limits.per_route.find(route); !wait && own != limits.per_route.end())
+    wait = take(own->first, token_id, own->second);
+  return wait;
+}
+
 void RateLimiter::sweep(Clock::time_point now) {
   std::erase_if(buckets_, [now](const auto& item) { return item.second.bucket.full(item.second.limit, now); });
   // Busy clients stay; the next sweep waits until the table has grown as much again.

@@ -33,6 +33,11 @@ class RateLimiter {
   // nullopt: go ahead (a token was taken); else how long until the next request is allowed.
   std::optional<std::chrono::milliseconds> take(std::string_view bucket, std::string_view key,
                                                 const core::RateLimit& limit);
+  // The buckets one request of `token_id` on `route` ("POST /v1/acks", as RouteParams::route
+  // spells it) takes: reports' own or every other request's, then the route's own if `limits`
+  // names it. An HTTP request and the same request over a WebSocket take the same ones.
+  std::optional<std::chrono::milliseconds> take_request(std::string_view route, std::string_view token_id,
+                                                        const RateLimits& limits);
 
  private:
   using Clock = std::chrono::steady_clock;

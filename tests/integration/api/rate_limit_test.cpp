@@ -148,6 +148,41 @@ TEST(RateLimits, ARouteOfItsOwnIsLimitedPerTokenAndTheOtherRoutesGoOn) {
   EXPECT_EQ(a->call(http::verb::get, "/v1/incidents", net.token("disp")).status, 200);
 }
 
+// Issue 15: acks over a socket took no bucket at all; 20,000 pipelined in a second took Redis to
+// 1.38 GB. They take the buckets of POST /v1/acks, shared with HTTP.
+TEST(RateLimits, AcksOverASocketTakeTheBucketsOfPostAcks) {
+  TestNetwork net(strict_limits + R"(
+[rate_limits.routes]
+"POST /v1/acks" = { per_second = 0.01, burst = 3 }
+)");
+  auto a = net.start_node("a");
+  auto socket = a->socket(net.token("obs-bh"), {"boyle-heights"});
+  open_incident(*a, net.token("op"), boyle_heights);
+  auto alert = next_alert(*socket);
+  ASSERT_TRUE(alert);
+  int accepted = 0, limited = 0;
+  const char* states[] = {"RECEIVED", "EN_ROUTE", "ON_SCENE", "EN_ROUTE", "ON_SCENE"};
+  for (int i = 0; i < 5; ++i) {
+    v1::ClientMessage message;
+    ASSERT_EQ(wire::from_json(R"({"requestId":"r)" + std::to_string(i) + R"(","ack":{"alertId":")" + alert->id() +
+                                  R"(","incidentId":")" + alert->incident_id() + R"(","state":")" + states[i] + R"("}})",
+                              message),
+              "");
+    socket->send(message);
+    auto answer = read_until(*socket, [&](const v1::ServerMessage& m) { return m.request_id() == "r" + std::to_string(i); });
+    ASSERT_TRUE(answer);
+    if (answer->has_ack_accepted()) ++accepted;
+    if (answer->error().code() == "rate_limited") ++limited;
+  }
+  EXPECT_EQ(accepted, 3);
+  EXPECT_EQ(limited, 2);
+  // The same bucket over HTTP.
+  auto http_ack = a->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
+                          R"({"alertId":")" + alert->id() + R"(","incidentId":")" + alert->incident_id() +
+                              R"(","state":"DECLINED"})");
+  EXPECT_EQ(http_ack.status, 429) << http_ack.body;
+}
+
 TEST(RateLimits, ALimitForARouteTheServerDoesNotHaveStopsTheNodeSayingWhich) {
   TestNetwork net(R"(
 [rate_limits.routes]
