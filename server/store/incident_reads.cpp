@@ -1,0 +1,183 @@
+// The reading side of IncidentStore: an incident back from its Redis keys (the head hash, the
+// report and alert lists, the ack states, the delivery batches), the heads of a list, and a
+// neighborhood's alert history after an offset. Writes are in incident_store.cpp; the scripts
+// that gather the keys in one round trip, and the order of what they answer, in scripts.cpp.
+
+#include "store/incident_store.hpp"
+
+#include "store/replies.hpp"
+#include "store/scripts.hpp"
+
+#include "core/clock.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace puente::store {
+
+namespace {
+
+using redis::Reply;
+using core::to_ms;
+
+void set_time_ms(google::protobuf::Timestamp& ts, long long ms) { ts = core::timestamp_from_ms(ms); }
+
+// The head fields {pb, status, updated_ms, neighborhood, location, confirmed_ms, step,
+// evidence_ms}.
+bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
+  if (e.size() < 8 || !out.ParseFromString(e[0].str)) return false;
+  int number = std::atoi(e[1].str.c_str());
+  if (v1::IncidentStatus_IsValid(number)) out.set_status(static_cast<v1::IncidentStatus>(number));
+  set_time_ms(*out.mutable_updated_at(), std::atoll(e[2].str.c_str()));
+  if (!e[3].str.empty()) out.set_neighborhood(e[3].str);
+  if (!e[4].str.empty()) out.mutable_location()->ParseFromString(e[4].str);
+  if (!e[5].str.empty()) set_time_ms(*out.mutable_confirmed_at(), std::atoll(e[5].str.c_str()));
+  out.set_escalation_step(std::atoi(e[6].str.c_str()));
+  if (!e[7].str.empty()) set_time_ms(*out.mutable_evidence_at(), std::atoll(e[7].str.c_str()));
+  return true;
+}
+
+// One delivery record per alert and recipient: sent when the alert went out, delivered when
+// its socket was first written to (the earliest of the DeliveryBatch entries naming both), seen
+// and acked from the acks.
+void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches) {
+  std::map<std::pair<std::string, std::string>, long long> delivered;  // (alert, responder) -> ms
+  v1::DeliveryBatch batch;
+  for (const auto& stored : batches) {
+    if (!batch.ParseFromString(stored.str)) continue;
+    for (int i = 0; i < batch.responder_ids_size() && i < batch.delays_ms_size(); ++i) {
+      const long long ms = batch.written_ms() + batch.delays_ms(i);
+      auto [it, fresh] = delivered.try_emplace({batch.alert_id(), batch.responder_ids(i)}, ms);
+      if (!fresh) it->second = std::min(it->second, ms);
+    }
+  }
+  for (const auto& alert : incident.alerts()) {
+    for (const auto& responder : alert.recipients()) {
+      auto* d = incident.add_deliveries();
+      d->set_alert_id(alert.id());
+      d->set_responder_id(responder);
+      *d->mutable_sent_at() = alert.sent_at();
+      if (auto it = delivered.find({alert.id(), responder}); it != delivered.end())
+        set_time_ms(*d->mutable_delivered_at(), it->second);
+      for (const auto& ack : incident.acks()) {
+        if (ack.alert_id() != alert.id() || ack.responder_id() != responder) continue;
+        if (ack.state() == v1::RECEIVED) {
+          if (!d->has_seen_at()) *d->mutable_seen_at() = ack.at();
+        } else if (!d->has_acked_at()) {
+          *d->mutable_acked_at() = ack.at();
+        }
+        d->set_last_state(ack.state());
+      }
+    }
+  }
+}
+
+// The Acks of one responder's ack_states value: netstrings, two per change ("<alert> <state>",
+// the Ack protobuf; scripts::record_ack).
+void add_kept_acks(std::string_view kept, std::vector<v1::Ack>& acks) {
+  for (int part = 0; !kept.empty(); ++part) {
+    const auto colon = kept.find(':');
+    if (colon == std::string_view::npos) return;
+    std::size_t n = 0;
+    for (char c : kept.substr(0, colon)) {
+      if (c < '0' || c > '9') return;
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (n > kept.size() - colon - 1) return;
+    if (part % 2 == 1) {
+      v1::Ack ack;
+      if (ack.ParseFromArray(kept.data() + colon + 1, static_cast<int>(n))) acks.push_back(std::move(ack));
+    }
+    kept.remove_prefix(colon + 1 + n);
+  }
+}
+
+}  // namespace
+
+bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
+  Tagged tagged;
+  if (!split_tagged(payload, tagged) || !alert.ParseFromString(tagged.bytes)) return false;
+  alert.set_offset(tagged.tag);
+  return true;
+}
+
+void IncidentStore::load_alerts(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {
+  scripts::load_alerts().run(*redis_, {keys_.incident(incident_id), keys_.incident_alerts(incident_id)}, {},
+                             [done = std::move(done)](auto ec, Reply reply) {
+                               v1::Incident incident;
+                               if (failed(ec, reply, "load alerts")) return done(Outcome::unavailable, incident);
+                               const auto& e = reply.elements;
+                               if (e.size() < 9 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+                               for (const auto& a : e[8].elements) parse_tagged_alert(a.str, *incident.add_alerts());
+                               done(Outcome::ok, std::move(incident));
+                             });
+}
+
+void IncidentStore::load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {
+  std::vector<std::string> keys{keys_.incident(incident_id),          keys_.incident_reports(incident_id),
+                                keys_.incident_alerts(incident_id),   keys_.incident_acks(incident_id),
+                                keys_.incident_alerted(incident_id),  keys_.incident_reporters(incident_id),
+                                keys_.incident_deliveries(incident_id), keys_.incident_ack_states(incident_id)};
+  scripts::load_incident().run(*redis_, std::move(keys), {}, [done = std::move(done)](auto ec, Reply reply) {
+    v1::Incident incident;
+    if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);
+    const auto& e = reply.elements;
+    if (e.size() < 15 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+    for (const auto& r : e[8].elements) incident.add_reports()->ParseFromString(r.str);
+    for (const auto& a : e[9].elements) parse_tagged_alert(a.str, *incident.add_alerts());
+    std::vector<v1::Ack> acks;
+    for (const auto& k : e[10].elements) acks.emplace_back().ParseFromString(k.str);  // as kept before issue 15
+    for (const auto& kept : e[14].elements) add_kept_acks(kept.str, acks);
+    std::stable_sort(acks.begin(), acks.end(),
+                     [](const v1::Ack& a, const v1::Ack& b) { return to_ms(a.at()) < to_ms(b.at()); });
+    for (auto& ack : acks) *incident.add_acks() = std::move(ack);
+    std::vector<std::string> alerted;
+    for (const auto& n : e[11].elements) alerted.push_back(n.str);
+    std::sort(alerted.begin(), alerted.end());
+    for (auto& n : alerted) incident.add_alerted_neighborhoods(std::move(n));
+    incident.set_reporters(static_cast<int>(e[12].integer));
+    add_deliveries(incident, e[13].elements);
+    done(Outcome::ok, std::move(incident));
+  });
+}
+
+void IncidentStore::list(bool open_only, std::size_t limit,
+                         std::function<void(Outcome, std::vector<v1::Incident>)> done) {
+  std::vector<std::string> keys{open_only ? keys_.open_incidents() : keys_.incidents()};
+  std::vector<std::string> args{std::to_string(limit), keys_.prefix()};
+  scripts::list_incidents().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+    std::vector<v1::Incident> incidents;
+    if (failed(ec, reply, "list incidents")) return done(Outcome::unavailable, incidents);
+    for (const auto& head : reply.elements) {
+      v1::Incident incident;
+      if (parse_head(head.elements, incident)) incidents.push_back(std::move(incident));
+    }
+    done(Outcome::ok, std::move(incidents));
+  });
+}
+
+void IncidentStore::replay(const std::string& slug, const std::string& after_offset, std::size_t limit,
+                           std::function<void(Outcome, std::vector<v1::Alert>)> done) {
+  std::vector<std::string> args{"XRANGE", keys_.alert_history(slug), "(" + after_offset, "+", "COUNT",
+                                std::to_string(limit)};
+  redis_->execute(std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+    std::vector<v1::Alert> alerts;
+    if (failed(ec, reply, "replay alerts")) return done(Outcome::unavailable, alerts);
+    // Each entry: [id, [field, value, ...]].
+    for (const auto& entry : reply.elements) {
+      if (entry.elements.size() < 2) continue;
+      const auto& fields = entry.elements[1].elements;
+      for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+        if (fields[i].str != "pb") continue;
+        v1::Alert alert;
+        if (alert.ParseFromString(fields[i + 1].str)) {
+          alert.set_offset(entry.elements[0].str);
+          alerts.push_back(std::move(alert));
+        }
+      }
+    }
+    done(Outcome::ok, std::move(alerts));
+  });
+}
+
+}  // namespace puente::store
