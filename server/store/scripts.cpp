@@ -66,6 +66,21 @@ local function earlier_report(earlier, digest)
   if stored ~= '' and stored ~= digest then return {'reused'} end
   return {'repeat', incident .. ' ' .. report}
 end
+-- An incident's head as parse_head reads it (incident_reads.cpp): {pb, status, updated_ms,
+-- neighborhood, location, confirmed_ms, step, evidence_ms}, '' for a field not set; nil if there
+-- is no such incident.
+local function incident_head(key)
+  local head = redis.call('HMGET', key, 'pb', 'status', 'updated_ms', 'neighborhood', 'location', 'confirmed_ms',
+                          'step', 'evidence_ms')
+  if not head[1] then return nil end
+  for i = 2, 8 do head[i] = head[i] or '' end
+  return head
+end
+-- Appends each of `parts` to the list `out`, and answers `out`.
+local function appended(out, parts)
+  for _, part in ipairs(parts) do table.insert(out, part) end
+  return out
+end
 -- The availability book: its version ('' before the first change) and responder -> until (ms).
 local function availability_book(book, version)
   return {redis.call('GET', version) or '', redis.call('HGETALL', book)}
@@ -264,45 +279,36 @@ return {'ok', logged}
   return script;
 }
 
-// KEYS: the incident's hash, its alerts. What an ack is checked against: the head fields (as
-// load_incident's first eight) and the alerts, without the reports, acks or deliveries.
+// KEYS: the incident's hash, its alerts. What an ack is checked against: the head
+// (incident_head) and the alerts, without the reports, acks or deliveries.
 const redis::Script& load_alerts() {
-  static const redis::Script script(R"lua(
-local head = redis.call('HMGET', KEYS[1], 'pb', 'status', 'updated_ms', 'neighborhood', 'location',
-                        'confirmed_ms', 'step', 'evidence_ms')
-if not head[1] then return {} end
-return {head[1], head[2], head[3], head[4] or '', head[5] or '', head[6] or '', head[7] or '0',
-        head[8] or '', redis.call('LRANGE', KEYS[2], 0, -1)}
+  static const redis::Script script = with_helpers(R"lua(
+local head = incident_head(KEYS[1])
+if not head then return {} end
+return appended(head, {redis.call('LRANGE', KEYS[2], 0, -1)})
 )lua");
   return script;
 }
 
 const redis::Script& load_incident() {
-  static const redis::Script script(R"lua(
-local head = redis.call('HMGET', KEYS[1], 'pb', 'status', 'updated_ms', 'neighborhood', 'location',
-                        'confirmed_ms', 'step', 'evidence_ms')
-if not head[1] then return {} end
-return {head[1], head[2], head[3], head[4] or '', head[5] or '', head[6] or '', head[7] or '0',
-        head[8] or '',
-        redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1),
-        redis.call('LRANGE', KEYS[4], 0, -1), redis.call('SMEMBERS', KEYS[5]),
-        redis.call('SCARD', KEYS[6]), redis.call('LRANGE', KEYS[7], 0, -1),
-        redis.call('HVALS', KEYS[8])}
+  static const redis::Script script = with_helpers(R"lua(
+local head = incident_head(KEYS[1])
+if not head then return {} end
+return appended(head, {redis.call('LRANGE', KEYS[2], 0, -1), redis.call('LRANGE', KEYS[3], 0, -1),
+                       redis.call('LRANGE', KEYS[4], 0, -1), redis.call('SMEMBERS', KEYS[5]),
+                       redis.call('SCARD', KEYS[6]), redis.call('LRANGE', KEYS[7], 0, -1),
+                       redis.call('HVALS', KEYS[8])})
 )lua");
   return script;
 }
 
 const redis::Script& list_incidents() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script = with_helpers(R"lua(
 local ids = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
 local out = {}
 for _, id in ipairs(ids) do
-  local head = redis.call('HMGET', ARGV[2] .. 'incident:' .. id, 'pb', 'status', 'updated_ms',
-                          'neighborhood', 'location', 'confirmed_ms', 'step', 'evidence_ms')
-  if head[1] then
-    for i = 4, 8 do head[i] = head[i] or '' end
-    table.insert(out, head)
-  end
+  local head = incident_head(ARGV[2] .. 'incident:' .. id)
+  if head then table.insert(out, head) end
 end
 return out
 )lua");
