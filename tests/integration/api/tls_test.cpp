@@ -39,10 +39,10 @@ class Tls : public ::testing::Test {
   }
 
   // A counter of `node`'s, asked over a fresh connection that trusts `ca_file`.
-  static long long metric(const PuentedNode& node, const std::string& name, const std::filesystem::path& ca_file) {
+  long long metric(const PuentedNode& node, const std::string& name, const std::filesystem::path& ca_file) {
     auto address = node.address();
     address.ca_file = ca_file;
-    auto text = client::HttpClient(address).request(http::verb::get, "/metrics").body;
+    auto text = client::HttpClient(address).request(http::verb::get, "/metrics", {}, net.token("metrics")).body;
     auto at = text.find("\n" + name + " ");
     return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
   }
