@@ -90,6 +90,8 @@ net::RouteHandler authenticated(ApiServices& s, Handler handler) {
   return [&s, handler](Request&& request, RouteParams params, Respond respond) {
     const core::Responder* who = authenticate(s, request, params, respond);
     if (!who) return;
+    if (!core::may(*who, core::Action::use_api))
+      return respond(refusal_response(Refusal::forbidden("a metrics token may read /metrics and nothing else")));
     handler(*who, std::move(request), std::move(params), std::move(respond));
   };
 }
@@ -146,7 +148,13 @@ void add_health_routes(net::Router& router, ApiServices& s) {
                                 "Redis is not reachable; " + std::to_string(s.outbox.waiting()) +
                                     " reports and acks wait in this node's journal"));
   });
-  router.add(http::verb::get, "/metrics", [&s](Request&&, RouteParams, Respond respond) {
+  // The counters show live when raids are reported and how many answer: an admin's token or a
+  // scraper's (role "metrics") only. Prometheus sends it (`authorization: credentials_file`).
+  router.add(http::verb::get, "/metrics", [&s](Request&& request, RouteParams params, Respond respond) {
+    const core::Responder* who = authenticate(s, request, params, respond);
+    if (!who) return;
+    if (!core::may(*who, core::Action::read_metrics))
+      return respond(refusal_response(Refusal::forbidden("only an admin or the metrics role may read /metrics")));
     net::Response response{http::status::ok, 11};
     response.set(http::field::content_type, "text/plain; version=0.0.4");
     response.body() = s.metrics.render();

@@ -50,6 +50,8 @@ void ResponderSocket::on_message(std::string_view payload, bool binary) {
 
 MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Responder& who,
                                           std::vector<v1::Subscription>& granted) const {
+  if (!core::may(who, core::Action::use_api))
+    return Refusal::forbidden("a metrics token may read /metrics and nothing else");
   if (hello.board() && !core::may(who, core::Action::watch_board))
     return Refusal::forbidden("only dispatchers may watch the board");
   granted.assign(hello.subscriptions().begin(), hello.subscriptions().end());

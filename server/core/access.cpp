@@ -57,9 +57,14 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
       return is_staff(who) || (observer_on_scene(who, incident) &&
                                (incident.moving_to.empty() || who.covers(incident.moving_to)));
     case Action::read_geography:
-      return true;
+      return !who.has_role(Role::metrics);
     case Action::administer:
       return who.has_role(Role::admin);
+    case Action::read_metrics:
+      return who.has_role(Role::admin) || who.has_role(Role::metrics);
+    case Action::use_api:
+      // A scraper's token, kept on a monitoring host, opens nothing but /metrics.
+      return !who.has_role(Role::metrics);
   }
   return false;
 }

@@ -22,8 +22,10 @@ enum class Action {
                     // who covers the neighborhood it moves into, if it moves
   ack,              // any responder role covering the neighborhood; dispatcher, admin
   watch_board,      // dispatcher, admin
-  read_geography,   // anyone with a token
+  read_geography,   // anyone with a token but a scraper (metrics)
   administer,       // admin: bearer tokens (issue, list, revoke) and the audit log
+  read_metrics,     // admin, metrics: GET /metrics, which shows live when raids are reported
+  use_api,          // every role but metrics: any other route, a WebSocket
 };
 
 // Facts about the incident an action touches; ignored by actions not about one.

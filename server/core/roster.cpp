@@ -21,7 +21,7 @@ namespace puente::core {
 
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 7> kRoleNames{{
+constexpr std::array<std::pair<Role, std::string_view>, 8> kRoleNames{{
     {Role::operator_, "operator"},
     {Role::dispatcher, "dispatcher"},
     {Role::legal_observer, "legal_observer"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<Role, std::string_view>, 7> kRoleNames{{
     {Role::attorney, "attorney"},
     {Role::counselor, "counselor"},
     {Role::admin, "admin"},
+    {Role::metrics, "metrics"},
 }};
 
 constexpr std::array<std::string_view, 8> kResponderKeys{
@@ -176,6 +177,10 @@ Responder parse_responder(std::size_t index, const toml::table& entry) {
     r.standby = flag->get();
   }
   r.shifts = parse_shifts(entry, who);
+  if (r.has_role(Role::metrics) &&
+      (r.roles.size() > 1 || !r.neighborhoods.empty() || r.standby || !r.shifts.empty()))
+    fail(who + ": the role \"metrics\" stands alone (no other role, neighborhoods, shifts or "
+               "standby): a scraper's token reads /metrics and nothing else");
   return r;
 }
 

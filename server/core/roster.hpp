@@ -35,7 +35,10 @@
 
 namespace puente::core {
 
-enum class Role { operator_, dispatcher, legal_observer, volunteer, attorney, counselor, admin };
+// `metrics` is a scraper's (Prometheus): it reads /metrics and nothing else, and stands alone
+// (no other role, no neighborhoods, shifts or standby), so a token kept on a monitoring host
+// can never report, ack or listen.
+enum class Role { operator_, dispatcher, legal_observer, volunteer, attorney, counselor, admin, metrics };
 
 // "operator", "dispatcher", "legal_observer", ... ; nullopt for anything else.
 std::optional<Role> parse_role(std::string_view name);

@@ -13,6 +13,17 @@ namespace puente::net {
 
 namespace ssl = boost::asio::ssl;
 
+namespace {
+
+// ECDHE key exchange with AEAD ciphers, for either kind of certificate (ECDSA, certbot's
+// default, or RSA): the TLS 1.2 list of Mozilla's "intermediate" profile.
+constexpr const char* tls12_forward_secret_ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+}  // namespace
+
 TlsCertificate::TlsCertificate(std::filesystem::path certificate_file, std::filesystem::path private_key_file)
     : certificate_file_(std::move(certificate_file)), private_key_file_(std::move(private_key_file)),
       context_(load()) {}
@@ -22,6 +33,16 @@ std::shared_ptr<ssl::context> TlsCertificate::load() const {
   // TLS 1.2 and 1.3 only: every phone browser of the last decade speaks them.
   context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  // Forward secrecy: a key stolen later must not decrypt the traffic recorded today (who
+  // reported what, where). TLS 1.3's suites are all ephemeral; in TLS 1.2 only the ECDHE ones
+  // are, so the static-RSA suites (AES128-GCM-SHA256 and kin) are refused. No session tickets
+  // either: a ticket is sealed with a key the process keeps for its whole life, which would undo
+  // that; a reconnecting client does a full handshake instead. As deploy/nginx/puente.conf.
+  if (SSL_CTX_set_cipher_list(context->native_handle(), tls12_forward_secret_ciphers) != 1)
+    throw std::runtime_error("TLS: OpenSSL refused the TLS 1.2 cipher list");
+  SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_TICKET);
+  // TLS 1.3 would still send tickets (stateful ones) with SSL_OP_NO_TICKET alone.
+  SSL_CTX_set_num_tickets(context->native_handle(), 0);
   auto read = [](const std::filesystem::path& file, const char* what, auto&& use) {
     std::error_code exists_ec;
     if (!std::filesystem::is_regular_file(file, exists_ec))

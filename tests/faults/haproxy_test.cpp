@@ -2,8 +2,8 @@
 // with only what a test must change: loopback ports for the frontend, the stats page and the
 // nodes, health checks every 200 ms instead of 2 s, no syslog, a small maxconn. So the shipped
 // file is what is tested: leastconn spreading WebSockets, a killed node's clients reconnecting
-// through HAProxy and replaying with sinceOffset, and the fallback to live nodes while no node
-// is ready (Redis away).
+// through HAProxy and replaying with sinceOffset, the fallback to live nodes while no node is
+// ready (Redis away), and no /metrics through the public address.
 //
 // Every wait is bounded; nothing asserts a duration. Needs the haproxy package
 // (deploy/install-deps.sh installs it).
@@ -264,6 +264,17 @@ TEST_F(HaproxyTest, WhileNoNodeIsReadyRequestsStillReachALiveNode) {
   ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 2; }, proxy_wait));
   client::HttpClient back("127.0.0.1", proxy_->port());
   EXPECT_EQ(back.request(http::verb::get, "/readyz").status, 200u);
+}
+
+TEST_F(HaproxyTest, TheCountersAreNotServedThroughTheProxy) {
+  client::HttpClient http("127.0.0.1", proxy_->port());
+  for (const char* target : {"/metrics", "/%6detrics", "/metrics?x"}) {
+    const auto proxied = http.request(http::verb::get, target, {}, net_.token("metrics"));
+    EXPECT_EQ(proxied.status, 404u) << target << ": " << proxied.body.substr(0, 200);
+    EXPECT_EQ(proxied.body.find("puente_"), std::string::npos) << target;
+  }
+  // The nodes themselves serve them to the scraper: the 404 is HAProxy's.
+  EXPECT_EQ(a_->metrics().status, 200u);
 }
 
 }  // namespace

@@ -2,8 +2,9 @@
 // itself with only what a test must change: loopback ports for nginx and the nodes, a
 // certificate made by the test, the log in the test's folder. So the shipped file is what is
 // tested: HTTPS and WSS through nginx to both nodes, the page's WebSocket Origin passing the
-// node's check (nginx forwards the Host with its port), HSTS, the redirect from plain HTTP, and
-// a log without positions.
+// node's check (nginx forwards the Host with its port), HSTS, the redirect from plain HTTP, a
+// log without positions, and no /metrics through the public address (even with the scraper's
+// token, however the path is spelled).
 //
 // Every wait is bounded; nothing asserts a duration. Needs the nginx package
 // (deploy/install-deps.sh installs it).
@@ -168,7 +169,7 @@ TEST_F(NginxTls, ReportsAndAlertsFlowThroughHttpsAndWssToEitherNode) {
     ASSERT_TRUE(welcome && welcome->has_welcome());
   }
   for (auto* node : {a.get(), b.get()})
-    EXPECT_NE(node->call(http::verb::get, "/metrics", "").body.find("\npuente_ws_connections 1\n"), std::string::npos)
+    EXPECT_NE(node->metrics().body.find("\npuente_ws_connections 1\n"), std::string::npos)
         << node->name() << " does not hold one of the two sockets";
   client::HttpClient http(nginx.address());
   auto reported = http.request(http::verb::post, "/v1/reports", report_json(boyle_heights.lat, boyle_heights.lon),
@@ -197,6 +198,17 @@ TEST_F(NginxTls, PlainHttpIsSentToHttpsAndTheLogHoldsNoPosition) {
   auto log = net.dir() / "access.log";
   ASSERT_TRUE(wait_until([&] { return file_text(log).find("/v1/neighborhoods/locate") != std::string::npos; }));
   EXPECT_EQ(file_text(log).find("34.0335"), std::string::npos) << file_text(log);
+}
+
+TEST_F(NginxTls, TheCountersAreNotServedThroughTheProxy) {
+  client::HttpClient http(nginx.address());
+  for (const char* target : {"/metrics", "/%6detrics", "//metrics", "/metrics?x"}) {
+    auto proxied = http.request(http::verb::get, target, {}, net.token("metrics"));
+    EXPECT_EQ(proxied.status, 404u) << target << ": " << proxied.body.substr(0, 200);
+    EXPECT_EQ(proxied.body.find("puente_"), std::string::npos) << target;
+  }
+  // The node itself serves them to the scraper: the 404 is nginx's.
+  EXPECT_EQ(a->metrics().status, 200u);
 }
 
 }  // namespace

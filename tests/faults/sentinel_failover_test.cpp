@@ -33,7 +33,7 @@ constexpr const char* wait_for_replica = "replicas_to_wait = 1\nreplica_wait_ms 
 
 // The counter `name` from the node's /metrics.
 long long metric(PuentedNode& node, const std::string& name) {
-  auto text = node.call(http::verb::get, "/metrics", "").body;
+  auto text = node.metrics().body;
   auto at = text.find("\n" + name + " ");
   return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
 }

@@ -57,7 +57,7 @@ TEST(Backpressure, ASlowClientIsClosedAndTheOthersGetEverything) {
     closed = e.what();
   }
   EXPECT_NE(closed.find("send queue full"), std::string::npos) << closed;
-  auto metrics = node->call(http::verb::get, "/metrics", "");
+  auto metrics = node->metrics();
   EXPECT_EQ(metrics.body.find("puente_queue_drops_total 0\n"), std::string::npos);
   std::printf("backpressure: accepted %d, delivered %d to the reader, slow client got %d then was closed\n",
               updates, received, buffered);

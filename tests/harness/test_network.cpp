@@ -46,6 +46,7 @@ const std::vector<TestResponder>& responders() {
       {"op", R"("operator")", ""},
       {"disp", R"("dispatcher")", ""},
       {"admin", R"("admin")", ""},
+      {"metrics", R"("metrics")", ""},  // a Prometheus scraper: /metrics and nothing else
       {"obs-bh", R"("legal_observer")", R"("boyle-heights")"},
       {"obs-dt", R"("legal_observer")", R"("downtown")"},
       {"vol-bh", R"("volunteer")", R"("boyle-heights")"},
@@ -160,6 +161,7 @@ std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bo
   auto node =
       std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready, extra_args, tls_ca_file_);
   for (const auto& [id, token] : tokens_) node->secrets_.push_back(token);
+  node->metrics_token_ = tokens_.at("metrics");
   return node;
 }
 
@@ -215,6 +217,8 @@ client::HttpResponse PuentedNode::call(http::verb verb, const std::string& targe
                                        const std::string& body) {
   return http_->request(verb, target, body, token);
 }
+
+client::HttpResponse PuentedNode::metrics() { return call(http::verb::get, "/metrics", metrics_token_); }
 
 std::unique_ptr<client::WsClient> PuentedNode::raw_socket() {
   auto socket = std::make_unique<client::WsClient>();

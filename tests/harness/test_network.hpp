@@ -51,6 +51,8 @@ class PuentedNode {
   // One HTTP request; `body` is JSON.
   client::HttpResponse call(boost::beast::http::verb verb, const std::string& target,
                             const std::string& token, const std::string& body = {});
+  // GET /metrics as the network's scraper would (the token of the responder "metrics").
+  client::HttpResponse metrics();
   // A WebSocket that said hello with `token` for `neighborhoods` and read the welcome.
   std::unique_ptr<client::WsClient> socket(const std::string& token, const std::vector<std::string>& neighborhoods,
                                            bool board = false,
@@ -66,6 +68,7 @@ class PuentedNode {
   client::ServerAddress address_;
   std::unique_ptr<client::HttpClient> http_;
   std::vector<std::string> secrets_;
+  std::string metrics_token_;
 
   friend class TestNetwork;
 };

@@ -25,7 +25,7 @@ std::string error_code(const client::HttpResponse& response) {
 }
 
 bool metric_is(PuentedNode& node, const std::string& line) {
-  return node.call(http::verb::get, "/metrics", "").body.find(line + "\n") != std::string::npos;
+  return node.metrics().body.find(line + "\n") != std::string::npos;
 }
 
 // Redis goes away once an incident with an alert to obs-bh is open; returns that alert.
@@ -76,7 +76,7 @@ TEST(RedisOutage, ANodeQueuesReportsWhileRedisIsDownAndSendsThemWhenItIsBack) {
   ASSERT_TRUE(alert);
   EXPECT_EQ(alert->incident_id(), receipt.incident().id());
 
-  auto metrics = node->call(http::verb::get, "/metrics", "");
+  auto metrics = node->metrics();
   EXPECT_EQ(metrics.body.find("puente_redis_reconnects_total 0\n"), std::string::npos) << metrics.body;
 }
 
@@ -190,7 +190,7 @@ TEST(Metrics, CountWhatHappened) {
   ASSERT_EQ(node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon)).status, 201u);
   ASSERT_TRUE(next_alert(*observer));
   node->call(http::verb::post, "/v1/reports", net.token("op"), "{");
-  auto metrics = node->call(http::verb::get, "/metrics", "");
+  auto metrics = node->metrics();
   ASSERT_EQ(metrics.status, 200u);
   for (const char* line : {"puente_reports_accepted_total 1\n", "puente_reports_rejected_total 1\n",
                            "puente_alerts_published_total 1\n", "puente_alerts_received_total 1\n",

@@ -38,7 +38,7 @@ std::string report_with(Place where, const std::string& phone, const std::string
 
 // The value of a counter in the node's /metrics.
 long long metric(PuentedNode& node, const std::string& name) {
-  std::istringstream lines(node.call(http::verb::get, "/metrics", "").body);
+  std::istringstream lines(node.metrics().body);
   for (std::string line; std::getline(lines, line);)
     if (line.starts_with(name + " ")) return std::stoll(line.substr(name.size() + 1));
   ADD_FAILURE() << name << " is not in /metrics";

@@ -1,9 +1,12 @@
 // A node with a certificate serves HTTPS and WSS itself: reports and alerts flow over TLS
 // between two nodes; a plain-HTTP client and a client that does not trust the certificate get
 // nowhere; SIGHUP serves a renewed certificate to new connections while the open socket keeps
-// getting alerts, and a renewal that does not load leaves the old certificate served.
+// getting alerts, and a renewal that does not load leaves the old certificate served. Forward
+// secrecy, checked with `openssl s_client` as an independent client: a TLS 1.2 static-RSA suite
+// is refused, an ECDHE one is taken, and no session ticket is issued.
 #include "test_network.hpp"
 
+#include "child_process.hpp"
 #include "connection_error.hpp"
 #include "file_text.hpp"
 #include "wait_until.hpp"
@@ -36,10 +39,10 @@ class Tls : public ::testing::Test {
   }
 
   // A counter of `node`'s, asked over a fresh connection that trusts `ca_file`.
-  static long long metric(const PuentedNode& node, const std::string& name, const std::filesystem::path& ca_file) {
+  long long metric(const PuentedNode& node, const std::string& name, const std::filesystem::path& ca_file) {
     auto address = node.address();
     address.ca_file = ca_file;
-    auto text = client::HttpClient(address).request(http::verb::get, "/metrics").body;
+    auto text = client::HttpClient(address).request(http::verb::get, "/metrics", {}, net.token("metrics")).body;
     auto at = text.find("\n" + name + " ");
     return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
   }
@@ -105,6 +108,66 @@ TEST_F(Tls, SighupServesARenewedCertificateWhileOpenSocketsStay) {
   EXPECT_EQ(fresh_health(*b, renewed), "200");
   EXPECT_EQ(metric(*b, "puente_tls_reloads_total", renewed), 1);
   report_reaches(*observer, boyle_heights_spot(2));
+}
+
+// A node serving an RSA certificate, as many deployed ones are: only with one could a client
+// get a static-RSA suite (an ECDSA certificate cannot serve them).
+class TlsForwardSecrecy : public ::testing::Test {
+ protected:
+  TestNetwork net;
+  TestCertificate certificate = serve_rsa();
+  std::unique_ptr<PuentedNode> a = net.start_node("a");
+
+  TestCertificate serve_rsa() {
+    net.serve_tls();  // the node's [tls] files, replaced by an RSA pair of the same names
+    return make_test_certificate(net.dir(), "node", "puente-test-rsa", KeyType::rsa2048);
+  }
+
+  struct Handshake {
+    bool completed = false;  // s_client exited 0 after a handshake that chose a cipher
+    std::string output;      // what it printed: the session, its cipher, any ticket
+  };
+
+  // One `openssl s_client` connection to the node with `args`. Its stdin is empty: it says
+  // nothing, prints the session and leaves.
+  Handshake s_client(const std::string& name, const std::vector<std::string>& args) {
+    auto log = net.dir() / (name + ".s_client.log");
+    std::vector<std::string> all{
+        "s_client",  "-connect", "127.0.0.1:" + std::to_string(a->port()), "-servername",
+        "localhost", "-CAfile",  certificate.certificate.string(),         "-verify_return_error"};
+    all.insert(all.end(), args.begin(), args.end());
+    ChildProcess client("openssl", all, log);
+    auto exit = client.wait_for_exit(std::chrono::seconds(30));
+    Handshake h{exit && exit->exited && exit->code == 0, file_text(log)};
+    h.completed = h.completed && h.output.find("Cipher is ") != std::string::npos &&
+                  h.output.find("Cipher is (NONE)") == std::string::npos;
+    return h;
+  }
+};
+
+TEST_F(TlsForwardSecrecy, AStaticRsaSuiteIsRefused) {
+  auto refused = s_client("static-rsa", {"-tls1_2", "-cipher", "AES128-GCM-SHA256"});
+  EXPECT_FALSE(refused.completed) << refused.output;
+  EXPECT_NE(refused.output.find("handshake failure"), std::string::npos) << refused.output;
+  // The node serves on: the same client offering the suites a browser offers gets through.
+  auto browser = s_client("browser", {"-tls1_2"});
+  EXPECT_TRUE(browser.completed) << browser.output;
+}
+
+TEST_F(TlsForwardSecrecy, AnEcdheHandshakeSucceedsAndNoSessionTicketIsIssued) {
+  auto session = net.dir() / "tls12.session";
+  auto tls12 = s_client("tls12", {"-tls1_2", "-sess_out", session.string()});
+  ASSERT_TRUE(tls12.completed) << tls12.output;
+  EXPECT_NE(tls12.output.find("Cipher is ECDHE-RSA-"), std::string::npos) << tls12.output;
+  EXPECT_NE(tls12.output.find("SSL-Session:"), std::string::npos) << tls12.output;
+  EXPECT_EQ(tls12.output.find("TLS session ticket"), std::string::npos) << tls12.output;
+  // The saved session holds no ticket either (openssl sess_id prints one if it does).
+  auto text = net.dir() / "tls12.session.txt";
+  ChildProcess sess_id("openssl", {"sess_id", "-in", session.string(), "-noout", "-text"}, text);
+  auto exit = sess_id.wait_for_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(exit && exit->exited && exit->code == 0) << file_text(text);
+  EXPECT_NE(file_text(text).find("TLSv1.2"), std::string::npos) << file_text(text);
+  EXPECT_EQ(file_text(text).find("TLS session ticket"), std::string::npos) << file_text(text);
 }
 
 TEST(TlsStart, AKeyThatDoesNotMatchTheCertificateStopsTheNodeSayingWhy) {

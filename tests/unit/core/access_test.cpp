@@ -19,6 +19,10 @@ constexpr std::array kActions = {
 
 const char* name(Action action) {
   switch (action) {
+    case Action::read_metrics:
+      return "read_metrics";
+    case Action::use_api:
+      return "use_api";
     case Action::submit_report:
       return "submit_report";
     case Action::list_incidents:
@@ -166,6 +170,24 @@ TEST(Access, SubscriptionsFollowTheRoster) {
   EXPECT_TRUE(may_subscribe(responder({Role::dispatcher}), "venice"));
   EXPECT_TRUE(may_subscribe(responder({Role::admin}), "venice"));
   EXPECT_FALSE(may_subscribe(responder({Role::operator_}), "venice"));
+}
+
+TEST(Access, TheScraperReadsMetricsAndDoesNothingElse) {
+  const auto scraper = responder({Role::metrics});
+  EXPECT_TRUE(may(scraper, Action::read_metrics));
+  EXPECT_FALSE(may(scraper, Action::use_api));
+  for (auto action : kActions)
+    for (const auto& ctx : kContexts)
+      EXPECT_FALSE(may(scraper, action, ctx)) << name(action) << " in \"" << ctx.neighborhood << "\"";
+  EXPECT_FALSE(may_subscribe(scraper, "boyle-heights"));
+  EXPECT_FALSE(answers_alerts(scraper));
+
+  // Of everyone else, only an admin reads the counters (they tell when raids are reported);
+  // all may use the rest of the API as their roles allow.
+  for (const auto& row : kTable) {
+    EXPECT_EQ(may(row.who, Action::read_metrics), row.who.has_role(Role::admin)) << row.label;
+    EXPECT_TRUE(may(row.who, Action::use_api)) << row.label;
+  }
 }
 
 }  // namespace

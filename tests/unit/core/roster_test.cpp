@@ -63,7 +63,7 @@ TEST(Sha256Hex, KnownVectors) {
 
 TEST(Roles, RoundTripByName) {
   for (Role role : {Role::operator_, Role::dispatcher, Role::legal_observer, Role::volunteer,
-                    Role::attorney, Role::counselor, Role::admin})
+                    Role::attorney, Role::counselor, Role::admin, Role::metrics})
     EXPECT_EQ(parse_role(to_string(role)), role) << to_string(role);
   EXPECT_EQ(to_string(Role::operator_), "operator");
   EXPECT_EQ(parse_role("operator_"), std::nullopt);
@@ -195,6 +195,21 @@ TEST(Roster, DocumentLevelErrors) {
   expect_rejected("[[responder]\nid = 1", "invalid TOML at line 1", "");
   expect_rejected("[responder]\nid = \"a\"\n", "roster", "array of tables");
   expect_rejected("[[responders]]\nid = \"a\"\n", "roster", "unknown top-level key \"responders\"");
+}
+
+TEST(Roster, TheMetricsRoleStandsAlone) {
+  const auto roster = Roster::from_toml(responder_toml("prometheus", R"(["metrics"])", sha256_hex("m")));
+  EXPECT_TRUE(roster.find("prometheus")->has_role(Role::metrics));
+  // A scraper's token lives on a monitoring host: it must not also report, answer or listen.
+  const std::string alone = "the role \"metrics\" stands alone";
+  expect_rejected(responder_toml("prometheus", R"(["metrics", "admin"])", sha256_hex("m")), "\"prometheus\"", alone);
+  expect_rejected(responder_toml("prometheus", R"(["volunteer", "metrics"])", sha256_hex("m")), "\"prometheus\"",
+                  alone);
+  expect_rejected(
+      responder_toml("prometheus", R"(["metrics"])", sha256_hex("m"), R"(neighborhoods = ["boyle-heights"])"),
+      "\"prometheus\"", alone);
+  expect_rejected(responder_toml("prometheus", R"(["metrics"])", sha256_hex("m"), "standby = true"), "\"prometheus\"",
+                  alone);
 }
 
 TEST(Roster, UnknownNeighborhoodsNamesResponderAndSlug) {
