@@ -27,6 +27,7 @@ struct RefusedSignIn {
 // `sign_in` failed with a token that was presented (not a missing one); `where` is "http" or
 // "socket", `peer_address` the client's IP.
 RefusedSignIn refuse_sign_in(RateLimiter& limiter, const RateLimits& limits, AuditTrail& audit,
-                             const core::SignIn& sign_in, std::string_view where, const std::string& peer_address);
+                             const core::SignIn& sign_in, std::string_view where,
+                             const std::string& peer_address);
 
 }  // namespace puente::app

@@ -32,7 +32,8 @@ SignInFailureCount SignInFailureTally::empty_rest() {
   return rest;
 }
 
-void SignInFailureTally::count(SignInFailureCount& entry, std::string_view reason, const std::string& token_id) {
+void SignInFailureTally::count(SignInFailureCount& entry, std::string_view reason,
+                               const std::string& token_id) {
   ++entry.count;
   ++entry.by_reason[std::string(reason)];
   if (!token_id.empty() && entry.token_ids.size() < max_token_ids &&
@@ -51,7 +52,8 @@ void SignInFailureTally::merge(SignInFailureCount& into, const SignInFailureCoun
       into.token_ids.push_back(id);
 }
 
-void SignInFailureTally::add(const std::string& address, std::string_view reason, const std::string& token_id) {
+void SignInFailureTally::add(const std::string& address, std::string_view reason,
+                             const std::string& token_id) {
   auto it = by_address_.find(address);
   if (it == by_address_.end()) {
     if (by_address_.size() >= max_tracked_) {

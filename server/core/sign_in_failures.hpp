@@ -50,7 +50,8 @@ class SignInFailureTally {
   std::vector<SignInFailureCount> close_window();
 
  private:
-  static void count(SignInFailureCount& entry, std::string_view reason, const std::string& token_id);
+  static void count(SignInFailureCount& entry, std::string_view reason,
+                    const std::string& token_id);
   static void merge(SignInFailureCount& into, const SignInFailureCount& entry);
   static SignInFailureCount empty_rest();
 

@@ -30,7 +30,8 @@ HelloRefusal refused_hello(PuentedNode& node, const std::string& token) {
   socket->send(hello);
   HelloRefusal refusal;
   try {
-    auto answer = read_until(*socket, [](const v1::ServerMessage& m) { return m.request_id() == "h"; });
+    auto answer =
+        read_until(*socket, [](const v1::ServerMessage& m) { return m.request_id() == "h"; });
     if (answer) {
       refusal.code = answer->error().code();
       refusal.message = answer->error().message();
@@ -72,7 +73,9 @@ failed_sign_ins_per_address_burst = 10
 TEST(FailedSignIns, BadHellosTakeTheBucketOfBadHttpTokensFromTheSameAddress) {
   TestNetwork net(strict_sign_ins);
   auto a = net.start_node("a");
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", "guess-" + std::to_string(i)).status, 401);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", "guess-" + std::to_string(i)).status,
+              401);
 
   // 50 guesses over sockets: the 6 left of the burst of 10 are answered bad_token, the rest
   // rate_limited; every such socket is closed.
@@ -104,7 +107,8 @@ TEST(FailedSignIns, RevokedExpiredAndUnknownTokensGetOneAnswerAndTheAuditLogSays
   auto a = net.start_node("a");
   auto issue = [&](int expires_in_seconds) {
     auto response = a->call(http::verb::post, "/v1/admin/tokens", net.token("admin"),
-                            R"({"responderId":"vol-bh","expiresInSeconds":)" + std::to_string(expires_in_seconds) + "}");
+                            R"({"responderId":"vol-bh","expiresInSeconds":)" +
+                                std::to_string(expires_in_seconds) + "}");
     EXPECT_EQ(response.status, 201) << response.body;
     v1::IssuedToken issued;
     EXPECT_EQ(wire::from_json(response.body, issued), "");
@@ -112,16 +116,22 @@ TEST(FailedSignIns, RevokedExpiredAndUnknownTokensGetOneAnswerAndTheAuditLogSays
   };
   auto revoked = issue(0);
   auto expiring = issue(1);
-  ASSERT_EQ(a->call(http::verb::post, "/v1/admin/tokens/" + revoked.id() + "/revoke", net.token("admin")).status, 200);
+  ASSERT_EQ(
+      a->call(http::verb::post, "/v1/admin/tokens/" + revoked.id() + "/revoke", net.token("admin"))
+          .status,
+      200);
   // Known to the node, then out of time.
   ASSERT_TRUE(wait_until([&] {
     auto answer = a->call(http::verb::get, "/v1/neighborhoods", revoked.token());
     return answer.status == 401;
   }));
-  ASSERT_TRUE(wait_until([&] { return a->call(http::verb::get, "/v1/neighborhoods", expiring.token()).status == 401; }));
+  ASSERT_TRUE(wait_until([&] {
+    return a->call(http::verb::get, "/v1/neighborhoods", expiring.token()).status == 401;
+  }));
   const std::string unknown = "never-issued-token-abcdefghijklmnopqrstuvwxyz0";
 
-  std::map<std::string, std::string> tokens{{"revoked", revoked.token()}, {"expired", expiring.token()}, {"unknown", unknown}};
+  std::map<std::string, std::string> tokens{
+      {"revoked", revoked.token()}, {"expired", expiring.token()}, {"unknown", unknown}};
   std::map<std::string, std::string> http_answers, socket_answers;
   for (const auto& [why, token] : tokens) {
     auto answer = a->call(http::verb::get, "/v1/neighborhoods", token);
@@ -133,7 +143,8 @@ TEST(FailedSignIns, RevokedExpiredAndUnknownTokensGetOneAnswerAndTheAuditLogSays
   EXPECT_EQ(http_answers["revoked"], http_answers["unknown"]);
   EXPECT_EQ(http_answers["expired"], http_answers["unknown"]);
   EXPECT_NE(http_answers["unknown"].find("401 "), std::string::npos) << http_answers["unknown"];
-  EXPECT_NE(http_answers["unknown"].find("\"bad_token\""), std::string::npos) << http_answers["unknown"];
+  EXPECT_NE(http_answers["unknown"].find("\"bad_token\""), std::string::npos)
+      << http_answers["unknown"];
   EXPECT_EQ(socket_answers["revoked"], socket_answers["unknown"]);
   EXPECT_EQ(socket_answers["expired"], socket_answers["unknown"]);
   EXPECT_TRUE(socket_answers["unknown"].starts_with("bad_token: ")) << socket_answers["unknown"];
@@ -142,15 +153,18 @@ TEST(FailedSignIns, RevokedExpiredAndUnknownTokensGetOneAnswerAndTheAuditLogSays
   std::string details;
   ASSERT_TRUE(wait_until([&] {
     details.clear();
-    for (const auto& entry : failed_sign_ins(read_log(*a, net.token("admin")))) details += entry.detail() + "\n";
+    for (const auto& entry : failed_sign_ins(read_log(*a, net.token("admin"))))
+      details += entry.detail() + "\n";
     return details.find("socket unknown") != std::string::npos;
   })) << details;
-  for (const char* reason : {"http revoked", "http expired", "http unknown", "socket revoked", "socket expired"})
+  for (const char* reason :
+       {"http revoked", "http expired", "http unknown", "socket revoked", "socket expired"})
     EXPECT_NE(details.find(reason), std::string::npos) << reason << " not in:\n" << details;
   EXPECT_NE(details.find(revoked.id()), std::string::npos) << details;
   EXPECT_NE(details.find(expiring.id()), std::string::npos) << details;
   auto log = read_log(*a, net.token("admin")).DebugString();
-  for (const auto& [why, token] : tokens) EXPECT_EQ(log.find(token), std::string::npos) << "a " << why << " token was audited";
+  for (const auto& [why, token] : tokens)
+    EXPECT_EQ(log.find(token), std::string::npos) << "a " << why << " token was audited";
 }
 
 // Issue 15: every bad hello was an entry of the never-purged audit log (~240 MB a day a node).
@@ -160,11 +174,13 @@ TEST(FailedSignIns, AFloodOfBadTokensIsOneAuditEntryWithTheCountAndTheAddress) {
   auto a = net.start_node("a");
   auto b = net.start_node("b");
   for (int i = 0; i < 100; ++i) {
-    EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", "guess-" + std::to_string(i)).status, 401);
+    EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", "guess-" + std::to_string(i)).status,
+              401);
     EXPECT_EQ(refused_hello(*a, "socket-guess-" + std::to_string(i)).code, "bad_token");
   }
   // An entry made after the flood: the flood's own would be in the log before it.
-  auto issued = b->call(http::verb::post, "/v1/admin/tokens", net.token("admin"), R"({"responderId":"vol-bh"})");
+  auto issued = b->call(http::verb::post, "/v1/admin/tokens", net.token("admin"),
+                        R"({"responderId":"vol-bh"})");
   ASSERT_EQ(issued.status, 201) << issued.body;
   v1::AuditLog log;
   ASSERT_TRUE(wait_until([&] {
@@ -185,7 +201,8 @@ TEST(FailedSignIns, AFloodOfBadTokensIsOneAuditEntryWithTheCountAndTheAddress) {
   ASSERT_EQ(entries.size(), 1u) << read_log(*b, net.token("admin")).DebugString();
   EXPECT_EQ(entries[0].node_id(), "a");
   EXPECT_EQ(entries[0].subject(), "127.0.0.1");
-  EXPECT_EQ(entries[0].detail(), "200 failed sign-ins in 3600 s: http unknown 100, socket unknown 100");
+  EXPECT_EQ(entries[0].detail(),
+            "200 failed sign-ins in 3600 s: http unknown 100, socket unknown 100");
 }
 
 }  // namespace
