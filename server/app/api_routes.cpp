@@ -1,5 +1,6 @@
 #include "app/api_routes.hpp"
 
+#include "app/failed_sign_ins.hpp"
 #include "app/wire_views.hpp"
 #include "core/access.hpp"
 #include "core/clock.hpp"
@@ -71,16 +72,13 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, cons
     respond(rate_limited_response(*wait));
     return nullptr;
   }
-  auto refusal = sign_in_refusal(*sign_in.failure);
   // A request with no token at all is a client that has not signed in, not a failed sign-in.
-  if (*sign_in.failure != core::SignInFailure::missing) {
-    s.audit.failed_sign_in(sign_in, "http", refusal.code);
-    if (auto wait = s.limiter.take("failed-sign-ins", params.peer_address, s.rate_limits.failed_sign_ins_per_address)) {
-      respond(rate_limited_response(*wait));
-      return nullptr;
-    }
+  if (*sign_in.failure == core::SignInFailure::missing) {
+    respond(refusal_response(sign_in_refusal(*sign_in.failure)));
+    return nullptr;
   }
-  respond(refusal_response(refusal));
+  auto refused = refuse_sign_in(s.limiter, s.rate_limits, s.audit, sign_in, "http", params.peer_address);
+  respond(refused.retry_after ? rate_limited_response(*refused.retry_after) : refusal_response(refused.refusal));
   return nullptr;
 }
 

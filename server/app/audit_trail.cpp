@@ -12,10 +12,23 @@ namespace {
 
 constexpr std::chrono::seconds retry_after{1};
 
+// Why a token signed no one in, as the audit log says it (the client is told less: refusal.hpp).
+std::string_view failure_name(std::optional<core::SignInFailure> failure) {
+  switch (failure.value_or(core::SignInFailure::unknown)) {
+    case core::SignInFailure::missing: return "missing";
+    case core::SignInFailure::expired: return "expired";
+    case core::SignInFailure::revoked: return "revoked";
+    case core::SignInFailure::unknown: break;
+  }
+  return "unknown";
+}
+
 }  // namespace
 
-AuditTrail::AuditTrail(boost::asio::any_io_executor executor, store::AuditStore& store, std::string node_id)
-    : strand_(boost::asio::make_strand(executor)), store_(store), node_id_(std::move(node_id)) {}
+AuditTrail::AuditTrail(boost::asio::any_io_executor executor, store::AuditStore& store, std::string node_id,
+                       std::chrono::seconds sign_in_window)
+    : strand_(boost::asio::make_strand(executor)), store_(store), node_id_(std::move(node_id)),
+      sign_in_window_(sign_in_window), sign_in_timer_(strand_) {}
 
 void AuditTrail::record(std::string actor, std::string action, std::string subject, std::string detail) {
   v1::AuditEntry entry;
@@ -30,24 +43,35 @@ void AuditTrail::record(std::string actor, std::string action, std::string subje
   });
 }
 
-void AuditTrail::failed_sign_in(const core::SignIn& sign_in, std::string_view where, std::string_view code) {
-  std::string detail = std::string(where) + ": " + std::string(code);
-  boost::asio::post(strand_, [self = shared_from_this(), token_id = sign_in.token_id, detail]() mutable {
-    auto now = std::chrono::steady_clock::now();
-    if (now - self->failure_window_ >= std::chrono::seconds(1)) {
-      self->failure_window_ = now;
-      self->failures_in_window_ = 0;
-    }
-    if (++self->failures_in_window_ > sign_in_failures_per_second) {
-      ++self->failures_unrecorded_;
-      return;
-    }
-    if (self->failures_unrecorded_ > 0) {
-      detail += " (and " + std::to_string(self->failures_unrecorded_) + " more failed sign-ins before, not one by one)";
-      self->failures_unrecorded_ = 0;
-    }
-    // The subject is the token's id when it is one we know (expired, revoked), never the token.
-    self->record("", "sign_in.failed", token_id, detail);
+void AuditTrail::failed_sign_in(const core::SignIn& sign_in, std::string_view where, const std::string& peer_address) {
+  std::string reason = std::string(where) + " " + std::string(failure_name(sign_in.failure));
+  boost::asio::post(strand_, [self = shared_from_this(), token_id = sign_in.token_id, reason = std::move(reason),
+                              peer_address]() {
+    self->sign_in_failures_.add(peer_address, reason, token_id);
+    if (self->sign_in_window_open_ || self->stopped_) return;
+    // The first failure opens the window; its end records all of them.
+    self->sign_in_window_open_ = true;
+    self->sign_in_timer_.expires_after(self->sign_in_window_);
+    // By number: a window flushed early must not have its timer close the next one.
+    self->sign_in_timer_.async_wait([self, window = ++self->sign_in_windows_](boost::system::error_code ec) {
+      if (!ec && window == self->sign_in_windows_ && self->sign_in_window_open_) self->close_sign_in_window();
+    });
+  });
+}
+
+void AuditTrail::close_sign_in_window() {
+  sign_in_window_open_ = false;
+  // The subject is the client's address: what an admin would block. Addresses past the cap come
+  // summed in one entry with no address.
+  for (const auto& count : sign_in_failures_.close_window())
+    record("", "sign_in.failed", count.address, count.describe(sign_in_window_));
+}
+
+void AuditTrail::flush() {
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    if (!self->sign_in_window_open_) return;
+    self->sign_in_timer_.cancel();
+    self->close_sign_in_window();
   });
 }
 
@@ -64,6 +88,9 @@ void AuditTrail::note_roster(std::string sha256, std::size_t responders) {
 void AuditTrail::stop() {
   boost::asio::post(strand_, [self = shared_from_this()] {
     self->stopped_ = true;
+    self->sign_in_timer_.cancel();
+    if (!self->sign_in_failures_.empty())
+      spdlog::warn("audit: failed sign-ins of the last moment not recorded before the node stopped");
     if (!self->waiting_.empty())
       spdlog::warn("audit: {} entries not written before the node stopped", self->waiting_.size());
   });

@@ -229,6 +229,9 @@ NodeConfig load_config(const std::filesystem::path& path) {
       static_cast<int>(bytes(t, "limits.socket_send_buffer_bytes", l.socket_send_buffer_bytes, 0));
   l.http_idle = seconds(t, "limits.http_idle_seconds", l.http_idle);
   l.ws_hello = seconds(t, "limits.ws_hello_seconds", l.ws_hello);
+  // An hour at most: an attack is seen in the audit log a window late.
+  c.failed_sign_in_audit = std::chrono::seconds(
+      whole(t, "limits.failed_sign_in_audit_seconds", c.failed_sign_in_audit.count(), 1, 3600));
   c.replay_max_alerts = static_cast<std::size_t>(whole(t, "limits.replay_max_alerts", static_cast<int64_t>(c.replay_max_alerts), 1, 1'000'000));
   c.history_max_alerts = static_cast<std::size_t>(whole(t, "limits.history_max_alerts", static_cast<int64_t>(c.history_max_alerts), 1,
                                                             1'000'000'000));

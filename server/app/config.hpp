@@ -54,6 +54,9 @@ struct NodeConfig {
   std::filesystem::path tls_certificate_file, tls_private_key_file;
 
   net::SessionLimits limits;
+  // [limits] Failed sign-ins are summed per client address over this long, then recorded in the
+  // audit log as one entry per address (audit_trail.hpp).
+  std::chrono::seconds failed_sign_in_audit{60};
   RateLimits rate_limits;
   std::filesystem::path caller_key_file;  // [privacy]; empty: caller phone numbers are refused
   int caller_country_code = 1;            // [privacy]; for numbers typed without one (E.164)

@@ -219,7 +219,8 @@ struct Node::Parts {
         timers(commands, store::Keys(config.key_prefix)),
         retention_store(commands, store::Keys(config.key_prefix), store.replication()),
         audit_store(commands, store::Keys(config.key_prefix)),
-        audit(std::make_shared<AuditTrail>(io.main().get_executor(), audit_store, config.node_id)),
+        audit(std::make_shared<AuditTrail>(io.main().get_executor(), audit_store, config.node_id,
+                                           config.failed_sign_in_audit)),
         token_store(commands, store::Keys(config.key_prefix), store.replication()),
         tokens(roster),
         token_service(std::make_shared<TokenService>(io.main().get_executor(), roster, tokens, token_store, subscriber,
@@ -343,6 +344,8 @@ int Node::run() {
     p.listener->stop();
     hangups.cancel();
     p.server->open_sockets.close_all();
+    // Failed sign-ins summed so far go out now, while Redis is still there.
+    p.audit->flush();
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();

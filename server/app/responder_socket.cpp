@@ -1,5 +1,6 @@
 #include "app/responder_socket.hpp"
 
+#include "app/failed_sign_ins.hpp"
 #include "app/frames.hpp"
 #include "app/wire_views.hpp"
 #include "core/access.hpp"
@@ -71,9 +72,15 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
 void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::string& request_id) {
   auto sign_in = services_.tokens.sign_in(hello.token(), core::Clock::now());
   if (!sign_in.who) {
-    auto refusal = sign_in_refusal(*sign_in.failure);
-    services_.audit.failed_sign_in(sign_in, "socket", refusal.code);
-    return refuse(refusal, request_id, true);
+    // A hello with no token is a client's mistake, as a request without one is over HTTP; any
+    // other is a failed sign-in, limited and counted as HTTP's are.
+    if (*sign_in.failure == core::SignInFailure::missing)
+      return refuse(sign_in_refusal(*sign_in.failure), request_id, true);
+    auto session = session_.lock();
+    if (!session) return;  // gone meanwhile
+    auto refused = refuse_sign_in(services_.limiter, services_.rate_limits, services_.audit, sign_in, "socket",
+                                  session->peer_address());
+    return refuse(refused.refusal, request_id, true);
   }
   const core::Responder* who = sign_in.who;
   std::vector<v1::Subscription> granted;

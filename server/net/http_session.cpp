@@ -102,7 +102,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                                     "WebSockets are served to this network's own pages only"),
                      false);
       upgraded_ = true;
-      serve_websocket(std::move(stream_), context_, parser_->release(), std::move(tls_context_));
+      serve_websocket(std::move(stream_), context_, parser_->release(), std::move(tls_context_), std::move(peer));
       return;
     }
 

@@ -37,9 +37,9 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
 
  public:
   WebSocketConnection(Stream&& stream, std::shared_ptr<ServerContext> context,
-                      std::shared_ptr<boost::asio::ssl::context> tls)
+                      std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address)
       : ws_(std::move(stream)), context_(std::move(context)), tls_(std::move(tls)),
-        hello_timer_(ws_.get_executor()) {}
+        peer_address_(std::move(peer_address)), hello_timer_(ws_.get_executor()) {}
 
   ~WebSocketConnection() override { context_->open_sockets.remove(this); }
 
@@ -79,6 +79,8 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   void mark_authenticated() override {
     boost::asio::dispatch(ws_.get_executor(), [self = self()] { self->hello_timer_.cancel(); });
   }
+
+  const std::string& peer_address() const override { return peer_address_; }
 
  private:
   struct Frame {
@@ -244,6 +246,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   websocket::stream<Stream> ws_;
   std::shared_ptr<ServerContext> context_;
   std::shared_ptr<boost::asio::ssl::context> tls_;  // what a TLS stream handshook with; null if plain
+  const std::string peer_address_;
   beast::flat_buffer buffer_;
   boost::asio::steady_timer hello_timer_;
   std::shared_ptr<SocketPeer> peer_;
@@ -257,21 +260,23 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
 
 template <class Stream>
 void serve(Stream&& stream, std::shared_ptr<ServerContext> context, Request request,
-           std::shared_ptr<boost::asio::ssl::context> tls) {
-  std::make_shared<WebSocketConnection<Stream>>(std::move(stream), std::move(context), std::move(tls))
+           std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address) {
+  std::make_shared<WebSocketConnection<Stream>>(std::move(stream), std::move(context), std::move(tls),
+                                                std::move(peer_address))
       ->run(std::move(request));
 }
 
 }  // namespace
 
 void serve_websocket(PlainStream&& stream, std::shared_ptr<ServerContext> context, Request request,
-                     std::shared_ptr<boost::asio::ssl::context> tls) {
-  serve(FrameSocket(stream.release_socket()), std::move(context), std::move(request), std::move(tls));
+                     std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address) {
+  serve(FrameSocket(stream.release_socket()), std::move(context), std::move(request), std::move(tls),
+        std::move(peer_address));
 }
 
 void serve_websocket(TlsStream&& stream, std::shared_ptr<ServerContext> context, Request request,
-                     std::shared_ptr<boost::asio::ssl::context> tls) {
-  serve(std::move(stream), std::move(context), std::move(request), std::move(tls));
+                     std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address) {
+  serve(std::move(stream), std::move(context), std::move(request), std::move(tls), std::move(peer_address));
 }
 
 }  // namespace puente::net

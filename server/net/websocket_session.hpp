@@ -43,13 +43,16 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   virtual void close(boost::beast::websocket::close_code code, std::string reason) = 0;
   // The peer authenticated: the hello deadline no longer applies.
   virtual void mark_authenticated() = 0;
+  // The client's IP address as the node sees it (the proxy's, behind one), as HTTP requests get
+  // it (RouteParams::peer_address): a bad hello takes that address's failed sign-ins bucket.
+  virtual const std::string& peer_address() const = 0;
 };
 
-// Completes the upgrade `request` asked for on `stream`, then serves the socket until it ends.
-// A TLS stream keeps its `tls` context for its lifetime.
+// Completes the upgrade `request` from `peer_address` asked for on `stream`, then serves the
+// socket until it ends. A TLS stream keeps its `tls` context for its lifetime.
 void serve_websocket(PlainStream&& stream, std::shared_ptr<ServerContext> context, Request request,
-                     std::shared_ptr<boost::asio::ssl::context> tls);
+                     std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address);
 void serve_websocket(TlsStream&& stream, std::shared_ptr<ServerContext> context, Request request,
-                     std::shared_ptr<boost::asio::ssl::context> tls);
+                     std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address);
 
 }  // namespace puente::net

@@ -90,6 +90,8 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
          << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/la-city-neighborhoods-v6.geojson\"\n"
          << "[roster]\nfile = \"roster.toml\"\n"
          << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n" << extra_limits << "\n"
+         // Failed sign-ins reach the audit log a second after the first, not a minute.
+         << (extra_limits.find("failed_sign_in_audit_seconds") == std::string::npos ? "failed_sign_in_audit_seconds = 1\n" : "")
          << "[network]\ntemplates = \"" << PUENTE_SOURCE_DIR << "/config/templates\"\n"
          << "[log]\nlevel = \"debug\"\n"
          << extra_config << "\n";

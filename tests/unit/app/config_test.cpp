@@ -49,6 +49,15 @@ TEST(Config, PresenceExpiryOutOfRangeNamesTheOption) {
   EXPECT_NE(why.find("presence.expiry_seconds"), std::string::npos) << why;
 }
 
+TEST(Config, FailedSignInsAreSummedAMinuteByDefaultAndAtMostAnHour) {
+  auto example = load_config(std::filesystem::path(PUENTE_SOURCE_DIR) / "config/puented.toml");
+  EXPECT_EQ(example.failed_sign_in_audit, std::chrono::seconds(60));
+  test::ConfigFile file;
+  EXPECT_EQ(file.load("[limits]\nfailed_sign_in_audit_seconds = 1\n").failed_sign_in_audit, std::chrono::seconds(1));
+  for (const char* text : {"[limits]\nfailed_sign_in_audit_seconds = 0\n", "[limits]\nfailed_sign_in_audit_seconds = 3601\n"})
+    EXPECT_NE(file.refusal(text).find("limits.failed_sign_in_audit_seconds"), std::string::npos) << text;
+}
+
 TEST(Config, AWrongTypeNamesTheOption) {
   auto why = test::ConfigFile().refusal("[limits]\nhttp_body_bytes = \"lots\"\n");
   ASSERT_FALSE(why.empty()) << "no error";
