@@ -175,24 +175,30 @@ PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short red
       process_((std::filesystem::remove(dir / "port"), PUENTED_PATH),
                puented_args(config, redis_port, name, dir, extra_args), log_) {
   auto port_file = dir / "port";
-  bool listening = wait_until([&] {
-    std::ifstream in(port_file);
-    unsigned port = 0;
-    if (in >> port && port > 0) port_ = static_cast<unsigned short>(port);
-    return port_ != 0 || !process_.running();
-  });
+  // A minute, not the usual ten seconds: on a loaded 2-core machine an ASan build of the node
+  // can take longer than that to load its geography and roster (the suite saw "did not start").
+  bool listening = wait_until(
+      [&] {
+        std::ifstream in(port_file);
+        unsigned port = 0;
+        if (in >> port && port > 0) port_ = static_cast<unsigned short>(port);
+        return port_ != 0 || !process_.running();
+      },
+      std::chrono::seconds(60));
   if (!listening || port_ == 0) throw std::runtime_error("puented " + name + " did not start; see " + log_.string());
   address_ = client::ServerAddress{"127.0.0.1", port_, !tls_ca_file.empty(), tls_ca_file};
   http_ = std::make_unique<client::HttpClient>(address_);
   // Ready means Redis is reachable too: tests start acting right away.
-  bool ready = wait_until([&] {
-    try {
-      auto status = http_->request(http::verb::get, "/readyz").status;
-      return status == 200 || (!wait_ready && status == 503);
-    } catch (const std::exception&) {
-      return false;
-    }
-  });
+  bool ready = wait_until(
+      [&] {
+        try {
+          auto status = http_->request(http::verb::get, "/readyz").status;
+          return status == 200 || (!wait_ready && status == 503);
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      std::chrono::seconds(60));
   if (!ready) throw std::runtime_error("puented " + name + " never became ready; see " + log_.string());
 }
 
