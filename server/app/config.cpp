@@ -242,6 +242,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.caller_country_code = static_cast<int>(whole(t, "privacy.caller_country_code", c.caller_country_code, 1, 999));
   c.retention = seconds(t, "privacy.retention_seconds", c.retention);
   c.purge_interval = std::chrono::seconds(whole(t, "privacy.purge_interval_seconds", c.purge_interval.count(), 1, a_day_ms / 1000));
+  c.aof_rewrite_interval = std::chrono::seconds(
+      whole(t, "privacy.aof_rewrite_interval_seconds", c.aof_rewrite_interval.count(), 1, 7 * a_day_ms / 1000));
 
   auto& r = c.rate_limits;
   rate_limit(t, "reports_per_token", r.reports_per_token);

@@ -61,6 +61,8 @@ struct NodeConfig {
   // alerts and acks, evidence excepted; logs and histories are trimmed to it (core/retention.hpp).
   std::chrono::seconds retention{core::default_retention};
   std::chrono::seconds purge_interval{60};  // how often one of the nodes purges
+  // [privacy] At most one AOF rewrite per this, asked for after a purge removed something.
+  std::chrono::seconds aof_rewrite_interval{3600};
   std::size_t replay_max_alerts = 1000;        // per subscription, per page of history
   std::size_t history_max_alerts = 10000;      // kept per neighborhood
   std::chrono::seconds history_max_age{7 * 24 * 3600};  // older alerts are trimmed away

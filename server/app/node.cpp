@@ -151,7 +151,8 @@ std::vector<std::string> every_slug(const core::GeoIndex& geo) {
 }
 
 RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIndex& geo) {
-  return {config.retention, config.history_max_age, config.purge_interval, config.node_id, every_slug(geo)};
+  return {config.retention, config.history_max_age, config.purge_interval, config.aof_rewrite_interval, config.node_id,
+          every_slug(geo)};
 }
 
 }  // namespace
