@@ -136,6 +136,11 @@ std::filesystem::path default_web_root() {
   return {};
 }
 
+std::filesystem::path revocations_file_of(const NodeConfig& config) {
+  if (!config.revocations_file.empty()) return config.revocations_file;
+  return config.roster_file.parent_path() / "revoked-tokens";
+}
+
 std::filesystem::path default_journal_file(const std::filesystem::path& config_file, const NodeConfig& config) {
   return config_file.parent_path() / "journal" / (config.node_id + ".journal");
 }
@@ -190,6 +195,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.geo_fields.name = get_or<std::string>(t, "geography.name_property", c.geo_fields.name);
   c.geo_fields.region = get_or<std::string>(t, "geography.region_property", c.geo_fields.region);
   c.roster_file = relative_to(base, get_or<std::string>(t, "roster.file", ""));
+  c.revocations_file = relative_to(base, get_or<std::string>(t, "tokens.revocations_file", ""));
+  c.token_reload = std::chrono::seconds(whole(t, "tokens.reload_seconds", c.token_reload.count(), 1, 3600));
 
   c.time_zone = get_or<std::string>(t, "network.time_zone", c.time_zone);
   c.templates_dir = relative_to(base, get_or<std::string>(t, "network.templates", "templates"));

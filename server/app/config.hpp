@@ -36,6 +36,12 @@ struct NodeConfig {
   std::filesystem::path neighborhoods_file;
   core::GeoFieldNames geo_fields;
   std::filesystem::path roster_file;
+  // [tokens] revocations_file: revoked tokens kept where Redis cannot undo them
+  // (revocation_file.hpp); empty: see revocations_file_of().
+  std::filesystem::path revocations_file;
+  // [tokens] reload_seconds: each node loads every issued token from Redis this often, on
+  // top of the loads Redis's keyspace notifications cause (token_service.hpp).
+  std::chrono::seconds token_reload{60};
 
   std::string time_zone = "America/Los_Angeles";   // shifts and alert times are in this zone
   std::filesystem::path templates_dir;             // <tag>.toml alert texts; default: ./templates
@@ -72,6 +78,9 @@ struct NodeConfig {
 
 // Reads `path` (TOML). Throws std::runtime_error naming the option at fault.
 NodeConfig load_config(const std::filesystem::path& path);
+
+// The revocations file: as configured, else "revoked-tokens" beside the roster file.
+std::filesystem::path revocations_file_of(const NodeConfig& config);
 
 // journal/<node id>.journal next to the config file: one per node, named once the node's id is
 // final (a flag may set it).
