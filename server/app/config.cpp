@@ -136,6 +136,11 @@ std::filesystem::path default_web_root() {
   return {};
 }
 
+std::filesystem::path revocations_file_of(const NodeConfig& config) {
+  if (!config.revocations_file.empty()) return config.revocations_file;
+  return config.roster_file.parent_path() / "revoked-tokens";
+}
+
 std::filesystem::path default_journal_file(const std::filesystem::path& config_file, const NodeConfig& config) {
   return config_file.parent_path() / "journal" / (config.node_id + ".journal");
 }
@@ -190,6 +195,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.geo_fields.name = get_or<std::string>(t, "geography.name_property", c.geo_fields.name);
   c.geo_fields.region = get_or<std::string>(t, "geography.region_property", c.geo_fields.region);
   c.roster_file = relative_to(base, get_or<std::string>(t, "roster.file", ""));
+  c.revocations_file = relative_to(base, get_or<std::string>(t, "tokens.revocations_file", ""));
+  c.token_reload = std::chrono::seconds(whole(t, "tokens.reload_seconds", c.token_reload.count(), 1, 3600));
 
   c.time_zone = get_or<std::string>(t, "network.time_zone", c.time_zone);
   c.templates_dir = relative_to(base, get_or<std::string>(t, "network.templates", "templates"));
@@ -245,6 +252,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.caller_country_code = static_cast<int>(whole(t, "privacy.caller_country_code", c.caller_country_code, 1, 999));
   c.retention = seconds(t, "privacy.retention_seconds", c.retention);
   c.purge_interval = std::chrono::seconds(whole(t, "privacy.purge_interval_seconds", c.purge_interval.count(), 1, a_day_ms / 1000));
+  c.aof_rewrite_interval = std::chrono::seconds(
+      whole(t, "privacy.aof_rewrite_interval_seconds", c.aof_rewrite_interval.count(), 1, 7 * a_day_ms / 1000));
 
   auto& r = c.rate_limits;
   rate_limit(t, "reports_per_token", r.reports_per_token);

@@ -36,6 +36,12 @@ struct NodeConfig {
   std::filesystem::path neighborhoods_file;
   core::GeoFieldNames geo_fields;
   std::filesystem::path roster_file;
+  // [tokens] revocations_file: revoked tokens kept where Redis cannot undo them
+  // (revocation_file.hpp); empty: see revocations_file_of().
+  std::filesystem::path revocations_file;
+  // [tokens] reload_seconds: each node loads every issued token from Redis this often, on
+  // top of the loads Redis's keyspace notifications cause (token_service.hpp).
+  std::chrono::seconds token_reload{60};
 
   std::string time_zone = "America/Los_Angeles";   // shifts and alert times are in this zone
   std::filesystem::path templates_dir;             // <tag>.toml alert texts; default: ./templates
@@ -64,6 +70,8 @@ struct NodeConfig {
   // alerts and acks, evidence excepted; logs and histories are trimmed to it (core/retention.hpp).
   std::chrono::seconds retention{core::default_retention};
   std::chrono::seconds purge_interval{60};  // how often one of the nodes purges
+  // [privacy] At most one AOF rewrite per this, asked for after a purge removed something.
+  std::chrono::seconds aof_rewrite_interval{3600};
   std::size_t replay_max_alerts = 1000;        // per subscription, per page of history
   std::size_t history_max_alerts = 10000;      // kept per neighborhood
   std::chrono::seconds history_max_age{7 * 24 * 3600};  // older alerts are trimmed away
@@ -73,6 +81,9 @@ struct NodeConfig {
 
 // Reads `path` (TOML). Throws std::runtime_error naming the option at fault.
 NodeConfig load_config(const std::filesystem::path& path);
+
+// The revocations file: as configured, else "revoked-tokens" beside the roster file.
+std::filesystem::path revocations_file_of(const NodeConfig& config);
 
 // journal/<node id>.journal next to the config file: one per node, named once the node's id is
 // final (a flag may set it).

@@ -151,7 +151,8 @@ std::vector<std::string> every_slug(const core::GeoIndex& geo) {
 }
 
 RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIndex& geo) {
-  return {config.retention, config.history_max_age, config.purge_interval, config.node_id, every_slug(geo)};
+  return {config.retention, config.history_max_age, config.purge_interval, config.aof_rewrite_interval, config.node_id,
+          every_slug(geo)};
 }
 
 }  // namespace
@@ -178,6 +179,7 @@ struct Node::Parts {
   std::shared_ptr<AuditTrail> audit;
   store::TokenStore token_store;
   core::TokenRegistry tokens;
+  RevocationFile revocations;
   SignedInSockets signed_in;
   std::shared_ptr<TokenService> token_service;
   store::PresenceStore presence_store;
@@ -223,8 +225,9 @@ struct Node::Parts {
                                            config.failed_sign_in_audit)),
         token_store(commands, store::Keys(config.key_prefix), store.replication()),
         tokens(roster),
+        revocations(revocations_file_of(config)),
         token_service(std::make_shared<TokenService>(io.main().get_executor(), roster, tokens, token_store, subscriber,
-                                                     signed_in, *audit)),
+                                                     signed_in, *audit, revocations, config.token_reload)),
         presence_store(commands, store::Keys(config.key_prefix)),
         presence(std::make_shared<Presence>(io.main().get_executor(), presence_store, config.node_id, config.presence_expiry)),
         neighborhood_map(net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),

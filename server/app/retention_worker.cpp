@@ -90,9 +90,22 @@ void RetentionWorker::purge_batch(TimePoint now, TimePoint cutoff, std::size_t p
 
 void RetentionWorker::finish_pass(TimePoint now, TimePoint cutoff, std::size_t purged) {
   auto history_cutoff = now - core::history_age_limit(settings_.history_max_age, settings_.retention);
-  store_.trim(cutoff, history_cutoff, settings_.slugs, now);
   if (purged > 0) spdlog::info("retention: purged {} incidents idle for over {} s", purged, settings_.retention.count());
-  boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->schedule_pass(); });
+  store_.trim(cutoff, history_cutoff, settings_.slugs, now, [self = shared_from_this(), purged](long long trimmed) {
+    if (purged == 0 && trimmed == 0) return self->rewrite_then_wait();
+    self->store_.note_rewrite_due([self](bool) { self->rewrite_then_wait(); });
+  });
+}
+
+void RetentionWorker::rewrite_then_wait() {
+  using Rewrite = store::RetentionStore::Rewrite;
+  store_.rewrite_if_due(settings_.aof_rewrite_interval, [self = shared_from_this()](Rewrite rewrite) {
+    if (rewrite == Rewrite::started)
+      spdlog::info("retention: AOF rewrite asked for, so that what was purged leaves Redis's disk");
+    if (rewrite == Rewrite::in_progress)
+      spdlog::info("retention: an AOF rewrite is already running (it may predate the purge); asking again next pass");
+    boost::asio::post(self->timer_.get_executor(), [self] { self->schedule_pass(); });
+  });
 }
 
 }  // namespace puente::app

@@ -5,8 +5,11 @@
 // A pass: take the lease -> the incidents idle since the cutoff, a batch at a time, each purged
 // by its own script (evidence and incidents touched meanwhile are kept) -> the report and ack
 // logs and the alert histories trimmed to the cutoff (the histories also to their own
-// limits.history_max_age_seconds), stale presence and availability dropped. A Redis failure ends
-// the pass; the next one starts over, so nothing is skipped for good.
+// limits.history_max_age_seconds), stale presence and availability dropped -> if the pass removed
+// anything, an AOF rewrite is due, so that what was purged leaves the disk too; it is asked for
+// at most once per `aof_rewrite_interval` (store/retention_store.hpp), and a pass that finds one
+// still due asks again. A Redis failure ends the pass; the next one starts over, so nothing is
+// skipped for good.
 
 #include "core/metrics.hpp"
 #include "store/retention_store.hpp"
@@ -26,6 +29,7 @@ struct RetentionSettings {
   std::chrono::seconds retention;
   std::chrono::seconds history_max_age;
   std::chrono::milliseconds interval;
+  std::chrono::milliseconds aof_rewrite_interval;  // at most one BGREWRITEAOF per this, network-wide
   std::string node_id;
   std::vector<std::string> slugs;  // every neighborhood: each has an alert history
 };
@@ -45,6 +49,8 @@ class RetentionWorker : public std::enable_shared_from_this<RetentionWorker> {
   void pass();
   void purge_batch(TimePoint now, TimePoint cutoff, std::size_t purged_so_far);
   void finish_pass(TimePoint now, TimePoint cutoff, std::size_t purged);
+  // Asks for an AOF rewrite if one is due, then waits for the next pass.
+  void rewrite_then_wait();
 
   boost::asio::steady_timer timer_;
   store::RetentionStore& store_;

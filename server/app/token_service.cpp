@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 
 namespace puente::app {
@@ -18,7 +19,6 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto sweep_every = 1s;
-constexpr unsigned reload_every_ticks = 60;          // a whole load each minute
 constexpr std::int64_t longest_life_seconds = 366LL * 24 * 3600;
 constexpr std::size_t longest_note = 200;
 
@@ -50,30 +50,83 @@ v1::IssuedToken from_record(const core::TokenRecord& record) {
 TokenService::TokenService(boost::asio::any_io_executor executor, const core::Roster& roster,
                            core::TokenRegistry& registry, store::TokenStore& store,
                            std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
-                           AuditTrail& audit)
+                           AuditTrail& audit, RevocationFile& revocations, std::chrono::seconds reload_interval)
     // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
     : timer_(boost::asio::make_strand(executor)), roster_(roster), registry_(registry), store_(store),
-      subscriber_(std::move(subscriber)), sockets_(sockets), audit_(audit),
-      channel_(store.keys().token_changes()) {}
+      subscriber_(std::move(subscriber)), sockets_(sockets), audit_(audit), revocations_(revocations),
+      channel_(store.keys().token_changes()), record_events_(store.record_events_channel()),
+      reload_every_ticks_(static_cast<unsigned>(std::max<std::int64_t>(1, reload_interval / sweep_every))) {
+  auto kept = revocations_.read();
+  for (auto& record : kept) registry_.keep_revocation(std::move(record));
+  spdlog::info("tokens: {} revocations kept in {}", kept.size(), revocations_.path().string());
+}
 
 void TokenService::start() {
   std::weak_ptr<TokenService> weak = weak_from_this();
-  subscriber_->on_message([weak](const std::string& channel, const std::string& token_id) {
+  subscriber_->on_message([weak](const std::string& channel, const std::string& message) {
     auto self = weak.lock();
-    if (!self || channel != self->channel_) return;
-    self->store_.load(token_id, [weak](store::Outcome outcome, std::optional<v1::IssuedToken> token) {
+    if (!self) return;
+    // Any change to the hash (HDEL, DEL, an HSET by hand, a restore; the save script's own
+    // HSET too, cheaply): the whole hash again, so a token Redis no longer holds is refused now.
+    if (channel == self->record_events_) return self->reload();
+    if (channel != self->channel_) return;
+    self->store_.load(message, [weak](store::Outcome outcome, std::optional<v1::IssuedToken> token) {
       auto self = weak.lock();
       if (!self || outcome != store::Outcome::ok || !token) return;
+      self->keep_if_revoked(to_record(*token));
       self->registry_.update_issued(to_record(*token));
       self->sign_out_unusable();
     });
   });
   subscriber_->on_resubscribed([weak] {
-    if (auto self = weak.lock()) self->reload();
+    if (auto self = weak.lock()) {
+      self->watching_ = false;  // a failover may have brought a Redis without the setting
+      self->watch_records();
+      self->reload();
+    }
   });
-  subscriber_->subscribe({channel_});
+  subscriber_->subscribe({channel_, record_events_});
+  watch_records();
   reload();
   tick();
+}
+
+void TokenService::watch_records() {
+  using RecordEvents = store::TokenStore::RecordEvents;
+  store_.enable_record_events([weak = weak_from_this()](RecordEvents events) {
+    auto self = weak.lock();
+    if (!self || events == RecordEvents::unreachable) return;  // the next tick tries again
+    // Changes made before Redis announced them are caught by one more whole load.
+    if (!self->watching_.exchange(true) && events == RecordEvents::announced) self->reload();
+    if (events == RecordEvents::refused)
+      spdlog::warn("tokens: Redis does not announce changes to token records (set notify-keyspace-events Kghx, "
+                   "see deploy/redis/redis.conf): a deleted record's token is refused only at the next whole load");
+  });
+}
+
+void TokenService::keep_if_revoked(const core::TokenRecord& record) {
+  if (record.revoked_at && registry_.keep_revocation(record)) revocations_.append(record);
+}
+
+void TokenService::restore_revocations(const std::vector<v1::IssuedToken>& issued,
+                                       const std::vector<core::TokenRecord>& records) {
+  for (const auto& kept : registry_.revocations_missing_from(records)) {
+    // What Redis still holds of the record (a restored backup's unrevoked copy), or the kept one.
+    auto restored = from_record(kept);
+    const char* found = "no record";
+    for (const auto& token : issued) {
+      if (token.id() != kept.id) continue;
+      found = "a record not revoked";
+      if (token.token_sha256() == kept.sha256) restored = token;
+    }
+    *restored.mutable_revoked_at() = core::to_timestamp(*kept.revoked_at);
+    spdlog::warn("tokens: Redis lost the revocation of token {} (for {}; it held {}); it stays revoked and is written back",
+                 kept.id, kept.responder_id, found);
+    audit_.record("", "token.revocation_restored", kept.id, "for " + kept.responder_id + ": Redis held " + found);
+    store_.save(restored, [id = kept.id](store::Outcome outcome) {
+      if (outcome != store::Outcome::ok) spdlog::warn("tokens: revocation of {} not written back yet", id);
+    });
+  }
 }
 
 void TokenService::stop() {
@@ -86,7 +139,11 @@ void TokenService::reload() {
     auto self = weak.lock();
     if (!self || outcome != store::Outcome::ok) return;  // the next tick tries again
     std::vector<core::TokenRecord> records;
-    for (const auto& token : tokens) records.push_back(to_record(token));
+    for (const auto& token : tokens) {
+      records.push_back(to_record(token));
+      self->keep_if_revoked(records.back());
+    }
+    self->restore_revocations(tokens, records);
     self->registry_.replace_issued(std::move(records));
     if (!self->loaded_.exchange(true)) spdlog::info("tokens: {} issued tokens loaded", tokens.size());
     self->sign_out_unusable();
@@ -99,7 +156,8 @@ void TokenService::tick() {
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->stopped_) return;
     // Until the first whole load succeeds, try it every second.
-    if (!self->loaded_ || ++self->ticks_ % reload_every_ticks == 0) self->reload();
+    if (!self->loaded_ || ++self->ticks_ % self->reload_every_ticks_ == 0) self->reload();
+    if (!self->watching_) self->watch_records();
     self->sign_out_unusable();
     self->tick();
   });
@@ -159,6 +217,7 @@ void TokenService::save(const core::Responder& admin, const char* action, v1::Is
     if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
     self->audit_.record(admin.id, action, token.id(), "for " + token.responder_id());
     // This node need not wait for its own message on the channel.
+    self->keep_if_revoked(to_record(token));
     self->registry_.update_issued(to_record(token));
     self->sign_out_unusable();
     done(std::nullopt, shown(token));

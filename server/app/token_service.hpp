@@ -3,13 +3,22 @@
 //
 // Redis holds the records (store/token_store.hpp); each node keeps them in its TokenRegistry,
 // loaded whole at start (retried until Redis answers), whenever the subscriber link comes back
-// and every minute, and updated one by one as the tokens:changed channel names them. A token
+// and every [tokens] reload_seconds (a minute), and updated one by one as the tokens:changed channel names them. A token
 // revoked through any node is refused by every node one pub/sub hop later and its sockets are
 // signed out; a node that missed the message catches up at the next whole load. Every second
 // the node also signs out the sockets whose token has run out.
+//
+// Redis alone says which issued tokens exist: when the hash changes by any hand (HDEL, DEL, an
+// HSET, a restored backup), Redis's keyspace notification makes every node load the whole hash
+// again at once, and a token without a record is refused (without notifications, at the next
+// whole load). Redis is not alone on revocations: each
+// one the node learns of is also appended to its RevocationFile and kept by the registry, and a
+// whole load that finds Redis without a revocation the node keeps logs it, records
+// "token.revocation_restored" in the audit log and writes the revocation back.
 
 #include "app/audit_trail.hpp"
 #include "app/refusal.hpp"
+#include "app/revocation_file.hpp"
 #include "app/signed_in_sockets.hpp"
 #include "core/token_registry.hpp"
 #include "puente/v1/puente.pb.h"
@@ -20,6 +29,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -29,9 +39,10 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
  public:
   TokenService(boost::asio::any_io_executor executor, const core::Roster& roster, core::TokenRegistry& registry,
                store::TokenStore& store, std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
-               AuditTrail& audit);
+               AuditTrail& audit, RevocationFile& revocations, std::chrono::seconds reload_interval);
 
-  // Subscribes to token changes and loads every issued token.
+  // The constructor keeps every revocation of the file (and throws if it cannot be read).
+  // start() subscribes to token changes and loads every issued token.
   void start();
   void stop();
 
@@ -46,6 +57,13 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   // Saves the record; `action` ("token.issue", "token.revoke") goes to the audit log by `admin`.
   void save(const core::Responder& admin, const char* action, v1::IssuedToken record, Done<v1::IssuedToken> done);
   void reload();
+  // Redis's notifications for the tokens hash on: at start, each second until Redis answers,
+  // and after every reconnect.
+  void watch_records();
+  // Keeps a revocation seen in a record Redis sent or took (and writes it to the file if new).
+  void keep_if_revoked(const core::TokenRecord& record);
+  // Writes back to Redis the revocations it lost; `issued` is what it holds, as `records` too.
+  void restore_revocations(const std::vector<v1::IssuedToken>& issued, const std::vector<core::TokenRecord>& records);
   void tick();
   void sign_out_unusable();
 
@@ -56,9 +74,13 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   std::shared_ptr<redis::Subscriber> subscriber_;
   SignedInSockets& sockets_;
   AuditTrail& audit_;
+  RevocationFile& revocations_;
   std::string channel_;
+  std::string record_events_;  // the tokens hash's keyspace channel
+  unsigned reload_every_ticks_;  // a whole load each [tokens] reload_seconds
   unsigned ticks_ = 0;
   std::atomic<bool> loaded_{false};
+  std::atomic<bool> watching_{false};  // Redis answered about its notifications (on, or refused)
   std::atomic<bool> stopped_{false};
 };
 

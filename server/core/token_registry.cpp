@@ -19,15 +19,12 @@ std::shared_ptr<const TokenRegistry::Table> TokenRegistry::table() const {
   return table_;
 }
 
-void TokenRegistry::install(std::shared_ptr<const Table> table) {
-  std::lock_guard lock(mutex_);
-  table_ = std::move(table);
-}
-
 SignIn TokenRegistry::sign_in(std::string_view token, TimePoint now) const {
   if (token.empty()) return {nullptr, {}, SignInFailure::missing};
   const auto hash = sha256_hex(token);
   const auto table = this->table();
+  if (auto kept = table->kept.find(hash); kept != table->kept.end())
+    return {nullptr, kept->second.id, SignInFailure::revoked};
   if (auto it = table->id_by_hash.find(hash); it != table->id_by_hash.end()) {
     const auto& record = table->by_id.at(it->second);
     if (record.revoked_at) return {nullptr, record.id, SignInFailure::revoked};
@@ -48,12 +45,21 @@ bool TokenRegistry::usable(const std::string& token_id, TimePoint now) const {
 
 std::optional<TokenRecord> TokenRegistry::find(const std::string& token_id) const {
   const auto table = this->table();
-  if (auto it = table->by_id.find(token_id); it != table->by_id.end()) return it->second;
+  auto record = roster_record(token_id);
+  // A record of a roster token that the roster has since replaced speaks of the old token.
+  if (auto it = table->by_id.find(token_id); it != table->by_id.end())
+    if (!record || record->sha256 == it->second.sha256) record = it->second;
+  if (record && !record->revoked_at)
+    if (auto kept = table->kept.find(record->sha256); kept != table->kept.end()) record->revoked_at = kept->second.revoked_at;
+  return record;
+}
+
+std::optional<TokenRecord> TokenRegistry::roster_record(std::string_view token_id) const {
   // A roster token by its responder: a sweep asks this for every socket every second.
   if (!token_id.starts_with(roster_prefix)) return std::nullopt;
-  const auto* responder = roster_.find(std::string_view(token_id).substr(roster_prefix.size()));
+  const auto* responder = roster_.find(token_id.substr(roster_prefix.size()));
   if (!responder || responder->token_sha256.empty()) return std::nullopt;
-  return TokenRecord{token_id, responder->id, responder->token_sha256, std::nullopt, std::nullopt};
+  return TokenRecord{std::string(token_id), responder->id, responder->token_sha256, std::nullopt, std::nullopt};
 }
 
 std::vector<TokenRecord> TokenRegistry::all() const {
@@ -68,21 +74,62 @@ std::vector<TokenRecord> TokenRegistry::all() const {
   return records;
 }
 
-void TokenRegistry::replace_issued(std::vector<TokenRecord> issued) {
-  auto table = std::make_shared<Table>();
-  for (auto& record : issued) {
-    table->id_by_hash[record.sha256] = record.id;
-    table->by_id[record.id] = std::move(record);
-  }
-  install(std::move(table));
+void TokenRegistry::put(Table& table, TokenRecord record) {
+  if (auto kept = table.kept.find(record.sha256); kept != table.kept.end() && !record.revoked_at)
+    record.revoked_at = kept->second.revoked_at;
+  if (auto old = table.by_id.find(record.id); old != table.by_id.end() && old->second.sha256 != record.sha256)
+    table.id_by_hash.erase(old->second.sha256);
+  table.id_by_hash[record.sha256] = record.id;
+  table.by_id[record.id] = std::move(record);
 }
+
+void TokenRegistry::install(std::vector<TokenRecord> issued) {
+  std::lock_guard lock(mutex_);
+  auto table = std::make_shared<Table>();
+  table->kept = table_->kept;
+  for (auto& record : issued) put(*table, std::move(record));
+  // A kept revocation Redis lost is listed still (unless Redis holds another token under its
+  // id); its token is refused either way (Table::kept).
+  for (const auto& [hash, record] : table->kept)
+    if (!table->id_by_hash.contains(hash) && !table->by_id.contains(record.id)) put(*table, record);
+  table_ = std::move(table);
+}
+
+void TokenRegistry::replace_issued(std::vector<TokenRecord> issued) { install(std::move(issued)); }
 
 void TokenRegistry::update_issued(TokenRecord record) {
   std::lock_guard lock(mutex_);
   auto table = std::make_shared<Table>(*table_);
-  table->id_by_hash[record.sha256] = record.id;
-  table->by_id[record.id] = std::move(record);
+  put(*table, std::move(record));
   table_ = std::move(table);
+}
+
+bool TokenRegistry::keep_revocation(TokenRecord revoked) {
+  if (!revoked.revoked_at) return false;
+  std::lock_guard lock(mutex_);
+  if (table_->kept.contains(revoked.sha256)) return false;
+  auto table = std::make_shared<Table>(*table_);
+  table->kept.emplace(revoked.sha256, revoked);
+  put(*table, std::move(revoked));
+  table_ = std::move(table);
+  return true;
+}
+
+std::vector<TokenRecord> TokenRegistry::revocations_missing_from(const std::vector<TokenRecord>& issued) const {
+  std::unordered_map<std::string_view, const TokenRecord*> by_id;
+  for (const auto& record : issued) by_id[record.id] = &record;
+  std::vector<TokenRecord> missing;
+  for (const auto& [hash, kept] : table()->kept) {
+    auto it = by_id.find(kept.id);
+    if (it == by_id.end()) {
+      missing.push_back(kept);  // deleted
+    } else if (it->second->sha256 == hash) {
+      if (!it->second->revoked_at) missing.push_back(kept);  // there, unrevoked
+    } else if (!it->second->revoked_at) {
+      missing.push_back(kept);  // its id given to an unrevoked other token: no admin path does that
+    }
+  }
+  return missing;
 }
 
 }  // namespace puente::core

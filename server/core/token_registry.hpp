@@ -6,6 +6,12 @@
 // app/token_service.hpp). An issued record with the same hash as a roster token overrides it:
 // that is how a roster token is revoked. Lookups hash the presented token and read an immutable
 // table; a change builds a new table and swaps it in, so a sign-in never waits on a writer.
+//
+// Redis is the only word on which issued tokens exist: a whole reload drops every record Redis
+// no longer holds, so an issued token whose record was deleted signs in no one. It is not the
+// only word on revocations: those the node has seen are also kept (app/revocation_file.hpp) and
+// fed back here with keep_revocation(), and no reload or update can un-revoke a kept hash, so
+// neither a deleted record, a restored backup nor a stale replica brings a revoked token back.
 
 #include "core/roster.hpp"
 
@@ -60,16 +66,32 @@ class TokenRegistry {
   void replace_issued(std::vector<TokenRecord> issued);
   void update_issued(TokenRecord record);
 
+  // Keeps a revoked record (by its hash) whatever Redis says from now on. True if it was not
+  // kept yet: the caller then writes it down where Redis cannot undo it.
+  bool keep_revocation(TokenRecord revoked);
+  // The kept revocations that `issued` (what Redis holds) lacks or shows unrevoked; not those
+  // whose id Redis holds for another token that is revoked too (a later revocation of a roster
+  // token the roster replaced: writing the old one back would undo the newer).
+  std::vector<TokenRecord> revocations_missing_from(const std::vector<TokenRecord>& issued) const;
+
  private:
   struct Table {
-    std::unordered_map<std::string, TokenRecord> by_id;   // issued records
+    std::unordered_map<std::string, TokenRecord> by_id;   // issued records, and kept revocations
     std::unordered_map<std::string, std::string> id_by_hash;
+    // Kept revocations by hash: checked first by every sign-in and socket sweep, whatever
+    // by_id says (Redis may hold another record under the same id, or an unrevoked copy).
+    std::unordered_map<std::string, TokenRecord> kept;
   };
   std::shared_ptr<const Table> table() const;
-  void install(std::shared_ptr<const Table> table);
+  // The record of a roster token ("roster-<id>") as the roster gives it, unrevoked.
+  std::optional<TokenRecord> roster_record(std::string_view token_id) const;
+  // Puts `record` in the table, revoked if its hash is kept as revoked.
+  static void put(Table& table, TokenRecord record);
+  // Builds the table from `issued` and the kept revocations, and swaps it in.
+  void install(std::vector<TokenRecord> issued);
 
   const Roster& roster_;
-  mutable std::mutex mutex_;  // guards the pointer only
+  mutable std::mutex mutex_;  // guards the pointer; writers hold it while they build the next table
   std::shared_ptr<const Table> table_;
 };
 

@@ -67,6 +67,10 @@
 //   {p}audit:roster             string: SHA-256 of the roster file last recorded
 //   {p}retention:lease          string: the node id running this period's purge (SET NX PX,
 //                               expires after [privacy] purge_interval_seconds)
+//   {p}retention:aof_due        string: ms of the purge pass that removed something the AOF
+//                               still holds; deleted once a rewrite has started after it
+//   {p}retention:aof_rewrite    string: ms of the last AOF rewrite the purge asked for (SET NX
+//                               PX: expires after [privacy] aof_rewrite_interval_seconds)
 //
 // Everything about callers and incidents is purged after the retention ([privacy]
 // retention_seconds) except evidence; the audit log keeps incident ids (random, no caller
@@ -100,6 +104,8 @@ class Keys {
   std::string open_incidents() const { return p_ + "incidents:open"; }
   std::string incident_activity() const { return p_ + "incidents:activity"; }
   std::string retention_lease() const { return p_ + "retention:lease"; }
+  std::string aof_rewrite_due() const { return p_ + "retention:aof_due"; }
+  std::string aof_rewrite_lease() const { return p_ + "retention:aof_rewrite"; }
   std::string alert_history(std::string_view slug) const { return p_ + "alerts:" + std::string(slug); }
   std::string live_channel(std::string_view slug) const { return p_ + "live:" + std::string(slug); }
   std::string board_channel() const { return p_ + "board"; }

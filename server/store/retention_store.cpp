@@ -57,13 +57,63 @@ void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff, std
 }
 
 void RetentionStore::trim(TimePoint logs_cutoff, TimePoint history_cutoff, const std::vector<std::string>& slugs,
-                          TimePoint now) {
-  auto log_failure = [](auto ec, const Reply& reply) { failed(ec, reply, "trim to the retention"); };
+                          TimePoint now, std::function<void(long long trimmed)> done) {
+  // Every callback runs on the connection's strand: the tally needs no lock.
+  struct Tally {
+    std::size_t left;
+    long long trimmed = 0;
+    std::function<void(long long)> done;
+  };
+  auto tally = std::make_shared<Tally>(Tally{2 + slugs.size(), 0, std::move(done)});
+  auto count = [tally](auto ec, const Reply& reply) {
+    if (!failed(ec, reply, "trim to the retention") && reply.type == Reply::Type::integer) tally->trimmed += reply.integer;
+    if (--tally->left == 0) tally->done(tally->trimmed);
+  };
   for (const auto& log : {keys_.report_log(), keys_.ack_log()})
-    redis_->execute({"XTRIM", log, "MINID", core::stream_min_id(logs_cutoff)}, log_failure);
+    redis_->execute({"XTRIM", log, "MINID", core::stream_min_id(logs_cutoff)}, count);
   for (const auto& slug : slugs)
-    redis_->execute({"XTRIM", keys_.alert_history(slug), "MINID", core::stream_min_id(history_cutoff)}, log_failure);
-  scripts::prune_presence().run(*redis_, {keys_.presence(), keys_.availability()}, {ms(now)}, log_failure);
+    redis_->execute({"XTRIM", keys_.alert_history(slug), "MINID", core::stream_min_id(history_cutoff)}, count);
+  scripts::prune_presence().run(*redis_, {keys_.presence(), keys_.availability()}, {ms(now)},
+                                [](auto ec, const Reply& reply) { failed(ec, reply, "trim to the retention"); });
+}
+
+void RetentionStore::note_rewrite_due(std::function<void(bool)> done) {
+  redis_->execute({"SET", keys_.aof_rewrite_due(), ms(core::Clock::now())}, [done = std::move(done)](auto ec, const Reply& reply) {
+    done(!failed(ec, reply, "note an AOF rewrite due"));
+  });
+}
+
+void RetentionStore::rewrite_if_due(std::chrono::milliseconds interval, std::function<void(Rewrite)> done) {
+  redis_->execute({"GET", keys_.aof_rewrite_due()}, [this, interval, done = std::move(done)](auto ec, const Reply& due) mutable {
+    if (failed(ec, due, "read the AOF rewrite mark")) return done(Rewrite::unavailable);
+    if (due.is_nil()) return done(Rewrite::not_due);
+    redis_->execute({"SET", keys_.aof_rewrite_lease(), ms(core::Clock::now()), "NX", "PX", std::to_string(interval.count())},
+                    [this, done = std::move(done)](auto ec, const Reply& lease) mutable {
+                      if (failed(ec, lease, "take the AOF rewrite lease")) return done(Rewrite::unavailable);
+                      if (lease.type != Reply::Type::status) return done(Rewrite::rate_limited);
+                      ask_for_rewrite(std::move(done));
+                    });
+  });
+}
+
+void RetentionStore::ask_for_rewrite(std::function<void(Rewrite)> done) {
+  redis_->execute({"BGREWRITEAOF"}, [this, done = std::move(done)](auto ec, const Reply& reply) mutable {
+    if (!ec && reply.type == Reply::Type::status) {
+      // Started, or scheduled to follow a running BGSAVE: either way it forks after the purge.
+      redis_->execute({"DEL", keys_.aof_rewrite_due()}, [](auto ec, const Reply& reply) {
+        failed(ec, reply, "clear the AOF rewrite mark");
+      });
+      return done(Rewrite::started);
+    }
+    // Not ours after all: the next pass may ask again without waiting out the interval.
+    redis_->execute({"DEL", keys_.aof_rewrite_lease()}, [](auto ec, const Reply& reply) {
+      failed(ec, reply, "release the AOF rewrite lease");
+    });
+    if (!ec && reply.is_error() && reply.str.find("already in progress") != std::string::npos)
+      return done(Rewrite::in_progress);
+    failed(ec, reply, "rewrite the AOF");
+    done(Rewrite::unavailable);
+  });
 }
 
 void RetentionStore::mark_evidence(const std::string& incident_id, const std::vector<v1::Report>& reports,

@@ -12,6 +12,13 @@
 // A pass runs on one node a period: whoever takes {p}retention:lease (SET NX PX) first. The
 // lease is for economy only; the scripts are what make two passes at once safe.
 //
+// What a purge deletes stays on disk in the AOF until Redis rewrites it (with the default
+// auto-aof-rewrite settings, weeks). So a pass that removed anything marks
+// {p}retention:aof_due, and a pass that finds it marked asks for BGREWRITEAOF, at most once per
+// [privacy] aof_rewrite_interval_seconds network-wide ({p}retention:aof_rewrite, SET NX PX): a
+// rewrite forks and writes the whole dataset. A rewrite already running may have forked before
+// the purge, so the mark stays and a later pass asks again.
+//
 // Marking evidence rewrites the incident's reports without the caller's contact, deletes the
 // report log's copies that held it, and takes the incident out of the index for good.
 // Every callback runs on the Redis connection's strand, exactly once.
@@ -48,9 +55,22 @@ class RetentionStore {
 
   // Trims the report and ack logs to `logs_cutoff`, and the histories of `slugs` to
   // `history_cutoff`, exactly (not XTRIM's approximate ~: what is past the retention must go).
-  // Drops the presence and availability that ran out by `now`. Fire and forget: the next pass
-  // repeats it.
-  void trim(TimePoint logs_cutoff, TimePoint history_cutoff, const std::vector<std::string>& slugs, TimePoint now);
+  // Drops the presence and availability that ran out by `now`. A failure is logged and the next
+  // pass repeats it; `done` gets how many log and history entries went.
+  void trim(TimePoint logs_cutoff, TimePoint history_cutoff, const std::vector<std::string>& slugs, TimePoint now,
+            std::function<void(long long trimmed)> done);
+
+  // The AOF still holds what a pass removed: a rewrite is due (true once noted).
+  void note_rewrite_due(std::function<void(bool)> done);
+  enum class Rewrite {
+    started,       // BGREWRITEAOF started (or scheduled after a running BGSAVE): the mark is cleared
+    not_due,       // nothing removed since the last rewrite
+    rate_limited,  // one ran within the interval: a later pass asks again
+    in_progress,   // a rewrite was already running, perhaps forked before the purge: ask again later
+    unavailable,   // Redis failed or refused (logged): ask again later
+  };
+  // If a rewrite is due and none was asked for within `interval`, asks for one.
+  void rewrite_if_due(std::chrono::milliseconds interval, std::function<void(Rewrite)> done);
 
   struct Marked {
     Outcome outcome = Outcome::ok;  // ok, repeated (it already was evidence), not_found, conflict
@@ -66,6 +86,9 @@ class RetentionStore {
                      std::function<void(Marked)> done);
 
  private:
+  // BGREWRITEAOF, its lease held; clears the mark once Redis took it.
+  void ask_for_rewrite(std::function<void(Rewrite)> done);
+
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;
   std::shared_ptr<ReplicationBarrier> replication_;

@@ -3,9 +3,42 @@
 #include "store/replies.hpp"
 #include "store/scripts.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace puente::store {
 
 using redis::Reply;
+
+namespace {
+
+// notify-keyspace-events with what the token records need added: K (keyspace channels), g
+// (DEL, RENAME, EXPIRE...), h (hash commands) and x (a key expired), unless A ("all") covers
+// the last three.
+std::string with_record_events(std::string flags) {
+  const bool all = flags.find('A') != std::string::npos;
+  for (char needed : {'K', 'g', 'h', 'x'})
+    if (flags.find(needed) == std::string::npos && (needed == 'K' || !all)) flags += needed;
+  return flags;
+}
+
+}  // namespace
+
+void TokenStore::enable_record_events(std::function<void(RecordEvents)> done) {
+  // Not reached (not connected, timed out) is worth another try; an answer refusing is not.
+  auto outcome = [](auto ec) { return ec ? RecordEvents::unreachable : RecordEvents::refused; };
+  redis_->execute({"CONFIG", "GET", "notify-keyspace-events"}, [redis = redis_, outcome, done = std::move(done)](auto ec, Reply reply) mutable {
+    if (failed(ec, reply, "read notify-keyspace-events")) return done(outcome(ec));
+    if (reply.elements.size() != 2) return done(RecordEvents::refused);
+    const auto& flags = reply.elements[1].str;
+    auto wanted = with_record_events(flags);
+    if (wanted == flags) return done(RecordEvents::announced);
+    redis->execute({"CONFIG", "SET", "notify-keyspace-events", wanted}, [wanted, outcome, done = std::move(done)](auto ec, Reply reply) {
+      if (failed(ec, reply, "set notify-keyspace-events")) return done(outcome(ec));
+      spdlog::info("tokens: Redis now announces changes to token records (notify-keyspace-events {})", wanted);
+      done(RecordEvents::announced);
+    });
+  });
+}
 
 TokenStore::TokenStore(std::shared_ptr<redis::Connection> redis, Keys keys,
                        std::shared_ptr<ReplicationBarrier> replication)

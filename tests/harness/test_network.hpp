@@ -104,7 +104,9 @@ class TestNetwork {
   RedisServer& redis() { return redis_; }
   // An integer-answered Redis command, inline ("DBSIZE", "ZCARD puente:timers").
   long long redis_integer(const std::string& command) const;
-  // How many keys Redis holds, the audit log and the purge's lease left out: tests check that
+  // The first line of the answer to an inline Redis command, as sent ("+OK", "-ERR ...").
+  std::string redis_line(const std::string& command) const;
+  // How many keys Redis holds, the audit log and the purge's bookkeeping left out: tests check that
   // refused input stored nothing (a refused sign-in is audited by design).
   long long redis_key_count() const;
   // How many Redis values (and key names) hold `needle`, whatever their type; without

@@ -1,7 +1,8 @@
 // The retention's Redis side against a real Redis: two nodes purging the same incidents at once
 // purge each exactly once and leave no key behind; evidence and recent activity are kept;
 // marking evidence strips the caller hash from the incident's reports and deletes the report
-// log's copies, and refuses a list that changed meanwhile; logs are trimmed exactly by age.
+// log's copies, and refuses a list that changed meanwhile; logs are trimmed exactly by age; an
+// AOF rewrite is asked for after a purge, at most once per interval, and again if one was running.
 #include "store/retention_store.hpp"
 
 #include "core/clock.hpp"
@@ -197,7 +198,9 @@ TEST_F(RetentionStoreTest, LogsAreTrimmedExactlyByAgeAndStalePresenceIsDropped) 
   command({"HSET", keys.availability(), "vol-bh", std::to_string(core::to_ms(now - 1min)), "att-bh",
            std::to_string(core::to_ms(now + 1h))});
 
-  node_a.trim(now - 1min, now - 1min, {"boyle-heights"}, now);
+  std::promise<long long> trimmed;
+  node_a.trim(now - 1min, now - 1min, {"boyle-heights"}, now, [&](long long n) { trimmed.set_value(n); });
+  EXPECT_EQ(trimmed.get_future().get(), 3) << "one entry from each stream";
   ASSERT_TRUE(test::wait_until([&] { return integer({"HLEN", keys.availability()}) == 1; }));
   for (const auto& stream : {keys.report_log(), keys.ack_log(), keys.alert_history("boyle-heights")}) {
     auto left = command({"XRANGE", stream, "-", "+"});
@@ -206,6 +209,50 @@ TEST_F(RetentionStoreTest, LogsAreTrimmedExactlyByAgeAndStalePresenceIsDropped) 
   }
   EXPECT_EQ(integer({"ZCARD", keys.presence()}), 1);
   EXPECT_EQ(command({"HGET", keys.availability(), "att-bh"}).type, redis::Reply::Type::string);
+}
+
+// Issue 15 item 7: what a purge removed stays in the AOF until a rewrite.
+TEST_F(RetentionStoreTest, AnAofRewriteIsAskedForOncePerIntervalAndAgainWhenOneWasAlreadyRunning) {
+  using Rewrite = RetentionStore::Rewrite;
+  auto rewrite_if_due = [&](std::chrono::milliseconds interval) {
+    std::promise<Rewrite> got;
+    node_a.rewrite_if_due(interval, [&](Rewrite r) { got.set_value(r); });
+    return got.get_future().get();
+  };
+  auto note_due = [&] {
+    std::promise<bool> got;
+    node_b.note_rewrite_due([&](bool noted) { got.set_value(noted); });
+    return got.get_future().get();
+  };
+  auto rewriting = [&] { return command({"INFO", "persistence"}).str.find("aof_rewrite_in_progress:1") != std::string::npos; };
+
+  EXPECT_EQ(rewrite_if_due(1h), Rewrite::not_due) << "nothing purged yet";
+  ASSERT_TRUE(note_due());
+  EXPECT_EQ(rewrite_if_due(1h), Rewrite::started);
+  EXPECT_EQ(integer({"EXISTS", keys.aof_rewrite_due()}), 0) << "the mark stays until a rewrite starts, no longer";
+  EXPECT_GT(integer({"PTTL", keys.aof_rewrite_lease()}), 3'500'000);
+  ASSERT_TRUE(test::wait_until([&] { return !rewriting(); }));
+
+  // Another purge within the hour (any node): due, but not before the lease runs out.
+  ASSERT_TRUE(note_due());
+  EXPECT_EQ(rewrite_if_due(1h), Rewrite::rate_limited);
+  EXPECT_EQ(integer({"EXISTS", keys.aof_rewrite_due()}), 1);
+  command({"DEL", keys.aof_rewrite_lease()});
+
+  // A rewrite already running may have forked before the purge: the lease goes back, the mark
+  // stays, and the next pass asks again. (rdb-key-save-delay: a microsecond pause per key written,
+  // so that a rewrite of a few keys lasts a second or more.)
+  for (int i = 0; i < 20; ++i) command({"SET", "test:filler:" + std::to_string(i), "x"});
+  ASSERT_EQ(command({"CONFIG", "SET", "rdb-key-save-delay", "100000"}).str, "OK");
+  ASSERT_EQ(command({"BGREWRITEAOF"}).type, redis::Reply::Type::status);
+  ASSERT_TRUE(rewriting());
+  EXPECT_EQ(rewrite_if_due(1h), Rewrite::in_progress);
+  EXPECT_EQ(integer({"EXISTS", keys.aof_rewrite_due()}), 1);
+  EXPECT_EQ(integer({"EXISTS", keys.aof_rewrite_lease()}), 0);
+  ASSERT_EQ(command({"CONFIG", "SET", "rdb-key-save-delay", "0"}).str, "OK");
+  ASSERT_TRUE(test::wait_until([&] { return !rewriting(); }, 30s));
+  EXPECT_EQ(rewrite_if_due(1h), Rewrite::started);
+  EXPECT_EQ(integer({"EXISTS", keys.aof_rewrite_due()}), 0);
 }
 
 }  // namespace

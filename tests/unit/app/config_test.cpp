@@ -22,15 +22,32 @@ TEST(Config, TheExampleConfigLoadsWithItsDocumentedValues) {
   EXPECT_EQ(config.presence_expiry, std::chrono::seconds(30));
   EXPECT_EQ(config.retention, std::chrono::hours(72));
   EXPECT_EQ(config.purge_interval, std::chrono::seconds(60));
+  EXPECT_EQ(config.aof_rewrite_interval, std::chrono::hours(1));
+  // Revoked tokens are kept beside the roster unless a file is named.
+  EXPECT_TRUE(config.revocations_file.empty());
+  EXPECT_EQ(revocations_file_of(config), config.roster_file.parent_path() / "revoked-tokens");
+  EXPECT_EQ(config.token_reload, std::chrono::seconds(60));
+}
+
+TEST(Config, TokenReloadIsInSecondsAndOutOfRangeNamesTheOption) {
+  test::ConfigFile file;
+  EXPECT_EQ(file.load("[tokens]\nreload_seconds = 2\n").token_reload, std::chrono::seconds(2));
+  for (const char* text : {"[tokens]\nreload_seconds = 0\n", "[tokens]\nreload_seconds = 3601\n"}) {
+    auto why = file.refusal(text);
+    EXPECT_NE(why.find("tokens.reload_seconds"), std::string::npos) << "accepted or unnamed: " << text << why;
+  }
 }
 
 TEST(Config, RetentionIsInSecondsAndOutOfRangeNamesTheOption) {
   test::ConfigFile file;
-  auto config = file.load("[privacy]\nretention_seconds = 5\npurge_interval_seconds = 1\n");
+  auto config = file.load("[privacy]\nretention_seconds = 5\npurge_interval_seconds = 1\naof_rewrite_interval_seconds = 1\n");
   EXPECT_EQ(config.retention, std::chrono::seconds(5));
   EXPECT_EQ(config.purge_interval, std::chrono::seconds(1));
+  EXPECT_EQ(config.aof_rewrite_interval, std::chrono::seconds(1));
   for (const char* text : {"[privacy]\nretention_seconds = 0\n", "[privacy]\nretention_seconds = -3600\n",
-                           "[privacy]\npurge_interval_seconds = 0\n", "[privacy]\npurge_interval_seconds = 86401\n"}) {
+                           "[privacy]\npurge_interval_seconds = 0\n", "[privacy]\npurge_interval_seconds = 86401\n",
+                           "[privacy]\naof_rewrite_interval_seconds = 0\n",
+                           "[privacy]\naof_rewrite_interval_seconds = 604801\n"}) {
     auto why = file.refusal(text);
     auto option = std::string(text).substr(10, std::string(text).find(' ') - 10);
     EXPECT_NE(why.find("privacy." + option), std::string::npos) << "accepted or unnamed: " << text << why;
