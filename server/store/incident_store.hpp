@@ -2,7 +2,7 @@
 // Incidents in Redis: open one with its first report and alerts, attach corroborating reports,
 // advance its status (and move it) with the alerts that step sends, take escalation steps,
 // record acks and deliveries, read it back, list, and replay a neighborhood's alert history
-// after an offset. Every write is one Lua script (see scripts.hpp); every callback runs on the
+// after an offset. Every write is one Lua script (server/store/lua); every callback runs on the
 // Redis connection's strand, exactly once.
 
 #include "puente/v1/puente.pb.h"
@@ -189,8 +189,9 @@ class IncidentStore {
 
  private:
   std::string idempotency_key(const v1::Report& report) const;
-  void run_sending(const redis::Script& script, std::vector<std::string> keys, std::vector<std::string> args,
-                   const std::vector<v1::Alert>& alerts, const char* what, std::function<void(Sent)> done);
+  // The answer of a script that sends alerts ({'ok', offsets...}, 'repeat', 'near', 'stale' ...),
+  // passed on once the replicas hold the write.
+  redis::ReplyHandler sent_handler(const char* what, std::function<void(Sent)> done) const;
 
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;
