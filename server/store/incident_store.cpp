@@ -272,6 +272,7 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
   call.key(Key::incident, keys_.incident(incident_id))
       .key(Key::open_incidents, keys_.open_incidents())
       .key(Key::corroborable, keys_.corroborable())
+      .key(Key::places, keys_.corroborable_places(change.kind))
       .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
       .key(Key::alerted, keys_.incident_alerted(incident_id))
       .key(Key::timers, keys_.timers())
@@ -293,7 +294,6 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       .arg(Arg::lon, moved ? std::to_string(moved->lon()) : "")
       .arg(Arg::lat, moved ? std::to_string(moved->lat()) : "")
       .arg(Arg::escalate_ms, change.escalate_at ? std::to_string(to_ms(*change.escalate_at)) : "")
-      .arg(Arg::places_prefix, keys_.corroborable_places_prefix())
       .arg(Arg::check_book, change.availability_version ? "1" : "")
       .arg(Arg::expected_book, change.availability_version.value_or(""));
   add_alerts(call, keys_, alerts);

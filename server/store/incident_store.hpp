@@ -86,6 +86,7 @@ struct OpenChecks {
 struct StatusChange {
   v1::IncidentStatus from{};
   v1::IncidentStatus to{};
+  v1::ReportKind kind{};  // the incident's: a move changes where it is among its kind's places
   std::optional<google::protobuf::Timestamp> confirmed_at;
   std::optional<std::string> moved_to;       // a new neighborhood
   std::optional<v1::Location> new_location;  // where it is now

@@ -4,13 +4,14 @@
 local incident = KEYS[1]
 local open_incidents = KEYS[2]
 local corroborable = KEYS[3]
-local incident_alerts = KEYS[4]
-local alerted = KEYS[5]
-local timers = KEYS[6]
-local leased_timers = KEYS[7]
-local activity = KEYS[8]
-local book = KEYS[9]
-local book_version = KEYS[10]
+local places = KEYS[4]            -- incidents:near:{kind}, the incident's kind
+local incident_alerts = KEYS[5]
+local alerted = KEYS[6]
+local timers = KEYS[7]
+local leased_timers = KEYS[8]
+local activity = KEYS[9]
+local book = KEYS[10]
+local book_version = KEYS[11]
 local from_status = ARGV[1]
 local to_status = ARGV[2]
 local now_ms = ARGV[3]
@@ -25,10 +26,9 @@ local location = ARGV[11]         -- the new Location protobuf, '' if it does no
 local lon = ARGV[12]
 local lat = ARGV[13]
 local escalate_ms = ARGV[14]      -- '' without a new escalation timer
-local places_prefix = ARGV[15]
-local check_book = ARGV[16]
-local expected_book = ARGV[17]
-local alert_count = ARGV[18]      -- the alerts follow
+local check_book = ARGV[15]
+local expected_book = ARGV[16]
+local alert_count = ARGV[17]      -- the alerts follow
 
 local status = redis.call('HGET', incident, 'status')
 if not status then return {'not_found'} end
@@ -41,12 +41,13 @@ if moved_to ~= '' then redis.call('HSET', incident, 'neighborhood', moved_to) en
 if location ~= '' then
   redis.call('HSET', incident, 'location', location)
   if redis.call('ZSCORE', corroborable, id) then
-    redis.call('GEOADD', places_prefix .. redis.call('HGET', incident, 'kind'), lon, lat, id)
+    redis.call('GEOADD', places, lon, lat, id)
   end
 end
 if closes == '1' then
   redis.call('ZREM', open_incidents, id)
-  not_corroborable(corroborable, places_prefix, incident, id)
+  redis.call('ZREM', places, id)
+  redis.call('ZREM', corroborable, id)
   redis.call('ZREM', timers, id)
   redis.call('ZREM', leased_timers, id)
 end
