@@ -166,6 +166,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   store::StatusChange change;
   change.from = incident.status();
   change.to = transition->to;
+  change.kind = incident.kind();
   v1::Incident moved = incident;  // the incident as the alerts describe it
   moved.set_status(transition->to);
   if (s->step == core::IncidentStep::confirm) {

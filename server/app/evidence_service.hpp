@@ -1,7 +1,7 @@
 #pragma once
 // Evidence: a dispatcher keeps an incident past the retention (a raid to be documented in
 // court). Marking strips the caller's contact (the keyed hash of their phone) from every copy
-// of its reports now, and from every report attached to it later (scripts::attach_report);
+// of its reports now, and from every report attached to it later (lua/attach_report.lua);
 // the incident is then never purged. The mark is recorded in the audit chain. Marking an
 // incident that already is evidence changes nothing and answers the same.
 

@@ -35,14 +35,15 @@ Script::Script(std::string source)
 
 void Script::run(Connection& connection, std::vector<std::string> keys,
                  std::vector<std::string> args, ReplyHandler handler) const {
-  // EVALSHA sha numkeys key... arg...; the retry swaps the first two for EVAL source.
-  std::vector<std::string> command;
-  command.reserve(3 + keys.size() + args.size());
-  command.emplace_back("EVALSHA");
-  command.push_back(sha1_);
-  command.push_back(std::to_string(keys.size()));
-  std::move(keys.begin(), keys.end(), std::back_inserter(command));
-  std::move(args.begin(), args.end(), std::back_inserter(command));
+  // EVALSHA sha numkeys key... arg...; the retry swaps the first two for EVAL source. Shared,
+  // not copied: a sending script's arguments hold every alert it sends.
+  auto command = std::make_shared<std::vector<std::string>>();
+  command->reserve(3 + keys.size() + args.size());
+  command->emplace_back("EVALSHA");
+  command->push_back(sha1_);
+  command->push_back(std::to_string(keys.size()));
+  std::move(keys.begin(), keys.end(), std::back_inserter(*command));
+  std::move(args.begin(), args.end(), std::back_inserter(*command));
 
   std::weak_ptr<Connection> weak_connection = connection.weak_from_this();
   auto retry = [weak_connection, source = source_, command, handler = std::move(handler)](
@@ -56,11 +57,12 @@ void Script::run(Connection& connection, std::vector<std::string> keys,
       handler(make_error_code(Errc::stopped), {});
       return;
     }
-    command[0] = "EVAL";
-    command[1] = *source;
-    connection->execute(std::move(command), std::move(handler));
+    // The first send has read the command by now (it is read only while sent).
+    (*command)[0] = "EVAL";
+    (*command)[1] = *source;
+    connection->execute_shared(std::move(command), std::move(handler));
   };
-  connection.execute(std::move(command), std::move(retry));
+  connection.execute_shared(command, std::move(retry));
 }
 
 }  // namespace puente::redis

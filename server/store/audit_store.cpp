@@ -1,7 +1,7 @@
 #include "store/audit_store.hpp"
 
 #include "store/replies.hpp"
-#include "store/scripts.hpp"
+#include "store/script_call.hpp"
 
 #include <cstdlib>
 
@@ -24,10 +24,16 @@ AuditStore::AuditStore(std::shared_ptr<redis::Connection> redis, Keys keys)
 void AuditStore::append(const AuditHead& follows, const v1::AuditEntry& entry,
                         std::function<void(Outcome, AuditHead)> done) {
   AuditHead next{entry.sequence(), entry.hash()};
-  scripts::append_audit().run(
-      *redis_, {keys_.audit(), keys_.audit_head()},
-      {follows.text(), entry.SerializeAsString(), next.text(), std::to_string(entry.sequence()) + "-1"},
-      [next, done = std::move(done)](auto ec, Reply reply) {
+  using Arg = lua::AppendAudit::Arg;
+  ScriptCall<lua::AppendAudit> call;
+  call.key(lua::AppendAudit::Key::stream, keys_.audit())
+      .key(lua::AppendAudit::Key::head_key, keys_.audit_head())
+      .arg(Arg::follows, follows.text())
+      .arg(Arg::entry, entry.SerializeAsString())
+      .arg(Arg::new_head, next.text())
+      .arg(Arg::stream_id, std::to_string(entry.sequence()) + "-1");
+  std::move(call).run(
+      *redis_, [next, done = std::move(done)](auto ec, Reply reply) {
         if (failed(ec, reply, "append audit entry")) return done(Outcome::unavailable, {});
         if (reply.elements.size() >= 2 && reply.elements[0].str == "stale")
           return done(Outcome::conflict, AuditHead::parse(reply.elements[1].str));

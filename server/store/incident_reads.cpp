@@ -1,12 +1,12 @@
 // The reading side of IncidentStore: an incident back from its Redis keys (the head hash, the
 // report and alert lists, the ack states, the delivery batches), the heads of a list, and a
 // neighborhood's alert history after an offset. Writes are in incident_store.cpp; the scripts
-// that gather the keys in one round trip, and the order of what they answer, in scripts.cpp.
+// that gather the keys in one round trip, and the order of what they answer, in lua/.
 
 #include "store/incident_store.hpp"
 
 #include "store/replies.hpp"
-#include "store/scripts.hpp"
+#include "store/script_call.hpp"
 
 #include "core/clock.hpp"
 
@@ -22,18 +22,20 @@ using core::to_ms;
 
 void set_time_ms(google::protobuf::Timestamp& ts, long long ms) { ts = core::timestamp_from_ms(ms); }
 
-// The head fields {pb, status, updated_ms, neighborhood, location, confirmed_ms, step,
-// evidence_ms}.
+// The head as incident_head (lua/helpers.lua) answers it, in the order of its head_fields.
 bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
-  if (e.size() < 8 || !out.ParseFromString(e[0].str)) return false;
-  int number = std::atoi(e[1].str.c_str());
+  using enum lua::HeadField;
+  if (e.size() < lua::head_field_count) return false;
+  auto field = [&e](lua::HeadField f) -> const std::string& { return e[static_cast<std::size_t>(f)].str; };
+  if (!out.ParseFromString(field(pb))) return false;
+  int number = std::atoi(field(status).c_str());
   if (v1::IncidentStatus_IsValid(number)) out.set_status(static_cast<v1::IncidentStatus>(number));
-  set_time_ms(*out.mutable_updated_at(), std::atoll(e[2].str.c_str()));
-  if (!e[3].str.empty()) out.set_neighborhood(e[3].str);
-  if (!e[4].str.empty()) out.mutable_location()->ParseFromString(e[4].str);
-  if (!e[5].str.empty()) set_time_ms(*out.mutable_confirmed_at(), std::atoll(e[5].str.c_str()));
-  out.set_escalation_step(std::atoi(e[6].str.c_str()));
-  if (!e[7].str.empty()) set_time_ms(*out.mutable_evidence_at(), std::atoll(e[7].str.c_str()));
+  set_time_ms(*out.mutable_updated_at(), std::atoll(field(updated_ms).c_str()));
+  if (!field(neighborhood).empty()) out.set_neighborhood(field(neighborhood));
+  if (!field(location).empty()) out.mutable_location()->ParseFromString(field(location));
+  if (!field(confirmed_ms).empty()) set_time_ms(*out.mutable_confirmed_at(), std::atoll(field(confirmed_ms).c_str()));
+  out.set_escalation_step(std::atoi(field(step).c_str()));
+  if (!field(evidence_ms).empty()) set_time_ms(*out.mutable_evidence_at(), std::atoll(field(evidence_ms).c_str()));
   return true;
 }
 
@@ -73,7 +75,7 @@ void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches) {
 }
 
 // The Acks of one responder's ack_states value: netstrings, two per change ("<alert> <state>",
-// the Ack protobuf; scripts::record_ack).
+// the Ack protobuf; lua/record_ack.lua).
 void add_kept_acks(std::string_view kept, std::vector<v1::Ack>& acks) {
   for (int part = 0; !kept.empty(); ++part) {
     const auto colon = kept.find(':');
@@ -102,50 +104,66 @@ bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
 }
 
 void IncidentStore::load_alerts(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {
-  scripts::load_alerts().run(*redis_, {keys_.incident(incident_id), keys_.incident_alerts(incident_id)}, {},
-                             [done = std::move(done)](auto ec, Reply reply) {
-                               v1::Incident incident;
-                               if (failed(ec, reply, "load alerts")) return done(Outcome::unavailable, incident);
-                               const auto& e = reply.elements;
-                               if (e.size() < 9 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
-                               for (const auto& a : e[8].elements) parse_tagged_alert(a.str, *incident.add_alerts());
-                               done(Outcome::ok, std::move(incident));
-                             });
+  ScriptCall<lua::LoadAlerts> call;
+  call.key(lua::LoadAlerts::Key::incident, keys_.incident(incident_id))
+      .key(lua::LoadAlerts::Key::incident_alerts, keys_.incident_alerts(incident_id));
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
+    v1::Incident incident;
+    if (failed(ec, reply, "load alerts")) return done(Outcome::unavailable, incident);
+    const auto& e = reply.elements;
+    constexpr auto alerts = lua::head_field_count;  // what follows the head
+    if (e.size() <= alerts || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+    for (const auto& a : e[alerts].elements) parse_tagged_alert(a.str, *incident.add_alerts());
+    done(Outcome::ok, std::move(incident));
+  });
 }
 
 void IncidentStore::load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {
-  std::vector<std::string> keys{keys_.incident(incident_id),          keys_.incident_reports(incident_id),
-                                keys_.incident_alerts(incident_id),   keys_.incident_acks(incident_id),
-                                keys_.incident_alerted(incident_id),  keys_.incident_reporters(incident_id),
-                                keys_.incident_deliveries(incident_id), keys_.incident_ack_states(incident_id)};
-  scripts::load_incident().run(*redis_, std::move(keys), {}, [done = std::move(done)](auto ec, Reply reply) {
+  using Key = lua::LoadIncident::Key;
+  ScriptCall<lua::LoadIncident> call;
+  call.key(Key::incident, keys_.incident(incident_id))
+      .key(Key::reports, keys_.incident_reports(incident_id))
+      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
+      .key(Key::acks, keys_.incident_acks(incident_id))
+      .key(Key::alerted, keys_.incident_alerted(incident_id))
+      .key(Key::reporters, keys_.incident_reporters(incident_id))
+      .key(Key::deliveries, keys_.incident_deliveries(incident_id))
+      .key(Key::states, keys_.incident_ack_states(incident_id));
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     v1::Incident incident;
     if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);
     const auto& e = reply.elements;
-    if (e.size() < 15 || !parse_head(e, incident)) return done(Outcome::not_found, incident);
-    for (const auto& r : e[8].elements) incident.add_reports()->ParseFromString(r.str);
-    for (const auto& a : e[9].elements) parse_tagged_alert(a.str, *incident.add_alerts());
+    // After the head, in load_incident.lua's order: reports, alerts, acks, alerted, reporters,
+    // deliveries, ack states.
+    constexpr auto reports = lua::head_field_count, alerts = reports + 1, old_acks = reports + 2,
+                   alerted_hoods = reports + 3, reporters = reports + 4, deliveries = reports + 5,
+                   states = reports + 6;
+    if (e.size() <= states || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+    for (const auto& r : e[reports].elements) incident.add_reports()->ParseFromString(r.str);
+    for (const auto& a : e[alerts].elements) parse_tagged_alert(a.str, *incident.add_alerts());
     std::vector<v1::Ack> acks;
-    for (const auto& k : e[10].elements) acks.emplace_back().ParseFromString(k.str);  // as kept before issue 15
-    for (const auto& kept : e[14].elements) add_kept_acks(kept.str, acks);
+    for (const auto& k : e[old_acks].elements) acks.emplace_back().ParseFromString(k.str);  // as kept before issue 15
+    for (const auto& kept : e[states].elements) add_kept_acks(kept.str, acks);
     std::stable_sort(acks.begin(), acks.end(),
                      [](const v1::Ack& a, const v1::Ack& b) { return to_ms(a.at()) < to_ms(b.at()); });
     for (auto& ack : acks) *incident.add_acks() = std::move(ack);
     std::vector<std::string> alerted;
-    for (const auto& n : e[11].elements) alerted.push_back(n.str);
+    for (const auto& n : e[alerted_hoods].elements) alerted.push_back(n.str);
     std::sort(alerted.begin(), alerted.end());
     for (auto& n : alerted) incident.add_alerted_neighborhoods(std::move(n));
-    incident.set_reporters(static_cast<int>(e[12].integer));
-    add_deliveries(incident, e[13].elements);
+    incident.set_reporters(static_cast<int>(e[reporters].integer));
+    add_deliveries(incident, e[deliveries].elements);
     done(Outcome::ok, std::move(incident));
   });
 }
 
 void IncidentStore::list(bool open_only, std::size_t limit,
                          std::function<void(Outcome, std::vector<v1::Incident>)> done) {
-  std::vector<std::string> keys{open_only ? keys_.open_incidents() : keys_.incidents()};
-  std::vector<std::string> args{std::to_string(limit), keys_.prefix()};
-  scripts::list_incidents().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+  ScriptCall<lua::ListIncidents> call;
+  call.key(lua::ListIncidents::Key::index, open_only ? keys_.open_incidents() : keys_.incidents())
+      .arg(lua::ListIncidents::Arg::limit, std::to_string(limit))
+      .arg(lua::ListIncidents::Arg::prefix, keys_.prefix());
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     std::vector<v1::Incident> incidents;
     if (failed(ec, reply, "list incidents")) return done(Outcome::unavailable, incidents);
     for (const auto& head : reply.elements) {

@@ -1,7 +1,7 @@
 #include "store/incident_store.hpp"
 
 #include "store/replies.hpp"
-#include "store/scripts.hpp"
+#include "store/script_call.hpp"
 
 #include "core/clock.hpp"
 #include "core/idempotency.hpp"
@@ -41,17 +41,20 @@ void when_replicated(const std::shared_ptr<ReplicationBarrier>& barrier, Outcome
 
 bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
 
-// Appends each alert's quadruple (see publish_all in scripts.cpp) to a script's arguments.
-void append_alerts(const Keys& keys, const std::vector<v1::Alert>& alerts, std::vector<std::string>& args) {
+// A sending script's alerts: their count, then each alert's quadruple after the named slots
+// (publish_all in lua/helpers.lua).
+template <class Script>
+void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::vector<v1::Alert>& alerts) {
+  call.arg(Script::Arg::alert_count, std::to_string(alerts.size()));
   for (const auto& alert : alerts) {
-    args.push_back(keys.alert_history(alert.neighborhood()));
-    args.push_back(keys.live_channel(alert.neighborhood()));
-    args.push_back(alert.SerializeAsString());
-    args.push_back(alert.neighborhood());
+    call.tail_arg(keys.alert_history(alert.neighborhood()));
+    call.tail_arg(keys.live_channel(alert.neighborhood()));
+    call.tail_arg(alert.SerializeAsString());
+    call.tail_arg(alert.neighborhood());
   }
 }
 
-// Rows of {id, status, location pb, head pb, last_report_ms} (near_candidates in scripts.cpp),
+// Rows of {id, status, location pb, head pb, last_report_ms} (near_candidates in lua/helpers.lua),
 // from element `first` on.
 std::vector<Candidate> parse_candidates(const std::vector<Reply>& rows, std::size_t first) {
   std::vector<Candidate> found;
@@ -68,7 +71,7 @@ std::vector<Candidate> parse_candidates(const std::vector<Reply>& rows, std::siz
   return found;
 }
 
-// The version and the flat {responder, until ms, ...} of availability_book (scripts.cpp).
+// The version and the flat {responder, until ms, ...} of availability_book (lua/helpers.lua).
 AvailabilityBook parse_book(const Reply& version, const Reply& flat) {
   AvailabilityBook book{version.str, {}};
   for (std::size_t i = 0; i + 1 < flat.elements.size(); i += 2)
@@ -104,10 +107,7 @@ IncidentStore::IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys
     : redis_(std::move(redis)), keys_(std::move(keys)), options_(options),
       replication_(std::make_shared<ReplicationBarrier>(redis_, options.replication)) {}
 
-void IncidentStore::run_sending(const redis::Script& script, std::vector<std::string> keys,
-                                std::vector<std::string> args, const std::vector<v1::Alert>& alerts,
-                                const char* what, std::function<void(Sent)> done) {
-  append_alerts(keys_, alerts, args);
+redis::ReplyHandler IncidentStore::sent_handler(const char* what, std::function<void(Sent)> done) const {
   auto replicated = [barrier = replication_, done = std::move(done)](Sent sent) mutable {
     auto written = sent.outcome;
     when_replicated(barrier, written, [sent = std::move(sent), done = std::move(done)](Outcome outcome) mutable {
@@ -115,7 +115,7 @@ void IncidentStore::run_sending(const redis::Script& script, std::vector<std::st
       done(std::move(sent));
     });
   };
-  script.run(*redis_, std::move(keys), std::move(args), [what, done = std::move(replicated)](auto ec, Reply reply) mutable {
+  return [what, done = std::move(replicated)](auto ec, Reply reply) mutable {
     Sent sent;
     if (failed(ec, reply, what)) {
       sent.outcome = Outcome::unavailable;
@@ -143,7 +143,7 @@ void IncidentStore::run_sending(const redis::Script& script, std::vector<std::st
       sent.outcome = word == "closed" ? Outcome::closed : Outcome::not_found;
     }
     done(std::move(sent));
-  });
+  };
 }
 
 std::string IncidentStore::idempotency_key(const v1::Report& report) const {
@@ -155,81 +155,88 @@ std::string IncidentStore::idempotency_key(const v1::Report& report) const {
 void IncidentStore::open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
                          const v1::IncidentEvent& event, std::optional<Clock::time_point> escalate_at,
                          const OpenChecks& checks, std::function<void(Sent)> done) {
+  using Key = lua::OpenIncident::Key;
+  using Arg = lua::OpenIncident::Arg;
   const auto& id = incident.id();
-  const auto& idem = report.idempotency_key();
   const auto& where = incident.location();
-  std::vector<std::string> keys{idempotency_key(report),
-                                keys_.incident(id),
-                                keys_.incident_reports(id),
-                                keys_.incidents(),
-                                keys_.open_incidents(),
-                                keys_.report_log(),
-                                keys_.corroborable_places(incident.kind()),
-                                keys_.incident_alerts(id),
-                                keys_.incident_alerted(id),
-                                keys_.incident_reporters(id),
-                                keys_.timers(),
-                                keys_.incident_activity(),
-                                keys_.availability(),
-                                keys_.availability_version(),
-                                keys_.corroborable()};
   const auto& near = checks.unless_near;
+  ScriptCall<lua::OpenIncident> call;
+  call.key(Key::idempotency, idempotency_key(report))
+      .key(Key::incident, keys_.incident(id))
+      .key(Key::reports, keys_.incident_reports(id))
+      .key(Key::incidents, keys_.incidents())
+      .key(Key::open_incidents, keys_.open_incidents())
+      .key(Key::report_log, keys_.report_log())
+      .key(Key::places, keys_.corroborable_places(incident.kind()))
+      .key(Key::incident_alerts, keys_.incident_alerts(id))
+      .key(Key::alerted, keys_.incident_alerted(id))
+      .key(Key::reporters, keys_.incident_reporters(id))
+      .key(Key::timers, keys_.timers())
+      .key(Key::activity, keys_.incident_activity())
+      .key(Key::book, keys_.availability())
+      .key(Key::book_version, keys_.availability_version())
+      .key(Key::corroborable, keys_.corroborable());
   const auto now = Clock::now();
-  std::vector<std::string> args{
-      id,                                                                 // 1
-      incident.SerializeAsString(),                                       // 2 head
-      report.SerializeAsString(),                                         // 3
-      std::to_string(incident.status()),                                  // 4
-      std::to_string(to_ms(incident.created_at())),                       // 5
-      keys_.board_channel(),                                              // 6
-      event.SerializeAsString(),                                          // 7
-      idem,                                                               // 8
-      std::to_string(options_.idempotency_ttl_seconds),                   // 9
-      std::to_string(options_.history_max_alerts),                        // 10
-      incident.neighborhood(),                                            // 11
-      report.id(),                                                        // 12
-      where.SerializeAsString(),                                          // 13
-      located(where) ? std::to_string(where.lon()) : "",                  // 14
-      located(where) ? std::to_string(where.lat()) : "",                  // 15
-      std::to_string(incident.kind()),                                    // 16
-      report.reporter_id(),                                               // 17
-      incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : "",   // 18
-      escalate_at ? std::to_string(to_ms(*escalate_at)) : "",                                // 19
-      std::to_string(to_ms(now)),                                                              // 20 activity
-      checks.availability_version ? "1" : "",                                                  // 21
-      checks.availability_version.value_or(""),                                                // 22
-      near && located(where) ? std::to_string(near->meters) : "",                              // 23
-      near ? std::to_string(to_ms(near->reported_since)) : "",                                 // 24
-      keys_.prefix(),                                                                          // 25
-      std::to_string(to_ms(now - options_.corroboration_window)),                              // 26 prune before
-      keys_.corroborable_places_prefix(),                                                      // 27
-      core::content_digest(report)};                                                           // 28
-  run_sending(scripts::open_incident(), std::move(keys), std::move(args), alerts, "open incident", std::move(done));
+  call.arg(Arg::id, id)
+      .arg(Arg::head, incident.SerializeAsString())
+      .arg(Arg::report, report.SerializeAsString())
+      .arg(Arg::status, std::to_string(incident.status()))
+      .arg(Arg::created_ms, std::to_string(to_ms(incident.created_at())))
+      .arg(Arg::board, keys_.board_channel())
+      .arg(Arg::event, event.SerializeAsString())
+      .arg(Arg::idempotency_key, report.idempotency_key())
+      .arg(Arg::idempotency_ttl, std::to_string(options_.idempotency_ttl_seconds))
+      .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
+      .arg(Arg::neighborhood, incident.neighborhood())
+      .arg(Arg::report_id, report.id())
+      .arg(Arg::location, where.SerializeAsString())
+      .arg(Arg::lon, located(where) ? std::to_string(where.lon()) : "")
+      .arg(Arg::lat, located(where) ? std::to_string(where.lat()) : "")
+      .arg(Arg::kind, std::to_string(incident.kind()))
+      .arg(Arg::reporter, report.reporter_id())
+      .arg(Arg::confirmed_ms, incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : "")
+      .arg(Arg::escalate_ms, escalate_at ? std::to_string(to_ms(*escalate_at)) : "")
+      .arg(Arg::now_ms, std::to_string(to_ms(now)))
+      .arg(Arg::check_book, checks.availability_version ? "1" : "")
+      .arg(Arg::expected_book, checks.availability_version.value_or(""))
+      .arg(Arg::near_meters, near && located(where) ? std::to_string(near->meters) : "")
+      .arg(Arg::near_since_ms, near ? std::to_string(to_ms(near->reported_since)) : "")
+      .arg(Arg::prefix, keys_.prefix())
+      .arg(Arg::prune_before_ms, std::to_string(to_ms(now - options_.corroboration_window)))
+      .arg(Arg::places_prefix, keys_.corroborable_places_prefix())
+      .arg(Arg::digest, core::content_digest(report));
+  add_alerts(call, keys_, alerts);
+  std::move(call).run(*redis_, sent_handler("open incident", std::move(done)));
 }
 
 void IncidentStore::attach(const std::string& incident_id, const v1::Report& report,
                            const v1::IncidentEvent& event, std::function<void(Sent, int)> done) {
-  std::vector<std::string> keys{keys_.incident(incident_id), keys_.incident_reports(incident_id), keys_.report_log(),
-                                keys_.incident_reporters(incident_id), idempotency_key(report),
-                                keys_.incident_activity(),             keys_.corroborable()};
-  // Stored instead of the report if the incident is evidence (see scripts::attach_report).
+  using Key = lua::AttachReport::Key;
+  using Arg = lua::AttachReport::Arg;
+  // Stored instead of the report if the incident is evidence (see lua/attach_report.lua).
   v1::Report without_contact = report;
   core::strip_caller_contact(without_contact);
-  std::vector<std::string> args{report.SerializeAsString(),
-                                incident_id,
-                                std::to_string(to_ms(report.received_at())),
-                                report.reporter_id(),
-                                keys_.board_channel(),
-                                event.SerializeAsString(),
-                                report.idempotency_key().empty()
-                                    ? ""
-                                    : incident_id + " " + report.id() + " " + core::content_digest(report),
-                                std::to_string(options_.idempotency_ttl_seconds),
-                                std::to_string(to_ms(Clock::now())),
-                                without_contact.SerializeAsString(),
-                                core::content_digest(report)};
-  scripts::attach_report().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
-                                                                             auto ec, Reply reply) mutable {
+  const auto digest = core::content_digest(report);
+  ScriptCall<lua::AttachReport> call;
+  call.key(Key::incident, keys_.incident(incident_id))
+      .key(Key::reports, keys_.incident_reports(incident_id))
+      .key(Key::report_log, keys_.report_log())
+      .key(Key::reporters, keys_.incident_reporters(incident_id))
+      .key(Key::idempotency, idempotency_key(report))
+      .key(Key::activity, keys_.incident_activity())
+      .key(Key::corroborable, keys_.corroborable());
+  call.arg(Arg::report, report.SerializeAsString())
+      .arg(Arg::id, incident_id)
+      .arg(Arg::received_ms, std::to_string(to_ms(report.received_at())))
+      .arg(Arg::reporter, report.reporter_id())
+      .arg(Arg::board, keys_.board_channel())
+      .arg(Arg::event, event.SerializeAsString())
+      .arg(Arg::remembered, report.idempotency_key().empty() ? "" : incident_id + " " + report.id() + " " + digest)
+      .arg(Arg::idempotency_ttl, std::to_string(options_.idempotency_ttl_seconds))
+      .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
+      .arg(Arg::without_contact, without_contact.SerializeAsString())
+      .arg(Arg::digest, digest);
+  std::move(call).run(*redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
     Sent sent;
     if (failed(ec, reply, "attach report")) {
       sent.outcome = Outcome::unavailable;
@@ -257,75 +264,92 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
 void IncidentStore::advance(const std::string& incident_id, const StatusChange& change,
                             const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
                             std::function<void(Sent)> done) {
-  bool closes = change.to == v1::FALSE_ALARM || change.to == v1::RESOLVED;
-  std::vector<std::string> keys{keys_.incident(incident_id),         keys_.open_incidents(),
-                                keys_.corroborable(),                keys_.incident_alerts(incident_id),
-                                keys_.incident_alerted(incident_id), keys_.timers(),
-                                keys_.leased_timers(),               keys_.incident_activity(),
-                                keys_.availability(),                keys_.availability_version()};
+  using Key = lua::AdvanceIncident::Key;
+  using Arg = lua::AdvanceIncident::Arg;
+  const bool closes = change.to == v1::FALSE_ALARM || change.to == v1::RESOLVED;
   const v1::Location* moved = change.new_location ? &*change.new_location : nullptr;
-  std::vector<std::string> args{
-      std::to_string(change.from),                                                       // 1
-      std::to_string(change.to),                                                         // 2
-      std::to_string(to_ms(Clock::now())),                                               // 3 updated
-      keys_.board_channel(),                                                             // 4
-      event.SerializeAsString(),                                                         // 5
-      std::to_string(options_.history_max_alerts),                                       // 6
-      incident_id,                                                                       // 7
-      closes ? "1" : "0",                                                                // 8
-      change.confirmed_at ? std::to_string(to_ms(*change.confirmed_at)) : "",            // 9
-      change.moved_to.value_or(""),                                                      // 10
-      moved ? moved->SerializeAsString() : "",                                           // 11
-      moved ? std::to_string(moved->lon()) : "",                                         // 12
-      moved ? std::to_string(moved->lat()) : "",                                         // 13
-      change.escalate_at ? std::to_string(to_ms(*change.escalate_at)) : "",              // 14
-      keys_.corroborable_places_prefix(),                                                // 15
-      change.availability_version ? "1" : "",                                            // 16
-      change.availability_version.value_or("")};                                         // 17
-  run_sending(scripts::advance_incident(), std::move(keys), std::move(args), alerts, "advance incident",
-              std::move(done));
+  ScriptCall<lua::AdvanceIncident> call;
+  call.key(Key::incident, keys_.incident(incident_id))
+      .key(Key::open_incidents, keys_.open_incidents())
+      .key(Key::corroborable, keys_.corroborable())
+      .key(Key::places, keys_.corroborable_places(change.kind))
+      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
+      .key(Key::alerted, keys_.incident_alerted(incident_id))
+      .key(Key::timers, keys_.timers())
+      .key(Key::leased_timers, keys_.leased_timers())
+      .key(Key::activity, keys_.incident_activity())
+      .key(Key::book, keys_.availability())
+      .key(Key::book_version, keys_.availability_version());
+  call.arg(Arg::from_status, std::to_string(change.from))
+      .arg(Arg::to_status, std::to_string(change.to))
+      .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
+      .arg(Arg::board, keys_.board_channel())
+      .arg(Arg::event, event.SerializeAsString())
+      .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
+      .arg(Arg::id, incident_id)
+      .arg(Arg::closes, closes ? "1" : "0")
+      .arg(Arg::confirmed_ms, change.confirmed_at ? std::to_string(to_ms(*change.confirmed_at)) : "")
+      .arg(Arg::moved_to, change.moved_to.value_or(""))
+      .arg(Arg::location, moved ? moved->SerializeAsString() : "")
+      .arg(Arg::lon, moved ? std::to_string(moved->lon()) : "")
+      .arg(Arg::lat, moved ? std::to_string(moved->lat()) : "")
+      .arg(Arg::escalate_ms, change.escalate_at ? std::to_string(to_ms(*change.escalate_at)) : "")
+      .arg(Arg::check_book, change.availability_version ? "1" : "")
+      .arg(Arg::expected_book, change.availability_version.value_or(""));
+  add_alerts(call, keys_, alerts);
+  std::move(call).run(*redis_, sent_handler("advance incident", std::move(done)));
 }
 
 void IncidentStore::escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
                              const v1::IncidentEvent& event, std::optional<Clock::time_point> next_at,
                              const std::string& availability_version, std::function<void(Sent)> done) {
-  std::vector<std::string> keys{keys_.incident(incident_id),         keys_.incident_alerts(incident_id),
-                                keys_.incident_alerted(incident_id), keys_.timers(),
-                                keys_.incident_activity(),           keys_.availability(),
-                                keys_.availability_version()};
-  std::vector<std::string> args{std::to_string(step - 1),
-                                std::to_string(step),
-                                std::to_string(to_ms(Clock::now())),
-                                keys_.board_channel(),
-                                event.SerializeAsString(),
-                                std::to_string(options_.history_max_alerts),
-                                next_at ? std::to_string(to_ms(*next_at)) : "",
-                                incident_id,
-                                "1",
-                                availability_version};
-  run_sending(scripts::escalate_incident(), std::move(keys), std::move(args), alerts, "escalate incident",
-              std::move(done));
+  using Key = lua::EscalateIncident::Key;
+  using Arg = lua::EscalateIncident::Arg;
+  ScriptCall<lua::EscalateIncident> call;
+  call.key(Key::incident, keys_.incident(incident_id))
+      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
+      .key(Key::alerted, keys_.incident_alerted(incident_id))
+      .key(Key::timers, keys_.timers())
+      .key(Key::activity, keys_.incident_activity())
+      .key(Key::book, keys_.availability())
+      .key(Key::book_version, keys_.availability_version());
+  call.arg(Arg::from_step, std::to_string(step - 1))
+      .arg(Arg::to_step, std::to_string(step))
+      .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
+      .arg(Arg::board, keys_.board_channel())
+      .arg(Arg::event, event.SerializeAsString())
+      .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
+      .arg(Arg::next_ms, next_at ? std::to_string(to_ms(*next_at)) : "")
+      .arg(Arg::id, incident_id)
+      .arg(Arg::check_book, "1")
+      .arg(Arg::expected_book, availability_version);
+  add_alerts(call, keys_, alerts);
+  std::move(call).run(*redis_, sent_handler("escalate incident", std::move(done)));
 }
 
 void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done) {
   const auto& idem = ack.idempotency_key();
   const auto& id = ack.incident_id();
-  std::vector<std::string> keys{keys_.incident(id), keys_.incident_ack_states(id), keys_.ack_log(),
-                                keys_.idempotency("ack/" + ack.responder_id() + "/" + (idem.empty() ? "-" : idem)),
-                                keys_.incident_activity()};
-  std::vector<std::string> args{ack.SerializeAsString(),
-                                keys_.board_channel(),
-                                event.SerializeAsString(),
-                                id,
-                                idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds),
-                                std::to_string(to_ms(Clock::now())),
-                                ack.responder_id(),
-                                core::content_digest(ack),
-                                std::to_string(std::max<std::size_t>(1, options_.ack_history_per_responder)),
-                                ack.alert_id(),
-                                std::to_string(ack.state())};
-  scripts::record_ack().run(*redis_, std::move(keys), std::move(args), [barrier = replication_, done = std::move(done)](
-                                                                          auto ec, Reply reply) mutable {
+  using Key = lua::RecordAck::Key;
+  using Arg = lua::RecordAck::Arg;
+  ScriptCall<lua::RecordAck> call;
+  call.key(Key::incident, keys_.incident(id))
+      .key(Key::states, keys_.incident_ack_states(id))
+      .key(Key::ack_log, keys_.ack_log())
+      .key(Key::idempotency, keys_.idempotency("ack/" + ack.responder_id() + "/" + (idem.empty() ? "-" : idem)))
+      .key(Key::activity, keys_.incident_activity());
+  call.arg(Arg::ack, ack.SerializeAsString())
+      .arg(Arg::board, keys_.board_channel())
+      .arg(Arg::event, event.SerializeAsString())
+      .arg(Arg::id, id)
+      .arg(Arg::idempotency_ttl, idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds))
+      .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
+      .arg(Arg::responder, ack.responder_id())
+      .arg(Arg::digest, core::content_digest(ack))
+      .arg(Arg::keep, std::to_string(std::max<std::size_t>(1, options_.ack_history_per_responder)))
+      .arg(Arg::alert, ack.alert_id())
+      .arg(Arg::state, std::to_string(ack.state()));
+  std::move(call).run(*redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
     if (failed(ec, reply, "record ack")) return done(Outcome::unavailable);
     auto word = verdict(reply);
     auto outcome = word == "ok"                        ? Outcome::ok
@@ -354,13 +378,13 @@ void IncidentStore::mark_delivered(const std::string& incident_id, const std::st
 
 void IncidentStore::recovery_check(const std::vector<std::pair<std::string, std::string>>& since,
                                    std::function<void(Outcome, std::string, bool)> done) {
-  std::vector<std::string> keys{keys_.epoch()};
-  std::vector<std::string> args{core_new_epoch()};
+  ScriptCall<lua::RecoveryCheck> call;
+  call.key(lua::RecoveryCheck::Key::epoch_key, keys_.epoch()).arg(lua::RecoveryCheck::Arg::new_epoch, core_new_epoch());
   for (const auto& [slug, offset] : since) {
-    keys.push_back(keys_.alert_history(slug));
-    args.push_back(offset);
+    call.tail_key(keys_.alert_history(slug));
+    call.tail_arg(offset);
   }
-  scripts::recovery_check().run(*redis_, std::move(keys), std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     if (failed(ec, reply, "recovery check")) return done(Outcome::unavailable, {}, false);
     done(Outcome::ok, element(reply, 0), reply.elements.size() > 1 && reply.elements[1].integer == 1);
   });
@@ -368,20 +392,26 @@ void IncidentStore::recovery_check(const std::vector<std::pair<std::string, std:
 
 void IncidentStore::set_available(const std::string& responder_id, std::optional<Clock::time_point> until,
                                   std::function<void(bool)> done) {
-  scripts::set_availability().run(*redis_, {keys_.availability(), keys_.availability_version()},
-                                  {responder_id, until ? std::to_string(to_ms(*until)) : "", core::new_id("av")},
-                                  [done = std::move(done)](auto ec, const Reply& reply) {
-                                    done(!failed(ec, reply, "set availability"));
-                                  });
+  using Arg = lua::SetAvailability::Arg;
+  ScriptCall<lua::SetAvailability> call;
+  call.key(lua::SetAvailability::Key::book, keys_.availability())
+      .key(lua::SetAvailability::Key::book_version, keys_.availability_version());
+  call.arg(Arg::responder, responder_id)
+      .arg(Arg::until_ms, until ? std::to_string(to_ms(*until)) : "")
+      .arg(Arg::new_version, core::new_id("av"));
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, const Reply& reply) {
+    done(!failed(ec, reply, "set availability"));
+  });
 }
 
 void IncidentStore::availability(std::function<void(Outcome, AvailabilityBook)> done) {
-  scripts::read_availability().run(*redis_, {keys_.availability(), keys_.availability_version()}, {},
-                                   [done = std::move(done)](auto ec, Reply reply) {
-                                     if (failed(ec, reply, "read availability") || reply.elements.size() < 2)
-                                       return done(Outcome::unavailable, {});
-                                     done(Outcome::ok, parse_book(reply.elements[0], reply.elements[1]));
-                                   });
+  ScriptCall<lua::ReadAvailability> call;
+  call.key(lua::ReadAvailability::Key::book, keys_.availability())
+      .key(lua::ReadAvailability::Key::book_version, keys_.availability_version());
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
+    if (failed(ec, reply, "read availability") || reply.elements.size() < 2) return done(Outcome::unavailable, {});
+    done(Outcome::ok, parse_book(reply.elements[0], reply.elements[1]));
+  });
 }
 
 void IncidentStore::available(Clock::time_point now, std::function<void(Outcome, std::set<std::string>)> done) {

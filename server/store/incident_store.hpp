@@ -2,7 +2,7 @@
 // Incidents in Redis: open one with its first report and alerts, attach corroborating reports,
 // advance its status (and move it) with the alerts that step sends, take escalation steps,
 // record acks and deliveries, read it back, list, and replay a neighborhood's alert history
-// after an offset. Every write is one Lua script (see scripts.hpp); every callback runs on the
+// after an offset. Every write is one Lua script (server/store/lua); every callback runs on the
 // Redis connection's strand, exactly once.
 
 #include "puente/v1/puente.pb.h"
@@ -86,6 +86,7 @@ struct OpenChecks {
 struct StatusChange {
   v1::IncidentStatus from{};
   v1::IncidentStatus to{};
+  v1::ReportKind kind{};  // the incident's: a move changes where it is among its kind's places
   std::optional<google::protobuf::Timestamp> confirmed_at;
   std::optional<std::string> moved_to;       // a new neighborhood
   std::optional<v1::Location> new_location;  // where it is now
@@ -189,8 +190,9 @@ class IncidentStore {
 
  private:
   std::string idempotency_key(const v1::Report& report) const;
-  void run_sending(const redis::Script& script, std::vector<std::string> keys, std::vector<std::string> args,
-                   const std::vector<v1::Alert>& alerts, const char* what, std::function<void(Sent)> done);
+  // The answer of a script that sends alerts ({'ok', offsets...}, 'repeat', 'near', 'stale' ...),
+  // passed on once the replicas hold the write.
+  redis::ReplyHandler sent_handler(const char* what, std::function<void(Sent)> done) const;
 
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;

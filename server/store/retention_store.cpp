@@ -1,7 +1,7 @@
 #include "store/retention_store.hpp"
 
 #include "store/replies.hpp"
-#include "store/scripts.hpp"
+#include "store/script_call.hpp"
 
 #include "core/clock.hpp"
 #include "core/retention.hpp"
@@ -42,18 +42,30 @@ void RetentionStore::idle_since(TimePoint cutoff, std::size_t limit,
 
 void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff, std::function<void(Purge)> done) {
   const auto& id = incident_id;
-  std::vector<std::string> keys{keys_.incident(id),          keys_.incident_reports(id),  keys_.incident_alerts(id),
-                                keys_.incident_acks(id),     keys_.incident_alerted(id),  keys_.incident_reporters(id),
-                                keys_.incident_deliveries(id), keys_.incidents(),          keys_.open_incidents(),
-                                keys_.corroborable(),         keys_.incident_activity(),  keys_.timers(),
-                                keys_.leased_timers(),         keys_.incident_ack_states(id)};
-  scripts::purge_incident().run(*redis_, std::move(keys), {id, ms(cutoff), keys_.corroborable_places_prefix()},
-                                [done = std::move(done)](auto ec, const Reply& reply) {
-                                  if (failed(ec, reply, "purge incident")) return done(Purge::unavailable);
-                                  if (reply.str == "purged") return done(Purge::purged);
-                                  if (reply.str == "evidence") return done(Purge::evidence);
-                                  done(reply.str == "active" ? Purge::active : Purge::gone);
-                                });
+  using Key = lua::PurgeIncident::Key;
+  using Arg = lua::PurgeIncident::Arg;
+  ScriptCall<lua::PurgeIncident> call;
+  call.key(Key::incident, keys_.incident(id))
+      .key(Key::reports, keys_.incident_reports(id))
+      .key(Key::incident_alerts, keys_.incident_alerts(id))
+      .key(Key::acks, keys_.incident_acks(id))
+      .key(Key::alerted, keys_.incident_alerted(id))
+      .key(Key::reporters, keys_.incident_reporters(id))
+      .key(Key::deliveries, keys_.incident_deliveries(id))
+      .key(Key::incidents, keys_.incidents())
+      .key(Key::open_incidents, keys_.open_incidents())
+      .key(Key::corroborable, keys_.corroborable())
+      .key(Key::activity, keys_.incident_activity())
+      .key(Key::timers, keys_.timers())
+      .key(Key::leased_timers, keys_.leased_timers())
+      .key(Key::states, keys_.incident_ack_states(id));
+  call.arg(Arg::id, id).arg(Arg::cutoff_ms, ms(cutoff)).arg(Arg::places_prefix, keys_.corroborable_places_prefix());
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, const Reply& reply) {
+    if (failed(ec, reply, "purge incident")) return done(Purge::unavailable);
+    if (reply.str == "purged") return done(Purge::purged);
+    if (reply.str == "evidence") return done(Purge::evidence);
+    done(reply.str == "active" ? Purge::active : Purge::gone);
+  });
 }
 
 void RetentionStore::trim(TimePoint logs_cutoff, TimePoint history_cutoff, const std::vector<std::string>& slugs,
@@ -73,8 +85,11 @@ void RetentionStore::trim(TimePoint logs_cutoff, TimePoint history_cutoff, const
     redis_->execute({"XTRIM", log, "MINID", core::stream_min_id(logs_cutoff)}, count);
   for (const auto& slug : slugs)
     redis_->execute({"XTRIM", keys_.alert_history(slug), "MINID", core::stream_min_id(history_cutoff)}, count);
-  scripts::prune_presence().run(*redis_, {keys_.presence(), keys_.availability()}, {ms(now)},
-                                [](auto ec, const Reply& reply) { failed(ec, reply, "trim to the retention"); });
+  ScriptCall<lua::PrunePresence> prune;
+  prune.key(lua::PrunePresence::Key::presence, keys_.presence())
+      .key(lua::PrunePresence::Key::book, keys_.availability())
+      .arg(lua::PrunePresence::Arg::now_ms, ms(now));
+  std::move(prune).run(*redis_, [](auto ec, const Reply& reply) { failed(ec, reply, "trim to the retention"); });
 }
 
 void RetentionStore::note_rewrite_due(std::function<void(bool)> done) {
@@ -118,17 +133,22 @@ void RetentionStore::ask_for_rewrite(std::function<void(Rewrite)> done) {
 
 void RetentionStore::mark_evidence(const std::string& incident_id, const std::vector<v1::Report>& reports,
                                    TimePoint now, std::function<void(Marked)> done) {
-  std::vector<std::string> args{incident_id, ms(now), std::to_string(reports.size())};
+  using Key = lua::MarkEvidence::Key;
+  using Arg = lua::MarkEvidence::Arg;
+  ScriptCall<lua::MarkEvidence> call;
+  call.key(Key::incident, keys_.incident(incident_id))
+      .key(Key::reports, keys_.incident_reports(incident_id))
+      .key(Key::report_log, keys_.report_log())
+      .key(Key::activity, keys_.incident_activity());
+  call.arg(Arg::id, incident_id).arg(Arg::now_ms, ms(now)).arg(Arg::count, std::to_string(reports.size()));
   for (const auto& report : reports) {
     v1::Report stripped = report;
     core::strip_caller_contact(stripped);
-    args.push_back(report.SerializeAsString());
-    args.push_back(stripped.SerializeAsString());
+    call.tail_arg(report.SerializeAsString());
+    call.tail_arg(stripped.SerializeAsString());
   }
-  scripts::mark_evidence().run(
-      *redis_, {keys_.incident(incident_id), keys_.incident_reports(incident_id), keys_.report_log(),
-                keys_.incident_activity()},
-      std::move(args), [barrier = replication_, done = std::move(done)](auto ec, const Reply& reply) mutable {
+  std::move(call).run(
+      *redis_, [barrier = replication_, done = std::move(done)](auto ec, const Reply& reply) mutable {
         Marked marked;
         if (failed(ec, reply, "mark evidence")) {
           marked.outcome = Outcome::unavailable;

@@ -2,7 +2,7 @@
 // What the retention purge and the evidence mark do in Redis (core/retention.hpp says why).
 //
 // The purge's index is {p}incidents:activity: incident id -> ms of its last activity, moved up
-// by every script that writes to the incident (scripts.cpp, touch). A purge pass reads the ids
+// by every script that writes to the incident (lua/helpers.lua, touch). A purge pass reads the ids
 // at or before the cutoff, oldest first, and purges each with one script that checks again,
 // atomically, that it is still idle and not evidence, then deletes its keys and its index
 // entries: two nodes purging at once each find it there or gone, never half. The report and

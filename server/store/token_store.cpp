@@ -1,7 +1,7 @@
 #include "store/token_store.hpp"
 
 #include "store/replies.hpp"
-#include "store/scripts.hpp"
+#include "store/script_call.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -47,9 +47,14 @@ TokenStore::TokenStore(std::shared_ptr<redis::Connection> redis, Keys keys,
 void TokenStore::save(const v1::IssuedToken& record, std::function<void(Outcome)> done) {
   v1::IssuedToken stored = record;
   stored.clear_token();  // the token text is never stored, whatever the caller left in it
-  scripts::save_token().run(
-      *redis_, {keys_.tokens()}, {stored.id(), stored.SerializeAsString(), keys_.token_changes()},
-      [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
+  using Arg = lua::SaveToken::Arg;
+  ScriptCall<lua::SaveToken> call;
+  call.key(lua::SaveToken::Key::tokens, keys_.tokens())
+      .arg(Arg::id, stored.id())
+      .arg(Arg::record, stored.SerializeAsString())
+      .arg(Arg::changes, keys_.token_changes());
+  std::move(call).run(
+      *redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
         if (failed(ec, reply, "save token")) return done(Outcome::unavailable);
         // A revocation that a failover could undo would let the token back in.
         barrier->after_write([done = std::move(done)](bool stored) { done(stored ? Outcome::ok : Outcome::unavailable); });

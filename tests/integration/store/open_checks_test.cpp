@@ -21,10 +21,12 @@ using Clock = std::chrono::system_clock;
 // The car wash on César Chávez, and a point about 5 m east of it.
 constexpr double lat = 34.0335, lon = -118.211, lon_5m_east = -118.21095;
 
+// The incidents these tests advance are raids.
 StatusChange status_change(v1::IncidentStatus from, v1::IncidentStatus to) {
   StatusChange change;
   change.from = from;
   change.to = to;
+  change.kind = v1::RAID;
   return change;
 }
 

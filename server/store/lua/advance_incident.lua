@@ -1,0 +1,58 @@
+-- Moves an incident from one status to the next (confirm, false alarm, resolve, an update that
+-- may move it), with the alerts that go with it: {'ok', offsets...}; {'conflict', status} if it
+-- is no longer in the status the node saw, {'not_found'}, or {'stale', version, book}.
+local incident = KEYS[1]
+local open_incidents = KEYS[2]
+local corroborable = KEYS[3]
+local places = KEYS[4]            -- incidents:near:{kind}, the incident's kind
+local incident_alerts = KEYS[5]
+local alerted = KEYS[6]
+local timers = KEYS[7]
+local leased_timers = KEYS[8]
+local activity = KEYS[9]
+local book = KEYS[10]
+local book_version = KEYS[11]
+local from_status = ARGV[1]
+local to_status = ARGV[2]
+local now_ms = ARGV[3]
+local board = ARGV[4]             -- board channel
+local event = ARGV[5]             -- IncidentEvent protobuf
+local history_max = ARGV[6]
+local id = ARGV[7]
+local closes = ARGV[8]            -- '1' for false alarm and resolve
+local confirmed_ms = ARGV[9]      -- '' unless it confirms
+local moved_to = ARGV[10]         -- the new neighborhood, '' if it stays
+local location = ARGV[11]         -- the new Location protobuf, '' if it does not move
+local lon = ARGV[12]
+local lat = ARGV[13]
+local escalate_ms = ARGV[14]      -- '' without a new escalation timer
+local check_book = ARGV[15]
+local expected_book = ARGV[16]
+local alert_count = ARGV[17]      -- the alerts follow
+
+local status = redis.call('HGET', incident, 'status')
+if not status then return {'not_found'} end
+if status ~= from_status then return {'conflict', status} end
+local stale = stale_book(book, book_version, check_book, expected_book)
+if stale then return stale end
+redis.call('HSET', incident, 'status', to_status, 'updated_ms', now_ms)
+if confirmed_ms ~= '' then redis.call('HSET', incident, 'confirmed_ms', confirmed_ms) end
+if moved_to ~= '' then redis.call('HSET', incident, 'neighborhood', moved_to) end
+if location ~= '' then
+  redis.call('HSET', incident, 'location', location)
+  if redis.call('ZSCORE', corroborable, id) then
+    redis.call('GEOADD', places, lon, lat, id)
+  end
+end
+if closes == '1' then
+  redis.call('ZREM', open_incidents, id)
+  redis.call('ZREM', places, id)
+  redis.call('ZREM', corroborable, id)
+  redis.call('ZREM', timers, id)
+  redis.call('ZREM', leased_timers, id)
+end
+if escalate_ms ~= '' then redis.call('ZADD', timers, escalate_ms, id) end
+touch(activity, incident, id, now_ms)
+local offsets = publish_all(incident_alerts, alerted, history_max, alert_count)
+redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
+return {'ok', unpack(offsets)}

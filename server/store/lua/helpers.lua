@@ -1,0 +1,98 @@
+-- Lua functions the scripts of this folder share: embed_scripts.cpp puts this file in front of
+-- each script, after `local named_keys, named_args = K, A` (how many KEYS and ARGV slots that
+-- script names; a variable tail, such as the alerts of a sending script, follows them).
+
+-- The fields of an incident's hash that make its head, in the order incident_head answers them
+-- and parse_head reads them (lua_scripts.hpp, HeadField). pb first: no pb, no incident.
+local head_fields = {'pb', 'status', 'updated_ms', 'neighborhood', 'location', 'confirmed_ms', 'step', 'evidence_ms'}
+
+-- Every script that sends alerts: after its named ARGV slots, the last of which is `count`, one
+-- quadruple per alert: history stream key, live channel, Alert protobuf, neighborhood. Each
+-- alert is appended to its neighborhood's history (the entry id becomes its offset), published
+-- to every node, kept in the incident's list, and its neighborhood noted as alerted. Returns the
+-- offsets.
+local function publish_all(incident_alerts, alerted, maxlen, count)
+  local first = named_args + 1
+  if #ARGV ~= named_args + 4 * tonumber(count) then
+    return error('publish_all: ' .. count .. ' alerts announced, ' .. (#ARGV - named_args) .. ' arguments after them')
+  end
+  local offsets = {}
+  for i = first, #ARGV, 4 do
+    local offset = redis.call('XADD', ARGV[i], 'MAXLEN', '~', maxlen, '*', 'pb', ARGV[i + 2])
+    local tagged = offset .. ' ' .. ARGV[i + 2]
+    redis.call('PUBLISH', ARGV[i + 1], tagged)
+    redis.call('RPUSH', incident_alerts, tagged)
+    redis.call('SADD', alerted, ARGV[i + 3])
+    table.insert(offsets, offset)
+  end
+  return offsets
+end
+-- Statuses an incident is open in: REPORTED (1) and CONFIRMED (2).
+local function is_open(status) return status == '1' or status == '2' end
+-- Notes the incident's last activity (ms) for the purge (retention_store.hpp). GT: a node
+-- whose clock lags never moves it back. Evidence is never purged, so it stays out.
+local function touch(activity, incident, id, ms)
+  if redis.call('HEXISTS', incident, 'evidence_ms') == 0 then redis.call('ZADD', activity, 'GT', ms, id) end
+end
+-- The open incidents of one kind a report may corroborate: last reported at or after `since`
+-- (ms), among the 64 nearest to (lon, lat) within `meters` in that kind's places. Each: {id,
+-- status, location pb, head pb, last_report_ms}. The incidents' keys come from the index, so
+-- they are built here from the prefix (keys.hpp), not passed in KEYS.
+local function near_candidates(places, prefix, lon, lat, meters, since)
+  local ids = redis.call('GEOSEARCH', places, 'FROMLONLAT', lon, lat, 'BYRADIUS', meters, 'm', 'ASC', 'COUNT', 64)
+  local out = {}
+  for _, id in ipairs(ids) do
+    local h = redis.call('HMGET', prefix .. 'incident:' .. id, 'status', 'last_report_ms', 'location', 'pb')
+    if h[1] and tonumber(h[2] or '0') >= tonumber(since) then
+      table.insert(out, {id, h[1], h[3] or '', h[4] or '', h[2]})
+    end
+  end
+  return out
+end
+-- Takes an incident out of the corroboration index (keys.hpp, incidents:near).
+local function not_corroborable(reported, places_prefix, incident, id)
+  local kind = redis.call('HGET', incident, 'kind')
+  if kind then redis.call('ZREM', places_prefix .. kind, id) end
+  redis.call('ZREM', reported, id)
+end
+-- Prunes the index of incidents last reported before `cutoff` (ms): no report can corroborate
+-- them any more, and where reports crowd one spot they would hide the ones it can. A hundred at
+-- a time keeps each script short; every report that opens an incident prunes.
+local function prune_corroborable(reported, places_prefix, prefix, cutoff)
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', reported, '-inf', '(' .. cutoff, 'LIMIT', 0, 100)) do
+    not_corroborable(reported, places_prefix, prefix .. 'incident:' .. id, id)
+  end
+end
+-- A report's idempotency key seen before, its value "<incident> <report> <digest>": answers
+-- {'repeat', "<incident> <report>"} if the request says what the first did (the same content
+-- digest, or none stored: written before digests were), else {'reused'} (keys.hpp, idem).
+local function earlier_report(earlier, digest)
+  local incident, report, stored = string.match(earlier, '^(%S+) (%S+) ?(%S*)$')
+  if not incident then return {'repeat', earlier} end
+  if stored ~= '' and stored ~= digest then return {'reused'} end
+  return {'repeat', incident .. ' ' .. report}
+end
+-- An incident's head (head_fields), '' for a field not set; nil if there is no such incident.
+local function incident_head(key)
+  local head = redis.call('HMGET', key, unpack(head_fields))
+  if not head[1] then return nil end
+  for i = 2, #head_fields do head[i] = head[i] or '' end
+  return head
+end
+-- Appends each of `parts` to the list `out`, and answers `out`.
+local function appended(out, parts)
+  for _, part in ipairs(parts) do table.insert(out, part) end
+  return out
+end
+-- The availability book: its version ('' before the first change) and responder -> until (ms).
+local function availability_book(book, version)
+  return {redis.call('GET', version) or '', redis.call('HGETALL', book)}
+end
+-- A step that chose fresh recipients from a copy of the book sends the copy's version
+-- (`check` '1'): if the book has changed since, the step writes nothing and answers
+-- {'stale', version, book}. nil when the copy is current, or nothing was chosen from one.
+local function stale_book(book, version, check, expected)
+  if check == '' or (redis.call('GET', version) or '') == expected then return nil end
+  local current = availability_book(book, version)
+  return {'stale', current[1], current[2]}
+end

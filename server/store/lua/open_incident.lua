@@ -1,0 +1,83 @@
+-- Opens an incident with its first report and sends its first alerts, unless the report's
+-- idempotency key was seen ({'repeat'} or {'reused'}), an open incident of its kind nearby may
+-- be the same raid ({'near', candidates...}), or the recipients were chosen from an availability
+-- book that has changed since ({'stale', version, book}). -> {'ok', offsets...}.
+local idempotency = KEYS[1]
+local incident = KEYS[2]
+local reports = KEYS[3]
+local incidents = KEYS[4]
+local open_incidents = KEYS[5]
+local report_log = KEYS[6]
+local places = KEYS[7]            -- incidents:near:{kind}
+local incident_alerts = KEYS[8]
+local alerted = KEYS[9]
+local reporters = KEYS[10]
+local timers = KEYS[11]
+local activity = KEYS[12]
+local book = KEYS[13]
+local book_version = KEYS[14]
+local corroborable = KEYS[15]
+local id = ARGV[1]
+local head = ARGV[2]              -- Incident protobuf
+local report = ARGV[3]            -- Report protobuf
+local status = ARGV[4]
+local created_ms = ARGV[5]
+local board = ARGV[6]             -- board channel
+local event = ARGV[7]             -- IncidentEvent protobuf
+local idempotency_key = ARGV[8]   -- '' without one
+local idempotency_ttl = ARGV[9]   -- s
+local history_max = ARGV[10]
+local neighborhood = ARGV[11]
+local report_id = ARGV[12]
+local location = ARGV[13]         -- Location protobuf
+local lon = ARGV[14]              -- '' if not located
+local lat = ARGV[15]
+local kind = ARGV[16]
+local reporter = ARGV[17]
+local confirmed_ms = ARGV[18]     -- '' unless opened confirmed
+local escalate_ms = ARGV[19]      -- '' without an escalation timer
+local now_ms = ARGV[20]
+local check_book = ARGV[21]       -- '1' if recipients came from a copy of the book
+local expected_book = ARGV[22]    -- that copy's version
+local near_meters = ARGV[23]      -- '' to open whatever is near
+local near_since_ms = ARGV[24]
+local prefix = ARGV[25]           -- keys.hpp's prefix, for the incidents found near
+local prune_before_ms = ARGV[26]  -- '' not to prune the corroboration index
+local places_prefix = ARGV[27]
+local digest = ARGV[28]           -- the report's content digest
+local alert_count = ARGV[29]      -- the alerts follow
+
+if idempotency_key ~= '' then
+  local earlier = redis.call('GET', idempotency)
+  if earlier then return earlier_report(earlier, digest) end
+end
+if prune_before_ms ~= '' then prune_corroborable(corroborable, places_prefix, prefix, prune_before_ms) end
+-- Checked in the same step as the write, so two reports of one raid arriving together at two
+-- nodes make one incident, and no alert goes out to a recipient list that is out of date.
+if near_meters ~= '' then
+  local near = near_candidates(places, prefix, lon, lat, near_meters, near_since_ms)
+  if #near > 0 then return {'near', unpack(near)} end
+end
+local stale = stale_book(book, book_version, check_book, expected_book)
+if stale then return stale end
+redis.call('HSET', incident, 'pb', head, 'status', status, 'updated_ms', created_ms,
+           'neighborhood', neighborhood, 'location', location, 'kind', kind,
+           'last_report_ms', created_ms, 'step', '0')
+if confirmed_ms ~= '' then redis.call('HSET', incident, 'confirmed_ms', confirmed_ms) end
+if escalate_ms ~= '' then redis.call('ZADD', timers, escalate_ms, id) end
+redis.call('RPUSH', reports, report)
+redis.call('ZADD', incidents, created_ms, id)
+redis.call('ZADD', open_incidents, created_ms, id)
+if lat ~= '' then
+  redis.call('GEOADD', places, lon, lat, id)
+  redis.call('ZADD', corroborable, created_ms, id)
+end
+redis.call('XADD', report_log, '*', 'incident', id, 'pb', report)
+redis.call('SADD', reporters, reporter)
+touch(activity, incident, id, now_ms)
+local offsets = publish_all(incident_alerts, alerted, history_max, alert_count)
+redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
+if idempotency_key ~= '' then
+  redis.call('SET', idempotency, id .. ' ' .. report_id .. ' ' .. digest, 'EX', idempotency_ttl)
+end
+return {'ok', unpack(offsets)}

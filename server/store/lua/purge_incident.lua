@@ -1,0 +1,35 @@
+-- Purges an incident whole if its last activity is at or before the cutoff and it is not
+-- evidence. Two nodes purging the same incident: the second finds it gone.
+-- -> 'purged', 'evidence' (kept; it leaves the activity index), 'active' (touched since the
+-- node read the index) or 'gone'.
+local incident = KEYS[1]
+local reports = KEYS[2]
+local incident_alerts = KEYS[3]
+local acks = KEYS[4]
+local alerted = KEYS[5]
+local reporters = KEYS[6]
+local deliveries = KEYS[7]
+local incidents = KEYS[8]
+local open_incidents = KEYS[9]
+local corroborable = KEYS[10]
+local activity = KEYS[11]
+local timers = KEYS[12]
+local leased_timers = KEYS[13]
+local states = KEYS[14]
+local id = ARGV[1]
+local cutoff_ms = ARGV[2]
+local places_prefix = ARGV[3]     -- of the incidents:near:{kind} places
+
+local last = redis.call('ZSCORE', activity, id)
+if not last then return 'gone' end
+if redis.call('HEXISTS', incident, 'evidence_ms') == 1 then
+  redis.call('ZREM', activity, id)
+  return 'evidence'
+end
+if tonumber(last) > tonumber(cutoff_ms) then return 'active' end
+not_corroborable(corroborable, places_prefix, incident, id)
+redis.call('DEL', incident, reports, incident_alerts, acks, alerted, reporters, deliveries, states)
+for _, index in ipairs({incidents, open_incidents, corroborable, activity, timers, leased_timers}) do
+  redis.call('ZREM', index, id)
+end
+return 'purged'
