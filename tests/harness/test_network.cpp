@@ -96,7 +96,8 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
   // test sets its own.
   if (extra_config.find("[rate_limits]") == std::string::npos)
     config << "[rate_limits]\nreports_per_token_per_second = 0\nrequests_per_token_per_second = 0\n"
-           << "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n";
+           << "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n"
+           << "messages_per_socket_per_second = 0\n";
 }
 
 long long TestNetwork::redis_key_count() const {

@@ -1,5 +1,6 @@
 // The WebSocket's rules: a hello first, with a valid token, for neighborhoods the roster
-// gives; no hello in time closes the socket; bad frames get an error and change nothing.
+// gives; no hello in time, or a bad frame before it, closes the socket; bad frames after it get
+// an error and change nothing.
 #include "test_network.hpp"
 
 #include "connection_error.hpp"
@@ -53,6 +54,20 @@ TEST_F(SocketRules, AnythingBeforeHelloIsRefused) {
   auto socket = node->raw_socket();
   EXPECT_EQ(error_for(*socket, R"({"ping":{}})").code(), "hello_first");
   EXPECT_TRUE(closed_by_server(*socket));
+}
+
+TEST_F(SocketRules, ABadFrameBeforeHelloIsAnsweredAndClosesTheSocket) {
+  // One answer, then the close: a client pipelining bad frames gets no answer for each
+  // (issue 15, item 2; socket_memory_test.cpp floods it).
+  auto text = node->raw_socket();
+  EXPECT_EQ(error_for(*text, "x").code(), "bad_message");
+  EXPECT_TRUE(closed_by_server(*text));
+  auto binary = node->raw_socket();
+  binary->send_binary(std::string("\xff\xff\xff\xff\x0f", 5));
+  auto answer = read_until(*binary, [](const v1::ServerMessage& m) { return m.has_error(); });
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->error().code(), "bad_message");
+  EXPECT_TRUE(closed_by_server(*binary));
 }
 
 TEST_F(SocketRules, NoHelloInTimeClosesTheSocket) {
