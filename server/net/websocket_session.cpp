@@ -122,7 +122,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     close_pending_ = true;
     deadline_.expires_after(context_->limits.ws_close_grace);  // replaces the hello's deadline
     deadline_.async_wait([self = self()](beast::error_code ec) {
-      if (ec || self->closed_) return;
+      if (ec || !self->tcp_socket().is_open()) return;
       spdlog::debug("websocket: cut off a client that did not take its close frame in time");
       beast::error_code ignored;
       self->tcp_socket().close(ignored);  // what is in flight fails and finishes the session
@@ -296,19 +296,28 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   void do_close() {
+    // Once: write_frames comes here again when Beast's close frame is out (resume_frames), and
+    // the session must then wait for the close to end, not finish under it.
+    if (close_started_) return;
+    close_started_ = true;
     // send() and close() run inline inside the peer's own calls (a hub delivery, while the hub
     // and the peer walk their lists): the peer's on_close must not run inside them, so
     // finishing is posted.
     if (closed_ || !ws_.is_open())
       return boost::asio::post(ws_.get_executor(), [self = self()] { self->finish(); });
-    // A read is always in flight; Beast lets close run beside it and the read then ends.
+    // Beast's close reads until the client's close frame comes, whether or not a read of ours is
+    // in flight; the grace (begin_close) bounds how long.
     ws_.async_close(close_reason_, [self = self()](beast::error_code) { self->finish(); });
   }
+
 
   void finish() {
     if (closed_) return;
     closed_ = true;
-    deadline_.cancel();
+    // A close that began keeps its grace until the connection is gone: the session may end (its
+    // peer told, its counts given back) before Beast has torn the connection down, or with
+    // nothing left to do it.
+    if (!close_pending_ || !tcp_socket().is_open()) deadline_.cancel();
     drop_unwritten();  // nothing more goes out: the memory comes back now, not when the last handler ends
     if (peer_) {
       context_->metrics->ws_connections.add(-1);
@@ -331,6 +340,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   core::TokenBucket messages_;         // the client's messages, against limits.ws_messages
   bool writing_ = false;
   bool close_pending_ = false;
+  bool close_started_ = false;  // do_close ran
   bool closed_ = false;
   websocket::close_reason close_reason_;
 };
