@@ -88,7 +88,9 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
          << "reconnect_max_ms = 200\n" << extra_redis << "\n"
          << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/la-city-neighborhoods-v6.geojson\"\n"
          << "[roster]\nfile = \"roster.toml\"\n"
-         << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n" << extra_limits << "\n"
+         << "[limits]\n"
+         << (extra_limits.find("ws_hello_seconds") == std::string::npos ? "ws_hello_seconds = 2\n" : "")
+         << "replay_max_alerts = 3\n" << extra_limits << "\n"
          << "[network]\ntemplates = \"" << PUENTE_SOURCE_DIR << "/config/templates\"\n"
          << "[log]\nlevel = \"debug\"\n"
          << extra_config << "\n";

@@ -129,8 +129,15 @@ void print(const char* what, const Flood& f) {
 // The node waits this long for a client to answer its close frame; the floods' clients never do.
 const std::string short_grace = "ws_close_grace_seconds = 1\n";
 
+// Small kernel buffers both ways: what the node answers stays in its own queues, where a client
+// that never reads could pile it up, instead of in the kernels'.
+constexpr int small_receive_buffer = 4096;
+const std::string small_send_buffer = "socket_send_buffer_bytes = 4096\n";
+
 TEST(SocketMemory, BadFramesBeforeHelloAreAnsweredOnceAndCloseEachSocket) {
-  TestNetwork net("", short_grace);
+  // The shipped hello deadline (the tests' 2 s would close a socket that never says hello
+  // before the flood is over).
+  TestNetwork net("", short_grace + "ws_hello_seconds = 5\n");
   auto node = net.start_node("a");
   auto f = flood(net, *node, 8, "", "x");
   print("bad frames before hello", f);
@@ -155,9 +162,9 @@ failed_sign_ins_per_address_per_second = 0
 messages_per_socket_per_second = 20
 messages_per_socket_burst = 200
 )",
-                  short_grace);
+                  short_grace + small_send_buffer);
   auto node = net.start_node("a");
-  auto f = flood(net, *node, 8, hello_json(net.token("obs-bh")), R"({"ping":{}})");
+  auto f = flood(net, *node, 8, hello_json(net.token("obs-bh")), R"({"ping":{}})", small_receive_buffer);
   print("pings past the rate", f);
   EXPECT_TRUE(f.dispatcher_answered);
   for (const auto& end : f.ends) {
@@ -172,11 +179,10 @@ messages_per_socket_burst = 200
 }
 
 TEST(SocketMemory, PingsUnderNoRateFillTheQueueByWhatTheAnswersHold) {
-  // No message rate (the harness's default): only the queue's count stops the flood. Small
-  // kernel buffers both ways keep the answers in the node's queues, not in the kernels'.
-  TestNetwork net("", short_grace + "socket_send_buffer_bytes = 4096\n");
+  // No message rate (the harness's default): only the queue's count stops the flood.
+  TestNetwork net("", short_grace + small_send_buffer);
   auto node = net.start_node("a");
-  auto f = flood(net, *node, 4, hello_json(net.token("obs-bh")), R"({"ping":{}})", 4096);
+  auto f = flood(net, *node, 4, hello_json(net.token("obs-bh")), R"({"ping":{}})", small_receive_buffer);
   print("pings under no rate", f);
   EXPECT_TRUE(f.dispatcher_answered);
   for (const auto& end : f.ends) EXPECT_TRUE(end.closed) << "a flooding socket was left open";
