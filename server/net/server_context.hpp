@@ -58,9 +58,9 @@ struct SessionLimits {
   std::chrono::seconds http_idle{30};             // keep-alive connection with no request
   std::chrono::seconds ws_hello{5};               // time to send a valid hello
   // A socket the node closes gets this long to take its queued frames and the close frame and
-  // to answer it; a client that does not is cut off, so its session and memory come back
-  // (Beast's own deadline for a close is 30 s, and a client flooding meanwhile is read all along).
-  std::chrono::seconds ws_close_grace{10};
+  // to answer it; a client that does not is cut off, so its session and memory come back. 30 s,
+  // as Beast's own deadline for a close: a slow phone still reads why it was closed (1013).
+  std::chrono::seconds ws_close_grace{30};
   // Origins a browser's WebSocket may come from ("https://puente.example.org"), besides the
   // node's own (the Origin that names the Host it asked): another site's page must not open a
   // socket with a token it tricked out of someone. A client that sends no Origin (not a

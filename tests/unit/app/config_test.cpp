@@ -151,7 +151,7 @@ TEST(Config, SocketFloodLimitsHaveTheirDocumentedDefaultsAndAreRead) {
   EXPECT_EQ(example.limits.ws_node_queue_bytes, 256u << 20);
   EXPECT_EQ(example.limits.ws_messages.per_second, 20);
   EXPECT_EQ(example.limits.ws_messages.burst, 200);
-  EXPECT_EQ(example.limits.ws_close_grace, std::chrono::seconds(10));
+  EXPECT_EQ(example.limits.ws_close_grace, std::chrono::seconds(30));
 
   test::ConfigFile file;
   auto config = file.load(
