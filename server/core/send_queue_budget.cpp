@@ -13,7 +13,8 @@ QueueRoom room_for(const QueuedFrameCost& cost, std::size_t socket_queued, std::
   // Written as "what is left" so that no sum can wrap.
   if (socket_queued > budget.socket_bytes || cost.socket > budget.socket_bytes - socket_queued)
     return QueueRoom::socket_full;
-  if (node_queued > budget.node_bytes || cost.node > budget.node_bytes - node_queued) return QueueRoom::node_full;
+  if (node_queued > budget.node_bytes || cost.node > budget.node_bytes - node_queued)
+    return QueueRoom::node_full;
   return QueueRoom::enough;
 }
 

@@ -15,8 +15,8 @@
 
 // jemalloc's control call. Weak: puented links jemalloc only outside the sanitizer and fuzz
 // builds, and the test programs never do; without it the symbol is null.
-extern "C" int mallctl(const char* name, void* oldp, std::size_t* oldlenp, void* newp, std::size_t newlen)
-    __attribute__((weak));
+extern "C" int mallctl(const char* name, void* oldp, std::size_t* oldlenp, void* newp,
+                       std::size_t newlen) __attribute__((weak));
 
 #if defined(__SANITIZE_ADDRESS__)
 // AddressSanitizer's allocator (sanitizer/allocator_interface.h, which GCC does not install).
@@ -54,7 +54,8 @@ void purge() {
 void return_freed_memory(const boost::asio::any_io_executor& executor) {
   if (purge_coming.exchange(true)) return;  // that one comes after this call: it covers it
   const auto since_last = Clock::now() - Clock::time_point(Clock::duration(last_purge.load()));
-  if (last_purge.load() == 0 || since_last >= at_most_every) return boost::asio::post(executor, purge);
+  if (last_purge.load() == 0 || since_last >= at_most_every)
+    return boost::asio::post(executor, purge);
   auto timer = std::make_shared<boost::asio::steady_timer>(executor, at_most_every - since_last);
   timer->async_wait([timer](boost::system::error_code ec) {
     if (ec) {

@@ -1,16 +1,16 @@
 // A WebSocket client that pipelines frames and never reads (pipelining_socket.hpp).
 #include "pipelining_socket.hpp"
 
-#include <algorithm>
 #include <arpa/inet.h>
-#include <cstdint>
-#include <cerrno>
-#include <cstring>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
 
 namespace puente::test {
 
@@ -19,7 +19,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 int millis_until(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return left < 0 ? 0 : static_cast<int>(left);
 }
 
@@ -44,14 +45,16 @@ std::string masked_frame(std::string_view payload, bool binary) {
     frame.push_back(static_cast<char>(size));
   } else {
     frame.push_back(static_cast<char>(0x80 | 127));
-    for (int i = 7; i >= 0; --i) frame.push_back(static_cast<char>(static_cast<std::uint64_t>(size) >> (8 * i)));
+    for (int i = 7; i >= 0; --i)
+      frame.push_back(static_cast<char>(static_cast<std::uint64_t>(size) >> (8 * i)));
   }
   frame.append(4, '\0');  // the mask key: zero, so the payload is sent as it is
   frame.append(payload);
   return frame;
 }
 
-PipeliningSocket::PipeliningSocket(unsigned short port, std::chrono::milliseconds timeout, int receive_buffer_bytes) {
+PipeliningSocket::PipeliningSocket(unsigned short port, std::chrono::milliseconds timeout,
+                                   int receive_buffer_bytes) {
   const auto deadline = Clock::now() + timeout;
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
@@ -62,14 +65,17 @@ PipeliningSocket::PipeliningSocket(unsigned short port, std::chrono::millisecond
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 && errno != EINPROGRESS)
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 &&
+      errno != EINPROGRESS)
     throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
   if (!wait_for(fd_, POLLOUT, deadline)) throw std::runtime_error("connect: timed out");
 
-  const std::string upgrade = "GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                              "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-  if (::send(fd_, upgrade.data(), upgrade.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(upgrade.size()))
+  const std::string upgrade =
+      "GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  if (::send(fd_, upgrade.data(), upgrade.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(upgrade.size()))
     throw std::runtime_error("upgrade: could not send the request");
   // The answer's headers, byte by byte: nothing after them may be taken (the server sends
   // nothing before a hello, but a frame must not be eaten either way).
@@ -88,8 +94,8 @@ PipeliningSocket::~PipeliningSocket() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::size_t PipeliningSocket::pipeline(std::string_view payload, std::size_t count, std::chrono::milliseconds within,
-                                       bool binary) {
+std::size_t PipeliningSocket::pipeline(std::string_view payload, std::size_t count,
+                                       std::chrono::milliseconds within, bool binary) {
   const auto deadline = Clock::now() + within;
   const std::string frame = masked_frame(payload, binary);
   // Frames go out in batches of about 64 KiB, each batch with as few sends as the kernel allows.
@@ -150,7 +156,8 @@ void PipeliningSocket::take_frames() {
     if (byte(1) & 0x80) header += 4;  // a server's frames are not masked; skip a key if one is
     if (unread_.size() < header + size) return;
     if ((byte(0) & 0x0F) == 0x8) {
-      close_code_ = size >= 2 ? std::optional<int>((byte(header) << 8) | byte(header + 1)) : std::nullopt;
+      close_code_ =
+          size >= 2 ? std::optional<int>((byte(header) << 8) | byte(header + 1)) : std::nullopt;
     } else {
       ++frames_read_;
     }

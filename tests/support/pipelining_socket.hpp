@@ -19,7 +19,8 @@ class PipeliningSocket {
   // Connects to 127.0.0.1:`port` and upgrades at /v1/ws; throws std::runtime_error saying why
   // if it cannot (the server's status line, say). A `receive_buffer_bytes` (SO_RCVBUF) keeps
   // the kernel from taking much of what the server sends; 0 leaves the system's default.
-  explicit PipeliningSocket(unsigned short port, std::chrono::milliseconds timeout = std::chrono::seconds(10),
+  explicit PipeliningSocket(unsigned short port,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(10),
                             int receive_buffer_bytes = 0);
   ~PipeliningSocket();
   PipeliningSocket(const PipeliningSocket&) = delete;
@@ -28,8 +29,8 @@ class PipeliningSocket {
   // Writes `count` frames carrying `payload` (masked, as a client's must be) back to back,
   // without reading anything, until all are out, `within` has passed, or the server has closed
   // the connection. Returns how many frames went out whole.
-  std::size_t pipeline(std::string_view payload, std::size_t count, std::chrono::milliseconds within,
-                       bool binary = false);
+  std::size_t pipeline(std::string_view payload, std::size_t count,
+                       std::chrono::milliseconds within, bool binary = false);
   // Reads and drops whatever the server sent until it closes the connection (true) or `wait`
   // passes (false).
   bool closed_by_server(std::chrono::milliseconds wait);

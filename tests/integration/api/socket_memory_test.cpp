@@ -42,9 +42,9 @@ std::optional<long long> metric(PuentedNode& node, const std::string& name) {
 }
 
 struct SocketEnd {
-  bool closed = false;             // the server closed the connection
-  std::size_t frames_read = 0;     // what it had sent before
-  std::optional<int> close_code;   // nullopt: cut off without a close frame
+  bool closed = false;            // the server closed the connection
+  std::size_t frames_read = 0;    // what it had sent before
+  std::optional<int> close_code;  // nullopt: cut off without a close frame
 };
 
 struct Flood {
@@ -58,12 +58,14 @@ struct Flood {
 // most `within`, reading nothing. Meanwhile the node's memory is sampled and a dispatcher lists
 // the incidents. Then each client reads what the server sent until it closes.
 // A `receive_buffer_bytes` keeps the clients' kernels from taking the answers off the node.
-Flood flood(TestNetwork& net, PuentedNode& node, int sockets, const std::string& hello, const std::string& payload,
-            int receive_buffer_bytes = 0, std::chrono::milliseconds within = 4s) {
+Flood flood(TestNetwork& net, PuentedNode& node, int sockets, const std::string& hello,
+            const std::string& payload, int receive_buffer_bytes = 0,
+            std::chrono::milliseconds within = 4s) {
   Flood result;
   const long before = resident_kib(node);
   std::vector<std::unique_ptr<PipeliningSocket>> clients;
-  for (int i = 0; i < sockets; ++i) clients.push_back(std::make_unique<PipeliningSocket>(node.port(), 10s, receive_buffer_bytes));
+  for (int i = 0; i < sockets; ++i)
+    clients.push_back(std::make_unique<PipeliningSocket>(node.port(), 10s, receive_buffer_bytes));
   std::atomic<int> running{sockets};
   std::vector<std::thread> threads;
   for (auto& client : clients)
@@ -83,7 +85,8 @@ Flood flood(TestNetwork& net, PuentedNode& node, int sockets, const std::string&
       // A dispatcher during the flood: the node must still answer.
       asked = true;
       try {
-        result.dispatcher_answered = node.call(http::verb::get, "/v1/incidents", net.token("disp")).status == 200;
+        result.dispatcher_answered =
+            node.call(http::verb::get, "/v1/incidents", net.token("disp")).status == 200;
       } catch (const std::exception& e) {
         ADD_FAILURE() << "the dispatcher got no answer: " << e.what();
       }
@@ -111,7 +114,9 @@ Flood flood(TestNetwork& net, PuentedNode& node, int sockets, const std::string&
   return result;
 }
 
-std::string hello_json(const std::string& token) { return R"({"hello":{"token":")" + token + R"("}})"; }
+std::string hello_json(const std::string& token) {
+  return R"({"hello":{"token":")" + token + R"("}})";
+}
 
 // The most a node may grow by during a flood, in KiB, under the test build's AddressSanitizer
 // (which pads and quarantines what the node allocates). Each test prints what it measured: with
@@ -122,7 +127,8 @@ constexpr long memory_bound_kib = 48 * 1024;
 void print(const char* what, const Flood& f) {
   std::printf("%s: node grew by %ld KiB at most, %ld KiB after; frames read by the clients:", what,
               f.peak_growth_kib, f.after_growth_kib);
-  for (const auto& end : f.ends) std::printf(" %zu (close %d)", end.frames_read, end.close_code.value_or(0));
+  for (const auto& end : f.ends)
+    std::printf(" %zu (close %d)", end.frames_read, end.close_code.value_or(0));
   std::printf("\n");
 }
 
@@ -164,7 +170,8 @@ messages_per_socket_burst = 200
 )",
                   short_grace + small_send_buffer);
   auto node = net.start_node("a");
-  auto f = flood(net, *node, 8, hello_json(net.token("obs-bh")), R"({"ping":{}})", small_receive_buffer);
+  auto f =
+      flood(net, *node, 8, hello_json(net.token("obs-bh")), R"({"ping":{}})", small_receive_buffer);
   print("pings past the rate", f);
   EXPECT_TRUE(f.dispatcher_answered);
   for (const auto& end : f.ends) {
@@ -182,7 +189,8 @@ TEST(SocketMemory, PingsUnderNoRateFillTheQueueByWhatTheAnswersHold) {
   // No message rate (the harness's default): only the queue's count stops the flood.
   TestNetwork net("", short_grace + small_send_buffer);
   auto node = net.start_node("a");
-  auto f = flood(net, *node, 4, hello_json(net.token("obs-bh")), R"({"ping":{}})", small_receive_buffer);
+  auto f =
+      flood(net, *node, 4, hello_json(net.token("obs-bh")), R"({"ping":{}})", small_receive_buffer);
   print("pings under no rate", f);
   EXPECT_TRUE(f.dispatcher_answered);
   for (const auto& end : f.ends) EXPECT_TRUE(end.closed) << "a flooding socket was left open";
@@ -194,7 +202,8 @@ TEST(SocketMemory, PingsUnderNoRateFillTheQueueByWhatTheAnswersHold) {
 TEST(SocketMemory, AClientThatDoesNotTakeItsCloseFrameIsCutOffAfterTheGrace) {
   // Small buffers both ways: the pongs fill them and the queue at once, the close frame cannot
   // go out, and nothing is read until the node has cut the connection.
-  TestNetwork net("", "ws_queue_bytes = 32768\nsocket_send_buffer_bytes = 4096\nws_close_grace_seconds = 1\n");
+  TestNetwork net(
+      "", "ws_queue_bytes = 32768\nsocket_send_buffer_bytes = 4096\nws_close_grace_seconds = 1\n");
   auto node = net.start_node("a");
   PipeliningSocket client(node->port(), 10s, 4096);
   client.pipeline(hello_json(net.token("obs-bh")), 1, 2s);
@@ -205,8 +214,8 @@ TEST(SocketMemory, AClientThatDoesNotTakeItsCloseFrameIsCutOffAfterTheGrace) {
       << "the session still waits for its client to take the close frame";
   EXPECT_TRUE(wait_until([&] { return metric(*node, "puente_ws_queued_bytes") == 0; }));
   EXPECT_TRUE(client.closed_by_server(10s));
-  std::printf("cut off after the grace: the client had %zu frames, close frame %s\n", client.frames_read(),
-              client.close_code() ? "read" : "never sent");
+  std::printf("cut off after the grace: the client had %zu frames, close frame %s\n",
+              client.frames_read(), client.close_code() ? "read" : "never sent");
 }
 
 }  // namespace
