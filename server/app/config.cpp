@@ -232,6 +232,11 @@ NodeConfig load_config(const std::filesystem::path& path) {
   l.http_body_bytes = bytes(t, "limits.http_body_bytes", l.http_body_bytes);
   l.ws_message_bytes = bytes(t, "limits.ws_message_bytes", l.ws_message_bytes);
   l.ws_queue_bytes = bytes(t, "limits.ws_queue_bytes", l.ws_queue_bytes);
+  l.ws_node_queue_bytes = static_cast<std::size_t>(
+      whole(t, "limits.ws_node_queue_bytes", static_cast<int64_t>(l.ws_node_queue_bytes), 1, 64 * a_gibibyte));
+  if (l.ws_node_queue_bytes < l.ws_queue_bytes)
+    throw std::runtime_error("config: limits.ws_node_queue_bytes (every socket's queue together) must be at least "
+                             "limits.ws_queue_bytes (one socket's)");
   l.socket_send_buffer_bytes =
       static_cast<int>(bytes(t, "limits.socket_send_buffer_bytes", l.socket_send_buffer_bytes, 0));
   l.http_idle = seconds(t, "limits.http_idle_seconds", l.http_idle);
@@ -239,6 +244,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
   // An hour at most: an attack is seen in the audit log a window late.
   c.failed_sign_in_audit = std::chrono::seconds(
       whole(t, "limits.failed_sign_in_audit_seconds", c.failed_sign_in_audit.count(), 1, 3600));
+  l.ws_close_grace = std::chrono::seconds(whole(t, "limits.ws_close_grace_seconds", l.ws_close_grace.count(), 1, 600));
   c.replay_max_alerts = static_cast<std::size_t>(whole(t, "limits.replay_max_alerts", static_cast<int64_t>(c.replay_max_alerts), 1, 1'000'000));
   c.history_max_alerts = static_cast<std::size_t>(whole(t, "limits.history_max_alerts", static_cast<int64_t>(c.history_max_alerts), 1,
                                                             1'000'000'000));
@@ -260,6 +266,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
   rate_limit(t, "requests_per_token", r.requests_per_token);
   rate_limit(t, "requests_per_address", r.requests_per_address);
   rate_limit(t, "failed_sign_ins_per_address", r.failed_sign_ins_per_address);
+  rate_limit(t, "messages_per_socket", l.ws_messages);  // kept by each socket (websocket_session.cpp)
   rate_limit(t, "journal_per_responder", c.journal_limits.per_responder);
   route_rate_limits(t, r.per_route);
 

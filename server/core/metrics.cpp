@@ -55,6 +55,9 @@ std::string Metrics::render() const {
   };
   gauge("puente_http_connections", "Open HTTP connections.", http_connections);
   gauge("puente_ws_connections", "Open WebSocket connections.", ws_connections);
+  gauge("puente_ws_queued_bytes",
+        "Bytes waiting in WebSocket send queues, counted as allocated (limits.ws_node_queue_bytes caps them).",
+        ws_queued_bytes);
   counter("puente_http_requests_total", "HTTP requests answered.", http_requests);
   counter("puente_reports_accepted_total", "Reports accepted.", reports_accepted);
   counter("puente_reports_rejected_total", "Reports refused as bad input.", reports_rejected);

@@ -47,6 +47,9 @@ class LatencyHistogram {
 struct Metrics {
   Gauge http_connections;
   Gauge ws_connections;
+  // Bytes waiting in the WebSockets' send queues, as the node's budget counts them
+  // (core/send_queue_budget.hpp, SessionLimits::ws_node_queue_bytes).
+  Gauge ws_queued_bytes;
   Counter http_requests;
   Counter reports_accepted;
   Counter reports_rejected;

@@ -3,6 +3,7 @@
 // the counters, and the open WebSockets (so shutdown can say goodbye to each).
 
 #include "core/metrics.hpp"
+#include "core/token_bucket.hpp"
 #include "net/hub.hpp"
 #include "net/router.hpp"
 
@@ -37,14 +38,29 @@ using SocketPeerFactory =
 struct SessionLimits {
   std::size_t http_body_bytes = 64 * 1024;        // a report is a few hundred bytes
   std::size_t ws_message_bytes = 64 * 1024;
-  // Bytes waiting to be written to one socket. A phone on a bad network drains slowly; past
-  // this it is closed and catches up from history on reconnect, so a thousand slow phones
-  // cost the node at most a thousand times this. 1 MiB holds ~1500 alerts.
+  // Bytes waiting to be written to one socket, counted as allocated (core/send_queue_budget.hpp:
+  // each frame's buffer plus its overhead). A phone on a bad network drains slowly; past this it
+  // is closed and catches up from history on reconnect, so a thousand slow phones cost the node
+  // at most a thousand times this. 1 MiB holds ~1200 alerts.
   std::size_t ws_queue_bytes = 1024 * 1024;
+  // The same, summed over every socket of the node (an alert shared by many sockets counts its
+  // bytes once): a socket whose next frame would take the node past it is closed as a slow
+  // consumer however little it holds, so many sockets that never read cannot take the
+  // machine's memory.
+  std::size_t ws_node_queue_bytes = 256 * 1024 * 1024;
+  // Messages a client may send on one socket (a token bucket; 0 a second: no limit). Past it
+  // the socket is closed ("too many messages"): a phone sends a hello, a ping now and then, an
+  // ack or a report per alert, never hundreds a second. Set by [rate_limits]
+  // messages_per_socket_*.
+  core::RateLimit ws_messages{20, 200};
   // Kernel send buffer per socket (SO_SNDBUF); 0 leaves the system's default.
   int socket_send_buffer_bytes = 0;
   std::chrono::seconds http_idle{30};             // keep-alive connection with no request
   std::chrono::seconds ws_hello{5};               // time to send a valid hello
+  // A socket the node closes gets this long to take its queued frames and the close frame and
+  // to answer it; a client that does not is cut off, so its session and memory come back. 30 s,
+  // as Beast's own deadline for a close: a slow phone still reads why it was closed (1013).
+  std::chrono::seconds ws_close_grace{30};
   // Origins a browser's WebSocket may come from ("https://puente.example.org"), besides the
   // node's own (the Origin that names the Host it asked): another site's page must not open a
   // socket with a token it tricked out of someone. A client that sends no Origin (not a

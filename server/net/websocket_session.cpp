@@ -1,6 +1,8 @@
 #include "net/websocket_session.hpp"
 
+#include "core/send_queue_budget.hpp"
 #include "net/frame_socket.hpp"
+#include "net/freed_memory.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -10,6 +12,8 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <deque>
 
 namespace puente::net {
@@ -28,6 +32,12 @@ bool expected_end(beast::error_code ec) {
 // A message is read in pieces of at most this many bytes: the buffer a waiting read holds is
 // this big, and ten thousand idle sockets each keep one (Beast's own default is 1,536).
 constexpr std::size_t read_piece_bytes = 256;
+// A message that grew the read buffer past this gives the memory back once it is handled: the
+// buffer would otherwise stay as large as the largest message the socket ever read (64 KiB).
+constexpr std::size_t read_buffer_keep_bytes = 4 * read_piece_bytes;
+// A socket whose queue once held more than this asks, when it goes, for freed memory to be
+// given back to the system (freed_memory.hpp); smaller ones are not worth the allocator's walk.
+constexpr std::size_t return_memory_above_bytes = 256 * 1024;
 
 // The session over one kind of stream: FrameSocket (plain TCP, whose data frames this session
 // writes itself, one non-blocking send each) or TlsStream (whose frames Beast writes).
@@ -39,9 +49,15 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   WebSocketConnection(Stream&& stream, std::shared_ptr<ServerContext> context,
                       std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address)
       : ws_(std::move(stream)), context_(std::move(context)), tls_(std::move(tls)),
-        peer_address_(std::move(peer_address)), hello_timer_(ws_.get_executor()) {}
+        peer_address_(std::move(peer_address)), deadline_(ws_.get_executor()) {}
 
-  ~WebSocketConnection() override { context_->open_sockets.remove(this); }
+  ~WebSocketConnection() override {
+    context_->open_sockets.remove(this);
+    // Frames still queued (the one a failed write held, say) leave the node's count with us.
+    context_->metrics->ws_queued_bytes.add(-static_cast<std::int64_t>(node_queued_bytes_));
+    // Posted: the queue and the buffers are freed after this body.
+    if (held_much_) return_freed_memory(ws_.get_executor());
+  }
 
   void run(Request request) {
     // The HTTP session's timeout no longer applies; the WebSocket has its own (idle pings).
@@ -69,15 +85,16 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   void close(websocket::close_code code, std::string reason) override {
     boost::asio::dispatch(ws_.get_executor(), [self = self(), code, reason = std::move(reason)] {
       if (self->closed_ || self->close_pending_) return;
-      self->close_reason_ = {code, reason};
-      self->close_pending_ = true;
+      self->begin_close({code, reason});
       // Frames may be queued behind a control frame of Beast's: write_frames closes after them.
       if (!self->writing_ && self->queue_.empty()) self->do_close();
     });
   }
 
   void mark_authenticated() override {
-    boost::asio::dispatch(ws_.get_executor(), [self = self()] { self->hello_timer_.cancel(); });
+    boost::asio::dispatch(ws_.get_executor(), [self = self()] {
+      if (!self->close_pending_) self->deadline_.cancel();  // else it is the close's grace
+    });
   }
 
   const std::string& peer_address() const override { return peer_address_; }
@@ -88,10 +105,31 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     bool binary;
     std::shared_ptr<const HubFrame> receipt;
     std::size_t written = 0;  // FrameSocket: bytes of its header and payload already sent
+    core::QueuedFrameCost cost{};  // counted while it waits (enqueue)
   };
 
   std::shared_ptr<WebSocketConnection> self() {
     return std::static_pointer_cast<WebSocketConnection>(shared_from_this());
+  }
+
+  boost::asio::ip::tcp::socket& tcp_socket() {
+    if constexpr (writes_frames_itself) return ws_.next_layer().next_layer();
+    else return beast::get_lowest_layer(ws_).socket();
+  }
+
+  // From now on nothing more is read or queued; the close frame follows what is queued. A client
+  // that has not taken it within the grace (one that does not read) is cut off.
+  void begin_close(websocket::close_reason reason) {
+    close_reason_ = std::move(reason);
+    close_pending_ = true;
+    deadline_.expires_after(context_->limits.ws_close_grace);  // replaces the hello's deadline
+    deadline_.async_wait([self = self()](beast::error_code ec) {
+      if (ec || !self->tcp_socket().is_open()) return;
+      spdlog::debug("websocket: cut off a client that did not take its close frame in time");
+      beast::error_code ignored;
+      self->tcp_socket().close(ignored);  // what is in flight fails and finishes the session
+      boost::asio::post(self->ws_.get_executor(), [self] { self->finish(); });
+    });
   }
 
   void on_accept(beast::error_code ec) {
@@ -99,8 +137,8 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     context_->metrics->ws_connections.add(1);
     peer_ = context_->socket_peer_factory(self());
 
-    hello_timer_.expires_after(context_->limits.ws_hello);
-    hello_timer_.async_wait([self = self()](beast::error_code ec) {
+    deadline_.expires_after(context_->limits.ws_hello);
+    deadline_.async_wait([self = self()](beast::error_code ec) {
       if (ec) return;  // authenticated or closed in time
       self->close(websocket::close_code::policy_error, "no valid hello in time");
     });
@@ -119,26 +157,63 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     if (!ws_.is_message_done()) return do_read();  // the rest of the message
     std::string payload = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    if (peer_ && !closed_) peer_->on_message(payload, ws_.got_binary());
+    if (buffer_.capacity() > read_buffer_keep_bytes) buffer_.shrink_to_fit();
+    // Once a close has begun nothing more is read: Beast's close reads what it needs itself,
+    // and a client pipelining frames behind a bad one must not have them handled (or answered).
+    if (closed_ || close_pending_) return;
+    if (too_many_messages()) {
+      // Past the rate nothing the client says is worth its cost: each message is work and,
+      // answered, a frame queued to a client that may never read it.
+      spdlog::info("websocket: closing a client that sent more than {} messages a second",
+                   context_->limits.ws_messages.per_second);
+      return close(websocket::close_code::policy_error, "too many messages");
+    }
+    if (peer_) peer_->on_message(payload, ws_.got_binary());
+    if (closed_ || close_pending_) return;  // the peer closed it
     do_read();
+  }
+
+  bool too_many_messages() {
+    return messages_.take(context_->limits.ws_messages, std::chrono::steady_clock::now()).has_value();
   }
 
   void enqueue(Frame frame) {
     if (closed_ || close_pending_) return;
-    if (queued_bytes_ + frame.data->size() > context_->limits.ws_queue_bytes) {
+    // A hub frame (it has a receipt) is one buffer for every socket it goes to.
+    frame.cost = core::queued_frame_cost(frame.data->capacity(), frame.receipt != nullptr);
+    const auto room = core::room_for(frame.cost, queued_bytes_, node_queued_bytes(),
+                                     {context_->limits.ws_queue_bytes, context_->limits.ws_node_queue_bytes});
+    if (room != core::QueueRoom::enough) {
       // Too slow to keep up: dropping frames silently would break "every alert", so the client
       // is closed instead and catches up from history when it reconnects.
       context_->metrics->queue_drops.inc();
-      spdlog::info("websocket: closing a client {} bytes behind", queued_bytes_);
+      spdlog::info("websocket: closing a client {} bytes behind{}", queued_bytes_,
+                   room == core::QueueRoom::node_full ? " (the node's sockets hold all the queued bytes they may)" : "");
       drop_unwritten();
-      close_reason_ = {websocket::close_code::try_again_later, "send queue full"};
-      close_pending_ = true;
+      begin_close({websocket::close_code::try_again_later, "send queue full"});
       if (!writing_) do_close();
       return;
     }
-    queued_bytes_ += frame.data->size();
+    count(frame);
     queue_.push_back(std::move(frame));
     if (!writing_) do_write();
+  }
+
+  std::size_t node_queued_bytes() const {
+    return static_cast<std::size_t>(std::max<std::int64_t>(0, context_->metrics->ws_queued_bytes.value()));
+  }
+
+  // A frame joins or leaves the queue: the socket's count and the node's follow.
+  void count(const Frame& frame) {
+    queued_bytes_ += frame.cost.socket;
+    node_queued_bytes_ += frame.cost.node;
+    context_->metrics->ws_queued_bytes.add(static_cast<std::int64_t>(frame.cost.node));
+    held_much_ = held_much_ || queued_bytes_ > return_memory_above_bytes;
+  }
+  void uncount(const Frame& frame) {
+    queued_bytes_ -= frame.cost.socket;
+    node_queued_bytes_ -= frame.cost.node;
+    context_->metrics->ws_queued_bytes.add(-static_cast<std::int64_t>(frame.cost.node));
   }
 
   void drop_unwritten() {
@@ -146,7 +221,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     // this queue may be the buffer's last owner.
     auto keep = writing_ && !queue_.empty() ? 1u : 0u;
     while (queue_.size() > keep) {
-      queued_bytes_ -= queue_.back().data->size();
+      uncount(queue_.back());
       queue_.pop_back();
     }
   }
@@ -176,7 +251,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
 
   void frame_written() {
     if (peer_ && queue_.front().receipt) peer_->on_written(queue_.front().receipt);
-    queued_bytes_ -= queue_.front().data->size();
+    uncount(queue_.front());
     queue_.pop_front();
   }
 
@@ -223,19 +298,29 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   void do_close() {
+    // Once: write_frames comes here again when Beast's close frame is out (resume_frames), and
+    // the session must then wait for the close to end, not finish under it.
+    if (close_started_) return;
+    close_started_ = true;
     // send() and close() run inline inside the peer's own calls (a hub delivery, while the hub
     // and the peer walk their lists): the peer's on_close must not run inside them, so
     // finishing is posted.
     if (closed_ || !ws_.is_open())
       return boost::asio::post(ws_.get_executor(), [self = self()] { self->finish(); });
-    // A read is always in flight; Beast lets close run beside it and the read then ends.
+    // Beast's close reads until the client's close frame comes, whether or not a read of ours is
+    // in flight; the grace (begin_close) bounds how long.
     ws_.async_close(close_reason_, [self = self()](beast::error_code) { self->finish(); });
   }
+
 
   void finish() {
     if (closed_) return;
     closed_ = true;
-    hello_timer_.cancel();
+    // A close that began keeps its grace until the connection is gone: the session may end (its
+    // peer told, its counts given back) before Beast has torn the connection down, or with
+    // nothing left to do it.
+    if (!close_pending_ || !tcp_socket().is_open()) deadline_.cancel();
+    drop_unwritten();  // nothing more goes out: the memory comes back now, not when the last handler ends
     if (peer_) {
       context_->metrics->ws_connections.add(-1);
       peer_->on_close();
@@ -248,12 +333,17 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   std::shared_ptr<boost::asio::ssl::context> tls_;  // what a TLS stream handshook with; null if plain
   const std::string peer_address_;
   beast::flat_buffer buffer_;
-  boost::asio::steady_timer hello_timer_;
+  // The hello's deadline until the client authenticates; the close's grace once one begins.
+  boost::asio::steady_timer deadline_;
   std::shared_ptr<SocketPeer> peer_;
   std::deque<Frame> queue_;
-  std::size_t queued_bytes_ = 0;
+  std::size_t queued_bytes_ = 0;       // Frame::cost.socket of every queued frame
+  std::size_t node_queued_bytes_ = 0;  // Frame::cost.node of every queued frame, in the node's gauge too
+  bool held_much_ = false;             // the queue once held more than return_memory_above_bytes
+  core::TokenBucket messages_;         // the client's messages, against limits.ws_messages
   bool writing_ = false;
   bool close_pending_ = false;
+  bool close_started_ = false;  // do_close ran
   bool closed_ = false;
   websocket::close_reason close_reason_;
 };

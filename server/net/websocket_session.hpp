@@ -2,8 +2,12 @@
 // One WebSocket, plain or over TLS: reads frames and hands them to its SocketPeer; writes queued
 // frames one at a time (Beast allows one write in flight). The queue is bounded: a client too
 // slow to drain it is closed ("try again later") rather than allowed to grow the node's memory;
-// it recovers by reconnecting with sinceOffset. A client that does not authenticate within the
-// hello deadline is closed.
+// it recovers by reconnecting with sinceOffset. Frames count as allocated, and the queues of all
+// sockets together are bounded too (core/send_queue_budget.hpp). A client that does not
+// authenticate within the hello deadline is closed, and so is one that sends more messages than
+// SessionLimits::ws_messages allows. Once a close begins nothing more is read; a client that does
+// not take the close frame within SessionLimits::ws_close_grace is cut off, and the memory its
+// socket held is given back (freed_memory.hpp).
 //
 // A session lives on one I/O thread (io_threads.hpp): all its handlers, and its SocketPeer's
 // callbacks, run there. send() and close() may be called from any thread; called on the

@@ -20,7 +20,8 @@ using namespace std::chrono_literals;
 TEST(Backpressure, ASlowClientIsClosedAndTheOthersGetEverything) {
   // A 32 KiB queue and a small kernel send buffer: a client that never reads passes the bound
   // after a few dozen large alerts (the client's own receive buffer, ~128 KiB, fills first).
-  TestNetwork net("", "ws_queue_bytes = 32768\nsocket_send_buffer_bytes = 4096\n");
+  // The slow client reads only once every update is posted: its close frame waits for it.
+  TestNetwork net("", "ws_queue_bytes = 32768\nsocket_send_buffer_bytes = 4096\nws_close_grace_seconds = 120\n");
   auto node = net.start_node("a");
   auto slow = node->socket(net.token("obs-bh"), {"boyle-heights"});
   auto reader = node->socket(net.token("att-bh"), {"boyle-heights"});

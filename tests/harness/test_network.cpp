@@ -89,7 +89,9 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
          << "reconnect_max_ms = 200\n" << extra_redis << "\n"
          << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/la-city-neighborhoods-v6.geojson\"\n"
          << "[roster]\nfile = \"roster.toml\"\n"
-         << "[limits]\nws_hello_seconds = 2\nreplay_max_alerts = 3\n" << extra_limits << "\n"
+         << "[limits]\n"
+         << (extra_limits.find("ws_hello_seconds") == std::string::npos ? "ws_hello_seconds = 2\n" : "")
+         << "replay_max_alerts = 3\n" << extra_limits << "\n"
          // Failed sign-ins reach the audit log a second after the first, not a minute.
          << (extra_limits.find("failed_sign_in_audit_seconds") == std::string::npos ? "failed_sign_in_audit_seconds = 1\n" : "")
          << "[network]\ntemplates = \"" << PUENTE_SOURCE_DIR << "/config/templates\"\n"
@@ -99,7 +101,8 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
   // test sets its own.
   if (extra_config.find("[rate_limits]") == std::string::npos)
     config << "[rate_limits]\nreports_per_token_per_second = 0\nrequests_per_token_per_second = 0\n"
-           << "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n";
+           << "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n"
+           << "messages_per_socket_per_second = 0\n";
 }
 
 long long TestNetwork::redis_key_count() const {

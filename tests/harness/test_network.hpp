@@ -83,7 +83,8 @@ class TestNetwork {
   //   obs-standby: legal_observer @ downtown, English, in the standby pool
   // `extra_config` is appended to the nodes' config file (a [policy] table, say; without a
   // [rate_limits] table of its own the nodes limit nothing);
-  // `extra_limits` goes into its [limits] table ("ws_queue_bytes = 32768"), `extra_redis` into
+  // `extra_limits` goes into its [limits] table ("ws_queue_bytes = 32768"; a ws_hello_seconds
+  // there replaces the 2 s the nodes get otherwise), `extra_redis` into
   // its [redis] table ("replicas_to_wait = 1"; a command_timeout_ms there replaces the 1 s
   // the nodes get otherwise).
   explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "",

@@ -1,5 +1,6 @@
 // The WebSocket's rules: a hello first, with a valid token, for neighborhoods the roster
-// gives; no hello in time closes the socket; bad frames get an error and change nothing.
+// gives; no hello in time, or a bad frame before it, closes the socket; bad frames after it get
+// an error and change nothing.
 #include "test_network.hpp"
 
 #include "connection_error.hpp"
@@ -53,6 +54,30 @@ TEST_F(SocketRules, AnythingBeforeHelloIsRefused) {
   auto socket = node->raw_socket();
   EXPECT_EQ(error_for(*socket, R"({"ping":{}})").code(), "hello_first");
   EXPECT_TRUE(closed_by_server(*socket));
+}
+
+TEST_F(SocketRules, ABadFrameBeforeHelloIsAnsweredOnceAndClosesTheSocket) {
+  // One answer, then the close: a client pipelining bad frames gets no answer for each
+  // (issue 15, item 2; socket_memory_test.cpp floods it). Text and binary alike.
+  for (bool binary : {false, true}) {
+    auto socket = node->raw_socket();
+    for (int i = 0; i < 3; ++i) {
+      if (binary) socket->send_binary(std::string("\xff\xff\xff\xff\x0f", 5));
+      else socket->send_text("x");
+    }
+    int errors = 0;
+    bool closed = false;
+    try {
+      while (auto message = socket->read_message(socket_wait)) {
+        EXPECT_EQ(message->error().code(), "bad_message");
+        ++errors;
+      }
+    } catch (const client::ConnectionError&) {
+      closed = true;
+    }
+    EXPECT_TRUE(closed) << (binary ? "binary" : "text");
+    EXPECT_EQ(errors, 1) << (binary ? "binary" : "text");
+  }
 }
 
 TEST_F(SocketRules, NoHelloInTimeClosesTheSocket) {

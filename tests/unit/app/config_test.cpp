@@ -170,6 +170,31 @@ TEST(Config, TheJournalIsCappedByDefaultAndTheCapsAreRead) {
   EXPECT_NE(file.refusal("[rate_limits]\njournal_per_responder_burst = 0\n"), "");
 }
 
+TEST(Config, SocketFloodLimitsHaveTheirDocumentedDefaultsAndAreRead) {
+  auto example = load_config(std::filesystem::path(PUENTE_SOURCE_DIR) / "config/puented.toml");
+  const net::SessionLimits defaults;
+  EXPECT_EQ(example.limits.ws_node_queue_bytes, defaults.ws_node_queue_bytes);
+  EXPECT_EQ(example.limits.ws_node_queue_bytes, 256u << 20);
+  EXPECT_EQ(example.limits.ws_messages.per_second, 20);
+  EXPECT_EQ(example.limits.ws_messages.burst, 200);
+  EXPECT_EQ(example.limits.ws_close_grace, std::chrono::seconds(30));
+
+  test::ConfigFile file;
+  auto config = file.load(
+      "[limits]\nws_queue_bytes = 4096\nws_node_queue_bytes = 65536\nws_close_grace_seconds = 2\n"
+      "[rate_limits]\nmessages_per_socket_per_second = 0.5\nmessages_per_socket_burst = 3\n");
+  EXPECT_EQ(config.limits.ws_node_queue_bytes, 65536u);
+  EXPECT_EQ(config.limits.ws_close_grace, std::chrono::seconds(2));
+  EXPECT_EQ(config.limits.ws_messages.per_second, 0.5);
+  EXPECT_EQ(config.limits.ws_messages.burst, 3);
+  EXPECT_FALSE(file.load("[rate_limits]\nmessages_per_socket_per_second = 0\n").limits.ws_messages.limits());
+  EXPECT_NE(file.refusal("[limits]\nws_queue_bytes = 4096\nws_node_queue_bytes = 4095\n").find("ws_node_queue_bytes"),
+            std::string::npos);
+  EXPECT_NE(file.refusal("[limits]\nws_close_grace_seconds = 0\n").find("ws_close_grace_seconds"), std::string::npos);
+  EXPECT_NE(file.refusal("[rate_limits]\nmessages_per_socket_burst = 0\n").find("messages_per_socket"),
+            std::string::npos);
+}
+
 TEST(Config, NumbersOutsideTheirRangeNameTheOption) {
   test::ConfigFile file;
   for (const char* text : {"[node]\nthreads = -1\n", "[redis]\ncommand_timeout_ms = 0\n",
