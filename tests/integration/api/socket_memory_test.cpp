@@ -35,7 +35,7 @@ long resident_kib(PuentedNode& node) {
 
 // A number GET /metrics shows ("puente_ws_queued_bytes"), or nullopt if it shows none.
 std::optional<long long> metric(PuentedNode& node, const std::string& name) {
-  auto response = node.call(http::verb::get, "/metrics", "");
+  auto response = node.metrics();
   auto at = response.body.find("\n" + name + " ");
   if (at == std::string::npos) return std::nullopt;
   return std::stoll(response.body.substr(at + name.size() + 2));
