@@ -203,12 +203,23 @@ void TokenService::issue(const core::Responder& admin, const v1::TokenRequest& r
 
 void TokenService::revoke(const core::Responder& admin, const std::string& token_id, Done<v1::IssuedToken> done) {
   if (!core::may(admin, core::Action::administer)) return done(Refusal::forbidden("only admins manage tokens"), {});
-  auto record = registry_.find(token_id);
-  if (!record) return done(Refusal::not_found("no token \"" + token_id + "\""), {});
+  if (auto record = registry_.find(token_id)) return revoke_record(admin, *record, std::move(done));
+  // Issued through another node a moment ago, perhaps, and not in this node's table yet: Redis
+  // has the record.
+  store_.load(token_id, [self = shared_from_this(), &admin, token_id, done = std::move(done)](
+                            store::Outcome outcome, std::optional<v1::IssuedToken> token) mutable {
+    if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
+    if (!token) return done(Refusal::not_found("no token \"" + token_id + "\""), {});
+    self->revoke_record(admin, to_record(*token), std::move(done));
+  });
+}
+
+void TokenService::revoke_record(const core::Responder& admin, core::TokenRecord record,
+                                 Done<v1::IssuedToken> done) {
   // Revoking twice changes nothing: the first revocation time stands.
-  if (record->revoked_at) return done(std::nullopt, shown(from_record(*record)));
-  record->revoked_at = core::Clock::now();
-  save(admin, "token.revoke", from_record(*record), std::move(done));
+  if (record.revoked_at) return done(std::nullopt, shown(from_record(record)));
+  record.revoked_at = core::Clock::now();
+  save(admin, "token.revoke", from_record(record), std::move(done));
 }
 
 void TokenService::save(const core::Responder& admin, const char* action, v1::IssuedToken token,

@@ -312,7 +312,6 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     ws_.async_close(close_reason_, [self = self()](beast::error_code) { self->finish(); });
   }
 
-
   void finish() {
     if (closed_) return;
     closed_ = true;

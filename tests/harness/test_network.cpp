@@ -236,6 +236,14 @@ client::HttpResponse PuentedNode::call(http::verb verb, const std::string& targe
 
 client::HttpResponse PuentedNode::metrics() { return call(http::verb::get, "/metrics", metrics_token_); }
 
+v1::AuditLog PuentedNode::audit_log(const std::string& admin_token) {
+  auto response = call(http::verb::get, "/v1/admin/audit", admin_token);
+  EXPECT_EQ(response.status, 200u) << response.body;
+  v1::AuditLog log;
+  EXPECT_EQ(wire::from_json(response.body, log), "") << response.body;
+  return log;
+}
+
 std::unique_ptr<client::WsClient> PuentedNode::raw_socket() {
   auto socket = std::make_unique<client::WsClient>();
   socket->connect(address_);

@@ -16,14 +16,6 @@ namespace {
 
 namespace http = boost::beast::http;
 
-v1::AuditLog read_log(PuentedNode& node, const std::string& token) {
-  auto response = node.call(http::verb::get, "/v1/admin/audit", token);
-  EXPECT_EQ(response.status, 200) << response.body;
-  v1::AuditLog log;
-  EXPECT_EQ(wire::from_json(response.body, log), "") << response.body;
-  return log;
-}
-
 TEST(AuditLog, LifecycleTokensAndFailedSignInsFormOneChainAcrossNodes) {
   TestNetwork net;
   auto a = net.start_node("a");
@@ -53,7 +45,7 @@ TEST(AuditLog, LifecycleTokensAndFailedSignInsFormOneChainAcrossNodes) {
                                             "sign_in.failed", "sign_in.failed"};
   v1::AuditLog log;
   ASSERT_TRUE(wait_until([&] {
-    log = read_log(*a, net.token("admin"));
+    log = a->audit_log(net.token("admin"));
     std::multiset<std::string> actions;
     for (const auto& entry : log.entries()) actions.insert(entry.action());
     return std::includes(actions.begin(), actions.end(), expected.begin(), expected.end());
@@ -96,7 +88,7 @@ TEST(AuditLog, LifecycleTokensAndFailedSignInsFormOneChainAcrossNodes) {
 TEST(AuditLog, TheSameRosterAgainIsNoChange) {
   TestNetwork net;
   auto a = net.start_node("a");
-  ASSERT_TRUE(wait_until([&] { return read_log(*a, net.token("admin")).entries_size() == 1; }));
+  ASSERT_TRUE(wait_until([&] { return a->audit_log(net.token("admin")).entries_size() == 1; }));
   a.reset();
   auto again = net.start_node("a");
   auto b = net.start_node("b");
@@ -104,7 +96,7 @@ TEST(AuditLog, TheSameRosterAgainIsNoChange) {
   ASSERT_EQ(b->call(http::verb::get, "/v1/neighborhoods", "not-a-token").status, 401);
   v1::AuditLog log;
   ASSERT_TRUE(wait_until([&] {
-    log = read_log(*again, net.token("admin"));
+    log = again->audit_log(net.token("admin"));
     return log.entries_size() >= 2;
   }));
   int roster_changes = 0;

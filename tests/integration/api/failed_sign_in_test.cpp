@@ -44,14 +44,6 @@ HelloRefusal refused_hello(PuentedNode& node, const std::string& token) {
   return refusal;
 }
 
-v1::AuditLog read_log(PuentedNode& node, const std::string& token) {
-  auto response = node.call(http::verb::get, "/v1/admin/audit", token);
-  EXPECT_EQ(response.status, 200) << response.body;
-  v1::AuditLog log;
-  EXPECT_EQ(wire::from_json(response.body, log), "") << response.body;
-  return log;
-}
-
 std::vector<v1::AuditEntry> failed_sign_ins(const v1::AuditLog& log) {
   std::vector<v1::AuditEntry> entries;
   for (const auto& entry : log.entries())
@@ -153,7 +145,7 @@ TEST(FailedSignIns, RevokedExpiredAndUnknownTokensGetOneAnswerAndTheAuditLogSays
   std::string details;
   ASSERT_TRUE(wait_until([&] {
     details.clear();
-    for (const auto& entry : failed_sign_ins(read_log(*a, net.token("admin"))))
+    for (const auto& entry : failed_sign_ins(a->audit_log(net.token("admin"))))
       details += entry.detail() + "\n";
     return details.find("socket unknown") != std::string::npos;
   })) << details;
@@ -162,7 +154,7 @@ TEST(FailedSignIns, RevokedExpiredAndUnknownTokensGetOneAnswerAndTheAuditLogSays
     EXPECT_NE(details.find(reason), std::string::npos) << reason << " not in:\n" << details;
   EXPECT_NE(details.find(revoked.id()), std::string::npos) << details;
   EXPECT_NE(details.find(expiring.id()), std::string::npos) << details;
-  auto log = read_log(*a, net.token("admin")).DebugString();
+  auto log = a->audit_log(net.token("admin")).DebugString();
   for (const auto& [why, token] : tokens)
     EXPECT_EQ(log.find(token), std::string::npos) << "a " << why << " token was audited";
 }
@@ -184,7 +176,7 @@ TEST(FailedSignIns, AFloodOfBadTokensIsOneAuditEntryWithTheCountAndTheAddress) {
   ASSERT_EQ(issued.status, 201) << issued.body;
   v1::AuditLog log;
   ASSERT_TRUE(wait_until([&] {
-    log = read_log(*b, net.token("admin"));
+    log = b->audit_log(net.token("admin"));
     for (const auto& entry : log.entries())
       if (entry.action() == "token.issue") return true;
     return false;
@@ -195,10 +187,10 @@ TEST(FailedSignIns, AFloodOfBadTokensIsOneAuditEntryWithTheCountAndTheAddress) {
   a.reset();
   std::vector<v1::AuditEntry> entries;
   ASSERT_TRUE(wait_until([&] {
-    entries = failed_sign_ins(read_log(*b, net.token("admin")));
+    entries = failed_sign_ins(b->audit_log(net.token("admin")));
     return !entries.empty();
   })) << "the failed sign-ins were not recorded at shutdown";
-  ASSERT_EQ(entries.size(), 1u) << read_log(*b, net.token("admin")).DebugString();
+  ASSERT_EQ(entries.size(), 1u) << b->audit_log(net.token("admin")).DebugString();
   EXPECT_EQ(entries[0].node_id(), "a");
   EXPECT_EQ(entries[0].subject(), "127.0.0.1");
   EXPECT_EQ(entries[0].detail(),

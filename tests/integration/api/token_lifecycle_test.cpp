@@ -94,6 +94,22 @@ TEST_F(Tokens, AnIssuedTokenWorksEverywhereUntilRevokedThenItsSocketsAreSignedOu
   EXPECT_TRUE(next_alert(*laptop)) << "a socket of another token was signed out too";
 }
 
+// An admin revokes a lost phone's token through whichever node answers, the moment it was
+// issued through another: the node that has not heard of it yet finds it in Redis.
+TEST_F(Tokens, ATokenIssuedThroughOneNodeIsRevokedAtOnceThroughAnother) {
+  // Redis stops announcing changes to the tokens hash: node b does not hear of the new tokens
+  // before its reload a minute later, as if the announcement were still on its way.
+  EXPECT_EQ(net.redis_line("CONFIG SET notify-keyspace-events Ex"), "+OK");
+  for (int i = 0; i < 3; ++i) {
+    auto issued = issue("obs-bh");
+    auto revoked = b->call(http::verb::post, "/v1/admin/tokens/" + issued.id() + "/revoke", net.token("admin"));
+    ASSERT_EQ(revoked.status, 200) << revoked.body;
+    EXPECT_NE(revoked.body.find("revokedAt"), std::string::npos) << revoked.body;
+  }
+  auto unknown = b->call(http::verb::post, "/v1/admin/tokens/tok-0000000000000000/revoke", net.token("admin"));
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+}
+
 TEST_F(Tokens, AnExpiredTokenIsRefusedAndItsSocketSignedOut) {
   auto issued = issue("vol-bh", 5);
   ASSERT_TRUE(wait_until([&] { return refusal_code(*b, issued.token()).empty(); }));
