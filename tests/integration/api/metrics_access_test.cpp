@@ -24,8 +24,9 @@ std::string error_code(const client::HttpResponse& answer) {
 }
 
 std::vector<std::string> audit_actions(PuentedNode& node, const std::string& admin_token) {
+  const auto log = node.audit_log(admin_token);  // kept: a range-for would not keep the temporary
   std::vector<std::string> actions;
-  for (const auto& entry : node.audit_log(admin_token).entries()) actions.push_back(entry.action());
+  for (const auto& entry : log.entries()) actions.push_back(entry.action());
   return actions;
 }
 
