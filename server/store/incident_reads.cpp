@@ -6,6 +6,7 @@
 #include "store/incident_store.hpp"
 
 #include "store/replies.hpp"
+#include "store/incident_keys.hpp"
 #include "store/script_call.hpp"
 
 #include "core/clock.hpp"
@@ -119,16 +120,8 @@ void IncidentStore::load_alerts(const std::string& incident_id, std::function<vo
 }
 
 void IncidentStore::load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {
-  using Key = lua::LoadIncident::Key;
   ScriptCall<lua::LoadIncident> call;
-  call.key(Key::incident, keys_.incident(incident_id))
-      .key(Key::reports, keys_.incident_reports(incident_id))
-      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
-      .key(Key::acks, keys_.incident_acks(incident_id))
-      .key(Key::alerted, keys_.incident_alerted(incident_id))
-      .key(Key::reporters, keys_.incident_reporters(incident_id))
-      .key(Key::deliveries, keys_.incident_deliveries(incident_id))
-      .key(Key::states, keys_.incident_ack_states(incident_id));
+  add_incident_keys(call, keys_, incident_id);
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     v1::Incident incident;
     if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);

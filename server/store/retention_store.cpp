@@ -1,6 +1,7 @@
 #include "store/retention_store.hpp"
 
 #include "store/replies.hpp"
+#include "store/incident_keys.hpp"
 #include "store/script_call.hpp"
 
 #include "core/clock.hpp"
@@ -45,20 +46,13 @@ void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff, std
   using Key = lua::PurgeIncident::Key;
   using Arg = lua::PurgeIncident::Arg;
   ScriptCall<lua::PurgeIncident> call;
-  call.key(Key::incident, keys_.incident(id))
-      .key(Key::reports, keys_.incident_reports(id))
-      .key(Key::incident_alerts, keys_.incident_alerts(id))
-      .key(Key::acks, keys_.incident_acks(id))
-      .key(Key::alerted, keys_.incident_alerted(id))
-      .key(Key::reporters, keys_.incident_reporters(id))
-      .key(Key::deliveries, keys_.incident_deliveries(id))
-      .key(Key::incidents, keys_.incidents())
+  add_incident_keys(call, keys_, id);
+  call.key(Key::incidents, keys_.incidents())
       .key(Key::open_incidents, keys_.open_incidents())
       .key(Key::corroborable, keys_.corroborable())
       .key(Key::activity, keys_.incident_activity())
       .key(Key::timers, keys_.timers())
-      .key(Key::leased_timers, keys_.leased_timers())
-      .key(Key::states, keys_.incident_ack_states(id));
+      .key(Key::leased_timers, keys_.leased_timers());
   call.arg(Arg::id, id).arg(Arg::cutoff_ms, ms(cutoff)).arg(Arg::places_prefix, keys_.corroborable_places_prefix());
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, const Reply& reply) {
     if (failed(ec, reply, "purge incident")) return done(Purge::unavailable);
