@@ -110,9 +110,14 @@ TEST_F(RetentionStoreTest, TwoNodesPurgingAtOnceEachIncidentIsPurgedOnceAndNoKey
   for (const auto& id : ids) {
     for (auto* node : {&node_a, &node_b}) {
       node->purge(id, cutoff, [&](Purge p) {
-        std::lock_guard lock(mutex);
-        ++verdicts[p];
-        if (--left == 0) all_done.set_value();
+        bool last = false;
+        {
+          std::lock_guard lock(mutex);
+          ++verdicts[p];
+          last = --left == 0;
+        }
+        // Outside the lock: once this is set, the test returns and the mutex is gone.
+        if (last) all_done.set_value();
       });
     }
   }
