@@ -1,5 +1,6 @@
 #include "net/http_session.hpp"
 
+#include "net/expected_ending.hpp"
 #include "net/websocket_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -76,10 +77,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void on_read(beast::error_code ec, std::size_t) {
     started_ = std::chrono::steady_clock::now();
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset ||
-        ec == ssl::error::stream_truncated)
-      return do_shutdown();
+    if (expected_ending(ec)) return do_shutdown();
     if (ec) return answer_read_error(ec);
     if (!body_framing_is_plain(parser_->get()))
       return write(error_response(http::status::bad_request, "bad_transfer_encoding",

@@ -1,6 +1,7 @@
 #include "net/websocket_session.hpp"
 
 #include "core/send_queue_budget.hpp"
+#include "net/expected_ending.hpp"
 #include "net/frame_socket.hpp"
 #include "net/freed_memory.hpp"
 
@@ -22,12 +23,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
 namespace {
-
-bool expected_end(beast::error_code ec) {
-  return ec == websocket::error::closed || ec == boost::asio::error::operation_aborted ||
-         ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset ||
-         ec == beast::error::timeout || ec == boost::asio::ssl::error::stream_truncated;
-}
 
 // A message is read in pieces of at most this many bytes: the buffer a waiting read holds is
 // this big, and ten thousand idle sockets each keep one (Beast's own default is 1,536).
@@ -151,7 +146,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) {
-      if (!expected_end(ec)) spdlog::debug("websocket read: {}", ec.message());
+      if (!expected_ending(ec)) spdlog::debug("websocket read: {}", ec.message());
       return finish();
     }
     if (!ws_.is_message_done()) return do_read();  // the rest of the message
@@ -241,7 +236,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   void on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
     if (ec) {
-      if (!expected_end(ec)) spdlog::debug("websocket write: {}", ec.message());
+      if (!expected_ending(ec)) spdlog::debug("websocket write: {}", ec.message());
       drop_unwritten();
       return finish();
     }
@@ -284,7 +279,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   void frames_failed(beast::error_code ec) {
-    if (!expected_end(ec)) spdlog::debug("websocket write: {}", ec.message());
+    if (!expected_ending(ec)) spdlog::debug("websocket write: {}", ec.message());
     writing_ = false;
     ws_.next_layer().abandon_frame();
     drop_unwritten();
