@@ -1,7 +1,7 @@
 #pragma once
 // Core types, and the map tiles' settings, as the wire shows them.
 
-#include "app/map_tiles.hpp"
+#include "app/maps/map_tiles.hpp"
 #include "core/geo_index.hpp"
 #include "core/roster.hpp"
 #include "puente/v1/puente.pb.h"

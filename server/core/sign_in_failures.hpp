@@ -11,7 +11,7 @@
 // were presented are kept for the operators; the client was told less (app/refusal.hpp). A
 // token itself is never handed in.
 //
-// Plain data with no clock: the caller closes a window when it ends (app/audit_trail.cpp).
+// Plain data with no clock: the caller closes a window when it ends (app/access/audit_trail.cpp).
 
 #include <chrono>
 #include <cstdint>

@@ -3,13 +3,13 @@
 //
 // Two sources: the roster's token_sha256 entries (id "roster-<responder id>", never expire) and
 // the tokens issued through the admin API, which live in Redis and reach every node (see
-// app/token_service.hpp). An issued record with the same hash as a roster token overrides it:
+// app/access/token_service.hpp). An issued record with the same hash as a roster token overrides it:
 // that is how a roster token is revoked. Lookups hash the presented token and read an immutable
 // table; a change builds a new table and swaps it in, so a sign-in never waits on a writer.
 //
 // Redis is the only word on which issued tokens exist: a whole reload drops every record Redis
 // no longer holds, so an issued token whose record was deleted signs in no one. It is not the
-// only word on revocations: those the node has seen are also kept (app/revocation_file.hpp) and
+// only word on revocations: those the node has seen are also kept (app/access/revocation_file.hpp) and
 // fed back here with keep_revocation(), and no reload or update can un-revoke a kept hash, so
 // neither a deleted record, a restored backup nor a stale replica brings a revoked token back.
 

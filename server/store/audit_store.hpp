@@ -1,7 +1,7 @@
 #pragma once
 // The audit log in Redis: a stream of AuditEntry records and the head of the hash chain, moved
 // together by one script that appends only to the head the entry was chained to (see
-// app/audit_trail.hpp for who chains them).
+// app/access/audit_trail.hpp for who chains them).
 
 #include "puente/v1/puente.pb.h"
 #include "redis/connection.hpp"

@@ -37,7 +37,7 @@
 //   {p}available                hash: responder id -> ms until which they set themselves available
 //   {p}available:version        string: a fresh random id at every change of {p}available (a
 //                               node keeps a copy, and a step that alerts recipients chosen from
-//                               it writes only while it is current: app/availability_copy.hpp).
+//                               it writes only while it is current: app/incidents/availability_copy.hpp).
 //                               Whatever writes {p}available must change it; only the removal of
 //                               entries that ran out need not (a copy holds their end too)
 //   {p}alerts:{slug}            stream: a neighborhood's alert history; the entry id is the

@@ -1,6 +1,6 @@
 #pragma once
 // Issued tokens in Redis: one hash of IssuedToken records by id, and a channel that names each
-// one as it changes so every node updates its TokenRegistry at once (app/token_service.hpp).
+// one as it changes so every node updates its TokenRegistry at once (app/access/token_service.hpp).
 // A record holds the token's SHA-256, never the token.
 //
 // A record can also go without the script: deleted by hand (HDEL, DEL), renamed, evicted. The

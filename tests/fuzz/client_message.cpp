@@ -1,6 +1,6 @@
 // Client messages as a node decodes them: WebSocket frames (a ClientMessage as JSON text or as
-// protobuf binary, app/responder_socket.cpp) and HTTP bodies (Report, Ack, IncidentAction,
-// Availability, app/api_routes.cpp decode()), each followed by the checks that run before
+// protobuf binary, app/live/responder_socket.cpp) and HTTP bodies (Report, Ack, IncidentAction,
+// Availability, app/http/api_routes.cpp decode()), each followed by the checks that run before
 // anything is stored. The input is tried as every one of them, in both encodings.
 //
 // Beyond "no crash": whatever the node answers must decode again. A refusal's message echoes

@@ -5,7 +5,7 @@
 
 #include "fuzz_target.hpp"
 
-#include "app/config.hpp"
+#include "app/node/config.hpp"
 #include "core/dispatch_policy.hpp"
 
 #include <exception>

@@ -1,4 +1,4 @@
-#include "app/audit_trail.hpp"
+#include "app/access/audit_trail.hpp"
 
 #include "core/audit_chain.hpp"
 #include "core/clock.hpp"

@@ -1,4 +1,4 @@
-#include "app/failed_sign_ins.hpp"
+#include "app/access/failed_sign_ins.hpp"
 
 namespace puente::app {
 

@@ -6,9 +6,9 @@
 // count of them per address (audit_trail.hpp). A guesser gets no further over a socket than
 // over HTTP (issue 15: 938 wrong hellos in 10 s, where HTTP allowed 10).
 
-#include "app/audit_trail.hpp"
-#include "app/rate_limiter.hpp"
-#include "app/rate_limits.hpp"
+#include "app/access/audit_trail.hpp"
+#include "app/access/rate_limiter.hpp"
+#include "app/access/rate_limits.hpp"
 #include "app/refusal.hpp"
 #include "core/token_registry.hpp"
 

@@ -1,4 +1,4 @@
-#include "app/rate_limiter.hpp"
+#include "app/access/rate_limiter.hpp"
 
 #include <algorithm>
 

@@ -9,7 +9,7 @@
 // at the proxy then, and set the per-address limits here to 0). Full buckets are forgotten, so
 // the table holds only the clients that are busy right now.
 
-#include "app/rate_limits.hpp"
+#include "app/access/rate_limits.hpp"
 #include "app/refusal.hpp"
 #include "core/token_bucket.hpp"
 #include "net/http_types.hpp"

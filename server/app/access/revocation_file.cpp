@@ -1,6 +1,6 @@
 // The revocations file: see revocation_file.hpp for the format and why it exists.
 
-#include "app/revocation_file.hpp"
+#include "app/access/revocation_file.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "app/token_service.hpp"
+#include "app/access/token_service.hpp"
 
 #include "core/access.hpp"
 #include "core/bearer_token.hpp"

@@ -16,10 +16,10 @@
 // whole load that finds Redis without a revocation the node keeps logs it, records
 // "token.revocation_restored" in the audit log and writes the revocation back.
 
-#include "app/audit_trail.hpp"
+#include "app/access/audit_trail.hpp"
 #include "app/refusal.hpp"
-#include "app/revocation_file.hpp"
-#include "app/signed_in_sockets.hpp"
+#include "app/access/revocation_file.hpp"
+#include "app/live/signed_in_sockets.hpp"
 #include "core/token_registry.hpp"
 #include "puente/v1/puente.pb.h"
 #include "redis/subscriber.hpp"

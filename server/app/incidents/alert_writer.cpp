@@ -1,4 +1,4 @@
-#include "app/alert_writer.hpp"
+#include "app/incidents/alert_writer.hpp"
 
 #include "core/alert_recipients.hpp"
 #include "core/clock.hpp"

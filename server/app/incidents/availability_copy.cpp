@@ -1,4 +1,4 @@
-#include "app/availability_copy.hpp"
+#include "app/incidents/availability_copy.hpp"
 
 namespace puente::app {
 

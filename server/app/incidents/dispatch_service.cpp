@@ -1,4 +1,4 @@
-#include "app/dispatch_service.hpp"
+#include "app/incidents/dispatch_service.hpp"
 
 #include "core/access.hpp"
 #include "core/clock.hpp"

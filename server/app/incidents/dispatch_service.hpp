@@ -6,9 +6,9 @@
 // read. Every decision of who may, what comes next and who is told is core's; this class does
 // the I/O around it, and starts or stops the escalation clock.
 
-#include "app/audit_trail.hpp"
-#include "app/availability_copy.hpp"
-#include "app/network_rules.hpp"
+#include "app/access/audit_trail.hpp"
+#include "app/incidents/availability_copy.hpp"
+#include "app/node/network_rules.hpp"
 #include "app/refusal.hpp"
 #include "core/incident_lifecycle.hpp"
 #include "core/metrics.hpp"

@@ -1,4 +1,4 @@
-#include "app/escalation_worker.hpp"
+#include "app/incidents/escalation_worker.hpp"
 
 #include "core/clock.hpp"
 #include "core/escalation_plan.hpp"

@@ -9,8 +9,8 @@
 // then set the next step's deadline. The step's store script advances the incident's step only
 // from the one before, so a step claimed twice (a lease that ran out) is sent once.
 
-#include "app/availability_copy.hpp"
-#include "app/network_rules.hpp"
+#include "app/incidents/availability_copy.hpp"
+#include "app/node/network_rules.hpp"
 #include "core/escalation_plan.hpp"
 #include "core/metrics.hpp"
 #include "store/incident_store.hpp"

@@ -1,6 +1,6 @@
-#include "app/evidence_service.hpp"
+#include "app/incidents/evidence_service.hpp"
 
-#include "app/dispatch_service.hpp"
+#include "app/incidents/dispatch_service.hpp"
 #include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/retention.hpp"

@@ -5,7 +5,7 @@
 // the incident is then never purged. The mark is recorded in the audit chain. Marking an
 // incident that already is evidence changes nothing and answers the same.
 
-#include "app/audit_trail.hpp"
+#include "app/access/audit_trail.hpp"
 #include "app/refusal.hpp"
 #include "core/metrics.hpp"
 #include "core/roster.hpp"

@@ -1,4 +1,4 @@
-#include "app/intake_service.hpp"
+#include "app/incidents/intake_service.hpp"
 
 #include "core/access.hpp"
 #include "core/clock.hpp"

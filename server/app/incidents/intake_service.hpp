@@ -11,8 +11,8 @@
 // copy of the availability book (availability_copy.hpp). So a report costs one Redis round
 // trip: the corroboration check, the book's version check and the write are one step.
 
-#include "app/availability_copy.hpp"
-#include "app/network_rules.hpp"
+#include "app/incidents/availability_copy.hpp"
+#include "app/node/network_rules.hpp"
 #include "app/refusal.hpp"
 #include "core/metrics.hpp"
 #include "store/incident_store.hpp"

@@ -1,4 +1,4 @@
-#include "app/outbox.hpp"
+#include "app/incidents/outbox.hpp"
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"

@@ -17,11 +17,11 @@
 // is gone, the sender's rights changed, ...) is dropped: logged with the refusal's code,
 // counted (puente_journal_dropped_total) and audited ("journal.dropped").
 
-#include "app/audit_trail.hpp"
-#include "app/dispatch_service.hpp"
-#include "app/intake_service.hpp"
-#include "app/journal_limits.hpp"
-#include "app/rate_limiter.hpp"
+#include "app/access/audit_trail.hpp"
+#include "app/incidents/dispatch_service.hpp"
+#include "app/incidents/intake_service.hpp"
+#include "app/incidents/journal_limits.hpp"
+#include "app/access/rate_limiter.hpp"
 #include "core/caller_key.hpp"
 #include "store/journal.hpp"
 

@@ -1,4 +1,4 @@
-#include "app/retention_worker.hpp"
+#include "app/incidents/retention_worker.hpp"
 
 #include "core/retention.hpp"
 

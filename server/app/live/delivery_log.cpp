@@ -1,4 +1,4 @@
-#include "app/delivery_log.hpp"
+#include "app/live/delivery_log.hpp"
 
 #include <algorithm>
 

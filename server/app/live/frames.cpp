@@ -1,4 +1,4 @@
-#include "app/frames.hpp"
+#include "app/live/frames.hpp"
 
 #include "puente/v1/json.hpp"
 

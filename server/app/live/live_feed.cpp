@@ -1,6 +1,6 @@
-#include "app/live_feed.hpp"
+#include "app/live/live_feed.hpp"
 
-#include "app/frames.hpp"
+#include "app/live/frames.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>

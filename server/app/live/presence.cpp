@@ -1,4 +1,4 @@
-#include "app/presence.hpp"
+#include "app/live/presence.hpp"
 
 #include <boost/asio/post.hpp>
 

@@ -1,7 +1,7 @@
-#include "app/responder_socket.hpp"
+#include "app/live/responder_socket.hpp"
 
-#include "app/failed_sign_ins.hpp"
-#include "app/frames.hpp"
+#include "app/access/failed_sign_ins.hpp"
+#include "app/live/frames.hpp"
 #include "app/wire_views.hpp"
 #include "core/access.hpp"
 #include "core/clock.hpp"

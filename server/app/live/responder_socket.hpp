@@ -19,15 +19,15 @@
 // from other threads, and they touch nothing but the atomics below and the session, whose
 // send() and close() are thread-safe.
 
-#include "app/dispatch_service.hpp"
-#include "app/intake_service.hpp"
-#include "app/audit_trail.hpp"
-#include "app/outbox.hpp"
-#include "app/rate_limiter.hpp"
-#include "app/signed_in_sockets.hpp"
-#include "app/alert_writer.hpp"
-#include "app/presence.hpp"
-#include "app/delivery_log.hpp"
+#include "app/incidents/dispatch_service.hpp"
+#include "app/incidents/intake_service.hpp"
+#include "app/access/audit_trail.hpp"
+#include "app/incidents/outbox.hpp"
+#include "app/access/rate_limiter.hpp"
+#include "app/live/signed_in_sockets.hpp"
+#include "app/incidents/alert_writer.hpp"
+#include "app/live/presence.hpp"
+#include "app/live/delivery_log.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
 

@@ -1,4 +1,4 @@
-#include "app/signed_in_sockets.hpp"
+#include "app/live/signed_in_sockets.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "app/map_tiles.hpp"
+#include "app/maps/map_tiles.hpp"
 
 #include <boost/url/parse.hpp>
 

@@ -1,4 +1,4 @@
-#include "app/neighborhood_map.hpp"
+#include "app/maps/neighborhood_map.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>

@@ -1,4 +1,4 @@
-#include "app/config.hpp"
+#include "app/node/config.hpp"
 
 #include <boost/beast/http/verb.hpp>
 #include <toml++/toml.h>

@@ -3,9 +3,9 @@
 // unit and default), then overridden by command-line flags. Relative paths in the file are
 // relative to the file's own folder, so a config works wherever it is started from.
 
-#include "app/journal_limits.hpp"
-#include "app/map_tiles.hpp"
-#include "app/rate_limits.hpp"
+#include "app/incidents/journal_limits.hpp"
+#include "app/maps/map_tiles.hpp"
+#include "app/access/rate_limits.hpp"
 #include "core/geo_index.hpp"
 #include "core/retention.hpp"
 #include "net/server_context.hpp"

@@ -1,6 +1,6 @@
 // puented: the Puente server. See config/puented.toml for every option.
-#include "app/config.hpp"
-#include "app/node.hpp"
+#include "app/node/config.hpp"
+#include "app/node/node.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>

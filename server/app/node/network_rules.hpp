@@ -2,7 +2,7 @@
 // What a node knows of its network, loaded once at start and read-only after: geography,
 // roster, dispatch policy, time zone and the alert writer. Services and workers share it.
 
-#include "app/alert_writer.hpp"
+#include "app/incidents/alert_writer.hpp"
 #include "core/dispatch_policy.hpp"
 #include "core/geo_index.hpp"
 #include "core/roster.hpp"

@@ -1,19 +1,19 @@
-#include "app/node.hpp"
+#include "app/node/node.hpp"
 
-#include "app/api_routes.hpp"
-#include "app/availability_copy.hpp"
-#include "app/delivery_log.hpp"
-#include "app/dispatch_service.hpp"
-#include "app/escalation_worker.hpp"
-#include "app/evidence_service.hpp"
-#include "app/intake_service.hpp"
-#include "app/live_feed.hpp"
-#include "app/neighborhood_map.hpp"
-#include "app/presence.hpp"
-#include "app/responder_socket.hpp"
-#include "app/rate_limiter.hpp"
-#include "app/retention_worker.hpp"
-#include "app/token_service.hpp"
+#include "app/http/api_routes.hpp"
+#include "app/incidents/availability_copy.hpp"
+#include "app/live/delivery_log.hpp"
+#include "app/incidents/dispatch_service.hpp"
+#include "app/incidents/escalation_worker.hpp"
+#include "app/incidents/evidence_service.hpp"
+#include "app/incidents/intake_service.hpp"
+#include "app/live/live_feed.hpp"
+#include "app/maps/neighborhood_map.hpp"
+#include "app/live/presence.hpp"
+#include "app/live/responder_socket.hpp"
+#include "app/access/rate_limiter.hpp"
+#include "app/incidents/retention_worker.hpp"
+#include "app/access/token_service.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
 #include "net/tile_files.hpp"
@@ -151,8 +151,12 @@ std::vector<std::string> every_slug(const core::GeoIndex& geo) {
 }
 
 RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIndex& geo) {
-  return {config.retention, config.history_max_age, config.purge_interval, config.aof_rewrite_interval, config.node_id,
-          every_slug(geo)};
+  return {.retention = config.retention,
+          .history_max_age = config.history_max_age,
+          .interval = config.purge_interval,
+          .aof_rewrite_interval = config.aof_rewrite_interval,
+          .node_id = config.node_id,
+          .slugs = every_slug(geo)};
 }
 
 }  // namespace
@@ -211,7 +215,7 @@ struct Node::Parts {
         templates(load_templates(config)),
         policies(load_policies(config, geo)),
         writer(roster, geo, zone, templates, config.default_language),
-        rules{geo, roster, policies, zone, writer},
+        rules{.geo = geo, .roster = roster, .policies = policies, .zone = zone, .writer = writer},
         io(thread_count(config)),
         hub(thread_contexts(io)),
         commands(redis::Connection::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id))),
@@ -246,12 +250,40 @@ struct Node::Parts {
                                         dispatch, metrics, *audit, caller_key ? &*caller_key : nullptr,
                                         config.journal_limits)),
         deliveries(io.main().get_executor(), store, delivery_log_interval),
-        socket_services{roster,  tokens,    signed_in, *audit,         geo,
-                        writer,  hub,       store,     *outbox,        *presence,
-                        deliveries, limiter, config.rate_limits, config.node_id, config.replay_max_alerts},
-        api_services{roster,         tokens, *token_service, *audit, audit_store, rules, store, presence_store, intake,
-                     dispatch,       evidence, *outbox, metrics, [this] { return commands->connected(); }, config.node_id,
-                     neighborhood_map, config.tiles, limiter, config.rate_limits},
+        socket_services{.roster = roster,
+                        .tokens = tokens,
+                        .signed_in = signed_in,
+                        .audit = *audit,
+                        .geo = geo,
+                        .writer = writer,
+                        .hub = hub,
+                        .store = store,
+                        .outbox = *outbox,
+                        .presence = *presence,
+                        .deliveries = deliveries,
+                        .limiter = limiter,
+                        .rate_limits = config.rate_limits,
+                        .node_id = config.node_id,
+                        .replay_max_alerts = config.replay_max_alerts},
+        api_services{.roster = roster,
+                     .tokens = tokens,
+                     .token_service = *token_service,
+                     .audit = *audit,
+                     .audit_log = audit_store,
+                     .rules = rules,
+                     .store = store,
+                     .presence = presence_store,
+                     .intake = intake,
+                     .dispatch = dispatch,
+                     .evidence = evidence,
+                     .outbox = *outbox,
+                     .metrics = metrics,
+                     .store_reachable = [this] { return commands->connected(); },
+                     .node_id = config.node_id,
+                     .neighborhood_map = neighborhood_map,
+                     .map_tiles = config.tiles,
+                     .limiter = limiter,
+                     .rate_limits = config.rate_limits},
         server(std::make_shared<net::ServerContext>()),
         certificate(load_certificate(config)) {
     server->limits = config.limits;

@@ -4,7 +4,7 @@
 // services and the acceptor run on the first, connections on the others (on the first too if
 // it is the only one). Stateless: everything shared lives in Redis.
 
-#include "app/config.hpp"
+#include "app/node/config.hpp"
 
 #include <memory>
 

@@ -1,5 +1,5 @@
 // Raster tiles under the neighborhoods map, when the network configured some (GET
-// /v1/neighborhoods/map/tiles; server/app/map_tiles.hpp). Tiles are Web Mercator, 256 px,
+// /v1/neighborhoods/map/tiles; server/app/maps/map_tiles.hpp). Tiles are Web Mercator, 256 px,
 // numbered z/x/y as OpenStreetMap's; map.js draws its shapes in the same world coordinates, so
 // each tile is an SVG <image> set at its own corners in the map's units. The zoom is the one
 // whose tiles show at about their own size on screen, at most the configured maximum (deeper,

@@ -2,7 +2,7 @@
 // A config file in a fresh folder of its own (removed after the test), written and then loaded
 // or refused: what the config tests share.
 
-#include "app/config.hpp"
+#include "app/node/config.hpp"
 
 #include "temp_dir.hpp"
 

@@ -1,4 +1,4 @@
-#include "app/config.hpp"
+#include "app/node/config.hpp"
 
 #include "config_file.hpp"
 

@@ -1,6 +1,6 @@
 // The map the pages draw: every neighborhood of the configured file, small enough for a phone,
 // and still the same shapes.
-#include "app/neighborhood_map.hpp"
+#include "app/maps/neighborhood_map.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>

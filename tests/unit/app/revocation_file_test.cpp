@@ -1,6 +1,6 @@
 // RevocationFile: revocations kept where Redis cannot undo them (issue 15 item 6) are read back
 // as written, by the owner alone, and a torn or foreign line costs only itself.
-#include "app/revocation_file.hpp"
+#include "app/access/revocation_file.hpp"
 
 #include "file_text.hpp"
 #include "temp_dir.hpp"

@@ -1,0 +1,106 @@
+#include "app/http/api_exchange.hpp"
+
+#include "app/access/failed_sign_ins.hpp"
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "puente/v1/json.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace puente::app::api {
+
+namespace {
+constexpr std::string_view protobuf_type = "application/x-protobuf";
+}  // namespace
+
+net::Response refusal_response(const Refusal& r) {
+  auto response = net::error_response(static_cast<http::status>(r.status), r.code, r.message);
+  if (r.status == 401) response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
+net::Response encode(const Request& request, http::status status, const google::protobuf::Message& message) {
+  if (request[http::field::accept].find(protobuf_type) != std::string_view::npos) {
+    net::Response response{status, 11};
+    response.set(http::field::content_type, protobuf_type);
+    response.body() = message.SerializeAsString();
+    return response;
+  }
+  return net::json_response(status, wire::to_json(message));
+}
+
+// Decodes the body into `message`; a refusal if it cannot.
+MaybeRefusal decode(const Request& request, google::protobuf::Message& message) {
+  if (request[http::field::content_type].starts_with(protobuf_type)) {
+    if (!message.ParseFromString(request.body()))
+      return Refusal{400, "bad_protobuf", "the body is not a valid " + message.GetTypeName()};
+    return std::nullopt;
+  }
+  if (request.body().empty()) return Refusal{400, "bad_json", "the body is empty; expected a JSON object"};
+  if (auto why = wire::from_json(request.body(), message); !why.empty()) return Refusal{400, "bad_json", why};
+  return std::nullopt;
+}
+
+// The responder behind the request's bearer token; a refusal if none. The token travels only
+// in the Authorization header: never in a URL, where logs and browser history would keep it.
+const core::Responder* authenticate(ApiServices& s, const Request& request, const RouteParams& params,
+                                    Respond& respond) {
+  auto header = request[http::field::authorization];
+  constexpr std::string_view scheme = "Bearer ";
+  core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
+  if (!header.empty()) {
+    sign_in.failure = core::SignInFailure::unknown;
+    if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme)
+      sign_in = s.tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
+  }
+  if (sign_in.who) {
+    // Chosen by the route that matched, never by the raw target ("/v1/reports?x" is the same route).
+    auto wait = s.limiter.take_request(params.route, sign_in.token_id, s.rate_limits);
+    if (!wait) return sign_in.who;
+    respond(rate_limited_response(*wait));
+    return nullptr;
+  }
+  // A request with no token at all is a client that has not signed in, not a failed sign-in.
+  if (*sign_in.failure == core::SignInFailure::missing) {
+    respond(refusal_response(sign_in_refusal(*sign_in.failure)));
+    return nullptr;
+  }
+  auto refused = refuse_sign_in(s.limiter, s.rate_limits, s.audit, sign_in, "http", params.peer_address);
+  respond(refused.retry_after ? rate_limited_response(*refused.retry_after) : refusal_response(refused.refusal));
+  return nullptr;
+}
+
+// A finite number: from_chars also reads "nan", which every range comparison lets through.
+std::optional<double> parse_double(const std::string& text) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+// A whole non-negative number, or `fallback` when `text` is empty; nullopt for anything else.
+std::optional<std::uint64_t> parse_count(const std::string& text, std::uint64_t fallback) {
+  if (text.empty()) return fallback;
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// The {id} of an incident route, if the server could have made it: anything else (a Redis key's
+// suffix, "inc-1:acks") names no incident and never reaches the store.
+std::optional<std::string> incident_id(const RouteParams& params) {
+  auto it = params.path.find("id");
+  if (it == params.path.end() || !core::valid_id("inc", it->second)) return std::nullopt;
+  return it->second;
+}
+
+Refusal no_such_incident() { return Refusal::not_found("no such incident"); }
+
+std::string query(const RouteParams& params, std::string_view name) {
+  auto it = params.query.find(name);
+  return it == params.query.end() ? std::string() : it->second;
+}
+
+}  // namespace puente::app::api
