@@ -189,6 +189,7 @@ async function act(action) {
 }
 
 startPage({
+  title: 'board.title',
   socket: { board: true },
   start: async (live, rejected) => {
     for (const button of $$('#detail [data-action]')) button.addEventListener('click', () => act(button.dataset.action));
