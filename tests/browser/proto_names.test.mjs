@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { test } from 'node:test';
 
+import { webModule } from './web_modules.mjs';
+
 const ROOT = new URL('../../', import.meta.url);
 const WEB = new URL('server/web/', ROOT);
 const PROTO = new URL('proto/puente/v1/', ROOT);
@@ -26,13 +28,6 @@ async function protoEnums() {
   return enums;
 }
 
-// kinds.js as the pages load it: an ES module with no imports, read from a data: URL since the
-// pages' folder has no package.json to make Node take its .js files as modules.
-async function kindsModule() {
-  const source = await readFile(new URL('js/kinds.js', WEB), 'utf8');
-  return import(`data:text/javascript,${encodeURIComponent(source)}`);
-}
-
 // Which proto enum each i18n prefix names, and which kinds.js list draws from which enum.
 const WORDS = { kind: 'ReportKind', status: 'IncidentStatus', alertType: 'AlertType', ack: 'AckState' };
 const LISTS = { REPORT_KINDS: 'ReportKind', OPEN_STATUSES: 'IncidentStatus', CLOSING_ALERTS: 'AlertType', FIELD_ACKS: 'AckState' };
@@ -45,7 +40,7 @@ test('the proto declares the enums the pages use', async () => {
 
 test("kinds.js lists only the proto's names, and the intake offers every report kind", async () => {
   const enums = await protoEnums();
-  const kinds = await kindsModule();
+  const kinds = await webModule('kinds');
   for (const [list, name] of Object.entries(LISTS)) {
     assert.ok(Array.isArray(kinds[list]), `kinds.js exports no list ${list}`);
     for (const value of kinds[list]) assert.ok(enums.get(name).includes(value), `kinds.js ${list} has ${value}, which ${name} does not`);

@@ -1,0 +1,105 @@
+// The board's state (server/web/js/board_state.js) on its own: what a board event changes, and
+// when the board must read the incident again over HTTP. An ack event is applied whole and
+// costs no read; any other event, or one about an incident the board does not hold, asks for
+// one. Node alone (no browser, no puented): run by ctest as PagesBoardState (tests/CMakeLists.txt).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { webModule } from './web_modules.mjs';
+
+const { BoardState, activeNeighborhoods, applyEvent, byUrgencyNow, keepHeads, keepIncident, keepOnCall } = await webModule('board_state');
+
+// A board holding one whole incident, as GET /v1/incidents/{id} gives it.
+function boardWith(incident = {}) {
+  const state = new BoardState();
+  keepIncident(state, {
+    id: 'inc-1',
+    neighborhood: 'boyle-heights',
+    status: 'REPORTED',
+    updatedAt: '2026-12-05T10:00:00Z',
+    alerts: [{ id: 'al-1', type: 'VERIFY' }],
+    acks: [],
+    ...incident,
+  });
+  return state;
+}
+
+const ack = { alertId: 'al-1', incidentId: 'inc-1', responderId: 'obs-bh', state: 'ON_SCENE', at: '2026-12-05T10:05:00Z' };
+
+test('an ack event adds its ack and nothing else, and needs no read', () => {
+  const state = boardWith();
+  // The event's status is the incident's as the ack found it; the board keeps its own.
+  const reread = applyEvent(state, { incidentId: 'inc-1', neighborhood: 'boyle-heights', status: 'CONFIRMED', what: 'ack', ack, at: ack.at });
+  assert.equal(reread, false);
+  const incident = state.incidents.get('inc-1');
+  assert.deepEqual(incident.acks, [ack]);
+  assert.equal(incident.status, 'REPORTED');
+  assert.equal(incident.updatedAt, '2026-12-05T10:00:00Z', 'an ack does not move the incident in the list');
+});
+
+test('a step event is drawn at once and asks for the whole incident', () => {
+  const state = boardWith();
+  const alert = { id: 'al-2', type: 'DISPATCH' };
+  const event = { incidentId: 'inc-1', neighborhood: 'boyle-heights', status: 'CONFIRMED', what: 'confirm', alert, at: '2026-12-05T10:06:00Z' };
+  assert.equal(applyEvent(state, event), true);
+  assert.equal(applyEvent(state, event), true);
+  const incident = state.incidents.get('inc-1');
+  assert.equal(incident.status, 'CONFIRMED');
+  assert.equal(incident.updatedAt, '2026-12-05T10:06:00Z');
+  assert.deepEqual(incident.alerts.map((a) => a.id), ['al-1', 'al-2'], 'an alert is held once');
+});
+
+test('a report joining an incident asks for the whole incident: the event does not carry the report', () => {
+  const state = boardWith();
+  assert.equal(applyEvent(state, { incidentId: 'inc-1', neighborhood: 'boyle-heights', what: 'corroborated', at: '2026-12-05T10:07:00Z' }), true);
+  assert.equal(state.incidents.get('inc-1').status, 'REPORTED', 'no status in the event: kept');
+});
+
+test('an event about an incident the board does not hold asks for it and adds nothing', () => {
+  const state = boardWith();
+  assert.equal(applyEvent(state, { incidentId: 'inc-2', what: 'ack', ack: { ...ack, incidentId: 'inc-2' } }), true);
+  assert.deepEqual([...state.incidents.keys()], ['inc-1']);
+});
+
+test('every event is counted per incident, so a read begun before one can be seen to be stale', () => {
+  const state = boardWith();
+  const before = state.heard.get('inc-1');
+  applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack });
+  applyEvent(state, { incidentId: 'inc-1', what: 'resolve', status: 'RESOLVED' });
+  assert.equal(before, undefined);
+  assert.equal(state.heard.get('inc-1'), 2);
+  assert.equal(state.heard.get('inc-2'), undefined);
+});
+
+test('the list heads never replace an incident held whole', () => {
+  const state = boardWith({ acks: [ack] });
+  keepHeads(state, [{ id: 'inc-1', status: 'REPORTED' }, { id: 'inc-3', status: 'CONFIRMED' }]);
+  assert.deepEqual(state.incidents.get('inc-1').acks, [ack]);
+  assert.equal(state.incidents.get('inc-3').status, 'CONFIRMED');
+});
+
+test('the list by urgency: confirmed, then reported, then closed; the furthest escalated, then the latest', () => {
+  const state = new BoardState();
+  const at = (minute) => `2026-12-05T10:${String(minute).padStart(2, '0')}:00Z`;
+  for (const incident of [
+    { id: 'closed', status: 'RESOLVED', updatedAt: at(50), neighborhood: 'a' },
+    { id: 'reported-old', status: 'REPORTED', updatedAt: at(1), neighborhood: 'b' },
+    { id: 'reported-new', status: 'REPORTED', updatedAt: at(2), neighborhood: 'b' },
+    { id: 'confirmed', status: 'CONFIRMED', updatedAt: at(3), neighborhood: 'c' },
+    { id: 'confirmed-escalated', status: 'CONFIRMED', escalationStep: 2, updatedAt: at(0), neighborhood: 'd' },
+  ])
+    keepIncident(state, incident);
+  assert.deepEqual(byUrgencyNow(state).map((i) => i.id), ['confirmed-escalated', 'confirmed', 'reported-new', 'reported-old', 'closed']);
+  assert.deepEqual([...activeNeighborhoods(state)].sort(), ['b', 'c', 'd']);
+});
+
+test("the on-call roster gives the timeline its responders' names", () => {
+  const state = new BoardState();
+  keepOnCall(state, {
+    neighborhoods: [{ neighborhood: 'boyle-heights', responders: [{ id: 'obs-bh', name: 'Ana' }] }],
+    standby: [{ id: 'vol-1', name: 'Luis' }],
+    dispatchers: [{ id: 'disp', name: 'Marta' }],
+  });
+  assert.deepEqual(Object.fromEntries(state.names), { 'obs-bh': 'Ana', 'vol-1': 'Luis', disp: 'Marta' });
+});
