@@ -4,11 +4,12 @@
 // one. Node alone (no browser, no puented): run by ctest as PagesBoardState (tests/CMakeLists.txt).
 
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 
 import { webModule } from './web_modules.mjs';
 
-const { BoardState, activeNeighborhoods, applyEvent, byUrgencyNow, keepHeads, keepIncident, keepOnCall } = await webModule('board_state');
+const { ACKS_KEPT_PER_RESPONDER, BoardState, activeNeighborhoods, applyEvent, byUrgencyNow, keepHeads, keepIncident, keepOnCall } = await webModule('board_state');
 
 // A board holding one whole incident, as GET /v1/incidents/{id} gives it.
 function boardWith(incident = {}) {
@@ -36,6 +37,22 @@ test('an ack event adds its ack and nothing else, and needs no read', () => {
   assert.deepEqual(incident.acks, [ack]);
   assert.equal(incident.status, 'REPORTED');
   assert.equal(incident.updatedAt, '2026-12-05T10:00:00Z', 'an ack does not move the incident in the list');
+});
+
+test("past the acks the store keeps of one responder, an ack event asks for the incident as the store keeps it", () => {
+  const state = boardWith();
+  const change = (n, responderId = 'obs-bh') => ({ ...ack, responderId, state: n % 2 ? 'ON_SCENE' : 'EN_ROUTE', at: `2026-12-05T10:${String(n).padStart(2, '0')}:00Z` });
+  for (let n = 1; n <= ACKS_KEPT_PER_RESPONDER; n++)
+    assert.equal(applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: change(n) }), false, `ack ${n}`);
+  assert.equal(applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: change(1, 'vol-1') }), false, 'counted per responder');
+  assert.equal(applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: change(ACKS_KEPT_PER_RESPONDER + 1) }), true);
+});
+
+test('the board keeps as many acks per responder as the store does', async () => {
+  const store = await readFile(new URL('../../server/store/incident_store.hpp', import.meta.url), 'utf8');
+  const kept = store.match(/\back_history_per_responder\s*=\s*(\d+)\s*;/);
+  assert.ok(kept, 'server/store/incident_store.hpp declares no ack_history_per_responder default');
+  assert.equal(ACKS_KEPT_PER_RESPONDER, Number(kept[1]));
 });
 
 test('a step event is drawn at once and asks for the whole incident', () => {

@@ -9,6 +9,12 @@
 
 import { OPEN_STATUSES } from './kinds.js';
 
+// The store keeps each responder's last 16 changes of ack state per incident and drops older
+// ones (StoreOptions::ack_history_per_responder in server/store/incident_store.hpp; the test
+// PagesBoardState fails if the two differ). Past that many the board reads the incident, so
+// its timeline shows what the store keeps and no more.
+export const ACKS_KEPT_PER_RESPONDER = 16;
+
 export class BoardState {
   constructor() {
     this.incidents = new Map(); // id -> Incident
@@ -65,7 +71,7 @@ export function applyEvent(state, event) {
   // An ack adds itself and nothing else: the incident's status, place and time stay as stored.
   if (event.what === 'ack' && event.ack) {
     incident.acks = [...(incident.acks || []), event.ack];
-    return false;
+    return incident.acks.filter((a) => a.responderId === event.ack.responderId).length > ACKS_KEPT_PER_RESPONDER;
   }
   if (event.status) incident.status = event.status;
   if (event.neighborhood) incident.neighborhood = event.neighborhood;
