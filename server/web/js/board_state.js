@@ -10,9 +10,9 @@
 import { OPEN_STATUSES } from './kinds.js';
 
 // The store keeps each responder's last 16 changes of ack state per incident and drops older
-// ones (StoreOptions::ack_history_per_responder in server/store/incident_store.hpp today; the test
-// PagesBoardState fails if the two differ). Past that many the board reads the incident, so
-// its timeline shows what the store keeps and no more.
+// ones (StoreOptions::ack_history_per_responder, in server/store/incident_store.hpp today; the
+// test PagesBoardState fails if the two differ). Past that many the board reads the incident,
+// so its timeline shows what the store keeps and no more.
 export const ACKS_KEPT_PER_RESPONDER = 16;
 
 export class BoardState {
