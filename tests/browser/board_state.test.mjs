@@ -9,7 +9,7 @@ import { test } from 'node:test';
 
 import { webModule } from './web_modules.mjs';
 
-const { ACKS_KEPT_PER_RESPONDER, BoardState, activeNeighborhoods, applyEvent, byUrgencyNow, keepHeads, keepIncident, keepOnCall } = await webModule('board_state');
+const { ACKS_KEPT_PER_RESPONDER, BoardState, activeNeighborhoods, applyEvent, incidentsByUrgency, keepHeads, keepIncident, keepOnCall } = await webModule('board_state');
 
 // A board holding one whole incident, as GET /v1/incidents/{id} gives it.
 function boardWith(incident = {}) {
@@ -113,7 +113,7 @@ test('the list by urgency: confirmed, then reported, then closed; the furthest e
     { id: 'confirmed-escalated', status: 'CONFIRMED', escalationStep: 2, updatedAt: at(0), neighborhood: 'd' },
   ])
     keepIncident(state, incident);
-  assert.deepEqual(byUrgencyNow(state).map((i) => i.id), ['confirmed-escalated', 'confirmed', 'reported-new', 'reported-old', 'closed']);
+  assert.deepEqual(incidentsByUrgency(state).map((i) => i.id), ['confirmed-escalated', 'confirmed', 'reported-new', 'reported-old', 'closed']);
   assert.deepEqual([...activeNeighborhoods(state)].sort(), ['b', 'c', 'd']);
 });
 

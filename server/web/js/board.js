@@ -6,7 +6,7 @@
 // events have no history.
 
 import { get, post } from './api.js';
-import { BoardState, activeNeighborhoods, applyEvent, byUrgencyNow, isOpen, keepHeads, keepIncident, keepOnCall } from './board_state.js';
+import { BoardState, activeNeighborhoods, applyEvent, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall } from './board_state.js';
 import { $, $$, el, show } from './dom.js';
 import { clock } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
@@ -159,7 +159,7 @@ function renderOnCall() {
 }
 
 function render() {
-  const all = byUrgencyNow(state);
+  const all = incidentsByUrgency(state);
   $('#incidents').replaceChildren(...all.map(incidentItem));
   show($('#no-incidents'), all.length === 0);
   if (map) {

@@ -39,7 +39,7 @@ function byUrgency(a, b) {
   );
 }
 
-export const byUrgencyNow = (state) => [...state.incidents.values()].sort(byUrgency);
+export const incidentsByUrgency = (state) => [...state.incidents.values()].sort(byUrgency);
 
 // Where people are needed: the neighborhoods of the open incidents.
 export const activeNeighborhoods = (state) =>
