@@ -135,6 +135,11 @@ test('a call logged on one node reaches an observer on another, and the board se
   await card.locator('button[data-action="updates"]').click();
   await card.locator('.message[data-i18n="observer.done.updates"]').waitFor({ timeout: WAIT_MS });
 
+  // Measured and reported, not asserted: how often the board read the incident whole. Board
+  // events keep it current; an ack event is applied as it comes (tests/browser/board_state.test.mjs).
+  const reads = board.requests.filter((r) => r.method() === 'GET' && new URL(r.url()).pathname === `/v1/incidents/${id}`);
+  console.log(`the board read incident ${id} ${reads.length} times over the journey`);
+
   for (const page of pages) assert.deepEqual(page.problems, [], `problems on ${page.url()}`);
 }));
 

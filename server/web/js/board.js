@@ -1,60 +1,67 @@
 // The dispatcher's live board: the map with every incident as a marker colored by status, the
 // incidents sorted by urgency, the chosen incident's timeline and actions, and who is on call
-// (and connected) per neighborhood. Board events on the WebSocket keep it current; after any
-// reconnect the open incidents are reloaded over HTTP, since board events have no history.
+// (and connected) per neighborhood. Everything it shows is drawn from one BoardState
+// (board_state.js): HTTP reads and board events on the WebSocket change the state, then the page
+// is drawn from it. After any reconnect the incidents are read again over HTTP, since board
+// events have no history.
 
 import { get, post } from './api.js';
+import { BoardState, activeNeighborhoods, applyEvent, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall } from './board_state.js';
 import { $, $$, el, show } from './dom.js';
-import { OPEN_STATUSES, clock } from './kinds.js';
+import { clock } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
 import { NeighborhoodMap } from './map.js';
 import { startPage } from './page.js';
 import { timelineItems } from './timeline.js';
 
 const ON_CALL_EVERY_MS = 10000; // presence changes are not pushed: ask this often
-const REFETCH_AFTER_MS = 250; // a burst of events about one incident costs one GET
+const REREAD_AFTER_MS = 250; // a burst of events about one incident costs one GET
 
-const incidents = new Map(); // id -> Incident (from GET /v1/incidents/{id}, kept current)
-const names = new Map(); // responder id -> name
-let onCall = null;
-let map = null;
-let selected = null;
-const refetches = new Map(); // incident id -> timer
+const state = new BoardState();
+let map = null; // drawn once the outlines are in; markers and highlights are drawn from the state
+const reads = new Map(); // incident id -> its read in flight
+const rereads = new Map(); // incident id -> timer
 
-// Confirmed first (people are needed there now), then reported (waiting for verification),
-// then closed; within each, the furthest escalated, then the latest activity.
-function byUrgency(a, b) {
-  const rank = (i) => ({ CONFIRMED: 0, REPORTED: 1 })[i.status] ?? 2;
-  return (
-    rank(a) - rank(b) ||
-    (b.escalationStep || 0) - (a.escalationStep || 0) ||
-    Date.parse(b.updatedAt || b.createdAt || 0) - Date.parse(a.updatedAt || a.createdAt || 0)
+const hoodName = (slug) => map?.name(slug) || slug;
+
+// The whole incident into the state. A read begun before the latest board event about it may
+// miss what that event told: it is read again. Answers whether the state changed.
+function readIncident(id) {
+  if (!reads.has(id)) reads.set(id, read(id).finally(() => reads.delete(id)));
+  return reads.get(id);
+}
+
+async function read(id) {
+  const heard = state.heard.get(id);
+  try {
+    keepIncident(state, await get(`/v1/incidents/${encodeURIComponent(id)}`));
+  } catch {
+    return false; // offline or gone: the next welcome reads everything again
+  }
+  if (state.heard.get(id) !== heard) rereadSoon(id);
+  return true;
+}
+
+function rereadSoon(id) {
+  clearTimeout(rereads.get(id));
+  rereads.set(
+    id,
+    setTimeout(async () => {
+      if (await readIncident(id)) render();
+    }, REREAD_AFTER_MS),
   );
 }
 
-const isOpen = (incident) => OPEN_STATUSES.includes(incident.status);
-const hoodName = (slug) => map?.name(slug) || slug;
-
-async function fetchIncident(id) {
-  try {
-    incidents.set(id, await get(`/v1/incidents/${encodeURIComponent(id)}`));
-    render();
-  } catch {
-    // Offline or gone: the next welcome reloads everything.
-  }
-}
-
-function refetchSoon(id) {
-  clearTimeout(refetches.get(id));
-  refetches.set(id, setTimeout(() => fetchIncident(id), REFETCH_AFTER_MS));
-}
-
+// After each welcome: the list, then every listed incident whole (the list gives heads, without
+// the reports, acks and reporters the board shows), drawn once when all are in.
 async function reloadAll() {
   try {
-    const list = await get('/v1/incidents');
-    for (const head of list.incidents || []) if (!incidents.has(head.id)) incidents.set(head.id, head);
-    await Promise.all((list.incidents || []).map((head) => fetchIncident(head.id)));
-    if (selected && !incidents.has(selected)) fetchIncident(selected);
+    const heads = (await get('/v1/incidents')).incidents || [];
+    keepHeads(state, heads);
+    render();
+    const ids = heads.map((head) => head.id);
+    if (state.selected && !state.incidents.has(state.selected)) ids.push(state.selected);
+    await Promise.all(ids.map(readIncident));
   } catch {
     // The next welcome tries again.
   }
@@ -63,9 +70,7 @@ async function reloadAll() {
 
 async function reloadOnCall() {
   try {
-    onCall = await get('/v1/roster/on-call');
-    for (const r of [...(onCall.neighborhoods || []).flatMap((n) => n.responders || []), ...(onCall.standby || []), ...(onCall.dispatchers || [])])
-      names.set(r.id, r.name);
+    keepOnCall(state, await get('/v1/roster/on-call'));
   } catch {
     return;
   }
@@ -73,23 +78,19 @@ async function reloadOnCall() {
   renderDetail();
 }
 
-// A board event: what it says is shown at once; the whole incident follows shortly.
+// A board event: what it says is drawn at once; the whole incident follows shortly when the
+// event did not say everything.
 function onEvent(event) {
-  const incident = incidents.get(event.incidentId);
-  if (!incident) return fetchIncident(event.incidentId);
-  if (event.status) incident.status = event.status;
-  if (event.neighborhood) incident.neighborhood = event.neighborhood;
-  incident.updatedAt = event.at || incident.updatedAt;
-  if (event.ack) incident.acks = [...(incident.acks || []), event.ack];
-  if (event.alert && !(incident.alerts || []).some((a) => a.id === event.alert.id))
-    incident.alerts = [...(incident.alerts || []), event.alert];
+  const known = state.incidents.has(event.incidentId);
+  const reread = applyEvent(state, event);
+  if (!known) return readIncident(event.incidentId).then((changed) => changed && render());
   render();
-  refetchSoon(event.incidentId);
+  if (reread) rereadSoon(event.incidentId);
 }
 
 function select(id) {
-  selected = id;
-  $('#action-result').textContent = '';
+  state.selected = id;
+  state.outcome = null;
   render();
   // On a phone the detail sits below the list: bring it into view.
   if (matchMedia('(max-width: 60rem)').matches) $('#detail').scrollIntoView({ block: 'start' });
@@ -99,7 +100,7 @@ function incidentItem(incident) {
   const language = currentLanguage();
   const onScene = new Set((incident.acks || []).filter((a) => a.state === 'ON_SCENE').map((a) => a.responderId)).size;
   return el('li', {
-    class: `incident status-${incident.status}${incident.id === selected ? ' selected' : ''}`,
+    class: `incident status-${incident.status}${incident.id === state.selected ? ' selected' : ''}`,
     dataset: { incident: incident.id, status: incident.status },
     tabindex: 0,
     onclick: () => select(incident.id),
@@ -114,8 +115,9 @@ function incidentItem(incident) {
 }
 
 function renderDetail() {
-  const incident = selected && incidents.get(selected);
+  const incident = state.selected && state.incidents.get(state.selected);
   show($('#detail'), Boolean(incident));
+  renderOutcome();
   if (!incident) return;
   const language = currentLanguage();
   $('#detail').dataset.incident = incident.id;
@@ -133,14 +135,14 @@ function renderDetail() {
     const action = button.dataset.action;
     button.disabled = !isOpen(incident) || (action === 'confirm' && incident.status !== 'REPORTED');
   }
-  $('#timeline').replaceChildren(...timelineItems(incident, names, language));
+  $('#timeline').replaceChildren(...timelineItems(incident, state.names, language));
 }
 
 function renderOnCall() {
-  const box = $('#on-call');
+  const { onCall } = state;
   if (!onCall) return;
   const connected = new Set(onCall.connected || []);
-  const active = new Set([...incidents.values()].filter(isOpen).map((i) => i.neighborhood));
+  const active = activeNeighborhoods(state);
   const person = (r) =>
     el('li', { class: connected.has(r.id) ? 'connected' : 'away', dataset: { responder: r.id, connected: String(connected.has(r.id)) } },
       `${r.name} · ${(r.roles || []).map((role) => t(`role.${role}`)).join(', ')} · ${t(connected.has(r.id) ? 'board.connected' : 'board.notConnected')}`);
@@ -153,42 +155,54 @@ function renderOnCall() {
   const groups = hoods.map((n) => group(hoodName(n.neighborhood), n.responders || [], n.neighborhood));
   if ((onCall.standby || []).length) groups.push(group(t('board.standby'), onCall.standby));
   if ((onCall.dispatchers || []).length) groups.push(group(t('board.dispatchers'), onCall.dispatchers));
-  box.replaceChildren(...groups);
+  $('#on-call').replaceChildren(...groups);
 }
 
 function render() {
-  const all = [...incidents.values()].sort(byUrgency);
+  const all = incidentsByUrgency(state);
   $('#incidents').replaceChildren(...all.map(incidentItem));
   show($('#no-incidents'), all.length === 0);
   if (map) {
     map.setMarkers(
       all
         .filter((i) => i.location)
-        .map((i) => ({ id: i.id, lat: i.location.lat, lon: i.location.lon, status: i.status, selected: i.id === selected, label: `${t(`status.${i.status}`)} · ${hoodName(i.neighborhood)}` })),
+        .map((i) => ({ id: i.id, lat: i.location.lat, lon: i.location.lon, status: i.status, selected: i.id === state.selected, label: `${t(`status.${i.status}`)} · ${hoodName(i.neighborhood)}` })),
     );
-    map.highlight(new Set(all.filter(isOpen).map((i) => i.neighborhood)));
+    map.highlight(activeNeighborhoods(state));
   }
   renderDetail();
   renderOnCall();
 }
 
-async function act(action) {
+// What became of the dispatcher's last action, under the buttons; nothing once another incident
+// is chosen.
+function renderOutcome() {
   const result = $('#action-result');
-  const id = selected;
+  const { outcome } = state;
+  if (outcome) setText(result, outcome.key, outcome.values);
+  else {
+    delete result.dataset.i18n;
+    delete result.dataset.i18nValues;
+    result.textContent = '';
+  }
+  result.className = `message${outcome ? (outcome.ok ? ' ok' : ' error') : ''}`;
+}
+
+async function act(action) {
+  const id = state.selected;
   try {
     const { body } = await post(`/v1/incidents/${encodeURIComponent(id)}/${action}`, { text: $('#action-text').value.trim() });
-    incidents.set(id, body);
+    keepIncident(state, body);
     $('#action-text').value = '';
-    setText(result, `board.done.${action}`);
-    result.className = 'message ok';
+    state.outcome = { key: `board.done.${action}`, ok: true };
   } catch (e) {
-    setText(result, 'board.failed', { reason: e.message });
-    result.className = 'message error';
+    state.outcome = { key: 'board.failed', values: { reason: e.message }, ok: false };
   }
   render();
 }
 
 startPage({
+  title: 'board.title',
   socket: { board: true },
   start: async (live, rejected) => {
     for (const button of $$('#detail [data-action]')) button.addEventListener('click', () => act(button.dataset.action));

@@ -5,7 +5,9 @@
 // values beside the key so a change of language redraws it too; t(key, values) just answers. The language
 // switch is remembered in localStorage; the first visit follows the browser's language.
 
-export const LANGUAGES = ['en', 'es'];
+// The languages a page can be read in, each by its own name (the switch's options).
+export const LANGUAGE_NAMES = { en: 'English', es: 'Español' };
+export const LANGUAGES = Object.keys(LANGUAGE_NAMES);
 const LANG_KEY = 'puente.lang';
 // [marking attribute, its dataset name, the attribute it fills]
 const ATTRIBUTES = [

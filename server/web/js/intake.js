@@ -135,6 +135,7 @@ function nextCall() {
 }
 
 startPage({
+  title: 'intake.title',
   start: async (live, rejected) => {
     buildChoices();
     $('#report').addEventListener('submit', submit);

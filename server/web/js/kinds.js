@@ -1,5 +1,7 @@
 // The names the wire uses for kinds, alert types, acks and statuses (proto/puente/v1), in the
 // order pages show them. Their words are in i18n/<lang>.json under "kind.RAID" and the like.
+// The test PagesNamesMatchProto (tests/browser/proto_names.test.mjs) fails when these lists, the
+// words or any enum name spelled in the pages drift from the proto.
 
 export const REPORT_KINDS = ['RAID', 'CHECKPOINT', 'ARREST', 'PATROL', 'SURVEILLANCE', 'OTHER'];
 // The answers an observer gives from the alerts page, in the order of their buttons.

@@ -200,6 +200,7 @@ function offerSound() {
 }
 
 startPage({
+  title: 'observer.title',
   socket: { recentMs: RECENT_MS },
   start: (live) => {
     // Signing in was a touch: sound may start now.

@@ -1,0 +1,83 @@
+// The dispatcher's board as data, one object: every incident it knows, who is on call, and what
+// the dispatcher is looking at. board.js loads into it (HTTP reads, board events on the
+// WebSocket) and draws only from it; nothing here touches the page or the network.
+//
+// An incident is held as GET /v1/incidents/{id} (or an action's answer) gave it, then kept
+// current by board events. An ack event carries the whole ack and changes nothing else, so it
+// is applied as it is; any other event (a report joined, a step, an escalation) says only part
+// of what changed (not the report, not every alert it sent), so the incident is read again.
+
+import { OPEN_STATUSES } from './kinds.js';
+
+// The store keeps each responder's last 16 changes of ack state per incident and drops older
+// ones (StoreOptions::ack_history_per_responder, in server/store/incident_store.hpp today; the
+// test PagesBoardState fails if the two differ). Past that many the board reads the incident,
+// so its timeline shows what the store keeps and no more.
+export const ACKS_KEPT_PER_RESPONDER = 16;
+
+export class BoardState {
+  constructor() {
+    this.incidents = new Map(); // id -> Incident
+    this.heard = new Map(); // id -> board events heard about it: a read begun before the last one is stale
+    this.names = new Map(); // responder id -> name, from the on-call roster (for the timeline's acks)
+    this.onCall = null; // the last GET /v1/roster/on-call
+    this.selected = null; // the incident in the detail panel
+    this.outcome = null; // the dispatcher's last action: { key, values, ok }
+  }
+}
+
+export const isOpen = (incident) => OPEN_STATUSES.includes(incident.status);
+
+// Confirmed first (people are needed there now), then reported (waiting for verification),
+// then closed; within each, the furthest escalated, then the latest activity.
+function byUrgency(a, b) {
+  const rank = (i) => ({ CONFIRMED: 0, REPORTED: 1 })[i.status] ?? 2;
+  return (
+    rank(a) - rank(b) ||
+    (b.escalationStep || 0) - (a.escalationStep || 0) ||
+    Date.parse(b.updatedAt || b.createdAt || 0) - Date.parse(a.updatedAt || a.createdAt || 0)
+  );
+}
+
+export const incidentsByUrgency = (state) => [...state.incidents.values()].sort(byUrgency);
+
+// Where people are needed: the neighborhoods of the open incidents.
+export const activeNeighborhoods = (state) =>
+  new Set([...state.incidents.values()].filter(isOpen).map((i) => i.neighborhood));
+
+// A whole incident, as read or as an action answered it.
+export function keepIncident(state, incident) {
+  state.incidents.set(incident.id, incident);
+}
+
+// GET /v1/incidents gives heads (no reports, alerts or acks): held only until the whole incident
+// is read, and never over one already held.
+export function keepHeads(state, heads) {
+  for (const head of heads) if (!state.incidents.has(head.id)) state.incidents.set(head.id, head);
+}
+
+export function keepOnCall(state, onCall) {
+  state.onCall = onCall;
+  for (const r of [...(onCall.neighborhoods || []).flatMap((n) => n.responders || []), ...(onCall.standby || []), ...(onCall.dispatchers || [])])
+    state.names.set(r.id, r.name);
+}
+
+// A board event: what it says is applied at once. Answers true when the incident must be read
+// (whole) for the rest: it is new to the board, or the event did not carry all that changed.
+export function applyEvent(state, event) {
+  state.heard.set(event.incidentId, (state.heard.get(event.incidentId) || 0) + 1);
+  const incident = state.incidents.get(event.incidentId);
+  if (!incident) return true;
+  // An ack adds itself and nothing else: the incident's status, place and time stay as stored.
+  if (event.what === 'ack' && event.ack) {
+    incident.acks = [...(incident.acks || []), event.ack];
+    return incident.acks.filter((a) => a.responderId === event.ack.responderId).length > ACKS_KEPT_PER_RESPONDER;
+  }
+  if (event.status) incident.status = event.status;
+  if (event.neighborhood) incident.neighborhood = event.neighborhood;
+  incident.updatedAt = event.at || incident.updatedAt;
+  if (event.ack) incident.acks = [...(incident.acks || []), event.ack];
+  if (event.alert && !(incident.alerts || []).some((a) => a.id === event.alert.id))
+    incident.alerts = [...(incident.alerts || []), event.alert];
+  return true;
+}

@@ -1,0 +1,128 @@
+// The board's state (server/web/js/board_state.js) on its own: what a board event changes, and
+// when the board must read the incident again over HTTP. An ack event is applied whole and
+// costs no read; any other event, or one about an incident the board does not hold, asks for
+// one. Node alone (no browser, no puented): run by ctest as PagesBoardState (tests/CMakeLists.txt).
+
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { test } from 'node:test';
+
+import { webModule } from './web_modules.mjs';
+
+const { ACKS_KEPT_PER_RESPONDER, BoardState, activeNeighborhoods, applyEvent, incidentsByUrgency, keepHeads, keepIncident, keepOnCall } = await webModule('board_state');
+
+// A board holding one whole incident, as GET /v1/incidents/{id} gives it.
+function boardWith(incident = {}) {
+  const state = new BoardState();
+  keepIncident(state, {
+    id: 'inc-1',
+    neighborhood: 'boyle-heights',
+    status: 'REPORTED',
+    updatedAt: '2026-12-05T10:00:00Z',
+    alerts: [{ id: 'al-1', type: 'VERIFY' }],
+    acks: [],
+    ...incident,
+  });
+  return state;
+}
+
+const ack = { alertId: 'al-1', incidentId: 'inc-1', responderId: 'obs-bh', state: 'ON_SCENE', at: '2026-12-05T10:05:00Z' };
+
+test('an ack event adds its ack and nothing else, and needs no read', () => {
+  const state = boardWith();
+  // The event's status is the incident's as the ack found it; the board keeps its own.
+  const reread = applyEvent(state, { incidentId: 'inc-1', neighborhood: 'boyle-heights', status: 'CONFIRMED', what: 'ack', ack, at: ack.at });
+  assert.equal(reread, false);
+  const incident = state.incidents.get('inc-1');
+  assert.deepEqual(incident.acks, [ack]);
+  assert.equal(incident.status, 'REPORTED');
+  assert.equal(incident.updatedAt, '2026-12-05T10:00:00Z', 'an ack does not move the incident in the list');
+});
+
+test("past the acks the store keeps of one responder, an ack event asks for the incident as the store keeps it", () => {
+  const state = boardWith();
+  const change = (n, responderId = 'obs-bh') => ({ ...ack, responderId, state: n % 2 ? 'ON_SCENE' : 'EN_ROUTE', at: `2026-12-05T10:${String(n).padStart(2, '0')}:00Z` });
+  for (let n = 1; n <= ACKS_KEPT_PER_RESPONDER; n++)
+    assert.equal(applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: change(n) }), false, `ack ${n}`);
+  assert.equal(applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: change(1, 'vol-1') }), false, 'counted per responder');
+  assert.equal(applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: change(ACKS_KEPT_PER_RESPONDER + 1) }), true);
+});
+
+// Looked for in every header under server/ (it is StoreOptions' in server/store/incident_store.hpp
+// today), so the check follows the option if it moves.
+test('the board keeps as many acks per responder as the store does', async () => {
+  const SERVER = new URL('../../server/', import.meta.url);
+  const defaults = [];
+  for (const file of (await readdir(SERVER, { recursive: true })).filter((f) => f.endsWith('.hpp'))) {
+    const found = (await readFile(new URL(file, SERVER), 'utf8')).match(/\back_history_per_responder\s*=\s*(\d+)\s*;/);
+    if (found) defaults.push([file, Number(found[1])]);
+  }
+  assert.equal(defaults.length, 1, `one default of ack_history_per_responder under server/, found: ${JSON.stringify(defaults)}`);
+  assert.equal(ACKS_KEPT_PER_RESPONDER, defaults[0][1], `board_state.js against ${defaults[0][0]}`);
+});
+
+test('a step event is drawn at once and asks for the whole incident', () => {
+  const state = boardWith();
+  const alert = { id: 'al-2', type: 'DISPATCH' };
+  const event = { incidentId: 'inc-1', neighborhood: 'boyle-heights', status: 'CONFIRMED', what: 'confirm', alert, at: '2026-12-05T10:06:00Z' };
+  assert.equal(applyEvent(state, event), true);
+  assert.equal(applyEvent(state, event), true);
+  const incident = state.incidents.get('inc-1');
+  assert.equal(incident.status, 'CONFIRMED');
+  assert.equal(incident.updatedAt, '2026-12-05T10:06:00Z');
+  assert.deepEqual(incident.alerts.map((a) => a.id), ['al-1', 'al-2'], 'an alert is held once');
+});
+
+test('a report joining an incident asks for the whole incident: the event does not carry the report', () => {
+  const state = boardWith();
+  assert.equal(applyEvent(state, { incidentId: 'inc-1', neighborhood: 'boyle-heights', what: 'corroborated', at: '2026-12-05T10:07:00Z' }), true);
+  assert.equal(state.incidents.get('inc-1').status, 'REPORTED', 'no status in the event: kept');
+});
+
+test('an event about an incident the board does not hold asks for it and adds nothing', () => {
+  const state = boardWith();
+  assert.equal(applyEvent(state, { incidentId: 'inc-2', what: 'ack', ack: { ...ack, incidentId: 'inc-2' } }), true);
+  assert.deepEqual([...state.incidents.keys()], ['inc-1']);
+});
+
+test('every event is counted per incident, so a read begun before one can be seen to be stale', () => {
+  const state = boardWith();
+  const before = state.heard.get('inc-1');
+  applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack });
+  applyEvent(state, { incidentId: 'inc-1', what: 'resolve', status: 'RESOLVED' });
+  assert.equal(before, undefined);
+  assert.equal(state.heard.get('inc-1'), 2);
+  assert.equal(state.heard.get('inc-2'), undefined);
+});
+
+test('the list heads never replace an incident held whole', () => {
+  const state = boardWith({ acks: [ack] });
+  keepHeads(state, [{ id: 'inc-1', status: 'REPORTED' }, { id: 'inc-3', status: 'CONFIRMED' }]);
+  assert.deepEqual(state.incidents.get('inc-1').acks, [ack]);
+  assert.equal(state.incidents.get('inc-3').status, 'CONFIRMED');
+});
+
+test('the list by urgency: confirmed, then reported, then closed; the furthest escalated, then the latest', () => {
+  const state = new BoardState();
+  const at = (minute) => `2026-12-05T10:${String(minute).padStart(2, '0')}:00Z`;
+  for (const incident of [
+    { id: 'closed', status: 'RESOLVED', updatedAt: at(50), neighborhood: 'a' },
+    { id: 'reported-old', status: 'REPORTED', updatedAt: at(1), neighborhood: 'b' },
+    { id: 'reported-new', status: 'REPORTED', updatedAt: at(2), neighborhood: 'b' },
+    { id: 'confirmed', status: 'CONFIRMED', updatedAt: at(3), neighborhood: 'c' },
+    { id: 'confirmed-escalated', status: 'CONFIRMED', escalationStep: 2, updatedAt: at(0), neighborhood: 'd' },
+  ])
+    keepIncident(state, incident);
+  assert.deepEqual(incidentsByUrgency(state).map((i) => i.id), ['confirmed-escalated', 'confirmed', 'reported-new', 'reported-old', 'closed']);
+  assert.deepEqual([...activeNeighborhoods(state)].sort(), ['b', 'c', 'd']);
+});
+
+test("the on-call roster gives the timeline its responders' names", () => {
+  const state = new BoardState();
+  keepOnCall(state, {
+    neighborhoods: [{ neighborhood: 'boyle-heights', responders: [{ id: 'obs-bh', name: 'Ana' }] }],
+    standby: [{ id: 'vol-1', name: 'Luis' }],
+    dispatchers: [{ id: 'disp', name: 'Marta' }],
+  });
+  assert.deepEqual(Object.fromEntries(state.names), { 'obs-bh': 'Ana', 'vol-1': 'Luis', disp: 'Marta' });
+});
