@@ -23,6 +23,8 @@ packages=(
   openssl
   # The fuzz build (tests/run.sh): clang, and libFuzzer with clang's sanitizer runtimes.
   clang-14 libclang-rt-14-dev
+  # The suite's format check (tests/check_format.sh).
+  clang-format-14
 )
 case "${1:-}" in
   --browser) packages+=(chromium) ;;
