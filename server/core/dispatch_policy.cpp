@@ -7,7 +7,7 @@
 
 #include "core/dispatch_policy.hpp"
 
-#include <toml++/toml.h>
+#include "core/toml_checks.hpp"
 
 #include <algorithm>
 #include <array>
@@ -18,6 +18,11 @@
 namespace puente::core {
 
 namespace {
+
+using toml_checks::check_keys;
+using toml_checks::fail;
+using toml_checks::integer;
+using toml_checks::table_at;
 
 constexpr std::array<std::pair<EscalationAudience, std::string_view>, 3> kAudienceNames{{
     {EscalationAudience::adjacent, "adjacent"},
@@ -35,37 +40,6 @@ constexpr std::array<std::string_view, 2> kStepKeys{"deadline_seconds", "audienc
 constexpr std::int64_t kMaxQuorum = 1000;
 constexpr std::int64_t kMaxSeconds = 24 * 60 * 60;
 constexpr double kMaxDedupMeters = 10'000;
-
-[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
-
-template <std::size_t N>
-void check_keys(const toml::table& table, const std::string& path,
-                const std::array<std::string_view, N>& allowed, bool allow_neighborhoods = false) {
-  for (const auto& [key, value] : table) {
-    const std::string_view k = key.str();
-    if (allow_neighborhoods && k == "neighborhoods") continue;
-    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-    std::string options;
-    for (const auto& a : allowed) options += (options.empty() ? "" : ", ") + std::string(a);
-    if (allow_neighborhoods) options += ", neighborhoods";
-    fail(path + "." + std::string(k) + " is not an option (" + options + ")");
-  }
-}
-
-std::int64_t integer(const toml::node& node, const std::string& option, std::int64_t min,
-                     std::int64_t max) {
-  const auto* value = node.as_integer();
-  if (!value) fail(option + " must be an integer");
-  if (value->get() < min) fail(option + " must be >= " + std::to_string(min));
-  if (value->get() > max) fail(option + " must be <= " + std::to_string(max));
-  return value->get();
-}
-
-const toml::table& table_at(const toml::node& node, const std::string& option) {
-  const auto* table = node.as_table();
-  if (!table) fail(option + " must be a table");
-  return *table;
-}
 
 void apply_quorum(const toml::table& table, const std::string& path, Quorum& quorum) {
   check_keys(table, path, kQuorumKeys);
@@ -129,7 +103,7 @@ std::vector<EscalationStep> parse_escalation(const toml::node& node, const std::
 // Applies the options present in `table` (the [policy] table, or one neighborhood's) to `policy`.
 void apply_options(const toml::table& table, const std::string& path, DispatchPolicy& policy,
                    bool top_level) {
-  check_keys(table, path, kPolicyKeys, top_level);
+  check_keys(table, path, kPolicyKeys, top_level ? "neighborhoods" : "");
 
   if (const toml::node* verify = table.get("verify_before_dispatch")) {
     const auto* flag = verify->as_boolean();
@@ -178,14 +152,7 @@ std::vector<EscalationStep> default_escalation() {
 
 DispatchPolicies DispatchPolicies::from_toml(std::string_view config_text,
                                              const IsKnownNeighborhood& known) {
-  toml::table document;
-  try {
-    document = toml::parse(config_text);
-  } catch (const toml::parse_error& e) {
-    fail("config: invalid TOML at line " + std::to_string(e.source().begin.line) + ": " +
-         std::string(e.description()));
-  }
-
+  const toml::table document = toml_checks::parse_document(config_text);
   DispatchPolicies policies;
   const toml::node* policy = document.get("policy");
   if (!policy) return policies;

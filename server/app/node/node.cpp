@@ -14,6 +14,7 @@
 #include "app/access/rate_limiter.hpp"
 #include "app/incidents/retention_worker.hpp"
 #include "app/access/token_service.hpp"
+#include "core/delivery_ladder.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
 #include "net/tile_files.hpp"
@@ -168,6 +169,7 @@ struct Node::Parts {
   core::TimeZone zone;
   core::Templates templates;
   core::DispatchPolicies policies;
+  core::DeliveryLadders delivery;  // read now so a bad [delivery] stops the node at start
   AlertWriter writer;
   NetworkRules rules;
   core::Metrics metrics;
@@ -214,6 +216,7 @@ struct Node::Parts {
         zone(core::TimeZone::load(config.time_zone)),
         templates(load_templates(config)),
         policies(load_policies(config, geo)),
+        delivery(core::DeliveryLadders::from_toml(config.text)),
         writer(roster, geo, zone, templates, config.default_language),
         rules{.geo = geo, .roster = roster, .policies = policies, .zone = zone, .writer = writer},
         io(thread_count(config)),

@@ -1,4 +1,4 @@
-// A node checks its configuration at start: a bad policy stops it with a message naming the
+// A node checks its configuration at start: a bad policy or delivery ladder stops it with a message naming the
 // option, before it serves anything.
 #include "test_network.hpp"
 
@@ -13,6 +13,12 @@ TEST(Startup, ABadPolicyStopsTheNodeNamingTheOption) {
   EXPECT_NE(start_failure("[policy.quorum]\ncount = 0\n").find("policy.quorum.count"), std::string::npos);
   EXPECT_NE(start_failure("[policy.neighborhoods.atlantis]\ndedup_meters = 100\n").find("atlantis"), std::string::npos);
   EXPECT_NE(start_failure("[policy]\nverify_first = true\n").find("verify_first"), std::string::npos);
+}
+
+TEST(Startup, ABadDeliveryLadderStopsTheNodeNamingTheOption) {
+  EXPECT_NE(start_failure("[delivery.VERIFY]\npager = { after_seconds = 5 }\n").find("delivery.VERIFY.pager"),
+            std::string::npos);
+  EXPECT_NE(start_failure("[delivery.RAID]\n").find("delivery.RAID"), std::string::npos);
 }
 
 }  // namespace
