@@ -19,10 +19,11 @@ using toml_checks::table_at;
 constexpr std::array<std::pair<Channel, std::string_view>, 1> kChannelNames{{
     {Channel::push, "push"},
 }};
-constexpr std::array<std::string_view, 2> kRungKeys{"after_seconds", "without_socket_after_seconds"};
+constexpr std::array<std::string_view, 2> kRungKeys{"after_seconds",
+                                                    "without_socket_after_seconds"};
 // The alert types a ladder may be given for: every one a responder receives.
 constexpr std::array<v1::AlertType, 6> kAlertTypes{v1::VERIFY, v1::DISPATCH,   v1::UPDATE,
-                                                    v1::DEBUNK, v1::STAND_DOWN, v1::ESCALATE};
+                                                   v1::DEBUNK, v1::STAND_DOWN, v1::ESCALATE};
 // An hour without an answer is no longer delivery: the dispatcher's escalation has taken over.
 constexpr std::int64_t kMaxSeconds = 60 * 60;
 

@@ -20,7 +20,8 @@ namespace puente::core::toml_checks {
 // Every key of `table` is one of `allowed` (or `also_allowed`, when given).
 template <std::size_t N>
 void check_keys(const toml::table& table, const std::string& path,
-                const std::array<std::string_view, N>& allowed, std::string_view also_allowed = {}) {
+                const std::array<std::string_view, N>& allowed,
+                std::string_view also_allowed = {}) {
   for (const auto& [key, value] : table) {
     const std::string_view k = key.str();
     if (!also_allowed.empty() && k == also_allowed) continue;

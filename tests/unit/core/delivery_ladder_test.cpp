@@ -126,12 +126,12 @@ TEST(DeliveryLadder, BadValuesAreRefusedNamingTheOption) {
   expect_rejected("[delivery.VERIFY]\npush = { after_seconds = 3601 }\n",
                   "delivery.VERIFY.push.after_seconds must be <= 3600");
   expect_rejected("[delivery.VERIFY]\npush = { after_seconds = -1 }\n", "must be >= 0");
-  expect_rejected("[delivery.VERIFY]\npush = { after_seconds = \"soon\" }\n",
-                  "must be an integer");
+  expect_rejected("[delivery.VERIFY]\npush = { after_seconds = \"soon\" }\n", "must be an integer");
   expect_rejected("[delivery.VERIFY]\npush = { after_seconds = 10, tries = 3 }\n",
                   "delivery.VERIFY.push.tries is not an option");
-  expect_rejected("[delivery.VERIFY]\npush = { after_seconds = 5, without_socket_after_seconds = 9 }\n",
-                  "without_socket_after_seconds must be <= after_seconds");
+  expect_rejected(
+      "[delivery.VERIFY]\npush = { after_seconds = 5, without_socket_after_seconds = 9 }\n",
+      "without_socket_after_seconds must be <= after_seconds");
   expect_rejected("[delivery]\nVERIFY = 3\n", "delivery.VERIFY must be a table");
   expect_rejected("delivery = 1\n", "delivery must be a table");
   expect_rejected("[delivery.VERIFY\n", "invalid TOML at line 1");
