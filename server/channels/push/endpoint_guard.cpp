@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace puente::push {
 namespace {
@@ -69,9 +70,15 @@ EndpointCheck check_push_endpoint(std::string_view url, const std::vector<std::s
   if (!push_host_allowed(endpoint.host, allowed_hosts))
     return refuse("the push service host " + endpoint.host + " is not in [push] allowed_hosts");
 
-  if (uri.has_port() && (uri.port().empty() || uri.port_number() == 0))
-    return refuse("the endpoint's port is not a port number");
-  endpoint.port = uri.has_port() ? std::string(uri.port()) : "443";
+  endpoint.port = "443";
+  if (uri.has_port()) {
+    unsigned port = 0;
+    const auto text = uri.port();
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || port == 0 || port > 65535)
+      return refuse("the endpoint's port is not a port number");
+    endpoint.port = std::to_string(port);
+  }
   endpoint.target = uri.encoded_target().empty() ? "/" : std::string(uri.encoded_target());
   if (!endpoint.target.starts_with('/')) endpoint.target.insert(0, "/");
 

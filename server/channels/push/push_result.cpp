@@ -15,7 +15,9 @@ std::string_view trim(std::string_view text) {
 
 std::optional<int> number(std::string_view digits) {
   int value = 0;
-  if (digits.empty() || digits.size() > 9) return std::nullopt;
+  // Digits only (from_chars would take a sign); nine of them fit an int.
+  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
   return value;
