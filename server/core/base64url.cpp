@@ -12,7 +12,8 @@ constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 constexpr std::array<std::int8_t, 256> decoding_table() {
   std::array<std::int8_t, 256> table{};
   table.fill(-1);
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
   return table;
 }
 constexpr auto values = decoding_table();
@@ -22,7 +23,9 @@ constexpr auto values = decoding_table();
 std::string base64url_encode(std::string_view bytes) {
   std::string text;
   text.reserve((bytes.size() * 4 + 2) / 3);
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[i])); };
+  const auto byte = [&](std::size_t i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(bytes[i]));
+  };
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
     const unsigned group = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
@@ -31,7 +34,8 @@ std::string base64url_encode(std::string_view bytes) {
   // One byte left gives 2 characters, two bytes give 3.
   if (const auto left = bytes.size() - i; left > 0) {
     const unsigned group = (byte(i) << 16) | (left == 2 ? byte(i + 1) << 8 : 0);
-    for (int shift = 18; shift >= (left == 2 ? 6 : 12); shift -= 6) text += alphabet[(group >> shift) & 63];
+    for (int shift = 18; shift >= (left == 2 ? 6 : 12); shift -= 6)
+      text += alphabet[(group >> shift) & 63];
   }
   return text;
 }

@@ -29,7 +29,8 @@ const fs::path service_dir = PUENTE_PUSH_SERVICE_DIR;
 std::string LoopbackPushService::missing_tools() {
   std::string missing;
   if (!ChildProcess::find_program("node")) missing += " node (Debian package nodejs);";
-  if (!fs::exists(service_dir / "node_modules" / "http_ece")) missing += " http_ece (npm ci in tests/push_service);";
+  if (!fs::exists(service_dir / "node_modules" / "http_ece"))
+    missing += " http_ece (npm ci in tests/push_service);";
   return missing;
 }
 
@@ -39,14 +40,16 @@ LoopbackPushService::LoopbackPushService() : dir_("puente-push-service-") {
   const auto made = make_test_certificate(dir_.path(), "push-service", "localhost");
   certificate_ = made.certificate;
   const auto ports_file = dir_.path() / "ports";
-  process_.emplace("node",
-                   std::vector<std::string>{(service_dir / "push_service.mjs").string(), "--cert",
-                                            made.certificate.string(), "--key", made.private_key.string(),
-                                            "--ports-file", ports_file.string()},
-                   dir_.path() / "push_service.log");
+  process_.emplace(
+      "node",
+      std::vector<std::string>{(service_dir / "push_service.mjs").string(), "--cert",
+                               made.certificate.string(), "--key", made.private_key.string(),
+                               "--ports-file", ports_file.string()},
+      dir_.path() / "push_service.log");
   std::string ports;
-  if (!wait_until([&] { return (ports = file_text(ports_file)).ends_with('\n') || !process_->running(); },
-                  std::chrono::seconds(30)) ||
+  if (!wait_until(
+          [&] { return (ports = file_text(ports_file)).ends_with('\n') || !process_->running(); },
+          std::chrono::seconds(30)) ||
       !ports.ends_with('\n'))
     throw std::runtime_error("push_service.mjs did not start: " + log());
   std::istringstream(ports) >> push_port_ >> admin_port_;
@@ -59,7 +62,8 @@ boost::json::value LoopbackPushService::admin(const std::string& method, const s
   boost::asio::io_context io;
   boost::beast::tcp_stream stream(io);
   stream.expires_after(std::chrono::seconds(30));
-  stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), admin_port_));
+  stream.connect(
+      boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), admin_port_));
   http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   request.set(http::field::host, "127.0.0.1");
   request.set(http::field::content_type, "application/json");
@@ -70,7 +74,8 @@ boost::json::value LoopbackPushService::admin(const std::string& method, const s
   http::response<http::string_body> response;
   http::read(stream, buffer, response);
   if (response.result_int() >= 300)
-    throw std::runtime_error("push service admin " + method + " " + target + ": " + response.body());
+    throw std::runtime_error("push service admin " + method + " " + target + ": " +
+                             response.body());
   return boost::json::parse(response.body());
 }
 

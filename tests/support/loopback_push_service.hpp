@@ -46,7 +46,8 @@ class LoopbackPushService {
 
   LoopbackSubscription subscribe();
   // The answer to the subscription's next pushes: `status` and extra headers.
-  void answer_with(const std::string& id, int status, const std::map<std::string, std::string>& headers = {});
+  void answer_with(const std::string& id, int status,
+                   const std::map<std::string, std::string>& headers = {});
   // Every push received, in order (fields in push_service.mjs).
   boost::json::array received();
   // {received, decrypted, failed}.
@@ -55,7 +56,8 @@ class LoopbackPushService {
   std::string log() const;
 
  private:
-  boost::json::value admin(const std::string& method, const std::string& target, const std::string& body = {});
+  boost::json::value admin(const std::string& method, const std::string& target,
+                           const std::string& body = {});
 
   TempDir dir_;
   std::filesystem::path certificate_;

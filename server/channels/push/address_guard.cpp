@@ -17,31 +17,30 @@ struct V4Range {
   std::string_view name;
 };
 constexpr std::uint32_t v4(int a, int b, int c, int d) {
-  return (std::uint32_t(a) << 24) | (std::uint32_t(b) << 16) | (std::uint32_t(c) << 8) | std::uint32_t(d);
+  return (std::uint32_t(a) << 24) | (std::uint32_t(b) << 16) | (std::uint32_t(c) << 8) |
+         std::uint32_t(d);
 }
-constexpr std::array<V4Range, 16> v4_refused{{
-    {v4(0, 0, 0, 0), 8, "unspecified"},          // "this network"
+constexpr V4Range v4_refused[] = {
+    {v4(0, 0, 0, 0), 8, "unspecified"},  // "this network"
     {v4(10, 0, 0, 0), 8, "private"},
     {v4(100, 64, 0, 0), 10, "carrier-grade NAT"},
     {v4(127, 0, 0, 0), 8, "loopback"},
-    {v4(169, 254, 0, 0), 16, "link-local"},      // cloud metadata services live here
+    {v4(169, 254, 0, 0), 16, "link-local"},  // cloud metadata services live here
     {v4(172, 16, 0, 0), 12, "private"},
-    {v4(192, 0, 0, 0), 24, "reserved"},          // IETF protocol assignments
+    {v4(192, 0, 0, 0), 24, "reserved"},  // IETF protocol assignments
     {v4(192, 0, 2, 0), 24, "documentation"},
-    {v4(192, 88, 99, 0), 24, "reserved"},        // 6to4 relay anycast
+    {v4(192, 88, 99, 0), 24, "reserved"},  // 6to4 relay anycast
     {v4(192, 168, 0, 0), 16, "private"},
     {v4(198, 18, 0, 0), 15, "benchmarking"},
     {v4(198, 51, 100, 0), 24, "documentation"},
     {v4(203, 0, 113, 0), 24, "documentation"},
     {v4(224, 0, 0, 0), 4, "multicast"},
-    {v4(240, 0, 0, 0), 4, "reserved"},           // and 255.255.255.255, broadcast
-    {v4(0, 0, 0, 0), 0, ""},                     // end
-}};
+    {v4(240, 0, 0, 0), 4, "reserved"},  // and 255.255.255.255, broadcast
+};
 
 std::optional<std::string_view> v4_refusal(const address_v4& address) {
   const std::uint32_t bits = address.to_uint();
   for (const auto& range : v4_refused) {
-    if (range.bits == 0) break;
     if ((bits >> (32 - range.bits)) == (range.prefix >> (32 - range.bits))) return range.name;
   }
   return std::nullopt;
@@ -52,19 +51,19 @@ struct V6Range {
   int bits;
   std::string_view name;
 };
-constexpr std::array<V6Range, 9> v6_refused{{
-    {{0xfc, 0x00, 0, 0}, 7, "unique-local"},     // fc00::/7
-    {{0xfe, 0x80, 0, 0}, 10, "link-local"},      // fe80::/10
-    {{0xfe, 0xc0, 0, 0}, 10, "site-local"},      // fec0::/10, deprecated, still routed privately
-    {{0xff, 0x00, 0, 0}, 8, "multicast"},        // ff00::/8
+constexpr V6Range v6_refused[] = {
+    {{0xfc, 0x00, 0, 0}, 7, "unique-local"},  // fc00::/7
+    {{0xfe, 0x80, 0, 0}, 10, "link-local"},   // fe80::/10
+    {{0xfe, 0xc0, 0, 0}, 10, "site-local"},   // fec0::/10, deprecated, still routed privately
+    {{0xff, 0x00, 0, 0}, 8, "multicast"},     // ff00::/8
     {{0x20, 0x01, 0x0d, 0xb8}, 32, "documentation"},  // 2001:db8::/32
-    {{0x20, 0x01, 0x00, 0x00}, 32, "Teredo"},    // 2001::/32: a tunnel to anywhere
-    {{0x01, 0x00, 0x00, 0x00}, 16, "discard"},   // 100::/64 (refused as its /16: nothing public there)
-    {{0x3f, 0xff, 0, 0}, 20, "documentation"},   // 3fff::/20
-    {{0, 0, 0, 0}, 0, ""},                       // end
-}};
+    {{0x20, 0x01, 0x00, 0x00}, 32, "Teredo"},         // 2001::/32: a tunnel to anywhere
+    {{0x01, 0x00, 0x00, 0x00}, 16, "discard"},        // 100::/64, as its /16: nothing public there
+    {{0x3f, 0xff, 0, 0}, 20, "documentation"},        // 3fff::/20
+};
 
-bool starts_with_bits(const address_v6::bytes_type& bytes, const std::array<std::uint8_t, 4>& prefix, int bits) {
+bool starts_with_bits(const address_v6::bytes_type& bytes,
+                      const std::array<std::uint8_t, 4>& prefix, int bits) {
   for (int i = 0; bits > 0; ++i, bits -= 8) {
     const int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
     if ((bytes[i] & mask) != (prefix[i] & mask)) return false;
@@ -79,7 +78,10 @@ std::optional<std::string_view> v6_refusal(const address_v6& address) {
       if (bytes[i] != 0) return false;
     return true;
   };
-  const auto embedded = [&](int at) { return address_v4(address_v4::bytes_type{bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]}); };
+  const auto embedded = [&](int at) {
+    return address_v4(
+        address_v4::bytes_type{bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]});
+  };
 
   if (address.is_unspecified()) return "unspecified";
   if (address.is_loopback()) return "loopback";
@@ -93,7 +95,6 @@ std::optional<std::string_view> v6_refusal(const address_v6& address) {
   // 2002::/16 (6to4): the IPv4 address of the tunnel's end follows the prefix.
   if (bytes[0] == 0x20 && bytes[1] == 0x02) return v4_refusal(embedded(2));
   for (const auto& range : v6_refused) {
-    if (range.bits == 0) break;
     if (starts_with_bits(bytes, range.prefix, range.bits)) return range.name;
   }
   return std::nullopt;

@@ -11,7 +11,8 @@ namespace {
 
 std::string lowercase(std::string_view text) {
   std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return lower;
 }
 
@@ -46,25 +47,24 @@ bool push_host_allowed(std::string_view host, const std::vector<std::string>& al
   return false;
 }
 
-EndpointCheck check_push_endpoint(std::string_view url, const std::vector<std::string>& allowed_hosts) {
+EndpointCheck check_push_endpoint(std::string_view url,
+                                  const std::vector<std::string>& allowed_hosts) {
   const auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed) return refuse("the endpoint is not an absolute URL");
   const auto& uri = *parsed;
-  if (uri.scheme_id() != boost::urls::scheme::https) return refuse("the endpoint is not an https:// URL");
+  if (uri.scheme_id() != boost::urls::scheme::https)
+    return refuse("the endpoint is not an https:// URL");
   if (uri.has_userinfo()) return refuse("the endpoint carries user info");
   if (uri.encoded_host().contains('%')) return refuse("the endpoint's host is percent-encoded");
 
   PushEndpoint endpoint;
   switch (uri.host_type()) {
     case boost::urls::host_type::name:
-    case boost::urls::host_type::ipv4:
-      endpoint.host = lowercase(uri.encoded_host());
-      break;
+    case boost::urls::host_type::ipv4: endpoint.host = lowercase(uri.encoded_host()); break;
     case boost::urls::host_type::ipv6:
       endpoint.host = lowercase(uri.host_ipv6_address().to_string());
       break;
-    default:
-      return refuse("the endpoint has no host");
+    default: return refuse("the endpoint has no host");
   }
   if (endpoint.host.empty()) return refuse("the endpoint has no host");
   if (!push_host_allowed(endpoint.host, allowed_hosts))
@@ -75,14 +75,16 @@ EndpointCheck check_push_endpoint(std::string_view url, const std::vector<std::s
     unsigned port = 0;
     const auto text = uri.port();
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size() || port == 0 || port > 65535)
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || port == 0 ||
+        port > 65535)
       return refuse("the endpoint's port is not a port number");
     endpoint.port = std::to_string(port);
   }
   endpoint.target = uri.encoded_target().empty() ? "/" : std::string(uri.encoded_target());
   if (!endpoint.target.starts_with('/')) endpoint.target.insert(0, "/");
 
-  const std::string shown_host = uri.host_type() == boost::urls::host_type::ipv6 ? "[" + endpoint.host + "]" : endpoint.host;
+  const std::string shown_host =
+      uri.host_type() == boost::urls::host_type::ipv6 ? "[" + endpoint.host + "]" : endpoint.host;
   endpoint.origin = "https://" + shown_host + (endpoint.port == "443" ? "" : ":" + endpoint.port);
   return {std::move(endpoint), {}};
 }

@@ -38,6 +38,7 @@ const std::vector<std::string>& default_allowed_push_hosts();
 bool push_host_allowed(std::string_view host, const std::vector<std::string>& allowed_hosts);
 
 // Parses `url` and applies the rules: https only, no user info, a host in `allowed_hosts`.
-EndpointCheck check_push_endpoint(std::string_view url, const std::vector<std::string>& allowed_hosts);
+EndpointCheck check_push_endpoint(std::string_view url,
+                                  const std::vector<std::string>& allowed_hosts);
 
 }  // namespace puente::push

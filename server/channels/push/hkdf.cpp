@@ -26,7 +26,8 @@ OSSL_PARAM octets(const char* name, std::string_view bytes) {
 
 }  // namespace
 
-std::string hkdf_sha256(std::string_view salt, std::string_view input_key, std::string_view info, std::size_t length) {
+std::string hkdf_sha256(std::string_view salt, std::string_view input_key, std::string_view info,
+                        std::size_t length) {
   KdfContextHandle context(EVP_KDF_CTX_new(hkdf_algorithm()));
   if (!context) throw_openssl_failure("EVP_KDF_CTX_new");
   char digest[] = "SHA256";
@@ -38,7 +39,8 @@ std::string hkdf_sha256(std::string_view salt, std::string_view input_key, std::
       OSSL_PARAM_construct_end(),
   };
   std::string output(length, '\0');
-  expect_openssl(EVP_KDF_derive(context.get(), reinterpret_cast<unsigned char*>(output.data()), length, params),
+  expect_openssl(EVP_KDF_derive(context.get(), reinterpret_cast<unsigned char*>(output.data()),
+                                length, params),
                  "EVP_KDF_derive HKDF");
   return output;
 }

@@ -10,6 +10,7 @@ namespace puente::push {
 
 // `length` bytes (at most 255 x 32) of output keying material. Throws std::runtime_error if
 // OpenSSL fails.
-std::string hkdf_sha256(std::string_view salt, std::string_view input_key, std::string_view info, std::size_t length);
+std::string hkdf_sha256(std::string_view salt, std::string_view input_key, std::string_view info,
+                        std::size_t length);
 
 }  // namespace puente::push

@@ -27,7 +27,8 @@ inline constexpr std::size_t encryption_header_bytes = salt_bytes + 4 + 1 + p256
 // The longest payload: push services must accept a body of 4096 bytes (RFC 8030 §7.2), and the
 // body is the header (86), the plaintext, the delimiter (1) and the tag (16). The one record
 // (plaintext + 17 <= 4010) then also fits the record size of 4096.
-inline constexpr std::size_t max_payload_bytes = record_size - encryption_header_bytes - 1 - 16;  // 3993
+inline constexpr std::size_t max_payload_bytes =
+    record_size - encryption_header_bytes - 1 - 16;  // 3993
 
 // What a subscription gives the sender to encrypt for it (its `keys`, base64url-decoded).
 struct SubscriptionKeys {

@@ -12,7 +12,7 @@
 
 namespace puente::push {
 
-inline constexpr std::size_t p256_point_bytes = 65;   // 0x04 || X (32) || Y (32)
+inline constexpr std::size_t p256_point_bytes = 65;  // 0x04 || X (32) || Y (32)
 inline constexpr std::size_t p256_scalar_bytes = 32;
 
 class P256Key {

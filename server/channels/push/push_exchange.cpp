@@ -3,8 +3,8 @@
 #include "channels/push/address_guard.hpp"
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -25,7 +25,8 @@ constexpr std::uint64_t max_answer_body_bytes = 16 * 1024;
 }  // namespace
 
 PushExchange::PushExchange(boost::asio::any_io_executor executor, std::shared_ptr<ssl::context> tls,
-                           PushEndpoint endpoint, PushRequest request, ExchangeLimits limits, Done done)
+                           PushEndpoint endpoint, PushRequest request, ExchangeLimits limits,
+                           Done done)
     : tls_(std::move(tls)),
       resolver_(executor),
       resolve_deadline_(executor),
@@ -47,14 +48,18 @@ void PushExchange::start() {
     self->resolver_.cancel();
   });
   resolver_.async_resolve(endpoint_.host, endpoint_.port,
-                          [self = shared_from_this()](boost::system::error_code ec, tcp::resolver::results_type results) {
+                          [self = shared_from_this()](boost::system::error_code ec,
+                                                      tcp::resolver::results_type results) {
                             self->on_resolve(ec, results);
                           });
 }
 
-void PushExchange::on_resolve(boost::system::error_code ec, const tcp::resolver::results_type& results) {
+void PushExchange::on_resolve(boost::system::error_code ec,
+                              const tcp::resolver::results_type& results) {
   resolve_deadline_.cancel();
-  if (ec) return fail(resolve_timed_out_ ? beast::error::timeout : ec, "resolving the push service's host");
+  if (ec)
+    return fail(resolve_timed_out_ ? beast::error::timeout : ec,
+                "resolving the push service's host");
 
   // Only the addresses the guard passes are ever connected to.
   std::vector<tcp::endpoint> vetted;
@@ -70,16 +75,18 @@ void PushExchange::on_resolve(boost::system::error_code ec, const tcp::resolver:
   if (vetted.empty()) {
     PushResult result;
     result.outcome = PushOutcome::blocked;
-    result.detail = "the push service host " + endpoint_.host + " resolves only to addresses a push may not reach (" +
+    result.detail = "the push service host " + endpoint_.host +
+                    " resolves only to addresses a push may not reach (" +
                     std::string(refused_range) + ")";
     return finish(std::move(result));
   }
 
   auto& socket = beast::get_lowest_layer(stream_);
   socket.expires_after(limits_.connect_timeout);
-  socket.async_connect(vetted, [self = shared_from_this()](boost::system::error_code ec, const tcp::endpoint&) {
-    self->on_connect(ec);
-  });
+  socket.async_connect(
+      vetted, [self = shared_from_this()](boost::system::error_code ec, const tcp::endpoint&) {
+        self->on_connect(ec);
+      });
 }
 
 void PushExchange::on_connect(boost::system::error_code ec) {
@@ -90,26 +97,32 @@ void PushExchange::on_connect(boost::system::error_code ec) {
   boost::system::error_code not_an_address;
   boost::asio::ip::make_address(endpoint_.host, not_an_address);
   if (not_an_address && !SSL_set_tlsext_host_name(stream_.native_handle(), endpoint_.host.c_str()))
-    return fail(beast::error_code(static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()),
+    return fail(beast::error_code(static_cast<int>(::ERR_get_error()),
+                                  boost::asio::error::get_ssl_category()),
                 "setting the TLS server name");
   stream_.set_verify_mode(ssl::verify_peer);
   stream_.set_verify_callback(ssl::host_name_verification(endpoint_.host));
 
   beast::get_lowest_layer(stream_).expires_after(limits_.response_timeout);
-  stream_.async_handshake(ssl::stream_base::client,
-                          [self = shared_from_this()](boost::system::error_code ec) { self->on_handshake(ec); });
+  stream_.async_handshake(
+      ssl::stream_base::client,
+      [self = shared_from_this()](boost::system::error_code ec) { self->on_handshake(ec); });
 }
 
 void PushExchange::on_handshake(boost::system::error_code ec) {
   if (ec) return fail(ec, "the TLS handshake with the push service");
   http::async_write(stream_, request_,
-                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_write(ec); });
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      self->on_write(ec);
+                    });
 }
 
 void PushExchange::on_write(boost::system::error_code ec) {
   if (ec) return fail(ec, "sending the push");
   http::async_read(stream_, buffer_, answer_,
-                   [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_read(ec); });
+                   [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                     self->on_read(ec);
+                   });
 }
 
 void PushExchange::on_read(boost::system::error_code ec) {
@@ -123,8 +136,8 @@ void PushExchange::fail(boost::system::error_code ec, const char* what) {
   PushResult result;
   result.outcome = PushOutcome::network_error;
   // The stream's deadline ends an operation with beast's timeout error.
-  result.detail = std::string(what) + " (" + endpoint_.host + "): " +
-                  (ec == beast::error::timeout ? std::string("timed out") : ec.message());
+  result.detail = std::string(what) + " (" + endpoint_.host +
+                  "): " + (ec == beast::error::timeout ? std::string("timed out") : ec.message());
   finish(std::move(result));
 }
 

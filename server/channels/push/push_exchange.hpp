@@ -15,8 +15,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -41,13 +41,15 @@ class PushExchange : public std::enable_shared_from_this<PushExchange> {
  public:
   using Done = std::function<void(PushResult)>;
 
-  PushExchange(boost::asio::any_io_executor executor, std::shared_ptr<boost::asio::ssl::context> tls,
-               PushEndpoint endpoint, PushRequest request, ExchangeLimits limits, Done done);
+  PushExchange(boost::asio::any_io_executor executor,
+               std::shared_ptr<boost::asio::ssl::context> tls, PushEndpoint endpoint,
+               PushRequest request, ExchangeLimits limits, Done done);
 
   void start();
 
  private:
-  void on_resolve(boost::system::error_code ec, const boost::asio::ip::tcp::resolver::results_type& results);
+  void on_resolve(boost::system::error_code ec,
+                  const boost::asio::ip::tcp::resolver::results_type& results);
   void on_connect(boost::system::error_code ec);
   void on_handshake(boost::system::error_code ec);
   void on_write(boost::system::error_code ec);

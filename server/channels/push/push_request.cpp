@@ -23,9 +23,9 @@ std::string_view to_string(Urgency urgency) {
 }
 
 bool valid_topic(std::string_view topic) {
-  return !topic.empty() && topic.size() <= 32 && std::all_of(topic.begin(), topic.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '-' || c == '_';
-         });
+  return !topic.empty() && topic.size() <= 32 &&
+         std::all_of(topic.begin(), topic.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
 }
 
 std::string topic_for(std::string_view key) {
@@ -33,11 +33,12 @@ std::string topic_for(std::string_view key) {
   unsigned int size = 0;
   // EVP_Digest does not read the pointer when the size is 0, but give it a valid one anyway.
   EVP_Digest(key.empty() ? "" : key.data(), key.size(), digest, &size, EVP_sha256(), nullptr);
-  return core::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), 24));  // 32 characters
+  return core::base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(digest), 24));  // 32 characters
 }
 
-PushRequest make_push_request(const PushEndpoint& endpoint, std::string body, const PushOptions& options,
-                              std::string_view authorization) {
+PushRequest make_push_request(const PushEndpoint& endpoint, std::string body,
+                              const PushOptions& options, std::string_view authorization) {
   PushRequest request{http::verb::post, endpoint.target, 11};
   // Host names the port only when it is not the default one, as the origin does.
   const bool ipv6 = endpoint.host.find(':') != std::string::npos;

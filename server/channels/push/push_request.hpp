@@ -41,7 +41,7 @@ using PushRequest = boost::beast::http::request<boost::beast::http::string_body>
 
 // The request for `endpoint` with the encrypted `body`. The topic must be valid (the sender
 // checks it first).
-PushRequest make_push_request(const PushEndpoint& endpoint, std::string body, const PushOptions& options,
-                              std::string_view authorization);
+PushRequest make_push_request(const PushEndpoint& endpoint, std::string body,
+                              const PushOptions& options, std::string_view authorization);
 
 }  // namespace puente::push

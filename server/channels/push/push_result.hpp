@@ -23,16 +23,18 @@ std::string_view to_string(PushOutcome outcome);
 
 struct PushResult {
   PushOutcome outcome = PushOutcome::network_error;
-  int status = 0;                                // the HTTP status; 0 if none came
+  int status = 0;                                   // the HTTP status; 0 if none came
   std::optional<std::chrono::seconds> retry_after;  // from a 429's or 503's Retry-After
-  std::string detail;                            // for a log line: never the endpoint URL
+  std::string detail;                               // for a log line: never the endpoint URL
 };
 
 // The result of an HTTP answer: `status`, and its Retry-After header ("" if none) read at `now`.
-PushResult result_of_answer(int status, std::string_view retry_after, std::chrono::system_clock::time_point now);
+PushResult result_of_answer(int status, std::string_view retry_after,
+                            std::chrono::system_clock::time_point now);
 
 // Retry-After (RFC 9110 §10.2.3): delay-seconds ("120") or an HTTP-date ("Wed, 21 Oct 2015
 // 07:28:00 GMT"), as a delay from `now` (0 for a date already past). nullopt if it is neither.
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now);
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                      std::chrono::system_clock::time_point now);
 
 }  // namespace puente::push

@@ -48,13 +48,15 @@ class PushSender {
   using Done = std::function<void(PushResult)>;
 
   // Throws std::runtime_error if the CA file cannot be loaded.
-  PushSender(boost::asio::any_io_executor executor, std::shared_ptr<VapidSigner> signer, PushSenderOptions options);
+  PushSender(boost::asio::any_io_executor executor, std::shared_ptr<VapidSigner> signer,
+             PushSenderOptions options);
 
   // Sends `payload` (plaintext, at most max_payload_bytes) to the subscription; `done` gets the
   // result, on the executor, exactly once. A refusal before any I/O (a guarded endpoint, bad
   // keys, a payload too long, a bad topic) completes as `blocked` or `refused` without a
   // connection. The encryption runs on the calling thread. Thread-safe.
-  void send(const PushSubscription& subscription, std::string_view payload, const PushOptions& options, Done done);
+  void send(const PushSubscription& subscription, std::string_view payload,
+            const PushOptions& options, Done done);
 
  private:
   void complete_now(PushResult result, Done done);

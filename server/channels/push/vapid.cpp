@@ -7,7 +7,9 @@
 namespace puente::push {
 namespace {
 
-const auto* bytes_of(std::string_view text) { return reinterpret_cast<const unsigned char*>(text.data()); }
+const auto* bytes_of(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
 
 // The DER signature OpenSSL makes, as the fixed-size r || s of JWS (RFC 7518 §3.4).
 std::string raw_signature(std::string_view der) {
@@ -20,7 +22,8 @@ std::string raw_signature(std::string_view der) {
   std::string raw(2 * p256_scalar_bytes, '\0');
   auto* out = reinterpret_cast<unsigned char*>(raw.data());
   // Left-padded with zeros: r or s may be shorter than 32 bytes, never longer.
-  if (BN_bn2binpad(r, out, p256_scalar_bytes) < 0 || BN_bn2binpad(s, out + p256_scalar_bytes, p256_scalar_bytes) < 0)
+  if (BN_bn2binpad(r, out, p256_scalar_bytes) < 0 ||
+      BN_bn2binpad(s, out + p256_scalar_bytes, p256_scalar_bytes) < 0)
     throw_openssl_failure("BN_bn2binpad");
   return raw;
 }
@@ -33,12 +36,14 @@ VapidKey::VapidKey(P256Key key)
 std::string VapidKey::sign(std::string_view data) const {
   DigestContextHandle context(EVP_MD_CTX_new());
   if (!context) throw_openssl_failure("EVP_MD_CTX_new");
-  expect_openssl(EVP_DigestSignInit(context.get(), nullptr, EVP_sha256(), nullptr, key_.get()), "EVP_DigestSignInit");
+  expect_openssl(EVP_DigestSignInit(context.get(), nullptr, EVP_sha256(), nullptr, key_.get()),
+                 "EVP_DigestSignInit");
   std::size_t size = 0;
-  expect_openssl(EVP_DigestSign(context.get(), nullptr, &size, bytes_of(data), data.size()), "EVP_DigestSign");
+  expect_openssl(EVP_DigestSign(context.get(), nullptr, &size, bytes_of(data), data.size()),
+                 "EVP_DigestSign");
   std::string der(size, '\0');
-  expect_openssl(EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(der.data()), &size, bytes_of(data),
-                                data.size()),
+  expect_openssl(EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(der.data()), &size,
+                                bytes_of(data), data.size()),
                  "EVP_DigestSign");
   der.resize(size);
   return raw_signature(der);
@@ -48,7 +53,8 @@ std::string vapid_jwt(const VapidKey& key, const VapidClaims& claims) {
   static const std::string header = core::base64url_encode(R"({"typ":"JWT","alg":"ES256"})");
   const auto expires =
       std::chrono::duration_cast<std::chrono::seconds>(claims.expires.time_since_epoch()).count();
-  const boost::json::object body{{"aud", claims.audience}, {"exp", expires}, {"sub", claims.subject}};
+  const boost::json::object body{
+      {"aud", claims.audience}, {"exp", expires}, {"sub", claims.subject}};
   std::string jwt = header + "." + core::base64url_encode(boost::json::serialize(body));
   jwt += "." + core::base64url_encode(key.sign(jwt));
   return jwt;

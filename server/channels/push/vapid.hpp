@@ -25,7 +25,7 @@ inline constexpr std::chrono::hours max_vapid_lifetime{24};
 struct VapidClaims {
   std::string audience;  // "https://fcm.googleapis.com": scheme://host[:port], no path
   std::chrono::system_clock::time_point expires;
-  std::string subject;   // "mailto:ops@example.org"
+  std::string subject;  // "mailto:ops@example.org"
 };
 
 class VapidKey {
@@ -33,7 +33,9 @@ class VapidKey {
   explicit VapidKey(P256Key key);
   static VapidKey generate() { return VapidKey(P256Key::generate()); }
   // Throws std::runtime_error naming the file (see P256Key).
-  static VapidKey read_pem_file(const std::filesystem::path& file) { return VapidKey(P256Key::read_pem_file(file)); }
+  static VapidKey read_pem_file(const std::filesystem::path& file) {
+    return VapidKey(P256Key::read_pem_file(file));
+  }
   void write_pem_file(const std::filesystem::path& file) const { key_.write_pem_file(file); }
 
   // The public key as base64url (87 characters): `k=` of the header, and what the page passes

@@ -16,9 +16,11 @@ namespace puente::push {
 class VapidSigner {
  public:
   // `subject`: "mailto:..." or "https://..." (throws std::invalid_argument otherwise).
-  // `lifetime`: how far ahead each JWT expires; at most 24 h (RFC 8292), longer is cut to 24 h.
+  // `lifetime`: how far ahead each JWT expires; at most 24 h (RFC 8292), longer is cut to 24 h
+  // (and shorter than a minute raised to one).
   // The default of 12 h leaves room for a push service whose clock runs ahead of ours.
-  VapidSigner(VapidKey key, std::string subject, std::chrono::seconds lifetime = std::chrono::hours(12));
+  VapidSigner(VapidKey key, std::string subject,
+              std::chrono::seconds lifetime = std::chrono::hours(12));
 
   // "vapid t=..., k=..." for pushes to `audience` (an endpoint's origin) at `now`: the cached
   // one while more than half of its lifetime is left, else a fresh one. Thread-safe. Throws

@@ -19,8 +19,8 @@
 #include "io_threads.hpp"
 #include "loopback_push_service.hpp"
 
-#include <ctime>
 #include <sys/resource.h>
+#include <ctime>
 
 #include <atomic>
 #include <condition_variable>
@@ -43,7 +43,9 @@ double thread_cpu_seconds() {
 double process_cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  const auto seconds = [](timeval t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -61,11 +63,16 @@ Options parse(int argc, char** argv) {
     const std::string name = argv[i];
     const int value = std::atoi(argv[i + 1]);
     if (value <= 0) throw std::invalid_argument(name + " needs a positive number");
-    if (name == "--messages") options.messages = value;
-    else if (name == "--sends") options.sends = value;
-    else if (name == "--concurrency") options.concurrency = value;
-    else if (name == "--payload-bytes") options.payload_bytes = value;
-    else throw std::invalid_argument("unknown option " + name);
+    if (name == "--messages")
+      options.messages = value;
+    else if (name == "--sends")
+      options.sends = value;
+    else if (name == "--concurrency")
+      options.concurrency = value;
+    else if (name == "--payload-bytes")
+      options.payload_bytes = value;
+    else
+      throw std::invalid_argument("unknown option " + name);
   }
   return options;
 }
@@ -76,7 +83,8 @@ SubscriptionKeys browser_keys() {
 }
 
 void print_row(const char* what, int count, double cpu, double wall) {
-  std::printf("| %s | %d | %.0f | %.1f | %.0f |\n", what, count, count / cpu, cpu / count * 1e6, count / wall);
+  std::printf("| %s | %d | %.0f | %.1f | %.0f |\n", what, count, count / cpu, cpu / count * 1e6,
+              count / wall);
 }
 
 bool prepare_phase(const Options& options) {
@@ -97,15 +105,16 @@ bool prepare_phase(const Options& options) {
     }
     bytes += body.body->size() + signer.authorization("https://fcm.googleapis.com", now).size();
   }
-  print_row("encrypt + VAPID header (cached per origin)", options.messages, thread_cpu_seconds() - cpu,
-            wall_seconds() - wall);
+  print_row("encrypt + VAPID header (cached per origin)", options.messages,
+            thread_cpu_seconds() - cpu, wall_seconds() - wall);
 
   // A fresh JWT signature per message, for comparison.
   cpu = thread_cpu_seconds(), wall = wall_seconds();
   for (int i = 0; i < options.messages; ++i) {
     const auto body = encrypt_payload(payload, keys);
     bytes += body.body->size() +
-             vapid_jwt(key, {"https://fcm.googleapis.com", now + 12h, "mailto:bench@puente.test"}).size();
+             vapid_jwt(key, {"https://fcm.googleapis.com", now + 12h, "mailto:bench@puente.test"})
+                 .size();
   }
   print_row("encrypt + a fresh VAPID signature each", options.messages, thread_cpu_seconds() - cpu,
             wall_seconds() - wall);
@@ -113,12 +122,14 @@ bool prepare_phase(const Options& options) {
   // The parts: the sender's key, and the ECDH with the subscription's key.
   cpu = thread_cpu_seconds(), wall = wall_seconds();
   for (int i = 0; i < options.messages; ++i) bytes += P256Key::generate().public_point().size();
-  print_row("of which: P-256 key generation alone", options.messages, thread_cpu_seconds() - cpu, wall_seconds() - wall);
+  print_row("of which: P-256 key generation alone", options.messages, thread_cpu_seconds() - cpu,
+            wall_seconds() - wall);
   const auto subscriber = P256Key::from_public_point(keys.p256dh);
   const auto sender = P256Key::generate();
   cpu = thread_cpu_seconds(), wall = wall_seconds();
   for (int i = 0; i < options.messages; ++i) bytes += sender.shared_secret(subscriber).size();
-  print_row("of which: ECDH alone", options.messages, thread_cpu_seconds() - cpu, wall_seconds() - wall);
+  print_row("of which: ECDH alone", options.messages, thread_cpu_seconds() - cpu,
+            wall_seconds() - wall);
   return bytes > 0;
 }
 
@@ -136,7 +147,8 @@ bool send_phase(const Options& options) {
   sender_options.allowed_hosts = {"localhost"};
   sender_options.allow_private_addresses = true;
   sender_options.ca_file = service.certificate();
-  PushSender sender(io.executor(), std::make_shared<VapidSigner>(VapidKey::generate(), "mailto:bench@puente.test"),
+  PushSender sender(io.executor(),
+                    std::make_shared<VapidSigner>(VapidKey::generate(), "mailto:bench@puente.test"),
                     sender_options);
   const std::string payload(static_cast<std::size_t>(options.payload_bytes), 'a');
 
@@ -155,8 +167,10 @@ bool send_phase(const Options& options) {
                 {60s, Urgency::high, topic_for(std::to_string(i))}, [&](PushResult result) {
                   std::lock_guard lock(mutex);
                   --in_flight, ++done;
-                  if (result.outcome == PushOutcome::accepted) ++accepted;
-                  else if (first_failure.empty()) first_failure = std::string(to_string(result.outcome)) + ": " + result.detail;
+                  if (result.outcome == PushOutcome::accepted)
+                    ++accepted;
+                  else if (first_failure.empty())
+                    first_failure = std::string(to_string(result.outcome)) + ": " + result.detail;
                   changed.notify_all();
                 });
   }
@@ -166,11 +180,13 @@ bool send_phase(const Options& options) {
   }
   const double elapsed = wall_seconds() - wall, used = process_cpu_seconds() - cpu;
   const auto summary = service.summary();
-  std::printf("| sent to the loopback push service (%d in flight, 1 I/O thread) | %d | %.0f | %.1f | %.0f |\n",
-              options.concurrency, options.sends, options.sends / used, used / options.sends * 1e6,
-              options.sends / elapsed);
-  std::printf("\naccepted %d of %d; the service decrypted %lld, refused %lld\n", accepted, options.sends,
-              static_cast<long long>(summary.at("decrypted").as_int64()),
+  std::printf(
+      "| sent to the loopback push service (%d in flight, 1 I/O thread) | %d | %.0f | %.1f | %.0f "
+      "|\n",
+      options.concurrency, options.sends, options.sends / used, used / options.sends * 1e6,
+      options.sends / elapsed);
+  std::printf("\naccepted %d of %d; the service decrypted %lld, refused %lld\n", accepted,
+              options.sends, static_cast<long long>(summary.at("decrypted").as_int64()),
               static_cast<long long>(summary.at("failed").as_int64()));
   if (!first_failure.empty()) std::cerr << "first failure: " << first_failure << "\n";
   return accepted == options.sends && summary.at("decrypted").as_int64() == options.sends &&
@@ -182,8 +198,9 @@ bool send_phase(const Options& options) {
 int main(int argc, char** argv) {
   try {
     const auto options = parse(argc, argv);
-    std::printf("| what | count | per CPU-second (one core) | µs CPU each | per wall second |\n"
-                "| --- | --- | --- | --- | --- |\n");
+    std::printf(
+        "| what | count | per CPU-second (one core) | µs CPU each | per wall second |\n"
+        "| --- | --- | --- | --- | --- |\n");
     if (!prepare_phase(options)) return 1;
     if (!send_phase(options)) return 1;
     return 0;

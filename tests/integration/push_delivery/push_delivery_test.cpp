@@ -9,9 +9,9 @@
 #include "io_threads.hpp"
 #include "loopback_push_service.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include <future>
 
@@ -48,10 +48,14 @@ class PushDelivery : public ::testing::Test {
     return options;
   }
 
-  PushSender sender(PushSenderOptions options) { return PushSender(io_.executor(), signer_, std::move(options)); }
+  PushSender sender(PushSenderOptions options) {
+    return PushSender(io_.executor(), signer_, std::move(options));
+  }
 
   static PushSubscription subscription_of(const test::LoopbackSubscription& made) {
-    return {made.endpoint, {core::base64url_decode(made.p256dh).value(), core::base64url_decode(made.auth).value()}};
+    return {
+        made.endpoint,
+        {core::base64url_decode(made.p256dh).value(), core::base64url_decode(made.auth).value()}};
   }
 
   PushResult send(PushSender& through, const PushSubscription& to, std::string_view payload,
@@ -76,7 +80,8 @@ class PushDelivery : public ::testing::Test {
 
   static test::LoopbackPushService* service_;
   test::IoThreads io_{1};
-  std::shared_ptr<VapidSigner> signer_ = std::make_shared<VapidSigner>(VapidKey::generate(), std::string(subject));
+  std::shared_ptr<VapidSigner> signer_ =
+      std::make_shared<VapidSigner>(VapidKey::generate(), std::string(subject));
 };
 
 test::LoopbackPushService* PushDelivery::service_ = nullptr;
@@ -94,7 +99,8 @@ TEST_F(PushDelivery, ThePushDecryptsToTheExactPayloadAndItsVapidJwtVerifies) {
   auto through = sender(loopback_options());
   const std::string payload =
       R"({"title":"SIN VERIFICAR: Redada en Boyle Heights","body":"Calle 1ª y Soto · 21:30","incident":"01JDZ8"})";
-  const auto result = send(through, subscription_of(made), payload, {90s, Urgency::high, topic_for("01JDZ8")});
+  const auto result =
+      send(through, subscription_of(made), payload, {90s, Urgency::high, topic_for("01JDZ8")});
   EXPECT_EQ(result.outcome, PushOutcome::accepted) << result.detail;
   EXPECT_EQ(result.status, 201);
 
@@ -117,7 +123,8 @@ TEST_F(PushDelivery, ThePushDecryptsToTheExactPayloadAndItsVapidJwtVerifies) {
   EXPECT_EQ(claims.at("aud").as_string(), service_->origin());
   EXPECT_EQ(claims.at("sub").as_string(), subject);
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
   EXPECT_GT(claims.at("exp").as_int64(), now);
   EXPECT_LE(claims.at("exp").as_int64(), now + 24 * 3600);
 }
@@ -189,7 +196,8 @@ TEST_F(PushDelivery, TheAddressGuardRefusesLoopbackAfterResolvingAnAllowedHost) 
   const auto result = send(through, subscription_of(made), "alert");
   EXPECT_EQ(result.outcome, PushOutcome::blocked) << result.detail;
   EXPECT_NE(result.detail.find("loopback"), std::string::npos) << result.detail;
-  EXPECT_EQ(result.detail.find(made.id), std::string::npos) << "the detail shows the endpoint: " << result.detail;
+  EXPECT_EQ(result.detail.find(made.id), std::string::npos)
+      << "the detail shows the endpoint: " << result.detail;
   EXPECT_TRUE(received_by(made.id).empty());
 }
 
@@ -200,7 +208,8 @@ TEST_F(PushDelivery, AHostNotAllowedIsBlockedBeforeAnyConnection) {
   auto through = sender(options);
   const auto result = send(through, subscription_of(made), "alert");
   EXPECT_EQ(result.outcome, PushOutcome::blocked) << result.detail;
-  EXPECT_NE(result.detail.find("localhost is not in [push] allowed_hosts"), std::string::npos) << result.detail;
+  EXPECT_NE(result.detail.find("localhost is not in [push] allowed_hosts"), std::string::npos)
+      << result.detail;
   EXPECT_TRUE(received_by(made.id).empty());
 }
 
@@ -230,7 +239,8 @@ TEST_F(PushDelivery, ASilentPushServiceMeetsTheResponseDeadline) {
   const auto result = send(through, subscription, "alert");
   EXPECT_EQ(result.outcome, PushOutcome::network_error) << result.detail;
   EXPECT_NE(result.detail.find("timed out"), std::string::npos) << result.detail;
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << "the deadline did not end the exchange";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s)
+      << "the deadline did not end the exchange";
 }
 
 TEST_F(PushDelivery, BadSubscriptionKeysAndTooLongPayloadsAreRefusedWithoutAConnection) {
@@ -241,8 +251,9 @@ TEST_F(PushDelivery, BadSubscriptionKeysAndTooLongPayloadsAreRefusedWithoutAConn
   EXPECT_EQ(send(through, bad_keys, "alert").outcome, PushOutcome::refused);
   EXPECT_EQ(send(through, subscription_of(made), std::string(max_payload_bytes + 1, 'x')).outcome,
             PushOutcome::refused);
-  EXPECT_EQ(send(through, subscription_of(made), "alert", {60s, Urgency::high, "not a topic"}).outcome,
-            PushOutcome::refused);
+  EXPECT_EQ(
+      send(through, subscription_of(made), "alert", {60s, Urgency::high, "not a topic"}).outcome,
+      PushOutcome::refused);
   EXPECT_TRUE(received_by(made.id).empty());
 }
 

@@ -7,9 +7,9 @@ namespace puente::core {
 namespace {
 
 TEST(Base64url, Rfc4648VectorsWithoutPadding) {
-  const std::pair<const char*, const char*> cases[] = {{"", ""},         {"f", "Zg"},         {"fo", "Zm8"},
-                                                       {"foo", "Zm9v"},  {"foob", "Zm9vYg"},  {"fooba", "Zm9vYmE"},
-                                                       {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> cases[] = {
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
   for (const auto& [bytes, text] : cases) {
     EXPECT_EQ(base64url_encode(bytes), text);
     EXPECT_EQ(base64url_decode(text), bytes);

@@ -10,30 +10,34 @@ namespace {
 const std::vector<std::string>& defaults() { return default_allowed_push_hosts(); }
 
 TEST(EndpointGuard, DefaultListCoversTheBrowsersPushServices) {
-  for (const char* host : {"fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com",
-                           "api.push.apple.com", "wns2-by3p.notify.windows.com", "FCM.GoogleAPIs.com",
-                           "fcm.googleapis.com."})
+  for (const char* host :
+       {"fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com",
+        "api.push.apple.com", "wns2-by3p.notify.windows.com", "FCM.GoogleAPIs.com",
+        "fcm.googleapis.com."})
     EXPECT_TRUE(push_host_allowed(host, defaults())) << host;
 }
 
 TEST(EndpointGuard, SuffixRulesNeedALabelBeforeTheSuffixAndNamesMatchWhole) {
-  for (const char* host : {"push.apple.com", "evilpush.apple.com", "apple.com", "notify.windows.com",
-                           "fcm.googleapis.com.evil.example", "evil-fcm.googleapis.com", "googleapis.com",
-                           "x.fcm.googleapis.com", "localhost", "127.0.0.1", ""})
+  for (const char* host :
+       {"push.apple.com", "evilpush.apple.com", "apple.com", "notify.windows.com",
+        "fcm.googleapis.com.evil.example", "evil-fcm.googleapis.com", "googleapis.com",
+        "x.fcm.googleapis.com", "localhost", "127.0.0.1", ""})
     EXPECT_FALSE(push_host_allowed(host, defaults())) << host;
   EXPECT_TRUE(push_host_allowed("ntfy.example.org", {"ntfy.example.org"}));
   EXPECT_TRUE(push_host_allowed("a.b.up.example.org", {"*.up.example.org"}));
 }
 
 TEST(EndpointGuard, TakesAnAllowedEndpointApart) {
-  const auto checked = check_push_endpoint("https://fcm.googleapis.com/fcm/send/dGVzdA:APA91b?x=1", defaults());
+  const auto checked =
+      check_push_endpoint("https://fcm.googleapis.com/fcm/send/dGVzdA:APA91b?x=1", defaults());
   ASSERT_TRUE(checked.endpoint) << checked.refusal;
   EXPECT_EQ(checked.endpoint->host, "fcm.googleapis.com");
   EXPECT_EQ(checked.endpoint->port, "443");
   EXPECT_EQ(checked.endpoint->target, "/fcm/send/dGVzdA:APA91b?x=1");
   EXPECT_EQ(checked.endpoint->origin, "https://fcm.googleapis.com");
 
-  const auto own = check_push_endpoint("https://Push.Example.org:8443/up/abc", {"push.example.org"});
+  const auto own =
+      check_push_endpoint("https://Push.Example.org:8443/up/abc", {"push.example.org"});
   ASSERT_TRUE(own.endpoint) << own.refusal;
   EXPECT_EQ(own.endpoint->host, "push.example.org");
   EXPECT_EQ(own.endpoint->port, "8443");
@@ -71,7 +75,8 @@ TEST(EndpointGuard, RefusesAnythingButHttpsToAnAllowedHost) {
     const auto checked = check_push_endpoint(url, defaults());
     EXPECT_FALSE(checked.endpoint) << url;
     EXPECT_NE(checked.refusal.find(why), std::string::npos) << url << ": " << checked.refusal;
-    EXPECT_EQ(checked.refusal.find("secret-token"), std::string::npos) << "the refusal repeats the URL: " << checked.refusal;
+    EXPECT_EQ(checked.refusal.find("secret-token"), std::string::npos)
+        << "the refusal repeats the URL: " << checked.refusal;
   }
 }
 

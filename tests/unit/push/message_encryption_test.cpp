@@ -29,13 +29,15 @@ constexpr std::string_view rfc_salt = "DGv6ra1nlYgDCS1FRnbzlw";
 constexpr std::string_view rfc_auth_secret = "BTBZMqHH6r4Tts7J_aSIgg";
 constexpr std::string_view rfc_ecdh_secret = "kyrL1jIIOHEzg3sM2ZWRHDRB62YACZhhSlknJ672kSs";
 constexpr std::string_view rfc_body =
-    "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6P"
+    "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_"
+    "c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6P"
     "Bru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN";
 
 SubscriptionKeys rfc_subscription() { return {bytes(rfc_ua_public), bytes(rfc_auth_secret)}; }
 
 FixedSenderKeys rfc_sender() {
-  return {P256Key::from_private_scalar(bytes(rfc_as_private), bytes(rfc_as_public)), bytes(rfc_salt)};
+  return {P256Key::from_private_scalar(bytes(rfc_as_private), bytes(rfc_as_public)),
+          bytes(rfc_salt)};
 }
 
 TEST(MessageEncryption, ReproducesRfc8291AppendixAByteForByte) {
@@ -48,8 +50,12 @@ TEST(MessageEncryption, ReproducesRfc8291AppendixAByteForByte) {
 TEST(MessageEncryption, EcdhSecretMatchesRfc8291FromEitherSide) {
   const auto as = P256Key::from_private_scalar(bytes(rfc_as_private), bytes(rfc_as_public));
   const auto ua = P256Key::from_private_scalar(bytes(rfc_ua_private), bytes(rfc_ua_public));
-  EXPECT_EQ(core::base64url_encode(as.shared_secret(P256Key::from_public_point(bytes(rfc_ua_public)))), rfc_ecdh_secret);
-  EXPECT_EQ(core::base64url_encode(ua.shared_secret(P256Key::from_public_point(bytes(rfc_as_public)))), rfc_ecdh_secret);
+  EXPECT_EQ(
+      core::base64url_encode(as.shared_secret(P256Key::from_public_point(bytes(rfc_ua_public)))),
+      rfc_ecdh_secret);
+  EXPECT_EQ(
+      core::base64url_encode(ua.shared_secret(P256Key::from_public_point(bytes(rfc_as_public)))),
+      rfc_ecdh_secret);
 }
 
 TEST(MessageEncryption, FreshKeyAndSaltEveryMessageInTheRfc8188Header) {
@@ -59,8 +65,8 @@ TEST(MessageEncryption, FreshKeyAndSaltEveryMessageInTheRfc8188Header) {
   const std::string& body = *first.body;
   ASSERT_EQ(body.size(), encryption_header_bytes + 5 + 1 + 16);
   EXPECT_EQ(body.substr(16, 4), std::string("\x00\x00\x10\x00", 4));  // rs = 4096
-  EXPECT_EQ(static_cast<unsigned char>(body[20]), 65);                   // idlen
-  EXPECT_EQ(body[21], '\x04');                                           // keyid: an uncompressed point
+  EXPECT_EQ(static_cast<unsigned char>(body[20]), 65);                // idlen
+  EXPECT_EQ(body[21], '\x04');  // keyid: an uncompressed point
   EXPECT_NE(body.substr(0, 16), second.body->substr(0, 16)) << "the salt was reused";
   EXPECT_NE(body.substr(21, 65), second.body->substr(21, 65)) << "the sender key was reused";
 }
@@ -70,7 +76,8 @@ TEST(MessageEncryption, TheLongestPayloadMakesA4096ByteBodyAndOneMoreByteIsRefus
   ASSERT_TRUE(longest.body) << longest.error;
   EXPECT_EQ(longest.body->size(), 4096u);
 
-  const auto too_long = encrypt_payload(std::string(max_payload_bytes + 1, 'x'), rfc_subscription());
+  const auto too_long =
+      encrypt_payload(std::string(max_payload_bytes + 1, 'x'), rfc_subscription());
   EXPECT_FALSE(too_long.body);
   EXPECT_NE(too_long.error.find("at most 3993"), std::string::npos) << too_long.error;
 }
@@ -112,7 +119,8 @@ TEST(Hkdf, Rfc5869TestCase1) {
   const auto okm = hkdf_sha256(salt, ikm, info, 42);
   std::string hex;
   for (unsigned char c : okm) hex += "0123456789abcdef"[c >> 4], hex += "0123456789abcdef"[c & 15];
-  EXPECT_EQ(hex, "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+  EXPECT_EQ(hex,
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
 }
 
 }  // namespace

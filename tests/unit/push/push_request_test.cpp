@@ -9,10 +9,12 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(PushRequest, CarriesTheRfc8030HeadersAndTheEncryptedBody) {
-  const auto endpoint = check_push_endpoint("https://fcm.googleapis.com/fcm/send/abc", default_allowed_push_hosts());
+  const auto endpoint =
+      check_push_endpoint("https://fcm.googleapis.com/fcm/send/abc", default_allowed_push_hosts());
   ASSERT_TRUE(endpoint.endpoint);
-  const auto request = make_push_request(*endpoint.endpoint, std::string("\x01\x02", 2),
-                                         {3600s, Urgency::high, topic_for("inc-42")}, "vapid t=a.b.c, k=K");
+  const auto request =
+      make_push_request(*endpoint.endpoint, std::string("\x01\x02", 2),
+                        {3600s, Urgency::high, topic_for("inc-42")}, "vapid t=a.b.c, k=K");
   EXPECT_EQ(request.method(), boost::beast::http::verb::post);
   EXPECT_EQ(request.target(), "/fcm/send/abc");
   EXPECT_EQ(request["Host"], "fcm.googleapis.com");
@@ -27,9 +29,11 @@ TEST(PushRequest, CarriesTheRfc8030HeadersAndTheEncryptedBody) {
 }
 
 TEST(PushRequest, NoTopicHeaderWithoutATopicAndThePortInHostWhenNot443) {
-  const auto endpoint = check_push_endpoint("https://ntfy.example.org:8443/up/x", {"ntfy.example.org"});
+  const auto endpoint =
+      check_push_endpoint("https://ntfy.example.org:8443/up/x", {"ntfy.example.org"});
   ASSERT_TRUE(endpoint.endpoint);
-  const auto request = make_push_request(*endpoint.endpoint, "", {0s, Urgency::very_low, ""}, "vapid t=x, k=y");
+  const auto request =
+      make_push_request(*endpoint.endpoint, "", {0s, Urgency::very_low, ""}, "vapid t=x, k=y");
   EXPECT_EQ(request.count("Topic"), 0u);
   EXPECT_EQ(request["Host"], "ntfy.example.org:8443");
   EXPECT_EQ(request["TTL"], "0");

@@ -14,19 +14,23 @@ const auto now = std::chrono::sys_days(std::chrono::year(1994) / 11 / 6) + 8h + 
 
 TEST(PushResult, EachStatusMapsToWhatTheCallerDoesNext) {
   const std::pair<int, PushOutcome> cases[] = {
-      {201, PushOutcome::accepted},    {404, PushOutcome::gone},        {410, PushOutcome::gone},
-      {429, PushOutcome::retry_later}, {500, PushOutcome::retry_later}, {502, PushOutcome::retry_later},
-      {503, PushOutcome::retry_later}, {400, PushOutcome::refused},     {401, PushOutcome::refused},
-      {403, PushOutcome::refused},     {413, PushOutcome::refused},     {200, PushOutcome::refused},
-      {202, PushOutcome::refused},     {301, PushOutcome::refused},     {302, PushOutcome::refused},
-      {307, PushOutcome::refused},     {308, PushOutcome::refused},
+      {201, PushOutcome::accepted},    {404, PushOutcome::gone},
+      {410, PushOutcome::gone},        {429, PushOutcome::retry_later},
+      {500, PushOutcome::retry_later}, {502, PushOutcome::retry_later},
+      {503, PushOutcome::retry_later}, {400, PushOutcome::refused},
+      {401, PushOutcome::refused},     {403, PushOutcome::refused},
+      {413, PushOutcome::refused},     {200, PushOutcome::refused},
+      {202, PushOutcome::refused},     {301, PushOutcome::refused},
+      {302, PushOutcome::refused},     {307, PushOutcome::refused},
+      {308, PushOutcome::refused},
   };
   for (const auto& [status, outcome] : cases) {
     const auto result = result_of_answer(status, "", now);
     EXPECT_EQ(result.outcome, outcome) << status;
     EXPECT_EQ(result.status, status);
   }
-  EXPECT_NE(result_of_answer(302, "", now).detail.find("redirect, which is not followed"), std::string::npos);
+  EXPECT_NE(result_of_answer(302, "", now).detail.find("redirect, which is not followed"),
+            std::string::npos);
 }
 
 TEST(PushResult, RetryAfterIsReadFromA429OrA5xx) {
@@ -46,8 +50,8 @@ TEST(RetryAfter, DelaySecondsAndHttpDates) {
   EXPECT_EQ(parse_retry_after("Sat, 05 Nov 1994 08:49:37 GMT", now), 0s) << "a date already past";
   EXPECT_EQ(parse_retry_after("Mon, 07 Nov 1994 08:49:37 GMT", now), 86400s);
   for (const char* bad : {"", "-1", "1.5", "12abc", "9999999999", "Sun, 06 Nov 1994 08:49:37 UTC",
-                          "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
-                          "Sun, 06 Nov 1994 25:49:37 GMT"})
+                          "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
+                          "Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT"})
     EXPECT_EQ(parse_retry_after(bad, now), std::nullopt) << bad;
 }
 
