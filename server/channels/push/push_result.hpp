@@ -11,6 +11,7 @@
 //   network_error DNS, connect, TLS (certificate), timeouts, a malformed answer
 
 #include <chrono>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@ namespace puente::push {
 enum class PushOutcome { accepted, gone, retry_later, refused, blocked, network_error };
 
 std::string_view to_string(PushOutcome outcome);
+std::ostream& operator<<(std::ostream& out, PushOutcome outcome);  // for test messages
 
 struct PushResult {
   PushOutcome outcome = PushOutcome::network_error;
