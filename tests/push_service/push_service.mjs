@@ -16,6 +16,8 @@
 //   GET  /received                      -> every push received, in order (below)
 //   GET  /summary                       -> {received, decrypted, failed}: counts, for the bench
 //   DELETE /received                    forgets them
+//   POST /close-connections             closes every open push connection, as a service closes
+//                                          idle ones (each push records its connection's number)
 //
 // Each push is checked like a push service would, and the checks' findings are recorded (a push
 // failing one is answered 400 with them): Content-Encoding aes128gcm, TTL digits, Urgency and
@@ -109,6 +111,7 @@ async function onPush(request, response, id) {
     contentType: request.headers['content-type'] ?? null,
     bodyBytes: body.length,
     sni: request.socket.servername ?? null,  // the TLS server name the sender asked for
+    connection: request.socket.connectionNumber,  // 1, 2, ...: which TLS connection carried it
     errors: [],
   };
   received.push(entry);
@@ -176,6 +179,11 @@ async function onAdmin(request, response) {
   }
   if (request.method === 'GET' && url.pathname === '/received') return answerJson(response, 200, received);
   if (request.method === 'GET' && url.pathname === '/summary') return answerJson(response, 200, { received: received.length, decrypted, failed });
+  if (request.method === 'POST' && url.pathname === '/close-connections') {
+    const closed = openConnections.size;
+    for (const socket of openConnections) socket.destroy();
+    return answerJson(response, 200, { closed });
+  }
   if (request.method === 'DELETE' && url.pathname === '/received') {
     received = [];
     decrypted = failed = 0;
@@ -188,6 +196,13 @@ const pushServer = https.createServer({ cert: fs.readFileSync(args.cert), key: f
   const path = /^\/push\/([^/?]+)$/.exec(new URL(request.url, 'https://push').pathname);
   if (!path) return answerJson(response, 404, { error: 'not a push endpoint' });
   onPush(request, response, path[1]).catch((error) => answerJson(response, 500, { error: error.message }));
+});
+let connections = 0;
+const openConnections = new Set();
+pushServer.on('secureConnection', (socket) => {
+  socket.connectionNumber = ++connections;
+  openConnections.add(socket);
+  socket.on('close', () => openConnections.delete(socket));
 });
 const adminServer = http.createServer((request, response) => {
   onAdmin(request, response).catch((error) => answerJson(response, 500, { error: error.message }));

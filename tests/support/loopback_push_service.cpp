@@ -99,4 +99,6 @@ boost::json::object LoopbackPushService::summary() { return admin("GET", "/summa
 
 void LoopbackPushService::forget_received() { admin("DELETE", "/received"); }
 
+void LoopbackPushService::close_connections() { admin("POST", "/close-connections"); }
+
 }  // namespace puente::test

@@ -53,6 +53,8 @@ class LoopbackPushService {
   // {received, decrypted, failed}.
   boost::json::object summary();
   void forget_received();
+  // Closes every open push connection (a service dropping idle keep-alive connections).
+  void close_connections();
   std::string log() const;
 
  private:

@@ -24,21 +24,29 @@ constexpr std::uint64_t max_answer_body_bytes = 16 * 1024;
 
 }  // namespace
 
-PushExchange::PushExchange(boost::asio::any_io_executor executor, std::shared_ptr<ssl::context> tls,
-                           PushEndpoint endpoint, PushRequest request, ExchangeLimits limits,
-                           Done done)
-    : tls_(std::move(tls)),
+PushExchange::PushExchange(boost::asio::any_io_executor executor,
+                           std::shared_ptr<PushConnectionPool> pool, PushEndpoint endpoint,
+                           PushRequest request, ExchangeLimits limits, Done done)
+    : executor_(executor),
+      pool_(std::move(pool)),
       resolver_(executor),
       resolve_deadline_(executor),
-      stream_(executor, *tls_),
       endpoint_(std::move(endpoint)),
       request_(std::move(request)),
       limits_(limits),
-      done_(std::move(done)) {
-  answer_.body_limit(max_answer_body_bytes);
-}
+      done_(std::move(done)) {}
 
 void PushExchange::start() {
+  if ((stream_ = pool_->take(endpoint_.origin))) {
+    reused_ = true;
+    return send_request();
+  }
+  connect();
+}
+
+void PushExchange::connect() {
+  reused_ = false;
+  stream_ = pool_->make_stream(executor_);
   // The connect deadline bounds resolving, then connecting, each: a resolver that hangs is no
   // better than a connect that does. The resolver has no deadline of its own: a timer cancels it.
   resolve_deadline_.expires_after(limits_.connect_timeout);
@@ -81,7 +89,7 @@ void PushExchange::on_resolve(boost::system::error_code ec,
     return finish(std::move(result));
   }
 
-  auto& socket = beast::get_lowest_layer(stream_);
+  auto& socket = beast::get_lowest_layer(*stream_);
   socket.expires_after(limits_.connect_timeout);
   socket.async_connect(
       vetted, [self = shared_from_this()](boost::system::error_code ec, const tcp::endpoint&) {
@@ -96,40 +104,71 @@ void PushExchange::on_connect(boost::system::error_code ec) {
   // valid for it: an address literal is matched against the certificate's IP addresses.
   boost::system::error_code not_an_address;
   boost::asio::ip::make_address(endpoint_.host, not_an_address);
-  if (not_an_address && !SSL_set_tlsext_host_name(stream_.native_handle(), endpoint_.host.c_str()))
+  if (not_an_address && !SSL_set_tlsext_host_name(stream_->native_handle(), endpoint_.host.c_str()))
     return fail(beast::error_code(static_cast<int>(::ERR_get_error()),
                                   boost::asio::error::get_ssl_category()),
                 "setting the TLS server name");
-  stream_.set_verify_mode(ssl::verify_peer);
-  stream_.set_verify_callback(ssl::host_name_verification(endpoint_.host));
+  stream_->set_verify_mode(ssl::verify_peer);
+  stream_->set_verify_callback(ssl::host_name_verification(endpoint_.host));
 
-  beast::get_lowest_layer(stream_).expires_after(limits_.response_timeout);
-  stream_.async_handshake(
+  beast::get_lowest_layer(*stream_).expires_after(limits_.response_timeout);
+  stream_->async_handshake(
       ssl::stream_base::client,
       [self = shared_from_this()](boost::system::error_code ec) { self->on_handshake(ec); });
 }
 
 void PushExchange::on_handshake(boost::system::error_code ec) {
   if (ec) return fail(ec, "the TLS handshake with the push service");
-  http::async_write(stream_, request_,
+  send_request();
+}
+
+void PushExchange::send_request() {
+  beast::get_lowest_layer(*stream_).expires_after(limits_.response_timeout);
+  buffer_.clear();
+  answer_.emplace();
+  answer_->body_limit(max_answer_body_bytes);
+  http::async_write(*stream_, request_,
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                       self->on_write(ec);
                     });
 }
 
 void PushExchange::on_write(boost::system::error_code ec) {
-  if (ec) return fail(ec, "sending the push");
-  http::async_read(stream_, buffer_, answer_,
+  if (ec) {
+    if (retry_on_new_connection()) return;
+    return fail(ec, "sending the push");
+  }
+  http::async_read(*stream_, buffer_, *answer_,
                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                      self->on_read(ec);
                    });
 }
 
 void PushExchange::on_read(boost::system::error_code ec) {
-  if (ec) return fail(ec, "reading the push service's answer");
-  const auto& answer = answer_.get();
-  finish(result_of_answer(static_cast<int>(answer.result_int()), answer[http::field::retry_after],
-                          std::chrono::system_clock::now()));
+  if (ec) {
+    if (retry_on_new_connection()) return;
+    return fail(ec, "reading the push service's answer");
+  }
+  const auto& answer = answer_->get();
+  auto result =
+      result_of_answer(static_cast<int>(answer.result_int()), answer[http::field::retry_after],
+                       std::chrono::system_clock::now());
+  // Back to the pool only if the service keeps it open and sent nothing past the answer.
+  if (answer.keep_alive() && buffer_.size() == 0) {
+    beast::get_lowest_layer(*stream_).expires_never();
+    pool_->give_back(endpoint_.origin, std::move(stream_));
+  }
+  finish(std::move(result));
+}
+
+bool PushExchange::retry_on_new_connection() {
+  // Only a connection from the pool, and only if the service said nothing: it closed the idle
+  // connection (or reset it) before reading this push, so the push was not taken.
+  if (!reused_ || answer_->got_some() || buffer_.size() != 0) return false;
+  boost::system::error_code ignored;
+  beast::get_lowest_layer(*stream_).socket().close(ignored);
+  connect();
+  return true;
 }
 
 void PushExchange::fail(boost::system::error_code ec, const char* what) {
@@ -142,10 +181,12 @@ void PushExchange::fail(boost::system::error_code ec, const char* what) {
 }
 
 void PushExchange::finish(PushResult result) {
-  // Closed without a TLS close_notify: the request said Connection: close, and a push service
-  // that lingers must not hold this exchange (or the caller) up.
-  boost::system::error_code ignored;
-  beast::get_lowest_layer(stream_).socket().close(ignored);
+  // A connection not given back is closed without a TLS close_notify: a push service that
+  // lingers must not hold this exchange (or the caller) up.
+  if (stream_) {
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(*stream_).socket().close(ignored);
+  }
   if (auto done = std::move(done_)) {
     done_ = nullptr;
     done(std::move(result));

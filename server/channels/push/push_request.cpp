@@ -52,8 +52,6 @@ PushRequest make_push_request(const PushEndpoint& endpoint, std::string body,
   request.set(http::field::content_type, "application/octet-stream");
   request.set(http::field::content_encoding, "aes128gcm");
   request.set(http::field::authorization, authorization);
-  // One connection per push for now: the service may close it at once after answering.
-  request.keep_alive(false);
   request.body() = std::move(body);
   request.prepare_payload();
   return request;

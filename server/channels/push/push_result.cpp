@@ -59,7 +59,9 @@ std::string_view to_string(PushOutcome outcome) {
   return "unknown";
 }
 
-std::ostream& operator<<(std::ostream& out, PushOutcome outcome) { return out << to_string(outcome); }
+std::ostream& operator<<(std::ostream& out, PushOutcome outcome) {
+  return out << to_string(outcome);
+}
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now) {

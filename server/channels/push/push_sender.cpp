@@ -37,7 +37,9 @@ PushSender::PushSender(boost::asio::any_io_executor executor, std::shared_ptr<Va
     : executor_(std::move(executor)),
       signer_(std::move(signer)),
       options_(std::move(options)),
-      tls_(client_tls(options_.ca_file)) {}
+      pool_(std::make_shared<PushConnectionPool>(client_tls(options_.ca_file),
+                                                 options_.max_idle_connections_per_origin,
+                                                 options_.idle_connection_timeout)) {}
 
 void PushSender::send(const PushSubscription& subscription, std::string_view payload,
                       const PushOptions& options, Done done) {
@@ -76,7 +78,7 @@ void PushSender::send(const PushSubscription& subscription, std::string_view pay
                    result.detail);
     done(std::move(result));
   };
-  std::make_shared<PushExchange>(executor_, tls_, std::move(*checked.endpoint), std::move(request),
+  std::make_shared<PushExchange>(executor_, pool_, std::move(*checked.endpoint), std::move(request),
                                  ExchangeLimits{options_.connect_timeout, options_.response_timeout,
                                                 options_.allow_private_addresses},
                                  std::move(logged))

@@ -8,12 +8,12 @@
 // holds it can push to that phone). A log line names at most the push service's host.
 
 #include "channels/push/message_encryption.hpp"
+#include "channels/push/push_connection_pool.hpp"
 #include "channels/push/push_request.hpp"
 #include "channels/push/push_result.hpp"
 #include "channels/push/vapid_signer.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -35,6 +35,10 @@ struct PushSenderOptions {
   std::filesystem::path ca_file;
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds response_timeout{std::chrono::seconds(10)};
+  // Idle connections kept open per push service origin, and for how long
+  // (push_connection_pool.hpp).
+  std::size_t max_idle_connections_per_origin = 16;
+  std::chrono::seconds idle_connection_timeout{30};
 };
 
 // A subscription as the browser's PushSubscription gives it (keys base64url-decoded).
@@ -64,7 +68,7 @@ class PushSender {
   boost::asio::any_io_executor executor_;
   std::shared_ptr<VapidSigner> signer_;
   PushSenderOptions options_;
-  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::shared_ptr<PushConnectionPool> pool_;
 };
 
 }  // namespace puente::push

@@ -2,7 +2,8 @@
 // it sends decrypts, with an independent implementation (http_ece), to the exact payload; its
 // VAPID JWT verifies (Node's crypto) with the right claims; each answer of the service maps to
 // the result the caller acts on; redirects are not followed; the address guard and the
-// certificate check hold after DNS, before any byte is sent.
+// certificate check hold after DNS, before any byte is sent; connections are reused, and one
+// the service closed is replaced without losing or repeating a push.
 #include "channels/push/push_sender.hpp"
 
 #include "core/base64url.hpp"
@@ -186,6 +187,41 @@ TEST_F(PushDelivery, ARedirectIsNotFollowed) {
   EXPECT_EQ(result.status, 307);
   EXPECT_EQ(received_by(made.id).size(), 1u);
   EXPECT_TRUE(received_by(elsewhere.id).empty()) << "the redirect was followed";
+}
+
+TEST_F(PushDelivery, ConsecutivePushesToOneServiceShareOneConnection) {
+  const auto made = service_->subscribe();
+  auto through = sender(loopback_options());
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(send(through, subscription_of(made), "alert").outcome, PushOutcome::accepted);
+  const auto pushes = received_by(made.id);
+  ASSERT_EQ(pushes.size(), 3u);
+  EXPECT_EQ(pushes[1].at("connection"), pushes[0].at("connection")) << "a new TLS connection per push";
+  EXPECT_EQ(pushes[2].at("connection"), pushes[0].at("connection"));
+}
+
+TEST_F(PushDelivery, AnIdleConnectionTheServiceClosedIsReplacedAndThePushSentOnce) {
+  const auto made = service_->subscribe();
+  auto through = sender(loopback_options());
+  ASSERT_EQ(send(through, subscription_of(made), "first").outcome, PushOutcome::accepted);
+  service_->close_connections();
+  const auto result = send(through, subscription_of(made), "second");
+  EXPECT_EQ(result.outcome, PushOutcome::accepted) << result.detail;
+  const auto pushes = received_by(made.id);
+  ASSERT_EQ(pushes.size(), 2u) << "the second push was lost or sent twice";
+  EXPECT_EQ(base64(pushes[1].at("payload").as_string()), "second");
+  EXPECT_NE(pushes[1].at("connection"), pushes[0].at("connection"));
+}
+
+TEST_F(PushDelivery, AConnectionTheServiceSaidItClosesIsNotReused) {
+  const auto made = service_->subscribe();
+  service_->answer_with(made.id, 201, {{"Connection", "close"}});
+  auto through = sender(loopback_options());
+  for (int i = 0; i < 2; ++i)
+    EXPECT_EQ(send(through, subscription_of(made), "alert").outcome, PushOutcome::accepted);
+  const auto pushes = received_by(made.id);
+  ASSERT_EQ(pushes.size(), 2u);
+  EXPECT_NE(pushes[1].at("connection"), pushes[0].at("connection"));
 }
 
 TEST_F(PushDelivery, TheAddressGuardRefusesLoopbackAfterResolvingAnAllowedHost) {
