@@ -10,12 +10,12 @@
 // service for hours); and the same with a fresh signature per message, to show what the cache
 // saves. Per core = messages / CPU seconds of the thread.
 // Phase 2: `sends` pushes through PushSender on one I/O thread to the loopback push service
-// (tests/push_service; one TLS connection per push, as the sender does today), at most
-// `concurrency` in flight. Each is decrypted and its JWT checked by the service; the bench
+// (tests/push_service), at most `concurrency` in flight: as many TLS connections, kept open
+// between pushes (push_connection_pool.hpp). Each is decrypted and its JWT checked by the service; the bench
 // checks that every one was accepted and decrypted.
 #include "channels/push/push_sender.hpp"
-#include "channels/push/hkdf.hpp"
 
+#include "channels/push/hkdf.hpp"
 #include "core/base64url.hpp"
 #include "io_threads.hpp"
 #include "loopback_push_service.hpp"
