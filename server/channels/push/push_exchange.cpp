@@ -135,7 +135,7 @@ void PushExchange::send_request() {
 
 void PushExchange::on_write(boost::system::error_code ec) {
   if (ec) {
-    if (retry_on_new_connection()) return;
+    if (retry_on_new_connection(ec)) return;
     return fail(ec, "sending the push");
   }
   http::async_read(*stream_, buffer_, *answer_,
@@ -146,7 +146,7 @@ void PushExchange::on_write(boost::system::error_code ec) {
 
 void PushExchange::on_read(boost::system::error_code ec) {
   if (ec) {
-    if (retry_on_new_connection()) return;
+    if (retry_on_new_connection(ec)) return;
     return fail(ec, "reading the push service's answer");
   }
   const auto& answer = answer_->get();
@@ -161,10 +161,12 @@ void PushExchange::on_read(boost::system::error_code ec) {
   finish(std::move(result));
 }
 
-bool PushExchange::retry_on_new_connection() {
-  // Only a connection from the pool, and only if the service said nothing: it closed the idle
-  // connection (or reset it) before reading this push, so the push was not taken.
-  if (!reused_ || answer_->got_some() || buffer_.size() != 0) return false;
+bool PushExchange::retry_on_new_connection(boost::system::error_code ec) {
+  // Only a connection from the pool that failed at once, before any byte of an answer: the
+  // service closed (or reset) it while it was idle, before this push reached it. Not after the
+  // response deadline: a slow service may have taken the push, and gets no second copy.
+  if (!reused_ || ec == beast::error::timeout || answer_->got_some() || buffer_.size() != 0)
+    return false;
   boost::system::error_code ignored;
   beast::get_lowest_layer(*stream_).socket().close(ignored);
   connect();

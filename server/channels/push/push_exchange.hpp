@@ -8,8 +8,10 @@
 // timeout (for resolving, then again for the TCP connect), then the response timeout (TLS, the
 // request, the whole answer).
 //
-// A reused connection the push service had closed fails before any byte of an answer: the push
-// is then sent once more on a new connection (once: a second failure is the result).
+// A reused connection the push service had closed while idle fails at once, before any byte of
+// an answer: the push is then sent once more on a new connection (once: a second failure is the
+// result). A service that read the push and then dropped the connection without a word would
+// get it twice; a timeout is never retried here.
 //
 // Keeps itself alive through its pending handlers (shared_from_this); calls `done` exactly once,
 // on the executor.
@@ -60,7 +62,7 @@ class PushExchange : public std::enable_shared_from_this<PushExchange> {
   void on_write(boost::system::error_code ec);
   void on_read(boost::system::error_code ec);
   // A reused connection that failed before any byte of the answer: send again on a new one.
-  bool retry_on_new_connection();
+  bool retry_on_new_connection(boost::system::error_code ec);
   void fail(boost::system::error_code ec, const char* what);
   void finish(PushResult result);
 
