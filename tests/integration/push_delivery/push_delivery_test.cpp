@@ -3,7 +3,8 @@
 // VAPID JWT verifies (Node's crypto) with the right claims; each answer of the service maps to
 // the result the caller acts on; redirects are not followed; the address guard and the
 // certificate check hold after DNS, before any byte is sent; connections are reused, and one
-// the service closed is replaced without losing or repeating a push.
+// the service closed is replaced without losing or repeating a push. No log line holds an
+// endpoint, a key or a JWT.
 #include "channels/push/push_sender.hpp"
 
 #include "core/base64url.hpp"
@@ -11,10 +12,13 @@
 #include "loopback_push_service.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 
 #include <future>
+#include <sstream>
 
 namespace puente::push {
 namespace {
@@ -39,6 +43,30 @@ class PushDelivery : public ::testing::Test {
   }
   void SetUp() override {
     if (!service_) GTEST_SKIP() << "no push service";
+    // Every line the sender logs, at every level, to check in TearDown.
+    previous_logger_ = spdlog::default_logger();
+    auto logger = std::make_shared<spdlog::logger>(
+        "push-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
+    logger->set_level(spdlog::level::trace);
+    spdlog::set_default_logger(logger);
+  }
+  void TearDown() override {
+    if (!previous_logger_) return;
+    spdlog::set_default_logger(previous_logger_);
+    // An endpoint is a capability, and so are the keys and the JWT: none may be in a log line.
+    const std::string log = log_.str();
+    for (const auto& secret : secrets_)
+      EXPECT_EQ(log.find(secret), std::string::npos) << "the log holds " << secret << ":\n" << log;
+    EXPECT_EQ(log.find("vapid t="), std::string::npos) << log;
+    EXPECT_EQ(log.find("eyJ"), std::string::npos) << "a JWT in the log:\n" << log;
+  }
+
+  // A subscription of the service, its capabilities noted for the log check.
+  test::LoopbackSubscription subscribe() {
+    auto made = service_->subscribe();
+    for (const auto* secret : {&made.id, &made.endpoint, &made.p256dh, &made.auth})
+      secrets_.push_back(*secret);
+    return made;
   }
 
   PushSenderOptions loopback_options() {
@@ -80,6 +108,9 @@ class PushDelivery : public ::testing::Test {
   }
 
   static test::LoopbackPushService* service_;
+  std::ostringstream log_;
+  std::shared_ptr<spdlog::logger> previous_logger_;
+  std::vector<std::string> secrets_;
   test::IoThreads io_{1};
   std::shared_ptr<VapidSigner> signer_ =
       std::make_shared<VapidSigner>(VapidKey::generate(), std::string(subject));
@@ -96,7 +127,7 @@ std::string base64(std::string_view standard_base64) {
 }
 
 TEST_F(PushDelivery, ThePushDecryptsToTheExactPayloadAndItsVapidJwtVerifies) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   auto through = sender(loopback_options());
   const std::string payload =
       R"({"title":"SIN VERIFICAR: Redada en Boyle Heights","body":"Calle 1ª y Soto · 21:30","incident":"01JDZ8"})";
@@ -131,7 +162,7 @@ TEST_F(PushDelivery, ThePushDecryptsToTheExactPayloadAndItsVapidJwtVerifies) {
 }
 
 TEST_F(PushDelivery, TheLongestPayloadAndAnEmptyOneDecryptExactly) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   auto through = sender(loopback_options());
   std::string longest(max_payload_bytes, '\0');
   for (std::size_t i = 0; i < longest.size(); ++i) longest[i] = static_cast<char>(i * 7 + 3);
@@ -147,7 +178,7 @@ TEST_F(PushDelivery, TheLongestPayloadAndAnEmptyOneDecryptExactly) {
 TEST_F(PushDelivery, GoneAnswersTellTheCallerToRemoveTheSubscription) {
   auto through = sender(loopback_options());
   for (int status : {410, 404}) {
-    const auto made = service_->subscribe();
+    const auto made = subscribe();
     service_->answer_with(made.id, status);
     const auto result = send(through, subscription_of(made), "alert");
     EXPECT_EQ(result.outcome, PushOutcome::gone) << status << ": " << result.detail;
@@ -157,7 +188,7 @@ TEST_F(PushDelivery, GoneAnswersTellTheCallerToRemoveTheSubscription) {
 }
 
 TEST_F(PushDelivery, TooManyRequestsIsRetryLaterAfterItsRetryAfter) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   service_->answer_with(made.id, 429, {{"Retry-After", "7"}});
   auto through = sender(loopback_options());
   const auto result = send(through, subscription_of(made), "alert");
@@ -167,7 +198,7 @@ TEST_F(PushDelivery, TooManyRequestsIsRetryLaterAfterItsRetryAfter) {
 }
 
 TEST_F(PushDelivery, AServerErrorIsRetryLater) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   service_->answer_with(made.id, 500);
   auto through = sender(loopback_options());
   const auto result = send(through, subscription_of(made), "alert");
@@ -177,8 +208,8 @@ TEST_F(PushDelivery, AServerErrorIsRetryLater) {
 }
 
 TEST_F(PushDelivery, ARedirectIsNotFollowed) {
-  const auto made = service_->subscribe();
-  const auto elsewhere = service_->subscribe();
+  const auto made = subscribe();
+  const auto elsewhere = subscribe();
   // To a subscription of the same service: a sender that followed it would push there.
   service_->answer_with(made.id, 307, {{"Location", elsewhere.endpoint}});
   auto through = sender(loopback_options());
@@ -190,18 +221,19 @@ TEST_F(PushDelivery, ARedirectIsNotFollowed) {
 }
 
 TEST_F(PushDelivery, ConsecutivePushesToOneServiceShareOneConnection) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   auto through = sender(loopback_options());
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(send(through, subscription_of(made), "alert").outcome, PushOutcome::accepted);
   const auto pushes = received_by(made.id);
   ASSERT_EQ(pushes.size(), 3u);
-  EXPECT_EQ(pushes[1].at("connection"), pushes[0].at("connection")) << "a new TLS connection per push";
+  EXPECT_EQ(pushes[1].at("connection"), pushes[0].at("connection"))
+      << "a new TLS connection per push";
   EXPECT_EQ(pushes[2].at("connection"), pushes[0].at("connection"));
 }
 
 TEST_F(PushDelivery, AnIdleConnectionTheServiceClosedIsReplacedAndThePushSentOnce) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   auto through = sender(loopback_options());
   ASSERT_EQ(send(through, subscription_of(made), "first").outcome, PushOutcome::accepted);
   service_->close_connections();
@@ -214,7 +246,7 @@ TEST_F(PushDelivery, AnIdleConnectionTheServiceClosedIsReplacedAndThePushSentOnc
 }
 
 TEST_F(PushDelivery, AConnectionTheServiceSaidItClosesIsNotReused) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   service_->answer_with(made.id, 201, {{"Connection", "close"}});
   auto through = sender(loopback_options());
   for (int i = 0; i < 2; ++i)
@@ -225,7 +257,7 @@ TEST_F(PushDelivery, AConnectionTheServiceSaidItClosesIsNotReused) {
 }
 
 TEST_F(PushDelivery, TheAddressGuardRefusesLoopbackAfterResolvingAnAllowedHost) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   auto options = loopback_options();
   options.allow_private_addresses = false;  // "localhost" is allowed by name, not by address
   auto through = sender(options);
@@ -238,7 +270,7 @@ TEST_F(PushDelivery, TheAddressGuardRefusesLoopbackAfterResolvingAnAllowedHost) 
 }
 
 TEST_F(PushDelivery, AHostNotAllowedIsBlockedBeforeAnyConnection) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   auto options = loopback_options();
   options.allowed_hosts = default_allowed_push_hosts();
   auto through = sender(options);
@@ -250,7 +282,7 @@ TEST_F(PushDelivery, AHostNotAllowedIsBlockedBeforeAnyConnection) {
 }
 
 TEST_F(PushDelivery, ACertificateNotSignedByATrustedCaIsANetworkError) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   auto options = loopback_options();
   options.ca_file.clear();  // the system's CAs, which never signed the test's certificate
   auto through = sender(options);
@@ -265,7 +297,7 @@ TEST_F(PushDelivery, ASilentPushServiceMeetsTheResponseDeadline) {
   boost::asio::io_context silent_io;
   boost::asio::ip::tcp::acceptor silent(silent_io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   const auto port = silent.local_endpoint().port();
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   auto options = loopback_options();
   options.response_timeout = 300ms;
   auto through = sender(options);
@@ -280,7 +312,7 @@ TEST_F(PushDelivery, ASilentPushServiceMeetsTheResponseDeadline) {
 }
 
 TEST_F(PushDelivery, BadSubscriptionKeysAndTooLongPayloadsAreRefusedWithoutAConnection) {
-  const auto made = service_->subscribe();
+  const auto made = subscribe();
   auto through = sender(loopback_options());
   auto bad_keys = subscription_of(made);
   bad_keys.keys.auth_secret = "short";
