@@ -3,8 +3,10 @@
 #include "channels/push/address_guard.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -27,21 +29,25 @@ constexpr std::uint64_t max_answer_body_bytes = 16 * 1024;
 PushExchange::PushExchange(boost::asio::any_io_executor executor,
                            std::shared_ptr<PushConnectionPool> pool, PushEndpoint endpoint,
                            PushRequest request, ExchangeLimits limits, Done done)
-    : executor_(executor),
+    : executor_(boost::asio::make_strand(executor)),
       pool_(std::move(pool)),
-      resolver_(executor),
-      resolve_deadline_(executor),
+      resolver_(executor_),
+      resolve_deadline_(executor_),
       endpoint_(std::move(endpoint)),
       request_(std::move(request)),
       limits_(limits),
       done_(std::move(done)) {}
 
 void PushExchange::start() {
-  if ((stream_ = pool_->take(endpoint_.origin))) {
-    reused_ = true;
-    return send_request();
-  }
-  connect();
+  // Everything of this exchange runs on its strand: the resolve deadline and the resolver can
+  // complete on two threads of the pool at once.
+  boost::asio::dispatch(executor_, [self = shared_from_this()] {
+    if ((self->stream_ = self->pool_->take(self->endpoint_.origin))) {
+      self->reused_ = true;
+      return self->send_request();
+    }
+    self->connect();
+  });
 }
 
 void PushExchange::connect() {
@@ -51,9 +57,11 @@ void PushExchange::connect() {
   // better than a connect that does. The resolver has no deadline of its own: a timer cancels it.
   resolve_deadline_.expires_after(limits_.connect_timeout);
   resolve_deadline_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (ec) return;  // cancelled: the resolver answered in time
-    self->resolve_timed_out_ = true;
+    if (ec || self->finished_) return;  // cancelled: the resolver answered in time
+    // Ends the exchange now: a cancelled lookup still waits for getaddrinfo in Asio's resolver
+    // thread, and the result is not worth waiting for.
     self->resolver_.cancel();
+    self->fail(beast::error::timeout, "resolving the push service's host");
   });
   resolver_.async_resolve(endpoint_.host, endpoint_.port,
                           [self = shared_from_this()](boost::system::error_code ec,
@@ -65,9 +73,8 @@ void PushExchange::connect() {
 void PushExchange::on_resolve(boost::system::error_code ec,
                               const tcp::resolver::results_type& results) {
   resolve_deadline_.cancel();
-  if (ec)
-    return fail(resolve_timed_out_ ? beast::error::timeout : ec,
-                "resolving the push service's host");
+  if (finished_) return;  // the deadline came first
+  if (ec) return fail(ec, "resolving the push service's host");
 
   // Only the addresses the guard passes are ever connected to.
   std::vector<tcp::endpoint> vetted;
@@ -183,6 +190,7 @@ void PushExchange::fail(boost::system::error_code ec, const char* what) {
 }
 
 void PushExchange::finish(PushResult result) {
+  finished_ = true;
   // A connection not given back is closed without a TLS close_notify: a push service that
   // lingers must not hold this exchange (or the caller) up.
   if (stream_) {

@@ -66,11 +66,11 @@ class PushExchange : public std::enable_shared_from_this<PushExchange> {
   void fail(boost::system::error_code ec, const char* what);
   void finish(PushResult result);
 
-  boost::asio::any_io_executor executor_;
+  boost::asio::any_io_executor executor_;  // a strand of the one given
   std::shared_ptr<PushConnectionPool> pool_;
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::steady_timer resolve_deadline_;
-  bool resolve_timed_out_ = false;
+  bool finished_ = false;  // `done` was called: late handlers do nothing
   std::unique_ptr<PushStream> stream_;
   bool reused_ = false;  // stream_ came from the pool
   PushEndpoint endpoint_;
