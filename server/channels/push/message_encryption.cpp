@@ -67,8 +67,8 @@ std::string encrypt_or_throw(std::string_view payload, const SubscriptionKeys& k
   if (!fixed)
     expect_openssl(RAND_bytes(bytes_of(salt), static_cast<int>(salt.size())), "RAND_bytes");
 
-  // RFC 8291 §3.4: IKM = HKDF(auth_secret, ecdh_secret, "WebPush: info" 0x00 ua_public as_public,
-  // 32).
+  // RFC 8291 §3.4: the input key (32 bytes) is HKDF salted with the auth secret, of the ECDH
+  // secret, with the info "WebPush: info" 0x00 ua_public as_public.
   std::string key_info("WebPush: info\0", 14);
   key_info += keys.p256dh;
   key_info += sender_point;
