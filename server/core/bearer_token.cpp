@@ -2,8 +2,8 @@
 
 #include "core/base64url.hpp"
 
-#include <openssl/rand.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <array>
 #include <stdexcept>
@@ -15,7 +15,8 @@ std::string new_bearer_token() {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
     throw std::runtime_error("the random number generator failed; no token made");
 
-  return base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::string to_hex(const unsigned char* bytes, std::size_t size) {
@@ -47,4 +48,4 @@ std::string_view trim_token(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-}  // namespace puente::client
+}  // namespace puente::core

@@ -11,8 +11,8 @@
 // saves. Per core = messages / CPU seconds of the thread.
 // Phase 2: `sends` pushes through PushSender on one I/O thread to the loopback push service
 // (tests/push_service), at most `concurrency` in flight: as many TLS connections, kept open
-// between pushes (push_connection_pool.hpp). Each is decrypted and its JWT checked by the service; the bench
-// checks that every one was accepted and decrypted.
+// between pushes (push_connection_pool.hpp). Each is decrypted and its JWT checked by the service;
+// the bench checks that every one was accepted and decrypted.
 #include "channels/push/push_sender.hpp"
 
 #include "channels/push/hkdf.hpp"
