@@ -3,6 +3,7 @@
 # this machine lacks. Safe to run again: it asks apt only for what is missing.
 #   deploy/install-deps.sh            build + run + test dependencies
 #   deploy/install-deps.sh --browser  also Chromium and Node.js with npm, for the browser tests
+#                                     and the loopback push service (tests/push_service)
 #   deploy/install-deps.sh --bench    also the benchmark's peers and tools (tests/bench/fanout.sh):
 #                                     the Nchan module for nginx, Node.js (then `npm ci` of the socket.io
 #                                     peer from its lock file), perf

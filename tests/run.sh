@@ -3,7 +3,8 @@
 # test suite with ctest. Tests start (and stop) their own redis-server and puented processes
 # on free loopback ports; the browser tests (ctest label "browser") drive Debian's Chromium
 # with playwright-core and leave screenshots in build/debug/browser-artifacts/. Installs what
-# is missing first, and the browser tests' npm dependency exactly as locked (npm ci).
+# is missing first, and the npm dependencies of the browser tests and of the loopback push
+# service (tests/push_service) exactly as locked (npm ci).
 #
 #   tests/run.sh                 everything, fuzzing first
 #   tests/run.sh -L unit         only the unit tests (ctest label)
@@ -20,7 +21,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/install-deps.sh" --browser
 npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error >/dev/null
-# Here a browser test that cannot run fails instead of skipping.
+npm ci --prefix "$root/tests/push_service" --no-audit --no-fund --loglevel=error >/dev/null
+# Here a browser test (or a push test, which needs Node.js too) that cannot run fails instead of
+# skipping.
 export PUENTE_REQUIRE_BROWSER=1
 
 jobs=$(nproc)

@@ -1,5 +1,7 @@
 #include "core/bearer_token.hpp"
 
+#include "core/base64url.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -13,19 +15,8 @@ std::string new_bearer_token() {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
     throw std::runtime_error("the random number generator failed; no token made");
 
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string token;
-  token.reserve(43);
-  // 32 bytes = ten 3-byte groups and 2 bytes left over; 6 bits per character.
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    unsigned group = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    for (int shift = 18; shift >= 0; shift -= 6) token += alphabet[(group >> shift) & 63];
-  }
-  unsigned group = (bytes[i] << 16) | (bytes[i + 1] << 8);
-  for (int shift = 18; shift >= 6; shift -= 6) token += alphabet[(group >> shift) & 63];
-  return token;
+  return base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::string to_hex(const unsigned char* bytes, std::size_t size) {
