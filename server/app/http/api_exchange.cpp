@@ -15,8 +15,9 @@ constexpr std::string_view protobuf_type = "application/x-protobuf";
 }  // namespace
 
 net::Response refusal_response(const Refusal& r) {
-  auto response = net::error_response(static_cast<http::status>(r.status), r.code, r.message);
-  if (r.status == 401) response.set(http::field::www_authenticate, "Bearer");
+  auto response = net::error_response(static_cast<http::status>(r.status()), r.code(), r.message());
+  if (r.status() == 401) response.set(http::field::www_authenticate, "Bearer");
+  if (auto seconds = r.retry_after_seconds()) response.set(http::field::retry_after, std::to_string(*seconds));
   return response;
 }
 
@@ -34,11 +35,11 @@ net::Response encode(const Request& request, http::status status, const google::
 MaybeRefusal decode(const Request& request, google::protobuf::Message& message) {
   if (request[http::field::content_type].starts_with(protobuf_type)) {
     if (!message.ParseFromString(request.body()))
-      return Refusal{400, "bad_protobuf", "the body is not a valid " + message.GetTypeName()};
+      return Refusal{RefusalKind::bad_protobuf, "the body is not a valid " + message.GetTypeName()};
     return std::nullopt;
   }
-  if (request.body().empty()) return Refusal{400, "bad_json", "the body is empty; expected a JSON object"};
-  if (auto why = wire::from_json(request.body(), message); !why.empty()) return Refusal{400, "bad_json", why};
+  if (request.body().empty()) return Refusal{RefusalKind::bad_json, "the body is empty; expected a JSON object"};
+  if (auto why = wire::from_json(request.body(), message); !why.empty()) return Refusal{RefusalKind::bad_json, why};
   return std::nullopt;
 }
 

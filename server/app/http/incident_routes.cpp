@@ -46,7 +46,7 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                if (!request.body().empty()) {
                  if (auto refusal = decode(request, action)) return respond(refusal_response(*refusal));
                  if (!action.text().empty() || action.has_location())
-                   return respond(refusal_response({400, "unexpected_field", "marking evidence takes no text or location"}));
+                   return respond(refusal_response({RefusalKind::unexpected_field, "marking evidence takes no text or location"}));
                }
                auto req = std::make_shared<Request>(std::move(request));
                s.evidence.mark(who, *id, answer<v1::Incident>(req, std::move(respond)));

@@ -62,7 +62,7 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
                  return respond(refusal_response(Refusal::forbidden("only dispatchers may see who is on call")));
                auto only = query(params, "neighborhood");
                if (!only.empty() && !s.rules.geo.find(only))
-                 return respond(refusal_response({400, "unknown_neighborhood", "no neighborhood \"" + only + "\""}));
+                 return respond(refusal_response({RefusalKind::unknown_neighborhood, "no neighborhood \"" + only + "\""}));
                auto req = std::make_shared<Request>(std::move(request));
                auto now = std::chrono::system_clock::now();
                s.store.available(now, [&s, req, only, now, respond = std::move(respond)](store::Outcome outcome,
@@ -82,7 +82,7 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
                v1::Availability availability;
                if (auto refusal = decode(request, availability)) return respond(refusal_response(*refusal));
                if (availability.minutes() < 0 || availability.minutes() > max_availability_minutes)
-                 return respond(refusal_response({400, "bad_minutes", "minutes must be between 0 and 1440"}));
+                 return respond(refusal_response({RefusalKind::bad_minutes, "minutes must be between 0 and 1440"}));
                std::optional<std::chrono::system_clock::time_point> until;
                if (availability.available())
                  until = std::chrono::system_clock::now() +

@@ -94,12 +94,12 @@ DispatchService::DispatchService(const NetworkRules& rules, store::IncidentStore
 void DispatchService::advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
                               const v1::IncidentAction& action, Done<v1::Incident> done) {
   if (action.text().size() > core::max_description_bytes)
-    return done(Refusal{400, "too_long", "text is over " + std::to_string(core::max_description_bytes) + " bytes"}, {});
+    return done(Refusal{RefusalKind::too_long, "text is over " + std::to_string(core::max_description_bytes) + " bytes"}, {});
   if (action.has_location()) {
     if (step != core::IncidentStep::update)
-      return done(Refusal{400, "bad_location", "only an update may carry a new location"}, {});
+      return done(Refusal{RefusalKind::bad_location, "only an update may carry a new location"}, {});
     if (!valid_point(action.location()))
-      return done(Refusal{400, "bad_location", "location needs lat in [-90, 90] and lon in [-180, 180]"}, {});
+      return done(Refusal{RefusalKind::bad_location, "location needs lat in [-90, 90] and lon in [-180, 180]"}, {});
   }
   auto s = std::make_shared<Step>();
   s->who = &who;
@@ -158,8 +158,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
                    {});
   auto transition = core::next_state(incident.status(), s->step);
   if (!transition)
-    return s->done(Refusal{409, "invalid_transition",
-                           "cannot " + std::string(core::to_string(s->step)) + " an incident that is " +
+    return s->done(Refusal{RefusalKind::invalid_transition, "cannot " + std::string(core::to_string(s->step)) + " an incident that is " +
                                v1::IncidentStatus_Name(incident.status())},
                    {});
 
@@ -177,7 +176,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   if (s->action.has_location()) {
     s->moved_to = destination;
     if (!s->moved_to)
-      return s->done(Refusal{422, "outside_coverage", "the new location is outside every neighborhood"}, {});
+      return s->done(Refusal{RefusalKind::outside_coverage, "the new location is outside every neighborhood"}, {});
     change.new_location = s->action.location();
     *moved.mutable_location() = s->action.location();
     if (s->moved_to->slug != incident.neighborhood()) {
@@ -204,13 +203,11 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     if (sent.outcome == store::Outcome::unavailable) return s->done(Refusal::unavailable(), {});
     if (sent.outcome == store::Outcome::not_found) return s->done(Refusal::not_found("no such incident"), {});
     if (sent.outcome == store::Outcome::conflict)
-      return s->done(Refusal{409, "invalid_transition",
-                             "the incident changed meanwhile; it is now " + v1::IncidentStatus_Name(sent.current)},
+      return s->done(Refusal{RefusalKind::invalid_transition, "the incident changed meanwhile; it is now " + v1::IncidentStatus_Name(sent.current)},
                      {});
     if (sent.outcome == store::Outcome::stale) {
       // Someone changed their availability since this node's copy: choose again from the book as it is.
-      s->book = availability_.keep(std::move(sent.availability));
-      if (++s->stale < AvailabilityCopy::stale_tries) return apply_step(s);
+      if ((s->book = availability_.retry_stale(std::move(sent.availability), s->stale))) return apply_step(s);
       spdlog::warn("incident {}: the availability book changed {} times during a {}", moved.id(), s->stale,
                    core::to_string(s->step));
       return s->done(Refusal::unavailable(), {});
@@ -250,7 +247,7 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack>
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     if (outcome != store::Outcome::ok) return done(Refusal::not_found("no such incident"), {});
     const v1::Alert* alert = find_alert(incident, ack.alert_id());
-    if (!alert) return done(Refusal{404, "unknown_alert", "the incident sent no alert " + ack.alert_id()}, {});
+    if (!alert) return done(Refusal{RefusalKind::unknown_alert, "the incident sent no alert " + ack.alert_id()}, {});
     // Anyone an alert went to may answer it (an escalation reaches beyond the incident's own
     // neighborhood); otherwise the neighborhood's own responders.
     bool recipient = std::find(alert->recipients().begin(), alert->recipients().end(), who.id) != alert->recipients().end();
@@ -270,8 +267,7 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack>
       if (recorded == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
       if (recorded == store::Outcome::not_found) return done(Refusal::not_found("no such incident"), {});
       if (recorded == store::Outcome::reused_key)
-        return done(Refusal{409, "idempotency_conflict",
-                            "this idempotency key was used for a different ack; nothing was changed"},
+        return done(Refusal{RefusalKind::idempotency_conflict, "this idempotency key was used for a different ack; nothing was changed"},
                     {});
       if (recorded == store::Outcome::ok) metrics_.acks_recorded.inc();
       done(std::nullopt, std::move(ack));
@@ -296,9 +292,9 @@ void DispatchService::list(const core::Responder& who, const std::string& status
     return done(Refusal::forbidden("only dispatchers and field responders may list incidents"), {});
   v1::IncidentStatus wanted = v1::INCIDENT_STATUS_UNSPECIFIED;
   if (!status.empty() && (!v1::IncidentStatus_Parse(status, &wanted) || wanted == v1::INCIDENT_STATUS_UNSPECIFIED))
-    return done(Refusal{400, "bad_status", "status must be REPORTED, CONFIRMED, FALSE_ALARM or RESOLVED"}, {});
+    return done(Refusal{RefusalKind::bad_status, "status must be REPORTED, CONFIRMED, FALSE_ALARM or RESOLVED"}, {});
   if (!neighborhood.empty() && !rules_.geo.find(neighborhood))
-    return done(Refusal{400, "unknown_neighborhood", "no neighborhood \"" + neighborhood + "\""}, {});
+    return done(Refusal{RefusalKind::unknown_neighborhood, "no neighborhood \"" + neighborhood + "\""}, {});
 
   bool open_only = wanted == v1::INCIDENT_STATUS_UNSPECIFIED || core::is_open(wanted);
   store_.list(open_only, max_listed,

@@ -162,9 +162,8 @@ void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPl
     if (sent.outcome == store::Outcome::unavailable) return;  // comes back when the lease runs out
     if (sent.outcome == store::Outcome::stale) {
       // Someone changed their availability since this node's copy: choose again from the book as it is.
-      auto current = self->availability_.keep(std::move(sent.availability));
-      if (stale + 1 < AvailabilityCopy::stale_tries)
-        return self->take_step(std::move(incident), plan, *current, stale + 1);
+      if (auto current = self->availability_.retry_stale(std::move(sent.availability), stale))
+        return self->take_step(std::move(incident), plan, *current, stale);
       return;  // comes back when the lease runs out
     }
     if (sent.outcome == store::Outcome::ok) {

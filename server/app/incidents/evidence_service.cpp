@@ -53,7 +53,7 @@ void EvidenceService::attempt(std::shared_ptr<Mark> m) {
         case store::Outcome::unavailable: return m->done(Refusal::unavailable(), {});
         case store::Outcome::conflict:
           if (m->attempts < max_attempts) return attempt(m);
-          return m->done(Refusal{409, "incident_busy", "reports keep arriving for this incident; try again"}, {});
+          return m->done(Refusal{RefusalKind::incident_busy, "reports keep arriving for this incident; try again"}, {});
         case store::Outcome::ok:
           metrics_.incidents_kept_as_evidence.inc();
           audit_.record(m->who->id, "incident.evidence", m->incident_id,

@@ -17,7 +17,7 @@ namespace {
 
 // The same idempotency key with another report (core/idempotency.hpp): a retry says the same.
 Refusal reused_key() {
-  return {409, "idempotency_conflict", "this idempotency key was used for a different report; nothing was changed"};
+  return {RefusalKind::idempotency_conflict, "this idempotency key was used for a different report; nothing was changed"};
 }
 
 }  // namespace
@@ -49,10 +49,10 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report, s
   if (core::has_location(report)) {
     p->where = rules_.geo.locate(report.location().lat(), report.location().lon());
     if (!p->where)
-      return refuse({422, "outside_coverage", "the location is outside every neighborhood this network covers"});
+      return refuse({RefusalKind::outside_coverage, "the location is outside every neighborhood this network covers"});
   } else {
     p->where = rules_.geo.find(report.neighborhood());
-    if (!p->where) return refuse({400, "unknown_neighborhood", "no neighborhood \"" + report.neighborhood() + "\""});
+    if (!p->where) return refuse({RefusalKind::unknown_neighborhood, "no neighborhood \"" + report.neighborhood() + "\""});
   }
   p->policy = &rules_.policy_for(p->where->slug);
   if (!keep_identity || report.id().empty()) {
@@ -150,8 +150,8 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
                   case store::Outcome::reused_key: return p->done({reused_key(), false, {}});
                   case store::Outcome::near: return corroborate(p, sent.near);
                   case store::Outcome::stale: {
-                    auto book = availability_.keep(std::move(sent.availability));
-                    if (++p->stale < AvailabilityCopy::stale_tries) return open_incident(p, unless_near, *book);
+                    if (auto book = availability_.retry_stale(std::move(sent.availability), p->stale))
+                      return open_incident(p, unless_near, *book);
                     spdlog::warn("report {}: the availability book changed {} times while it was stored",
                                  p->report.id(), p->stale);
                     return p->done({Refusal::unavailable(), false, {}});
@@ -181,7 +181,7 @@ void IntakeService::answer_with_incident(const std::string& incident_id, const s
   store_.load(incident_id, [report_id, created, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
     if (outcome == store::Outcome::unavailable) return done({Refusal::unavailable(), false, {}});
     if (outcome != store::Outcome::ok)
-      return done({Refusal{409, "idempotency_conflict", "the idempotency key names an incident that is gone"}, false, {}});
+      return done({Refusal{RefusalKind::idempotency_conflict, "the idempotency key names an incident that is gone"}, false, {}});
     Result result{std::nullopt, created, {}};
     for (const auto& r : incident.reports())
       if (r.id() == report_id) *result.receipt.mutable_report() = r;

@@ -14,10 +14,6 @@ namespace {
 // How often the outbox looks for Redis while entries wait.
 constexpr std::chrono::milliseconds replay_interval{500};
 
-bool store_unreachable(const MaybeRefusal& refusal) {
-  return refusal && refusal->code == Refusal::unavailable().code;
-}
-
 }  // namespace
 
 Outbox::Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal,
@@ -38,13 +34,11 @@ MaybeRefusal Outbox::keep(const core::Responder& who, const v1::JournalEntry& en
     metrics_.journal_refused.inc();
     spdlog::warn("outbox: the journal is full ({} entries); refused an entry while Redis is unreachable",
                  journal_->size());
-    return Refusal{503, "journal_full",
-                   "the alert store is unreachable and this node's journal is full; nothing was changed, retry later"};
+    return Refusal{RefusalKind::journal_full, "the alert store is unreachable and this node's journal is full; nothing was changed, retry later"};
   }
   if (limits_.per_responder.limits() && responders_.take("journal", who.id, limits_.per_responder)) {
     metrics_.journal_refused.inc();
-    return Refusal{429, "journal_rate_limited",
-                   "the alert store is unreachable and you have queued as much as one responder may; nothing "
+    return Refusal{RefusalKind::journal_rate_limited, "the alert store is unreachable and you have queued as much as one responder may; nothing "
                    "was changed, retry later"};
   }
   try {
@@ -66,11 +60,10 @@ void Outbox::submit_report(const core::Responder& who, v1::Report report, std::f
   if (!phone.empty()) {
     auto refused = [&](Refusal refusal) { done({IntakeService::Result{std::move(refusal), false, {}}, false}); };
     if (!caller_key_)
-      return refused({400, "caller_phone_not_accepted",
-                      "this network keeps no caller numbers ([privacy] caller_key_file is not set); leave it out"});
+      return refused({RefusalKind::caller_phone_not_accepted, "this network keeps no caller numbers ([privacy] caller_key_file is not set); leave it out"});
     auto number = core::normalized_phone(phone, caller_key_->country_code());
     if (!number)
-      return refused({400, "bad_phone", "callerPhone must be a whole phone number, with its area code"});
+      return refused({RefusalKind::bad_phone, "callerPhone must be a whole phone number, with its area code"});
     report.set_caller_hash(caller_key_->hash(*number));
   }
   // The identity a queued report keeps through its replay: id, time, and an idempotency key.
@@ -147,10 +140,10 @@ void Outbox::replay_next() {
   v1::JournalEntry entry;
   const core::Responder* who = nullptr;
   if (!entry.ParseFromString(next.front().payload)) {
-    return replayed(sequence, entry, Refusal{400, "unreadable_entry", "the journal entry does not parse"});
+    return replayed(sequence, entry, Refusal{RefusalKind::unreadable_entry, "the journal entry does not parse"});
   }
   if (!(who = roster_.find(entry.responder_id())))
-    return replayed(sequence, entry, Refusal{403, "sender_left_roster", "the sender is no longer on the roster"});
+    return replayed(sequence, entry, Refusal{RefusalKind::sender_left_roster, "the sender is no longer on the roster"});
   auto self = shared_from_this();
   if (entry.has_report()) {
     intake_.submit(*who, entry.report(), [self, sequence, entry](IntakeService::Result result) {
@@ -169,9 +162,9 @@ void Outbox::dropped(std::uint64_t sequence, const v1::JournalEntry& entry, cons
   const char* what = entry.has_report() ? "report" : entry.has_ack() ? "ack" : "entry";
   const auto& subject = entry.has_report() ? entry.report().id() : entry.ack().incident_id();
   spdlog::warn("outbox: journal entry {} ({} from {}) dropped at its replay: {} ({})", sequence, what,
-               entry.responder_id(), why.code, why.message);
+               entry.responder_id(), why.code(), why.message());
   metrics_.journal_dropped.inc();
-  audit_.record(entry.responder_id(), std::string("journal.dropped.") + what, subject, why.code);
+  audit_.record(entry.responder_id(), std::string("journal.dropped.") + what, subject, std::string(why.code()));
 }
 
 void Outbox::replayed(std::uint64_t sequence, const v1::JournalEntry& entry, const MaybeRefusal& refusal) {

@@ -24,19 +24,19 @@ void ResponderSocket::on_message(std::string_view payload, bool binary) {
   v1::ClientMessage message;
   if (binary) {
     if (!message.ParseFromArray(payload.data(), static_cast<int>(payload.size())))
-      return refuse({400, "bad_message", "binary frame is not a ClientMessage"}, {}, !authenticated);
+      return refuse({RefusalKind::bad_message, "binary frame is not a ClientMessage"}, {}, !authenticated);
   } else if (auto why = wire::from_json(payload, message); !why.empty()) {
-    return refuse({400, "bad_message", why}, {}, !authenticated);
+    return refuse({RefusalKind::bad_message, why}, {}, !authenticated);
   }
   const auto& request_id = message.request_id();
 
   if (message.has_hello()) {
-    if (authenticated) return refuse({400, "repeated_hello", "this socket already said hello"}, request_id, false);
+    if (authenticated) return refuse({RefusalKind::repeated_hello, "this socket already said hello"}, request_id, false);
     return on_hello(message.hello(), binary, request_id);
   }
   // While a valid hello is being answered, an early message is refused but the socket lives.
   if (!authenticated)
-    return refuse({401, "hello_first", "the first message must be a hello; wait for the welcome"}, request_id,
+    return refuse({RefusalKind::hello_first, "the first message must be a hello; wait for the welcome"}, request_id,
                   !hello_pending_);
 
   switch (message.body_case()) {
@@ -48,7 +48,7 @@ void ResponderSocket::on_message(std::string_view payload, bool binary) {
       pong.set_request_id(request_id);
       return send(pong);
     }
-    default: return refuse({400, "bad_message", "expected hello, ack, report or ping"}, request_id, false);
+    default: return refuse({RefusalKind::bad_message, "expected hello, ack, report or ping"}, request_id, false);
   }
 }
 
@@ -63,11 +63,11 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
     for (const auto& slug : who.neighborhoods) granted.emplace_back().set_neighborhood(slug);
   for (const auto& s : granted) {
     if (!services_.geo.find(s.neighborhood()))
-      return Refusal{400, "unknown_neighborhood", "no neighborhood \"" + s.neighborhood() + "\""};
+      return Refusal{RefusalKind::unknown_neighborhood, "no neighborhood \"" + s.neighborhood() + "\""};
     if (!core::may_subscribe(who, s.neighborhood()))
       return Refusal::forbidden("you are not on call for " + s.neighborhood());
     if (!s.since_offset().empty() && !core::StreamOffset::parse(s.since_offset()))
-      return Refusal{400, "bad_offset", "sinceOffset \"" + s.since_offset() + "\" is not an offset"};
+      return Refusal{RefusalKind::bad_offset, "sinceOffset \"" + s.since_offset() + "\" is not an offset"};
   }
   return std::nullopt;
 }
@@ -89,7 +89,7 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
   std::vector<v1::Subscription> granted;
   if (auto refusal = check_hello(hello, *who, granted)) return refuse(*refusal, request_id, true);
   if (hello_pending_.exchange(true))
-    return refuse({400, "repeated_hello", "this socket already said hello"}, request_id, false);
+    return refuse({RefusalKind::repeated_hello, "this socket already said hello"}, request_id, false);
   if (auto session = session_.lock()) session->mark_authenticated();
 
   // Before anything is sent: can each sinceOffset be replayed whole, in this history epoch?
@@ -248,11 +248,11 @@ void ResponderSocket::send(const v1::ServerMessage& message) {
 void ResponderSocket::refuse(const Refusal& refusal, const std::string& request_id, bool close) {
   v1::ServerMessage message;
   message.set_request_id(request_id);
-  message.mutable_error()->set_code(refusal.code);
-  message.mutable_error()->set_message(refusal.message);
+  message.mutable_error()->set_code(std::string(refusal.code()));
+  message.mutable_error()->set_message(refusal.message());
   send(message);
   if (close)
-    if (auto session = session_.lock()) session->close(websocket::close_code::policy_error, refusal.code);
+    if (auto session = session_.lock()) session->close(websocket::close_code::policy_error, std::string(refusal.code()));
 }
 
 void ResponderSocket::sign_out(const Refusal& why) { refuse(why, {}, true); }
