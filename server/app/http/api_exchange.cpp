@@ -21,6 +21,15 @@ net::Response refusal_response(const Refusal& r) {
   return response;
 }
 
+http::status status_of(Taken taken) {
+  switch (taken) {
+    case Taken::created: return http::status::created;
+    case Taken::repeated: return http::status::ok;
+    case Taken::queued: return http::status::accepted;
+  }
+  return http::status::ok;
+}
+
 net::Response encode(const Request& request, http::status status, const google::protobuf::Message& message) {
   if (request[http::field::accept].find(protobuf_type) != std::string_view::npos) {
     net::Response response{status, 11};
@@ -45,8 +54,8 @@ MaybeRefusal decode(const Request& request, google::protobuf::Message& message) 
 
 // The responder behind the request's bearer token; a refusal if none. The token travels only
 // in the Authorization header: never in a URL, where logs and browser history would keep it.
-const core::Responder* authenticate(ApiServices& s, const Request& request, const RouteParams& params,
-                                    Respond& respond) {
+std::optional<Caller> authenticate(ApiServices& s, const Request& request, const RouteParams& params,
+                                   Respond& respond, bool take_limit) {
   auto header = request[http::field::authorization];
   constexpr std::string_view scheme = "Bearer ";
   core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
@@ -56,20 +65,22 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, cons
       sign_in = s.tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
   }
   if (sign_in.who) {
+    Caller caller{*sign_in.who, sign_in.token_id};
+    if (!take_limit) return caller;
     // Chosen by the route that matched, never by the raw target ("/v1/reports?x" is the same route).
     auto wait = s.limiter.take_request(params.route, sign_in.token_id, s.rate_limits);
-    if (!wait) return sign_in.who;
+    if (!wait) return caller;
     respond(rate_limited_response(*wait));
-    return nullptr;
+    return std::nullopt;
   }
   // A request with no token at all is a client that has not signed in, not a failed sign-in.
   if (*sign_in.failure == core::SignInFailure::missing) {
     respond(refusal_response(sign_in_refusal(*sign_in.failure)));
-    return nullptr;
+    return std::nullopt;
   }
   auto refused = refuse_sign_in(s.limiter, s.rate_limits, s.audit, sign_in, "http", params.peer_address);
   respond(refused.retry_after ? rate_limited_response(*refused.retry_after) : refusal_response(refused.refusal));
-  return nullptr;
+  return std::nullopt;
 }
 
 // A finite number: from_chars also reads "nan", which every range comparison lets through.

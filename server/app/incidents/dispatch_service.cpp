@@ -236,13 +236,13 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   });
 }
 
-void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack> done, bool keep_identity) {
+void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<Accepted<v1::Ack>> done) {
   if (!core::answers_alerts(who)) return done(Refusal::forbidden("your role may not ack alerts"), {});
   if (auto error = core::check_ack(ack)) return done(Refusal::bad_input(*error), {});
   auto incident_id = ack.incident_id();  // copied: the callback takes `ack` by move
   // The head and alerts only: an ack is checked against them, never against the other acks,
   // so its cost does not grow with how many came before it (issue 15).
-  store_.load_alerts(incident_id, [this, &who, ack = std::move(ack), done = std::move(done), keep_identity](
+  store_.load_alerts(incident_id, [this, &who, ack = std::move(ack), done = std::move(done)](
                                       store::Outcome outcome, v1::Incident incident) mutable {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     if (outcome != store::Outcome::ok) return done(Refusal::not_found("no such incident"), {});
@@ -254,8 +254,6 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack>
     if (!recipient && !core::may(who, core::Action::ack, {incident.neighborhood()}))
       return done(Refusal::forbidden("you are not on call for " + incident.neighborhood()), {});
 
-    ack.set_responder_id(who.id);
-    if (!keep_identity || !ack.has_at()) *ack.mutable_at() = core::now();
     v1::IncidentEvent event;
     event.set_incident_id(incident.id());
     event.set_neighborhood(incident.neighborhood());
@@ -270,7 +268,7 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack>
         return done(Refusal{RefusalKind::idempotency_conflict, "this idempotency key was used for a different ack; nothing was changed"},
                     {});
       if (recorded == store::Outcome::ok) metrics_.acks_recorded.inc();
-      done(std::nullopt, std::move(ack));
+      done(std::nullopt, {std::move(ack), recorded == store::Outcome::ok ? Taken::created : Taken::repeated});
     });
   });
 }

@@ -1,8 +1,5 @@
 #include "app/incidents/outbox.hpp"
 
-#include "core/clock.hpp"
-#include "core/ids.hpp"
-
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
@@ -18,11 +15,10 @@ constexpr std::chrono::milliseconds replay_interval{500};
 
 Outbox::Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal,
                const core::Roster& roster, IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics,
-               AuditTrail& audit, const core::CallerKey* caller_key, JournalLimits limits)
+               AuditTrail& audit, JournalLimits limits)
     // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
     : timer_(boost::asio::make_strand(executor)), journal_(std::move(journal)), roster_(roster),
-      intake_(intake), dispatch_(dispatch), metrics_(metrics), audit_(audit), caller_key_(caller_key),
-      limits_(limits) {}
+      intake_(intake), dispatch_(dispatch), metrics_(metrics), audit_(audit), limits_(limits) {}
 
 std::size_t Outbox::waiting() const { return journal_ ? journal_->size() : 0; }
 
@@ -51,53 +47,22 @@ MaybeRefusal Outbox::keep(const core::Responder& who, const v1::JournalEntry& en
   }
 }
 
-void Outbox::submit_report(const core::Responder& who, v1::Report report, std::function<void(ReportResult)> done) {
-  // The number never reaches the store, the journal or a log line: only its keyed hash does. A
-  // hash the client sent itself is not taken.
-  auto phone = report.caller_phone();
-  report.clear_caller_phone();
-  report.clear_caller_hash();
-  if (!phone.empty()) {
-    auto refused = [&](Refusal refusal) { done({IntakeService::Result{std::move(refusal), false, {}}, false}); };
-    if (!caller_key_)
-      return refused({RefusalKind::caller_phone_not_accepted, "this network keeps no caller numbers ([privacy] caller_key_file is not set); leave it out"});
-    auto number = core::normalized_phone(phone, caller_key_->country_code());
-    if (!number)
-      return refused({RefusalKind::bad_phone, "callerPhone must be a whole phone number, with its area code"});
-    report.set_caller_hash(caller_key_->hash(*number));
-  }
-  // The identity a queued report keeps through its replay: id, time, and an idempotency key.
-  report.set_id(core::new_id("rep"));
-  *report.mutable_received_at() = core::now();
-  if (report.idempotency_key().empty()) report.set_idempotency_key(report.id());
-  intake_.submit(who, report, [self = shared_from_this(), &who, report, done = std::move(done)](
-                                  IntakeService::Result result) mutable {
-    if (!store_unreachable(result.refusal)) return done({std::move(result), false});
-    v1::JournalEntry entry;
-    entry.set_responder_id(who.id);
-    *entry.mutable_report() = report;
-    if (auto refused = self->keep(who, entry)) return done({IntakeService::Result{std::move(*refused), false, {}}, false});
-    spdlog::warn("outbox: report {} queued in the journal while Redis is unreachable", report.id());
-    IntakeService::Result queued{std::nullopt, true, {}};
-    *queued.receipt.mutable_report() = std::move(report);
-    done({std::move(queued), true});
-  }, /*keep_identity=*/true);
+MaybeRefusal Outbox::keep_report(const core::Responder& who, const v1::Report& report) {
+  v1::JournalEntry entry;
+  entry.set_responder_id(who.id);
+  *entry.mutable_report() = report;
+  if (auto refused = keep(who, entry)) return refused;
+  spdlog::warn("outbox: report {} queued in the journal while Redis is unreachable", report.id());
+  return std::nullopt;
 }
 
-void Outbox::submit_ack(const core::Responder& who, v1::Ack ack, std::function<void(AckResult)> done) {
-  *ack.mutable_at() = core::now();
-  if (ack.idempotency_key().empty()) ack.set_idempotency_key(core::new_id("ack"));
-  dispatch_.ack(who, ack, [self = shared_from_this(), &who, ack, done = std::move(done)](MaybeRefusal refusal,
-                                                                                          v1::Ack recorded) mutable {
-    if (!store_unreachable(refusal)) return done({std::move(refusal), std::move(recorded), false});
-    v1::JournalEntry entry;
-    entry.set_responder_id(who.id);
-    ack.set_responder_id(who.id);
-    *entry.mutable_ack() = ack;
-    if (auto refused = self->keep(who, entry)) return done({std::move(refused), {}, false});
-    spdlog::warn("outbox: an ack queued in the journal while Redis is unreachable");
-    done({std::nullopt, std::move(ack), true});
-  }, /*keep_identity=*/true);
+MaybeRefusal Outbox::keep_ack(const core::Responder& who, const v1::Ack& ack) {
+  v1::JournalEntry entry;
+  entry.set_responder_id(who.id);
+  *entry.mutable_ack() = ack;
+  if (auto refused = keep(who, entry)) return refused;
+  spdlog::warn("outbox: an ack queued in the journal while Redis is unreachable");
+  return std::nullopt;
 }
 
 void Outbox::start() {
@@ -144,15 +109,18 @@ void Outbox::replay_next() {
   }
   if (!(who = roster_.find(entry.responder_id())))
     return replayed(sequence, entry, Refusal{RefusalKind::sender_left_roster, "the sender is no longer on the roster"});
+  // A desk gave every entry its identity before it was kept; one without came from elsewhere.
+  if (entry.has_report() ? entry.report().id().empty() : !entry.has_ack() || !entry.ack().has_at())
+    return replayed(sequence, entry, Refusal{RefusalKind::unreadable_entry, "the journal entry has no identity"});
   auto self = shared_from_this();
   if (entry.has_report()) {
-    intake_.submit(*who, entry.report(), [self, sequence, entry](IntakeService::Result result) {
-      self->replayed(sequence, entry, result.refusal);
-    }, /*keep_identity=*/true);
-  } else {
-    dispatch_.ack(*who, entry.ack(), [self, sequence, entry](MaybeRefusal refusal, v1::Ack) {
+    intake_.submit(*who, entry.report(), [self, sequence, entry](MaybeRefusal refusal, Accepted<v1::ReportReceipt>) {
       self->replayed(sequence, entry, refusal);
-    }, /*keep_identity=*/true);
+    });
+  } else {
+    dispatch_.ack(*who, entry.ack(), [self, sequence, entry](MaybeRefusal refusal, Accepted<v1::Ack>) {
+      self->replayed(sequence, entry, refusal);
+    });
   }
 }
 

@@ -213,32 +213,26 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
 }
 
 void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
-  // The buckets of POST /v1/acks: a socket is no way around them (issue 15: 20,000 pipelined
-  // acks in a second took Redis to 1.38 GB).
-  if (auto wait = services_.limiter.take_request("POST /v1/acks", token_id_, services_.rate_limits))
-    return refuse(rate_limited(*wait), request_id, false);
-  services_.outbox.submit_ack(*responder_.load(), std::move(ack), [self = shared_from_this(), request_id](Outbox::AckResult r) {
-    if (r.refusal) return self->refuse(*r.refusal, request_id, false);
-    v1::ServerMessage answer;
-    answer.set_request_id(request_id);
-    *answer.mutable_ack_accepted() = std::move(r.ack);
-    self->send(answer);
-  });
+  services_.acks.submit({*responder_.load(), token_id_}, std::move(ack),
+                        [self = shared_from_this(), request_id](MaybeRefusal refusal, Accepted<v1::Ack> r) {
+                          if (refusal) return self->refuse(*refusal, request_id, false);
+                          v1::ServerMessage answer;
+                          answer.set_request_id(request_id);
+                          *answer.mutable_ack_accepted() = std::move(r.value);
+                          self->send(answer);
+                        });
 }
 
 void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
-  const core::Responder& who = *responder_.load();
-  // The buckets of POST /v1/reports: a socket is no way around the limit.
-  if (auto wait = services_.limiter.take_request("POST /v1/reports", token_id_, services_.rate_limits))
-    return refuse(rate_limited(*wait), request_id, false);
-  services_.outbox.submit_report(who, std::move(report), [self = shared_from_this(), &who, request_id](Outbox::ReportResult r) {
-    if (r.result.refusal) return self->refuse(*r.result.refusal, request_id, false);
-    redact_for(who, r.result.receipt);
-    v1::ServerMessage answer;
-    answer.set_request_id(request_id);
-    *answer.mutable_report_accepted() = std::move(r.result.receipt);
-    self->send(answer);
-  });
+  services_.reports.submit({*responder_.load(), token_id_}, std::move(report),
+                           [self = shared_from_this(), request_id](MaybeRefusal refusal,
+                                                                   Accepted<v1::ReportReceipt> r) {
+                             if (refusal) return self->refuse(*refusal, request_id, false);
+                             v1::ServerMessage answer;
+                             answer.set_request_id(request_id);
+                             *answer.mutable_report_accepted() = std::move(r.value);
+                             self->send(answer);
+                           });
 }
 
 void ResponderSocket::send(const v1::ServerMessage& message) {

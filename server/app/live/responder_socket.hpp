@@ -19,10 +19,9 @@
 // from other threads, and they touch nothing but the atomics below and the session, whose
 // send() and close() are thread-safe.
 
-#include "app/incidents/dispatch_service.hpp"
-#include "app/incidents/intake_service.hpp"
 #include "app/access/audit_trail.hpp"
-#include "app/incidents/outbox.hpp"
+#include "app/incidents/ack_desk.hpp"
+#include "app/incidents/report_desk.hpp"
 #include "app/access/rate_limiter.hpp"
 #include "app/live/signed_in_sockets.hpp"
 #include "app/incidents/alert_writer.hpp"
@@ -50,7 +49,8 @@ struct SocketServices {
   const AlertWriter& writer;
   net::Hub& hub;
   store::IncidentStore& store;
-  Outbox& outbox;
+  ReportDesk& reports;
+  AckDesk& acks;
   Presence& presence;
   DeliveryLog& deliveries;
   RateLimiter& limiter;
