@@ -22,12 +22,6 @@ bool acked_on_scene(const v1::Incident& incident, const std::string& responder_i
   });
 }
 
-const v1::Alert* find_alert(const v1::Incident& incident, const std::string& alert_id) {
-  for (const auto& alert : incident.alerts())
-    if (alert.id() == alert_id) return &alert;
-  return nullptr;
-}
-
 core::IncidentContext context_of(const v1::Incident& incident, const core::Responder& who) {
   core::IncidentContext context;
   context.neighborhood = incident.neighborhood();
@@ -239,37 +233,30 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
 void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<Accepted<v1::Ack>> done) {
   if (!core::answers_alerts(who)) return done(Refusal::forbidden("your role may not ack alerts"), {});
   if (auto error = core::check_ack(ack)) return done(Refusal::bad_input(*error), {});
-  auto incident_id = ack.incident_id();  // copied: the callback takes `ack` by move
-  // The head and alerts only: an ack is checked against them, never against the other acks,
-  // so its cost does not grow with how many came before it (issue 15).
-  store_.load_alerts(incident_id, [this, &who, ack = std::move(ack), done = std::move(done)](
-                                      store::Outcome outcome, v1::Incident incident) mutable {
-    if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-    if (outcome != store::Outcome::ok) return done(Refusal::not_found("no such incident"), {});
-    const v1::Alert* alert = find_alert(incident, ack.alert_id());
-    if (!alert) return done(Refusal{RefusalKind::unknown_alert, "the incident sent no alert " + ack.alert_id()}, {});
-    // Anyone an alert went to may answer it (an escalation reaches beyond the incident's own
-    // neighborhood); otherwise the neighborhood's own responders.
-    bool recipient = std::find(alert->recipients().begin(), alert->recipients().end(), who.id) != alert->recipients().end();
-    if (!recipient && !core::may(who, core::Action::ack, {incident.neighborhood()}))
-      return done(Refusal::forbidden("you are not on call for " + incident.neighborhood()), {});
-
-    v1::IncidentEvent event;
-    event.set_incident_id(incident.id());
-    event.set_neighborhood(incident.neighborhood());
-    event.set_status(incident.status());
-    event.set_what("ack");
-    *event.mutable_ack() = ack;
-    *event.mutable_at() = ack.at();
-    store_.record_ack(ack, event, [this, ack, done = std::move(done)](store::Outcome recorded) mutable {
-      if (recorded == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-      if (recorded == store::Outcome::not_found) return done(Refusal::not_found("no such incident"), {});
-      if (recorded == store::Outcome::reused_key)
-        return done(Refusal{RefusalKind::idempotency_conflict, "this idempotency key was used for a different ack; nothing was changed"},
+  // One store step checks the ack against the incident (it exists, sent that alert, to this
+  // responder or where they may answer) and keeps it; the script adds the incident's
+  // neighborhood and status to the board's event.
+  v1::IncidentEvent event;
+  event.set_incident_id(ack.incident_id());
+  event.set_what("ack");
+  *event.mutable_ack() = ack;
+  *event.mutable_at() = ack.at();
+  store_.record_ack(ack, event, core::ack_reach(who), [this, ack, done = std::move(done)](
+                                                          store::IncidentStore::AckRecorded recorded) mutable {
+    switch (recorded.outcome) {
+      case store::Outcome::ok: metrics_.acks_recorded.inc(); return done(std::nullopt, {std::move(ack), Taken::created});
+      case store::Outcome::repeated: return done(std::nullopt, {std::move(ack), Taken::repeated});
+      case store::Outcome::unavailable: return done(Refusal::unavailable(), {});
+      case store::Outcome::no_alert:
+        return done(Refusal{RefusalKind::unknown_alert, "the incident sent no alert " + ack.alert_id()}, {});
+      case store::Outcome::not_recipient:
+        return done(Refusal::forbidden("you are not on call for " + recorded.neighborhood), {});
+      case store::Outcome::reused_key:
+        return done(Refusal{RefusalKind::idempotency_conflict,
+                            "this idempotency key was used for a different ack; nothing was changed"},
                     {});
-      if (recorded == store::Outcome::ok) metrics_.acks_recorded.inc();
-      done(std::nullopt, {std::move(ack), recorded == store::Outcome::ok ? Taken::created : Taken::repeated});
-    });
+      default: return done(Refusal::not_found("no such incident"), {});
+    }
   });
 }
 
