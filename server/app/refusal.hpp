@@ -1,6 +1,8 @@
 #pragma once
-// Why a service said no: the HTTP status, a stable code and words for a person. The same
-// refusal goes out as an HTTP error body or a WebSocket {"error": ...} message.
+// Why a service said no: a kind, from which the HTTP status and the stable code follow (one
+// table, refusal.cpp), and words for a person. The same refusal goes out as an HTTP error body
+// or a WebSocket {"error": ...} message. Code that must tell refusals apart (is the store
+// unreachable? then journal it) compares kinds, never the code's text.
 
 #include "core/input_rules.hpp"
 #include "core/token_registry.hpp"
@@ -8,23 +10,100 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace puente::app {
 
-struct Refusal {
-  unsigned status;
-  std::string code;
-  std::string message;
+enum class RefusalKind {
+  // 400: the request is wrong; changing it may help.
+  bad_input,  // core's field checks (core/input_rules.hpp): the code is core's, e.g. "bad_kind"
+  bad_json,
+  bad_protobuf,
+  bad_message,  // a socket frame that is no ClientMessage
+  repeated_hello,
+  unknown_neighborhood,
+  unknown_responder,
+  bad_location,
+  bad_offset,
+  bad_status,
+  bad_range,
+  bad_minutes,
+  bad_expiry,
+  bad_phone,
+  too_long,
+  note_too_long,
+  unexpected_field,
+  caller_phone_not_accepted,
+  unreadable_entry,  // a journal entry that does not parse (logged at its replay only)
+  // 401: no one signed in.
+  missing_token,
+  bad_token,
+  hello_first,
+  // 403: signed in, not allowed.
+  forbidden,
+  sender_left_roster,
+  // 404
+  not_found,
+  unknown_alert,
+  point_outside_coverage,  // a lookup of a point no neighborhood holds
+  // 409: the state of things says no.
+  invalid_transition,
+  idempotency_conflict,
+  incident_busy,
+  // 422
+  outside_coverage,
+  // 429
+  rate_limited,
+  journal_rate_limited,
+  // 503: nothing was changed; retry.
+  store_unavailable,
+  journal_full,
+};
 
-  static Refusal bad_input(const core::InputError& e) { return {400, e.code, e.message}; }
-  static Refusal forbidden(std::string message) { return {403, "forbidden", std::move(message)}; }
-  static Refusal not_found(std::string message) { return {404, "not_found", std::move(message)}; }
-  static Refusal unavailable() {
-    return {503, "store_unavailable", "the alert store is unreachable; nothing was changed, retry"};
+class Refusal {
+ public:
+  Refusal(RefusalKind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
+
+  static Refusal bad_input(const core::InputError& e) {
+    Refusal r(RefusalKind::bad_input, e.message);
+    r.input_code_ = e.code;
+    return r;
   }
+  static Refusal forbidden(std::string message) {
+    return {RefusalKind::forbidden, std::move(message)};
+  }
+  static Refusal not_found(std::string message) {
+    return {RefusalKind::not_found, std::move(message)};
+  }
+  static Refusal unavailable() {
+    return {RefusalKind::store_unavailable,
+            "the alert store is unreachable; nothing was changed, retry"};
+  }
+
+  RefusalKind kind() const { return kind_; }
+  unsigned status() const;
+  std::string_view code() const;  // stable, for programs
+  const std::string& message() const { return message_; }
+  // rate_limited: when to come back, in whole seconds (HTTP says it in Retry-After).
+  std::optional<long long> retry_after_seconds() const { return retry_after_seconds_; }
+  Refusal& retry_after(long long seconds) {
+    retry_after_seconds_ = seconds;
+    return *this;
+  }
+
+ private:
+  RefusalKind kind_;
+  std::string message_;
+  std::string input_code_;  // bad_input: core's code for what is wrong
+  std::optional<long long> retry_after_seconds_;
 };
 
 using MaybeRefusal = std::optional<Refusal>;
+
+// True when `refusal` says the store could not be reached (nothing was written).
+inline bool store_unreachable(const MaybeRefusal& refusal) {
+  return refusal && refusal->kind() == RefusalKind::store_unavailable;
+}
 
 // How a service answers: a refusal, or the result.
 template <typename T>
@@ -36,8 +115,8 @@ using Done = std::function<void(MaybeRefusal, T)>;
 // for the operators, in the audit log (audit_trail.hpp).
 inline Refusal sign_in_refusal(core::SignInFailure failure) {
   if (failure == core::SignInFailure::missing)
-    return {401, "missing_token", "send Authorization: Bearer <token>"};
-  return {401, "bad_token", "the token is not valid; ask an admin for a new one"};
+    return {RefusalKind::missing_token, "send Authorization: Bearer <token>"};
+  return {RefusalKind::bad_token, "the token is not valid; ask an admin for a new one"};
 }
 
 }  // namespace puente::app

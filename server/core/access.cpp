@@ -68,6 +68,12 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
 
 bool answers_alerts(const Responder& who) { return is_staff(who) || is_field_responder(who); }
 
+AckReach ack_reach(const Responder& who) {
+  if (is_staff(who)) return {true, {}};
+  if (is_field_responder(who)) return {false, who.neighborhoods};
+  return {};
+}
+
 std::optional<std::string> refusal_reason(const Responder& who, Action action,
                                           const IncidentContext& incident) {
   if (action == Action::confirm && incident.responder_reported && observer_on_scene(who, incident))

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace puente::core {
 
@@ -43,6 +44,16 @@ bool may(const Responder& who, Action action, const IncidentContext& incident = 
 // decides for one incident needs the incident; this needs only the roster, so an ack that no
 // incident could take (an operator's) is refused even while Redis is away.
 bool answers_alerts(const Responder& who);
+
+// Where `who` may ack an alert that was not sent to them: what may(who, Action::ack, {n})
+// answers for every neighborhood n at once, so the check can be made inside the store's ack
+// step (store/lua/record_ack.lua) without reading the incident first. Anyone an alert went to
+// may ack it whatever this says.
+struct AckReach {
+  bool anywhere = false;                   // staff: every neighborhood
+  std::vector<std::string> neighborhoods;  // else these (a field responder's own); none for others
+};
+AckReach ack_reach(const Responder& who);
 
 // Why may() refuses `who` the action, in words a 403 can carry, when the reason is more than the
 // role or the area (a reporter confirming their own report, a move out of their area);

@@ -111,22 +111,6 @@ bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
   return true;
 }
 
-void IncidentStore::load_alerts(const std::string& incident_id,
-                                std::function<void(Outcome, v1::Incident)> done) {
-  ScriptCall<lua::LoadAlerts> call;
-  call.key(lua::LoadAlerts::Key::incident, keys_.incident(incident_id))
-      .key(lua::LoadAlerts::Key::incident_alerts, keys_.incident_alerts(incident_id));
-  std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
-    v1::Incident incident;
-    if (failed(ec, reply, "load alerts")) return done(Outcome::unavailable, incident);
-    const auto& e = reply.elements;
-    constexpr auto alerts = lua::head_field_count;  // what follows the head
-    if (e.size() <= alerts || !parse_head(e, incident)) return done(Outcome::not_found, incident);
-    for (const auto& a : e[alerts].elements) parse_tagged_alert(a.str, *incident.add_alerts());
-    done(Outcome::ok, std::move(incident));
-  });
-}
-
 void IncidentStore::load(const std::string& incident_id,
                          std::function<void(Outcome, v1::Incident)> done) {
   ScriptCall<lua::LoadIncident> call;

@@ -343,13 +343,17 @@ void IncidentStore::escalate(const std::string& incident_id, int step,
 }
 
 void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event,
-                               std::function<void(Outcome)> done) {
+                               const core::AckReach& reach, std::function<void(AckRecorded)> done) {
   const auto& idem = ack.idempotency_key();
   const auto& id = ack.incident_id();
   using Key = lua::RecordAck::Key;
   using Arg = lua::RecordAck::Arg;
+  std::string neighborhoods;
+  for (const auto& slug : reach.neighborhoods)
+    neighborhoods += (neighborhoods.empty() ? "" : " ") + slug;
   ScriptCall<lua::RecordAck> call;
   call.key(Key::incident, keys_.incident(id))
+      .key(Key::incident_alerts, keys_.incident_alerts(id))
       .key(Key::states, keys_.incident_ack_states(id))
       .key(Key::ack_log, keys_.ack_log())
       .key(Key::idempotency,
@@ -366,16 +370,23 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
       .arg(Arg::digest, core::content_digest(ack))
       .arg(Arg::keep, std::to_string(std::max<std::size_t>(1, options_.ack_history_per_responder)))
       .arg(Arg::alert, ack.alert_id())
-      .arg(Arg::state, std::to_string(ack.state()));
+      .arg(Arg::state, std::to_string(ack.state()))
+      .arg(Arg::anywhere, reach.anywhere ? "1" : "")
+      .arg(Arg::neighborhoods, std::move(neighborhoods));
   std::move(call).run(
       *redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
-        if (failed(ec, reply, "record ack")) return done(Outcome::unavailable);
+        if (failed(ec, reply, "record ack")) return done({Outcome::unavailable, {}});
         auto word = verdict(reply);
+        if (word == "no_alert") return done({Outcome::no_alert, {}});
+        if (word == "not_recipient")
+          return done({Outcome::not_recipient,
+                       reply.elements.size() > 1 ? reply.elements[1].str : std::string()});
         auto outcome = word == "ok"                         ? Outcome::ok
                        : word == "repeat" || word == "same" ? Outcome::repeated
                        : word == "reused"                   ? Outcome::reused_key
                                                             : Outcome::not_found;
-        when_replicated(barrier, outcome, std::move(done));
+        // Nothing was written for a refusal; a write waits for the replicas.
+        when_replicated(barrier, outcome, [done = std::move(done)](Outcome o) { done({o, {}}); });
       });
 }
 

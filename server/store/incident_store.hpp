@@ -5,6 +5,7 @@
 // after an offset. Every write is one Lua script (server/store/lua); every callback runs on the
 // Redis connection's strand, exactly once.
 
+#include "core/access.hpp"
 #include "puente/v1/puente.pb.h"
 #include "redis/connection.hpp"
 #include "redis/script.hpp"
@@ -32,8 +33,11 @@ enum class Outcome {
   unavailable,  // Redis unreachable or too slow: nothing is known to be written (or replicated)
   near,         // open only: open incidents the report may corroborate were found; nothing written
   stale,  // open only: the availability book changed since the alerts were written; nothing written
-  reused_key,  // the idempotency key was seen with other content (core/idempotency.hpp): nothing
-               // written
+  reused_key,     // the idempotency key was seen with other content (core/idempotency.hpp): nothing
+                  // written
+  no_alert,       // record_ack only: the incident sent no such alert; nothing written
+  not_recipient,  // record_ack only: the responder was not alerted and may not ack there; nothing
+                  // written
 };
 
 struct StoreOptions {
@@ -143,18 +147,23 @@ class IncidentStore {
                 std::optional<std::chrono::system_clock::time_point> next_at,
                 const std::string& availability_version, std::function<void(Sent)> done);
 
-  // Makes `ack.state` the responder's state for the incident (keys.hpp, ack_states), with a
-  // history of their last StoreOptions::ack_history_per_responder changes. Answers `repeated`
-  // when an ack with the same responder and idempotency key was recorded before, or when it
-  // repeats the responder's state for the same alert (nothing changes, the board hears
-  // nothing); `reused_key` when that key came with other content; `not_found` when the
-  // incident is gone. Reads nothing of the incident but whether it exists.
-  void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event,
-                  std::function<void(Outcome)> done);
-
-  // The incident's head and alerts (offsets set), without its reports, acks or delivery
-  // records: what an ack is checked against, at a cost that does not grow with its acks.
-  void load_alerts(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done);
+  // Checks the ack and keeps it, in one script: the incident must exist (else `not_found`) and
+  // have sent `ack.alert_id` (else `no_alert`); the responder must be one of that alert's
+  // recipients or reach the incident's neighborhood by `reach` (core::ack_reach; else
+  // `not_recipient`, with `neighborhood` where the incident is). Then makes `ack.state` the
+  // responder's state for the incident (keys.hpp, ack_states), with a history of their last
+  // StoreOptions::ack_history_per_responder changes. Answers `repeated` when an ack with the
+  // same responder and idempotency key was recorded before, or when it repeats the responder's
+  // state for the same alert (nothing changes, the board hears nothing); `reused_key` when that
+  // key came with other content. `event` is published to the board with the incident's
+  // neighborhood and status filled in by the script. Reads nothing of the incident but its
+  // head's neighborhood and status and its alerts, so its cost does not grow with its acks.
+  struct AckRecorded {
+    Outcome outcome = Outcome::ok;
+    std::string neighborhood;  // not_recipient: the incident's
+  };
+  void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, const core::AckReach& reach,
+                  std::function<void(AckRecorded)> done);
 
   // The alert reached these responders' sockets, each at its time (the first time only
   // counts). One append of a DeliveryBatch for the lot: a node records thousands of deliveries

@@ -13,15 +13,17 @@ long long whole_seconds(std::chrono::milliseconds wait) {
 }  // namespace
 
 Refusal rate_limited(std::chrono::milliseconds retry_after) {
-  return {429, "rate_limited",
-          "too many requests; retry in " + std::to_string(whole_seconds(retry_after)) + " s"};
+  const auto seconds = whole_seconds(retry_after);
+  return Refusal(RefusalKind::rate_limited,
+                 "too many requests; retry in " + std::to_string(seconds) + " s")
+      .retry_after(seconds);
 }
 
 net::Response rate_limited_response(std::chrono::milliseconds retry_after) {
   auto refusal = rate_limited(retry_after);
   auto response =
-      net::error_response(net::http::status::too_many_requests, refusal.code, refusal.message);
-  response.set(net::http::field::retry_after, std::to_string(whole_seconds(retry_after)));
+      net::error_response(net::http::status::too_many_requests, refusal.code(), refusal.message());
+  response.set(net::http::field::retry_after, std::to_string(*refusal.retry_after_seconds()));
   return response;
 }
 

@@ -201,14 +201,15 @@ void TokenService::issue(const core::Responder& admin, const v1::TokenRequest& r
   if (!core::may(admin, core::Action::administer))
     return done(Refusal::forbidden("only admins manage tokens"), {});
   if (!roster_.find(request.responder_id()))
-    return done(Refusal{400, "unknown_responder",
+    return done(Refusal{RefusalKind::unknown_responder,
                         "no responder \"" + request.responder_id() + "\" in the roster"},
                 {});
   if (request.expires_in_seconds() < 0 || request.expires_in_seconds() > longest_life_seconds)
     return done(
-        Refusal{400, "bad_expiry", "expiresInSeconds must be 0 (never) to 31622400 (a year)"}, {});
+        Refusal{RefusalKind::bad_expiry, "expiresInSeconds must be 0 (never) to 31622400 (a year)"},
+        {});
   if (request.note().size() > longest_note)
-    return done(Refusal{400, "note_too_long", "the note may hold 200 bytes"}, {});
+    return done(Refusal{RefusalKind::note_too_long, "the note may hold 200 bytes"}, {});
 
   auto now = core::Clock::now();
   auto text = core::new_bearer_token();

@@ -40,7 +40,7 @@ void add_admin_routes(net::Router& router, ApiServices& s) {
         auto limit = parse_count(query(params, "limit"), audit_page);
         if (!after || !limit || *limit == 0 || *limit > audit_page)
           return respond(refusal_response(
-              {400, "bad_range",
+              {RefusalKind::bad_range,
                "after is a sequence number; limit is 1 to " + std::to_string(audit_page)}));
         auto req = std::make_shared<Request>(std::move(request));
         s.audit_log.read(*after, *limit,

@@ -15,9 +15,20 @@ constexpr std::string_view protobuf_type = "application/x-protobuf";
 }  // namespace
 
 net::Response refusal_response(const Refusal& r) {
-  auto response = net::error_response(static_cast<http::status>(r.status), r.code, r.message);
-  if (r.status == 401) response.set(http::field::www_authenticate, "Bearer");
+  auto response = net::error_response(static_cast<http::status>(r.status()), r.code(), r.message());
+  if (r.status() == 401) response.set(http::field::www_authenticate, "Bearer");
+  if (auto seconds = r.retry_after_seconds())
+    response.set(http::field::retry_after, std::to_string(*seconds));
   return response;
+}
+
+http::status status_of(Taken taken) {
+  switch (taken) {
+    case Taken::created: return http::status::created;
+    case Taken::repeated: return http::status::ok;
+    case Taken::queued: return http::status::accepted;
+  }
+  return http::status::ok;
 }
 
 net::Response encode(const Request& request, http::status status,
@@ -35,20 +46,20 @@ net::Response encode(const Request& request, http::status status,
 MaybeRefusal decode(const Request& request, google::protobuf::Message& message) {
   if (request[http::field::content_type].starts_with(protobuf_type)) {
     if (!message.ParseFromString(request.body()))
-      return Refusal{400, "bad_protobuf", "the body is not a valid " + message.GetTypeName()};
+      return Refusal{RefusalKind::bad_protobuf, "the body is not a valid " + message.GetTypeName()};
     return std::nullopt;
   }
   if (request.body().empty())
-    return Refusal{400, "bad_json", "the body is empty; expected a JSON object"};
+    return Refusal{RefusalKind::bad_json, "the body is empty; expected a JSON object"};
   if (auto why = wire::from_json(request.body(), message); !why.empty())
-    return Refusal{400, "bad_json", why};
+    return Refusal{RefusalKind::bad_json, why};
   return std::nullopt;
 }
 
 // The responder behind the request's bearer token; a refusal if none. The token travels only
 // in the Authorization header: never in a URL, where logs and browser history would keep it.
-const core::Responder* authenticate(ApiServices& s, const Request& request,
-                                    const RouteParams& params, Respond& respond) {
+std::optional<Caller> authenticate(ApiServices& s, const Request& request,
+                                   const RouteParams& params, Respond& respond, bool take_limit) {
   auto header = request[http::field::authorization];
   constexpr std::string_view scheme = "Bearer ";
   core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
@@ -58,23 +69,25 @@ const core::Responder* authenticate(ApiServices& s, const Request& request,
       sign_in = s.tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
   }
   if (sign_in.who) {
+    Caller caller{*sign_in.who, sign_in.token_id};
+    if (!take_limit) return caller;
     // Chosen by the route that matched, never by the raw target ("/v1/reports?x" is the same
     // route).
     auto wait = s.limiter.take_request(params.route, sign_in.token_id, s.rate_limits);
-    if (!wait) return sign_in.who;
+    if (!wait) return caller;
     respond(rate_limited_response(*wait));
-    return nullptr;
+    return std::nullopt;
   }
   // A request with no token at all is a client that has not signed in, not a failed sign-in.
   if (*sign_in.failure == core::SignInFailure::missing) {
     respond(refusal_response(sign_in_refusal(*sign_in.failure)));
-    return nullptr;
+    return std::nullopt;
   }
   auto refused =
       refuse_sign_in(s.limiter, s.rate_limits, s.audit, sign_in, "http", params.peer_address);
   respond(refused.retry_after ? rate_limited_response(*refused.retry_after)
                               : refusal_response(refused.refusal));
-  return nullptr;
+  return std::nullopt;
 }
 
 // A finite number: from_chars also reads "nan", which every range comparison lets through.

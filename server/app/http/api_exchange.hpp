@@ -4,8 +4,9 @@
 // the answer as the client asked (Accept: application/x-protobuf, else JSON), turn a refusal
 // into an error response, and read the path and the query.
 
+#include "app/access/caller.hpp"
+#include "app/answer.hpp"
 #include "app/http/api_routes.hpp"
-#include "app/refusal.hpp"
 #include "core/access.hpp"
 #include "net/router.hpp"
 
@@ -25,13 +26,17 @@ using net::Respond;
 using net::RouteParams;
 
 net::Response refusal_response(const Refusal& r);
+// How a command was taken, as HTTP says it: 201 created, 200 repeated, 202 queued.
+http::status status_of(Taken taken);
 net::Response encode(const Request& request, http::status status,
                      const google::protobuf::Message& message);
 // Decodes the body into `message`; a refusal if it cannot.
 MaybeRefusal decode(const Request& request, google::protobuf::Message& message);
-// The responder behind the request's bearer token; nullptr, having answered, if none.
-const core::Responder* authenticate(ApiServices& s, const Request& request,
-                                    const RouteParams& params, Respond& respond);
+// Who sent the request, by its bearer token; nullopt, having answered, if no one. With
+// `take_limit` it also takes the route's rate limit; a desk's route leaves that to the desk.
+std::optional<Caller> authenticate(ApiServices& s, const Request& request,
+                                   const RouteParams& params, Respond& respond,
+                                   bool take_limit = true);
 
 // A finite number, or nullopt.
 std::optional<double> parse_double(const std::string& text);
@@ -47,12 +52,27 @@ std::string query(const RouteParams& params, std::string_view name);
 template <typename Handler>
 net::RouteHandler authenticated(ApiServices& s, Handler handler) {
   return [&s, handler](Request&& request, RouteParams params, Respond respond) {
-    const core::Responder* who = authenticate(s, request, params, respond);
-    if (!who) return;
-    if (!core::may(*who, core::Action::use_api))
+    auto caller = authenticate(s, request, params, respond);
+    if (!caller) return;
+    if (!core::may(caller->who, core::Action::use_api))
       return respond(refusal_response(
           Refusal::forbidden("a metrics token may read /metrics and nothing else")));
-    handler(*who, std::move(request), std::move(params), std::move(respond));
+    handler(caller->who, std::move(request), std::move(params), std::move(respond));
+  };
+}
+
+// Wraps a handler that needs to know who called, with which token (a desk's: incidents/). With
+// `take_limit` false the desk takes the rate limit itself, the same for HTTP and a socket
+// (report_desk.hpp, ack_desk.hpp), so it is not taken here.
+template <typename Handler>
+net::RouteHandler authenticated_caller(ApiServices& s, Handler handler, bool take_limit = true) {
+  return [&s, handler, take_limit](Request&& request, RouteParams params, Respond respond) {
+    auto caller = authenticate(s, request, params, respond, take_limit);
+    if (!caller) return;
+    if (!core::may(caller->who, core::Action::use_api))
+      return respond(refusal_response(
+          Refusal::forbidden("a metrics token may read /metrics and nothing else")));
+    handler(*caller, std::move(request), std::move(params), std::move(respond));
   };
 }
 

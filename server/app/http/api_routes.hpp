@@ -5,10 +5,11 @@
 
 #include "app/access/rate_limiter.hpp"
 #include "app/access/token_service.hpp"
+#include "app/incidents/ack_desk.hpp"
 #include "app/incidents/dispatch_service.hpp"
-#include "app/incidents/evidence_service.hpp"
-#include "app/incidents/intake_service.hpp"
+#include "app/incidents/incident_desk.hpp"
 #include "app/incidents/outbox.hpp"
+#include "app/incidents/report_desk.hpp"
 #include "app/maps/map_tiles.hpp"
 #include "app/node/network_rules.hpp"
 #include "net/router.hpp"
@@ -29,10 +30,11 @@ struct ApiServices {
   const NetworkRules& rules;
   store::IncidentStore& store;
   store::PresenceStore& presence;
-  IntakeService& intake;
-  DispatchService& dispatch;
-  EvidenceService& evidence;
-  Outbox& outbox;
+  ReportDesk& reports;
+  AckDesk& acks;
+  IncidentDesk& incidents;
+  DispatchService& dispatch;  // the reads of incidents
+  Outbox& outbox;             // how many entries wait (/readyz)
   core::Metrics& metrics;
   std::function<bool()> store_reachable;
   std::string node_id;

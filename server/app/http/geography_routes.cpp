@@ -27,21 +27,20 @@ void add_geography_routes(net::Router& router, ApiServices& s) {
                  s, [&s](const core::Responder&, Request&& request, RouteParams, Respond respond) {
                    respond(encode(request, http::status::ok, to_wire(s.map_tiles)));
                  }));
-  router.add(
-      http::verb::get, "/v1/neighborhoods/locate",
-      authenticated(
-          s, [&s](const core::Responder&, Request&& request, RouteParams params, Respond respond) {
-            auto lat = parse_double(query(params, "lat"));
-            auto lon = parse_double(query(params, "lon"));
-            if (!lat || !lon || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
-              return respond(
-                  refusal_response({400, "bad_location", "lat and lon must be numbers in range"}));
-            const auto* n = s.rules.geo.locate(*lat, *lon);
-            if (!n)
-              return respond(
-                  refusal_response({404, "outside_coverage", "no neighborhood holds that point"}));
-            respond(encode(request, http::status::ok, to_wire(*n)));
-          }));
+  router.add(http::verb::get, "/v1/neighborhoods/locate",
+             authenticated(s, [&s](const core::Responder&, Request&& request, RouteParams params,
+                                   Respond respond) {
+               auto lat = parse_double(query(params, "lat"));
+               auto lon = parse_double(query(params, "lon"));
+               if (!lat || !lon || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
+                 return respond(refusal_response(
+                     {RefusalKind::bad_location, "lat and lon must be numbers in range"}));
+               const auto* n = s.rules.geo.locate(*lat, *lon);
+               if (!n)
+                 return respond(refusal_response(
+                     {RefusalKind::point_outside_coverage, "no neighborhood holds that point"}));
+               respond(encode(request, http::status::ok, to_wire(*n)));
+             }));
 }
 
 }  // namespace puente::app::api

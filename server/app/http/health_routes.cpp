@@ -21,9 +21,9 @@ void add_health_routes(net::Router& router, ApiServices& s) {
   // scraper's (role "metrics") only. Prometheus sends it (`authorization: credentials_file`).
   router.add(http::verb::get, "/metrics",
              [&s](Request&& request, RouteParams params, Respond respond) {
-               const core::Responder* who = authenticate(s, request, params, respond);
-               if (!who) return;
-               if (!core::may(*who, core::Action::read_metrics))
+               auto caller = authenticate(s, request, params, respond);
+               if (!caller) return;
+               if (!core::may(caller->who, core::Action::read_metrics))
                  return respond(refusal_response(
                      Refusal::forbidden("only an admin or the metrics role may read /metrics")));
                net::Response response{http::status::ok, 11};

@@ -66,7 +66,7 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
                auto only = query(params, "neighborhood");
                if (!only.empty() && !s.rules.geo.find(only))
                  return respond(refusal_response(
-                     {400, "unknown_neighborhood", "no neighborhood \"" + only + "\""}));
+                     {RefusalKind::unknown_neighborhood, "no neighborhood \"" + only + "\""}));
                auto req = std::make_shared<Request>(std::move(request));
                auto now = std::chrono::system_clock::now();
                s.store.available(
@@ -85,32 +85,32 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
                          });
                    });
              }));
-  router.add(http::verb::post, "/v1/me/availability",
-             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams,
-                                   Respond respond) {
-               v1::Availability availability;
-               if (auto refusal = decode(request, availability))
-                 return respond(refusal_response(*refusal));
-               if (availability.minutes() < 0 || availability.minutes() > max_availability_minutes)
-                 return respond(
-                     refusal_response({400, "bad_minutes", "minutes must be between 0 and 1440"}));
-               std::optional<std::chrono::system_clock::time_point> until;
-               if (availability.available())
-                 until =
-                     std::chrono::system_clock::now() +
-                     (availability.minutes()
-                          ? std::chrono::minutes(availability.minutes())
-                          : std::chrono::duration_cast<std::chrono::minutes>(default_availability));
-               auto req = std::make_shared<Request>(std::move(request));
-               s.store.set_available(
-                   who.id, until,
-                   [&who, req, availability, until, respond = std::move(respond)](bool ok) mutable {
-                     if (!ok) return respond(refusal_response(Refusal::unavailable()));
-                     availability.set_responder_id(who.id);
-                     if (until) *availability.mutable_until() = core::to_timestamp(*until);
-                     respond(encode(*req, http::status::ok, availability));
-                   });
-             }));
+  router.add(
+      http::verb::post, "/v1/me/availability",
+      authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams,
+                            Respond respond) {
+        v1::Availability availability;
+        if (auto refusal = decode(request, availability))
+          return respond(refusal_response(*refusal));
+        if (availability.minutes() < 0 || availability.minutes() > max_availability_minutes)
+          return respond(
+              refusal_response({RefusalKind::bad_minutes, "minutes must be between 0 and 1440"}));
+        std::optional<std::chrono::system_clock::time_point> until;
+        if (availability.available())
+          until = std::chrono::system_clock::now() +
+                  (availability.minutes()
+                       ? std::chrono::minutes(availability.minutes())
+                       : std::chrono::duration_cast<std::chrono::minutes>(default_availability));
+        auto req = std::make_shared<Request>(std::move(request));
+        s.store.set_available(
+            who.id, until,
+            [&who, req, availability, until, respond = std::move(respond)](bool ok) mutable {
+              if (!ok) return respond(refusal_response(Refusal::unavailable()));
+              availability.set_responder_id(who.id);
+              if (until) *availability.mutable_until() = core::to_timestamp(*until);
+              respond(encode(*req, http::status::ok, availability));
+            });
+      }));
 }
 
 }  // namespace puente::app::api

@@ -23,4 +23,10 @@ AvailabilityCopy::Book AvailabilityCopy::keep(store::AvailabilityBook book) {
   return kept;
 }
 
+AvailabilityCopy::Book AvailabilityCopy::retry_stale(store::AvailabilityBook current, int& stale) {
+  auto book = keep(std::move(current));
+  if (++stale < stale_tries) return book;
+  return nullptr;
+}
+
 }  // namespace puente::app

@@ -29,6 +29,11 @@ class AvailabilityCopy {
   void get(std::function<void(Book)> done);
   // Keeps `book`, the store's answer to a step made with an older copy; returns it. Thread-safe.
   Book keep(store::AvailabilityBook book);
+  // The one retry of a step the store refused for an out-of-date copy (Outcome::stale, with
+  // `current`, the book as it is now): keeps `current` and counts the refusal in `stale` (the
+  // step's count so far). Answers the book to choose again from, or null once the step has
+  // been refused stale_tries times and should give up.
+  Book retry_stale(store::AvailabilityBook current, int& stale);
 
  private:
   store::IncidentStore& store_;

@@ -22,12 +22,6 @@ bool acked_on_scene(const v1::Incident& incident, const std::string& responder_i
   });
 }
 
-const v1::Alert* find_alert(const v1::Incident& incident, const std::string& alert_id) {
-  for (const auto& alert : incident.alerts())
-    if (alert.id() == alert_id) return &alert;
-  return nullptr;
-}
-
 core::IncidentContext context_of(const v1::Incident& incident, const core::Responder& who) {
   core::IncidentContext context;
   context.neighborhood = incident.neighborhood();
@@ -96,16 +90,17 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
                               core::IncidentStep step, const v1::IncidentAction& action,
                               Done<v1::Incident> done) {
   if (action.text().size() > core::max_description_bytes)
-    return done(Refusal{400, "too_long",
+    return done(Refusal{RefusalKind::too_long,
                         "text is over " + std::to_string(core::max_description_bytes) + " bytes"},
                 {});
   if (action.has_location()) {
     if (step != core::IncidentStep::update)
-      return done(Refusal{400, "bad_location", "only an update may carry a new location"}, {});
+      return done(Refusal{RefusalKind::bad_location, "only an update may carry a new location"},
+                  {});
     if (!valid_point(action.location()))
-      return done(
-          Refusal{400, "bad_location", "location needs lat in [-90, 90] and lon in [-180, 180]"},
-          {});
+      return done(Refusal{RefusalKind::bad_location,
+                          "location needs lat in [-90, 90] and lon in [-180, 180]"},
+                  {});
   }
   auto s = std::make_shared<Step>();
   s->who = &who;
@@ -171,9 +166,9 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   auto transition = core::next_state(incident.status(), s->step);
   if (!transition)
     return s->done(
-        Refusal{409, "invalid_transition",
-                "cannot " + std::string(core::to_string(s->step)) + " an incident that is " +
-                    v1::IncidentStatus_Name(incident.status())},
+        Refusal{RefusalKind::invalid_transition, "cannot " + std::string(core::to_string(s->step)) +
+                                                     " an incident that is " +
+                                                     v1::IncidentStatus_Name(incident.status())},
         {});
 
   store::StatusChange change;
@@ -192,7 +187,8 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     s->moved_to = destination;
     if (!s->moved_to)
       return s->done(
-          Refusal{422, "outside_coverage", "the new location is outside every neighborhood"}, {});
+          Refusal{RefusalKind::outside_coverage, "the new location is outside every neighborhood"},
+          {});
     change.new_location = s->action.location();
     *moved.mutable_location() = s->action.location();
     if (s->moved_to->slug != incident.neighborhood()) {
@@ -222,15 +218,15 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
         if (sent.outcome == store::Outcome::not_found)
           return s->done(Refusal::not_found("no such incident"), {});
         if (sent.outcome == store::Outcome::conflict)
-          return s->done(Refusal{409, "invalid_transition",
+          return s->done(Refusal{RefusalKind::invalid_transition,
                                  "the incident changed meanwhile; it is now " +
                                      v1::IncidentStatus_Name(sent.current)},
                          {});
         if (sent.outcome == store::Outcome::stale) {
           // Someone changed their availability since this node's copy: choose again from the book
           // as it is.
-          s->book = availability_.keep(std::move(sent.availability));
-          if (++s->stale < AvailabilityCopy::stale_tries) return apply_step(s);
+          if ((s->book = availability_.retry_stale(std::move(sent.availability), s->stale)))
+            return apply_step(s);
           spdlog::warn("incident {}: the availability book changed {} times during a {}",
                        moved.id(), s->stale, core::to_string(s->step));
           return s->done(Refusal::unavailable(), {});
@@ -260,53 +256,42 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
       });
 }
 
-void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack> done,
-                          bool keep_identity) {
+void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<Accepted<v1::Ack>> done) {
   if (!core::answers_alerts(who))
     return done(Refusal::forbidden("your role may not ack alerts"), {});
   if (auto error = core::check_ack(ack)) return done(Refusal::bad_input(*error), {});
-  auto incident_id = ack.incident_id();  // copied: the callback takes `ack` by move
-  // The head and alerts only: an ack is checked against them, never against the other acks,
-  // so its cost does not grow with how many came before it (issue 15).
-  store_.load_alerts(incident_id, [this, &who, ack = std::move(ack), done = std::move(done),
-                                   keep_identity](store::Outcome outcome,
-                                                  v1::Incident incident) mutable {
-    if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-    if (outcome != store::Outcome::ok) return done(Refusal::not_found("no such incident"), {});
-    const v1::Alert* alert = find_alert(incident, ack.alert_id());
-    if (!alert)
-      return done(Refusal{404, "unknown_alert", "the incident sent no alert " + ack.alert_id()},
-                  {});
-    // Anyone an alert went to may answer it (an escalation reaches beyond the incident's own
-    // neighborhood); otherwise the neighborhood's own responders.
-    bool recipient = std::find(alert->recipients().begin(), alert->recipients().end(), who.id) !=
-                     alert->recipients().end();
-    if (!recipient && !core::may(who, core::Action::ack, {incident.neighborhood()}))
-      return done(Refusal::forbidden("you are not on call for " + incident.neighborhood()), {});
-
-    ack.set_responder_id(who.id);
-    if (!keep_identity || !ack.has_at()) *ack.mutable_at() = core::now();
-    v1::IncidentEvent event;
-    event.set_incident_id(incident.id());
-    event.set_neighborhood(incident.neighborhood());
-    event.set_status(incident.status());
-    event.set_what("ack");
-    *event.mutable_ack() = ack;
-    *event.mutable_at() = ack.at();
-    store_.record_ack(
-        ack, event, [this, ack, done = std::move(done)](store::Outcome recorded) mutable {
-          if (recorded == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-          if (recorded == store::Outcome::not_found)
-            return done(Refusal::not_found("no such incident"), {});
-          if (recorded == store::Outcome::reused_key)
+  // One store step checks the ack against the incident (it exists, sent that alert, to this
+  // responder or where they may answer) and keeps it; the script adds the incident's
+  // neighborhood and status to the board's event.
+  v1::IncidentEvent event;
+  event.set_incident_id(ack.incident_id());
+  event.set_what("ack");
+  *event.mutable_ack() = ack;
+  *event.mutable_at() = ack.at();
+  store_.record_ack(
+      ack, event, core::ack_reach(who),
+      [this, ack, done = std::move(done)](store::IncidentStore::AckRecorded recorded) mutable {
+        switch (recorded.outcome) {
+          case store::Outcome::ok:
+            metrics_.acks_recorded.inc();
+            return done(std::nullopt, {std::move(ack), Taken::created});
+          case store::Outcome::repeated:
+            return done(std::nullopt, {std::move(ack), Taken::repeated});
+          case store::Outcome::unavailable: return done(Refusal::unavailable(), {});
+          case store::Outcome::no_alert:
             return done(
-                Refusal{409, "idempotency_conflict",
+                Refusal{RefusalKind::unknown_alert, "the incident sent no alert " + ack.alert_id()},
+                {});
+          case store::Outcome::not_recipient:
+            return done(Refusal::forbidden("you are not on call for " + recorded.neighborhood), {});
+          case store::Outcome::reused_key:
+            return done(
+                Refusal{RefusalKind::idempotency_conflict,
                         "this idempotency key was used for a different ack; nothing was changed"},
                 {});
-          if (recorded == store::Outcome::ok) metrics_.acks_recorded.inc();
-          done(std::nullopt, std::move(ack));
-        });
-  });
+          default: return done(Refusal::not_found("no such incident"), {});
+        }
+      });
 }
 
 void DispatchService::view(const core::Responder& who, const std::string& incident_id,
@@ -330,12 +315,12 @@ void DispatchService::list(const core::Responder& who, const std::string& status
   v1::IncidentStatus wanted = v1::INCIDENT_STATUS_UNSPECIFIED;
   if (!status.empty() &&
       (!v1::IncidentStatus_Parse(status, &wanted) || wanted == v1::INCIDENT_STATUS_UNSPECIFIED))
-    return done(
-        Refusal{400, "bad_status", "status must be REPORTED, CONFIRMED, FALSE_ALARM or RESOLVED"},
-        {});
-  if (!neighborhood.empty() && !rules_.geo.find(neighborhood))
-    return done(Refusal{400, "unknown_neighborhood", "no neighborhood \"" + neighborhood + "\""},
+    return done(Refusal{RefusalKind::bad_status,
+                        "status must be REPORTED, CONFIRMED, FALSE_ALARM or RESOLVED"},
                 {});
+  if (!neighborhood.empty() && !rules_.geo.find(neighborhood))
+    return done(
+        Refusal{RefusalKind::unknown_neighborhood, "no neighborhood \"" + neighborhood + "\""}, {});
 
   bool open_only = wanted == v1::INCIDENT_STATUS_UNSPECIFIED || core::is_open(wanted);
   store_.list(open_only, max_listed,

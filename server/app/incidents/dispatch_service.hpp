@@ -7,9 +7,9 @@
 // the I/O around it, and starts or stops the escalation clock.
 
 #include "app/access/audit_trail.hpp"
+#include "app/answer.hpp"
 #include "app/incidents/availability_copy.hpp"
 #include "app/node/network_rules.hpp"
-#include "app/refusal.hpp"
 #include "core/incident_lifecycle.hpp"
 #include "core/metrics.hpp"
 #include "store/incident_store.hpp"
@@ -27,8 +27,9 @@ class DispatchService {
   // Callbacks run exactly once, on the store's strand or inline for a refusal.
   void advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
                const v1::IncidentAction& action, Done<v1::Incident> done);
-  // With `keep_identity` an ack keeps its time (the outbox sets it before the first try).
-  void ack(const core::Responder& who, v1::Ack ack, Done<v1::Ack> done, bool keep_identity = false);
+  // `ack` comes with its identity (sender, time, idempotency key): ack_desk.hpp gives it, and a
+  // journal replay keeps it.
+  void ack(const core::Responder& who, v1::Ack ack, Done<Accepted<v1::Ack>> done);
   void view(const core::Responder& who, const std::string& incident_id, Done<v1::Incident> done);
   // `status`: an IncidentStatus name or empty (open ones); `neighborhood`: a slug or empty.
   void list(const core::Responder& who, const std::string& status, const std::string& neighborhood,

@@ -57,7 +57,7 @@ void EvidenceService::attempt(std::shared_ptr<Mark> m) {
             case store::Outcome::unavailable: return m->done(Refusal::unavailable(), {});
             case store::Outcome::conflict:
               if (m->attempts < max_attempts) return attempt(m);
-              return m->done(Refusal{409, "incident_busy",
+              return m->done(Refusal{RefusalKind::incident_busy,
                                      "reports keep arriving for this incident; try again"},
                              {});
             case store::Outcome::ok:

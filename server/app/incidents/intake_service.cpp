@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cassert>
+
 namespace puente::app {
 
 using Clock = std::chrono::system_clock;
@@ -17,7 +19,7 @@ namespace {
 
 // The same idempotency key with another report (core/idempotency.hpp): a retry says the same.
 Refusal reused_key() {
-  return {409, "idempotency_conflict",
+  return {RefusalKind::idempotency_conflict,
           "this idempotency key was used for a different report; nothing was changed"};
 }
 
@@ -29,7 +31,7 @@ struct IntakeService::Pending {
   const core::DispatchPolicy* policy = nullptr;
   Clock::time_point now;
   int stale = 0;  // opens refused so far for an out-of-date availability book
-  std::function<void(Result)> done;
+  Done<Accepted<v1::ReportReceipt>> done;
 };
 
 IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store,
@@ -37,10 +39,12 @@ IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& st
     : rules_(rules), store_(store), availability_(availability), metrics_(metrics) {}
 
 void IntakeService::submit(const core::Responder& reporter, v1::Report report,
-                           std::function<void(Result)> done, bool keep_identity) {
+                           Done<Accepted<v1::ReportReceipt>> done) {
+  assert(!report.id().empty() && report.has_received_at() &&
+         "a report reaches intake with its identity");
   auto refuse = [&](Refusal r) {
     metrics_.reports_rejected.inc();
-    done({std::move(r), false, {}});
+    done(std::move(r), {});
   };
   if (!core::may(reporter, core::Action::submit_report))
     return refuse(Refusal::forbidden("your role may not submit reports"));
@@ -50,19 +54,15 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report,
   if (core::has_location(report)) {
     p->where = rules_.geo.locate(report.location().lat(), report.location().lon());
     if (!p->where)
-      return refuse({422, "outside_coverage",
+      return refuse({RefusalKind::outside_coverage,
                      "the location is outside every neighborhood this network covers"});
   } else {
     p->where = rules_.geo.find(report.neighborhood());
     if (!p->where)
       return refuse(
-          {400, "unknown_neighborhood", "no neighborhood \"" + report.neighborhood() + "\""});
+          {RefusalKind::unknown_neighborhood, "no neighborhood \"" + report.neighborhood() + "\""});
   }
   p->policy = &rules_.policy_for(p->where->slug);
-  if (!keep_identity || report.id().empty()) {
-    report.set_id(core::new_id("rep"));
-    *report.mutable_received_at() = core::now();
-  }
   p->now = to_time_point(report.received_at());
   report.set_reporter_id(reporter.id);
   report.set_neighborhood(p->where->slug);
@@ -99,24 +99,24 @@ void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incide
   store_.attach(incident_id, p->report, event,
                 [this, p, incident_id](store::IncidentStore::Sent sent, int reporters) {
                   if (sent.outcome == store::Outcome::unavailable)
-                    return p->done({Refusal::unavailable(), false, {}});
+                    return p->done(Refusal::unavailable(), {});
                   if (sent.outcome == store::Outcome::repeated)
-                    return answer_with_incident(sent.earlier_incident, sent.earlier_report, false,
-                                                std::move(p->done));
-                  if (sent.outcome == store::Outcome::reused_key)
-                    return p->done({reused_key(), false, {}});
+                    return answer_with_incident(sent.earlier_incident, sent.earlier_report,
+                                                Taken::repeated, std::move(p->done));
+                  if (sent.outcome == store::Outcome::reused_key) return p->done(reused_key(), {});
                   // Closed between the search and the attach: this report is news of its own.
                   if (sent.outcome != store::Outcome::ok) return open_incident(p, false);
                   metrics_.reports_accepted.inc();
                   spdlog::info("report {} corroborates incident {} ({} reporters)", p->report.id(),
                                incident_id, reporters);
-                  answer_with_incident(incident_id, p->report.id(), true, std::move(p->done));
+                  answer_with_incident(incident_id, p->report.id(), Taken::created,
+                                       std::move(p->done));
                 });
 }
 
 void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) {
   availability_.get([this, p, unless_near](AvailabilityCopy::Book book) {
-    if (!book) return p->done({Refusal::unavailable(), false, {}});
+    if (!book) return p->done(Refusal::unavailable(), {});
     open_incident(p, unless_near, *book);
   });
 }
@@ -162,60 +162,58 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
     const auto rule = p->policy->dedup_rule();
     checks.unless_near = store::CorroborationQuery{rule.meters, p->now - rule.window};
   }
-  store_.open(incident, p->report, alerts, event, escalate_at, checks,
-              [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
-                switch (sent.outcome) {
-                  case store::Outcome::ok: break;
-                  case store::Outcome::repeated:
-                    return answer_with_incident(sent.earlier_incident, sent.earlier_report, false,
-                                                std::move(p->done));
-                  case store::Outcome::reused_key: return p->done({reused_key(), false, {}});
-                  case store::Outcome::near: return corroborate(p, sent.near);
-                  case store::Outcome::stale: {
-                    auto book = availability_.keep(std::move(sent.availability));
-                    if (++p->stale < AvailabilityCopy::stale_tries)
-                      return open_incident(p, unless_near, *book);
-                    spdlog::warn(
-                        "report {}: the availability book changed {} times while it was stored",
-                        p->report.id(), p->stale);
-                    return p->done({Refusal::unavailable(), false, {}});
-                  }
-                  default: return p->done({Refusal::unavailable(), false, {}});
-                }
-                metrics_.reports_accepted.inc();
-                metrics_.alerts_published.inc(alerts.size());
-                spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
-                             incident.neighborhood());
-                Result result{std::nullopt, true, {}};
-                *result.receipt.mutable_report() = p->report;
-                *incident.add_reports() = p->report;
-                incident.set_reporters(1);
-                incident.add_alerted_neighborhoods(incident.neighborhood());
-                for (std::size_t i = 0; i < alerts.size() && i < sent.offsets.size(); ++i) {
-                  alerts[i].set_offset(sent.offsets[i]);
-                  *incident.add_alerts() = std::move(alerts[i]);
-                }
-                *result.receipt.mutable_incident() = std::move(incident);
-                p->done(std::move(result));
-              });
+  store_.open(
+      incident, p->report, alerts, event, escalate_at, checks,
+      [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
+        switch (sent.outcome) {
+          case store::Outcome::ok: break;
+          case store::Outcome::repeated:
+            return answer_with_incident(sent.earlier_incident, sent.earlier_report, Taken::repeated,
+                                        std::move(p->done));
+          case store::Outcome::reused_key: return p->done(reused_key(), {});
+          case store::Outcome::near: return corroborate(p, sent.near);
+          case store::Outcome::stale: {
+            if (auto book = availability_.retry_stale(std::move(sent.availability), p->stale))
+              return open_incident(p, unless_near, *book);
+            spdlog::warn("report {}: the availability book changed {} times while it was stored",
+                         p->report.id(), p->stale);
+            return p->done(Refusal::unavailable(), {});
+          }
+          default: return p->done(Refusal::unavailable(), {});
+        }
+        metrics_.reports_accepted.inc();
+        metrics_.alerts_published.inc(alerts.size());
+        spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
+                     incident.neighborhood());
+        v1::ReportReceipt receipt;
+        *receipt.mutable_report() = p->report;
+        *incident.add_reports() = p->report;
+        incident.set_reporters(1);
+        incident.add_alerted_neighborhoods(incident.neighborhood());
+        for (std::size_t i = 0; i < alerts.size() && i < sent.offsets.size(); ++i) {
+          alerts[i].set_offset(sent.offsets[i]);
+          *incident.add_alerts() = std::move(alerts[i]);
+        }
+        *receipt.mutable_incident() = std::move(incident);
+        p->done(std::nullopt, {std::move(receipt), Taken::created});
+      });
 }
 
 void IntakeService::answer_with_incident(const std::string& incident_id,
-                                         const std::string& report_id, bool created,
-                                         std::function<void(Result)> done) {
-  store_.load(incident_id, [report_id, created, done = std::move(done)](store::Outcome outcome,
-                                                                        v1::Incident incident) {
-    if (outcome == store::Outcome::unavailable) return done({Refusal::unavailable(), false, {}});
+                                         const std::string& report_id, Taken taken,
+                                         Done<Accepted<v1::ReportReceipt>> done) {
+  store_.load(incident_id, [report_id, taken, done = std::move(done)](store::Outcome outcome,
+                                                                      v1::Incident incident) {
+    if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     if (outcome != store::Outcome::ok)
-      return done({Refusal{409, "idempotency_conflict",
-                           "the idempotency key names an incident that is gone"},
-                   false,
-                   {}});
-    Result result{std::nullopt, created, {}};
+      return done(Refusal{RefusalKind::idempotency_conflict,
+                          "the idempotency key names an incident that is gone"},
+                  {});
+    v1::ReportReceipt receipt;
     for (const auto& r : incident.reports())
-      if (r.id() == report_id) *result.receipt.mutable_report() = r;
-    *result.receipt.mutable_incident() = std::move(incident);
-    done(std::move(result));
+      if (r.id() == report_id) *receipt.mutable_report() = r;
+    *receipt.mutable_incident() = std::move(incident);
+    done(std::nullopt, {std::move(receipt), taken});
   });
 }
 

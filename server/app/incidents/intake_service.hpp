@@ -11,9 +11,9 @@
 // copy of the availability book (availability_copy.hpp). So a report costs one Redis round
 // trip: the corroboration check, the book's version check and the write are one step.
 
+#include "app/answer.hpp"
 #include "app/incidents/availability_copy.hpp"
 #include "app/node/network_rules.hpp"
-#include "app/refusal.hpp"
 #include "core/metrics.hpp"
 #include "store/incident_store.hpp"
 
@@ -29,16 +29,12 @@ class IntakeService {
   IntakeService(const NetworkRules& rules, store::IncidentStore& store,
                 AvailabilityCopy& availability, core::Metrics& metrics);
 
-  struct Result {
-    MaybeRefusal refusal;
-    bool created = false;  // false: an earlier request with the same idempotency key
-    v1::ReportReceipt receipt;
-  };
-  // `done` runs exactly once, on the store's strand or inline for a refusal. With
-  // `keep_identity` a report that has an id keeps it and its time (the outbox gives them before
-  // the first try, so a replay from the journal is the same report).
-  void submit(const core::Responder& reporter, v1::Report report, std::function<void(Result)> done,
-              bool keep_identity = false);
+  // `report` comes with its identity (an id, the time it was received, an idempotency key):
+  // report_desk.hpp gives it, and a journal replay keeps it. Answers the receipt, `repeated`
+  // for an idempotency key seen before. `done` runs exactly once, on the store's strand or
+  // inline for a refusal.
+  void submit(const core::Responder& reporter, v1::Report report,
+              Done<Accepted<v1::ReportReceipt>> done);
 
  private:
   struct Pending;  // one report on its way through the steps below
@@ -50,7 +46,7 @@ class IntakeService {
   void corroborate(std::shared_ptr<Pending> p, const std::vector<store::Candidate>& candidates);
   void attach(std::shared_ptr<Pending> p, const std::string& incident_id);
   void answer_with_incident(const std::string& incident_id, const std::string& report_id,
-                            bool created, std::function<void(Result)> done);
+                            Taken taken, Done<Accepted<v1::ReportReceipt>> done);
 
   const NetworkRules& rules_;
   store::IncidentStore& store_;

@@ -25,22 +25,24 @@ void ResponderSocket::on_message(std::string_view payload, bool binary) {
   v1::ClientMessage message;
   if (binary) {
     if (!message.ParseFromArray(payload.data(), static_cast<int>(payload.size())))
-      return refuse({400, "bad_message", "binary frame is not a ClientMessage"}, {},
+      return refuse({RefusalKind::bad_message, "binary frame is not a ClientMessage"}, {},
                     !authenticated);
   } else if (auto why = wire::from_json(payload, message); !why.empty()) {
-    return refuse({400, "bad_message", why}, {}, !authenticated);
+    return refuse({RefusalKind::bad_message, why}, {}, !authenticated);
   }
   const auto& request_id = message.request_id();
 
   if (message.has_hello()) {
     if (authenticated)
-      return refuse({400, "repeated_hello", "this socket already said hello"}, request_id, false);
+      return refuse({RefusalKind::repeated_hello, "this socket already said hello"}, request_id,
+                    false);
     return on_hello(message.hello(), binary, request_id);
   }
   // While a valid hello is being answered, an early message is refused but the socket lives.
   if (!authenticated)
-    return refuse({401, "hello_first", "the first message must be a hello; wait for the welcome"},
-                  request_id, !hello_pending_);
+    return refuse(
+        {RefusalKind::hello_first, "the first message must be a hello; wait for the welcome"},
+        request_id, !hello_pending_);
 
   switch (message.body_case()) {
     case v1::ClientMessage::kAck: return on_ack(std::move(*message.mutable_ack()), request_id);
@@ -53,7 +55,8 @@ void ResponderSocket::on_message(std::string_view payload, bool binary) {
       return send(pong);
     }
     default:
-      return refuse({400, "bad_message", "expected hello, ack, report or ping"}, request_id, false);
+      return refuse({RefusalKind::bad_message, "expected hello, ack, report or ping"}, request_id,
+                    false);
   }
 }
 
@@ -68,11 +71,12 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
     for (const auto& slug : who.neighborhoods) granted.emplace_back().set_neighborhood(slug);
   for (const auto& s : granted) {
     if (!services_.geo.find(s.neighborhood()))
-      return Refusal{400, "unknown_neighborhood", "no neighborhood \"" + s.neighborhood() + "\""};
+      return Refusal{RefusalKind::unknown_neighborhood,
+                     "no neighborhood \"" + s.neighborhood() + "\""};
     if (!core::may_subscribe(who, s.neighborhood()))
       return Refusal::forbidden("you are not on call for " + s.neighborhood());
     if (!s.since_offset().empty() && !core::StreamOffset::parse(s.since_offset()))
-      return Refusal{400, "bad_offset",
+      return Refusal{RefusalKind::bad_offset,
                      "sinceOffset \"" + s.since_offset() + "\" is not an offset"};
   }
   return std::nullopt;
@@ -95,7 +99,8 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
   std::vector<v1::Subscription> granted;
   if (auto refusal = check_hello(hello, *who, granted)) return refuse(*refusal, request_id, true);
   if (hello_pending_.exchange(true))
-    return refuse({400, "repeated_hello", "this socket already said hello"}, request_id, false);
+    return refuse({RefusalKind::repeated_hello, "this socket already said hello"}, request_id,
+                  false);
   if (auto session = session_.lock()) session->mark_authenticated();
 
   // Before anything is sent: can each sinceOffset be replayed whole, in this history epoch?
@@ -227,34 +232,25 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
 }
 
 void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
-  // The buckets of POST /v1/acks: a socket is no way around them (issue 15: 20,000 pipelined
-  // acks in a second took Redis to 1.38 GB).
-  if (auto wait = services_.limiter.take_request("POST /v1/acks", token_id_, services_.rate_limits))
-    return refuse(rate_limited(*wait), request_id, false);
-  services_.outbox.submit_ack(*responder_.load(), std::move(ack),
-                              [self = shared_from_this(), request_id](Outbox::AckResult r) {
-                                if (r.refusal) return self->refuse(*r.refusal, request_id, false);
-                                v1::ServerMessage answer;
-                                answer.set_request_id(request_id);
-                                *answer.mutable_ack_accepted() = std::move(r.ack);
-                                self->send(answer);
-                              });
+  services_.acks.submit(
+      {*responder_.load(), token_id_}, std::move(ack),
+      [self = shared_from_this(), request_id](MaybeRefusal refusal, Accepted<v1::Ack> r) {
+        if (refusal) return self->refuse(*refusal, request_id, false);
+        v1::ServerMessage answer;
+        answer.set_request_id(request_id);
+        *answer.mutable_ack_accepted() = std::move(r.value);
+        self->send(answer);
+      });
 }
 
 void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
-  const core::Responder& who = *responder_.load();
-  // The buckets of POST /v1/reports: a socket is no way around the limit.
-  if (auto wait =
-          services_.limiter.take_request("POST /v1/reports", token_id_, services_.rate_limits))
-    return refuse(rate_limited(*wait), request_id, false);
-  services_.outbox.submit_report(
-      who, std::move(report),
-      [self = shared_from_this(), &who, request_id](Outbox::ReportResult r) {
-        if (r.result.refusal) return self->refuse(*r.result.refusal, request_id, false);
-        redact_for(who, r.result.receipt);
+  services_.reports.submit(
+      {*responder_.load(), token_id_}, std::move(report),
+      [self = shared_from_this(), request_id](MaybeRefusal refusal, Accepted<v1::ReportReceipt> r) {
+        if (refusal) return self->refuse(*refusal, request_id, false);
         v1::ServerMessage answer;
         answer.set_request_id(request_id);
-        *answer.mutable_report_accepted() = std::move(r.result.receipt);
+        *answer.mutable_report_accepted() = std::move(r.value);
         self->send(answer);
       });
 }
@@ -266,12 +262,12 @@ void ResponderSocket::send(const v1::ServerMessage& message) {
 void ResponderSocket::refuse(const Refusal& refusal, const std::string& request_id, bool close) {
   v1::ServerMessage message;
   message.set_request_id(request_id);
-  message.mutable_error()->set_code(refusal.code);
-  message.mutable_error()->set_message(refusal.message);
+  message.mutable_error()->set_code(std::string(refusal.code()));
+  message.mutable_error()->set_message(refusal.message());
   send(message);
   if (close)
     if (auto session = session_.lock())
-      session->close(websocket::close_code::policy_error, refusal.code);
+      session->close(websocket::close_code::policy_error, std::string(refusal.code()));
 }
 
 void ResponderSocket::sign_out(const Refusal& why) { refuse(why, {}, true); }

@@ -21,10 +21,9 @@
 
 #include "app/access/audit_trail.hpp"
 #include "app/access/rate_limiter.hpp"
+#include "app/incidents/ack_desk.hpp"
 #include "app/incidents/alert_writer.hpp"
-#include "app/incidents/dispatch_service.hpp"
-#include "app/incidents/intake_service.hpp"
-#include "app/incidents/outbox.hpp"
+#include "app/incidents/report_desk.hpp"
 #include "app/live/delivery_log.hpp"
 #include "app/live/presence.hpp"
 #include "app/live/signed_in_sockets.hpp"
@@ -50,7 +49,8 @@ struct SocketServices {
   const AlertWriter& writer;
   net::Hub& hub;
   store::IncidentStore& store;
-  Outbox& outbox;
+  ReportDesk& reports;
+  AckDesk& acks;
   Presence& presence;
   DeliveryLog& deliveries;
   RateLimiter& limiter;

@@ -213,6 +213,9 @@ struct Node::Parts {
   std::shared_ptr<EscalationWorker> escalation;
   std::shared_ptr<RetentionWorker> retention;
   std::shared_ptr<Outbox> outbox;
+  ReportDesk reports;
+  AckDesk acks;
+  IncidentDesk incidents;
   DeliveryLog deliveries;
   SocketServices socket_services;
   ApiServices api_services;
@@ -266,9 +269,12 @@ struct Node::Parts {
                                                       config.escalation_poll)),
         retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store,
                                                     metrics, retention_settings(config, geo))),
-        outbox(std::make_shared<Outbox>(
-            io.main().get_executor(), store::Journal::open(config.journal_file), roster, intake,
-            dispatch, metrics, *audit, caller_key ? &*caller_key : nullptr, config.journal_limits)),
+        outbox(std::make_shared<Outbox>(io.main().get_executor(),
+                                        store::Journal::open(config.journal_file), roster, intake,
+                                        dispatch, metrics, *audit, config.journal_limits)),
+        reports(intake, *outbox, limiter, config.rate_limits, caller_key ? &*caller_key : nullptr),
+        acks(dispatch, *outbox, limiter, config.rate_limits),
+        incidents(dispatch, evidence),
         deliveries(io.main().get_executor(), store, delivery_log_interval),
         socket_services{.roster = roster,
                         .tokens = tokens,
@@ -278,7 +284,8 @@ struct Node::Parts {
                         .writer = writer,
                         .hub = hub,
                         .store = store,
-                        .outbox = *outbox,
+                        .reports = reports,
+                        .acks = acks,
                         .presence = *presence,
                         .deliveries = deliveries,
                         .limiter = limiter,
@@ -293,9 +300,10 @@ struct Node::Parts {
                      .rules = rules,
                      .store = store,
                      .presence = presence_store,
-                     .intake = intake,
+                     .reports = reports,
+                     .acks = acks,
+                     .incidents = incidents,
                      .dispatch = dispatch,
-                     .evidence = evidence,
                      .outbox = *outbox,
                      .metrics = metrics,
                      .store_reachable = [this] { return commands->connected(); },

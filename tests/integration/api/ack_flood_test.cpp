@@ -106,6 +106,42 @@ TEST(AckFlood, ThousandsOfPipelinedAcksKeepOneBoundedStateAndRedisFlat) {
   EXPECT_TRUE(recorded);
 }
 
+// Redis's count of calls to `command` so far (INFO commandstats), or every command's with "".
+long long redis_calls(const TestNetwork& net, const std::string& command = "") {
+  if (command.empty())
+    return net.redis_integer(
+        R"lua(EVAL "local n = 0 for c in string.gmatch(redis.call('INFO', 'commandstats'), 'calls=(%d+)') do n = n + tonumber(c) end return n" 0)lua");
+  return net.redis_integer(
+      R"lua(EVAL "return tonumber(string.match(redis.call('INFO', 'commandstats'), 'cmdstat_)lua" +
+      command + R"lua(:calls=(%d+)') or '0')" 0)lua");
+}
+
+TEST(AckFlood, AnAckIsOneStoreStep) {
+  // Issue 16: an ack is checked against its alert inside the script that keeps it, instead of a
+  // read of the incident first and then the script. The node's other work (escalation polls,
+  // presence, the delivery log) runs meanwhile, so the count is bounded, not exact: one script
+  // an ack and a little besides, where the read and then the write made two.
+  TestNetwork net;
+  auto node = net.start_node("a");
+  auto observer = node->socket(net.token("obs-bh"), {"boyle-heights"});
+  open_incident(*node, net.token("op"), boyle_heights);
+  auto alert = next_alert(*observer);
+  ASSERT_TRUE(alert);
+  constexpr int acks = 200;
+  const auto scripts_before = redis_calls(net, "evalsha"), all_before = redis_calls(net);
+  for (int i = 0; i < acks; ++i) {
+    auto answered = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
+                               ack_json(*alert, i % 2 ? "ON_SCENE" : "EN_ROUTE"));
+    ASSERT_EQ(answered.status, 201u) << answered.body;
+  }
+  const auto scripts = redis_calls(net, "evalsha") - scripts_before,
+             all = redis_calls(net) - all_before;
+  std::fprintf(stderr,
+               "%d acks: %lld EVALSHA, %lld Redis commands in all (scripts' own included)\n", acks,
+               scripts, all);
+  EXPECT_LT(scripts, acks * 3 / 2) << "more than one script an ack";
+}
+
 TEST(IdempotencyConflict, AnAckRetriedWithOtherContentIs409AndChangesNothing) {
   TestNetwork net;
   auto node = net.start_node("a");

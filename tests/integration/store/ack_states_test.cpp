@@ -1,7 +1,8 @@
 // Acks on a real Redis (issue 15, items 1 and 9): each responder has one ack state per
 // incident with a bounded history of changes, however many acks they send; a repeat of their
 // state changes nothing; the same idempotency key with other content (an ack or a report) is
-// refused and changes nothing; acks an older node kept in the :acks list are still read.
+// refused and changes nothing; acks an older node kept in the :acks list are still read; an ack
+// is checked against its alert and the responder's reach in the same step (issue 16).
 #include "store/incident_store.hpp"
 
 #include "core/clock.hpp"
@@ -60,15 +61,29 @@ class AckStates : public test::StoreTest {
 
   Outcome ack(const std::string& who, v1::AckState state, const std::string& key = "",
               const std::string& alert = "al-1", Clock::time_point at = Clock::now()) {
+    return record(who, state, key, alert, at, {}).outcome;
+  }
+
+  IncidentStore::AckRecorded checked_ack(const std::string& who, const core::AckReach& reach,
+                                         const std::string& alert = "al-1",
+                                         const std::string& incident = "inc-1") {
+    return record(who, v1::RECEIVED, "", alert, Clock::now(), reach, incident);
+  }
+
+  IncidentStore::AckRecorded record(const std::string& who, v1::AckState state,
+                                    const std::string& key, const std::string& alert,
+                                    Clock::time_point at, const core::AckReach& reach,
+                                    const std::string& incident = "inc-1") {
     v1::Ack a;
-    a.set_incident_id("inc-1");
+    a.set_incident_id(incident);
     a.set_alert_id(alert);
     a.set_responder_id(who);
     a.set_state(state);
     a.set_idempotency_key(key);
     *a.mutable_at() = core::to_timestamp(at);
-    std::promise<Outcome> recorded;
-    store.record_ack(a, {}, [&](Outcome o) { recorded.set_value(o); });
+    std::promise<IncidentStore::AckRecorded> recorded;
+    store.record_ack(a, {}, reach,
+                     [&](IncidentStore::AckRecorded r) { recorded.set_value(std::move(r)); });
     return recorded.get_future().get();
   }
 
@@ -175,6 +190,30 @@ TEST_F(AckStates, AcksAnOlderNodeKeptInTheListAreStillRead) {
   ASSERT_EQ(incident.acks_size(), 2);
   EXPECT_EQ(incident.acks(0).responder_id(), "obs-b") << "in time order";
   EXPECT_EQ(incident.acks(1).responder_id(), "obs-a");
+}
+
+TEST_F(AckStates, AnAckIsCheckedAgainstItsAlertAndTheRespondersReachInTheSameStep) {
+  ASSERT_EQ(open_incident("inc-1"), Outcome::ok);
+  const core::AckReach nowhere, own{false, {"westlake", "boyle-heights"}},
+      elsewhere{false, {"westlake"}}, anywhere{true, {}};
+  // Whom the alert went to may ack it; whoever else only where they may.
+  EXPECT_EQ(checked_ack("obs-a", nowhere).outcome, Outcome::ok);
+  auto refused = checked_ack("vol-x", elsewhere);
+  EXPECT_EQ(refused.outcome, Outcome::not_recipient);
+  EXPECT_EQ(refused.neighborhood, "boyle-heights") << "the refusal names where the incident is";
+  EXPECT_EQ(checked_ack("vol-y", nowhere).outcome, Outcome::not_recipient);
+  EXPECT_EQ(link.integer({"HEXISTS", keys.incident_ack_states("inc-1"), "vol-x"}), 0)
+      << "a refusal writes nothing";
+  EXPECT_EQ(checked_ack("vol-x", own).outcome, Outcome::ok);
+  EXPECT_EQ(checked_ack("disp", anywhere).outcome, Outcome::ok);
+  // An alert the incident did not send, an incident that does not exist: nothing written.
+  const auto logged = link.integer({"XLEN", keys.ack_log()});
+  EXPECT_EQ(checked_ack("obs-a", anywhere, "al-9").outcome, Outcome::no_alert);
+  EXPECT_EQ(checked_ack("obs-a", anywhere, "al-1", "inc-2").outcome, Outcome::not_found);
+  EXPECT_EQ(link.integer({"XLEN", keys.ack_log()}), logged);
+  EXPECT_EQ(link.integer({"EXISTS", keys.incident_ack_states("inc-2")}), 0);
+  // The second alert is found behind the first, and its own recipients count.
+  EXPECT_EQ(checked_ack("obs-b", nowhere, "al-2").outcome, Outcome::ok);
 }
 
 }  // namespace
