@@ -60,7 +60,8 @@ class StreamRecovery {
     std::vector<Item> out;
     if (--replays_ > 0) return out;
     // Live items come in offset order already; sorted anyway, so the order never rests on it.
-    std::stable_sort(held_.begin(), held_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(held_.begin(), held_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [offset, item] : held_)
       if (pass(offset)) out.push_back(std::move(item));
     held_.clear();
