@@ -35,7 +35,8 @@ using Done = std::function<void(MaybeRefusal, T)>;
 // them apart would tell a guesser that a token once existed (issue 15). Why it failed is kept
 // for the operators, in the audit log (audit_trail.hpp).
 inline Refusal sign_in_refusal(core::SignInFailure failure) {
-  if (failure == core::SignInFailure::missing) return {401, "missing_token", "send Authorization: Bearer <token>"};
+  if (failure == core::SignInFailure::missing)
+    return {401, "missing_token", "send Authorization: Bearer <token>"};
   return {401, "bad_token", "the token is not valid; ask an admin for a new one"};
 }
 

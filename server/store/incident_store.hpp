@@ -25,14 +25,15 @@ namespace puente::store {
 
 enum class Outcome {
   ok,
-  repeated,     // the idempotency key was seen: nothing new was written
+  repeated,  // the idempotency key was seen: nothing new was written
   not_found,
   conflict,     // the incident was not in the expected status (or escalation step)
   closed,       // the incident is over: nothing may be added to it
   unavailable,  // Redis unreachable or too slow: nothing is known to be written (or replicated)
   near,         // open only: open incidents the report may corroborate were found; nothing written
-  stale,        // open only: the availability book changed since the alerts were written; nothing written
-  reused_key,   // the idempotency key was seen with other content (core/idempotency.hpp): nothing written
+  stale,  // open only: the availability book changed since the alerts were written; nothing written
+  reused_key,  // the idempotency key was seen with other content (core/idempotency.hpp): nothing
+               // written
 };
 
 struct StoreOptions {
@@ -69,7 +70,8 @@ struct CorroborationQuery {
 // every set_available, so a node may keep a copy and know whether it is still current.
 struct AvailabilityBook {
   std::string version;  // empty before the first change
-  std::map<std::string, std::chrono::system_clock::time_point, std::less<>> until;  // responder -> end
+  std::map<std::string, std::chrono::system_clock::time_point, std::less<>>
+      until;  // responder -> end
   std::set<std::string> available_at(std::chrono::system_clock::time_point now) const;
 };
 
@@ -107,24 +109,25 @@ class IncidentStore {
     std::vector<std::string> offsets;
     std::string earlier_incident;  // repeated: what the first request created
     std::string earlier_report;
-    v1::IncidentStatus current{};  // conflict on a status change: the status it is really in
-    std::vector<Candidate> near;     // near: the candidates, nearest first
-    AvailabilityBook availability;   // stale: the book as it is now
+    v1::IncidentStatus current{};   // conflict on a status change: the status it is really in
+    std::vector<Candidate> near;    // near: the candidates, nearest first
+    AvailabilityBook availability;  // stale: the book as it is now
   };
 
   // `incident` is the head (no reports/alerts/acks); `report.idempotency_key` may be empty.
   // `escalate_at`: the first escalation deadline, when the report dispatches at once. A
   // repeated idempotency key answers `repeated` before any check is made, or `reused_key` if
   // the report says something else than the first (core::content_digest).
-  void open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
-            const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> escalate_at,
+  void open(const v1::Incident& incident, const v1::Report& report,
+            const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+            std::optional<std::chrono::system_clock::time_point> escalate_at,
             const OpenChecks& checks, std::function<void(Sent)> done);
 
   // Adds a corroborating report to an open incident. `reporters`: independent reporters now.
   // A repeated idempotency key answers `repeated` with what the first request did (or
   // `reused_key`, as open() does).
-  void attach(const std::string& incident_id, const v1::Report& report, const v1::IncidentEvent& event,
-              std::function<void(Sent, int reporters)> done);
+  void attach(const std::string& incident_id, const v1::Report& report,
+              const v1::IncidentEvent& event, std::function<void(Sent, int reporters)> done);
 
   // Closing the incident also removes its escalation deadline.
   void advance(const std::string& incident_id, const StatusChange& change,
@@ -136,7 +139,8 @@ class IncidentStore {
   // set in the same script so no crash can lose it. `availability_version`: the book version
   // the recipients were chosen with; a changed book writes nothing (Outcome::stale).
   void escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
-                const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> next_at,
+                const v1::IncidentEvent& event,
+                std::optional<std::chrono::system_clock::time_point> next_at,
                 const std::string& availability_version, std::function<void(Sent)> done);
 
   // Makes `ack.state` the responder's state for the incident (keys.hpp, ack_states), with a
@@ -145,7 +149,8 @@ class IncidentStore {
   // repeats the responder's state for the same alert (nothing changes, the board hears
   // nothing); `reused_key` when that key came with other content; `not_found` when the
   // incident is gone. Reads nothing of the incident but whether it exists.
-  void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, std::function<void(Outcome)> done);
+  void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event,
+                  std::function<void(Outcome)> done);
 
   // The incident's head and alerts (offsets set), without its reports, acks or delivery
   // records: what an ack is checked against, at a cost that does not grow with its acks.
@@ -154,7 +159,8 @@ class IncidentStore {
   // The alert reached these responders' sockets, each at its time (the first time only
   // counts). One append of a DeliveryBatch for the lot: a node records thousands of deliveries
   // a second. Fire and forget.
-  using Delivered = std::pair<std::string, std::chrono::system_clock::time_point>;  // responder, when
+  using Delivered =
+      std::pair<std::string, std::chrono::system_clock::time_point>;  // responder, when
   void mark_delivered(const std::string& incident_id, const std::string& alert_id,
                       const std::vector<Delivered>& deliveries);
 
@@ -164,7 +170,8 @@ class IncidentStore {
   void load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done);
 
   // Newest first, heads only (no reports, alerts or acks).
-  void list(bool open_only, std::size_t limit, std::function<void(Outcome, std::vector<v1::Incident>)> done);
+  void list(bool open_only, std::size_t limit,
+            std::function<void(Outcome, std::vector<v1::Incident>)> done);
 
   // Alerts of `slug` after `after_offset` (exclusive), oldest first, at most `limit`.
   void replay(const std::string& slug, const std::string& after_offset, std::size_t limit,
@@ -177,10 +184,12 @@ class IncidentStore {
 
   // A responder's own availability outside shifts; `until` empty clears it. The book gets a
   // new version.
-  void set_available(const std::string& responder_id, std::optional<std::chrono::system_clock::time_point> until,
+  void set_available(const std::string& responder_id,
+                     std::optional<std::chrono::system_clock::time_point> until,
                      std::function<void(bool)> done);
   // Who set themselves available until after `now`. Empty on a Redis failure.
-  void available(std::chrono::system_clock::time_point now, std::function<void(Outcome, std::set<std::string>)> done);
+  void available(std::chrono::system_clock::time_point now,
+                 std::function<void(Outcome, std::set<std::string>)> done);
   // The whole book with its version.
   void availability(std::function<void(Outcome, AvailabilityBook)> done);
 

@@ -20,7 +20,8 @@ net::Response refusal_response(const Refusal& r) {
   return response;
 }
 
-net::Response encode(const Request& request, http::status status, const google::protobuf::Message& message) {
+net::Response encode(const Request& request, http::status status,
+                     const google::protobuf::Message& message) {
   if (request[http::field::accept].find(protobuf_type) != std::string_view::npos) {
     net::Response response{status, 11};
     response.set(http::field::content_type, protobuf_type);
@@ -37,15 +38,17 @@ MaybeRefusal decode(const Request& request, google::protobuf::Message& message) 
       return Refusal{400, "bad_protobuf", "the body is not a valid " + message.GetTypeName()};
     return std::nullopt;
   }
-  if (request.body().empty()) return Refusal{400, "bad_json", "the body is empty; expected a JSON object"};
-  if (auto why = wire::from_json(request.body(), message); !why.empty()) return Refusal{400, "bad_json", why};
+  if (request.body().empty())
+    return Refusal{400, "bad_json", "the body is empty; expected a JSON object"};
+  if (auto why = wire::from_json(request.body(), message); !why.empty())
+    return Refusal{400, "bad_json", why};
   return std::nullopt;
 }
 
 // The responder behind the request's bearer token; a refusal if none. The token travels only
 // in the Authorization header: never in a URL, where logs and browser history would keep it.
-const core::Responder* authenticate(ApiServices& s, const Request& request, const RouteParams& params,
-                                    Respond& respond) {
+const core::Responder* authenticate(ApiServices& s, const Request& request,
+                                    const RouteParams& params, Respond& respond) {
   auto header = request[http::field::authorization];
   constexpr std::string_view scheme = "Bearer ";
   core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
@@ -55,7 +58,8 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, cons
       sign_in = s.tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
   }
   if (sign_in.who) {
-    // Chosen by the route that matched, never by the raw target ("/v1/reports?x" is the same route).
+    // Chosen by the route that matched, never by the raw target ("/v1/reports?x" is the same
+    // route).
     auto wait = s.limiter.take_request(params.route, sign_in.token_id, s.rate_limits);
     if (!wait) return sign_in.who;
     respond(rate_limited_response(*wait));
@@ -66,8 +70,10 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, cons
     respond(refusal_response(sign_in_refusal(*sign_in.failure)));
     return nullptr;
   }
-  auto refused = refuse_sign_in(s.limiter, s.rate_limits, s.audit, sign_in, "http", params.peer_address);
-  respond(refused.retry_after ? rate_limited_response(*refused.retry_after) : refusal_response(refused.refusal));
+  auto refused =
+      refuse_sign_in(s.limiter, s.rate_limits, s.audit, sign_in, "http", params.peer_address);
+  respond(refused.retry_after ? rate_limited_response(*refused.retry_after)
+                              : refusal_response(refused.refusal));
   return nullptr;
 }
 
@@ -75,7 +81,8 @@ const core::Responder* authenticate(ApiServices& s, const Request& request, cons
 std::optional<double> parse_double(const std::string& text) {
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value))
+    return std::nullopt;
   return value;
 }
 

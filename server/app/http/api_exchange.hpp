@@ -25,12 +25,13 @@ using net::Respond;
 using net::RouteParams;
 
 net::Response refusal_response(const Refusal& r);
-net::Response encode(const Request& request, http::status status, const google::protobuf::Message& message);
+net::Response encode(const Request& request, http::status status,
+                     const google::protobuf::Message& message);
 // Decodes the body into `message`; a refusal if it cannot.
 MaybeRefusal decode(const Request& request, google::protobuf::Message& message);
 // The responder behind the request's bearer token; nullptr, having answered, if none.
-const core::Responder* authenticate(ApiServices& s, const Request& request, const RouteParams& params,
-                                    Respond& respond);
+const core::Responder* authenticate(ApiServices& s, const Request& request,
+                                    const RouteParams& params, Respond& respond);
 
 // A finite number, or nullopt.
 std::optional<double> parse_double(const std::string& text);
@@ -49,15 +50,18 @@ net::RouteHandler authenticated(ApiServices& s, Handler handler) {
     const core::Responder* who = authenticate(s, request, params, respond);
     if (!who) return;
     if (!core::may(*who, core::Action::use_api))
-      return respond(refusal_response(Refusal::forbidden("a metrics token may read /metrics and nothing else")));
+      return respond(refusal_response(
+          Refusal::forbidden("a metrics token may read /metrics and nothing else")));
     handler(*who, std::move(request), std::move(params), std::move(respond));
   };
 }
 
 // The callback a service answers through: a refusal, or `status` with the message.
 template <typename Message>
-auto answer(std::shared_ptr<Request> request, Respond respond, http::status status = http::status::ok) {
-  return [request = std::move(request), respond = std::move(respond), status](MaybeRefusal refusal, Message message) {
+auto answer(std::shared_ptr<Request> request, Respond respond,
+            http::status status = http::status::ok) {
+  return [request = std::move(request), respond = std::move(respond), status](MaybeRefusal refusal,
+                                                                              Message message) {
     if (refusal) return respond(refusal_response(*refusal));
     respond(encode(*request, status, message));
   };

@@ -3,14 +3,14 @@
 // the body (JSON, or protobuf for application/x-protobuf), calls a service, and encodes the
 // answer the way the client asked (Accept: application/x-protobuf, else JSON).
 
+#include "app/access/rate_limiter.hpp"
+#include "app/access/token_service.hpp"
 #include "app/incidents/dispatch_service.hpp"
 #include "app/incidents/evidence_service.hpp"
 #include "app/incidents/intake_service.hpp"
+#include "app/incidents/outbox.hpp"
 #include "app/maps/map_tiles.hpp"
 #include "app/node/network_rules.hpp"
-#include "app/incidents/outbox.hpp"
-#include "app/access/rate_limiter.hpp"
-#include "app/access/token_service.hpp"
 #include "net/router.hpp"
 #include "net/static_body.hpp"
 #include "store/presence_store.hpp"

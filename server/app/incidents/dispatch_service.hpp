@@ -21,8 +21,8 @@ namespace puente::app {
 
 class DispatchService {
  public:
-  DispatchService(const NetworkRules& rules, store::IncidentStore& store, AvailabilityCopy& availability,
-                  core::Metrics& metrics, AuditTrail& audit);
+  DispatchService(const NetworkRules& rules, store::IncidentStore& store,
+                  AvailabilityCopy& availability, core::Metrics& metrics, AuditTrail& audit);
 
   // Callbacks run exactly once, on the store's strand or inline for a refusal.
   void advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,

@@ -17,7 +17,8 @@ namespace {
 
 // The same idempotency key with another report (core/idempotency.hpp): a retry says the same.
 Refusal reused_key() {
-  return {409, "idempotency_conflict", "this idempotency key was used for a different report; nothing was changed"};
+  return {409, "idempotency_conflict",
+          "this idempotency key was used for a different report; nothing was changed"};
 }
 
 }  // namespace
@@ -31,12 +32,12 @@ struct IntakeService::Pending {
   std::function<void(Result)> done;
 };
 
-IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store, AvailabilityCopy& availability,
-                             core::Metrics& metrics)
+IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store,
+                             AvailabilityCopy& availability, core::Metrics& metrics)
     : rules_(rules), store_(store), availability_(availability), metrics_(metrics) {}
 
-void IntakeService::submit(const core::Responder& reporter, v1::Report report, std::function<void(Result)> done,
-                           bool keep_identity) {
+void IntakeService::submit(const core::Responder& reporter, v1::Report report,
+                           std::function<void(Result)> done, bool keep_identity) {
   auto refuse = [&](Refusal r) {
     metrics_.reports_rejected.inc();
     done({std::move(r), false, {}});
@@ -49,10 +50,13 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report, s
   if (core::has_location(report)) {
     p->where = rules_.geo.locate(report.location().lat(), report.location().lon());
     if (!p->where)
-      return refuse({422, "outside_coverage", "the location is outside every neighborhood this network covers"});
+      return refuse({422, "outside_coverage",
+                     "the location is outside every neighborhood this network covers"});
   } else {
     p->where = rules_.geo.find(report.neighborhood());
-    if (!p->where) return refuse({400, "unknown_neighborhood", "no neighborhood \"" + report.neighborhood() + "\""});
+    if (!p->where)
+      return refuse(
+          {400, "unknown_neighborhood", "no neighborhood \"" + report.neighborhood() + "\""});
   }
   p->policy = &rules_.policy_for(p->where->slug);
   if (!keep_identity || report.id().empty()) {
@@ -68,12 +72,17 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report, s
   open_incident(p, core::has_location(p->report));
 }
 
-void IntakeService::corroborate(std::shared_ptr<Pending> p, const std::vector<store::Candidate>& candidates) {
+void IntakeService::corroborate(std::shared_ptr<Pending> p,
+                                const std::vector<store::Candidate>& candidates) {
   std::vector<core::OpenIncident> open;
   for (const auto& c : candidates)
-    open.push_back({c.head.id(), c.head.kind(), {c.head.location().lat(), c.head.location().lon()},
-                    to_time_point(c.head.created_at()), c.last_report_at});
-  core::IncomingReport incoming{p->report.kind(), {p->report.location().lat(), p->report.location().lon()}, p->now};
+    open.push_back({c.head.id(),
+                    c.head.kind(),
+                    {c.head.location().lat(), c.head.location().lon()},
+                    to_time_point(c.head.created_at()),
+                    c.last_report_at});
+  core::IncomingReport incoming{
+      p->report.kind(), {p->report.location().lat(), p->report.location().lon()}, p->now};
   if (const auto* match = core::find_corroborated(incoming, open, p->policy->dedup_rule()))
     return attach(p, match->id);
   // The store's search is a little wider than the rule (see report_dedup.hpp): none matched.
@@ -87,17 +96,22 @@ void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incide
   event.set_neighborhood(p->where->slug);
   event.set_what("corroborated");
   *event.mutable_at() = p->report.received_at();
-  store_.attach(incident_id, p->report, event, [this, p, incident_id](store::IncidentStore::Sent sent, int reporters) {
-    if (sent.outcome == store::Outcome::unavailable) return p->done({Refusal::unavailable(), false, {}});
-    if (sent.outcome == store::Outcome::repeated)
-      return answer_with_incident(sent.earlier_incident, sent.earlier_report, false, std::move(p->done));
-    if (sent.outcome == store::Outcome::reused_key) return p->done({reused_key(), false, {}});
-    // Closed between the search and the attach: this report is news of its own.
-    if (sent.outcome != store::Outcome::ok) return open_incident(p, false);
-    metrics_.reports_accepted.inc();
-    spdlog::info("report {} corroborates incident {} ({} reporters)", p->report.id(), incident_id, reporters);
-    answer_with_incident(incident_id, p->report.id(), true, std::move(p->done));
-  });
+  store_.attach(incident_id, p->report, event,
+                [this, p, incident_id](store::IncidentStore::Sent sent, int reporters) {
+                  if (sent.outcome == store::Outcome::unavailable)
+                    return p->done({Refusal::unavailable(), false, {}});
+                  if (sent.outcome == store::Outcome::repeated)
+                    return answer_with_incident(sent.earlier_incident, sent.earlier_report, false,
+                                                std::move(p->done));
+                  if (sent.outcome == store::Outcome::reused_key)
+                    return p->done({reused_key(), false, {}});
+                  // Closed between the search and the attach: this report is news of its own.
+                  if (sent.outcome != store::Outcome::ok) return open_incident(p, false);
+                  metrics_.reports_accepted.inc();
+                  spdlog::info("report {} corroborates incident {} ({} reporters)", p->report.id(),
+                               incident_id, reporters);
+                  answer_with_incident(incident_id, p->report.id(), true, std::move(p->done));
+                });
 }
 
 void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) {
@@ -107,7 +121,8 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) 
   });
 }
 
-void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, const store::AvailabilityBook& book) {
+void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
+                                  const store::AvailabilityBook& book) {
   v1::Incident incident;
   incident.set_id(core::new_id("inc"));
   incident.set_neighborhood(p->where->slug);
@@ -123,8 +138,13 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
   p->report.set_incident_id(incident.id());
 
   const auto available = book.available_at(p->now);
-  auto alerts = rules_.writer.write({&incident, verify_first ? v1::VERIFY : v1::DISPATCH, {p->where->slug}, "", 0,
-                                     p->now, &available});
+  auto alerts = rules_.writer.write({&incident,
+                                     verify_first ? v1::VERIFY : v1::DISPATCH,
+                                     {p->where->slug},
+                                     "",
+                                     0,
+                                     p->now,
+                                     &available});
   v1::IncidentEvent event;
   event.set_incident_id(incident.id());
   event.set_neighborhood(p->where->slug);
@@ -134,7 +154,8 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
   *event.mutable_at() = p->report.received_at();
 
   std::optional<Clock::time_point> escalate_at;
-  if (!verify_first && !p->policy->escalation.empty()) escalate_at = p->now + p->policy->escalation.front().deadline;
+  if (!verify_first && !p->policy->escalation.empty())
+    escalate_at = p->now + p->policy->escalation.front().deadline;
   store::OpenChecks checks;
   checks.availability_version = book.version;
   if (unless_near) {
@@ -146,14 +167,17 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
                 switch (sent.outcome) {
                   case store::Outcome::ok: break;
                   case store::Outcome::repeated:
-                    return answer_with_incident(sent.earlier_incident, sent.earlier_report, false, std::move(p->done));
+                    return answer_with_incident(sent.earlier_incident, sent.earlier_report, false,
+                                                std::move(p->done));
                   case store::Outcome::reused_key: return p->done({reused_key(), false, {}});
                   case store::Outcome::near: return corroborate(p, sent.near);
                   case store::Outcome::stale: {
                     auto book = availability_.keep(std::move(sent.availability));
-                    if (++p->stale < AvailabilityCopy::stale_tries) return open_incident(p, unless_near, *book);
-                    spdlog::warn("report {}: the availability book changed {} times while it was stored",
-                                 p->report.id(), p->stale);
+                    if (++p->stale < AvailabilityCopy::stale_tries)
+                      return open_incident(p, unless_near, *book);
+                    spdlog::warn(
+                        "report {}: the availability book changed {} times while it was stored",
+                        p->report.id(), p->stale);
                     return p->done({Refusal::unavailable(), false, {}});
                   }
                   default: return p->done({Refusal::unavailable(), false, {}});
@@ -176,12 +200,17 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
               });
 }
 
-void IntakeService::answer_with_incident(const std::string& incident_id, const std::string& report_id, bool created,
+void IntakeService::answer_with_incident(const std::string& incident_id,
+                                         const std::string& report_id, bool created,
                                          std::function<void(Result)> done) {
-  store_.load(incident_id, [report_id, created, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
+  store_.load(incident_id, [report_id, created, done = std::move(done)](store::Outcome outcome,
+                                                                        v1::Incident incident) {
     if (outcome == store::Outcome::unavailable) return done({Refusal::unavailable(), false, {}});
     if (outcome != store::Outcome::ok)
-      return done({Refusal{409, "idempotency_conflict", "the idempotency key names an incident that is gone"}, false, {}});
+      return done({Refusal{409, "idempotency_conflict",
+                           "the idempotency key names an incident that is gone"},
+                   false,
+                   {}});
     Result result{std::nullopt, created, {}};
     for (const auto& r : incident.reports())
       if (r.id() == report_id) *result.receipt.mutable_report() = r;

@@ -26,8 +26,8 @@ namespace puente::app {
 
 class IntakeService {
  public:
-  IntakeService(const NetworkRules& rules, store::IncidentStore& store, AvailabilityCopy& availability,
-                core::Metrics& metrics);
+  IntakeService(const NetworkRules& rules, store::IncidentStore& store,
+                AvailabilityCopy& availability, core::Metrics& metrics);
 
   struct Result {
     MaybeRefusal refusal;
@@ -45,11 +45,12 @@ class IntakeService {
   // Opens an incident, unless (`unless_near`) the store finds open incidents it may corroborate.
   void open_incident(std::shared_ptr<Pending> p, bool unless_near);
   // The same, with the recipients chosen from `book`.
-  void open_incident(std::shared_ptr<Pending> p, bool unless_near, const store::AvailabilityBook& book);
+  void open_incident(std::shared_ptr<Pending> p, bool unless_near,
+                     const store::AvailabilityBook& book);
   void corroborate(std::shared_ptr<Pending> p, const std::vector<store::Candidate>& candidates);
   void attach(std::shared_ptr<Pending> p, const std::string& incident_id);
-  void answer_with_incident(const std::string& incident_id, const std::string& report_id, bool created,
-                            std::function<void(Result)> done);
+  void answer_with_incident(const std::string& incident_id, const std::string& report_id,
+                            bool created, std::function<void(Result)> done);
 
   const NetworkRules& rules_;
   store::IncidentStore& store_;

@@ -18,10 +18,10 @@
 // counted (puente_journal_dropped_total) and audited ("journal.dropped").
 
 #include "app/access/audit_trail.hpp"
+#include "app/access/rate_limiter.hpp"
 #include "app/incidents/dispatch_service.hpp"
 #include "app/incidents/intake_service.hpp"
 #include "app/incidents/journal_limits.hpp"
-#include "app/access/rate_limiter.hpp"
 #include "core/caller_key.hpp"
 #include "store/journal.hpp"
 
@@ -37,16 +37,18 @@ namespace puente::app {
 class Outbox : public std::enable_shared_from_this<Outbox> {
  public:
   // `caller_key`: null when the network keeps no caller key (a report with a phone is refused).
-  Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal, const core::Roster& roster,
-         IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics, AuditTrail& audit,
-         const core::CallerKey* caller_key, JournalLimits limits = {});
+  Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal,
+         const core::Roster& roster, IntakeService& intake, DispatchService& dispatch,
+         core::Metrics& metrics, AuditTrail& audit, const core::CallerKey* caller_key,
+         JournalLimits limits = {});
 
   struct ReportResult {
     IntakeService::Result result;
     bool queued = false;  // kept in the journal: answer 202
   };
   // A caller's phone number is replaced by its hash here, before the report goes anywhere.
-  void submit_report(const core::Responder& who, v1::Report report, std::function<void(ReportResult)> done);
+  void submit_report(const core::Responder& who, v1::Report report,
+                     std::function<void(ReportResult)> done);
 
   struct AckResult {
     MaybeRefusal refusal;
