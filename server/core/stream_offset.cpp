@@ -1,6 +1,7 @@
 #include "core/stream_offset.hpp"
 
 #include <charconv>
+#include <limits>
 
 namespace puente::core {
 
@@ -24,6 +25,12 @@ std::optional<StreamOffset> StreamOffset::parse(std::string_view text) {
   auto seq = parse_number(text.substr(dash + 1));
   if (!seq) return std::nullopt;
   return StreamOffset{*ms, *seq};
+}
+
+StreamOffset StreamOffset::before_time(std::uint64_t ms) {
+  // No stream id is 0-0 (Redis refuses it), so {0, 0} is before everything.
+  if (ms == 0) return {};
+  return {ms - 1, std::numeric_limits<std::uint64_t>::max()};
 }
 
 std::string StreamOffset::str() const { return std::to_string(ms) + "-" + std::to_string(seq); }

@@ -135,6 +135,14 @@ test('a call logged on one node reaches an observer on another, and the board se
   await card.locator('button[data-action="updates"]').click();
   await card.locator('.message[data-i18n="observer.done.updates"]').waitFor({ timeout: WAIT_MS });
 
+  // Another phone opening the page now shows the call, from the alerts of the last 12 hours: its
+  // hello asks from a time (sinceTimeMs) that the server turns into the first alert at or after it.
+  const later = track(await open(browser, A, '/observer.html', OBSERVER, { size: 'phone' }));
+  await later.locator(`.alert-card[data-incident="${id}"]`).waitFor({ timeout: WAIT_MS });
+  // What the hellos asked for (their subscriptions only: a failure's message shows no token).
+  const asked = later.sent.filter((m) => m.hello?.subscriptions?.length).map((m) => m.hello.subscriptions);
+  assert.ok(asked.some((subs) => subs.every((s) => s.sinceTimeMs > 0 && !s.sinceOffset)), JSON.stringify(asked));
+
   // Measured and reported, not asserted: how often the board read the incident whole. Board
   // events keep it current; an ack event is applied as it comes (tests/browser/board_state.test.mjs).
   const reads = board.requests.filter((r) => r.method() === 'GET' && new URL(r.url()).pathname === `/v1/incidents/${id}`);

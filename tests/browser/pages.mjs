@@ -58,6 +58,15 @@ export async function openPage(browser, origin, path, { size = 'desktop', langua
     const url = new URL(r.url());
     if (!allowed.has(url.origin) && url.protocol !== 'data:') page.problems.push(`outside request: ${r.url()}`);
   });
+  // What the page sent on its live lines, parsed (a test may check what a hello asked for).
+  page.sent = [];
+  page.on('websocket', (ws) => ws.on('framesent', (frame) => {
+    try {
+      page.sent.push(JSON.parse(frame.payload));
+    } catch {
+      // not JSON: not ours to check here
+    }
+  }));
   await page.goto(origin + path);
   return page;
 }

@@ -46,22 +46,14 @@ void LiveFeed::on_message(const std::string& channel, const std::string& payload
     return;
   }
   metrics_.alerts_received.inc();
-  std::lock_guard lock(mutex_);
-  if (replays_pending_ > 0) {
-    held_.push_back(std::move(alert));
-    return;
-  }
-  publish_in_order(alert);
-}
-
-void LiveFeed::publish_in_order(const v1::Alert& alert) {
   auto offset = core::StreamOffset::parse(alert.offset());
   if (!offset) return;
-  auto [it, first] = last_offset_.try_emplace(alert.neighborhood(), *offset);
-  if (!first) {
-    if (*offset <= it->second) return;
-    it->second = *offset;
-  }
+  std::lock_guard lock(mutex_);
+  auto& stream = streams_[alert.neighborhood()];
+  if (auto now = stream.live(*offset, std::move(alert))) publish(*now);
+}
+
+void LiveFeed::publish(const v1::Alert& alert) {
   // Encoding is most of a frame's cost: none for an alert no local socket follows.
   if (!hub_.followed(alert.neighborhood())) return;
   hub_.publish(alert_frame(alert), &metrics_.deliveries);
@@ -71,8 +63,10 @@ void LiveFeed::catch_up() {
   std::vector<std::pair<std::string, std::string>> from;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [slug, offset] : last_offset_) from.emplace_back(slug, offset.str());
-    replays_pending_ += from.size();
+    for (auto& [slug, stream] : streams_) {
+      stream.replay_begins();
+      from.emplace_back(slug, stream.last_passed().str());
+    }
   }
   spdlog::info("live feed: resubscribed; replaying {} neighborhoods from history", from.size());
   for (const auto& [slug, offset] : from) replay(slug, offset);
@@ -93,12 +87,14 @@ void LiveFeed::replay(const std::string& slug, const std::string& after) {
                 });
 }
 
-void LiveFeed::replayed(const std::string&, std::vector<v1::Alert> alerts) {
+void LiveFeed::replayed(const std::string& slug, std::vector<v1::Alert> alerts) {
   std::lock_guard lock(mutex_);
-  for (const auto& alert : alerts) publish_in_order(alert);
-  if (--replays_pending_ > 0) return;
-  for (const auto& alert : held_) publish_in_order(alert);
-  held_.clear();
+  auto& stream = streams_[slug];
+  for (const auto& alert : alerts) {
+    auto offset = core::StreamOffset::parse(alert.offset());
+    if (offset && stream.replayed(*offset)) publish(alert);
+  }
+  for (const auto& alert : stream.replay_ends()) publish(alert);
 }
 
 }  // namespace puente::app

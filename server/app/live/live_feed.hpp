@@ -2,10 +2,12 @@
 // The bridge from Redis pub/sub to the local hub. The node subscribes once to every
 // neighborhood's live channel and to the board channel; each message becomes one shared frame
 // handed to the hub. Pub/sub drops what it sends while the link is down, so after a
-// resubscribe the feed replays each neighborhood's history from the last offset it saw; the
-// sockets drop what they already have (by offset).
+// resubscribe the feed replays each neighborhood's history from the last offset it saw, holding
+// that neighborhood's live alerts meanwhile (core/stream_recovery.hpp); the sockets drop what
+// they already have (by offset).
 
 #include "core/metrics.hpp"
+#include "core/stream_recovery.hpp"
 #include "net/hub.hpp"
 #include "redis/subscriber.hpp"
 #include "store/incident_store.hpp"
@@ -32,8 +34,7 @@ class LiveFeed {
   void catch_up();
   void replay(const std::string& slug, const std::string& after);
   void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
-  // Publishes `alert` unless an alert at or after its offset was already published.
-  void publish_in_order(const v1::Alert& alert);
+  void publish(const v1::Alert& alert);
 
   boost::asio::any_io_executor executor_;
   std::shared_ptr<redis::Subscriber> subscriber_;
@@ -43,11 +44,10 @@ class LiveFeed {
   std::size_t replay_max_alerts_;
   // Messages arrive on the subscriber's strand, replays on the store's: one mutex orders them.
   std::mutex mutex_;
-  std::unordered_map<std::string, core::StreamOffset> last_offset_;  // slug -> newest published
-  // While history is being replayed after a reconnect, live alerts wait here: published first,
-  // they would make the sockets drop the older replayed ones as already seen.
-  std::size_t replays_pending_ = 0;
-  std::vector<v1::Alert> held_;
+  // Per neighborhood met so far: the newest offset published and, while its history is being
+  // replayed after a reconnect, the live alerts held back (published first, they would make the
+  // sockets drop the older replayed ones as already seen).
+  std::unordered_map<std::string, core::StreamRecovery<v1::Alert>> streams_;
 };
 
 }  // namespace puente::app

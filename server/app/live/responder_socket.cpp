@@ -13,6 +13,18 @@ namespace puente::app {
 
 namespace websocket = boost::beast::websocket;
 
+namespace {
+
+// Where a subscription's replay starts (after it), if it asks for one: its offset, or the last
+// offset before its time. Checked by check_hello.
+std::optional<core::StreamOffset> replay_after(const v1::Subscription& s) {
+  if (!s.since_offset().empty()) return core::StreamOffset::parse(s.since_offset());
+  if (s.since_time_ms() != 0) return core::StreamOffset::before_time(s.since_time_ms());
+  return std::nullopt;
+}
+
+}  // namespace
+
 ResponderSocket::ResponderSocket(std::shared_ptr<net::WebSocketSession> session,
                                  SocketServices& services)
     : session_(session), services_(services) {}
@@ -78,6 +90,9 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
     if (!s.since_offset().empty() && !core::StreamOffset::parse(s.since_offset()))
       return Refusal{RefusalKind::bad_offset,
                      "sinceOffset \"" + s.since_offset() + "\" is not an offset"};
+    if (!s.since_offset().empty() && s.since_time_ms() != 0)
+      return Refusal{RefusalKind::bad_offset,
+                     "sinceOffset and sinceTimeMs both given for " + s.neighborhood()};
   }
   return std::nullopt;
 }
@@ -103,10 +118,10 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
                   false);
   if (auto session = session_.lock()) session->mark_authenticated();
 
-  // Before anything is sent: can each sinceOffset be replayed whole, in this history epoch?
+  // Before anything is sent: can each replay be given whole, in this history epoch?
   std::vector<std::pair<std::string, std::string>> since;
   for (const auto& s : granted)
-    if (!s.since_offset().empty()) since.emplace_back(s.neighborhood(), s.since_offset());
+    if (auto after = replay_after(s)) since.emplace_back(s.neighborhood(), after->str());
   services_.store.recovery_check(
       since, [self = shared_from_this(), who, token_id = sign_in.token_id,
               granted = std::move(granted), board = hello.board(), binary,
@@ -152,16 +167,17 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
   services_.signed_in.add(token_id, weak_from_this());
   auto self = weak_from_this();
   for (const auto& s : granted) {
-    auto& topic = topics_[s.neighborhood()];
-    if (!s.since_offset().empty()) {
-      topic.replaying = true;
-      topic.last_sent = *core::StreamOffset::parse(s.since_offset());
-      replays.emplace_back(s.neighborhood(), s.since_offset());
+    auto after = replay_after(s);
+    auto& topic =
+        topics_.try_emplace(s.neighborhood(), after.value_or(core::StreamOffset{})).first->second;
+    if (after) {
+      topic.replay_begins();
+      replays.emplace_back(s.neighborhood(), after->str());
     }
     services_.hub.subscribe(s.neighborhood(), self);
   }
   if (board) {
-    topics_[board_topic];
+    topics_.try_emplace(board_topic);
     services_.hub.subscribe(board_topic, self);
   }
   send(welcome);
@@ -189,20 +205,16 @@ void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> a
   bool more = alerts.size() >= services_.replay_max_alerts;
   if (!responder_) return;  // closed meanwhile
   auto& topic = topics_[slug];
-  for (const auto& alert : alerts) send_frame(topic, alert_frame(alert));
+  // At-least-once below us (replay and live may overlap): exactly once from here on.
+  for (const auto& alert : alerts)
+    if (auto offset = core::StreamOffset::parse(alert.offset()); offset && topic.replayed(*offset))
+      send_frame(alert_frame(alert));
   // A long absence replays page by page, so one socket never holds a whole history at once.
-  if (more) return replay(slug, topic.last_sent.str());
-  for (const auto& frame : topic.held) send_frame(topic, frame);
-  topic.held.clear();
-  topic.replaying = false;
+  if (more) return replay(slug, topic.last_passed().str());
+  for (const auto& frame : topic.replay_ends()) send_frame(frame);
 }
 
-void ResponderSocket::send_frame(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame) {
-  if (frame->topic != board_topic) {
-    // At-least-once below us (replay and live may overlap): exactly once from here on.
-    if (frame->offset <= topic.last_sent) return;
-    topic.last_sent = frame->offset;
-  }
+void ResponderSocket::send_frame(const std::shared_ptr<const net::HubFrame>& frame) {
   // An alert goes to the responders it names (and to dispatchers, who follow everything); only
   // the named ones' deliveries are recorded.
   const core::Responder& who = *responder_.load();
@@ -224,11 +236,8 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
   if (!responder_) return;
   auto it = topics_.find(frame->topic);
   if (it == topics_.end()) return;
-  if (it->second.replaying) {
-    it->second.held.push_back(frame);
-    return;
-  }
-  send_frame(it->second, frame);
+  if (frame->topic == board_topic) return send_frame(frame);
+  if (auto now = it->second.live(frame->offset, frame)) send_frame(*now);
 }
 
 void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {

@@ -3,14 +3,14 @@
 //
 // The client's first message must be a hello with a valid token; it names the neighborhoods
 // to follow (default: all the roster gives the responder) and, for each, the offset it last
-// saw. The socket then receives, per neighborhood, the alerts after that offset from history,
-// then the live ones, each exactly once and in order: live frames that arrive during the
-// replay are held and released after it, and any frame at or before the last offset sent is
-// dropped. An alert reaches the responders it names (who was on call for it), in their own
-// language, and each one written to the socket is recorded as delivered; dispatchers see every
-// alert of what they follow, and with the board every incident event. Acks and reports may
-// come over the socket too. While the socket is open its responder counts as connected
-// (presence.hpp).
+// saw or, with none yet, a time. The socket then receives, per neighborhood, the alerts after
+// that offset (or from that time on) from history, then the live ones, each exactly once and in
+// order: live frames that arrive during the replay are held and released after it, and any
+// frame at or before the last offset sent is dropped (core/stream_recovery.hpp). An alert
+// reaches the responders it names (who was on call for it), in their own language, and each
+// one written to the socket is recorded as delivered; dispatchers see every alert of what they
+// follow, and with the board every incident event. Acks and reports may come over the socket
+// too. While the socket is open its responder counts as connected (presence.hpp).
 //
 // Threads: the socket lives on one I/O thread (net/io_threads.hpp). Its reads, its close, the
 // hub's deliveries, and the welcome and replays (the store answers on the main thread, and the
@@ -27,6 +27,7 @@
 #include "app/live/delivery_log.hpp"
 #include "app/live/presence.hpp"
 #include "app/live/signed_in_sockets.hpp"
+#include "core/stream_recovery.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
 
@@ -73,11 +74,9 @@ class ResponderSocket : public net::SocketPeer,
   void on_written(const std::shared_ptr<const net::HubFrame>& receipt) override;
 
  private:
-  struct Topic {
-    bool replaying = false;
-    core::StreamOffset last_sent;
-    std::vector<std::shared_ptr<const net::HubFrame>> held;  // live frames during replay
-  };
+  // A followed neighborhood: what was sent of it, and its live frames held during a replay. The
+  // board has no offsets and no replay: its frames go out as they come.
+  using Topic = core::StreamRecovery<std::shared_ptr<const net::HubFrame>>;
 
   void on_hello(const v1::Hello& hello, bool binary, const std::string& request_id);
   void welcome(const core::Responder& who, const std::string& token_id,
@@ -89,7 +88,7 @@ class ResponderSocket : public net::SocketPeer,
   void on_report(v1::Report report, const std::string& request_id);
   void replay(const std::string& slug, const std::string& after);
   void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
-  void send_frame(Topic& topic, const std::shared_ptr<const net::HubFrame>& frame);
+  void send_frame(const std::shared_ptr<const net::HubFrame>& frame);
   // Runs `step` on the socket's own thread, after what is already queued there.
   template <class Step>
   void on_own_thread(Step&& step) {

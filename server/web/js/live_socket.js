@@ -1,12 +1,19 @@
 // The page's live line: the WebSocket of DESIGN.md "Contracts".
 //
 // Its first message is a hello carrying the token (never the URL). Per neighborhood it keeps
-// the offset of the last alert it handed on, and the history epoch of the last welcome; when
-// the line drops it reconnects by itself (0.5 s, doubling to 15 s; at once when the browser is
-// back online or the tab visible again) and asks for what came after those offsets. Alerts are
-// handed on once each, in order: an offset at or before the last one is dropped. A welcome with
-// recovered false after alerts were shown means the history did not reach back: 'reload' tells
-// the page to fetch what it shows over HTTP. A ping every 25 s finds a line that died silently.
+// the offset of the last alert it handed on (or, before the first, the time it asked to start
+// from), and the history epoch of the last welcome; when the line drops it reconnects by itself
+// (0.5 s, doubling to 15 s; at once when the browser is back online or the tab visible again)
+// and asks for what came after those offsets (sinceOffset), or from that time on (sinceTimeMs).
+//
+// Alerts are handed on as they come: the server sends each one once, in order, on a line and
+// across reconnects (it replays after the offset it is given, holds live alerts meanwhile and
+// drops what it already sent: server/core/stream_recovery.hpp), and a dropped line's handlers
+// are gone before the next line opens, so nothing of it arrives late. What only the page can
+// do stays here: remember where it is (the server keeps nothing of a closed line), and reload
+// when a welcome says recovered false after alerts were shown (the history did not reach
+// back: 'reload' tells the page to fetch what it shows over HTTP). A ping every 25 s finds a
+// line that died silently.
 //
 // Events: 'state' (detail: 'connecting' | 'online' | 'reconnecting' | 'offline'),
 // 'welcome' (detail: the Welcome), 'alert' (detail: an Alert), 'incident' (detail: an
@@ -20,13 +27,6 @@ const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15000;
 const REFUSED_TOKEN = new Set(['bad_token', 'missing_token', 'forbidden']);
 
-// Stream offsets "ms-seq" compared as numbers ("9-0" < "10-0").
-export function compareOffsets(a, b) {
-  const [am, as = '0'] = a.split('-').map(Number);
-  const [bm, bs = '0'] = b.split('-').map(Number);
-  return am !== bm ? am - bm : as - bs;
-}
-
 export class LiveSocket extends EventTarget {
   // board: a dispatcher's board events. recentMs: on the first welcome, ask again for the
   // alerts of the last recentMs of each granted neighborhood (an observer opening the page
@@ -37,6 +37,7 @@ export class LiveSocket extends EventTarget {
     this.recentMs = recentMs;
     this.neighborhoods = null; // learned from the first welcome
     this.offsets = new Map(); // slug -> offset of the last alert handed on
+    this.sinceTimes = new Map(); // slug -> Unix ms asked from, until an alert of it comes
     this.epoch = '';
     this.delivered = 0;
     this.state = 'connecting';
@@ -81,11 +82,15 @@ export class LiveSocket extends EventTarget {
   }
 
   hello() {
-    const subscriptions = (this.neighborhoods || []).map((neighborhood) => ({
-      neighborhood,
-      sinceOffset: this.offsets.get(neighborhood) || '',
-      epoch: this.epoch,
-    }));
+    // An offset when the page has one (the server refuses both): it says exactly what was seen.
+    // sinceTimeMs only when there is a time: a server older than it refuses the unknown key.
+    const subscriptions = (this.neighborhoods || []).map((neighborhood) => {
+      const sinceOffset = this.offsets.get(neighborhood) || '';
+      const subscription = { neighborhood, sinceOffset, epoch: this.epoch };
+      const since = this.sinceTimes.get(neighborhood);
+      if (!subscription.sinceOffset && since) subscription.sinceTimeMs = since;
+      return subscription;
+    });
     return { token: token(), board: this.board, subscriptions };
   }
 
@@ -109,9 +114,10 @@ export class LiveSocket extends EventTarget {
     this.epoch = welcome.epoch || '';
     if (first && this.recentMs && this.neighborhoods.length) {
       // The hello named no neighborhoods (the roster's were granted): ask again, this time
-      // from recentMs ago. Alerts met on this line meanwhile keep their own offsets.
-      const since = String(Date.now() - this.recentMs);
-      for (const slug of this.neighborhoods) if (!this.offsets.has(slug)) this.offsets.set(slug, since);
+      // from recentMs ago (a time, not an offset: the server finds the first alert at or after
+      // it). Alerts met on this line meanwhile keep their own offsets.
+      const since = Date.now() - this.recentMs;
+      for (const slug of this.neighborhoods) this.sinceTimes.set(slug, since);
       return this.drop('connecting', true);
     }
     this.setState('online');
@@ -122,10 +128,7 @@ export class LiveSocket extends EventTarget {
   }
 
   alert(alert) {
-    const slug = alert.neighborhood;
-    const last = this.offsets.get(slug);
-    if (alert.offset && last && compareOffsets(alert.offset, last) <= 0) return;
-    if (alert.offset) this.offsets.set(slug, alert.offset);
+    if (alert.offset) this.offsets.set(alert.neighborhood, alert.offset);
     this.delivered++;
     this.emit('alert', alert);
   }

@@ -104,6 +104,10 @@ TEST_F(SocketRules, UnknownNeighborhoodsAndBadOffsetsAreRefused) {
                                 R"({"neighborhood":"downtown","sinceOffset":"yesterday"})"))
                 .code(),
             "bad_offset");
+  // An offset and a time for one neighborhood: which one the client meant is not for us to guess.
+  auto c = node->raw_socket();
+  auto both = R"({"neighborhood":"downtown","sinceOffset":"1-0","sinceTimeMs":"5"})";
+  EXPECT_EQ(error_for(*c, hello(net.token("disp"), both)).code(), "bad_offset");
 }
 
 TEST_F(SocketRules, OnlyDispatchersMayWatchTheBoard) {

@@ -3,6 +3,7 @@
 // and resolve each do what DESIGN.md says, and the incident shows all of it.
 #include "test_network.hpp"
 
+#include "core/stream_offset.hpp"
 #include "puente/v1/json.hpp"
 
 #include <gtest/gtest.h>
@@ -211,6 +212,61 @@ TEST_F(Spine, AReconnectingObserverGetsWhatItMissedExactlyOnceInOrder) {
     got.push_back(alert->incident_id());
   ASSERT_EQ(got.size(), 8u);
   for (std::size_t i = 0; i < missed.size(); ++i) EXPECT_EQ(got[i], missed[i]) << i;
+}
+
+// A page opening with the last half hour asks from a time, not from an offset it never saw: it
+// gets exactly the alerts written at or after that time (one at the very millisecond included),
+// in order, none twice, though they span pages of history and one arrives live meanwhile.
+TEST_F(Spine, AReconnectGivenATimeGetsTheAlertsFromThatTimeOnExactlyOnceInOrder) {
+  std::vector<v1::Alert> written;
+  for (int i = 0; i < 6; ++i)
+    written.push_back(report(*a, boyle_heights_spot(i)).incident().alerts(0));
+  // The time of the second alert: that alert's own millisecond, and so the first one asked for.
+  auto since = core::StreamOffset::parse(written[1].offset());
+  ASSERT_TRUE(since);
+  std::vector<std::string> expected;
+  for (const auto& alert : written)
+    if (core::StreamOffset::parse(alert.offset())->ms >= since->ms)
+      expected.push_back(alert.incident_id());
+  ASSERT_GE(expected.size(), 5u);  // more than one replay page (replay_max_alerts = 3 in tests)
+
+  auto observer = b->raw_socket();
+  v1::ClientMessage hello;
+  hello.mutable_hello()->set_token(net.token("obs-bh"));
+  auto* subscription = hello.mutable_hello()->add_subscriptions();
+  subscription->set_neighborhood("boyle-heights");
+  subscription->set_since_time_ms(since->ms);
+  observer->send(hello);
+  auto welcome = observer->read_message(socket_wait);
+  ASSERT_TRUE(welcome && welcome->has_welcome()) << (welcome ? wire::to_json(*welcome) : "nothing");
+  // And one live, while the replay may still run.
+  expected.push_back(report(*a, boyle_heights_spot(6)).incident().id());
+
+  std::vector<std::string> got;
+  while (auto alert = next_alert(*observer, got.size() < expected.size() ? socket_wait : 500ms))
+    got.push_back(alert->incident_id());
+  EXPECT_EQ(got, expected);
+}
+
+// A page from before sinceTimeMs sent its time as a sinceOffset: still read as the offset
+// "<time>-0", so such a page keeps working (less exactly: an alert of that very millisecond and
+// sequence 0 counts as seen).
+TEST_F(Spine, AnOlderPagesTimeAsSinceOffsetIsStillAnOffset) {
+  std::vector<v1::Alert> written;
+  for (int i = 0; i < 3; ++i)
+    written.push_back(report(*a, boyle_heights_spot(i)).incident().alerts(0));
+  auto after = *core::StreamOffset::parse(written[0].offset());
+  std::vector<std::string> expected;
+  for (const auto& alert : written)
+    if (*core::StreamOffset::parse(alert.offset()) > core::StreamOffset{after.ms, 0})
+      expected.push_back(alert.incident_id());
+  auto time_as_offset = std::to_string(after.ms);
+  auto observer =
+      b->socket(net.token("obs-bh"), {"boyle-heights"}, false, {{"boyle-heights", time_as_offset}});
+  std::vector<std::string> got;
+  while (auto alert = next_alert(*observer, got.size() < expected.size() ? socket_wait : 500ms))
+    got.push_back(alert->incident_id());
+  EXPECT_EQ(got, expected);
 }
 
 TEST_F(Spine, ARepeatedIdempotencyKeyAnswersTheFirstIncident) {

@@ -24,5 +24,14 @@ TEST(StreamOffset, ComparesNumericallyNotAsText) {
   EXPECT_LT(*StreamOffset::parse("10-2"), *StreamOffset::parse("10-10"));
 }
 
+TEST(StreamOffset, BeforeATimeIsJustBeforeItsFirstPossibleId) {
+  auto before = StreamOffset::before_time(1700000000000);
+  EXPECT_LT(before, (StreamOffset{1700000000000, 0}));
+  EXPECT_GT(before, (StreamOffset{1699999999999, 999999}));
+  EXPECT_EQ(before.str(), "1699999999999-18446744073709551615");
+  EXPECT_EQ(StreamOffset::parse(before.str()), before);  // a page of history can start after it
+  EXPECT_EQ(StreamOffset::before_time(0), StreamOffset{});
+}
+
 }  // namespace
 }  // namespace puente::core
