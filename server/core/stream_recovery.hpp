@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdlib>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -56,7 +57,11 @@ class StreamRecovery {
   // A replay ended. When it was the last one running, the items held meanwhile that are newer
   // than everything passed on, oldest first; nothing while another replay still runs.
   std::vector<Item> replay_ends() {
-    assert(replays_ > 0 && "StreamRecovery: a replay ended that never began");
+    if (replays_ <= 0) {
+      // The caller lost count: what it holds might never be released, or too early.
+      assert(false && "StreamRecovery: a replay ended that never began");
+      std::abort();
+    }
     std::vector<Item> out;
     if (--replays_ > 0) return out;
     // Live items come in offset order already; sorted anyway, so the order never rests on it.

@@ -140,5 +140,10 @@ TEST(StreamRecovery, AnEmptyHistoryReleasesWhatWasHeld) {
   EXPECT_EQ(line.out, (Names{"d"}));
 }
 
+TEST(StreamRecoveryDeathTest, AReplayThatNeverBeganCannotEnd) {
+  StreamRecovery<std::string> recovery;
+  EXPECT_DEATH(recovery.replay_ends(), "never began");
+}
+
 }  // namespace
 }  // namespace puente::core
