@@ -11,10 +11,7 @@ namespace puente::core {
 
 namespace {
 
-using toml_checks::check_keys;
-using toml_checks::fail;
-using toml_checks::integer;
-using toml_checks::table_at;
+using namespace toml_checks;  // check_keys, fail, integer, table_at
 
 constexpr std::array<std::pair<Channel, std::string_view>, 1> kChannelNames{{
     {Channel::push, "push"},
