@@ -11,6 +11,8 @@
 
 namespace puente::app {
 
+using Sent = store::IncidentStore::Sent;
+
 using Clock = std::chrono::system_clock;
 
 using core::to_time_point;
@@ -87,12 +89,12 @@ void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incide
   event.set_what("corroborated");
   *event.mutable_at() = p->report.received_at();
   store_.attach(incident_id, p->report, event, [this, p, incident_id](store::IncidentStore::Sent sent, int reporters) {
-    if (sent.outcome == store::Outcome::unavailable) return p->done(Refusal::unavailable(), {});
-    if (sent.outcome == store::Outcome::repeated)
-      return answer_with_incident(sent.earlier_incident, sent.earlier_report, Taken::repeated, std::move(p->done));
-    if (sent.outcome == store::Outcome::reused_key) return p->done(reused_key(), {});
+    if (sent.outcome() == store::Outcome::unavailable) return p->done(Refusal::unavailable(), {});
+    if (sent.outcome() == store::Outcome::repeated)
+      return answer_with_incident(std::get<Sent::Repeated>(sent.what).incident, std::get<Sent::Repeated>(sent.what).report, Taken::repeated, std::move(p->done));
+    if (sent.outcome() == store::Outcome::reused_key) return p->done(reused_key(), {});
     // Closed between the search and the attach: this report is news of its own.
-    if (sent.outcome != store::Outcome::ok) return open_incident(p, false);
+    if (sent.outcome() != store::Outcome::ok) return open_incident(p, false);
     metrics_.reports_accepted.inc();
     spdlog::info("report {} corroborates incident {} ({} reporters)", p->report.id(), incident_id, reporters);
     answer_with_incident(incident_id, p->report.id(), Taken::created, std::move(p->done));
@@ -142,14 +144,14 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
   }
   store_.open(incident, p->report, alerts, event, escalate_at, checks,
               [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
-                switch (sent.outcome) {
+                switch (sent.outcome()) {
                   case store::Outcome::ok: break;
                   case store::Outcome::repeated:
-                    return answer_with_incident(sent.earlier_incident, sent.earlier_report, Taken::repeated, std::move(p->done));
+                    return answer_with_incident(std::get<Sent::Repeated>(sent.what).incident, std::get<Sent::Repeated>(sent.what).report, Taken::repeated, std::move(p->done));
                   case store::Outcome::reused_key: return p->done(reused_key(), {});
-                  case store::Outcome::near: return corroborate(p, sent.near);
+                  case store::Outcome::near: return corroborate(p, std::get<Sent::Near>(sent.what).candidates);
                   case store::Outcome::stale: {
-                    if (auto book = availability_.retry_stale(std::move(sent.availability), p->stale))
+                    if (auto book = availability_.retry_stale(std::move(std::get<Sent::Stale>(sent.what).book), p->stale))
                       return open_incident(p, unless_near, *book);
                     spdlog::warn("report {}: the availability book changed {} times while it was stored",
                                  p->report.id(), p->stale);
@@ -166,8 +168,9 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
                 *incident.add_reports() = p->report;
                 incident.set_reporters(1);
                 incident.add_alerted_neighborhoods(incident.neighborhood());
-                for (std::size_t i = 0; i < alerts.size() && i < sent.offsets.size(); ++i) {
-                  alerts[i].set_offset(sent.offsets[i]);
+                const auto& offsets = std::get<Sent::Written>(sent.what).offsets;
+                for (std::size_t i = 0; i < alerts.size() && i < offsets.size(); ++i) {
+                  alerts[i].set_offset(offsets[i]);
                   *incident.add_alerts() = std::move(alerts[i]);
                 }
                 *receipt.mutable_incident() = std::move(incident);
