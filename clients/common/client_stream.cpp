@@ -1,7 +1,7 @@
 #include "client_stream.hpp"
 
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <openssl/ssl.h>
+#include <boost/asio/ssl/host_name_verification.hpp>
 
 #include <stdexcept>
 
@@ -12,16 +12,20 @@ namespace ssl = boost::asio::ssl;
 void ClientStream::use_tls(const std::string& host, const std::filesystem::path& ca_file) {
   if (!tls_context_) {
     tls_context_.emplace(ssl::context::tls_client);
-    tls_context_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                              ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    tls_context_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                              ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                              ssl::context::no_tlsv1_1);
     boost::system::error_code ec;
-    if (ca_file.empty()) tls_context_->set_default_verify_paths(ec);
-    else tls_context_->load_verify_file(ca_file.string(), ec);
+    if (ca_file.empty())
+      tls_context_->set_default_verify_paths(ec);
+    else
+      tls_context_->load_verify_file(ca_file.string(), ec);
     if (ec) {
       tls_context_.reset();
-      throw std::runtime_error("cannot read the trusted certificates " +
-                               (ca_file.empty() ? std::string("of this system") : ca_file.string()) + ": " +
-                               ec.message());
+      throw std::runtime_error(
+          "cannot read the trusted certificates " +
+          (ca_file.empty() ? std::string("of this system") : ca_file.string()) + ": " +
+          ec.message());
     }
     tls_context_->set_verify_mode(ssl::verify_peer);
   }

@@ -46,26 +46,37 @@ class ClientStream {
 
   template <class Buffers, class Handler>
   void async_read_some(const Buffers& buffers, Handler&& handler) {
-    if (tls_) tls_->async_read_some(buffers, std::forward<Handler>(handler));
-    else tcp_.async_read_some(buffers, std::forward<Handler>(handler));
+    if (tls_)
+      tls_->async_read_some(buffers, std::forward<Handler>(handler));
+    else
+      tcp_.async_read_some(buffers, std::forward<Handler>(handler));
   }
 
   template <class Buffers, class Handler>
   void async_write_some(const Buffers& buffers, Handler&& handler) {
-    if (tls_) tls_->async_write_some(buffers, std::forward<Handler>(handler));
-    else tcp_.async_write_some(buffers, std::forward<Handler>(handler));
+    if (tls_)
+      tls_->async_write_some(buffers, std::forward<Handler>(handler));
+    else
+      tcp_.async_write_some(buffers, std::forward<Handler>(handler));
   }
 
   // The end of a WebSocket over this stream (found by Beast through argument lookup): TLS
   // says close_notify first.
   template <class Handler>
-  friend void async_teardown(boost::beast::role_type role, ClientStream& stream, Handler&& handler) {
-    if (stream.tls_) boost::beast::async_teardown(role, *stream.tls_, std::forward<Handler>(handler));
-    else boost::beast::websocket::async_teardown(role, stream.tcp_.socket(), std::forward<Handler>(handler));
+  friend void async_teardown(boost::beast::role_type role, ClientStream& stream,
+                             Handler&& handler) {
+    if (stream.tls_)
+      boost::beast::async_teardown(role, *stream.tls_, std::forward<Handler>(handler));
+    else
+      boost::beast::websocket::async_teardown(role, stream.tcp_.socket(),
+                                              std::forward<Handler>(handler));
   }
-  friend void teardown(boost::beast::role_type role, ClientStream& stream, boost::system::error_code& ec) {
-    if (stream.tls_) boost::beast::teardown(role, *stream.tls_, ec);
-    else boost::beast::websocket::teardown(role, stream.tcp_.socket(), ec);
+  friend void teardown(boost::beast::role_type role, ClientStream& stream,
+                       boost::system::error_code& ec) {
+    if (stream.tls_)
+      boost::beast::teardown(role, *stream.tls_, ec);
+    else
+      boost::beast::websocket::teardown(role, stream.tcp_.socket(), ec);
   }
 
  private:

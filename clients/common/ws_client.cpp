@@ -124,7 +124,8 @@ void WsClient::connect(const std::string& host, unsigned short port, const std::
   connect(ServerAddress{host, port}, target, timeout);
 }
 
-void WsClient::connect(const ServerAddress& server, const std::string& target, std::chrono::milliseconds timeout) {
+void WsClient::connect(const ServerAddress& server, const std::string& target,
+                       std::chrono::milliseconds timeout) {
   // A WebSocket stream is not reused after it closed: a new connection gets a new one.
   if (link_) link_->abort();
   link_ = std::make_unique<Link>();
@@ -179,7 +180,8 @@ void WsClient::connect(const ServerAddress& server, const std::string& target, s
       done = true;
     });
     link_->run_until([&done] { return done; }, Clock::time_point::max());
-    if (ec == beast::error::timeout) fail("no TLS handshake with " + address_ + " within " + describe(timeout));
+    if (ec == beast::error::timeout)
+      fail("no TLS handshake with " + address_ + " within " + describe(timeout));
     if (ec) fail("TLS handshake with " + address_ + " failed: " + ec.message());
   }
 

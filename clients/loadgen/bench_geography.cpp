@@ -35,8 +35,9 @@ std::vector<BenchRoom> bench_rooms(const std::filesystem::path& geojson, std::si
     if (points.size() >= min_points) rooms.push_back({slug, std::move(points)});
   }
   if (rooms.size() < count)
-    throw std::runtime_error("only " + std::to_string(rooms.size()) + " neighborhoods in " + geojson.string() +
-                             " are large enough for the benchmark; asked for " + std::to_string(count));
+    throw std::runtime_error("only " + std::to_string(rooms.size()) + " neighborhoods in " +
+                             geojson.string() + " are large enough for the benchmark; asked for " +
+                             std::to_string(count));
   return rooms;
 }
 
@@ -54,7 +55,9 @@ void write_rooms(const std::filesystem::path& file, const std::vector<BenchRoom>
 
 std::vector<BenchRoom> read_rooms(const std::filesystem::path& file) {
   std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot read " + file.string() + " (written by `puente-loadgen roster`)");
+  if (!in)
+    throw std::runtime_error("cannot read " + file.string() +
+                             " (written by `puente-loadgen roster`)");
   std::vector<BenchRoom> rooms;
   for (std::string line; std::getline(in, line);) {
     std::istringstream fields(line);
@@ -64,7 +67,8 @@ std::vector<BenchRoom> read_rooms(const std::filesystem::path& file) {
     std::istringstream list(points);
     for (std::string point; std::getline(list, point, ';');) {
       auto comma = point.find(',');
-      room.points.emplace_back(std::stod(point.substr(0, comma)), std::stod(point.substr(comma + 1)));
+      room.points.emplace_back(std::stod(point.substr(0, comma)),
+                               std::stod(point.substr(comma + 1)));
     }
     rooms.push_back(std::move(room));
   }

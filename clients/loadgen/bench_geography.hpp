@@ -26,6 +26,7 @@ void write_rooms(const std::filesystem::path& file, const std::vector<BenchRoom>
 std::vector<BenchRoom> read_rooms(const std::filesystem::path& file);
 
 // The report kinds a room's reports cycle through, with the points.
-inline constexpr const char* report_kinds[] = {"RAID", "CHECKPOINT", "ARREST", "PATROL", "SURVEILLANCE", "OTHER"};
+inline constexpr const char* report_kinds[] = {"RAID",   "CHECKPOINT",   "ARREST",
+                                               "PATROL", "SURVEILLANCE", "OTHER"};
 
 }  // namespace puente::loadgen

@@ -17,11 +17,12 @@ std::ofstream open_for_writing(const std::filesystem::path& file) {
   return out;
 }
 
-void write_responder(std::ostream& out, const std::string& id, const char* role, const std::string& neighborhoods,
-                     const std::string& token) {
-  out << fmt::format("[[responder]]\nid = \"{}\"\nname = \"{}\"\nroles = [\"{}\"]\nneighborhoods = [{}]\n"
-                     "languages = [\"en\"]\ntoken_sha256 = \"{}\"\n\n",
-                     id, id, role, neighborhoods, core::sha256_hex(token));
+void write_responder(std::ostream& out, const std::string& id, const char* role,
+                     const std::string& neighborhoods, const std::string& token) {
+  out << fmt::format(
+      "[[responder]]\nid = \"{}\"\nname = \"{}\"\nroles = [\"{}\"]\nneighborhoods = [{}]\n"
+      "languages = [\"en\"]\ntoken_sha256 = \"{}\"\n\n",
+      id, id, role, neighborhoods, core::sha256_hex(token));
 }
 
 }  // namespace
@@ -43,7 +44,8 @@ void write_bench_roster(const std::filesystem::path& folder, const std::vector<s
                     "\"" + rooms[i % rooms.size()] + "\"", token);
     tokens << token << "\n";
   }
-  if (!roster || !tokens) throw std::runtime_error("writing the benchmark roster into " + folder.string() + " failed");
+  if (!roster || !tokens)
+    throw std::runtime_error("writing the benchmark roster into " + folder.string() + " failed");
 }
 
 std::vector<std::string> read_lines(const std::filesystem::path& file) {

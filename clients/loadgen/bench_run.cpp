@@ -6,8 +6,8 @@
 #include "process_stats.hpp"
 #include "report_stream.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include <signal.h>
 #include <spawn.h>
@@ -38,7 +38,8 @@ class Worker {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
     posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
-    for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1]}) posix_spawn_file_actions_addclose(&actions, fd);
+    for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1]})
+      posix_spawn_file_actions_addclose(&actions, fd);
     std::vector<char*> argv{const_cast<char*>(self.c_str())};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -108,27 +109,31 @@ class BenchRun {
     rooms_ = read_rooms(plan.roster_dir / "rooms.tsv");
     if (rooms_.size() < plan.rooms + (plan.flood_reports > 0 ? plan.flood_rooms : 0))
       throw std::runtime_error("the roster folder has fewer neighborhoods than the run needs");
-    if (plan.target == Target::puente) operator_token_ = read_lines(plan.roster_dir / "operator-token").at(0);
+    if (plan.target == Target::puente)
+      operator_token_ = read_lines(plan.roster_dir / "operator-token").at(0);
   }
 
   int run() {
     auto idle = process_usage(plan_.pids);
     auto connect_start = std::chrono::steady_clock::now();
     spawn_workers();
-    auto connect_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - connect_start).count();
+    auto connect_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - connect_start).count();
     // Subscriptions reach Redis a little after the upgrade (Nchan): let them settle.
     std::this_thread::sleep_for(1s);
     auto connected = process_usage(plan_.pids);
-    idle_kib_ = (static_cast<double>(connected.rss_bytes) - static_cast<double>(idle.rss_bytes)) / 1024.0 /
-                static_cast<double>(std::max<std::size_t>(live_, 1));
+    idle_kib_ = (static_cast<double>(connected.rss_bytes) - static_cast<double>(idle.rss_bytes)) /
+                1024.0 / static_cast<double>(std::max<std::size_t>(live_, 1));
     connect_rate_ = static_cast<double>(live_) / connect_seconds;
-    std::cerr << fmt::format("{}: {} observers live ({} failed) in {:.1f} s; RSS {:.0f} -> {:.0f} MB\n", plan_.label,
-                             live_, failed_, connect_seconds, idle.rss_bytes / 1e6, connected.rss_bytes / 1e6);
+    std::cerr << fmt::format(
+        "{}: {} observers live ({} failed) in {:.1f} s; RSS {:.0f} -> {:.0f} MB\n", plan_.label,
+        live_, failed_, connect_seconds, idle.rss_bytes / 1e6, connected.rss_bytes / 1e6);
 
     bool complete = failed_ == 0;
     unsigned phase = 0;
     for (double d : plan_.deliveries) complete &= report(run_phase(++phase, d, 0));
-    if (plan_.flood_reports > 0) complete &= report(run_phase(++phase, plan_.deliveries.at(0), plan_.flood_reports));
+    if (plan_.flood_reports > 0)
+      complete &= report(run_phase(++phase, plan_.deliveries.at(0), plan_.flood_reports));
     workers_.clear();
     return plan_.require_complete && !complete ? 1 : 0;
   }
@@ -141,9 +146,19 @@ class BenchRun {
     for (std::size_t w = 0; w < count; ++w) {
       auto first = w * plan_.per_worker;
       auto n = std::min(plan_.per_worker, plan_.observers - first);
-      std::vector<std::string> args{"worker", "--target", std::string(to_string(plan_.target)), "--server",
-                                    join_servers(plan_.servers), "--source", fmt::format("127.0.0.{}", 2 + w),
-                                    "--rooms", rooms, "--first", std::to_string(first), "--count", std::to_string(n)};
+      std::vector<std::string> args{"worker",
+                                    "--target",
+                                    std::string(to_string(plan_.target)),
+                                    "--server",
+                                    join_servers(plan_.servers),
+                                    "--source",
+                                    fmt::format("127.0.0.{}", 2 + w),
+                                    "--rooms",
+                                    rooms,
+                                    "--first",
+                                    std::to_string(first),
+                                    "--count",
+                                    std::to_string(n)};
       if (plan_.target == Target::puente) {
         args.push_back("--tokens");
         args.push_back((plan_.roster_dir / "observer-tokens.txt").string());
@@ -171,11 +186,13 @@ class BenchRun {
     result.load = fmt::format("{:.0f}k deliveries/s{}", deliveries / 1000,
                               flood > 0 ? fmt::format(" + {:.0f} reports/s flood", flood) : "");
     for (auto& w : workers_)
-      if (w->ask(fmt::format("begin {}", phase)) != "ok") throw std::runtime_error("a worker did not begin");
+      if (w->ask(fmt::format("begin {}", phase)) != "ok")
+        throw std::runtime_error("a worker did not begin");
 
     double per_room = static_cast<double>(plan_.observers) / static_cast<double>(plan_.rooms);
-    StreamPlan main{plan_.target, plan_.servers, operator_token_, &rooms_, 0, plan_.rooms, 0,
-                    deliveries / per_room, plan_.phase_seconds, plan_.connections, phase};
+    StreamPlan main{
+        plan_.target,          plan_.servers,       operator_token_,   &rooms_, 0, plan_.rooms, 0,
+        deliveries / per_room, plan_.phase_seconds, plan_.connections, phase};
     StreamPlan flooding = main;
     flooding.room_first = flooding.room_offset = static_cast<unsigned>(plan_.rooms);
     flooding.room_count = plan_.flood_rooms;
@@ -191,7 +208,7 @@ class BenchRun {
     ioc.run();
 
     // Deliveries still on their way: wait until they stop coming, all expected are in, or 30 s
-  // passed (what has not come by then counts as lost).
+    // passed (what has not come by then counts as lost).
     std::vector<std::uint32_t> sockets;
     std::uint64_t expected_total = 0;
     for (std::size_t r = 0; r < plan_.rooms; ++r)
@@ -232,7 +249,9 @@ class BenchRun {
     double seconds = static_cast<double>(last_ns - start_ns) / 1e9;
     result.deliveries_per_second = seconds > 0 ? static_cast<double>(result.received) / seconds : 0;
     result.cpu_micros_per_delivery =
-        result.received ? (after.cpu_seconds - before.cpu_seconds) * 1e6 / static_cast<double>(result.received) : 0;
+        result.received
+            ? (after.cpu_seconds - before.cpu_seconds) * 1e6 / static_cast<double>(result.received)
+            : 0;
     result.rss_mb = static_cast<double>(after.rss_bytes) / 1e6;
     auto accepted = stream.accepted() + (flood_stream ? flood_stream->accepted() : 0);
     // Over the time it took to have them all answered, not the schedule's.
@@ -241,23 +260,28 @@ class BenchRun {
     result.answers = stream.answer_latency();
     if (flood_stream) result.flood_answers = flood_stream->answer_latency();
     for (const ReportStream* s : {&stream, flood_stream ? &*flood_stream : nullptr})
-      if (s && s->failed()) std::cerr << plan_.label << ": " << s->failed() << " posts failed, last: " << s->last_error() << "\n";
+      if (s && s->failed())
+        std::cerr << plan_.label << ": " << s->failed()
+                  << " posts failed, last: " << s->last_error() << "\n";
     return result;
   }
 
   bool report(const PhaseResult& r) {
     auto row = fmt::format(
-        "| {} | {} | {} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.1f} | {} | {} | {:.2f} | {:.0f} | {:.1f} | {:.0f} | {:.0f} |",
+        "| {} | {} | {} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.1f} | {} | {} | {:.2f} | {:.0f} | "
+        "{:.1f} | {:.0f} | {:.0f} |",
         plan_.label, r.load, live_, r.deliveries_per_second, ms(r.latency.percentile(0.5)),
-        ms(r.latency.percentile(0.99)), ms(r.latency.percentile(0.999)), ms(r.latency.max()), r.lost, r.duplicates,
-        r.cpu_micros_per_delivery, r.rss_mb, idle_kib_, connect_rate_, r.reports_per_second);
+        ms(r.latency.percentile(0.99)), ms(r.latency.percentile(0.999)), ms(r.latency.max()),
+        r.lost, r.duplicates, r.cpu_micros_per_delivery, r.rss_mb, idle_kib_, connect_rate_,
+        r.reports_per_second);
     std::cout << row << std::endl;
     // Where the time went: a slow answer means intake (the node and Redis before the alert is
     // published); a quick answer but a slow alert means the way out (pub/sub, hub, sockets).
-    std::cerr << fmt::format("{}: {}: posts answered in p50 {:.2f} ms, p99 {:.2f} ms", plan_.label, r.load,
-                             ms(r.answers.percentile(0.5)), ms(r.answers.percentile(0.99)));
+    std::cerr << fmt::format("{}: {}: posts answered in p50 {:.2f} ms, p99 {:.2f} ms", plan_.label,
+                             r.load, ms(r.answers.percentile(0.5)), ms(r.answers.percentile(0.99)));
     if (r.flood_answers.count() > 0)
-      std::cerr << fmt::format("; the flood's in p50 {:.2f} ms, p99 {:.2f} ms", ms(r.flood_answers.percentile(0.5)),
+      std::cerr << fmt::format("; the flood's in p50 {:.2f} ms, p99 {:.2f} ms",
+                               ms(r.flood_answers.percentile(0.5)),
                                ms(r.flood_answers.percentile(0.99)));
     std::cerr << "\n";
     if (!plan_.json.empty()) {
@@ -270,14 +294,16 @@ class BenchRun {
           "\n",
           plan_.label, to_string(plan_.target), r.load, live_, plan_.rooms, r.target_deliveries,
           r.deliveries_per_second, ms(r.latency.percentile(0.5)), ms(r.latency.percentile(0.99)),
-          ms(r.latency.percentile(0.999)), ms(r.latency.max()), r.received, r.expected, r.lost, r.duplicates,
-          r.closed, r.cpu_micros_per_delivery, r.rss_mb, idle_kib_, connect_rate_, r.reports_per_second,
-          r.post_errors);
+          ms(r.latency.percentile(0.999)), ms(r.latency.max()), r.received, r.expected, r.lost,
+          r.duplicates, r.closed, r.cpu_micros_per_delivery, r.rss_mb, idle_kib_, connect_rate_,
+          r.reports_per_second, r.post_errors);
     }
-    bool complete = r.lost == 0 && r.duplicates == 0 && r.closed == 0 && r.post_errors == 0 && r.received > 0;
+    bool complete =
+        r.lost == 0 && r.duplicates == 0 && r.closed == 0 && r.post_errors == 0 && r.received > 0;
     if (!complete)
-      std::cerr << fmt::format("{}: {}: {} of {} deliveries lost, {} duplicated, {} sockets closed, {} posts failed\n",
-                               plan_.label, r.load, r.lost, r.expected, r.duplicates, r.closed, r.post_errors);
+      std::cerr << fmt::format(
+          "{}: {}: {} of {} deliveries lost, {} duplicated, {} sockets closed, {} posts failed\n",
+          plan_.label, r.load, r.lost, r.expected, r.duplicates, r.closed, r.post_errors);
     return complete;
   }
 

@@ -27,16 +27,17 @@ namespace puente::loadgen {
 struct RunPlan {
   Target target = Target::puente;
   std::vector<client::ServerAddress> servers;
-  std::vector<int> pids;  // the server's processes, for CPU and RSS
+  std::vector<int> pids;             // the server's processes, for CPU and RSS
   std::filesystem::path roster_dir;  // from `puente-loadgen roster`: rooms.tsv, Puente's tokens
   std::size_t rooms = 100, observers = 10'000, per_worker = 5'000;
   std::vector<double> deliveries;  // one phase per target rate, deliveries per second
-  double flood_reports = 0;        // > 0: one more phase, deliveries[0] plus this many reports/s elsewhere
+  double flood_reports =
+      0;  // > 0: one more phase, deliveries[0] plus this many reports/s elsewhere
   std::size_t flood_rooms = 10;
   std::chrono::seconds phase_seconds{15};
   unsigned connections = 32;  // publishing connections
   std::string label;
-  std::filesystem::path json;  // appended to, one line per phase; empty: none
+  std::filesystem::path json;     // appended to, one line per phase; empty: none
   bool require_complete = false;  // exit 1 if an alert was lost or duplicated
   std::filesystem::path self;     // this program, to spawn workers
 };

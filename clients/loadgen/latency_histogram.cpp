@@ -14,7 +14,8 @@ constexpr int magnitudes = 40;  // bit_width(2^40) - 6 = 35 shifts at most
 LatencyHistogram::LatencyHistogram() : buckets_((magnitudes + 1) << sub_bits, 0) {}
 
 std::size_t LatencyHistogram::index_of(std::int64_t micros) {
-  auto v = std::min(static_cast<std::uint64_t>(std::max<std::int64_t>(micros, 0)), std::uint64_t{1} << magnitudes);
+  auto v = std::min(static_cast<std::uint64_t>(std::max<std::int64_t>(micros, 0)),
+                    std::uint64_t{1} << magnitudes);
   if (v < (1u << sub_bits)) return v;  // exact below 64 us
   // Above, v's six top bits: shift s = bit_width - 6 >= 1 and v >> s in [32, 63].
   auto shift = static_cast<std::size_t>(std::bit_width(v)) - sub_bits;

@@ -1,7 +1,8 @@
 #pragma once
 // Post-to-receipt latencies, in microseconds, kept HdrHistogram-style: exact below 64 us, then
 // 32 linear buckets per power of two, so every value is held to within 1/32 (3 %) whatever its
-// size, in a few kilobytes. Workers each fill one and print it; the parent merges them by adding counts.
+// size, in a few kilobytes. Workers each fill one and print it; the parent merges them by adding
+// counts.
 
 #include <cstdint>
 #include <string>

@@ -8,8 +8,8 @@
 #include "bench_roster.hpp"
 #include "bench_run.hpp"
 
-#include <CLI/CLI.hpp>
 #include <sys/resource.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 
@@ -51,7 +51,8 @@ void raise_open_files() {
 
 loadgen::Target target_named(const std::string& name) {
   auto target = loadgen::parse_target(name);
-  if (!target) throw std::invalid_argument("unknown target \"" + name + "\" (puente, socketio, nchan)");
+  if (!target)
+    throw std::invalid_argument("unknown target \"" + name + "\" (puente, socketio, nchan)");
   return *target;
 }
 
@@ -61,36 +62,50 @@ int main(int argc, char** argv) {
   CLI::App app{"puente-loadgen: benchmark driver for Puente and its peers"};
   app.require_subcommand(1);
 
-  auto* roster = app.add_subcommand("roster", "write a benchmark roster and its tokens into a folder");
+  auto* roster =
+      app.add_subcommand("roster", "write a benchmark roster and its tokens into a folder");
   std::size_t observers = 10'000, neighborhoods = 100;
   std::string geojson, out;
   roster->add_option("--observers", observers, "legal observers")->capture_default_str();
-  roster->add_option("--neighborhoods", neighborhoods, "neighborhoods they spread over")->capture_default_str();
+  roster->add_option("--neighborhoods", neighborhoods, "neighborhoods they spread over")
+      ->capture_default_str();
   roster->add_option("--geojson", geojson, "the server's neighborhoods file")->required();
   std::size_t flood_rooms = 10;
-  roster->add_option("--flood-neighborhoods", flood_rooms, "more neighborhoods, nobody's, for the flood phase")
+  roster
+      ->add_option("--flood-neighborhoods", flood_rooms,
+                   "more neighborhoods, nobody's, for the flood phase")
       ->capture_default_str();
-  roster->add_option("--out", out, "folder for roster.toml, operator-token, observer-tokens.txt")->required();
+  roster->add_option("--out", out, "folder for roster.toml, operator-token, observer-tokens.txt")
+      ->required();
 
-  auto* run = app.add_subcommand("run", "drive one server (or its nodes) through the benchmark's phases");
+  auto* run =
+      app.add_subcommand("run", "drive one server (or its nodes) through the benchmark's phases");
   loadgen::RunPlan plan;
   std::string target = "puente", servers, roster_dir;
   std::vector<int> pids;
   int seconds = 15;
   run->add_option("--target", target, "puente, socketio or nchan")->capture_default_str();
-  run->add_option("--server", servers, "HOST:PORT[,HOST:PORT...]: observers and posts are split over them")->required();
-  run->add_option("--pid", plan.pids, "the server's process ids (repeat): CPU and RSS are summed")->required();
+  run->add_option("--server", servers,
+                  "HOST:PORT[,HOST:PORT...]: observers and posts are split over them")
+      ->required();
+  run->add_option("--pid", plan.pids, "the server's process ids (repeat): CPU and RSS are summed")
+      ->required();
   run->add_option("--roster", roster_dir, "folder written by `roster`: rooms, tokens")->required();
   run->add_option("--observers", plan.observers)->capture_default_str();
   run->add_option("--neighborhoods", plan.rooms)->capture_default_str();
-  run->add_option("--per-worker", plan.per_worker, "observers per worker process")->capture_default_str();
-  run->add_option("--deliveries", plan.deliveries, "target deliveries/s, one phase each (repeat)")->required();
-  run->add_option("--flood", plan.flood_reports, "reports/s into other neighborhoods in a last phase at the first rate");
+  run->add_option("--per-worker", plan.per_worker, "observers per worker process")
+      ->capture_default_str();
+  run->add_option("--deliveries", plan.deliveries, "target deliveries/s, one phase each (repeat)")
+      ->required();
+  run->add_option("--flood", plan.flood_reports,
+                  "reports/s into other neighborhoods in a last phase at the first rate");
   run->add_option("--seconds", seconds, "publishing time per phase")->capture_default_str();
-  run->add_option("--connections", plan.connections, "publishing HTTP connections")->capture_default_str();
+  run->add_option("--connections", plan.connections, "publishing HTTP connections")
+      ->capture_default_str();
   run->add_option("--label", plan.label, "the table's first column")->required();
   run->add_option("--json", plan.json, "append one JSON line per phase here");
-  run->add_flag("--require-complete", plan.require_complete, "exit 1 if an alert was lost or duplicated");
+  run->add_flag("--require-complete", plan.require_complete,
+                "exit 1 if an alert was lost or duplicated");
 
   auto* worker = app.add_subcommand("worker", "(internal) hold observers for `run`");
   loadgen::WorkerPlan worker_plan;

@@ -1,11 +1,11 @@
 #include "observer_swarm.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <optional>
 
@@ -25,14 +25,17 @@ std::string PhaseTally::to_json() const {
   auto list = [](const auto& values) { return fmt::format("[{}]", fmt::join(values, ",")); };
   return fmt::format(
       R"({{"received":{},"duplicates":{},"stale":{},"last_ns":{},"closed":{},"histogram":"{}","distinct":{},"sockets":{}}})",
-      received, duplicates, stale, last_ns, closed, latency.serialize(), list(distinct), list(sockets));
+      received, duplicates, stale, last_ns, closed, latency.serialize(), list(distinct),
+      list(sockets));
 }
 
 // One WebSocket following one room: connect, the target's handshake, then read until the end.
 class ObserverSwarm::Observer : public std::enable_shared_from_this<Observer> {
  public:
   Observer(ObserverSwarm& swarm, std::size_t index)
-      : swarm_(swarm), index_(index), room_(static_cast<unsigned>(index % swarm.plan_.rooms.size())),
+      : swarm_(swarm),
+        index_(index),
+        room_(static_cast<unsigned>(index % swarm.plan_.rooms.size())),
         retry_(swarm.ioc_) {}
 
   void start() {
@@ -56,28 +59,33 @@ class ObserverSwarm::Observer : public std::enable_shared_from_this<Observer> {
   void on_connect(beast::error_code ec) {
     if (ec) return give_up_or_retry();
     const auto& plan = swarm_.plan_;
-    auto script = observer_script(plan.target, plan.rooms[room_], index_ < plan.tokens.size() ? plan.tokens[index_] : "");
+    auto script = observer_script(plan.target, plan.rooms[room_],
+                                  index_ < plan.tokens.size() ? plan.tokens[index_] : "");
     first_frame_ = std::move(script.first_frame);
     beast::get_lowest_layer(*ws_).expires_never();
-    ws_->set_option(websocket::stream_base::timeout{handshake_timeout, websocket::stream_base::none(), false});
+    ws_->set_option(
+        websocket::stream_base::timeout{handshake_timeout, websocket::stream_base::none(), false});
     ws_->read_message_max(1 << 20);
     const auto& server = plan.servers[index_ % plan.servers.size()];
-    ws_->async_handshake(server.to_string(), script.target, [self = shared_from_this()](beast::error_code ec) {
-      self->on_upgrade(ec);
-    });
+    ws_->async_handshake(
+        server.to_string(), script.target,
+        [self = shared_from_this()](beast::error_code ec) { self->on_upgrade(ec); });
   }
 
   void on_upgrade(beast::error_code ec) {
     if (ec) return give_up_or_retry();
     ws_->text(true);
     if (!first_frame_.empty()) write(std::move(first_frame_));
-    if (on_handshake_frame(swarm_.plan_.target, {}, swarm_.plan_.rooms[room_], reply_) == Handshake::live)
+    if (on_handshake_frame(swarm_.plan_.target, {}, swarm_.plan_.rooms[room_], reply_) ==
+        Handshake::live)
       go_live();
     read();
   }
 
   void read() {
-    ws_->async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    ws_->async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_read(ec);
+    });
   }
 
   void on_read(beast::error_code ec) {
@@ -110,7 +118,8 @@ class ObserverSwarm::Observer : public std::enable_shared_from_this<Observer> {
   }
 
   void on_live_frame(std::string_view frame) {
-    if (auto answer = keepalive_answer(swarm_.plan_.target, frame); !answer.empty()) return write(std::string(answer));
+    if (auto answer = keepalive_answer(swarm_.plan_.target, frame); !answer.empty())
+      return write(std::string(answer));
     auto nonce = find_nonce(frame);
     if (!nonce) return;
     auto& tally = swarm_.tally_;
@@ -122,7 +131,8 @@ class ObserverSwarm::Observer : public std::enable_shared_from_this<Observer> {
       phase_ = swarm_.phase_;
       seen_.clear();
     }
-    if (nonce->seq >= seen_.size()) seen_.resize(std::max<std::size_t>(nonce->seq + 1, seen_.size() * 2), false);
+    if (nonce->seq >= seen_.size())
+      seen_.resize(std::max<std::size_t>(nonce->seq + 1, seen_.size() * 2), false);
     if (seen_[nonce->seq]) {
       ++tally.duplicates;
       return;
@@ -148,10 +158,11 @@ class ObserverSwarm::Observer : public std::enable_shared_from_this<Observer> {
   }
 
   void write_front() {
-    ws_->async_write(asio::buffer(pending_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->pending_.erase(self->pending_.begin());
-      if (!ec && !self->pending_.empty()) self->write_front();
-    });
+    ws_->async_write(asio::buffer(pending_.front()),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->pending_.erase(self->pending_.begin());
+                       if (!ec && !self->pending_.empty()) self->write_front();
+                     });
   }
 
   void give_up_or_retry() {
@@ -179,7 +190,8 @@ class ObserverSwarm::Observer : public std::enable_shared_from_this<Observer> {
   bool live_ = false;
 };
 
-ObserverSwarm::ObserverSwarm(asio::io_context& ioc, SwarmPlan plan) : ioc_(ioc), plan_(std::move(plan)) {
+ObserverSwarm::ObserverSwarm(asio::io_context& ioc, SwarmPlan plan)
+    : ioc_(ioc), plan_(std::move(plan)) {
   tally_.distinct.assign(plan_.rooms.size(), 0);
   tally_.sockets.assign(plan_.rooms.size(), 0);
 }

@@ -32,10 +32,10 @@ struct SwarmPlan {
 // What the observers saw in one phase.
 struct PhaseTally {
   LatencyHistogram latency;
-  std::uint64_t received = 0;    // deliveries of this phase's nonces
-  std::uint64_t duplicates = 0;  // a nonce again on a socket that had it
-  std::uint64_t stale = 0;       // nonces of an earlier phase, arriving late
-  std::int64_t last_ns = 0;      // the last delivery's receive time
+  std::uint64_t received = 0;           // deliveries of this phase's nonces
+  std::uint64_t duplicates = 0;         // a nonce again on a socket that had it
+  std::uint64_t stale = 0;              // nonces of an earlier phase, arriving late
+  std::int64_t last_ns = 0;             // the last delivery's receive time
   std::vector<std::uint64_t> distinct;  // per room: distinct nonces summed over its sockets
   std::vector<std::uint32_t> sockets;   // per room: sockets live now
   std::uint64_t closed = 0;             // sockets lost since they went live (all phases)

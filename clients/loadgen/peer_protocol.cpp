@@ -1,7 +1,7 @@
 #include "peer_protocol.hpp"
 
-#include <charconv>
 #include <fmt/format.h>
+#include <charconv>
 
 namespace puente::loadgen {
 
@@ -49,8 +49,9 @@ std::optional<Nonce> find_nonce(std::string_view frame) {
   for (auto at = frame.find("lg."); at != std::string_view::npos; at = frame.find("lg.", at + 3)) {
     auto text = frame.substr(at + 3);
     Nonce n;
-    if (read_number(text, n.phase) && skip_dot(text) && read_number(text, n.room) && skip_dot(text) &&
-        read_number(text, n.seq) && skip_dot(text) && read_number(text, n.sent_ns))
+    if (read_number(text, n.phase) && skip_dot(text) && read_number(text, n.room) &&
+        skip_dot(text) && read_number(text, n.seq) && skip_dot(text) &&
+        read_number(text, n.sent_ns))
       return n;
   }
   return std::nullopt;
@@ -59,15 +60,18 @@ std::optional<Nonce> find_nonce(std::string_view frame) {
 ObserverScript observer_script(Target target, const std::string& room, const std::string& token) {
   switch (target) {
     case Target::puente:
-      return {"/v1/ws",
-              fmt::format(R"({{"hello":{{"token":"{}","subscriptions":[{{"neighborhood":"{}"}}]}}}})", token, room)};
+      return {
+          "/v1/ws",
+          fmt::format(R"({{"hello":{{"token":"{}","subscriptions":[{{"neighborhood":"{}"}}]}}}})",
+                      token, room)};
     case Target::socketio: return {"/socket.io/?EIO=4&transport=websocket", ""};
     case Target::nchan: return {"/sub/" + room, ""};
   }
   return {};
 }
 
-Handshake on_handshake_frame(Target target, std::string_view frame, const std::string& room, std::string& reply) {
+Handshake on_handshake_frame(Target target, std::string_view frame, const std::string& room,
+                             std::string& reply) {
   switch (target) {
     case Target::puente:
       if (frame.find("\"welcome\"") != std::string_view::npos) return Handshake::live;
@@ -96,14 +100,15 @@ std::string_view keepalive_answer(Target target, std::string_view frame) {
   return {};
 }
 
-Publication publication(Target target, const std::string& room, double lat, double lon, std::string_view kind,
-                        const Nonce& nonce) {
+Publication publication(Target target, const std::string& room, double lat, double lon,
+                        std::string_view kind, const Nonce& nonce) {
   auto tag = format_nonce(nonce);
   if (target == Target::puente)
-    return {"/v1/reports",
-            fmt::format(R"({{"location":{{"lat":{:.6f},"lon":{:.6f},"description":"{}"}},"kind":"{}",)"
-                        R"("description":"benchmark report","language":"en"}})",
-                        lat, lon, tag, kind)};
+    return {
+        "/v1/reports",
+        fmt::format(R"({{"location":{{"lat":{:.6f},"lon":{:.6f},"description":"{}"}},"kind":"{}",)"
+                    R"("description":"benchmark report","language":"en"}})",
+                    lat, lon, tag, kind)};
   // The peers get a body shaped and sized like the alert frame puented pushes for a report,
   // so each server moves the same bytes to each observer.
   auto body = fmt::format(

@@ -28,7 +28,8 @@ std::string_view to_string(Target target);
 
 // Nanoseconds on CLOCK_MONOTONIC.
 inline std::int64_t monotonic_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -53,7 +54,8 @@ ObserverScript observer_script(Target target, const std::string& room, const std
 // What a frame means to an observer that is not live yet.
 enum class Handshake { waiting, reply, live, refused };
 // `reply` is set when the frame asks for an answer (the socket.io connect after the open).
-Handshake on_handshake_frame(Target target, std::string_view frame, const std::string& room, std::string& reply);
+Handshake on_handshake_frame(Target target, std::string_view frame, const std::string& room,
+                             std::string& reply);
 // A frame on a live socket that must be answered (Engine.IO ping): the answer, else empty.
 std::string_view keepalive_answer(Target target, std::string_view frame);
 
@@ -63,7 +65,7 @@ struct Publication {
   std::string body;
 };
 // `place` is a point inside the room's neighborhood (lat, lon); `kind` a report kind name.
-Publication publication(Target target, const std::string& room, double lat, double lon, std::string_view kind,
-                        const Nonce& nonce);
+Publication publication(Target target, const std::string& room, double lat, double lon,
+                        std::string_view kind, const Nonce& nonce);
 
 }  // namespace puente::loadgen

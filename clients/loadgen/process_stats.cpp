@@ -37,7 +37,8 @@ std::uint64_t rss_bytes(int pid) {
   std::istringstream status(slurp("/proc/" + std::to_string(pid) + "/status"));
   std::string line;
   while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;  // "VmRSS:  1234 kB"
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stoull(line.substr(6)) * 1024;  // "VmRSS:  1234 kB"
   return 0;
 }
 

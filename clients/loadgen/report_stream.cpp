@@ -20,7 +20,9 @@ constexpr auto request_timeout = std::chrono::seconds(30);
 class ReportStream::Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(ReportStream& stream, const client::ServerAddress& server)
-      : stream_(stream), server_(server), endpoint_(asio::ip::make_address(server.host), server.port) {}
+      : stream_(stream),
+        server_(server),
+        endpoint_(asio::ip::make_address(server.host), server.port) {}
 
   bool busy() const { return busy_; }
 
@@ -30,7 +32,8 @@ class ReportStream::Connection : public std::enable_shared_from_this<Connection>
     request_ = {http::verb::post, publication.path, 11};
     request_.set(http::field::host, server_.to_string());
     request_.set(http::field::content_type, "application/json");
-    if (!stream_.plan_.token.empty()) request_.set(http::field::authorization, "Bearer " + stream_.plan_.token);
+    if (!stream_.plan_.token.empty())
+      request_.set(http::field::authorization, "Bearer " + stream_.plan_.token);
     request_.keep_alive(true);
     request_.body() = std::move(publication.body);
     request_.prepare_payload();
@@ -50,18 +53,21 @@ class ReportStream::Connection : public std::enable_shared_from_this<Connection>
  private:
   void write() {
     stream_socket_->expires_after(request_timeout);
-    http::async_write(*stream_socket_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->finish(false, "write: " + ec.message());
-      self->response_ = {};
-      http::async_read(*self->stream_socket_, self->buffer_, self->response_,
-                       [self](beast::error_code ec, std::size_t) {
-                         if (ec) return self->finish(false, "read: " + ec.message());
-                         auto status = self->response_.result_int();
-                         bool ok = status >= 200 && status < 300;
-                         if (!self->response_.keep_alive()) self->stream_socket_.reset();
-                         self->finish(ok, ok ? "" : "HTTP " + std::to_string(status) + " " + self->response_.body());
-                       });
-    });
+    http::async_write(
+        *stream_socket_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return self->finish(false, "write: " + ec.message());
+          self->response_ = {};
+          http::async_read(
+              *self->stream_socket_, self->buffer_, self->response_,
+              [self](beast::error_code ec, std::size_t) {
+                if (ec) return self->finish(false, "read: " + ec.message());
+                auto status = self->response_.result_int();
+                bool ok = status >= 200 && status < 300;
+                if (!self->response_.keep_alive()) self->stream_socket_.reset();
+                self->finish(
+                    ok, ok ? "" : "HTTP " + std::to_string(status) + " " + self->response_.body());
+              });
+        });
   }
 
   void finish(bool ok, const std::string& error) {
@@ -83,10 +89,14 @@ class ReportStream::Connection : public std::enable_shared_from_this<Connection>
 };
 
 ReportStream::ReportStream(asio::io_context& ioc, StreamPlan plan)
-    : ioc_(ioc), plan_(std::move(plan)), timer_(ioc),
-      next_seq_(plan_.room_count, 0), accepted_per_room_(plan_.room_count, 0) {
+    : ioc_(ioc),
+      plan_(std::move(plan)),
+      timer_(ioc),
+      next_seq_(plan_.room_count, 0),
+      accepted_per_room_(plan_.room_count, 0) {
   for (unsigned c = 0; c < plan_.connections; ++c)
-    connections_.push_back(std::make_shared<Connection>(*this, plan_.servers[c % plan_.servers.size()]));
+    connections_.push_back(
+        std::make_shared<Connection>(*this, plan_.servers[c % plan_.servers.size()]));
 }
 
 ReportStream::~ReportStream() = default;
@@ -128,7 +138,8 @@ bool ReportStream::take(Publication& out, std::size_t& room) {
   // (no coordinated omission).
   // tick() releases the n-th message (from 0) once n + 1 are due, so its time is (n + 1) / rate;
   // stamping n / rate added one whole interval to every latency (100 ms at 10 posts/s).
-  auto due_ns = start_ns_ + static_cast<std::int64_t>(static_cast<double>(sent_ + 1) * 1e9 / plan_.rate);
+  auto due_ns =
+      start_ns_ + static_cast<std::int64_t>(static_cast<double>(sent_ + 1) * 1e9 / plan_.rate);
   Nonce nonce{plan_.phase, plan_.room_offset + static_cast<unsigned>(room), seq, due_ns};
   out = publication(plan_.target, where.slug, lat, lon, kind, nonce);
   ++sent_;
@@ -143,10 +154,12 @@ void ReportStream::pump() {
     if (!take(next, room)) break;
     connection->send(std::move(next), room);
   }
-  if (schedule_over_ && answered_ == sent_ && sent_ >= due_ && done_) std::exchange(done_, nullptr)();
+  if (schedule_over_ && answered_ == sent_ && sent_ >= due_ && done_)
+    std::exchange(done_, nullptr)();
 }
 
-void ReportStream::answered(std::size_t room, bool ok, std::int64_t micros, const std::string& error) {
+void ReportStream::answered(std::size_t room, bool ok, std::int64_t micros,
+                            const std::string& error) {
   ++answered_;
   last_answer_ns_ = monotonic_ns();
   answer_latency_.record(micros);
@@ -160,6 +173,8 @@ void ReportStream::answered(std::size_t room, bool ok, std::int64_t micros, cons
   pump();
 }
 
-double ReportStream::seconds() const { return static_cast<double>(last_answer_ns_ - start_ns_) / 1e9; }
+double ReportStream::seconds() const {
+  return static_cast<double>(last_answer_ns_ - start_ns_) / 1e9;
+}
 
 }  // namespace puente::loadgen

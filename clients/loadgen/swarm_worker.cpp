@@ -21,17 +21,19 @@ namespace {
 
 class CommandLoop {
  public:
-  CommandLoop(asio::io_context& ioc, ObserverSwarm& swarm) : ioc_(ioc), swarm_(swarm), input_(ioc, ::dup(0)) {}
+  CommandLoop(asio::io_context& ioc, ObserverSwarm& swarm)
+      : ioc_(ioc), swarm_(swarm), input_(ioc, ::dup(0)) {}
 
   void read() {
-    asio::async_read_until(input_, buffer_, '\n', [this](boost::system::error_code ec, std::size_t) {
-      if (ec) return ioc_.stop();  // the parent is gone
-      std::istream in(&buffer_);
-      std::string command;
-      std::getline(in, command);
-      if (!obey(command)) return ioc_.stop();
-      read();
-    });
+    asio::async_read_until(input_, buffer_, '\n',
+                           [this](boost::system::error_code ec, std::size_t) {
+                             if (ec) return ioc_.stop();  // the parent is gone
+                             std::istream in(&buffer_);
+                             std::string command;
+                             std::getline(in, command);
+                             if (!obey(command)) return ioc_.stop();
+                             read();
+                           });
   }
 
  private:
@@ -59,7 +61,8 @@ class CommandLoop {
 
 int run_worker(const WorkerPlan& plan) {
   asio::io_context ioc(1);
-  SwarmPlan swarm_plan{plan.target, plan.servers, plan.source_address, plan.rooms, {}, plan.first, plan.count};
+  SwarmPlan swarm_plan{plan.target, plan.servers, plan.source_address, plan.rooms,
+                       {},          plan.first,   plan.count};
   if (!plan.tokens.empty()) swarm_plan.tokens = read_lines(plan.tokens);
   ObserverSwarm swarm(ioc, std::move(swarm_plan));
   CommandLoop commands(ioc, swarm);

@@ -74,8 +74,8 @@ void run_evidence(const ActionOptions& options, const GlobalOptions& global) {
   }
   v1::Incident incident;
   ApiClient::parse(answer, incident);
-  std::cout << "incident " << incident.id() << ": kept as evidence since " << format_time(incident.evidence_at())
-            << "\n";
+  std::cout << "incident " << incident.id() << ": kept as evidence since "
+            << format_time(incident.evidence_at()) << "\n";
 }
 
 void run_list(const ListOptions& options, const GlobalOptions& global) {
@@ -169,11 +169,13 @@ void add_incident_commands(CLI::App& app, const GlobalOptions& global) {
 
   auto kept = std::make_shared<ActionOptions>();
   auto* evidence = app.add_subcommand(
-      "evidence", "Keep an incident as evidence: never purged, its reports' caller contact removed");
+      "evidence",
+      "Keep an incident as evidence: never purged, its reports' caller contact removed");
   evidence->add_option("ID", kept->incident_id, "The incident, e.g. inc-7f3a")->required();
   evidence->footer(
       "Prints: incident <id>: kept as evidence since <time>\n"
-      "Other incidents are purged once idle for [privacy] retention_seconds (72 hours by default).");
+      "Other incidents are purged once idle for [privacy] retention_seconds (72 hours by "
+      "default).");
   evidence->callback([kept, &global] { run_evidence(*kept, global); });
 
   auto list = std::make_shared<ListOptions>();

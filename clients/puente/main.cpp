@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "puente 0.1.0");
   app.get_formatter()->column_width(32);
-  app.add_option("--server", global.server, "Server address: http://host:port, https://host:port or host:port")
+  app.add_option("--server", global.server,
+                 "Server address: http://host:port, https://host:port or host:port")
       ->envname("PUENTE_SERVER")
       ->capture_default_str();
   app.add_option("--ca-file", global.ca_file,

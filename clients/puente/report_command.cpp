@@ -1,8 +1,8 @@
 // puente report: POST /v1/reports -> the incident the report opened or joined.
 
 #include "api_client.hpp"
-#include "core/bearer_token.hpp"
 #include "commands.hpp"
+#include "core/bearer_token.hpp"
 #include "format.hpp"
 
 #include <iostream>

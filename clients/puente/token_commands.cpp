@@ -68,7 +68,8 @@ void run_list(const std::string& responder, const GlobalOptions& global) {
 
 void run_revoke(const std::string& id, const GlobalOptions& global) {
   ApiClient api(global);
-  auto answer = api.post("/v1/admin/tokens/" + client::url_encode(id) + "/revoke", v1::TokenRequest{});
+  auto answer =
+      api.post("/v1/admin/tokens/" + client::url_encode(id) + "/revoke", v1::TokenRequest{});
   if (global.json) {
     std::cout << answer.body << "\n";
     return;
@@ -131,9 +132,12 @@ void add_token_commands(CLI::App& app, const GlobalOptions& global) {
   auto* token = app.add_subcommand("token", "Make, issue, list and revoke bearer tokens");
   token->require_subcommand(1);
   auto issue = std::make_shared<IssueOptions>();
-  auto* make = token->add_subcommand("new", "A fresh random 256-bit token: for roster.toml, or issued with --for");
-  make->add_option("--for", issue->responder, "Issue it through the server to this responder id (admin)");
-  make->add_option("--expires-in", issue->hours, "With --for: hours until it expires (default: never)")
+  auto* make = token->add_subcommand(
+      "new", "A fresh random 256-bit token: for roster.toml, or issued with --for");
+  make->add_option("--for", issue->responder,
+                   "Issue it through the server to this responder id (admin)");
+  make->add_option("--expires-in", issue->hours,
+                   "With --for: hours until it expires (default: never)")
       ->check(CLI::NonNegativeNumber);
   make->add_option("--note", issue->note, "With --for: what it is for, e.g. \"Maria's phone\"");
   make->footer(
@@ -142,12 +146,16 @@ void add_token_commands(CLI::App& app, const GlobalOptions& global) {
       "The responder passes the token to puente via PUENTE_TOKEN or --token-file.");
   make->callback([issue, &global] { run_new(*issue, global); });
   auto listed = std::make_shared<std::string>();
-  auto* list = token->add_subcommand("list", "Every token the server knows (admin), never the tokens themselves");
+  auto* list = token->add_subcommand(
+      "list", "Every token the server knows (admin), never the tokens themselves");
   list->add_option("--responder", *listed, "Only this responder's");
   list->callback([listed, &global] { run_list(*listed, global); });
   auto revoked = std::make_shared<std::string>();
-  auto* revoke = token->add_subcommand("revoke", "Revoke a token by id (admin): refused and signed out everywhere");
-  revoke->add_option("ID", *revoked, "A token id from `puente token list` (roster tokens: roster-<responder>)")
+  auto* revoke = token->add_subcommand(
+      "revoke", "Revoke a token by id (admin): refused and signed out everywhere");
+  revoke
+      ->add_option("ID", *revoked,
+                   "A token id from `puente token list` (roster tokens: roster-<responder>)")
       ->required();
   revoke->callback([revoked, &global] { run_revoke(*revoked, global); });
   auto* hash = token->add_subcommand("hash", "Read a token on standard input, print its SHA-256");

@@ -60,7 +60,8 @@ StatusAndCode status_and_code(RefusalKind kind) {
 unsigned Refusal::status() const { return status_and_code(kind_).status; }
 
 std::string_view Refusal::code() const {
-  return kind_ == RefusalKind::bad_input ? std::string_view(input_code_) : status_and_code(kind_).code;
+  return kind_ == RefusalKind::bad_input ? std::string_view(input_code_)
+                                         : status_and_code(kind_).code;
 }
 
 }  // namespace puente::app

@@ -69,10 +69,15 @@ class Refusal {
     r.input_code_ = e.code;
     return r;
   }
-  static Refusal forbidden(std::string message) { return {RefusalKind::forbidden, std::move(message)}; }
-  static Refusal not_found(std::string message) { return {RefusalKind::not_found, std::move(message)}; }
+  static Refusal forbidden(std::string message) {
+    return {RefusalKind::forbidden, std::move(message)};
+  }
+  static Refusal not_found(std::string message) {
+    return {RefusalKind::not_found, std::move(message)};
+  }
   static Refusal unavailable() {
-    return {RefusalKind::store_unavailable, "the alert store is unreachable; nothing was changed, retry"};
+    return {RefusalKind::store_unavailable,
+            "the alert store is unreachable; nothing was changed, retry"};
   }
 
   RefusalKind kind() const { return kind_; }
@@ -109,7 +114,8 @@ using Done = std::function<void(MaybeRefusal, T)>;
 // them apart would tell a guesser that a token once existed (issue 15). Why it failed is kept
 // for the operators, in the audit log (audit_trail.hpp).
 inline Refusal sign_in_refusal(core::SignInFailure failure) {
-  if (failure == core::SignInFailure::missing) return {RefusalKind::missing_token, "send Authorization: Bearer <token>"};
+  if (failure == core::SignInFailure::missing)
+    return {RefusalKind::missing_token, "send Authorization: Bearer <token>"};
   return {RefusalKind::bad_token, "the token is not valid; ask an admin for a new one"};
 }
 

@@ -24,7 +24,8 @@ bool covers_incident(const Responder& who, const IncidentContext& incident) {
 // An observer confirms (or says where it moved) what they have seen themselves: on scene, in
 // their own area.
 bool observer_on_scene(const Responder& who, const IncidentContext& incident) {
-  return who.has_role(Role::legal_observer) && covers_incident(who, incident) && incident.responder_on_scene;
+  return who.has_role(Role::legal_observer) && covers_incident(who, incident) &&
+         incident.responder_on_scene;
 }
 
 }  // namespace
@@ -40,8 +41,7 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
     case Action::false_alarm:
     case Action::resolve:
     case Action::mark_evidence:
-    case Action::watch_board:
-      return is_staff(who);
+    case Action::watch_board: return is_staff(who);
     case Action::view_incident:
     case Action::ack:
       // The people alerted for an incident are the field responders of its neighborhood; they
@@ -56,12 +56,9 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
       // neighborhood's responders is a dispatcher's call.
       return is_staff(who) || (observer_on_scene(who, incident) &&
                                (incident.moving_to.empty() || who.covers(incident.moving_to)));
-    case Action::read_geography:
-      return !who.has_role(Role::metrics);
-    case Action::administer:
-      return who.has_role(Role::admin);
-    case Action::read_metrics:
-      return who.has_role(Role::admin) || who.has_role(Role::metrics);
+    case Action::read_geography: return !who.has_role(Role::metrics);
+    case Action::administer: return who.has_role(Role::admin);
+    case Action::read_metrics: return who.has_role(Role::admin) || who.has_role(Role::metrics);
     case Action::use_api:
       // A scraper's token, kept on a monitoring host, opens nothing but /metrics.
       return !who.has_role(Role::metrics);
@@ -77,10 +74,12 @@ AckReach ack_reach(const Responder& who) {
   return {};
 }
 
-std::optional<std::string> refusal_reason(const Responder& who, Action action, const IncidentContext& incident) {
+std::optional<std::string> refusal_reason(const Responder& who, Action action,
+                                          const IncidentContext& incident) {
   if (action == Action::confirm && incident.responder_reported && observer_on_scene(who, incident))
     return "you reported this incident: another observer on scene or a dispatcher must confirm it";
-  if (action == Action::post_update && !incident.moving_to.empty() && observer_on_scene(who, incident))
+  if (action == Action::post_update && !incident.moving_to.empty() &&
+      observer_on_scene(who, incident))
     return "only a dispatcher may move an incident into " + std::string(incident.moving_to) +
            ", a neighborhood you do not cover";
   return std::nullopt;

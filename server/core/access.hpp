@@ -11,22 +11,22 @@
 namespace puente::core {
 
 enum class Action {
-  submit_report,    // operator, dispatcher, legal_observer
-  list_incidents,   // dispatcher, admin; field responders (filtered by view_incident)
-  view_incident,    // dispatcher, admin; a responder who covers the incident's neighborhood
-  confirm,          // dispatcher, admin; a legal observer covering it who acked ON_SCENE and
-                    // filed none of its reports (a report needs a second pair of eyes)
-  false_alarm,      // dispatcher, admin
-  resolve,          // dispatcher, admin
-  mark_evidence,    // dispatcher, admin: keep an incident past the retention, caller contact stripped
-  post_update,      // dispatcher, admin; a legal observer covering it who acked ON_SCENE, and
-                    // who covers the neighborhood it moves into, if it moves
-  ack,              // any responder role covering the neighborhood; dispatcher, admin
-  watch_board,      // dispatcher, admin
-  read_geography,   // anyone with a token but a scraper (metrics)
-  administer,       // admin: bearer tokens (issue, list, revoke) and the audit log
-  read_metrics,     // admin, metrics: GET /metrics, which shows live when raids are reported
-  use_api,          // every role but metrics: any other route, a WebSocket
+  submit_report,   // operator, dispatcher, legal_observer
+  list_incidents,  // dispatcher, admin; field responders (filtered by view_incident)
+  view_incident,   // dispatcher, admin; a responder who covers the incident's neighborhood
+  confirm,         // dispatcher, admin; a legal observer covering it who acked ON_SCENE and
+                   // filed none of its reports (a report needs a second pair of eyes)
+  false_alarm,     // dispatcher, admin
+  resolve,         // dispatcher, admin
+  mark_evidence,  // dispatcher, admin: keep an incident past the retention, caller contact stripped
+  post_update,    // dispatcher, admin; a legal observer covering it who acked ON_SCENE, and
+                  // who covers the neighborhood it moves into, if it moves
+  ack,            // any responder role covering the neighborhood; dispatcher, admin
+  watch_board,    // dispatcher, admin
+  read_geography,  // anyone with a token but a scraper (metrics)
+  administer,      // admin: bearer tokens (issue, list, revoke) and the audit log
+  read_metrics,    // admin, metrics: GET /metrics, which shows live when raids are reported
+  use_api,         // every role but metrics: any other route, a WebSocket
 };
 
 // Facts about the incident an action touches; ignored by actions not about one.
@@ -58,7 +58,8 @@ AckReach ack_reach(const Responder& who);
 // Why may() refuses `who` the action, in words a 403 can carry, when the reason is more than the
 // role or the area (a reporter confirming their own report, a move out of their area);
 // nullopt otherwise. Call it only once may() said no.
-std::optional<std::string> refusal_reason(const Responder& who, Action action, const IncidentContext& incident);
+std::optional<std::string> refusal_reason(const Responder& who, Action action,
+                                          const IncidentContext& incident);
 
 // May `who` receive the live alerts of `neighborhood`? Dispatchers and admins: any;
 // everyone else: the neighborhoods the roster gives them.

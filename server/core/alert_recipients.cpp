@@ -20,19 +20,25 @@ bool follows_up(v1::AlertType type) {
 }
 
 std::vector<const Responder*> fresh_recipients(const Roster& roster, std::string_view neighborhood,
-                                               v1::AlertType type, std::chrono::system_clock::time_point now,
-                                               const TimeZone& zone, const std::set<std::string>& available) {
+                                               v1::AlertType type,
+                                               std::chrono::system_clock::time_point now,
+                                               const TimeZone& zone,
+                                               const std::set<std::string>& available) {
   std::vector<const Responder*> reached;
   for (const Responder* who : on_call_for(roster, neighborhood, now, zone, available))
-    if (type == v1::VERIFY ? who->has_role(Role::legal_observer) : responds_in_field(*who)) reached.push_back(who);
-  std::sort(reached.begin(), reached.end(), [](const Responder* a, const Responder* b) { return a->id < b->id; });
+    if (type == v1::VERIFY ? who->has_role(Role::legal_observer) : responds_in_field(*who))
+      reached.push_back(who);
+  std::sort(reached.begin(), reached.end(),
+            [](const Responder* a, const Responder* b) { return a->id < b->id; });
   return reached;
 }
 
-std::vector<std::string> alerted_recipients(const v1::Incident& incident, std::string_view neighborhood) {
+std::vector<std::string> alerted_recipients(const v1::Incident& incident,
+                                            std::string_view neighborhood) {
   std::set<std::string> ids;
   for (const auto& alert : incident.alerts())
-    if (alert.neighborhood() == neighborhood) ids.insert(alert.recipients().begin(), alert.recipients().end());
+    if (alert.neighborhood() == neighborhood)
+      ids.insert(alert.recipients().begin(), alert.recipients().end());
   return {ids.begin(), ids.end()};
 }
 

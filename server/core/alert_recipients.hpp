@@ -22,11 +22,14 @@ namespace puente::core {
 
 // Responders (sorted by id) a new VERIFY, DISPATCH or ESCALATE alert of `neighborhood` reaches.
 std::vector<const Responder*> fresh_recipients(const Roster& roster, std::string_view neighborhood,
-                                               v1::AlertType type, std::chrono::system_clock::time_point now,
-                                               const TimeZone& zone, const std::set<std::string>& available);
+                                               v1::AlertType type,
+                                               std::chrono::system_clock::time_point now,
+                                               const TimeZone& zone,
+                                               const std::set<std::string>& available);
 
 // Responders (ids, sorted) alerted so far for `incident` in `neighborhood`.
-std::vector<std::string> alerted_recipients(const v1::Incident& incident, std::string_view neighborhood);
+std::vector<std::string> alerted_recipients(const v1::Incident& incident,
+                                            std::string_view neighborhood);
 
 // True for the alert types that go to who was alerted before rather than who is on call now.
 bool follows_up(v1::AlertType type);

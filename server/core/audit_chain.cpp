@@ -28,15 +28,18 @@ std::string audit_hash(const v1::AuditEntry& entry) {
   return sha256_hex(text);
 }
 
-std::optional<ChainBreak> first_break(const std::vector<v1::AuditEntry>& entries, const v1::AuditEntry* previous) {
+std::optional<ChainBreak> first_break(const std::vector<v1::AuditEntry>& entries,
+                                      const v1::AuditEntry* previous) {
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& entry = entries[i];
     const v1::AuditEntry* before = i > 0 ? &entries[i - 1] : previous;
-    if (audit_hash(entry) != entry.hash()) return ChainBreak{i, "its hash does not match its contents"};
+    if (audit_hash(entry) != entry.hash())
+      return ChainBreak{i, "its hash does not match its contents"};
     if (entry.previous_hash() != (before ? before->hash() : ""))
       return ChainBreak{i, "it does not carry the hash of the entry before it"};
     if (entry.sequence() != (before ? before->sequence() + 1 : 1))
-      return ChainBreak{i, "its sequence number does not follow the one before (an entry is missing)"};
+      return ChainBreak{i,
+                        "its sequence number does not follow the one before (an entry is missing)"};
   }
   return std::nullopt;
 }

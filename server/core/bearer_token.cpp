@@ -1,7 +1,7 @@
 #include "core/bearer_token.hpp"
 
-#include <openssl/rand.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <array>
 #include <stdexcept>
@@ -57,4 +57,4 @@ std::string_view trim_token(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-}  // namespace puente::client
+}  // namespace puente::core

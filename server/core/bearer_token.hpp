@@ -21,4 +21,4 @@ std::string sha256_hex(std::string_view data);
 // The token without surrounding whitespace (a trailing newline from a file or `echo`).
 std::string_view trim_token(std::string_view text);
 
-}  // namespace puente::client
+}  // namespace puente::core

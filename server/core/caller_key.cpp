@@ -61,7 +61,8 @@ CallerKey CallerKey::load(const std::string& path, std::string country_code) {
   std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (secret.size() < min_bytes)
     throw std::runtime_error("caller key " + path + ": " + std::to_string(secret.size()) +
-                             " bytes; at least 32 are needed (head -c 32 /dev/urandom > " + path + ")");
+                             " bytes; at least 32 are needed (head -c 32 /dev/urandom > " + path +
+                             ")");
   return CallerKey(std::move(secret), std::move(country_code));
 }
 

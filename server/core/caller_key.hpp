@@ -19,7 +19,8 @@ namespace puente::core {
 // '1'; elsewhere one leading trunk '0' is dropped. nullopt for anything else: other characters
 // than digits, spaces, '+', '-', '.', '(' and ')', a '+' after the start, or a length no phone
 // number has (a seven-digit number without its area code, say).
-std::optional<std::string> normalized_phone(std::string_view phone, std::string_view country_code = "1");
+std::optional<std::string> normalized_phone(std::string_view phone,
+                                            std::string_view country_code = "1");
 
 // Lowercase hex HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
@@ -38,7 +39,9 @@ class CallerKey {
   const std::string& country_code() const { return country_code_; }
 
   // caller_hash of a normalized number.
-  std::string hash(std::string_view normalized) const { return hmac_sha256_hex(secret_, normalized); }
+  std::string hash(std::string_view normalized) const {
+    return hmac_sha256_hex(secret_, normalized);
+  }
 
  private:
   std::string secret_;

@@ -24,7 +24,9 @@ inline google::protobuf::Timestamp timestamp_from_ms(std::int64_t ms) {
   ts.set_nanos(static_cast<int>(ms % 1000) * 1000000);
   return ts;
 }
-inline google::protobuf::Timestamp to_timestamp(Clock::time_point t) { return timestamp_from_ms(to_ms(t)); }
+inline google::protobuf::Timestamp to_timestamp(Clock::time_point t) {
+  return timestamp_from_ms(to_ms(t));
+}
 inline Clock::time_point to_time_point(const google::protobuf::Timestamp& ts) {
   return Clock::time_point(std::chrono::milliseconds(to_ms(ts)));
 }

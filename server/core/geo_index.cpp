@@ -353,16 +353,19 @@ Outline GeoIndex::outline(std::string_view slug, double tolerance_deg) const {
   Outline out;
   const Neighborhood* n = find(slug);
   if (!n) return out;
-  const auto add_ring = [tolerance_deg](const Polygon::ring_type& ring, std::vector<Outline::Ring>& rings) {
+  const auto add_ring = [tolerance_deg](const Polygon::ring_type& ring,
+                                        std::vector<Outline::Ring>& rings) {
     Polygon::ring_type simple;
     bg::simplify(ring, simple, tolerance_deg);
     if (simple.size() < 4) return false;
     auto& positions = rings.emplace_back();
-    // Boost keeps outer rings clockwise; RFC 7946 wants them counterclockwise (holes the other way).
+    // Boost keeps outer rings clockwise; RFC 7946 wants them counterclockwise (holes the other
+    // way).
     for (auto p = simple.rbegin(); p != simple.rend(); ++p) positions.push_back({p->x(), p->y()});
     return true;
   };
-  for (const auto& polygon : impl_->shapes[static_cast<std::size_t>(n - impl_->neighborhoods.data())]) {
+  for (const auto& polygon :
+       impl_->shapes[static_cast<std::size_t>(n - impl_->neighborhoods.data())]) {
     std::vector<Outline::Ring> rings;
     if (!add_ring(polygon.outer(), rings)) continue;  // an islet smaller than the tolerance
     for (const auto& hole : polygon.inners()) add_ring(hole, rings);
@@ -373,8 +376,8 @@ Outline GeoIndex::outline(std::string_view slug, double tolerance_deg) const {
 
 std::array<double, 4> GeoIndex::bounds() const {
   const auto all = impl_->boxes.bounds();
-  return {bg::get<bg::min_corner, 0>(all), bg::get<bg::min_corner, 1>(all), bg::get<bg::max_corner, 0>(all),
-          bg::get<bg::max_corner, 1>(all)};
+  return {bg::get<bg::min_corner, 0>(all), bg::get<bg::min_corner, 1>(all),
+          bg::get<bg::max_corner, 0>(all), bg::get<bg::max_corner, 1>(all)};
 }
 
 }  // namespace puente::core

@@ -17,7 +17,7 @@ struct InputError {
 // Limits, in bytes: a report is read aloud over a phone; nothing longer is real.
 inline constexpr std::size_t max_description_bytes = 2000;
 inline constexpr std::size_t max_place_bytes = 300;
-inline constexpr std::size_t max_language_bytes = 35;    // longest sane BCP 47 tag
+inline constexpr std::size_t max_language_bytes = 35;  // longest sane BCP 47 tag
 inline constexpr std::size_t max_idempotency_key_bytes = 128;
 inline constexpr std::size_t max_note_bytes = 500;
 

@@ -56,7 +56,8 @@ std::string Metrics::render() const {
   gauge("puente_http_connections", "Open HTTP connections.", http_connections);
   gauge("puente_ws_connections", "Open WebSocket connections.", ws_connections);
   gauge("puente_ws_queued_bytes",
-        "Bytes waiting in WebSocket send queues, counted as allocated (limits.ws_node_queue_bytes caps them).",
+        "Bytes waiting in WebSocket send queues, counted as allocated (limits.ws_node_queue_bytes "
+        "caps them).",
         ws_queued_bytes);
   counter("puente_http_requests_total", "HTTP requests answered.", http_requests);
   counter("puente_reports_accepted_total", "Reports accepted.", reports_accepted);
@@ -66,25 +67,32 @@ std::string Metrics::render() const {
   counter("puente_deliveries_total", "Alert frames queued on local sockets.", deliveries);
   counter("puente_acks_recorded_total", "Acks recorded.", acks_recorded);
   counter("puente_queue_drops_total", "Sockets closed for an overflowing send queue.", queue_drops);
-  counter("puente_journal_queued_total", "Reports and acks queued in the local journal.", journal_queued);
-  counter("puente_journal_replayed_total", "Journal entries replayed into Redis.", journal_replayed);
+  counter("puente_journal_queued_total", "Reports and acks queued in the local journal.",
+          journal_queued);
+  counter("puente_journal_replayed_total", "Journal entries replayed into Redis.",
+          journal_replayed);
   counter("puente_journal_refused_total",
-          "Reports and acks refused while Redis was away: the journal was full, or the sender over its journal rate.",
+          "Reports and acks refused while Redis was away: the journal was full, or the sender over "
+          "its journal rate.",
           journal_refused);
-  counter("puente_journal_dropped_total", "Journal entries refused at their replay (bad input, rights, gone incident).",
+  counter("puente_journal_dropped_total",
+          "Journal entries refused at their replay (bad input, rights, gone incident).",
           journal_dropped);
-  counter("puente_incidents_purged_total", "Incidents this node purged once older than the retention.",
-          incidents_purged);
-  counter("puente_incidents_kept_as_evidence_total",
-          "Incidents this node marked as evidence: kept past the retention, caller contact stripped.",
-          incidents_kept_as_evidence);
+  counter("puente_incidents_purged_total",
+          "Incidents this node purged once older than the retention.", incidents_purged);
+  counter(
+      "puente_incidents_kept_as_evidence_total",
+      "Incidents this node marked as evidence: kept past the retention, caller contact stripped.",
+      incidents_kept_as_evidence);
   counter("puente_redis_unreplicated_writes_total",
-          "Writes answered on the primary's word alone: the configured replicas did not confirm them in time.",
+          "Writes answered on the primary's word alone: the configured replicas did not confirm "
+          "them in time.",
           unreplicated_writes);
-  counter("puente_tls_handshake_failures_total", "Connections that never completed a TLS handshake.",
-          tls_handshake_failures);
+  counter("puente_tls_handshake_failures_total",
+          "Connections that never completed a TLS handshake.", tls_handshake_failures);
   counter("puente_tls_reloads_total", "TLS certificates reloaded on SIGHUP.", tls_reloads);
-  counter("puente_redis_reconnects_total", "Times the Redis command link was re-established.", redis_reconnects);
+  counter("puente_redis_reconnects_total", "Times the Redis command link was re-established.",
+          redis_reconnects);
   request_seconds.render(out, "puente_request_seconds", "HTTP request latency in seconds.");
   return out;
 }

@@ -53,21 +53,23 @@ struct Metrics {
   Counter http_requests;
   Counter reports_accepted;
   Counter reports_rejected;
-  Counter alerts_published;   // alerts this node wrote to Redis
-  Counter alerts_received;    // alerts this node got from Redis pub/sub
-  Counter deliveries;         // alert frames queued on local sockets
+  Counter alerts_published;  // alerts this node wrote to Redis
+  Counter alerts_received;   // alerts this node got from Redis pub/sub
+  Counter deliveries;        // alert frames queued on local sockets
   Counter acks_recorded;
-  Counter queue_drops;        // sockets closed because their send queue overflowed
+  Counter queue_drops;  // sockets closed because their send queue overflowed
   Counter redis_reconnects;
-  Counter journal_queued;     // reports and acks kept in the local journal while Redis was away
-  Counter journal_replayed;   // journal entries replayed once it was back
-  Counter journal_refused;    // reports and acks not journaled: the journal was full, or the sender over its rate
-  Counter journal_dropped;    // journal entries the services refused at their replay (logged and audited)
-  Counter incidents_purged;             // incidents this node purged past the retention
-  Counter incidents_kept_as_evidence;   // incidents this node marked as evidence
-  Counter unreplicated_writes;  // writes answered before the configured replicas confirmed them
+  Counter journal_queued;    // reports and acks kept in the local journal while Redis was away
+  Counter journal_replayed;  // journal entries replayed once it was back
+  Counter journal_refused;   // reports and acks not journaled: the journal was full, or the sender
+                             // over its rate
+  Counter
+      journal_dropped;  // journal entries the services refused at their replay (logged and audited)
+  Counter incidents_purged;            // incidents this node purged past the retention
+  Counter incidents_kept_as_evidence;  // incidents this node marked as evidence
+  Counter unreplicated_writes;     // writes answered before the configured replicas confirmed them
   Counter tls_handshake_failures;  // connections that never completed a TLS handshake
-  Counter tls_reloads;          // certificates reloaded on SIGHUP
+  Counter tls_reloads;             // certificates reloaded on SIGHUP
   LatencyHistogram request_seconds;
 
   std::string render() const;

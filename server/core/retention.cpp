@@ -19,7 +19,8 @@ std::chrono::seconds idempotency_ttl(std::chrono::seconds retention) {
   return std::min<std::chrono::seconds>(std::chrono::hours(24), retention);
 }
 
-std::chrono::seconds history_age_limit(std::chrono::seconds history_max_age, std::chrono::seconds retention) {
+std::chrono::seconds history_age_limit(std::chrono::seconds history_max_age,
+                                       std::chrono::seconds retention) {
   return std::min(history_max_age, retention);
 }
 

@@ -34,7 +34,8 @@ std::chrono::seconds idempotency_ttl(std::chrono::seconds retention);
 
 // How long an alert stays in its neighborhood's history: its own limit, but never past the
 // retention.
-std::chrono::seconds history_age_limit(std::chrono::seconds history_max_age, std::chrono::seconds retention);
+std::chrono::seconds history_age_limit(std::chrono::seconds history_max_age,
+                                       std::chrono::seconds retention);
 
 // The report as an evidence incident keeps it: no caller contact (the caller's phone, which is
 // never stored anyway, and its keyed hash). True if anything was removed.

@@ -179,8 +179,9 @@ Responder parse_responder(std::size_t index, const toml::table& entry) {
   r.shifts = parse_shifts(entry, who);
   if (r.has_role(Role::metrics) &&
       (r.roles.size() > 1 || !r.neighborhoods.empty() || r.standby || !r.shifts.empty()))
-    fail(who + ": the role \"metrics\" stands alone (no other role, neighborhoods, shifts or "
-               "standby): a scraper's token reads /metrics and nothing else");
+    fail(who +
+         ": the role \"metrics\" stands alone (no other role, neighborhoods, shifts or "
+         "standby): a scraper's token reads /metrics and nothing else");
   return r;
 }
 
@@ -285,7 +286,8 @@ std::optional<std::size_t> Roster::index_of(const Responder& who) const {
   // std::less orders any two pointers, even into different arrays, where < would not.
   const std::less<const Responder*> before;
   const Responder* first = responders_.data();
-  if (responders_.empty() || before(&who, first) || !before(&who, first + responders_.size())) return std::nullopt;
+  if (responders_.empty() || before(&who, first) || !before(&who, first + responders_.size()))
+    return std::nullopt;
   return static_cast<std::size_t>(&who - first);
 }
 

@@ -38,7 +38,16 @@ namespace puente::core {
 // `metrics` is a scraper's (Prometheus): it reads /metrics and nothing else, and stands alone
 // (no other role, no neighborhoods, shifts or standby), so a token kept on a monitoring host
 // can never report, ack or listen.
-enum class Role { operator_, dispatcher, legal_observer, volunteer, attorney, counselor, admin, metrics };
+enum class Role {
+  operator_,
+  dispatcher,
+  legal_observer,
+  volunteer,
+  attorney,
+  counselor,
+  admin,
+  metrics
+};
 
 // "operator", "dispatcher", "legal_observer", ... ; nullopt for anything else.
 std::optional<Role> parse_role(std::string_view name);
@@ -71,7 +80,6 @@ struct Responder {
   bool has_role(Role role) const;
   bool covers(std::string_view neighborhood) const;  // listed in `neighborhoods`
 };
-
 
 class Roster {
  public:

@@ -24,6 +24,8 @@ std::optional<std::chrono::milliseconds> TokenBucket::take(const RateLimit& limi
   return std::chrono::milliseconds(static_cast<long long>(std::ceil(wait * 1000)));
 }
 
-bool TokenBucket::full(const RateLimit& limit, TimePoint now) const { return level(limit, now) >= limit.burst; }
+bool TokenBucket::full(const RateLimit& limit, TimePoint now) const {
+  return level(limit, now) >= limit.burst;
+}
 
 }  // namespace puente::core

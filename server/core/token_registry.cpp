@@ -12,7 +12,8 @@ std::string roster_token_id(std::string_view responder_id) {
   return std::string(roster_prefix) + std::string(responder_id);
 }
 
-TokenRegistry::TokenRegistry(const Roster& roster) : roster_(roster), table_(std::make_shared<const Table>()) {}
+TokenRegistry::TokenRegistry(const Roster& roster)
+    : roster_(roster), table_(std::make_shared<const Table>()) {}
 
 std::shared_ptr<const TokenRegistry::Table> TokenRegistry::table() const {
   std::lock_guard lock(mutex_);
@@ -34,7 +35,8 @@ SignIn TokenRegistry::sign_in(std::string_view token, TimePoint now) const {
     if (!who) return {nullptr, record.id, SignInFailure::unknown};
     return {who, record.id, std::nullopt};
   }
-  if (const auto* who = roster_.authenticate(token)) return {who, roster_token_id(who->id), std::nullopt};
+  if (const auto* who = roster_.authenticate(token))
+    return {who, roster_token_id(who->id), std::nullopt};
   return {nullptr, {}, SignInFailure::unknown};
 }
 
@@ -50,7 +52,8 @@ std::optional<TokenRecord> TokenRegistry::find(const std::string& token_id) cons
   if (auto it = table->by_id.find(token_id); it != table->by_id.end())
     if (!record || record->sha256 == it->second.sha256) record = it->second;
   if (record && !record->revoked_at)
-    if (auto kept = table->kept.find(record->sha256); kept != table->kept.end()) record->revoked_at = kept->second.revoked_at;
+    if (auto kept = table->kept.find(record->sha256); kept != table->kept.end())
+      record->revoked_at = kept->second.revoked_at;
   return record;
 }
 
@@ -59,7 +62,8 @@ std::optional<TokenRecord> TokenRegistry::roster_record(std::string_view token_i
   if (!token_id.starts_with(roster_prefix)) return std::nullopt;
   const auto* responder = roster_.find(token_id.substr(roster_prefix.size()));
   if (!responder || responder->token_sha256.empty()) return std::nullopt;
-  return TokenRecord{std::string(token_id), responder->id, responder->token_sha256, std::nullopt, std::nullopt};
+  return TokenRecord{std::string(token_id), responder->id, responder->token_sha256, std::nullopt,
+                     std::nullopt};
 }
 
 std::vector<TokenRecord> TokenRegistry::all() const {
@@ -77,7 +81,8 @@ std::vector<TokenRecord> TokenRegistry::all() const {
 void TokenRegistry::put(Table& table, TokenRecord record) {
   if (auto kept = table.kept.find(record.sha256); kept != table.kept.end() && !record.revoked_at)
     record.revoked_at = kept->second.revoked_at;
-  if (auto old = table.by_id.find(record.id); old != table.by_id.end() && old->second.sha256 != record.sha256)
+  if (auto old = table.by_id.find(record.id);
+      old != table.by_id.end() && old->second.sha256 != record.sha256)
     table.id_by_hash.erase(old->second.sha256);
   table.id_by_hash[record.sha256] = record.id;
   table.by_id[record.id] = std::move(record);
@@ -115,7 +120,8 @@ bool TokenRegistry::keep_revocation(TokenRecord revoked) {
   return true;
 }
 
-std::vector<TokenRecord> TokenRegistry::revocations_missing_from(const std::vector<TokenRecord>& issued) const {
+std::vector<TokenRecord> TokenRegistry::revocations_missing_from(
+    const std::vector<TokenRecord>& issued) const {
   std::unordered_map<std::string_view, const TokenRecord*> by_id;
   for (const auto& record : issued) by_id[record.id] = &record;
   std::vector<TokenRecord> missing;

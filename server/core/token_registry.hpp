@@ -3,14 +3,14 @@
 //
 // Two sources: the roster's token_sha256 entries (id "roster-<responder id>", never expire) and
 // the tokens issued through the admin API, which live in Redis and reach every node (see
-// app/access/token_service.hpp). An issued record with the same hash as a roster token overrides it:
-// that is how a roster token is revoked. Lookups hash the presented token and read an immutable
+// app/access/token_service.hpp). An issued record with the same hash as a roster token overrides
+// it: that is how a roster token is revoked. Lookups hash the presented token and read an immutable
 // table; a change builds a new table and swaps it in, so a sign-in never waits on a writer.
 //
 // Redis is the only word on which issued tokens exist: a whole reload drops every record Redis
 // no longer holds, so an issued token whose record was deleted signs in no one. It is not the
-// only word on revocations: those the node has seen are also kept (app/access/revocation_file.hpp) and
-// fed back here with keep_revocation(), and no reload or update can un-revoke a kept hash, so
+// only word on revocations: those the node has seen are also kept (app/access/revocation_file.hpp)
+// and fed back here with keep_revocation(), and no reload or update can un-revoke a kept hash, so
 // neither a deleted record, a restored backup nor a stale replica brings a revoked token back.
 
 #include "core/roster.hpp"
@@ -76,7 +76,7 @@ class TokenRegistry {
 
  private:
   struct Table {
-    std::unordered_map<std::string, TokenRecord> by_id;   // issued records, and kept revocations
+    std::unordered_map<std::string, TokenRecord> by_id;  // issued records, and kept revocations
     std::unordered_map<std::string, std::string> id_by_hash;
     // Kept revocations by hash: checked first by every sign-in and socket sweep, whatever
     // by_id says (Redis may hold another record under the same id, or an unrevoked copy).

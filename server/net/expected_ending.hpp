@@ -13,8 +13,9 @@ namespace puente::net {
 
 inline bool expected_ending(boost::beast::error_code ec) {
   namespace asio = boost::asio;
-  return ec == boost::beast::http::error::end_of_stream || ec == boost::beast::websocket::error::closed ||
-         ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+  return ec == boost::beast::http::error::end_of_stream ||
+         ec == boost::beast::websocket::error::closed || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
          ec == boost::beast::error::timeout || ec == asio::ssl::error::stream_truncated;
 }
 

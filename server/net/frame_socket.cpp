@@ -18,7 +18,9 @@ FrameHeader frame_header(bool binary, std::size_t payload_size) {
     header.size = 4;
   } else {
     b[1] = 127;  // a 64-bit length follows, network order
-    for (int i = 0; i < 8; ++i) b[2 + i] = static_cast<unsigned char>(static_cast<std::uint64_t>(payload_size) >> (56 - 8 * i));
+    for (int i = 0; i < 8; ++i)
+      b[2 + i] =
+          static_cast<unsigned char>(static_cast<std::uint64_t>(payload_size) >> (56 - 8 * i));
     header.size = 10;
   }
   return header;
@@ -30,11 +32,11 @@ FrameSocket::FrameSocket(socket_type&& socket) : socket_(std::move(socket)) {
   socket_.non_blocking(true, ignored);
 }
 
-FrameSocket::Progress FrameSocket::send_frame(bool binary, boost::asio::const_buffer payload, std::size_t& written,
-                                              boost::system::error_code& ec) {
+FrameSocket::Progress FrameSocket::send_frame(bool binary, boost::asio::const_buffer payload,
+                                              std::size_t& written, boost::system::error_code& ec) {
   const auto header = frame_header(binary, payload.size());
-  std::array<boost::asio::const_buffer, 2> unwritten{boost::asio::const_buffer(header.bytes.data(), header.size),
-                                                     payload};
+  std::array<boost::asio::const_buffer, 2> unwritten{
+      boost::asio::const_buffer(header.bytes.data(), header.size), payload};
   for (std::size_t skip = written; auto& part : unwritten) {
     const std::size_t n = std::min(skip, part.size());
     part += n;

@@ -71,7 +71,8 @@ class FrameSocket {
   auto async_write_some(const ConstBuffers& buffers, Handler&& handler) {
     return boost::asio::async_initiate<Handler, void(boost::system::error_code, std::size_t)>(
         [this](BeastWrite handler, const ConstBuffers& buffers) {
-          beast_write({boost::asio::buffer_sequence_begin(buffers), boost::asio::buffer_sequence_end(buffers)},
+          beast_write({boost::asio::buffer_sequence_begin(buffers),
+                       boost::asio::buffer_sequence_end(buffers)},
                       std::move(handler));
         },
         handler, buffers);
@@ -99,7 +100,8 @@ class FrameSocket {
   void abandon_frame() { frame_partly_written(false); }
 
  private:
-  using BeastWrite = boost::asio::any_completion_handler<void(boost::system::error_code, std::size_t)>;
+  using BeastWrite =
+      boost::asio::any_completion_handler<void(boost::system::error_code, std::size_t)>;
   struct HeldWrite {
     std::vector<boost::asio::const_buffer> buffers;  // point into Beast's own operation
     BeastWrite handler;
@@ -124,7 +126,8 @@ class FrameSocket {
 // Closing: Beast tears a WebSocket down through its next layer; this one is a TCP socket.
 template <class TeardownHandler>
 void async_teardown(boost::beast::role_type role, FrameSocket& socket, TeardownHandler&& handler) {
-  boost::beast::websocket::async_teardown(role, socket.next_layer(), std::forward<TeardownHandler>(handler));
+  boost::beast::websocket::async_teardown(role, socket.next_layer(),
+                                          std::forward<TeardownHandler>(handler));
 }
 void teardown(boost::beast::role_type role, FrameSocket& socket, boost::system::error_code& ec);
 

@@ -3,13 +3,13 @@
 #include "net/expected_ending.hpp"
 #include "net/websocket_session.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <optional>
@@ -32,7 +32,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context,
               std::shared_ptr<ssl::context> tls_context)
-      : stream_(make_stream(std::move(socket), tls_context)), context_(std::move(context)),
+      : stream_(make_stream(std::move(socket), tls_context)),
+        context_(std::move(context)),
         tls_context_(std::move(tls_context)) {
     context_->metrics->http_connections.add(1);
   }
@@ -41,30 +42,37 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void run() {
     // Start on the connection's own thread: the acceptor runs on the main one.
     boost::asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
-      if constexpr (tls) self->handshake();
-      else self->do_read();
+      if constexpr (tls)
+        self->handshake();
+      else
+        self->do_read();
     });
   }
 
  private:
-  static Stream make_stream(boost::asio::ip::tcp::socket&& socket, const std::shared_ptr<ssl::context>& tls_context) {
-    if constexpr (tls) return Stream(std::move(socket), *tls_context);
-    else return Stream(std::move(socket));
+  static Stream make_stream(boost::asio::ip::tcp::socket&& socket,
+                            const std::shared_ptr<ssl::context>& tls_context) {
+    if constexpr (tls)
+      return Stream(std::move(socket), *tls_context);
+    else
+      return Stream(std::move(socket));
   }
 
   auto& tcp() { return beast::get_lowest_layer(stream_); }
 
   void handshake() {
     tcp().expires_after(tls_handshake_timeout);
-    stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-      if (ec) {
-        // A plain-HTTP client, a scanner, a phone that lost signal: nothing to answer.
-        spdlog::debug("TLS handshake: {}", ec.message());
-        self->context_->metrics->tls_handshake_failures.inc();
-        return;
-      }
-      self->do_read();
-    });
+    stream_.async_handshake(ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (ec) {
+                                // A plain-HTTP client, a scanner, a phone that lost signal: nothing
+                                // to answer.
+                                spdlog::debug("TLS handshake: {}", ec.message());
+                                self->context_->metrics->tls_handshake_failures.inc();
+                                return;
+                              }
+                              self->do_read();
+                            });
   }
 
   void do_read() {
@@ -92,24 +100,28 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
     if (beast::websocket::is_upgrade(parser_->get())) {
       if (parser_->get().target() != "/v1/ws")
-        return write(error_response(http::status::not_found, "not_found", "WebSocket is served at /v1/ws only"),
+        return write(error_response(http::status::not_found, "not_found",
+                                    "WebSocket is served at /v1/ws only"),
                      false);
       const auto& upgrade = parser_->get();
-      if (!origin_allowed(upgrade[http::field::origin], upgrade[http::field::host], context_->limits.allowed_origins))
+      if (!origin_allowed(upgrade[http::field::origin], upgrade[http::field::host],
+                          context_->limits.allowed_origins))
         return write(error_response(http::status::forbidden, "origin_not_allowed",
                                     "WebSockets are served to this network's own pages only"),
                      false);
       upgraded_ = true;
-      serve_websocket(std::move(stream_), context_, parser_->release(), std::move(tls_context_), std::move(peer));
+      serve_websocket(std::move(stream_), context_, parser_->release(), std::move(tls_context_),
+                      std::move(peer));
       return;
     }
 
     bool keep_alive = parser_->get().keep_alive();
     // The service may answer from any thread; the write goes back to the connection's thread.
     Respond respond = [self = this->shared_from_this(), keep_alive](Response response) {
-      boost::asio::post(self->stream_.get_executor(), [self, keep_alive, response = std::move(response)]() mutable {
-        self->write(std::move(response), keep_alive);
-      });
+      boost::asio::post(self->stream_.get_executor(),
+                        [self, keep_alive, response = std::move(response)]() mutable {
+                          self->write(std::move(response), keep_alive);
+                        });
     };
     context_->router.dispatch(parser_->release(), std::move(respond), std::move(peer));
   }
@@ -120,7 +132,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   // (RFC 9112 6.1: any other coding of a request is answered 400 and the connection closed).
   static bool body_framing_is_plain(const Request& request) {
     auto lines = request.count(http::field::transfer_encoding);
-    return lines == 0 || (lines == 1 && beast::iequals(request[http::field::transfer_encoding], "chunked"));
+    return lines == 0 ||
+           (lines == 1 && beast::iequals(request[http::field::transfer_encoding], "chunked"));
   }
 
   void answer_read_error(beast::error_code ec) {
@@ -128,13 +141,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     // byte stream cannot be trusted to start a new request.
     if (ec == http::error::body_limit)
       return write(error_response(http::status::payload_too_large, "body_too_large",
-                                  "request body over " + std::to_string(context_->limits.http_body_bytes) + " bytes"),
+                                  "request body over " +
+                                      std::to_string(context_->limits.http_body_bytes) + " bytes"),
                    false);
     if (ec == http::error::header_limit)
-      return write(error_response(http::status::request_header_fields_too_large, "headers_too_large",
-                                  "request headers too large"),
+      return write(error_response(http::status::request_header_fields_too_large,
+                                  "headers_too_large", "request headers too large"),
                    false);
-    write(error_response(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message()),
+    write(error_response(http::status::bad_request, "bad_request",
+                         "malformed HTTP request: " + ec.message()),
           false);
   }
 
@@ -150,8 +165,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if constexpr (tls) response.set(http::field::strict_transport_security, "max-age=31536000");
     response.prepare_payload();
     response_ = std::make_shared<Response>(std::move(response));
-    http::async_write(stream_, *response_,
-                      beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(), keep_alive));
+    http::async_write(
+        stream_, *response_,
+        beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(), keep_alive));
   }
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -165,7 +181,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if constexpr (tls) {
       // close_notify, bounded: a client that never answers it is simply cut.
       tcp().expires_after(tls_handshake_timeout);
-      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->tcp().close(); });
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->tcp().close(); });
     } else {
       beast::error_code ignored;
       tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
@@ -190,7 +207,8 @@ void serve_http(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerCon
 
 void serve_https(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context,
                  std::shared_ptr<ssl::context> tls) {
-  std::make_shared<HttpSession<TlsStream>>(std::move(socket), std::move(context), std::move(tls))->run();
+  std::make_shared<HttpSession<TlsStream>>(std::move(socket), std::move(context), std::move(tls))
+      ->run();
 }
 
 }  // namespace puente::net

@@ -20,9 +20,10 @@ using Respond = std::function<void(Response)>;
 struct RouteParams {
   std::map<std::string, std::string, std::less<>> path;   // "{id}" segments by name
   std::map<std::string, std::string, std::less<>> query;  // percent-decoded
-  std::string target_path;                                 // the whole path, percent-decoded
-  std::string peer_address;                                // the client's IP address, as text
-  std::string route;  // the route that matched: "POST /v1/incidents/{id}/evidence"; empty for the fallback
+  std::string target_path;                                // the whole path, percent-decoded
+  std::string peer_address;                               // the client's IP address, as text
+  std::string
+      route;  // the route that matched: "POST /v1/incidents/{id}/evidence"; empty for the fallback
 };
 
 using RouteHandler = std::function<void(Request&& request, RouteParams params, Respond respond)>;

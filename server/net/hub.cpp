@@ -66,7 +66,8 @@ void Hub::count(const std::string& topic, std::size_t index, std::ptrdiff_t delt
   auto& per_shard = followers_[topic];
   per_shard.resize(shards_.size());
   per_shard[index] += delta;
-  if (std::all_of(per_shard.begin(), per_shard.end(), [](std::size_t n) { return n == 0; })) followers_.erase(topic);
+  if (std::all_of(per_shard.begin(), per_shard.end(), [](std::size_t n) { return n == 0; }))
+    followers_.erase(topic);
 }
 
 void Hub::subscribe(const std::string& topic, std::weak_ptr<HubSubscriber> subscriber) {
@@ -94,7 +95,8 @@ void Hub::publish(std::shared_ptr<const HubFrame> frame, core::Counter* delivere
   // Always a post, even to the publishing thread itself: running it inline there would let
   // this frame overtake frames published earlier and still queued for that thread.
   for (auto* shard : to)
-    boost::asio::post(*shard->thread, [shard, frame, delivered] { shard->deliver(frame, delivered); });
+    boost::asio::post(*shard->thread,
+                      [shard, frame, delivered] { shard->deliver(frame, delivered); });
 }
 
 bool Hub::followed(const std::string& topic) const {

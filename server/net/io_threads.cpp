@@ -24,7 +24,8 @@ boost::asio::any_io_executor IoThreads::next() {
 
 void IoThreads::run() {
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back([this, i] { contexts_[i]->run(); });
+  for (std::size_t i = 1; i < contexts_.size(); ++i)
+    threads.emplace_back([this, i] { contexts_[i]->run(); });
   contexts_.front()->run();
   for (auto& t : threads) t.join();
 }

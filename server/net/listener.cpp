@@ -2,8 +2,8 @@
 
 #include "net/http_session.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 namespace puente::net {
 
@@ -11,9 +11,13 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 
 Listener::Listener(IoThreads& threads, asio::ip::tcp::endpoint endpoint,
-                   std::shared_ptr<ServerContext> context, std::shared_ptr<TlsCertificate> certificate)
-    : threads_(threads), acceptor_(threads.main()), retry_timer_(acceptor_.get_executor()),
-      context_(std::move(context)), certificate_(std::move(certificate)) {
+                   std::shared_ptr<ServerContext> context,
+                   std::shared_ptr<TlsCertificate> certificate)
+    : threads_(threads),
+      acceptor_(threads.main()),
+      retry_timer_(acceptor_.get_executor()),
+      context_(std::move(context)),
+      certificate_(std::move(certificate)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);

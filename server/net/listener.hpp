@@ -20,7 +20,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // Binds and listens; throws boost::system::system_error if the address is taken. With a
   // `certificate` every connection is HTTPS (and WSS); without, plain HTTP.
   Listener(IoThreads& threads, boost::asio::ip::tcp::endpoint endpoint,
-           std::shared_ptr<ServerContext> context, std::shared_ptr<TlsCertificate> certificate = nullptr);
+           std::shared_ptr<ServerContext> context,
+           std::shared_ptr<TlsCertificate> certificate = nullptr);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void run();

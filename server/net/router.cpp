@@ -30,11 +30,13 @@ std::vector<std::string> split_path(std::string_view path) {
 // is "/v1/reports"), so they are decoded; but an empty segment ("//v1/reports",
 // "/v1/reports/"), a dot segment or an encoded "/" would make two different paths match one
 // route, and a rate limit or a log keyed on the path could be sidestepped: those are refused.
-std::optional<std::vector<std::string>> request_segments(boost::urls::segments_encoded_view encoded) {
+std::optional<std::vector<std::string>> request_segments(
+    boost::urls::segments_encoded_view encoded) {
   std::vector<std::string> segments;
   for (auto segment : encoded) {
     auto decoded = segment.decode();
-    if (decoded.empty() || decoded == "." || decoded == ".." || decoded.find('/') != std::string::npos)
+    if (decoded.empty() || decoded == "." || decoded == ".." ||
+        decoded.find('/') != std::string::npos)
       return std::nullopt;
     segments.push_back(std::move(decoded));
   }
@@ -65,13 +67,15 @@ void Router::add(http::verb method, std::string pattern, RouteHandler handler) {
 }
 
 bool Router::has(std::string_view name) const {
-  return std::any_of(routes_.begin(), routes_.end(), [name](const Route& route) { return route.name == name; });
+  return std::any_of(routes_.begin(), routes_.end(),
+                     [name](const Route& route) { return route.name == name; });
 }
 
 void Router::dispatch(Request&& request, Respond respond, std::string peer_address) const {
   auto target = boost::urls::parse_origin_form(request.target());
   if (!target) {
-    respond(error_response(http::status::bad_request, "bad_target", "the request target is not a valid path"));
+    respond(error_response(http::status::bad_request, "bad_target",
+                           "the request target is not a valid path"));
     return;
   }
   RouteParams params;
@@ -80,8 +84,9 @@ void Router::dispatch(Request&& request, Respond respond, std::string peer_addre
   params.target_path = target->encoded_path().decode();
   auto segments = request_segments(target->encoded_segments());
   if (!segments) {
-    respond(error_response(http::status::bad_request, "bad_target",
-                           "the path has an empty or dot segment, or an encoded \"/\"; send it as /a/b"));
+    respond(error_response(
+        http::status::bad_request, "bad_target",
+        "the path has an empty or dot segment, or an encoded \"/\"; send it as /a/b"));
     return;
   }
   const auto& path = *segments;

@@ -36,7 +36,7 @@ using SocketPeerFactory =
     std::function<std::shared_ptr<SocketPeer>(std::shared_ptr<WebSocketSession> session)>;
 
 struct SessionLimits {
-  std::size_t http_body_bytes = 64 * 1024;        // a report is a few hundred bytes
+  std::size_t http_body_bytes = 64 * 1024;  // a report is a few hundred bytes
   std::size_t ws_message_bytes = 64 * 1024;
   // Bytes waiting to be written to one socket, counted as allocated (core/send_queue_budget.hpp:
   // each frame's buffer plus its overhead). A phone on a bad network drains slowly; past this it
@@ -55,8 +55,8 @@ struct SessionLimits {
   core::RateLimit ws_messages{20, 200};
   // Kernel send buffer per socket (SO_SNDBUF); 0 leaves the system's default.
   int socket_send_buffer_bytes = 0;
-  std::chrono::seconds http_idle{30};             // keep-alive connection with no request
-  std::chrono::seconds ws_hello{5};               // time to send a valid hello
+  std::chrono::seconds http_idle{30};  // keep-alive connection with no request
+  std::chrono::seconds ws_hello{5};    // time to send a valid hello
   // A socket the node closes gets this long to take its queued frames and the close frame and
   // to answer it; a client that does not is cut off, so its session and memory come back. 30 s,
   // as Beast's own deadline for a close: a slow phone still reads why it was closed (1013).
@@ -69,7 +69,8 @@ struct SessionLimits {
 };
 
 // May a WebSocket upgrade with this Origin and Host go ahead (see allowed_origins)?
-bool origin_allowed(std::string_view origin, std::string_view host, const std::vector<std::string>& allowed);
+bool origin_allowed(std::string_view origin, std::string_view host,
+                    const std::vector<std::string>& allowed);
 
 class OpenSockets {
  public:
@@ -85,7 +86,8 @@ class OpenSockets {
 
 // Decides, before routing, whether a client may make a request now (rate limits per address):
 // nullopt lets it through; a response refuses it (429) and is sent instead. Thread-safe.
-using Admission = std::function<std::optional<Response>(const Request& request, const std::string& peer_address)>;
+using Admission =
+    std::function<std::optional<Response>(const Request& request, const std::string& peer_address)>;
 
 struct ServerContext {
   Router router;

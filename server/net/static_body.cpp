@@ -15,7 +15,8 @@ constexpr std::size_t min_gzip_bytes = 512;
 std::string gzip(std::string_view bytes) {
   z_stream z{};
   // windowBits 15 + 16: a gzip wrapper rather than zlib's, which is what Content-Encoding means.
-  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return {};
   std::string out(deflateBound(&z, static_cast<uLong>(bytes.size())), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
   z.avail_in = static_cast<uInt>(bytes.size());
@@ -43,7 +44,8 @@ bool accepts_gzip(std::string_view accept_encoding) {
   auto rest = accept_encoding.substr(at + 4);
   auto end = rest.find(',');
   auto params = rest.substr(0, end);
-  return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
+  return params.find("q=0") == std::string_view::npos ||
+         params.find("q=0.") != std::string_view::npos;
 }
 
 }  // namespace

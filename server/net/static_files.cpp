@@ -47,14 +47,16 @@ std::string_view content_type_of(const fs::path& file) {
       {".woff2", "font/woff2"},
   }};
   auto extension = file.extension().string();
-  auto it = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.first == extension; });
+  auto it =
+      std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.first == extension; });
   return it == types.end() ? "application/octet-stream" : it->second;
 }
 
 StaticFiles::StaticFiles(const fs::path& root) {
   std::error_code ec;
   root_ = fs::canonical(root, ec);
-  if (ec || !fs::is_directory(root_)) throw std::runtime_error("web root " + root.string() + " is not a folder");
+  if (ec || !fs::is_directory(root_))
+    throw std::runtime_error("web root " + root.string() + " is not a folder");
 }
 
 std::optional<fs::path> resolve_inside(const fs::path& root, std::string_view path) {

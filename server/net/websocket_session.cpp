@@ -5,13 +5,13 @@
 #include "net/frame_socket.hpp"
 #include "net/freed_memory.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -43,8 +43,11 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
  public:
   WebSocketConnection(Stream&& stream, std::shared_ptr<ServerContext> context,
                       std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address)
-      : ws_(std::move(stream)), context_(std::move(context)), tls_(std::move(tls)),
-        peer_address_(std::move(peer_address)), deadline_(ws_.get_executor()) {}
+      : ws_(std::move(stream)),
+        context_(std::move(context)),
+        tls_(std::move(tls)),
+        peer_address_(std::move(peer_address)),
+        deadline_(ws_.get_executor()) {}
 
   ~WebSocketConnection() override {
     context_->open_sockets.remove(this);
@@ -56,20 +59,22 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
 
   void run(Request request) {
     // The HTTP session's timeout no longer applies; the WebSocket has its own (idle pings).
-    if constexpr (writes_frames_itself) ws_.next_layer().set_writer(self());
-    else beast::get_lowest_layer(ws_).expires_never();
+    if constexpr (writes_frames_itself)
+      ws_.next_layer().set_writer(self());
+    else
+      beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(context_->limits.ws_message_bytes);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
-      response.set(http::field::server, "puented");
-    }));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& response) { response.set(http::field::server, "puented"); }));
     context_->open_sockets.add(self());
     ws_.async_accept(request, beast::bind_front_handler(&WebSocketConnection::on_accept, self()));
   }
 
   boost::asio::any_io_executor executor() override { return ws_.get_executor(); }
 
-  void send(std::shared_ptr<const std::string> frame, bool binary, std::shared_ptr<const HubFrame> receipt) override {
+  void send(std::shared_ptr<const std::string> frame, bool binary,
+            std::shared_ptr<const HubFrame> receipt) override {
     // Inline on the session's own thread (dispatch); posted from any other.
     boost::asio::dispatch(ws_.get_executor(), [self = self(), frame = std::move(frame), binary,
                                                receipt = std::move(receipt)]() mutable {
@@ -99,7 +104,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     std::shared_ptr<const std::string> data;
     bool binary;
     std::shared_ptr<const HubFrame> receipt;
-    std::size_t written = 0;  // FrameSocket: bytes of its header and payload already sent
+    std::size_t written = 0;       // FrameSocket: bytes of its header and payload already sent
     core::QueuedFrameCost cost{};  // counted while it waits (enqueue)
   };
 
@@ -108,8 +113,10 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   boost::asio::ip::tcp::socket& tcp_socket() {
-    if constexpr (writes_frames_itself) return ws_.next_layer().next_layer();
-    else return beast::get_lowest_layer(ws_).socket();
+    if constexpr (writes_frames_itself)
+      return ws_.next_layer().next_layer();
+    else
+      return beast::get_lowest_layer(ws_).socket();
   }
 
   // From now on nothing more is read or queued; the close frame follows what is queued. A client
@@ -141,7 +148,8 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   void do_read() {
-    ws_.async_read_some(buffer_, read_piece_bytes, beast::bind_front_handler(&WebSocketConnection::on_read, self()));
+    ws_.async_read_some(buffer_, read_piece_bytes,
+                        beast::bind_front_handler(&WebSocketConnection::on_read, self()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -169,21 +177,25 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   bool too_many_messages() {
-    return messages_.take(context_->limits.ws_messages, std::chrono::steady_clock::now()).has_value();
+    return messages_.take(context_->limits.ws_messages, std::chrono::steady_clock::now())
+        .has_value();
   }
 
   void enqueue(Frame frame) {
     if (closed_ || close_pending_) return;
     // A hub frame (it has a receipt) is one buffer for every socket it goes to.
     frame.cost = core::queued_frame_cost(frame.data->capacity(), frame.receipt != nullptr);
-    const auto room = core::room_for(frame.cost, queued_bytes_, node_queued_bytes(),
-                                     {context_->limits.ws_queue_bytes, context_->limits.ws_node_queue_bytes});
+    const auto room =
+        core::room_for(frame.cost, queued_bytes_, node_queued_bytes(),
+                       {context_->limits.ws_queue_bytes, context_->limits.ws_node_queue_bytes});
     if (room != core::QueueRoom::enough) {
       // Too slow to keep up: dropping frames silently would break "every alert", so the client
       // is closed instead and catches up from history when it reconnects.
       context_->metrics->queue_drops.inc();
       spdlog::info("websocket: closing a client {} bytes behind{}", queued_bytes_,
-                   room == core::QueueRoom::node_full ? " (the node's sockets hold all the queued bytes they may)" : "");
+                   room == core::QueueRoom::node_full
+                       ? " (the node's sockets hold all the queued bytes they may)"
+                       : "");
       drop_unwritten();
       begin_close({websocket::close_code::try_again_later, "send queue full"});
       if (!writing_) do_close();
@@ -195,7 +207,8 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   std::size_t node_queued_bytes() const {
-    return static_cast<std::size_t>(std::max<std::int64_t>(0, context_->metrics->ws_queued_bytes.value()));
+    return static_cast<std::size_t>(
+        std::max<std::int64_t>(0, context_->metrics->ws_queued_bytes.value()));
   }
 
   // A frame joins or leaves the queue: the socket's count and the node's follow.
@@ -260,7 +273,8 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
       // frame may follow it; one already partly out is finished, or the stream would be cut.
       if (frame.written == 0 && !ws_.is_open()) return;
       beast::error_code ec;
-      switch (socket.send_frame(frame.binary, boost::asio::buffer(*frame.data), frame.written, ec)) {
+      switch (
+          socket.send_frame(frame.binary, boost::asio::buffer(*frame.data), frame.written, ec)) {
         case FrameSocket::Progress::whole: frame_written(); break;
         case FrameSocket::Progress::blocked: return wait_writable();
         case FrameSocket::Progress::failed: return frames_failed(ec);
@@ -314,7 +328,8 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     // peer told, its counts given back) before Beast has torn the connection down, or with
     // nothing left to do it.
     if (!close_pending_ || !tcp_socket().is_open()) deadline_.cancel();
-    drop_unwritten();  // nothing more goes out: the memory comes back now, not when the last handler ends
+    drop_unwritten();  // nothing more goes out: the memory comes back now, not when the last
+                       // handler ends
     if (peer_) {
       context_->metrics->ws_connections.add(-1);
       peer_->on_close();
@@ -324,17 +339,19 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
 
   websocket::stream<Stream> ws_;
   std::shared_ptr<ServerContext> context_;
-  std::shared_ptr<boost::asio::ssl::context> tls_;  // what a TLS stream handshook with; null if plain
+  std::shared_ptr<boost::asio::ssl::context>
+      tls_;  // what a TLS stream handshook with; null if plain
   const std::string peer_address_;
   beast::flat_buffer buffer_;
   // The hello's deadline until the client authenticates; the close's grace once one begins.
   boost::asio::steady_timer deadline_;
   std::shared_ptr<SocketPeer> peer_;
   std::deque<Frame> queue_;
-  std::size_t queued_bytes_ = 0;       // Frame::cost.socket of every queued frame
-  std::size_t node_queued_bytes_ = 0;  // Frame::cost.node of every queued frame, in the node's gauge too
-  bool held_much_ = false;             // the queue once held more than return_memory_above_bytes
-  core::TokenBucket messages_;         // the client's messages, against limits.ws_messages
+  std::size_t queued_bytes_ = 0;  // Frame::cost.socket of every queued frame
+  std::size_t node_queued_bytes_ =
+      0;                        // Frame::cost.node of every queued frame, in the node's gauge too
+  bool held_much_ = false;      // the queue once held more than return_memory_above_bytes
+  core::TokenBucket messages_;  // the client's messages, against limits.ws_messages
   bool writing_ = false;
   bool close_pending_ = false;
   bool close_started_ = false;  // do_close ran
@@ -345,8 +362,8 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
 template <class Stream>
 void serve(Stream&& stream, std::shared_ptr<ServerContext> context, Request request,
            std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address) {
-  std::make_shared<WebSocketConnection<Stream>>(std::move(stream), std::move(context), std::move(tls),
-                                                std::move(peer_address))
+  std::make_shared<WebSocketConnection<Stream>>(std::move(stream), std::move(context),
+                                                std::move(tls), std::move(peer_address))
       ->run(std::move(request));
 }
 
@@ -354,13 +371,14 @@ void serve(Stream&& stream, std::shared_ptr<ServerContext> context, Request requ
 
 void serve_websocket(PlainStream&& stream, std::shared_ptr<ServerContext> context, Request request,
                      std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address) {
-  serve(FrameSocket(stream.release_socket()), std::move(context), std::move(request), std::move(tls),
-        std::move(peer_address));
+  serve(FrameSocket(stream.release_socket()), std::move(context), std::move(request),
+        std::move(tls), std::move(peer_address));
 }
 
 void serve_websocket(TlsStream&& stream, std::shared_ptr<ServerContext> context, Request request,
                      std::shared_ptr<boost::asio::ssl::context> tls, std::string peer_address) {
-  serve(std::move(stream), std::move(context), std::move(request), std::move(tls), std::move(peer_address));
+  serve(std::move(stream), std::move(context), std::move(request), std::move(tls),
+        std::move(peer_address));
 }
 
 }  // namespace puente::net

@@ -66,10 +66,12 @@ class CommandConnection final : public Connection, private Link::Owner {
         });
   }
 
-  void execute_shared(std::shared_ptr<const std::vector<std::string>> args, ReplyHandler handler) override {
-    boost::asio::post(strand_, [self = self(), args = std::move(args), handler = std::move(handler)]() mutable {
-      self->send(*args, std::move(handler));
-    });
+  void execute_shared(std::shared_ptr<const std::vector<std::string>> args,
+                      ReplyHandler handler) override {
+    boost::asio::post(
+        strand_, [self = self(), args = std::move(args), handler = std::move(handler)]() mutable {
+          self->send(*args, std::move(handler));
+        });
   }
 
   void on_link_change(std::function<void(bool up)> callback) override {

@@ -76,7 +76,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // The same for a command its caller keeps too, shared instead of copied (a script's run keeps
   // its arguments to send them again as EVAL if Redis lost the script). The command is read
   // only while it is sent, before the handler runs.
-  virtual void execute_shared(std::shared_ptr<const std::vector<std::string>> args, ReplyHandler handler) = 0;
+  virtual void execute_shared(std::shared_ptr<const std::vector<std::string>> args,
+                              ReplyHandler handler) = 0;
 
   // Called on the strand each time the link comes up (true) or goes down (false).
   virtual void on_link_change(std::function<void(bool up)> callback) = 0;

@@ -14,14 +14,10 @@ class RedisCategory final : public boost::system::error_category {
 
   std::string message(int value) const override {
     switch (static_cast<Errc>(value)) {
-      case Errc::not_connected:
-        return "not connected to Redis";
-      case Errc::timeout:
-        return "Redis did not answer within the command deadline";
-      case Errc::disconnected:
-        return "the link to Redis dropped before the reply arrived";
-      case Errc::stopped:
-        return "the Redis connection was stopped";
+      case Errc::not_connected: return "not connected to Redis";
+      case Errc::timeout: return "Redis did not answer within the command deadline";
+      case Errc::disconnected: return "the link to Redis dropped before the reply arrived";
+      case Errc::stopped: return "the Redis connection was stopped";
     }
     return "unknown Redis error";
   }

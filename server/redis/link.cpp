@@ -231,8 +231,7 @@ void Link::on_connect_deadline(const boost::system::error_code& ec, std::uint64_
       free_context();
       attempt_failed("connect timeout");
       break;
-    default:
-      break;  // up, or already waiting to retry
+    default: break;  // up, or already waiting to retry
   }
 }
 

@@ -11,8 +11,8 @@ struct Reply {
   enum class Type { nil, status, error, integer, string, array };
 
   Type type = Type::nil;
-  std::string str;       // status, error and string replies
-  long long integer = 0;  // integer replies
+  std::string str;              // status, error and string replies
+  long long integer = 0;        // integer replies
   std::vector<Reply> elements;  // array replies
 
   bool is_nil() const { return type == Type::nil; }

@@ -33,9 +33,7 @@ Reply reply_from_hiredis(const redisReply& reply) {
       }
       break;
     case REDIS_REPLY_NIL:
-    default:
-      out.type = Reply::Type::nil;
-      break;
+    default: out.type = Reply::Type::nil; break;
   }
   return out;
 }

@@ -16,7 +16,8 @@ namespace puente::redis {
 class Subscriber : public std::enable_shared_from_this<Subscriber> {
  public:
   // Called on the subscriber's strand for every message; payload is binary-safe.
-  using MessageHandler = std::function<void(const std::string& channel, const std::string& payload)>;
+  using MessageHandler =
+      std::function<void(const std::string& channel, const std::string& payload)>;
 
   static std::shared_ptr<Subscriber> create(boost::asio::any_io_executor executor,
                                             ConnectionOptions options);

@@ -32,13 +32,12 @@ void AuditStore::append(const AuditHead& follows, const v1::AuditEntry& entry,
       .arg(Arg::entry, entry.SerializeAsString())
       .arg(Arg::new_head, next.text())
       .arg(Arg::stream_id, std::to_string(entry.sequence()) + "-1");
-  std::move(call).run(
-      *redis_, [next, done = std::move(done)](auto ec, Reply reply) {
-        if (failed(ec, reply, "append audit entry")) return done(Outcome::unavailable, {});
-        if (reply.elements.size() >= 2 && reply.elements[0].str == "stale")
-          return done(Outcome::conflict, AuditHead::parse(reply.elements[1].str));
-        done(Outcome::ok, next);
-      });
+  std::move(call).run(*redis_, [next, done = std::move(done)](auto ec, Reply reply) {
+    if (failed(ec, reply, "append audit entry")) return done(Outcome::unavailable, {});
+    if (reply.elements.size() >= 2 && reply.elements[0].str == "stale")
+      return done(Outcome::conflict, AuditHead::parse(reply.elements[1].str));
+    done(Outcome::ok, next);
+  });
 }
 
 void AuditStore::head(std::function<void(Outcome, AuditHead)> done) {
@@ -50,7 +49,8 @@ void AuditStore::head(std::function<void(Outcome, AuditHead)> done) {
 
 void AuditStore::read(std::uint64_t after, std::size_t limit,
                       std::function<void(Outcome, std::vector<v1::AuditEntry>)> done) {
-  redis_->execute({"XRANGE", keys_.audit(), std::to_string(after + 1) + "-0", "+", "COUNT", std::to_string(limit)},
+  redis_->execute({"XRANGE", keys_.audit(), std::to_string(after + 1) + "-0", "+", "COUNT",
+                   std::to_string(limit)},
                   [done = std::move(done)](auto ec, Reply reply) {
                     std::vector<v1::AuditEntry> entries;
                     if (failed(ec, reply, "read audit")) return done(Outcome::unavailable, entries);
@@ -58,7 +58,8 @@ void AuditStore::read(std::uint64_t after, std::size_t limit,
                     for (const auto& row : reply.elements) {
                       if (row.elements.size() < 2 || row.elements[1].elements.size() < 2) continue;
                       v1::AuditEntry entry;
-                      // An entry that does not parse is kept as an empty one: verify must see the gap.
+                      // An entry that does not parse is kept as an empty one: verify must see the
+                      // gap.
                       entry.ParseFromString(row.elements[1].elements[1].str);
                       entries.push_back(std::move(entry));
                     }
@@ -67,10 +68,11 @@ void AuditStore::read(std::uint64_t after, std::size_t limit,
 }
 
 void AuditStore::note_roster(const std::string& sha256, std::function<void(Outcome, bool)> done) {
-  redis_->execute({"SET", keys_.audit_roster(), sha256, "GET"}, [sha256, done = std::move(done)](auto ec, Reply reply) {
-    if (failed(ec, reply, "note roster")) return done(Outcome::unavailable, false);
-    done(Outcome::ok, reply.str != sha256);
-  });
+  redis_->execute({"SET", keys_.audit_roster(), sha256, "GET"},
+                  [sha256, done = std::move(done)](auto ec, Reply reply) {
+                    if (failed(ec, reply, "note roster")) return done(Outcome::unavailable, false);
+                    done(Outcome::ok, reply.str != sha256);
+                  });
 }
 
 }  // namespace puente::store

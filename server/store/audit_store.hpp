@@ -29,10 +29,12 @@ class AuditStore {
   AuditStore(std::shared_ptr<redis::Connection> redis, Keys keys);
 
   // `ok`, or `conflict` with the head as it really is (another node appended first).
-  void append(const AuditHead& follows, const v1::AuditEntry& entry, std::function<void(Outcome, AuditHead)> done);
+  void append(const AuditHead& follows, const v1::AuditEntry& entry,
+              std::function<void(Outcome, AuditHead)> done);
   void head(std::function<void(Outcome, AuditHead)> done);
   // Entries with sequence > after, oldest first, at most `limit`.
-  void read(std::uint64_t after, std::size_t limit, std::function<void(Outcome, std::vector<v1::AuditEntry>)> done);
+  void read(std::uint64_t after, std::size_t limit,
+            std::function<void(Outcome, std::vector<v1::AuditEntry>)> done);
   // Records the roster's hash; `changed` if it differs from the one recorded before.
   void note_roster(const std::string& sha256, std::function<void(Outcome, bool changed)> done);
 

@@ -5,8 +5,8 @@
 
 #include "store/incident_store.hpp"
 
-#include "store/replies.hpp"
 #include "store/incident_keys.hpp"
+#include "store/replies.hpp"
 #include "store/script_call.hpp"
 
 #include "core/clock.hpp"
@@ -18,25 +18,31 @@ namespace puente::store {
 
 namespace {
 
-using redis::Reply;
 using core::to_ms;
+using redis::Reply;
 
-void set_time_ms(google::protobuf::Timestamp& ts, long long ms) { ts = core::timestamp_from_ms(ms); }
+void set_time_ms(google::protobuf::Timestamp& ts, long long ms) {
+  ts = core::timestamp_from_ms(ms);
+}
 
 // The head as incident_head (lua/helpers.lua) answers it, in the order of its head_fields.
 bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
   using enum lua::HeadField;
   if (e.size() < lua::head_field_count) return false;
-  auto field = [&e](lua::HeadField f) -> const std::string& { return e[static_cast<std::size_t>(f)].str; };
+  auto field = [&e](lua::HeadField f) -> const std::string& {
+    return e[static_cast<std::size_t>(f)].str;
+  };
   if (!out.ParseFromString(field(pb))) return false;
   int number = std::atoi(field(status).c_str());
   if (v1::IncidentStatus_IsValid(number)) out.set_status(static_cast<v1::IncidentStatus>(number));
   set_time_ms(*out.mutable_updated_at(), std::atoll(field(updated_ms).c_str()));
   if (!field(neighborhood).empty()) out.set_neighborhood(field(neighborhood));
   if (!field(location).empty()) out.mutable_location()->ParseFromString(field(location));
-  if (!field(confirmed_ms).empty()) set_time_ms(*out.mutable_confirmed_at(), std::atoll(field(confirmed_ms).c_str()));
+  if (!field(confirmed_ms).empty())
+    set_time_ms(*out.mutable_confirmed_at(), std::atoll(field(confirmed_ms).c_str()));
   out.set_escalation_step(std::atoi(field(step).c_str()));
-  if (!field(evidence_ms).empty()) set_time_ms(*out.mutable_evidence_at(), std::atoll(field(evidence_ms).c_str()));
+  if (!field(evidence_ms).empty())
+    set_time_ms(*out.mutable_evidence_at(), std::atoll(field(evidence_ms).c_str()));
   return true;
 }
 
@@ -89,7 +95,8 @@ void add_kept_acks(std::string_view kept, std::vector<v1::Ack>& acks) {
     if (n > kept.size() - colon - 1) return;
     if (part % 2 == 1) {
       v1::Ack ack;
-      if (ack.ParseFromArray(kept.data() + colon + 1, static_cast<int>(n))) acks.push_back(std::move(ack));
+      if (ack.ParseFromArray(kept.data() + colon + 1, static_cast<int>(n)))
+        acks.push_back(std::move(ack));
     }
     kept.remove_prefix(colon + 1 + n);
   }
@@ -104,7 +111,8 @@ bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
   return true;
 }
 
-void IncidentStore::load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done) {
+void IncidentStore::load(const std::string& incident_id,
+                         std::function<void(Outcome, v1::Incident)> done) {
   ScriptCall<lua::LoadIncident> call;
   add_incident_keys(call, keys_, incident_id);
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
@@ -120,10 +128,12 @@ void IncidentStore::load(const std::string& incident_id, std::function<void(Outc
     for (const auto& r : e[reports].elements) incident.add_reports()->ParseFromString(r.str);
     for (const auto& a : e[alerts].elements) parse_tagged_alert(a.str, *incident.add_alerts());
     std::vector<v1::Ack> acks;
-    for (const auto& k : e[old_acks].elements) acks.emplace_back().ParseFromString(k.str);  // as kept before issue 15
+    for (const auto& k : e[old_acks].elements)
+      acks.emplace_back().ParseFromString(k.str);  // as kept before issue 15
     for (const auto& kept : e[states].elements) add_kept_acks(kept.str, acks);
-    std::stable_sort(acks.begin(), acks.end(),
-                     [](const v1::Ack& a, const v1::Ack& b) { return to_ms(a.at()) < to_ms(b.at()); });
+    std::stable_sort(acks.begin(), acks.end(), [](const v1::Ack& a, const v1::Ack& b) {
+      return to_ms(a.at()) < to_ms(b.at());
+    });
     for (auto& ack : acks) *incident.add_acks() = std::move(ack);
     std::vector<std::string> alerted;
     for (const auto& n : e[alerted_hoods].elements) alerted.push_back(n.str);
@@ -152,10 +162,11 @@ void IncidentStore::list(bool open_only, std::size_t limit,
   });
 }
 
-void IncidentStore::replay(const std::string& slug, const std::string& after_offset, std::size_t limit,
+void IncidentStore::replay(const std::string& slug, const std::string& after_offset,
+                           std::size_t limit,
                            std::function<void(Outcome, std::vector<v1::Alert>)> done) {
-  std::vector<std::string> args{"XRANGE", keys_.alert_history(slug), "(" + after_offset, "+", "COUNT",
-                                std::to_string(limit)};
+  std::vector<std::string> args{"XRANGE", keys_.alert_history(slug), "(" + after_offset, "+",
+                                "COUNT",  std::to_string(limit)};
   redis_->execute(std::move(args), [done = std::move(done)](auto ec, Reply reply) {
     std::vector<v1::Alert> alerts;
     if (failed(ec, reply, "replay alerts")) return done(Outcome::unavailable, alerts);

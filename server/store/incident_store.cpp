@@ -36,7 +36,8 @@ using core::to_ms;
 void when_replicated(const std::shared_ptr<ReplicationBarrier>& barrier, Outcome written,
                      std::function<void(Outcome)> done) {
   if (written != Outcome::ok) return done(written);
-  barrier->after_write([done = std::move(done)](bool stored) { done(stored ? Outcome::ok : Outcome::unavailable); });
+  barrier->after_write(
+      [done = std::move(done)](bool stored) { done(stored ? Outcome::ok : Outcome::unavailable); });
 }
 
 bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
@@ -86,7 +87,9 @@ IncidentStore::Sent outcome_only(Outcome outcome) {
 }
 
 // A repeated idempotency key: what the first request created, "<incident> <report>".
-IncidentStore::Sent repeated(const Tagged& earlier) { return {IncidentStore::Sent::Repeated{earlier.tag, earlier.bytes}}; }
+IncidentStore::Sent repeated(const Tagged& earlier) {
+  return {IncidentStore::Sent::Repeated{earlier.tag, earlier.bytes}};
+}
 
 }  // namespace
 
@@ -109,24 +112,31 @@ std::set<std::string> AvailabilityBook::available_at(Clock::time_point now) cons
   return ids;
 }
 
-IncidentStore::IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys, StoreOptions options)
-    : redis_(std::move(redis)), keys_(std::move(keys)), options_(options),
+IncidentStore::IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys,
+                             StoreOptions options)
+    : redis_(std::move(redis)),
+      keys_(std::move(keys)),
+      options_(options),
       replication_(std::make_shared<ReplicationBarrier>(redis_, options.replication)) {}
 
-redis::ReplyHandler IncidentStore::sent_handler(const char* what, std::function<void(Sent)> done) const {
+redis::ReplyHandler IncidentStore::sent_handler(const char* what,
+                                                std::function<void(Sent)> done) const {
   auto replicated = [barrier = replication_, done = std::move(done)](Sent sent) mutable {
     auto written = sent.outcome();
-    when_replicated(barrier, written, [sent = std::move(sent), written, done = std::move(done)](Outcome outcome) mutable {
-      if (outcome != written) sent = outcome_only(outcome);
-      done(std::move(sent));
-    });
+    when_replicated(
+        barrier, written,
+        [sent = std::move(sent), written, done = std::move(done)](Outcome outcome) mutable {
+          if (outcome != written) sent = outcome_only(outcome);
+          done(std::move(sent));
+        });
   };
   return [what, done = std::move(replicated)](auto ec, Reply reply) mutable {
     if (failed(ec, reply, what)) return done(outcome_only(Outcome::unavailable));
     auto word = verdict(reply);
     if (word == "ok") {
       Sent::Written written;
-      for (std::size_t i = 1; i < reply.elements.size(); ++i) written.offsets.push_back(reply.elements[i].str);
+      for (std::size_t i = 1; i < reply.elements.size(); ++i)
+        written.offsets.push_back(reply.elements[i].str);
       return done({std::move(written)});
     }
     if (word == "repeat") {
@@ -139,7 +149,8 @@ redis::ReplyHandler IncidentStore::sent_handler(const char* what, std::function<
       return done({Sent::Stale{parse_book(reply.elements[1], reply.elements[2])}});
     if (word == "reused") return done(outcome_only(Outcome::reused_key));
     if (word == "conflict")
-      return done({Sent::Conflict{static_cast<v1::IncidentStatus>(std::atoi(element(reply, 1).c_str()))}});
+      return done(
+          {Sent::Conflict{static_cast<v1::IncidentStatus>(std::atoi(element(reply, 1).c_str()))}});
     done(outcome_only(word == "closed" ? Outcome::closed : Outcome::not_found));
   };
 }
@@ -150,9 +161,10 @@ std::string IncidentStore::idempotency_key(const v1::Report& report) const {
   return keys_.idempotency(idem.empty() ? "-" : report.reporter_id() + "/" + idem);
 }
 
-void IncidentStore::open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
-                         const v1::IncidentEvent& event, std::optional<Clock::time_point> escalate_at,
-                         const OpenChecks& checks, std::function<void(Sent)> done) {
+void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
+                         const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+                         std::optional<Clock::time_point> escalate_at, const OpenChecks& checks,
+                         std::function<void(Sent)> done) {
   using Key = lua::OpenIncident::Key;
   using Arg = lua::OpenIncident::Arg;
   const auto& id = incident.id();
@@ -192,7 +204,8 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::lat, located(where) ? std::to_string(where.lat()) : "")
       .arg(Arg::kind, std::to_string(incident.kind()))
       .arg(Arg::reporter, report.reporter_id())
-      .arg(Arg::confirmed_ms, incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : "")
+      .arg(Arg::confirmed_ms,
+           incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : "")
       .arg(Arg::escalate_ms, escalate_at ? std::to_string(to_ms(*escalate_at)) : "")
       .arg(Arg::now_ms, std::to_string(to_ms(now)))
       .arg(Arg::check_book, checks.availability_version ? "1" : "")
@@ -229,28 +242,31 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
       .arg(Arg::reporter, report.reporter_id())
       .arg(Arg::board, keys_.board_channel())
       .arg(Arg::event, event.SerializeAsString())
-      .arg(Arg::remembered, report.idempotency_key().empty() ? "" : incident_id + " " + report.id() + " " + digest)
+      .arg(Arg::remembered,
+           report.idempotency_key().empty() ? "" : incident_id + " " + report.id() + " " + digest)
       .arg(Arg::idempotency_ttl, std::to_string(options_.idempotency_ttl_seconds))
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
       .arg(Arg::without_contact, without_contact.SerializeAsString())
       .arg(Arg::digest, digest);
-  std::move(call).run(*redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
-    if (failed(ec, reply, "attach report")) return done(outcome_only(Outcome::unavailable), 0);
-    auto word = verdict(reply);
-    if (word == "ok") {
-      int reporters = std::atoi(element(reply, 1).c_str());
-      return when_replicated(barrier, Outcome::ok, [reporters, done = std::move(done)](Outcome outcome) {
-        done(outcome_only(outcome), outcome == Outcome::ok ? reporters : 0);
+  std::move(call).run(
+      *redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
+        if (failed(ec, reply, "attach report")) return done(outcome_only(Outcome::unavailable), 0);
+        auto word = verdict(reply);
+        if (word == "ok") {
+          int reporters = std::atoi(element(reply, 1).c_str());
+          return when_replicated(
+              barrier, Outcome::ok, [reporters, done = std::move(done)](Outcome outcome) {
+                done(outcome_only(outcome), outcome == Outcome::ok ? reporters : 0);
+              });
+        }
+        if (word == "repeat") {
+          Tagged earlier;
+          split_tagged(element(reply, 1), earlier);
+          return done(repeated(earlier), 0);
+        }
+        if (word == "reused") return done(outcome_only(Outcome::reused_key), 0);
+        done(outcome_only(word == "closed" ? Outcome::closed : Outcome::not_found), 0);
       });
-    }
-    if (word == "repeat") {
-      Tagged earlier;
-      split_tagged(element(reply, 1), earlier);
-      return done(repeated(earlier), 0);
-    }
-    if (word == "reused") return done(outcome_only(Outcome::reused_key), 0);
-    done(outcome_only(word == "closed" ? Outcome::closed : Outcome::not_found), 0);
-  });
 }
 
 void IncidentStore::advance(const std::string& incident_id, const StatusChange& change,
@@ -280,7 +296,8 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
       .arg(Arg::id, incident_id)
       .arg(Arg::closes, closes ? "1" : "0")
-      .arg(Arg::confirmed_ms, change.confirmed_at ? std::to_string(to_ms(*change.confirmed_at)) : "")
+      .arg(Arg::confirmed_ms,
+           change.confirmed_at ? std::to_string(to_ms(*change.confirmed_at)) : "")
       .arg(Arg::moved_to, change.moved_to.value_or(""))
       .arg(Arg::location, moved ? moved->SerializeAsString() : "")
       .arg(Arg::lon, moved ? std::to_string(moved->lon()) : "")
@@ -292,9 +309,11 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
   std::move(call).run(*redis_, sent_handler("advance incident", std::move(done)));
 }
 
-void IncidentStore::escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
-                             const v1::IncidentEvent& event, std::optional<Clock::time_point> next_at,
-                             const std::string& availability_version, std::function<void(Sent)> done) {
+void IncidentStore::escalate(const std::string& incident_id, int step,
+                             const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+                             std::optional<Clock::time_point> next_at,
+                             const std::string& availability_version,
+                             std::function<void(Sent)> done) {
   using Key = lua::EscalateIncident::Key;
   using Arg = lua::EscalateIncident::Arg;
   ScriptCall<lua::EscalateIncident> call;
@@ -319,26 +338,29 @@ void IncidentStore::escalate(const std::string& incident_id, int step, const std
   std::move(call).run(*redis_, sent_handler("escalate incident", std::move(done)));
 }
 
-void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, const core::AckReach& reach,
-                               std::function<void(AckRecorded)> done) {
+void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event,
+                               const core::AckReach& reach, std::function<void(AckRecorded)> done) {
   const auto& idem = ack.idempotency_key();
   const auto& id = ack.incident_id();
   using Key = lua::RecordAck::Key;
   using Arg = lua::RecordAck::Arg;
   std::string neighborhoods;
-  for (const auto& slug : reach.neighborhoods) neighborhoods += (neighborhoods.empty() ? "" : " ") + slug;
+  for (const auto& slug : reach.neighborhoods)
+    neighborhoods += (neighborhoods.empty() ? "" : " ") + slug;
   ScriptCall<lua::RecordAck> call;
   call.key(Key::incident, keys_.incident(id))
       .key(Key::incident_alerts, keys_.incident_alerts(id))
       .key(Key::states, keys_.incident_ack_states(id))
       .key(Key::ack_log, keys_.ack_log())
-      .key(Key::idempotency, keys_.idempotency("ack/" + ack.responder_id() + "/" + (idem.empty() ? "-" : idem)))
+      .key(Key::idempotency,
+           keys_.idempotency("ack/" + ack.responder_id() + "/" + (idem.empty() ? "-" : idem)))
       .key(Key::activity, keys_.incident_activity());
   call.arg(Arg::ack, ack.SerializeAsString())
       .arg(Arg::board, keys_.board_channel())
       .arg(Arg::event, event.SerializeAsString())
       .arg(Arg::id, id)
-      .arg(Arg::idempotency_ttl, idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds))
+      .arg(Arg::idempotency_ttl,
+           idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds))
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
       .arg(Arg::responder, ack.responder_id())
       .arg(Arg::digest, core::content_digest(ack))
@@ -347,26 +369,30 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
       .arg(Arg::state, std::to_string(ack.state()))
       .arg(Arg::anywhere, reach.anywhere ? "1" : "")
       .arg(Arg::neighborhoods, std::move(neighborhoods));
-  std::move(call).run(*redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
-    if (failed(ec, reply, "record ack")) return done({Outcome::unavailable, {}});
-    auto word = verdict(reply);
-    if (word == "no_alert") return done({Outcome::no_alert, {}});
-    if (word == "not_recipient")
-      return done({Outcome::not_recipient, reply.elements.size() > 1 ? reply.elements[1].str : std::string()});
-    auto outcome = word == "ok"                        ? Outcome::ok
-                   : word == "repeat" || word == "same" ? Outcome::repeated
-                   : word == "reused"                   ? Outcome::reused_key
-                                                        : Outcome::not_found;
-    // Nothing was written for a refusal; a write waits for the replicas.
-    when_replicated(barrier, outcome, [done = std::move(done)](Outcome o) { done({o, {}}); });
-  });
+  std::move(call).run(
+      *redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
+        if (failed(ec, reply, "record ack")) return done({Outcome::unavailable, {}});
+        auto word = verdict(reply);
+        if (word == "no_alert") return done({Outcome::no_alert, {}});
+        if (word == "not_recipient")
+          return done({Outcome::not_recipient,
+                       reply.elements.size() > 1 ? reply.elements[1].str : std::string()});
+        auto outcome = word == "ok"                         ? Outcome::ok
+                       : word == "repeat" || word == "same" ? Outcome::repeated
+                       : word == "reused"                   ? Outcome::reused_key
+                                                            : Outcome::not_found;
+        // Nothing was written for a refusal; a write waits for the replicas.
+        when_replicated(barrier, outcome, [done = std::move(done)](Outcome o) { done({o, {}}); });
+      });
 }
 
 void IncidentStore::mark_delivered(const std::string& incident_id, const std::string& alert_id,
                                    const std::vector<Delivered>& deliveries) {
   if (deliveries.empty()) return;
-  const auto first = std::min_element(deliveries.begin(), deliveries.end(),
-                                      [](const auto& a, const auto& b) { return a.second < b.second; })->second;
+  const auto first =
+      std::min_element(deliveries.begin(), deliveries.end(), [](const auto& a, const auto& b) {
+        return a.second < b.second;
+      })->second;
   v1::DeliveryBatch batch;
   batch.set_alert_id(alert_id);
   batch.set_written_ms(to_ms(first));
@@ -381,18 +407,21 @@ void IncidentStore::mark_delivered(const std::string& incident_id, const std::st
 void IncidentStore::recovery_check(const std::vector<std::pair<std::string, std::string>>& since,
                                    std::function<void(Outcome, std::string, bool)> done) {
   ScriptCall<lua::RecoveryCheck> call;
-  call.key(lua::RecoveryCheck::Key::epoch_key, keys_.epoch()).arg(lua::RecoveryCheck::Arg::new_epoch, core_new_epoch());
+  call.key(lua::RecoveryCheck::Key::epoch_key, keys_.epoch())
+      .arg(lua::RecoveryCheck::Arg::new_epoch, core_new_epoch());
   for (const auto& [slug, offset] : since) {
     call.tail_key(keys_.alert_history(slug));
     call.tail_arg(offset);
   }
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     if (failed(ec, reply, "recovery check")) return done(Outcome::unavailable, {}, false);
-    done(Outcome::ok, element(reply, 0), reply.elements.size() > 1 && reply.elements[1].integer == 1);
+    done(Outcome::ok, element(reply, 0),
+         reply.elements.size() > 1 && reply.elements[1].integer == 1);
   });
 }
 
-void IncidentStore::set_available(const std::string& responder_id, std::optional<Clock::time_point> until,
+void IncidentStore::set_available(const std::string& responder_id,
+                                  std::optional<Clock::time_point> until,
                                   std::function<void(bool)> done) {
   using Arg = lua::SetAvailability::Arg;
   ScriptCall<lua::SetAvailability> call;
@@ -411,12 +440,14 @@ void IncidentStore::availability(std::function<void(Outcome, AvailabilityBook)> 
   call.key(lua::ReadAvailability::Key::book, keys_.availability())
       .key(lua::ReadAvailability::Key::book_version, keys_.availability_version());
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
-    if (failed(ec, reply, "read availability") || reply.elements.size() < 2) return done(Outcome::unavailable, {});
+    if (failed(ec, reply, "read availability") || reply.elements.size() < 2)
+      return done(Outcome::unavailable, {});
     done(Outcome::ok, parse_book(reply.elements[0], reply.elements[1]));
   });
 }
 
-void IncidentStore::available(Clock::time_point now, std::function<void(Outcome, std::set<std::string>)> done) {
+void IncidentStore::available(Clock::time_point now,
+                              std::function<void(Outcome, std::set<std::string>)> done) {
   availability([now, done = std::move(done)](Outcome outcome, AvailabilityBook book) {
     done(outcome, outcome == Outcome::ok ? book.available_at(now) : std::set<std::string>{});
   });

@@ -27,16 +27,18 @@ namespace puente::store {
 
 enum class Outcome {
   ok,
-  repeated,     // the idempotency key was seen: nothing new was written
+  repeated,  // the idempotency key was seen: nothing new was written
   not_found,
   conflict,     // the incident was not in the expected status (or escalation step)
   closed,       // the incident is over: nothing may be added to it
   unavailable,  // Redis unreachable or too slow: nothing is known to be written (or replicated)
   near,         // open only: open incidents the report may corroborate were found; nothing written
-  stale,        // open only: the availability book changed since the alerts were written; nothing written
-  reused_key,   // the idempotency key was seen with other content (core/idempotency.hpp): nothing written
+  stale,  // open only: the availability book changed since the alerts were written; nothing written
+  reused_key,     // the idempotency key was seen with other content (core/idempotency.hpp): nothing
+                  // written
   no_alert,       // record_ack only: the incident sent no such alert; nothing written
-  not_recipient,  // record_ack only: the responder was not alerted and may not ack there; nothing written
+  not_recipient,  // record_ack only: the responder was not alerted and may not ack there; nothing
+                  // written
 };
 
 struct StoreOptions {
@@ -73,7 +75,8 @@ struct CorroborationQuery {
 // every set_available, so a node may keep a copy and know whether it is still current.
 struct AvailabilityBook {
   std::string version;  // empty before the first change
-  std::map<std::string, std::chrono::system_clock::time_point, std::less<>> until;  // responder -> end
+  std::map<std::string, std::chrono::system_clock::time_point, std::less<>>
+      until;  // responder -> end
   std::set<std::string> available_at(std::chrono::system_clock::time_point now) const;
 };
 
@@ -107,19 +110,19 @@ class IncidentStore {
 
   // What a step that sends alerts did: exactly one of these; outcome() says which.
   struct Sent {
-    struct Written {  // ok
+    struct Written {                     // ok
       std::vector<std::string> offsets;  // of the alerts sent, in the order given
     };
     struct Repeated {  // repeated: what the first request created
       std::string incident, report;
     };
-    struct Conflict {  // conflict on a status change
+    struct Conflict {                // conflict on a status change
       v1::IncidentStatus current{};  // the status it is really in
     };
-    struct Near {  // near: open incidents the report may corroborate
+    struct Near {                         // near: open incidents the report may corroborate
       std::vector<Candidate> candidates;  // nearest first
     };
-    struct Stale {  // stale: the availability book changed
+    struct Stale {            // stale: the availability book changed
       AvailabilityBook book;  // as it is now
     };
     struct Refused {  // unavailable, not_found, closed or reused_key: nothing more to say
@@ -134,15 +137,16 @@ class IncidentStore {
   // `escalate_at`: the first escalation deadline, when the report dispatches at once. A
   // repeated idempotency key answers `repeated` before any check is made, or `reused_key` if
   // the report says something else than the first (core::content_digest).
-  void open(const v1::Incident& incident, const v1::Report& report, const std::vector<v1::Alert>& alerts,
-            const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> escalate_at,
+  void open(const v1::Incident& incident, const v1::Report& report,
+            const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+            std::optional<std::chrono::system_clock::time_point> escalate_at,
             const OpenChecks& checks, std::function<void(Sent)> done);
 
   // Adds a corroborating report to an open incident. `reporters`: independent reporters now.
   // A repeated idempotency key answers `repeated` with what the first request did (or
   // `reused_key`, as open() does).
-  void attach(const std::string& incident_id, const v1::Report& report, const v1::IncidentEvent& event,
-              std::function<void(Sent, int reporters)> done);
+  void attach(const std::string& incident_id, const v1::Report& report,
+              const v1::IncidentEvent& event, std::function<void(Sent, int reporters)> done);
 
   // Closing the incident also removes its escalation deadline.
   void advance(const std::string& incident_id, const StatusChange& change,
@@ -154,7 +158,8 @@ class IncidentStore {
   // set in the same script so no crash can lose it. `availability_version`: the book version
   // the recipients were chosen with; a changed book writes nothing (Outcome::stale).
   void escalate(const std::string& incident_id, int step, const std::vector<v1::Alert>& alerts,
-                const v1::IncidentEvent& event, std::optional<std::chrono::system_clock::time_point> next_at,
+                const v1::IncidentEvent& event,
+                std::optional<std::chrono::system_clock::time_point> next_at,
                 const std::string& availability_version, std::function<void(Sent)> done);
 
   // Checks the ack and keeps it, in one script: the incident must exist (else `not_found`) and
@@ -178,7 +183,8 @@ class IncidentStore {
   // The alert reached these responders' sockets, each at its time (the first time only
   // counts). One append of a DeliveryBatch for the lot: a node records thousands of deliveries
   // a second. Fire and forget.
-  using Delivered = std::pair<std::string, std::chrono::system_clock::time_point>;  // responder, when
+  using Delivered =
+      std::pair<std::string, std::chrono::system_clock::time_point>;  // responder, when
   void mark_delivered(const std::string& incident_id, const std::string& alert_id,
                       const std::vector<Delivered>& deliveries);
 
@@ -188,7 +194,8 @@ class IncidentStore {
   void load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done);
 
   // Newest first, heads only (no reports, alerts or acks).
-  void list(bool open_only, std::size_t limit, std::function<void(Outcome, std::vector<v1::Incident>)> done);
+  void list(bool open_only, std::size_t limit,
+            std::function<void(Outcome, std::vector<v1::Incident>)> done);
 
   // Alerts of `slug` after `after_offset` (exclusive), oldest first, at most `limit`.
   void replay(const std::string& slug, const std::string& after_offset, std::size_t limit,
@@ -201,10 +208,12 @@ class IncidentStore {
 
   // A responder's own availability outside shifts; `until` empty clears it. The book gets a
   // new version.
-  void set_available(const std::string& responder_id, std::optional<std::chrono::system_clock::time_point> until,
+  void set_available(const std::string& responder_id,
+                     std::optional<std::chrono::system_clock::time_point> until,
                      std::function<void(bool)> done);
   // Who set themselves available until after `now`. Empty on a Redis failure.
-  void available(std::chrono::system_clock::time_point now, std::function<void(Outcome, std::set<std::string>)> done);
+  void available(std::chrono::system_clock::time_point now,
+                 std::function<void(Outcome, std::set<std::string>)> done);
   // The whole book with its version.
   void availability(std::function<void(Outcome, AvailabilityBook)> done);
 

@@ -109,7 +109,8 @@ class Journal {
 
   // How many records are pending.
   std::size_t size() const;
-  // Their bytes, headers included: what a cap on the journal's size counts (app/incidents/outbox.hpp).
+  // Their bytes, headers included: what a cap on the journal's size counts
+  // (app/incidents/outbox.hpp).
   std::uint64_t pending_bytes() const;
 
   const std::filesystem::path& path() const { return path_; }

@@ -37,9 +37,10 @@
 //   {p}available                hash: responder id -> ms until which they set themselves available
 //   {p}available:version        string: a fresh random id at every change of {p}available (a
 //                               node keeps a copy, and a step that alerts recipients chosen from
-//                               it writes only while it is current: app/incidents/availability_copy.hpp).
-//                               Whatever writes {p}available must change it; only the removal of
-//                               entries that ran out need not (a copy holds their end too)
+//                               it writes only while it is current:
+//                               app/incidents/availability_copy.hpp). Whatever writes {p}available
+//                               must change it; only the removal of entries that ran out need not
+//                               (a copy holds their end too)
 //   {p}alerts:{slug}            stream: a neighborhood's alert history; the entry id is the
 //                               alert's offset, field "pb" holds the Alert
 //   {p}live:{slug}              pub/sub channel: "<offset> <Alert protobuf>"
@@ -90,12 +91,18 @@ class Keys {
   std::string incident_reports(std::string_view id) const { return incident(id) + ":reports"; }
   std::string incident_alerts(std::string_view id) const { return incident(id) + ":alerts"; }
   std::string incident_acks(std::string_view id) const { return incident(id) + ":acks"; }
-  std::string incident_ack_states(std::string_view id) const { return incident(id) + ":ack_states"; }
+  std::string incident_ack_states(std::string_view id) const {
+    return incident(id) + ":ack_states";
+  }
   std::string incident_alerted(std::string_view id) const { return incident(id) + ":alerted"; }
   std::string incident_reporters(std::string_view id) const { return incident(id) + ":reporters"; }
-  std::string incident_deliveries(std::string_view id) const { return incident(id) + ":deliveries"; }
+  std::string incident_deliveries(std::string_view id) const {
+    return incident(id) + ":deliveries";
+  }
   std::string corroborable() const { return p_ + "incidents:near"; }
-  std::string corroborable_places(int kind) const { return corroborable_places_prefix() + std::to_string(kind); }
+  std::string corroborable_places(int kind) const {
+    return corroborable_places_prefix() + std::to_string(kind);
+  }
   // Scripts that find an incident's kind only once they run add it themselves.
   std::string corroborable_places_prefix() const { return p_ + "incidents:near:"; }
   std::string availability() const { return p_ + "available"; }
@@ -106,7 +113,9 @@ class Keys {
   std::string retention_lease() const { return p_ + "retention:lease"; }
   std::string aof_rewrite_due() const { return p_ + "retention:aof_due"; }
   std::string aof_rewrite_lease() const { return p_ + "retention:aof_rewrite"; }
-  std::string alert_history(std::string_view slug) const { return p_ + "alerts:" + std::string(slug); }
+  std::string alert_history(std::string_view slug) const {
+    return p_ + "alerts:" + std::string(slug);
+  }
   std::string live_channel(std::string_view slug) const { return p_ + "live:" + std::string(slug); }
   std::string board_channel() const { return p_ + "board"; }
   std::string report_log() const { return p_ + "log:reports"; }

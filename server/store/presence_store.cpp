@@ -13,8 +13,10 @@ std::string member(const std::string& responder_id, const std::string& node_id) 
 }
 
 void log_failure(boost::system::error_code ec, const redis::Reply& reply, std::string_view what) {
-  if (ec) spdlog::debug("redis {}: {}", what, ec.message());
-  else if (reply.is_error()) spdlog::error("redis {}: {}", what, reply.str);
+  if (ec)
+    spdlog::debug("redis {}: {}", what, ec.message());
+  else if (reply.is_error())
+    spdlog::error("redis {}: {}", what, reply.str);
 }
 
 }  // namespace
@@ -25,8 +27,9 @@ PresenceStore::PresenceStore(std::shared_ptr<redis::Connection> redis, Keys keys
 void PresenceStore::vouch(const std::string& node_id, const std::vector<std::string>& responder_ids,
                           std::chrono::system_clock::time_point until) {
   auto now_ms = std::to_string(core::to_ms(std::chrono::system_clock::now()));
-  redis_->execute({"ZREMRANGEBYSCORE", keys_.presence(), "-inf", "(" + now_ms},
-                  [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "prune presence"); });
+  redis_->execute(
+      {"ZREMRANGEBYSCORE", keys_.presence(), "-inf", "(" + now_ms},
+      [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "prune presence"); });
   if (responder_ids.empty()) return;
   std::vector<std::string> args{"ZADD", keys_.presence()};
   auto score = std::to_string(core::to_ms(until));
@@ -34,12 +37,15 @@ void PresenceStore::vouch(const std::string& node_id, const std::vector<std::str
     args.push_back(score);
     args.push_back(member(id, node_id));
   }
-  redis_->execute(std::move(args), [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "vouch presence"); });
+  redis_->execute(std::move(args), [](auto ec, const redis::Reply& reply) {
+    log_failure(ec, reply, "vouch presence");
+  });
 }
 
 void PresenceStore::withdraw(const std::string& node_id, const std::string& responder_id) {
-  redis_->execute({"ZREM", keys_.presence(), member(responder_id, node_id)},
-                  [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "withdraw presence"); });
+  redis_->execute(
+      {"ZREM", keys_.presence(), member(responder_id, node_id)},
+      [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "withdraw presence"); });
 }
 
 void PresenceStore::connected(std::chrono::system_clock::time_point now,
@@ -52,7 +58,8 @@ void PresenceStore::connected(std::chrono::system_clock::time_point now,
                       return done(Outcome::unavailable, ids);
                     }
                     for (const auto& e : reply.elements)
-                      if (auto space = e.str.rfind(' '); space != std::string::npos) ids.insert(e.str.substr(0, space));
+                      if (auto space = e.str.rfind(' '); space != std::string::npos)
+                        ids.insert(e.str.substr(0, space));
                     done(Outcome::ok, std::move(ids));
                   });
 }

@@ -22,10 +22,10 @@
 namespace puente::store {
 
 struct ReplicationOptions {
-  int replicas = 0;                          // 0: no WAIT at all (a single Redis)
-  std::chrono::milliseconds timeout{200};    // how long one WAIT may hold the connection
+  int replicas = 0;                             // 0: no WAIT at all (a single Redis)
+  std::chrono::milliseconds timeout{200};       // how long one WAIT may hold the connection
   std::chrono::milliseconds retry_after{1000};  // standing aside after a short WAIT
-  core::Counter* unreplicated = nullptr;     // writes answered without the replicas' word
+  core::Counter* unreplicated = nullptr;        // writes answered without the replicas' word
 };
 
 class ReplicationBarrier : public std::enable_shared_from_this<ReplicationBarrier> {

@@ -1,7 +1,7 @@
 #include "store/retention_store.hpp"
 
-#include "store/replies.hpp"
 #include "store/incident_keys.hpp"
+#include "store/replies.hpp"
 #include "store/script_call.hpp"
 
 #include "core/clock.hpp"
@@ -11,8 +11,8 @@ namespace puente::store {
 
 namespace {
 
-using redis::Reply;
 using core::to_ms;
+using redis::Reply;
 
 std::string ms(RetentionStore::TimePoint t) { return std::to_string(to_ms(t)); }
 
@@ -24,15 +24,17 @@ RetentionStore::RetentionStore(std::shared_ptr<redis::Connection> redis, Keys ke
 
 void RetentionStore::take_lease(const std::string& node_id, std::chrono::milliseconds period,
                                 std::function<void(bool)> done) {
-  redis_->execute({"SET", keys_.retention_lease(), node_id, "NX", "PX", std::to_string(period.count())},
-                  [done = std::move(done)](auto ec, const Reply& reply) {
-                    done(!failed(ec, reply, "take retention lease") && reply.type == Reply::Type::status);
-                  });
+  redis_->execute(
+      {"SET", keys_.retention_lease(), node_id, "NX", "PX", std::to_string(period.count())},
+      [done = std::move(done)](auto ec, const Reply& reply) {
+        done(!failed(ec, reply, "take retention lease") && reply.type == Reply::Type::status);
+      });
 }
 
 void RetentionStore::idle_since(TimePoint cutoff, std::size_t limit,
                                 std::function<void(Outcome, std::vector<std::string>)> done) {
-  redis_->execute({"ZRANGEBYSCORE", keys_.incident_activity(), "-inf", ms(cutoff), "LIMIT", "0", std::to_string(limit)},
+  redis_->execute({"ZRANGEBYSCORE", keys_.incident_activity(), "-inf", ms(cutoff), "LIMIT", "0",
+                   std::to_string(limit)},
                   [done = std::move(done)](auto ec, const Reply& reply) {
                     std::vector<std::string> ids;
                     if (failed(ec, reply, "idle incidents")) return done(Outcome::unavailable, ids);
@@ -41,7 +43,8 @@ void RetentionStore::idle_since(TimePoint cutoff, std::size_t limit,
                   });
 }
 
-void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff, std::function<void(Purge)> done) {
+void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff,
+                           std::function<void(Purge)> done) {
   const auto& id = incident_id;
   using Key = lua::PurgeIncident::Key;
   using Arg = lua::PurgeIncident::Arg;
@@ -53,7 +56,9 @@ void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff, std
       .key(Key::activity, keys_.incident_activity())
       .key(Key::timers, keys_.timers())
       .key(Key::leased_timers, keys_.leased_timers());
-  call.arg(Arg::id, id).arg(Arg::cutoff_ms, ms(cutoff)).arg(Arg::places_prefix, keys_.corroborable_places_prefix());
+  call.arg(Arg::id, id)
+      .arg(Arg::cutoff_ms, ms(cutoff))
+      .arg(Arg::places_prefix, keys_.corroborable_places_prefix());
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, const Reply& reply) {
     if (failed(ec, reply, "purge incident")) return done(Purge::unavailable);
     if (reply.str == "purged") return done(Purge::purged);
@@ -62,8 +67,9 @@ void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff, std
   });
 }
 
-void RetentionStore::trim(TimePoint logs_cutoff, TimePoint history_cutoff, const std::vector<std::string>& slugs,
-                          TimePoint now, std::function<void(long long trimmed)> done) {
+void RetentionStore::trim(TimePoint logs_cutoff, TimePoint history_cutoff,
+                          const std::vector<std::string>& slugs, TimePoint now,
+                          std::function<void(long long trimmed)> done) {
   // Every callback runs on the connection's strand: the tally needs no lock.
   struct Tally {
     std::size_t left;
@@ -72,33 +78,41 @@ void RetentionStore::trim(TimePoint logs_cutoff, TimePoint history_cutoff, const
   };
   auto tally = std::make_shared<Tally>(Tally{2 + slugs.size(), 0, std::move(done)});
   auto count = [tally](auto ec, const Reply& reply) {
-    if (!failed(ec, reply, "trim to the retention") && reply.type == Reply::Type::integer) tally->trimmed += reply.integer;
+    if (!failed(ec, reply, "trim to the retention") && reply.type == Reply::Type::integer)
+      tally->trimmed += reply.integer;
     if (--tally->left == 0) tally->done(tally->trimmed);
   };
   for (const auto& log : {keys_.report_log(), keys_.ack_log()})
     redis_->execute({"XTRIM", log, "MINID", core::stream_min_id(logs_cutoff)}, count);
   for (const auto& slug : slugs)
-    redis_->execute({"XTRIM", keys_.alert_history(slug), "MINID", core::stream_min_id(history_cutoff)}, count);
+    redis_->execute(
+        {"XTRIM", keys_.alert_history(slug), "MINID", core::stream_min_id(history_cutoff)}, count);
   ScriptCall<lua::PrunePresence> prune;
   prune.key(lua::PrunePresence::Key::presence, keys_.presence())
       .key(lua::PrunePresence::Key::book, keys_.availability())
       .arg(lua::PrunePresence::Arg::now_ms, ms(now));
-  std::move(prune).run(*redis_, [](auto ec, const Reply& reply) { failed(ec, reply, "trim to the retention"); });
+  std::move(prune).run(
+      *redis_, [](auto ec, const Reply& reply) { failed(ec, reply, "trim to the retention"); });
 }
 
 void RetentionStore::note_rewrite_due(std::function<void(bool)> done) {
-  redis_->execute({"SET", keys_.aof_rewrite_due(), ms(core::Clock::now())}, [done = std::move(done)](auto ec, const Reply& reply) {
-    done(!failed(ec, reply, "note an AOF rewrite due"));
-  });
+  redis_->execute({"SET", keys_.aof_rewrite_due(), ms(core::Clock::now())},
+                  [done = std::move(done)](auto ec, const Reply& reply) {
+                    done(!failed(ec, reply, "note an AOF rewrite due"));
+                  });
 }
 
-void RetentionStore::rewrite_if_due(std::chrono::milliseconds interval, std::function<void(Rewrite)> done) {
-  redis_->execute({"GET", keys_.aof_rewrite_due()}, [this, interval, done = std::move(done)](auto ec, const Reply& due) mutable {
+void RetentionStore::rewrite_if_due(std::chrono::milliseconds interval,
+                                    std::function<void(Rewrite)> done) {
+  redis_->execute({"GET", keys_.aof_rewrite_due()}, [this, interval, done = std::move(done)](
+                                                        auto ec, const Reply& due) mutable {
     if (failed(ec, due, "read the AOF rewrite mark")) return done(Rewrite::unavailable);
     if (due.is_nil()) return done(Rewrite::not_due);
-    redis_->execute({"SET", keys_.aof_rewrite_lease(), ms(core::Clock::now()), "NX", "PX", std::to_string(interval.count())},
+    redis_->execute({"SET", keys_.aof_rewrite_lease(), ms(core::Clock::now()), "NX", "PX",
+                     std::to_string(interval.count())},
                     [this, done = std::move(done)](auto ec, const Reply& lease) mutable {
-                      if (failed(ec, lease, "take the AOF rewrite lease")) return done(Rewrite::unavailable);
+                      if (failed(ec, lease, "take the AOF rewrite lease"))
+                        return done(Rewrite::unavailable);
                       if (lease.type != Reply::Type::status) return done(Rewrite::rate_limited);
                       ask_for_rewrite(std::move(done));
                     });
@@ -106,27 +120,29 @@ void RetentionStore::rewrite_if_due(std::chrono::milliseconds interval, std::fun
 }
 
 void RetentionStore::ask_for_rewrite(std::function<void(Rewrite)> done) {
-  redis_->execute({"BGREWRITEAOF"}, [this, done = std::move(done)](auto ec, const Reply& reply) mutable {
-    if (!ec && reply.type == Reply::Type::status) {
-      // Started, or scheduled to follow a running BGSAVE: either way it forks after the purge.
-      redis_->execute({"DEL", keys_.aof_rewrite_due()}, [](auto ec, const Reply& reply) {
-        failed(ec, reply, "clear the AOF rewrite mark");
+  redis_->execute(
+      {"BGREWRITEAOF"}, [this, done = std::move(done)](auto ec, const Reply& reply) mutable {
+        if (!ec && reply.type == Reply::Type::status) {
+          // Started, or scheduled to follow a running BGSAVE: either way it forks after the purge.
+          redis_->execute({"DEL", keys_.aof_rewrite_due()}, [](auto ec, const Reply& reply) {
+            failed(ec, reply, "clear the AOF rewrite mark");
+          });
+          return done(Rewrite::started);
+        }
+        // Not ours after all: the next pass may ask again without waiting out the interval.
+        redis_->execute({"DEL", keys_.aof_rewrite_lease()}, [](auto ec, const Reply& reply) {
+          failed(ec, reply, "release the AOF rewrite lease");
+        });
+        if (!ec && reply.is_error() && reply.str.find("already in progress") != std::string::npos)
+          return done(Rewrite::in_progress);
+        failed(ec, reply, "rewrite the AOF");
+        done(Rewrite::unavailable);
       });
-      return done(Rewrite::started);
-    }
-    // Not ours after all: the next pass may ask again without waiting out the interval.
-    redis_->execute({"DEL", keys_.aof_rewrite_lease()}, [](auto ec, const Reply& reply) {
-      failed(ec, reply, "release the AOF rewrite lease");
-    });
-    if (!ec && reply.is_error() && reply.str.find("already in progress") != std::string::npos)
-      return done(Rewrite::in_progress);
-    failed(ec, reply, "rewrite the AOF");
-    done(Rewrite::unavailable);
-  });
 }
 
-void RetentionStore::mark_evidence(const std::string& incident_id, const std::vector<v1::Report>& reports,
-                                   TimePoint now, std::function<void(Marked)> done) {
+void RetentionStore::mark_evidence(const std::string& incident_id,
+                                   const std::vector<v1::Report>& reports, TimePoint now,
+                                   std::function<void(Marked)> done) {
   using Key = lua::MarkEvidence::Key;
   using Arg = lua::MarkEvidence::Arg;
   ScriptCall<lua::MarkEvidence> call;
@@ -134,35 +150,38 @@ void RetentionStore::mark_evidence(const std::string& incident_id, const std::ve
       .key(Key::reports, keys_.incident_reports(incident_id))
       .key(Key::report_log, keys_.report_log())
       .key(Key::activity, keys_.incident_activity());
-  call.arg(Arg::id, incident_id).arg(Arg::now_ms, ms(now)).arg(Arg::count, std::to_string(reports.size()));
+  call.arg(Arg::id, incident_id)
+      .arg(Arg::now_ms, ms(now))
+      .arg(Arg::count, std::to_string(reports.size()));
   for (const auto& report : reports) {
     v1::Report stripped = report;
     core::strip_caller_contact(stripped);
     call.tail_arg(report.SerializeAsString());
     call.tail_arg(stripped.SerializeAsString());
   }
-  std::move(call).run(
-      *redis_, [barrier = replication_, done = std::move(done)](auto ec, const Reply& reply) mutable {
-        Marked marked;
-        if (failed(ec, reply, "mark evidence")) {
-          marked.outcome = Outcome::unavailable;
-          return done(marked);
-        }
-        const auto& e = reply.elements;
-        auto word = e.empty() ? std::string() : e[0].str;
-        if (word == "ok" || word == "already") {
-          marked.outcome = word == "ok" ? Outcome::ok : Outcome::repeated;
-          if (e.size() > 1) marked.since = TimePoint(std::chrono::milliseconds(std::atoll(e[1].str.c_str())));
-          if (e.size() > 2) marked.log_entries_deleted = e[2].integer;
-        } else {
-          marked.outcome = word == "changed" ? Outcome::conflict : Outcome::not_found;
-        }
-        if (marked.outcome != Outcome::ok) return done(marked);
-        barrier->after_write([marked, done = std::move(done)](bool stored) mutable {
-          marked.replicated = stored;
-          done(marked);
-        });
-      });
+  std::move(call).run(*redis_, [barrier = replication_, done = std::move(done)](
+                                   auto ec, const Reply& reply) mutable {
+    Marked marked;
+    if (failed(ec, reply, "mark evidence")) {
+      marked.outcome = Outcome::unavailable;
+      return done(marked);
+    }
+    const auto& e = reply.elements;
+    auto word = e.empty() ? std::string() : e[0].str;
+    if (word == "ok" || word == "already") {
+      marked.outcome = word == "ok" ? Outcome::ok : Outcome::repeated;
+      if (e.size() > 1)
+        marked.since = TimePoint(std::chrono::milliseconds(std::atoll(e[1].str.c_str())));
+      if (e.size() > 2) marked.log_entries_deleted = e[2].integer;
+    } else {
+      marked.outcome = word == "changed" ? Outcome::conflict : Outcome::not_found;
+    }
+    if (marked.outcome != Outcome::ok) return done(marked);
+    barrier->after_write([marked, done = std::move(done)](bool stored) mutable {
+      marked.replicated = stored;
+      done(marked);
+    });
+  });
 }
 
 }  // namespace puente::store

@@ -42,13 +42,16 @@ class RetentionStore {
 
   // An evidence mark waits for the replicas through `replication` like every other write the
   // network answers for (replication_barrier.hpp).
-  RetentionStore(std::shared_ptr<redis::Connection> redis, Keys keys, std::shared_ptr<ReplicationBarrier> replication);
+  RetentionStore(std::shared_ptr<redis::Connection> redis, Keys keys,
+                 std::shared_ptr<ReplicationBarrier> replication);
 
   // True if this node runs the purge for the next `period` (nobody else holds the lease).
-  void take_lease(const std::string& node_id, std::chrono::milliseconds period, std::function<void(bool)> done);
+  void take_lease(const std::string& node_id, std::chrono::milliseconds period,
+                  std::function<void(bool)> done);
 
   // Up to `limit` incident ids whose last activity is at or before `cutoff`, oldest first.
-  void idle_since(TimePoint cutoff, std::size_t limit, std::function<void(Outcome, std::vector<std::string>)> done);
+  void idle_since(TimePoint cutoff, std::size_t limit,
+                  std::function<void(Outcome, std::vector<std::string>)> done);
 
   enum class Purge { purged, evidence, active, gone, unavailable };
   void purge(const std::string& incident_id, TimePoint cutoff, std::function<void(Purge)> done);
@@ -57,17 +60,17 @@ class RetentionStore {
   // `history_cutoff`, exactly (not XTRIM's approximate ~: what is past the retention must go).
   // Drops the presence and availability that ran out by `now`. A failure is logged and the next
   // pass repeats it; `done` gets how many log and history entries went.
-  void trim(TimePoint logs_cutoff, TimePoint history_cutoff, const std::vector<std::string>& slugs, TimePoint now,
-            std::function<void(long long trimmed)> done);
+  void trim(TimePoint logs_cutoff, TimePoint history_cutoff, const std::vector<std::string>& slugs,
+            TimePoint now, std::function<void(long long trimmed)> done);
 
   // The AOF still holds what a pass removed: a rewrite is due (true once noted).
   void note_rewrite_due(std::function<void(bool)> done);
   enum class Rewrite {
-    started,       // BGREWRITEAOF started (or scheduled after a running BGSAVE): the mark is cleared
-    not_due,       // nothing removed since the last rewrite
+    started,  // BGREWRITEAOF started (or scheduled after a running BGSAVE): the mark is cleared
+    not_due,  // nothing removed since the last rewrite
     rate_limited,  // one ran within the interval: a later pass asks again
-    in_progress,   // a rewrite was already running, perhaps forked before the purge: ask again later
-    unavailable,   // Redis failed or refused (logged): ask again later
+    in_progress,  // a rewrite was already running, perhaps forked before the purge: ask again later
+    unavailable,  // Redis failed or refused (logged): ask again later
   };
   // If a rewrite is due and none was asked for within `interval`, asks for one.
   void rewrite_if_due(std::chrono::milliseconds interval, std::function<void(Rewrite)> done);
@@ -82,8 +85,8 @@ class RetentionStore {
   };
   // `reports`: the incident's reports as loaded; conflict if the list changed meanwhile (read
   // it again and retry).
-  void mark_evidence(const std::string& incident_id, const std::vector<v1::Report>& reports, TimePoint now,
-                     std::function<void(Marked)> done);
+  void mark_evidence(const std::string& incident_id, const std::vector<v1::Report>& reports,
+                     TimePoint now, std::function<void(Marked)> done);
 
  private:
   // BGREWRITEAOF, its lease held; clears the mark once Redis took it.

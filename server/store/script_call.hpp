@@ -48,23 +48,26 @@ class ScriptCall {
   }
 
   void run(redis::Connection& connection, redis::ReplyHandler handler) && {
-    Script::script().run(connection, filled(keys_, Script::key_names, "KEYS"), filled(args_, Script::arg_names, "ARGV"),
-                         std::move(handler));
+    Script::script().run(connection, filled(keys_, Script::key_names, "KEYS"),
+                         filled(args_, Script::arg_names, "ARGV"), std::move(handler));
   }
 
  private:
   using Slot = std::pair<std::string, bool>;  // value, set
 
-  static void set(std::vector<Slot>& slots, std::size_t i, std::string value) { slots[i] = {std::move(value), true}; }
+  static void set(std::vector<Slot>& slots, std::size_t i, std::string value) {
+    slots[i] = {std::move(value), true};
+  }
 
   template <class Names>
-  static std::vector<std::string> filled(std::vector<Slot>& slots, const Names& names, const char* kind) {
+  static std::vector<std::string> filled(std::vector<Slot>& slots, const Names& names,
+                                         const char* kind) {
     std::vector<std::string> values;
     values.reserve(slots.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       if (!slots[i].second)
-        throw std::logic_error(std::string(Script::name) + ": " + kind + " slot '" + std::string(names[i]) +
-                               "' not set");
+        throw std::logic_error(std::string(Script::name) + ": " + kind + " slot '" +
+                               std::string(names[i]) + "' not set");
       values.push_back(std::move(slots[i].first));
     }
     return values;

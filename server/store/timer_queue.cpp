@@ -39,27 +39,31 @@ auto succeeded(std::function<void(bool)> done) {
 TimerQueue::TimerQueue(std::shared_ptr<redis::Connection> redis, Keys keys)
     : redis_(std::move(redis)), keys_(std::move(keys)) {}
 
-void TimerQueue::schedule(const std::string& member, TimePoint due, std::function<void(bool)> done) {
-  redis_->execute({"ZADD", keys_.timers(), std::to_string(to_ms(due)), member}, succeeded(std::move(done)));
+void TimerQueue::schedule(const std::string& member, TimePoint due,
+                          std::function<void(bool)> done) {
+  redis_->execute({"ZADD", keys_.timers(), std::to_string(to_ms(due)), member},
+                  succeeded(std::move(done)));
 }
 
 void TimerQueue::cancel(const std::string& member, std::function<void(bool)> done) {
   redis_->execute({"ZREM", keys_.timers(), member},
-                  [this, member, done = std::move(done)](boost::system::error_code, const redis::Reply&) mutable {
+                  [this, member, done = std::move(done)](boost::system::error_code,
+                                                         const redis::Reply&) mutable {
                     complete(member, std::move(done));
                   });
 }
 
 void TimerQueue::claim_due(TimePoint now, std::chrono::milliseconds lease, std::size_t max,
                            std::function<void(std::vector<std::string>)> done) {
-  claim_script().run(*redis_, {keys_.timers(), keys_.leased_timers()},
-                     {std::to_string(to_ms(now)), std::to_string(to_ms(now + lease)), std::to_string(max)},
-                     [done = std::move(done)](boost::system::error_code ec, redis::Reply reply) {
-                       std::vector<std::string> members;
-                       if (!ec && !reply.is_error())
-                         for (auto& e : reply.elements) members.push_back(std::move(e.str));
-                       done(std::move(members));
-                     });
+  claim_script().run(
+      *redis_, {keys_.timers(), keys_.leased_timers()},
+      {std::to_string(to_ms(now)), std::to_string(to_ms(now + lease)), std::to_string(max)},
+      [done = std::move(done)](boost::system::error_code ec, redis::Reply reply) {
+        std::vector<std::string> members;
+        if (!ec && !reply.is_error())
+          for (auto& e : reply.elements) members.push_back(std::move(e.str));
+        done(std::move(members));
+      });
 }
 
 void TimerQueue::complete(const std::string& member, std::function<void(bool)> done) {

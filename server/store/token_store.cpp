@@ -26,17 +26,23 @@ std::string with_record_events(std::string flags) {
 void TokenStore::enable_record_events(std::function<void(RecordEvents)> done) {
   // Not reached (not connected, timed out) is worth another try; an answer refusing is not.
   auto outcome = [](auto ec) { return ec ? RecordEvents::unreachable : RecordEvents::refused; };
-  redis_->execute({"CONFIG", "GET", "notify-keyspace-events"}, [redis = redis_, outcome, done = std::move(done)](auto ec, Reply reply) mutable {
+  redis_->execute({"CONFIG", "GET", "notify-keyspace-events"}, [redis = redis_, outcome,
+                                                                done = std::move(done)](
+                                                                   auto ec, Reply reply) mutable {
     if (failed(ec, reply, "read notify-keyspace-events")) return done(outcome(ec));
     if (reply.elements.size() != 2) return done(RecordEvents::refused);
     const auto& flags = reply.elements[1].str;
     auto wanted = with_record_events(flags);
     if (wanted == flags) return done(RecordEvents::announced);
-    redis->execute({"CONFIG", "SET", "notify-keyspace-events", wanted}, [wanted, outcome, done = std::move(done)](auto ec, Reply reply) {
-      if (failed(ec, reply, "set notify-keyspace-events")) return done(outcome(ec));
-      spdlog::info("tokens: Redis now announces changes to token records (notify-keyspace-events {})", wanted);
-      done(RecordEvents::announced);
-    });
+    redis->execute(
+        {"CONFIG", "SET", "notify-keyspace-events", wanted},
+        [wanted, outcome, done = std::move(done)](auto ec, Reply reply) {
+          if (failed(ec, reply, "set notify-keyspace-events")) return done(outcome(ec));
+          spdlog::info(
+              "tokens: Redis now announces changes to token records (notify-keyspace-events {})",
+              wanted);
+          done(RecordEvents::announced);
+        });
   });
 }
 
@@ -57,15 +63,19 @@ void TokenStore::save(const v1::IssuedToken& record, std::function<void(Outcome)
       *redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
         if (failed(ec, reply, "save token")) return done(Outcome::unavailable);
         // A revocation that a failover could undo would let the token back in.
-        barrier->after_write([done = std::move(done)](bool stored) { done(stored ? Outcome::ok : Outcome::unavailable); });
+        barrier->after_write([done = std::move(done)](bool stored) {
+          done(stored ? Outcome::ok : Outcome::unavailable);
+        });
       });
 }
 
-void TokenStore::load(const std::string& id, std::function<void(Outcome, std::optional<v1::IssuedToken>)> done) {
+void TokenStore::load(const std::string& id,
+                      std::function<void(Outcome, std::optional<v1::IssuedToken>)> done) {
   redis_->execute({"HGET", keys_.tokens(), id}, [done = std::move(done)](auto ec, Reply reply) {
     if (failed(ec, reply, "load token")) return done(Outcome::unavailable, std::nullopt);
     v1::IssuedToken record;
-    if (reply.type != Reply::Type::string || !record.ParseFromString(reply.str)) return done(Outcome::not_found, std::nullopt);
+    if (reply.type != Reply::Type::string || !record.ParseFromString(reply.str))
+      return done(Outcome::not_found, std::nullopt);
     done(Outcome::ok, std::move(record));
   });
 }

@@ -24,11 +24,13 @@ namespace puente::store {
 
 class TokenStore {
  public:
-  TokenStore(std::shared_ptr<redis::Connection> redis, Keys keys, std::shared_ptr<ReplicationBarrier> replication);
+  TokenStore(std::shared_ptr<redis::Connection> redis, Keys keys,
+             std::shared_ptr<ReplicationBarrier> replication);
 
   // Writes the record and announces it on the channel, in one script; `ok` once replicated.
   void save(const v1::IssuedToken& record, std::function<void(Outcome)> done);
-  void load(const std::string& id, std::function<void(Outcome, std::optional<v1::IssuedToken>)> done);
+  void load(const std::string& id,
+            std::function<void(Outcome, std::optional<v1::IssuedToken>)> done);
   void load_all(std::function<void(Outcome, std::vector<v1::IssuedToken>)> done);
 
   // Makes Redis announce every change to the tokens hash on record_events_channel(): adds K, g,

@@ -38,7 +38,8 @@ std::string missing_tools() {
   if (!ChildProcess::find_program("node")) missing += " node (Debian package nodejs);";
   if (!fs::exists(fs::path(PUENTE_BROWSER_DIR) / "node_modules" / "playwright-core"))
     missing += " playwright-core (npm ci in tests/browser);";
-  if (!fs::exists(chromium_path())) missing += " " + chromium_path() + " (Debian package chromium);";
+  if (!fs::exists(chromium_path()))
+    missing += " " + chromium_path() + " (Debian package chromium);";
   return missing;
 }
 

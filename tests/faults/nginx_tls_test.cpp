@@ -87,12 +87,14 @@ class Nginx {
     // A port can be taken between free_port() and nginx's bind: then it exits; try again.
     for (int attempt = 0; attempt < 5; ++attempt) {
       ports_ = {free_port(), free_port()};
-      std::ofstream(dir / "puente.conf", std::ios::trunc) << render_site(ports_, node_ports, certificate, dir);
+      std::ofstream(dir / "puente.conf", std::ios::trunc)
+          << render_site(ports_, node_ports, certificate, dir);
       std::ofstream main(dir / "nginx.conf", std::ios::trunc);
       // Run as root (CI), the workers would become "nobody" and could not use the test's
       // private folder.
       if (geteuid() == 0) main << "user root;\n";
-      main << "worker_processes 1;\ndaemon off;\nmaster_process on;\npid " << (dir / "nginx.pid").string() << ";\n"
+      main << "worker_processes 1;\ndaemon off;\nmaster_process on;\npid "
+           << (dir / "nginx.pid").string() << ";\n"
            << "error_log " << (dir / "error.log").string() << " warn;\n"
            << "events { worker_connections 1024; }\n"
            << "http {\n";
@@ -100,11 +102,13 @@ class Nginx {
         main << "  " << temp << "_temp_path " << (dir / temp).string() << ";\n";
       main << "  include " << (dir / "puente.conf").string() << ";\n}\n";
       main.close();
-      process_.emplace(binary,
-                       std::vector<std::string>{"-p", dir.string(), "-c", (dir / "nginx.conf").string(), "-e",
-                                                (dir / "error.log").string()},
-                       dir / "nginx.out");
-      if (wait_until([&] { return !process_->running() || health() == 200; }, proxy_wait) && process_->running())
+      process_.emplace(
+          binary,
+          std::vector<std::string>{"-p", dir.string(), "-c", (dir / "nginx.conf").string(), "-e",
+                                   (dir / "error.log").string()},
+          dir / "nginx.out");
+      if (wait_until([&] { return !process_->running() || health() == 200; }, proxy_wait) &&
+          process_->running())
         return;
     }
     throw std::runtime_error("nginx would not start; see " + (dir / "error.log").string());
@@ -172,8 +176,8 @@ TEST_F(NginxTls, ReportsAndAlertsFlowThroughHttpsAndWssToEitherNode) {
     EXPECT_NE(node->metrics().body.find("\npuente_ws_connections 1\n"), std::string::npos)
         << node->name() << " does not hold one of the two sockets";
   client::HttpClient http(nginx.address());
-  auto reported = http.request(http::verb::post, "/v1/reports", report_json(boyle_heights.lat, boyle_heights.lon),
-                               net.token("op"));
+  auto reported = http.request(http::verb::post, "/v1/reports",
+                               report_json(boyle_heights.lat, boyle_heights.lon), net.token("op"));
   ASSERT_EQ(reported.status, 201) << reported.body;
   EXPECT_EQ(reported.header("Strict-Transport-Security").value_or(""), "max-age=31536000");
   for (auto& observer : observers) EXPECT_TRUE(next_alert(*observer)) << "no alert through nginx";
@@ -189,14 +193,16 @@ TEST_F(NginxTls, PlainHttpIsSentToHttpsAndTheLogHoldsNoPosition) {
   client::HttpClient plain("127.0.0.1", nginx.plain_port());
   auto moved = plain.request(http::verb::get, "/board.html");
   EXPECT_EQ(moved.status, 301u);
-  EXPECT_TRUE(moved.header("Location").value_or("").starts_with("https://")) << moved.header("Location").value_or("");
+  EXPECT_TRUE(moved.header("Location").value_or("").starts_with("https://"))
+      << moved.header("Location").value_or("");
 
   client::HttpClient http(nginx.address());
-  auto located = http.request(http::verb::get, "/v1/neighborhoods/locate?lat=34.0335&lon=-118.211", {},
-                              net.token("obs-bh"));
+  auto located = http.request(http::verb::get, "/v1/neighborhoods/locate?lat=34.0335&lon=-118.211",
+                              {}, net.token("obs-bh"));
   ASSERT_EQ(located.status, 200u) << located.body;
   auto log = net.dir() / "access.log";
-  ASSERT_TRUE(wait_until([&] { return file_text(log).find("/v1/neighborhoods/locate") != std::string::npos; }));
+  ASSERT_TRUE(wait_until(
+      [&] { return file_text(log).find("/v1/neighborhoods/locate") != std::string::npos; }));
   EXPECT_EQ(file_text(log).find("34.0335"), std::string::npos) << file_text(log);
 }
 

@@ -66,11 +66,14 @@ TEST(NodeCrash, EveryAcceptedReportReachesEveryObserverOnceAfterANodeIsKilled) {
     int missing = 0, duplicated = 0;
     for (const auto& id : accepted) {
       auto it = seen->find(id);
-      if (it == seen->end()) ++missing;
-      else if (it->second > 1) duplicated += it->second - 1;
+      if (it == seen->end())
+        ++missing;
+      else if (it->second > 1)
+        duplicated += it->second - 1;
     }
-    std::printf("node crash: accepted %zu, delivered %zu, missing %d, duplicated %d (%s)\n", accepted.size(),
-                seen->size(), missing, duplicated, seen == &seen_a ? "observer of the killed node" : "observer of the live node");
+    std::printf("node crash: accepted %zu, delivered %zu, missing %d, duplicated %d (%s)\n",
+                accepted.size(), seen->size(), missing, duplicated,
+                seen == &seen_a ? "observer of the killed node" : "observer of the live node");
     EXPECT_EQ(missing, 0);
     EXPECT_EQ(duplicated, 0);
   }

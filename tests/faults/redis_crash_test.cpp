@@ -34,9 +34,12 @@ TEST(RedisCrash, NoAcceptedReportIsMissingAfterRedisIsKilledMidStream) {
     auto spot = boyle_heights_spot(i % 12);
     auto response = a->call(http::verb::post, "/v1/reports", net.token("op"),
                             report_json(spot.lat, spot.lon, kinds[(i / 12) % 6]));
-    if (response.status == 201) ++accepted;
-    else if (response.status == 202) ++queued;
-    else ++refused;
+    if (response.status == 201)
+      ++accepted;
+    else if (response.status == 202)
+      ++queued;
+    else
+      ++refused;
   }
   EXPECT_EQ(refused, 0);
   EXPECT_GT(queued, 0);  // some came while Redis was down
@@ -46,7 +49,8 @@ TEST(RedisCrash, NoAcceptedReportIsMissingAfterRedisIsKilledMidStream) {
   v1::IncidentList open;
   ASSERT_TRUE(wait_until([&] {
     open.Clear();
-    return wire::from_json(a->call(http::verb::get, "/v1/incidents", net.token("disp")).body, open).empty() &&
+    return wire::from_json(a->call(http::verb::get, "/v1/incidents", net.token("disp")).body, open)
+               .empty() &&
            open.incidents_size() >= accepted + queued;
   }));
 
@@ -58,8 +62,9 @@ TEST(RedisCrash, NoAcceptedReportIsMissingAfterRedisIsKilledMidStream) {
     if (!alerted.insert(alert->incident_id()).second) ++duplicated;
   }
   int missing = accepted + queued - static_cast<int>(alerted.size());
-  std::printf("redis crash: accepted %d (%d stored, %d queued), delivered %zu, missing %d, duplicated %d\n",
-              accepted + queued, accepted, queued, alerted.size(), missing, duplicated);
+  std::printf(
+      "redis crash: accepted %d (%d stored, %d queued), delivered %zu, missing %d, duplicated %d\n",
+      accepted + queued, accepted, queued, alerted.size(), missing, duplicated);
   EXPECT_EQ(open.incidents_size(), accepted + queued);
   EXPECT_EQ(missing, 0);
   EXPECT_EQ(duplicated, 0);

@@ -45,7 +45,8 @@ bool ready(PuentedNode& node) {
 
 // Reads alerts until `socket` has shown every incident of `expected` or stays quiet for the
 // socket wait, then a moment more for late duplicates. Counts alerts by incident.
-std::map<std::string, int> alerts_by_incident(client::WsClient& socket, const std::set<std::string>& expected) {
+std::map<std::string, int> alerts_by_incident(client::WsClient& socket,
+                                              const std::set<std::string>& expected) {
   std::map<std::string, int> seen;
   auto covered = [&] {
     for (const auto& id : expected)
@@ -87,31 +88,40 @@ TEST(SentinelFailover, NodesFollowTheNewPrimaryAndNothingAcknowledgedIsLost) {
                             R"("idempotencyKey":"failover-)" + std::to_string(i) + '"');
     // Like a hotline client: a report refused while the new primary is chosen is sent again,
     // with the same key, until it is accepted.
-    bool accepted = wait_until([&] {
-      auto response = node.call(http::verb::post, "/v1/reports", net.token("op"), body);
-      if (response.status == 201 || response.status == 200) ++stored;
-      else if (response.status == 202) ++queued;
-      else {
-        EXPECT_EQ(response.status, 503) << response.body;
-        ++refusals;
-        std::this_thread::sleep_for(100ms);
-        return false;
-      }
-      return true;
-    }, 30s);
+    bool accepted = wait_until(
+        [&] {
+          auto response = node.call(http::verb::post, "/v1/reports", net.token("op"), body);
+          if (response.status == 201 || response.status == 200)
+            ++stored;
+          else if (response.status == 202)
+            ++queued;
+          else {
+            EXPECT_EQ(response.status, 503) << response.body;
+            ++refusals;
+            std::this_thread::sleep_for(100ms);
+            return false;
+          }
+          return true;
+        },
+        30s);
     ASSERT_TRUE(accepted) << "report " << i << " was never accepted";
   }
 
   // Queued reports are replayed once the nodes reach the new primary.
   ASSERT_TRUE(ready(*a) && ready(*b));
   std::set<std::string> incidents;
-  ASSERT_TRUE(wait_until([&] {
-    v1::IncidentList open;
-    if (!wire::from_json(a->call(http::verb::get, "/v1/incidents", net.token("disp")).body, open).empty()) return false;
-    incidents.clear();
-    for (const auto& incident : open.incidents()) incidents.insert(incident.id());
-    return static_cast<int>(incidents.size()) >= reports;
-  }, 30s));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        v1::IncidentList open;
+        if (!wire::from_json(a->call(http::verb::get, "/v1/incidents", net.token("disp")).body,
+                             open)
+                 .empty())
+          return false;
+        incidents.clear();
+        for (const auto& incident : open.incidents()) incidents.insert(incident.id());
+        return static_cast<int>(incidents.size()) >= reports;
+      },
+      30s));
   EXPECT_EQ(static_cast<int>(incidents.size()), reports);
 
   for (auto* socket : {on_a.get(), on_b.get()}) {
@@ -119,14 +129,17 @@ TEST(SentinelFailover, NodesFollowTheNewPrimaryAndNothingAcknowledgedIsLost) {
     int delivered = 0, missing = 0, duplicated = 0, unknown = 0;
     for (const auto& id : incidents) {
       auto it = seen.find(id);
-      if (it == seen.end()) ++missing;
-      else ++delivered, duplicated += it->second - 1;
+      if (it == seen.end())
+        ++missing;
+      else
+        ++delivered, duplicated += it->second - 1;
     }
     for (const auto& [id, count] : seen) unknown += incidents.contains(id) ? 0 : count;
-    std::printf("sentinel failover: accepted %d (%d stored, %d queued, %d refusals retried), delivered %d, "
-                "missing %d, duplicated %d, unknown %d (observer on node %s)\n",
-                stored + queued, stored, queued, refusals, delivered, missing, duplicated, unknown,
-                socket == on_a.get() ? "a" : "b");
+    std::printf(
+        "sentinel failover: accepted %d (%d stored, %d queued, %d refusals retried), delivered %d, "
+        "missing %d, duplicated %d, unknown %d (observer on node %s)\n",
+        stored + queued, stored, queued, refusals, delivered, missing, duplicated, unknown,
+        socket == on_a.get() ? "a" : "b");
     EXPECT_EQ(missing, 0);
     EXPECT_EQ(duplicated, 0);
     EXPECT_EQ(unknown, 0);
@@ -139,7 +152,9 @@ TEST(SentinelFailover, WritesWaitForTheReplicaAndGoOnWithoutItWhenItStalls) {
   auto a = net.start_node("a", true, {"--sentinels", redis.sentinel_list()});
   auto post = [&](int i) {
     auto spot = boyle_heights_spot(i % 12);
-    return a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(spot.lat, spot.lon)).status;
+    return a
+        ->call(http::verb::post, "/v1/reports", net.token("op"), report_json(spot.lat, spot.lon))
+        .status;
   };
 
   // The replica confirms: nothing is answered on the primary's word alone.
@@ -156,11 +171,13 @@ TEST(SentinelFailover, WritesWaitForTheReplicaAndGoOnWithoutItWhenItStalls) {
   // Back: once the barrier tries again, writes are confirmed again and the count stays put.
   redis.replica().resume();
   int i = 3;
-  EXPECT_TRUE(wait_until([&] {
-    auto before = metric(*a, "puente_redis_unreplicated_writes_total");
-    EXPECT_EQ(post(i++ % 12), 201);
-    return metric(*a, "puente_redis_unreplicated_writes_total") == before;
-  }, 20s));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        auto before = metric(*a, "puente_redis_unreplicated_writes_total");
+        EXPECT_EQ(post(i++ % 12), 201);
+        return metric(*a, "puente_redis_unreplicated_writes_total") == before;
+      },
+      20s));
 }
 
 }  // namespace

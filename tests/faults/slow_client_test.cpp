@@ -21,7 +21,9 @@ TEST(Backpressure, ASlowClientIsClosedAndTheOthersGetEverything) {
   // A 32 KiB queue and a small kernel send buffer: a client that never reads passes the bound
   // after a few dozen large alerts (the client's own receive buffer, ~128 KiB, fills first).
   // The slow client reads only once every update is posted: its close frame waits for it.
-  TestNetwork net("", "ws_queue_bytes = 32768\nsocket_send_buffer_bytes = 4096\nws_close_grace_seconds = 120\n");
+  TestNetwork net(
+      "",
+      "ws_queue_bytes = 32768\nsocket_send_buffer_bytes = 4096\nws_close_grace_seconds = 120\n");
   auto node = net.start_node("a");
   auto slow = node->socket(net.token("obs-bh"), {"boyle-heights"});
   auto reader = node->socket(net.token("att-bh"), {"boyle-heights"});
@@ -31,7 +33,9 @@ TEST(Backpressure, ASlowClientIsClosedAndTheOthersGetEverything) {
   v1::ReportReceipt receipt;
   ASSERT_EQ(wire::from_json(created.body, receipt), "");
   const auto id = receipt.incident().id();
-  ASSERT_EQ(node->call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp")).status, 200u);
+  ASSERT_EQ(
+      node->call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp")).status,
+      200u);
   ASSERT_TRUE(next_alert(*reader));  // DISPATCH
 
   const std::string note(1800, 'x');
@@ -43,8 +47,8 @@ TEST(Backpressure, ASlowClientIsClosedAndTheOthersGetEverything) {
     return got;
   });
   for (int i = 0; i < updates; ++i) {
-    auto posted = node->call(http::verb::post, "/v1/incidents/" + id + "/updates", net.token("disp"),
-                             R"({"text":")" + note + R"("})");
+    auto posted = node->call(http::verb::post, "/v1/incidents/" + id + "/updates",
+                             net.token("disp"), R"({"text":")" + note + R"("})");
     ASSERT_EQ(posted.status, 200u) << posted.body;
   }
   int received = reading.get();
@@ -60,8 +64,9 @@ TEST(Backpressure, ASlowClientIsClosedAndTheOthersGetEverything) {
   EXPECT_NE(closed.find("send queue full"), std::string::npos) << closed;
   auto metrics = node->metrics();
   EXPECT_EQ(metrics.body.find("puente_queue_drops_total 0\n"), std::string::npos);
-  std::printf("backpressure: accepted %d, delivered %d to the reader, slow client got %d then was closed\n",
-              updates, received, buffered);
+  std::printf(
+      "backpressure: accepted %d, delivered %d to the reader, slow client got %d then was closed\n",
+      updates, received, buffered);
 }
 
 }  // namespace

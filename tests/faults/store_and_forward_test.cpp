@@ -24,7 +24,8 @@ TEST(StoreAndForward, QueuedReportsAndAcksSurviveAKilledNodeAndGoOutWhenRedisRet
   auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
 
   auto spot0 = boyle_heights_spot(0);  // every report at its own spot: none corroborates another
-  auto first = a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(spot0.lat, spot0.lon));
+  auto first =
+      a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(spot0.lat, spot0.lon));
   ASSERT_EQ(first.status, 201u);
   auto verify = next_alert(*observer);
   ASSERT_TRUE(verify);
@@ -33,7 +34,8 @@ TEST(StoreAndForward, QueuedReportsAndAcksSurviveAKilledNodeAndGoOutWhenRedisRet
   constexpr int queued_reports = 5;
   for (int i = 1; i <= queued_reports; ++i) {
     auto spot = boyle_heights_spot(i);
-    auto queued = a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(spot.lat, spot.lon));
+    auto queued =
+        a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(spot.lat, spot.lon));
     ASSERT_EQ(queued.status, 202u) << queued.body;
   }
   auto ack = R"({"alertId":")" + verify->id() + R"(","incidentId":")" + verify->incident_id() +
@@ -46,7 +48,9 @@ TEST(StoreAndForward, QueuedReportsAndAcksSurviveAKilledNodeAndGoOutWhenRedisRet
   a = net.start_node("a", /*wait_ready=*/false);
   auto ready = a->call(http::verb::get, "/readyz", "");
   EXPECT_EQ(ready.status, 503u);
-  EXPECT_NE(ready.body.find(std::to_string(queued_reports + 1) + " reports and acks"), std::string::npos) << ready.body;
+  EXPECT_NE(ready.body.find(std::to_string(queued_reports + 1) + " reports and acks"),
+            std::string::npos)
+      << ready.body;
 
   net.redis().restart();
   std::set<std::string> alerted;
@@ -56,32 +60,38 @@ TEST(StoreAndForward, QueuedReportsAndAcksSurviveAKilledNodeAndGoOutWhenRedisRet
     if (!alert) break;
     if (!alerted.insert(alert->incident_id()).second) ++duplicated;
   }
-  ASSERT_TRUE(wait_until([&] { return a->call(http::verb::get, "/readyz", "").body.find("ready") != std::string::npos; }));
+  ASSERT_TRUE(wait_until([&] {
+    return a->call(http::verb::get, "/readyz", "").body.find("ready") != std::string::npos;
+  }));
 
   v1::IncidentList open;
-  ASSERT_EQ(wire::from_json(a->call(http::verb::get, "/v1/incidents", net.token("disp")).body, open), "");
+  ASSERT_EQ(
+      wire::from_json(a->call(http::verb::get, "/v1/incidents", net.token("disp")).body, open), "");
   EXPECT_EQ(open.incidents_size(), queued_reports + 1);
   // The ack is the journal's last entry: it may still be on its way once Redis answers.
   v1::Incident first_incident;
   ASSERT_TRUE(wait_until([&] {
     first_incident.Clear();
-    auto shown = a->call(http::verb::get, "/v1/incidents/" + verify->incident_id(), net.token("disp")).body;
+    auto shown =
+        a->call(http::verb::get, "/v1/incidents/" + verify->incident_id(), net.token("disp")).body;
     return wire::from_json(shown, first_incident).empty() && first_incident.acks_size() > 0;
   })) << "the queued ack never arrived";
   ASSERT_EQ(first_incident.acks_size(), 1);
   EXPECT_EQ(first_incident.acks(0).state(), v1::EN_ROUTE);
   EXPECT_EQ(alerted.size(), static_cast<std::size_t>(queued_reports));
   EXPECT_EQ(duplicated, 0);
-  std::printf("store-and-forward: accepted %d, delivered %zu, missing %zu, duplicated %d\n", queued_reports + 1,
-              alerted.size() + first_incident.acks_size(), queued_reports - alerted.size() + 1 - first_incident.acks_size(),
-              duplicated);
+  std::printf("store-and-forward: accepted %d, delivered %zu, missing %zu, duplicated %d\n",
+              queued_reports + 1, alerted.size() + first_incident.acks_size(),
+              queued_reports - alerted.size() + 1 - first_incident.acks_size(), duplicated);
 }
 
 TEST(StoreAndForward, ARetriedAckWithTheSameKeyIsRecordedOnce) {
   TestNetwork net;
   auto a = net.start_node("a");
   auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
-  ASSERT_EQ(a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon)).status,
+  ASSERT_EQ(a->call(http::verb::post, "/v1/reports", net.token("op"),
+                    report_json(boyle_heights.lat, boyle_heights.lon))
+                .status,
             201u);
   auto verify = next_alert(*observer);
   ASSERT_TRUE(verify);
@@ -90,7 +100,9 @@ TEST(StoreAndForward, ARetriedAckWithTheSameKeyIsRecordedOnce) {
   EXPECT_EQ(a->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack).status, 201u);
   EXPECT_EQ(a->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack).status, 201u);
   v1::Incident incident;
-  ASSERT_EQ(wire::from_json(a->call(http::verb::get, "/v1/incidents/" + verify->incident_id(), net.token("disp")).body,
+  ASSERT_EQ(wire::from_json(a->call(http::verb::get, "/v1/incidents/" + verify->incident_id(),
+                                    net.token("disp"))
+                                .body,
                             incident),
             "");
   EXPECT_EQ(incident.acks_size(), 1);

@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& r : roster->responders()) {
     fuzz_check(roster->find(r.id) == &r, "a responder is not found by its id");
     // No roster token is allowed: the responder signs in with issued tokens only.
-    fuzz_check(r.token_sha256.empty() || r.token_sha256.size() == 64, "a token hash is not 64 hex digits");
+    fuzz_check(r.token_sha256.empty() || r.token_sha256.size() == 64,
+               "a token hash is not 64 hex digits");
     fuzz_check(!r.roles.empty(), "a responder without a role");
     for (const auto& shift : r.shifts)
       fuzz_check(shift.start_minute >= 0 && shift.start_minute < 1440 && shift.end_minute >= 0 &&

@@ -37,7 +37,8 @@ std::string shift_not_now() {
   static const char* days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
   auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   unsigned weekday = std::chrono::weekday(today).c_encoding();
-  return std::string("shifts = [ { days = [\"") + days[(weekday + 3) % 7] + "\"], start = \"10:00\", end = \"11:00\" } ]";
+  return std::string("shifts = [ { days = [\"") + days[(weekday + 3) % 7] +
+         "\"], start = \"10:00\", end = \"11:00\" } ]";
 }
 
 const std::vector<TestResponder>& responders() {
@@ -58,10 +59,12 @@ const std::vector<TestResponder>& responders() {
   return all;
 }
 
-std::vector<std::string> puented_args(const std::filesystem::path& config, unsigned short redis_port,
-                                      const std::string& name, const std::filesystem::path& dir,
+std::vector<std::string> puented_args(const std::filesystem::path& config,
+                                      unsigned short redis_port, const std::string& name,
+                                      const std::filesystem::path& dir,
                                       const std::vector<std::string>& extra_args) {
-  std::vector<std::string> args{"--config",    config.string(), "--listen", "127.0.0.1:0",
+  std::vector<std::string> args{"--config",    config.string(),
+                                "--listen",    "127.0.0.1:0",
                                 "--port-file", (dir / "port").string(),
                                 "--redis",     "127.0.0.1:" + std::to_string(redis_port),
                                 "--node-id",   name};
@@ -77,23 +80,33 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
   for (const auto& r : responders()) {
     auto token = core::new_bearer_token();
     tokens_[r.id] = token;
-    roster << "[[responder]]\nid = \"" << r.id << "\"\nname = \"Test " << r.id << "\"\nroles = [" << r.roles
-           << "]\nneighborhoods = [" << r.neighborhoods << "]\nlanguages = [" << r.languages
-           << "]\ntoken_sha256 = \"" << core::sha256_hex(token) << "\"\n" << r.extra << "\n\n";
+    roster << "[[responder]]\nid = \"" << r.id << "\"\nname = \"Test " << r.id << "\"\nroles = ["
+           << r.roles << "]\nneighborhoods = [" << r.neighborhoods << "]\nlanguages = ["
+           << r.languages << "]\ntoken_sha256 = \"" << core::sha256_hex(token) << "\"\n"
+           << r.extra << "\n\n";
   }
   config_ = dir() / "puented.toml";
   std::ofstream config(config_);
   config << "[node]\nthreads = 2\nescalation_poll_ms = 100\nshutdown_grace_ms = 200\n"
          << "[redis]\n"
-         << (extra_redis.find("command_timeout_ms") == std::string::npos ? "command_timeout_ms = 1000\n" : "")
-         << "reconnect_max_ms = 200\n" << extra_redis << "\n"
-         << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/la-city-neighborhoods-v6.geojson\"\n"
+         << (extra_redis.find("command_timeout_ms") == std::string::npos
+                 ? "command_timeout_ms = 1000\n"
+                 : "")
+         << "reconnect_max_ms = 200\n"
+         << extra_redis << "\n"
+         << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA
+         << "/la-city-neighborhoods-v6.geojson\"\n"
          << "[roster]\nfile = \"roster.toml\"\n"
          << "[limits]\n"
-         << (extra_limits.find("ws_hello_seconds") == std::string::npos ? "ws_hello_seconds = 2\n" : "")
-         << "replay_max_alerts = 3\n" << extra_limits << "\n"
+         << (extra_limits.find("ws_hello_seconds") == std::string::npos ? "ws_hello_seconds = 2\n"
+                                                                        : "")
+         << "replay_max_alerts = 3\n"
+         << extra_limits
+         << "\n"
          // Failed sign-ins reach the audit log a second after the first, not a minute.
-         << (extra_limits.find("failed_sign_in_audit_seconds") == std::string::npos ? "failed_sign_in_audit_seconds = 1\n" : "")
+         << (extra_limits.find("failed_sign_in_audit_seconds") == std::string::npos
+                 ? "failed_sign_in_audit_seconds = 1\n"
+                 : "")
          << "[network]\ntemplates = \"" << PUENTE_SOURCE_DIR << "/config/templates\"\n"
          << "[log]\nlevel = \"debug\"\n"
          << extra_config << "\n";
@@ -120,14 +133,17 @@ long long TestNetwork::values_holding(const std::string& needle, bool audit_too)
       "if ARGV[2] == '1' or not k:find(':audit', 1, true) then "
       "local t = redis.call('TYPE', k).ok local v = {k} "
       "if t == 'string' then v[2] = redis.call('GET', k) "
-      "elseif t == 'list' then for _, x in ipairs(redis.call('LRANGE', k, 0, -1)) do v[#v + 1] = x end "
+      "elseif t == 'list' then for _, x in ipairs(redis.call('LRANGE', k, 0, -1)) do v[#v + 1] = x "
+      "end "
       "elseif t == 'hash' then for _, x in ipairs(redis.call('HGETALL', k)) do v[#v + 1] = x end "
       "elseif t == 'set' then for _, x in ipairs(redis.call('SMEMBERS', k)) do v[#v + 1] = x end "
-      "elseif t == 'zset' then for _, x in ipairs(redis.call('ZRANGE', k, 0, -1)) do v[#v + 1] = x end "
+      "elseif t == 'zset' then for _, x in ipairs(redis.call('ZRANGE', k, 0, -1)) do v[#v + 1] = x "
+      "end "
       "elseif t == 'stream' then for _, e in ipairs(redis.call('XRANGE', k, '-', '+')) do "
       "for _, f in ipairs(e[2]) do v[#v + 1] = f end end end "
       "for _, x in ipairs(v) do if string.find(x, ARGV[1], 1, true) then n = n + 1 end end end end "
-      "return n\" 0 \"" + needle + "\" " + (audit_too ? "1" : "0"));
+      "return n\" 0 \"" +
+      needle + "\" " + (audit_too ? "1" : "0"));
 }
 
 std::string TestNetwork::redis_line(const std::string& command) const {
@@ -148,8 +164,9 @@ long long TestNetwork::redis_integer(const std::string& command) const {
 
 TestCertificate TestNetwork::serve_tls() {
   auto made = make_test_certificate(dir(), "node", "puente-test");
-  std::ofstream(config_, std::ios::app) << "[tls]\ncertificate_file = \"" << made.certificate.string()
-                                        << "\"\nprivate_key_file = \"" << made.private_key.string() << "\"\n";
+  std::ofstream(config_, std::ios::app)
+      << "[tls]\ncertificate_file = \"" << made.certificate.string() << "\"\nprivate_key_file = \""
+      << made.private_key.string() << "\"\n";
   tls_ca_file_ = made.certificate;
   return made;
 }
@@ -168,8 +185,8 @@ std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bo
                                                      const std::vector<std::string>& extra_args) {
   auto node_dir = dir() / name;
   std::filesystem::create_directories(node_dir);
-  auto node =
-      std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready, extra_args, tls_ca_file_);
+  auto node = std::make_unique<PuentedNode>(config_, redis_.port(), name, node_dir, wait_ready,
+                                            extra_args, tls_ca_file_);
   for (const auto& [id, token] : tokens_) node->secrets_.push_back(token);
   node->metrics_token_ = tokens_.at("metrics");
   return node;
@@ -177,7 +194,8 @@ std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bo
 
 PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short redis_port,
                          const std::string& name, const std::filesystem::path& dir, bool wait_ready,
-                         const std::vector<std::string>& extra_args, const std::filesystem::path& tls_ca_file)
+                         const std::vector<std::string>& extra_args,
+                         const std::filesystem::path& tls_ca_file)
     : name_(name),
       log_(dir / "puented.log"),
       process_((std::filesystem::remove(dir / "port"), PUENTED_PATH),
@@ -193,7 +211,8 @@ PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short red
         return port_ != 0 || !process_.running();
       },
       std::chrono::seconds(60));
-  if (!listening || port_ == 0) throw std::runtime_error("puented " + name + " did not start; see " + log_.string());
+  if (!listening || port_ == 0)
+    throw std::runtime_error("puented " + name + " did not start; see " + log_.string());
   address_ = client::ServerAddress{"127.0.0.1", port_, !tls_ca_file.empty(), tls_ca_file};
   http_ = std::make_unique<client::HttpClient>(address_);
   // Ready means Redis is reachable too: tests start acting right away.
@@ -207,7 +226,8 @@ PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short red
         }
       },
       std::chrono::seconds(60));
-  if (!ready) throw std::runtime_error("puented " + name + " never became ready; see " + log_.string());
+  if (!ready)
+    throw std::runtime_error("puented " + name + " never became ready; see " + log_.string());
 }
 
 PuentedNode::~PuentedNode() {
@@ -216,25 +236,29 @@ PuentedNode::~PuentedNode() {
   std::ifstream in(log_);
   bool reported = false;
   for (std::string line; std::getline(in, line);) {
-    if (!reported && (line.find("Sanitizer") != std::string::npos || line.find("runtime error:") != std::string::npos)) {
+    if (!reported && (line.find("Sanitizer") != std::string::npos ||
+                      line.find("runtime error:") != std::string::npos)) {
       ADD_FAILURE() << "puented " << name_ << " reported: " << line << "\n  see " << log_;
       reported = true;
     }
     for (const auto& secret : secrets_)
       if (line.find(secret) != std::string::npos) {
-        ADD_FAILURE() << "puented " << name_ << " logged a bearer token: " << line << "\n  see " << log_;
+        ADD_FAILURE() << "puented " << name_ << " logged a bearer token: " << line << "\n  see "
+                      << log_;
         secrets_.clear();  // once is enough
         break;
       }
   }
 }
 
-client::HttpResponse PuentedNode::call(http::verb verb, const std::string& target, const std::string& token,
-                                       const std::string& body) {
+client::HttpResponse PuentedNode::call(http::verb verb, const std::string& target,
+                                       const std::string& token, const std::string& body) {
   return http_->request(verb, target, body, token);
 }
 
-client::HttpResponse PuentedNode::metrics() { return call(http::verb::get, "/metrics", metrics_token_); }
+client::HttpResponse PuentedNode::metrics() {
+  return call(http::verb::get, "/metrics", metrics_token_);
+}
 
 v1::AuditLog PuentedNode::audit_log(const std::string& admin_token) {
   auto response = call(http::verb::get, "/v1/admin/audit", admin_token);
@@ -250,9 +274,9 @@ std::unique_ptr<client::WsClient> PuentedNode::raw_socket() {
   return socket;
 }
 
-std::unique_ptr<client::WsClient> PuentedNode::socket(const std::string& token,
-                                                      const std::vector<std::string>& neighborhoods, bool board,
-                                                      const std::map<std::string, std::string>& since) {
+std::unique_ptr<client::WsClient> PuentedNode::socket(
+    const std::string& token, const std::vector<std::string>& neighborhoods, bool board,
+    const std::map<std::string, std::string>& since) {
   auto socket = raw_socket();
   v1::ClientMessage hello;
   hello.mutable_hello()->set_token(token);
@@ -265,11 +289,13 @@ std::unique_ptr<client::WsClient> PuentedNode::socket(const std::string& token,
   socket->send(hello);
   auto welcome = socket->read_message(socket_wait);
   if (!welcome || !welcome->has_welcome())
-    throw std::runtime_error("no welcome: " + (welcome ? wire::to_json(*welcome) : std::string("nothing")));
+    throw std::runtime_error("no welcome: " +
+                             (welcome ? wire::to_json(*welcome) : std::string("nothing")));
   return socket;
 }
 
-std::string report_json(double lat, double lon, const std::string& kind, const std::string& extra_fields) {
+std::string report_json(double lat, double lon, const std::string& kind,
+                        const std::string& extra_fields) {
   std::ostringstream out;
   out.precision(10);
   out << R"({"location":{"lat":)" << lat << R"(,"lon":)" << lon << R"(},"kind":")" << kind << '"';
@@ -279,19 +305,21 @@ std::string report_json(double lat, double lon, const std::string& kind, const s
 }
 
 std::string open_incident(PuentedNode& node, const std::string& token, const Place& where) {
-  auto response = node.call(http::verb::post, "/v1/reports", token, report_json(where.lat, where.lon));
+  auto response =
+      node.call(http::verb::post, "/v1/reports", token, report_json(where.lat, where.lon));
   EXPECT_EQ(response.status, 201u) << response.body;
   v1::ReportReceipt receipt;
   EXPECT_EQ(wire::from_json(response.body, receipt), "");
   return receipt.incident().id();
 }
 
-std::optional<v1::ServerMessage> read_until(client::WsClient& socket,
-                                            const std::function<bool(const v1::ServerMessage&)>& match,
-                                            std::chrono::milliseconds wait) {
+std::optional<v1::ServerMessage> read_until(
+    client::WsClient& socket, const std::function<bool(const v1::ServerMessage&)>& match,
+    std::chrono::milliseconds wait) {
   auto deadline = std::chrono::steady_clock::now() + wait;
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     auto message = socket.read_message(left);
     if (!message) return std::nullopt;
@@ -305,7 +333,8 @@ Place boyle_heights_spot(int i) {
 }
 
 std::optional<v1::Alert> next_alert(client::WsClient& socket, std::chrono::milliseconds wait) {
-  auto message = read_until(socket, [](const v1::ServerMessage& m) { return m.has_alert(); }, wait);
+  auto message = read_until(
+      socket, [](const v1::ServerMessage& m) { return m.has_alert(); }, wait);
   if (!message) return std::nullopt;
   return message->alert();
 }

@@ -33,9 +33,10 @@ class PuentedNode {
   // Waits until it listens and, with `wait_ready`, until it reaches Redis.
   // `extra_args` go after the usual flags (--sentinels ..., say). With a `tls_ca_file` the node
   // serves HTTPS and WSS and its clients trust that file.
-  PuentedNode(const std::filesystem::path& config, unsigned short redis_port, const std::string& name,
-              const std::filesystem::path& dir, bool wait_ready = true,
-              const std::vector<std::string>& extra_args = {}, const std::filesystem::path& tls_ca_file = {});
+  PuentedNode(const std::filesystem::path& config, unsigned short redis_port,
+              const std::string& name, const std::filesystem::path& dir, bool wait_ready = true,
+              const std::vector<std::string>& extra_args = {},
+              const std::filesystem::path& tls_ca_file = {});
   // Stops the node with SIGTERM, as an operator would, and fails the test if its log holds a
   // sanitizer report (a memory error, undefined behaviour, a leak found at exit) or any of
   // `secrets` (the network's bearer tokens: a log must never hold one).
@@ -56,7 +57,8 @@ class PuentedNode {
   // GET /v1/admin/audit with an admin's token: the log as the node shows it.
   v1::AuditLog audit_log(const std::string& admin_token);
   // A WebSocket that said hello with `token` for `neighborhoods` and read the welcome.
-  std::unique_ptr<client::WsClient> socket(const std::string& token, const std::vector<std::string>& neighborhoods,
+  std::unique_ptr<client::WsClient> socket(const std::string& token,
+                                           const std::vector<std::string>& neighborhoods,
                                            bool board = false,
                                            const std::map<std::string, std::string>& since = {});
   // A WebSocket that has only connected.
@@ -103,7 +105,9 @@ class TestNetwork {
   // The log of node `name`, which must refuse to start (the test fails if it starts): tests of
   // what a node checks at start read why from it.
   std::string start_failure(const std::string& name);
-  const std::string& token(const std::string& responder_id) const { return tokens_.at(responder_id); }
+  const std::string& token(const std::string& responder_id) const {
+    return tokens_.at(responder_id);
+  }
   RedisServer& redis() { return redis_; }
   // An integer-answered Redis command, inline ("DBSIZE", "ZCARD puente:timers").
   long long redis_integer(const std::string& command) const;
@@ -135,10 +139,11 @@ struct Place;
 std::string open_incident(PuentedNode& node, const std::string& token, const Place& where);
 
 // Reads messages until one satisfies `match` or the wait runs out; the ones skipped are lost.
-std::optional<v1::ServerMessage> read_until(client::WsClient& socket,
-                                            const std::function<bool(const v1::ServerMessage&)>& match,
-                                            std::chrono::milliseconds wait = socket_wait);
-std::optional<v1::Alert> next_alert(client::WsClient& socket, std::chrono::milliseconds wait = socket_wait);
+std::optional<v1::ServerMessage> read_until(
+    client::WsClient& socket, const std::function<bool(const v1::ServerMessage&)>& match,
+    std::chrono::milliseconds wait = socket_wait);
+std::optional<v1::Alert> next_alert(client::WsClient& socket,
+                                    std::chrono::milliseconds wait = socket_wait);
 
 // Some points of Los Angeles, by neighborhood.
 struct Place {

@@ -42,7 +42,8 @@ std::string from_json(std::string_view json, google::protobuf::Message& message,
   message.Clear();
   if (read_json(json, message)) return {};  // it declines a repeated key, among others
   message.Clear();
-  if (auto key = first_duplicate_key(json)) return valid_utf8("the key \"" + *key + "\" is given twice");
+  if (auto key = first_duplicate_key(json))
+    return valid_utf8("the key \"" + *key + "\" is given twice");
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = unknown == UnknownFields::skip;
   auto status = google::protobuf::util::JsonStringToMessage(

@@ -28,7 +28,8 @@ class JsonPrinter {
   bool message(const Message& m) {
     const auto* descriptor = m.GetDescriptor();
     if (descriptor == google::protobuf::Timestamp::descriptor()) return timestamp(m);
-    if (descriptor->file()->package() == "google.protobuf") return false;  // another well-known type
+    if (descriptor->file()->package() == "google.protobuf")
+      return false;  // another well-known type
 
     const Reflection* reflection = m.GetReflection();
     std::vector<const FieldDescriptor*> fields;  // the fields set, by number, as protobuf prints
@@ -41,8 +42,9 @@ class JsonPrinter {
       // A name protobuf made from the field's is letters and digits: nothing to escape.
       field->has_json_name() ? text(field->json_name()) : quoted(field->json_name());
       out_ += ':';
-      if (!(field->is_map() ? map(m, *reflection, field)
-                            : field->is_repeated() ? list(m, *reflection, field) : value(m, *reflection, field, -1)))
+      if (!(field->is_map()        ? map(m, *reflection, field)
+            : field->is_repeated() ? list(m, *reflection, field)
+                                   : value(m, *reflection, field, -1)))
         return false;
     }
     out_ += '}';
@@ -71,13 +73,15 @@ class JsonPrinter {
       if (key.empty() || key.front() != '"') key = '"' + key + '"';  // JSON keys are strings
       by_key.emplace_back(std::move(key), &entry);
     }
-    std::sort(by_key.begin(), by_key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(by_key.begin(), by_key.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     out_ += '{';
     for (std::size_t i = 0; i < by_key.size(); ++i) {
       if (i > 0) out_ += ',';
       out_ += by_key[i].first;
       out_ += ':';
-      if (!value(*by_key[i].second, *by_key[i].second->GetReflection(), value_field, -1)) return false;
+      if (!value(*by_key[i].second, *by_key[i].second->GetReflection(), value_field, -1))
+        return false;
     }
     out_ += '}';
     return true;
@@ -93,7 +97,8 @@ class JsonPrinter {
       case FieldDescriptor::CPPTYPE_UINT32:
         out_ += std::to_string(one ? r.GetUInt32(m, field) : r.GetRepeatedUInt32(m, field, index));
         return true;
-      case FieldDescriptor::CPPTYPE_INT64:  // 64-bit integers are strings: JavaScript's numbers stop at 2^53
+      case FieldDescriptor::CPPTYPE_INT64:  // 64-bit integers are strings: JavaScript's numbers
+                                            // stop at 2^53
         quoted(std::to_string(one ? r.GetInt64(m, field) : r.GetRepeatedInt64(m, field, index)));
         return true;
       case FieldDescriptor::CPPTYPE_UINT64:
@@ -110,16 +115,20 @@ class JsonPrinter {
         return true;
       case FieldDescriptor::CPPTYPE_ENUM: {
         const int number = one ? r.GetEnumValue(m, field) : r.GetRepeatedEnumValue(m, field, index);
-        if (const auto* known = field->enum_type()->FindValueByNumber(number)) text(known->name());
-        else out_ += std::to_string(number);  // a value this build does not know
+        if (const auto* known = field->enum_type()->FindValueByNumber(number))
+          text(known->name());
+        else
+          out_ += std::to_string(number);  // a value this build does not know
         return true;
       }
       case FieldDescriptor::CPPTYPE_STRING: {
         std::string scratch;
         const std::string& s = one ? r.GetStringReference(m, field, &scratch)
                                    : r.GetRepeatedStringReference(m, field, index, &scratch);
-        if (field->type() == FieldDescriptor::TYPE_BYTES) quoted(base64(s));
-        else text(s);
+        if (field->type() == FieldDescriptor::TYPE_BYTES)
+          quoted(base64(s));
+        else
+          text(s);
         return true;
       }
       case FieldDescriptor::CPPTYPE_MESSAGE:
@@ -140,7 +149,9 @@ class JsonPrinter {
       seconds = m.GetReflection()->GetInt64(m, descriptor->FindFieldByName("seconds"));
       nanos = m.GetReflection()->GetInt32(m, descriptor->FindFieldByName("nanos"));
     }
-    if (seconds < earliest_timestamp || seconds > latest_timestamp || nanos < 0 || nanos > 999999999) return false;
+    if (seconds < earliest_timestamp || seconds > latest_timestamp || nanos < 0 ||
+        nanos > 999999999)
+      return false;
     std::tm utc{};
     const std::time_t t = static_cast<std::time_t>(seconds);
     if (!gmtime_r(&t, &utc)) return false;
@@ -158,9 +169,12 @@ class JsonPrinter {
     digits(utc.tm_sec, 2);
     if (nanos != 0) {
       out_ += '.';
-      if (nanos % 1000000 == 0) digits(nanos / 1000000, 3);
-      else if (nanos % 1000 == 0) digits(nanos / 1000, 6);
-      else digits(nanos, 9);
+      if (nanos % 1000000 == 0)
+        digits(nanos / 1000000, 3);
+      else if (nanos % 1000 == 0)
+        digits(nanos / 1000, 6);
+      else
+        digits(nanos, 9);
     }
     out_ += "Z\"";
     return true;
@@ -182,10 +196,13 @@ class JsonPrinter {
     if (std::isinf(v)) return quoted(v > 0 ? "Infinity" : "-Infinity");
     char buffer[40];
     const double wide = static_cast<double>(v);
-    auto printed = std::to_chars(buffer, buffer + sizeof buffer, wide, std::chars_format::general, short_digits);
+    auto printed = std::to_chars(buffer, buffer + sizeof buffer, wide, std::chars_format::general,
+                                 short_digits);
     Real back{};
     std::from_chars(buffer, printed.ptr, back);
-    if (back != v) printed = std::to_chars(buffer, buffer + sizeof buffer, wide, std::chars_format::general, long_digits);
+    if (back != v)
+      printed = std::to_chars(buffer, buffer + sizeof buffer, wide, std::chars_format::general,
+                              long_digits);
     out_.append(buffer, printed.ptr);
   }
 
@@ -203,7 +220,8 @@ class JsonPrinter {
     std::size_t plain = 0;  // where the run of bytes copied as they are starts
     for (std::size_t i = 0; i < s.size(); ++i) {
       const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != 0x7F && c != 0xE2) continue;
+      if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != 0x7F && c != 0xE2)
+        continue;
       const char* escaped = nullptr;
       switch (c) {
         case '"': escaped = "\\\""; break;
@@ -215,8 +233,10 @@ class JsonPrinter {
         case '\t': escaped = "\\t"; break;
         default: break;
       }
-      const bool separator = c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                             (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9);
+      const bool separator = c == 0xE2 && i + 2 < s.size() &&
+                             static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                             (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+                              static_cast<unsigned char>(s[i + 2]) == 0xA9);
       if (c == 0xE2 && !separator) continue;  // another character of that lead byte
       out_.append(s, plain, i - plain);
       if (escaped) {
@@ -236,11 +256,13 @@ class JsonPrinter {
   }
 
   static std::string base64(const std::string& bytes) {
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     std::size_t i = 0;
     for (; i + 2 < bytes.size(); i += 3) {
-      const unsigned n = static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8 |
+      const unsigned n = static_cast<unsigned char>(bytes[i]) << 16 |
+                         static_cast<unsigned char>(bytes[i + 1]) << 8 |
                          static_cast<unsigned char>(bytes[i + 2]);
       for (int shift : {18, 12, 6, 0}) out += alphabet[(n >> shift) & 63];
     }

@@ -66,7 +66,8 @@ class JsonReader {
     const Descriptor& d = *m.GetDescriptor();
     // Well-known types (timestamps above all) have JSON forms of their own; more than 64 fields
     // would not fit the mask of the fields seen.
-    if (depth > deepest || d.file()->package() == "google.protobuf" || d.field_count() > 64 || !take('{'))
+    if (depth > deepest || d.file()->package() == "google.protobuf" || d.field_count() > 64 ||
+        !take('{'))
       return false;
     const Reflection& r = *m.GetReflection();
     std::uint64_t seen = 0;  // by field index: a key twice is protobuf's to judge
@@ -83,7 +84,8 @@ class JsonReader {
       const std::uint64_t bit = std::uint64_t{1} << f->index();
       if (seen & bit) return false;
       seen |= bit;
-      if (const auto* oneof = f->real_containing_oneof(); oneof && r.HasOneof(m, oneof)) return false;
+      if (const auto* oneof = f->real_containing_oneof(); oneof && r.HasOneof(m, oneof))
+        return false;
       if (!(f->is_repeated() ? list(m, r, *f, depth) : value(m, r, *f, depth, false))) return false;
       space();
       if (take('}')) return true;
@@ -117,7 +119,8 @@ class JsonReader {
         return object(add ? *r.AddMessage(&m, &f) : *r.MutableMessage(&m, &f), depth + 1);
       case FieldDescriptor::CPPTYPE_STRING: {
         std::string s;
-        if (f.type() == FieldDescriptor::TYPE_BYTES || !string(s)) return false;  // bytes are base64
+        if (f.type() == FieldDescriptor::TYPE_BYTES || !string(s))
+          return false;  // bytes are base64
         return keep(std::move(s), &Reflection::SetString, &Reflection::AddString);
       }
       case FieldDescriptor::CPPTYPE_ENUM: {
@@ -150,7 +153,8 @@ class JsonReader {
         std::uint64_t x = 0;
         return integer(x, true) && keep(x, &Reflection::SetUInt64, &Reflection::AddUInt64);
       }
-      case FieldDescriptor::CPPTYPE_FLOAT:  // puente.proto has none: protobuf's double-to-float rules
+      case FieldDescriptor::CPPTYPE_FLOAT:  // puente.proto has none: protobuf's double-to-float
+                                            // rules
         return false;
     }
     return false;
@@ -281,7 +285,8 @@ class JsonReader {
   }
 
   void space() {
-    while (pos_ < in_.size() && (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\n' || in_[pos_] == '\r'))
+    while (pos_ < in_.size() &&
+           (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\n' || in_[pos_] == '\r'))
       ++pos_;
   }
 
@@ -291,6 +296,8 @@ class JsonReader {
 
 }  // namespace
 
-bool read_json(std::string_view json, Message& message) { return JsonReader(json).document(message); }
+bool read_json(std::string_view json, Message& message) {
+  return JsonReader(json).document(message);
+}
 
 }  // namespace puente::wire

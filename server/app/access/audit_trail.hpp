@@ -47,7 +47,8 @@ class AuditTrail : public std::enable_shared_from_this<AuditTrail> {
   void record(std::string actor, std::string action, std::string subject, std::string detail = {});
   // A refused token from `peer_address`: where ("http", "socket") and why (unknown, expired,
   // revoked: more than the client is told); never the token, only the id of a known one.
-  void failed_sign_in(const core::SignIn& sign_in, std::string_view where, const std::string& peer_address);
+  void failed_sign_in(const core::SignIn& sign_in, std::string_view where,
+                      const std::string& peer_address);
   // Records "roster.changed" if the roster file's SHA-256 differs from the one last recorded.
   void note_roster(std::string sha256, std::size_t responders);
 

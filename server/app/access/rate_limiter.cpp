@@ -6,24 +6,29 @@ namespace puente::app {
 
 namespace {
 
-long long whole_seconds(std::chrono::milliseconds wait) { return std::max<long long>(1, (wait.count() + 999) / 1000); }
+long long whole_seconds(std::chrono::milliseconds wait) {
+  return std::max<long long>(1, (wait.count() + 999) / 1000);
+}
 
 }  // namespace
 
 Refusal rate_limited(std::chrono::milliseconds retry_after) {
   const auto seconds = whole_seconds(retry_after);
-  return Refusal(RefusalKind::rate_limited, "too many requests; retry in " + std::to_string(seconds) + " s")
+  return Refusal(RefusalKind::rate_limited,
+                 "too many requests; retry in " + std::to_string(seconds) + " s")
       .retry_after(seconds);
 }
 
 net::Response rate_limited_response(std::chrono::milliseconds retry_after) {
   auto refusal = rate_limited(retry_after);
-  auto response = net::error_response(net::http::status::too_many_requests, refusal.code(), refusal.message());
+  auto response =
+      net::error_response(net::http::status::too_many_requests, refusal.code(), refusal.message());
   response.set(net::http::field::retry_after, std::to_string(*refusal.retry_after_seconds()));
   return response;
 }
 
-std::optional<std::chrono::milliseconds> RateLimiter::take(std::string_view bucket, std::string_view key,
+std::optional<std::chrono::milliseconds> RateLimiter::take(std::string_view bucket,
+                                                           std::string_view key,
                                                            const core::RateLimit& limit) {
   if (!limit.limits()) return std::nullopt;
   auto now = Clock::now();
@@ -38,7 +43,8 @@ std::optional<std::chrono::milliseconds> RateLimiter::take(std::string_view buck
   return wait;
 }
 
-std::optional<std::chrono::milliseconds> RateLimiter::take_request(std::string_view route, std::string_view token_id,
+std::optional<std::chrono::milliseconds> RateLimiter::take_request(std::string_view route,
+                                                                   std::string_view token_id,
                                                                    const RateLimits& limits) {
   // A report is the costly request, and a flood of them moves crowds: its own, slower bucket.
   auto wait = route == "POST /v1/reports" ? take("reports", token_id, limits.reports_per_token)
@@ -49,7 +55,9 @@ std::optional<std::chrono::milliseconds> RateLimiter::take_request(std::string_v
 }
 
 void RateLimiter::sweep(Clock::time_point now) {
-  std::erase_if(buckets_, [now](const auto& item) { return item.second.bucket.full(item.second.limit, now); });
+  std::erase_if(buckets_, [now](const auto& item) {
+    return item.second.bucket.full(item.second.limit, now);
+  });
   // Busy clients stay; the next sweep waits until the table has grown as much again.
   sweep_at_ = std::max(sweep_above, buckets_.size() * 2);
 }

@@ -36,7 +36,8 @@ class RateLimiter {
   // The buckets one request of `token_id` on `route` ("POST /v1/acks", as RouteParams::route
   // spells it) takes: reports' own or every other request's, then the route's own if `limits`
   // names it. An HTTP request and the same request over a WebSocket take the same ones.
-  std::optional<std::chrono::milliseconds> take_request(std::string_view route, std::string_view token_id,
+  std::optional<std::chrono::milliseconds> take_request(std::string_view route,
+                                                        std::string_view token_id,
                                                         const RateLimits& limits);
 
  private:

@@ -4,15 +4,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace puente::app {
 
@@ -31,7 +31,8 @@ std::optional<core::TokenRecord> parse_line(const std::string& line) {
   std::int64_t ms = 0;
   auto [end, ec] = std::from_chars(millis.data(), millis.data() + millis.size(), ms);
   if (ec != std::errc{} || end != millis.data() + millis.size() || ms <= 0) return std::nullopt;
-  return core::TokenRecord{id, responder, sha256, std::nullopt, core::TokenRecord::TimePoint(milliseconds(ms))};
+  return core::TokenRecord{id, responder, sha256, std::nullopt,
+                           core::TokenRecord::TimePoint(milliseconds(ms))};
 }
 
 bool sync_directory(const std::filesystem::path& dir, int& error) {
@@ -65,13 +66,16 @@ std::vector<core::TokenRecord> RevocationFile::read() const {
 }
 
 bool RevocationFile::append(const core::TokenRecord& revoked) {
-  if (!revoked.revoked_at || !is_sha256_hex(revoked.sha256) || revoked.id.find_first_of(" \t\n") != std::string::npos ||
-      revoked.responder_id.find_first_of(" \t\n") != std::string::npos || revoked.responder_id.empty()) {
+  if (!revoked.revoked_at || !is_sha256_hex(revoked.sha256) ||
+      revoked.id.find_first_of(" \t\n") != std::string::npos ||
+      revoked.responder_id.find_first_of(" \t\n") != std::string::npos ||
+      revoked.responder_id.empty()) {
     spdlog::error("revoked tokens: token {} cannot be written down", revoked.id);
     return false;
   }
   const auto ms = duration_cast<milliseconds>(revoked.revoked_at->time_since_epoch()).count();
-  auto line = revoked.id + " " + revoked.sha256 + " " + std::to_string(ms) + " " + revoked.responder_id + "\n";
+  auto line = revoked.id + " " + revoked.sha256 + " " + std::to_string(ms) + " " +
+              revoked.responder_id + "\n";
   std::lock_guard lock(mutex_);
   std::error_code ec;
   const bool created = !std::filesystem::exists(path_, ec);
@@ -79,15 +83,20 @@ bool RevocationFile::append(const core::TokenRecord& revoked) {
   // A line a crash cut short would swallow this one: start a new line after it.
   struct stat st {};
   char last = '\n';
-  if (fd >= 0 && ::fstat(fd, &st) == 0 && st.st_size > 0 && ::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && st.st_size > 0 &&
+      ::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
     line.insert(0, "\n");
   // One write of a line under PIPE_BUF: nodes sharing the file never interleave within a line.
-  bool written = fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  bool written = fd >= 0 &&
+                 ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                 ::fsync(fd) == 0;
   int error = errno;
   if (fd >= 0) ::close(fd);
   // A new file's name is durable once its directory is synced too.
-  if (written && created) written = sync_directory(path_.parent_path().empty() ? "." : path_.parent_path(), error);
-  if (!written) spdlog::error("revoked tokens: cannot append to {}: {}", path_.string(), std::strerror(error));
+  if (written && created)
+    written = sync_directory(path_.parent_path().empty() ? "." : path_.parent_path(), error);
+  if (!written)
+    spdlog::error("revoked tokens: cannot append to {}: {}", path_.string(), std::strerror(error));
   return written;
 }
 

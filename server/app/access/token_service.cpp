@@ -5,9 +5,9 @@
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <set>
@@ -23,7 +23,8 @@ constexpr std::int64_t longest_life_seconds = 366LL * 24 * 3600;
 constexpr std::size_t longest_note = 200;
 
 core::TokenRecord to_record(const v1::IssuedToken& token) {
-  core::TokenRecord record{token.id(), token.responder_id(), token.token_sha256(), std::nullopt, std::nullopt};
+  core::TokenRecord record{token.id(), token.responder_id(), token.token_sha256(), std::nullopt,
+                           std::nullopt};
   if (token.has_expires_at()) record.expires_at = core::to_time_point(token.expires_at());
   if (token.has_revoked_at()) record.revoked_at = core::to_time_point(token.revoked_at());
   return record;
@@ -50,12 +51,21 @@ v1::IssuedToken from_record(const core::TokenRecord& record) {
 TokenService::TokenService(boost::asio::any_io_executor executor, const core::Roster& roster,
                            core::TokenRegistry& registry, store::TokenStore& store,
                            std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
-                           AuditTrail& audit, RevocationFile& revocations, std::chrono::seconds reload_interval)
+                           AuditTrail& audit, RevocationFile& revocations,
+                           std::chrono::seconds reload_interval)
     // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
-    : timer_(boost::asio::make_strand(executor)), roster_(roster), registry_(registry), store_(store),
-      subscriber_(std::move(subscriber)), sockets_(sockets), audit_(audit), revocations_(revocations),
-      channel_(store.keys().token_changes()), record_events_(store.record_events_channel()),
-      reload_every_ticks_(static_cast<unsigned>(std::max<std::int64_t>(1, reload_interval / sweep_every))) {
+    : timer_(boost::asio::make_strand(executor)),
+      roster_(roster),
+      registry_(registry),
+      store_(store),
+      subscriber_(std::move(subscriber)),
+      sockets_(sockets),
+      audit_(audit),
+      revocations_(revocations),
+      channel_(store.keys().token_changes()),
+      record_events_(store.record_events_channel()),
+      reload_every_ticks_(
+          static_cast<unsigned>(std::max<std::int64_t>(1, reload_interval / sweep_every))) {
   auto kept = revocations_.read();
   for (auto& record : kept) registry_.keep_revocation(std::move(record));
   spdlog::info("tokens: {} revocations kept in {}", kept.size(), revocations_.path().string());
@@ -70,13 +80,14 @@ void TokenService::start() {
     // HSET too, cheaply): the whole hash again, so a token Redis no longer holds is refused now.
     if (channel == self->record_events_) return self->reload();
     if (channel != self->channel_) return;
-    self->store_.load(message, [weak](store::Outcome outcome, std::optional<v1::IssuedToken> token) {
-      auto self = weak.lock();
-      if (!self || outcome != store::Outcome::ok || !token) return;
-      self->keep_if_revoked(to_record(*token));
-      self->registry_.update_issued(to_record(*token));
-      self->sign_out_unusable();
-    });
+    self->store_.load(message,
+                      [weak](store::Outcome outcome, std::optional<v1::IssuedToken> token) {
+                        auto self = weak.lock();
+                        if (!self || outcome != store::Outcome::ok || !token) return;
+                        self->keep_if_revoked(to_record(*token));
+                        self->registry_.update_issued(to_record(*token));
+                        self->sign_out_unusable();
+                      });
   });
   subscriber_->on_resubscribed([weak] {
     if (auto self = weak.lock()) {
@@ -99,8 +110,11 @@ void TokenService::watch_records() {
     // Changes made before Redis announced them are caught by one more whole load.
     if (!self->watching_.exchange(true) && events == RecordEvents::announced) self->reload();
     if (events == RecordEvents::refused)
-      spdlog::warn("tokens: Redis does not announce changes to token records (set notify-keyspace-events Kghx, "
-                   "see deploy/redis/redis.conf): a deleted record's token is refused only at the next whole load");
+      spdlog::warn(
+          "tokens: Redis does not announce changes to token records (set notify-keyspace-events "
+          "Kghx, "
+          "see deploy/redis/redis.conf): a deleted record's token is refused only at the next "
+          "whole load");
   });
 }
 
@@ -120,11 +134,15 @@ void TokenService::restore_revocations(const std::vector<v1::IssuedToken>& issue
       if (token.token_sha256() == kept.sha256) restored = token;
     }
     *restored.mutable_revoked_at() = core::to_timestamp(*kept.revoked_at);
-    spdlog::warn("tokens: Redis lost the revocation of token {} (for {}; it held {}); it stays revoked and is written back",
-                 kept.id, kept.responder_id, found);
-    audit_.record("", "token.revocation_restored", kept.id, "for " + kept.responder_id + ": Redis held " + found);
+    spdlog::warn(
+        "tokens: Redis lost the revocation of token {} (for {}; it held {}); it stays revoked and "
+        "is written back",
+        kept.id, kept.responder_id, found);
+    audit_.record("", "token.revocation_restored", kept.id,
+                  "for " + kept.responder_id + ": Redis held " + found);
     store_.save(restored, [id = kept.id](store::Outcome outcome) {
-      if (outcome != store::Outcome::ok) spdlog::warn("tokens: revocation of {} not written back yet", id);
+      if (outcome != store::Outcome::ok)
+        spdlog::warn("tokens: revocation of {} not written back yet", id);
     });
   }
 }
@@ -135,19 +153,21 @@ void TokenService::stop() {
 }
 
 void TokenService::reload() {
-  store_.load_all([weak = weak_from_this()](store::Outcome outcome, std::vector<v1::IssuedToken> tokens) {
-    auto self = weak.lock();
-    if (!self || outcome != store::Outcome::ok) return;  // the next tick tries again
-    std::vector<core::TokenRecord> records;
-    for (const auto& token : tokens) {
-      records.push_back(to_record(token));
-      self->keep_if_revoked(records.back());
-    }
-    self->restore_revocations(tokens, records);
-    self->registry_.replace_issued(std::move(records));
-    if (!self->loaded_.exchange(true)) spdlog::info("tokens: {} issued tokens loaded", tokens.size());
-    self->sign_out_unusable();
-  });
+  store_.load_all(
+      [weak = weak_from_this()](store::Outcome outcome, std::vector<v1::IssuedToken> tokens) {
+        auto self = weak.lock();
+        if (!self || outcome != store::Outcome::ok) return;  // the next tick tries again
+        std::vector<core::TokenRecord> records;
+        for (const auto& token : tokens) {
+          records.push_back(to_record(token));
+          self->keep_if_revoked(records.back());
+        }
+        self->restore_revocations(tokens, records);
+        self->registry_.replace_issued(std::move(records));
+        if (!self->loaded_.exchange(true))
+          spdlog::info("tokens: {} issued tokens loaded", tokens.size());
+        self->sign_out_unusable();
+      });
 }
 
 void TokenService::tick() {
@@ -170,17 +190,24 @@ void TokenService::sign_out_unusable() {
       [&](const std::string& id) {
         auto record = registry_.find(id);
         return sign_in_refusal(record && record->revoked_at ? core::SignInFailure::revoked
-                                                             : core::SignInFailure::expired);
+                                                            : core::SignInFailure::expired);
       });
-  if (signed_out > 0) spdlog::info("tokens: {} sockets signed out (token revoked or expired)", signed_out);
+  if (signed_out > 0)
+    spdlog::info("tokens: {} sockets signed out (token revoked or expired)", signed_out);
 }
 
-void TokenService::issue(const core::Responder& admin, const v1::TokenRequest& request, Done<v1::IssuedToken> done) {
-  if (!core::may(admin, core::Action::administer)) return done(Refusal::forbidden("only admins manage tokens"), {});
+void TokenService::issue(const core::Responder& admin, const v1::TokenRequest& request,
+                         Done<v1::IssuedToken> done) {
+  if (!core::may(admin, core::Action::administer))
+    return done(Refusal::forbidden("only admins manage tokens"), {});
   if (!roster_.find(request.responder_id()))
-    return done(Refusal{RefusalKind::unknown_responder, "no responder \"" + request.responder_id() + "\" in the roster"}, {});
+    return done(Refusal{RefusalKind::unknown_responder,
+                        "no responder \"" + request.responder_id() + "\" in the roster"},
+                {});
   if (request.expires_in_seconds() < 0 || request.expires_in_seconds() > longest_life_seconds)
-    return done(Refusal{RefusalKind::bad_expiry, "expiresInSeconds must be 0 (never) to 31622400 (a year)"}, {});
+    return done(
+        Refusal{RefusalKind::bad_expiry, "expiresInSeconds must be 0 (never) to 31622400 (a year)"},
+        {});
   if (request.note().size() > longest_note)
     return done(Refusal{RefusalKind::note_too_long, "the note may hold 200 bytes"}, {});
 
@@ -192,17 +219,21 @@ void TokenService::issue(const core::Responder& admin, const v1::TokenRequest& r
   token.set_token_sha256(core::sha256_hex(text));
   *token.mutable_created_at() = core::to_timestamp(now);
   if (request.expires_in_seconds() > 0)
-    *token.mutable_expires_at() = core::to_timestamp(now + std::chrono::seconds(request.expires_in_seconds()));
+    *token.mutable_expires_at() =
+        core::to_timestamp(now + std::chrono::seconds(request.expires_in_seconds()));
   token.set_note(request.note());
   token.set_issued_by(admin.id);
-  save(admin, "token.issue", token, [text, done = std::move(done)](MaybeRefusal refusal, v1::IssuedToken saved) {
-    if (!refusal) saved.set_token(text);  // the one time the token is shown
-    done(std::move(refusal), std::move(saved));
-  });
+  save(admin, "token.issue", token,
+       [text, done = std::move(done)](MaybeRefusal refusal, v1::IssuedToken saved) {
+         if (!refusal) saved.set_token(text);  // the one time the token is shown
+         done(std::move(refusal), std::move(saved));
+       });
 }
 
-void TokenService::revoke(const core::Responder& admin, const std::string& token_id, Done<v1::IssuedToken> done) {
-  if (!core::may(admin, core::Action::administer)) return done(Refusal::forbidden("only admins manage tokens"), {});
+void TokenService::revoke(const core::Responder& admin, const std::string& token_id,
+                          Done<v1::IssuedToken> done) {
+  if (!core::may(admin, core::Action::administer))
+    return done(Refusal::forbidden("only admins manage tokens"), {});
   if (auto record = registry_.find(token_id)) return revoke_record(admin, *record, std::move(done));
   // Issued through another node a moment ago, perhaps, and not in this node's table yet: Redis
   // has the record.
@@ -224,7 +255,8 @@ void TokenService::revoke_record(const core::Responder& admin, core::TokenRecord
 
 void TokenService::save(const core::Responder& admin, const char* action, v1::IssuedToken token,
                         Done<v1::IssuedToken> done) {
-  store_.save(token, [self = shared_from_this(), &admin, action, token, done = std::move(done)](store::Outcome outcome) {
+  store_.save(token, [self = shared_from_this(), &admin, action, token,
+                      done = std::move(done)](store::Outcome outcome) {
     if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
     self->audit_.record(admin.id, action, token.id(), "for " + token.responder_id());
     // This node need not wait for its own message on the channel.
@@ -235,8 +267,10 @@ void TokenService::save(const core::Responder& admin, const char* action, v1::Is
   });
 }
 
-void TokenService::list(const core::Responder& admin, const std::string& responder_id, Done<v1::TokenList> done) {
-  if (!core::may(admin, core::Action::administer)) return done(Refusal::forbidden("only admins manage tokens"), {});
+void TokenService::list(const core::Responder& admin, const std::string& responder_id,
+                        Done<v1::TokenList> done) {
+  if (!core::may(admin, core::Action::administer))
+    return done(Refusal::forbidden("only admins manage tokens"), {});
   store_.load_all([self = shared_from_this(), responder_id, done = std::move(done)](
                       store::Outcome outcome, std::vector<v1::IssuedToken> issued) {
     if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
@@ -244,11 +278,13 @@ void TokenService::list(const core::Responder& admin, const std::string& respond
     std::set<std::string> listed;
     for (auto& token : issued) {
       listed.insert(token.id());
-      if (responder_id.empty() || token.responder_id() == responder_id) *list.add_tokens() = shown(std::move(token));
+      if (responder_id.empty() || token.responder_id() == responder_id)
+        *list.add_tokens() = shown(std::move(token));
     }
     // Roster tokens never revoked have no record in Redis: the roster is theirs.
     for (const auto& record : self->registry_.all())
-      if (!listed.contains(record.id) && (responder_id.empty() || record.responder_id == responder_id))
+      if (!listed.contains(record.id) &&
+          (responder_id.empty() || record.responder_id == responder_id))
         *list.add_tokens() = shown(from_record(record));
     done(std::nullopt, std::move(list));
   });

@@ -3,10 +3,10 @@
 //
 // Redis holds the records (store/token_store.hpp); each node keeps them in its TokenRegistry,
 // loaded whole at start (retried until Redis answers), whenever the subscriber link comes back
-// and every [tokens] reload_seconds (a minute), and updated one by one as the tokens:changed channel names them. A token
-// revoked through any node is refused by every node one pub/sub hop later and its sockets are
-// signed out; a node that missed the message catches up at the next whole load. Every second
-// the node also signs out the sockets whose token has run out.
+// and every [tokens] reload_seconds (a minute), and updated one by one as the tokens:changed
+// channel names them. A token revoked through any node is refused by every node one pub/sub hop
+// later and its sockets are signed out; a node that missed the message catches up at the next whole
+// load. Every second the node also signs out the sockets whose token has run out.
 //
 // Redis alone says which issued tokens exist: when the hash changes by any hand (HDEL, DEL, an
 // HSET, a restored backup), Redis's keyspace notification makes every node load the whole hash
@@ -17,9 +17,9 @@
 // "token.revocation_restored" in the audit log and writes the revocation back.
 
 #include "app/access/audit_trail.hpp"
-#include "app/refusal.hpp"
 #include "app/access/revocation_file.hpp"
 #include "app/live/signed_in_sockets.hpp"
+#include "app/refusal.hpp"
 #include "core/token_registry.hpp"
 #include "puente/v1/puente.pb.h"
 #include "redis/subscriber.hpp"
@@ -37,9 +37,11 @@ namespace puente::app {
 
 class TokenService : public std::enable_shared_from_this<TokenService> {
  public:
-  TokenService(boost::asio::any_io_executor executor, const core::Roster& roster, core::TokenRegistry& registry,
-               store::TokenStore& store, std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
-               AuditTrail& audit, RevocationFile& revocations, std::chrono::seconds reload_interval);
+  TokenService(boost::asio::any_io_executor executor, const core::Roster& roster,
+               core::TokenRegistry& registry, store::TokenStore& store,
+               std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
+               AuditTrail& audit, RevocationFile& revocations,
+               std::chrono::seconds reload_interval);
 
   // The constructor keeps every revocation of the file (and throws if it cannot be read).
   // start() subscribes to token changes and loads every issued token.
@@ -47,15 +49,19 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   void stop();
 
   // A fresh token for `request.responder_id`; the answer is the only place its text appears.
-  void issue(const core::Responder& admin, const v1::TokenRequest& request, Done<v1::IssuedToken> done);
+  void issue(const core::Responder& admin, const v1::TokenRequest& request,
+             Done<v1::IssuedToken> done);
   // Revokes a token (issued, or a roster token by "roster-<id>") and signs out its sockets.
-  void revoke(const core::Responder& admin, const std::string& token_id, Done<v1::IssuedToken> done);
+  void revoke(const core::Responder& admin, const std::string& token_id,
+              Done<v1::IssuedToken> done);
   // Every token this node knows, without hashes; only `responder_id`'s if not empty.
-  void list(const core::Responder& admin, const std::string& responder_id, Done<v1::TokenList> done);
+  void list(const core::Responder& admin, const std::string& responder_id,
+            Done<v1::TokenList> done);
 
  private:
   // Saves the record; `action` ("token.issue", "token.revoke") goes to the audit log by `admin`.
-  void save(const core::Responder& admin, const char* action, v1::IssuedToken record, Done<v1::IssuedToken> done);
+  void save(const core::Responder& admin, const char* action, v1::IssuedToken record,
+            Done<v1::IssuedToken> done);
   void reload();
   // Redis's notifications for the tokens hash on: at start, each second until Redis answers,
   // and after every reconnect.
@@ -63,9 +69,11 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   // Keeps a revocation seen in a record Redis sent or took (and writes it to the file if new).
   void keep_if_revoked(const core::TokenRecord& record);
   // Revokes `record` (unless it already is) and saves it.
-  void revoke_record(const core::Responder& admin, core::TokenRecord record, Done<v1::IssuedToken> done);
+  void revoke_record(const core::Responder& admin, core::TokenRecord record,
+                     Done<v1::IssuedToken> done);
   // Writes back to Redis the revocations it lost; `issued` is what it holds, as `records` too.
-  void restore_revocations(const std::vector<v1::IssuedToken>& issued, const std::vector<core::TokenRecord>& records);
+  void restore_revocations(const std::vector<v1::IssuedToken>& issued,
+                           const std::vector<core::TokenRecord>& records);
   void tick();
   void sign_out_unusable();
 
@@ -78,7 +86,7 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   AuditTrail& audit_;
   RevocationFile& revocations_;
   std::string channel_;
-  std::string record_events_;  // the tokens hash's keyspace channel
+  std::string record_events_;    // the tokens hash's keyspace channel
   unsigned reload_every_ticks_;  // a whole load each [tokens] reload_seconds
   unsigned ticks_ = 0;
   std::atomic<bool> loaded_{false};

@@ -17,7 +17,8 @@ constexpr std::string_view protobuf_type = "application/x-protobuf";
 net::Response refusal_response(const Refusal& r) {
   auto response = net::error_response(static_cast<http::status>(r.status()), r.code(), r.message());
   if (r.status() == 401) response.set(http::field::www_authenticate, "Bearer");
-  if (auto seconds = r.retry_after_seconds()) response.set(http::field::retry_after, std::to_string(*seconds));
+  if (auto seconds = r.retry_after_seconds())
+    response.set(http::field::retry_after, std::to_string(*seconds));
   return response;
 }
 
@@ -30,7 +31,8 @@ http::status status_of(Taken taken) {
   return http::status::ok;
 }
 
-net::Response encode(const Request& request, http::status status, const google::protobuf::Message& message) {
+net::Response encode(const Request& request, http::status status,
+                     const google::protobuf::Message& message) {
   if (request[http::field::accept].find(protobuf_type) != std::string_view::npos) {
     net::Response response{status, 11};
     response.set(http::field::content_type, protobuf_type);
@@ -47,15 +49,17 @@ MaybeRefusal decode(const Request& request, google::protobuf::Message& message) 
       return Refusal{RefusalKind::bad_protobuf, "the body is not a valid " + message.GetTypeName()};
     return std::nullopt;
   }
-  if (request.body().empty()) return Refusal{RefusalKind::bad_json, "the body is empty; expected a JSON object"};
-  if (auto why = wire::from_json(request.body(), message); !why.empty()) return Refusal{RefusalKind::bad_json, why};
+  if (request.body().empty())
+    return Refusal{RefusalKind::bad_json, "the body is empty; expected a JSON object"};
+  if (auto why = wire::from_json(request.body(), message); !why.empty())
+    return Refusal{RefusalKind::bad_json, why};
   return std::nullopt;
 }
 
 // The responder behind the request's bearer token; a refusal if none. The token travels only
 // in the Authorization header: never in a URL, where logs and browser history would keep it.
-std::optional<Caller> authenticate(ApiServices& s, const Request& request, const RouteParams& params,
-                                   Respond& respond, bool take_limit) {
+std::optional<Caller> authenticate(ApiServices& s, const Request& request,
+                                   const RouteParams& params, Respond& respond, bool take_limit) {
   auto header = request[http::field::authorization];
   constexpr std::string_view scheme = "Bearer ";
   core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
@@ -67,7 +71,8 @@ std::optional<Caller> authenticate(ApiServices& s, const Request& request, const
   if (sign_in.who) {
     Caller caller{*sign_in.who, sign_in.token_id};
     if (!take_limit) return caller;
-    // Chosen by the route that matched, never by the raw target ("/v1/reports?x" is the same route).
+    // Chosen by the route that matched, never by the raw target ("/v1/reports?x" is the same
+    // route).
     auto wait = s.limiter.take_request(params.route, sign_in.token_id, s.rate_limits);
     if (!wait) return caller;
     respond(rate_limited_response(*wait));
@@ -78,8 +83,10 @@ std::optional<Caller> authenticate(ApiServices& s, const Request& request, const
     respond(refusal_response(sign_in_refusal(*sign_in.failure)));
     return std::nullopt;
   }
-  auto refused = refuse_sign_in(s.limiter, s.rate_limits, s.audit, sign_in, "http", params.peer_address);
-  respond(refused.retry_after ? rate_limited_response(*refused.retry_after) : refusal_response(refused.refusal));
+  auto refused =
+      refuse_sign_in(s.limiter, s.rate_limits, s.audit, sign_in, "http", params.peer_address);
+  respond(refused.retry_after ? rate_limited_response(*refused.retry_after)
+                              : refusal_response(refused.refusal));
   return std::nullopt;
 }
 
@@ -87,7 +94,8 @@ std::optional<Caller> authenticate(ApiServices& s, const Request& request, const
 std::optional<double> parse_double(const std::string& text) {
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value))
+    return std::nullopt;
   return value;
 }
 

@@ -4,9 +4,9 @@
 // the answer as the client asked (Accept: application/x-protobuf, else JSON), turn a refusal
 // into an error response, and read the path and the query.
 
-#include "app/http/api_routes.hpp"
 #include "app/access/caller.hpp"
 #include "app/answer.hpp"
+#include "app/http/api_routes.hpp"
 #include "core/access.hpp"
 #include "net/router.hpp"
 
@@ -28,13 +28,15 @@ using net::RouteParams;
 net::Response refusal_response(const Refusal& r);
 // How a command was taken, as HTTP says it: 201 created, 200 repeated, 202 queued.
 http::status status_of(Taken taken);
-net::Response encode(const Request& request, http::status status, const google::protobuf::Message& message);
+net::Response encode(const Request& request, http::status status,
+                     const google::protobuf::Message& message);
 // Decodes the body into `message`; a refusal if it cannot.
 MaybeRefusal decode(const Request& request, google::protobuf::Message& message);
 // Who sent the request, by its bearer token; nullopt, having answered, if no one. With
 // `take_limit` it also takes the route's rate limit; a desk's route leaves that to the desk.
-std::optional<Caller> authenticate(ApiServices& s, const Request& request, const RouteParams& params,
-                                   Respond& respond, bool take_limit = true);
+std::optional<Caller> authenticate(ApiServices& s, const Request& request,
+                                   const RouteParams& params, Respond& respond,
+                                   bool take_limit = true);
 
 // A finite number, or nullopt.
 std::optional<double> parse_double(const std::string& text);
@@ -53,7 +55,8 @@ net::RouteHandler authenticated(ApiServices& s, Handler handler) {
     auto caller = authenticate(s, request, params, respond);
     if (!caller) return;
     if (!core::may(caller->who, core::Action::use_api))
-      return respond(refusal_response(Refusal::forbidden("a metrics token may read /metrics and nothing else")));
+      return respond(refusal_response(
+          Refusal::forbidden("a metrics token may read /metrics and nothing else")));
     handler(caller->who, std::move(request), std::move(params), std::move(respond));
   };
 }
@@ -67,15 +70,18 @@ net::RouteHandler authenticated_caller(ApiServices& s, Handler handler, bool tak
     auto caller = authenticate(s, request, params, respond, take_limit);
     if (!caller) return;
     if (!core::may(caller->who, core::Action::use_api))
-      return respond(refusal_response(Refusal::forbidden("a metrics token may read /metrics and nothing else")));
+      return respond(refusal_response(
+          Refusal::forbidden("a metrics token may read /metrics and nothing else")));
     handler(*caller, std::move(request), std::move(params), std::move(respond));
   };
 }
 
 // The callback a service answers through: a refusal, or `status` with the message.
 template <typename Message>
-auto answer(std::shared_ptr<Request> request, Respond respond, http::status status = http::status::ok) {
-  return [request = std::move(request), respond = std::move(respond), status](MaybeRefusal refusal, Message message) {
+auto answer(std::shared_ptr<Request> request, Respond respond,
+            http::status status = http::status::ok) {
+  return [request = std::move(request), respond = std::move(respond), status](MaybeRefusal refusal,
+                                                                              Message message) {
     if (refusal) return respond(refusal_response(*refusal));
     respond(encode(*request, status, message));
   };

@@ -3,15 +3,15 @@
 // the body (JSON, or protobuf for application/x-protobuf), calls a service, and encodes the
 // answer the way the client asked (Accept: application/x-protobuf, else JSON).
 
+#include "app/access/rate_limiter.hpp"
+#include "app/access/token_service.hpp"
+#include "app/incidents/ack_desk.hpp"
 #include "app/incidents/dispatch_service.hpp"
 #include "app/incidents/incident_desk.hpp"
-#include "app/incidents/ack_desk.hpp"
+#include "app/incidents/outbox.hpp"
 #include "app/incidents/report_desk.hpp"
 #include "app/maps/map_tiles.hpp"
 #include "app/node/network_rules.hpp"
-#include "app/incidents/outbox.hpp"
-#include "app/access/rate_limiter.hpp"
-#include "app/access/token_service.hpp"
 #include "net/router.hpp"
 #include "net/static_body.hpp"
 #include "store/presence_store.hpp"
@@ -34,7 +34,7 @@ struct ApiServices {
   AckDesk& acks;
   IncidentDesk& incidents;
   DispatchService& dispatch;  // the reads of incidents
-  Outbox& outbox;  // how many entries wait (/readyz)
+  Outbox& outbox;             // how many entries wait (/readyz)
   core::Metrics& metrics;
   std::function<bool()> store_reachable;
   std::string node_id;

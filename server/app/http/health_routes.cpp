@@ -10,7 +10,8 @@ void add_health_routes(net::Router& router, ApiServices& s) {
     respond(net::json_response(http::status::ok, R"({"status":"ok","node":")" + s.node_id + "\"}"));
   });
   router.add(http::verb::get, "/readyz", [&s](Request&&, RouteParams, Respond respond) {
-    if (s.store_reachable()) return respond(net::json_response(http::status::ok, R"({"status":"ready"})"));
+    if (s.store_reachable())
+      return respond(net::json_response(http::status::ok, R"({"status":"ready"})"));
     // Degraded, not down: reports and acks are still accepted into the journal.
     respond(net::error_response(http::status::service_unavailable, "degraded",
                                 "Redis is not reachable; " + std::to_string(s.outbox.waiting()) +
@@ -18,16 +19,18 @@ void add_health_routes(net::Router& router, ApiServices& s) {
   });
   // The counters show live when raids are reported and how many answer: an admin's token or a
   // scraper's (role "metrics") only. Prometheus sends it (`authorization: credentials_file`).
-  router.add(http::verb::get, "/metrics", [&s](Request&& request, RouteParams params, Respond respond) {
-    auto caller = authenticate(s, request, params, respond);
-    if (!caller) return;
-    if (!core::may(caller->who, core::Action::read_metrics))
-      return respond(refusal_response(Refusal::forbidden("only an admin or the metrics role may read /metrics")));
-    net::Response response{http::status::ok, 11};
-    response.set(http::field::content_type, "text/plain; version=0.0.4");
-    response.body() = s.metrics.render();
-    respond(std::move(response));
-  });
+  router.add(http::verb::get, "/metrics",
+             [&s](Request&& request, RouteParams params, Respond respond) {
+               auto caller = authenticate(s, request, params, respond);
+               if (!caller) return;
+               if (!core::may(caller->who, core::Action::read_metrics))
+                 return respond(refusal_response(
+                     Refusal::forbidden("only an admin or the metrics role may read /metrics")));
+               net::Response response{http::status::ok, 11};
+               response.set(http::field::content_type, "text/plain; version=0.0.4");
+               response.body() = s.metrics.render();
+               respond(std::move(response));
+             });
 }
 
 }  // namespace puente::app::api

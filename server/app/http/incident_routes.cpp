@@ -7,27 +7,33 @@ namespace puente::app::api {
 
 void add_incident_routes(net::Router& router, ApiServices& s) {
   router.add(http::verb::post, "/v1/reports",
-             authenticated_caller(s, [&s](const Caller& caller, Request&& request, RouteParams, Respond respond) {
-               v1::Report report;
-               if (auto refusal = decode(request, report)) {
-                 s.metrics.reports_rejected.inc();
-                 return respond(refusal_response(*refusal));
-               }
-               auto req = std::make_shared<Request>(std::move(request));
-               s.reports.submit(caller, std::move(report), [req, respond = std::move(respond)](
-                                                               MaybeRefusal refusal, Accepted<v1::ReportReceipt> r) {
-                 if (refusal) return respond(refusal_response(*refusal));
-                 respond(encode(*req, status_of(r.taken), r.value));
-               });
-             }, /*take_limit=*/false));
+             authenticated_caller(
+                 s,
+                 [&s](const Caller& caller, Request&& request, RouteParams, Respond respond) {
+                   v1::Report report;
+                   if (auto refusal = decode(request, report)) {
+                     s.metrics.reports_rejected.inc();
+                     return respond(refusal_response(*refusal));
+                   }
+                   auto req = std::make_shared<Request>(std::move(request));
+                   s.reports.submit(caller, std::move(report),
+                                    [req, respond = std::move(respond)](
+                                        MaybeRefusal refusal, Accepted<v1::ReportReceipt> r) {
+                                      if (refusal) return respond(refusal_response(*refusal));
+                                      respond(encode(*req, status_of(r.taken), r.value));
+                                    });
+                 },
+                 /*take_limit=*/false));
   router.add(http::verb::get, "/v1/incidents",
-             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+             authenticated(s, [&s](const core::Responder& who, Request&& request,
+                                   RouteParams params, Respond respond) {
                auto req = std::make_shared<Request>(std::move(request));
                s.dispatch.list(who, query(params, "status"), query(params, "neighborhood"),
                                answer<v1::IncidentList>(req, std::move(respond)));
              }));
   router.add(http::verb::get, "/v1/incidents/{id}",
-             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+             authenticated(s, [&s](const core::Responder& who, Request&& request,
+                                   RouteParams params, Respond respond) {
                auto id = incident_id(params);
                if (!id) return respond(refusal_response(no_such_incident()));
                auto req = std::make_shared<Request>(std::move(request));
@@ -35,33 +41,44 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
              }));
   // Evidence is an action like the steps (incidents/incident_desk.hpp), with a route of its own so
   // [rate_limits.routes] may limit it alone. Added first: the router takes the first match.
-  auto act = authenticated_caller(s, [&s](const Caller& caller, Request&& request, RouteParams params, Respond respond) {
-    auto id = incident_id(params);
-    if (!id) return respond(refusal_response(no_such_incident()));
-    auto word = params.path.count("step") ? params.path["step"] : std::string("evidence");
-    if (!IncidentDesk::is_action(word)) return respond(refusal_response(Refusal::not_found("no such incident action")));
-    // An action may come with no body at all: the alert then gets its default text.
-    std::optional<v1::IncidentAction> action;
-    if (!request.body().empty())
-      if (auto refusal = decode(request, action.emplace())) return respond(refusal_response(*refusal));
-    auto req = std::make_shared<Request>(std::move(request));
-    s.incidents.act(caller, *id, word, action, answer<v1::Incident>(req, std::move(respond)));
-  });
+  auto act = authenticated_caller(
+      s, [&s](const Caller& caller, Request&& request, RouteParams params, Respond respond) {
+        auto id = incident_id(params);
+        if (!id) return respond(refusal_response(no_such_incident()));
+        auto word = params.path.count("step") ? params.path["step"] : std::string("evidence");
+        if (!IncidentDesk::is_action(word))
+          return respond(refusal_response(Refusal::not_found("no such incident action")));
+        // An action may come with no body at all: the alert then gets its default text.
+        std::optional<v1::IncidentAction> action;
+        if (!request.body().empty())
+          if (auto refusal = decode(request, action.emplace()))
+            return respond(refusal_response(*refusal));
+        auto req = std::make_shared<Request>(std::move(request));
+        s.incidents.act(caller, *id, word, action, answer<v1::Incident>(req, std::move(respond)));
+      });
   router.add(http::verb::post, "/v1/incidents/{id}/evidence", act);
   router.add(http::verb::post, "/v1/incidents/{id}/{step}", act);
   router.add(http::verb::post, "/v1/acks",
-             authenticated_caller(s, [&s](const Caller& caller, Request&& request, RouteParams, Respond respond) {
-               v1::Ack ack;
-               if (auto refusal = decode(request, ack)) return respond(refusal_response(*refusal));
-               auto req = std::make_shared<Request>(std::move(request));
-               s.acks.submit(caller, std::move(ack), [req, respond = std::move(respond)](MaybeRefusal refusal,
-                                                                                          Accepted<v1::Ack> r) {
-                 if (refusal) return respond(refusal_response(*refusal));
-                 // An ack repeated under its idempotency key is answered as the first was: 201.
-                 respond(encode(*req, r.taken == Taken::queued ? http::status::accepted : http::status::created,
-                                r.value));
-               });
-             }, /*take_limit=*/false));
+             authenticated_caller(
+                 s,
+                 [&s](const Caller& caller, Request&& request, RouteParams, Respond respond) {
+                   v1::Ack ack;
+                   if (auto refusal = decode(request, ack))
+                     return respond(refusal_response(*refusal));
+                   auto req = std::make_shared<Request>(std::move(request));
+                   s.acks.submit(caller, std::move(ack),
+                                 [req, respond = std::move(respond)](MaybeRefusal refusal,
+                                                                     Accepted<v1::Ack> r) {
+                                   if (refusal) return respond(refusal_response(*refusal));
+                                   // An ack repeated under its idempotency key is answered as the
+                                   // first was: 201.
+                                   respond(encode(*req,
+                                                  r.taken == Taken::queued ? http::status::accepted
+                                                                           : http::status::created,
+                                                  r.value));
+                                 });
+                 },
+                 /*take_limit=*/false));
 }
 
 }  // namespace puente::app::api

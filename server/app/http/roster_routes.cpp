@@ -19,7 +19,8 @@ constexpr int max_availability_minutes = 24 * 60;
 
 // Who is on call at `now` (for `only`, or every neighborhood that has someone), the standby
 // pool and the dispatchers.
-v1::OnCall on_call_now(const NetworkRules& rules, const std::string& only, std::chrono::system_clock::time_point now,
+v1::OnCall on_call_now(const NetworkRules& rules, const std::string& only,
+                       std::chrono::system_clock::time_point now,
                        const std::set<std::string>& available) {
   v1::OnCall on_call;
   std::vector<std::string> all;
@@ -57,45 +58,59 @@ void mark_connected(v1::OnCall& on_call, const std::set<std::string>& connected)
 
 void add_roster_routes(net::Router& router, ApiServices& s) {
   router.add(http::verb::get, "/v1/roster/on-call",
-             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params, Respond respond) {
+             authenticated(s, [&s](const core::Responder& who, Request&& request,
+                                   RouteParams params, Respond respond) {
                if (!core::may(who, core::Action::watch_board))
-                 return respond(refusal_response(Refusal::forbidden("only dispatchers may see who is on call")));
+                 return respond(refusal_response(
+                     Refusal::forbidden("only dispatchers may see who is on call")));
                auto only = query(params, "neighborhood");
                if (!only.empty() && !s.rules.geo.find(only))
-                 return respond(refusal_response({RefusalKind::unknown_neighborhood, "no neighborhood \"" + only + "\""}));
+                 return respond(refusal_response(
+                     {RefusalKind::unknown_neighborhood, "no neighborhood \"" + only + "\""}));
                auto req = std::make_shared<Request>(std::move(request));
                auto now = std::chrono::system_clock::now();
-               s.store.available(now, [&s, req, only, now, respond = std::move(respond)](store::Outcome outcome,
-                                                                                        std::set<std::string> available) mutable {
-                 if (outcome != store::Outcome::ok) return respond(refusal_response(Refusal::unavailable()));
-                 auto on_call = on_call_now(s.rules, only, now, available);
-                 s.presence.connected(now, [req, on_call = std::move(on_call), respond = std::move(respond)](
-                                               store::Outcome outcome, std::set<std::string> connected) mutable {
-                   if (outcome != store::Outcome::ok) return respond(refusal_response(Refusal::unavailable()));
-                   mark_connected(on_call, connected);
-                   respond(encode(*req, http::status::ok, on_call));
-                 });
-               });
+               s.store.available(
+                   now, [&s, req, only, now, respond = std::move(respond)](
+                            store::Outcome outcome, std::set<std::string> available) mutable {
+                     if (outcome != store::Outcome::ok)
+                       return respond(refusal_response(Refusal::unavailable()));
+                     auto on_call = on_call_now(s.rules, only, now, available);
+                     s.presence.connected(
+                         now, [req, on_call = std::move(on_call), respond = std::move(respond)](
+                                  store::Outcome outcome, std::set<std::string> connected) mutable {
+                           if (outcome != store::Outcome::ok)
+                             return respond(refusal_response(Refusal::unavailable()));
+                           mark_connected(on_call, connected);
+                           respond(encode(*req, http::status::ok, on_call));
+                         });
+                   });
              }));
-  router.add(http::verb::post, "/v1/me/availability",
-             authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams, Respond respond) {
-               v1::Availability availability;
-               if (auto refusal = decode(request, availability)) return respond(refusal_response(*refusal));
-               if (availability.minutes() < 0 || availability.minutes() > max_availability_minutes)
-                 return respond(refusal_response({RefusalKind::bad_minutes, "minutes must be between 0 and 1440"}));
-               std::optional<std::chrono::system_clock::time_point> until;
-               if (availability.available())
-                 until = std::chrono::system_clock::now() +
-                         (availability.minutes() ? std::chrono::minutes(availability.minutes())
-                                                 : std::chrono::duration_cast<std::chrono::minutes>(default_availability));
-               auto req = std::make_shared<Request>(std::move(request));
-               s.store.set_available(who.id, until, [&who, req, availability, until, respond = std::move(respond)](bool ok) mutable {
-                 if (!ok) return respond(refusal_response(Refusal::unavailable()));
-                 availability.set_responder_id(who.id);
-                 if (until) *availability.mutable_until() = core::to_timestamp(*until);
-                 respond(encode(*req, http::status::ok, availability));
-               });
-             }));
+  router.add(
+      http::verb::post, "/v1/me/availability",
+      authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams,
+                            Respond respond) {
+        v1::Availability availability;
+        if (auto refusal = decode(request, availability))
+          return respond(refusal_response(*refusal));
+        if (availability.minutes() < 0 || availability.minutes() > max_availability_minutes)
+          return respond(
+              refusal_response({RefusalKind::bad_minutes, "minutes must be between 0 and 1440"}));
+        std::optional<std::chrono::system_clock::time_point> until;
+        if (availability.available())
+          until = std::chrono::system_clock::now() +
+                  (availability.minutes()
+                       ? std::chrono::minutes(availability.minutes())
+                       : std::chrono::duration_cast<std::chrono::minutes>(default_availability));
+        auto req = std::make_shared<Request>(std::move(request));
+        s.store.set_available(
+            who.id, until,
+            [&who, req, availability, until, respond = std::move(respond)](bool ok) mutable {
+              if (!ok) return respond(refusal_response(Refusal::unavailable()));
+              availability.set_responder_id(who.id);
+              if (until) *availability.mutable_until() = core::to_timestamp(*until);
+              respond(encode(*req, http::status::ok, availability));
+            });
+      }));
 }
 
 }  // namespace puente::app::api

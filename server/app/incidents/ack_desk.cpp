@@ -5,7 +5,8 @@
 
 namespace puente::app {
 
-AckDesk::AckDesk(DispatchService& dispatch, Outbox& outbox, RateLimiter& limiter, const RateLimits& rate_limits)
+AckDesk::AckDesk(DispatchService& dispatch, Outbox& outbox, RateLimiter& limiter,
+                 const RateLimits& rate_limits)
     : dispatch_(dispatch), outbox_(outbox), limiter_(limiter), rate_limits_(rate_limits) {}
 
 void AckDesk::submit(const Caller& caller, v1::Ack ack, Done<Accepted<v1::Ack>> done) {
@@ -17,12 +18,15 @@ void AckDesk::submit(const Caller& caller, v1::Ack ack, Done<Accepted<v1::Ack>> 
   ack.set_responder_id(who.id);
   *ack.mutable_at() = core::now();
   if (ack.idempotency_key().empty()) ack.set_idempotency_key(core::new_id("ack"));
-  dispatch_.ack(who, ack, [this, &who, ack, done = std::move(done)](MaybeRefusal refusal,
-                                                                      Accepted<v1::Ack> recorded) mutable {
-    if (!store_unreachable(refusal)) return done(std::move(refusal), std::move(recorded));
-    if (auto refused = outbox_.keep_ack(who, ack)) return done(std::move(refused), {});
-    done(std::nullopt, {std::move(ack), Taken::queued});
-  });
+  dispatch_.ack(who, ack,
+                [this, &who, ack, done = std::move(done)](MaybeRefusal refusal,
+                                                          Accepted<v1::Ack> recorded) mutable {
+                  if (!store_unreachable(refusal))
+                    return done(std::move(refusal), std::move(recorded));
+                  if (auto refused = outbox_.keep_ack(who, ack))
+                    return done(std::move(refused), {});
+                  done(std::nullopt, {std::move(ack), Taken::queued});
+                });
 }
 
 }  // namespace puente::app

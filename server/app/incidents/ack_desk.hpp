@@ -21,7 +21,8 @@ namespace puente::app {
 
 class AckDesk {
  public:
-  AckDesk(DispatchService& dispatch, Outbox& outbox, RateLimiter& limiter, const RateLimits& rate_limits);
+  AckDesk(DispatchService& dispatch, Outbox& outbox, RateLimiter& limiter,
+          const RateLimits& rate_limits);
 
   // `done` runs exactly once: inline for a refusal before any I/O, else on the store's strand.
   void submit(const Caller& caller, v1::Ack ack, Done<Accepted<v1::Ack>> done);

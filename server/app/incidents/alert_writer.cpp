@@ -8,10 +8,16 @@
 
 namespace puente::app {
 
-AlertWriter::AlertWriter(const core::Roster& roster, const core::GeoIndex& geo, const core::TimeZone& zone,
-                         const core::Templates& templates, std::string default_language)
-    : roster_(roster), geo_(geo), zone_(zone), templates_(templates), default_language_(std::move(default_language)) {
-  for (const auto& who : roster_.responders()) rostered_languages_.push_back(templates_.choose_language(who.languages));
+AlertWriter::AlertWriter(const core::Roster& roster, const core::GeoIndex& geo,
+                         const core::TimeZone& zone, const core::Templates& templates,
+                         std::string default_language)
+    : roster_(roster),
+      geo_(geo),
+      zone_(zone),
+      templates_(templates),
+      default_language_(std::move(default_language)) {
+  for (const auto& who : roster_.responders())
+    rostered_languages_.push_back(templates_.choose_language(who.languages));
 }
 
 std::string AlertWriter::language_of(const core::Responder& who) const {
@@ -33,7 +39,8 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
       for (const auto& id : recipients)
         if (const auto* who = roster_.find(id)) languages.insert(language_of(*who));
     } else {
-      for (const auto* who : core::fresh_recipients(roster_, slug, r.type, r.now, zone_, *r.available)) {
+      for (const auto* who :
+           core::fresh_recipients(roster_, slug, r.type, r.now, zone_, *r.available)) {
         recipients.push_back(who->id);
         languages.insert(language_of(*who));
       }
@@ -42,7 +49,8 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
 
     const auto* where = geo_.find(slug);
     core::AlertFields fields{incident.kind(), where ? where->name : slug,
-                             core::coarse_place(incident.location().description()), zone_.to_local(happened)};
+                             core::coarse_place(incident.location().description()),
+                             zone_.to_local(happened)};
     v1::Alert alert;
     alert.set_id(core::new_id("al"));
     alert.set_incident_id(incident.id());

@@ -9,10 +9,11 @@ void AvailabilityCopy::get(std::function<void(Book)> done) {
     book = book_;
   }
   if (book) return done(std::move(book));
-  store_.availability([this, done = std::move(done)](store::Outcome outcome, store::AvailabilityBook read) {
-    if (outcome != store::Outcome::ok) return done(nullptr);
-    done(keep(std::move(read)));
-  });
+  store_.availability(
+      [this, done = std::move(done)](store::Outcome outcome, store::AvailabilityBook read) {
+        if (outcome != store::Outcome::ok) return done(nullptr);
+        done(keep(std::move(read)));
+      });
 }
 
 AvailabilityCopy::Book AvailabilityCopy::keep(store::AvailabilityBook book) {

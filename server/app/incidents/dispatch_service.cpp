@@ -47,8 +47,8 @@ core::Action permission_for(core::IncidentStep step) {
 }
 
 bool valid_point(const v1::Location& l) {
-  return std::isfinite(l.lat()) && std::isfinite(l.lon()) && l.lat() >= -90 && l.lat() <= 90 && l.lon() >= -180 &&
-         l.lon() <= 180 && !(l.lat() == 0 && l.lon() == 0);
+  return std::isfinite(l.lat()) && std::isfinite(l.lon()) && l.lat() >= -90 && l.lat() <= 90 &&
+         l.lon() >= -180 && l.lon() <= 180 && !(l.lat() == 0 && l.lon() == 0);
 }
 
 }  // namespace
@@ -78,24 +78,31 @@ struct DispatchService::Step {
   // The availability book fresh recipients are chosen from (a confirmation, a move); null for
   // the other steps, which go to whoever was alerted before.
   AvailabilityCopy::Book book;
-  int stale = 0;  // writes refused so far for an out-of-date book
+  int stale = 0;                                 // writes refused so far for an out-of-date book
   const core::Neighborhood* moved_to = nullptr;  // an update's new neighborhood, if it moved
   Done<v1::Incident> done;
 };
 
 DispatchService::DispatchService(const NetworkRules& rules, store::IncidentStore& store,
-                                 AvailabilityCopy& availability, core::Metrics& metrics, AuditTrail& audit)
+                                 AvailabilityCopy& availability, core::Metrics& metrics,
+                                 AuditTrail& audit)
     : rules_(rules), store_(store), availability_(availability), metrics_(metrics), audit_(audit) {}
 
-void DispatchService::advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,
-                              const v1::IncidentAction& action, Done<v1::Incident> done) {
+void DispatchService::advance(const core::Responder& who, const std::string& incident_id,
+                              core::IncidentStep step, const v1::IncidentAction& action,
+                              Done<v1::Incident> done) {
   if (action.text().size() > core::max_description_bytes)
-    return done(Refusal{RefusalKind::too_long, "text is over " + std::to_string(core::max_description_bytes) + " bytes"}, {});
+    return done(Refusal{RefusalKind::too_long,
+                        "text is over " + std::to_string(core::max_description_bytes) + " bytes"},
+                {});
   if (action.has_location()) {
     if (step != core::IncidentStep::update)
-      return done(Refusal{RefusalKind::bad_location, "only an update may carry a new location"}, {});
+      return done(Refusal{RefusalKind::bad_location, "only an update may carry a new location"},
+                  {});
     if (!valid_point(action.location()))
-      return done(Refusal{RefusalKind::bad_location, "location needs lat in [-90, 90] and lon in [-180, 180]"}, {});
+      return done(Refusal{RefusalKind::bad_location,
+                          "location needs lat in [-90, 90] and lon in [-180, 180]"},
+                  {});
   }
   auto s = std::make_shared<Step>();
   s->who = &who;
@@ -122,15 +129,19 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
 std::vector<v1::Alert> DispatchService::alerts_for(const Step& s, const v1::Incident& moved) const {
   auto transition = core::next_state(s.incident.status(), s.step);
   const auto available = s.book ? s.book->available_at(s.now) : std::set<std::string>{};
-  std::vector<std::string> alerted(s.incident.alerted_neighborhoods().begin(), s.incident.alerted_neighborhoods().end());
+  std::vector<std::string> alerted(s.incident.alerted_neighborhoods().begin(),
+                                   s.incident.alerted_neighborhoods().end());
   if (s.step == core::IncidentStep::confirm)
-    return rules_.writer.write({&moved, v1::DISPATCH, {moved.neighborhood()}, s.action.text(), 0, s.now, &available});
+    return rules_.writer.write(
+        {&moved, v1::DISPATCH, {moved.neighborhood()}, s.action.text(), 0, s.now, &available});
   // Everyone alerted so far hears what happened, wherever they were alerted from.
-  auto alerts = rules_.writer.write({&moved, transition->alert, alerted, s.action.text(), 0, s.now, &available});
+  auto alerts = rules_.writer.write(
+      {&moved, transition->alert, alerted, s.action.text(), 0, s.now, &available});
   if (s.moved_to && std::find(alerted.begin(), alerted.end(), s.moved_to->slug) == alerted.end()) {
     // It moved somewhere new: that neighborhood is alerted as its own would have been.
     auto fresh = moved.status() == v1::CONFIRMED ? v1::DISPATCH : v1::VERIFY;
-    auto arriving = rules_.writer.write({&moved, fresh, {s.moved_to->slug}, s.action.text(), 0, s.now, &available});
+    auto arriving = rules_.writer.write(
+        {&moved, fresh, {s.moved_to->slug}, s.action.text(), 0, s.now, &available});
     alerts.insert(alerts.end(), arriving.begin(), arriving.end());
   }
   return alerts;
@@ -145,18 +156,22 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     destination = rules_.geo.locate(s->action.location().lat(), s->action.location().lon());
   auto context = context_of(incident, *s->who);
   context.responder_reported = filed_a_report(incident, s->who->id);
-  if (destination && destination->slug != incident.neighborhood()) context.moving_to = destination->slug;
+  if (destination && destination->slug != incident.neighborhood())
+    context.moving_to = destination->slug;
   const auto action = permission_for(s->step);
   if (!core::may(*s->who, action, context))
-    return s->done(Refusal::forbidden(core::refusal_reason(*s->who, action, context)
-                                          .value_or("you may not " + std::string(core::to_string(s->step)) +
-                                                    " this incident")),
-                   {});
+    return s->done(
+        Refusal::forbidden(core::refusal_reason(*s->who, action, context)
+                               .value_or("you may not " + std::string(core::to_string(s->step)) +
+                                         " this incident")),
+        {});
   auto transition = core::next_state(incident.status(), s->step);
   if (!transition)
-    return s->done(Refusal{RefusalKind::invalid_transition, "cannot " + std::string(core::to_string(s->step)) + " an incident that is " +
-                               v1::IncidentStatus_Name(incident.status())},
-                   {});
+    return s->done(
+        Refusal{RefusalKind::invalid_transition, "cannot " + std::string(core::to_string(s->step)) +
+                                                     " an incident that is " +
+                                                     v1::IncidentStatus_Name(incident.status())},
+        {});
 
   store::StatusChange change;
   change.from = incident.status();
@@ -167,12 +182,15 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   if (s->step == core::IncidentStep::confirm) {
     change.confirmed_at = s->stamp;
     const auto& policy = rules_.policy_for(incident.neighborhood());
-    if (!policy.escalation.empty()) change.escalate_at = s->now + policy.escalation.front().deadline;
+    if (!policy.escalation.empty())
+      change.escalate_at = s->now + policy.escalation.front().deadline;
   }
   if (s->action.has_location()) {
     s->moved_to = destination;
     if (!s->moved_to)
-      return s->done(Refusal{RefusalKind::outside_coverage, "the new location is outside every neighborhood"}, {});
+      return s->done(
+          Refusal{RefusalKind::outside_coverage, "the new location is outside every neighborhood"},
+          {});
     change.new_location = s->action.location();
     *moved.mutable_location() = s->action.location();
     if (s->moved_to->slug != incident.neighborhood()) {
@@ -195,46 +213,58 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   *event.mutable_at() = s->stamp;
 
   auto id = incident.id();  // copied: the callback below takes `s`, and with it `incident`
-  store_.advance(id, change, alerts, event, [this, s, moved, alerts, to = transition->to](store::IncidentStore::Sent sent) mutable {
-    if (sent.outcome() == store::Outcome::unavailable) return s->done(Refusal::unavailable(), {});
-    if (sent.outcome() == store::Outcome::not_found) return s->done(Refusal::not_found("no such incident"), {});
-    if (sent.outcome() == store::Outcome::conflict)
-      return s->done(Refusal{RefusalKind::invalid_transition, "the incident changed meanwhile; it is now " + v1::IncidentStatus_Name(std::get<Sent::Conflict>(sent.what).current)},
-                     {});
-    if (sent.outcome() == store::Outcome::stale) {
-      // Someone changed their availability since this node's copy: choose again from the book as it is.
-      if ((s->book = availability_.retry_stale(std::move(std::get<Sent::Stale>(sent.what).book), s->stale))) return apply_step(s);
-      spdlog::warn("incident {}: the availability book changed {} times during a {}", moved.id(), s->stale,
-                   core::to_string(s->step));
-      return s->done(Refusal::unavailable(), {});
-    }
-    metrics_.alerts_published.inc(alerts.size());
-    audit_.record(s->who->id, "incident." + std::string(core::to_string(s->step)), moved.id(),
-                  "now " + v1::IncidentStatus_Name(to));
-    // Every move, by neighborhood only: the audit log is never purged, so no exact place.
-    if (s->action.has_location())
-      audit_.record(s->who->id, "incident.move", moved.id(),
-                    s->moved_to ? "from " + s->incident.neighborhood() + " to " + moved.neighborhood()
-                                : "within " + moved.neighborhood());
-    spdlog::info("incident {} {} by {}: now {}", moved.id(), core::to_string(s->step), s->who->id,
-                 v1::IncidentStatus_Name(to));
-    *moved.mutable_updated_at() = s->stamp;
-    if (s->step == core::IncidentStep::confirm) *moved.mutable_confirmed_at() = s->stamp;
-    const auto& offsets = std::get<Sent::Written>(sent.what).offsets;
-    for (std::size_t i = 0; i < alerts.size() && i < offsets.size(); ++i) {
-      alerts[i].set_offset(offsets[i]);
-      if (std::find(moved.alerted_neighborhoods().begin(), moved.alerted_neighborhoods().end(),
-                    alerts[i].neighborhood()) == moved.alerted_neighborhoods().end())
-        moved.add_alerted_neighborhoods(alerts[i].neighborhood());
-      *moved.add_alerts() = std::move(alerts[i]);
-    }
-    redact_for(*s->who, moved);
-    s->done(std::nullopt, std::move(moved));
-  });
+  store_.advance(
+      id, change, alerts, event,
+      [this, s, moved, alerts, to = transition->to](store::IncidentStore::Sent sent) mutable {
+        if (sent.outcome() == store::Outcome::unavailable)
+          return s->done(Refusal::unavailable(), {});
+        if (sent.outcome() == store::Outcome::not_found)
+          return s->done(Refusal::not_found("no such incident"), {});
+        if (sent.outcome() == store::Outcome::conflict)
+          return s->done(
+              Refusal{RefusalKind::invalid_transition,
+                      "the incident changed meanwhile; it is now " +
+                          v1::IncidentStatus_Name(std::get<Sent::Conflict>(sent.what).current)},
+              {});
+        if (sent.outcome() == store::Outcome::stale) {
+          // Someone changed their availability since this node's copy: choose again from the book
+          // as it is.
+          if ((s->book = availability_.retry_stale(std::move(std::get<Sent::Stale>(sent.what).book),
+                                                   s->stale)))
+            return apply_step(s);
+          spdlog::warn("incident {}: the availability book changed {} times during a {}",
+                       moved.id(), s->stale, core::to_string(s->step));
+          return s->done(Refusal::unavailable(), {});
+        }
+        metrics_.alerts_published.inc(alerts.size());
+        audit_.record(s->who->id, "incident." + std::string(core::to_string(s->step)), moved.id(),
+                      "now " + v1::IncidentStatus_Name(to));
+        // Every move, by neighborhood only: the audit log is never purged, so no exact place.
+        if (s->action.has_location())
+          audit_.record(s->who->id, "incident.move", moved.id(),
+                        s->moved_to
+                            ? "from " + s->incident.neighborhood() + " to " + moved.neighborhood()
+                            : "within " + moved.neighborhood());
+        spdlog::info("incident {} {} by {}: now {}", moved.id(), core::to_string(s->step),
+                     s->who->id, v1::IncidentStatus_Name(to));
+        *moved.mutable_updated_at() = s->stamp;
+        if (s->step == core::IncidentStep::confirm) *moved.mutable_confirmed_at() = s->stamp;
+        const auto& offsets = std::get<Sent::Written>(sent.what).offsets;
+        for (std::size_t i = 0; i < alerts.size() && i < offsets.size(); ++i) {
+          alerts[i].set_offset(offsets[i]);
+          if (std::find(moved.alerted_neighborhoods().begin(), moved.alerted_neighborhoods().end(),
+                        alerts[i].neighborhood()) == moved.alerted_neighborhoods().end())
+            moved.add_alerted_neighborhoods(alerts[i].neighborhood());
+          *moved.add_alerts() = std::move(alerts[i]);
+        }
+        redact_for(*s->who, moved);
+        s->done(std::nullopt, std::move(moved));
+      });
 }
 
 void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<Accepted<v1::Ack>> done) {
-  if (!core::answers_alerts(who)) return done(Refusal::forbidden("your role may not ack alerts"), {});
+  if (!core::answers_alerts(who))
+    return done(Refusal::forbidden("your role may not ack alerts"), {});
   if (auto error = core::check_ack(ack)) return done(Refusal::bad_input(*error), {});
   // One store step checks the ack against the incident (it exists, sent that alert, to this
   // responder or where they may answer) and keeps it; the script adds the incident's
@@ -244,56 +274,72 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<Accepted
   event.set_what("ack");
   *event.mutable_ack() = ack;
   *event.mutable_at() = ack.at();
-  store_.record_ack(ack, event, core::ack_reach(who), [this, ack, done = std::move(done)](
-                                                          store::IncidentStore::AckRecorded recorded) mutable {
-    switch (recorded.outcome) {
-      case store::Outcome::ok: metrics_.acks_recorded.inc(); return done(std::nullopt, {std::move(ack), Taken::created});
-      case store::Outcome::repeated: return done(std::nullopt, {std::move(ack), Taken::repeated});
-      case store::Outcome::unavailable: return done(Refusal::unavailable(), {});
-      case store::Outcome::no_alert:
-        return done(Refusal{RefusalKind::unknown_alert, "the incident sent no alert " + ack.alert_id()}, {});
-      case store::Outcome::not_recipient:
-        return done(Refusal::forbidden("you are not on call for " + recorded.neighborhood), {});
-      case store::Outcome::reused_key:
-        return done(Refusal{RefusalKind::idempotency_conflict,
-                            "this idempotency key was used for a different ack; nothing was changed"},
-                    {});
-      default: return done(Refusal::not_found("no such incident"), {});
-    }
-  });
+  store_.record_ack(
+      ack, event, core::ack_reach(who),
+      [this, ack, done = std::move(done)](store::IncidentStore::AckRecorded recorded) mutable {
+        switch (recorded.outcome) {
+          case store::Outcome::ok:
+            metrics_.acks_recorded.inc();
+            return done(std::nullopt, {std::move(ack), Taken::created});
+          case store::Outcome::repeated:
+            return done(std::nullopt, {std::move(ack), Taken::repeated});
+          case store::Outcome::unavailable: return done(Refusal::unavailable(), {});
+          case store::Outcome::no_alert:
+            return done(
+                Refusal{RefusalKind::unknown_alert, "the incident sent no alert " + ack.alert_id()},
+                {});
+          case store::Outcome::not_recipient:
+            return done(Refusal::forbidden("you are not on call for " + recorded.neighborhood), {});
+          case store::Outcome::reused_key:
+            return done(
+                Refusal{RefusalKind::idempotency_conflict,
+                        "this idempotency key was used for a different ack; nothing was changed"},
+                {});
+          default: return done(Refusal::not_found("no such incident"), {});
+        }
+      });
 }
 
-void DispatchService::view(const core::Responder& who, const std::string& incident_id, Done<v1::Incident> done) {
-  store_.load(incident_id, [&who, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
-    if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-    // A responder not on call there learns nothing, not even that the incident exists.
-    if (outcome != store::Outcome::ok || !core::may(who, core::Action::view_incident, context_of(incident, who)))
-      return done(Refusal::not_found("no such incident"), {});
-    redact_for(who, incident);
-    done(std::nullopt, std::move(incident));
-  });
+void DispatchService::view(const core::Responder& who, const std::string& incident_id,
+                           Done<v1::Incident> done) {
+  store_.load(incident_id,
+              [&who, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
+                if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
+                // A responder not on call there learns nothing, not even that the incident exists.
+                if (outcome != store::Outcome::ok ||
+                    !core::may(who, core::Action::view_incident, context_of(incident, who)))
+                  return done(Refusal::not_found("no such incident"), {});
+                redact_for(who, incident);
+                done(std::nullopt, std::move(incident));
+              });
 }
 
-void DispatchService::list(const core::Responder& who, const std::string& status, const std::string& neighborhood,
-                           Done<v1::IncidentList> done) {
+void DispatchService::list(const core::Responder& who, const std::string& status,
+                           const std::string& neighborhood, Done<v1::IncidentList> done) {
   if (!core::may(who, core::Action::list_incidents))
     return done(Refusal::forbidden("only dispatchers and field responders may list incidents"), {});
   v1::IncidentStatus wanted = v1::INCIDENT_STATUS_UNSPECIFIED;
-  if (!status.empty() && (!v1::IncidentStatus_Parse(status, &wanted) || wanted == v1::INCIDENT_STATUS_UNSPECIFIED))
-    return done(Refusal{RefusalKind::bad_status, "status must be REPORTED, CONFIRMED, FALSE_ALARM or RESOLVED"}, {});
+  if (!status.empty() &&
+      (!v1::IncidentStatus_Parse(status, &wanted) || wanted == v1::INCIDENT_STATUS_UNSPECIFIED))
+    return done(Refusal{RefusalKind::bad_status,
+                        "status must be REPORTED, CONFIRMED, FALSE_ALARM or RESOLVED"},
+                {});
   if (!neighborhood.empty() && !rules_.geo.find(neighborhood))
-    return done(Refusal{RefusalKind::unknown_neighborhood, "no neighborhood \"" + neighborhood + "\""}, {});
+    return done(
+        Refusal{RefusalKind::unknown_neighborhood, "no neighborhood \"" + neighborhood + "\""}, {});
 
   bool open_only = wanted == v1::INCIDENT_STATUS_UNSPECIFIED || core::is_open(wanted);
   store_.list(open_only, max_listed,
-              [&who, wanted, neighborhood, done = std::move(done)](store::Outcome outcome,
-                                                                    std::vector<v1::Incident> incidents) {
+              [&who, wanted, neighborhood, done = std::move(done)](
+                  store::Outcome outcome, std::vector<v1::Incident> incidents) {
                 if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
                 v1::IncidentList list;
                 for (auto& incident : incidents) {
-                  if (wanted != v1::INCIDENT_STATUS_UNSPECIFIED && incident.status() != wanted) continue;
+                  if (wanted != v1::INCIDENT_STATUS_UNSPECIFIED && incident.status() != wanted)
+                    continue;
                   if (!neighborhood.empty() && incident.neighborhood() != neighborhood) continue;
-                  if (!core::may(who, core::Action::view_incident, context_of(incident, who))) continue;
+                  if (!core::may(who, core::Action::view_incident, context_of(incident, who)))
+                    continue;
                   redact_for(who, incident);
                   *list.add_incidents() = std::move(incident);
                 }

@@ -7,9 +7,9 @@
 // the I/O around it, and starts or stops the escalation clock.
 
 #include "app/access/audit_trail.hpp"
+#include "app/answer.hpp"
 #include "app/incidents/availability_copy.hpp"
 #include "app/node/network_rules.hpp"
-#include "app/answer.hpp"
 #include "core/incident_lifecycle.hpp"
 #include "core/metrics.hpp"
 #include "store/incident_store.hpp"
@@ -21,8 +21,8 @@ namespace puente::app {
 
 class DispatchService {
  public:
-  DispatchService(const NetworkRules& rules, store::IncidentStore& store, AvailabilityCopy& availability,
-                  core::Metrics& metrics, AuditTrail& audit);
+  DispatchService(const NetworkRules& rules, store::IncidentStore& store,
+                  AvailabilityCopy& availability, core::Metrics& metrics, AuditTrail& audit);
 
   // Callbacks run exactly once, on the store's strand or inline for a refusal.
   void advance(const core::Responder& who, const std::string& incident_id, core::IncidentStep step,

@@ -4,9 +4,9 @@
 #include "core/escalation_plan.hpp"
 #include "core/on_call.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <map>
@@ -57,10 +57,16 @@ void add_recipients(v1::Alert& alert, const std::vector<const core::Responder*>&
 
 EscalationWorker::EscalationWorker(boost::asio::any_io_executor executor, const NetworkRules& rules,
                                    store::IncidentStore& store, AvailabilityCopy& availability,
-                                   store::TimerQueue& timers, core::Metrics& metrics, std::chrono::milliseconds poll)
+                                   store::TimerQueue& timers, core::Metrics& metrics,
+                                   std::chrono::milliseconds poll)
     // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
-    : timer_(boost::asio::make_strand(executor)), rules_(rules), store_(store), availability_(availability),
-      timers_(timers), metrics_(metrics), poll_(poll) {}
+    : timer_(boost::asio::make_strand(executor)),
+      rules_(rules),
+      store_(store),
+      availability_(availability),
+      timers_(timers),
+      metrics_(metrics),
+      poll_(poll) {}
 
 void EscalationWorker::start() { schedule_poll(); }
 
@@ -79,21 +85,26 @@ void EscalationWorker::schedule_poll() {
 }
 
 void EscalationWorker::poll() {
-  timers_.claim_due(Clock::now(), lease, claims_per_poll, [self = shared_from_this()](std::vector<std::string> due) {
-    for (const auto& id : due) self->handle(id);
-    boost::asio::post(self->timer_.get_executor(), [self] { self->schedule_poll(); });
-  });
+  timers_.claim_due(Clock::now(), lease, claims_per_poll,
+                    [self = shared_from_this()](std::vector<std::string> due) {
+                      for (const auto& id : due) self->handle(id);
+                      boost::asio::post(self->timer_.get_executor(),
+                                        [self] { self->schedule_poll(); });
+                    });
 }
 
 void EscalationWorker::handle(const std::string& incident_id) {
-  store_.load(incident_id, [self = shared_from_this(), incident_id](store::Outcome outcome, v1::Incident incident) {
+  store_.load(incident_id, [self = shared_from_this(), incident_id](store::Outcome outcome,
+                                                                    v1::Incident incident) {
     // Redis trouble: leave the lease to run out; the deadline comes back then.
     if (outcome == store::Outcome::unavailable) return;
     if (outcome != store::Outcome::ok) return self->timers_.complete(incident_id, {});
     const auto& policy = self->rules_.policy_for(incident.neighborhood());
-    auto plan = core::plan_escalation(policy, core::geography_of(self->rules_.geo, incident.neighborhood()),
-                                      state_of(incident, self->rules_.roster));
-    if (plan.outcome != core::EscalationPlan::Outcome::step_due) return self->timers_.complete(incident_id, {});
+    auto plan =
+        core::plan_escalation(policy, core::geography_of(self->rules_.geo, incident.neighborhood()),
+                              state_of(incident, self->rules_.roster));
+    if (plan.outcome != core::EscalationPlan::Outcome::step_due)
+      return self->timers_.complete(incident_id, {});
     if (!plan.due(Clock::now())) {
       // Claimed early (the policy changed, or a clock differs): put it back for its real time.
       return self->timers_.schedule(incident_id, plan.due_at, [self, incident_id](bool) {
@@ -106,7 +117,7 @@ void EscalationWorker::handle(const std::string& incident_id) {
 
 void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPlan& plan) {
   availability_.get([self = shared_from_this(), incident = std::move(incident),
-                      plan](AvailabilityCopy::Book book) mutable {
+                     plan](AvailabilityCopy::Book book) mutable {
     if (!book) return;  // the lease runs out and the step comes back
     self->take_step(std::move(incident), plan, *book, 0);
   });
@@ -117,21 +128,24 @@ void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPl
   auto now = Clock::now();
   const auto available = book.available_at(now);
   int step = static_cast<int>(plan.step) + 1;
-  auto alerts = rules_.writer.write({&incident, v1::ESCALATE, plan.who.neighborhoods, "", step, now, &available});
+  auto alerts = rules_.writer.write(
+      {&incident, v1::ESCALATE, plan.who.neighborhoods, "", step, now, &available});
 
   // The standby pool hears it in a neighborhood they follow: the first of theirs this
   // escalation reached (a reserve covering none, in the incident's own). The dispatchers are
   // paged in the incident's own neighborhood, and on the board.
   std::map<std::string, std::vector<const core::Responder*>> extra;
   if (plan.who.standby_pool)
-    for (const auto* who : core::standby_pool(rules_.roster, plan.who.reach, now, rules_.zone, available))
+    for (const auto* who :
+         core::standby_pool(rules_.roster, plan.who.reach, now, rules_.zone, available))
       extra[followed_within(*who, plan.who.reach, incident.neighborhood())].push_back(who);
   if (plan.who.page_dispatchers)
     for (const auto* who : core::dispatchers_on_call(rules_.roster, now, rules_.zone, available))
       extra[incident.neighborhood()].push_back(who);
   if (alerts.empty()) extra[incident.neighborhood()];  // every step leaves a trace on the incident
   for (const auto& [slug, who] : extra) {
-    auto it = std::find_if(alerts.begin(), alerts.end(), [&](const v1::Alert& a) { return a.neighborhood() == slug; });
+    auto it = std::find_if(alerts.begin(), alerts.end(),
+                           [&](const v1::Alert& a) { return a.neighborhood() == slug; });
     if (it == alerts.end()) {
       // A neighborhood an earlier step reached: its on-call responders had their alert then.
       auto more = rules_.writer.write({&incident, v1::ESCALATE, {slug}, "", step, now, &available});
@@ -159,21 +173,25 @@ void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPl
     next_at = to_time_point(incident.confirmed_at()) + policy.escalation[step].deadline;
   auto id = incident.id();
   store_.escalate(id, step, alerts, event, next_at, book.version,
-                  [self = shared_from_this(), id, incident = std::move(incident), plan, step, count = alerts.size(),
-                   stale](store::IncidentStore::Sent sent) mutable {
-    if (sent.outcome() == store::Outcome::unavailable) return;  // comes back when the lease runs out
-    if (sent.outcome() == store::Outcome::stale) {
-      // Someone changed their availability since this node's copy: choose again from the book as it is.
-      if (auto current = self->availability_.retry_stale(std::move(std::get<Sent::Stale>(sent.what).book), stale))
-        return self->take_step(std::move(incident), plan, *current, stale);
-      return;  // comes back when the lease runs out
-    }
-    if (sent.outcome() == store::Outcome::ok) {
-      self->metrics_.alerts_published.inc(count);
-      spdlog::info("incident {} escalated, step {} ({})", id, step, core::to_string(plan.audience));
-    }
-    self->timers_.complete(id, {});
-  });
+                  [self = shared_from_this(), id, incident = std::move(incident), plan, step,
+                   count = alerts.size(), stale](store::IncidentStore::Sent sent) mutable {
+                    if (sent.outcome() == store::Outcome::unavailable)
+                      return;  // comes back when the lease runs out
+                    if (sent.outcome() == store::Outcome::stale) {
+                      // Someone changed their availability since this node's copy: choose again
+                      // from the book as it is.
+                      if (auto current = self->availability_.retry_stale(
+                              std::move(std::get<Sent::Stale>(sent.what).book), stale))
+                        return self->take_step(std::move(incident), plan, *current, stale);
+                      return;  // comes back when the lease runs out
+                    }
+                    if (sent.outcome() == store::Outcome::ok) {
+                      self->metrics_.alerts_published.inc(count);
+                      spdlog::info("incident {} escalated, step {} ({})", id, step,
+                                   core::to_string(plan.audience));
+                    }
+                    self->timers_.complete(id, {});
+                  });
 }
 
 }  // namespace puente::app

@@ -27,8 +27,9 @@ namespace puente::app {
 
 class EscalationWorker : public std::enable_shared_from_this<EscalationWorker> {
  public:
-  EscalationWorker(boost::asio::any_io_executor executor, const NetworkRules& rules, store::IncidentStore& store,
-                   AvailabilityCopy& availability, store::TimerQueue& timers, core::Metrics& metrics,
+  EscalationWorker(boost::asio::any_io_executor executor, const NetworkRules& rules,
+                   store::IncidentStore& store, AvailabilityCopy& availability,
+                   store::TimerQueue& timers, core::Metrics& metrics,
                    std::chrono::milliseconds poll);
 
   void start();
@@ -41,8 +42,8 @@ class EscalationWorker : public std::enable_shared_from_this<EscalationWorker> {
   void take_step(v1::Incident incident, const core::EscalationPlan& plan);
   // The same, with the recipients chosen from `book`; `stale`: writes refused so far for an
   // out-of-date book.
-  void take_step(v1::Incident incident, const core::EscalationPlan& plan, const store::AvailabilityBook& book,
-                 int stale);
+  void take_step(v1::Incident incident, const core::EscalationPlan& plan,
+                 const store::AvailabilityBook& book, int stale);
 
   boost::asio::steady_timer timer_;
   const NetworkRules& rules_;

@@ -19,8 +19,8 @@ namespace puente::app {
 
 class EvidenceService {
  public:
-  EvidenceService(store::IncidentStore& incidents, store::RetentionStore& retention, core::Metrics& metrics,
-                  AuditTrail& audit);
+  EvidenceService(store::IncidentStore& incidents, store::RetentionStore& retention,
+                  core::Metrics& metrics, AuditTrail& audit);
 
   // Answers the incident as it is kept (no caller contact, evidence_at set). Runs `done`
   // exactly once, on the store's strand or inline for a refusal.

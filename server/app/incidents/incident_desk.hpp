@@ -19,7 +19,8 @@ namespace puente::app {
 
 class IncidentDesk {
  public:
-  IncidentDesk(DispatchService& dispatch, EvidenceService& evidence) : dispatch_(dispatch), evidence_(evidence) {}
+  IncidentDesk(DispatchService& dispatch, EvidenceService& evidence)
+      : dispatch_(dispatch), evidence_(evidence) {}
 
   // Whether `word` names an action (checked before the body is read: a wrong path is 404).
   static bool is_action(std::string_view word);

@@ -21,7 +21,8 @@ namespace {
 
 // The same idempotency key with another report (core/idempotency.hpp): a retry says the same.
 Refusal reused_key() {
-  return {RefusalKind::idempotency_conflict, "this idempotency key was used for a different report; nothing was changed"};
+  return {RefusalKind::idempotency_conflict,
+          "this idempotency key was used for a different report; nothing was changed"};
 }
 
 }  // namespace
@@ -35,13 +36,14 @@ struct IntakeService::Pending {
   Done<Accepted<v1::ReportReceipt>> done;
 };
 
-IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store, AvailabilityCopy& availability,
-                             core::Metrics& metrics)
+IntakeService::IntakeService(const NetworkRules& rules, store::IncidentStore& store,
+                             AvailabilityCopy& availability, core::Metrics& metrics)
     : rules_(rules), store_(store), availability_(availability), metrics_(metrics) {}
 
 void IntakeService::submit(const core::Responder& reporter, v1::Report report,
                            Done<Accepted<v1::ReportReceipt>> done) {
-  assert(!report.id().empty() && report.has_received_at() && "a report reaches intake with its identity");
+  assert(!report.id().empty() && report.has_received_at() &&
+         "a report reaches intake with its identity");
   auto refuse = [&](Refusal r) {
     metrics_.reports_rejected.inc();
     done(std::move(r), {});
@@ -54,10 +56,13 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report,
   if (core::has_location(report)) {
     p->where = rules_.geo.locate(report.location().lat(), report.location().lon());
     if (!p->where)
-      return refuse({RefusalKind::outside_coverage, "the location is outside every neighborhood this network covers"});
+      return refuse({RefusalKind::outside_coverage,
+                     "the location is outside every neighborhood this network covers"});
   } else {
     p->where = rules_.geo.find(report.neighborhood());
-    if (!p->where) return refuse({RefusalKind::unknown_neighborhood, "no neighborhood \"" + report.neighborhood() + "\""});
+    if (!p->where)
+      return refuse(
+          {RefusalKind::unknown_neighborhood, "no neighborhood \"" + report.neighborhood() + "\""});
   }
   p->policy = &rules_.policy_for(p->where->slug);
   p->now = to_time_point(report.received_at());
@@ -69,12 +74,17 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report,
   open_incident(p, core::has_location(p->report));
 }
 
-void IntakeService::corroborate(std::shared_ptr<Pending> p, const std::vector<store::Candidate>& candidates) {
+void IntakeService::corroborate(std::shared_ptr<Pending> p,
+                                const std::vector<store::Candidate>& candidates) {
   std::vector<core::OpenIncident> open;
   for (const auto& c : candidates)
-    open.push_back({c.head.id(), c.head.kind(), {c.head.location().lat(), c.head.location().lon()},
-                    to_time_point(c.head.created_at()), c.last_report_at});
-  core::IncomingReport incoming{p->report.kind(), {p->report.location().lat(), p->report.location().lon()}, p->now};
+    open.push_back({c.head.id(),
+                    c.head.kind(),
+                    {c.head.location().lat(), c.head.location().lon()},
+                    to_time_point(c.head.created_at()),
+                    c.last_report_at});
+  core::IncomingReport incoming{
+      p->report.kind(), {p->report.location().lat(), p->report.location().lon()}, p->now};
   if (const auto* match = core::find_corroborated(incoming, open, p->policy->dedup_rule()))
     return attach(p, match->id);
   // The store's search is a little wider than the rule (see report_dedup.hpp): none matched.
@@ -88,17 +98,24 @@ void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incide
   event.set_neighborhood(p->where->slug);
   event.set_what("corroborated");
   *event.mutable_at() = p->report.received_at();
-  store_.attach(incident_id, p->report, event, [this, p, incident_id](store::IncidentStore::Sent sent, int reporters) {
-    if (sent.outcome() == store::Outcome::unavailable) return p->done(Refusal::unavailable(), {});
-    if (sent.outcome() == store::Outcome::repeated)
-      return answer_with_incident(std::get<Sent::Repeated>(sent.what).incident, std::get<Sent::Repeated>(sent.what).report, Taken::repeated, std::move(p->done));
-    if (sent.outcome() == store::Outcome::reused_key) return p->done(reused_key(), {});
-    // Closed between the search and the attach: this report is news of its own.
-    if (sent.outcome() != store::Outcome::ok) return open_incident(p, false);
-    metrics_.reports_accepted.inc();
-    spdlog::info("report {} corroborates incident {} ({} reporters)", p->report.id(), incident_id, reporters);
-    answer_with_incident(incident_id, p->report.id(), Taken::created, std::move(p->done));
-  });
+  store_.attach(incident_id, p->report, event,
+                [this, p, incident_id](store::IncidentStore::Sent sent, int reporters) {
+                  if (sent.outcome() == store::Outcome::unavailable)
+                    return p->done(Refusal::unavailable(), {});
+                  if (sent.outcome() == store::Outcome::repeated)
+                    return answer_with_incident(std::get<Sent::Repeated>(sent.what).incident,
+                                                std::get<Sent::Repeated>(sent.what).report,
+                                                Taken::repeated, std::move(p->done));
+                  if (sent.outcome() == store::Outcome::reused_key)
+                    return p->done(reused_key(), {});
+                  // Closed between the search and the attach: this report is news of its own.
+                  if (sent.outcome() != store::Outcome::ok) return open_incident(p, false);
+                  metrics_.reports_accepted.inc();
+                  spdlog::info("report {} corroborates incident {} ({} reporters)", p->report.id(),
+                               incident_id, reporters);
+                  answer_with_incident(incident_id, p->report.id(), Taken::created,
+                                       std::move(p->done));
+                });
 }
 
 void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) {
@@ -108,7 +125,8 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) 
   });
 }
 
-void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, const store::AvailabilityBook& book) {
+void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
+                                  const store::AvailabilityBook& book) {
   v1::Incident incident;
   incident.set_id(core::new_id("inc"));
   incident.set_neighborhood(p->where->slug);
@@ -124,8 +142,13 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
   p->report.set_incident_id(incident.id());
 
   const auto available = book.available_at(p->now);
-  auto alerts = rules_.writer.write({&incident, verify_first ? v1::VERIFY : v1::DISPATCH, {p->where->slug}, "", 0,
-                                     p->now, &available});
+  auto alerts = rules_.writer.write({&incident,
+                                     verify_first ? v1::VERIFY : v1::DISPATCH,
+                                     {p->where->slug},
+                                     "",
+                                     0,
+                                     p->now,
+                                     &available});
   v1::IncidentEvent event;
   event.set_incident_id(incident.id());
   event.set_neighborhood(p->where->slug);
@@ -135,7 +158,8 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
   *event.mutable_at() = p->report.received_at();
 
   std::optional<Clock::time_point> escalate_at;
-  if (!verify_first && !p->policy->escalation.empty()) escalate_at = p->now + p->policy->escalation.front().deadline;
+  if (!verify_first && !p->policy->escalation.empty())
+    escalate_at = p->now + p->policy->escalation.front().deadline;
   store::OpenChecks checks;
   checks.availability_version = book.version;
   if (unless_near) {
@@ -147,14 +171,19 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
                 switch (sent.outcome()) {
                   case store::Outcome::ok: break;
                   case store::Outcome::repeated:
-                    return answer_with_incident(std::get<Sent::Repeated>(sent.what).incident, std::get<Sent::Repeated>(sent.what).report, Taken::repeated, std::move(p->done));
+                    return answer_with_incident(std::get<Sent::Repeated>(sent.what).incident,
+                                                std::get<Sent::Repeated>(sent.what).report,
+                                                Taken::repeated, std::move(p->done));
                   case store::Outcome::reused_key: return p->done(reused_key(), {});
-                  case store::Outcome::near: return corroborate(p, std::get<Sent::Near>(sent.what).candidates);
+                  case store::Outcome::near:
+                    return corroborate(p, std::get<Sent::Near>(sent.what).candidates);
                   case store::Outcome::stale: {
-                    if (auto book = availability_.retry_stale(std::move(std::get<Sent::Stale>(sent.what).book), p->stale))
+                    if (auto book = availability_.retry_stale(
+                            std::move(std::get<Sent::Stale>(sent.what).book), p->stale))
                       return open_incident(p, unless_near, *book);
-                    spdlog::warn("report {}: the availability book changed {} times while it was stored",
-                                 p->report.id(), p->stale);
+                    spdlog::warn(
+                        "report {}: the availability book changed {} times while it was stored",
+                        p->report.id(), p->stale);
                     return p->done(Refusal::unavailable(), {});
                   }
                   default: return p->done(Refusal::unavailable(), {});
@@ -178,12 +207,16 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near, 
               });
 }
 
-void IntakeService::answer_with_incident(const std::string& incident_id, const std::string& report_id, Taken taken,
+void IntakeService::answer_with_incident(const std::string& incident_id,
+                                         const std::string& report_id, Taken taken,
                                          Done<Accepted<v1::ReportReceipt>> done) {
-  store_.load(incident_id, [report_id, taken, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
+  store_.load(incident_id, [report_id, taken, done = std::move(done)](store::Outcome outcome,
+                                                                      v1::Incident incident) {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     if (outcome != store::Outcome::ok)
-      return done(Refusal{RefusalKind::idempotency_conflict, "the idempotency key names an incident that is gone"}, {});
+      return done(Refusal{RefusalKind::idempotency_conflict,
+                          "the idempotency key names an incident that is gone"},
+                  {});
     v1::ReportReceipt receipt;
     for (const auto& r : incident.reports())
       if (r.id() == report_id) *receipt.mutable_report() = r;

@@ -11,9 +11,9 @@
 // copy of the availability book (availability_copy.hpp). So a report costs one Redis round
 // trip: the corroboration check, the book's version check and the write are one step.
 
+#include "app/answer.hpp"
 #include "app/incidents/availability_copy.hpp"
 #include "app/node/network_rules.hpp"
-#include "app/answer.hpp"
 #include "core/metrics.hpp"
 #include "store/incident_store.hpp"
 
@@ -26,25 +26,27 @@ namespace puente::app {
 
 class IntakeService {
  public:
-  IntakeService(const NetworkRules& rules, store::IncidentStore& store, AvailabilityCopy& availability,
-                core::Metrics& metrics);
+  IntakeService(const NetworkRules& rules, store::IncidentStore& store,
+                AvailabilityCopy& availability, core::Metrics& metrics);
 
   // `report` comes with its identity (an id, the time it was received, an idempotency key):
   // report_desk.hpp gives it, and a journal replay keeps it. Answers the receipt, `repeated`
   // for an idempotency key seen before. `done` runs exactly once, on the store's strand or
   // inline for a refusal.
-  void submit(const core::Responder& reporter, v1::Report report, Done<Accepted<v1::ReportReceipt>> done);
+  void submit(const core::Responder& reporter, v1::Report report,
+              Done<Accepted<v1::ReportReceipt>> done);
 
  private:
   struct Pending;  // one report on its way through the steps below
   // Opens an incident, unless (`unless_near`) the store finds open incidents it may corroborate.
   void open_incident(std::shared_ptr<Pending> p, bool unless_near);
   // The same, with the recipients chosen from `book`.
-  void open_incident(std::shared_ptr<Pending> p, bool unless_near, const store::AvailabilityBook& book);
+  void open_incident(std::shared_ptr<Pending> p, bool unless_near,
+                     const store::AvailabilityBook& book);
   void corroborate(std::shared_ptr<Pending> p, const std::vector<store::Candidate>& candidates);
   void attach(std::shared_ptr<Pending> p, const std::string& incident_id);
-  void answer_with_incident(const std::string& incident_id, const std::string& report_id, Taken taken,
-                            Done<Accepted<v1::ReportReceipt>> done);
+  void answer_with_incident(const std::string& incident_id, const std::string& report_id,
+                            Taken taken, Done<Accepted<v1::ReportReceipt>> done);
 
   const NetworkRules& rules_;
   store::IncidentStore& store_;

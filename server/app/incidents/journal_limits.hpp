@@ -1,6 +1,6 @@
 #pragma once
-// How much a node's journal may hold while Redis is away (app/incidents/outbox.hpp), node-wide and per
-// sender, so that neither a long outage nor one flooding token fills the disk or buries what
+// How much a node's journal may hold while Redis is away (app/incidents/outbox.hpp), node-wide and
+// per sender, so that neither a long outage nor one flooding token fills the disk or buries what
 // others queued. Read from [limits] journal_max_* and [rate_limits] journal_per_responder_*
 // (config/puented.toml).
 

@@ -1,8 +1,8 @@
 #include "app/incidents/outbox.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
-#include <spdlog/spdlog.h>
 
 namespace puente::app {
 
@@ -14,11 +14,17 @@ constexpr std::chrono::milliseconds replay_interval{500};
 }  // namespace
 
 Outbox::Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal,
-               const core::Roster& roster, IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics,
-               AuditTrail& audit, JournalLimits limits)
+               const core::Roster& roster, IntakeService& intake, DispatchService& dispatch,
+               core::Metrics& metrics, AuditTrail& audit, JournalLimits limits)
     // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
-    : timer_(boost::asio::make_strand(executor)), journal_(std::move(journal)), roster_(roster),
-      intake_(intake), dispatch_(dispatch), metrics_(metrics), audit_(audit), limits_(limits) {}
+    : timer_(boost::asio::make_strand(executor)),
+      journal_(std::move(journal)),
+      roster_(roster),
+      intake_(intake),
+      dispatch_(dispatch),
+      metrics_(metrics),
+      audit_(audit),
+      limits_(limits) {}
 
 std::size_t Outbox::waiting() const { return journal_ ? journal_->size() : 0; }
 
@@ -26,16 +32,23 @@ MaybeRefusal Outbox::keep(const core::Responder& who, const v1::JournalEntry& en
   if (!journal_) return Refusal::unavailable();
   const auto payload = entry.SerializeAsString();
   // Two requests may pass the caps together and go one entry over: a bound, not an exact count.
-  if (journal_->size() >= limits_.max_entries || journal_->pending_bytes() + payload.size() > limits_.max_bytes) {
+  if (journal_->size() >= limits_.max_entries ||
+      journal_->pending_bytes() + payload.size() > limits_.max_bytes) {
     metrics_.journal_refused.inc();
-    spdlog::warn("outbox: the journal is full ({} entries); refused an entry while Redis is unreachable",
-                 journal_->size());
-    return Refusal{RefusalKind::journal_full, "the alert store is unreachable and this node's journal is full; nothing was changed, retry later"};
+    spdlog::warn(
+        "outbox: the journal is full ({} entries); refused an entry while Redis is unreachable",
+        journal_->size());
+    return Refusal{RefusalKind::journal_full,
+                   "the alert store is unreachable and this node's journal is full; nothing was "
+                   "changed, retry later"};
   }
-  if (limits_.per_responder.limits() && responders_.take("journal", who.id, limits_.per_responder)) {
+  if (limits_.per_responder.limits() &&
+      responders_.take("journal", who.id, limits_.per_responder)) {
     metrics_.journal_refused.inc();
-    return Refusal{RefusalKind::journal_rate_limited, "the alert store is unreachable and you have queued as much as one responder may; nothing "
-                   "was changed, retry later"};
+    return Refusal{
+        RefusalKind::journal_rate_limited,
+        "the alert store is unreachable and you have queued as much as one responder may; nothing "
+        "was changed, retry later"};
   }
   try {
     journal_->append(payload);
@@ -67,7 +80,8 @@ MaybeRefusal Outbox::keep_ack(const core::Responder& who, const v1::Ack& ack) {
 
 void Outbox::start() {
   if (!journal_) return;
-  if (journal_->size() > 0) spdlog::info("outbox: {} entries wait in the journal", journal_->size());
+  if (journal_->size() > 0)
+    spdlog::info("outbox: {} entries wait in the journal", journal_->size());
   schedule_replay();
 }
 
@@ -105,22 +119,28 @@ void Outbox::replay_next() {
   v1::JournalEntry entry;
   const core::Responder* who = nullptr;
   if (!entry.ParseFromString(next.front().payload)) {
-    return replayed(sequence, entry, Refusal{RefusalKind::unreadable_entry, "the journal entry does not parse"});
+    return replayed(sequence, entry,
+                    Refusal{RefusalKind::unreadable_entry, "the journal entry does not parse"});
   }
   if (!(who = roster_.find(entry.responder_id())))
-    return replayed(sequence, entry, Refusal{RefusalKind::sender_left_roster, "the sender is no longer on the roster"});
+    return replayed(
+        sequence, entry,
+        Refusal{RefusalKind::sender_left_roster, "the sender is no longer on the roster"});
   // A desk gave every entry its identity before it was kept; one without came from elsewhere.
   if (entry.has_report() ? entry.report().id().empty() : !entry.has_ack() || !entry.ack().has_at())
-    return replayed(sequence, entry, Refusal{RefusalKind::unreadable_entry, "the journal entry has no identity"});
+    return replayed(sequence, entry,
+                    Refusal{RefusalKind::unreadable_entry, "the journal entry has no identity"});
   auto self = shared_from_this();
   if (entry.has_report()) {
-    intake_.submit(*who, entry.report(), [self, sequence, entry](MaybeRefusal refusal, Accepted<v1::ReportReceipt>) {
-      self->replayed(sequence, entry, refusal);
-    });
+    intake_.submit(*who, entry.report(),
+                   [self, sequence, entry](MaybeRefusal refusal, Accepted<v1::ReportReceipt>) {
+                     self->replayed(sequence, entry, refusal);
+                   });
   } else {
-    dispatch_.ack(*who, entry.ack(), [self, sequence, entry](MaybeRefusal refusal, Accepted<v1::Ack>) {
-      self->replayed(sequence, entry, refusal);
-    });
+    dispatch_.ack(*who, entry.ack(),
+                  [self, sequence, entry](MaybeRefusal refusal, Accepted<v1::Ack>) {
+                    self->replayed(sequence, entry, refusal);
+                  });
   }
 }
 
@@ -129,17 +149,20 @@ void Outbox::dropped(std::uint64_t sequence, const v1::JournalEntry& entry, cons
   // the entry's own text (a description, a note) stays out of the log.
   const char* what = entry.has_report() ? "report" : entry.has_ack() ? "ack" : "entry";
   const auto& subject = entry.has_report() ? entry.report().id() : entry.ack().incident_id();
-  spdlog::warn("outbox: journal entry {} ({} from {}) dropped at its replay: {} ({})", sequence, what,
-               entry.responder_id(), why.code(), why.message());
+  spdlog::warn("outbox: journal entry {} ({} from {}) dropped at its replay: {} ({})", sequence,
+               what, entry.responder_id(), why.code(), why.message());
   metrics_.journal_dropped.inc();
-  audit_.record(entry.responder_id(), std::string("journal.dropped.") + what, subject, std::string(why.code()));
+  audit_.record(entry.responder_id(), std::string("journal.dropped.") + what, subject,
+                std::string(why.code()));
 }
 
-void Outbox::replayed(std::uint64_t sequence, const v1::JournalEntry& entry, const MaybeRefusal& refusal) {
+void Outbox::replayed(std::uint64_t sequence, const v1::JournalEntry& entry,
+                      const MaybeRefusal& refusal) {
   // Still unreachable: try again on the next round, from the same entry.
   if (store_unreachable(refusal)) {
     replaying_ = false;
-    return boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->schedule_replay(); });
+    return boost::asio::post(timer_.get_executor(),
+                             [self = shared_from_this()] { self->schedule_replay(); });
   }
   try {
     journal_->acknowledge(sequence);
@@ -147,10 +170,13 @@ void Outbox::replayed(std::uint64_t sequence, const v1::JournalEntry& entry, con
     // Unacknowledged, the entry is replayed again later: harmless, it carries its idempotency key.
     spdlog::error("outbox: cannot acknowledge journal entry {}: {}", sequence, e.what());
     replaying_ = false;
-    return boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->schedule_replay(); });
+    return boost::asio::post(timer_.get_executor(),
+                             [self = shared_from_this()] { self->schedule_replay(); });
   }
-  if (refusal) dropped(sequence, entry, *refusal);
-  else metrics_.journal_replayed.inc();
+  if (refusal)
+    dropped(sequence, entry, *refusal);
+  else
+    metrics_.journal_replayed.inc();
   boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->replay_next(); });
 }
 

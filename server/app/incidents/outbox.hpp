@@ -19,10 +19,10 @@
 // counted (puente_journal_dropped_total) and audited ("journal.dropped").
 
 #include "app/access/audit_trail.hpp"
+#include "app/access/rate_limiter.hpp"
 #include "app/incidents/dispatch_service.hpp"
 #include "app/incidents/intake_service.hpp"
 #include "app/incidents/journal_limits.hpp"
-#include "app/access/rate_limiter.hpp"
 #include "store/journal.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -36,9 +36,9 @@ namespace puente::app {
 
 class Outbox : public std::enable_shared_from_this<Outbox> {
  public:
-  Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal, const core::Roster& roster,
-         IntakeService& intake, DispatchService& dispatch, core::Metrics& metrics, AuditTrail& audit,
-         JournalLimits limits = {});
+  Outbox(boost::asio::any_io_executor executor, std::unique_ptr<store::Journal> journal,
+         const core::Roster& roster, IntakeService& intake, DispatchService& dispatch,
+         core::Metrics& metrics, AuditTrail& audit, JournalLimits limits = {});
 
   // Journals a report or an ack from `who` (identity set: an id or a time, an idempotency key);
   // else why not: the journal is full, the sender over its rate, the disk refused it too.

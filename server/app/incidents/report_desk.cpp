@@ -6,9 +6,13 @@
 
 namespace puente::app {
 
-ReportDesk::ReportDesk(IntakeService& intake, Outbox& outbox, RateLimiter& limiter, const RateLimits& rate_limits,
-                       const core::CallerKey* caller_key)
-    : intake_(intake), outbox_(outbox), limiter_(limiter), rate_limits_(rate_limits), caller_key_(caller_key) {}
+ReportDesk::ReportDesk(IntakeService& intake, Outbox& outbox, RateLimiter& limiter,
+                       const RateLimits& rate_limits, const core::CallerKey* caller_key)
+    : intake_(intake),
+      outbox_(outbox),
+      limiter_(limiter),
+      rate_limits_(rate_limits),
+      caller_key_(caller_key) {}
 
 MaybeRefusal ReportDesk::prepare(v1::Report& report) const {
   // The number never reaches the store, the journal or a log line: only its keyed hash does. A
@@ -19,10 +23,12 @@ MaybeRefusal ReportDesk::prepare(v1::Report& report) const {
   if (!phone.empty()) {
     if (!caller_key_)
       return Refusal{RefusalKind::caller_phone_not_accepted,
-                     "this network keeps no caller numbers ([privacy] caller_key_file is not set); leave it out"};
+                     "this network keeps no caller numbers ([privacy] caller_key_file is not set); "
+                     "leave it out"};
     auto number = core::normalized_phone(phone, caller_key_->country_code());
     if (!number)
-      return Refusal{RefusalKind::bad_phone, "callerPhone must be a whole phone number, with its area code"};
+      return Refusal{RefusalKind::bad_phone,
+                     "callerPhone must be a whole phone number, with its area code"};
     report.set_caller_hash(caller_key_->hash(*number));
   }
   // The identity it keeps from here on, through a journal replay too.
@@ -32,25 +38,28 @@ MaybeRefusal ReportDesk::prepare(v1::Report& report) const {
   return std::nullopt;
 }
 
-void ReportDesk::submit(const Caller& caller, v1::Report report, Done<Accepted<v1::ReportReceipt>> done) {
+void ReportDesk::submit(const Caller& caller, v1::Report report,
+                        Done<Accepted<v1::ReportReceipt>> done) {
   // A socket is no way around the limit of POST /v1/reports, nor HTTP around a socket's.
   if (auto wait = limiter_.take_request("POST /v1/reports", caller.token_id, rate_limits_))
     return done(rate_limited(*wait), {});
   if (auto refused = prepare(report)) return done(std::move(*refused), {});
   const core::Responder& who = caller.who;
-  intake_.submit(who, report, [this, &who, report, done = std::move(done)](
-                                  MaybeRefusal refusal, Accepted<v1::ReportReceipt> taken) mutable {
-    if (store_unreachable(refusal)) {
-      if (auto refused = outbox_.keep_report(who, report)) return done(std::move(refused), {});
-      // Only the report is known yet; the incident it makes comes with the replay.
-      v1::ReportReceipt receipt;
-      *receipt.mutable_report() = std::move(report);
-      return done(std::nullopt, {std::move(receipt), Taken::queued});
-    }
-    if (refusal) return done(std::move(refusal), {});
-    redact_for(who, taken.value);
-    done(std::nullopt, std::move(taken));
-  });
+  intake_.submit(who, report,
+                 [this, &who, report, done = std::move(done)](
+                     MaybeRefusal refusal, Accepted<v1::ReportReceipt> taken) mutable {
+                   if (store_unreachable(refusal)) {
+                     if (auto refused = outbox_.keep_report(who, report))
+                       return done(std::move(refused), {});
+                     // Only the report is known yet; the incident it makes comes with the replay.
+                     v1::ReportReceipt receipt;
+                     *receipt.mutable_report() = std::move(report);
+                     return done(std::nullopt, {std::move(receipt), Taken::queued});
+                   }
+                   if (refusal) return done(std::move(refusal), {});
+                   redact_for(who, taken.value);
+                   done(std::nullopt, std::move(taken));
+                 });
 }
 
 }  // namespace puente::app

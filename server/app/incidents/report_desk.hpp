@@ -26,8 +26,8 @@ namespace puente::app {
 class ReportDesk {
  public:
   // `caller_key`: null when the network keeps no caller key (a report with a phone is refused).
-  ReportDesk(IntakeService& intake, Outbox& outbox, RateLimiter& limiter, const RateLimits& rate_limits,
-             const core::CallerKey* caller_key);
+  ReportDesk(IntakeService& intake, Outbox& outbox, RateLimiter& limiter,
+             const RateLimits& rate_limits, const core::CallerKey* caller_key);
 
   // `done` runs exactly once: inline for a refusal before any I/O, else on the store's strand.
   void submit(const Caller& caller, v1::Report report, Done<Accepted<v1::ReportReceipt>> done);

@@ -29,15 +29,16 @@ struct RetentionSettings {
   std::chrono::seconds retention;
   std::chrono::seconds history_max_age;
   std::chrono::milliseconds interval;
-  std::chrono::milliseconds aof_rewrite_interval;  // at most one BGREWRITEAOF per this, network-wide
+  std::chrono::milliseconds
+      aof_rewrite_interval;  // at most one BGREWRITEAOF per this, network-wide
   std::string node_id;
   std::vector<std::string> slugs;  // every neighborhood: each has an alert history
 };
 
 class RetentionWorker : public std::enable_shared_from_this<RetentionWorker> {
  public:
-  RetentionWorker(boost::asio::any_io_executor executor, store::RetentionStore& store, core::Metrics& metrics,
-                  RetentionSettings settings);
+  RetentionWorker(boost::asio::any_io_executor executor, store::RetentionStore& store,
+                  core::Metrics& metrics, RetentionSettings settings);
 
   void start();
   void stop();  // thread-safe

@@ -16,7 +16,8 @@ void DeliveryLog::stop() {
   flush();
 }
 
-void DeliveryLog::record(std::shared_ptr<const net::HubFrame> frame, const std::string& responder_id) {
+void DeliveryLog::record(std::shared_ptr<const net::HubFrame> frame,
+                         const std::string& responder_id) {
   auto at = std::chrono::system_clock::now();
   std::lock_guard lock(mutex_);
   pending_.push_back({std::move(frame), &responder_id, at});
@@ -38,7 +39,8 @@ void DeliveryLog::flush() {
     batch.swap(pending_);
   }
   // One call per alert: the entries of one frame are grouped together.
-  std::stable_sort(batch.begin(), batch.end(), [](const Entry& a, const Entry& b) { return a.frame < b.frame; });
+  std::stable_sort(batch.begin(), batch.end(),
+                   [](const Entry& a, const Entry& b) { return a.frame < b.frame; });
   std::vector<store::IncidentStore::Delivered> deliveries;
   for (std::size_t i = 0; i < batch.size();) {
     const auto& frame = *batch[i].frame;

@@ -24,7 +24,8 @@ namespace puente::app {
 
 class DeliveryLog {
  public:
-  DeliveryLog(boost::asio::any_io_executor executor, store::IncidentStore& store, std::chrono::milliseconds interval);
+  DeliveryLog(boost::asio::any_io_executor executor, store::IncidentStore& store,
+              std::chrono::milliseconds interval);
 
   void start();
   // Writes what is gathered and stops the timer.

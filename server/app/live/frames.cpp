@@ -48,7 +48,8 @@ std::shared_ptr<const net::HubFrame> board_frame(const v1::IncidentEvent& event)
 }
 
 std::shared_ptr<const std::string> encode(const v1::ServerMessage& message, bool binary) {
-  return std::make_shared<const std::string>(binary ? message.SerializeAsString() : wire::to_json(message));
+  return std::make_shared<const std::string>(binary ? message.SerializeAsString()
+                                                    : wire::to_json(message));
 }
 
 }  // namespace puente::app

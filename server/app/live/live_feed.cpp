@@ -2,16 +2,19 @@
 
 #include "app/live/frames.hpp"
 
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/steady_timer.hpp>
 
 namespace puente::app {
 
-LiveFeed::LiveFeed(boost::asio::any_io_executor executor, std::shared_ptr<redis::Subscriber> subscriber,
-                   store::IncidentStore& store,
+LiveFeed::LiveFeed(boost::asio::any_io_executor executor,
+                   std::shared_ptr<redis::Subscriber> subscriber, store::IncidentStore& store,
                    net::Hub& hub, core::Metrics& metrics, std::size_t replay_max_alerts)
     : executor_(std::move(executor)),
-      subscriber_(std::move(subscriber)), store_(store), hub_(hub), metrics_(metrics),
+      subscriber_(std::move(subscriber)),
+      store_(store),
+      hub_(hub),
+      metrics_(metrics),
       replay_max_alerts_(replay_max_alerts) {}
 
 void LiveFeed::start(const std::vector<std::string>& slugs) {
@@ -76,15 +79,18 @@ void LiveFeed::catch_up() {
 }
 
 void LiveFeed::replay(const std::string& slug, const std::string& after) {
-  store_.replay(slug, after, replay_max_alerts_, [this, slug, after](store::Outcome outcome, std::vector<v1::Alert> alerts) {
-    if (outcome == store::Outcome::ok) return replayed(slug, std::move(alerts));
-    // The command link comes back on its own schedule, maybe after the subscriber: until the
-    // history can be read, live alerts stay held and the replay is tried again.
-    auto timer = std::make_shared<boost::asio::steady_timer>(executor_, std::chrono::milliseconds(200));
-    timer->async_wait([this, timer, slug, after](boost::system::error_code ec) {
-      if (!ec) replay(slug, after);
-    });
-  });
+  store_.replay(slug, after, replay_max_alerts_,
+                [this, slug, after](store::Outcome outcome, std::vector<v1::Alert> alerts) {
+                  if (outcome == store::Outcome::ok) return replayed(slug, std::move(alerts));
+                  // The command link comes back on its own schedule, maybe after the subscriber:
+                  // until the history can be read, live alerts stay held and the replay is tried
+                  // again.
+                  auto timer = std::make_shared<boost::asio::steady_timer>(
+                      executor_, std::chrono::milliseconds(200));
+                  timer->async_wait([this, timer, slug, after](boost::system::error_code ec) {
+                    if (!ec) replay(slug, after);
+                  });
+                });
 }
 
 void LiveFeed::replayed(const std::string&, std::vector<v1::Alert> alerts) {

@@ -20,8 +20,9 @@ namespace puente::app {
 
 class LiveFeed {
  public:
-  LiveFeed(boost::asio::any_io_executor executor, std::shared_ptr<redis::Subscriber> subscriber, store::IncidentStore& store, net::Hub& hub,
-           core::Metrics& metrics, std::size_t replay_max_alerts);
+  LiveFeed(boost::asio::any_io_executor executor, std::shared_ptr<redis::Subscriber> subscriber,
+           store::IncidentStore& store, net::Hub& hub, core::Metrics& metrics,
+           std::size_t replay_max_alerts);
 
   // Subscribes to the live channels of `slugs` and to the board.
   void start(const std::vector<std::string>& slugs);

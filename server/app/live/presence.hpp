@@ -40,7 +40,7 @@ class Presence : public std::enable_shared_from_this<Presence> {
   store::PresenceStore& store_;
   std::string node_id_;
   std::chrono::seconds expiry_;
-  std::mutex mutex_;  // sockets_, and the order of the store calls made under it
+  std::mutex mutex_;                    // sockets_, and the order of the store calls made under it
   std::map<std::string, int> sockets_;  // responder id -> open sockets on this node
   bool stopped_ = false;
 };

@@ -13,7 +13,8 @@ namespace puente::app {
 
 namespace websocket = boost::beast::websocket;
 
-ResponderSocket::ResponderSocket(std::shared_ptr<net::WebSocketSession> session, SocketServices& services)
+ResponderSocket::ResponderSocket(std::shared_ptr<net::WebSocketSession> session,
+                                 SocketServices& services)
     : session_(session), services_(services) {}
 
 void ResponderSocket::on_message(std::string_view payload, bool binary) {
@@ -24,31 +25,38 @@ void ResponderSocket::on_message(std::string_view payload, bool binary) {
   v1::ClientMessage message;
   if (binary) {
     if (!message.ParseFromArray(payload.data(), static_cast<int>(payload.size())))
-      return refuse({RefusalKind::bad_message, "binary frame is not a ClientMessage"}, {}, !authenticated);
+      return refuse({RefusalKind::bad_message, "binary frame is not a ClientMessage"}, {},
+                    !authenticated);
   } else if (auto why = wire::from_json(payload, message); !why.empty()) {
     return refuse({RefusalKind::bad_message, why}, {}, !authenticated);
   }
   const auto& request_id = message.request_id();
 
   if (message.has_hello()) {
-    if (authenticated) return refuse({RefusalKind::repeated_hello, "this socket already said hello"}, request_id, false);
+    if (authenticated)
+      return refuse({RefusalKind::repeated_hello, "this socket already said hello"}, request_id,
+                    false);
     return on_hello(message.hello(), binary, request_id);
   }
   // While a valid hello is being answered, an early message is refused but the socket lives.
   if (!authenticated)
-    return refuse({RefusalKind::hello_first, "the first message must be a hello; wait for the welcome"}, request_id,
-                  !hello_pending_);
+    return refuse(
+        {RefusalKind::hello_first, "the first message must be a hello; wait for the welcome"},
+        request_id, !hello_pending_);
 
   switch (message.body_case()) {
     case v1::ClientMessage::kAck: return on_ack(std::move(*message.mutable_ack()), request_id);
-    case v1::ClientMessage::kReport: return on_report(std::move(*message.mutable_report()), request_id);
+    case v1::ClientMessage::kReport:
+      return on_report(std::move(*message.mutable_report()), request_id);
     case v1::ClientMessage::kPing: {
       v1::ServerMessage pong;
       pong.mutable_pong();
       pong.set_request_id(request_id);
       return send(pong);
     }
-    default: return refuse({RefusalKind::bad_message, "expected hello, ack, report or ping"}, request_id, false);
+    default:
+      return refuse({RefusalKind::bad_message, "expected hello, ack, report or ping"}, request_id,
+                    false);
   }
 }
 
@@ -63,11 +71,13 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
     for (const auto& slug : who.neighborhoods) granted.emplace_back().set_neighborhood(slug);
   for (const auto& s : granted) {
     if (!services_.geo.find(s.neighborhood()))
-      return Refusal{RefusalKind::unknown_neighborhood, "no neighborhood \"" + s.neighborhood() + "\""};
+      return Refusal{RefusalKind::unknown_neighborhood,
+                     "no neighborhood \"" + s.neighborhood() + "\""};
     if (!core::may_subscribe(who, s.neighborhood()))
       return Refusal::forbidden("you are not on call for " + s.neighborhood());
     if (!s.since_offset().empty() && !core::StreamOffset::parse(s.since_offset()))
-      return Refusal{RefusalKind::bad_offset, "sinceOffset \"" + s.since_offset() + "\" is not an offset"};
+      return Refusal{RefusalKind::bad_offset,
+                     "sinceOffset \"" + s.since_offset() + "\" is not an offset"};
   }
   return std::nullopt;
 }
@@ -81,15 +91,16 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
       return refuse(sign_in_refusal(*sign_in.failure), request_id, true);
     auto session = session_.lock();
     if (!session) return;  // gone meanwhile
-    auto refused = refuse_sign_in(services_.limiter, services_.rate_limits, services_.audit, sign_in, "socket",
-                                  session->peer_address());
+    auto refused = refuse_sign_in(services_.limiter, services_.rate_limits, services_.audit,
+                                  sign_in, "socket", session->peer_address());
     return refuse(refused.refusal, request_id, true);
   }
   const core::Responder* who = sign_in.who;
   std::vector<v1::Subscription> granted;
   if (auto refusal = check_hello(hello, *who, granted)) return refuse(*refusal, request_id, true);
   if (hello_pending_.exchange(true))
-    return refuse({RefusalKind::repeated_hello, "this socket already said hello"}, request_id, false);
+    return refuse({RefusalKind::repeated_hello, "this socket already said hello"}, request_id,
+                  false);
   if (auto session = session_.lock()) session->mark_authenticated();
 
   // Before anything is sent: can each sinceOffset be replayed whole, in this history epoch?
@@ -97,21 +108,27 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
   for (const auto& s : granted)
     if (!s.since_offset().empty()) since.emplace_back(s.neighborhood(), s.since_offset());
   services_.store.recovery_check(
-      since, [self = shared_from_this(), who, token_id = sign_in.token_id, granted = std::move(granted),
-              board = hello.board(), binary, request_id](store::Outcome outcome, std::string epoch, bool recovered) mutable {
-        if (outcome != store::Outcome::ok) return self->refuse(Refusal::unavailable(), request_id, true);
+      since, [self = shared_from_this(), who, token_id = sign_in.token_id,
+              granted = std::move(granted), board = hello.board(), binary,
+              request_id](store::Outcome outcome, std::string epoch, bool recovered) mutable {
+        if (outcome != store::Outcome::ok)
+          return self->refuse(Refusal::unavailable(), request_id, true);
         for (const auto& s : granted)
-          if (!s.since_offset().empty() && !s.epoch().empty() && s.epoch() != epoch) recovered = false;
-        self->on_own_thread([self, who, token_id = std::move(token_id), granted = std::move(granted), board, binary,
-                             request_id = std::move(request_id), epoch = std::move(epoch), recovered]() mutable {
-          self->welcome(*who, token_id, std::move(granted), board, binary, request_id, epoch, recovered);
-        });
+          if (!s.since_offset().empty() && !s.epoch().empty() && s.epoch() != epoch)
+            recovered = false;
+        self->on_own_thread(
+            [self, who, token_id = std::move(token_id), granted = std::move(granted), board, binary,
+             request_id = std::move(request_id), epoch = std::move(epoch), recovered]() mutable {
+              self->welcome(*who, token_id, std::move(granted), board, binary, request_id, epoch,
+                            recovered);
+            });
       });
 }
 
 void ResponderSocket::welcome(const core::Responder& who_ref, const std::string& token_id,
                               std::vector<v1::Subscription> granted, bool board, bool binary,
-                              const std::string& request_id, const std::string& epoch, bool recovered) {
+                              const std::string& request_id, const std::string& epoch,
+                              bool recovered) {
   const core::Responder* who = &who_ref;
   v1::ServerMessage welcome;
   welcome.set_request_id(request_id);
@@ -148,22 +165,24 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
     services_.hub.subscribe(board_topic, self);
   }
   send(welcome);
-  spdlog::info("socket: {} follows {} neighborhoods{}{}", who->id, granted.size(), board ? " and the board" : "",
+  spdlog::info("socket: {} follows {} neighborhoods{}{}", who->id, granted.size(),
+               board ? " and the board" : "",
                recovered ? "" : " (history does not reach back: told to reload)");
   for (const auto& [slug, after] : replays) replay(slug, after);
 }
 
 void ResponderSocket::replay(const std::string& slug, const std::string& after) {
-  services_.store.replay(slug, after, services_.replay_max_alerts,
-                         [self = shared_from_this(), slug](store::Outcome outcome, std::vector<v1::Alert> alerts) {
-                           if (outcome != store::Outcome::ok) {
-                             self->refuse(Refusal::unavailable(), {}, true);
-                             return;
-                           }
-                           self->on_own_thread([self, slug, alerts = std::move(alerts)]() mutable {
-                             self->replayed(slug, std::move(alerts));
-                           });
-                         });
+  services_.store.replay(
+      slug, after, services_.replay_max_alerts,
+      [self = shared_from_this(), slug](store::Outcome outcome, std::vector<v1::Alert> alerts) {
+        if (outcome != store::Outcome::ok) {
+          self->refuse(Refusal::unavailable(), {}, true);
+          return;
+        }
+        self->on_own_thread([self, slug, alerts = std::move(alerts)]() mutable {
+          self->replayed(slug, std::move(alerts));
+        });
+      });
 }
 
 void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> alerts) {
@@ -213,26 +232,27 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
 }
 
 void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
-  services_.acks.submit({*responder_.load(), token_id_}, std::move(ack),
-                        [self = shared_from_this(), request_id](MaybeRefusal refusal, Accepted<v1::Ack> r) {
-                          if (refusal) return self->refuse(*refusal, request_id, false);
-                          v1::ServerMessage answer;
-                          answer.set_request_id(request_id);
-                          *answer.mutable_ack_accepted() = std::move(r.value);
-                          self->send(answer);
-                        });
+  services_.acks.submit(
+      {*responder_.load(), token_id_}, std::move(ack),
+      [self = shared_from_this(), request_id](MaybeRefusal refusal, Accepted<v1::Ack> r) {
+        if (refusal) return self->refuse(*refusal, request_id, false);
+        v1::ServerMessage answer;
+        answer.set_request_id(request_id);
+        *answer.mutable_ack_accepted() = std::move(r.value);
+        self->send(answer);
+      });
 }
 
 void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
-  services_.reports.submit({*responder_.load(), token_id_}, std::move(report),
-                           [self = shared_from_this(), request_id](MaybeRefusal refusal,
-                                                                   Accepted<v1::ReportReceipt> r) {
-                             if (refusal) return self->refuse(*refusal, request_id, false);
-                             v1::ServerMessage answer;
-                             answer.set_request_id(request_id);
-                             *answer.mutable_report_accepted() = std::move(r.value);
-                             self->send(answer);
-                           });
+  services_.reports.submit(
+      {*responder_.load(), token_id_}, std::move(report),
+      [self = shared_from_this(), request_id](MaybeRefusal refusal, Accepted<v1::ReportReceipt> r) {
+        if (refusal) return self->refuse(*refusal, request_id, false);
+        v1::ServerMessage answer;
+        answer.set_request_id(request_id);
+        *answer.mutable_report_accepted() = std::move(r.value);
+        self->send(answer);
+      });
 }
 
 void ResponderSocket::send(const v1::ServerMessage& message) {
@@ -246,7 +266,8 @@ void ResponderSocket::refuse(const Refusal& refusal, const std::string& request_
   message.mutable_error()->set_message(refusal.message());
   send(message);
   if (close)
-    if (auto session = session_.lock()) session->close(websocket::close_code::policy_error, std::string(refusal.code()));
+    if (auto session = session_.lock())
+      session->close(websocket::close_code::policy_error, std::string(refusal.code()));
 }
 
 void ResponderSocket::sign_out(const Refusal& why) { refuse(why, {}, true); }

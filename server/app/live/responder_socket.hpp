@@ -20,13 +20,13 @@
 // send() and close() are thread-safe.
 
 #include "app/access/audit_trail.hpp"
-#include "app/incidents/ack_desk.hpp"
-#include "app/incidents/report_desk.hpp"
 #include "app/access/rate_limiter.hpp"
-#include "app/live/signed_in_sockets.hpp"
+#include "app/incidents/ack_desk.hpp"
 #include "app/incidents/alert_writer.hpp"
-#include "app/live/presence.hpp"
+#include "app/incidents/report_desk.hpp"
 #include "app/live/delivery_log.hpp"
+#include "app/live/presence.hpp"
+#include "app/live/signed_in_sockets.hpp"
 #include "net/hub.hpp"
 #include "net/websocket_session.hpp"
 
@@ -80,8 +80,9 @@ class ResponderSocket : public net::SocketPeer,
   };
 
   void on_hello(const v1::Hello& hello, bool binary, const std::string& request_id);
-  void welcome(const core::Responder& who, const std::string& token_id, std::vector<v1::Subscription> granted,
-               bool board, bool binary, const std::string& request_id, const std::string& epoch, bool recovered);
+  void welcome(const core::Responder& who, const std::string& token_id,
+               std::vector<v1::Subscription> granted, bool board, bool binary,
+               const std::string& request_id, const std::string& epoch, bool recovered);
   MaybeRefusal check_hello(const v1::Hello& hello, const core::Responder& who,
                            std::vector<v1::Subscription>& granted) const;
   void on_ack(v1::Ack ack, const std::string& request_id);
@@ -92,7 +93,8 @@ class ResponderSocket : public net::SocketPeer,
   // Runs `step` on the socket's own thread, after what is already queued there.
   template <class Step>
   void on_own_thread(Step&& step) {
-    if (auto session = session_.lock()) boost::asio::post(session->executor(), std::forward<Step>(step));
+    if (auto session = session_.lock())
+      boost::asio::post(session->executor(), std::forward<Step>(step));
   }
   void send(const v1::ServerMessage& message);
   void refuse(const Refusal& refusal, const std::string& request_id, bool close);
@@ -101,11 +103,11 @@ class ResponderSocket : public net::SocketPeer,
   SocketServices& services_;
   // Set once, by a valid hello; read by the answers to acks and reports on other threads.
   std::atomic<const core::Responder*> responder_{nullptr};
-  std::atomic<bool> binary_{false};  // answer in protobuf, as the hello came
+  std::atomic<bool> binary_{false};         // answer in protobuf, as the hello came
   std::atomic<bool> hello_pending_{false};  // a valid hello is being answered
-  std::string language_;             // the responder's alert language; set with responder_
-  std::string token_id_;             // the token it signed in with; set with responder_
-  bool closed_ = false;              // on_close ran: a late welcome must not subscribe
+  std::string language_;                    // the responder's alert language; set with responder_
+  std::string token_id_;                    // the token it signed in with; set with responder_
+  bool closed_ = false;                     // on_close ran: a late welcome must not subscribe
   std::unordered_map<std::string, Topic> topics_;
 };
 

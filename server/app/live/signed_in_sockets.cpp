@@ -20,8 +20,9 @@ void SignedInSockets::remove(const std::string& token_id, const SignedInPeer* pe
   if (it->second.empty()) by_token_.erase(it);
 }
 
-std::size_t SignedInSockets::sign_out_unless(const std::function<bool(const std::string&)>& keep,
-                                             const std::function<Refusal(const std::string&)>& why) {
+std::size_t SignedInSockets::sign_out_unless(
+    const std::function<bool(const std::string&)>& keep,
+    const std::function<Refusal(const std::string&)>& why) {
   std::vector<std::pair<std::string, std::shared_ptr<SignedInPeer>>> leaving;
   {
     std::lock_guard lock(mutex_);

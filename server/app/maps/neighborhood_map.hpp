@@ -14,6 +14,7 @@ namespace puente::app {
 // 0.0002 degrees: about 20 m, less than a pixel on a city-wide map a laptop draws.
 inline constexpr double map_simplify_deg = 0.0002;
 
-std::string neighborhood_map_geojson(const core::GeoIndex& geo, double simplify_deg = map_simplify_deg);
+std::string neighborhood_map_geojson(const core::GeoIndex& geo,
+                                     double simplify_deg = map_simplify_deg);
 
 }  // namespace puente::app

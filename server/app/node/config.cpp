@@ -1,14 +1,14 @@
 #include "app/node/config.hpp"
 
-#include <boost/beast/http/verb.hpp>
 #include <toml++/toml.h>
+#include <boost/beast/http/verb.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace puente::app {
 
@@ -37,11 +37,13 @@ std::filesystem::path relative_to(const std::filesystem::path& base, const std::
 
 // A whole-number option within [low, high]: a negative thread count or a timeout of a century
 // is a typo, and a node must say so at start rather than misbehave later.
-int64_t whole(const toml::table& t, std::string_view path, int64_t fallback, int64_t low, int64_t high) {
+int64_t whole(const toml::table& t, std::string_view path, int64_t fallback, int64_t low,
+              int64_t high) {
   auto value = get_or<int64_t>(t, path, fallback);
   if (value < low || value > high)
-    throw std::runtime_error("config: " + std::string(path) + " must be between " + std::to_string(low) + " and " +
-                             std::to_string(high) + ", not " + std::to_string(value));
+    throw std::runtime_error("config: " + std::string(path) + " must be between " +
+                             std::to_string(low) + " and " + std::to_string(high) + ", not " +
+                             std::to_string(value));
   return value;
 }
 
@@ -50,7 +52,8 @@ constexpr int64_t ten_years_s = 10LL * 366 * 24 * 3600;
 constexpr int64_t a_gibibyte = 1LL << 30;
 
 // Durations: at least 1 (a 0 timeout would fire at once).
-std::chrono::milliseconds millis(const toml::table& t, std::string_view path, std::chrono::milliseconds d) {
+std::chrono::milliseconds millis(const toml::table& t, std::string_view path,
+                                 std::chrono::milliseconds d) {
   return std::chrono::milliseconds(whole(t, path, d.count(), 1, a_day_ms));
 }
 
@@ -65,7 +68,8 @@ std::size_t bytes(const toml::table& t, std::string_view path, std::size_t d, in
 // [rate_limits] <name>_per_second and <name>_burst.
 void check_rate_limit(const std::string& name, const core::RateLimit& limit) {
   if (limit.per_second < 0 || limit.burst < 1)
-    throw std::runtime_error("config: rate_limits." + name + ": per_second must be 0 or more and burst 1 or more");
+    throw std::runtime_error("config: rate_limits." + name +
+                             ": per_second must be 0 or more and burst 1 or more");
 }
 
 void rate_limit(const toml::table& t, const std::string& name, core::RateLimit& limit) {
@@ -76,20 +80,26 @@ void rate_limit(const toml::table& t, const std::string& name, core::RateLimit& 
 
 // [rate_limits.routes] "METHOD /path" = { per_second = .., burst = .. }. Whether such a route
 // exists is checked once the routes are known (the node, at start).
-void route_rate_limits(const toml::table& t, std::map<std::string, core::RateLimit, std::less<>>& limits) {
+void route_rate_limits(const toml::table& t,
+                       std::map<std::string, core::RateLimit, std::less<>>& limits) {
   auto routes = t.at_path("rate_limits.routes");
   if (!routes) return;
   if (!routes.is_table()) throw std::runtime_error("config: rate_limits.routes has the wrong type");
   for (const auto& [key, value] : *routes.as_table()) {
     std::string route(key.str());
     auto space = route.find(' ');
-    if (space == std::string::npos || boost::beast::http::string_to_verb(route.substr(0, space)) == boost::beast::http::verb::unknown ||
+    if (space == std::string::npos ||
+        boost::beast::http::string_to_verb(route.substr(0, space)) ==
+            boost::beast::http::verb::unknown ||
         !route.substr(space + 1).starts_with("/"))
       throw std::runtime_error("config: rate_limits.routes holds \"" + route +
                                "\"; expected a route like \"POST /v1/acks\"");
     const auto* limit = value.as_table();
-    if (!limit) throw std::runtime_error("config: rate_limits.routes.\"" + route + "\" must be { per_second, burst }");
-    core::RateLimit parsed{get_or<double>(*limit, "per_second", 0), get_or<double>(*limit, "burst", 1)};
+    if (!limit)
+      throw std::runtime_error("config: rate_limits.routes.\"" + route +
+                               "\" must be { per_second, burst }");
+    core::RateLimit parsed{get_or<double>(*limit, "per_second", 0),
+                           get_or<double>(*limit, "burst", 1)};
     check_rate_limit("routes.\"" + route + "\"", parsed);
     limits[route] = parsed;
   }
@@ -107,7 +117,8 @@ void parse_host_port(const std::string& text, std::string& host, unsigned short&
   if (ec != std::errc{} || end != digits.data() + digits.size() || value > 65535)
     throw std::runtime_error("bad port in \"" + text + "\"");
   host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   port = static_cast<unsigned short>(value);
 }
 
@@ -141,7 +152,8 @@ std::filesystem::path revocations_file_of(const NodeConfig& config) {
   return config.roster_file.parent_path() / "revoked-tokens";
 }
 
-std::filesystem::path default_journal_file(const std::filesystem::path& config_file, const NodeConfig& config) {
+std::filesystem::path default_journal_file(const std::filesystem::path& config_file,
+                                           const NodeConfig& config) {
   return config_file.parent_path() / "journal" / (config.node_id + ".journal");
 }
 
@@ -157,7 +169,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   std::ifstream in(path);
   c.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   c.node_id = get_or<std::string>(t, "node.id", host_name());
-  parse_host_port(get_or<std::string>(t, "node.listen", "127.0.0.1:8080"), c.listen_host, c.listen_port);
+  parse_host_port(get_or<std::string>(t, "node.listen", "127.0.0.1:8080"), c.listen_host,
+                  c.listen_port);
   c.threads = static_cast<unsigned>(whole(t, "node.threads", 0, 0, 256));
   c.port_file = relative_to(base, get_or<std::string>(t, "node.port_file", ""));
 
@@ -169,7 +182,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.redis.reconnect_min = millis(t, "redis.reconnect_min_ms", c.redis.reconnect_min);
   c.redis.reconnect_max = millis(t, "redis.reconnect_max_ms", c.redis.reconnect_max);
   if (auto sentinels = t.at_path("redis.sentinels")) {
-    if (!sentinels.is_array()) throw std::runtime_error("config: redis.sentinels has the wrong type");
+    if (!sentinels.is_array())
+      throw std::runtime_error("config: redis.sentinels has the wrong type");
     for (const auto& item : *sentinels.as_array()) {
       auto text = item.value<std::string>();
       if (!text) throw std::runtime_error("config: redis.sentinels holds a non-string");
@@ -182,10 +196,12 @@ NodeConfig load_config(const std::filesystem::path& path) {
   if (!c.redis.sentinels.empty() && c.redis.master_name.empty())
     throw std::runtime_error("config: redis.master_name must be set when redis.sentinels is");
 
-  c.replication.replicas = static_cast<int>(whole(t, "redis.replicas_to_wait", c.replication.replicas, 0, 16));
+  c.replication.replicas =
+      static_cast<int>(whole(t, "redis.replicas_to_wait", c.replication.replicas, 0, 16));
   c.replication.timeout = millis(t, "redis.replica_wait_ms", c.replication.timeout);
   if (c.replication.timeout >= c.redis.command_timeout)
-    throw std::runtime_error("config: redis.replica_wait_ms must be below redis.command_timeout_ms");
+    throw std::runtime_error(
+        "config: redis.replica_wait_ms must be below redis.command_timeout_ms");
 
   c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
   c.shutdown_grace = millis(t, "node.shutdown_grace_ms", c.shutdown_grace);
@@ -196,7 +212,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.geo_fields.region = get_or<std::string>(t, "geography.region_property", c.geo_fields.region);
   c.roster_file = relative_to(base, get_or<std::string>(t, "roster.file", ""));
   c.revocations_file = relative_to(base, get_or<std::string>(t, "tokens.revocations_file", ""));
-  c.token_reload = std::chrono::seconds(whole(t, "tokens.reload_seconds", c.token_reload.count(), 1, 3600));
+  c.token_reload =
+      std::chrono::seconds(whole(t, "tokens.reload_seconds", c.token_reload.count(), 1, 3600));
 
   c.time_zone = get_or<std::string>(t, "network.time_zone", c.time_zone);
   c.templates_dir = relative_to(base, get_or<std::string>(t, "network.templates", "templates"));
@@ -204,10 +221,12 @@ NodeConfig load_config(const std::filesystem::path& path) {
 
   c.web_root = relative_to(base, get_or<std::string>(t, "web.root", ""));
   if (auto origins = t.at_path("web.allowed_origins")) {
-    if (!origins.is_array()) throw std::runtime_error("config: web.allowed_origins has the wrong type");
+    if (!origins.is_array())
+      throw std::runtime_error("config: web.allowed_origins has the wrong type");
     for (const auto& item : *origins.as_array()) {
       auto origin = item.value<std::string>();
-      if (!origin || !(origin->starts_with("https://") || origin->starts_with("http://")) || origin->ends_with("/"))
+      if (!origin || !(origin->starts_with("https://") || origin->starts_with("http://")) ||
+          origin->ends_with("/"))
         throw std::runtime_error("config: web.allowed_origins holds \"" + origin.value_or("?") +
                                  "\"; expected origins like \"https://puente.example.org\"");
       c.limits.allowed_origins.push_back(*origin);
@@ -216,7 +235,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.tls_certificate_file = relative_to(base, get_or<std::string>(t, "tls.certificate_file", ""));
   c.tls_private_key_file = relative_to(base, get_or<std::string>(t, "tls.private_key_file", ""));
   if (c.tls_certificate_file.empty() != c.tls_private_key_file.empty())
-    throw std::runtime_error("config: tls.certificate_file and tls.private_key_file go together; set both or neither");
+    throw std::runtime_error(
+        "config: tls.certificate_file and tls.private_key_file go together; set both or neither");
 
   c.tiles.url = get_or<std::string>(t, "web.tiles_url", "");
   c.tiles.dir = relative_to(base, get_or<std::string>(t, "web.tiles_dir", ""));
@@ -233,10 +253,12 @@ NodeConfig load_config(const std::filesystem::path& path) {
   l.ws_message_bytes = bytes(t, "limits.ws_message_bytes", l.ws_message_bytes);
   l.ws_queue_bytes = bytes(t, "limits.ws_queue_bytes", l.ws_queue_bytes);
   l.ws_node_queue_bytes = static_cast<std::size_t>(
-      whole(t, "limits.ws_node_queue_bytes", static_cast<int64_t>(l.ws_node_queue_bytes), 1, 64 * a_gibibyte));
+      whole(t, "limits.ws_node_queue_bytes", static_cast<int64_t>(l.ws_node_queue_bytes), 1,
+            64 * a_gibibyte));
   if (l.ws_node_queue_bytes < l.ws_queue_bytes)
-    throw std::runtime_error("config: limits.ws_node_queue_bytes (every socket's queue together) must be at least "
-                             "limits.ws_queue_bytes (one socket's)");
+    throw std::runtime_error(
+        "config: limits.ws_node_queue_bytes (every socket's queue together) must be at least "
+        "limits.ws_queue_bytes (one socket's)");
   l.socket_send_buffer_bytes =
       static_cast<int>(bytes(t, "limits.socket_send_buffer_bytes", l.socket_send_buffer_bytes, 0));
   l.http_idle = seconds(t, "limits.http_idle_seconds", l.http_idle);
@@ -244,10 +266,13 @@ NodeConfig load_config(const std::filesystem::path& path) {
   // An hour at most: an attack is seen in the audit log a window late.
   c.failed_sign_in_audit = std::chrono::seconds(
       whole(t, "limits.failed_sign_in_audit_seconds", c.failed_sign_in_audit.count(), 1, 3600));
-  l.ws_close_grace = std::chrono::seconds(whole(t, "limits.ws_close_grace_seconds", l.ws_close_grace.count(), 1, 600));
-  c.replay_max_alerts = static_cast<std::size_t>(whole(t, "limits.replay_max_alerts", static_cast<int64_t>(c.replay_max_alerts), 1, 1'000'000));
-  c.history_max_alerts = static_cast<std::size_t>(whole(t, "limits.history_max_alerts", static_cast<int64_t>(c.history_max_alerts), 1,
-                                                            1'000'000'000));
+  l.ws_close_grace = std::chrono::seconds(
+      whole(t, "limits.ws_close_grace_seconds", l.ws_close_grace.count(), 1, 600));
+  c.replay_max_alerts = static_cast<std::size_t>(whole(
+      t, "limits.replay_max_alerts", static_cast<int64_t>(c.replay_max_alerts), 1, 1'000'000));
+  c.history_max_alerts =
+      static_cast<std::size_t>(whole(t, "limits.history_max_alerts",
+                                     static_cast<int64_t>(c.history_max_alerts), 1, 1'000'000'000));
   c.history_max_age = seconds(t, "limits.history_max_age_seconds", c.history_max_age);
   auto& j = c.journal_limits;
   j.max_entries = static_cast<std::size_t>(
@@ -255,18 +280,22 @@ NodeConfig load_config(const std::filesystem::path& path) {
   j.max_bytes = bytes(t, "limits.journal_max_bytes", j.max_bytes);
 
   c.caller_key_file = relative_to(base, get_or<std::string>(t, "privacy.caller_key_file", ""));
-  c.caller_country_code = static_cast<int>(whole(t, "privacy.caller_country_code", c.caller_country_code, 1, 999));
+  c.caller_country_code =
+      static_cast<int>(whole(t, "privacy.caller_country_code", c.caller_country_code, 1, 999));
   c.retention = seconds(t, "privacy.retention_seconds", c.retention);
-  c.purge_interval = std::chrono::seconds(whole(t, "privacy.purge_interval_seconds", c.purge_interval.count(), 1, a_day_ms / 1000));
-  c.aof_rewrite_interval = std::chrono::seconds(
-      whole(t, "privacy.aof_rewrite_interval_seconds", c.aof_rewrite_interval.count(), 1, 7 * a_day_ms / 1000));
+  c.purge_interval = std::chrono::seconds(
+      whole(t, "privacy.purge_interval_seconds", c.purge_interval.count(), 1, a_day_ms / 1000));
+  c.aof_rewrite_interval =
+      std::chrono::seconds(whole(t, "privacy.aof_rewrite_interval_seconds",
+                                 c.aof_rewrite_interval.count(), 1, 7 * a_day_ms / 1000));
 
   auto& r = c.rate_limits;
   rate_limit(t, "reports_per_token", r.reports_per_token);
   rate_limit(t, "requests_per_token", r.requests_per_token);
   rate_limit(t, "requests_per_address", r.requests_per_address);
   rate_limit(t, "failed_sign_ins_per_address", r.failed_sign_ins_per_address);
-  rate_limit(t, "messages_per_socket", l.ws_messages);  // kept by each socket (websocket_session.cpp)
+  rate_limit(t, "messages_per_socket",
+             l.ws_messages);  // kept by each socket (websocket_session.cpp)
   rate_limit(t, "journal_per_responder", c.journal_limits.per_responder);
   route_rate_limits(t, r.per_route);
 

@@ -3,9 +3,9 @@
 // unit and default), then overridden by command-line flags. Relative paths in the file are
 // relative to the file's own folder, so a config works wherever it is started from.
 
+#include "app/access/rate_limits.hpp"
 #include "app/incidents/journal_limits.hpp"
 #include "app/maps/map_tiles.hpp"
-#include "app/access/rate_limits.hpp"
 #include "core/geo_index.hpp"
 #include "core/retention.hpp"
 #include "net/server_context.hpp"
@@ -20,14 +20,14 @@
 namespace puente::app {
 
 struct NodeConfig {
-  std::string node_id;                         // default: host name
+  std::string node_id;  // default: host name
   std::string listen_host = "127.0.0.1";
   unsigned short listen_port = 8080;
-  unsigned threads = 0;                        // 0: one per core
-  std::filesystem::path port_file;             // if set, the bound port is written here
+  unsigned threads = 0;                            // 0: one per core
+  std::filesystem::path port_file;                 // if set, the bound port is written here
   std::chrono::milliseconds shutdown_grace{2000};  // sockets told to go; then the node stops
   std::filesystem::path journal_file;  // store-and-forward; empty: see default_journal_file()
-  JournalLimits journal_limits;        // [limits] journal_max_*, [rate_limits] journal_per_responder_*
+  JournalLimits journal_limits;  // [limits] journal_max_*, [rate_limits] journal_per_responder_*
 
   redis::ConnectionOptions redis;
   std::string key_prefix = "puente:";
@@ -43,8 +43,8 @@ struct NodeConfig {
   // top of the loads Redis's keyspace notifications cause (token_service.hpp).
   std::chrono::seconds token_reload{60};
 
-  std::string time_zone = "America/Los_Angeles";   // shifts and alert times are in this zone
-  std::filesystem::path templates_dir;             // <tag>.toml alert texts; default: ./templates
+  std::string time_zone = "America/Los_Angeles";  // shifts and alert times are in this zone
+  std::filesystem::path templates_dir;            // <tag>.toml alert texts; default: ./templates
   std::string default_language = "en";
   std::chrono::milliseconds escalation_poll{500};  // how often this node looks for due deadlines
   std::string text;  // the file as read: the [policy] table is parsed once geography is known
@@ -72,8 +72,8 @@ struct NodeConfig {
   std::chrono::seconds purge_interval{60};  // how often one of the nodes purges
   // [privacy] At most one AOF rewrite per this, asked for after a purge removed something.
   std::chrono::seconds aof_rewrite_interval{3600};
-  std::size_t replay_max_alerts = 1000;        // per subscription, per page of history
-  std::size_t history_max_alerts = 10000;      // kept per neighborhood
+  std::size_t replay_max_alerts = 1000;                 // per subscription, per page of history
+  std::size_t history_max_alerts = 10000;               // kept per neighborhood
   std::chrono::seconds history_max_age{7 * 24 * 3600};  // older alerts are trimmed away
   std::string log_level = "info";
   bool log_json = false;
@@ -87,7 +87,8 @@ std::filesystem::path revocations_file_of(const NodeConfig& config);
 
 // journal/<node id>.journal next to the config file: one per node, named once the node's id is
 // final (a flag may set it).
-std::filesystem::path default_journal_file(const std::filesystem::path& config_file, const NodeConfig& config);
+std::filesystem::path default_journal_file(const std::filesystem::path& config_file,
+                                           const NodeConfig& config);
 
 // Where the pages are when the config names no folder: share/puente/web beside the
 // program's bin/ folder (an installed layout) if it exists, else server/web of the source tree

@@ -2,9 +2,9 @@
 #include "app/node/config.hpp"
 #include "app/node/node.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 
@@ -16,8 +16,8 @@ void configure_logging(const puente::app::NodeConfig& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   // JSON lines for production log collectors; messages are ours and never hold quotes.
   if (config.log_json)
-    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","node":")" + config.node_id +
-                        R"(","msg":"%v"})");
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","node":")" +
+                        config.node_id + R"(","msg":"%v"})");
   else
     spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [" + config.node_id + "] %v");
 }
@@ -27,33 +27,44 @@ void configure_logging(const puente::app::NodeConfig& config) {
 int main(int argc, char** argv) {
   CLI::App cli{"puented: the Puente rapid-response alert server"};
   std::filesystem::path config_file;
-  std::string listen, redis, sentinels, roster, neighborhoods, node_id, port_file, journal, log_level;
+  std::string listen, redis, sentinels, roster, neighborhoods, node_id, port_file, journal,
+      log_level;
   unsigned threads = 0;
-  cli.add_option("--config", config_file, "TOML configuration file")->required()->check(CLI::ExistingFile);
-  cli.add_option("--listen", listen, "HOST:PORT to serve HTTP and WebSocket on (overrides node.listen)");
+  cli.add_option("--config", config_file, "TOML configuration file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cli.add_option("--listen", listen,
+                 "HOST:PORT to serve HTTP and WebSocket on (overrides node.listen)");
   cli.add_option("--redis", redis, "HOST:PORT of Redis (overrides redis.address)");
-  cli.add_option("--sentinels", sentinels,
-                 "HOST:PORT,HOST:PORT of Redis Sentinels naming the primary (overrides redis.sentinels)");
+  cli.add_option(
+      "--sentinels", sentinels,
+      "HOST:PORT,HOST:PORT of Redis Sentinels naming the primary (overrides redis.sentinels)");
   cli.add_option("--roster", roster, "roster TOML file (overrides roster.file)");
-  cli.add_option("--neighborhoods", neighborhoods, "neighborhoods GeoJSON file (overrides geography.neighborhoods)");
+  cli.add_option("--neighborhoods", neighborhoods,
+                 "neighborhoods GeoJSON file (overrides geography.neighborhoods)");
   cli.add_option("--node-id", node_id, "this node's name in logs (overrides node.id)");
-  cli.add_option("--port-file", port_file, "write the bound port to this file (overrides node.port_file)");
-  cli.add_option("--journal", journal, "this node's store-and-forward journal file (overrides node.journal)");
+  cli.add_option("--port-file", port_file,
+                 "write the bound port to this file (overrides node.port_file)");
+  cli.add_option("--journal", journal,
+                 "this node's store-and-forward journal file (overrides node.journal)");
   cli.add_option("--threads", threads, "I/O threads; 0 = one per core (overrides node.threads)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error (overrides log.level)");
   CLI11_PARSE(cli, argc, argv);
 
   try {
     auto config = puente::app::load_config(config_file);
-    if (!listen.empty()) puente::app::parse_host_port(listen, config.listen_host, config.listen_port);
-    if (!redis.empty()) puente::app::parse_host_port(redis, config.redis.endpoint.host, config.redis.endpoint.port);
+    if (!listen.empty())
+      puente::app::parse_host_port(listen, config.listen_host, config.listen_port);
+    if (!redis.empty())
+      puente::app::parse_host_port(redis, config.redis.endpoint.host, config.redis.endpoint.port);
     if (!sentinels.empty()) config.redis.sentinels = puente::app::parse_endpoint_list(sentinels);
     if (!roster.empty()) config.roster_file = roster;
     if (!neighborhoods.empty()) config.neighborhoods_file = neighborhoods;
     if (!node_id.empty()) config.node_id = node_id;
     if (!port_file.empty()) config.port_file = port_file;
     if (!journal.empty()) config.journal_file = journal;
-    if (config.journal_file.empty()) config.journal_file = puente::app::default_journal_file(config_file, config);
+    if (config.journal_file.empty())
+      config.journal_file = puente::app::default_journal_file(config_file, config);
     if (config.web_root.empty()) config.web_root = puente::app::default_web_root();
     if (threads) config.threads = threads;
     if (!log_level.empty()) config.log_level = log_level;

@@ -1,29 +1,29 @@
 #include "app/node/node.hpp"
 
+#include "app/access/rate_limiter.hpp"
+#include "app/access/token_service.hpp"
 #include "app/http/api_routes.hpp"
 #include "app/incidents/availability_copy.hpp"
-#include "app/live/delivery_log.hpp"
 #include "app/incidents/dispatch_service.hpp"
 #include "app/incidents/escalation_worker.hpp"
 #include "app/incidents/evidence_service.hpp"
 #include "app/incidents/intake_service.hpp"
+#include "app/incidents/retention_worker.hpp"
+#include "app/live/delivery_log.hpp"
 #include "app/live/live_feed.hpp"
-#include "app/maps/neighborhood_map.hpp"
 #include "app/live/presence.hpp"
 #include "app/live/responder_socket.hpp"
-#include "app/access/rate_limiter.hpp"
-#include "app/incidents/retention_worker.hpp"
-#include "app/access/token_service.hpp"
+#include "app/maps/neighborhood_map.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
 #include "net/tile_files.hpp"
 #include "redis/subscriber.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <map>
@@ -46,22 +46,27 @@ unsigned thread_count(const NodeConfig& config) {
 
 std::string read_file(const std::filesystem::path& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(std::string("cannot read the ") + what + " file " + path.string());
+  if (!in)
+    throw std::runtime_error(std::string("cannot read the ") + what + " file " + path.string());
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
 core::GeoIndex load_geography(const NodeConfig& config) {
-  if (config.neighborhoods_file.empty()) throw std::runtime_error("no neighborhoods file configured");
-  return core::GeoIndex::from_geojson(read_file(config.neighborhoods_file, "neighborhoods"), config.geo_fields);
+  if (config.neighborhoods_file.empty())
+    throw std::runtime_error("no neighborhoods file configured");
+  return core::GeoIndex::from_geojson(read_file(config.neighborhoods_file, "neighborhoods"),
+                                      config.geo_fields);
 }
 
 core::Roster load_roster(const NodeConfig& config, const core::GeoIndex& geo) {
   if (config.roster_file.empty()) throw std::runtime_error("no roster file configured");
   auto roster = core::Roster::from_toml(read_file(config.roster_file, "roster"));
-  auto unknown = roster.unknown_neighborhoods([&geo](const std::string& slug) { return geo.find(slug) != nullptr; });
-  if (!unknown.empty()) throw std::runtime_error("roster names unknown neighborhoods, first: " + unknown.front());
+  auto unknown = roster.unknown_neighborhoods(
+      [&geo](const std::string& slug) { return geo.find(slug) != nullptr; });
+  if (!unknown.empty())
+    throw std::runtime_error("roster names unknown neighborhoods, first: " + unknown.front());
   return roster;
 }
 
@@ -69,13 +74,16 @@ core::Templates load_templates(const NodeConfig& config) {
   std::map<std::string, std::string> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(config.templates_dir, ec))
-    if (entry.path().extension() == ".toml") files[entry.path().stem().string()] = read_file(entry.path(), "template");
-  if (files.empty()) throw std::runtime_error("no alert templates (*.toml) in " + config.templates_dir.string());
+    if (entry.path().extension() == ".toml")
+      files[entry.path().stem().string()] = read_file(entry.path(), "template");
+  if (files.empty())
+    throw std::runtime_error("no alert templates (*.toml) in " + config.templates_dir.string());
   return core::Templates::from_files(files);
 }
 
 core::DispatchPolicies load_policies(const NodeConfig& config, const core::GeoIndex& geo) {
-  return core::DispatchPolicies::from_toml(config.text, [&geo](std::string_view slug) { return geo.find(slug) != nullptr; });
+  return core::DispatchPolicies::from_toml(
+      config.text, [&geo](std::string_view slug) { return geo.find(slug) != nullptr; });
 }
 
 // The web pages, if there is a folder of them. A folder the config names must exist; without
@@ -123,12 +131,14 @@ std::optional<core::CallerKey> load_caller_key(const NodeConfig& config) {
     spdlog::info("privacy: no caller key; reports that carry a phone number are refused");
     return std::nullopt;
   }
-  return core::CallerKey::load(config.caller_key_file.string(), std::to_string(config.caller_country_code));
+  return core::CallerKey::load(config.caller_key_file.string(),
+                               std::to_string(config.caller_country_code));
 }
 
 std::shared_ptr<net::TlsCertificate> load_certificate(const NodeConfig& config) {
   if (config.tls_certificate_file.empty()) return nullptr;
-  auto certificate = std::make_shared<net::TlsCertificate>(config.tls_certificate_file, config.tls_private_key_file);
+  auto certificate = std::make_shared<net::TlsCertificate>(config.tls_certificate_file,
+                                                           config.tls_private_key_file);
   spdlog::info("tls: serving HTTPS and WSS with {}", certificate->describe());
   return certificate;
 }
@@ -138,7 +148,8 @@ store::StoreOptions store_options(const NodeConfig& config, const core::Dispatch
   store::StoreOptions options;
   options.corroboration_window = policies.longest_dedup_window();
   options.history_max_alerts = config.history_max_alerts;
-  options.idempotency_ttl_seconds = static_cast<std::size_t>(core::idempotency_ttl(config.retention).count());
+  options.idempotency_ttl_seconds =
+      static_cast<std::size_t>(core::idempotency_ttl(config.retention).count());
   options.replication = config.replication;
   options.replication.unreplicated = &metrics.unreplicated_writes;
   return options;
@@ -221,8 +232,10 @@ struct Node::Parts {
         rules{.geo = geo, .roster = roster, .policies = policies, .zone = zone, .writer = writer},
         io(thread_count(config)),
         hub(thread_contexts(io)),
-        commands(redis::Connection::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id))),
-        subscriber(redis::Subscriber::create(io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
+        commands(redis::Connection::create(io.main().get_executor(),
+                                           named(config.redis, "puented-" + config.node_id))),
+        subscriber(redis::Subscriber::create(
+            io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
         store(commands, store::Keys(config.key_prefix), store_options(config, policies, metrics)),
         availability(store),
         timers(commands, store::Keys(config.key_prefix)),
@@ -233,11 +246,14 @@ struct Node::Parts {
         token_store(commands, store::Keys(config.key_prefix), store.replication()),
         tokens(roster),
         revocations(revocations_file_of(config)),
-        token_service(std::make_shared<TokenService>(io.main().get_executor(), roster, tokens, token_store, subscriber,
-                                                     signed_in, *audit, revocations, config.token_reload)),
+        token_service(std::make_shared<TokenService>(io.main().get_executor(), roster, tokens,
+                                                     token_store, subscriber, signed_in, *audit,
+                                                     revocations, config.token_reload)),
         presence_store(commands, store::Keys(config.key_prefix)),
-        presence(std::make_shared<Presence>(io.main().get_executor(), presence_store, config.node_id, config.presence_expiry)),
-        neighborhood_map(net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
+        presence(std::make_shared<Presence>(io.main().get_executor(), presence_store,
+                                            config.node_id, config.presence_expiry)),
+        neighborhood_map(
+            net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
         pages(open_pages(config.web_root)),
         tiles(open_tiles(config.tiles)),
         caller_key(load_caller_key(config)),
@@ -245,11 +261,13 @@ struct Node::Parts {
         dispatch(rules, store, availability, metrics, *audit),
         evidence(store, retention_store, metrics, *audit),
         feed(io.main().get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
-        escalation(std::make_shared<EscalationWorker>(io.main().get_executor(), rules, store, availability, timers,
-                                                      metrics, config.escalation_poll)),
-        retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store, metrics,
-                                                    retention_settings(config, geo))),
-        outbox(std::make_shared<Outbox>(io.main().get_executor(), store::Journal::open(config.journal_file), roster, intake,
+        escalation(std::make_shared<EscalationWorker>(io.main().get_executor(), rules, store,
+                                                      availability, timers, metrics,
+                                                      config.escalation_poll)),
+        retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store,
+                                                    metrics, retention_settings(config, geo))),
+        outbox(std::make_shared<Outbox>(io.main().get_executor(),
+                                        store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics, *audit, config.journal_limits)),
         reports(intake, *outbox, limiter, config.rate_limits, caller_key ? &*caller_key : nullptr),
         acks(dispatch, *outbox, limiter, config.rate_limits),
@@ -296,7 +314,8 @@ struct Node::Parts {
     server->limits = config.limits;
     server->security_policy = net::content_security_policy(config.tiles.origin);
     server->metrics = &metrics;
-    server->admit = [this](const net::Request&, const std::string& peer) -> std::optional<net::Response> {
+    server->admit = [this](const net::Request&,
+                           const std::string& peer) -> std::optional<net::Response> {
       auto wait = limiter.take("address", peer, config.rate_limits.requests_per_address);
       if (!wait) return std::nullopt;
       return rate_limited_response(*wait);
@@ -304,7 +323,8 @@ struct Node::Parts {
     add_api_routes(server->router, api_services);
     for (const auto& [route, limit] : config.rate_limits.per_route)
       if (!server->router.has(route))
-        throw std::runtime_error("config: rate_limits.routes names \"" + route + "\", which is not a route of this server");
+        throw std::runtime_error("config: rate_limits.routes names \"" + route +
+                                 "\", which is not a route of this server");
     // Tiles need no token: an <image> in the page cannot send one, and a map of the city is no
     // secret. The per-address rate limit still applies.
     if (tiles)
@@ -314,9 +334,10 @@ struct Node::Parts {
             respond(tiles->serve(request, params.path["z"], params.path["x"], params.path["y"]));
           });
     if (pages)
-      server->router.fallback([this](net::Request&& request, net::RouteParams params, net::Respond respond) {
-        respond(pages->serve(request, params.target_path));
-      });
+      server->router.fallback(
+          [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
+            respond(pages->serve(request, params.target_path));
+          });
     server->socket_peer_factory = [this](std::shared_ptr<net::WebSocketSession> session) {
       return std::make_shared<ResponderSocket>(std::move(session), socket_services);
     };
@@ -327,14 +348,16 @@ Node::Node(NodeConfig config) : parts_(std::make_unique<Parts>(std::move(config)
   spdlog::info("geography: {} neighborhoods from {}", parts_->geo.neighborhoods().size(),
                parts_->config.neighborhoods_file.filename().string());
   spdlog::info("roster: {} responders", parts_->roster.responders().size());
-  spdlog::info("journal: {} ({} entries waiting)", parts_->config.journal_file.string(), parts_->outbox->waiting());
+  spdlog::info("journal: {} ({} entries waiting)", parts_->config.journal_file.string(),
+               parts_->outbox->waiting());
 }
 
 Node::~Node() = default;
 
 int Node::run() {
   auto& p = *parts_;
-  auto endpoint = asio::ip::tcp::endpoint(asio::ip::make_address(p.config.listen_host), p.config.listen_port);
+  auto endpoint =
+      asio::ip::tcp::endpoint(asio::ip::make_address(p.config.listen_host), p.config.listen_port);
   p.listener = std::make_shared<net::Listener>(p.io, endpoint, p.server, p.certificate);
   auto bound = p.listener->local_endpoint();
   if (!p.config.port_file.empty()) std::ofstream(p.config.port_file) << bound.port() << "\n";
@@ -351,11 +374,12 @@ int Node::run() {
   p.outbox->start();
   p.token_service->start();
   // Roster changes reach the audit log: the file's hash, recorded when it differs.
-  p.audit->note_roster(core::sha256_hex(read_file(p.config.roster_file, "roster")), p.roster.responders().size());
+  p.audit->note_roster(core::sha256_hex(read_file(p.config.roster_file, "roster")),
+                       p.roster.responders().size());
   p.deliveries.start();
   p.listener->run();
-  spdlog::info("node {} listening on {}:{}{}", p.config.node_id, bound.address().to_string(), bound.port(),
-               p.certificate ? " (TLS)" : "");
+  spdlog::info("node {} listening on {}:{}{}", p.config.node_id, bound.address().to_string(),
+               bound.port(), p.certificate ? " (TLS)" : "");
 
   // SIGHUP: read the TLS certificate and key again (a renewal). New connections get the new
   // one; open connections keep theirs. A renewal that does not load leaves the old one served.
@@ -366,7 +390,9 @@ int Node::run() {
       if (!p.certificate) {
         spdlog::info("SIGHUP: no TLS certificate configured; nothing to reload");
       } else if (auto error = p.certificate->reload()) {
-        spdlog::error("SIGHUP: the TLS certificate was not reloaded, the old one is still served: {}", *error);
+        spdlog::error(
+            "SIGHUP: the TLS certificate was not reloaded, the old one is still served: {}",
+            *error);
       } else {
         p.metrics.tls_reloads.inc();
         spdlog::info("SIGHUP: TLS certificate reloaded: {}", p.certificate->describe());

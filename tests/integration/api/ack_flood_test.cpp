@@ -24,9 +24,10 @@ long long redis_peak_memory(const TestNetwork& net) {
       R"lua(EVAL "return tonumber(string.match(redis.call('INFO', 'memory'), 'used_memory_peak:(%d+)'))" 0)lua");
 }
 
-std::string ack_json(const v1::Alert& alert, const std::string& state, const std::string& key = "") {
-  return R"({"alertId":")" + alert.id() + R"(","incidentId":")" + alert.incident_id() + R"(","state":")" + state +
-         (key.empty() ? "" : R"(","idempotencyKey":")" + key) + R"("})";
+std::string ack_json(const v1::Alert& alert, const std::string& state,
+                     const std::string& key = "") {
+  return R"({"alertId":")" + alert.id() + R"(","incidentId":")" + alert.incident_id() +
+         R"(","state":")" + state + (key.empty() ? "" : R"(","idempotencyKey":")" + key) + R"("})";
 }
 
 std::string error_code(const client::HttpResponse& response) {
@@ -68,8 +69,10 @@ TEST(AckFlood, ThousandsOfPipelinedAcksKeepOneBoundedStateAndRedisFlat) {
   while (accepted < flood && std::chrono::steady_clock::now() < deadline) {
     auto message = observer->read_message(5s);
     if (!message) break;
-    if (message->has_ack_accepted()) ++accepted;
-    else if (message->has_error()) ADD_FAILURE() << "ack refused: " << message->error().code();
+    if (message->has_ack_accepted())
+      ++accepted;
+    else if (message->has_error())
+      ADD_FAILURE() << "ack refused: " << message->error().code();
   }
   EXPECT_EQ(accepted, flood);
 
@@ -81,7 +84,8 @@ TEST(AckFlood, ThousandsOfPipelinedAcksKeepOneBoundedStateAndRedisFlat) {
   // Measured: under 1 MB with one state per responder; 37 MB when every ack reloaded the
   // incident with all the acks before it (and the node's Redis link timed out).
   const auto grown = redis_peak_memory(net) - memory_before;
-  std::fprintf(stderr, "ack flood: %d acks answered, Redis peak memory grew by %lld bytes\n", accepted, grown);
+  std::fprintf(stderr, "ack flood: %d acks answered, Redis peak memory grew by %lld bytes\n",
+               accepted, grown);
   EXPECT_LT(grown, 8ll << 20) << "Redis peak memory grew by " << grown << " bytes";
 
   // What a dispatcher sees: the observer's newest state, and a bounded history of it.
@@ -107,8 +111,9 @@ long long redis_calls(const TestNetwork& net, const std::string& command = "") {
   if (command.empty())
     return net.redis_integer(
         R"lua(EVAL "local n = 0 for c in string.gmatch(redis.call('INFO', 'commandstats'), 'calls=(%d+)') do n = n + tonumber(c) end return n" 0)lua");
-  return net.redis_integer(R"lua(EVAL "return tonumber(string.match(redis.call('INFO', 'commandstats'), 'cmdstat_)lua" +
-                           command + R"lua(:calls=(%d+)') or '0')" 0)lua");
+  return net.redis_integer(
+      R"lua(EVAL "return tonumber(string.match(redis.call('INFO', 'commandstats'), 'cmdstat_)lua" +
+      command + R"lua(:calls=(%d+)') or '0')" 0)lua");
 }
 
 TEST(AckFlood, AnAckIsOneStoreStep) {
@@ -129,8 +134,10 @@ TEST(AckFlood, AnAckIsOneStoreStep) {
                                ack_json(*alert, i % 2 ? "ON_SCENE" : "EN_ROUTE"));
     ASSERT_EQ(answered.status, 201u) << answered.body;
   }
-  const auto scripts = redis_calls(net, "evalsha") - scripts_before, all = redis_calls(net) - all_before;
-  std::fprintf(stderr, "%d acks: %lld EVALSHA, %lld Redis commands in all (scripts' own included)\n", acks,
+  const auto scripts = redis_calls(net, "evalsha") - scripts_before,
+             all = redis_calls(net) - all_before;
+  std::fprintf(stderr,
+               "%d acks: %lld EVALSHA, %lld Redis commands in all (scripts' own included)\n", acks,
                scripts, all);
   EXPECT_LT(scripts, acks * 3 / 2) << "more than one script an ack";
 }
@@ -143,11 +150,14 @@ TEST(IdempotencyConflict, AnAckRetriedWithOtherContentIs409AndChangesNothing) {
   auto alert = next_alert(*observer);
   ASSERT_TRUE(alert);
 
-  auto first = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack_json(*alert, "EN_ROUTE", "k-1"));
+  auto first = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
+                          ack_json(*alert, "EN_ROUTE", "k-1"));
   ASSERT_EQ(first.status, 201u) << first.body;
-  auto retried = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack_json(*alert, "EN_ROUTE", "k-1"));
+  auto retried = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
+                            ack_json(*alert, "EN_ROUTE", "k-1"));
   EXPECT_EQ(retried.status, 201u) << "a true retry is answered as the first was: " << retried.body;
-  auto other = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack_json(*alert, "ON_SCENE", "k-1"));
+  auto other = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
+                          ack_json(*alert, "ON_SCENE", "k-1"));
   EXPECT_EQ(other.status, 409u) << other.body;
   EXPECT_EQ(other.content_type, "application/json");
   EXPECT_EQ(error_code(other), "idempotency_conflict") << other.body;
@@ -164,25 +174,29 @@ TEST(IdempotencyConflict, AReportRetriedWithOtherContentIs409AndChangesNothing) 
   TestNetwork net;
   auto node = net.start_node("a");
   const auto first_json =
-      report_json(boyle_heights.lat, boyle_heights.lon, "RAID", R"("description":"agents at the market","idempotencyKey":"call-7")");
+      report_json(boyle_heights.lat, boyle_heights.lon, "RAID",
+                  R"("description":"agents at the market","idempotencyKey":"call-7")");
   auto first = node->call(http::verb::post, "/v1/reports", net.token("op"), first_json);
   ASSERT_EQ(first.status, 201u) << first.body;
   v1::ReportReceipt receipt;
   ASSERT_EQ(wire::from_json(first.body, receipt), "");
   auto retried = node->call(http::verb::post, "/v1/reports", net.token("op"), first_json);
-  EXPECT_EQ(retried.status, 200u) << "a true retry is answered with what the first made: " << retried.body;
+  EXPECT_EQ(retried.status, 200u) << "a true retry is answered with what the first made: "
+                                  << retried.body;
 
   const auto keys_before = net.redis_key_count();
-  for (const auto& other : {report_json(boyle_heights.lat, boyle_heights.lon, "RAID",
-                                        R"("description":"agents at the school","idempotencyKey":"call-7")"),
-                            report_json(downtown.lat, downtown.lon, "CHECKPOINT",
-                                        R"("description":"agents at the market","idempotencyKey":"call-7")")}) {
+  for (const auto& other :
+       {report_json(boyle_heights.lat, boyle_heights.lon, "RAID",
+                    R"("description":"agents at the school","idempotencyKey":"call-7")"),
+        report_json(downtown.lat, downtown.lon, "CHECKPOINT",
+                    R"("description":"agents at the market","idempotencyKey":"call-7")")}) {
     auto refused = node->call(http::verb::post, "/v1/reports", net.token("op"), other);
     EXPECT_EQ(refused.status, 409u) << refused.body;
     EXPECT_EQ(error_code(refused), "idempotency_conflict") << refused.body;
   }
   EXPECT_EQ(net.redis_key_count(), keys_before) << "nothing was stored";
-  auto shown = node->call(http::verb::get, "/v1/incidents/" + receipt.incident().id(), net.token("disp"));
+  auto shown =
+      node->call(http::verb::get, "/v1/incidents/" + receipt.incident().id(), net.token("disp"));
   ASSERT_EQ(shown.status, 200u);
   v1::Incident incident;
   ASSERT_EQ(wire::from_json(shown.body, incident), "");

@@ -23,14 +23,24 @@ TEST(AuditLog, LifecycleTokensAndFailedSignInsFormOneChainAcrossNodes) {
 
   auto raid = open_incident(*a, net.token("op"), boyle_heights);
   auto rumor = open_incident(*b, net.token("op"), downtown);
-  ASSERT_EQ(a->call(http::verb::post, "/v1/incidents/" + raid + "/confirm", net.token("disp")).status, 200);
-  ASSERT_EQ(b->call(http::verb::post, "/v1/incidents/" + rumor + "/false-alarm", net.token("disp")).status, 200);
-  ASSERT_EQ(b->call(http::verb::post, "/v1/incidents/" + raid + "/resolve", net.token("disp")).status, 200);
-  auto issued = a->call(http::verb::post, "/v1/admin/tokens", net.token("admin"), R"({"responderId":"vol-bh"})");
+  ASSERT_EQ(
+      a->call(http::verb::post, "/v1/incidents/" + raid + "/confirm", net.token("disp")).status,
+      200);
+  ASSERT_EQ(b->call(http::verb::post, "/v1/incidents/" + rumor + "/false-alarm", net.token("disp"))
+                .status,
+            200);
+  ASSERT_EQ(
+      b->call(http::verb::post, "/v1/incidents/" + raid + "/resolve", net.token("disp")).status,
+      200);
+  auto issued = a->call(http::verb::post, "/v1/admin/tokens", net.token("admin"),
+                        R"({"responderId":"vol-bh"})");
   ASSERT_EQ(issued.status, 201) << issued.body;
   v1::IssuedToken token;
   ASSERT_EQ(wire::from_json(issued.body, token), "");
-  ASSERT_EQ(b->call(http::verb::post, "/v1/admin/tokens/" + token.id() + "/revoke", net.token("admin")).status, 200);
+  ASSERT_EQ(
+      b->call(http::verb::post, "/v1/admin/tokens/" + token.id() + "/revoke", net.token("admin"))
+          .status,
+      200);
   const std::string guessed = "guessed-token-that-must-never-be-logged";
   EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", guessed).status, 401);
   auto socket = b->raw_socket();
@@ -40,9 +50,9 @@ TEST(AuditLog, LifecycleTokensAndFailedSignInsFormOneChainAcrossNodes) {
   EXPECT_TRUE(read_until(*socket, [](const v1::ServerMessage& m) { return m.has_error(); }));
 
   // Entries go out asynchronously: wait until all are in.
-  const std::multiset<std::string> expected{"roster.changed", "incident.confirm", "incident.false-alarm",
-                                            "incident.resolve", "token.issue", "token.revoke",
-                                            "sign_in.failed", "sign_in.failed"};
+  const std::multiset<std::string> expected{
+      "roster.changed", "incident.confirm", "incident.false-alarm", "incident.resolve",
+      "token.issue",    "token.revoke",     "sign_in.failed",       "sign_in.failed"};
   v1::AuditLog log;
   ASSERT_TRUE(wait_until([&] {
     log = a->audit_log(net.token("admin"));
@@ -72,8 +82,10 @@ TEST(AuditLog, LifecycleTokensAndFailedSignInsFormOneChainAcrossNodes) {
     }
   }
   EXPECT_EQ(nodes, (std::set<std::string>{"a", "b"}));
-  EXPECT_EQ(log.DebugString().find(guessed), std::string::npos) << "a presented token reached the audit log";
-  EXPECT_EQ(log.DebugString().find(token.token()), std::string::npos) << "an issued token reached the audit log";
+  EXPECT_EQ(log.DebugString().find(guessed), std::string::npos)
+      << "a presented token reached the audit log";
+  EXPECT_EQ(log.DebugString().find(token.token()), std::string::npos)
+      << "an issued token reached the audit log";
 
   EXPECT_EQ(a->call(http::verb::get, "/v1/admin/audit", net.token("disp")).status, 403);
   EXPECT_EQ(a->call(http::verb::get, "/v1/admin/audit?after=x", net.token("admin")).status, 400);

@@ -34,21 +34,26 @@ class CallerPrivacy : public ::testing::Test {
 
   v1::Incident shown_to(const std::string& who, const std::string& id) {
     v1::Incident incident;
-    EXPECT_EQ(wire::from_json(a->call(http::verb::get, "/v1/incidents/" + id, net.token(who)).body, incident), "");
+    EXPECT_EQ(wire::from_json(a->call(http::verb::get, "/v1/incidents/" + id, net.token(who)).body,
+                              incident),
+              "");
     return incident;
   }
 };
 
 TEST_F(CallerPrivacy, TheNumberBecomesAHashThatOnlyDispatchersSee) {
-  auto first = a->call(http::verb::post, "/v1/reports", net.token("op"), report_with_phone(boyle_heights, "+1 (323) 555-0142"));
+  auto first = a->call(http::verb::post, "/v1/reports", net.token("op"),
+                       report_with_phone(boyle_heights, "+1 (323) 555-0142"));
   ASSERT_EQ(first.status, 201) << first.body;
-  EXPECT_EQ(first.body.find("caller"), std::string::npos) << "the operator's receipt shows " << first.body;
+  EXPECT_EQ(first.body.find("caller"), std::string::npos)
+      << "the operator's receipt shows " << first.body;
   v1::ReportReceipt receipt;
   ASSERT_EQ(wire::from_json(first.body, receipt), "");
   auto id = receipt.incident().id();
   // The same caller again, written another way (without the country code: issue 15 found it
   // hashed apart): the same hash, so a dispatcher sees a repeat.
-  auto again = a->call(http::verb::post, "/v1/reports", net.token("op"), report_with_phone(boyle_heights, "323-555-0142"));
+  auto again = a->call(http::verb::post, "/v1/reports", net.token("op"),
+                       report_with_phone(boyle_heights, "323-555-0142"));
   ASSERT_EQ(again.status, 201) << again.body;
   v1::ReportReceipt second;
   ASSERT_EQ(wire::from_json(again.body, second), "");
@@ -63,7 +68,8 @@ TEST_F(CallerPrivacy, TheNumberBecomesAHashThatOnlyDispatchersSee) {
   for (const auto& report : observed.reports()) EXPECT_TRUE(report.caller_hash().empty());
   EXPECT_EQ(net.values_holding(digits), 0) << "the number is in Redis";
   // Each report is kept twice: in its incident and in the report log.
-  EXPECT_EQ(net.values_holding(seen.reports(0).caller_hash()), 4) << "the hash is not where the reports are";
+  EXPECT_EQ(net.values_holding(seen.reports(0).caller_hash()), 4)
+      << "the hash is not where the reports are";
 
   auto log = a->log_path();
   a.reset();
@@ -72,7 +78,8 @@ TEST_F(CallerPrivacy, TheNumberBecomesAHashThatOnlyDispatchersSee) {
 
 TEST_F(CallerPrivacy, AQueuedReportKeepsNoNumberInTheJournal) {
   net.redis().stop();
-  auto queued = a->call(http::verb::post, "/v1/reports", net.token("op"), report_with_phone(downtown, "323 555 0142"));
+  auto queued = a->call(http::verb::post, "/v1/reports", net.token("op"),
+                        report_with_phone(downtown, "323 555 0142"));
   ASSERT_EQ(queued.status, 202) << queued.body;
   auto journal = file_text(net.dir() / "journal" / "a.journal");
   ASSERT_FALSE(journal.empty());
@@ -81,7 +88,8 @@ TEST_F(CallerPrivacy, AQueuedReportKeepsNoNumberInTheJournal) {
   v1::IncidentList open;
   ASSERT_TRUE(wait_until([&] {
     open.Clear();
-    return wire::from_json(a->call(http::verb::get, "/v1/incidents", net.token("disp")).body, open).empty() &&
+    return wire::from_json(a->call(http::verb::get, "/v1/incidents", net.token("disp")).body, open)
+               .empty() &&
            open.incidents_size() == 1;
   }));
   EXPECT_EQ(shown_to("disp", open.incidents(0).id()).reports(0).caller_hash().size(), 64u);
@@ -89,7 +97,8 @@ TEST_F(CallerPrivacy, AQueuedReportKeepsNoNumberInTheJournal) {
 
 TEST_F(CallerPrivacy, ABadNumberOrAForgedHashChangesNothing) {
   auto keys = net.redis_key_count();
-  auto bad = a->call(http::verb::post, "/v1/reports", net.token("op"), report_with_phone(boyle_heights, "call me"));
+  auto bad = a->call(http::verb::post, "/v1/reports", net.token("op"),
+                     report_with_phone(boyle_heights, "call me"));
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("\"bad_phone\""), std::string::npos) << bad.body;
   EXPECT_EQ(net.redis_key_count(), keys);
@@ -105,9 +114,11 @@ TEST(CallerPrivacyWithoutKey, ANumberIsRefused) {
   TestNetwork net;
   auto a = net.start_node("a");
   auto keys = net.redis_key_count();
-  auto response = a->call(http::verb::post, "/v1/reports", net.token("op"), report_with_phone(boyle_heights, "3235550142"));
+  auto response = a->call(http::verb::post, "/v1/reports", net.token("op"),
+                          report_with_phone(boyle_heights, "3235550142"));
   EXPECT_EQ(response.status, 400);
-  EXPECT_NE(response.body.find("\"caller_phone_not_accepted\""), std::string::npos) << response.body;
+  EXPECT_NE(response.body.find("\"caller_phone_not_accepted\""), std::string::npos)
+      << response.body;
   EXPECT_EQ(net.redis_key_count(), keys);
 }
 

@@ -24,7 +24,8 @@ class DispatchRules : public ::testing::Test {
 
   v1::ReportReceipt report(const std::string& who, Place where, const std::string& kind = "RAID",
                            unsigned expected_status = 201) {
-    auto response = a->call(http::verb::post, "/v1/reports", net.token(who), report_json(where.lat, where.lon, kind));
+    auto response = a->call(http::verb::post, "/v1/reports", net.token(who),
+                            report_json(where.lat, where.lon, kind));
     EXPECT_EQ(response.status, expected_status) << response.body;
     v1::ReportReceipt receipt;
     EXPECT_EQ(wire::from_json(response.body, receipt), "") << response.body;
@@ -46,8 +47,8 @@ class DispatchRules : public ::testing::Test {
   }
 
   void ack(const v1::Alert& alert, const std::string& who, const std::string& state) {
-    auto body = R"({"alertId":")" + alert.id() + R"(","incidentId":")" + alert.incident_id() + R"(","state":")" +
-                state + R"("})";
+    auto body = R"({"alertId":")" + alert.id() + R"(","incidentId":")" + alert.incident_id() +
+                R"(","state":")" + state + R"("})";
     ASSERT_EQ(post(*b, "/v1/acks", who, body).status, 201u);
   }
 };
@@ -72,7 +73,9 @@ TEST_F(DispatchRules, TwoReportsOfOneRaidAtTwoNodesAtOnceMakeOneIncident) {
   for (int i = 0; i < 12; ++i) {
     auto spot = boyle_heights_spot(i);
     auto body = report_json(spot.lat, spot.lon, "RAID");
-    auto at_b = std::async(std::launch::async, [&] { return b->call(http::verb::post, "/v1/reports", net.token("op"), body); });
+    auto at_b = std::async(std::launch::async, [&] {
+      return b->call(http::verb::post, "/v1/reports", net.token("op"), body);
+    });
     auto from_a = a->call(http::verb::post, "/v1/reports", net.token("disp"), body);
     auto from_b = at_b.get();
     v1::ReportReceipt first, second;
@@ -80,7 +83,8 @@ TEST_F(DispatchRules, TwoReportsOfOneRaidAtTwoNodesAtOnceMakeOneIncident) {
     ASSERT_EQ(wire::from_json(from_b.body, second), "") << from_b.body;
     EXPECT_EQ(first.incident().id(), second.incident().id()) << "spot " << i;
     // One opened it, the other corroborated it.
-    EXPECT_EQ(std::max(first.incident().reporters(), second.incident().reporters()), 2) << "spot " << i;
+    EXPECT_EQ(std::max(first.incident().reporters(), second.incident().reporters()), 2)
+        << "spot " << i;
   }
 }
 
@@ -93,8 +97,9 @@ TEST_F(DispatchRules, AMovingRaidAlertsTheNeighborhoodItMovesInto) {
   ASSERT_EQ(post(*a, "/v1/incidents/" + id + "/confirm", "disp").status, 200u);
   ASSERT_TRUE(next_alert(*here));
 
-  auto moved = post(*a, "/v1/incidents/" + id + "/updates", "disp",
-                    R"({"text":"they moved west toward City Hall","location":{"lat":34.0537,"lon":-118.2428}})");
+  auto moved = post(
+      *a, "/v1/incidents/" + id + "/updates", "disp",
+      R"({"text":"they moved west toward City Hall","location":{"lat":34.0537,"lon":-118.2428}})");
   ASSERT_EQ(moved.status, 200u) << moved.body;
   auto arriving = next_alert(*there);
   ASSERT_TRUE(arriving);
@@ -106,7 +111,8 @@ TEST_F(DispatchRules, AMovingRaidAlertsTheNeighborhoodItMovesInto) {
 
   auto shown = get<v1::Incident>(*b, "/v1/incidents/" + id, "disp");
   EXPECT_EQ(shown.neighborhood(), "downtown");
-  EXPECT_EQ(std::vector<std::string>(shown.alerted_neighborhoods().begin(), shown.alerted_neighborhoods().end()),
+  EXPECT_EQ(std::vector<std::string>(shown.alerted_neighborhoods().begin(),
+                                     shown.alerted_neighborhoods().end()),
             (std::vector<std::string>{"boyle-heights", "downtown"}));
   // The end is told to both.
   ASSERT_EQ(post(*a, "/v1/incidents/" + id + "/resolve", "disp").status, 200u);
@@ -128,11 +134,15 @@ TEST_F(DispatchRules, AnObserverCannotConfirmHerOwnReportNorMoveItOutOfHerArea) 
 
   auto own = post(*a, "/v1/incidents/" + id + "/confirm", "obs-bh");
   EXPECT_EQ(own.status, 403u) << own.body;
-  EXPECT_NE(own.body.find("another observer on scene or a dispatcher must confirm it"), std::string::npos) << own.body;
+  EXPECT_NE(own.body.find("another observer on scene or a dispatcher must confirm it"),
+            std::string::npos)
+      << own.body;
   const std::string to_downtown = R"({"text":"moving","location":{"lat":34.0537,"lon":-118.2428}})";
   auto away = post(*a, "/v1/incidents/" + id + "/updates", "obs-bh", to_downtown);
   EXPECT_EQ(away.status, 403u) << away.body;
-  EXPECT_NE(away.body.find("only a dispatcher may move an incident into downtown"), std::string::npos) << away.body;
+  EXPECT_NE(away.body.find("only a dispatcher may move an incident into downtown"),
+            std::string::npos)
+      << away.body;
   auto unchanged = get<v1::Incident>(*b, "/v1/incidents/" + id, "disp");
   EXPECT_EQ(unchanged.status(), v1::REPORTED);
   EXPECT_EQ(unchanged.neighborhood(), "boyle-heights");
@@ -160,11 +170,13 @@ TEST_F(DispatchRules, AnObserverCannotConfirmHerOwnReportNorMoveItOutOfHerArea) 
     for (const auto& entry : log.entries()) {
       if (entry.action() != "incident.move" || entry.subject() != id) continue;
       moves.push_back(entry.actor() + ": " + entry.detail());
-      EXPECT_EQ(entry.DebugString().find("34.05"), std::string::npos) << "an exact place in the audit log";
+      EXPECT_EQ(entry.DebugString().find("34.05"), std::string::npos)
+          << "an exact place in the audit log";
     }
     return moves.size() == 2;
   }));
-  EXPECT_EQ(moves, (std::vector<std::string>{"obs-bh: within boyle-heights", "disp: from boyle-heights to downtown"}));
+  EXPECT_EQ(moves, (std::vector<std::string>{"obs-bh: within boyle-heights",
+                                             "disp: from boyle-heights to downtown"}));
 }
 
 TEST_F(DispatchRules, OnlyRespondersOnCallAreAlertedUntilTheySayTheyAreAvailable) {
@@ -200,7 +212,8 @@ TEST_F(DispatchRules, OnlyRespondersOnCallAreAlertedUntilTheySayTheyAreAvailable
 TEST_F(DispatchRules, AnOffShiftResponderOfTheNeighborhoodMayAckAndNoOneOutsideIt) {
   auto receipt = report("op", boyle_heights);
   const auto& alert = receipt.incident().alerts(0);
-  auto body = R"({"alertId":")" + alert.id() + R"(","incidentId":")" + alert.incident_id() + R"(","state":"EN_ROUTE"})";
+  auto body = R"({"alertId":")" + alert.id() + R"(","incidentId":")" + alert.incident_id() +
+              R"(","state":"EN_ROUTE"})";
   auto off_shift = post(*b, "/v1/acks", "obs-off", body);
   EXPECT_EQ(off_shift.status, 201u) << off_shift.body;
   for (const char* outsider : {"obs-dt", "obs-standby"}) {
@@ -218,7 +231,8 @@ TEST_F(DispatchRules, AConfirmationAlertsWhoeverSaidTheyAreAvailableThroughTheOt
   EXPECT_FALSE(next_alert(*off_shift, 500ms));
 
   // Node a's copy is now out of date: its confirmation must find that out and choose again.
-  ASSERT_EQ(post(*b, "/v1/me/availability", "obs-off", R"({"available":true,"minutes":60})").status, 200u);
+  ASSERT_EQ(post(*b, "/v1/me/availability", "obs-off", R"({"available":true,"minutes":60})").status,
+            200u);
   ASSERT_EQ(post(*a, "/v1/incidents/" + receipt.incident().id() + "/confirm", "disp").status, 200u);
   auto dispatched = next_alert(*off_shift);
   ASSERT_TRUE(dispatched);
@@ -265,7 +279,8 @@ TEST_F(DispatchRules, EveryAlertKeepsWhoWasToldAndWhoAnswered) {
   std::vector<std::string> recipients(sent.recipients().begin(), sent.recipients().end());
   EXPECT_EQ(recipients, (std::vector<std::string>{"obs-bh"}));  // VERIFY: the on-call observer only
   // A responder sees the incident, not the record of who else was told.
-  auto seen_by_observer = get<v1::Incident>(*a, "/v1/incidents/" + receipt.incident().id(), "obs-bh");
+  auto seen_by_observer =
+      get<v1::Incident>(*a, "/v1/incidents/" + receipt.incident().id(), "obs-bh");
   EXPECT_EQ(seen_by_observer.deliveries_size(), 0);
   EXPECT_EQ(seen_by_observer.alerts(0).recipients_size(), 0);
 }

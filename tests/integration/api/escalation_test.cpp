@@ -53,7 +53,8 @@ class Escalation : public ::testing::Test {
   }
 
   void confirm(PuentedNode& node, const std::string& id) {
-    auto confirmed = node.call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp"));
+    auto confirmed =
+        node.call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp"));
     EXPECT_EQ(confirmed.status, 200u) << confirmed.body;
   }
 
@@ -74,7 +75,8 @@ class Escalation : public ::testing::Test {
 
   // True once no deadline is left, claimed or not: every step that will happen has happened.
   bool deadlines_done() {
-    return net.redis_integer("ZCARD puente:timers") == 0 && net.redis_integer("ZCARD puente:timers:leased") == 0;
+    return net.redis_integer("ZCARD puente:timers") == 0 &&
+           net.redis_integer("ZCARD puente:timers:leased") == 0;
   }
 };
 
@@ -113,7 +115,8 @@ TEST_F(Escalation, WithNobodyOnSceneItWidensStepByStepEachOnce) {
   // Each step is one send: the adjacent step's downtown alert exists once.
   int downtown_step_one = 0;
   for (const auto& alert : shown.alerts())
-    if (alert.type() == v1::ESCALATE && alert.escalation_step() == 1 && alert.neighborhood() == "downtown")
+    if (alert.type() == v1::ESCALATE && alert.escalation_step() == 1 &&
+        alert.neighborhood() == "downtown")
       ++downtown_step_one;
   EXPECT_EQ(downtown_step_one, 1);
 }
@@ -137,13 +140,15 @@ TEST_F(Escalation, AStepAlertsWhoeverSaidTheyAreAvailableSinceTheConfirmation) {
 
 TEST_F(Escalation, AQuorumOnSceneStopsIt) {
   auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
-  auto response = a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon));
+  auto response = a->call(http::verb::post, "/v1/reports", net.token("op"),
+                          report_json(boyle_heights.lat, boyle_heights.lon));
   v1::ReportReceipt receipt;
   ASSERT_EQ(wire::from_json(response.body, receipt), "");
   auto verify = next_alert(*observer);
   ASSERT_TRUE(verify);
   // The observer who went to verify is on scene: with a quorum of one, nobody else is needed.
-  auto ack = R"({"alertId":")" + verify->id() + R"(","incidentId":")" + verify->incident_id() + R"(","state":"ON_SCENE"})";
+  auto ack = R"({"alertId":")" + verify->id() + R"(","incidentId":")" + verify->incident_id() +
+             R"(","state":"ON_SCENE"})";
   ASSERT_EQ(a->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack).status, 201u);
   confirm(*a, receipt.incident().id());
 
@@ -155,7 +160,8 @@ TEST_F(Escalation, AQuorumOnSceneStopsIt) {
 
 TEST_F(Escalation, ResolvingStopsIt) {
   auto id = report_and_confirm(*a);
-  ASSERT_EQ(a->call(http::verb::post, "/v1/incidents/" + id + "/resolve", net.token("disp")).status, 200u);
+  ASSERT_EQ(a->call(http::verb::post, "/v1/incidents/" + id + "/resolve", net.token("disp")).status,
+            200u);
   ASSERT_TRUE(wait_until([&] { return deadlines_done(); }));
   EXPECT_TRUE(escalations(incident(*b, id)).empty());
 }

@@ -29,16 +29,18 @@ TEST(LogSecrets, NoTokenAddressOrExactPlaceIsLogged) {
   auto b = net.start_node("b");
   auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
   const std::string address = "2417 E Cesar E Chavez Ave apt 3";
-  auto reported = a->call(http::verb::post, "/v1/reports", net.token("op"),
-                          R"({"location":{"lat":34.0412345,"lon":-118.2087654,"description":")" + address +
-                              R"("},"kind":"RAID","description":"vans outside )" + address + R"("})");
+  auto reported =
+      a->call(http::verb::post, "/v1/reports", net.token("op"),
+              R"({"location":{"lat":34.0412345,"lon":-118.2087654,"description":")" + address +
+                  R"("},"kind":"RAID","description":"vans outside )" + address + R"("})");
   ASSERT_EQ(reported.status, 201) << reported.body;
   auto alert = next_alert(*observer);
   ASSERT_TRUE(alert);
-  auto ack = R"({"alertId":")" + alert->id() + R"(","incidentId":")" + alert->incident_id() + R"(","state":"ON_SCENE"})";
+  auto ack = R"({"alertId":")" + alert->id() + R"(","incidentId":")" + alert->incident_id() +
+             R"(","state":"ON_SCENE"})";
   ASSERT_EQ(b->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack).status, 201);
-  ASSERT_EQ(a->call(http::verb::post, "/v1/incidents/" + alert->incident_id() + "/confirm", net.token("disp"),
-                    R"({"text":"at )" + address + R"("})")
+  ASSERT_EQ(a->call(http::verb::post, "/v1/incidents/" + alert->incident_id() + "/confirm",
+                    net.token("disp"), R"({"text":"at )" + address + R"("})")
                 .status,
             200);
   EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", "wrong-token-value-123").status, 401);
@@ -48,8 +50,9 @@ TEST(LogSecrets, NoTokenAddressOrExactPlaceIsLogged) {
 
   for (const auto& path : paths) {
     const auto log = file_text(path);
-    for (const std::string& secret : {address, std::string("34.0412345"), std::string("118.2087654"),
-                                     std::string("wrong-token-value-123")})
+    for (const std::string& secret :
+         {address, std::string("34.0412345"), std::string("118.2087654"),
+          std::string("wrong-token-value-123")})
       EXPECT_EQ(log.find(secret), std::string::npos) << secret << " is in " << path;
   }
 }

@@ -40,11 +40,13 @@ TEST(MapTiles, AFolderOfTilesIsServedByTheNodeAndNothingBesideIt) {
     EXPECT_EQ(refused.content_type, "application/json") << target;
   }
   // A way out of the folder never reaches it: the router refuses dot segments and encoded "/".
-  for (const char* target : {"/tiles/%2e%2e/%2e%2e/roster.toml", "/tiles/3/1/..%2f..%2f..%2froster.toml",
-                             "/tiles/3/1/%2e%2e", "/tiles/../puented.toml"}) {
+  for (const char* target :
+       {"/tiles/%2e%2e/%2e%2e/roster.toml", "/tiles/3/1/..%2f..%2f..%2froster.toml",
+        "/tiles/3/1/%2e%2e", "/tiles/../puented.toml"}) {
     auto refused = node->call(http::verb::get, target, "");
     EXPECT_EQ(refused.status, 400u) << target << ": " << refused.body;
-    EXPECT_NE(refused.body.find("\"bad_target\""), std::string::npos) << target << ": " << refused.body;
+    EXPECT_NE(refused.body.find("\"bad_target\""), std::string::npos)
+        << target << ": " << refused.body;
   }
 
   auto settings = node->call(http::verb::get, "/v1/neighborhoods/map/tiles", net.token("disp"));

@@ -79,7 +79,8 @@ TEST_F(MetricsAccess, OnlyAnAdminOrTheScraperReadsTheCounters) {
     auto scraped = a->call(http::verb::get, "/metrics", net.token(role));
     EXPECT_EQ(scraped.status, 200u) << role << ": " << scraped.body;
     EXPECT_TRUE(scraped.content_type.starts_with("text/plain")) << scraped.content_type;
-    EXPECT_NE(scraped.body.find("\npuente_http_requests_total "), std::string::npos) << scraped.body;
+    EXPECT_NE(scraped.body.find("\npuente_http_requests_total "), std::string::npos)
+        << scraped.body;
   }
 }
 
@@ -88,9 +89,11 @@ TEST_F(MetricsAccess, TheScrapersTokenOpensNothingElse) {
   auto map = a->call(http::verb::get, "/v1/neighborhoods", scraper);
   EXPECT_EQ(map.status, 403u) << map.body;
   EXPECT_EQ(error_code(map), "forbidden") << map.body;
-  auto report = a->call(http::verb::post, "/v1/reports", scraper, report_json(boyle_heights.lat, boyle_heights.lon));
+  auto report = a->call(http::verb::post, "/v1/reports", scraper,
+                        report_json(boyle_heights.lat, boyle_heights.lon));
   EXPECT_EQ(report.status, 403u) << report.body;
-  auto available = a->call(http::verb::post, "/v1/me/availability", scraper, R"({"available":true})");
+  auto available =
+      a->call(http::verb::post, "/v1/me/availability", scraper, R"({"available":true})");
   EXPECT_EQ(available.status, 403u) << available.body;
 
   // Nor a socket: the hello is refused.
@@ -98,12 +101,14 @@ TEST_F(MetricsAccess, TheScrapersTokenOpensNothingElse) {
   v1::ClientMessage hello;
   hello.mutable_hello()->set_token(scraper);
   socket->send(hello);
-  auto refused = read_until(*socket, [](const v1::ServerMessage& m) { return m.has_error() || m.has_welcome(); });
+  auto refused = read_until(
+      *socket, [](const v1::ServerMessage& m) { return m.has_error() || m.has_welcome(); });
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->error().code(), "forbidden") << refused->DebugString();
 
   // A token an admin issues for the scraper (so it can expire and be revoked) is the same.
-  auto issued = a->call(http::verb::post, "/v1/admin/tokens", net.token("admin"), R"({"responderId":"metrics"})");
+  auto issued = a->call(http::verb::post, "/v1/admin/tokens", net.token("admin"),
+                        R"({"responderId":"metrics"})");
   ASSERT_EQ(issued.status, 201u) << issued.body;
   v1::IssuedToken token;
   ASSERT_EQ(wire::from_json(issued.body, token), "");

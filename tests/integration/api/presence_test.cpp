@@ -29,7 +29,8 @@ class Presence : public ::testing::Test {
     EXPECT_EQ(response.status, 200u) << response.body;
     v1::OnCall on_call;
     EXPECT_EQ(wire::from_json(response.body, on_call), "");
-    return std::find(on_call.connected().begin(), on_call.connected().end(), responder_id) != on_call.connected().end();
+    return std::find(on_call.connected().begin(), on_call.connected().end(), responder_id) !=
+           on_call.connected().end();
   }
 
   long long vouchers() const { return net.redis_integer("ZCARD puente:presence"); }

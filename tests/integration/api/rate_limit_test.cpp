@@ -70,12 +70,15 @@ TEST(RateLimits, ASocketIsNoWayAroundTheReportLimit) {
   TestNetwork net(strict_limits);
   auto a = net.start_node("a");
   for (int i = 0; i < 3; ++i)
-    ASSERT_EQ(a->call(http::verb::post, "/v1/reports", net.token("obs-bh"), spot_report(i)).status, 201);
+    ASSERT_EQ(a->call(http::verb::post, "/v1/reports", net.token("obs-bh"), spot_report(i)).status,
+              201);
   auto socket = a->socket(net.token("obs-bh"), {"boyle-heights"});
   v1::ClientMessage message;
-  ASSERT_EQ(wire::from_json(R"({"report":)" + spot_report(5) + R"(,"requestId":"r1"})", message), "");
+  ASSERT_EQ(wire::from_json(R"({"report":)" + spot_report(5) + R"(,"requestId":"r1"})", message),
+            "");
   socket->send(message);
-  auto answer = read_until(*socket, [](const v1::ServerMessage& m) { return m.request_id() == "r1"; });
+  auto answer =
+      read_until(*socket, [](const v1::ServerMessage& m) { return m.request_id() == "r1"; });
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->error().code(), "rate_limited");
 }
@@ -87,7 +90,8 @@ TEST(RateLimits, TheReportLimitHoldsHoweverThePathIsSpelled) {
   TestNetwork net(strict_limits);
   auto a = net.start_node("a");
   for (int i = 0; i < 3; ++i)
-    ASSERT_EQ(a->call(http::verb::post, "/v1/reports", net.token("op"), spot_report(i)).status, 201);
+    ASSERT_EQ(a->call(http::verb::post, "/v1/reports", net.token("op"), spot_report(i)).status,
+              201);
   auto keys = net.redis_key_count();
   int i = 3;
   for (const char* target : {"/v1/reports?x", "/v1/%72eports", "/v1/reports?idempotencyKey=1"}) {
@@ -139,7 +143,8 @@ TEST(RateLimits, ARouteOfItsOwnIsLimitedPerTokenAndTheOtherRoutesGoOn) {
 )");
   auto a = net.start_node("a");
   auto id = open_incident(*a, net.token("op"), boyle_heights);
-  for (int i = 0; i < 2; ++i) EXPECT_EQ(a->call(http::verb::get, "/v1/incidents/" + id, net.token("disp")).status, 200);
+  for (int i = 0; i < 2; ++i)
+    EXPECT_EQ(a->call(http::verb::get, "/v1/incidents/" + id, net.token("disp")).status, 200);
   auto limited = a->call(http::verb::get, "/v1/incidents/" + id, net.token("disp"));
   EXPECT_EQ(limited.status, 429) << limited.body;
   EXPECT_TRUE(limited.header("Retry-After"));
@@ -164,12 +169,15 @@ TEST(RateLimits, AcksOverASocketTakeTheBucketsOfPostAcks) {
   const char* states[] = {"RECEIVED", "EN_ROUTE", "ON_SCENE", "EN_ROUTE", "ON_SCENE"};
   for (int i = 0; i < 5; ++i) {
     v1::ClientMessage message;
-    ASSERT_EQ(wire::from_json(R"({"requestId":"r)" + std::to_string(i) + R"(","ack":{"alertId":")" + alert->id() +
-                                  R"(","incidentId":")" + alert->incident_id() + R"(","state":")" + states[i] + R"("}})",
+    ASSERT_EQ(wire::from_json(R"({"requestId":"r)" + std::to_string(i) + R"(","ack":{"alertId":")" +
+                                  alert->id() + R"(","incidentId":")" + alert->incident_id() +
+                                  R"(","state":")" + states[i] + R"("}})",
                               message),
               "");
     socket->send(message);
-    auto answer = read_until(*socket, [&](const v1::ServerMessage& m) { return m.request_id() == "r" + std::to_string(i); });
+    auto answer = read_until(*socket, [&](const v1::ServerMessage& m) {
+      return m.request_id() == "r" + std::to_string(i);
+    });
     ASSERT_TRUE(answer);
     if (answer->has_ack_accepted()) ++accepted;
     if (answer->error().code() == "rate_limited") ++limited;
@@ -178,8 +186,8 @@ TEST(RateLimits, AcksOverASocketTakeTheBucketsOfPostAcks) {
   EXPECT_EQ(limited, 2);
   // The same bucket over HTTP.
   auto http_ack = a->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
-                          R"({"alertId":")" + alert->id() + R"(","incidentId":")" + alert->incident_id() +
-                              R"(","state":"DECLINED"})");
+                          R"({"alertId":")" + alert->id() + R"(","incidentId":")" +
+                              alert->incident_id() + R"(","state":"DECLINED"})");
   EXPECT_EQ(http_ack.status, 429) << http_ack.body;
 }
 
@@ -189,7 +197,8 @@ TEST(RateLimits, ALimitForARouteTheServerDoesNotHaveStopsTheNodeSayingWhich) {
 "POST /v1/incident/{id}/confirm" = { per_second = 1, burst = 5 }
 )");
   auto text = net.start_failure("a");
-  EXPECT_NE(text.find("POST /v1/incident/{id}/confirm\", which is not a route"), std::string::npos) << text;
+  EXPECT_NE(text.find("POST /v1/incident/{id}/confirm\", which is not a route"), std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -13,8 +13,10 @@ namespace {
 
 namespace http = boost::beast::http;
 
-std::string ack_json(const std::string& alert_id, const std::string& incident_id, const std::string& state) {
-  return R"({"alertId":")" + alert_id + R"(","incidentId":")" + incident_id + R"(","state":")" + state + R"("})";
+std::string ack_json(const std::string& alert_id, const std::string& incident_id,
+                     const std::string& state) {
+  return R"({"alertId":")" + alert_id + R"(","incidentId":")" + incident_id + R"(","state":")" +
+         state + R"("})";
 }
 
 // The error code of a refusal ({"error": {...}}), or "" if the body is none.
@@ -47,7 +49,8 @@ TEST(RedisOutage, ANodeQueuesReportsWhileRedisIsDownAndSendsThemWhenItIsBack) {
 
   net.redis().stop();
   EXPECT_TRUE(wait_until([&] { return node->call(http::verb::get, "/readyz", "").status == 503; }));
-  auto queued = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon));
+  auto queued = node->call(http::verb::post, "/v1/reports", net.token("op"),
+                           report_json(boyle_heights.lat, boyle_heights.lon));
   EXPECT_EQ(queued.status, 202u) << queued.body;
   v1::ReportReceipt held;
   ASSERT_EQ(wire::from_json(queued.body, held), "");
@@ -67,7 +70,8 @@ TEST(RedisOutage, ANodeQueuesReportsWhileRedisIsDownAndSendsThemWhenItIsBack) {
   client::HttpResponse accepted;
   auto elsewhere = boyle_heights_spot(5);  // not the queued raid: a new incident, a new alert
   ASSERT_TRUE(wait_until([&] {
-    accepted = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(elsewhere.lat, elsewhere.lon));
+    accepted = node->call(http::verb::post, "/v1/reports", net.token("op"),
+                          report_json(elsewhere.lat, elsewhere.lon));
     return accepted.status == 201;
   }));
   v1::ReportReceipt receipt;
@@ -77,13 +81,15 @@ TEST(RedisOutage, ANodeQueuesReportsWhileRedisIsDownAndSendsThemWhenItIsBack) {
   EXPECT_EQ(alert->incident_id(), receipt.incident().id());
 
   auto metrics = node->metrics();
-  EXPECT_EQ(metrics.body.find("puente_redis_reconnects_total 0\n"), std::string::npos) << metrics.body;
+  EXPECT_EQ(metrics.body.find("puente_redis_reconnects_total 0\n"), std::string::npos)
+      << metrics.body;
 }
 
 TEST(RedisOutage, WhatWasAcceptedSurvivesARedisRestart) {
   TestNetwork net;
   auto node = net.start_node("a");
-  auto accepted = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(downtown.lat, downtown.lon));
+  auto accepted = node->call(http::verb::post, "/v1/reports", net.token("op"),
+                             report_json(downtown.lat, downtown.lon));
   ASSERT_EQ(accepted.status, 201u);
   v1::ReportReceipt receipt;
   ASSERT_EQ(wire::from_json(accepted.body, receipt), "");
@@ -91,7 +97,8 @@ TEST(RedisOutage, WhatWasAcceptedSurvivesARedisRestart) {
   net.redis().restart();  // SIGTERM: Redis fsyncs its AOF and reloads it on start
   client::HttpResponse shown;
   ASSERT_TRUE(wait_until([&] {
-    shown = node->call(http::verb::get, "/v1/incidents/" + receipt.incident().id(), net.token("disp"));
+    shown =
+        node->call(http::verb::get, "/v1/incidents/" + receipt.incident().id(), net.token("disp"));
     return shown.status == 200;
   }));
   v1::Incident incident;
@@ -112,33 +119,38 @@ TEST(RedisOutage, WhatCanBeCheckedWithoutRedisIsRefusedNotJournaled) {
                                 ack_json(alert.id(), alert.incident_id(), "ON_SCENE"));
   EXPECT_EQ(by_operator.status, 403u) << "an operator acks nothing: " << by_operator.body;
   EXPECT_EQ(error_code(by_operator), "forbidden");
-  auto fake_incident = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack_json(alert.id(), "inc-fake", "ON_SCENE"));
+  auto fake_incident = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
+                                  ack_json(alert.id(), "inc-fake", "ON_SCENE"));
   EXPECT_EQ(fake_incident.status, 400u) << fake_incident.body;
   EXPECT_EQ(error_code(fake_incident), "bad_incident_id");
   auto fake_alert = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
                                ack_json("al-1:x", alert.incident_id(), "ON_SCENE"));
   EXPECT_EQ(fake_alert.status, 400u) << fake_alert.body;
   EXPECT_EQ(error_code(fake_alert), "bad_alert_id");
-  EXPECT_TRUE(metric_is(*node, "puente_journal_queued_total 0")) << "nothing refused reached the journal";
+  EXPECT_TRUE(metric_is(*node, "puente_journal_queued_total 0"))
+      << "nothing refused reached the journal";
 
   // A well-formed ack by an observer still waits for Redis.
-  auto kept = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack_json(alert.id(), alert.incident_id(), "EN_ROUTE"));
+  auto kept = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
+                         ack_json(alert.id(), alert.incident_id(), "EN_ROUTE"));
   EXPECT_EQ(kept.status, 202u) << kept.body;
   EXPECT_TRUE(metric_is(*node, "puente_journal_queued_total 1"));
 }
 
 TEST(RedisOutage, TheJournalIsCappedNodeWideAndPerResponder) {
-  TestNetwork net("[rate_limits]\nreports_per_token_per_second = 0\nrequests_per_token_per_second = 0\n"
-                  "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n"
-                  "journal_per_responder_per_second = 0.001\njournal_per_responder_burst = 2\n",
-                  "journal_max_entries = 3\n");
+  TestNetwork net(
+      "[rate_limits]\nreports_per_token_per_second = 0\nrequests_per_token_per_second = 0\n"
+      "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n"
+      "journal_per_responder_per_second = 0.001\njournal_per_responder_burst = 2\n",
+      "journal_max_entries = 3\n");
   auto node = net.start_node("a");
   const auto alert = alert_then_outage(net, *node);
   ASSERT_FALSE(alert.id().empty());
 
   // One responder: two entries, then no more, whatever the journal's room.
   for (const char* state : {"RECEIVED", "EN_ROUTE"}) {
-    auto kept = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"), ack_json(alert.id(), alert.incident_id(), state));
+    auto kept = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
+                           ack_json(alert.id(), alert.incident_id(), state));
     EXPECT_EQ(kept.status, 202u) << kept.body;
   }
   auto over_rate = node->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
@@ -148,9 +160,11 @@ TEST(RedisOutage, TheJournalIsCappedNodeWideAndPerResponder) {
   EXPECT_EQ(error_code(over_rate), "journal_rate_limited") << over_rate.body;
 
   // The node: three entries, then 503 for everyone, saying why.
-  auto third = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(downtown.lat, downtown.lon));
+  auto third = node->call(http::verb::post, "/v1/reports", net.token("op"),
+                          report_json(downtown.lat, downtown.lon));
   EXPECT_EQ(third.status, 202u) << third.body;
-  auto full = node->call(http::verb::post, "/v1/reports", net.token("disp"), report_json(downtown.lat, downtown.lon));
+  auto full = node->call(http::verb::post, "/v1/reports", net.token("disp"),
+                         report_json(downtown.lat, downtown.lon));
   EXPECT_EQ(full.status, 503u) << full.body;
   EXPECT_EQ(full.content_type, "application/json");
   EXPECT_EQ(error_code(full), "journal_full") << full.body;
@@ -159,7 +173,8 @@ TEST(RedisOutage, TheJournalIsCappedNodeWideAndPerResponder) {
 
   // Nothing accepted is lost: once Redis is back the three go out.
   net.redis().restart();
-  EXPECT_TRUE(wait_until([&] { return metric_is(*node, "puente_journal_replayed_total 3"); }, std::chrono::seconds(20)));
+  EXPECT_TRUE(wait_until([&] { return metric_is(*node, "puente_journal_replayed_total 3"); },
+                         std::chrono::seconds(20)));
 }
 
 TEST(RedisOutage, AnEntryRefusedAtItsReplayIsLoggedCountedAndAudited) {
@@ -173,11 +188,12 @@ TEST(RedisOutage, AnEntryRefusedAtItsReplayIsLoggedCountedAndAudited) {
   ASSERT_EQ(kept.status, 202u) << kept.body;
 
   net.redis().restart();
-  EXPECT_TRUE(wait_until([&] { return metric_is(*node, "puente_journal_dropped_total 1"); }, std::chrono::seconds(20)));
+  EXPECT_TRUE(wait_until([&] { return metric_is(*node, "puente_journal_dropped_total 1"); },
+                         std::chrono::seconds(20)));
   EXPECT_TRUE(metric_is(*node, "puente_journal_replayed_total 0"));
   EXPECT_TRUE(wait_until([&] {
-    return node->call(http::verb::get, "/v1/admin/audit", net.token("admin")).body.find("journal.dropped.ack") !=
-           std::string::npos;
+    return node->call(http::verb::get, "/v1/admin/audit", net.token("admin"))
+               .body.find("journal.dropped.ack") != std::string::npos;
   }));
   const auto log = file_text(node->log_path());
   EXPECT_NE(log.find("dropped at its replay: not_found"), std::string::npos);
@@ -187,7 +203,10 @@ TEST(Metrics, CountWhatHappened) {
   TestNetwork net;
   auto node = net.start_node("a");
   auto observer = node->socket(net.token("obs-bh"), {"boyle-heights"});
-  ASSERT_EQ(node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon)).status, 201u);
+  ASSERT_EQ(node->call(http::verb::post, "/v1/reports", net.token("op"),
+                       report_json(boyle_heights.lat, boyle_heights.lon))
+                .status,
+            201u);
   ASSERT_TRUE(next_alert(*observer));
   node->call(http::verb::post, "/v1/reports", net.token("op"), "{");
   auto metrics = node->metrics();

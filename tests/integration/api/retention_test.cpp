@@ -25,7 +25,8 @@ using namespace std::chrono_literals;
 // the purge looks every second, and may have the AOF rewritten as often (a pass that only trims
 // a log entry would otherwise take the hour's rewrite before the incident's purge).
 std::string privacy(int retention_seconds) {
-  return "[privacy]\ncaller_key_file = \"caller.key\"\nretention_seconds = " + std::to_string(retention_seconds) +
+  return "[privacy]\ncaller_key_file = \"caller.key\"\nretention_seconds = " +
+         std::to_string(retention_seconds) +
          "\npurge_interval_seconds = 1\naof_rewrite_interval_seconds = 1\n";
 }
 constexpr auto purge_wait = 60s;
@@ -67,8 +68,10 @@ class Retention : public ::testing::Test {
     EXPECT_EQ(wire::from_json(response.body, receipt), "") << response.body;
     return receipt.incident().id();
   }
-  void act(PuentedNode& node, const std::string& id, const std::string& step, const std::string& body = {}) {
-    auto response = node.call(http::verb::post, "/v1/incidents/" + id + "/" + step, net.token("disp"), body);
+  void act(PuentedNode& node, const std::string& id, const std::string& step,
+           const std::string& body = {}) {
+    auto response =
+        node.call(http::verb::post, "/v1/incidents/" + id + "/" + step, net.token("disp"), body);
     EXPECT_EQ(response.status, 200u) << step << ": " << response.body;
   }
   v1::Incident shown(const std::string& id) {
@@ -81,10 +84,14 @@ class Retention : public ::testing::Test {
   bool purged(const std::string& id) {
     return a->call(http::verb::get, "/v1/incidents/" + id, net.token("disp")).status == 404;
   }
-  long long stream_length(const std::string& key) { return net.redis_integer("XLEN puente:" + key); }
+  long long stream_length(const std::string& key) {
+    return net.redis_integer("XLEN puente:" + key);
+  }
   v1::AuditLog audit() {
     v1::AuditLog log;
-    EXPECT_EQ(wire::from_json(a->call(http::verb::get, "/v1/admin/audit", net.token("admin")).body, log), "");
+    EXPECT_EQ(
+        wire::from_json(a->call(http::verb::get, "/v1/admin/audit", net.token("admin")).body, log),
+        "");
     return log;
   }
 };
@@ -93,7 +100,8 @@ TEST_F(Retention, AResolvedIncidentLeavesNoTraceOnceIdlePastTheRetention) {
   const std::string seen = "white vans by the laundromat on Soto";
   auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
   auto id = report(*a, report_with(boyle_heights, "3235550142", seen, "call-1"));
-  ASSERT_EQ(report(*a, report_with(boyle_heights, "3235550199", seen, "call-2")), id) << "should corroborate";
+  ASSERT_EQ(report(*a, report_with(boyle_heights, "3235550199", seen, "call-2")), id)
+      << "should corroborate";
   auto verify = next_alert(*observer);
   ASSERT_TRUE(verify);
   auto ack = a->call(http::verb::post, "/v1/acks", net.token("obs-bh"),
@@ -103,7 +111,8 @@ TEST_F(Retention, AResolvedIncidentLeavesNoTraceOnceIdlePastTheRetention) {
   act(*a, id, "confirm");
   act(*a, id, "resolve");
   // The observer's socket wrote the alerts: the delivery records exist before the purge.
-  ASSERT_TRUE(wait_until([&] { return net.redis_integer("EXISTS puente:incident:" + id + ":deliveries") == 1; }));
+  ASSERT_TRUE(wait_until(
+      [&] { return net.redis_integer("EXISTS puente:incident:" + id + ":deliveries") == 1; }));
   auto hash = shown(id).reports(0).caller_hash();
   ASSERT_EQ(hash.size(), 64u);
   ASSERT_GT(net.values_holding(seen), 0);
@@ -112,19 +121,24 @@ TEST_F(Retention, AResolvedIncidentLeavesNoTraceOnceIdlePastTheRetention) {
   // Gone from every key and value: the incident, its lists and indexes, its alerts in the
   // neighborhood's history, the report and ack logs, its idempotency keys. The audit log keeps
   // the id alone (random; who confirmed and resolved it), never what was seen nor the caller.
-  EXPECT_TRUE(wait_until([&] {
-    return net.values_holding(id, /*audit_too=*/false) == 0 && stream_length("log:reports") == 0 &&
-           stream_length("log:acks") == 0 && stream_length("alerts:boyle-heights") == 0;
-  }, purge_wait)) << net.values_holding(id, false) << " values name the incident";
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return net.values_holding(id, /*audit_too=*/false) == 0 &&
+               stream_length("log:reports") == 0 && stream_length("log:acks") == 0 &&
+               stream_length("alerts:boyle-heights") == 0;
+      },
+      purge_wait))
+      << net.values_holding(id, false) << " values name the incident";
   EXPECT_EQ(net.values_holding(seen), 0) << "what the caller saw is still in Redis";
   EXPECT_EQ(net.values_holding(hash), 0) << "the caller hash is still in Redis";
   EXPECT_EQ(net.redis_integer("ZCARD puente:incidents"), 0);
   EXPECT_EQ(net.redis_integer("ZCARD puente:incidents:activity"), 0);
   EXPECT_TRUE(wait_until([&] {
     auto log = audit();
-    return std::any_of(log.entries().begin(), log.entries().end(), [&](const v1::AuditEntry& entry) {
-      return entry.action() == "incident.resolve" && entry.subject() == id;
-    });
+    return std::any_of(log.entries().begin(), log.entries().end(),
+                       [&](const v1::AuditEntry& entry) {
+                         return entry.action() == "incident.resolve" && entry.subject() == id;
+                       });
   })) << "the audit log is never purged";
   EXPECT_EQ(metric(*a, "puente_incidents_purged_total"), 1);
 }
@@ -150,7 +164,8 @@ TEST_F(Retention, AnEvidenceIncidentStaysWithoutItsCallerHashAnywhere) {
   auto gone = report(*a, report_with(downtown, "3235550177", "checkpoint on Spring"));
   act(*a, kept, "resolve");
   act(*a, gone, "resolve");
-  // Resolved after the evidence: once the other is purged, a pass ran past the evidence's idle time.
+  // Resolved after the evidence: once the other is purged, a pass ran past the evidence's idle
+  // time.
   ASSERT_TRUE(wait_until([&] { return purged(gone); }, purge_wait));
   auto still = shown(kept);
   EXPECT_EQ(still.status(), v1::RESOLVED);
@@ -160,14 +175,18 @@ TEST_F(Retention, AnEvidenceIncidentStaysWithoutItsCallerHashAnywhere) {
   EXPECT_EQ(still.reports(1).description(), "they are still here");
 
   // Marking again changes nothing and records nothing; the first mark is in the audit chain.
-  ASSERT_EQ(a->call(http::verb::post, "/v1/incidents/" + kept + "/evidence", net.token("admin")).status, 200u);
+  ASSERT_EQ(
+      a->call(http::verb::post, "/v1/incidents/" + kept + "/evidence", net.token("admin")).status,
+      200u);
   v1::AuditLog log;
   int marks = 0;
   ASSERT_TRUE(wait_until([&] {
     log = audit();
     marks = 0;
     for (const auto& entry : log.entries())
-      if (entry.action() == "incident.evidence" && entry.subject() == kept && entry.actor() == "disp") ++marks;
+      if (entry.action() == "incident.evidence" && entry.subject() == kept &&
+          entry.actor() == "disp")
+        ++marks;
     return marks == 1;
   })) << log.DebugString();
   std::vector<v1::AuditEntry> entries(log.entries().begin(), log.entries().end());
@@ -186,15 +205,17 @@ TEST_F(RetentionOfAnOpenIncident, OneStillBeingUpdatedIsNotPurgedWhileAnIdleOneI
   auto active = report(*a, report_with(boyle_heights, "3235550142", "raid at the car wash"));
   auto idle = report(*a, report_with(downtown, "3235550177", "checkpoint on Spring"));
   int updates = 0;
-  ASSERT_TRUE(wait_until([&] {
-    // An open incident idle past the retention goes, like a closed one; each update keeps
-    // this one active.
-    if (purged(idle)) return true;
-    act(*a, active, "updates", R"({"text":"still there"})");
-    ++updates;
-    std::this_thread::sleep_for(500ms);
-    return false;
-  }, purge_wait));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        // An open incident idle past the retention goes, like a closed one; each update keeps
+        // this one active.
+        if (purged(idle)) return true;
+        act(*a, active, "updates", R"({"text":"still there"})");
+        ++updates;
+        std::this_thread::sleep_for(500ms);
+        return false;
+      },
+      purge_wait));
   auto still = shown(active);
   EXPECT_EQ(still.status(), v1::REPORTED);
   EXPECT_EQ(still.reports_size(), 1);
@@ -210,20 +231,26 @@ TEST(RetentionOnTwoNodes, BothPurgingAtOncePurgeEachIncidentOnceWithoutErrors) {
   for (int i = 0; i < 6; ++i) {
     auto& node = i % 2 ? *b : *a;
     ids.push_back(open_incident(node, net.token("op"), boyle_heights_spot(i)));
-    auto resolved = node.call(http::verb::post, "/v1/incidents/" + ids.back() + "/resolve", net.token("disp"));
+    auto resolved =
+        node.call(http::verb::post, "/v1/incidents/" + ids.back() + "/resolve", net.token("disp"));
     ASSERT_EQ(resolved.status, 200u) << resolved.body;
   }
-  ASSERT_TRUE(wait_until([&] { return net.redis_integer("ZCARD puente:incidents") == 0; }, purge_wait));
+  ASSERT_TRUE(
+      wait_until([&] { return net.redis_integer("ZCARD puente:incidents") == 0; }, purge_wait));
   // The pass trims the neighborhoods' histories and the logs after its purges.
   for (const auto& id : ids)
-    EXPECT_TRUE(wait_until([&] { return net.values_holding(id, /*audit_too=*/false) == 0; }, purge_wait))
+    EXPECT_TRUE(
+        wait_until([&] { return net.values_holding(id, /*audit_too=*/false) == 0; }, purge_wait))
         << net.values_holding(id, false) << " values name " << id;
-  EXPECT_EQ(metric(*a, "puente_incidents_purged_total") + metric(*b, "puente_incidents_purged_total"), 6);
+  EXPECT_EQ(
+      metric(*a, "puente_incidents_purged_total") + metric(*b, "puente_incidents_purged_total"), 6);
   for (auto* node : {a.get(), b.get()}) {
     auto log = file_text(node->log_path());
-    EXPECT_EQ(log.find(" error ["), std::string::npos) << node->name() << " logged an error:\n" << log;
-    for (const char* failure : {"redis purge incident", "redis idle incidents", "redis take retention lease",
-                                "redis trim to the retention", "retention: pass ended"})
+    EXPECT_EQ(log.find(" error ["), std::string::npos) << node->name() << " logged an error:\n"
+                                                       << log;
+    for (const char* failure :
+         {"redis purge incident", "redis idle incidents", "redis take retention lease",
+          "redis trim to the retention", "retention: pass ended"})
       EXPECT_EQ(log.find(failure), std::string::npos) << node->name() << ":\n" << log;
   }
 }
@@ -236,8 +263,8 @@ std::string aof_bytes(const std::filesystem::path& redis_dir) {
   for (int attempt = 0; attempt < 10; ++attempt) {
     std::string all;
     std::error_code ec;
-    for (std::filesystem::directory_iterator it(redis_dir / "appendonlydir", ec), end; !ec && it != end;
-         it.increment(ec))
+    for (std::filesystem::directory_iterator it(redis_dir / "appendonlydir", ec), end;
+         !ec && it != end; it.increment(ec))
       all += file_text(it->path());
     if (!ec) return all;
   }
@@ -263,10 +290,13 @@ TEST_F(Retention, APurgeReachesTheAppendOnlyFileOnDisk) {
   })) << "the test cannot see what it looks for in the AOF";
 
   ASSERT_TRUE(wait_until([&] { return purged(id); }, purge_wait));
-  EXPECT_TRUE(wait_until([&] {
-    auto aof = aof_bytes(net.redis().dir());
-    return aof.find(seen) == std::string::npos && aof.find(hash) == std::string::npos;
-  }, 30s)) << "the purged report is still on disk in the AOF";
+  EXPECT_TRUE(wait_until(
+      [&] {
+        auto aof = aof_bytes(net.redis().dir());
+        return aof.find(seen) == std::string::npos && aof.find(hash) == std::string::npos;
+      },
+      30s))
+      << "the purged report is still on disk in the AOF";
   EXPECT_NE(file_text(a->log_path()).find("AOF rewrite asked for"), std::string::npos);
 }
 
@@ -275,7 +305,8 @@ TEST_F(Retention, OnlyDispatchersMarkEvidenceAndBadInputChangesNothing) {
   auto keys = net.redis_key_count();
   auto hashes = net.values_holding(shown(id).reports(0).caller_hash());
   auto mark = [&](const std::string& who, const std::string& target, const std::string& body = {}) {
-    return a->call(http::verb::post, "/v1/incidents/" + target + "/evidence", who.empty() ? "" : net.token(who), body);
+    return a->call(http::verb::post, "/v1/incidents/" + target + "/evidence",
+                   who.empty() ? "" : net.token(who), body);
   };
   auto expect_error = [](const client::HttpResponse& r, unsigned status, const std::string& code) {
     EXPECT_EQ(r.status, status) << r.body;
@@ -289,10 +320,11 @@ TEST_F(Retention, OnlyDispatchersMarkEvidenceAndBadInputChangesNothing) {
   expect_error(mark("disp", "inc-0000000000000000"), 404, "not_found");
   expect_error(mark("disp", id, R"({"text":"keep it"})"), 400, "unexpected_field");
   expect_error(mark("disp", id, "{not json"), 400, "bad_json");
-  expect_error(a->call(http::verb::get, "/v1/incidents/" + id + "/evidence", net.token("disp")), 405,
-               "method_not_allowed");
+  expect_error(a->call(http::verb::get, "/v1/incidents/" + id + "/evidence", net.token("disp")),
+               405, "method_not_allowed");
   EXPECT_EQ(net.redis_key_count(), keys);
-  EXPECT_EQ(net.values_holding(shown(id).reports(0).caller_hash()), hashes) << "a refused mark stripped the hash";
+  EXPECT_EQ(net.values_holding(shown(id).reports(0).caller_hash()), hashes)
+      << "a refused mark stripped the hash";
   EXPECT_FALSE(shown(id).has_evidence_at());
   // An empty object (what the CLI sends) is no body at all.
   EXPECT_EQ(mark("disp", id, "{}").status, 200u);

@@ -28,8 +28,9 @@ namespace http = boost::beast::http;
 // The callers: the roster's responders (see TestNetwork), then two without a valid token.
 const std::string no_token = "(no token)";
 const std::string bad_token = "(bad token)";
-const std::vector<std::string> responders = {"op",     "disp",   "admin",   "obs-bh",      "obs-dt",
-                                             "vol-bh", "att-bh", "obs-off", "obs-standby", "metrics"};
+const std::vector<std::string> responders = {"op",          "disp",   "admin",  "obs-bh",
+                                             "obs-dt",      "vol-bh", "att-bh", "obs-off",
+                                             "obs-standby", "metrics"};
 
 // The role groups of access.cpp, for an incident in Boyle Heights.
 using Callers = std::set<std::string>;

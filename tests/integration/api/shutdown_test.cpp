@@ -16,7 +16,10 @@ TEST(Shutdown, SigtermClosesSocketsAndExitsCleanly) {
   TestNetwork net;
   auto node = net.start_node("a");
   auto observer = node->socket(net.token("obs-bh"), {"boyle-heights"});
-  ASSERT_EQ(node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(boyle_heights.lat, boyle_heights.lon)).status, 201u);
+  ASSERT_EQ(node->call(http::verb::post, "/v1/reports", net.token("op"),
+                       report_json(boyle_heights.lat, boyle_heights.lon))
+                .status,
+            201u);
   ASSERT_TRUE(next_alert(*observer));
 
   ::kill(node->process().pid(), SIGTERM);

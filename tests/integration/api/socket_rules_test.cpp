@@ -38,7 +38,8 @@ class SocketRules : public ::testing::Test {
     }
   }
 
-  std::string hello(const std::string& token, const std::string& subscriptions = "", bool board = false) {
+  std::string hello(const std::string& token, const std::string& subscriptions = "",
+                    bool board = false) {
     return R"({"hello":{"token":")" + token + R"(","subscriptions":[)" + subscriptions + "]" +
            (board ? R"(,"board":true)" : "") + "}}";
   }
@@ -62,8 +63,10 @@ TEST_F(SocketRules, ABadFrameBeforeHelloIsAnsweredOnceAndClosesTheSocket) {
   for (bool binary : {false, true}) {
     auto socket = node->raw_socket();
     for (int i = 0; i < 3; ++i) {
-      if (binary) socket->send_binary(std::string("\xff\xff\xff\xff\x0f", 5));
-      else socket->send_text("x");
+      if (binary)
+        socket->send_binary(std::string("\xff\xff\xff\xff\x0f", 5));
+      else
+        socket->send_text("x");
     }
     int errors = 0;
     bool closed = false;
@@ -87,15 +90,19 @@ TEST_F(SocketRules, NoHelloInTimeClosesTheSocket) {
 
 TEST_F(SocketRules, AnObserverMayFollowOnlyItsOwnNeighborhoods) {
   auto socket = node->raw_socket();
-  EXPECT_EQ(error_for(*socket, hello(net.token("obs-bh"), R"({"neighborhood":"downtown"})")).code(), "forbidden");
+  EXPECT_EQ(error_for(*socket, hello(net.token("obs-bh"), R"({"neighborhood":"downtown"})")).code(),
+            "forbidden");
   EXPECT_TRUE(closed_by_server(*socket));
 }
 
 TEST_F(SocketRules, UnknownNeighborhoodsAndBadOffsetsAreRefused) {
   auto a = node->raw_socket();
-  EXPECT_EQ(error_for(*a, hello(net.token("disp"), R"({"neighborhood":"atlantis"})")).code(), "unknown_neighborhood");
+  EXPECT_EQ(error_for(*a, hello(net.token("disp"), R"({"neighborhood":"atlantis"})")).code(),
+            "unknown_neighborhood");
   auto b = node->raw_socket();
-  EXPECT_EQ(error_for(*b, hello(net.token("disp"), R"({"neighborhood":"downtown","sinceOffset":"yesterday"})")).code(),
+  EXPECT_EQ(error_for(*b, hello(net.token("disp"),
+                                R"({"neighborhood":"downtown","sinceOffset":"yesterday"})"))
+                .code(),
             "bad_offset");
 }
 
@@ -139,7 +146,9 @@ TEST_F(SocketRules, BinaryClientsGetBinaryFrames) {
   EXPECT_TRUE(parsed.has_welcome());
 
   ASSERT_EQ(node->call(boost::beast::http::verb::post, "/v1/reports", net.token("op"),
-                       report_json(boyle_heights.lat, boyle_heights.lon)).status, 201u);
+                       report_json(boyle_heights.lat, boyle_heights.lon))
+                .status,
+            201u);
   auto alert = socket->read(socket_wait);
   ASSERT_TRUE(alert);
   EXPECT_TRUE(socket->last_was_binary());
@@ -170,9 +179,14 @@ TEST_F(SocketRules, OversizedAndMalformedFramesAreRefusedAndTheNodeKeepsServing)
   auto answer = read_until(*socket, [](const v1::ServerMessage& m) { return m.has_error(); });
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->error().code(), "bad_message");
-  EXPECT_EQ(error_for(*socket, R"({"ack":{"alertId":"al-1","incidentId":"inc-1","state":99}})").code(), "bad_state");
-  EXPECT_EQ(error_for(*socket, R"({"report":{"kind":99,"neighborhood":"boyle-heights"}})").code(), "bad_kind");
-  EXPECT_EQ(error_for(*socket, R"({"report":{"kind":"RAID","location":{"lat":"NaN","lon":1}}})").code(), "bad_location");
+  EXPECT_EQ(
+      error_for(*socket, R"({"ack":{"alertId":"al-1","incidentId":"inc-1","state":99}})").code(),
+      "bad_state");
+  EXPECT_EQ(error_for(*socket, R"({"report":{"kind":99,"neighborhood":"boyle-heights"}})").code(),
+            "bad_kind");
+  EXPECT_EQ(
+      error_for(*socket, R"({"report":{"kind":"RAID","location":{"lat":"NaN","lon":1}}})").code(),
+      "bad_location");
   EXPECT_EQ(error_for(*socket, "[" + std::string(20000, '[')).code(), "bad_message");
   socket->send_text(R"({"ping":{},"requestId":"still-here"})");
   auto pong = read_until(*socket, [](const v1::ServerMessage& m) { return m.has_pong(); });

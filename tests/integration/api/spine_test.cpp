@@ -20,7 +20,8 @@ class Spine : public ::testing::Test {
   std::unique_ptr<PuentedNode> b = net.start_node("b");
 
   v1::ReportReceipt report(PuentedNode& node, Place where, const std::string& kind = "RAID") {
-    auto response = node.call(http::verb::post, "/v1/reports", net.token("op"), report_json(where.lat, where.lon, kind));
+    auto response = node.call(http::verb::post, "/v1/reports", net.token("op"),
+                              report_json(where.lat, where.lon, kind));
     EXPECT_EQ(response.status, 201u) << response.body;
     v1::ReportReceipt receipt;
     EXPECT_EQ(wire::from_json(response.body, receipt), "");
@@ -47,8 +48,10 @@ class Spine : public ::testing::Test {
     message.mutable_ack()->set_incident_id(alert.incident_id());
     message.mutable_ack()->set_state(state);
     socket.send(message);
-    auto answer = read_until(socket, [&](const v1::ServerMessage& m) { return m.request_id() == message.request_id(); });
-    EXPECT_TRUE(answer && answer->has_ack_accepted()) << (answer ? wire::to_json(*answer) : "no answer");
+    auto answer = read_until(
+        socket, [&](const v1::ServerMessage& m) { return m.request_id() == message.request_id(); });
+    EXPECT_TRUE(answer && answer->has_ack_accepted())
+        << (answer ? wire::to_json(*answer) : "no answer");
     return answer ? answer->ack_accepted() : v1::Ack{};
   }
 };
@@ -99,12 +102,14 @@ TEST_F(Spine, AcksConfirmAndResolveTravelTheWholeWay) {
 
   // The board saw the report and both acks.
   auto ack_event = read_until(*board, [](const v1::ServerMessage& m) {
-    return m.has_incident() && m.incident().what() == "ack" && m.incident().ack().state() == v1::ON_SCENE;
+    return m.has_incident() && m.incident().what() == "ack" &&
+           m.incident().ack().state() == v1::ON_SCENE;
   });
   ASSERT_TRUE(ack_event);
   EXPECT_EQ(ack_event->incident().incident_id(), id);
 
-  auto confirmed = step(*a, id, "confirm", "disp", R"({"text":"3 vans at the car wash, come now"})");
+  auto confirmed =
+      step(*a, id, "confirm", "disp", R"({"text":"3 vans at the car wash, come now"})");
   ASSERT_EQ(confirmed.status, 200u) << confirmed.body;
   for (auto* socket : {observer.get(), volunteer.get(), attorney.get()}) {
     auto dispatch = next_alert(*socket);
@@ -145,7 +150,8 @@ TEST_F(Spine, AFalseAlarmDebunksToEveryoneAlerted) {
   ASSERT_TRUE(next_alert(*volunteer));
   ASSERT_TRUE(next_alert(*observer));
 
-  auto debunked = step(*a, receipt.incident().id(), "false-alarm", "disp", R"({"text":"it was a film shoot"})");
+  auto debunked =
+      step(*a, receipt.incident().id(), "false-alarm", "disp", R"({"text":"it was a film shoot"})");
   ASSERT_EQ(debunked.status, 200u) << debunked.body;
   for (auto* socket : {observer.get(), volunteer.get()}) {
     auto alert = next_alert(*socket);
@@ -162,8 +168,10 @@ TEST_F(Spine, AnObserverOnSceneMayConfirmAndOneElsewhereMayNot) {
   auto receipt = report(*a, boyle_heights);
   auto verify = next_alert(*observer);
   ASSERT_TRUE(verify);
-  EXPECT_EQ(step(*a, receipt.incident().id(), "confirm", "obs-bh").status, 403u);  // not on scene yet
-  EXPECT_EQ(step(*a, receipt.incident().id(), "confirm", "obs-dt").status, 403u);  // not on call there
+  EXPECT_EQ(step(*a, receipt.incident().id(), "confirm", "obs-bh").status,
+            403u);  // not on scene yet
+  EXPECT_EQ(step(*a, receipt.incident().id(), "confirm", "obs-dt").status,
+            403u);  // not on call there
   ack_over_socket(*observer, *verify, v1::ON_SCENE);
   auto confirmed = step(*a, receipt.incident().id(), "confirm", "obs-bh");
   EXPECT_EQ(confirmed.status, 200u) << confirmed.body;
@@ -195,16 +203,19 @@ TEST_F(Spine, AReconnectingObserverGetsWhatItMissedExactlyOnceInOrder) {
   std::vector<std::string> missed;
   for (int i = 1; i <= 7; ++i) missed.push_back(report(*a, boyle_heights_spot(i)).incident().id());
 
-  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"}, false, {{"boyle-heights", last_seen}});
+  auto observer =
+      b->socket(net.token("obs-bh"), {"boyle-heights"}, false, {{"boyle-heights", last_seen}});
   report(*a, boyle_heights_spot(8));  // and one live, while the replay may still run
   std::vector<std::string> got;
-  while (auto alert = next_alert(*observer, got.size() < 8 ? socket_wait : 500ms)) got.push_back(alert->incident_id());
+  while (auto alert = next_alert(*observer, got.size() < 8 ? socket_wait : 500ms))
+    got.push_back(alert->incident_id());
   ASSERT_EQ(got.size(), 8u);
   for (std::size_t i = 0; i < missed.size(); ++i) EXPECT_EQ(got[i], missed[i]) << i;
 }
 
 TEST_F(Spine, ARepeatedIdempotencyKeyAnswersTheFirstIncident) {
-  auto body = report_json(boyle_heights.lat, boyle_heights.lon, "RAID", R"("idempotencyKey":"call-0042")");
+  auto body =
+      report_json(boyle_heights.lat, boyle_heights.lon, "RAID", R"("idempotencyKey":"call-0042")");
   auto first = a->call(http::verb::post, "/v1/reports", net.token("op"), body);
   auto again = b->call(http::verb::post, "/v1/reports", net.token("op"), body);
   ASSERT_EQ(first.status, 201u) << first.body;
@@ -229,8 +240,10 @@ TEST_F(Spine, ReportsAndAcksTravelOverTheSocketToo) {
   message.mutable_report()->mutable_location()->set_lat(boyle_heights.lat);
   message.mutable_report()->mutable_location()->set_lon(boyle_heights.lon);
   operator_socket->send(message);
-  auto answer = read_until(*operator_socket, [](const v1::ServerMessage& m) { return m.request_id() == "r1"; });
-  ASSERT_TRUE(answer && answer->has_report_accepted()) << (answer ? wire::to_json(*answer) : "none");
+  auto answer = read_until(*operator_socket,
+                           [](const v1::ServerMessage& m) { return m.request_id() == "r1"; });
+  ASSERT_TRUE(answer && answer->has_report_accepted())
+      << (answer ? wire::to_json(*answer) : "none");
   auto alert = next_alert(*observer);
   ASSERT_TRUE(alert);
   EXPECT_EQ(alert->incident_id(), answer->report_accepted().incident().id());
@@ -268,7 +281,8 @@ class Recovery : public ::testing::Test {
 
   std::string report_offset(int spot) {
     auto where = boyle_heights_spot(spot);
-    auto response = node->call(http::verb::post, "/v1/reports", net.token("op"), report_json(where.lat, where.lon));
+    auto response = node->call(http::verb::post, "/v1/reports", net.token("op"),
+                               report_json(where.lat, where.lon));
     v1::ReportReceipt receipt;
     EXPECT_EQ(wire::from_json(response.body, receipt), "");
     return receipt.incident().alerts(0).offset();

@@ -13,7 +13,6 @@
 
 #include <gtest/gtest.h>
 
-
 namespace puente::test {
 namespace {
 
@@ -32,23 +31,28 @@ class Tls : public ::testing::Test {
     auto address = node.address();
     address.ca_file = ca_file;
     try {
-      return std::to_string(client::HttpClient(address).request(http::verb::get, "/healthz").status);
+      return std::to_string(
+          client::HttpClient(address).request(http::verb::get, "/healthz").status);
     } catch (const client::ConnectionError& e) {
       return e.what();
     }
   }
 
   // A counter of `node`'s, asked over a fresh connection that trusts `ca_file`.
-  long long metric(const PuentedNode& node, const std::string& name, const std::filesystem::path& ca_file) {
+  long long metric(const PuentedNode& node, const std::string& name,
+                   const std::filesystem::path& ca_file) {
     auto address = node.address();
     address.ca_file = ca_file;
-    auto text = client::HttpClient(address).request(http::verb::get, "/metrics", {}, net.token("metrics")).body;
+    auto text = client::HttpClient(address)
+                    .request(http::verb::get, "/metrics", {}, net.token("metrics"))
+                    .body;
     auto at = text.find("\n" + name + " ");
     return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
   }
 
   void report_reaches(client::WsClient& observer, const Place& where) {
-    auto reported = a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(where.lat, where.lon));
+    auto reported = a->call(http::verb::post, "/v1/reports", net.token("op"),
+                            report_json(where.lat, where.lon));
     ASSERT_EQ(reported.status, 201) << reported.body;
     EXPECT_TRUE(next_alert(observer)) << "no alert over WSS";
   }
@@ -73,7 +77,8 @@ TEST_F(Tls, APlainHttpClientGetsNoAnswerAndTheNodeServesOn) {
 
 TEST_F(Tls, AClientRefusesACertificateItDoesNotTrust) {
   auto stranger = make_test_certificate(net.dir(), "stranger", "someone-else");
-  EXPECT_NE(fresh_health(*a, stranger.certificate).find("certificate verify failed"), std::string::npos)
+  EXPECT_NE(fresh_health(*a, stranger.certificate).find("certificate verify failed"),
+            std::string::npos)
       << fresh_health(*a, stranger.certificate);
   client::WsClient socket;
   auto address = a->address();
@@ -103,8 +108,10 @@ TEST_F(Tls, SighupServesARenewedCertificateWhileOpenSocketsStay) {
   std::filesystem::copy_file(stranger.certificate, certificate.certificate,
                              std::filesystem::copy_options::overwrite_existing);
   b->process().hang_up();
-  EXPECT_TRUE(wait_until(
-      [&] { return file_text(b->log_path()).find("the TLS certificate was not reloaded") != std::string::npos; }));
+  EXPECT_TRUE(wait_until([&] {
+    return file_text(b->log_path()).find("the TLS certificate was not reloaded") !=
+           std::string::npos;
+  }));
   EXPECT_EQ(fresh_health(*b, renewed), "200");
   EXPECT_EQ(metric(*b, "puente_tls_reloads_total", renewed), 1);
   report_reaches(*observer, boyle_heights_spot(2));
@@ -174,7 +181,8 @@ TEST(TlsStart, AKeyThatDoesNotMatchTheCertificateStopsTheNodeSayingWhy) {
   TestNetwork net;
   auto made = net.serve_tls();
   auto stranger = make_test_certificate(net.dir(), "stranger", "someone-else");
-  std::filesystem::copy_file(stranger.private_key, made.private_key, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(stranger.private_key, made.private_key,
+                             std::filesystem::copy_options::overwrite_existing);
   auto text = net.start_failure("a");
   EXPECT_NE(text.find("does not match the certificate"), std::string::npos) << text;
 }

@@ -42,7 +42,8 @@ class Tokens : public ::testing::Test {
 
   // The status and body of the refusal `token` gets from `node`, or "" if it is accepted.
   static std::string refusal_code(PuentedNode& node, const std::string& token) {
-    auto response = node.call(http::verb::get, "/v1/neighborhoods/locate?lat=34.0335&lon=-118.211", token);
+    auto response =
+        node.call(http::verb::get, "/v1/neighborhoods/locate?lat=34.0335&lon=-118.211", token);
     if (response.status == 200) return "";
     return std::to_string(response.status) + " " + response.body;
   }
@@ -69,18 +70,23 @@ TEST_F(Tokens, AnIssuedTokenWorksEverywhereUntilRevokedThenItsSocketsAreSignedOu
   EXPECT_TRUE(issued.id().starts_with("tok-")) << issued.id();
 
   // Node B learns of it through Redis.
-  ASSERT_TRUE(wait_until([&] { return refusal_code(*b, issued.token()).empty(); })) << refusal_code(*b, issued.token());
+  ASSERT_TRUE(wait_until([&] { return refusal_code(*b, issued.token()).empty(); }))
+      << refusal_code(*b, issued.token());
   auto phone = b->socket(issued.token(), {"boyle-heights"});
-  auto laptop = b->socket(net.token("obs-bh"), {"boyle-heights"});  // the same observer's roster token
+  auto laptop =
+      b->socket(net.token("obs-bh"), {"boyle-heights"});  // the same observer's roster token
 
-  auto revoked = a->call(http::verb::post, "/v1/admin/tokens/" + issued.id() + "/revoke", net.token("admin"));
+  auto revoked =
+      a->call(http::verb::post, "/v1/admin/tokens/" + issued.id() + "/revoke", net.token("admin"));
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_NE(revoked.body.find("revokedAt"), std::string::npos) << revoked.body;
 
   EXPECT_EQ(signed_out_code(*phone), "bad_token");
   for (auto* node : {a.get(), b.get()})
-    EXPECT_TRUE(wait_until([&] { return refusal_code(*node, issued.token()).find("bad_token") != std::string::npos; }))
-        << node->name() << ": " << refusal_code(*node, issued.token());
+    EXPECT_TRUE(wait_until([&] {
+      return refusal_code(*node, issued.token()).find("bad_token") != std::string::npos;
+    })) << node->name()
+        << ": " << refusal_code(*node, issued.token());
   auto again = b->raw_socket();
   v1::ClientMessage hello;
   hello.mutable_hello()->set_token(issued.token());
@@ -102,11 +108,13 @@ TEST_F(Tokens, ATokenIssuedThroughOneNodeIsRevokedAtOnceThroughAnother) {
   EXPECT_EQ(net.redis_line("CONFIG SET notify-keyspace-events Ex"), "+OK");
   for (int i = 0; i < 3; ++i) {
     auto issued = issue("obs-bh");
-    auto revoked = b->call(http::verb::post, "/v1/admin/tokens/" + issued.id() + "/revoke", net.token("admin"));
+    auto revoked = b->call(http::verb::post, "/v1/admin/tokens/" + issued.id() + "/revoke",
+                           net.token("admin"));
     ASSERT_EQ(revoked.status, 200) << revoked.body;
     EXPECT_NE(revoked.body.find("revokedAt"), std::string::npos) << revoked.body;
   }
-  auto unknown = b->call(http::verb::post, "/v1/admin/tokens/tok-0000000000000000/revoke", net.token("admin"));
+  auto unknown =
+      b->call(http::verb::post, "/v1/admin/tokens/tok-0000000000000000/revoke", net.token("admin"));
   EXPECT_EQ(unknown.status, 404) << unknown.body;
 }
 
@@ -124,9 +132,12 @@ TEST_F(Tokens, ARosterTokenCanBeRevokedAndTheListShowsNoSecrets) {
   EXPECT_NE(before.body.find("roster-vol-bh"), std::string::npos) << before.body;
   EXPECT_EQ(before.body.find("tokenSha256"), std::string::npos) << before.body;
 
-  auto revoked = b->call(http::verb::post, "/v1/admin/tokens/roster-vol-bh/revoke", net.token("admin"));
+  auto revoked =
+      b->call(http::verb::post, "/v1/admin/tokens/roster-vol-bh/revoke", net.token("admin"));
   ASSERT_EQ(revoked.status, 200) << revoked.body;
-  EXPECT_TRUE(wait_until([&] { return refusal_code(*a, net.token("vol-bh")).find("bad_token") != std::string::npos; }));
+  EXPECT_TRUE(wait_until([&] {
+    return refusal_code(*a, net.token("vol-bh")).find("bad_token") != std::string::npos;
+  }));
 
   issue("obs-bh");
   auto all = a->call(http::verb::get, "/v1/admin/tokens", net.token("admin"));
@@ -148,13 +159,16 @@ TEST_F(Tokens, ARosterTokenCanBeRevokedAndTheListShowsNoSecrets) {
 // the deletion can explain a refusal within seconds.
 TEST_F(Tokens, AnIssuedTokenWhoseRecordIsDeletedInRedisIsRefusedAtOnceOnEveryNode) {
   auto issued = issue("obs-bh");
-  ASSERT_TRUE(wait_until([&] { return refusal_code(*b, issued.token()).empty(); })) << refusal_code(*b, issued.token());
+  ASSERT_TRUE(wait_until([&] { return refusal_code(*b, issued.token()).empty(); }))
+      << refusal_code(*b, issued.token());
   auto phone = b->socket(issued.token(), {"boyle-heights"});
   ASSERT_EQ(net.redis_integer("HDEL puente:tokens " + issued.id()), 1);
 
   for (auto* node : {a.get(), b.get()})
-    EXPECT_TRUE(wait_until([&] { return refusal_code(*node, issued.token()).starts_with("401"); }, 5s))
-        << node->name() << " still accepts a token Redis does not know: " << refusal_code(*node, issued.token());
+    EXPECT_TRUE(
+        wait_until([&] { return refusal_code(*node, issued.token()).starts_with("401"); }, 5s))
+        << node->name()
+        << " still accepts a token Redis does not know: " << refusal_code(*node, issued.token());
   EXPECT_FALSE(signed_out_code(*phone).empty());
   EXPECT_EQ(refusal_code(*a, net.token("obs-bh")), "") << "the roster token went too";
 }
@@ -172,7 +186,9 @@ class TokensReloadedEachSecond : public Tokens {
       for (auto* node : {a.get(), b.get()})
         if (!refusal_code(*node, token).starts_with("401")) {
           ADD_FAILURE() << node->name() << " lets a revoked token back in after "
-                        << duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()
+                        << duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - start)
+                               .count()
                         << " ms: " << refusal_code(*node, token);
           return false;
         }
@@ -189,7 +205,8 @@ class TokensReloadedEachSecond : public Tokens {
 // Issue 15 item 6: deleting a revoked roster token's record in Redis made the token work again
 // at the next whole reload (or at once on a node that started), with no audit entry.
 TEST_F(TokensReloadedEachSecond, ARosterTokenRevocationOutlivesItsRecordInRedis) {
-  auto revoked = b->call(http::verb::post, "/v1/admin/tokens/roster-vol-bh/revoke", net.token("admin"));
+  auto revoked =
+      b->call(http::verb::post, "/v1/admin/tokens/roster-vol-bh/revoke", net.token("admin"));
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   ASSERT_TRUE(wait_until([&] { return refusal_code(*a, net.token("vol-bh")).starts_with("401"); }));
 
@@ -197,9 +214,11 @@ TEST_F(TokensReloadedEachSecond, ARosterTokenRevocationOutlivesItsRecordInRedis)
   // the revocation is back in Redis, audited.
   ASSERT_EQ(net.redis_integer("HDEL puente:tokens roster-vol-bh"), 1);
   EXPECT_TRUE(refused_throughout(net.token("vol-bh"), 5s));
-  EXPECT_TRUE(wait_until([&] { return net.redis_integer("HEXISTS puente:tokens roster-vol-bh") == 1; }))
-      << "the revocation was not written back to Redis";
-  EXPECT_TRUE(wait_until([&] { return restored_in_audit_log(); })) << "no token.revocation_restored in the audit log";
+  EXPECT_TRUE(wait_until([&] {
+    return net.redis_integer("HEXISTS puente:tokens roster-vol-bh") == 1;
+  })) << "the revocation was not written back to Redis";
+  EXPECT_TRUE(wait_until([&] { return restored_in_audit_log(); }))
+      << "no token.revocation_restored in the audit log";
 
   // The whole hash gone while no node runs (an old backup restored, say): nodes that start then
   // still refuse it, and put it back.
@@ -209,8 +228,9 @@ TEST_F(TokensReloadedEachSecond, ARosterTokenRevocationOutlivesItsRecordInRedis)
   a = net.start_node("a");
   b = net.start_node("b");
   EXPECT_TRUE(refused_throughout(net.token("vol-bh"), 3s));
-  EXPECT_TRUE(wait_until([&] { return net.redis_integer("HEXISTS puente:tokens roster-vol-bh") == 1; }))
-      << "the revocation was not written back to Redis after a restart";
+  EXPECT_TRUE(wait_until([&] {
+    return net.redis_integer("HEXISTS puente:tokens roster-vol-bh") == 1;
+  })) << "the revocation was not written back to Redis after a restart";
   auto listed = a->call(http::verb::get, "/v1/admin/tokens?responder=vol-bh", net.token("admin"));
   EXPECT_NE(listed.body.find("revokedAt"), std::string::npos) << listed.body;
   EXPECT_EQ(refusal_code(*a, net.token("obs-bh")), "") << "another roster token was refused";
@@ -227,9 +247,11 @@ TEST_F(TokensReloadedEachSecond, ARosterTokenRevocationOutlivesItsRecordInRedis)
 // would un-revoke the token.
 TEST_F(TokensReloadedEachSecond, AnIssuedTokenStaysRevokedWhenRedisGetsAnOlderCopyOfTheTokens) {
   auto issued = issue("obs-bh");
-  ASSERT_TRUE(wait_until([&] { return refusal_code(*b, issued.token()).empty(); })) << refusal_code(*b, issued.token());
+  ASSERT_TRUE(wait_until([&] { return refusal_code(*b, issued.token()).empty(); }))
+      << refusal_code(*b, issued.token());
   ASSERT_EQ(net.redis_integer("COPY puente:tokens puente:tokens-backup"), 1);
-  auto revoked = a->call(http::verb::post, "/v1/admin/tokens/" + issued.id() + "/revoke", net.token("admin"));
+  auto revoked =
+      a->call(http::verb::post, "/v1/admin/tokens/" + issued.id() + "/revoke", net.token("admin"));
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   ASSERT_TRUE(wait_until([&] { return refusal_code(*b, issued.token()).starts_with("401"); }));
 
@@ -240,11 +262,13 @@ TEST_F(TokensReloadedEachSecond, AnIssuedTokenStaysRevokedWhenRedisGetsAnOlderCo
     v1::TokenList list;
     auto listed = a->call(http::verb::get, "/v1/admin/tokens?responder=obs-bh", net.token("admin"));
     EXPECT_EQ(wire::from_json(listed.body, list), "") << listed.body;
-    return std::any_of(list.tokens().begin(), list.tokens().end(),
-                       [&](const v1::IssuedToken& t) { return t.id() == issued.id() && t.has_revoked_at(); });
+    return std::any_of(list.tokens().begin(), list.tokens().end(), [&](const v1::IssuedToken& t) {
+      return t.id() == issued.id() && t.has_revoked_at();
+    });
   };
   EXPECT_TRUE(wait_until(revoked_in_redis)) << "Redis still holds the token unrevoked";
-  EXPECT_TRUE(wait_until([&] { return restored_in_audit_log(); })) << "no token.revocation_restored in the audit log";
+  EXPECT_TRUE(wait_until([&] { return restored_in_audit_log(); }))
+      << "no token.revocation_restored in the audit log";
 }
 
 TEST_F(Tokens, OnlyAdminsManageTokensAndBadRequestsAreRefused) {
@@ -253,12 +277,16 @@ TEST_F(Tokens, OnlyAdminsManageTokensAndBadRequestsAreRefused) {
   };
   EXPECT_EQ(post(net.token("disp"), R"({"responderId":"obs-bh"})"), 403);
   EXPECT_EQ(a->call(http::verb::get, "/v1/admin/tokens", net.token("obs-bh")).status, 403);
-  EXPECT_EQ(a->call(http::verb::post, "/v1/admin/tokens/roster-op/revoke", net.token("op")).status, 403);
+  EXPECT_EQ(a->call(http::verb::post, "/v1/admin/tokens/roster-op/revoke", net.token("op")).status,
+            403);
   auto keys = net.redis_key_count();
   EXPECT_EQ(post(net.token("admin"), R"({"responderId":"nobody"})"), 400);
   EXPECT_EQ(post(net.token("admin"), R"({"responderId":"obs-bh","expiresInSeconds":-5})"), 400);
-  EXPECT_EQ(post(net.token("admin"), R"({"responderId":"obs-bh","tokenSha256":"ab"})"), 400);  // unknown field
-  EXPECT_EQ(a->call(http::verb::post, "/v1/admin/tokens/tok-nope/revoke", net.token("admin")).status, 404);
+  EXPECT_EQ(post(net.token("admin"), R"({"responderId":"obs-bh","tokenSha256":"ab"})"),
+            400);  // unknown field
+  EXPECT_EQ(
+      a->call(http::verb::post, "/v1/admin/tokens/tok-nope/revoke", net.token("admin")).status,
+      404);
   EXPECT_EQ(net.redis_key_count(), keys) << "a refused request stored something";
 }
 

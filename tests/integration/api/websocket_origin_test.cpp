@@ -19,9 +19,10 @@ std::string upgrade_status(unsigned short port, const std::string& origin) {
   boost::asio::ip::tcp::socket socket(ioc);
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
   std::string host = "127.0.0.1:" + std::to_string(port);
-  std::string request = "GET /v1/ws HTTP/1.1\r\nHost: " + host +
-                        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+  std::string request =
+      "GET /v1/ws HTTP/1.1\r\nHost: " + host +
+      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
   if (!origin.empty()) request += "Origin: " + origin + "\r\n";
   boost::asio::write(socket, boost::asio::buffer(request + "\r\n"));
   std::string answer;
@@ -35,7 +36,8 @@ TEST(WebSocketOrigin, OnlyTheNodesOwnAndConfiguredOriginsMayConnect) {
   const auto own = "http://127.0.0.1:" + std::to_string(a->port());
   EXPECT_EQ(upgrade_status(a->port(), ""), "HTTP/1.1 101 Switching Protocols");
   EXPECT_EQ(upgrade_status(a->port(), own), "HTTP/1.1 101 Switching Protocols");
-  EXPECT_EQ(upgrade_status(a->port(), "https://puente.example.org"), "HTTP/1.1 101 Switching Protocols");
+  EXPECT_EQ(upgrade_status(a->port(), "https://puente.example.org"),
+            "HTTP/1.1 101 Switching Protocols");
   EXPECT_EQ(upgrade_status(a->port(), "https://evil.example"), "HTTP/1.1 403 Forbidden");
 }
 

@@ -18,10 +18,12 @@ namespace {
 using namespace std::chrono_literals;
 
 // What a person sets in their shell to use `node` as `token`.
-std::map<std::string, std::string> cli_environment(const PuentedNode& node, const std::string& token) {
+std::map<std::string, std::string> cli_environment(const PuentedNode& node,
+                                                   const std::string& token) {
   const auto& address = node.address();
-  std::map<std::string, std::string> env{{"PUENTE_SERVER", (address.tls ? "https://" : "http://") + address.to_string()},
-                                         {"PUENTE_TOKEN", token}};
+  std::map<std::string, std::string> env{
+      {"PUENTE_SERVER", (address.tls ? "https://" : "http://") + address.to_string()},
+      {"PUENTE_TOKEN", token}};
   if (address.tls) env["PUENTE_CA_FILE"] = address.ca_file.string();
   return env;
 }
@@ -38,10 +40,11 @@ class Cli : public ::testing::Test {
     std::string output;  // stdout and stderr together
   };
 
-  std::unique_ptr<ChildProcess> start(PuentedNode& node, const std::string& who, std::vector<std::string> args,
-                                      std::filesystem::path& log) {
+  std::unique_ptr<ChildProcess> start(PuentedNode& node, const std::string& who,
+                                      std::vector<std::string> args, std::filesystem::path& log) {
     log = net.dir() / ("cli-" + std::to_string(++runs) + ".log");
-    return std::make_unique<ChildProcess>(PUENTE_CLI_PATH, args, log, cli_environment(node, net.token(who)));
+    return std::make_unique<ChildProcess>(PUENTE_CLI_PATH, args, log,
+                                          cli_environment(node, net.token(who)));
   }
 
   Run run(PuentedNode& node, const std::string& who, std::vector<std::string> args) {
@@ -69,12 +72,14 @@ TEST_F(Cli, ReportTailAckConfirmAndIncidentWorkFromATerminal) {
   // An observer follows Boyle Heights on node B, acking each alert EN_ROUTE. Once connected,
   // tail names the responder it is connected as.
   std::filesystem::path tail_log;
-  auto tail = start(*b, "obs-bh", {"tail", "boyle-heights", "--ack", "EN_ROUTE", "--count", "2"}, tail_log);
+  auto tail =
+      start(*b, "obs-bh", {"tail", "boyle-heights", "--ack", "EN_ROUTE", "--count", "2"}, tail_log);
   ASSERT_TRUE(wait_until([&] { return file_text(tail_log).find("(obs-bh)") != std::string::npos; }))
       << file_text(tail_log);
 
-  auto reported = run(*a, "op", {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID", "--where",
-                                 "car wash on Cesar Chavez"});
+  auto reported = run(*a, "op",
+                      {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID",
+                       "--where", "car wash on Cesar Chavez"});
   ASSERT_EQ(reported.exit.code, 0) << reported.output;
   EXPECT_NE(reported.output.find("boyle-heights"), std::string::npos) << reported.output;
   EXPECT_NE(reported.output.find("REPORTED"), std::string::npos) << reported.output;
@@ -105,12 +110,15 @@ TEST_F(Cli, ReportTailAckConfirmAndIncidentWorkFromATerminal) {
   auto shown = run(*b, "disp", {"incident", id});
   ASSERT_EQ(shown.exit.code, 0) << shown.output;
   for (const char* expected : {"CONFIRMED", "VERIFY", "DISPATCH", "EN_ROUTE", "obs-bh"})
-    EXPECT_NE(shown.output.find(expected), std::string::npos) << expected << " missing from:\n" << shown.output;
+    EXPECT_NE(shown.output.find(expected), std::string::npos) << expected << " missing from:\n"
+                                                              << shown.output;
 }
 
 TEST_F(Cli, TailThatCannotResumeFromItsOffsetPrintsTheOpenIncidentsOfItsNeighborhoods) {
-  auto in_boyle_heights = run(*a, "op", {"--json", "report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"});
-  auto downtown = run(*a, "op", {"--json", "report", "--lat", "34.0537", "--lon", "-118.2428", "--kind", "RAID"});
+  auto in_boyle_heights = run(
+      *a, "op", {"--json", "report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"});
+  auto downtown = run(
+      *a, "op", {"--json", "report", "--lat", "34.0537", "--lon", "-118.2428", "--kind", "RAID"});
   ASSERT_EQ(in_boyle_heights.exit.code, 0) << in_boyle_heights.output;
   ASSERT_EQ(downtown.exit.code, 0) << downtown.output;
   auto bh_id = json_line<v1::ReportReceipt>(in_boyle_heights.output).incident().id();
@@ -122,7 +130,8 @@ TEST_F(Cli, TailThatCannotResumeFromItsOffsetPrintsTheOpenIncidentsOfItsNeighbor
   EXPECT_EQ(tailed.exit.code, 0) << tailed.output;
   EXPECT_NE(tailed.output.find("no longer reaches back"), std::string::npos) << tailed.output;
   EXPECT_NE(tailed.output.find(bh_id), std::string::npos) << tailed.output;
-  EXPECT_EQ(tailed.output.find(dt_id), std::string::npos) << "not a neighborhood it follows:\n" << tailed.output;
+  EXPECT_EQ(tailed.output.find(dt_id), std::string::npos) << "not a neighborhood it follows:\n"
+                                                          << tailed.output;
 
   // Resuming from an offset the history still holds is silent about it.
   auto whole = run(*b, "disp", {"tail", "boyle-heights", "--since", "0", "--for", "1"});
@@ -130,7 +139,9 @@ TEST_F(Cli, TailThatCannotResumeFromItsOffsetPrintsTheOpenIncidentsOfItsNeighbor
 }
 
 TEST_F(Cli, AnAdminIssuesListsAndRevokesATokenFromATerminal) {
-  auto issued = run(*a, "admin", {"token", "new", "--for", "obs-bh", "--expires-in", "12", "--note", "spare phone"});
+  auto issued =
+      run(*a, "admin",
+          {"token", "new", "--for", "obs-bh", "--expires-in", "12", "--note", "spare phone"});
   ASSERT_EQ(issued.exit.code, 0) << issued.output;
   auto at = issued.output.find("token: ");
   ASSERT_NE(at, std::string::npos) << issued.output;
@@ -140,14 +151,17 @@ TEST_F(Cli, AnAdminIssuesListsAndRevokesATokenFromATerminal) {
   auto id = issued.output.substr(id_at, issued.output.find(' ', id_at) - id_at);
 
   // The new token works, shows up in the list (without itself), and stops working once revoked.
-  EXPECT_TRUE(wait_until([&] { return run(*b, "admin", {"token", "list"}).output.find(id) != std::string::npos; }));
+  EXPECT_TRUE(wait_until([&] {
+    return run(*b, "admin", {"token", "list"}).output.find(id) != std::string::npos;
+  }));
   auto listed = run(*b, "admin", {"token", "list", "--responder", "obs-bh"});
   EXPECT_NE(listed.output.find("spare phone"), std::string::npos) << listed.output;
   EXPECT_EQ(listed.output.find(token), std::string::npos) << "the list shows the token itself";
   auto revoked = run(*b, "admin", {"token", "revoke", id});
   ASSERT_EQ(revoked.exit.code, 0) << revoked.output;
   EXPECT_NE(revoked.output.find("revoked"), std::string::npos) << revoked.output;
-  EXPECT_EQ(run(*a, "disp", {"token", "revoke", "roster-op"}).exit.code, 1) << "a dispatcher revoked a token";
+  EXPECT_EQ(run(*a, "disp", {"token", "revoke", "roster-op"}).exit.code, 1)
+      << "a dispatcher revoked a token";
 }
 
 TEST_F(Cli, AuditVerifyChecksTheChainAndNamesTheFirstBrokenEntry) {
@@ -157,7 +171,9 @@ TEST_F(Cli, AuditVerifyChecksTheChainAndNamesTheFirstBrokenEntry) {
                       R"({"responderId":"obs-bh","expiresInSeconds":3600})")
                   .status,
               201);
-  ASSERT_TRUE(wait_until([&] { return run(*b, "admin", {"audit", "list"}).output.find("#4") != std::string::npos; }));
+  ASSERT_TRUE(wait_until([&] {
+    return run(*b, "admin", {"audit", "list"}).output.find("#4") != std::string::npos;
+  }));
   auto intact = run(*b, "admin", {"audit", "verify"});
   EXPECT_EQ(intact.exit.code, 0) << intact.output;
   EXPECT_NE(intact.output.find("audit chain intact"), std::string::npos) << intact.output;
@@ -166,7 +182,8 @@ TEST_F(Cli, AuditVerifyChecksTheChainAndNamesTheFirstBrokenEntry) {
   EXPECT_EQ(net.redis_integer("XDEL puente:audit 2-1"), 1);
   auto broken = run(*b, "admin", {"audit", "verify"});
   EXPECT_EQ(broken.exit.code, 1) << broken.output;
-  EXPECT_NE(broken.output.find("broken at entry 2 (sequence 3"), std::string::npos) << broken.output;
+  EXPECT_NE(broken.output.find("broken at entry 2 (sequence 3"), std::string::npos)
+      << broken.output;
 }
 
 TEST_F(Cli, RosterShowsWhoIsOnCallAndAvailableChangesIt) {
@@ -190,14 +207,16 @@ TEST_F(Cli, EvidenceKeepsAnIncidentFromATerminal) {
 
   auto kept = run(*b, "disp", {"evidence", id});
   ASSERT_EQ(kept.exit.code, 0) << kept.output;
-  EXPECT_NE(kept.output.find("incident " + id + ": kept as evidence since"), std::string::npos) << kept.output;
+  EXPECT_NE(kept.output.find("incident " + id + ": kept as evidence since"), std::string::npos)
+      << kept.output;
   auto shown = run(*a, "disp", {"incident", id});
   ASSERT_EQ(shown.exit.code, 0) << shown.output;
   EXPECT_NE(shown.output.find("evidence      kept since"), std::string::npos) << shown.output;
 }
 
 TEST_F(Cli, RefusalsPrintTheServersWordsAndExit1) {
-  auto refused = run(*a, "vol-bh", {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"});
+  auto refused =
+      run(*a, "vol-bh", {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"});
   EXPECT_EQ(refused.exit.code, 1) << refused.output;
   EXPECT_NE(refused.output.find("forbidden"), std::string::npos) << refused.output;
   auto nowhere = run(*a, "op", {"report", "--lat", "33.70", "--lon", "-118.60", "--kind", "RAID"});
@@ -219,7 +238,8 @@ TEST(CliOverTls, ReportAndTailSpeakHttpsAndWss) {
       << file_text(tail_log);
 
   auto report_log = net.dir() / "report.log";
-  ChildProcess report(PUENTE_CLI_PATH, {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"},
+  ChildProcess report(PUENTE_CLI_PATH,
+                      {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"},
                       report_log, cli_environment(*a, net.token("op")));
   auto reported = report.wait_for_exit(60s);
   ASSERT_TRUE(reported && reported->code == 0) << file_text(report_log);
@@ -234,7 +254,8 @@ TEST(CliOverTls, ReportAndTailSpeakHttpsAndWss) {
   auto refused = untrusting.wait_for_exit(60s);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code, 2) << file_text(untrusting_log);
-  EXPECT_NE(file_text(untrusting_log).find("certificate verify failed"), std::string::npos) << file_text(untrusting_log);
+  EXPECT_NE(file_text(untrusting_log).find("certificate verify failed"), std::string::npos)
+      << file_text(untrusting_log);
 }
 
 }  // namespace

@@ -65,12 +65,14 @@ class AckStates : public test::StoreTest {
   }
 
   IncidentStore::AckRecorded checked_ack(const std::string& who, const core::AckReach& reach,
-                                         const std::string& alert = "al-1", const std::string& incident = "inc-1") {
+                                         const std::string& alert = "al-1",
+                                         const std::string& incident = "inc-1") {
     return record(who, v1::RECEIVED, "", alert, Clock::now(), reach, incident);
   }
 
-  IncidentStore::AckRecorded record(const std::string& who, v1::AckState state, const std::string& key,
-                                    const std::string& alert, Clock::time_point at, const core::AckReach& reach,
+  IncidentStore::AckRecorded record(const std::string& who, v1::AckState state,
+                                    const std::string& key, const std::string& alert,
+                                    Clock::time_point at, const core::AckReach& reach,
                                     const std::string& incident = "inc-1") {
     v1::Ack a;
     a.set_incident_id(incident);
@@ -80,7 +82,8 @@ class AckStates : public test::StoreTest {
     a.set_idempotency_key(key);
     *a.mutable_at() = core::to_timestamp(at);
     std::promise<IncidentStore::AckRecorded> recorded;
-    store.record_ack(a, {}, reach, [&](IncidentStore::AckRecorded r) { recorded.set_value(std::move(r)); });
+    store.record_ack(a, {}, reach,
+                     [&](IncidentStore::AckRecorded r) { recorded.set_value(std::move(r)); });
     return recorded.get_future().get();
   }
 
@@ -191,15 +194,16 @@ TEST_F(AckStates, AcksAnOlderNodeKeptInTheListAreStillRead) {
 
 TEST_F(AckStates, AnAckIsCheckedAgainstItsAlertAndTheRespondersReachInTheSameStep) {
   ASSERT_EQ(open_incident("inc-1"), Outcome::ok);
-  const core::AckReach nowhere, own{false, {"westlake", "boyle-heights"}}, elsewhere{false, {"westlake"}},
-      anywhere{true, {}};
+  const core::AckReach nowhere, own{false, {"westlake", "boyle-heights"}},
+      elsewhere{false, {"westlake"}}, anywhere{true, {}};
   // Whom the alert went to may ack it; whoever else only where they may.
   EXPECT_EQ(checked_ack("obs-a", nowhere).outcome, Outcome::ok);
   auto refused = checked_ack("vol-x", elsewhere);
   EXPECT_EQ(refused.outcome, Outcome::not_recipient);
   EXPECT_EQ(refused.neighborhood, "boyle-heights") << "the refusal names where the incident is";
   EXPECT_EQ(checked_ack("vol-y", nowhere).outcome, Outcome::not_recipient);
-  EXPECT_EQ(link.integer({"HEXISTS", keys.incident_ack_states("inc-1"), "vol-x"}), 0) << "a refusal writes nothing";
+  EXPECT_EQ(link.integer({"HEXISTS", keys.incident_ack_states("inc-1"), "vol-x"}), 0)
+      << "a refusal writes nothing";
   EXPECT_EQ(checked_ack("vol-x", own).outcome, Outcome::ok);
   EXPECT_EQ(checked_ack("disp", anywhere).outcome, Outcome::ok);
   // An alert the incident did not send, an incident that does not exist: nothing written.

@@ -39,7 +39,8 @@ class DeliveryRecords : public test::StoreTest {
     *alert.mutable_sent_at() = core::to_timestamp(sent);
     for (const char* id : {"obs-a", "obs-b", "obs-c"}) alert.add_recipients(id);
     std::promise<Outcome> opened;
-    store.open(incident, report, {alert}, {}, std::nullopt, {}, [&](IncidentStore::Sent s) { opened.set_value(s.outcome()); });
+    store.open(incident, report, {alert}, {}, std::nullopt, {},
+               [&](IncidentStore::Sent s) { opened.set_value(s.outcome()); });
     ASSERT_EQ(opened.get_future().get(), Outcome::ok);
   }
 
@@ -68,7 +69,8 @@ TEST_F(DeliveryRecords, TheEarliestWriteToEachRecipientCountsAcrossBatches) {
   store.mark_delivered("inc-1", "al-1", {{"obs-b", sent + 50ms}, {"obs-a", sent + 3ms}});
 
   const auto at = [&](std::chrono::milliseconds after) { return core::to_ms(sent + after); };
-  EXPECT_EQ(delivered(), (std::map<std::string, long long>{{"obs-a", at(3ms)}, {"obs-b", at(5ms)}, {"obs-c", 0}}));
+  EXPECT_EQ(delivered(), (std::map<std::string, long long>{
+                             {"obs-a", at(3ms)}, {"obs-b", at(5ms)}, {"obs-c", 0}}));
 }
 
 }  // namespace

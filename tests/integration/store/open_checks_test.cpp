@@ -39,23 +39,27 @@ class OpenIncidentChecks : public test::StoreTest {
   long long integer(std::vector<std::string> args) { return link.integer(std::move(args)); }
 
   // An open incident as the open-incident script leaves the fields the search reads.
-  void seed(const std::string& id, v1::ReportKind kind, double at_lon, Clock::time_point last_report) {
+  void seed(const std::string& id, v1::ReportKind kind, double at_lon,
+            Clock::time_point last_report) {
     v1::Incident head;
     head.set_id(id);
     head.set_kind(kind);
     head.mutable_location()->set_lat(lat);
     head.mutable_location()->set_lon(at_lon);
-    command({"HSET", keys.incident(id), "pb", head.SerializeAsString(), "status", std::to_string(v1::REPORTED),
-             "kind", std::to_string(kind), "location", head.location().SerializeAsString(), "last_report_ms",
+    command({"HSET", keys.incident(id), "pb", head.SerializeAsString(), "status",
+             std::to_string(v1::REPORTED), "kind", std::to_string(kind), "location",
+             head.location().SerializeAsString(), "last_report_ms",
              std::to_string(core::to_ms(last_report))});
-    command({"GEOADD", keys.corroborable_places(kind), std::to_string(at_lon), std::to_string(lat), id});
+    command({"GEOADD", keys.corroborable_places(kind), std::to_string(at_lon), std::to_string(lat),
+             id});
     command({"ZADD", keys.corroborable(), std::to_string(core::to_ms(last_report)), id});
   }
 
   bool exists(const std::string& key) { return integer({"EXISTS", key}) == 1; }
 
   // Opens incident `id` for a report of `kind` at the car wash, with `checks`.
-  IncidentStore::Sent open(const std::string& id, v1::ReportKind kind, const store::OpenChecks& checks,
+  IncidentStore::Sent open(const std::string& id, v1::ReportKind kind,
+                           const store::OpenChecks& checks,
                            const std::string& idempotency_key = "") {
     v1::Incident incident;
     incident.set_id(id);
@@ -72,24 +76,28 @@ class OpenIncidentChecks : public test::StoreTest {
     report.set_idempotency_key(idempotency_key);
     *report.mutable_location() = incident.location();
     std::promise<IncidentStore::Sent> got;
-    store.open(incident, report, {}, {}, std::nullopt, checks, [&](IncidentStore::Sent sent) { got.set_value(sent); });
+    store.open(incident, report, {}, {}, std::nullopt, checks,
+               [&](IncidentStore::Sent sent) { got.set_value(sent); });
     return got.get_future().get();
   }
 
   // The ids of the open incidents a report of `kind` found, or {"opened"} if it opened its own.
   std::vector<std::string> candidate_ids(v1::ReportKind kind, Clock::time_point since) {
-    auto sent = open("inc-new-" + std::to_string(++opened), kind, {CorroborationQuery{300, since}, std::nullopt});
+    auto sent = open("inc-new-" + std::to_string(++opened), kind,
+                     {CorroborationQuery{300, since}, std::nullopt});
     if (sent.outcome() == Outcome::ok) return {"opened"};
     EXPECT_EQ(sent.outcome(), Outcome::near);
     std::vector<std::string> ids;
-    for (const auto& c : std::get<IncidentStore::Sent::Near>(sent.what).candidates) ids.push_back(c.head.id());
+    for (const auto& c : std::get<IncidentStore::Sent::Near>(sent.what).candidates)
+      ids.push_back(c.head.id());
     return ids;
   }
   int opened = 0;
 
   Outcome advance(const std::string& id, const StatusChange& change) {
     std::promise<Outcome> got;
-    store.advance(id, change, {}, {}, [&](IncidentStore::Sent sent) { got.set_value(sent.outcome()); });
+    store.advance(id, change, {}, {},
+                  [&](IncidentStore::Sent sent) { got.set_value(sent.outcome()); });
     return got.get_future().get();
   }
 };
@@ -101,9 +109,11 @@ TEST_F(OpenIncidentChecks, OnlyOpenIncidentsOfTheKindReportedOnWithinTheWindowCo
   seed("inc-checkpoint", v1::CHECKPOINT, lon, now - 1min);
 
   EXPECT_EQ(candidate_ids(v1::RAID, now - 10min), std::vector<std::string>{"inc-raid-now"});
-  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), (std::vector<std::string>{"inc-raid-older", "inc-raid-now"}))
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min),
+            (std::vector<std::string>{"inc-raid-older", "inc-raid-now"}))
       << "nearest first";
-  EXPECT_FALSE(exists(keys.incident("inc-new-1"))) << "a report near an incident it may corroborate opens nothing";
+  EXPECT_FALSE(exists(keys.incident("inc-new-1")))
+      << "a report near an incident it may corroborate opens nothing";
   EXPECT_EQ(candidate_ids(v1::ARREST, now - 30min), std::vector<std::string>{"opened"});
   EXPECT_TRUE(exists(keys.incident("inc-new-3")));
 }
@@ -124,7 +134,8 @@ TEST_F(OpenIncidentChecks, IncidentsReportedOnLongerAgoThanAnyWindowArePrunedAnd
 TEST_F(OpenIncidentChecks, TheRaidIsFoundBehindThirtyOtherIncidentsOnTheSameSpot) {
   const auto now = Clock::now();
   // Thirty surveillance reports right at the car wash; the raid they may be about, 5 m away.
-  for (int i = 0; i < 30; ++i) seed("inc-surveillance-" + std::to_string(i), v1::SURVEILLANCE, lon, now - 1min);
+  for (int i = 0; i < 30; ++i)
+    seed("inc-surveillance-" + std::to_string(i), v1::SURVEILLANCE, lon, now - 1min);
   seed("inc-raid", v1::RAID, lon_5m_east, now - 1min);
 
   EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), std::vector<std::string>{"inc-raid"});
@@ -140,10 +151,12 @@ TEST_F(OpenIncidentChecks, AMovedIncidentIsFoundWhereItIsNowAndAClosedOneNowhere
   move.new_location->set_lat(lat);
   move.new_location->set_lon(lon_5m_east);
   EXPECT_EQ(advance("inc-raid", move), Outcome::ok);
-  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), (std::vector<std::string>{"inc-new-1", "inc-raid"}));
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min),
+            (std::vector<std::string>{"inc-new-1", "inc-raid"}));
 
   EXPECT_EQ(advance("inc-raid", status_change(v1::CONFIRMED, v1::RESOLVED)), Outcome::ok);
-  EXPECT_EQ(integer({"ZCARD", keys.corroborable_places(v1::RAID)}), 1) << "only the incident opened above";
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable_places(v1::RAID)}), 1)
+      << "only the incident opened above";
   EXPECT_EQ(integer({"ZCARD", keys.corroborable()}), 1);
 }
 
@@ -157,17 +170,23 @@ TEST_F(OpenIncidentChecks, AnOutOfDateAvailabilityBookWritesNothingAndBringsTheC
   ASSERT_EQ(sent.outcome(), Outcome::stale);
   EXPECT_FALSE(exists(keys.incident("inc-stale")));
   EXPECT_FALSE(std::get<IncidentStore::Sent::Stale>(sent.what).book.version.empty());
-  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.available_at(Clock::now()), std::set<std::string>{"obs-off"});
-  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.available_at(until + 1s), std::set<std::string>{});
+  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.available_at(Clock::now()),
+            std::set<std::string>{"obs-off"});
+  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.available_at(until + 1s),
+            std::set<std::string>{});
 
-  EXPECT_EQ(open("inc-current", v1::RAID, {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version}).outcome(), Outcome::ok);
+  EXPECT_EQ(open("inc-current", v1::RAID,
+                 {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version})
+                .outcome(),
+            Outcome::ok);
   EXPECT_TRUE(exists(keys.incident("inc-current")));
 
   // Every change makes a new version, clearing too.
   std::promise<bool> cleared;
   store.set_available("obs-off", std::nullopt, [&](bool ok) { cleared.set_value(ok); });
   ASSERT_TRUE(cleared.get_future().get());
-  sent = open("inc-after-clear", v1::CHECKPOINT, {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version});
+  sent = open("inc-after-clear", v1::CHECKPOINT,
+              {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version});
   ASSERT_EQ(sent.outcome(), Outcome::stale);
   EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.until.size(), 0u);
 }
@@ -182,10 +201,12 @@ TEST_F(OpenIncidentChecks, AConfirmationOrEscalationChosenFromAnOutOfDateBookWri
   auto confirm = status_change(v1::REPORTED, v1::CONFIRMED);
   confirm.availability_version = "";  // chosen before anyone set themselves available
   std::promise<IncidentStore::Sent> refused;
-  store.advance("inc-1", confirm, {}, {}, [&](IncidentStore::Sent sent) { refused.set_value(sent); });
+  store.advance("inc-1", confirm, {}, {},
+                [&](IncidentStore::Sent sent) { refused.set_value(sent); });
   auto sent = refused.get_future().get();
   ASSERT_EQ(sent.outcome(), Outcome::stale);
-  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.available_at(Clock::now()), std::set<std::string>{"obs-off"});
+  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.available_at(Clock::now()),
+            std::set<std::string>{"obs-off"});
   EXPECT_EQ(status(), std::to_string(v1::REPORTED));
 
   confirm.availability_version = std::get<IncidentStore::Sent::Stale>(sent.what).book.version;
@@ -194,19 +215,22 @@ TEST_F(OpenIncidentChecks, AConfirmationOrEscalationChosenFromAnOutOfDateBookWri
 
   auto escalate = [&](const std::string& version) {
     std::promise<IncidentStore::Sent> got;
-    store.escalate("inc-1", 1, {}, {}, std::nullopt, version, [&](IncidentStore::Sent s) { got.set_value(s); });
+    store.escalate("inc-1", 1, {}, {}, std::nullopt, version,
+                   [&](IncidentStore::Sent s) { got.set_value(s); });
     return got.get_future().get();
   };
   auto step = [&] { return link.command({"HGET", keys.incident("inc-1"), "step"}).str; };
   EXPECT_EQ(escalate("").outcome(), Outcome::stale);
   EXPECT_EQ(step(), "0");
-  EXPECT_EQ(escalate(std::get<IncidentStore::Sent::Stale>(sent.what).book.version).outcome(), Outcome::ok);
+  EXPECT_EQ(escalate(std::get<IncidentStore::Sent::Stale>(sent.what).book.version).outcome(),
+            Outcome::ok);
   EXPECT_EQ(step(), "1");
 }
 
 TEST_F(OpenIncidentChecks, ARepeatedIdempotencyKeyAnswersWhatTheFirstRequestDidBeforeAnyCheck) {
   ASSERT_EQ(open("inc-first", v1::RAID, {}, "key-1").outcome(), Outcome::ok);
-  auto sent = open("inc-second", v1::RAID, {CorroborationQuery{300, Clock::now() - 30min}, std::string("old")}, "key-1");
+  auto sent = open("inc-second", v1::RAID,
+                   {CorroborationQuery{300, Clock::now() - 30min}, std::string("old")}, "key-1");
   EXPECT_EQ(sent.outcome(), Outcome::repeated);
   EXPECT_EQ(std::get<IncidentStore::Sent::Repeated>(sent.what).incident, "inc-first");
 }

@@ -30,7 +30,9 @@ class RedisLink {
   RedisLink& operator=(const RedisLink&) = delete;
 
   const std::shared_ptr<redis::Connection>& connection() const { return connection_; }
-  bool wait_up() { return wait_until([&] { return connection_->connected(); }); }
+  bool wait_up() {
+    return wait_until([&] { return connection_->connected(); });
+  }
 
   redis::Reply command(std::vector<std::string> args) {
     std::promise<redis::Reply> got;

@@ -37,10 +37,12 @@ class RetentionStoreTest : public test::StoreTest {
   test::RedisLink link_b{io, redis.port()};
   Keys keys{"test:"};
   // No replicas here: the barriers answer at once.
-  RetentionStore node_a{link_a.connection(), keys,
-                        std::make_shared<ReplicationBarrier>(link_a.connection(), ReplicationOptions{})};
-  RetentionStore node_b{link_b.connection(), keys,
-                        std::make_shared<ReplicationBarrier>(link_b.connection(), ReplicationOptions{})};
+  RetentionStore node_a{
+      link_a.connection(), keys,
+      std::make_shared<ReplicationBarrier>(link_a.connection(), ReplicationOptions{})};
+  RetentionStore node_b{
+      link_b.connection(), keys,
+      std::make_shared<ReplicationBarrier>(link_b.connection(), ReplicationOptions{})};
 
   void SetUp() override {
     StoreTest::SetUp();
@@ -53,9 +55,11 @@ class RetentionStoreTest : public test::StoreTest {
   // An incident as the incident store leaves it, every key filled, last active at `active`.
   void seed(const std::string& id, Clock::time_point active, bool evidence = false) {
     auto ms = std::to_string(core::to_ms(active));
-    command({"HSET", keys.incident(id), "pb", "head", "status", "4", "updated_ms", ms, "kind", "1"});
+    command(
+        {"HSET", keys.incident(id), "pb", "head", "status", "4", "updated_ms", ms, "kind", "1"});
     if (evidence) command({"HSET", keys.incident(id), "evidence_ms", ms});
-    command({"RPUSH", keys.incident_reports(id), report_with_hash("rep-" + id, "hash-" + id).SerializeAsString()});
+    command({"RPUSH", keys.incident_reports(id),
+             report_with_hash("rep-" + id, "hash-" + id).SerializeAsString()});
     command({"RPUSH", keys.incident_alerts(id), "1-0 alert"});
     command({"RPUSH", keys.incident_acks(id), "ack"});
     command({"SADD", keys.incident_alerted(id), "boyle-heights"});
@@ -78,18 +82,23 @@ class RetentionStoreTest : public test::StoreTest {
 
   RetentionStore::Marked mark(const std::string& id, const std::vector<v1::Report>& reports) {
     std::promise<RetentionStore::Marked> got;
-    node_a.mark_evidence(id, reports, Clock::now(), [&](RetentionStore::Marked m) { got.set_value(m); });
+    node_a.mark_evidence(id, reports, Clock::now(),
+                         [&](RetentionStore::Marked m) { got.set_value(m); });
     return got.get_future().get();
   }
 
   long long values_holding(const std::string& needle) {
-    return integer({"EVAL",
-                    "local n = 0 for _, k in ipairs(redis.call('KEYS', '*')) do local t = redis.call('TYPE', k).ok "
-                    "local v = {} if t == 'list' then v = redis.call('LRANGE', k, 0, -1) elseif t == 'stream' then "
-                    "for _, e in ipairs(redis.call('XRANGE', k, '-', '+')) do for _, f in ipairs(e[2]) do "
-                    "v[#v + 1] = f end end end for _, x in ipairs(v) do if string.find(x, ARGV[1], 1, true) then "
-                    "n = n + 1 end end end return n",
-                    "0", needle});
+    return integer(
+        {"EVAL",
+         "local n = 0 for _, k in ipairs(redis.call('KEYS', '*')) do local t = redis.call('TYPE', "
+         "k).ok "
+         "local v = {} if t == 'list' then v = redis.call('LRANGE', k, 0, -1) elseif t == 'stream' "
+         "then "
+         "for _, e in ipairs(redis.call('XRANGE', k, '-', '+')) do for _, f in ipairs(e[2]) do "
+         "v[#v + 1] = f end end end for _, x in ipairs(v) do if string.find(x, ARGV[1], 1, true) "
+         "then "
+         "n = n + 1 end end end return n",
+         "0", needle});
   }
 };
 
@@ -135,7 +144,8 @@ TEST_F(RetentionStoreTest, EvidenceAndIncidentsActiveSinceTheCutoffAreKept) {
   auto cutoff = now - 1min;
 
   std::promise<std::vector<std::string>> idle;
-  node_a.idle_since(cutoff, 100, [&](Outcome, std::vector<std::string> ids) { idle.set_value(std::move(ids)); });
+  node_a.idle_since(cutoff, 100,
+                    [&](Outcome, std::vector<std::string> ids) { idle.set_value(std::move(ids)); });
   EXPECT_EQ(idle.get_future().get(), (std::vector<std::string>{"inc-idle", "inc-kept"}));
 
   EXPECT_EQ(purge(node_a, "inc-kept", cutoff), Purge::evidence);
@@ -145,12 +155,16 @@ TEST_F(RetentionStoreTest, EvidenceAndIncidentsActiveSinceTheCutoffAreKept) {
   EXPECT_EQ(integer({"EXISTS", keys.incident("inc-active")}), 1);
   EXPECT_EQ(integer({"EXISTS", keys.incident("inc-idle")}), 0);
   // Evidence leaves the purge's index for good; the active one stays in it.
-  EXPECT_EQ(command({"ZSCORE", keys.incident_activity(), "inc-kept"}).type, redis::Reply::Type::nil);
-  EXPECT_NE(command({"ZSCORE", keys.incident_activity(), "inc-active"}).type, redis::Reply::Type::nil);
+  EXPECT_EQ(command({"ZSCORE", keys.incident_activity(), "inc-kept"}).type,
+            redis::Reply::Type::nil);
+  EXPECT_NE(command({"ZSCORE", keys.incident_activity(), "inc-active"}).type,
+            redis::Reply::Type::nil);
   // The purged one leaves the corroboration index too.
   EXPECT_EQ(command({"ZSCORE", keys.corroborable(), "inc-idle"}).type, redis::Reply::Type::nil);
-  EXPECT_EQ(command({"ZSCORE", keys.corroborable_places(1), "inc-idle"}).type, redis::Reply::Type::nil);
-  EXPECT_NE(command({"ZSCORE", keys.corroborable_places(1), "inc-active"}).type, redis::Reply::Type::nil);
+  EXPECT_EQ(command({"ZSCORE", keys.corroborable_places(1), "inc-idle"}).type,
+            redis::Reply::Type::nil);
+  EXPECT_NE(command({"ZSCORE", keys.corroborable_places(1), "inc-active"}).type,
+            redis::Reply::Type::nil);
 }
 
 TEST_F(RetentionStoreTest, MarkingEvidenceStripsTheCallerHashFromTheReportsAndTheLog) {
@@ -159,9 +173,11 @@ TEST_F(RetentionStoreTest, MarkingEvidenceStripsTheCallerHashFromTheReportsAndTh
   auto first = report_with_hash("rep-inc-1", "hash-inc-1");
   auto second = report_with_hash("rep-b", "hash-b");
   command({"RPUSH", keys.incident_reports("inc-1"), second.SerializeAsString()});
-  for (const auto& [incident, report] : {std::pair{"inc-1", first}, std::pair{"inc-1", second},
-                                         std::pair{"inc-2", report_with_hash("rep-inc-2", "hash-inc-2")}})
-    command({"XADD", keys.report_log(), "*", "incident", incident, "pb", report.SerializeAsString()});
+  for (const auto& [incident, report] :
+       {std::pair{"inc-1", first}, std::pair{"inc-1", second},
+        std::pair{"inc-2", report_with_hash("rep-inc-2", "hash-inc-2")}})
+    command(
+        {"XADD", keys.report_log(), "*", "incident", incident, "pb", report.SerializeAsString()});
 
   // A list that changed since it was read (a report came in) is refused: read it again.
   EXPECT_EQ(mark("inc-1", {first}).outcome, Outcome::conflict);
@@ -194,7 +210,8 @@ TEST_F(RetentionStoreTest, MarkingEvidenceStripsTheCallerHashFromTheReportsAndTh
 TEST_F(RetentionStoreTest, LogsAreTrimmedExactlyByAgeAndStalePresenceIsDropped) {
   auto now = Clock::now();
   auto old_id = std::to_string(core::to_ms(now - 1h)) + "-0";
-  for (const auto& stream : {keys.report_log(), keys.ack_log(), keys.alert_history("boyle-heights")}) {
+  for (const auto& stream :
+       {keys.report_log(), keys.ack_log(), keys.alert_history("boyle-heights")}) {
     command({"XADD", stream, old_id, "pb", "old"});
     command({"XADD", stream, "*", "pb", "new"});
   }
@@ -204,10 +221,12 @@ TEST_F(RetentionStoreTest, LogsAreTrimmedExactlyByAgeAndStalePresenceIsDropped) 
            std::to_string(core::to_ms(now + 1h))});
 
   std::promise<long long> trimmed;
-  node_a.trim(now - 1min, now - 1min, {"boyle-heights"}, now, [&](long long n) { trimmed.set_value(n); });
+  node_a.trim(now - 1min, now - 1min, {"boyle-heights"}, now,
+              [&](long long n) { trimmed.set_value(n); });
   EXPECT_EQ(trimmed.get_future().get(), 3) << "one entry from each stream";
   ASSERT_TRUE(test::wait_until([&] { return integer({"HLEN", keys.availability()}) == 1; }));
-  for (const auto& stream : {keys.report_log(), keys.ack_log(), keys.alert_history("boyle-heights")}) {
+  for (const auto& stream :
+       {keys.report_log(), keys.ack_log(), keys.alert_history("boyle-heights")}) {
     auto left = command({"XRANGE", stream, "-", "+"});
     ASSERT_EQ(left.elements.size(), 1u) << stream;
     EXPECT_EQ(left.elements[0].elements[1].elements[1].str, "new") << stream;
@@ -229,12 +248,16 @@ TEST_F(RetentionStoreTest, AnAofRewriteIsAskedForOncePerIntervalAndAgainWhenOneW
     node_b.note_rewrite_due([&](bool noted) { got.set_value(noted); });
     return got.get_future().get();
   };
-  auto rewriting = [&] { return command({"INFO", "persistence"}).str.find("aof_rewrite_in_progress:1") != std::string::npos; };
+  auto rewriting = [&] {
+    return command({"INFO", "persistence"}).str.find("aof_rewrite_in_progress:1") !=
+           std::string::npos;
+  };
 
   EXPECT_EQ(rewrite_if_due(1h), Rewrite::not_due) << "nothing purged yet";
   ASSERT_TRUE(note_due());
   EXPECT_EQ(rewrite_if_due(1h), Rewrite::started);
-  EXPECT_EQ(integer({"EXISTS", keys.aof_rewrite_due()}), 0) << "the mark stays until a rewrite starts, no longer";
+  EXPECT_EQ(integer({"EXISTS", keys.aof_rewrite_due()}), 0)
+      << "the mark stays until a rewrite starts, no longer";
   EXPECT_GT(integer({"PTTL", keys.aof_rewrite_lease()}), 3'500'000);
   ASSERT_TRUE(test::wait_until([&] { return !rewriting(); }));
 

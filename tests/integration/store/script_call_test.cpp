@@ -59,20 +59,32 @@ TEST_F(ScriptCallTest, ASendingScriptRefusesAlertsThatDoNotMatchTheirCount) {
   using Arg = lua::EscalateIncident::Arg;
   link.command({"HSET", "test:incident:inc-1", "status", "1", "step", "0"});
   ScriptCall<lua::EscalateIncident> call;
-  for (auto [slot, key] : {std::pair{Key::incident, "test:incident:inc-1"}, {Key::incident_alerts, "test:alerts"},
-                           {Key::alerted, "test:alerted"}, {Key::timers, "test:timers"},
-                           {Key::activity, "test:activity"}, {Key::book, "test:book"},
+  for (auto [slot, key] : {std::pair{Key::incident, "test:incident:inc-1"},
+                           {Key::incident_alerts, "test:alerts"},
+                           {Key::alerted, "test:alerted"},
+                           {Key::timers, "test:timers"},
+                           {Key::activity, "test:activity"},
+                           {Key::book, "test:book"},
                            {Key::book_version, "test:book:version"}})
     call.key(slot, key);
-  for (auto [slot, value] : {std::pair{Arg::from_step, "0"}, {Arg::to_step, "1"}, {Arg::now_ms, "1"},
-                             {Arg::board, "test:board"}, {Arg::event, "ev"}, {Arg::history_max, "100"},
-                             {Arg::next_ms, ""}, {Arg::id, "inc-1"}, {Arg::check_book, ""}, {Arg::expected_book, ""}})
+  for (auto [slot, value] : {std::pair{Arg::from_step, "0"},
+                             {Arg::to_step, "1"},
+                             {Arg::now_ms, "1"},
+                             {Arg::board, "test:board"},
+                             {Arg::event, "ev"},
+                             {Arg::history_max, "100"},
+                             {Arg::next_ms, ""},
+                             {Arg::id, "inc-1"},
+                             {Arg::check_book, ""},
+                             {Arg::expected_book, ""}})
     call.arg(slot, value);
   call.arg(Arg::alert_count, "2");  // but one alert follows
-  for (const char* part : {"test:history:bh", "test:live:bh", "alert-pb", "boyle-heights"}) call.tail_arg(part);
+  for (const char* part : {"test:history:bh", "test:live:bh", "alert-pb", "boyle-heights"})
+    call.tail_arg(part);
   auto reply = run(std::move(call));
   EXPECT_TRUE(reply.is_error());
-  EXPECT_NE(reply.str.find("2 alerts announced, 4 arguments after them"), std::string::npos) << reply.str;
+  EXPECT_NE(reply.str.find("2 alerts announced, 4 arguments after them"), std::string::npos)
+      << reply.str;
   EXPECT_EQ(link.integer({"EXISTS", "test:history:bh"}), 0);
 }
 

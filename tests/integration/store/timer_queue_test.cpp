@@ -22,7 +22,8 @@ class TimerQueueTest : public test::StoreTest {
 
   std::vector<std::string> claim(Clock::time_point now, std::chrono::milliseconds lease = 10s) {
     std::promise<std::vector<std::string>> got;
-    queue.claim_due(now, lease, 100, [&](std::vector<std::string> m) { got.set_value(std::move(m)); });
+    queue.claim_due(now, lease, 100,
+                    [&](std::vector<std::string> m) { got.set_value(std::move(m)); });
     return got.get_future().get();
   }
   void schedule(const std::string& member, Clock::time_point due) {
@@ -75,7 +76,8 @@ TEST_F(TimerQueueTest, ConcurrentClaimersSplitTheDueTimersWithoutOverlap) {
       std::vector<std::string> mine;
       for (int round = 0; round < 10; ++round) {
         std::promise<std::vector<std::string>> got;
-        queue.claim_due(now, 10s, 7, [&](std::vector<std::string> m) { got.set_value(std::move(m)); });
+        queue.claim_due(now, 10s, 7,
+                        [&](std::vector<std::string> m) { got.set_value(std::move(m)); });
         for (auto& m : got.get_future().get()) mine.push_back(std::move(m));
       }
       return mine;

@@ -34,23 +34,28 @@ TEST(Config, TokenReloadIsInSecondsAndOutOfRangeNamesTheOption) {
   EXPECT_EQ(file.load("[tokens]\nreload_seconds = 2\n").token_reload, std::chrono::seconds(2));
   for (const char* text : {"[tokens]\nreload_seconds = 0\n", "[tokens]\nreload_seconds = 3601\n"}) {
     auto why = file.refusal(text);
-    EXPECT_NE(why.find("tokens.reload_seconds"), std::string::npos) << "accepted or unnamed: " << text << why;
+    EXPECT_NE(why.find("tokens.reload_seconds"), std::string::npos)
+        << "accepted or unnamed: " << text << why;
   }
 }
 
 TEST(Config, RetentionIsInSecondsAndOutOfRangeNamesTheOption) {
   test::ConfigFile file;
-  auto config = file.load("[privacy]\nretention_seconds = 5\npurge_interval_seconds = 1\naof_rewrite_interval_seconds = 1\n");
+  auto config = file.load(
+      "[privacy]\nretention_seconds = 5\npurge_interval_seconds = 1\naof_rewrite_interval_seconds "
+      "= 1\n");
   EXPECT_EQ(config.retention, std::chrono::seconds(5));
   EXPECT_EQ(config.purge_interval, std::chrono::seconds(1));
   EXPECT_EQ(config.aof_rewrite_interval, std::chrono::seconds(1));
-  for (const char* text : {"[privacy]\nretention_seconds = 0\n", "[privacy]\nretention_seconds = -3600\n",
-                           "[privacy]\npurge_interval_seconds = 0\n", "[privacy]\npurge_interval_seconds = 86401\n",
-                           "[privacy]\naof_rewrite_interval_seconds = 0\n",
-                           "[privacy]\naof_rewrite_interval_seconds = 604801\n"}) {
+  for (const char* text :
+       {"[privacy]\nretention_seconds = 0\n", "[privacy]\nretention_seconds = -3600\n",
+        "[privacy]\npurge_interval_seconds = 0\n", "[privacy]\npurge_interval_seconds = 86401\n",
+        "[privacy]\naof_rewrite_interval_seconds = 0\n",
+        "[privacy]\naof_rewrite_interval_seconds = 604801\n"}) {
     auto why = file.refusal(text);
     auto option = std::string(text).substr(10, std::string(text).find(' ') - 10);
-    EXPECT_NE(why.find("privacy." + option), std::string::npos) << "accepted or unnamed: " << text << why;
+    EXPECT_NE(why.find("privacy." + option), std::string::npos)
+        << "accepted or unnamed: " << text << why;
   }
 }
 
@@ -70,9 +75,12 @@ TEST(Config, FailedSignInsAreSummedAMinuteByDefaultAndAtMostAnHour) {
   auto example = load_config(std::filesystem::path(PUENTE_SOURCE_DIR) / "config/puented.toml");
   EXPECT_EQ(example.failed_sign_in_audit, std::chrono::seconds(60));
   test::ConfigFile file;
-  EXPECT_EQ(file.load("[limits]\nfailed_sign_in_audit_seconds = 1\n").failed_sign_in_audit, std::chrono::seconds(1));
-  for (const char* text : {"[limits]\nfailed_sign_in_audit_seconds = 0\n", "[limits]\nfailed_sign_in_audit_seconds = 3601\n"})
-    EXPECT_NE(file.refusal(text).find("limits.failed_sign_in_audit_seconds"), std::string::npos) << text;
+  EXPECT_EQ(file.load("[limits]\nfailed_sign_in_audit_seconds = 1\n").failed_sign_in_audit,
+            std::chrono::seconds(1));
+  for (const char* text : {"[limits]\nfailed_sign_in_audit_seconds = 0\n",
+                           "[limits]\nfailed_sign_in_audit_seconds = 3601\n"})
+    EXPECT_NE(file.refusal(text).find("limits.failed_sign_in_audit_seconds"), std::string::npos)
+        << text;
 }
 
 TEST(Config, AWrongTypeNamesTheOption) {
@@ -83,7 +91,8 @@ TEST(Config, AWrongTypeNamesTheOption) {
 
 TEST(Config, TlsCertificateAndKeyGoTogetherAndAreRelativeToTheFile) {
   test::ConfigFile file;
-  auto config = file.load("[tls]\ncertificate_file = \"tls/node.crt\"\nprivate_key_file = \"tls/node.key\"\n");
+  auto config = file.load(
+      "[tls]\ncertificate_file = \"tls/node.crt\"\nprivate_key_file = \"tls/node.key\"\n");
   EXPECT_EQ(config.tls_certificate_file, file.folder() / "tls/node.crt");
   EXPECT_EQ(config.tls_private_key_file, file.folder() / "tls/node.key");
 
@@ -94,15 +103,19 @@ TEST(Config, TlsCertificateAndKeyGoTogetherAndAreRelativeToTheFile) {
 
 TEST(Config, RouteRateLimitsAreReadAndNonsenseNamesTheRoute) {
   test::ConfigFile file;
-  auto limits = file.load("[rate_limits.routes]\n\"POST /v1/acks\" = { per_second = 2, burst = 10 }\n").rate_limits.per_route;
+  auto limits =
+      file.load("[rate_limits.routes]\n\"POST /v1/acks\" = { per_second = 2, burst = 10 }\n")
+          .rate_limits.per_route;
   ASSERT_EQ(limits.count("POST /v1/acks"), 1u);
   EXPECT_EQ(limits.at("POST /v1/acks").per_second, 2);
   EXPECT_EQ(limits.at("POST /v1/acks").burst, 10);
 
-  for (const char* bad : {"\"/v1/acks\" = { per_second = 2, burst = 10 }", "\"FETCH /v1/acks\" = { per_second = 2 }",
-                          "\"POST /v1/acks\" = 2", "\"POST /v1/acks\" = { per_second = -1, burst = 10 }"}) {
+  for (const char* bad :
+       {"\"/v1/acks\" = { per_second = 2, burst = 10 }", "\"FETCH /v1/acks\" = { per_second = 2 }",
+        "\"POST /v1/acks\" = 2", "\"POST /v1/acks\" = { per_second = -1, burst = 10 }"}) {
     auto why = file.refusal(std::string("[rate_limits.routes]\n") + bad + "\n");
-    EXPECT_NE(why.find("rate_limits.routes"), std::string::npos) << "accepted or unnamed: " << bad << why;
+    EXPECT_NE(why.find("rate_limits.routes"), std::string::npos)
+        << "accepted or unnamed: " << bad << why;
   }
 }
 
@@ -120,14 +133,16 @@ TEST(Config, HostPortParsing) {
 
 TEST(Config, SentinelsReplaceTheAddressAndNameTheirMaster) {
   test::ConfigFile file;
-  auto config = file.load("[redis]\nsentinels = [\"10.0.0.1:26379\", \"[::1]:26380\"]\nmaster_name = \"la-network\"\n");
+  auto config = file.load(
+      "[redis]\nsentinels = [\"10.0.0.1:26379\", \"[::1]:26380\"]\nmaster_name = \"la-network\"\n");
   ASSERT_EQ(config.redis.sentinels.size(), 2u);
   EXPECT_EQ(config.redis.sentinels[0].host, "10.0.0.1");
   EXPECT_EQ(config.redis.sentinels[0].port, 26379);
   EXPECT_EQ(config.redis.sentinels[1].host, "::1");
   EXPECT_EQ(config.redis.master_name, "la-network");
 
-  EXPECT_NE(file.refusal("[redis]\nsentinels = [\"10.0.0.1\"]\n"), "") << "a sentinel without a port";
+  EXPECT_NE(file.refusal("[redis]\nsentinels = [\"10.0.0.1\"]\n"), "")
+      << "a sentinel without a port";
   EXPECT_NE(file.refusal("[redis]\nsentinels = [\"10.0.0.1:1\"]\nmaster_name = \"\"\n"), "")
       << "sentinels without a master name";
 
@@ -187,12 +202,16 @@ TEST(Config, SocketFloodLimitsHaveTheirDocumentedDefaultsAndAreRead) {
   EXPECT_EQ(config.limits.ws_close_grace, std::chrono::seconds(2));
   EXPECT_EQ(config.limits.ws_messages.per_second, 0.5);
   EXPECT_EQ(config.limits.ws_messages.burst, 3);
-  EXPECT_FALSE(file.load("[rate_limits]\nmessages_per_socket_per_second = 0\n").limits.ws_messages.limits());
-  EXPECT_NE(file.refusal("[limits]\nws_queue_bytes = 4096\nws_node_queue_bytes = 4095\n").find("ws_node_queue_bytes"),
+  EXPECT_FALSE(
+      file.load("[rate_limits]\nmessages_per_socket_per_second = 0\n").limits.ws_messages.limits());
+  EXPECT_NE(file.refusal("[limits]\nws_queue_bytes = 4096\nws_node_queue_bytes = 4095\n")
+                .find("ws_node_queue_bytes"),
             std::string::npos);
-  EXPECT_NE(file.refusal("[limits]\nws_close_grace_seconds = 0\n").find("ws_close_grace_seconds"), std::string::npos);
-  EXPECT_NE(file.refusal("[rate_limits]\nmessages_per_socket_burst = 0\n").find("messages_per_socket"),
+  EXPECT_NE(file.refusal("[limits]\nws_close_grace_seconds = 0\n").find("ws_close_grace_seconds"),
             std::string::npos);
+  EXPECT_NE(
+      file.refusal("[rate_limits]\nmessages_per_socket_burst = 0\n").find("messages_per_socket"),
+      std::string::npos);
 }
 
 TEST(Config, NumbersOutsideTheirRangeNameTheOption) {
@@ -201,7 +220,8 @@ TEST(Config, NumbersOutsideTheirRangeNameTheOption) {
                            "[limits]\nws_queue_bytes = -5\n", "[limits]\nhttp_idle_seconds = 0\n",
                            "[limits]\nreplay_max_alerts = 0\n"}) {
     auto why = file.refusal(text);
-    EXPECT_NE(why.find("must be between"), std::string::npos) << "accepted or unnamed: " << text << why;
+    EXPECT_NE(why.find("must be between"), std::string::npos)
+        << "accepted or unnamed: " << text << why;
   }
 }
 

@@ -2,8 +2,8 @@
 // and still the same shapes.
 #include "app/maps/neighborhood_map.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -14,7 +14,8 @@ namespace {
 namespace json = boost::json;
 
 std::string la_geojson() {
-  std::ifstream in(std::string(PUENTE_LA_DATA) + "/la-city-neighborhoods-v6.geojson", std::ios::binary);
+  std::ifstream in(std::string(PUENTE_LA_DATA) + "/la-city-neighborhoods-v6.geojson",
+                   std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -71,7 +72,8 @@ TEST(NeighborhoodMap, OutlinesStayTrueToTheShape) {
   // Outer rings run counterclockwise (RFC 7946): a positive signed area.
   double area = 0;
   const auto& ring = outline.polygons.front().front();
-  for (std::size_t i = 1; i < ring.size(); ++i) area += ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1];
+  for (std::size_t i = 1; i < ring.size(); ++i)
+    area += ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1];
   EXPECT_GT(area, 0);
   EXPECT_TRUE(geo.outline("atlantis", map_simplify_deg).polygons.empty());
 }

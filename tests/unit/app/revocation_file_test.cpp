@@ -63,7 +63,8 @@ TEST(RevocationFile, ARecordThatCannotBeWrittenDownIsRefused) {
   EXPECT_FALSE(file.append(unrevoked));
   EXPECT_FALSE(file.append(revoked("tok 1", "phone", 1))) << "a space would split the line";
   EXPECT_TRUE(file.read().empty());
-  EXPECT_FALSE(RevocationFile(dir.path() / "no-such-dir" / "revoked-tokens").append(revoked("tok-1", "phone", 1)));
+  EXPECT_FALSE(RevocationFile(dir.path() / "no-such-dir" / "revoked-tokens")
+                   .append(revoked("tok-1", "phone", 1)));
 }
 
 }  // namespace

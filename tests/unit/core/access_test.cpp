@@ -20,34 +20,20 @@ constexpr std::array kActions = {
 
 const char* name(Action action) {
   switch (action) {
-    case Action::read_metrics:
-      return "read_metrics";
-    case Action::use_api:
-      return "use_api";
-    case Action::submit_report:
-      return "submit_report";
-    case Action::list_incidents:
-      return "list_incidents";
-    case Action::view_incident:
-      return "view_incident";
-    case Action::confirm:
-      return "confirm";
-    case Action::false_alarm:
-      return "false_alarm";
-    case Action::resolve:
-      return "resolve";
-    case Action::post_update:
-      return "post_update";
-    case Action::ack:
-      return "ack";
-    case Action::watch_board:
-      return "watch_board";
-    case Action::read_geography:
-      return "read_geography";
-    case Action::administer:
-      return "administer";
-    case Action::mark_evidence:
-      return "mark_evidence";
+    case Action::read_metrics: return "read_metrics";
+    case Action::use_api: return "use_api";
+    case Action::submit_report: return "submit_report";
+    case Action::list_incidents: return "list_incidents";
+    case Action::view_incident: return "view_incident";
+    case Action::confirm: return "confirm";
+    case Action::false_alarm: return "false_alarm";
+    case Action::resolve: return "resolve";
+    case Action::post_update: return "post_update";
+    case Action::ack: return "ack";
+    case Action::watch_board: return "watch_board";
+    case Action::read_geography: return "read_geography";
+    case Action::administer: return "administer";
+    case Action::mark_evidence: return "mark_evidence";
   }
   return "?";
 }
@@ -120,9 +106,11 @@ TEST(Access, AckReachSaysWhatMayAckSaysForEveryNeighborhood) {
   for (const auto& row : kTable) {
     const auto reach = ack_reach(row.who);
     for (const auto& ctx : kContexts) {
-      const bool reached = reach.anywhere || std::find(reach.neighborhoods.begin(), reach.neighborhoods.end(),
-                                                       ctx.neighborhood) != reach.neighborhoods.end();
-      EXPECT_EQ(reached, may(row.who, Action::ack, ctx)) << row.label << " in \"" << ctx.neighborhood << "\"";
+      const bool reached =
+          reach.anywhere || std::find(reach.neighborhoods.begin(), reach.neighborhoods.end(),
+                                      ctx.neighborhood) != reach.neighborhoods.end();
+      EXPECT_EQ(reached, may(row.who, Action::ack, ctx))
+          << row.label << " in \"" << ctx.neighborhood << "\"";
     }
   }
 }
@@ -139,8 +127,9 @@ TEST(Access, TheReporterCannotConfirmTheirOwnReport) {
   IncidentContext own{"boyle-heights", true, false, {}};
   own.responder_reported = true;
   EXPECT_FALSE(may(reporter, Action::confirm, own));
-  EXPECT_EQ(refusal_reason(reporter, Action::confirm, own),
-            "you reported this incident: another observer on scene or a dispatcher must confirm it");
+  EXPECT_EQ(
+      refusal_reason(reporter, Action::confirm, own),
+      "you reported this incident: another observer on scene or a dispatcher must confirm it");
   // A second observer on scene may; so may a dispatcher, reporter or not.
   EXPECT_TRUE(may(reporter, Action::confirm, {"boyle-heights", true, false, {}}));
   EXPECT_TRUE(may(responder({Role::dispatcher}), Action::confirm, own));
@@ -154,8 +143,9 @@ TEST(Access, AMoveOutOfTheObserversAreaNeedsADispatcher) {
   IncidentContext to_westlake{"boyle-heights", true, false, {}};
   to_westlake.moving_to = "westlake";
   EXPECT_FALSE(may(observer, Action::post_update, to_westlake));
-  EXPECT_EQ(refusal_reason(observer, Action::post_update, to_westlake),
-            "only a dispatcher may move an incident into westlake, a neighborhood you do not cover");
+  EXPECT_EQ(
+      refusal_reason(observer, Action::post_update, to_westlake),
+      "only a dispatcher may move an incident into westlake, a neighborhood you do not cover");
   EXPECT_TRUE(may(responder({Role::dispatcher}), Action::post_update, to_westlake));
 
   IncidentContext next_door{"boyle-heights", true, false, {}};
@@ -165,7 +155,8 @@ TEST(Access, AMoveOutOfTheObserversAreaNeedsADispatcher) {
   EXPECT_FALSE(may(observer, Action::post_update, next_door));
   // Refused for their role or area alone: no particular reason to give.
   EXPECT_EQ(refusal_reason(observer, Action::post_update, next_door), std::nullopt);
-  EXPECT_EQ(refusal_reason(responder({Role::volunteer}, kArea), Action::post_update, to_westlake), std::nullopt);
+  EXPECT_EQ(refusal_reason(responder({Role::volunteer}, kArea), Action::post_update, to_westlake),
+            std::nullopt);
 }
 
 TEST(Access, DefaultContextIsNoIncident) {
@@ -192,7 +183,8 @@ TEST(Access, TheScraperReadsMetricsAndDoesNothingElse) {
   EXPECT_FALSE(may(scraper, Action::use_api));
   for (auto action : kActions)
     for (const auto& ctx : kContexts)
-      EXPECT_FALSE(may(scraper, action, ctx)) << name(action) << " in \"" << ctx.neighborhood << "\"";
+      EXPECT_FALSE(may(scraper, action, ctx))
+          << name(action) << " in \"" << ctx.neighborhood << "\"";
   EXPECT_FALSE(may_subscribe(scraper, "boyle-heights"));
   EXPECT_FALSE(answers_alerts(scraper));
 

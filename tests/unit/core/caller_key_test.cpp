@@ -12,8 +12,9 @@ namespace {
 
 // Issue 15: "+1 (213) 555-0147" and "213-555-0147" hashed apart, so a repeat caller went unseen.
 TEST(CallerKey, PhoneNumbersBecomeE164HoweverTheyWereTyped) {
-  for (const char* typed : {"+1 (323) 555-0142", "323.555.0142", "323-555-0142", "(323) 555 0142", "1 323 555 0142",
-                            "13235550142", "011 1 323 555 0142", "00 1 323 555 0142", "+13235550142"})
+  for (const char* typed :
+       {"+1 (323) 555-0142", "323.555.0142", "323-555-0142", "(323) 555 0142", "1 323 555 0142",
+        "13235550142", "011 1 323 555 0142", "00 1 323 555 0142", "+13235550142"})
     EXPECT_EQ(normalized_phone(typed), "+13235550142") << typed;
   EXPECT_EQ(normalized_phone(" +52 55 1234 5678 "), "+525512345678");
   EXPECT_EQ(normalized_phone("011 52 55 1234 5678"), "+525512345678");
@@ -21,14 +22,14 @@ TEST(CallerKey, PhoneNumbersBecomeE164HoweverTheyWereTyped) {
   EXPECT_EQ(normalized_phone("055 1234 5678", "52"), "+525512345678");
   EXPECT_EQ(normalized_phone("0044 20 7946 0018", "52"), "+442079460018");
   EXPECT_FALSE(normalized_phone("call me"));
-  EXPECT_FALSE(normalized_phone("555-0142"));             // no area code: which city?
-  EXPECT_FALSE(normalized_phone("555-01"));               // too short
-  EXPECT_FALSE(normalized_phone("+1234567890123456"));    // over E.164's 15 digits
-  EXPECT_FALSE(normalized_phone("23 555 0142 99"));       // eleven digits, not a country-1 number
-  EXPECT_FALSE(normalized_phone("323 555 0142 ext 2"));   // words
-  EXPECT_FALSE(normalized_phone("323+5550142"));          // a '+' inside
+  EXPECT_FALSE(normalized_phone("555-0142"));            // no area code: which city?
+  EXPECT_FALSE(normalized_phone("555-01"));              // too short
+  EXPECT_FALSE(normalized_phone("+1234567890123456"));   // over E.164's 15 digits
+  EXPECT_FALSE(normalized_phone("23 555 0142 99"));      // eleven digits, not a country-1 number
+  EXPECT_FALSE(normalized_phone("323 555 0142 ext 2"));  // words
+  EXPECT_FALSE(normalized_phone("323+5550142"));         // a '+' inside
   EXPECT_FALSE(normalized_phone("++13235550142"));
-  EXPECT_FALSE(normalized_phone("+0 323 555 0142"));      // no country code starts with 0
+  EXPECT_FALSE(normalized_phone("+0 323 555 0142"));  // no country code starts with 0
 }
 
 TEST(CallerKey, HmacSha256MatchesRfc4231) {

@@ -27,7 +27,6 @@ using test::read_file;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-
 // A CSV file without quoted fields (both LA test files are), as rows of named columns.
 std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
   std::istringstream text(read_file(path));

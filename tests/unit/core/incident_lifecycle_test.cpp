@@ -45,7 +45,8 @@ TEST(IncidentLifecycle, FinalStatesAllowNothing) {
   for (auto from : {v1::FALSE_ALARM, v1::RESOLVED, v1::INCIDENT_STATUS_UNSPECIFIED})
     for (auto step : {IncidentStep::confirm, IncidentStep::false_alarm, IncidentStep::resolve,
                       IncidentStep::update})
-      EXPECT_FALSE(next_state(from, step)) << v1::IncidentStatus_Name(from) << " " << to_string(step);
+      EXPECT_FALSE(next_state(from, step))
+          << v1::IncidentStatus_Name(from) << " " << to_string(step);
 }
 
 TEST(IncidentLifecycle, PathWordsRoundTrip) {

@@ -79,8 +79,8 @@ TEST(InputRules, AckIdsMustHaveTheServersFormat) {
   ack.set_incident_id("inc-00000000000000b2");
   ack.set_state(v1::ON_SCENE);
   ASSERT_FALSE(check_ack(ack));
-  for (const char* bad : {"inc-fake", "inc-00000000000000B2", "inc-00000000000000b2:acks", "al-00000000000000a1",
-                          "inc-00000000000000b"}) {
+  for (const char* bad : {"inc-fake", "inc-00000000000000B2", "inc-00000000000000b2:acks",
+                          "al-00000000000000a1", "inc-00000000000000b"}) {
     auto copy = ack;
     copy.set_incident_id(bad);
     ASSERT_TRUE(check_ack(copy)) << bad;

@@ -12,8 +12,9 @@ TEST(Metrics, RendersCountersAndHistogramAsPrometheusText) {
   m.request_seconds.observe(0.003);
   m.request_seconds.observe(10);
   auto text = m.render();
-  EXPECT_NE(text.find("# TYPE puente_reports_accepted_total counter\npuente_reports_accepted_total 3\n"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("# TYPE puente_reports_accepted_total counter\npuente_reports_accepted_total 3\n"),
+      std::string::npos);
   EXPECT_NE(text.find("puente_ws_connections 2\n"), std::string::npos);
   EXPECT_NE(text.find("puente_request_seconds_bucket{le=\"0.0025\"} 0\n"), std::string::npos);
   EXPECT_NE(text.find("puente_request_seconds_bucket{le=\"0.005\"} 1\n"), std::string::npos);

@@ -48,8 +48,9 @@ std::string example_roster() {
 }
 
 TEST(Roster, AResponderWithoutARosterTokenSignsInWithIssuedTokensOnly) {
-  const auto roster = Roster::from_toml("[[responder]]\nid = \"obs-a\"\nroles = [\"legal_observer\"]\n"
-                                        "[[responder]]\nid = \"obs-b\"\nroles = [\"legal_observer\"]\n");
+  const auto roster = Roster::from_toml(
+      "[[responder]]\nid = \"obs-a\"\nroles = [\"legal_observer\"]\n"
+      "[[responder]]\nid = \"obs-b\"\nroles = [\"legal_observer\"]\n");
   EXPECT_TRUE(roster.find("obs-a")->token_sha256.empty());
   EXPECT_EQ(roster.authenticate(""), nullptr);
   EXPECT_EQ(roster.authenticate("anything"), nullptr);
@@ -198,18 +199,20 @@ TEST(Roster, DocumentLevelErrors) {
 }
 
 TEST(Roster, TheMetricsRoleStandsAlone) {
-  const auto roster = Roster::from_toml(responder_toml("prometheus", R"(["metrics"])", sha256_hex("m")));
+  const auto roster =
+      Roster::from_toml(responder_toml("prometheus", R"(["metrics"])", sha256_hex("m")));
   EXPECT_TRUE(roster.find("prometheus")->has_role(Role::metrics));
   // A scraper's token lives on a monitoring host: it must not also report, answer or listen.
   const std::string alone = "the role \"metrics\" stands alone";
-  expect_rejected(responder_toml("prometheus", R"(["metrics", "admin"])", sha256_hex("m")), "\"prometheus\"", alone);
-  expect_rejected(responder_toml("prometheus", R"(["volunteer", "metrics"])", sha256_hex("m")), "\"prometheus\"",
-                  alone);
-  expect_rejected(
-      responder_toml("prometheus", R"(["metrics"])", sha256_hex("m"), R"(neighborhoods = ["boyle-heights"])"),
-      "\"prometheus\"", alone);
-  expect_rejected(responder_toml("prometheus", R"(["metrics"])", sha256_hex("m"), "standby = true"), "\"prometheus\"",
-                  alone);
+  expect_rejected(responder_toml("prometheus", R"(["metrics", "admin"])", sha256_hex("m")),
+                  "\"prometheus\"", alone);
+  expect_rejected(responder_toml("prometheus", R"(["volunteer", "metrics"])", sha256_hex("m")),
+                  "\"prometheus\"", alone);
+  expect_rejected(responder_toml("prometheus", R"(["metrics"])", sha256_hex("m"),
+                                 R"(neighborhoods = ["boyle-heights"])"),
+                  "\"prometheus\"", alone);
+  expect_rejected(responder_toml("prometheus", R"(["metrics"])", sha256_hex("m"), "standby = true"),
+                  "\"prometheus\"", alone);
 }
 
 TEST(Roster, UnknownNeighborhoodsNamesResponderAndSlug) {

@@ -13,8 +13,8 @@ using Clock = std::chrono::system_clock;
 
 const Roster& roster() {
   static const Roster r = Roster::from_toml(
-      "[[responder]]\nid = \"maria\"\nroles = [\"legal_observer\"]\ntoken_sha256 = \"" + sha256_hex("roster-secret") +
-      "\"\n[[responder]]\nid = \"jose\"\nroles = [\"volunteer\"]\n");
+      "[[responder]]\nid = \"maria\"\nroles = [\"legal_observer\"]\ntoken_sha256 = \"" +
+      sha256_hex("roster-secret") + "\"\n[[responder]]\nid = \"jose\"\nroles = [\"volunteer\"]\n");
   return r;
 }
 
@@ -81,7 +81,8 @@ TEST(TokenRegistry, AKeptRevocationOutlivesWhatRedisSays) {
   TokenRecord revoked{"roster-maria", "maria", sha256_hex("roster-secret"), std::nullopt, now};
   EXPECT_TRUE(tokens.keep_revocation(revoked));
   EXPECT_FALSE(tokens.keep_revocation(revoked)) << "kept twice";
-  EXPECT_FALSE(tokens.keep_revocation({"tok-9", "jose", sha256_hex("x"), std::nullopt, std::nullopt}))
+  EXPECT_FALSE(
+      tokens.keep_revocation({"tok-9", "jose", sha256_hex("x"), std::nullopt, std::nullopt}))
       << "an unrevoked record is no revocation";
 
   // Redis lost the record (deleted, an old backup), then shows it unrevoked: still refused.

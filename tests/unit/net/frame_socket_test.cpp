@@ -46,7 +46,8 @@ struct FrameQueue : FrameSocket::Writer, std::enable_shared_from_this<FrameQueue
   void write() {
     auto& socket = ws.next_layer();
     while (!frames.empty() && socket.frames_may_write()) {
-      switch (socket.send_frame(frames.front().first, asio::buffer(frames.front().second), written, failure)) {
+      switch (socket.send_frame(frames.front().first, asio::buffer(frames.front().second), written,
+                                failure)) {
         case FrameSocket::Progress::whole:
           frames.pop_front();
           written = 0;
@@ -102,7 +103,8 @@ struct Pair {
   // Runs until `done` or five seconds pass.
   template <class Done>
   void run_until(Done done) {
-    for (auto until = std::chrono::steady_clock::now() + 5s; !done() && std::chrono::steady_clock::now() < until;) {
+    for (auto until = std::chrono::steady_clock::now() + 5s;
+         !done() && std::chrono::steady_clock::now() < until;) {
       io.restart();
       io.run_for(10ms);
     }
@@ -123,7 +125,8 @@ TEST(FrameSocket, FramesOfEveryLengthFormArriveWholeAtABeastClient) {
     pair.run_until([&] { return read_ec != asio::error::would_block; });
     ASSERT_FALSE(read_ec) << "frame " << i << ": " << read_ec.message();
     EXPECT_EQ(pair.client.got_binary(), i % 2 == 1) << "frame " << i;
-    EXPECT_EQ(beast::buffers_to_string(got.data()), std::string(sizes[i], static_cast<char>('a' + i)))
+    EXPECT_EQ(beast::buffers_to_string(got.data()),
+              std::string(sizes[i], static_cast<char>('a' + i)))
         << "frame " << i << " of " << sizes[i] << " bytes";
   }
 }
@@ -137,7 +140,8 @@ TEST(FrameSocket, APongBeastOwesWaitsUntilThePartlyWrittenFrameIsWhole) {
   constexpr int frame_count = 40;
   constexpr std::size_t frame_bytes = 50000;  // 2 MB in all, far past the 16 KiB buffers
   for (int i = 0; i < frame_count; ++i)
-    pair.queue->frames.emplace_back(false, std::string(frame_bytes, static_cast<char>('A' + i % 26)));
+    pair.queue->frames.emplace_back(false,
+                                    std::string(frame_bytes, static_cast<char>('A' + i % 26)));
   pair.queue->write();
   ASSERT_TRUE(pair.queue->blocked_once) << "the test needs a frame stuck half-written";
 

@@ -105,7 +105,8 @@ TEST(Hub, KeepsPublishOrderPerSubscriber) {
   hub.publish(frame("westlake", 3));
   drain(thread);
   ASSERT_EQ(a->got.size(), 3u);
-  for (std::uint64_t i = 0; i < 3; ++i) EXPECT_EQ(a->got[i]->offset, (core::StreamOffset{i + 1, 0}));
+  for (std::uint64_t i = 0; i < 3; ++i)
+    EXPECT_EQ(a->got[i]->offset, (core::StreamOffset{i + 1, 0}));
 }
 
 TEST(Hub, UnsubscribedAndDestroyedSubscribersGetNothing) {

@@ -20,11 +20,13 @@ class RouterTest : public ::testing::Test {
     for (auto [verb, pattern] : {std::pair{http::verb::get, "/v1/incidents"},
                                  std::pair{http::verb::get, "/v1/incidents/{id}"},
                                  std::pair{http::verb::post, "/v1/incidents/{id}/{step}"}}) {
-      router.add(verb, pattern, [this, pattern = std::string(pattern)](Request&&, RouteParams params, Respond respond) {
-        seen.route = pattern;
-        seen.params = std::move(params);
-        respond(json_response(http::status::ok, "{}"));
-      });
+      router.add(
+          verb, pattern,
+          [this, pattern = std::string(pattern)](Request&&, RouteParams params, Respond respond) {
+            seen.route = pattern;
+            seen.params = std::move(params);
+            respond(json_response(http::status::ok, "{}"));
+          });
     }
   }
 
@@ -41,7 +43,8 @@ TEST_F(RouterTest, MatchesPlaceholdersAndDecodesTheQuery) {
   EXPECT_EQ(seen.params.path["id"], "inc-42");
   EXPECT_EQ(seen.params.path["step"], "confirm");
 
-  EXPECT_EQ(dispatch(http::verb::get, "/v1/incidents?status=REPORTED&neighborhood=boyle%2Dheights"), 200u);
+  EXPECT_EQ(dispatch(http::verb::get, "/v1/incidents?status=REPORTED&neighborhood=boyle%2Dheights"),
+            200u);
   EXPECT_EQ(seen.route, "/v1/incidents");
   EXPECT_EQ(seen.params.query["status"], "REPORTED");
   EXPECT_EQ(seen.params.query["neighborhood"], "boyle-heights");
@@ -85,8 +88,9 @@ TEST_F(RouterTest, GetsNoPatternMatchesGoToTheFallbackWithTheDecodedPath) {
 TEST_F(RouterTest, APathHasOneSpellingEncodedLettersMatchOddSegmentsAre400) {
   EXPECT_EQ(dispatch(http::verb::get, "/v1/%69ncidents/inc-1"), 200u);
   EXPECT_EQ(seen.params.route, "GET /v1/incidents/{id}");
-  for (const char* odd : {"//v1/incidents", "/v1//incidents", "/v1/incidents/", "/v1/./incidents",
-                          "/v1/x/../incidents", "/v1/incidents/inc-1%2Fconfirm", "/v1/incidents/%2E%2E"}) {
+  for (const char* odd :
+       {"//v1/incidents", "/v1//incidents", "/v1/incidents/", "/v1/./incidents",
+        "/v1/x/../incidents", "/v1/incidents/inc-1%2Fconfirm", "/v1/incidents/%2E%2E"}) {
     seen.route.clear();
     EXPECT_EQ(dispatch(http::verb::get, odd), 400u) << odd;
     EXPECT_TRUE(seen.route.empty()) << odd;

@@ -21,14 +21,17 @@ class StaticFilesTest : public ::testing::Test {
   void SetUp() override {
     fs::create_directories(dir / "web" / "js");
     write("web/index.html", "<!doctype html><title>front</title>");
-    write("web/js/board.js", "export const x = 1;\n" + std::string(4000, ' ') + "// padding that compresses\n");
+    write("web/js/board.js",
+          "export const x = 1;\n" + std::string(4000, ' ') + "// padding that compresses\n");
     write("web/.hidden", "secret");
     write("outside.txt", "not a page");
     fs::create_symlink(dir / "outside.txt", dir / "web" / "escape.txt");
     fs::create_symlink(dir / "web" / "index.html", dir / "web" / "alias.html");
   }
 
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir / name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+  }
 
   Response get(StaticFiles& files, const std::string& path, const std::string& if_none_match = {},
                const std::string& accept_encoding = {}) {
@@ -46,7 +49,8 @@ TEST_F(StaticFilesTest, ServesFilesWithTheirTypeAndAFolderAsItsIndex) {
   EXPECT_EQ(page[http::field::content_type], "text/html; charset=utf-8");
   EXPECT_EQ(page.body(), "<!doctype html><title>front</title>");
   EXPECT_EQ(get(files, "/index.html").body(), page.body());
-  EXPECT_EQ(get(files, "/js/board.js")[http::field::content_type], "text/javascript; charset=utf-8");
+  EXPECT_EQ(get(files, "/js/board.js")[http::field::content_type],
+            "text/javascript; charset=utf-8");
   EXPECT_EQ(get(files, "//js///board.js").result_int(), 200u);
   // A symlink that stays inside the root is as good as the file.
   EXPECT_EQ(get(files, "/alias.html").result_int(), 200u);
@@ -54,8 +58,8 @@ TEST_F(StaticFilesTest, ServesFilesWithTheirTypeAndAFolderAsItsIndex) {
 
 TEST_F(StaticFilesTest, NothingOutsideTheRootNorHiddenIsServedAndEachRefusalIsAJson404) {
   StaticFiles files(dir / "web");
-  for (const char* path : {"/../outside.txt", "/js/../../outside.txt", "/escape.txt", "/.hidden", "/./index.html",
-                           "/missing.html", "/js", "/js\\board.js"}) {
+  for (const char* path : {"/../outside.txt", "/js/../../outside.txt", "/escape.txt", "/.hidden",
+                           "/./index.html", "/missing.html", "/js", "/js\\board.js"}) {
     auto response = get(files, path);
     EXPECT_EQ(response.result_int(), 404u) << path;
     EXPECT_EQ(response[http::field::content_type], "application/json") << path;

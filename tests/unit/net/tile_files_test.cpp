@@ -81,7 +81,8 @@ TEST_F(TileFilesTest, OnlyPlainNumbersInRangeAreServedAndNothingOutsideTheFolder
       {"10", "1024", "0.png"},                           // x and y below 2^z
       {"10", "0", "1024.png"},    {"99999999999", "0", "0.png"},
       {"1", "0", "-0.png"},  // issue 15: 0 written otherwise was served
-      {"1", "-0", "0.png"},       {"-0", "0", "0.png"},  {"1", "0", " 0.png"},
+      {"1", "-0", "0.png"},       {"-0", "0", "0.png"},
+      {"1", "0", " 0.png"},
   };
   for (const auto& [z, x, y] : refused) {
     auto answer = get(tiles, z, x, y);

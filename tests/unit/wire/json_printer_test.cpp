@@ -5,8 +5,8 @@
 #include "puente/v1/puente.pb.h"
 #include "random_message.hpp"
 
-#include <boost/json/parse.hpp>
 #include <google/protobuf/util/json_util.h>
+#include <boost/json/parse.hpp>
 
 #include <gtest/gtest.h>
 
@@ -22,7 +22,8 @@ TEST(JsonPrinter, PrintsEveryMessageTypeAsProtobufDoes) {
   google::protobuf::LogSilencer quiet;
   std::size_t compared = 0, declined = 0;
   for (const auto* type : every_message_type()) {
-    const Message* prototype = google::protobuf::MessageFactory::generated_factory()->GetPrototype(type);
+    const Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(type);
     ASSERT_NE(prototype, nullptr) << type->full_name();
     for (unsigned seed = 1; seed <= 60; ++seed) {
       std::unique_ptr<Message> m(prototype->New());
@@ -42,7 +43,8 @@ TEST(JsonPrinter, PrintsEveryMessageTypeAsProtobufDoes) {
       if (!fill.any_map_of_two_or_more) {
         EXPECT_EQ(*ours, theirs) << type->full_name() << ", seed " << seed;
       } else {
-        EXPECT_EQ(boost::json::parse(*ours), boost::json::parse(theirs)) << type->full_name() << ", seed " << seed;
+        EXPECT_EQ(boost::json::parse(*ours), boost::json::parse(theirs))
+            << type->full_name() << ", seed " << seed;
       }
       ++compared;
     }

@@ -35,7 +35,8 @@ TEST(WireJson, ReportsRoundTripThroughJsonAndBinary) {
 
 TEST(WireJson, AcceptsProtoFieldNamesToo) {
   Ack ack;
-  ASSERT_EQ(wire::from_json(R"({"alert_id":"al-1","incidentId":"inc-1","state":"ON_SCENE"})", ack), "");
+  ASSERT_EQ(wire::from_json(R"({"alert_id":"al-1","incidentId":"inc-1","state":"ON_SCENE"})", ack),
+            "");
   EXPECT_EQ(ack.alert_id(), "al-1");
   EXPECT_EQ(ack.incident_id(), "inc-1");
   EXPECT_EQ(ack.state(), ON_SCENE);
@@ -63,9 +64,11 @@ TEST(WireJson, ServerMessagesCarryTheirOneofByName) {
 
 TEST(WireJson, AClientHelloParsesAsTheContractShowsIt) {
   ClientMessage message;
-  ASSERT_EQ(wire::from_json(R"({"hello":{"token":"t","subscriptions":[{"neighborhood":"boyle-heights","sinceOffset":"1-0"}]}})",
-                            message),
-            "");
+  ASSERT_EQ(
+      wire::from_json(
+          R"({"hello":{"token":"t","subscriptions":[{"neighborhood":"boyle-heights","sinceOffset":"1-0"}]}})",
+          message),
+      "");
   ASSERT_TRUE(message.has_hello());
   EXPECT_EQ(message.hello().subscriptions(0).since_offset(), "1-0");
 }

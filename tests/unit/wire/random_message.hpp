@@ -44,19 +44,39 @@ class RandomFill {
   }
 
  private:
-  std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random_); }
+  std::size_t pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(random_);
+  }
 
   std::string text() {
     static const std::vector<std::string> pool{
-        "", "a", "car wash on César Chávez", "日本語", "emoji \xf0\x9f\x98\x80", "quote \" and \\ backslash",
-        "tab\tnew\nline\r", std::string("nul\0byte", 8), "<script>&'=", "\x7f del", "line\xe2\x80\xa8sep\xe2\x80\xa9",
-        "\x01\x02\x1f", "plain ascii text that is a little longer than the others",
+        "",
+        "a",
+        "car wash on César Chávez",
+        "日本語",
+        "emoji \xf0\x9f\x98\x80",
+        "quote \" and \\ backslash",
+        "tab\tnew\nline\r",
+        std::string("nul\0byte", 8),
+        "<script>&'=",
+        "\x7f del",
+        "line\xe2\x80\xa8sep\xe2\x80\xa9",
+        "\x01\x02\x1f",
+        "plain ascii text that is a little longer than the others",
         "ellipsis\xe2\x80\xa6 quote\xe2\x80\x99 bullet\xe2\x80\xa2 <b>"};
     return pool[pick(pool.size())];
   }
   double real() {
-    static const std::vector<double> pool{0.0, -0.0, 34.0335, -118.211, 0.1 + 0.2, 1.0 / 3, 1e21, 1e-7,
-                                          123456789012345678.0, std::numeric_limits<double>::max(),
+    static const std::vector<double> pool{0.0,
+                                          -0.0,
+                                          34.0335,
+                                          -118.211,
+                                          0.1 + 0.2,
+                                          1.0 / 3,
+                                          1e21,
+                                          1e-7,
+                                          123456789012345678.0,
+                                          std::numeric_limits<double>::max(),
                                           std::numeric_limits<double>::denorm_min(),
                                           std::numeric_limits<double>::infinity(),
                                           -std::numeric_limits<double>::infinity(),
@@ -64,19 +84,28 @@ class RandomFill {
     return pool[pick(pool.size())];
   }
   std::int64_t integer() {
-    static const std::vector<std::int64_t> pool{0, 1, -1, 42, 2147483647, -2147483647 - 1,
+    static const std::vector<std::int64_t> pool{0,
+                                                1,
+                                                -1,
+                                                42,
+                                                2147483647,
+                                                -2147483647 - 1,
                                                 std::numeric_limits<std::int64_t>::max(),
-                                                std::numeric_limits<std::int64_t>::min(), 9007199254740993};
+                                                std::numeric_limits<std::int64_t>::min(),
+                                                9007199254740993};
     return pool[pick(pool.size())];
   }
   int enum_number(const FieldDescriptor* f) {
     if (pick(8) == 0) return 97;  // a number the enum does not name
-    return f->enum_type()->value(static_cast<int>(pick(static_cast<std::size_t>(f->enum_type()->value_count()))))->number();
+    return f->enum_type()
+        ->value(static_cast<int>(pick(static_cast<std::size_t>(f->enum_type()->value_count()))))
+        ->number();
   }
 
   void timestamp(Message& m) {
     auto& t = static_cast<google::protobuf::Timestamp&>(m);
-    static const std::vector<std::int64_t> seconds{0, 1795946476, -62135596800, 253402300799, 951782400};
+    static const std::vector<std::int64_t> seconds{0, 1795946476, -62135596800, 253402300799,
+                                                   951782400};
     static const std::vector<std::int32_t> nanos{0, 123000000, 123456000, 123456789, 1, 999999999};
     t.set_seconds(seconds[pick(seconds.size())]);
     t.set_nanos(nanos[pick(nanos.size())]);
@@ -93,22 +122,31 @@ class RandomFill {
   void put(Message& m, const FieldDescriptor* f, int depth, bool add) {
     using google::protobuf::Reflection;
     const Reflection* r = m.GetReflection();
-    const auto keep = [&](auto x, auto set, auto append) { (r->*(add ? append : set))(&m, f, std::move(x)); };
+    const auto keep = [&](auto x, auto set, auto append) {
+      (r->*(add ? append : set))(&m, f, std::move(x));
+    };
     switch (f->cpp_type()) {
       case FieldDescriptor::CPPTYPE_INT32:
-        return keep(static_cast<std::int32_t>(integer()), &Reflection::SetInt32, &Reflection::AddInt32);
+        return keep(static_cast<std::int32_t>(integer()), &Reflection::SetInt32,
+                    &Reflection::AddInt32);
       case FieldDescriptor::CPPTYPE_UINT32:
-        return keep(static_cast<std::uint32_t>(integer()), &Reflection::SetUInt32, &Reflection::AddUInt32);
-      case FieldDescriptor::CPPTYPE_INT64: return keep(integer(), &Reflection::SetInt64, &Reflection::AddInt64);
+        return keep(static_cast<std::uint32_t>(integer()), &Reflection::SetUInt32,
+                    &Reflection::AddUInt32);
+      case FieldDescriptor::CPPTYPE_INT64:
+        return keep(integer(), &Reflection::SetInt64, &Reflection::AddInt64);
       case FieldDescriptor::CPPTYPE_UINT64:
-        return keep(static_cast<std::uint64_t>(integer()), &Reflection::SetUInt64, &Reflection::AddUInt64);
-      case FieldDescriptor::CPPTYPE_DOUBLE: return keep(real(), &Reflection::SetDouble, &Reflection::AddDouble);
+        return keep(static_cast<std::uint64_t>(integer()), &Reflection::SetUInt64,
+                    &Reflection::AddUInt64);
+      case FieldDescriptor::CPPTYPE_DOUBLE:
+        return keep(real(), &Reflection::SetDouble, &Reflection::AddDouble);
       case FieldDescriptor::CPPTYPE_FLOAT:
         return keep(static_cast<float>(real()), &Reflection::SetFloat, &Reflection::AddFloat);
-      case FieldDescriptor::CPPTYPE_BOOL: return keep(pick(2) == 1, &Reflection::SetBool, &Reflection::AddBool);
+      case FieldDescriptor::CPPTYPE_BOOL:
+        return keep(pick(2) == 1, &Reflection::SetBool, &Reflection::AddBool);
       case FieldDescriptor::CPPTYPE_ENUM:
         return keep(enum_number(f), &Reflection::SetEnumValue, &Reflection::AddEnumValue);
-      case FieldDescriptor::CPPTYPE_STRING: return keep(text(), &Reflection::SetString, &Reflection::AddString);
+      case FieldDescriptor::CPPTYPE_STRING:
+        return keep(text(), &Reflection::SetString, &Reflection::AddString);
       case FieldDescriptor::CPPTYPE_MESSAGE:
         return message(add ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), depth + 1);
     }
@@ -121,11 +159,12 @@ class RandomFill {
 inline std::vector<const google::protobuf::Descriptor*> every_message_type() {
   std::vector<const google::protobuf::Descriptor*> all;
   const auto* file = v1::Report::descriptor()->file();
-  std::function<void(const google::protobuf::Descriptor*)> visit = [&](const google::protobuf::Descriptor* d) {
-    if (d->options().map_entry()) return;
-    all.push_back(d);
-    for (int i = 0; i < d->nested_type_count(); ++i) visit(d->nested_type(i));
-  };
+  std::function<void(const google::protobuf::Descriptor*)> visit =
+      [&](const google::protobuf::Descriptor* d) {
+        if (d->options().map_entry()) return;
+        all.push_back(d);
+        for (int i = 0; i < d->nested_type_count(); ++i) visit(d->nested_type(i));
+      };
   for (int i = 0; i < file->message_type_count(); ++i) visit(file->message_type(i));
   return all;
 }
