@@ -82,20 +82,28 @@ AvailabilityBook parse_book(const Reply& version, const Reply& flat) {
 }
 
 IncidentStore::Sent outcome_only(Outcome outcome) {
-  IncidentStore::Sent sent;
-  sent.outcome = outcome;
-  return sent;
+  if (outcome == Outcome::ok) return {IncidentStore::Sent::Written{}};
+  return {IncidentStore::Sent::Refused{outcome}};
 }
 
 // A repeated idempotency key: what the first request created, "<incident> <report>".
 IncidentStore::Sent repeated(const Tagged& earlier) {
-  auto sent = outcome_only(Outcome::repeated);
-  sent.earlier_incident = earlier.tag;
-  sent.earlier_report = earlier.bytes;
-  return sent;
+  return {IncidentStore::Sent::Repeated{earlier.tag, earlier.bytes}};
 }
 
 }  // namespace
+
+Outcome IncidentStore::Sent::outcome() const {
+  struct Of {
+    Outcome operator()(const Written&) const { return Outcome::ok; }
+    Outcome operator()(const Repeated&) const { return Outcome::repeated; }
+    Outcome operator()(const Conflict&) const { return Outcome::conflict; }
+    Outcome operator()(const Near&) const { return Outcome::near; }
+    Outcome operator()(const Stale&) const { return Outcome::stale; }
+    Outcome operator()(const Refused& r) const { return r.outcome; }
+  };
+  return std::visit(Of{}, what);
+}
 
 std::set<std::string> AvailabilityBook::available_at(Clock::time_point now) const {
   std::set<std::string> ids;
@@ -114,42 +122,36 @@ IncidentStore::IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys
 redis::ReplyHandler IncidentStore::sent_handler(const char* what,
                                                 std::function<void(Sent)> done) const {
   auto replicated = [barrier = replication_, done = std::move(done)](Sent sent) mutable {
-    auto written = sent.outcome;
-    when_replicated(barrier, written,
-                    [sent = std::move(sent), done = std::move(done)](Outcome outcome) mutable {
-                      if (outcome != sent.outcome) sent = outcome_only(outcome);
-                      done(std::move(sent));
-                    });
+    auto written = sent.outcome();
+    when_replicated(
+        barrier, written,
+        [sent = std::move(sent), written, done = std::move(done)](Outcome outcome) mutable {
+          if (outcome != written) sent = outcome_only(outcome);
+          done(std::move(sent));
+        });
   };
   return [what, done = std::move(replicated)](auto ec, Reply reply) mutable {
-    Sent sent;
-    if (failed(ec, reply, what)) {
-      sent.outcome = Outcome::unavailable;
-      return done(std::move(sent));
-    }
+    if (failed(ec, reply, what)) return done(outcome_only(Outcome::unavailable));
     auto word = verdict(reply);
     if (word == "ok") {
+      Sent::Written written;
       for (std::size_t i = 1; i < reply.elements.size(); ++i)
-        sent.offsets.push_back(reply.elements[i].str);
-    } else if (word == "repeat") {
+        written.offsets.push_back(reply.elements[i].str);
+      return done({std::move(written)});
+    }
+    if (word == "repeat") {
       Tagged earlier;
       split_tagged(element(reply, 1), earlier);
-      sent = repeated(earlier);
-    } else if (word == "near") {
-      sent.outcome = Outcome::near;
-      sent.near = parse_candidates(reply.elements, 1);
-    } else if (word == "stale" && reply.elements.size() >= 3) {
-      sent.outcome = Outcome::stale;
-      sent.availability = parse_book(reply.elements[1], reply.elements[2]);
-    } else if (word == "reused") {
-      sent.outcome = Outcome::reused_key;
-    } else if (word == "conflict") {
-      sent.outcome = Outcome::conflict;
-      sent.current = static_cast<v1::IncidentStatus>(std::atoi(element(reply, 1).c_str()));
-    } else {
-      sent.outcome = word == "closed" ? Outcome::closed : Outcome::not_found;
+      return done(repeated(earlier));
     }
-    done(std::move(sent));
+    if (word == "near") return done({Sent::Near{parse_candidates(reply.elements, 1)}});
+    if (word == "stale" && reply.elements.size() >= 3)
+      return done({Sent::Stale{parse_book(reply.elements[1], reply.elements[2])}});
+    if (word == "reused") return done(outcome_only(Outcome::reused_key));
+    if (word == "conflict")
+      return done(
+          {Sent::Conflict{static_cast<v1::IncidentStatus>(std::atoi(element(reply, 1).c_str()))}});
+    done(outcome_only(word == "closed" ? Outcome::closed : Outcome::not_found));
   };
 }
 
@@ -248,11 +250,7 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
       .arg(Arg::digest, digest);
   std::move(call).run(
       *redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
-        Sent sent;
-        if (failed(ec, reply, "attach report")) {
-          sent.outcome = Outcome::unavailable;
-          return done(std::move(sent), 0);
-        }
+        if (failed(ec, reply, "attach report")) return done(outcome_only(Outcome::unavailable), 0);
         auto word = verdict(reply);
         if (word == "ok") {
           int reporters = std::atoi(element(reply, 1).c_str());
@@ -264,12 +262,10 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
         if (word == "repeat") {
           Tagged earlier;
           split_tagged(element(reply, 1), earlier);
-          sent = repeated(earlier);
-          return done(std::move(sent), 0);
+          return done(repeated(earlier), 0);
         }
         if (word == "reused") return done(outcome_only(Outcome::reused_key), 0);
-        sent.outcome = word == "closed" ? Outcome::closed : Outcome::not_found;
-        done(std::move(sent), 0);
+        done(outcome_only(word == "closed" ? Outcome::closed : Outcome::not_found), 0);
       });
 }
 

@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace puente::store {
@@ -107,15 +108,29 @@ class IncidentStore {
  public:
   IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys, StoreOptions options = {});
 
-  // Offsets of the alerts sent, in the order given; empty unless ok.
+  // What a step that sends alerts did: exactly one of these; outcome() says which.
   struct Sent {
-    Outcome outcome = Outcome::ok;
-    std::vector<std::string> offsets;
-    std::string earlier_incident;  // repeated: what the first request created
-    std::string earlier_report;
-    v1::IncidentStatus current{};   // conflict on a status change: the status it is really in
-    std::vector<Candidate> near;    // near: the candidates, nearest first
-    AvailabilityBook availability;  // stale: the book as it is now
+    struct Written {                     // ok
+      std::vector<std::string> offsets;  // of the alerts sent, in the order given
+    };
+    struct Repeated {  // repeated: what the first request created
+      std::string incident, report;
+    };
+    struct Conflict {                // conflict on a status change
+      v1::IncidentStatus current{};  // the status it is really in
+    };
+    struct Near {                         // near: open incidents the report may corroborate
+      std::vector<Candidate> candidates;  // nearest first
+    };
+    struct Stale {            // stale: the availability book changed
+      AvailabilityBook book;  // as it is now
+    };
+    struct Refused {  // unavailable, not_found, closed or reused_key: nothing more to say
+      Outcome outcome = Outcome::unavailable;
+    };
+    std::variant<Written, Repeated, Conflict, Near, Stale, Refused> what;
+
+    Outcome outcome() const;
   };
 
   // `incident` is the head (no reports/alerts/acks); `report.idempotency_key` may be empty.

@@ -9,6 +9,8 @@
 
 namespace puente::app {
 
+using Sent = store::IncidentStore::Sent;
+
 using Clock = std::chrono::system_clock;
 
 namespace {
@@ -214,18 +216,21 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   store_.advance(
       id, change, alerts, event,
       [this, s, moved, alerts, to = transition->to](store::IncidentStore::Sent sent) mutable {
-        if (sent.outcome == store::Outcome::unavailable) return s->done(Refusal::unavailable(), {});
-        if (sent.outcome == store::Outcome::not_found)
+        if (sent.outcome() == store::Outcome::unavailable)
+          return s->done(Refusal::unavailable(), {});
+        if (sent.outcome() == store::Outcome::not_found)
           return s->done(Refusal::not_found("no such incident"), {});
-        if (sent.outcome == store::Outcome::conflict)
-          return s->done(Refusal{RefusalKind::invalid_transition,
-                                 "the incident changed meanwhile; it is now " +
-                                     v1::IncidentStatus_Name(sent.current)},
-                         {});
-        if (sent.outcome == store::Outcome::stale) {
+        if (sent.outcome() == store::Outcome::conflict)
+          return s->done(
+              Refusal{RefusalKind::invalid_transition,
+                      "the incident changed meanwhile; it is now " +
+                          v1::IncidentStatus_Name(std::get<Sent::Conflict>(sent.what).current)},
+              {});
+        if (sent.outcome() == store::Outcome::stale) {
           // Someone changed their availability since this node's copy: choose again from the book
           // as it is.
-          if ((s->book = availability_.retry_stale(std::move(sent.availability), s->stale)))
+          if ((s->book = availability_.retry_stale(std::move(std::get<Sent::Stale>(sent.what).book),
+                                                   s->stale)))
             return apply_step(s);
           spdlog::warn("incident {}: the availability book changed {} times during a {}",
                        moved.id(), s->stale, core::to_string(s->step));
@@ -244,8 +249,9 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
                      s->who->id, v1::IncidentStatus_Name(to));
         *moved.mutable_updated_at() = s->stamp;
         if (s->step == core::IncidentStep::confirm) *moved.mutable_confirmed_at() = s->stamp;
-        for (std::size_t i = 0; i < alerts.size() && i < sent.offsets.size(); ++i) {
-          alerts[i].set_offset(sent.offsets[i]);
+        const auto& offsets = std::get<Sent::Written>(sent.what).offsets;
+        for (std::size_t i = 0; i < alerts.size() && i < offsets.size(); ++i) {
+          alerts[i].set_offset(offsets[i]);
           if (std::find(moved.alerted_neighborhoods().begin(), moved.alerted_neighborhoods().end(),
                         alerts[i].neighborhood()) == moved.alerted_neighborhoods().end())
             moved.add_alerted_neighborhoods(alerts[i].neighborhood());

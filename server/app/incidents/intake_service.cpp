@@ -11,6 +11,8 @@
 
 namespace puente::app {
 
+using Sent = store::IncidentStore::Sent;
+
 using Clock = std::chrono::system_clock;
 
 using core::to_time_point;
@@ -98,14 +100,16 @@ void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incide
   *event.mutable_at() = p->report.received_at();
   store_.attach(incident_id, p->report, event,
                 [this, p, incident_id](store::IncidentStore::Sent sent, int reporters) {
-                  if (sent.outcome == store::Outcome::unavailable)
+                  if (sent.outcome() == store::Outcome::unavailable)
                     return p->done(Refusal::unavailable(), {});
-                  if (sent.outcome == store::Outcome::repeated)
-                    return answer_with_incident(sent.earlier_incident, sent.earlier_report,
+                  if (sent.outcome() == store::Outcome::repeated)
+                    return answer_with_incident(std::get<Sent::Repeated>(sent.what).incident,
+                                                std::get<Sent::Repeated>(sent.what).report,
                                                 Taken::repeated, std::move(p->done));
-                  if (sent.outcome == store::Outcome::reused_key) return p->done(reused_key(), {});
+                  if (sent.outcome() == store::Outcome::reused_key)
+                    return p->done(reused_key(), {});
                   // Closed between the search and the attach: this report is news of its own.
-                  if (sent.outcome != store::Outcome::ok) return open_incident(p, false);
+                  if (sent.outcome() != store::Outcome::ok) return open_incident(p, false);
                   metrics_.reports_accepted.inc();
                   spdlog::info("report {} corroborates incident {} ({} reporters)", p->report.id(),
                                incident_id, reporters);
@@ -162,41 +166,45 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
     const auto rule = p->policy->dedup_rule();
     checks.unless_near = store::CorroborationQuery{rule.meters, p->now - rule.window};
   }
-  store_.open(
-      incident, p->report, alerts, event, escalate_at, checks,
-      [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
-        switch (sent.outcome) {
-          case store::Outcome::ok: break;
-          case store::Outcome::repeated:
-            return answer_with_incident(sent.earlier_incident, sent.earlier_report, Taken::repeated,
-                                        std::move(p->done));
-          case store::Outcome::reused_key: return p->done(reused_key(), {});
-          case store::Outcome::near: return corroborate(p, sent.near);
-          case store::Outcome::stale: {
-            if (auto book = availability_.retry_stale(std::move(sent.availability), p->stale))
-              return open_incident(p, unless_near, *book);
-            spdlog::warn("report {}: the availability book changed {} times while it was stored",
-                         p->report.id(), p->stale);
-            return p->done(Refusal::unavailable(), {});
-          }
-          default: return p->done(Refusal::unavailable(), {});
-        }
-        metrics_.reports_accepted.inc();
-        metrics_.alerts_published.inc(alerts.size());
-        spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
-                     incident.neighborhood());
-        v1::ReportReceipt receipt;
-        *receipt.mutable_report() = p->report;
-        *incident.add_reports() = p->report;
-        incident.set_reporters(1);
-        incident.add_alerted_neighborhoods(incident.neighborhood());
-        for (std::size_t i = 0; i < alerts.size() && i < sent.offsets.size(); ++i) {
-          alerts[i].set_offset(sent.offsets[i]);
-          *incident.add_alerts() = std::move(alerts[i]);
-        }
-        *receipt.mutable_incident() = std::move(incident);
-        p->done(std::nullopt, {std::move(receipt), Taken::created});
-      });
+  store_.open(incident, p->report, alerts, event, escalate_at, checks,
+              [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
+                switch (sent.outcome()) {
+                  case store::Outcome::ok: break;
+                  case store::Outcome::repeated:
+                    return answer_with_incident(std::get<Sent::Repeated>(sent.what).incident,
+                                                std::get<Sent::Repeated>(sent.what).report,
+                                                Taken::repeated, std::move(p->done));
+                  case store::Outcome::reused_key: return p->done(reused_key(), {});
+                  case store::Outcome::near:
+                    return corroborate(p, std::get<Sent::Near>(sent.what).candidates);
+                  case store::Outcome::stale: {
+                    if (auto book = availability_.retry_stale(
+                            std::move(std::get<Sent::Stale>(sent.what).book), p->stale))
+                      return open_incident(p, unless_near, *book);
+                    spdlog::warn(
+                        "report {}: the availability book changed {} times while it was stored",
+                        p->report.id(), p->stale);
+                    return p->done(Refusal::unavailable(), {});
+                  }
+                  default: return p->done(Refusal::unavailable(), {});
+                }
+                metrics_.reports_accepted.inc();
+                metrics_.alerts_published.inc(alerts.size());
+                spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
+                             incident.neighborhood());
+                v1::ReportReceipt receipt;
+                *receipt.mutable_report() = p->report;
+                *incident.add_reports() = p->report;
+                incident.set_reporters(1);
+                incident.add_alerted_neighborhoods(incident.neighborhood());
+                const auto& offsets = std::get<Sent::Written>(sent.what).offsets;
+                for (std::size_t i = 0; i < alerts.size() && i < offsets.size(); ++i) {
+                  alerts[i].set_offset(offsets[i]);
+                  *incident.add_alerts() = std::move(alerts[i]);
+                }
+                *receipt.mutable_incident() = std::move(incident);
+                p->done(std::nullopt, {std::move(receipt), Taken::created});
+              });
 }
 
 void IntakeService::answer_with_incident(const std::string& incident_id,

@@ -55,7 +55,7 @@ class AckStates : public test::StoreTest {
     }
     std::promise<Outcome> opened;
     store.open(incident, report, alerts, {}, std::nullopt, {},
-               [&](IncidentStore::Sent s) { opened.set_value(s.outcome); });
+               [&](IncidentStore::Sent s) { opened.set_value(s.outcome()); });
     return opened.get_future().get();
   }
 

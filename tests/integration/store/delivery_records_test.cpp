@@ -40,7 +40,7 @@ class DeliveryRecords : public test::StoreTest {
     for (const char* id : {"obs-a", "obs-b", "obs-c"}) alert.add_recipients(id);
     std::promise<Outcome> opened;
     store.open(incident, report, {alert}, {}, std::nullopt, {},
-               [&](IncidentStore::Sent s) { opened.set_value(s.outcome); });
+               [&](IncidentStore::Sent s) { opened.set_value(s.outcome()); });
     ASSERT_EQ(opened.get_future().get(), Outcome::ok);
   }
 

@@ -85,10 +85,11 @@ class OpenIncidentChecks : public test::StoreTest {
   std::vector<std::string> candidate_ids(v1::ReportKind kind, Clock::time_point since) {
     auto sent = open("inc-new-" + std::to_string(++opened), kind,
                      {CorroborationQuery{300, since}, std::nullopt});
-    if (sent.outcome == Outcome::ok) return {"opened"};
-    EXPECT_EQ(sent.outcome, Outcome::near);
+    if (sent.outcome() == Outcome::ok) return {"opened"};
+    EXPECT_EQ(sent.outcome(), Outcome::near);
     std::vector<std::string> ids;
-    for (const auto& c : sent.near) ids.push_back(c.head.id());
+    for (const auto& c : std::get<IncidentStore::Sent::Near>(sent.what).candidates)
+      ids.push_back(c.head.id());
     return ids;
   }
   int opened = 0;
@@ -96,7 +97,7 @@ class OpenIncidentChecks : public test::StoreTest {
   Outcome advance(const std::string& id, const StatusChange& change) {
     std::promise<Outcome> got;
     store.advance(id, change, {}, {},
-                  [&](IncidentStore::Sent sent) { got.set_value(sent.outcome); });
+                  [&](IncidentStore::Sent sent) { got.set_value(sent.outcome()); });
     return got.get_future().get();
   }
 };
@@ -166,13 +167,17 @@ TEST_F(OpenIncidentChecks, AnOutOfDateAvailabilityBookWritesNothingAndBringsTheC
   ASSERT_TRUE(set.get_future().get());
 
   auto sent = open("inc-stale", v1::RAID, {std::nullopt, std::string("")});
-  ASSERT_EQ(sent.outcome, Outcome::stale);
+  ASSERT_EQ(sent.outcome(), Outcome::stale);
   EXPECT_FALSE(exists(keys.incident("inc-stale")));
-  EXPECT_FALSE(sent.availability.version.empty());
-  EXPECT_EQ(sent.availability.available_at(Clock::now()), std::set<std::string>{"obs-off"});
-  EXPECT_EQ(sent.availability.available_at(until + 1s), std::set<std::string>{});
+  EXPECT_FALSE(std::get<IncidentStore::Sent::Stale>(sent.what).book.version.empty());
+  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.available_at(Clock::now()),
+            std::set<std::string>{"obs-off"});
+  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.available_at(until + 1s),
+            std::set<std::string>{});
 
-  EXPECT_EQ(open("inc-current", v1::RAID, {std::nullopt, sent.availability.version}).outcome,
+  EXPECT_EQ(open("inc-current", v1::RAID,
+                 {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version})
+                .outcome(),
             Outcome::ok);
   EXPECT_TRUE(exists(keys.incident("inc-current")));
 
@@ -180,13 +185,14 @@ TEST_F(OpenIncidentChecks, AnOutOfDateAvailabilityBookWritesNothingAndBringsTheC
   std::promise<bool> cleared;
   store.set_available("obs-off", std::nullopt, [&](bool ok) { cleared.set_value(ok); });
   ASSERT_TRUE(cleared.get_future().get());
-  sent = open("inc-after-clear", v1::CHECKPOINT, {std::nullopt, sent.availability.version});
-  ASSERT_EQ(sent.outcome, Outcome::stale);
-  EXPECT_EQ(sent.availability.until.size(), 0u);
+  sent = open("inc-after-clear", v1::CHECKPOINT,
+              {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version});
+  ASSERT_EQ(sent.outcome(), Outcome::stale);
+  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.until.size(), 0u);
 }
 
 TEST_F(OpenIncidentChecks, AConfirmationOrEscalationChosenFromAnOutOfDateBookWritesNothing) {
-  ASSERT_EQ(open("inc-1", v1::RAID, {}).outcome, Outcome::ok);
+  ASSERT_EQ(open("inc-1", v1::RAID, {}).outcome(), Outcome::ok);
   std::promise<bool> set;
   store.set_available("obs-off", Clock::now() + 1h, [&](bool ok) { set.set_value(ok); });
   ASSERT_TRUE(set.get_future().get());
@@ -198,11 +204,12 @@ TEST_F(OpenIncidentChecks, AConfirmationOrEscalationChosenFromAnOutOfDateBookWri
   store.advance("inc-1", confirm, {}, {},
                 [&](IncidentStore::Sent sent) { refused.set_value(sent); });
   auto sent = refused.get_future().get();
-  ASSERT_EQ(sent.outcome, Outcome::stale);
-  EXPECT_EQ(sent.availability.available_at(Clock::now()), std::set<std::string>{"obs-off"});
+  ASSERT_EQ(sent.outcome(), Outcome::stale);
+  EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.available_at(Clock::now()),
+            std::set<std::string>{"obs-off"});
   EXPECT_EQ(status(), std::to_string(v1::REPORTED));
 
-  confirm.availability_version = sent.availability.version;
+  confirm.availability_version = std::get<IncidentStore::Sent::Stale>(sent.what).book.version;
   EXPECT_EQ(advance("inc-1", confirm), Outcome::ok);
   EXPECT_EQ(status(), std::to_string(v1::CONFIRMED));
 
@@ -213,18 +220,19 @@ TEST_F(OpenIncidentChecks, AConfirmationOrEscalationChosenFromAnOutOfDateBookWri
     return got.get_future().get();
   };
   auto step = [&] { return link.command({"HGET", keys.incident("inc-1"), "step"}).str; };
-  EXPECT_EQ(escalate("").outcome, Outcome::stale);
+  EXPECT_EQ(escalate("").outcome(), Outcome::stale);
   EXPECT_EQ(step(), "0");
-  EXPECT_EQ(escalate(sent.availability.version).outcome, Outcome::ok);
+  EXPECT_EQ(escalate(std::get<IncidentStore::Sent::Stale>(sent.what).book.version).outcome(),
+            Outcome::ok);
   EXPECT_EQ(step(), "1");
 }
 
 TEST_F(OpenIncidentChecks, ARepeatedIdempotencyKeyAnswersWhatTheFirstRequestDidBeforeAnyCheck) {
-  ASSERT_EQ(open("inc-first", v1::RAID, {}, "key-1").outcome, Outcome::ok);
+  ASSERT_EQ(open("inc-first", v1::RAID, {}, "key-1").outcome(), Outcome::ok);
   auto sent = open("inc-second", v1::RAID,
                    {CorroborationQuery{300, Clock::now() - 30min}, std::string("old")}, "key-1");
-  EXPECT_EQ(sent.outcome, Outcome::repeated);
-  EXPECT_EQ(sent.earlier_incident, "inc-first");
+  EXPECT_EQ(sent.outcome(), Outcome::repeated);
+  EXPECT_EQ(std::get<IncidentStore::Sent::Repeated>(sent.what).incident, "inc-first");
 }
 
 }  // namespace

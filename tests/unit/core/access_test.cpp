@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -95,6 +96,21 @@ TEST(Access, EveryActionForEveryRole) {
             << row.label << " " << name(kActions[a]) << " in \"" << ctx.neighborhood << "\""
             << (ctx.responder_on_scene ? " on scene" : "");
       }
+    }
+  }
+}
+
+// The store checks an ack by the responder's reach (store/lua/record_ack.lua): for every role
+// and every incident of the table, it says what may(ack) says.
+TEST(Access, AckReachSaysWhatMayAckSaysForEveryNeighborhood) {
+  for (const auto& row : kTable) {
+    const auto reach = ack_reach(row.who);
+    for (const auto& ctx : kContexts) {
+      const bool reached =
+          reach.anywhere || std::find(reach.neighborhoods.begin(), reach.neighborhoods.end(),
+                                      ctx.neighborhood) != reach.neighborhoods.end();
+      EXPECT_EQ(reached, may(row.who, Action::ack, ctx))
+          << row.label << " in \"" << ctx.neighborhood << "\"";
     }
   }
 }
