@@ -72,15 +72,6 @@ std::vector<Candidate> parse_candidates(const std::vector<Reply>& rows, std::siz
   return found;
 }
 
-// The version and the flat {responder, until ms, ...} of availability_book (lua/helpers.lua).
-AvailabilityBook parse_book(const Reply& version, const Reply& flat) {
-  AvailabilityBook book{version.str, {}};
-  for (std::size_t i = 0; i + 1 < flat.elements.size(); i += 2)
-    book.until[flat.elements[i].str] =
-        Clock::time_point(std::chrono::milliseconds(std::atoll(flat.elements[i + 1].str.c_str())));
-  return book;
-}
-
 IncidentStore::Sent outcome_only(Outcome outcome) {
   if (outcome == Outcome::ok) return {IncidentStore::Sent::Written{}};
   return {IncidentStore::Sent::Refused{outcome}};
@@ -103,13 +94,6 @@ Outcome IncidentStore::Sent::outcome() const {
     Outcome operator()(const Refused& r) const { return r.outcome; }
   };
   return std::visit(Of{}, what);
-}
-
-std::set<std::string> AvailabilityBook::available_at(Clock::time_point now) const {
-  std::set<std::string> ids;
-  for (const auto& [id, end] : until)
-    if (end > now) ids.insert(id);
-  return ids;
 }
 
 IncidentStore::IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys,
@@ -146,7 +130,8 @@ redis::ReplyHandler IncidentStore::sent_handler(const char* what,
     }
     if (word == "near") return done({Sent::Near{parse_candidates(reply.elements, 1)}});
     if (word == "stale" && reply.elements.size() >= 3)
-      return done({Sent::Stale{parse_book(reply.elements[1], reply.elements[2])}});
+      return done(
+          {Sent::Stale{AvailabilityBook::from_reply(reply.elements[1], reply.elements[2])}});
     if (word == "reused") return done(outcome_only(Outcome::reused_key));
     if (word == "conflict")
       return done(
@@ -417,39 +402,6 @@ void IncidentStore::recovery_check(const std::vector<std::pair<std::string, std:
     if (failed(ec, reply, "recovery check")) return done(Outcome::unavailable, {}, false);
     done(Outcome::ok, element(reply, 0),
          reply.elements.size() > 1 && reply.elements[1].integer == 1);
-  });
-}
-
-void IncidentStore::set_available(const std::string& responder_id,
-                                  std::optional<Clock::time_point> until,
-                                  std::function<void(bool)> done) {
-  using Arg = lua::SetAvailability::Arg;
-  ScriptCall<lua::SetAvailability> call;
-  call.key(lua::SetAvailability::Key::book, keys_.availability())
-      .key(lua::SetAvailability::Key::book_version, keys_.availability_version());
-  call.arg(Arg::responder, responder_id)
-      .arg(Arg::until_ms, until ? std::to_string(to_ms(*until)) : "")
-      .arg(Arg::new_version, core::new_id("av"));
-  std::move(call).run(*redis_, [done = std::move(done)](auto ec, const Reply& reply) {
-    done(!failed(ec, reply, "set availability"));
-  });
-}
-
-void IncidentStore::availability(std::function<void(Outcome, AvailabilityBook)> done) {
-  ScriptCall<lua::ReadAvailability> call;
-  call.key(lua::ReadAvailability::Key::book, keys_.availability())
-      .key(lua::ReadAvailability::Key::book_version, keys_.availability_version());
-  std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
-    if (failed(ec, reply, "read availability") || reply.elements.size() < 2)
-      return done(Outcome::unavailable, {});
-    done(Outcome::ok, parse_book(reply.elements[0], reply.elements[1]));
-  });
-}
-
-void IncidentStore::available(Clock::time_point now,
-                              std::function<void(Outcome, std::set<std::string>)> done) {
-  availability([now, done = std::move(done)](Outcome outcome, AvailabilityBook book) {
-    done(outcome, outcome == Outcome::ok ? book.available_at(now) : std::set<std::string>{});
   });
 }
 

@@ -78,6 +78,9 @@ struct AvailabilityBook {
   std::map<std::string, std::chrono::system_clock::time_point, std::less<>>
       until;  // responder -> end
   std::set<std::string> available_at(std::chrono::system_clock::time_point now) const;
+  // From the version and the flat {responder, until ms, ...} of availability_book
+  // (lua/helpers.lua).
+  static AvailabilityBook from_reply(const redis::Reply& version, const redis::Reply& flat);
 };
 
 // What open() checks in the same step as its write; an unset check is not made.
