@@ -241,27 +241,26 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
 }
 
 void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
-  services_.acks.submit(
-      {*responder_.load(), token_id_}, std::move(ack),
-      [self = shared_from_this(), request_id](MaybeRefusal refusal, Accepted<v1::Ack> r) {
-        if (refusal) return self->refuse(*refusal, request_id, false);
-        v1::ServerMessage answer;
-        answer.set_request_id(request_id);
-        *answer.mutable_ack_accepted() = std::move(r.value);
-        self->send(answer);
-      });
+  services_.acks.submit({*responder_.load(), token_id_}, std::move(ack),
+                        answer_to<v1::Ack>(request_id, &v1::ServerMessage::mutable_ack_accepted));
 }
 
 void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
   services_.reports.submit(
       {*responder_.load(), token_id_}, std::move(report),
-      [self = shared_from_this(), request_id](MaybeRefusal refusal, Accepted<v1::ReportReceipt> r) {
-        if (refusal) return self->refuse(*refusal, request_id, false);
-        v1::ServerMessage answer;
-        answer.set_request_id(request_id);
-        *answer.mutable_report_accepted() = std::move(r.value);
-        self->send(answer);
-      });
+      answer_to<v1::ReportReceipt>(request_id, &v1::ServerMessage::mutable_report_accepted));
+}
+
+template <typename T>
+Done<Accepted<T>> ResponderSocket::answer_to(const std::string& request_id,
+                                             T* (v1::ServerMessage::*place)()) {
+  return [self = shared_from_this(), request_id, place](MaybeRefusal refusal, Accepted<T> r) {
+    if (refusal) return self->refuse(*refusal, request_id, false);
+    v1::ServerMessage answer;
+    answer.set_request_id(request_id);
+    *(answer.*place)() = std::move(r.value);
+    self->send(answer);
+  };
 }
 
 void ResponderSocket::send(const v1::ServerMessage& message) {

@@ -86,6 +86,10 @@ class ResponderSocket : public net::SocketPeer,
                            std::vector<v1::Subscription>& granted) const;
   void on_ack(v1::Ack ack, const std::string& request_id);
   void on_report(v1::Report report, const std::string& request_id);
+  // How a desk answers a command of this socket: its refusal, or the accepted value put in the
+  // answer's field `place` (a mutable_ accessor), with the command's request id.
+  template <typename T>
+  Done<Accepted<T>> answer_to(const std::string& request_id, T* (v1::ServerMessage::*place)());
   void replay(const std::string& slug, const std::string& after);
   void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
   void send_frame(const std::shared_ptr<const net::HubFrame>& frame);
