@@ -62,6 +62,13 @@
 //                               has none, and the first node to look sets a new one
 //   {p}tokens                   hash: token id -> IssuedToken (protobuf, no token text)
 //   {p}tokens:changed           pub/sub channel: the id of a token just issued or revoked
+//   {p}push:{responder}         hash: push subscription id -> PushSubscription (protobuf): the
+//                               phones that get the responder's alerts by Web Push. Never
+//                               purged by the retention: a responder's phones are not incident
+//                               data; they go when removed, or when the push service says gone
+//   {p}push:endpoint:{id}       set: the responders whose phones use the endpoint the
+//                               subscription id is made from (a shared phone may hold several),
+//                               so a push service's "gone" removes it from every one of them
 //   {p}audit                    stream: the audit log, entry field "pb" holds an AuditEntry;
 //                               never trimmed and never purged
 //   {p}audit:head               string "<sequence> <hash>" of the last audit entry
@@ -130,6 +137,12 @@ class Keys {
   std::string audit_roster() const { return p_ + "audit:roster"; }
   std::string token_changes() const { return p_ + "tokens:changed"; }
   std::string idempotency(std::string_view key) const { return p_ + "idem:" + std::string(key); }
+  std::string push_subscriptions(std::string_view responder_id) const {
+    return p_ + "push:" + std::string(responder_id);
+  }
+  std::string push_endpoint(std::string_view subscription_id) const {
+    return p_ + "push:endpoint:" + std::string(subscription_id);
+  }
 
   // The slug a live channel is for; empty if `channel` is not one.
   std::string slug_of_live_channel(std::string_view channel) const;

@@ -1,0 +1,9 @@
+-- Removes one of a responder's phones. -> 1 if it was there, 0 if not.
+local phones = KEYS[1]
+local endpoint_holders = KEYS[2]
+local responder = ARGV[1]
+local id = ARGV[2]
+
+local removed = redis.call('HDEL', phones, id)
+redis.call('SREM', endpoint_holders, responder)
+return removed
