@@ -105,6 +105,59 @@ void route_rate_limits(const toml::table& t,
   }
 }
 
+std::vector<std::string> strings(const toml::table& t, std::string_view path,
+                                 std::vector<std::string> fallback) {
+  auto node = t.at_path(path);
+  if (!node) return fallback;
+  if (!node.is_array())
+    throw std::runtime_error("config: " + std::string(path) + " must be a list of strings");
+  std::vector<std::string> values;
+  for (const auto& item : *node.as_array()) {
+    auto text = item.value<std::string>();
+    if (!text || text->empty())
+      throw std::runtime_error("config: " + std::string(path) +
+                               " holds an empty or non-string item");
+    values.push_back(*text);
+  }
+  return values;
+}
+
+void read_push(const toml::table& t, const std::filesystem::path& base, PushConfig& p) {
+  p.vapid_key_file = relative_to(base, get_or<std::string>(t, "push.vapid_key_file", ""));
+  p.subject = get_or<std::string>(t, "push.subject", p.subject);
+  if (p.enabled() && !(p.subject.starts_with("mailto:") || p.subject.starts_with("https://")))
+    throw std::runtime_error(
+        "config: push.subject must be a \"mailto:\" or \"https://\" contact when "
+        "push.vapid_key_file is set");
+  auto& s = p.sender;
+  s.allowed_hosts = strings(t, "push.allowed_hosts", s.allowed_hosts);
+  s.allow_private_addresses =
+      get_or<bool>(t, "push.allow_private_addresses", s.allow_private_addresses);
+  s.ca_file = relative_to(base, get_or<std::string>(t, "push.ca_file", ""));
+  s.connect_timeout = millis(t, "push.connect_timeout_ms", s.connect_timeout);
+  s.response_timeout = millis(t, "push.response_timeout_ms", s.response_timeout);
+  // RFC 8030 lets a push service cap TTL; four weeks is past any alert's use.
+  p.ttl =
+      std::chrono::seconds(whole(t, "push.ttl_seconds", p.ttl.count(), 0, 28 * a_day_ms / 1000));
+  p.sends_per_second = get_or<double>(t, "push.sends_per_second", p.sends_per_second);
+  if (p.sends_per_second <= 0)
+    throw std::runtime_error("config: push.sends_per_second must be above 0");
+  p.max_attempts = static_cast<int>(whole(t, "push.max_attempts", p.max_attempts, 1, 100));
+  p.max_phones_per_responder = static_cast<std::size_t>(whole(
+      t, "push.max_phones_per_responder", static_cast<int64_t>(p.max_phones_per_responder), 1, 50));
+  p.ack_capability_lifetime = std::chrono::seconds(whole(
+      t, "push.ack_capability_seconds", p.ack_capability_lifetime.count(), 60, a_day_ms / 1000));
+  p.device_token_lifetime = std::chrono::seconds(
+      whole(t, "push.device_token_days", p.device_token_lifetime.count() / 86400, 1, 366) * 86400);
+  p.stale_after = std::chrono::seconds(
+      whole(t, "push.stale_after_hours", p.stale_after.count() / 3600, 1, 24 * 366) * 3600);
+  p.drop_after = std::chrono::seconds(
+      whole(t, "push.drop_after_days", p.drop_after.count() / 86400, 1, 366) * 86400);
+  if (p.drop_after <= p.stale_after)
+    throw std::runtime_error(
+        "config: push.drop_after_days must be longer than push.stale_after_hours");
+}
+
 }  // namespace
 
 void parse_host_port(const std::string& text, std::string& host, unsigned short& port) {
@@ -298,6 +351,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
              l.ws_messages);  // kept by each socket (websocket_session.cpp)
   rate_limit(t, "journal_per_responder", c.journal_limits.per_responder);
   route_rate_limits(t, r.per_route);
+
+  read_push(t, base, c.push);
 
   c.log_level = get_or<std::string>(t, "log.level", c.log_level);
   c.log_json = get_or<std::string>(t, "log.format", "text") == "json";

@@ -6,6 +6,7 @@
 #include "app/access/rate_limits.hpp"
 #include "app/incidents/journal_limits.hpp"
 #include "app/maps/map_tiles.hpp"
+#include "channels/push/push_sender.hpp"
 #include "core/geo_index.hpp"
 #include "core/retention.hpp"
 #include "net/server_context.hpp"
@@ -18,6 +19,23 @@
 #include <vector>
 
 namespace puente::app {
+
+// [push]: Web Push to responders' phones (docs/push.md). Off until vapid_key_file is set.
+struct PushConfig {
+  std::filesystem::path vapid_key_file;  // P-256 PEM (`puente push keygen`); empty: no Web Push
+  std::string subject;                   // VAPID contact: "mailto:..." or "https://..."
+  push::PushSenderOptions sender;  // allowed_hosts, allow_private_addresses, ca_file, deadlines
+  std::chrono::seconds ttl{3600};  // how long a push service keeps a push for a phone that is off
+  double sends_per_second = 200;   // across the network (every node together)
+  int max_attempts = 5;            // per push, for 429, 5xx and network errors
+  std::size_t max_phones_per_responder = 5;
+  std::chrono::seconds ack_capability_lifetime{2 * 3600};  // an ack from a notification
+  std::chrono::seconds device_token_lifetime{90 * 24 * 3600};
+  std::chrono::seconds stale_after{2 * 24 * 3600};  // a phone not heard from: nudged, marked stale
+  std::chrono::seconds drop_after{21 * 24 * 3600};  // and then dropped
+
+  bool enabled() const { return !vapid_key_file.empty(); }
+};
 
 struct NodeConfig {
   std::string node_id;  // default: host name
@@ -75,6 +93,7 @@ struct NodeConfig {
   std::size_t replay_max_alerts = 1000;                 // per subscription, per page of history
   std::size_t history_max_alerts = 10000;               // kept per neighborhood
   std::chrono::seconds history_max_age{7 * 24 * 3600};  // older alerts are trimmed away
+  PushConfig push;
   std::string log_level = "info";
   bool log_json = false;
 };
