@@ -90,6 +90,64 @@ std::optional<Caller> authenticate(ApiServices& s, const Request& request,
   return std::nullopt;
 }
 
+namespace {
+constexpr std::string_view capability_scheme = "Capability ";
+}  // namespace
+
+bool has_capability(const Request& request) {
+  return request[http::field::authorization].starts_with(capability_scheme);
+}
+
+std::optional<CapabilityCaller> authenticate_capability(ApiServices& s, const Request& request,
+                                                        const RouteParams& params, Respond& respond,
+                                                        bool take_limit) {
+  if (!s.push.enabled()) {
+    respond(refusal_response(push_not_configured()));
+    return std::nullopt;
+  }
+  if (!has_capability(request)) {
+    respond(refusal_response(
+        {RefusalKind::bad_capability, "send Authorization: Capability <capability>"}));
+    return std::nullopt;
+  }
+  auto key = s.ack_key.key();
+  if (!key) {
+    respond(refusal_response(Refusal::unavailable()));
+    return std::nullopt;
+  }
+  auto text = request[http::field::authorization].substr(capability_scheme.size());
+  auto capability = key->verify(std::string_view(text.data(), text.size()), core::Clock::now());
+  const core::Responder* who = capability ? s.roster.find(capability->responder_id) : nullptr;
+  if (!capability) {
+    // A guesser of capabilities is slowed like a guesser of tokens.
+    if (auto wait = s.limiter.take("failed-sign-ins", params.peer_address,
+                                   s.rate_limits.failed_sign_ins_per_address)) {
+      respond(rate_limited_response(*wait));
+      return std::nullopt;
+    }
+    respond(refusal_response(
+        {RefusalKind::bad_capability, "the capability is not valid or has expired; open the app"}));
+    return std::nullopt;
+  }
+  if (!who) {
+    respond(refusal_response({RefusalKind::sender_left_roster,
+                              "the capability's responder is no longer on the roster"}));
+    return std::nullopt;
+  }
+  CapabilityCaller result{Caller{*who, "capability " + who->id}, std::move(*capability)};
+  if (take_limit)
+    if (auto wait = s.limiter.take_request(params.route, result.caller.token_id, s.rate_limits)) {
+      respond(rate_limited_response(*wait));
+      return std::nullopt;
+    }
+  return result;
+}
+
+Refusal push_not_configured() {
+  return {RefusalKind::push_not_configured,
+          "Web Push is not set up on this network ([push] vapid_key_file)"};
+}
+
 // A finite number: from_chars also reads "nan", which every range comparison lets through.
 std::optional<double> parse_double(const std::string& text) {
   double value = 0;
