@@ -16,6 +16,7 @@
 #include "app/node/network_rules.hpp"
 #include "net/router.hpp"
 #include "net/static_body.hpp"
+#include "store/alert_lookup.hpp"
 #include "store/presence_store.hpp"
 #include "store/push_delivery_store.hpp"
 #include "store/push_subscription_store.hpp"
@@ -53,6 +54,7 @@ struct ApiServices {
   const NetworkAckKey& ack_key;
   store::PushSubscriptionStore& phones;
   store::PushDeliveryStore& push_deliveries;
+  store::AlertLookup& alerts;  // which incident sent an alert
   // Queues a kind "test" push to each of a responder's phones and answers how many (the push
   // pipeline's PushDispatch::send_test, channels/push_dispatch.hpp); unset: none can be sent.
   using SendTestPush = std::function<void(const std::string& responder_id,

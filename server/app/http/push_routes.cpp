@@ -94,29 +94,51 @@ void remove_phone(ApiServices& s, const core::Responder& who, const std::string&
   });
 }
 
+void record_shown(ApiServices& s, const std::string& incident_id, const std::string& alert_id,
+                  const std::string& responder, const std::string& phone, Respond respond) {
+  const auto now = core::Clock::now();
+  s.push_deliveries.record_shown(
+      incident_id, alert_id, responder, now,
+      [&s, responder, phone, now, respond = std::move(respond)](store::Outcome outcome) mutable {
+        if (outcome == store::Outcome::unavailable)
+          return respond(refusal_response(Refusal::unavailable()));
+        if (outcome != store::Outcome::ok)
+          return respond(refusal_response({RefusalKind::unknown_alert, "no such alert"}));
+        s.phones.heard_from(responder, phone, now, [respond = std::move(respond)](store::Outcome) {
+          // A phone removed meanwhile is no reason to fail what was recorded.
+          respond(net::Response{http::status::no_content, 11});
+        });
+      });
+}
+
+// How far back the incident of a shown alert is looked for, before the capability was minted:
+// a push goes out at most an hour after its alert ([delivery] after_seconds, up to 3600), and
+// its retries take minutes more.
+constexpr std::chrono::hours push_sent_within{2};
+
 // The service worker showed the alert's notification: Delivery.shown_at for the alert and the
-// capability's responder, and the phone heard from.
+// capability's responder, and the phone heard from. The body names the alert (the capability's)
+// and may name its incident; the incident is found from the alert either way, so a shown record
+// never lands in another incident.
 void shown(ApiServices& s, const CapabilityCaller& holder, Request&& request, Respond respond) {
   v1::PushShown report;
   if (auto refusal = decode(request, report)) return respond(refusal_response(*refusal));
   if (report.alert_id() != holder.capability.alert_id)
     return respond(refusal_response(
         {RefusalKind::capability_not_for_this_alert, "the capability is for another alert"}));
-  if (!core::valid_id("inc", report.incident_id()))
-    return respond(refusal_response(no_such_incident()));
-  const auto now = core::Clock::now();
-  const auto& responder = holder.caller.who.id;
-  s.push_deliveries.record_shown(
-      report.incident_id(), report.alert_id(), responder, now,
-      [&s, responder, phone = holder.capability.subscription_id, now,
-       respond = std::move(respond)](store::Outcome outcome) mutable {
+  if (!core::valid_id("al", report.alert_id()))
+    return respond(refusal_response({RefusalKind::unknown_alert, "no such alert"}));
+  const auto minted = holder.capability.expires_at - s.push.ack_capability_lifetime;
+  s.alerts.incident_of(
+      report.alert_id(), minted - push_sent_within,
+      [&s, report, responder = holder.caller.who.id, phone = holder.capability.subscription_id,
+       respond = std::move(respond)](store::Outcome outcome, std::string incident_id) mutable {
         if (outcome == store::Outcome::unavailable)
           return respond(refusal_response(Refusal::unavailable()));
-        if (outcome != store::Outcome::ok) return respond(refusal_response(no_such_incident()));
-        s.phones.heard_from(responder, phone, now, [respond = std::move(respond)](store::Outcome) {
-          // A phone removed meanwhile is no reason to fail what was recorded.
-          respond(net::Response{http::status::no_content, 11});
-        });
+        if (outcome != store::Outcome::ok ||
+            (!report.incident_id().empty() && report.incident_id() != incident_id))
+          return respond(refusal_response({RefusalKind::unknown_alert, "no such alert"}));
+        record_shown(s, incident_id, report.alert_id(), responder, phone, std::move(respond));
       });
 }
 

@@ -220,6 +220,7 @@ struct Node::Parts {
   std::shared_ptr<NetworkAckKey> ack_key;  // mints and verifies ack capabilities
   store::PushSubscriptionStore phones;
   store::PushDeliveryStore push_deliveries;
+  store::AlertLookup alerts;
   net::StaticBody neighborhood_map;
   std::unique_ptr<net::StaticFiles> pages;
   std::unique_ptr<net::TileFiles> tiles;
@@ -279,6 +280,7 @@ struct Node::Parts {
         ack_key(std::make_shared<NetworkAckKey>(io.main().get_executor(), ack_key_store)),
         phones(commands, store::Keys(config.key_prefix)),
         push_deliveries(commands, store::Keys(config.key_prefix)),
+        alerts(commands, store::Keys(config.key_prefix)),
         neighborhood_map(
             net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
         pages(open_pages(config.web_root)),
@@ -341,6 +343,7 @@ struct Node::Parts {
                      .ack_key = *ack_key,
                      .phones = phones,
                      .push_deliveries = push_deliveries,
+                     .alerts = alerts,
                      // PushDispatch::send_test, once the push pipeline is merged.
                      .send_test_push = {}},
         server(std::make_shared<net::ServerContext>()),

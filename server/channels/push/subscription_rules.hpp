@@ -4,6 +4,7 @@
 // that encrypt (RFC 8291: p256dh a point on P-256, auth 16 bytes) and a name its owner knows it
 // by. A refusal names the field at fault and never quotes the endpoint (a capability) or a key.
 
+#include "channels/push/message_encryption.hpp"  // auth_secret_bytes
 #include "core/input_rules.hpp"
 #include "puente/v1/puente.pb.h"
 
@@ -16,7 +17,6 @@ namespace puente::push {
 // Browsers' endpoints run to a few hundred bytes; a kilobyte more is room for any push service.
 inline constexpr std::size_t max_endpoint_bytes = 2048;
 inline constexpr std::size_t max_device_characters = 64;
-inline constexpr std::size_t auth_secret_bytes = 16;
 
 // Codes: bad_endpoint, endpoint_not_allowed, bad_push_keys, bad_device.
 std::optional<core::InputError> check_push_subscription(

@@ -122,11 +122,24 @@ class PushRoutes : public ::testing::Test {
     return R"({"alertId":")" + alert.id() + R"(","incidentId":")" + alert.incident_id() +
            R"(","state":")" + state + R"("})";
   }
-  static std::string shown_json(const v1::Alert& alert) {
+  // What the service worker sends: the alert's id (the incident's may come too).
+  static std::string shown_json(const v1::Alert& alert, bool with_incident = false) {
+    if (!with_incident) return R"({"alertId":")" + alert.id() + R"("})";
     return R"({"alertId":")" + alert.id() + R"(","incidentId":")" + alert.incident_id() + R"("})";
   }
+  // When the phone showed `alert` to obs-bh, as kept (ms), or 0.
+  long long shown_ms(const v1::Alert& alert) {
+    return net.redis_integer(
+        "EVAL \"return tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')\" 1 "
+        "puente:incident:" +
+        alert.incident_id() + ":pushes \"shown " + alert.id() + " obs-bh\"");
+  }
+  // The "shown" records of an incident (its pushes hash holds the push pipeline's too).
   long long shown_records(const std::string& incident_id) {
-    return net.redis_integer("HLEN puente:incident:" + incident_id + ":pushes");
+    return net.redis_integer(
+        "EVAL \"local n = 0 for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do "
+        "if f:sub(1, 6) == 'shown ' then n = n + 1 end end return n\" 1 puente:incident:" +
+        incident_id + ":pushes");
   }
 
   // Stops the node and says whether its log holds any of the phones' endpoints.
@@ -306,33 +319,46 @@ TEST_F(PushRoutes, ACapabilityForAnotherAlertExpiredOrForgedIsRefusedAndNothingC
 
 TEST_F(PushRoutes, ShownIsRecordedOnceTheEarliestAndCountsAsContact) {
   auto phone = subscribed("obs-bh", "s1");
-  auto receipt = report();
+  auto receipt = report(boyle_heights_spot(1));
   const auto& alert = receipt.incident().alerts(0);
-  const auto field = "\"shown " + alert.id() + " obs-bh\"";
-  const auto pushes = "puente:incident:" + alert.incident_id() + ":pushes";
-
+  const auto before = core::to_ms(core::Clock::now());
   auto cap = capability(alert.id(), phone.id());
   auto response = from_phone(*a, "/v1/push/shown", cap, shown_json(alert));
   ASSERT_EQ(response.status, 204u) << response.body;
-  const auto first = net.redis_line("HGET " + pushes + " " + field);
-  EXPECT_NE(first, "$-1") << "recorded";
+  const auto first = shown_ms(alert);
+  EXPECT_GE(first, before);
+  EXPECT_LE(first, core::to_ms(core::Clock::now()));
   std::this_thread::sleep_for(5ms);
   response = from_phone(*a, "/v1/push/shown", cap, shown_json(alert));
   EXPECT_EQ(response.status, 204u) << response.body;
-  EXPECT_EQ(net.redis_line("HGET " + pushes + " " + field), first) << "the earliest stands";
+  EXPECT_EQ(shown_ms(alert), first) << "the earliest stands";
   EXPECT_EQ(shown_records(alert.incident_id()), 1);
   EXPECT_GT(core::to_ms(phones("obs-bh").subscriptions(0).last_contact_at()),
             core::to_ms(phone.last_contact_at()));
 
-  // An incident that is not there: nothing written.
+  // Naming the incident too: the same record.
+  response = from_phone(*a, "/v1/push/shown", cap, shown_json(alert, /*with_incident=*/true));
+  EXPECT_EQ(response.status, 204u) << response.body;
+  EXPECT_EQ(shown_ms(alert), first);
+
+  // Naming another incident, or an alert no incident sent: nothing written anywhere.
+  auto other = report(boyle_heights_spot(8));
   v1::Alert stray = alert;
-  stray.set_incident_id("inc-0000000000000000");
-  response = from_phone(*a, "/v1/push/shown", cap, shown_json(stray));
+  stray.set_incident_id(other.incident().id());
+  response = from_phone(*a, "/v1/push/shown", cap, shown_json(stray, true));
   EXPECT_EQ(response.status, 404u) << response.body;
-  EXPECT_EQ(net.redis_integer("EXISTS puente:incident:inc-0000000000000000:pushes"), 0);
+  EXPECT_EQ(code_of(response), "unknown_alert");
   stray.set_incident_id("../x");
-  response = from_phone(*a, "/v1/push/shown", cap, shown_json(stray));
+  response = from_phone(*a, "/v1/push/shown", cap, shown_json(stray, true));
   EXPECT_EQ(response.status, 404u) << response.body;
+  v1::Alert unsent = alert;
+  unsent.set_id("al-0123456789abcdef");
+  response =
+      from_phone(*a, "/v1/push/shown", capability(unsent.id(), phone.id()), shown_json(unsent));
+  EXPECT_EQ(response.status, 404u) << response.body;
+  EXPECT_EQ(code_of(response), "unknown_alert");
+  EXPECT_EQ(shown_records(other.incident().id()), 0);
+  EXPECT_EQ(shown_records(alert.incident_id()), 1);
 }
 
 // Two nodes, one key: a capability minted under the key Redis holds is good on either.
@@ -349,6 +375,51 @@ TEST_F(PushRoutes, EveryNodeKeepsTheKeyRedisHolds) {
                               ack_secret),
             1)
       << "SET NX: the key already there stays";
+}
+
+// Every capability of one responder takes from one bucket, apart from their bearer tokens'; a
+// guesser of capabilities is slowed like a guesser of tokens.
+class PushRateLimits : public PushRoutes {
+ protected:
+  PushRateLimits()
+      : PushRoutes(push_config + R"(
+[rate_limits]
+reports_per_token_per_second = 0
+requests_per_token_per_second = 0.01
+requests_per_token_burst = 3
+requests_per_address_per_second = 0
+failed_sign_ins_per_address_per_second = 0.01
+failed_sign_ins_per_address_burst = 2
+)") {}
+};
+
+TEST_F(PushRateLimits, CapabilitiesShareTheirRespondersBucketAndForgeriesTheAddresss) {
+  auto phone = subscribed("obs-bh", "l1");  // one of the bearer token's 3
+  auto receipt = report();
+  const auto& alert = receipt.incident().alerts(0);
+  // Two phones' capabilities, one responder: one bucket of 3.
+  const auto first = capability(alert.id(), phone.id());
+  const auto second = capability(alert.id(), "psub-0123456789abcdef");
+  for (const auto* cap : {&first, &second, &first})
+    EXPECT_EQ(from_phone(*a, "/v1/push/shown", *cap, shown_json(alert)).status, 204u);
+  auto response = from_phone(*a, "/v1/push/shown", second, shown_json(alert));
+  EXPECT_EQ(response.status, 429u) << response.body;
+  EXPECT_TRUE(response.header("Retry-After")) << response.body;
+  response = from_phone(*a, "/v1/acks", first, ack_json(alert));
+  EXPECT_EQ(response.status, 429u) << response.body;
+  EXPECT_EQ(incident(receipt.incident().id()).acks_size(), 0) << "a limited ack changes nothing";
+  // The responder's bearer token has its own bucket.
+  EXPECT_EQ(phones("obs-bh").subscriptions_size(), 1);
+
+  // Forgeries: 2 refused, then the address is limited.
+  core::AckCapabilityKey forger(std::string(32, 'f'));
+  auto forged = forger.mint({.alert_id = alert.id(),
+                             .responder_id = "obs-dt",
+                             .subscription_id = phone.id(),
+                             .expires_at = core::Clock::now() + 1h});
+  EXPECT_EQ(code_of(from_phone(*a, "/v1/push/shown", forged, shown_json(alert))), "bad_capability");
+  EXPECT_EQ(code_of(from_phone(*a, "/v1/push/shown", forged, shown_json(alert))), "bad_capability");
+  EXPECT_EQ(code_of(from_phone(*a, "/v1/push/shown", forged, shown_json(alert))), "rate_limited");
 }
 
 TEST(PushAckKey, TheFirstNodeMakesTheKeyOf32Bytes) {
