@@ -5,13 +5,15 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace puente::app {
 
 namespace {
 
-constexpr std::chrono::seconds retry_every{1};
+// Until Redis first answers: soon after start (the link is coming up), then once a second.
+constexpr std::chrono::milliseconds longest_retry{1000};
 
 std::string fresh_secret() {
   std::string secret(core::AckCapabilityKey::min_bytes, '\0');
@@ -57,7 +59,8 @@ void NetworkAckKey::load() {
         }
         boost::asio::post(self->timer_.get_executor(), [self] {
           if (self->stopped_) return;
-          self->timer_.expires_after(retry_every);
+          self->retry_ = std::min(self->retry_ * 2, longest_retry);
+          self->timer_.expires_after(self->retry_);
           self->timer_.async_wait([self](boost::system::error_code ec) {
             if (!ec) self->load();
           });

@@ -4,7 +4,8 @@
 // for the node's life. The push rung mints with it (the capability each alert's push carries),
 // the routes verify with it (POST /v1/acks and POST /v1/push/shown with `Authorization:
 // Capability`). Until Redis first answers there is no key: nothing is minted, and a capability
-// gets 503 (retry) rather than a refusal it did not deserve. It is tried again every second.
+// gets 503 (retry) rather than a refusal it did not deserve, and /readyz says "degraded". It is
+// tried again soon, then every second.
 
 #include "core/ack_capability.hpp"
 #include "store/ack_key_store.hpp"
@@ -13,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -35,6 +37,7 @@ class NetworkAckKey : public std::enable_shared_from_this<NetworkAckKey> {
   store::AckKeyStore& store_;
   mutable std::mutex mutex_;
   std::shared_ptr<const core::AckCapabilityKey> key_;
+  std::chrono::milliseconds retry_{25};  // doubled before each wait, on the timer's strand
   std::atomic<bool> stopped_{false};
 };
 

@@ -16,7 +16,9 @@ constexpr std::string_view protobuf_type = "application/x-protobuf";
 
 net::Response refusal_response(const Refusal& r) {
   auto response = net::error_response(static_cast<http::status>(r.status()), r.code(), r.message());
-  if (r.status() == 401) response.set(http::field::www_authenticate, "Bearer");
+  if (r.status() == 401)
+    response.set(http::field::www_authenticate,
+                 r.kind() == RefusalKind::bad_capability ? "Capability" : "Bearer");
   if (auto seconds = r.retry_after_seconds())
     response.set(http::field::retry_after, std::to_string(*seconds));
   return response;

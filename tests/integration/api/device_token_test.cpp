@@ -46,9 +46,9 @@ class DeviceTokens : public ::testing::Test {
     return node.call(http::verb::get, "/v1/neighborhoods", token).status;
   }
   static std::string code_of(const client::HttpResponse& response) {
-    v1::ErrorBody error;
+    v1::ServerMessage error;  // {"error": {"code", "message"}}
     if (!wire::from_json(response.body, error).empty()) return "(not an error body)";
-    return error.code();
+    return error.error().code();
   }
 };
 
@@ -89,7 +89,8 @@ TEST_F(DeviceTokens, APhonesTokenSignsInEverywhereUntilItsOwnerRevokesIt) {
   // Audited: issued and revoked by the responder themselves.
   ASSERT_TRUE(wait_until([&] {
     int found = 0;
-    for (const auto& entry : a->audit_log(net.token("admin")).entries())
+    const auto log = a->audit_log(net.token("admin"));
+    for (const auto& entry : log.entries())
       if (entry.subject() == token.id() && entry.actor() == "obs-bh" &&
           (entry.action() == "token.issue" || entry.action() == "token.revoke"))
         ++found;
