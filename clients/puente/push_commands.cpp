@@ -5,6 +5,7 @@
 #include "channels/push/vapid.hpp"
 #include "commands.hpp"
 #include "puente/v1/json.hpp"
+#include "puente/v1/puente.pb.h"
 
 #include <unistd.h>
 
