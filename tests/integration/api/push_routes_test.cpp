@@ -149,6 +149,7 @@ class PushRoutes : public ::testing::Test {
     const auto text = file_text(log);
     EXPECT_FALSE(text.empty());
     EXPECT_EQ(text.find("endpoint-secret"), std::string::npos) << "see " << log;
+    EXPECT_EQ(text.find("ac1."), std::string::npos) << "a capability in the log; see " << log;
   }
 };
 
@@ -315,6 +316,7 @@ TEST_F(PushRoutes, ACapabilityForAnotherAlertExpiredOrForgedIsRefusedAndNothingC
             phone.last_contact_at().seconds());
   EXPECT_EQ(phones("obs-bh").subscriptions(0).last_contact_at().nanos(),
             phone.last_contact_at().nanos());
+  expect_no_endpoint_in_log();
 }
 
 TEST_F(PushRoutes, ShownIsRecordedOnceTheEarliestAndCountsAsContact) {
@@ -359,6 +361,20 @@ TEST_F(PushRoutes, ShownIsRecordedOnceTheEarliestAndCountsAsContact) {
   EXPECT_EQ(code_of(response), "unknown_alert");
   EXPECT_EQ(shown_records(other.incident().id()), 0);
   EXPECT_EQ(shown_records(alert.incident_id()), 1);
+}
+
+// The route is the admin's; sending is the push pipeline's (ApiServices::send_test_push).
+TEST_F(PushRoutes, OnlyAnAdminSendsATestPushToAResponderOfTheRoster) {
+  auto response = a->call(http::verb::post, "/v1/admin/push-test", net.token("disp"),
+                          R"({"responderId":"obs-bh"})");
+  EXPECT_EQ(response.status, 403u) << response.body;
+  EXPECT_EQ(code_of(response), "forbidden");
+  response = a->call(http::verb::post, "/v1/admin/push-test", net.token("admin"),
+                     R"({"responderId":"nobody"})");
+  EXPECT_EQ(response.status, 400u) << response.body;
+  EXPECT_EQ(code_of(response), "unknown_responder");
+  response = a->call(http::verb::post, "/v1/admin/push-test", net.token("admin"), "{");
+  EXPECT_EQ(code_of(response), "bad_json") << response.body;
 }
 
 // Two nodes, one key: a capability minted under the key Redis holds is good on either.
