@@ -294,10 +294,7 @@ void TokenService::revoke_device(const core::Responder& who, const std::string& 
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     if (!token || !token->device() || token->responder_id() != who.id)
       return done(Refusal::not_found("you have no device token \"" + token_id + "\""), {});
-    // The whole record, note and all: revoked, it still says which phone it was.
-    if (token->has_revoked_at()) return done(std::nullopt, shown(std::move(*token)));
-    *token->mutable_revoked_at() = core::to_timestamp(core::Clock::now());
-    self->save(who, "token.revoke", std::move(*token), std::move(done));
+    self->revoke_issued(who, std::move(*token), std::move(done));
   });
 }
 
@@ -305,23 +302,27 @@ void TokenService::revoke(const core::Responder& admin, const std::string& token
                           Done<v1::IssuedToken> done) {
   if (!core::may(admin, core::Action::administer))
     return done(Refusal::forbidden("only admins manage tokens"), {});
-  if (auto record = registry_.find(token_id)) return revoke_record(admin, *record, std::move(done));
-  // Issued through another node a moment ago, perhaps, and not in this node's table yet: Redis
-  // has the record.
+  // Revoking twice changes nothing: the first revocation time stands.
+  if (auto record = registry_.find(token_id); record && record->revoked_at)
+    return done(std::nullopt, shown(from_record(*record)));
+  // The whole record from Redis (issued through another node a moment ago, perhaps), so the
+  // revoked token still says what it was for; a roster token has none before its first
+  // revocation, and the registry's stands in.
   store_.load(token_id, [self = shared_from_this(), &admin, token_id, done = std::move(done)](
                             store::Outcome outcome, std::optional<v1::IssuedToken> token) mutable {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-    if (!token) return done(Refusal::not_found("no token \"" + token_id + "\""), {});
-    self->revoke_record(admin, to_record(*token), std::move(done));
+    if (token) return self->revoke_issued(admin, std::move(*token), std::move(done));
+    if (auto record = self->registry_.find(token_id))
+      return self->revoke_issued(admin, from_record(*record), std::move(done));
+    done(Refusal::not_found("no token \"" + token_id + "\""), {});
   });
 }
 
-void TokenService::revoke_record(const core::Responder& admin, core::TokenRecord record,
+void TokenService::revoke_issued(const core::Responder& admin, v1::IssuedToken token,
                                  Done<v1::IssuedToken> done) {
-  // Revoking twice changes nothing: the first revocation time stands.
-  if (record.revoked_at) return done(std::nullopt, shown(from_record(record)));
-  record.revoked_at = core::Clock::now();
-  save(admin, "token.revoke", from_record(record), std::move(done));
+  if (token.has_revoked_at()) return done(std::nullopt, shown(std::move(token)));
+  *token.mutable_revoked_at() = core::to_timestamp(core::Clock::now());
+  save(admin, "token.revoke", std::move(token), std::move(done));
 }
 
 void TokenService::save(const core::Responder& admin, const char* action, v1::IssuedToken token,

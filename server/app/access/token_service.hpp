@@ -83,8 +83,8 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   void watch_records();
   // Keeps a revocation seen in a record Redis sent or took (and writes it to the file if new).
   void keep_if_revoked(const core::TokenRecord& record);
-  // Revokes `record` (unless it already is) and saves it.
-  void revoke_record(const core::Responder& admin, core::TokenRecord record,
+  // Revokes `token` (unless it already is) and saves it whole, its note and all.
+  void revoke_issued(const core::Responder& admin, v1::IssuedToken token,
                      Done<v1::IssuedToken> done);
   // Writes back to Redis the revocations it lost; `issued` is what it holds, as `records` too.
   void restore_revocations(const std::vector<v1::IssuedToken>& issued,

@@ -111,6 +111,14 @@ TEST_F(DeviceTokens, AnAdminSeesAndRevokesThemWithTheOtherTokens) {
   EXPECT_EQ(response.status, 200u) << response.body;
   ASSERT_TRUE(wait_until([&] { return signs_in(*b, token.token()) == 401u; }));
   EXPECT_EQ(signs_in(*a, token.token()), 401u);
+
+  // Revoked, it still says which phone it was.
+  seen = false;
+  all = listed(*a, net.token("admin"), "/v1/admin/tokens?responder=obs-bh");
+  for (const auto& t : all.tokens())
+    if (t.id() == token.id())
+      seen = t.has_revoked_at() && t.device() && t.note() == "Maria's tablet" && t.has_created_at();
+  EXPECT_TRUE(seen) << wire::to_json(all);
 }
 
 TEST_F(DeviceTokens, BadRequestsAreRefusedByNameAndIssueNothing) {
