@@ -6,6 +6,7 @@
 #include "test_network.hpp"
 
 #include "core/clock.hpp"
+#include "file_text.hpp"
 #include "puente/v1/json.hpp"
 #include "wait_until.hpp"
 
@@ -96,6 +97,13 @@ TEST_F(DeviceTokens, APhonesTokenSignsInEverywhereUntilItsOwnerRevokesIt) {
         ++found;
     return found == 2;
   }));
+
+  // Like every token, never in a log line.
+  const auto logs = {a->log_path(), b->log_path()};
+  a.reset();
+  b.reset();
+  for (const auto& log : logs)
+    EXPECT_EQ(file_text(log).find(token.token()), std::string::npos) << "see " << log;
 }
 
 TEST_F(DeviceTokens, AnAdminSeesAndRevokesThemWithTheOtherTokens) {
