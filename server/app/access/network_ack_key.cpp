@@ -40,6 +40,14 @@ std::shared_ptr<const core::AckCapabilityKey> NetworkAckKey::key() const {
   return key_;
 }
 
+void NetworkAckKey::when_loaded(Use use) {
+  std::unique_lock lock(mutex_);
+  if (!key_) return waiting_.push_back(std::move(use));
+  auto key = key_;
+  lock.unlock();
+  use(std::move(key));
+}
+
 void NetworkAckKey::load() {
   if (stopped_) return;
   store_.load_or_create(
@@ -47,9 +55,15 @@ void NetworkAckKey::load() {
         if (outcome == store::Outcome::ok) {
           try {
             auto key = std::make_shared<const core::AckCapabilityKey>(std::move(secret));
-            std::lock_guard lock(self->mutex_);
-            self->key_ = std::move(key);
+            std::vector<Use> waiting;
+            {
+              std::lock_guard lock(self->mutex_);
+              self->key_ = key;
+              waiting.swap(self->waiting_);
+            }
             spdlog::info("push: the network's ack key is loaded");
+            // Outside the lock: a user may ask for the key again.
+            for (auto& use : waiting) use(key);
             return;
           } catch (const std::invalid_argument& e) {
             // Someone wrote it by hand: the key is never logged, only what is wrong with it.

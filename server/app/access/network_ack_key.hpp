@@ -15,8 +15,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace puente::app {
 
@@ -29,6 +31,10 @@ class NetworkAckKey : public std::enable_shared_from_this<NetworkAckKey> {
 
   // The key, or null until Redis has answered. Safe from any thread.
   std::shared_ptr<const core::AckCapabilityKey> key() const;
+  // Runs `use` once with the key: at once if it is loaded, else when it is (what mints with
+  // it, the push dispatch, starts then). Safe from any thread.
+  using Use = std::function<void(std::shared_ptr<const core::AckCapabilityKey>)>;
+  void when_loaded(Use use);
 
  private:
   void load();
@@ -37,6 +43,7 @@ class NetworkAckKey : public std::enable_shared_from_this<NetworkAckKey> {
   store::AckKeyStore& store_;
   mutable std::mutex mutex_;
   std::shared_ptr<const core::AckCapabilityKey> key_;
+  std::vector<Use> waiting_;             // when_loaded before the key was
   std::chrono::milliseconds retry_{25};  // doubled before each wait, on the timer's strand
   std::atomic<bool> stopped_{false};
 };
