@@ -39,17 +39,22 @@ enum class RefusalKind {
   missing_token,
   bad_token,
   hello_first,
+  bad_capability,  // an ack capability forged, expired or from another key
   // 403: signed in, not allowed.
   forbidden,
   sender_left_roster,
+  capability_not_for_this_alert,
   // 404
   not_found,
   unknown_alert,
   point_outside_coverage,  // a lookup of a point no neighborhood holds
+  push_not_configured,     // Web Push is off ([push] vapid_key_file unset)
+  unknown_push_subscription,
   // 409: the state of things says no.
   invalid_transition,
   idempotency_conflict,
   incident_busy,
+  too_many_phones,  // [push] max_phones_per_responder
   // 422
   outside_coverage,
   // 429

@@ -1,11 +1,20 @@
 #include "store/push_subscription_store.hpp"
 
+#include "core/clock.hpp"
 #include "store/replies.hpp"
 #include "store/script_call.hpp"
 
 namespace puente::store {
 
 using redis::Reply;
+
+namespace {
+
+// Read-modify-write rounds before an update gives up: each lost round is another writer's
+// change to the same phone in the few milliseconds between a read and a write.
+constexpr int update_attempts = 5;
+
+}  // namespace
 
 PushSubscriptionStore::PushSubscriptionStore(std::shared_ptr<redis::Connection> redis, Keys keys)
     : redis_(std::move(redis)), keys_(std::move(keys)) {}
@@ -84,6 +93,60 @@ void PushSubscriptionStore::forget_endpoint(const std::string& subscription_id,
         tally->done(tally->unavailable ? Outcome::unavailable : Outcome::ok, tally->removed);
       });
   });
+}
+
+void PushSubscriptionStore::update(const std::string& responder_id,
+                                   const std::string& subscription_id, Change change,
+                                   std::function<void(Outcome)> done) {
+  update_attempt(responder_id, subscription_id, std::move(change), update_attempts,
+                 std::move(done));
+}
+
+void PushSubscriptionStore::update_attempt(const std::string& responder_id,
+                                           const std::string& subscription_id, Change change,
+                                           int attempts_left, std::function<void(Outcome)> done) {
+  redis_->execute({"HGET", keys_.push_subscriptions(responder_id), subscription_id},
+                  [this, responder_id, subscription_id, change = std::move(change), attempts_left,
+                   done = std::move(done)](auto ec, Reply reply) mutable {
+                    if (failed(ec, reply, "read push subscription"))
+                      return done(Outcome::unavailable);
+                    v1::PushSubscription phone;
+                    if (reply.is_nil() || !phone.ParseFromString(reply.str))
+                      return done(Outcome::not_found);
+                    change(phone);
+                    using Key = lua::ReplacePushSubscription::Key;
+                    using Arg = lua::ReplacePushSubscription::Arg;
+                    ScriptCall<lua::ReplacePushSubscription> call;
+                    call.key(Key::phones, keys_.push_subscriptions(responder_id))
+                        .arg(Arg::id, subscription_id)
+                        .arg(Arg::before, std::move(reply.str))
+                        .arg(Arg::after, phone.SerializeAsString());
+                    std::move(call).run(
+                        *redis_,
+                        [this, responder_id, subscription_id, change = std::move(change),
+                         attempts_left, done = std::move(done)](auto ec, Reply reply) mutable {
+                          if (failed(ec, reply, "replace push subscription"))
+                            return done(Outcome::unavailable);
+                          if (reply.integer == 1) return done(Outcome::ok);
+                          if (reply.integer < 0) return done(Outcome::not_found);
+                          if (attempts_left <= 1) return done(Outcome::conflict);
+                          update_attempt(responder_id, subscription_id, std::move(change),
+                                         attempts_left - 1, std::move(done));
+                        });
+                  });
+}
+
+void PushSubscriptionStore::heard_from(const std::string& responder_id,
+                                       const std::string& subscription_id,
+                                       std::chrono::system_clock::time_point at,
+                                       std::function<void(Outcome)> done) {
+  update(
+      responder_id, subscription_id,
+      [at](v1::PushSubscription& phone) {
+        if (!phone.has_last_contact_at() || core::to_time_point(phone.last_contact_at()) < at)
+          *phone.mutable_last_contact_at() = core::to_timestamp(at);
+      },
+      std::move(done));
 }
 
 }  // namespace puente::store

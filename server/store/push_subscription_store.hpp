@@ -10,6 +10,7 @@
 #include "store/incident_store.hpp"
 #include "store/keys.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -36,7 +37,23 @@ class PushSubscriptionStore {
   void forget_endpoint(const std::string& subscription_id,
                        std::function<void(Outcome, std::size_t removed)> done);
 
+  // Changes one of a responder's phones by `change` (its time fields: last push, last contact,
+  // nudge), read-modify-write with no lost update: if the record changed in between, it is read
+  // and changed again (five times at most, then Outcome::conflict). Outcome::ok; not_found if
+  // the phone is not there (nothing written: a phone removed in between is not brought back);
+  // unavailable.
+  using Change = std::function<void(v1::PushSubscription&)>;
+  void update(const std::string& responder_id, const std::string& subscription_id, Change change,
+              std::function<void(Outcome)> done);
+  // The phone itself was heard from at `at` (it showed a notification, acked from one): its
+  // last_contact_at, unless a later contact is already there.
+  void heard_from(const std::string& responder_id, const std::string& subscription_id,
+                  std::chrono::system_clock::time_point at, std::function<void(Outcome)> done);
+
  private:
+  void update_attempt(const std::string& responder_id, const std::string& subscription_id,
+                      Change change, int attempts_left, std::function<void(Outcome)> done);
+
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;
 };

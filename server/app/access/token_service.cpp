@@ -223,34 +223,106 @@ void TokenService::issue(const core::Responder& admin, const v1::TokenRequest& r
         core::to_timestamp(now + std::chrono::seconds(request.expires_in_seconds()));
   token.set_note(request.note());
   token.set_issued_by(admin.id);
-  save(admin, "token.issue", token,
-       [text, done = std::move(done)](MaybeRefusal refusal, v1::IssuedToken saved) {
+  save_new(admin, std::move(token), std::move(text), std::move(done));
+}
+
+void TokenService::save_new(const core::Responder& issuer, v1::IssuedToken token, std::string text,
+                            Done<v1::IssuedToken> done) {
+  save(issuer, "token.issue", std::move(token),
+       [text = std::move(text), done = std::move(done)](MaybeRefusal refusal,
+                                                        v1::IssuedToken saved) {
          if (!refusal) saved.set_token(text);  // the one time the token is shown
          done(std::move(refusal), std::move(saved));
        });
+}
+
+void TokenService::issue_device(const core::Responder& who, const v1::TokenRequest& request,
+                                std::chrono::seconds lifetime, Done<v1::IssuedToken> done) {
+  if (!request.responder_id().empty() && request.responder_id() != who.id)
+    return done(Refusal::forbidden("a device token is for its own responder only; an admin "
+                                   "issues tokens for others (POST /v1/admin/tokens)"),
+                {});
+  if (request.note().empty() || request.note().size() > longest_note)
+    return done(Refusal::bad_input({"bad_device", "note must name the device, 1 to 200 bytes"}),
+                {});
+  if (request.expires_in_seconds() < 0 || request.expires_in_seconds() > lifetime.count())
+    return done(Refusal{RefusalKind::bad_expiry, "expiresInSeconds must be 0 (the longest) to " +
+                                                     std::to_string(lifetime.count())},
+                {});
+  const auto now = core::Clock::now();
+  const auto life = request.expires_in_seconds() > 0
+                        ? std::chrono::seconds(request.expires_in_seconds())
+                        : lifetime;
+  auto text = core::new_bearer_token();
+  v1::IssuedToken token;
+  token.set_id(core::new_id("tok"));
+  token.set_responder_id(who.id);
+  token.set_token_sha256(core::sha256_hex(text));
+  *token.mutable_created_at() = core::to_timestamp(now);
+  *token.mutable_expires_at() = core::to_timestamp(now + life);
+  token.set_note(request.note());
+  token.set_issued_by(who.id);
+  token.set_device(true);
+  save_new(who, std::move(token), std::move(text), std::move(done));
+}
+
+void TokenService::list_devices(const core::Responder& who, Done<v1::TokenList> done) {
+  store_.load_all(
+      [&who, done = std::move(done)](store::Outcome outcome, std::vector<v1::IssuedToken> issued) {
+        if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
+        // Those that still sign in: a revoked or expired one is of no use to its phone.
+        const auto now = core::Clock::now();
+        v1::TokenList list;
+        for (auto& token : issued)
+          if (token.device() && token.responder_id() == who.id && !token.has_revoked_at() &&
+              core::to_time_point(token.expires_at()) > now)
+            *list.add_tokens() = shown(std::move(token));
+        std::sort(list.mutable_tokens()->begin(), list.mutable_tokens()->end(),
+                  [](const auto& a, const auto& b) {
+                    return core::to_ms(a.created_at()) < core::to_ms(b.created_at());
+                  });
+        done(std::nullopt, std::move(list));
+      });
+}
+
+void TokenService::revoke_device(const core::Responder& who, const std::string& token_id,
+                                 Done<v1::IssuedToken> done) {
+  // From Redis, which alone says whether a token is a device token; another's, or one that is
+  // no device token, is "no such" token: its existence is not the caller's to know.
+  store_.load(token_id, [self = shared_from_this(), &who, token_id, done = std::move(done)](
+                            store::Outcome outcome, std::optional<v1::IssuedToken> token) mutable {
+    if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
+    if (!token || !token->device() || token->responder_id() != who.id)
+      return done(Refusal::not_found("you have no device token \"" + token_id + "\""), {});
+    self->revoke_issued(who, std::move(*token), std::move(done));
+  });
 }
 
 void TokenService::revoke(const core::Responder& admin, const std::string& token_id,
                           Done<v1::IssuedToken> done) {
   if (!core::may(admin, core::Action::administer))
     return done(Refusal::forbidden("only admins manage tokens"), {});
-  if (auto record = registry_.find(token_id)) return revoke_record(admin, *record, std::move(done));
-  // Issued through another node a moment ago, perhaps, and not in this node's table yet: Redis
-  // has the record.
+  // Revoking twice changes nothing: the first revocation time stands.
+  if (auto record = registry_.find(token_id); record && record->revoked_at)
+    return done(std::nullopt, shown(from_record(*record)));
+  // The whole record from Redis (issued through another node a moment ago, perhaps), so the
+  // revoked token still says what it was for; a roster token has none before its first
+  // revocation, and the registry's stands in.
   store_.load(token_id, [self = shared_from_this(), &admin, token_id, done = std::move(done)](
                             store::Outcome outcome, std::optional<v1::IssuedToken> token) mutable {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
-    if (!token) return done(Refusal::not_found("no token \"" + token_id + "\""), {});
-    self->revoke_record(admin, to_record(*token), std::move(done));
+    if (token) return self->revoke_issued(admin, std::move(*token), std::move(done));
+    if (auto record = self->registry_.find(token_id))
+      return self->revoke_issued(admin, from_record(*record), std::move(done));
+    done(Refusal::not_found("no token \"" + token_id + "\""), {});
   });
 }
 
-void TokenService::revoke_record(const core::Responder& admin, core::TokenRecord record,
+void TokenService::revoke_issued(const core::Responder& admin, v1::IssuedToken token,
                                  Done<v1::IssuedToken> done) {
-  // Revoking twice changes nothing: the first revocation time stands.
-  if (record.revoked_at) return done(std::nullopt, shown(from_record(record)));
-  record.revoked_at = core::Clock::now();
-  save(admin, "token.revoke", from_record(record), std::move(done));
+  if (token.has_revoked_at()) return done(std::nullopt, shown(std::move(token)));
+  *token.mutable_revoked_at() = core::to_timestamp(core::Clock::now());
+  save(admin, "token.revoke", std::move(token), std::move(done));
 }
 
 void TokenService::save(const core::Responder& admin, const char* action, v1::IssuedToken token,

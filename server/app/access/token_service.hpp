@@ -58,18 +58,33 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   void list(const core::Responder& admin, const std::string& responder_id,
             Done<v1::TokenList> done);
 
+  // Device tokens ("stay signed in" on one phone): a responder's own, issued for themselves in
+  // exchange for a sign-in, named by `request.note`, expiring after `lifetime` ([push]
+  // device_token_days; sooner if the request asks), audited and listed like any issued token
+  // and revocable by an admin too.
+  void issue_device(const core::Responder& who, const v1::TokenRequest& request,
+                    std::chrono::seconds lifetime, Done<v1::IssuedToken> done);
+  // `who`'s own device tokens that still sign in (not revoked, not expired), without hashes.
+  void list_devices(const core::Responder& who, Done<v1::TokenList> done);
+  // Revokes one of `who`'s own device tokens; not_found for any other token.
+  void revoke_device(const core::Responder& who, const std::string& token_id,
+                     Done<v1::IssuedToken> done);
+
  private:
   // Saves the record; `action` ("token.issue", "token.revoke") goes to the audit log by `admin`.
   void save(const core::Responder& admin, const char* action, v1::IssuedToken record,
             Done<v1::IssuedToken> done);
+  // Saves a fresh token's record; the answer carries its text, this once.
+  void save_new(const core::Responder& issuer, v1::IssuedToken token, std::string text,
+                Done<v1::IssuedToken> done);
   void reload();
   // Redis's notifications for the tokens hash on: at start, each second until Redis answers,
   // and after every reconnect.
   void watch_records();
   // Keeps a revocation seen in a record Redis sent or took (and writes it to the file if new).
   void keep_if_revoked(const core::TokenRecord& record);
-  // Revokes `record` (unless it already is) and saves it.
-  void revoke_record(const core::Responder& admin, core::TokenRecord record,
+  // Revokes `token` (unless it already is) and saves it whole, its note and all.
+  void revoke_issued(const core::Responder& admin, v1::IssuedToken token,
                      Done<v1::IssuedToken> done);
   // Writes back to Redis the revocations it lost; `issued` is what it holds, as `records` too.
   void restore_revocations(const std::vector<v1::IssuedToken>& issued,

@@ -16,7 +16,9 @@ constexpr std::string_view protobuf_type = "application/x-protobuf";
 
 net::Response refusal_response(const Refusal& r) {
   auto response = net::error_response(static_cast<http::status>(r.status()), r.code(), r.message());
-  if (r.status() == 401) response.set(http::field::www_authenticate, "Bearer");
+  if (r.status() == 401)
+    response.set(http::field::www_authenticate,
+                 r.kind() == RefusalKind::bad_capability ? "Capability" : "Bearer");
   if (auto seconds = r.retry_after_seconds())
     response.set(http::field::retry_after, std::to_string(*seconds));
   return response;
@@ -88,6 +90,64 @@ std::optional<Caller> authenticate(ApiServices& s, const Request& request,
   respond(refused.retry_after ? rate_limited_response(*refused.retry_after)
                               : refusal_response(refused.refusal));
   return std::nullopt;
+}
+
+namespace {
+constexpr std::string_view capability_scheme = "Capability ";
+}  // namespace
+
+bool has_capability(const Request& request) {
+  return request[http::field::authorization].starts_with(capability_scheme);
+}
+
+std::optional<CapabilityCaller> authenticate_capability(ApiServices& s, const Request& request,
+                                                        const RouteParams& params, Respond& respond,
+                                                        bool take_limit) {
+  if (!s.push.enabled()) {
+    respond(refusal_response(push_not_configured()));
+    return std::nullopt;
+  }
+  if (!has_capability(request)) {
+    respond(refusal_response(
+        {RefusalKind::bad_capability, "send Authorization: Capability <capability>"}));
+    return std::nullopt;
+  }
+  auto key = s.ack_key.key();
+  if (!key) {
+    respond(refusal_response(Refusal::unavailable()));
+    return std::nullopt;
+  }
+  auto text = request[http::field::authorization].substr(capability_scheme.size());
+  auto capability = key->verify(std::string_view(text.data(), text.size()), core::Clock::now());
+  const core::Responder* who = capability ? s.roster.find(capability->responder_id) : nullptr;
+  if (!capability) {
+    // A guesser of capabilities is slowed like a guesser of tokens.
+    if (auto wait = s.limiter.take("failed-sign-ins", params.peer_address,
+                                   s.rate_limits.failed_sign_ins_per_address)) {
+      respond(rate_limited_response(*wait));
+      return std::nullopt;
+    }
+    respond(refusal_response(
+        {RefusalKind::bad_capability, "the capability is not valid or has expired; open the app"}));
+    return std::nullopt;
+  }
+  if (!who) {
+    respond(refusal_response({RefusalKind::sender_left_roster,
+                              "the capability's responder is no longer on the roster"}));
+    return std::nullopt;
+  }
+  CapabilityCaller result{Caller{*who, "capability " + who->id}, std::move(*capability)};
+  if (take_limit)
+    if (auto wait = s.limiter.take_request(params.route, result.caller.token_id, s.rate_limits)) {
+      respond(rate_limited_response(*wait));
+      return std::nullopt;
+    }
+  return result;
+}
+
+Refusal push_not_configured() {
+  return {RefusalKind::push_not_configured,
+          "Web Push is not set up on this network ([push] vapid_key_file)"};
 }
 
 // A finite number: from_chars also reads "nan", which every range comparison lets through.

@@ -8,6 +8,7 @@
 #include "app/answer.hpp"
 #include "app/http/api_routes.hpp"
 #include "core/access.hpp"
+#include "core/ack_capability.hpp"
 #include "net/router.hpp"
 
 #include <boost/beast/http.hpp>
@@ -38,6 +39,23 @@ std::optional<Caller> authenticate(ApiServices& s, const Request& request,
                                    const RouteParams& params, Respond& respond,
                                    bool take_limit = true);
 
+// A phone's ack capability (core/ack_capability.hpp), as the service worker sends it, in
+// `Authorization: Capability <capability>`: what it grants and who it speaks for.
+struct CapabilityCaller {
+  Caller caller;  // the capability's responder; token_id "capability <responder id>"
+  core::AckCapability capability;
+};
+// True if the request carries a capability rather than a bearer token.
+bool has_capability(const Request& request);
+// Who the request's capability speaks for, having taken the route's rate limit (per responder:
+// every capability of one responder shares one bucket); nullopt, having answered, if no one:
+// 404 push_not_configured, 503 while the node has no key yet, 401 bad_capability (forged,
+// expired; taken from the address's failed sign-ins bucket like a bad token), 403
+// sender_left_roster.
+std::optional<CapabilityCaller> authenticate_capability(ApiServices& s, const Request& request,
+                                                        const RouteParams& params, Respond& respond,
+                                                        bool take_limit = true);
+
 // A finite number, or nullopt.
 std::optional<double> parse_double(const std::string& text);
 // A whole non-negative number, or `fallback` when `text` is empty; nullopt for anything else.
@@ -45,6 +63,7 @@ std::optional<std::uint64_t> parse_count(const std::string& text, std::uint64_t 
 // The {id} of an incident route, if the server could have made it.
 std::optional<std::string> incident_id(const RouteParams& params);
 Refusal no_such_incident();
+Refusal push_not_configured();
 // The query parameter `name`, or "" if absent.
 std::string query(const RouteParams& params, std::string_view name);
 

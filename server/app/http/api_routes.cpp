@@ -10,6 +10,8 @@ void add_api_routes(net::Router& router, ApiServices& services) {
   api::add_geography_routes(router, services);
   api::add_roster_routes(router, services);
   api::add_admin_routes(router, services);
+  api::add_push_routes(router, services);
+  api::add_device_token_routes(router, services);
 }
 
 }  // namespace puente::app

@@ -3,6 +3,7 @@
 // the body (JSON, or protobuf for application/x-protobuf), calls a service, and encodes the
 // answer the way the client asked (Accept: application/x-protobuf, else JSON).
 
+#include "app/access/network_ack_key.hpp"
 #include "app/access/rate_limiter.hpp"
 #include "app/access/token_service.hpp"
 #include "app/incidents/ack_desk.hpp"
@@ -11,10 +12,14 @@
 #include "app/incidents/outbox.hpp"
 #include "app/incidents/report_desk.hpp"
 #include "app/maps/map_tiles.hpp"
+#include "app/node/config.hpp"
 #include "app/node/network_rules.hpp"
 #include "net/router.hpp"
 #include "net/static_body.hpp"
+#include "store/alert_lookup.hpp"
 #include "store/presence_store.hpp"
+#include "store/push_delivery_store.hpp"
+#include "store/push_subscription_store.hpp"
 
 #include <functional>
 #include <string>
@@ -42,6 +47,19 @@ struct ApiServices {
   const MapTiles& map_tiles;
   RateLimiter& limiter;
   const RateLimits& rate_limits;
+  // Web Push (push_routes.cpp): [push], the VAPID public key (base64url; empty when off), the
+  // key that verifies ack capabilities, each responder's phones and what the phones showed.
+  const PushConfig& push;
+  std::string push_public_key;
+  const NetworkAckKey& ack_key;
+  store::PushSubscriptionStore& phones;
+  store::PushDeliveryStore& push_deliveries;
+  store::AlertLookup& alerts;  // which incident sent an alert
+  // Queues a kind "test" push to each of a responder's phones and answers how many (the push
+  // pipeline's PushDispatch::send_test, channels/push_dispatch.hpp); unset: none can be sent.
+  using SendTestPush = std::function<void(const std::string& responder_id,
+                                          std::function<void(MaybeRefusal, std::size_t phones)>)>;
+  SendTestPush send_test_push;
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);

@@ -10,8 +10,13 @@ void add_health_routes(net::Router& router, ApiServices& s) {
     respond(net::json_response(http::status::ok, R"({"status":"ok","node":")" + s.node_id + "\"}"));
   });
   router.add(http::verb::get, "/readyz", [&s](Request&&, RouteParams, Respond respond) {
-    if (s.store_reachable())
+    // Until the node holds the network's ack key, a notification's buttons would get 503.
+    const bool ack_key_missing = s.push.enabled() && !s.ack_key.key();
+    if (s.store_reachable() && !ack_key_missing)
       return respond(net::json_response(http::status::ok, R"({"status":"ready"})"));
+    if (s.store_reachable())
+      return respond(net::error_response(http::status::service_unavailable, "degraded",
+                                         "Web Push's ack key is not loaded from Redis yet"));
     // Degraded, not down: reports and acks are still accepted into the journal.
     respond(net::error_response(http::status::service_unavailable, "degraded",
                                 "Redis is not reachable; " + std::to_string(s.outbox.waiting()) +

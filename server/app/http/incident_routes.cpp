@@ -2,8 +2,34 @@
 #include "app/http/api_exchange.hpp"
 #include "app/http/route_groups.hpp"
 #include "core/access.hpp"
+#include "core/clock.hpp"
 
 namespace puente::app::api {
+
+namespace {
+
+// Through the ack desk; an ack from a phone's notification (`phone` its subscription id) also
+// counts as that phone being heard from.
+void submit_ack(ApiServices& s, const Caller& caller, v1::Ack ack, Request&& request,
+                Respond respond, std::string phone = {}) {
+  auto req = std::make_shared<Request>(std::move(request));
+  s.acks.submit(
+      caller, std::move(ack),
+      [&s, &who = caller.who, phone, req, respond = std::move(respond)](
+          MaybeRefusal refusal, Accepted<v1::Ack> r) mutable {
+        if (refusal) return respond(refusal_response(*refusal));
+        // An ack repeated under its idempotency key is answered as the first was: 201.
+        auto answer =
+            encode(*req, r.taken == Taken::queued ? http::status::accepted : http::status::created,
+                   r.value);
+        if (phone.empty()) return respond(std::move(answer));
+        s.phones.heard_from(who.id, phone, core::Clock::now(),
+                            [respond = std::move(respond), answer = std::move(answer)](
+                                store::Outcome) mutable { respond(std::move(answer)); });
+      });
+}
+
+}  // namespace
 
 void add_incident_routes(net::Router& router, ApiServices& s) {
   router.add(http::verb::post, "/v1/reports",
@@ -58,27 +84,32 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
       });
   router.add(http::verb::post, "/v1/incidents/{id}/evidence", act);
   router.add(http::verb::post, "/v1/incidents/{id}/{step}", act);
+  // An ack with a bearer token, or from a notification with the ack capability its push
+  // carried (Authorization: Capability): the same desk either way, the capability's responder
+  // as the sender, for the capability's alert alone.
+  auto bearer_ack = authenticated_caller(
+      s,
+      [&s](const Caller& caller, Request&& request, RouteParams, Respond respond) {
+        v1::Ack ack;
+        if (auto refusal = decode(request, ack)) return respond(refusal_response(*refusal));
+        submit_ack(s, caller, std::move(ack), std::move(request), std::move(respond));
+      },
+      /*take_limit=*/false);
   router.add(http::verb::post, "/v1/acks",
-             authenticated_caller(
-                 s,
-                 [&s](const Caller& caller, Request&& request, RouteParams, Respond respond) {
-                   v1::Ack ack;
-                   if (auto refusal = decode(request, ack))
-                     return respond(refusal_response(*refusal));
-                   auto req = std::make_shared<Request>(std::move(request));
-                   s.acks.submit(caller, std::move(ack),
-                                 [req, respond = std::move(respond)](MaybeRefusal refusal,
-                                                                     Accepted<v1::Ack> r) {
-                                   if (refusal) return respond(refusal_response(*refusal));
-                                   // An ack repeated under its idempotency key is answered as the
-                                   // first was: 201.
-                                   respond(encode(*req,
-                                                  r.taken == Taken::queued ? http::status::accepted
-                                                                           : http::status::created,
-                                                  r.value));
-                                 });
-                 },
-                 /*take_limit=*/false));
+             [&s, bearer_ack](Request&& request, RouteParams params, Respond respond) {
+               if (!has_capability(request))
+                 return bearer_ack(std::move(request), std::move(params), std::move(respond));
+               auto holder = authenticate_capability(s, request, params, respond,
+                                                     /*take_limit=*/false);
+               if (!holder) return;
+               v1::Ack ack;
+               if (auto refusal = decode(request, ack)) return respond(refusal_response(*refusal));
+               if (ack.alert_id() != holder->capability.alert_id)
+                 return respond(refusal_response({RefusalKind::capability_not_for_this_alert,
+                                                  "the capability is for another alert"}));
+               submit_ack(s, holder->caller, std::move(ack), std::move(request), std::move(respond),
+                          holder->capability.subscription_id);
+             });
 }
 
 }  // namespace puente::app::api

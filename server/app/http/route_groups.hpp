@@ -10,5 +10,7 @@ void add_incident_routes(net::Router& router, ApiServices& s);
 void add_geography_routes(net::Router& router, ApiServices& s);
 void add_roster_routes(net::Router& router, ApiServices& s);
 void add_admin_routes(net::Router& router, ApiServices& s);
+void add_push_routes(net::Router& router, ApiServices& s);
+void add_device_token_routes(net::Router& router, ApiServices& s);
 
 }  // namespace puente::app::api

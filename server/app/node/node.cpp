@@ -1,5 +1,6 @@
 #include "app/node/node.hpp"
 
+#include "app/access/network_ack_key.hpp"
 #include "app/access/rate_limiter.hpp"
 #include "app/access/token_service.hpp"
 #include "app/http/api_routes.hpp"
@@ -14,6 +15,7 @@
 #include "app/live/presence.hpp"
 #include "app/live/responder_socket.hpp"
 #include "app/maps/neighborhood_map.hpp"
+#include "channels/push/vapid.hpp"
 #include "core/delivery_ladder.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
@@ -171,6 +173,18 @@ RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIn
           .slugs = every_slug(geo)};
 }
 
+// The network's VAPID key of [push] vapid_key_file; none when Web Push is off. A key file that
+// does not load stops the node at start, naming the file.
+std::optional<push::VapidKey> load_vapid_key(const PushConfig& push) {
+  if (!push.enabled()) {
+    spdlog::info("push: off (no [push] vapid_key_file)");
+    return std::nullopt;
+  }
+  auto key = push::VapidKey::read_pem_file(push.vapid_key_file);
+  spdlog::info("push: VAPID key from {}", push.vapid_key_file.filename().string());
+  return key;
+}
+
 }  // namespace
 
 struct Node::Parts {
@@ -201,6 +215,12 @@ struct Node::Parts {
   std::shared_ptr<TokenService> token_service;
   store::PresenceStore presence_store;
   std::shared_ptr<Presence> presence;
+  std::optional<push::VapidKey> vapid;  // [push]; none: Web Push is off
+  store::AckKeyStore ack_key_store;
+  std::shared_ptr<NetworkAckKey> ack_key;  // mints and verifies ack capabilities
+  store::PushSubscriptionStore phones;
+  store::PushDeliveryStore push_deliveries;
+  store::AlertLookup alerts;
   net::StaticBody neighborhood_map;
   std::unique_ptr<net::StaticFiles> pages;
   std::unique_ptr<net::TileFiles> tiles;
@@ -255,6 +275,12 @@ struct Node::Parts {
         presence_store(commands, store::Keys(config.key_prefix)),
         presence(std::make_shared<Presence>(io.main().get_executor(), presence_store,
                                             config.node_id, config.presence_expiry)),
+        vapid(load_vapid_key(config.push)),
+        ack_key_store(commands, store::Keys(config.key_prefix)),
+        ack_key(std::make_shared<NetworkAckKey>(io.main().get_executor(), ack_key_store)),
+        phones(commands, store::Keys(config.key_prefix)),
+        push_deliveries(commands, store::Keys(config.key_prefix)),
+        alerts(commands, store::Keys(config.key_prefix)),
         neighborhood_map(
             net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
         pages(open_pages(config.web_root)),
@@ -311,7 +337,15 @@ struct Node::Parts {
                      .neighborhood_map = neighborhood_map,
                      .map_tiles = config.tiles,
                      .limiter = limiter,
-                     .rate_limits = config.rate_limits},
+                     .rate_limits = config.rate_limits,
+                     .push = config.push,
+                     .push_public_key = vapid ? vapid->public_key_base64url() : std::string(),
+                     .ack_key = *ack_key,
+                     .phones = phones,
+                     .push_deliveries = push_deliveries,
+                     .alerts = alerts,
+                     // PushDispatch::send_test, once the push pipeline is merged.
+                     .send_test_push = {}},
         server(std::make_shared<net::ServerContext>()),
         certificate(load_certificate(config)) {
     server->limits = config.limits;
@@ -376,6 +410,7 @@ int Node::run() {
   p.presence->start();
   p.outbox->start();
   p.token_service->start();
+  if (p.config.push.enabled()) p.ack_key->start();
   // Roster changes reach the audit log: the file's hash, recorded when it differs.
   p.audit->note_roster(core::sha256_hex(read_file(p.config.roster_file, "roster")),
                        p.roster.responders().size());
@@ -424,6 +459,7 @@ int Node::run() {
       p.presence->stop();
       p.outbox->stop();
       p.token_service->stop();
+      p.ack_key->stop();
       p.audit->stop();
       p.deliveries.stop();
       p.subscriber->stop();

@@ -67,8 +67,12 @@ EndpointCheck check_push_endpoint(std::string_view url,
     default: return refuse("the endpoint has no host");
   }
   if (endpoint.host.empty()) return refuse("the endpoint has no host");
-  if (!push_host_allowed(endpoint.host, allowed_hosts))
-    return refuse("the push service host " + endpoint.host + " is not in [push] allowed_hosts");
+  if (!push_host_allowed(endpoint.host, allowed_hosts)) {
+    auto refused =
+        refuse("the push service host " + endpoint.host + " is not in [push] allowed_hosts");
+    refused.host_not_allowed = true;
+    return refused;
+  }
 
   endpoint.port = "443";
   if (uri.has_port()) {

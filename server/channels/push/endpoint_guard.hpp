@@ -26,6 +26,9 @@ struct PushEndpoint {
 struct EndpointCheck {
   std::optional<PushEndpoint> endpoint;
   std::string refusal;  // why not, when there is no endpoint
+  // The URL is a well-formed https:// endpoint, but its host is not an allowed push service
+  // (a phone's subscription then answers `endpoint_not_allowed`, not `bad_endpoint`).
+  bool host_not_allowed = false;
 };
 
 // "fcm.googleapis.com", "updates.push.services.mozilla.com", "*.push.apple.com",

@@ -8,6 +8,8 @@
 // answers 409, which still means "allowed" (the permission is checked before the transition).
 #include "test_network.hpp"
 
+#include "channels/push/vapid.hpp"
+#include "core/push_subscription.hpp"
 #include "puente/v1/json.hpp"
 
 #include <gtest/gtest.h>
@@ -67,6 +69,14 @@ struct Route {
 
 const std::string report = report_json(boyle_heights.lat, boyle_heights.lon);
 
+// A phone's subscription (the keys: RFC 8291 Appendix A's, a real P-256 point) and its id.
+const std::string phone_endpoint = "https://fcm.googleapis.com/fcm/send/matrix";
+const std::string phone =
+    R"({"endpoint":")" + phone_endpoint +
+    R"(","keys":{"p256dh":"BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4","auth":"BTBZMqHH6r4Tts7J_aSIgg"},"device":"matrix phone"})";
+const std::string phone_path =
+    "/v1/me/push-subscriptions/" + core::push_subscription_id(phone_endpoint);
+
 // One row per route (and per incident step): who may call it and what they get.
 const std::vector<Route>& routes() {
   // One row a line, whatever the width.
@@ -103,6 +113,18 @@ const std::vector<Route>& routes() {
     // No such token: an admin learns that (404); anyone else is refused before.
     {http::verb::post, "/v1/admin/tokens/{id}/revoke", "/v1/admin/tokens/tok-none/revoke", "", Callers{"admin"}, {404}},
     {http::verb::get, "/v1/admin/audit", "/v1/admin/audit", "", Callers{"admin"}, {200}},
+    // Web Push. The key is public: a page asks for it before anyone signs in on the phone.
+    {http::verb::get, "/v1/push/key", "/v1/push/key", "", {}, {200}},
+    {http::verb::post, "/v1/me/push-subscriptions", "/v1/me/push-subscriptions", phone, anyone, {201}},
+    {http::verb::get, "/v1/me/push-subscriptions", "/v1/me/push-subscriptions", "", anyone, {200}},
+    {http::verb::delete_, "/v1/me/push-subscriptions/{id}", phone_path, "", anyone, {204}},
+    // A service worker's call: an ack capability, never a bearer token (401 bad_capability to all).
+    {http::verb::post, "/v1/push/shown", "/v1/push/shown", R"({"alertId":"{alert}","incidentId":"{id}"})", {}, {401}},
+    // 503 until the push pipeline's PushDispatch::send_test is wired in (ApiServices::send_test_push).
+    {http::verb::post, "/v1/admin/push-test", "/v1/admin/push-test", R"({"responderId":"obs-bh"})", Callers{"admin"}, {202, 503}},
+    {http::verb::post, "/v1/me/device-tokens", "/v1/me/device-tokens", R"({"note":"matrix phone"})", anyone, {201}},
+    {http::verb::get, "/v1/me/device-tokens", "/v1/me/device-tokens", "", anyone, {200}},
+    {http::verb::delete_, "/v1/me/device-tokens/{id}", "/v1/me/device-tokens/tok-none", "", anyone, {404}},
   };
   // clang-format on
   return all;
@@ -130,8 +152,11 @@ std::set<std::string> routes_in_source() {
     if (entry.path().extension() != ".cpp") continue;
     std::ifstream in(entry.path());
     const std::string source{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    for (std::sregex_iterator it(source.begin(), source.end(), added), end; it != end; ++it)
-      found.insert((*it)[1].str() + " " + (*it)[2].str());
+    for (std::sregex_iterator it(source.begin(), source.end(), added), end; it != end; ++it) {
+      auto verb = (*it)[1].str();  // "delete_" is how Beast spells DELETE in C++
+      if (verb.ends_with('_')) verb.pop_back();
+      found.insert(verb + " " + (*it)[2].str());
+    }
   }
   return found;
 }
@@ -149,7 +174,10 @@ TEST(RouteRoleMatrix, RouteTableCoversEveryRoute) {
 }
 
 TEST(RouteRoleMatrix, EveryRouteAnswersEveryRoleAsAccessRulesSay) {
-  TestNetwork net("[web]\ntiles_dir = \"tiles\"\n");
+  TestNetwork net(
+      "[web]\ntiles_dir = \"tiles\"\n[push]\nvapid_key_file = \"vapid.pem\"\nsubject = "
+      "\"mailto:ops@puente.test\"\n");
+  push::VapidKey::generate().write_pem_file(net.dir() / "vapid.pem");
   std::filesystem::create_directories(net.dir() / "tiles" / "0" / "0");
   std::ofstream(net.dir() / "tiles" / "0" / "0" / "0.png") << "\x89PNG";
   auto node = net.start_node("a");

@@ -3,6 +3,7 @@
 // it all. The CLI runs as its own process, as a person would run it.
 #include "test_network.hpp"
 
+#include "channels/push/vapid.hpp"
 #include "file_text.hpp"
 #include "puente/v1/json.hpp"
 #include "wait_until.hpp"
@@ -222,6 +223,29 @@ TEST_F(Cli, RefusalsPrintTheServersWordsAndExit1) {
   auto nowhere = run(*a, "op", {"report", "--lat", "33.70", "--lon", "-118.60", "--kind", "RAID"});
   EXPECT_EQ(nowhere.exit.code, 1) << nowhere.output;
   EXPECT_NE(nowhere.output.find("outside_coverage"), std::string::npos) << nowhere.output;
+}
+
+TEST_F(Cli, PushKeygenWritesTheNetworksKeyOnceAndPrintsItsPublicKey) {
+  const auto file = net.dir() / "vapid.pem";
+  auto made = run(*a, "admin", {"push", "keygen", "--out", file.string()});
+  ASSERT_EQ(made.exit.code, 0) << made.output;
+  const auto key = push::VapidKey::read_pem_file(file);
+  EXPECT_NE(made.output.find("public key: " + key.public_key_base64url()), std::string::npos)
+      << made.output;
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  // A network's key is never overwritten by a second run.
+  const auto before = file_text(file);
+  auto again = run(*a, "admin", {"push", "keygen", "--out", file.string()});
+  EXPECT_EQ(again.exit.code, 1) << again.output;
+  EXPECT_NE(again.output.find("exists"), std::string::npos) << again.output;
+  EXPECT_EQ(file_text(file), before);
+
+  // Without [push] the server says so to `puente push test`.
+  auto test = run(*a, "admin", {"push", "test", "--for", "obs-bh"});
+  EXPECT_EQ(test.exit.code, 1) << test.output;
+  EXPECT_NE(test.output.find("push_not_configured"), std::string::npos) << test.output;
 }
 
 // The same terminal against nodes that serve TLS themselves: https:// in PUENTE_SERVER and the
