@@ -8,7 +8,7 @@
 //   "." base64url(HMAC-SHA256 under the network's ack key of everything before the second dot)
 //
 // Sent as `Authorization: Capability <capability>` on POST /v1/acks and POST /v1/push/shown;
-// never in a URL, never logged. The key is shared by every node (store: {p}push:ack_key); a
+// never in a URL, never logged. The key is shared by every node (store: {p}ack_key); a
 // capability outlives neither its expiry nor the key.
 
 #include <chrono>

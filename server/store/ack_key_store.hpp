@@ -1,5 +1,5 @@
 #pragma once
-// The network's ack capability key in Redis ({p}push:ack_key, keys.hpp): 32 random bytes that
+// The network's ack capability key in Redis ({p}ack_key, keys.hpp): 32 random bytes that
 // sign the capability each push carries (core/ack_capability.hpp). The first node to start
 // with Web Push on writes its fresh key (SET NX); every node then reads the one that won, so a
 // capability minted by any node is accepted by every other.

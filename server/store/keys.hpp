@@ -69,7 +69,7 @@
 //   {p}push:endpoint:{id}       set: the responders whose phones use the endpoint the
 //                               subscription id is made from (a shared phone may hold several),
 //                               so a push service's "gone" removes it from every one of them
-//   {p}push:ack_key             string: 32 random bytes, the network's key for the ack
+//   {p}ack_key                  string: 32 random bytes, the network's key for the ack
 //                               capabilities pushes carry (core/ack_capability.hpp); set once
 //                               (SET NX) by the first node with Web Push on, read by every node
 //                               at start (ack_key_store.hpp) and kept: to change it, delete it and
@@ -149,7 +149,7 @@ class Keys {
   std::string push_endpoint(std::string_view subscription_id) const {
     return p_ + "push:endpoint:" + std::string(subscription_id);
   }
-  std::string push_ack_key() const { return p_ + "push:ack_key"; }
+  std::string push_ack_key() const { return p_ + "ack_key"; }
 
   // The slug a live channel is for; empty if `channel` is not one.
   std::string slug_of_live_channel(std::string_view channel) const;

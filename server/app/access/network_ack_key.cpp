@@ -50,36 +50,35 @@ void NetworkAckKey::when_loaded(Use use) {
 
 void NetworkAckKey::load() {
   if (stopped_) return;
-  store_.load_or_create(
-      fresh_secret(), [self = shared_from_this()](store::Outcome outcome, std::string secret) {
-        if (outcome == store::Outcome::ok) {
-          try {
-            auto key = std::make_shared<const core::AckCapabilityKey>(std::move(secret));
-            std::vector<Use> waiting;
-            {
-              std::lock_guard lock(self->mutex_);
-              self->key_ = key;
-              waiting.swap(self->waiting_);
-            }
-            spdlog::info("push: the network's ack key is loaded");
-            // Outside the lock: a user may ask for the key again.
-            for (auto& use : waiting) use(key);
-            return;
-          } catch (const std::invalid_argument& e) {
-            // Someone wrote it by hand: the key is never logged, only what is wrong with it.
-            spdlog::error("push: {} (in Redis at push:ack_key); delete it and restart the nodes",
-                          e.what());
-          }
+  store_.load_or_create(fresh_secret(), [self = shared_from_this()](store::Outcome outcome,
+                                                                    std::string secret) {
+    if (outcome == store::Outcome::ok) {
+      try {
+        auto key = std::make_shared<const core::AckCapabilityKey>(std::move(secret));
+        std::vector<Use> waiting;
+        {
+          std::lock_guard lock(self->mutex_);
+          self->key_ = key;
+          waiting.swap(self->waiting_);
         }
-        boost::asio::post(self->timer_.get_executor(), [self] {
-          if (self->stopped_) return;
-          self->retry_ = std::min(self->retry_ * 2, longest_retry);
-          self->timer_.expires_after(self->retry_);
-          self->timer_.async_wait([self](boost::system::error_code ec) {
-            if (!ec) self->load();
-          });
-        });
+        spdlog::info("push: the network's ack key is loaded");
+        // Outside the lock: a user may ask for the key again.
+        for (auto& use : waiting) use(key);
+        return;
+      } catch (const std::invalid_argument& e) {
+        // Someone wrote it by hand: the key is never logged, only what is wrong with it.
+        spdlog::error("push: {} (in Redis at ack_key); delete it and restart the nodes", e.what());
+      }
+    }
+    boost::asio::post(self->timer_.get_executor(), [self] {
+      if (self->stopped_) return;
+      self->retry_ = std::min(self->retry_ * 2, longest_retry);
+      self->timer_.expires_after(self->retry_);
+      self->timer_.async_wait([self](boost::system::error_code ec) {
+        if (!ec) self->load();
       });
+    });
+  });
 }
 
 }  // namespace puente::app

@@ -65,7 +65,7 @@ class PushRoutes : public ::testing::Test {
 
   bool prepare() {
     vapid.write_pem_file(net.dir() / "vapid.pem");
-    EXPECT_EQ(net.redis_line("SET puente:push:ack_key " + ack_secret), "+OK");
+    EXPECT_EQ(net.redis_line("SET puente:ack_key " + ack_secret), "+OK");
     return true;
   }
 
@@ -387,7 +387,7 @@ TEST_F(PushRoutes, EveryNodeKeepsTheKeyRedisHolds) {
       from_phone(*b, "/v1/push/shown", capability(alert.id(), phone.id()), shown_json(alert));
   EXPECT_EQ(response.status, 204u) << response.body;
   EXPECT_EQ(net.redis_integer("EVAL \"return redis.call('GET', KEYS[1]) == ARGV[1] and 1 or 0\" "
-                              "1 puente:push:ack_key " +
+                              "1 puente:ack_key " +
                               ack_secret),
             1)
       << "SET NX: the key already there stays";
@@ -442,8 +442,8 @@ TEST(PushAckKey, TheFirstNodeMakesTheKeyOf32Bytes) {
   TestNetwork net(push_config);
   push::VapidKey::generate().write_pem_file(net.dir() / "vapid.pem");
   auto a = net.start_node("a");
-  ASSERT_TRUE(wait_until([&] { return net.redis_integer("EXISTS puente:push:ack_key") == 1; }));
-  EXPECT_EQ(net.redis_integer("STRLEN puente:push:ack_key"), 32);
+  ASSERT_TRUE(wait_until([&] { return net.redis_integer("EXISTS puente:ack_key") == 1; }));
+  EXPECT_EQ(net.redis_integer("STRLEN puente:ack_key"), 32);
 }
 
 class PushOff : public ::testing::Test {
@@ -468,7 +468,7 @@ TEST_F(PushOff, EveryPushRouteSaysPushIsNotConfigured) {
   auto response = worker.request(http::verb::post, "/v1/push/shown", "{}", {}, "application/json",
                                  {{"Authorization", "Capability ac1.x.y"}});
   EXPECT_EQ(code_of(response), "push_not_configured") << response.body;
-  EXPECT_EQ(net.redis_integer("EXISTS puente:push:ack_key"), 0) << "no key without Web Push";
+  EXPECT_EQ(net.redis_integer("EXISTS puente:ack_key"), 0) << "no key without Web Push";
 }
 
 }  // namespace
