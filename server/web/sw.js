@@ -112,8 +112,9 @@ async function openAt(url) {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const open = windows.find((c) => new URL(c.url).pathname === target.pathname);
   if (open) {
-    await open.focus();
     open.postMessage({ open: target.hash });
+    // Allowed from a tap on the notification; refused (and of no matter) otherwise.
+    await open.focus().catch(() => {});
     return;
   }
   await self.clients.openWindow(url);

@@ -68,7 +68,6 @@ function say(state, key, values) {
 
 // What the server's refusal means to the responder.
 function failure(e) {
-  if (e instanceof ApiError && e.code === 'push_not_configured') return ['not-configured', 'phones.notConfigured'];
   if (e instanceof ApiError && e.code === 'too_many_phones') return ['failed', 'phones.tooMany'];
   if (e instanceof ApiError && ['endpoint_not_allowed', 'bad_endpoint'].includes(e.code)) return ['failed', 'phones.serviceNotAllowed'];
   return ['failed', 'phones.failed', { reason: e.message || String(e) }];
@@ -89,7 +88,8 @@ async function turnOn() {
   try {
     const permission = await Notification.requestPermission();
     if (permission !== 'granted') return say('denied', 'phones.denied');
-    const { publicKey } = await get('/v1/push/key');
+    const publicKey = await networkKey();
+    if (publicKey === null) return say('not-configured', 'phones.notConfigured');
     const key = keyBytes(publicKey);
     let subscription = await registration.pushManager.getSubscription();
     // Made with another key (the network's key was rotated): the push service would refuse ours.
@@ -153,9 +153,22 @@ function renderPhones() {
   show($('#no-phones'), phones.length === 0);
 }
 
-// Where this phone stands, on opening the page.
+// The network's applicationServerKey (GET /v1/push/key), or null when it has no Web Push;
+// throws when the server cannot say (offline).
+async function networkKey() {
+  try {
+    return (await get('/v1/push/key')).publicKey;
+  } catch (e) {
+    if (e.code === 'push_not_configured') return null;
+    throw e;
+  }
+}
+
+// Where this phone stands, on opening the page. A network without Web Push is said first: then
+// nothing else here matters.
 async function standing() {
   await listPhones();
+  if ((await networkKey().catch(() => '')) === null) return say('not-configured', 'phones.notConfigured');
   if (onAppleMobile() && !installed()) return say('install', 'phones.install');
   if (!supported() || !registration) return say('unsupported', 'phones.unsupported');
   if (Notification.permission === 'denied') return say('denied', 'phones.denied');
