@@ -1,7 +1,8 @@
 // The board's state (server/web/js/board_state.js) on its own: what a board event changes, and
 // when the board must read the incident again over HTTP. An ack event is applied whole and
 // costs no read; any other event, or one about an incident the board does not hold, asks for
-// one. Node alone (no browser, no puented): run by ctest as PagesBoardState (tests/CMakeLists.txt).
+// one. Also what the board derives from it: who each alert reached, by which channel and when,
+// and who on call can be reached at all. Node alone (no browser, no puented): run by ctest as PagesBoardState (tests/CMakeLists.txt).
 
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
@@ -9,7 +10,9 @@ import { test } from 'node:test';
 
 import { webModule } from './web_modules.mjs';
 
-const { ACKS_KEPT_PER_RESPONDER, BoardState, activeNeighborhoods, applyEvent, incidentsByUrgency, keepHeads, keepIncident, keepOnCall } = await webModule('board_state');
+const {
+  ACKS_KEPT_PER_RESPONDER, BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, deliveryRows, incidentsByUrgency, keepHeads, keepIncident, keepOnCall, reachOf,
+} = await webModule('board_state');
 
 // A board holding one whole incident, as GET /v1/incidents/{id} gives it.
 function boardWith(incident = {}) {
@@ -125,4 +128,72 @@ test("the on-call roster gives the timeline its responders' names", () => {
     dispatchers: [{ id: 'disp', name: 'Marta' }],
   });
   assert.deepEqual(Object.fromEntries(state.names), { 'obs-bh': 'Ana', 'vol-1': 'Luis', disp: 'Marta' });
+});
+
+// Deliveries as GET /v1/incidents/{id} gives them to a dispatcher (proto3 JSON of Delivery).
+const at = (minute, second = 0) => `2026-12-05T10:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}Z`;
+
+test('each alert and person gets a row with the time of every step, in the order of the alerts, then by name', () => {
+  const state = boardWith({
+    alerts: [{ id: 'al-1', type: 'VERIFY' }, { id: 'al-2', type: 'DISPATCH' }],
+    deliveries: [
+      { alertId: 'al-2', responderId: 'obs-bh', sentAt: at(6), deliveredAt: at(6, 1) },
+      { alertId: 'al-1', responderId: 'vol-1', sentAt: at(1), pushedAt: at(1, 1), shownAt: at(1, 3) },
+      { alertId: 'al-1', responderId: 'obs-bh', sentAt: at(1), deliveredAt: at(1, 1), seenAt: at(1, 2), ackedAt: at(2), lastState: 'EN_ROUTE' },
+    ],
+  });
+  keepOnCall(state, { neighborhoods: [{ neighborhood: 'boyle-heights', responders: [{ id: 'obs-bh', name: 'Ana' }, { id: 'vol-1', name: 'Luis' }] }] });
+  const rows = deliveryRows(state, state.incidents.get('inc-1'));
+  assert.deepEqual(rows.map((r) => [r.alertId, r.name, r.alertType]), [['al-1', 'Ana', 'VERIFY'], ['al-1', 'Luis', 'VERIFY'], ['al-2', 'Ana', 'DISPATCH']]);
+  assert.deepEqual(DELIVERY_STEPS, ['socket', 'pushed', 'shown', 'seen', 'acked']);
+  assert.deepEqual(rows[0].at, { socket: at(1, 1), pushed: '', shown: '', seen: at(1, 2), acked: at(2) });
+  assert.equal(rows[0].lastState, 'EN_ROUTE');
+  assert.deepEqual(rows[1].at, { socket: '', pushed: at(1, 1), shown: at(1, 3), seen: '', acked: '' }, 'by push alone: pushed, then shown');
+  assert.deepEqual([rows[2].at.socket, rows[2].at.pushed], [at(6, 1), '']);
+});
+
+test("a push's problem and the unreachable flag are carried to the row", () => {
+  const state = boardWith({
+    deliveries: [
+      { alertId: 'al-1', responderId: 'vol-1', sentAt: at(1), pushProblem: 'gone', unreachable: true },
+      { alertId: 'al-1', responderId: 'obs-bh', sentAt: at(1), deliveredAt: at(1, 1) },
+    ],
+  });
+  const rows = deliveryRows(state, state.incidents.get('inc-1'));
+  const vol = rows.find((r) => r.responderId === 'vol-1');
+  const obs = rows.find((r) => r.responderId === 'obs-bh');
+  assert.deepEqual([vol.problem, vol.unreachable, vol.name], ['gone', true, 'vol-1'], 'no name known: the id');
+  assert.deepEqual([obs.problem, obs.unreachable], ['', false]);
+});
+
+test('acks that board events bring move seen and answered on without a read, and whoever answered is not unreachable', () => {
+  const state = boardWith({
+    deliveries: [{ alertId: 'al-1', responderId: 'obs-bh', sentAt: at(1), pushedAt: at(1, 1), unreachable: true }],
+  });
+  const ackOf = (state_, minute, alertId = 'al-1') => ({ alertId, incidentId: 'inc-1', responderId: 'obs-bh', state: state_, at: at(minute) });
+  applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: ackOf('RECEIVED', 3) });
+  applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: ackOf('RECEIVED', 2) });
+  applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: ackOf('EN_ROUTE', 4) });
+  applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: ackOf('ON_SCENE', 9) });
+  applyEvent(state, { incidentId: 'inc-1', what: 'ack', ack: ackOf('DECLINED', 12, 'al-other') });
+  const [row] = deliveryRows(state, state.incidents.get('inc-1'));
+  assert.equal(row.at.seen, at(2), 'seen: the first RECEIVED');
+  assert.equal(row.at.acked, at(9), 'answered: the latest answer');
+  assert.equal(row.lastState, 'ON_SCENE', 'an ack for another alert is not this row\'s');
+  assert.equal(row.unreachable, false);
+});
+
+test('an incident without deliveries (a reader who is not a dispatcher, or no alert yet) has no rows', () => {
+  const state = boardWith();
+  assert.deepEqual(deliveryRows(state, state.incidents.get('inc-1')), []);
+});
+
+test('on call: a page open, else a phone for Web Push, else unreachable', () => {
+  const onCall = { connected: ['obs-bh', 'vol-1'], withPhone: ['vol-1', 'att-bh'] };
+  assert.equal(reachOf(onCall, 'obs-bh'), 'connected');
+  assert.equal(reachOf(onCall, 'vol-1'), 'connected', 'a page open counts first');
+  assert.equal(reachOf(onCall, 'att-bh'), 'phone');
+  assert.equal(reachOf(onCall, 'obs-off'), 'unreachable');
+  assert.equal(reachOf({}, 'obs-bh'), 'unreachable', 'neither list sent: nobody can be reached');
+  assert.equal(reachOf(null, 'obs-bh'), 'unreachable');
 });

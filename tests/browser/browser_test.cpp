@@ -2,13 +2,19 @@
 // runs Node.js tests beside it (Debian's Chromium driven by playwright-core) with the nodes'
 // addresses and the test roster's tokens in the environment: journey.test.mjs against two
 // nodes; tiles.test.mjs against three networks configured with map tiles of their own, from a
-// tile server (tile_server.mjs) and without. Screenshots land in <build dir>/browser-artifacts/.
+// tile server (tile_server.mjs) and without; observer_app.test.mjs against a network with Web
+// Push sending to the tests' own push service (tests/push_service) and one without.
+// Screenshots land in <build dir>/browser-artifacts/.
 //
-// Needs `npm ci` in tests/browser and /usr/bin/chromium (tests/run.sh sees to both). Without
-// them the test is skipped, saying so; with PUENTE_REQUIRE_BROWSER=1 (tests/run.sh) it fails.
+// Needs `npm ci` in tests/browser (and in tests/push_service for the Web Push test) and
+// /usr/bin/chromium (tests/run.sh sees to all). Without them the test is skipped, saying so;
+// with PUENTE_REQUIRE_BROWSER=1 (tests/run.sh) it fails.
 #include "test_network.hpp"
 
+#include "channels/push/vapid.hpp"
 #include "file_text.hpp"
+#include "loopback_push_service.hpp"
+#include "temp_dir.hpp"
 #include "wait_until.hpp"
 
 #include <gtest/gtest.h>
@@ -122,6 +128,43 @@ TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {
                      {"PUENTE_TILES_NONE_NODE", url(*none_node)},
                      {"PUENTE_TILES_NONE_DISPATCHER", none.token("disp")},
                      {"PUENTE_TILES_NONE_OPERATOR", none.token("op")}});
+}
+
+// The observer app: installable (manifest, icons, service worker, as Chromium judges them), the
+// iPhone guidance, a network without Web Push saying so, and the whole way of an alert to a
+// closed page: the page hands the server a subscription of the tests' push service (headless
+// Chromium has no push service of its own), the server encrypts and sends the push there, the
+// test reads it back decrypted and delivers it to the page's service worker, which shows it;
+// "On my way" on it acks on the server.
+TEST_F(Browser, TheObserverAppGetsAlertsByWebPushInChromium) {
+  if (auto missing = LoopbackPushService::missing_tools(); !missing.empty()) {
+    if (std::getenv("PUENTE_REQUIRE_BROWSER")) FAIL() << "the Web Push browser test needs:" << missing;
+    GTEST_SKIP() << "the Web Push browser test needs:" << missing;
+  }
+  LoopbackPushService service;
+  const auto phone = service.subscribe();
+  TempDir keys("puente-vapid-");
+  const auto key_file = keys.path() / "vapid.pem";
+  push::VapidKey::generate().write_pem_file(key_file);
+  TestNetwork net("[push]\nvapid_key_file = \"" + key_file.string() +
+                  "\"\nsubject = \"mailto:tests@example.org\"\nallowed_hosts = [\"localhost\"]\n"
+                  "allow_private_addresses = true\nca_file = \"" +
+                  service.certificate().string() + "\"\n");
+  TestNetwork without_push;
+  auto node = net.start_node("a");
+  auto plain = without_push.start_node("plain");
+  run_browser_tests("observer_app.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*node)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")},
+                     {"PUENTE_OBSERVER_ID", "obs-bh"},
+                     {"PUENTE_PUSH_ADMIN", service.admin_origin()},
+                     {"PUENTE_PUSH_ENDPOINT", phone.endpoint},
+                     {"PUENTE_PUSH_P256DH", phone.p256dh},
+                     {"PUENTE_PUSH_AUTH", phone.auth},
+                     {"PUENTE_PLAIN_NODE", url(*plain)},
+                     {"PUENTE_PLAIN_OBSERVER", without_push.token("obs-bh")}});
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Just enough PNG for the tile tests: solid-color tiles to serve, and the color of a 1x1
-// screenshot to check what the page shows. No dependency: zlib and a CRC table.
+// Just enough PNG for the browser tests and the app's icons: solid-color tiles to serve, icons
+// drawn pixel by pixel (app_icons.mjs), the color of a 1x1 screenshot to check what the page
+// shows, and a PNG's size. No dependency: zlib and a CRC table.
 
 import { deflateSync, inflateSync } from 'node:zlib';
 
@@ -35,6 +36,26 @@ export function solidPng([r, g, b], size = 256) {
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => [r, g, b]).flat())]);
   const pixels = Buffer.concat(Array.from({ length: size }, () => row));
   return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// A width x height PNG, 8-bit RGBA, each pixel `pixel(x, y)` -> [r, g, b, a]; every row filter 0.
+// zlib's output for given input and level is the same on every machine: so is the file.
+export function rgbaPng(width, height, pixel) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8); // bit depth 8, color type 6 (RGBA), deflate, filter 0, no interlace
+  const raw = Buffer.alloc(height * (1 + 4 * width));
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) raw.set(pixel(x, y), y * (1 + 4 * width) + 1 + 4 * x);
+  const pixels = deflateSync(raw, { level: 9 });
+  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// { width, height } from a PNG's header.
+export function pngSize(png) {
+  if (!png.subarray(0, 8).equals(SIGNATURE) || png.toString('latin1', 12, 16) !== 'IHDR') throw new Error('not a PNG');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
 // [r, g, b] of a 1x1 PNG (8-bit RGB or RGBA, as Chromium's screenshots are). With one pixel

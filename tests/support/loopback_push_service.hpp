@@ -43,6 +43,8 @@ class LoopbackPushService {
   const std::filesystem::path& certificate() const { return certificate_; }
   // https://localhost:<push port>: the VAPID audience of its endpoints.
   std::string origin() const { return "https://localhost:" + std::to_string(push_port_); }
+  // http://127.0.0.1:<admin port>: its admin routes (push_service.mjs), for a test in Node.js.
+  std::string admin_origin() const { return "http://127.0.0.1:" + std::to_string(admin_port_); }
 
   LoopbackSubscription subscribe();
   // The answer to the subscription's next pushes: `status` and extra headers.

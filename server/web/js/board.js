@@ -1,12 +1,15 @@
 // The dispatcher's live board: the map with every incident as a marker colored by status, the
-// incidents sorted by urgency, the chosen incident's timeline and actions, and who is on call
-// (and connected) per neighborhood. Everything it shows is drawn from one BoardState
+// incidents sorted by urgency, the chosen incident's timeline and actions, who each of its alerts
+// reached (by which channel, and when), and who is on call per neighborhood and how they can be
+// reached (a page open, a phone, or not at all: "unreachable"). Everything it shows is drawn from one BoardState
 // (board_state.js): HTTP reads and board events on the WebSocket change the state, then the page
 // is drawn from it. After any reconnect the incidents are read again over HTTP, since board
 // events have no history.
 
 import { get, post } from './api.js';
-import { BoardState, activeNeighborhoods, applyEvent, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall } from './board_state.js';
+import {
+  BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, deliveryRows, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall, reachOf,
+} from './board_state.js';
 import { $, $$, el, show } from './dom.js';
 import { clock } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
@@ -136,16 +139,49 @@ function renderDetail() {
     button.disabled = !isOpen(incident) || (action === 'confirm' && incident.status !== 'REPORTED');
   }
   $('#timeline').replaceChildren(...timelineItems(incident, state.names, language));
+  renderDelivery(incident, language);
+}
+
+// Per alert and person: the time of each step (socket, pushed, shown, seen, answered), a push's
+// failure as a warning, and a red flag on whoever nothing can reach.
+function renderDelivery(incident, language) {
+  const rows = deliveryRows(state, incident);
+  show($('#no-deliveries'), rows.length === 0);
+  const head = el('tr', {},
+    el('th', {}, t('delivery.person')),
+    el('th', {}, t('delivery.alert')),
+    DELIVERY_STEPS.map((step) => el('th', {}, t(`delivery.${step}`))));
+  const cell = (row, step) => {
+    const at = row.at[step];
+    const text = at ? clock(at, language) : '—';
+    return el('td', { class: at ? 'done' : 'missing', dataset: { step, at } },
+      step === 'acked' && at && row.lastState ? `${t(`ack.${row.lastState}`)} ${text}` : text,
+      step === 'pushed' && row.problem
+        ? el('span', { class: 'problem', dataset: { problem: row.problem } }, t('delivery.problem', { problem: t(`pushProblem.${row.problem}`) }))
+        : null);
+  };
+  const body = rows.map((row) =>
+    el('tr', { class: row.unreachable ? 'unreachable' : '', dataset: { alert: row.alertId, responder: row.responderId, unreachable: String(row.unreachable) } },
+      el('td', {}, row.name, row.unreachable ? el('span', { class: 'flag-unreachable' }, t('delivery.unreachable')) : null),
+      el('td', {}, row.alertType ? t(`alertType.${row.alertType}`) : ''),
+      DELIVERY_STEPS.map((step) => cell(row, step))));
+  $('#delivery').replaceChildren(...(rows.length ? [el('thead', {}, head), el('tbody', {}, body)] : []));
 }
 
 function renderOnCall() {
   const { onCall } = state;
   if (!onCall) return;
-  const connected = new Set(onCall.connected || []);
   const active = activeNeighborhoods(state);
-  const person = (r) =>
-    el('li', { class: connected.has(r.id) ? 'connected' : 'away', dataset: { responder: r.id, connected: String(connected.has(r.id)) } },
-      `${r.name} · ${(r.roles || []).map((role) => t(`role.${role}`)).join(', ')} · ${t(connected.has(r.id) ? 'board.connected' : 'board.notConnected')}`);
+  const words = {
+    connected: () => t('board.connected'),
+    phone: () => `${t('board.notConnected')} · ${t('board.byPhone')}`,
+    unreachable: () => t('board.unreachable'),
+  };
+  const person = (r) => {
+    const reach = reachOf(onCall, r.id);
+    return el('li', { class: { connected: 'connected', phone: 'by-phone', unreachable: 'unreachable' }[reach], dataset: { responder: r.id, connected: String(reach === 'connected'), reach } },
+      `${r.name} · ${(r.roles || []).map((role) => t(`role.${role}`)).join(', ')} · ${words[reach]()}`);
+  };
   const group = (title, people, slug) =>
     el('div', { class: `on-call-group${active.has(slug) ? ' active' : ''}`, dataset: { neighborhood: slug || '' } },
       el('h3', {}, title), el('ul', {}, people.map(person)));

@@ -1,6 +1,8 @@
 // The dispatcher's board as data, one object: every incident it knows, who is on call, and what
 // the dispatcher is looking at. board.js loads into it (HTTP reads, board events on the
-// WebSocket) and draws only from it; nothing here touches the page or the network.
+// WebSocket) and draws only from it; nothing here touches the page or the network. What the
+// board derives for display (the list by urgency, who each alert reached and how, who can be
+// reached at all) is computed here too, from the state alone.
 //
 // An incident is held as GET /v1/incidents/{id} (or an action's answer) gave it, then kept
 // current by board events. An ack event carries the whole ack and changes nothing else, so it
@@ -80,4 +82,54 @@ export function applyEvent(state, event) {
   if (event.alert && !(incident.alerts || []).some((a) => a.id === event.alert.id))
     incident.alerts = [...(incident.alerts || []), event.alert];
   return true;
+}
+
+// The steps of an alert's way to one person, in order: written to a socket of theirs, accepted
+// by a push service for a phone of theirs, shown on that phone, seen (they acked RECEIVED),
+// answered (any other ack).
+export const DELIVERY_STEPS = ['socket', 'pushed', 'shown', 'seen', 'acked'];
+
+// Per alert and person, how the alert reached them (the incident's deliveries, read by
+// dispatchers), in the order of the incident's alerts, then by name: the time of each step ('' if
+// not yet), their last answer, why a push to them failed, and whether nothing can reach them.
+// Acks that board events brought since the read move "seen" and "answered" on at once.
+export function deliveryRows(state, incident) {
+  const order = new Map((incident.alerts || []).map((a, i) => [a.id, i]));
+  const types = new Map((incident.alerts || []).map((a) => [a.id, a.type]));
+  const rows = (incident.deliveries || []).map((d) => {
+    const row = {
+      alertId: d.alertId,
+      alertType: types.get(d.alertId) || '',
+      responderId: d.responderId,
+      name: state.names.get(d.responderId) || d.responderId,
+      at: { socket: d.deliveredAt || '', pushed: d.pushedAt || '', shown: d.shownAt || '', seen: d.seenAt || '', acked: d.ackedAt || '' },
+      lastState: d.lastState || '',
+      problem: d.pushProblem || '',
+      unreachable: Boolean(d.unreachable),
+    };
+    for (const ack of incident.acks || []) {
+      if (ack.alertId !== d.alertId || ack.responderId !== d.responderId || !ack.at) continue;
+      if (ack.state === 'RECEIVED') {
+        if (!row.at.seen || Date.parse(ack.at) < Date.parse(row.at.seen)) row.at.seen = ack.at;
+      } else if (!row.at.acked || Date.parse(ack.at) >= Date.parse(row.at.acked)) {
+        row.at.acked = ack.at;
+        row.lastState = ack.state;
+      }
+    }
+    // An answer is heard from them: whatever the read said, they were reached.
+    if (row.at.seen || row.at.acked) row.unreachable = false;
+    return row;
+  });
+  return rows.sort(
+    (a, b) => (order.get(a.alertId) ?? Infinity) - (order.get(b.alertId) ?? Infinity) || a.name.localeCompare(b.name),
+  );
+}
+
+// How a person on call can be alerted now: 'connected' (a page of theirs is open), 'phone' (no
+// page, but a phone that gets alerts by Web Push), 'unreachable' (neither: no alert reaches
+// them; the board says so before anyone counts on them).
+export function reachOf(onCall, responderId) {
+  if ((onCall?.connected || []).includes(responderId)) return 'connected';
+  if ((onCall?.withPhone || []).includes(responderId)) return 'phone';
+  return 'unreachable';
 }

@@ -2,7 +2,9 @@
 // (what, where, when), three big answers (en route, on scene, can't), and, once on scene, the
 // observer's own word: confirm it, report a false alarm, or send an update with the phone's
 // location (asked for only when that button is pressed). Alerts missed while offline arrive
-// when the line is back (live_socket.js).
+// when the line is back (live_socket.js). Alerts to this phone while the page is closed come by
+// Web Push (phone_alerts.js, sw.js); a tapped notification opens the page at
+// #incident=<id>, that incident's card.
 
 import { ApiError, get, post } from './api.js';
 import { callAttention, soundReady, unlockSound } from './attention.js';
@@ -10,6 +12,7 @@ import { $, el, show } from './dom.js';
 import { CLOSING_ALERTS, FIELD_ACKS, OPEN_STATUSES, clock } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
 import { startPage } from './page.js';
+import { startPhoneAlerts } from './phone_alerts.js';
 
 // An alert older than this is history (shown, but no beep and no "seen" sent for it).
 const FRESH_MS = 15 * 60 * 1000;
@@ -19,6 +22,7 @@ const RECENT_MS = 12 * 60 * 60 * 1000;
 const incidents = new Map(); // id -> { id, neighborhood, alerts: [], status, answer, message }
 let names = new Map(); // slug -> neighborhood name
 let me = ''; // this responder's id, from the welcome
+let opened = ''; // the incident #incident=<id> asked for
 
 const isFresh = (alert) => Date.now() - Date.parse(alert.sentAt || 0) < FRESH_MS;
 const latest = (incident) => incident.alerts[incident.alerts.length - 1];
@@ -135,7 +139,7 @@ function card(incident) {
   if (message) setText(message, incident.message.key, incident.message.values);
   const answered = incident.answer ? el('p', { class: 'answered' }) : null;
   if (answered) setText(answered, 'observer.answered', { state: t(`ack.${incident.answer.state}`), time: clock(incident.answer.at, language) });
-  return el('li', { class: `alert-card type-${alert.type}${closed ? ' closed' : ''}`, dataset: { incident: incident.id, type: alert.type, status: incident.status } },
+  return el('li', { class: `alert-card type-${alert.type}${closed ? ' closed' : ''}${incident.id === opened ? ' opened' : ''}`, dataset: { incident: incident.id, type: alert.type, status: incident.status } },
     el('div', { class: 'card-head' },
       el('span', { class: `badge type-${alert.type}`, dataset: { i18n: `alertType.${alert.type}` } }, t(`alertType.${alert.type}`)),
       el('span', { class: 'hood' }, names.get(incident.neighborhood) || incident.neighborhood),
@@ -157,7 +161,7 @@ function card(incident) {
 
 // Open incidents first, then by their latest alert, newest first.
 function render() {
-  const order = [...incidents.values()].sort((a, b) => {
+  const order = [...incidents.values()].filter((i) => i.alerts.length).sort((a, b) => {
     if (isClosed(a) !== isClosed(b)) return isClosed(a) ? 1 : -1;
     return Date.parse(latest(b).sentAt || 0) - Date.parse(latest(a).sentAt || 0);
   });
@@ -168,7 +172,25 @@ function render() {
     const area = document.querySelector(`.alert-card[data-incident="${CSS.escape(id)}"] textarea`);
     if (area) area.value = value;
   }
-  show($('#empty'), incidents.size === 0);
+  show($('#empty'), order.length === 0);
+}
+
+// An incident as GET /v1/incidents/{id} gave it, merged into what the page holds: its alerts in
+// the reader's language, in time order, and its status.
+function mergeRead(fresh) {
+  let incident = incidents.get(fresh.id);
+  if (!incident) {
+    incident = { id: fresh.id, neighborhood: fresh.neighborhood, alerts: [], status: '', answer: null, message: null };
+    incidents.set(incident.id, incident);
+    recallAnswer(incident);
+  }
+  for (const alert of fresh.alerts || []) {
+    const text = (alert.texts || {})[currentLanguage()] || alert.text;
+    if (!incident.alerts.some((a) => a.id === alert.id)) incident.alerts.push({ ...alert, text });
+  }
+  incident.alerts.sort((a, b) => Date.parse(a.sentAt || 0) - Date.parse(b.sentAt || 0));
+  incident.status = fresh.status || incident.status;
+  return incident;
 }
 
 // The history did not reach back: what each known incident is now comes over HTTP.
@@ -176,18 +198,33 @@ async function reloadIncidents() {
   show($('#recovery'), true);
   for (const incident of incidents.values()) {
     try {
-      const fresh = await get(`/v1/incidents/${encodeURIComponent(incident.id)}`);
-      for (const alert of fresh.alerts || []) {
-        const text = (alert.texts || {})[currentLanguage()] || alert.text;
-        if (!incident.alerts.some((a) => a.id === alert.id)) incident.alerts.push({ ...alert, text });
-      }
-      incident.alerts.sort((a, b) => Date.parse(a.sentAt || 0) - Date.parse(b.sentAt || 0));
-      incident.status = fresh.status || incident.status;
+      mergeRead(await get(`/v1/incidents/${encodeURIComponent(incident.id)}`));
     } catch {
       // Not visible any more (or offline again): keep what we had.
     }
   }
   render();
+}
+
+// "#incident=<id>": the page opened from a tapped notification (or told so by the service
+// worker, when it was open already). The card is brought into view, read over HTTP first if the
+// page has not had its alerts yet; opening it counts as having seen its latest alert.
+async function openIncident(hash) {
+  const id = new URLSearchParams(String(hash || '').replace(/^#/, '')).get('incident');
+  if (!id) return;
+  opened = id;
+  let incident = incidents.get(id);
+  if (!incident?.alerts.length) {
+    try {
+      incident = mergeRead(await get(`/v1/incidents/${encodeURIComponent(id)}`));
+    } catch {
+      return; // not one of ours, or offline: the live line brings what there is
+    }
+  }
+  render();
+  const alert = incident.alerts.length ? latest(incident) : null;
+  if (alert && !isClosed(incident) && !CLOSING_ALERTS.includes(alert.type)) sendAck(incident, alert, 'RECEIVED', { quiet: true });
+  document.querySelector(`.alert-card[data-incident="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'start' });
 }
 
 function offerSound() {
@@ -219,5 +256,9 @@ startPage({
     live.addEventListener('reload', reloadIncidents);
     onLanguageChange(render);
     render();
+    startPhoneAlerts();
+    openIncident(location.hash);
+    addEventListener('hashchange', () => openIncident(location.hash));
+    navigator.serviceWorker?.addEventListener('message', (e) => openIncident(e.data?.open));
   },
 });
