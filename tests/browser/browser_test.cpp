@@ -138,7 +138,8 @@ TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {
 // "On my way" on it acks on the server.
 TEST_F(Browser, TheObserverAppGetsAlertsByWebPushInChromium) {
   if (auto missing = LoopbackPushService::missing_tools(); !missing.empty()) {
-    if (std::getenv("PUENTE_REQUIRE_BROWSER")) FAIL() << "the Web Push browser test needs:" << missing;
+    if (std::getenv("PUENTE_REQUIRE_BROWSER"))
+      FAIL() << "the Web Push browser test needs:" << missing;
     GTEST_SKIP() << "the Web Push browser test needs:" << missing;
   }
   LoopbackPushService service;
