@@ -26,9 +26,14 @@ const Responder* ResponderPhones::by_hash(std::string_view phone_hash) const {
   return it == by_hash_.end() ? nullptr : &roster_->responders()[it->second];
 }
 
-const Responder* ResponderPhones::by_number(std::string_view number) const {
+std::string ResponderPhones::hash_of_number(std::string_view number) const {
   const auto e164 = normalized_phone(number, key_.country_code());
-  return e164 ? by_hash(hash(*e164)) : nullptr;
+  return e164 ? hash(*e164) : std::string();
+}
+
+const Responder* ResponderPhones::by_number(std::string_view number) const {
+  const std::string phone_hash = hash_of_number(number);
+  return phone_hash.empty() ? nullptr : by_hash(phone_hash);
 }
 
 std::string_view ResponderPhones::hash_of(const Responder& who) const {

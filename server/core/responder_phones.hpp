@@ -27,6 +27,10 @@ class ResponderPhones {
   // The keyed hash of an E.164 number (as normalized_phone gives it).
   std::string hash(std::string_view e164) const;
 
+  // The keyed hash of a number as a gateway writes it (read as by_number reads it); empty if
+  // it is no phone number. What a gateway's callback keeps instead of the number.
+  std::string hash_of_number(std::string_view number) const;
+
   // The responder whose phone hashes to `phone_hash`, or nullptr.
   const Responder* by_hash(std::string_view phone_hash) const;
   // The responder whose phone `number` is, as a gateway writes it ("+13235550123", or without
