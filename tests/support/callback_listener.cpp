@@ -42,23 +42,24 @@ void CallbackListener::serve() {
     boost::system::error_code ec;
     acceptor_.accept(socket, ec);
     if (ec || stopping_) return;
+    // One request a connection, closed after the answer: a client with two requests at once
+    // (smsbox sends a text's delivery reports side by side) waits in the accept queue instead of
+    // behind a kept-alive connection this one thread would be reading.
     beast::flat_buffer buffer;
-    for (;;) {
-      http::request<http::string_body> request;
-      http::read(socket, buffer, request, ec);
-      if (ec) break;
-      {
-        std::lock_guard lock(mutex_);
-        received_.push_back({std::string(request.method_string()), std::string(request.target()),
-                             std::string(request[http::field::authorization]),
-                             std::string(request[http::field::content_type]), request.body()});
-      }
-      http::response<http::empty_body> answer(http::status::ok, request.version());
-      answer.keep_alive(request.keep_alive());
-      answer.content_length(0);
-      http::write(socket, answer, ec);
-      if (ec || !request.keep_alive()) break;
+    http::request<http::string_body> request;
+    http::read(socket, buffer, request, ec);
+    if (ec) continue;
+    {
+      std::lock_guard lock(mutex_);
+      received_.push_back({std::string(request.method_string()), std::string(request.target()),
+                           std::string(request[http::field::authorization]),
+                           std::string(request[http::field::content_type]), request.body()});
     }
+    http::response<http::empty_body> answer(http::status::ok, request.version());
+    answer.keep_alive(false);
+    answer.content_length(0);
+    http::write(socket, answer, ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
   }
 }
 

@@ -7,8 +7,8 @@
 //   ... post-url = "http://kannel:<secret>@127.0.0.1:" + listener.port() + "/v1/sms/inbound?..."
 //   ASSERT_TRUE(wait_until([&] { return listener.received().size() == 1; }));
 //
-// One thread, one connection at a time (keep-alive honoured); stopped and joined by the
-// destructor.
+// One thread, one request a connection (answered with Connection: close); stopped and joined
+// by the destructor.
 
 #include <atomic>
 #include <mutex>
