@@ -21,6 +21,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace puente::test {
 
@@ -106,7 +107,6 @@ KannelGateway::KannelGateway(const std::string& credentials_fragment) : dir_("pu
   smsbox_ = std::make_unique<ChildProcess>(kSmsbox.string(),
                                            std::vector<std::string>{(dir / "kannel.conf").string()},
                                            dir / "smsbox.out");
-  wait_for("FAKE:" + std::to_string(fake_port_) + " (online", "the fake SMSC online");
   wait_for("smsbox:", "smsbox connected");
 }
 
@@ -123,14 +123,20 @@ void KannelGateway::start_fakesmsc(const std::vector<std::string>& messages) {
   // With nothing to send, a message that is never sent: -m 0 sends none.
   if (messages.empty()) args.push_back("+10000000000 0 text unused");
   args.insert(args.end(), messages.begin(), messages.end());
+  const std::string online = "FAKE:" + std::to_string(fake_port_) + " (online";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
     fakesmsc_ =
         std::make_unique<ChildProcess>(kFakesmsc.string(), args, dir_.path() / "fakesmsc.log");
-    // A fakesmsc that could not connect ends at once; one that did runs until stopped.
-    if (!fakesmsc_->wait_for_exit(std::chrono::milliseconds(300))) return;
+    // Connected when bearerbox says its fake SMSC is online; a fakesmsc that found nothing
+    // listening ends by itself (after printing a backtrace, which can take a while on a busy
+    // machine: its exit is waited for, never guessed from a delay), and is started again.
+    const bool settled = wait_until([&] { return !fakesmsc_->running() || status_says(online); },
+                                    std::chrono::seconds(30));
+    if (settled && fakesmsc_->running()) return;
     if (std::chrono::steady_clock::now() > deadline)
       throw std::runtime_error("fakesmsc could not connect to bearerbox:\n" + logs());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 
@@ -139,7 +145,6 @@ void KannelGateway::phone_sends(const std::string& line) {
   // bearerbox sees the old connection end before the new one is taken.
   wait_for("FAKE:" + std::to_string(fake_port_) + " (re-connecting", "the fake SMSC offline");
   start_fakesmsc({line});
-  wait_for("FAKE:" + std::to_string(fake_port_) + " (online", "the fake SMSC online again");
 }
 
 std::vector<PhoneSms> KannelGateway::phone_received() const {
