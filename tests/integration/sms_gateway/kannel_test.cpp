@@ -5,9 +5,12 @@
 // both sides read from one file.
 
 #include "callback_listener.hpp"
+#include "child_process.hpp"
+#include "file_text.hpp"
 #include "free_port.hpp"
 #include "io_threads.hpp"
 #include "kannel_gateway.hpp"
+#include "temp_dir.hpp"
 #include "wait_until.hpp"
 
 #include "channels/sms/delivery_report.hpp"
@@ -22,6 +25,7 @@
 
 #include <future>
 #include <random>
+#include <stdexcept>
 #include <string>
 
 namespace puente::sms {
@@ -46,22 +50,18 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-// The fragment deploy/kannel/kannel.conf includes, pointed at the test's listener.
-std::string credentials_fragment(unsigned short listener_port, const std::string& sendsms_password,
-                                 const std::string& gateway_password) {
-  return "group = sendsms-user\n"
-         "username = puente\n"
-         "password = " +
-         sendsms_password +
-         "\n"
-         "max-messages = 2\n\n"
-         "group = sms-service\n"
-         "keyword = default\n"
-         "catch-all = true\n"
-         "max-messages = 0\n"
-         "post-url = \"http://kannel:" +
-         gateway_password + "@127.0.0.1:" + std::to_string(listener_port) +
-         "/v1/sms/inbound?from=%p&to=%P&coding=%c&charset=%C&time=%T&id=%I\"\n";
+// The fragment deploy/kannel/kannel.conf includes, made as an operator makes it
+// (deploy/kannel/make-credentials.sh), pointed at the test's listener.
+std::string credentials_fragment(unsigned short listener_port) {
+  test::TempDir dir("puente-kannel-credentials-");
+  const auto file = dir.path() / "puente-kannel.conf";
+  test::ChildProcess script(std::string(PUENTE_SOURCE_DIR) + "/deploy/kannel/make-credentials.sh",
+                            {file.string(), "http://127.0.0.1:" + std::to_string(listener_port)},
+                            dir.path() / "log");
+  const auto exit = script.wait_for_exit(std::chrono::seconds(30));
+  if (!exit || !exit->exited || exit->code != 0)
+    throw std::runtime_error("make-credentials.sh failed: " + test::file_text(dir.path() / "log"));
+  return test::file_text(file);
 }
 
 class KannelGatewayTest : public ::testing::Test {
@@ -69,7 +69,7 @@ class KannelGatewayTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_EQ(KannelGateway::missing_programs(), "")
         << "install kannel and kannel-extras (deploy/install-deps.sh)";
-    fragment_ = credentials_fragment(listener_.port(), random_hex(16), random_hex(16));
+    fragment_ = credentials_fragment(listener_.port());
     credentials_ = GatewayCredentials::parse(fragment_);
     kannel_ = std::make_unique<KannelGateway>(fragment_);
   }
