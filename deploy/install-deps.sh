@@ -26,6 +26,9 @@ packages=(
   clang-14 libclang-rt-14-dev
   # The suite's format check (tests/check_format.sh).
   clang-format-14
+  # The SMS gateway (deploy/kannel/): bearerbox and smsbox; kannel-extras ships fakesmsc, Kannel's
+  # fake SMS centre, which the SMS tests start (tests/support/kannel_gateway.hpp).
+  kannel kannel-extras
 )
 case "${1:-}" in
   --browser) packages+=(chromium) ;;
@@ -57,10 +60,10 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian starts a system redis-server (haproxy, nginx) on install; Puente's tests and benchmark
-# run their own on private ports.
+# Debian starts a system redis-server (haproxy, nginx, kannel's bearerbox) on install; Puente's
+# tests and benchmark run their own on private ports.
 if command -v systemctl >/dev/null; then
-  for service in redis-server haproxy nginx; do
+  for service in redis-server haproxy nginx kannel; do
     if systemctl is-active --quiet "$service" 2>/dev/null; then
       $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
     fi

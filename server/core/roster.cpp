@@ -8,6 +8,8 @@
 
 #include "core/roster.hpp"
 
+#include "core/caller_key.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -32,8 +34,14 @@ constexpr std::array<std::pair<Role, std::string_view>, 8> kRoleNames{{
     {Role::metrics, "metrics"},
 }};
 
-constexpr std::array<std::string_view, 8> kResponderKeys{
-    "id", "name", "roles", "neighborhoods", "languages", "token_sha256", "standby", "shifts"};
+constexpr std::array<std::string_view, 10> kResponderKeys{
+    "id",           "name",    "roles",  "neighborhoods", "languages",
+    "token_sha256", "standby", "shifts", "phone",         "channels"};
+
+constexpr std::array<std::pair<ContactChannel, std::string_view>, 2> kChannelNames{{
+    {ContactChannel::push, "push"},
+    {ContactChannel::sms, "sms"},
+}};
 
 constexpr std::array<std::string_view, 7> kWeekdayNames{"sun", "mon", "tue", "wed",
                                                         "thu", "fri", "sat"};
@@ -146,6 +154,39 @@ std::vector<Shift> parse_shifts(const toml::table& entry, const std::string& who
   return shifts;
 }
 
+// The phone in E.164. The error never quotes the number: roster errors reach the node's log.
+std::string parse_phone(const toml::table& entry, const std::string& who) {
+  if (!entry.contains("phone")) return {};
+  const std::string typed = required_string(entry, "phone", who);
+  // E.164 asks for the '+' and the country code: a roster may list phones of several countries,
+  // and a number without them would be read as the network's own.
+  const auto first = typed.find_first_not_of(' ');
+  const auto phone = first != std::string::npos && typed[first] == '+'
+                         ? normalized_phone(typed)
+                         : std::optional<std::string>();
+  if (!phone)
+    fail(who +
+         ": field \"phone\" is not an E.164 number ('+', country code and number, 8 to 15 "
+         "digits, like \"+1 213 000 0000\")");
+  return *phone;
+}
+
+std::vector<ContactChannel> parse_channels(const toml::table& entry, const std::string& who,
+                                           bool has_phone) {
+  if (!entry.contains("channels")) return {ContactChannel::push};
+  std::vector<ContactChannel> channels;
+  for (const auto& name : string_list(entry, "channels", who)) {
+    const auto channel = parse_contact_channel(name);
+    if (!channel)
+      fail(who + ": field \"channels\" names an unknown channel \"" + name + "\" (push, sms)");
+    channels.push_back(*channel);
+  }
+  if (std::find(channels.begin(), channels.end(), ContactChannel::sms) != channels.end() &&
+      !has_phone)
+    fail(who + ": field \"channels\" lists \"sms\" but the responder has no \"phone\"");
+  return channels;
+}
+
 Responder parse_responder(std::size_t index, const toml::table& entry) {
   Responder r;
   r.id = required_string(entry, "id", responder_label(index, entry, {}));
@@ -177,11 +218,13 @@ Responder parse_responder(std::size_t index, const toml::table& entry) {
     r.standby = flag->get();
   }
   r.shifts = parse_shifts(entry, who);
-  if (r.has_role(Role::metrics) &&
-      (r.roles.size() > 1 || !r.neighborhoods.empty() || r.standby || !r.shifts.empty()))
+  r.phone = parse_phone(entry, who);
+  r.channels = parse_channels(entry, who, !r.phone.empty());
+  if (r.has_role(Role::metrics) && (r.roles.size() > 1 || !r.neighborhoods.empty() || r.standby ||
+                                    !r.shifts.empty() || !r.phone.empty()))
     fail(who +
-         ": the role \"metrics\" stands alone (no other role, neighborhoods, shifts or "
-         "standby): a scraper's token reads /metrics and nothing else");
+         ": the role \"metrics\" stands alone (no other role, neighborhoods, shifts, standby or "
+         "phone): a scraper's token reads /metrics and nothing else");
   return r;
 }
 
@@ -215,6 +258,22 @@ std::optional<int> parse_time_of_day(std::string_view text) {
   return hours * 60 + minutes;
 }
 
+std::optional<ContactChannel> parse_contact_channel(std::string_view name) {
+  for (const auto& [channel, channel_name] : kChannelNames)
+    if (channel_name == name) return channel;
+  return std::nullopt;
+}
+
+std::string_view to_string(ContactChannel channel) {
+  for (const auto& [c, channel_name] : kChannelNames)
+    if (c == channel) return channel_name;
+  return "unknown";
+}
+
+bool Responder::wants(ContactChannel channel) const {
+  return std::find(channels.begin(), channels.end(), channel) != channels.end();
+}
+
 bool Responder::has_role(Role role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
@@ -238,6 +297,7 @@ Roster Roster::from_toml(std::string_view text) {
   }
 
   Roster roster;
+  std::map<std::string, std::size_t, std::less<>> by_phone;  // only while reading
   // No [[responder]] at all is a valid, empty roster; whether that is useful is the caller's call.
   const toml::node* list = document.get("responder");
   if (!list) return roster;
@@ -257,6 +317,14 @@ Roster Roster::from_toml(std::string_view text) {
         !r.token_sha256.empty() && it != roster.by_token_hash_.end())
       fail("responder \"" + r.id + "\": field \"token_sha256\" duplicates the one of responder \"" +
            roster.responders_[it->second].id + "\"");
+    // Replies are matched to a responder by their phone: two on one phone could not be told
+    // apart. The message names the other responder, never the number.
+    if (!r.phone.empty()) {
+      if (const auto it = by_phone.find(r.phone); it != by_phone.end())
+        fail("responder \"" + r.id + "\": field \"phone\" is also responder \"" +
+             roster.responders_[it->second].id + "\"'s");
+      by_phone.emplace(r.phone, index);
+    }
     roster.by_id_.emplace(r.id, index);
     if (!r.token_sha256.empty()) roster.by_token_hash_.emplace(r.token_sha256, index);
     for (const auto& slug : r.neighborhoods) {

@@ -17,6 +17,12 @@
 //     { days = ["fri", "sat"], start = "18:00", end = "02:00" },
 //     { days = ["mon"], start = "09:00", end = "17:00" },
 //   ]
+//   phone = "+13235550123"       # optional: E.164, for text messages (SMS)
+//   channels = ["push", "sms"]   # optional: how alerts reach them besides the open app;
+//                                # default ["push"]; "sms" needs a phone
+//
+// A phone number is held in the node's memory only: it is never logged, never written to Redis
+// or the journal (its keyed hash is: responder_phones.hpp), and a roster error never quotes it.
 //
 // A shift whose end is at or before its start runs across midnight into the next day: the
 // "fri 18:00-02:00" shift covers Saturday 01:30, and "mon 09:00-09:00" covers 24 hours. A
@@ -67,6 +73,14 @@ std::optional<int> parse_weekday(std::string_view name);
 // "HH:MM" (00:00 to 23:59) in minutes after midnight; nullopt otherwise.
 std::optional<int> parse_time_of_day(std::string_view text);
 
+// How an alert reaches a responder besides their open app's socket: Web Push to the phones they
+// subscribed, a text message to `phone`. (Named apart from core::Channel of delivery_ladder.hpp,
+// the ladder's rungs, which has no "sms" yet: the wiring of issue 18 joins the two.)
+enum class ContactChannel { push, sms };
+// "push", "sms"; nullopt for anything else.
+std::optional<ContactChannel> parse_contact_channel(std::string_view name);
+std::string_view to_string(ContactChannel channel);
+
 struct Responder {
   std::string id;
   std::string name;
@@ -76,15 +90,19 @@ struct Responder {
   std::string token_sha256;   // lowercase hex; empty: no roster token
   bool standby = false;       // in the standby pool: held back until the escalation region step
   std::vector<Shift> shifts;  // empty: on call always
+  std::string phone;          // E.164 ("+13235550123"); empty: none. Never logged or stored
+  std::vector<ContactChannel> channels{ContactChannel::push};
 
   bool has_role(Role role) const;
+  bool wants(ContactChannel channel) const;          // listed in `channels`
   bool covers(std::string_view neighborhood) const;  // listed in `neighborhoods`
 };
 
 class Roster {
  public:
   // Parses roster TOML. Throws std::runtime_error naming the responder and field at fault
-  // (missing id, unknown role, token_sha256 not 64 hex digits, duplicate id or token).
+  // (missing id, unknown role, token_sha256 not 64 hex digits, duplicate id or token, a phone
+  // that is not E.164 or is another responder's, an unknown channel, "sms" without a phone).
   // token_sha256 may be left out: the responder then signs in with issued tokens only.
   static Roster from_toml(std::string_view toml);
 

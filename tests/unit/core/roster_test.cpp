@@ -227,3 +227,67 @@ TEST(Roster, UnknownNeighborhoodsNamesResponderAndSlug) {
 
 }  // namespace
 }  // namespace puente::core
+
+namespace puente::core {
+namespace {
+
+// Issue 18: a phone and the channels a responder wants, checked at start.
+TEST(Roster, PhoneIsE164AndChannelsDefaultToPush) {
+  const std::string observer = R"(["legal_observer"])";
+  const auto roster = Roster::from_toml(
+      responder_toml("obs-a", observer, sha256_hex("a"),
+                     "phone = \"+1 (323) 555-0123\"\nchannels = [\"push\", \"sms\"]") +
+      responder_toml("obs-b", observer, sha256_hex("b")));
+  const auto* a = roster.find("obs-a");
+  EXPECT_EQ(a->phone, "+13235550123");
+  EXPECT_TRUE(a->wants(ContactChannel::sms));
+  EXPECT_TRUE(a->wants(ContactChannel::push));
+  const auto* b = roster.find("obs-b");
+  EXPECT_TRUE(b->phone.empty());
+  EXPECT_THAT(b->channels, ElementsAre(ContactChannel::push));
+  EXPECT_FALSE(b->wants(ContactChannel::sms));
+  EXPECT_EQ(parse_contact_channel("sms"), ContactChannel::sms);
+  EXPECT_FALSE(parse_contact_channel("fax"));
+  EXPECT_EQ(to_string(ContactChannel::push), "push");
+}
+
+TEST(Roster, PhoneAndChannelErrorsNeverQuoteTheNumber) {
+  const std::string observer = R"(["legal_observer"])";
+  const auto rejected_without_number = [&](const std::string& toml, const std::string& number,
+                                           const std::string& what) {
+    try {
+      Roster::from_toml(toml);
+      ADD_FAILURE() << "accepted: " << toml;
+    } catch (const std::runtime_error& e) {
+      EXPECT_THAT(e.what(), HasSubstr(what));
+      EXPECT_THAT(e.what(), ::testing::Not(HasSubstr(number))) << e.what();
+    }
+  };
+  // No '+': a number without its country code is not E.164, whatever the network's country.
+  rejected_without_number(
+      responder_toml("obs-a", observer, sha256_hex("a"), "phone = \"3235550123\""), "3235550123",
+      "\"phone\" is not an E.164 number");
+  rejected_without_number(responder_toml("obs-a", observer, sha256_hex("a"), "phone = \"+1555\""),
+                          "1555", "\"phone\" is not an E.164 number");
+  rejected_without_number(
+      responder_toml("obs-a", observer, sha256_hex("a"), "phone = \"+1 323 555 0123 ext 4\""),
+      "555 0123", "\"phone\" is not an E.164 number");
+  rejected_without_number(
+      responder_toml("obs-a", observer, sha256_hex("a"), "phone = \"+13235550123\"") +
+          responder_toml("obs-b", observer, sha256_hex("b"), "phone = \"+1 323-555-0123\""),
+      "5550123", "\"phone\" is also responder \"obs-a\"'s");
+  expect_rejected(responder_toml("obs-a", observer, sha256_hex("a"), "phone = 13235550123"),
+                  "\"obs-a\"", "\"phone\" must be a non-empty string");
+  expect_rejected(responder_toml("obs-a", observer, sha256_hex("a"), "channels = [\"sms\"]"),
+                  "\"obs-a\"", "lists \"sms\" but the responder has no \"phone\"");
+  expect_rejected(responder_toml("obs-a", observer, sha256_hex("a"), "channels = [\"pager\"]"),
+                  "\"obs-a\"", "unknown channel \"pager\" (push, sms)");
+  expect_rejected(responder_toml("obs-a", observer, sha256_hex("a"), "channels = \"sms\""),
+                  "\"obs-a\"", "\"channels\" must be an array");
+  expect_rejected(
+      responder_toml("scraper", R"(["metrics"])", sha256_hex("m"), "phone = \"+13235550123\""),
+      "\"scraper\"", "stands alone");
+}
+
+}  // namespace
+}  // namespace puente::core
