@@ -14,6 +14,9 @@
 #include "app/live/presence.hpp"
 #include "app/live/responder_socket.hpp"
 #include "app/maps/neighborhood_map.hpp"
+#include "channels/phone_sweep.hpp"
+#include "channels/push_dispatch.hpp"
+#include "channels/rung_worker.hpp"
 #include "core/delivery_ladder.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
@@ -25,6 +28,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+
+#include <openssl/rand.h>
 
 #include <fstream>
 #include <map>
@@ -145,8 +150,10 @@ std::shared_ptr<net::TlsCertificate> load_certificate(const NodeConfig& config) 
 }
 
 store::StoreOptions store_options(const NodeConfig& config, const core::DispatchPolicies& policies,
-                                  core::Metrics& metrics) {
+                                  const core::DeliveryLadders& delivery, core::Metrics& metrics) {
   store::StoreOptions options;
+  // Without Web Push there is no rung beyond the socket to check.
+  if (config.push.enabled()) options.rung_check_after = delivery.socket_grace();
   options.corroboration_window = policies.longest_dedup_window();
   options.history_max_alerts = config.history_max_alerts;
   options.idempotency_ttl_seconds =
@@ -169,6 +176,58 @@ RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIn
           .aof_rewrite_interval = config.aof_rewrite_interval,
           .node_id = config.node_id,
           .slugs = every_slug(geo)};
+}
+
+// The push sender of [push], or none when Web Push is off. Throws if the key or CA file does not
+// load: a node told to push must be able to.
+std::shared_ptr<push::PushSender> open_push_sender(const NodeConfig& config,
+                                                   asio::any_io_executor executor) {
+  if (!config.push.enabled()) {
+    spdlog::info("push: off (no [push] vapid_key_file); alerts go to sockets alone");
+    return nullptr;
+  }
+  auto signer = std::make_shared<push::VapidSigner>(
+      push::VapidKey::read_pem_file(config.push.vapid_key_file), config.push.subject);
+  spdlog::info("push: on, public key {}", signer->key().public_key_base64url());
+  return std::make_shared<push::PushSender>(executor, std::move(signer), config.push.sender);
+}
+
+channels::PushDispatchOptions push_dispatch_options(const NodeConfig& config) {
+  const auto& push = config.push;
+  channels::PushDispatchOptions options;
+  options.ttl = push.ttl;
+  options.sends_per_second = static_cast<std::size_t>(push.sends_per_second);
+  options.max_attempts = push.max_attempts;
+  options.capability_lifetime = push.ack_capability_lifetime;
+  // A send ends by its connect and response deadlines (and one retry on a stale connection):
+  // a lease past them is only ever run out by a node that died.
+  options.lease =
+      2 * (push.sender.connect_timeout + push.sender.response_timeout) + std::chrono::seconds(1);
+  return options;
+}
+
+// The network's ack capability key ({p}push:ack_key, core/ack_capability.hpp): 32 random bytes
+// the first node to start sets (SET NX), the same for every node; tried again each second until
+// Redis answers. (The routes of issue 17 load the same key for POST /v1/acks; at the merge one
+// loader serves both.)
+void with_ack_key(std::shared_ptr<redis::Connection> redis, std::string key,
+                  std::shared_ptr<asio::steady_timer> retry,
+                  std::function<void(std::shared_ptr<const core::AckCapabilityKey>)> done) {
+  std::string fresh(core::AckCapabilityKey::min_bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(fresh.data()), static_cast<int>(fresh.size())) !=
+      1)
+    throw std::runtime_error("push: no random bytes for the ack key");
+  redis->execute({"SET", key, fresh, "NX"}, [redis, key, retry, done](auto, redis::Reply) {
+    redis->execute({"GET", key}, [redis, key, retry, done](auto ec, redis::Reply reply) {
+      if (!ec && reply.type == redis::Reply::Type::string &&
+          reply.str.size() >= core::AckCapabilityKey::min_bytes)
+        return done(std::make_shared<const core::AckCapabilityKey>(reply.str));
+      retry->expires_after(std::chrono::seconds(1));
+      retry->async_wait([redis, key, retry, done](boost::system::error_code wait) {
+        if (!wait) with_ack_key(redis, key, retry, done);
+      });
+    });
+  });
 }
 
 }  // namespace
@@ -212,6 +271,14 @@ struct Node::Parts {
   LiveFeed feed;
   std::shared_ptr<EscalationWorker> escalation;
   std::shared_ptr<RetentionWorker> retention;
+  // Web Push (docs/push.md): all null when [push] is off.
+  store::PushQueue push_queue;
+  store::PushSubscriptionStore push_phones;
+  std::shared_ptr<push::PushSender> push_sender;
+  std::shared_ptr<channels::PushDispatch> push_dispatch;
+  std::shared_ptr<channels::RungWorker> rungs;
+  std::shared_ptr<channels::PhoneSweep> phone_sweep;
+  std::shared_ptr<asio::steady_timer> ack_key_retry;
   std::shared_ptr<Outbox> outbox;
   ReportDesk reports;
   AckDesk acks;
@@ -239,7 +306,8 @@ struct Node::Parts {
                                            named(config.redis, "puented-" + config.node_id))),
         subscriber(redis::Subscriber::create(
             io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
-        store(commands, store::Keys(config.key_prefix), store_options(config, policies, metrics)),
+        store(commands, store::Keys(config.key_prefix),
+              store_options(config, policies, delivery, metrics)),
         availability(store),
         timers(commands, store::Keys(config.key_prefix)),
         retention_store(commands, store::Keys(config.key_prefix), store.replication()),
@@ -269,6 +337,9 @@ struct Node::Parts {
                                                       config.escalation_poll)),
         retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store,
                                                     metrics, retention_settings(config, geo))),
+        push_queue(commands, store::Keys(config.key_prefix)),
+        push_phones(commands, store::Keys(config.key_prefix)),
+        push_sender(open_push_sender(config, io.main().get_executor())),
         outbox(std::make_shared<Outbox>(io.main().get_executor(),
                                         store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics, *audit, config.journal_limits)),
@@ -344,6 +415,29 @@ struct Node::Parts {
     server->socket_peer_factory = [this](std::shared_ptr<net::WebSocketSession> session) {
       return std::make_shared<ResponderSocket>(std::move(session), socket_services);
     };
+    if (push_sender) wire_push();
+  }
+
+  void wire_push() {
+    const auto executor = io.main().get_executor();
+    channels::PushTexts texts{.templates = templates,
+                              .geo = geo,
+                              .zone = zone,
+                              .language_of = [this](const std::string& id) {
+                                const auto* who = roster.find(id);
+                                return who ? writer.language_of(*who) : config.default_language;
+                              }};
+    push_dispatch = std::make_shared<channels::PushDispatch>(
+        executor, push_queue, store, push_phones, push_sender, std::move(texts), metrics,
+        push_dispatch_options(config));
+    // Rung checks fall due on the 200 ms after their grace: a phone hears within a second or two.
+    rungs = std::make_shared<channels::RungWorker>(executor, store, push_queue, delivery,
+                                                   std::chrono::milliseconds(200));
+    phone_sweep = std::make_shared<channels::PhoneSweep>(
+        executor, commands, store::Keys(config.key_prefix), roster, push_phones, *push_dispatch,
+        core::QuietRules{config.push.stale_after, config.push.drop_after}, config.node_id,
+        config.push.sweep_interval);
+    ack_key_retry = std::make_shared<asio::steady_timer>(executor);
   }
 };
 
@@ -373,6 +467,14 @@ int Node::run() {
   p.feed.start(every_slug(p.geo));
   p.escalation->start();
   p.retention->start();
+  if (p.push_dispatch) {
+    with_ack_key(p.commands, p.config.key_prefix + "push:ack_key", p.ack_key_retry,
+                 [&p](std::shared_ptr<const core::AckCapabilityKey> key) {
+                   p.push_dispatch->start(std::move(key));
+                 });
+    p.rungs->start();
+    p.phone_sweep->start();
+  }
   p.presence->start();
   p.outbox->start();
   p.token_service->start();
@@ -421,6 +523,12 @@ int Node::run() {
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
       p.retention->stop();
+      if (p.push_dispatch) {
+        p.push_dispatch->stop();
+        p.rungs->stop();
+        p.phone_sweep->stop();
+        p.ack_key_retry->cancel();
+      }
       p.presence->stop();
       p.outbox->stop();
       p.token_service->stop();
