@@ -88,13 +88,14 @@ void RungWorker::check(const std::string& member) {
     if (outcome != store::Outcome::ok || alert == alerts.end() || over_now)
       return self->queue_.rung_checks().complete(member, nullptr);
     std::vector<std::string> recipients(alert->recipients().begin(), alert->recipients().end());
-    self->queue_.rung_facts(
-        incident.id(), alert_id, recipients,
-        [self, member, incident = std::move(incident), index = alert - alerts.begin()](
-            store::Outcome read, store::PushQueue::RungFacts facts) {
-          if (read != store::Outcome::ok) return;
-          self->decide(member, incident, incident.alerts(static_cast<int>(index)), facts);
-        });
+    // Before the incident moves into the handler: `alert` points into it.
+    const auto index = static_cast<int>(alert - alerts.begin());
+    self->queue_.rung_facts(incident.id(), alert_id, recipients,
+                            [self, member, index, incident = std::move(incident)](
+                                store::Outcome read, store::PushQueue::RungFacts facts) {
+                              if (read != store::Outcome::ok) return;
+                              self->decide(member, incident, incident.alerts(index), facts);
+                            });
   });
 }
 

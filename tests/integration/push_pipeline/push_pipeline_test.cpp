@@ -9,11 +9,12 @@
 // /v1/me/push-subscriptions (issue 17's routes) is on this branch; the merge switches them.
 #include "channels/push/vapid.hpp"
 #include "core/base64url.hpp"
+#include "file_text.hpp"
 #include "loopback_push_service.hpp"
+#include "puente/v1/json.hpp"
 #include "store/push_subscription_store.hpp"
 #include "test_network.hpp"
 #include "wait_until.hpp"
-#include "puente/v1/json.hpp"
 
 #include "../store/redis_link.hpp"
 #include "core/clock.hpp"
@@ -113,7 +114,7 @@ TEST_F(PushPipeline, AnObserverWithNoSocketGetsTheAlertByPushInTheirLanguage) {
   const auto incident = open_incident(*node, net->token("op"), boyle_heights);
 
   const auto pushes = wait_for_pushes(phone, 1);
-  ASSERT_EQ(pushes.size(), 1u) << service->log();
+  ASSERT_EQ(pushes.size(), 1u) << service->log() << file_text(node->log_path());
   const auto& push = pushes[0].as_object();
   EXPECT_TRUE(push.at("errors").as_array().empty()) << json::serialize(push);
   EXPECT_EQ(push.at("urgency"), "high");
@@ -165,7 +166,8 @@ TEST_F(PushPipeline, AnObserverWhoseSocketAcksReceivedGetsNoPushAndOneWhoDoesNot
   ack.mutable_ack()->set_incident_id(alert->incident_id());
   ack.mutable_ack()->set_state(v1::RECEIVED);
   observer->send(ack);
-  ASSERT_TRUE(read_until(*observer, [](const v1::ServerMessage& m) { return m.request_id() == "r1"; }));
+  ASSERT_TRUE(
+      read_until(*observer, [](const v1::ServerMessage& m) { return m.request_id() == "r1"; }));
   std::this_thread::sleep_for(4s);
   EXPECT_EQ(pushes_to(phone).size(), 0u);
 
@@ -230,8 +232,10 @@ TEST_F(PushPipeline, ANodeKilledHoldingPushesLosesNone) {
   for (const auto& phone : phones) service->answer_with(phone.id, 503, {{"Retry-After", "1"}});
   constexpr int incidents = 4;
   for (int i = 0; i < incidents; ++i) open_incident(*a, net->token("op"), boyle_heights_spot(i));
-  ASSERT_TRUE(wait_until([&] { return net->redis_integer("ZCARD puente:push-jobs:leased") > 0 ||
-                                      net->redis_integer("ZCARD puente:push-jobs") > 0; }));
+  ASSERT_TRUE(wait_until([&] {
+    return net->redis_integer("ZCARD puente:push-jobs:leased") > 0 ||
+           net->redis_integer("ZCARD puente:push-jobs") > 0;
+  }));
   ::kill(a->process().pid(), SIGKILL);
   for (const auto& phone : phones) service->answer_with(phone.id, 201);
   auto b = net->start_node("b");
