@@ -61,16 +61,19 @@ std::size_t utf8_cut(std::string_view text, std::size_t bytes) {
 std::string push_payload_json(const PushPayload& payload, std::size_t most_bytes) {
   std::string text = render(payload, payload.body);
   if (text.size() <= most_bytes) return text;
-  // JSON escaping makes a byte of body cost up to 6 in the text: cut by the excess, then again
-  // until it fits. An ellipsis says the body goes on in the app.
-  std::string_view body = payload.body;
-  std::size_t keep = body.size();
-  while (text.size() > most_bytes && keep > 0) {
-    const std::size_t excess = text.size() - most_bytes + 3;  // "…" is 3 bytes
-    keep = utf8_cut(body, keep > excess ? keep - excess : 0);
-    text = render(payload, std::string(body.substr(0, keep)) + "\xE2\x80\xA6");
+  // JSON escaping makes a byte of body cost 1 to 6 in the text: the longest prefix that fits is
+  // found by halving (a dozen renders for a 4 KB body). An ellipsis says the body goes on in
+  // the app.
+  const std::string_view body = payload.body;
+  const auto cut = [&](std::size_t keep) {
+    return render(payload, std::string(body.substr(0, utf8_cut(body, keep))) + "\xE2\x80\xA6");
+  };
+  std::size_t fits = 0, too_long = body.size();
+  while (too_long - fits > 1) {
+    const std::size_t middle = fits + (too_long - fits) / 2;
+    (cut(middle).size() <= most_bytes ? fits : too_long) = middle;
   }
-  return text;
+  return cut(fits);
 }
 
 }  // namespace puente::core
