@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace puente::channels {
 
@@ -36,6 +37,19 @@ core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Aler
   if (facts.queued.count(responder)) progress.tried.insert(core::Channel::push);
   if (facts.with_phone.count(responder)) progress.reachable_by.insert(core::Channel::push);
   return progress;
+}
+
+void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_phone,
+                      const core::DeliveryLadders& ladders) {
+  std::map<std::string, v1::AlertType> types;
+  for (const auto& alert : incident.alerts()) types[alert.id()] = alert.type();
+  for (auto& d : *incident.mutable_deliveries()) {
+    core::RecipientProgress progress;
+    progress.socket_took_it = d.has_delivered_at();
+    progress.answered = d.has_seen_at() || d.has_acked_at();
+    if (with_phone.count(d.responder_id())) progress.reachable_by.insert(core::Channel::push);
+    d.set_unreachable(!progress.answered && ladders.unreachable(types[d.alert_id()], progress));
+  }
 }
 
 RungWorker::RungWorker(boost::asio::any_io_executor executor, store::IncidentStore& incidents,

@@ -24,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace puente::channels {
@@ -57,5 +58,11 @@ class RungWorker : public std::enable_shared_from_this<RungWorker> {
 core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Alert& alert,
                                     const std::string& responder,
                                     const store::PushQueue::RungFacts& facts);
+
+// Sets Delivery.unreachable on each of the incident's deliveries: not answered, no socket took
+// it, and no rung of its alert's ladder can reach them (`with_phone`: the recipients with a
+// phone; empty when Web Push is off).
+void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_phone,
+                      const core::DeliveryLadders& ladders);
 
 }  // namespace puente::channels

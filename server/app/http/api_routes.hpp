@@ -12,9 +12,11 @@
 #include "app/incidents/report_desk.hpp"
 #include "app/maps/map_tiles.hpp"
 #include "app/node/network_rules.hpp"
+#include "core/delivery_ladder.hpp"
 #include "net/router.hpp"
 #include "net/static_body.hpp"
 #include "store/presence_store.hpp"
+#include "store/push_delivery_store.hpp"
 
 #include <functional>
 #include <string>
@@ -30,6 +32,9 @@ struct ApiServices {
   const NetworkRules& rules;
   store::IncidentStore& store;
   store::PresenceStore& presence;
+  store::PushDeliveryStore& push_deliveries;  // who has a phone (OnCall.with_phone)
+  const core::DeliveryLadders& delivery;      // Delivery.unreachable
+  bool push_on = false;                       // [push] vapid_key_file set
   ReportDesk& reports;
   AckDesk& acks;
   IncidentDesk& incidents;

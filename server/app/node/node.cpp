@@ -259,6 +259,7 @@ struct Node::Parts {
   SignedInSockets signed_in;
   std::shared_ptr<TokenService> token_service;
   store::PresenceStore presence_store;
+  store::PushDeliveryStore push_deliveries;
   std::shared_ptr<Presence> presence;
   net::StaticBody neighborhood_map;
   std::unique_ptr<net::StaticFiles> pages;
@@ -321,6 +322,7 @@ struct Node::Parts {
                                                      token_store, subscriber, signed_in, *audit,
                                                      revocations, config.token_reload)),
         presence_store(commands, store::Keys(config.key_prefix)),
+        push_deliveries(commands, store::Keys(config.key_prefix)),
         presence(std::make_shared<Presence>(io.main().get_executor(), presence_store,
                                             config.node_id, config.presence_expiry)),
         neighborhood_map(
@@ -371,6 +373,9 @@ struct Node::Parts {
                      .rules = rules,
                      .store = store,
                      .presence = presence_store,
+                     .push_deliveries = push_deliveries,
+                     .delivery = delivery,
+                     .push_on = config.push.enabled(),
                      .reports = reports,
                      .acks = acks,
                      .incidents = incidents,

@@ -259,5 +259,32 @@ TEST_F(PushPipeline, ANodeKilledHoldingPushesLosesNone) {
               phones.size() * incidents, duplicates);
 }
 
+TEST_F(PushPipeline, NoSocketAndNoPhoneIsUnreachableAndAPhoneMakesThemReachable) {
+  auto net = network();
+  auto node = net->start_node("a");
+  const auto incident = open_incident(*node, net->token("op"), boyle_heights);
+  const auto obs_bh = [&] {
+    v1::Incident loaded;
+    auto got = node->call(http::verb::get, "/v1/incidents/" + incident, net->token("disp"));
+    EXPECT_EQ(wire::from_json(got.body, loaded), "");
+    for (const auto& d : loaded.deliveries())
+      if (d.responder_id() == "obs-bh") return d;
+    ADD_FAILURE() << "no delivery for obs-bh: " << got.body;
+    return v1::Delivery{};
+  };
+  const auto on_call_with_phone = [&] {
+    v1::OnCall on_call;
+    auto got = node->call(http::verb::get, "/v1/roster/on-call", net->token("disp"));
+    EXPECT_EQ(wire::from_json(got.body, on_call), "");
+    return std::vector<std::string>(on_call.with_phone().begin(), on_call.with_phone().end());
+  };
+  EXPECT_TRUE(obs_bh().unreachable());
+  EXPECT_TRUE(on_call_with_phone().empty());
+
+  register_phone(*net, "obs-bh");
+  EXPECT_FALSE(obs_bh().unreachable());
+  EXPECT_EQ(on_call_with_phone(), std::vector<std::string>{"obs-bh"});
+}
+
 }  // namespace
 }  // namespace puente::test
