@@ -227,8 +227,8 @@ TEST_F(PushPipeline, ANodeKilledHoldingPushesLosesNone) {
   auto a = net->start_node("a");
   std::vector<LoopbackSubscription> phones;
   for (int i = 0; i < 3; ++i) phones.push_back(register_phone(*net, "obs-bh"));
-  // The service holds node a's pushes unanswered (a 500 after them), then a is killed with -9
-  // while its leases stand; node b takes them when they run out.
+  // The service answers node a 503 (Retry-After 1 s), so a holds its pushes claimed or queued
+  // for retry when it is killed with -9; node b, started after, sends every one of them.
   for (const auto& phone : phones) service->answer_with(phone.id, 503, {{"Retry-After", "1"}});
   constexpr int incidents = 4;
   for (int i = 0; i < incidents; ++i) open_incident(*a, net->token("op"), boyle_heights_spot(i));
