@@ -33,7 +33,31 @@ constexpr std::array<std::string_view, kTemplateCount> kTemplateKeys{
     "VERIFY", "DISPATCH", "UPDATE", "DEBUNK", "STAND_DOWN", "ESCALATION"};
 constexpr std::array<std::string_view, kKindKeys.size()> kKindNames{
     "RAID", "CHECKPOINT", "ARREST", "PATROL", "SURVEILLANCE", "OTHER"};
-constexpr std::array<std::string_view, 5> kFileKeys{"language", "format", "kinds", "ask", "alerts"};
+constexpr std::array<std::string_view, 6> kFileKeys{"language", "format", "kinds",
+                                                    "ask",      "alerts", "push"};
+// [push]: a notification's title per alert type (placeholders as in [alerts]), the buttons, and
+// the texts of the pushes that are not alerts.
+constexpr std::array<std::string_view, 14> kPushKeys{
+    "VERIFY",      "DISPATCH",   "UPDATE",        "DEBUNK",      "STAND_DOWN",
+    "ESCALATION",  "EN_ROUTE",   "DECLINED",      "TEST_TITLE",  "TEST_BODY",
+    "NUDGE_TITLE", "NUDGE_BODY", "DROPPED_TITLE", "DROPPED_BODY"};
+// config/templates/en.toml's [push], in kPushKeys order.
+constexpr std::array<std::string_view, kPushKeys.size()> kDefaultPush{
+    "UNVERIFIED: {kind} in {neighborhood}",
+    "CONFIRMED: {kind} in {neighborhood}",
+    "UPDATE: {kind} in {neighborhood}",
+    "FALSE ALARM: {kind} in {neighborhood}",
+    "STAND DOWN: {kind} in {neighborhood}",
+    "HELP NEEDED: {kind} in {neighborhood}",
+    "On my way",
+    "Can't go",
+    "Puente: test",
+    "This phone gets Puente alerts, even when the app is closed.",
+    "Puente: open the app",
+    "This phone has not been heard from for a while. Open Puente so that it keeps getting alerts.",
+    "Puente: no more alerts on this phone",
+    "This phone was silent for weeks and no longer gets alerts. Open Puente to turn them on "
+    "again."};
 constexpr std::array<std::string_view, 3> kFormatKeys{"clock", "am", "pm"};
 constexpr std::array<std::string_view, 6> kPlaceholders{"kind",  "neighborhood", "place",
                                                         "where", "time",         "ask"};
@@ -121,7 +145,8 @@ struct Templates::Language {
   std::string am = "AM", pm = "PM";
   std::array<std::string, kTemplateCount> alerts;
   std::array<std::string, kTemplateCount> asks;
-  std::array<std::string, kKindKeys.size()> kinds;  // in kKindKeys order
+  std::array<std::string, kKindKeys.size()> kinds;       // in kKindKeys order
+  std::map<std::string, std::string, std::less<>> push;  // [push], by key
 
   std::string time(const LocalTime& t) const;
   std::string fill(std::string_view text, std::size_t which, const AlertFields& fields) const;
@@ -180,6 +205,14 @@ std::optional<AlertTemplate> template_for(v1::AlertType type) {
     default: return std::nullopt;
   }
 }
+
+namespace {
+std::optional<AlertTemplate> template_for_key(std::string_view key) {
+  for (auto which : kAllAlertTemplates)
+    if (to_string(which) == key) return which;
+  return std::nullopt;
+}
+}  // namespace
 
 std::string_view to_string(AlertTemplate which) {
   switch (which) {
@@ -295,10 +328,27 @@ Templates Templates::from_files(const std::map<std::string, std::string>& files)
     check_keys(asks, where + ": ask", kTemplateKeys);
     check_keys(alerts, where + ": alerts", kTemplateKeys);
 
+    if (const toml::node* push = file.get("push")) {
+      if (!push->is_table()) fail(where + ": push must be a table");
+      const toml::table& table = *push->as_table();
+      check_keys(table, where + ": push", kPushKeys);
+      for (const auto key : kPushKeys) {
+        language.push[std::string(key)] = text_at(table, key, where + ": push");
+        const auto ignore = [](std::string_view) {};
+        std::string error = scan(language.push[std::string(key)], ignore, ignore);
+        if (!error.empty()) fail(where + ": push." + std::string(key) + ": " + error);
+      }
+    }
+
     if (!data->languages.emplace(tag, std::move(language)).second) fail(where + " is given twice");
   }
   if (!data->languages.count(kFallback))
     fail("no English (\"en\") file: English is the fallback language and must exist");
+  // A network's own English file written before [push] existed: the shipped English texts.
+  auto& english = data->languages.at(std::string(kFallback));
+  if (english.push.empty())
+    for (std::size_t i = 0; i < kPushKeys.size(); ++i)
+      english.push[std::string(kPushKeys[i])] = kDefaultPush[i];
   return Templates(std::move(data));
 }
 
@@ -328,6 +378,22 @@ std::string Templates::render(AlertTemplate which, std::string_view language_tag
 std::string Templates::render(v1::AlertType type, std::string_view language_tag,
                               const AlertFields& fields) const {
   return render(template_for(type).value_or(AlertTemplate::update), language_tag, fields);
+}
+
+std::string Templates::push_text(std::string_view key, std::string_view language_tag,
+                                 const AlertFields& fields) const {
+  const Language* lang = &language(language_tag);
+  if (lang->push.empty()) lang = &language(kFallback);  // a file without [push]
+  const auto it = lang->push.find(key);
+  if (it == lang->push.end()) return std::string(key);  // not a [push] key: a caller's mistake
+  const auto which = template_for_key(key).value_or(AlertTemplate::update);
+  return lang->fill(it->second, static_cast<std::size_t>(which), fields);
+}
+
+std::string Templates::push_title(v1::AlertType type, std::string_view language_tag,
+                                  const AlertFields& fields) const {
+  return push_text(to_string(template_for(type).value_or(AlertTemplate::update)), language_tag,
+                   fields);
 }
 
 const std::string& Templates::kind_name(v1::ReportKind kind, std::string_view language_tag) const {

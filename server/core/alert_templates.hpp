@@ -8,6 +8,11 @@
 //   [format]  clock = "12h" | "24h", am = "a. m.", pm = "p. m."   (am/pm for 12h; default AM/PM)
 //   [kinds]   RAID, CHECKPOINT, ARREST, PATROL, SURVEILLANCE, OTHER = the kind's name
 //   [ask]     VERIFY, DISPATCH, UPDATE, DEBUNK, STAND_DOWN, ESCALATION = what is asked of them
+//   [push]    (optional: a language without it pushes in English, and English without it in
+//             the texts of config/templates/en.toml) the title of a
+//             notification per alert type (the same six keys, placeholders as in [alerts]),
+//             EN_ROUTE and DECLINED (its buttons), TEST_TITLE, TEST_BODY, NUDGE_TITLE,
+//             NUDGE_BODY, DROPPED_TITLE, DROPPED_BODY (pushes that are not alerts)
 //   [alerts]  the same six keys = the text, with placeholders:
 //     {kind}          the kind's name from [kinds]
 //     {neighborhood}  the neighborhood's display name
@@ -77,6 +82,14 @@ class Templates {
   // The same for a wire alert type; ALERT_TYPE_UNSPECIFIED renders as UPDATE.
   std::string render(v1::AlertType type, std::string_view language,
                      const AlertFields& fields) const;
+
+  // A [push] text in `language` ("EN_ROUTE", "TEST_TITLE", ...), placeholders filled from
+  // `fields`; English when the language has no [push].
+  std::string push_text(std::string_view key, std::string_view language,
+                        const AlertFields& fields = {}) const;
+  // A notification's title for an alert of `type` (ESCALATE: ESCALATION).
+  std::string push_title(v1::AlertType type, std::string_view language,
+                         const AlertFields& fields) const;
 
   // The kind's name in `language` (English when the language has no file).
   const std::string& kind_name(v1::ReportKind kind, std::string_view language) const;

@@ -84,6 +84,13 @@ DeliveryLadders DeliveryLadders::from_toml(std::string_view config_text) {
   if (!delivery) return ladders;
   for (const auto& [key, value] : table_at(*delivery, "delivery")) {
     const std::string path = "delivery." + std::string(key.str());
+    if (key.str() == "socket_grace_ms") {
+      const auto* ms = value.as_integer();
+      if (!ms || ms->get() < 0 || ms->get() > 10000)
+        fail(path + " must be a whole number of milliseconds from 0 to 10000");
+      ladders.socket_grace_ = std::chrono::milliseconds(ms->get());
+      continue;
+    }
     v1::AlertType type{};
     if (!v1::AlertType_Parse(std::string(key.str()), &type) ||
         std::find(kAlertTypes.begin(), kAlertTypes.end(), type) == kAlertTypes.end())

@@ -15,6 +15,13 @@
 //   # it, and when none did (default 0: at once, and never later than after_seconds).
 //   [delivery.VERIFY]
 //   push = { after_seconds = 15, without_socket_after_seconds = 0 }
+//
+//   # Milliseconds (0 to 10000, default 1000) after an alert is sent before the rung worker
+//   # looks at who of its recipients a socket took it for: the time a node has to write its
+//   # socket delivery records (batched every 50 ms). A recipient with no socket gets their
+//   # push this long after the alert, plus up to a poll of the rung worker (200 ms).
+//   [delivery]
+//   socket_grace_ms = 1000
 
 #include "puente/v1/puente.pb.h"
 
@@ -74,8 +81,12 @@ class DeliveryLadders {
   // counts on them.
   bool unreachable(v1::AlertType type, const RecipientProgress& progress) const;
 
+  // [delivery] socket_grace_ms.
+  std::chrono::milliseconds socket_grace() const { return socket_grace_; }
+
  private:
   std::map<v1::AlertType, std::vector<Rung>> ladders_;
+  std::chrono::milliseconds socket_grace_{1000};
 };
 
 }  // namespace puente::core

@@ -94,6 +94,15 @@ std::string Metrics::render() const {
   counter("puente_redis_reconnects_total", "Times the Redis command link was re-established.",
           redis_reconnects);
   request_seconds.render(out, "puente_request_seconds", "HTTP request latency in seconds.");
+  counter("puente_pushes_sent_total", "Web Pushes a push service accepted from this node.",
+          pushes_sent);
+  out +=
+      "# HELP puente_pushes_failed_total Web Pushes from this node that did not go, by result.\n"
+      "# TYPE puente_pushes_failed_total counter\n";
+  for (std::size_t i = 0; i < push_failures.size(); ++i)
+    out += std::string("puente_pushes_failed_total{result=\"") + push_failures[i] + "\"} " +
+           std::to_string(pushes_failed[i].value()) + "\n";
+  push_seconds.render(out, "puente_push_seconds", "Web Push send latency in seconds.");
   return out;
 }
 

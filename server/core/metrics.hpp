@@ -71,6 +71,13 @@ struct Metrics {
   Counter tls_handshake_failures;  // connections that never completed a TLS handshake
   Counter tls_reloads;             // certificates reloaded on SIGHUP
   LatencyHistogram request_seconds;
+  // Web Push (channels/push_dispatch.hpp): pushes a push service accepted, and the others by
+  // result (push_result.hpp's words, in this order), and how long a send took.
+  Counter pushes_sent;
+  static constexpr std::array<const char*, 5> push_failures{"gone", "retry_later", "refused",
+                                                            "blocked", "network_error"};
+  std::array<Counter, push_failures.size()> pushes_failed;
+  LatencyHistogram push_seconds;
 
   std::string render() const;
 };

@@ -1,7 +1,7 @@
 // The reading side of IncidentStore: an incident back from its Redis keys (the head hash, the
-// report and alert lists, the ack states, the delivery batches), the heads of a list, and a
-// neighborhood's alert history after an offset. Writes are in incident_store.cpp; the scripts
-// that gather the keys in one round trip, and the order of what they answer, in lua/.
+// report and alert lists, the ack states, the delivery batches, the push records), the heads of a
+// list, and a neighborhood's alert history after an offset. Writes are in incident_store.cpp; the
+// scripts that gather the keys in one round trip, and the order of what they answer, in lua/.
 
 #include "store/incident_store.hpp"
 
@@ -46,10 +46,29 @@ bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
   return true;
 }
 
+// What Web Push did, from the incident's pushes hash (keys.hpp): "<what> <alert> <responder>"
+// -> value, flat as HGETALL answers it.
+using PushRecords = std::map<std::string, std::string, std::less<>>;
+PushRecords push_records(const std::vector<Reply>& flat) {
+  PushRecords records;
+  for (std::size_t i = 0; i + 1 < flat.size(); i += 2) records[flat[i].str] = flat[i + 1].str;
+  return records;
+}
+
+void add_push_record(v1::Delivery& d, const PushRecords& records) {
+  const std::string who = " " + d.alert_id() + " " + d.responder_id();
+  if (auto it = records.find("pushed" + who); it != records.end())
+    set_time_ms(*d.mutable_pushed_at(), std::atoll(it->second.c_str()));
+  if (auto it = records.find("shown" + who); it != records.end())
+    set_time_ms(*d.mutable_shown_at(), std::atoll(it->second.c_str()));
+  if (auto it = records.find("problem" + who); it != records.end()) d.set_push_problem(it->second);
+}
+
 // One delivery record per alert and recipient: sent when the alert went out, delivered when
 // its socket was first written to (the earliest of the DeliveryBatch entries naming both), seen
-// and acked from the acks.
-void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches) {
+// and acked from the acks, pushed and shown from what Web Push did.
+void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches,
+                    const PushRecords& pushes) {
   std::map<std::pair<std::string, std::string>, long long> delivered;  // (alert, responder) -> ms
   v1::DeliveryBatch batch;
   for (const auto& stored : batches) {
@@ -77,6 +96,7 @@ void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches) {
         }
         d->set_last_state(ack.state());
       }
+      add_push_record(*d, pushes);
     }
   }
 }
@@ -120,11 +140,11 @@ void IncidentStore::load(const std::string& incident_id,
     if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);
     const auto& e = reply.elements;
     // After the head, in load_incident.lua's order: reports, alerts, acks, alerted, reporters,
-    // deliveries, ack states.
+    // deliveries, ack states, pushes.
     constexpr auto reports = lua::head_field_count, alerts = reports + 1, old_acks = reports + 2,
                    alerted_hoods = reports + 3, reporters = reports + 4, deliveries = reports + 5,
-                   states = reports + 6;
-    if (e.size() <= states || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+                   states = reports + 6, pushes = reports + 7;
+    if (e.size() <= pushes || !parse_head(e, incident)) return done(Outcome::not_found, incident);
     for (const auto& r : e[reports].elements) incident.add_reports()->ParseFromString(r.str);
     for (const auto& a : e[alerts].elements) parse_tagged_alert(a.str, *incident.add_alerts());
     std::vector<v1::Ack> acks;
@@ -140,7 +160,7 @@ void IncidentStore::load(const std::string& incident_id,
     std::sort(alerted.begin(), alerted.end());
     for (auto& n : alerted) incident.add_alerted_neighborhoods(std::move(n));
     incident.set_reporters(static_cast<int>(e[reporters].integer));
-    add_deliveries(incident, e[deliveries].elements);
+    add_deliveries(incident, e[deliveries].elements, push_records(e[pushes].elements));
     done(Outcome::ok, std::move(incident));
   });
 }

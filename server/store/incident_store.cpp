@@ -42,16 +42,22 @@ void when_replicated(const std::shared_ptr<ReplicationBarrier>& barrier, Outcome
 
 bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
 
-// A sending script's alerts: their count, then each alert's quadruple after the named slots
-// (publish_all in lua/helpers.lua).
+// A sending script's alerts: their count, then each alert's quintuple after the named slots
+// (publish_all in lua/helpers.lua), and when the rung worker first looks at each
+// (StoreOptions::rung_check_after; none without it).
 template <class Script>
-void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::vector<v1::Alert>& alerts) {
+void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::vector<v1::Alert>& alerts,
+                std::optional<std::chrono::milliseconds> rung_check_after) {
+  call.key(Script::Key::rungs, keys.rungs())
+      .arg(Script::Arg::rung_due_ms,
+           rung_check_after ? std::to_string(to_ms(Clock::now() + *rung_check_after)) : "");
   call.arg(Script::Arg::alert_count, std::to_string(alerts.size()));
   for (const auto& alert : alerts) {
     call.tail_arg(keys.alert_history(alert.neighborhood()));
     call.tail_arg(keys.live_channel(alert.neighborhood()));
     call.tail_arg(alert.SerializeAsString());
     call.tail_arg(alert.neighborhood());
+    call.tail_arg(alert.id());
   }
 }
 
@@ -201,7 +207,7 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::prune_before_ms, std::to_string(to_ms(now - options_.corroboration_window)))
       .arg(Arg::places_prefix, keys_.corroborable_places_prefix())
       .arg(Arg::digest, core::content_digest(report));
-  add_alerts(call, keys_, alerts);
+  add_alerts(call, keys_, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("open incident", std::move(done)));
 }
 
@@ -290,7 +296,7 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       .arg(Arg::escalate_ms, change.escalate_at ? std::to_string(to_ms(*change.escalate_at)) : "")
       .arg(Arg::check_book, change.availability_version ? "1" : "")
       .arg(Arg::expected_book, change.availability_version.value_or(""));
-  add_alerts(call, keys_, alerts);
+  add_alerts(call, keys_, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("advance incident", std::move(done)));
 }
 
@@ -319,7 +325,7 @@ void IncidentStore::escalate(const std::string& incident_id, int step,
       .arg(Arg::id, incident_id)
       .arg(Arg::check_book, "1")
       .arg(Arg::expected_book, availability_version);
-  add_alerts(call, keys_, alerts);
+  add_alerts(call, keys_, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("escalate incident", std::move(done)));
 }
 

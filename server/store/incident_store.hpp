@@ -53,6 +53,11 @@ struct StoreOptions {
   // handful (RECEIVED, EN_ROUTE, ON_SCENE for each of an alert or two); 16 keeps them all while
   // a flood of acks from one token stays at 16 entries.
   std::size_t ack_history_per_responder = 16;
+  // When an alert is sent, the script that sends it sets a rung check this long after
+  // (keys.hpp, rungs): the grace its recipients' sockets have to take it before the rung worker
+  // asks who needs a push (channels/rung_worker.hpp). None: no rung beyond the socket is tried
+  // (Web Push is off).
+  std::optional<std::chrono::milliseconds> rung_check_after;
   // Reports, incident changes and acks succeed only once this many replicas hold them.
   ReplicationOptions replication;
 };

@@ -74,6 +74,28 @@
 //                               (SET NX) by the first node with Web Push on, read by every node
 //                               at start (ack_key_store.hpp) and kept: to change it, delete it and
 //                               restart every node (capabilities out there are then refused)
+//   {p}incident:{id}:pushes     hash: what Web Push did with the incident's alerts, per alert
+//                               and responder (docs/push.md): "queued <alert> <responder>" = ms
+//                               the push rung was taken (its jobs queued: taken once),
+//                               "pushed <alert> <responder>" = ms a push service first accepted
+//                               one, "problem <alert> <responder>" = the last failure word
+//                               (gone, refused, blocked, retry_later, network_error), "shown
+//                               <alert> <responder>" = ms a phone of theirs first showed it
+//   {p}rungs, rungs:leased      sorted sets of deadlines as {p}timers (timer_queue.hpp), apart
+//                               from them (the escalation worker claims those): member
+//                               "<incident id> <alert id>" -> when to look again at who of the
+//                               alert's recipients needs a further rung (core/delivery_ladder.hpp).
+//                               Set by the script that publishes the alert, so no node's death
+//                               can lose it; the rung worker (channels/rung_worker.hpp) claims it
+//   {p}push-jobs, :leased       sorted sets of Web Push sends, due and claimed, the same way:
+//                               member "<kind> <attempt> <responder> <subscription id>
+//                               <incident id or -> <alert id or -> <n>" -> due (ms) or lease
+//                               expiry (ms); kind alert, test, nudge or dropped; a retry is the
+//                               same push with attempt + 1; n tells two tests apart
+//   {p}push-sent:{second}       string: pushes claimed network-wide in that Unix second (the
+//                               send rate limit, [push] sends_per_second); expires after 2 s
+//   {p}push-sweep:lease         string: the node id sweeping for quiet phones this period (SET
+//                               NX PX). Not under push: where a responder id follows
 //   {p}audit                    stream: the audit log, entry field "pb" holds an AuditEntry;
 //                               never trimmed and never purged
 //   {p}audit:head               string "<sequence> <hash>" of the last audit entry
@@ -150,6 +172,15 @@ class Keys {
     return p_ + "push:endpoint:" + std::string(subscription_id);
   }
   std::string push_ack_key() const { return p_ + "ack_key"; }
+
+  std::string rungs() const { return p_ + "rungs"; }
+  std::string leased_rungs() const { return p_ + "rungs:leased"; }
+  std::string push_jobs() const { return p_ + "push-jobs"; }
+  std::string leased_push_jobs() const { return p_ + "push-jobs:leased"; }
+  std::string push_sent(long long unix_second) const {
+    return p_ + "push-sent:" + std::to_string(unix_second);
+  }
+  std::string phone_sweep_lease() const { return p_ + "push-sweep:lease"; }
 
   // The slug a live channel is for; empty if `channel` is not one.
   std::string slug_of_live_channel(std::string_view channel) const;

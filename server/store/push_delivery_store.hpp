@@ -1,17 +1,18 @@
 #pragma once
-// What became of each push of an incident's alerts, per alert and responder, in one hash per
-// incident (keys.hpp, incident:{id}:pushes): when a push service accepted it, its last problem,
-// and when the phone showed it. The board reads them into Delivery (pushed_at, push_problem,
-// shown_at). Here: "shown", which the phone's service worker reports (POST /v1/push/shown).
+// What Web Push did with an incident's alerts, per alert and responder (keys.hpp, the incident's
+// pushes hash; docs/push.md): the rung taken, the first push a push service accepted, the last
+// failure, the first time a phone showed it. The push pipeline writes its own records through
+// PushQueue (push_queue.hpp); this is where others write theirs, and read who has a phone.
+// IncidentStore::load reads the records into each Delivery.
 
-#include "redis/connection.hpp"
 #include "store/incident_store.hpp"
-#include "store/keys.hpp"
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace puente::store {
 
@@ -19,11 +20,17 @@ class PushDeliveryStore {
  public:
   PushDeliveryStore(std::shared_ptr<redis::Connection> redis, Keys keys);
 
-  // The earliest time counts. Outcome::ok (kept, or an earlier time stands), not_found if the
-  // incident is not there (nothing written), unavailable.
+  // A phone of `responder_id` showed `alert_id` as a notification at `at` (POST /v1/push/shown):
+  // the earliest counts. Outcome::ok (recorded, or an earlier time kept), not_found (no such
+  // incident any more), unavailable.
   void record_shown(const std::string& incident_id, const std::string& alert_id,
                     const std::string& responder_id, std::chrono::system_clock::time_point at,
                     std::function<void(Outcome)> done);
+
+  // Which of `responder_ids` have at least one phone registered for Web Push (OnCall.with_phone,
+  // Delivery.unreachable). Empty on a Redis failure, with Outcome::unavailable.
+  void with_phone(const std::vector<std::string>& responder_ids,
+                  std::function<void(Outcome, std::set<std::string>)> done);
 
  private:
   std::shared_ptr<redis::Connection> redis_;

@@ -37,16 +37,19 @@ auto succeeded(std::function<void(bool)> done) {
 }  // namespace
 
 TimerQueue::TimerQueue(std::shared_ptr<redis::Connection> redis, Keys keys)
-    : redis_(std::move(redis)), keys_(std::move(keys)) {}
+    : TimerQueue(std::move(redis), keys.timers(), keys.leased_timers()) {}
+
+TimerQueue::TimerQueue(std::shared_ptr<redis::Connection> redis, std::string due,
+                       std::string leased)
+    : redis_(std::move(redis)), due_(std::move(due)), leased_(std::move(leased)) {}
 
 void TimerQueue::schedule(const std::string& member, TimePoint due,
                           std::function<void(bool)> done) {
-  redis_->execute({"ZADD", keys_.timers(), std::to_string(to_ms(due)), member},
-                  succeeded(std::move(done)));
+  redis_->execute({"ZADD", due_, std::to_string(to_ms(due)), member}, succeeded(std::move(done)));
 }
 
 void TimerQueue::cancel(const std::string& member, std::function<void(bool)> done) {
-  redis_->execute({"ZREM", keys_.timers(), member},
+  redis_->execute({"ZREM", due_, member},
                   [this, member, done = std::move(done)](boost::system::error_code,
                                                          const redis::Reply&) mutable {
                     complete(member, std::move(done));
@@ -56,7 +59,7 @@ void TimerQueue::cancel(const std::string& member, std::function<void(bool)> don
 void TimerQueue::claim_due(TimePoint now, std::chrono::milliseconds lease, std::size_t max,
                            std::function<void(std::vector<std::string>)> done) {
   claim_script().run(
-      *redis_, {keys_.timers(), keys_.leased_timers()},
+      *redis_, {due_, leased_},
       {std::to_string(to_ms(now)), std::to_string(to_ms(now + lease)), std::to_string(max)},
       [done = std::move(done)](boost::system::error_code ec, redis::Reply reply) {
         std::vector<std::string> members;
@@ -67,7 +70,7 @@ void TimerQueue::claim_due(TimePoint now, std::chrono::milliseconds lease, std::
 }
 
 void TimerQueue::complete(const std::string& member, std::function<void(bool)> done) {
-  redis_->execute({"ZREM", keys_.leased_timers(), member}, succeeded(std::move(done)));
+  redis_->execute({"ZREM", leased_, member}, succeeded(std::move(done)));
 }
 
 }  // namespace puente::store

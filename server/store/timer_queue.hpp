@@ -26,7 +26,10 @@ class TimerQueue {
  public:
   using TimePoint = std::chrono::system_clock::time_point;
 
+  // The escalation deadlines ({p}timers, {p}timers:leased).
   TimerQueue(std::shared_ptr<redis::Connection> redis, Keys keys);
+  // Another set of deadlines with the same rules, in `due` and `leased` (the rung checks).
+  TimerQueue(std::shared_ptr<redis::Connection> redis, std::string due, std::string leased);
 
   // Sets (or moves) `member`'s deadline. `done(false)` if Redis was not reachable.
   void schedule(const std::string& member, TimePoint due, std::function<void(bool)> done);
@@ -41,7 +44,7 @@ class TimerQueue {
 
  private:
   std::shared_ptr<redis::Connection> redis_;
-  Keys keys_;
+  std::string due_, leased_;
 };
 
 }  // namespace puente::store

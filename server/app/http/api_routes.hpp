@@ -14,6 +14,7 @@
 #include "app/maps/map_tiles.hpp"
 #include "app/node/config.hpp"
 #include "app/node/network_rules.hpp"
+#include "core/delivery_ladder.hpp"
 #include "net/router.hpp"
 #include "net/static_body.hpp"
 #include "store/alert_lookup.hpp"
@@ -35,6 +36,9 @@ struct ApiServices {
   const NetworkRules& rules;
   store::IncidentStore& store;
   store::PresenceStore& presence;
+  store::PushDeliveryStore& push_deliveries;  // who has a phone (OnCall.with_phone)
+  const core::DeliveryLadders& delivery;      // Delivery.unreachable
+  bool push_on = false;                       // [push] vapid_key_file set
   ReportDesk& reports;
   AckDesk& acks;
   IncidentDesk& incidents;

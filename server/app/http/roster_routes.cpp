@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <set>
+#include <vector>
 
 namespace puente::app::api {
 
@@ -54,37 +55,58 @@ void mark_connected(v1::OnCall& on_call, const std::set<std::string>& connected)
   for (const auto& r : on_call.dispatchers()) note(r);
 }
 
+// Every responder the answer lists, once each.
+std::vector<std::string> listed_ids(const v1::OnCall& on_call) {
+  std::set<std::string> ids;
+  for (const auto& entry : on_call.neighborhoods())
+    for (const auto& r : entry.responders()) ids.insert(r.id());
+  for (const auto& r : on_call.standby()) ids.insert(r.id());
+  for (const auto& r : on_call.dispatchers()) ids.insert(r.id());
+  return {ids.begin(), ids.end()};
+}
+
 }  // namespace
 
 void add_roster_routes(net::Router& router, ApiServices& s) {
-  router.add(http::verb::get, "/v1/roster/on-call",
-             authenticated(s, [&s](const core::Responder& who, Request&& request,
-                                   RouteParams params, Respond respond) {
-               if (!core::may(who, core::Action::watch_board))
-                 return respond(refusal_response(
-                     Refusal::forbidden("only dispatchers may see who is on call")));
-               auto only = query(params, "neighborhood");
-               if (!only.empty() && !s.rules.geo.find(only))
-                 return respond(refusal_response(
-                     {RefusalKind::unknown_neighborhood, "no neighborhood \"" + only + "\""}));
-               auto req = std::make_shared<Request>(std::move(request));
-               auto now = std::chrono::system_clock::now();
-               s.store.available(
-                   now, [&s, req, only, now, respond = std::move(respond)](
-                            store::Outcome outcome, std::set<std::string> available) mutable {
-                     if (outcome != store::Outcome::ok)
-                       return respond(refusal_response(Refusal::unavailable()));
-                     auto on_call = on_call_now(s.rules, only, now, available);
-                     s.presence.connected(
-                         now, [req, on_call = std::move(on_call), respond = std::move(respond)](
-                                  store::Outcome outcome, std::set<std::string> connected) mutable {
-                           if (outcome != store::Outcome::ok)
-                             return respond(refusal_response(Refusal::unavailable()));
-                           mark_connected(on_call, connected);
-                           respond(encode(*req, http::status::ok, on_call));
-                         });
-                   });
-             }));
+  router.add(
+      http::verb::get, "/v1/roster/on-call",
+      authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams params,
+                            Respond respond) {
+        if (!core::may(who, core::Action::watch_board))
+          return respond(
+              refusal_response(Refusal::forbidden("only dispatchers may see who is on call")));
+        auto only = query(params, "neighborhood");
+        if (!only.empty() && !s.rules.geo.find(only))
+          return respond(refusal_response(
+              {RefusalKind::unknown_neighborhood, "no neighborhood \"" + only + "\""}));
+        auto req = std::make_shared<Request>(std::move(request));
+        auto now = std::chrono::system_clock::now();
+        s.store.available(
+            now, [&s, req, only, now, respond = std::move(respond)](
+                     store::Outcome outcome, std::set<std::string> available) mutable {
+              if (outcome != store::Outcome::ok)
+                return respond(refusal_response(Refusal::unavailable()));
+              auto on_call = on_call_now(s.rules, only, now, available);
+              s.presence.connected(
+                  now, [&s, req, on_call = std::move(on_call), respond = std::move(respond)](
+                           store::Outcome outcome, std::set<std::string> connected) mutable {
+                    if (outcome != store::Outcome::ok)
+                      return respond(refusal_response(Refusal::unavailable()));
+                    mark_connected(on_call, connected);
+                    // Who a phone can reach: one neither connected nor with a phone is
+                    // flagged unreachable on the board.
+                    auto ids = listed_ids(on_call);
+                    s.push_deliveries.with_phone(
+                        ids, [req, on_call = std::move(on_call), respond = std::move(respond)](
+                                 store::Outcome outcome, std::set<std::string> with_phone) mutable {
+                          if (outcome != store::Outcome::ok)
+                            return respond(refusal_response(Refusal::unavailable()));
+                          for (const auto& id : with_phone) on_call.add_with_phone(id);
+                          respond(encode(*req, http::status::ok, on_call));
+                        });
+                  });
+            });
+      }));
   router.add(
       http::verb::post, "/v1/me/availability",
       authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams,

@@ -142,6 +142,8 @@ void read_push(const toml::table& t, const std::filesystem::path& base, PushConf
   p.sends_per_second = get_or<double>(t, "push.sends_per_second", p.sends_per_second);
   if (p.sends_per_second <= 0)
     throw std::runtime_error("config: push.sends_per_second must be above 0");
+  p.sweep_interval = std::chrono::seconds(
+      whole(t, "push.sweep_interval_seconds", p.sweep_interval.count(), 1, a_day_ms / 1000));
   p.max_attempts = static_cast<int>(whole(t, "push.max_attempts", p.max_attempts, 1, 100));
   p.max_phones_per_responder = static_cast<std::size_t>(whole(
       t, "push.max_phones_per_responder", static_cast<int64_t>(p.max_phones_per_responder), 1, 50));

@@ -33,6 +33,7 @@ struct PushConfig {
   std::chrono::seconds device_token_lifetime{90 * 24 * 3600};
   std::chrono::seconds stale_after{2 * 24 * 3600};  // a phone not heard from: nudged, marked stale
   std::chrono::seconds drop_after{21 * 24 * 3600};  // and then dropped
+  std::chrono::seconds sweep_interval{3600};        // how often one node looks for quiet phones
 
   bool enabled() const { return !vapid_key_file.empty(); }
 };

@@ -15,7 +15,10 @@
 #include "app/live/presence.hpp"
 #include "app/live/responder_socket.hpp"
 #include "app/maps/neighborhood_map.hpp"
+#include "channels/phone_sweep.hpp"
 #include "channels/push/vapid.hpp"
+#include "channels/push_dispatch.hpp"
+#include "channels/rung_worker.hpp"
 #include "core/delivery_ladder.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
@@ -147,8 +150,10 @@ std::shared_ptr<net::TlsCertificate> load_certificate(const NodeConfig& config) 
 }
 
 store::StoreOptions store_options(const NodeConfig& config, const core::DispatchPolicies& policies,
-                                  core::Metrics& metrics) {
+                                  const core::DeliveryLadders& delivery, core::Metrics& metrics) {
   store::StoreOptions options;
+  // Without Web Push there is no rung beyond the socket to check.
+  if (config.push.enabled()) options.rung_check_after = delivery.socket_grace();
   options.corroboration_window = policies.longest_dedup_window();
   options.history_max_alerts = config.history_max_alerts;
   options.idempotency_ttl_seconds =
@@ -173,16 +178,40 @@ RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIn
           .slugs = every_slug(geo)};
 }
 
-// The network's VAPID key of [push] vapid_key_file; none when Web Push is off. A key file that
-// does not load stops the node at start, naming the file.
-std::optional<push::VapidKey> load_vapid_key(const PushConfig& push) {
+// The network's VAPID signer of [push] vapid_key_file; none when Web Push is off. A key file that
+// does not load stops the node at start, naming the file: a node told to push must be able to.
+std::shared_ptr<push::VapidSigner> open_vapid_signer(const PushConfig& push) {
   if (!push.enabled()) {
-    spdlog::info("push: off (no [push] vapid_key_file)");
-    return std::nullopt;
+    spdlog::info("push: off (no [push] vapid_key_file); alerts go to sockets alone");
+    return nullptr;
   }
-  auto key = push::VapidKey::read_pem_file(push.vapid_key_file);
-  spdlog::info("push: VAPID key from {}", push.vapid_key_file.filename().string());
-  return key;
+  auto signer = std::make_shared<push::VapidSigner>(
+      push::VapidKey::read_pem_file(push.vapid_key_file), push.subject);
+  spdlog::info("push: on, VAPID key from {}", push.vapid_key_file.filename().string());
+  return signer;
+}
+
+std::shared_ptr<push::PushSender> open_push_sender(std::shared_ptr<push::VapidSigner> signer,
+                                                   const PushConfig& push,
+                                                   asio::any_io_executor executor) {
+  if (!signer) return nullptr;
+  return std::make_shared<push::PushSender>(executor, std::move(signer), push.sender);
+}
+
+channels::PushDispatchOptions push_dispatch_options(const NodeConfig& config) {
+  const auto& push = config.push;
+  channels::PushDispatchOptions options;
+  options.ttl = push.ttl;
+  options.sends_per_second = static_cast<std::size_t>(push.sends_per_second);
+  options.max_attempts = push.max_attempts;
+  options.capability_lifetime = push.ack_capability_lifetime;
+  // A send ends by its connect and response deadlines (and one retry on a stale connection):
+  // a lease past them is only ever run out by a node that died.
+  options.lease =
+      2 * (push.sender.connect_timeout + push.sender.response_timeout) + std::chrono::seconds(1);
+  return options;
+}
+
 }
 
 }  // namespace
@@ -215,7 +244,7 @@ struct Node::Parts {
   std::shared_ptr<TokenService> token_service;
   store::PresenceStore presence_store;
   std::shared_ptr<Presence> presence;
-  std::optional<push::VapidKey> vapid;  // [push]; none: Web Push is off
+  std::shared_ptr<push::VapidSigner> vapid;  // [push]; none: Web Push is off
   store::AckKeyStore ack_key_store;
   std::shared_ptr<NetworkAckKey> ack_key;  // mints and verifies ack capabilities
   store::PushSubscriptionStore phones;
@@ -232,6 +261,12 @@ struct Node::Parts {
   LiveFeed feed;
   std::shared_ptr<EscalationWorker> escalation;
   std::shared_ptr<RetentionWorker> retention;
+  // Web Push (docs/push.md): all null when [push] is off.
+  store::PushQueue push_queue;
+  std::shared_ptr<push::PushSender> push_sender;
+  std::shared_ptr<channels::PushDispatch> push_dispatch;
+  std::shared_ptr<channels::RungWorker> rungs;
+  std::shared_ptr<channels::PhoneSweep> phone_sweep;
   std::shared_ptr<Outbox> outbox;
   ReportDesk reports;
   AckDesk acks;
@@ -259,7 +294,8 @@ struct Node::Parts {
                                            named(config.redis, "puented-" + config.node_id))),
         subscriber(redis::Subscriber::create(
             io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
-        store(commands, store::Keys(config.key_prefix), store_options(config, policies, metrics)),
+        store(commands, store::Keys(config.key_prefix),
+              store_options(config, policies, delivery, metrics)),
         availability(store),
         timers(commands, store::Keys(config.key_prefix)),
         retention_store(commands, store::Keys(config.key_prefix), store.replication()),
@@ -275,7 +311,7 @@ struct Node::Parts {
         presence_store(commands, store::Keys(config.key_prefix)),
         presence(std::make_shared<Presence>(io.main().get_executor(), presence_store,
                                             config.node_id, config.presence_expiry)),
-        vapid(load_vapid_key(config.push)),
+        vapid(open_vapid_signer(config.push)),
         ack_key_store(commands, store::Keys(config.key_prefix)),
         ack_key(std::make_shared<NetworkAckKey>(io.main().get_executor(), ack_key_store)),
         phones(commands, store::Keys(config.key_prefix)),
@@ -295,6 +331,8 @@ struct Node::Parts {
                                                       config.escalation_poll)),
         retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store,
                                                     metrics, retention_settings(config, geo))),
+        push_queue(commands, store::Keys(config.key_prefix)),
+        push_sender(open_push_sender(vapid, config.push, io.main().get_executor())),
         outbox(std::make_shared<Outbox>(io.main().get_executor(),
                                         store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics, *audit, config.journal_limits)),
@@ -326,6 +364,8 @@ struct Node::Parts {
                      .rules = rules,
                      .store = store,
                      .presence = presence_store,
+                     .delivery = delivery,
+                     .push_on = config.push.enabled(),
                      .reports = reports,
                      .acks = acks,
                      .incidents = incidents,
@@ -339,13 +379,19 @@ struct Node::Parts {
                      .limiter = limiter,
                      .rate_limits = config.rate_limits,
                      .push = config.push,
-                     .push_public_key = vapid ? vapid->public_key_base64url() : std::string(),
+                     .push_public_key = vapid ? vapid->key().public_key_base64url() : std::string(),
                      .ack_key = *ack_key,
                      .phones = phones,
                      .push_deliveries = push_deliveries,
                      .alerts = alerts,
-                     // PushDispatch::send_test, once the push pipeline is merged.
-                     .send_test_push = {}},
+                     .send_test_push =
+                         [this](const std::string& id, auto done) {
+                           if (!push_dispatch) return done(Refusal::unavailable(), 0);
+                           push_dispatch->send_test(id, [done](int phones) {
+                             if (phones < 0) return done(Refusal::unavailable(), 0);
+                             done(std::nullopt, static_cast<std::size_t>(phones));
+                           });
+                         }},
         server(std::make_shared<net::ServerContext>()),
         certificate(load_certificate(config)) {
     server->limits = config.limits;
@@ -378,6 +424,28 @@ struct Node::Parts {
     server->socket_peer_factory = [this](std::shared_ptr<net::WebSocketSession> session) {
       return std::make_shared<ResponderSocket>(std::move(session), socket_services);
     };
+    if (push_sender) wire_push();
+  }
+
+  void wire_push() {
+    const auto executor = io.main().get_executor();
+    channels::PushTexts texts{.templates = templates,
+                              .geo = geo,
+                              .zone = zone,
+                              .language_of = [this](const std::string& id) {
+                                const auto* who = roster.find(id);
+                                return who ? writer.language_of(*who) : config.default_language;
+                              }};
+    push_dispatch = std::make_shared<channels::PushDispatch>(executor, push_queue, store, phones,
+                                                             push_sender, std::move(texts), metrics,
+                                                             push_dispatch_options(config));
+    // Rung checks fall due on the 200 ms after their grace: a phone hears within a second or two.
+    rungs = std::make_shared<channels::RungWorker>(executor, store, push_queue, delivery,
+                                                   std::chrono::milliseconds(200));
+    phone_sweep = std::make_shared<channels::PhoneSweep>(
+        executor, commands, store::Keys(config.key_prefix), roster, phones, *push_dispatch,
+        core::QuietRules{config.push.stale_after, config.push.drop_after}, config.node_id,
+        config.push.sweep_interval);
   }
 };
 
@@ -407,6 +475,13 @@ int Node::run() {
   p.feed.start(every_slug(p.geo));
   p.escalation->start();
   p.retention->start();
+  if (p.push_dispatch) {
+    p.ack_key->when_loaded([&p](std::shared_ptr<const core::AckCapabilityKey> key) {
+      p.push_dispatch->start(std::move(key));
+    });
+    p.rungs->start();
+    p.phone_sweep->start();
+  }
   p.presence->start();
   p.outbox->start();
   p.token_service->start();
@@ -456,6 +531,11 @@ int Node::run() {
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
       p.retention->stop();
+      if (p.push_dispatch) {
+        p.push_dispatch->stop();
+        p.rungs->stop();
+        p.phone_sweep->stop();
+      }
       p.presence->stop();
       p.outbox->stop();
       p.token_service->stop();

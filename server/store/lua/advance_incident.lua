@@ -12,6 +12,7 @@ local leased_timers = KEYS[8]
 local activity = KEYS[9]
 local book = KEYS[10]
 local book_version = KEYS[11]
+local rungs = KEYS[12]            -- rung checks (keys.hpp)
 local from_status = ARGV[1]
 local to_status = ARGV[2]
 local now_ms = ARGV[3]
@@ -28,7 +29,8 @@ local lat = ARGV[13]
 local escalate_ms = ARGV[14]      -- '' without a new escalation timer
 local check_book = ARGV[15]
 local expected_book = ARGV[16]
-local alert_count = ARGV[17]      -- the alerts follow
+local rung_due_ms = ARGV[17]      -- when to first look for further rungs, '' for never
+local alert_count = ARGV[18]      -- the alerts follow
 
 local status = redis.call('HGET', incident, 'status')
 if not status then return {'not_found'} end
@@ -53,6 +55,6 @@ if closes == '1' then
 end
 if escalate_ms ~= '' then redis.call('ZADD', timers, escalate_ms, id) end
 touch(activity, incident, id, now_ms)
-local offsets = publish_all(incident_alerts, alerted, history_max, alert_count)
+local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
 redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 return {'ok', unpack(offsets)}

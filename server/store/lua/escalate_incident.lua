@@ -8,6 +8,7 @@ local timers = KEYS[4]
 local activity = KEYS[5]
 local book = KEYS[6]
 local book_version = KEYS[7]
+local rungs = KEYS[8]            -- rung checks (keys.hpp)
 local from_step = ARGV[1]
 local to_step = ARGV[2]
 local now_ms = ARGV[3]
@@ -18,7 +19,8 @@ local next_ms = ARGV[7]           -- when the next step is due, '' if none
 local id = ARGV[8]
 local check_book = ARGV[9]
 local expected_book = ARGV[10]
-local alert_count = ARGV[11]      -- the alerts follow
+local rung_due_ms = ARGV[11]      -- when to first look for further rungs, '' for never
+local alert_count = ARGV[12]      -- the alerts follow
 
 local h = redis.call('HMGET', incident, 'status', 'step')
 if not h[1] then return {'not_found'} end
@@ -29,6 +31,6 @@ if stale then return stale end
 redis.call('HSET', incident, 'step', to_step, 'updated_ms', now_ms)
 if next_ms ~= '' then redis.call('ZADD', timers, next_ms, id) end
 touch(activity, incident, id, now_ms)
-local offsets = publish_all(incident_alerts, alerted, history_max, alert_count)
+local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
 redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 return {'ok', unpack(offsets)}

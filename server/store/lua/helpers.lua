@@ -7,22 +7,25 @@
 local head_fields = {'pb', 'status', 'updated_ms', 'neighborhood', 'location', 'confirmed_ms', 'step', 'evidence_ms'}
 
 -- Every script that sends alerts: after its named ARGV slots, the last of which is `count`, one
--- quadruple per alert: history stream key, live channel, Alert protobuf, neighborhood. Each
--- alert is appended to its neighborhood's history (the entry id becomes its offset), published
--- to every node, kept in the incident's list, and its neighborhood noted as alerted. Returns the
--- offsets.
-local function publish_all(incident_alerts, alerted, maxlen, count)
+-- quintuple per alert: history stream key, live channel, Alert protobuf, neighborhood, alert id.
+-- Each alert is appended to its neighborhood's history (the entry id becomes its offset),
+-- published to every node, kept in the incident's list, and its neighborhood noted as alerted.
+-- With `rung_due_ms` ('' for none), its first rung check is set in the same step (keys.hpp,
+-- rungs: "<incident> <alert>"), so no node's death between sending and scheduling can leave a
+-- recipient without their push. Returns the offsets.
+local function publish_all(incident_alerts, alerted, maxlen, count, rungs, rung_due_ms, incident_id)
   local first = named_args + 1
-  if #ARGV ~= named_args + 4 * tonumber(count) then
+  if #ARGV ~= named_args + 5 * tonumber(count) then
     return error('publish_all: ' .. count .. ' alerts announced, ' .. (#ARGV - named_args) .. ' arguments after them')
   end
   local offsets = {}
-  for i = first, #ARGV, 4 do
+  for i = first, #ARGV, 5 do
     local offset = redis.call('XADD', ARGV[i], 'MAXLEN', '~', maxlen, '*', 'pb', ARGV[i + 2])
     local tagged = offset .. ' ' .. ARGV[i + 2]
     redis.call('PUBLISH', ARGV[i + 1], tagged)
     redis.call('RPUSH', incident_alerts, tagged)
     redis.call('SADD', alerted, ARGV[i + 3])
+    if rung_due_ms ~= '' then redis.call('ZADD', rungs, rung_due_ms, incident_id .. ' ' .. ARGV[i + 4]) end
     table.insert(offsets, offset)
   end
   return offsets

@@ -17,6 +17,7 @@ local activity = KEYS[12]
 local book = KEYS[13]
 local book_version = KEYS[14]
 local corroborable = KEYS[15]
+local rungs = KEYS[16]            -- rung checks (keys.hpp)
 local id = ARGV[1]
 local head = ARGV[2]              -- Incident protobuf
 local report = ARGV[3]            -- Report protobuf
@@ -45,7 +46,8 @@ local prefix = ARGV[25]           -- keys.hpp's prefix, for the incidents found 
 local prune_before_ms = ARGV[26]  -- '' not to prune the corroboration index
 local places_prefix = ARGV[27]
 local digest = ARGV[28]           -- the report's content digest
-local alert_count = ARGV[29]      -- the alerts follow
+local rung_due_ms = ARGV[29]      -- when to first look for further rungs, '' for never
+local alert_count = ARGV[30]      -- the alerts follow
 
 if idempotency_key ~= '' then
   local earlier = redis.call('GET', idempotency)
@@ -75,7 +77,7 @@ end
 redis.call('XADD', report_log, '*', 'incident', id, 'pb', report)
 redis.call('SADD', reporters, reporter)
 touch(activity, incident, id, now_ms)
-local offsets = publish_all(incident_alerts, alerted, history_max, alert_count)
+local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
 redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 if idempotency_key ~= '' then
   redis.call('SET', idempotency, id .. ' ' .. report_id .. ' ' .. digest, 'EX', idempotency_ttl)

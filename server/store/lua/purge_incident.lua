@@ -16,6 +16,7 @@ local activity = KEYS[11]
 local timers = KEYS[12]
 local leased_timers = KEYS[13]
 local states = KEYS[14]
+local pushes = KEYS[15]
 local id = ARGV[1]
 local cutoff_ms = ARGV[2]
 local places_prefix = ARGV[3]     -- of the incidents:near:{kind} places
@@ -28,7 +29,7 @@ if redis.call('HEXISTS', incident, 'evidence_ms') == 1 then
 end
 if tonumber(last) > tonumber(cutoff_ms) then return 'active' end
 not_corroborable(corroborable, places_prefix, incident, id)
-redis.call('DEL', incident, reports, incident_alerts, acks, alerted, reporters, deliveries, states)
+redis.call('DEL', incident, reports, incident_alerts, acks, alerted, reporters, deliveries, states, pushes)
 for _, index in ipairs({incidents, open_incidents, corroborable, activity, timers, leased_timers}) do
   redis.call('ZREM', index, id)
 end

@@ -65,7 +65,8 @@ TEST_F(ScriptCallTest, ASendingScriptRefusesAlertsThatDoNotMatchTheirCount) {
                            {Key::timers, "test:timers"},
                            {Key::activity, "test:activity"},
                            {Key::book, "test:book"},
-                           {Key::book_version, "test:book:version"}})
+                           {Key::book_version, "test:book:version"},
+                           {Key::rungs, "test:rungs"}})
     call.key(slot, key);
   for (auto [slot, value] : {std::pair{Arg::from_step, "0"},
                              {Arg::to_step, "1"},
@@ -76,14 +77,15 @@ TEST_F(ScriptCallTest, ASendingScriptRefusesAlertsThatDoNotMatchTheirCount) {
                              {Arg::next_ms, ""},
                              {Arg::id, "inc-1"},
                              {Arg::check_book, ""},
-                             {Arg::expected_book, ""}})
+                             {Arg::expected_book, ""},
+                             {Arg::rung_due_ms, ""}})
     call.arg(slot, value);
   call.arg(Arg::alert_count, "2");  // but one alert follows
-  for (const char* part : {"test:history:bh", "test:live:bh", "alert-pb", "boyle-heights"})
+  for (const char* part : {"test:history:bh", "test:live:bh", "alert-pb", "boyle-heights", "al-1"})
     call.tail_arg(part);
   auto reply = run(std::move(call));
   EXPECT_TRUE(reply.is_error());
-  EXPECT_NE(reply.str.find("2 alerts announced, 4 arguments after them"), std::string::npos)
+  EXPECT_NE(reply.str.find("2 alerts announced, 5 arguments after them"), std::string::npos)
       << reply.str;
   EXPECT_EQ(link.integer({"EXISTS", "test:history:bh"}), 0);
 }

@@ -225,5 +225,33 @@ TEST(AlertTemplates, LoadErrorsNameTheLanguageAndKey) {
   expect_rejected({{"en", "language = \"x\"\n"}}, "\"en\": missing table [kinds]");
 }
 
+TEST(AlertTemplates, PushTitlesAndButtonsInEachShippedLanguage) {
+  EXPECT_EQ(shipped().push_title(v1::VERIFY, "es", raid_at_mariachi_plaza()),
+            "SIN VERIFICAR: Redada en Boyle Heights");
+  EXPECT_EQ(shipped().push_title(v1::ESCALATE, "en", raid_at_mariachi_plaza()),
+            "HELP NEEDED: Raid in Boyle Heights");
+  EXPECT_EQ(shipped().push_text("EN_ROUTE", "es"), "Voy en camino");
+  EXPECT_EQ(shipped().push_text("DECLINED", "en"), "Can't go");
+  for (const auto& language : shipped().languages())
+    for (const char* key :
+         {"TEST_TITLE", "TEST_BODY", "NUDGE_TITLE", "NUDGE_BODY", "DROPPED_TITLE", "DROPPED_BODY"})
+      EXPECT_NE(shipped().push_text(key, language), key) << language << " " << key;
+}
+
+TEST(AlertTemplates, AFileWithoutPushTextsPushesInEnglish) {
+  // English without [push] gets the shipped English texts; another language without it, English.
+  const auto templates = Templates::from_files({{"en", probe_file()}, {"pt", probe_file()}});
+  EXPECT_EQ(templates.push_text("EN_ROUTE", "pt"), "On my way");
+  EXPECT_EQ(templates.push_title(v1::VERIFY, "pt", raid_at_mariachi_plaza()),
+            "UNVERIFIED: kind-RAID in Boyle Heights");
+}
+
+TEST(AlertTemplates, APushTableMustBeWholeAndKnown) {
+  EXPECT_THROW(Templates::from_files({{"en", probe_file() + "[push]\nVERIFY = \"x\"\n"}}),
+               std::runtime_error);
+  EXPECT_THROW(Templates::from_files({{"en", probe_file() + "[push]\nPAGER = \"x\"\n"}}),
+               std::runtime_error);
+}
+
 }  // namespace
 }  // namespace puente::core

@@ -137,5 +137,15 @@ TEST(DeliveryLadder, BadValuesAreRefusedNamingTheOption) {
   expect_rejected("[delivery.VERIFY\n", "invalid TOML at line 1");
 }
 
+TEST(DeliveryLadder, SocketGraceIsReadCheckedAndDefaultsToASecond) {
+  EXPECT_EQ(DeliveryLadders().socket_grace(), std::chrono::milliseconds(1000));
+  EXPECT_EQ(DeliveryLadders::from_toml("[delivery]\nsocket_grace_ms = 300\n").socket_grace(),
+            std::chrono::milliseconds(300));
+  EXPECT_THROW(DeliveryLadders::from_toml("[delivery]\nsocket_grace_ms = -1\n"),
+               std::runtime_error);
+  EXPECT_THROW(DeliveryLadders::from_toml("[delivery]\nsocket_grace_ms = \"soon\"\n"),
+               std::runtime_error);
+}
+
 }  // namespace
 }  // namespace puente::core

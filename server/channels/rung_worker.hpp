@@ -1,0 +1,68 @@
+#pragma once
+// Takes the rungs of each alert's delivery ladder beyond the socket, on whichever node claims
+// the alert's rung check first (store/push_queue.hpp).
+//
+// The script that publishes an alert sets its check [delivery] socket_grace_ms later (the time
+// the recipients' nodes have to record that a socket took it). Claimed, the check reads what
+// happened so far to each recipient (a socket took it, they answered RECEIVED or more, their
+// push rung was taken, they have a phone), asks core::DeliveryLadders what goes out now and when
+// to look again, and in one store step queues one push per phone of each recipient due and
+// gives the check back for the next time to look, or drops it. A node that dies holding a check
+// leaves its lease to run out; the next node queues what the first did not (taking a rung is
+// marked in the same step, so it is taken once).
+//
+// An alert of an incident that is over (false alarm, resolved) gets no further rung, except the
+// alert that says it is over.
+
+#include "core/delivery_ladder.hpp"
+#include "store/incident_store.hpp"
+#include "store/push_queue.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace puente::channels {
+
+class RungWorker : public std::enable_shared_from_this<RungWorker> {
+ public:
+  RungWorker(boost::asio::any_io_executor executor, store::IncidentStore& incidents,
+             store::PushQueue& queue, const core::DeliveryLadders& ladders,
+             std::chrono::milliseconds poll);
+
+  void start();
+  void stop();  // thread-safe
+
+ private:
+  void schedule_poll();
+  void poll();
+  void check(const std::string& member);
+  void decide(const std::string& member, const v1::Incident& incident, const v1::Alert& alert,
+              const store::PushQueue::RungFacts& facts);
+
+  boost::asio::steady_timer timer_;
+  store::IncidentStore& incidents_;
+  store::PushQueue& queue_;
+  const core::DeliveryLadders& ladders_;
+  std::chrono::milliseconds poll_;
+  std::atomic<bool> stopped_{false};
+};
+
+// What happened so far to `alert` for `responder`, from the incident's delivery records and the
+// rung facts.
+core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Alert& alert,
+                                    const std::string& responder,
+                                    const store::PushQueue::RungFacts& facts);
+
+// Sets Delivery.unreachable on each of the incident's deliveries: not answered, no socket took
+// it, and no rung of its alert's ladder can reach them (`with_phone`: the recipients with a
+// phone; empty when Web Push is off).
+void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_phone,
+                      const core::DeliveryLadders& ladders);
+
+}  // namespace puente::channels
