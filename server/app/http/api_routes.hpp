@@ -36,9 +36,8 @@ struct ApiServices {
   const NetworkRules& rules;
   store::IncidentStore& store;
   store::PresenceStore& presence;
-  store::PushDeliveryStore& push_deliveries;  // who has a phone (OnCall.with_phone)
-  const core::DeliveryLadders& delivery;      // Delivery.unreachable
-  bool push_on = false;                       // [push] vapid_key_file set
+  const core::DeliveryLadders& delivery;  // Delivery.unreachable
+  bool push_on = false;                   // [push] vapid_key_file set
   ReportDesk& reports;
   AckDesk& acks;
   IncidentDesk& incidents;
@@ -57,8 +56,8 @@ struct ApiServices {
   std::string push_public_key;
   const NetworkAckKey& ack_key;
   store::PushSubscriptionStore& phones;
-  store::PushDeliveryStore& push_deliveries;
-  store::AlertLookup& alerts;  // which incident sent an alert
+  store::PushDeliveryStore& push_deliveries;  // and who has a phone (OnCall.with_phone)
+  store::AlertLookup& alerts;                 // which incident sent an alert
   // Queues a kind "test" push to each of a responder's phones and answers how many (the push
   // pipeline's PushDispatch::send_test, channels/push_dispatch.hpp); unset: none can be sent.
   using SendTestPush = std::function<void(const std::string& responder_id,

@@ -212,8 +212,6 @@ channels::PushDispatchOptions push_dispatch_options(const NodeConfig& config) {
   return options;
 }
 
-}
-
 }  // namespace
 
 struct Node::Parts {
