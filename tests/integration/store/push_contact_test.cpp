@@ -102,7 +102,7 @@ TEST_F(PushContactTest, TheFirstAckKeyWrittenStays) {
   const std::string first(32, '\x01'), second(32, '\x02');
   EXPECT_EQ(load(first), std::make_pair(Outcome::ok, first));
   EXPECT_EQ(load(second), std::make_pair(Outcome::ok, first));
-  EXPECT_EQ(link.command({"GET", "test:push:ack_key"}).str, first);
+  EXPECT_EQ(link.command({"GET", "test:ack_key"}).str, first);
 }
 
 }  // namespace
