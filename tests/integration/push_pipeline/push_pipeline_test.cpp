@@ -5,8 +5,9 @@
 // tried again after its Retry-After; two nodes send each push once; a node killed with -9 while
 // holding pushes loses none; the incident's deliveries say when it was pushed.
 //
-// Phones are registered through PushSubscriptionStore (the store API) until POST
-// /v1/me/push-subscriptions (issue 17's routes) is on this branch; the merge switches them.
+// Phones are registered through PushSubscriptionStore (the store API), which lets a test give a
+// phone the push service's own keys directly; POST /v1/me/push-subscriptions is tested by
+// PushRoutes, and from the page to a shown notification by Browser.TheObserverApp....
 #include "channels/push/vapid.hpp"
 #include "core/base64url.hpp"
 #include "file_text.hpp"
