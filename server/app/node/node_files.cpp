@@ -1,0 +1,130 @@
+#include "app/node/node_files.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace puente::app {
+
+std::string read_file(const std::filesystem::path& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error(std::string("cannot read the ") + what + " file " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+core::GeoIndex load_geography(const NodeConfig& config) {
+  if (config.neighborhoods_file.empty())
+    throw std::runtime_error("no neighborhoods file configured");
+  return core::GeoIndex::from_geojson(read_file(config.neighborhoods_file, "neighborhoods"),
+                                      config.geo_fields);
+}
+
+core::Roster load_roster(const NodeConfig& config, const core::GeoIndex& geo) {
+  if (config.roster_file.empty()) throw std::runtime_error("no roster file configured");
+  auto roster = core::Roster::from_toml(read_file(config.roster_file, "roster"));
+  auto unknown = roster.unknown_neighborhoods(
+      [&geo](const std::string& slug) { return geo.find(slug) != nullptr; });
+  if (!unknown.empty())
+    throw std::runtime_error("roster names unknown neighborhoods, first: " + unknown.front());
+  return roster;
+}
+
+core::Templates load_templates(const NodeConfig& config) {
+  std::map<std::string, std::string> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(config.templates_dir, ec))
+    if (entry.path().extension() == ".toml")
+      files[entry.path().stem().string()] = read_file(entry.path(), "template");
+  if (files.empty())
+    throw std::runtime_error("no alert templates (*.toml) in " + config.templates_dir.string());
+  return core::Templates::from_files(files);
+}
+
+core::DispatchPolicies load_policies(const NodeConfig& config, const core::GeoIndex& geo) {
+  return core::DispatchPolicies::from_toml(
+      config.text, [&geo](std::string_view slug) { return geo.find(slug) != nullptr; });
+}
+
+// The web pages, if there is a folder of them. A folder the config names must exist; without
+// one the node serves the API alone.
+std::unique_ptr<net::StaticFiles> open_pages(const std::filesystem::path& root) {
+  if (root.empty()) {
+    spdlog::warn("web: no pages folder found; serving the API only");
+    return nullptr;
+  }
+  auto pages = std::make_unique<net::StaticFiles>(root);
+  spdlog::info("web: pages from {}", pages->root().string());
+  return pages;
+}
+
+// The map tiles of [web] tiles_dir, if the config names a folder (map_tiles.hpp). Only the
+// tile server's origin is logged: a template may carry a key in its query.
+std::unique_ptr<net::TileFiles> open_tiles(const MapTiles& tiles) {
+  if (tiles.dir.empty()) {
+    spdlog::info("web: map tiles {}", !tiles.enabled()       ? std::string("off")
+                                      : tiles.origin.empty() ? "from a path of this origin"
+                                                             : "from " + tiles.origin);
+    return nullptr;
+  }
+  auto files = std::make_unique<net::TileFiles>(tiles.dir, tiles.max_zoom);
+  spdlog::info("web: map tiles from {}, served at {}", files->root().string(), served_tiles_url);
+  return files;
+}
+
+std::optional<core::CallerKey> load_caller_key(const NodeConfig& config) {
+  if (config.caller_key_file.empty()) {
+    spdlog::info("privacy: no caller key; reports that carry a phone number are refused");
+    return std::nullopt;
+  }
+  return core::CallerKey::load(config.caller_key_file.string(),
+                               std::to_string(config.caller_country_code));
+}
+
+std::shared_ptr<net::TlsCertificate> load_certificate(const NodeConfig& config) {
+  if (config.tls_certificate_file.empty()) return nullptr;
+  auto certificate = std::make_shared<net::TlsCertificate>(config.tls_certificate_file,
+                                                           config.tls_private_key_file);
+  spdlog::info("tls: serving HTTPS and WSS with {}", certificate->describe());
+  return certificate;
+}
+
+// The network's VAPID signer of [push] vapid_key_file; none when Web Push is off. A key file that
+// does not load stops the node at start, naming the file: a node told to push must be able to.
+std::shared_ptr<push::VapidSigner> open_vapid_signer(const PushConfig& push) {
+  if (!push.enabled()) {
+    spdlog::info("push: off (no [push] vapid_key_file); alerts go to sockets alone");
+    return nullptr;
+  }
+  auto signer = std::make_shared<push::VapidSigner>(
+      push::VapidKey::read_pem_file(push.vapid_key_file), push.subject);
+  spdlog::info("push: on, VAPID key from {}", push.vapid_key_file.filename().string());
+  return signer;
+}
+
+std::shared_ptr<push::PushSender> open_push_sender(std::shared_ptr<push::VapidSigner> signer,
+                                                   const PushConfig& push,
+                                                   boost::asio::any_io_executor executor) {
+  if (!signer) return nullptr;
+  return std::make_shared<push::PushSender>(executor, std::move(signer), push.sender);
+}
+
+channels::PushDispatchOptions push_dispatch_options(const NodeConfig& config) {
+  const auto& push = config.push;
+  channels::PushDispatchOptions options;
+  options.ttl = push.ttl;
+  options.sends_per_second = static_cast<std::size_t>(push.sends_per_second);
+  options.max_attempts = push.max_attempts;
+  options.capability_lifetime = push.ack_capability_lifetime;
+  // A send ends by its connect and response deadlines (and one retry on a stale connection):
+  // a lease past them is only ever run out by a node that died.
+  options.lease =
+      2 * (push.sender.connect_timeout + push.sender.response_timeout) + std::chrono::seconds(1);
+  return options;
+}
+
+}  // namespace puente::app
