@@ -13,8 +13,9 @@ namespace {
 
 using namespace toml_checks;  // check_keys, fail, integer, table_at
 
-constexpr std::array<std::pair<Channel, std::string_view>, 1> kChannelNames{{
+constexpr std::array<std::pair<Channel, std::string_view>, 2> kChannelNames{{
     {Channel::push, "push"},
+    {Channel::sms, "sms"},
 }};
 constexpr std::array<std::string_view, 2> kRungKeys{"after_seconds",
                                                     "without_socket_after_seconds"};
@@ -51,7 +52,7 @@ std::vector<Rung> parse_ladder(const toml::table& table, const std::string& path
       ladder.push_back(parse_rung(channel, *node, path + "." + std::string(name)));
   for (const auto& [key, value] : table)
     if (!parse_channel(key.str()))
-      fail(path + "." + std::string(key.str()) + " is not an option (a channel: push)");
+      fail(path + "." + std::string(key.str()) + " is not an option (a channel: push, sms)");
   return ladder;
 }
 
@@ -75,6 +76,14 @@ DeliveryLadders::DeliveryLadders() {
     const bool urgent = type == v1::VERIFY || type == v1::DISPATCH || type == v1::ESCALATE;
     ladders_[type] = {Rung{Channel::push, seconds(urgent ? 15 : 60), seconds(0)}};
   }
+  // A text costs money and a phone's owner their attention: it goes once socket and push have
+  // had their minute. Except that those sent out (DISPATCH, ESCALATE) whom no socket reached
+  // get one at once: a push may sit on a phone with no data until it is too late.
+  ladders_[v1::VERIFY].push_back(Rung{Channel::sms, seconds(60), seconds(60)});
+  ladders_[v1::DISPATCH].push_back(Rung{Channel::sms, seconds(60), seconds(0)});
+  ladders_[v1::ESCALATE].push_back(Rung{Channel::sms, seconds(60), seconds(0)});
+  for (auto type : {v1::UPDATE, v1::DEBUNK, v1::STAND_DOWN})
+    ladders_[type].push_back(Rung{Channel::sms, seconds(120), seconds(60)});
 }
 
 DeliveryLadders DeliveryLadders::from_toml(std::string_view config_text) {

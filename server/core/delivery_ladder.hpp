@@ -4,17 +4,19 @@
 // there. Each further channel is a rung of its own, per alert type, tried for a recipient who
 // has not answered (no RECEIVED, nor any later ack): `after` the alert was sent when a socket of
 // theirs took it (a tab asleep in a pocket may never show it), `without_socket_after` when none
-// did, and only if they can be reached by it (a phone registered for push). Pure: the caller
+// did, and only if they can be reached by it (a phone registered for push; a phone number and
+// "sms" among their roster channels, and no STOP replied, for SMS). Pure: the caller
 // says what happened so far, the ladder says what goes out now and when to look again.
 //
 // Read from the [delivery] tables of the node's config (config/puented.toml), checked at start:
 //
 //   # One table per alert type (VERIFY, DISPATCH, ESCALATE, UPDATE, DEBUNK, STAND_DOWN); a
 //   # table given replaces that type's whole ladder, an empty one leaves it the socket alone.
-//   # Per channel ("push"): seconds (0 to 3600) after the alert when a socket of theirs took
+//   # Per channel ("push", "sms"): seconds (0 to 3600) after the alert when a socket of theirs took
 //   # it, and when none did (default 0: at once, and never later than after_seconds).
 //   [delivery.VERIFY]
 //   push = { after_seconds = 15, without_socket_after_seconds = 0 }
+//   sms = { after_seconds = 60, without_socket_after_seconds = 60 }
 //
 //   # Milliseconds (0 to 10000, default 1000) after an alert is sent before the rung worker
 //   # looks at who of its recipients a socket took it for: the time a node has to write its
@@ -35,7 +37,7 @@
 namespace puente::core {
 
 // The channels beyond the socket, in the order a ladder lists them.
-enum class Channel { push };
+enum class Channel { push, sms };
 
 std::string_view to_string(Channel channel);
 std::optional<Channel> parse_channel(std::string_view name);
@@ -53,7 +55,8 @@ struct RecipientProgress {
   bool socket_took_it = false;
   bool answered = false;           // RECEIVED or a later ack
   std::set<Channel> tried;         // rungs already taken
-  std::set<Channel> reachable_by;  // channels they registered (a phone subscribed to push)
+  std::set<Channel> reachable_by;  // channels they can be reached by (a phone subscribed to
+                                   // push; a number and "sms" in the roster, no STOP, for sms)
 };
 
 struct RungDecision {
@@ -64,7 +67,9 @@ struct RungDecision {
 class DeliveryLadders {
  public:
   // Push at once to a recipient with no socket; with one, after 15 s without RECEIVED for
-  // VERIFY, DISPATCH and ESCALATE (someone is needed now), after 60 s for the others.
+  // VERIFY, DISPATCH and ESCALATE (someone is needed now), after 60 s for the others. SMS after
+  // 60 s without an answer for VERIFY, at once without a socket for DISPATCH and ESCALATE (60 s
+  // with one), and 120 s (60 s without a socket) for UPDATE, DEBUNK and STAND_DOWN.
   DeliveryLadders();
 
   // Reads the [delivery] tables of the node's TOML config text over the defaults. Throws

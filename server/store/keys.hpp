@@ -96,6 +96,33 @@
 //                               send rate limit, [push] sends_per_second); expires after 2 s
 //   {p}push-sweep:lease         string: the node id sweeping for quiet phones this period (SET
 //                               NX PX). Not under push: where a responder id follows
+//   {p}incident:{id}:texts      hash: what SMS did with the incident's alerts, per alert and
+//                               responder (docs/sms.md), as :pushes: "queued <alert>
+//                               <responder>" = ms the sms rung was taken, "texted ..." = ms
+//                               smsbox took the text, "delivered ..." = ms of the delivery
+//                               report saying so, "problem ..." = the last failure word (as
+//                               Delivery.text_problem)
+//   {p}sms-jobs, :leased        sorted sets of texts to send, due and claimed, as push-jobs
+//                               (member format: channels/sms_queue.hpp)
+//   {p}sms-sent:{second}        string: texts claimed network-wide in that Unix second ([sms]
+//                               sends_per_second); expires after 2 s
+//   {p}sms-count:{hour}         string: texts handed to smsbox in that clock hour (Unix seconds
+//                               / 3600), every node and every kind (replies too): the budget
+//                               [sms] max_per_hour is held against. Expires after 2 h
+//   {p}sms-text:{message id}    hash: what one text handed to smsbox carried, for its delivery
+//                               reports (dlr-url m=): "responder" -> id, "alerts" -> "<incident
+//                               id> <alert id>" pairs joined by ","; expires after
+//                               [sms] reply_window_hours
+//   {p}sms-codes:{responder}    hash: what a reply from the responder's phone answers: "latest"
+//                               -> "<incident id> <alert id>" of the newest alert of the last
+//                               text, and for a bundled text each letter ("A", "B", ...) ->
+//                               "<incident id> <alert id>". Replaced whole when smsbox takes a
+//                               new text for them; expires after [sms] reply_window_hours
+//   {p}sms-stopped              set: the responders who replied STOP (ALTO): no text goes to
+//                               them until they reply START
+//   {p}sms-gateway              hash: the gateway as the senders last saw it: "state" -> up or
+//                               down, "since" -> ms, "problem" -> the last failure word
+//   {p}sms-inbound:{kannel id}  string: a text Kannel posted, taken once (SET NX, 1 day)
 //   {p}audit                    stream: the audit log, entry field "pb" holds an AuditEntry;
 //                               never trimmed and never purged
 //   {p}audit:head               string "<sequence> <hash>" of the last audit entry
@@ -181,6 +208,27 @@ class Keys {
     return p_ + "push-sent:" + std::to_string(unix_second);
   }
   std::string phone_sweep_lease() const { return p_ + "push-sweep:lease"; }
+
+  std::string incident_texts(std::string_view id) const { return incident(id) + ":texts"; }
+  std::string sms_jobs() const { return p_ + "sms-jobs"; }
+  std::string leased_sms_jobs() const { return p_ + "sms-jobs:leased"; }
+  std::string sms_sent(long long unix_second) const {
+    return p_ + "sms-sent:" + std::to_string(unix_second);
+  }
+  std::string sms_count(long long unix_hour) const {
+    return p_ + "sms-count:" + std::to_string(unix_hour);
+  }
+  std::string sms_text(std::string_view message_id) const {
+    return p_ + "sms-text:" + std::string(message_id);
+  }
+  std::string sms_codes(std::string_view responder_id) const {
+    return p_ + "sms-codes:" + std::string(responder_id);
+  }
+  std::string sms_stopped() const { return p_ + "sms-stopped"; }
+  std::string sms_gateway() const { return p_ + "sms-gateway"; }
+  std::string sms_inbound(std::string_view kannel_id) const {
+    return p_ + "sms-inbound:" + std::string(kannel_id);
+  }
 
   // The slug a live channel is for; empty if `channel` is not one.
   std::string slug_of_live_channel(std::string_view channel) const;

@@ -14,7 +14,9 @@
 #include "app/maps/map_tiles.hpp"
 #include "app/node/config.hpp"
 #include "app/node/network_rules.hpp"
+#include "channels/sms/gateway_credentials.hpp"
 #include "core/delivery_ladder.hpp"
+#include "core/responder_phones.hpp"
 #include "net/router.hpp"
 #include "net/static_body.hpp"
 #include "store/alert_lookup.hpp"
@@ -63,6 +65,11 @@ struct ApiServices {
   using SendTestPush = std::function<void(const std::string& responder_id,
                                           std::function<void(MaybeRefusal, std::size_t phones)>)>;
   SendTestPush send_test_push;
+  // SMS (docs/sms.md): [sms], the secrets Kannel presents on its callbacks and the responders'
+  // phones by keyed hash; both null when SMS is off.
+  const SmsConfig& sms;
+  const sms::GatewayCredentials* sms_credentials = nullptr;
+  const core::ResponderPhones* responder_phones = nullptr;
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);

@@ -160,6 +160,43 @@ void read_push(const toml::table& t, const std::filesystem::path& base, PushConf
         "config: push.drop_after_days must be longer than push.stale_after_hours");
 }
 
+void read_sms(const toml::table& t, const std::filesystem::path& base, bool has_caller_key,
+              SmsConfig& m) {
+  m.credentials_file = relative_to(base, get_or<std::string>(t, "sms.credentials_file", ""));
+  const auto sendsms = get_or<std::string>(t, "sms.sendsms", "");
+  if (!sendsms.empty()) {
+    try {
+      parse_host_port(sendsms, m.sendsms_host, m.sendsms_port);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(std::string("config: sms.sendsms: ") + e.what());
+    }
+  }
+  m.from = get_or<std::string>(t, "sms.from", m.from);
+  m.smsc = get_or<std::string>(t, "sms.smsc", m.smsc);
+  m.callback_url = get_or<std::string>(t, "sms.callback_url", m.callback_url);
+  if (!(m.callback_url.starts_with("http://") || m.callback_url.starts_with("https://")))
+    throw std::runtime_error("config: sms.callback_url must start with http:// or https://");
+  while (m.callback_url.ends_with('/')) m.callback_url.pop_back();
+  m.max_per_hour = static_cast<int>(whole(t, "sms.max_per_hour", m.max_per_hour, 1, 1'000'000));
+  m.sends_per_second = get_or<double>(t, "sms.sends_per_second", m.sends_per_second);
+  if (!(m.sends_per_second >= 0.1 && m.sends_per_second <= 1000))
+    throw std::runtime_error("config: sms.sends_per_second must be from 0.1 to 1000");
+  m.bundle_window =
+      std::chrono::seconds(whole(t, "sms.bundle_seconds", m.bundle_window.count(), 0, 60));
+  m.give_up_after = std::chrono::seconds(
+      whole(t, "sms.give_up_after_seconds", m.give_up_after.count(), 60, a_day_ms / 1000));
+  m.reply_window = std::chrono::seconds(
+      whole(t, "sms.reply_window_hours", m.reply_window.count() / 3600, 1, 168) * 3600);
+  m.connect_timeout = millis(t, "sms.connect_timeout_ms", m.connect_timeout);
+  m.response_timeout = millis(t, "sms.response_timeout_ms", m.response_timeout);
+  if (!m.enabled()) return;
+  if (m.from.empty())
+    throw std::runtime_error("config: sms.from is required when sms.credentials_file is set");
+  if (!has_caller_key)
+    throw std::runtime_error(
+        "config: sms.credentials_file needs privacy.caller_key_file (numbers are kept hashed)");
+}
+
 }  // namespace
 
 void parse_host_port(const std::string& text, std::string& host, unsigned short& port) {
@@ -355,6 +392,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
   route_rate_limits(t, r.per_route);
 
   read_push(t, base, c.push);
+  read_sms(t, base, !c.caller_key_file.empty(), c.sms);
 
   c.log_level = get_or<std::string>(t, "log.level", c.log_level);
   c.log_json = get_or<std::string>(t, "log.format", "text") == "json";

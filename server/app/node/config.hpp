@@ -38,6 +38,25 @@ struct PushConfig {
   bool enabled() const { return !vapid_key_file.empty(); }
 };
 
+// [sms]: text messages through Kannel (docs/sms.md). Off until credentials_file is set.
+struct SmsConfig {
+  std::filesystem::path credentials_file;  // deploy/kannel/make-credentials.sh's; empty: no SMS
+  std::string sendsms_host = "127.0.0.1";  // smsbox's sendsms interface
+  unsigned short sendsms_port = 13013;
+  std::string from;  // the sender Kannel puts on each text
+  std::string smsc;  // the smsc-id to send through; empty: Kannel's routing
+  std::string callback_url = "http://127.0.0.1:8080";  // where Kannel reaches puented (dlr-url)
+  int max_per_hour = 500;       // texts a clock hour, network-wide; past it urgent alerts only
+  double sends_per_second = 5;  // handed to smsbox, network-wide
+  std::chrono::seconds bundle_window{5};         // alerts to one phone within it go as one text
+  std::chrono::seconds give_up_after{3600};      // while the gateway is down or says "later"
+  std::chrono::seconds reply_window{24 * 3600};  // how long a reply refers to its text's alerts
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds response_timeout{10000};
+
+  bool enabled() const { return !credentials_file.empty(); }
+};
+
 struct NodeConfig {
   std::string node_id;  // default: host name
   std::string listen_host = "127.0.0.1";
@@ -95,6 +114,7 @@ struct NodeConfig {
   std::size_t history_max_alerts = 10000;               // kept per neighborhood
   std::chrono::seconds history_max_age{7 * 24 * 3600};  // older alerts are trimmed away
   PushConfig push;
+  SmsConfig sms;
   std::string log_level = "info";
   bool log_json = false;
 };

@@ -136,6 +136,9 @@ struct Node::Parts {
   std::unique_ptr<net::TileFiles> tiles;
   RateLimiter limiter;
   std::optional<core::CallerKey> caller_key;
+  // SMS (docs/sms.md): both empty when [sms] is off.
+  std::optional<sms::GatewayCredentials> sms_credentials;
+  std::optional<core::ResponderPhones> responder_phones;
   IntakeService intake;
   DispatchService dispatch;
   EvidenceService evidence;
@@ -203,6 +206,7 @@ struct Node::Parts {
         pages(open_pages(config.web_root)),
         tiles(open_tiles(config.tiles)),
         caller_key(load_caller_key(config)),
+        sms_credentials(load_sms_credentials(config.sms)),
         intake(rules, store, availability, metrics),
         dispatch(rules, store, availability, metrics, *audit),
         evidence(store, retention_store, metrics, *audit),
@@ -272,9 +276,15 @@ struct Node::Parts {
                              if (phones < 0) return done(Refusal::unavailable(), 0);
                              done(std::nullopt, static_cast<std::size_t>(phones));
                            });
-                         }},
+                         },
+                     .sms = config.sms,
+                     .sms_credentials = sms_credentials ? &*sms_credentials : nullptr},
         server(std::make_shared<net::ServerContext>()),
         certificate(load_certificate(config)) {
+    if (sms_credentials) {  // config.cpp: SMS needs the caller key
+      responder_phones.emplace(roster, *caller_key);
+      api_services.responder_phones = &*responder_phones;
+    }
     server->limits = config.limits;
     server->security_policy = net::content_security_policy(config.tiles.origin);
     server->metrics = &metrics;

@@ -127,4 +127,9 @@ channels::PushDispatchOptions push_dispatch_options(const NodeConfig& config) {
   return options;
 }
 
+std::optional<sms::GatewayCredentials> load_sms_credentials(const SmsConfig& sms) {
+  if (!sms.enabled()) return std::nullopt;
+  return sms::GatewayCredentials::load(sms.credentials_file);
+}
+
 }  // namespace puente::app

@@ -1,13 +1,14 @@
 #pragma once
 // What a node reads at start, from the files and keys its config names: geography, roster,
 // templates, dispatch policy, pages and tiles, the caller key, the TLS certificate, and the Web
-// Push signer. Each throws std::runtime_error naming the file at fault: a node that cannot read
-// what it was told to stops at start rather than run without it.
+// Push signer, the SMS gateway's credentials. Each throws std::runtime_error naming the file at
+// fault: a node that cannot read what it was told to stops at start rather than run without it.
 
 #include "app/node/config.hpp"
 #include "channels/push/push_sender.hpp"
 #include "channels/push/vapid_signer.hpp"
 #include "channels/push_dispatch.hpp"
+#include "channels/sms/gateway_credentials.hpp"
 #include "core/alert_templates.hpp"
 #include "core/caller_key.hpp"
 #include "core/dispatch_policy.hpp"
@@ -57,5 +58,9 @@ std::shared_ptr<push::PushSender> open_push_sender(std::shared_ptr<push::VapidSi
                                                    boost::asio::any_io_executor executor);
 
 channels::PushDispatchOptions push_dispatch_options(const NodeConfig& config);
+
+// The secrets shared with Kannel, from [sms] credentials_file; none when SMS is off. A file
+// that does not parse stops the node at start, naming the file (never a secret).
+std::optional<sms::GatewayCredentials> load_sms_credentials(const SmsConfig& sms);
 
 }  // namespace puente::app

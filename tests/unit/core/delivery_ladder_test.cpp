@@ -35,13 +35,36 @@ void expect_rejected(const std::string& toml, const std::string& message) {
       << toml;
 }
 
-TEST(DeliveryLadder, DefaultsPushAtOnceWithoutASocketAndLaterWithOne) {
+TEST(DeliveryLadder, DefaultsPushAtOnceWithoutASocketAndLaterWithOneThenText) {
   const DeliveryLadders ladders;
-  for (auto type : {v1::VERIFY, v1::DISPATCH, v1::ESCALATE})
-    EXPECT_THAT(ladders.ladder(type), ElementsAre(Rung{Channel::push, 15s, 0s})) << type;
+  EXPECT_THAT(ladders.ladder(v1::VERIFY),
+              ElementsAre(Rung{Channel::push, 15s, 0s}, Rung{Channel::sms, 60s, 60s}));
+  for (auto type : {v1::DISPATCH, v1::ESCALATE})
+    EXPECT_THAT(ladders.ladder(type),
+                ElementsAre(Rung{Channel::push, 15s, 0s}, Rung{Channel::sms, 60s, 0s}))
+        << type;
   for (auto type : {v1::UPDATE, v1::DEBUNK, v1::STAND_DOWN})
-    EXPECT_THAT(ladders.ladder(type), ElementsAre(Rung{Channel::push, 60s, 0s})) << type;
+    EXPECT_THAT(ladders.ladder(type),
+                ElementsAre(Rung{Channel::push, 60s, 0s}, Rung{Channel::sms, 120s, 60s}))
+        << type;
   EXPECT_THAT(ladders.ladder(v1::ALERT_TYPE_UNSPECIFIED), IsEmpty());
+}
+
+TEST(DeliveryLadder, ATextGoesWhenNeitherSocketNorPushGotAnAnswerInAMinute) {
+  const DeliveryLadders ladders;
+  RecipientProgress both;
+  both.socket_took_it = true;
+  both.reachable_by = {Channel::push, Channel::sms};
+  both.tried = {Channel::push};
+  auto early = ladders.next(v1::VERIFY, both, 59s);
+  EXPECT_THAT(early.now, IsEmpty());
+  EXPECT_EQ(early.look_again_at, 60s);
+  EXPECT_THAT(ladders.next(v1::VERIFY, both, 60s).now, ElementsAre(Channel::sms));
+
+  RecipientProgress text_only;  // a basic phone: no socket, no push
+  text_only.reachable_by = {Channel::sms};
+  EXPECT_THAT(ladders.next(v1::DISPATCH, text_only, 0s).now, ElementsAre(Channel::sms));
+  EXPECT_FALSE(ladders.unreachable(v1::DISPATCH, text_only));
 }
 
 TEST(DeliveryLadder, NoSocketTookItPushesAtOnce) {
@@ -92,7 +115,8 @@ TEST(DeliveryLadder, TheConfigReplacesATypesLadderAndKeepsTheOthers) {
       "[delivery.UPDATE]\n");
   EXPECT_THAT(ladders.ladder(v1::VERIFY), ElementsAre(Rung{Channel::push, 30s, 5s}));
   EXPECT_THAT(ladders.ladder(v1::UPDATE), IsEmpty()) << "an empty table leaves the socket alone";
-  EXPECT_THAT(ladders.ladder(v1::DISPATCH), ElementsAre(Rung{Channel::push, 15s, 0s}));
+  EXPECT_THAT(ladders.ladder(v1::DISPATCH),
+              ElementsAre(Rung{Channel::push, 15s, 0s}, Rung{Channel::sms, 60s, 0s}));
 
   auto decision = ladders.next(v1::VERIFY, with_phone(false), 4s);
   EXPECT_THAT(decision.now, IsEmpty());
