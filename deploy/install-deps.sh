@@ -29,6 +29,8 @@ packages=(
   # The SMS gateway (deploy/kannel/): bearerbox and smsbox; kannel-extras ships fakesmsc, Kannel's
   # fake SMS centre, which the SMS tests start (tests/support/kannel_gateway.hpp).
   kannel kannel-extras
+  # promtool, which checks and unit-tests deploy/monitoring/'s alert rules (tests/monitoring).
+  prometheus
 )
 case "${1:-}" in
   --browser) packages+=(chromium) ;;

@@ -45,6 +45,10 @@ void LatencyHistogram::render(std::string& out, const char* name, const char* he
   out += line;
 }
 
+void render_gauge(std::string& out, const char* name, const char* help, long long value) {
+  append_sample(out, name, help, "gauge", value);
+}
+
 std::string Metrics::render() const {
   std::string out;
   auto counter = [&](const char* name, const char* help, const Counter& c) {
@@ -103,6 +107,16 @@ std::string Metrics::render() const {
     out += std::string("puente_pushes_failed_total{result=\"") + push_failures[i] + "\"} " +
            std::to_string(pushes_failed[i].value()) + "\n";
   push_seconds.render(out, "puente_push_seconds", "Web Push send latency in seconds.");
+  gauge("puente_audit_waiting", "Audit entries waiting for Redis on this node.", audit_waiting);
+  counter("puente_audit_lost_total",
+          "Audit entries lost: more than the node keeps waiting while Redis was away.", audit_lost);
+  counter("puente_audit_write_failures_total",
+          "Audit appends (or head reads) Redis did not take; each is retried.",
+          audit_write_failures);
+  counter("puente_escalation_steps_total", "Escalation steps this node took.", escalation_steps);
+  counter("puente_escalation_steps_late_total",
+          "Escalation steps this node took more than 30 s after they were due.",
+          escalation_steps_late);
   return out;
 }
 

@@ -44,6 +44,12 @@ class LatencyHistogram {
   std::atomic<std::uint64_t> sum_micros_{0};
 };
 
+// An escalation step taken this long after it was due counts as late.
+inline constexpr int kLateEscalationStepSeconds = 30;
+
+// One gauge's lines, for gauges a node computes when scraped rather than keeps (its readiness).
+void render_gauge(std::string& out, const char* name, const char* help, long long value);
+
 struct Metrics {
   Gauge http_connections;
   Gauge ws_connections;
@@ -78,6 +84,15 @@ struct Metrics {
                                                             "blocked", "network_error"};
   std::array<Counter, push_failures.size()> pushes_failed;
   LatencyHistogram push_seconds;
+  // The audit log (app/access/audit_trail.hpp): entries waiting for Redis, entries lost past
+  // max_waiting, and appends or head reads Redis did not take (each retried a second later).
+  Gauge audit_waiting;
+  Counter audit_lost;
+  Counter audit_write_failures;
+  // Escalation steps taken (app/incidents/escalation_worker.hpp), and those taken more than
+  // kLateEscalationStep after they were due: no node took the deadline in time.
+  Counter escalation_steps;
+  Counter escalation_steps_late;
 
   std::string render() const;
 };

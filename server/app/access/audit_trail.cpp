@@ -26,10 +26,12 @@ std::string_view failure_name(std::optional<core::SignInFailure> failure) {
 }  // namespace
 
 AuditTrail::AuditTrail(boost::asio::any_io_executor executor, store::AuditStore& store,
-                       std::string node_id, std::chrono::seconds sign_in_window)
+                       std::string node_id, std::chrono::seconds sign_in_window,
+                       core::Metrics& metrics)
     : strand_(boost::asio::make_strand(executor)),
       store_(store),
       node_id_(std::move(node_id)),
+      metrics_(metrics),
       sign_in_window_(sign_in_window),
       sign_in_timer_(strand_) {}
 
@@ -108,6 +110,7 @@ void AuditTrail::stop() {
 
 void AuditTrail::queue(v1::AuditEntry entry) {
   if (waiting_.size() >= max_waiting) {
+    metrics_.audit_lost.inc();
     if (lost_++ == 0)
       spdlog::error("audit: {} entries wait for Redis; new ones are counted, not kept",
                     max_waiting);
@@ -120,6 +123,7 @@ void AuditTrail::queue(v1::AuditEntry entry) {
     lost_ = 0;
   }
   waiting_.push_back(std::move(entry));
+  metrics_.audit_waiting.add(1);
   pump();
 }
 
@@ -130,7 +134,10 @@ void AuditTrail::pump() {
   store_.head([self = shared_from_this()](store::Outcome outcome, store::AuditHead head) {
     boost::asio::post(self->strand_, [self, outcome, head = std::move(head)] {
       self->appending_ = false;
-      if (outcome != store::Outcome::ok) return self->retry_later([self] { self->pump(); });
+      if (outcome != store::Outcome::ok) {
+        self->metrics_.audit_write_failures.inc();
+        return self->retry_later([self] { self->pump(); });
+      }
       self->head_ = head;
       self->pump();
     });
@@ -146,11 +153,16 @@ void AuditTrail::append_next() {
                 [self = shared_from_this()](store::Outcome outcome, store::AuditHead head) {
                   boost::asio::post(self->strand_, [self, outcome, head = std::move(head)] {
                     self->appending_ = false;
-                    if (outcome == store::Outcome::unavailable)
+                    if (outcome == store::Outcome::unavailable) {
+                      self->metrics_.audit_write_failures.inc();
                       return self->retry_later([self] { self->pump(); });
+                    }
                     // Appended, or another node was first: either way `head` is the log's head now.
                     self->head_ = head;
-                    if (outcome == store::Outcome::ok) self->waiting_.pop_front();
+                    if (outcome == store::Outcome::ok) {
+                      self->waiting_.pop_front();
+                      self->metrics_.audit_waiting.add(-1);
+                    }
                     self->pump();
                   });
                 });

@@ -14,6 +14,7 @@
 // comes. A window still open when the node shuts down is recorded then (flush). Bad tokens sent
 // by the thousand cannot grow the never-purged log, and a lone failure still shows.
 
+#include "core/metrics.hpp"
 #include "core/roster.hpp"
 #include "core/sign_in_failures.hpp"
 #include "core/token_registry.hpp"
@@ -39,9 +40,10 @@ class AuditTrail : public std::enable_shared_from_this<AuditTrail> {
   static constexpr std::size_t max_waiting = 10000;
   static constexpr std::size_t sign_in_failure_addresses = 10;  // named per window; the rest summed
 
-  // `sign_in_window`: how long failed sign-ins are summed before they are recorded.
+  // `sign_in_window`: how long failed sign-ins are summed before they are recorded. `metrics`:
+  // entries waiting, lost, and writes Redis did not take (for the monitoring's alerts).
   AuditTrail(boost::asio::any_io_executor executor, store::AuditStore& store, std::string node_id,
-             std::chrono::seconds sign_in_window);
+             std::chrono::seconds sign_in_window, core::Metrics& metrics);
 
   // Thread-safe. `actor`: a responder id. No secret may go in any field.
   void record(std::string actor, std::string action, std::string subject, std::string detail = {});
@@ -69,6 +71,7 @@ class AuditTrail : public std::enable_shared_from_this<AuditTrail> {
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   store::AuditStore& store_;
   std::string node_id_;
+  core::Metrics& metrics_;
   // On the strand:
   std::deque<v1::AuditEntry> waiting_;
   std::optional<store::AuditHead> head_;  // unknown until read once

@@ -2,25 +2,52 @@
 #include "app/http/api_exchange.hpp"
 #include "app/http/route_groups.hpp"
 #include "core/access.hpp"
+#include "core/metrics.hpp"
+
+#include <optional>
+#include <string>
 
 namespace puente::app::api {
+
+namespace {
+
+// Why the node is not ready for traffic; nullopt when it is. /readyz answers it, and /metrics
+// says it as puente_ready, so an alert fires on what the load balancer sees.
+std::optional<std::string> not_ready_because(const ApiServices& s) {
+  if (!s.store_reachable())
+    // Degraded, not down: reports and acks are still accepted into the journal.
+    return "Redis is not reachable; " + std::to_string(s.outbox.waiting()) +
+           " reports and acks wait in this node's journal";
+  // Until the node holds the network's ack key, a notification's buttons would get 503.
+  if (s.push.enabled() && !s.ack_key.key())
+    return "Web Push's ack key is not loaded from Redis yet";
+  return std::nullopt;
+}
+
+// The gauges of the node's state, computed when scraped.
+std::string node_state_metrics(const ApiServices& s) {
+  std::string out;
+  core::render_gauge(out, "puente_ready", "1 if /readyz answers 200, else 0.",
+                     not_ready_because(s) ? 0 : 1);
+  core::render_gauge(out, "puente_redis_up", "1 if the node's Redis command link is up, else 0.",
+                     s.store_reachable() ? 1 : 0);
+  core::render_gauge(out, "puente_journal_waiting",
+                     "Reports and acks in this node's journal waiting for Redis.",
+                     static_cast<long long>(s.outbox.waiting()));
+  return out;
+}
+
+}  // namespace
 
 void add_health_routes(net::Router& router, ApiServices& s) {
   router.add(http::verb::get, "/healthz", [&s](Request&&, RouteParams, Respond respond) {
     respond(net::json_response(http::status::ok, R"({"status":"ok","node":")" + s.node_id + "\"}"));
   });
   router.add(http::verb::get, "/readyz", [&s](Request&&, RouteParams, Respond respond) {
-    // Until the node holds the network's ack key, a notification's buttons would get 503.
-    const bool ack_key_missing = s.push.enabled() && !s.ack_key.key();
-    if (s.store_reachable() && !ack_key_missing)
-      return respond(net::json_response(http::status::ok, R"({"status":"ready"})"));
-    if (s.store_reachable())
-      return respond(net::error_response(http::status::service_unavailable, "degraded",
-                                         "Web Push's ack key is not loaded from Redis yet"));
-    // Degraded, not down: reports and acks are still accepted into the journal.
-    respond(net::error_response(http::status::service_unavailable, "degraded",
-                                "Redis is not reachable; " + std::to_string(s.outbox.waiting()) +
-                                    " reports and acks wait in this node's journal"));
+    if (auto why = not_ready_because(s))
+      return respond(
+          net::error_response(http::status::service_unavailable, "degraded", std::move(*why)));
+    respond(net::json_response(http::status::ok, R"({"status":"ready"})"));
   });
   // The counters show live when raids are reported and how many answer: an admin's token or a
   // scraper's (role "metrics") only. Prometheus sends it (`authorization: credentials_file`).
@@ -33,7 +60,7 @@ void add_health_routes(net::Router& router, ApiServices& s) {
                      Refusal::forbidden("only an admin or the metrics role may read /metrics")));
                net::Response response{http::status::ok, 11};
                response.set(http::field::content_type, "text/plain; version=0.0.4");
-               response.body() = s.metrics.render();
+               response.body() = s.metrics.render() + node_state_metrics(s);
                respond(std::move(response));
              });
 }

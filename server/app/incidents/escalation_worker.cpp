@@ -172,26 +172,30 @@ void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPl
   if (static_cast<std::size_t>(step) < policy.escalation.size())
     next_at = to_time_point(incident.confirmed_at()) + policy.escalation[step].deadline;
   auto id = incident.id();
-  store_.escalate(id, step, alerts, event, next_at, book.version,
-                  [self = shared_from_this(), id, incident = std::move(incident), plan, step,
-                   count = alerts.size(), stale](store::IncidentStore::Sent sent) mutable {
-                    if (sent.outcome() == store::Outcome::unavailable)
-                      return;  // comes back when the lease runs out
-                    if (sent.outcome() == store::Outcome::stale) {
-                      // Someone changed their availability since this node's copy: choose again
-                      // from the book as it is.
-                      if (auto current = self->availability_.retry_stale(
-                              std::move(std::get<Sent::Stale>(sent.what).book), stale))
-                        return self->take_step(std::move(incident), plan, *current, stale);
-                      return;  // comes back when the lease runs out
-                    }
-                    if (sent.outcome() == store::Outcome::ok) {
-                      self->metrics_.alerts_published.inc(count);
-                      spdlog::info("incident {} escalated, step {} ({})", id, step,
-                                   core::to_string(plan.audience));
-                    }
-                    self->timers_.complete(id, {});
-                  });
+  store_.escalate(
+      id, step, alerts, event, next_at, book.version,
+      [self = shared_from_this(), id, incident = std::move(incident), plan, step,
+       count = alerts.size(), stale](store::IncidentStore::Sent sent) mutable {
+        if (sent.outcome() == store::Outcome::unavailable)
+          return;  // comes back when the lease runs out
+        if (sent.outcome() == store::Outcome::stale) {
+          // Someone changed their availability since this node's copy: choose again
+          // from the book as it is.
+          if (auto current = self->availability_.retry_stale(
+                  std::move(std::get<Sent::Stale>(sent.what).book), stale))
+            return self->take_step(std::move(incident), plan, *current, stale);
+          return;  // comes back when the lease runs out
+        }
+        if (sent.outcome() == store::Outcome::ok) {
+          self->metrics_.alerts_published.inc(count);
+          self->metrics_.escalation_steps.inc();
+          if (Clock::now() - plan.due_at > std::chrono::seconds(core::kLateEscalationStepSeconds))
+            self->metrics_.escalation_steps_late.inc();
+          spdlog::info("incident {} escalated, step {} ({})", id, step,
+                       core::to_string(plan.audience));
+        }
+        self->timers_.complete(id, {});
+      });
 }
 
 }  // namespace puente::app

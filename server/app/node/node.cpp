@@ -185,7 +185,7 @@ struct Node::Parts {
         retention_store(commands, store::Keys(config.key_prefix), store.replication()),
         audit_store(commands, store::Keys(config.key_prefix)),
         audit(std::make_shared<AuditTrail>(io.main().get_executor(), audit_store, config.node_id,
-                                           config.failed_sign_in_audit)),
+                                           config.failed_sign_in_audit, metrics)),
         token_store(commands, store::Keys(config.key_prefix), store.replication()),
         tokens(roster),
         revocations(revocations_file_of(config)),
