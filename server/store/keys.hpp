@@ -96,6 +96,10 @@
 //                               send rate limit, [push] sends_per_second); expires after 2 s
 //   {p}push-sweep:lease         string: the node id sweeping for quiet phones this period (SET
 //                               NX PX). Not under push: where a responder id follows
+//   {p}push-notices:{responder} hash: push subscription id -> "<kind> <quiet since ms>": the
+//                               quiet-phone notice (nudge, dropped) queued for that phone's
+//                               quiet spell, set in the step that queues it so that no sweep
+//                               queues it twice; goes with the phone
 //   {p}audit                    stream: the audit log, entry field "pb" holds an AuditEntry;
 //                               never trimmed and never purged
 //   {p}audit:head               string "<sequence> <hash>" of the last audit entry
@@ -181,6 +185,9 @@ class Keys {
     return p_ + "push-sent:" + std::to_string(unix_second);
   }
   std::string phone_sweep_lease() const { return p_ + "push-sweep:lease"; }
+  std::string push_notices(std::string_view responder_id) const {
+    return p_ + "push-notices:" + std::string(responder_id);
+  }
 
   // The slug a live channel is for; empty if `channel` is not one.
   std::string slug_of_live_channel(std::string_view channel) const;
