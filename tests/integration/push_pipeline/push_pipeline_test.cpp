@@ -202,5 +202,44 @@ TEST_F(PushPipeline, NoSocketAndNoPhoneIsUnreachableAndAPhoneMakesThemReachable)
   EXPECT_EQ(on_call_with_phone(), std::vector<std::string>{"obs-bh"});
 }
 
+// The board marks a recipient whose phones have all gone quiet ([push] stale_after_hours, 48 by
+// default): their delivery says since when, until a phone of theirs is heard from.
+TEST_F(PushPipeline, ADeliveryToSomeoneWhosePhonesAreAllQuietSaysSinceWhen) {
+  auto net = network();
+  auto node = net->start_node("a");
+  const auto three_days_ago = std::chrono::system_clock::now() - 72h;
+  const auto five_days_ago = std::chrono::system_clock::now() - 120h;
+  register_phone(*net, "obs-bh", three_days_ago);
+  register_phone(*net, "obs-bh", five_days_ago);
+  const auto incident = open_incident(*node, net->token("op"), boyle_heights);
+  const auto delivery_of = [&](const std::string& responder) {
+    v1::Incident loaded;
+    auto got = node->call(http::verb::get, "/v1/incidents/" + incident, net->token("disp"));
+    EXPECT_EQ(wire::from_json(got.body, loaded), "");
+    for (const auto& d : loaded.deliveries())
+      if (d.responder_id() == responder) return d;
+    ADD_FAILURE() << "no delivery for " << responder << ": " << got.body;
+    return v1::Delivery{};
+  };
+
+  const auto quiet = delivery_of("obs-bh");
+  ASSERT_TRUE(quiet.has_phones_quiet_since()) << "every phone of obs-bh is stale";
+  EXPECT_EQ(core::to_ms(quiet.phones_quiet_since()), core::to_ms(three_days_ago))
+      << "quiet since the later of the two was last heard from";
+  EXPECT_FALSE(quiet.unreachable()) << "quiet phones may still get the push";
+  v1::Incident all;
+  ASSERT_EQ(
+      wire::from_json(
+          node->call(http::verb::get, "/v1/incidents/" + incident, net->token("disp")).body, all),
+      "");
+  for (const auto& d : all.deliveries())
+    if (d.responder_id() != "obs-bh")
+      EXPECT_FALSE(d.has_phones_quiet_since()) << d.responder_id() << " has no phone";
+
+  // A phone heard from lately: a push reaches them, nothing to mark.
+  register_phone(*net, "obs-bh");
+  EXPECT_FALSE(delivery_of("obs-bh").has_phones_quiet_since());
+}
+
 }  // namespace
 }  // namespace puente::test
