@@ -28,9 +28,9 @@ class TestPush : public PushNetworkTest {
     EXPECT_EQ(pushes[0].at("jwt").at("verified"), true);
     const auto payload = json::parse(decoded_payload(pushes[0])).as_object();
     EXPECT_EQ(payload.at("kind"), "test") << json::serialize(payload);
-    EXPECT_EQ(payload.at("lang"), lang);
-    EXPECT_EQ(payload.at("title"), title);
-    EXPECT_EQ(payload.at("body"), body);
+    EXPECT_EQ(std::string(payload.at("lang").as_string()), lang);
+    EXPECT_EQ(std::string(payload.at("title").as_string()), title);
+    EXPECT_EQ(std::string(payload.at("body").as_string()), body);
     EXPECT_FALSE(payload.contains("capability")) << "a test push acks nothing";
   }
 };
