@@ -105,6 +105,8 @@ TEST_F(PhoneSweep, APhoneQuietPastDropAfterDaysGetsOneDroppedNoticeAndIsRemoved)
   })) << "the dropped phone is still registered";
   EXPECT_EQ(phones_of(*net, *node, "att-bh").subscriptions(0).id(), "psub-" + kept.id);
   EXPECT_EQ(net->redis_integer("SISMEMBER puente:push:endpoint:psub-" + gone.id + " att-bh"), 0);
+  EXPECT_EQ(net->redis_integer("HEXISTS puente:push-notices:att-bh psub-" + gone.id), 0)
+      << "the mark of its notice outlived the phone";
 
   std::this_thread::sleep_for(3500ms);
   EXPECT_EQ(pushes_to(gone).size(), 1u) << "a second dropped notice";
