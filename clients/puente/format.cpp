@@ -198,7 +198,8 @@ struct DeliveryGroup {
 
 // Each time in its column: the alert published for them, written to a socket of theirs, accepted
 // by a push service for a phone of theirs, shown by that phone, seen (RECEIVED), answered. Then
-// their state, and what kept the alert from them.
+// their state, and what kept the alert from them (or may: every phone of theirs gone quiet,
+// until they answer).
 std::string delivery_row(const v1::Delivery& delivery) {
   std::string row = padded(delivery.responder_id(), 18);
   for (const auto* time : {&delivery.sent_at(), &delivery.delivered_at(), &delivery.pushed_at(),
@@ -209,6 +210,8 @@ std::string delivery_row(const v1::Delivery& delivery) {
                      : std::string(name_of(delivery.last_state())));
   if (!delivery.push_problem().empty()) row += "  push " + delivery.push_problem();
   if (delivery.unreachable()) row += "  UNREACHABLE";
+  if (delivery.has_phones_quiet_since() && !delivery.has_seen_at() && !delivery.has_acked_at())
+    row += "  phones quiet since " + strftime_local(delivery.phones_quiet_since(), "%Y-%m-%d");
   return row;
 }
 

@@ -57,15 +57,21 @@ void PhoneSweep::sweep_responder(const std::string& responder_id) {
     const auto now = Clock::now();
     for (const auto& phone : list) {
       const auto quiet = core::quiet_phone(phone, now, self->rules_);
+      const auto heard = core::last_heard(phone);
+      // Queued once per quiet spell (the store marks it in the same step), however many sweeps
+      // see the phone before the notice went.
       if (quiet == core::QuietPhone::nudge)
-        self->dispatch_.send_notice("nudge", responder_id, phone.id(), nullptr);
-      if (quiet == core::QuietPhone::drop) {
-        spdlog::info(
-            "push: dropping a phone of {} not heard from for {} days", responder_id,
-            std::chrono::duration_cast<std::chrono::hours>(now - core::last_heard(phone)).count() /
-                24);
-        self->dispatch_.send_notice("dropped", responder_id, phone.id(), nullptr);
-      }
+        self->dispatch_.send_notice("nudge", responder_id, phone.id(), heard, nullptr);
+      if (quiet == core::QuietPhone::drop)
+        self->dispatch_.send_notice(
+            "dropped", responder_id, phone.id(), heard,
+            [responder_id,
+             days = std::chrono::duration_cast<std::chrono::hours>(now - heard).count() /
+                    24](bool queued) {
+              if (queued)
+                spdlog::info("push: dropping a phone of {} not heard from for {} days",
+                             responder_id, days);
+            });
     }
   });
 }

@@ -2,7 +2,9 @@
 // Looks for quiet phones (core/quiet_phone.hpp) every `interval`, on one node at a time (a lease
 // in Redis, keys.hpp push-sweep:lease, held for the interval): each rostered responder's phones
 // are read, a quiet one gets a "nudge" push (its nudged_at set when it is accepted), one quiet
-// past [push] drop_after_days a "dropped" notice, after which the dispatch removes it.
+// past [push] drop_after_days a "dropped" notice, after which the dispatch removes it. Each is
+// queued once per quiet spell (store/lua/queue_phone_push.lua marks it in the step that queues
+// it): a later sweep that sees the phone before the push service answered queues no second.
 
 #include "channels/push_dispatch.hpp"
 #include "core/quiet_phone.hpp"

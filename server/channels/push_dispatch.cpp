@@ -48,15 +48,16 @@ void PushDispatch::stop() {
 }
 
 void PushDispatch::send_test(const std::string& responder_id, std::function<void(int)> done) {
-  queue_.queue_phone_push("test", responder_id, "", Clock::now(),
+  queue_.queue_phone_push("test", responder_id, "", Clock::now(), std::nullopt,
                           [done = std::move(done)](store::Outcome outcome, std::size_t queued) {
                             done(outcome == store::Outcome::ok ? static_cast<int>(queued) : -1);
                           });
 }
 
 void PushDispatch::send_notice(const std::string& kind, const std::string& responder_id,
-                               const std::string& subscription_id, std::function<void(bool)> done) {
-  queue_.queue_phone_push(kind, responder_id, subscription_id, Clock::now(),
+                               const std::string& subscription_id, Clock::time_point quiet_since,
+                               std::function<void(bool)> done) {
+  queue_.queue_phone_push(kind, responder_id, subscription_id, Clock::now(), quiet_since,
                           [done = std::move(done)](store::Outcome outcome, std::size_t queued) {
                             if (done) done(outcome == store::Outcome::ok && queued > 0);
                           });

@@ -71,9 +71,12 @@ class PushDispatch : public std::enable_shared_from_this<PushDispatch> {
   // Queues a kind "test" push to each phone of the responder; `done(phones)`: how many it goes
   // to (0: none registered), -1 if Redis could not be reached.
   void send_test(const std::string& responder_id, std::function<void(int phones)> done);
-  // Queues a push of `kind` ("nudge", "dropped") to one phone of the responder.
+  // Queues a push of `kind` ("nudge", "dropped") to one phone of the responder, quiet since
+  // `quiet_since`: once for that quiet spell (`queued` false for a second time, or no phone).
   void send_notice(const std::string& kind, const std::string& responder_id,
-                   const std::string& subscription_id, std::function<void(bool queued)> done);
+                   const std::string& subscription_id,
+                   std::chrono::system_clock::time_point quiet_since,
+                   std::function<void(bool queued)> done);
 
  private:
   void schedule_poll();

@@ -1,6 +1,7 @@
 #include "channels/rung_worker.hpp"
 
 #include "core/clock.hpp"
+#include "core/push_subscription.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
@@ -49,6 +50,18 @@ void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_
     progress.answered = d.has_seen_at() || d.has_acked_at();
     if (with_phone.count(d.responder_id())) progress.reachable_by.insert(core::Channel::push);
     d.set_unreachable(!progress.answered && ladders.unreachable(types[d.alert_id()], progress));
+  }
+}
+
+void mark_quiet_phones(v1::Incident& incident,
+                       const std::map<std::string, std::vector<v1::PushSubscription>>& phones,
+                       std::chrono::system_clock::time_point now,
+                       std::chrono::seconds stale_after) {
+  for (auto& d : *incident.mutable_deliveries()) {
+    const auto theirs = phones.find(d.responder_id());
+    if (theirs == phones.end()) continue;
+    if (auto since = core::phones_quiet_since(theirs->second, now, stale_after))
+      *d.mutable_phones_quiet_since() = core::to_timestamp(*since);
   }
 }
 

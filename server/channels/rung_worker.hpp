@@ -23,9 +23,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace puente::channels {
 
@@ -64,5 +66,12 @@ core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Aler
 // phone; empty when Web Push is off).
 void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_phone,
                       const core::DeliveryLadders& ladders);
+
+// Sets Delivery.phones_quiet_since on each of the incident's deliveries to a recipient whose
+// every phone (`phones`, per recipient) is stale at `now` (core::phones_quiet_since): the board
+// shows that a push may not reach them.
+void mark_quiet_phones(v1::Incident& incident,
+                       const std::map<std::string, std::vector<v1::PushSubscription>>& phones,
+                       std::chrono::system_clock::time_point now, std::chrono::seconds stale_after);
 
 }  // namespace puente::channels

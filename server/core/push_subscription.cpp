@@ -30,4 +30,15 @@ bool push_phone_stale(const v1::PushSubscription& phone, std::chrono::system_clo
   return now - last_heard_from(phone) >= stale_after;
 }
 
+std::optional<std::chrono::system_clock::time_point> phones_quiet_since(
+    const std::vector<v1::PushSubscription>& phones, std::chrono::system_clock::time_point now,
+    std::chrono::seconds stale_after) {
+  std::optional<std::chrono::system_clock::time_point> since;
+  for (const auto& phone : phones) {
+    if (!push_phone_stale(phone, now, stale_after)) return std::nullopt;
+    since = since ? std::max(*since, last_heard_from(phone)) : last_heard_from(phone);
+  }
+  return since;
+}
+
 }  // namespace puente::core

@@ -6,8 +6,10 @@
 #include "puente/v1/puente.pb.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace puente::core {
 
@@ -23,5 +25,13 @@ std::chrono::system_clock::time_point last_heard_from(const v1::PushSubscription
 // phone's owner see it marked stale, and it is nudged to open the app.
 bool push_phone_stale(const v1::PushSubscription& phone, std::chrono::system_clock::time_point now,
                       std::chrono::seconds stale_after);
+
+// A responder's phones seen from the board (Delivery.phones_quiet_since): when every one of
+// them is stale at `now`, the last time any of them was heard from (a push may not reach the
+// responder); nullopt when one was heard from lately, or there are none (then no phone counts
+// at all: Delivery.unreachable).
+std::optional<std::chrono::system_clock::time_point> phones_quiet_since(
+    const std::vector<v1::PushSubscription>& phones, std::chrono::system_clock::time_point now,
+    std::chrono::seconds stale_after);
 
 }  // namespace puente::core

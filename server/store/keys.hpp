@@ -96,6 +96,10 @@
 //                               send rate limit, [push] sends_per_second); expires after 2 s
 //   {p}push-sweep:lease         string: the node id sweeping for quiet phones this period (SET
 //                               NX PX). Not under push: where a responder id follows
+//   {p}push-notices:{responder} hash: push subscription id -> "<kind> <quiet since ms>": the
+//                               quiet-phone notice (nudge, dropped) queued for that phone's
+//                               quiet spell, set in the step that queues it so that no sweep
+//                               queues it twice; goes with the phone
 //   {p}incident:{id}:texts      hash: what SMS did with the incident's alerts, per alert and
 //                               responder (docs/sms.md), as :pushes: "queued <alert>
 //                               <responder>" = ms the sms rung was taken, "texted ..." = ms
@@ -208,6 +212,9 @@ class Keys {
     return p_ + "push-sent:" + std::to_string(unix_second);
   }
   std::string phone_sweep_lease() const { return p_ + "push-sweep:lease"; }
+  std::string push_notices(std::string_view responder_id) const {
+    return p_ + "push-notices:" + std::string(responder_id);
+  }
 
   std::string incident_texts(std::string_view id) const { return incident(id) + ":texts"; }
   std::string sms_jobs() const { return p_ + "sms-jobs"; }

@@ -32,23 +32,35 @@ void PushDeliveryStore::record_shown(const std::string& incident_id, const std::
 
 void PushDeliveryStore::with_phone(const std::vector<std::string>& responder_ids,
                                    std::function<void(Outcome, std::set<std::string>)> done) {
+  phones_of(responder_ids, [done = std::move(done)](Outcome outcome, PhonesOf phones) {
+    std::set<std::string> with;
+    for (const auto& [id, list] : phones) with.insert(id);
+    done(outcome, std::move(with));
+  });
+}
+
+void PushDeliveryStore::phones_of(const std::vector<std::string>& responder_ids,
+                                  std::function<void(Outcome, PhonesOf)> done) {
   if (responder_ids.empty()) return done(Outcome::ok, {});
-  // KEYS: each responder's phones; one round trip for the lot.
-  static const redis::Script exist(R"lua(
+  // KEYS: each responder's phones; one round trip for the lot (a few records each: [push]
+  // max_phones_per_responder).
+  static const redis::Script read(R"lua(
 local out = {}
-for i, key in ipairs(KEYS) do out[i] = redis.call('EXISTS', key) end
+for i, key in ipairs(KEYS) do out[i] = redis.call('HVALS', key) end
 return out
 )lua");
   std::vector<std::string> phones;
   for (const auto& id : responder_ids) phones.push_back(keys_.push_subscriptions(id));
-  exist.run(*redis_, std::move(phones), {},
-            [responder_ids, done = std::move(done)](auto ec, Reply reply) {
-              if (failed(ec, reply, "read who has a phone")) return done(Outcome::unavailable, {});
-              std::set<std::string> with;
-              for (std::size_t i = 0; i < reply.elements.size() && i < responder_ids.size(); ++i)
-                if (reply.elements[i].integer == 1) with.insert(responder_ids[i]);
-              done(Outcome::ok, std::move(with));
-            });
+  read.run(*redis_, std::move(phones), {},
+           [responder_ids, done = std::move(done)](auto ec, Reply reply) {
+             if (failed(ec, reply, "read phones")) return done(Outcome::unavailable, {});
+             PhonesOf of;
+             for (std::size_t i = 0; i < reply.elements.size() && i < responder_ids.size(); ++i)
+               for (const auto& record : reply.elements[i].elements)
+                 if (v1::PushSubscription phone; phone.ParseFromString(record.str))
+                   of[responder_ids[i]].push_back(std::move(phone));
+             done(Outcome::ok, std::move(of));
+           });
 }
 
 }  // namespace puente::store

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -31,6 +32,12 @@ class PushDeliveryStore {
   // Delivery.unreachable). Empty on a Redis failure, with Outcome::unavailable.
   void with_phone(const std::vector<std::string>& responder_ids,
                   std::function<void(Outcome, std::set<std::string>)> done);
+  // The phones of each of `responder_ids` that has any (Delivery.unreachable, and
+  // Delivery.phones_quiet_since: whether they have gone quiet), in one round trip. Empty on a
+  // Redis failure, with Outcome::unavailable.
+  using PhonesOf = std::map<std::string, std::vector<v1::PushSubscription>>;
+  void phones_of(const std::vector<std::string>& responder_ids,
+                 std::function<void(Outcome, PhonesOf)> done);
 
  private:
   std::shared_ptr<redis::Connection> redis_;

@@ -107,17 +107,20 @@ void PushQueue::take_push_rung(const std::string& incident_id, const std::string
 
 void PushQueue::queue_phone_push(const std::string& kind, const std::string& responder_id,
                                  const std::string& subscription_id, TimePoint now,
+                                 std::optional<TimePoint> quiet_since,
                                  std::function<void(Outcome, std::size_t)> done) {
   using Key = lua::QueuePhonePush::Key;
   using Arg = lua::QueuePhonePush::Arg;
   ScriptCall<lua::QueuePhonePush> call;
   call.key(Key::phones, keys_.push_subscriptions(responder_id))
       .key(Key::jobs, keys_.push_jobs())
+      .key(Key::notices, keys_.push_notices(responder_id))
       .arg(Arg::kind, kind)
       .arg(Arg::responder, responder_id)
       .arg(Arg::phone, subscription_id)
       .arg(Arg::now_ms, std::to_string(to_ms(now)))
-      .arg(Arg::n, std::to_string(to_ms(now)));
+      .arg(Arg::n, std::to_string(to_ms(now)))
+      .arg(Arg::quiet_since, quiet_since ? std::to_string(to_ms(*quiet_since)) : "");
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     if (failed(ec, reply, "queue phone push")) return done(Outcome::unavailable, 0);
     done(Outcome::ok, static_cast<std::size_t>(reply.integer));

@@ -73,9 +73,12 @@ class PushQueue {
 
   // --- push jobs
   // A push that is not an alert (kind test, nudge, dropped) to `subscription_id` of the
-  // responder, or to each of their phones when it is empty. `queued`: phones it goes to.
+  // responder, or to each of their phones when it is empty. With `quiet_since` (a nudge or a
+  // dropped notice: when the phone was last heard from), once per phone and quiet spell: a
+  // second call for the same spell queues nothing. `queued`: phones it goes to.
   void queue_phone_push(const std::string& kind, const std::string& responder_id,
                         const std::string& subscription_id, TimePoint now,
+                        std::optional<TimePoint> quiet_since,
                         std::function<void(Outcome, std::size_t queued)> done);
 
   // Claims at most `most` jobs due at `now` (and leased ones whose lease ran out), leased until

@@ -61,6 +61,7 @@ void PushSubscriptionStore::remove(const std::string& responder_id,
   ScriptCall<lua::RemovePushSubscription> call;
   call.key(Key::phones, keys_.push_subscriptions(responder_id))
       .key(Key::endpoint_holders, keys_.push_endpoint(subscription_id))
+      .key(Key::notices, keys_.push_notices(responder_id))
       .arg(Arg::responder, responder_id)
       .arg(Arg::id, subscription_id);
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {

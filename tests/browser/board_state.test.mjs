@@ -166,6 +166,23 @@ test("a push's problem and the unreachable flag are carried to the row", () => {
   assert.deepEqual([obs.problem, obs.unreachable], ['', false]);
 });
 
+test("a responder whose phones have all gone quiet is marked on their row, until they answer", () => {
+  const state = boardWith({
+    deliveries: [
+      { alertId: 'al-1', responderId: 'obs-bh', sentAt: at(1), pushedAt: at(1, 1), phonesQuietSince: '2026-12-01T18:30:00Z' },
+      { alertId: 'al-1', responderId: 'obs-dt', sentAt: at(1), pushedAt: at(1, 1) },
+    ],
+  });
+  const rows = () => deliveryRows(state, state.incidents.get('inc-1'));
+  const of = (id) => rows().find((r) => r.responderId === id);
+  assert.equal(of('obs-bh').phonesQuietSince, '2026-12-01T18:30:00Z');
+  assert.equal(of('obs-bh').unreachable, false, 'quiet phones may still be reached');
+  assert.equal(of('obs-dt').phonesQuietSince, '', 'a phone heard from lately: nothing to mark');
+  // Their RECEIVED, brought by a board event: the phone reached them after all.
+  applyEvent(state, { incidentId: 'inc-1', neighborhood: 'boyle-heights', status: 'REPORTED', what: 'ack', ack: { alertId: 'al-1', incidentId: 'inc-1', responderId: 'obs-bh', state: 'RECEIVED', at: at(2) }, at: at(2) });
+  assert.equal(of('obs-bh').phonesQuietSince, '');
+});
+
 test('acks that board events bring move seen and answered on without a read, and whoever answered is not unreachable', () => {
   const state = boardWith({
     deliveries: [{ alertId: 'al-1', responderId: 'obs-bh', sentAt: at(1), pushedAt: at(1, 1), unreachable: true }],

@@ -304,6 +304,16 @@ std::string report_json(double lat, double lon, const std::string& kind,
   return out.str();
 }
 
+std::map<std::string, std::string> cli_environment(const PuentedNode& node,
+                                                   const std::string& token) {
+  const auto& address = node.address();
+  std::map<std::string, std::string> env{
+      {"PUENTE_SERVER", (address.tls ? "https://" : "http://") + address.to_string()},
+      {"PUENTE_TOKEN", token}};
+  if (address.tls) env["PUENTE_CA_FILE"] = address.ca_file.string();
+  return env;
+}
+
 std::string open_incident(PuentedNode& node, const std::string& token, const Place& where) {
   auto response =
       node.call(http::verb::post, "/v1/reports", token, report_json(where.lat, where.lon));

@@ -129,6 +129,11 @@ class TestNetwork {
   std::filesystem::path tls_ca_file_;  // empty: the nodes serve plain HTTP
 };
 
+// The environment a person sets in their shell to use the `puente` CLI against `node` as
+// `token` (PUENTE_SERVER, PUENTE_TOKEN, PUENTE_CA_FILE for a node serving TLS).
+std::map<std::string, std::string> cli_environment(const PuentedNode& node,
+                                                   const std::string& token);
+
 // The JSON of a report of `kind` at (lat, lon).
 std::string report_json(double lat, double lon, const std::string& kind = "RAID",
                         const std::string& extra_fields = {});

@@ -11,8 +11,10 @@
 // Admin (JSON):
 //   POST /subscriptions                 -> {id, endpoint, p256dh, auth}: a fresh P-256 key and
 //                                          16-byte auth secret (base64url), as a browser makes
-//   PUT  /subscriptions/<id>/answer     {status, headers}: how to answer its next pushes
-//                                          (default 201); e.g. 410, 429 + Retry-After, 500, 302
+//   PUT  /subscriptions/<id>/answer     {status, headers, delayMs}: how to answer its next
+//                                          pushes (default 201 at once); e.g. 410, 429 +
+//                                          Retry-After, 500, 302; delayMs: a slow service (the
+//                                          push is recorded when it arrives, answered then)
 //   GET  /received                      -> every push received, in order (below)
 //   GET  /summary                       -> {received, decrypted, failed}: counts, for the bench
 //   DELETE /received                    forgets them
@@ -147,8 +149,9 @@ async function onPush(request, response, id) {
     return answerJson(response, 400, { errors: entry.errors });
   }
   decrypted++;
-  const { status, headers } = subscription.answer;
+  const { status, headers, delayMs } = subscription.answer;
   entry.answered = status;
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   response.writeHead(status, { location: `/message/${received.length}`, ...headers, 'content-length': 0 });
   response.end();
 }
@@ -174,7 +177,7 @@ async function onAdmin(request, response) {
     const subscription = subscriptions.get(answerPath[1]);
     const body = JSON.parse((await readBody(request)).toString() || '{}');
     if (!subscription || !Number.isInteger(body.status)) return answerJson(response, 400, { error: 'no such subscription, or no status' });
-    subscription.answer = { status: body.status, headers: body.headers ?? {} };
+    subscription.answer = { status: body.status, headers: body.headers ?? {}, delayMs: Number(body.delayMs ?? 0) };
     return answerJson(response, 200, subscription.answer);
   }
   if (request.method === 'GET' && url.pathname === '/received') return answerJson(response, 200, received);

@@ -86,11 +86,13 @@ LoopbackSubscription LoopbackPushService::subscribe() {
 }
 
 void LoopbackPushService::answer_with(const std::string& id, int status,
-                                      const std::map<std::string, std::string>& headers) {
+                                      const std::map<std::string, std::string>& headers,
+                                      std::chrono::milliseconds delay) {
   boost::json::object extra;
   for (const auto& [name, value] : headers) extra[name] = value;
   admin("PUT", "/subscriptions/" + id + "/answer",
-        boost::json::serialize(boost::json::object{{"status", status}, {"headers", extra}}));
+        boost::json::serialize(boost::json::object{
+            {"status", status}, {"headers", extra}, {"delayMs", delay.count()}}));
 }
 
 boost::json::array LoopbackPushService::received() { return admin("GET", "/received").as_array(); }

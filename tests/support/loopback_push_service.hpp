@@ -17,6 +17,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -47,9 +48,11 @@ class LoopbackPushService {
   std::string admin_origin() const { return "http://127.0.0.1:" + std::to_string(admin_port_); }
 
   LoopbackSubscription subscribe();
-  // The answer to the subscription's next pushes: `status` and extra headers.
+  // The answer to the subscription's next pushes: `status` and extra headers, `delay` after
+  // each push arrived (a slow push service; the push is in received() from its arrival).
   void answer_with(const std::string& id, int status,
-                   const std::map<std::string, std::string>& headers = {});
+                   const std::map<std::string, std::string>& headers = {},
+                   std::chrono::milliseconds delay = {});
   // Every push received, in order (fields in push_service.mjs).
   boost::json::array received();
   // {received, decrypted, failed}.

@@ -11,7 +11,7 @@ import {
   BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, deliveryRows, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall, reachOf,
 } from './board_state.js';
 import { $, $$, el, show } from './dom.js';
-import { clock } from './kinds.js';
+import { clock, day } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
 import { NeighborhoodMap } from './map.js';
 import { startPage } from './page.js';
@@ -143,7 +143,8 @@ function renderDetail() {
 }
 
 // Per alert and person: the time of each step (socket, pushed, shown, seen, answered), a push's
-// failure as a warning, and a red flag on whoever nothing can reach.
+// failure as a warning, a red flag on whoever nothing can reach, and a note on whoever's phones
+// have all gone quiet (a push may not reach them).
 function renderDelivery(incident, language) {
   const rows = deliveryRows(state, incident);
   show($('#no-deliveries'), rows.length === 0);
@@ -162,7 +163,10 @@ function renderDelivery(incident, language) {
   };
   const body = rows.map((row) =>
     el('tr', { class: row.unreachable ? 'unreachable' : '', dataset: { alert: row.alertId, responder: row.responderId, unreachable: String(row.unreachable) } },
-      el('td', {}, row.name, row.unreachable ? el('span', { class: 'flag-unreachable' }, t('delivery.unreachable')) : null),
+      el('td', {}, row.name, row.unreachable ? el('span', { class: 'flag-unreachable' }, t('delivery.unreachable')) : null,
+        row.phonesQuietSince
+          ? el('span', { class: 'phones-quiet', dataset: { quietSince: row.phonesQuietSince } }, t('delivery.phonesQuiet', { date: day(row.phonesQuietSince, language) }))
+          : null),
       el('td', {}, row.alertType ? t(`alertType.${row.alertType}`) : ''),
       DELIVERY_STEPS.map((step) => cell(row, step))));
   $('#delivery').replaceChildren(...(rows.length ? [el('thead', {}, head), el('tbody', {}, body)] : []));

@@ -91,8 +91,10 @@ export const DELIVERY_STEPS = ['socket', 'pushed', 'shown', 'seen', 'acked'];
 
 // Per alert and person, how the alert reached them (the incident's deliveries, read by
 // dispatchers), in the order of the incident's alerts, then by name: the time of each step ('' if
-// not yet), their last answer, why a push to them failed, and whether nothing can reach them.
-// Acks that board events brought since the read move "seen" and "answered" on at once.
+// not yet), their last answer, why a push to them failed, whether nothing can reach them, and
+// since when every phone of theirs has been quiet ('' if one was heard from lately, or they have
+// none: a push may not reach a quiet phone). Acks that board events brought since the read move
+// "seen" and "answered" on at once.
 export function deliveryRows(state, incident) {
   const order = new Map((incident.alerts || []).map((a, i) => [a.id, i]));
   const types = new Map((incident.alerts || []).map((a) => [a.id, a.type]));
@@ -106,6 +108,7 @@ export function deliveryRows(state, incident) {
       lastState: d.lastState || '',
       problem: d.pushProblem || '',
       unreachable: Boolean(d.unreachable),
+      phonesQuietSince: d.phonesQuietSince || '',
     };
     for (const ack of incident.acks || []) {
       if (ack.alertId !== d.alertId || ack.responderId !== d.responderId || !ack.at) continue;
@@ -117,7 +120,10 @@ export function deliveryRows(state, incident) {
       }
     }
     // An answer is heard from them: whatever the read said, they were reached.
-    if (row.at.seen || row.at.acked) row.unreachable = false;
+    if (row.at.seen || row.at.acked) {
+      row.unreachable = false;
+      row.phonesQuietSince = '';
+    }
     return row;
   });
   return rows.sort(

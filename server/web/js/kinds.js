@@ -17,3 +17,9 @@ export function clock(timestamp, language) {
   if (!timestamp) return '';
   return new Date(timestamp).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
+
+// "Dec 3" ("3 dic") in the page's language.
+export function day(timestamp, language) {
+  if (!timestamp) return '';
+  return new Date(timestamp).toLocaleDateString(language, { month: 'short', day: 'numeric' });
+}

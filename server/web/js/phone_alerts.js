@@ -16,6 +16,7 @@
 
 import { ApiError, api, get, post } from './api.js';
 import { $, el, show } from './dom.js';
+import { day } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
 import { deviceToken, keepDeviceToken, onSignOut } from './session.js';
 
@@ -136,14 +137,13 @@ async function remove(phone) {
 
 function renderPhones() {
   const language = currentLanguage();
-  const day = (at) => (at ? new Date(at).toLocaleDateString(language, { month: 'short', day: 'numeric' }) : '');
   $('#phone-list').replaceChildren(
     ...phones.map((phone) =>
       el('li', { class: `phone${phone.stale ? ' stale' : ''}`, dataset: { phone: phone.id, stale: String(Boolean(phone.stale)), thisPhone: String(phone.id === thisPhone) } },
         el('strong', {}, phone.device || ''),
         phone.id === thisPhone ? el('span', { class: 'this-phone' }, t('phones.thisOne')) : null,
         el('span', { class: 'meta' },
-          [t('phones.added', { date: day(phone.createdAt) }), phone.lastContactAt ? t('phones.lastContact', { date: day(phone.lastContactAt) }) : null]
+          [t('phones.added', { date: day(phone.createdAt, language) }), phone.lastContactAt ? t('phones.lastContact', { date: day(phone.lastContactAt, language) }) : null]
             .filter(Boolean)
             .join(' · ')),
         phone.stale ? el('span', { class: 'stale-note' }, t('phones.stale')) : null,

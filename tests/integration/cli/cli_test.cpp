@@ -18,17 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// What a person sets in their shell to use `node` as `token`.
-std::map<std::string, std::string> cli_environment(const PuentedNode& node,
-                                                   const std::string& token) {
-  const auto& address = node.address();
-  std::map<std::string, std::string> env{
-      {"PUENTE_SERVER", (address.tls ? "https://" : "http://") + address.to_string()},
-      {"PUENTE_TOKEN", token}};
-  if (address.tls) env["PUENTE_CA_FILE"] = address.ca_file.string();
-  return env;
-}
-
 class Cli : public ::testing::Test {
  protected:
   TestNetwork net;

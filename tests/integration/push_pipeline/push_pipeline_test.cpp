@@ -5,26 +5,13 @@
 // tried again after its Retry-After; two nodes send each push once; a node killed with -9 while
 // holding pushes loses none; the incident's deliveries say when it was pushed.
 //
-// Phones are registered through PushSubscriptionStore (the store API), which lets a test give a
-// phone the push service's own keys directly; POST /v1/me/push-subscriptions is tested by
-// PushRoutes, and from the page to a shown notification by Browser.TheObserverApp....
-#include "channels/push/vapid.hpp"
-#include "core/base64url.hpp"
+// The fixture (push_network_test.hpp) says how phones are registered, and why.
+#include "push_network_test.hpp"
+
 #include "file_text.hpp"
-#include "loopback_push_service.hpp"
 #include "puente/v1/json.hpp"
-#include "store/push_subscription_store.hpp"
-#include "test_network.hpp"
-#include "wait_until.hpp"
-
-#include "../store/redis_link.hpp"
-#include "core/clock.hpp"
-
-#include <gtest/gtest.h>
-#include <boost/json.hpp>
 
 #include <csignal>
-#include <future>
 #include <thread>
 
 namespace puente::test {
@@ -34,79 +21,7 @@ using namespace std::chrono_literals;
 namespace http = boost::beast::http;
 namespace json = boost::json;
 
-std::string decoded_payload(const json::value& push) {
-  // The service writes the plaintext as standard base64; base64url decodes it here.
-  std::string text(push.at("payload").as_string());
-  for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!text.empty() && text.back() == '=') text.pop_back();
-  return core::base64url_decode(text).value_or("<not base64>");
-}
-
-class PushPipeline : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (auto missing = LoopbackPushService::missing_tools(); !missing.empty()) {
-      if (std::getenv("PUENTE_REQUIRE_BROWSER")) FAIL() << "the push tests need:" << missing;
-      GTEST_SKIP() << "the push tests need:" << missing;
-    }
-  }
-
-  void SetUp() override {
-    if (!LoopbackPushService::missing_tools().empty()) GTEST_SKIP();
-    service = std::make_unique<LoopbackPushService>();
-    push::VapidKey::generate().write_pem_file(keys.path() / "vapid.pem");
-  }
-
-  // A network whose nodes push to the loopback service; `delivery` goes into [delivery].
-  std::unique_ptr<TestNetwork> network(const std::string& delivery = "") {
-    std::string config = "[push]\nvapid_key_file = \"" + (keys.path() / "vapid.pem").string() +
-                         "\"\nsubject = \"mailto:ops@puente.test\"\n"
-                         "allowed_hosts = [\"localhost\"]\nallow_private_addresses = true\n"
-                         "ca_file = \"" +
-                         service->certificate().string() +
-                         "\"\nconnect_timeout_ms = 1000\nresponse_timeout_ms = 1000\n"
-                         "[delivery]\nsocket_grace_ms = 300\n" +
-                         delivery + "\n";
-    return std::make_unique<TestNetwork>(config);
-  }
-
-  // A phone of the service registered for `responder` (the store API: see the top).
-  LoopbackSubscription register_phone(TestNetwork& net, const std::string& responder) {
-    auto made = service->subscribe();
-    IoThreads io{1};
-    RedisLink link{io, net.redis().port()};
-    EXPECT_TRUE(link.wait_up());
-    store::PushSubscriptionStore phones(link.connection(), store::Keys("puente:"));
-    v1::PushSubscription s;
-    s.set_id("psub-" + made.id);
-    s.set_endpoint(made.endpoint);
-    s.mutable_keys()->set_p256dh(made.p256dh);
-    s.mutable_keys()->set_auth(made.auth);
-    s.set_device("test phone");
-    *s.mutable_created_at() = core::now();
-    *s.mutable_last_contact_at() = core::now();
-    std::promise<store::PushSubscriptionStore::Saved> saved;
-    phones.save(responder, s, 5, [&](auto outcome) { saved.set_value(outcome); });
-    EXPECT_EQ(saved.get_future().get(), store::PushSubscriptionStore::Saved::saved);
-    return made;
-  }
-
-  // The pushes the service received for `subscription` so far.
-  json::array pushes_to(const LoopbackSubscription& subscription) {
-    json::array out;
-    for (const auto& push : service->received())
-      if (push.at("subscription").as_string() == subscription.id) out.push_back(push);
-    return out;
-  }
-  json::array wait_for_pushes(const LoopbackSubscription& subscription, std::size_t count,
-                              std::chrono::milliseconds wait = 10s) {
-    wait_until([&] { return pushes_to(subscription).size() >= count; }, wait);
-    return pushes_to(subscription);
-  }
-
-  TempDir keys;
-  std::unique_ptr<LoopbackPushService> service;
-};
+class PushPipeline : public PushNetworkTest {};
 
 TEST_F(PushPipeline, AnObserverWithNoSocketGetsTheAlertByPushInTheirLanguage) {
   auto net = network();
@@ -285,6 +200,45 @@ TEST_F(PushPipeline, NoSocketAndNoPhoneIsUnreachableAndAPhoneMakesThemReachable)
   register_phone(*net, "obs-bh");
   EXPECT_FALSE(obs_bh().unreachable());
   EXPECT_EQ(on_call_with_phone(), std::vector<std::string>{"obs-bh"});
+}
+
+// The board marks a recipient whose phones have all gone quiet ([push] stale_after_hours, 48 by
+// default): their delivery says since when, until a phone of theirs is heard from.
+TEST_F(PushPipeline, ADeliveryToSomeoneWhosePhonesAreAllQuietSaysSinceWhen) {
+  auto net = network();
+  auto node = net->start_node("a");
+  const auto three_days_ago = std::chrono::system_clock::now() - 72h;
+  const auto five_days_ago = std::chrono::system_clock::now() - 120h;
+  register_phone(*net, "obs-bh", three_days_ago);
+  register_phone(*net, "obs-bh", five_days_ago);
+  const auto incident = open_incident(*node, net->token("op"), boyle_heights);
+  const auto delivery_of = [&](const std::string& responder) {
+    v1::Incident loaded;
+    auto got = node->call(http::verb::get, "/v1/incidents/" + incident, net->token("disp"));
+    EXPECT_EQ(wire::from_json(got.body, loaded), "");
+    for (const auto& d : loaded.deliveries())
+      if (d.responder_id() == responder) return d;
+    ADD_FAILURE() << "no delivery for " << responder << ": " << got.body;
+    return v1::Delivery{};
+  };
+
+  const auto quiet = delivery_of("obs-bh");
+  ASSERT_TRUE(quiet.has_phones_quiet_since()) << "every phone of obs-bh is stale";
+  EXPECT_EQ(core::to_ms(quiet.phones_quiet_since()), core::to_ms(three_days_ago))
+      << "quiet since the later of the two was last heard from";
+  EXPECT_FALSE(quiet.unreachable()) << "quiet phones may still get the push";
+  v1::Incident all;
+  ASSERT_EQ(
+      wire::from_json(
+          node->call(http::verb::get, "/v1/incidents/" + incident, net->token("disp")).body, all),
+      "");
+  for (const auto& d : all.deliveries())
+    if (d.responder_id() != "obs-bh")
+      EXPECT_FALSE(d.has_phones_quiet_since()) << d.responder_id() << " has no phone";
+
+  // A phone heard from lately: a push reaches them, nothing to mark.
+  register_phone(*net, "obs-bh");
+  EXPECT_FALSE(delivery_of("obs-bh").has_phones_quiet_since());
 }
 
 }  // namespace

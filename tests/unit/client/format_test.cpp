@@ -207,12 +207,21 @@ TEST_F(Format, DeliveriesAreGroupedPerAlertInTheIncidentsOrder) {
   *seen->mutable_seen_at() = at(may_1_2024_14_02_11 + 29);
   *seen->mutable_acked_at() = at(may_1_2024_14_02_11 + 171);
   seen->set_last_state(v1::EN_ROUTE);
+  // Her phones went quiet, but she answered: nothing to warn of.
+  *seen->mutable_phones_quiet_since() = at(may_1_2024_14_02_11 - 5 * 86400);
+  // His have all gone quiet and he has not answered: a push may not reach him.
+  auto* quiet = incident.add_deliveries();
+  quiet->set_alert_id("alr-2");
+  quiet->set_responder_id("obs-luis");
+  *quiet->mutable_sent_at() = at(may_1_2024_14_02_11 + 60);
+  *quiet->mutable_pushed_at() = at(may_1_2024_14_02_11 + 61);
+  *quiet->mutable_phones_quiet_since() = at(may_1_2024_14_02_11 - 3 * 86400);
 
   auto text = incident_text(incident);
-  auto table = text.substr(text.find("\ndeliveries (2"));
+  auto table = text.substr(text.find("\ndeliveries (3"));
   EXPECT_EQ(
       table,
-      "\ndeliveries (2, local times)\n"
+      "\ndeliveries (3, local times)\n"
       "  alr-1  VERIFY  14:02:11\n"
       "    responder           sent      socket    pushed    shown     seen      acked     state\n"
       "    obs-maria           14:02:11  14:02:12  14:02:27  14:02:28  14:02:40  14:05:02  "
@@ -220,7 +229,9 @@ TEST_F(Format, DeliveriesAreGroupedPerAlertInTheIncidentsOrder) {
       "  alr-2  DISPATCH  -\n"
       "    responder           sent      socket    pushed    shown     seen      acked     state\n"
       "    vol-jose            14:03:11  -         -         -         -         -         -  push "
-      "gone  UNREACHABLE\n");
+      "gone  UNREACHABLE\n"
+      "    obs-luis            14:03:11  -         14:03:12  -         -         -         -  "
+      "phones quiet since 2024-04-28\n");
 }
 
 }  // namespace

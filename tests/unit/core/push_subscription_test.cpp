@@ -40,5 +40,23 @@ TEST(PushSubscription, StaleOnceNotHeardFromForTheConfiguredTime) {
   EXPECT_EQ(last_heard_from(phone), to_time_point(phone.created_at()));
 }
 
+TEST(PushSubscription, PhonesAreQuietSinceTheLastOneWasHeardFromOnlyWhenEveryOneIsStale) {
+  const auto now = Clock::time_point(std::chrono::hours(500000));  // whole ms, as records keep
+  const auto heard = [](Clock::time_point at) {
+    v1::PushSubscription phone;
+    *phone.mutable_created_at() = to_timestamp(at - 24h * 30);
+    *phone.mutable_last_contact_at() = to_timestamp(at);
+    return phone;
+  };
+  const auto three_days = heard(now - 72h), five_days = heard(now - 120h);
+  EXPECT_EQ(phones_quiet_since({three_days, five_days}, now, 48h), now - 72h)
+      << "every phone stale: since the last one was heard from";
+  EXPECT_EQ(phones_quiet_since({five_days}, now, 48h), now - 120h);
+  EXPECT_EQ(phones_quiet_since({three_days, heard(now - 1h)}, now, 48h), std::nullopt)
+      << "one phone heard from lately reaches them";
+  EXPECT_EQ(phones_quiet_since({}, now, 48h), std::nullopt) << "no phone: unreachable, not quiet";
+  EXPECT_EQ(phones_quiet_since({heard(now - 48h)}, now, 48h), now - 48h) << "stale at 48 h";
+}
+
 }  // namespace
 }  // namespace puente::core
