@@ -5,9 +5,11 @@
 // The script that publishes an alert sets its check [delivery] socket_grace_ms later (the time
 // the recipients' nodes have to record that a socket took it). Claimed, the check reads what
 // happened so far to each recipient (a socket took it, they answered RECEIVED or more, their
-// push rung was taken, they have a phone), asks core::DeliveryLadders what goes out now and when
-// to look again, and in one store step queues one push per phone of each recipient due and
-// gives the check back for the next time to look, or drops it. A node that dies holding a check
+// push or sms rung was taken, they have a phone for push, a number for texts and no STOP),
+// asks core::DeliveryLadders what goes out now and when to look again, and in one store step
+// queues one push per phone of each recipient due a push, adds the alert to the next text of
+// each due a text (store/sms_queue.hpp), and gives the check back for the next time to look, or
+// drops it. It runs when Web Push or SMS is on, and takes only the rungs of the channels on. A node that dies holding a check
 // leaves its lease to run out; the next node queues what the first did not (taking a rung is
 // marked in the same step, so it is taken once).
 //
@@ -23,17 +25,27 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
 
 namespace puente::channels {
 
+// Which channels beyond the socket this network has on, and who can be texted.
+struct RungChannels {
+  bool push = false;  // [push] vapid_key_file set
+  bool sms = false;   // [sms] credentials_file set
+  // A number and "sms" among their roster channels (STOP is read from Redis).
+  std::function<bool(const std::string& responder_id)> has_sms_phone;
+  std::chrono::milliseconds sms_bundle{0};  // [sms] bundle_seconds
+};
+
 class RungWorker : public std::enable_shared_from_this<RungWorker> {
  public:
   RungWorker(boost::asio::any_io_executor executor, store::IncidentStore& incidents,
              store::PushQueue& queue, const core::DeliveryLadders& ladders,
-             std::chrono::milliseconds poll);
+             RungChannels channels, std::chrono::milliseconds poll);
 
   void start();
   void stop();  // thread-safe
@@ -49,15 +61,16 @@ class RungWorker : public std::enable_shared_from_this<RungWorker> {
   store::IncidentStore& incidents_;
   store::PushQueue& queue_;
   const core::DeliveryLadders& ladders_;
+  RungChannels channels_;
   std::chrono::milliseconds poll_;
   std::atomic<bool> stopped_{false};
 };
 
 // What happened so far to `alert` for `responder`, from the incident's delivery records and the
-// rung facts.
+// rung facts; `textable`: they have a number and "sms" among their channels (and SMS is on).
 core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Alert& alert,
                                     const std::string& responder,
-                                    const store::PushQueue::RungFacts& facts);
+                                    const store::PushQueue::RungFacts& facts, bool textable);
 
 // Sets Delivery.unreachable on each of the incident's deliveries: not answered, no socket took
 // it, and no rung of its alert's ladder can reach them (`with_phone`: the recipients with a

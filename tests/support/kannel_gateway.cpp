@@ -104,6 +104,16 @@ KannelGateway::KannelGateway(const std::string& credentials_fragment) : dir_("pu
       dir / "bearerbox.out");
   // fakesmsc gives up if bearerbox's fake SMSC is not listening yet: start it again until it is.
   start_fakesmsc({});
+  start_smsbox();
+}
+
+void KannelGateway::stop_smsbox() {
+  smsbox_->terminate();
+  smsbox_.reset();
+}
+
+void KannelGateway::start_smsbox() {
+  const auto& dir = dir_.path();
   smsbox_ = std::make_unique<ChildProcess>(kSmsbox.string(),
                                            std::vector<std::string>{(dir / "kannel.conf").string()},
                                            dir / "smsbox.out");
@@ -154,6 +164,9 @@ std::vector<PhoneSms> KannelGateway::phone_received() const {
   while (std::getline(log, line)) {
     const auto got = line.find("Got message ");
     if (got == std::string::npos) continue;
+    // A text with newlines (a GSM-7 alert's layout) is printed on several lines: joined again.
+    std::string more;
+    while (line.back() != '>' && std::getline(log, more)) line += "\n" + more;
     const auto open = line.find(": <", got);
     if (open == std::string::npos || line.back() != '>') continue;
     std::istringstream fields(line.substr(open + 3, line.size() - open - 4));

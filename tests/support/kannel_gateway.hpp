@@ -56,6 +56,12 @@ class KannelGateway {
   // or "<from> <to> ucs2 <url-encoded UTF-16BE>"); waits until it is connected again.
   void phone_sends(const std::string& line);
 
+  // Kannel down and back, for tests of texts queued while it is: smsbox is stopped (its sendsms
+  // port refuses connections, as when Kannel is not running), then started again, and waited
+  // for until bearerbox reports it connected.
+  void stop_smsbox();
+  void start_smsbox();
+
   // The logs, for a failure message.
   std::string logs() const;
 

@@ -12,6 +12,13 @@ void add_health_routes(net::Router& router, ApiServices& s) {
   router.add(http::verb::get, "/readyz", [&s](Request&&, RouteParams, Respond respond) {
     // Until the node holds the network's ack key, a notification's buttons would get 503.
     const bool ack_key_missing = s.push.enabled() && !s.ack_key.key();
+    // smsbox down: texts wait in Redis and go when it is back; the node still takes reports and
+    // sends alerts, so it stays in the pool (200), naming the channel that is degraded.
+    const bool sms_down = s.sms_gateway_down && s.sms_gateway_down();
+    if (s.store_reachable() && !ack_key_missing && sms_down)
+      return respond(net::json_response(
+          http::status::ok,
+          R"({"status":"degraded","degraded":["sms"],"message":"the SMS gateway (smsbox) is not answering; texts are queued and go when it is back"})"));
     if (s.store_reachable() && !ack_key_missing)
       return respond(net::json_response(http::status::ok, R"({"status":"ready"})"));
     if (s.store_reachable())
