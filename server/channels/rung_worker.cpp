@@ -43,7 +43,7 @@ core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Aler
 }
 
 void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_phone,
-                      const core::DeliveryLadders& ladders) {
+                      const core::DeliveryLadders& ladders, const std::set<std::string>& textable) {
   std::map<std::string, v1::AlertType> types;
   for (const auto& alert : incident.alerts()) types[alert.id()] = alert.type();
   for (auto& d : *incident.mutable_deliveries()) {
@@ -51,6 +51,7 @@ void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_
     progress.socket_took_it = d.has_delivered_at();
     progress.answered = d.has_seen_at() || d.has_acked_at();
     if (with_phone.count(d.responder_id())) progress.reachable_by.insert(core::Channel::push);
+    if (textable.count(d.responder_id())) progress.reachable_by.insert(core::Channel::sms);
     d.set_unreachable(!progress.answered && ladders.unreachable(types[d.alert_id()], progress));
   }
 }

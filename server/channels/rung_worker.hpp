@@ -74,8 +74,10 @@ core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Aler
 
 // Sets Delivery.unreachable on each of the incident's deliveries: not answered, no socket took
 // it, and no rung of its alert's ladder can reach them (`with_phone`: the recipients with a
-// phone; empty when Web Push is off).
+// phone; empty when Web Push is off; `textable`: those with a number and "sms" among their
+// channels; empty when SMS is off).
 void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_phone,
-                      const core::DeliveryLadders& ladders);
+                      const core::DeliveryLadders& ladders,
+                      const std::set<std::string>& textable = {});
 
 }  // namespace puente::channels

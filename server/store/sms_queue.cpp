@@ -6,6 +6,7 @@
 #include "store/script_call.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace puente::store {
 

@@ -78,7 +78,7 @@ class SmsPipeline : public ::testing::Test {
         "[privacy]\ncaller_key_file = \"caller.key\"\n[sms]\ncredentials_file = \"" +
         (files_.path() / "puente-kannel.conf").string() + "\"\nsendsms = \"127.0.0.1:" +
         std::to_string(kannel_->sendsms_port()) + "\"\nfrom = \"" + kNetworkNumber +
-        "\"\nconnect_timeout_ms = 1000\nresponse_timeout_ms = 2000\n" + sms +
+        "\"\ncallback_url = \"http://127.0.0.1:9\"\nconnect_timeout_ms = 1000\nresponse_timeout_ms = 2000\n" + sms +
         "[delivery]\nsocket_grace_ms = 300\n" + ladders + delivery);
     std::ofstream(net->dir() / "caller.key") << std::string(32, 'k');
     std::ofstream roster(net->dir() / "roster.toml", std::ios::app);
