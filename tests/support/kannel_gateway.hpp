@@ -49,7 +49,8 @@ class KannelGateway {
 
   unsigned short sendsms_port() const { return sendsms_port_; }
 
-  // Every text the phone network (fakesmsc) received so far, in order.
+  // Every text the phone network (fakesmsc) received so far, in order; a text Kannel sent in
+  // several parts (longer than a segment) once all its parts came, joined.
   std::vector<PhoneSms> phone_received() const;
 
   // A phone sends a text: fakesmsc is restarted to send `line` once ("<from> <to> text <words>",
