@@ -210,9 +210,13 @@ std::vector<PhoneSms> KannelGateway::phone_received() const {
       std::string whole;
       for (const auto& [n, piece] : got_parts) whole += piece;
       parts.erase(key);
-      // An 8-bit part is a UCS-2 text's (the only binary text puented sends).
-      sms.type = coding == "data" ? "ucs-2" : "text";
-      sms.text = coding == "data" ? core::utf16be_to_utf8(whole) : whole;
+      // fakesmsc prints the parts of a GSM-7 text and of a UCS-2 one alike, as 8-bit data: a
+      // text that starts with a zero byte is read as UTF-16BE (every text puented sends starts
+      // with a character of the Basic Latin or Latin-1 block).
+      const bool ucs2 = coding == "data" && whole.size() % 2 == 0 && !whole.empty() &&
+                        whole[0] == '\0';
+      sms.type = ucs2 ? "ucs-2" : "text";
+      sms.text = ucs2 ? core::utf16be_to_utf8(whole) : whole;
     } else if (sms.type == "text") {
       sms.text = data;
     } else if (sms.type == "data") {
