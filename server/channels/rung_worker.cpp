@@ -37,8 +37,7 @@ core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Aler
   if (facts.queued.count(responder)) progress.tried.insert(core::Channel::push);
   if (facts.with_phone.count(responder)) progress.reachable_by.insert(core::Channel::push);
   if (facts.texted.count(responder)) progress.tried.insert(core::Channel::sms);
-  if (textable && !facts.stopped.count(responder))
-    progress.reachable_by.insert(core::Channel::sms);
+  if (textable && !facts.stopped.count(responder)) progress.reachable_by.insert(core::Channel::sms);
   return progress;
 }
 

@@ -9,9 +9,9 @@
 // asks core::DeliveryLadders what goes out now and when to look again, and in one store step
 // queues one push per phone of each recipient due a push, adds the alert to the next text of
 // each due a text (store/sms_queue.hpp), and gives the check back for the next time to look, or
-// drops it. It runs when Web Push or SMS is on, and takes only the rungs of the channels on. A node that dies holding a check
-// leaves its lease to run out; the next node queues what the first did not (taking a rung is
-// marked in the same step, so it is taken once).
+// drops it. It runs when Web Push or SMS is on, and takes only the rungs of the channels on. A node
+// that dies holding a check leaves its lease to run out; the next node queues what the first did
+// not (taking a rung is marked in the same step, so it is taken once).
 //
 // An alert of an incident that is over (false alarm, resolved) gets no further rung, except the
 // alert that says it is over.
@@ -44,8 +44,8 @@ struct RungChannels {
 class RungWorker : public std::enable_shared_from_this<RungWorker> {
  public:
   RungWorker(boost::asio::any_io_executor executor, store::IncidentStore& incidents,
-             store::PushQueue& queue, const core::DeliveryLadders& ladders,
-             RungChannels channels, std::chrono::milliseconds poll);
+             store::PushQueue& queue, const core::DeliveryLadders& ladders, RungChannels channels,
+             std::chrono::milliseconds poll);
 
   void start();
   void stop();  // thread-safe

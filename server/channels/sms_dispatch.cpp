@@ -112,13 +112,13 @@ void SmsDispatch::send(const std::string& responder_id) {
 void SmsDispatch::load_next(std::shared_ptr<Text> text) {
   if (text->loaded == text->incident_ids.size()) return write_and_send(text);
   const auto id = text->incident_ids[text->loaded];
-  incidents_.load(id, [self = shared_from_this(), text, id](store::Outcome outcome,
-                                                           v1::Incident incident) {
-    if (outcome == store::Outcome::unavailable) return void(--self->in_flight_);
-    if (outcome == store::Outcome::ok) text->incidents.emplace(id, std::move(incident));
-    ++text->loaded;
-    self->load_next(text);
-  });
+  incidents_.load(
+      id, [self = shared_from_this(), text, id](store::Outcome outcome, v1::Incident incident) {
+        if (outcome == store::Outcome::unavailable) return void(--self->in_flight_);
+        if (outcome == store::Outcome::ok) text->incidents.emplace(id, std::move(incident));
+        ++text->loaded;
+        self->load_next(text);
+      });
 }
 
 void SmsDispatch::write_and_send(std::shared_ptr<Text> text) {

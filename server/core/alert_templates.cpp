@@ -43,9 +43,8 @@ constexpr std::array<std::string_view, 14> kPushKeys{
     "NUDGE_TITLE", "NUDGE_BODY", "DROPPED_TITLE", "DROPPED_BODY"};
 // [sms]: a text message's body per alert type (placeholders as in [alerts]) and the reply line,
 // for one alert and for a bundle of several under letters (docs/sms.md).
-constexpr std::array<std::string_view, 8> kSmsKeys{"VERIFY",     "DISPATCH",   "UPDATE",
-                                                   "DEBUNK",     "STAND_DOWN", "ESCALATION",
-                                                   "REPLY",      "REPLY_BUNDLE"};
+constexpr std::array<std::string_view, 8> kSmsKeys{
+    "VERIFY", "DISPATCH", "UPDATE", "DEBUNK", "STAND_DOWN", "ESCALATION", "REPLY", "REPLY_BUNDLE"};
 // config/templates/en.toml's [sms], in kSmsKeys order.
 constexpr std::array<std::string_view, kSmsKeys.size()> kDefaultSms{
     "UNVERIFIED {kind}: {where}, {time}. Can you check?",

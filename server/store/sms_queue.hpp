@@ -37,8 +37,8 @@ class SmsQueue {
   // Claims at most `most` responders whose text is due at `now` (and leased ones whose lease ran
   // out), leased until now + `lease`, and no more than `per_window` claimed network-wide in the
   // current window of `window_seconds`. Empty on a Redis failure.
-  void claim(TimePoint now, std::chrono::milliseconds lease, std::size_t most,
-             long long per_window, long long window_seconds,
+  void claim(TimePoint now, std::chrono::milliseconds lease, std::size_t most, long long per_window,
+             long long window_seconds,
              std::function<void(std::vector<std::string> responders)> done);
 
   struct WaitingAlert {

@@ -180,8 +180,8 @@ std::vector<PhoneSms> KannelGateway::phone_received() const {
     fields >> sms.from >> sms.to >> sms.type;
     // fakesmsc's protocol is a line per text: the gateway's GSM-7 text with a newline reaches it
     // as two "messages", the second only the rest of the text. Joined back.
-    const bool known = sms.type == "text" || sms.type == "data" || sms.type == "ucs-2" ||
-                       sms.type == "udh";
+    const bool known =
+        sms.type == "text" || sms.type == "data" || sms.type == "ucs-2" || sms.type == "udh";
     if (!known && !received.empty() && received.back().type == "text") {
       received.back().text += "\n" + content;
       continue;
@@ -213,8 +213,8 @@ std::vector<PhoneSms> KannelGateway::phone_received() const {
       // fakesmsc prints the parts of a GSM-7 text and of a UCS-2 one alike, as 8-bit data: a
       // text that starts with a zero byte is read as UTF-16BE (every text puented sends starts
       // with a character of the Basic Latin or Latin-1 block).
-      const bool ucs2 = coding == "data" && whole.size() % 2 == 0 && !whole.empty() &&
-                        whole[0] == '\0';
+      const bool ucs2 =
+          coding == "data" && whole.size() % 2 == 0 && !whole.empty() && whole[0] == '\0';
       sms.type = ucs2 ? "ucs-2" : "text";
       sms.text = ucs2 ? core::utf16be_to_utf8(whole) : whole;
     } else if (sms.type == "text") {

@@ -64,36 +64,32 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                auto id = incident_id(params);
                if (!id) return respond(refusal_response(no_such_incident()));
                auto req = std::make_shared<Request>(std::move(request));
-               s.dispatch.view(who, *id,
-                               [&s, done = answer<v1::Incident>(req, std::move(respond))](
-                                   MaybeRefusal refusal, v1::Incident incident) mutable {
-                                 // Who a text can reach (STOP aside), for the same flag.
-                                 std::set<std::string> textable;
-                                 if (s.sms.enabled())
-                                   for (const auto& d : incident.deliveries())
-                                     if (const auto* r = s.roster.find(d.responder_id());
-                                         r && r->wants(core::ContactChannel::sms))
-                                       textable.insert(d.responder_id());
-                                 if (refusal || !s.push_on) {
-                                   if (!refusal)
-                                     channels::mark_unreachable(incident, {}, s.delivery,
-                                                                textable);
-                                   return done(std::move(refusal), std::move(incident));
-                                 }
-                                 // Who a phone can reach, for the board's "unreachable" flag.
-                                 std::set<std::string> ids;
-                                 for (const auto& d : incident.deliveries())
-                                   ids.insert(d.responder_id());
-                                 s.push_deliveries.with_phone(
-                                     {ids.begin(), ids.end()},
-                                     [&s, done = std::move(done), incident = std::move(incident),
-                                      textable](store::Outcome,
-                                                std::set<std::string> with_phone) mutable {
-                                       channels::mark_unreachable(incident, with_phone, s.delivery,
-                                                                  textable);
-                                       done({}, std::move(incident));
-                                     });
-                               });
+               s.dispatch.view(
+                   who, *id,
+                   [&s, done = answer<v1::Incident>(req, std::move(respond))](
+                       MaybeRefusal refusal, v1::Incident incident) mutable {
+                     // Who a text can reach (STOP aside), for the same flag.
+                     std::set<std::string> textable;
+                     if (s.sms.enabled())
+                       for (const auto& d : incident.deliveries())
+                         if (const auto* r = s.roster.find(d.responder_id());
+                             r && r->wants(core::ContactChannel::sms))
+                           textable.insert(d.responder_id());
+                     if (refusal || !s.push_on) {
+                       if (!refusal) channels::mark_unreachable(incident, {}, s.delivery, textable);
+                       return done(std::move(refusal), std::move(incident));
+                     }
+                     // Who a phone can reach, for the board's "unreachable" flag.
+                     std::set<std::string> ids;
+                     for (const auto& d : incident.deliveries()) ids.insert(d.responder_id());
+                     s.push_deliveries.with_phone(
+                         {ids.begin(), ids.end()},
+                         [&s, done = std::move(done), incident = std::move(incident), textable](
+                             store::Outcome, std::set<std::string> with_phone) mutable {
+                           channels::mark_unreachable(incident, with_phone, s.delivery, textable);
+                           done({}, std::move(incident));
+                         });
+                   });
              }));
   // Evidence is an action like the steps (incidents/incident_desk.hpp), with a route of its own so
   // [rate_limits.routes] may limit it alone. Added first: the router takes the first match.

@@ -334,15 +334,16 @@ struct Node::Parts {
   }
 
   void wire_sms() {
-    channels::SmsTexts texts{.templates = templates,
-                             .geo = geo,
-                             .zone = zone,
-                             .language_of = [this](const std::string& id) { return language_of(id); },
-                             .phone_of = [this](const std::string& id) {
-                               const auto* who = roster.find(id);
-                               return who && who->wants(core::ContactChannel::sms) ? who->phone
-                                                                                   : std::string();
-                             }};
+    channels::SmsTexts texts{
+        .templates = templates,
+        .geo = geo,
+        .zone = zone,
+        .language_of = [this](const std::string& id) { return language_of(id); },
+        .phone_of =
+            [this](const std::string& id) {
+              const auto* who = roster.find(id);
+              return who && who->wants(core::ContactChannel::sms) ? who->phone : std::string();
+            }};
     sms_dispatch = std::make_shared<channels::SmsDispatch>(
         io.main().get_executor(), sms_queue, store, sendsms, *sms_credentials, std::move(texts),
         metrics, sms_dispatch_options(config.sms));
@@ -350,15 +351,15 @@ struct Node::Parts {
   }
 
   void wire_rungs() {
-    channels::RungChannels channels{
-        .push = push_sender != nullptr,
-        .sms = sendsms != nullptr,
-        .has_sms_phone =
-            [this](const std::string& id) {
-              const auto* who = roster.find(id);
-              return who && !who->phone.empty() && who->wants(core::ContactChannel::sms);
-            },
-        .sms_bundle = config.sms.bundle_window};
+    channels::RungChannels channels{.push = push_sender != nullptr,
+                                    .sms = sendsms != nullptr,
+                                    .has_sms_phone =
+                                        [this](const std::string& id) {
+                                          const auto* who = roster.find(id);
+                                          return who && !who->phone.empty() &&
+                                                 who->wants(core::ContactChannel::sms);
+                                        },
+                                    .sms_bundle = config.sms.bundle_window};
     // Rung checks fall due on the 200 ms after their grace: a phone hears within a second or two.
     rungs = std::make_shared<channels::RungWorker>(io.main().get_executor(), store, push_queue,
                                                    delivery, std::move(channels),
@@ -367,12 +368,11 @@ struct Node::Parts {
 
   void wire_push() {
     const auto executor = io.main().get_executor();
-    channels::PushTexts texts{.templates = templates,
-                              .geo = geo,
-                              .zone = zone,
-                              .language_of = [this](const std::string& id) {
-                                return language_of(id);
-                              }};
+    channels::PushTexts texts{
+        .templates = templates,
+        .geo = geo,
+        .zone = zone,
+        .language_of = [this](const std::string& id) { return language_of(id); }};
     push_dispatch = std::make_shared<channels::PushDispatch>(executor, push_queue, store, phones,
                                                              push_sender, std::move(texts), metrics,
                                                              push_dispatch_options(config));

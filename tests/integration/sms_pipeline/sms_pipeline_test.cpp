@@ -78,8 +78,9 @@ class SmsPipeline : public ::testing::Test {
         "[privacy]\ncaller_key_file = \"caller.key\"\n[sms]\ncredentials_file = \"" +
         (files_.path() / "puente-kannel.conf").string() + "\"\nsendsms = \"127.0.0.1:" +
         std::to_string(kannel_->sendsms_port()) + "\"\nfrom = \"" + kNetworkNumber +
-        "\"\ncallback_url = \"http://127.0.0.1:9\"\nconnect_timeout_ms = 1000\nresponse_timeout_ms = 2000\n" + sms +
-        "[delivery]\nsocket_grace_ms = 300\n" + ladders + delivery);
+        "\"\ncallback_url = \"http://127.0.0.1:9\"\nconnect_timeout_ms = 1000\nresponse_timeout_ms "
+        "= 2000\n" +
+        sms + "[delivery]\nsocket_grace_ms = 300\n" + ladders + delivery);
     std::ofstream(net->dir() / "caller.key") << std::string(32, 'k');
     std::ofstream roster(net->dir() / "roster.toml", std::ios::app);
     for (const auto& t : kTexters)
@@ -158,12 +159,13 @@ TEST_F(SmsPipeline, AnObserverWithOnlyAPhoneGetsTheAlertByTextInTheirLanguage) {
                                  "')") == std::to_string(kTexters.size());
   })) << "texts counted this hour";
   // One sms-text per text, naming its responder and the alert it carried.
-  EXPECT_EQ(redis_value(*net,
-                        "(function() local n = 0 for _, k in ipairs(redis.call('KEYS', "
-                        "'puente:sms-text:*')) do if redis.call('HGET', k, 'responder') == "
-                        "'sms-ana' and redis.call('HGET', k, 'alerts') == '" +
-                            incident_id + " " + alert_id + "' then n = n + 1 end end return n end)()"),
-            "1");
+  EXPECT_EQ(
+      redis_value(*net,
+                  "(function() local n = 0 for _, k in ipairs(redis.call('KEYS', "
+                  "'puente:sms-text:*')) do if redis.call('HGET', k, 'responder') == "
+                  "'sms-ana' and redis.call('HGET', k, 'alerts') == '" +
+                      incident_id + " " + alert_id + "' then n = n + 1 end end return n end)()"),
+      "1");
   EXPECT_TRUE(wait_until([&] {
     return node->metrics().body.find("puente_texts_sent_total " +
                                      std::to_string(kTexters.size())) != std::string::npos;
@@ -190,8 +192,9 @@ TEST_F(SmsPipeline, AlertsWithinTheBundleWindowGoAsOneTextWithALetterEach) {
   const auto a = core::incident_code(first), b = core::incident_code(second);
   EXPECT_TRUE(text.starts_with("A) " + a + " UNVERIFIED")) << text;
   EXPECT_NE(text.find("\nB) " + b + " UNVERIFIED"), std::string::npos) << text;
-  EXPECT_TRUE(text.ends_with("\nReply 1, 2 or 3 and the letter: 1A on my way, 2A on scene, 3A "
-                             "can't"))
+  EXPECT_TRUE(
+      text.ends_with("\nReply 1, 2 or 3 and the letter: 1A on my way, 2A on scene, 3A "
+                     "can't"))
       << text;
   const auto first_alert = incident_of(*node, *net, first).alerts(0).id();
   const auto second_alert = incident_of(*node, *net, second).alerts(0).id();
@@ -217,7 +220,9 @@ TEST_F(SmsPipeline, WithKannelDownTextsWaitAndAllGoOnceItIsBackFromEitherNode) {
 
   // Tried and found down: the gateway's state is down, /readyz names "sms", nothing is lost.
   ASSERT_TRUE(wait_until(
-      [&] { return redis_value(*net, "redis.call('HGET', 'puente:sms-gateway', 'state')") == "down"; },
+      [&] {
+        return redis_value(*net, "redis.call('HGET', 'puente:sms-gateway', 'state')") == "down";
+      },
       20s))
       << file_text(a->log_path());
   ASSERT_TRUE(wait_until([&] {

@@ -45,8 +45,8 @@ TEST(SmsRung, DispatchTextsAtOnceWithoutASocketAndVerifyAfterAMinute) {
   const core::DeliveryLadders ladders;
   store::PushQueue::RungFacts facts;
   const auto dispatch = incident_with(v1::DISPATCH);
-  auto now = ladders.next(v1::DISPATCH,
-                          progress_of(dispatch, dispatch.alerts(0), "ana", facts, true), 0s);
+  auto now =
+      ladders.next(v1::DISPATCH, progress_of(dispatch, dispatch.alerts(0), "ana", facts, true), 0s);
   ASSERT_EQ(now.now.size(), 1u);
   EXPECT_EQ(now.now[0], core::Channel::sms);
 
@@ -60,10 +60,9 @@ TEST(SmsRung, DispatchTextsAtOnceWithoutASocketAndVerifyAfterAMinute) {
 
   // Taken once: never again.
   facts.texted.insert("ana");
-  EXPECT_TRUE(ladders
-                  .next(v1::VERIFY, progress_of(verify, verify.alerts(0), "ana", facts, true),
-                        600s)
-                  .now.empty());
+  EXPECT_TRUE(
+      ladders.next(v1::VERIFY, progress_of(verify, verify.alerts(0), "ana", facts, true), 600s)
+          .now.empty());
 }
 
 TEST(SmsRung, AResponderATextCanReachIsNotUnreachable) {

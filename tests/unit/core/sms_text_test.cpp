@@ -21,9 +21,10 @@ TEST(SmsText, ABundleLettersEachAlertAndKeepsEveryCodeWhenCut) {
   const std::string long_body(40, 'x');
   std::vector<SmsAlertPart> parts;
   for (const char* code : {"AAAA", "BBBB", "CCCC"})
-    parts.push_back({code, "CONFIRMED Raid: Boyle Heights, 1st St & Soto, 9:40 PM. Go now if you "
-                           "can, bring water and a phone charger " +
-                               long_body});
+    parts.push_back({code,
+                     "CONFIRMED Raid: Boyle Heights, 1st St & Soto, 9:40 PM. Go now if you "
+                     "can, bring water and a phone charger " +
+                         long_body});
   const auto text = compose_alert_sms(parts, "Reply 1", "Reply 1A, 2A, 3A");
   ASSERT_TRUE(text);
   EXPECT_LE(text->length.segments, 2u);
