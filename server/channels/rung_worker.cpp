@@ -28,7 +28,7 @@ bool is_open(v1::IncidentStatus status) {
 
 core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Alert& alert,
                                     const std::string& responder,
-                                    const store::PushQueue::RungFacts& facts) {
+                                    const store::PushQueue::RungFacts& facts, bool textable) {
   core::RecipientProgress progress;
   for (const auto& d : incident.deliveries()) {
     if (d.alert_id() != alert.id() || d.responder_id() != responder) continue;
@@ -37,11 +37,13 @@ core::RecipientProgress progress_of(const v1::Incident& incident, const v1::Aler
   }
   if (facts.queued.count(responder)) progress.tried.insert(core::Channel::push);
   if (facts.with_phone.count(responder)) progress.reachable_by.insert(core::Channel::push);
+  if (facts.texted.count(responder)) progress.tried.insert(core::Channel::sms);
+  if (textable && !facts.stopped.count(responder)) progress.reachable_by.insert(core::Channel::sms);
   return progress;
 }
 
 void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_phone,
-                      const core::DeliveryLadders& ladders) {
+                      const core::DeliveryLadders& ladders, const std::set<std::string>& textable) {
   std::map<std::string, v1::AlertType> types;
   for (const auto& alert : incident.alerts()) types[alert.id()] = alert.type();
   for (auto& d : *incident.mutable_deliveries()) {
@@ -49,6 +51,7 @@ void mark_unreachable(v1::Incident& incident, const std::set<std::string>& with_
     progress.socket_took_it = d.has_delivered_at();
     progress.answered = d.has_seen_at() || d.has_acked_at();
     if (with_phone.count(d.responder_id())) progress.reachable_by.insert(core::Channel::push);
+    if (textable.count(d.responder_id())) progress.reachable_by.insert(core::Channel::sms);
     d.set_unreachable(!progress.answered && ladders.unreachable(types[d.alert_id()], progress));
   }
 }
@@ -67,11 +70,12 @@ void mark_quiet_phones(v1::Incident& incident,
 
 RungWorker::RungWorker(boost::asio::any_io_executor executor, store::IncidentStore& incidents,
                        store::PushQueue& queue, const core::DeliveryLadders& ladders,
-                       std::chrono::milliseconds poll)
+                       RungChannels channels, std::chrono::milliseconds poll)
     : timer_(boost::asio::make_strand(executor)),
       incidents_(incidents),
       queue_(queue),
       ladders_(ladders),
+      channels_(std::move(channels)),
       poll_(poll) {}
 
 void RungWorker::start() { schedule_poll(); }
@@ -132,23 +136,28 @@ void RungWorker::decide(const std::string& member, const v1::Incident& incident,
   const auto sent = core::to_time_point(alert.sent_at());
   const auto elapsed =
       std::chrono::duration_cast<std::chrono::seconds>(std::max(now - sent, Clock::duration{}));
-  std::vector<std::string> due;
+  std::vector<std::string> push_due, sms_due;
   std::optional<std::chrono::seconds> look_again;
   for (const auto& responder : alert.recipients()) {
-    const auto decision =
-        ladders_.next(alert.type(), progress_of(incident, alert, responder, facts), elapsed);
+    auto progress = progress_of(incident, alert, responder, facts,
+                                channels_.sms && channels_.has_sms_phone(responder));
+    // A channel that is off reaches nobody (a phone registered while push was on stays unused).
+    if (!channels_.push) progress.reachable_by.erase(core::Channel::push);
+    const auto decision = ladders_.next(alert.type(), progress, elapsed);
     if (std::count(decision.now.begin(), decision.now.end(), core::Channel::push))
-      due.push_back(responder);
+      push_due.push_back(responder);
+    if (std::count(decision.now.begin(), decision.now.end(), core::Channel::sms))
+      sms_due.push_back(responder);
     if (decision.look_again_at && (!look_again || *decision.look_again_at < *look_again))
       look_again = decision.look_again_at;
   }
   std::optional<Clock::time_point> next;
   if (look_again) next = std::max(sent + *look_again, now);
-  queue_.take_push_rung(incident.id(), alert.id(), due, next, now,
-                        [member](store::Outcome outcome, std::size_t queued) {
-                          if (outcome == store::Outcome::ok && queued > 0)
-                            spdlog::debug("rungs: {} pushes queued for {}", queued, member);
-                        });
+  queue_.take_rungs(incident.id(), alert.id(), push_due, sms_due, channels_.sms_bundle, next, now,
+                    [member](store::Outcome outcome, std::size_t queued) {
+                      if (outcome == store::Outcome::ok && queued > 0)
+                        spdlog::debug("rungs: {} pushes and texts queued for {}", queued, member);
+                    });
 }
 
 }  // namespace puente::channels

@@ -33,14 +33,28 @@ constexpr std::array<std::string_view, kTemplateCount> kTemplateKeys{
     "VERIFY", "DISPATCH", "UPDATE", "DEBUNK", "STAND_DOWN", "ESCALATION"};
 constexpr std::array<std::string_view, kKindKeys.size()> kKindNames{
     "RAID", "CHECKPOINT", "ARREST", "PATROL", "SURVEILLANCE", "OTHER"};
-constexpr std::array<std::string_view, 6> kFileKeys{"language", "format", "kinds",
-                                                    "ask",      "alerts", "push"};
+constexpr std::array<std::string_view, 7> kFileKeys{"language", "format", "kinds", "ask",
+                                                    "alerts",   "push",   "sms"};
 // [push]: a notification's title per alert type (placeholders as in [alerts]), the buttons, and
 // the texts of the pushes that are not alerts.
 constexpr std::array<std::string_view, 14> kPushKeys{
     "VERIFY",      "DISPATCH",   "UPDATE",        "DEBUNK",      "STAND_DOWN",
     "ESCALATION",  "EN_ROUTE",   "DECLINED",      "TEST_TITLE",  "TEST_BODY",
     "NUDGE_TITLE", "NUDGE_BODY", "DROPPED_TITLE", "DROPPED_BODY"};
+// [sms]: a text message's body per alert type (placeholders as in [alerts]) and the reply line,
+// for one alert and for a bundle of several under letters (docs/sms.md).
+constexpr std::array<std::string_view, 8> kSmsKeys{
+    "VERIFY", "DISPATCH", "UPDATE", "DEBUNK", "STAND_DOWN", "ESCALATION", "REPLY", "REPLY_BUNDLE"};
+// config/templates/en.toml's [sms], in kSmsKeys order.
+constexpr std::array<std::string_view, kSmsKeys.size()> kDefaultSms{
+    "UNVERIFIED {kind}: {where}, {time}. Can you check?",
+    "CONFIRMED {kind}: {where}, {time}. Go now if you can.",
+    "UPDATE {kind}: {where}, {time}.",
+    "FALSE ALARM {kind}: {where}, {time}. Do not go.",
+    "OVER {kind}: {where}, {time}. Leave safely.",
+    "HELP NEEDED {kind}: {where}, {time}. Go if you can.",
+    "Reply 1 on my way, 2 on scene, 3 can't",
+    "Reply 1, 2 or 3 and the letter: 1A on my way, 2A on scene, 3A can't"};
 // config/templates/en.toml's [push], in kPushKeys order.
 constexpr std::array<std::string_view, kPushKeys.size()> kDefaultPush{
     "UNVERIFIED: {kind} in {neighborhood}",
@@ -147,6 +161,7 @@ struct Templates::Language {
   std::array<std::string, kTemplateCount> asks;
   std::array<std::string, kKindKeys.size()> kinds;       // in kKindKeys order
   std::map<std::string, std::string, std::less<>> push;  // [push], by key
+  std::map<std::string, std::string, std::less<>> sms;   // [sms], by key
 
   std::string time(const LocalTime& t) const;
   std::string fill(std::string_view text, std::size_t which, const AlertFields& fields) const;
@@ -340,6 +355,18 @@ Templates Templates::from_files(const std::map<std::string, std::string>& files)
       }
     }
 
+    if (const toml::node* sms = file.get("sms")) {
+      if (!sms->is_table()) fail(where + ": sms must be a table");
+      const toml::table& table = *sms->as_table();
+      check_keys(table, where + ": sms", kSmsKeys);
+      for (const auto key : kSmsKeys) {
+        language.sms[std::string(key)] = text_at(table, key, where + ": sms");
+        const auto ignore = [](std::string_view) {};
+        std::string error = scan(language.sms[std::string(key)], ignore, ignore);
+        if (!error.empty()) fail(where + ": sms." + std::string(key) + ": " + error);
+      }
+    }
+
     if (!data->languages.emplace(tag, std::move(language)).second) fail(where + " is given twice");
   }
   if (!data->languages.count(kFallback))
@@ -349,6 +376,9 @@ Templates Templates::from_files(const std::map<std::string, std::string>& files)
   if (english.push.empty())
     for (std::size_t i = 0; i < kPushKeys.size(); ++i)
       english.push[std::string(kPushKeys[i])] = kDefaultPush[i];
+  if (english.sms.empty())
+    for (std::size_t i = 0; i < kSmsKeys.size(); ++i)
+      english.sms[std::string(kSmsKeys[i])] = kDefaultSms[i];
   return Templates(std::move(data));
 }
 
@@ -388,6 +418,22 @@ std::string Templates::push_text(std::string_view key, std::string_view language
   if (it == lang->push.end()) return std::string(key);  // not a [push] key: a caller's mistake
   const auto which = template_for_key(key).value_or(AlertTemplate::update);
   return lang->fill(it->second, static_cast<std::size_t>(which), fields);
+}
+
+std::string Templates::sms_text(std::string_view key, std::string_view language_tag,
+                                const AlertFields& fields) const {
+  const Language* lang = &language(language_tag);
+  if (lang->sms.empty()) lang = &language(kFallback);  // a file without [sms]
+  const auto it = lang->sms.find(key);
+  if (it == lang->sms.end()) return std::string(key);  // not an [sms] key: a caller's mistake
+  const auto which = template_for_key(key).value_or(AlertTemplate::update);
+  return lang->fill(it->second, static_cast<std::size_t>(which), fields);
+}
+
+std::string Templates::sms_body(v1::AlertType type, std::string_view language_tag,
+                                const AlertFields& fields) const {
+  return sms_text(to_string(template_for(type).value_or(AlertTemplate::update)), language_tag,
+                  fields);
 }
 
 std::string Templates::push_title(v1::AlertType type, std::string_view language_tag,

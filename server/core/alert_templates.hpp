@@ -13,6 +13,10 @@
 //             notification per alert type (the same six keys, placeholders as in [alerts]),
 //             EN_ROUTE and DECLINED (its buttons), TEST_TITLE, TEST_BODY, NUDGE_TITLE,
 //             NUDGE_BODY, DROPPED_TITLE, DROPPED_BODY (pushes that are not alerts)
+//   [sms]     (optional, as [push]: English's texts otherwise) a text message's body per alert
+//             type (the same six keys, placeholders as in [alerts]; short: it goes with the
+//             incident's code and the reply line in two segments, docs/sms.md), REPLY (the
+//             reply line of one alert) and REPLY_BUNDLE (of a text carrying several, lettered)
 //   [alerts]  the same six keys = the text, with placeholders:
 //     {kind}          the kind's name from [kinds]
 //     {neighborhood}  the neighborhood's display name
@@ -90,6 +94,14 @@ class Templates {
   // A notification's title for an alert of `type` (ESCALATE: ESCALATION).
   std::string push_title(v1::AlertType type, std::string_view language,
                          const AlertFields& fields) const;
+
+  // An [sms] text in `language` ("REPLY", "VERIFY", ...), placeholders filled from `fields`;
+  // English when the language has no [sms].
+  std::string sms_text(std::string_view key, std::string_view language,
+                       const AlertFields& fields = {}) const;
+  // A text message's body for an alert of `type` (ESCALATE: ESCALATION).
+  std::string sms_body(v1::AlertType type, std::string_view language,
+                       const AlertFields& fields) const;
 
   // The kind's name in `language` (English when the language has no file).
   const std::string& kind_name(v1::ReportKind kind, std::string_view language) const;

@@ -117,6 +117,14 @@ std::string Metrics::render() const {
   counter("puente_escalation_steps_late_total",
           "Escalation steps this node took more than 30 s after they were due.",
           escalation_steps_late);
+  counter("puente_texts_sent_total", "Text messages smsbox took from this node.", texts_sent);
+  out +=
+      "# HELP puente_texts_failed_total Alert texts from this node that did not go (gateway_down: "
+      "each attempt), by problem.\n"
+      "# TYPE puente_texts_failed_total counter\n";
+  for (std::size_t i = 0; i < text_failures.size(); ++i)
+    out += std::string("puente_texts_failed_total{result=\"") + text_failures[i] + "\"} " +
+           std::to_string(texts_failed[i].value()) + "\n";
   return out;
 }
 

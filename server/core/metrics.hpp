@@ -93,6 +93,12 @@ struct Metrics {
   // kLateEscalationStep after they were due: no node took the deadline in time.
   Counter escalation_steps;
   Counter escalation_steps_late;
+  // SMS (channels/sms_dispatch.hpp): texts smsbox took from this node, and alert texts that did
+  // not go, by problem (Delivery.text_problem's words, in this order; gateway_down per attempt).
+  Counter texts_sent;
+  static constexpr std::array<const char*, 5> text_failures{"gateway_down", "refused",
+                                                            "over_budget", "stopped", "failed"};
+  std::array<Counter, text_failures.size()> texts_failed;
 
   std::string render() const;
 };

@@ -106,8 +106,12 @@
 //                               smsbox took the text, "delivered ..." = ms of the delivery
 //                               report saying so, "problem ..." = the last failure word (as
 //                               Delivery.text_problem)
-//   {p}sms-jobs, :leased        sorted sets of texts to send, due and claimed, as push-jobs
-//                               (member format: channels/sms_queue.hpp)
+//   {p}sms-jobs, :leased        sorted sets of texts to send, due and claimed, as push-jobs:
+//                               member a responder id (one text at a time to each), due (ms)
+//                               or lease expiry (ms) (store/sms_queue.hpp)
+//   {p}sms-waiting:{responder}  hash: the alerts waiting for the responder's next text: "<incident
+//                               id> <alert id>" -> ms its sms rung was taken; "attempt" -> texts
+//                               tried (gateway down) so far
 //   {p}sms-sent:{second}        string: texts claimed network-wide in that Unix second ([sms]
 //                               sends_per_second); expires after 2 s
 //   {p}sms-count:{hour}         string: texts handed to smsbox in that clock hour (Unix seconds
@@ -230,6 +234,9 @@ class Keys {
   }
   std::string sms_codes(std::string_view responder_id) const {
     return p_ + "sms-codes:" + std::string(responder_id);
+  }
+  std::string sms_waiting(std::string_view responder_id) const {
+    return p_ + "sms-waiting:" + std::string(responder_id);
   }
   std::string sms_stopped() const { return p_ + "sms-stopped"; }
   std::string sms_gateway() const { return p_ + "sms-gateway"; }

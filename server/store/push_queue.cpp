@@ -64,6 +64,8 @@ void PushQueue::rung_facts(const std::string& incident_id, const std::string& al
   using Arg = lua::RungFacts::Arg;
   ScriptCall<lua::RungFacts> call;
   call.key(Key::pushes, keys_.incident_pushes(incident_id))
+      .key(Key::texts, keys_.incident_texts(incident_id))
+      .key(Key::stopped, keys_.sms_stopped())
       .arg(Arg::prefix, keys_.prefix())
       .arg(Arg::alert_id, alert_id)
       .arg(Arg::responder_count, std::to_string(responders.size()));
@@ -72,35 +74,45 @@ void PushQueue::rung_facts(const std::string& incident_id, const std::string& al
     RungFacts facts;
     if (failed(ec, reply, "read rung facts")) return done(Outcome::unavailable, facts);
     const auto& e = reply.elements;
-    for (std::size_t i = 0; i < responders.size() && 2 * i + 1 < e.size(); ++i) {
-      if (e[2 * i].integer == 1) facts.queued.insert(responders[i]);
-      if (e[2 * i + 1].integer > 0) facts.with_phone.insert(responders[i]);
+    for (std::size_t i = 0; i < responders.size() && 4 * i + 3 < e.size(); ++i) {
+      if (e[4 * i].integer == 1) facts.queued.insert(responders[i]);
+      if (e[4 * i + 1].integer > 0) facts.with_phone.insert(responders[i]);
+      if (e[4 * i + 2].integer == 1) facts.texted.insert(responders[i]);
+      if (e[4 * i + 3].integer == 1) facts.stopped.insert(responders[i]);
     }
     done(Outcome::ok, std::move(facts));
   });
 }
 
-void PushQueue::take_push_rung(const std::string& incident_id, const std::string& alert_id,
-                               const std::vector<std::string>& due, std::optional<TimePoint> next,
-                               TimePoint now, std::function<void(Outcome, std::size_t)> done) {
-  using Key = lua::TakePushRung::Key;
-  using Arg = lua::TakePushRung::Arg;
-  ScriptCall<lua::TakePushRung> call;
+void PushQueue::take_rungs(const std::string& incident_id, const std::string& alert_id,
+                           const std::vector<std::string>& push_due,
+                           const std::vector<std::string>& sms_due,
+                           std::chrono::milliseconds bundle, std::optional<TimePoint> next,
+                           TimePoint now, std::function<void(Outcome, std::size_t)> done) {
+  using Key = lua::TakeRungs::Key;
+  using Arg = lua::TakeRungs::Arg;
+  ScriptCall<lua::TakeRungs> call;
   call.key(Key::rungs, keys_.rungs())
       .key(Key::leased_rungs, keys_.leased_rungs())
       .key(Key::incident, keys_.incident(incident_id))
       .key(Key::pushes, keys_.incident_pushes(incident_id))
       .key(Key::jobs, keys_.push_jobs())
+      .key(Key::texts, keys_.incident_texts(incident_id))
+      .key(Key::sms_jobs, keys_.sms_jobs())
+      .key(Key::leased_sms_jobs, keys_.leased_sms_jobs())
       .arg(Arg::member, incident_id + " " + alert_id)
       .arg(Arg::next_ms, next ? std::to_string(to_ms(*next)) : "")
       .arg(Arg::now_ms, std::to_string(to_ms(now)))
       .arg(Arg::prefix, keys_.prefix())
       .arg(Arg::incident_id, incident_id)
       .arg(Arg::alert_id, alert_id)
-      .arg(Arg::responder_count, std::to_string(due.size()));
-  for (const auto& r : due) call.tail_arg(r);
+      .arg(Arg::bundle_ms, std::to_string(bundle.count()))
+      .arg(Arg::push_count, std::to_string(push_due.size()))
+      .arg(Arg::sms_count, std::to_string(sms_due.size()));
+  for (const auto& r : push_due) call.tail_arg(r);
+  for (const auto& r : sms_due) call.tail_arg(r);
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
-    if (failed(ec, reply, "take push rung")) return done(Outcome::unavailable, 0);
+    if (failed(ec, reply, "take rungs")) return done(Outcome::unavailable, 0);
     done(Outcome::ok, static_cast<std::size_t>(reply.integer));
   });
 }

@@ -1,11 +1,12 @@
 #pragma once
-// The Web Push pipeline's queues in Redis (keys.hpp; docs/push.md):
+// The rung checks, and the Web Push pipeline's queue in Redis (keys.hpp; docs/push.md; the SMS
+// queue, which the rung step feeds too, is sms_queue.hpp):
 //
 //   rung checks  {p}rungs, rungs:leased: "<incident id> <alert id>" -> when to look again at who
 //                of the alert's recipients needs a push. The script that sends an alert sets
 //                the first (IncidentStore, StoreOptions::rung_check_after); they are claimed like
 //                any deadline (timer_queue.hpp) and given back, in the step that queues the
-//                pushes, with the next time to look or not at all.
+//                pushes and texts, with the next time to look or not at all.
 //   push jobs    {p}push-jobs, push-jobs:leased: one push to one phone (PushJob), due at once or
 //                at its retry time; claimed with a lease under the network's send rate, then
 //                finished: recorded, retried as the next attempt, or given up.
@@ -56,20 +57,26 @@ class PushQueue {
   // --- rung checks
   TimerQueue& rung_checks() { return rung_checks_; }
 
-  // Per recipient of one alert: whether their push rung was taken, whether they have a phone.
+  // Per recipient of one alert: whether their push rung was taken, whether they have a phone,
+  // whether their sms rung was taken, whether they replied STOP.
   struct RungFacts {
-    std::set<std::string> queued;      // rung taken
+    std::set<std::string> queued;      // push rung taken
     std::set<std::string> with_phone;  // at least one phone registered
+    std::set<std::string> texted;      // sms rung taken
+    std::set<std::string> stopped;     // replied STOP to texts ({p}sms-stopped)
   };
   void rung_facts(const std::string& incident_id, const std::string& alert_id,
                   const std::vector<std::string>& responders,
                   std::function<void(Outcome, RungFacts)> done);
 
-  // Takes the push rung for `due` (one job per phone of each, unless taken before) and gives the
-  // rung check back: set again at `next`, or removed. `queued`: jobs queued.
-  void take_push_rung(const std::string& incident_id, const std::string& alert_id,
-                      const std::vector<std::string>& due, std::optional<TimePoint> next,
-                      TimePoint now, std::function<void(Outcome, std::size_t queued)> done);
+  // Takes the push rung for `push_due` (one job per phone of each) and the sms rung for
+  // `sms_due` (the alert waits for their next text, due `bundle` after the first waiting:
+  // sms_queue.hpp), each unless taken before, and gives the rung check back: set again at
+  // `next`, or removed. `queued`: pushes and alert texts queued.
+  void take_rungs(const std::string& incident_id, const std::string& alert_id,
+                  const std::vector<std::string>& push_due, const std::vector<std::string>& sms_due,
+                  std::chrono::milliseconds bundle, std::optional<TimePoint> next, TimePoint now,
+                  std::function<void(Outcome, std::size_t queued)> done);
 
   // --- push jobs
   // A push that is not an alert (kind test, nudge, dropped) to `subscription_id` of the

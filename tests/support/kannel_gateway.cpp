@@ -19,6 +19,8 @@
 #include <boost/beast/http/write.hpp>
 
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -104,6 +106,16 @@ KannelGateway::KannelGateway(const std::string& credentials_fragment) : dir_("pu
       dir / "bearerbox.out");
   // fakesmsc gives up if bearerbox's fake SMSC is not listening yet: start it again until it is.
   start_fakesmsc({});
+  start_smsbox();
+}
+
+void KannelGateway::stop_smsbox() {
+  smsbox_->terminate();
+  smsbox_.reset();
+}
+
+void KannelGateway::start_smsbox() {
+  const auto& dir = dir_.path();
   smsbox_ = std::make_unique<ChildProcess>(kSmsbox.string(),
                                            std::vector<std::string>{(dir / "kannel.conf").string()},
                                            dir / "smsbox.out");
@@ -149,27 +161,70 @@ void KannelGateway::phone_sends(const std::string& line) {
 
 std::vector<PhoneSms> KannelGateway::phone_received() const {
   std::vector<PhoneSms> received;
+  // The parts of concatenated texts (a text longer than a segment) waiting for the rest, by
+  // sender, receiver and reference: sequence number -> data.
+  std::map<std::string, std::map<int, std::string>> parts;
   std::istringstream log(file_text(dir_.path() / "fakesmsc.log"));
   std::string line;
   while (std::getline(log, line)) {
     const auto got = line.find("Got message ");
     if (got == std::string::npos) continue;
+    // A text with newlines (a GSM-7 alert's layout) is printed on several lines: joined again.
+    std::string more;
+    while (line.back() != '>' && std::getline(log, more)) line += "\n" + more;
     const auto open = line.find(": <", got);
     if (open == std::string::npos || line.back() != '>') continue;
-    std::istringstream fields(line.substr(open + 3, line.size() - open - 4));
+    const std::string content = line.substr(open + 3, line.size() - open - 4);
+    std::istringstream fields(content);
     PhoneSms sms;
     fields >> sms.from >> sms.to >> sms.type;
-    std::string data;
+    // fakesmsc's protocol is a line per text: the gateway's GSM-7 text with a newline reaches it
+    // as two "messages", the second only the rest of the text. Joined back.
+    const bool known =
+        sms.type == "text" || sms.type == "data" || sms.type == "ucs-2" || sms.type == "udh";
+    if (!known && !received.empty() && received.back().type == "text") {
+      received.back().text += "\n" + content;
+      continue;
+    }
     fields.get();  // the space before the data
-    std::getline(fields, data);
-    if (sms.type == "text") {
+    std::string data{std::istreambuf_iterator<char>(fields), std::istreambuf_iterator<char>()};
+    if (sms.type == "udh") {
+      // "<udh> <text|data> <data>": one part of a concatenated text (3GPP TS 23.040 9.2.3.24.1:
+      // IEI 0, an 8-bit reference, the parts, this part's number; IEI 8: a 16-bit reference).
+      const auto space = data.find(' ');
+      const std::string udh = url_decoded(data.substr(0, space));
+      std::istringstream rest(space == std::string::npos ? "" : data.substr(space + 1));
+      std::string coding;
+      rest >> coding;
+      rest.get();
+      std::string part{std::istreambuf_iterator<char>(rest), std::istreambuf_iterator<char>()};
+      if (coding == "data") part = url_decoded(part);
+      const bool wide_ref = udh.size() >= 7 && udh[1] == 8;
+      if (udh.size() < 6 || (udh[1] != 0 && !wide_ref)) continue;
+      const std::size_t at = wide_ref ? 4 : 3;
+      const std::string key = sms.from + " " + sms.to + " " + udh.substr(3, at - 2);
+      const int total = static_cast<unsigned char>(udh[at + 1]);
+      auto& got_parts = parts[key];
+      got_parts[static_cast<unsigned char>(udh[at + 2])] = part;
+      if (static_cast<int>(got_parts.size()) < total) continue;
+      std::string whole;
+      for (const auto& [n, piece] : got_parts) whole += piece;
+      parts.erase(key);
+      // fakesmsc prints the parts of a GSM-7 text and of a UCS-2 one alike, as 8-bit data: a
+      // text that starts with a zero byte is read as UTF-16BE (every text puented sends starts
+      // with a character of the Basic Latin or Latin-1 block).
+      const bool ucs2 =
+          coding == "data" && whole.size() % 2 == 0 && !whole.empty() && whole[0] == '\0';
+      sms.type = ucs2 ? "ucs-2" : "text";
+      sms.text = ucs2 ? core::utf16be_to_utf8(whole) : whole;
+    } else if (sms.type == "text") {
       sms.text = data;
     } else if (sms.type == "data") {
       sms.text = url_decoded(data);
     } else if (sms.type == "ucs-2") {
       sms.text = core::utf16be_to_utf8(url_decoded(data));
     } else {
-      sms.text = data;  // udh: left as fakesmsc printed it
+      sms.text = data;
     }
     received.push_back(std::move(sms));
   }

@@ -49,12 +49,19 @@ class KannelGateway {
 
   unsigned short sendsms_port() const { return sendsms_port_; }
 
-  // Every text the phone network (fakesmsc) received so far, in order.
+  // Every text the phone network (fakesmsc) received so far, in order; a text Kannel sent in
+  // several parts (longer than a segment) once all its parts came, joined.
   std::vector<PhoneSms> phone_received() const;
 
   // A phone sends a text: fakesmsc is restarted to send `line` once ("<from> <to> text <words>",
   // or "<from> <to> ucs2 <url-encoded UTF-16BE>"); waits until it is connected again.
   void phone_sends(const std::string& line);
+
+  // Kannel down and back, for tests of texts queued while it is: smsbox is stopped (its sendsms
+  // port refuses connections, as when Kannel is not running), then started again, and waited
+  // for until bearerbox reports it connected.
+  void stop_smsbox();
+  void start_smsbox();
 
   // The logs, for a failure message.
   std::string logs() const;

@@ -70,6 +70,8 @@ struct ApiServices {
   const SmsConfig& sms;
   const sms::GatewayCredentials* sms_credentials = nullptr;
   const core::ResponderPhones* responder_phones = nullptr;
+  // Whether this node's last text found smsbox down (/readyz names "sms"); unset: SMS is off.
+  std::function<bool()> sms_gateway_down;
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);

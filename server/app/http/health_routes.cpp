@@ -47,6 +47,12 @@ void add_health_routes(net::Router& router, ApiServices& s) {
     if (auto why = not_ready_because(s))
       return respond(
           net::error_response(http::status::service_unavailable, "degraded", std::move(*why)));
+    // smsbox down: texts wait in Redis and go when it is back; the node still takes reports and
+    // sends alerts, so it stays in the pool (200), naming the channel that is degraded.
+    if (s.sms_gateway_down && s.sms_gateway_down())
+      return respond(net::json_response(
+          http::status::ok,
+          R"({"status":"degraded","degraded":["sms"],"message":"the SMS gateway (smsbox) is not answering; texts are queued and go when it is back"})"));
     respond(net::json_response(http::status::ok, R"({"status":"ready"})"));
   });
   // The counters show live when raids are reported and how many answer: an admin's token or a

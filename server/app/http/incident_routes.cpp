@@ -68,21 +68,28 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                    who, *id,
                    [&s, done = answer<v1::Incident>(req, std::move(respond))](
                        MaybeRefusal refusal, v1::Incident incident) mutable {
+                     // Who a text can reach (STOP aside), for the board's "unreachable" flag.
+                     std::set<std::string> textable;
+                     if (s.sms.enabled())
+                       for (const auto& d : incident.deliveries())
+                         if (const auto* r = s.roster.find(d.responder_id());
+                             r && r->wants(core::ContactChannel::sms))
+                           textable.insert(d.responder_id());
                      if (refusal || !s.push_on) {
-                       if (!refusal) channels::mark_unreachable(incident, {}, s.delivery);
+                       if (!refusal) channels::mark_unreachable(incident, {}, s.delivery, textable);
                        return done(std::move(refusal), std::move(incident));
                      }
-                     // Who a phone can reach, for the board's "unreachable" flag,
-                     // and whose phones have all gone quiet.
+                     // Who a phone can reach, for the same flag, and whose phones have all gone
+                     // quiet.
                      std::set<std::string> ids;
                      for (const auto& d : incident.deliveries()) ids.insert(d.responder_id());
                      s.push_deliveries.phones_of(
                          {ids.begin(), ids.end()},
-                         [&s, done = std::move(done), incident = std::move(incident)](
+                         [&s, done = std::move(done), incident = std::move(incident), textable](
                              store::Outcome, store::PushDeliveryStore::PhonesOf phones) mutable {
                            std::set<std::string> with_phone;
                            for (const auto& [id, theirs] : phones) with_phone.insert(id);
-                           channels::mark_unreachable(incident, with_phone, s.delivery);
+                           channels::mark_unreachable(incident, with_phone, s.delivery, textable);
                            channels::mark_quiet_phones(incident, phones, core::Clock::now(),
                                                        s.push.stale_after);
                            done({}, std::move(incident));

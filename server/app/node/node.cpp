@@ -21,6 +21,7 @@
 #include "channels/push/vapid.hpp"
 #include "channels/push_dispatch.hpp"
 #include "channels/rung_worker.hpp"
+#include "channels/sms_dispatch.hpp"
 #include "core/delivery_ladder.hpp"
 #include "net/listener.hpp"
 #include "net/static_files.hpp"
@@ -69,8 +70,9 @@ redis::ConnectionOptions named(redis::ConnectionOptions options, const std::stri
 store::StoreOptions store_options(const NodeConfig& config, const core::DispatchPolicies& policies,
                                   const core::DeliveryLadders& delivery, core::Metrics& metrics) {
   store::StoreOptions options;
-  // Without Web Push there is no rung beyond the socket to check.
-  if (config.push.enabled()) options.rung_check_after = delivery.socket_grace();
+  // Without Web Push or SMS there is no rung beyond the socket to check.
+  if (config.push.enabled() || config.sms.enabled())
+    options.rung_check_after = delivery.socket_grace();
   options.corroboration_window = policies.longest_dedup_window();
   options.history_max_alerts = config.history_max_alerts;
   options.idempotency_ttl_seconds =
@@ -149,8 +151,12 @@ struct Node::Parts {
   store::PushQueue push_queue;
   std::shared_ptr<push::PushSender> push_sender;
   std::shared_ptr<channels::PushDispatch> push_dispatch;
-  std::shared_ptr<channels::RungWorker> rungs;
   std::shared_ptr<channels::PhoneSweep> phone_sweep;
+  // SMS (docs/sms.md): all null when [sms] is off.
+  store::SmsQueue sms_queue;
+  std::shared_ptr<sms::SendsmsClient> sendsms;
+  std::shared_ptr<channels::SmsDispatch> sms_dispatch;
+  std::shared_ptr<channels::RungWorker> rungs;  // with Web Push or SMS
   std::shared_ptr<Outbox> outbox;
   ReportDesk reports;
   AckDesk acks;
@@ -218,6 +224,8 @@ struct Node::Parts {
                                                     metrics, retention_settings(config, geo))),
         push_queue(commands, store::Keys(config.key_prefix)),
         push_sender(open_push_sender(vapid, config.push, io.main().get_executor())),
+        sms_queue(commands, store::Keys(config.key_prefix)),
+        sendsms(open_sendsms_client(sms_credentials, config.sms, io.main().get_executor())),
         outbox(std::make_shared<Outbox>(io.main().get_executor(),
                                         store::Journal::open(config.journal_file), roster, intake,
                                         dispatch, metrics, *audit, config.journal_limits)),
@@ -316,23 +324,58 @@ struct Node::Parts {
       return std::make_shared<ResponderSocket>(std::move(session), socket_services);
     };
     if (push_sender) wire_push();
+    if (sendsms) wire_sms();
+    if (push_sender || sendsms) wire_rungs();
+  }
+
+  std::string language_of(const std::string& id) const {
+    const auto* who = roster.find(id);
+    return who ? writer.language_of(*who) : config.default_language;
+  }
+
+  void wire_sms() {
+    channels::SmsTexts texts{
+        .templates = templates,
+        .geo = geo,
+        .zone = zone,
+        .language_of = [this](const std::string& id) { return language_of(id); },
+        .phone_of =
+            [this](const std::string& id) {
+              const auto* who = roster.find(id);
+              return who && who->wants(core::ContactChannel::sms) ? who->phone : std::string();
+            }};
+    sms_dispatch = std::make_shared<channels::SmsDispatch>(
+        io.main().get_executor(), sms_queue, store, sendsms, *sms_credentials, std::move(texts),
+        metrics, sms_dispatch_options(config.sms));
+    api_services.sms_gateway_down = [this] { return sms_dispatch->gateway_down(); };
+  }
+
+  void wire_rungs() {
+    channels::RungChannels channels{.push = push_sender != nullptr,
+                                    .sms = sendsms != nullptr,
+                                    .has_sms_phone =
+                                        [this](const std::string& id) {
+                                          const auto* who = roster.find(id);
+                                          return who && !who->phone.empty() &&
+                                                 who->wants(core::ContactChannel::sms);
+                                        },
+                                    .sms_bundle = config.sms.bundle_window};
+    // Rung checks fall due on the 200 ms after their grace: a phone hears within a second or two.
+    rungs = std::make_shared<channels::RungWorker>(io.main().get_executor(), store, push_queue,
+                                                   delivery, std::move(channels),
+                                                   std::chrono::milliseconds(200));
   }
 
   void wire_push() {
     const auto executor = io.main().get_executor();
-    channels::PushTexts texts{.templates = templates,
-                              .geo = geo,
-                              .zone = zone,
-                              .language_of = [this](const std::string& id) {
-                                const auto* who = roster.find(id);
-                                return who ? writer.language_of(*who) : config.default_language;
-                              }};
+    channels::PushTexts texts{
+        .templates = templates,
+        .geo = geo,
+        .zone = zone,
+        .language_of = [this](const std::string& id) { return language_of(id); }};
     push_dispatch = std::make_shared<channels::PushDispatch>(executor, push_queue, store, phones,
                                                              push_sender, std::move(texts), metrics,
                                                              push_dispatch_options(config));
-    // Rung checks fall due on the 200 ms after their grace: a phone hears within a second or two.
-    rungs = std::make_shared<channels::RungWorker>(executor, store, push_queue, delivery,
-                                                   std::chrono::milliseconds(200));
     phone_sweep = std::make_shared<channels::PhoneSweep>(
         executor, commands, store::Keys(config.key_prefix), roster, phones, *push_dispatch,
         core::QuietRules{config.push.stale_after, config.push.drop_after}, config.node_id,
@@ -370,9 +413,10 @@ int Node::run() {
     p.ack_key->when_loaded([&p](std::shared_ptr<const core::AckCapabilityKey> key) {
       p.push_dispatch->start(std::move(key));
     });
-    p.rungs->start();
     p.phone_sweep->start();
   }
+  if (p.sms_dispatch) p.sms_dispatch->start();
+  if (p.rungs) p.rungs->start();
   p.presence->start();
   p.outbox->start();
   p.token_service->start();
@@ -424,9 +468,10 @@ int Node::run() {
       p.retention->stop();
       if (p.push_dispatch) {
         p.push_dispatch->stop();
-        p.rungs->stop();
         p.phone_sweep->stop();
       }
+      if (p.sms_dispatch) p.sms_dispatch->stop();
+      if (p.rungs) p.rungs->stop();
       p.presence->stop();
       p.outbox->stop();
       p.token_service->stop();

@@ -132,4 +132,30 @@ std::optional<sms::GatewayCredentials> load_sms_credentials(const SmsConfig& sms
   return sms::GatewayCredentials::load(sms.credentials_file);
 }
 
+std::shared_ptr<sms::SendsmsClient> open_sendsms_client(
+    const std::optional<sms::GatewayCredentials>& credentials, const SmsConfig& sms,
+    boost::asio::any_io_executor executor) {
+  if (!credentials) return nullptr;
+  sms::SendsmsClientOptions options;
+  options.host = sms.sendsms_host;
+  options.port = sms.sendsms_port;
+  options.sender = {.from = sms.from, .smsc = sms.smsc};
+  options.connect_timeout = sms.connect_timeout;
+  options.response_timeout = sms.response_timeout;
+  return std::make_shared<sms::SendsmsClient>(executor, *credentials, options);
+}
+
+channels::SmsDispatchOptions sms_dispatch_options(const SmsConfig& sms) {
+  channels::SmsDispatchOptions options;
+  options.sends_per_second = sms.sends_per_second;
+  options.max_per_hour = sms.max_per_hour;
+  options.give_up_after = sms.give_up_after;
+  options.reply_window = sms.reply_window;
+  options.callback_url = sms.callback_url;
+  // A send ends by its connect and response deadlines: a lease past them is only ever run out
+  // by a node that died.
+  options.lease = 2 * (sms.connect_timeout + sms.response_timeout) + std::chrono::seconds(1);
+  return options;
+}
+
 }  // namespace puente::app

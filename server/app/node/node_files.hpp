@@ -9,6 +9,8 @@
 #include "channels/push/vapid_signer.hpp"
 #include "channels/push_dispatch.hpp"
 #include "channels/sms/gateway_credentials.hpp"
+#include "channels/sms/sendsms_client.hpp"
+#include "channels/sms_dispatch.hpp"
 #include "core/alert_templates.hpp"
 #include "core/caller_key.hpp"
 #include "core/dispatch_policy.hpp"
@@ -62,5 +64,11 @@ channels::PushDispatchOptions push_dispatch_options(const NodeConfig& config);
 // The secrets shared with Kannel, from [sms] credentials_file; none when SMS is off. A file
 // that does not parse stops the node at start, naming the file (never a secret).
 std::optional<sms::GatewayCredentials> load_sms_credentials(const SmsConfig& sms);
+
+// smsbox's client and the SMS dispatch's options, from [sms].
+std::shared_ptr<sms::SendsmsClient> open_sendsms_client(
+    const std::optional<sms::GatewayCredentials>& credentials, const SmsConfig& sms,
+    boost::asio::any_io_executor executor);
+channels::SmsDispatchOptions sms_dispatch_options(const SmsConfig& sms);
 
 }  // namespace puente::app

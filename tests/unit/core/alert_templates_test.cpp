@@ -253,5 +253,19 @@ TEST(AlertTemplates, APushTableMustBeWholeAndKnown) {
                std::runtime_error);
 }
 
+TEST(AlertTemplates, SmsBodiesAndReplyLinesInEachShippedLanguage) {
+  EXPECT_EQ(shipped().sms_body(v1::VERIFY, "es", raid_at_mariachi_plaza()).substr(0, 27),
+            "SIN VERIFICAR Redada: Boyle");
+  EXPECT_EQ(shipped().sms_text("REPLY", "es"), "Responda 1 voy, 2 allí, 3 no puedo");
+  EXPECT_EQ(shipped().sms_text("REPLY", "en"), "Reply 1 on my way, 2 on scene, 3 can't");
+  for (const auto& language : shipped().languages())
+    EXPECT_NE(shipped().sms_text("REPLY_BUNDLE", language), "REPLY_BUNDLE") << language;
+  // A file without [sms] texts in English; an [sms] table must be whole and known.
+  const auto templates = Templates::from_files({{"en", probe_file()}, {"pt", probe_file()}});
+  EXPECT_EQ(templates.sms_text("REPLY", "pt"), "Reply 1 on my way, 2 on scene, 3 can't");
+  EXPECT_THROW(Templates::from_files({{"en", probe_file() + "[sms]\nVERIFY = \"x\"\n"}}),
+               std::runtime_error);
+}
+
 }  // namespace
 }  // namespace puente::core
