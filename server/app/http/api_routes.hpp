@@ -23,6 +23,8 @@
 #include "store/presence_store.hpp"
 #include "store/push_delivery_store.hpp"
 #include "store/push_subscription_store.hpp"
+#include "store/sms_reply_store.hpp"
+#include "store/sms_report_store.hpp"
 
 #include <functional>
 #include <string>
@@ -70,6 +72,9 @@ struct ApiServices {
   const SmsConfig& sms;
   const sms::GatewayCredentials* sms_credentials = nullptr;
   const core::ResponderPhones* responder_phones = nullptr;
+  // What replies and delivery reports write, and the status reads (sms_routes.cpp).
+  store::SmsReplyStore& sms_replies;
+  store::SmsReportStore& sms_reports;
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);
