@@ -86,15 +86,16 @@ void inbound(ApiServices& s, Request&& request, RouteParams params, Respond resp
     spdlog::debug("sms from a number that is no responder's: nothing done");
     return respond(text_back({}));
   }
+  const std::string kannel_id = parsed.sms->gateway_id;
   auto apply = [&s, who, sms = std::move(*parsed.sms), respond]() mutable {
     answer_sms_reply(s, *who, sms, [&s, respond](std::string text) {
       if (!text.empty()) s.sms_replies.count_text(core::Clock::now());
       respond(text_back(text));
     });
   };
-  if (parsed.sms->gateway_id.empty()) return apply();
+  if (kannel_id.empty()) return apply();
   // Kannel posts a message again if it got no answer: each of its ids is taken once.
-  s.sms_replies.take_inbound(parsed.sms->gateway_id, [apply = std::move(apply), respond](
+  s.sms_replies.take_inbound(kannel_id, [apply = std::move(apply), respond](
                                                          store::Outcome outcome) mutable {
     if (outcome == store::Outcome::unavailable)
       return respond(refusal_response(Refusal::unavailable()));
@@ -143,17 +144,17 @@ std::string status_json(const ApiServices& s, const store::SmsStatusFacts& facts
         core::timestamp_from_ms(facts.gateway_since_ms));
   boost::json::array stopped;
   for (const auto& id : facts.stopped) stopped.emplace_back(id);
-  boost::json::object status{{"enabled", true},
+  boost::json::object body{{"enabled", true},
                              {"sentThisHour", facts.sent_this_hour},
                              {"maxPerHour", s.sms.max_per_hour},
                              {"overBudget", facts.sent_this_hour >= s.sms.max_per_hour},
                              {"queued", facts.queued},
                              {"gateway", std::move(gateway)},
                              {"stopped", std::move(stopped)}};
-  return boost::json::serialize(status);
+  return boost::json::serialize(body);
 }
 
-void status(ApiServices& s, const core::Responder& who, Respond respond) {
+void read_status(ApiServices& s, const core::Responder& who, Respond respond) {
   if (!core::may(who, core::Action::watch_board))
     return respond(refusal_response(Refusal::forbidden("only dispatchers read the SMS status")));
   if (!s.sms.enabled())
@@ -179,7 +180,7 @@ void add_sms_routes(net::Router& router, ApiServices& s) {
              });
   router.add(http::verb::get, "/v1/sms/status",
              authenticated(s, [&s](const core::Responder& who, Request&&, RouteParams,
-                                   Respond respond) { status(s, who, std::move(respond)); }));
+                                   Respond respond) { read_status(s, who, std::move(respond)); }));
 }
 
 }  // namespace puente::app::api

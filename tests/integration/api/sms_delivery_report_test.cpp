@@ -70,7 +70,8 @@ TEST_F(SmsDeliveryReport, DeliveredLandsInEveryAlertTheTextCarried) {
   EXPECT_EQ(report("m-bundle", 8, kAnaPhone, sms.basic()).status, 204u);
   EXPECT_FALSE(delivery(first, first_alert, "obs-bh").has_text_delivered_at());
   EXPECT_EQ(report("m-bundle", 1, kAnaPhone, sms.basic()).status, 204u);
-  for (const auto& [incident, alert] : {std::pair{first, first_alert}, {second, second_alert}}) {
+  for (const auto& [incident, alert] : std::vector<std::pair<std::string, std::string>>{
+           {first, first_alert}, {second, second_alert}}) {
     const auto d = delivery(incident, alert, "obs-bh");
     EXPECT_EQ(core::to_ms(d.text_delivered_at()), kReportUnix * 1000) << incident;
     EXPECT_EQ(d.text_problem(), "") << incident;

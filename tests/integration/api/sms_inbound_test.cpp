@@ -36,11 +36,12 @@ TEST_F(SmsInbound, ReplyTwoRecordsOnSceneOnTheRightIncidentAndShowsOnTheBoard) {
   EXPECT_EQ(sms.acks_of(*node, incident, "obs-bh"), std::vector<v1::AckState>{v1::ON_SCENE});
   EXPECT_TRUE(sms.acks_of(*node, old_incident, "obs-bh").empty());
   const auto shown = read_until(*board, [&](const v1::ServerMessage& m) {
-    return m.has_event() && m.event().what() == "ack" && m.event().ack().responder_id() == "obs-bh";
+    return m.has_incident() && m.incident().what() == "ack" &&
+           m.incident().ack().responder_id() == "obs-bh";
   });
   ASSERT_TRUE(shown) << "the board never showed the ack";
-  EXPECT_EQ(shown->event().ack().state(), v1::ON_SCENE);
-  EXPECT_EQ(shown->event().ack().alert_id(), alert);
+  EXPECT_EQ(shown->incident().ack().state(), v1::ON_SCENE);
+  EXPECT_EQ(shown->incident().ack().alert_id(), alert);
   // The answer texted back counts in the hour's budget.
   EXPECT_EQ(sms.texts_counted(), 1);
 }

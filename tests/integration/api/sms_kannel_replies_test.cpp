@@ -37,8 +37,9 @@ class SmsThroughKannel : public ::testing::Test {
 };
 
 TEST_F(SmsThroughKannel, ReplyTwoRecordsOnSceneAndTheConfirmationReachesThePhone) {
-  const auto [incident, alert] = sms.open_raid(*node);
-  sms.texted("obs-bh", incident, alert);
+  const auto opened = sms.open_raid(*node);
+  const std::string& incident = opened.first;
+  sms.texted("obs-bh", incident, opened.second);
   kannel->phone_sends(std::string(kAnaPhone) + " " + kNetworkNumber + " text 2");
   ASSERT_TRUE(wait_until([&] { return !sms.acks_of(*node, incident, "obs-bh").empty(); },
                          std::chrono::seconds(20)))
@@ -50,8 +51,9 @@ TEST_F(SmsThroughKannel, ReplyTwoRecordsOnSceneAndTheConfirmationReachesThePhone
 }
 
 TEST_F(SmsThroughKannel, AccentedSpanishReplyInUcs2IsReadAndAnswered) {
-  const auto [incident, alert] = sms.open_raid(*node);
-  sms.texted("obs-bh", incident, alert);
+  const auto opened = sms.open_raid(*node);
+  const std::string& incident = opened.first;
+  sms.texted("obs-bh", incident, opened.second);
   // "allí" typed on a phone that sends UCS-2.
   kannel->phone_sends(std::string(kAnaPhone) + " " + kNetworkNumber +
                       " ucs2 %00a%00l%00l%00%ED");
