@@ -6,8 +6,14 @@
 
 #include "sms_network.hpp"
 
+#include "io_threads.hpp"
 #include "kannel_gateway.hpp"
 #include "wait_until.hpp"
+
+#include "channels/sms/delivery_report.hpp"
+#include "channels/sms/sendsms_client.hpp"
+
+#include <future>
 
 #include <gtest/gtest.h>
 
@@ -82,6 +88,38 @@ TEST_F(SmsThroughKannel, AltoStopsTextsAndAnUnknownNumberGetsNothing) {
       << kannel->logs();
   EXPECT_EQ(net.redis_key_count(), keys);
   EXPECT_TRUE(texts_to("+13235559999").empty());
+}
+
+// A text sent through smsbox with the dlr-url the sender gives (here sent by the test, with the
+// sender's sms-text record written directly): the fake SMS centre's delivery report reaches
+// GET /v1/sms/dlr with Kannel's credentials and shows in the delivery record.
+TEST_F(SmsThroughKannel, TheGatewaysDeliveryReportShowsInTheDeliveryRecord) {
+  const auto opened = sms.open_raid(*node);
+  const std::string& incident = opened.first;
+  const std::string& alert = opened.second;
+  net.redis_integer("HSET puente:sms-text:m-kannel responder obs-bh alerts \"" + incident + " " +
+                    alert + "\"");
+  test::IoThreads io{1};
+  sms::SendsmsClientOptions options;
+  options.port = kannel->sendsms_port();
+  options.sender.from = kNetworkNumber;
+  sms::SendsmsClient client(io.executor(), sms.credentials, options);
+  std::promise<sms::SendsmsResult> sent;
+  client.send({kAnaPhone, "REDADA K7Q Responda 2 alli",
+               sms::delivery_report_url(
+                   "http://127.0.0.1:" + std::to_string(node->port()) + "/v1/sms/dlr",
+                   sms.credentials, "m-kannel"),
+               sms::kDlrDelivered | sms::kDlrFailed | sms::kDlrSmscAccepted},
+              [&](sms::SendsmsResult result) { sent.set_value(std::move(result)); });
+  const auto result = sent.get_future().get();
+  ASSERT_EQ(result.outcome, sms::SendsmsOutcome::accepted) << result.detail;
+
+  const auto delivered = [&] {
+    for (const auto& d : sms.incident(*node, incident).deliveries())
+      if (d.alert_id() == alert && d.responder_id() == "obs-bh") return d.has_text_delivered_at();
+    return false;
+  };
+  ASSERT_TRUE(wait_until(delivered, std::chrono::seconds(20))) << kannel->logs();
 }
 
 }  // namespace
