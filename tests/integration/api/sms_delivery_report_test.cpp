@@ -47,7 +47,8 @@ class SmsDeliveryReport : public ::testing::Test {
 
   v1::Delivery delivery(const std::string& incident, const std::string& alert,
                         const std::string& responder) {
-    for (const auto& d : sms.incident(*node, incident).deliveries())
+    const auto read = sms.incident(*node, incident);
+    for (const auto& d : read.deliveries())
       if (d.alert_id() == alert && d.responder_id() == responder) return d;
     ADD_FAILURE() << "no delivery record for " << alert << " " << responder;
     return {};

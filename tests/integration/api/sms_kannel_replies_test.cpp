@@ -115,7 +115,8 @@ TEST_F(SmsThroughKannel, TheGatewaysDeliveryReportShowsInTheDeliveryRecord) {
   ASSERT_EQ(result.outcome, sms::SendsmsOutcome::accepted) << result.detail;
 
   const auto delivered = [&] {
-    for (const auto& d : sms.incident(*node, incident).deliveries())
+    const auto read = sms.incident(*node, incident);
+    for (const auto& d : read.deliveries())
       if (d.alert_id() == alert && d.responder_id() == "obs-bh") return d.has_text_delivered_at();
     return false;
   };

@@ -116,7 +116,8 @@ class SmsNetwork {
   std::vector<v1::AckState> acks_of(PuentedNode& node, const std::string& id,
                                     const std::string& responder) {
     std::vector<v1::AckState> states;
-    for (const auto& ack : incident(node, id).acks())
+    const auto read = incident(node, id);  // kept: a loop over a temporary's field dangles
+    for (const auto& ack : read.acks())
       if (ack.responder_id() == responder) states.push_back(ack.state());
     return states;
   }
