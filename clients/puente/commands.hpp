@@ -22,6 +22,7 @@ void add_on_call_commands(CLI::App& app, const GlobalOptions& global);
 void add_tail_command(CLI::App& app, const GlobalOptions& global);
 void add_token_commands(CLI::App& app, const GlobalOptions& global);
 void add_push_commands(CLI::App& app, const GlobalOptions& global);
+void add_sms_commands(CLI::App& app, const GlobalOptions& global);
 
 // Names of an enum's values, UNSPECIFIED left out, for CLI::IsMember.
 template <typename Descriptor>

@@ -197,18 +197,21 @@ struct DeliveryGroup {
 };
 
 // Each time in its column: the alert published for them, written to a socket of theirs, accepted
-// by a push service for a phone of theirs, shown by that phone, seen (RECEIVED), answered. Then
-// their state, and what kept the alert from them (or may: every phone of theirs gone quiet,
-// until they answer).
+// by a push service for a phone of theirs, shown by that phone, texted (the SMS gateway took a
+// text for them), the text's delivery report said their phone got it, seen (RECEIVED),
+// answered. Then their state, and what kept the alert from them (or may: every phone of theirs
+// gone quiet, until they answer).
 std::string delivery_row(const v1::Delivery& delivery) {
   std::string row = padded(delivery.responder_id(), 18);
   for (const auto* time : {&delivery.sent_at(), &delivery.delivered_at(), &delivery.pushed_at(),
-                           &delivery.shown_at(), &delivery.seen_at(), &delivery.acked_at()})
+                           &delivery.shown_at(), &delivery.texted_at(), &delivery.text_delivered_at(),
+                           &delivery.seen_at(), &delivery.acked_at()})
     row += "  " + padded(format_clock(*time), 8);
   row += "  " + (delivery.last_state() == v1::ACK_STATE_UNSPECIFIED
                      ? std::string("-")
                      : std::string(name_of(delivery.last_state())));
   if (!delivery.push_problem().empty()) row += "  push " + delivery.push_problem();
+  if (!delivery.text_problem().empty()) row += "  sms " + delivery.text_problem();
   if (delivery.unreachable()) row += "  UNREACHABLE";
   if (delivery.has_phones_quiet_since() && !delivery.has_seen_at() && !delivery.has_acked_at())
     row += "  phones quiet since " + strftime_local(delivery.phones_quiet_since(), "%Y-%m-%d");
@@ -237,7 +240,8 @@ void print_deliveries(std::ostream& out, const v1::Incident& incident) {
       out << "  " << name_of(group.alert->type()) << escalation_suffix(*group.alert) << "  "
           << format_clock(group.alert->sent_at());
     out << "\n    " << padded("responder", 18)
-        << "  sent      socket    pushed    shown     seen      acked     state\n";
+        << "  sent      socket    pushed    shown     texted    sms got   seen      acked     "
+           "state\n";
     for (const auto* delivery : group.rows) out << "    " << delivery_row(*delivery) << "\n";
   }
 }

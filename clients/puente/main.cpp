@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   add_on_call_commands(app, global);
   add_token_commands(app, global);
   add_push_commands(app, global);
+  add_sms_commands(app, global);
   add_audit_commands(app, global);
 
   try {

@@ -28,8 +28,11 @@ concatenation = true
 group = sms-service
 keyword = default
 catch-all = true
-# Nothing is texted back from the HTTP answer: puented sends its help text through sendsms.
-max-messages = 0
+# puented's answer (a confirmation, the help text) is the HTTP answer's body, which smsbox
+# texts back to the phone: one segment at most (core/sms_answers keeps each answer to one GSM-7
+# segment), none for an empty body (an unknown number, a repeat).
+max-messages = 1
+omit-empty = true
 post-url = "${puented/:\/\//://kannel:$gateway_password@}/v1/sms/inbound?from=%p&to=%P&coding=%c&charset=%C&time=%T&id=%I"
 CONF
 echo "wrote $out" >&2

@@ -11,7 +11,7 @@
 namespace puente::store {
 
 // `Script` names the slots incident, reports, incident_alerts, acks, alerted, reporters,
-// deliveries, states and pushes.
+// deliveries, states, pushes and texts.
 template <class Script>
 void add_incident_keys(ScriptCall<Script>& call, const Keys& keys, const std::string& id) {
   using Key = typename Script::Key;
@@ -23,7 +23,8 @@ void add_incident_keys(ScriptCall<Script>& call, const Keys& keys, const std::st
       .key(Key::reporters, keys.incident_reporters(id))
       .key(Key::deliveries, keys.incident_deliveries(id))
       .key(Key::states, keys.incident_ack_states(id))
-      .key(Key::pushes, keys.incident_pushes(id));
+      .key(Key::pushes, keys.incident_pushes(id))
+      .key(Key::texts, keys.incident_texts(id));
 }
 
 }  // namespace puente::store

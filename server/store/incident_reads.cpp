@@ -64,11 +64,22 @@ void add_push_record(v1::Delivery& d, const PushRecords& records) {
   if (auto it = records.find("problem" + who); it != records.end()) d.set_push_problem(it->second);
 }
 
+// What SMS did, from the incident's texts hash (keys.hpp), in the same shape.
+void add_text_record(v1::Delivery& d, const PushRecords& records) {
+  const std::string who = " " + d.alert_id() + " " + d.responder_id();
+  if (auto it = records.find("texted" + who); it != records.end())
+    set_time_ms(*d.mutable_texted_at(), std::atoll(it->second.c_str()));
+  if (auto it = records.find("delivered" + who); it != records.end())
+    set_time_ms(*d.mutable_text_delivered_at(), std::atoll(it->second.c_str()));
+  if (auto it = records.find("problem" + who); it != records.end()) d.set_text_problem(it->second);
+}
+
 // One delivery record per alert and recipient: sent when the alert went out, delivered when
 // its socket was first written to (the earliest of the DeliveryBatch entries naming both), seen
-// and acked from the acks, pushed and shown from what Web Push did.
+// and acked from the acks, pushed and shown from what Web Push did, texted and its delivery
+// report from what SMS did.
 void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches,
-                    const PushRecords& pushes) {
+                    const PushRecords& pushes, const PushRecords& texts) {
   std::map<std::pair<std::string, std::string>, long long> delivered;  // (alert, responder) -> ms
   v1::DeliveryBatch batch;
   for (const auto& stored : batches) {
@@ -97,6 +108,7 @@ void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches,
         d->set_last_state(ack.state());
       }
       add_push_record(*d, pushes);
+      add_text_record(*d, texts);
     }
   }
 }
@@ -140,11 +152,11 @@ void IncidentStore::load(const std::string& incident_id,
     if (failed(ec, reply, "load incident")) return done(Outcome::unavailable, incident);
     const auto& e = reply.elements;
     // After the head, in load_incident.lua's order: reports, alerts, acks, alerted, reporters,
-    // deliveries, ack states, pushes.
+    // deliveries, ack states, pushes, texts.
     constexpr auto reports = lua::head_field_count, alerts = reports + 1, old_acks = reports + 2,
                    alerted_hoods = reports + 3, reporters = reports + 4, deliveries = reports + 5,
-                   states = reports + 6, pushes = reports + 7;
-    if (e.size() <= pushes || !parse_head(e, incident)) return done(Outcome::not_found, incident);
+                   states = reports + 6, pushes = reports + 7, texts = reports + 8;
+    if (e.size() <= texts || !parse_head(e, incident)) return done(Outcome::not_found, incident);
     for (const auto& r : e[reports].elements) incident.add_reports()->ParseFromString(r.str);
     for (const auto& a : e[alerts].elements) parse_tagged_alert(a.str, *incident.add_alerts());
     std::vector<v1::Ack> acks;
@@ -160,7 +172,8 @@ void IncidentStore::load(const std::string& incident_id,
     std::sort(alerted.begin(), alerted.end());
     for (auto& n : alerted) incident.add_alerted_neighborhoods(std::move(n));
     incident.set_reporters(static_cast<int>(e[reporters].integer));
-    add_deliveries(incident, e[deliveries].elements, push_records(e[pushes].elements));
+    add_deliveries(incident, e[deliveries].elements, push_records(e[pushes].elements),
+                   push_records(e[texts].elements));
     done(Outcome::ok, std::move(incident));
   });
 }

@@ -131,6 +131,8 @@
 //   {p}sms-gateway              hash: the gateway as the senders last saw it: "state" -> up or
 //                               down, "since" -> ms, "problem" -> the last failure word
 //   {p}sms-inbound:{kannel id}  string: a text Kannel posted, taken once (SET NX, 1 day)
+//   {p}sms-helped:{responder}   string: the help text went back to a reply that meant nothing
+//                               (SET NX), so it goes once per [sms] reply_window_hours
 //   {p}audit                    stream: the audit log, entry field "pb" holds an AuditEntry;
 //                               never trimmed and never purged
 //   {p}audit:head               string "<sequence> <hash>" of the last audit entry
@@ -242,6 +244,9 @@ class Keys {
   std::string sms_gateway() const { return p_ + "sms-gateway"; }
   std::string sms_inbound(std::string_view kannel_id) const {
     return p_ + "sms-inbound:" + std::string(kannel_id);
+  }
+  std::string sms_helped(std::string_view responder_id) const {
+    return p_ + "sms-helped:" + std::string(responder_id);
   }
 
   // The slug a live channel is for; empty if `channel` is not one.

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { webModule } from './web_modules.mjs';
 
 const {
-  ACKS_KEPT_PER_RESPONDER, BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, deliveryRows, incidentsByUrgency, keepHeads, keepIncident, keepOnCall, reachOf,
+  ACKS_KEPT_PER_RESPONDER, BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, deliveryRows, incidentsByUrgency, keepHeads, keepIncident, keepOnCall, reachOf, smsLine,
 } = await webModule('board_state');
 
 // A board holding one whole incident, as GET /v1/incidents/{id} gives it.
@@ -181,6 +181,33 @@ test("a responder whose phones have all gone quiet is marked on their row, until
   // Their RECEIVED, brought by a board event: the phone reached them after all.
   applyEvent(state, { incidentId: 'inc-1', neighborhood: 'boyle-heights', status: 'REPORTED', what: 'ack', ack: { alertId: 'al-1', incidentId: 'inc-1', responderId: 'obs-bh', state: 'RECEIVED', at: at(2) }, at: at(2) });
   assert.equal(of('obs-bh').phonesQuietSince, '');
+});
+
+test('what SMS did shows per person: delivered, failed with its reason, texted, or nothing tried', () => {
+  const state = boardWith({
+    deliveries: [
+      { alertId: 'al-1', responderId: 'obs-bh', sentAt: at(1), textedAt: at(2), textDeliveredAt: at(2, 5) },
+      { alertId: 'al-1', responderId: 'vol-1', sentAt: at(1), textedAt: at(2), textProblem: 'failed' },
+      { alertId: 'al-1', responderId: 'att-bh', sentAt: at(1), textedAt: at(2) },
+      { alertId: 'al-1', responderId: 'disp', sentAt: at(1) },
+    ],
+  });
+  const sms = Object.fromEntries(deliveryRows(state, state.incidents.get('inc-1')).map((r) => [r.responderId, r.sms]));
+  assert.deepEqual(sms['obs-bh'], { state: 'delivered', at: at(2, 5), problem: '' });
+  assert.deepEqual(sms['vol-1'], { state: 'failed', at: at(2), problem: 'failed' });
+  assert.deepEqual(sms['att-bh'], { state: 'texted', at: at(2), problem: '' });
+  assert.deepEqual(sms.disp, { state: '', at: '', problem: '' });
+});
+
+test("the SMS line: the hour's texts against the budget, over it, the gateway down, who replied STOP by name", () => {
+  const state = boardWith();
+  keepOnCall(state, { neighborhoods: [{ neighborhood: 'boyle-heights', responders: [{ id: 'obs-bh', name: 'Ana' }] }] });
+  assert.equal(smsLine(state, { enabled: false }), null, 'SMS off: no line');
+  assert.equal(smsLine(state, undefined), null, 'not read (yet, or not a dispatcher): no line');
+  const under = smsLine(state, { enabled: true, sentThisHour: 12, maxPerHour: 500, overBudget: false, gateway: { state: 'up' }, stopped: [] });
+  assert.deepEqual(under, { key: 'sms.budget', values: { sent: 12, max: 500 }, gatewayDown: false, stopped: [] });
+  const over = smsLine(state, { enabled: true, sentThisHour: 500, maxPerHour: 500, overBudget: true, gateway: { state: 'down' }, stopped: ['obs-bh', 'vol-9'] });
+  assert.deepEqual(over, { key: 'sms.overBudget', values: { sent: 500, max: 500 }, gatewayDown: true, stopped: ['Ana', 'vol-9'] });
 });
 
 test('acks that board events bring move seen and answered on without a read, and whoever answered is not unreachable', () => {

@@ -12,6 +12,7 @@ void add_api_routes(net::Router& router, ApiServices& services) {
   api::add_admin_routes(router, services);
   api::add_push_routes(router, services);
   api::add_device_token_routes(router, services);
+  api::add_sms_routes(router, services);
 }
 
 }  // namespace puente::app

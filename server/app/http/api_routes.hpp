@@ -23,6 +23,8 @@
 #include "store/presence_store.hpp"
 #include "store/push_delivery_store.hpp"
 #include "store/push_subscription_store.hpp"
+#include "store/sms_reply_store.hpp"
+#include "store/sms_report_store.hpp"
 
 #include <functional>
 #include <string>
@@ -72,6 +74,9 @@ struct ApiServices {
   const core::ResponderPhones* responder_phones = nullptr;
   // Whether this node's last text found smsbox down (/readyz names "sms"); unset: SMS is off.
   std::function<bool()> sms_gateway_down;
+  // What replies and delivery reports write, and the status reads (sms_routes.cpp).
+  store::SmsReplyStore& sms_replies;
+  store::SmsReportStore& sms_reports;
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);

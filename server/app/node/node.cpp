@@ -141,6 +141,8 @@ struct Node::Parts {
   // SMS (docs/sms.md): both empty when [sms] is off.
   std::optional<sms::GatewayCredentials> sms_credentials;
   std::optional<core::ResponderPhones> responder_phones;
+  store::SmsReplyStore sms_replies;
+  store::SmsReportStore sms_reports;
   IntakeService intake;
   DispatchService dispatch;
   EvidenceService evidence;
@@ -213,6 +215,8 @@ struct Node::Parts {
         tiles(open_tiles(config.tiles)),
         caller_key(load_caller_key(config)),
         sms_credentials(load_sms_credentials(config.sms)),
+        sms_replies(commands, store::Keys(config.key_prefix)),
+        sms_reports(commands, store::Keys(config.key_prefix)),
         intake(rules, store, availability, metrics),
         dispatch(rules, store, availability, metrics, *audit),
         evidence(store, retention_store, metrics, *audit),
@@ -286,7 +290,9 @@ struct Node::Parts {
                            });
                          },
                      .sms = config.sms,
-                     .sms_credentials = sms_credentials ? &*sms_credentials : nullptr},
+                     .sms_credentials = sms_credentials ? &*sms_credentials : nullptr,
+                     .sms_replies = sms_replies,
+                     .sms_reports = sms_reports},
         server(std::make_shared<net::ServerContext>()),
         certificate(load_certificate(config)) {
     if (sms_credentials) {  // config.cpp: SMS needs the caller key

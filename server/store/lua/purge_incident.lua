@@ -17,6 +17,7 @@ local timers = KEYS[12]
 local leased_timers = KEYS[13]
 local states = KEYS[14]
 local pushes = KEYS[15]
+local texts = KEYS[16]
 local id = ARGV[1]
 local cutoff_ms = ARGV[2]
 local places_prefix = ARGV[3]     -- of the incidents:near:{kind} places
@@ -29,7 +30,8 @@ if redis.call('HEXISTS', incident, 'evidence_ms') == 1 then
 end
 if tonumber(last) > tonumber(cutoff_ms) then return 'active' end
 not_corroborable(corroborable, places_prefix, incident, id)
-redis.call('DEL', incident, reports, incident_alerts, acks, alerted, reporters, deliveries, states, pushes)
+redis.call('DEL', incident, reports, incident_alerts, acks, alerted, reporters, deliveries, states, pushes,
+           texts)
 for _, index in ipairs({incidents, open_incidents, corroborable, activity, timers, leased_timers}) do
   redis.call('ZREM', index, id)
 end

@@ -8,7 +8,7 @@
 
 import { get, post } from './api.js';
 import {
-  BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, deliveryRows, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall, reachOf,
+  BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, deliveryRows, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall, reachOf, smsLine,
 } from './board_state.js';
 import { $, $$, el, show } from './dom.js';
 import { clock, day } from './kinds.js';
@@ -143,15 +143,17 @@ function renderDetail() {
 }
 
 // Per alert and person: the time of each step (socket, pushed, shown, seen, answered), a push's
-// failure as a warning, a red flag on whoever nothing can reach, and a note on whoever's phones
-// have all gone quiet (a push may not reach them).
+// failure as a warning, what SMS did ("SMS delivered", "SMS failed: why"), a red flag on whoever
+// nothing can reach, and a note on whoever's phones have all gone quiet (a push may not reach
+// them).
 function renderDelivery(incident, language) {
   const rows = deliveryRows(state, incident);
   show($('#no-deliveries'), rows.length === 0);
   const head = el('tr', {},
     el('th', {}, t('delivery.person')),
     el('th', {}, t('delivery.alert')),
-    DELIVERY_STEPS.map((step) => el('th', {}, t(`delivery.${step}`))));
+    DELIVERY_STEPS.map((step) => el('th', {}, t(`delivery.${step}`))),
+    el('th', {}, t('delivery.sms')));
   const cell = (row, step) => {
     const at = row.at[step];
     const text = at ? clock(at, language) : '—';
@@ -168,8 +170,40 @@ function renderDelivery(incident, language) {
           ? el('span', { class: 'phones-quiet', dataset: { quietSince: row.phonesQuietSince } }, t('delivery.phonesQuiet', { date: day(row.phonesQuietSince, language) }))
           : null),
       el('td', {}, row.alertType ? t(`alertType.${row.alertType}`) : ''),
-      DELIVERY_STEPS.map((step) => cell(row, step))));
+      DELIVERY_STEPS.map((step) => cell(row, step)),
+      smsCell(row, language)));
   $('#delivery').replaceChildren(...(rows.length ? [el('thead', {}, head), el('tbody', {}, body)] : []));
+}
+
+function smsCell(row, language) {
+  const { state: sms, at, problem } = row.sms;
+  if (!sms) return el('td', { class: 'missing', dataset: { sms: '' } }, '—');
+  return el('td', { class: sms === 'failed' ? 'sms-failed' : 'done', dataset: { sms, problem } },
+    t(`sms.${sms}`, { at: at ? clock(at, language) : '' }),
+    sms === 'failed' ? el('span', { class: 'problem', dataset: { problem } }, t(`textProblem.${problem}`)) : null);
+}
+
+// The SMS line above who is on call: the hour's texts against the budget (or over it), the
+// gateway when it is down, who replied STOP.
+function renderSms() {
+  const line = smsLine(state, state.smsStatus);
+  const box = $('#sms-line');
+  show(box, Boolean(line));
+  if (!line) return;
+  box.classList.toggle('over-budget', line.key === 'sms.overBudget');
+  box.replaceChildren(
+    el('span', { class: 'sms-budget' }, t(line.key, line.values)),
+    line.gatewayDown ? el('span', { class: 'problem' }, t('sms.gatewayDown')) : null,
+    line.stopped.length ? el('span', { class: 'sms-stopped' }, t('sms.stopped', { names: line.stopped.join(', ') })) : null);
+}
+
+async function reloadSms() {
+  try {
+    state.smsStatus = await get('/v1/sms/status');
+  } catch {
+    return;
+  }
+  renderSms();
 }
 
 function renderOnCall() {
@@ -250,9 +284,12 @@ startPage({
     live.addEventListener('welcome', () => {
       reloadAll();
       reloadOnCall();
+      reloadSms();
     });
     onLanguageChange(render);
+    onLanguageChange(renderSms);
     setInterval(reloadOnCall, ON_CALL_EVERY_MS);
+    setInterval(reloadSms, ON_CALL_EVERY_MS);
     try {
       map = await NeighborhoodMap.load($('#map'), { onSelect: select });
       render();

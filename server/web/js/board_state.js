@@ -107,6 +107,7 @@ export function deliveryRows(state, incident) {
       at: { socket: d.deliveredAt || '', pushed: d.pushedAt || '', shown: d.shownAt || '', seen: d.seenAt || '', acked: d.ackedAt || '' },
       lastState: d.lastState || '',
       problem: d.pushProblem || '',
+      sms: smsOf(d),
       unreachable: Boolean(d.unreachable),
       phonesQuietSince: d.phonesQuietSince || '',
     };
@@ -129,6 +130,33 @@ export function deliveryRows(state, incident) {
   return rows.sort(
     (a, b) => (order.get(a.alertId) ?? Infinity) - (order.get(b.alertId) ?? Infinity) || a.name.localeCompare(b.name),
   );
+}
+
+// What SMS did for one person and alert (Delivery's texted_at, text_delivered_at, text_problem;
+// docs/sms.md): 'failed' with the problem word ("failed", "rejected", "stopped", ...), else
+// 'delivered' when the phone's delivery report came, else 'texted' when the gateway took it,
+// else '' (no text was tried).
+export function smsOf(d) {
+  if (d.textProblem) return { state: 'failed', at: d.textedAt || '', problem: d.textProblem };
+  if (d.textDeliveredAt) return { state: 'delivered', at: d.textDeliveredAt, problem: '' };
+  if (d.textedAt) return { state: 'texted', at: d.textedAt, problem: '' };
+  return { state: '', at: '', problem: '' };
+}
+
+// The board's SMS line from GET /v1/sms/status: null when SMS is off; else the words' key and
+// values: texts this hour against the budget, or over it (then only VERIFY, DISPATCH and
+// ESCALATE go by SMS), the gateway when it is down, and who replied STOP (names when known).
+export function smsLine(state, status) {
+  if (!status || !status.enabled) return null;
+  const sent = Number(status.sentThisHour || 0);
+  const max = Number(status.maxPerHour || 0);
+  const stopped = (status.stopped || []).map((id) => state.names.get(id) || id);
+  return {
+    key: status.overBudget ? 'sms.overBudget' : 'sms.budget',
+    values: { sent, max },
+    gatewayDown: status.gateway?.state === 'down',
+    stopped,
+  };
 }
 
 // How a person on call can be alerted now: 'connected' (a page of theirs is open), 'phone' (no

@@ -3,6 +3,8 @@
 // it all. The CLI runs as its own process, as a person would run it.
 #include "test_network.hpp"
 
+#include "../api/sms_network.hpp"
+
 #include "channels/push/vapid.hpp"
 #include "file_text.hpp"
 #include "puente/v1/json.hpp"
@@ -235,6 +237,46 @@ TEST_F(Cli, PushKeygenWritesTheNetworksKeyOnceAndPrintsItsPublicKey) {
   auto test = run(*a, "admin", {"push", "test", "--for", "obs-bh"});
   EXPECT_EQ(test.exit.code, 1) << test.output;
   EXPECT_NE(test.output.find("push_not_configured"), std::string::npos) << test.output;
+}
+
+// `puente sms status` for a dispatcher: the budget, the queue, the gateway, who replied STOP,
+// as Redis holds them (written here as the sender and the inbound route write them).
+TEST(CliSms, StatusShowsTheBudgetTheQueueTheGatewayAndWhoStopped) {
+  SmsNetwork sms("max_per_hour = 3\n");
+  auto& net = sms.net;
+  auto a = net.start_node("a");
+  const long long hour = std::chrono::duration_cast<std::chrono::hours>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  net.redis_line("SET puente:sms-count:" + std::to_string(hour) + " 3");
+  net.redis_line("ZADD puente:sms-jobs 1 job-a 2 job-b");
+  net.redis_line("ZADD puente:sms-jobs:leased 1 job-c");
+  net.redis_line("HSET puente:sms-gateway state down since 1765000000000 problem gateway_down");
+  net.redis_line("SADD puente:sms-stopped att-bh");
+
+  auto run = [&](const std::string& who, std::vector<std::string> args) {
+    const auto log = net.dir() / ("cli-" + who + ".log");
+    ChildProcess cli(PUENTE_CLI_PATH, std::move(args), log, cli_environment(*a, net.token(who)));
+    const auto exit = cli.wait_for_exit(60s);
+    EXPECT_TRUE(exit) << "the CLI did not finish";
+    return std::pair{exit.value_or(ProcessExit{}).code, file_text(log)};
+  };
+  const auto [code, output] = run("disp", {"sms", "status"});
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_NE(output.find("texts this hour  3 of 3  OVER BUDGET: only VERIFY, DISPATCH and "
+                        "ESCALATE go by SMS\n"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("queued           3\n"), std::string::npos) << output;
+  EXPECT_NE(output.find("gateway          down since 2025-12-06T05:46:40Z (gateway_down)\n"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("replied STOP     att-bh\n"), std::string::npos) << output;
+
+  // A field responder may not read it.
+  const auto [refused, words] = run("obs-bh", {"sms", "status"});
+  EXPECT_EQ(refused, 1) << words;
+  EXPECT_NE(words.find("forbidden"), std::string::npos) << words;
 }
 
 // The same terminal against nodes that serve TLS themselves: https:// in PUENTE_SERVER and the

@@ -65,6 +65,7 @@ class RetentionStoreTest : public test::StoreTest {
     command({"SADD", keys.incident_alerted(id), "boyle-heights"});
     command({"SADD", keys.incident_reporters(id), "op"});
     command({"RPUSH", keys.incident_deliveries(id), "batch"});
+    command({"HSET", keys.incident_texts(id), "texted al-1 obs-bh", ms});
     command({"ZADD", keys.incidents(), ms, id});
     command({"ZADD", keys.open_incidents(), ms, id});
     command({"GEOADD", keys.corroborable_places(1), "-118.211", "34.0335", id});

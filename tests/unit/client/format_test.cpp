@@ -196,6 +196,7 @@ TEST_F(Format, DeliveriesAreGroupedPerAlertInTheIncidentsOrder) {
   late->set_responder_id("vol-jose");
   *late->mutable_sent_at() = at(may_1_2024_14_02_11 + 60);
   late->set_push_problem("gone");
+  late->set_text_problem("failed");
   late->set_unreachable(true);
   auto* seen = incident.add_deliveries();
   seen->set_alert_id("alr-1");
@@ -204,6 +205,8 @@ TEST_F(Format, DeliveriesAreGroupedPerAlertInTheIncidentsOrder) {
   *seen->mutable_delivered_at() = at(may_1_2024_14_02_11 + 1);
   *seen->mutable_pushed_at() = at(may_1_2024_14_02_11 + 16);
   *seen->mutable_shown_at() = at(may_1_2024_14_02_11 + 17);
+  *seen->mutable_texted_at() = at(may_1_2024_14_02_11 + 20);
+  *seen->mutable_text_delivered_at() = at(may_1_2024_14_02_11 + 24);
   *seen->mutable_seen_at() = at(may_1_2024_14_02_11 + 29);
   *seen->mutable_acked_at() = at(may_1_2024_14_02_11 + 171);
   seen->set_last_state(v1::EN_ROUTE);
@@ -223,14 +226,16 @@ TEST_F(Format, DeliveriesAreGroupedPerAlertInTheIncidentsOrder) {
       table,
       "\ndeliveries (3, local times)\n"
       "  alr-1  VERIFY  14:02:11\n"
-      "    responder           sent      socket    pushed    shown     seen      acked     state\n"
-      "    obs-maria           14:02:11  14:02:12  14:02:27  14:02:28  14:02:40  14:05:02  "
-      "EN_ROUTE\n"
+      "    responder           sent      socket    pushed    shown     texted    sms got   seen      "
+      "acked     state\n"
+      "    obs-maria           14:02:11  14:02:12  14:02:27  14:02:28  14:02:31  14:02:35  "
+      "14:02:40  14:05:02  EN_ROUTE\n"
       "  alr-2  DISPATCH  -\n"
-      "    responder           sent      socket    pushed    shown     seen      acked     state\n"
-      "    vol-jose            14:03:11  -         -         -         -         -         -  push "
-      "gone  UNREACHABLE\n"
-      "    obs-luis            14:03:11  -         14:03:12  -         -         -         -  "
+      "    responder           sent      socket    pushed    shown     texted    sms got   seen      "
+      "acked     state\n"
+      "    vol-jose            14:03:11  -         -         -         -         "
+      "-         -         -         -  push gone  sms failed  UNREACHABLE\n"
+      "    obs-luis            14:03:11  -         14:03:12  -         -         -         -         -         -  "
       "phones quiet since 2024-04-28\n");
 }
 
