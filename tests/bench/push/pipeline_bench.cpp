@@ -35,6 +35,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace {
@@ -212,8 +213,17 @@ int run(const Options& options) {
 
   // Every phone got each alert once: nothing lost, nothing sent twice, every push decrypted.
   std::this_thread::sleep_for(300ms);
-  for (const auto& push : service.received())
+  // The TLS connections the measured pushes came on that no warm-up push did: new handshakes.
+  std::set<std::int64_t> warm_connections, new_connections;
+  long long index = 0;
+  for (const auto& push : service.received()) {
     ++pushes_per_phone[std::string(push.at("subscription").as_string())];
+    const auto connection = push.at("connection").to_number<std::int64_t>();
+    if (index++ < n)
+      warm_connections.insert(connection);
+    else if (!warm_connections.count(connection))
+      new_connections.insert(connection);
+  }
   int wrong = 0;
   for (const auto& [phone, count] : pushes_per_phone) wrong += count != options.reports + 1;
   const auto summary = service.summary();
@@ -228,12 +238,13 @@ int run(const Options& options) {
     std::printf(
         "| pushes | wall s | accepted per wall second | puented user s | puented system s | "
         "pushes per puented CPU-second | µs puented CPU each | µs redis-server CPU each | µs "
-        "push service CPU each | load average |\n"
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-  std::printf("| %.0f | %.2f | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f | %.2f %.2f %.2f |\n",
+        "push service CPU each | TLS connections opened | load average |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+  std::printf("| %.0f | %.2f | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f | %zu | %.2f %.2f %.2f |\n",
               pushes, elapsed, pushes / elapsed, after[0].user, after[0].system,
               pushes / after[0].total(), after[0].total() / pushes * 1e6,
-              after[1].total() / pushes * 1e6, after[2].total() / pushes * 1e6, load[0], load[1],
+              after[1].total() / pushes * 1e6, after[2].total() / pushes * 1e6,
+              new_connections.size(), load[0], load[1],
               load[2]);
   std::fflush(stdout);
 
@@ -249,7 +260,13 @@ int run(const Options& options) {
     fail("the push service decrypted " + std::to_string(summary.at("decrypted").as_int64()) +
          " of " + std::to_string(expected) + " pushes, refused " +
          std::to_string(summary.at("failed").as_int64()));
-  if (!counted) fail("puente_pushes_sent_total is not " + std::to_string(expected));
+  if (!counted) {
+    std::string lines;
+    for (std::size_t at = metrics.find("puente_push"); at != std::string::npos;
+         at = metrics.find("\npuente_push", at + 1))
+      lines += metrics.substr(at, metrics.find('\n', at + 1) - at) + "\n";
+    fail("puente_pushes_sent_total is not " + std::to_string(expected) + ":\n" + lines);
+  }
   if (!ok) std::cerr << "the node's log: " << node.log_path() << "\n";
   return ok ? 0 : 1;
 }
