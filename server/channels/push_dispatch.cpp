@@ -106,8 +106,7 @@ void PushDispatch::send_all(std::vector<store::PushJob> jobs) {
     incidents_.load_alert(incident_id, alert_id,
                           [self = shared_from_this(), alert_jobs = std::move(alert_jobs)](
                               store::Outcome loaded, v1::Alert alert) mutable {
-                            // Redis trouble: leave the leases to run out; the pushes come back
-                            // then.
+                            // Redis trouble: the leases run out and the pushes come back.
                             if (loaded == store::Outcome::unavailable)
                               return void(self->in_flight_ -= alert_jobs.size());
                             // Purged, or never written: nothing to tell (send() finishes each).
