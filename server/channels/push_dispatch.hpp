@@ -81,7 +81,11 @@ class PushDispatch : public std::enable_shared_from_this<PushDispatch> {
  private:
   void schedule_poll();
   void poll();
-  void send(store::PushJob job);
+  // The claimed jobs, each alert read once for all its pushes in the claim.
+  void send_all(std::vector<store::PushJob> jobs);
+  // One job; `alert` is its alert (null for a push that is not an alert's, or when the incident
+  // is gone or never sent it).
+  void send(store::PushJob job, std::shared_ptr<const v1::Alert> alert);
   void send_to(store::PushJob job, v1::PushSubscription phone, std::string payload,
                push::PushOptions options);
   void finished(const store::PushJob& job, const push::PushResult& result,

@@ -1,7 +1,8 @@
 // The reading side of IncidentStore: an incident back from its Redis keys (the head hash, the
-// report and alert lists, the ack states, the delivery batches, the push records), the heads of a
-// list, and a neighborhood's alert history after an offset. Writes are in incident_store.cpp; the
-// scripts that gather the keys in one round trip, and the order of what they answer, in lua/.
+// report and alert lists, the ack states, the delivery batches, the push records), one of its
+// alerts alone, the heads of a list, and a neighborhood's alert history after an offset. Writes
+// are in incident_store.cpp; the scripts that gather the keys in one round trip, and the order
+// of what they answer, in lua/.
 
 #include "store/incident_store.hpp"
 
@@ -175,6 +176,22 @@ void IncidentStore::load(const std::string& incident_id,
     add_deliveries(incident, e[deliveries].elements, push_records(e[pushes].elements),
                    push_records(e[texts].elements));
     done(Outcome::ok, std::move(incident));
+  });
+}
+
+void IncidentStore::load_alert(const std::string& incident_id, const std::string& alert_id,
+                               std::function<void(Outcome, v1::Alert)> done) {
+  using Key = lua::LoadAlert::Key;
+  ScriptCall<lua::LoadAlert> call;
+  call.key(Key::incident, keys_.incident(incident_id))
+      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
+      .arg(lua::LoadAlert::Arg::alert_id, alert_id);
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
+    v1::Alert alert;
+    if (failed(ec, reply, "load alert")) return done(Outcome::unavailable, alert);
+    if (reply.str.empty() || !parse_tagged_alert(reply.str, alert))
+      return done(Outcome::not_found, alert);
+    done(Outcome::ok, std::move(alert));
   });
 }
 

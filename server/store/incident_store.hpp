@@ -200,6 +200,10 @@ class IncidentStore {
   // each responder's kept changes of state (see record_ack) and any an older node kept in the
   // :acks list, in time order.
   void load(const std::string& incident_id, std::function<void(Outcome, v1::Incident)> done);
+  // One alert of the incident (offset set) without the rest of it, whose records grow with each
+  // recipient: Outcome::ok, not_found if the incident is gone or sent no such alert, unavailable.
+  void load_alert(const std::string& incident_id, const std::string& alert_id,
+                  std::function<void(Outcome, v1::Alert)> done);
 
   // Newest first, heads only (no reports, alerts or acks).
   void list(bool open_only, std::size_t limit,

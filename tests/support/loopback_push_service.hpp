@@ -61,6 +61,8 @@ class LoopbackPushService {
   // Closes every open push connection (a service dropping idle keep-alive connections).
   void close_connections();
   std::string log() const;
+  // Its process (the bench reads its CPU time).
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
 
  private:
   boost::json::value admin(const std::string& method, const std::string& target,

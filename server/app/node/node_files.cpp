@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -110,7 +111,13 @@ std::shared_ptr<push::PushSender> open_push_sender(std::shared_ptr<push::VapidSi
                                                    const PushConfig& push,
                                                    boost::asio::any_io_executor executor) {
   if (!signer) return nullptr;
-  return std::make_shared<push::PushSender>(executor, std::move(signer), push.sender);
+  // The dispatch has up to most_in_flight pushes under way at once, most of them to one or two
+  // push services: with fewer connections kept between its bursts, each burst made most of them
+  // again, and a TLS handshake costs the sender several pushes (docs/benchmarks.md, Web Push).
+  auto options = push.sender;
+  options.max_idle_connections_per_origin = std::max(
+      options.max_idle_connections_per_origin, channels::PushDispatchOptions{}.most_in_flight);
+  return std::make_shared<push::PushSender>(executor, std::move(signer), options);
 }
 
 channels::PushDispatchOptions push_dispatch_options(const NodeConfig& config) {

@@ -92,7 +92,7 @@ class PushNetworkTest : public ::testing::Test {
     *s.mutable_created_at() = core::to_timestamp(heard_at);
     *s.mutable_last_contact_at() = core::to_timestamp(heard_at);
     std::promise<store::PushSubscriptionStore::Saved> saved;
-    phones.save(responder, s, 5, [&](auto outcome) { saved.set_value(outcome); });
+    phones.save(responder, s, 50, [&](auto outcome) { saved.set_value(outcome); });
     EXPECT_EQ(saved.get_future().get(), store::PushSubscriptionStore::Saved::saved);
     return made;
   }

@@ -12,6 +12,8 @@
 #include "puente/v1/json.hpp"
 
 #include <csignal>
+#include <future>
+#include <set>
 #include <thread>
 
 namespace puente::test {
@@ -136,6 +138,33 @@ TEST_F(PushPipeline, TwoNodesSendEachPushOnce) {
     ++per_tag[std::string(json::parse(decoded_payload(push)).at("tag").as_string())];
   EXPECT_EQ(per_tag.size(), static_cast<std::size_t>(incidents));
   for (const auto& [tag, count] : per_tag) EXPECT_EQ(count, 1) << tag;
+}
+
+TEST_F(PushPipeline, ANodeKeepsItsConnectionsToAPushServiceBetweenBursts) {
+  // 20 phones, more than the 16 idle connections a sender keeps per push service by default: an
+  // alert's 20 pushes go out at once on 20 connections, and the next alert's reuse them all
+  // rather than make some again (a TLS handshake costs the node several pushes).
+  auto net = network();
+  auto node = net->start_node("a");
+  constexpr std::size_t phones = 20;
+  for (std::size_t i = 0; i < phones; ++i) register_phone(*net, "obs-bh");
+  const auto connections_of = [](const json::array& pushes) {
+    std::set<std::int64_t> numbers;
+    for (const auto& push : pushes) numbers.insert(push.at("connection").to_number<std::int64_t>());
+    return numbers;
+  };
+  open_incident(*node, net->token("op"), boyle_heights_spot(0));
+  ASSERT_TRUE(wait_until([&] { return service->received().size() >= phones; })) << service->log();
+  const auto first = connections_of(service->received());
+  open_incident(*node, net->token("op"), boyle_heights_spot(1));
+  ASSERT_TRUE(wait_until([&] { return service->received().size() >= 2 * phones; }))
+      << service->log();
+  json::array second_burst;
+  const auto all = service->received();
+  for (std::size_t i = phones; i < all.size(); ++i) second_burst.push_back(all[i]);
+  std::size_t new_connections = 0;
+  for (auto number : connections_of(second_burst)) new_connections += first.count(number) == 0;
+  EXPECT_EQ(new_connections, 0u) << "the first burst came on " << first.size() << " connections";
 }
 
 TEST_F(PushPipeline, ANodeKilledHoldingPushesLosesNone) {
