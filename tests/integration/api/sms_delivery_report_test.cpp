@@ -86,14 +86,15 @@ TEST_F(SmsDeliveryReport, DeliveredLandsInEveryAlertTheTextCarried) {
 }
 
 TEST_F(SmsDeliveryReport, FailedAndRejectedShowAsTheProblem) {
-  const auto [incident, alert] = sms.open_raid(*node);
-  texted("m-ana", "obs-bh", {{incident, alert}});
-  texted("m-ben", "att-bh", {{incident, alert}});
-  EXPECT_EQ(report("m-ana", 2, kAnaPhone, sms.basic()).status, 204u);
-  EXPECT_EQ(report("m-ben", 16, kBenPhone, sms.basic()).status, 204u);
-  EXPECT_EQ(delivery(incident, alert, "obs-bh").text_problem(), "failed");
-  EXPECT_EQ(delivery(incident, alert, "att-bh").text_problem(), "rejected");
-  EXPECT_FALSE(delivery(incident, alert, "att-bh").has_text_delivered_at());
+  const auto [first, first_alert] = sms.open_raid(*node, boyle_heights_spot(6));
+  const auto [second, second_alert] = sms.open_raid(*node, boyle_heights_spot(7));
+  texted("m-first", "obs-bh", {{first, first_alert}});
+  texted("m-second", "obs-bh", {{second, second_alert}});
+  EXPECT_EQ(report("m-first", 2, kAnaPhone, sms.basic()).status, 204u);
+  EXPECT_EQ(report("m-second", 16, kAnaPhone, sms.basic()).status, 204u);
+  EXPECT_EQ(delivery(first, first_alert, "obs-bh").text_problem(), "failed");
+  EXPECT_EQ(delivery(second, second_alert, "obs-bh").text_problem(), "rejected");
+  EXPECT_FALSE(delivery(second, second_alert, "obs-bh").has_text_delivered_at());
 }
 
 TEST_F(SmsDeliveryReport, AReportForAnotherPhoneOrWithoutCredentialsChangesNothing) {

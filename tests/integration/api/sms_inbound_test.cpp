@@ -126,7 +126,8 @@ TEST_F(SmsInbound, StopStopsTextsTellsTheDispatchersAndStartUndoesIt) {
   // The dispatchers see who stopped: the audit log and the SMS status.
   ASSERT_TRUE(wait_until([&] {
     int stops = 0;
-    for (const auto& entry : node->audit_log(net.token("admin")).entries())
+    const auto log = node->audit_log(net.token("admin"));
+    for (const auto& entry : log.entries())
       if (entry.action() == "sms.stop") ++stops;
     return stops == 2;
   }));
