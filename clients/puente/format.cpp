@@ -203,9 +203,10 @@ struct DeliveryGroup {
 // gone quiet, until they answer).
 std::string delivery_row(const v1::Delivery& delivery) {
   std::string row = padded(delivery.responder_id(), 18);
-  for (const auto* time : {&delivery.sent_at(), &delivery.delivered_at(), &delivery.pushed_at(),
-                           &delivery.shown_at(), &delivery.texted_at(), &delivery.text_delivered_at(),
-                           &delivery.seen_at(), &delivery.acked_at()})
+  for (const auto* time :
+       {&delivery.sent_at(), &delivery.delivered_at(), &delivery.pushed_at(), &delivery.shown_at(),
+        &delivery.texted_at(), &delivery.text_delivered_at(), &delivery.seen_at(),
+        &delivery.acked_at()})
     row += "  " + padded(format_clock(*time), 8);
   row += "  " + (delivery.last_state() == v1::ACK_STATE_UNSPECIFIED
                      ? std::string("-")

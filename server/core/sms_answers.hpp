@@ -16,15 +16,15 @@
 namespace puente::core {
 
 enum class SmsAnswer {
-  ack_recorded,     // the ack went to the alert (state, letter)
-  no_alert,         // an ack, but no text to them within the reply window (or no such letter)
-  alert_closed,     // an ack the incident no longer takes (closed, purged, not theirs)
-  available,        // available for `hours`
-  unavailable,      // not available outside their shifts
-  stopped,          // STOP/ALTO: no more texts
-  started,          // START: texts again
-  help,             // HELP, or (once per reply window) anything else
-  try_again,        // the store was unreachable: nothing recorded
+  ack_recorded,  // the ack went to the alert (state, letter)
+  no_alert,      // an ack, but no text to them within the reply window (or no such letter)
+  alert_closed,  // an ack the incident no longer takes (closed, purged, not theirs)
+  available,     // available for `hours`
+  unavailable,   // not available outside their shifts
+  stopped,       // STOP/ALTO: no more texts
+  started,       // START: texts again
+  help,          // HELP, or (once per reply window) anything else
+  try_again,     // the store was unreachable: nothing recorded
 };
 
 // "en" or "es": the first of `languages` that is English or Spanish ("es-MX" is Spanish), else
@@ -39,6 +39,7 @@ struct SmsAnswerFacts {
 };
 
 // The text, in `language` ("en" or "es"; anything else is English).
-std::string sms_answer(SmsAnswer answer, std::string_view language, const SmsAnswerFacts& facts = {});
+std::string sms_answer(SmsAnswer answer, std::string_view language,
+                       const SmsAnswerFacts& facts = {});
 
 }  // namespace puente::core

@@ -28,7 +28,8 @@ void SmsReplyStore::take_inbound(const std::string& kannel_id, std::function<voi
   redis_->execute({"SET", keys_.sms_inbound(kannel_id), "1", "NX", "EX",
                    std::to_string(std::chrono::seconds(inbound_kept).count())},
                   [done = std::move(done)](auto ec, Reply reply) {
-                    if (failed(ec, reply, "take an inbound text")) return done(Outcome::unavailable);
+                    if (failed(ec, reply, "take an inbound text"))
+                      return done(Outcome::unavailable);
                     done(reply.is_nil() ? Outcome::repeated : Outcome::ok);
                   });
 }
@@ -52,20 +53,19 @@ void SmsReplyStore::set_stopped(const std::string& responder_id, bool stopped,
                                 std::function<void(Outcome)> done) {
   redis_->execute({stopped ? "SADD" : "SREM", keys_.sms_stopped(), responder_id},
                   [done = std::move(done)](auto ec, Reply reply) {
-                    if (failed(ec, reply, "stop or start texts"))
-                      return done(Outcome::unavailable);
+                    if (failed(ec, reply, "stop or start texts")) return done(Outcome::unavailable);
                     done(reply.integer == 1 ? Outcome::ok : Outcome::repeated);
                   });
 }
 
 void SmsReplyStore::help_once(const std::string& responder_id, std::chrono::seconds window,
                               std::function<void(Outcome)> done) {
-  redis_->execute({"SET", keys_.sms_helped(responder_id), "1", "NX", "EX",
-                   std::to_string(window.count())},
-                  [done = std::move(done)](auto ec, Reply reply) {
-                    if (failed(ec, reply, "help once")) return done(Outcome::unavailable);
-                    done(reply.is_nil() ? Outcome::repeated : Outcome::ok);
-                  });
+  redis_->execute(
+      {"SET", keys_.sms_helped(responder_id), "1", "NX", "EX", std::to_string(window.count())},
+      [done = std::move(done)](auto ec, Reply reply) {
+        if (failed(ec, reply, "help once")) return done(Outcome::unavailable);
+        done(reply.is_nil() ? Outcome::repeated : Outcome::ok);
+      });
 }
 
 void SmsReplyStore::count_text(std::chrono::system_clock::time_point now) {

@@ -22,9 +22,9 @@
 #include "core/access.hpp"
 #include "core/clock.hpp"
 
-#include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 #include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 namespace puente::app::api {
 
@@ -95,13 +95,14 @@ void inbound(ApiServices& s, Request&& request, RouteParams params, Respond resp
   };
   if (kannel_id.empty()) return apply();
   // Kannel posts a message again if it got no answer: each of its ids is taken once.
-  s.sms_replies.take_inbound(kannel_id, [apply = std::move(apply), respond](
-                                                         store::Outcome outcome) mutable {
-    if (outcome == store::Outcome::unavailable)
-      return respond(refusal_response(Refusal::unavailable()));
-    if (outcome == store::Outcome::repeated) return respond(text_back({}));
-    apply();
-  });
+  s.sms_replies.take_inbound(kannel_id,
+                             [apply = std::move(apply), respond](store::Outcome outcome) mutable {
+                               if (outcome == store::Outcome::unavailable)
+                                 return respond(refusal_response(Refusal::unavailable()));
+                               if (outcome == store::Outcome::repeated)
+                                 return respond(text_back({}));
+                               apply();
+                             });
 }
 
 void delivery_report(ApiServices& s, Request&& request, RouteParams params, Respond respond) {
@@ -136,21 +137,21 @@ void delivery_report(ApiServices& s, Request&& request, RouteParams params, Resp
 }
 
 std::string status_json(const ApiServices& s, const store::SmsStatusFacts& facts) {
-  boost::json::object gateway{{"state", facts.gateway_state.empty() ? "unknown"
-                                                                    : facts.gateway_state},
-                              {"problem", facts.gateway_problem}};
+  boost::json::object gateway{
+      {"state", facts.gateway_state.empty() ? "unknown" : facts.gateway_state},
+      {"problem", facts.gateway_problem}};
   if (facts.gateway_since_ms)
-    gateway["since"] = google::protobuf::util::TimeUtil::ToString(
-        core::timestamp_from_ms(facts.gateway_since_ms));
+    gateway["since"] =
+        google::protobuf::util::TimeUtil::ToString(core::timestamp_from_ms(facts.gateway_since_ms));
   boost::json::array stopped;
   for (const auto& id : facts.stopped) stopped.emplace_back(id);
   boost::json::object body{{"enabled", true},
-                             {"sentThisHour", facts.sent_this_hour},
-                             {"maxPerHour", s.sms.max_per_hour},
-                             {"overBudget", facts.sent_this_hour >= s.sms.max_per_hour},
-                             {"queued", facts.queued},
-                             {"gateway", std::move(gateway)},
-                             {"stopped", std::move(stopped)}};
+                           {"sentThisHour", facts.sent_this_hour},
+                           {"maxPerHour", s.sms.max_per_hour},
+                           {"overBudget", facts.sent_this_hour >= s.sms.max_per_hour},
+                           {"queued", facts.queued},
+                           {"gateway", std::move(gateway)},
+                           {"stopped", std::move(stopped)}};
   return boost::json::serialize(body);
 }
 
@@ -159,12 +160,12 @@ void read_status(ApiServices& s, const core::Responder& who, Respond respond) {
     return respond(refusal_response(Refusal::forbidden("only dispatchers read the SMS status")));
   if (!s.sms.enabled())
     return respond(net::json_response(http::status::ok, R"({"enabled":false})"));
-  s.sms_reports.status(core::Clock::now(), [&s, respond = std::move(respond)](
-                                               store::Outcome outcome,
-                                               store::SmsStatusFacts facts) {
-    if (outcome != store::Outcome::ok) return respond(refusal_response(Refusal::unavailable()));
-    respond(net::json_response(http::status::ok, status_json(s, facts)));
-  });
+  s.sms_reports.status(
+      core::Clock::now(),
+      [&s, respond = std::move(respond)](store::Outcome outcome, store::SmsStatusFacts facts) {
+        if (outcome != store::Outcome::ok) return respond(refusal_response(Refusal::unavailable()));
+        respond(net::json_response(http::status::ok, status_json(s, facts)));
+      });
 }
 
 }  // namespace

@@ -291,6 +291,7 @@ struct Node::Parts {
                          },
                      .sms = config.sms,
                      .sms_credentials = sms_credentials ? &*sms_credentials : nullptr,
+                     .sms_gateway_down = {},  // set by wire_sms()
                      .sms_replies = sms_replies,
                      .sms_reports = sms_reports},
         server(std::make_shared<net::ServerContext>()),

@@ -29,8 +29,8 @@ class SmsDeliveryReport : public ::testing::Test {
       net.redis_integer("HSET puente:incident:" + incident + ":texts \"texted " + alert + " " +
                         responder + "\" " + std::to_string(kTextedMs));
     }
-    net.redis_integer("HSET puente:sms-text:" + message + " responder " + responder +
-                      " alerts \"" + carried + "\"");
+    net.redis_integer("HSET puente:sms-text:" + message + " responder " + responder + " alerts \"" +
+                      carried + "\"");
   }
 
   client::HttpResponse report(const std::string& message, int status, const std::string& phone,
@@ -103,7 +103,7 @@ TEST_F(SmsDeliveryReport, AReportForAnotherPhoneOrWithoutCredentialsChangesNothi
   const auto keys = net.redis_key_count();
   // Ben's number on the report of a text to Ana: nothing is written.
   EXPECT_EQ(report("m-ana", 1, kBenPhone, sms.basic()).status, 204u);
-  for (const std::string authorization : {std::string(), "Bearer " + net.token("admin")})
+  for (const std::string& authorization : {std::string(), "Bearer " + net.token("admin")})
     EXPECT_EQ(report("m-ana", 1, kAnaPhone, authorization).status, 401u);
   // A report of a text nobody sent.
   EXPECT_EQ(report("m-none", 1, kAnaPhone, sms.basic()).status, 204u);

@@ -71,7 +71,7 @@ TEST_F(SmsInbound, WithoutTheGatewaysCredentialsNothingChanges) {
   const auto [incident, alert] = sms.open_raid(*node);
   sms.texted("obs-bh", incident, alert);
   const auto keys = net.redis_key_count();
-  for (const std::string authorization :
+  for (const std::string& authorization :
        {std::string(), std::string("Basic a2FubmVsOndyb25nLXBhc3N3b3JkLTEyMzQ="),
         "Bearer " + net.token("admin"), sms.basic() + "x"}) {
     const auto answer = sms.inbound(*node, kAnaPhone, "2", "k-4", authorization);
@@ -133,8 +133,7 @@ TEST_F(SmsInbound, StopStopsTextsTellsTheDispatchersAndStartUndoesIt) {
   }));
   const auto status = node->call(http::verb::get, "/v1/sms/status", net.token("disp"));
   ASSERT_EQ(status.status, 200u) << status.body;
-  EXPECT_NE(status.body.find(R"("stopped":["att-bh","obs-bh"])"), std::string::npos)
-      << status.body;
+  EXPECT_NE(status.body.find(R"("stopped":["att-bh","obs-bh"])"), std::string::npos) << status.body;
 
   const auto start = sms.inbound(*node, kBenPhone, "START", "k-9", sms.basic());
   EXPECT_EQ(start.body, "Puente: texts are on again. STOP to stop them.");

@@ -61,8 +61,7 @@ TEST_F(SmsThroughKannel, AccentedSpanishReplyInUcs2IsReadAndAnswered) {
   const std::string& incident = opened.first;
   sms.texted("obs-bh", incident, opened.second);
   // "allí" typed on a phone that sends UCS-2.
-  kannel->phone_sends(std::string(kAnaPhone) + " " + kNetworkNumber +
-                      " ucs2 %00a%00l%00l%00%ED");
+  kannel->phone_sends(std::string(kAnaPhone) + " " + kNetworkNumber + " ucs2 %00a%00l%00l%00%ED");
   ASSERT_TRUE(wait_until([&] { return !texts_to(kAnaPhone).empty(); }, std::chrono::seconds(20)))
       << kannel->logs();
   EXPECT_EQ(sms.acks_of(*node, incident, "obs-bh"), std::vector<v1::AckState>{v1::ON_SCENE});
@@ -105,12 +104,12 @@ TEST_F(SmsThroughKannel, TheGatewaysDeliveryReportShowsInTheDeliveryRecord) {
   options.sender.from = kNetworkNumber;
   sms::SendsmsClient client(io.executor(), sms.credentials, options);
   std::promise<sms::SendsmsResult> sent;
-  client.send({kAnaPhone, "REDADA K7Q Responda 2 alli",
-               sms::delivery_report_url(
-                   "http://127.0.0.1:" + std::to_string(node->port()) + "/v1/sms/dlr",
-                   sms.credentials, "m-kannel"),
-               sms::kDlrDelivered | sms::kDlrFailed | sms::kDlrSmscAccepted},
-              [&](sms::SendsmsResult result) { sent.set_value(std::move(result)); });
+  client.send(
+      {kAnaPhone, "REDADA K7Q Responda 2 alli",
+       sms::delivery_report_url("http://127.0.0.1:" + std::to_string(node->port()) + "/v1/sms/dlr",
+                                sms.credentials, "m-kannel"),
+       sms::kDlrDelivered | sms::kDlrFailed | sms::kDlrSmscAccepted},
+      [&](sms::SendsmsResult result) { sent.set_value(std::move(result)); });
   const auto result = sent.get_future().get();
   ASSERT_EQ(result.outcome, sms::SendsmsOutcome::accepted) << result.detail;
 

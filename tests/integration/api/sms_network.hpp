@@ -145,8 +145,7 @@ class SmsNetwork {
     const std::string line = "id = \"" + id + "\"\n";
     const auto at = roster.find(line);
     if (at == std::string::npos) throw std::runtime_error("no " + id + " in the test roster");
-    roster.insert(at + line.size(),
-                  "phone = \"" + phone + "\"\nchannels = [\"push\", \"sms\"]\n");
+    roster.insert(at + line.size(), "phone = \"" + phone + "\"\nchannels = [\"push\", \"sms\"]\n");
     std::ofstream(path) << roster;
   }
 };

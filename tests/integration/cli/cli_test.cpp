@@ -249,8 +249,9 @@ TEST(CliSms, StatusShowsTheBudgetTheQueueTheGatewayAndWhoStopped) {
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   net.redis_line("SET puente:sms-count:" + std::to_string(hour) + " 3");
-  net.redis_line("ZADD puente:sms-jobs 1 job-a 2 job-b");
-  net.redis_line("ZADD puente:sms-jobs:leased 1 job-c");
+  // Due and leased far ahead, so the node's own SMS dispatch leaves them where they are.
+  net.redis_line("ZADD puente:sms-jobs 4102444800000 job-a 4102444800001 job-b");
+  net.redis_line("ZADD puente:sms-jobs:leased 4102444800000 job-c");
   net.redis_line("HSET puente:sms-gateway state down since 1765000000000 problem gateway_down");
   net.redis_line("SADD puente:sms-stopped att-bh");
 

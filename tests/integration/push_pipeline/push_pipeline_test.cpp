@@ -261,9 +261,11 @@ TEST_F(PushPipeline, ADeliveryToSomeoneWhosePhonesAreAllQuietSaysSinceWhen) {
       wire::from_json(
           node->call(http::verb::get, "/v1/incidents/" + incident, net->token("disp")).body, all),
       "");
-  for (const auto& d : all.deliveries())
-    if (d.responder_id() != "obs-bh")
+  for (const auto& d : all.deliveries()) {
+    if (d.responder_id() != "obs-bh") {
       EXPECT_FALSE(d.has_phones_quiet_since()) << d.responder_id() << " has no phone";
+    }
+  }
 
   // A phone heard from lately: a push reaches them, nothing to mark.
   register_phone(*net, "obs-bh");

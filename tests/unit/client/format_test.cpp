@@ -222,21 +222,23 @@ TEST_F(Format, DeliveriesAreGroupedPerAlertInTheIncidentsOrder) {
 
   auto text = incident_text(incident);
   auto table = text.substr(text.find("\ndeliveries (3"));
-  EXPECT_EQ(
-      table,
-      "\ndeliveries (3, local times)\n"
-      "  alr-1  VERIFY  14:02:11\n"
-      "    responder           sent      socket    pushed    shown     texted    sms got   seen      "
-      "acked     state\n"
-      "    obs-maria           14:02:11  14:02:12  14:02:27  14:02:28  14:02:31  14:02:35  "
-      "14:02:40  14:05:02  EN_ROUTE\n"
-      "  alr-2  DISPATCH  -\n"
-      "    responder           sent      socket    pushed    shown     texted    sms got   seen      "
-      "acked     state\n"
-      "    vol-jose            14:03:11  -         -         -         -         "
-      "-         -         -         -  push gone  sms failed  UNREACHABLE\n"
-      "    obs-luis            14:03:11  -         14:03:12  -         -         -         -         -         -  "
-      "phones quiet since 2024-04-28\n");
+  EXPECT_EQ(table,
+            "\ndeliveries (3, local times)\n"
+            "  alr-1  VERIFY  14:02:11\n"
+            "    responder           sent      socket    pushed    shown     texted    sms got   "
+            "seen      "
+            "acked     state\n"
+            "    obs-maria           14:02:11  14:02:12  14:02:27  14:02:28  14:02:31  14:02:35  "
+            "14:02:40  14:05:02  EN_ROUTE\n"
+            "  alr-2  DISPATCH  -\n"
+            "    responder           sent      socket    pushed    shown     texted    sms got   "
+            "seen      "
+            "acked     state\n"
+            "    vol-jose            14:03:11  -         -         -         -         "
+            "-         -         -         -  push gone  sms failed  UNREACHABLE\n"
+            "    obs-luis            14:03:11  -         14:03:12  -         -         -         - "
+            "        -         -  "
+            "phones quiet since 2024-04-28\n");
 }
 
 }  // namespace

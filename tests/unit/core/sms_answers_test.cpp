@@ -9,11 +9,10 @@
 namespace puente::core {
 namespace {
 
-constexpr SmsAnswer kAll[] = {SmsAnswer::ack_recorded, SmsAnswer::no_alert,
-                              SmsAnswer::alert_closed, SmsAnswer::available,
-                              SmsAnswer::unavailable,  SmsAnswer::stopped,
-                              SmsAnswer::started,      SmsAnswer::help,
-                              SmsAnswer::try_again};
+constexpr SmsAnswer kAll[] = {
+    SmsAnswer::ack_recorded, SmsAnswer::no_alert,    SmsAnswer::alert_closed,
+    SmsAnswer::available,    SmsAnswer::unavailable, SmsAnswer::stopped,
+    SmsAnswer::started,      SmsAnswer::help,        SmsAnswer::try_again};
 
 TEST(SmsAnswers, EveryAnswerFitsOneGsm7Segment) {
   SmsAnswerFacts longest{v1::ON_SCENE, 'Z', 24};
