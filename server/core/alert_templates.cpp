@@ -241,50 +241,6 @@ std::string_view to_string(AlertTemplate which) {
   return "UNKNOWN";
 }
 
-std::string coarse_place(std::string_view place) {
-  // Drop every number with a decimal point and 3+ digits after it, sign included.
-  std::string kept;
-  for (std::size_t i = 0; i < place.size();) {
-    std::size_t j = i;
-    if (place[j] == '-' || place[j] == '+') ++j;
-    const std::size_t int_start = j;
-    while (j < place.size() && std::isdigit(static_cast<unsigned char>(place[j]))) ++j;
-    if (j > int_start && j < place.size() && place[j] == '.') {
-      std::size_t k = j + 1;
-      while (k < place.size() && std::isdigit(static_cast<unsigned char>(place[k]))) ++k;
-      if (k - j - 1 >= 3) {
-        i = k;
-        continue;
-      }
-    }
-    // Not a coordinate: keep the characters scanned (at least one).
-    const std::size_t end = std::max(j, i + 1);
-    kept.append(place.substr(i, end - i));
-    i = end;
-  }
-  // Tidy what removal left: a run of blanks and separators becomes one (", " if it held a comma
-  // or semicolon, else " "), none at the ends or just inside brackets; empty brackets go.
-  const auto separator = [](char c) { return c == ' ' || c == ',' || c == ';'; };
-  std::string tidy;
-  bool in_run = false, run_had_comma = false;
-  for (char c : kept) {
-    if (separator(c)) {
-      in_run = true;
-      run_had_comma = run_had_comma || c != ' ';
-      continue;
-    }
-    if (in_run && !tidy.empty() && tidy.back() != '(' && c != ')')
-      tidy += run_had_comma ? ", " : " ";
-    in_run = run_had_comma = false;
-    tidy.push_back(c);
-    if (tidy.size() >= 2 && tidy.compare(tidy.size() - 2, 2, "()") == 0) {
-      tidy.resize(tidy.size() - 2);
-      while (!tidy.empty() && separator(tidy.back())) tidy.pop_back();
-    }
-  }
-  return tidy;
-}
-
 struct Templates::Data {
   std::map<std::string, Language, std::less<>> languages;  // by lowercase tag
 };
@@ -410,24 +366,32 @@ std::string Templates::render(v1::AlertType type, std::string_view language_tag,
   return render(template_for(type).value_or(AlertTemplate::update), language_tag, fields);
 }
 
+namespace {
+
+// A keyed text of one section of a language's file ([push], [sms]), or of the fallback's when
+// the file has no such section; the key itself when it is none of the section's (a caller's
+// mistake). A template only so as not to name Templates' private Language.
+template <typename Language, typename Section>
+std::string keyed_text(const Language& chosen, const Language& fallback,
+                       const Section Language::*section, std::string_view key,
+                       const AlertFields& fields) {
+  const Language& lang = (chosen.*section).empty() ? fallback : chosen;
+  const auto it = (lang.*section).find(key);
+  if (it == (lang.*section).end()) return std::string(key);
+  const auto which = template_for_key(key).value_or(AlertTemplate::update);
+  return lang.fill(it->second, static_cast<std::size_t>(which), fields);
+}
+
+}  // namespace
+
 std::string Templates::push_text(std::string_view key, std::string_view language_tag,
                                  const AlertFields& fields) const {
-  const Language* lang = &language(language_tag);
-  if (lang->push.empty()) lang = &language(kFallback);  // a file without [push]
-  const auto it = lang->push.find(key);
-  if (it == lang->push.end()) return std::string(key);  // not a [push] key: a caller's mistake
-  const auto which = template_for_key(key).value_or(AlertTemplate::update);
-  return lang->fill(it->second, static_cast<std::size_t>(which), fields);
+  return keyed_text(language(language_tag), language(kFallback), &Language::push, key, fields);
 }
 
 std::string Templates::sms_text(std::string_view key, std::string_view language_tag,
                                 const AlertFields& fields) const {
-  const Language* lang = &language(language_tag);
-  if (lang->sms.empty()) lang = &language(kFallback);  // a file without [sms]
-  const auto it = lang->sms.find(key);
-  if (it == lang->sms.end()) return std::string(key);  // not an [sms] key: a caller's mistake
-  const auto which = template_for_key(key).value_or(AlertTemplate::update);
-  return lang->fill(it->second, static_cast<std::size_t>(which), fields);
+  return keyed_text(language(language_tag), language(kFallback), &Language::sms, key, fields);
 }
 
 std::string Templates::sms_body(v1::AlertType type, std::string_view language_tag,
