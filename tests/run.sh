@@ -35,7 +35,7 @@ fuzz=${FUZZ:-$([[ $# -eq 0 ]] && echo 1 || echo 0)}
 fuzz_status=0
 if [[ $fuzz == 1 ]]; then
   cmake -S "$root" -B "$root/build/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 \
-    -DPUENTE_FUZZ=ON >/dev/null
+    -DPUENTE_FUZZ=ON -DCMAKE_UNITY_BUILD=ON >/dev/null
   cmake --build "$root/build/fuzz" -j "$jobs"
   (cd "$root/build/fuzz" && ctest --output-on-failure -j "$jobs" --timeout 600) || fuzz_status=$?
 fi

@@ -27,7 +27,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string describe(std::chrono::milliseconds timeout) {
+std::string timeout_text(std::chrono::milliseconds timeout) {
   auto ms = timeout.count();
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
   return std::to_string(ms) + " ms";
@@ -150,7 +150,7 @@ void WsClient::connect(const ServerAddress& server, const std::string& target,
                                   });
     if (!link_->run_until([&lookup] { return lookup->done; }, deadline)) {
       link_->resolver.cancel();
-      fail("cannot resolve " + host + ": no answer within " + describe(timeout));
+      fail("cannot resolve " + host + ": no answer within " + timeout_text(timeout));
     }
     if (lookup->ec) fail("cannot resolve " + host + ": " + lookup->ec.message());
   }
@@ -164,7 +164,7 @@ void WsClient::connect(const ServerAddress& server, const std::string& target,
   });
   link_->run_until([&done] { return done; }, Clock::time_point::max());
   if (ec == beast::error::timeout)
-    fail("cannot connect to " + address_ + ": no answer within " + describe(timeout));
+    fail("cannot connect to " + address_ + ": no answer within " + timeout_text(timeout));
   if (ec) fail("cannot connect to " + address_ + ": " + ec.message());
   tcp_stream.socket().set_option(tcp::no_delay(true), ec);
 
@@ -181,7 +181,7 @@ void WsClient::connect(const ServerAddress& server, const std::string& target,
     });
     link_->run_until([&done] { return done; }, Clock::time_point::max());
     if (ec == beast::error::timeout)
-      fail("no TLS handshake with " + address_ + " within " + describe(timeout));
+      fail("no TLS handshake with " + address_ + " within " + timeout_text(timeout));
     if (ec) fail("TLS handshake with " + address_ + " failed: " + ec.message());
   }
 
@@ -195,7 +195,7 @@ void WsClient::connect(const ServerAddress& server, const std::string& target,
   });
   link_->run_until([&done] { return done; }, Clock::time_point::max());
   if (ec == beast::error::timeout)
-    fail("no answer from " + address_ + " within " + describe(timeout) +
+    fail("no answer from " + address_ + " within " + timeout_text(timeout) +
          " to the WebSocket upgrade");
   if (ec && res.result_int() != 0 && res.result() != http::status::switching_protocols)
     fail("WebSocket upgrade refused by " + address_ + target + ": " + refusal(res));
@@ -222,7 +222,7 @@ void WsClient::write(std::string_view data, bool binary) {
     link.writing = false;
   });
   if (!link.run_until([&link] { return !link.writing; }, Clock::now() + timeout_))
-    fail("cannot write to " + address_ + " within " + describe(timeout_));
+    fail("cannot write to " + address_ + " within " + timeout_text(timeout_));
   if (link.write_ec) fail("connection to " + address_ + " lost: " + link.write_ec.message());
 }
 

@@ -23,7 +23,7 @@ constexpr std::array<std::string_view, 2> kRungKeys{"after_seconds",
 constexpr std::array<v1::AlertType, 6> kAlertTypes{v1::VERIFY, v1::DISPATCH,   v1::UPDATE,
                                                    v1::DEBUNK, v1::STAND_DOWN, v1::ESCALATE};
 // An hour without an answer is no longer delivery: the dispatcher's escalation has taken over.
-constexpr std::int64_t kMaxSeconds = 60 * 60;
+constexpr std::int64_t kMaxRungSeconds = 60 * 60;
 
 std::chrono::seconds delay_for(const Rung& rung, const RecipientProgress& progress) {
   return progress.socket_took_it ? rung.after : rung.without_socket_after;
@@ -34,11 +34,12 @@ Rung parse_rung(Channel channel, const toml::node& node, const std::string& path
   check_keys(table, path, kRungKeys);
   const toml::node* after = table.get("after_seconds");
   if (!after) fail(path + ".after_seconds is missing");
-  Rung rung{channel, std::chrono::seconds{integer(*after, path + ".after_seconds", 0, kMaxSeconds)},
+  Rung rung{channel,
+            std::chrono::seconds{integer(*after, path + ".after_seconds", 0, kMaxRungSeconds)},
             std::chrono::seconds{0}};
   if (const toml::node* without = table.get("without_socket_after_seconds"))
     rung.without_socket_after = std::chrono::seconds{
-        integer(*without, path + ".without_socket_after_seconds", 0, kMaxSeconds)};
+        integer(*without, path + ".without_socket_after_seconds", 0, kMaxRungSeconds)};
   // A recipient no socket reached is never worse placed than one a socket did.
   if (rung.without_socket_after > rung.after)
     fail(path + ".without_socket_after_seconds must be <= after_seconds");

@@ -35,7 +35,7 @@ constexpr std::array<std::string_view, 2> kStepKeys{"deadline_seconds", "audienc
 // Limits. A quorum beyond 1000 people, a deadline or dedup window beyond a day, or a dedup
 // radius beyond 10 km (it would merge separate raids across a city) is a typo, not a policy.
 constexpr std::int64_t kMaxQuorum = 1000;
-constexpr std::int64_t kMaxSeconds = 24 * 60 * 60;
+constexpr std::int64_t kMaxPolicySeconds = 24 * 60 * 60;
 constexpr double kMaxDedupMeters = 10'000;
 
 void apply_quorum(const toml::table& table, const std::string& path, Quorum& quorum) {
@@ -79,7 +79,7 @@ std::vector<EscalationStep> parse_escalation(const toml::node& node, const std::
     if (!deadline) fail(where + ".deadline_seconds is missing");
     EscalationStep parsed;
     parsed.deadline =
-        std::chrono::seconds{integer(*deadline, where + ".deadline_seconds", 1, kMaxSeconds)};
+        std::chrono::seconds{integer(*deadline, where + ".deadline_seconds", 1, kMaxPolicySeconds)};
     // Steps fire in order; a deadline out of order would fire two steps at once or skip one.
     if (!steps.empty() && parsed.deadline <= steps.back().deadline)
       fail(where + ".deadline_seconds must be greater than the step before it (" +
@@ -122,8 +122,8 @@ void apply_options(const toml::table& table, const std::string& path, DispatchPo
     policy.dedup_meters = *value;
   }
   if (const toml::node* window = table.get("dedup_window_seconds"))
-    policy.dedup_window =
-        std::chrono::seconds{integer(*window, path + ".dedup_window_seconds", 1, kMaxSeconds)};
+    policy.dedup_window = std::chrono::seconds{
+        integer(*window, path + ".dedup_window_seconds", 1, kMaxPolicySeconds)};
 }
 
 }  // namespace

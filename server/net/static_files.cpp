@@ -16,7 +16,7 @@ namespace {
 // Pages and scripts change with each release and there is no bundler to put a hash in their
 // names: the browser keeps its copy but asks (If-None-Match) before using it; the answer is
 // usually a 304 of a few bytes.
-constexpr std::string_view cache_control = "no-cache";
+constexpr std::string_view kPageCacheControl = "no-cache";
 
 bool safe_segment(std::string_view segment) {
   return !segment.empty() && segment.front() != '.' &&
@@ -100,7 +100,7 @@ Response StaticFiles::serve(const Request& request, std::string_view path) {
     cached.size = size;
     cached.body = StaticBody::make(read_whole(*file), std::string(content_type_of(*file)));
   }
-  return cached.body.answer(request, cache_control);
+  return cached.body.answer(request, kPageCacheControl);
 }
 
 }  // namespace puente::net

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // A day, in seconds: long enough that a board open all night fetches each tile once.
-constexpr std::string_view cache_control = "public, max-age=86400";
+constexpr std::string_view kTileCacheControl = "public, max-age=86400";
 
 // Web Mercator tile schemes stop at zoom 22 or so; 30 keeps 2^z within 32 bits.
 constexpr int deepest_zoom = 30;
@@ -66,7 +66,7 @@ Response TileFiles::serve(const Request& request, std::string_view z, std::strin
   auto bytes = read_whole(*file);
   if (bytes.empty()) return no_tile();
   // A PNG is deflated already: no gzip copy.
-  return StaticBody::make(std::move(bytes), "image/png", false).answer(request, cache_control);
+  return StaticBody::make(std::move(bytes), "image/png", false).answer(request, kTileCacheControl);
 }
 
 }  // namespace puente::net

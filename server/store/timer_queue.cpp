@@ -1,14 +1,13 @@
 #include "store/timer_queue.hpp"
 
+#include "core/clock.hpp"
 #include "redis/script.hpp"
 
 namespace puente::store {
 
 namespace {
 
-long long to_ms(TimerQueue::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
+using core::to_ms;
 
 // KEYS: timers, leased; ARGV: now ms, lease expiry ms, max
 const redis::Script& claim_script() {

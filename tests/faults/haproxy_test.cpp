@@ -27,7 +27,7 @@ namespace {
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 
-constexpr std::chrono::milliseconds proxy_wait{30'000};
+constexpr std::chrono::milliseconds kHaproxyWait{30'000};
 
 // deploy/haproxy/haproxy.cfg with loopback addresses and test-sized timings. Throws if a line
 // the test relies on is gone, so a reshaped config fails here loudly instead of testing
@@ -96,7 +96,7 @@ class Proxy {
       std::ofstream(config, std::ios::trunc) << render_config(port_, stats_port_, node_ports);
       process_.emplace(binary, std::vector<std::string>{"-db", "-f", config.string()},
                        dir / "haproxy.log");
-      if (wait_until([&] { return !process_->running() || stats_answer(); }, proxy_wait) &&
+      if (wait_until([&] { return !process_->running() || stats_answer(); }, kHaproxyWait) &&
           process_->running()) {
         return;
       }
@@ -184,7 +184,7 @@ class HaproxyTest : public ::testing::Test {
     a_ = net_.start_node("a");
     b_ = net_.start_node("b");
     proxy_.emplace(net_.dir(), std::vector<unsigned short>{a_->port(), b_->port()});
-    ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 2; }, proxy_wait));
+    ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 2; }, kHaproxyWait));
   }
 
   TestNetwork net_;
@@ -216,7 +216,7 @@ TEST_F(HaproxyTest, AKilledNodesObserversReconnectThroughTheProxyAndMissNothing)
   }
 
   a_->process().kill_now();
-  ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 1; }, proxy_wait));
+  ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 1; }, kHaproxyWait));
 
   // A new client connection: the kept-alive one may still point at the dead node.
   client::HttpClient after_kill("127.0.0.1", proxy_->port());
@@ -249,7 +249,7 @@ TEST_F(HaproxyTest, WhileNoNodeIsReadyRequestsStillReachALiveNode) {
   EXPECT_EQ(http.request(http::verb::get, "/readyz").status, 200u);
 
   net_.redis().stop();
-  ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 0; }, proxy_wait));
+  ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 0; }, kHaproxyWait));
 
   // Not HAProxy's own 503 page: a node answers, for itself.
   client::HttpClient during("127.0.0.1", proxy_->port());
@@ -261,7 +261,7 @@ TEST_F(HaproxyTest, WhileNoNodeIsReadyRequestsStillReachALiveNode) {
   EXPECT_NE(ready.body.find("degraded"), std::string::npos) << ready.body;
 
   net_.redis().restart();
-  ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 2; }, proxy_wait));
+  ASSERT_TRUE(wait_until([&] { return proxy_->servers_up("puented") == 2; }, kHaproxyWait));
   client::HttpClient back("127.0.0.1", proxy_->port());
   EXPECT_EQ(back.request(http::verb::get, "/readyz").status, 200u);
 }

@@ -29,7 +29,7 @@ namespace {
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 
-constexpr std::chrono::milliseconds proxy_wait{30'000};
+constexpr std::chrono::milliseconds kNginxWait{30'000};
 
 struct Ports {
   unsigned short https, http;
@@ -107,7 +107,7 @@ class Nginx {
           std::vector<std::string>{"-p", dir.string(), "-c", (dir / "nginx.conf").string(), "-e",
                                    (dir / "error.log").string()},
           dir / "nginx.out");
-      if (wait_until([&] { return !process_->running() || health() == 200; }, proxy_wait) &&
+      if (wait_until([&] { return !process_->running() || health() == 200; }, kNginxWait) &&
           process_->running())
         return;
     }

@@ -8,4 +8,8 @@ namespace puente::test {
 // Throws std::runtime_error if no socket can be bound.
 unsigned short free_port();
 
+// How many ports a server start tries: a port can be lost to another process between
+// free_port() and the server's bind.
+constexpr int kPortAttempts = 5;
+
 }  // namespace puente::test

@@ -18,8 +18,6 @@ namespace {
 
 // Readiness waits: long enough for a loaded CI machine, short enough to fail a stuck test.
 constexpr auto start_deadline = std::chrono::seconds(10);
-// A port can be lost to another process between free_port() and redis's bind: try a few.
-constexpr int port_attempts = 5;
 
 // A blocking loopback connection with send and receive timeouts: enough to ask Redis one
 // thing without a client library (the tests check that library; the fixture must not use it).
@@ -135,7 +133,7 @@ std::string redis_server_binary() {
 
 RedisServer::RedisServer(std::vector<std::string> extra_args)
     : binary_(redis_server_binary()), extra_args_(std::move(extra_args)), dir_("puente-redis-") {
-  for (int attempt = 0; attempt < port_attempts; ++attempt) {
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
     port_ = free_port();
     if (launch()) {
       return;

@@ -17,8 +17,6 @@
 namespace puente::test {
 namespace {
 
-// A port can be lost to another process between free_port() and the sentinel's bind.
-constexpr int port_attempts = 5;
 // One question to one server; a server that takes longer is as good as down for a probe.
 constexpr std::chrono::milliseconds probe_timeout{1000};
 
@@ -103,7 +101,7 @@ SentinelCluster::~SentinelCluster() = default;
 void SentinelCluster::start_sentinel(int index) {
   const auto config = dir_.path() / ("sentinel-" + std::to_string(index) + ".conf");
   const auto log = dir_.path() / ("sentinel-" + std::to_string(index) + ".log");
-  for (int attempt = 0; attempt < port_attempts; ++attempt) {
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
     const unsigned short port = free_port();
     {
       // Rewritten by the sentinel (it records its peers and its own id), hence a file of its

@@ -1,6 +1,7 @@
 #include "channels/push/message_encryption.hpp"
 
 #include "channels/push/hkdf.hpp"
+#include "channels/push/openssl_handles.hpp"
 
 #include <openssl/rand.h>
 
@@ -22,11 +23,6 @@ const EVP_CIPHER* aes_128_gcm() {
     return fetched;
   }();
   return cipher.get();
-}
-
-auto* bytes_of(std::string& text) { return reinterpret_cast<unsigned char*>(text.data()); }
-const auto* bytes_of(std::string_view text) {
-  return reinterpret_cast<const unsigned char*>(text.data());
 }
 
 // AES-128-GCM of `plaintext` followed by its 16-byte tag, appended to `out`.

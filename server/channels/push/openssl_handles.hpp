@@ -12,6 +12,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace puente::push {
 
@@ -31,6 +32,14 @@ using KdfContextHandle =
     std::unique_ptr<EVP_KDF_CTX, OpenSslDeleter<EVP_KDF_CTX, EVP_KDF_CTX_free>>;
 using BignumHandle = std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>>;
 using EcdsaSignatureHandle = std::unique_ptr<ECDSA_SIG, OpenSslDeleter<ECDSA_SIG, ECDSA_SIG_free>>;
+
+// OpenSSL takes bytes as unsigned char; a std::string holds them as char.
+inline unsigned char* bytes_of(std::string& text) {
+  return reinterpret_cast<unsigned char*>(text.data());
+}
+inline const unsigned char* bytes_of(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
 
 // Throws std::runtime_error "<what>: <OpenSSL's reason>", emptying OpenSSL's error queue of
 // this thread so the next call starts clean.

@@ -1,5 +1,7 @@
 #include "channels/push/p256_key.hpp"
 
+#include "channels/push/openssl_handles.hpp"
+
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
@@ -18,10 +20,6 @@ using ParamBuilderHandle =
     std::unique_ptr<OSSL_PARAM_BLD, OpenSslDeleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>>;
 using ParamsHandle = std::unique_ptr<OSSL_PARAM, OpenSslDeleter<OSSL_PARAM, OSSL_PARAM_free>>;
 using BioHandle = std::unique_ptr<BIO, OpenSslDeleter<BIO, BIO_free_all>>;
-
-const auto* bytes_of(std::string_view text) {
-  return reinterpret_cast<const unsigned char*>(text.data());
-}
 
 // Keys from parameters: `selection` is EVP_PKEY_PUBLIC_KEY or EVP_PKEY_KEYPAIR. OpenSSL decodes
 // the point with EC_POINT_oct2point, which refuses a point that is not on the curve.

@@ -1,15 +1,12 @@
 #include "channels/push/vapid.hpp"
 
+#include "channels/push/openssl_handles.hpp"
 #include "core/base64url.hpp"
 
 #include <boost/json.hpp>
 
 namespace puente::push {
 namespace {
-
-const auto* bytes_of(std::string_view text) {
-  return reinterpret_cast<const unsigned char*>(text.data());
-}
 
 // The DER signature OpenSSL makes, as the fixed-size r || s of JWS (RFC 7518 §3.4).
 std::string raw_signature(std::string_view der) {

@@ -14,7 +14,7 @@ namespace puente::sms {
 
 namespace {
 
-constexpr std::size_t kMaxAnswerBytes = 160;
+constexpr std::size_t kMaxSmscAnswerBytes = 160;
 constexpr std::size_t kMaxMessageIdBytes = 64;
 
 std::optional<std::int64_t> number_of(std::string_view text) {
@@ -40,7 +40,7 @@ std::optional<DeliveryStatus> status_of(std::int64_t type) {
   return std::nullopt;
 }
 
-ParsedDeliveryReport refused(std::string error) { return {std::nullopt, std::move(error)}; }
+ParsedDeliveryReport refused_report(std::string error) { return {std::nullopt, std::move(error)}; }
 
 }  // namespace
 
@@ -63,29 +63,29 @@ bool is_final(DeliveryStatus status) {
 ParsedDeliveryReport parse_delivery_report(std::string_view target,
                                            const core::ResponderPhones& phones) {
   const auto query = callback_query(target);
-  if (!query) return refused("the query is malformed or names a parameter twice");
+  if (!query) return refused_report("the query is malformed or names a parameter twice");
 
   DeliveryReport report;
   report.message_id = value_or_empty(*query, "m");
   if (report.message_id.empty() || report.message_id.size() > kMaxMessageIdBytes ||
       !std::all_of(report.message_id.begin(), report.message_id.end(), id_character))
-    return refused("m (the message id) is missing or not an id");
+    return refused_report("m (the message id) is missing or not an id");
 
   const auto type = number_of(value_or_empty(*query, "s"));
   const auto status = type ? status_of(*type) : std::nullopt;
-  if (!status) return refused("s (%d, the report type) is not 1, 2, 4, 8 or 16");
+  if (!status) return refused_report("s (%d, the report type) is not 1, 2, 4, 8 or 16");
   report.status = *status;
 
   if (const auto phone = value_or_empty(*query, "p"); !phone.empty()) {
     report.phone_hash = phones.hash_of_number(phone);
-    if (report.phone_hash.empty()) return refused("p (%p) is not a phone number");
+    if (report.phone_hash.empty()) return refused_report("p (%p) is not a phone number");
   }
   if (const auto at = value_or_empty(*query, "t"); !at.empty()) {
     const auto seconds = number_of(at);
-    if (!seconds || *seconds < 0) return refused("t (%T) is not a Unix time");
+    if (!seconds || *seconds < 0) return refused_report("t (%T) is not a Unix time");
     report.at_unix = *seconds;
   }
-  report.smsc_answer = std::string(value_or_empty(*query, "a").substr(0, kMaxAnswerBytes));
+  report.smsc_answer = std::string(value_or_empty(*query, "a").substr(0, kMaxSmscAnswerBytes));
   return {std::move(report), {}};
 }
 

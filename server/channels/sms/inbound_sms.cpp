@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::size_t kMaxGatewayIdBytes = 64;
 
-ParsedInboundSms refused(std::string error) { return {std::nullopt, std::move(error)}; }
+ParsedInboundSms refused_message(std::string error) { return {std::nullopt, std::move(error)}; }
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
@@ -57,32 +57,33 @@ std::optional<std::string> utf8_from(std::string_view bytes, std::string_view ch
 ParsedInboundSms parse_inbound_sms(std::string_view target, std::string_view content_type,
                                    std::string_view body, const core::ResponderPhones& phones) {
   const auto query = callback_query(target);
-  if (!query) return refused("the query is malformed or names a parameter twice");
+  if (!query) return refused_message("the query is malformed or names a parameter twice");
 
   InboundSms sms;
   const auto from = value_or_empty(*query, "from");
-  if (from.empty()) return refused("from (%p, the sender) is missing");
+  if (from.empty()) return refused_message("from (%p, the sender) is missing");
   sms.from_hash = phones.hash_of_number(from);
-  if (sms.from_hash.empty()) return refused("from (%p) is not a phone number");
+  if (sms.from_hash.empty()) return refused_message("from (%p) is not a phone number");
 
   // The post's body, else a get-url's text=%a.
   const bool posted = !body.empty();
   const std::string_view raw = posted ? body : value_or_empty(*query, "text");
   if (raw.size() > kMaxInboundBytes)
-    return refused("the message is longer than " + std::to_string(kMaxInboundBytes) + " bytes");
+    return refused_message("the message is longer than " + std::to_string(kMaxInboundBytes) +
+                           " bytes");
   std::string charset = posted ? charset_of(content_type) : std::string();
   if (posted && charset.empty()) charset = lowercase(value_or_empty(*query, "charset"));
   auto text = utf8_from(raw, charset);
-  if (!text) return refused("the charset is not UTF-8, UTF-16BE or ISO-8859-1");
+  if (!text) return refused_message("the charset is not UTF-8, UTF-16BE or ISO-8859-1");
   sms.text = std::move(*text);
 
   sms.gateway_id = value_or_empty(*query, "id");
-  if (sms.gateway_id.size() > kMaxGatewayIdBytes) return refused("id (%I) is too long");
+  if (sms.gateway_id.size() > kMaxGatewayIdBytes) return refused_message("id (%I) is too long");
   if (const auto at = value_or_empty(*query, "time"); !at.empty()) {
     std::int64_t seconds = 0;
     const auto [end, ec] = std::from_chars(at.data(), at.data() + at.size(), seconds);
     if (ec != std::errc() || end != at.data() + at.size() || seconds < 0)
-      return refused("time (%T) is not a Unix time");
+      return refused_message("time (%T) is not a Unix time");
     sms.at_unix = seconds;
   }
   return {std::move(sms), {}};

@@ -22,7 +22,7 @@ namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 
 // smsbox's answers are a line of text; anything much longer is not smsbox.
-constexpr std::uint64_t kMaxAnswerBytes = 16 * 1024;
+constexpr std::uint64_t kMaxSendsmsAnswerBytes = 16 * 1024;
 
 class SendsmsExchange : public std::enable_shared_from_this<SendsmsExchange> {
  public:
@@ -35,7 +35,7 @@ class SendsmsExchange : public std::enable_shared_from_this<SendsmsExchange> {
     request_.set(http::field::host, options_.host + ":" + std::to_string(options_.port));
     request_.set(http::field::user_agent, "puented");
     request_.set(http::field::connection, "close");
-    answer_.body_limit(kMaxAnswerBytes);
+    answer_.body_limit(kMaxSendsmsAnswerBytes);
   }
 
   void start() {

@@ -20,7 +20,7 @@ core::TokenRecord revoked(std::string id, std::string secret, std::int64_t at_ms
 }
 
 TEST(RevocationFile, WhatIsAppendedIsReadBackByTheOwnerAlone) {
-  test::TempDir dir;
+  puente::test::TempDir dir;
   RevocationFile file(dir.path() / "revoked-tokens");
   EXPECT_TRUE(file.read().empty()) << "no file yet: nothing revoked";
   ASSERT_TRUE(file.append(revoked("roster-maria", "roster-secret", 1'700'000'000'123)));
@@ -35,11 +35,11 @@ TEST(RevocationFile, WhatIsAppendedIsReadBackByTheOwnerAlone) {
   EXPECT_EQ(kept[1].id, "tok-1");
   EXPECT_EQ(std::filesystem::status(file.path()).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  EXPECT_EQ(test::file_text(file.path()).find("roster-secret"), std::string::npos);
+  EXPECT_EQ(puente::test::file_text(file.path()).find("roster-secret"), std::string::npos);
 }
 
 TEST(RevocationFile, ATornOrForeignLineIsSkippedAndTheRestKept) {
-  test::TempDir dir;
+  puente::test::TempDir dir;
   RevocationFile file(dir.path() / "revoked-tokens");
   ASSERT_TRUE(file.append(revoked("tok-1", "phone", 1'700'000'000'000)));
   {
@@ -56,7 +56,7 @@ TEST(RevocationFile, ATornOrForeignLineIsSkippedAndTheRestKept) {
 }
 
 TEST(RevocationFile, ARecordThatCannotBeWrittenDownIsRefused) {
-  test::TempDir dir;
+  puente::test::TempDir dir;
   RevocationFile file(dir.path() / "revoked-tokens");
   auto unrevoked = revoked("tok-1", "phone", 1);
   unrevoked.revoked_at.reset();

@@ -34,7 +34,7 @@ ScriptedServer::Script websocket_script(
 }
 
 // Echoes frames, text as text and binary as binary, until the client closes.
-void echo(websocket::stream<tcp::socket&>& ws) {
+void echo_messages(websocket::stream<tcp::socket&>& ws) {
   for (;;) {
     beast::flat_buffer buffer;
     ws.read(buffer);
@@ -44,7 +44,7 @@ void echo(websocket::stream<tcp::socket&>& ws) {
 }
 
 TEST(WsClient, SendsAndReadsTextAndBinaryFrames) {
-  ScriptedServer server(websocket_script(echo));
+  ScriptedServer server(websocket_script(echo_messages));
   WsClient client;
   client.connect("127.0.0.1", server.port());
   client.send_text(R"({"ping":{}})");
@@ -61,7 +61,7 @@ TEST(WsClient, AReadThatTimesOutLeavesTheConnectionUsable) {
   ScriptedServer server(websocket_script([](auto& ws) {
     std::this_thread::sleep_for(300ms);
     ws.write(boost::asio::buffer(std::string("late")));
-    echo(ws);
+    echo_messages(ws);
   }));
   WsClient client;
   client.connect("127.0.0.1", server.port());
@@ -129,7 +129,7 @@ TEST(WsClient, ReadsServerMessagesFromJsonAndBinaryFrames) {
     pong.mutable_pong();
     ws.binary(true);
     ws.write(boost::asio::buffer(pong.SerializeAsString()));
-    echo(ws);
+    echo_messages(ws);
   }));
   WsClient client;
   client.connect("127.0.0.1", server.port());

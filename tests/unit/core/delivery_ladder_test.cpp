@@ -29,7 +29,7 @@ RecipientProgress with_phone(bool socket_took_it) {
   return progress;
 }
 
-void expect_rejected(const std::string& toml, const std::string& message) {
+void expect_rung_rejected(const std::string& toml, const std::string& message) {
   EXPECT_THAT([&] { DeliveryLadders::from_toml(toml); },
               ThrowsMessage<std::runtime_error>(HasSubstr(message)))
       << toml;
@@ -141,24 +141,25 @@ TEST(DeliveryLadder, TheExampleConfigWritesOutTheDefaults) {
 }
 
 TEST(DeliveryLadder, BadValuesAreRefusedNamingTheOption) {
-  expect_rejected("[delivery.RAID]\n", "delivery.RAID is not an alert type");
-  expect_rejected("[delivery.ALERT_TYPE_UNSPECIFIED]\n", "is not an alert type");
-  expect_rejected("[delivery.VERIFY]\npager = { after_seconds = 1 }\n",
-                  "delivery.VERIFY.pager is not an option");
-  expect_rejected("[delivery.VERIFY]\npush = { without_socket_after_seconds = 0 }\n",
-                  "delivery.VERIFY.push.after_seconds is missing");
-  expect_rejected("[delivery.VERIFY]\npush = { after_seconds = 3601 }\n",
-                  "delivery.VERIFY.push.after_seconds must be <= 3600");
-  expect_rejected("[delivery.VERIFY]\npush = { after_seconds = -1 }\n", "must be >= 0");
-  expect_rejected("[delivery.VERIFY]\npush = { after_seconds = \"soon\" }\n", "must be an integer");
-  expect_rejected("[delivery.VERIFY]\npush = { after_seconds = 10, tries = 3 }\n",
-                  "delivery.VERIFY.push.tries is not an option");
-  expect_rejected(
+  expect_rung_rejected("[delivery.RAID]\n", "delivery.RAID is not an alert type");
+  expect_rung_rejected("[delivery.ALERT_TYPE_UNSPECIFIED]\n", "is not an alert type");
+  expect_rung_rejected("[delivery.VERIFY]\npager = { after_seconds = 1 }\n",
+                       "delivery.VERIFY.pager is not an option");
+  expect_rung_rejected("[delivery.VERIFY]\npush = { without_socket_after_seconds = 0 }\n",
+                       "delivery.VERIFY.push.after_seconds is missing");
+  expect_rung_rejected("[delivery.VERIFY]\npush = { after_seconds = 3601 }\n",
+                       "delivery.VERIFY.push.after_seconds must be <= 3600");
+  expect_rung_rejected("[delivery.VERIFY]\npush = { after_seconds = -1 }\n", "must be >= 0");
+  expect_rung_rejected("[delivery.VERIFY]\npush = { after_seconds = \"soon\" }\n",
+                       "must be an integer");
+  expect_rung_rejected("[delivery.VERIFY]\npush = { after_seconds = 10, tries = 3 }\n",
+                       "delivery.VERIFY.push.tries is not an option");
+  expect_rung_rejected(
       "[delivery.VERIFY]\npush = { after_seconds = 5, without_socket_after_seconds = 9 }\n",
       "without_socket_after_seconds must be <= after_seconds");
-  expect_rejected("[delivery]\nVERIFY = 3\n", "delivery.VERIFY must be a table");
-  expect_rejected("delivery = 1\n", "delivery must be a table");
-  expect_rejected("[delivery.VERIFY\n", "invalid TOML at line 1");
+  expect_rung_rejected("[delivery]\nVERIFY = 3\n", "delivery.VERIFY must be a table");
+  expect_rung_rejected("delivery = 1\n", "delivery must be a table");
+  expect_rung_rejected("[delivery.VERIFY\n", "invalid TOML at line 1");
 }
 
 TEST(DeliveryLadder, SocketGraceIsReadCheckedAndDefaultsToASecond) {

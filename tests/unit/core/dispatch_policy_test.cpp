@@ -134,73 +134,76 @@ TEST(DispatchPolicy, AudienceNamesRoundTrip) {
   EXPECT_EQ(parse_escalation_audience("standby"), std::nullopt);
 }
 
-void expect_rejected(const std::string& toml, const std::string& message) {
+void expect_policy_rejected(const std::string& toml, const std::string& message) {
   EXPECT_THAT([&] { parse(toml); }, ThrowsMessage<std::runtime_error>(HasSubstr(message))) << toml;
 }
 
 TEST(DispatchPolicy, EveryBadValueNamesItsOption) {
-  expect_rejected("[policy.quorum]\ncount = 0\n", "policy.quorum.count must be >= 1");
-  expect_rejected("[policy.quorum]\ncount = 5000\n", "policy.quorum.count must be <= 1000");
-  expect_rejected("[policy.quorum]\ncount = \"two\"\n", "policy.quorum.count must be an integer");
-  expect_rejected("[policy.quorum]\nrole = \"sheriff\"\n",
-                  "policy.quorum.role \"sheriff\" is not a role");
-  expect_rejected("[policy.quorum]\nrole = 3\n", "policy.quorum.role must be a role name");
-  expect_rejected("[policy.quorum]\nstate = \"DECLINED\"\n", "policy.quorum.state must be");
-  expect_rejected("[policy.quorum]\nstate = \"on_scene\"\n", "policy.quorum.state must be");
-  expect_rejected("[policy.quorum]\nsize = 2\n", "policy.quorum.size is not an option");
-  expect_rejected("[policy]\nquorum = 2\n", "policy.quorum must be a table");
-  expect_rejected("[policy]\nverify_before_dispatch = \"yes\"\n",
-                  "policy.verify_before_dispatch must be true or false");
-  expect_rejected("[policy]\ndedup_meters = 0\n", "policy.dedup_meters must be > 0");
-  expect_rejected("[policy]\ndedup_meters = -5.0\n", "policy.dedup_meters must be > 0");
-  expect_rejected("[policy]\ndedup_meters = 20000\n", "policy.dedup_meters must be <= 10000");
-  expect_rejected("[policy]\ndedup_meters = nan\n", "policy.dedup_meters must be a number");
-  expect_rejected("[policy]\ndedup_meters = true\n", "policy.dedup_meters must be a number");
-  expect_rejected("[policy]\ndedup_window_seconds = 0\n",
-                  "policy.dedup_window_seconds must be >= 1");
-  expect_rejected("[policy]\ndedup_window_seconds = 90000\n",
-                  "policy.dedup_window_seconds must be <= 86400");
-  expect_rejected("[policy]\ndedup_window_seconds = 1.5\n",
-                  "policy.dedup_window_seconds must be an integer");
-  expect_rejected("[policy]\nqourum = 2\n", "policy.qourum is not an option");
-  expect_rejected("policy = 3\n", "policy must be a table");
+  expect_policy_rejected("[policy.quorum]\ncount = 0\n", "policy.quorum.count must be >= 1");
+  expect_policy_rejected("[policy.quorum]\ncount = 5000\n", "policy.quorum.count must be <= 1000");
+  expect_policy_rejected("[policy.quorum]\ncount = \"two\"\n",
+                         "policy.quorum.count must be an integer");
+  expect_policy_rejected("[policy.quorum]\nrole = \"sheriff\"\n",
+                         "policy.quorum.role \"sheriff\" is not a role");
+  expect_policy_rejected("[policy.quorum]\nrole = 3\n", "policy.quorum.role must be a role name");
+  expect_policy_rejected("[policy.quorum]\nstate = \"DECLINED\"\n", "policy.quorum.state must be");
+  expect_policy_rejected("[policy.quorum]\nstate = \"on_scene\"\n", "policy.quorum.state must be");
+  expect_policy_rejected("[policy.quorum]\nsize = 2\n", "policy.quorum.size is not an option");
+  expect_policy_rejected("[policy]\nquorum = 2\n", "policy.quorum must be a table");
+  expect_policy_rejected("[policy]\nverify_before_dispatch = \"yes\"\n",
+                         "policy.verify_before_dispatch must be true or false");
+  expect_policy_rejected("[policy]\ndedup_meters = 0\n", "policy.dedup_meters must be > 0");
+  expect_policy_rejected("[policy]\ndedup_meters = -5.0\n", "policy.dedup_meters must be > 0");
+  expect_policy_rejected("[policy]\ndedup_meters = 20000\n",
+                         "policy.dedup_meters must be <= 10000");
+  expect_policy_rejected("[policy]\ndedup_meters = nan\n", "policy.dedup_meters must be a number");
+  expect_policy_rejected("[policy]\ndedup_meters = true\n", "policy.dedup_meters must be a number");
+  expect_policy_rejected("[policy]\ndedup_window_seconds = 0\n",
+                         "policy.dedup_window_seconds must be >= 1");
+  expect_policy_rejected("[policy]\ndedup_window_seconds = 90000\n",
+                         "policy.dedup_window_seconds must be <= 86400");
+  expect_policy_rejected("[policy]\ndedup_window_seconds = 1.5\n",
+                         "policy.dedup_window_seconds must be an integer");
+  expect_policy_rejected("[policy]\nqourum = 2\n", "policy.qourum is not an option");
+  expect_policy_rejected("policy = 3\n", "policy must be a table");
 }
 
 TEST(DispatchPolicy, EscalationStepErrorsNameTheStep) {
   const auto step = [](const std::string& body) { return "[[policy.escalation]]\n" + body + "\n"; };
-  expect_rejected(step("audience = \"adjacent\""),
-                  "policy.escalation[0].deadline_seconds is missing");
-  expect_rejected(step("deadline_seconds = 60"), "policy.escalation[0].audience is missing");
-  expect_rejected(step("deadline_seconds = 0\naudience = \"adjacent\""),
-                  "policy.escalation[0].deadline_seconds must be >= 1");
-  expect_rejected(
+  expect_policy_rejected(step("audience = \"adjacent\""),
+                         "policy.escalation[0].deadline_seconds is missing");
+  expect_policy_rejected(step("deadline_seconds = 60"), "policy.escalation[0].audience is missing");
+  expect_policy_rejected(step("deadline_seconds = 0\naudience = \"adjacent\""),
+                         "policy.escalation[0].deadline_seconds must be >= 1");
+  expect_policy_rejected(
       step("deadline_seconds = 60\naudience = \"everyone\""),
       "policy.escalation[0].audience must be \"adjacent\", \"region\" or \"dispatchers\"");
-  expect_rejected(step("deadline_seconds = 60\naudience = \"adjacent\"\nafter = 3"),
-                  "policy.escalation[0].after is not an option");
-  expect_rejected(step("deadline_seconds = 600\naudience = \"adjacent\"") +
-                      step("deadline_seconds = 600\naudience = \"region\""),
-                  "policy.escalation[1].deadline_seconds must be greater than the step before it "
-                  "(600)");
-  expect_rejected("[policy]\nescalation = { deadline_seconds = 60 }\n",
-                  "policy.escalation must be an array of tables");
-  expect_rejected("[policy]\nescalation = [600]\n", "policy.escalation[0] must be a table");
+  expect_policy_rejected(step("deadline_seconds = 60\naudience = \"adjacent\"\nafter = 3"),
+                         "policy.escalation[0].after is not an option");
+  expect_policy_rejected(
+      step("deadline_seconds = 600\naudience = \"adjacent\"") +
+          step("deadline_seconds = 600\naudience = \"region\""),
+      "policy.escalation[1].deadline_seconds must be greater than the step before it "
+      "(600)");
+  expect_policy_rejected("[policy]\nescalation = { deadline_seconds = 60 }\n",
+                         "policy.escalation must be an array of tables");
+  expect_policy_rejected("[policy]\nescalation = [600]\n", "policy.escalation[0] must be a table");
 }
 
 TEST(DispatchPolicy, NeighborhoodOverrideErrors) {
-  expect_rejected("[policy.neighborhoods.atlantis]\nquorum = { count = 3 }\n",
-                  "policy.neighborhoods.atlantis: unknown neighborhood");
-  expect_rejected("[policy.neighborhoods.downtown]\nquorum = { count = 0 }\n",
-                  "policy.neighborhoods.downtown.quorum.count must be >= 1");
-  expect_rejected("[policy.neighborhoods.downtown.neighborhoods.el-sereno]\n",
-                  "policy.neighborhoods.downtown.neighborhoods is not an option");
-  expect_rejected("[policy]\nneighborhoods = 3\n", "policy.neighborhoods must be a table");
-  expect_rejected("[policy.neighborhoods]\ndowntown = 3\n",
-                  "policy.neighborhoods.downtown must be a table");
+  expect_policy_rejected("[policy.neighborhoods.atlantis]\nquorum = { count = 3 }\n",
+                         "policy.neighborhoods.atlantis: unknown neighborhood");
+  expect_policy_rejected("[policy.neighborhoods.downtown]\nquorum = { count = 0 }\n",
+                         "policy.neighborhoods.downtown.quorum.count must be >= 1");
+  expect_policy_rejected("[policy.neighborhoods.downtown.neighborhoods.el-sereno]\n",
+                         "policy.neighborhoods.downtown.neighborhoods is not an option");
+  expect_policy_rejected("[policy]\nneighborhoods = 3\n", "policy.neighborhoods must be a table");
+  expect_policy_rejected("[policy.neighborhoods]\ndowntown = 3\n",
+                         "policy.neighborhoods.downtown must be a table");
 }
 
 TEST(DispatchPolicy, InvalidTomlSaysWhere) {
-  expect_rejected("[policy\n", "invalid TOML at line 1");
+  expect_policy_rejected("[policy\n", "invalid TOML at line 1");
 }
 
 }  // namespace

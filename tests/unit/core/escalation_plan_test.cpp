@@ -20,6 +20,7 @@ namespace puente::core {
 namespace {
 
 using test::kLaData;
+using test::la_city;
 using test::read_file;
 
 using ::testing::ElementsAre;
@@ -29,12 +30,6 @@ using Clock = std::chrono::system_clock;
 using Outcome = EscalationPlan::Outcome;
 
 const Clock::time_point kConfirmed = Clock::time_point{} + 1'800'000'000s;
-
-const GeoIndex& city() {
-  static const GeoIndex index =
-      GeoIndex::from_geojson(read_file(kLaData + "/la-city-neighborhoods-v6.geojson"));
-  return index;
-}
 
 const std::vector<Role> kObserver = {Role::legal_observer};
 const std::vector<Role> kVolunteer = {Role::volunteer};
@@ -249,11 +244,11 @@ TEST(RegionOf, SharedRegionPropertyPlusTheSecondRing) {
 // What the City file's polygons say. The City file has no East Los Angeles: that is an
 // unincorporated county area, only in the county file (see the next test).
 TEST(EscalationPlanLa, BoyleHeightsNeighborsOnTheCityFile) {
-  EXPECT_EQ(city().find("east-los-angeles"), nullptr);
-  const Neighborhood* boyle = city().find("boyle-heights");
+  EXPECT_EQ(la_city().find("east-los-angeles"), nullptr);
+  const Neighborhood* boyle = la_city().find("boyle-heights");
   ASSERT_NE(boyle, nullptr);
   EXPECT_EQ(boyle->region, "eastside");
-  const EscalationGeography where = geography_of(city(), "boyle-heights");
+  const EscalationGeography where = geography_of(la_city(), "boyle-heights");
   EXPECT_EQ(where.neighborhood, "boyle-heights");
   EXPECT_THAT(where.adjacent, ElementsAre("chinatown", "downtown", "el-sereno", "lincoln-heights"));
   // The City's eastside is Boyle Heights, El Sereno and Lincoln Heights; the rest of the region
@@ -266,7 +261,7 @@ TEST(EscalationPlanLa, BoyleHeightsNeighborsOnTheCityFile) {
 }
 
 TEST(EscalationPlanLa, BoyleHeightsEscalatesToNeighborsThenTheWiderRegion) {
-  const EscalationGeography where = geography_of(city(), "boyle-heights");
+  const EscalationGeography where = geography_of(la_city(), "boyle-heights");
   const EscalationPlan adjacent = plan_escalation(DispatchPolicy{}, where, confirmed());
   EXPECT_THAT(adjacent.who.neighborhoods,
               ElementsAre("chinatown", "downtown", "el-sereno", "lincoln-heights"));
@@ -279,7 +274,7 @@ TEST(EscalationPlanLa, BoyleHeightsEscalatesToNeighborsThenTheWiderRegion) {
 }
 
 TEST(EscalationPlanLa, UnknownSlugHasNoGeography) {
-  const EscalationGeography where = geography_of(city(), "atlantis");
+  const EscalationGeography where = geography_of(la_city(), "atlantis");
   EXPECT_THAT(where.adjacent, IsEmpty());
   EXPECT_THAT(where.region, IsEmpty());
 }

@@ -22,6 +22,7 @@ namespace puente::core {
 namespace {
 
 using test::kLaData;
+using test::la_city;
 using test::read_file;
 
 using ::testing::HasSubstr;
@@ -49,13 +50,6 @@ std::vector<std::map<std::string, std::string>> read_csv(const std::string& path
     for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i) row[header[i]] = fields[i];
   }
   return rows;
-}
-
-// Parsed once per program: the City file takes a noticeable time under the sanitizers.
-const GeoIndex& city() {
-  static const GeoIndex index =
-      GeoIndex::from_geojson(read_file(kLaData + "/la-city-neighborhoods-v6.geojson"));
-  return index;
 }
 
 const GeoIndex& county() {
@@ -113,7 +107,7 @@ TEST(GeoIndexLa, LandmarksFallInTheirNeighborhoods) {
     const double lat = std::stod(row.at("lat"));
     const double lon = std::stod(row.at("lon"));
     const auto& [slug, in_city] = expected->second;
-    EXPECT_EQ(slug_at(city(), lat, lon), in_city ? slug : "(none)");
+    EXPECT_EQ(slug_at(la_city(), lat, lon), in_city ? slug : "(none)");
     EXPECT_EQ(slug_at(county(), lat, lon), slug);
   }
 }
@@ -139,11 +133,11 @@ TEST(GeoIndexLa, MetroStationsFallInTheirNeighborhoods) {
     SCOPED_TRACE(name);
     const auto it = stations.find(name);
     ASSERT_NE(it, stations.end()) << "station not in the GTFS file";
-    EXPECT_EQ(slug_at(city(), it->second.first, it->second.second), slug);
+    EXPECT_EQ(slug_at(la_city(), it->second.first, it->second.second), slug);
   }
   // Outside the City: Long Beach.
   const auto& long_beach = stations.at("Downtown Long Beach Station");
-  EXPECT_EQ(city().locate(long_beach.first, long_beach.second), nullptr);
+  EXPECT_EQ(la_city().locate(long_beach.first, long_beach.second), nullptr);
 }
 
 // The README's known edge case: Expo/La Brea sits on the West Adams / Baldwin Hills-Crenshaw line.
@@ -152,39 +146,39 @@ TEST(GeoIndexLa, StationOnABoundaryResolvesToOneNeighborhoodEveryTime) {
     if (row.at("location_type") != "1" || row.at("stop_name").find("Expo / La Brea") != 0) continue;
     const double lat = std::stod(row.at("stop_lat"));
     const double lon = std::stod(row.at("stop_lon"));
-    const std::string first = slug_at(city(), lat, lon);
+    const std::string first = slug_at(la_city(), lat, lon);
     EXPECT_THAT(first, ::testing::AnyOf("west-adams", "baldwin-hillscrenshaw"));
-    for (int i = 0; i < 10; ++i) EXPECT_EQ(slug_at(city(), lat, lon), first);
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(slug_at(la_city(), lat, lon), first);
     return;
   }
   FAIL() << "Expo / La Brea station not found";
 }
 
 TEST(GeoIndexLa, PointsOutsideLaAreNowhere) {
-  EXPECT_EQ(city().locate(33.90, -118.60), nullptr);     // Santa Monica Bay
-  EXPECT_EQ(city().locate(40.7128, -74.0060), nullptr);  // New York
-  EXPECT_EQ(city().locate(0.0, 0.0), nullptr);
-  EXPECT_EQ(city().locate(std::nan(""), -118.24), nullptr);
+  EXPECT_EQ(la_city().locate(33.90, -118.60), nullptr);     // Santa Monica Bay
+  EXPECT_EQ(la_city().locate(40.7128, -74.0060), nullptr);  // New York
+  EXPECT_EQ(la_city().locate(0.0, 0.0), nullptr);
+  EXPECT_EQ(la_city().locate(std::nan(""), -118.24), nullptr);
 }
 
 TEST(GeoIndexLa, FindsBySlug) {
-  const Neighborhood* boyle = city().find("boyle-heights");
+  const Neighborhood* boyle = la_city().find("boyle-heights");
   ASSERT_NE(boyle, nullptr);
   EXPECT_EQ(boyle->name, "Boyle Heights");
-  EXPECT_EQ(city().find("Boyle Heights"), nullptr);
-  EXPECT_EQ(city().find(""), nullptr);
-  EXPECT_EQ(city().find("zzz"), nullptr);
+  EXPECT_EQ(la_city().find("Boyle Heights"), nullptr);
+  EXPECT_EQ(la_city().find(""), nullptr);
+  EXPECT_EQ(la_city().find("zzz"), nullptr);
 }
 
 TEST(GeoIndexLa, AdjacencyIsSymmetricSortedAndNeverSelf) {
-  for (const auto& n : city().neighborhoods()) {
+  for (const auto& n : la_city().neighborhoods()) {
     SCOPED_TRACE(n.slug);
     EXPECT_FALSE(n.adjacent.empty()) << "no neighbors";
     EXPECT_TRUE(std::is_sorted(n.adjacent.begin(), n.adjacent.end()));
     EXPECT_EQ(std::adjacent_find(n.adjacent.begin(), n.adjacent.end()), n.adjacent.end());
     for (const auto& other : n.adjacent) {
       EXPECT_NE(other, n.slug);
-      const Neighborhood* back = city().find(other);
+      const Neighborhood* back = la_city().find(other);
       ASSERT_NE(back, nullptr) << other;
       EXPECT_TRUE(std::binary_search(back->adjacent.begin(), back->adjacent.end(), n.slug))
           << other << " does not list " << n.slug;
@@ -193,7 +187,7 @@ TEST(GeoIndexLa, AdjacencyIsSymmetricSortedAndNeverSelf) {
 }
 
 TEST(GeoIndexLa, BoyleHeightsTouchesItsNeighbors) {
-  const auto& adjacent = city().find("boyle-heights")->adjacent;
+  const auto& adjacent = la_city().find("boyle-heights")->adjacent;
   EXPECT_THAT(adjacent, ::testing::IsSupersetOf({"downtown", "lincoln-heights", "el-sereno"}));
   EXPECT_THAT(adjacent, ::testing::Not(::testing::Contains("venice")));
 }

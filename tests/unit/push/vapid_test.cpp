@@ -65,27 +65,27 @@ std::pair<std::string, std::string> jwt_and_key(std::string_view authorization) 
           std::string(authorization.substr(comma + 4))};
 }
 
-const auto now = std::chrono::sys_days(std::chrono::year(2026) / 12 / 5) + 21h + 30min + 15s;
+const auto kSignedAt = std::chrono::sys_days(std::chrono::year(2026) / 12 / 5) + 21h + 30min + 15s;
 
 TEST(Vapid, JwtVerifiesWithOpenSslAgainstThePublicKeyAndCarriesTheClaims) {
   const auto key = VapidKey::generate();
   const auto jwt =
-      vapid_jwt(key, {"https://fcm.googleapis.com", now + 12h, "mailto:ops@example.org"});
+      vapid_jwt(key, {"https://fcm.googleapis.com", kSignedAt + 12h, "mailto:ops@example.org"});
   const auto parts = split_jwt(jwt);
   EXPECT_TRUE(es256_verifies(parts, key.public_key_base64url()));
   EXPECT_EQ(parts.header, boost::json::parse(R"({"typ":"JWT","alg":"ES256"})"));
   EXPECT_EQ(parts.claims.at("aud").as_string(), "https://fcm.googleapis.com");
   EXPECT_EQ(parts.claims.at("sub").as_string(), "mailto:ops@example.org");
-  EXPECT_EQ(
-      parts.claims.at("exp").as_int64(),
-      std::chrono::duration_cast<std::chrono::seconds>((now + 12h).time_since_epoch()).count());
+  EXPECT_EQ(parts.claims.at("exp").as_int64(),
+            std::chrono::duration_cast<std::chrono::seconds>((kSignedAt + 12h).time_since_epoch())
+                .count());
   EXPECT_EQ(jwt.find('='), std::string::npos) << "base64url has no padding";
 }
 
 TEST(Vapid, ATamperedJwtOrAnotherKeyDoesNotVerify) {
   const auto key = VapidKey::generate();
-  auto parts =
-      split_jwt(vapid_jwt(key, {"https://fcm.googleapis.com", now + 1h, "mailto:ops@example.org"}));
+  auto parts = split_jwt(
+      vapid_jwt(key, {"https://fcm.googleapis.com", kSignedAt + 1h, "mailto:ops@example.org"}));
   EXPECT_FALSE(es256_verifies(parts, VapidKey::generate().public_key_base64url()));
   parts.signed_part.back() ^= 1;
   EXPECT_FALSE(es256_verifies(parts, key.public_key_base64url()));
@@ -103,11 +103,11 @@ TEST(Vapid, AuthorizationHeaderCarriesTheJwtAndTheUncompressedPublicKey) {
 
 TEST(VapidSigner, ExpiryIsNeverBeyond24HoursEvenWhenAskedFor48) {
   auto signer = VapidSigner(VapidKey::generate(), "mailto:ops@example.org", 48h);
-  const auto [jwt, k] = jwt_and_key(signer.authorization("https://web.push.apple.com", now));
+  const auto [jwt, k] = jwt_and_key(signer.authorization("https://web.push.apple.com", kSignedAt));
   const auto parts = split_jwt(jwt);
   EXPECT_TRUE(es256_verifies(parts, k));
   const auto now_seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+      std::chrono::duration_cast<std::chrono::seconds>(kSignedAt.time_since_epoch()).count();
   EXPECT_LE(parts.claims.at("exp").as_int64(), now_seconds + 24 * 3600);
   EXPECT_GT(parts.claims.at("exp").as_int64(), now_seconds);
   EXPECT_EQ(parts.claims.at("aud").as_string(), "https://web.push.apple.com");
@@ -115,18 +115,18 @@ TEST(VapidSigner, ExpiryIsNeverBeyond24HoursEvenWhenAskedFor48) {
 
 TEST(VapidSigner, DefaultLifetimeIs12HoursAndTheJwtIsReusedUntilHalfOfItIsGone) {
   VapidSigner signer(VapidKey::generate(), "https://example.org/contact");
-  const auto first = signer.authorization("https://fcm.googleapis.com", now);
+  const auto first = signer.authorization("https://fcm.googleapis.com", kSignedAt);
   const auto now_seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+      std::chrono::duration_cast<std::chrono::seconds>(kSignedAt.time_since_epoch()).count();
   EXPECT_EQ(split_jwt(jwt_and_key(first).first).claims.at("exp").as_int64(),
             now_seconds + 12 * 3600);
-  EXPECT_EQ(signer.authorization("https://fcm.googleapis.com", now + 5h), first);
+  EXPECT_EQ(signer.authorization("https://fcm.googleapis.com", kSignedAt + 5h), first);
   // Each origin its own audience.
-  const auto other = signer.authorization("https://updates.push.services.mozilla.com", now);
+  const auto other = signer.authorization("https://updates.push.services.mozilla.com", kSignedAt);
   EXPECT_EQ(split_jwt(jwt_and_key(other).first).claims.at("aud").as_string(),
             "https://updates.push.services.mozilla.com");
-  // Past half its lifetime, a fresh one expiring 12 h after the new now.
-  const auto renewed = signer.authorization("https://fcm.googleapis.com", now + 6h + 1s);
+  // Past half its lifetime, a fresh one expiring 12 h after the new time.
+  const auto renewed = signer.authorization("https://fcm.googleapis.com", kSignedAt + 6h + 1s);
   EXPECT_NE(renewed, first);
   EXPECT_EQ(split_jwt(jwt_and_key(renewed).first).claims.at("exp").as_int64(),
             now_seconds + 18 * 3600 + 1);
@@ -150,7 +150,7 @@ TEST(VapidKey, PemFileRoundTripsIsOwnerOnlyAndIsNeverOverwritten) {
   EXPECT_EQ(read.public_key_base64url(), key.public_key_base64url());
   // What the read key signs verifies with the written key's public half.
   const auto parts =
-      split_jwt(vapid_jwt(read, {"https://fcm.googleapis.com", now, "mailto:a@b.c"}));
+      split_jwt(vapid_jwt(read, {"https://fcm.googleapis.com", kSignedAt, "mailto:a@b.c"}));
   EXPECT_TRUE(es256_verifies(parts, key.public_key_base64url()));
   EXPECT_THROW(VapidKey::generate().write_pem_file(file), std::runtime_error);
   EXPECT_EQ(VapidKey::read_pem_file(file).public_key_base64url(), key.public_key_base64url());
