@@ -58,6 +58,8 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 # /etc and /lib are absolute destinations: stage them under DESTDIR like the rest.
 set(CPACK_SET_DESTDIR ON)
 set(CPACK_INSTALL_PREFIX /usr)
+# Programs stripped, as Debian ships them (a sanitized debug puented is 400 MB with its line tables).
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

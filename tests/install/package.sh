@@ -43,3 +43,4 @@ grep -q /etc/puente/example.toml <<<"$status" || { echo "FAIL: conffile not reco
 said=$("$target/usr/sbin/puented" --version)
 [[ $said == "puented $version" ]] || { echo "FAIL: the installed puented --version said '$said'"; exit 1; }
 echo "ok: dpkg -i into $target: $status; usr/sbin/puented --version: $said"
+rm -rf "$target" "$work/out/_CPack_Packages"  # tens of MB each; the .deb itself stays
