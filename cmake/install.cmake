@@ -23,15 +23,14 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/config/templates/
 # (README "Install"). A conffile of the package: an edited copy survives upgrades.
 install(FILES ${CMAKE_SOURCE_DIR}/config/puented.toml DESTINATION ${PUENTE_INSTALL_CONFIG_DIR}
         RENAME example.toml)
-# The unit runs /usr/sbin/puented; another prefix gets a copy naming its own.
-set(puente_unit ${CMAKE_SOURCE_DIR}/deploy/systemd/puented@.service)
-if(NOT CMAKE_INSTALL_FULL_SBINDIR STREQUAL "/usr/sbin")
-  file(READ ${puente_unit} unit_text)
-  string(REPLACE "/usr/sbin/puented" "${CMAKE_INSTALL_FULL_SBINDIR}/puented" unit_text "${unit_text}")
-  file(WRITE ${CMAKE_BINARY_DIR}/install/puented@.service "${unit_text}")
-  set(puente_unit ${CMAKE_BINARY_DIR}/install/puented@.service)
-endif()
-install(FILES ${puente_unit} DESTINATION ${PUENTE_INSTALL_UNIT_DIR})
+# The unit runs /usr/sbin/puented; installed under another prefix (`--prefix` counts, so the
+# path is settled when installing, not when configuring) it names that prefix's program.
+install(CODE "
+  file(READ \"${CMAKE_SOURCE_DIR}/deploy/systemd/puented@.service\" unit)
+  string(REPLACE /usr/sbin/puented \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_SBINDIR}/puented\"
+         unit \"\${unit}\")
+  file(WRITE \"${CMAKE_BINARY_DIR}/install/puented@.service\" \"\${unit}\")")
+install(FILES ${CMAKE_BINARY_DIR}/install/puented@.service DESTINATION ${PUENTE_INSTALL_UNIT_DIR})
 install(FILES ${CMAKE_SOURCE_DIR}/deploy/systemd/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
         RENAME systemd.md)
 install(FILES ${CMAKE_SOURCE_DIR}/deploy/bash-completion/puente

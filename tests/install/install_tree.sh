@@ -30,7 +30,7 @@ etc=$dest/etc/puente
 write_tiny_network "$etc"
 sed -e 's|^id = "node-1"|id = "installed"|' -e 's|^listen = .*|listen = "127.0.0.1:0"|' \
   -e "s|^port_file = .*|port_file = \"$work/port\"|" -e 's|^address = "127.0.0.1:6379"|address = "127.0.0.1:1"|' \
-  -e 's|^neighborhoods = .*|neighborhoods = "plaza.geojson"|' "$etc/example.toml" >"$etc/check.toml"
+  -e 's|^neighborhoods = .*|neighborhoods = "downtown.geojson"|' "$etc/example.toml" >"$etc/check.toml"
 before=$(cd "$etc" && ls -la --time-style=+ | sort)
 STATE_DIRECTORY=$work/state "$dest/usr/sbin/puented" --config "$etc/check.toml" >"$work/puented.log" 2>&1 &
 node=$!

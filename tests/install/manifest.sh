@@ -28,11 +28,12 @@ check_against_promise() {
 }
 
 # A tiny geography and roster, so an installed node can start with nothing from this repository
-# or beside it: one square neighborhood and one operator.
+# or beside it: one square neighborhood ("downtown", which the example config names) and one
+# operator.
 write_tiny_network() {
   local dir=$1
-  cat >"$dir/plaza.geojson" <<'JSON'
-{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"slug":"plaza","name":"Plaza"},
+  cat >"$dir/downtown.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"slug":"downtown","name":"Downtown"},
  "geometry":{"type":"Polygon","coordinates":[[[-118.25,34.0],[-118.2,34.0],[-118.2,34.05],[-118.25,34.05],[-118.25,34.0]]]}}]}
 JSON
   cat >"$dir/roster.toml" <<'TOML'
