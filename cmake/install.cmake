@@ -62,11 +62,19 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# Depends: the Debian packages of the libraries the programs link, as dpkg-shlibdeps finds them
-# (libboost-json1.81.0, libhiredis0.14, libprotobuf32, libspdlog1.10, libssl3, libjemalloc2 ...),
-# and tzdata, which the node reads [network] time_zone from.
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata")
+# Depends: the Debian 12 packages of the libraries the programs load, by name, and tzdata, which
+# the node reads [network] time_zone from. Listed here rather than found by dpkg-shlibdeps, which
+# takes minutes over a sanitized build's programs; the DebPackage test holds this list to what
+# ldd says the installed programs load, so it cannot fall behind a new library.
+set(puente_depends libc6 libgcc-s1 libstdc++6 zlib1g libssl3 libhiredis0.14 libprotobuf32
+    libspdlog1.10 libfmt9 libtomlplusplus3 libboost-json1.81.0 libboost-url1.81.0
+    libboost-container1.81.0 tzdata)
+if(PUENTE_SANITIZE)
+  list(APPEND puente_depends libasan8 libubsan1)  # a debug package: see the packaging note
+else()
+  list(APPEND puente_depends libjemalloc2)
+endif()
+list(JOIN puente_depends ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "redis-server")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "redis-sentinel, haproxy | nginx, kannel, prometheus")
 # The example config is a conffile: dpkg keeps an edited one on upgrade and asks.
