@@ -12,6 +12,8 @@
 
 #include "core/bearer_token.hpp"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -29,8 +31,8 @@ class StandaloneNode {
     token_ = core::new_bearer_token();
     std::ofstream(config_dir() / "roster.toml")
         << "[[responder]]\nid = \"op\"\nname = \"Test op\"\nroles = [\"operator\"]\n"
-        << "neighborhoods = []\nlanguages = [\"en\"]\ntoken_sha256 = \""
-        << core::sha256_hex(token_) << "\"\n";
+        << "neighborhoods = []\nlanguages = [\"en\"]\ntoken_sha256 = \"" << core::sha256_hex(token_)
+        << "\"\n";
     std::ofstream(config_dir() / "node.toml")
         << "[node]\nid = \"a\"\nlisten = \"127.0.0.1:0\"\nthreads = 1\nshutdown_grace_ms = 100\n"
         << "port_file = \"" << (dir_.path() / "port").string() << "\"\n"
@@ -62,6 +64,20 @@ class StandaloneNode {
     http_ = std::make_unique<client::HttpClient>(
         client::ServerAddress{"127.0.0.1", static_cast<unsigned short>(port), false, {}});
   }
+
+  // Stops the node if it runs, and fails the test if its log holds a sanitizer report.
+  ~StandaloneNode() {
+    if (process_ && process_->running()) process_->terminate();
+    std::ifstream in(log_path());
+    for (std::string line; std::getline(in, line);)
+      if (line.find("Sanitizer") != std::string::npos ||
+          line.find("runtime error:") != std::string::npos) {
+        ADD_FAILURE() << "puented reported: " << line << "\n  see " << log_path();
+        break;
+      }
+  }
+  StandaloneNode(const StandaloneNode&) = delete;
+  StandaloneNode& operator=(const StandaloneNode&) = delete;
 
   // The config folder, as /etc/puente: nothing but what the test wrote is to appear in it.
   std::filesystem::path config_dir() const { return dir_.path() / "etc"; }

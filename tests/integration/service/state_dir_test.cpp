@@ -25,12 +25,12 @@ std::set<std::string> listing(const std::filesystem::path& root) {
 
 // Posts a report with Redis down: answered 202 queued, so it is in the journal.
 void journal_a_report(StandaloneNode& node) {
-  auto answer = node.http().request(http::verb::post, "/v1/reports", report_json(34.0335, -118.2110),
-                                    node.operator_token());
+  auto answer = node.http().request(http::verb::post, "/v1/reports",
+                                    report_json(34.0335, -118.2110), node.operator_token());
   ASSERT_EQ(answer.status, 202) << answer.body;
 }
 
-TEST(StateDir, ANodeJournalsInItsStateDirAndWritesNothingBesideItsConfig) {
+TEST(NodeStateDir, ANodeJournalsInItsStateDirAndWritesNothingBesideItsConfig) {
   RedisServer redis;
   redis.stop();  // the node journals what it takes
   StandaloneNode node(redis.port(), "state_dir = \"../state\"");
@@ -45,7 +45,7 @@ TEST(StateDir, ANodeJournalsInItsStateDirAndWritesNothingBesideItsConfig) {
   EXPECT_EQ(listing(node.config_dir()), before) << "the node wrote beside its config";
 }
 
-TEST(StateDir, WithoutStateDirTheNodeWritesWhereSystemdSaysAndARelativeJournalGoesThere) {
+TEST(NodeStateDir, WithoutStateDirTheNodeWritesWhereSystemdSaysAndARelativeJournalGoesThere) {
   RedisServer redis;
   redis.stop();
   StandaloneNode node(redis.port(), "journal = \"journals/mine.journal\"");
