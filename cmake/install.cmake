@@ -33,6 +33,13 @@ install(CODE "
 install(FILES ${CMAKE_BINARY_DIR}/install/puented@.service DESTINATION ${PUENTE_INSTALL_UNIT_DIR})
 install(FILES ${CMAKE_SOURCE_DIR}/deploy/systemd/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
         RENAME systemd.md)
+# The units and the drop-in that README offers for the services around a node: examples to copy
+# to /etc/systemd/system, never active by installing.
+install(FILES ${CMAKE_SOURCE_DIR}/deploy/systemd/kannel-bearerbox.service
+              ${CMAKE_SOURCE_DIR}/deploy/systemd/kannel-smsbox.service
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/systemd)
+install(FILES ${CMAKE_SOURCE_DIR}/deploy/systemd/puented@.service.d/local-redis.conf
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/systemd/puented@.service.d)
 install(FILES ${CMAKE_SOURCE_DIR}/deploy/bash-completion/puente
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 # Man pages, gzipped as Debian ships them (-n: no name or time inside, the same bytes each time).
