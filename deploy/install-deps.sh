@@ -32,9 +32,8 @@ packages=(
   # promtool, which checks and unit-tests deploy/monitoring/'s alert rules (tests/monitoring).
   prometheus
   # The install tests (tests/install): systemd-analyze verifies and rates deploy/systemd's units
-  # (no systemd need run), man checks the manual pages, dpkg-dev's dpkg-shlibdeps names the .deb's
-  # library dependencies.
-  systemd man-db dpkg-dev
+  # (no systemd need run), man checks the manual pages.
+  systemd man-db
 )
 case "${1:-}" in
   --browser) packages+=(chromium) ;;
