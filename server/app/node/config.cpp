@@ -259,7 +259,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   parse_host_port(get_or<std::string>(t, "node.listen", "127.0.0.1:8080"), c.listen_host,
                   c.listen_port);
   c.threads = static_cast<unsigned>(whole(t, "node.threads", 0, 0, 256));
-  c.port_file = relative_to(base, get_or<std::string>(t, "node.port_file", ""));
+  // Written by the node: relative to the state folder (install_layout.hpp), like the journal.
+  c.port_file = get_or<std::string>(t, "node.port_file", "");
 
   parse_host_port(get_or<std::string>(t, "redis.address", "127.0.0.1:6379"), c.redis.endpoint.host,
                   c.redis.endpoint.port);

@@ -71,6 +71,8 @@ void settle_state_dir(NodeConfig& config, const char* state_directory) {
     throw std::runtime_error("state_dir " + config.state_dir.string() +
                              " cannot be made: " + (ec ? ec.message() : "not a folder"));
   config.journal_file = journal_file_in(config.state_dir, config.journal_file, config.node_id);
+  if (config.port_file.is_relative() && !config.port_file.empty())
+    config.port_file = config.state_dir / config.port_file;
   if (!config.revocations_file.empty()) return;
   // Nodes before state_dir kept revoked tokens beside the roster. Starting without them would
   // let those tokens in again wherever Redis lost their revocation: stop and say where it is.

@@ -42,7 +42,8 @@ std::filesystem::path journal_file_in(const std::filesystem::path& state_dir,
                                       const std::string& node_id);
 
 // Settles config.state_dir (choose_state_dir with $STATE_DIRECTORY from `state_directory`, null
-// when unset) and the files in it, and creates the folder (0700: the journal holds caller
+// when unset) and the files the node writes in it (journal, a relative port_file), and creates
+// the folder (0700: the journal holds caller
 // hashes, the revocations file token hashes). Call once the node's id is final (a flag may set
 // it). Throws std::runtime_error naming the folder if it cannot be made, and when a revocations
 // file of an older node still lies beside the roster where no one would read it any more.

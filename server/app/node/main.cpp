@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     if (!roster.empty()) config.roster_file = roster;
     if (!neighborhoods.empty()) config.neighborhoods_file = neighborhoods;
     if (!node_id.empty()) config.node_id = node_id;
-    if (!port_file.empty()) config.port_file = port_file;
+    if (!port_file.empty()) config.port_file = std::filesystem::absolute(port_file);
     // A flag's relative path is the shell's (the working folder), a file's its folder's.
     if (!journal.empty()) config.journal_file = std::filesystem::absolute(journal);
     if (!state_dir.empty()) config.state_dir = std::filesystem::absolute(state_dir);

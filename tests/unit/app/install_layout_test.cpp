@@ -42,11 +42,13 @@ TEST(StateDir, SettlingMakesThePrivateFolderAndPutsTheJournalAndRevocationsThere
   config.node_id = "a";
   config.roster_file = dir.path() / "etc" / "roster.toml";
   config.journal_file = "j/a.journal";
+  config.port_file = "port";
   settle_state_dir(config, (dir.path() / "state").c_str());
   EXPECT_EQ(config.state_dir, dir.path() / "state");
   EXPECT_TRUE(fs::is_directory(config.state_dir));
   EXPECT_EQ(fs::status(config.state_dir).permissions() & fs::perms::all, fs::perms::owner_all);
   EXPECT_EQ(config.journal_file, dir.path() / "state" / "j" / "a.journal");
+  EXPECT_EQ(config.port_file, dir.path() / "state" / "port");
   EXPECT_EQ(revocations_file_of(config), dir.path() / "state" / "revoked-tokens");
 }
 
