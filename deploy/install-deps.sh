@@ -31,6 +31,9 @@ packages=(
   kannel kannel-extras
   # promtool, which checks and unit-tests deploy/monitoring/'s alert rules (tests/monitoring).
   prometheus
+  # The install tests (tests/install): systemd-analyze verifies and rates deploy/systemd's units
+  # (no systemd need run), man checks the manual pages.
+  systemd man-db
 )
 case "${1:-}" in
   --browser) packages+=(chromium) ;;

@@ -5,6 +5,7 @@
 #
 #   PORT=8080 REDIS_PORT=6380 deploy/run-local.sh
 #   PUENTE_NEIGHBORHOODS=/path/to/your-city.geojson deploy/run-local.sh
+#   PUENTE_STATE=/tmp/puente deploy/run-local.sh   # Redis's data and the node's journal (build/local)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +34,8 @@ for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break;
 
 args=(--config "$root/config/puented.toml" --listen "127.0.0.1:$port" --redis "127.0.0.1:$redis_port")
 [[ -n "${PUENTE_NEIGHBORHOODS:-}" ]] && args+=(--neighborhoods "$PUENTE_NEIGHBORHOODS")
+# The node's state (its journal, revoked tokens) beside Redis's, never in config/.
+args+=(--state-dir "$state")
 "$root/build/release/server/app/puented" "${args[@]}" &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

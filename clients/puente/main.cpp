@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   CLI::App app{"puente: report, confirm, ack and follow alerts of a Puente server", "puente"};
   app.fallthrough();  // global options may come after the subcommand too
   app.require_subcommand(1);
-  app.set_version_flag("--version", "puente 0.1.0");
+  app.set_version_flag("--version", "puente " PUENTE_VERSION);
   app.get_formatter()->column_width(32);
   app.add_option("--server", global.server,
                  "Server address: http://host:port, https://host:port or host:port")

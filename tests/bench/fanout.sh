@@ -121,7 +121,7 @@ EOF
 start_node() {  # name -> sets node_pid, node_port
   rm -f "$tmp/$1.port"
   "$puented" --config "$tmp/puented.toml" --node-id "$1" --port-file "$tmp/$1.port" \
-    --journal "$tmp/$1.journal" >"$tmp/$1.log" 2>&1 &
+    --journal "$tmp/$1.journal" --state-dir "$tmp" >"$tmp/$1.log" 2>&1 &
   node_pid=$!
   started+=("$node_pid")
   wait_for_file "$tmp/$1.port" 20

@@ -87,7 +87,9 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
   }
   config_ = dir() / "puented.toml";
   std::ofstream config(config_);
+  // Each network's nodes write their journals and revocations in a folder of its own.
   config << "[node]\nthreads = 2\nescalation_poll_ms = 100\nshutdown_grace_ms = 200\n"
+         << "state_dir = \"state\"\n"
          << "[redis]\n"
          << (extra_redis.find("command_timeout_ms") == std::string::npos
                  ? "command_timeout_ms = 1000\n"

@@ -4,10 +4,11 @@
 // A revocation lives in Redis (store/token_store.hpp), and Redis can lose it: a record deleted
 // by hand, a backup restored from before it, a replica promoted before it arrived. Each node
 // therefore also appends every revocation it learns of (its own, another node's through Redis)
-// to a file of its own machine, by default `revoked-tokens` beside the roster, and reads it at
-// start; TokenRegistry then refuses those tokens whatever Redis says. Nodes that share a machine
-// share the file; a node on another machine learns revocations through Redis as before, and
-// keeps them from then on (copy the file with the roster to a new machine).
+// to a file of its own machine, by default `revoked-tokens` in the node's state folder
+// ([node] state_dir), and reads it at start; TokenRegistry then refuses those tokens whatever
+// Redis says. Nodes that share a machine and a state folder share the file; a node on another
+// machine learns revocations through Redis as before, and keeps them from then on (copy the file
+// with the roster to a new machine).
 //
 // One revocation a line, appended and fsynced before anyone is told it is done:
 //

@@ -1,5 +1,7 @@
 #include "app/node/config.hpp"
 
+#include "app/node/install_layout.hpp"
+
 #include <toml++/toml.h>
 #include <boost/beast/http/verb.hpp>
 
@@ -229,11 +231,9 @@ std::vector<redis::Endpoint> parse_endpoint_list(const std::string& text) {
 
 std::filesystem::path default_web_root() {
   std::error_code ec;
-  auto program = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    auto installed = program.parent_path().parent_path() / "share" / "puente" / "web";
-    if (std::filesystem::is_directory(installed, ec)) return installed;
-  }
+  if (auto data = installed_data_dir();
+      !data.empty() && std::filesystem::is_directory(data / "web", ec))
+    return data / "web";
   std::filesystem::path source = PUENTE_SOURCE_WEB_ROOT;
   if (std::filesystem::is_directory(source, ec)) return source;
   return {};
@@ -241,12 +241,7 @@ std::filesystem::path default_web_root() {
 
 std::filesystem::path revocations_file_of(const NodeConfig& config) {
   if (!config.revocations_file.empty()) return config.revocations_file;
-  return config.roster_file.parent_path() / "revoked-tokens";
-}
-
-std::filesystem::path default_journal_file(const std::filesystem::path& config_file,
-                                           const NodeConfig& config) {
-  return config_file.parent_path() / "journal" / (config.node_id + ".journal");
+  return config.state_dir / "revoked-tokens";
 }
 
 NodeConfig load_config(const std::filesystem::path& path) {
@@ -264,7 +259,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   parse_host_port(get_or<std::string>(t, "node.listen", "127.0.0.1:8080"), c.listen_host,
                   c.listen_port);
   c.threads = static_cast<unsigned>(whole(t, "node.threads", 0, 0, 256));
-  c.port_file = relative_to(base, get_or<std::string>(t, "node.port_file", ""));
+  // Written by the node: relative to the state folder (install_layout.hpp), like the journal.
+  c.port_file = get_or<std::string>(t, "node.port_file", "");
 
   parse_host_port(get_or<std::string>(t, "redis.address", "127.0.0.1:6379"), c.redis.endpoint.host,
                   c.redis.endpoint.port);
@@ -297,7 +293,10 @@ NodeConfig load_config(const std::filesystem::path& path) {
 
   c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
   c.shutdown_grace = millis(t, "node.shutdown_grace_ms", c.shutdown_grace);
-  c.journal_file = relative_to(base, get_or<std::string>(t, "node.journal", ""));
+  // [node] state_dir and journal (install_layout.hpp): the journal is relative to the state
+  // folder, settled once flags are read.
+  c.state_dir = relative_to(base, get_or<std::string>(t, "node.state_dir", ""));
+  c.journal_file = get_or<std::string>(t, "node.journal", "");
   c.neighborhoods_file = relative_to(base, get_or<std::string>(t, "geography.neighborhoods", ""));
   c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);
   c.geo_fields.name = get_or<std::string>(t, "geography.name_property", c.geo_fields.name);
@@ -308,7 +307,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
       std::chrono::seconds(whole(t, "tokens.reload_seconds", c.token_reload.count(), 1, 3600));
 
   c.time_zone = get_or<std::string>(t, "network.time_zone", c.time_zone);
-  c.templates_dir = relative_to(base, get_or<std::string>(t, "network.templates", "templates"));
+  c.templates_dir = relative_to(base, get_or<std::string>(t, "network.templates", ""));
+  if (c.templates_dir.empty()) c.templates_dir = default_templates_dir(path);
   c.default_language = get_or<std::string>(t, "network.default_language", c.default_language);
 
   c.web_root = relative_to(base, get_or<std::string>(t, "web.root", ""));

@@ -64,7 +64,12 @@ struct NodeConfig {
   unsigned threads = 0;                            // 0: one per core
   std::filesystem::path port_file;                 // if set, the bound port is written here
   std::chrono::milliseconds shutdown_grace{2000};  // sockets told to go; then the node stops
-  std::filesystem::path journal_file;  // store-and-forward; empty: see default_journal_file()
+  // [node] state_dir: where the node writes (journal, revocations); empty until
+  // settle_state_dir() chooses it (install_layout.hpp).
+  std::filesystem::path state_dir;
+  // Store-and-forward. As read: relative to state_dir, empty for <node id>.journal there; made
+  // whole by settle_state_dir().
+  std::filesystem::path journal_file;
   JournalLimits journal_limits;  // [limits] journal_max_*, [rate_limits] journal_per_responder_*
 
   redis::ConnectionOptions redis;
@@ -122,13 +127,8 @@ struct NodeConfig {
 // Reads `path` (TOML). Throws std::runtime_error naming the option at fault.
 NodeConfig load_config(const std::filesystem::path& path);
 
-// The revocations file: as configured, else "revoked-tokens" beside the roster file.
+// The revocations file: as configured, else "revoked-tokens" in the state folder.
 std::filesystem::path revocations_file_of(const NodeConfig& config);
-
-// journal/<node id>.journal next to the config file: one per node, named once the node's id is
-// final (a flag may set it).
-std::filesystem::path default_journal_file(const std::filesystem::path& config_file,
-                                           const NodeConfig& config);
 
 // Where the pages are when the config names no folder: share/puente/web beside the
 // program's bin/ folder (an installed layout) if it exists, else server/web of the source tree

@@ -1,11 +1,13 @@
 // puented: the Puente server. See config/puented.toml for every option.
 #include "app/node/config.hpp"
+#include "app/node/install_layout.hpp"
 #include "app/node/node.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace {
@@ -26,9 +28,10 @@ void configure_logging(const puente::app::NodeConfig& config) {
 
 int main(int argc, char** argv) {
   CLI::App cli{"puented: the Puente rapid-response alert server"};
+  cli.set_version_flag("--version", "puented " PUENTE_VERSION);
   std::filesystem::path config_file;
   std::string listen, redis, sentinels, roster, neighborhoods, node_id, port_file, journal,
-      log_level;
+      state_dir, log_level;
   unsigned threads = 0;
   cli.add_option("--config", config_file, "TOML configuration file")
       ->required()
@@ -47,6 +50,9 @@ int main(int argc, char** argv) {
                  "write the bound port to this file (overrides node.port_file)");
   cli.add_option("--journal", journal,
                  "this node's store-and-forward journal file (overrides node.journal)");
+  cli.add_option("--state-dir", state_dir,
+                 "folder the node writes its journal and revocations to (overrides "
+                 "node.state_dir; default $STATE_DIRECTORY)");
   cli.add_option("--threads", threads, "I/O threads; 0 = one per core (overrides node.threads)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error (overrides log.level)");
   CLI11_PARSE(cli, argc, argv);
@@ -61,10 +67,11 @@ int main(int argc, char** argv) {
     if (!roster.empty()) config.roster_file = roster;
     if (!neighborhoods.empty()) config.neighborhoods_file = neighborhoods;
     if (!node_id.empty()) config.node_id = node_id;
-    if (!port_file.empty()) config.port_file = port_file;
-    if (!journal.empty()) config.journal_file = journal;
-    if (config.journal_file.empty())
-      config.journal_file = puente::app::default_journal_file(config_file, config);
+    if (!port_file.empty()) config.port_file = std::filesystem::absolute(port_file);
+    // A flag's relative path is the shell's (the working folder), a file's its folder's.
+    if (!journal.empty()) config.journal_file = std::filesystem::absolute(journal);
+    if (!state_dir.empty()) config.state_dir = std::filesystem::absolute(state_dir);
+    puente::app::settle_state_dir(config, std::getenv("STATE_DIRECTORY"));
     if (config.web_root.empty()) config.web_root = puente::app::default_web_root();
     if (threads) config.threads = threads;
     if (!log_level.empty()) config.log_level = log_level;

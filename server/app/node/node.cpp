@@ -2,6 +2,7 @@
 
 #include "app/node/node_files.hpp"
 #include "app/node/node_settings.hpp"
+#include "app/node/service_notifier.hpp"
 
 #include "app/access/network_ack_key.hpp"
 #include "app/access/rate_limiter.hpp"
@@ -35,6 +36,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <cstdlib>
 #include <fstream>
 
 namespace puente::app {
@@ -112,6 +114,9 @@ struct Node::Parts {
   std::shared_ptr<net::ServerContext> server;
   std::shared_ptr<net::TlsCertificate> certificate;  // null: plain HTTP
   std::shared_ptr<net::Listener> listener;
+  // systemd (Type=notify): READY=1 once Redis is first reached (service_notifier.hpp).
+  ServiceNotifier systemd{std::getenv("NOTIFY_SOCKET")};
+  bool told_ready = false;
 
   explicit Parts(NodeConfig c)
       : config(std::move(c)),
@@ -353,6 +358,15 @@ int Node::run() {
 
   p.commands->on_link_change([&p](bool up) {
     if (up && p.commands->reconnects() > 0) p.metrics.redis_reconnects.inc();
+    // Ready means serving with Redis: before that every report would only be journaled. Later
+    // outages do not make the unit "not ready" (the node serves on, journaling): STATUS says so.
+    if (up && !p.told_ready) {
+      p.told_ready = true;
+      p.systemd.notify("READY=1\nSTATUS=serving, Redis reached");
+    } else if (p.told_ready) {
+      p.systemd.notify(up ? "STATUS=serving, Redis reached again"
+                          : "STATUS=serving, Redis unreachable: reports and acks are journaled");
+    }
   });
   p.commands->start();
   p.subscriber->start();
@@ -385,6 +399,8 @@ int Node::run() {
   std::function<void()> await_hangup = [&] {
     hangups.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
+      // `systemctl reload` waits from RELOADING=1 to the READY=1 after it.
+      if (p.told_ready) p.systemd.notify("RELOADING=1");
       if (!p.certificate) {
         spdlog::info("SIGHUP: no TLS certificate configured; nothing to reload");
       } else if (auto error = p.certificate->reload()) {
@@ -395,6 +411,7 @@ int Node::run() {
         p.metrics.tls_reloads.inc();
         spdlog::info("SIGHUP: TLS certificate reloaded: {}", p.certificate->describe());
       }
+      if (p.told_ready) p.systemd.notify("READY=1");
       await_hangup();
     });
   };
@@ -407,6 +424,7 @@ int Node::run() {
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
+    p.systemd.notify("STOPPING=1");
     p.listener->stop();
     hangups.cancel();
     p.server->open_sockets.close_all();

@@ -43,6 +43,7 @@ core::Templates load_templates(const NodeConfig& config) {
       files[entry.path().stem().string()] = read_file(entry.path(), "template");
   if (files.empty())
     throw std::runtime_error("no alert templates (*.toml) in " + config.templates_dir.string());
+  spdlog::info("alert texts: {} languages from {}", files.size(), config.templates_dir.string());
   return core::Templates::from_files(files);
 }
 

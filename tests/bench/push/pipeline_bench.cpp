@@ -118,7 +118,7 @@ std::map<std::string, std::string> write_roster(const std::filesystem::path& fil
 void write_config(const std::filesystem::path& dir,
                   const puente::test::LoopbackPushService& service) {
   std::ofstream(dir / "puented.toml")
-      << "[node]\nthreads = 2\n"
+      << "[node]\nthreads = 2\nstate_dir = \"state\"\n"
       << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA
       << "/la-city-neighborhoods-v6.geojson\"\n"
       << "[roster]\nfile = \"roster.toml\"\n"

@@ -81,7 +81,7 @@ TEST_F(CallerPrivacy, AQueuedReportKeepsNoNumberInTheJournal) {
   auto queued = a->call(http::verb::post, "/v1/reports", net.token("op"),
                         report_with_phone(downtown, "323 555 0142"));
   ASSERT_EQ(queued.status, 202) << queued.body;
-  auto journal = file_text(net.dir() / "journal" / "a.journal");
+  auto journal = file_text(net.dir() / "state" / "a.journal");
   ASSERT_FALSE(journal.empty());
   EXPECT_EQ(journal.find(digits), std::string::npos) << "the number is in the journal";
   net.redis().restart();

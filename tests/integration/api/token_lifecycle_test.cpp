@@ -235,8 +235,8 @@ TEST_F(TokensReloadedEachSecond, ARosterTokenRevocationOutlivesItsRecordInRedis)
   EXPECT_NE(listed.body.find("revokedAt"), std::string::npos) << listed.body;
   EXPECT_EQ(refusal_code(*a, net.token("obs-bh")), "") << "another roster token was refused";
 
-  // Kept beside the roster, readable by the node's user alone, and holding no token.
-  const auto kept = net.dir() / "revoked-tokens";
+  // Kept in the state folder, readable by the node's user alone, and holding no token.
+  const auto kept = net.dir() / "state" / "revoked-tokens";
   EXPECT_NE(file_text(kept).find("roster-vol-bh "), std::string::npos) << kept;
   EXPECT_EQ(std::filesystem::status(kept).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);

@@ -23,9 +23,10 @@ TEST(Config, TheExampleConfigLoadsWithItsDocumentedValues) {
   EXPECT_EQ(config.retention, std::chrono::hours(72));
   EXPECT_EQ(config.purge_interval, std::chrono::seconds(60));
   EXPECT_EQ(config.aof_rewrite_interval, std::chrono::hours(1));
-  // Revoked tokens are kept beside the roster unless a file is named.
+  // Revoked tokens are kept in the state folder unless a file is named.
   EXPECT_TRUE(config.revocations_file.empty());
-  EXPECT_EQ(revocations_file_of(config), config.roster_file.parent_path() / "revoked-tokens");
+  EXPECT_TRUE(config.state_dir.empty());  // chosen at start: settle_state_dir()
+  EXPECT_EQ(revocations_file_of(config), config.state_dir / "revoked-tokens");
   EXPECT_EQ(config.token_reload, std::chrono::seconds(60));
 }
 
