@@ -343,6 +343,8 @@ Node::Node(NodeConfig config) : parts_(std::make_unique<Parts>(std::move(config)
 
 Node::~Node() = default;
 
+std::vector<std::string> Node::routes() const { return parts_->server->router.names(); }
+
 int Node::run() {
   auto& p = *parts_;
   auto endpoint =
