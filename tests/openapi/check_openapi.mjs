@@ -122,6 +122,12 @@ if (args.exchanges) {
     }
     const itemPointer = `/paths/${escape(found.path)}`;
     const operation = doc.paths[found.path][x.method.toLowerCase()];
+    // The router's answer to a method the path does not take.
+    if (!operation && x.status === 405) {
+      validateValue("/components/responses/MethodNotAllowed/content/application~1json/schema",
+                    JSON.parse(x.body), `${what}: answer`);
+      continue;
+    }
     if (!operation) {
       problem(`${what}: ${found.path} has no ${x.method} in the document`);
       continue;
