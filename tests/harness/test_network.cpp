@@ -76,6 +76,13 @@ std::vector<std::string> puented_args(const std::filesystem::path& config,
 
 TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits,
                          const std::string& extra_redis) {
+  // The tests' places are Los Angeles streets: without the LA data (a clone with nothing beside
+  // it) every node would refuse to start; say what is missing instead.
+  const std::filesystem::path la_neighborhoods = PUENTE_LA_DATA "/la-city-neighborhoods-v6.geojson";
+  if (!std::filesystem::exists(la_neighborhoods))
+    throw std::runtime_error("the tests need the LA neighborhoods at " + la_neighborhoods.string() +
+                             " (a shared/data/la/ folder beside the checkout, or cmake "
+                             "-DPUENTE_LA_DATA=FOLDER)");
   std::ofstream roster(dir() / "roster.toml");
   for (const auto& r : responders()) {
     auto token = core::new_bearer_token();

@@ -54,17 +54,17 @@ class ExchangeLog {
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       headers_seen[lower] = value;
     }
-    boost::json::object line{{"method", std::string(http::to_string(verb))},
-                             {"target", target},
-                             {"requestContentType", body.empty() ? "" : content_type},
-                             {"requestBody", body},
-                             {"status", answer.status},
-                             {"contentType", answer.content_type},
-                             {"headers", std::move(headers_seen)},
-                             // A PNG tile's bytes are no text: its length says enough.
-                             {"body", answer.content_type.starts_with("image/")
-                                          ? std::string(answer.body.size(), 'x')
-                                          : answer.body}};
+    boost::json::object line{
+        {"method", std::string(http::to_string(verb))},
+        {"target", target},
+        {"requestContentType", body.empty() ? "" : content_type},
+        {"requestBody", body},
+        {"status", answer.status},
+        {"contentType", answer.content_type},
+        {"headers", std::move(headers_seen)},
+        // A PNG tile's bytes are no text: its length says enough.
+        {"body", answer.content_type.starts_with("image/") ? std::string(answer.body.size(), 'x')
+                                                           : answer.body}};
     out_ << boost::json::serialize(line) << '\n';
     out_.flush();
     return answer;
@@ -125,7 +125,8 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(get, "/metrics", "");   // 401 missing_token
 
   // Reports and incidents.
-  auto opened = log.call(post, "/v1/reports", op, report_json(boyle_heights.lat, boyle_heights.lon));
+  auto opened =
+      log.call(post, "/v1/reports", op, report_json(boyle_heights.lat, boyle_heights.lon));
   ASSERT_EQ(opened.status, 201u) << opened.body;
   v1::ReportReceipt receipt;
   ASSERT_EQ(wire::from_json(opened.body, receipt), "");
@@ -135,13 +136,14 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(post, "/v1/reports", disp, report_json(boyle_heights.lat, boyle_heights.lon));  // 200
   log.call(post, "/v1/reports", op, R"({"location":{"lat":34.03,"lon":-118.21},"kind":"FAST"})");
   log.call(post, "/v1/reports", op, "{not json");
-  log.call(post, "/v1/reports", op, report_json(0, 0));              // 422 outside_coverage
-  log.call(post, "/v1/reports", net.token("vol-bh"), report_json(boyle_heights.lat,
-                                                                 boyle_heights.lon));  // 403
+  log.call(post, "/v1/reports", op, report_json(0, 0));  // 422 outside_coverage
+  log.call(post, "/v1/reports", net.token("vol-bh"),
+           report_json(boyle_heights.lat,
+                       boyle_heights.lon));  // 403
   log.call(get, "/v1/incidents", disp);
   log.call(get, "/v1/incidents?status=REPORTED&neighborhood=boyle-heights", obs);
   log.call(get, "/v1/incidents/" + id, disp);
-  log.call(get, "/v1/incidents/inc-none", disp);        // 404
+  log.call(get, "/v1/incidents/inc-none", disp);              // 404
   log.call(get, "/v1/incidents/" + id, net.token("obs-dt"));  // 404: not theirs to see
   log.call(post, "/v1/acks", obs,
            R"({"alertId":")" + alert + R"(","incidentId":")" + id + R"(","state":"EN_ROUTE"})");
@@ -151,7 +153,7 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(post, "/v1/incidents/" + id + "/confirm", disp);  // 409 invalid_transition
   log.call(post, "/v1/incidents/" + id + "/promote", disp);  // 404 no such action
   log.call(post, "/v1/incidents/" + id + "/evidence", disp);
-  log.call(post, "/v1/incidents/" + id + "/resolve", obs);   // 403
+  log.call(post, "/v1/incidents/" + id + "/resolve", obs);  // 403
   log.call(get, "/v1/incidents/" + id, disp);  // with its alerts, acks and deliveries now
   // The binary encoding, asked for.
   log.call(get, "/v1/incidents/" + id, disp, {}, "application/json",
@@ -202,8 +204,8 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
            R"({"endpoint":"http://example.com/x","keys":{"p256dh":"x","auth":"y"}})");  // 400
   log.call(get, "/v1/me/push-subscriptions", obs);
   const auto phone_path = "/v1/me/push-subscriptions/" + core::push_subscription_id(phone_endpoint);
-  log.call(del, phone_path, obs);  // 204
-  log.call(del, phone_path, obs);  // 404
+  log.call(del, phone_path, obs);                                               // 204
+  log.call(del, phone_path, obs);                                               // 404
   log.call(post, "/v1/admin/push-test", admin, R"({"responderId":"obs-bh"})");  // 202
   log.call(post, "/v1/admin/push-test", admin, R"({"responderId":"nobody"})");  // 400
   log.call(post, "/v1/push/shown", "", R"({"alertId":")" + alert + "\"}");      // 401
@@ -230,14 +232,19 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
     last = log.call(get, "/v1/incidents", "not-a-token-" + std::to_string(i)).status;
   EXPECT_EQ(last, 429u) << "failed sign-ins were never limited";
 
-  ChildProcess check(
-      "node",
-      {std::string(PUENTE_OPENAPI_DIR) + "/check_openapi.mjs", "--document",
-       std::string(PUENTE_SOURCE_DIR) + "/docs/api/openapi.yaml", "--routes", routes.string(),
-       "--exchanges", exchanges.string(), "--asyncapi",
-       std::string(PUENTE_SOURCE_DIR) + "/docs/api/asyncapi.yaml", "--proto",
-       std::string(PUENTE_SOURCE_DIR) + "/proto/puente/v1/puente.proto"},
-      net.dir() / "check.log");
+  // Kept for a reader (and for running check_openapi.mjs by hand): build/debug/openapi/.
+  fs::create_directories(PUENTE_OPENAPI_ARTIFACTS);
+  for (const auto& file : {routes, exchanges})
+    fs::copy_file(file, fs::path(PUENTE_OPENAPI_ARTIFACTS) / file.filename(),
+                  fs::copy_options::overwrite_existing);
+
+  ChildProcess check("node",
+                     {std::string(PUENTE_OPENAPI_DIR) + "/check_openapi.mjs", "--document",
+                      std::string(PUENTE_SOURCE_DIR) + "/docs/api/openapi.yaml", "--routes",
+                      routes.string(), "--exchanges", exchanges.string(), "--asyncapi",
+                      std::string(PUENTE_SOURCE_DIR) + "/docs/api/asyncapi.yaml", "--proto",
+                      std::string(PUENTE_SOURCE_DIR) + "/proto/puente/v1/puente.proto"},
+                     net.dir() / "check.log");
   auto exit = check.wait_for_exit(openapi_check_deadline);
   if (!exit) check.kill_now();
   const auto printed = file_text(net.dir() / "check.log");

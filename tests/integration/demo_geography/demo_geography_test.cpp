@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace puente::test {
 namespace {
@@ -47,8 +48,9 @@ TEST(DemoGeography, RunLocalUsesTheDemoNeighborhoodsInACloneWithNothingBesideIt)
   // With the LA data beside it, that is used, as before.
   fs::create_directories(dir.path() / "shared" / "data" / "la");
   std::ofstream(dir.path() / "shared" / "data" / "la" / "la-city-neighborhoods-v6.geojson") << "{}";
-  EXPECT_EQ(geography_chosen(clone, dir.path()),
-            (clone / ".." / "shared" / "data" / "la" / "la-city-neighborhoods-v6.geojson").string());
+  EXPECT_EQ(
+      geography_chosen(clone, dir.path()),
+      (clone / ".." / "shared" / "data" / "la" / "la-city-neighborhoods-v6.geojson").string());
 }
 
 TEST(DemoGeography, TheExampleConfigWithTheDemoNeighborhoodsStartsAndIsReady) {
@@ -67,8 +69,8 @@ TEST(DemoGeography, TheExampleConfigWithTheDemoNeighborhoodsStartsAndIsReady) {
   ASSERT_EQ(wire::from_json(list.body, neighborhoods), "");
   EXPECT_EQ(neighborhoods.neighborhoods_size(), 6);
   // The README's and run-local's example report lands in the demo's Boyle Heights.
-  auto located =
-      node.call(http::verb::get, "/v1/neighborhoods/locate?lat=34.0335&lon=-118.2110", "demo-operator");
+  auto located = node.call(http::verb::get, "/v1/neighborhoods/locate?lat=34.0335&lon=-118.2110",
+                           "demo-operator");
   EXPECT_NE(located.body.find("\"boyle-heights\""), std::string::npos) << located.body;
   auto report = node.call(
       http::verb::post, "/v1/reports", "demo-operator",
