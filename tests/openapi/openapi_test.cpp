@@ -38,6 +38,10 @@ std::string missing_tools() {
   return missing;
 }
 
+bool is_binary(const std::string& content_type) {
+  return content_type.starts_with("image/") || content_type.starts_with("application/x-protobuf");
+}
+
 // Records each request and its answer as one JSON line, as check_openapi.mjs reads them.
 class ExchangeLog {
  public:
@@ -62,9 +66,9 @@ class ExchangeLog {
         {"status", answer.status},
         {"contentType", answer.content_type},
         {"headers", std::move(headers_seen)},
-        // A PNG tile's bytes are no text: its length says enough.
-        {"body", answer.content_type.starts_with("image/") ? std::string(answer.body.size(), 'x')
-                                                           : answer.body}};
+        // A PNG tile's or a protobuf's bytes are no text: their length says enough.
+        {"body",
+         is_binary(answer.content_type) ? std::string(answer.body.size(), 'x') : answer.body}};
     out_ << boost::json::serialize(line) << '\n';
     out_.flush();
     return answer;
@@ -136,7 +140,7 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(post, "/v1/reports", disp, report_json(boyle_heights.lat, boyle_heights.lon));  // 200
   log.call(post, "/v1/reports", op, R"({"location":{"lat":34.03,"lon":-118.21},"kind":"FAST"})");
   log.call(post, "/v1/reports", op, "{not json");
-  log.call(post, "/v1/reports", op, report_json(0, 0));  // 422 outside_coverage
+  log.call(post, "/v1/reports", op, report_json(40.7128, -74.0060));  // 422: New York
   log.call(post, "/v1/reports", net.token("vol-bh"),
            report_json(boyle_heights.lat,
                        boyle_heights.lon));  // 403

@@ -24,7 +24,9 @@ const fs::path demo_geography = source_dir / "config" / "demo-neighborhoods.geoj
 
 // What `run-local.sh --print-geography` prints when the script sits in `clone`.
 std::string geography_chosen(const fs::path& clone, const fs::path& dir) {
-  const auto out = dir / "geography.txt";
+  // The log is appended to: one file a call.
+  static int calls = 0;
+  const auto out = dir / ("geography-" + std::to_string(++calls) + ".txt");
   ChildProcess script((clone / "deploy" / "run-local.sh").string(), {"--print-geography"}, out,
                       {{"PUENTE_NEIGHBORHOODS", ""}});
   auto exit = script.wait_for_exit(std::chrono::seconds(30));
