@@ -94,6 +94,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
     beast::error_code peer_ec;
     auto peer = tcp().socket().remote_endpoint(peer_ec).address().to_string();
+    // Behind a listed proxy the client is the one its X-Forwarded-For names (only then: anyone
+    // else's header is the client's own word), for the per-address limits and the logs.
+    if (!context_->trusted_proxies.empty())
+      peer = core::forwarded_client(peer, forwarded_for(parser_->get()), context_->trusted_proxies);
     if (context_->admit)
       if (auto refusal = context_->admit(parser_->get(), peer))
         return write(std::move(*refusal), parser_->get().keep_alive());
@@ -124,6 +128,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                         });
     };
     context_->router.dispatch(parser_->release(), std::move(respond), std::move(peer));
+  }
+
+  // Every X-Forwarded-For line of the request, joined with "," (RFC 9110 5.3).
+  static std::string forwarded_for(const Request& request) {
+    std::string joined;
+    for (auto range = request.equal_range("X-Forwarded-For"); range.first != range.second;
+         ++range.first) {
+      if (!joined.empty()) joined += ',';
+      joined += range.first->value();
+    }
+    return joined;
   }
 
   // Beast reads a request whose Transfer-Encoding does not end in "chunked" ("xchunked",

@@ -1,5 +1,7 @@
 #include "app/node/config.hpp"
 
+#include "core/trusted_proxies.hpp"
+
 #include <toml++/toml.h>
 #include <boost/beast/http/verb.hpp>
 
@@ -298,6 +300,22 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.escalation_poll = millis(t, "node.escalation_poll_ms", c.escalation_poll);
   c.shutdown_grace = millis(t, "node.shutdown_grace_ms", c.shutdown_grace);
   c.journal_file = relative_to(base, get_or<std::string>(t, "node.journal", ""));
+  // --- trusted proxies (issue 24 item 7) ---
+  if (auto proxies = t.at_path("node.trusted_proxies")) {
+    if (!proxies.is_array())
+      throw std::runtime_error("config: node.trusted_proxies must be a list of addresses");
+    for (const auto& item : *proxies.as_array()) {
+      auto entry = item.value<std::string>();
+      if (!entry) throw std::runtime_error("config: node.trusted_proxies holds a non-string");
+      c.trusted_proxies.push_back(*entry);
+    }
+    try {
+      core::TrustedProxies checked(c.trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(std::string("config: node.trusted_proxies: ") + e.what());
+    }
+  }
+  // --- end trusted proxies ---
   c.neighborhoods_file = relative_to(base, get_or<std::string>(t, "geography.neighborhoods", ""));
   c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);
   c.geo_fields.name = get_or<std::string>(t, "geography.name_property", c.geo_fields.name);

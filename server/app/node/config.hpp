@@ -65,6 +65,9 @@ struct NodeConfig {
   std::filesystem::path port_file;                 // if set, the bound port is written here
   std::chrono::milliseconds shutdown_grace{2000};  // sockets told to go; then the node stops
   std::filesystem::path journal_file;  // store-and-forward; empty: see default_journal_file()
+  // [node] trusted_proxies: the proxies whose X-Forwarded-For names the client (addresses and
+  // CIDR blocks, checked at load; core/trusted_proxies.hpp). Empty: the peer is the client.
+  std::vector<std::string> trusted_proxies;
   JournalLimits journal_limits;  // [limits] journal_max_*, [rate_limits] journal_per_responder_*
 
   redis::ConnectionOptions redis;

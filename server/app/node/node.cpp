@@ -244,6 +244,7 @@ struct Node::Parts {
       api_services.responder_phones = &*responder_phones;
     }
     server->limits = config.limits;
+    server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);
     server->security_policy = net::content_security_policy(config.tiles.origin);
     server->metrics = &metrics;
     server->admit = [this](const net::Request&,

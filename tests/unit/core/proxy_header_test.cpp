@@ -114,9 +114,9 @@ TEST(ProxyHeader, RefusesWhatIsNoHeaderOrABrokenOne) {
 }
 
 TEST(ProxyHeader, ALongestHeaderIsTakenAndOneByteMoreIsNot) {
-  // v1 at its 107 bytes: the longest TCP6 line the spec allows.
+  // v1 at its 107 bytes: the spec's worst case, UNKNOWN with two full IPv6 addresses.
   const std::string v6 = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff";
-  const std::string longest = "PROXY TCP6 " + v6 + " " + v6 + " 65535 65535\r\n";
+  const std::string longest = "PROXY UNKNOWN " + v6 + " " + v6 + " 65535 65535\r\n";
   ASSERT_EQ(longest.size(), kProxyV1MaxBytes);
   EXPECT_EQ(parse_proxy_header(longest).status, Status::complete);
   // v2 at our limit, and past it.
