@@ -75,7 +75,7 @@ std::vector<std::string> puented_args(const std::filesystem::path& config,
 }  // namespace
 
 TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits,
-                         const std::string& extra_redis) {
+                         const std::string& extra_redis, const std::string& extra_node) {
   // The tests' places are Los Angeles streets: without the LA data (a clone with nothing beside
   // it) every node would refuse to start; say what is missing instead.
   const std::filesystem::path la_neighborhoods = PUENTE_LA_DATA "/la-city-neighborhoods-v6.geojson";
@@ -95,6 +95,7 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
   config_ = dir() / "puented.toml";
   std::ofstream config(config_);
   config << "[node]\nthreads = 2\nescalation_poll_ms = 100\nshutdown_grace_ms = 200\n"
+         << extra_node << "\n"
          << "[redis]\n"
          << (extra_redis.find("command_timeout_ms") == std::string::npos
                  ? "command_timeout_ms = 1000\n"
