@@ -65,6 +65,10 @@ ProxyHeader parse_proxy_v1(std::string_view bytes) {
     return {};
   }
   if (end + 2 > kProxyV1MaxBytes) return proxy_invalid("PROXY v1: header over 107 bytes");
+  // A CR or LF inside the line, even after UNKNOWN, whose rest is otherwise ignored: a cut of
+  // the line would have been refused, and the whole must be too.
+  if (bytes.substr(0, end).find_first_of("\r\n") != std::string_view::npos)
+    return proxy_invalid("PROXY v1: bare CR or LF");
   return parse_proxy_v1_line(bytes.substr(kProxyV1Prefix.size(), end - kProxyV1Prefix.size()),
                              end + 2);
 }
