@@ -87,6 +87,8 @@ TEST(ProxyHeader, RefusesWhatIsNoHeaderOrABrokenOne) {
            std::string("proxy TCP4 1.2.3.4 1.2.3.5 1 2\r\n"),
            std::string("PROXY TCP4 1.2.3.4 1.2.3.5 1 2\n"),     // bare LF
            std::string("PROXY TCP4 1.2.3.4 1.2.3.5 1 2\rX\n"),  // bare CR
+           std::string("PROXY UNKNOWN \n\r\n"),                 // even after UNKNOWN
+           std::string("PROXY UNKNOWN \rx\r\n"),
            std::string("PROXY TCP5 1.2.3.4 1.2.3.5 1 2\r\n"),
            std::string("PROXY TCP4 2001:db8::1 1.2.3.5 1 2\r\n"),  // family mismatch
            std::string("PROXY TCP6 1.2.3.4 2001:db8::1 1 2\r\n"),
