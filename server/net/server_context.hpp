@@ -101,6 +101,9 @@ struct ServerContext {
   // [node] trusted_proxies: a request from one of them is the client's that its
   // X-Forwarded-For names, for the per-address limits and the logs (http_session.cpp).
   core::TrustedProxies trusted_proxies;
+  // [node] proxy_protocol: a connection from a listed proxy must open with a PROXY header (v1 or
+  // v2, core/proxy_header.hpp), which names the client; one that does not is closed.
+  bool proxy_protocol = false;
 };
 
 }  // namespace puente::net

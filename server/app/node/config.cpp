@@ -315,6 +315,10 @@ NodeConfig load_config(const std::filesystem::path& path) {
       throw std::runtime_error(std::string("config: node.trusted_proxies: ") + e.what());
     }
   }
+  c.proxy_protocol = get_or<bool>(t, "node.proxy_protocol", false);
+  if (c.proxy_protocol && c.trusted_proxies.empty())
+    throw std::runtime_error(
+        "config: node.proxy_protocol needs node.trusted_proxies (whose headers to take)");
   // --- end trusted proxies ---
   c.neighborhoods_file = relative_to(base, get_or<std::string>(t, "geography.neighborhoods", ""));
   c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);

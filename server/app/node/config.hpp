@@ -68,6 +68,7 @@ struct NodeConfig {
   // [node] trusted_proxies: the proxies whose X-Forwarded-For names the client (addresses and
   // CIDR blocks, checked at load; core/trusted_proxies.hpp). Empty: the peer is the client.
   std::vector<std::string> trusted_proxies;
+  bool proxy_protocol = false;   // [node] proxy_protocol: listed proxies send a PROXY header
   JournalLimits journal_limits;  // [limits] journal_max_*, [rate_limits] journal_per_responder_*
 
   redis::ConnectionOptions redis;

@@ -245,6 +245,7 @@ struct Node::Parts {
     }
     server->limits = config.limits;
     server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);
+    server->proxy_protocol = config.proxy_protocol;
     server->security_policy = net::content_security_policy(config.tiles.origin);
     server->metrics = &metrics;
     server->admit = [this](const net::Request&,
