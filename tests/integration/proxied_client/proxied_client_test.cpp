@@ -166,5 +166,14 @@ TEST(ProxiedClientProxyProtocol, AListedProxysConnectionWithoutTheHeaderIsClosed
   EXPECT_EQ(get_from("127.0.0.12", proxied.node().port(), "/healthz"), 200u);
 }
 
+TEST(ProxiedClientConfig, AMalformedTrustedProxyOrAProxyProtocolWithoutOneStopsTheNode) {
+  TestNetwork typo("", "", "", "trusted_proxies = [\"10.0.0.1/8\"]");
+  EXPECT_NE(typo.start_failure("a").find("\"10.0.0.1/8\" is not an IPv4 or IPv6 address"),
+            std::string::npos);
+  TestNetwork alone("", "", "", "proxy_protocol = true");
+  EXPECT_NE(alone.start_failure("a").find("node.proxy_protocol needs node.trusted_proxies"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace puente::test
