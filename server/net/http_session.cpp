@@ -104,20 +104,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void handshake() {
     tcp().expires_after(tls_handshake_timeout);
-    // Bytes read past a PROXY header are the start of the client's handshake.
-    stream_.async_handshake(
-        ssl::stream_base::server, buffer_.data(),
-        [self = this->shared_from_this()](beast::error_code ec, std::size_t used) {
-          self->buffer_.consume(used);
-          if (ec) {
-            // A plain-HTTP client, a scanner, a phone that lost signal: nothing
-            // to answer.
-            spdlog::debug("TLS handshake: {}", ec.message());
-            self->context_->metrics->tls_handshake_failures.inc();
-            return;
-          }
-          self->do_read();
-        });
+    // Bytes read past a PROXY header are the start of the client's handshake. The handler is
+    // variadic: this Boost checks a buffered handshake's handler against the unbuffered
+    // signature, void(error_code), then calls it with the bytes used as well.
+    stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
+                            [self = this->shared_from_this()](beast::error_code ec, auto... used) {
+                              self->buffer_.consume((std::size_t{0} + ... + used));
+                              if (ec) {
+                                // A plain-HTTP client, a scanner, a phone that lost signal: nothing
+                                // to answer.
+                                spdlog::debug("TLS handshake: {}", ec.message());
+                                self->context_->metrics->tls_handshake_failures.inc();
+                                return;
+                              }
+                              self->do_read();
+                            });
   }
 
   void do_read() {
