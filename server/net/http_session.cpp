@@ -104,21 +104,25 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void handshake() {
     tcp().expires_after(tls_handshake_timeout);
+    auto done = [self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) {
+        // A plain-HTTP client, a scanner, a phone that lost signal: nothing to answer.
+        spdlog::debug("TLS handshake: {}", ec.message());
+        self->context_->metrics->tls_handshake_failures.inc();
+        return;
+      }
+      self->do_read();
+    };
+    if (buffer_.size() == 0) return stream_.async_handshake(ssl::stream_base::server, done);
     // Bytes read past a PROXY header are the start of the client's handshake. The handler is
     // variadic: this Boost checks a buffered handshake's handler against the unbuffered
     // signature, void(error_code), then calls it with the bytes used as well.
-    stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
-                            [self = this->shared_from_this()](beast::error_code ec, auto... used) {
-                              self->buffer_.consume((std::size_t{0} + ... + used));
-                              if (ec) {
-                                // A plain-HTTP client, a scanner, a phone that lost signal: nothing
-                                // to answer.
-                                spdlog::debug("TLS handshake: {}", ec.message());
-                                self->context_->metrics->tls_handshake_failures.inc();
-                                return;
-                              }
-                              self->do_read();
-                            });
+    stream_.async_handshake(
+        ssl::stream_base::server, buffer_.data(),
+        [self = this->shared_from_this(), done](beast::error_code ec, auto... used) {
+          self->buffer_.consume((std::size_t{0} + ... + used));
+          done(ec);
+        });
   }
 
   void do_read() {

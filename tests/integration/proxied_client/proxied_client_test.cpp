@@ -1,8 +1,10 @@
 // [node] trusted_proxies with a real HAProxy (Debian's) in front of a real puented on loopback:
-// HAProxy connects to the node from 127.0.0.3, the one listed proxy, and adds X-Forwarded-For
-// (`option forwardfor`, as deploy/haproxy/haproxy.cfg does); clients connect from addresses of
+// HAProxy connects to the node from 127.0.0.3, the one listed proxy, and names the client with
+// X-Forwarded-For (`option forwardfor`, as deploy/haproxy/haproxy.cfg does) or a PROXY header
+// (`send-proxy`, `send-proxy-v2`, with [node] proxy_protocol); clients connect from addresses of
 // their own (127.0.0.10, .11, .12). The per-address rate limit then counts each client, not the
-// proxy; and a client that is no listed proxy cannot pick its address with the header.
+// proxy; a client that is no listed proxy cannot pick its address with the header; and a
+// connection from the listed proxy without a PROXY header, when one is required, is closed.
 //
 // Every wait is bounded; nothing asserts a duration. Needs the haproxy package
 // (deploy/install-deps.sh installs it).
