@@ -22,8 +22,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/install-deps.sh" --browser
 npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error >/dev/null
 npm ci --prefix "$root/tests/push_service" --no-audit --no-fund --loglevel=error >/dev/null
-# Here a browser test (or a push test, which needs Node.js too) that cannot run fails instead of
-# skipping.
+# The OpenAPI document's checker (tests/openapi: the OpenAPI 3.1 schema validator, Ajv).
+npm ci --prefix "$root/tests/openapi" --no-audit --no-fund --loglevel=error >/dev/null
+# Here a browser test (or a push test or the OpenAPI check, which need Node.js too) that cannot
+# run fails instead of skipping.
 export PUENTE_REQUIRE_BROWSER=1
 
 jobs=$(nproc)

@@ -1,5 +1,6 @@
 #include "net/http_session.hpp"
 
+#include "core/proxy_header.hpp"
 #include "net/expected_ending.hpp"
 #include "net/websocket_session.hpp"
 
@@ -42,10 +43,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void run() {
     // Start on the connection's own thread: the acceptor runs on the main one.
     boost::asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
-      if constexpr (tls)
-        self->handshake();
-      else
-        self->do_read();
+      if (self->must_send_proxy_header()) return self->read_proxy_header();
+      self->start_serving();
     });
   }
 
@@ -60,19 +59,70 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   auto& tcp() { return beast::get_lowest_layer(stream_); }
 
+  void start_serving() {
+    if constexpr (tls)
+      handshake();
+    else
+      do_read();
+  }
+
+  // [node] proxy_protocol: only a listed proxy's connection opens with a PROXY header.
+  bool must_send_proxy_header() {
+    if (!context_->proxy_protocol) return false;
+    beast::error_code ec;
+    const auto peer = tcp().socket().remote_endpoint(ec).address().to_string();
+    return !ec && context_->trusted_proxies.trusts(peer);
+  }
+
+  // Reads the PROXY header (bytes after it stay in buffer_ for the handshake or the request);
+  // a connection that sends anything else, or nothing in time, is closed unanswered.
+  void read_proxy_header() {
+    tcp().expires_after(tls_handshake_timeout);
+    tcp().async_read_some(
+        buffer_.prepare(core::kProxyV2MaxBytes),
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+          if (ec) return;
+          self->buffer_.commit(bytes);
+          const auto data = self->buffer_.cdata();
+          const auto header = core::parse_proxy_header(
+              std::string_view(static_cast<const char*>(data.data()), data.size()));
+          if (header.status == core::ProxyHeader::Status::incomplete)
+            return self->read_proxy_header();
+          if (header.status == core::ProxyHeader::Status::invalid) {
+            spdlog::warn(
+                "a listed proxy's connection did not open with a PROXY header ({}): closed",
+                header.error);
+            beast::error_code ignored;
+            self->tcp().socket().close(ignored);
+            return;
+          }
+          if (header.source) self->proxied_client_ = core::format_ip_address(*header.source);
+          self->buffer_.consume(header.length);
+          self->start_serving();
+        });
+  }
+
   void handshake() {
     tcp().expires_after(tls_handshake_timeout);
-    stream_.async_handshake(ssl::stream_base::server,
-                            [self = this->shared_from_this()](beast::error_code ec) {
-                              if (ec) {
-                                // A plain-HTTP client, a scanner, a phone that lost signal: nothing
-                                // to answer.
-                                spdlog::debug("TLS handshake: {}", ec.message());
-                                self->context_->metrics->tls_handshake_failures.inc();
-                                return;
-                              }
-                              self->do_read();
-                            });
+    auto done = [self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) {
+        // A plain-HTTP client, a scanner, a phone that lost signal: nothing to answer.
+        spdlog::debug("TLS handshake: {}", ec.message());
+        self->context_->metrics->tls_handshake_failures.inc();
+        return;
+      }
+      self->do_read();
+    };
+    if (buffer_.size() == 0) return stream_.async_handshake(ssl::stream_base::server, done);
+    // Bytes read past a PROXY header are the start of the client's handshake. The handler is
+    // variadic: this Boost checks a buffered handshake's handler against the unbuffered
+    // signature, void(error_code), then calls it with the bytes used as well.
+    stream_.async_handshake(
+        ssl::stream_base::server, buffer_.data(),
+        [self = this->shared_from_this(), done](beast::error_code ec, auto... used) {
+          self->buffer_.consume((std::size_t{0} + ... + used));
+          done(ec);
+        });
   }
 
   void do_read() {
@@ -94,6 +144,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
     beast::error_code peer_ec;
     auto peer = tcp().socket().remote_endpoint(peer_ec).address().to_string();
+    // The client a listed proxy's PROXY header named.
+    if (proxied_client_) peer = *proxied_client_;
+    // Behind a listed proxy the client is the one its X-Forwarded-For names (only then: anyone
+    // else's header is the client's own word), for the per-address limits and the logs.
+    if (!context_->trusted_proxies.empty())
+      peer = core::forwarded_client(peer, forwarded_for(parser_->get()), context_->trusted_proxies);
     if (context_->admit)
       if (auto refusal = context_->admit(parser_->get(), peer))
         return write(std::move(*refusal), parser_->get().keep_alive());
@@ -124,6 +180,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                         });
     };
     context_->router.dispatch(parser_->release(), std::move(respond), std::move(peer));
+  }
+
+  // Every X-Forwarded-For line of the request, joined with "," (RFC 9110 5.3).
+  static std::string forwarded_for(const Request& request) {
+    std::string joined;
+    for (auto range = request.equal_range("X-Forwarded-For"); range.first != range.second;
+         ++range.first) {
+      if (!joined.empty()) joined += ',';
+      joined += range.first->value();
+    }
+    return joined;
   }
 
   // Beast reads a request whose Transfer-Encoding does not end in "chunked" ("xchunked",
@@ -197,6 +264,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::shared_ptr<Response> response_;  // alive until its write completes
   std::chrono::steady_clock::time_point started_;
   bool upgraded_ = false;
+  std::optional<std::string> proxied_client_;  // from a PROXY header; none: the peer
 };
 
 }  // namespace

@@ -71,6 +71,12 @@ bool Router::has(std::string_view name) const {
                      [name](const Route& route) { return route.name == name; });
 }
 
+std::vector<std::string> Router::names() const {
+  std::vector<std::string> all;
+  for (const auto& route : routes_) all.push_back(route.name);
+  return all;
+}
+
 void Router::dispatch(Request&& request, Respond respond, std::string peer_address) const {
   auto target = boost::urls::parse_origin_form(request.target());
   if (!target) {

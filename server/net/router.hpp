@@ -19,6 +19,8 @@ class Router {
   void add(http::verb method, std::string pattern, RouteHandler handler);
   // Is there a route for `name`, "METHOD /pattern" as RouteParams::route spells it?
   bool has(std::string_view name) const;
+  // Every route's name, in the order added (`puented --routes`, docs/api/openapi.yaml's check).
+  std::vector<std::string> names() const;
   // Answers the GETs no pattern matches; RouteParams::target_path holds the decoded path.
   void fallback(RouteHandler handler) { fallback_ = std::move(handler); }
   // `peer_address` (the client's IP) is handed to the handler in RouteParams.

@@ -4,6 +4,7 @@
 
 #include "core/metrics.hpp"
 #include "core/token_bucket.hpp"
+#include "core/trusted_proxies.hpp"
 #include "net/hub.hpp"
 #include "net/router.hpp"
 
@@ -97,6 +98,12 @@ struct ServerContext {
   core::Metrics* metrics = nullptr;
   OpenSockets open_sockets;
   std::string security_policy = content_security_policy();  // sent with every answer
+  // [node] trusted_proxies: a request from one of them is the client's that its
+  // X-Forwarded-For names, for the per-address limits and the logs (http_session.cpp).
+  core::TrustedProxies trusted_proxies;
+  // [node] proxy_protocol: a connection from a listed proxy must open with a PROXY header (v1 or
+  // v2, core/proxy_header.hpp), which names the client; one that does not is closed.
+  bool proxy_protocol = false;
 };
 
 }  // namespace puente::net

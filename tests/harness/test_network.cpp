@@ -75,7 +75,14 @@ std::vector<std::string> puented_args(const std::filesystem::path& config,
 }  // namespace
 
 TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits,
-                         const std::string& extra_redis) {
+                         const std::string& extra_redis, const std::string& extra_node) {
+  // The tests' places are Los Angeles streets: without the LA data (a clone with nothing beside
+  // it) every node would refuse to start; say what is missing instead.
+  const std::filesystem::path la_neighborhoods = PUENTE_LA_DATA "/la-city-neighborhoods-v6.geojson";
+  if (!std::filesystem::exists(la_neighborhoods))
+    throw std::runtime_error("the tests need the LA neighborhoods at " + la_neighborhoods.string() +
+                             " (a shared/data/la/ folder beside the checkout, or cmake "
+                             "-DPUENTE_LA_DATA=FOLDER)");
   std::ofstream roster(dir() / "roster.toml");
   for (const auto& r : responders()) {
     auto token = core::new_bearer_token();
@@ -90,6 +97,7 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
   // Each network's nodes write their journals and revocations in a folder of its own.
   config << "[node]\nthreads = 2\nescalation_poll_ms = 100\nshutdown_grace_ms = 200\n"
          << "state_dir = \"state\"\n"
+         << extra_node << "\n"
          << "[redis]\n"
          << (extra_redis.find("command_timeout_ms") == std::string::npos
                  ? "command_timeout_ms = 1000\n"

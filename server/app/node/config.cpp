@@ -1,6 +1,7 @@
 #include "app/node/config.hpp"
 
 #include "app/node/install_layout.hpp"
+#include "core/trusted_proxies.hpp"
 
 #include <toml++/toml.h>
 #include <boost/beast/http/verb.hpp>
@@ -297,6 +298,26 @@ NodeConfig load_config(const std::filesystem::path& path) {
   // folder, settled once flags are read.
   c.state_dir = relative_to(base, get_or<std::string>(t, "node.state_dir", ""));
   c.journal_file = get_or<std::string>(t, "node.journal", "");
+  // --- trusted proxies (issue 24 item 7) ---
+  if (auto proxies = t.at_path("node.trusted_proxies")) {
+    if (!proxies.is_array())
+      throw std::runtime_error("config: node.trusted_proxies must be a list of addresses");
+    for (const auto& item : *proxies.as_array()) {
+      auto entry = item.value<std::string>();
+      if (!entry) throw std::runtime_error("config: node.trusted_proxies holds a non-string");
+      c.trusted_proxies.push_back(*entry);
+    }
+    try {
+      core::TrustedProxies checked(c.trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(std::string("config: node.trusted_proxies: ") + e.what());
+    }
+  }
+  c.proxy_protocol = get_or<bool>(t, "node.proxy_protocol", false);
+  if (c.proxy_protocol && c.trusted_proxies.empty())
+    throw std::runtime_error(
+        "config: node.proxy_protocol needs node.trusted_proxies (whose headers to take)");
+  // --- end trusted proxies ---
   c.neighborhoods_file = relative_to(base, get_or<std::string>(t, "geography.neighborhoods", ""));
   c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);
   c.geo_fields.name = get_or<std::string>(t, "geography.name_property", c.geo_fields.name);

@@ -70,6 +70,10 @@ struct NodeConfig {
   // Store-and-forward. As read: relative to state_dir, empty for <node id>.journal there; made
   // whole by settle_state_dir().
   std::filesystem::path journal_file;
+  // [node] trusted_proxies: the proxies whose X-Forwarded-For names the client (addresses and
+  // CIDR blocks, checked at load; core/trusted_proxies.hpp). Empty: the peer is the client.
+  std::vector<std::string> trusted_proxies;
+  bool proxy_protocol = false;   // [node] proxy_protocol: listed proxies send a PROXY header
   JournalLimits journal_limits;  // [limits] journal_max_*, [rate_limits] journal_per_responder_*
 
   redis::ConnectionOptions redis;

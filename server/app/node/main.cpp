@@ -9,6 +9,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <stdexcept>
 
 namespace {
 
@@ -22,6 +24,25 @@ void configure_logging(const puente::app::NodeConfig& config) {
                         config.node_id + R"(","msg":"%v"})");
   else
     spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [" + config.node_id + "] %v");
+}
+
+// `puented --routes`: the routes the config serves, one a line, on stdout. The node is built
+// (so the routes are the router's own, [web] tiles_dir's included) but never run: no port,
+// no Redis. Its journal is a scratch file, so a node running with the same config keeps its
+// own journal and lock.
+int print_routes(puente::app::NodeConfig config) {
+  std::string scratch = (std::filesystem::temp_directory_path() / "puented-routes-XXXXXX").string();
+  if (!::mkdtemp(scratch.data())) throw std::runtime_error("cannot make a scratch folder in /tmp");
+  config.journal_file = std::filesystem::path(scratch) / "routes.journal";
+  try {
+    puente::app::Node node(std::move(config));
+    for (const auto& route : node.routes()) std::cout << route << "\n";
+  } catch (...) {
+    std::filesystem::remove_all(scratch);
+    throw;
+  }
+  std::filesystem::remove_all(scratch);
+  return 0;
 }
 
 }  // namespace
@@ -55,6 +76,10 @@ int main(int argc, char** argv) {
                  "node.state_dir; default $STATE_DIRECTORY)");
   cli.add_option("--threads", threads, "I/O threads; 0 = one per core (overrides node.threads)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error (overrides log.level)");
+  bool routes = false;
+  cli.add_flag("--routes", routes,
+               "print the HTTP routes this config serves (\"METHOD /pattern\", as "
+               "[rate_limits.routes] names them) and exit");
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -76,6 +101,10 @@ int main(int argc, char** argv) {
     if (threads) config.threads = threads;
     if (!log_level.empty()) config.log_level = log_level;
     configure_logging(config);
+    if (routes) {
+      spdlog::set_level(spdlog::level::warn);
+      return print_routes(std::move(config));
+    }
 
     puente::app::Node node(std::move(config));
     return node.run();

@@ -249,6 +249,8 @@ struct Node::Parts {
       api_services.responder_phones = &*responder_phones;
     }
     server->limits = config.limits;
+    server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);
+    server->proxy_protocol = config.proxy_protocol;
     server->security_policy = net::content_security_policy(config.tiles.origin);
     server->metrics = &metrics;
     server->admit = [this](const net::Request&,
@@ -347,6 +349,8 @@ Node::Node(NodeConfig config) : parts_(std::make_unique<Parts>(std::move(config)
 }
 
 Node::~Node() = default;
+
+std::vector<std::string> Node::routes() const { return parts_->server->router.names(); }
 
 int Node::run() {
   auto& p = *parts_;

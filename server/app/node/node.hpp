@@ -7,6 +7,8 @@
 #include "app/node/config.hpp"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace puente::app {
 
@@ -15,6 +17,9 @@ class Node {
   // Loads geography and roster; throws std::runtime_error naming what is wrong with them.
   explicit Node(NodeConfig config);
   ~Node();
+
+  // The HTTP routes this node serves, "METHOD /pattern" as [rate_limits.routes] names them.
+  std::vector<std::string> routes() const;
 
   // Serves until SIGINT or SIGTERM, then shuts down gracefully. Returns the exit code.
   int run();
