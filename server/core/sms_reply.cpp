@@ -16,7 +16,7 @@ namespace {
 constexpr std::string_view kLetters = "abcdefghjklmnpqrstuvwxyz";  // no i, no o
 
 using Phrase = std::pair<std::string_view, v1::AckState>;
-constexpr std::array<Phrase, 28> kAckPhrases{{
+constexpr std::array<Phrase, 40> kAckPhrases{{
     {"1", v1::EN_ROUTE},           {"voy", v1::EN_ROUTE},        {"ya voy", v1::EN_ROUTE},
     {"en camino", v1::EN_ROUTE},   {"on my way", v1::EN_ROUTE},  {"omw", v1::EN_ROUTE},
     {"coming", v1::EN_ROUTE},      {"on the way", v1::EN_ROUTE}, {"2", v1::ON_SCENE},
@@ -27,6 +27,11 @@ constexpr std::array<Phrase, 28> kAckPhrases{{
     {"3", v1::DECLINED},           {"no puedo", v1::DECLINED},   {"cant", v1::DECLINED},
     {"i cant", v1::DECLINED},      {"cannot", v1::DECLINED},     {"can not", v1::DECLINED},
     {"unable", v1::DECLINED},
+    // Check-ins (docs/on-scene.md).
+    {"4", v1::ALL_OK},             {"ok", v1::ALL_OK},           {"im ok", v1::ALL_OK},
+    {"i am ok", v1::ALL_OK},       {"bien", v1::ALL_OK},         {"estoy bien", v1::ALL_OK},
+    {"5", v1::OUT_SAFE},           {"sali", v1::OUT_SAFE},       {"ya sali", v1::OUT_SAFE},
+    {"im out", v1::OUT_SAFE},      {"out safe", v1::OUT_SAFE},   {"a salvo", v1::OUT_SAFE},
 }};
 
 constexpr std::array<std::string_view, 10> kStopWords{
