@@ -115,10 +115,12 @@ void OnScene::acked(const core::Responder& who, const v1::Ack& ack, bool duress)
   const auto member = checkin_member(ack.incident_id(), who.id);
   if (core::starts_checkins(ack.state())) {
     // The first ask is one interval from this ack; a later ALL_OK moves it (the same member).
-    // The policy is looked up when the deadline is handled; here the network's interval is only
-    // a first guess, corrected then (handle() puts it back for its real time).
-    const auto& policy = rules_.policies.network().on_scene;
-    checkins_.schedule(member, core::to_time_point(ack.at()) + policy.checkin_interval, {});
+    // The ack does not say the incident's neighborhood, so this is the shortest interval of any
+    // policy: claimed early, handle() puts it back for the incident's own.
+    auto first = rules_.policies.network().on_scene.checkin_interval;
+    for (const auto& [slug, policy] : rules_.policies.overrides())
+      first = std::min(first, policy.on_scene.checkin_interval);
+    checkins_.schedule(member, core::to_time_point(ack.at()) + first, {});
   } else if (ack.state() == v1::OUT_SAFE) {
     checkins_.cancel(member, {});
   }
