@@ -4,10 +4,10 @@
 
 #include "channels/sms/delivery_report.hpp"
 #include "core/clock.hpp"
+#include "core/help_call.hpp"
 #include "core/ids.hpp"
 #include "core/push_payload.hpp"
 #include "core/sms_reply.hpp"
-#include "core/help_call.hpp"
 #include "core/sms_text.hpp"
 
 #include <spdlog/spdlog.h>

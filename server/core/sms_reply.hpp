@@ -12,7 +12,8 @@
 //                  on scene | here | there | im here | arrived
 //   ack DECLINED   3 | no puedo | cant | i cant | cannot | can not | unable
 //   ack ALL_OK     4 | ok | im ok | i am ok | bien | estoy bien        (a check-in answered)
-//   ack OUT_SAFE   5 | sali | ya sali | im out | out safe | a salvo    (check-ins end)
+//   ack OUT_SAFE   5 | sali | ya sali | im out | out safe | salvo  (check-ins end; not "a salvo":
+//                  A is a bundle letter)
 //   (the help reply and the duress word, [policy] help_reply and duress_word, are read by the
 //   caller before this parser: core/help_call.hpp)
 //   available      disponible | available, then optionally hours 1..24: "DISPONIBLE 2",

@@ -48,33 +48,31 @@ std::optional<std::pair<std::string, std::string>> alert_of(const std::string& c
 // as its note, and the dispatch service raises the help call and keeps the ack without it.
 void ack(const ReplyPtr& r, const core::SmsReply& reply, const std::string& kannel_id,
          const std::string& note = {}) {
-  r->s.sms_replies.reply_codes(
-      r->who.id,
-      [r, reply, kannel_id, note](store::Outcome outcome,
-                                  std::map<std::string, std::string> codes) {
-        if (outcome != store::Outcome::ok) return r->say(SmsAnswer::try_again);
-        // A letter names an alert of the last bundle; none, the newest alert of the last text.
-        const auto it =
-            codes.find(reply.alert_letter ? std::string(1, *reply.alert_letter) : "latest");
-        const auto alert = it == codes.end() ? std::nullopt : alert_of(it->second);
-        if (!alert) return r->say(SmsAnswer::no_alert);
-        v1::Ack ack;
-        ack.set_incident_id(alert->first);
-        ack.set_alert_id(alert->second);
-        ack.set_state(reply.state);
-        ack.set_note(note);
-        // Kannel posts a message again when it got no answer: the same id records it once.
-        if (!kannel_id.empty()) ack.set_idempotency_key("sms-" + kannel_id);
-        r->s.acks.submit(
-            Caller{r->who, "sms " + r->who.id}, std::move(ack),
-            [r, reply](MaybeRefusal refusal, Accepted<v1::Ack>) {
-              if (!refusal)
-                return r->say(SmsAnswer::ack_recorded, {reply.state, reply.alert_letter, 0});
-              if (refusal->kind() == RefusalKind::rate_limited) return r->say(SmsAnswer::try_again);
-              spdlog::info("sms reply from {} not recorded: {}", r->who.id, refusal->code());
-              r->say(SmsAnswer::alert_closed);
-            });
-      });
+  r->s.sms_replies.reply_codes(r->who.id, [r, reply, kannel_id, note](
+                                              store::Outcome outcome,
+                                              std::map<std::string, std::string> codes) {
+    if (outcome != store::Outcome::ok) return r->say(SmsAnswer::try_again);
+    // A letter names an alert of the last bundle; none, the newest alert of the last text.
+    const auto it = codes.find(reply.alert_letter ? std::string(1, *reply.alert_letter) : "latest");
+    const auto alert = it == codes.end() ? std::nullopt : alert_of(it->second);
+    if (!alert) return r->say(SmsAnswer::no_alert);
+    v1::Ack ack;
+    ack.set_incident_id(alert->first);
+    ack.set_alert_id(alert->second);
+    ack.set_state(reply.state);
+    ack.set_note(note);
+    // Kannel posts a message again when it got no answer: the same id records it once.
+    if (!kannel_id.empty()) ack.set_idempotency_key("sms-" + kannel_id);
+    r->s.acks.submit(
+        Caller{r->who, "sms " + r->who.id}, std::move(ack),
+        [r, reply](MaybeRefusal refusal, Accepted<v1::Ack>) {
+          if (!refusal)
+            return r->say(SmsAnswer::ack_recorded, {reply.state, reply.alert_letter, 0});
+          if (refusal->kind() == RefusalKind::rate_limited) return r->say(SmsAnswer::try_again);
+          spdlog::info("sms reply from {} not recorded: {}", r->who.id, refusal->code());
+          r->say(SmsAnswer::alert_closed);
+        });
+  });
 }
 
 void set_available(const ReplyPtr& r, int hours) {

@@ -298,8 +298,10 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<Accepted
         switch (recorded.outcome) {
           case store::Outcome::ok:
             metrics_.acks_recorded.inc();
-            if (on_ack_recorded_) on_ack_recorded_(who, kept, duress);
-            return done(std::nullopt, {std::move(ack), Taken::created});
+            if (!on_ack_recorded_) return done(std::nullopt, {std::move(ack), Taken::created});
+            return on_ack_recorded_(who, kept, duress, [ack, done]() mutable {
+              done(std::nullopt, {std::move(ack), Taken::created});
+            });
           case store::Outcome::repeated:
             return done(std::nullopt, {std::move(ack), Taken::repeated});
           case store::Outcome::unavailable: return done(Refusal::unavailable(), {});

@@ -33,9 +33,11 @@ class DispatchService {
   void view(const core::Responder& who, const std::string& incident_id, Done<v1::Incident> done);
 
   // Told of every ack recorded (not a repeat), as kept: the people on scene (on_scene.hpp).
-  // `duress`: the ack's note was the duress word ([policy] duress_word), kept without it.
-  using AckRecordedHook =
-      std::function<void(const core::Responder& who, const v1::Ack& ack, bool duress)>;
+  // `duress`: the ack's note was the duress word ([policy] duress_word), kept without it. The
+  // sender is answered once the hook calls `then`: an answered ON_SCENE has its check-in
+  // deadline in Redis, whatever becomes of this node.
+  using AckRecordedHook = std::function<void(const core::Responder& who, const v1::Ack& ack,
+                                             bool duress, std::function<void()> then)>;
   void on_ack_recorded(AckRecordedHook hook) { on_ack_recorded_ = std::move(hook); }
   // `status`: an IncidentStatus name or empty (open ones); `neighborhood`: a slug or empty.
   void list(const core::Responder& who, const std::string& status, const std::string& neighborhood,

@@ -111,8 +111,12 @@ void OnScene::stop() {
   boost::asio::post(timer_.get_executor(), [self = shared_from_this()] { self->timer_.cancel(); });
 }
 
-void OnScene::acked(const core::Responder& who, const v1::Ack& ack, bool duress) {
+void OnScene::acked(const core::Responder& who, const v1::Ack& ack, bool duress,
+                    std::function<void()> then) {
+  if (duress || ack.state() == v1::NEED_HELP) call_for_help(who, ack, duress);
+  if (ack.state() == v1::ON_SCENE) stand_by_if_quorum(ack.incident_id());
   const auto member = checkin_member(ack.incident_id(), who.id);
+  auto written = [then = std::move(then)](bool) { then(); };
   if (core::starts_checkins(ack.state())) {
     // The first ask is one interval from this ack; a later ALL_OK moves it (the same member).
     // The ack does not say the incident's neighborhood, so this is the shortest interval of any
@@ -120,12 +124,10 @@ void OnScene::acked(const core::Responder& who, const v1::Ack& ack, bool duress)
     auto first = rules_.policies.network().on_scene.checkin_interval;
     for (const auto& [slug, policy] : rules_.policies.overrides())
       first = std::min(first, policy.on_scene.checkin_interval);
-    checkins_.schedule(member, core::to_time_point(ack.at()) + first, {});
-  } else if (ack.state() == v1::OUT_SAFE) {
-    checkins_.cancel(member, {});
+    return checkins_.schedule(member, core::to_time_point(ack.at()) + first, std::move(written));
   }
-  if (duress || ack.state() == v1::NEED_HELP) call_for_help(who, ack, duress);
-  if (ack.state() == v1::ON_SCENE) stand_by_if_quorum(ack.incident_id());
+  if (ack.state() == v1::OUT_SAFE) return checkins_.cancel(member, std::move(written));
+  then();
 }
 
 void OnScene::schedule_poll() {
@@ -157,8 +159,9 @@ void OnScene::handle(const std::string& member) {
     if (outcome == store::Outcome::unavailable) return;
     if (outcome != store::Outcome::ok) return self->checkins_.complete(member, {});
     auto facts = core::checkin_facts(incident, responder_id);
+    auto id = incident.id();  // copied: the callback below takes `incident`
     self->store_.checkin_progress(
-        incident.id(), responder_id,
+        id, responder_id,
         [self, member, responder_id, facts, incident = std::move(incident)](
             std::optional<std::pair<long long, int>> progress) mutable {
           if (!progress) return;  // the lease runs out and it comes back
@@ -219,6 +222,10 @@ void OnScene::take_checkin_step(v1::Incident incident, const std::string& respon
         [self, member, incident_id = incident.id(), responder_id, what, step,
          count = alerts.size()](store::IncidentStore::Sent sent) {
           if (sent.outcome() == store::Outcome::unavailable) return;  // comes back later
+          // Another node took it (a lease that ran out), or the incident ended meanwhile.
+          if (sent.outcome() != store::Outcome::ok)
+            spdlog::info("incident {}: {} step {} for {} not taken", incident_id, what, step,
+                         responder_id);
           if (sent.outcome() == store::Outcome::ok) {
             self->metrics_.alerts_published.inc(count);
             spdlog::info("incident {}: {} step {} for {}", incident_id, what, step, responder_id);

@@ -43,7 +43,9 @@ class OnScene : public std::enable_shared_from_this<OnScene> {
   void stop();  // thread-safe
 
   // `ack` of `who` was recorded (a repeat is not). `duress`: its note was the duress word.
-  void acked(const core::Responder& who, const v1::Ack& ack, bool duress);
+  // `then` runs once the check-in deadline it sets or removes is written (or failed to be).
+  void acked(const core::Responder& who, const v1::Ack& ack, bool duress,
+             std::function<void()> then);
 
  private:
   void schedule_poll();

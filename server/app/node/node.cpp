@@ -367,10 +367,10 @@ int Node::run() {
   p.feed.start(every_slug(p.geo));
   p.escalation->start();
   p.on_scene->start();
-  p.dispatch.on_ack_recorded(
-      [on_scene = p.on_scene](const core::Responder& who, const v1::Ack& ack, bool duress) {
-        on_scene->acked(who, ack, duress);
-      });
+  p.dispatch.on_ack_recorded([on_scene = p.on_scene](const core::Responder& who, const v1::Ack& ack,
+                                                     bool duress, std::function<void()> then) {
+    on_scene->acked(who, ack, duress, std::move(then));
+  });
   p.retention->start();
   if (p.push_dispatch) {
     p.ack_key->when_loaded([&p](std::shared_ptr<const core::AckCapabilityKey> key) {

@@ -59,8 +59,8 @@ class OnScene : public ::testing::Test {
 
   void ack(PuentedNode& node, const std::string& who, const v1::Alert& alert,
            const std::string& state, const std::string& extra = {}) {
-    auto answer = node.call(http::verb::post, "/v1/acks", net.token(who),
-                            ack_json(alert, state, extra));
+    auto answer =
+        node.call(http::verb::post, "/v1/acks", net.token(who), ack_json(alert, state, extra));
     ASSERT_EQ(answer.status, 201u) << answer.body;
   }
 
@@ -93,9 +93,12 @@ class OnScene : public ::testing::Test {
     while (std::chrono::steady_clock::now() < until) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           until - std::chrono::steady_clock::now());
-      auto m = read_until(board, [&](const v1::ServerMessage& m) {
-        return m.has_incident() && m.incident().what() == what;
-      }, std::max(left, 1ms));
+      auto m = read_until(
+          board,
+          [&](const v1::ServerMessage& m) {
+            return m.has_incident() && m.incident().what() == what;
+          },
+          std::max(left, 1ms));
       if (!m) break;
       seen.push_back(m->incident());
     }
@@ -183,9 +186,10 @@ TEST_F(OnScene, AHelpCallReachesDispatchersAndAttorneysNotOtherObserversAndIsAud
   EXPECT_EQ(on_board.size(), 1u);
 
   // The other observer's socket gets the dispatch and nothing of the help call.
-  EXPECT_FALSE(read_until(*volunteer, [](const v1::ServerMessage& m) {
-    return m.has_alert() && m.alert().type() == v1::HELP_CALL;
-  }, 2s));
+  EXPECT_FALSE(read_until(
+      *volunteer,
+      [](const v1::ServerMessage& m) { return m.has_alert() && m.alert().type() == v1::HELP_CALL; },
+      2s));
   auto seen_by_volunteer = incident(*b, id, "vol-bh");
   EXPECT_TRUE(of_type(seen_by_volunteer, v1::HELP_CALL).empty());
   for (const auto& a : seen_by_volunteer.acks()) {
@@ -196,7 +200,8 @@ TEST_F(OnScene, AHelpCallReachesDispatchersAndAttorneysNotOtherObserversAndIsAud
   EXPECT_TRUE(of_type(seen_by_sender, v1::HELP_CALL).empty());
 
   ASSERT_TRUE(wait_until([&] {
-    for (const auto& entry : a->audit_log(net.token("admin")).entries())
+    const auto log = a->audit_log(net.token("admin"));
+    for (const auto& entry : log.entries())
       if (entry.action() == "help.call" && entry.subject() == id && entry.actor() == "obs-bh")
         return entry.detail().starts_with("direct");
     return false;
@@ -221,10 +226,11 @@ TEST_F(OnScene, TheDuressWordRaisesAHelpCallAndAnswersAsAnOrdinaryAck) {
   ASSERT_TRUE(help);
   EXPECT_EQ(help->alert().about_responder_id(), "obs-bh");
   // Kept without the word: nobody reading the incident learns it.
-  for (const auto& kept : incident(*b, verify.incident_id()).acks())
-    EXPECT_NE(kept.note(), "Lima");
+  const auto shown = incident(*b, verify.incident_id());
+  for (const auto& kept : shown.acks()) EXPECT_NE(kept.note(), "Lima");
   ASSERT_TRUE(wait_until([&] {
-    for (const auto& entry : a->audit_log(net.token("admin")).entries())
+    const auto log = a->audit_log(net.token("admin"));
+    for (const auto& entry : log.entries())
       if (entry.action() == "help.call" && entry.subject() == verify.incident_id())
         return entry.detail().starts_with("duress");
     return false;

@@ -82,8 +82,7 @@ TEST(CheckinPlan, OutSafeEndsItUntilTheyAreOnSceneAgain) {
   EXPECT_EQ(plan_checkin(checkin_facts(incident, "obs"), 0, every_15_grace_5()).outcome,
             CheckinPlan::Outcome::over);
   add_ack(incident, "obs", v1::ON_SCENE, t0 + 40min);
-  EXPECT_EQ(plan_checkin(checkin_facts(incident, "obs"), 0, every_15_grace_5()).due_at,
-            t0 + 55min);
+  EXPECT_EQ(plan_checkin(checkin_facts(incident, "obs"), 0, every_15_grace_5()).due_at, t0 + 55min);
 }
 
 TEST(CheckinPlan, TheIncidentsEndEndsIt) {
@@ -118,9 +117,9 @@ TEST(CheckinPlan, FractionalMinutesFromThePolicy) {
 
 TEST(CheckinPlan, BadPolicyValuesNameTheOption) {
   auto known = [](std::string_view) { return true; };
-  for (const char* bad : {"[policy]\ncheckin_minutes = 0\n", "[policy]\ncheckin_minutes = -1\n",
-                          "[policy]\ncheckin_minutes = \"15\"\n",
-                          "[policy]\ncheckin_grace_minutes = 1441\n"}) {
+  for (const char* bad :
+       {"[policy]\ncheckin_minutes = 0\n", "[policy]\ncheckin_minutes = -1\n",
+        "[policy]\ncheckin_minutes = \"15\"\n", "[policy]\ncheckin_grace_minutes = 1441\n"}) {
     try {
       DispatchPolicies::from_toml(bad, known);
       ADD_FAILURE() << "accepted: " << bad;

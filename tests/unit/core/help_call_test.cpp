@@ -20,11 +20,11 @@ std::string rostered(const std::string& id, const std::string& role, const std::
 }
 
 const Roster& roster() {
-  static const Roster r = Roster::from_toml(
-      rostered("disp", "dispatcher", "boyle-heights") +
-      rostered("att-bh", "attorney", "boyle-heights") +
-      rostered("att-dt", "attorney", "downtown") + rostered("obs-a", "legal_observer", "boyle-heights") +
-      rostered("obs-b", "legal_observer", "boyle-heights"));
+  static const Roster r = Roster::from_toml(rostered("disp", "dispatcher", "boyle-heights") +
+                                            rostered("att-bh", "attorney", "boyle-heights") +
+                                            rostered("att-dt", "attorney", "downtown") +
+                                            rostered("obs-a", "legal_observer", "boyle-heights") +
+                                            rostered("obs-b", "legal_observer", "boyle-heights"));
   return r;
 }
 
@@ -84,7 +84,8 @@ TEST(HelpCall, AnOnSceneAlertIsSeenByItsRecipientsOnly) {
 }
 
 TEST(HelpCall, TextsInBothLanguages) {
-  EXPECT_EQ(on_scene_text(v1::CHECK_IN, "en", "", ""), "Are you OK? Answer: I'm OK, or I'm out, safe.");
+  EXPECT_EQ(on_scene_text(v1::CHECK_IN, "en", "", ""),
+            "Are you OK? Answer: I'm OK, or I'm out, safe.");
   EXPECT_NE(on_scene_text(v1::CHECK_IN, "es-MX", "", "").find("Estás bien"), std::string::npos);
   EXPECT_NE(on_scene_text(v1::HELP_CALL, "es", "Ana", "Boyle Heights").find("Ana"),
             std::string::npos);
