@@ -116,7 +116,8 @@ void OnScene::acked(const core::Responder& who, const v1::Ack& ack, bool duress,
   if (duress || ack.state() == v1::NEED_HELP) call_for_help(who, ack, duress);
   if (ack.state() == v1::ON_SCENE) stand_by_if_quorum(ack.incident_id());
   const auto member = checkin_member(ack.incident_id(), who.id);
-  auto written = [then = std::move(then)](bool) { then(); };
+  // `then` is moved into the write's callback only on the branches that write.
+  auto written = [&then] { return [then = std::move(then)](bool) { then(); }; };
   if (core::starts_checkins(ack.state())) {
     // The first ask is one interval from this ack; a later ALL_OK moves it (the same member).
     // The ack does not say the incident's neighborhood, so this is the shortest interval of any
@@ -124,9 +125,9 @@ void OnScene::acked(const core::Responder& who, const v1::Ack& ack, bool duress,
     auto first = rules_.policies.network().on_scene.checkin_interval;
     for (const auto& [slug, policy] : rules_.policies.overrides())
       first = std::min(first, policy.on_scene.checkin_interval);
-    return checkins_.schedule(member, core::to_time_point(ack.at()) + first, std::move(written));
+    return checkins_.schedule(member, core::to_time_point(ack.at()) + first, written());
   }
-  if (ack.state() == v1::OUT_SAFE) return checkins_.cancel(member, std::move(written));
+  if (ack.state() == v1::OUT_SAFE) return checkins_.cancel(member, written());
   then();
 }
 
