@@ -1,4 +1,5 @@
-// puente ack: POST /v1/acks -> the ack as logged.
+// puente ack: POST /v1/acks -> the ack as logged. puente help-me: the silent call for help
+// (docs/on-scene.md), an ack NEED_HELP, answered as quietly as the server answers it.
 
 #include "api_client.hpp"
 #include "commands.hpp"
@@ -51,7 +52,49 @@ void run_ack(const AckOptions& options, const GlobalOptions& global) {
   std::cout << "\n";
 }
 
+struct HelpMeOptions {
+  std::string alert_id;
+  std::string incident_id;
+  double lat = 0, lon = 0;  // where they are, if they say
+  bool located = false;
+};
+
+void run_help_me(const HelpMeOptions& options, const GlobalOptions& global) {
+  v1::Ack ack;
+  ack.set_alert_id(options.alert_id);
+  ack.set_incident_id(options.incident_id);
+  ack.set_state(v1::NEED_HELP);
+  if (options.located) {
+    ack.mutable_location()->set_lat(options.lat);
+    ack.mutable_location()->set_lon(options.lon);
+  }
+  ApiClient api(global);
+  auto answer = api.post("/v1/acks", ack);
+  if (global.json) {
+    std::cout << answer.body << "\n";
+    return;
+  }
+  // Nothing that reads as a call for help on a screen someone else may be looking at.
+  std::cout << "ok\n";
+}
+
 }  // namespace
+
+void add_help_me_command(CLI::App& app, const GlobalOptions& global) {
+  auto options = std::make_shared<HelpMeOptions>();
+  auto* command = app.add_subcommand(
+      "help-me", "Silently call the dispatchers and the on-call attorneys for help");
+  command->add_option("ALERT_ID", options->alert_id, "An alert of the incident you are at")
+      ->required();
+  command->add_option("--incident", options->incident_id, "The alert's incident")->required();
+  auto* lat = command->add_option("--lat", options->lat, "Where you are: latitude");
+  command->add_option("--lon", options->lon, "Where you are: longitude")->needs(lat);
+  command->footer("Prints only \"ok\". Example: puente help-me al-123 --incident inc-7f3a");
+  command->callback([options, &global, lat] {
+    options->located = lat->count() > 0;
+    run_help_me(*options, global);
+  });
+}
 
 void add_ack_command(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<AckOptions>();

@@ -16,6 +16,7 @@ namespace puente::cli {
 void add_audit_commands(CLI::App& app, const GlobalOptions& global);
 void add_report_command(CLI::App& app, const GlobalOptions& global);
 void add_ack_command(CLI::App& app, const GlobalOptions& global);
+void add_help_me_command(CLI::App& app, const GlobalOptions& global);
 void add_incident_commands(CLI::App& app, const GlobalOptions& global);
 void add_geography_commands(CLI::App& app, const GlobalOptions& global);
 void add_on_call_commands(CLI::App& app, const GlobalOptions& global);

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   add_report_command(app, global);
   add_incident_commands(app, global);
   add_ack_command(app, global);
+  add_help_me_command(app, global);
   add_tail_command(app, global);
   add_geography_commands(app, global);
   add_on_call_commands(app, global);

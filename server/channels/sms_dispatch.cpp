@@ -4,6 +4,7 @@
 
 #include "channels/sms/delivery_report.hpp"
 #include "core/clock.hpp"
+#include "core/help_call.hpp"
 #include "core/ids.hpp"
 #include "core/push_payload.hpp"
 #include "core/sms_reply.hpp"
@@ -152,8 +153,12 @@ void SmsDispatch::write_and_send(std::shared_ptr<Text> text) {
       const core::AlertFields fields{alert.kind(), where ? where->name : alert.neighborhood(),
                                      core::coarse_place(alert.location().description()),
                                      texts_.zone.to_local(core::to_time_point(alert.sent_at()))};
+      // The people on scene's alerts carry their own words (core/help_call.hpp).
+      const auto own = alert.texts().find(lang);
       parts.push_back({core::incident_code(incident_id),
-                       texts_.templates.sms_body(alert.type(), lang, fields)});
+                       core::is_on_scene_alert(alert.type())
+                           ? (own != alert.texts().end() ? own->second : alert.text())
+                           : texts_.templates.sms_body(alert.type(), lang, fields)});
     }
     fitted = core::compose_alert_sms(parts, texts_.templates.sms_text("REPLY", lang),
                                      texts_.templates.sms_text("REPLY_BUNDLE", lang));

@@ -20,8 +20,9 @@ constexpr std::array<std::pair<Channel, std::string_view>, 2> kChannelNames{{
 constexpr std::array<std::string_view, 2> kRungKeys{"after_seconds",
                                                     "without_socket_after_seconds"};
 // The alert types a ladder may be given for: every one a responder receives.
-constexpr std::array<v1::AlertType, 6> kAlertTypes{v1::VERIFY, v1::DISPATCH,   v1::UPDATE,
-                                                   v1::DEBUNK, v1::STAND_DOWN, v1::ESCALATE};
+constexpr std::array<v1::AlertType, 10> kAlertTypes{
+    v1::VERIFY,   v1::DISPATCH, v1::UPDATE,          v1::DEBUNK,    v1::STAND_DOWN,
+    v1::ESCALATE, v1::CHECK_IN, v1::CHECK_IN_MISSED, v1::HELP_CALL, v1::STAND_BY};
 // An hour without an answer is no longer delivery: the dispatcher's escalation has taken over.
 constexpr std::int64_t kMaxRungSeconds = 60 * 60;
 
@@ -83,8 +84,16 @@ DeliveryLadders::DeliveryLadders() {
   ladders_[v1::VERIFY].push_back(Rung{Channel::sms, seconds(60), seconds(60)});
   ladders_[v1::DISPATCH].push_back(Rung{Channel::sms, seconds(60), seconds(0)});
   ladders_[v1::ESCALATE].push_back(Rung{Channel::sms, seconds(60), seconds(0)});
-  for (auto type : {v1::UPDATE, v1::DEBUNK, v1::STAND_DOWN})
+  for (auto type : {v1::UPDATE, v1::DEBUNK, v1::STAND_DOWN, v1::STAND_BY})
     ladders_[type].push_back(Rung{Channel::sms, seconds(120), seconds(60)});
+  // The people on scene (docs/on-scene.md): someone may be in danger. A check-in is pushed at
+  // pushed and texted soon when no socket took it (its grace period is minutes); a missed check-in
+  // or a help call is pushed and texted at once to whoever no socket reached.
+  ladders_[v1::CHECK_IN] = {Rung{Channel::push, seconds(30), seconds(0)},
+                            Rung{Channel::sms, seconds(90), seconds(30)}};
+  for (auto type : {v1::CHECK_IN_MISSED, v1::HELP_CALL})
+    ladders_[type] = {Rung{Channel::push, seconds(0), seconds(0)},
+                      Rung{Channel::sms, seconds(0), seconds(0)}};
 }
 
 DeliveryLadders DeliveryLadders::from_toml(std::string_view config_text) {

@@ -7,6 +7,7 @@
 
 #include "core/dispatch_policy.hpp"
 
+#include "core/sms_reply.hpp"
 #include "core/toml_checks.hpp"
 
 #include <algorithm>
@@ -27,8 +28,15 @@ constexpr std::array<std::pair<EscalationAudience, std::string_view>, 3> kAudien
     {EscalationAudience::dispatchers, "dispatchers"},
 }};
 
-constexpr std::array<std::string_view, 5> kPolicyKeys{
-    "verify_before_dispatch", "quorum", "escalation", "dedup_meters", "dedup_window_seconds"};
+constexpr std::array<std::string_view, 9> kPolicyKeys{"verify_before_dispatch",
+                                                      "quorum",
+                                                      "escalation",
+                                                      "dedup_meters",
+                                                      "dedup_window_seconds",
+                                                      "checkin_minutes",
+                                                      "checkin_grace_minutes",
+                                                      "duress_word",
+                                                      "help_reply"};
 constexpr std::array<std::string_view, 3> kQuorumKeys{"count", "role", "state"};
 constexpr std::array<std::string_view, 2> kStepKeys{"deadline_seconds", "audience"};
 
@@ -97,6 +105,37 @@ std::vector<EscalationStep> parse_escalation(const toml::node& node, const std::
   return steps;
 }
 
+// A number of minutes in (0, 1440], fractional allowed, as milliseconds (at least 1).
+std::chrono::milliseconds checkin_minutes_at(const toml::node& node, const std::string& option) {
+  const auto value = node.value<double>();  // an integer or a float
+  if (!value || node.is_boolean() || !std::isfinite(*value))
+    fail(option + " must be a number of minutes");
+  if (*value <= 0) fail(option + " must be > 0");
+  if (*value > 1440) fail(option + " must be <= 1440");
+  return std::chrono::milliseconds{std::max<std::int64_t>(1, std::llround(*value * 60'000))};
+}
+
+// A reply word (duress_word, help_reply): folded as a text reply is, so they compare.
+std::string reply_word_at(const toml::node& node, const std::string& option) {
+  const auto* text = node.as_string();
+  if (!text) fail(option + " must be a string");
+  if (text->get().size() > 64) fail(option + " must be at most 64 bytes");
+  return folded_reply(text->get());
+}
+
+void apply_on_scene(const toml::table& table, const std::string& path, OnScenePolicy& on_scene) {
+  if (const toml::node* every = table.get("checkin_minutes"))
+    on_scene.checkin_interval = checkin_minutes_at(*every, path + ".checkin_minutes");
+  if (const toml::node* grace = table.get("checkin_grace_minutes"))
+    on_scene.checkin_grace = checkin_minutes_at(*grace, path + ".checkin_grace_minutes");
+  if (const toml::node* duress = table.get("duress_word"))
+    on_scene.duress_word = reply_word_at(*duress, path + ".duress_word");
+  if (const toml::node* help = table.get("help_reply")) {
+    on_scene.help_reply = reply_word_at(*help, path + ".help_reply");
+    if (on_scene.help_reply.empty()) fail(path + ".help_reply must have a letter or digit");
+  }
+}
+
 // Applies the options present in `table` (the [policy] table, or one neighborhood's) to `policy`.
 void apply_options(const toml::table& table, const std::string& path, DispatchPolicy& policy,
                    bool top_level) {
@@ -124,6 +163,7 @@ void apply_options(const toml::table& table, const std::string& path, DispatchPo
   if (const toml::node* window = table.get("dedup_window_seconds"))
     policy.dedup_window = std::chrono::seconds{
         integer(*window, path + ".dedup_window_seconds", 1, kMaxPolicySeconds)};
+  apply_on_scene(table, path, policy.on_scene);
 }
 
 }  // namespace

@@ -32,6 +32,21 @@
 //   deadline_seconds = 600
 //   audience = "adjacent"
 //
+//   # Check-ins of the people on scene (docs/on-scene.md). A responder who acks ON_SCENE is
+//   # asked "Are you OK?" every checkin_minutes (> 0, at most 1440; fractional allowed, so
+//   # 0.05 is every 3 seconds) after their last ON_SCENE or ALL_OK; an ask unanswered for
+//   # checkin_grace_minutes (> 0, at most 1440) more alerts the dispatchers, and the same again
+//   # alerts the neighborhood's on-call attorneys too. Defaults 15 and 5.
+//   checkin_minutes = 15
+//   checkin_grace_minutes = 5
+//   # A silent call for help given disguised: an ack whose note is this word (any case,
+//   # accents ignored), or a text reply ending with it ("2 lima"), is recorded as the ordinary
+//   # ack it looks like and raises a help call. Empty (the default): off. Network-wide.
+//   duress_word = ""
+//   # The text reply that calls for help silently (help_reply alone, any case). Default "9".
+//   # Network-wide.
+//   help_reply = "9"
+//
 //   # Overrides for one neighborhood (by slug): any option above; the rest is inherited.
 //   # A quorum table merges key by key; an escalation list replaces the whole list.
 //   [policy.neighborhoods.downtown]
@@ -77,12 +92,21 @@ struct EscalationStep {
 // 10 minutes: adjacent neighborhoods; 20: region and standby pool; 30: dispatchers.
 std::vector<EscalationStep> default_escalation();
 
+// Check-ins and the silent call for help (docs/on-scene.md).
+struct OnScenePolicy {
+  std::chrono::milliseconds checkin_interval{15 * 60 * 1000};
+  std::chrono::milliseconds checkin_grace{5 * 60 * 1000};
+  std::string duress_word;       // folded (sms_reply.hpp's folded_reply); empty: off
+  std::string help_reply = "9";  // folded
+};
+
 struct DispatchPolicy {
   bool verify_before_dispatch = true;
   Quorum quorum;
   std::vector<EscalationStep> escalation = default_escalation();
   double dedup_meters = 300;
   std::chrono::seconds dedup_window{30 * 60};
+  OnScenePolicy on_scene;
 
   DedupRule dedup_rule() const { return DedupRule{dedup_meters, dedup_window}; }
 };

@@ -20,11 +20,15 @@ int progress(v1::AckState state) {
     case v1::RECEIVED: return 1;
     case v1::EN_ROUTE: return 2;
     case v1::ON_SCENE: return 3;
+    case v1::ALL_OK: return 3;  // a check-in answered: still on scene
     default: return 0;
   }
 }
 
-bool withdraws(v1::AckState state) { return state == v1::DECLINED || state == v1::UNAVAILABLE; }
+// OUT_SAFE: they left the scene.
+bool withdraws(v1::AckState state) {
+  return state == v1::DECLINED || state == v1::UNAVAILABLE || state == v1::OUT_SAFE;
+}
 
 // The neighborhoods a step with `audience` names, before removing those reached earlier.
 std::vector<std::string> step_neighborhoods(EscalationAudience audience,

@@ -64,10 +64,20 @@ std::optional<InputError> check_ack(const v1::Ack& ack) {
   if (ack.incident_id().empty()) return InputError{"missing_incident", "incidentId is required"};
   if (ack.state() == v1::ACK_STATE_UNSPECIFIED)
     return InputError{"missing_state",
-                      "state is required (RECEIVED, EN_ROUTE, ON_SCENE, DECLINED, UNAVAILABLE)"};
+                      "state is required (RECEIVED, EN_ROUTE, ON_SCENE, DECLINED, UNAVAILABLE, "
+                      "ALL_OK, OUT_SAFE, NEED_HELP)"};
   if (!v1::AckState_IsValid(ack.state()))
     return InputError{"bad_state",
-                      "state must be RECEIVED, EN_ROUTE, ON_SCENE, DECLINED or UNAVAILABLE"};
+                      "state must be RECEIVED, EN_ROUTE, ON_SCENE, DECLINED, UNAVAILABLE, ALL_OK, "
+                      "OUT_SAFE or NEED_HELP"};
+  // A shared location (kept for a help call): a real point, or none.
+  if (ack.has_location()) {
+    const auto& l = ack.location();
+    if (!std::isfinite(l.lat()) || !std::isfinite(l.lon()) || l.lat() < -90 || l.lat() > 90 ||
+        l.lon() < -180 || l.lon() > 180)
+      return InputError{"bad_location", "location needs lat in [-90, 90] and lon in [-180, 180]"};
+    if (auto e = too_long(l.description(), max_place_bytes, "location.description")) return e;
+  }
   if (auto e = too_long(ack.note(), max_note_bytes, "note")) return e;
   if (auto e = check_idempotency_key(ack.idempotency_key())) return e;
   // Ids the server made, or nothing: checked here, before any I/O, so an ack naming no real

@@ -9,11 +9,16 @@ namespace puente::core {
 namespace json = boost::json;
 
 bool urgent(v1::AlertType type) {
-  return type == v1::VERIFY || type == v1::DISPATCH || type == v1::ESCALATE;
+  return type == v1::VERIFY || type == v1::DISPATCH || type == v1::ESCALATE ||
+         type == v1::CHECK_IN || type == v1::CHECK_IN_MISSED || type == v1::HELP_CALL;
 }
 
 std::vector<v1::AckState> notification_actions(v1::AlertType type) {
-  if (type == v1::DEBUNK || type == v1::STAND_DOWN) return {};
+  // The people on scene's alerts are answered on the page (a check-in's answers, a help call's
+  // follow-up), never by a notification's button.
+  if (type == v1::DEBUNK || type == v1::STAND_DOWN || type == v1::CHECK_IN ||
+      type == v1::CHECK_IN_MISSED || type == v1::HELP_CALL || type == v1::STAND_BY)
+    return {};
   return {v1::EN_ROUTE, v1::DECLINED};
 }
 

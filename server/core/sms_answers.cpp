@@ -11,6 +11,10 @@ std::string_view state_words(v1::AckState state, bool spanish) {
     case v1::EN_ROUTE: return spanish ? "VOY" : "ON MY WAY";
     case v1::ON_SCENE: return spanish ? "ESTOY ALLI" : "ON SCENE";
     case v1::DECLINED: return spanish ? "NO PUEDO" : "CAN'T";
+    case v1::ALL_OK: return spanish ? "ESTOY BIEN" : "I'M OK";
+    case v1::OUT_SAFE: return spanish ? "SALI, A SALVO" : "OUT, SAFE";
+    // The silent help reply is answered as an ordinary "I'm OK": nothing on the phone says more.
+    case v1::NEED_HELP: return spanish ? "ESTOY BIEN" : "I'M OK";
     default: return "?";
   }
 }

@@ -11,6 +11,11 @@
 //   ack ON_SCENE   2 | alli | aqui | ahi | estoy alli | estoy aqui | llegue | en el lugar |
 //                  on scene | here | there | im here | arrived
 //   ack DECLINED   3 | no puedo | cant | i cant | cannot | can not | unable
+//   ack ALL_OK     4 | ok | im ok | i am ok | bien | estoy bien        (a check-in answered)
+//   ack OUT_SAFE   5 | sali | ya sali | im out | out safe | salvo  (check-ins end; not "a salvo":
+//                  A is a bundle letter)
+//   (the help reply and the duress word, [policy] help_reply and duress_word, are read by the
+//   caller before this parser: core/help_call.hpp)
 //   available      disponible | available, then optionally hours 1..24: "DISPONIBLE 2",
 //                  "available 2h", "disponible 2 horas", "AVAILABLE 3 hours"
 //   unavailable    no disponible | unavailable | not available
@@ -43,7 +48,7 @@ std::string_view to_string(SmsReplyKind kind);
 
 struct SmsReply {
   SmsReplyKind kind = SmsReplyKind::unknown;
-  v1::AckState state = v1::ACK_STATE_UNSPECIFIED;  // ack: EN_ROUTE, ON_SCENE or DECLINED
+  v1::AckState state = v1::ACK_STATE_UNSPECIFIED;  // ack: EN_ROUTE ... OUT_SAFE (above)
   std::optional<char> alert_letter;  // ack: 'A', 'B', ...; nullopt: the latest alert sent
   int hours = 0;                     // available: 1..24; 0 if not given (the caller's default)
 };

@@ -9,6 +9,7 @@
 #include "core/retention.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace puente::store {
 
@@ -327,6 +328,48 @@ void IncidentStore::escalate(const std::string& incident_id, int step,
       .arg(Arg::expected_book, availability_version);
   add_alerts(call, keys_, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("escalate incident", std::move(done)));
+}
+
+void IncidentStore::send_on_scene(const std::string& incident_id,
+                                  const std::vector<v1::Alert>& alerts,
+                                  const v1::IncidentEvent& event,
+                                  const std::optional<CheckinStepWrite>& checkin,
+                                  const std::string& once, std::function<void(Sent)> done) {
+  using Key = lua::SendOnScene::Key;
+  using Arg = lua::SendOnScene::Arg;
+  ScriptCall<lua::SendOnScene> call;
+  call.key(Key::incident, keys_.incident(incident_id))
+      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
+      .key(Key::alerted, keys_.incident_alerted(incident_id))
+      .key(Key::activity, keys_.incident_activity())
+      .key(Key::checkin_timers, checkin ? checkin->timers : "");
+  call.arg(Arg::id, incident_id)
+      .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
+      .arg(Arg::board, keys_.board_channel())
+      .arg(Arg::event, event.SerializeAsString())
+      .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
+      .arg(Arg::responder, checkin ? checkin->responder_id : "")
+      .arg(Arg::anchor_ms, checkin ? std::to_string(checkin->anchor_ms) : "")
+      .arg(Arg::step, checkin ? std::to_string(checkin->step) : "")
+      .arg(Arg::next_ms,
+           checkin && checkin->next_at ? std::to_string(to_ms(*checkin->next_at)) : "")
+      .arg(Arg::once, once);
+  add_alerts(call, keys_, alerts, options_.rung_check_after);
+  std::move(call).run(*redis_, sent_handler("send on-scene alerts", std::move(done)));
+}
+
+void IncidentStore::checkin_progress(
+    const std::string& incident_id, const std::string& responder_id,
+    std::function<void(std::optional<std::pair<long long, int>>)> done) {
+  redis_->execute({"HGET", keys_.incident(incident_id), "checkin " + responder_id},
+                  [done = std::move(done)](boost::system::error_code ec, const Reply& reply) {
+                    if (ec || reply.is_error()) return done(std::nullopt);
+                    long long anchor = 0;
+                    int steps = 0;
+                    if (std::sscanf(reply.str.c_str(), "%lld %d", &anchor, &steps) != 2)
+                      anchor = 0, steps = 0;
+                    done(std::pair{anchor, steps});
+                  });
 }
 
 void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event,

@@ -170,6 +170,31 @@ class IncidentStore {
                 std::optional<std::chrono::system_clock::time_point> next_at,
                 const std::string& availability_version, std::function<void(Sent)> done);
 
+  // The people on scene (core/checkin_plan.hpp, docs/on-scene.md). Sends `alerts` of the
+  // incident and tells the board `event`, in one script; the incident must exist (else
+  // `not_found`). With `checkin`: takes check-in step `checkin->step` of its responder for the
+  // anchor `checkin->anchor_ms` only if the open incident has `step - 1` taken for that anchor
+  // (else `conflict`, or `closed`), and sets the next step's deadline (`next_at`, member
+  // "<incident> <responder>" of the sorted set `checkin->timers`) in the same script: two nodes
+  // racing for a step send it once, and no crash separates a step from the next deadline. The
+  // steps taken are the incident hash's field "checkin <responder>" = "<anchor ms> <steps>",
+  // purged with it. `once`, if not empty: a field of the incident hash set with the send; if it
+  // was set already nothing is sent (`conflict`): the stand-by goes once.
+  struct CheckinStepWrite {
+    std::string responder_id;
+    long long anchor_ms = 0;
+    int step = 1;
+    std::optional<std::chrono::system_clock::time_point> next_at;
+    std::string timers;
+  };
+  void send_on_scene(const std::string& incident_id, const std::vector<v1::Alert>& alerts,
+                     const v1::IncidentEvent& event, const std::optional<CheckinStepWrite>& checkin,
+                     const std::string& once, std::function<void(Sent)> done);
+  // The check-in steps taken for `responder_id` at the incident: {anchor ms, steps}; {0, 0}
+  // before any. nullopt if Redis was not reachable.
+  void checkin_progress(const std::string& incident_id, const std::string& responder_id,
+                        std::function<void(std::optional<std::pair<long long, int>>)> done);
+
   // Checks the ack and keeps it, in one script: the incident must exist (else `not_found`) and
   // have sent `ack.alert_id` (else `no_alert`); the responder must be one of that alert's
   // recipients or reach the incident's neighborhood by `reach` (core::ack_reach; else

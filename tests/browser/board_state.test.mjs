@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { webModule } from './web_modules.mjs';
 
 const {
-  ACKS_KEPT_PER_RESPONDER, BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, deliveryRows, incidentsByUrgency, keepHeads, keepIncident, keepOnCall, reachOf, smsLine,
+  ACKS_KEPT_PER_RESPONDER, BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, checkInStates, deliveryRows, incidentsByUrgency, keepHeads, keepIncident, keepOnCall, onSceneAlarms, reachOf, smsLine,
 } = await webModule('board_state');
 
 // A board holding one whole incident, as GET /v1/incidents/{id} gives it.
@@ -240,4 +240,37 @@ test('on call: a page open, else a phone for Web Push, else unreachable', () => 
   assert.equal(reachOf(onCall, 'obs-off'), 'unreachable');
   assert.equal(reachOf({}, 'obs-bh'), 'unreachable', 'neither list sent: nobody can be reached');
   assert.equal(reachOf(null, 'obs-bh'), 'unreachable');
+});
+
+// The people on scene (docs/on-scene.md): each person's check-in state, and the alarms standing.
+test('check-ins per person: missed until they answer, asked, OK, out safe', () => {
+  const at = (minute) => new Date(Date.UTC(2026, 11, 6, 20, minute)).toISOString();
+  const incident = {
+    acks: [
+      { responderId: 'ana', state: 'ON_SCENE', at: at(0) },
+      { responderId: 'bo', state: 'ON_SCENE', at: at(0) },
+      { responderId: 'cy', state: 'ON_SCENE', at: at(0) },
+      { responderId: 'cy', state: 'OUT_SAFE', at: at(10) },
+      { responderId: 'di', state: 'EN_ROUTE', at: at(0) },
+    ],
+    alerts: [
+      { id: 'al-1', type: 'CHECK_IN', aboutResponderId: 'ana', sentAt: at(15) },
+      { id: 'al-2', type: 'CHECK_IN_MISSED', aboutResponderId: 'ana', missedCheckIns: 1, sentAt: at(20) },
+      { id: 'al-3', type: 'CHECK_IN', aboutResponderId: 'bo', sentAt: at(15) },
+    ],
+  };
+  const rows = checkInStates(incident);
+  assert.deepEqual(rows.map((r) => [r.responderId, r.state]), [['ana', 'missed'], ['bo', 'asked'], ['cy', 'out']]);
+  assert.equal(rows[0].misses, 1);
+
+  const state = new BoardState();
+  keepIncident(state, { id: 'inc-0123456789abcdef', status: 'CONFIRMED', ...incident });
+  assert.deepEqual(onSceneAlarms(state).map((a) => a.alert.id), ['al-2']);
+  assert.deepEqual(onSceneAlarms(state, new Set(['al-2'])), []);
+  // Ana answers: her missed check-in stops being an alarm; a call for help stays one.
+  incident.acks.push({ responderId: 'ana', state: 'ALL_OK', at: at(21) });
+  incident.alerts.push({ id: 'al-4', type: 'HELP_CALL', aboutResponderId: 'bo', sentAt: at(22) });
+  keepIncident(state, { id: 'inc-0123456789abcdef', status: 'CONFIRMED', ...incident });
+  assert.deepEqual(onSceneAlarms(state).map((a) => a.alert.id), ['al-4']);
+  assert.equal(checkInStates(incident)[0].responderId, 'bo');
 });

@@ -2,6 +2,8 @@
 
 #include "app/http/sms_replies.hpp"
 
+#include "core/help_call.hpp"
+
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/sms_answers.hpp"
@@ -42,32 +44,35 @@ std::optional<std::pair<std::string, std::string>> alert_of(const std::string& c
   return ids;
 }
 
-void ack(const ReplyPtr& r, const core::SmsReply& reply, const std::string& kannel_id) {
-  r->s.sms_replies.reply_codes(
-      r->who.id,
-      [r, reply, kannel_id](store::Outcome outcome, std::map<std::string, std::string> codes) {
-        if (outcome != store::Outcome::ok) return r->say(SmsAnswer::try_again);
-        // A letter names an alert of the last bundle; none, the newest alert of the last text.
-        const auto it =
-            codes.find(reply.alert_letter ? std::string(1, *reply.alert_letter) : "latest");
-        const auto alert = it == codes.end() ? std::nullopt : alert_of(it->second);
-        if (!alert) return r->say(SmsAnswer::no_alert);
-        v1::Ack ack;
-        ack.set_incident_id(alert->first);
-        ack.set_alert_id(alert->second);
-        ack.set_state(reply.state);
-        // Kannel posts a message again when it got no answer: the same id records it once.
-        if (!kannel_id.empty()) ack.set_idempotency_key("sms-" + kannel_id);
-        r->s.acks.submit(
-            Caller{r->who, "sms " + r->who.id}, std::move(ack),
-            [r, reply](MaybeRefusal refusal, Accepted<v1::Ack>) {
-              if (!refusal)
-                return r->say(SmsAnswer::ack_recorded, {reply.state, reply.alert_letter, 0});
-              if (refusal->kind() == RefusalKind::rate_limited) return r->say(SmsAnswer::try_again);
-              spdlog::info("sms reply from {} not recorded: {}", r->who.id, refusal->code());
-              r->say(SmsAnswer::alert_closed);
-            });
-      });
+// `note`: the duress word when the reply ended with it (core/help_call.hpp): the ack carries it
+// as its note, and the dispatch service raises the help call and keeps the ack without it.
+void ack(const ReplyPtr& r, const core::SmsReply& reply, const std::string& kannel_id,
+         const std::string& note = {}) {
+  r->s.sms_replies.reply_codes(r->who.id, [r, reply, kannel_id, note](
+                                              store::Outcome outcome,
+                                              std::map<std::string, std::string> codes) {
+    if (outcome != store::Outcome::ok) return r->say(SmsAnswer::try_again);
+    // A letter names an alert of the last bundle; none, the newest alert of the last text.
+    const auto it = codes.find(reply.alert_letter ? std::string(1, *reply.alert_letter) : "latest");
+    const auto alert = it == codes.end() ? std::nullopt : alert_of(it->second);
+    if (!alert) return r->say(SmsAnswer::no_alert);
+    v1::Ack ack;
+    ack.set_incident_id(alert->first);
+    ack.set_alert_id(alert->second);
+    ack.set_state(reply.state);
+    ack.set_note(note);
+    // Kannel posts a message again when it got no answer: the same id records it once.
+    if (!kannel_id.empty()) ack.set_idempotency_key("sms-" + kannel_id);
+    r->s.acks.submit(
+        Caller{r->who, "sms " + r->who.id}, std::move(ack),
+        [r, reply](MaybeRefusal refusal, Accepted<v1::Ack>) {
+          if (!refusal)
+            return r->say(SmsAnswer::ack_recorded, {reply.state, reply.alert_letter, 0});
+          if (refusal->kind() == RefusalKind::rate_limited) return r->say(SmsAnswer::try_again);
+          spdlog::info("sms reply from {} not recorded: {}", r->who.id, refusal->code());
+          r->say(SmsAnswer::alert_closed);
+        });
+  });
 }
 
 void set_available(const ReplyPtr& r, int hours) {
@@ -112,8 +117,25 @@ void answer_sms_reply(ApiServices& s, const core::Responder& who, const sms::Inb
   const std::string language = s.rules.writer.language_of(who);
   auto r = std::make_shared<const Reply>(
       Reply{s, who, std::string(core::sms_answer_language({language}, language)), std::move(done)});
-  const auto reply = core::parse_sms_reply(sms.text);
+  // The people on scene (docs/on-scene.md): the silent help reply is an ack NEED_HELP of the
+  // latest alert; a reply ending with the duress word is the reply before it, and a help call.
+  const auto& on_scene = s.rules.policies.network().on_scene;
+  if (core::is_help_reply(sms.text, on_scene.help_reply)) {
+    core::SmsReply help;
+    help.kind = core::SmsReplyKind::ack;
+    help.state = v1::NEED_HELP;
+    return ack(r, help, sms.gateway_id);
+  }
+  std::string note;
+  auto text = sms.text;
+  if (auto before = core::without_duress_word(sms.text, on_scene.duress_word)) {
+    text = *before;
+    note = on_scene.duress_word;
+  }
+  const auto reply = core::parse_sms_reply(text);
   spdlog::debug("sms reply from {}: {}", who.id, core::to_string(reply.kind));
+  if (!note.empty() && reply.kind == core::SmsReplyKind::ack)
+    return ack(r, reply, sms.gateway_id, note);
   switch (reply.kind) {
     case core::SmsReplyKind::ack: return ack(r, reply, sms.gateway_id);
     case core::SmsReplyKind::available: return set_available(r, reply.hours);

@@ -2,6 +2,7 @@
 
 #include "core/access.hpp"
 #include "core/clock.hpp"
+#include "core/help_call.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -57,7 +58,17 @@ void redact_for(const core::Responder& who, v1::Incident& incident) {
   if (core::may(who, core::Action::watch_board)) return;
   incident.clear_deliveries();
   for (auto& report : *incident.mutable_reports()) report.clear_caller_hash();
-  for (auto& alert : *incident.mutable_alerts()) {
+  // A help call is seen by those it went to only; where people are, by dispatchers only.
+  auto& alerts = *incident.mutable_alerts();
+  alerts.erase(std::remove_if(alerts.begin(), alerts.end(),
+                              [&](const v1::Alert& a) { return !core::sees_alert(a, who.id); }),
+               alerts.end());
+  auto& acks = *incident.mutable_acks();
+  acks.erase(std::remove_if(acks.begin(), acks.end(),
+                            [](const v1::Ack& a) { return a.state() == v1::NEED_HELP; }),
+             acks.end());
+  for (auto& ack : acks) ack.clear_location();
+  for (auto& alert : alerts) {
     alert.clear_recipients();
     alert.clear_texts();
   }
@@ -266,21 +277,31 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<Accepted
   if (!core::answers_alerts(who))
     return done(Refusal::forbidden("your role may not ack alerts"), {});
   if (auto error = core::check_ack(ack)) return done(Refusal::bad_input(*error), {});
+  // A disguised help call: kept as the ordinary ack it looks like, without the word; the
+  // sender is answered with what they sent.
+  const bool duress =
+      core::is_duress_note(ack.note(), rules_.policies.network().on_scene.duress_word);
+  v1::Ack kept = ack;
+  if (duress) kept.clear_note();
   // One store step checks the ack against the incident (it exists, sent that alert, to this
   // responder or where they may answer) and keeps it; the script adds the incident's
   // neighborhood and status to the board's event.
   v1::IncidentEvent event;
   event.set_incident_id(ack.incident_id());
   event.set_what("ack");
-  *event.mutable_ack() = ack;
+  *event.mutable_ack() = kept;
   *event.mutable_at() = ack.at();
   store_.record_ack(
-      ack, event, core::ack_reach(who),
-      [this, ack, done = std::move(done)](store::IncidentStore::AckRecorded recorded) mutable {
+      kept, event, core::ack_reach(who),
+      [this, &who, ack, kept, duress,
+       done = std::move(done)](store::IncidentStore::AckRecorded recorded) mutable {
         switch (recorded.outcome) {
           case store::Outcome::ok:
             metrics_.acks_recorded.inc();
-            return done(std::nullopt, {std::move(ack), Taken::created});
+            if (!on_ack_recorded_) return done(std::nullopt, {std::move(ack), Taken::created});
+            return on_ack_recorded_(who, kept, duress, [ack, done]() mutable {
+              done(std::nullopt, {std::move(ack), Taken::created});
+            });
           case store::Outcome::repeated:
             return done(std::nullopt, {std::move(ack), Taken::repeated});
           case store::Outcome::unavailable: return done(Refusal::unavailable(), {});

@@ -31,6 +31,14 @@ class DispatchService {
   // journal replay keeps it.
   void ack(const core::Responder& who, v1::Ack ack, Done<Accepted<v1::Ack>> done);
   void view(const core::Responder& who, const std::string& incident_id, Done<v1::Incident> done);
+
+  // Told of every ack recorded (not a repeat), as kept: the people on scene (on_scene.hpp).
+  // `duress`: the ack's note was the duress word ([policy] duress_word), kept without it. The
+  // sender is answered once the hook calls `then`: an answered ON_SCENE has its check-in
+  // deadline in Redis, whatever becomes of this node.
+  using AckRecordedHook = std::function<void(const core::Responder& who, const v1::Ack& ack,
+                                             bool duress, std::function<void()> then)>;
+  void on_ack_recorded(AckRecordedHook hook) { on_ack_recorded_ = std::move(hook); }
   // `status`: an IncidentStatus name or empty (open ones); `neighborhood`: a slug or empty.
   void list(const core::Responder& who, const std::string& status, const std::string& neighborhood,
             Done<v1::IncidentList> done);
@@ -45,10 +53,12 @@ class DispatchService {
   AvailabilityCopy& availability_;
   core::Metrics& metrics_;
   AuditTrail& audit_;
+  AckRecordedHook on_ack_recorded_;
 };
 
 // What `who` may see of an incident: dispatchers everything; everyone else neither who else
-// was alerted nor the delivery records.
+// was alerted nor the delivery records, nor anyone's shared location, help call, or on-scene
+// alert that did not go to them (core/help_call.hpp, sees_alert).
 void redact_for(const core::Responder& who, v1::Incident& incident);
 void redact_for(const core::Responder& who, v1::ReportReceipt& receipt);
 

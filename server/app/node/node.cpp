@@ -13,6 +13,7 @@
 #include "app/incidents/escalation_worker.hpp"
 #include "app/incidents/evidence_service.hpp"
 #include "app/incidents/intake_service.hpp"
+#include "app/incidents/on_scene.hpp"
 #include "app/incidents/retention_worker.hpp"
 #include "app/live/delivery_log.hpp"
 #include "app/live/live_feed.hpp"
@@ -62,6 +63,7 @@ struct Node::Parts {
   store::IncidentStore store;
   AvailabilityCopy availability;
   store::TimerQueue timers;
+  store::TimerQueue checkin_timers;  // the people on scene's check-ins (on_scene.hpp)
   store::RetentionStore retention_store;
   store::AuditStore audit_store;
   std::shared_ptr<AuditTrail> audit;
@@ -93,6 +95,7 @@ struct Node::Parts {
   EvidenceService evidence;
   LiveFeed feed;
   std::shared_ptr<EscalationWorker> escalation;
+  std::shared_ptr<OnScene> on_scene;
   std::shared_ptr<RetentionWorker> retention;
   // Web Push (docs/push.md): all null when [push] is off.
   store::PushQueue push_queue;
@@ -138,6 +141,8 @@ struct Node::Parts {
               store_options(config, policies, delivery, metrics)),
         availability(store),
         timers(commands, store::Keys(config.key_prefix)),
+        checkin_timers(commands, config.key_prefix + "checkins",
+                       config.key_prefix + "checkins:leased"),
         retention_store(commands, store::Keys(config.key_prefix), store.replication()),
         audit_store(commands, store::Keys(config.key_prefix)),
         audit(std::make_shared<AuditTrail>(io.main().get_executor(), audit_store, config.node_id,
@@ -172,6 +177,9 @@ struct Node::Parts {
         escalation(std::make_shared<EscalationWorker>(io.main().get_executor(), rules, store,
                                                       availability, timers, metrics,
                                                       config.escalation_poll)),
+        on_scene(std::make_shared<OnScene>(io.main().get_executor(), rules, store, availability,
+                                           checkin_timers, metrics, *audit,
+                                           config.escalation_poll)),
         retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store,
                                                     metrics, retention_settings(config, geo))),
         push_queue(commands, store::Keys(config.key_prefix)),
@@ -376,6 +384,11 @@ int Node::run() {
   p.subscriber->start();
   p.feed.start(every_slug(p.geo));
   p.escalation->start();
+  p.on_scene->start();
+  p.dispatch.on_ack_recorded([on_scene = p.on_scene](const core::Responder& who, const v1::Ack& ack,
+                                                     bool duress, std::function<void()> then) {
+    on_scene->acked(who, ack, duress, std::move(then));
+  });
   p.retention->start();
   if (p.push_dispatch) {
     p.ack_key->when_loaded([&p](std::shared_ptr<const core::AckCapabilityKey> key) {
@@ -437,6 +450,7 @@ int Node::run() {
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
+      p.on_scene->stop();
       p.retention->stop();
       if (p.push_dispatch) {
         p.push_dispatch->stop();

@@ -7,8 +7,9 @@
 // events have no history.
 
 import { get, post } from './api.js';
+import { callAttention, unlockSound } from './attention.js';
 import {
-  BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, deliveryRows, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall, reachOf, smsLine,
+  ALARM_ALERTS, BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, checkInStates, deliveryRows, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall, onSceneAlarms, reachOf, smsLine,
 } from './board_state.js';
 import { $, $$, el, show } from './dom.js';
 import { clock, day } from './kinds.js';
@@ -26,6 +27,7 @@ const reads = new Map(); // incident id -> its read in flight
 const rereads = new Map(); // incident id -> timer
 
 const hoodName = (slug) => map?.name(slug) || slug;
+const dismissed = new Set(); // alarm alert ids a dispatcher acknowledged on this board
 
 // The whole incident into the state. A read begun before the latest board event about it may
 // miss what that event told: it is read again. Answers whether the state changed.
@@ -84,6 +86,8 @@ async function reloadOnCall() {
 // A board event: what it says is drawn at once; the whole incident follows shortly when the
 // event did not say everything.
 function onEvent(event) {
+  // A call for help or a missed check-in: sound at once, whatever else the event says.
+  if (ALARM_ALERTS.includes(event.alert?.type)) callAttention();
   const known = state.incidents.has(event.incidentId);
   const reread = applyEvent(state, event);
   if (!known) return readIncident(event.incidentId).then((changed) => changed && render());
@@ -138,8 +142,38 @@ function renderDetail() {
     const action = button.dataset.action;
     button.disabled = !isOpen(incident) || (action === 'confirm' && incident.status !== 'REPORTED');
   }
+  renderCheckIns(incident, language);
   $('#timeline').replaceChildren(...timelineItems(incident, state.names, language));
   renderDelivery(incident, language);
+}
+
+// Who is on scene and how their check-ins stand: missed (red), asked, OK, out safe.
+function renderCheckIns(incident, language) {
+  const rows = checkInStates(incident);
+  show($('#no-check-ins'), rows.length === 0);
+  $('#check-ins').replaceChildren(...rows.map((row) =>
+    el('li', { class: `check-in check-in-${row.state}`, dataset: { responder: row.responderId, checkIn: row.state } },
+      `${state.names.get(row.responderId) || row.responderId} · `,
+      el('strong', {}, t(`checkIn.${row.state}`, { misses: row.misses })),
+      ` · ${clock(new Date(row.since).toISOString(), language)}`)));
+}
+
+// The alarms on top of the board: each call for help and each missed check-in not yet answered,
+// until a dispatcher marks it seen. A call for help shows where the person last was.
+function renderAlarms() {
+  const language = currentLanguage();
+  const alarms = onSceneAlarms(state, dismissed);
+  show($('#alarms-panel'), alarms.length > 0);
+  $('#alarms').replaceChildren(...alarms.map(({ incidentId, alert }) => {
+    const text = (alert.texts || {})[language] || alert.text;
+    const where = alert.type === 'HELP_CALL' && alert.location ? `${alert.location.lat}, ${alert.location.lon}` : '';
+    return el('li', { class: `alarm alarm-${alert.type}`, dataset: { alert: alert.id, incident: incidentId, type: alert.type } },
+      el('span', { class: `badge type-${alert.type}` }, t(`alertType.${alert.type}`)),
+      el('time', { datetime: alert.sentAt }, clock(alert.sentAt, language)),
+      el('button', { type: 'button', class: 'link', onclick: () => select(incidentId) }, text),
+      where ? el('span', { class: 'alarm-where' }, t('board.lastLocation', { where })) : null,
+      el('button', { type: 'button', class: 'quiet', dataset: { i18n: 'board.alarmSeen' }, onclick: () => { dismissed.add(alert.id); renderAlarms(); } }, t('board.alarmSeen')));
+  }));
 }
 
 // Per alert and person: the time of each step (socket, pushed, shown, seen, answered), a push's
@@ -246,6 +280,7 @@ function render() {
   }
   renderDetail();
   renderOnCall();
+  renderAlarms();
 }
 
 // What became of the dispatcher's last action, under the buttons; nothing once another incident
@@ -279,6 +314,7 @@ startPage({
   title: 'board.title',
   socket: { board: true },
   start: async (live, rejected) => {
+    unlockSound(); // signing in was a touch: the alarms may sound
     for (const button of $$('#detail [data-action]')) button.addEventListener('click', () => act(button.dataset.action));
     live.addEventListener('incident', (e) => onEvent(e.detail));
     live.addEventListener('welcome', () => {

@@ -167,3 +167,56 @@ export function reachOf(onCall, responderId) {
   if ((onCall?.withPhone || []).includes(responderId)) return 'phone';
   return 'unreachable';
 }
+
+// --- The people on scene (docs/on-scene.md) ---------------------------------------------------
+
+// What the board shouts about: a call for help, a missed check-in.
+export const ALARM_ALERTS = ['HELP_CALL', 'CHECK_IN_MISSED'];
+
+const msOf = (timestamp) => Date.parse(timestamp || 0) || 0;
+
+// Each responder on scene at `incident`, with their check-in state: 'out' (I'm out, safe),
+// 'missed' (a missed check-in about them since their last ON_SCENE or I'm OK), 'asked' (a
+// check-in waiting for their answer), 'ok' (answered, or not asked yet); `since` is when that
+// began. Sorted by state, the worst first.
+export function checkInStates(incident) {
+  const people = new Map(); // responder id -> { anchor, out }
+  for (const ack of incident.acks || []) {
+    const person = people.get(ack.responderId) || { anchor: 0, out: 0 };
+    if (ack.state === 'ON_SCENE' || ack.state === 'ALL_OK') person.anchor = Math.max(person.anchor, msOf(ack.at));
+    if (ack.state === 'OUT_SAFE') person.out = Math.max(person.out, msOf(ack.at));
+    people.set(ack.responderId, person);
+  }
+  const rank = { missed: 0, asked: 1, ok: 2, out: 3 };
+  const rows = [];
+  for (const [responderId, { anchor, out }] of people) {
+    if (!anchor) continue;
+    let row = { responderId, state: 'ok', since: anchor, misses: 0 };
+    if (out >= anchor) row = { responderId, state: 'out', since: out, misses: 0 };
+    else {
+      for (const alert of incident.alerts || []) {
+        if (alert.aboutResponderId !== responderId || msOf(alert.sentAt) < anchor) continue;
+        if (alert.type === 'CHECK_IN_MISSED') row = { responderId, state: 'missed', since: msOf(alert.sentAt), misses: Math.max(row.misses, alert.missedCheckIns || 1) };
+        else if (alert.type === 'CHECK_IN' && row.state === 'ok') row = { responderId, state: 'asked', since: msOf(alert.sentAt), misses: 0 };
+      }
+    }
+    rows.push(row);
+  }
+  return rows.sort((a, b) => rank[a.state] - rank[b.state] || a.responderId.localeCompare(b.responderId));
+}
+
+// The alarms still standing on every incident the board knows: each call for help, and each
+// missed check-in whose person has not answered since; newest first. `dismissed`: alert ids a
+// dispatcher acknowledged on this board.
+export function onSceneAlarms(state, dismissed = new Set()) {
+  const alarms = [];
+  for (const incident of state.incidents.values()) {
+    const checkIns = new Map(checkInStates(incident).map((row) => [row.responderId, row]));
+    for (const alert of incident.alerts || []) {
+      if (!ALARM_ALERTS.includes(alert.type) || dismissed.has(alert.id)) continue;
+      if (alert.type === 'CHECK_IN_MISSED' && checkIns.get(alert.aboutResponderId)?.state !== 'missed') continue;
+      alarms.push({ incidentId: incident.id, alert });
+    }
+  }
+  return alarms.sort((a, b) => msOf(b.alert.sentAt) - msOf(a.alert.sentAt));
+}

@@ -5,6 +5,11 @@
 // when the line is back (live_socket.js). Alerts to this phone while the page is closed come by
 // Web Push (phone_alerts.js, sw.js); a tapped notification opens the page at
 // #incident=<id>, that incident's card.
+//
+// On scene (docs/on-scene.md): a check-in ("Are you OK?") shows on its card with "I'm OK" and
+// "I'm out, safe"; "enough people are there, stand by" shows as a notice; and a plain "More"
+// button at the bottom of the card, held for 2 seconds, silently calls the dispatchers and the
+// attorneys for help with the phone's location: the screen shows nothing of it.
 
 import { ApiError, get, post } from './api.js';
 import { callAttention, soundReady, unlockSound } from './attention.js';
@@ -18,6 +23,11 @@ import { startPhoneAlerts } from './phone_alerts.js';
 const FRESH_MS = 15 * 60 * 1000;
 // On opening the page, the alerts of the last 12 hours are fetched: what is going on now.
 const RECENT_MS = 12 * 60 * 60 * 1000;
+// How long the discreet help control is held before it calls: long enough not to go off in a
+// pocket, short enough to do with a phone held low.
+const HELP_HOLD_MS = 2000;
+// Answers that are not where the observer stands toward the incident: kept off its buttons.
+const NOT_A_STANCE = ['RECEIVED', 'ALL_OK', 'NEED_HELP'];
 
 const incidents = new Map(); // id -> { id, neighborhood, alerts: [], status, answer, message }
 let names = new Map(); // slug -> neighborhood name
@@ -39,9 +49,17 @@ function statusAfter(status, type) {
 function onAlert(alert) {
   let incident = incidents.get(alert.incidentId);
   if (!incident) {
-    incident = { id: alert.incidentId, neighborhood: alert.neighborhood, alerts: [], status: '', answer: null, message: null };
+    incident = { id: alert.incidentId, neighborhood: alert.neighborhood, alerts: [], status: '', answer: null, message: null, checkIn: null };
     incidents.set(incident.id, incident);
     recallAnswer(incident);
+  }
+  // A check-in is a question on the card, not news about the incident.
+  if (alert.type === 'CHECK_IN') {
+    if (incident.checkIn?.id === alert.id) return;
+    incident.checkIn = alert;
+    render();
+    if (isFresh(alert)) callAttention();
+    return;
   }
   if (incident.alerts.some((a) => a.id === alert.id)) return;
   incident.alerts.push(alert);
@@ -57,7 +75,7 @@ function onAlert(alert) {
 async function recallAnswer(incident) {
   try {
     const acks = (await get(`/v1/incidents/${encodeURIComponent(incident.id)}`)).acks || [];
-    const mine = acks.filter((a) => a.responderId === me && a.state !== 'RECEIVED').pop();
+    const mine = acks.filter((a) => a.responderId === me && !NOT_A_STANCE.includes(a.state)).pop();
     if (mine && !incident.answer) {
       incident.answer = { state: mine.state, at: mine.at };
       render();
@@ -67,15 +85,17 @@ async function recallAnswer(incident) {
   }
 }
 
-async function sendAck(incident, alert, state, { quiet = false } = {}) {
+async function sendAck(incident, alert, state, { quiet = false, extra = {} } = {}) {
   try {
     const { body } = await post('/v1/acks', {
       alertId: alert.id,
       incidentId: incident.id,
       state,
       idempotencyKey: `${alert.id}:${state}`,
+      ...extra,
     });
     if (quiet) return;
+    if (state === 'ALL_OK') return;
     incident.answer = { state, at: body.at || new Date().toISOString() };
     incident.message = null;
   } catch (e) {
@@ -103,6 +123,81 @@ async function act(incident, action, withLocation = false) {
     incident.message = { key: 'observer.failed', values: { reason } };
   }
   render();
+}
+
+// The check-in's answers; the question goes once answered (a new one comes with the next).
+function checkInPanel(incident) {
+  const answer = (state, key) =>
+    el('button', {
+      type: 'button',
+      class: `answer check-in-${state}`,
+      dataset: { ack: state, i18n: key },
+      onclick: () => {
+        const asked = incident.checkIn;
+        incident.checkIn = null;
+        render();
+        sendAck(incident, asked, state);
+      },
+    }, t(key));
+  return el('div', { class: 'check-in', role: 'alertdialog', dataset: { checkIn: incident.checkIn.id } },
+    el('p', { class: 'check-in-ask', dataset: { i18n: 'observer.checkInAsk' } }, t('observer.checkInAsk')),
+    el('div', { class: 'answers' }, answer('ALL_OK', 'observer.allOk'), answer('OUT_SAFE', 'observer.outSafe')));
+}
+
+// The phone's position if the page may already have it, else nothing: a call for help never
+// waits on a permission prompt, which would show on the screen.
+async function quietPosition() {
+  try {
+    const permission = await navigator.permissions?.query({ name: 'geolocation' });
+    if (permission?.state !== 'granted') return null;
+    const position = await new Promise((resolve, reject) =>
+      navigator.geolocation.getCurrentPosition(resolve, reject, { enableHighAccuracy: true, timeout: 5000, maximumAge: 60000 }),
+    );
+    return { lat: position.coords.latitude, lon: position.coords.longitude };
+  } catch {
+    return null;
+  }
+}
+
+// The silent call for help: an ack NEED_HELP of the card's latest alert, with the phone's
+// position when it can be had quietly. Nothing on the screen changes, whatever the answer.
+async function callForHelp(incident) {
+  const alert = latest(incident);
+  if (!alert) return;
+  const location = await quietPosition();
+  try {
+    await post('/v1/acks', {
+      alertId: alert.id,
+      incidentId: incident.id,
+      state: 'NEED_HELP',
+      idempotencyKey: `${alert.id}:NEED_HELP:${Date.now()}`,
+      ...(location ? { location } : {}),
+    });
+  } catch {
+    // Offline: the server keeps nothing. The control may be held again.
+  }
+}
+
+// A plain "More" at the foot of the card: held for HELP_HOLD_MS it calls for help; a tap does
+// nothing anyone would notice. The hold is the page's, not the button's: a card drawn again
+// mid-hold (a new alert) loses its button, and a release anywhere still cancels.
+let helpHold = 0;
+const releaseHelp = () => clearTimeout(helpHold);
+for (const type of ['pointerup', 'pointercancel']) addEventListener(type, releaseHelp);
+
+function helpControl(incident) {
+  return el('button', {
+    type: 'button',
+    class: 'quiet more',
+    dataset: { help: incident.id, i18n: 'observer.more' },
+    title: t('observer.moreHint'),
+    onpointerdown: () => {
+      releaseHelp();
+      helpHold = setTimeout(() => callForHelp(incident), HELP_HOLD_MS);
+    },
+    onpointerleave: releaseHelp,
+    oncontextmenu: (e) => e.preventDefault(),
+  }, t('observer.more'));
 }
 
 function answerButtons(incident, alert) {
@@ -147,6 +242,8 @@ function card(incident) {
     el('p', { class: 'alert-text' }, alert.text),
     alert.note ? el('p', { class: 'note' }, alert.note) : null,
     alert.location?.description ? el('p', { class: 'place' }, alert.location.description) : null,
+    !closed && incident.checkIn ? checkInPanel(incident) : null,
+    alert.type === 'STAND_BY' ? el('p', { class: 'notice stand-by', dataset: { i18n: 'observer.standBy' } }, t('observer.standBy')) : null,
     closed ? null : answerButtons(incident, alert),
     answered,
     !closed && incident.answer?.state === 'ON_SCENE' ? onScenePanel(incident) : null,
@@ -156,6 +253,7 @@ function card(incident) {
           el('summary', { dataset: { i18n: 'observer.earlier' } }, t('observer.earlier')),
           el('ul', {}, earlier.map((a) => el('li', {}, `${clock(a.sentAt, language)} · ${t(`alertType.${a.type}`)} · ${a.text}`))))
       : null,
+    !closed && (incident.answer?.state === 'ON_SCENE' || incident.checkIn) ? helpControl(incident) : null,
   );
 }
 
@@ -180,11 +278,12 @@ function render() {
 function mergeRead(fresh) {
   let incident = incidents.get(fresh.id);
   if (!incident) {
-    incident = { id: fresh.id, neighborhood: fresh.neighborhood, alerts: [], status: '', answer: null, message: null };
+    incident = { id: fresh.id, neighborhood: fresh.neighborhood, alerts: [], status: '', answer: null, message: null, checkIn: null };
     incidents.set(incident.id, incident);
     recallAnswer(incident);
   }
   for (const alert of fresh.alerts || []) {
+    if (alert.type === 'CHECK_IN') continue; // asked on the live line; an old one is no question
     const text = (alert.texts || {})[currentLanguage()] || alert.text;
     if (!incident.alerts.some((a) => a.id === alert.id)) incident.alerts.push({ ...alert, text });
   }

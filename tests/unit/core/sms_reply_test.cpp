@@ -58,8 +58,22 @@ TEST(SmsReply, LettersThatAreNoBundleLetterOrTooManyAreUnknown) {
   expect_kind("1 A B", SmsReplyKind::unknown);
   expect_kind("1 2", SmsReplyKind::unknown);
   expect_kind("on a way", SmsReplyKind::unknown);  // a letter inside the answer
-  expect_kind("4", SmsReplyKind::unknown);
-  expect_kind("B4", SmsReplyKind::unknown);
+  expect_kind("6", SmsReplyKind::unknown);         // 4 and 5 answer a check-in (below)
+  expect_kind("B6", SmsReplyKind::unknown);
+}
+
+// The people on scene (docs/on-scene.md): "I'm OK" and "I'm out, safe" by text, either language.
+TEST(SmsReply, CheckInAnswers) {
+  for (const char* ok : {"4", "OK", "ok!", "Estoy bien", "BIEN", "I'm OK", "i am ok", "4 B"}) {
+    const auto reply = parse_sms_reply(ok);
+    EXPECT_EQ(reply.kind, SmsReplyKind::ack) << ok;
+    EXPECT_EQ(reply.state, v1::ALL_OK) << ok;
+  }
+  for (const char* out : {"5", "Salí", "ya sali", "Salvo", "out safe", "I'm out"}) {
+    const auto reply = parse_sms_reply(out);
+    EXPECT_EQ(reply.kind, SmsReplyKind::ack) << out;
+    EXPECT_EQ(reply.state, v1::OUT_SAFE) << out;
+  }
 }
 
 TEST(SmsReply, BundleLettersSkipIAndO) {
@@ -105,7 +119,7 @@ TEST(SmsReply, StopStartAndHelpWords) {
 }
 
 TEST(SmsReply, AnythingElseIsUnknown) {
-  for (const char* text : {"", "   ", "hola", "ok", "what?", "🚨", "voy voy", "1 on my way"})
+  for (const char* text : {"", "   ", "hola", "okay", "what?", "🚨", "voy voy", "1 on my way"})
     expect_kind(text, SmsReplyKind::unknown);
   expect_kind(std::string(kMaxReplyBytes + 1, '1').c_str(), SmsReplyKind::unknown);
 }
