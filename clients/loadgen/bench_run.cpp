@@ -101,8 +101,6 @@ struct PhaseResult {
 
 double ms(std::int64_t micros) { return static_cast<double>(micros) / 1000.0; }
 
-}  // namespace
-
 class BenchRun {
  public:
   explicit BenchRun(const RunPlan& plan) : plan_(plan) {
@@ -314,6 +312,8 @@ class BenchRun {
   std::size_t live_ = 0, failed_ = 0;
   double idle_kib_ = 0, connect_rate_ = 0;
 };
+
+}  // namespace
 
 int run_benchmark(const RunPlan& plan) {
   // A worker that dies must not take the parent with it on a write to its pipe.
