@@ -55,6 +55,9 @@
 //                               under the same key; entries written before issue 15 have none
 //                               (or "1") and match any content
 //   {p}timers, timers:leased    sorted sets of deadlines (see timer_queue.hpp)
+//   {p}checkins, checkins:leased
+//                               sorted sets of check-in deadlines as {p}timers, member
+//                               "<incident id> <responder id>" (app/incidents/on_scene.hpp)
 //   {p}presence                 sorted set: "<responder id> <node id>" scored by the ms until
 //                               which that node vouches they hold a socket on it (see
 //                               presence_store.hpp)
@@ -196,6 +199,8 @@ class Keys {
   std::string epoch() const { return p_ + "epoch"; }
   std::string presence() const { return p_ + "presence"; }
   std::string leased_timers() const { return p_ + "timers:leased"; }
+  std::string checkins() const { return p_ + "checkins"; }
+  std::string leased_checkins() const { return p_ + "checkins:leased"; }
   std::string tokens() const { return p_ + "tokens"; }
   std::string audit() const { return p_ + "audit"; }
   std::string audit_head() const { return p_ + "audit:head"; }

@@ -55,7 +55,9 @@ void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff,
       .key(Key::corroborable, keys_.corroborable())
       .key(Key::activity, keys_.incident_activity())
       .key(Key::timers, keys_.timers())
-      .key(Key::leased_timers, keys_.leased_timers());
+      .key(Key::leased_timers, keys_.leased_timers())
+      .key(Key::checkins, keys_.checkins())
+      .key(Key::leased_checkins, keys_.leased_checkins());
   call.arg(Arg::id, id)
       .arg(Arg::cutoff_ms, ms(cutoff))
       .arg(Arg::places_prefix, keys_.corroborable_places_prefix());

@@ -25,6 +25,9 @@ using Clock = std::chrono::system_clock;
 // it after (as escalation_worker.cpp's).
 constexpr std::chrono::seconds kCheckinLease{15};
 constexpr std::size_t kCheckinClaimsPerPoll = 32;
+// How long ON_SCENE acks of one incident gather before its quorum is checked once for them all
+// (each check loads the whole incident; a flood of acks must not load it an ack).
+constexpr std::chrono::milliseconds kStandByGather{300};
 
 std::string checkin_member(const std::string& incident_id, const std::string& responder_id) {
   return incident_id + " " + responder_id;
@@ -114,7 +117,7 @@ void OnScene::stop() {
 void OnScene::acked(const core::Responder& who, const v1::Ack& ack, bool duress,
                     std::function<void()> then) {
   if (duress || ack.state() == v1::NEED_HELP) call_for_help(who, ack, duress);
-  if (ack.state() == v1::ON_SCENE) stand_by_if_quorum(ack.incident_id());
+  if (ack.state() == v1::ON_SCENE) check_stand_by_soon(ack.incident_id());
   const auto member = checkin_member(ack.incident_id(), who.id);
   // `then` is moved into the write's callback only on the branches that write.
   auto written = [&then] { return [then = std::move(then)](bool) { then(); }; };
@@ -278,6 +281,18 @@ void OnScene::call_for_help(const core::Responder& who, const v1::Ack& ack, bool
             spdlog::warn("incident {}: help call from {} to {} recipients", incident_id, who.id,
                          recipients);
           });
+    });
+  });
+}
+
+void OnScene::check_stand_by_soon(const std::string& incident_id) {
+  boost::asio::post(timer_.get_executor(), [self = shared_from_this(), incident_id] {
+    if (self->stopped_ || !self->stand_by_checks_.insert(incident_id).second) return;
+    auto gather = std::make_shared<boost::asio::steady_timer>(self->timer_.get_executor());
+    gather->expires_after(kStandByGather);
+    gather->async_wait([self, gather, incident_id](boost::system::error_code) {
+      self->stand_by_checks_.erase(incident_id);
+      if (!self->stopped_) self->stand_by_if_quorum(incident_id);
     });
   });
 }

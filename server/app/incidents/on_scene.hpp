@@ -30,6 +30,8 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <set>
+#include <string>
 
 namespace puente::app {
 
@@ -54,6 +56,7 @@ class OnScene : public std::enable_shared_from_this<OnScene> {
   void take_checkin_step(v1::Incident incident, const std::string& responder_id,
                          long long anchor_ms, int step);
   void call_for_help(const core::Responder& who, const v1::Ack& ack, bool duress);
+  void check_stand_by_soon(const std::string& incident_id);
   void stand_by_if_quorum(const std::string& incident_id);
 
   boost::asio::steady_timer timer_;
@@ -65,6 +68,9 @@ class OnScene : public std::enable_shared_from_this<OnScene> {
   AuditTrail& audit_;
   std::chrono::milliseconds poll_;
   std::atomic<bool> stopped_{false};
+  // Incidents whose stand-by check waits (on timer_'s strand): one load of the incident for a
+  // burst of ON_SCENE acks, not one an ack.
+  std::set<std::string> stand_by_checks_;
 };
 
 }  // namespace puente::app

@@ -18,6 +18,8 @@ local leased_timers = KEYS[13]
 local states = KEYS[14]
 local pushes = KEYS[15]
 local texts = KEYS[16]
+local checkins = KEYS[17]
+local leased_checkins = KEYS[18]
 local id = ARGV[1]
 local cutoff_ms = ARGV[2]
 local places_prefix = ARGV[3]     -- of the incidents:near:{kind} places
@@ -30,6 +32,11 @@ if redis.call('HEXISTS', incident, 'evidence_ms') == 1 then
 end
 if tonumber(last) > tonumber(cutoff_ms) then return 'active' end
 not_corroborable(corroborable, places_prefix, incident, id)
+-- A check-in deadline ("<id> <responder>") can only be someone's who acked: one of `states`.
+for _, responder in ipairs(redis.call('HKEYS', states)) do
+  redis.call('ZREM', checkins, id .. ' ' .. responder)
+  redis.call('ZREM', leased_checkins, id .. ' ' .. responder)
+end
 redis.call('DEL', incident, reports, incident_alerts, acks, alerted, reporters, deliveries, states, pushes,
            texts)
 for _, index in ipairs({incidents, open_incidents, corroborable, activity, timers, leased_timers}) do
