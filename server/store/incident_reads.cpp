@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 namespace puente::store {
@@ -235,6 +236,20 @@ void IncidentStore::replay(const std::string& slug, const std::string& after_off
     }
     done(Outcome::ok, std::move(alerts));
   });
+}
+
+void IncidentStore::checkin_progress(
+    const std::string& incident_id, const std::string& responder_id,
+    std::function<void(std::optional<std::pair<long long, int>>)> done) {
+  redis_->execute({"HGET", keys_.incident(incident_id), "checkin " + responder_id},
+                  [done = std::move(done)](boost::system::error_code ec, const Reply& reply) {
+                    if (ec || reply.is_error()) return done(std::nullopt);
+                    long long anchor = 0;
+                    int steps = 0;
+                    if (std::sscanf(reply.str.c_str(), "%lld %d", &anchor, &steps) != 2)
+                      anchor = 0, steps = 0;
+                    done(std::pair{anchor, steps});
+                  });
 }
 
 }  // namespace puente::store

@@ -9,7 +9,6 @@
 #include "core/retention.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace puente::store {
 
@@ -342,7 +341,7 @@ void IncidentStore::send_on_scene(const std::string& incident_id,
       .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
       .key(Key::alerted, keys_.incident_alerted(incident_id))
       .key(Key::activity, keys_.incident_activity())
-      .key(Key::checkin_timers, checkin ? checkin->timers : "");
+      .key(Key::checkin_timers, checkin ? keys_.checkins() : "");
   call.arg(Arg::id, incident_id)
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
       .arg(Arg::board, keys_.board_channel())
@@ -356,20 +355,6 @@ void IncidentStore::send_on_scene(const std::string& incident_id,
       .arg(Arg::once, once);
   add_alerts(call, keys_, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("send on-scene alerts", std::move(done)));
-}
-
-void IncidentStore::checkin_progress(
-    const std::string& incident_id, const std::string& responder_id,
-    std::function<void(std::optional<std::pair<long long, int>>)> done) {
-  redis_->execute({"HGET", keys_.incident(incident_id), "checkin " + responder_id},
-                  [done = std::move(done)](boost::system::error_code ec, const Reply& reply) {
-                    if (ec || reply.is_error()) return done(std::nullopt);
-                    long long anchor = 0;
-                    int steps = 0;
-                    if (std::sscanf(reply.str.c_str(), "%lld %d", &anchor, &steps) != 2)
-                      anchor = 0, steps = 0;
-                    done(std::pair{anchor, steps});
-                  });
 }
 
 void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& event,

@@ -175,7 +175,7 @@ class IncidentStore {
   // `not_found`). With `checkin`: takes check-in step `checkin->step` of its responder for the
   // anchor `checkin->anchor_ms` only if the open incident has `step - 1` taken for that anchor
   // (else `conflict`, or `closed`), and sets the next step's deadline (`next_at`, member
-  // "<incident> <responder>" of the sorted set `checkin->timers`) in the same script: two nodes
+  // "<incident> <responder>" of {p}checkins, keys.hpp) in the same script: two nodes
   // racing for a step send it once, and no crash separates a step from the next deadline. The
   // steps taken are the incident hash's field "checkin <responder>" = "<anchor ms> <steps>",
   // purged with it. `once`, if not empty: a field of the incident hash set with the send; if it
@@ -184,8 +184,7 @@ class IncidentStore {
     std::string responder_id;
     long long anchor_ms = 0;
     int step = 1;
-    std::optional<std::chrono::system_clock::time_point> next_at;
-    std::string timers;
+    std::optional<std::chrono::system_clock::time_point> next_at;  // in {p}checkins
   };
   void send_on_scene(const std::string& incident_id, const std::vector<v1::Alert>& alerts,
                      const v1::IncidentEvent& event, const std::optional<CheckinStepWrite>& checkin,

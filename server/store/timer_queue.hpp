@@ -41,8 +41,6 @@ class TimerQueue {
                  std::function<void(std::vector<std::string>)> done);
   // The work for `member` is done: drop its lease.
   void complete(const std::string& member, std::function<void(bool)> done);
-  // The sorted set of deadlines not yet claimed: a script that sets the next one writes here.
-  const std::string& due_key() const { return due_; }
 
  private:
   std::shared_ptr<redis::Connection> redis_;

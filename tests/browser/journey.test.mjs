@@ -10,13 +10,8 @@ import assert from 'node:assert/strict';
 import { readFile, mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
-import { SIZES, WAIT_MS, launch, open, openPage, untranslated } from './pages.mjs';
+import { SIZES, WAIT_MS, env, launch, open, openPage, untranslated } from './pages.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through browser_test.cpp (ctest -L browser)`);
-  return value;
-};
 const A = env('PUENTE_NODE_A');
 const B = env('PUENTE_NODE_B');
 const OPERATOR = env('PUENTE_TOKEN_OPERATOR');

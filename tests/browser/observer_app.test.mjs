@@ -26,14 +26,9 @@ import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { WAIT_MS, launch, openPage, signIn, untranslated } from './pages.mjs';
+import { WAIT_MS, env, launch, openPage, signIn, untranslated } from './pages.mjs';
 import { pngSize } from './png.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through browser_test.cpp (ctest -L browser)`);
-  return value;
-};
 const NODE = env('PUENTE_NODE');
 const OPERATOR = env('PUENTE_TOKEN_OPERATOR');
 const DISPATCHER = env('PUENTE_TOKEN_DISPATCHER');

@@ -8,13 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
-import { WAIT_MS, launch, open, untranslated } from './pages.mjs';
+import { WAIT_MS, env, launch, open, untranslated } from './pages.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through browser_test.cpp (ctest -L browser)`);
-  return value;
-};
 const NODE = env('PUENTE_NODE_A');
 const OPERATOR = env('PUENTE_TOKEN_OPERATOR');
 const DISPATCHER = env('PUENTE_TOKEN_DISPATCHER');

@@ -6,6 +6,13 @@ import { chromium } from 'playwright-core';
 
 // Generous on purpose: ASan-built nodes on a busy 2-core machine. A wait ends a stuck test; it
 // measures nothing.
+// A setting browser_test.cpp passes in the environment (node addresses, tokens, folders).
+export function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run this through browser_test.cpp (ctest -L browser)`);
+  return value;
+}
+
 export const WAIT_MS = 20000;
 
 export const SIZES = {

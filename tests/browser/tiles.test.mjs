@@ -13,14 +13,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
 import { onlyPixel } from './png.mjs';
-import { WAIT_MS, launch, open, untranslated } from './pages.mjs';
+import { WAIT_MS, env, launch, open, untranslated } from './pages.mjs';
 import { LA_AREA, tileAt, tileColor, worldX, worldY, writeTiles } from './tiles.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through browser_test.cpp (ctest -L browser)`);
-  return value;
-};
 const OWN = { origin: env('PUENTE_TILES_OWN_NODE'), dispatcher: env('PUENTE_TILES_OWN_DISPATCHER'), dir: env('PUENTE_TILES_OWN_DIR') };
 const REMOTE = {
   origin: env('PUENTE_TILES_REMOTE_NODE'),

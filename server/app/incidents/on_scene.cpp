@@ -216,7 +216,6 @@ void OnScene::take_checkin_step(v1::Incident incident, const std::string& respon
     write.responder_id = responder_id;
     write.anchor_ms = anchor_ms;
     write.step = step;
-    write.timers = self->checkins_.due_key();
     if (step < core::kCheckinSteps)
       write.next_at = Clock::time_point(std::chrono::milliseconds(anchor_ms)) +
                       policy.checkin_interval + step * policy.checkin_grace;
