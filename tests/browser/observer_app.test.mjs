@@ -254,8 +254,13 @@ test('an alert to a closed page comes by Web Push in the observer\'s language, a
     assert.notEqual(device.token, OBSERVER);
     assert.equal((await api('GET', '/v1/me/push-subscriptions', device.token)).status, 200, 'the device token signs in');
 
-    // She puts the phone away: the page is closed (its socket with it).
+    // She puts the phone away: the page is closed (its socket with it). Until the node has seen
+    // the socket close, an alert would go to it and her push would wait for the ladder's later rung.
     await observer.close();
+    await eventually(async () => {
+      const { body } = await api('GET', '/v1/roster/on-call?neighborhood=boyle-heights', DISPATCHER);
+      return !(body.connected || []).includes(OBSERVER_ID);
+    }, 'the node to see her page close');
 
     // A raid is reported in Boyle Heights.
     const reported = await api('POST', '/v1/reports', OPERATOR, {

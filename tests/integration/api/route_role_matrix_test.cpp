@@ -152,7 +152,7 @@ std::string lowercase(std::string text) {
 // Every router.add(http::verb::..., "...") in server/, wherever a route is added.
 std::set<std::string> routes_in_source() {
   std::set<std::string> found;
-  const std::regex added(R"re(router\.add\(\s*http::verb::(\w+),\s*"([^"]+)")re");
+  const std::regex added(R"re(router\.add\(\s*(?:net::)?http::verb::(\w+),\s*"([^"]+)")re");
   for (const auto& entry :
        std::filesystem::recursive_directory_iterator(PUENTE_SOURCE_DIR "/server")) {
     if (entry.path().extension() != ".cpp") continue;

@@ -1,0 +1,233 @@
+// Building a node's parts in the order node_parts.hpp declares them, and wiring the channels
+// that are on (Web Push, SMS, the rungs between them).
+
+#include "app/node/node_parts.hpp"
+
+namespace puente::app {
+
+Node::Parts::Parts(NodeConfig c)
+    : config(std::move(c)),
+      geo(load_geography(config)),
+      roster(load_roster(config, geo)),
+      zone(core::TimeZone::load(config.time_zone)),
+      templates(load_templates(config)),
+      policies(load_policies(config, geo)),
+      delivery(core::DeliveryLadders::from_toml(config.text)),
+      writer(roster, geo, zone, templates, config.default_language),
+      rules{.geo = geo, .roster = roster, .policies = policies, .zone = zone, .writer = writer},
+      io(thread_count(config)),
+      hub(thread_contexts(io)),
+      commands(redis::Connection::create(io.main().get_executor(),
+                                         named(config.redis, "puented-" + config.node_id))),
+      subscriber(redis::Subscriber::create(
+          io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
+      store(commands, store::Keys(config.key_prefix),
+            store_options(config, policies, delivery, metrics)),
+      availability(store),
+      timers(commands, store::Keys(config.key_prefix)),
+      checkin_timers(commands, store::Keys(config.key_prefix).checkins(),
+                     store::Keys(config.key_prefix).leased_checkins()),
+      retention_store(commands, store::Keys(config.key_prefix), store.replication()),
+      audit_store(commands, store::Keys(config.key_prefix)),
+      audit(std::make_shared<AuditTrail>(io.main().get_executor(), audit_store, config.node_id,
+                                         config.failed_sign_in_audit, metrics)),
+      token_store(commands, store::Keys(config.key_prefix), store.replication()),
+      tokens(roster),
+      revocations(revocations_file_of(config)),
+      token_service(std::make_shared<TokenService>(io.main().get_executor(), roster, tokens,
+                                                   token_store, subscriber, signed_in, *audit,
+                                                   revocations, config.token_reload)),
+      presence_store(commands, store::Keys(config.key_prefix)),
+      presence(std::make_shared<Presence>(io.main().get_executor(), presence_store, config.node_id,
+                                          config.presence_expiry)),
+      vapid(open_vapid_signer(config.push)),
+      ack_key_store(commands, store::Keys(config.key_prefix)),
+      ack_key(std::make_shared<NetworkAckKey>(io.main().get_executor(), ack_key_store)),
+      phones(commands, store::Keys(config.key_prefix)),
+      push_deliveries(commands, store::Keys(config.key_prefix)),
+      alerts(commands, store::Keys(config.key_prefix)),
+      neighborhood_map(
+          net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
+      pages(open_pages(config.web_root)),
+      tiles(open_tiles(config.tiles)),
+      caller_key(load_caller_key(config)),
+      sms_credentials(load_sms_credentials(config.sms)),
+      sms_replies(commands, store::Keys(config.key_prefix)),
+      sms_reports(commands, store::Keys(config.key_prefix)),
+      intake(rules, store, availability, metrics),
+      dispatch(rules, store, availability, metrics, *audit),
+      evidence(store, retention_store, metrics, *audit),
+      feed(io.main().get_executor(), subscriber, store, hub, metrics, config.replay_max_alerts),
+      escalation(std::make_shared<EscalationWorker>(io.main().get_executor(), rules, store,
+                                                    availability, timers, metrics,
+                                                    config.escalation_poll)),
+      on_scene(std::make_shared<OnScene>(io.main().get_executor(), rules, store, availability,
+                                         checkin_timers, metrics, *audit, config.escalation_poll)),
+      retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store,
+                                                  metrics, retention_settings(config, geo))),
+      push_queue(commands, store::Keys(config.key_prefix)),
+      push_sender(open_push_sender(vapid, config.push, io.main().get_executor())),
+      sms_queue(commands, store::Keys(config.key_prefix)),
+      sendsms(open_sendsms_client(sms_credentials, config.sms, io.main().get_executor())),
+      outbox(std::make_shared<Outbox>(io.main().get_executor(),
+                                      store::Journal::open(config.journal_file), roster, intake,
+                                      dispatch, metrics, *audit, config.journal_limits)),
+      reports(intake, *outbox, limiter, config.rate_limits, caller_key ? &*caller_key : nullptr),
+      acks(dispatch, *outbox, limiter, config.rate_limits),
+      incidents(dispatch, evidence),
+      deliveries(io.main().get_executor(), store, delivery_log_interval),
+      socket_services{.roster = roster,
+                      .tokens = tokens,
+                      .signed_in = signed_in,
+                      .audit = *audit,
+                      .geo = geo,
+                      .writer = writer,
+                      .hub = hub,
+                      .store = store,
+                      .reports = reports,
+                      .acks = acks,
+                      .presence = *presence,
+                      .deliveries = deliveries,
+                      .limiter = limiter,
+                      .rate_limits = config.rate_limits,
+                      .node_id = config.node_id,
+                      .replay_max_alerts = config.replay_max_alerts},
+      api_services{.roster = roster,
+                   .tokens = tokens,
+                   .token_service = *token_service,
+                   .audit = *audit,
+                   .audit_log = audit_store,
+                   .rules = rules,
+                   .store = store,
+                   .presence = presence_store,
+                   .delivery = delivery,
+                   .push_on = config.push.enabled(),
+                   .reports = reports,
+                   .acks = acks,
+                   .incidents = incidents,
+                   .dispatch = dispatch,
+                   .outbox = *outbox,
+                   .metrics = metrics,
+                   .store_reachable = [this] { return commands->connected(); },
+                   .node_id = config.node_id,
+                   .neighborhood_map = neighborhood_map,
+                   .map_tiles = config.tiles,
+                   .limiter = limiter,
+                   .rate_limits = config.rate_limits,
+                   .push = config.push,
+                   .push_public_key = vapid ? vapid->key().public_key_base64url() : std::string(),
+                   .ack_key = *ack_key,
+                   .phones = phones,
+                   .push_deliveries = push_deliveries,
+                   .alerts = alerts,
+                   .send_test_push =
+                       [this](const std::string& id, auto done) {
+                         if (!push_dispatch) return done(Refusal::unavailable(), 0);
+                         push_dispatch->send_test(id, [done](int phones) {
+                           if (phones < 0) return done(Refusal::unavailable(), 0);
+                           done(std::nullopt, static_cast<std::size_t>(phones));
+                         });
+                       },
+                   .sms = config.sms,
+                   .sms_credentials = sms_credentials ? &*sms_credentials : nullptr,
+                   .sms_gateway_down = {},  // set by wire_sms()
+                   .sms_replies = sms_replies,
+                   .sms_reports = sms_reports},
+      server(std::make_shared<net::ServerContext>()),
+      certificate(load_certificate(config)) {
+  if (sms_credentials) {  // config.cpp: SMS needs the caller key
+    responder_phones.emplace(roster, *caller_key);
+    api_services.responder_phones = &*responder_phones;
+  }
+  server->limits = config.limits;
+  server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);
+  server->proxy_protocol = config.proxy_protocol;
+  server->security_policy = net::content_security_policy(config.tiles.origin);
+  server->metrics = &metrics;
+  server->admit = [this](const net::Request&,
+                         const std::string& peer) -> std::optional<net::Response> {
+    auto wait = limiter.take("address", peer, config.rate_limits.requests_per_address);
+    if (!wait) return std::nullopt;
+    return rate_limited_response(*wait);
+  };
+  add_api_routes(server->router, api_services);
+  for (const auto& [route, limit] : config.rate_limits.per_route)
+    if (!server->router.has(route))
+      throw std::runtime_error("config: rate_limits.routes names \"" + route +
+                               "\", which is not a route of this server");
+  // Tiles need no token: an <image> in the page cannot send one, and a map of the city is no
+  // secret. The per-address rate limit still applies.
+  if (tiles)
+    server->router.add(
+        net::http::verb::get, "/tiles/{z}/{x}/{y}",
+        [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
+          respond(tiles->serve(request, params.path["z"], params.path["x"], params.path["y"]));
+        });
+  if (pages)
+    server->router.fallback(
+        [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
+          respond(pages->serve(request, params.target_path));
+        });
+  server->socket_peer_factory = [this](std::shared_ptr<net::WebSocketSession> session) {
+    return std::make_shared<ResponderSocket>(std::move(session), socket_services);
+  };
+  if (push_sender) wire_push();
+  if (sendsms) wire_sms();
+  if (push_sender || sendsms) wire_rungs();
+}
+
+std::string Node::Parts::language_of(const std::string& id) const {
+  const auto* who = roster.find(id);
+  return who ? writer.language_of(*who) : config.default_language;
+}
+
+void Node::Parts::wire_sms() {
+  channels::SmsTexts texts{
+      .templates = templates,
+      .geo = geo,
+      .zone = zone,
+      .language_of = [this](const std::string& id) { return language_of(id); },
+      .phone_of =
+          [this](const std::string& id) {
+            const auto* who = roster.find(id);
+            return who && who->wants(core::ContactChannel::sms) ? who->phone : std::string();
+          }};
+  sms_dispatch = std::make_shared<channels::SmsDispatch>(
+      io.main().get_executor(), sms_queue, store, sendsms, *sms_credentials, std::move(texts),
+      metrics, sms_dispatch_options(config.sms));
+  api_services.sms_gateway_down = [this] { return sms_dispatch->gateway_down(); };
+}
+
+void Node::Parts::wire_rungs() {
+  channels::RungChannels channels{.push = push_sender != nullptr,
+                                  .sms = sendsms != nullptr,
+                                  .has_sms_phone =
+                                      [this](const std::string& id) {
+                                        const auto* who = roster.find(id);
+                                        return who && !who->phone.empty() &&
+                                               who->wants(core::ContactChannel::sms);
+                                      },
+                                  .sms_bundle = config.sms.bundle_window};
+  // Rung checks fall due on the 200 ms after their grace: a phone hears within a second or two.
+  rungs =
+      std::make_shared<channels::RungWorker>(io.main().get_executor(), store, push_queue, delivery,
+                                             std::move(channels), std::chrono::milliseconds(200));
+}
+
+void Node::Parts::wire_push() {
+  const auto executor = io.main().get_executor();
+  channels::PushTexts texts{
+      .templates = templates,
+      .geo = geo,
+      .zone = zone,
+      .language_of = [this](const std::string& id) { return language_of(id); }};
+  push_dispatch = std::make_shared<channels::PushDispatch>(executor, push_queue, store, phones,
+                                                           push_sender, std::move(texts), metrics,
+                                                           push_dispatch_options(config));
+  phone_sweep = std::make_shared<channels::PhoneSweep>(
+      executor, commands, store::Keys(config.key_prefix), roster, phones, *push_dispatch,
+      core::QuietRules{config.push.stale_after, config.push.drop_after}, config.node_id,
+      config.push.sweep_interval);
+}
+
+}  // namespace puente::app
