@@ -64,11 +64,17 @@ stop() {  # pids we started, by id
   started=("${keep[@]}")
 }
 trap 'stop_all; rm -rf "$tmp"' EXIT
+# set -e stops at the first failing command: name it and show what the servers logged.
+trap 'echo "fanout.sh: line $LINENO failed: $BASH_COMMAND" >&2; tail -n 20 "$tmp"/*.log >&2 || true' ERR
 
+# Ports below the kernel's ephemeral range (ip_local_port_range): the tests that run beside the
+# smoke run take theirs from that range (free_port.cpp binds port 0), and so do outgoing
+# connections, so a port picked there can be gone by the time a server binds it.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 20000))
+    port=$((10000 + RANDOM % (ephemeral_low - 10000)))
     (: </dev/tcp/127.0.0.1/$port) 2>/dev/null || { echo "$port"; return; }
   done
 }
@@ -79,14 +85,21 @@ wait_for_file() {  # file, seconds
   return 1
 }
 
-# Redis as production runs it (deploy/redis/redis.conf: AOF, fsync every second), for all.
-redis_port=$(free_port)
+# Redis as production runs it (deploy/redis/redis.conf: AOF, fsync every second), for all. A
+# port taken between the check and the bind gets another try on another port.
 mkdir -p "$tmp/redis"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly yes \
-  --appendfsync everysec --daemonize no >"$tmp/redis.log" 2>&1 &
-redis_pid=$!
-started+=("$redis_pid")
-for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+for attempt in 1 2 3 4 5; do
+  redis_port=$(free_port)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly yes \
+    --appendfsync everysec --daemonize no >"$tmp/redis.log" 2>&1 &
+  redis_pid=$!
+  started+=("$redis_pid")
+  for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break 2; sleep 0.1; done
+  echo "fanout.sh: redis-server did not answer on port $redis_port (attempt $attempt):" >&2
+  cat "$tmp/redis.log" >&2
+  stop "$redis_pid"
+  [[ $attempt -lt 5 ]] || exit 1
+done
 flush() { redis-cli -p "$redis_port" flushall >/dev/null; }
 
 "$loadgen" roster --observers "$observers" --neighborhoods "$neighborhoods" --geojson "$geojson" --out "$tmp/roster"
