@@ -5,21 +5,15 @@
 
 namespace puente::core {
 
-namespace {
-
-constexpr std::size_t id_digits = 16;
-
-}  // namespace
-
 std::string new_id(std::string_view prefix) {
   thread_local std::mt19937_64 generator{std::random_device{}()};
-  char digits[id_digits + 1];
+  char digits[kIdDigits + 1];
   std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(generator()));
   return std::string(prefix) + "-" + digits;
 }
 
 bool valid_id(std::string_view prefix, std::string_view text) {
-  if (text.size() != prefix.size() + 1 + id_digits || text.substr(0, prefix.size()) != prefix ||
+  if (text.size() != prefix.size() + 1 + kIdDigits || text.substr(0, prefix.size()) != prefix ||
       text[prefix.size()] != '-')
     return false;
   for (char c : text.substr(prefix.size() + 1))

@@ -2,21 +2,16 @@
 
 #include "core/bearer_token.hpp"
 #include "core/clock.hpp"
+#include "core/ids.hpp"
 
 #include <algorithm>
 
 namespace puente::core {
 
-namespace {
-
 // 64 bits: a network's phones number in the thousands; two endpoints sharing an id is out of
 // reach, and the id looks like every other id of the server.
-constexpr std::size_t id_digits = 16;
-
-}  // namespace
-
 std::string push_subscription_id(std::string_view endpoint) {
-  return "psub-" + sha256_hex(endpoint).substr(0, id_digits);
+  return "psub-" + sha256_hex(endpoint).substr(0, kIdDigits);
 }
 
 std::chrono::system_clock::time_point last_heard_from(const v1::PushSubscription& phone) {
