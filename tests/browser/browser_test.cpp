@@ -105,6 +105,19 @@ TEST_F(Browser, TheObserverPageAsksAreYouOkAndCallsForHelpSilently) {
                      {"PUENTE_OBSERVER_ID", "obs-bh"}});
 }
 
+// Issue 20's intake page: who a report reached, the input an operator types on a bad night, the
+// server's refusals in the page's language, the caller's number (the network keeps a caller key).
+TEST_F(Browser, TheIntakePageTellsWhoWasReachedAndReadsWhatTheOperatorMeant) {
+  TestNetwork net("[privacy]\ncaller_key_file = \"caller.key\"\n");
+  std::ofstream(net.dir() / "caller.key") << std::string(32, 'k');
+  auto a = net.start_node("a");
+  run_browser_tests("intake.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")}});
+}
+
 TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {
   // The tile server a network runs: on a free port it chooses and writes down.
   TempDir scratch("puente-tile-server-");
