@@ -118,6 +118,19 @@ TEST_F(Browser, TheIntakePageTellsWhoWasReachedAndReadsWhatTheOperatorMeant) {
                      {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")}});
 }
 
+// Issue 20's observer page: rings, "seen", the card's details and languages, STAND DOWN's
+// "I'm out, safe", an off-shift observer, a reconnect that reloads.
+TEST_F(Browser, TheObserverPageRingsForNewsAndSaysWhereTheObserverStands) {
+  TestNetwork net;
+  auto a = net.start_node("a");
+  run_browser_tests("observer_page.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")},
+                     {"PUENTE_TOKEN_OFF_SHIFT", net.token("obs-off")}});
+}
+
 TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {
   // The tile server a network runs: on a free port it chooses and writes down.
   TempDir scratch("puente-tile-server-");
