@@ -296,7 +296,9 @@ function render() {
   });
   // A new alert must not wipe what the observer is typing.
   const typed = new Map([...document.querySelectorAll('.alert-card textarea')].map((t) => [t.closest('[data-incident]').dataset.incident, t.value]));
+  const focus = focusedControl();
   $('#alerts').replaceChildren(...order.map(card));
+  restoreFocus(focus);
   for (const [id, value] of typed) {
     const area = document.querySelector(`.alert-card[data-incident="${CSS.escape(id)}"] textarea`);
     if (area) area.value = value;
@@ -305,6 +307,21 @@ function render() {
   // Off shift, "keep this page open" would promise alerts that will not come.
   setText($('#empty'), offShift() ? 'observer.emptyOffShift' : 'observer.empty');
   show($('#empty'), order.length === 0);
+}
+
+// The control of a card that has the focus, as what finds it again in the redrawn card: a
+// redraw (a new alert) must not throw a keyboard or screen reader user back to the top.
+function focusedControl() {
+  const active = document.activeElement;
+  const cardOf = active?.closest?.('.alert-card');
+  if (!cardOf) return null;
+  const keys = ['ack', 'action', 'help'].filter((k) => active.dataset[k] !== undefined);
+  const within = keys.length ? `[data-${keys[0]}="${CSS.escape(active.dataset[keys[0]])}"]` : active.tagName.toLowerCase();
+  return `.alert-card[data-incident="${CSS.escape(cardOf.dataset.incident)}"] ${within}`;
+}
+
+function restoreFocus(selector) {
+  if (selector) document.querySelector(selector)?.focus();
 }
 
 // Issue 20's parts of a card, each on its own.
