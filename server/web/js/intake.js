@@ -43,6 +43,8 @@ function setSpot(where, { fillFields = true } = {}) {
   return lookup;
 }
 
+const stillPicked = (where) => spot !== null && spot.lat === where.lat && spot.lon === where.lon;
+
 async function locateSpot(where, fillFields) {
   spot = { ...where, neighborhood: null };
   if (fillFields) {
@@ -54,7 +56,7 @@ async function locateSpot(where, fillFields) {
   located.dataset.slug = '';
   try {
     const found = await get(`/v1/neighborhoods/locate?lat=${where.lat}&lon=${where.lon}`);
-    if (spot.lat !== where.lat || spot.lon !== where.lon) return; // a newer pick overtook this one
+    if (!stillPicked(where)) return; // a newer pick overtook this one
     spot.neighborhood = found.slug;
     // A tap on the whole city is rough: zoom in so a second tap can be exact.
     if (map && !map.zoomed()) map.focus(found.slug);
@@ -63,7 +65,7 @@ async function locateSpot(where, fillFields) {
     showSuggestions([]);
     clearProblem(['intake.needSpot', 'intake.outside', 'intake.badCoordinates']);
   } catch (e) {
-    if (spot.lat !== where.lat || spot.lon !== where.lon) return;
+    if (!stillPicked(where)) return;
     say(located, e.code === 'outside_coverage' ? 'intake.outside' : 'intake.locateFailed', {}, 'located error');
   }
 }
