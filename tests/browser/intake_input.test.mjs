@@ -23,7 +23,7 @@ test('one coordinate: a decimal point or comma, a sign; anything else is none', 
 test('a pair: by comma and blank, semicolon or blanks, with decimal points or commas, latitude or longitude first', () => {
   const bh = { lat: 34.0335, lon: -118.211 };
   for (const text of ['34.0335, -118.2110', '34.0335,-118.2110', '34.0335 -118.2110', '34.0335;-118.2110',
-                      '34,0335, -118,2110', '34,0335; -118,2110', '-118.2110, 34.0335'])
+                      '34,0335, -118,2110', '34,0335; -118,2110', '-118.2110, 34.0335', '-118.2110,34.0335', '34.0335,-118.2110'])
     assert.deepEqual(readPair(text), bh, text);
   // A decimal comma alone is one number, not a pair; a pair off the Earth is none.
   for (const text of ['34,0335', '34.0335', '', '200, 300', 'Soto and 1st']) assert.equal(readPair(text), null, text);

@@ -9,6 +9,9 @@ const NUMBER = String.raw`[-+]?\d+(?:[.,]\d+)?`;
 // Two numbers: apart by a semicolon or blanks, or by a comma followed by a blank or a sign (a
 // comma between digits alone is a decimal comma: "34,0335" is one number).
 const PAIR = new RegExp(String.raw`^\s*(${NUMBER})\s*(?:;|,\s|,(?=[-+])|\s)\s*(${NUMBER})\s*$`);
+// Or by a bare comma after a number with a decimal point ("-118.2428,34.0537", as GeoJSON and
+// many maps copy them): that comma cannot be a decimal one.
+const DOTTED_PAIR = /^\s*([-+]?\d+\.\d+)\s*,\s*([-+]?\d+(?:\.\d+)?)\s*$/;
 const ONE = new RegExp(String.raw`^\s*(${NUMBER})\s*$`);
 
 const toNumber = (text) => Number(text.replace(',', '.'));
@@ -22,7 +25,7 @@ export function readCoordinate(text) {
 // Both coordinates pasted as one text, either order: { lat, lon }, or null if the text is not a
 // pair. A first number outside [-90, 90] is a longitude first (as GeoJSON writes them).
 export function readPair(text) {
-  const pair = PAIR.exec(text);
+  const pair = PAIR.exec(text) || DOTTED_PAIR.exec(text);
   if (!pair) return null;
   let [lat, lon] = [toNumber(pair[1]), toNumber(pair[2])];
   if (Math.abs(lat) > 90 && Math.abs(lon) <= 90) [lat, lon] = [lon, lat];
