@@ -7,7 +7,7 @@
 
 import { get } from './api.js';
 import { svg } from './dom.js';
-import { setText } from './i18n.js';
+import { setText, t } from './i18n.js';
 import { TileLayer } from './tile_layer.js';
 
 const WIDTH = 1000; // viewBox units across the whole map
@@ -54,7 +54,8 @@ export class NeighborhoodMap {
     this.height = (worldY(minLat) - this.world.y0) * this.world.scale;
     this.features = new Map(geojson.features.map((f) => [f.properties.slug, f]));
 
-    this.root = svg('svg', { viewBox: this.fullView(), class: 'map', role: 'img' });
+    // A group, not an image: its markers are buttons (an image's children are not reachable).
+    this.root = svg('svg', { viewBox: this.fullView(), class: 'map', role: 'group', 'aria-label': t('map.label'), 'data-i18n-aria-label': 'map.label' });
     this.shapes = svg('g', { class: 'hoods' });
     this.marks = svg('g', { class: 'markers' });
     this.root.append(this.shapes, this.marks);
