@@ -80,6 +80,7 @@ TEST_F(MyStanding, AnAlertOnTheSocketCarriesItsTextInEveryLanguageOfItsRecipient
   auto dispatch = next_alert(*observer);
   ASSERT_TRUE(dispatch);
   ASSERT_EQ(dispatch->type(), v1::DISPATCH);
+  ASSERT_TRUE(dispatch->texts().count("es")) << "no texts on the socket";
   EXPECT_EQ(dispatch->texts().at("es"), dispatch->text());
   ASSERT_TRUE(dispatch->texts().count("en")) << "no English text on the socket";
   EXPECT_TRUE(dispatch->texts().at("en").starts_with("CONFIRMED:")) << dispatch->texts().at("en");
