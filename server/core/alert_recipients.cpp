@@ -42,4 +42,12 @@ std::vector<std::string> alerted_recipients(const v1::Incident& incident,
   return {ids.begin(), ids.end()};
 }
 
+std::vector<std::string> asked_to_come(const v1::Incident& incident) {
+  std::set<std::string> ids;
+  for (const auto& alert : incident.alerts())
+    if (alert.type() == v1::VERIFY || alert.type() == v1::DISPATCH || alert.type() == v1::ESCALATE)
+      ids.insert(alert.recipients().begin(), alert.recipients().end());
+  return {ids.begin(), ids.end()};
+}
+
 }  // namespace puente::core

@@ -31,6 +31,10 @@ std::vector<const Responder*> fresh_recipients(const Roster& roster, std::string
 std::vector<std::string> alerted_recipients(const v1::Incident& incident,
                                             std::string_view neighborhood);
 
+// Responders (ids, sorted) a VERIFY, DISPATCH or ESCALATE of `incident` went to, in any
+// neighborhood: the people asked to come, whom intake counts after a report (issue 20).
+std::vector<std::string> asked_to_come(const v1::Incident& incident);
+
 // True for the alert types that go to who was alerted before rather than who is on call now.
 bool follows_up(v1::AlertType type);
 

@@ -3,6 +3,8 @@
 
 #include "core/report_dedup.hpp"
 
+#include "core/bearer_token.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -64,6 +66,14 @@ std::size_t independent_reporters(const std::vector<std::string>& reporter_ids) 
   for (const auto& id : reporter_ids)
     if (!id.empty()) distinct.insert(id);
   return distinct.size();
+}
+
+std::string reporter_identity(const v1::Report& report, const Responder& reporter) {
+  if (!report.caller_hash().empty()) return "caller " + sha256_hex(report.caller_hash());
+  const bool takes_calls = reporter.has_role(Role::operator_) ||
+                           reporter.has_role(Role::dispatcher) || reporter.has_role(Role::admin);
+  if (takes_calls) return "call " + report.id();
+  return "responder " + reporter.id;
 }
 
 }  // namespace puente::core

@@ -7,6 +7,7 @@
 // `window` of the incident's latest report. When several match, the nearest wins; on a tie in
 // distance, the most recently reported, then the lowest id, so every node picks the same one.
 
+#include "core/roster.hpp"
 #include "puente/v1/puente.pb.h"
 
 #include <chrono>
@@ -54,5 +55,13 @@ const OpenIncident* find_corroborated(const IncomingReport& report,
 // How many independent reporters an incident has: distinct non-empty reporter ids among its
 // reports' `reporter_ids`.
 std::size_t independent_reporters(const std::vector<std::string>& reporter_ids);
+
+// Who `report` counts as among its incident's independent reporters (issue 20). Where the
+// caller's number was given, the caller: its keyed hash ("caller <hash>"), however many desks
+// log their calls. Else a call-taker (operator, dispatcher, admin) who logs a call without a
+// number logs another caller ("call <report id>"), so ten calls taken at one desk are not one
+// reporter; anyone else (a legal observer) reports what they saw themselves and counts as
+// themselves ("responder <id>") however often they report.
+std::string reporter_identity(const v1::Report& report, const Responder& reporter);
 
 }  // namespace puente::core

@@ -153,7 +153,7 @@ std::string IncidentStore::idempotency_key(const v1::Report& report) const {
 }
 
 void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
-                         const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+                         const std::string& reporter, const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
                          std::optional<Clock::time_point> escalate_at, const OpenChecks& checks,
                          std::function<void(Sent)> done) {
   using Key = lua::OpenIncident::Key;
@@ -194,7 +194,7 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::lon, located(where) ? std::to_string(where.lon()) : "")
       .arg(Arg::lat, located(where) ? std::to_string(where.lat()) : "")
       .arg(Arg::kind, std::to_string(incident.kind()))
-      .arg(Arg::reporter, report.reporter_id())
+      .arg(Arg::reporter, reporter)
       .arg(Arg::confirmed_ms,
            incident.has_confirmed_at() ? std::to_string(to_ms(incident.confirmed_at())) : "")
       .arg(Arg::escalate_ms, escalate_at ? std::to_string(to_ms(*escalate_at)) : "")
@@ -212,7 +212,7 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
 }
 
 void IncidentStore::attach(const std::string& incident_id, const v1::Report& report,
-                           const v1::IncidentEvent& event, std::function<void(Sent, int)> done) {
+                           const std::string& reporter, const v1::IncidentEvent& event, std::function<void(Sent, int)> done) {
   using Key = lua::AttachReport::Key;
   using Arg = lua::AttachReport::Arg;
   // Stored instead of the report if the incident is evidence (see lua/attach_report.lua).
@@ -230,7 +230,7 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
   call.arg(Arg::report, report.SerializeAsString())
       .arg(Arg::id, incident_id)
       .arg(Arg::received_ms, std::to_string(to_ms(report.received_at())))
-      .arg(Arg::reporter, report.reporter_id())
+      .arg(Arg::reporter, reporter)
       .arg(Arg::board, keys_.board_channel())
       .arg(Arg::event, event.SerializeAsString())
       .arg(Arg::remembered,

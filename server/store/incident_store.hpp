@@ -144,8 +144,9 @@ class IncidentStore {
   // `incident` is the head (no reports/alerts/acks); `report.idempotency_key` may be empty.
   // `escalate_at`: the first escalation deadline, when the report dispatches at once. A
   // repeated idempotency key answers `repeated` before any check is made, or `reused_key` if
-  // the report says something else than the first (core::content_digest).
-  void open(const v1::Incident& incident, const v1::Report& report,
+  // the report says something else than the first (core::content_digest). `reporter`: who the
+  // report counts as among the incident's independent reporters (core::reporter_identity).
+  void open(const v1::Incident& incident, const v1::Report& report, const std::string& reporter,
             const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
             std::optional<std::chrono::system_clock::time_point> escalate_at,
             const OpenChecks& checks, std::function<void(Sent)> done);
@@ -154,7 +155,8 @@ class IncidentStore {
   // A repeated idempotency key answers `repeated` with what the first request did (or
   // `reused_key`, as open() does).
   void attach(const std::string& incident_id, const v1::Report& report,
-              const v1::IncidentEvent& event, std::function<void(Sent, int reporters)> done);
+              const std::string& reporter, const v1::IncidentEvent& event,
+              std::function<void(Sent, int reporters)> done);
 
   // Closing the incident also removes its escalation deadline.
   void advance(const std::string& incident_id, const StatusChange& change,

@@ -42,8 +42,9 @@ std::string chromium_path() {
 std::string missing_tools() {
   std::string missing;
   if (!ChildProcess::find_program("node")) missing += " node (Debian package nodejs);";
-  if (!fs::exists(fs::path(PUENTE_BROWSER_DIR) / "node_modules" / "playwright-core"))
-    missing += " playwright-core (npm ci in tests/browser);";
+  for (const char* package : {"playwright-core", "axe-core"})
+    if (!fs::exists(fs::path(PUENTE_BROWSER_DIR) / "node_modules" / package))
+      missing += std::string(" ") + package + " (npm ci in tests/browser);";
   if (!fs::exists(chromium_path()))
     missing += " " + chromium_path() + " (Debian package chromium);";
   return missing;
@@ -103,6 +104,44 @@ TEST_F(Browser, TheObserverPageAsksAreYouOkAndCallsForHelpSilently) {
                      {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
                      {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")},
                      {"PUENTE_OBSERVER_ID", "obs-bh"}});
+}
+
+// Issue 20's intake page: who a report reached, the input an operator types on a bad night, the
+// server's refusals in the page's language, the caller's number (the network keeps a caller key).
+TEST_F(Browser, TheIntakePageTellsWhoWasReachedAndReadsWhatTheOperatorMeant) {
+  TestNetwork net("[privacy]\ncaller_key_file = \"caller.key\"\n");
+  std::ofstream(net.dir() / "caller.key") << std::string(32, 'k');
+  auto a = net.start_node("a");
+  run_browser_tests("intake.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")}});
+}
+
+// Issue 20's observer page: rings, "seen", the card's details and languages, STAND DOWN's
+// "I'm out, safe", an off-shift observer, a reconnect that reloads.
+TEST_F(Browser, TheObserverPageRingsForNewsAndSaysWhereTheObserverStands) {
+  TestNetwork net;
+  auto a = net.start_node("a");
+  run_browser_tests("observer_page.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")},
+                     {"PUENTE_TOKEN_OFF_SHIFT", net.token("obs-off")}});
+}
+
+// Issue 20's access checks: axe-core on every page in both languages, markers by keyboard,
+// the focus ring on the header, focus kept through a redraw.
+TEST_F(Browser, EveryPageIsUsableByKeyboardAndPassesAxe) {
+  TestNetwork net;
+  auto a = net.start_node("a");
+  run_browser_tests("access.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")}});
 }
 
 TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {

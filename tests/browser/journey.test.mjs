@@ -205,6 +205,9 @@ test('a refused token brings the sign-in form back, saying why; the token is nev
     await page.locator('#token').fill(token);
     await page.locator('#sign-in button[type="submit"]').click();
     await page.locator(`#sign-in-error[data-i18n="${why}"]`).waitFor({ timeout: WAIT_MS });
+    // The header says the token was refused, not that the network is gone (issue 20).
+    await page.locator('#connection[data-state="refused"]').waitFor({ timeout: WAIT_MS });
+    assert.doesNotMatch(await page.locator('#connection').textContent(), /Offline/);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('puente.token')), null);
     assert.ok(!page.url().includes(token));
     await page.context().close();

@@ -42,7 +42,8 @@ export function launch() {
 // A fresh context (its own storage: one person), with its problems collected in `problems` and
 // every request it made in `requests`. `alsoFrom`: origins it may load from besides `origin`
 // (a configured tile server).
-export async function openPage(browser, origin, path, { size = 'desktop', language = 'en', geolocation, alsoFrom = [] } = {}) {
+// `init`: a script run in the page before its own (a test's stand-in for a device API).
+export async function openPage(browser, origin, path, { size = 'desktop', language = 'en', geolocation, alsoFrom = [], init } = {}) {
   const context = await browser.newContext({
     ...SIZES[size],
     // The network's own zone and the reader's language, as a phone in Los Angeles has them.
@@ -51,6 +52,7 @@ export async function openPage(browser, origin, path, { size = 'desktop', langua
     ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
   });
   await context.addInitScript((lang) => localStorage.setItem('puente.lang', lang), language);
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));

@@ -180,7 +180,9 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(get, "/v1/roster/on-call?neighborhood=boyle-heights", disp);
   log.call(get, "/v1/roster/on-call?neighborhood=atlantis", disp);  // 400
   log.call(get, "/v1/roster/on-call", obs);                         // 403
+  log.call(get, "/v1/me/availability", obs);
   log.call(post, "/v1/me/availability", obs, R"({"available":true,"minutes":60})");
+  log.call(get, "/v1/me/availability", obs);
   log.call(post, "/v1/me/availability", obs, R"({"available":true,"minutes":5000})");  // 400
 
   // Admin.

@@ -5,8 +5,10 @@
 #include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/on_call.hpp"
+#include "store/incident_store.hpp"
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -63,6 +65,20 @@ std::vector<std::string> listed_ids(const v1::OnCall& on_call) {
   for (const auto& r : on_call.standby()) ids.insert(r.id());
   for (const auto& r : on_call.dispatchers()) ids.insert(r.id());
   return {ids.begin(), ids.end()};
+}
+
+// Where `who` stands at `now` (issue 20), with `until`, the end of the availability they set
+// themselves, if it is still ahead.
+void fill_standing(v1::Availability& answer, const NetworkRules& rules, const core::Responder& who,
+                   std::chrono::system_clock::time_point now,
+                   std::optional<std::chrono::system_clock::time_point> until) {
+  answer.set_responder_id(who.id);
+  const bool available = until && *until > now;
+  answer.set_available(available);
+  if (available) *answer.mutable_until() = core::to_timestamp(*until);
+  answer.set_on_shift(core::on_call(who, now, rules.zone));
+  answer.set_standby(who.standby);
+  answer.set_on_call(available || (answer.on_shift() && !who.standby));
 }
 
 }  // namespace
@@ -126,12 +142,28 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
         auto req = std::make_shared<Request>(std::move(request));
         s.store.set_available(
             who.id, until,
-            [&who, req, availability, until, respond = std::move(respond)](bool ok) mutable {
+            [&s, &who, req, availability, until, respond = std::move(respond)](bool ok) mutable {
               if (!ok) return respond(refusal_response(Refusal::unavailable()));
-              availability.set_responder_id(who.id);
-              if (until) *availability.mutable_until() = core::to_timestamp(*until);
+              fill_standing(availability, s.rules, who, std::chrono::system_clock::now(), until);
               respond(encode(*req, http::status::ok, availability));
             });
+      }));
+  // Where the caller stands now: on shift, standby, available until when, on call (issue 20).
+  router.add(
+      http::verb::get, "/v1/me/availability",
+      authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams,
+                            Respond respond) {
+        auto req = std::make_shared<Request>(std::move(request));
+        s.store.availability([&s, &who, req, respond = std::move(respond)](
+                                 store::Outcome outcome, store::AvailabilityBook book) mutable {
+          if (outcome != store::Outcome::ok)
+            return respond(refusal_response(Refusal::unavailable()));
+          std::optional<std::chrono::system_clock::time_point> until;
+          if (auto it = book.until.find(who.id); it != book.until.end()) until = it->second;
+          v1::Availability answer;
+          fill_standing(answer, s.rules, who, std::chrono::system_clock::now(), until);
+          respond(encode(*req, http::status::ok, answer));
+        });
       }));
 }
 

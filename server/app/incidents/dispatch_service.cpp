@@ -68,10 +68,9 @@ void redact_for(const core::Responder& who, v1::Incident& incident) {
                             [](const v1::Ack& a) { return a.state() == v1::NEED_HELP; }),
              acks.end());
   for (auto& ack : acks) ack.clear_location();
-  for (auto& alert : alerts) {
-    alert.clear_recipients();
-    alert.clear_texts();
-  }
+  // `texts` stay: the alert in each language its recipients read, so a page shows it in the
+  // page's language (issue 20); they hold nothing the alert's own text does not.
+  for (auto& alert : alerts) alert.clear_recipients();
 }
 
 void redact_for(const core::Responder& who, v1::ReportReceipt& receipt) {

@@ -29,6 +29,7 @@ Refusal reused_key() {
 
 struct IntakeService::Pending {
   v1::Report report;
+  std::string reporter;  // who it counts as among the reporters (core::reporter_identity)
   const core::Neighborhood* where = nullptr;
   const core::DispatchPolicy* policy = nullptr;
   Clock::time_point now;
@@ -69,6 +70,7 @@ void IntakeService::submit(const core::Responder& reporter, v1::Report report,
   report.set_reporter_id(reporter.id);
   report.set_neighborhood(p->where->slug);
   p->report = std::move(report);
+  p->reporter = core::reporter_identity(p->report, reporter);
   p->done = std::move(done);
   // A located report corroborates an open incident near it rather than open its own.
   open_incident(p, core::has_location(p->report));
@@ -98,7 +100,7 @@ void IntakeService::attach(std::shared_ptr<Pending> p, const std::string& incide
   event.set_neighborhood(p->where->slug);
   event.set_what("corroborated");
   *event.mutable_at() = p->report.received_at();
-  store_.attach(incident_id, p->report, event,
+  store_.attach(incident_id, p->report, p->reporter, event,
                 [this, p, incident_id](store::IncidentStore::Sent sent, int reporters) {
                   if (sent.outcome() == store::Outcome::unavailable)
                     return p->done(Refusal::unavailable(), {});
@@ -166,7 +168,7 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
     const auto rule = p->policy->dedup_rule();
     checks.unless_near = store::CorroborationQuery{rule.meters, p->now - rule.window};
   }
-  store_.open(incident, p->report, alerts, event, escalate_at, checks,
+  store_.open(incident, p->report, p->reporter, alerts, event, escalate_at, checks,
               [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
                 switch (sent.outcome()) {
                   case store::Outcome::ok: break;

@@ -1,18 +1,26 @@
 #include "app/incidents/report_desk.hpp"
 
 #include "app/incidents/dispatch_service.hpp"
+#include "core/alert_recipients.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <set>
 
 namespace puente::app {
 
 ReportDesk::ReportDesk(IntakeService& intake, Outbox& outbox, RateLimiter& limiter,
-                       const RateLimits& rate_limits, const core::CallerKey* caller_key)
+                       const RateLimits& rate_limits, const core::CallerKey* caller_key,
+                       store::PresenceStore& presence)
     : intake_(intake),
       outbox_(outbox),
       limiter_(limiter),
       rate_limits_(rate_limits),
-      caller_key_(caller_key) {}
+      caller_key_(caller_key),
+      presence_(presence) {}
 
 MaybeRefusal ReportDesk::prepare(v1::Report& report) const {
   // The number never reaches the store, the journal or a log line: only its keyed hash does. A
@@ -57,9 +65,27 @@ void ReportDesk::submit(const Caller& caller, v1::Report report,
                      return done(std::nullopt, {std::move(receipt), Taken::queued});
                    }
                    if (refusal) return done(std::move(refusal), {});
-                   redact_for(who, taken.value);
-                   done(std::nullopt, std::move(taken));
+                   auto answer = std::make_shared<Accepted<v1::ReportReceipt>>(std::move(taken));
+                   count_reach(answer->value, [&who, answer, done = std::move(done)]() mutable {
+                     redact_for(who, answer->value);
+                     done(std::nullopt, std::move(*answer));
+                   });
                  });
+}
+
+void ReportDesk::count_reach(v1::ReportReceipt& receipt, std::function<void()> done) {
+  // Read before redact_for, which takes the recipients away from an operator's answer.
+  auto people = core::asked_to_come(receipt.incident());
+  presence_.connected(std::chrono::system_clock::now(), [&receipt, people = std::move(people), done = std::move(done)](
+                                       store::Outcome outcome, std::set<std::string> connected) {
+    if (outcome == store::Outcome::ok) {
+      auto* reach = receipt.mutable_reach();
+      reach->set_alerted(static_cast<int>(people.size()));
+      reach->set_connected(static_cast<int>(std::count_if(
+          people.begin(), people.end(), [&](const auto& id) { return connected.count(id) > 0; })));
+    }
+    done();
+  });
 }
 
 }  // namespace puente::app

@@ -10,7 +10,10 @@
 //      keeps through a journal replay (so a replayed report is the same report);
 //   4. intake (intake_service.hpp): the sender's rights, the fields, the store step;
 //   5. the store unreachable: the outbox journals it (outbox.hpp) and the answer is `queued`;
-//   6. what the sender may see of the answer (redact_for, dispatch_service.hpp).
+//   6. who the incident's call went to, and how many of them are connected now (the receipt's
+//      `reach`, from the presence set, presence_store.hpp): the operator's truth about who
+//      was reached (issue 20);
+//   7. what the sender may see of the answer (redact_for, dispatch_service.hpp).
 //
 // A transport decodes, calls submit() and encodes the answer; nothing more.
 
@@ -20,6 +23,7 @@
 #include "app/incidents/intake_service.hpp"
 #include "app/incidents/outbox.hpp"
 #include "core/caller_key.hpp"
+#include "store/presence_store.hpp"
 
 namespace puente::app {
 
@@ -27,7 +31,8 @@ class ReportDesk {
  public:
   // `caller_key`: null when the network keeps no caller key (a report with a phone is refused).
   ReportDesk(IntakeService& intake, Outbox& outbox, RateLimiter& limiter,
-             const RateLimits& rate_limits, const core::CallerKey* caller_key);
+             const RateLimits& rate_limits, const core::CallerKey* caller_key,
+             store::PresenceStore& presence);
 
   // `done` runs exactly once: inline for a refusal before any I/O, else on the store's strand.
   void submit(const Caller& caller, v1::Report report, Done<Accepted<v1::ReportReceipt>> done);
@@ -35,12 +40,15 @@ class ReportDesk {
  private:
   // Steps 2 and 3: the report as it is stored; else why not.
   MaybeRefusal prepare(v1::Report& report) const;
+  // Step 6: `receipt.reach` set (left unset if presence cannot be read), then `done(receipt)`.
+  void count_reach(v1::ReportReceipt& receipt, std::function<void()> done);
 
   IntakeService& intake_;
   Outbox& outbox_;
   RateLimiter& limiter_;
   const RateLimits& rate_limits_;
   const core::CallerKey* caller_key_;
+  store::PresenceStore& presence_;
 };
 
 }  // namespace puente::app

@@ -24,12 +24,13 @@ std::shared_ptr<const net::HubFrame> alert_frame(const v1::Alert& alert) {
   frame->incident_id = alert.incident_id();
   frame->alert_id = alert.id();
 
-  // What a responder's socket carries: no one else's ids, and the text in one language.
+  // What a responder's socket carries: no one else's ids, `text` in their language, and
+  // `texts`, so a page read in another language than the roster's shows it in that one
+  // (issue 20).
   v1::ServerMessage message;
   auto* pushed = message.mutable_alert();
   *pushed = alert;
   pushed->clear_recipients();
-  pushed->clear_texts();
   frame->encoded = encoded(message);
   for (const auto& [language, text] : alert.texts()) {
     pushed->set_text(text);

@@ -32,9 +32,12 @@ function preferredLanguage() {
 }
 
 // The text of `key`, with {name} replaced from `values`. A missing key shows as itself, which
-// the browser tests look for.
+// the browser tests look for. With a number `values.count`, the language's plural form of it
+// is used where the file has one: "key.one", "key.few", ... by Intl.PluralRules (English and
+// Spanish: one and other), else `key` itself, which holds the general ("other") form.
 export function t(key, values = {}) {
-  const text = strings[key];
+  const form = typeof values.count === 'number' ? strings[`${key}.${new Intl.PluralRules(language).select(values.count)}`] : undefined;
+  const text = form ?? strings[key];
   if (text === undefined) return key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }

@@ -15,7 +15,8 @@
 // back: 'reload' tells the page to fetch what it shows over HTTP). A ping every 25 s finds a
 // line that died silently.
 //
-// Events: 'state' (detail: 'connecting' | 'online' | 'reconnecting' | 'offline'),
+// Events: 'state' (detail: 'connecting' | 'online' | 'reconnecting' | 'offline' | 'refused',
+// the token refused: no network wait will help, issue 20),
 // 'welcome' (detail: the Welcome), 'alert' (detail: an Alert), 'incident' (detail: an
 // IncidentEvent), 'reload', 'denied' (detail: the ErrorBody; the token was refused).
 
@@ -102,7 +103,9 @@ export class LiveSocket extends EventTarget {
     if (message.error) {
       if (this.state !== 'online' && REFUSED_TOKEN.has(message.error.code)) {
         this.stopped = true;
+        this.refused = true;
         this.emit('denied', message.error);
+        this.drop('refused');
       }
     }
   }
@@ -163,7 +166,7 @@ export class LiveSocket extends EventTarget {
     this.ws = null;
     clearInterval(this.pinger);
     clearTimeout(this.pongWait);
-    if (this.stopped) return this.setState('offline');
+    if (this.stopped) return this.setState(this.refused ? 'refused' : 'offline');
     if (!navigator.onLine) return this.setState('offline');
     this.setState(state);
     if (now) return this.connect();

@@ -7,10 +7,28 @@
 
 import { get } from './api.js';
 import { svg } from './dom.js';
-import { setText } from './i18n.js';
+import { setText, t } from './i18n.js';
 import { TileLayer } from './tile_layer.js';
 
 const WIDTH = 1000; // viewBox units across the whole map
+
+// Each status a marker of its own shape and sign, not only its colour (issue 20: WCAG 1.4.1):
+// reported a diamond with "?", confirmed a circle with "!", false alarm a square with "×",
+// resolved a circle with "✓". Sizes in viewBox units.
+const MARKER_SHAPES = {
+  REPORTED: { shape: 'diamond', sign: '?' },
+  CONFIRMED: { shape: 'circle', sign: '!' },
+  FALSE_ALARM: { shape: 'square', sign: '×' },
+  RESOLVED: { shape: 'circle', sign: '✓' },
+};
+const MARKER_R = 13;
+
+function markerShape(shape, cx, cy) {
+  const r = MARKER_R;
+  if (shape === 'diamond') return svg('polygon', { points: `${cx},${cy - r * 1.3} ${cx + r * 1.3},${cy} ${cx},${cy + r * 1.3} ${cx - r * 1.3},${cy}`, class: 'marker-shape' });
+  if (shape === 'square') return svg('rect', { x: cx - r, y: cy - r, width: 2 * r, height: 2 * r, class: 'marker-shape' });
+  return svg('circle', { cx, cy, r, class: 'marker-shape' });
+}
 
 // Web Mercator world coordinates: the whole world is [0, 1) across and down, north at 0.
 const RADIANS = Math.PI / 180;
@@ -36,7 +54,8 @@ export class NeighborhoodMap {
     this.height = (worldY(minLat) - this.world.y0) * this.world.scale;
     this.features = new Map(geojson.features.map((f) => [f.properties.slug, f]));
 
-    this.root = svg('svg', { viewBox: this.fullView(), class: 'map', role: 'img' });
+    // A group, not an image: its markers are buttons (an image's children are not reachable).
+    this.root = svg('svg', { viewBox: this.fullView(), class: 'map', role: 'group', 'aria-label': t('map.label'), 'data-i18n-aria-label': 'map.label' });
     this.shapes = svg('g', { class: 'hoods' });
     this.marks = svg('g', { class: 'markers' });
     this.root.append(this.shapes, this.marks);
@@ -48,6 +67,13 @@ export class NeighborhoodMap {
       const marker = event.target.closest('[data-incident]');
       if (marker && onSelect) return onSelect(marker.dataset.incident);
       if (onPick) onPick(this.toLatLon(event.clientX, event.clientY));
+    });
+    // Markers are buttons to a keyboard too: Tab reaches them, Enter or Space opens one.
+    this.root.addEventListener('keydown', (event) => {
+      const marker = event.target.closest?.('[data-incident]');
+      if (!marker || !onSelect || (event.key !== 'Enter' && event.key !== ' ')) return;
+      event.preventDefault();
+      onSelect(marker.dataset.incident);
     });
   }
 
@@ -101,24 +127,32 @@ export class NeighborhoodMap {
     for (const path of this.shapes.children) path.classList.toggle('active', slugs.has(path.dataset.slug));
   }
 
-  // markers: [{ id, lat, lon, status, label, selected }]
+  // markers: [{ id, lat, lon, status, label, selected }]. Redrawn whole; the marker that had
+  // the keyboard's focus keeps it.
   setMarkers(markers) {
-    this.marks.replaceChildren(
-      ...markers.map((m) => {
-        const [cx, cy] = this.project([m.lon, m.lat]);
-        const dot = svg('circle', {
-          cx: cx.toFixed(1),
-          cy: cy.toFixed(1),
-          r: 11,
-          class: `marker status-${m.status}${m.selected ? ' selected' : ''}`,
-          'data-incident': m.id,
-        });
-        const title = svg('title');
-        title.textContent = m.label;
-        dot.append(title);
-        return dot;
-      }),
-    );
+    const focused = this.marks.contains(document.activeElement) ? document.activeElement.dataset.incident : null;
+    this.marks.replaceChildren(...markers.map((m) => this.marker(m)));
+    if (focused) this.marks.querySelector(`[data-incident="${CSS.escape(focused)}"]`)?.focus();
+  }
+
+  marker(m) {
+    const [x, y] = this.project([m.lon, m.lat]);
+    const [cx, cy] = [Number(x.toFixed(1)), Number(y.toFixed(1))];
+    const { shape, sign } = MARKER_SHAPES[m.status] || MARKER_SHAPES.REPORTED;
+    const group = svg('g', {
+      class: `marker status-${m.status} shape-${shape}${m.selected ? ' selected' : ''}`,
+      'data-incident': m.id,
+      tabindex: 0,
+      role: 'button',
+      'aria-label': m.label,
+      'aria-pressed': String(Boolean(m.selected)),
+    });
+    const letter = svg('text', { x: cx, y: cy, class: 'marker-sign', 'text-anchor': 'middle', 'dominant-baseline': 'central', 'aria-hidden': 'true' });
+    letter.textContent = sign;
+    const title = svg('title');
+    title.textContent = m.label;
+    group.append(markerShape(shape, cx, cy), letter, title);
+    return group;
   }
 
   // The spot an operator picked.

@@ -16,10 +16,12 @@ import { callAttention, soundReady, unlockSound } from './attention.js';
 import { $, el, show } from './dom.js';
 import { CLOSING_ALERTS, FIELD_ACKS, OPEN_STATUSES, clock } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
+import { AlertMemory, SeenWatcher } from './observer_seen.js';
+import { offShift, startStanding } from './observer_standing.js';
 import { startPage } from './page.js';
 import { startPhoneAlerts } from './phone_alerts.js';
 
-// An alert older than this is history (shown, but no beep and no "seen" sent for it).
+// An alert older than this is history (shown, but no beep for it).
 const FRESH_MS = 15 * 60 * 1000;
 // On opening the page, the alerts of the last 12 hours are fetched: what is going on now.
 const RECENT_MS = 12 * 60 * 60 * 1000;
@@ -33,6 +35,10 @@ const incidents = new Map(); // id -> { id, neighborhood, alerts: [], status, an
 let names = new Map(); // slug -> neighborhood name
 let me = ''; // this responder's id, from the welcome
 let opened = ''; // the incident #incident=<id> asked for
+// What this phone showed before, and the cards the observer looked at (observer_seen.js).
+const memory = new AlertMemory();
+const seenSent = new Set(); // alert ids "seen" was sent for
+let watcher = null;
 
 const isFresh = (alert) => Date.now() - Date.parse(alert.sentAt || 0) < FRESH_MS;
 const latest = (incident) => incident.alerts[incident.alerts.length - 1];
@@ -51,38 +57,60 @@ function onAlert(alert) {
   if (!incident) {
     incident = { id: alert.incidentId, neighborhood: alert.neighborhood, alerts: [], status: '', answer: null, message: null, checkIn: null };
     incidents.set(incident.id, incident);
-    recallAnswer(incident);
+    readIncident(incident);
   }
   // A check-in is a question on the card, not news about the incident.
   if (alert.type === 'CHECK_IN') {
     if (incident.checkIn?.id === alert.id) return;
     incident.checkIn = alert;
     render();
-    if (isFresh(alert)) callAttention();
+    ringFor(alert);
     return;
   }
   if (incident.alerts.some((a) => a.id === alert.id)) return;
   incident.alerts.push(alert);
   incident.neighborhood = alert.neighborhood;
   incident.status = statusAfter(incident.status, alert.type);
+  // An update may have moved it or added words: read it again.
+  if (alert.type === 'UPDATE') readIncident(incident);
   render();
-  if (!isFresh(alert)) return;
-  callAttention();
-  if (!CLOSING_ALERTS.includes(alert.type)) sendAck(incident, alert, 'RECEIVED', { quiet: true });
+  ringFor(alert);
 }
 
-// What this observer answered before (on another page load, or another phone).
-async function recallAnswer(incident) {
+// Rings for an alert this phone never showed before, if it is news (issue 20): not for the
+// history a page opening or a reconnect brings back, and once for a burst.
+function ringFor(alert) {
+  const first = memory.firstShowing(alert.id);
+  if (first && isFresh(alert) && memory.mayRing(Date.now())) callAttention();
+}
+
+// The card was on screen (observer_seen.js): its latest alert is "seen", once.
+function cardSeen(id) {
+  const incident = incidents.get(id);
+  const alert = incident && latest(incident);
+  if (!alert || isClosed(incident) || CLOSING_ALERTS.includes(alert.type) || seenSent.has(alert.id)) return;
+  seenSent.add(alert.id);
+  sendAck(incident, alert, 'RECEIVED', { quiet: true });
+}
+
+// What the incident's card shows besides its alerts, over HTTP: what this observer answered
+// before (on another page load, or another phone), what the callers said, and where it is now
+// (for the directions link).
+async function readIncident(incident) {
   try {
-    const acks = (await get(`/v1/incidents/${encodeURIComponent(incident.id)}`)).acks || [];
-    const mine = acks.filter((a) => a.responderId === me && !NOT_A_STANCE.includes(a.state)).pop();
-    if (mine && !incident.answer) {
-      incident.answer = { state: mine.state, at: mine.at };
-      render();
-    }
+    const fresh = await get(`/v1/incidents/${encodeURIComponent(incident.id)}`);
+    const mine = (fresh.acks || []).filter((a) => a.responderId === me && !NOT_A_STANCE.includes(a.state)).pop();
+    if (mine && !incident.answer) incident.answer = { state: mine.state, at: mine.at };
+    keepDetails(incident, fresh);
+    render();
   } catch {
     // Offline, or no longer ours to see: the buttons still work.
   }
+}
+
+function keepDetails(incident, fresh) {
+  incident.callerSaid = (fresh.reports || []).map((r) => r.description).filter(Boolean);
+  if (fresh.location?.lat || fresh.location?.lon) incident.location = fresh.location;
 }
 
 async function sendAck(incident, alert, state, { quiet = false, extra = {} } = {}) {
@@ -239,19 +267,22 @@ function card(incident) {
       el('span', { class: `badge type-${alert.type}`, dataset: { i18n: `alertType.${alert.type}` } }, t(`alertType.${alert.type}`)),
       el('span', { class: 'hood' }, names.get(incident.neighborhood) || incident.neighborhood),
       el('time', { datetime: alert.sentAt }, clock(alert.sentAt, language))),
-    el('p', { class: 'alert-text' }, alert.text),
+    el('p', { class: 'alert-text' }, alertText(alert)),
     alert.note ? el('p', { class: 'note' }, alert.note) : null,
     alert.location?.description ? el('p', { class: 'place' }, alert.location.description) : null,
+    callerWords(incident),
+    directionsLink(incident, alert),
     !closed && incident.checkIn ? checkInPanel(incident) : null,
     alert.type === 'STAND_BY' ? el('p', { class: 'notice stand-by', dataset: { i18n: 'observer.standBy' } }, t('observer.standBy')) : null,
     closed ? null : answerButtons(incident, alert),
+    closed ? outSafeButton(incident, alert) : null,
     answered,
     !closed && incident.answer?.state === 'ON_SCENE' ? onScenePanel(incident) : null,
     message,
     earlier.length
       ? el('details', { class: 'earlier' },
           el('summary', { dataset: { i18n: 'observer.earlier' } }, t('observer.earlier')),
-          el('ul', {}, earlier.map((a) => el('li', {}, `${clock(a.sentAt, language)} · ${t(`alertType.${a.type}`)} · ${a.text}`))))
+          el('ul', {}, earlier.map((a) => el('li', {}, `${clock(a.sentAt, language)} · ${t(`alertType.${a.type}`)} · ${alertText(a)}`))))
       : null,
     !closed && (incident.answer?.state === 'ON_SCENE' || incident.checkIn) ? helpControl(incident) : null,
   );
@@ -265,12 +296,73 @@ function render() {
   });
   // A new alert must not wipe what the observer is typing.
   const typed = new Map([...document.querySelectorAll('.alert-card textarea')].map((t) => [t.closest('[data-incident]').dataset.incident, t.value]));
+  const focus = focusedControl();
   $('#alerts').replaceChildren(...order.map(card));
+  restoreFocus(focus);
   for (const [id, value] of typed) {
     const area = document.querySelector(`.alert-card[data-incident="${CSS.escape(id)}"] textarea`);
     if (area) area.value = value;
   }
+  watcher?.watch($('#alerts'));
+  // Off shift, "keep this page open" would promise alerts that will not come.
+  setText($('#empty'), offShift() ? 'observer.emptyOffShift' : 'observer.empty');
   show($('#empty'), order.length === 0);
+}
+
+// The control of a card that has the focus, as what finds it again in the redrawn card: a
+// redraw (a new alert) must not throw a keyboard or screen reader user back to the top.
+function focusedControl() {
+  const active = document.activeElement;
+  const cardOf = active?.closest?.('.alert-card');
+  if (!cardOf) return null;
+  const keys = ['ack', 'action', 'help'].filter((k) => active.dataset[k] !== undefined);
+  const within = keys.length ? `[data-${keys[0]}="${CSS.escape(active.dataset[keys[0]])}"]` : active.tagName.toLowerCase();
+  return `.alert-card[data-incident="${CSS.escape(cardOf.dataset.incident)}"] ${within}`;
+}
+
+function restoreFocus(selector) {
+  if (selector) document.querySelector(selector)?.focus();
+}
+
+// Issue 20's parts of a card, each on its own.
+
+// The alert in the page's language where the alert carries it (`texts`), else as sent.
+function alertText(alert) {
+  return (alert.texts || {})[currentLanguage()] || alert.text;
+}
+
+// What the callers said (their reports' descriptions), each once.
+function callerWords(incident) {
+  const said = [...new Set(incident.callerSaid || [])];
+  if (!said.length) return null;
+  return el('div', { class: 'caller-said' },
+    el('p', { class: 'label', dataset: { i18n: 'observer.callerSaid' } }, t('observer.callerSaid')),
+    said.map((words) => el('p', { class: 'words' }, words)));
+}
+
+// Directions to where the incident is now (else where the alert said), in the phone's maps.
+function directionsLink(incident, alert) {
+  const where = incident.location?.lat ? incident.location : alert.location;
+  if (!where?.lat && !where?.lon) return null;
+  const destination = `${where.lat},${where.lon}`;
+  return el('a', {
+    class: 'directions',
+    href: `https://www.google.com/maps/dir/?api=1&destination=${encodeURIComponent(destination)}`,
+    target: '_blank',
+    rel: 'noopener noreferrer',
+    dataset: { i18n: 'observer.directions' },
+  }, t('observer.directions'));
+}
+
+// STAND DOWN asks to say when one is out: the button on the closed card, until pressed.
+function outSafeButton(incident, alert) {
+  if (alert.type !== 'STAND_DOWN' || incident.answer?.state === 'OUT_SAFE') return null;
+  return el('button', {
+    type: 'button',
+    class: 'answer wide out-safe',
+    dataset: { ack: 'OUT_SAFE', i18n: 'observer.outSafe' },
+    onclick: () => sendAck(incident, alert, 'OUT_SAFE'),
+  }, t('observer.outSafe'));
 }
 
 // An incident as GET /v1/incidents/{id} gave it, merged into what the page holds: its alerts in
@@ -280,28 +372,35 @@ function mergeRead(fresh) {
   if (!incident) {
     incident = { id: fresh.id, neighborhood: fresh.neighborhood, alerts: [], status: '', answer: null, message: null, checkIn: null };
     incidents.set(incident.id, incident);
-    recallAnswer(incident);
+    readIncident(incident);
   }
+  keepDetails(incident, fresh);
   for (const alert of fresh.alerts || []) {
     if (alert.type === 'CHECK_IN') continue; // asked on the live line; an old one is no question
-    const text = (alert.texts || {})[currentLanguage()] || alert.text;
-    if (!incident.alerts.some((a) => a.id === alert.id)) incident.alerts.push({ ...alert, text });
+    if (incident.alerts.some((a) => a.id === alert.id)) continue;
+    incident.alerts.push(alert);
+    memory.firstShowing(alert.id); // read back, not news: it never rings
   }
   incident.alerts.sort((a, b) => Date.parse(a.sentAt || 0) - Date.parse(b.sentAt || 0));
   incident.status = fresh.status || incident.status;
   return incident;
 }
 
-// The history did not reach back: what each known incident is now comes over HTTP.
+// The history did not reach back: what each known incident is now comes over HTTP. The notice
+// shows while that is under way and stays only if some incident could not be read: a short
+// offline spell where nothing was lost leaves nothing on screen (issue 20).
 async function reloadIncidents() {
   show($('#recovery'), true);
+  let unread = 0;
   for (const incident of incidents.values()) {
     try {
       mergeRead(await get(`/v1/incidents/${encodeURIComponent(incident.id)}`));
-    } catch {
-      // Not visible any more (or offline again): keep what we had.
+    } catch (e) {
+      // Gone from this observer's view (404, 403) is an answer; offline again is not.
+      if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500) unread++;
     }
   }
+  show($('#recovery'), unread > 0);
   render();
 }
 
@@ -354,6 +453,8 @@ startPage({
     live.addEventListener('alert', (e) => onAlert(e.detail));
     live.addEventListener('reload', reloadIncidents);
     onLanguageChange(render);
+    watcher = new SeenWatcher(cardSeen);
+    startStanding(render);
     render();
     startPhoneAlerts();
     openIncident(location.hash);

@@ -103,6 +103,7 @@ const std::vector<Route>& routes() {
     {http::verb::get, "/v1/neighborhoods/locate", "/v1/neighborhoods/locate?lat=34.0335&lon=-118.211", "", anyone, {200}},
     {http::verb::get, "/v1/roster/on-call", "/v1/roster/on-call", "", staff, {200}},
     {http::verb::post, "/v1/me/availability", "/v1/me/availability", R"({"available":false})", anyone, {200}},
+    {http::verb::get, "/v1/me/availability", "/v1/me/availability", "", anyone, {200}},
     {http::verb::get, "/v1/neighborhoods/map", "/v1/neighborhoods/map", "", anyone, {200}},
     {http::verb::get, "/v1/neighborhoods/map/tiles", "/v1/neighborhoods/map/tiles", "", anyone, {200}},
     // Public: an <image> cannot send a token, and a map tile is no secret. The node serves

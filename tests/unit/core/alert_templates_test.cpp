@@ -108,11 +108,32 @@ TEST(AlertTemplates, EveryKindHasANameInEveryLanguage) {
 
 TEST(AlertTemplates, EnglishAndSpanishTexts) {
   EXPECT_EQ(shipped().render(AlertTemplate::dispatch, "en", raid_at_mariachi_plaza()),
-            "CONFIRMED: Raid in Boyle Heights, Mariachi Plaza, 9:05 PM. Go now if you can; ack "
-            "EN ROUTE, or DECLINED if you cannot.");
+            "CONFIRMED: Raid in Boyle Heights, Mariachi Plaza, 9:05 PM. Go now if you can; tap "
+            "“On my way”, or “Can't go” if you cannot.");
   EXPECT_EQ(shipped().render(AlertTemplate::verify, "es", raid_at_mariachi_plaza()),
             "SIN VERIFICAR: Redada en Boyle Heights, Mariachi Plaza, 9:05 p. m. Si puede llegar "
-            "sin riesgo, vaya a verificar; avise EN EL LUGAR cuando esté ahí.");
+            "sin riesgo, vaya a verificar; toque «En el lugar» cuando esté ahí.");
+}
+
+// Issue 20: the time in a STAND DOWN is when it was reported, and says so (it read as the end);
+// the asks name the buttons the pages show, and an UPDATE points at what changed.
+TEST(AlertTemplates, StandDownSaysWhenItWasReportedAndAsksNameTheButtons) {
+  EXPECT_EQ(shipped().render(AlertTemplate::stand_down, "en", raid_at_mariachi_plaza()),
+            "STAND DOWN: Raid in Boyle Heights, Mariachi Plaza (reported 9:05 PM) is over. Leave "
+            "safely and tap “I'm out, safe” when you are clear.");
+  EXPECT_EQ(shipped().render(AlertTemplate::stand_down, "es", raid_at_mariachi_plaza()),
+            "SE ACABÓ: Redada en Boyle Heights, Mariachi Plaza (reporte de 9:05 p. m.) terminó. "
+            "Retírese con cuidado y toque «Salí, estoy a salvo» cuando esté fuera.");
+  for (const auto* language : {"en", "es"}) {
+    auto update = shipped().render(AlertTemplate::update, language, raid_at_mariachi_plaza());
+    EXPECT_EQ(update.find("incident"), std::string::npos) << update;
+    EXPECT_EQ(update.find("incidente"), std::string::npos) << update;
+    for (auto which : kAllAlertTemplates) {
+      auto text = shipped().render(which, language, raid_at_mariachi_plaza());
+      for (const auto* wire_word : {"ack ", "EN ROUTE", "DECLINED", "ON SCENE", "EN CAMINO", "NO PUEDO"})
+        EXPECT_EQ(text.find(wire_word), std::string::npos) << text;
+    }
+  }
 }
 
 TEST(AlertTemplates, LanguageChoiceTakesTheFirstWithAFile) {

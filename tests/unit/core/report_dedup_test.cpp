@@ -128,5 +128,45 @@ TEST(IndependentReporters, CountsDistinctNonEmptyIds) {
   EXPECT_EQ(independent_reporters({""}), 0u);
 }
 
+// Issue 20: reporters are callers, not the desks that log them.
+Responder with_roles(std::string id, std::vector<Role> roles) {
+  Responder r;
+  r.id = std::move(id);
+  r.roles = std::move(roles);
+  return r;
+}
+
+v1::Report report_of(std::string id, std::string caller_hash = {}) {
+  v1::Report report;
+  report.set_id(std::move(id));
+  report.set_caller_hash(std::move(caller_hash));
+  return report;
+}
+
+TEST(ReporterIdentity, ACallerWithANumberIsOneReporterAtEveryDesk) {
+  const auto carmen = with_roles("op-carmen", {Role::operator_});
+  const auto luis = with_roles("disp-luis", {Role::dispatcher});
+  const std::string hash(64, 'a');
+  const auto first = reporter_identity(report_of("rep-1", hash), carmen);
+  EXPECT_EQ(first, reporter_identity(report_of("rep-2", hash), luis));
+  EXPECT_NE(first, reporter_identity(report_of("rep-3", std::string(64, 'b')), carmen));
+  // Not the hash itself: the set of reporters joins to no report's caller_hash.
+  EXPECT_EQ(first.find(hash), std::string::npos) << first;
+}
+
+TEST(ReporterIdentity, EachCallWithoutANumberIsAnotherCaller) {
+  const auto carmen = with_roles("op-carmen", {Role::operator_});
+  const auto admin = with_roles("admin", {Role::admin});
+  EXPECT_NE(reporter_identity(report_of("rep-1"), carmen), reporter_identity(report_of("rep-2"), carmen));
+  EXPECT_NE(reporter_identity(report_of("rep-1"), admin), reporter_identity(report_of("rep-2"), admin));
+}
+
+TEST(ReporterIdentity, AnObserverReportingWhatTheySeeIsOneReporterHoweverOften) {
+  const auto maria = with_roles("obs-maria", {Role::legal_observer});
+  EXPECT_EQ(reporter_identity(report_of("rep-1"), maria), reporter_identity(report_of("rep-2"), maria));
+  EXPECT_NE(reporter_identity(report_of("rep-1"), maria),
+            reporter_identity(report_of("rep-1"), with_roles("obs-ana", {Role::legal_observer})));
+}
+
 }  // namespace
 }  // namespace puente::core
