@@ -43,6 +43,8 @@ core::Action permission_for(core::IncidentStep step) {
     case core::IncidentStep::false_alarm: return core::Action::false_alarm;
     case core::IncidentStep::resolve: return core::Action::resolve;
     case core::IncidentStep::update: return core::Action::post_update;
+    // Whoever may close an incident may open it again when it was closed by mistake.
+    case core::IncidentStep::reopen: return core::Action::resolve;
   }
   return core::Action::post_update;
 }
@@ -106,6 +108,11 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
     return done(Refusal{RefusalKind::too_long,
                         "text is over " + std::to_string(core::max_description_bytes) + " bytes"},
                 {});
+  // Everyone alerted hears why it is open again: a reopen says so in the dispatcher's words.
+  if (step == core::IncidentStep::reopen && action.text().empty())
+    return done(Refusal::bad_input({"reason_required",
+                                     "a reopen needs a text saying why, for everyone alerted"}),
+                {});
   if (action.has_location()) {
     if (step != core::IncidentStep::update)
       return done(Refusal{RefusalKind::bad_location, "only an update may carry a new location"},
@@ -138,7 +145,7 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
 }
 
 std::vector<v1::Alert> DispatchService::alerts_for(const Step& s, const v1::Incident& moved) const {
-  auto transition = core::next_state(s.incident.status(), s.step);
+  auto transition = core::next_state(s.incident.status(), s.step, s.incident.has_confirmed_at());
   const auto available = s.book ? s.book->available_at(s.now) : std::set<std::string>{};
   std::vector<std::string> alerted(s.incident.alerted_neighborhoods().begin(),
                                    s.incident.alerted_neighborhoods().end());
@@ -176,7 +183,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
                                .value_or("you may not " + std::string(core::to_string(s->step)) +
                                          " this incident")),
         {});
-  auto transition = core::next_state(incident.status(), s->step);
+  auto transition = core::next_state(incident.status(), s->step, incident.has_confirmed_at());
   if (!transition)
     return s->done(
         Refusal{RefusalKind::invalid_transition, "cannot " + std::string(core::to_string(s->step)) +
@@ -196,16 +203,20 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     if (!policy.escalation.empty())
       change.escalate_at = s->now + policy.escalation.front().deadline;
   }
+  // A reopened incident is back among the places a new report may corroborate.
+  if (s->step == core::IncidentStep::reopen && incident.has_location())
+    change.new_location = incident.location();
   if (s->action.has_location()) {
     s->moved_to = destination;
     if (!s->moved_to)
       return s->done(
           Refusal{RefusalKind::outside_coverage, "the new location is outside every neighborhood"},
           {});
-    change.new_location = s->action.location();
-    *moved.mutable_location() = s->action.location();
+    change.new_location = core::moved_location(incident.location(), s->action.location());
+    *moved.mutable_location() = *change.new_location;
     if (s->moved_to->slug != incident.neighborhood()) {
       change.moved_to = s->moved_to->slug;
+      change.moved_to_name = s->moved_to->name;
       moved.set_neighborhood(s->moved_to->slug);
       moved.set_neighborhood_name(s->moved_to->name);
     } else {
