@@ -1,5 +1,7 @@
 #include "app/incidents/dispatch_service.hpp"
 
+#include "app/incidents/escalation_worker.hpp"
+
 #include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/help_call.hpp"
@@ -73,6 +75,7 @@ void redact_for(const core::Responder& who, v1::Incident& incident) {
   for (auto& alert : alerts) {
     alert.clear_recipients();
     alert.clear_texts();
+    alert.clear_sent_by();
   }
 }
 
@@ -224,6 +227,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     }
   }
   auto alerts = alerts_for(*s, moved);
+  for (auto& alert : alerts) alert.set_sent_by(s->who->id);
   if (s->book) change.availability_version = s->book->version;
 
   v1::IncidentEvent event;
@@ -279,6 +283,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
             moved.add_alerted_neighborhoods(alerts[i].neighborhood());
           *moved.add_alerts() = std::move(alerts[i]);
         }
+        mark_next_escalation(moved, rules_);
         redact_for(*s->who, moved);
         s->done(std::nullopt, std::move(moved));
       });
@@ -335,12 +340,13 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<Accepted
 void DispatchService::view(const core::Responder& who, const std::string& incident_id,
                            Done<v1::Incident> done) {
   store_.load(incident_id,
-              [&who, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
+              [this, &who, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
                 if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
                 // A responder not on call there learns nothing, not even that the incident exists.
                 if (outcome != store::Outcome::ok ||
                     !core::may(who, core::Action::view_incident, context_of(incident, who)))
                   return done(Refusal::not_found("no such incident"), {});
+                mark_next_escalation(incident, rules_);
                 redact_for(who, incident);
                 done(std::nullopt, std::move(incident));
               });

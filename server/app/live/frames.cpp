@@ -30,6 +30,7 @@ std::shared_ptr<const net::HubFrame> alert_frame(const v1::Alert& alert) {
   *pushed = alert;
   pushed->clear_recipients();
   pushed->clear_texts();
+  pushed->clear_sent_by();
   frame->encoded = encoded(message);
   for (const auto& [language, text] : alert.texts()) {
     pushed->set_text(text);
