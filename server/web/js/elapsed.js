@@ -12,6 +12,8 @@ export function elapsed(timestamp, language, now = Date.now()) {
   const seconds = Math.round((at - now) / 1000);
   const words = new Intl.RelativeTimeFormat(language, { numeric: 'always', style: 'short' });
   const size = Math.abs(seconds);
+  // "now" ("ahora") rather than "in 0 sec." for what just happened.
+  if (size < 10) return new Intl.RelativeTimeFormat(language, { numeric: 'auto', style: 'short' }).format(0, 'second');
   if (size < 60) return words.format(seconds, 'second');
   if (size < 3600) return words.format(Math.round(seconds / 60), 'minute');
   if (size < 48 * 3600) return words.format(Math.round(seconds / 3600), 'hour');
