@@ -128,7 +128,7 @@ test('the board says who each alert reached and calls the dispatcher for what ne
     before = await cues(board);
     await calledFor(board, id, 'escalation', before);
     await board.locator('#detail-escalation:not([hidden]) .escalation-due').waitFor({ timeout: WAIT_MS });
-    assert.match(await board.locator('#detail-escalation').innerText(), /Next escalation .* \(in (59|60) min/);
+    await eventually(async () => /Next escalation .* \(in (59|60) min/.test(await board.locator('#detail-escalation').innerText()), 'the next step in an hour');
 
     // The observer on scene sends word (her false alarm is an update): it rings.
     await board.locator(`#incidents [data-incident="${id}"]`).click(); // seen so far
