@@ -113,8 +113,8 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
                 {});
   // Everyone alerted hears why it is open again: a reopen says so in the dispatcher's words.
   if (step == core::IncidentStep::reopen && action.text().empty())
-    return done(Refusal::bad_input({"reason_required",
-                                     "a reopen needs a text saying why, for everyone alerted"}),
+    return done(Refusal::bad_input(
+                    {"reason_required", "a reopen needs a text saying why, for everyone alerted"}),
                 {});
   if (action.has_location()) {
     if (step != core::IncidentStep::update)

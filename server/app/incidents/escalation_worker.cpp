@@ -42,7 +42,8 @@ void add_recipients(v1::Alert& alert, const std::vector<const core::Responder*>&
 
 }  // namespace
 
-core::EscalationState escalation_state_of(const v1::Incident& incident, const core::Roster& roster) {
+core::EscalationState escalation_state_of(const v1::Incident& incident,
+                                          const core::Roster& roster) {
   core::EscalationState state;
   state.status = incident.status();
   if (incident.has_confirmed_at()) state.confirmed_at = to_time_point(incident.confirmed_at());

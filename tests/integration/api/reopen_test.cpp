@@ -80,8 +80,8 @@ TEST_F(BoardSide, ADispatcherReopensAnIncidentClosedByMistakeAndEveryoneAlertedI
   // Open again: a second reopen is refused, and a new report nearby joins it.
   EXPECT_EQ(post(*a, "/v1/incidents/" + id + "/reopen", "disp", R"({"text":"again"})").status,
             409u);
-  auto joined = post(*b, "/v1/reports", "op",
-                     report_json(boyle_heights.lat + 0.0005, boyle_heights.lon));
+  auto joined =
+      post(*b, "/v1/reports", "op", report_json(boyle_heights.lat + 0.0005, boyle_heights.lon));
   EXPECT_EQ(joined.status, 200u) << joined.body;
   EXPECT_NE(joined.body.find(id), std::string::npos) << joined.body;
 
