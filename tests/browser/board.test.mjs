@@ -9,12 +9,15 @@
 // - false alarm and resolve ask first; a closed incident reopens, saying why;
 // - an update moves an incident by its location field (typed, or picked on the map): the board
 //   names the new neighborhood and keeps the caller's words for the place;
-// - the incidents closed in the last 72 hours, after a reload, filtered, in Spanish.
+// - the incidents closed in the last 72 hours, after a reload, filtered, in Spanish;
+// - in a browser that allows sound only after a touch, one click turns the cues on.
 // Run by browser_test.cpp (Browser.TheBoardTellsWhoWasReachedAndCallsTheDispatchersAttention).
 
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
 
 import { WAIT_MS, env, launch, open, untranslated } from './pages.mjs';
 
@@ -255,5 +258,29 @@ test('in Spanish, after a reload: the incidents closed in the last 72 hours, fil
     assert.deepEqual(board.problems, []);
   } finally {
     await board.context().close();
+  }
+});
+
+test('where the browser allows sound only after a touch, one click turns the cues on', async () => {
+  // Chromium as it comes: no autoplay without a gesture (launch() in pages.mjs allows it).
+  const strict = await chromium.launch({ executablePath: process.env.PUENTE_CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  try {
+    const context = await strict.newContext({ locale: 'en-US', timezoneId: 'America/Los_Angeles' });
+    await context.addInitScript(() => localStorage.setItem('puente.lang', 'en'));
+    const board = await context.newPage();
+    await board.goto(`${NODE}/board.html`);
+    await board.locator('#token').fill(DISPATCHER);
+    await board.locator('#sign-in button[type="submit"]').click();
+    await board.locator('#connection[data-state="online"]').waitFor({ timeout: WAIT_MS });
+    // A reload signs in from the tab's storage, with no touch: the page asks for one.
+    await board.reload();
+    await board.locator('#connection[data-state="online"]').waitFor({ timeout: WAIT_MS });
+    const sound = board.locator('#sound');
+    await sound.waitFor({ timeout: WAIT_MS });
+    assert.equal((await sound.innerText()).trim(), 'Turn on alert sounds (one click)');
+    await sound.click();
+    await sound.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  } finally {
+    await strict.close();
   }
 });
