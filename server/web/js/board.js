@@ -13,7 +13,7 @@
 // one click away.
 
 import { get, post } from './api.js';
-import { callAttention, soundReady, unlockSound } from './attention.js';
+import { callAttention, onSoundChange, soundReady, unlockSound } from './attention.js';
 import { SEEN_KEPT, SEEN_KEY, attentionItems, titleWith, unseenByIncident } from './board_attention.js';
 import {
   BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, checkInStates, currentIncidents, deliveryRows, historyOf, isOpen, keepHeads, keepIncident, keepOnCall, onSceneAlarms, reachOf, smsLine,
@@ -551,13 +551,10 @@ startPage({
   title: 'board.title',
   socket: { board: true },
   start: async (live, rejected) => {
-    unlockSound(); // signing in was a touch: the alarms may sound
+    unlockSound(); // signing in was a touch: the alarms may sound (not after a reload)
+    onSoundChange(renderSound);
     renderSound();
-    $('#sound').addEventListener('click', () => {
-      unlockSound();
-      // The context starts a moment after the click.
-      setTimeout(renderSound, 300);
-    });
+    $('#sound').addEventListener('click', unlockSound);
     for (const button of $$('#detail [data-action]')) button.addEventListener('click', () => act(button.dataset.action));
     $('#show-history').addEventListener('click', toggleHistory);
     for (const id of ['#history-status', '#history-neighborhood', '#history-text']) $(id).addEventListener('input', renderHistory);
