@@ -87,7 +87,8 @@ TEST_F(BoardSide, ADispatcherReopensAnIncidentClosedByMistakeAndEveryoneAlertedI
 
   // In the audit log, by whom.
   EXPECT_TRUE(wait_until([&] {
-    for (const auto& entry : a->audit_log(net.token("admin")).entries())
+    const auto log = a->audit_log(net.token("admin"));
+    for (const auto& entry : log.entries())
       if (entry.action() == "incident.reopen" && entry.subject() == id && entry.actor() == "disp" &&
           entry.detail() == "now CONFIRMED")
         return true;
