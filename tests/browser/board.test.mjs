@@ -104,7 +104,7 @@ test('the board says who each alert reached and calls the dispatcher for what ne
     // The VERIFY reached nobody, and the timeline says so by name, not "to 1".
     const verify = board.locator('#timeline [data-kind="alert"][data-type="VERIFY"]');
     await verify.locator(`[data-responder="${OBSERVER_ID}"][data-reach="unreachable"]`).waitFor({ timeout: WAIT_MS });
-    assert.match(await verify.innerText(), /Test obs-bh \(legal observer\): UNREACHABLE/);
+    assert.match(await verify.innerText(), /Test obs-bh \(legal observer\):\s*UNREACHABLE/);
     assert.match(await board.locator('#timeline [data-kind="report"]').innerText(), /Test op \(operator\)/);
     // Every clock time says how long ago.
     assert.match(await board.locator('#timeline [data-kind="report"] .ago').innerText(), /now|sec|min/);

@@ -172,8 +172,8 @@ function renderDetail() {
     place: incident.location?.description || `${incident.location?.lat ?? ''}, ${incident.location?.lon ?? ''}`,
   });
   $('#detail-times').replaceChildren(
-    t('board.opened'), ' ', ...timeWithAgo(incident.createdAt, language),
-    ' · ', t('board.lastChange'), ' ', ...timeWithAgo(incident.updatedAt || incident.createdAt, language));
+    t('board.opened'), ' ', timeWithAgo(incident.createdAt, language),
+    ' · ', t('board.lastChange'), ' ', timeWithAgo(incident.updatedAt || incident.createdAt, language));
   const due = escalationDue(incident);
   show($('#detail-escalation'), Boolean(due));
   $('#detail-escalation').replaceChildren(...(due ? [due] : []));
@@ -198,7 +198,7 @@ function renderCheckIns(incident, language) {
     el('li', { class: `check-in check-in-${row.state}`, dataset: { responder: row.responderId, checkIn: row.state } },
       `${state.names.get(row.responderId) || row.responderId} · `,
       el('strong', {}, t(`checkIn.${row.state}`, { misses: row.misses })),
-      ' · ', ...timeWithAgo(new Date(row.since).toISOString(), language))));
+      ' · ', timeWithAgo(new Date(row.since).toISOString(), language))));
 }
 
 // The alarms on top of the board: each call for help and each missed check-in not yet answered,
@@ -212,7 +212,7 @@ function renderAlarms() {
     const where = alert.type === 'HELP_CALL' && alert.location ? `${alert.location.lat}, ${alert.location.lon}` : '';
     return el('li', { class: `alarm alarm-${alert.type}`, dataset: { alert: alert.id, incident: incidentId, type: alert.type } },
       el('span', { class: `badge type-${alert.type}` }, t(`alertType.${alert.type}`)),
-      ...timeWithAgo(alert.sentAt, language),
+      timeWithAgo(alert.sentAt, language),
       el('button', { type: 'button', class: 'link', onclick: () => select(incidentId) }, text),
       where ? el('span', { class: 'alarm-where' }, t('board.lastLocation', { where })) : null,
       el('button', { type: 'button', class: 'quiet', dataset: { i18n: 'board.alarmSeen' }, onclick: () => { dismissed.add(alert.id); markSeen(incidentId); render(); } }, t('board.alarmSeen')));

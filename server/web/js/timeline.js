@@ -23,10 +23,9 @@ export function personLabel(state, id) {
 
 // A clock time with how long ago it was beside it; the words are kept fresh by board.js.
 export function timeWithAgo(at, language) {
-  return [
+  return el('span', { class: 'when' },
     el('time', { datetime: at }, clock(at, language)),
-    at ? el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`) : null,
-  ];
+    at ? el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`) : null);
 }
 
 function entries(incident) {
@@ -81,6 +80,6 @@ export function timelineItems(incident, state, language) {
     if (e.kind === 'ack') body = el('span', {}, t('timeline.ack', { who: personLabel(state, e.ack.responderId), state: t(`ack.${e.ack.state}`) }));
     else if (e.kind === 'report') body = el('span', {}, reportText(state, e.report));
     else body = el('div', { class: 'alert-lines' }, alertLines(state, incident, e.alert, language));
-    return el('li', { class: `entry entry-${e.kind}`, dataset: data }, timeWithAgo(e.at, language), ' ', body);
+    return el('li', { class: `entry entry-${e.kind}`, dataset: data }, timeWithAgo(e.at, language), body);
   });
 }
