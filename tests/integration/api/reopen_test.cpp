@@ -82,8 +82,10 @@ TEST_F(BoardSide, ADispatcherReopensAnIncidentClosedByMistakeAndEveryoneAlertedI
             409u);
   auto joined =
       post(*b, "/v1/reports", "op", report_json(boyle_heights.lat + 0.0005, boyle_heights.lon));
-  EXPECT_EQ(joined.status, 200u) << joined.body;
-  EXPECT_NE(joined.body.find(id), std::string::npos) << joined.body;
+  ASSERT_EQ(joined.status, 201u) << joined.body;  // a report, kept either way
+  v1::ReportReceipt receipt;
+  ASSERT_EQ(wire::from_json(joined.body, receipt), "");
+  EXPECT_EQ(receipt.incident().id(), id);
 
   // In the audit log, by whom.
   EXPECT_TRUE(wait_until([&] {
