@@ -1,7 +1,8 @@
 // Issue 20, the board's server side against real nodes: a dispatcher reopens an incident closed
 // by mistake (audited, everyone alerted is told, back in the open list and corroborable); a raid
 // that moved keeps the new neighborhood's name in the API and in later alerts; an update with
-// bare coordinates keeps the caller's words for the place.
+// bare coordinates keeps the caller's words for the place; the board learns who sent each step,
+// everyone's name and role, and when the next escalation step is due.
 #include "test_network.hpp"
 
 #include "puente/v1/json.hpp"
@@ -145,6 +146,37 @@ TEST_F(BoardSide, AnUpdateWithBareCoordinatesKeepsTheCallersWordsForThePlace) {
   auto shown = incident(*b, id);
   EXPECT_EQ(shown.location().description(), "car wash on Soto");
   EXPECT_DOUBLE_EQ(shown.location().lat(), 34.0345);
+}
+
+TEST_F(BoardSide, TheBoardLearnsWhoSentEachStepEveryonesNameAndTheNextEscalationDeadline) {
+  const auto id = open_incident(*a, net.token("op"), boyle_heights);
+  ASSERT_EQ(post(*a, "/v1/incidents/" + id + "/confirm", "disp").status, 200u);
+  auto shown = incident(*b, id);
+  // The default policy's first step: 600 s after the confirmation.
+  ASSERT_TRUE(shown.has_next_escalation_at());
+  EXPECT_EQ(shown.next_escalation_at().seconds() - shown.confirmed_at().seconds(), 600);
+  bool dispatch_by_disp = false;
+  for (const auto& alert : shown.alerts())
+    if (alert.type() == v1::DISPATCH) dispatch_by_disp = alert.sent_by() == "disp";
+  EXPECT_TRUE(dispatch_by_disp);
+  // A responder's view names nobody who sent it.
+  auto as_observer = b->call(http::verb::get, "/v1/incidents/" + id, net.token("obs-bh"));
+  ASSERT_EQ(as_observer.status, 200u) << as_observer.body;
+  EXPECT_EQ(as_observer.body.find("sentBy"), std::string::npos) << as_observer.body;
+
+  // The operator, on call nowhere, is named by the roster the board reads.
+  auto on_call = a->call(http::verb::get, "/v1/roster/on-call", net.token("disp"));
+  ASSERT_EQ(on_call.status, 200u) << on_call.body;
+  v1::OnCall roster;
+  ASSERT_EQ(wire::from_json(on_call.body, roster), "");
+  bool operator_named = false;
+  for (const auto& r : roster.roster())
+    if (r.id() == "op")
+      operator_named = r.name() == "Test op" && r.roles_size() == 1 && r.roles(0) == "operator";
+  EXPECT_TRUE(operator_named) << on_call.body;
+
+  ASSERT_EQ(post(*a, "/v1/incidents/" + id + "/resolve", "disp").status, 200u);
+  EXPECT_FALSE(incident(*b, id).has_next_escalation_at());
 }
 
 }  // namespace
