@@ -206,9 +206,16 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     if (!policy.escalation.empty())
       change.escalate_at = s->now + policy.escalation.front().deadline;
   }
-  // A reopened incident is back among the places a new report may corroborate.
-  if (s->step == core::IncidentStep::reopen && incident.has_location())
-    change.new_location = incident.location();
+  // A reopened incident is back among the places a new report may corroborate, and a confirmed
+  // one escalates again from the step it had reached (at once if that deadline has passed).
+  if (s->step == core::IncidentStep::reopen) {
+    if (incident.has_location()) change.new_location = incident.location();
+    v1::Incident reopened = incident;
+    reopened.set_status(transition->to);
+    mark_next_escalation(reopened, rules_);
+    if (reopened.has_next_escalation_at())
+      change.escalate_at = std::max(s->now, core::to_time_point(reopened.next_escalation_at()));
+  }
   if (s->action.has_location()) {
     s->moved_to = destination;
     if (!s->moved_to)

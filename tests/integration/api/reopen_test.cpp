@@ -75,6 +75,9 @@ TEST_F(BoardSide, ADispatcherReopensAnIncidentClosedByMistakeAndEveryoneAlertedI
   EXPECT_EQ(told->type(), v1::UPDATE);
   EXPECT_EQ(told->note(), "resolved by mistake: agents are still there");
   EXPECT_EQ(incident(*b, id).status(), v1::CONFIRMED);
+  // Its escalation goes on: the deadline is back in the timer queue ("$-1": no such member).
+  EXPECT_NE(net.redis_line("ZSCORE puente:timers " + id), "$-1")
+      << "no escalation deadline for the reopened incident";
   auto open_now = open_ids(*b);
   EXPECT_TRUE(std::find(open_now.begin(), open_now.end(), id) != open_now.end());
 
