@@ -1,4 +1,4 @@
-// puente confirm | false-alarm | resolve | update: POST /v1/incidents/{id}/<action>;
+// puente confirm | false-alarm | resolve | update | reopen: POST /v1/incidents/{id}/<action>;
 // puente evidence ID: POST /v1/incidents/{id}/evidence;
 // puente incident ID: GET /v1/incidents/{id};  puente incidents: GET /v1/incidents.
 
@@ -118,6 +118,8 @@ constexpr Action actions[] = {
      "A closing word, sent with the STAND_DOWN alert", false, false},
     {"update", "/updates", "Send news on an incident to everyone alerted for it",
      "The news, sent as an UPDATE alert", true, true},
+    {"reopen", "/reopen", "Reopen an incident closed by mistake: everyone alerted is told",
+     "Why it is open again, sent as an UPDATE alert", true, false},
 };
 
 // The new place of a moving incident. A point needs both coordinates, and words alone cannot

@@ -7,6 +7,7 @@ std::optional<IncidentStep> parse_incident_step(std::string_view word) {
   if (word == "false-alarm") return IncidentStep::false_alarm;
   if (word == "resolve") return IncidentStep::resolve;
   if (word == "updates") return IncidentStep::update;
+  if (word == "reopen") return IncidentStep::reopen;
   return std::nullopt;
 }
 
@@ -16,6 +17,7 @@ std::string_view to_string(IncidentStep step) {
     case IncidentStep::false_alarm: return "false-alarm";
     case IncidentStep::resolve: return "resolve";
     case IncidentStep::update: return "updates";
+    case IncidentStep::reopen: return "reopen";
   }
   return "unknown";
 }
@@ -24,7 +26,12 @@ bool is_open(v1::IncidentStatus status) {
   return status == v1::REPORTED || status == v1::CONFIRMED;
 }
 
-std::optional<Transition> next_state(v1::IncidentStatus from, IncidentStep step) {
+std::optional<Transition> next_state(v1::IncidentStatus from, IncidentStep step,
+                                     bool was_confirmed) {
+  if (step == IncidentStep::reopen) {
+    if (from != v1::FALSE_ALARM && from != v1::RESOLVED) return std::nullopt;
+    return Transition{was_confirmed ? v1::CONFIRMED : v1::REPORTED, v1::UPDATE};
+  }
   if (!is_open(from)) return std::nullopt;
   switch (step) {
     case IncidentStep::confirm:
@@ -33,8 +40,15 @@ std::optional<Transition> next_state(v1::IncidentStatus from, IncidentStep step)
     case IncidentStep::false_alarm: return Transition{v1::FALSE_ALARM, v1::DEBUNK};
     case IncidentStep::resolve: return Transition{v1::RESOLVED, v1::STAND_DOWN};
     case IncidentStep::update: return Transition{from, v1::UPDATE};
+    case IncidentStep::reopen: return std::nullopt;  // handled above
   }
   return std::nullopt;
+}
+
+v1::Location moved_location(const v1::Location& was, const v1::Location& point) {
+  v1::Location now = point;
+  if (now.description().empty()) now.set_description(was.description());
+  return now;
 }
 
 std::vector<std::string> alert_audience(v1::AlertType type) {

@@ -39,6 +39,8 @@ bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
   if (v1::IncidentStatus_IsValid(number)) out.set_status(static_cast<v1::IncidentStatus>(number));
   set_time_ms(*out.mutable_updated_at(), std::atoll(field(updated_ms).c_str()));
   if (!field(neighborhood).empty()) out.set_neighborhood(field(neighborhood));
+  // Kept beside the slug since a move: the pb holds the name the incident opened with.
+  if (!field(neighborhood_name).empty()) out.set_neighborhood_name(field(neighborhood_name));
   if (!field(location).empty()) out.mutable_location()->ParseFromString(field(location));
   if (!field(confirmed_ms).empty())
     set_time_ms(*out.mutable_confirmed_at(), std::atoll(field(confirmed_ms).c_str()));

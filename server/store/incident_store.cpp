@@ -266,6 +266,7 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
   using Key = lua::AdvanceIncident::Key;
   using Arg = lua::AdvanceIncident::Arg;
   const bool closes = change.to == v1::FALSE_ALARM || change.to == v1::RESOLVED;
+  const bool reopens = (change.from == v1::FALSE_ALARM || change.from == v1::RESOLVED) && !closes;
   const v1::Location* moved = change.new_location ? &*change.new_location : nullptr;
   ScriptCall<lua::AdvanceIncident> call;
   call.key(Key::incident, keys_.incident(incident_id))
@@ -290,6 +291,8 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       .arg(Arg::confirmed_ms,
            change.confirmed_at ? std::to_string(to_ms(*change.confirmed_at)) : "")
       .arg(Arg::moved_to, change.moved_to.value_or(""))
+      .arg(Arg::moved_to_name, change.moved_to_name)
+      .arg(Arg::reopens, reopens ? "1" : "0")
       .arg(Arg::location, moved ? moved->SerializeAsString() : "")
       .arg(Arg::lon, moved ? std::to_string(moved->lon()) : "")
       .arg(Arg::lat, moved ? std::to_string(moved->lat()) : "")

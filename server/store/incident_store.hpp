@@ -104,6 +104,7 @@ struct StatusChange {
   v1::ReportKind kind{};  // the incident's: a move changes where it is among its kind's places
   std::optional<google::protobuf::Timestamp> confirmed_at;
   std::optional<std::string> moved_to;       // a new neighborhood
+  std::string moved_to_name;                 // its display name, kept with the slug
   std::optional<v1::Location> new_location;  // where it is now
   // The first escalation deadline, set with the change itself so no crash can separate them.
   std::optional<std::chrono::system_clock::time_point> escalate_at;

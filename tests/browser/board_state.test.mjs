@@ -274,3 +274,86 @@ test('check-ins per person: missed until they answer, asked, OK, out safe', () =
   assert.deepEqual(onSceneAlarms(state).map((a) => a.alert.id), ['al-4']);
   assert.equal(checkInStates(incident)[0].responderId, 'bo');
 });
+
+// --- Issue 20: who each alert reached, attention, history ---------------------------------------
+
+const { REACH_STEPS, alertReach, currentIncidents, historyOf, nobodyReached, reachCounts } = await webModule('board_state');
+const { attentionItems, titleWith, unseenByIncident } = await webModule('board_attention');
+
+test('each alert says, person by person, how far it got and by which channel: never just "to 3"', () => {
+  const state = boardWith({
+    alerts: [{ id: 'al-1', type: 'DISPATCH', neighborhood: 'boyle-heights', recipients: ['ana', 'luis', 'rosa'] }],
+    deliveries: [
+      { alertId: 'al-1', responderId: 'ana', deliveredAt: '2026-12-05T10:00:01Z', seenAt: '2026-12-05T10:00:05Z' },
+      { alertId: 'al-1', responderId: 'luis', unreachable: true },
+      { alertId: 'al-1', responderId: 'rosa', pushedAt: '2026-12-05T10:00:02Z', shownAt: '2026-12-05T10:00:03Z', textDeliveredAt: '2026-12-05T10:00:09Z' },
+    ],
+    acks: [{ alertId: 'al-1', responderId: 'rosa', state: 'EN_ROUTE', at: '2026-12-05T10:01:00Z' }],
+  });
+  keepOnCall(state, { roster: [{ id: 'ana', name: 'Ana', roles: ['legal_observer'] }, { id: 'luis', name: 'Luis' }, { id: 'rosa', name: 'Rosa' }] });
+  const incident = state.incidents.get('inc-1');
+  const people = alertReach(state, incident, incident.alerts[0]);
+  assert.deepEqual(people.map((p) => [p.name, p.reach, p.channels.join('+'), p.answer]), [
+    ['Luis', 'unreachable', '', ''],
+    ['Ana', 'seen', 'socket', ''],
+    ['Rosa', 'answered', 'push+sms', 'EN_ROUTE'],
+  ]);
+  assert.deepEqual(reachCounts(people), { count: 3, delivered: 2, seen: 2, answered: 1, unreachable: 1 });
+  assert.deepEqual(REACH_STEPS, ['unreachable', 'sent', 'delivered', 'seen', 'answered']);
+  assert.deepEqual(state.roles.get('ana'), ['legal_observer'], 'roles come with the roster');
+});
+
+test('an open incident whose first alerts reached nobody is flagged; one delivery clears it', () => {
+  const nobody = boardWith({ alerts: [{ id: 'al-1', type: 'VERIFY', neighborhood: 'boyle-heights', recipients: [] }] });
+  assert.equal(nobodyReached(nobody, nobody.incidents.get('inc-1')), true);
+  const unreachable = boardWith({
+    alerts: [{ id: 'al-1', type: 'VERIFY', neighborhood: 'boyle-heights', recipients: ['ana'] }],
+    deliveries: [{ alertId: 'al-1', responderId: 'ana', unreachable: true }],
+  });
+  assert.equal(nobodyReached(unreachable, unreachable.incidents.get('inc-1')), true);
+  const reached = boardWith({
+    alerts: [{ id: 'al-1', type: 'VERIFY', neighborhood: 'boyle-heights', recipients: ['ana'] }],
+    deliveries: [{ alertId: 'al-1', responderId: 'ana', deliveredAt: '2026-12-05T10:00:01Z' }],
+  });
+  assert.equal(nobodyReached(reached, reached.incidents.get('inc-1')), false);
+  const closed = boardWith({ status: 'RESOLVED', alerts: [{ id: 'al-1', type: 'VERIFY', neighborhood: 'boyle-heights', recipients: [] }] });
+  assert.equal(nobodyReached(closed, closed.incidents.get('inc-1')), false);
+});
+
+test('what needs the dispatcher: a new incident, nobody reached, an observer\'s step, an escalation, a missed check-in, a help call', () => {
+  const state = boardWith({
+    createdAt: '2026-12-05T10:00:00Z',
+    alerts: [
+      { id: 'al-1', type: 'VERIFY', neighborhood: 'boyle-heights', recipients: [] },
+      { id: 'al-2', type: 'UPDATE', neighborhood: 'boyle-heights', sentBy: 'obs-bh', recipients: [] },
+      { id: 'al-3', type: 'UPDATE', neighborhood: 'boyle-heights', sentBy: 'disp', recipients: [] },
+      { id: 'al-4', type: 'ESCALATE', neighborhood: 'boyle-heights' },
+      { id: 'al-5', type: 'CHECK_IN_MISSED', neighborhood: 'boyle-heights' },
+      { id: 'al-6', type: 'HELP_CALL', neighborhood: 'boyle-heights' },
+    ],
+  });
+  keepOnCall(state, { roster: [{ id: 'disp', name: 'Dana', roles: ['dispatcher'] }, { id: 'obs-bh', name: 'Ana', roles: ['legal_observer'] }] });
+  const items = attentionItems(state);
+  assert.deepEqual(items.map((i) => i.key).sort(), ['escalation:al-4', 'help:al-6', 'missed:al-5', 'new:inc-1', 'observer:al-2', 'unreachable:inc-1']);
+  const seen = new Set(['new:inc-1', 'observer:al-2']);
+  assert.deepEqual(unseenByIncident(items, seen).get('inc-1'), ['help', 'missed', 'unreachable', 'escalation']);
+  assert.equal(titleWith('Puente', 4), '(4) Puente');
+  assert.equal(titleWith('Puente', 0), 'Puente');
+});
+
+test('the list keeps open incidents and those closed in the last 30 minutes; the history has 72 hours, filtered', () => {
+  const now = Date.parse('2026-12-05T12:00:00Z');
+  const state = new BoardState();
+  const at = (hoursAgo) => new Date(now - hoursAgo * 3600000).toISOString();
+  keepIncident(state, { id: 'open', status: 'CONFIRMED', neighborhood: 'boyle-heights', updatedAt: at(100) });
+  keepIncident(state, { id: 'just-closed', status: 'RESOLVED', neighborhood: 'boyle-heights', updatedAt: at(0.2) });
+  keepIncident(state, { id: 'closed-today', status: 'FALSE_ALARM', neighborhood: 'downtown', updatedAt: at(5), location: { description: 'car wash on Soto' } });
+  keepIncident(state, { id: 'closed-3-days', status: 'RESOLVED', neighborhood: 'downtown', updatedAt: at(71) });
+  keepIncident(state, { id: 'closed-long-ago', status: 'RESOLVED', neighborhood: 'downtown', updatedAt: at(73) });
+  assert.deepEqual(currentIncidents(state, now).map((i) => i.id), ['open', 'just-closed']);
+  assert.deepEqual(historyOf(state, {}, undefined, now).map((i) => i.id), ['just-closed', 'closed-today', 'closed-3-days']);
+  assert.deepEqual(historyOf(state, { status: 'FALSE_ALARM' }, undefined, now).map((i) => i.id), ['closed-today']);
+  assert.deepEqual(historyOf(state, { neighborhood: 'downtown' }, undefined, now).map((i) => i.id), ['closed-today', 'closed-3-days']);
+  assert.deepEqual(historyOf(state, { text: 'CAR WASH' }, undefined, now).map((i) => i.id), ['closed-today']);
+  assert.deepEqual(historyOf(state, { text: 'boyle' }, (i) => (i.neighborhood === 'boyle-heights' ? 'Boyle Heights' : 'Downtown'), now).map((i) => i.id), ['just-closed']);
+});

@@ -3,7 +3,8 @@
 // addresses and the test roster's tokens in the environment: journey.test.mjs against two
 // nodes; tiles.test.mjs against three networks configured with map tiles of their own, from a
 // tile server (tile_server.mjs) and without; observer_app.test.mjs against a network with Web
-// Push sending to the tests' own push service (tests/push_service) and one without.
+// Push sending to the tests' own push service (tests/push_service) and one without;
+// board.test.mjs against a node with quick escalation and check-ins.
 // Screenshots land in <build dir>/browser-artifacts/.
 //
 // Needs `npm ci` in tests/browser (and in tests/push_service for the Web Push test) and
@@ -142,6 +143,23 @@ TEST_F(Browser, EveryPageIsUsableByKeyboardAndPassesAxe) {
                      {"PUENTE_TOKEN_OPERATOR", net.token("op")},
                      {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
                      {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")}});
+}
+
+// The dispatcher's board (issue 20): who was reached, the attention cues, the confirmations and
+// reopen, the update's location, the 72-hour history. The first escalation step comes 4 s after
+// a confirmation (the next an hour later), check-ins every 6 s with 6 s of grace.
+TEST_F(Browser, TheBoardTellsWhoWasReachedAndCallsTheDispatchersAttention) {
+  TestNetwork net(
+      "[policy]\ncheckin_minutes = 0.1\ncheckin_grace_minutes = 0.1\n"
+      "[[policy.escalation]]\ndeadline_seconds = 4\naudience = \"adjacent\"\n"
+      "[[policy.escalation]]\ndeadline_seconds = 3600\naudience = \"dispatchers\"\n");
+  auto a = net.start_node("a");
+  run_browser_tests("board.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")},
+                     {"PUENTE_OBSERVER_ID", "obs-bh"}});
 }
 
 TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {

@@ -157,7 +157,11 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(post, "/v1/incidents/" + id + "/confirm", disp);  // 409 invalid_transition
   log.call(post, "/v1/incidents/" + id + "/promote", disp);  // 404 no such action
   log.call(post, "/v1/incidents/" + id + "/evidence", disp);
-  log.call(post, "/v1/incidents/" + id + "/resolve", obs);  // 403
+  log.call(post, "/v1/incidents/" + id + "/resolve", obs);                               // 403
+  log.call(post, "/v1/incidents/" + id + "/reopen", disp, R"({"text":"still there"})");  // 409
+  log.call(post, "/v1/incidents/" + id + "/resolve", disp);
+  log.call(post, "/v1/incidents/" + id + "/reopen", disp, "{}");  // 400 reason_required
+  log.call(post, "/v1/incidents/" + id + "/reopen", disp, R"({"text":"resolved by mistake"})");
   log.call(get, "/v1/incidents/" + id, disp);  // with its alerts, acks and deliveries now
   // The binary encoding, asked for.
   log.call(get, "/v1/incidents/" + id, disp, {}, "application/json",

@@ -40,6 +40,14 @@ v1::OnCall on_call_now(const NetworkRules& rules, const std::string& only,
     *on_call.add_standby() = to_wire(*r);
   for (const auto* r : core::dispatchers_on_call(rules.roster, now, rules.zone, available))
     *on_call.add_dispatchers() = to_wire(*r);
+  // Names and roles only: where someone lives on call and what they read is not the
+  // timeline's business.
+  for (const auto& r : rules.roster.responders()) {
+    auto* named = on_call.add_roster();
+    named->set_id(r.id);
+    named->set_name(r.name);
+    for (auto role : r.roles) named->add_roles(std::string(core::to_string(role)));
+  }
   *on_call.mutable_at() = core::to_timestamp(now);
   on_call.set_time_zone(rules.zone.name());
   return on_call;

@@ -47,8 +47,11 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
     }
     if (recipients.empty() && slug != incident.neighborhood()) continue;
 
-    const auto* where = geo_.find(slug);
-    core::AlertFields fields{incident.kind(), where ? where->name : slug,
+    // The incident's own neighborhood names the place, whichever neighborhood the alert goes to:
+    // a raid that moved on, or one an escalation asks neighbors to help with, is not where they
+    // are.
+    const auto* where = geo_.find(incident.neighborhood());
+    core::AlertFields fields{incident.kind(), where ? where->name : incident.neighborhood(),
                              core::coarse_place(incident.location().description()),
                              zone_.to_local(happened)};
     v1::Alert alert;

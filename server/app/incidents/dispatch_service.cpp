@@ -1,5 +1,7 @@
 #include "app/incidents/dispatch_service.hpp"
 
+#include "app/incidents/escalation_worker.hpp"
+
 #include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/help_call.hpp"
@@ -43,6 +45,8 @@ core::Action permission_for(core::IncidentStep step) {
     case core::IncidentStep::false_alarm: return core::Action::false_alarm;
     case core::IncidentStep::resolve: return core::Action::resolve;
     case core::IncidentStep::update: return core::Action::post_update;
+    // Whoever may close an incident may open it again when it was closed by mistake.
+    case core::IncidentStep::reopen: return core::Action::resolve;
   }
   return core::Action::post_update;
 }
@@ -69,8 +73,12 @@ void redact_for(const core::Responder& who, v1::Incident& incident) {
              acks.end());
   for (auto& ack : acks) ack.clear_location();
   // `texts` stay: the alert in each language its recipients read, so a page shows it in the
-  // page's language (issue 20); they hold nothing the alert's own text does not.
-  for (auto& alert : alerts) alert.clear_recipients();
+  // page's language (issue 20); they hold nothing the alert's own text does not. Who sent a
+  // step is for dispatchers.
+  for (auto& alert : alerts) {
+    alert.clear_recipients();
+    alert.clear_sent_by();
+  }
 }
 
 void redact_for(const core::Responder& who, v1::ReportReceipt& receipt) {
@@ -105,6 +113,11 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
     return done(Refusal{RefusalKind::too_long,
                         "text is over " + std::to_string(core::max_description_bytes) + " bytes"},
                 {});
+  // Everyone alerted hears why it is open again: a reopen says so in the dispatcher's words.
+  if (step == core::IncidentStep::reopen && action.text().empty())
+    return done(Refusal::bad_input(
+                    {"reason_required", "a reopen needs a text saying why, for everyone alerted"}),
+                {});
   if (action.has_location()) {
     if (step != core::IncidentStep::update)
       return done(Refusal{RefusalKind::bad_location, "only an update may carry a new location"},
@@ -137,7 +150,7 @@ void DispatchService::advance(const core::Responder& who, const std::string& inc
 }
 
 std::vector<v1::Alert> DispatchService::alerts_for(const Step& s, const v1::Incident& moved) const {
-  auto transition = core::next_state(s.incident.status(), s.step);
+  auto transition = core::next_state(s.incident.status(), s.step, s.incident.has_confirmed_at());
   const auto available = s.book ? s.book->available_at(s.now) : std::set<std::string>{};
   std::vector<std::string> alerted(s.incident.alerted_neighborhoods().begin(),
                                    s.incident.alerted_neighborhoods().end());
@@ -175,7 +188,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
                                .value_or("you may not " + std::string(core::to_string(s->step)) +
                                          " this incident")),
         {});
-  auto transition = core::next_state(incident.status(), s->step);
+  auto transition = core::next_state(incident.status(), s->step, incident.has_confirmed_at());
   if (!transition)
     return s->done(
         Refusal{RefusalKind::invalid_transition, "cannot " + std::string(core::to_string(s->step)) +
@@ -195,16 +208,27 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     if (!policy.escalation.empty())
       change.escalate_at = s->now + policy.escalation.front().deadline;
   }
+  // A reopened incident is back among the places a new report may corroborate, and a confirmed
+  // one escalates again from the step it had reached (at once if that deadline has passed).
+  if (s->step == core::IncidentStep::reopen) {
+    if (incident.has_location()) change.new_location = incident.location();
+    v1::Incident reopened = incident;
+    reopened.set_status(transition->to);
+    mark_next_escalation(reopened, rules_);
+    if (reopened.has_next_escalation_at())
+      change.escalate_at = std::max(s->now, core::to_time_point(reopened.next_escalation_at()));
+  }
   if (s->action.has_location()) {
     s->moved_to = destination;
     if (!s->moved_to)
       return s->done(
           Refusal{RefusalKind::outside_coverage, "the new location is outside every neighborhood"},
           {});
-    change.new_location = s->action.location();
-    *moved.mutable_location() = s->action.location();
+    change.new_location = core::moved_location(incident.location(), s->action.location());
+    *moved.mutable_location() = *change.new_location;
     if (s->moved_to->slug != incident.neighborhood()) {
       change.moved_to = s->moved_to->slug;
+      change.moved_to_name = s->moved_to->name;
       moved.set_neighborhood(s->moved_to->slug);
       moved.set_neighborhood_name(s->moved_to->name);
     } else {
@@ -212,6 +236,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
     }
   }
   auto alerts = alerts_for(*s, moved);
+  for (auto& alert : alerts) alert.set_sent_by(s->who->id);
   if (s->book) change.availability_version = s->book->version;
 
   v1::IncidentEvent event;
@@ -267,6 +292,7 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
             moved.add_alerted_neighborhoods(alerts[i].neighborhood());
           *moved.add_alerts() = std::move(alerts[i]);
         }
+        mark_next_escalation(moved, rules_);
         redact_for(*s->who, moved);
         s->done(std::nullopt, std::move(moved));
       });
@@ -323,12 +349,13 @@ void DispatchService::ack(const core::Responder& who, v1::Ack ack, Done<Accepted
 void DispatchService::view(const core::Responder& who, const std::string& incident_id,
                            Done<v1::Incident> done) {
   store_.load(incident_id,
-              [&who, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
+              [this, &who, done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
                 if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
                 // A responder not on call there learns nothing, not even that the incident exists.
                 if (outcome != store::Outcome::ok ||
                     !core::may(who, core::Action::view_incident, context_of(incident, who)))
                   return done(Refusal::not_found("no such incident"), {});
+                mark_next_escalation(incident, rules_);
                 redact_for(who, incident);
                 done(std::nullopt, std::move(incident));
               });

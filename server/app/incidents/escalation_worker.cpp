@@ -25,19 +25,6 @@ constexpr std::size_t claims_per_poll = 32;
 
 using core::to_time_point;
 
-core::EscalationState state_of(const v1::Incident& incident, const core::Roster& roster) {
-  core::EscalationState state;
-  state.status = incident.status();
-  if (incident.has_confirmed_at()) state.confirmed_at = to_time_point(incident.confirmed_at());
-  state.steps_taken = static_cast<std::size_t>(incident.escalation_step());
-  for (const auto& ack : incident.acks()) {
-    core::AckRecord record{ack.responder_id(), {}, ack.state(), to_time_point(ack.at())};
-    if (const auto* who = roster.find(ack.responder_id())) record.roles = who->roles;
-    state.acks.push_back(std::move(record));
-  }
-  return state;
-}
-
 // The neighborhood `who` follows where an escalation reaching `reach` (sorted) tells them.
 std::string followed_within(const core::Responder& who, const std::vector<std::string>& reach,
                             const std::string& fallback) {
@@ -54,6 +41,29 @@ void add_recipients(v1::Alert& alert, const std::vector<const core::Responder*>&
 }
 
 }  // namespace
+
+core::EscalationState escalation_state_of(const v1::Incident& incident,
+                                          const core::Roster& roster) {
+  core::EscalationState state;
+  state.status = incident.status();
+  if (incident.has_confirmed_at()) state.confirmed_at = to_time_point(incident.confirmed_at());
+  state.steps_taken = static_cast<std::size_t>(incident.escalation_step());
+  for (const auto& ack : incident.acks()) {
+    core::AckRecord record{ack.responder_id(), {}, ack.state(), to_time_point(ack.at())};
+    if (const auto* who = roster.find(ack.responder_id())) record.roles = who->roles;
+    state.acks.push_back(std::move(record));
+  }
+  return state;
+}
+
+void mark_next_escalation(v1::Incident& incident, const NetworkRules& rules) {
+  incident.clear_next_escalation_at();
+  auto plan = core::plan_escalation(rules.policy_for(incident.neighborhood()),
+                                    core::geography_of(rules.geo, incident.neighborhood()),
+                                    escalation_state_of(incident, rules.roster));
+  if (plan.outcome == core::EscalationPlan::Outcome::step_due)
+    *incident.mutable_next_escalation_at() = core::to_timestamp(plan.due_at);
+}
 
 EscalationWorker::EscalationWorker(boost::asio::any_io_executor executor, const NetworkRules& rules,
                                    store::IncidentStore& store, AvailabilityCopy& availability,
@@ -102,7 +112,7 @@ void EscalationWorker::handle(const std::string& incident_id) {
     const auto& policy = self->rules_.policy_for(incident.neighborhood());
     auto plan =
         core::plan_escalation(policy, core::geography_of(self->rules_.geo, incident.neighborhood()),
-                              state_of(incident, self->rules_.roster));
+                              escalation_state_of(incident, self->rules_.roster));
     if (plan.outcome != core::EscalationPlan::Outcome::step_due)
       return self->timers_.complete(incident_id, {});
     if (!plan.due(Clock::now())) {

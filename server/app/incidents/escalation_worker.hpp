@@ -25,6 +25,13 @@
 
 namespace puente::app {
 
+// The incident as the escalation plan reads it (roles from the roster).
+core::EscalationState escalation_state_of(const v1::Incident& incident, const core::Roster& roster);
+
+// Sets `incident.next_escalation_at` when the plan has a step due (the board shows it); clears
+// it otherwise.
+void mark_next_escalation(v1::Incident& incident, const NetworkRules& rules);
+
 class EscalationWorker : public std::enable_shared_from_this<EscalationWorker> {
  public:
   EscalationWorker(boost::asio::any_io_executor executor, const NetworkRules& rules,

@@ -31,6 +31,7 @@ std::shared_ptr<const net::HubFrame> alert_frame(const v1::Alert& alert) {
   auto* pushed = message.mutable_alert();
   *pushed = alert;
   pushed->clear_recipients();
+  pushed->clear_sent_by();  // who sent a step: for dispatchers only
   frame->encoded = encoded(message);
   for (const auto& [language, text] : alert.texts()) {
     pushed->set_text(text);

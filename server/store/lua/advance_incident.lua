@@ -1,5 +1,5 @@
 -- Moves an incident from one status to the next (confirm, false alarm, resolve, an update that
--- may move it), with the alerts that go with it: {'ok', offsets...}; {'conflict', status} if it
+-- may move it, a reopen), with the alerts that go with it: {'ok', offsets...}; {'conflict', status} if it
 -- is no longer in the status the node saw, {'not_found'}, or {'stale', version, book}.
 local incident = KEYS[1]
 local open_incidents = KEYS[2]
@@ -30,7 +30,9 @@ local escalate_ms = ARGV[14]      -- '' without a new escalation timer
 local check_book = ARGV[15]
 local expected_book = ARGV[16]
 local rung_due_ms = ARGV[17]      -- when to first look for further rungs, '' for never
-local alert_count = ARGV[18]      -- the alerts follow
+local moved_to_name = ARGV[18]    -- the new neighborhood's display name, '' if it stays
+local reopens = ARGV[19]          -- '1' for a reopen (closed by mistake): open again, corroborable
+local alert_count = ARGV[20]      -- the alerts follow
 
 local status = redis.call('HGET', incident, 'status')
 if not status then return {'not_found'} end
@@ -39,7 +41,13 @@ local stale = stale_book(book, book_version, check_book, expected_book)
 if stale then return stale end
 redis.call('HSET', incident, 'status', to_status, 'updated_ms', now_ms)
 if confirmed_ms ~= '' then redis.call('HSET', incident, 'confirmed_ms', confirmed_ms) end
-if moved_to ~= '' then redis.call('HSET', incident, 'neighborhood', moved_to) end
+if moved_to ~= '' then
+  redis.call('HSET', incident, 'neighborhood', moved_to, 'neighborhood_name', moved_to_name)
+end
+if reopens == '1' then
+  redis.call('ZADD', open_incidents, now_ms, id)
+  redis.call('ZADD', corroborable, now_ms, id)
+end
 if location ~= '' then
   redis.call('HSET', incident, 'location', location)
   if redis.call('ZSCORE', corroborable, id) then

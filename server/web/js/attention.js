@@ -11,6 +11,12 @@ export function unlockSound() {
   return audio.state !== 'suspended';
 }
 
+// Calls `listener` when the sound turns on or off: the context starts a moment after the touch.
+// Call after unlockSound().
+export function onSoundChange(listener) {
+  audio?.addEventListener('statechange', listener);
+}
+
 export function soundReady() {
   return audio !== null && audio.state === 'running';
 }

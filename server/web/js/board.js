@@ -5,18 +5,26 @@
 // (board_state.js): HTTP reads and board events on the WebSocket change the state, then the page
 // is drawn from it. After any reconnect the incidents are read again over HTTP, since board
 // events have no history.
+//
+// Issue 20: what needs the dispatcher (board_attention.js) rings once sound is allowed, stays
+// marked on its incident until they open it, and counts in the page title; every clock time
+// says how long ago; each alert says who it reached; false alarm, resolve and reopen ask
+// first; an update may say where the incident is now; closed incidents of the last 72 hours are
+// one click away.
 
 import { get, post } from './api.js';
-import { callAttention, unlockSound } from './attention.js';
+import { callAttention, onSoundChange, soundReady, unlockSound } from './attention.js';
+import { SEEN_KEPT, SEEN_KEY, attentionItems, titleWith, unseenByIncident } from './board_attention.js';
 import {
-  ALARM_ALERTS, BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, checkInStates, deliveryRows, incidentsByUrgency, isOpen, keepHeads, keepIncident, keepOnCall, onSceneAlarms, reachOf, smsLine,
+  BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, checkInStates, currentIncidents, deliveryRows, historyOf, isOpen, keepHeads, keepIncident, keepOnCall, onSceneAlarms, reachOf, smsLine,
 } from './board_state.js';
 import { $, $$, el, show } from './dom.js';
+import { REFRESH_MS, elapsed } from './elapsed.js';
 import { clock, day } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
 import { NeighborhoodMap } from './map.js';
 import { startPage } from './page.js';
-import { timelineItems } from './timeline.js';
+import { timeWithAgo, timelineItems } from './timeline.js';
 
 const ON_CALL_EVERY_MS = 10000; // presence changes are not pushed: ask this often
 const REREAD_AFTER_MS = 250; // a burst of events about one incident costs one GET
@@ -26,8 +34,18 @@ let map = null; // drawn once the outlines are in; markers and highlights are dr
 const reads = new Map(); // incident id -> its read in flight
 const rereads = new Map(); // incident id -> timer
 
-const hoodName = (slug) => map?.name(slug) || slug;
+// The neighborhood's name as the map has it now: an incident's own neighborhoodName is the
+// name as last read, and a move changes the slug first (a board event).
+const hoodName = (slug, fallback) => map?.name(slug) || fallback || slug;
+const placeName = (incident) => hoodName(incident.neighborhood, incident.neighborhoodName);
 const dismissed = new Set(); // alarm alert ids a dispatcher acknowledged on this board
+
+// Attention: the keys seen on this board (kept across reloads), the keys already heard (a cue
+// rings for a key once), and whether the first load is done (what it finds does not ring).
+const seen = new Set(JSON.parse(localStorage.getItem(SEEN_KEY) || '[]'));
+const heard = new Set();
+let loaded = false;
+const PAGE_TITLE = document.title;
 
 // The whole incident into the state. A read begun before the latest board event about it may
 // miss what that event told: it is read again. Answers whether the state changed.
@@ -86,8 +104,7 @@ async function reloadOnCall() {
 // A board event: what it says is drawn at once; the whole incident follows shortly when the
 // event did not say everything.
 function onEvent(event) {
-  // A call for help or a missed check-in: sound at once, whatever else the event says.
-  if (ALARM_ALERTS.includes(event.alert?.type)) callAttention();
+  // A call for help, a missed check-in, an escalation: the render below rings for it at once.
   const known = state.incidents.has(event.incidentId);
   const reread = applyEvent(state, event);
   if (!known) return readIncident(event.incidentId).then((changed) => changed && render());
@@ -98,27 +115,43 @@ function onEvent(event) {
 function select(id) {
   state.selected = id;
   state.outcome = null;
+  markSeen(id);
   render();
   // On a phone the detail sits below the list: bring it into view.
   if (matchMedia('(max-width: 60rem)').matches) $('#detail').scrollIntoView({ block: 'start' });
 }
 
-function incidentItem(incident) {
+// `marks`: the kinds of matter not yet seen on it (board_attention.js), shown until it is opened.
+function incidentItem(incident, marks = []) {
   const language = currentLanguage();
   const onScene = new Set((incident.acks || []).filter((a) => a.state === 'ON_SCENE').map((a) => a.responderId)).size;
+  const at = incident.updatedAt || incident.createdAt;
   return el('li', {
-    class: `incident status-${incident.status}${incident.id === state.selected ? ' selected' : ''}`,
-    dataset: { incident: incident.id, status: incident.status },
+    class: `incident status-${incident.status}${incident.id === state.selected ? ' selected' : ''}${marks.length ? ' attention' : ''}`,
+    dataset: { incident: incident.id, status: incident.status, attention: marks.join(' ') },
     tabindex: 0,
     onclick: () => select(incident.id),
     onkeydown: (e) => e.key === 'Enter' && select(incident.id),
   },
+  marks.length ? el('span', { class: 'attention-mark' }, marks.map((kind) => t(`attention.${kind}`)).join(' · ')) : null,
   el('span', { class: `badge status-${incident.status}` }, t(`status.${incident.status}`)),
-  el('strong', {}, `${t(`kind.${incident.kind || 'OTHER'}`)} · ${incident.neighborhoodName || hoodName(incident.neighborhood)}`),
+  el('strong', {}, `${t(`kind.${incident.kind || 'OTHER'}`)} · ${placeName(incident)}`),
   el('span', { class: 'meta' },
-    t('board.itemMeta', { time: clock(incident.updatedAt || incident.createdAt, language), reporters: incident.reporters || 1, onScene })),
+    t('board.itemMeta', { time: clock(at, language), reporters: incident.reporters || 1, onScene }),
+    el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`)),
   incident.escalationStep ? el('span', { class: 'escalated' }, t('board.escalated', { step: incident.escalationStep })) : null,
+  escalationDue(incident),
   incident.evidenceAt ? el('span', { class: 'evidence' }, t('board.evidence')) : null);
+}
+
+// "Next escalation 22:41:07 (in 4 min)": when the next step goes out if too few are on scene.
+function escalationDue(incident) {
+  if (!isOpen(incident) || !incident.nextEscalationAt) return null;
+  const at = incident.nextEscalationAt;
+  const language = currentLanguage();
+  return el('span', { class: 'escalation-due', dataset: { due: at } },
+    t('board.nextEscalation', { time: clock(at, language) }),
+    el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`));
 }
 
 function renderDetail() {
@@ -131,19 +164,29 @@ function renderDetail() {
   $('#detail').dataset.status = incident.status;
   setText($('#detail-title'), 'board.detailTitle', {
     kind: t(`kind.${incident.kind || 'OTHER'}`),
-    name: incident.neighborhoodName || hoodName(incident.neighborhood),
+    name: placeName(incident),
   });
   setText($('#detail-summary'), 'board.detailSummary', {
     status: t(`status.${incident.status}`),
     id: incident.id,
     place: incident.location?.description || `${incident.location?.lat ?? ''}, ${incident.location?.lon ?? ''}`,
   });
+  $('#detail-times').replaceChildren(
+    t('board.opened'), ' ', timeWithAgo(incident.createdAt, language),
+    ' · ', t('board.lastChange'), ' ', timeWithAgo(incident.updatedAt || incident.createdAt, language));
+  const due = escalationDue(incident);
+  show($('#detail-escalation'), Boolean(due));
+  $('#detail-escalation').replaceChildren(...(due ? [due] : []));
   for (const button of $$('#detail [data-action]')) {
     const action = button.dataset.action;
-    button.disabled = !isOpen(incident) || (action === 'confirm' && incident.status !== 'REPORTED');
+    // A closed incident offers only its reopening; an open one every step but that.
+    if (action === 'reopen') show(button, !isOpen(incident));
+    else show(button, isOpen(incident));
+    button.disabled = action === 'reopen' ? isOpen(incident) : !isOpen(incident) || (action === 'confirm' && incident.status !== 'REPORTED');
   }
+  show($('.update-location'), isOpen(incident));
   renderCheckIns(incident, language);
-  $('#timeline').replaceChildren(...timelineItems(incident, state.names, language));
+  $('#timeline').replaceChildren(...timelineItems(incident, state, language));
   renderDelivery(incident, language);
 }
 
@@ -155,7 +198,7 @@ function renderCheckIns(incident, language) {
     el('li', { class: `check-in check-in-${row.state}`, dataset: { responder: row.responderId, checkIn: row.state } },
       `${state.names.get(row.responderId) || row.responderId} · `,
       el('strong', {}, t(`checkIn.${row.state}`, { misses: row.misses })),
-      ` · ${clock(new Date(row.since).toISOString(), language)}`)));
+      ' · ', timeWithAgo(new Date(row.since).toISOString(), language))));
 }
 
 // The alarms on top of the board: each call for help and each missed check-in not yet answered,
@@ -169,10 +212,10 @@ function renderAlarms() {
     const where = alert.type === 'HELP_CALL' && alert.location ? `${alert.location.lat}, ${alert.location.lon}` : '';
     return el('li', { class: `alarm alarm-${alert.type}`, dataset: { alert: alert.id, incident: incidentId, type: alert.type } },
       el('span', { class: `badge type-${alert.type}` }, t(`alertType.${alert.type}`)),
-      el('time', { datetime: alert.sentAt }, clock(alert.sentAt, language)),
+      timeWithAgo(alert.sentAt, language),
       el('button', { type: 'button', class: 'link', onclick: () => select(incidentId) }, text),
       where ? el('span', { class: 'alarm-where' }, t('board.lastLocation', { where })) : null,
-      el('button', { type: 'button', class: 'quiet', dataset: { i18n: 'board.alarmSeen' }, onclick: () => { dismissed.add(alert.id); renderAlarms(); } }, t('board.alarmSeen')));
+      el('button', { type: 'button', class: 'quiet', dataset: { i18n: 'board.alarmSeen' }, onclick: () => { dismissed.add(alert.id); markSeen(incidentId); render(); } }, t('board.alarmSeen')));
   }));
 }
 
@@ -267,8 +310,9 @@ function renderOnCall() {
 }
 
 function render() {
-  const all = incidentsByUrgency(state);
-  $('#incidents').replaceChildren(...all.map(incidentItem));
+  const all = currentIncidents(state);
+  const marks = renderAttention();
+  $('#incidents').replaceChildren(...all.map((incident) => incidentItem(incident, marks.get(incident.id))));
   show($('#no-incidents'), all.length === 0);
   if (map) {
     map.setMarkers(
@@ -281,6 +325,7 @@ function render() {
   renderDetail();
   renderOnCall();
   renderAlarms();
+  renderHistory();
 }
 
 // What became of the dispatcher's last action, under the buttons; nothing once another incident
@@ -297,12 +342,198 @@ function renderOutcome() {
   result.className = `message${outcome ? (outcome.ok ? ' ok' : ' error') : ''}`;
 }
 
+// --- Attention (board_attention.js) ------------------------------------------------------------
+
+function markSeen(incidentId) {
+  let changed = false;
+  for (const item of attentionItems(state))
+    if (item.incidentId === incidentId && !seen.has(item.key)) changed = seen.add(item.key);
+  if (!changed) return;
+  localStorage.setItem(SEEN_KEY, JSON.stringify([...seen].slice(-SEEN_KEPT)));
+}
+
+// Rings for a matter that appeared since the last draw (not for what the first load found),
+// counts the unseen in the title, and answers the unseen kinds by incident for the list.
+function renderAttention() {
+  const items = attentionItems(state);
+  const fresh = items.filter((item) => !heard.has(item.key) && !seen.has(item.key));
+  for (const item of items) heard.add(item.key);
+  if (loaded && fresh.length) cue();
+  const marks = unseenByIncident(items, seen);
+  const unseen = items.filter((item) => !seen.has(item.key)).length;
+  document.title = titleWith(PAGE_TITLE, unseen);
+  document.documentElement.dataset.unseen = String(unseen);
+  return marks;
+}
+
+// The audible cue (and a count the browser tests read: a headless browser has no ears).
+function cue() {
+  const root = document.documentElement;
+  root.dataset.cues = String(Number(root.dataset.cues || 0) + 1);
+  callAttention();
+}
+
+function renderSound() {
+  show($('#sound'), !soundReady());
+}
+
+// --- History (board_state.js historyOf) --------------------------------------------------------
+
+async function reloadHistory() {
+  try {
+    const [resolved, debunked] = await Promise.all([get('/v1/incidents?status=RESOLVED'), get('/v1/incidents?status=FALSE_ALARM')]);
+    keepHeads(state, [...(resolved.incidents || []), ...(debunked.incidents || [])]);
+  } catch {
+    return; // the next welcome tries again
+  }
+  render();
+}
+
+function renderHistory() {
+  const panel = $('#history-panel');
+  if (panel.hidden) return;
+  const language = currentLanguage();
+  const hoods = $('#history-neighborhood');
+  const slugs = [...new Set([...state.incidents.values()].filter((i) => !isOpen(i)).map((i) => i.neighborhood))].sort();
+  const chosen = hoods.value;
+  hoods.replaceChildren(el('option', { value: '' }, t('history.anyNeighborhood')), ...slugs.map((slug) => el('option', { value: slug }, hoodName(slug))));
+  hoods.value = slugs.includes(chosen) ? chosen : '';
+  const words = (i) => `${t(`kind.${i.kind || 'OTHER'}`)} ${placeName(i)} ${i.neighborhoodName || ''}`;
+  const closed = historyOf(state, { status: $('#history-status').value, neighborhood: hoods.value, text: $('#history-text').value }, words);
+  show($('#history-empty'), closed.length === 0);
+  $('#history').replaceChildren(...closed.map((incident) => {
+    const at = incident.updatedAt || incident.createdAt;
+    return el('li', {
+      class: `incident status-${incident.status}${incident.id === state.selected ? ' selected' : ''}`,
+      dataset: { incident: incident.id, status: incident.status },
+      tabindex: 0,
+      onclick: () => select(incident.id),
+      onkeydown: (e) => e.key === 'Enter' && select(incident.id),
+    },
+    el('span', { class: `badge status-${incident.status}` }, t(`status.${incident.status}`)),
+    el('strong', {}, `${t(`kind.${incident.kind || 'OTHER'}`)} · ${placeName(incident)}`),
+    el('span', { class: 'meta' }, t('history.closedAt', { time: `${day(at, language)} ${clock(at, language)}` }),
+      el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`)));
+  }));
+}
+
+function toggleHistory() {
+  const panel = $('#history-panel');
+  panel.hidden = !panel.hidden;
+  $('#show-history').setAttribute('aria-expanded', String(!panel.hidden));
+  setText($('#show-history'), panel.hidden ? 'history.show' : 'history.hide');
+  if (!panel.hidden) reloadHistory();
+  renderHistory();
+}
+
+// --- Actions -----------------------------------------------------------------------------------
+
+// The update box's new location: null when both fields are empty; { error } when they do not
+// make a point; else the Location (the place words only with a point).
+function updateLocation() {
+  const number = (text) => Number(text.trim().replace(',', '.'));
+  const lat = $('#update-lat').value.trim();
+  const lon = $('#update-lon').value.trim();
+  if (!lat && !lon) return null;
+  const point = { lat: number(lat), lon: number(lon) };
+  if (!lat || !lon || !Number.isFinite(point.lat) || !Number.isFinite(point.lon) || Math.abs(point.lat) > 90 || Math.abs(point.lon) > 180)
+    return { error: 'board.badLocation' };
+  const place = $('#update-place').value.trim();
+  return place ? { ...point, description: place } : point;
+}
+
+function clearUpdateLocation() {
+  for (const id of ['#update-lat', '#update-lon', '#update-place']) $(id).value = '';
+  $('#update-location-where').textContent = '';
+  map?.setPin(null);
+}
+
+// A spot picked on the map (after "Pick on the map") or typed: pinned, and its neighborhood named.
+async function showPickedSpot() {
+  const where = updateLocation();
+  const line = $('#update-location-where');
+  if (!where || where.error) {
+    map?.setPin(null);
+    line.textContent = where ? t(where.error) : '';
+    return;
+  }
+  map?.setPin(where);
+  try {
+    const found = await get(`/v1/neighborhoods/locate?lat=${where.lat}&lon=${where.lon}`);
+    line.textContent = t('intake.locatedIn', { name: found.name || hoodName(found.slug) });
+  } catch {
+    line.textContent = t('intake.outside');
+  }
+}
+
+function onMapPick(point) {
+  const button = $('#pick-location');
+  if (button.getAttribute('aria-pressed') !== 'true') return;
+  button.setAttribute('aria-pressed', 'false');
+  $('#update-lat').value = point.lat.toFixed(5);
+  $('#update-lon').value = point.lon.toFixed(5);
+  showPickedSpot();
+}
+
+// False alarm, resolve and reopen tell everyone who was alerted: the dispatcher says yes once
+// more (a reopen also says why, which the alert carries). Answers the reason ('' without), or
+// null when they stepped back.
+function confirmStep(action, incident) {
+  const dialog = $('#confirm-step');
+  const alerted = new Set((incident.alerts || []).flatMap((a) => a.recipients || [])).size;
+  const values = { kind: t(`kind.${incident.kind || 'OTHER'}`), name: placeName(incident), count: alerted };
+  setText($('#confirm-step-question'), `board.ask.${action}`, values);
+  setText($('#confirm-step-yes'), `board.yes.${action}`);
+  const reasonLabel = $('#confirm-step-reason-label');
+  show(reasonLabel, action === 'reopen');
+  const reason = $('#confirm-step-reason');
+  reason.value = action === 'reopen' ? $('#action-text').value.trim() : '';
+  show($('#confirm-step-error'), false);
+  dialog.dataset.action = action;
+  return new Promise((resolve) => {
+    const onSubmit = (event) => {
+      if (event.submitter?.value !== 'yes') return;
+      if (action === 'reopen' && !reason.value.trim()) {
+        event.preventDefault(); // the dialog stays: a reopen says why
+        setText($('#confirm-step-error'), 'board.reopenNeedsWhy');
+        show($('#confirm-step-error'), true);
+        reason.focus();
+      }
+    };
+    dialog.addEventListener('submit', onSubmit);
+    dialog.addEventListener('close', () => {
+      dialog.removeEventListener('submit', onSubmit);
+      resolve(dialog.returnValue === 'yes' ? reason.value.trim() : null);
+    }, { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+    (action === 'reopen' ? reason : $('#confirm-step-cancel')).focus();
+  });
+}
+
 async function act(action) {
   const id = state.selected;
+  const incident = state.incidents.get(id);
+  if (!incident) return;
+  const body = { text: $('#action-text').value.trim() };
+  if (['false-alarm', 'resolve', 'reopen'].includes(action)) {
+    const reason = await confirmStep(action, incident);
+    if (reason === null) return;
+    if (action === 'reopen') body.text = reason;
+  }
+  if (action === 'updates') {
+    const location = updateLocation();
+    if (location?.error) {
+      state.outcome = { key: 'board.failed', values: { reason: t(location.error) }, ok: false };
+      return render();
+    }
+    if (location) body.location = location;
+  }
   try {
-    const { body } = await post(`/v1/incidents/${encodeURIComponent(id)}/${action}`, { text: $('#action-text').value.trim() });
-    keepIncident(state, body);
+    const { body: answer } = await post(`/v1/incidents/${encodeURIComponent(id)}/${action}`, body);
+    keepIncident(state, answer);
     $('#action-text').value = '';
+    if (action === 'updates') clearUpdateLocation();
     state.outcome = { key: `board.done.${action}`, ok: true };
   } catch (e) {
     state.outcome = { key: 'board.failed', values: { reason: e.message }, ok: false };
@@ -310,24 +541,43 @@ async function act(action) {
   render();
 }
 
+// Every "3 min ago" on the page, from its data-ago, in the page's language.
+function refreshElapsed() {
+  const language = currentLanguage();
+  for (const node of $$('[data-ago]')) node.textContent = ` (${elapsed(node.dataset.ago, language)})`;
+}
+
 startPage({
   title: 'board.title',
   socket: { board: true },
   start: async (live, rejected) => {
-    unlockSound(); // signing in was a touch: the alarms may sound
+    unlockSound(); // signing in was a touch: the alarms may sound (not after a reload)
+    onSoundChange(renderSound);
+    renderSound();
+    $('#sound').addEventListener('click', unlockSound);
     for (const button of $$('#detail [data-action]')) button.addEventListener('click', () => act(button.dataset.action));
+    $('#show-history').addEventListener('click', toggleHistory);
+    for (const id of ['#history-status', '#history-neighborhood', '#history-text']) $(id).addEventListener('input', renderHistory);
+    $('#pick-location').addEventListener('click', (e) => {
+      const pressed = e.currentTarget.getAttribute('aria-pressed') === 'true';
+      e.currentTarget.setAttribute('aria-pressed', String(!pressed));
+    });
+    for (const id of ['#update-lat', '#update-lon']) $(id).addEventListener('change', showPickedSpot);
     live.addEventListener('incident', (e) => onEvent(e.detail));
-    live.addEventListener('welcome', () => {
-      reloadAll();
+    live.addEventListener('welcome', async () => {
       reloadOnCall();
       reloadSms();
+      if (!$('#history-panel').hidden) reloadHistory();
+      await reloadAll();
+      loaded = true;
     });
     onLanguageChange(render);
     onLanguageChange(renderSms);
     setInterval(reloadOnCall, ON_CALL_EVERY_MS);
     setInterval(reloadSms, ON_CALL_EVERY_MS);
+    setInterval(refreshElapsed, REFRESH_MS);
     try {
-      map = await NeighborhoodMap.load($('#map'), { onSelect: select });
+      map = await NeighborhoodMap.load($('#map'), { onSelect: select, onPick: onMapPick });
       render();
     } catch (e) {
       if (e.status === 401 || e.status === 403) rejected('signIn.rejected');

@@ -21,7 +21,8 @@ export class BoardState {
   constructor() {
     this.incidents = new Map(); // id -> Incident
     this.heard = new Map(); // id -> board events heard about it: a read begun before the last one is stale
-    this.names = new Map(); // responder id -> name, from the on-call roster (for the timeline's acks)
+    this.names = new Map(); // responder id -> name, from the roster (GET /v1/roster/on-call)
+    this.roles = new Map(); // responder id -> their roles, from the same (the timeline's "Carmen (operator)")
     this.onCall = null; // the last GET /v1/roster/on-call
     this.selected = null; // the incident in the detail panel
     this.outcome = null; // the dispatcher's last action: { key, values, ok }
@@ -60,8 +61,10 @@ export function keepHeads(state, heads) {
 
 export function keepOnCall(state, onCall) {
   state.onCall = onCall;
-  for (const r of [...(onCall.neighborhoods || []).flatMap((n) => n.responders || []), ...(onCall.standby || []), ...(onCall.dispatchers || [])])
+  for (const r of [...(onCall.roster || []), ...(onCall.neighborhoods || []).flatMap((n) => n.responders || []), ...(onCall.standby || []), ...(onCall.dispatchers || [])]) {
     state.names.set(r.id, r.name);
+    if (r.roles?.length) state.roles.set(r.id, r.roles);
+  }
 }
 
 // A board event: what it says is applied at once. Answers true when the incident must be read
@@ -219,4 +222,85 @@ export function onSceneAlarms(state, dismissed = new Set()) {
     }
   }
   return alarms.sort((a, b) => msOf(b.alert.sentAt) - msOf(a.alert.sentAt));
+}
+
+// --- Who each alert reached (issue 20) ---------------------------------------------------------
+
+// How far one alert got with one person, worst first: nothing can reach them, sent (nothing
+// heard back yet), delivered (on their open page, shown on their phone, or an SMS delivered),
+// seen (they acked RECEIVED), answered (any other ack).
+export const REACH_STEPS = ['unreachable', 'sent', 'delivered', 'seen', 'answered'];
+
+// Per person the alert went to (its recipients, and whoever has a delivery record of it): how
+// far it got (REACH_STEPS), by which channels ('socket', 'push', 'sms'), their last answer;
+// worst first, then by name.
+export function alertReach(state, incident, alert) {
+  const rows = new Map(deliveryRows(state, incident).filter((r) => r.alertId === alert.id).map((r) => [r.responderId, r]));
+  const ids = [...new Set([...(alert.recipients || []), ...rows.keys()])];
+  const people = ids.map((id) => {
+    const row = rows.get(id);
+    const channels = [];
+    if (row?.at.socket) channels.push('socket');
+    if (row?.at.pushed || row?.at.shown) channels.push('push');
+    if (row?.sms.state === 'texted' || row?.sms.state === 'delivered') channels.push('sms');
+    let reach = 'sent';
+    if (row?.at.acked) reach = 'answered';
+    else if (row?.at.seen) reach = 'seen';
+    else if (row?.at.socket || row?.at.shown || row?.sms.state === 'delivered') reach = 'delivered';
+    else if (row?.unreachable) reach = 'unreachable';
+    return { responderId: id, name: state.names.get(id) || id, reach, channels, answer: row?.lastState || '' };
+  });
+  const rank = (p) => REACH_STEPS.indexOf(p.reach);
+  return people.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
+// The counts the timeline's alert line says: sent to, delivered to (seen and answered
+// included), seen by (answered included), answered by, unreachable.
+export function reachCounts(people) {
+  const atLeast = (step) => people.filter((p) => REACH_STEPS.indexOf(p.reach) >= REACH_STEPS.indexOf(step)).length;
+  return {
+    count: people.length,
+    delivered: atLeast('delivered'),
+    seen: atLeast('seen'),
+    answered: atLeast('answered'),
+    unreachable: people.filter((p) => p.reach === 'unreachable').length,
+  };
+}
+
+// Nobody on call can be reached for an open incident: its first alerts (VERIFY, DISPATCH in its
+// own neighborhood) went to no one, or to people nothing can reach, and none of them was
+// delivered, seen or answered.
+export function nobodyReached(state, incident) {
+  if (!isOpen(incident)) return false;
+  const first = (incident.alerts || []).filter((a) => (a.type === 'VERIFY' || a.type === 'DISPATCH') && a.neighborhood === incident.neighborhood);
+  if (first.length === 0) return false;
+  const people = first.flatMap((alert) => alertReach(state, incident, alert));
+  return people.every((p) => p.reach === 'unreachable');
+}
+
+// --- History (issue 20) -------------------------------------------------------------------------
+
+export const HISTORY_HOURS = 72;
+// A just-closed incident stays in the main list this long (a mistaken close is undone from
+// there); older ones are in the history view only.
+export const CLOSED_IN_LIST_MINUTES = 30;
+
+const closedAt = (incident) => msOf(incident.updatedAt || incident.createdAt);
+
+// The main list: open incidents, and those closed in the last CLOSED_IN_LIST_MINUTES; by urgency.
+export function currentIncidents(state, now = Date.now()) {
+  return incidentsByUrgency(state).filter((i) => isOpen(i) || now - closedAt(i) <= CLOSED_IN_LIST_MINUTES * 60000);
+}
+
+// The history view: incidents closed in the last HISTORY_HOURS, newest first, filtered by
+// `status` ('' for both), `neighborhood` (a slug, '' for any) and `text` (in the kind's word,
+// the neighborhood's name, the place or the id, any case; `words(incident)` gives those words).
+export function historyOf(state, { status = '', neighborhood = '', text = '' } = {}, words = () => '', now = Date.now()) {
+  const needle = text.trim().toLowerCase();
+  return [...state.incidents.values()]
+    .filter((i) => !isOpen(i) && now - closedAt(i) <= HISTORY_HOURS * 3600000)
+    .filter((i) => !status || i.status === status)
+    .filter((i) => !neighborhood || i.neighborhood === neighborhood)
+    .filter((i) => !needle || `${i.id} ${i.location?.description || ''} ${words(i)}`.toLowerCase().includes(needle))
+    .sort((a, b) => closedAt(b) - closedAt(a));
 }

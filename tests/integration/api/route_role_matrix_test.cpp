@@ -97,6 +97,8 @@ const std::vector<Route>& routes() {
     {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/confirm", "", staff, {200, 409}},
     {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/false-alarm", "", staff, {200, 409}},
     {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/resolve", "", staff, {409}},
+    // Closed by then: the first staff caller reopens it, the others find it open.
+    {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/reopen", R"({"text":"matrix"})", staff, {200, 409}},
     // Evidence changes no status: a second mark answers 200 like the first.
     {http::verb::post, "/v1/incidents/{id}/evidence", "/v1/incidents/{id}/evidence", "", staff, {200}},
     {http::verb::get, "/v1/neighborhoods", "/v1/neighborhoods", "", anyone, {200}},

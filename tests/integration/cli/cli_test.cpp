@@ -206,6 +206,15 @@ TEST_F(Cli, EvidenceKeepsAnIncidentFromATerminal) {
   EXPECT_NE(shown.output.find("evidence      kept since"), std::string::npos) << shown.output;
 }
 
+TEST_F(Cli, ReopenBringsBackAnIncidentResolvedByMistake) {
+  const auto id = open_incident(*a, net.token("op"), boyle_heights);
+  ASSERT_EQ(run(*a, "disp", {"resolve", id}).exit.code, 0);
+  auto reopened = run(*b, "disp", {"reopen", id, "--text", "resolved by mistake"});
+  ASSERT_EQ(reopened.exit.code, 0) << reopened.output;
+  EXPECT_NE(reopened.output.find("incident " + id + ": REPORTED"), std::string::npos)
+      << reopened.output;
+}
+
 TEST_F(Cli, RefusalsPrintTheServersWordsAndExit1) {
   auto refused =
       run(*a, "vol-bh", {"report", "--lat", "34.0335", "--lon", "-118.2110", "--kind", "RAID"});

@@ -49,9 +49,40 @@ TEST(IncidentLifecycle, FinalStatesAllowNothing) {
           << v1::IncidentStatus_Name(from) << " " << to_string(step);
 }
 
+TEST(IncidentLifecycle, ReopenBringsAClosedIncidentBackWhereItWas) {
+  for (auto from : {v1::FALSE_ALARM, v1::RESOLVED}) {
+    auto reported = next_state(from, IncidentStep::reopen);
+    ASSERT_TRUE(reported);
+    EXPECT_EQ(reported->to, v1::REPORTED);
+    EXPECT_EQ(reported->alert, v1::UPDATE);
+    auto confirmed = next_state(from, IncidentStep::reopen, /*was_confirmed=*/true);
+    ASSERT_TRUE(confirmed);
+    EXPECT_EQ(confirmed->to, v1::CONFIRMED);
+  }
+  // An open incident is not reopened.
+  EXPECT_FALSE(next_state(v1::REPORTED, IncidentStep::reopen));
+  EXPECT_FALSE(next_state(v1::CONFIRMED, IncidentStep::reopen, true));
+}
+
+TEST(IncidentLifecycle, AMoveKeepsTheCallersWordsForThePlaceUnlessTheUpdateGivesItsOwn) {
+  v1::Location was;
+  was.set_lat(34.0335);
+  was.set_lon(-118.211);
+  was.set_description("car wash on César Chávez and Soto");
+  v1::Location point;
+  point.set_lat(34.0401);
+  point.set_lon(-118.2151);
+  auto kept = moved_location(was, point);
+  EXPECT_EQ(kept.description(), "car wash on César Chávez and Soto");
+  EXPECT_DOUBLE_EQ(kept.lat(), 34.0401);
+  EXPECT_DOUBLE_EQ(kept.lon(), -118.2151);
+  point.set_description("now at Hollenbeck Park");
+  EXPECT_EQ(moved_location(was, point).description(), "now at Hollenbeck Park");
+}
+
 TEST(IncidentLifecycle, PathWordsRoundTrip) {
   for (auto step : {IncidentStep::confirm, IncidentStep::false_alarm, IncidentStep::resolve,
-                    IncidentStep::update})
+                    IncidentStep::update, IncidentStep::reopen})
     EXPECT_EQ(parse_incident_step(to_string(step)), step);
   EXPECT_FALSE(parse_incident_step("delete"));
 }
