@@ -153,7 +153,8 @@ std::string IncidentStore::idempotency_key(const v1::Report& report) const {
 }
 
 void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
-                         const std::string& reporter, const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+                         const std::string& reporter, const std::vector<v1::Alert>& alerts,
+                         const v1::IncidentEvent& event,
                          std::optional<Clock::time_point> escalate_at, const OpenChecks& checks,
                          std::function<void(Sent)> done) {
   using Key = lua::OpenIncident::Key;
@@ -212,7 +213,8 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
 }
 
 void IncidentStore::attach(const std::string& incident_id, const v1::Report& report,
-                           const std::string& reporter, const v1::IncidentEvent& event, std::function<void(Sent, int)> done) {
+                           const std::string& reporter, const v1::IncidentEvent& event,
+                           std::function<void(Sent, int)> done) {
   using Key = lua::AttachReport::Key;
   using Arg = lua::AttachReport::Arg;
   // Stored instead of the report if the incident is evidence (see lua/attach_report.lua).

@@ -155,9 +155,8 @@ class IncidentStore {
   // Adds a corroborating report to an open incident. `reporters`: independent reporters now.
   // A repeated idempotency key answers `repeated` with what the first request did (or
   // `reused_key`, as open() does).
-  void attach(const std::string& incident_id, const v1::Report& report,
-              const std::string& reporter, const v1::IncidentEvent& event,
-              std::function<void(Sent, int reporters)> done);
+  void attach(const std::string& incident_id, const v1::Report& report, const std::string& reporter,
+              const v1::IncidentEvent& event, std::function<void(Sent, int reporters)> done);
 
   // Closing the incident also removes its escalation deadline.
   void advance(const std::string& incident_id, const StatusChange& change,

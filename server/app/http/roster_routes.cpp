@@ -159,20 +159,20 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
   // Where the caller stands now: on shift, standby, available until when, on call (issue 20).
   router.add(
       http::verb::get, "/v1/me/availability",
-      authenticated(s, [&s](const core::Responder& who, Request&& request, RouteParams,
-                            Respond respond) {
-        auto req = std::make_shared<Request>(std::move(request));
-        s.store.availability([&s, &who, req, respond = std::move(respond)](
-                                 store::Outcome outcome, store::AvailabilityBook book) mutable {
-          if (outcome != store::Outcome::ok)
-            return respond(refusal_response(Refusal::unavailable()));
-          std::optional<std::chrono::system_clock::time_point> until;
-          if (auto it = book.until.find(who.id); it != book.until.end()) until = it->second;
-          v1::Availability answer;
-          fill_standing(answer, s.rules, who, std::chrono::system_clock::now(), until);
-          respond(encode(*req, http::status::ok, answer));
-        });
-      }));
+      authenticated(
+          s, [&s](const core::Responder& who, Request&& request, RouteParams, Respond respond) {
+            auto req = std::make_shared<Request>(std::move(request));
+            s.store.availability([&s, &who, req, respond = std::move(respond)](
+                                     store::Outcome outcome, store::AvailabilityBook book) mutable {
+              if (outcome != store::Outcome::ok)
+                return respond(refusal_response(Refusal::unavailable()));
+              std::optional<std::chrono::system_clock::time_point> until;
+              if (auto it = book.until.find(who.id); it != book.until.end()) until = it->second;
+              v1::Availability answer;
+              fill_standing(answer, s.rules, who, std::chrono::system_clock::now(), until);
+              respond(encode(*req, http::status::ok, answer));
+            });
+          }));
 }
 
 }  // namespace puente::app::api

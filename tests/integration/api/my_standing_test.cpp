@@ -74,9 +74,9 @@ TEST_F(MyStanding, AnAlertOnTheSocketCarriesItsTextInEveryLanguageOfItsRecipient
   auto id = open_incident(*a, net.token("op"), boyle_heights);
   auto verify = next_alert(*observer);
   ASSERT_TRUE(verify);
-  ASSERT_EQ(a->call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp"), "{}")
-                .status,
-            200u);
+  ASSERT_EQ(
+      a->call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp"), "{}").status,
+      200u);
   auto dispatch = next_alert(*observer);
   ASSERT_TRUE(dispatch);
   ASSERT_EQ(dispatch->type(), v1::DISPATCH);

@@ -130,7 +130,8 @@ TEST(AlertTemplates, StandDownSaysWhenItWasReportedAndAsksNameTheButtons) {
     EXPECT_EQ(update.find("incidente"), std::string::npos) << update;
     for (auto which : kAllAlertTemplates) {
       auto text = shipped().render(which, language, raid_at_mariachi_plaza());
-      for (const auto* wire_word : {"ack ", "EN ROUTE", "DECLINED", "ON SCENE", "EN CAMINO", "NO PUEDO"})
+      for (const auto* wire_word :
+           {"ack ", "EN ROUTE", "DECLINED", "ON SCENE", "EN CAMINO", "NO PUEDO"})
         EXPECT_EQ(text.find(wire_word), std::string::npos) << text;
     }
   }

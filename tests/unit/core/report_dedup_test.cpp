@@ -157,13 +157,16 @@ TEST(ReporterIdentity, ACallerWithANumberIsOneReporterAtEveryDesk) {
 TEST(ReporterIdentity, EachCallWithoutANumberIsAnotherCaller) {
   const auto carmen = with_roles("op-carmen", {Role::operator_});
   const auto admin = with_roles("admin", {Role::admin});
-  EXPECT_NE(reporter_identity(report_of("rep-1"), carmen), reporter_identity(report_of("rep-2"), carmen));
-  EXPECT_NE(reporter_identity(report_of("rep-1"), admin), reporter_identity(report_of("rep-2"), admin));
+  EXPECT_NE(reporter_identity(report_of("rep-1"), carmen),
+            reporter_identity(report_of("rep-2"), carmen));
+  EXPECT_NE(reporter_identity(report_of("rep-1"), admin),
+            reporter_identity(report_of("rep-2"), admin));
 }
 
 TEST(ReporterIdentity, AnObserverReportingWhatTheySeeIsOneReporterHoweverOften) {
   const auto maria = with_roles("obs-maria", {Role::legal_observer});
-  EXPECT_EQ(reporter_identity(report_of("rep-1"), maria), reporter_identity(report_of("rep-2"), maria));
+  EXPECT_EQ(reporter_identity(report_of("rep-1"), maria),
+            reporter_identity(report_of("rep-2"), maria));
   EXPECT_NE(reporter_identity(report_of("rep-1"), maria),
             reporter_identity(report_of("rep-1"), with_roles("obs-ana", {Role::legal_observer})));
 }
