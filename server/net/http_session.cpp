@@ -24,6 +24,9 @@ namespace {
 
 // How long a client has for the TLS handshake: a connection that says nothing is not kept.
 constexpr std::chrono::seconds tls_handshake_timeout{10};
+// The media chunk route (docs/evidence.md), whose body may be up to SessionLimits::
+// upload_chunk_bytes.
+constexpr std::string_view upload_chunk_target = "/v1/uploads/";
 
 // `Stream` is PlainStream or TlsStream (websocket_session.hpp).
 template <class Stream>
@@ -129,6 +132,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     parser_.emplace();
     parser_->body_limit(context_->limits.http_body_bytes);
     tcp().expires_after(context_->limits.http_idle);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&HttpSession::on_header, this->shared_from_this()));
+  }
+
+  // The body's limit depends on the route, known once the header is in.
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read(ec, 0);
+    const auto& header = parser_->get();
+    if (context_->limits.upload_chunk_bytes > 0 && header.method() == http::verb::put &&
+        header.target().starts_with(upload_chunk_target))
+      parser_->body_limit(
+          std::max(context_->limits.upload_chunk_bytes, context_->limits.http_body_bytes));
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
   }

@@ -77,7 +77,7 @@ class RetentionStoreTest : public test::StoreTest {
 
   Purge purge(RetentionStore& node, const std::string& id, Clock::time_point cutoff) {
     std::promise<Purge> got;
-    node.purge(id, cutoff, [&](Purge p) { got.set_value(p); });
+    node.purge(id, cutoff, [&](Purge p, std::vector<std::string>) { got.set_value(p); });
     return got.get_future().get();
   }
 
