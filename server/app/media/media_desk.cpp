@@ -123,7 +123,7 @@ void MediaDesk::progress(const core::Responder& who, const std::string& upload_i
     // Someone else's upload is none of theirs: the same answer as none at all.
     if (outcome != store::Outcome::ok || record.uploader_id != who.id)
       return done(no_such_upload(), {});
-    Upload u{&who, std::move(record)};
+    Upload u{&who, std::move(record), 0, {}};
     u.offset = blobs_.staged_size(u.record.id);
     done(std::nullopt, u.answer(config_.chunk_bytes));
   });
