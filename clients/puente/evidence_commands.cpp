@@ -61,9 +61,11 @@ void run_key(const GlobalOptions& global, const std::string& out) {
 }  // namespace
 
 void add_evidence_commands(CLI::App& app, const GlobalOptions& global) {
-  auto* evidence = app.add_subcommand(
-      "evidence", "Evidence bundles: export an incident's, check one offline, the network's key");
-  evidence->require_subcommand(1);
+  // `puente evidence ID` (incident_commands.cpp) marks an incident; these go under the same word.
+  auto* evidence = app.get_subcommand("evidence");
+  evidence->description(
+      "Keep an incident as evidence (puente evidence ID); export its bundle, check one offline, "
+      "the network's key");
 
   auto* export_cmd = evidence->add_subcommand(
       "export", "Download an incident's evidence bundle (dispatcher, the neighborhood's attorney)");

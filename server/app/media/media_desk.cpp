@@ -232,9 +232,10 @@ void MediaDesk::check_reader(const core::Responder& who, const std::string& inci
   dispatch_.view(who, incident_id, [&who, done = std::move(done)](MaybeRefusal refusal,
                                                                   v1::Incident incident) {
     if (refusal) return done(std::move(refusal), {});
+    // 404 as for an incident they may not see: whether media exist is not theirs to know.
     if (!core::may(who, core::Action::read_media, {incident.neighborhood()}))
-      return done(Refusal::forbidden("only dispatchers and the neighborhood's attorneys may see "
-                                     "an incident's media"),
+      return done(Refusal::not_found("no such incident media: only dispatchers and the "
+                                     "neighborhood's attorneys see an incident's media"),
                   {});
     done(std::nullopt, std::move(incident));
   });

@@ -59,7 +59,8 @@ class MediaDesk {
   void file(const core::Responder& who, const std::string& media_id, bool shared,
             Done<MediaFile> done);
 
-  // May `who` read the media of `incident_id`? Answers the incident as `who` may see it.
+  // May `who` read the media of `incident_id`? Answers the incident as `who` may see it; 404 to
+  // anyone else (as GET /v1/incidents/{id} answers who may not see it).
   void check_reader(const core::Responder& who, const std::string& incident_id,
                     Done<v1::Incident> done);
 

@@ -151,7 +151,7 @@ TEST_F(EvidenceBundle, OnlyDispatchersAndTheNeighborhoodsAttorneysExportAndItIsA
     EXPECT_EQ(a->call(http::verb::get, "/v1/incidents/" + incident + "/evidence-bundle",
                       net.token(who))
                   .status,
-              403u)
+              404u)
         << who;
   auto log = a->audit_log(net.token("admin"));
   EXPECT_TRUE(std::any_of(log.entries().begin(), log.entries().end(), [&](const auto& e) {

@@ -160,15 +160,17 @@ TEST_F(Media, OnlyDispatchersAndTheNeighborhoodsAttorneysReadIt) {
   EXPECT_EQ(read("att-bh", original), 200u);
   EXPECT_EQ(read("disp", listed), 200u);
   EXPECT_EQ(read("att-bh", listed), 200u);
-  // A responder of another neighborhood cannot see the incident at all.
-  EXPECT_EQ(read("obs-dt", original), 403u);
-  EXPECT_EQ(read("obs-dt", listed), 403u);
-  EXPECT_EQ(read("obs-standby", original), 403u);
-  // Nor can the neighborhood's observers and volunteers, the uploader included.
-  EXPECT_EQ(read("vol-bh", original), 403u);
-  EXPECT_EQ(read("obs-bh", original), 403u);
-  EXPECT_EQ(read("obs-bh", listed), 403u);
-  EXPECT_EQ(read("op", original), 403u);
+  // A responder of another neighborhood cannot see the incident at all: 404, as for the
+  // incident itself.
+  EXPECT_EQ(read("obs-dt", original), 404u);
+  EXPECT_EQ(read("obs-dt", listed), 404u);
+  EXPECT_EQ(read("obs-standby", original), 404u);
+  // Nor can the neighborhood's observers and volunteers, the uploader included, nor an operator.
+  EXPECT_EQ(read("vol-bh", original), 404u);
+  EXPECT_EQ(read("obs-bh", original), 404u);
+  EXPECT_EQ(read("obs-bh", original + "/shared"), 404u);
+  EXPECT_EQ(read("obs-bh", listed), 404u);
+  EXPECT_EQ(read("op", original), 404u);
   // Someone else's upload cannot be continued or looked at either.
   auto upload = declare_upload(*a, net.token("obs-bh"), incident, "PHOTO", 1000, "image/jpeg");
   EXPECT_EQ(a->call(http::verb::get, "/v1/uploads/" + upload.id(), net.token("vol-bh")).status, 404u);
