@@ -18,6 +18,7 @@ import { CLOSING_ALERTS, FIELD_ACKS, OPEN_STATUSES, clock } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
 import { startPage } from './page.js';
 import { startPhoneAlerts } from './phone_alerts.js';
+import { attachControl } from './attachments.js';
 
 // An alert older than this is history (shown, but no beep and no "seen" sent for it).
 const FRESH_MS = 15 * 60 * 1000;
@@ -247,6 +248,7 @@ function card(incident) {
     closed ? null : answerButtons(incident, alert),
     answered,
     !closed && incident.answer?.state === 'ON_SCENE' ? onScenePanel(incident) : null,
+    closed ? null : attachControl(incident.id),  // attachments.js
     message,
     earlier.length
       ? el('details', { class: 'earlier' },
