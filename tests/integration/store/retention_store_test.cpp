@@ -119,7 +119,7 @@ TEST_F(RetentionStoreTest, TwoNodesPurgingAtOnceEachIncidentIsPurgedOnceAndNoKey
   auto cutoff = Clock::now() - 1min;
   for (const auto& id : ids) {
     for (auto* node : {&node_a, &node_b}) {
-      node->purge(id, cutoff, [&](Purge p) {
+      node->purge(id, cutoff, [&](Purge p, std::vector<std::string>) {
         bool last = false;
         {
           std::lock_guard lock(mutex);
