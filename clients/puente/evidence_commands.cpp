@@ -26,8 +26,7 @@ void run_export(const GlobalOptions& global, const std::string& incident, const 
   auto answer = api.get("/v1/incidents/" + incident + "/evidence-bundle");
   write_whole_file(out, answer.body);
   std::cout << "wrote " << out << " (" << answer.body.size()
-            << " bytes); check it with: puente evidence verify " << out
-            << " --key network.pub\n";
+            << " bytes); check it with: puente evidence verify " << out << " --key network.pub\n";
 }
 
 // Offline: no server, no token.

@@ -55,7 +55,7 @@ enum class RefusalKind {
   invalid_transition,
   idempotency_conflict,
   incident_busy,
-  too_many_phones,  // [push] max_phones_per_responder
+  too_many_phones,         // [push] max_phones_per_responder
   upload_offset_mismatch,  // a media chunk sent for another offset than the upload's
   // 413, 415: media (docs/evidence.md)
   media_too_large,      // over [media] max_file_bytes, or a chunk over chunk_bytes

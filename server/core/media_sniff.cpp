@@ -22,7 +22,7 @@ SniffedMedia iso_media_of(std::string_view head) {
   if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "heif")
     return {"image/heic", {MediaKind::photo}, {"image/heic", "image/heif"}};
   std::vector<std::string> names = {"video/mp4", "video/quicktime", "audio/mp4", "audio/x-m4a",
-                                    "audio/m4a", "video/3gpp", "audio/3gpp"};
+                                    "audio/m4a", "video/3gpp",      "audio/3gpp"};
   if (brand == "qt  ") return {"video/quicktime", {MediaKind::video, MediaKind::audio}, names};
   if (brand == "M4A ") return {"audio/mp4", {MediaKind::audio}, names};
   if (brand.starts_with("3g")) return {"video/3gpp", {MediaKind::video, MediaKind::audio}, names};
@@ -33,7 +33,8 @@ SniffedMedia iso_media_of(std::string_view head) {
 
 SniffedMedia sniff_media(std::string_view head) {
   using K = MediaKind;
-  if (starts_with_bytes(head, "\xFF\xD8\xFF")) return {"image/jpeg", {K::photo}, {"image/jpeg", "image/jpg"}};
+  if (starts_with_bytes(head, "\xFF\xD8\xFF"))
+    return {"image/jpeg", {K::photo}, {"image/jpeg", "image/jpg"}};
   if (starts_with_bytes(head, "\x89PNG\r\n\x1A\n")) return {"image/png", {K::photo}, {"image/png"}};
   if (starts_with_bytes(head, "RIFF") && starts_with_bytes(head, "WEBP", 8))
     return {"image/webp", {K::photo}, {"image/webp"}};
@@ -83,10 +84,18 @@ std::string media_content_type(MediaKind kind, std::string_view head) {
 
 std::string_view media_extension(std::string_view content_type) {
   static constexpr std::pair<std::string_view, std::string_view> extensions[] = {
-      {"image/jpeg", "jpg"},      {"image/png", "png"},  {"image/webp", "webp"},
-      {"image/heic", "heic"},     {"video/mp4", "mp4"},  {"video/quicktime", "mov"},
-      {"video/3gpp", "3gp"},      {"audio/mp4", "m4a"},  {"video/webm", "webm"},
-      {"audio/ogg", "ogg"},       {"audio/mpeg", "mp3"}, {"audio/wav", "wav"},
+      {"image/jpeg", "jpg"},
+      {"image/png", "png"},
+      {"image/webp", "webp"},
+      {"image/heic", "heic"},
+      {"video/mp4", "mp4"},
+      {"video/quicktime", "mov"},
+      {"video/3gpp", "3gp"},
+      {"audio/mp4", "m4a"},
+      {"video/webm", "webm"},
+      {"audio/ogg", "ogg"},
+      {"audio/mpeg", "mp3"},
+      {"audio/wav", "wav"},
       {"text/plain; charset=utf-8", "txt"}};
   for (const auto& [type, extension] : extensions)
     if (type == content_type) return extension;

@@ -56,9 +56,9 @@ void write_bundle_zip(const std::filesystem::path& out, const std::vector<Bundle
     throw std::runtime_error("ZIP " + out.string() + ": " + what);
   };
   for (const auto& e : entries) {
-    zip_source_t* source =
-        e.from.empty() ? zip_source_buffer(archive, e.bytes.data(), e.bytes.size(), 0)
-                       : zip_source_file(archive, e.from.c_str(), 0, -1);
+    zip_source_t* source = e.from.empty()
+                               ? zip_source_buffer(archive, e.bytes.data(), e.bytes.size(), 0)
+                               : zip_source_file(archive, e.from.c_str(), 0, -1);
     if (!source) fail("cannot read " + e.name);
     auto index = zip_file_add(archive, e.name.c_str(), source, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
     if (index < 0) {
@@ -102,11 +102,15 @@ BundleContents read_bundle_zip(const std::filesystem::path& zip) {
         if (!keep) contents.files.push_back({sha.hex(), entry_name});
         break;
       }
-      if (keep) kept.append(piece.data(), static_cast<std::size_t>(got));
-      else sha.add(piece.data(), static_cast<std::size_t>(got));
+      if (keep)
+        kept.append(piece.data(), static_cast<std::size_t>(got));
+      else
+        sha.add(piece.data(), static_cast<std::size_t>(got));
     }
-    if (entry_name == core::manifest_name) contents.manifest = std::move(kept);
-    else if (entry_name == core::manifest_signature_name) contents.signature = std::move(kept);
+    if (entry_name == core::manifest_name)
+      contents.manifest = std::move(kept);
+    else if (entry_name == core::manifest_signature_name)
+      contents.signature = std::move(kept);
   }
   return contents;
 }

@@ -14,9 +14,9 @@
 namespace puente::evidence {
 
 struct BundleEntry {
-  std::string name;                // the path inside the ZIP
-  std::string bytes;               // its content, unless `from` is set
-  std::filesystem::path from;      // else the file it is copied from (media originals)
+  std::string name;            // the path inside the ZIP
+  std::string bytes;           // its content, unless `from` is set
+  std::filesystem::path from;  // else the file it is copied from (media originals)
 };
 
 // Writes `entries` to `out` (replacing it). Throws std::runtime_error naming what failed.

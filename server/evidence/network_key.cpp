@@ -25,9 +25,10 @@ std::string key_file_text(const std::filesystem::path& file) {
   return text.str();
 }
 
-std::shared_ptr<EVP_PKEY> private_key_of(const std::string& pem, const std::filesystem::path& file) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                                BIO_free);
+std::shared_ptr<EVP_PKEY> private_key_of(const std::string& pem,
+                                         const std::filesystem::path& file) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
   auto key = owned_key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519)
     throw std::runtime_error("evidence: " + file.string() + " holds no Ed25519 private key");
@@ -62,8 +63,8 @@ bool make_key_file(const std::filesystem::path& file) {
   temporary += ".new." + std::to_string(::getpid());
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw std::runtime_error("evidence: cannot write the network key " + file.string());
-  bool written = ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size()) &&
-                 ::fsync(fd) == 0;
+  bool written =
+      ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!written) {
     ::unlink(temporary.c_str());

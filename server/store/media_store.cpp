@@ -45,21 +45,20 @@ void MediaStore::open_upload(const UploadRecord& upload, const std::string& day,
 
 void MediaStore::load_upload(const std::string& id,
                              std::function<void(Outcome, UploadRecord)> done) {
-  redis_->execute(
-      {"HMGET", keys_.upload(id), "incident", "uploader", "kind", "size", "type"},
-      [id, done = std::move(done)](auto ec, const Reply& reply) {
-        UploadRecord upload;
-        if (failed(ec, reply, "load upload")) return done(Outcome::unavailable, upload);
-        if (reply.elements.size() != 5 || reply.elements[0].is_nil())
-          return done(Outcome::not_found, upload);
-        upload.id = id;
-        upload.incident_id = reply.elements[0].str;
-        upload.uploader_id = reply.elements[1].str;
-        upload.kind = static_cast<v1::MediaKind>(std::stoi(reply.elements[2].str));
-        upload.size = std::stoull(reply.elements[3].str);
-        upload.content_type = reply.elements[4].str;
-        done(Outcome::ok, std::move(upload));
-      });
+  redis_->execute({"HMGET", keys_.upload(id), "incident", "uploader", "kind", "size", "type"},
+                  [id, done = std::move(done)](auto ec, const Reply& reply) {
+                    UploadRecord upload;
+                    if (failed(ec, reply, "load upload")) return done(Outcome::unavailable, upload);
+                    if (reply.elements.size() != 5 || reply.elements[0].is_nil())
+                      return done(Outcome::not_found, upload);
+                    upload.id = id;
+                    upload.incident_id = reply.elements[0].str;
+                    upload.uploader_id = reply.elements[1].str;
+                    upload.kind = static_cast<v1::MediaKind>(std::stoi(reply.elements[2].str));
+                    upload.size = std::stoull(reply.elements[3].str);
+                    upload.content_type = reply.elements[4].str;
+                    done(Outcome::ok, std::move(upload));
+                  });
 }
 
 void MediaStore::extend_upload(const std::string& id, std::chrono::milliseconds expiry) {

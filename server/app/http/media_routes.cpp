@@ -78,20 +78,18 @@ void add_media_routes(net::Router& router, ApiServices& s) {
         auto offset = header.empty() ? std::nullopt
                                      : parse_count(std::string(header.data(), header.size()), 0);
         if (!offset)
-          return respond(refusal_response(
-              {RefusalKind::bad_upload,
-               "send Upload-Offset: the byte of the file this chunk starts at"}));
+          return respond(
+              refusal_response({RefusalKind::bad_upload,
+                                "send Upload-Offset: the byte of the file this chunk starts at"}));
         auto req = std::make_shared<Request>(std::move(request));
         auto bytes = std::move(req->body());
-        media.take_chunk(who, *id, *offset, std::move(bytes),
-                         [req, respond = std::move(respond)](MaybeRefusal refusal,
-                                                             v1::MediaUpload upload) {
-                           if (refusal) return respond(refusal_response(*refusal));
-                           respond(encode(*req,
-                                          upload.has_media() ? http::status::created
-                                                             : http::status::ok,
-                                          upload));
-                         });
+        media.take_chunk(
+            who, *id, *offset, std::move(bytes),
+            [req, respond = std::move(respond)](MaybeRefusal refusal, v1::MediaUpload upload) {
+              if (refusal) return respond(refusal_response(*refusal));
+              respond(encode(*req, upload.has_media() ? http::status::created : http::status::ok,
+                             upload));
+            });
       }));
   auto media_file = [&s, &media](bool shared) {
     return authenticated(s, [&media, shared](const core::Responder& who, Request&&,
@@ -109,31 +107,31 @@ void add_media_routes(net::Router& router, ApiServices& s) {
   router.add(http::verb::get, "/v1/media/{id}/shared", media_file(true));
   auto& bundle = *s.evidence_bundle;
   router.add(http::verb::get, "/v1/incidents/{id}/evidence-bundle",
-             authenticated(s, [&bundle](const core::Responder& who, Request&&,
-                                        RouteParams params, Respond respond) {
+             authenticated(s, [&bundle](const core::Responder& who, Request&&, RouteParams params,
+                                        Respond respond) {
                auto id = incident_id(params);
                if (!id) return respond(refusal_response(no_such_incident()));
-               bundle.export_zip(who, *id, [respond = std::move(respond)](MaybeRefusal refusal,
-                                                                          EvidenceZip zip) {
-                 if (refusal) return respond(refusal_response(*refusal));
-                 net::Response response{http::status::ok, 11};
-                 response.set(http::field::content_type, "application/zip");
-                 response.set(http::field::content_disposition,
-                              "attachment; filename=\"" + zip.file_name + "\"");
-                 response.set(http::field::cache_control, "no-store");
-                 response.body() = std::move(zip.bytes);
-                 respond(std::move(response));
-               });
+               bundle.export_zip(
+                   who, *id, [respond = std::move(respond)](MaybeRefusal refusal, EvidenceZip zip) {
+                     if (refusal) return respond(refusal_response(*refusal));
+                     net::Response response{http::status::ok, 11};
+                     response.set(http::field::content_type, "application/zip");
+                     response.set(http::field::content_disposition,
+                                  "attachment; filename=\"" + zip.file_name + "\"");
+                     response.set(http::field::cache_control, "no-store");
+                     response.body() = std::move(zip.bytes);
+                     respond(std::move(response));
+                   });
              }));
   // The public half only: anyone who must check a bundle may have it.
-  router.add(http::verb::get, "/v1/evidence/key",
-             authenticated(s, [&bundle](const core::Responder&, Request&&, RouteParams,
-                                        Respond respond) {
-               net::Response response{http::status::ok, 11};
-               response.set(http::field::content_type, "application/x-pem-file");
-               response.body() = bundle.key().public_pem();
-               respond(std::move(response));
-             }));
+  router.add(
+      http::verb::get, "/v1/evidence/key",
+      authenticated(s, [&bundle](const core::Responder&, Request&&, RouteParams, Respond respond) {
+        net::Response response{http::status::ok, 11};
+        response.set(http::field::content_type, "application/x-pem-file");
+        response.body() = bundle.key().public_pem();
+        respond(std::move(response));
+      }));
 }
 
 }  // namespace puente::app::api

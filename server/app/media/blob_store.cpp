@@ -71,8 +71,7 @@ LocalBlobStore::LocalBlobStore(fs::path dir) : dir_(std::move(dir)) {
 
 fs::path LocalBlobStore::part_of(const std::string& upload_id) const {
   // Ids are checked by the routes (core::valid_id); this keeps a bad one out of the path anyway.
-  if (!core::valid_id("upl", upload_id))
-    throw std::runtime_error("media: not an upload id");
+  if (!core::valid_id("upl", upload_id)) throw std::runtime_error("media: not an upload id");
   return dir_ / "uploads" / (upload_id + ".part");
 }
 

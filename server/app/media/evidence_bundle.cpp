@@ -60,31 +60,32 @@ void EvidenceBundle::export_zip(const core::Responder& who, const std::string& i
   media_.check_reader(who, incident_id, [this, e](MaybeRefusal refusal, v1::Incident incident) {
     if (refusal) return e->done(std::move(refusal), {});
     e->incident = std::move(incident);
-    media_.store().media_of(e->incident_id, [this, e](store::Outcome outcome,
-                                                      std::vector<store::MediaRecord> media) {
-      if (outcome != store::Outcome::ok) return e->done(Refusal::unavailable(), {});
-      std::uint64_t total = 0;
-      for (const auto& m : media) total += m.media.size();
-      if (total > config_.bundle_max_bytes)
-        return e->done(Refusal{RefusalKind::media_too_large,
-                               "the incident's media (" + std::to_string(total) +
-                                   " bytes) pass [evidence] bundle_max_bytes"},
-                       {});
-      e->media = std::move(media);
-      read_audit(e, 0);
-    });
+    media_.store().media_of(
+        e->incident_id, [this, e](store::Outcome outcome, std::vector<store::MediaRecord> media) {
+          if (outcome != store::Outcome::ok) return e->done(Refusal::unavailable(), {});
+          std::uint64_t total = 0;
+          for (const auto& m : media) total += m.media.size();
+          if (total > config_.bundle_max_bytes)
+            return e->done(Refusal{RefusalKind::media_too_large,
+                                   "the incident's media (" + std::to_string(total) +
+                                       " bytes) pass [evidence] bundle_max_bytes"},
+                           {});
+          e->media = std::move(media);
+          read_audit(e, 0);
+        });
   });
 }
 
 void EvidenceBundle::read_audit(std::shared_ptr<Export> e, std::uint64_t after) {
-  audit_log_.read(after, audit_page, [this, e](store::Outcome outcome,
-                                               std::vector<v1::AuditEntry> entries) {
-    if (outcome != store::Outcome::ok) return e->done(Refusal::unavailable(), {});
-    for (auto& entry : entries)
-      if (entry.subject() == e->incident_id) *e->audit.add_entries() = entry;
-    if (entries.size() == audit_page) return read_audit(e, entries.back().sequence());
-    write(e);
-  });
+  audit_log_.read(after, audit_page,
+                  [this, e](store::Outcome outcome, std::vector<v1::AuditEntry> entries) {
+                    if (outcome != store::Outcome::ok) return e->done(Refusal::unavailable(), {});
+                    for (auto& entry : entries)
+                      if (entry.subject() == e->incident_id) *e->audit.add_entries() = entry;
+                    if (entries.size() == audit_page)
+                      return read_audit(e, entries.back().sequence());
+                    write(e);
+                  });
 }
 
 void EvidenceBundle::write(std::shared_ptr<Export> e) {
@@ -150,9 +151,9 @@ void EvidenceBundle::write(std::shared_ptr<Export> e) {
     }
     std::error_code ec;
     std::filesystem::remove(scratch, ec);
-    audit_.record(e->who->id, "evidence.export", incident.id(),
-                  std::to_string(files.size()) + " files, manifest sha256 " +
-                      core::sha256_hex(text));
+    audit_.record(
+        e->who->id, "evidence.export", incident.id(),
+        std::to_string(files.size()) + " files, manifest sha256 " + core::sha256_hex(text));
     e->done(std::nullopt, std::move(zip));
   });
 }

@@ -43,12 +43,12 @@ std::string evidence_json_array(const std::vector<const google::protobuf::Messag
 std::string evidence_timeline_json(const v1::Incident& incident) {
   std::vector<TimelineEvent> events;
   for (const auto& r : incident.reports())
-    events.push_back({core::to_ms(r.received_at()),
-                      R"({"at":")" + evidence_time(r.received_at()) +
-                          R"(","what":"report","id":")" + r.id() + R"(","by":)" +
-                          evidence_quoted(r.reporter_id()) + R"(,"kind":")" +
-                          v1::ReportKind_Name(r.kind()) + R"(","description":)" +
-                          evidence_quoted(r.description()) + "}"});
+    events.push_back(
+        {core::to_ms(r.received_at()), R"({"at":")" + evidence_time(r.received_at()) +
+                                           R"(","what":"report","id":")" + r.id() + R"(","by":)" +
+                                           evidence_quoted(r.reporter_id()) + R"(,"kind":")" +
+                                           v1::ReportKind_Name(r.kind()) + R"(","description":)" +
+                                           evidence_quoted(r.description()) + "}"});
   for (const auto& a : incident.alerts())
     events.push_back({core::to_ms(a.sent_at()),
                       R"({"at":")" + evidence_time(a.sent_at()) + R"(","what":"alert","id":")" +
@@ -56,11 +56,11 @@ std::string evidence_timeline_json(const v1::Incident& incident) {
                           R"(","neighborhood":")" + a.neighborhood() + R"(","text":)" +
                           evidence_quoted(a.text()) + "}"});
   for (const auto& k : incident.acks())
-    events.push_back({core::to_ms(k.at()),
-                      R"({"at":")" + evidence_time(k.at()) + R"(","what":"ack","alertId":")" +
-                          k.alert_id() + R"(","by":)" + evidence_quoted(k.responder_id()) +
-                          R"(,"state":")" + v1::AckState_Name(k.state()) + R"(","note":)" +
-                          evidence_quoted(k.note()) + "}"});
+    events.push_back({core::to_ms(k.at()), R"({"at":")" + evidence_time(k.at()) +
+                                               R"(","what":"ack","alertId":")" + k.alert_id() +
+                                               R"(","by":)" + evidence_quoted(k.responder_id()) +
+                                               R"(,"state":")" + v1::AckState_Name(k.state()) +
+                                               R"(","note":)" + evidence_quoted(k.note()) + "}"});
   std::stable_sort(events.begin(), events.end(),
                    [](const TimelineEvent& a, const TimelineEvent& b) { return a.ms < b.ms; });
   std::string out = R"({"incidentId":")" + incident.id() + R"(","events":[)" + "\n";
@@ -75,7 +75,8 @@ std::string evidence_summary(const v1::Incident& incident, const std::vector<v1:
   s += "Neighborhood: " + incident.neighborhood_name() + " (" + incident.neighborhood() + ")\n";
   s += "Status: " + v1::IncidentStatus_Name(incident.status()) + "\n";
   s += "Opened: " + evidence_time(incident.created_at()) + "\n";
-  if (incident.has_confirmed_at()) s += "Confirmed: " + evidence_time(incident.confirmed_at()) + "\n";
+  if (incident.has_confirmed_at())
+    s += "Confirmed: " + evidence_time(incident.confirmed_at()) + "\n";
   s += "Last change: " + evidence_time(incident.updated_at()) + "\n";
   s += "Exported: " + exported_at + " by " + exported_by + "\n\n";
   s += "Reports (" + std::to_string(incident.reports_size()) + ")\n";
@@ -101,7 +102,8 @@ std::string evidence_summary(const v1::Incident& incident, const std::vector<v1:
 }
 
 std::string evidence_how_to_verify(const std::string& incident_id) {
-  return "HOW TO CHECK THIS EVIDENCE BUNDLE (incident " + incident_id + ")\n"
+  return "HOW TO CHECK THIS EVIDENCE BUNDLE (incident " + incident_id +
+         ")\n"
          "\n"
          "This ZIP file was exported by a Puente network. MANIFEST.txt lists every other file in\n"
          "it with its SHA-256 fingerprint. MANIFEST.sig is the network's digital signature\n"

@@ -103,13 +103,12 @@ void MediaDesk::start(const core::Responder& who, const std::string& incident_id
           if (opened.outcome == store::Outcome::unavailable)
             return upload->done(Refusal::unavailable(), {});
           if (opened.outcome != store::Outcome::ok)
-            return upload->done(
-                Refusal{RefusalKind::media_quota_exceeded,
-                        "your uploads today (" + std::to_string(opened.used_today) +
-                            " bytes) and this one pass the quota of " +
-                            std::to_string(config_.quota_bytes_per_day) +
-                            " bytes a day; ask a dispatcher"},
-                {});
+            return upload->done(Refusal{RefusalKind::media_quota_exceeded,
+                                        "your uploads today (" + std::to_string(opened.used_today) +
+                                            " bytes) and this one pass the quota of " +
+                                            std::to_string(config_.quota_bytes_per_day) +
+                                            " bytes a day; ask a dispatcher"},
+                                {});
           upload->done(std::nullopt, upload->answer(config_.chunk_bytes));
         });
   });
@@ -117,8 +116,8 @@ void MediaDesk::start(const core::Responder& who, const std::string& incident_id
 
 void MediaDesk::progress(const core::Responder& who, const std::string& upload_id,
                          Done<v1::MediaUpload> done) {
-  media_.load_upload(upload_id, [this, &who, done = std::move(done)](
-                                    store::Outcome outcome, store::UploadRecord record) {
+  media_.load_upload(upload_id, [this, &who, done = std::move(done)](store::Outcome outcome,
+                                                                     store::UploadRecord record) {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     // Someone else's upload is none of theirs: the same answer as none at all.
     if (outcome != store::Outcome::ok || record.uploader_id != who.id)
@@ -151,8 +150,8 @@ void MediaDesk::take_chunk(const core::Responder& who, const std::string& upload
       blobs_.drop_upload(r.id);
       media_.drop_upload(r.id, [](store::Outcome) {});
       return upload->done(Refusal{RefusalKind::media_type_mismatch,
-                                  "the file's bytes are not " + r.content_type +
-                                      " (" + v1::MediaKind_Name(r.kind) + "): refused"},
+                                  "the file's bytes are not " + r.content_type + " (" +
+                                      v1::MediaKind_Name(r.kind) + "): refused"},
                           {});
     }
     try {
@@ -167,8 +166,8 @@ void MediaDesk::take_chunk(const core::Responder& who, const std::string& upload
                                       " bytes: send from there (GET /v1/uploads/" + r.id + ")"},
                           {});
     if (upload->offset < r.size) {
-      media_.extend_upload(r.id, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     config_.upload_expiry));
+      media_.extend_upload(
+          r.id, std::chrono::duration_cast<std::chrono::milliseconds>(config_.upload_expiry));
       return upload->done(std::nullopt, upload->answer(config_.chunk_bytes));
     }
     finish(upload);
@@ -200,8 +199,8 @@ void MediaDesk::finish(std::shared_ptr<Upload> u) {
     // touches the original.
     if (kind == core::MediaKind::photo)
       if (auto original = blobs_.find(m.sha256()))
-        if (auto copy = core::without_location_metadata(read_blob_file(*original),
-                                                        m.content_type())) {
+        if (auto copy =
+                core::without_location_metadata(read_blob_file(*original), m.content_type())) {
           record.shared_sha256 = blobs_.keep(*copy);
           m.set_has_shared_copy(true);
         }
@@ -229,31 +228,34 @@ void MediaDesk::finish(std::shared_ptr<Upload> u) {
 
 void MediaDesk::check_reader(const core::Responder& who, const std::string& incident_id,
                              Done<v1::Incident> done) {
-  dispatch_.view(who, incident_id, [&who, done = std::move(done)](MaybeRefusal refusal,
-                                                                  v1::Incident incident) {
-    if (refusal) return done(std::move(refusal), {});
-    // 404 as for an incident they may not see: whether media exist is not theirs to know.
-    if (!core::may(who, core::Action::read_media, {incident.neighborhood()}))
-      return done(Refusal::not_found("no such incident media: only dispatchers and the "
-                                     "neighborhood's attorneys see an incident's media"),
-                  {});
-    done(std::nullopt, std::move(incident));
-  });
+  dispatch_.view(who, incident_id,
+                 [&who, done = std::move(done)](MaybeRefusal refusal, v1::Incident incident) {
+                   if (refusal) return done(std::move(refusal), {});
+                   // 404 as for an incident they may not see: whether media exist is not theirs to
+                   // know.
+                   if (!core::may(who, core::Action::read_media, {incident.neighborhood()}))
+                     return done(
+                         Refusal::not_found("no such incident media: only dispatchers and the "
+                                            "neighborhood's attorneys see an incident's media"),
+                         {});
+                   done(std::nullopt, std::move(incident));
+                 });
 }
 
 void MediaDesk::list(const core::Responder& who, const std::string& incident_id,
                      Done<v1::MediaList> done) {
-  check_reader(who, incident_id, [this, incident_id, done = std::move(done)](
-                                     MaybeRefusal refusal, v1::Incident) mutable {
-    if (refusal) return done(std::move(refusal), {});
-    media_.media_of(incident_id, [done = std::move(done)](store::Outcome outcome,
-                                                          std::vector<store::MediaRecord> all) {
-      if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
-      v1::MediaList list;
-      for (auto& r : all) *list.add_media() = std::move(r.media);
-      done(std::nullopt, std::move(list));
-    });
-  });
+  check_reader(
+      who, incident_id,
+      [this, incident_id, done = std::move(done)](MaybeRefusal refusal, v1::Incident) mutable {
+        if (refusal) return done(std::move(refusal), {});
+        media_.media_of(incident_id, [done = std::move(done)](store::Outcome outcome,
+                                                              std::vector<store::MediaRecord> all) {
+          if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
+          v1::MediaList list;
+          for (auto& r : all) *list.add_media() = std::move(r.media);
+          done(std::nullopt, std::move(list));
+        });
+      });
 }
 
 void MediaDesk::file(const core::Responder& who, const std::string& media_id, bool shared,
@@ -263,25 +265,25 @@ void MediaDesk::file(const core::Responder& who, const std::string& media_id, bo
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     if (outcome != store::Outcome::ok) return done(Refusal::not_found("no such media"), {});
     auto incident_id = record.media.incident_id();
-    check_reader(who, incident_id, [this, &who, shared, record = std::move(record),
-                                    done = std::move(done)](MaybeRefusal refusal,
-                                                            v1::Incident) mutable {
-      if (refusal) return done(std::move(refusal), {});
-      const auto& m = record.media;
-      if (shared && record.shared_sha256.empty())
-        return done(Refusal::not_found("this media has no shared copy (only photos get one)"),
-                    {});
-      auto path = blobs_.find(shared ? record.shared_sha256 : m.sha256());
-      if (!path) {
-        spdlog::error("media: the blob of {} is missing from the blob store", m.id());
-        return done(Refusal::not_found("the file is missing from the media store"), {});
-      }
-      if (!shared) audit_.record(who.id, "media.read", m.incident_id(), m.id());
-      done(std::nullopt,
-           MediaFile{*path, m.content_type(),
-                     m.id() + (shared ? "-shared." : ".") +
-                         std::string(core::media_extension(m.content_type()))});
-    });
+    check_reader(
+        who, incident_id,
+        [this, &who, shared, record = std::move(record), done = std::move(done)](
+            MaybeRefusal refusal, v1::Incident) mutable {
+          if (refusal) return done(std::move(refusal), {});
+          const auto& m = record.media;
+          if (shared && record.shared_sha256.empty())
+            return done(Refusal::not_found("this media has no shared copy (only photos get one)"),
+                        {});
+          auto path = blobs_.find(shared ? record.shared_sha256 : m.sha256());
+          if (!path) {
+            spdlog::error("media: the blob of {} is missing from the blob store", m.id());
+            return done(Refusal::not_found("the file is missing from the media store"), {});
+          }
+          if (!shared) audit_.record(who.id, "media.read", m.incident_id(), m.id());
+          done(std::nullopt, MediaFile{*path, m.content_type(),
+                                       m.id() + (shared ? "-shared." : ".") +
+                                           std::string(core::media_extension(m.content_type()))});
+        });
   });
 }
 

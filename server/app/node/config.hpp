@@ -61,12 +61,12 @@ struct SmsConfig {
 // (docs/evidence.md). Read in config.cpp (read_media), where each option's unit and default is.
 struct MediaConfig {
   std::filesystem::path dir;  // the blob store's folder; empty: media_dir_of() (state_dir/media)
-  std::uint64_t max_file_bytes = 512ULL << 20;        // one file, whole
-  std::size_t chunk_bytes = 1 << 20;                   // the most one PUT may carry
-  std::uint64_t quota_bytes_per_day = 2ULL << 30;     // declared per responder per UTC day
-  std::uint64_t max_note_bytes = 64 << 10;            // a NOTE's text
-  std::chrono::hours upload_expiry{24};               // an upload with no chunk for this long goes
-  std::uint64_t bundle_max_bytes = 1ULL << 30;         // an evidence bundle, built in memory
+  std::uint64_t max_file_bytes = 512ULL << 20;     // one file, whole
+  std::size_t chunk_bytes = 1 << 20;               // the most one PUT may carry
+  std::uint64_t quota_bytes_per_day = 2ULL << 30;  // declared per responder per UTC day
+  std::uint64_t max_note_bytes = 64 << 10;         // a NOTE's text
+  std::chrono::hours upload_expiry{24};            // an upload with no chunk for this long goes
+  std::uint64_t bundle_max_bytes = 1ULL << 30;     // an evidence bundle, built in memory
   // [evidence] signing_key_file: the network's Ed25519 key; empty: evidence_key_file_of().
   std::filesystem::path signing_key_file;
 };

@@ -54,10 +54,9 @@ RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIn
           .aof_rewrite_interval = config.aof_rewrite_interval,
           .node_id = config.node_id,
           .slugs = every_slug(geo),
-          .forget_blobs =
-              [&blobs](const std::vector<std::string>& sha256s) {
-                for (const auto& sha : sha256s) blobs.forget(sha);
-              }};
+          .forget_blobs = [&blobs](const std::vector<std::string>& sha256s) {
+            for (const auto& sha : sha256s) blobs.forget(sha);
+          }};
 }
 
 }  // namespace puente::app

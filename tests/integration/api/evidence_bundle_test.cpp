@@ -81,10 +81,10 @@ TEST_F(EvidenceBundle, AnExportVerifiesAndAnyChangeIsNamed) {
 
   auto entries = zip_entries(path);
   std::map<std::string, std::string> by_name(entries.begin(), entries.end());
-  for (const char* name : {"HOW-TO-VERIFY.txt", "summary.txt", "timeline.json", "incident.json",
-                           "reports.json", "alerts.json", "acks.json", "deliveries.json",
-                           "media.json", "audit.json", "network.pub", "MANIFEST.txt",
-                           "MANIFEST.sig"})
+  for (const char* name :
+       {"HOW-TO-VERIFY.txt", "summary.txt", "timeline.json", "incident.json", "reports.json",
+        "alerts.json", "acks.json", "deliveries.json", "media.json", "audit.json", "network.pub",
+        "MANIFEST.txt", "MANIFEST.sig"})
     EXPECT_TRUE(by_name.contains(name)) << name;
   const auto original = "media/" + media.id() + ".mp4";
   ASSERT_TRUE(by_name.contains(original));
@@ -114,7 +114,8 @@ TEST_F(EvidenceBundle, AnExportVerifiesAndAnyChangeIsNamed) {
     write_zip(file, changed);
     auto result = evidence::check_bundle(file, key);
     ASSERT_FALSE(result.ok());
-    EXPECT_TRUE(result.problems.front().starts_with("changed: MANIFEST.txt")) << result.problems.front();
+    EXPECT_TRUE(result.problems.front().starts_with("changed: MANIFEST.txt"))
+        << result.problems.front();
   }
   // A dropped file, and a planted one.
   {
@@ -140,7 +141,11 @@ TEST_F(EvidenceBundle, AnExportVerifiesAndAnyChangeIsNamed) {
               std::vector<std::string>{"changed: " + original});
   }
   // Another key does not verify it.
-  auto check_other = evidence::check_bundle(path, "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n");
+  auto check_other = evidence::check_bundle(
+      path,
+      "-----BEGIN PUBLIC "
+      "KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC "
+      "KEY-----\n");
   EXPECT_FALSE(check_other.ok());
 }
 
@@ -148,10 +153,10 @@ TEST_F(EvidenceBundle, OnlyDispatchersAndTheNeighborhoodsAttorneysExportAndItIsA
   auto check = evidence::check_bundle(exported("att-bh"), public_key());
   EXPECT_TRUE(check.ok());
   for (const char* who : {"obs-bh", "vol-bh", "obs-dt", "op"})
-    EXPECT_EQ(a->call(http::verb::get, "/v1/incidents/" + incident + "/evidence-bundle",
-                      net.token(who))
-                  .status,
-              404u)
+    EXPECT_EQ(
+        a->call(http::verb::get, "/v1/incidents/" + incident + "/evidence-bundle", net.token(who))
+            .status,
+        404u)
         << who;
   auto log = a->audit_log(net.token("admin"));
   EXPECT_TRUE(std::any_of(log.entries().begin(), log.entries().end(), [&](const auto& e) {

@@ -21,8 +21,8 @@ TEST(MediaRetention, APurgedIncidentTakesItsMediaAndAnEvidenceOneKeepsThem) {
   auto a = net.start_node("a");
   auto purged_incident = open_incident(*a, net.token("op"), boyle_heights_spot(0));
   auto kept_incident = open_incident(*a, net.token("op"), boyle_heights_spot(1));
-  auto evidence = a->call(http::verb::post, "/v1/incidents/" + kept_incident + "/evidence",
-                          net.token("disp"));
+  auto evidence =
+      a->call(http::verb::post, "/v1/incidents/" + kept_incident + "/evidence", net.token("disp"));
   ASSERT_EQ(evidence.status, 200u) << evidence.body;
 
   // Different bytes each: a blob shared by both incidents would rightly stay.

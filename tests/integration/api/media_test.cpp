@@ -25,11 +25,11 @@ void cut_chunk(PuentedNode& node, const std::string& token, const std::string& u
   asio::io_context ioc;
   asio::ip::tcp::socket socket(ioc);
   socket.connect({asio::ip::make_address("127.0.0.1"), node.port()});
-  std::string head = "PUT /v1/uploads/" + upload_id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-                     "Authorization: Bearer " + token +
-                     "\r\nContent-Type: application/octet-stream\r\nUpload-Offset: " +
-                     std::to_string(offset) + "\r\nContent-Length: " +
-                     std::to_string(chunk.size()) + "\r\n\r\n";
+  std::string head =
+      "PUT /v1/uploads/" + upload_id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+      "Authorization: Bearer " + token +
+      "\r\nContent-Type: application/octet-stream\r\nUpload-Offset: " + std::to_string(offset) +
+      "\r\nContent-Length: " + std::to_string(chunk.size()) + "\r\n\r\n";
   asio::write(socket, asio::buffer(head));
   asio::write(socket, asio::buffer(chunk.substr(0, sent)));
   boost::system::error_code ec;
@@ -113,7 +113,10 @@ TEST_F(Media, AFiftyMegabyteVideoInChunksArrivesWholeThroughTwoCutConnections) {
 }
 
 TEST_F(Media, AFileLyingAboutItsTypeIsRefused) {
-  const auto program = media_bytes(std::string("\x7F" "ELF\x02\x01\x01", 7), 5000);
+  const auto program = media_bytes(std::string("\x7F"
+                                               "ELF\x02\x01\x01",
+                                               7),
+                                   5000);
   const auto token = net.token("obs-bh");
   auto upload = declare_upload(*a, token, incident, "PHOTO", program.size(), "image/jpeg");
   client::HttpClient http(a->address());
@@ -148,7 +151,8 @@ TEST_F(Media, TheDailyQuotaOfAResponderIsEnforced) {
 }
 
 TEST_F(Media, OnlyDispatchersAndTheNeighborhoodsAttorneysReadIt) {
-  auto media = upload_media(*a, net.token("obs-bh"), incident, "PHOTO", "image/jpeg", jpeg_with_gps());
+  auto media =
+      upload_media(*a, net.token("obs-bh"), incident, "PHOTO", "image/jpeg", jpeg_with_gps());
   ASSERT_FALSE(media.id().empty());
   EXPECT_TRUE(media.has_shared_copy());
   auto read = [&](const std::string& who, const std::string& path) {
@@ -173,7 +177,8 @@ TEST_F(Media, OnlyDispatchersAndTheNeighborhoodsAttorneysReadIt) {
   EXPECT_EQ(read("op", original), 404u);
   // Someone else's upload cannot be continued or looked at either.
   auto upload = declare_upload(*a, net.token("obs-bh"), incident, "PHOTO", 1000, "image/jpeg");
-  EXPECT_EQ(a->call(http::verb::get, "/v1/uploads/" + upload.id(), net.token("vol-bh")).status, 404u);
+  EXPECT_EQ(a->call(http::verb::get, "/v1/uploads/" + upload.id(), net.token("vol-bh")).status,
+            404u);
   client::HttpClient http(a->address());
   EXPECT_EQ(put_chunk(http, net.token("vol-bh"), upload.id(), 0, jpeg_with_gps()).status, 404u);
 
@@ -191,7 +196,8 @@ TEST_F(Media, NothingOfAFileIsLogged) {
   auto note = upload_media(*a, net.token("obs-bh"), incident, "NOTE", "text/plain", words);
   ASSERT_FALSE(note.id().empty());
   EXPECT_EQ(note.content_type(), "text/plain; charset=utf-8");
-  auto photo = upload_media(*b, net.token("obs-bh"), incident, "PHOTO", "image/jpeg", jpeg_with_gps());
+  auto photo =
+      upload_media(*b, net.token("obs-bh"), incident, "PHOTO", "image/jpeg", jpeg_with_gps());
   a.reset();  // the logs are whole once the nodes stopped
   b.reset();
   for (const char* node : {"a", "b"}) {

@@ -24,7 +24,10 @@ inline std::string media_bytes(const std::string& head, std::size_t size, unsign
   return bytes;
 }
 
-inline const std::string mp4_head = std::string("\x00\x00\x00\x18" "ftypmp42\x00\x00\x00\x00", 16);
+inline const std::string mp4_head = std::string(
+    "\x00\x00\x00\x18"
+    "ftypmp42\x00\x00\x00\x00",
+    16);
 
 // A small whole JPEG with a GPS position in its EXIF.
 inline std::string jpeg_with_gps() {
@@ -74,7 +77,8 @@ inline v1::Media upload_media(PuentedNode& node, const std::string& token,
   v1::MediaUpload last;
   while (offset < bytes.size()) {
     auto n = std::min<std::size_t>(upload.chunk_bytes(), bytes.size() - offset);
-    auto answer = put_chunk(http, token, upload.id(), offset, std::string_view(bytes).substr(offset, n));
+    auto answer =
+        put_chunk(http, token, upload.id(), offset, std::string_view(bytes).substr(offset, n));
     EXPECT_TRUE(answer.status == 200u || answer.status == 201u) << answer.body;
     if (!answer.ok()) return {};
     EXPECT_EQ(wire::from_json(answer.body, last), "");

@@ -9,7 +9,8 @@ namespace {
 const std::string a(64, 'a'), b(64, 'b'), c(64, 'c');
 
 TEST(EvidenceManifest, ReadsBackWhatItWrites) {
-  auto text = manifest_text("incident inc-1\nexported by disp", {{a, "timeline.json"}, {b, "media/x.jpg"}});
+  auto text =
+      manifest_text("incident inc-1\nexported by disp", {{a, "timeline.json"}, {b, "media/x.jpg"}});
   EXPECT_EQ(text, "# incident inc-1\n# exported by disp\n" + a + "  timeline.json\n" + b +
                       "  media/x.jpg\n");
   auto entries = parse_manifest(text);
@@ -30,8 +31,8 @@ TEST(EvidenceManifest, NamesEachFileThatDiffers) {
   std::vector<ManifestEntry> manifest = {{a, "summary.txt"}, {b, "media/x.jpg"}, {c, "acks.json"}};
   EXPECT_TRUE(manifest_differences(manifest, manifest).empty());
   auto found = manifest;
-  found[1].sha256 = c;                      // changed
-  found.erase(found.begin() + 2);           // dropped
+  found[1].sha256 = c;                        // changed
+  found.erase(found.begin() + 2);             // dropped
   found.push_back({a, "media/planted.jpg"});  // added
   auto differences = manifest_differences(manifest, found);
   EXPECT_EQ(differences, (std::vector<std::string>{"changed: media/x.jpg", "missing: acks.json",

@@ -12,10 +12,16 @@ using namespace std::string_literals;
 
 const std::string jpeg = "\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01"s;
 const std::string png = "\x89PNG\r\n\x1A\n\x00\x00\x00\rIHDR"s;
-const std::string iphone_video = "\x00\x00\x00\x14" "ftypqt  \x00\x00\x00\x00"s;
-const std::string android_video = "\x00\x00\x00\x18" "ftypmp42\x00\x00\x00\x00"s;
+const std::string iphone_video =
+    "\x00\x00\x00\x14"
+    "ftypqt  \x00\x00\x00\x00"s;
+const std::string android_video =
+    "\x00\x00\x00\x18"
+    "ftypmp42\x00\x00\x00\x00"s;
 const std::string webm = "\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01\x42\xF7\x81\x01\x42\xF2\x81"s;
-const std::string elf = "\x7F" "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00"s;
+const std::string elf =
+    "\x7F"
+    "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00"s;
 
 TEST(MediaSniff, APhotoVideoOrRecordingIsTakenAsItsOwnType) {
   EXPECT_TRUE(media_matches(MediaKind::photo, "image/jpeg", jpeg));
