@@ -17,6 +17,8 @@ packages=(
   libhiredis-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libssl-dev libtomlplusplus-dev libcli11-dev zlib1g-dev
+  # The evidence bundle's ZIP (server/evidence/, docs/evidence.md).
+  libzip-dev
   # The node's allocator (release builds; see CMakeLists.txt).
   libjemalloc-dev
   redis-server redis-tools haproxy nginx curl tzdata

@@ -24,6 +24,7 @@ void add_tail_command(CLI::App& app, const GlobalOptions& global);
 void add_token_commands(CLI::App& app, const GlobalOptions& global);
 void add_push_commands(CLI::App& app, const GlobalOptions& global);
 void add_sms_commands(CLI::App& app, const GlobalOptions& global);
+void add_evidence_commands(CLI::App& app, const GlobalOptions& global);
 
 // Names of an enum's values, UNSPECIFIED left out, for CLI::IsMember.
 template <typename Descriptor>

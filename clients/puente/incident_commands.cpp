@@ -173,12 +173,17 @@ void add_incident_commands(CLI::App& app, const GlobalOptions& global) {
   auto* evidence = app.add_subcommand(
       "evidence",
       "Keep an incident as evidence: never purged, its reports' caller contact removed");
-  evidence->add_option("ID", kept->incident_id, "The incident, e.g. inc-7f3a")->required();
+  // Not required here: `puente evidence export|verify|key` (evidence_commands.cpp) share the word.
+  evidence->add_option("ID", kept->incident_id, "The incident, e.g. inc-7f3a");
   evidence->footer(
       "Prints: incident <id>: kept as evidence since <time>\n"
       "Other incidents are purged once idle for [privacy] retention_seconds (72 hours by "
       "default).");
-  evidence->callback([kept, &global] { run_evidence(*kept, global); });
+  evidence->callback([kept, &global, evidence] {
+    if (!evidence->get_subcommands().empty()) return;  // export, verify or key ran
+    if (kept->incident_id.empty()) throw CLI::RequiredError("ID");
+    run_evidence(*kept, global);
+  });
 
   auto list = std::make_shared<ListOptions>();
   auto* incidents = app.add_subcommand("incidents", "List open incidents, one a line");

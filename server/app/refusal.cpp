@@ -34,6 +34,7 @@ StatusAndCode status_and_code(RefusalKind kind) {
     case RefusalKind::unexpected_field: return {400, "unexpected_field"};
     case RefusalKind::caller_phone_not_accepted: return {400, "caller_phone_not_accepted"};
     case RefusalKind::unreadable_entry: return {400, "unreadable_entry"};
+    case RefusalKind::bad_upload: return {400, "bad_upload"};
     case RefusalKind::missing_token: return {401, "missing_token"};
     case RefusalKind::bad_token: return {401, "bad_token"};
     case RefusalKind::hello_first: return {401, "hello_first"};
@@ -50,9 +51,13 @@ StatusAndCode status_and_code(RefusalKind kind) {
     case RefusalKind::idempotency_conflict: return {409, "idempotency_conflict"};
     case RefusalKind::incident_busy: return {409, "incident_busy"};
     case RefusalKind::too_many_phones: return {409, "too_many_phones"};
+    case RefusalKind::upload_offset_mismatch: return {409, "upload_offset_mismatch"};
+    case RefusalKind::media_too_large: return {413, "media_too_large"};
+    case RefusalKind::media_type_mismatch: return {415, "media_type_mismatch"};
     case RefusalKind::outside_coverage: return {422, "outside_coverage"};
     case RefusalKind::rate_limited: return {429, "rate_limited"};
     case RefusalKind::journal_rate_limited: return {429, "journal_rate_limited"};
+    case RefusalKind::media_quota_exceeded: return {429, "media_quota_exceeded"};
     case RefusalKind::store_unavailable: return {503, "store_unavailable"};
     case RefusalKind::journal_full: return {503, "journal_full"};
   }

@@ -35,6 +35,7 @@ enum class RefusalKind {
   unexpected_field,
   caller_phone_not_accepted,
   unreadable_entry,  // a journal entry that does not parse (logged at its replay only)
+  bad_upload,        // media: a declaration or chunk that cannot be taken (docs/evidence.md)
   // 401: no one signed in.
   missing_token,
   bad_token,
@@ -54,12 +55,17 @@ enum class RefusalKind {
   invalid_transition,
   idempotency_conflict,
   incident_busy,
-  too_many_phones,  // [push] max_phones_per_responder
+  too_many_phones,         // [push] max_phones_per_responder
+  upload_offset_mismatch,  // a media chunk sent for another offset than the upload's
+  // 413, 415: media (docs/evidence.md)
+  media_too_large,      // over [media] max_file_bytes, or a chunk over chunk_bytes
+  media_type_mismatch,  // the bytes are not what the upload said they are
   // 422
   outside_coverage,
   // 429
   rate_limited,
   journal_rate_limited,
+  media_quota_exceeded,  // [media] quota_bytes_per_day for this responder
   // 503: nothing was changed; retry.
   store_unavailable,
   journal_full,

@@ -44,6 +44,7 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
     case Action::watch_board: return is_staff(who);
     case Action::view_incident:
     case Action::ack:
+    case Action::attach_media:
       // The people alerted for an incident are the field responders of its neighborhood; they
       // may see it and answer it. An operator's neighborhoods (if any) grant neither.
       return is_staff(who) || (is_field_responder(who) && covers_incident(who, incident));
@@ -56,6 +57,9 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
       // neighborhood's responders is a dispatcher's call.
       return is_staff(who) || (observer_on_scene(who, incident) &&
                                (incident.moving_to.empty() || who.covers(incident.moving_to)));
+    case Action::read_media:
+      // Faces and plates of people at a raid: counsel and the board, not every responder.
+      return is_staff(who) || (who.has_role(Role::attorney) && covers_incident(who, incident));
     case Action::read_geography: return !who.has_role(Role::metrics);
     case Action::administer: return who.has_role(Role::admin);
     case Action::read_metrics: return who.has_role(Role::admin) || who.has_role(Role::metrics);

@@ -27,6 +27,10 @@ enum class Action {
   administer,      // admin: bearer tokens (issue, list, revoke) and the audit log
   read_metrics,    // admin, metrics: GET /metrics, which shows live when raids are reported
   use_api,         // every role but metrics: any other route, a WebSocket
+  // Media and evidence (docs/evidence.md), added at the end:
+  attach_media,  // who may view the incident (staff; its neighborhood's field responders)
+  read_media,    // dispatcher, admin; an attorney covering the incident's neighborhood: the
+                 // media and the evidence bundle (what observers filmed is for counsel)
 };
 
 // Facts about the incident an action touches; ignored by actions not about one.

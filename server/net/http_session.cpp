@@ -24,6 +24,9 @@ namespace {
 
 // How long a client has for the TLS handshake: a connection that says nothing is not kept.
 constexpr std::chrono::seconds tls_handshake_timeout{10};
+// The media chunk route (docs/evidence.md), whose body may be up to SessionLimits::
+// upload_chunk_bytes.
+constexpr std::string_view upload_chunk_target = "/v1/uploads/";
 
 // `Stream` is PlainStream or TlsStream (websocket_session.hpp).
 template <class Stream>
@@ -127,8 +130,31 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void do_read() {
     parser_.emplace();
-    parser_->body_limit(context_->limits.http_body_bytes);
+    // Beast refuses a Content-Length over the limit as the header ends, before the route is
+    // known: the header is read under the larger of the two limits, and on_header sets the
+    // route's.
+    parser_->body_limit(
+        std::max(context_->limits.upload_chunk_bytes, context_->limits.http_body_bytes));
     tcp().expires_after(context_->limits.http_idle);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&HttpSession::on_header, this->shared_from_this()));
+  }
+
+  // The body's limit depends on the route: a media chunk may be larger (docs/evidence.md).
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read(ec, 0);
+    const auto& header = parser_->get();
+    bool upload_chunk = context_->limits.upload_chunk_bytes > 0 &&
+                        header.method() == http::verb::put &&
+                        header.target().starts_with(upload_chunk_target);
+    if (!upload_chunk) {
+      auto length = parser_->content_length();
+      if (length && *length > context_->limits.http_body_bytes)
+        return answer_read_error(http::error::body_limit);
+      // A chunked body is counted against the limit as it arrives.
+      parser_->body_limit(context_->limits.http_body_bytes);
+    }
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
   }

@@ -39,6 +39,9 @@ using SocketPeerFactory =
 struct SessionLimits {
   std::size_t http_body_bytes = 64 * 1024;  // a report is a few hundred bytes
   std::size_t ws_message_bytes = 64 * 1024;
+  // A media chunk (PUT /v1/uploads/{id}, docs/evidence.md) is the one request whose body may be
+  // larger: [media] chunk_bytes. 0: no larger bodies.
+  std::size_t upload_chunk_bytes = 0;
   // Bytes waiting to be written to one socket, counted as allocated (core/send_queue_budget.hpp:
   // each frame's buffer plus its overhead). A phone on a bad network drains slowly; past this it
   // is closed and catches up from history on reconnect, so a thousand slow phones cost the node

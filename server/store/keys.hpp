@@ -147,6 +147,18 @@
 //   {p}retention:aof_rewrite    string: ms of the last AOF rewrite the purge asked for (SET NX
 //                               PX: expires after [privacy] aof_rewrite_interval_seconds)
 //
+//   {p}incident:{id}:media      sorted set: its media ids, scored by when they arrived (ms)
+//   {p}media:{id}               hash: pb (Media protobuf), incident, sha (the original's
+//                               SHA-256), shared (the location-free copy's, if any): the
+//                               bytes are in the blob store by those hashes (docs/evidence.md)
+//   {p}blob:{sha256}            set: the media ids whose original or shared copy is that blob;
+//                               the purge deletes a blob once its set is empty
+//   {p}upload:{id}              hash: an upload on its way (incident, uploader, kind, size,
+//                               type, received); expires [media] upload_expiry_hours after its
+//                               last chunk; its bytes so far are a file in the blob store
+//   {p}media:quota:{responder}:{yyyymmdd}
+//                               string: bytes declared by that responder's uploads that UTC
+//                               day ([media] quota_bytes_per_day); expires after two days
 // Everything about callers and incidents is purged after the retention ([privacy]
 // retention_seconds) except evidence; the audit log keeps incident ids (random, no caller
 // data), never report text, caller hashes or places.
@@ -174,6 +186,14 @@ class Keys {
     return incident(id) + ":deliveries";
   }
   std::string incident_pushes(std::string_view id) const { return incident(id) + ":pushes"; }
+  std::string incident_media(std::string_view id) const { return incident(id) + ":media"; }
+  std::string media(std::string_view id) const { return media_prefix() + std::string(id); }
+  std::string media_prefix() const { return p_ + "media:"; }
+  std::string blob_refs_prefix() const { return p_ + "blob:"; }
+  std::string upload(std::string_view id) const { return p_ + "upload:" + std::string(id); }
+  std::string media_quota(std::string_view responder, std::string_view day) const {
+    return p_ + "media:quota:" + std::string(responder) + ":" + std::string(day);
+  }
   std::string corroborable() const { return p_ + "incidents:near"; }
   std::string corroborable_places(int kind) const {
     return corroborable_places_prefix() + std::to_string(kind);

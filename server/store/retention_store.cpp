@@ -44,7 +44,7 @@ void RetentionStore::idle_since(TimePoint cutoff, std::size_t limit,
 }
 
 void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff,
-                           std::function<void(Purge)> done) {
+                           std::function<void(Purge, std::vector<std::string>)> done) {
   const auto& id = incident_id;
   using Key = lua::PurgeIncident::Key;
   using Arg = lua::PurgeIncident::Arg;
@@ -57,15 +57,22 @@ void RetentionStore::purge(const std::string& incident_id, TimePoint cutoff,
       .key(Key::timers, keys_.timers())
       .key(Key::leased_timers, keys_.leased_timers())
       .key(Key::checkins, keys_.checkins())
-      .key(Key::leased_checkins, keys_.leased_checkins());
+      .key(Key::leased_checkins, keys_.leased_checkins())
+      .key(Key::incident_media, keys_.incident_media(id));
   call.arg(Arg::id, id)
       .arg(Arg::cutoff_ms, ms(cutoff))
-      .arg(Arg::places_prefix, keys_.corroborable_places_prefix());
+      .arg(Arg::places_prefix, keys_.corroborable_places_prefix())
+      .arg(Arg::media_prefix, keys_.media_prefix())
+      .arg(Arg::blob_prefix, keys_.blob_refs_prefix());
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, const Reply& reply) {
-    if (failed(ec, reply, "purge incident")) return done(Purge::unavailable);
-    if (reply.str == "purged") return done(Purge::purged);
-    if (reply.str == "evidence") return done(Purge::evidence);
-    done(reply.str == "active" ? Purge::active : Purge::gone);
+    std::vector<std::string> blobs;
+    if (failed(ec, reply, "purge incident") || reply.elements.empty())
+      return done(Purge::unavailable, blobs);
+    const auto& word = reply.elements[0].str;
+    for (std::size_t i = 1; i < reply.elements.size(); ++i) blobs.push_back(reply.elements[i].str);
+    if (word == "purged") return done(Purge::purged, std::move(blobs));
+    if (word == "evidence") return done(Purge::evidence, blobs);
+    done(word == "active" ? Purge::active : Purge::gone, blobs);
   });
 }
 

@@ -54,7 +54,10 @@ class RetentionStore {
                   std::function<void(Outcome, std::vector<std::string>)> done);
 
   enum class Purge { purged, evidence, active, gone, unavailable };
-  void purge(const std::string& incident_id, TimePoint cutoff, std::function<void(Purge)> done);
+  // `blobs`: when purged, the SHA-256 of each media blob no media refers to any more, for the
+  // caller to delete from the blob store (the purge's Redis part is done either way).
+  void purge(const std::string& incident_id, TimePoint cutoff,
+             std::function<void(Purge, std::vector<std::string> blobs)> done);
 
   // Trims the report and ack logs to `logs_cutoff`, and the histories of `slugs` to
   // `history_cutoff`, exactly (not XTRIM's approximate ~: what is past the retention must go).

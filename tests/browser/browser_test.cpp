@@ -95,6 +95,17 @@ TEST_F(Browser, ThePagesWorkEndToEndInChromium) {
                      {"PUENTE_OBSERVER_ID", "obs-bh"}});
 }
 
+// Media from the observer page (docs/evidence.md): an upload that resumes after a cut.
+TEST_F(Browser, TheObserverPageAttachesAPhotoThatResumesAfterACut) {
+  TestNetwork net;
+  auto a = net.start_node("a");
+  run_browser_tests("attachments.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE_A", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")}});
+}
+
 // The people on scene on the observer page (docs/on-scene.md): check-ins every 6 seconds.
 TEST_F(Browser, TheObserverPageAsksAreYouOkAndCallsForHelpSilently) {
   TestNetwork net("[policy]\nescalation = []\ncheckin_minutes = 0.1\ncheckin_grace_minutes = 1\n");

@@ -39,7 +39,9 @@ std::string missing_tools() {
 }
 
 bool is_binary(const std::string& content_type) {
-  return content_type.starts_with("image/") || content_type.starts_with("application/x-protobuf");
+  return content_type.starts_with("image/") || content_type.starts_with("application/x-protobuf") ||
+         content_type.starts_with("application/zip") || content_type.starts_with("video/") ||
+         content_type.starts_with("audio/");
 }
 
 // Records each request and its answer as one JSON line, as check_openapi.mjs reads them.
@@ -157,6 +159,38 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(post, "/v1/incidents/" + id + "/confirm", disp);  // 409 invalid_transition
   log.call(post, "/v1/incidents/" + id + "/promote", disp);  // 404 no such action
   log.call(post, "/v1/incidents/" + id + "/evidence", disp);
+  // Media (docs/evidence.md): a photo in one chunk, one that lies, the reads, the bundle.
+  {
+    using namespace std::string_literals;
+    const auto photo = "\xFF\xD8\xFF\xE0\x00\x06JFIF\xFF\xDA\x00\x02 scan \xFF\xD9"s;
+    auto declare = [&](std::size_t size) {
+      v1::MediaUpload upload;
+      wire::from_json(log.call(post, "/v1/incidents/" + id + "/media", obs,
+                               R"({"kind":"PHOTO","size":)" + std::to_string(size) +
+                                   R"(,"contentType":"image/jpeg"})")
+                          .body,
+                      upload);
+      return upload;
+    };
+    auto upload = declare(photo.size());
+    log.call(get, "/v1/uploads/" + upload.id(), obs);
+    v1::MediaUpload done;
+    wire::from_json(log.call(http::verb::put, "/v1/uploads/" + upload.id(), obs, photo,
+                             "application/octet-stream", {{"Upload-Offset", "0"}})
+                        .body,
+                    done);
+    auto liar = declare(100);
+    log.call(http::verb::put, "/v1/uploads/" + liar.id(), obs, std::string(100, 'x'),
+             "application/octet-stream", {{"Upload-Offset", "0"}});  // 415
+    log.call(post, "/v1/incidents/" + id + "/media", obs,
+             R"({"kind":"PHOTO","size":0,"contentType":"image/jpeg"})");  // 400
+    log.call(get, "/v1/incidents/" + id + "/media", disp);
+    log.call(get, "/v1/incidents/" + id + "/media", obs);  // 404: not for observers
+    log.call(get, "/v1/media/" + done.media().id(), disp);
+    log.call(get, "/v1/media/" + done.media().id() + "/shared", disp);
+    log.call(get, "/v1/incidents/" + id + "/evidence-bundle", disp);
+    log.call(get, "/v1/evidence/key", obs);
+  }
   log.call(post, "/v1/incidents/" + id + "/resolve", obs);                               // 403
   log.call(post, "/v1/incidents/" + id + "/reopen", disp, R"({"text":"still there"})");  // 409
   log.call(post, "/v1/incidents/" + id + "/resolve", disp);

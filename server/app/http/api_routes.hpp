@@ -31,6 +31,9 @@
 
 namespace puente::app {
 
+class MediaDesk;
+class EvidenceBundle;
+
 struct ApiServices {
   const core::Roster& roster;
   const core::TokenRegistry& tokens;
@@ -77,6 +80,9 @@ struct ApiServices {
   // What replies and delivery reports write, and the status reads (sms_routes.cpp).
   store::SmsReplyStore& sms_replies;
   store::SmsReportStore& sms_reports;
+  // Media and the evidence bundle (media_routes.cpp, docs/evidence.md); set by the node.
+  MediaDesk* media = nullptr;
+  EvidenceBundle* evidence_bundle = nullptr;
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);

@@ -13,5 +13,6 @@ void add_admin_routes(net::Router& router, ApiServices& s);
 void add_push_routes(net::Router& router, ApiServices& s);
 void add_device_token_routes(net::Router& router, ApiServices& s);
 void add_sms_routes(net::Router& router, ApiServices& s);
+void add_media_routes(net::Router& router, ApiServices& s);
 
 }  // namespace puente::app::api

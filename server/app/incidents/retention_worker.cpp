@@ -75,10 +75,14 @@ void RetentionWorker::purge_batch(TimePoint now, TimePoint cutoff, std::size_t p
         for (const auto& id : ids) {
           self->store_.purge(
               id, cutoff,
-              [self, tally, now, cutoff, purged_so_far, full](store::RetentionStore::Purge p) {
+              [self, tally, now, cutoff, purged_so_far, full](store::RetentionStore::Purge p,
+                                                              std::vector<std::string> blobs) {
                 if (p == store::RetentionStore::Purge::purged) {
                   ++tally->purged;
                   self->metrics_.incidents_purged.inc();
+                  // Redis no longer names them: their bytes go too.
+                  if (!blobs.empty() && self->settings_.forget_blobs)
+                    self->settings_.forget_blobs(blobs);
                 }
                 if (p == store::RetentionStore::Purge::unavailable) tally->failed = true;
                 if (--tally->left > 0) return;

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ struct RetentionSettings {
       aof_rewrite_interval;  // at most one BGREWRITEAOF per this, network-wide
   std::string node_id;
   std::vector<std::string> slugs;  // every neighborhood: each has an alert history
+  // Deletes media blobs a purge left without a reference (app/media/blob_store.hpp); unset: the
+  // node keeps no media.
+  std::function<void(const std::vector<std::string>& sha256s)> forget_blobs;
 };
 
 class RetentionWorker : public std::enable_shared_from_this<RetentionWorker> {

@@ -245,6 +245,43 @@ std::filesystem::path revocations_file_of(const NodeConfig& config) {
   return config.state_dir / "revoked-tokens";
 }
 
+std::filesystem::path media_dir_of(const NodeConfig& config) {
+  if (!config.media.dir.empty()) return config.media.dir;
+  return config.state_dir / "media";
+}
+
+std::filesystem::path evidence_key_file_of(const NodeConfig& config) {
+  if (!config.media.signing_key_file.empty()) return config.media.signing_key_file;
+  return config.state_dir / "evidence-key.pem";
+}
+
+namespace {
+
+// [media] and [evidence] (docs/evidence.md; config/puented.toml shows each with its default).
+void read_media(const toml::table& t, const std::filesystem::path& base, MediaConfig& m) {
+  constexpr int64_t a_mebibyte = 1LL << 20;
+  m.dir = relative_to(base, get_or<std::string>(t, "media.dir", ""));
+  // 64 GiB a file: a day of video; the blob store has no other limit.
+  m.max_file_bytes = static_cast<std::uint64_t>(
+      whole(t, "media.max_file_bytes", static_cast<int64_t>(m.max_file_bytes), 1, 64 * a_gibibyte));
+  // 64 KiB to 16 MiB: a chunk is held in memory whole while it is written.
+  m.chunk_bytes = static_cast<std::size_t>(whole(
+      t, "media.chunk_bytes", static_cast<int64_t>(m.chunk_bytes), 64 * 1024, 16 * a_mebibyte));
+  m.quota_bytes_per_day = static_cast<std::uint64_t>(
+      whole(t, "media.quota_bytes_per_day", static_cast<int64_t>(m.quota_bytes_per_day), 1,
+            1024 * a_gibibyte));
+  m.max_note_bytes = static_cast<std::uint64_t>(
+      whole(t, "media.max_note_bytes", static_cast<int64_t>(m.max_note_bytes), 1, 16 * a_mebibyte));
+  m.upload_expiry =
+      std::chrono::hours(whole(t, "media.upload_expiry_hours", m.upload_expiry.count(), 1, 720));
+  m.bundle_max_bytes = static_cast<std::uint64_t>(whole(t, "evidence.bundle_max_bytes",
+                                                        static_cast<int64_t>(m.bundle_max_bytes),
+                                                        a_mebibyte, 64 * a_gibibyte));
+  m.signing_key_file = relative_to(base, get_or<std::string>(t, "evidence.signing_key_file", ""));
+}
+
+}  // namespace
+
 NodeConfig load_config(const std::filesystem::path& path) {
   toml::table t;
   try {
@@ -414,6 +451,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
 
   read_push(t, base, c.push);
   read_sms(t, base, !c.caller_key_file.empty(), c.sms);
+  read_media(t, base, c.media);
+  c.limits.upload_chunk_bytes = c.media.chunk_bytes;
 
   c.log_level = get_or<std::string>(t, "log.level", c.log_level);
   c.log_json = get_or<std::string>(t, "log.format", "text") == "json";

@@ -57,6 +57,20 @@ struct SmsConfig {
   bool enabled() const { return !credentials_file.empty(); }
 };
 
+// [media] and [evidence]: observers' photos, video, audio and notes, and the evidence bundle
+// (docs/evidence.md). Read in config.cpp (read_media), where each option's unit and default is.
+struct MediaConfig {
+  std::filesystem::path dir;  // the blob store's folder; empty: media_dir_of() (state_dir/media)
+  std::uint64_t max_file_bytes = 512ULL << 20;     // one file, whole
+  std::size_t chunk_bytes = 1 << 20;               // the most one PUT may carry
+  std::uint64_t quota_bytes_per_day = 2ULL << 30;  // declared per responder per UTC day
+  std::uint64_t max_note_bytes = 64 << 10;         // a NOTE's text
+  std::chrono::hours upload_expiry{24};            // an upload with no chunk for this long goes
+  std::uint64_t bundle_max_bytes = 1ULL << 30;     // an evidence bundle, built in memory
+  // [evidence] signing_key_file: the network's Ed25519 key; empty: evidence_key_file_of().
+  std::filesystem::path signing_key_file;
+};
+
 struct NodeConfig {
   std::string node_id;  // default: host name
   std::string listen_host = "127.0.0.1";
@@ -124,6 +138,7 @@ struct NodeConfig {
   std::chrono::seconds history_max_age{7 * 24 * 3600};  // older alerts are trimmed away
   PushConfig push;
   SmsConfig sms;
+  MediaConfig media;
   std::string log_level = "info";
   bool log_json = false;
 };
@@ -133,6 +148,12 @@ NodeConfig load_config(const std::filesystem::path& path);
 
 // The revocations file: as configured, else "revoked-tokens" in the state folder.
 std::filesystem::path revocations_file_of(const NodeConfig& config);
+
+// The media blob store's folder: [media] dir, else "media" in the state folder.
+std::filesystem::path media_dir_of(const NodeConfig& config);
+// The network's evidence signing key: [evidence] signing_key_file, else "evidence-key.pem" in
+// the state folder (made there at first start if absent).
+std::filesystem::path evidence_key_file_of(const NodeConfig& config);
 
 // Where the pages are when the config names no folder: share/puente/web beside the
 // program's bin/ folder (an installed layout) if it exists, else server/web of the source tree

@@ -54,6 +54,7 @@ Node::Parts::Parts(NodeConfig c)
       sms_credentials(load_sms_credentials(config.sms)),
       sms_replies(commands, store::Keys(config.key_prefix)),
       sms_reports(commands, store::Keys(config.key_prefix)),
+      blobs(media_dir_of(config)),
       intake(rules, store, availability, metrics),
       dispatch(rules, store, availability, metrics, *audit),
       evidence(store, retention_store, metrics, *audit),
@@ -64,7 +65,7 @@ Node::Parts::Parts(NodeConfig c)
       on_scene(std::make_shared<OnScene>(io.main().get_executor(), rules, store, availability,
                                          checkin_timers, metrics, *audit, config.escalation_poll)),
       retention(std::make_shared<RetentionWorker>(io.main().get_executor(), retention_store,
-                                                  metrics, retention_settings(config, geo))),
+                                                  metrics, retention_settings(config, geo, blobs))),
       push_queue(commands, store::Keys(config.key_prefix)),
       push_sender(open_push_sender(vapid, config.push, io.main().get_executor())),
       sms_queue(commands, store::Keys(config.key_prefix)),
@@ -72,6 +73,10 @@ Node::Parts::Parts(NodeConfig c)
       outbox(std::make_shared<Outbox>(io.main().get_executor(),
                                       store::Journal::open(config.journal_file), roster, intake,
                                       dispatch, metrics, *audit, config.journal_limits)),
+      media_store(commands, store::Keys(config.key_prefix)),
+      evidence_key(evidence::NetworkKey::load_or_make(evidence_key_file_of(config))),
+      media(dispatch, media_store, blobs, *audit, config.media),
+      evidence_bundle(media, audit_store, *audit, evidence_key, config.media, blobs.dir() / "tmp"),
       reports(intake, *outbox, limiter, config.rate_limits, caller_key ? &*caller_key : nullptr,
               presence_store),
       acks(dispatch, *outbox, limiter, config.rate_limits),
@@ -140,6 +145,8 @@ Node::Parts::Parts(NodeConfig c)
     responder_phones.emplace(roster, *caller_key);
     api_services.responder_phones = &*responder_phones;
   }
+  api_services.media = &media;
+  api_services.evidence_bundle = &evidence_bundle;
   server->limits = config.limits;
   server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);
   server->proxy_protocol = config.proxy_protocol;

@@ -25,6 +25,9 @@
 #include "app/live/presence.hpp"
 #include "app/live/responder_socket.hpp"
 #include "app/maps/neighborhood_map.hpp"
+#include "app/media/blob_store.hpp"
+#include "app/media/evidence_bundle.hpp"
+#include "app/media/media_desk.hpp"
 #include "channels/phone_sweep.hpp"
 #include "channels/push/vapid.hpp"
 #include "channels/push_dispatch.hpp"
@@ -89,6 +92,7 @@ struct Node::Parts {
   std::optional<core::ResponderPhones> responder_phones;
   store::SmsReplyStore sms_replies;
   store::SmsReportStore sms_reports;
+  LocalBlobStore blobs;  // media bytes ([media] dir)
   IntakeService intake;
   DispatchService dispatch;
   EvidenceService evidence;
@@ -107,6 +111,11 @@ struct Node::Parts {
   std::shared_ptr<channels::SmsDispatch> sms_dispatch;
   std::shared_ptr<channels::RungWorker> rungs;  // with Web Push or SMS
   std::shared_ptr<Outbox> outbox;
+  // Media and evidence (docs/evidence.md); the blob store above, for the retention.
+  store::MediaStore media_store;
+  evidence::NetworkKey evidence_key;
+  MediaDesk media;
+  EvidenceBundle evidence_bundle;
   ReportDesk reports;
   AckDesk acks;
   IncidentDesk incidents;

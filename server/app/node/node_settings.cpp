@@ -46,13 +46,17 @@ std::vector<std::string> every_slug(const core::GeoIndex& geo) {
   return slugs;
 }
 
-RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIndex& geo) {
+RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIndex& geo,
+                                     BlobStore& blobs) {
   return {.retention = config.retention,
           .history_max_age = config.history_max_age,
           .interval = config.purge_interval,
           .aof_rewrite_interval = config.aof_rewrite_interval,
           .node_id = config.node_id,
-          .slugs = every_slug(geo)};
+          .slugs = every_slug(geo),
+          .forget_blobs = [&blobs](const std::vector<std::string>& sha256s) {
+            for (const auto& sha : sha256s) blobs.forget(sha);
+          }};
 }
 
 }  // namespace puente::app

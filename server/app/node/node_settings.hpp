@@ -4,6 +4,7 @@
 // the config (and the geography and policies read at start).
 
 #include "app/incidents/retention_worker.hpp"
+#include "app/media/blob_store.hpp"
 #include "app/node/config.hpp"
 #include "core/delivery_ladder.hpp"
 #include "core/dispatch_policy.hpp"
@@ -37,6 +38,8 @@ store::StoreOptions store_options(const NodeConfig& config, const core::Dispatch
 // Every neighborhood's slug, for the purge of their alert histories.
 std::vector<std::string> every_slug(const core::GeoIndex& geo);
 
-RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIndex& geo);
+// `blobs`: where the purge's media bytes are deleted.
+RetentionSettings retention_settings(const NodeConfig& config, const core::GeoIndex& geo,
+                                     BlobStore& blobs);
 
 }  // namespace puente::app

@@ -1,7 +1,9 @@
 -- Purges an incident whole if its last activity is at or before the cutoff and it is not
--- evidence. Two nodes purging the same incident: the second finds it gone.
--- -> 'purged', 'evidence' (kept; it leaves the activity index), 'active' (touched since the
--- node read the index) or 'gone'.
+-- evidence. Two nodes purging the same incident: the second finds it gone. Its media go too:
+-- their records, and each blob's reference; a blob no media refers to any more is named in the
+-- answer for the node to delete from the blob store (docs/evidence.md).
+-- -> {'purged', blob sha256...}, {'evidence'} (kept; it leaves the activity index), {'active'}
+-- (touched since the node read the index) or {'gone'}.
 local incident = KEYS[1]
 local reports = KEYS[2]
 local incident_alerts = KEYS[3]
@@ -20,17 +22,32 @@ local pushes = KEYS[15]
 local texts = KEYS[16]
 local checkins = KEYS[17]
 local leased_checkins = KEYS[18]
+local incident_media = KEYS[19]
 local id = ARGV[1]
 local cutoff_ms = ARGV[2]
 local places_prefix = ARGV[3]     -- of the incidents:near:{kind} places
+local media_prefix = ARGV[4]      -- {p}media:
+local blob_prefix = ARGV[5]       -- {p}blob:
 
 local last = redis.call('ZSCORE', activity, id)
-if not last then return 'gone' end
+if not last then return {'gone'} end
 if redis.call('HEXISTS', incident, 'evidence_ms') == 1 then
   redis.call('ZREM', activity, id)
-  return 'evidence'
+  return {'evidence'}
 end
-if tonumber(last) > tonumber(cutoff_ms) then return 'active' end
+if tonumber(last) > tonumber(cutoff_ms) then return {'active'} end
+local out = {'purged'}
+for _, media_id in ipairs(redis.call('ZRANGE', incident_media, 0, -1)) do
+  local media = media_prefix .. media_id
+  for _, sha in ipairs(redis.call('HMGET', media, 'sha', 'shared')) do
+    if sha and sha ~= '' then
+      redis.call('SREM', blob_prefix .. sha, media_id)
+      if redis.call('SCARD', blob_prefix .. sha) == 0 then out[#out + 1] = sha end
+    end
+  end
+  redis.call('DEL', media)
+end
+redis.call('DEL', incident_media)
 not_corroborable(corroborable, places_prefix, incident, id)
 -- A check-in deadline ("<id> <responder>") can only be someone's who acked: one of `states`.
 for _, responder in ipairs(redis.call('HKEYS', states)) do
@@ -42,4 +59,4 @@ redis.call('DEL', incident, reports, incident_alerts, acks, alerted, reporters, 
 for _, index in ipairs({incidents, open_incidents, corroborable, activity, timers, leased_timers}) do
   redis.call('ZREM', index, id)
 end
-return 'purged'
+return out

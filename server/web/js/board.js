@@ -25,6 +25,7 @@ import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
 import { NeighborhoodMap } from './map.js';
 import { startPage } from './page.js';
 import { timeWithAgo, timelineItems } from './timeline.js';
+import { showMedia } from './attachments.js';
 
 const ON_CALL_EVERY_MS = 10000; // presence changes are not pushed: ask this often
 const REREAD_AFTER_MS = 250; // a burst of events about one incident costs one GET
@@ -188,6 +189,7 @@ function renderDetail() {
   renderCheckIns(incident, language);
   $('#timeline').replaceChildren(...timelineItems(incident, state, language));
   renderDelivery(incident, language);
+  showMedia($('#detail'), incident.id);  // attachments.js
 }
 
 // Who is on scene and how their check-ins stand: missed (red), asked, OK, out safe.

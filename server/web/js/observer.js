@@ -20,6 +20,7 @@ import { AlertMemory, SeenWatcher } from './observer_seen.js';
 import { offShift, startStanding } from './observer_standing.js';
 import { startPage } from './page.js';
 import { startPhoneAlerts } from './phone_alerts.js';
+import { attachControl } from './attachments.js';
 
 // An alert older than this is history (shown, but no beep for it).
 const FRESH_MS = 15 * 60 * 1000;
@@ -278,6 +279,7 @@ function card(incident) {
     closed ? outSafeButton(incident, alert) : null,
     answered,
     !closed && incident.answer?.state === 'ON_SCENE' ? onScenePanel(incident) : null,
+    closed ? null : attachControl(incident.id),  // attachments.js
     message,
     earlier.length
       ? el('details', { class: 'earlier' },

@@ -134,6 +134,18 @@ const std::vector<Route>& routes() {
     {http::verb::post, "/v1/sms/inbound", "/v1/sms/inbound?from=%2B13235550123&id=1", "2", {}, {404}},
     {http::verb::get, "/v1/sms/dlr", "/v1/sms/dlr?m=x&s=1", "", {}, {404}},
     {http::verb::get, "/v1/sms/status", "/v1/sms/status", "", staff, {200}},
+    // Media and evidence (docs/evidence.md): who sees the incident attaches; dispatchers and
+    // its neighborhood's attorney read and export; to anyone else the media are not found.
+    {http::verb::post, "/v1/incidents/{id}/media", "/v1/incidents/{id}/media",
+     R"({"kind":"PHOTO","size":1000,"contentType":"image/jpeg"})", staff + field_bh, {201}, Denied::hidden},
+    {http::verb::get, "/v1/incidents/{id}/media", "/v1/incidents/{id}/media", "", staff + Callers{"att-bh"}, {200}, Denied::hidden},
+    {http::verb::get, "/v1/incidents/{id}/evidence-bundle", "/v1/incidents/{id}/evidence-bundle", "", staff + Callers{"att-bh"}, {200}, Denied::hidden},
+    // No such upload or media: 404 to everyone allowed at all; a chunk without Upload-Offset 400.
+    {http::verb::get, "/v1/uploads/{id}", "/v1/uploads/upl-0000000000000000", "", anyone, {404}},
+    {http::verb::put, "/v1/uploads/{id}", "/v1/uploads/upl-0000000000000000", "bytes", anyone, {400}},
+    {http::verb::get, "/v1/media/{id}", "/v1/media/med-0000000000000000", "", anyone, {404}},
+    {http::verb::get, "/v1/media/{id}/shared", "/v1/media/med-0000000000000000/shared", "", anyone, {404}},
+    {http::verb::get, "/v1/evidence/key", "/v1/evidence/key", "", anyone, {200}},
   };
   // clang-format on
   return all;

@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+
+#include <fstream>
 #include <sstream>
 
 namespace puente::test {
@@ -321,6 +323,39 @@ TEST(CliOverTls, ReportAndTailSpeakHttpsAndWss) {
   EXPECT_EQ(refused->code, 2) << file_text(untrusting_log);
   EXPECT_NE(file_text(untrusting_log).find("certificate verify failed"), std::string::npos)
       << file_text(untrusting_log);
+}
+
+// docs/evidence.md: `puente evidence export` writes the bundle, `verify` checks it offline with the
+// key `evidence key` gave, and names a changed file; `puente evidence ID` still marks evidence.
+TEST_F(Cli, EvidenceExportVerifiesOfflineAndAChangedFileIsNamed) {
+  auto incident = open_incident(*a, net.token("op"), boyle_heights);
+  auto zip = (net.dir() / "raid.zip").string();
+  auto key = (net.dir() / "network.pub").string();
+  auto exported = run(*a, "disp", {"evidence", "export", incident, "-o", zip});
+  ASSERT_EQ(exported.exit.code, 0) << exported.output;
+  auto got_key = run(*b, "att-bh", {"evidence", "key", "-o", key});
+  ASSERT_EQ(got_key.exit.code, 0) << got_key.output;
+  auto verified = run(*a, "disp", {"evidence", "verify", zip, "--key", key});
+  EXPECT_EQ(verified.exit.code, 0) << verified.output;
+  EXPECT_NE(verified.output.find("verified"), std::string::npos) << verified.output;
+
+  // The CRC the ZIP's central directory keeps for summary.txt changed: its content no longer
+  // reads back as what was signed, and the check names it.
+  auto text = file_text(zip);
+  auto at = text.rfind("summary.txt");
+  ASSERT_NE(at, std::string::npos);
+  auto entry = text.rfind("PK\x01\x02", at);
+  ASSERT_NE(entry, std::string::npos);
+  text[entry + 16] ^= 0x01;
+  auto tampered = (net.dir() / "tampered.zip").string();
+  std::ofstream(tampered, std::ios::binary) << text;
+  auto refused = run(*a, "disp", {"evidence", "verify", tampered, "--key", key});
+  EXPECT_EQ(refused.exit.code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("changed: summary.txt"), std::string::npos) << refused.output;
+
+  auto marked = run(*a, "disp", {"evidence", incident});
+  EXPECT_EQ(marked.exit.code, 0) << marked.output;
+  EXPECT_NE(marked.output.find("kept as evidence"), std::string::npos) << marked.output;
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ class RetentionStoreTest : public test::StoreTest {
 
   Purge purge(RetentionStore& node, const std::string& id, Clock::time_point cutoff) {
     std::promise<Purge> got;
-    node.purge(id, cutoff, [&](Purge p) { got.set_value(p); });
+    node.purge(id, cutoff, [&](Purge p, std::vector<std::string>) { got.set_value(p); });
     return got.get_future().get();
   }
 
@@ -119,7 +119,7 @@ TEST_F(RetentionStoreTest, TwoNodesPurgingAtOnceEachIncidentIsPurgedOnceAndNoKey
   auto cutoff = Clock::now() - 1min;
   for (const auto& id : ids) {
     for (auto* node : {&node_a, &node_b}) {
-      node->purge(id, cutoff, [&](Purge p) {
+      node->purge(id, cutoff, [&](Purge p, std::vector<std::string>) {
         bool last = false;
         {
           std::lock_guard lock(mutex);

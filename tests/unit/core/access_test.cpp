@@ -16,6 +16,7 @@ constexpr std::array kActions = {
     Action::submit_report, Action::list_incidents, Action::view_incident, Action::confirm,
     Action::false_alarm,   Action::resolve,        Action::post_update,   Action::ack,
     Action::watch_board,   Action::read_geography, Action::administer,    Action::mark_evidence,
+    Action::attach_media,  Action::read_media,
 };
 
 const char* name(Action action) {
@@ -34,6 +35,8 @@ const char* name(Action action) {
     case Action::read_geography: return "read_geography";
     case Action::administer: return "administer";
     case Action::mark_evidence: return "mark_evidence";
+    case Action::attach_media: return "attach_media";
+    case Action::read_media: return "read_media";
   }
   return "?";
 }
@@ -68,20 +71,20 @@ const std::vector<std::string> kArea = {"boyle-heights", "lincoln-heights"};
 // `view` (see DispatchService::list).
 // clang-format off
 const std::vector<RoleRow> kTable = {
-  //                                                        submit  list    view    confirm false   resolve update  ack     board   geo     tokens  evidence
-  {"operator",        responder({Role::operator_}),        {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "...."}},
-  {"operator+area",   responder({Role::operator_}, kArea), {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "...."}},
-  {"dispatcher",      responder({Role::dispatcher}),       {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "....", "YYYY"}},
-  {"admin",           responder({Role::admin}),            {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
+  //                                                        submit  list    view    confirm false   resolve update  ack     board   geo     tokens  evidence attach  read media
+  {"operator",        responder({Role::operator_}),        {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "...."}},
+  {"operator+area",   responder({Role::operator_}, kArea), {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "...."}},
+  {"dispatcher",      responder({Role::dispatcher}),       {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "....", "YYYY", "YYYY", "YYYY"}},
+  {"admin",           responder({Role::admin}),            {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
   {"legal_observer",  responder({Role::legal_observer}, kArea),
-                                                           {"YYYY", "YYYY", "YY..", ".Y..", "....", "....", ".Y..", "YY..", "....", "YYYY", "....", "...."}},
-  {"volunteer",       responder({Role::volunteer}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "...."}},
-  {"attorney",        responder({Role::attorney}, kArea),  {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "...."}},
-  {"counselor",       responder({Role::counselor}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "...."}},
-  {"observer, no area", responder({Role::legal_observer}), {"YYYY", "YYYY", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "...."}},
+                                                           {"YYYY", "YYYY", "YY..", ".Y..", "....", "....", ".Y..", "YY..", "....", "YYYY", "....", "....", "YY..", "...."}},
+  {"volunteer",       responder({Role::volunteer}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "...."}},
+  {"attorney",        responder({Role::attorney}, kArea),  {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "YY.."}},
+  {"counselor",       responder({Role::counselor}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "...."}},
+  {"observer, no area", responder({Role::legal_observer}), {"YYYY", "YYYY", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "...."}},
   {"operator+volunteer", responder({Role::operator_, Role::volunteer}, kArea),
-                                                           {"YYYY", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "...."}},
-  {"no roles",        responder({}, kArea),                {"....", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "...."}},
+                                                           {"YYYY", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "...."}},
+  {"no roles",        responder({}, kArea),                {"....", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "...."}},
 };
 // clang-format on
 
