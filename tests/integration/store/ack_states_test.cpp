@@ -54,7 +54,7 @@ class AckStates : public test::StoreTest {
       for (const char* who : {"obs-a", "obs-b"}) alert.add_recipients(who);
     }
     std::promise<Outcome> opened;
-    store.open(incident, report, alerts, {}, std::nullopt, {},
+    store.open(incident, report, report.reporter_id(), alerts, {}, std::nullopt, {},
                [&](IncidentStore::Sent s) { opened.set_value(s.outcome()); });
     return opened.get_future().get();
   }

@@ -39,7 +39,7 @@ class DeliveryRecords : public test::StoreTest {
     *alert.mutable_sent_at() = core::to_timestamp(sent);
     for (const char* id : {"obs-a", "obs-b", "obs-c"}) alert.add_recipients(id);
     std::promise<Outcome> opened;
-    store.open(incident, report, {alert}, {}, std::nullopt, {},
+    store.open(incident, report, report.reporter_id(), {alert}, {}, std::nullopt, {},
                [&](IncidentStore::Sent s) { opened.set_value(s.outcome()); });
     ASSERT_EQ(opened.get_future().get(), Outcome::ok);
   }

@@ -43,7 +43,7 @@ class LoadAlert : public test::StoreTest {
     }
     alerts[1].set_note("as al-3 said");
     std::promise<Outcome> opened;
-    store.open(incident, report, alerts, {}, std::nullopt, {},
+    store.open(incident, report, report.reporter_id(), alerts, {}, std::nullopt, {},
                [&](IncidentStore::Sent s) { opened.set_value(s.outcome()); });
     ASSERT_EQ(opened.get_future().get(), Outcome::ok);
   }

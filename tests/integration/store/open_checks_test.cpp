@@ -76,7 +76,7 @@ class OpenIncidentChecks : public test::StoreTest {
     report.set_idempotency_key(idempotency_key);
     *report.mutable_location() = incident.location();
     std::promise<IncidentStore::Sent> got;
-    store.open(incident, report, {}, {}, std::nullopt, checks,
+    store.open(incident, report, report.reporter_id(), {}, {}, std::nullopt, checks,
                [&](IncidentStore::Sent sent) { got.set_value(sent); });
     return got.get_future().get();
   }
