@@ -73,7 +73,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # the node reads [network] time_zone from. Listed here rather than found by dpkg-shlibdeps, which
 # takes minutes over a sanitized build's programs; the DebPackage test holds this list to what
 # ldd says the installed programs load, so it cannot fall behind a new library.
-set(puente_depends libc6 libgcc-s1 libstdc++6 zlib1g libssl3 libzip4 libhiredis0.14 libprotobuf32
+set(puente_depends libc6 libgcc-s1 libstdc++6 zlib1g libssl3 libzip4 libbz2-1.0 libhiredis0.14 libprotobuf32
     libspdlog1.10 libfmt9 libtomlplusplus3 libboost-json1.81.0 libboost-url1.81.0
     libboost-container1.81.0 tzdata)
 if(PUENTE_SANITIZE)

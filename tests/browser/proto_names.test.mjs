@@ -63,7 +63,7 @@ test('each language has words for every value of each enum the pages show, and n
 test("every all-capital name in the pages' code and markup is a value of a proto enum", async () => {
   const values = new Set([...(await protoEnums()).values()].flat());
   // fetch's methods and String.normalize's form (intake_input.js), not the wire's names
-  const HTTP_METHODS = new Set(['GET', 'POST', 'DELETE', 'NFD']);
+  const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'NFD']);
   const unknown = [];
   const spelled = [
     ['js', /'([A-Z][A-Z0-9_]+)'/g], // 'CONFIRMED' in code
