@@ -230,31 +230,6 @@ std::vector<redis::Endpoint> parse_endpoint_list(const std::string& text) {
   return out;
 }
 
-std::filesystem::path default_web_root() {
-  std::error_code ec;
-  if (auto data = installed_data_dir();
-      !data.empty() && std::filesystem::is_directory(data / "web", ec))
-    return data / "web";
-  std::filesystem::path source = PUENTE_SOURCE_WEB_ROOT;
-  if (std::filesystem::is_directory(source, ec)) return source;
-  return {};
-}
-
-std::filesystem::path revocations_file_of(const NodeConfig& config) {
-  if (!config.revocations_file.empty()) return config.revocations_file;
-  return config.state_dir / "revoked-tokens";
-}
-
-std::filesystem::path media_dir_of(const NodeConfig& config) {
-  if (!config.media.dir.empty()) return config.media.dir;
-  return config.state_dir / "media";
-}
-
-std::filesystem::path evidence_key_file_of(const NodeConfig& config) {
-  if (!config.media.signing_key_file.empty()) return config.media.signing_key_file;
-  return config.state_dir / "evidence-key.pem";
-}
-
 namespace {
 
 // [media] and [evidence] (docs/evidence.md; config/puented.toml shows each with its default).

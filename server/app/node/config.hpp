@@ -146,20 +146,6 @@ struct NodeConfig {
 // Reads `path` (TOML). Throws std::runtime_error naming the option at fault.
 NodeConfig load_config(const std::filesystem::path& path);
 
-// The revocations file: as configured, else "revoked-tokens" in the state folder.
-std::filesystem::path revocations_file_of(const NodeConfig& config);
-
-// The media blob store's folder: [media] dir, else "media" in the state folder.
-std::filesystem::path media_dir_of(const NodeConfig& config);
-// The network's evidence signing key: [evidence] signing_key_file, else "evidence-key.pem" in
-// the state folder (made there at first start if absent).
-std::filesystem::path evidence_key_file_of(const NodeConfig& config);
-
-// Where the pages are when the config names no folder: share/puente/web beside the
-// program's bin/ folder (an installed layout) if it exists, else server/web of the source tree
-// the program was built from (a build tree: run-local.sh, the tests). Empty if neither exists.
-std::filesystem::path default_web_root();
-
 // "host:port" -> host and port; throws std::runtime_error on nonsense.
 void parse_host_port(const std::string& text, std::string& host, unsigned short& port);
 

@@ -49,4 +49,18 @@ std::filesystem::path journal_file_in(const std::filesystem::path& state_dir,
 // file of an older node still lies beside the roster where no one would read it any more.
 void settle_state_dir(NodeConfig& config, const char* state_directory);
 
+// The revocations file: as configured, else "revoked-tokens" in the state folder.
+std::filesystem::path revocations_file_of(const NodeConfig& config);
+
+// The media blob store's folder: [media] dir, else "media" in the state folder.
+std::filesystem::path media_dir_of(const NodeConfig& config);
+// The network's evidence signing key: [evidence] signing_key_file, else "evidence-key.pem" in
+// the state folder (made there at first start if absent).
+std::filesystem::path evidence_key_file_of(const NodeConfig& config);
+
+// Where the pages are when the config names no folder: share/puente/web beside the
+// program's bin/ folder (an installed layout) if it exists, else server/web of the source tree
+// the program was built from (a build tree: run-local.sh, the tests). Empty if neither exists.
+std::filesystem::path default_web_root();
+
 }  // namespace puente::app

@@ -5,6 +5,7 @@
 
 #include "app/node/node.hpp"
 
+#include "app/node/install_layout.hpp"
 #include "app/node/node_files.hpp"
 #include "app/node/node_settings.hpp"
 #include "app/node/service_notifier.hpp"

@@ -1,4 +1,5 @@
 #include "app/node/config.hpp"
+#include "app/node/install_layout.hpp"
 
 #include "config_file.hpp"
 
