@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
-import { WAIT_MS, env, launch, open, untranslated } from './pages.mjs';
+import { WAIT_MS, apiOk, env, launch, open, untranslated } from './pages.mjs';
 
 const NODE = env('PUENTE_NODE_A');
 const OPERATOR = env('PUENTE_TOKEN_OPERATOR');
@@ -28,16 +28,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function api(method, path, token, body) {
-  const response = await fetch(`${NODE}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return JSON.parse(text || '{}');
-}
+const api = (method, path, token, body) => apiOk(NODE, method, path, token, body);
 
 for (const language of ['en', 'es']) {
   test(`on a phone in ${language}: a photo attached from the card arrives whole after a cut`, async () => {

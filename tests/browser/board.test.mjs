@@ -19,7 +19,7 @@ import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { WAIT_MS, env, launch, open, untranslated } from './pages.mjs';
+import { WAIT_MS, apiOk, env, launch, open, untranslated } from './pages.mjs';
 
 const NODE = env('PUENTE_NODE');
 const OPERATOR = env('PUENTE_TOKEN_OPERATOR');
@@ -43,16 +43,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function api(method, path, token, body) {
-  const response = await fetch(`${NODE}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return JSON.parse(text || '{}');
-}
+const api = (method, path, token, body) => apiOk(NODE, method, path, token, body);
 
 async function report(spot, kind, description) {
   const location = { ...spot, ...(description ? { description } : {}) };

@@ -2,6 +2,7 @@
 // of a given size and language, and watchers that fail a test on a page error, a
 // Content-Security-Policy violation or a request to anywhere but the node that served it.
 
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 // Generous on purpose: ASan-built nodes on a busy 2-core machine. A wait ends a stuck test; it
@@ -116,4 +117,16 @@ export async function untranslated(page, strings) {
       if (keys.has(input.placeholder)) found.push(`key shown as placeholder: ${input.placeholder}`);
     return found;
   }, strings);
+}
+
+// A call of the node's API that must succeed (a test's own set-up and checks): its JSON answer.
+export async function apiOk(origin, method, path, token, body) {
+  const response = await fetch(`${origin}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+  return JSON.parse(text || '{}');
 }
