@@ -24,7 +24,8 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 void fuzz_check(bool holds, const char* what);
 
 // Silences the protobuf library's log: it reports every string that is not UTF-8, thousands of
-// times a second under libFuzzer, and the parse fails all the same. Call once, first.
+// times a second under libFuzzer, and the parse fails all the same. Call first in every input
+// (it acts once).
 void quiet_protobuf();
 
 // A private folder for targets whose parser reads files (the config, the journal): in /dev/shm

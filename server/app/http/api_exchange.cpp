@@ -1,6 +1,7 @@
 #include "app/http/api_exchange.hpp"
 
 #include "app/access/failed_sign_ins.hpp"
+#include "core/authorization_header.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "puente/v1/json.hpp"
@@ -9,10 +10,6 @@
 #include <cmath>
 
 namespace puente::app::api {
-
-namespace {
-constexpr std::string_view protobuf_type = "application/x-protobuf";
-}  // namespace
 
 net::Response refusal_response(const Refusal& r) {
   auto response = net::error_response(static_cast<http::status>(r.status()), r.code(), r.message());
@@ -35,40 +32,25 @@ http::status status_of(Taken taken) {
 
 net::Response encode(const Request& request, http::status status,
                      const google::protobuf::Message& message) {
-  if (request[http::field::accept].find(protobuf_type) != std::string_view::npos) {
+  if (request[http::field::accept].find(kProtobufType) != std::string_view::npos) {
     net::Response response{status, 11};
-    response.set(http::field::content_type, protobuf_type);
+    response.set(http::field::content_type, kProtobufType);
     response.body() = message.SerializeAsString();
     return response;
   }
   return net::json_response(status, wire::to_json(message));
 }
 
-// Decodes the body into `message`; a refusal if it cannot.
-MaybeRefusal decode(const Request& request, google::protobuf::Message& message) {
-  if (request[http::field::content_type].starts_with(protobuf_type)) {
-    if (!message.ParseFromString(request.body()))
-      return Refusal{RefusalKind::bad_protobuf, "the body is not a valid " + message.GetTypeName()};
-    return std::nullopt;
-  }
-  if (request.body().empty())
-    return Refusal{RefusalKind::bad_json, "the body is empty; expected a JSON object"};
-  if (auto why = wire::from_json(request.body(), message); !why.empty())
-    return Refusal{RefusalKind::bad_json, why};
-  return std::nullopt;
-}
-
 // The responder behind the request's bearer token; a refusal if none. The token travels only
 // in the Authorization header: never in a URL, where logs and browser history would keep it.
 std::optional<Caller> authenticate(ApiServices& s, const Request& request,
                                    const RouteParams& params, Respond& respond, bool take_limit) {
-  auto header = request[http::field::authorization];
-  constexpr std::string_view scheme = "Bearer ";
+  const auto header = request[http::field::authorization];
   core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
   if (!header.empty()) {
     sign_in.failure = core::SignInFailure::unknown;
-    if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme)
-      sign_in = s.tokens.sign_in(header.substr(scheme.size()), core::Clock::now());
+    if (auto token = core::authorization_credentials({header.data(), header.size()}, "Bearer"))
+      sign_in = s.tokens.sign_in(*token, core::Clock::now());
   }
   if (sign_in.who) {
     Caller caller{*sign_in.who, sign_in.token_id};
@@ -93,12 +75,13 @@ std::optional<Caller> authenticate(ApiServices& s, const Request& request,
 }
 
 namespace {
-constexpr std::string_view capability_scheme = "Capability ";
+std::optional<std::string_view> capability_of(const Request& request) {
+  const auto header = request[http::field::authorization];
+  return core::authorization_credentials({header.data(), header.size()}, "Capability");
+}
 }  // namespace
 
-bool has_capability(const Request& request) {
-  return request[http::field::authorization].starts_with(capability_scheme);
-}
+bool has_capability(const Request& request) { return capability_of(request).has_value(); }
 
 std::optional<CapabilityCaller> authenticate_capability(ApiServices& s, const Request& request,
                                                         const RouteParams& params, Respond& respond,
@@ -107,7 +90,8 @@ std::optional<CapabilityCaller> authenticate_capability(ApiServices& s, const Re
     respond(refusal_response(push_not_configured()));
     return std::nullopt;
   }
-  if (!has_capability(request)) {
+  const auto text = capability_of(request);
+  if (!text) {
     respond(refusal_response(
         {RefusalKind::bad_capability, "send Authorization: Capability <capability>"}));
     return std::nullopt;
@@ -117,8 +101,7 @@ std::optional<CapabilityCaller> authenticate_capability(ApiServices& s, const Re
     respond(refusal_response(Refusal::unavailable()));
     return std::nullopt;
   }
-  auto text = request[http::field::authorization].substr(capability_scheme.size());
-  auto capability = key->verify(std::string_view(text.data(), text.size()), core::Clock::now());
+  auto capability = key->verify(*text, core::Clock::now());
   const core::Responder* who = capability ? s.roster.find(capability->responder_id) : nullptr;
   if (!capability) {
     // A guesser of capabilities is slowed like a guesser of tokens.

@@ -7,6 +7,7 @@
 #include "app/access/caller.hpp"
 #include "app/answer.hpp"
 #include "app/http/api_routes.hpp"
+#include "app/http/request_body.hpp"
 #include "core/access.hpp"
 #include "core/ack_capability.hpp"
 #include "net/router.hpp"
@@ -31,8 +32,6 @@ net::Response refusal_response(const Refusal& r);
 http::status status_of(Taken taken);
 net::Response encode(const Request& request, http::status status,
                      const google::protobuf::Message& message);
-// Decodes the body into `message`; a refusal if it cannot.
-MaybeRefusal decode(const Request& request, google::protobuf::Message& message);
 // Who sent the request, by its bearer token; nullopt, having answered, if no one. With
 // `take_limit` it also takes the route's rate limit; a desk's route leaves that to the desk.
 std::optional<Caller> authenticate(ApiServices& s, const Request& request,

@@ -6,6 +6,8 @@
 
 #include "channels/sms/gateway_credentials.hpp"
 
+#include "core/authorization_header.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -148,9 +150,10 @@ GatewayCredentials GatewayCredentials::load(const std::filesystem::path& path) {
 }
 
 bool GatewayCredentials::authorizes(std::string_view authorization) const {
-  const std::string expected = "Basic " + base64(gateway_username + ":" + gateway_password);
-  return authorization.size() == expected.size() &&
-         CRYPTO_memcmp(authorization.data(), expected.data(), expected.size()) == 0;
+  const auto given = core::authorization_credentials(authorization, "Basic");
+  const std::string expected = base64(gateway_username + ":" + gateway_password);
+  return given && given->size() == expected.size() &&
+         CRYPTO_memcmp(given->data(), expected.data(), expected.size()) == 0;
 }
 
 std::string GatewayCredentials::userinfo() const {

@@ -342,5 +342,25 @@ TEST_F(BadInput, ATransferEncodingOtherThanChunkedIs400AndTheConnectionCloses) {
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 201")) << answer.substr(0, 300);
 }
 
+// HTTP matches an authentication scheme without regard to case (RFC 9110 11.1): a client that
+// sends "bearer" is signed in like one that sends "Bearer"; a scheme glued to its token is not.
+TEST_F(BadInput, TheAuthorizationSchemeIsReadInAnyCase) {
+  const auto ask = [&](const std::string& authorization) {
+    return raw_exchange(node_->port(),
+                        "GET /v1/me/availability HTTP/1.1\r\nHost: x\r\n"
+                        "Connection: close\r\nAuthorization: " +
+                            authorization + "\r\n\r\n");
+  };
+  for (const std::string scheme : {"Bearer ", "bearer ", "BEARER ", "Bearer   "}) {
+    const auto answer = ask(scheme + token("obs-bh"));
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << scheme << answer.substr(0, 300);
+  }
+  for (const std::string& refused : {"Bearer" + token("obs-bh"), "Basic " + token("obs-bh"),
+                                     "Bearer " + token("obs-bh") + "x"}) {
+    const auto answer = ask(refused);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 401")) << answer.substr(0, 300);
+  }
+}
+
 }  // namespace
 }  // namespace puente::test

@@ -55,7 +55,10 @@ TEST(GatewayCredentials, AuthorizesOnlyKannelsBasicHeader) {
   // base64("kannel:fedcba9876543210fedc")
   EXPECT_TRUE(credentials.authorizes("Basic a2FubmVsOmZlZGNiYTk4NzY1NDMyMTBmZWRj"));
   EXPECT_FALSE(credentials.authorizes("Basic a2FubmVsOmZlZGNiYTk4NzY1NDMyMTBmZWRk"));
-  EXPECT_FALSE(credentials.authorizes("basic a2FubmVsOmZlZGNiYTk4NzY1NDMyMTBmZWRj"));
+  // The scheme's case is HTTP's to ignore (RFC 9110 11.1); the credentials' is not.
+  EXPECT_TRUE(credentials.authorizes("basic a2FubmVsOmZlZGNiYTk4NzY1NDMyMTBmZWRj"));
+  EXPECT_FALSE(credentials.authorizes("Basic A2FubmVsOmZlZGNiYTk4NzY1NDMyMTBmZWRj"));
+  EXPECT_FALSE(credentials.authorizes("Basic a2FubmVsOmZlZGNiYTk4NzY1NDMyMTBmZWRj "));
   EXPECT_FALSE(credentials.authorizes(""));
   EXPECT_FALSE(credentials.authorizes("Bearer " + kGatewayPassword));
 }
