@@ -141,17 +141,18 @@ void PushQueue::queue_phone_push(const std::string& kind, const std::string& res
 
 void PushQueue::claim_jobs(TimePoint now, std::chrono::milliseconds lease, std::size_t most,
                            std::size_t per_second, std::function<void(std::vector<PushJob>)> done) {
-  using Key = lua::ClaimPushJobs::Key;
-  using Arg = lua::ClaimPushJobs::Arg;
+  using Key = lua::ClaimJobs::Key;
+  using Arg = lua::ClaimJobs::Arg;
   const auto now_ms = to_ms(now);
-  ScriptCall<lua::ClaimPushJobs> call;
+  ScriptCall<lua::ClaimJobs> call;
   call.key(Key::jobs, keys_.push_jobs())
       .key(Key::leased, keys_.leased_push_jobs())
       .key(Key::sent, keys_.push_sent(now_ms / 1000))
       .arg(Arg::now_ms, std::to_string(now_ms))
       .arg(Arg::lease_ms, std::to_string(now_ms + lease.count()))
       .arg(Arg::most, std::to_string(most))
-      .arg(Arg::per_second, std::to_string(per_second));
+      .arg(Arg::per_window, std::to_string(per_second))
+      .arg(Arg::window_ms, "1000");
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     std::vector<PushJob> jobs;
     if (!failed(ec, reply, "claim push jobs"))

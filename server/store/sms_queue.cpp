@@ -19,11 +19,11 @@ SmsQueue::SmsQueue(std::shared_ptr<redis::Connection> redis, Keys keys)
 void SmsQueue::claim(TimePoint now, std::chrono::milliseconds lease, std::size_t most,
                      long long per_window, long long window_seconds,
                      std::function<void(std::vector<std::string>)> done) {
-  using Key = lua::ClaimSmsJobs::Key;
-  using Arg = lua::ClaimSmsJobs::Arg;
+  using Key = lua::ClaimJobs::Key;
+  using Arg = lua::ClaimJobs::Arg;
   const auto now_ms = to_ms(now);
   const long long window = std::max(1LL, window_seconds);
-  ScriptCall<lua::ClaimSmsJobs> call;
+  ScriptCall<lua::ClaimJobs> call;
   call.key(Key::jobs, keys_.sms_jobs())
       .key(Key::leased, keys_.leased_sms_jobs())
       .key(Key::sent, keys_.sms_sent(now_ms / 1000 / window * window))

@@ -1,11 +1,14 @@
--- Claims texts due at `now_ms` (a responder's waiting alerts, sms_queue.hpp; and claimed ones
--- whose lease ran out: their node died), leasing them until `lease_ms`, at most `most` and no
--- more than the network may still hand to smsbox in this window ([sms] sends_per_second as
--- `per_window` texts every window, counted in sms-sent:{window start} by every node together).
--- -> the claimed responder ids.
+-- Claims a queue's jobs due at `now_ms` (and claimed ones whose lease ran out: their node
+-- died), leasing them until `lease_ms`, at most `most` and no more than the network may still
+-- send in this window: `per_window` jobs every `window_ms`, counted in `sent` by every node
+-- together. The push queue's window is a second ([push] sends_per_second, push-sent:{second});
+-- the SMS queue's may be longer ([sms] sends_per_second below 1 is a text every few seconds,
+-- core::sms_rate_window; sms-sent:{window start}), and its members are responders with texts
+-- waiting (sms_queue.hpp).
+-- -> the claimed members.
 local jobs = KEYS[1]
 local leased = KEYS[2]
-local sent = KEYS[3]              -- sms-sent:{this window's first second}
+local sent = KEYS[3]              -- counts this window's claims
 local now_ms = ARGV[1]
 local lease_ms = ARGV[2]
 local most = ARGV[3]
