@@ -99,20 +99,23 @@ inline Outcome run_command_until_ok(
   return outcome;
 }
 
+// A connection's options for `server`, with deadlines sized for a loaded machine running ASan;
+// tests that need a short one set it.
+inline ConnectionOptions options_for(const puente::test::RedisServer& server) {
+  ConnectionOptions options;
+  options.endpoint.host = server.host();
+  options.endpoint.port = server.port();
+  options.name = "puente-test";
+  options.connect_timeout = 2s;
+  options.command_timeout = 5s;
+  options.reconnect_min = 20ms;
+  options.reconnect_max = 200ms;
+  return options;
+}
+
 class RedisFixture : public ::testing::Test {
  protected:
-  // Deadlines sized for a loaded machine running ASan; tests that need a short one set it.
-  ConnectionOptions options() const {
-    ConnectionOptions options;
-    options.endpoint.host = redis_.host();
-    options.endpoint.port = redis_.port();
-    options.name = "puente-test";
-    options.connect_timeout = 2s;
-    options.command_timeout = 5s;
-    options.reconnect_min = 20ms;
-    options.reconnect_max = 200ms;
-    return options;
-  }
+  ConnectionOptions options() const { return options_for(redis_); }
 
   // A started connection, once it is up.
   std::shared_ptr<Connection> connect(ConnectionOptions options) {
