@@ -1,11 +1,8 @@
 #include "sentinel_cluster.hpp"
 
 #include "free_port.hpp"
+#include "redis_probe.hpp"
 #include "wait_until.hpp"
-
-#include <hiredis/hiredis.h>
-
-#include <sys/time.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -17,48 +14,9 @@
 namespace puente::test {
 namespace {
 
-// One question to one server; a server that takes longer is as good as down for a probe.
-constexpr std::chrono::milliseconds probe_timeout{1000};
-
-struct ReplyFree {
-  void operator()(redisReply* reply) const { freeReplyObject(reply); }
-};
-using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
-
-// One command on a fresh blocking connection (hiredis's synchronous API, not the async layer
-// the tests check). nullptr if the server does not answer within probe_timeout.
-ReplyPtr ask(unsigned short port, const std::vector<std::string>& args) {
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(probe_timeout.count() / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((probe_timeout.count() % 1000) * 1000);
-  redisContext* context = redisConnectWithTimeout("127.0.0.1", port, tv);
-  if (context == nullptr) {
-    return nullptr;
-  }
-  ReplyPtr reply;
-  if (context->err == 0 && redisSetTimeout(context, tv) == REDIS_OK) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    for (const auto& arg : args) {
-      argv.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-    reply.reset(static_cast<redisReply*>(
-        redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
-  }
-  redisFree(context);
-  return reply;
-}
-
 // The number of entries of an array reply (SENTINEL replicas, SENTINEL sentinels); -1 if not.
-long entries(const ReplyPtr& reply) {
+long entries(const RedisReplyPtr& reply) {
   return reply && reply->type == REDIS_REPLY_ARRAY ? static_cast<long>(reply->elements) : -1;
-}
-
-bool info_has(unsigned short port, const std::string& section, std::string_view needle) {
-  const auto info = ask(port, {"INFO", section});
-  return info && info->type == REDIS_REPLY_STRING &&
-         std::string_view(info->str, info->len).find(needle) != std::string_view::npos;
 }
 
 }  // namespace
@@ -81,17 +39,18 @@ SentinelCluster::SentinelCluster() : dir_("puente-sentinel-") {
 
   // A failover needs a replica with the data, and two sentinels that know each other to
   // agree the primary is down (quorum 2) and to elect a leader among the three.
-  await("the replica in sync with the primary",
-        [&] { return info_has(replica_port(), "replication", "master_link_status:up"); });
+  await("the replica in sync with the primary", [&] {
+    return redis_answer_has(replica_port(), {"INFO", "replication"}, "master_link_status:up");
+  });
   for (const unsigned short sentinel : sentinel_ports_) {
     const std::string which = "sentinel on port " + std::to_string(sentinel);
     await(which + " to name the primary",
           [&] { return primary_named_by(sentinel) == primary_port(); });
     await(which + " to know the replica", [&] {
-      return entries(ask(sentinel, {"SENTINEL", "replicas", master_name})) == 1;
+      return entries(ask_redis(sentinel, {"SENTINEL", "replicas", master_name})) == 1;
     });
     await(which + " to know the other two sentinels", [&] {
-      return entries(ask(sentinel, {"SENTINEL", "sentinels", master_name})) == 2;
+      return entries(ask_redis(sentinel, {"SENTINEL", "sentinels", master_name})) == 2;
     });
   }
 }
@@ -125,7 +84,7 @@ void SentinelCluster::start_sentinel(int index) {
           if (!process.running()) {
             return true;  // exited: most likely the port was taken; try another
           }
-          const auto pong = ask(port, {"PING"});
+          const auto pong = ask_redis(port, {"PING"});
           return pong && pong->type == REDIS_REPLY_STATUS && std::string_view(pong->str) == "PONG";
         },
         default_deadline);
@@ -165,7 +124,7 @@ bool SentinelCluster::wait_for_primary(unsigned short port,
 
 std::optional<unsigned short> SentinelCluster::primary_named_by(
     unsigned short sentinel_port) const {
-  const auto reply = ask(sentinel_port, {"SENTINEL", "get-master-addr-by-name", master_name});
+  const auto reply = ask_redis(sentinel_port, {"SENTINEL", "get-master-addr-by-name", master_name});
   if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
       reply->element[1]->type != REDIS_REPLY_STRING) {
     return std::nullopt;
@@ -174,7 +133,7 @@ std::optional<unsigned short> SentinelCluster::primary_named_by(
 }
 
 std::optional<std::string> SentinelCluster::role_of(unsigned short port) const {
-  const auto reply = ask(port, {"ROLE"});
+  const auto reply = ask_redis(port, {"ROLE"});
   if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 ||
       reply->element[0]->type != REDIS_REPLY_STRING) {
     return std::nullopt;
