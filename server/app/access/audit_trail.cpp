@@ -145,6 +145,7 @@ bool AuditTrail::next_waiting(Next& next) {
   } catch (const std::exception& e) {
     // A disk failing under the journal must not take the node down: try again later.
     spdlog::error("audit: cannot read the audit journal: {}", e.what());
+    retry_later([self = shared_from_this()] { self->pump(); });
     return false;
   }
   std::string payload;
