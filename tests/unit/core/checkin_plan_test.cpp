@@ -26,7 +26,7 @@ void add_ack(v1::Incident& incident, const std::string& who, v1::AckState state,
   *ack->mutable_at() = to_timestamp(at);
 }
 
-v1::Incident confirmed() {
+v1::Incident confirmed_incident() {
   v1::Incident incident;
   incident.set_status(v1::CONFIRMED);
   return incident;
@@ -35,14 +35,14 @@ v1::Incident confirmed() {
 OnScenePolicy every_15_grace_5() { return OnScenePolicy{}; }
 
 TEST(CheckinPlan, NothingBeforeOnScene) {
-  auto incident = confirmed();
+  auto incident = confirmed_incident();
   add_ack(incident, "obs", v1::EN_ROUTE, t0);
   auto plan = plan_checkin(checkin_facts(incident, "obs"), 0, every_15_grace_5());
   EXPECT_EQ(plan.outcome, CheckinPlan::Outcome::over);
 }
 
 TEST(CheckinPlan, AskThenFirstMissThenSecondMissThenNothing) {
-  auto incident = confirmed();
+  auto incident = confirmed_incident();
   add_ack(incident, "obs", v1::ON_SCENE, t0);
   const auto facts = checkin_facts(incident, "obs");
   const auto policy = every_15_grace_5();
@@ -66,7 +66,7 @@ TEST(CheckinPlan, AskThenFirstMissThenSecondMissThenNothing) {
 }
 
 TEST(CheckinPlan, AllOkMovesTheAnchor) {
-  auto incident = confirmed();
+  auto incident = confirmed_incident();
   add_ack(incident, "obs", v1::ON_SCENE, t0);
   add_ack(incident, "obs", v1::ALL_OK, t0 + 16min);
   const auto facts = checkin_facts(incident, "obs");
@@ -76,7 +76,7 @@ TEST(CheckinPlan, AllOkMovesTheAnchor) {
 }
 
 TEST(CheckinPlan, OutSafeEndsItUntilTheyAreOnSceneAgain) {
-  auto incident = confirmed();
+  auto incident = confirmed_incident();
   add_ack(incident, "obs", v1::ON_SCENE, t0);
   add_ack(incident, "obs", v1::OUT_SAFE, t0 + 5min);
   EXPECT_EQ(plan_checkin(checkin_facts(incident, "obs"), 0, every_15_grace_5()).outcome,
@@ -86,7 +86,7 @@ TEST(CheckinPlan, OutSafeEndsItUntilTheyAreOnSceneAgain) {
 }
 
 TEST(CheckinPlan, TheIncidentsEndEndsIt) {
-  auto incident = confirmed();
+  auto incident = confirmed_incident();
   add_ack(incident, "obs", v1::ON_SCENE, t0);
   incident.set_status(v1::RESOLVED);
   EXPECT_EQ(plan_checkin(checkin_facts(incident, "obs"), 0, every_15_grace_5()).outcome,
@@ -94,7 +94,7 @@ TEST(CheckinPlan, TheIncidentsEndEndsIt) {
 }
 
 TEST(CheckinPlan, OthersAcksDoNotCount) {
-  auto incident = confirmed();
+  auto incident = confirmed_incident();
   add_ack(incident, "obs", v1::ON_SCENE, t0);
   add_ack(incident, "other", v1::ALL_OK, t0 + 10min);
   add_ack(incident, "other", v1::OUT_SAFE, t0 + 11min);
@@ -110,7 +110,7 @@ TEST(CheckinPlan, FractionalMinutesFromThePolicy) {
   const auto& on_scene = policies.network().on_scene;
   EXPECT_EQ(on_scene.checkin_interval, 3s);
   EXPECT_EQ(on_scene.checkin_grace, 1500ms);
-  auto incident = confirmed();
+  auto incident = confirmed_incident();
   add_ack(incident, "obs", v1::ON_SCENE, t0);
   EXPECT_EQ(plan_checkin(checkin_facts(incident, "obs"), 2, on_scene).due_at, t0 + 6s);
 }
