@@ -35,7 +35,8 @@ void plant(TestNetwork& net, const v1::IssuedToken& record) {
 }
 
 bool audited_refusal(PuentedNode& node, TestNetwork& net, const std::string& id) {
-  for (const auto& entry : node.audit_log(net.token("admin")).entries())
+  const auto log = node.audit_log(net.token("admin"));
+  for (const auto& entry : log.entries())
     if (entry.action() == "token.record_refused" && entry.subject() == id) return true;
   return false;
 }

@@ -202,9 +202,9 @@ void AuditTrail::append_next(Next next) {
   entry.set_previous_hash(head_->hash);
   entry.set_hash(core::audit_hash(entry));
   const auto follows = *head_;
+  // `next` is copied, not moved, into the handler: the arguments before it read from it.
   store_.append(follows, entry, node_id_, next.key,
-                [self = shared_from_this(), next = std::move(next)](store::Outcome outcome,
-                                                                     store::AuditHead head) {
+                [self = shared_from_this(), next](store::Outcome outcome, store::AuditHead head) {
                   boost::asio::post(self->strand_, [self, outcome, head = std::move(head), next] {
                     self->appending_ = false;
                     if (outcome == store::Outcome::unavailable) {
