@@ -94,8 +94,10 @@ TEST(TokenSignature, ATokenRecordPlantedInRedisIsRefusedAndReported) {
 
   // A second node, started after the planting, refuses them from its first load.
   auto b = net.start_node("b");
+  ASSERT_TRUE(wait_until([&] {
+    return b->call(http::verb::get, "/v1/neighborhoods", genuine.token()).status == 200;
+  })) << "node b never loaded the issued tokens";
   EXPECT_EQ(b->call(http::verb::get, "/v1/admin/tokens", planted_text).status, 401);
-  EXPECT_EQ(b->call(http::verb::get, "/v1/neighborhoods", genuine.token()).status, 200);
 }
 
 }  // namespace
