@@ -89,15 +89,16 @@ std::vector<AnchorFile> read_anchors(const std::vector<std::string>& paths) {
     anchors.push_back({file, std::move(*anchor)});
   }
   std::sort(anchors.begin(), anchors.end(), [](const AnchorFile& x, const AnchorFile& y) {
-    return std::tie(x.anchor.sequence, x.anchor.at_ms) < std::tie(y.anchor.sequence, y.anchor.at_ms);
+    return std::tie(x.anchor.sequence, x.anchor.at_ms) <
+           std::tie(y.anchor.sequence, y.anchor.at_ms);
   });
   return anchors;
 }
 
 // Every anchor signed under `public_pem`, and the log still holding what each signed; throws
 // naming the first that does not hold.
-void check_anchors(const std::vector<v1::AuditEntry>& entries,
-                   const std::vector<AnchorFile>& files, const std::string& public_pem) {
+void check_anchors(const std::vector<v1::AuditEntry>& entries, const std::vector<AnchorFile>& files,
+                   const std::string& public_pem) {
   std::vector<core::AuditAnchor> anchors;
   for (const auto& file : files) {
     if (!evidence::signature_holds(public_pem, file.anchor.statement(), file.anchor.signature))

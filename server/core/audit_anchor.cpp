@@ -46,7 +46,8 @@ std::string AuditAnchor::file_name() const {
 
 std::optional<AuditAnchor> parse_audit_anchor(std::string_view text, std::string& error) {
   if (!text.starts_with(std::string(anchor_first_line) + "\n")) {
-    error = "not an audit anchor (its first line is not \"" + std::string(anchor_first_line) + "\")";
+    error =
+        "not an audit anchor (its first line is not \"" + std::string(anchor_first_line) + "\")";
     return std::nullopt;
   }
   text.remove_prefix(anchor_first_line.size() + 1);
@@ -84,10 +85,11 @@ std::optional<AnchorBreak> first_broken_anchor(const std::vector<v1::AuditEntry>
       return e.sequence() == anchor.sequence;
     });
     if (entry == entries.end()) {
-      std::string last = entries.empty() ? "it is empty"
-                                         : "its last is #" + std::to_string(entries.back().sequence());
-      return AnchorBreak{i, "the log has no entry #" + std::to_string(anchor.sequence) + " (" +
-                                last + ")"};
+      std::string last = entries.empty()
+                             ? "it is empty"
+                             : "its last is #" + std::to_string(entries.back().sequence());
+      return AnchorBreak{
+          i, "the log has no entry #" + std::to_string(anchor.sequence) + " (" + last + ")"};
     }
     if (entry->hash() != anchor.hash)
       return AnchorBreak{i, "entry #" + std::to_string(anchor.sequence) + " has the hash " +

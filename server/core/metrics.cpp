@@ -107,8 +107,8 @@ std::string Metrics::render() const {
     out += std::string("puente_pushes_failed_total{result=\"") + push_failures[i] + "\"} " +
            std::to_string(pushes_failed[i].value()) + "\n";
   push_seconds.render(out, "puente_push_seconds", "Web Push send latency in seconds.");
-  gauge("puente_audit_waiting", "Audit entries waiting for Redis on this node (in its audit journal).",
-        audit_waiting);
+  gauge("puente_audit_waiting",
+        "Audit entries waiting for Redis on this node (in its audit journal).", audit_waiting);
   counter("puente_audit_lost_total",
           "Audit entries the audit journal refused (disk): kept in memory only, lost if the node "
           "dies before Redis takes them.",

@@ -73,8 +73,8 @@ TEST(AuditJournal, EveryEntryOfAKilledNodeReachesTheLogOnceAfterRedisWasStopped)
     if (seen < count) missing += count - seen;
     if (seen > count) duplicated += seen - count;
   }
-  std::printf("audit journal: accepted %zu, found %d, missing %d, duplicated %d\n", accepted,
-              total, missing, duplicated);
+  std::printf("audit journal: accepted %zu, found %d, missing %d, duplicated %d\n", accepted, total,
+              missing, duplicated);
   EXPECT_EQ(missing, 0) << log.DebugString();
   EXPECT_EQ(duplicated, 0) << log.DebugString();
 

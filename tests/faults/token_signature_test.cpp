@@ -27,8 +27,8 @@ std::string resp_words(const std::vector<std::string>& words) {
 
 // What someone with Redis access does to make a token: write its record, announce it.
 void plant(TestNetwork& net, const v1::IssuedToken& record) {
-  ASSERT_EQ(net.redis_line(resp_words({"HSET", "puente:tokens", record.id(),
-                                       record.SerializeAsString()})),
+  ASSERT_EQ(net.redis_line(
+                resp_words({"HSET", "puente:tokens", record.id(), record.SerializeAsString()})),
             ":1");
   EXPECT_EQ(net.redis_line(resp_words({"PUBLISH", "puente:tokens:changed", record.id()})).at(0),
             ':');

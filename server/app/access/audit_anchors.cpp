@@ -81,7 +81,7 @@ void AuditAnchors::schedule() {
 
 void AuditAnchors::anchor_now(std::function<void()> done) {
   store_.head([self = shared_from_this(), done = std::move(done)](store::Outcome outcome,
-                                                                   store::AuditHead head) {
+                                                                  store::AuditHead head) {
     boost::asio::post(self->timer_.get_executor(), [self, outcome, head, done] {
       if (outcome != store::Outcome::ok)
         spdlog::warn("audit: no anchor this time: the log's head could not be read");

@@ -55,9 +55,10 @@ void AuditTrail::record(std::string actor, std::string action, std::string subje
     boost::asio::post(strand_, [self = shared_from_this()] { self->pump(); });
   } catch (const std::exception& e) {
     metrics_.audit_lost.inc();
-    spdlog::error("audit: the journal refused an entry ({}); it is kept in memory until Redis "
-                  "takes it: {}",
-                  entry.action(), e.what());
+    spdlog::error(
+        "audit: the journal refused an entry ({}); it is kept in memory until Redis "
+        "takes it: {}",
+        entry.action(), e.what());
     boost::asio::post(strand_, [self = shared_from_this(), entry = std::move(entry)]() mutable {
       self->unjournaled_.push_back(std::move(entry));
       self->pump();

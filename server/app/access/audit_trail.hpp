@@ -100,7 +100,7 @@ class AuditTrail : public std::enable_shared_from_this<AuditTrail> {
   // On the strand:
   std::deque<v1::AuditEntry> unjournaled_;  // the disk refused them; after the journal's
   std::uint64_t unjournaled_taken_ = 0;     // of them, in Redis
-  std::optional<store::AuditHead> head_;  // unknown until read once
+  std::optional<store::AuditHead> head_;    // unknown until read once
   bool appending_ = false;
   bool stopped_ = false;
   bool started_ = false;

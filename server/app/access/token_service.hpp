@@ -53,9 +53,8 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   TokenService(boost::asio::any_io_executor executor, const core::Roster& roster,
                core::TokenRegistry& registry, store::TokenStore& store,
                std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
-               AuditTrail& audit, RevocationFile& revocations,
-               std::chrono::seconds reload_interval, const evidence::NetworkKey& key,
-               core::Metrics& metrics);
+               AuditTrail& audit, RevocationFile& revocations, std::chrono::seconds reload_interval,
+               const evidence::NetworkKey& key, core::Metrics& metrics);
 
   // The constructor keeps every revocation of the file (and throws if it cannot be read).
   // start() subscribes to token changes and loads every issued token.

@@ -66,18 +66,21 @@ TEST(AuditAnchors, VerifyNamesTheFirstAnchorAConsistentRewriteInRedisBreaks) {
   // roster.changed and three token.issue: the head is #4 once all are in, and anchored a
   // second later.
   const auto anchors = net.dir() / "state" / "audit-anchors";
-  ASSERT_TRUE(wait_until([&] {
-    auto sequences = anchored_sequences(anchors);
-    return !sequences.empty() && sequences.back() == 4;
-  }, 15s)) << "no anchor of #4 in " << anchors;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto sequences = anchored_sequences(anchors);
+        return !sequences.empty() && sequences.back() == 4;
+      },
+      15s))
+      << "no anchor of #4 in " << anchors;
   EXPECT_NE(file_text(a->log_path()).find("audit anchor: puente audit anchor 1;node a;"),
             std::string::npos)
       << "the anchor is not in the node's log";
 
   const auto key = net.dir() / "network.pub";
   std::ofstream(key) << a->call(http::verb::get, "/v1/evidence/key", net.token("admin")).body;
-  auto clean = run_cli(net, *a, {"audit", "verify", "--anchors", anchors.string(), "--key",
-                                 key.string()});
+  auto clean =
+      run_cli(net, *a, {"audit", "verify", "--anchors", anchors.string(), "--key", key.string()});
   EXPECT_EQ(clean.exit.code, 0) << clean.output;
   EXPECT_NE(clean.output.find("extends all"), std::string::npos) << clean.output;
 
@@ -108,16 +111,16 @@ TEST(AuditAnchors, VerifyNamesTheFirstAnchorAConsistentRewriteInRedisBreaks) {
   auto chain_only = run_cli(net, *a, {"audit", "verify"});
   EXPECT_EQ(chain_only.exit.code, 0)
       << "the rewrite is consistent, the chain alone cannot show it: " << chain_only.output;
-  auto rewritten = run_cli(net, *a, {"audit", "verify", "--anchors", anchors.string(), "--key",
-                                     key.string()});
+  auto rewritten =
+      run_cli(net, *a, {"audit", "verify", "--anchors", anchors.string(), "--key", key.string()});
   EXPECT_EQ(rewritten.exit.code, 1) << rewritten.output;
   // The first anchor at or after #2 is the first the rewritten log breaks.
   std::uint64_t first_broken = 0;
   for (auto sequence : anchored_sequences(anchors))
     if (sequence >= 2 && first_broken == 0) first_broken = sequence;
-  EXPECT_NE(rewritten.output.find("does not extend anchor " +
-                                  (anchors / ("anchor-a-" + std::to_string(first_broken) + ".txt"))
-                                      .string()),
+  EXPECT_NE(rewritten.output.find(
+                "does not extend anchor " +
+                (anchors / ("anchor-a-" + std::to_string(first_broken) + ".txt")).string()),
             std::string::npos)
       << rewritten.output;
 }

@@ -30,8 +30,9 @@ class AuditStoreTest : public test::StoreTest {
     entry.set_previous_hash(head.hash);
     entry.set_hash(core::audit_hash(entry));
     std::promise<Appended> got;
-    audit.append(head, entry, node, key,
-                 [&](Outcome outcome, AuditHead now) { got.set_value({outcome, now}); });
+    audit.append(head, entry, node, key, [&](Outcome outcome, AuditHead now) {
+      got.set_value({outcome, now});
+    });
     return got.get_future().get();
   }
 };
