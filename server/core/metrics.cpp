@@ -107,9 +107,15 @@ std::string Metrics::render() const {
     out += std::string("puente_pushes_failed_total{result=\"") + push_failures[i] + "\"} " +
            std::to_string(pushes_failed[i].value()) + "\n";
   push_seconds.render(out, "puente_push_seconds", "Web Push send latency in seconds.");
-  gauge("puente_audit_waiting", "Audit entries waiting for Redis on this node.", audit_waiting);
+  gauge("puente_audit_waiting",
+        "Audit entries waiting for Redis on this node (in its audit journal).", audit_waiting);
   counter("puente_audit_lost_total",
-          "Audit entries lost: more than the node keeps waiting while Redis was away.", audit_lost);
+          "Audit entries the audit journal refused (disk): kept in memory only, lost if the node "
+          "dies before Redis takes them.",
+          audit_lost);
+  counter("puente_token_records_refused_total",
+          "Issued-token records in Redis without a valid signature, refused (written by hand?).",
+          token_records_refused);
   counter("puente_audit_write_failures_total",
           "Audit appends (or head reads) Redis did not take; each is retried.",
           audit_write_failures);

@@ -84,11 +84,15 @@ struct Metrics {
                                                             "blocked", "network_error"};
   std::array<Counter, push_failures.size()> pushes_failed;
   LatencyHistogram push_seconds;
-  // The audit log (app/access/audit_trail.hpp): entries waiting for Redis, entries lost past
-  // max_waiting, and appends or head reads Redis did not take (each retried a second later).
+  // The audit log (app/access/audit_trail.hpp): entries waiting for Redis (in the audit
+  // journal), entries the journal refused (kept in memory only), and appends or head reads Redis
+  // did not take (each retried a second later).
   Gauge audit_waiting;
   Counter audit_lost;
   Counter audit_write_failures;
+  // Issued-token records in Redis refused for want of a valid signature
+  // (app/access/token_service.hpp), each counted once per node.
+  Counter token_records_refused;
   // Escalation steps taken (app/incidents/escalation_worker.hpp), and those taken more than
   // kLateEscalationStep after they were due: no node took the deadline in time.
   Counter escalation_steps;

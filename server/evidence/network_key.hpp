@@ -26,6 +26,8 @@ class NetworkKey {
 
   // The 64-byte Ed25519 signature of `data`.
   std::string sign(std::string_view data) const;
+  // Does `signature` sign `data` under this key? (What another node with the same key signed.)
+  bool verifies(std::string_view data, std::string_view signature) const;
   // The public key as PEM (SubjectPublicKeyInfo): the network.pub a verifier is given.
   std::string public_pem() const;
 

@@ -22,20 +22,26 @@ AuditStore::AuditStore(std::shared_ptr<redis::Connection> redis, Keys keys)
     : redis_(std::move(redis)), keys_(std::move(keys)) {}
 
 void AuditStore::append(const AuditHead& follows, const v1::AuditEntry& entry,
+                        const std::string& node_id, const std::string& entry_key,
                         std::function<void(Outcome, AuditHead)> done) {
   AuditHead next{entry.sequence(), entry.hash()};
   using Arg = lua::AppendAudit::Arg;
   ScriptCall<lua::AppendAudit> call;
   call.key(lua::AppendAudit::Key::stream, keys_.audit())
       .key(lua::AppendAudit::Key::head_key, keys_.audit_head())
+      .key(lua::AppendAudit::Key::appended, keys_.audit_appended())
       .arg(Arg::follows, follows.text())
       .arg(Arg::entry, entry.SerializeAsString())
       .arg(Arg::new_head, next.text())
-      .arg(Arg::stream_id, std::to_string(entry.sequence()) + "-1");
+      .arg(Arg::stream_id, std::to_string(entry.sequence()) + "-1")
+      .arg(Arg::node, node_id)
+      .arg(Arg::entry_key, entry_key);
   std::move(call).run(*redis_, [next, done = std::move(done)](auto ec, Reply reply) {
     if (failed(ec, reply, "append audit entry")) return done(Outcome::unavailable, {});
     if (reply.elements.size() >= 2 && reply.elements[0].str == "stale")
       return done(Outcome::conflict, AuditHead::parse(reply.elements[1].str));
+    if (reply.elements.size() >= 2 && reply.elements[0].str == "duplicate")
+      return done(Outcome::repeated, AuditHead::parse(reply.elements[1].str));
     done(Outcome::ok, next);
   });
 }

@@ -28,9 +28,10 @@ class AuditStore {
  public:
   AuditStore(std::shared_ptr<redis::Connection> redis, Keys keys);
 
-  // `ok`, or `conflict` with the head as it really is (another node appended first).
-  void append(const AuditHead& follows, const v1::AuditEntry& entry,
-              std::function<void(Outcome, AuditHead)> done);
+  // `ok`, `conflict` with the head as it really is (another node appended first), or `repeated`
+  // with the head: `node_id` appended the entry of `entry_key` last already (before a crash).
+  void append(const AuditHead& follows, const v1::AuditEntry& entry, const std::string& node_id,
+              const std::string& entry_key, std::function<void(Outcome, AuditHead)> done);
   void head(std::function<void(Outcome, AuditHead)> done);
   // Entries with sequence > after, oldest first, at most `limit`.
   void read(std::uint64_t after, std::size_t limit,

@@ -140,6 +140,8 @@
 //                               never trimmed and never purged
 //   {p}audit:head               string "<sequence> <hash>" of the last audit entry
 //   {p}audit:roster             string: SHA-256 of the roster file last recorded
+//   {p}audit:appended           hash: node id -> key (SHA-256) of the last audit entry that node
+//                               appended, so one replayed after a crash goes in once
 //   {p}retention:lease          string: the node id running this period's purge (SET NX PX,
 //                               expires after [privacy] purge_interval_seconds)
 //   {p}retention:aof_due        string: ms of the purge pass that removed something the AOF
@@ -225,6 +227,7 @@ class Keys {
   std::string audit() const { return p_ + "audit"; }
   std::string audit_head() const { return p_ + "audit:head"; }
   std::string audit_roster() const { return p_ + "audit:roster"; }
+  std::string audit_appended() const { return p_ + "audit:appended"; }
   std::string token_changes() const { return p_ + "tokens:changed"; }
   std::string idempotency(std::string_view key) const { return p_ + "idem:" + std::string(key); }
   std::string push_subscriptions(std::string_view responder_id) const {

@@ -1,6 +1,7 @@
 #include "app/access/audit_trail.hpp"
 
 #include "core/audit_chain.hpp"
+#include "core/bearer_token.hpp"
 #include "core/clock.hpp"
 
 #include <spdlog/spdlog.h>
@@ -26,14 +27,17 @@ std::string_view failure_name(std::optional<core::SignInFailure> failure) {
 }  // namespace
 
 AuditTrail::AuditTrail(boost::asio::any_io_executor executor, store::AuditStore& store,
-                       std::string node_id, std::chrono::seconds sign_in_window,
-                       core::Metrics& metrics)
+                       std::unique_ptr<store::Journal> journal, std::string node_id,
+                       std::chrono::seconds sign_in_window, core::Metrics& metrics)
     : strand_(boost::asio::make_strand(executor)),
       store_(store),
       node_id_(std::move(node_id)),
       metrics_(metrics),
+      journal_(std::move(journal)),
       sign_in_window_(sign_in_window),
-      sign_in_timer_(strand_) {}
+      sign_in_timer_(strand_) {
+  metrics_.audit_waiting.add(static_cast<std::int64_t>(journal_->size()));
+}
 
 void AuditTrail::record(std::string actor, std::string action, std::string subject,
                         std::string detail) {
@@ -44,9 +48,22 @@ void AuditTrail::record(std::string actor, std::string action, std::string subje
   entry.set_action(std::move(action));
   entry.set_subject(std::move(subject));
   entry.set_detail(std::move(detail));
-  boost::asio::post(strand_, [self = shared_from_this(), entry = std::move(entry)]() mutable {
-    self->queue(std::move(entry));
-  });
+  metrics_.audit_waiting.add(1);
+  try {
+    // On disk before the caller answers the action it records.
+    journal_->append(entry.SerializeAsString());
+    boost::asio::post(strand_, [self = shared_from_this()] { self->pump(); });
+  } catch (const std::exception& e) {
+    metrics_.audit_lost.inc();
+    spdlog::error(
+        "audit: the journal refused an entry ({}); it is kept in memory until Redis "
+        "takes it: {}",
+        entry.action(), e.what());
+    boost::asio::post(strand_, [self = shared_from_this(), entry = std::move(entry)]() mutable {
+      self->unjournaled_.push_back(std::move(entry));
+      self->pump();
+    });
+  }
 }
 
 void AuditTrail::failed_sign_in(const core::SignIn& sign_in, std::string_view where,
@@ -103,34 +120,70 @@ void AuditTrail::stop() {
     if (!self->sign_in_failures_.empty())
       spdlog::warn(
           "audit: failed sign-ins of the last moment not recorded before the node stopped");
-    if (!self->waiting_.empty())
-      spdlog::warn("audit: {} entries not written before the node stopped", self->waiting_.size());
+    if (self->journal_->size() > 0)
+      spdlog::info("audit: {} entries wait in the audit journal {}; they go out at the next start",
+                   self->journal_->size(), self->journal_->path().string());
+    if (!self->unjournaled_.empty())
+      spdlog::error("audit: {} entries the disk refused were not written before the node stopped",
+                    self->unjournaled_.size());
   });
 }
 
-void AuditTrail::queue(v1::AuditEntry entry) {
-  if (waiting_.size() >= max_waiting) {
-    metrics_.audit_lost.inc();
-    if (lost_++ == 0)
-      spdlog::error("audit: {} entries wait for Redis; new ones are counted, not kept",
-                    max_waiting);
-    return;
+void AuditTrail::start() {
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    if (self->journal_->size() > 0)
+      spdlog::info("audit: {} entries wait in the audit journal", self->journal_->size());
+    self->started_ = true;
+    self->pump();
+  });
+}
+
+bool AuditTrail::next_waiting(Next& next) {
+  std::vector<store::Journal::Entry> oldest;
+  try {
+    oldest = journal_->pending(1);
+    if (oldest.empty()) journal_->compact();
+  } catch (const std::exception& e) {
+    // A disk failing under the journal must not take the node down: try again later.
+    spdlog::error("audit: cannot read the audit journal: {}", e.what());
+    retry_later([self = shared_from_this()] { self->pump(); });
+    return false;
   }
-  if (lost_ > 0) {
-    entry.set_detail(entry.detail() + (entry.detail().empty() ? "" : " ") + "(" +
-                     std::to_string(lost_) +
-                     " audit entries lost before this one while Redis was away)");
-    lost_ = 0;
+  std::string payload;
+  if (!oldest.empty()) {
+    next.sequence = oldest.front().sequence;
+    payload = std::move(oldest.front().payload);
+    // Its CRC held, so only a bug (or a newer Puente) wrote it so. Not dropped in silence: the
+    // log says a record was there.
+    if (!next.entry.ParseFromString(payload)) {
+      spdlog::error("audit: journal record {} does not parse as an audit entry", next.sequence);
+      next.entry.Clear();
+      *next.entry.mutable_at() = core::now();
+      next.entry.set_node_id(node_id_);
+      next.entry.set_action("audit.unreadable");
+      next.entry.set_detail("journal record " + std::to_string(next.sequence));
+    }
+  } else if (!unjournaled_.empty()) {
+    next.sequence = 0;
+    next.entry = unjournaled_.front();
+    payload = next.entry.SerializeAsString();
+  } else {
+    return false;
   }
-  waiting_.push_back(std::move(entry));
-  metrics_.audit_waiting.add(1);
-  pump();
+  // The time is in ms: two like entries in one ms differ by their journal sequence (or, kept in
+  // memory, by their place in this run).
+  next.key = core::sha256_hex(payload) + "#" +
+             (next.sequence > 0 ? std::to_string(next.sequence)
+                                : "m" + std::to_string(unjournaled_taken_));
+  return true;
 }
 
 void AuditTrail::pump() {
-  if (appending_ || stopped_ || waiting_.empty()) return;
+  if (appending_ || stopped_ || !started_) return;
+  Next next;
+  if (!next_waiting(next)) return;
   appending_ = true;
-  if (head_) return append_next();
+  if (head_) return append_next(std::move(next));
   store_.head([self = shared_from_this()](store::Outcome outcome, store::AuditHead head) {
     boost::asio::post(self->strand_, [self, outcome, head = std::move(head)] {
       self->appending_ = false;
@@ -144,28 +197,44 @@ void AuditTrail::pump() {
   });
 }
 
-void AuditTrail::append_next() {
-  auto& entry = waiting_.front();
+void AuditTrail::append_next(Next next) {
+  auto& entry = next.entry;
   entry.set_sequence(head_->sequence + 1);
   entry.set_previous_hash(head_->hash);
   entry.set_hash(core::audit_hash(entry));
-  store_.append(*head_, entry,
-                [self = shared_from_this()](store::Outcome outcome, store::AuditHead head) {
-                  boost::asio::post(self->strand_, [self, outcome, head = std::move(head)] {
+  const auto follows = *head_;
+  // `next` is copied, not moved, into the handler: the arguments before it read from it.
+  store_.append(follows, entry, node_id_, next.key,
+                [self = shared_from_this(), next](store::Outcome outcome, store::AuditHead head) {
+                  boost::asio::post(self->strand_, [self, outcome, head = std::move(head), next] {
                     self->appending_ = false;
                     if (outcome == store::Outcome::unavailable) {
                       self->metrics_.audit_write_failures.inc();
                       return self->retry_later([self] { self->pump(); });
                     }
-                    // Appended, or another node was first: either way `head` is the log's head now.
+                    // Appended, appended before a crash (duplicate), or another node was first:
+                    // either way `head` is the log's head now.
                     self->head_ = head;
-                    if (outcome == store::Outcome::ok) {
-                      self->waiting_.pop_front();
-                      self->metrics_.audit_waiting.add(-1);
-                    }
+                    if (outcome != store::Outcome::conflict) self->appended(next);
                     self->pump();
                   });
                 });
+}
+
+void AuditTrail::appended(const Next& next) {
+  if (next.sequence == 0) {
+    unjournaled_.pop_front();
+    ++unjournaled_taken_;
+  } else {
+    try {
+      journal_->acknowledge(next.sequence);
+    } catch (const std::exception& e) {
+      // Unacknowledged, the entry is offered again; the script knows it by its key.
+      spdlog::error("audit: cannot acknowledge journal record {}: {}", next.sequence, e.what());
+      return;
+    }
+  }
+  metrics_.audit_waiting.add(-1);
 }
 
 void AuditTrail::retry_later(std::function<void()> step) {

@@ -4,6 +4,7 @@
 #include "core/bearer_token.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/token_record.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
@@ -30,9 +31,10 @@ core::TokenRecord to_record(const v1::IssuedToken& token) {
   return record;
 }
 
-// What an answer may say about a token: never its hash.
+// What an answer may say about a token: never its hash (nor the record's signature).
 v1::IssuedToken shown(v1::IssuedToken token) {
   token.clear_token_sha256();
+  token.clear_signature();
   return token;
 }
 
@@ -52,7 +54,8 @@ TokenService::TokenService(boost::asio::any_io_executor executor, const core::Ro
                            core::TokenRegistry& registry, store::TokenStore& store,
                            std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
                            AuditTrail& audit, RevocationFile& revocations,
-                           std::chrono::seconds reload_interval)
+                           std::chrono::seconds reload_interval, const evidence::NetworkKey& key,
+                           core::Metrics& metrics)
     // A strand of its own: stop()'s cancel and the next wait never touch the timer at once.
     : timer_(boost::asio::make_strand(executor)),
       roster_(roster),
@@ -62,6 +65,8 @@ TokenService::TokenService(boost::asio::any_io_executor executor, const core::Ro
       sockets_(sockets),
       audit_(audit),
       revocations_(revocations),
+      key_(key),
+      metrics_(metrics),
       channel_(store.keys().token_changes()),
       record_events_(store.record_events_channel()),
       reload_every_ticks_(
@@ -84,6 +89,8 @@ void TokenService::start() {
                       [weak](store::Outcome outcome, std::optional<v1::IssuedToken> token) {
                         auto self = weak.lock();
                         if (!self || outcome != store::Outcome::ok || !token) return;
+                        if (!self->signed_by_the_network(*token))
+                          return self->keep_if_revoked(to_record(*token));
                         self->keep_if_revoked(to_record(*token));
                         self->registry_.update_issued(to_record(*token));
                         self->sign_out_unusable();
@@ -134,6 +141,7 @@ void TokenService::restore_revocations(const std::vector<v1::IssuedToken>& issue
       if (token.token_sha256() == kept.sha256) restored = token;
     }
     *restored.mutable_revoked_at() = core::to_timestamp(*kept.revoked_at);
+    sign(restored);
     spdlog::warn(
         "tokens: Redis lost the revocation of token {} (for {}; it held {}); it stays revoked and "
         "is written back",
@@ -157,6 +165,14 @@ void TokenService::reload() {
       [weak = weak_from_this()](store::Outcome outcome, std::vector<v1::IssuedToken> tokens) {
         auto self = weak.lock();
         if (!self || outcome != store::Outcome::ok) return;  // the next tick tries again
+        // A record without a valid signature is left out: its token is unknown, so refused. Its
+        // revocation, if it holds one, still counts: a revocation only takes rights away (a
+        // revoked roster token's record written before records were signed stays revoked).
+        std::erase_if(tokens, [&](const v1::IssuedToken& token) {
+          if (self->signed_by_the_network(token)) return false;
+          self->keep_if_revoked(to_record(token));
+          return true;
+        });
         std::vector<core::TokenRecord> records;
         for (const auto& token : tokens) {
           records.push_back(to_record(token));
@@ -327,6 +343,7 @@ void TokenService::revoke_issued(const core::Responder& admin, v1::IssuedToken t
 
 void TokenService::save(const core::Responder& admin, const char* action, v1::IssuedToken token,
                         Done<v1::IssuedToken> done) {
+  sign(token);
   store_.save(token, [self = shared_from_this(), &admin, action, token,
                       done = std::move(done)](store::Outcome outcome) {
     if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
@@ -337,6 +354,29 @@ void TokenService::save(const core::Responder& admin, const char* action, v1::Is
     self->sign_out_unusable();
     done(std::nullopt, shown(token));
   });
+}
+
+void TokenService::sign(v1::IssuedToken& record) const {
+  record.set_signature(key_.sign(core::token_record_statement(record)));
+}
+
+bool TokenService::signed_by_the_network(const v1::IssuedToken& record) {
+  const auto statement = core::token_record_statement(record);
+  if (key_.verifies(statement, record.signature())) return true;
+  {
+    std::lock_guard lock(refused_mutex_);
+    if (!refused_.insert(record.id() + " " + core::sha256_hex(statement)).second) return false;
+  }
+  const char* why = record.signature().empty() ? "no signature" : "a signature that does not hold";
+  // The record's id and responder, never its token hash.
+  spdlog::error(
+      "tokens: refused token record {} (for {}) in Redis: it carries {} under the network's key; "
+      "it was not written by a node (or by one before records were signed: re-issue it)",
+      record.id(), record.responder_id(), why);
+  metrics_.token_records_refused.inc();
+  audit_.record("", "token.record_refused", record.id(),
+                "for " + record.responder_id() + ": " + why);
+  return false;
 }
 
 void TokenService::list(const core::Responder& admin, const std::string& responder_id,

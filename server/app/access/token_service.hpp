@@ -15,12 +15,23 @@
 // one the node learns of is also appended to its RevocationFile and kept by the registry, and a
 // whole load that finds Redis without a revocation the node keeps logs it, records
 // "token.revocation_restored" in the audit log and writes the revocation back.
+//
+// Redis access alone makes no token: the node that writes a record signs it (core/token_record.hpp)
+// with the network's Ed25519 key, which is not in Redis (evidence/network_key.hpp: a file every
+// node holds), and a node takes a record only if its signature holds under that key. A record
+// without one (written by hand with HSET, or by a node before records were signed), or with one
+// that no longer matches its fields, is refused: its token does not sign in (401), and the node
+// reports it once: a log line naming the record's id and responder (never its hash), a
+// "token.record_refused" audit entry, puente_token_records_refused_total. Only its revocation, if
+// it holds one, is kept: a revocation can only take rights away.
 
 #include "app/access/audit_trail.hpp"
 #include "app/access/revocation_file.hpp"
 #include "app/live/signed_in_sockets.hpp"
 #include "app/refusal.hpp"
+#include "core/metrics.hpp"
 #include "core/token_registry.hpp"
+#include "evidence/network_key.hpp"
 #include "puente/v1/puente.pb.h"
 #include "redis/subscriber.hpp"
 #include "store/token_store.hpp"
@@ -31,6 +42,8 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 namespace puente::app {
@@ -40,8 +53,8 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   TokenService(boost::asio::any_io_executor executor, const core::Roster& roster,
                core::TokenRegistry& registry, store::TokenStore& store,
                std::shared_ptr<redis::Subscriber> subscriber, SignedInSockets& sockets,
-               AuditTrail& audit, RevocationFile& revocations,
-               std::chrono::seconds reload_interval);
+               AuditTrail& audit, RevocationFile& revocations, std::chrono::seconds reload_interval,
+               const evidence::NetworkKey& key, core::Metrics& metrics);
 
   // The constructor keeps every revocation of the file (and throws if it cannot be read).
   // start() subscribes to token changes and loads every issued token.
@@ -91,6 +104,10 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
                            const std::vector<core::TokenRecord>& records);
   void tick();
   void sign_out_unusable();
+  // Signs a record this node is about to save.
+  void sign(v1::IssuedToken& record) const;
+  // Does the record's signature hold? If not, reports it (once per record as it stands).
+  bool signed_by_the_network(const v1::IssuedToken& record);
 
   boost::asio::steady_timer timer_;
   const core::Roster& roster_;
@@ -100,6 +117,10 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   SignedInSockets& sockets_;
   AuditTrail& audit_;
   RevocationFile& revocations_;
+  const evidence::NetworkKey& key_;
+  core::Metrics& metrics_;
+  std::mutex refused_mutex_;
+  std::set<std::string> refused_;  // the refused records reported, by id and statement's hash
   std::string channel_;
   std::string record_events_;    // the tokens hash's keyspace channel
   unsigned reload_every_ticks_;  // a whole load each [tokens] reload_seconds

@@ -391,6 +391,9 @@ NodeConfig load_config(const std::filesystem::path& path) {
   // An hour at most: an attack is seen in the audit log a window late.
   c.failed_sign_in_audit = std::chrono::seconds(
       whole(t, "limits.failed_sign_in_audit_seconds", c.failed_sign_in_audit.count(), 1, 3600));
+  // [audit] (app/access/audit_anchors.hpp): 1 s to a day.
+  c.audit_anchor_interval = std::chrono::seconds(
+      whole(t, "audit.anchor_interval_seconds", c.audit_anchor_interval.count(), 1, 24 * 3600));
   l.ws_close_grace = std::chrono::seconds(
       whole(t, "limits.ws_close_grace_seconds", l.ws_close_grace.count(), 1, 600));
   c.replay_max_alerts = static_cast<std::size_t>(whole(

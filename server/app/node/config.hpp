@@ -124,6 +124,9 @@ struct NodeConfig {
   // [limits] Failed sign-ins are summed per client address over this long, then recorded in the
   // audit log as one entry per address (audit_trail.hpp).
   std::chrono::seconds failed_sign_in_audit{60};
+  // [audit] anchor_interval_seconds: how often the node signs the audit log's head and keeps
+  // the anchor outside Redis (app/access/audit_anchors.hpp); it also does at shutdown.
+  std::chrono::seconds audit_anchor_interval{600};
   RateLimits rate_limits;
   std::filesystem::path caller_key_file;  // [privacy]; empty: caller phone numbers are refused
   int caller_country_code = 1;            // [privacy]; for numbers typed without one (E.164)

@@ -104,6 +104,14 @@ std::filesystem::path media_dir_of(const NodeConfig& config) {
   return config.state_dir / "media";
 }
 
+std::filesystem::path audit_journal_file_of(const NodeConfig& config) {
+  return config.state_dir / (config.node_id + ".audit-journal");
+}
+
+std::filesystem::path audit_anchors_dir_of(const NodeConfig& config) {
+  return config.state_dir / "audit-anchors";
+}
+
 std::filesystem::path evidence_key_file_of(const NodeConfig& config) {
   if (!config.media.signing_key_file.empty()) return config.media.signing_key_file;
   return config.state_dir / "evidence-key.pem";

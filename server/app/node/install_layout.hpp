@@ -52,6 +52,12 @@ void settle_state_dir(NodeConfig& config, const char* state_directory);
 // The revocations file: as configured, else "revoked-tokens" in the state folder.
 std::filesystem::path revocations_file_of(const NodeConfig& config);
 
+// The audit journal (app/access/audit_trail.hpp): "<node id>.audit-journal" in the state folder.
+std::filesystem::path audit_journal_file_of(const NodeConfig& config);
+
+// Where the node writes its signed audit anchors: "audit-anchors" in the state folder.
+std::filesystem::path audit_anchors_dir_of(const NodeConfig& config);
+
 // The media blob store's folder: [media] dir, else "media" in the state folder.
 std::filesystem::path media_dir_of(const NodeConfig& config);
 // The network's evidence signing key: [evidence] signing_key_file, else "evidence-key.pem" in

@@ -63,6 +63,8 @@ int Node::run() {
   if (p.rungs) p.rungs->start();
   p.presence->start();
   p.outbox->start();
+  p.audit->start();
+  p.audit_anchors->start();
   p.token_service->start();
   if (p.config.push.enabled()) p.ack_key->start();
   // Roster changes reach the audit log: the file's hash, recorded when it differs.
@@ -110,6 +112,8 @@ int Node::run() {
     p.server->open_sockets.close_all();
     // Failed sign-ins summed so far go out now, while Redis is still there.
     p.audit->flush();
+    // The log's head as it is now, signed and kept outside Redis.
+    p.audit_anchors->anchor_now();
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
       p.escalation->stop();
@@ -126,6 +130,7 @@ int Node::run() {
       p.token_service->stop();
       p.ack_key->stop();
       p.audit->stop();
+      p.audit_anchors->stop();
       p.deliveries.stop();
       p.subscriber->stop();
       p.commands->stop();

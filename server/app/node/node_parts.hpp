@@ -10,6 +10,7 @@
 #include "app/node/node_settings.hpp"
 #include "app/node/service_notifier.hpp"
 
+#include "app/access/audit_anchors.hpp"
 #include "app/access/network_ack_key.hpp"
 #include "app/access/rate_limiter.hpp"
 #include "app/access/token_service.hpp"
@@ -71,6 +72,9 @@ struct Node::Parts {
   store::AuditStore audit_store;
   std::shared_ptr<AuditTrail> audit;
   store::TokenStore token_store;
+  // The network's Ed25519 key: it signs evidence bundles (docs/evidence.md), audit anchors and
+  // issued-token records.
+  evidence::NetworkKey evidence_key;
   core::TokenRegistry tokens;
   RevocationFile revocations;
   SignedInSockets signed_in;
@@ -114,7 +118,7 @@ struct Node::Parts {
   std::shared_ptr<Outbox> outbox;
   // Media and evidence (docs/evidence.md); the blob store above, for the retention.
   store::MediaStore media_store;
-  evidence::NetworkKey evidence_key;
+  std::shared_ptr<AuditAnchors> audit_anchors;  // signed with evidence_key
   MediaDesk media;
   EvidenceBundle evidence_bundle;
   ReportDesk reports;
