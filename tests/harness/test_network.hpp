@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,6 +78,12 @@ class PuentedNode {
   friend class TestNetwork;
 };
 
+// A Redis with access control (tests of deploy/redis/users.acl).
+struct RedisAclSetup {
+  std::filesystem::path acl_file;
+  RedisLogin admin;  // a user of that file allowed everything
+};
+
 class TestNetwork {
  public:
   // Responders (id: roles @ neighborhoods; they read Spanish unless said):
@@ -92,8 +99,12 @@ class TestNetwork {
   // its [redis] table ("replicas_to_wait = 1"; a command_timeout_ms there replaces the 1 s
   // the nodes get otherwise).
   // `extra_node` goes into its [node] table ("trusted_proxies = [\"127.0.0.3\"]").
+  // With `acl`, Redis loads that ACL file (--aclfile, and notify-keyspace-events Kghx as
+  // deploy/redis/redis.conf sets it) and the harness's own questions (redis_line...) sign in as
+  // `acl->admin`; the nodes sign in as whatever `extra_redis` says.
   explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "",
-                       const std::string& extra_redis = "", const std::string& extra_node = "");
+                       const std::string& extra_redis = "", const std::string& extra_node = "",
+                       const std::optional<RedisAclSetup>& acl = std::nullopt);
 
   // A node named `name`; the same name again is the same node restarted (its journal, its log).
   // `extra_args`: more flags for puented.
@@ -124,6 +135,7 @@ class TestNetwork {
 
  private:
   TempDir dir_;
+  std::optional<RedisLogin> admin_;  // set: Redis wants AUTH (RedisAclSetup)
   RedisServer redis_;
   std::map<std::string, std::string> tokens_;
   std::filesystem::path config_;
