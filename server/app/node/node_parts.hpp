@@ -17,6 +17,7 @@
 #include "app/incidents/availability_copy.hpp"
 #include "app/incidents/dispatch_service.hpp"
 #include "app/incidents/escalation_worker.hpp"
+#include "app/incidents/approval_service.hpp"
 #include "app/incidents/evidence_service.hpp"
 #include "app/incidents/intake_service.hpp"
 #include "app/incidents/on_scene.hpp"
@@ -97,6 +98,7 @@ struct Node::Parts {
   IntakeService intake;
   DispatchService dispatch;
   EvidenceService evidence;
+  ApprovalService approval;  // planted reports: held incidents released (issue 19 item 4)
   LiveFeed feed;
   std::shared_ptr<EscalationWorker> escalation;
   std::shared_ptr<OnScene> on_scene;
