@@ -29,16 +29,16 @@ constexpr std::array<std::pair<EscalationAudience, std::string_view>, 3> kAudien
 }};
 
 constexpr std::array<std::string_view, 11> kPolicyKeys{"verify_before_dispatch",
-                                                      "quorum",
-                                                      "escalation",
-                                                      "dedup_meters",
-                                                      "dedup_window_seconds",
-                                                      "checkin_minutes",
-                                                      "checkin_grace_minutes",
-                                                      "duress_word",
-                                                      "help_reply",
-                                                      "unverified_cap",
-                                                      "unverified_window_seconds"};
+                                                       "quorum",
+                                                       "escalation",
+                                                       "dedup_meters",
+                                                       "dedup_window_seconds",
+                                                       "checkin_minutes",
+                                                       "checkin_grace_minutes",
+                                                       "duress_word",
+                                                       "help_reply",
+                                                       "unverified_cap",
+                                                       "unverified_window_seconds"};
 constexpr std::array<std::string_view, 3> kQuorumKeys{"count", "role", "state"};
 constexpr std::array<std::string_view, 2> kStepKeys{"deadline_seconds", "audience"};
 

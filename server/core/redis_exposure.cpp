@@ -37,8 +37,9 @@ std::optional<std::string> unprotected_redis_access(const RedisAccessPlan& plan)
   const bool all_loopback = std::all_of(plan.sentinel_hosts.begin(), plan.sentinel_hosts.end(),
                                         [](const std::string& h) { return is_loopback_host(h); });
   if (!plan.redis_auth && !all_loopback)
-    return std::string("[redis] user is not set while the sentinels may name a primary on another "
-                       "host: the node would talk to Redis") +
+    return std::string(
+               "[redis] user is not set while the sentinels may name a primary on another "
+               "host: the node would talk to Redis") +
            fix;
   return std::nullopt;
 }

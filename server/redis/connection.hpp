@@ -59,7 +59,7 @@ struct ConnectionOptions {
   // each query sends AUTH before SENTINEL get-master-addr-by-name. Empty: no AUTH to sentinels.
   std::string sentinel_user;
   std::string sentinel_password_file;
-  std::string name = "puente";         // CLIENT SETNAME, shows in CLIENT LIST
+  std::string name = "puente";  // CLIENT SETNAME, shows in CLIENT LIST
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds command_timeout{2000};
   std::chrono::milliseconds reconnect_min{50};    // first retry delay; doubles each failure

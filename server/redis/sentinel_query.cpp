@@ -66,7 +66,8 @@ std::shared_ptr<SentinelQuery> SentinelQuery::start(boost::asio::any_io_executor
       return query;
     }
     query->auth_user_ = auth.user;
-    query->request_ = encode_sentinel_command({"AUTH", auth.user, *read.password}) + query->request_;
+    query->request_ =
+        encode_sentinel_command({"AUTH", auth.user, *read.password}) + query->request_;
   }
   query->ask_next();
   return query;

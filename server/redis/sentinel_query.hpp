@@ -4,11 +4,11 @@
 //
 // One query walks the sentinels in the order given: for each, resolve, TCP connect, send
 // `AUTH user password` if the sentinels want it (SentinelAuth) and
-// `SENTINEL get-master-addr-by-name <name>` in one write, read the reply (AUTH's first) (a 2-element array: host, port).
-// The first usable answer ends the query; a sentinel that refuses, times out, does not know
-// the name (nil) or answers an error is skipped. Each sentinel gets `timeout` for the whole
-// exchange: a stalled sentinel (it accepts TCP but answers nothing) must not hold the link down
-// while its peers could answer.
+// `SENTINEL get-master-addr-by-name <name>` in one write, read the reply (AUTH's first) (a
+// 2-element array: host, port). The first usable answer ends the query; a sentinel that refuses,
+// times out, does not know the name (nil) or answers an error is skipped. Each sentinel gets
+// `timeout` for the whole exchange: a stalled sentinel (it accepts TCP but answers nothing) must
+// not hold the link down while its peers could answer.
 //
 // This speaks RESP on a plain Asio socket rather than through a hiredis async context: the
 // exchange is one short request and one short reply, and a second context with its own adapter
@@ -57,8 +57,8 @@ class SentinelQuery : public std::enable_shared_from_this<SentinelQuery> {
   static std::shared_ptr<SentinelQuery> start(boost::asio::any_io_executor executor,
                                               std::vector<Endpoint> sentinels,
                                               std::string master_name,
-                                              std::chrono::milliseconds timeout,
-                                              SentinelAuth auth, Callback callback);
+                                              std::chrono::milliseconds timeout, SentinelAuth auth,
+                                              Callback callback);
   ~SentinelQuery();
 
   SentinelQuery(const SentinelQuery&) = delete;

@@ -169,8 +169,8 @@ std::string TestNetwork::redis_line(const std::string& command) const {
   std::string reply;
   if (admin_) {
     // Inline commands split on spaces: test passwords are hex, user names plain words.
-    boost::asio::write(socket,
-                       boost::asio::buffer("AUTH " + admin_->user + " " + admin_->password + "\r\n"));
+    boost::asio::write(
+        socket, boost::asio::buffer("AUTH " + admin_->user + " " + admin_->password + "\r\n"));
     boost::asio::read_until(socket, boost::asio::dynamic_buffer(reply), "\r\n");
     if (!reply.starts_with("+OK")) throw std::runtime_error("AUTH answered " + reply);
     reply.erase(0, reply.find("\r\n") + 2);
@@ -317,6 +317,8 @@ std::unique_ptr<client::WsClient> PuentedNode::socket(
                              (welcome ? wire::to_json(*welcome) : std::string("nothing")));
   return socket;
 }
+
+std::string puented_binary() { return PUENTED_PATH; }
 
 std::string report_json(double lat, double lon, const std::string& kind,
                         const std::string& extra_fields) {

@@ -19,8 +19,8 @@
 
 #include <chrono>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -141,6 +141,9 @@ class TestNetwork {
   std::filesystem::path config_;
   std::filesystem::path tls_ca_file_;  // empty: the nodes serve plain HTTP
 };
+
+// The puented the tests run (a start test may run it with flags of its own).
+std::string puented_binary();
 
 // The environment a person sets in their shell to use the `puente` CLI against `node` as
 // `token` (PUENTE_SERVER, PUENTE_TOKEN, PUENTE_CA_FILE for a node serving TLS).

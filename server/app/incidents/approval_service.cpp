@@ -79,11 +79,11 @@ void ApprovalService::release(const core::Responder& who, v1::Incident incident,
                    }
                    audit_.record(who.id, "incident.approve", id);
                    spdlog::info("incident {} approved by {}: its alert went out", id, who.id);
-                   store_.load(id, [done = std::move(done)](store::Outcome outcome,
-                                                            v1::Incident incident) {
-                     if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
-                     done(std::nullopt, std::move(incident));
-                   });
+                   store_.load(
+                       id, [done = std::move(done)](store::Outcome outcome, v1::Incident incident) {
+                         if (outcome != store::Outcome::ok) return done(Refusal::unavailable(), {});
+                         done(std::nullopt, std::move(incident));
+                       });
                  });
 }
 

@@ -33,8 +33,7 @@ class ApprovalService {
       : rules_(rules), store_(store), availability_(availability), audit_(audit) {}
 
   // Answers the incident as it now stands (with its alert).
-  void approve(const core::Responder& who, const std::string& incident_id,
-               Done<v1::Incident> done);
+  void approve(const core::Responder& who, const std::string& incident_id, Done<v1::Incident> done);
 
  private:
   void release(const core::Responder& who, v1::Incident incident,

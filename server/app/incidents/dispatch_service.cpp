@@ -99,7 +99,8 @@ void redact_for(const core::Responder& who, v1::Incident& incident) {
 
 void redact_for(const core::Responder& who, v1::ReportReceipt& receipt) {
   redact_for(who, *receipt.mutable_incident());
-  if (!core::may(who, core::Action::watch_board)) clear_dispatcher_fields(*receipt.mutable_report());
+  if (!core::may(who, core::Action::watch_board))
+    clear_dispatcher_fields(*receipt.mutable_report());
 }
 
 struct DispatchService::Step {

@@ -20,8 +20,8 @@ void IncidentDesk::act(const Caller& caller, const std::string& incident_id,
   }
   if (action_word == "approve") {
     if (action && (!action->text().empty() || action->has_location()))
-      return done(
-          Refusal{RefusalKind::unexpected_field, "an approval takes no text or location"}, {});
+      return done(Refusal{RefusalKind::unexpected_field, "an approval takes no text or location"},
+                  {});
     return approval_.approve(caller.who, incident_id, std::move(done));
   }
   auto step = core::parse_incident_step(action_word);

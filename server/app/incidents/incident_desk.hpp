@@ -1,10 +1,10 @@
 #pragma once
 // The front door of an action on an incident (confirm, false alarm, resolve, an update, and
-// keeping it as evidence, approving one held past its neighborhood's cap): POST /v1/incidents/{id}/{action}. What the action's word and body
-// may be is decided here, once; the sender's rights, the step and the store are the services'
-// (DispatchService::advance, EvidenceService::mark). The transport decodes the body, calls
-// act() and encodes the answer. The rate limit is the route's own (api_exchange.hpp): no
-// other transport carries incident actions.
+// keeping it as evidence, approving one held past its neighborhood's cap): POST
+// /v1/incidents/{id}/{action}. What the action's word and body may be is decided here, once; the
+// sender's rights, the step and the store are the services' (DispatchService::advance,
+// EvidenceService::mark). The transport decodes the body, calls act() and encodes the answer. The
+// rate limit is the route's own (api_exchange.hpp): no other transport carries incident actions.
 
 #include "app/access/caller.hpp"
 #include "app/answer.hpp"

@@ -25,8 +25,8 @@ class PlantedReports : public ::testing::Test {
   std::unique_ptr<PuentedNode> a = net.start_node("a");
 
   v1::ReportReceipt report(Place where, const std::string& token, const std::string& extra = {}) {
-    auto response =
-        a->call(http::verb::post, "/v1/reports", token, report_json(where.lat, where.lon, "RAID", extra));
+    auto response = a->call(http::verb::post, "/v1/reports", token,
+                            report_json(where.lat, where.lon, "RAID", extra));
     EXPECT_EQ(response.status, 201u) << response.body;
     v1::ReportReceipt receipt;
     EXPECT_EQ(wire::from_json(response.body, receipt), "") << response.body;
@@ -163,9 +163,8 @@ TEST(ReportSources, EachReportSaysWhereItCameFromToDispatchersOnly) {
   message.mutable_report()->mutable_location()->set_lat(boyle_heights.lat);
   message.mutable_report()->mutable_location()->set_lon(boyle_heights.lon);
   socket->send(message);
-  auto accepted = read_until(*socket, [](const v1::ServerMessage& m) {
-    return m.request_id() == "report-1";
-  });
+  auto accepted =
+      read_until(*socket, [](const v1::ServerMessage& m) { return m.request_id() == "report-1"; });
   ASSERT_TRUE(accepted && accepted->has_report_accepted())
       << (accepted ? wire::to_json(*accepted) : "no answer");
   EXPECT_EQ(accepted->report_accepted().report().source(), v1::REPORT_SOURCE_UNSPECIFIED)

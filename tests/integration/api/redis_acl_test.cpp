@@ -8,6 +8,7 @@
 // channels outside puente:*). A rotated password reaches a node at its next connect.
 #include "test_network.hpp"
 
+#include "child_process.hpp"
 #include "core/bearer_token.hpp"
 #include "file_text.hpp"
 #include "puente/v1/json.hpp"
@@ -56,8 +57,8 @@ struct AclFiles {
   }
   void write_password(const std::string& password) const {
     std::ofstream(password_file, std::ios::trunc) << password << "\n";
-    std::filesystem::permissions(password_file, std::filesystem::perms::owner_read |
-                                                    std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        password_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
 };
 
@@ -182,8 +183,8 @@ TEST_F(RedisAcl, TheSpineRunsAsTheNodeUserWithoutACommandTheAclRefuses) {
   net.redis().stop();
   ASSERT_TRUE(wait_until([&] { return !ready(*a); }));
   const auto spot = boyle_heights_spot(3);
-  auto queued = a->call(http::verb::post, "/v1/reports", net.token("op"),
-                        report_json(spot.lat, spot.lon));
+  auto queued =
+      a->call(http::verb::post, "/v1/reports", net.token("op"), report_json(spot.lat, spot.lon));
   ASSERT_EQ(queued.status, 202u) << queued.body;
   net.redis().restart();
   ASSERT_TRUE(wait_until([&] { return ready(*a) && ready(*b); }));
@@ -210,9 +211,8 @@ TEST_F(RedisAcl, TheDefaultUserCanReadNothing) {
   open_incident(*a, net.token("op"), boyle_heights);
   ASSERT_EQ(net.redis_integer("EXISTS puente:incidents"), 1);  // there is something to read
   const auto answers = ask_redis(
-      net.redis().port(),
-      {"GET puente:epoch", "ZRANGE puente:incidents 0 -1", "KEYS *", "SUBSCRIBE puente:board",
-       "AUTH default anything", "GET puente:epoch"});
+      net.redis().port(), {"GET puente:epoch", "ZRANGE puente:incidents 0 -1", "KEYS *",
+                           "SUBSCRIBE puente:board", "AUTH default anything", "GET puente:epoch"});
   for (std::size_t i = 0; i < 4; ++i)
     EXPECT_TRUE(answers[i].starts_with("-NOAUTH")) << i << ": " << answers[i];
   EXPECT_TRUE(answers[4].starts_with("-WRONGPASS")) << answers[4];  // the user is off
@@ -222,18 +222,18 @@ TEST_F(RedisAcl, TheDefaultUserCanReadNothing) {
 TEST_F(RedisAcl, TheNodeUserRunsOnlyWhatTheNodesUseOnTheirOwnKeys) {
   auto a = net.start_node("a");
   open_incident(*a, net.token("op"), boyle_heights);
-  const auto answers = ask_redis(
-      net.redis().port(),
-      {"AUTH puente " + files.node_password, "EXISTS puente:incidents", "FLUSHALL", "FLUSHDB",
-       "CONFIG SET appendonly no", "CONFIG SET notify-keyspace-events \"\"", "KEYS puente:*",
-       "SCAN 0", "GET other:thing", "SET other:thing 1", "ACL LIST", "SHUTDOWN", "DEBUG SLEEP 0",
-       "MONITOR", "SLAVEOF 127.0.0.1 1", "EVAL \"return redis.call('GET', 'other:thing')\" 0",
-       "SUBSCRIBE other:channel"});
+  const auto answers =
+      ask_redis(net.redis().port(),
+                {"AUTH puente " + files.node_password, "EXISTS puente:incidents", "FLUSHALL",
+                 "FLUSHDB", "CONFIG SET appendonly no", "CONFIG SET notify-keyspace-events \"\"",
+                 "KEYS puente:*", "SCAN 0", "GET other:thing", "SET other:thing 1", "ACL LIST",
+                 "SHUTDOWN", "DEBUG SLEEP 0", "MONITOR", "SLAVEOF 127.0.0.1 1",
+                 "EVAL \"return redis.call('GET', 'other:thing')\" 0", "SUBSCRIBE other:channel"});
   EXPECT_EQ(answers[0], "+OK");
   EXPECT_EQ(answers[1], ":1");  // its own keys: yes
   for (std::size_t i = 2; i < answers.size(); ++i)
-    EXPECT_TRUE(answers[i].starts_with("-NOPERM") || answers[i].find("can't access") !=
-                                                         std::string::npos)
+    EXPECT_TRUE(answers[i].starts_with("-NOPERM") ||
+                answers[i].find("can't access") != std::string::npos)
         << answers[i];
   EXPECT_EQ(net.redis_integer("EXISTS puente:incidents"), 1) << "something was flushed";
 }
@@ -261,16 +261,20 @@ TEST_F(RedisAcl, ARotatedPasswordReachesANodeAtItsNextConnect) {
   EXPECT_TRUE(ready(*b));
 }
 
-// The log of a node started with `flags` that must refuse to start.
+// The log of puented run with the network's config and `flags` (its own --redis among them),
+// which must refuse to start: it exits non-zero before it listens.
 std::string refusal_of(TestNetwork& net, const std::string& name,
                        const std::vector<std::string>& flags) {
-  try {
-    net.start_node(name, false, flags);
-  } catch (const std::runtime_error&) {
-    return file_text(net.dir() / name / "puented.log");
-  }
-  ADD_FAILURE() << "node " << name << " started; it should have refused to";
-  return {};
+  std::filesystem::create_directories(net.dir() / name);
+  const auto log = net.dir() / name / "puented.log";
+  std::vector<std::string> args{"--config",  (net.dir() / "puented.toml").string(),
+                                "--listen",  "127.0.0.1:0",
+                                "--node-id", name};
+  args.insert(args.end(), flags.begin(), flags.end());
+  ChildProcess node(puented_binary(), args, log);
+  const auto ended = node.wait_for_exit(10s);
+  EXPECT_TRUE(ended && ended->exited && ended->code != 0) << "node " << name << " did not refuse";
+  return file_text(log);
 }
 
 // 192.0.2.1 and 192.0.2.2 (TEST-NET-1) are never this host.
@@ -283,24 +287,33 @@ TEST(RedisAccessAtStart, ARemoteRedisOrSentinelWithoutAuthIsRefusedBeforeAnyConn
   const auto far_sentinel = refusal_of(net, "far-sentinel", {"--sentinels", "192.0.2.2:26379"});
   EXPECT_NE(far_sentinel.find("[redis] sentinel 192.0.2.2 is not on this host"), std::string::npos)
       << far_sentinel;
+  // The same node on this host starts.
+  EXPECT_NO_THROW(net.start_node("near"));
 }
 
 TEST(RedisAccessAtStart, TheConfigMayVouchForAPrivateNetwork) {
   TestNetwork net("", "", "allow_unauthenticated_remote = true\n");
-  auto node = net.start_node("far", false, {"--redis", "192.0.2.1:6379"});
-  EXPECT_EQ(node->call(http::verb::get, "/healthz", "").status, 200u);  // started, not ready
+  // Not refused: it starts, and waits for a Redis it cannot reach (stopped here).
+  ChildProcess node(puented_binary(),
+                    {"--config", (net.dir() / "puented.toml").string(), "--listen", "127.0.0.1:0",
+                     "--node-id", "far", "--redis", "192.0.2.1:6379"},
+                    net.dir() / "far.log");
+  EXPECT_FALSE(node.wait_for_exit(2s)) << file_text(net.dir() / "far.log");
 }
 
 TEST(RedisAccessAtStart, AUserWithoutAReadablePrivatePasswordFileIsRefused) {
   TestNetwork none("", "", "user = \"puente\"\n");
-  const auto missing = refusal_of(none, "a", {});
+  const auto missing =
+      refusal_of(none, "a", {"--redis", "127.0.0.1:" + std::to_string(none.redis().port())});
   EXPECT_NE(missing.find("[redis] user is set but password_file is not"), std::string::npos)
       << missing;
   TestNetwork open("", "", "user = \"puente\"\npassword_file = \"open-password\"\n");
   std::ofstream(open.dir() / "open-password") << "secret\n";
-  std::filesystem::permissions(open.dir() / "open-password", std::filesystem::perms::owner_read |
-                                                               std::filesystem::perms::others_read);
-  const auto readable = refusal_of(open, "a", {});
+  std::filesystem::permissions(
+      open.dir() / "open-password",
+      std::filesystem::perms::owner_read | std::filesystem::perms::others_read);
+  const auto readable =
+      refusal_of(open, "a", {"--redis", "127.0.0.1:" + std::to_string(open.redis().port())});
   EXPECT_NE(readable.find("is readable by every user of this machine"), std::string::npos)
       << readable;
   EXPECT_EQ(readable.find("secret"), std::string::npos);

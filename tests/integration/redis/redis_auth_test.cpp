@@ -2,9 +2,9 @@
 // a real Sentinel with users of its own: the command connection and the subscriber sign in with
 // the password file, on the first connect and every reconnect; a wrong password keeps the link
 // down until the file is right (read at each attempt); the sentinel is asked only after AUTH.
-#include "redis/subscriber.hpp"
 #include "free_port.hpp"
 #include "inbox.hpp"
+#include "redis/subscriber.hpp"
 #include "redis_fixture.hpp"
 
 #include <fstream>
@@ -55,9 +55,8 @@ TEST_F(RedisAuthTest, CommandsAndSubscriberSignInOnConnectAndReconnect) {
 
   Inbox inbox;
   auto subscriber = Subscriber::create(io_.executor(), options());
-  subscriber->on_message([&](const std::string& channel, const std::string& payload) {
-    inbox.add(channel, payload);
-  });
+  subscriber->on_message(
+      [&](const std::string& channel, const std::string& payload) { inbox.add(channel, payload); });
   subscriber->subscribe({"puente:live:test"});
   subscriber->start();
   ASSERT_TRUE(puente::test::wait_until([&] {
@@ -107,10 +106,10 @@ class SentinelAuthTest : public RedisAuthTest {
         << "user default off\n"
         << "user asker on >asker-password -@all +sentinel|get-master-addr-by-name\n";
     std::ofstream(dir_.path() / "sentinel-password") << "asker-password\n";
-    sentinel_.emplace(puente::test::redis_server_binary(),
-                      std::vector<std::string>{(dir_.path() / "sentinel.conf").string(),
-                                               "--sentinel"},
-                      dir_.path() / "sentinel.log");
+    sentinel_.emplace(
+        puente::test::redis_server_binary(),
+        std::vector<std::string>{(dir_.path() / "sentinel.conf").string(), "--sentinel"},
+        dir_.path() / "sentinel.log");
   }
 
   ConnectionOptions through_sentinel() const {
