@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 
@@ -263,8 +265,8 @@ TEST_F(RedisAcl, ARotatedPasswordReachesANodeAtItsNextConnect) {
 
 // The log of puented run with the network's config and `flags` (its own --redis among them),
 // which must refuse to start: it exits non-zero before it listens.
-std::string refusal_of(TestNetwork& net, const std::string& name,
-                       const std::vector<std::string>& flags) {
+std::string refusal_log_of(TestNetwork& net, const std::string& name,
+                           const std::vector<std::string>& flags) {
   std::filesystem::create_directories(net.dir() / name);
   const auto log = net.dir() / name / "puented.log";
   std::vector<std::string> args{"--config",  (net.dir() / "puented.toml").string(),
@@ -280,11 +282,11 @@ std::string refusal_of(TestNetwork& net, const std::string& name,
 // 192.0.2.1 and 192.0.2.2 (TEST-NET-1) are never this host.
 TEST(RedisAccessAtStart, ARemoteRedisOrSentinelWithoutAuthIsRefusedBeforeAnyConnect) {
   TestNetwork net;
-  const auto far_redis = refusal_of(net, "far", {"--redis", "192.0.2.1:6379"});
+  const auto far_redis = refusal_log_of(net, "far", {"--redis", "192.0.2.1:6379"});
   EXPECT_NE(far_redis.find("[redis] address 192.0.2.1 is not on this host"), std::string::npos)
       << far_redis;
   EXPECT_NE(far_redis.find("allow_unauthenticated_remote"), std::string::npos) << far_redis;
-  const auto far_sentinel = refusal_of(net, "far-sentinel", {"--sentinels", "192.0.2.2:26379"});
+  const auto far_sentinel = refusal_log_of(net, "far-sentinel", {"--sentinels", "192.0.2.2:26379"});
   EXPECT_NE(far_sentinel.find("[redis] sentinel 192.0.2.2 is not on this host"), std::string::npos)
       << far_sentinel;
   // The same node on this host starts.
@@ -304,7 +306,7 @@ TEST(RedisAccessAtStart, TheConfigMayVouchForAPrivateNetwork) {
 TEST(RedisAccessAtStart, AUserWithoutAReadablePrivatePasswordFileIsRefused) {
   TestNetwork none("", "", "user = \"puente\"\n");
   const auto missing =
-      refusal_of(none, "a", {"--redis", "127.0.0.1:" + std::to_string(none.redis().port())});
+      refusal_log_of(none, "a", {"--redis", "127.0.0.1:" + std::to_string(none.redis().port())});
   EXPECT_NE(missing.find("[redis] user is set but password_file is not"), std::string::npos)
       << missing;
   TestNetwork open("", "", "user = \"puente\"\npassword_file = \"open-password\"\n");
@@ -313,7 +315,7 @@ TEST(RedisAccessAtStart, AUserWithoutAReadablePrivatePasswordFileIsRefused) {
       open.dir() / "open-password",
       std::filesystem::perms::owner_read | std::filesystem::perms::others_read);
   const auto readable =
-      refusal_of(open, "a", {"--redis", "127.0.0.1:" + std::to_string(open.redis().port())});
+      refusal_log_of(open, "a", {"--redis", "127.0.0.1:" + std::to_string(open.redis().port())});
   EXPECT_NE(readable.find("is readable by every user of this machine"), std::string::npos)
       << readable;
   EXPECT_EQ(readable.find("secret"), std::string::npos);
