@@ -108,9 +108,12 @@ TEST_F(PlantedReports, PastTheCapAnIncidentIsHeldUntilADispatcherApprovesIt) {
   EXPECT_EQ(again.status, 409u) << again.body;
   EXPECT_EQ(incident(id).alerts_size(), 1);
 
-  const auto log = a->audit_log(net.token("admin"));
-  EXPECT_TRUE(std::any_of(log.entries().begin(), log.entries().end(), [&](const auto& e) {
-    return e.action() == "incident.approve" && e.subject() == id && e.actor() == "disp";
+  // Audited (the trail writes behind the answer).
+  EXPECT_TRUE(wait_until([&] {
+    const auto log = a->audit_log(net.token("admin"));
+    return std::any_of(log.entries().begin(), log.entries().end(), [&](const auto& e) {
+      return e.action() == "incident.approve" && e.subject() == id && e.actor() == "disp";
+    });
   }));
 }
 
