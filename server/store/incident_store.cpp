@@ -375,7 +375,9 @@ void IncidentStore::send_on_scene(const std::string& incident_id,
       .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
       .key(Key::alerted, keys_.incident_alerted(incident_id))
       .key(Key::activity, keys_.incident_activity())
-      .key(Key::checkin_timers, checkin ? keys_.checkins() : "");
+      // Always the real key, used or not: a key outside the prefix ("") is refused by the
+      // nodes' Redis ACL user (deploy/redis/users.acl), which would lose the stand-by alert.
+      .key(Key::checkin_timers, keys_.checkins());
   call.arg(Arg::id, incident_id)
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
       .arg(Arg::board, keys_.board_channel())

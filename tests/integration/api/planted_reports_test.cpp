@@ -183,7 +183,12 @@ TEST(ReportSources, EachReportSaysWhereItCameFromToDispatchersOnly) {
                 .status,
             202u);
   net.redis().restart();
-  ASSERT_TRUE(wait_until([&] { return incident(id, "disp").reports_size() == 3; }));
+  ASSERT_TRUE(wait_until([&] {
+    auto response = a->call(http::verb::get, "/v1/incidents/" + id, net.token("disp"));
+    v1::Incident now;
+    return response.status == 200 && wire::from_json(response.body, now).empty() &&
+           now.reports_size() == 3;
+  }));
 
   const auto shown = incident(id, "disp");
   ASSERT_EQ(shown.reports_size(), 3);
