@@ -28,15 +28,17 @@ constexpr std::array<std::pair<EscalationAudience, std::string_view>, 3> kAudien
     {EscalationAudience::dispatchers, "dispatchers"},
 }};
 
-constexpr std::array<std::string_view, 9> kPolicyKeys{"verify_before_dispatch",
-                                                      "quorum",
-                                                      "escalation",
-                                                      "dedup_meters",
-                                                      "dedup_window_seconds",
-                                                      "checkin_minutes",
-                                                      "checkin_grace_minutes",
-                                                      "duress_word",
-                                                      "help_reply"};
+constexpr std::array<std::string_view, 11> kPolicyKeys{"verify_before_dispatch",
+                                                       "quorum",
+                                                       "escalation",
+                                                       "dedup_meters",
+                                                       "dedup_window_seconds",
+                                                       "checkin_minutes",
+                                                       "checkin_grace_minutes",
+                                                       "duress_word",
+                                                       "help_reply",
+                                                       "unverified_cap",
+                                                       "unverified_window_seconds"};
 constexpr std::array<std::string_view, 3> kQuorumKeys{"count", "role", "state"};
 constexpr std::array<std::string_view, 2> kStepKeys{"deadline_seconds", "audience"};
 
@@ -164,6 +166,12 @@ void apply_options(const toml::table& table, const std::string& path, DispatchPo
     policy.dedup_window = std::chrono::seconds{
         integer(*window, path + ".dedup_window_seconds", 1, kMaxPolicySeconds)};
   apply_on_scene(table, path, policy.on_scene);
+  // A cap past 10000 new incidents in one neighborhood's window is no cap: a typo.
+  if (const toml::node* cap = table.get("unverified_cap"))
+    policy.unverified_cap = static_cast<int>(integer(*cap, path + ".unverified_cap", 0, 10000));
+  if (const toml::node* window = table.get("unverified_window_seconds"))
+    policy.unverified_window = std::chrono::seconds{
+        integer(*window, path + ".unverified_window_seconds", 1, kMaxPolicySeconds)};
 }
 
 }  // namespace

@@ -107,6 +107,12 @@ struct DispatchPolicy {
   double dedup_meters = 300;
   std::chrono::seconds dedup_window{30 * 60};
   OnScenePolicy on_scene;
+  // Planted reports (issue 19 item 4): at most `unverified_cap` new incidents opened unverified
+  // (VERIFY sent) in the neighborhood within `unverified_window`; one reported past that is kept
+  // but held, no alert sent, until a dispatcher approves it (incidents/approval_service.hpp).
+  // 0: no cap. Counted in Redis, in the step that opens the incident, across every node.
+  int unverified_cap = 0;
+  std::chrono::seconds unverified_window{60 * 60};
 
   DedupRule dedup_rule() const { return DedupRule{dedup_meters, dedup_window}; }
 };

@@ -66,6 +66,9 @@ std::string Metrics::render() const {
   counter("puente_http_requests_total", "HTTP requests answered.", http_requests);
   counter("puente_reports_accepted_total", "Reports accepted.", reports_accepted);
   counter("puente_reports_rejected_total", "Reports refused as bad input.", reports_rejected);
+  counter("puente_reports_held_total",
+          "Reports whose incident was held for a dispatcher's approval ([policy] unverified_cap).",
+          reports_held);
   counter("puente_alerts_published_total", "Alerts this node published.", alerts_published);
   counter("puente_alerts_received_total", "Alerts received from Redis pub/sub.", alerts_received);
   counter("puente_deliveries_total", "Alert frames queued on local sockets.", deliveries);

@@ -59,6 +59,7 @@ struct Metrics {
   Counter http_requests;
   Counter reports_accepted;
   Counter reports_rejected;
+  Counter reports_held;      // opened an incident held past [policy] unverified_cap (issue 19)
   Counter alerts_published;  // alerts this node wrote to Redis
   Counter alerts_received;   // alerts this node got from Redis pub/sub
   Counter deliveries;        // alert frames queued on local sockets

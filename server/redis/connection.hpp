@@ -49,7 +49,17 @@ struct ConnectionOptions {
   // first next time.
   std::vector<Endpoint> sentinels;
   std::string master_name = "puente";  // the name in `sentinel monitor <name> ...`
-  std::string name = "puente";         // CLIENT SETNAME, shows in CLIENT LIST
+  // Redis ACL (deploy/redis/users.acl): if `user` is set, every link sends `AUTH user
+  // <password>` first, before anything else, on every (re)connect. The password is read from
+  // `password_file` at each attempt (its first line), so a rotated password is picked up by the
+  // next reconnect without a restart. Empty `user`: no AUTH (a Redis open to its network).
+  std::string user;
+  std::string password_file;
+  // The same for the sentinels, which keep users of their own (`user` lines in sentinel.conf):
+  // each query sends AUTH before SENTINEL get-master-addr-by-name. Empty: no AUTH to sentinels.
+  std::string sentinel_user;
+  std::string sentinel_password_file;
+  std::string name = "puente";  // CLIENT SETNAME, shows in CLIENT LIST
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds command_timeout{2000};
   std::chrono::milliseconds reconnect_min{50};    // first retry delay; doubles each failure

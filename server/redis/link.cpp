@@ -1,6 +1,7 @@
 #include "redis/link.hpp"
 
 #include "redis/asio_adapter.hpp"
+#include "redis/password_file.hpp"
 
 #include <hiredis/async.h>
 #include <spdlog/spdlog.h>
@@ -113,6 +114,7 @@ void Link::begin_attempt() {
   state_ = State::discovering;
   query_ = SentinelQuery::start(
       strand_, options_.sentinels, options_.master_name, options_.connect_timeout,
+      SentinelAuth{options_.sentinel_user, options_.sentinel_password_file},
       [this, guard = guard_, attempt](SentinelQuery::Answer answer) {
         const auto owner = guard.lock();
         if (!owner || attempt != attempt_ || state_ != State::discovering) {
@@ -245,6 +247,38 @@ void Link::on_connect(const redisAsyncContext* context, int status) {
     return;
   }
   self->state_ = State::handshaking;
+  if (self->options_.user.empty()) {
+    self->send_hello();
+  } else {
+    self->send_auth();
+  }
+}
+
+void Link::send_auth() {
+  // Read at each attempt: a rotated password is used from the next reconnect on.
+  const PasswordRead read = read_password_file(options_.password_file);
+  if (!read.password) {
+    refused(read.why);
+    return;
+  }
+  const std::string& password = *read.password;
+  const char* argv[] = {"AUTH", options_.user.data(), password.data()};
+  const std::size_t lengths[] = {4, options_.user.size(), password.size()};
+  redisAsyncCommandArgv(context_, &Link::on_auth_reply, this, 3, argv, lengths);
+}
+
+void Link::on_auth_reply(redisAsyncContext*, void* reply, void* privdata) {
+  auto* self = static_cast<Link*>(privdata);
+  if (reply == nullptr || self->state_ != State::handshaking) {
+    return;
+  }
+  const auto* r = static_cast<const redisReply*>(reply);
+  if (r->type == REDIS_REPLY_ERROR) {
+    // WRONGPASS (wrong password, unknown or disabled user): the reply names no secret.
+    self->refused("Redis refused AUTH as " + self->options_.user + ": " +
+                  std::string(r->str, r->len));
+    return;
+  }
   self->send_hello();
 }
 

@@ -2,8 +2,11 @@
 // The life of one Redis link, shared by Connection and Subscriber (private to the Redis layer).
 //
 // A link goes: resolve the host with Asio (hiredis wants an IP) -> redisAsyncConnect -> the
-// first write event completes the TCP connect -> CLIENT SETNAME -> its reply proves Redis
-// answers -> up. An error reply to SETNAME (NOAUTH, max clients reached) fails the attempt. The
+// first write event completes the TCP connect -> AUTH user password, if ConnectionOptions::user
+// is set (hiredis 0.14 has no auth of its own: this is the only place it is sent, so every
+// link, commands and subscriber, authenticates on every reconnect) -> CLIENT SETNAME -> its
+// reply proves Redis answers -> up. An error reply to AUTH (WRONGPASS) or to SETNAME (NOAUTH,
+// max clients reached) fails the attempt. The
 // connect deadline covers all of that: a Redis that accepts TCP but never answers (SIGSTOPped,
 // overloaded) is not "up". Any failure, or a drop, schedules a new attempt with a new context
 // (hiredis never reuses one) after a backoff that starts at reconnect_min and doubles up to
@@ -94,6 +97,7 @@ class Link {
                    const boost::asio::ip::tcp::resolver::results_type& results);
   void open_context(const std::string& ip);
   void on_connect_deadline(const boost::system::error_code& ec, std::uint64_t attempt);
+  void send_auth();
   void send_hello();
   void send_role_check();
   void refused(std::string why);
@@ -105,6 +109,7 @@ class Link {
 
   static void on_connect(const redisAsyncContext* context, int status);
   static void on_disconnect(const redisAsyncContext* context, int status);
+  static void on_auth_reply(redisAsyncContext* context, void* reply, void* privdata);
   static void on_hello_reply(redisAsyncContext* context, void* reply, void* privdata);
   static void on_role_reply(redisAsyncContext* context, void* reply, void* privdata);
 

@@ -1,11 +1,13 @@
 #include "redis/sentinel_query.hpp"
 
+#include "redis/password_file.hpp"
 #include "redis/reply_from_hiredis.hpp"
 
 #include <hiredis/hiredis.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include <cassert>
@@ -18,11 +20,10 @@ namespace {
 // A sentinel's answer is under 100 bytes; past this it is not a sentinel talking.
 constexpr std::size_t max_reply_bytes = 64 * 1024;
 
-// RESP for `SENTINEL get-master-addr-by-name <name>`; bulk strings, so any name is safe.
-std::string encode_request(const std::string& master_name) {
-  std::string out = "*3\r\n";
-  for (const std::string& arg :
-       {std::string("SENTINEL"), std::string("get-master-addr-by-name"), master_name}) {
+// One command in RESP; bulk strings, so any name or password is safe.
+std::string encode_sentinel_command(const std::vector<std::string>& args) {
+  std::string out = "*" + std::to_string(args.size()) + "\r\n";
+  for (const std::string& arg : args) {
     out += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
   }
   return out;
@@ -47,11 +48,27 @@ std::shared_ptr<SentinelQuery> SentinelQuery::start(boost::asio::any_io_executor
                                                     std::vector<Endpoint> sentinels,
                                                     std::string master_name,
                                                     std::chrono::milliseconds timeout,
-                                                    Callback callback) {
+                                                    SentinelAuth auth, Callback callback) {
   assert(!sentinels.empty() && "SentinelQuery needs at least one sentinel");
   std::shared_ptr<SentinelQuery> query(new SentinelQuery(std::move(executor), std::move(sentinels),
                                                          std::move(master_name), timeout,
                                                          std::move(callback)));
+  if (!auth.user.empty()) {
+    // AUTH goes in the same write, ahead of the question; its answer is read first.
+    const PasswordRead read = read_password_file(auth.password_file);
+    if (!read.password) {
+      // Answered later, as every answer is: the caller has not stored the query yet.
+      boost::asio::post(query->resolver_.get_executor(), [query, why = read.why] {
+        if (!query->done_) {
+          query->finish(Answer{std::nullopt, 0, "cannot authenticate to the sentinels: " + why});
+        }
+      });
+      return query;
+    }
+    query->auth_user_ = auth.user;
+    query->request_ =
+        encode_sentinel_command({"AUTH", auth.user, *read.password}) + query->request_;
+  }
   query->ask_next();
   return query;
 }
@@ -66,7 +83,7 @@ SentinelQuery::SentinelQuery(boost::asio::any_io_executor executor, std::vector<
       resolver_(executor),
       socket_(executor),
       deadline_(executor),
-      request_(encode_request(master_name_)) {}
+      request_(encode_sentinel_command({"SENTINEL", "get-master-addr-by-name", master_name_})) {}
 
 SentinelQuery::~SentinelQuery() {
   if (reader_ != nullptr) {
@@ -96,6 +113,7 @@ void SentinelQuery::ask_next() {
   }
   timed_out_ = false;
   received_ = 0;
+  awaiting_auth_ = !auth_user_.empty();
   if (reader_ != nullptr) {
     redisReaderFree(reader_);
   }
@@ -196,6 +214,16 @@ void SentinelQuery::on_read(const boost::system::error_code& ec, std::size_t byt
   }
   const std::unique_ptr<void, ReplyDeleter> owned(raw);
   const Reply reply = reply_from_hiredis(*static_cast<const redisReply*>(raw));
+  if (awaiting_auth_) {
+    if (reply.is_error()) {
+      skip("refused AUTH as " + auth_user_ + ": " + reply.str);  // the reply names no secret
+      return;
+    }
+    // The answer to the question may already be in the reader: read on without new bytes.
+    awaiting_auth_ = false;
+    on_read({}, 0);
+    return;
+  }
 
   if (reply.is_nil()) {
     skip("does not monitor a master named \"" + master_name_ + "\"");

@@ -3,11 +3,12 @@
 // (private to the Redis layer).
 //
 // One query walks the sentinels in the order given: for each, resolve, TCP connect, send
-// `SENTINEL get-master-addr-by-name <name>`, read the reply (a 2-element array: host, port).
-// The first usable answer ends the query; a sentinel that refuses, times out, does not know
-// the name (nil) or answers an error is skipped. Each sentinel gets `timeout` for the whole
-// exchange: a stalled sentinel (it accepts TCP but answers nothing) must not hold the link down
-// while its peers could answer.
+// `AUTH user password` if the sentinels want it (SentinelAuth) and
+// `SENTINEL get-master-addr-by-name <name>` in one write, read the reply (AUTH's first) (a
+// 2-element array: host, port). The first usable answer ends the query; a sentinel that refuses,
+// times out, does not know the name (nil) or answers an error is skipped. Each sentinel gets
+// `timeout` for the whole exchange: a stalled sentinel (it accepts TCP but answers nothing) must
+// not hold the link down while its peers could answer.
 //
 // This speaks RESP on a plain Asio socket rather than through a hiredis async context: the
 // exchange is one short request and one short reply, and a second context with its own adapter
@@ -36,6 +37,12 @@ struct redisReader;
 
 namespace puente::redis {
 
+// Who the query is to the sentinels (ConnectionOptions::sentinel_user): empty user, no AUTH.
+struct SentinelAuth {
+  std::string user;
+  std::string password_file;  // read once per query
+};
+
 class SentinelQuery : public std::enable_shared_from_this<SentinelQuery> {
  public:
   struct Answer {
@@ -50,7 +57,8 @@ class SentinelQuery : public std::enable_shared_from_this<SentinelQuery> {
   static std::shared_ptr<SentinelQuery> start(boost::asio::any_io_executor executor,
                                               std::vector<Endpoint> sentinels,
                                               std::string master_name,
-                                              std::chrono::milliseconds timeout, Callback callback);
+                                              std::chrono::milliseconds timeout, SentinelAuth auth,
+                                              Callback callback);
   ~SentinelQuery();
 
   SentinelQuery(const SentinelQuery&) = delete;
@@ -91,6 +99,8 @@ class SentinelQuery : public std::enable_shared_from_this<SentinelQuery> {
   std::size_t received_ = 0;       // bytes of the current sentinel's reply so far
   std::size_t current_ = 0;        // the sentinel being asked
   std::string failures_;           // "host:port: why; ..." for the log line if all fail
+  std::string auth_user_;          // empty: no AUTH before the question
+  bool awaiting_auth_ = false;     // the current sentinel's answer to AUTH is not read yet
   bool timed_out_ = false;         // the deadline aborted the current exchange
   bool done_ = false;              // finished or cancelled: nothing more happens
 };

@@ -47,6 +47,9 @@ bool parse_head(const std::vector<Reply>& e, v1::Incident& out) {
   out.set_escalation_step(std::atoi(field(step).c_str()));
   if (!field(evidence_ms).empty())
     set_time_ms(*out.mutable_evidence_at(), std::atoll(field(evidence_ms).c_str()));
+  if (!field(held_ms).empty())
+    set_time_ms(*out.mutable_held_at(), std::atoll(field(held_ms).c_str()));
+  if (!field(approved_by).empty()) out.set_approved_by(field(approved_by));
   return true;
 }
 

@@ -129,6 +129,7 @@ redis::ReplyHandler IncidentStore::sent_handler(const char* what,
         written.offsets.push_back(reply.elements[i].str);
       return done({std::move(written)});
     }
+    if (word == "held") return done({Sent::Written{{}, true}});
     if (word == "repeat") {
       Tagged earlier;
       split_tagged(element(reply, 1), earlier);
@@ -177,8 +178,10 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .key(Key::activity, keys_.incident_activity())
       .key(Key::book, keys_.availability())
       .key(Key::book_version, keys_.availability_version())
-      .key(Key::corroborable, keys_.corroborable());
+      .key(Key::corroborable, keys_.corroborable())
+      .key(Key::unverified, keys_.unverified(incident.neighborhood()));
   const auto now = Clock::now();
+  const auto& cap = checks.unverified_cap;
   call.arg(Arg::id, id)
       .arg(Arg::head, incident.SerializeAsString())
       .arg(Arg::report, report.SerializeAsString())
@@ -207,9 +210,35 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::prefix, keys_.prefix())
       .arg(Arg::prune_before_ms, std::to_string(to_ms(now - options_.corroboration_window)))
       .arg(Arg::places_prefix, keys_.corroborable_places_prefix())
-      .arg(Arg::digest, core::content_digest(report));
+      .arg(Arg::digest, core::content_digest(report))
+      .arg(Arg::unverified_cap, cap ? std::to_string(cap->cap) : "")
+      .arg(Arg::unverified_since_ms, cap ? std::to_string(to_ms(cap->since)) : "")
+      .arg(Arg::held_event, cap ? cap->held_event.SerializeAsString() : "");
   add_alerts(call, keys_, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("open incident", std::move(done)));
+}
+
+void IncidentStore::approve(const std::string& incident_id, const std::string& approver,
+                            const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+                            std::optional<Clock::time_point> escalate_at,
+                            std::function<void(Sent)> done) {
+  using Key = lua::ApproveIncident::Key;
+  using Arg = lua::ApproveIncident::Arg;
+  ScriptCall<lua::ApproveIncident> call;
+  call.key(Key::incident, keys_.incident(incident_id))
+      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
+      .key(Key::alerted, keys_.incident_alerted(incident_id))
+      .key(Key::timers, keys_.timers())
+      .key(Key::activity, keys_.incident_activity());
+  call.arg(Arg::id, incident_id)
+      .arg(Arg::board, keys_.board_channel())
+      .arg(Arg::event, event.SerializeAsString())
+      .arg(Arg::approver, approver)
+      .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
+      .arg(Arg::escalate_ms, escalate_at ? std::to_string(to_ms(*escalate_at)) : "")
+      .arg(Arg::history_max, std::to_string(options_.history_max_alerts));
+  add_alerts(call, keys_, alerts, options_.rung_check_after);
+  std::move(call).run(*redis_, sent_handler("approve incident", std::move(done)));
 }
 
 void IncidentStore::attach(const std::string& incident_id, const v1::Report& report,
@@ -346,7 +375,9 @@ void IncidentStore::send_on_scene(const std::string& incident_id,
       .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
       .key(Key::alerted, keys_.incident_alerted(incident_id))
       .key(Key::activity, keys_.incident_activity())
-      .key(Key::checkin_timers, checkin ? keys_.checkins() : "");
+      // Always the real key, used or not: a key outside the prefix ("") is refused by the
+      // nodes' Redis ACL user (deploy/redis/users.acl), which would lose the stand-by alert.
+      .key(Key::checkin_timers, keys_.checkins());
   call.arg(Arg::id, incident_id)
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
       .arg(Arg::board, keys_.board_channel())

@@ -95,6 +95,16 @@ struct OpenChecks {
   // The book version the alerts' recipients were chosen with: if the book has changed since,
   // nothing is written (Outcome::stale) and the answer carries the book as it is now.
   std::optional<std::string> availability_version;
+  // Planted reports ([policy] unverified_cap): if the neighborhood already had `cap` incidents
+  // opened unverified since `since`, the incident is kept but held (Written::held), its alerts
+  // not sent and `held_event` told to the board instead of the open's event. Counted only for
+  // an incident that sends VERIFY (one that dispatches at once was vouched for by policy).
+  struct UnverifiedCap {
+    int cap = 0;
+    std::chrono::system_clock::time_point since;
+    v1::IncidentEvent held_event;
+  };
+  std::optional<UnverifiedCap> unverified_cap;
 };
 
 // A status change: from, to, and what else changes with it.
@@ -121,6 +131,9 @@ class IncidentStore {
   struct Sent {
     struct Written {                     // ok
       std::vector<std::string> offsets;  // of the alerts sent, in the order given
+      // open(): kept but held for a dispatcher's approval (OpenChecks::unverified_cap); no
+      // alert was sent, `offsets` is empty.
+      bool held = false;
     };
     struct Repeated {  // repeated: what the first request created
       std::string incident, report;
@@ -151,6 +164,15 @@ class IncidentStore {
             const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
             std::optional<std::chrono::system_clock::time_point> escalate_at,
             const OpenChecks& checks, std::function<void(Sent)> done);
+
+  // Releases an incident open() held (Written::held): sends `alerts` (its first, as at open),
+  // sets the escalation deadline `escalate_at` if any, records `approver`. `conflict` if it is
+  // not held (approved already, or confirmed, called a false alarm or resolved), `closed`,
+  // `not_found`.
+  void approve(const std::string& incident_id, const std::string& approver,
+               const std::vector<v1::Alert>& alerts, const v1::IncidentEvent& event,
+               std::optional<std::chrono::system_clock::time_point> escalate_at,
+               std::function<void(Sent)> done);
 
   // Adds a corroborating report to an open incident. `reporters`: independent reporters now.
   // A repeated idempotency key answers `repeated` with what the first request did (or

@@ -30,6 +30,13 @@
 //                               scored by their last report (ms); those reported on longer ago
 //                               than the longest dedup window are pruned as reports come in
 //   {p}incidents:near:{kind}    geo set: where those of each kind (ReportKind number) are now
+//   {p}unverified:{slug}        sorted set: the incidents opened unverified (VERIFY sent) in the
+//                               neighborhood, scored by when (ms); those older than the
+//                               [policy] unverified_window are trimmed at each open, and the key
+//                               expires a window after the last. Past [policy] unverified_cap an
+//                               incident is held instead (open_incident.lua): its hash field
+//                               held_ms (when it was held) stays until a dispatcher approves it
+//                               (approve_incident.lua; field approved_by = who) or settles it
 //   {p}incidents:activity       sorted set: incident id -> ms of its last activity (opened, a
 //                               report, a status change, an escalation step, an ack); the
 //                               purge takes the ones older than the retention from here.
@@ -195,6 +202,9 @@ class Keys {
   std::string upload(std::string_view id) const { return p_ + "upload:" + std::string(id); }
   std::string media_quota(std::string_view responder, std::string_view day) const {
     return p_ + "media:quota:" + std::string(responder) + ":" + std::string(day);
+  }
+  std::string unverified(std::string_view neighborhood) const {
+    return p_ + "unverified:" + std::string(neighborhood);
   }
   std::string corroborable() const { return p_ + "incidents:near"; }
   std::string corroborable_places(int kind) const {

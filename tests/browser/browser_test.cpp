@@ -4,7 +4,8 @@
 // nodes; tiles.test.mjs against three networks configured with map tiles of their own, from a
 // tile server (tile_server.mjs) and without; observer_app.test.mjs against a network with Web
 // Push sending to the tests' own push service (tests/push_service) and one without;
-// board.test.mjs against a node with quick escalation and check-ins.
+// board.test.mjs against a node with quick escalation and check-ins; board_approvals.test.mjs
+// against a node with a cap of one unverified incident per neighborhood.
 // Screenshots land in <build dir>/browser-artifacts/.
 //
 // Needs `npm ci` in tests/browser (and in tests/push_service for the Web Push test) and
@@ -171,6 +172,17 @@ TEST_F(Browser, TheBoardTellsWhoWasReachedAndCallsTheDispatchersAttention) {
                      {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
                      {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")},
                      {"PUENTE_OBSERVER_ID", "obs-bh"}});
+}
+
+// Planted reports (issue 19 item 4): one new unverified incident per neighborhood an hour, so
+// the second report is held; the board shows it with its source and approves it.
+TEST_F(Browser, TheBoardShowsHeldReportsTheirSourcesAndApprovesThem) {
+  TestNetwork net("[policy]\nunverified_cap = 1\nunverified_window_seconds = 3600\n");
+  auto a = net.start_node("a");
+  run_browser_tests("board_approvals.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")}});
 }
 
 TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {

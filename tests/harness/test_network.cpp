@@ -75,7 +75,13 @@ std::vector<std::string> puented_args(const std::filesystem::path& config,
 }  // namespace
 
 TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits,
-                         const std::string& extra_redis, const std::string& extra_node) {
+                         const std::string& extra_redis, const std::string& extra_node,
+                         const std::optional<RedisAclSetup>& acl)
+    : admin_(acl ? std::optional<RedisLogin>(acl->admin) : std::nullopt),
+      redis_(acl ? std::vector<std::string>{"--aclfile", acl->acl_file.string(),
+                                            "--notify-keyspace-events", "Kghx"}
+                 : std::vector<std::string>{},
+             admin_) {
   // The tests' places are Los Angeles streets: without the LA data (a clone with nothing beside
   // it) every node would refuse to start; say what is missing instead.
   const std::filesystem::path la_neighborhoods = PUENTE_LA_DATA "/la-city-neighborhoods-v6.geojson";
@@ -160,8 +166,16 @@ std::string TestNetwork::redis_line(const std::string& command) const {
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::socket socket(ioc);
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), redis_.port()});
-  boost::asio::write(socket, boost::asio::buffer(command + "\r\n"));
   std::string reply;
+  if (admin_) {
+    // Inline commands split on spaces: test passwords are hex, user names plain words.
+    boost::asio::write(
+        socket, boost::asio::buffer("AUTH " + admin_->user + " " + admin_->password + "\r\n"));
+    boost::asio::read_until(socket, boost::asio::dynamic_buffer(reply), "\r\n");
+    if (!reply.starts_with("+OK")) throw std::runtime_error("AUTH answered " + reply);
+    reply.erase(0, reply.find("\r\n") + 2);
+  }
+  boost::asio::write(socket, boost::asio::buffer(command + "\r\n"));
   boost::asio::read_until(socket, boost::asio::dynamic_buffer(reply), "\r\n");
   return reply.substr(0, reply.find("\r\n"));
 }
@@ -303,6 +317,8 @@ std::unique_ptr<client::WsClient> PuentedNode::socket(
                              (welcome ? wire::to_json(*welcome) : std::string("nothing")));
   return socket;
 }
+
+std::string puented_binary() { return PUENTED_PATH; }
 
 std::string report_json(double lat, double lon, const std::string& kind,
                         const std::string& extra_fields) {

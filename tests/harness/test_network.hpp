@@ -20,6 +20,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,12 @@ class PuentedNode {
   friend class TestNetwork;
 };
 
+// A Redis with access control (tests of deploy/redis/users.acl).
+struct RedisAclSetup {
+  std::filesystem::path acl_file;
+  RedisLogin admin;  // a user of that file allowed everything
+};
+
 class TestNetwork {
  public:
   // Responders (id: roles @ neighborhoods; they read Spanish unless said):
@@ -92,8 +99,12 @@ class TestNetwork {
   // its [redis] table ("replicas_to_wait = 1"; a command_timeout_ms there replaces the 1 s
   // the nodes get otherwise).
   // `extra_node` goes into its [node] table ("trusted_proxies = [\"127.0.0.3\"]").
+  // With `acl`, Redis loads that ACL file (--aclfile, and notify-keyspace-events Kghx as
+  // deploy/redis/redis.conf sets it) and the harness's own questions (redis_line...) sign in as
+  // `acl->admin`; the nodes sign in as whatever `extra_redis` says.
   explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "",
-                       const std::string& extra_redis = "", const std::string& extra_node = "");
+                       const std::string& extra_redis = "", const std::string& extra_node = "",
+                       const std::optional<RedisAclSetup>& acl = std::nullopt);
 
   // A node named `name`; the same name again is the same node restarted (its journal, its log).
   // `extra_args`: more flags for puented.
@@ -124,11 +135,15 @@ class TestNetwork {
 
  private:
   TempDir dir_;
+  std::optional<RedisLogin> admin_;  // set: Redis wants AUTH (RedisAclSetup)
   RedisServer redis_;
   std::map<std::string, std::string> tokens_;
   std::filesystem::path config_;
   std::filesystem::path tls_ca_file_;  // empty: the nodes serve plain HTTP
 };
+
+// The puented the tests run (a start test may run it with flags of its own).
+std::string puented_binary();
 
 // The environment a person sets in their shell to use the `puente` CLI against `node` as
 // `token` (PUENTE_SERVER, PUENTE_TOKEN, PUENTE_CA_FILE for a node serving TLS).

@@ -119,6 +119,14 @@ class ProbeSocket {
   std::string buffer_;
 };
 
+std::string resp_auth(const RedisLogin& login) {
+  std::string out = "*3\r\n$4\r\nAUTH\r\n";
+  for (const std::string* arg : {&login.user, &login.password}) {
+    out += "$" + std::to_string(arg->size()) + "\r\n" + *arg + "\r\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string redis_server_binary() {
@@ -131,8 +139,11 @@ std::string redis_server_binary() {
   return "/usr/bin/redis-server";
 }
 
-RedisServer::RedisServer(std::vector<std::string> extra_args)
-    : binary_(redis_server_binary()), extra_args_(std::move(extra_args)), dir_("puente-redis-") {
+RedisServer::RedisServer(std::vector<std::string> extra_args, std::optional<RedisLogin> login)
+    : binary_(redis_server_binary()),
+      extra_args_(std::move(extra_args)),
+      login_(std::move(login)),
+      dir_("puente-redis-") {
   for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
     port_ = free_port();
     if (launch()) {
@@ -174,11 +185,17 @@ bool RedisServer::launch() {
 
 bool RedisServer::ping(std::chrono::milliseconds timeout) const {
   ProbeSocket socket(port_, timeout);
+  if (login_ && socket.ask(resp_auth(*login_)) != "+OK") {
+    return false;
+  }
   return socket.ask("*1\r\n$4\r\nPING\r\n") == "+PONG";
 }
 
 std::optional<long> RedisServer::answering_pid() const {
   ProbeSocket socket(port_, std::chrono::seconds(1));
+  if (login_ && socket.ask(resp_auth(*login_)) != "+OK") {
+    return std::nullopt;
+  }
   const auto info = socket.ask("*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n");
   if (!info) {
     return std::nullopt;

@@ -28,11 +28,19 @@ namespace puente::test {
 // /usr/bin/redis-server. (Sentinels are the same binary with --sentinel.)
 std::string redis_server_binary();
 
+// An ACL user the fixture signs in as (AUTH) before each question, for a Redis whose default
+// user is off (deploy/redis/users.acl).
+struct RedisLogin {
+  std::string user;
+  std::string password;
+};
+
 class RedisServer {
  public:
-  // Starts the server and waits until it answers PING. If the chosen port turns out to be
-  // taken (another process won the race for it), starts again on another one.
-  explicit RedisServer(std::vector<std::string> extra_args = {});
+  // Starts the server and waits until it answers PING (as `login`, if given). If the chosen port
+  // turns out to be taken (another process won the race for it), starts again on another one.
+  explicit RedisServer(std::vector<std::string> extra_args = {},
+                       std::optional<RedisLogin> login = std::nullopt);
   ~RedisServer();  // SIGKILL, then the directory is removed
 
   RedisServer(const RedisServer&) = delete;
@@ -69,6 +77,7 @@ class RedisServer {
 
   std::string binary_;
   std::vector<std::string> extra_args_;
+  std::optional<RedisLogin> login_;
   std::string host_ = "127.0.0.1";
   unsigned short port_ = 0;
   TempDir dir_;

@@ -43,7 +43,7 @@ void add_incident_routes(net::Router& router, ApiServices& s) {
                      return respond(refusal_response(*refusal));
                    }
                    auto req = std::make_shared<Request>(std::move(request));
-                   s.reports.submit(caller, std::move(report),
+                   s.reports.submit(caller, std::move(report), v1::REPORT_SOURCE_API,
                                     [req, respond = std::move(respond)](
                                         MaybeRefusal refusal, Accepted<v1::ReportReceipt> r) {
                                       if (refusal) return respond(refusal_response(*refusal));

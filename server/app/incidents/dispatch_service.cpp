@@ -1,5 +1,6 @@
 #include "app/incidents/dispatch_service.hpp"
 
+#include "app/incidents/approval_service.hpp"
 #include "app/incidents/escalation_worker.hpp"
 
 #include "core/access.hpp"
@@ -58,10 +59,25 @@ bool valid_point(const v1::Location& l) {
 
 }  // namespace
 
+namespace {
+
+// A report's fields for dispatchers only: the caller's hash and the report's source.
+void clear_dispatcher_fields(v1::Report& report) {
+  report.clear_caller_hash();
+  report.clear_source();
+  report.clear_reporter_roles();
+  report.clear_replayed();
+}
+
+}  // namespace
+
 void redact_for(const core::Responder& who, v1::Incident& incident) {
   if (core::may(who, core::Action::watch_board)) return;
   incident.clear_deliveries();
-  for (auto& report : *incident.mutable_reports()) report.clear_caller_hash();
+  // Who approved a held incident, and where each report came from: dispatchers only.
+  incident.clear_held_at();
+  incident.clear_approved_by();
+  for (auto& report : *incident.mutable_reports()) clear_dispatcher_fields(report);
   // A help call is seen by those it went to only; where people are, by dispatchers only.
   auto& alerts = *incident.mutable_alerts();
   alerts.erase(std::remove_if(alerts.begin(), alerts.end(),
@@ -83,7 +99,8 @@ void redact_for(const core::Responder& who, v1::Incident& incident) {
 
 void redact_for(const core::Responder& who, v1::ReportReceipt& receipt) {
   redact_for(who, *receipt.mutable_incident());
-  if (!core::may(who, core::Action::watch_board)) receipt.mutable_report()->clear_caller_hash();
+  if (!core::may(who, core::Action::watch_board))
+    clear_dispatcher_fields(*receipt.mutable_report());
 }
 
 struct DispatchService::Step {
@@ -353,7 +370,8 @@ void DispatchService::view(const core::Responder& who, const std::string& incide
                 if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
                 // A responder not on call there learns nothing, not even that the incident exists.
                 if (outcome != store::Outcome::ok ||
-                    !core::may(who, core::Action::view_incident, context_of(incident, who)))
+                    !core::may(who, core::Action::view_incident, context_of(incident, who)) ||
+                    is_hidden_from(who, incident))
                   return done(Refusal::not_found("no such incident"), {});
                 mark_next_escalation(incident, rules_);
                 redact_for(who, incident);
@@ -385,7 +403,8 @@ void DispatchService::list(const core::Responder& who, const std::string& status
                   if (wanted != v1::INCIDENT_STATUS_UNSPECIFIED && incident.status() != wanted)
                     continue;
                   if (!neighborhood.empty() && incident.neighborhood() != neighborhood) continue;
-                  if (!core::may(who, core::Action::view_incident, context_of(incident, who)))
+                  if (!core::may(who, core::Action::view_incident, context_of(incident, who)) ||
+                      is_hidden_from(who, incident))
                     continue;
                   redact_for(who, incident);
                   *list.add_incidents() = std::move(incident);

@@ -5,7 +5,7 @@
 namespace puente::app {
 
 bool IncidentDesk::is_action(std::string_view word) {
-  return word == "evidence" || core::parse_incident_step(word).has_value();
+  return word == "evidence" || word == "approve" || core::parse_incident_step(word).has_value();
 }
 
 void IncidentDesk::act(const Caller& caller, const std::string& incident_id,
@@ -17,6 +17,12 @@ void IncidentDesk::act(const Caller& caller, const std::string& incident_id,
       return done(
           Refusal{RefusalKind::unexpected_field, "marking evidence takes no text or location"}, {});
     return evidence_.mark(caller.who, incident_id, std::move(done));
+  }
+  if (action_word == "approve") {
+    if (action && (!action->text().empty() || action->has_location()))
+      return done(Refusal{RefusalKind::unexpected_field, "an approval takes no text or location"},
+                  {});
+    return approval_.approve(caller.who, incident_id, std::move(done));
   }
   auto step = core::parse_incident_step(action_word);
   if (!step) return done(Refusal::not_found("no such incident action"), {});

@@ -168,6 +168,16 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
     const auto rule = p->policy->dedup_rule();
     checks.unless_near = store::CorroborationQuery{rule.meters, p->now - rule.window};
   }
+  // Planted reports: past the neighborhood's cap of new unverified incidents, kept but held for
+  // a dispatcher (approval_service.hpp). The window is the node's now, not the report's time:
+  // what it bounds is alerts going out, and a journal replay sends them now.
+  if (verify_first && p->policy->unverified_cap > 0) {
+    v1::IncidentEvent held = event;
+    held.clear_alert();
+    held.set_what("held");
+    checks.unverified_cap = store::OpenChecks::UnverifiedCap{
+        p->policy->unverified_cap, Clock::now() - p->policy->unverified_window, std::move(held)};
+  }
   store_.open(incident, p->report, p->reporter, alerts, event, escalate_at, checks,
               [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
                 switch (sent.outcome()) {
@@ -191,15 +201,26 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
                   default: return p->done(Refusal::unavailable(), {});
                 }
                 metrics_.reports_accepted.inc();
-                metrics_.alerts_published.inc(alerts.size());
-                spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
-                             incident.neighborhood());
+                const auto& written = std::get<Sent::Written>(sent.what);
                 v1::ReportReceipt receipt;
                 *receipt.mutable_report() = p->report;
                 *incident.add_reports() = p->report;
                 incident.set_reporters(1);
+                if (written.held) {
+                  metrics_.reports_held.inc();
+                  spdlog::warn(
+                      "report {} opened incident {} in {}, held for a dispatcher's approval: the "
+                      "neighborhood is past its cap of new unverified incidents",
+                      p->report.id(), incident.id(), incident.neighborhood());
+                  *incident.mutable_held_at() = p->report.received_at();
+                  *receipt.mutable_incident() = std::move(incident);
+                  return p->done(std::nullopt, {std::move(receipt), Taken::created});
+                }
+                metrics_.alerts_published.inc(alerts.size());
+                spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
+                             incident.neighborhood());
                 incident.add_alerted_neighborhoods(incident.neighborhood());
-                const auto& offsets = std::get<Sent::Written>(sent.what).offsets;
+                const auto& offsets = written.offsets;
                 for (std::size_t i = 0; i < alerts.size() && i < offsets.size(); ++i) {
                   alerts[i].set_offset(offsets[i]);
                   *incident.add_alerts() = std::move(alerts[i]);

@@ -132,7 +132,10 @@ void Outbox::replay_next() {
                     Refusal{RefusalKind::unreadable_entry, "the journal entry has no identity"});
   auto self = shared_from_this();
   if (entry.has_report()) {
-    intake_.submit(*who, entry.report(),
+    // Recorded as replayed: the dispatchers see it reached Redis from a node's journal.
+    v1::Report report = entry.report();
+    report.set_replayed(true);
+    intake_.submit(*who, std::move(report),
                    [self, sequence, entry](MaybeRefusal refusal, Accepted<v1::ReportReceipt>) {
                      self->replayed(sequence, entry, refusal);
                    });

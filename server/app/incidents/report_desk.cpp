@@ -22,7 +22,8 @@ ReportDesk::ReportDesk(IntakeService& intake, Outbox& outbox, RateLimiter& limit
       caller_key_(caller_key),
       presence_(presence) {}
 
-MaybeRefusal ReportDesk::prepare(v1::Report& report) const {
+MaybeRefusal ReportDesk::prepare(const core::Responder& who, v1::ReportSource source,
+                                 v1::Report& report) const {
   // The number never reaches the store, the journal or a log line: only its keyed hash does. A
   // hash the client sent itself is not taken.
   auto phone = report.caller_phone();
@@ -43,15 +44,20 @@ MaybeRefusal ReportDesk::prepare(v1::Report& report) const {
   report.set_id(core::new_id("rep"));
   *report.mutable_received_at() = core::now();
   if (report.idempotency_key().empty()) report.set_idempotency_key(report.id());
+  // Where it came from is the server's word: what a client claims is dropped.
+  report.set_source(source);
+  report.clear_reporter_roles();
+  for (const auto role : who.roles) report.add_reporter_roles(std::string(core::to_string(role)));
+  report.set_replayed(false);
   return std::nullopt;
 }
 
-void ReportDesk::submit(const Caller& caller, v1::Report report,
+void ReportDesk::submit(const Caller& caller, v1::Report report, v1::ReportSource source,
                         Done<Accepted<v1::ReportReceipt>> done) {
   // A socket is no way around the limit of POST /v1/reports, nor HTTP around a socket's.
   if (auto wait = limiter_.take_request("POST /v1/reports", caller.token_id, rate_limits_))
     return done(rate_limited(*wait), {});
-  if (auto refused = prepare(report)) return done(std::move(*refused), {});
+  if (auto refused = prepare(caller.who, source, report)) return done(std::move(*refused), {});
   const core::Responder& who = caller.who;
   intake_.submit(who, report,
                  [this, &who, report, done = std::move(done)](

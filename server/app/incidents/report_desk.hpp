@@ -7,7 +7,8 @@
 //   2. privacy: the caller's phone number becomes its keyed hash (core/caller_key.hpp) and
 //      never reaches the store, the journal or a log line; a hash the client sent is dropped;
 //   3. identity: an id, the time it was received and an idempotency key, which the report
-//      keeps through a journal replay (so a replayed report is the same report);
+//      keeps through a journal replay (so a replayed report is the same report), and its
+//      source: the transport and the sender's roles (a client's own claim is dropped);
 //   4. intake (intake_service.hpp): the sender's rights, the fields, the store step;
 //   5. the store unreachable: the outbox journals it (outbox.hpp) and the answer is `queued`;
 //   6. who the incident's call went to, and how many of them are connected now (the receipt's
@@ -35,11 +36,15 @@ class ReportDesk {
              store::PresenceStore& presence);
 
   // `done` runs exactly once: inline for a refusal before any I/O, else on the store's strand.
-  void submit(const Caller& caller, v1::Report report, Done<Accepted<v1::ReportReceipt>> done);
+  // `source`: the transport it came by, recorded on the report with the sender's roles (issue
+  // 19 item 4: dispatchers see where each report came from).
+  void submit(const Caller& caller, v1::Report report, v1::ReportSource source,
+              Done<Accepted<v1::ReportReceipt>> done);
 
  private:
-  // Steps 2 and 3: the report as it is stored; else why not.
-  MaybeRefusal prepare(v1::Report& report) const;
+  // Steps 2 and 3: the report as it is stored, its source recorded; else why not.
+  MaybeRefusal prepare(const core::Responder& who, v1::ReportSource source,
+                       v1::Report& report) const;
   // Step 6: `receipt.reach` set (left unset if presence cannot be read), then `done(receipt)`.
   void count_reach(v1::ReportReceipt& receipt, std::function<void()> done);
 

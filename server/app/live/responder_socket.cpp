@@ -247,7 +247,7 @@ void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
 
 void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
   services_.reports.submit(
-      {*responder_.load(), token_id_}, std::move(report),
+      {*responder_.load(), token_id_}, std::move(report), v1::REPORT_SOURCE_WEBSOCKET,
       answer_to<v1::ReportReceipt>(request_id, &v1::ServerMessage::mutable_report_accepted));
 }
 

@@ -297,6 +297,15 @@ NodeConfig load_config(const std::filesystem::path& path) {
   if (!c.redis.sentinels.empty() && c.redis.master_name.empty())
     throw std::runtime_error("config: redis.master_name must be set when redis.sentinels is");
 
+  // --- Redis ACL user and the link's protection (issue 19 item 2; redis_access.hpp) ---
+  c.redis.user = get_or<std::string>(t, "redis.user", "");
+  c.redis.password_file = relative_to(base, get_or<std::string>(t, "redis.password_file", ""));
+  c.redis.sentinel_user = get_or<std::string>(t, "redis.sentinel_user", "");
+  c.redis.sentinel_password_file =
+      relative_to(base, get_or<std::string>(t, "redis.sentinel_password_file", ""));
+  c.allow_unauthenticated_remote_redis =
+      get_or<bool>(t, "redis.allow_unauthenticated_remote", false);
+
   c.replication.replicas =
       static_cast<int>(whole(t, "redis.replicas_to_wait", c.replication.replicas, 0, 16));
   c.replication.timeout = millis(t, "redis.replica_wait_ms", c.replication.timeout);

@@ -91,6 +91,9 @@ struct NodeConfig {
   JournalLimits journal_limits;  // [limits] journal_max_*, [rate_limits] journal_per_responder_*
 
   redis::ConnectionOptions redis;
+  // [redis] allow_unauthenticated_remote: start even when Redis or a sentinel off this host would
+  // be reached without AUTH (core/redis_exposure.hpp).
+  bool allow_unauthenticated_remote_redis = false;
   std::string key_prefix = "puente:";
   store::ReplicationOptions replication;  // WAIT for replicas after each write (Sentinel setups)
 

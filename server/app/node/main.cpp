@@ -2,6 +2,7 @@
 #include "app/node/config.hpp"
 #include "app/node/install_layout.hpp"
 #include "app/node/node.hpp"
+#include "app/node/redis_access.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -35,6 +36,7 @@ int print_routes(puente::app::NodeConfig config) {
   if (!::mkdtemp(scratch.data())) throw std::runtime_error("cannot make a scratch folder in /tmp");
   config.journal_file = std::filesystem::path(scratch) / "routes.journal";
   try {
+    puente::app::check_redis_access(config);  // with the flags' addresses, before any connect
     puente::app::Node node(std::move(config));
     for (const auto& route : node.routes()) std::cout << route << "\n";
   } catch (...) {
@@ -106,6 +108,7 @@ int main(int argc, char** argv) {
       return print_routes(std::move(config));
     }
 
+    puente::app::check_redis_access(config);  // with the flags' addresses, before any connect
     puente::app::Node node(std::move(config));
     return node.run();
   } catch (const std::exception& e) {

@@ -15,6 +15,7 @@
 #include "app/access/rate_limiter.hpp"
 #include "app/access/token_service.hpp"
 #include "app/http/api_routes.hpp"
+#include "app/incidents/approval_service.hpp"
 #include "app/incidents/availability_copy.hpp"
 #include "app/incidents/dispatch_service.hpp"
 #include "app/incidents/escalation_worker.hpp"
@@ -101,6 +102,7 @@ struct Node::Parts {
   IntakeService intake;
   DispatchService dispatch;
   EvidenceService evidence;
+  ApprovalService approval;  // planted reports: held incidents released (issue 19 item 4)
   LiveFeed feed;
   std::shared_ptr<EscalationWorker> escalation;
   std::shared_ptr<OnScene> on_scene;

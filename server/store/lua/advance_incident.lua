@@ -40,6 +40,8 @@ if status ~= from_status then return {'conflict', status} end
 local stale = stale_book(book, book_version, check_book, expected_book)
 if stale then return stale end
 redis.call('HSET', incident, 'status', to_status, 'updated_ms', now_ms)
+-- A dispatcher's confirm, false alarm or resolve settles a held incident (open_incident.lua).
+if to_status ~= from_status then redis.call('HDEL', incident, 'held_ms') end
 if confirmed_ms ~= '' then redis.call('HSET', incident, 'confirmed_ms', confirmed_ms) end
 if moved_to ~= '' then
   redis.call('HSET', incident, 'neighborhood', moved_to, 'neighborhood_name', moved_to_name)

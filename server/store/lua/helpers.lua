@@ -5,7 +5,7 @@
 -- The fields of an incident's hash that make its head, in the order incident_head answers them
 -- and parse_head reads them (lua_scripts.hpp, HeadField). pb first: no pb, no incident.
 local head_fields = {'pb', 'status', 'updated_ms', 'neighborhood', 'location', 'confirmed_ms', 'step', 'evidence_ms',
-                     'neighborhood_name'}
+                     'neighborhood_name', 'held_ms', 'approved_by'}
 
 -- Every script that sends alerts: after its named ARGV slots, the last of which is `count`, one
 -- quintuple per alert: history stream key, live channel, Alert protobuf, neighborhood, alert id.

@@ -1,4 +1,5 @@
--- Opens an incident with its first report and sends its first alerts, unless the report's
+-- Opens an incident with its first report and sends its first alerts (or, past the
+-- neighborhood's cap of new unverified incidents in the window, holds it: {'held'}), unless the report's
 -- idempotency key was seen ({'repeat'} or {'reused'}), an open incident of its kind nearby may
 -- be the same raid ({'near', candidates...}), or the recipients were chosen from an availability
 -- book that has changed since ({'stale', version, book}). -> {'ok', offsets...}.
@@ -18,6 +19,7 @@ local book = KEYS[13]
 local book_version = KEYS[14]
 local corroborable = KEYS[15]
 local rungs = KEYS[16]            -- rung checks (keys.hpp)
+local unverified = KEYS[17]       -- unverified:{neighborhood} (keys.hpp)
 local id = ARGV[1]
 local head = ARGV[2]              -- Incident protobuf
 local report = ARGV[3]            -- Report protobuf
@@ -47,7 +49,10 @@ local prune_before_ms = ARGV[26]  -- '' not to prune the corroboration index
 local places_prefix = ARGV[27]
 local digest = ARGV[28]           -- the report's content digest
 local rung_due_ms = ARGV[29]      -- when to first look for further rungs, '' for never
-local alert_count = ARGV[30]      -- the alerts follow
+local unverified_cap = ARGV[30]   -- '' for no cap (or a report that dispatches at once)
+local unverified_since_ms = ARGV[31]  -- the cap's window starts here
+local held_event = ARGV[32]       -- IncidentEvent protobuf for the board if it is held
+local alert_count = ARGV[33]      -- the alerts follow
 
 if idempotency_key ~= '' then
   local earlier = redis.call('GET', idempotency)
@@ -62,11 +67,19 @@ if near_meters ~= '' then
 end
 local stale = stale_book(book, book_version, check_book, expected_book)
 if stale then return stale end
+-- Planted reports: past the cap, the incident is kept (nothing accepted is lost) but no alert
+-- goes out until a dispatcher approves it (approve_incident.lua). Counted here, in the step
+-- that opens, so nodes racing cannot each let one more through.
+local holding = false
+if unverified_cap ~= '' then
+  redis.call('ZREMRANGEBYSCORE', unverified, '-inf', '(' .. unverified_since_ms)
+  holding = redis.call('ZCARD', unverified) >= tonumber(unverified_cap)
+end
 redis.call('HSET', incident, 'pb', head, 'status', status, 'updated_ms', created_ms,
            'neighborhood', neighborhood, 'location', location, 'kind', kind,
            'last_report_ms', created_ms, 'step', '0')
 if confirmed_ms ~= '' then redis.call('HSET', incident, 'confirmed_ms', confirmed_ms) end
-if escalate_ms ~= '' then redis.call('ZADD', timers, escalate_ms, id) end
+if escalate_ms ~= '' and not holding then redis.call('ZADD', timers, escalate_ms, id) end
 redis.call('RPUSH', reports, report)
 redis.call('ZADD', incidents, created_ms, id)
 redis.call('ZADD', open_incidents, created_ms, id)
@@ -77,9 +90,18 @@ end
 redis.call('XADD', report_log, '*', 'incident', id, 'pb', report)
 redis.call('SADD', reporters, reporter)
 touch(activity, incident, id, now_ms)
-local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
-redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 if idempotency_key ~= '' then
   redis.call('SET', idempotency, id .. ' ' .. report_id .. ' ' .. digest, 'EX', idempotency_ttl)
 end
+if holding then
+  redis.call('HSET', incident, 'held_ms', created_ms)
+  redis.call('PUBLISH', board, '- ' .. held_event)
+  return {'held'}
+end
+if unverified_cap ~= '' then
+  redis.call('ZADD', unverified, now_ms, id)
+  redis.call('PEXPIRE', unverified, tonumber(now_ms) - tonumber(unverified_since_ms) + 1000)
+end
+local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
+redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 return {'ok', unpack(offsets)}

@@ -26,6 +26,7 @@ import { NeighborhoodMap } from './map.js';
 import { startPage } from './page.js';
 import { timeWithAgo, timelineItems } from './timeline.js';
 import { showMedia } from './attachments.js';
+import { isHeld, renderApprovals, renderSources } from './board_approvals.js';
 
 const ON_CALL_EVERY_MS = 10000; // presence changes are not pushed: ask this often
 const REREAD_AFTER_MS = 250; // a burst of events about one incident costs one GET
@@ -142,7 +143,8 @@ function incidentItem(incident, marks = []) {
     el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`)),
   incident.escalationStep ? el('span', { class: 'escalated' }, t('board.escalated', { step: incident.escalationStep })) : null,
   escalationDue(incident),
-  incident.evidenceAt ? el('span', { class: 'evidence' }, t('board.evidence')) : null);
+  incident.evidenceAt ? el('span', { class: 'evidence' }, t('board.evidence')) : null,
+  isHeld(incident) ? el('span', { class: 'held-mark' }, t('board.held')) : null);
 }
 
 // "Next escalation 22:41:07 (in 4 min)": when the next step goes out if too few are on scene.
@@ -190,6 +192,7 @@ function renderDetail() {
   $('#timeline').replaceChildren(...timelineItems(incident, state, language));
   renderDelivery(incident, language);
   showMedia($('#detail'), incident.id);  // attachments.js
+  renderSources($('#detail-held'), $('#detail-sources'), incident);  // board_approvals.js
 }
 
 // Who is on scene and how their check-ins stand: missed (red), asked, OK, out safe.
@@ -311,10 +314,26 @@ function renderOnCall() {
   $('#on-call').replaceChildren(...groups);
 }
 
+// What an approval on the held panel does to the board (board_approvals.js).
+const approvalHooks = {
+  placeName,
+  onSelect: select,
+  onApproved: (incident) => {
+    keepIncident(state, incident);
+    state.outcome = { key: 'board.done.approve', ok: true };
+    render();
+  },
+  onFailed: (reason) => {
+    state.outcome = { key: 'board.failed', values: { reason }, ok: false };
+    render();
+  },
+};
+
 function render() {
   const all = currentIncidents(state);
   const marks = renderAttention();
   $('#incidents').replaceChildren(...all.map((incident) => incidentItem(incident, marks.get(incident.id))));
+  renderApprovals($('#held-panel'), $('#held'), all, approvalHooks);  // board_approvals.js
   show($('#no-incidents'), all.length === 0);
   if (map) {
     map.setMarkers(

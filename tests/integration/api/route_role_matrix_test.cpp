@@ -101,6 +101,8 @@ const std::vector<Route>& routes() {
     {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/reopen", R"({"text":"matrix"})", staff, {200, 409}},
     // Evidence changes no status: a second mark answers 200 like the first.
     {http::verb::post, "/v1/incidents/{id}/evidence", "/v1/incidents/{id}/evidence", "", staff, {200}},
+    // Planted reports (issue 19 item 4): only staff approve a held incident; this one is not held.
+    {http::verb::post, "/v1/incidents/{id}/{step}", "/v1/incidents/{id}/approve", "", staff, {409}},
     {http::verb::get, "/v1/neighborhoods", "/v1/neighborhoods", "", anyone, {200}},
     {http::verb::get, "/v1/neighborhoods/locate", "/v1/neighborhoods/locate?lat=34.0335&lon=-118.211", "", anyone, {200}},
     {http::verb::get, "/v1/roster/on-call", "/v1/roster/on-call", "", staff, {200}},

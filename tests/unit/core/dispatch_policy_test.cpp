@@ -208,3 +208,35 @@ TEST(DispatchPolicy, InvalidTomlSaysWhere) {
 
 }  // namespace
 }  // namespace puente::core
+
+namespace puente::core {
+namespace {
+
+// Issue 19 item 4: the cap of new unverified incidents per neighborhood and window.
+TEST(DispatchPolicy, UnverifiedCapIsOffByDefaultAndOverriddenPerNeighborhood) {
+  const auto none = parse("");
+  EXPECT_EQ(none.network().unverified_cap, 0);
+  EXPECT_EQ(none.network().unverified_window, 3600s);
+  const auto policies = parse(R"(
+[policy]
+unverified_cap = 5
+unverified_window_seconds = 600
+[policy.neighborhoods.downtown]
+unverified_cap = 2
+)");
+  EXPECT_EQ(policies.network().unverified_cap, 5);
+  EXPECT_EQ(policies.network().unverified_window, 600s);
+  EXPECT_EQ(policies.for_neighborhood("downtown").unverified_cap, 2);
+  EXPECT_EQ(policies.for_neighborhood("downtown").unverified_window, 600s);
+  EXPECT_EQ(policies.for_neighborhood("boyle-heights").unverified_cap, 5);
+}
+
+TEST(DispatchPolicy, UnverifiedCapOutOfRangeIsNamed) {
+  EXPECT_THAT([] { parse("[policy]\nunverified_cap = -1\n"); },
+              ThrowsMessage<std::runtime_error>(HasSubstr("policy.unverified_cap")));
+  EXPECT_THAT([] { parse("[policy]\nunverified_window_seconds = 0\n"); },
+              ThrowsMessage<std::runtime_error>(HasSubstr("policy.unverified_window_seconds")));
+}
+
+}  // namespace
+}  // namespace puente::core
