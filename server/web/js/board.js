@@ -18,7 +18,7 @@ import { SEEN_KEPT, SEEN_KEY, attentionItems, titleWith, unseenByIncident } from
 import {
   BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, checkInStates, currentIncidents, deliveryRows, historyOf, isOpen, keepHeads, keepIncident, keepOnCall, onSceneAlarms, reachOf, smsLine,
 } from './board_state.js';
-import { $, $$, el, show } from './dom.js';
+import { $, $$, el, replaceKeepingFocus, show } from './dom.js';
 import { REFRESH_MS, elapsed } from './elapsed.js';
 import { clock, day } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
@@ -138,7 +138,7 @@ function incidentItem(incident, marks = []) {
   el('span', { class: `badge status-${incident.status}` }, t(`status.${incident.status}`)),
   el('strong', {}, `${t(`kind.${incident.kind || 'OTHER'}`)} · ${placeName(incident)}`),
   el('span', { class: 'meta' },
-    t('board.itemMeta', { time: clock(at, language), reporters: incident.reporters || 1, onScene }),
+    t('board.itemMeta', { time: clock(at, language), count: incident.reporters || 1, onScene }),
     el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`)),
   incident.escalationStep ? el('span', { class: 'escalated' }, t('board.escalated', { step: incident.escalationStep })) : null,
   escalationDue(incident),
@@ -314,7 +314,8 @@ function renderOnCall() {
 function render() {
   const all = currentIncidents(state);
   const marks = renderAttention();
-  $('#incidents').replaceChildren(...all.map((incident) => incidentItem(incident, marks.get(incident.id))));
+  // A live update redraws the list: a keyboard user on a card stays on it.
+  replaceKeepingFocus($('#incidents'), all.map((incident) => incidentItem(incident, marks.get(incident.id))), 'incident');
   show($('#no-incidents'), all.length === 0);
   if (map) {
     map.setMarkers(
@@ -403,7 +404,7 @@ function renderHistory() {
   const words = (i) => `${t(`kind.${i.kind || 'OTHER'}`)} ${placeName(i)} ${i.neighborhoodName || ''}`;
   const closed = historyOf(state, { status: $('#history-status').value, neighborhood: hoods.value, text: $('#history-text').value }, words);
   show($('#history-empty'), closed.length === 0);
-  $('#history').replaceChildren(...closed.map((incident) => {
+  replaceKeepingFocus($('#history'), closed.map((incident) => {
     const at = incident.updatedAt || incident.createdAt;
     return el('li', {
       class: `incident status-${incident.status}${incident.id === state.selected ? ' selected' : ''}`,
@@ -416,7 +417,7 @@ function renderHistory() {
     el('strong', {}, `${t(`kind.${incident.kind || 'OTHER'}`)} · ${placeName(incident)}`),
     el('span', { class: 'meta' }, t('history.closedAt', { time: `${day(at, language)} ${clock(at, language)}` }),
       el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`)));
-  }));
+  }), 'incident');
 }
 
 function toggleHistory() {

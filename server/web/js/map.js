@@ -6,7 +6,7 @@
 // settings from this node, and nothing else. Markers sit on the map; a click can pick a spot.
 
 import { get } from './api.js';
-import { svg } from './dom.js';
+import { replaceKeepingFocus, svg } from './dom.js';
 import { setText, t } from './i18n.js';
 import { TileLayer } from './tile_layer.js';
 
@@ -130,9 +130,7 @@ export class NeighborhoodMap {
   // markers: [{ id, lat, lon, status, label, selected }]. Redrawn whole; the marker that had
   // the keyboard's focus keeps it.
   setMarkers(markers) {
-    const focused = this.marks.contains(document.activeElement) ? document.activeElement.dataset.incident : null;
-    this.marks.replaceChildren(...markers.map((m) => this.marker(m)));
-    if (focused) this.marks.querySelector(`[data-incident="${CSS.escape(focused)}"]`)?.focus();
+    replaceKeepingFocus(this.marks, markers.map((m) => this.marker(m)), 'incident');
   }
 
   marker(m) {
