@@ -75,7 +75,8 @@ std::vector<std::string> puented_args(const std::filesystem::path& config,
 }  // namespace
 
 TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits,
-                         const std::string& extra_redis, const std::string& extra_node) {
+                         const std::string& extra_redis, const std::string& extra_node,
+                         const std::string& extra_geography) {
   // The tests' places are Los Angeles streets: without the LA data (a clone with nothing beside
   // it) every node would refuse to start; say what is missing instead.
   const std::filesystem::path la_neighborhoods = PUENTE_LA_DATA "/la-city-neighborhoods-v6.geojson";
@@ -106,6 +107,7 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
          << extra_redis << "\n"
          << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA
          << "/la-city-neighborhoods-v6.geojson\"\n"
+         << extra_geography << "\n"
          << "[roster]\nfile = \"roster.toml\"\n"
          << "[limits]\n"
          << (extra_limits.find("ws_hello_seconds") == std::string::npos ? "ws_hello_seconds = 2\n"
