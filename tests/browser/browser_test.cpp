@@ -7,6 +7,7 @@
 // board.test.mjs against a node with quick escalation and check-ins.
 // Screenshots land in <build dir>/browser-artifacts/.
 //
+// address_search.test.mjs against a node whose geocoder is the tests' own (geocoder_server.mjs).
 // Needs `npm ci` in tests/browser (and in tests/push_service for the Web Push test) and
 // /usr/bin/chromium (tests/run.sh sees to all). Without them the test is skipped, saying so;
 // with PUENTE_REQUIRE_BROWSER=1 (tests/run.sh) it fails.
@@ -14,6 +15,7 @@
 
 #include "channels/push/vapid.hpp"
 #include "file_text.hpp"
+#include "loopback_geocoder.hpp"
 #include "loopback_push_service.hpp"
 #include "temp_dir.hpp"
 #include "wait_until.hpp"
@@ -129,6 +131,23 @@ TEST_F(Browser, TheIntakePageTellsWhoWasReachedAndReadsWhatTheOperatorMeant) {
                      {"PUENTE_TOKEN_OPERATOR", net.token("op")},
                      {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
                      {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")}});
+}
+
+// Issue 20's address search on intake: a node whose geocoder is the tests' own
+// (geocoder_server.mjs, the Nominatim search API; 1.5 s to answer) and a node without one.
+TEST_F(Browser, TheIntakePageFindsAnAddressThroughTheNetworksGeocoder) {
+  LoopbackGeocoder geocoder;
+  TestNetwork net("", "", "", "",
+                  "geocoder_url = \"" + geocoder.origin() + "\"\ngeocoder_timeout_ms = 1500\n");
+  TestNetwork none;
+  auto a = net.start_node("a");
+  auto plain = none.start_node("none");
+  run_browser_tests("address_search.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_NONE_NODE", url(*plain)},
+                     {"PUENTE_NONE_OPERATOR", none.token("op")}});
 }
 
 // Issue 20's observer page: rings, "seen", the card's details and languages, STAND DOWN's
