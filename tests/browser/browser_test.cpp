@@ -219,6 +219,7 @@ TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {
   run_browser_tests("tiles.test.mjs", own.dir() / "browser.log",
                     {{"PUENTE_TILES_OWN_NODE", url(*own_node)},
                      {"PUENTE_TILES_OWN_DISPATCHER", own.token("disp")},
+                     {"PUENTE_TILES_OWN_OPERATOR", own.token("op")},
                      {"PUENTE_TILES_OWN_DIR", (own.dir() / "tiles").string()},
                      {"PUENTE_TILES_REMOTE_NODE", url(*remote_node)},
                      {"PUENTE_TILES_REMOTE_DISPATCHER", remote.token("disp")},
