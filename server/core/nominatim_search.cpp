@@ -52,7 +52,7 @@ std::optional<GeocoderUrl> parse_geocoder_url(std::string_view text, std::string
     return std::nullopt;
   }
   url.tls = scheme == "https";
-  if (parsed->host().empty()) {
+  if (parsed->encoded_host().empty()) {
     why = "it names no host";
     return std::nullopt;
   }
@@ -60,9 +60,8 @@ std::optional<GeocoderUrl> parse_geocoder_url(std::string_view text, std::string
     why = "a geocoder URL holds no user, query or fragment: only where the search API is";
     return std::nullopt;
   }
-  url.host = parsed->host_type() == boost::urls::host_type::ipv6
-                 ? std::string(parsed->encoded_host_address())
-                 : std::string(parsed->host());
+  // Without the brackets of an IPv6 literal: what the resolver takes.
+  url.host = std::string(parsed->encoded_host_address());
   url.port = parsed->has_port() ? std::string(parsed->port()) : (url.tls ? "443" : "80");
   url.path = std::string(parsed->encoded_path());
   while (url.path.ends_with('/')) url.path.pop_back();
@@ -76,14 +75,17 @@ std::string nominatim_search_target(const GeocoderUrl& url, std::string_view tex
   boost::urls::url target;
   target.set_encoded_path(url.path + "/search");
   auto params = target.params();
-  params.append({"q", text});
-  params.append({"format", "jsonv2"});
-  params.append({"limit", std::to_string(limit)});
+  // Each value percent-encoded by Boost.URL: nothing in the text can add a parameter.
+  auto add = [&params](std::string_view key, std::string_view value) {
+    params.append(boost::urls::param_view(key, value));
+  };
+  add("q", text);
+  add("format", "jsonv2");
+  add("limit", std::to_string(limit));
   // viewbox is <x1>,<y1>,<x2>,<y2>: west, north, east, south.
-  params.append({"viewbox", nominatim_degrees(bounds[0]) + "," + nominatim_degrees(bounds[3]) +
-                                "," + nominatim_degrees(bounds[2]) + "," +
-                                nominatim_degrees(bounds[1])});
-  params.append({"bounded", "1"});
+  add("viewbox", nominatim_degrees(bounds[0]) + "," + nominatim_degrees(bounds[3]) + "," +
+                     nominatim_degrees(bounds[2]) + "," + nominatim_degrees(bounds[1]));
+  add("bounded", "1");
   return std::string(target.buffer());
 }
 

@@ -13,10 +13,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/version.hpp>
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace puente::app {
@@ -200,7 +200,7 @@ class GeocoderSearch : public std::enable_shared_from_this<GeocoderSearch> {
   tcp::resolver resolver_;
   boost::asio::steady_timer deadline_;
   ssl::stream<beast::tcp_stream> stream_;
-  const GeocoderSettings& settings_;  // the Geocoder's, which outlives every search (the node's)
+  const GeocoderSettings settings_;  // a copy: a search may outlive the node's Geocoder at stop
   std::string target_;
   core::GeoBounds bounds_;
   std::size_t limit_;
