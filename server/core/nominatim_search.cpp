@@ -4,7 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <charconv>
 #include <cmath>
@@ -72,21 +73,16 @@ std::optional<GeocoderUrl> parse_geocoder_url(std::string_view text, std::string
 
 std::string nominatim_search_target(const GeocoderUrl& url, std::string_view text,
                                     std::size_t limit, const GeoBounds& bounds) {
-  boost::urls::url target;
-  target.set_encoded_path(url.path + "/search");
-  auto params = target.params();
-  // Each value percent-encoded by Boost.URL: nothing in the text can add a parameter.
-  auto add = [&params](std::string_view key, std::string_view value) {
-    params.append(boost::urls::param_view(key, value));
+  // Every byte of the text but the unreserved ones percent-encoded ("=" and "&" too): nothing
+  // in it can end the value or add a parameter, whatever parser the geocoder uses.
+  const auto value = [](std::string_view raw) {
+    return boost::urls::encode(raw, boost::urls::unreserved_chars);
   };
-  add("q", text);
-  add("format", "jsonv2");
-  add("limit", std::to_string(limit));
   // viewbox is <x1>,<y1>,<x2>,<y2>: west, north, east, south.
-  add("viewbox", nominatim_degrees(bounds[0]) + "," + nominatim_degrees(bounds[3]) + "," +
-                     nominatim_degrees(bounds[2]) + "," + nominatim_degrees(bounds[1]));
-  add("bounded", "1");
-  return std::string(target.buffer());
+  const auto viewbox = nominatim_degrees(bounds[0]) + "," + nominatim_degrees(bounds[3]) + "," +
+                       nominatim_degrees(bounds[2]) + "," + nominatim_degrees(bounds[1]);
+  return url.path + "/search?q=" + value(text) + "&format=jsonv2&limit=" + std::to_string(limit) +
+         "&viewbox=" + viewbox + "&bounded=1";
 }
 
 std::optional<std::vector<FoundPlace>> nominatim_places(std::string_view body,
