@@ -21,7 +21,7 @@ namespace {
 namespace http = boost::beast::http;
 
 // The error code of a JSON error body.
-std::string error_code(const client::HttpResponse& answer) {
+std::string geocode_error_code(const client::HttpResponse& answer) {
   v1::ServerMessage error;
   if (!wire::from_json(answer.body, error).empty()) return "(not a JSON error: " + answer.body + ")";
   return error.error().code();
@@ -80,7 +80,7 @@ TEST_F(Geocode, AnOperatorFindsACrossingInsideTheNetworksArea) {
   auto observer = node->call(http::verb::post, "/v1/geocode", net.token("obs-bh"),
                              R"({"text":"Soto Street"})");
   EXPECT_EQ(observer.status, 403u);
-  EXPECT_EQ(error_code(observer), "forbidden");
+  EXPECT_EQ(geocode_error_code(observer), "forbidden");
   EXPECT_EQ(node->call(http::verb::post, "/v1/geocode", "", R"({"text":"Soto"})").status, 401u);
 
   // The addresses searched for are in no line of the node's log.
@@ -118,7 +118,7 @@ TEST_F(Geocode, BadSearchesAndAFailingGeocoderGetClearErrors) {
   for (const auto& c : cases) {
     auto answer = node->call(http::verb::post, "/v1/geocode", op, c.body);
     EXPECT_EQ(answer.status, c.status) << c.body.substr(0, 40) << ": " << answer.body;
-    EXPECT_EQ(error_code(answer), c.code) << c.body.substr(0, 40);
+    EXPECT_EQ(geocode_error_code(answer), c.code) << c.body.substr(0, 40);
   }
   // The geocoder's words say what went wrong, never the address.
   auto broken = node->call(http::verb::post, "/v1/geocode", op, R"({"text":"server error"})");
@@ -146,7 +146,7 @@ TEST_F(Geocode, SearchesAreRateLimitedPerToken) {
   }
   ASSERT_TRUE(limited) << "20 searches in a row, none limited";
   EXPECT_GE(passed, 10);
-  EXPECT_EQ(error_code(*limited), "rate_limited");
+  EXPECT_EQ(geocode_error_code(*limited), "rate_limited");
   EXPECT_TRUE(limited->header("Retry-After").has_value());
   // Another token has a bucket of its own.
   EXPECT_EQ(node->call(http::verb::post, "/v1/geocode", net.token("disp"),
@@ -162,14 +162,14 @@ TEST_F(Geocode, AGeocoderThatIsDownIs503AndNoneConfiguredIs404) {
   auto node = down.start_node("down");
   auto refused = node->call(http::verb::post, "/v1/geocode", down.token("op"), R"({"text":"Soto"})");
   EXPECT_EQ(refused.status, 503u) << refused.body;
-  EXPECT_EQ(error_code(refused), "geocoder_unavailable");
+  EXPECT_EQ(geocode_error_code(refused), "geocoder_unavailable");
   EXPECT_NE(refused.body.find("connecting"), std::string::npos) << refused.body;
 
   TestNetwork none;
   auto plain = none.start_node("none");
   auto off = plain->call(http::verb::post, "/v1/geocode", none.token("op"), R"({"text":"Soto"})");
   EXPECT_EQ(off.status, 404u) << off.body;
-  EXPECT_EQ(error_code(off), "geocoder_not_configured");
+  EXPECT_EQ(geocode_error_code(off), "geocoder_not_configured");
   EXPECT_NE(off.body.find("geocoder_url"), std::string::npos) << off.body;
 }
 
