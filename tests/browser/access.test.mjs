@@ -160,10 +160,10 @@ test('an incident card on the board keeps the focus through a live update, and c
   const cards = page.locator('#incidents [data-incident]');
   await cards.nth(1).waitFor({ timeout: WAIT_MS });
   const metas = async () => Object.fromEntries(await cards.evaluateAll((all) => all.map((c) => [c.dataset.incident, c.querySelector('.meta').firstChild.textContent])));
-  const reportedAt = async (where) => {
+  const reportedAt = async (where, token = OPERATOR) => {
     const response = await fetch(`${NODE}/v1/reports`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${OPERATOR}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ location: where, kind: 'RAID' }),
     });
     assert.equal(response.status, 201);
@@ -176,8 +176,9 @@ test('an incident card on the board keeps the focus through a live update, and c
   await page.locator(`#incidents [data-incident="${first}"]`).focus();
   const reporters = Number((await metas())[first].match(/· (\d+) reporter/)[1]);
 
-  // Another caller (no number given is another caller) reports the same place: a live update.
-  assert.equal(await reportedAt({ lat: spot(0).lat + 0.0002, lon: spot(0).lon }), first);
+  // Someone else (the dispatcher, who saw it too) reports the same place: a live update, and
+  // one reporter more.
+  assert.equal(await reportedAt({ lat: spot(0).lat + 0.0002, lon: spot(0).lon }, DISPATCHER), first);
   const more = reporters + 1;
   await page.locator(`#incidents [data-incident="${first}"] .meta`).filter({ hasText: ` · ${more} reporters · ` }).waitFor({ timeout: WAIT_MS });
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.incident), first, 'the redraw took the focus off the card');
