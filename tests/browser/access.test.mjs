@@ -169,18 +169,27 @@ test('an incident card on the board keeps the focus through a live update, and c
     assert.equal(response.status, 201);
     return (await response.json()).incident.id;
   };
+  const reportersOf = async (id) => (await (await fetch(`${NODE}/v1/incidents/${id}`, { headers: { Authorization: `Bearer ${DISPATCHER}` } })).json()).reporters;
+  const shows = async (id, words) => {
+    const until = Date.now() + WAIT_MS;
+    while (!(await metas())[id]?.includes(words)) {
+      if (Date.now() > until) assert.fail(`no "${words}" on ${id}: ${JSON.stringify(await metas())}; the API says ${await reportersOf(id)} reporters`);
+      await page.waitForTimeout(100);
+    }
+  };
   // Where the first incident of this file was reported (spot(0)): the card to keep the focus on.
   const first = await reportedAt(spot(0));
-  await page.locator(`#incidents [data-incident="${first}"]`).waitFor({ timeout: WAIT_MS });
+  const reporters = await reportersOf(first);
+  await shows(first, ` · ${reporters} reporter${reporters === 1 ? '' : 's'} · `);
   // Each card redraws on a live update; the keyboard user is on this one.
   await page.locator(`#incidents [data-incident="${first}"]`).focus();
-  const reporters = Number((await metas())[first].match(/· (\d+) reporter/)[1]);
 
   // Someone else (the dispatcher, who saw it too) reports the same place: a live update, and
   // one reporter more.
   assert.equal(await reportedAt({ lat: spot(0).lat + 0.0002, lon: spot(0).lon }, DISPATCHER), first);
   const more = reporters + 1;
-  await page.locator(`#incidents [data-incident="${first}"] .meta`).filter({ hasText: ` · ${more} reporters · ` }).waitFor({ timeout: WAIT_MS });
+  assert.equal(await reportersOf(first), more);
+  await shows(first, ` · ${more} reporters · `);
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.incident), first, 'the redraw took the focus off the card');
   await page.keyboard.press('Enter');
   await page.locator(`#detail[data-incident="${first}"]`).waitFor({ timeout: WAIT_MS });
