@@ -3,8 +3,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <boost/url/parse.hpp>
 #include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <charconv>
@@ -86,8 +86,8 @@ std::string nominatim_search_target(const GeocoderUrl& url, std::string_view tex
 }
 
 std::optional<std::vector<FoundPlace>> nominatim_places(std::string_view body,
-                                                       const GeoBounds& bounds,
-                                                       std::size_t limit) {
+                                                        const GeoBounds& bounds,
+                                                        std::size_t limit) {
   boost::system::error_code ec;
   auto doc = boost::json::parse(body, ec);
   if (ec || !doc.is_array()) return std::nullopt;

@@ -19,10 +19,10 @@
 namespace puente::core {
 
 struct GeocoderUrl {
-  bool tls = false;   // https
-  std::string host;   // a name or an address (IPv6 without brackets)
-  std::string port;   // "443", "80" or as written
-  std::string path;   // the base path before "/search", without a trailing "/": "" or "/nominatim"
+  bool tls = false;  // https
+  std::string host;  // a name or an address (IPv6 without brackets)
+  std::string port;  // "443", "80" or as written
+  std::string path;  // the base path before "/search", without a trailing "/": "" or "/nominatim"
 };
 
 // "https://geocoder.example.org" or "http://127.0.0.1:8080/nominatim"; nullopt with `why` set
@@ -47,7 +47,6 @@ struct FoundPlace {
 // at most `limit`, in the geocoder's order. nullopt if the body is not a JSON array of places
 // with a readable lat and lon each.
 std::optional<std::vector<FoundPlace>> nominatim_places(std::string_view body,
-                                                       const GeoBounds& bounds,
-                                                       std::size_t limit);
+                                                        const GeoBounds& bounds, std::size_t limit);
 
 }  // namespace puente::core

@@ -217,10 +217,10 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(get, "/tiles/0/0/0.png", "");
   log.call(get, "/tiles/9/9/9.png", "");  // 404
   log.call(post, "/v1/geocode", op, R"({"text":"César Chávez & Soto"})");
-  log.call(post, "/v1/geocode", op, R"({"text":""})");             // 400
-  log.call(post, "/v1/geocode", obs, R"({"text":"Soto"})");        // 403
-  log.call(post, "/v1/geocode", op, R"({"text":"bad answer"})");   // 502
-  log.call(post, "/v1/geocode", op, R"({"text":"hang"})");         // 503
+  log.call(post, "/v1/geocode", op, R"({"text":""})");            // 400
+  log.call(post, "/v1/geocode", obs, R"({"text":"Soto"})");       // 403
+  log.call(post, "/v1/geocode", op, R"({"text":"bad answer"})");  // 502
+  log.call(post, "/v1/geocode", op, R"({"text":"hang"})");        // 503
 
   // Roster.
   log.call(get, "/v1/roster/on-call", disp);

@@ -23,8 +23,8 @@ constexpr std::uint32_t geocode_limit_max = 10;
 void search_address(ApiServices& s, const core::Responder& who, Request&& request,
                     Respond respond) {
   if (!core::may(who, core::Action::search_address))
-    return respond(refusal_response(
-        Refusal::forbidden("address search is for operators and dispatchers")));
+    return respond(
+        refusal_response(Refusal::forbidden("address search is for operators and dispatchers")));
   if (!s.geocoder)
     return respond(refusal_response(
         {RefusalKind::geocoder_not_configured,

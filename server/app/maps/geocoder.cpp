@@ -95,10 +95,10 @@ class GeocoderSearch : public std::enable_shared_from_this<GeocoderSearch> {
     if (ec) return fail(Geocoder::Failure::unavailable, "resolving its host: " + ec.message());
     auto& socket = stream_.next_layer();
     socket.expires_after(left());
-    socket.async_connect(results, [self = shared_from_this()](boost::system::error_code ec,
-                                                              const tcp::endpoint&) {
-      self->on_connect(ec);
-    });
+    socket.async_connect(
+        results, [self = shared_from_this()](boost::system::error_code ec, const tcp::endpoint&) {
+          self->on_connect(ec);
+        });
   }
 
   void on_connect(boost::system::error_code ec) {
@@ -108,19 +108,18 @@ class GeocoderSearch : public std::enable_shared_from_this<GeocoderSearch> {
     // valid for it.
     boost::system::error_code not_an_address;
     boost::asio::ip::make_address(settings_.url.host, not_an_address);
-    if (not_an_address && !SSL_set_tlsext_host_name(stream_.native_handle(),
-                                                    settings_.url.host.c_str()))
+    if (not_an_address &&
+        !SSL_set_tlsext_host_name(stream_.native_handle(), settings_.url.host.c_str()))
       return fail(Geocoder::Failure::unavailable, "setting the TLS server name");
     stream_.set_verify_mode(ssl::verify_peer);
     stream_.set_verify_callback(ssl::host_name_verification(settings_.url.host));
     stream_.next_layer().expires_after(left());
-    stream_.async_handshake(ssl::stream_base::client,
-                            [self = shared_from_this()](boost::system::error_code ec) {
-                              if (ec)
-                                return self->fail(Geocoder::Failure::unavailable,
-                                                  "the TLS handshake: " + words(ec));
-                              self->send();
-                            });
+    stream_.async_handshake(
+        ssl::stream_base::client, [self = shared_from_this()](boost::system::error_code ec) {
+          if (ec)
+            return self->fail(Geocoder::Failure::unavailable, "the TLS handshake: " + words(ec));
+          self->send();
+        });
   }
 
   void send() {
@@ -137,13 +136,11 @@ class GeocoderSearch : public std::enable_shared_from_this<GeocoderSearch> {
     answer_.body_limit(geocoder_answer_max_bytes);
     stream_.next_layer().expires_after(left());
     on_stream([self = shared_from_this()](auto& stream) {
-      http::async_write(stream, self->request_,
-                        [self](boost::system::error_code ec, std::size_t) {
-                          if (ec)
-                            return self->fail(Geocoder::Failure::unavailable,
-                                              "sending the search: " + words(ec));
-                          self->read();
-                        });
+      http::async_write(stream, self->request_, [self](boost::system::error_code ec, std::size_t) {
+        if (ec)
+          return self->fail(Geocoder::Failure::unavailable, "sending the search: " + words(ec));
+        self->read();
+      });
     });
   }
 
@@ -233,11 +230,11 @@ void Geocoder::search(std::string text, std::size_t limit, Done done) {
     in_flight_->fetch_sub(1);
     Outcome busy;
     busy.failure = Failure::unavailable;
-    busy.detail = "the geocoder (" + settings_.url.host + "): " +
-                  std::to_string(settings_.max_in_flight) + " searches already wait for it";
-    return boost::asio::dispatch(executor_, [done = std::move(done), busy = std::move(busy)]() mutable {
-      done(std::move(busy));
-    });
+    busy.detail = "the geocoder (" + settings_.url.host +
+                  "): " + std::to_string(settings_.max_in_flight) + " searches already wait for it";
+    return boost::asio::dispatch(
+        executor_,
+        [done = std::move(done), busy = std::move(busy)]() mutable { done(std::move(busy)); });
   }
   auto target = core::nominatim_search_target(settings_.url, text, limit, bounds_);
   std::make_shared<GeocoderSearch>(executor_, tls_, settings_, std::move(target), bounds_, limit,

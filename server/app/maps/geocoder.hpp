@@ -54,7 +54,8 @@ class Geocoder {
   GeocoderSettings settings_;
   core::GeoBounds bounds_;
   boost::asio::ssl::context tls_{boost::asio::ssl::context::tls_client};
-  std::shared_ptr<std::atomic<std::size_t>> in_flight_ = std::make_shared<std::atomic<std::size_t>>(0);
+  std::shared_ptr<std::atomic<std::size_t>> in_flight_ =
+      std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 }  // namespace puente::app

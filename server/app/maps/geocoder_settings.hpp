@@ -13,8 +13,8 @@ namespace puente::app {
 struct GeocoderSettings {
   core::GeocoderUrl url;
   std::chrono::milliseconds timeout{5000};  // geocoder_timeout_ms: the whole search
-  std::filesystem::path ca_file;  // geocoder_ca_file: PEM roots instead of the system's
-  std::size_t max_in_flight = 8;  // geocoder_max_searches: at once, on this node
+  std::filesystem::path ca_file;            // geocoder_ca_file: PEM roots instead of the system's
+  std::size_t max_in_flight = 8;            // geocoder_max_searches: at once, on this node
 };
 
 }  // namespace puente::app

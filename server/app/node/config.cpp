@@ -123,8 +123,8 @@ void read_geocoder(const toml::table& t, const std::filesystem::path& base,
   g.timeout = std::chrono::milliseconds(
       whole(t, "geography.geocoder_timeout_ms", g.timeout.count(), 100, 60'000));
   g.ca_file = relative_to(base, get_or<std::string>(t, "geography.geocoder_ca_file", ""));
-  g.max_in_flight = static_cast<std::size_t>(whole(t, "geography.geocoder_max_searches",
-                                                   static_cast<int64_t>(g.max_in_flight), 1, 1000));
+  g.max_in_flight = static_cast<std::size_t>(
+      whole(t, "geography.geocoder_max_searches", static_cast<int64_t>(g.max_in_flight), 1, 1000));
   out = std::move(g);
 }
 

@@ -23,7 +23,8 @@ namespace http = boost::beast::http;
 // The error code of a JSON error body.
 std::string geocode_error_code(const client::HttpResponse& answer) {
   v1::ServerMessage error;
-  if (!wire::from_json(answer.body, error).empty()) return "(not a JSON error: " + answer.body + ")";
+  if (!wire::from_json(answer.body, error).empty())
+    return "(not a JSON error: " + answer.body + ")";
   return error.error().code();
 }
 
@@ -56,7 +57,8 @@ TEST_F(Geocode, AnOperatorFindsACrossingInsideTheNetworksArea) {
   // What the node asked: jsonv2, the default limit, LA City's box (west,north,east,south),
   // bounded, and the text encoded.
   const auto asked = geocoder.last_query();
-  EXPECT_TRUE(asked.starts_with("?q=C%C3%A9sar%20Ch%C3%A1vez%20%26%20Soto&format=jsonv2&limit=5&viewbox=-118."))
+  EXPECT_TRUE(asked.starts_with(
+      "?q=C%C3%A9sar%20Ch%C3%A1vez%20%26%20Soto&format=jsonv2&limit=5&viewbox=-118."))
       << asked;
   EXPECT_TRUE(asked.ends_with("&bounded=1")) << asked;
 
@@ -66,7 +68,8 @@ TEST_F(Geocode, AnOperatorFindsACrossingInsideTheNetworksArea) {
   ASSERT_EQ(soto.status, 200u) << soto.body;
   ASSERT_EQ(wire::from_json(soto.body, result), "");
   EXPECT_EQ(result.places_size(), 1);
-  auto hall = node->call(http::verb::post, "/v1/geocode", net.token("op"), R"({"text":"city hall"})");
+  auto hall =
+      node->call(http::verb::post, "/v1/geocode", net.token("op"), R"({"text":"city hall"})");
   ASSERT_EQ(wire::from_json(hall.body, result), "");
   ASSERT_EQ(result.places_size(), 1) << hall.body;
   EXPECT_EQ(result.places(0).neighborhood(), "downtown");
@@ -77,8 +80,8 @@ TEST_F(Geocode, AnOperatorFindsACrossingInsideTheNetworksArea) {
   EXPECT_EQ(nothing.body, "{}");
 
   // Observers and volunteers do not search (each search costs the network's geocoder).
-  auto observer = node->call(http::verb::post, "/v1/geocode", net.token("obs-bh"),
-                             R"({"text":"Soto Street"})");
+  auto observer =
+      node->call(http::verb::post, "/v1/geocode", net.token("obs-bh"), R"({"text":"Soto Street"})");
   EXPECT_EQ(observer.status, 403u);
   EXPECT_EQ(geocode_error_code(observer), "forbidden");
   EXPECT_EQ(node->call(http::verb::post, "/v1/geocode", "", R"({"text":"Soto"})").status, 401u);
@@ -92,9 +95,9 @@ TEST_F(Geocode, AnOperatorFindsACrossingInsideTheNetworksArea) {
 TEST_F(Geocode, BadSearchesAndAFailingGeocoderGetClearErrors) {
   LoopbackGeocoder geocoder;
   // More searches than the default limit of the route lets one token make at once.
-  TestNetwork net("[rate_limits.routes]\n\"POST /v1/geocode\" = { per_second = 100, burst = 100 }\n",
-                  "", "", "",
-                  "geocoder_url = \"" + geocoder.origin() + "\"\ngeocoder_timeout_ms = 1500\n");
+  TestNetwork net(
+      "[rate_limits.routes]\n\"POST /v1/geocode\" = { per_second = 100, burst = 100 }\n", "", "",
+      "", "geocoder_url = \"" + geocoder.origin() + "\"\ngeocoder_timeout_ms = 1500\n");
   auto node = net.start_node("a");
   const auto op = net.token("op");
 
@@ -160,7 +163,8 @@ TEST_F(Geocode, AGeocoderThatIsDownIs503AndNoneConfiguredIs404) {
   TestNetwork down("", "", "", "",
                    "geocoder_url = \"http://127.0.0.1:" + std::to_string(free_port()) + "\"\n");
   auto node = down.start_node("down");
-  auto refused = node->call(http::verb::post, "/v1/geocode", down.token("op"), R"({"text":"Soto"})");
+  auto refused =
+      node->call(http::verb::post, "/v1/geocode", down.token("op"), R"({"text":"Soto"})");
   EXPECT_EQ(refused.status, 503u) << refused.body;
   EXPECT_EQ(geocode_error_code(refused), "geocoder_unavailable");
   EXPECT_NE(refused.body.find("connecting"), std::string::npos) << refused.body;

@@ -13,9 +13,9 @@ namespace puente::core {
 namespace {
 
 constexpr std::array kActions = {
-    Action::submit_report, Action::list_incidents, Action::view_incident, Action::confirm,
-    Action::false_alarm,   Action::resolve,        Action::post_update,   Action::ack,
-    Action::watch_board,   Action::read_geography, Action::administer,    Action::mark_evidence,
+    Action::submit_report, Action::list_incidents, Action::view_incident,  Action::confirm,
+    Action::false_alarm,   Action::resolve,        Action::post_update,    Action::ack,
+    Action::watch_board,   Action::read_geography, Action::administer,     Action::mark_evidence,
     Action::attach_media,  Action::read_media,     Action::search_address,
 };
 

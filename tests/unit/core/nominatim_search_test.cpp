@@ -31,8 +31,9 @@ TEST(NominatimSearch, GeocoderUrlsAreReadAndNonsenseNamesWhy) {
   ASSERT_TRUE(v6) << why;
   EXPECT_EQ(v6->host, "::1");
 
-  for (const char* bad : {"geo.example.org", "ftp://geo.example.org", "https://user:pw@geo.example.org",
-                          "https://geo.example.org/?key=1", "https:///search", ""}) {
+  for (const char* bad :
+       {"geo.example.org", "ftp://geo.example.org", "https://user:pw@geo.example.org",
+        "https://geo.example.org/?key=1", "https:///search", ""}) {
     why.clear();
     EXPECT_FALSE(parse_geocoder_url(bad, why)) << bad;
     EXPECT_FALSE(why.empty()) << bad;
@@ -51,8 +52,9 @@ TEST(NominatimSearch, TheTargetEncodesTheTextAndBoundsTheSearchByTheArea) {
   EXPECT_EQ(target.find('#'), std::string::npos) << target;
   EXPECT_TRUE(target.starts_with("/nominatim/search?q=a%3Db%26limit%3D999%23x%2F..%2Fy%3F&"))
       << target;
-  EXPECT_TRUE(target.ends_with("&format=jsonv2&limit=3&viewbox=-118.670000,34.340000,-118.150000,"
-                               "33.700000&bounded=1"))
+  EXPECT_TRUE(
+      target.ends_with("&format=jsonv2&limit=3&viewbox=-118.670000,34.340000,-118.150000,"
+                       "33.700000&bounded=1"))
       << target;
 }
 
@@ -71,7 +73,8 @@ TEST(NominatimSearch, PlacesAreReadFromJsonv2AndThoseOutsideTheAreaDropped) {
   EXPECT_EQ((*places)[1].name, "City Hall");
   EXPECT_EQ((*places)[2].name, "");
 
-  auto first = nominatim_places(R"([{"lat":"34.05","lon":"-118.25"},{"lat":"34.06","lon":"-118.24"}])", la, 1);
+  auto first = nominatim_places(
+      R"([{"lat":"34.05","lon":"-118.25"},{"lat":"34.06","lon":"-118.24"}])", la, 1);
   ASSERT_TRUE(first);
   EXPECT_EQ(first->size(), 1u);
   auto none = nominatim_places("[]", la, 5);
