@@ -8,11 +8,13 @@
 // answer at all). GET /last answers the query string of the last search, for the tests to
 // check what puented asked.
 //
-//   node geocoder_server.mjs /tmp/dir/port    (writes the port it listens on, for C++ tests)
+//   node geocoder_server.mjs /tmp/dir/port [CERT KEY]   (writes the port it listens on, for C++
+//                                                      tests; HTTPS with the PEM files given)
 //   import { startGeocoder } from './geocoder_server.mjs'   (in a Node test)
 
 import { createServer } from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { createServer as createTlsServer } from 'node:https';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 // The gazetteer: [lat, lon, display_name, category, type]. The first three lie in Boyle Heights,
@@ -64,10 +66,10 @@ function search(params) {
     .map(([place, index]) => nominatimPlace(place, index, params.get('format')));
 }
 
-// Listens on a free loopback port; answers { server, origin }.
-export function startGeocoder() {
+// Listens on a free loopback port (HTTPS with `tls`: { cert, key } PEM); answers { server, origin }.
+export function startGeocoder(tls) {
   let last = '';
-  const server = createServer((request, response) => {
+  const answer = (request, response) => {
     const url = new URL(request.url, 'http://geocoder.test');
     if (request.method === 'GET' && url.pathname === '/last') {
       response.writeHead(200, { 'Content-Type': 'text/plain' }).end(last);
@@ -90,16 +92,18 @@ export function startGeocoder() {
     }
     response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
     response.end(JSON.stringify(search(url.searchParams)));
-  });
+  };
+  const server = tls ? createTlsServer(tls, answer) : createServer(answer);
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` }));
+    server.listen(0, '127.0.0.1', () => resolve({ server, origin: `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}` }));
   });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const portFile = process.argv[2];
   if (!portFile) throw new Error('usage: node geocoder_server.mjs PORT_FILE');
-  const { server } = await startGeocoder();
+  const [cert, key] = process.argv.slice(3);
+  const { server } = await startGeocoder(cert && key ? { cert: readFileSync(cert), key: readFileSync(key) } : undefined);
   writeFileSync(portFile, `${server.address().port}\n`);
   process.on('SIGTERM', () => {
     server.closeAllConnections();

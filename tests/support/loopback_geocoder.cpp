@@ -2,6 +2,7 @@
 #include "loopback_geocoder.hpp"
 
 #include "file_text.hpp"
+#include "test_certificate.hpp"
 #include "wait_until.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -19,19 +20,23 @@ std::string LoopbackGeocoder::missing_tools() {
   return ChildProcess::find_program("node") ? "" : " node (Debian package nodejs);";
 }
 
-LoopbackGeocoder::LoopbackGeocoder() {
+LoopbackGeocoder::LoopbackGeocoder(bool tls_certificate) {
   const auto port_file = dir_.path() / "port";
   const auto log = dir_.path() / "geocoder.log";
-  process_ = std::make_unique<ChildProcess>(
-      "node",
-      std::vector<std::string>{std::string(PUENTE_BROWSER_TESTS_DIR) + "/geocoder_server.mjs",
-                               port_file.string()},
-      log);
+  std::vector<std::string> args{std::string(PUENTE_BROWSER_TESTS_DIR) + "/geocoder_server.mjs",
+                                port_file.string()};
+  if (tls_certificate) {
+    auto made = make_test_certificate(dir_.path(), "geocoder", "puente test geocoder");
+    certificate_ = made.certificate;
+    args.insert(args.end(), {made.certificate.string(), made.private_key.string()});
+  }
+  process_ = std::make_unique<ChildProcess>("node", args, log);
   std::string port;  // "41234\n" once written whole
   if (!wait_until([&] { return (port = file_text(port_file)).ends_with('\n'); },
                   std::chrono::seconds(30)))
     throw std::runtime_error("geocoder_server.mjs did not start: " + file_text(log));
-  origin_ = "http://127.0.0.1:" + port.substr(0, port.size() - 1);
+  origin_ = std::string(tls_certificate ? "https://localhost:" : "http://127.0.0.1:") +
+            port.substr(0, port.size() - 1);
 }
 
 std::string LoopbackGeocoder::last_query() {

@@ -158,6 +158,32 @@ TEST_F(Geocode, SearchesAreRateLimitedPerToken) {
             200u);
 }
 
+// An https geocoder: its certificate verified for the URL's host, against geocoder_ca_file;
+// one the node does not trust is refused (503), and nothing is searched through it.
+TEST_F(Geocode, AnHttpsGeocoderIsVerifiedAgainstItsCaFile) {
+  LoopbackGeocoder geocoder(/*tls_certificate=*/true);
+  TestNetwork trusted("", "", "", "",
+                      "geocoder_url = \"" + geocoder.origin() + "\"\ngeocoder_ca_file = \"" +
+                          geocoder.certificate().string() + "\"\n");
+  auto node = trusted.start_node("trusted");
+  auto found = node->call(http::verb::post, "/v1/geocode", trusted.token("op"),
+                          R"({"text":"Mariachi Plaza"})");
+  ASSERT_EQ(found.status, 200u) << found.body;
+  v1::GeocodeResult result;
+  ASSERT_EQ(wire::from_json(found.body, result), "");
+  ASSERT_EQ(result.places_size(), 1);
+  EXPECT_EQ(result.places(0).neighborhood(), "boyle-heights");
+
+  // The system's roots do not sign the tests' certificate.
+  TestNetwork untrusted("", "", "", "", "geocoder_url = \"" + geocoder.origin() + "\"\n");
+  auto other = untrusted.start_node("untrusted");
+  auto refused = other->call(http::verb::post, "/v1/geocode", untrusted.token("op"),
+                             R"({"text":"Mariachi Plaza"})");
+  EXPECT_EQ(refused.status, 503u) << refused.body;
+  EXPECT_EQ(geocode_error_code(refused), "geocoder_unavailable");
+  EXPECT_NE(refused.body.find("TLS handshake"), std::string::npos) << refused.body;
+}
+
 TEST_F(Geocode, AGeocoderThatIsDownIs503AndNoneConfiguredIs404) {
   // Nothing listens on a free port.
   TestNetwork down("", "", "", "",
