@@ -60,6 +60,10 @@ StatusAndCode status_and_code(RefusalKind kind) {
     case RefusalKind::media_quota_exceeded: return {429, "media_quota_exceeded"};
     case RefusalKind::store_unavailable: return {503, "store_unavailable"};
     case RefusalKind::journal_full: return {503, "journal_full"};
+    case RefusalKind::bad_search: return {400, "bad_search"};
+    case RefusalKind::geocoder_not_configured: return {404, "geocoder_not_configured"};
+    case RefusalKind::geocoder_bad_answer: return {502, "geocoder_bad_answer"};
+    case RefusalKind::geocoder_unavailable: return {503, "geocoder_unavailable"};
   }
   assert(!"a RefusalKind missing from status_and_code");
   return {500, "internal"};

@@ -69,6 +69,11 @@ enum class RefusalKind {
   // 503: nothing was changed; retry.
   store_unavailable,
   journal_full,
+  // Address search (POST /v1/geocode, issue 20), added at the end:
+  bad_search,               // 400: no text, or over 200 bytes
+  geocoder_not_configured,  // 404: [geography] geocoder_url unset
+  geocoder_bad_answer,      // 502: the geocoder answered, but not with places
+  geocoder_unavailable,     // 503: the geocoder was not reached in time, or is busy
 };
 
 class Refusal {

@@ -61,6 +61,9 @@ bool may(const Responder& who, Action action, const IncidentContext& incident) {
       // Faces and plates of people at a raid: counsel and the board, not every responder.
       return is_staff(who) || (who.has_role(Role::attorney) && covers_incident(who, incident));
     case Action::read_geography: return !who.has_role(Role::metrics);
+    case Action::search_address:
+      // Each search costs the network's geocoder: the people who place a report, not everyone.
+      return is_staff(who) || who.has_role(Role::operator_);
     case Action::administer: return who.has_role(Role::admin);
     case Action::read_metrics: return who.has_role(Role::admin) || who.has_role(Role::metrics);
     case Action::use_api:

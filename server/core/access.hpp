@@ -31,6 +31,8 @@ enum class Action {
   attach_media,  // who may view the incident (staff; its neighborhood's field responders)
   read_media,    // dispatcher, admin; an attorney covering the incident's neighborhood: the
                  // media and the evidence bundle (what observers filmed is for counsel)
+  // Address search (issue 20), added at the end:
+  search_address,  // operator, dispatcher, admin: POST /v1/geocode, for intake and the board
 };
 
 // Facts about the incident an action touches; ignored by actions not about one.

@@ -2,7 +2,9 @@
 // package.json) on every page in English and Spanish, signed in and not, finds no serious or
 // critical violation of WCAG 2.1 A/AA; the map's markers differ by shape and sign, are reached
 // and opened by keyboard and keep the focus when redrawn; the focus ring shows on the red
-// header; a card redrawn by a new alert keeps the focus on the observer's page.
+// header; a card redrawn by a new alert keeps the focus on the observer's page; an incident card
+// on the board keeps the keyboard's focus when a live update redraws the list, and says
+// "1 reporter", "2 reporters" (the language's plural rules, in English and Spanish).
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -150,5 +152,59 @@ test('a card redrawn by a new alert keeps the focus of the observer\'s keyboard'
   await page.locator('.alert-card').nth(before).waitFor({ state: 'attached', timeout: WAIT_MS });
   const focused = await page.evaluate(() => [document.activeElement?.dataset.ack, document.activeElement?.closest('.alert-card')?.dataset.incident]);
   assert.deepEqual(focused, ['DECLINED', id]);
+  await page.context().close();
+});
+
+test('an incident card on the board keeps the focus through a live update, and counts its reporters in the plural rules of the language', async () => {
+  const page = await open(browser, NODE, '/board.html', DISPATCHER);
+  const cards = page.locator('#incidents [data-incident]');
+  await cards.nth(1).waitFor({ timeout: WAIT_MS });
+  const metas = async () => Object.fromEntries(await cards.evaluateAll((all) => all.map((c) => [c.dataset.incident, c.querySelector('.meta').firstChild.textContent])));
+  const reportedAt = async (where, token = OPERATOR) => {
+    const response = await fetch(`${NODE}/v1/reports`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ location: where, kind: 'RAID' }),
+    });
+    assert.equal(response.status, 201);
+    return (await response.json()).incident.id;
+  };
+  const reportersOf = async (id) => (await (await fetch(`${NODE}/v1/incidents/${id}`, { headers: { Authorization: `Bearer ${DISPATCHER}` } })).json()).reporters;
+  const shows = async (id, words) => {
+    const until = Date.now() + WAIT_MS;
+    while (!(await metas())[id]?.includes(words)) {
+      if (Date.now() > until) assert.fail(`no "${words}" on ${id}: ${JSON.stringify(await metas())}; the API says ${await reportersOf(id)} reporters`);
+      await page.waitForTimeout(100);
+    }
+  };
+  // Where the first incident of this file was reported (spot(0)): the card to keep the focus on.
+  const first = await reportedAt(spot(0));
+  const reporters = await reportersOf(first);
+  await shows(first, ` · ${reporters} reporter${reporters === 1 ? '' : 's'} · `);
+  // Each card redraws on a live update; the keyboard user is on this one.
+  await page.locator(`#incidents [data-incident="${first}"]`).focus();
+
+  // Someone else (the dispatcher, who saw it too) reports the same place: a live update, and
+  // one reporter more.
+  assert.equal(await reportedAt({ lat: spot(0).lat + 0.0002, lon: spot(0).lon }, DISPATCHER), first);
+  const more = reporters + 1;
+  assert.equal(await reportersOf(first), more);
+  await shows(first, ` · ${more} reporters · `);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.incident), first, 'the redraw took the focus off the card');
+  await page.keyboard.press('Enter');
+  await page.locator(`#detail[data-incident="${first}"]`).waitFor({ timeout: WAIT_MS });
+
+  // One reporter is singular, more plural, in both languages: no "reporter(s)".
+  const single = await reportedAt(spot(10));
+  await page.locator(`#incidents [data-incident="${single}"]`).waitFor({ timeout: WAIT_MS });
+  for (const [language, one, many] of [['en', ' · 1 reporter · ', ` · ${more} reporters · `], ['es', ' · 1 reportante · ', ` · ${more} reportantes · `]]) {
+    await page.locator('#language').selectOption(language);
+    await page.locator(`html[lang="${language}"]`).waitFor({ timeout: WAIT_MS });
+    const texts = await metas();
+    assert.ok(texts[single].includes(one), `${language}: ${texts[single]}`);
+    assert.ok(texts[first].includes(many), `${language}: ${texts[first]}`);
+    assert.ok(!Object.values(texts).some((text) => text.includes('(s)')), JSON.stringify(texts));
+  }
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -8,6 +8,7 @@
 // against a node with a cap of one unverified incident per neighborhood.
 // Screenshots land in <build dir>/browser-artifacts/.
 //
+// address_search.test.mjs against a node whose geocoder is the tests' own (geocoder_server.mjs).
 // Needs `npm ci` in tests/browser (and in tests/push_service for the Web Push test) and
 // /usr/bin/chromium (tests/run.sh sees to all). Without them the test is skipped, saying so;
 // with PUENTE_REQUIRE_BROWSER=1 (tests/run.sh) it fails.
@@ -15,6 +16,7 @@
 
 #include "channels/push/vapid.hpp"
 #include "file_text.hpp"
+#include "loopback_geocoder.hpp"
 #include "loopback_push_service.hpp"
 #include "temp_dir.hpp"
 #include "wait_until.hpp"
@@ -132,6 +134,23 @@ TEST_F(Browser, TheIntakePageTellsWhoWasReachedAndReadsWhatTheOperatorMeant) {
                      {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")}});
 }
 
+// Issue 20's address search on intake: a node whose geocoder is the tests' own
+// (geocoder_server.mjs, the Nominatim search API; 1.5 s to answer) and a node without one.
+TEST_F(Browser, TheIntakePageFindsAnAddressThroughTheNetworksGeocoder) {
+  LoopbackGeocoder geocoder;
+  TestNetwork net("", "", "", "",
+                  "geocoder_url = \"" + geocoder.origin() + "\"\ngeocoder_timeout_ms = 1500\n");
+  TestNetwork none;
+  auto a = net.start_node("a");
+  auto plain = none.start_node("none");
+  run_browser_tests("address_search.test.mjs", net.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*a)},
+                     {"PUENTE_TOKEN_OPERATOR", net.token("op")},
+                     {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
+                     {"PUENTE_NONE_NODE", url(*plain)},
+                     {"PUENTE_NONE_OPERATOR", none.token("op")}});
+}
+
 // Issue 20's observer page: rings, "seen", the card's details and languages, STAND DOWN's
 // "I'm out, safe", an off-shift observer, a reconnect that reloads.
 TEST_F(Browser, TheObserverPageRingsForNewsAndSaysWhereTheObserverStands) {
@@ -212,6 +231,7 @@ TEST_F(Browser, MapTilesByConfigAreDrawnUnderTheNeighborhoods) {
   run_browser_tests("tiles.test.mjs", own.dir() / "browser.log",
                     {{"PUENTE_TILES_OWN_NODE", url(*own_node)},
                      {"PUENTE_TILES_OWN_DISPATCHER", own.token("disp")},
+                     {"PUENTE_TILES_OWN_OPERATOR", own.token("op")},
                      {"PUENTE_TILES_OWN_DIR", (own.dir() / "tiles").string()},
                      {"PUENTE_TILES_REMOTE_NODE", url(*remote_node)},
                      {"PUENTE_TILES_REMOTE_DISPATCHER", remote.token("disp")},

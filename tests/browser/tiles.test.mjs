@@ -4,7 +4,10 @@
 //     each where Web Mercator puts it, with their credit; a screenshot for a reviewer;
 //   - tiles_url on another origin (tile_server.mjs): the page's policy lets that origin into
 //     img-src and nothing more, and the board's and the intake page's tiles load from it;
-//   - no tiles: the pages ask for none.
+//   - no tiles: the pages ask for none;
+//   - with tiles the board and intake maps zoom (wheel, +/- buttons, keys) and pan (drag,
+//     arrows), a drag is no click, and incidents too near to tell apart at the present zoom
+//     gather into a count marker that a click (or Enter) zooms into until they part (issue 20).
 // Every page fails its test on a page error, a Content-Security-Policy violation or a request
 // to an origin it was not meant to reach.
 
@@ -13,10 +16,15 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
 import { onlyPixel } from './png.mjs';
-import { WAIT_MS, env, launch, open, untranslated } from './pages.mjs';
+import { WAIT_MS, apiOk, env, launch, open, untranslated } from './pages.mjs';
 import { LA_AREA, tileAt, tileColor, worldX, worldY, writeTiles } from './tiles.mjs';
 
-const OWN = { origin: env('PUENTE_TILES_OWN_NODE'), dispatcher: env('PUENTE_TILES_OWN_DISPATCHER'), dir: env('PUENTE_TILES_OWN_DIR') };
+const OWN = {
+  origin: env('PUENTE_TILES_OWN_NODE'),
+  dispatcher: env('PUENTE_TILES_OWN_DISPATCHER'),
+  operator: env('PUENTE_TILES_OWN_OPERATOR'),
+  dir: env('PUENTE_TILES_OWN_DIR'),
+};
 const REMOTE = {
   origin: env('PUENTE_TILES_REMOTE_NODE'),
   dispatcher: env('PUENTE_TILES_REMOTE_DISPATCHER'),
@@ -177,4 +185,132 @@ test('with no tiles configured the maps ask for none', async () => {
     assert.deepEqual(page.problems, [], path);
     await page.context().close();
   }
+});
+
+// The map's viewBox as [x, y, width, height].
+const viewOf = (page) => page.$eval('#map svg.map', (svg) => svg.getAttribute('viewBox').split(' ').map(Number));
+const tileZoom = (page) => page.$eval('.map image.tile', (t) => Number(t.dataset.tile.split('/')[0]));
+
+async function until(check, what) {
+  const end = Date.now() + WAIT_MS;
+  for (;;) {
+    const found = await check();
+    if (found) return found;
+    if (Date.now() > end) throw new Error(`not within the wait: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('with tiles the board zooms and pans, and incidents too near gather into a count that opens', async () => {
+  // Three incidents about 900 m apart in Boyle Heights (too far to corroborate): over the whole
+  // city they would overlap.
+  const ids = [];
+  for (const i of [0, 1, 2]) {
+    const receipt = await apiOk(OWN.origin, 'POST', '/v1/reports', OWN.operator, { kind: 'RAID', location: { lat: 34.025 + i * 0.008, lon: -118.22 } });
+    ids.push(receipt.incident.id);
+  }
+  const board = await open(browser, OWN.origin, '/board.html', OWN.dispatcher);
+  await tilesLoaded(board);
+  const map = board.locator('#map svg.map');
+  await board.locator('#map .marker-cluster').first().waitFor({ timeout: WAIT_MS });
+  const shown = () => board.$$eval('#map .marker', (all) => all.map((m) => (m.dataset.cluster ? m.dataset.cluster.split(' ') : [m.dataset.incident])));
+  // Each incident once, and some of them together in a count marker that says how many.
+  const groups = await shown();
+  assert.deepEqual(groups.flat().sort(), [...ids].sort(), JSON.stringify(groups));
+  const cluster = board.locator('#map .marker-cluster').first();
+  const members = (await cluster.getAttribute('data-cluster')).split(' ');
+  assert.ok(members.length >= 2);
+  assert.equal(await cluster.locator('.marker-sign').textContent(), String(members.length));
+  assert.equal(await cluster.getAttribute('aria-label'), `${members.length} incidents here: open to zoom in and tell them apart`);
+  await board.screenshot({ path: `${ARTIFACTS}/board-tiles-cluster.png`, animations: 'disabled' });
+
+  const whole = await viewOf(board);
+  const cityZoom = await tileZoom(board);
+  // The wheel zooms in where the pointer is, and deeper tiles are drawn.
+  const box = await map.boundingBox();
+  const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await board.mouse.move(middle.x, middle.y);
+  for (let i = 0; i < 4; i++) await board.mouse.wheel(0, -120);
+  await until(async () => (await viewOf(board))[2] < whole[2] / 2, 'the wheel zoomed in');
+  await until(async () => (await tileZoom(board)) > cityZoom, 'deeper tiles');
+  await tilesLoaded(board);
+
+  // The buttons: + halves the width, - doubles it.
+  let [, , width] = await viewOf(board);
+  await board.locator('#map .map-zoom.zoom-in').click();
+  assert.ok(Math.abs((await viewOf(board))[2] - width / 2) < 1e-6 * width);
+  await board.locator('#map .map-zoom.zoom-out').click();
+  assert.ok(Math.abs((await viewOf(board))[2] - width) < 1e-6 * width);
+  assert.equal(await board.locator('#map .map-zoom.zoom-in').getAttribute('aria-label'), 'Zoom in');
+
+  // A drag to the left moves the view east; it is no click (nothing gets selected).
+  const before = await viewOf(board);
+  await board.mouse.move(middle.x, middle.y);
+  await board.mouse.down();
+  await board.mouse.move(middle.x - 120, middle.y + 40, { steps: 6 });
+  await board.mouse.up();
+  const after = await viewOf(board);
+  assert.ok(after[0] > before[0] && after[1] < before[1], `dragged: ${before} -> ${after}`);
+  assert.equal(after[2], before[2], 'a drag does not zoom');
+  assert.equal(await board.locator('#detail').isHidden(), true, 'the drag selected an incident');
+
+  // From the keyboard: the map takes the focus, an arrow pans, - zooms out to the whole city.
+  await map.focus();
+  [, , width] = await viewOf(board);
+  const x = (await viewOf(board))[0];
+  await board.keyboard.press('ArrowLeft');
+  assert.ok((await viewOf(board))[0] < x, 'ArrowLeft panned west');
+  for (let i = 0; i < 12; i++) await board.keyboard.press('-');
+  assert.deepEqual(await viewOf(board), whole, 'zoomed out to the whole map');
+
+  // A count marker opened by keyboard zooms in and keeps the focus on one of its incidents (or
+  // the smaller group that holds it), then by clicks until every incident stands alone.
+  await board.locator('#map .marker-cluster').first().focus();
+  await board.keyboard.press('Enter');
+  await until(async () => (await viewOf(board))[2] < whole[2], 'the count marker zoomed in');
+  assert.ok(await board.evaluate(() => Boolean(document.activeElement?.closest?.('#map .marker'))), 'the focus left the markers');
+  for (let i = 0; i < 6 && (await board.locator('#map .marker-cluster').count()) > 0; i++) await board.locator('#map .marker-cluster').first().click();
+  assert.deepEqual((await shown()).map((g) => g.length), [1, 1, 1]);
+  // Each stands where Web Mercator puts it: the middle one between the others.
+  const centre = (id) => board.locator(`#map [data-incident="${id}"]`).boundingBox().then((b) => b.y + b.height / 2);
+  const ys = await Promise.all(ids.map(centre));
+  assert.ok(ys[0] > ys[1] && ys[1] > ys[2], `north is up: ${ys}`);
+  await tilesLoaded(board);
+  await board.screenshot({ path: `${ARTIFACTS}/board-tiles-zoomed.png`, animations: 'disabled' });
+  assert.deepEqual(board.problems, []);
+  await board.context().close();
+});
+
+test('with tiles the intake map zooms and pans, and only a click picks the spot', async () => {
+  const intake = await open(browser, OWN.origin, '/intake.html', OWN.operator);
+  await tilesLoaded(intake);
+  const map = intake.locator('#map svg.map');
+  const whole = await viewOf(intake);
+  await intake.locator('#map .map-zoom.zoom-in').click();
+  assert.ok((await viewOf(intake))[2] < whole[2]);
+  const box = await map.boundingBox();
+  const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await intake.mouse.move(middle.x, middle.y);
+  await intake.mouse.down();
+  await intake.mouse.move(middle.x + 80, middle.y, { steps: 5 });
+  await intake.mouse.up();
+  assert.equal(await intake.locator('#lat').inputValue(), '', 'a drag picked a spot');
+  await intake.mouse.wheel(0, 240); // out
+  await intake.locator('#map .map-zoom.zoom-out').click();
+  assert.deepEqual(await viewOf(intake), whole);
+  // A click on Boyle Heights picks it (and zooms there, as without tiles).
+  await intake.locator('#neighborhood-name').fill('Boyle Heights');
+  await intake.locator('#neighborhood-name').press('Tab');
+  await intake.locator('#located[data-slug="boyle-heights"]').waitFor({ timeout: WAIT_MS });
+  const named = await intake.locator('#lat').inputValue();
+  const pin = await intake.locator('.map .pin').boundingBox();
+  await intake.mouse.click(pin.x + pin.width / 2 + 6, pin.y + pin.height / 2 + 6);
+  await until(async () => (await intake.locator('#lat').inputValue()) !== named && (await intake.locator('#located').getAttribute('data-slug')) === 'boyle-heights', 'a click picked the spot');
+  // The pin keeps its size on screen however deep the map is.
+  const deeper = await intake.locator('.map .pin').boundingBox();
+  await intake.locator('#map .map-zoom.zoom-in').click();
+  const deepest = await intake.locator('.map .pin').boundingBox();
+  assert.ok(Math.abs(deepest.width - deeper.width) < 1.5, `${deeper.width} -> ${deepest.width}`);
+  assert.deepEqual(intake.problems, []);
+  await intake.context().close();
 });

@@ -76,6 +76,7 @@ std::vector<std::string> puented_args(const std::filesystem::path& config,
 
 TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits,
                          const std::string& extra_redis, const std::string& extra_node,
+                         const std::string& extra_geography,
                          const std::optional<RedisAclSetup>& acl)
     : admin_(acl ? std::optional<RedisLogin>(acl->admin) : std::nullopt),
       redis_(acl ? std::vector<std::string>{"--aclfile", acl->acl_file.string(),
@@ -112,6 +113,7 @@ TestNetwork::TestNetwork(const std::string& extra_config, const std::string& ext
          << extra_redis << "\n"
          << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA
          << "/la-city-neighborhoods-v6.geojson\"\n"
+         << extra_geography << "\n"
          << "[roster]\nfile = \"roster.toml\"\n"
          << "[limits]\n"
          << (extra_limits.find("ws_hello_seconds") == std::string::npos ? "ws_hello_seconds = 2\n"

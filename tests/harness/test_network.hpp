@@ -98,12 +98,14 @@ class TestNetwork {
   // there replaces the 2 s the nodes get otherwise), `extra_redis` into
   // its [redis] table ("replicas_to_wait = 1"; a command_timeout_ms there replaces the 1 s
   // the nodes get otherwise).
-  // `extra_node` goes into its [node] table ("trusted_proxies = [\"127.0.0.3\"]").
+  // `extra_node` goes into its [node] table ("trusted_proxies = [\"127.0.0.3\"]"),
+  // `extra_geography` into its [geography] table ("geocoder_url = \"http://...\"").
   // With `acl`, Redis loads that ACL file (--aclfile, and notify-keyspace-events Kghx as
   // deploy/redis/redis.conf sets it) and the harness's own questions (redis_line...) sign in as
   // `acl->admin`; the nodes sign in as whatever `extra_redis` says.
   explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "",
                        const std::string& extra_redis = "", const std::string& extra_node = "",
+                       const std::string& extra_geography = "",
                        const std::optional<RedisAclSetup>& acl = std::nullopt);
 
   // A node named `name`; the same name again is the same node restarted (its journal, its log).

@@ -7,6 +7,7 @@
 // Needs `npm ci` in tests/openapi (tests/run.sh does it). Without Node.js or the packages the
 // test is skipped, saying what is missing; under PUENTE_REQUIRE_BROWSER=1 (tests/run.sh) it fails.
 #include "file_text.hpp"
+#include "loopback_geocoder.hpp"
 #include "test_network.hpp"
 
 #include "channels/push/vapid.hpp"
@@ -93,13 +94,16 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
     GTEST_SKIP() << "the OpenAPI check needs:" << missing;
   }
   // Tiles served by the node (so /tiles/{z}/{x}/{y} is a route), Web Push on, and failed
-  // sign-ins limited so that a 429 is among the answers; nothing else limited.
+  // sign-ins limited so that a 429 is among the answers; nothing else limited. Address search
+  // through the tests' geocoder (loopback_geocoder.hpp).
+  LoopbackGeocoder geocoder;
   TestNetwork net(
       "[web]\ntiles_dir = \"tiles\"\n[push]\nvapid_key_file = \"vapid.pem\"\nsubject = "
       "\"mailto:ops@puente.test\"\n[rate_limits]\nreports_per_token_per_second = 0\n"
       "requests_per_token_per_second = 0\nrequests_per_address_per_second = 0\n"
       "messages_per_socket_per_second = 0\nfailed_sign_ins_per_address_per_second = 0.01\n"
-      "failed_sign_ins_per_address_burst = 3\n");
+      "failed_sign_ins_per_address_burst = 3\n",
+      "", "", "", "geocoder_url = \"" + geocoder.origin() + "\"\ngeocoder_timeout_ms = 1000\n");
   push::VapidKey::generate().write_pem_file(net.dir() / "vapid.pem");
   fs::create_directories(net.dir() / "tiles" / "0" / "0");
   std::ofstream(net.dir() / "tiles" / "0" / "0" / "0.png") << "\x89PNG";
@@ -212,6 +216,11 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(get, "/v1/neighborhoods/locate?lat=0&lon=0", obs);             // 404
   log.call(get, "/tiles/0/0/0.png", "");
   log.call(get, "/tiles/9/9/9.png", "");  // 404
+  log.call(post, "/v1/geocode", op, R"({"text":"César Chávez & Soto"})");
+  log.call(post, "/v1/geocode", op, R"({"text":""})");            // 400
+  log.call(post, "/v1/geocode", obs, R"({"text":"Soto"})");       // 403
+  log.call(post, "/v1/geocode", op, R"({"text":"bad answer"})");  // 502
+  log.call(post, "/v1/geocode", op, R"({"text":"hang"})");        // 503
 
   // Roster.
   log.call(get, "/v1/roster/on-call", disp);

@@ -33,6 +33,7 @@ namespace puente::app {
 
 class MediaDesk;
 class EvidenceBundle;
+class Geocoder;
 
 struct ApiServices {
   const core::Roster& roster;
@@ -83,6 +84,9 @@ struct ApiServices {
   // Media and the evidence bundle (media_routes.cpp, docs/evidence.md); set by the node.
   MediaDesk* media = nullptr;
   EvidenceBundle* evidence_bundle = nullptr;
+  // Address search through the network's geocoder (geography_routes.cpp); null without
+  // [geography] geocoder_url. Set by the node.
+  Geocoder* geocoder = nullptr;
 };
 
 void add_api_routes(net::Router& router, ApiServices& services);

@@ -108,6 +108,26 @@ void route_rate_limits(const toml::table& t,
   }
 }
 
+// [geography] geocoder_*: address search through the network's geocoder (issue 20).
+void read_geocoder(const toml::table& t, const std::filesystem::path& base,
+                   std::optional<GeocoderSettings>& out) {
+  const auto url = get_or<std::string>(t, "geography.geocoder_url", "");
+  if (url.empty()) return;
+  std::string why;
+  auto parsed = core::parse_geocoder_url(url, why);
+  if (!parsed)
+    throw std::runtime_error("config: geography.geocoder_url \"" + url + "\": " + why +
+                             "; expected a URL like \"https://geocoder.example.org\"");
+  GeocoderSettings g;
+  g.url = std::move(*parsed);
+  g.timeout = std::chrono::milliseconds(
+      whole(t, "geography.geocoder_timeout_ms", g.timeout.count(), 100, 60'000));
+  g.ca_file = relative_to(base, get_or<std::string>(t, "geography.geocoder_ca_file", ""));
+  g.max_in_flight = static_cast<std::size_t>(
+      whole(t, "geography.geocoder_max_searches", static_cast<int64_t>(g.max_in_flight), 1, 1000));
+  out = std::move(g);
+}
+
 std::vector<std::string> strings(const toml::table& t, std::string_view path,
                                  std::vector<std::string> fallback) {
   auto node = t.at_path(path);
@@ -343,6 +363,7 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.geo_fields.slug = get_or<std::string>(t, "geography.slug_property", c.geo_fields.slug);
   c.geo_fields.name = get_or<std::string>(t, "geography.name_property", c.geo_fields.name);
   c.geo_fields.region = get_or<std::string>(t, "geography.region_property", c.geo_fields.region);
+  read_geocoder(t, base, c.geocoder);
   c.roster_file = relative_to(base, get_or<std::string>(t, "roster.file", ""));
   c.revocations_file = relative_to(base, get_or<std::string>(t, "tokens.revocations_file", ""));
   c.token_reload =

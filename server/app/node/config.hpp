@@ -5,6 +5,7 @@
 
 #include "app/access/rate_limits.hpp"
 #include "app/incidents/journal_limits.hpp"
+#include "app/maps/geocoder_settings.hpp"
 #include "app/maps/map_tiles.hpp"
 #include "channels/push/push_sender.hpp"
 #include "core/geo_index.hpp"
@@ -99,6 +100,9 @@ struct NodeConfig {
 
   std::filesystem::path neighborhoods_file;
   core::GeoFieldNames geo_fields;
+  // [geography] geocoder_*: the network's geocoder for address search (geocoder.hpp); none
+  // without geocoder_url.
+  std::optional<GeocoderSettings> geocoder;
   std::filesystem::path roster_file;
   // [tokens] revocations_file: revoked tokens kept where Redis cannot undo them
   // (revocation_file.hpp); empty: see revocations_file_of().

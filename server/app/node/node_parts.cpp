@@ -87,6 +87,9 @@ Node::Parts::Parts(NodeConfig c)
       acks(dispatch, *outbox, limiter, config.rate_limits),
       incidents(dispatch, evidence, approval),
       deliveries(io.main().get_executor(), store, delivery_log_interval),
+      geocoder(config.geocoder ? std::make_unique<Geocoder>(io.main().get_executor(),
+                                                            *config.geocoder, geo.bounds())
+                               : nullptr),
       socket_services{.roster = roster,
                       .tokens = tokens,
                       .signed_in = signed_in,
@@ -151,6 +154,7 @@ Node::Parts::Parts(NodeConfig c)
     api_services.responder_phones = &*responder_phones;
   }
   api_services.media = &media;
+  api_services.geocoder = geocoder.get();
   api_services.evidence_bundle = &evidence_bundle;
   server->limits = config.limits;
   server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);

@@ -27,6 +27,7 @@
 #include "app/live/live_feed.hpp"
 #include "app/live/presence.hpp"
 #include "app/live/responder_socket.hpp"
+#include "app/maps/geocoder.hpp"
 #include "app/maps/neighborhood_map.hpp"
 #include "app/media/blob_store.hpp"
 #include "app/media/evidence_bundle.hpp"
@@ -43,6 +44,7 @@
 #include "redis/subscriber.hpp"
 
 #include <spdlog/spdlog.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -127,6 +129,8 @@ struct Node::Parts {
   AckDesk acks;
   IncidentDesk incidents;
   DeliveryLog deliveries;
+  // Address search (POST /v1/geocode): null without [geography] geocoder_url.
+  std::unique_ptr<Geocoder> geocoder;
   SocketServices socket_services;
   ApiServices api_services;
   std::shared_ptr<net::ServerContext> server;

@@ -12,13 +12,13 @@
 // first; an update may say where the incident is now; closed incidents of the last 72 hours are
 // one click away.
 
-import { get, post } from './api.js';
+import { get } from './api.js';
 import { callAttention, onSoundChange, soundReady, unlockSound } from './attention.js';
 import { SEEN_KEPT, SEEN_KEY, attentionItems, titleWith, unseenByIncident } from './board_attention.js';
 import {
-  BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, checkInStates, currentIncidents, deliveryRows, historyOf, isOpen, keepHeads, keepIncident, keepOnCall, onSceneAlarms, reachOf, smsLine,
+  BoardState, DELIVERY_STEPS, activeNeighborhoods, applyEvent, checkInStates, currentIncidents, deliveryRows, isOpen, keepHeads, keepIncident, keepOnCall, onSceneAlarms, reachOf, smsLine,
 } from './board_state.js';
-import { $, $$, el, show } from './dom.js';
+import { $, $$, el, replaceKeepingFocus, show } from './dom.js';
 import { REFRESH_MS, elapsed } from './elapsed.js';
 import { clock, day } from './kinds.js';
 import { currentLanguage, onLanguageChange, setText, t } from './i18n.js';
@@ -27,6 +27,8 @@ import { startPage } from './page.js';
 import { timeWithAgo, timelineItems } from './timeline.js';
 import { showMedia } from './attachments.js';
 import { isHeld, renderApprovals, renderSources } from './board_approvals.js';
+import { BoardActions } from './board_actions.js';
+import { BoardHistory } from './board_history.js';
 
 const ON_CALL_EVERY_MS = 10000; // presence changes are not pushed: ask this often
 const REREAD_AFTER_MS = 250; // a burst of events about one incident costs one GET
@@ -41,6 +43,10 @@ const rereads = new Map(); // incident id -> timer
 const hoodName = (slug, fallback) => map?.name(slug) || fallback || slug;
 const placeName = (incident) => hoodName(incident.neighborhood, incident.neighborhoodName);
 const dismissed = new Set(); // alarm alert ids a dispatcher acknowledged on this board
+// The closed incidents of the last 72 hours (board_history.js).
+const boardHistory = new BoardHistory({ state, hoodName, placeName, select: (id) => select(id), render: () => render() });
+// The steps on the chosen incident (board_actions.js).
+const boardActions = new BoardActions({ state, map: () => map, hoodName, placeName, render: () => render() });
 
 // Attention: the keys seen on this board (kept across reloads), the keys already heard (a cue
 // rings for a key once), and whether the first load is done (what it finds does not ring).
@@ -139,7 +145,7 @@ function incidentItem(incident, marks = []) {
   el('span', { class: `badge status-${incident.status}` }, t(`status.${incident.status}`)),
   el('strong', {}, `${t(`kind.${incident.kind || 'OTHER'}`)} · ${placeName(incident)}`),
   el('span', { class: 'meta' },
-    t('board.itemMeta', { time: clock(at, language), reporters: incident.reporters || 1, onScene }),
+    t('board.itemMeta', { time: clock(at, language), count: incident.reporters || 1, onScene }),
     el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`)),
   incident.escalationStep ? el('span', { class: 'escalated' }, t('board.escalated', { step: incident.escalationStep })) : null,
   escalationDue(incident),
@@ -332,7 +338,8 @@ const approvalHooks = {
 function render() {
   const all = currentIncidents(state);
   const marks = renderAttention();
-  $('#incidents').replaceChildren(...all.map((incident) => incidentItem(incident, marks.get(incident.id))));
+  // A live update redraws the list: a keyboard user on a card stays on it.
+  replaceKeepingFocus($('#incidents'), all.map((incident) => incidentItem(incident, marks.get(incident.id))), 'incident');
   renderApprovals($('#held-panel'), $('#held'), all, approvalHooks);  // board_approvals.js
   show($('#no-incidents'), all.length === 0);
   if (map) {
@@ -346,7 +353,7 @@ function render() {
   renderDetail();
   renderOnCall();
   renderAlarms();
-  renderHistory();
+  boardHistory.render();
 }
 
 // What became of the dispatcher's last action, under the buttons; nothing once another incident
@@ -398,170 +405,6 @@ function renderSound() {
   show($('#sound'), !soundReady());
 }
 
-// --- History (board_state.js historyOf) --------------------------------------------------------
-
-async function reloadHistory() {
-  try {
-    const [resolved, debunked] = await Promise.all([get('/v1/incidents?status=RESOLVED'), get('/v1/incidents?status=FALSE_ALARM')]);
-    keepHeads(state, [...(resolved.incidents || []), ...(debunked.incidents || [])]);
-  } catch {
-    return; // the next welcome tries again
-  }
-  render();
-}
-
-function renderHistory() {
-  const panel = $('#history-panel');
-  if (panel.hidden) return;
-  const language = currentLanguage();
-  const hoods = $('#history-neighborhood');
-  const slugs = [...new Set([...state.incidents.values()].filter((i) => !isOpen(i)).map((i) => i.neighborhood))].sort();
-  const chosen = hoods.value;
-  hoods.replaceChildren(el('option', { value: '' }, t('history.anyNeighborhood')), ...slugs.map((slug) => el('option', { value: slug }, hoodName(slug))));
-  hoods.value = slugs.includes(chosen) ? chosen : '';
-  const words = (i) => `${t(`kind.${i.kind || 'OTHER'}`)} ${placeName(i)} ${i.neighborhoodName || ''}`;
-  const closed = historyOf(state, { status: $('#history-status').value, neighborhood: hoods.value, text: $('#history-text').value }, words);
-  show($('#history-empty'), closed.length === 0);
-  $('#history').replaceChildren(...closed.map((incident) => {
-    const at = incident.updatedAt || incident.createdAt;
-    return el('li', {
-      class: `incident status-${incident.status}${incident.id === state.selected ? ' selected' : ''}`,
-      dataset: { incident: incident.id, status: incident.status },
-      tabindex: 0,
-      onclick: () => select(incident.id),
-      onkeydown: (e) => e.key === 'Enter' && select(incident.id),
-    },
-    el('span', { class: `badge status-${incident.status}` }, t(`status.${incident.status}`)),
-    el('strong', {}, `${t(`kind.${incident.kind || 'OTHER'}`)} · ${placeName(incident)}`),
-    el('span', { class: 'meta' }, t('history.closedAt', { time: `${day(at, language)} ${clock(at, language)}` }),
-      el('span', { class: 'ago', dataset: { ago: at } }, ` (${elapsed(at, language)})`)));
-  }));
-}
-
-function toggleHistory() {
-  const panel = $('#history-panel');
-  panel.hidden = !panel.hidden;
-  $('#show-history').setAttribute('aria-expanded', String(!panel.hidden));
-  setText($('#show-history'), panel.hidden ? 'history.show' : 'history.hide');
-  if (!panel.hidden) reloadHistory();
-  renderHistory();
-}
-
-// --- Actions -----------------------------------------------------------------------------------
-
-// The update box's new location: null when both fields are empty; { error } when they do not
-// make a point; else the Location (the place words only with a point).
-function updateLocation() {
-  const number = (text) => Number(text.trim().replace(',', '.'));
-  const lat = $('#update-lat').value.trim();
-  const lon = $('#update-lon').value.trim();
-  if (!lat && !lon) return null;
-  const point = { lat: number(lat), lon: number(lon) };
-  if (!lat || !lon || !Number.isFinite(point.lat) || !Number.isFinite(point.lon) || Math.abs(point.lat) > 90 || Math.abs(point.lon) > 180)
-    return { error: 'board.badLocation' };
-  const place = $('#update-place').value.trim();
-  return place ? { ...point, description: place } : point;
-}
-
-function clearUpdateLocation() {
-  for (const id of ['#update-lat', '#update-lon', '#update-place']) $(id).value = '';
-  $('#update-location-where').textContent = '';
-  map?.setPin(null);
-}
-
-// A spot picked on the map (after "Pick on the map") or typed: pinned, and its neighborhood named.
-async function showPickedSpot() {
-  const where = updateLocation();
-  const line = $('#update-location-where');
-  if (!where || where.error) {
-    map?.setPin(null);
-    line.textContent = where ? t(where.error) : '';
-    return;
-  }
-  map?.setPin(where);
-  try {
-    const found = await get(`/v1/neighborhoods/locate?lat=${where.lat}&lon=${where.lon}`);
-    line.textContent = t('intake.locatedIn', { name: found.name || hoodName(found.slug) });
-  } catch {
-    line.textContent = t('intake.outside');
-  }
-}
-
-function onMapPick(point) {
-  const button = $('#pick-location');
-  if (button.getAttribute('aria-pressed') !== 'true') return;
-  button.setAttribute('aria-pressed', 'false');
-  $('#update-lat').value = point.lat.toFixed(5);
-  $('#update-lon').value = point.lon.toFixed(5);
-  showPickedSpot();
-}
-
-// False alarm, resolve and reopen tell everyone who was alerted: the dispatcher says yes once
-// more (a reopen also says why, which the alert carries). Answers the reason ('' without), or
-// null when they stepped back.
-function confirmStep(action, incident) {
-  const dialog = $('#confirm-step');
-  const alerted = new Set((incident.alerts || []).flatMap((a) => a.recipients || [])).size;
-  const values = { kind: t(`kind.${incident.kind || 'OTHER'}`), name: placeName(incident), count: alerted };
-  setText($('#confirm-step-question'), `board.ask.${action}`, values);
-  setText($('#confirm-step-yes'), `board.yes.${action}`);
-  const reasonLabel = $('#confirm-step-reason-label');
-  show(reasonLabel, action === 'reopen');
-  const reason = $('#confirm-step-reason');
-  reason.value = action === 'reopen' ? $('#action-text').value.trim() : '';
-  show($('#confirm-step-error'), false);
-  dialog.dataset.action = action;
-  return new Promise((resolve) => {
-    const onSubmit = (event) => {
-      if (event.submitter?.value !== 'yes') return;
-      if (action === 'reopen' && !reason.value.trim()) {
-        event.preventDefault(); // the dialog stays: a reopen says why
-        setText($('#confirm-step-error'), 'board.reopenNeedsWhy');
-        show($('#confirm-step-error'), true);
-        reason.focus();
-      }
-    };
-    dialog.addEventListener('submit', onSubmit);
-    dialog.addEventListener('close', () => {
-      dialog.removeEventListener('submit', onSubmit);
-      resolve(dialog.returnValue === 'yes' ? reason.value.trim() : null);
-    }, { once: true });
-    dialog.returnValue = '';
-    dialog.showModal();
-    (action === 'reopen' ? reason : $('#confirm-step-cancel')).focus();
-  });
-}
-
-async function act(action) {
-  const id = state.selected;
-  const incident = state.incidents.get(id);
-  if (!incident) return;
-  const body = { text: $('#action-text').value.trim() };
-  if (['false-alarm', 'resolve', 'reopen'].includes(action)) {
-    const reason = await confirmStep(action, incident);
-    if (reason === null) return;
-    if (action === 'reopen') body.text = reason;
-  }
-  if (action === 'updates') {
-    const location = updateLocation();
-    if (location?.error) {
-      state.outcome = { key: 'board.failed', values: { reason: t(location.error) }, ok: false };
-      return render();
-    }
-    if (location) body.location = location;
-  }
-  try {
-    const { body: answer } = await post(`/v1/incidents/${encodeURIComponent(id)}/${action}`, body);
-    keepIncident(state, answer);
-    $('#action-text').value = '';
-    if (action === 'updates') clearUpdateLocation();
-    state.outcome = { key: `board.done.${action}`, ok: true };
-  } catch (e) {
-    state.outcome = { key: 'board.failed', values: { reason: e.message }, ok: false };
-  }
-  render();
-}
-
 // Every "3 min ago" on the page, from its data-ago, in the page's language.
 function refreshElapsed() {
   const language = currentLanguage();
@@ -576,19 +419,13 @@ startPage({
     onSoundChange(renderSound);
     renderSound();
     $('#sound').addEventListener('click', unlockSound);
-    for (const button of $$('#detail [data-action]')) button.addEventListener('click', () => act(button.dataset.action));
-    $('#show-history').addEventListener('click', toggleHistory);
-    for (const id of ['#history-status', '#history-neighborhood', '#history-text']) $(id).addEventListener('input', renderHistory);
-    $('#pick-location').addEventListener('click', (e) => {
-      const pressed = e.currentTarget.getAttribute('aria-pressed') === 'true';
-      e.currentTarget.setAttribute('aria-pressed', String(!pressed));
-    });
-    for (const id of ['#update-lat', '#update-lon']) $(id).addEventListener('change', showPickedSpot);
+    boardActions.wire();
+    boardHistory.wire();
     live.addEventListener('incident', (e) => onEvent(e.detail));
     live.addEventListener('welcome', async () => {
       reloadOnCall();
       reloadSms();
-      if (!$('#history-panel').hidden) reloadHistory();
+      if (boardHistory.isShown()) boardHistory.reload();
       await reloadAll();
       loaded = true;
     });
@@ -598,7 +435,7 @@ startPage({
     setInterval(reloadSms, ON_CALL_EVERY_MS);
     setInterval(refreshElapsed, REFRESH_MS);
     try {
-      map = await NeighborhoodMap.load($('#map'), { onSelect: select, onPick: onMapPick });
+      map = await NeighborhoodMap.load($('#map'), { onSelect: select, onPick: (point) => boardActions.onMapPick(point) });
       render();
     } catch (e) {
       if (e.status === 401 || e.status === 403) rejected('signIn.rejected');

@@ -28,6 +28,16 @@ export function svg(tag, attributes = {}) {
   return node;
 }
 
+// Replaces `container`'s children with `children`, which are keyed by the data attribute
+// `key` (data-incident, say): the keyboard's focus on one of them (or inside one) moves to the
+// new child of the same key, so a redraw does not drop a keyboard user to the top of the page.
+export function replaceKeepingFocus(container, children, key) {
+  const attribute = `data-${key}`;
+  const focused = container.contains(document.activeElement) ? document.activeElement.closest(`[${attribute}]`)?.getAttribute(attribute) : null;
+  container.replaceChildren(...children);
+  if (focused !== null && focused !== undefined) container.querySelector(`[${attribute}="${CSS.escape(focused)}"]`)?.focus();
+}
+
 export function show(node, visible) {
   node.hidden = !visible;
 }

@@ -1,9 +1,11 @@
 // The hotline operator's page: log a call in seconds. The spot comes from a click on the map,
-// a neighborhood's name, or typed coordinates (read as meant: intake_input.js); the page says
+// an address the network's geocoder finds (address_search.js), a neighborhood's name, or typed
+// coordinates (read as meant: intake_input.js); the page says
 // which neighborhood holds it before the report goes, and afterwards whether the report opened
 // an incident or joined one, and how many people its call reached, with a loud warning to call
 // the dispatcher when nobody was (issue 20).
 
+import { startAddressSearch } from './address_search.js';
 import { get, post } from './api.js';
 import { $, $$, el, randomId, show } from './dom.js';
 import { exactName, likelyNames, readCoordinate, readPair, utf8Bytes, validSpot } from './intake_input.js';
@@ -18,6 +20,7 @@ let spot = null; // { lat, lon, neighborhood: slug or null }
 // field sends the form while its lookup is under way).
 let lookup = Promise.resolve();
 let idempotencyKey = randomId();
+let resetAddress = () => {}; // address_search.js, for the next call
 
 function buildChoices() {
   $('#kinds').replaceChildren(
@@ -101,6 +104,18 @@ function pickNeighborhood(name) {
   $('#neighborhood-name').value = name;
   map.focus(slug);
   setSpot(map.interiorPoint(slug));
+}
+
+// A place the address search found: its point is the spot (the neighborhood's lookup follows),
+// and its words the place, unless the operator already wrote the caller's own.
+function pickAddress({ lat, lon, name }) {
+  const place = $('#place');
+  if (!place.value.trim() && name) {
+    place.value = name;
+    countLength(place);
+  }
+  setSpot({ lat, lon });
+  $('input[name="kind"]')?.focus();
 }
 
 // A name as typed: the neighborhood, accents and case aside; else the ones it may mean, to pick
@@ -244,6 +259,7 @@ function nextCall() {
   $('#located').textContent = '';
   $('#located').dataset.slug = '';
   showSuggestions([]);
+  resetAddress();
   for (const field of $$('[data-limit]')) countLength(field);
   show($('#form-error'), false);
   show($('#result'), false);
@@ -264,6 +280,7 @@ startPage({
     $('#lon').addEventListener('input', pastedPair);
     $('#neighborhood-name').addEventListener('change', namedSpot);
     $('#kinds').addEventListener('change', () => clearProblem(['intake.needKind']));
+    resetAddress = startAddressSearch({ onPick: pickAddress, hoodName: (slug) => map?.name(slug) || slug });
     for (const field of $$('[data-limit]')) {
       field.addEventListener('input', () => countLength(field));
       countLength(field);

@@ -116,7 +116,7 @@ class RedisAcl : public ::testing::Test {
   AclFiles files;
   TestNetwork net{acl_network_config, "",
                   "user = \"puente\"\npassword_file = \"" + files.password_file.string() + "\"\n",
-                  "", RedisAclSetup{files.acl_file, {"puente-admin", files.admin_password}}};
+                  "", "", RedisAclSetup{files.acl_file, {"puente-admin", files.admin_password}}};
   bool keyed = [this] {
     std::ofstream(net.dir() / "caller.key") << std::string(32, 'k');
     return true;

@@ -121,6 +121,41 @@ TEST(Config, RouteRateLimitsAreReadAndNonsenseNamesTheRoute) {
   }
 }
 
+// [geography] geocoder_*: address search (issue 20) is off by default; a URL is read into its
+// parts with its timeout, CA file and cap; nonsense names the option; the route's own rate limit
+// is there by default and a network may replace it.
+TEST(Config, TheGeocoderIsOffByDefaultAndItsOptionsAreRead) {
+  test::ConfigFile file;
+  auto plain = file.load("");
+  EXPECT_FALSE(plain.geocoder);
+  ASSERT_EQ(plain.rate_limits.per_route.count("POST /v1/geocode"), 1u);
+  EXPECT_EQ(plain.rate_limits.per_route.at("POST /v1/geocode").per_second, 1);
+  EXPECT_EQ(plain.rate_limits.per_route.at("POST /v1/geocode").burst, 10);
+
+  auto config = file.load(
+      "[geography]\ngeocoder_url = \"https://geo.example.org:8443/nominatim/\"\n"
+      "geocoder_timeout_ms = 1500\ngeocoder_ca_file = \"geo-ca.pem\"\n"
+      "geocoder_max_searches = 3\n[rate_limits.routes]\n"
+      "\"POST /v1/geocode\" = { per_second = 0.5, burst = 2 }\n");
+  ASSERT_TRUE(config.geocoder);
+  EXPECT_TRUE(config.geocoder->url.tls);
+  EXPECT_EQ(config.geocoder->url.host, "geo.example.org");
+  EXPECT_EQ(config.geocoder->url.port, "8443");
+  EXPECT_EQ(config.geocoder->url.path, "/nominatim");
+  EXPECT_EQ(config.geocoder->timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(config.geocoder->ca_file, file.folder() / "geo-ca.pem");
+  EXPECT_EQ(config.geocoder->max_in_flight, 3u);
+  EXPECT_EQ(config.rate_limits.per_route.at("POST /v1/geocode").burst, 2);
+
+  for (const char* bad :
+       {"geocoder_url = \"geo.example.org\"", "geocoder_url = \"ftp://geo.example.org\"",
+        "geocoder_url = \"https://geo.example.org/?key=secret\"",
+        "geocoder_url = \"http://127.0.0.1:8088\"\ngeocoder_timeout_ms = 0"}) {
+    auto why = file.refusal(std::string("[geography]\n") + bad + "\n");
+    EXPECT_NE(why.find("geography.geocoder_"), std::string::npos) << bad << ": " << why;
+  }
+}
+
 TEST(Config, HostPortParsing) {
   std::string host;
   unsigned short port = 0;

@@ -13,10 +13,10 @@ namespace puente::core {
 namespace {
 
 constexpr std::array kActions = {
-    Action::submit_report, Action::list_incidents, Action::view_incident, Action::confirm,
-    Action::false_alarm,   Action::resolve,        Action::post_update,   Action::ack,
-    Action::watch_board,   Action::read_geography, Action::administer,    Action::mark_evidence,
-    Action::attach_media,  Action::read_media,
+    Action::submit_report, Action::list_incidents, Action::view_incident,  Action::confirm,
+    Action::false_alarm,   Action::resolve,        Action::post_update,    Action::ack,
+    Action::watch_board,   Action::read_geography, Action::administer,     Action::mark_evidence,
+    Action::attach_media,  Action::read_media,     Action::search_address,
 };
 
 const char* name(Action action) {
@@ -37,6 +37,7 @@ const char* name(Action action) {
     case Action::mark_evidence: return "mark_evidence";
     case Action::attach_media: return "attach_media";
     case Action::read_media: return "read_media";
+    case Action::search_address: return "search_address";
   }
   return "?";
 }
@@ -71,20 +72,20 @@ const std::vector<std::string> kArea = {"boyle-heights", "lincoln-heights"};
 // `view` (see DispatchService::list).
 // clang-format off
 const std::vector<RoleRow> kTable = {
-  //                                                        submit  list    view    confirm false   resolve update  ack     board   geo     tokens  evidence attach  read media
-  {"operator",        responder({Role::operator_}),        {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "...."}},
-  {"operator+area",   responder({Role::operator_}, kArea), {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "...."}},
-  {"dispatcher",      responder({Role::dispatcher}),       {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "....", "YYYY", "YYYY", "YYYY"}},
-  {"admin",           responder({Role::admin}),            {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
+  //                                                        submit  list    view    confirm false   resolve update  ack     board   geo     tokens  evidence attach  read media address
+  {"operator",        responder({Role::operator_}),        {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "....", "YYYY"}},
+  {"operator+area",   responder({Role::operator_}, kArea), {"YYYY", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "....", "YYYY"}},
+  {"dispatcher",      responder({Role::dispatcher}),       {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "....", "YYYY", "YYYY", "YYYY", "YYYY"}},
+  {"admin",           responder({Role::admin}),            {"YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY"}},
   {"legal_observer",  responder({Role::legal_observer}, kArea),
-                                                           {"YYYY", "YYYY", "YY..", ".Y..", "....", "....", ".Y..", "YY..", "....", "YYYY", "....", "....", "YY..", "...."}},
-  {"volunteer",       responder({Role::volunteer}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "...."}},
-  {"attorney",        responder({Role::attorney}, kArea),  {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "YY.."}},
-  {"counselor",       responder({Role::counselor}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "...."}},
-  {"observer, no area", responder({Role::legal_observer}), {"YYYY", "YYYY", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "...."}},
+                                                           {"YYYY", "YYYY", "YY..", ".Y..", "....", "....", ".Y..", "YY..", "....", "YYYY", "....", "....", "YY..", "....", "...."}},
+  {"volunteer",       responder({Role::volunteer}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "....", "...."}},
+  {"attorney",        responder({Role::attorney}, kArea),  {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "YY..", "...."}},
+  {"counselor",       responder({Role::counselor}, kArea), {"....", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "....", "...."}},
+  {"observer, no area", responder({Role::legal_observer}), {"YYYY", "YYYY", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "....", "...."}},
   {"operator+volunteer", responder({Role::operator_, Role::volunteer}, kArea),
-                                                           {"YYYY", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "...."}},
-  {"no roles",        responder({}, kArea),                {"....", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "...."}},
+                                                           {"YYYY", "YYYY", "YY..", "....", "....", "....", "....", "YY..", "....", "YYYY", "....", "....", "YY..", "....", "YYYY"}},
+  {"no roles",        responder({}, kArea),                {"....", "....", "....", "....", "....", "....", "....", "....", "....", "YYYY", "....", "....", "....", "....", "...."}},
 };
 // clang-format on
 
