@@ -114,9 +114,12 @@ std::vector<std::string> ask_redis(unsigned short port, const std::vector<std::s
 class RedisAcl : public ::testing::Test {
  protected:
   AclFiles files;
-  TestNetwork net{acl_network_config, "",
+  TestNetwork net{acl_network_config,
+                  "",
                   "user = \"puente\"\npassword_file = \"" + files.password_file.string() + "\"\n",
-                  "", "", RedisAclSetup{files.acl_file, {"puente-admin", files.admin_password}}};
+                  "",
+                  "",
+                  RedisAclSetup{files.acl_file, {"puente-admin", files.admin_password}}};
   bool keyed = [this] {
     std::ofstream(net.dir() / "caller.key") << std::string(32, 'k');
     return true;
