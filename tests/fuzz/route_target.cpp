@@ -14,6 +14,7 @@
 #include "net/tile_files.hpp"
 
 #include <array>
+#include <cctype>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -60,13 +61,11 @@ std::vector<std::pair<http::verb, std::string>> api_routes() {
   while (std::getline(in, line)) {
     if (std::regex_match(line, match, path_line))
       path = match[1];
-    else if (!path.empty() && std::regex_match(line, match, method_line))
-      routes.emplace_back(http::string_to_verb(match[1].str() == "get"      ? "GET"
-                                               : match[1].str() == "post"   ? "POST"
-                                               : match[1].str() == "put"    ? "PUT"
-                                               : match[1].str() == "delete" ? "DELETE"
-                                                                            : "PATCH"),
-                          path);
+    else if (!path.empty() && std::regex_match(line, match, method_line)) {
+      std::string method = match[1];
+      for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      routes.emplace_back(http::string_to_verb(method), path);
+    }
   }
   fuzz_check(routes.size() > 20, "docs/api/openapi.yaml lists too few routes");
   return routes;
@@ -86,15 +85,17 @@ void check_segments(const net::RouteParams& params) {
         "a route got a segment that is not one spelling of a path");
 }
 
-const net::Router& router(Outcome*& outcome) {
-  static Outcome* current = nullptr;
+// What the dispatch under way did: the handlers write it.
+Outcome* current_dispatch = nullptr;
+
+const net::Router& router() {
   static const net::Router routes = [] {
     net::Router r;
     // First: the route table lists the tiles' route too, and the first route that matches wins.
     r.add(http::verb::get, "/tiles/{z}/{x}/{y}",
           [](net::Request&& request, net::RouteParams params, net::Respond respond) {
             check_segments(params);
-            current->handled_by = params.route;
+            current_dispatch->handled_by = params.route;
             const auto& z = params.path.at("z");
             const auto& x = params.path.at("x");
             const auto& y = params.path.at("y");
@@ -107,17 +108,16 @@ const net::Router& router(Outcome*& outcome) {
     for (const auto& [method, pattern] : api_routes())
       r.add(method, pattern, [](net::Request&&, net::RouteParams params, net::Respond respond) {
         check_segments(params);
-        current->handled_by = params.route;
+        current_dispatch->handled_by = params.route;
         respond(net::json_response(http::status::ok, "{}"));
       });
     r.fallback([](net::Request&& request, net::RouteParams, net::Respond respond) {
       fuzz_check(request.method() == http::verb::get, "the fallback got another method than GET");
-      current->handled_by = "fallback";
+      current_dispatch->handled_by = "fallback";
       respond(net::json_response(http::status::ok, "{}"));
     });
     return r;
   }();
-  current = outcome;
   return routes;
 }
 
@@ -131,10 +131,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto method = kMethods[data[0] % kMethods.size()];
   const auto target = as_text(data + 1, size - 1);
   Outcome outcome;
-  Outcome* current = &outcome;
-  const auto& routes = router(current);
+  current_dispatch = &outcome;
   net::Request request{method, std::string(target), 11};
-  routes.dispatch(std::move(request), [&outcome](net::Response response) {
+  router().dispatch(std::move(request), [&outcome](net::Response response) {
     ++outcome.answers;
     outcome.status = response.result_int();
   });

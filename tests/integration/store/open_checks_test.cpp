@@ -84,7 +84,7 @@ class OpenIncidentChecks : public test::StoreTest {
   // The ids of the open incidents a report of `kind` found, or {"opened"} if it opened its own.
   std::vector<std::string> candidate_ids(v1::ReportKind kind, Clock::time_point since) {
     auto sent = open("inc-new-" + std::to_string(++opened), kind,
-                     {CorroborationQuery{300, since}, std::nullopt});
+                     {CorroborationQuery{300, since}, std::nullopt, std::nullopt});
     if (sent.outcome() == Outcome::ok) return {"opened"};
     EXPECT_EQ(sent.outcome(), Outcome::near);
     std::vector<std::string> ids;
@@ -166,7 +166,7 @@ TEST_F(OpenIncidentChecks, AnOutOfDateAvailabilityBookWritesNothingAndBringsTheC
   store.set_available("obs-off", until, [&](bool ok) { set.set_value(ok); });
   ASSERT_TRUE(set.get_future().get());
 
-  auto sent = open("inc-stale", v1::RAID, {std::nullopt, std::string("")});
+  auto sent = open("inc-stale", v1::RAID, {std::nullopt, std::string(""), std::nullopt});
   ASSERT_EQ(sent.outcome(), Outcome::stale);
   EXPECT_FALSE(exists(keys.incident("inc-stale")));
   EXPECT_FALSE(std::get<IncidentStore::Sent::Stale>(sent.what).book.version.empty());
@@ -176,7 +176,8 @@ TEST_F(OpenIncidentChecks, AnOutOfDateAvailabilityBookWritesNothingAndBringsTheC
             std::set<std::string>{});
 
   EXPECT_EQ(open("inc-current", v1::RAID,
-                 {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version})
+                 {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version,
+                  std::nullopt})
                 .outcome(),
             Outcome::ok);
   EXPECT_TRUE(exists(keys.incident("inc-current")));
@@ -185,8 +186,9 @@ TEST_F(OpenIncidentChecks, AnOutOfDateAvailabilityBookWritesNothingAndBringsTheC
   std::promise<bool> cleared;
   store.set_available("obs-off", std::nullopt, [&](bool ok) { cleared.set_value(ok); });
   ASSERT_TRUE(cleared.get_future().get());
-  sent = open("inc-after-clear", v1::CHECKPOINT,
-              {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version});
+  sent = open(
+      "inc-after-clear", v1::CHECKPOINT,
+      {std::nullopt, std::get<IncidentStore::Sent::Stale>(sent.what).book.version, std::nullopt});
   ASSERT_EQ(sent.outcome(), Outcome::stale);
   EXPECT_EQ(std::get<IncidentStore::Sent::Stale>(sent.what).book.until.size(), 0u);
 }
@@ -229,8 +231,9 @@ TEST_F(OpenIncidentChecks, AConfirmationOrEscalationChosenFromAnOutOfDateBookWri
 
 TEST_F(OpenIncidentChecks, ARepeatedIdempotencyKeyAnswersWhatTheFirstRequestDidBeforeAnyCheck) {
   ASSERT_EQ(open("inc-first", v1::RAID, {}, "key-1").outcome(), Outcome::ok);
-  auto sent = open("inc-second", v1::RAID,
-                   {CorroborationQuery{300, Clock::now() - 30min}, std::string("old")}, "key-1");
+  auto sent = open(
+      "inc-second", v1::RAID,
+      {CorroborationQuery{300, Clock::now() - 30min}, std::string("old"), std::nullopt}, "key-1");
   EXPECT_EQ(sent.outcome(), Outcome::repeated);
   EXPECT_EQ(std::get<IncidentStore::Sent::Repeated>(sent.what).incident, "inc-first");
 }
