@@ -75,13 +75,31 @@ KannelGateway::KannelGateway(const std::string& credentials_fragment) : dir_("pu
   if (const auto missing = missing_programs(); !missing.empty())
     throw std::runtime_error("Kannel is not installed (" + missing +
                              "): apt-get install kannel kannel-extras (deploy/install-deps.sh)");
+  std::ofstream(dir_.path() / "puente-kannel.conf") << credentials_fragment;
+  // A port free_port() picked may be taken before bearerbox or smsbox binds it (another test's
+  // server, an outgoing connection): the box then ends at once ("bind failed", PANIC), and the
+  // whole gateway starts again on other ports.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      start_on_fresh_ports();
+      return;
+    } catch (const std::runtime_error&) {
+      const bool a_box_ended = !bearerbox_->running() || (smsbox_ && !smsbox_->running());
+      if (!a_box_ended || attempt == kPortAttempts) throw;
+    }
+    smsbox_.reset();
+    fakesmsc_.reset();
+    bearerbox_.reset();
+  }
+}
+
+void KannelGateway::start_on_fresh_ports() {
   admin_port_ = free_port();
   smsbox_port_ = free_port();
   fake_port_ = free_port();
   sendsms_port_ = free_port();
   const auto& dir = dir_.path();
-  std::ofstream(dir / "puente-kannel.conf") << credentials_fragment;
-  std::ofstream(dir / "kannel.conf")
+  std::ofstream(dir / "kannel.conf", std::ios::trunc)
       << "group = core\n"
       << "admin-port = " << admin_port_ << "\n"
       << "admin-password = " << kAdminPassword << "\n"
@@ -146,7 +164,7 @@ void KannelGateway::start_fakesmsc(const std::vector<std::string>& messages) {
     const bool settled = wait_until([&] { return !fakesmsc_->running() || status_says(online); },
                                     std::chrono::seconds(30));
     if (settled && fakesmsc_->running()) return;
-    if (std::chrono::steady_clock::now() > deadline)
+    if (std::chrono::steady_clock::now() > deadline || !bearerbox_->running())
       throw std::runtime_error("fakesmsc could not connect to bearerbox:\n" + logs());
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -253,7 +271,10 @@ bool KannelGateway::status_says(const std::string& what) const {
 }
 
 void KannelGateway::wait_for(const std::string& status_text, const std::string& what) {
-  if (!wait_until([&] { return status_says(status_text); }, std::chrono::seconds(30)))
+  // A box that ended will not come: say so at once.
+  const auto ended = [&] { return !bearerbox_->running() || (smsbox_ && !smsbox_->running()); };
+  if (!wait_until([&] { return status_says(status_text) || ended(); }, std::chrono::seconds(30)) ||
+      ended())
     throw std::runtime_error("Kannel: no " + what + " within 30 s:\n" + logs());
 }
 

@@ -37,7 +37,8 @@ struct PhoneSms {
 class KannelGateway {
  public:
   // Starts all three and waits (up to 30 s) until bearerbox reports the fake SMSC online and
-  // smsbox connected. Throws std::runtime_error with the logs' tails otherwise.
+  // smsbox connected, on other ports again if a box ended because one was taken. Throws
+  // std::runtime_error with the logs' tails otherwise.
   explicit KannelGateway(const std::string& credentials_fragment);
   ~KannelGateway();
 
@@ -67,6 +68,8 @@ class KannelGateway {
   std::string logs() const;
 
  private:
+  // Picks the ports, writes kannel.conf, starts all three and waits; throws as the constructor.
+  void start_on_fresh_ports();
   void start_fakesmsc(const std::vector<std::string>& messages);
   bool status_says(const std::string& what) const;
   void wait_for(const std::string& status_text, const std::string& what);
