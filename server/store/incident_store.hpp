@@ -286,6 +286,9 @@ class IncidentStore {
   // The answer of a script that sends alerts ({'ok', offsets...}, 'repeat', 'near', 'stale' ...),
   // passed on once the replicas hold the write.
   redis::ReplyHandler sent_handler(const char* what, std::function<void(Sent)> done) const;
+  // Passes `written` on; a successful write only once the replicas hold it (ReplicationBarrier).
+  static void when_replicated(const std::shared_ptr<ReplicationBarrier>& barrier, Outcome written,
+                              std::function<void(Outcome)> done);
 
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;

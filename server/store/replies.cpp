@@ -16,4 +16,13 @@ bool failed(boost::system::error_code ec, const redis::Reply& reply, std::string
   return false;
 }
 
+std::string_view verdict(const redis::Reply& reply) {
+  if (reply.type != redis::Reply::Type::array || reply.elements.empty()) return {};
+  return reply.elements[0].str;
+}
+
+std::string element(const redis::Reply& reply, std::size_t i) {
+  return i < reply.elements.size() ? reply.elements[i].str : std::string();
+}
+
 }  // namespace puente::store
