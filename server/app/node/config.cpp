@@ -1,5 +1,6 @@
 #include "app/node/config.hpp"
 
+#include "app/node/config_option.hpp"
 #include "app/node/install_layout.hpp"
 #include "core/trusted_proxies.hpp"
 
@@ -23,50 +24,15 @@ std::string host_name() {
   return name;
 }
 
-template <typename T>
-T get_or(const toml::table& table, std::string_view path, T fallback) {
-  auto node = table.at_path(path);
-  if (!node) return fallback;
-  auto value = node.value<T>();
-  if (!value) throw std::runtime_error("config: " + std::string(path) + " has the wrong type");
-  return *value;
-}
-
-std::filesystem::path relative_to(const std::filesystem::path& base, const std::string& value) {
-  if (value.empty()) return {};
-  std::filesystem::path p(value);
-  return p.is_absolute() ? p : base / p;
-}
-
-// A whole-number option within [low, high]: a negative thread count or a timeout of a century
-// is a typo, and a node must say so at start rather than misbehave later.
-int64_t whole(const toml::table& t, std::string_view path, int64_t fallback, int64_t low,
-              int64_t high) {
-  auto value = get_or<int64_t>(t, path, fallback);
-  if (value < low || value > high)
-    throw std::runtime_error("config: " + std::string(path) + " must be between " +
-                             std::to_string(low) + " and " + std::to_string(high) + ", not " +
-                             std::to_string(value));
-  return value;
-}
-
-constexpr int64_t a_day_ms = 24LL * 3600 * 1000;
-constexpr int64_t ten_years_s = 10LL * 366 * 24 * 3600;
-constexpr int64_t a_gibibyte = 1LL << 30;
-
-// Durations: at least 1 (a 0 timeout would fire at once).
-std::chrono::milliseconds millis(const toml::table& t, std::string_view path,
-                                 std::chrono::milliseconds d) {
-  return std::chrono::milliseconds(whole(t, path, d.count(), 1, a_day_ms));
-}
-
-std::chrono::seconds seconds(const toml::table& t, std::string_view path, std::chrono::seconds d) {
-  return std::chrono::seconds(whole(t, path, d.count(), 1, ten_years_s));
-}
-
-std::size_t bytes(const toml::table& t, std::string_view path, std::size_t d, int64_t low = 1) {
-  return static_cast<std::size_t>(whole(t, path, static_cast<int64_t>(d), low, a_gibibyte));
-}
+using config_option::a_day_ms;
+using config_option::a_gibibyte;
+using config_option::bytes;
+using config_option::get_or;
+using config_option::millis;
+using config_option::relative_to;
+using config_option::seconds;
+using config_option::strings;
+using config_option::whole;
 
 // [rate_limits] <name>_per_second and <name>_burst.
 void check_rate_limit(const std::string& name, const core::RateLimit& limit) {
@@ -126,23 +92,6 @@ void read_geocoder(const toml::table& t, const std::filesystem::path& base,
   g.max_in_flight = static_cast<std::size_t>(
       whole(t, "geography.geocoder_max_searches", static_cast<int64_t>(g.max_in_flight), 1, 1000));
   out = std::move(g);
-}
-
-std::vector<std::string> strings(const toml::table& t, std::string_view path,
-                                 std::vector<std::string> fallback) {
-  auto node = t.at_path(path);
-  if (!node) return fallback;
-  if (!node.is_array())
-    throw std::runtime_error("config: " + std::string(path) + " must be a list of strings");
-  std::vector<std::string> values;
-  for (const auto& item : *node.as_array()) {
-    auto text = item.value<std::string>();
-    if (!text || text->empty())
-      throw std::runtime_error("config: " + std::string(path) +
-                               " holds an empty or non-string item");
-    values.push_back(*text);
-  }
-  return values;
 }
 
 void read_push(const toml::table& t, const std::filesystem::path& base, PushConfig& p) {
