@@ -24,12 +24,19 @@ using core::to_ms;
 
 bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
 
-// A sending script's alerts: their count, then each alert's quintuple after the named slots
-// (publish_all in lua/helpers.lua), and when the rung worker first looks at each
+// What every script that sends an incident's alerts is given: where the incident's alerts and
+// the neighborhoods alerted are kept, the board's channel and the event to tell it, the alerts
+// (their count, then each alert's quintuple after the named slots: publish_all in
+// lua/helpers.lua), and when the rung worker first looks at each
 // (StoreOptions::rung_check_after; none without it).
 template <class Script>
-void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::vector<v1::Alert>& alerts,
+void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::string& incident_id,
+                const v1::IncidentEvent& event, const std::vector<v1::Alert>& alerts,
                 std::optional<std::chrono::milliseconds> rung_check_after) {
+  call.key(Script::Key::incident_alerts, keys.incident_alerts(incident_id))
+      .key(Script::Key::alerted, keys.incident_alerted(incident_id))
+      .arg(Script::Arg::board, keys.board_channel())
+      .arg(Script::Arg::event, event.SerializeAsString());
   call.key(Script::Key::rungs, keys.rungs())
       .arg(Script::Arg::rung_due_ms,
            rung_check_after ? std::to_string(to_ms(Clock::now() + *rung_check_after)) : "");
@@ -160,8 +167,6 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .key(Key::open_incidents, keys_.open_incidents())
       .key(Key::report_log, keys_.report_log())
       .key(Key::places, keys_.corroborable_places(incident.kind()))
-      .key(Key::incident_alerts, keys_.incident_alerts(id))
-      .key(Key::alerted, keys_.incident_alerted(id))
       .key(Key::reporters, keys_.incident_reporters(id))
       .key(Key::timers, keys_.timers())
       .key(Key::activity, keys_.incident_activity())
@@ -176,8 +181,6 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::report, report.SerializeAsString())
       .arg(Arg::status, std::to_string(incident.status()))
       .arg(Arg::created_ms, std::to_string(to_ms(incident.created_at())))
-      .arg(Arg::board, keys_.board_channel())
-      .arg(Arg::event, event.SerializeAsString())
       .arg(Arg::idempotency_key, report.idempotency_key())
       .arg(Arg::idempotency_ttl, std::to_string(options_.idempotency_ttl_seconds))
       .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
@@ -203,7 +206,7 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::unverified_cap, cap ? std::to_string(cap->cap) : "")
       .arg(Arg::unverified_since_ms, cap ? std::to_string(to_ms(cap->since)) : "")
       .arg(Arg::held_event, cap ? cap->held_event.SerializeAsString() : "");
-  add_alerts(call, keys_, alerts, options_.rung_check_after);
+  add_alerts(call, keys_, id, event, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("open incident", std::move(done)));
 }
 
@@ -215,18 +218,14 @@ void IncidentStore::approve(const std::string& incident_id, const std::string& a
   using Arg = lua::ApproveIncident::Arg;
   ScriptCall<lua::ApproveIncident> call;
   call.key(Key::incident, keys_.incident(incident_id))
-      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
-      .key(Key::alerted, keys_.incident_alerted(incident_id))
       .key(Key::timers, keys_.timers())
       .key(Key::activity, keys_.incident_activity());
   call.arg(Arg::id, incident_id)
-      .arg(Arg::board, keys_.board_channel())
-      .arg(Arg::event, event.SerializeAsString())
       .arg(Arg::approver, approver)
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
       .arg(Arg::escalate_ms, escalate_at ? std::to_string(to_ms(*escalate_at)) : "")
       .arg(Arg::history_max, std::to_string(options_.history_max_alerts));
-  add_alerts(call, keys_, alerts, options_.rung_check_after);
+  add_alerts(call, keys_, incident_id, event, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("approve incident", std::move(done)));
 }
 
@@ -293,8 +292,6 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       .key(Key::open_incidents, keys_.open_incidents())
       .key(Key::corroborable, keys_.corroborable())
       .key(Key::places, keys_.corroborable_places(change.kind))
-      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
-      .key(Key::alerted, keys_.incident_alerted(incident_id))
       .key(Key::timers, keys_.timers())
       .key(Key::leased_timers, keys_.leased_timers())
       .key(Key::activity, keys_.incident_activity())
@@ -303,8 +300,6 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
   call.arg(Arg::from_status, std::to_string(change.from))
       .arg(Arg::to_status, std::to_string(change.to))
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
-      .arg(Arg::board, keys_.board_channel())
-      .arg(Arg::event, event.SerializeAsString())
       .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
       .arg(Arg::id, incident_id)
       .arg(Arg::closes, closes ? "1" : "0")
@@ -319,7 +314,7 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       .arg(Arg::escalate_ms, change.escalate_at ? std::to_string(to_ms(*change.escalate_at)) : "")
       .arg(Arg::check_book, change.availability_version ? "1" : "")
       .arg(Arg::expected_book, change.availability_version.value_or(""));
-  add_alerts(call, keys_, alerts, options_.rung_check_after);
+  add_alerts(call, keys_, incident_id, event, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("advance incident", std::move(done)));
 }
 
@@ -332,8 +327,6 @@ void IncidentStore::escalate(const std::string& incident_id, int step,
   using Arg = lua::EscalateIncident::Arg;
   ScriptCall<lua::EscalateIncident> call;
   call.key(Key::incident, keys_.incident(incident_id))
-      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
-      .key(Key::alerted, keys_.incident_alerted(incident_id))
       .key(Key::timers, keys_.timers())
       .key(Key::activity, keys_.incident_activity())
       .key(Key::book, keys_.availability())
@@ -341,14 +334,12 @@ void IncidentStore::escalate(const std::string& incident_id, int step,
   call.arg(Arg::from_step, std::to_string(step - 1))
       .arg(Arg::to_step, std::to_string(step))
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
-      .arg(Arg::board, keys_.board_channel())
-      .arg(Arg::event, event.SerializeAsString())
       .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
       .arg(Arg::next_ms, next_at ? std::to_string(to_ms(*next_at)) : "")
       .arg(Arg::id, incident_id)
       .arg(Arg::check_book, "1")
       .arg(Arg::expected_book, availability_version);
-  add_alerts(call, keys_, alerts, options_.rung_check_after);
+  add_alerts(call, keys_, incident_id, event, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("escalate incident", std::move(done)));
 }
 
@@ -361,16 +352,12 @@ void IncidentStore::send_on_scene(const std::string& incident_id,
   using Arg = lua::SendOnScene::Arg;
   ScriptCall<lua::SendOnScene> call;
   call.key(Key::incident, keys_.incident(incident_id))
-      .key(Key::incident_alerts, keys_.incident_alerts(incident_id))
-      .key(Key::alerted, keys_.incident_alerted(incident_id))
       .key(Key::activity, keys_.incident_activity())
       // Always the real key, used or not: a key outside the prefix ("") is refused by the
       // nodes' Redis ACL user (deploy/redis/users.acl), which would lose the stand-by alert.
       .key(Key::checkin_timers, keys_.checkins());
   call.arg(Arg::id, incident_id)
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
-      .arg(Arg::board, keys_.board_channel())
-      .arg(Arg::event, event.SerializeAsString())
       .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
       .arg(Arg::responder, checkin ? checkin->responder_id : "")
       .arg(Arg::anchor_ms, checkin ? std::to_string(checkin->anchor_ms) : "")
@@ -378,7 +365,7 @@ void IncidentStore::send_on_scene(const std::string& incident_id,
       .arg(Arg::next_ms,
            checkin && checkin->next_at ? std::to_string(to_ms(*checkin->next_at)) : "")
       .arg(Arg::once, once);
-  add_alerts(call, keys_, alerts, options_.rung_check_after);
+  add_alerts(call, keys_, incident_id, event, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("send on-scene alerts", std::move(done)));
 }
 

@@ -6,6 +6,7 @@
 #include "wait_until.hpp"
 
 #include <stdexcept>
+#include <string_view>
 
 namespace puente::test {
 namespace {
@@ -90,8 +91,11 @@ bool RedisCluster::wait_until_ok(std::chrono::milliseconds timeout) const {
       [&] {
         for (const auto& node : nodes_) {
           if (!node->ping()) continue;  // killed or paused by the test
-          if (!redis_answer_has(node->port(), {"CLUSTER", "INFO"}, "cluster_state:ok") ||
-              !redis_answer_has(node->port(), {"CLUSTER", "INFO"}, "cluster_slots_ok:16384"))
+          const auto info = ask_redis(node->port(), {"CLUSTER", "INFO"});
+          if (!info || info->type != REDIS_REPLY_STRING) return false;
+          const std::string_view text(info->str, info->len);
+          if (text.find("cluster_state:ok") == text.npos ||
+              text.find("cluster_slots_ok:16384") == text.npos)
             return false;
         }
         return true;
