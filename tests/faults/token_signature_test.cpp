@@ -84,6 +84,12 @@ TEST(TokenSignature, ATokenRecordPlantedInRedisIsRefusedAndReported) {
   }
   // The genuine token is untouched by the reload the planting caused.
   EXPECT_EQ(a->call(http::verb::get, "/v1/neighborhoods", genuine.token()).status, 200);
+  // The admins' list shows the tokens that sign in, not the planted records.
+  auto listed = a->call(http::verb::get, "/v1/admin/tokens", net.token("admin"));
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_NE(listed.body.find(genuine.id()), std::string::npos) << listed.body;
+  EXPECT_EQ(listed.body.find("tok-planted"), std::string::npos) << listed.body;
+  EXPECT_EQ(listed.body.find("tok-forged"), std::string::npos) << listed.body;
 
   auto metrics = a->metrics().body;
   EXPECT_NE(metrics.find("puente_token_records_refused_total 2"), std::string::npos) << metrics;

@@ -3,7 +3,8 @@
 // (@seriousme/openapi-schema-validator), its paths against the routes a real puented serves
 // (`puented --routes`), and real requests and answers of a real node (openapi_test.cpp writes
 // them) against its schemas (Ajv, JSON Schema 2020-12, with ajv-formats). Also that the
-// WebSocket document beside it (asyncapi.yaml) names only messages proto/puente/v1 defines.
+// WebSocket document beside it (asyncapi.yaml) names only messages proto/puente/v1 defines, and
+// that the document's enums are the proto's.
 //
 //   node check_openapi.mjs --document docs/api/openapi.yaml --routes routes.txt \
 //        --exchanges exchanges.jsonl [--asyncapi docs/api/asyncapi.yaml --proto puente.proto]
@@ -203,6 +204,21 @@ if (args.asyncapi && args.proto) {
   if (named.length === 0) problem(`${args.asyncapi} names no proto message`);
   for (const name of named)
     if (!messages.has(name)) problem(`${args.asyncapi} names puente.v1.${name}, which the proto does not define`);
+}
+
+// 5. An enum schema named for a proto enum lists exactly its values, in the proto's order (a
+// value added to the proto and not here would fail only the answers that happen to carry it).
+if (args.proto) {
+  const proto = readFileSync(args.proto, "utf8");
+  const protoEnums = new Map();
+  for (const [, name, body] of proto.matchAll(/^enum\s+(\w+)\s*\{([^}]*)\}/gm))
+    protoEnums.set(name, [...body.matchAll(/^\s*(\w+)\s*=\s*\d+\s*;/gm)].map((m) => m[1]));
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+    if (!Array.isArray(schema.enum) || !protoEnums.has(name)) continue;
+    const want = protoEnums.get(name).join(", ");
+    if (schema.enum.join(", ") !== want)
+      problem(`schema ${name} lists [${schema.enum.join(", ")}], the proto's enum [${want}]`);
+  }
 }
 
 for (const text of problems) console.log(`FAIL ${text}`);

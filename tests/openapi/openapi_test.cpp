@@ -161,6 +161,9 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(post, "/v1/incidents/" + id + "/updates", disp, R"({"text":"two vans on Soto"})");
   log.call(post, "/v1/incidents/" + id + "/confirm", disp);
   log.call(post, "/v1/incidents/" + id + "/confirm", disp);  // 409 invalid_transition
+  // A silent call for help: the incident read below shows dispatchers its HELP_CALL alert.
+  log.call(post, "/v1/acks", obs,
+           R"({"alertId":")" + alert + R"(","incidentId":")" + id + R"(","state":"NEED_HELP"})");
   log.call(post, "/v1/incidents/" + id + "/promote", disp);  // 404 no such action
   log.call(post, "/v1/incidents/" + id + "/evidence", disp);
   // Media (docs/evidence.md): a photo in one chunk, one that lies, the reads, the bundle.

@@ -389,6 +389,9 @@ void TokenService::list(const core::Responder& admin, const std::string& respond
     v1::TokenList list;
     std::set<std::string> listed;
     for (auto& token : issued) {
+      // A record the network's key did not sign lists as nothing (the audit log names it); its
+      // revocation still counts, as everywhere.
+      if (!token.has_revoked_at() && !self->signed_by_the_network(token)) continue;
       listed.insert(token.id());
       if (responder_id.empty() || token.responder_id() == responder_id)
         *list.add_tokens() = shown(std::move(token));

@@ -227,6 +227,31 @@ TEST_F(Cli, RefusalsPrintTheServersWordsAndExit1) {
   EXPECT_NE(nowhere.output.find("outside_coverage"), std::string::npos) << nowhere.output;
 }
 
+TEST_F(Cli, HelpMePrintsOnlyOkAndCallsTheAttorneysWithTheLocationGiven) {
+  auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto attorney = b->socket(net.token("att-bh"), {"boyle-heights"});
+  const auto id = open_incident(*a, net.token("op"), boyle_heights);
+  auto verify = read_until(*observer, [](const v1::ServerMessage& m) {
+    return m.has_alert() && m.alert().type() == v1::VERIFY;
+  });
+  ASSERT_TRUE(verify);
+
+  auto called = run(*a, "obs-bh",
+                    {"help-me", verify->alert().id(), "--incident", id, "--lat", "34.0341", "--lon",
+                     "-118.2102"});
+  ASSERT_EQ(called.exit.code, 0) << called.output;
+  // Someone may be looking at the screen: nothing but "ok".
+  EXPECT_EQ(called.output, "ok\n");
+
+  auto help = read_until(*attorney, [](const v1::ServerMessage& m) {
+    return m.has_alert() && m.alert().type() == v1::HELP_CALL;
+  });
+  ASSERT_TRUE(help);
+  EXPECT_EQ(help->alert().about_responder_id(), "obs-bh");
+  EXPECT_DOUBLE_EQ(help->alert().location().lat(), 34.0341);
+  EXPECT_DOUBLE_EQ(help->alert().location().lon(), -118.2102);
+}
+
 TEST_F(Cli, PushKeygenWritesTheNetworksKeyOnceAndPrintsItsPublicKey) {
   const auto file = net.dir() / "vapid.pem";
   auto made = run(*a, "admin", {"push", "keygen", "--out", file.string()});
