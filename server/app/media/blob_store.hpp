@@ -12,8 +12,9 @@
 // Every write is made durable before it is answered: the file is fsynced, renamed into place
 // (atomic on one file system, so a reader sees the whole file or none), and its folder fsynced.
 // Chunks of one upload are appended under an exclusive lock of the part file (flock), so two
-// nodes taking a retried chunk at once write it once. Calls block on the disk: a chunk is at
-// most [media] chunk_bytes.
+// nodes taking a retried chunk at once write it once. Calls block on the disk (a chunk is at
+// most [media] chunk_bytes): the media desk makes them on a thread of their own
+// (disk_thread.hpp), never on the node's main thread.
 
 #include <cstdint>
 #include <filesystem>

@@ -66,9 +66,15 @@ struct MediaDesk::Upload {
   }
 };
 
-MediaDesk::MediaDesk(DispatchService& dispatch, store::MediaStore& media, BlobStore& blobs,
-                     AuditTrail& audit, const MediaConfig& config)
-    : dispatch_(dispatch), media_(media), blobs_(blobs), audit_(audit), config_(config) {}
+MediaDesk::MediaDesk(boost::asio::any_io_executor executor, DispatchService& dispatch,
+                     store::MediaStore& media, BlobStore& blobs, AuditTrail& audit,
+                     const MediaConfig& config)
+    : dispatch_(dispatch),
+      media_(media),
+      blobs_(blobs),
+      audit_(audit),
+      config_(config),
+      disk_(std::move(executor)) {}
 
 void MediaDesk::start(const core::Responder& who, const std::string& incident_id,
                       v1::MediaUpload declared, Done<v1::MediaUpload> done) {
@@ -116,15 +122,23 @@ void MediaDesk::start(const core::Responder& who, const std::string& incident_id
 
 void MediaDesk::progress(const core::Responder& who, const std::string& upload_id,
                          Done<v1::MediaUpload> done) {
-  media_.load_upload(upload_id, [this, &who, done = std::move(done)](store::Outcome outcome,
-                                                                     store::UploadRecord record) {
+  media_.load_upload(upload_id, [this, &who, done = std::move(done)](
+                                    store::Outcome outcome, store::UploadRecord record) mutable {
     if (outcome == store::Outcome::unavailable) return done(Refusal::unavailable(), {});
     // Someone else's upload is none of theirs: the same answer as none at all.
     if (outcome != store::Outcome::ok || record.uploader_id != who.id)
       return done(no_such_upload(), {});
-    Upload u{&who, std::move(record), 0, {}};
-    u.offset = blobs_.staged_size(u.record.id);
-    done(std::nullopt, u.answer(config_.chunk_bytes));
+    auto u = std::make_shared<Upload>(Upload{&who, std::move(record), 0, std::move(done)});
+    disk_.run([&blobs = blobs_, id = u->record.id] { return blobs.staged_size(id); },
+              [this, u](DiskResult<std::uint64_t> staged) {
+                if (!staged.value) {
+                  spdlog::error("media: upload {} could not be read: {}", u->record.id,
+                                staged.error);
+                  return u->done(Refusal::unavailable(), {});
+                }
+                u->offset = *staged.value;
+                u->done(std::nullopt, u->answer(config_.chunk_bytes));
+              });
   });
 }
 
@@ -134,7 +148,7 @@ void MediaDesk::take_chunk(const core::Responder& who, const std::string& upload
   upload->who = &who;
   upload->done = std::move(done);
   media_.load_upload(upload_id, [this, upload, offset, bytes = std::move(bytes)](
-                                    store::Outcome outcome, store::UploadRecord record) {
+                                    store::Outcome outcome, store::UploadRecord record) mutable {
     if (outcome == store::Outcome::unavailable) return upload->done(Refusal::unavailable(), {});
     if (outcome != store::Outcome::ok || record.uploader_id != upload->who->id)
       return upload->done(no_such_upload(), {});
@@ -147,40 +161,94 @@ void MediaDesk::take_chunk(const core::Responder& who, const std::string& upload
                           {});
     // The first bytes say what the file is: a file that lies about its type goes no further.
     if (offset == 0 && !core::media_matches(core_kind_of(r.kind), r.content_type, bytes)) {
-      blobs_.drop_upload(r.id);
-      media_.drop_upload(r.id, [](store::Outcome) {});
+      drop(r.id);
       return upload->done(Refusal{RefusalKind::media_type_mismatch,
                                   "the file's bytes are not " + r.content_type + " (" +
                                       v1::MediaKind_Name(r.kind) + "): refused"},
                           {});
     }
-    try {
-      upload->offset = blobs_.append(r.id, offset, bytes);
-    } catch (const std::exception& e) {
-      spdlog::error("media: upload {} could not be written: {}", r.id, e.what());
-      return upload->done(Refusal::unavailable(), {});
-    }
-    if (upload->offset != offset + bytes.size())
-      return upload->done(Refusal{RefusalKind::upload_offset_mismatch,
-                                  "the upload holds " + std::to_string(upload->offset) +
-                                      " bytes: send from there (GET /v1/uploads/" + r.id + ")"},
-                          {});
-    if (upload->offset < r.size) {
-      media_.extend_upload(
-          r.id, std::chrono::duration_cast<std::chrono::milliseconds>(config_.upload_expiry));
-      return upload->done(std::nullopt, upload->answer(config_.chunk_bytes));
-    }
-    finish(upload);
+    const auto end = offset + bytes.size();
+    disk_.run(
+        [&blobs = blobs_, id = r.id, offset, bytes = std::move(bytes)] {
+          return blobs.append(id, offset, bytes);
+        },
+        [this, upload, end](DiskResult<std::uint64_t> held) { took_chunk(upload, end, held); });
   });
 }
 
+void MediaDesk::took_chunk(std::shared_ptr<Upload> upload, std::uint64_t end,
+                           const DiskResult<std::uint64_t>& held) {
+  const auto& r = upload->record;
+  if (!held.value) {
+    spdlog::error("media: upload {} could not be written: {}", r.id, held.error);
+    return upload->done(Refusal::unavailable(), {});
+  }
+  upload->offset = *held.value;
+  if (upload->offset != end)
+    return upload->done(Refusal{RefusalKind::upload_offset_mismatch,
+                                "the upload holds " + std::to_string(upload->offset) +
+                                    " bytes: send from there (GET /v1/uploads/" + r.id + ")"},
+                        {});
+  if (upload->offset < r.size) {
+    media_.extend_upload(
+        r.id, std::chrono::duration_cast<std::chrono::milliseconds>(config_.upload_expiry));
+    return upload->done(std::nullopt, upload->answer(config_.chunk_bytes));
+  }
+  finish(upload);
+}
+
+void MediaDesk::drop(const std::string& upload_id) {
+  disk_.run(
+      [&blobs = blobs_, upload_id] {
+        blobs.drop_upload(upload_id);
+        return true;
+      },
+      [](const DiskResult<bool>&) {});
+  media_.drop_upload(upload_id, [](store::Outcome) {});
+}
+
+// What the disk thread makes of a whole upload (MediaDesk::finish).
+struct MediaDesk::KeptUpload {
+  bool refused_note = false;  // a note that is not UTF-8 text: dropped, nothing kept
+  std::string head;           // the first bytes, which say the content type
+  std::string sha256, shared_sha256;
+};
+
 void MediaDesk::finish(std::shared_ptr<Upload> u) {
   const auto& r = u->record;
-  auto head = blobs_.staged_head(r.id, core::media_sniff_bytes);
-  auto kind = core_kind_of(r.kind);
+  const auto kind = core_kind_of(r.kind);
+  disk_.run([&blobs = blobs_, r, kind] { return keep_upload(blobs, r, kind); },
+            [this, u](DiskResult<KeptUpload> kept) { record_media(u, std::move(kept)); });
+}
+
+MediaDesk::KeptUpload MediaDesk::keep_upload(BlobStore& blobs, const store::UploadRecord& r,
+                                             core::MediaKind kind) {
+  KeptUpload kept;
   if (kind == core::MediaKind::note &&
-      !core::is_note_text(blobs_.staged_head(r.id, static_cast<std::size_t>(r.size)))) {
-    blobs_.drop_upload(r.id);
+      !core::is_note_text(blobs.staged_head(r.id, static_cast<std::size_t>(r.size)))) {
+    blobs.drop_upload(r.id);
+    kept.refused_note = true;
+    return kept;
+  }
+  kept.head = blobs.staged_head(r.id, core::media_sniff_bytes);
+  kept.sha256 = blobs.keep_upload(r.id);
+  // The shared copy: a photo without where it was taken. Made once, here, so sharing never
+  // touches the original.
+  if (kind == core::MediaKind::photo)
+    if (auto original = blobs.find(kept.sha256))
+      if (auto copy = core::without_location_metadata(read_blob_file(*original),
+                                                      core::media_content_type(kind, kept.head)))
+        kept.shared_sha256 = blobs.keep(*copy);
+  return kept;
+}
+
+void MediaDesk::record_media(std::shared_ptr<Upload> u, DiskResult<KeptUpload> kept) {
+  const auto& r = u->record;
+  if (!kept.value) {
+    spdlog::error("media: upload {} could not be kept: {}", r.id, kept.error);
+    return u->done(Refusal::unavailable(), {});
+  }
+  if (kept.value->refused_note) {
     media_.drop_upload(r.id, [](store::Outcome) {});
     return u->done(Refusal{RefusalKind::media_type_mismatch, "a note must be UTF-8 text"}, {});
   }
@@ -189,25 +257,13 @@ void MediaDesk::finish(std::shared_ptr<Upload> u) {
   m.set_id(core::new_id("med"));
   m.set_incident_id(r.incident_id);
   m.set_kind(r.kind);
-  m.set_content_type(core::media_content_type(kind, head));
+  m.set_content_type(core::media_content_type(core_kind_of(r.kind), kept.value->head));
   m.set_size(r.size);
   m.set_uploader_id(r.uploader_id);
   *m.mutable_received_at() = core::now();
-  try {
-    m.set_sha256(blobs_.keep_upload(r.id));
-    // The shared copy: a photo without where it was taken. Made once, here, so sharing never
-    // touches the original.
-    if (kind == core::MediaKind::photo)
-      if (auto original = blobs_.find(m.sha256()))
-        if (auto copy =
-                core::without_location_metadata(read_blob_file(*original), m.content_type())) {
-          record.shared_sha256 = blobs_.keep(*copy);
-          m.set_has_shared_copy(true);
-        }
-  } catch (const std::exception& e) {
-    spdlog::error("media: upload {} could not be kept: {}", r.id, e.what());
-    return u->done(Refusal::unavailable(), {});
-  }
+  m.set_sha256(kept.value->sha256);
+  record.shared_sha256 = kept.value->shared_sha256;
+  m.set_has_shared_copy(!record.shared_sha256.empty());
   // The hash enters the chain of custody now, before anyone can read the file.
   audit_.record(r.uploader_id, "media.received", r.incident_id,
                 m.id() + " " + v1::MediaKind_Name(r.kind) + " " + std::to_string(r.size) +
@@ -270,19 +326,25 @@ void MediaDesk::file(const core::Responder& who, const std::string& media_id, bo
         [this, &who, shared, record = std::move(record), done = std::move(done)](
             MaybeRefusal refusal, v1::Incident) mutable {
           if (refusal) return done(std::move(refusal), {});
-          const auto& m = record.media;
           if (shared && record.shared_sha256.empty())
             return done(Refusal::not_found("this media has no shared copy (only photos get one)"),
                         {});
-          auto path = blobs_.find(shared ? record.shared_sha256 : m.sha256());
-          if (!path) {
-            spdlog::error("media: the blob of {} is missing from the blob store", m.id());
-            return done(Refusal::not_found("the file is missing from the media store"), {});
-          }
-          if (!shared) audit_.record(who.id, "media.read", m.incident_id(), m.id());
-          done(std::nullopt, MediaFile{*path, m.content_type(),
-                                       m.id() + (shared ? "-shared." : ".") +
-                                           std::string(core::media_extension(m.content_type()))});
+          // Apart from the run below: which of its two arguments is made first is unspecified.
+          auto sha256 = shared ? record.shared_sha256 : record.media.sha256();
+          disk_.run(
+              [&blobs = blobs_, sha256 = std::move(sha256)] { return blobs.find(sha256); },
+              [this, &who, shared, m = std::move(record.media),
+               done = std::move(done)](DiskResult<std::optional<std::filesystem::path>> found) {
+                if (!found.value || !*found.value) {
+                  spdlog::error("media: the blob of {} is missing from the blob store", m.id());
+                  return done(Refusal::not_found("the file is missing from the media store"), {});
+                }
+                if (!shared) audit_.record(who.id, "media.read", m.incident_id(), m.id());
+                done(std::nullopt,
+                     MediaFile{**found.value, m.content_type(),
+                               m.id() + (shared ? "-shared." : ".") +
+                                   std::string(core::media_extension(m.content_type()))});
+              });
         });
   });
 }

@@ -14,12 +14,18 @@
 // Who reads media: dispatchers, admins and the attorneys of the incident's neighborhood
 // (core::Action::read_media); nobody else, not even the observer who filmed it (their phone
 // has it). Nothing of a file (bytes, name, hash) is ever logged; the audit log holds the hash.
+//
+// Threads: every call comes and answers on the node's main thread (`executor`); every blob
+// call runs on the desk's disk thread (disk_thread.hpp), so a slow disk never holds up Redis's
+// replies or the live feed.
 
 #include "app/access/audit_trail.hpp"
 #include "app/incidents/dispatch_service.hpp"
 #include "app/media/blob_store.hpp"
+#include "app/media/disk_thread.hpp"
 #include "app/node/config.hpp"
 #include "app/refusal.hpp"
+#include "core/media_sniff.hpp"
 #include "core/roster.hpp"
 #include "store/media_store.hpp"
 
@@ -38,8 +44,9 @@ struct MediaFile {
 
 class MediaDesk {
  public:
-  MediaDesk(DispatchService& dispatch, store::MediaStore& media, BlobStore& blobs,
-            AuditTrail& audit, const MediaConfig& config);
+  MediaDesk(boost::asio::any_io_executor executor, DispatchService& dispatch,
+            store::MediaStore& media, BlobStore& blobs, AuditTrail& audit,
+            const MediaConfig& config);
 
   // Answers the upload with its id, offset 0 and the chunk size; 201.
   void start(const core::Responder& who, const std::string& incident_id, v1::MediaUpload declared,
@@ -68,14 +75,24 @@ class MediaDesk {
   BlobStore& blobs() { return blobs_; }
 
  private:
-  struct Upload;  // one chunk on its way
+  struct Upload;      // one chunk on its way
+  struct KeptUpload;  // what the disk thread made of a whole upload
+  // `held`: how many bytes the upload holds after the chunk meant to end at `end` was written.
+  void took_chunk(std::shared_ptr<Upload> upload, std::uint64_t end,
+                  const DiskResult<std::uint64_t>& held);
   void finish(std::shared_ptr<Upload> u);
+  // On the disk thread: the upload made a blob (and a photo's shared copy).
+  static KeptUpload keep_upload(BlobStore& blobs, const store::UploadRecord& r,
+                                core::MediaKind kind);
+  void record_media(std::shared_ptr<Upload> u, DiskResult<KeptUpload> kept);
+  void drop(const std::string& upload_id);  // the upload's bytes and record
 
   DispatchService& dispatch_;
   store::MediaStore& media_;
   BlobStore& blobs_;
   AuditTrail& audit_;
   const MediaConfig& config_;
+  DiskThread disk_;  // last: joined first, while everything its work touches still stands
 };
 
 }  // namespace puente::app

@@ -80,7 +80,7 @@ Node::Parts::Parts(NodeConfig c)
       audit_anchors(std::make_shared<AuditAnchors>(
           io.main().get_executor(), audit_store, evidence_key, config.node_id,
           audit_anchors_dir_of(config), config.audit_anchor_interval)),
-      media(dispatch, media_store, blobs, *audit, config.media),
+      media(io.main().get_executor(), dispatch, media_store, blobs, *audit, config.media),
       evidence_bundle(media, audit_store, *audit, evidence_key, config.media, blobs.dir() / "tmp"),
       reports(intake, *outbox, limiter, config.rate_limits, caller_key ? &*caller_key : nullptr,
               presence_store),
