@@ -30,6 +30,47 @@ std::vector<const google::protobuf::Message*> evidence_pointers(
   return out;
 }
 
+// A media file of the bundle: which media, its blob, its name in the ZIP.
+struct MediaBlob {
+  std::string media_id, sha256, name;
+};
+
+struct ZippedBundle {
+  std::string bytes;
+  std::string missing_media_id;  // set: that media's blob is gone, and there is no ZIP
+};
+
+// On the disk thread: `files`, then each media's blob, then `closing` (the manifest and its
+// signature), written as a ZIP at `scratch`, read back and removed.
+ZippedBundle zip_bundle(const BlobStore& store, std::vector<evidence::BundleEntry> files,
+                        const std::vector<MediaBlob>& blobs,
+                        std::vector<evidence::BundleEntry> closing,
+                        const std::filesystem::path& scratch) {
+  ZippedBundle zipped;
+  for (const auto& blob : blobs) {
+    auto path = store.find(blob.sha256);
+    if (!path) {
+      zipped.missing_media_id = blob.media_id;
+      return zipped;
+    }
+    files.push_back({blob.name, {}, *path});
+  }
+  for (auto& entry : closing) files.push_back(std::move(entry));
+  struct RemoveScratch {
+    const std::filesystem::path& path;
+    ~RemoveScratch() {
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
+    }
+  } remove_scratch{scratch};
+  evidence::write_bundle_zip(scratch, files);
+  std::ifstream in(scratch, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  zipped.bytes = bytes.str();
+  return zipped;
+}
+
 }  // namespace
 
 struct EvidenceBundle::Export {
@@ -117,44 +158,43 @@ void EvidenceBundle::write(std::shared_ptr<Export> e) {
     };
     std::vector<core::ManifestEntry> manifest;
     for (const auto& f : files) manifest.push_back({core::sha256_hex(f.bytes), f.name});
+    std::vector<MediaBlob> blobs;
     for (const auto& m : media) {
-      auto path = media_.blobs().find(m.sha256());
-      if (!path) {
-        spdlog::error("evidence: the blob of {} is missing from the media store", m.id());
-        return e->done(Refusal::not_found("a media file of the incident is missing from the "
-                                          "media store; the bundle would not be whole"),
-                       {});
-      }
       auto name = "media/" + m.id() + "." + std::string(core::media_extension(m.content_type()));
       // A blob's name is its SHA-256 as received; the manifest says so without reading it again.
       manifest.push_back({m.sha256(), name});
-      files.push_back({name, {}, *path});
+      blobs.push_back({m.id(), m.sha256(), std::move(name)});
     }
     auto text = core::manifest_text("", manifest);
-    files.push_back({std::string(core::manifest_name), text, {}});
-    files.push_back({std::string(core::manifest_signature_name), key_.sign(text), {}});
-
-    EvidenceZip zip{{}, incident.id() + "-evidence.zip"};
-    auto scratch = scratch_dir_ / (core::new_id("bundle") + ".zip");
-    try {
-      evidence::write_bundle_zip(scratch, files);
-      std::ifstream in(scratch, std::ios::binary);
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      zip.bytes = bytes.str();
-    } catch (const std::exception& error) {
-      std::error_code ec;
-      std::filesystem::remove(scratch, ec);
-      spdlog::error("evidence: the bundle of {} could not be written: {}", incident.id(),
-                    error.what());
-      return e->done(Refusal::unavailable(), {});
-    }
-    std::error_code ec;
-    std::filesystem::remove(scratch, ec);
-    audit_.record(
-        e->who->id, "evidence.export", incident.id(),
-        std::to_string(files.size()) + " files, manifest sha256 " + core::sha256_hex(text));
-    e->done(std::nullopt, std::move(zip));
+    const auto file_count = files.size() + blobs.size() + 2;
+    std::vector<evidence::BundleEntry> closing = {
+        {std::string(core::manifest_name), text, {}},
+        {std::string(core::manifest_signature_name), key_.sign(text), {}}};
+    // Up to [evidence] bundle_max_bytes read and written: on the disk thread (disk_thread.hpp).
+    media_.disk().run(
+        [&store = media_.blobs(), files = std::move(files), blobs = std::move(blobs),
+         closing = std::move(closing),
+         scratch = scratch_dir_ / (core::new_id("bundle") + ".zip")]() mutable {
+          return zip_bundle(store, std::move(files), blobs, std::move(closing), scratch);
+        },
+        [this, e, file_count, text](DiskResult<ZippedBundle> zipped) {
+          const auto& id = e->incident.id();
+          if (!zipped.value) {
+            spdlog::error("evidence: the bundle of {} could not be written: {}", id, zipped.error);
+            return e->done(Refusal::unavailable(), {});
+          }
+          if (!zipped.value->missing_media_id.empty()) {
+            spdlog::error("evidence: the blob of {} is missing from the media store",
+                          zipped.value->missing_media_id);
+            return e->done(Refusal::not_found("a media file of the incident is missing from the "
+                                              "media store; the bundle would not be whole"),
+                           {});
+          }
+          audit_.record(
+              e->who->id, "evidence.export", id,
+              std::to_string(file_count) + " files, manifest sha256 " + core::sha256_hex(text));
+          e->done(std::nullopt, EvidenceZip{std::move(zipped.value->bytes), id + "-evidence.zip"});
+        });
   });
 }
 

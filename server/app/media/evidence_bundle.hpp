@@ -16,7 +16,8 @@
 //   MANIFEST.sig       the Ed25519 signature of MANIFEST.txt by the network's key
 //
 // An export is audited (evidence.export, with the manifest's SHA-256), so the log says who
-// took which bundle when.
+// took which bundle when. The ZIP (up to [evidence] bundle_max_bytes) is written and read back
+// on the media desk's disk thread, not on the node's main thread.
 
 #include "app/access/audit_trail.hpp"
 #include "app/media/media_desk.hpp"

@@ -73,6 +73,7 @@ class MediaDesk {
 
   store::MediaStore& store() { return media_; }
   BlobStore& blobs() { return blobs_; }
+  DiskThread& disk() { return disk_; }  // for other work on the media's disk (the bundle)
 
  private:
   struct Upload;      // one chunk on its way
