@@ -92,7 +92,14 @@ struct PhaseResult {
   double target_deliveries = 0;
   LatencyHistogram latency;
   std::uint64_t received = 0, expected = 0, lost = 0, duplicates = 0, closed = 0;
-  double deliveries_per_second = 0, cpu_micros_per_delivery = 0, rss_mb = 0;
+  double deliveries_per_second = 0, rss_mb = 0;
+  // CPU per delivery, microseconds: the server's in user space and in the kernel, and Redis's
+  // (user and kernel together; 0 when no Redis pid was given).
+  double user_micros_per_delivery = 0, system_micros_per_delivery = 0,
+         redis_micros_per_delivery = 0;
+  double cpu_micros_per_delivery() const {
+    return user_micros_per_delivery + system_micros_per_delivery;
+  }
   double reports_per_second = 0;  // accepted by the server, all streams
   std::uint64_t post_errors = 0;
   LatencyHistogram answers;        // post to answer, the observed rooms' posts only
@@ -197,6 +204,7 @@ class BenchRun {
     flooding.rate = flood;
 
     auto before = process_usage(plan_.pids);
+    auto redis_before = process_usage(plan_.redis_pids);
     auto start_ns = monotonic_ns();
     boost::asio::io_context ioc(1);
     ReportStream stream(ioc, main);
@@ -220,6 +228,7 @@ class BenchRun {
       last = now;
     }
     auto after = process_usage(plan_.pids);
+    auto redis_after = process_usage(plan_.redis_pids);
 
     std::vector<std::uint64_t> distinct(plan_.rooms, 0);
     std::vector<std::uint64_t> live(plan_.rooms, 0);
@@ -246,10 +255,13 @@ class BenchRun {
     }
     double seconds = static_cast<double>(last_ns - start_ns) / 1e9;
     result.deliveries_per_second = seconds > 0 ? static_cast<double>(result.received) / seconds : 0;
-    result.cpu_micros_per_delivery =
-        result.received
-            ? (after.cpu_seconds - before.cpu_seconds) * 1e6 / static_cast<double>(result.received)
-            : 0;
+    auto per_delivery = [&](double seconds) {
+      return result.received ? seconds * 1e6 / static_cast<double>(result.received) : 0;
+    };
+    result.user_micros_per_delivery = per_delivery(after.user_seconds - before.user_seconds);
+    result.system_micros_per_delivery = per_delivery(after.system_seconds - before.system_seconds);
+    result.redis_micros_per_delivery =
+        per_delivery(redis_after.cpu_seconds() - redis_before.cpu_seconds());
     result.rss_mb = static_cast<double>(after.rss_bytes) / 1e6;
     auto accepted = stream.accepted() + (flood_stream ? flood_stream->accepted() : 0);
     // Over the time it took to have them all answered, not the schedule's.
@@ -266,12 +278,15 @@ class BenchRun {
 
   bool report(const PhaseResult& r) {
     auto row = fmt::format(
-        "| {} | {} | {} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.1f} | {} | {} | {:.2f} | {:.0f} | "
-        "{:.1f} | {:.0f} | {:.0f} |",
+        "| {} | {} | {} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.1f} | {} | {} | {:.2f} ({:.2f} + "
+        "{:.2f}) | {} | {:.0f} | {:.1f} | {:.0f} | {:.0f} |",
         plan_.label, r.load, live_, r.deliveries_per_second, ms(r.latency.percentile(0.5)),
         ms(r.latency.percentile(0.99)), ms(r.latency.percentile(0.999)), ms(r.latency.max()),
-        r.lost, r.duplicates, r.cpu_micros_per_delivery, r.rss_mb, idle_kib_, connect_rate_,
-        r.reports_per_second);
+        r.lost, r.duplicates, r.cpu_micros_per_delivery(), r.user_micros_per_delivery,
+        r.system_micros_per_delivery,
+        plan_.redis_pids.empty() ? std::string("-")
+                                 : fmt::format("{:.2f}", r.redis_micros_per_delivery),
+        r.rss_mb, idle_kib_, connect_rate_, r.reports_per_second);
     std::cout << row << std::endl;
     // Where the time went: a slow answer means intake (the node and Redis before the alert is
     // published); a quick answer but a slow alert means the way out (pub/sub, hub, sockets).
@@ -287,14 +302,16 @@ class BenchRun {
           R"({{"label":"{}","target":"{}","load":"{}","observers":{},"rooms":{},"target_deliveries":{:.0f},)"
           R"("deliveries_per_second":{:.0f},"p50_ms":{:.3f},"p99_ms":{:.3f},"p999_ms":{:.3f},"max_ms":{:.3f},)"
           R"("received":{},"expected":{},"lost":{},"duplicates":{},"closed":{},"cpu_us_per_delivery":{:.3f},)"
+          R"("cpu_user_us_per_delivery":{:.3f},"cpu_system_us_per_delivery":{:.3f},"redis_cpu_us_per_delivery":{:.3f},)"
           R"("rss_mb":{:.1f},"idle_kib_per_observer":{:.2f},"connects_per_second":{:.0f},"reports_per_second":{:.0f},)"
           R"("post_errors":{}}})"
           "\n",
           plan_.label, to_string(plan_.target), r.load, live_, plan_.rooms, r.target_deliveries,
           r.deliveries_per_second, ms(r.latency.percentile(0.5)), ms(r.latency.percentile(0.99)),
           ms(r.latency.percentile(0.999)), ms(r.latency.max()), r.received, r.expected, r.lost,
-          r.duplicates, r.closed, r.cpu_micros_per_delivery, r.rss_mb, idle_kib_, connect_rate_,
-          r.reports_per_second, r.post_errors);
+          r.duplicates, r.closed, r.cpu_micros_per_delivery(), r.user_micros_per_delivery,
+          r.system_micros_per_delivery, r.redis_micros_per_delivery, r.rss_mb, idle_kib_,
+          connect_rate_, r.reports_per_second, r.post_errors);
     }
     bool complete =
         r.lost == 0 && r.duplicates == 0 && r.closed == 0 && r.post_errors == 0 && r.received > 0;

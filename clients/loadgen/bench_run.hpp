@@ -28,6 +28,7 @@ struct RunPlan {
   Target target = Target::puente;
   std::vector<client::ServerAddress> servers;
   std::vector<int> pids;             // the server's processes, for CPU and RSS
+  std::vector<int> redis_pids;       // the Redis servers behind it, for their CPU; may be none
   std::filesystem::path roster_dir;  // from `puente-loadgen roster`: rooms.tsv, Puente's tokens
   std::size_t rooms = 100, observers = 10'000, per_worker = 5'000;
   std::vector<double> deliveries;  // one phase per target rate, deliveries per second

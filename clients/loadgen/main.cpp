@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
       ->required();
   run->add_option("--pid", plan.pids, "the server's process ids (repeat): CPU and RSS are summed")
       ->required();
+  run->add_option("--redis-pid", plan.redis_pids,
+                  "the process ids of the Redis servers behind it (repeat): their CPU per "
+                  "delivery is reported too");
   run->add_option("--roster", roster_dir, "folder written by `roster`: rooms, tokens")->required();
   run->add_option("--observers", plan.observers)->capture_default_str();
   run->add_option("--neighborhoods", plan.rooms)->capture_default_str();

@@ -19,7 +19,8 @@ std::string slurp(const std::string& path) {
   return text.str();
 }
 
-double cpu_seconds(int pid) {
+// Adds the CPU seconds `pid` used, in user space and in the kernel, to `usage`.
+void add_cpu_seconds(int pid, ProcessUsage& usage) {
   auto stat = slurp("/proc/" + std::to_string(pid) + "/stat");
   // Fields after the command name, which is in parentheses and may hold spaces: state is
   // field 3, utime 14 and stime 15.
@@ -30,7 +31,9 @@ double cpu_seconds(int pid) {
     if (i == 14) utime = std::stoull(field);
     if (i == 15) stime = std::stoull(field);
   }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const auto ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  usage.user_seconds += static_cast<double>(utime) / ticks;
+  usage.system_seconds += static_cast<double>(stime) / ticks;
 }
 
 std::uint64_t rss_bytes(int pid) {
@@ -47,7 +50,7 @@ std::uint64_t rss_bytes(int pid) {
 ProcessUsage process_usage(const std::vector<int>& pids) {
   ProcessUsage usage;
   for (int pid : pids) {
-    usage.cpu_seconds += cpu_seconds(pid);
+    add_cpu_seconds(pid, usage);
     usage.rss_bytes += rss_bytes(pid);
   }
   return usage;

@@ -155,7 +155,7 @@ drive() {  # label, target, servers, pids...
   local extra=()
   [[ $target == puente && $flood -gt 0 && $label != *"2 nodes"* ]] && extra+=(--flood "$flood")
   [[ $smoke -eq 1 ]] && extra+=(--require-complete)
-  "$loadgen" run --target "$target" --server "$servers" "${pid_args[@]}" --roster "$tmp/roster" \
+  "$loadgen" run --target "$target" --server "$servers" "${pid_args[@]}" --redis-pid "$redis_pid" --roster "$tmp/roster" \
     --observers "$observers" --neighborhoods "$neighborhoods" --per-worker "$per_worker" "${delivery_args[@]}" \
     --seconds "$seconds" --label "$label" --json "$results" "${extra[@]}" | tee -a "$rows" || failed=1
 }
@@ -168,8 +168,8 @@ check_sanitizers() {  # a node's log must hold no sanitizer report
   fi
 }
 
-header="| server | load | observers | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | dup | server CPU µs/delivery | RSS MB | idle KiB/observer | connects/s | reports/s accepted |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+header="| server | load | observers | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | dup | server CPU µs/delivery (user + sys) | Redis CPU µs/delivery | RSS MB | idle KiB/observer | connects/s | reports/s accepted |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 echo "$header"
 
 if [[ " $only " == *" puente "* ]]; then
