@@ -30,15 +30,10 @@ class ClusterLinkTest : public ::testing::Test {
   // Options bound to the slot, seeded with `seeds` only (the others are learned).
   ConnectionOptions options(std::vector<unsigned short> seeds = {}) const {
     if (seeds.empty()) seeds = cluster_.ports();
-    ConnectionOptions options;
+    ConnectionOptions options = test_options();
     options.endpoint.port = 1;  // must not be used: a cluster link goes where the slot is
     for (const auto port : seeds) options.cluster.push_back(Endpoint{"127.0.0.1", port});
     options.cluster_slot = slot_;
-    options.name = "puente-test";
-    options.connect_timeout = 2s;
-    options.command_timeout = 5s;
-    options.reconnect_min = 20ms;
-    options.reconnect_max = 300ms;
     return options;
   }
 
