@@ -1,8 +1,8 @@
 // Connection and Subscriber bound to one slot of a real Redis Cluster (issue 23; six
 // redis-server processes, tests/support/redis_cluster.hpp): they find the slot's primary from
-// any node, follow -MOVED when the slot is moved to another primary, and follow a failover when
-// the primary is killed. A network's keys and channels share one hash tag, "{la}" here, so one
-// slot is all a link needs.
+// any node, wait out -ASK while the slot migrates, follow -MOVED when the slot is moved to
+// another primary, and follow a failover when the primary is killed. A network's keys and channels
+// share one hash tag, "{la}" here, so one slot is all a link needs.
 //
 // No wall-clock assertions: every wait is bounded (30 s, a failover with cluster-node-timeout
 // 1000 ms takes a few seconds) and only outcomes are checked.
@@ -130,6 +130,49 @@ TEST_F(ClusterLinkTest, FollowsMovedWhenTheSlotIsMovedToAnotherPrimary) {
   EXPECT_EQ(read.reply.str, "kept");
   EXPECT_EQ(port_of(*connection), second);
   EXPECT_GE(connection->reconnects(), 1u);
+  connection->stop();
+}
+
+TEST_F(ClusterLinkTest, WaitsOutAMigrationOfItsSlotAndRunsTheCommandOnTheNewOwner) {
+  auto connection = connect(options());
+  const unsigned short from = owner();
+  const unsigned short to = other_primary();
+  auto id_of = [](unsigned short port) {
+    const auto id = puente::test::ask_redis(port, {"CLUSTER", "MYID"});
+    return std::string(id->str, id->len);
+  };
+  auto ok = [](unsigned short port, const std::vector<std::string>& command) {
+    const auto reply = puente::test::ask_redis(port, command);
+    return reply && reply->type == REDIS_REPLY_STATUS;
+  };
+  // How many -ASK the old owner has answered (INFO errorstats).
+  auto asks = [&] {
+    const auto info = puente::test::ask_redis(from, {"INFO", "errorstats"});
+    const std::string text = info ? std::string(info->str, info->len) : "";
+    const auto at = text.find("errorstat_ASK:count=");
+    return at == std::string::npos ? 0 : std::stoi(text.substr(at + 20));
+  };
+  const std::string slot = std::to_string(slot_);
+  // The slot half-way through a reshard: a key the old owner does not hold gets -ASK there.
+  ASSERT_TRUE(ok(to, {"CLUSTER", "SETSLOT", slot, "IMPORTING", id_of(from)}));
+  ASSERT_TRUE(ok(from, {"CLUSTER", "SETSLOT", slot, "MIGRATING", id_of(to)}));
+
+  Answers answers(1);
+  connection->execute({"SET", prefix + "new", "during the migration"}, answers.handler(0));
+  ASSERT_TRUE(puente::test::wait_until([&] { return asks() >= 2; }))
+      << "the connection's command was not answered -ASK";
+  // The migration ends (its keys moved: none here); the old owner now answers -MOVED.
+  for (const auto port : {to, from})
+    ASSERT_TRUE(ok(port, {"CLUSTER", "SETSLOT", slot, "NODE", id_of(to)}));
+
+  ASSERT_TRUE(answers.wait_all());
+  const auto set = answers.outcome(0);
+  ASSERT_FALSE(set.ec) << set.ec.message();
+  EXPECT_EQ(set.reply.str, "OK") << "the caller got the cluster's redirect";
+  const auto stored = puente::test::ask_redis(to, {"GET", prefix + "new"});
+  ASSERT_TRUE(stored && stored->type == REDIS_REPLY_STRING);
+  EXPECT_EQ(std::string(stored->str, stored->len), "during the migration");
+  EXPECT_EQ(answers.calls(0), 1);
   connection->stop();
 }
 
