@@ -29,20 +29,23 @@ Reply three_shards() {
   });
 }
 
-TEST(ClusterRedirect, MovedNamesTheSlotAndItsNewOwner) {
-  const auto r = read_cluster_error("MOVED 3999 127.0.0.1:6381", asked);
-  EXPECT_EQ(r.verdict, ClusterVerdict::moved);
-  EXPECT_EQ(r.slot, 3999);
-  EXPECT_EQ(r.to.host, "127.0.0.1");
-  EXPECT_EQ(r.to.port, 6381);
-}
-
-TEST(ClusterRedirect, AskTellsAMigrationApartFromAMove) {
-  const auto r = read_cluster_error("ASK 16383 10.1.2.3:7005", asked);
-  EXPECT_EQ(r.verdict, ClusterVerdict::ask);
-  EXPECT_EQ(r.slot, 16383);
-  EXPECT_EQ(r.to.host, "10.1.2.3");
-  EXPECT_EQ(r.to.port, 7005);
+TEST(ClusterRedirect, MovedAndAskNameTheSlotAndWhereItIsNow) {
+  struct Case {
+    const char* error;
+    ClusterVerdict verdict;
+    std::uint16_t slot;
+    const char* host;
+    unsigned short port;
+  };
+  for (const Case& c :
+       {Case{"MOVED 3999 127.0.0.1:6381", ClusterVerdict::moved, 3999, "127.0.0.1", 6381},
+        Case{"ASK 16383 10.1.2.3:7005", ClusterVerdict::ask, 16383, "10.1.2.3", 7005}}) {
+    const auto r = read_cluster_error(c.error, asked);
+    EXPECT_EQ(r.verdict, c.verdict) << c.error;
+    EXPECT_EQ(r.slot, c.slot) << c.error;
+    EXPECT_EQ(r.to.host, c.host) << c.error;
+    EXPECT_EQ(r.to.port, c.port) << c.error;
+  }
 }
 
 TEST(ClusterRedirect, AnEmptyHostIsTheNodeThatAnswered) {
