@@ -23,9 +23,9 @@
 // With a Redis Cluster (ConnectionOptions::cluster) the first step asks the cluster's nodes
 // instead, CLUSTER SLOTS, for the primary of the link's slot; ROLE is checked the same way. The
 // node that answered moves to the front, and the nodes its answer named are kept at the back,
-// so a link still finds the cluster when its seeds are gone. redirect() (a -MOVED reply) puts
-// the node it names first and drops the link: the next attempt asks the new owner itself, which
-// knows the slot is its own before gossip has told the others.
+// so a link still finds the cluster when its seeds are gone (link_discovery.cpp: this step).
+// redirect() (a -MOVED reply) puts the node it names first and drops the link: the next attempt
+// asks the new owner itself, which knows the slot is its own before gossip has told the others.
 //
 // Ownership of the hiredis context: ours until hiredis reports an error. After a failed
 // connect or a dropped link hiredis frees it itself, so `context_` is cleared in the callbacks
