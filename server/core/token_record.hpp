@@ -1,7 +1,7 @@
 #pragma once
 // What a node signs in an issued-token record (v1::IssuedToken, in Redis): every field that
 // decides what the token may do or until when, so that a record written into Redis by hand
-// (HSET plus a PUBLISH on the change channel) or a signed record with a field changed does not
+// (HSET plus an SPUBLISH on the change channel) or a signed record with a field changed does not
 // sign anyone in. The node that writes a record signs this text with the network's key
 // (evidence/network_key.hpp); every node checks it when it loads the record
 // (app/access/token_service.hpp).

@@ -10,9 +10,19 @@
 // demoted it, and Sentinel has not closed our connection yet, or never will if it is
 // partitioned from us): the command fails with that reply, and the link is dropped so that the
 // reconnect asks the sentinels (or resolves the host name) again and finds the new primary.
+//
+// On a Redis Cluster (the link bound to one slot, link.hpp) a command whose reply is a redirect
+// or a cluster error (cluster_reply.hpp) is not answered: it waits in parked_ and is sent again
+// every retry_pause until it gets a real answer or its deadline passes (-> `timeout`). -MOVED
+// also re-links to the node it names; -CLUSTERDOWN drops the link so the topology is read again;
+// -ASK and -TRYAGAIN (the slot is being migrated) only wait: once the migration ends, the old
+// owner answers -MOVED. A command is never sent twice at once: it is either in flight or parked.
+// Commands still in flight when the link is dropped for -MOVED are parked too: they went to a
+// node that no longer serves the slot, which refuses them all.
 
 #include "redis/connection.hpp"
 
+#include "redis/cluster_reply.hpp"
 #include "redis/link.hpp"
 #include "redis/reply_from_hiredis.hpp"
 
@@ -31,12 +41,18 @@ namespace puente::redis {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using Args = std::shared_ptr<const std::vector<std::string>>;
+
+// How long a command refused by a cluster (a redirect, a migration) waits before it is sent
+// again: a slot migration of a network's few hundred keys takes tens of ms, a failover seconds.
+constexpr std::chrono::milliseconds retry_pause{25};
 
 class CommandConnection final : public Connection, private Link::Owner {
  public:
   CommandConnection(boost::asio::any_io_executor executor, ConnectionOptions options)
       : strand_(boost::asio::make_strand(std::move(executor))),
         deadline_(strand_),
+        retry_timer_(strand_),
         link_(strand_, std::move(options), "commands", *this) {}
 
   ~CommandConnection() override {
@@ -46,6 +62,7 @@ class CommandConnection final : public Connection, private Link::Owner {
     stopped_ = true;
     teardown_errc_ = Errc::stopped;
     link_.stop();
+    for (Command& command : parked_) deliver(command.handler, Errc::stopped);
   }
 
   void start() override {
@@ -62,7 +79,8 @@ class CommandConnection final : public Connection, private Link::Owner {
   void execute(std::vector<std::string> args, ReplyHandler handler) override {
     boost::asio::post(
         strand_, [self = self(), args = std::move(args), handler = std::move(handler)]() mutable {
-          self->send(args, std::move(handler));
+          self->send(std::make_shared<const std::vector<std::string>>(std::move(args)),
+                     std::move(handler));
         });
   }
 
@@ -70,7 +88,7 @@ class CommandConnection final : public Connection, private Link::Owner {
                       ReplyHandler handler) override {
     boost::asio::post(
         strand_, [self = self(), args = std::move(args), handler = std::move(handler)]() mutable {
-          self->send(*args, std::move(handler));
+          self->send(std::move(args), std::move(handler));
         });
   }
 
@@ -84,6 +102,7 @@ class CommandConnection final : public Connection, private Link::Owner {
   struct Command {
     ReplyHandler handler;
     Clock::time_point deadline;
+    Args args;              // kept to send it again if a cluster redirects it
     bool answered = false;  // already failed with `timeout`; its NULL reply is ignored
   };
 
@@ -91,18 +110,24 @@ class CommandConnection final : public Connection, private Link::Owner {
     return std::static_pointer_cast<CommandConnection>(shared_from_this());
   }
 
-  void send(const std::vector<std::string>& args, ReplyHandler handler) {
+  void send(Args args, ReplyHandler handler) {
+    const auto deadline = Clock::now() + link_.options().command_timeout;
+    send(Command{std::move(handler), deadline, std::move(args)});
+  }
+
+  void send(Command command) {
     if (stopped_) {
-      deliver(handler, Errc::stopped);
+      deliver(command.handler, Errc::stopped);
       return;
     }
     redisAsyncContext* context = link_.context();
     if (context == nullptr) {
-      deliver(handler, Errc::not_connected);
+      deliver(command.handler, Errc::not_connected);
       return;
     }
+    const std::vector<std::string>& args = *command.args;
     if (args.empty()) {
-      deliver(handler, make_error_code(boost::system::errc::invalid_argument));
+      deliver(command.handler, make_error_code(boost::system::errc::invalid_argument));
       return;
     }
     // Explicit lengths: keys and values are binary and may hold NULs or CRLF.
@@ -117,11 +142,10 @@ class CommandConnection final : public Connection, private Link::Owner {
     if (redisAsyncCommandArgv(context, &CommandConnection::on_reply, this,
                               static_cast<int>(argv.size()), argv.data(),
                               lengths.data()) != REDIS_OK) {
-      deliver(handler, Errc::not_connected);
+      deliver(command.handler, Errc::not_connected);
       return;
     }
-    in_flight_.push_back(
-        Command{std::move(handler), Clock::now() + link_.options().command_timeout});
+    in_flight_.push_back(std::move(command));
     arm_deadline();
   }
 
@@ -141,14 +165,91 @@ class CommandConnection final : public Connection, private Link::Owner {
       return;
     }
     if (reply == nullptr) {
+      if (park_in_flight_) {
+        // Re-linking after -MOVED: this command went to a node that does not serve the slot,
+        // so it was refused there too; it runs on the new owner.
+        parked_.push_back(std::move(command));
+        arm_retry();
+        return;
+      }
       deliver(command.handler, teardown_errc_);  // the context is being freed
       return;
     }
     Reply copy = reply_from_hiredis(*reply);
+    if (copy.is_error() && link_.clustered() && park(command, copy.str)) {
+      return;
+    }
     const bool demoted = copy.is_error() && copy.str.starts_with("READONLY");
     deliver(command.handler, {}, std::move(copy));
     if (demoted) {
       drop_demoted_link();
+    }
+  }
+
+  // A cluster's redirect or refusal: keeps the command to send it again; false if `error` is an
+  // answer for the caller.
+  bool park(Command& command, const std::string& error) {
+    const Redirect redirect = read_cluster_error(error, link_.target());
+    if (redirect.verdict == ClusterVerdict::answer) {
+      return false;
+    }
+    parked_.push_back(std::move(command));
+    arm_retry();
+    if (redirect.verdict == ClusterVerdict::moved ||
+        redirect.verdict == ClusterVerdict::cluster_down) {
+      // Re-link from the strand (not inside a hiredis callback), once per link: the other
+      // commands in flight get the same answer.
+      boost::asio::post(strand_, [this, guard = weak_from_this(), generation = link_generation_,
+                                  redirect, error] {
+        const auto owner = guard.lock();
+        if (!owner || stopped_ || generation != link_generation_ || !link_.up()) {
+          return;
+        }
+        teardown_errc_ = Errc::disconnected;
+        park_in_flight_ = true;
+        ++link_generation_;  // one re-link per link, however many commands were redirected
+        if (redirect.verdict == ClusterVerdict::moved) {
+          link_.redirect(redirect.to, "the cluster answered " + error);
+        } else {
+          link_.drop("the cluster answered " + error);
+        }
+      });
+    }
+    return true;
+  }
+
+  void arm_retry() {
+    if (retry_armed_) {
+      return;
+    }
+    retry_armed_ = true;
+    retry_timer_.expires_after(retry_pause);
+    retry_timer_.async_wait([this, guard = weak_from_this()](const boost::system::error_code& ec) {
+      if (ec == boost::asio::error::operation_aborted) {
+        return;
+      }
+      if (const auto owner = guard.lock()) {
+        retry_parked();
+      }
+    });
+  }
+
+  void retry_parked() {
+    retry_armed_ = false;
+    std::deque<Command> parked = std::exchange(parked_, {});
+    for (Command& command : parked) {
+      if (stopped_) {
+        deliver(command.handler, Errc::stopped);
+      } else if (command.deadline <= Clock::now()) {
+        deliver(command.handler, Errc::timeout);
+      } else if (!link_.up()) {
+        parked_.push_back(std::move(command));  // re-linking: wait for the new owner
+      } else {
+        send(std::move(command));
+      }
+    }
+    if (!parked_.empty()) {
+      arm_retry();
     }
   }
 
@@ -242,6 +343,8 @@ class CommandConnection final : public Connection, private Link::Owner {
     teardown_errc_ = Errc::stopped;
     disarm_deadline();
     link_.stop();
+    retry_timer_.cancel();
+    retry_parked();  // each fails with `stopped`
   }
 
   void on_link_up(redisAsyncContext*) override {
@@ -254,6 +357,7 @@ class CommandConnection final : public Connection, private Link::Owner {
       spdlog::critical("redis: link down with {} commands never answered", in_flight_.size());
       std::abort();
     }
+    park_in_flight_ = false;
     disarm_deadline();
     notify_link(false);
   }
@@ -270,6 +374,10 @@ class CommandConnection final : public Connection, private Link::Owner {
   boost::asio::steady_timer deadline_;
   std::uint64_t deadline_generation_ = 0;
   bool deadline_armed_ = false;
+  std::deque<Command> parked_;  // refused by a cluster, to be sent again (see the top)
+  boost::asio::steady_timer retry_timer_;
+  bool retry_armed_ = false;
+  bool park_in_flight_ = false;  // the link is being dropped for -MOVED: park, do not fail
   Errc teardown_errc_ = Errc::disconnected;  // what a NULL reply means right now
   bool stopped_ = false;
   bool destroying_ = false;

@@ -18,6 +18,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,6 +50,15 @@ struct ConnectionOptions {
   // first next time.
   std::vector<Endpoint> sentinels;
   std::string master_name = "puente";  // the name in `sentinel monitor <name> ...`
+  // Redis Cluster (issue 23): if not empty, the link is bound to one hash slot, `cluster_slot`
+  // (every key and channel of a network shares one hash tag, so one slot). Every (re)connect
+  // asks these nodes, in turn (then the nodes learned from their answers and from redirects),
+  // CLUSTER SLOTS for the primary serving the slot, connects there and checks with ROLE that it
+  // is a primary. -MOVED, -ASK, -TRYAGAIN and -CLUSTERDOWN never reach a command's caller: the
+  // command runs again (after re-linking where MOVED points) within its deadline. Exclusive
+  // with `sentinels`; `endpoint` is then ignored.
+  std::vector<Endpoint> cluster;
+  std::uint16_t cluster_slot = 0;
   // Redis ACL (deploy/redis/users.acl): if `user` is set, every link sends `AUTH user
   // <password>` first, before anything else, on every (re)connect. The password is read from
   // `password_file` at each attempt (its first line), so a rotated password is picked up by the

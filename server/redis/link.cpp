@@ -23,10 +23,14 @@ std::string address(const Endpoint& endpoint) {
 
 // For logs. No quotes: JSON log lines embed messages as they are.
 std::string describe(const ConnectionOptions& options, const Endpoint& target) {
+  const bool known = !target.host.empty();  // the sentinels or the cluster have named it
+  if (!options.cluster.empty()) {
+    return "primary of slot " + std::to_string(options.cluster_slot) +
+           (known ? " at " + address(target) : "");
+  }
   if (options.sentinels.empty()) {
     return address(target);
   }
-  const bool known = !target.host.empty();  // the sentinels have named it
   return "primary " + options.master_name + (known ? " at " + address(target) : "");
 }
 
@@ -36,7 +40,8 @@ Link::Link(Strand strand, ConnectionOptions options, std::string role, Owner& ow
     : strand_(std::move(strand)),
       options_(std::move(options)),
       role_(std::move(role)),
-      target_(options_.sentinels.empty() ? options_.endpoint : Endpoint{"", 0}),
+      target_(options_.sentinels.empty() && options_.cluster.empty() ? options_.endpoint
+                                                                     : Endpoint{"", 0}),
       where_(describe(options_, target_)),
       owner_(owner),
       resolver_(strand_),
@@ -103,44 +108,6 @@ void Link::drop(std::string_view why) {
   } else {
     attempt_failed(why);
   }
-}
-
-void Link::begin_attempt() {
-  const std::uint64_t attempt = ++attempt_;
-  if (options_.sentinels.empty()) {
-    connect_to(options_.endpoint);
-    return;
-  }
-  state_ = State::discovering;
-  query_ = SentinelQuery::start(
-      strand_, options_.sentinels, options_.master_name, options_.connect_timeout,
-      SentinelAuth{options_.sentinel_user, options_.sentinel_password_file},
-      [this, guard = guard_, attempt](SentinelQuery::Answer answer) {
-        const auto owner = guard.lock();
-        if (!owner || attempt != attempt_ || state_ != State::discovering) {
-          return;
-        }
-        on_discovered(std::move(answer));
-      });
-}
-
-void Link::on_discovered(SentinelQuery::Answer answer) {
-  query_.reset();
-  if (!answer.primary) {
-    attempt_failed(answer.why);
-    return;
-  }
-  // The sentinel that answered is asked first next time; the others keep their order.
-  auto& sentinels = options_.sentinels;
-  const auto answered = sentinels.begin() + static_cast<std::ptrdiff_t>(answer.sentinel);
-  std::rotate(sentinels.begin(), answered, std::next(answered));
-
-  const Endpoint& primary = *answer.primary;
-  if (primary.host != target_.host || primary.port != target_.port) {
-    spdlog::info("redis {} link: sentinels name {} as primary {}", role_, address(primary),
-                 options_.master_name);
-  }
-  connect_to(primary);
 }
 
 void Link::connect_to(const Endpoint& target) {
@@ -300,7 +267,7 @@ void Link::on_hello_reply(redisAsyncContext*, void* reply, void* privdata) {
     self->refused("Redis refused the connection: " + std::string(r->str, r->len));
     return;
   }
-  if (!self->options_.sentinels.empty()) {
+  if (!self->options_.sentinels.empty() || self->clustered()) {
     self->send_role_check();
     return;
   }

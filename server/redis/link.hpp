@@ -20,6 +20,13 @@
 // per-sentinel deadline). The sentinel that answered moves to the front of the list, as the
 // Sentinel client guidelines ask, so a dead one costs one timeout, not one per attempt.
 //
+// With a Redis Cluster (ConnectionOptions::cluster) the first step asks the cluster's nodes
+// instead, CLUSTER SLOTS, for the primary of the link's slot; ROLE is checked the same way. The
+// node that answered moves to the front, and the nodes its answer named are kept at the back,
+// so a link still finds the cluster when its seeds are gone (link_discovery.cpp: this step).
+// redirect() (a -MOVED reply) puts the node it names first and drops the link: the next attempt
+// asks the new owner itself, which knows the slot is its own before gossip has told the others.
+//
 // Ownership of the hiredis context: ours until hiredis reports an error. After a failed
 // connect or a dropped link hiredis frees it itself, so `context_` is cleared in the callbacks
 // and never touched again. When we end it (drop, stop, deadline) we call redisAsyncFree, which
@@ -80,6 +87,10 @@ class Link {
   void stop();
   // Tears the link down now (a deadline passed) and reconnects after the backoff.
   void drop(std::string_view why);
+  // Cluster: the slot is served by `owner` now (a -MOVED reply): ask it first and reconnect.
+  void redirect(const Endpoint& owner, std::string_view why);
+  bool clustered() const { return !options_.cluster.empty(); }
+  const Endpoint& target() const { return target_; }  // where the link is (or goes); strand only
 
   // The context while the link is up, else nullptr. Strand only.
   redisAsyncContext* context() const { return state_ == State::up ? context_ : nullptr; }
@@ -92,6 +103,7 @@ class Link {
 
   void begin_attempt();
   void on_discovered(SentinelQuery::Answer answer);
+  void learn_nodes(std::size_t answered, const std::vector<Endpoint>& learned);
   void connect_to(const Endpoint& target);
   void on_resolved(const boost::system::error_code& ec,
                    const boost::asio::ip::tcp::resolver::results_type& results);

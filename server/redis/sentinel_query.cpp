@@ -1,5 +1,6 @@
 #include "redis/sentinel_query.hpp"
 
+#include "redis/cluster_reply.hpp"
 #include "redis/password_file.hpp"
 #include "redis/reply_from_hiredis.hpp"
 
@@ -42,6 +43,27 @@ struct ReplyDeleter {
   void operator()(void* reply) const { freeReplyObject(reply); }
 };
 
+// SENTINEL get-master-addr-by-name answers [host, port], or nil for a name it does not watch.
+SentinelQuery::Answer read_sentinel_answer(const Reply& reply, const Endpoint&,
+                                           const std::string& master_name) {
+  if (reply.is_nil()) {
+    return {std::nullopt, 0, "does not monitor a master named \"" + master_name + "\"", {}};
+  }
+  if (reply.is_error()) {
+    return {std::nullopt, 0, "answered " + reply.str, {}};  // e.g. IDONTKNOW while starting
+  }
+  if (reply.type != Reply::Type::array || reply.elements.size() != 2 ||
+      reply.elements[0].type != Reply::Type::string ||
+      reply.elements[1].type != Reply::Type::string || reply.elements[0].str.empty()) {
+    return {std::nullopt, 0, "answered something that is not [host, port]", {}};
+  }
+  const auto port = parse_port(reply.elements[1].str);
+  if (!port) {
+    return {std::nullopt, 0, "answered a bad port", {}};
+  }
+  return {Endpoint{reply.elements[0].str, *port}, 0, {}, {}};
+}
+
 }  // namespace
 
 std::shared_ptr<SentinelQuery> SentinelQuery::start(boost::asio::any_io_executor executor,
@@ -50,9 +72,34 @@ std::shared_ptr<SentinelQuery> SentinelQuery::start(boost::asio::any_io_executor
                                                     std::chrono::milliseconds timeout,
                                                     SentinelAuth auth, Callback callback) {
   assert(!sentinels.empty() && "SentinelQuery needs at least one sentinel");
-  std::shared_ptr<SentinelQuery> query(new SentinelQuery(std::move(executor), std::move(sentinels),
-                                                         std::move(master_name), timeout,
-                                                         std::move(callback)));
+  std::vector<std::string> question{"SENTINEL", "get-master-addr-by-name", master_name};
+  return begin(std::shared_ptr<SentinelQuery>(new SentinelQuery(
+                   std::move(executor), std::move(sentinels), std::move(master_name), timeout,
+                   std::move(callback), std::move(question), &read_sentinel_answer)),
+               auth);
+}
+
+std::shared_ptr<SentinelQuery> SentinelQuery::start_slot_owner(
+    boost::asio::any_io_executor executor, std::vector<Endpoint> nodes, std::uint16_t slot,
+    std::chrono::milliseconds timeout, SentinelAuth auth, Callback callback) {
+  assert(!nodes.empty() && "a cluster query needs at least one node");
+  auto interpret = [slot](const Reply& reply, const Endpoint& asked, const std::string&) {
+    if (reply.is_error()) {
+      return Answer{std::nullopt, 0, "answered " + reply.str, {}};
+    }
+    auto owner = owner_of_slot(reply, slot, asked);
+    return Answer{std::move(owner), 0,
+                  owner ? std::string{} : "names no primary for slot " + std::to_string(slot),
+                  nodes_of(reply, asked)};
+  };
+  return begin(std::shared_ptr<SentinelQuery>(new SentinelQuery(
+                   std::move(executor), std::move(nodes), "slot " + std::to_string(slot), timeout,
+                   std::move(callback), {"CLUSTER", "SLOTS"}, std::move(interpret))),
+               auth);
+}
+
+std::shared_ptr<SentinelQuery> SentinelQuery::begin(std::shared_ptr<SentinelQuery> query,
+                                                    const SentinelAuth& auth) {
   if (!auth.user.empty()) {
     // AUTH goes in the same write, ahead of the question; its answer is read first.
     const PasswordRead read = read_password_file(auth.password_file);
@@ -60,7 +107,7 @@ std::shared_ptr<SentinelQuery> SentinelQuery::start(boost::asio::any_io_executor
       // Answered later, as every answer is: the caller has not stored the query yet.
       boost::asio::post(query->resolver_.get_executor(), [query, why = read.why] {
         if (!query->done_) {
-          query->finish(Answer{std::nullopt, 0, "cannot authenticate to the sentinels: " + why});
+          query->finish(Answer{std::nullopt, 0, "cannot authenticate: " + why, {}});
         }
       });
       return query;
@@ -75,15 +122,17 @@ std::shared_ptr<SentinelQuery> SentinelQuery::start(boost::asio::any_io_executor
 
 SentinelQuery::SentinelQuery(boost::asio::any_io_executor executor, std::vector<Endpoint> sentinels,
                              std::string master_name, std::chrono::milliseconds timeout,
-                             Callback callback)
+                             Callback callback, std::vector<std::string> question,
+                             Interpreter interpret)
     : sentinels_(std::move(sentinels)),
       master_name_(std::move(master_name)),
       timeout_(timeout),
       callback_(std::move(callback)),
+      interpret_(std::move(interpret)),
       resolver_(executor),
       socket_(executor),
       deadline_(executor),
-      request_(encode_sentinel_command({"SENTINEL", "get-master-addr-by-name", master_name_})) {}
+      request_(encode_sentinel_command(question)) {}
 
 SentinelQuery::~SentinelQuery() {
   if (reader_ != nullptr) {
@@ -108,7 +157,7 @@ void SentinelQuery::ask_next() {
     return;
   }
   if (current_ >= sentinels_.size()) {
-    finish(Answer{std::nullopt, 0, "no sentinel knows the primary (" + failures_ + ")"});
+    finish(Answer{std::nullopt, 0, "no one knows the primary (" + failures_ + ")", {}});
     return;
   }
   timed_out_ = false;
@@ -119,7 +168,7 @@ void SentinelQuery::ask_next() {
   }
   reader_ = redisReaderCreate();
   if (reader_ == nullptr) {
-    finish(Answer{std::nullopt, 0, "out of memory"});
+    finish(Answer{std::nullopt, 0, "out of memory", {}});
     return;
   }
 
@@ -225,26 +274,13 @@ void SentinelQuery::on_read(const boost::system::error_code& ec, std::size_t byt
     return;
   }
 
-  if (reply.is_nil()) {
-    skip("does not monitor a master named \"" + master_name_ + "\"");
+  Answer answer = interpret_(reply, sentinels_[current_], master_name_);
+  if (!answer.primary) {
+    skip(answer.why);
     return;
   }
-  if (reply.is_error()) {
-    skip("answered " + reply.str);  // e.g. IDONTKNOW while it is still starting
-    return;
-  }
-  if (reply.type != Reply::Type::array || reply.elements.size() != 2 ||
-      reply.elements[0].type != Reply::Type::string ||
-      reply.elements[1].type != Reply::Type::string || reply.elements[0].str.empty()) {
-    skip("answered something that is not [host, port]");
-    return;
-  }
-  const auto port = parse_port(reply.elements[1].str);
-  if (!port) {
-    skip("answered a bad port");
-    return;
-  }
-  finish(Answer{Endpoint{reply.elements[0].str, *port}, current_, {}});
+  answer.sentinel = current_;
+  finish(std::move(answer));
 }
 
 void SentinelQuery::on_deadline(const boost::system::error_code& ec, std::size_t sentinel) {

@@ -1,6 +1,7 @@
 #pragma once
 // Asks Redis Sentinels where the primary of one master name is, before a link connects
-// (private to the Redis layer).
+// (private to the Redis layer). The same exchange asks the nodes of a Redis Cluster which
+// primary owns a slot (start_slot_owner: CLUSTER SLOTS, read by cluster_reply.hpp).
 //
 // One query walks the sentinels in the order given: for each, resolve, TCP connect, send
 // `AUTH user password` if the sentinels want it (SentinelAuth) and
@@ -19,6 +20,7 @@
 // alive; cancel() makes it end without calling the callback.
 
 #include "redis/connection.hpp"
+#include "redis/reply.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -27,6 +29,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -49,7 +52,12 @@ class SentinelQuery : public std::enable_shared_from_this<SentinelQuery> {
     std::optional<Endpoint> primary;  // empty: no sentinel gave a usable answer
     std::size_t sentinel = 0;         // the index of the sentinel that answered
     std::string why;                  // what went wrong, when nothing answered (for logs)
+    std::vector<Endpoint> learned;    // cluster: every node the answer named
   };
+  // What one node's reply says: a primary, or why it is of no use (plus, for a cluster, the
+  // nodes it named).
+  using Interpreter =
+      std::function<Answer(const Reply& reply, const Endpoint& asked, const std::string& name)>;
   // Called once on the executor, unless cancel() came first.
   using Callback = std::function<void(Answer)>;
 
@@ -59,6 +67,13 @@ class SentinelQuery : public std::enable_shared_from_this<SentinelQuery> {
                                               std::string master_name,
                                               std::chrono::milliseconds timeout, SentinelAuth auth,
                                               Callback callback);
+  // The same walk over the nodes of a Redis Cluster, asking each CLUSTER SLOTS for the primary
+  // serving `slot`; `auth` is the [redis] user, which the cluster's nodes share.
+  static std::shared_ptr<SentinelQuery> start_slot_owner(boost::asio::any_io_executor executor,
+                                                         std::vector<Endpoint> nodes,
+                                                         std::uint16_t slot,
+                                                         std::chrono::milliseconds timeout,
+                                                         SentinelAuth auth, Callback callback);
   ~SentinelQuery();
 
   SentinelQuery(const SentinelQuery&) = delete;
@@ -69,7 +84,10 @@ class SentinelQuery : public std::enable_shared_from_this<SentinelQuery> {
 
  private:
   SentinelQuery(boost::asio::any_io_executor executor, std::vector<Endpoint> sentinels,
-                std::string master_name, std::chrono::milliseconds timeout, Callback callback);
+                std::string master_name, std::chrono::milliseconds timeout, Callback callback,
+                std::vector<std::string> question, Interpreter interpret);
+  static std::shared_ptr<SentinelQuery> begin(std::shared_ptr<SentinelQuery> query,
+                                              const SentinelAuth& auth);
 
   void ask_next();
   void on_resolved(const boost::system::error_code& ec,
@@ -89,6 +107,7 @@ class SentinelQuery : public std::enable_shared_from_this<SentinelQuery> {
   std::string master_name_;
   std::chrono::milliseconds timeout_;
   Callback callback_;
+  Interpreter interpret_;
 
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::ip::tcp::socket socket_;

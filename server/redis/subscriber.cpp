@@ -6,6 +6,20 @@
 // dropped and the cycle starts again: a subscriber that silently holds no channels is worse
 // than one that reconnects.
 //
+// Live channels are sharded (issue 23): SSUBSCRIBE, answered by `ssubscribe` and `smessage`,
+// which SPUBLISH reaches; on a Redis Cluster only the slot's primary (where the link is bound,
+// link.hpp) delivers them. Keyspace channels ("__keyspace@...", the token records' changes)
+// are node-local and classic: SUBSCRIBE. hiredis 0.14 knows only SUBSCRIBE: it finds the
+// callback of a pushed message by its channel in the table SUBSCRIBE filled, and a push it
+// cannot place is dropped. So every live channel is SUBSCRIBEd too, just before its
+// SSUBSCRIBE (nothing PUBLISHes on it, so nothing comes twice; a classic `message` on it would
+// be delivered like any other): then hiredis hands `ssubscribe` and `smessage` to the same
+// callback. SSUBSCRIBE's own first answer goes to the callback it queued, the same one.
+//
+// A `sunsubscribe` (the cluster moved the slot away: a reshard, a failover), or an error reply
+// (-MOVED to an SSUBSCRIBE), drops the link: the reconnect reads the topology again, subscribes
+// on the slot's new primary and fires on_resubscribed, and the owner replays from history.
+//
 // hiredis keeps one callback per subscribed channel and calls each once more with a NULL
 // reply when the context is freed; its privdata is this object, which outlives every context
 // (the Link frees the context before the object's members go).
@@ -31,6 +45,11 @@ namespace {
 
 // Channels per SUBSCRIBE: keeps each command a few KB even for thousands of channels.
 constexpr std::size_t subscribe_batch = 256;
+
+// Keyspace and keyevent notifications are classic pub/sub; every other channel is sharded.
+bool is_node_local(const std::string& channel) {
+  return channel.starts_with("__keyspace@") || channel.starts_with("__keyevent@");
+}
 
 class ChannelSubscriber final : public Subscriber, private Link::Owner {
  public:
@@ -95,24 +114,38 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
 
   template <typename Iterator>
   void send_subscribe(Iterator first, Iterator last) {
+    std::vector<std::string_view> classic;
+    std::vector<std::string_view> sharded;
+    for (; first != last; ++first) {
+      (is_node_local(*first) ? classic : sharded).push_back(*first);
+    }
+    // SUBSCRIBE first: hiredis must know a channel before its `ssubscribe` comes back.
+    if (!send_batches("SUBSCRIBE", classic) || !send_batches("SUBSCRIBE", sharded) ||
+        !send_batches("SSUBSCRIBE", sharded)) {
+      return;  // the context is going down; on_link_up will subscribe everything again
+    }
+    arm_confirm_deadline();
+  }
+
+  bool send_batches(std::string_view command, const std::vector<std::string_view>& channels) {
     redisAsyncContext* context = link_.context();
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;
-    while (first != last) {
-      argv.assign(1, "SUBSCRIBE");
-      lengths.assign(1, 9);
-      for (; first != last && argv.size() <= subscribe_batch; ++first) {
+    for (auto first = channels.begin(); first != channels.end();) {
+      argv.assign(1, command.data());
+      lengths.assign(1, command.size());
+      for (; first != channels.end() && argv.size() <= subscribe_batch; ++first) {
         argv.push_back(first->data());
         lengths.push_back(first->size());
       }
       if (redisAsyncCommandArgv(context, &ChannelSubscriber::on_subscription, this,
                                 static_cast<int>(argv.size()), argv.data(),
                                 lengths.data()) != REDIS_OK) {
-        return;  // the context is going down; on_link_up will subscribe everything again
+        return false;
       }
       unconfirmed_ += argv.size() - 1;
     }
-    arm_confirm_deadline();
+    return true;
   }
 
   static void on_subscription(redisAsyncContext*, void* reply, void* privdata) {
@@ -124,21 +157,42 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
   }
 
   void handle_push(const redisReply& reply) {
+    if (reply.type == REDIS_REPLY_ERROR) {
+      drop_later("Redis refused a subscription: " + std::string(reply.str, reply.len));
+      return;
+    }
     if (reply.type != REDIS_REPLY_ARRAY || reply.elements < 3 ||
         reply.element[0]->type != REDIS_REPLY_STRING ||
         reply.element[1]->type != REDIS_REPLY_STRING) {
       return;
     }
     const std::string_view kind(reply.element[0]->str, reply.element[0]->len);
-    if (kind == "message" && reply.element[2]->type == REDIS_REPLY_STRING) {
+    if ((kind == "smessage" || kind == "message") && reply.element[2]->type == REDIS_REPLY_STRING) {
       // Explicit lengths: payloads are binary (serialized protobuf).
       const std::string channel(reply.element[1]->str, reply.element[1]->len);
       const std::string payload(reply.element[2]->str, reply.element[2]->len);
       for (const auto& handler : message_handlers_)
         guarded("message handler", [&] { handler(channel, payload); });
-    } else if (kind == "subscribe") {
+    } else if (kind == "subscribe" || kind == "ssubscribe") {
       confirmed();
+    } else if (kind == "sunsubscribe") {
+      drop_later("Redis unsubscribed " + std::string(reply.element[1]->str, reply.element[1]->len) +
+                 " (its slot moved)");
     }
+  }
+
+  void drop_later(std::string why) {
+    // Inside a hiredis callback the context cannot be freed: drop it from the strand, once per
+    // link (every channel of the slot gets its own `sunsubscribe`).
+    boost::asio::post(strand_, [this, guard = weak_from_this(), generation = link_generation_,
+                                why = std::move(why)] {
+      const auto owner = guard.lock();
+      if (!owner || generation != link_generation_ || !link_.up()) {
+        return;
+      }
+      ++link_generation_;
+      link_.drop(why);
+    });
   }
 
   void confirmed() {
@@ -195,6 +249,7 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
   }
 
   void on_link_up(redisAsyncContext*) override {
+    ++link_generation_;
     unconfirmed_ = 0;
     resubscribing_ = link_.reconnects() > 0;
     if (!channels_.empty()) {
@@ -219,6 +274,7 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
   boost::asio::steady_timer confirm_deadline_;
   std::uint64_t confirm_generation_ = 0;
   bool destroying_ = false;
+  std::uint64_t link_generation_ = 0;             // counts links up: one drop per link
   std::vector<MessageHandler> message_handlers_;  // each sees every message
   std::vector<std::function<void()>> resubscribed_callbacks_;
   Link link_;  // last: the context it frees calls back into the members above

@@ -1,5 +1,6 @@
 #pragma once
-// A Redis connection in subscribe mode: its own hiredis context (a subscribed context refuses
+// A Redis connection in subscribe mode (SSUBSCRIBE for live channels, SUBSCRIBE for keyspace
+// notifications; subscriber.cpp): its own hiredis context (a subscribed context refuses
 // ordinary commands), the same strand and reconnect discipline as Connection. The channel set
 // is remembered; after every reconnect it is SUBSCRIBEd again and on_resubscribed fires, so
 // the owner can replay from history what pub/sub dropped while the link was down.

@@ -10,6 +10,7 @@
 // Sentinel promotes has them all. A write caught by the kill before the replica confirmed it is
 // answered 202 and kept in the node's journal, then replayed (with its idempotency key) on the
 // new primary.
+#include "failover_tally.hpp"
 #include "sentinel_cluster.hpp"
 #include "test_network.hpp"
 
@@ -38,30 +39,6 @@ long long metric(PuentedNode& node, const std::string& name) {
   return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
 }
 
-// Waits until the node reaches Redis and its journal is empty.
-bool ready(PuentedNode& node) {
-  return wait_until([&] { return node.call(http::verb::get, "/readyz", "").status == 200; }, 30s);
-}
-
-// Reads alerts until `socket` has shown every incident of `expected` or stays quiet for the
-// socket wait, then a moment more for late duplicates. Counts alerts by incident.
-std::map<std::string, int> alerts_by_incident(client::WsClient& socket,
-                                              const std::set<std::string>& expected) {
-  std::map<std::string, int> seen;
-  auto covered = [&] {
-    for (const auto& id : expected)
-      if (!seen.contains(id)) return false;
-    return true;
-  };
-  while (!covered()) {
-    auto alert = next_alert(socket);
-    if (!alert) break;
-    ++seen[alert->incident_id()];
-  }
-  while (auto alert = next_alert(socket, 500ms)) ++seen[alert->incident_id()];
-  return seen;
-}
-
 TEST(SentinelFailover, NodesFollowTheNewPrimaryAndNothingAcknowledgedIsLost) {
   SentinelCluster redis;
   TestNetwork net("", "", wait_for_replica);
@@ -74,7 +51,7 @@ TEST(SentinelFailover, NodesFollowTheNewPrimaryAndNothingAcknowledgedIsLost) {
   // Distinct (spot, kind) pairs: no report corroborates another, each is its own incident.
   const char* kinds[] = {"RAID", "CHECKPOINT", "ARREST"};
   constexpr int reports = 30;
-  int stored = 0, queued = 0, refusals = 0;
+  Accepted accepted;
   for (int i = 0; i < reports; ++i) {
     if (i == reports / 3) redis.kill_primary();
     // The last third goes to the new primary, once the nodes have found it.
@@ -88,62 +65,32 @@ TEST(SentinelFailover, NodesFollowTheNewPrimaryAndNothingAcknowledgedIsLost) {
                             R"("idempotencyKey":"failover-)" + std::to_string(i) + '"');
     // Like a hotline client: a report refused while the new primary is chosen is sent again,
     // with the same key, until it is accepted.
-    bool accepted = wait_until(
+    bool taken = wait_until(
         [&] {
           auto response = node.call(http::verb::post, "/v1/reports", net.token("op"), body);
           if (response.status == 201 || response.status == 200)
-            ++stored;
+            ++accepted.stored;
           else if (response.status == 202)
-            ++queued;
+            ++accepted.queued;
           else {
             EXPECT_EQ(response.status, 503) << response.body;
-            ++refusals;
+            ++accepted.refusals;
             std::this_thread::sleep_for(100ms);
             return false;
           }
           return true;
         },
         30s);
-    ASSERT_TRUE(accepted) << "report " << i << " was never accepted";
+    ASSERT_TRUE(taken) << "report " << i << " was never accepted";
   }
 
   // Queued reports are replayed once the nodes reach the new primary.
   ASSERT_TRUE(ready(*a) && ready(*b));
-  std::set<std::string> incidents;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        v1::IncidentList open;
-        if (!wire::from_json(a->call(http::verb::get, "/v1/incidents", net.token("disp")).body,
-                             open)
-                 .empty())
-          return false;
-        incidents.clear();
-        for (const auto& incident : open.incidents()) incidents.insert(incident.id());
-        return static_cast<int>(incidents.size()) >= reports;
-      },
-      30s));
+  const auto incidents = open_incidents(net, *a, reports);
   EXPECT_EQ(static_cast<int>(incidents.size()), reports);
 
-  for (auto* socket : {on_a.get(), on_b.get()}) {
-    auto seen = alerts_by_incident(*socket, incidents);
-    int delivered = 0, missing = 0, duplicated = 0, unknown = 0;
-    for (const auto& id : incidents) {
-      auto it = seen.find(id);
-      if (it == seen.end())
-        ++missing;
-      else
-        ++delivered, duplicated += it->second - 1;
-    }
-    for (const auto& [id, count] : seen) unknown += incidents.contains(id) ? 0 : count;
-    std::printf(
-        "sentinel failover: accepted %d (%d stored, %d queued, %d refusals retried), delivered %d, "
-        "missing %d, duplicated %d, unknown %d (observer on node %s)\n",
-        stored + queued, stored, queued, refusals, delivered, missing, duplicated, unknown,
-        socket == on_a.get() ? "a" : "b");
-    EXPECT_EQ(missing, 0);
-    EXPECT_EQ(duplicated, 0);
-    EXPECT_EQ(unknown, 0);
-  }
+  expect_each_alert_once("sentinel failover", accepted, *on_a, incidents, "a");
+  expect_each_alert_once("sentinel failover", accepted, *on_b, incidents, "b");
 }
 
 TEST(SentinelFailover, WritesWaitForTheReplicaAndGoOnWithoutItWhenItStalls) {

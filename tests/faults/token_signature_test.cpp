@@ -1,5 +1,5 @@
 // Redis access alone makes no token: a token record written into Redis by hand (HSET on the
-// tokens hash and a PUBLISH on its change channel), unsigned or carrying another record's
+// tokens hash and an SPUBLISH on its change channel), unsigned or carrying another record's
 // signature, signs no one in (401), and the node reports it: a log line without the token, a
 // "token.record_refused" audit entry, a metric. Tokens the nodes issue still work.
 #include "test_network.hpp"
@@ -30,7 +30,7 @@ void plant(TestNetwork& net, const v1::IssuedToken& record) {
   ASSERT_EQ(net.redis_line(
                 resp_words({"HSET", "puente:tokens", record.id(), record.SerializeAsString()})),
             ":1");
-  EXPECT_EQ(net.redis_line(resp_words({"PUBLISH", "puente:tokens:changed", record.id()})).at(0),
+  EXPECT_EQ(net.redis_line(resp_words({"SPUBLISH", "puente:tokens:changed", record.id()})).at(0),
             ':');
 }
 

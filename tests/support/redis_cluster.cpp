@@ -80,6 +80,53 @@ std::optional<unsigned short> RedisCluster::primary_of_slot(std::uint16_t slot,
   return slot_owner(*ranges, slot);
 }
 
+std::vector<unsigned short> RedisCluster::primaries(unsigned short asked_port) const {
+  std::vector<unsigned short> found;
+  for (const std::uint16_t slot : {0, 5461, 10923})
+    if (const auto owner = primary_of_slot(slot, asked_port)) found.push_back(*owner);
+  return found;
+}
+
+void RedisCluster::move_slot(std::uint16_t slot, unsigned short to_port,
+                             std::size_t keys_per_batch) {
+  const auto from_port = primary_of_slot(slot, to_port);
+  if (!from_port) throw std::runtime_error("move_slot: no owner of slot " + std::to_string(slot));
+  if (*from_port == to_port) return;
+  auto ask = [](unsigned short port, const std::vector<std::string>& args) {
+    auto reply = ask_redis(port, args, std::chrono::seconds(10));
+    if (!reply || reply->type == REDIS_REPLY_ERROR)
+      throw std::runtime_error("move_slot: " + args[0] + " " + args[1] + " on " +
+                               std::to_string(port) + " failed" +
+                               (reply ? ": " + std::string(reply->str, reply->len) : ""));
+    return reply;
+  };
+  auto id_of = [&](unsigned short port) {
+    const auto reply = ask(port, {"CLUSTER", "MYID"});
+    return std::string(reply->str, reply->len);
+  };
+  const std::string from_id = id_of(*from_port);
+  const std::string to_id = id_of(to_port);
+  const std::string number = std::to_string(slot);
+  ask(to_port, {"CLUSTER", "SETSLOT", number, "IMPORTING", from_id});
+  ask(*from_port, {"CLUSTER", "SETSLOT", number, "MIGRATING", to_id});
+  for (;;) {
+    const auto keys =
+        ask(*from_port, {"CLUSTER", "GETKEYSINSLOT", number, std::to_string(keys_per_batch)});
+    if (keys->elements == 0) break;
+    std::vector<std::string> migrate = {"MIGRATE", "127.0.0.1", std::to_string(to_port), "", "0",
+                                        "10000",   "KEYS"};
+    for (std::size_t i = 0; i < keys->elements; ++i)
+      migrate.emplace_back(keys->element[i]->str, keys->element[i]->len);
+    ask(*from_port, migrate);
+  }
+  // The target first: once the source lets go, clients it sends on must find an owner there.
+  ask(to_port, {"CLUSTER", "SETSLOT", number, "NODE", to_id});
+  ask(*from_port, {"CLUSTER", "SETSLOT", number, "NODE", to_id});
+  for (const auto port : primaries(to_port))
+    if (port != to_port && port != *from_port)
+      ask(port, {"CLUSTER", "SETSLOT", number, "NODE", to_id});
+}
+
 RedisServer& RedisCluster::node(unsigned short port) {
   for (auto& node : nodes_)
     if (node->port() == port) return *node;

@@ -49,6 +49,16 @@ class RedisCluster {
   // The node on `port`: to kill (no shutdown, no goodbye to the others), pause or restart.
   RedisServer& node(unsigned short port);
 
+  // The three primaries now, as the node on `asked_port` sees them (the owners of the first
+  // slot of each range redis-cli made; a reshard test may have moved a slot, not a range).
+  std::vector<unsigned short> primaries(unsigned short asked_port) const;
+
+  // Moves `slot` to the primary on `to_port` as `redis-cli --cluster reshard` does: SETSLOT
+  // IMPORTING on the target, MIGRATING on the source, MIGRATE of its keys `keys_per_batch` at a
+  // time (redis-cli's --cluster-pipeline, 10 by default), then SETSLOT NODE on the target, the
+  // source and the other primaries. Throws std::runtime_error naming the step that failed.
+  void move_slot(std::uint16_t slot, unsigned short to_port, std::size_t keys_per_batch = 10);
+
   // Waits until every running node says cluster_state:ok and names a primary for every slot.
   bool wait_until_ok(std::chrono::milliseconds timeout = default_deadline) const;
 

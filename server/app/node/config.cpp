@@ -3,6 +3,7 @@
 #include "app/node/config_option.hpp"
 #include "app/node/install_layout.hpp"
 #include "core/trusted_proxies.hpp"
+#include "redis/key_slot.hpp"
 
 #include <toml++/toml.h>
 #include <boost/beast/http/verb.hpp>
@@ -224,6 +225,33 @@ void read_media(const toml::table& t, const std::filesystem::path& base, MediaCo
   m.signing_key_file = relative_to(base, get_or<std::string>(t, "evidence.signing_key_file", ""));
 }
 
+// [redis] sentinels and cluster: lists of "host:port".
+std::vector<redis::Endpoint> endpoints_at(const toml::table& t, std::string_view path) {
+  std::vector<redis::Endpoint> endpoints;
+  for (const auto& text : strings(t, path, {})) {
+    redis::Endpoint endpoint;
+    parse_host_port(text, endpoint.host, endpoint.port);
+    endpoints.push_back(std::move(endpoint));
+  }
+  return endpoints;
+}
+
+// [redis] cluster (issue 23): a network's keys, scripts and channels must all hash to one slot,
+// which only a hash tag in the key prefix gives; the links are bound to that slot.
+void check_cluster(NodeConfig& c) {
+  if (c.redis.cluster.empty()) return;
+  if (!c.redis.sentinels.empty())
+    throw std::runtime_error("config: [redis] cluster and sentinels cannot both be set");
+  const auto open = c.key_prefix.find('{');
+  const auto close = open == std::string::npos ? open : c.key_prefix.find('}', open + 1);
+  if (close == std::string::npos || close == open + 1)
+    throw std::runtime_error(
+        "config: [redis] cluster needs a hash tag in key_prefix (e.g. "
+        "\"puente:{la}:\") so every key of the network is in one slot; \"" +
+        c.key_prefix + "\" has none");
+  c.redis.cluster_slot = redis::key_slot(c.key_prefix);
+}
+
 }  // namespace
 
 NodeConfig load_config(const std::filesystem::path& path) {
@@ -251,20 +279,12 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.redis.command_timeout = millis(t, "redis.command_timeout_ms", c.redis.command_timeout);
   c.redis.reconnect_min = millis(t, "redis.reconnect_min_ms", c.redis.reconnect_min);
   c.redis.reconnect_max = millis(t, "redis.reconnect_max_ms", c.redis.reconnect_max);
-  if (auto sentinels = t.at_path("redis.sentinels")) {
-    if (!sentinels.is_array())
-      throw std::runtime_error("config: redis.sentinels has the wrong type");
-    for (const auto& item : *sentinels.as_array()) {
-      auto text = item.value<std::string>();
-      if (!text) throw std::runtime_error("config: redis.sentinels holds a non-string");
-      redis::Endpoint sentinel;
-      parse_host_port(*text, sentinel.host, sentinel.port);
-      c.redis.sentinels.push_back(std::move(sentinel));
-    }
-  }
+  c.redis.sentinels = endpoints_at(t, "redis.sentinels");
+  c.redis.cluster = endpoints_at(t, "redis.cluster");
   c.redis.master_name = get_or<std::string>(t, "redis.master_name", c.redis.master_name);
   if (!c.redis.sentinels.empty() && c.redis.master_name.empty())
     throw std::runtime_error("config: redis.master_name must be set when redis.sentinels is");
+  check_cluster(c);
 
   // --- Redis ACL user and the link's protection (issue 19 item 2; redis_access.hpp) ---
   c.redis.user = get_or<std::string>(t, "redis.user", "");

@@ -43,6 +43,13 @@ void check_redis_access(const NodeConfig& config) {
   plan.redis_auth = !r.user.empty();
   plan.sentinel_auth = !r.sentinel_user.empty();
   plan.allow_unauthenticated_remote = config.allow_unauthenticated_remote_redis;
+  // A cluster's seeds are Redis nodes like `address`, and so is every primary they name (the
+  // nodes learn each other's addresses): each seed is checked as `address` would be.
+  for (const auto& seed : r.cluster) {
+    plan.redis_host = seed.host;
+    if (const auto why = core::unprotected_redis_access(plan))
+      throw std::runtime_error("config: " + *why + " ([redis] cluster)");
+  }
   if (const auto why = core::unprotected_redis_access(plan))
     throw std::runtime_error("config: " + *why);
 }

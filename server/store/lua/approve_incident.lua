@@ -27,5 +27,5 @@ redis.call('HSET', incident, 'approved_by', approver, 'updated_ms', now_ms)
 if escalate_ms ~= '' then redis.call('ZADD', timers, escalate_ms, id) end
 touch(activity, incident, id, now_ms)
 local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
-redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
+redis.call('SPUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 return {'ok', unpack(offsets)}

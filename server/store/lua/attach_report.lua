@@ -35,6 +35,6 @@ redis.call('HSET', incident, 'last_report_ms', received_ms, 'updated_ms', receiv
 -- XX: one pruned (its last report too old) a moment ago stays out.
 redis.call('ZADD', corroborable, 'XX', 'GT', received_ms, id)
 touch(activity, incident, id, now_ms)
-redis.call('PUBLISH', board, '- ' .. event)
+redis.call('SPUBLISH', board, '- ' .. event)
 if remembered ~= '' then redis.call('SET', idempotency, remembered, 'EX', idempotency_ttl) end
 return {'ok', tostring(redis.call('SCARD', reporters))}

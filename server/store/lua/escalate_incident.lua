@@ -32,5 +32,5 @@ redis.call('HSET', incident, 'step', to_step, 'updated_ms', now_ms)
 if next_ms ~= '' then redis.call('ZADD', timers, next_ms, id) end
 touch(activity, incident, id, now_ms)
 local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
-redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
+redis.call('SPUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 return {'ok', unpack(offsets)}

@@ -23,7 +23,7 @@ local function publish_all(incident_alerts, alerted, maxlen, count, rungs, rung_
   for i = first, #ARGV, 5 do
     local offset = redis.call('XADD', ARGV[i], 'MAXLEN', '~', maxlen, '*', 'pb', ARGV[i + 2])
     local tagged = offset .. ' ' .. ARGV[i + 2]
-    redis.call('PUBLISH', ARGV[i + 1], tagged)
+    redis.call('SPUBLISH', ARGV[i + 1], tagged)
     redis.call('RPUSH', incident_alerts, tagged)
     redis.call('SADD', alerted, ARGV[i + 3])
     if rung_due_ms ~= '' then redis.call('ZADD', rungs, rung_due_ms, incident_id .. ' ' .. ARGV[i + 4]) end

@@ -95,7 +95,7 @@ if idempotency_key ~= '' then
 end
 if holding then
   redis.call('HSET', incident, 'held_ms', created_ms)
-  redis.call('PUBLISH', board, '- ' .. held_event)
+  redis.call('SPUBLISH', board, '- ' .. held_event)
   return {'held'}
 end
 if unverified_cap ~= '' then
@@ -103,5 +103,5 @@ if unverified_cap ~= '' then
   redis.call('PEXPIRE', unverified, tonumber(now_ms) - tonumber(unverified_since_ms) + 1000)
 end
 local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
-redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
+redis.call('SPUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 return {'ok', unpack(offsets)}

@@ -128,5 +128,5 @@ touch(activity, incident, id, now_ms)
 local logged = redis.call('XADD', ack_log, '*', 'incident', id, 'pb', ack)
 -- IncidentEvent's neighborhood (2) and status (3), appended: protobuf merges what follows.
 local told = event .. '\18' .. as_varint(#where) .. where .. '\24' .. as_varint(tonumber(status) or 0)
-redis.call('PUBLISH', board, logged .. ' ' .. told)
+redis.call('SPUBLISH', board, logged .. ' ' .. told)
 return {'ok', logged}

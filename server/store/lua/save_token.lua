@@ -5,5 +5,5 @@ local record = ARGV[2]            -- IssuedToken protobuf
 local changes = ARGV[3]           -- the changes channel
 
 redis.call('HSET', tokens, id, record)
-redis.call('PUBLISH', changes, id)
+redis.call('SPUBLISH', changes, id)
 return 'ok'

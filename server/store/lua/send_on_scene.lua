@@ -37,5 +37,5 @@ end
 if once ~= '' and redis.call('HSETNX', incident, once, now_ms) == 0 then return {'conflict'} end
 touch(activity, incident, id, now_ms)
 local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
-redis.call('PUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
+redis.call('SPUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 return {'ok', unpack(offsets)}

@@ -1,12 +1,19 @@
 // Escalation against real nodes and Redis, with a policy in seconds: too few on scene after
 // confirmation reaches the adjacent neighborhoods, then the region and standby pool, then the
-// dispatchers; the quorum stops it; each step goes out once, even when a node dies.
+// dispatchers; the quorum stops it; each step goes out once, even when a node dies. Each test
+// runs on one Redis (SingleRedis/) and on a Redis Cluster (Cluster/, issue 23).
+#include "cluster_config.hpp"
+#include "cluster_scripts.hpp"
 #include "test_network.hpp"
 
 #include "puente/v1/json.hpp"
+#include "redis/key_slot.hpp"
+#include "redis_probe.hpp"
 #include "wait_until.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include <map>
 
@@ -36,9 +43,19 @@ deadline_seconds = 3
 audience = "dispatchers"
 )";
 
-class Escalation : public ::testing::Test {
+// true: on a Redis Cluster.
+class Escalation : public ::testing::TestWithParam<bool> {
  protected:
-  TestNetwork net{short_policy};
+  std::unique_ptr<RedisCluster> cluster = GetParam() ? std::make_unique<RedisCluster>() : nullptr;
+  TestNetwork net{short_policy, "", cluster ? cluster_redis_lines(*cluster) : ""};
+  // On a cluster, which scripts ran there: the network's incidents are on the cluster, not on
+  // the harness's own Redis.
+  void TearDown() override {
+    if (!cluster) return;
+    const auto ran = scripts_run_on_cluster(*cluster);
+    EXPECT_NE(std::find(ran.begin(), ran.end(), "open_incident"), ran.end())
+        << "no report reached the cluster";
+  }
   std::unique_ptr<PuentedNode> a = net.start_node("a");
   std::unique_ptr<PuentedNode> b = net.start_node("b");
 
@@ -75,12 +92,20 @@ class Escalation : public ::testing::Test {
 
   // True once no deadline is left, claimed or not: every step that will happen has happened.
   bool deadlines_done() {
-    return net.redis_integer("ZCARD puente:timers") == 0 &&
-           net.redis_integer("ZCARD puente:timers:leased") == 0;
+    if (!cluster)
+      return net.redis_integer("ZCARD puente:timers") == 0 &&
+             net.redis_integer("ZCARD puente:timers:leased") == 0;
+    const auto owner = cluster->primary_of_slot(redis::key_slot("{la}"), cluster->ports()[0]);
+    if (!owner) return false;
+    for (const char* key : {"puente:{la}:timers", "puente:{la}:timers:leased"}) {
+      const auto count = ask_redis(*owner, {"ZCARD", key});
+      if (!count || count->type != REDIS_REPLY_INTEGER || count->integer != 0) return false;
+    }
+    return true;
   }
 };
 
-TEST_F(Escalation, WithNobodyOnSceneItWidensStepByStepEachOnce) {
+TEST_P(Escalation, WithNobodyOnSceneItWidensStepByStepEachOnce) {
   auto adjacent = b->socket(net.token("obs-dt"), {"downtown"});  // downtown touches boyle-heights
   auto standby = a->socket(net.token("obs-standby"), {"downtown"});
   auto board = b->socket(net.token("disp"), {}, true);
@@ -121,7 +146,7 @@ TEST_F(Escalation, WithNobodyOnSceneItWidensStepByStepEachOnce) {
   EXPECT_EQ(downtown_step_one, 1);
 }
 
-TEST_F(Escalation, AStepAlertsWhoeverSaidTheyAreAvailableSinceTheConfirmation) {
+TEST_P(Escalation, AStepAlertsWhoeverSaidTheyAreAvailableSinceTheConfirmation) {
   b.reset();  // node a alone takes the steps, with its own copy of who is available
   auto off_shift = a->socket(net.token("obs-dt-off"), {"downtown"});
   auto id = report_and_confirm(*a);  // node a's copy, from before this:
@@ -138,7 +163,7 @@ TEST_F(Escalation, AStepAlertsWhoeverSaidTheyAreAvailableSinceTheConfirmation) {
   EXPECT_EQ(first->incident_id(), id);
 }
 
-TEST_F(Escalation, AQuorumOnSceneStopsIt) {
+TEST_P(Escalation, AQuorumOnSceneStopsIt) {
   auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
   auto response = a->call(http::verb::post, "/v1/reports", net.token("op"),
                           report_json(boyle_heights.lat, boyle_heights.lon));
@@ -158,7 +183,7 @@ TEST_F(Escalation, AQuorumOnSceneStopsIt) {
   EXPECT_EQ(shown.escalation_step(), 0);
 }
 
-TEST_F(Escalation, ResolvingStopsIt) {
+TEST_P(Escalation, ResolvingStopsIt) {
   auto id = report_and_confirm(*a);
   ASSERT_EQ(a->call(http::verb::post, "/v1/incidents/" + id + "/resolve", net.token("disp")).status,
             200u);
@@ -166,7 +191,7 @@ TEST_F(Escalation, ResolvingStopsIt) {
   EXPECT_TRUE(escalations(incident(*b, id)).empty());
 }
 
-TEST_F(Escalation, EachStepGoesOutOnceEvenWhenTheConfirmingNodeDies) {
+TEST_P(Escalation, EachStepGoesOutOnceEvenWhenTheConfirmingNodeDies) {
   auto adjacent = b->socket(net.token("obs-dt"), {"downtown"});
   auto id = report_and_confirm(*a);
   a->process().kill_now();  // the deadline lives in Redis: node b takes it
@@ -179,6 +204,9 @@ TEST_F(Escalation, EachStepGoesOutOnceEvenWhenTheConfirmingNodeDies) {
   auto steps = escalations(incident(*b, id));
   EXPECT_EQ(steps.size(), 3u);
 }
+
+INSTANTIATE_TEST_SUITE_P(On, Escalation, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Cluster" : "SingleRedis"; });
 
 }  // namespace
 }  // namespace puente::test

@@ -307,6 +307,16 @@ TEST(RedisAccessAtStart, ARemoteRedisOrSentinelWithoutAuthIsRefusedBeforeAnyConn
   EXPECT_NO_THROW(net.start_node("near"));
 }
 
+TEST(RedisAccessAtStart, ARemoteClusterSeedWithoutAuthIsRefused) {
+  TestNetwork net("", "",
+                  "cluster = [\"127.0.0.1:7000\", \"192.0.2.3:6379\"]\n"
+                  "key_prefix = \"puente:{la}:\"\n");
+  const auto far_seed = net.start_failure("far-seed");
+  EXPECT_NE(far_seed.find("[redis] address 192.0.2.3 is not on this host"), std::string::npos)
+      << far_seed;
+  EXPECT_NE(far_seed.find("([redis] cluster)"), std::string::npos) << far_seed;
+}
+
 TEST(RedisAccessAtStart, TheConfigMayVouchForAPrivateNetwork) {
   TestNetwork net("", "", "allow_unauthenticated_remote = true\n");
   // Not refused: it starts, and waits for a Redis it cannot reach (stopped here).

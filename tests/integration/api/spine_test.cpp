@@ -1,6 +1,10 @@
 // The spine, end to end across two real nodes sharing one real Redis: a report posted to
 // node A becomes a VERIFY alert on an observer's socket on node B; acks, confirm, false alarm
-// and resolve each do what DESIGN.md says, and the incident shows all of it.
+// and resolve each do what DESIGN.md says, and the incident shows all of it. Each test runs
+// twice: on one Redis (SingleRedis/) and on a Redis Cluster of three primaries and three
+// replicas (Cluster/, issue 23), the network's keys under one hash tag.
+#include "cluster_config.hpp"
+#include "cluster_scripts.hpp"
 #include "test_network.hpp"
 
 #include "core/stream_offset.hpp"
@@ -8,15 +12,27 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace puente::test {
 namespace {
 
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 
-class Spine : public ::testing::Test {
+// true: on a Redis Cluster.
+class Spine : public ::testing::TestWithParam<bool> {
  protected:
-  TestNetwork net;
+  std::unique_ptr<RedisCluster> cluster = GetParam() ? std::make_unique<RedisCluster>() : nullptr;
+  TestNetwork net{"", "", cluster ? cluster_redis_lines(*cluster) : ""};
+  // On a cluster, which scripts ran there: the network's incidents are on the cluster, not on
+  // the harness's own Redis.
+  void TearDown() override {
+    if (!cluster) return;
+    const auto ran = scripts_run_on_cluster(*cluster);
+    EXPECT_NE(std::find(ran.begin(), ran.end(), "open_incident"), ran.end())
+        << "no report reached the cluster";
+  }
   std::unique_ptr<PuentedNode> a = net.start_node("a");
   std::unique_ptr<PuentedNode> b = net.start_node("b");
 
@@ -57,7 +73,7 @@ class Spine : public ::testing::Test {
   }
 };
 
-TEST_F(Spine, AReportOnOneNodeIsAVerifyAlertOnAnotherNodesObserver) {
+TEST_P(Spine, AReportOnOneNodeIsAVerifyAlertOnAnotherNodesObserver) {
   auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
   auto receipt = report(*a, boyle_heights);
   EXPECT_EQ(receipt.incident().neighborhood(), "boyle-heights");
@@ -73,7 +89,7 @@ TEST_F(Spine, AReportOnOneNodeIsAVerifyAlertOnAnotherNodesObserver) {
   EXPECT_NE(alert->text().find("Boyle Heights"), std::string::npos);
 }
 
-TEST_F(Spine, VerifyReachesLegalObserversOnlyAndOnlyOfThatNeighborhood) {
+TEST_P(Spine, VerifyReachesLegalObserversOnlyAndOnlyOfThatNeighborhood) {
   auto volunteer = b->socket(net.token("vol-bh"), {"boyle-heights"});
   auto other_observer = b->socket(net.token("obs-dt"), {"downtown"});
   auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
@@ -87,7 +103,7 @@ TEST_F(Spine, VerifyReachesLegalObserversOnlyAndOnlyOfThatNeighborhood) {
   EXPECT_FALSE(next_alert(*other_observer, 300ms));
 }
 
-TEST_F(Spine, AcksConfirmAndResolveTravelTheWholeWay) {
+TEST_P(Spine, AcksConfirmAndResolveTravelTheWholeWay) {
   auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
   auto volunteer = b->socket(net.token("vol-bh"), {"boyle-heights"});
   auto attorney = a->socket(net.token("att-bh"), {"boyle-heights"});
@@ -142,7 +158,7 @@ TEST_F(Spine, AcksConfirmAndResolveTravelTheWholeWay) {
   EXPECT_EQ(shown.acks(1).responder_id(), "obs-bh");
 }
 
-TEST_F(Spine, AFalseAlarmDebunksToEveryoneAlerted) {
+TEST_P(Spine, AFalseAlarmDebunksToEveryoneAlerted) {
   auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
   auto volunteer = b->socket(net.token("vol-bh"), {"boyle-heights"});
   auto receipt = report(*a, boyle_heights);
@@ -164,7 +180,7 @@ TEST_F(Spine, AFalseAlarmDebunksToEveryoneAlerted) {
   EXPECT_EQ(step(*a, receipt.incident().id(), "resolve").status, 409u);
 }
 
-TEST_F(Spine, AnObserverOnSceneMayConfirmAndOneElsewhereMayNot) {
+TEST_P(Spine, AnObserverOnSceneMayConfirmAndOneElsewhereMayNot) {
   auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
   auto receipt = report(*a, boyle_heights);
   auto verify = next_alert(*observer);
@@ -178,7 +194,7 @@ TEST_F(Spine, AnObserverOnSceneMayConfirmAndOneElsewhereMayNot) {
   EXPECT_EQ(confirmed.status, 200u) << confirmed.body;
 }
 
-TEST_F(Spine, AcksOverHttpAreRecordedWithTheirResponder) {
+TEST_P(Spine, AcksOverHttpAreRecordedWithTheirResponder) {
   auto receipt = report(*a, boyle_heights);
   const auto& alert = receipt.incident().alerts(0);
   auto body = R"({"alertId":")" + alert.id() + R"(","incidentId":")" + receipt.incident().id() +
@@ -191,7 +207,7 @@ TEST_F(Spine, AcksOverHttpAreRecordedWithTheirResponder) {
   EXPECT_EQ(shown.acks(0).note(), "10 minutes away");
 }
 
-TEST_F(Spine, AReconnectingObserverGetsWhatItMissedExactlyOnceInOrder) {
+TEST_P(Spine, AReconnectingObserverGetsWhatItMissedExactlyOnceInOrder) {
   std::string last_seen;
   {
     auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
@@ -217,7 +233,7 @@ TEST_F(Spine, AReconnectingObserverGetsWhatItMissedExactlyOnceInOrder) {
 // A page opening with the last half hour asks from a time, not from an offset it never saw: it
 // gets exactly the alerts written at or after that time (one at the very millisecond included),
 // in order, none twice, though they span pages of history and one arrives live meanwhile.
-TEST_F(Spine, AReconnectGivenATimeGetsTheAlertsFromThatTimeOnExactlyOnceInOrder) {
+TEST_P(Spine, AReconnectGivenATimeGetsTheAlertsFromThatTimeOnExactlyOnceInOrder) {
   std::vector<v1::Alert> written;
   for (int i = 0; i < 6; ++i)
     written.push_back(report(*a, boyle_heights_spot(i)).incident().alerts(0));
@@ -251,7 +267,7 @@ TEST_F(Spine, AReconnectGivenATimeGetsTheAlertsFromThatTimeOnExactlyOnceInOrder)
 // A page from before sinceTimeMs sent its time as a sinceOffset: still read as the offset
 // "<time>-0", so such a page keeps working (less exactly: an alert of that very millisecond and
 // sequence 0 counts as seen).
-TEST_F(Spine, AnOlderPagesTimeAsSinceOffsetIsStillAnOffset) {
+TEST_P(Spine, AnOlderPagesTimeAsSinceOffsetIsStillAnOffset) {
   std::vector<v1::Alert> written;
   for (int i = 0; i < 3; ++i)
     written.push_back(report(*a, boyle_heights_spot(i)).incident().alerts(0));
@@ -269,7 +285,7 @@ TEST_F(Spine, AnOlderPagesTimeAsSinceOffsetIsStillAnOffset) {
   EXPECT_EQ(got, expected);
 }
 
-TEST_F(Spine, ARepeatedIdempotencyKeyAnswersTheFirstIncident) {
+TEST_P(Spine, ARepeatedIdempotencyKeyAnswersTheFirstIncident) {
   auto body =
       report_json(boyle_heights.lat, boyle_heights.lon, "RAID", R"("idempotencyKey":"call-0042")");
   auto first = a->call(http::verb::post, "/v1/reports", net.token("op"), body);
@@ -287,7 +303,7 @@ TEST_F(Spine, ARepeatedIdempotencyKeyAnswersTheFirstIncident) {
   EXPECT_EQ(incidents.incidents_size(), 1);
 }
 
-TEST_F(Spine, ReportsAndAcksTravelOverTheSocketToo) {
+TEST_P(Spine, ReportsAndAcksTravelOverTheSocketToo) {
   auto operator_socket = a->socket(net.token("op"), {});
   auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
   v1::ClientMessage message;
@@ -313,6 +329,9 @@ namespace puente::test {
 namespace {
 
 namespace http = boost::beast::http;
+
+INSTANTIATE_TEST_SUITE_P(On, Spine, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Cluster" : "SingleRedis"; });
 
 // Recovery: the welcome names the history's epoch and says whether a reconnect's sinceOffset
 // could be replayed whole; when it could not (history trimmed past it, or lost), it says so.

@@ -3,11 +3,14 @@
 // its sockets there, while the responder's other sockets stay; a token that runs out is
 // refused and its sockets signed out; roster tokens can be revoked the same way. Redis alone
 // cannot undo a revocation, and an issued token whose record Redis lost is refused at once.
+#include "cluster_config.hpp"
 #include "test_network.hpp"
 
 #include "connection_error.hpp"
 #include "file_text.hpp"
 #include "puente/v1/json.hpp"
+#include "redis/key_slot.hpp"
+#include "redis_probe.hpp"
 #include "wait_until.hpp"
 
 #include <gtest/gtest.h>
@@ -24,7 +27,8 @@ using namespace std::chrono_literals;
 
 class Tokens : public ::testing::Test {
  protected:
-  explicit Tokens(const std::string& extra_config = "") : net(extra_config) {}
+  explicit Tokens(const std::string& extra_config = "", const std::string& extra_redis = "")
+      : net(extra_config, "", extra_redis) {}
 
   TestNetwork net;
   std::unique_ptr<PuentedNode> a = net.start_node("a");
@@ -171,6 +175,36 @@ TEST_F(Tokens, AnIssuedTokenWhoseRecordIsDeletedInRedisIsRefusedAtOnceOnEveryNod
         << " still accepts a token Redis does not know: " << refusal_code(*node, issued.token());
   EXPECT_FALSE(signed_out_code(*phone).empty());
   EXPECT_EQ(refusal_code(*a, net.token("obs-bh")), "") << "the roster token went too";
+}
+
+// The nodes on a Redis Cluster (issue 23): a new token is announced on the sharded changes
+// channel, and a record deleted by hand is announced by the keyspace notification of the
+// network's slot's primary, the node the subscribers hold their classic SUBSCRIBE on.
+struct ClusterFirst {
+  RedisCluster cluster;
+};
+class TokensOnACluster : private ClusterFirst, public Tokens {
+ protected:
+  TokensOnACluster() : Tokens("", cluster_redis_lines(cluster)) {}
+  unsigned short primary() const {
+    return *cluster.primary_of_slot(redis::key_slot("puente:{la}:"), cluster.ports()[0]);
+  }
+};
+
+TEST_F(TokensOnACluster, AnIssuedTokenReachesEveryNodeAndADeletedRecordIsRefusedEverywhere) {
+  auto issued = issue("obs-bh");
+  ASSERT_TRUE(wait_until([&] { return refusal_code(*b, issued.token()).empty(); }))
+      << refusal_code(*b, issued.token());
+  auto phone = b->socket(issued.token(), {"boyle-heights"});
+
+  const auto deleted = ask_redis(primary(), {"HDEL", "puente:{la}:tokens", issued.id()});
+  ASSERT_TRUE(deleted && deleted->type == REDIS_REPLY_INTEGER && deleted->integer == 1)
+      << "the record is not on the slot's primary";
+  for (auto* node : {a.get(), b.get()})
+    EXPECT_TRUE(
+        wait_until([&] { return refusal_code(*node, issued.token()).starts_with("401"); }, 5s))
+        << node->name() << " still accepts a token the cluster does not know";
+  EXPECT_FALSE(signed_out_code(*phone).empty());
 }
 
 // Nodes that load every token from Redis each second, so that within seconds a revocation Redis

@@ -60,13 +60,13 @@ TEST_F(RedisAuthTest, CommandsAndSubscriberSignInOnConnectAndReconnect) {
   subscriber->subscribe({"puente:live:test"});
   subscriber->start();
   ASSERT_TRUE(puente::test::wait_until([&] {
-    return run_command(*connection, {"PUBLISH", "puente:live:test", "one"}).reply.integer == 1;
+    return run_command(*connection, {"SPUBLISH", "puente:live:test", "one"}).reply.integer == 1;
   }));
 
   redis_->restart();  // both links drop and sign in again
   EXPECT_EQ(run_command_until_ok(*connection, {"ACL", "WHOAMI"}).reply.str, "puente");
   ASSERT_TRUE(puente::test::wait_until([&] {
-    return run_command(*connection, {"PUBLISH", "puente:live:test", "two"}).reply.integer == 1;
+    return run_command(*connection, {"SPUBLISH", "puente:live:test", "two"}).reply.integer == 1;
   }));
   EXPECT_TRUE(puente::test::wait_until([&] { return inbox.has("puente:live:test", "two"); }));
   subscriber->stop();

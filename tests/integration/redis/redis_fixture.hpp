@@ -99,17 +99,23 @@ inline Outcome run_command_until_ok(
   return outcome;
 }
 
-// A connection's options for `server`, with deadlines sized for a loaded machine running ASan;
-// tests that need a short one set it.
-inline ConnectionOptions options_for(const puente::test::RedisServer& server) {
+// A connection's options with deadlines sized for a loaded machine running ASan; tests that
+// need a short one set it. Where to connect is the caller's to add.
+inline ConnectionOptions test_options() {
   ConnectionOptions options;
-  options.endpoint.host = server.host();
-  options.endpoint.port = server.port();
   options.name = "puente-test";
   options.connect_timeout = 2s;
   options.command_timeout = 5s;
   options.reconnect_min = 20ms;
   options.reconnect_max = 200ms;
+  return options;
+}
+
+// The same for `server`.
+inline ConnectionOptions options_for(const puente::test::RedisServer& server) {
+  ConnectionOptions options = test_options();
+  options.endpoint.host = server.host();
+  options.endpoint.port = server.port();
   return options;
 }
 

@@ -119,9 +119,9 @@ TEST_F(SentinelFailoverTest, SubscriberResubscribesOnThePromotedReplica) {
   subscriber->subscribe({"alerts:boyle-heights"});
   subscriber->start();
 
-  // PUBLISH answers how many subscribers got the message: 1 once the subscription holds.
+  // SPUBLISH answers how many subscribers got the message: 1 once the subscription holds.
   ASSERT_TRUE(puente::test::wait_until([&] {
-    return run_command(*publisher, {"PUBLISH", "alerts:boyle-heights", "before"}).reply.integer ==
+    return run_command(*publisher, {"SPUBLISH", "alerts:boyle-heights", "before"}).reply.integer ==
            1;
   }));
   ASSERT_TRUE(
@@ -136,7 +136,7 @@ TEST_F(SentinelFailoverTest, SubscriberResubscribesOnThePromotedReplica) {
   EXPECT_GE(subscriber->reconnects(), 1u);
 
   const auto published = run_command_until_ok(
-      *publisher, {"PUBLISH", "alerts:boyle-heights", "after the failover"}, failover_wait);
+      *publisher, {"SPUBLISH", "alerts:boyle-heights", "after the failover"}, failover_wait);
   ASSERT_FALSE(published.ec) << published.ec.message();
   EXPECT_EQ(published.reply.integer, 1) << "the subscriber is not on the new primary";
   EXPECT_EQ(port_of(*publisher), cluster_.replica_port());

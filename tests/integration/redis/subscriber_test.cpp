@@ -33,15 +33,15 @@ class SubscriberTest : public RedisFixture {
   // Waits until Redis counts a subscriber on `channel` (the confirmation is not public).
   bool subscribed(const std::string& channel) {
     return puente::test::wait_until([&] {
-      const auto numsub = run(*publisher_, {"PUBSUB", "NUMSUB", channel});
+      const auto numsub = run(*publisher_, {"PUBSUB", "SHARDNUMSUB", channel});
       return !numsub.ec && numsub.reply.elements.size() == 2 &&
              numsub.reply.elements[1].integer == 1;
     });
   }
 
-  // PUBLISH, retried until the publisher's own link is back; the receiver count.
+  // SPUBLISH, retried until the publisher's own link is back; the receiver count.
   long long publish(const std::string& channel, const std::string& payload) {
-    return run_until_ok(*publisher_, {"PUBLISH", channel, payload}).reply.integer;
+    return run_until_ok(*publisher_, {"SPUBLISH", channel, payload}).reply.integer;
   }
 
   std::shared_ptr<Connection> publisher_;
@@ -130,7 +130,7 @@ TEST_F(SubscriberTest, DestroyedWhileSubscribedLeavesNothingBehind) {
   ASSERT_TRUE(subscribed("alerts:gone"));
   subscriber_.reset();  // hiredis calls the channel callbacks once more while freeing
   EXPECT_TRUE(puente::test::wait_until([&] {
-    const auto numsub = run(*publisher_, {"PUBSUB", "NUMSUB", "alerts:gone"});
+    const auto numsub = run(*publisher_, {"PUBSUB", "SHARDNUMSUB", "alerts:gone"});
     return numsub.reply.elements.size() == 2 && numsub.reply.elements[1].integer == 0;
   }));
 }

@@ -189,6 +189,30 @@ TEST(Config, SentinelsReplaceTheAddressAndNameTheirMaster) {
   EXPECT_EQ(example.redis.master_name, "puente");
 }
 
+TEST(Config, AClusterBindsTheNodeToTheSlotOfItsKeyPrefixsHashTag) {
+  test::ConfigFile file;
+  auto config = file.load(
+      "[redis]\ncluster = [\"10.0.0.11:6379\", \"10.0.0.12:6379\"]\nkey_prefix = "
+      "\"puente:{la}:\"\n");
+  ASSERT_EQ(config.redis.cluster.size(), 2u);
+  EXPECT_EQ(config.redis.cluster[1].host, "10.0.0.12");
+  EXPECT_EQ(config.redis.cluster[1].port, 6379);
+  // CLUSTER KEYSLOT la, as redis-cli answers it.
+  EXPECT_EQ(config.redis.cluster_slot, 12992);
+
+  const auto untagged = file.refusal("[redis]\ncluster = [\"10.0.0.11:6379\"]\n");
+  EXPECT_NE(untagged.find("hash tag"), std::string::npos) << untagged;
+  EXPECT_NE(file.refusal("[redis]\ncluster = [\"10.0.0.11:6379\"]\nkey_prefix = \"p:{}:\"\n"), "")
+      << "an empty tag hashes the whole key";
+  const auto both = file.refusal(
+      "[redis]\ncluster = [\"10.0.0.11:6379\"]\nsentinels = [\"10.0.0.1:26379\"]\n"
+      "key_prefix = \"puente:{la}:\"\n");
+  EXPECT_NE(both.find("cannot both"), std::string::npos) << both;
+
+  auto example = load_config(std::filesystem::path(PUENTE_SOURCE_DIR) / "config/puented.toml");
+  EXPECT_TRUE(example.redis.cluster.empty());
+}
+
 TEST(Config, ReplicaWaitIsOffByDefaultAndBoundedByTheCommandTimeout) {
   auto example = load_config(std::filesystem::path(PUENTE_SOURCE_DIR) / "config/puented.toml");
   EXPECT_EQ(example.replication.replicas, 0);

@@ -1,0 +1,22 @@
+#pragma once
+// The [redis] lines that point a TestNetwork's nodes at a RedisCluster instead of its own Redis
+// (issue 23): the cluster's nodes as seeds, and a key prefix whose hash tag binds the network
+// to one slot. Passed as TestNetwork's `extra_redis`; the nodes ignore the --redis address the
+// harness gives them. What the harness reads from its own Redis (redis_line, values_holding)
+// sees nothing of a cluster network.
+
+#include "redis_cluster.hpp"
+
+#include <string>
+
+namespace puente::test {
+
+inline std::string cluster_redis_lines(const RedisCluster& cluster, const std::string& tag = "la") {
+  std::string seeds;
+  for (const auto port : cluster.ports())
+    seeds +=
+        (seeds.empty() ? "\"" : ", \"") + std::string("127.0.0.1:") + std::to_string(port) + "\"";
+  return "cluster = [" + seeds + "]\nkey_prefix = \"puente:{" + tag + "}:\"\n";
+}
+
+}  // namespace puente::test
