@@ -4,12 +4,14 @@
 # puente-loadgen on this machine, on the same Redis, rooms/channels = neighborhoods.
 #
 #   tests/bench/fanout.sh                 full run: prints one table, writes docs/benchmarks.md
-#   tests/bench/fanout.sh --smoke         a few seconds, puented only, 1 and 2 nodes; fails if an
-#                                         alert is lost or duplicated (never on speed): ctest runs it
+#   tests/bench/fanout.sh --smoke         a few seconds, puented only: 1 and 2 nodes, 1 node on a
+#                                         Redis Cluster; fails if an alert is lost or duplicated
+#                                         (never on speed): ctest runs it
 # Options: --build DIR (default build/release; the smoke test passes its own), --observers N,
 #   --neighborhoods R, --deliveries "50000 300000" (deliveries/s, one phase each), --flood N
 #   (reports/s into other neighborhoods, in a last phase), --seconds S (per phase),
-#   --only "puente puente2 socketio nchan", --no-docs.
+#   --only "puente puente2 puente-cluster socketio nchan" (puente-cluster: one node on a Redis
+#   Cluster of 3 primaries, issue 23; not in the default list), --no-docs.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,7 +38,7 @@ done
 if [[ $smoke -eq 1 ]]; then
   # Small and short; 2 workers of 100 observers still exercise the multi-process path.
   observers=200 neighborhoods=10 deliveries=2000 flood=50 seconds=2 per_worker=100 docs=0
-  only="puente puente2"
+  [[ " ${args[*]} " == *" --only "* ]] || only="puente puente2 puente-cluster"
 fi
 
 loadgen="$build/clients/loadgen/puente-loadgen"
@@ -101,6 +103,39 @@ for attempt in 1 2 3 4 5; do
   [[ $attempt -lt 5 ]] || exit 1
 done
 flush() { redis-cli -p "$redis_port" flushall >/dev/null; }
+redis_pids=("$redis_pid")  # whose CPU the loadgen reports as Redis's
+
+# A Redis Cluster of 3 primaries (no replicas: the bench measures the way alerts take, and a
+# replica only adds the primary's replication stream), each as the single Redis above, joined
+# by redis-cli as an operator would. Sets cluster_pids and cluster_seeds ("host:port,...").
+start_cluster() {
+  local ports=() port i
+  cluster_pids=()
+  for i in 1 2 3; do
+    while :; do  # the cluster bus listens on port + 10000: both must be free
+      port=$(free_port)
+      (: </dev/tcp/127.0.0.1/$((port + 10000))) 2>/dev/null || break
+    done
+    mkdir -p "$tmp/cluster/$i"
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$tmp/cluster/$i" --save '' --appendonly yes \
+      --appendfsync everysec --cluster-enabled yes --cluster-config-file nodes.conf \
+      --cluster-node-timeout 5000 --daemonize no >"$tmp/cluster/$i.log" 2>&1 &
+    cluster_pids+=($!)
+    started+=($!)
+    ports+=("$port")
+    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  redis-cli --cluster create "${ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes \
+    >"$tmp/cluster/create.log" 2>&1
+  for port in "${ports[@]}"; do
+    for _ in $(seq 100); do
+      redis-cli -p "$port" cluster info 2>/dev/null | grep -q "cluster_state:ok" && break
+      sleep 0.1
+    done
+  done
+  cluster_seeds=$(printf '"127.0.0.1:%s",' "${ports[@]}")
+  cluster_seeds="[${cluster_seeds%,}]"
+}
 
 "$loadgen" roster --observers "$observers" --neighborhoods "$neighborhoods" --geojson "$geojson" --out "$tmp/roster"
 
@@ -131,9 +166,9 @@ dedup_meters = 1
 dedup_window_seconds = 1
 EOF
 
-start_node() {  # name -> sets node_pid, node_port
+start_node() {  # name [config] -> sets node_pid, node_port
   rm -f "$tmp/$1.port"
-  "$puented" --config "$tmp/puented.toml" --node-id "$1" --port-file "$tmp/$1.port" \
+  "$puented" --config "${2:-$tmp/puented.toml}" --node-id "$1" --port-file "$tmp/$1.port" \
     --journal "$tmp/$1.journal" --state-dir "$tmp" >"$tmp/$1.log" 2>&1 &
   node_pid=$!
   started+=("$node_pid")
@@ -155,7 +190,7 @@ drive() {  # label, target, servers, pids...
   local extra=()
   [[ $target == puente && $flood -gt 0 && $label != *"2 nodes"* ]] && extra+=(--flood "$flood")
   [[ $smoke -eq 1 ]] && extra+=(--require-complete)
-  "$loadgen" run --target "$target" --server "$servers" "${pid_args[@]}" --redis-pid "$redis_pid" --roster "$tmp/roster" \
+  "$loadgen" run --target "$target" --server "$servers" "${pid_args[@]}" "${redis_pids[@]/#/--redis-pid=}" --roster "$tmp/roster" \
     --observers "$observers" --neighborhoods "$neighborhoods" --per-worker "$per_worker" "${delivery_args[@]}" \
     --seconds "$seconds" --label "$label" --json "$results" "${extra[@]}" | tee -a "$rows" || failed=1
 }
@@ -188,6 +223,20 @@ if [[ " $only " == *" puente2 "* ]]; then
   stop "$pa" "$pb"
   check_sanitizers a
   check_sanitizers b
+fi
+
+if [[ " $only " == *" puente-cluster "* ]]; then
+  start_cluster
+  # The same config on the cluster: the network's keys under one hash tag, so one slot.
+  sed -e "s|^address = .*|cluster = $cluster_seeds\nkey_prefix = \"puente:{bench}:\"|" \
+    "$tmp/puented.toml" >"$tmp/puented-cluster.toml"
+  redis_pids=("${cluster_pids[@]}")
+  start_node a "$tmp/puented-cluster.toml"
+  drive "puented, 1 node, Redis Cluster (3 primaries)" puente "127.0.0.1:$node_port" "$node_pid"
+  stop "$node_pid"
+  check_sanitizers a
+  stop "${cluster_pids[@]}"
+  redis_pids=("$redis_pid")
 fi
 
 if [[ " $only " == *" socketio "* ]]; then
