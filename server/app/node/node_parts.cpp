@@ -5,7 +5,8 @@
 
 namespace puente::app {
 
-NetworkParts::NetworkParts(NodeConfig c, net::IoThreads& io_threads, RateLimiter& node_limiter)
+NetworkParts::NetworkParts(NodeConfig c, core::Metrics& network_metrics, net::IoThreads& io_threads,
+                           RateLimiter& node_limiter)
     : config(std::move(c)),
       geo(load_geography(config)),
       roster(load_roster(config, geo)),
@@ -15,6 +16,7 @@ NetworkParts::NetworkParts(NodeConfig c, net::IoThreads& io_threads, RateLimiter
       delivery(core::DeliveryLadders::from_toml(config.text)),
       writer(roster, geo, zone, templates, config.default_language),
       rules{.geo = geo, .roster = roster, .policies = policies, .zone = zone, .writer = writer},
+      metrics(network_metrics),
       io(io_threads),
       hub(thread_contexts(io)),
       commands(redis::Connection::create(io.main().get_executor(),

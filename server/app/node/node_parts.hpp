@@ -66,7 +66,9 @@ struct NetworkParts {
   core::DeliveryLadders delivery;  // read now so a bad [delivery] stops the node at start
   AlertWriter writer;
   NetworkRules rules;
-  core::Metrics metrics;
+  // Kept by the node, beside its threads: the server's sessions count into the first network's
+  // until the threads' last handlers are gone, after the networks.
+  core::Metrics& metrics;
   net::IoThreads& io;  // the node's
   // The network's own hub: a neighborhood `downtown` of one network is another topic than a
   // `downtown` of the next.
@@ -139,7 +141,7 @@ struct NetworkParts {
   ApiServices api_services;
   net::Router router;  // the network's API routes, on api_services
 
-  NetworkParts(NodeConfig c, net::IoThreads& io, RateLimiter& limiter);
+  NetworkParts(NodeConfig c, core::Metrics& metrics, net::IoThreads& io, RateLimiter& limiter);
 
   std::string language_of(const std::string& id) const;
   void wire_sms();
@@ -153,6 +155,8 @@ struct NetworkParts {
 
 struct Node::Parts {
   NodeConfig config;  // the main file's
+  // Each network's, in its order: declared before the threads, so they outlive every handler.
+  std::vector<std::unique_ptr<core::Metrics>> network_metrics;
   net::IoThreads io;
   RateLimiter limiter;
   std::vector<std::unique_ptr<NetworkParts>> networks;  // in the order [[networks]] lists them

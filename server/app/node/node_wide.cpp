@@ -5,6 +5,8 @@
 #include "app/node/network_routing.hpp"
 #include "app/node/node_parts.hpp"
 
+#include <algorithm>
+
 namespace puente::app {
 
 namespace {
@@ -27,12 +29,20 @@ Node::Parts::Parts(NodeConfig c)
   std::vector<std::string> ids;
   std::vector<const core::Roster*> rosters;
   for (auto& network : network_configs(config)) {
-    networks.push_back(std::make_unique<NetworkParts>(std::move(network), io, limiter));
+    network_metrics.push_back(std::make_unique<core::Metrics>());
+    networks.push_back(
+        std::make_unique<NetworkParts>(std::move(network), *network_metrics.back(), io, limiter));
     ids.push_back(networks.back()->config.network_id);
     rosters.push_back(&networks.back()->roster);
     socket_networks.push_back(&networks.back()->socket_services);
   }
   check_roster_tokens_apart(ids, rosters);
+  // /readyz and puente_redis_up (answered by the first network) speak for every network's link.
+  if (networks.size() > 1)
+    first().api_services.store_reachable = [this] {
+      return std::all_of(networks.begin(), networks.end(),
+                         [](const auto& n) { return n->commands->connected(); });
+    };
   server->limits = config.limits;
   server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);
   server->proxy_protocol = config.proxy_protocol;

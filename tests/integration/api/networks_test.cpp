@@ -128,11 +128,13 @@ TEST_F(Networks, ATokenOfOneNetworkSeesNothingOfTheOther) {
     EXPECT_EQ(
         node->call(http::verb::get, "/v1/incidents/" + county_incident, token("city-disp")).status,
         404u);
-    auto city_list = node->call(http::verb::get, "/v1/incidents", token("city-disp"));
+    auto city_list =
+        node->call(http::verb::get, "/v1/incidents?status=RESOLVED", token("city-disp"));
     ASSERT_EQ(city_list.status, 200u) << city_list.body;
     EXPECT_NE(city_list.body.find(city_incident), std::string::npos);
     EXPECT_EQ(city_list.body.find(county_incident), std::string::npos);
-    auto county_list = node->call(http::verb::get, "/v1/incidents", token("county-disp"));
+    auto county_list =
+        node->call(http::verb::get, "/v1/incidents?status=RESOLVED", token("county-disp"));
     ASSERT_EQ(county_list.status, 200u) << county_list.body;
     EXPECT_NE(county_list.body.find(county_incident), std::string::npos);
     EXPECT_EQ(county_list.body.find(city_incident), std::string::npos);
