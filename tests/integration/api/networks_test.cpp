@@ -175,22 +175,31 @@ TEST_F(Networks, ATokenOfOneNetworkSeesNothingOfTheOther) {
 
 TEST_F(Networks, AlertsOfASharedNeighborhoodNameReachOnlyTheirOwnNetwork) {
   // Both geographies have a boyle-heights: a city alert there must not reach the county's
-  // observer of its boyle-heights, on either node, nor the other way round.
+  // observer of its boyle-heights nor its dispatcher (who sees every alert of what it follows),
+  // on either node, nor the other way round.
   auto county_socket_a = a->socket(token("county-obs-bh"), {"boyle-heights"});
   auto county_socket_b = b->socket(token("county-obs-bh"), {"boyle-heights"});
+  auto county_dispatcher = b->socket(token("county-disp"), {"boyle-heights"});
   auto city_socket = b->socket(token("city-obs"), {"boyle-heights"});
+  auto city_dispatcher = a->socket(token("city-disp"), {"boyle-heights"});
   auto city = report(*a, "city-op", boyle_heights);
-  auto verify = next_alert(*city_socket);
-  ASSERT_TRUE(verify);
-  EXPECT_EQ(verify->incident_id(), city.incident().id());
+  for (auto* socket : {city_socket.get(), city_dispatcher.get()}) {
+    auto verify = next_alert(*socket);
+    ASSERT_TRUE(verify);
+    EXPECT_EQ(verify->incident_id(), city.incident().id());
+  }
   EXPECT_FALSE(next_alert(*county_socket_a, 500ms));
   EXPECT_FALSE(next_alert(*county_socket_b, 500ms));
+  EXPECT_FALSE(next_alert(*county_dispatcher, 500ms));
 
   auto county = report(*b, "county-op", boyle_heights);
-  auto county_verify = next_alert(*county_socket_a);
-  ASSERT_TRUE(county_verify);
-  EXPECT_EQ(county_verify->incident_id(), county.incident().id());
+  for (auto* socket : {county_socket_a.get(), county_dispatcher.get()}) {
+    auto verify = next_alert(*socket);
+    ASSERT_TRUE(verify);
+    EXPECT_EQ(verify->incident_id(), county.incident().id());
+  }
   EXPECT_FALSE(next_alert(*city_socket, 500ms));
+  EXPECT_FALSE(next_alert(*city_dispatcher, 500ms));
 }
 
 TEST_F(Networks, EachTokenIsAnsweredWithItsOwnNetworksNameForThePages) {
