@@ -25,6 +25,7 @@ void add_token_commands(CLI::App& app, const GlobalOptions& global);
 void add_push_commands(CLI::App& app, const GlobalOptions& global);
 void add_sms_commands(CLI::App& app, const GlobalOptions& global);
 void add_evidence_commands(CLI::App& app, const GlobalOptions& global);
+void add_network_commands(CLI::App& app, const GlobalOptions& global);
 
 // Names of an enum's values, UNSPECIFIED left out, for CLI::IsMember.
 template <typename Descriptor>

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   add_sms_commands(app, global);
   add_audit_commands(app, global);
   add_evidence_commands(app, global);
+  add_network_commands(app, global);
 
   try {
     app.parse(argc, argv);

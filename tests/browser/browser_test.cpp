@@ -13,6 +13,7 @@
 // /usr/bin/chromium (tests/run.sh sees to all). Without them the test is skipped, saying so;
 // with PUENTE_REQUIRE_BROWSER=1 (tests/run.sh) it fails.
 #include "test_network.hpp"
+#include "two_networks.hpp"
 
 #include "channels/push/vapid.hpp"
 #include "file_text.hpp"
@@ -96,6 +97,22 @@ TEST_F(Browser, ThePagesWorkEndToEndInChromium) {
                      {"PUENTE_TOKEN_DISPATCHER", net.token("disp")},
                      {"PUENTE_TOKEN_OBSERVER", net.token("obs-bh")},
                      {"PUENTE_OBSERVER_ID", "obs-bh"}});
+}
+
+// Two networks on one node (docs/networks.md): each page shows its token's network's name.
+TEST_F(Browser, EveryPageShowsTheNameOfItsTokensNetwork) {
+  TwoNetworks networks;
+  auto node = networks.start_node("a");
+  run_browser_tests("networks.test.mjs", networks.dir() / "browser.log",
+                    {{"PUENTE_NODE", url(*node)},
+                     {"PUENTE_CITY_NAME", TwoNetworks::city_name},
+                     {"PUENTE_COUNTY_NAME", TwoNetworks::county_name},
+                     {"PUENTE_CITY_DISPATCHER", networks.token("city-disp")},
+                     {"PUENTE_CITY_OPERATOR", networks.token("city-op")},
+                     {"PUENTE_CITY_OBSERVER", networks.token("city-obs")},
+                     {"PUENTE_COUNTY_DISPATCHER", networks.token("county-disp")},
+                     {"PUENTE_COUNTY_OPERATOR", networks.token("county-op")},
+                     {"PUENTE_COUNTY_OBSERVER", networks.token("county-obs")}});
 }
 
 // Media from the observer page (docs/evidence.md): an upload that resumes after a cut.

@@ -214,6 +214,7 @@ TEST(OpenApi, DocumentCoversEveryRouteAndRealAnswersValidate) {
   log.call(get, "/v1/neighborhoods/map", obs, {}, "application/json",
            {{"If-None-Match", map.header("ETag").value_or("")}});  // 304
   log.call(get, "/v1/neighborhoods/map/tiles", obs);
+  log.call(get, "/v1/network", obs);
   log.call(get, "/v1/neighborhoods/locate?lat=34.0335&lon=-118.211", obs);
   log.call(get, "/v1/neighborhoods/locate?lat=north&lon=-118.211", obs);  // 400
   log.call(get, "/v1/neighborhoods/locate?lat=0&lon=0", obs);             // 404

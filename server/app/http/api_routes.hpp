@@ -54,6 +54,10 @@ struct ApiServices {
   core::Metrics& metrics;
   std::function<bool()> store_reachable;
   std::string node_id;
+  // The network these services are (issue 23; GET /v1/network): its [[networks]] id ("" for a
+  // node of one network) and its name, shown on every page.
+  std::string network_id;
+  std::string network_name;
   const net::StaticBody& neighborhood_map;  // neighborhood_map.hpp, built once
   const MapTiles& map_tiles;
   RateLimiter& limiter;

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
+
 namespace puente::app::api {
 
 namespace {
@@ -76,6 +78,15 @@ void add_geography_routes(net::Router& router, ApiServices& s) {
                      *list.add_neighborhoods() = to_wire(n);
                    respond(encode(request, http::status::ok, list));
                  }));
+  // Which network the caller's token is of (issue 23): every page shows its name in its header.
+  // JSON only, like the map: two strings need no protobuf.
+  router.add(
+      http::verb::get, "/v1/network",
+      authenticated(s, [&s](const core::Responder&, Request&&, RouteParams, Respond respond) {
+        respond(net::json_response(http::status::ok,
+                                   boost::json::serialize(boost::json::object{
+                                       {"id", s.network_id}, {"name", s.network_name}})));
+      }));
   // The outlines the pages draw. Behind a token like the rest of the geography; the ETag
   // lets a phone keep its copy ("private": no shared cache keeps what came with a token).
   router.add(http::verb::get, "/v1/neighborhoods/map",

@@ -5,6 +5,7 @@
 #include "app/wire_views.hpp"
 #include "core/access.hpp"
 #include "core/clock.hpp"
+#include "core/network_choice.hpp"
 #include "puente/v1/json.hpp"
 
 #include <spdlog/spdlog.h>
@@ -26,8 +27,8 @@ std::optional<core::StreamOffset> replay_after(const v1::Subscription& s) {
 }  // namespace
 
 ResponderSocket::ResponderSocket(std::shared_ptr<net::WebSocketSession> session,
-                                 SocketServices& services)
-    : session_(session), services_(services) {}
+                                 const std::vector<SocketServices*>& networks)
+    : session_(session), networks_(networks), services_(networks.front()) {}
 
 void ResponderSocket::on_message(std::string_view payload, bool binary) {
   const bool authenticated = responder_ != nullptr;
@@ -82,7 +83,7 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
   if (granted.empty() && !hello.board())
     for (const auto& slug : who.neighborhoods) granted.emplace_back().set_neighborhood(slug);
   for (const auto& s : granted) {
-    if (!services_.geo.find(s.neighborhood()))
+    if (!services_->geo.find(s.neighborhood()))
       return Refusal{RefusalKind::unknown_neighborhood,
                      "no neighborhood \"" + s.neighborhood() + "\""};
     if (!core::may_subscribe(who, s.neighborhood()))
@@ -98,7 +99,12 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
 }
 
 void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::string& request_id) {
-  auto sign_in = services_.tokens.sign_in(hello.token(), core::Clock::now());
+  if (networks_.size() > 1) {
+    std::vector<const core::TokenRegistry*> registries;
+    for (const auto* network : networks_) registries.push_back(&network->tokens);
+    services_ = networks_[core::network_of_token(registries, hello.token(), core::Clock::now())];
+  }
+  auto sign_in = services_->tokens.sign_in(hello.token(), core::Clock::now());
   if (!sign_in.who) {
     // A hello with no token is a client's mistake, as a request without one is over HTTP; any
     // other is a failed sign-in, limited and counted as HTTP's are.
@@ -106,7 +112,7 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
       return refuse(sign_in_refusal(*sign_in.failure), request_id, true);
     auto session = session_.lock();
     if (!session) return;  // gone meanwhile
-    auto refused = refuse_sign_in(services_.limiter, services_.rate_limits, services_.audit,
+    auto refused = refuse_sign_in(services_->limiter, services_->rate_limits, services_->audit,
                                   sign_in, "socket", session->peer_address());
     return refuse(refused.refusal, request_id, true);
   }
@@ -122,7 +128,7 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
   std::vector<std::pair<std::string, std::string>> since;
   for (const auto& s : granted)
     if (auto after = replay_after(s)) since.emplace_back(s.neighborhood(), after->str());
-  services_.store.recovery_check(
+  services_->store.recovery_check(
       since, [self = shared_from_this(), who, token_id = sign_in.token_id,
               granted = std::move(granted), board = hello.board(), binary,
               request_id](store::Outcome outcome, std::string epoch, bool recovered) mutable {
@@ -148,7 +154,7 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
   v1::ServerMessage welcome;
   welcome.set_request_id(request_id);
   auto* w = welcome.mutable_welcome();
-  w->set_node_id(services_.node_id);
+  w->set_node_id(services_->node_id);
   *w->mutable_responder() = to_wire(*who);
   for (const auto& s : granted) *w->add_subscriptions() = s;
   w->set_epoch(epoch);
@@ -158,13 +164,13 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
   // the new subscriptions bring.
   if (closed_) return;  // the client left while its hello was checked
   std::vector<std::pair<std::string, std::string>> replays;
-  language_ = services_.writer.language_of(*who);
+  language_ = services_->writer.language_of(*who);
   responder_ = who;
   token_id_ = token_id;
-  services_.presence.arrived(who->id);
+  services_->presence.arrived(who->id);
   binary_ = binary;
   // A revoked or expired token signs this socket out (see TokenService).
-  services_.signed_in.add(token_id, weak_from_this());
+  services_->signed_in.add(token_id, weak_from_this());
   auto self = weak_from_this();
   for (const auto& s : granted) {
     auto after = replay_after(s);
@@ -174,11 +180,11 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
       topic.replay_begins();
       replays.emplace_back(s.neighborhood(), after->str());
     }
-    services_.hub.subscribe(s.neighborhood(), self);
+    services_->hub.subscribe(s.neighborhood(), self);
   }
   if (board) {
     topics_.try_emplace(board_topic);
-    services_.hub.subscribe(board_topic, self);
+    services_->hub.subscribe(board_topic, self);
   }
   send(welcome);
   spdlog::info("socket: {} follows {} neighborhoods{}{}", who->id, granted.size(),
@@ -188,8 +194,8 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
 }
 
 void ResponderSocket::replay(const std::string& slug, const std::string& after) {
-  services_.store.replay(
-      slug, after, services_.replay_max_alerts,
+  services_->store.replay(
+      slug, after, services_->replay_max_alerts,
       [self = shared_from_this(), slug](store::Outcome outcome, std::vector<v1::Alert> alerts) {
         if (outcome != store::Outcome::ok) {
           self->refuse(Refusal::unavailable(), {}, true);
@@ -202,7 +208,7 @@ void ResponderSocket::replay(const std::string& slug, const std::string& after) 
 }
 
 void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> alerts) {
-  bool more = alerts.size() >= services_.replay_max_alerts;
+  bool more = alerts.size() >= services_->replay_max_alerts;
   if (!responder_) return;  // closed meanwhile
   auto& topic = topics_[slug];
   // At-least-once below us (replay and live may overlap): exactly once from here on.
@@ -229,7 +235,7 @@ void ResponderSocket::send_frame(const std::shared_ptr<const net::HubFrame>& fra
 
 void ResponderSocket::on_written(const std::shared_ptr<const net::HubFrame>& receipt) {
   // Set before any alert is sent; cleared only by on_close, after the last write.
-  if (const auto* who = responder_.load()) services_.deliveries.record(receipt, who->id);
+  if (const auto* who = responder_.load()) services_->deliveries.record(receipt, who->id);
 }
 
 void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame) {
@@ -241,12 +247,12 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
 }
 
 void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {
-  services_.acks.submit({*responder_.load(), token_id_}, std::move(ack),
-                        answer_to<v1::Ack>(request_id, &v1::ServerMessage::mutable_ack_accepted));
+  services_->acks.submit({*responder_.load(), token_id_}, std::move(ack),
+                         answer_to<v1::Ack>(request_id, &v1::ServerMessage::mutable_ack_accepted));
 }
 
 void ResponderSocket::on_report(v1::Report report, const std::string& request_id) {
-  services_.reports.submit(
+  services_->reports.submit(
       {*responder_.load(), token_id_}, std::move(report), v1::REPORT_SOURCE_WEBSOCKET,
       answer_to<v1::ReportReceipt>(request_id, &v1::ServerMessage::mutable_report_accepted));
 }
@@ -282,10 +288,10 @@ void ResponderSocket::sign_out(const Refusal& why) { refuse(why, {}, true); }
 
 void ResponderSocket::on_close() {
   closed_ = true;
-  if (const core::Responder* who = responder_.load()) services_.presence.left(who->id);
-  for (const auto& [topic, state] : topics_) services_.hub.unsubscribe(topic, this);
+  if (const core::Responder* who = responder_.load()) services_->presence.left(who->id);
+  for (const auto& [topic, state] : topics_) services_->hub.unsubscribe(topic, this);
   topics_.clear();
-  if (responder_) services_.signed_in.remove(token_id_, this);
+  if (responder_) services_->signed_in.remove(token_id_, this);
   responder_ = nullptr;
 }
 

@@ -65,7 +65,10 @@ class ResponderSocket : public net::SocketPeer,
                         public SignedInPeer,
                         public std::enable_shared_from_this<ResponderSocket> {
  public:
-  ResponderSocket(std::shared_ptr<net::WebSocketSession> session, SocketServices& services);
+  // `networks`: each network the node serves (issue 23); the hello's token chooses one, the
+  // first until then. They outlive every socket.
+  ResponderSocket(std::shared_ptr<net::WebSocketSession> session,
+                  const std::vector<SocketServices*>& networks);
 
   void on_message(std::string_view payload, bool binary) override;
   void on_close() override;
@@ -103,7 +106,10 @@ class ResponderSocket : public net::SocketPeer,
   void refuse(const Refusal& refusal, const std::string& request_id, bool close);
 
   std::weak_ptr<net::WebSocketSession> session_;
-  SocketServices& services_;
+  const std::vector<SocketServices*>& networks_;
+  // The network of the hello's token, chosen on the socket's thread before anything else reads
+  // it; the first network's until then.
+  SocketServices* services_;
   // Set once, by a valid hello; read by the answers to acks and reports on other threads.
   std::atomic<const core::Responder*> responder_{nullptr};
   std::atomic<bool> binary_{false};         // answer in protobuf, as the hello came

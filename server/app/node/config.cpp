@@ -2,6 +2,7 @@
 
 #include "app/node/config_option.hpp"
 #include "app/node/install_layout.hpp"
+#include "app/node/network_config.hpp"
 #include "core/trusted_proxies.hpp"
 #include "redis/key_slot.hpp"
 
@@ -342,6 +343,8 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.templates_dir = relative_to(base, get_or<std::string>(t, "network.templates", ""));
   if (c.templates_dir.empty()) c.templates_dir = default_templates_dir(path);
   c.default_language = get_or<std::string>(t, "network.default_language", c.default_language);
+  c.network_name = get_or<std::string>(t, "network.name", "");
+  read_network_listings(t, base, c.networks);
 
   c.web_root = relative_to(base, get_or<std::string>(t, "web.root", ""));
   if (auto origins = t.at_path("web.allowed_origins")) {

@@ -72,6 +72,13 @@ struct MediaConfig {
   std::filesystem::path signing_key_file;
 };
 
+// One [[networks]] entry of the main file (network_config.hpp): a network the node serves.
+struct NetworkListing {
+  std::string id;              // slug, [a-z0-9-]: in state file names and in the CLI's --network
+  std::string name;            // shown on every page
+  std::filesystem::path file;  // that network's own sections; relative to the main file
+};
+
 struct NodeConfig {
   std::string node_id;  // default: host name
   std::string listen_host = "127.0.0.1";
@@ -149,6 +156,12 @@ struct NodeConfig {
   PushConfig push;
   SmsConfig sms;
   MediaConfig media;
+  // [[networks]] (issue 23; network_config.hpp): the main file's list; empty: the file is the one
+  // network. network_id is set in each network's own config when there are several ("" when
+  // not); network_name is [network] name or the listing's, shown on every page.
+  std::vector<NetworkListing> networks;
+  std::string network_id;
+  std::string network_name;
   std::string log_level = "info";
   bool log_json = false;
 };

@@ -35,6 +35,8 @@ int print_routes(puente::app::NodeConfig config) {
   std::string scratch = (std::filesystem::temp_directory_path() / "puented-routes-XXXXXX").string();
   if (!::mkdtemp(scratch.data())) throw std::runtime_error("cannot make a scratch folder in /tmp");
   config.journal_file = std::filesystem::path(scratch) / "routes.journal";
+  // Several networks each keep their journal in <state_dir>/networks/<id>/: there too.
+  if (!config.networks.empty()) config.state_dir = scratch;
   try {
     puente::app::check_redis_access(config);  // with the flags' addresses, before any connect
     puente::app::Node node(std::move(config));

@@ -12,11 +12,15 @@ namespace puente::app {
 namespace asio = boost::asio;
 
 Node::Node(NodeConfig config) : parts_(std::make_unique<Parts>(std::move(config))) {
-  spdlog::info("geography: {} neighborhoods from {}", parts_->geo.neighborhoods().size(),
-               parts_->config.neighborhoods_file.filename().string());
-  spdlog::info("roster: {} responders", parts_->roster.responders().size());
-  spdlog::info("journal: {} ({} entries waiting)", parts_->config.journal_file.string(),
-               parts_->outbox->waiting());
+  for (const auto& n : parts_->networks) {
+    // "" for a node of one network: its log reads as it always did.
+    const auto of = n->config.network_id.empty() ? "" : " of network " + n->config.network_id;
+    spdlog::info("geography{}: {} neighborhoods from {}", of, n->geo.neighborhoods().size(),
+                 n->config.neighborhoods_file.filename().string());
+    spdlog::info("roster{}: {} responders", of, n->roster.responders().size());
+    spdlog::info("journal{}: {} ({} entries waiting)", of, n->config.journal_file.string(),
+                 n->outbox->waiting());
+  }
 }
 
 Node::~Node() = default;
@@ -31,8 +35,7 @@ int Node::run() {
   auto bound = p.listener->local_endpoint();
   if (!p.config.port_file.empty()) std::ofstream(p.config.port_file) << bound.port() << "\n";
 
-  p.commands->on_link_change([&p](bool up) {
-    if (up && p.commands->reconnects() > 0) p.metrics.redis_reconnects.inc();
+  const auto on_first_link = [&p](bool up) {
     // Ready means serving with Redis: before that every report would only be journaled. Later
     // outages do not make the unit "not ready" (the node serves on, journaling): STATUS says so.
     if (up && !p.told_ready) {
@@ -42,35 +45,9 @@ int Node::run() {
       p.systemd.notify(up ? "STATUS=serving, Redis reached again"
                           : "STATUS=serving, Redis unreachable: reports and acks are journaled");
     }
-  });
-  p.commands->start();
-  p.subscriber->start();
-  p.feed.start(every_slug(p.geo));
-  p.escalation->start();
-  p.on_scene->start();
-  p.dispatch.on_ack_recorded([on_scene = p.on_scene](const core::Responder& who, const v1::Ack& ack,
-                                                     bool duress, std::function<void()> then) {
-    on_scene->acked(who, ack, duress, std::move(then));
-  });
-  p.retention->start();
-  if (p.push_dispatch) {
-    p.ack_key->when_loaded([&p](std::shared_ptr<const core::AckCapabilityKey> key) {
-      p.push_dispatch->start(std::move(key));
-    });
-    p.phone_sweep->start();
-  }
-  if (p.sms_dispatch) p.sms_dispatch->start();
-  if (p.rungs) p.rungs->start();
-  p.presence->start();
-  p.outbox->start();
-  p.audit->start();
-  p.audit_anchors->start();
-  p.token_service->start();
-  if (p.config.push.enabled()) p.ack_key->start();
-  // Roster changes reach the audit log: the file's hash, recorded when it differs.
-  p.audit->note_roster(core::sha256_hex(read_file(p.config.roster_file, "roster")),
-                       p.roster.responders().size());
-  p.deliveries.start();
+  };
+  for (auto& network : p.networks)
+    network->start(network == p.networks.front() ? on_first_link : std::function<void(bool)>());
   p.listener->run();
   spdlog::info("node {} listening on {}:{}{}", p.config.node_id, bound.address().to_string(),
                bound.port(), p.certificate ? " (TLS)" : "");
@@ -90,7 +67,7 @@ int Node::run() {
             "SIGHUP: the TLS certificate was not reloaded, the old one is still served: {}",
             *error);
       } else {
-        p.metrics.tls_reloads.inc();
+        p.first().metrics.tls_reloads.inc();
         spdlog::info("SIGHUP: TLS certificate reloaded: {}", p.certificate->describe());
       }
       if (p.told_ready) p.systemd.notify("READY=1");
@@ -111,29 +88,14 @@ int Node::run() {
     hangups.cancel();
     p.server->open_sockets.close_all();
     // Failed sign-ins summed so far go out now, while Redis is still there.
-    p.audit->flush();
-    // The log's head as it is now, signed and kept outside Redis.
-    p.audit_anchors->anchor_now();
+    for (auto& network : p.networks) {
+      network->audit->flush();
+      // The log's head as it is now, signed and kept outside Redis.
+      network->audit_anchors->anchor_now();
+    }
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
-      p.escalation->stop();
-      p.on_scene->stop();
-      p.retention->stop();
-      if (p.push_dispatch) {
-        p.push_dispatch->stop();
-        p.phone_sweep->stop();
-      }
-      if (p.sms_dispatch) p.sms_dispatch->stop();
-      if (p.rungs) p.rungs->stop();
-      p.presence->stop();
-      p.outbox->stop();
-      p.token_service->stop();
-      p.ack_key->stop();
-      p.audit->stop();
-      p.audit_anchors->stop();
-      p.deliveries.stop();
-      p.subscriber->stop();
-      p.commands->stop();
+      for (auto& network : p.networks) network->stop();
       p.io.stop();
     });
   });
@@ -141,6 +103,62 @@ int Node::run() {
   p.io.run();
   spdlog::info("node {} stopped", p.config.node_id);
   return 0;
+}
+
+void NetworkParts::start(std::function<void(bool up)> on_link) {
+  commands->on_link_change([this, on_link = std::move(on_link)](bool up) {
+    if (up && commands->reconnects() > 0) metrics.redis_reconnects.inc();
+    if (on_link) on_link(up);
+  });
+  commands->start();
+  subscriber->start();
+  feed.start(every_slug(geo));
+  escalation->start();
+  on_scene->start();
+  dispatch.on_ack_recorded([on_scene = on_scene](const core::Responder& who, const v1::Ack& ack,
+                                                 bool duress, std::function<void()> then) {
+    on_scene->acked(who, ack, duress, std::move(then));
+  });
+  retention->start();
+  if (push_dispatch) {
+    ack_key->when_loaded([this](std::shared_ptr<const core::AckCapabilityKey> key) {
+      push_dispatch->start(std::move(key));
+    });
+    phone_sweep->start();
+  }
+  if (sms_dispatch) sms_dispatch->start();
+  if (rungs) rungs->start();
+  presence->start();
+  outbox->start();
+  audit->start();
+  audit_anchors->start();
+  token_service->start();
+  if (config.push.enabled()) ack_key->start();
+  // Roster changes reach the audit log: the file's hash, recorded when it differs.
+  audit->note_roster(core::sha256_hex(read_file(config.roster_file, "roster")),
+                     roster.responders().size());
+  deliveries.start();
+}
+
+void NetworkParts::stop() {
+  escalation->stop();
+  on_scene->stop();
+  retention->stop();
+  if (push_dispatch) {
+    push_dispatch->stop();
+    phone_sweep->stop();
+  }
+  if (sms_dispatch) sms_dispatch->stop();
+  if (rungs) rungs->stop();
+  presence->stop();
+  outbox->stop();
+  token_service->stop();
+  ack_key->stop();
+  audit->stop();
+  audit_anchors->stop();
+  deliveries.stop();
+  subscriber->stop();
+  commands->stop();
 }
 
 }  // namespace puente::app

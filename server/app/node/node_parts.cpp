@@ -1,11 +1,12 @@
-// Building a node's parts in the order node_parts.hpp declares them, and wiring the channels
+// Building a network's parts in the order node_parts.hpp declares them, and wiring the channels
 // that are on (Web Push, SMS, the rungs between them).
 
 #include "app/node/node_parts.hpp"
 
 namespace puente::app {
 
-Node::Parts::Parts(NodeConfig c)
+NetworkParts::NetworkParts(NodeConfig c, core::Metrics& network_metrics, net::IoThreads& io_threads,
+                           RateLimiter& node_limiter)
     : config(std::move(c)),
       geo(load_geography(config)),
       roster(load_roster(config, geo)),
@@ -15,7 +16,8 @@ Node::Parts::Parts(NodeConfig c)
       delivery(core::DeliveryLadders::from_toml(config.text)),
       writer(roster, geo, zone, templates, config.default_language),
       rules{.geo = geo, .roster = roster, .policies = policies, .zone = zone, .writer = writer},
-      io(thread_count(config)),
+      metrics(network_metrics),
+      io(io_threads),
       hub(thread_contexts(io)),
       commands(redis::Connection::create(io.main().get_executor(),
                                          named(config.redis, "puented-" + config.node_id))),
@@ -50,8 +52,7 @@ Node::Parts::Parts(NodeConfig c)
       alerts(commands, store::Keys(config.key_prefix)),
       neighborhood_map(
           net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
-      pages(open_pages(config.web_root)),
-      tiles(open_tiles(config.tiles)),
+      limiter(node_limiter),
       caller_key(load_caller_key(config)),
       sms_credentials(load_sms_credentials(config.sms)),
       sms_replies(commands, store::Keys(config.key_prefix)),
@@ -124,6 +125,8 @@ Node::Parts::Parts(NodeConfig c)
                    .metrics = metrics,
                    .store_reachable = [this] { return commands->connected(); },
                    .node_id = config.node_id,
+                   .network_id = config.network_id,
+                   .network_name = config.network_name,
                    .neighborhood_map = neighborhood_map,
                    .map_tiles = config.tiles,
                    .limiter = limiter,
@@ -146,9 +149,7 @@ Node::Parts::Parts(NodeConfig c)
                    .sms_credentials = sms_credentials ? &*sms_credentials : nullptr,
                    .sms_gateway_down = {},  // set by wire_sms()
                    .sms_replies = sms_replies,
-                   .sms_reports = sms_reports},
-      server(std::make_shared<net::ServerContext>()),
-      certificate(load_certificate(config)) {
+                   .sms_reports = sms_reports} {
   if (sms_credentials) {  // config.cpp: SMS needs the caller key
     responder_phones.emplace(roster, *caller_key);
     api_services.responder_phones = &*responder_phones;
@@ -156,49 +157,22 @@ Node::Parts::Parts(NodeConfig c)
   api_services.media = &media;
   api_services.geocoder = geocoder.get();
   api_services.evidence_bundle = &evidence_bundle;
-  server->limits = config.limits;
-  server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);
-  server->proxy_protocol = config.proxy_protocol;
-  server->security_policy = net::content_security_policy(config.tiles.origin);
-  server->metrics = &metrics;
-  server->admit = [this](const net::Request&,
-                         const std::string& peer) -> std::optional<net::Response> {
-    auto wait = limiter.take("address", peer, config.rate_limits.requests_per_address);
-    if (!wait) return std::nullopt;
-    return rate_limited_response(*wait);
-  };
-  add_api_routes(server->router, api_services);
+  add_api_routes(router, api_services);
   for (const auto& [route, limit] : config.rate_limits.per_route)
-    if (!server->router.has(route))
+    if (!router.has(route))
       throw std::runtime_error("config: rate_limits.routes names \"" + route +
                                "\", which is not a route of this server");
-  // Tiles need no token: an <image> in the page cannot send one, and a map of the city is no
-  // secret. The per-address rate limit still applies.
-  if (tiles)
-    server->router.add(
-        net::http::verb::get, "/tiles/{z}/{x}/{y}",
-        [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
-          respond(tiles->serve(request, params.path["z"], params.path["x"], params.path["y"]));
-        });
-  if (pages)
-    server->router.fallback(
-        [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
-          respond(pages->serve(request, params.target_path));
-        });
-  server->socket_peer_factory = [this](std::shared_ptr<net::WebSocketSession> session) {
-    return std::make_shared<ResponderSocket>(std::move(session), socket_services);
-  };
   if (push_sender) wire_push();
   if (sendsms) wire_sms();
   if (push_sender || sendsms) wire_rungs();
 }
 
-std::string Node::Parts::language_of(const std::string& id) const {
+std::string NetworkParts::language_of(const std::string& id) const {
   const auto* who = roster.find(id);
   return who ? writer.language_of(*who) : config.default_language;
 }
 
-void Node::Parts::wire_sms() {
+void NetworkParts::wire_sms() {
   channels::SmsTexts texts{
       .templates = templates,
       .geo = geo,
@@ -215,7 +189,7 @@ void Node::Parts::wire_sms() {
   api_services.sms_gateway_down = [this] { return sms_dispatch->gateway_down(); };
 }
 
-void Node::Parts::wire_rungs() {
+void NetworkParts::wire_rungs() {
   channels::RungChannels channels{.push = push_sender != nullptr,
                                   .sms = sendsms != nullptr,
                                   .has_sms_phone =
@@ -231,7 +205,7 @@ void Node::Parts::wire_rungs() {
                                              std::move(channels), std::chrono::milliseconds(200));
 }
 
-void Node::Parts::wire_push() {
+void NetworkParts::wire_push() {
   const auto executor = io.main().get_executor();
   channels::PushTexts texts{
       .templates = templates,

@@ -1,11 +1,15 @@
 #pragma once
-// Everything a node is made of, built in the order of its members (each from those above it):
-// the files it reads, its Redis links and stores, the services and workers, the routes.
-// node_parts.cpp builds them; Node::run() (node.cpp) starts and stops them.
+// Everything a node is made of, built in the order of its members (each from those above it).
+// Node-wide (Node::Parts): the I/O threads, the rate limiter, the pages and tiles, the server
+// context, its certificate and listener, systemd. Per network (NetworkParts, one per network the
+// node serves, issue 23): the files it reads, its Redis links and stores, its hub, the services
+// and workers, its routes. node_parts.cpp builds a network's, node_wide.cpp the node's;
+// Node::run() (node.cpp) starts and stops them.
 
 #include "app/node/node.hpp"
 
 #include "app/node/install_layout.hpp"
+#include "app/node/network_config.hpp"
 #include "app/node/node_files.hpp"
 #include "app/node/node_settings.hpp"
 #include "app/node/service_notifier.hpp"
@@ -52,8 +56,8 @@
 
 namespace puente::app {
 
-struct Node::Parts {
-  NodeConfig config;
+struct NetworkParts {
+  NodeConfig config;  // the network's (network_config.hpp): node-wide options and its own
   core::GeoIndex geo;
   core::Roster roster;
   core::TimeZone zone;
@@ -62,8 +66,12 @@ struct Node::Parts {
   core::DeliveryLadders delivery;  // read now so a bad [delivery] stops the node at start
   AlertWriter writer;
   NetworkRules rules;
-  core::Metrics metrics;
-  net::IoThreads io;
+  // Kept by the node, beside its threads: the server's sessions count into the first network's
+  // until the threads' last handlers are gone, after the networks.
+  core::Metrics& metrics;
+  net::IoThreads& io;  // the node's
+  // The network's own hub: a neighborhood `downtown` of one network is another topic than a
+  // `downtown` of the next.
   net::Hub hub;
   std::shared_ptr<redis::Connection> commands;
   std::shared_ptr<redis::Subscriber> subscriber;
@@ -91,9 +99,7 @@ struct Node::Parts {
   store::PushDeliveryStore push_deliveries;
   store::AlertLookup alerts;
   net::StaticBody neighborhood_map;
-  std::unique_ptr<net::StaticFiles> pages;
-  std::unique_ptr<net::TileFiles> tiles;
-  RateLimiter limiter;
+  RateLimiter& limiter;  // the node's: per address, and per token id
   std::optional<core::CallerKey> caller_key;
   // SMS (docs/sms.md): both empty when [sms] is off.
   std::optional<sms::GatewayCredentials> sms_credentials;
@@ -133,6 +139,30 @@ struct Node::Parts {
   std::unique_ptr<Geocoder> geocoder;
   SocketServices socket_services;
   ApiServices api_services;
+  net::Router router;  // the network's API routes, on api_services
+
+  NetworkParts(NodeConfig c, core::Metrics& metrics, net::IoThreads& io, RateLimiter& limiter);
+
+  std::string language_of(const std::string& id) const;
+  void wire_sms();
+  void wire_rungs();
+  void wire_push();
+  // Node::run(): start every link and worker (`on_link`, if set, hears the command link come
+  // and go), and stop them (node.cpp).
+  void start(std::function<void(bool up)> on_link);
+  void stop();
+};
+
+struct Node::Parts {
+  NodeConfig config;  // the main file's
+  // Each network's, in its order: declared before the threads, so they outlive every handler.
+  std::vector<std::unique_ptr<core::Metrics>> network_metrics;
+  net::IoThreads io;
+  RateLimiter limiter;
+  std::vector<std::unique_ptr<NetworkParts>> networks;  // in the order [[networks]] lists them
+  std::vector<SocketServices*> socket_networks;         // each network's, for a hello to choose
+  std::unique_ptr<net::StaticFiles> pages;
+  std::unique_ptr<net::TileFiles> tiles;
   std::shared_ptr<net::ServerContext> server;
   std::shared_ptr<net::TlsCertificate> certificate;  // null: plain HTTP
   std::shared_ptr<net::Listener> listener;
@@ -141,11 +171,9 @@ struct Node::Parts {
   bool told_ready = false;
 
   explicit Parts(NodeConfig c);
-
-  std::string language_of(const std::string& id) const;
-  void wire_sms();
-  void wire_rungs();
-  void wire_push();
+  // The network a request is for (network_routing.hpp); the first one serves the node-wide
+  // routes.
+  NetworkParts& first() { return *networks.front(); }
 };
 
 }  // namespace puente::app

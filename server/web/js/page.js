@@ -2,6 +2,7 @@
 // its text in the reader's language, the sign-in, and the live line, whose state (#connection)
 // stays on screen: a phone that lost signal says so. A page's HTML holds only its own <main>.
 
+import { api } from './api.js';
 import { $, el } from './dom.js';
 import { LANGUAGE_NAMES, startI18n, t } from './i18n.js';
 import { LiveSocket } from './live_socket.js';
@@ -13,6 +14,7 @@ function header(title, signedIn) {
   return el('header', { class: 'bar' },
     el('h1', { dataset: { i18n: title } }),
     signedIn && [
+      el('span', { id: 'network', class: 'network' }),
       el('span', { id: 'who', class: 'who' }),
       el('span', { id: 'connection', class: 'connection', role: 'status', 'aria-live': 'polite' }),
     ],
@@ -47,9 +49,21 @@ function startLive(socket, start, rejected) {
   live.addEventListener('denied', (e) => rejected(e.detail.code === 'forbidden' ? 'signIn.forbidden' : 'signIn.rejected'));
   live.addEventListener('welcome', (e) => {
     $('#who').textContent = e.detail.responder?.name || '';
+    showNetwork();
   });
   start(live, rejected);
   live.start();
+}
+
+// The name of the token's network (a deployment may serve several: docs/networks.md); nothing
+// when the network has none, or the answer does not come (the page works on without it).
+async function showNetwork() {
+  try {
+    const { body } = await api('GET', '/v1/network');
+    $('#network').textContent = body.name || '';
+  } catch {
+    // Not shown; nothing else depends on it.
+  }
 }
 
 // A page says only what is its own: `title`, the i18n key of its heading; `socket`, the

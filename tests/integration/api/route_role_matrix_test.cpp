@@ -110,6 +110,7 @@ const std::vector<Route>& routes() {
     {http::verb::get, "/v1/me/availability", "/v1/me/availability", "", anyone, {200}},
     {http::verb::get, "/v1/neighborhoods/map", "/v1/neighborhoods/map", "", anyone, {200}},
     {http::verb::get, "/v1/neighborhoods/map/tiles", "/v1/neighborhoods/map/tiles", "", anyone, {200}},
+    {http::verb::get, "/v1/network", "/v1/network", "", anyone, {200}},
     // Address search: this network has no geocoder, which an allowed caller learns (404).
     {http::verb::post, "/v1/geocode", "/v1/geocode", R"({"text":"Soto"})", staff + Callers{"op"}, {404}},
     // Public: an <image> cannot send a token, and a map tile is no secret. The node serves

@@ -1,0 +1,91 @@
+// Building the node-wide parts (node_parts.hpp): the threads, the limiter, the pages and tiles,
+// one network's parts for each network the node serves, and the server they share: its routes
+// pass each request to its network's (network_routing.hpp), its sockets choose theirs at hello.
+
+#include "app/node/network_routing.hpp"
+#include "app/node/node_parts.hpp"
+
+#include <algorithm>
+
+namespace puente::app {
+
+namespace {
+
+// "POST /v1/acks" -> the verb and the pattern, as Router::names() spells a route.
+std::pair<net::http::verb, std::string> route_of(const std::string& name) {
+  const auto space = name.find(' ');
+  return {boost::beast::http::string_to_verb(name.substr(0, space)), name.substr(space + 1)};
+}
+
+}  // namespace
+
+Node::Parts::Parts(NodeConfig c)
+    : config(std::move(c)),
+      io(thread_count(config)),
+      pages(open_pages(config.web_root)),
+      tiles(open_tiles(config.tiles)),
+      server(std::make_shared<net::ServerContext>()),
+      certificate(load_certificate(config)) {
+  std::vector<std::string> ids;
+  std::vector<const core::Roster*> rosters;
+  for (auto& network : network_configs(config)) {
+    network_metrics.push_back(std::make_unique<core::Metrics>());
+    networks.push_back(
+        std::make_unique<NetworkParts>(std::move(network), *network_metrics.back(), io, limiter));
+    ids.push_back(networks.back()->config.network_id);
+    rosters.push_back(&networks.back()->roster);
+    socket_networks.push_back(&networks.back()->socket_services);
+  }
+  check_roster_tokens_apart(ids, rosters);
+  // /readyz and puente_redis_up (answered by the first network) speak for every network's link.
+  if (networks.size() > 1)
+    first().api_services.store_reachable = [this] {
+      return std::all_of(networks.begin(), networks.end(),
+                         [](const auto& n) { return n->commands->connected(); });
+    };
+  server->limits = config.limits;
+  server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);
+  server->proxy_protocol = config.proxy_protocol;
+  server->security_policy = net::content_security_policy(config.tiles.origin);
+  // The server's own counters (requests, sockets) count every network's: they are in the first
+  // network's /metrics, counts only.
+  server->metrics = &first().metrics;
+  server->admit = [this](const net::Request&,
+                         const std::string& peer) -> std::optional<net::Response> {
+    auto wait = limiter.take("address", peer, config.rate_limits.requests_per_address);
+    if (!wait) return std::nullopt;
+    return rate_limited_response(*wait);
+  };
+  if (networks.size() == 1) {
+    server->router = std::move(first().router);
+  } else {
+    // Every network has the same routes; each request goes on to its own network's router.
+    for (const auto& name : first().router.names()) {
+      auto [verb, pattern] = route_of(name);
+      server->router.add(
+          verb, pattern,
+          [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
+            auto& network = *networks[network_of_request(networks, request)];
+            network.router.dispatch(std::move(request), std::move(respond), params.peer_address);
+          });
+    }
+  }
+  // Tiles need no token: an <image> in the page cannot send one, and a map of the city is no
+  // secret. The per-address rate limit still applies.
+  if (tiles)
+    server->router.add(
+        net::http::verb::get, "/tiles/{z}/{x}/{y}",
+        [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
+          respond(tiles->serve(request, params.path["z"], params.path["x"], params.path["y"]));
+        });
+  if (pages)
+    server->router.fallback(
+        [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
+          respond(pages->serve(request, params.target_path));
+        });
+  server->socket_peer_factory = [this](std::shared_ptr<net::WebSocketSession> session) {
+    return std::make_shared<ResponderSocket>(std::move(session), socket_networks);
+  };
+}
+
+}  // namespace puente::app
