@@ -11,12 +11,17 @@
 
 namespace puente::test {
 
-inline std::string cluster_redis_lines(const RedisCluster& cluster, const std::string& tag = "la") {
+// `cluster = [...]`: every node of the cluster as a seed.
+inline std::string cluster_seeds_line(const RedisCluster& cluster) {
   std::string seeds;
   for (const auto port : cluster.ports())
     seeds +=
         (seeds.empty() ? "\"" : ", \"") + std::string("127.0.0.1:") + std::to_string(port) + "\"";
-  return "cluster = [" + seeds + "]\nkey_prefix = \"puente:{" + tag + "}:\"\n";
+  return "cluster = [" + seeds + "]\n";
+}
+
+inline std::string cluster_redis_lines(const RedisCluster& cluster, const std::string& tag = "la") {
+  return cluster_seeds_line(cluster) + "key_prefix = \"puente:{" + tag + "}:\"\n";
 }
 
 }  // namespace puente::test

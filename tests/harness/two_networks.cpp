@@ -47,13 +47,13 @@ std::vector<NetworkSetup> setups() {
 
 }  // namespace
 
-TwoNetworks::TwoNetworks() : config_(dir_.path() / "puented.toml") {
+TwoNetworks::TwoNetworks(const std::string& extra_redis) : config_(dir_.path() / "puented.toml") {
   std::ofstream main(config_);
   // Node-wide: as TestNetwork's nodes (quick polls and shutdown, no rate limits).
   main << "[node]\nthreads = 2\nescalation_poll_ms = 100\nshutdown_grace_ms = 200\n"
        << "state_dir = \"state\"\n"
        << "[redis]\ncommand_timeout_ms = 1000\nreconnect_max_ms = 200\n"
-       << "[limits]\nws_hello_seconds = 2\nfailed_sign_in_audit_seconds = 1\n"
+       << extra_redis << "[limits]\nws_hello_seconds = 2\nfailed_sign_in_audit_seconds = 1\n"
        << "[log]\nlevel = \"debug\"\n"
        << "[rate_limits]\nreports_per_token_per_second = 0\nrequests_per_token_per_second = 0\n"
        << "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n"

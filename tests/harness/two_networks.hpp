@@ -27,7 +27,9 @@ class TwoNetworks {
   static constexpr const char* city_name = "Los Angeles City";
   static constexpr const char* county_name = "LA County";
 
-  TwoNetworks();
+  // `extra_redis`: lines for the main file's [redis] section, e.g. a cluster's seeds
+  // (cluster_config.hpp); then the nodes use that, not the Redis of redis().
+  explicit TwoNetworks(const std::string& extra_redis = "");
 
   std::unique_ptr<PuentedNode> start_node(const std::string& name);
   const std::string& token(const std::string& responder_id) const {

@@ -237,9 +237,11 @@ std::vector<redis::Endpoint> endpoints_at(const toml::table& t, std::string_view
   return endpoints;
 }
 
+}  // namespace
+
 // [redis] cluster (issue 23): a network's keys, scripts and channels must all hash to one slot,
 // which only a hash tag in the key prefix gives; the links are bound to that slot.
-void check_cluster(NodeConfig& c) {
+void bind_cluster_slot(NodeConfig& c) {
   if (c.redis.cluster.empty()) return;
   if (!c.redis.sentinels.empty())
     throw std::runtime_error("config: [redis] cluster and sentinels cannot both be set");
@@ -252,8 +254,6 @@ void check_cluster(NodeConfig& c) {
         c.key_prefix + "\" has none");
   c.redis.cluster_slot = redis::key_slot(c.key_prefix);
 }
-
-}  // namespace
 
 NodeConfig load_config(const std::filesystem::path& path) {
   toml::table t;
@@ -285,7 +285,6 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.redis.master_name = get_or<std::string>(t, "redis.master_name", c.redis.master_name);
   if (!c.redis.sentinels.empty() && c.redis.master_name.empty())
     throw std::runtime_error("config: redis.master_name must be set when redis.sentinels is");
-  check_cluster(c);
 
   // --- Redis ACL user and the link's protection (issue 19 item 2; redis_access.hpp) ---
   c.redis.user = get_or<std::string>(t, "redis.user", "");
@@ -345,6 +344,9 @@ NodeConfig load_config(const std::filesystem::path& path) {
   c.default_language = get_or<std::string>(t, "network.default_language", c.default_language);
   c.network_name = get_or<std::string>(t, "network.name", "");
   read_network_listings(t, base, c.networks);
+  // With [[networks]], each network's links are bound to its own prefix's slot
+  // (network_config.cpp).
+  if (c.networks.empty()) bind_cluster_slot(c);
 
   c.web_root = relative_to(base, get_or<std::string>(t, "web.root", ""));
   if (auto origins = t.at_path("web.allowed_origins")) {

@@ -85,6 +85,11 @@ NodeConfig network_config(const NodeConfig& main, const NetworkListing& listing)
   network.networks.clear();
   take_network_sections(network, std::move(own));
   network.network_id = listing.id;
+  try {
+    bind_cluster_slot(network);  // on a cluster, this network's links follow its own slot
+  } catch (const std::exception& e) {
+    throw network_error(listing.id, e.what());
+  }
   if (!listing.name.empty()) network.network_name = listing.name;
   if (!main.state_dir.empty()) {
     network.state_dir = main.state_dir / "networks" / listing.id;

@@ -20,9 +20,9 @@ NetworkParts::NetworkParts(NodeConfig c, core::Metrics& network_metrics, net::Io
       io(io_threads),
       hub(thread_contexts(io)),
       commands(redis::Connection::create(io.main().get_executor(),
-                                         named(config.redis, "puented-" + config.node_id))),
+                                         named(config.redis, redis_client_name(config)))),
       subscriber(redis::Subscriber::create(
-          io.main().get_executor(), named(config.redis, "puented-" + config.node_id + "-sub"))),
+          io.main().get_executor(), named(config.redis, redis_client_name(config) + "-sub"))),
       store(commands, store::Keys(config.key_prefix),
             store_options(config, policies, delivery, metrics)),
       availability(store),

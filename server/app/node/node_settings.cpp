@@ -25,6 +25,12 @@ redis::ConnectionOptions named(redis::ConnectionOptions options, const std::stri
   return options;
 }
 
+std::string redis_client_name(const NodeConfig& config) {
+  auto name = "puented-" + config.node_id;
+  if (!config.network_id.empty()) name += "-" + config.network_id;
+  return name;
+}
+
 store::StoreOptions store_options(const NodeConfig& config, const core::DispatchPolicies& policies,
                                   const core::DeliveryLadders& delivery, core::Metrics& metrics) {
   store::StoreOptions options;

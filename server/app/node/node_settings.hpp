@@ -31,6 +31,9 @@ std::vector<boost::asio::io_context*> thread_contexts(net::IoThreads& io);
 
 // `options` with the client name Redis shows for the link (CLIENT LIST).
 redis::ConnectionOptions named(redis::ConnectionOptions options, const std::string& name);
+// That name for a network's command link: "puented-<node id>", and "-<network id>" after it when
+// the node serves several networks.
+std::string redis_client_name(const NodeConfig& config);
 
 store::StoreOptions store_options(const NodeConfig& config, const core::DispatchPolicies& policies,
                                   const core::DeliveryLadders& delivery, core::Metrics& metrics);

@@ -2,9 +2,13 @@
 // own geography, roster and key prefix, served by the same two real puented nodes over one real
 // Redis. The spine runs in each; a token of one network sees nothing of the other anywhere:
 // incidents (by id and in lists), acks to its alerts, its neighborhoods over WebSocket, its live
-// alerts (both geographies have a `boyle-heights`), the audit log, and Redis keys.
+// alerts (both geographies have a `boyle-heights`), the audit log, and Redis keys. The same two
+// networks on a real Redis Cluster live each on the primary of its own slot.
+#include "cluster_config.hpp"
 #include "redis_probe.hpp"
 #include "two_networks.hpp"
+
+#include "redis/key_slot.hpp"
 
 #include "puente/v1/json.hpp"
 
@@ -20,6 +24,8 @@ using namespace std::chrono_literals;
 
 class Networks : public ::testing::Test {
  protected:
+  explicit Networks(const std::string& extra_redis = "") : networks(extra_redis) {}
+
   TwoNetworks networks;
   std::unique_ptr<PuentedNode> a = networks.start_node("a");
   std::unique_ptr<PuentedNode> b = networks.start_node("b");
@@ -217,6 +223,55 @@ TEST_F(Networks, EachNetworkWritesItsOwnStateFiles) {
     EXPECT_TRUE(std::filesystem::exists(folder / "a.journal")) << folder;
     EXPECT_TRUE(std::filesystem::exists(folder / "evidence-key.pem")) << folder;
   }
+}
+
+// The cluster comes up before the networks' nodes, which take its nodes as seeds.
+struct ClusterFirst {
+  RedisCluster cluster;
+};
+
+class NetworksOnACluster : private ClusterFirst, public Networks {
+ protected:
+  NetworksOnACluster() : Networks(cluster_seeds_line(cluster)) {}
+
+  // The primary of the slot of `prefix`'s hash tag.
+  unsigned short primary_of(const std::string& prefix) {
+    auto primary = cluster.primary_of_slot(redis::key_slot(prefix), cluster.ports().front());
+    if (!primary) throw std::runtime_error("no primary serves the slot of " + prefix);
+    return *primary;
+  }
+
+  long long keys_on(unsigned short port, const std::string& prefix) {
+    auto reply = ask_redis(port, {"KEYS", prefix + "*"});
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) throw std::runtime_error("KEYS failed");
+    return static_cast<long long>(reply->elements);
+  }
+};
+
+TEST_F(NetworksOnACluster, EachNetworkLivesOnItsOwnSlotsPrimaryAndSeesNothingOfTheOther) {
+  auto [city_incident, city_alert] = spine("city", boyle_heights, "boyle-heights");
+  auto [county_incident, county_alert] = spine("county", east_los_angeles, "east-los-angeles");
+
+  // The prefixes' slots (0 and 8192) fall to two of the three primaries: each network's keys
+  // are on its own, and none on the other's.
+  const auto city = primary_of(TwoNetworks::city_prefix);
+  const auto county = primary_of(TwoNetworks::county_prefix);
+  EXPECT_NE(city, county);
+  EXPECT_GT(keys_on(city, TwoNetworks::city_prefix), 0);
+  EXPECT_GT(keys_on(county, TwoNetworks::county_prefix), 0);
+  EXPECT_EQ(keys_on(city, TwoNetworks::county_prefix), 0);
+  EXPECT_EQ(keys_on(county, TwoNetworks::city_prefix), 0);
+
+  // A token of one network is refused by the other, over HTTP and WebSocket.
+  EXPECT_EQ(a->call(http::verb::get, "/v1/incidents/" + county_incident, token("city-disp")).status,
+            404u);
+  EXPECT_EQ(b->call(http::verb::get, "/v1/incidents/" + city_incident, token("county-disp")).status,
+            404u);
+  EXPECT_GE(
+      b->call(http::verb::post, "/v1/acks", token("city-obs"), ack_json(county_alert, "EN_ROUTE"))
+          .status,
+      400u);
+  EXPECT_EQ(hello_refusal(*a, token("city-disp"), "east-los-angeles"), "unknown_neighborhood");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "app/node/network_config.hpp"
 
 #include "config_file.hpp"
+#include "redis/key_slot.hpp"
 
 #include <gtest/gtest.h>
 
@@ -85,6 +86,18 @@ TEST_F(NetworkConfig, EachNetworkHasTheNodeWideOptionsAndItsOwnSections) {
   EXPECT_EQ(networks[1].journal_file,
             file.folder() / "state" / "networks" / "la-county" / "n1.journal");
   EXPECT_TRUE(std::filesystem::is_directory(networks[1].state_dir));
+}
+
+TEST_F(NetworkConfig, OnAClusterEachNetworksLinksAreBoundToItsOwnPrefixsSlot) {
+  network_file("city/network.toml", "puente:{la-city-0}:");
+  network_file("county/network.toml", "puente:{la-county-1}:");
+  // The main file has no key prefix of its own: with [[networks]] that is no error.
+  auto networks = network_configs(file.load(two_networks("cluster = [\"127.0.0.1:7001\"]\n")));
+  ASSERT_EQ(networks.size(), 2u);
+  EXPECT_EQ(networks[0].redis.cluster.size(), 1u);
+  EXPECT_EQ(networks[0].redis.cluster_slot, redis::key_slot("la-city-0"));
+  EXPECT_EQ(networks[1].redis.cluster_slot, redis::key_slot("la-county-1"));
+  EXPECT_NE(networks[0].redis.cluster_slot, networks[1].redis.cluster_slot);
 }
 
 TEST_F(NetworkConfig, DuplicateIdsAreRefused) {
