@@ -169,10 +169,6 @@ struct NodeConfig {
 // Reads `path` (TOML). Throws std::runtime_error naming the option at fault.
 NodeConfig load_config(const std::filesystem::path& path);
 
-// [redis] cluster: checks that c.key_prefix holds a hash tag and binds c.redis's links to that
-// tag's slot; nothing without a cluster. Throws std::runtime_error naming what is wrong.
-void bind_cluster_slot(NodeConfig& c);
-
 // "host:port" -> host and port; throws std::runtime_error on nonsense.
 void parse_host_port(const std::string& text, std::string& host, unsigned short& port);
 

@@ -4,6 +4,7 @@
 
 #include "app/node/config_option.hpp"
 #include "app/node/install_layout.hpp"
+#include "app/node/redis_config.hpp"
 #include "core/network_tags.hpp"
 
 #include <set>
