@@ -32,9 +32,9 @@ class Networks : public ::testing::Test {
 
   const std::string& token(const std::string& who) { return networks.token(who); }
 
-  // How many keys match `pattern` ("*": all).
-  long long keys_matching(const std::string& pattern) {
-    auto reply = ask_redis(networks.redis().port(), {"KEYS", pattern});
+  // How many keys match `pattern` ("*": all) on the Redis at `port` (0: the networks' own).
+  long long keys_matching(const std::string& pattern, unsigned short port = 0) {
+    auto reply = ask_redis(port ? port : networks.redis().port(), {"KEYS", pattern});
     if (!reply || reply->type != REDIS_REPLY_ARRAY) throw std::runtime_error("KEYS failed");
     return static_cast<long long>(reply->elements);
   }
@@ -240,12 +240,6 @@ class NetworksOnACluster : private ClusterFirst, public Networks {
     if (!primary) throw std::runtime_error("no primary serves the slot of " + prefix);
     return *primary;
   }
-
-  long long keys_on(unsigned short port, const std::string& prefix) {
-    auto reply = ask_redis(port, {"KEYS", prefix + "*"});
-    if (!reply || reply->type != REDIS_REPLY_ARRAY) throw std::runtime_error("KEYS failed");
-    return static_cast<long long>(reply->elements);
-  }
 };
 
 TEST_F(NetworksOnACluster, EachNetworkLivesOnItsOwnSlotsPrimaryAndSeesNothingOfTheOther) {
@@ -257,10 +251,12 @@ TEST_F(NetworksOnACluster, EachNetworkLivesOnItsOwnSlotsPrimaryAndSeesNothingOfT
   const auto city = primary_of(TwoNetworks::city_prefix);
   const auto county = primary_of(TwoNetworks::county_prefix);
   EXPECT_NE(city, county);
-  EXPECT_GT(keys_on(city, TwoNetworks::city_prefix), 0);
-  EXPECT_GT(keys_on(county, TwoNetworks::county_prefix), 0);
-  EXPECT_EQ(keys_on(city, TwoNetworks::county_prefix), 0);
-  EXPECT_EQ(keys_on(county, TwoNetworks::city_prefix), 0);
+  const std::string city_keys = std::string(TwoNetworks::city_prefix) + "*";
+  const std::string county_keys = std::string(TwoNetworks::county_prefix) + "*";
+  EXPECT_GT(keys_matching(city_keys, city), 0);
+  EXPECT_GT(keys_matching(county_keys, county), 0);
+  EXPECT_EQ(keys_matching(county_keys, city), 0);
+  EXPECT_EQ(keys_matching(city_keys, county), 0);
 
   // A token of one network is refused by the other, over HTTP and WebSocket.
   EXPECT_EQ(a->call(http::verb::get, "/v1/incidents/" + county_incident, token("city-disp")).status,
