@@ -255,8 +255,8 @@ class BenchRun {
     }
     double seconds = static_cast<double>(last_ns - start_ns) / 1e9;
     result.deliveries_per_second = seconds > 0 ? static_cast<double>(result.received) / seconds : 0;
-    auto per_delivery = [&](double seconds) {
-      return result.received ? seconds * 1e6 / static_cast<double>(result.received) : 0;
+    auto per_delivery = [&](double cpu_seconds) {
+      return result.received ? cpu_seconds * 1e6 / static_cast<double>(result.received) : 0;
     };
     result.user_micros_per_delivery = per_delivery(after.user_seconds - before.user_seconds);
     result.system_micros_per_delivery = per_delivery(after.system_seconds - before.system_seconds);
