@@ -68,6 +68,8 @@
 //   {p}presence                 sorted set: "<responder id> <node id>" scored by the ms until
 //                               which that node vouches they hold a socket on it (see
 //                               presence_store.hpp)
+//   {p}presence:nodes           sorted set: node id scored by the latest ms until which it
+//                               vouched for anyone (who connected_among.lua asks about)
 //   {p}epoch                    string: the alert history's epoch; a Redis that lost its data
 //                               has none, and the first node to look sets a new one
 //   {p}tokens                   hash: token id -> IssuedToken (protobuf, no token text)
@@ -230,6 +232,7 @@ class Keys {
   std::string timers() const { return p_ + "timers"; }
   std::string epoch() const { return p_ + "epoch"; }
   std::string presence() const { return p_ + "presence"; }
+  std::string presence_nodes() const { return p_ + "presence:nodes"; }
   std::string leased_timers() const { return p_ + "timers:leased"; }
   std::string checkins() const { return p_ + "checkins"; }
   std::string leased_checkins() const { return p_ + "checkins:leased"; }

@@ -1,6 +1,7 @@
 #include "store/presence_store.hpp"
 
 #include "core/clock.hpp"
+#include "store/script_call.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -27,12 +28,17 @@ PresenceStore::PresenceStore(std::shared_ptr<redis::Connection> redis, Keys keys
 void PresenceStore::vouch(const std::string& node_id, const std::vector<std::string>& responder_ids,
                           std::chrono::system_clock::time_point until) {
   auto now_ms = std::to_string(core::to_ms(std::chrono::system_clock::now()));
-  redis_->execute(
-      {"ZREMRANGEBYSCORE", keys_.presence(), "-inf", "(" + now_ms},
-      [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "prune presence"); });
+  for (const auto& key : {keys_.presence(), keys_.presence_nodes()})
+    redis_->execute(
+        {"ZREMRANGEBYSCORE", key, "-inf", "(" + now_ms},
+        [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "prune presence"); });
   if (responder_ids.empty()) return;
-  std::vector<std::string> args{"ZADD", keys_.presence()};
   auto score = std::to_string(core::to_ms(until));
+  // GT: a refresh never shortens what an arrival vouched for just before.
+  redis_->execute(
+      {"ZADD", keys_.presence_nodes(), "GT", score, node_id},
+      [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "vouch presence"); });
+  std::vector<std::string> args{"ZADD", keys_.presence()};
   for (const auto& id : responder_ids) {
     args.push_back(score);
     args.push_back(member(id, node_id));
@@ -48,20 +54,24 @@ void PresenceStore::withdraw(const std::string& node_id, const std::string& resp
       [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "withdraw presence"); });
 }
 
-void PresenceStore::connected(std::chrono::system_clock::time_point now,
-                              std::function<void(Outcome, std::set<std::string>)> done) {
-  redis_->execute({"ZRANGEBYSCORE", keys_.presence(), std::to_string(core::to_ms(now)), "+inf"},
-                  [done = std::move(done)](auto ec, const redis::Reply& reply) {
-                    std::set<std::string> ids;
-                    if (ec || reply.is_error()) {
-                      log_failure(ec, reply, "read presence");
-                      return done(Outcome::unavailable, ids);
-                    }
-                    for (const auto& e : reply.elements)
-                      if (auto space = e.str.rfind(' '); space != std::string::npos)
-                        ids.insert(e.str.substr(0, space));
-                    done(Outcome::ok, std::move(ids));
-                  });
+void PresenceStore::connected_among(const std::vector<std::string>& responder_ids,
+                                    std::chrono::system_clock::time_point now,
+                                    std::function<void(Outcome, std::set<std::string>)> done) {
+  if (responder_ids.empty()) return done(Outcome::ok, {});
+  ScriptCall<lua::ConnectedAmong> call;
+  call.key(lua::ConnectedAmong::Key::presence, keys_.presence())
+      .key(lua::ConnectedAmong::Key::presence_nodes, keys_.presence_nodes())
+      .arg(lua::ConnectedAmong::Arg::now_ms, std::to_string(core::to_ms(now)));
+  for (const auto& id : responder_ids) call.tail_arg(id);
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, const redis::Reply& reply) {
+    std::set<std::string> ids;
+    if (ec || reply.is_error()) {
+      log_failure(ec, reply, "read presence");
+      return done(Outcome::unavailable, ids);
+    }
+    for (const auto& e : reply.elements) ids.insert(e.str);
+    done(Outcome::ok, std::move(ids));
+  });
 }
 
 }  // namespace puente::store

@@ -111,15 +111,16 @@ void add_roster_routes(net::Router& router, ApiServices& s) {
               if (outcome != store::Outcome::ok)
                 return respond(refusal_response(Refusal::unavailable()));
               auto on_call = on_call_now(s.rules, only, now, available);
-              s.presence.connected(
-                  now, [&s, req, on_call = std::move(on_call), respond = std::move(respond)](
-                           store::Outcome outcome, std::set<std::string> connected) mutable {
+              auto ids = listed_ids(on_call);
+              s.presence.connected_among(
+                  ids, now,
+                  [&s, req, ids, on_call = std::move(on_call), respond = std::move(respond)](
+                      store::Outcome outcome, std::set<std::string> connected) mutable {
                     if (outcome != store::Outcome::ok)
                       return respond(refusal_response(Refusal::unavailable()));
                     mark_connected(on_call, connected);
                     // Who a phone can reach: one neither connected nor with a phone is
                     // flagged unreachable on the board.
-                    auto ids = listed_ids(on_call);
                     s.push_deliveries.with_phone(
                         ids, [req, on_call = std::move(on_call), respond = std::move(respond)](
                                  store::Outcome outcome, std::set<std::string> with_phone) mutable {

@@ -82,18 +82,17 @@ void ReportDesk::submit(const Caller& caller, v1::Report report, v1::ReportSourc
 void ReportDesk::count_reach(v1::ReportReceipt& receipt, std::function<void()> done) {
   // Read before redact_for, which takes the recipients away from an operator's answer.
   auto people = core::asked_to_come(receipt.incident());
-  presence_.connected(std::chrono::system_clock::now(),
-                      [&receipt, people = std::move(people), done = std::move(done)](
-                          store::Outcome outcome, std::set<std::string> connected) {
-                        if (outcome == store::Outcome::ok) {
-                          auto* reach = receipt.mutable_reach();
-                          reach->set_alerted(static_cast<int>(people.size()));
-                          reach->set_connected(static_cast<int>(std::count_if(
-                              people.begin(), people.end(),
-                              [&](const auto& id) { return connected.count(id) > 0; })));
-                        }
-                        done();
-                      });
+  presence_.connected_among(
+      people, std::chrono::system_clock::now(),
+      [&receipt, alerted = static_cast<int>(people.size()), done = std::move(done)](
+          store::Outcome outcome, std::set<std::string> connected) {
+        if (outcome == store::Outcome::ok) {
+          auto* reach = receipt.mutable_reach();
+          reach->set_alerted(alerted);
+          reach->set_connected(static_cast<int>(connected.size()));
+        }
+        done();
+      });
 }
 
 }  // namespace puente::app

@@ -33,6 +33,7 @@ inline std::vector<std::pair<std::string, std::string>> every_store_script() {
   add(LoadIncident::name, LoadIncident::script());
   add(MarkEvidence::name, MarkEvidence::script());
   add(OpenIncident::name, OpenIncident::script());
+  add(ConnectedAmong::name, ConnectedAmong::script());
   add(PrunePresence::name, PrunePresence::script());
   add(PurgeIncident::name, PurgeIncident::script());
   add(ReadAvailability::name, ReadAvailability::script());

@@ -72,8 +72,8 @@ TEST(ClusterScripts, CorroborationHeldReportsEvidenceMediaAndTokensRunOnTheSlots
                         R"({"responderId":"obs-bh","expiresInSeconds":0,"note":"phone"})");
   EXPECT_EQ(issued.status, 201u) << issued.body;
 
-  expect_ran(cluster, {"attach_report", "approve_incident", "mark_evidence", "open_upload",
-                       "save_media", "list_media", "save_token"});
+  expect_ran(cluster, {"attach_report", "connected_among", "approve_incident", "mark_evidence",
+                       "open_upload", "save_media", "list_media", "save_token"});
 }
 
 TEST(ClusterScripts, PushSubscriptionsAndTheRetentionPurgeRunOnTheSlotsPrimary) {

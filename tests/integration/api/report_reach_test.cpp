@@ -72,6 +72,14 @@ TEST_F(ReportReach, TheReceiptSaysHowManyWereAlertedAndHowManyAreConnected) {
   ASSERT_TRUE(joined.has_reach());
   EXPECT_EQ(joined.reach().alerted(), 1);
   EXPECT_EQ(joined.reach().connected(), 1);
+
+  // The phone closes: the next call's receipt no longer counts them.
+  phone.reset();
+  ASSERT_TRUE(wait_until([&] { return !connected("obs-bh"); }));
+  auto third = report("op", boyle_heights_spot(2));
+  ASSERT_TRUE(third.has_reach());
+  EXPECT_EQ(third.reach().alerted(), 1);
+  EXPECT_EQ(third.reach().connected(), 0);
 }
 
 TEST_F(ReportReach, ANeighborhoodWithNobodyOnCallSaysZeroAlerted) {
