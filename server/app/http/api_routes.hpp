@@ -11,6 +11,7 @@
 #include "app/incidents/incident_desk.hpp"
 #include "app/incidents/outbox.hpp"
 #include "app/incidents/report_desk.hpp"
+#include "app/live/presence.hpp"
 #include "app/maps/map_tiles.hpp"
 #include "app/node/config.hpp"
 #include "app/node/network_rules.hpp"
@@ -20,7 +21,6 @@
 #include "net/router.hpp"
 #include "net/static_body.hpp"
 #include "store/alert_lookup.hpp"
-#include "store/presence_store.hpp"
 #include "store/push_delivery_store.hpp"
 #include "store/push_subscription_store.hpp"
 #include "store/sms_reply_store.hpp"
@@ -43,7 +43,7 @@ struct ApiServices {
   store::AuditStore& audit_log;
   const NetworkRules& rules;
   store::IncidentStore& store;
-  store::PresenceStore& presence;
+  Presence& presence;
   const core::DeliveryLadders& delivery;  // Delivery.unreachable
   bool push_on = false;                   // [push] vapid_key_file set
   ReportDesk& reports;

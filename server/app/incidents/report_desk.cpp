@@ -14,7 +14,7 @@ namespace puente::app {
 
 ReportDesk::ReportDesk(IntakeService& intake, Outbox& outbox, RateLimiter& limiter,
                        const RateLimits& rate_limits, const core::CallerKey* caller_key,
-                       store::PresenceStore& presence)
+                       Presence& presence)
     : intake_(intake),
       outbox_(outbox),
       limiter_(limiter),

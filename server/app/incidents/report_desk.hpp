@@ -12,8 +12,8 @@
 //   4. intake (intake_service.hpp): the sender's rights, the fields, the store step;
 //   5. the store unreachable: the outbox journals it (outbox.hpp) and the answer is `queued`;
 //   6. who the incident's call went to, and how many of them are connected now (the receipt's
-//      `reach`, from the presence set, presence_store.hpp): the operator's truth about who
-//      was reached (issue 20);
+//      `reach`, app/live/presence.hpp: sockets here, the presence set for the rest): the
+//      operator's truth about who was reached (issue 20);
 //   7. what the sender may see of the answer (redact_for, dispatch_service.hpp).
 //
 // A transport decodes, calls submit() and encodes the answer; nothing more.
@@ -23,8 +23,8 @@
 #include "app/answer.hpp"
 #include "app/incidents/intake_service.hpp"
 #include "app/incidents/outbox.hpp"
+#include "app/live/presence.hpp"
 #include "core/caller_key.hpp"
-#include "store/presence_store.hpp"
 
 namespace puente::app {
 
@@ -32,8 +32,7 @@ class ReportDesk {
  public:
   // `caller_key`: null when the network keeps no caller key (a report with a phone is refused).
   ReportDesk(IntakeService& intake, Outbox& outbox, RateLimiter& limiter,
-             const RateLimits& rate_limits, const core::CallerKey* caller_key,
-             store::PresenceStore& presence);
+             const RateLimits& rate_limits, const core::CallerKey* caller_key, Presence& presence);
 
   // `done` runs exactly once: inline for a refusal before any I/O, else on the store's strand.
   // `source`: the transport it came by, recorded on the report with the sender's roles (issue
@@ -53,7 +52,7 @@ class ReportDesk {
   RateLimiter& limiter_;
   const RateLimits& rate_limits_;
   const core::CallerKey* caller_key_;
-  store::PresenceStore& presence_;
+  Presence& presence_;
 };
 
 }  // namespace puente::app

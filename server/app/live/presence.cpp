@@ -44,6 +44,27 @@ void Presence::left(const std::string& responder_id) {
   store_.withdraw(node_id_, responder_id);
 }
 
+void Presence::connected_among(const std::vector<std::string>& responder_ids, Clock::time_point now,
+                               std::function<void(store::Outcome, std::set<std::string>)> done) {
+  std::set<std::string> here;
+  std::vector<std::string> elsewhere;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& id : responder_ids)
+      if (sockets_.count(id))
+        here.insert(id);
+      else
+        elsewhere.push_back(id);
+  }
+  if (elsewhere.empty()) return done(store::Outcome::ok, std::move(here));
+  store_.connected_among(elsewhere, now,
+                         [here = std::move(here), done = std::move(done)](
+                             store::Outcome outcome, std::set<std::string> connected) mutable {
+                           connected.merge(here);
+                           done(outcome, std::move(connected));
+                         });
+}
+
 void Presence::schedule_refresh() {
   {
     std::lock_guard lock(mutex_);

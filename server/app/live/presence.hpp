@@ -12,10 +12,13 @@
 #include <boost/asio/strand.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace puente::app {
 
@@ -30,6 +33,13 @@ class Presence : public std::enable_shared_from_this<Presence> {
   // A socket of `responder_id` said hello / closed. Thread-safe.
   void arrived(const std::string& responder_id);
   void left(const std::string& responder_id);
+
+  // Which of `responder_ids` hold a live socket on some node at `now`. The ones with a socket
+  // here are known without asking; the store is asked about the rest only (with one node,
+  // about nobody). `done` may run before this returns. Thread-safe.
+  void connected_among(const std::vector<std::string>& responder_ids,
+                       std::chrono::system_clock::time_point now,
+                       std::function<void(store::Outcome, std::set<std::string>)> done);
 
  private:
   void schedule_refresh();

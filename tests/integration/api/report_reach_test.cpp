@@ -80,6 +80,13 @@ TEST_F(ReportReach, TheReceiptSaysHowManyWereAlertedAndHowManyAreConnected) {
   ASSERT_TRUE(third.has_reach());
   EXPECT_EQ(third.reach().alerted(), 1);
   EXPECT_EQ(third.reach().connected(), 0);
+
+  // Their phone on the node that takes the call: counted from the node's own sockets.
+  auto here = a->socket(net.token("obs-bh"), {"boyle-heights"});
+  ASSERT_TRUE(wait_until([&] { return connected("obs-bh"); }));
+  auto fourth = report("op", boyle_heights_spot(3));
+  ASSERT_TRUE(fourth.has_reach());
+  EXPECT_EQ(fourth.reach().connected(), 1);
 }
 
 TEST_F(ReportReach, ANeighborhoodWithNobodyOnCallSaysZeroAlerted) {
