@@ -13,11 +13,11 @@
 
 #include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace puente::app {
@@ -51,7 +51,8 @@ class Presence : public std::enable_shared_from_this<Presence> {
   std::string node_id_;
   std::chrono::seconds expiry_;
   std::mutex mutex_;                    // sockets_, and the order of the store calls made under it
-  std::map<std::string, int> sockets_;  // responder id -> open sockets on this node
+  // responder id -> open sockets on this node; looked up per recipient of every report
+  std::unordered_map<std::string, int> sockets_;
   bool stopped_ = false;
 };
 
