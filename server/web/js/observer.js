@@ -9,7 +9,7 @@
 // On scene (docs/on-scene.md): a check-in ("Are you OK?") shows on its card with "I'm OK" and
 // "I'm out, safe"; "enough people are there, stand by" shows as a notice; and a plain "More"
 // button at the bottom of the card, held for 2 seconds, silently calls the dispatchers and the
-// attorneys for help with the phone's location: the screen shows nothing of it.
+// attorneys for help with the phone's location: the screen shows nothing of it (observer_help.js).
 
 import { ApiError, get, post } from './api.js';
 import { callAttention, soundReady, unlockSound } from './attention.js';
@@ -21,14 +21,12 @@ import { offShift, startStanding } from './observer_standing.js';
 import { startPage } from './page.js';
 import { startPhoneAlerts } from './phone_alerts.js';
 import { attachControl } from './attachments.js';
+import { helpControl } from './observer_help.js';
 
 // An alert older than this is history (shown, but no beep for it).
 const FRESH_MS = 15 * 60 * 1000;
 // On opening the page, the alerts of the last 12 hours are fetched: what is going on now.
 const RECENT_MS = 12 * 60 * 60 * 1000;
-// How long the discreet help control is held before it calls: long enough not to go off in a
-// pocket, short enough to do with a phone held low.
-const HELP_HOLD_MS = 2000;
 // Answers that are not where the observer stands toward the incident: kept off its buttons.
 const NOT_A_STANCE = ['RECEIVED', 'ALL_OK', 'NEED_HELP'];
 
@@ -171,62 +169,6 @@ function checkInPanel(incident) {
   return el('div', { class: 'check-in', role: 'alertdialog', dataset: { checkIn: incident.checkIn.id } },
     el('p', { class: 'check-in-ask', dataset: { i18n: 'observer.checkInAsk' } }, t('observer.checkInAsk')),
     el('div', { class: 'answers' }, answer('ALL_OK', 'observer.allOk'), answer('OUT_SAFE', 'observer.outSafe')));
-}
-
-// The phone's position if the page may already have it, else nothing: a call for help never
-// waits on a permission prompt, which would show on the screen.
-async function quietPosition() {
-  try {
-    const permission = await navigator.permissions?.query({ name: 'geolocation' });
-    if (permission?.state !== 'granted') return null;
-    const position = await new Promise((resolve, reject) =>
-      navigator.geolocation.getCurrentPosition(resolve, reject, { enableHighAccuracy: true, timeout: 5000, maximumAge: 60000 }),
-    );
-    return { lat: position.coords.latitude, lon: position.coords.longitude };
-  } catch {
-    return null;
-  }
-}
-
-// The silent call for help: an ack NEED_HELP of the card's latest alert, with the phone's
-// position when it can be had quietly. Nothing on the screen changes, whatever the answer.
-async function callForHelp(incident) {
-  const alert = latest(incident);
-  if (!alert) return;
-  const location = await quietPosition();
-  try {
-    await post('/v1/acks', {
-      alertId: alert.id,
-      incidentId: incident.id,
-      state: 'NEED_HELP',
-      idempotencyKey: `${alert.id}:NEED_HELP:${Date.now()}`,
-      ...(location ? { location } : {}),
-    });
-  } catch {
-    // Offline: the server keeps nothing. The control may be held again.
-  }
-}
-
-// A plain "More" at the foot of the card: held for HELP_HOLD_MS it calls for help; a tap does
-// nothing anyone would notice. The hold is the page's, not the button's: a card drawn again
-// mid-hold (a new alert) loses its button, and a release anywhere still cancels.
-let helpHold = 0;
-const releaseHelp = () => clearTimeout(helpHold);
-for (const type of ['pointerup', 'pointercancel']) addEventListener(type, releaseHelp);
-
-function helpControl(incident) {
-  return el('button', {
-    type: 'button',
-    class: 'quiet more',
-    dataset: { help: incident.id, i18n: 'observer.more' },
-    title: t('observer.moreHint'),
-    onpointerdown: () => {
-      releaseHelp();
-      helpHold = setTimeout(() => callForHelp(incident), HELP_HOLD_MS);
-    },
-    onpointerleave: releaseHelp,
-    oncontextmenu: (e) => e.preventDefault(),
-  }, t('observer.more'));
 }
 
 function answerButtons(incident, alert) {
