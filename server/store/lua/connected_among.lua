@@ -10,7 +10,7 @@ local now_ms = ARGV[1]
 local nodes = redis.call('ZRANGE', presence_nodes, '(' .. now_ms, '+inf', 'BYSCORE')
 local now = tonumber(now_ms)
 local out = {}
-for i = 2, #ARGV do  -- the tail
+for i = 2, #ARGV do
   for _, node in ipairs(nodes) do
     local until_ms = redis.call('ZSCORE', presence, ARGV[i] .. ' ' .. node)
     if until_ms and tonumber(until_ms) > now then
