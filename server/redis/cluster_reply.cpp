@@ -82,6 +82,21 @@ Redirect read_cluster_error(std::string_view error, const Endpoint& asked) {
   return {word == "MOVED" ? ClusterVerdict::moved : ClusterVerdict::ask, *slot, *to};
 }
 
+ClusterStep next_step(ClusterVerdict verdict, bool sent_asking) {
+  if (verdict == ClusterVerdict::answer) {
+    return ClusterStep::answer;
+  }
+  if (sent_asking) {
+    return ClusterStep::retry;
+  }
+  switch (verdict) {
+    case ClusterVerdict::moved: return ClusterStep::follow_moved;
+    case ClusterVerdict::ask: return ClusterStep::ask_there;
+    case ClusterVerdict::cluster_down: return ClusterStep::reread_slots;
+    default: return ClusterStep::retry;  // try_again
+  }
+}
+
 std::optional<Endpoint> owner_of_slot(const Reply& cluster_slots, std::uint16_t slot,
                                       const Endpoint& asked) {
   if (cluster_slots.type != Reply::Type::array) {
