@@ -121,9 +121,8 @@ std::vector<Endpoint> nodes_of(const Reply& cluster_slots, const Endpoint& asked
     }
     for (std::size_t i = 2; i < range.elements.size(); ++i) {
       const auto node = node_of(range.elements[i], asked);
-      const bool known = node && std::any_of(nodes.begin(), nodes.end(), [&](const Endpoint& n) {
-                           return n.host == node->host && n.port == node->port;
-                         });
+      const bool known = node && std::any_of(nodes.begin(), nodes.end(),
+                                             [&](const Endpoint& n) { return n == *node; });
       if (node && !known) {
         nodes.push_back(*node);
       }
