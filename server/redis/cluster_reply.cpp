@@ -82,6 +82,21 @@ Redirect read_cluster_error(std::string_view error, const Endpoint& asked) {
   return {word == "MOVED" ? ClusterVerdict::moved : ClusterVerdict::ask, *slot, *to};
 }
 
+ClusterStep next_step(ClusterVerdict verdict, bool sent_asking) {
+  if (verdict == ClusterVerdict::answer) {
+    return ClusterStep::answer;
+  }
+  if (sent_asking) {
+    return ClusterStep::retry;
+  }
+  switch (verdict) {
+    case ClusterVerdict::moved: return ClusterStep::follow_moved;
+    case ClusterVerdict::ask: return ClusterStep::ask_there;
+    case ClusterVerdict::cluster_down: return ClusterStep::reread_slots;
+    default: return ClusterStep::retry;  // try_again
+  }
+}
+
 std::optional<Endpoint> owner_of_slot(const Reply& cluster_slots, std::uint16_t slot,
                                       const Endpoint& asked) {
   if (cluster_slots.type != Reply::Type::array) {
@@ -106,9 +121,8 @@ std::vector<Endpoint> nodes_of(const Reply& cluster_slots, const Endpoint& asked
     }
     for (std::size_t i = 2; i < range.elements.size(); ++i) {
       const auto node = node_of(range.elements[i], asked);
-      const bool known = node && std::any_of(nodes.begin(), nodes.end(), [&](const Endpoint& n) {
-                           return n.host == node->host && n.port == node->port;
-                         });
+      const bool known = node && std::any_of(nodes.begin(), nodes.end(),
+                                             [&](const Endpoint& n) { return n == *node; });
       if (node && !known) {
         nodes.push_back(*node);
       }

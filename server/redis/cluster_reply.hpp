@@ -22,7 +22,7 @@ namespace puente::redis {
 enum class ClusterVerdict {
   answer,       // an ordinary reply or error: the caller gets it
   moved,        // the slot has a new owner (`Redirect::to`): follow it and run the command again
-  ask,          // the slot is migrating and this key is already at `to`: run it again shortly
+  ask,          // the slot is migrating and this key is already at `to`: ask `to` for it once
   try_again,    // a multi-key command during a migration: run it again after a short pause
   cluster_down  // the cluster cannot serve the slot now (a failover): re-read the topology
 };
@@ -38,6 +38,21 @@ struct Redirect {
 // that cannot be read (no port, a slot past 16383), is `answer`. An empty host (Redis 7 may send
 // ":6381" for a node without a known address) becomes `asked`, the node that answered.
 Redirect read_cluster_error(std::string_view error, const Endpoint& asked);
+
+// What a connection does next with a command whose reply was read as `verdict`: sent to the
+// slot's owner on its link, or (`sent_asking`) to the node a -ASK named, after ASKING, on the
+// side link of the migration.
+enum class ClusterStep {
+  answer,        // the caller gets the reply
+  ask_there,     // -ASK: send it once, after ASKING, to Redirect::to (the next goes to the owner)
+  retry,         // send it to the slot's owner again after a short pause, within its deadline
+  follow_moved,  // re-link to Redirect::to and send it there (and the commands behind it)
+  reread_slots   // drop the link, look up the slot's owner again, and send it there
+};
+// Whatever the node a -ASK named refuses (it has stopped importing the slot: -MOVED; the keys
+// are split: -TRYAGAIN; ...) is asked of the slot's owner again: ASK holds for one command, and
+// only the owner knows where the slot is now.
+ClusterStep next_step(ClusterVerdict verdict, bool sent_asking);
 
 // The primary serving `slot` in a CLUSTER SLOTS reply received from `asked`, or nullopt if no
 // range covers the slot or the reply is not one CLUSTER SLOTS gives.

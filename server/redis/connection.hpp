@@ -38,6 +38,7 @@ boost::system::error_code make_error_code(Errc e);
 struct Endpoint {
   std::string host = "127.0.0.1";  // a name is resolved with Asio before connecting
   unsigned short port = 6379;
+  bool operator==(const Endpoint&) const = default;
 };
 
 struct ConnectionOptions {
@@ -55,8 +56,9 @@ struct ConnectionOptions {
   // asks these nodes, in turn (then the nodes learned from their answers and from redirects),
   // CLUSTER SLOTS for the primary serving the slot, connects there and checks with ROLE that it
   // is a primary. -MOVED, -ASK, -TRYAGAIN and -CLUSTERDOWN never reach a command's caller: the
-  // command runs again (after re-linking where MOVED points) within its deadline. Exclusive
-  // with `sentinels`; `endpoint` is then ignored.
+  // command runs again within its deadline, where MOVED points (re-linking) or once on the node
+  // ASK names (ASKING, on a side link to it, AUTH as this one: connection_redirects.cpp).
+  // Exclusive with `sentinels`; `endpoint` is then ignored.
   std::vector<Endpoint> cluster;
   std::uint16_t cluster_slot = 0;
   // Redis ACL (deploy/redis/users.acl): if `user` is set, every link sends `AUTH user

@@ -17,16 +17,12 @@ std::string host_port(const Endpoint& endpoint) {
   return endpoint.host + ":" + std::to_string(endpoint.port);
 }
 
-bool same_endpoint(const Endpoint& a, const Endpoint& b) {
-  return a.host == b.host && a.port == b.port;
-}
-
 }  // namespace
 
 void Link::redirect(const Endpoint& owner, std::string_view why) {
   auto& nodes = options_.cluster;
   nodes.erase(std::remove_if(nodes.begin(), nodes.end(),
-                             [&](const Endpoint& node) { return same_endpoint(node, owner); }),
+                             [&](const Endpoint& node) { return node == owner; }),
               nodes.end());
   nodes.insert(nodes.begin(), owner);
   drop(why);
@@ -63,8 +59,7 @@ void Link::learn_nodes(std::size_t answered, const std::vector<Endpoint>& learne
   std::rotate(nodes.begin(), first, std::next(first));
   // A cluster of a few shards names a few nodes: the list stays short.
   for (const Endpoint& node : learned) {
-    if (std::none_of(nodes.begin(), nodes.end(),
-                     [&](const Endpoint& n) { return same_endpoint(n, node); }))
+    if (std::none_of(nodes.begin(), nodes.end(), [&](const Endpoint& n) { return n == node; }))
       nodes.push_back(node);
   }
 }
@@ -78,7 +73,7 @@ void Link::on_discovered(SentinelQuery::Answer answer) {
   const Endpoint& primary = *answer.primary;
   if (clustered()) {
     learn_nodes(answer.sentinel, answer.learned);
-    if (!same_endpoint(primary, target_)) {
+    if (primary != target_) {
       spdlog::info("redis {} link: the cluster names {} as primary of slot {}", role_,
                    host_port(primary), options_.cluster_slot);
     }
@@ -90,7 +85,7 @@ void Link::on_discovered(SentinelQuery::Answer answer) {
   const auto answered = sentinels.begin() + static_cast<std::ptrdiff_t>(answer.sentinel);
   std::rotate(sentinels.begin(), answered, std::next(answered));
 
-  if (!same_endpoint(primary, target_)) {
+  if (primary != target_) {
     spdlog::info("redis {} link: sentinels name {} as primary {}", role_, host_port(primary),
                  options_.master_name);
   }

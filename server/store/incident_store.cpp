@@ -26,9 +26,9 @@ bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
 
 // What every script that sends an incident's alerts is given: where the incident's alerts and
 // the neighborhoods alerted are kept, the board's channel and the event to tell it, the alerts
-// (their count, then each alert's quintuple after the named slots: publish_all in
-// lua/helpers.lua), and when the rung worker first looks at each
-// (StoreOptions::rung_check_after; none without it).
+// (their count, then each alert's history as a tail key and its channel, protobuf,
+// neighborhood and id as tail arguments: publish_all in lua/helpers.lua), and when the rung
+// worker first looks at each (StoreOptions::rung_check_after; none without it).
 template <class Script>
 void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::string& incident_id,
                 const v1::IncidentEvent& event, const std::vector<v1::Alert>& alerts,
@@ -42,7 +42,7 @@ void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::string& i
            rung_check_after ? std::to_string(to_ms(Clock::now() + *rung_check_after)) : "");
   call.arg(Script::Arg::alert_count, std::to_string(alerts.size()));
   for (const auto& alert : alerts) {
-    call.tail_arg(keys.alert_history(alert.neighborhood()));
+    call.tail_key(keys.alert_history(alert.neighborhood()));
     call.tail_arg(keys.live_channel(alert.neighborhood()));
     call.tail_arg(alert.SerializeAsString());
     call.tail_arg(alert.neighborhood());

@@ -82,14 +82,15 @@ void MediaStore::save_media(const MediaRecord& record, const std::string& upload
       .key(Key::incident_media, keys_.incident_media(m.incident_id()))
       .key(Key::media, keys_.media(m.id()))
       .key(Key::upload, keys_.upload(upload_id))
-      .key(Key::activity, keys_.incident_activity());
+      .key(Key::activity, keys_.incident_activity())
+      .key(Key::blob, keys_.blob_refs_prefix() + m.sha256());
+  if (!record.shared_sha256.empty()) call.tail_key(keys_.blob_refs_prefix() + record.shared_sha256);
   call.arg(Arg::incident_id, m.incident_id())
       .arg(Arg::media_id, m.id())
       .arg(Arg::pb, m.SerializeAsString())
       .arg(Arg::sha, m.sha256())
       .arg(Arg::shared, record.shared_sha256)
-      .arg(Arg::now_ms, std::to_string(core::to_ms(core::Clock::now())))
-      .arg(Arg::blob_prefix, keys_.blob_refs_prefix());
+      .arg(Arg::now_ms, std::to_string(core::to_ms(core::Clock::now())));
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, const Reply& reply) {
     if (failed(ec, reply, "save media")) return done(Outcome::unavailable);
     done(reply.str == "ok" ? Outcome::ok : Outcome::not_found);

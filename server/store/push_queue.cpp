@@ -66,10 +66,9 @@ void PushQueue::rung_facts(const std::string& incident_id, const std::string& al
   call.key(Key::pushes, keys_.incident_pushes(incident_id))
       .key(Key::texts, keys_.incident_texts(incident_id))
       .key(Key::stopped, keys_.sms_stopped())
-      .arg(Arg::prefix, keys_.prefix())
       .arg(Arg::alert_id, alert_id)
       .arg(Arg::responder_count, std::to_string(responders.size()));
-  for (const auto& r : responders) call.tail_arg(r);
+  for (const auto& r : responders) call.tail_arg(r).tail_key(keys_.push_subscriptions(r));
   std::move(call).run(*redis_, [responders, done = std::move(done)](auto ec, Reply reply) {
     RungFacts facts;
     if (failed(ec, reply, "read rung facts")) return done(Outcome::unavailable, facts);
@@ -103,14 +102,13 @@ void PushQueue::take_rungs(const std::string& incident_id, const std::string& al
       .arg(Arg::member, incident_id + " " + alert_id)
       .arg(Arg::next_ms, next ? std::to_string(to_ms(*next)) : "")
       .arg(Arg::now_ms, std::to_string(to_ms(now)))
-      .arg(Arg::prefix, keys_.prefix())
       .arg(Arg::incident_id, incident_id)
       .arg(Arg::alert_id, alert_id)
       .arg(Arg::bundle_ms, std::to_string(bundle.count()))
       .arg(Arg::push_count, std::to_string(push_due.size()))
       .arg(Arg::sms_count, std::to_string(sms_due.size()));
-  for (const auto& r : push_due) call.tail_arg(r);
-  for (const auto& r : sms_due) call.tail_arg(r);
+  for (const auto& r : push_due) call.tail_arg(r).tail_key(keys_.push_subscriptions(r));
+  for (const auto& r : sms_due) call.tail_arg(r).tail_key(keys_.sms_waiting(r));
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     if (failed(ec, reply, "take rungs")) return done(Outcome::unavailable, 0);
     done(Outcome::ok, static_cast<std::size_t>(reply.integer));

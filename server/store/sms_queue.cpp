@@ -89,14 +89,16 @@ void SmsQueue::finish(const std::string& responder_id, const Finished& finished,
       .arg(Arg::responder, responder_id)
       .arg(Arg::now_ms, std::to_string(now_ms))
       .arg(Arg::retry_ms, finished.retry_at ? std::to_string(to_ms(*finished.retry_at)) : "")
-      .arg(Arg::prefix, keys_.prefix())
       .arg(Arg::message_id, finished.message_id)
       .arg(Arg::reply_window_s, std::to_string(std::max<long long>(1, reply_window.count())))
       .arg(Arg::gateway_state, finished.gateway_state)
       .arg(Arg::gateway_problem, finished.gateway_problem)
       .arg(Arg::settled_count, std::to_string(finished.settled.size()));
-  for (const auto& s : finished.settled)
+  for (const auto& s : finished.settled) {
     call.tail_arg(s.incident_id).tail_arg(s.alert_id).tail_arg(s.word).tail_arg(s.letter);
+    call.tail_key(keys_.incident(s.incident_id)).tail_key(keys_.incident_texts(s.incident_id));
+  }
+  if (!finished.message_id.empty()) call.tail_key(keys_.sms_text(finished.message_id));
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     done(!failed(ec, reply, "finish sms job"));
   });

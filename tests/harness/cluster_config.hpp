@@ -2,8 +2,8 @@
 // The [redis] lines that point a TestNetwork's nodes at a RedisCluster instead of its own Redis
 // (issue 23): the cluster's nodes as seeds, and a key prefix whose hash tag binds the network
 // to one slot. Passed as TestNetwork's `extra_redis`; the nodes ignore the --redis address the
-// harness gives them. What the harness reads from its own Redis (redis_line, values_holding)
-// sees nothing of a cluster network.
+// harness gives them. The harness's redis_line reads its own Redis, which sees nothing of a
+// cluster network; values_holding and the leaked-token check at the end read every primary.
 
 #include "redis_cluster.hpp"
 

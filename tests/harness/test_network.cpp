@@ -72,13 +72,29 @@ std::vector<std::string> puented_args(const std::filesystem::path& config,
   return args;
 }
 
+// The ports of `cluster = ["127.0.0.1:p", ...]` in the nodes' [redis] lines (cluster_config.hpp);
+// none without one.
+std::vector<unsigned short> cluster_seeds(const std::string& redis_lines) {
+  std::vector<unsigned short> ports;
+  const auto start = redis_lines.find("cluster = [");
+  if (start == std::string::npos) return ports;
+  std::istringstream line(redis_lines.substr(start, redis_lines.find(']', start) - start));
+  for (std::string seed; std::getline(line, seed, ':');) {
+    unsigned port = 0;
+    if (std::istringstream(seed) >> port && port > 0)
+      ports.push_back(static_cast<unsigned short>(port));
+  }
+  return ports;
+}
+
 }  // namespace
 
 TestNetwork::TestNetwork(const std::string& extra_config, const std::string& extra_limits,
                          const std::string& extra_redis, const std::string& extra_node,
                          const std::string& extra_geography,
                          const std::optional<RedisAclSetup>& acl)
-    : admin_(acl ? std::optional<RedisLogin>(acl->admin) : std::nullopt),
+    : cluster_seeds_(cluster_seeds(extra_redis)),
+      admin_(acl ? std::optional<RedisLogin>(acl->admin) : std::nullopt),
       redis_(acl ? std::vector<std::string>{"--aclfile", acl->acl_file.string(),
                                             "--notify-keyspace-events", "Kghx"}
                  : std::vector<std::string>{},
@@ -143,25 +159,6 @@ long long TestNetwork::redis_key_count() const {
       R"(EVAL "local n = 0 for _, key in ipairs(redis.call('KEYS', '*')) do )"
       R"(if not key:find(':audit', 1, true) and not key:find(':retention:', 1, true) then n = n + 1 end )"
       R"(end return n" 0)");
-}
-
-long long TestNetwork::values_holding(const std::string& needle, bool audit_too) const {
-  return redis_integer(
-      "EVAL \"local n = 0 for _, k in ipairs(redis.call('KEYS', '*')) do "
-      "if ARGV[2] == '1' or not k:find(':audit', 1, true) then "
-      "local t = redis.call('TYPE', k).ok local v = {k} "
-      "if t == 'string' then v[2] = redis.call('GET', k) "
-      "elseif t == 'list' then for _, x in ipairs(redis.call('LRANGE', k, 0, -1)) do v[#v + 1] = x "
-      "end "
-      "elseif t == 'hash' then for _, x in ipairs(redis.call('HGETALL', k)) do v[#v + 1] = x end "
-      "elseif t == 'set' then for _, x in ipairs(redis.call('SMEMBERS', k)) do v[#v + 1] = x end "
-      "elseif t == 'zset' then for _, x in ipairs(redis.call('ZRANGE', k, 0, -1)) do v[#v + 1] = x "
-      "end "
-      "elseif t == 'stream' then for _, e in ipairs(redis.call('XRANGE', k, '-', '+')) do "
-      "for _, f in ipairs(e[2]) do v[#v + 1] = f end end end "
-      "for _, x in ipairs(v) do if string.find(x, ARGV[1], 1, true) then n = n + 1 end end end end "
-      "return n\" 0 \"" +
-      needle + "\" " + (audit_too ? "1" : "0"));
 }
 
 std::string TestNetwork::redis_line(const std::string& command) const {

@@ -103,10 +103,14 @@ class TestNetwork {
   // With `acl`, Redis loads that ACL file (--aclfile, and notify-keyspace-events Kghx as
   // deploy/redis/redis.conf sets it) and the harness's own questions (redis_line...) sign in as
   // `acl->admin`; the nodes sign in as whatever `extra_redis` says.
+  // With a Redis Cluster in `extra_redis` (cluster_config.hpp), values_holding and the check
+  // below read the cluster's primaries instead of redis().
   explicit TestNetwork(const std::string& extra_config = "", const std::string& extra_limits = "",
                        const std::string& extra_redis = "", const std::string& extra_node = "",
                        const std::string& extra_geography = "",
                        const std::optional<RedisAclSetup>& acl = std::nullopt);
+  // Fails the test if Redis holds one of the network's bearer tokens (they are kept hashed).
+  ~TestNetwork();
 
   // A node named `name`; the same name again is the same node restarted (its journal, its log).
   // `extra_args`: more flags for puented.
@@ -131,11 +135,16 @@ class TestNetwork {
   // refused input stored nothing (a refused sign-in is audited by design).
   long long redis_key_count() const;
   // How many Redis values (and key names) hold `needle`, whatever their type; without
-  // `audit_too` the audit log is left out. `needle` holds no double quote.
+  // `audit_too` the audit log is left out. `needle` holds no double quote. On a cluster, summed
+  // over its primaries.
   long long values_holding(const std::string& needle, bool audit_too = true) const;
   const std::filesystem::path& dir() const { return dir_.path(); }
 
  private:
+  long long values_holding_any(const std::vector<std::string>& needles, bool audit_too) const;
+  std::vector<unsigned short> cluster_primaries() const;
+
+  std::vector<unsigned short> cluster_seeds_;  // empty: the network's data is in redis_
   TempDir dir_;
   std::optional<RedisLogin> admin_;  // set: Redis wants AUTH (RedisAclSetup)
   RedisServer redis_;

@@ -22,6 +22,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -96,6 +97,124 @@ Slots parse_slots(const std::string& path, const std::string& source) {
     }
   }
   return slots;
+}
+
+// Every key a script touches is declared in KEYS (issue 23). On a cluster Redis checks only the
+// declared keys before it runs a script during a slot's migration: a key reached without being
+// declared, already moved, stops the script half-way ("non local key") after its earlier
+// writes; one not moved yet is made afresh on the new owner when the script went there after
+// ASKING. So each redis.call's key (the first argument; every one for DEL, UNLINK, EXISTS and
+// MGET; SPUBLISH's is a channel) must be a name: a KEYS slot, a local read from KEYS[...] (a
+// variable tail), a loop's variable over a list of those, or in helpers.lua a parameter of the
+// function (its callers pass KEYS names).
+// A key built in the script (from a prefix, or from another key's name) is refused, as is any
+// `prefix ..` on a line: a line that must still build one, because its ids are read from
+// another key inside the script, says why in a comment, `-- undeclared: <why>`, and
+// deploy/redis-cluster/README.md lists them.
+struct LuaLine {
+  std::string code, comment;
+};
+
+LuaLine split_comment(const std::string& line) {
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote) {
+      if (c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '-' && i + 1 < line.size() && line[i + 1] == '-') {
+      return {line.substr(0, i), line.substr(i)};
+    }
+  }
+  return {line, ""};
+}
+
+// The arguments of the call whose '(' is at `open`, split at top-level commas, trimmed.
+std::vector<std::string> call_arguments(const std::string& code, std::size_t open) {
+  std::vector<std::string> out(1);
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = open + 1; i < code.size(); ++i) {
+    const char c = code[i];
+    if (quote) {
+      if (c == '\\')
+        out.back() += code[i++];
+      else if (c == quote)
+        quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ')' || c == ']' || c == '}') && depth-- == 0) {
+      break;
+    } else if (c == ',' && depth == 0) {
+      out.emplace_back();
+      continue;
+    }
+    out.back() += c;
+  }
+  for (auto& a : out) {
+    a.erase(0, a.find_first_not_of(" \t"));
+    a.erase(a.find_last_not_of(" \t") + 1);
+  }
+  return out;
+}
+
+void check_declared_keys(const std::string& path, const std::string& source, const Slots& slots,
+                         bool helpers) {
+  static const std::regex from_keys(R"(local ([a-z_][a-z0-9_]*) = KEYS\[)");
+  static const std::regex parameters(R"(local function [a-z_][a-z0-9_]*\(([^)]*)\))");
+  static const std::regex name(R"([a-z_][a-z0-9_]*)");
+  static const std::regex built(R"(\b([a-z_]+_)?prefix \.\.)");
+  static const std::regex call(R"(redis\.p?call\('([A-Z]+)')");
+  static const std::regex key_loop(R"(for _, ([a-z_][a-z0-9_]*) in ipairs\(\{([^}]*)\}\))");
+  std::set<std::string> key_names(slots.keys.begin(), slots.keys.end());
+  for (std::sregex_iterator it(source.begin(), source.end(), from_keys), end; it != end; ++it)
+    key_names.insert((*it)[1]);
+  if (helpers)
+    for (std::sregex_iterator it(source.begin(), source.end(), parameters), end; it != end; ++it) {
+      const std::string list = (*it)[1];
+      for (std::sregex_iterator p(list.begin(), list.end(), name); p != end; ++p)
+        key_names.insert(p->str());
+    }
+  // `for _, index in ipairs({incidents, timers})`: a loop over key names names a key.
+  for (std::sregex_iterator it(source.begin(), source.end(), key_loop), end; it != end; ++it) {
+    const std::string list = (*it)[2];
+    bool all_keys = true;
+    for (std::sregex_iterator p(list.begin(), list.end(), name); p != end; ++p)
+      all_keys = all_keys && key_names.count(p->str()) > 0;
+    if (all_keys) key_names.insert((*it)[1]);
+  }
+  std::istringstream lines(source);
+  std::string text;
+  for (int number = 1; std::getline(lines, text); ++number) {
+    const auto [code, comment] = split_comment(text);
+    if (comment.find("-- undeclared: ") != std::string::npos) continue;
+    const auto where = path + ":" + std::to_string(number);
+    if (std::regex_search(code, built))
+      fail(where,
+           "a key built from a prefix: pass it in KEYS (a tail key for a variable "
+           "number), or say why it cannot be (-- undeclared: why)");
+    for (std::sregex_iterator it(code.begin(), code.end(), call), end; it != end; ++it) {
+      const std::string command = (*it)[1];
+      if (command == "SPUBLISH" || command == "PUBLISH") continue;
+      auto args = call_arguments(
+          code, static_cast<std::size_t>(it->position() + 10 + (code[it->position() + 6] == 'p')));
+      args.erase(args.begin());  // the command's name
+      const bool every =
+          command == "DEL" || command == "UNLINK" || command == "EXISTS" || command == "MGET";
+      if (!every && args.size() > 1) args.resize(1);
+      for (const auto& key : args)
+        if (!key.empty() && !key_names.count(key) && !key.starts_with("KEYS["))
+          fail(where, "redis.call('" + command + "', " + key +
+                          ", ...): its key is not declared in KEYS (name a KEYS slot, or pass "
+                          "it as a tail key; -- undeclared: why, if it cannot be)");
+    }
+  }
 }
 
 std::vector<std::string> parse_head_fields(const std::string& path, const std::string& source) {
@@ -176,6 +295,7 @@ int main(int argc, char** argv) {
   const auto helpers = read(helpers_path);
   check_embeddable(helpers_path, helpers);
   const auto head_fields = parse_head_fields(helpers_path, helpers);
+  check_declared_keys(helpers_path, helpers, Slots{}, true);
   std::vector<Script> scripts;
   for (int i = 4; i < argc; ++i) {
     Script s;
@@ -184,6 +304,7 @@ int main(int argc, char** argv) {
     s.source = read(argv[i]);
     check_embeddable(argv[i], s.source);
     s.slots = parse_slots(argv[i], s.source);
+    check_declared_keys(argv[i], s.source, s.slots, false);
     scripts.push_back(std::move(s));
   }
   write_header(header, head_fields, scripts);

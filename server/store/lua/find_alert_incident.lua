@@ -10,7 +10,7 @@ local incident_prefix = ARGV[3]   -- "{p}incident:"
 
 local head = '\10' .. string.char(#alert_id) .. alert_id
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', activity, since_ms, '+inf')) do
-  for _, entry in ipairs(redis.call('LRANGE', incident_prefix .. id .. ':alerts', 0, -1)) do
+  for _, entry in ipairs(redis.call('LRANGE', incident_prefix .. id .. ':alerts', 0, -1)) do  -- undeclared: the ids come from the activity index
     local space = string.find(entry, ' ', 1, true)
     if space and string.sub(entry, space + 1, space + #head) == head then return id end
   end

@@ -16,29 +16,32 @@ local gateway = KEYS[6]
 local responder = ARGV[1]
 local now_ms = ARGV[2]
 local retry_ms = ARGV[3]          -- '' unless tried again
-local prefix = ARGV[4]            -- keys.hpp's, for the incidents and sms-text
-local message_id = ARGV[5]        -- '' unless smsbox took a text
-local reply_window_s = ARGV[6]
-local gateway_state = ARGV[7]     -- 'up', 'down' or '' (not known from this text)
-local gateway_problem = ARGV[8]
-local settled_count = ARGV[9]     -- then per alert: incident id, alert id, word, letter
+local message_id = ARGV[4]        -- '' unless smsbox took a text
+local reply_window_s = ARGV[5]
+local gateway_state = ARGV[6]     -- 'up', 'down' or '' (not known from this text)
+local gateway_problem = ARGV[7]
+local settled_count = ARGV[8]     -- then per alert: incident id, alert id, word, letter; and
+                                  -- after the KEYS per alert its incident and texts hash, then
+                                  -- sms-text:{message id} if a text was taken
 
 redis.call('ZREM', leased, responder)
 local carried = {}
 local letters = {}
 local latest = nil
-for i = 10, 9 + 4 * tonumber(settled_count), 4 do
+local settled = tonumber(settled_count)
+for s = 1, settled do
+  local i = named_args + 4 * s - 3
   local incident_id, alert_id, word, letter = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local incident = KEYS[named_keys + 2 * s - 1]
+  local texts = KEYS[named_keys + 2 * s]
   local pair = incident_id .. ' ' .. alert_id
   redis.call('HDEL', waiting, pair)
-  local incident = prefix .. 'incident:' .. incident_id
   if word == 'texted' then
     table.insert(carried, pair)
     latest = pair
     if letter ~= '' then table.insert(letters, letter) table.insert(letters, pair) end
   end
   if word ~= '' and redis.call('EXISTS', incident) == 1 then
-    local texts = incident .. ':texts'
     if word == 'texted' then
       redis.call('HSETNX', texts, 'texted ' .. alert_id .. ' ' .. responder, now_ms)
     else
@@ -47,7 +50,7 @@ for i = 10, 9 + 4 * tonumber(settled_count), 4 do
   end
 end
 if message_id ~= '' then
-  local text = prefix .. 'sms-text:' .. message_id
+  local text = KEYS[named_keys + 2 * settled + 1]
   redis.call('HSET', text, 'responder', responder, 'alerts', table.concat(carried, ','))
   redis.call('EXPIRE', text, reply_window_s)
   redis.call('DEL', codes)

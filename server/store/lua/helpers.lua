@@ -8,25 +8,28 @@ local head_fields = {'pb', 'status', 'updated_ms', 'neighborhood', 'location', '
                      'neighborhood_name', 'held_ms', 'approved_by'}
 
 -- Every script that sends alerts: after its named ARGV slots, the last of which is `count`, one
--- quintuple per alert: history stream key, live channel, Alert protobuf, neighborhood, alert id.
+-- quadruple per alert: live channel, Alert protobuf, neighborhood, alert id; after its named
+-- KEYS, the alert's history stream, in the same order (declared: embed_scripts.cpp says why).
 -- Each alert is appended to its neighborhood's history (the entry id becomes its offset),
 -- published to every node, kept in the incident's list, and its neighborhood noted as alerted.
 -- With `rung_due_ms` ('' for none), its first rung check is set in the same step (keys.hpp,
 -- rungs: "<incident> <alert>"), so no node's death between sending and scheduling can leave a
 -- recipient without their push. Returns the offsets.
 local function publish_all(incident_alerts, alerted, maxlen, count, rungs, rung_due_ms, incident_id)
-  local first = named_args + 1
-  if #ARGV ~= named_args + 5 * tonumber(count) then
-    return error('publish_all: ' .. count .. ' alerts announced, ' .. (#ARGV - named_args) .. ' arguments after them')
+  local n = tonumber(count)
+  if #ARGV ~= named_args + 4 * n or #KEYS ~= named_keys + n then
+    return error('publish_all: ' .. count .. ' alerts announced, ' .. (#ARGV - named_args) ..
+                 ' arguments and ' .. (#KEYS - named_keys) .. ' histories after them')
   end
   local offsets = {}
-  for i = first, #ARGV, 5 do
-    local offset = redis.call('XADD', ARGV[i], 'MAXLEN', '~', maxlen, '*', 'pb', ARGV[i + 2])
-    local tagged = offset .. ' ' .. ARGV[i + 2]
-    redis.call('SPUBLISH', ARGV[i + 1], tagged)
+  for a = 1, n do
+    local i = named_args + 4 * a - 3
+    local offset = redis.call('XADD', KEYS[named_keys + a], 'MAXLEN', '~', maxlen, '*', 'pb', ARGV[i + 1])
+    local tagged = offset .. ' ' .. ARGV[i + 1]
+    redis.call('SPUBLISH', ARGV[i], tagged)
     redis.call('RPUSH', incident_alerts, tagged)
-    redis.call('SADD', alerted, ARGV[i + 3])
-    if rung_due_ms ~= '' then redis.call('ZADD', rungs, rung_due_ms, incident_id .. ' ' .. ARGV[i + 4]) end
+    redis.call('SADD', alerted, ARGV[i + 2])
+    if rung_due_ms ~= '' then redis.call('ZADD', rungs, rung_due_ms, incident_id .. ' ' .. ARGV[i + 3]) end
     table.insert(offsets, offset)
   end
   return offsets
@@ -46,7 +49,7 @@ local function near_candidates(places, prefix, lon, lat, meters, since)
   local ids = redis.call('GEOSEARCH', places, 'FROMLONLAT', lon, lat, 'BYRADIUS', meters, 'm', 'ASC', 'COUNT', 64)
   local out = {}
   for _, id in ipairs(ids) do
-    local h = redis.call('HMGET', prefix .. 'incident:' .. id, 'status', 'last_report_ms', 'location', 'pb')
+    local h = redis.call('HMGET', prefix .. 'incident:' .. id, 'status', 'last_report_ms', 'location', 'pb')  -- undeclared: the ids come from the places index
     if h[1] and tonumber(h[2] or '0') >= tonumber(since) then
       table.insert(out, {id, h[1], h[3] or '', h[4] or '', h[2]})
     end
@@ -56,7 +59,7 @@ end
 -- Takes an incident out of the corroboration index (keys.hpp, incidents:near).
 local function not_corroborable(reported, places_prefix, incident, id)
   local kind = redis.call('HGET', incident, 'kind')
-  if kind then redis.call('ZREM', places_prefix .. kind, id) end
+  if kind then redis.call('ZREM', places_prefix .. kind, id) end  -- undeclared: the kind is read from the incident
   redis.call('ZREM', reported, id)
 end
 -- Prunes the index of incidents last reported before `cutoff` (ms): no report can corroborate
@@ -64,7 +67,7 @@ end
 -- a time keeps each script short; every report that opens an incident prunes.
 local function prune_corroborable(reported, places_prefix, prefix, cutoff)
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', reported, '-inf', '(' .. cutoff, 'LIMIT', 0, 100)) do
-    not_corroborable(reported, places_prefix, prefix .. 'incident:' .. id, id)
+    not_corroborable(reported, places_prefix, prefix .. 'incident:' .. id, id)  -- undeclared: the ids come from the index
   end
 end
 -- A report's idempotency key seen before, its value "<incident> <report> <digest>": answers

@@ -6,7 +6,7 @@ local prefix = ARGV[2]
 
 local out = {}
 for _, id in ipairs(redis.call('ZREVRANGE', index, 0, tonumber(limit) - 1)) do
-  local head = incident_head(prefix .. 'incident:' .. id)
+  local head = incident_head(prefix .. 'incident:' .. id)  -- undeclared: the ids come from the index
   if head then table.insert(out, head) end
 end
 return out

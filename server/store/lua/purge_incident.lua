@@ -38,14 +38,14 @@ end
 if tonumber(last) > tonumber(cutoff_ms) then return {'active'} end
 local out = {'purged'}
 for _, media_id in ipairs(redis.call('ZRANGE', incident_media, 0, -1)) do
-  local media = media_prefix .. media_id
-  for _, sha in ipairs(redis.call('HMGET', media, 'sha', 'shared')) do
+  local media = media_prefix .. media_id  -- undeclared: the ids come from the incident's media
+  for _, sha in ipairs(redis.call('HMGET', media, 'sha', 'shared')) do  -- undeclared: as above
     if sha and sha ~= '' then
-      redis.call('SREM', blob_prefix .. sha, media_id)
-      if redis.call('SCARD', blob_prefix .. sha) == 0 then out[#out + 1] = sha end
+      redis.call('SREM', blob_prefix .. sha, media_id)  -- undeclared: the hashes come from the media
+      if redis.call('SCARD', blob_prefix .. sha) == 0 then out[#out + 1] = sha end  -- undeclared: as above
     end
   end
-  redis.call('DEL', media)
+  redis.call('DEL', media)  -- undeclared: as above
 end
 redis.call('DEL', incident_media)
 not_corroborable(corroborable, places_prefix, incident, id)

@@ -19,15 +19,15 @@ local alerts = redis.call('HGET', text, 'alerts') or ''
 for pair in string.gmatch(alerts, '[^,]+') do
   local incident_id, alert_id = string.match(pair, '^%s*(%S+)%s+(%S+)%s*$')
   if incident_id then
-    local incident = incident_prefix .. incident_id
-    if redis.call('EXISTS', incident) == 1 then
+    local incident = incident_prefix .. incident_id  -- undeclared: the ids come from the text's record
+    if redis.call('EXISTS', incident) == 1 then  -- undeclared: as above
       local texts = incident .. ':texts'
       local who = ' ' .. alert_id .. ' ' .. responder
       if word == 'delivered' then
-        redis.call('HSETNX', texts, 'delivered' .. who, at_ms)
-        redis.call('HDEL', texts, 'problem' .. who)
-      elseif redis.call('HEXISTS', texts, 'delivered' .. who) == 0 then
-        redis.call('HSET', texts, 'problem' .. who, word)
+        redis.call('HSETNX', texts, 'delivered' .. who, at_ms)  -- undeclared: as above
+        redis.call('HDEL', texts, 'problem' .. who)  -- undeclared: as above
+      elseif redis.call('HEXISTS', texts, 'delivered' .. who) == 0 then  -- undeclared: as above
+        redis.call('HSET', texts, 'problem' .. who, word)  -- undeclared: as above
       end
     end
   end

@@ -20,32 +20,32 @@ local leased_sms_jobs = KEYS[8]
 local member = ARGV[1]            -- the rung check: "<incident id> <alert id>"
 local next_ms = ARGV[2]           -- '' when no rung is left for anyone
 local now_ms = ARGV[3]
-local prefix = ARGV[4]            -- keys.hpp's, for each responder's phones and waiting texts
-local incident_id = ARGV[5]
-local alert_id = ARGV[6]
-local bundle_ms = ARGV[7]
-local push_count = ARGV[8]        -- the responder ids due a push follow,
-local sms_count = ARGV[9]         -- then those due a text
+local incident_id = ARGV[4]
+local alert_id = ARGV[5]
+local bundle_ms = ARGV[6]
+local push_count = ARGV[7]        -- the responder ids due a push follow (their phone hashes
+local sms_count = ARGV[8]         -- after the KEYS), then those due a text (their sms-waiting)
 
 redis.call('ZREM', leased_rungs, member)
 if redis.call('EXISTS', incident) == 0 then return 0 end
 if next_ms ~= '' then redis.call('ZADD', rungs, next_ms, member) end
 local queued = 0
-local first = 10
-for i = first, first + tonumber(push_count) - 1 do
-  local responder = ARGV[i]
+local pushing = tonumber(push_count)
+for a = 1, pushing do
+  local responder = ARGV[named_args + a]
+  local phones = KEYS[named_keys + a]
   if redis.call('HSETNX', pushes, 'queued ' .. alert_id .. ' ' .. responder, now_ms) == 1 then
-    for _, phone in ipairs(redis.call('HKEYS', prefix .. 'push:' .. responder)) do
+    for _, phone in ipairs(redis.call('HKEYS', phones)) do
       redis.call('ZADD', jobs, now_ms, 'alert 1 ' .. responder .. ' ' .. phone .. ' ' .. incident_id .. ' ' .. alert_id .. ' 0')
       queued = queued + 1
     end
   end
 end
-first = first + tonumber(push_count)
-for i = first, first + tonumber(sms_count) - 1 do
-  local responder = ARGV[i]
+for a = pushing + 1, pushing + tonumber(sms_count) do
+  local responder = ARGV[named_args + a]
+  local waiting = KEYS[named_keys + a]
   if redis.call('HSETNX', texts, 'queued ' .. alert_id .. ' ' .. responder, now_ms) == 1 then
-    redis.call('HSET', prefix .. 'sms-waiting:' .. responder, incident_id .. ' ' .. alert_id, now_ms)
+    redis.call('HSET', waiting, incident_id .. ' ' .. alert_id, now_ms)
     if not redis.call('ZSCORE', leased_sms_jobs, responder) then
       redis.call('ZADD', sms_jobs, 'NX', tonumber(now_ms) + tonumber(bundle_ms), responder)
     end

@@ -1,6 +1,7 @@
 // Connection and Subscriber bound to one slot of a real Redis Cluster (issue 23; six
 // redis-server processes, tests/support/redis_cluster.hpp): they find the slot's primary from
-// any node, wait out -ASK while the slot migrates, follow -MOVED when the slot is moved to
+// any node, ask the new owner (ASKING, on a side link) for a key already moved while the slot
+// migrates, retry -TRYAGAIN until the keys are together, follow -MOVED when the slot is moved to
 // another primary, and follow a failover when the primary is killed. A network's keys and channels
 // share one hash tag, "{la}" here, so one slot is all a link needs.
 //
@@ -9,13 +10,17 @@
 
 #include "inbox.hpp"
 #include "redis/key_slot.hpp"
+#include "redis/script.hpp"
 #include "redis/subscriber.hpp"
 #include "redis_cluster.hpp"
 #include "redis_fixture.hpp"
 #include "redis_probe.hpp"
+#include "temp_dir.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <sstream>
 
 namespace puente::redis::testing {
 namespace {
@@ -83,6 +88,64 @@ class ClusterLinkTest : public ::testing::Test {
         cluster_wait);
   }
 
+  // The slot half-way through a reshard, set by hand as redis-cli does: IMPORTING on the new
+  // owner, MIGRATING on the old one; keys move one MIGRATE at a time.
+  struct Migration {
+    unsigned short from, to;
+  };
+  static std::string id_of(unsigned short port) {
+    const auto id = puente::test::ask_redis(port, {"CLUSTER", "MYID"});
+    return id ? std::string(id->str, id->len) : "";
+  }
+  static bool ok(unsigned short port, const std::vector<std::string>& command) {
+    const auto reply = puente::test::ask_redis(port, command);
+    return reply && reply->type == REDIS_REPLY_STATUS;
+  }
+  Migration start_migration() const {
+    const Migration migration{owner(), other_primary()};
+    const std::string slot = std::to_string(slot_);
+    EXPECT_TRUE(ok(migration.to, {"CLUSTER", "SETSLOT", slot, "IMPORTING", id_of(migration.from)}));
+    EXPECT_TRUE(ok(migration.from, {"CLUSTER", "SETSLOT", slot, "MIGRATING", id_of(migration.to)}));
+    return migration;
+  }
+  static bool migrate(const Migration& migration, const std::string& key) {
+    return ok(migration.from,
+              {"MIGRATE", "127.0.0.1", std::to_string(migration.to), key, "0", "10000"});
+  }
+  // Its keys moved: the slot is the new owner's (the target first, as redis-cli does).
+  void finish_migration(const Migration& migration) const {
+    for (const auto port : {migration.to, migration.from})
+      ASSERT_TRUE(
+          ok(port, {"CLUSTER", "SETSLOT", std::to_string(slot_), "NODE", id_of(migration.to)}));
+  }
+  // How many errors of one kind (ASK, TRYAGAIN) the node has answered (INFO errorstats).
+  static int errors(unsigned short port, const std::string& kind) {
+    const auto info = puente::test::ask_redis(port, {"INFO", "errorstats"});
+    const std::string text = info ? std::string(info->str, info->len) : "";
+    const std::string field = "errorstat_" + kind + ":count=";
+    const auto at = text.find(field);
+    return at == std::string::npos ? 0 : std::stoi(text.substr(at + field.size()));
+  }
+  // The keys of the slot a node holds (an importing node answers this, not GET, without ASKING).
+  std::vector<std::string> keys_in_slot(unsigned short port) const {
+    const auto keys =
+        puente::test::ask_redis(port, {"CLUSTER", "GETKEYSINSLOT", std::to_string(slot_), "100"});
+    std::vector<std::string> held;
+    for (std::size_t i = 0; keys && i < keys->elements; ++i)
+      held.emplace_back(keys->element[i]->str, keys->element[i]->len);
+    return held;
+  }
+  // The CLIENT LIST lines of the node's clients named `name` ("id=7 addr=... user=...").
+  static std::vector<std::string> clients_named(unsigned short port, const std::string& name) {
+    const auto list = puente::test::ask_redis(port, {"CLIENT", "LIST"});
+    std::istringstream lines(list ? std::string(list->str, list->len) : "");
+    std::vector<std::string> named;
+    for (std::string line; std::getline(lines, line);)
+      if (line.find(" name=" + name + " ") != std::string::npos) named.push_back(line);
+    return named;
+  }
+
+  puente::test::TempDir dir_{"puente-cluster-link-"};
   puente::test::RedisCluster cluster_;
   Inbox inbox_;
   std::atomic<int> resubscribed_{0};
@@ -133,46 +196,88 @@ TEST_F(ClusterLinkTest, FollowsMovedWhenTheSlotIsMovedToAnotherPrimary) {
   connection->stop();
 }
 
-TEST_F(ClusterLinkTest, WaitsOutAMigrationOfItsSlotAndRunsTheCommandOnTheNewOwner) {
-  auto connection = connect(options());
-  const unsigned short from = owner();
-  const unsigned short to = other_primary();
-  auto id_of = [](unsigned short port) {
-    const auto id = puente::test::ask_redis(port, {"CLUSTER", "MYID"});
-    return std::string(id->str, id->len);
-  };
-  auto ok = [](unsigned short port, const std::vector<std::string>& command) {
-    const auto reply = puente::test::ask_redis(port, command);
-    return reply && reply->type == REDIS_REPLY_STATUS;
-  };
-  // How many -ASK the old owner has answered (INFO errorstats).
-  auto asks = [&] {
-    const auto info = puente::test::ask_redis(from, {"INFO", "errorstats"});
-    const std::string text = info ? std::string(info->str, info->len) : "";
-    const auto at = text.find("errorstat_ASK:count=");
-    return at == std::string::npos ? 0 : std::stoi(text.substr(at + 20));
-  };
-  const std::string slot = std::to_string(slot_);
-  // The slot half-way through a reshard: a key the old owner does not hold gets -ASK there.
-  ASSERT_TRUE(ok(to, {"CLUSTER", "SETSLOT", slot, "IMPORTING", id_of(from)}));
-  ASSERT_TRUE(ok(from, {"CLUSTER", "SETSLOT", slot, "MIGRATING", id_of(to)}));
+TEST_F(ClusterLinkTest, AsksTheNewOwnerForAKeyAlreadyMovedWhileTheSlotMigrates) {
+  // The slot's nodes know a user of the network's own (the default user stays on for the
+  // probes): the side link to the new owner must sign in as the slot's link does.
+  for (const auto port : {owner(), other_primary()})
+    ASSERT_TRUE(
+        ok(port, {"ACL", "SETUSER", "puente", "on", ">side-link-password", "~*", "&*", "+@all"}));
+  std::ofstream(dir_.path() / "password") << "side-link-password\n";
+  ConnectionOptions with_user = options();
+  with_user.user = "puente";
+  with_user.password_file = (dir_.path() / "password").string();
+  // Shorter than the migration, which stays open until the end: waiting it out fails.
+  with_user.command_timeout = 2s;
+  auto connection = connect(with_user);
+  ASSERT_FALSE(run_command(*connection, {"SET", prefix + "moved", "moved first"}).ec);
+  ASSERT_FALSE(run_command(*connection, {"SET", prefix + "stays", "moved last"}).ec);
+  const Migration migration = start_migration();
+  ASSERT_TRUE(migrate(migration, prefix + "moved"));
 
+  const auto moved = run_command(*connection, {"GET", prefix + "moved"});
+  ASSERT_FALSE(moved.ec) << moved.ec.message() << ": the migration was waited out";
+  EXPECT_EQ(moved.reply.str, "moved first");
+  EXPECT_GE(errors(migration.from, "ASK"), 1) << "the old owner never answered -ASK";
+  // ASK is for one command: the next goes to the old owner, which still serves this key (the
+  // new owner would answer nil after ASKING, -MOVED without).
+  const auto stays = run_command(*connection, {"GET", prefix + "stays"});
+  ASSERT_FALSE(stays.ec) << stays.ec.message();
+  EXPECT_EQ(stays.reply.str, "moved last");
+  // A new key goes to the new owner; a script's EVALSHA too (NOSCRIPT there: EVAL, asked again).
+  ASSERT_EQ(run_command(*connection, {"SET", prefix + "new", "written"}).reply.str, "OK");
+  const auto held = keys_in_slot(migration.to);
+  EXPECT_NE(std::find(held.begin(), held.end(), prefix + "new"), held.end())
+      << "not on the new owner";
+  Answers script(1);
+  Script("return redis.call('GET', KEYS[1])")
+      .run(*connection, {prefix + "moved"}, {}, script.handler(0));
+  ASSERT_TRUE(script.wait_all());
+  ASSERT_FALSE(script.outcome(0).ec) << script.outcome(0).ec.message();
+  EXPECT_EQ(script.outcome(0).reply.str, "moved first");
+
+  // The side link: on the new owner, signed in as the network's user.
+  const auto side = clients_named(migration.to, "puente-test");
+  ASSERT_EQ(side.size(), 1u) << "no side link on the new owner";
+  EXPECT_NE(side[0].find(" user=puente "), std::string::npos) << side[0];
+  const std::string side_id = side[0].substr(0, side[0].find(' '));
+
+  // The migration ends: the old owner answers -MOVED, the link follows, the side link goes.
+  ASSERT_TRUE(migrate(migration, prefix + "stays"));
+  finish_migration(migration);
+  EXPECT_EQ(run_command(*connection, {"GET", prefix + "stays"}).reply.str, "moved last");
+  EXPECT_EQ(port_of(*connection), migration.to);
+  EXPECT_TRUE(puente::test::wait_until([&] {
+    for (const auto& client : clients_named(migration.to, "puente-test"))
+      if (client.starts_with(side_id + " ")) return false;
+    return true;
+  })) << "the side link outlived the migration";
+  connection->stop();
+}
+
+TEST_F(ClusterLinkTest, RetriesTryAgainUntilTheMigrationBringsTheKeysTogether) {
+  auto connection = connect(options());
+  ASSERT_FALSE(run_command(*connection, {"SET", prefix + "first", "1"}).ec);
+  ASSERT_FALSE(run_command(*connection, {"SET", prefix + "second", "2"}).ec);
+  const Migration migration = start_migration();
+  ASSERT_TRUE(migrate(migration, prefix + "first"));
+
+  // Two keys split between the nodes: the cluster answers -TRYAGAIN until both are on one.
   Answers answers(1);
-  connection->execute({"SET", prefix + "new", "during the migration"}, answers.handler(0));
-  ASSERT_TRUE(puente::test::wait_until([&] { return asks() >= 2; }))
-      << "the connection's command was not answered -ASK";
-  // The migration ends (its keys moved: none here); the old owner now answers -MOVED.
-  for (const auto port : {to, from})
-    ASSERT_TRUE(ok(port, {"CLUSTER", "SETSLOT", slot, "NODE", id_of(to)}));
+  connection->execute({"MGET", prefix + "first", prefix + "second"}, answers.handler(0));
+  ASSERT_TRUE(puente::test::wait_until([&] {
+    return errors(migration.from, "TRYAGAIN") + errors(migration.to, "TRYAGAIN") >= 2;
+  })) << "the command was not answered -TRYAGAIN, or not sent again";
+  EXPECT_EQ(answers.total(), 0u);
+  ASSERT_TRUE(migrate(migration, prefix + "second"));
 
   ASSERT_TRUE(answers.wait_all());
-  const auto set = answers.outcome(0);
-  ASSERT_FALSE(set.ec) << set.ec.message();
-  EXPECT_EQ(set.reply.str, "OK") << "the caller got the cluster's redirect";
-  const auto stored = puente::test::ask_redis(to, {"GET", prefix + "new"});
-  ASSERT_TRUE(stored && stored->type == REDIS_REPLY_STRING);
-  EXPECT_EQ(std::string(stored->str, stored->len), "during the migration");
+  const auto both = answers.outcome(0);
+  ASSERT_FALSE(both.ec) << both.ec.message();
+  ASSERT_EQ(both.reply.elements.size(), 2u) << both.reply.str;
+  EXPECT_EQ(both.reply.elements[0].str, "1");
+  EXPECT_EQ(both.reply.elements[1].str, "2");
   EXPECT_EQ(answers.calls(0), 1);
+  finish_migration(migration);
   connection->stop();
 }
 

@@ -79,6 +79,23 @@ TEST(ClusterRedirect, OtherErrorsAndBrokenRedirectsAreTheCallersAnswer) {
   }
 }
 
+TEST(ClusterStep, TheSlotsOwnerSendsAskToTheNodeItNamesAndMovedToANewLink) {
+  EXPECT_EQ(next_step(ClusterVerdict::ask, false), ClusterStep::ask_there);
+  EXPECT_EQ(next_step(ClusterVerdict::moved, false), ClusterStep::follow_moved);
+  EXPECT_EQ(next_step(ClusterVerdict::try_again, false), ClusterStep::retry);
+  EXPECT_EQ(next_step(ClusterVerdict::cluster_down, false), ClusterStep::reread_slots);
+  EXPECT_EQ(next_step(ClusterVerdict::answer, false), ClusterStep::answer);
+}
+
+TEST(ClusterStep, WhatTheAskedNodeRefusesGoesBackToTheSlotsOwner) {
+  // ASK holds for one command: never a second ASK in a row, nor a re-link on the asked
+  // node's word; its -TRYAGAIN (keys split by the migration) waits a little too.
+  for (const auto verdict : {ClusterVerdict::ask, ClusterVerdict::moved, ClusterVerdict::try_again,
+                             ClusterVerdict::cluster_down})
+    EXPECT_EQ(next_step(verdict, true), ClusterStep::retry) << static_cast<int>(verdict);
+  EXPECT_EQ(next_step(ClusterVerdict::answer, true), ClusterStep::answer);
+}
+
 TEST(ClusterSlots, TheOwnerIsThePrimaryOfTheRangeHoldingTheSlot) {
   const Reply slots = three_shards();
   EXPECT_EQ(owner_of_slot(slots, 0, asked)->port, 7001);
