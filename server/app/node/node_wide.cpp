@@ -37,6 +37,10 @@ Node::Parts::Parts(NodeConfig c)
     socket_networks.push_back(&networks.back()->socket_services);
   }
   check_roster_tokens_apart(ids, rosters);
+  std::vector<const sms::GatewayCredentials*> gateways;
+  for (const auto& n : networks)
+    gateways.push_back(n->sms_credentials ? &*n->sms_credentials : nullptr);
+  check_sms_gateways_apart(ids, gateways);
   // /readyz and puente_redis_up (answered by the first network) speak for every network's link.
   if (networks.size() > 1)
     first().api_services.store_reachable = [this] {
