@@ -200,14 +200,19 @@ TestCertificate TestNetwork::serve_tls() {
   return made;
 }
 
-std::string TestNetwork::start_failure(const std::string& name) {
+std::string start_failure_log(const std::function<void()>& start, const std::filesystem::path& dir,
+                              const std::string& name) {
   try {
-    start_node(name);
+    start();
   } catch (const std::runtime_error&) {
-    return file_text(dir() / name / "puented.log");
+    return file_text(dir / name / "puented.log");
   }
   ADD_FAILURE() << "node " << name << " started; it should have refused to";
   return {};
+}
+
+std::string TestNetwork::start_failure(const std::string& name) {
+  return start_failure_log([&] { start_node(name); }, dir(), name);
 }
 
 std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bool wait_ready,

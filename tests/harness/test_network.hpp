@@ -146,6 +146,11 @@ class TestNetwork {
   std::filesystem::path tls_ca_file_;  // empty: the nodes serve plain HTTP
 };
 
+// The log of node `name` (its folder in `dir`), which `start` must fail to start: the test fails
+// if it starts (TestNetwork::start_failure, TwoNetworks::start_failure).
+std::string start_failure_log(const std::function<void()>& start, const std::filesystem::path& dir,
+                              const std::string& name);
+
 // The puented the tests run (a start test may run it with flags of its own).
 std::string puented_binary();
 

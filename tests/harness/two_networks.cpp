@@ -2,9 +2,6 @@
 #include "two_networks.hpp"
 
 #include "core/bearer_token.hpp"
-#include "file_text.hpp"
-
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <utility>
@@ -104,13 +101,7 @@ std::unique_ptr<PuentedNode> TwoNetworks::start_node(const std::string& name,
 }
 
 std::string TwoNetworks::start_failure(const std::string& name) {
-  try {
-    start_node(name);
-  } catch (const std::runtime_error&) {
-    return file_text(dir() / name / "puented.log");
-  }
-  ADD_FAILURE() << "node " << name << " started; it should have refused to";
-  return {};
+  return start_failure_log([&] { start_node(name); }, dir(), name);
 }
 
 }  // namespace puente::test
