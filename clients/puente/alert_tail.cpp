@@ -54,6 +54,7 @@ std::string seconds(std::chrono::milliseconds delay) {
 AlertTail::AlertTail(const GlobalOptions& global, TailOptions options, std::ostream& out,
                      std::ostream& log)
     : global_(global), token_(global.token()), options_(std::move(options)), out_(out), log_(log) {
+  require_network(global);  // --network: before the socket says hello
   for (const auto& neighborhood : options_.neighborhoods) resume_[neighborhood] = options_.since;
 }
 

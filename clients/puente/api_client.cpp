@@ -1,6 +1,8 @@
 #include "api_client.hpp"
 
 #include "puente/v1/json.hpp"
+
+#include <boost/json.hpp>
 #include "puente/v1/puente.pb.h"
 
 namespace puente::cli {
@@ -14,8 +16,26 @@ std::string ApiError::describe() const {
   return text + ")";
 }
 
+void require_network(const GlobalOptions& options) {
+  if (options.network.empty()) return;
+  GlobalOptions asking = options;
+  asking.network.clear();  // this very question must not ask again
+  ApiClient api(asking);
+  const auto answer = boost::json::parse(api.get("/v1/network").body);
+  const std::string id(answer.at("id").as_string());
+  const std::string name(answer.at("name").as_string());
+  if (id == options.network) return;
+  // An operator holding two networks' tokens must never report into the wrong one.
+  throw std::runtime_error(
+      (id.empty() ? "this server serves one network, \"" + name + "\", with no network id"
+                  : "the token belongs to network \"" + id + "\" (" + name + ")") +
+      ", not \"" + options.network + "\" (--network): nothing was done");
+}
+
 ApiClient::ApiClient(const GlobalOptions& options)
-    : token_(options.token()), http_(options.server_address(), options.timeout()) {}
+    : token_(options.token()), http_(options.server_address(), options.timeout()) {
+  require_network(options);
+}
 
 client::HttpResponse ApiClient::get(std::string_view target) {
   return checked(http_.request(http::verb::get, target, {}, token_));

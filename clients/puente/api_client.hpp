@@ -30,9 +30,15 @@ class ApiError : public std::runtime_error {
   std::string code_;
 };
 
+// With --network set: throws std::runtime_error, having changed nothing, unless the server says
+// the token belongs to that network (GET /v1/network); an ApiError or client::ConnectionError if
+// it cannot say. Without it: nothing.
+void require_network(const GlobalOptions& options);
+
 class ApiClient {
  public:
-  // Reads the token now, so a missing one is reported before anything is sent.
+  // Reads the token now, so a missing one is reported before anything is sent, and checks the
+  // token's network (require_network) before the first command is sent.
   explicit ApiClient(const GlobalOptions& options);
 
   // The answer to a 2xx; throws ApiError for an error answer, client::ConnectionError if the

@@ -15,6 +15,11 @@ struct GlobalOptions {
   std::string token_file;                        // --token-file; else $PUENTE_TOKEN
   bool json = false;                             // --json: print the server's JSON as is
   double timeout_seconds = 10;                   // --timeout, per request
+  // --network, else $PUENTE_NETWORK: a guard for whoever holds tokens of several networks of one
+  // deployment (issue 23). The token picks its network; with this set a command that talks to
+  // the server first asks it which network the token belongs to (GET /v1/network) and runs
+  // only if that is this one (api_client.hpp, require_network).
+  std::string network;
 
   // Throws std::invalid_argument naming what is wrong with --server.
   client::ServerAddress server_address() const;

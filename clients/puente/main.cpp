@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
   app.add_option("--token-file", global.token_file,
                  "Read the bearer token from FILE (else from $PUENTE_TOKEN)")
       ->check(CLI::ExistingFile);
+  app.add_option("--network", global.network,
+                 "Run only if the token belongs to network ID of the server (GET /v1/network); "
+                 "else exit 1 having done nothing")
+      ->envname("PUENTE_NETWORK");
   app.add_flag("--json", global.json, "Print the server's JSON as it is, one message a line");
   app.add_option("--timeout", global.timeout_seconds, "Seconds to wait for the server")
       ->check(CLI::PositiveNumber)

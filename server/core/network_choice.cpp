@@ -3,13 +3,16 @@
 
 namespace puente::core {
 
-std::size_t network_of_token(const std::vector<const TokenRegistry*>& registries,
-                             std::string_view token, TokenRecord::TimePoint now) {
+NetworkSignIn sign_in_to_networks(const std::vector<const TokenRegistry*>& registries,
+                                  std::string_view token, TokenRecord::TimePoint now) {
+  NetworkSignIn first;
   for (std::size_t i = 0; i < registries.size(); ++i) {
-    const auto sign_in = registries[i]->sign_in(token, now);
-    if (sign_in.who || sign_in.failure != SignInFailure::unknown) return i;
+    auto sign_in = registries[i]->sign_in(token, now);
+    // A registry knows a token it signs in, or names (expired, revoked, its responder gone).
+    if (sign_in.who || !sign_in.token_id.empty()) return {i, true, std::move(sign_in)};
+    if (i == 0) first.sign_in = std::move(sign_in);
   }
-  return 0;
+  return first;
 }
 
 }  // namespace puente::core

@@ -5,7 +5,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+
+namespace puente::core {
+struct NetworkSignIn;  // core/network_choice.hpp
+}  // namespace puente::core
 
 namespace puente::net {
 
@@ -24,6 +29,10 @@ struct RouteParams {
   std::string peer_address;                               // the client's IP address, as text
   std::string
       route;  // the route that matched: "POST /v1/incidents/{id}/evidence"; empty for the fallback
+  // A node of several networks signs the bearer token in to find the request's network (issue
+  // 23, app/node/network_routing.hpp) and hands the sign-in on here, so the route does not sign
+  // in again; null otherwise.
+  std::shared_ptr<const core::NetworkSignIn> bearer;
 };
 
 using RouteHandler = std::function<void(Request&& request, RouteParams params, Respond respond)>;

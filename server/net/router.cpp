@@ -71,6 +71,12 @@ bool Router::has(std::string_view name) const {
                      [name](const Route& route) { return route.name == name; });
 }
 
+RouteHandler Router::handler(std::string_view name) const {
+  for (const auto& route : routes_)
+    if (route.name == name) return route.handler;
+  return {};
+}
+
 std::vector<std::string> Router::names() const {
   std::vector<std::string> all;
   for (const auto& route : routes_) all.push_back(route.name);

@@ -21,6 +21,8 @@ class Router {
   bool has(std::string_view name) const;
   // Every route's name, in the order added (`puented --routes`, docs/api/openapi.yaml's check).
   std::vector<std::string> names() const;
+  // The handler of the route `name` ("POST /v1/acks"); empty if there is none.
+  RouteHandler handler(std::string_view name) const;
   // Answers the GETs no pattern matches; RouteParams::target_path holds the decoded path.
   void fallback(RouteHandler handler) { fallback_ = std::move(handler); }
   // `peer_address` (the client's IP) is handed to the handler in RouteParams.

@@ -14,6 +14,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -64,10 +65,12 @@ std::vector<std::string> puented_args(const std::filesystem::path& config,
                                       const std::filesystem::path& dir,
                                       const std::vector<std::string>& extra_args) {
   std::vector<std::string> args{"--config",    config.string(),
-                                "--listen",    "127.0.0.1:0",
                                 "--port-file", (dir / "port").string(),
                                 "--redis",     "127.0.0.1:" + std::to_string(redis_port),
                                 "--node-id",   name};
+  // puented takes --listen once: a test's own replaces port 0.
+  if (std::find(extra_args.begin(), extra_args.end(), "--listen") == extra_args.end())
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   return args;
 }
@@ -194,14 +197,19 @@ TestCertificate TestNetwork::serve_tls() {
   return made;
 }
 
-std::string TestNetwork::start_failure(const std::string& name) {
+std::string start_failure_log(const std::function<void()>& start, const std::filesystem::path& dir,
+                              const std::string& name) {
   try {
-    start_node(name);
+    start();
   } catch (const std::runtime_error&) {
-    return file_text(dir() / name / "puented.log");
+    return file_text(dir / name / "puented.log");
   }
   ADD_FAILURE() << "node " << name << " started; it should have refused to";
   return {};
+}
+
+std::string TestNetwork::start_failure(const std::string& name) {
+  return start_failure_log([&] { start_node(name); }, dir(), name);
 }
 
 std::unique_ptr<PuentedNode> TestNetwork::start_node(const std::string& name, bool wait_ready,

@@ -32,8 +32,9 @@ inline constexpr std::chrono::milliseconds socket_wait{10'000};
 class PuentedNode {
  public:
   // Waits until it listens and, with `wait_ready`, until it reaches Redis.
-  // `extra_args` go after the usual flags (--sentinels ..., say). With a `tls_ca_file` the node
-  // serves HTTPS and WSS and its clients trust that file.
+  // `extra_args` go after the usual flags (--sentinels ..., say); a --listen there replaces the
+  // usual 127.0.0.1:0 (a port the test chose: e.g. one Kannel's post-url names). With a
+  // `tls_ca_file` the node serves HTTPS and WSS and its clients trust that file.
   PuentedNode(const std::filesystem::path& config, unsigned short redis_port,
               const std::string& name, const std::filesystem::path& dir, bool wait_ready = true,
               const std::vector<std::string>& extra_args = {},
@@ -76,6 +77,7 @@ class PuentedNode {
   std::string metrics_token_;
 
   friend class TestNetwork;
+  friend class TwoNetworks;
 };
 
 // A Redis with access control (tests of deploy/redis/users.acl).
@@ -152,6 +154,11 @@ class TestNetwork {
   std::filesystem::path config_;
   std::filesystem::path tls_ca_file_;  // empty: the nodes serve plain HTTP
 };
+
+// The log of node `name` (its folder in `dir`), which `start` must fail to start: the test fails
+// if it starts (TestNetwork::start_failure, TwoNetworks::start_failure).
+std::string start_failure_log(const std::function<void()>& start, const std::filesystem::path& dir,
+                              const std::string& name);
 
 // The puented the tests run (a start test may run it with flags of its own).
 std::string puented_binary();

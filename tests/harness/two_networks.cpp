@@ -47,7 +47,10 @@ std::vector<NetworkSetup> setups() {
 
 }  // namespace
 
-TwoNetworks::TwoNetworks(const std::string& extra_redis) : config_(dir_.path() / "puented.toml") {
+TwoNetworks::TwoNetworks(const std::string& extra_redis,
+                         const std::map<std::string, NetworkExtras>& extras,
+                         const std::string& extra_main)
+    : config_(dir_.path() / "puented.toml") {
   std::ofstream main(config_);
   // Node-wide: as TestNetwork's nodes (quick polls and shutdown, no rate limits).
   main << "[node]\nthreads = 2\nescalation_poll_ms = 100\nshutdown_grace_ms = 200\n"
@@ -55,10 +58,18 @@ TwoNetworks::TwoNetworks(const std::string& extra_redis) : config_(dir_.path() /
        << "[redis]\ncommand_timeout_ms = 1000\nreconnect_max_ms = 200\n"
        << extra_redis << "[limits]\nws_hello_seconds = 2\nfailed_sign_in_audit_seconds = 1\n"
        << "[log]\nlevel = \"debug\"\n"
-       << "[rate_limits]\nreports_per_token_per_second = 0\nrequests_per_token_per_second = 0\n"
-       << "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n"
-       << "messages_per_socket_per_second = 0\n";
+       << extra_main << "\n";
+  if (extra_main.find("[rate_limits]") == std::string::npos)
+    main << "[rate_limits]\nreports_per_token_per_second = 0\nrequests_per_token_per_second = 0\n"
+         << "requests_per_address_per_second = 0\nfailed_sign_ins_per_address_per_second = 0\n"
+         << "messages_per_socket_per_second = 0\n";
   for (const auto& n : setups()) {
+    const auto more = extras.find(n.id);
+    const auto extra_lines = [&](const std::string& id) {
+      if (more == extras.end()) return std::string();
+      const auto it = more->second.responders.find(id);
+      return it == more->second.responders.end() ? std::string() : it->second + "\n";
+    };
     main << "\n[[networks]]\nid = \"" << n.id << "\"\nname = \"" << n.name << "\"\nfile = \""
          << n.id << "/network.toml\"\n";
     std::filesystem::create_directories(dir() / n.id);
@@ -67,19 +78,30 @@ TwoNetworks::TwoNetworks(const std::string& extra_redis) : config_(dir_.path() /
       tokens_[id] = core::new_bearer_token();
       roster << "[[responder]]\nid = \"" << id << "\"\nname = \"Test " << id << "\"\n"
              << fields << "\nlanguages = [\"en\"]\ntoken_sha256 = \""
-             << core::sha256_hex(tokens_[id]) << "\"\n\n";
+             << core::sha256_hex(tokens_[id]) << "\"\n"
+             << extra_lines(id) << "\n";
     }
     std::ofstream own(dir() / n.id / "network.toml");
     own << "[network]\ntemplates = \"" << PUENTE_SOURCE_DIR << "/config/templates\"\n"
         << "[geography]\nneighborhoods = \"" << PUENTE_LA_DATA << "/" << n.geojson << "\"\n"
         << "[roster]\nfile = \"roster.toml\"\n"
-        << "[redis]\nkey_prefix = \"" << n.prefix << "\"\n";
+        << "[redis]\nkey_prefix = \"" << n.prefix << "\"\n"
+        << (more == extras.end() ? std::string() : more->second.sections + "\n");
   }
 }
 
-std::unique_ptr<PuentedNode> TwoNetworks::start_node(const std::string& name) {
+std::unique_ptr<PuentedNode> TwoNetworks::start_node(const std::string& name,
+                                                     const std::vector<std::string>& extra_args) {
   std::filesystem::create_directories(dir() / name);
-  return std::make_unique<PuentedNode>(config_, redis_.port(), name, dir() / name);
+  auto node =
+      std::make_unique<PuentedNode>(config_, redis_.port(), name, dir() / name, true, extra_args);
+  // Its log must hold no bearer token of either network (checked when it stops).
+  for (const auto& [id, token] : tokens_) node->secrets_.push_back(token);
+  return node;
+}
+
+std::string TwoNetworks::start_failure(const std::string& name) {
+  return start_failure_log([&] { start_node(name); }, dir(), name);
 }
 
 }  // namespace puente::test

@@ -8,16 +8,25 @@
 //   <n>-op: operator   <n>-disp: dispatcher   <n>-admin: admin   <n>-metrics: metrics
 //   city-obs: legal_observer @ boyle-heights   county-obs: legal_observer @ east-los-angeles
 //   county-obs-bh: legal_observer @ boyle-heights (the county's file has one too)
+// A test may add to each network's own files (NetworkExtras): sections of its network.toml
+// ([push], [sms], ...) and lines of a responder's roster entry (a phone number).
 
 #include "test_network.hpp"
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace puente::test {
 
 inline constexpr Place east_los_angeles{34.0300, -118.1700};  // unincorporated: county only
+
+// More of one network's own files, in its folder dir()/<id>/ (paths there are relative to it).
+struct NetworkExtras {
+  std::string sections;                           // appended to its network.toml
+  std::map<std::string, std::string> responders;  // id -> lines appended to its roster entry
+};
 
 class TwoNetworks {
  public:
@@ -28,10 +37,18 @@ class TwoNetworks {
   static constexpr const char* county_name = "LA County";
 
   // `extra_redis`: lines for the main file's [redis] section, e.g. a cluster's seeds
-  // (cluster_config.hpp); then the nodes use that, not the Redis of redis().
-  explicit TwoNetworks(const std::string& extra_redis = "");
+  // (cluster_config.hpp); then the nodes use that, not the Redis of redis(). `extras`: more of
+  // each network's files, by network id ("la-city", "la-county"). `extra_main`: more sections of
+  // the main file (a [rate_limits] there replaces the one that limits nothing).
+  explicit TwoNetworks(const std::string& extra_redis = "",
+                       const std::map<std::string, NetworkExtras>& extras = {},
+                       const std::string& extra_main = "");
 
-  std::unique_ptr<PuentedNode> start_node(const std::string& name);
+  // `extra_args`: more flags for puented ("--listen 127.0.0.1:<port>" replaces port 0).
+  std::unique_ptr<PuentedNode> start_node(const std::string& name,
+                                          const std::vector<std::string>& extra_args = {});
+  // The log of node `name`, which must refuse to start (the test fails if it starts).
+  std::string start_failure(const std::string& name);
   const std::string& token(const std::string& responder_id) const {
     return tokens_.at(responder_id);
   }

@@ -27,6 +27,17 @@
 
 namespace puente::test {
 
+std::string make_gateway_credentials(const std::filesystem::path& file,
+                                     const std::string& puented_url) {
+  const auto log = file.parent_path() / (file.filename().string() + ".log");
+  ChildProcess script(std::string(PUENTE_SOURCE_DIR) + "/deploy/kannel/make-credentials.sh",
+                      {file.string(), puented_url}, log);
+  const auto exit = script.wait_for_exit(std::chrono::seconds(30));
+  if (!exit || !exit->exited || exit->code != 0)
+    throw std::runtime_error("make-credentials.sh failed: " + file_text(log));
+  return file_text(file);
+}
+
 namespace {
 
 const std::filesystem::path kBearerbox = "/usr/sbin/bearerbox";

@@ -34,6 +34,13 @@ struct PhoneSms {
   std::string text;
 };
 
+// The secrets puented and Kannel share, made by deploy/kannel/make-credentials.sh as an operator
+// makes them and written to `file`, with a post-url to puented at `puented_url`
+// ("http://127.0.0.1:8080"). Returns the fragment; throws std::runtime_error with the script's
+// output if it fails.
+std::string make_gateway_credentials(const std::filesystem::path& file,
+                                     const std::string& puented_url);
+
 class KannelGateway {
  public:
   // Starts all three and waits (up to 30 s) until bearerbox reports the fake SMSC online and

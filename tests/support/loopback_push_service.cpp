@@ -4,6 +4,8 @@
 #include "test_certificate.hpp"
 #include "wait_until.hpp"
 
+#include "core/base64url.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -16,6 +18,14 @@
 #include <stdexcept>
 
 namespace puente::test {
+
+std::string push_plaintext(const boost::json::value& push) {
+  // Standard base64 as the service writes it; base64url decodes it once turned.
+  std::string text(push.at("payload").as_string());
+  for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!text.empty() && text.back() == '=') text.pop_back();
+  return core::base64url_decode(text).value_or("<not base64>");
+}
 
 namespace fs = std::filesystem;
 namespace http = boost::beast::http;

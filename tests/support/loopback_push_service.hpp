@@ -16,6 +16,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -31,6 +32,10 @@ struct LoopbackSubscription {
   std::string p256dh;    // base64url, as a browser's PushSubscription.toJSON() gives it
   std::string auth;      // base64url
 };
+
+// A received push's plaintext, as the service decrypted it (its "payload", standard base64);
+// "<not base64>" if it does not decode.
+std::string push_plaintext(const boost::json::value& push);
 
 class LoopbackPushService {
  public:

@@ -25,8 +25,9 @@ struct RefusedSignIn {
 };
 
 // `sign_in` failed with a token that was presented (not a missing one); `where` is "http" or
-// "socket", `peer_address` the client's IP.
-RefusedSignIn refuse_sign_in(RateLimiter& limiter, const RateLimits& limits, AuditTrail& audit,
+// "socket", `peer_address` the client's IP. `audit`: the token's network's; null for a token no
+// network of several knows (core/network_choice.hpp), which is only logged.
+RefusedSignIn refuse_sign_in(RateLimiter& limiter, const RateLimits& limits, AuditTrail* audit,
                              const core::SignIn& sign_in, std::string_view where,
                              const std::string& peer_address);
 

@@ -8,6 +8,11 @@
 // N times the rate, and behind a proxy every client has the proxy's address (limit per address
 // at the proxy then, and set the per-address limits here to 0). Full buckets are forgotten, so
 // the table holds only the clients that are busy right now.
+//
+// With several networks (issue 23) each network limits through its own view of the node's
+// table (for_network): its per-token buckets are its own, since two networks may each have a
+// responder `admin` (token id "roster-admin"), while per-address buckets stay the node's: an
+// address is one client whichever network it tries.
 
 #include "app/access/rate_limits.hpp"
 #include "app/refusal.hpp"
@@ -15,6 +20,7 @@
 #include "net/http_types.hpp"
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -30,7 +36,14 @@ net::Response rate_limited_response(std::chrono::milliseconds retry_after);
 
 class RateLimiter {
  public:
+  RateLimiter();  // a table of its own
+
+  // The same table, with the per-token buckets of network `network_id` apart from every other
+  // network's ("" keeps them as the node's own: a node of one network).
+  RateLimiter for_network(const std::string& network_id) const;
+
   // nullopt: go ahead (a token was taken); else how long until the next request is allowed.
+  // `key` is taken as given: an address, shared by every network.
   std::optional<std::chrono::milliseconds> take(std::string_view bucket, std::string_view key,
                                                 const core::RateLimit& limit);
   // The buckets one request of `token_id` on `route` ("POST /v1/acks", as RouteParams::route
@@ -44,15 +57,19 @@ class RateLimiter {
   using Clock = std::chrono::steady_clock;
   static constexpr std::size_t sweep_above = 10000;  // buckets before the full ones are dropped
 
-  void sweep(Clock::time_point now);
-
-  std::mutex mutex_;
   struct Entry {
     core::TokenBucket bucket;
     core::RateLimit limit;
   };
-  std::unordered_map<std::string, Entry> buckets_;  // "<bucket> <key>"
-  std::size_t sweep_at_ = sweep_above;
+  struct Table {
+    std::mutex mutex;
+    std::unordered_map<std::string, Entry> buckets;  // "<bucket> <key>"
+    std::size_t sweep_at = sweep_above;
+  };
+  static void sweep(Table& table, Clock::time_point now);
+
+  std::shared_ptr<Table> table_;
+  std::string network_;  // prefixed to the per-token keys; "" for the node's own
 };
 
 }  // namespace puente::app

@@ -4,6 +4,7 @@
 #include "core/authorization_header.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/network_choice.hpp"
 #include "puente/v1/json.hpp"
 
 #include <charconv>
@@ -47,7 +48,9 @@ std::optional<Caller> authenticate(ApiServices& s, const Request& request,
                                    const RouteParams& params, Respond& respond, bool take_limit) {
   const auto header = request[http::field::authorization];
   core::SignIn sign_in{nullptr, {}, core::SignInFailure::missing};
-  if (!header.empty()) {
+  if (params.bearer) {
+    sign_in = params.bearer->sign_in;  // the node's, when it chose the network by the token
+  } else if (!header.empty()) {
     sign_in.failure = core::SignInFailure::unknown;
     if (auto token = core::authorization_credentials({header.data(), header.size()}, "Bearer"))
       sign_in = s.tokens.sign_in(*token, core::Clock::now());
@@ -67,8 +70,10 @@ std::optional<Caller> authenticate(ApiServices& s, const Request& request,
     respond(refusal_response(sign_in_refusal(*sign_in.failure)));
     return std::nullopt;
   }
-  auto refused =
-      refuse_sign_in(s.limiter, s.rate_limits, s.audit, sign_in, "http", params.peer_address);
+  // A token no network of several knows belongs to none: audited in none.
+  const bool of_no_network = params.bearer && !params.bearer->known;
+  auto refused = refuse_sign_in(s.limiter, s.rate_limits, of_no_network ? nullptr : &s.audit,
+                                sign_in, "http", params.peer_address);
   respond(refused.retry_after ? rate_limited_response(*refused.retry_after)
                               : refusal_response(refused.refusal));
   return std::nullopt;

@@ -52,7 +52,10 @@ struct ApiServices {
   DispatchService& dispatch;  // the reads of incidents
   Outbox& outbox;             // how many entries wait (/readyz)
   core::Metrics& metrics;
-  std::function<bool()> store_reachable;
+  std::function<bool()> store_reachable;  // the network's Redis command link is up
+  // With several networks the first answers /readyz for the node (issue 23): the other networks'
+  // services, whose readiness it includes (health_routes.cpp); empty otherwise.
+  std::vector<const ApiServices*> other_networks = {};
   std::string node_id;
   // The network these services are (issue 23; GET /v1/network): its [[networks]] id ("" for a
   // node of one network) and its name, shown on every page.

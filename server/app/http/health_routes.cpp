@@ -4,16 +4,17 @@
 #include "core/access.hpp"
 #include "core/metrics.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace puente::app::api {
 
 namespace {
 
-// Why the node is not ready for traffic; nullopt when it is. /readyz answers it, and /metrics
-// says it as puente_ready, so an alert fires on what the load balancer sees.
-std::optional<std::string> not_ready_because(const ApiServices& s) {
+// Why one network is not ready for traffic; nullopt when it is.
+std::optional<std::string> network_not_ready(const ApiServices& s) {
   if (!s.store_reachable())
     // Degraded, not down: reports and acks are still accepted into the journal.
     return "Redis is not reachable; " + std::to_string(s.outbox.waiting()) +
@@ -22,6 +23,30 @@ std::optional<std::string> not_ready_because(const ApiServices& s) {
   if (s.push.enabled() && !s.ack_key.key())
     return "Web Push's ack key is not loaded from Redis yet";
   return std::nullopt;
+}
+
+// Why the node is not ready for traffic; nullopt when it is. /readyz answers it, and /metrics
+// says it as puente_ready, so an alert fires on what the load balancer sees. With several
+// networks the node is ready only when every network is (on a Redis Cluster each network's
+// slot may be on another shard), and the answer names each network that is not.
+std::optional<std::string> not_ready_because(const ApiServices& s) {
+  if (s.other_networks.empty()) return network_not_ready(s);
+  std::vector<const ApiServices*> all{&s};
+  all.insert(all.end(), s.other_networks.begin(), s.other_networks.end());
+  std::string why;
+  for (const auto* network : all)
+    if (auto reason = network_not_ready(*network))
+      why += (why.empty() ? "network " : "; network ") + network->network_id + ": " + *reason;
+  if (why.empty()) return std::nullopt;
+  return why;
+}
+
+// Whether any network's SMS gateway is down (texts queued meanwhile).
+bool sms_degraded(const ApiServices& s) {
+  if (s.sms_gateway_down && s.sms_gateway_down()) return true;
+  return std::any_of(s.other_networks.begin(), s.other_networks.end(), [](const auto* network) {
+    return network->sms_gateway_down && network->sms_gateway_down();
+  });
 }
 
 // The gauges of the node's state, computed when scraped.
@@ -49,7 +74,7 @@ void add_health_routes(net::Router& router, ApiServices& s) {
           net::error_response(http::status::service_unavailable, "degraded", std::move(*why)));
     // smsbox down: texts wait in Redis and go when it is back; the node still takes reports and
     // sends alerts, so it stays in the pool (200), naming the channel that is degraded.
-    if (s.sms_gateway_down && s.sms_gateway_down())
+    if (sms_degraded(s))
       return respond(net::json_response(
           http::status::ok,
           R"({"status":"degraded","degraded":["sms"],"message":"the SMS gateway (smsbox) is not answering; texts are queued and go when it is back"})"));

@@ -50,7 +50,7 @@ class Presence : public std::enable_shared_from_this<Presence> {
   store::PresenceStore& store_;
   std::string node_id_;
   std::chrono::seconds expiry_;
-  std::mutex mutex_;                    // sockets_, and the order of the store calls made under it
+  std::mutex mutex_;  // sockets_, and the order of the store calls made under it
   // responder id -> open sockets on this node; looked up per recipient of every report
   std::unordered_map<std::string, int> sockets_;
   bool stopped_ = false;

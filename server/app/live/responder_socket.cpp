@@ -27,8 +27,12 @@ std::optional<core::StreamOffset> replay_after(const v1::Subscription& s) {
 }  // namespace
 
 ResponderSocket::ResponderSocket(std::shared_ptr<net::WebSocketSession> session,
-                                 const std::vector<SocketServices*>& networks)
-    : session_(session), networks_(networks), services_(networks.front()) {}
+                                 const std::vector<SocketServices*>& networks,
+                                 const std::vector<const core::TokenRegistry*>& registries)
+    : session_(session),
+      networks_(networks),
+      registries_(registries),
+      services_(networks.front()) {}
 
 void ResponderSocket::on_message(std::string_view payload, bool binary) {
   const bool authenticated = responder_ != nullptr;
@@ -99,12 +103,13 @@ MaybeRefusal ResponderSocket::check_hello(const v1::Hello& hello, const core::Re
 }
 
 void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::string& request_id) {
-  if (networks_.size() > 1) {
-    std::vector<const core::TokenRegistry*> registries;
-    for (const auto* network : networks_) registries.push_back(&network->tokens);
-    services_ = networks_[core::network_of_token(registries, hello.token(), core::Clock::now())];
-  }
-  auto sign_in = services_->tokens.sign_in(hello.token(), core::Clock::now());
+  // Signed in once: with several networks, by each registry until one knows the token.
+  auto chosen = networks_.size() > 1
+                    ? core::sign_in_to_networks(registries_, hello.token(), core::Clock::now())
+                    : core::NetworkSignIn{
+                          0, true, services_->tokens.sign_in(hello.token(), core::Clock::now())};
+  services_ = networks_[chosen.network];
+  auto& sign_in = chosen.sign_in;
   if (!sign_in.who) {
     // A hello with no token is a client's mistake, as a request without one is over HTTP; any
     // other is a failed sign-in, limited and counted as HTTP's are.
@@ -112,8 +117,10 @@ void ResponderSocket::on_hello(const v1::Hello& hello, bool binary, const std::s
       return refuse(sign_in_refusal(*sign_in.failure), request_id, true);
     auto session = session_.lock();
     if (!session) return;  // gone meanwhile
-    auto refused = refuse_sign_in(services_->limiter, services_->rate_limits, services_->audit,
-                                  sign_in, "socket", session->peer_address());
+    // A token no network knows belongs to none: audited in none.
+    auto refused = refuse_sign_in(services_->limiter, services_->rate_limits,
+                                  chosen.known ? &services_->audit : nullptr, sign_in, "socket",
+                                  session->peer_address());
     return refuse(refused.refusal, request_id, true);
   }
   const core::Responder* who = sign_in.who;

@@ -65,10 +65,12 @@ class ResponderSocket : public net::SocketPeer,
                         public SignedInPeer,
                         public std::enable_shared_from_this<ResponderSocket> {
  public:
-  // `networks`: each network the node serves (issue 23); the hello's token chooses one, the
-  // first until then. They outlive every socket.
+  // `networks`: each network the node serves (issue 23), and `registries` their token registries
+  // in the same order; the hello's token chooses one, the first until then. They outlive every
+  // socket.
   ResponderSocket(std::shared_ptr<net::WebSocketSession> session,
-                  const std::vector<SocketServices*>& networks);
+                  const std::vector<SocketServices*>& networks,
+                  const std::vector<const core::TokenRegistry*>& registries);
 
   void on_message(std::string_view payload, bool binary) override;
   void on_close() override;
@@ -107,6 +109,7 @@ class ResponderSocket : public net::SocketPeer,
 
   std::weak_ptr<net::WebSocketSession> session_;
   const std::vector<SocketServices*>& networks_;
+  const std::vector<const core::TokenRegistry*>& registries_;
   // The network of the hello's token, chosen on the socket's thread before anything else reads
   // it; the first network's until then.
   SocketServices* services_;

@@ -165,4 +165,18 @@ void check_roster_tokens_apart(const std::vector<std::string>& ids,
     }
 }
 
+void check_sms_gateways_apart(const std::vector<std::string>& ids,
+                              const std::vector<const sms::GatewayCredentials*>& credentials) {
+  for (std::size_t i = 0; i < credentials.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (credentials[i] && credentials[j] &&
+          credentials[i]->gateway_username == credentials[j]->gateway_username &&
+          credentials[i]->gateway_password == credentials[j]->gateway_password)
+        throw std::runtime_error(
+            "sms: networks \"" + ids[j] + "\" and \"" + ids[i] +
+            "\" take the same gateway credentials ([sms] credentials_file): a reply or a delivery "
+            "report from Kannel could not be told apart; make each network its own "
+            "(deploy/kannel/make-credentials.sh)");
+}
+
 }  // namespace puente::app

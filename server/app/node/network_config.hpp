@@ -10,6 +10,7 @@
 // own: every part of a node that reads a NodeConfig reads a network's the same way.
 
 #include "app/node/config.hpp"
+#include "channels/sms/gateway_credentials.hpp"
 #include "core/roster.hpp"
 
 #include <toml++/toml.h>
@@ -35,5 +36,12 @@ std::vector<NodeConfig> network_configs(const NodeConfig& main);
 // hash) is in two networks' rosters: a token must sign in to one network only.
 void check_roster_tokens_apart(const std::vector<std::string>& ids,
                                const std::vector<const core::Roster*>& rosters);
+
+// Throws std::runtime_error naming both networks (never a secret) when two networks' [sms] take
+// the same gateway credentials, the user:password Kannel presents on its callbacks: a text or a
+// delivery report posted with them could be either network's, and would land in the first.
+// `credentials[i]`: network i's, null when its SMS is off.
+void check_sms_gateways_apart(const std::vector<std::string>& ids,
+                              const std::vector<const sms::GatewayCredentials*>& credentials);
 
 }  // namespace puente::app

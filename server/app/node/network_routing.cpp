@@ -8,26 +8,27 @@
 
 namespace puente::app {
 
-std::size_t network_of_request(const std::vector<std::unique_ptr<NetworkParts>>& networks,
-                               const net::Request& request) {
+RequestNetwork network_of_request(const std::vector<std::unique_ptr<NetworkParts>>& networks,
+                                  const std::vector<const core::TokenRegistry*>& registries,
+                                  const net::Request& request) {
   const auto header = request[net::http::field::authorization];
   const std::string_view authorization(header.data(), header.size());
-  if (authorization.empty() || networks.size() < 2) return 0;
+  if (authorization.empty() || networks.size() < 2) return {};
   if (auto token = core::authorization_credentials(authorization, "Bearer")) {
-    std::vector<const core::TokenRegistry*> registries;
-    for (const auto& n : networks) registries.push_back(&n->tokens);
-    return core::network_of_token(registries, *token, core::Clock::now());
+    auto chosen = std::make_shared<core::NetworkSignIn>(
+        core::sign_in_to_networks(registries, *token, core::Clock::now()));
+    return {chosen->network, std::move(chosen)};
   }
   if (auto capability = core::authorization_credentials(authorization, "Capability")) {
     const auto now = core::Clock::now();
     for (std::size_t i = 0; i < networks.size(); ++i)
-      if (auto key = networks[i]->ack_key->key(); key && key->verify(*capability, now)) return i;
-    return 0;
+      if (auto key = networks[i]->ack_key->key(); key && key->verify(*capability, now)) return {i};
+    return {};
   }
   for (std::size_t i = 0; i < networks.size(); ++i)
     if (networks[i]->sms_credentials && networks[i]->sms_credentials->authorizes(authorization))
-      return i;
-  return 0;
+      return {i};
+  return {};
 }
 
 }  // namespace puente::app

@@ -35,19 +35,8 @@ int Node::run() {
   auto bound = p.listener->local_endpoint();
   if (!p.config.port_file.empty()) std::ofstream(p.config.port_file) << bound.port() << "\n";
 
-  const auto on_first_link = [&p](bool up) {
-    // Ready means serving with Redis: before that every report would only be journaled. Later
-    // outages do not make the unit "not ready" (the node serves on, journaling): STATUS says so.
-    if (up && !p.told_ready) {
-      p.told_ready = true;
-      p.systemd.notify("READY=1\nSTATUS=serving, Redis reached");
-    } else if (p.told_ready) {
-      p.systemd.notify(up ? "STATUS=serving, Redis reached again"
-                          : "STATUS=serving, Redis unreachable: reports and acks are journaled");
-    }
-  };
-  for (auto& network : p.networks)
-    network->start(network == p.networks.front() ? on_first_link : std::function<void(bool)>());
+  for (std::size_t i = 0; i < p.networks.size(); ++i)
+    p.networks[i]->start([&p, i](bool up) { p.link_changed(i, up); });
   p.listener->run();
   spdlog::info("node {} listening on {}:{}{}", p.config.node_id, bound.address().to_string(),
                bound.port(), p.certificate ? " (TLS)" : "");
@@ -103,6 +92,27 @@ int Node::run() {
   p.io.run();
   spdlog::info("node {} stopped", p.config.node_id);
   return 0;
+}
+
+void Node::Parts::link_changed(std::size_t network, bool up) {
+  links_up[network] = up;
+  std::string down;
+  for (std::size_t i = 0; i < networks.size(); ++i)
+    if (!links_up[i]) down += (down.empty() ? "" : ", ") + networks[i]->config.network_id;
+  if (!told_ready) {
+    if (!down.empty()) return;
+    told_ready = true;
+    systemd.notify("READY=1\nSTATUS=serving, Redis reached");
+    return;
+  }
+  if (down.empty()) {
+    systemd.notify("STATUS=serving, Redis reached again");
+    return;
+  }
+  systemd.notify(networks.size() == 1
+                     ? "STATUS=serving, Redis unreachable: reports and acks are journaled"
+                     : "STATUS=serving, Redis unreachable for network " + down +
+                           ": its reports and acks are journaled");
 }
 
 void NetworkParts::start(std::function<void(bool up)> on_link) {

@@ -52,7 +52,7 @@ NetworkParts::NetworkParts(NodeConfig c, core::Metrics& network_metrics, net::Io
       alerts(commands, store::Keys(config.key_prefix)),
       neighborhood_map(
           net::StaticBody::make(neighborhood_map_geojson(geo), "application/geo+json")),
-      limiter(node_limiter),
+      limiter(node_limiter.for_network(config.network_id)),
       caller_key(load_caller_key(config)),
       sms_credentials(load_sms_credentials(config.sms)),
       sms_replies(commands, store::Keys(config.key_prefix)),

@@ -99,7 +99,8 @@ struct NetworkParts {
   store::PushDeliveryStore push_deliveries;
   store::AlertLookup alerts;
   net::StaticBody neighborhood_map;
-  RateLimiter& limiter;  // the node's: per address, and per token id
+  // The node's table (per address), with this network's per-token buckets its own.
+  RateLimiter limiter;
   std::optional<core::CallerKey> caller_key;
   // SMS (docs/sms.md): both empty when [sms] is off.
   std::optional<sms::GatewayCredentials> sms_credentials;
@@ -161,16 +162,24 @@ struct Node::Parts {
   RateLimiter limiter;
   std::vector<std::unique_ptr<NetworkParts>> networks;  // in the order [[networks]] lists them
   std::vector<SocketServices*> socket_networks;         // each network's, for a hello to choose
+  std::vector<const core::TokenRegistry*> registries;   // each network's, for a token to choose
   std::unique_ptr<net::StaticFiles> pages;
   std::unique_ptr<net::TileFiles> tiles;
   std::shared_ptr<net::ServerContext> server;
   std::shared_ptr<net::TlsCertificate> certificate;  // null: plain HTTP
   std::shared_ptr<net::Listener> listener;
-  // systemd (Type=notify): READY=1 once Redis is first reached (service_notifier.hpp).
+  // systemd (Type=notify): READY=1 once every network's Redis is first reached
+  // (service_notifier.hpp); each network's command link, up or not, in the networks' order.
   ServiceNotifier systemd{std::getenv("NOTIFY_SOCKET")};
   bool told_ready = false;
+  std::vector<bool> links_up;
 
   explicit Parts(NodeConfig c);
+  // Network `network`'s Redis command link went up or down (on the main thread). Ready means
+  // serving with every network's Redis: before that a network's reports would only be
+  // journaled. Later outages do not make the unit "not ready" (the node serves on, journaling):
+  // STATUS says so, naming the networks whose Redis is unreachable when there are several.
+  void link_changed(std::size_t network, bool up);
   // The network a request is for (network_routing.hpp); the first one serves the node-wide
   // routes.
   NetworkParts& first() { return *networks.front(); }

@@ -35,14 +35,17 @@ Node::Parts::Parts(NodeConfig c)
     ids.push_back(networks.back()->config.network_id);
     rosters.push_back(&networks.back()->roster);
     socket_networks.push_back(&networks.back()->socket_services);
+    registries.push_back(&networks.back()->tokens);
   }
   check_roster_tokens_apart(ids, rosters);
-  // /readyz and puente_redis_up (answered by the first network) speak for every network's link.
-  if (networks.size() > 1)
-    first().api_services.store_reachable = [this] {
-      return std::all_of(networks.begin(), networks.end(),
-                         [](const auto& n) { return n->commands->connected(); });
-    };
+  std::vector<const sms::GatewayCredentials*> gateways;
+  for (const auto& n : networks)
+    gateways.push_back(n->sms_credentials ? &*n->sms_credentials : nullptr);
+  check_sms_gateways_apart(ids, gateways);
+  // /readyz (answered by the first network) speaks for every network.
+  for (std::size_t i = 1; i < networks.size(); ++i)
+    first().api_services.other_networks.push_back(&networks[i]->api_services);
+  links_up.assign(networks.size(), false);
   server->limits = config.limits;
   server->trusted_proxies = core::TrustedProxies(config.trusted_proxies);
   server->proxy_protocol = config.proxy_protocol;
@@ -59,14 +62,19 @@ Node::Parts::Parts(NodeConfig c)
   if (networks.size() == 1) {
     server->router = std::move(first().router);
   } else {
-    // Every network has the same routes; each request goes on to its own network's router.
+    // Every network has the same routes: the route matched here goes on to its own network's
+    // handler of that route, with the bearer token's sign-in that chose the network.
     for (const auto& name : first().router.names()) {
+      std::vector<net::RouteHandler> handlers;
+      for (const auto& network : networks) handlers.push_back(network->router.handler(name));
       auto [verb, pattern] = route_of(name);
       server->router.add(
           verb, pattern,
-          [this](net::Request&& request, net::RouteParams params, net::Respond respond) {
-            auto& network = *networks[network_of_request(networks, request)];
-            network.router.dispatch(std::move(request), std::move(respond), params.peer_address);
+          [this, handlers = std::move(handlers)](net::Request&& request, net::RouteParams params,
+                                                 net::Respond respond) {
+            auto chosen = network_of_request(networks, registries, request);
+            params.bearer = std::move(chosen.bearer);
+            handlers[chosen.index](std::move(request), std::move(params), std::move(respond));
           });
     }
   }
@@ -84,7 +92,7 @@ Node::Parts::Parts(NodeConfig c)
           respond(pages->serve(request, params.target_path));
         });
   server->socket_peer_factory = [this](std::shared_ptr<net::WebSocketSession> session) {
-    return std::make_shared<ResponderSocket>(std::move(session), socket_networks);
+    return std::make_shared<ResponderSocket>(std::move(session), socket_networks, registries);
   };
 }
 

@@ -12,7 +12,8 @@
 // to compile, and one added fails ScriptCall's check in the store's tests.
 //
 // helpers.lua's `local head_fields = {'pb', 'status', ...}` becomes `enum class HeadField`, the
-// order incident_head answers in and parse_head reads.
+// order incident_head answers in and parse_head reads. `every_script` lists them all (name and
+// script), for the tests that must run each one.
 //
 // Usage: puente_embed_scripts OUT.hpp OUT.cpp helpers.lua script.lua...
 
@@ -263,7 +264,16 @@ void write_header(const std::string& path, const std::vector<std::string>& head_
     names_array(out, "arg_names", s.slots.args);
     out << "  static const redis::Script& script();\n};\n\n";
   }
-  out << "}  // namespace puente::store::lua\n";
+  // The whole list, so a test that must run every script (on a Redis Cluster, say) cannot miss
+  // one added later.
+  out << "// Every script, in the order the build lists them.\n"
+         "struct NamedScript {\n  std::string_view name;\n  const redis::Script& (*script)();\n"
+         "};\ninline constexpr std::array<NamedScript, "
+      << scripts.size() << "> every_script{{";
+  for (std::size_t i = 0; i < scripts.size(); ++i)
+    out << (i ? ",\n    " : "\n    ") << "{" << scripts[i].type << "::name, &" << scripts[i].type
+        << "::script}";
+  out << "}};\n\n}  // namespace puente::store::lua\n";
   if (!out) fail(path, "cannot write");
 }
 

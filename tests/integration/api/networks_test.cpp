@@ -3,17 +3,20 @@
 // Redis. The spine runs in each; a token of one network sees nothing of the other anywhere:
 // incidents (by id and in lists), acks to its alerts, its neighborhoods over WebSocket, its live
 // alerts (both geographies have a `boyle-heights`), the audit log, and Redis keys. The same two
-// networks on a real Redis Cluster live each on the primary of its own slot.
+// networks on a real Redis Cluster live each on the primary of its own slot; with one network's
+// shard down, /readyz names that network and the other serves on.
 #include "cluster_config.hpp"
 #include "redis_probe.hpp"
 #include "two_networks.hpp"
 
 #include "redis/key_slot.hpp"
+#include "wait_until.hpp"
 
 #include "puente/v1/json.hpp"
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <tuple>
 
 namespace puente::test {
@@ -234,6 +237,8 @@ class NetworksOnACluster : private ClusterFirst, public Networks {
  protected:
   NetworksOnACluster() : Networks(cluster_seeds_line(cluster)) {}
 
+  RedisCluster& shards() { return cluster; }
+
   // The primary of the slot of `prefix`'s hash tag.
   unsigned short primary_of(const std::string& prefix) {
     auto primary = cluster.primary_of_slot(redis::key_slot(prefix), cluster.ports().front());
@@ -268,6 +273,43 @@ TEST_F(NetworksOnACluster, EachNetworkLivesOnItsOwnSlotsPrimaryAndSeesNothingOfT
           .status,
       400u);
   EXPECT_EQ(hello_refusal(*a, token("city-disp"), "east-los-angeles"), "unknown_neighborhood");
+}
+
+TEST_F(NetworksOnACluster, ReadyzNamesANetworkWhoseShardIsDownAndTheOtherServesOn) {
+  // The county's slot loses its primary and its replica; the rest of the cluster serves on (not
+  // every slot covered is no reason to stop: cluster-require-full-coverage no).
+  for (const auto port : shards().ports())
+    ask_redis(port, {"CONFIG", "SET", "cluster-require-full-coverage", "no"});
+  const auto county = primary_of(TwoNetworks::county_prefix);
+  const auto id = ask_redis(county, {"CLUSTER", "MYID"});
+  ASSERT_TRUE(id && id->type == REDIS_REPLY_STRING);
+  const auto nodes = ask_redis(county, {"CLUSTER", "NODES"});
+  ASSERT_TRUE(nodes && nodes->type == REDIS_REPLY_STRING);
+  std::istringstream lines(std::string(nodes->str, nodes->len));
+  std::vector<unsigned short> dying{county};
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string node_id, address, flags, primary;
+    fields >> node_id >> address >> flags >> primary;
+    const auto colon = address.find(':'), at = address.find('@');
+    if (primary == std::string(id->str, id->len))
+      dying.push_back(
+          static_cast<unsigned short>(std::stoi(address.substr(colon + 1, at - colon - 1))));
+  }
+  ASSERT_EQ(dying.size(), 2u) << std::string(nodes->str, nodes->len);
+  ASSERT_EQ(a->call(http::verb::get, "/readyz", "").status, 200u);
+  for (const auto port : dying) shards().node(port).kill();
+
+  client::HttpResponse readyz;
+  ASSERT_TRUE(wait_until(
+      [&] { return (readyz = a->call(http::verb::get, "/readyz", "")).status == 503; }, 30s));
+  EXPECT_NE(readyz.body.find("network la-county: Redis is not reachable"), std::string::npos)
+      << readyz.body;
+  EXPECT_EQ(readyz.body.find("la-city"), std::string::npos) << readyz.body;
+  // The city's shard is up: its people are served.
+  auto city = a->call(http::verb::post, "/v1/reports", token("city-op"),
+                      report_json(boyle_heights.lat, boyle_heights.lon));
+  EXPECT_EQ(city.status, 201u) << city.body;
 }
 
 }  // namespace

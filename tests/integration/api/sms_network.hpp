@@ -5,8 +5,8 @@
 // Heights, English) kBenPhone, both with channels ["push", "sms"]. Nothing sends texts here: the
 // sender's records (sms-codes, sms-text) are written into Redis as the sender writes them.
 
-#include "child_process.hpp"
 #include "file_text.hpp"
+#include "kannel_gateway.hpp"
 #include "test_network.hpp"
 
 #include "channels/sms/gateway_credentials.hpp"
@@ -35,7 +35,9 @@ class SmsNetwork {
             "\"puente-kannel.conf\"\nfrom = \"" +
             std::string(kNetworkNumber) + "\"\n" + extra_sms + "\n") {
     std::ofstream(net.dir() / "caller.key") << std::string(32, 'k');
-    fragment = make_credentials(net.dir() / "puente-kannel.conf");
+    // Kannel's post-url gets the node's port once it listens (fragment_for); puented reads only
+    // the credentials from it.
+    fragment = make_gateway_credentials(net.dir() / "puente-kannel.conf", "http://127.0.0.1:1");
     credentials = sms::GatewayCredentials::parse(fragment);
     give_phone("obs-bh", kAnaPhone);
     give_phone("att-bh", kBenPhone);
@@ -127,18 +129,6 @@ class SmsNetwork {
   sms::GatewayCredentials credentials;
 
  private:
-  static std::string make_credentials(const std::filesystem::path& file) {
-    // Kannel's post-url gets the node's port once it listens (fragment_for); puented reads only
-    // the credentials from it.
-    ChildProcess script(std::string(PUENTE_SOURCE_DIR) + "/deploy/kannel/make-credentials.sh",
-                        {file.string(), "http://127.0.0.1:1"}, file.parent_path() / "creds.log");
-    const auto exit = script.wait_for_exit(std::chrono::seconds(30));
-    if (!exit || !exit->exited || exit->code != 0)
-      throw std::runtime_error("make-credentials.sh failed: " +
-                               file_text(file.parent_path() / "creds.log"));
-    return file_text(file);
-  }
-
   void give_phone(const std::string& id, const std::string& phone) {
     const auto path = net.dir() / "roster.toml";
     std::string roster = file_text(path);

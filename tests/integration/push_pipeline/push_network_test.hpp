@@ -33,13 +33,7 @@
 namespace puente::test {
 
 // A push's plaintext as the service decrypted it.
-inline std::string decoded_payload(const boost::json::value& push) {
-  // The service writes the plaintext as standard base64; base64url decodes it here.
-  std::string text(push.at("payload").as_string());
-  for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!text.empty() && text.back() == '=') text.pop_back();
-  return core::base64url_decode(text).value_or("<not base64>");
-}
+inline std::string decoded_payload(const boost::json::value& push) { return push_plaintext(push); }
 
 class PushNetworkTest : public ::testing::Test {
  protected:
@@ -56,21 +50,29 @@ class PushNetworkTest : public ::testing::Test {
     push::VapidKey::generate().write_pem_file(keys.path() / "vapid.pem");
   }
 
-  // A network whose nodes push to the loopback service; `push` goes into [push] and `more` after
-  // it (whole sections, e.g. "[delivery.VERIFY]\n..."). A push service that takes longer than
-  // `response_timeout` to answer is a network error.
+  // The [push] section of a network whose nodes push to the loopback service with the VAPID key
+  // in `key_file`, and a [delivery] that pushes soon after a socket's grace; `push` goes into
+  // [push]. A push service that takes longer than `response_timeout` to answer is a network
+  // error.
+  std::string push_sections(const std::filesystem::path& key_file, const std::string& push = "",
+                            std::chrono::milliseconds response_timeout = std::chrono::seconds(1)) {
+    return "[push]\nvapid_key_file = \"" + key_file.string() +
+           "\"\nsubject = \"mailto:ops@puente.test\"\n"
+           "allowed_hosts = [\"localhost\"]\nallow_private_addresses = true\n"
+           "ca_file = \"" +
+           service->certificate().string() +
+           "\"\nconnect_timeout_ms = 1000\nresponse_timeout_ms = " +
+           std::to_string(response_timeout.count()) + "\n" + push +
+           "\n[delivery]\nsocket_grace_ms = 300\n";
+  }
+
+  // A network whose nodes push to the loopback service (push_sections); `more` goes after it
+  // (whole sections, e.g. "[delivery.VERIFY]\n...").
   std::unique_ptr<TestNetwork> network(
       const std::string& more = "", const std::string& push = "",
       std::chrono::milliseconds response_timeout = std::chrono::seconds(1)) {
-    std::string config = "[push]\nvapid_key_file = \"" + (keys.path() / "vapid.pem").string() +
-                         "\"\nsubject = \"mailto:ops@puente.test\"\n"
-                         "allowed_hosts = [\"localhost\"]\nallow_private_addresses = true\n"
-                         "ca_file = \"" +
-                         service->certificate().string() +
-                         "\"\nconnect_timeout_ms = 1000\nresponse_timeout_ms = " +
-                         std::to_string(response_timeout.count()) + "\n" + push +
-                         "\n[delivery]\nsocket_grace_ms = 300\n" + more + "\n";
-    return std::make_unique<TestNetwork>(config);
+    return std::make_unique<TestNetwork>(
+        push_sections(keys.path() / "vapid.pem", push, response_timeout) + more + "\n");
   }
 
   // A phone of the service registered for `responder` (the store API: see the top), subscribed
@@ -78,11 +80,17 @@ class PushNetworkTest : public ::testing::Test {
   LoopbackSubscription register_phone(
       TestNetwork& net, const std::string& responder,
       std::chrono::system_clock::time_point heard_at = std::chrono::system_clock::now()) {
+    return register_phone(net.redis().port(), "puente:", responder, heard_at);
+  }
+  // The same in the network whose keys start with `key_prefix`, on the Redis at `redis_port`.
+  LoopbackSubscription register_phone(
+      unsigned short redis_port, const std::string& key_prefix, const std::string& responder,
+      std::chrono::system_clock::time_point heard_at = std::chrono::system_clock::now()) {
     auto made = service->subscribe();
     IoThreads io{1};
-    RedisLink link{io, net.redis().port()};
+    RedisLink link{io, redis_port};
     EXPECT_TRUE(link.wait_up());
-    store::PushSubscriptionStore phones(link.connection(), store::Keys("puente:"));
+    store::PushSubscriptionStore phones(link.connection(), store::Keys(key_prefix));
     v1::PushSubscription s;
     s.set_id("psub-" + made.id);
     s.set_endpoint(made.endpoint);

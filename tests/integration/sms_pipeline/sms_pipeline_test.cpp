@@ -44,25 +44,14 @@ const std::vector<Texter> kTexters = {{"sms-ana", "+13235550101", "es"},
                                       {"sms-cruz", "+13235550103", "es"},
                                       {"sms-dee", "+13235550104", "en"}};
 
-std::string credentials_fragment(const TempDir& dir, unsigned short callback_port) {
-  const auto file = dir.path() / "puente-kannel.conf";
-  ChildProcess script(std::string(PUENTE_SOURCE_DIR) + "/deploy/kannel/make-credentials.sh",
-                      {file.string(), "http://127.0.0.1:" + std::to_string(callback_port)},
-                      dir.path() / "make-credentials.log");
-  const auto exit = script.wait_for_exit(30s);
-  if (!exit || !exit->exited || exit->code != 0)
-    throw std::runtime_error("make-credentials.sh failed: " +
-                             file_text(dir.path() / "make-credentials.log"));
-  return file_text(file);
-}
-
 class SmsPipeline : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(KannelGateway::missing_programs(), "")
         << "install kannel and kannel-extras (deploy/install-deps.sh)";
-    fragment_ = credentials_fragment(files_, 9);  // Kannel's callbacks are not needed here
-    std::ofstream(files_.path() / "puente-kannel.conf") << fragment_;
+    // Kannel's callbacks are not needed here.
+    fragment_ =
+        make_gateway_credentials(files_.path() / "puente-kannel.conf", "http://127.0.0.1:9");
     kannel_ = std::make_unique<KannelGateway>(fragment_);
   }
 

@@ -188,5 +188,25 @@ TEST(RosterTokens, ATokenInTwoNetworksRostersIsRefused) {
   EXPECT_NO_THROW(check_roster_tokens_apart({"la-city", "la-county"}, {&city, &other}));
 }
 
+TEST(SmsGateways, TheSameGatewayCredentialsInTwoNetworksAreRefused) {
+  sms::GatewayCredentials city{"puente", "sendsms-city-0000", "kannel", "gateway-pass-000001"};
+  sms::GatewayCredentials county = city;
+  try {
+    check_sms_gateways_apart({"la-city", "la-county", "pasadena"}, {&city, nullptr, &county});
+    ADD_FAILURE() << "shared gateway credentials were taken";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("networks \"la-city\" and \"pasadena\" take the same gateway"),
+              std::string::npos)
+        << what;
+    EXPECT_EQ(what.find("gateway-pass-000001"), std::string::npos) << "a secret in " << what;
+  }
+  // Another password is another header Kannel sends: told apart.
+  county.gateway_password = "gateway-pass-000002";
+  EXPECT_NO_THROW(
+      check_sms_gateways_apart({"la-city", "la-county", "pasadena"}, {&city, nullptr, &county}));
+  EXPECT_NO_THROW(check_sms_gateways_apart({"la-city", "la-county"}, {nullptr, nullptr}));
+}
+
 }  // namespace
 }  // namespace puente::app
