@@ -291,6 +291,13 @@ client::HttpResponse PuentedNode::metrics() {
   return call(http::verb::get, "/metrics", metrics_token_);
 }
 
+std::optional<long long> PuentedNode::metric(const std::string& name) {
+  const auto body = "\n" + metrics().body;
+  const auto at = body.find("\n" + name + " ");
+  if (at == std::string::npos) return std::nullopt;
+  return std::stoll(body.substr(at + name.size() + 2));
+}
+
 v1::AuditLog PuentedNode::audit_log(const std::string& admin_token) {
   auto response = call(http::verb::get, "/v1/admin/audit", admin_token);
   EXPECT_EQ(response.status, 200u) << response.body;

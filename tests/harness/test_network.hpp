@@ -56,6 +56,8 @@ class PuentedNode {
                             const std::string& token, const std::string& body = {});
   // GET /metrics as the network's scraper would (the token of the responder "metrics").
   client::HttpResponse metrics();
+  // One number of /metrics (an unlabelled series: "puente_ws_connections"), nullopt if absent.
+  std::optional<long long> metric(const std::string& name);
   // GET /v1/admin/audit with an admin's token: the log as the node shows it.
   v1::AuditLog audit_log(const std::string& admin_token);
   // A WebSocket that said hello with `token` for `neighborhoods` and read the welcome.

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 namespace puente::test {
 namespace {
@@ -36,15 +35,6 @@ std::string report_with(Place where, const std::string& phone, const std::string
   std::string extra = R"("callerPhone":")" + phone + R"(","description":")" + description + '"';
   if (!idempotency_key.empty()) extra += R"(,"idempotencyKey":")" + idempotency_key + '"';
   return report_json(where.lat, where.lon, "RAID", extra);
-}
-
-// The value of a counter in the node's /metrics.
-long long metric(PuentedNode& node, const std::string& name) {
-  std::istringstream lines(node.metrics().body);
-  for (std::string line; std::getline(lines, line);)
-    if (line.starts_with(name + " ")) return std::stoll(line.substr(name.size() + 1));
-  ADD_FAILURE() << name << " is not in /metrics";
-  return -1;
 }
 
 // The nodes read it at start: it is written before the first one.
@@ -140,7 +130,7 @@ TEST_F(Retention, AResolvedIncidentLeavesNoTraceOnceIdlePastTheRetention) {
                          return entry.action() == "incident.resolve" && entry.subject() == id;
                        });
   })) << "the audit log is never purged";
-  EXPECT_EQ(metric(*a, "puente_incidents_purged_total"), 1);
+  EXPECT_EQ(a->metric("puente_incidents_purged_total"), 1);
 }
 
 TEST_F(Retention, AnEvidenceIncidentStaysWithoutItsCallerHashAnywhere) {
@@ -192,7 +182,7 @@ TEST_F(Retention, AnEvidenceIncidentStaysWithoutItsCallerHashAnywhere) {
   std::vector<v1::AuditEntry> entries(log.entries().begin(), log.entries().end());
   EXPECT_FALSE(core::first_break(entries));
   EXPECT_EQ(log.DebugString().find(hash), std::string::npos);
-  EXPECT_EQ(metric(*a, "puente_incidents_kept_as_evidence_total"), 1);
+  EXPECT_EQ(a->metric("puente_incidents_kept_as_evidence_total"), 1);
 }
 
 class RetentionOfAnOpenIncident : public Retention {
@@ -242,8 +232,9 @@ TEST(RetentionOnTwoNodes, BothPurgingAtOncePurgeEachIncidentOnceWithoutErrors) {
     EXPECT_TRUE(
         wait_until([&] { return net.values_holding(id, /*audit_too=*/false) == 0; }, purge_wait))
         << net.values_holding(id, false) << " values name " << id;
-  EXPECT_EQ(
-      metric(*a, "puente_incidents_purged_total") + metric(*b, "puente_incidents_purged_total"), 6);
+  EXPECT_EQ(a->metric("puente_incidents_purged_total").value_or(-1) +
+                b->metric("puente_incidents_purged_total").value_or(-1),
+            6);
   for (auto* node : {a.get(), b.get()}) {
     auto log = file_text(node->log_path());
     EXPECT_EQ(log.find(" error ["), std::string::npos) << node->name() << " logged an error:\n"

@@ -33,14 +33,6 @@ long resident_kib(PuentedNode& node) {
   return 0;
 }
 
-// A number GET /metrics shows ("puente_ws_queued_bytes"), or nullopt if it shows none.
-std::optional<long long> metric(PuentedNode& node, const std::string& name) {
-  auto response = node.metrics();
-  auto at = response.body.find("\n" + name + " ");
-  if (at == std::string::npos) return std::nullopt;
-  return std::stoll(response.body.substr(at + name.size() + 2));
-}
-
 struct SocketEnd {
   bool closed = false;            // the server closed the connection
   std::size_t frames_read = 0;    // what it had sent before
@@ -105,9 +97,9 @@ Flood flood(TestNetwork& net, PuentedNode& node, int sockets, const std::string&
   clients.clear();
   // Every session ends and hands its queued bytes back; then the freed memory is returned (at
   // most once a second).
-  EXPECT_TRUE(wait_until([&] { return metric(node, "puente_ws_connections") == 0; }, 15s));
-  EXPECT_TRUE(wait_until([&] { return metric(node, "puente_ws_queued_bytes") == 0; }))
-      << "queued bytes left counted: " << metric(node, "puente_ws_queued_bytes").value_or(-1);
+  EXPECT_TRUE(wait_until([&] { return node.metric("puente_ws_connections") == 0; }, 15s));
+  EXPECT_TRUE(wait_until([&] { return node.metric("puente_ws_queued_bytes") == 0; }))
+      << "queued bytes left counted: " << node.metric("puente_ws_queued_bytes").value_or(-1);
   std::this_thread::sleep_for(1500ms);
   result.peak_growth_kib = peak - before;
   result.after_growth_kib = resident_kib(node) - before;
@@ -196,7 +188,7 @@ TEST(SocketMemory, PingsUnderNoRateFillTheQueueByWhatTheAnswersHold) {
   for (const auto& end : f.ends) EXPECT_TRUE(end.closed) << "a flooding socket was left open";
   EXPECT_LT(f.peak_growth_kib, memory_bound_kib);
   // Each was closed for its queue (1013; its close frame may not have reached it).
-  EXPECT_EQ(metric(*node, "puente_queue_drops_total"), 4);
+  EXPECT_EQ(node->metric("puente_queue_drops_total"), 4);
 }
 
 TEST(SocketMemory, AClientThatDoesNotTakeItsCloseFrameIsCutOffAfterTheGrace) {
@@ -207,12 +199,12 @@ TEST(SocketMemory, AClientThatDoesNotTakeItsCloseFrameIsCutOffAfterTheGrace) {
   auto node = net.start_node("a");
   PipeliningSocket client(node->port(), 10s, 4096);
   client.pipeline(hello_json(net.token("obs-bh")), 1, 2s);
-  ASSERT_TRUE(wait_until([&] { return metric(*node, "puente_ws_connections") == 1; }));
+  ASSERT_TRUE(wait_until([&] { return node->metric("puente_ws_connections") == 1; }));
   client.pipeline(R"({"ping":{}})", 50'000'000, 3s);
   // Beast's own deadline for a close is 30 s: the grace (1 s) must come well before it.
-  EXPECT_TRUE(wait_until([&] { return metric(*node, "puente_ws_connections") == 0; }, 15s))
+  EXPECT_TRUE(wait_until([&] { return node->metric("puente_ws_connections") == 0; }, 15s))
       << "the session still waits for its client to take the close frame";
-  EXPECT_TRUE(wait_until([&] { return metric(*node, "puente_ws_queued_bytes") == 0; }));
+  EXPECT_TRUE(wait_until([&] { return node->metric("puente_ws_queued_bytes") == 0; }));
   EXPECT_TRUE(client.closed_by_server(10s));
   std::printf("cut off after the grace: the client had %zu frames, close frame %s\n",
               client.frames_read(), client.close_code() ? "read" : "never sent");
