@@ -76,7 +76,9 @@ constexpr std::array<std::string_view, 3> kFormatKeys{"clock", "am", "pm"};
 constexpr std::array<std::string_view, 6> kPlaceholders{"kind",  "neighborhood", "place",
                                                         "where", "time",         "ask"};
 
-[[noreturn]] void fail(const std::string& what) { throw std::runtime_error("templates: " + what); }
+[[noreturn]] void refuse_templates(const std::string& what) {
+  throw std::runtime_error("templates: " + what);
+}
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
@@ -129,25 +131,27 @@ bool is_language_tag(std::string_view tag) {
 }
 
 template <std::size_t N>
-void check_keys(const toml::table& table, const std::string& where,
-                const std::array<std::string_view, N>& allowed) {
+void check_template_keys(const toml::table& table, const std::string& where,
+                         const std::array<std::string_view, N>& allowed) {
   for (const auto& [key, value] : table)
     if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end())
-      fail(where + ": unknown key \"" + std::string(key.str()) + "\"");
+      refuse_templates(where + ": unknown key \"" + std::string(key.str()) + "\"");
 }
 
 const toml::table& section(const toml::table& file, std::string_view key,
                            const std::string& where) {
   const toml::node* node = file.get(key);
-  if (!node || !node->is_table()) fail(where + ": missing table [" + std::string(key) + "]");
+  if (!node || !node->is_table())
+    refuse_templates(where + ": missing table [" + std::string(key) + "]");
   return *node->as_table();
 }
 
 std::string text_at(const toml::table& table, std::string_view key, const std::string& where) {
   const toml::node* node = table.get(key);
-  if (!node) fail(where + "." + std::string(key) + " is missing");
+  if (!node) refuse_templates(where + "." + std::string(key) + " is missing");
   const auto* text = node->as_string();
-  if (!text || text->get().empty()) fail(where + "." + std::string(key) + " must be a text");
+  if (!text || text->get().empty())
+    refuse_templates(where + "." + std::string(key) + " must be a text");
   return text->get();
 }
 
@@ -252,27 +256,28 @@ Templates Templates::from_files(const std::map<std::string, std::string>& files)
   for (const auto& [given_tag, text] : files) {
     const std::string tag = lowercase(given_tag);
     const std::string where = "\"" + tag + "\"";
-    if (!is_language_tag(tag)) fail(where + " is not a language tag (\"en\", \"es\", \"pt-br\")");
+    if (!is_language_tag(tag))
+      refuse_templates(where + " is not a language tag (\"en\", \"es\", \"pt-br\")");
 
     toml::table file;
     try {
       file = toml::parse(text);
     } catch (const toml::parse_error& e) {
-      fail(where + ": invalid TOML at line " + std::to_string(e.source().begin.line) + ": " +
-           std::string(e.description()));
+      refuse_templates(where + ": invalid TOML at line " + std::to_string(e.source().begin.line) +
+                       ": " + std::string(e.description()));
     }
-    check_keys(file, where, kFileKeys);
+    check_template_keys(file, where, kFileKeys);
 
     Language language;
     language.name = text_at(file, "language", where);
     if (const toml::node* format = file.get("format")) {
-      if (!format->is_table()) fail(where + ": format must be a table");
+      if (!format->is_table()) refuse_templates(where + ": format must be a table");
       const toml::table& table = *format->as_table();
-      check_keys(table, where + ": format", kFormatKeys);
+      check_template_keys(table, where + ": format", kFormatKeys);
       const std::string clock =
           table.get("clock") ? text_at(table, "clock", where + ": format") : std::string("24h");
       if (clock != "12h" && clock != "24h")
-        fail(where + ": format.clock must be \"12h\" or \"24h\"");
+        refuse_templates(where + ": format.clock must be \"12h\" or \"24h\"");
       language.clock_12h = clock == "12h";
       if (table.get("am")) language.am = text_at(table, "am", where + ": format");
       if (table.get("pm")) language.pm = text_at(table, "pm", where + ": format");
@@ -289,44 +294,45 @@ Templates Templates::from_files(const std::map<std::string, std::string>& files)
       language.alerts[i] = text_at(alerts, key, where + ": alerts");
       const auto ignore = [](std::string_view) {};
       std::string error = scan(language.alerts[i], ignore, ignore);
-      if (!error.empty()) fail(where + ": alerts." + std::string(key) + ": " + error);
+      if (!error.empty()) refuse_templates(where + ": alerts." + std::string(key) + ": " + error);
       // An ask is inserted as it is: a brace in it is a mistake, not a placeholder.
       if (language.asks[i].find_first_of("{}") != std::string::npos)
-        fail(where + ": ask." + std::string(key) + " may not hold braces");
+        refuse_templates(where + ": ask." + std::string(key) + " may not hold braces");
     }
     // Keys beyond the known ones are typos of known ones: refuse them too.
-    check_keys(kinds, where + ": kinds", kKindNames);
-    check_keys(asks, where + ": ask", kTemplateKeys);
-    check_keys(alerts, where + ": alerts", kTemplateKeys);
+    check_template_keys(kinds, where + ": kinds", kKindNames);
+    check_template_keys(asks, where + ": ask", kTemplateKeys);
+    check_template_keys(alerts, where + ": alerts", kTemplateKeys);
 
     if (const toml::node* push = file.get("push")) {
-      if (!push->is_table()) fail(where + ": push must be a table");
+      if (!push->is_table()) refuse_templates(where + ": push must be a table");
       const toml::table& table = *push->as_table();
-      check_keys(table, where + ": push", kPushKeys);
+      check_template_keys(table, where + ": push", kPushKeys);
       for (const auto key : kPushKeys) {
         language.push[std::string(key)] = text_at(table, key, where + ": push");
         const auto ignore = [](std::string_view) {};
         std::string error = scan(language.push[std::string(key)], ignore, ignore);
-        if (!error.empty()) fail(where + ": push." + std::string(key) + ": " + error);
+        if (!error.empty()) refuse_templates(where + ": push." + std::string(key) + ": " + error);
       }
     }
 
     if (const toml::node* sms = file.get("sms")) {
-      if (!sms->is_table()) fail(where + ": sms must be a table");
+      if (!sms->is_table()) refuse_templates(where + ": sms must be a table");
       const toml::table& table = *sms->as_table();
-      check_keys(table, where + ": sms", kSmsKeys);
+      check_template_keys(table, where + ": sms", kSmsKeys);
       for (const auto key : kSmsKeys) {
         language.sms[std::string(key)] = text_at(table, key, where + ": sms");
         const auto ignore = [](std::string_view) {};
         std::string error = scan(language.sms[std::string(key)], ignore, ignore);
-        if (!error.empty()) fail(where + ": sms." + std::string(key) + ": " + error);
+        if (!error.empty()) refuse_templates(where + ": sms." + std::string(key) + ": " + error);
       }
     }
 
-    if (!data->languages.emplace(tag, std::move(language)).second) fail(where + " is given twice");
+    if (!data->languages.emplace(tag, std::move(language)).second)
+      refuse_templates(where + " is given twice");
   }
   if (!data->languages.count(kFallback))
-    fail("no English (\"en\") file: English is the fallback language and must exist");
+    refuse_templates("no English (\"en\") file: English is the fallback language and must exist");
   // A network's own English file written before [push] existed: the shipped English texts.
   auto& english = data->languages.at(std::string(kFallback));
   if (english.push.empty())
