@@ -27,11 +27,6 @@ PresenceStore::PresenceStore(std::shared_ptr<redis::Connection> redis, Keys keys
 
 void PresenceStore::vouch(const std::string& node_id, const std::vector<std::string>& responder_ids,
                           std::chrono::system_clock::time_point until) {
-  auto now_ms = std::to_string(core::to_ms(std::chrono::system_clock::now()));
-  for (const auto& key : {keys_.presence(), keys_.presence_nodes()})
-    redis_->execute(
-        {"ZREMRANGEBYSCORE", key, "-inf", "(" + now_ms},
-        [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "prune presence"); });
   if (responder_ids.empty()) return;
   auto score = std::to_string(core::to_ms(until));
   // GT: a refresh never shortens what an arrival vouched for just before.
@@ -46,6 +41,14 @@ void PresenceStore::vouch(const std::string& node_id, const std::vector<std::str
   redis_->execute(std::move(args), [](auto ec, const redis::Reply& reply) {
     log_failure(ec, reply, "vouch presence");
   });
+}
+
+void PresenceStore::prune_expired() {
+  auto now_ms = std::to_string(core::to_ms(std::chrono::system_clock::now()));
+  for (const auto& key : {keys_.presence(), keys_.presence_nodes()})
+    redis_->execute(
+        {"ZREMRANGEBYSCORE", key, "-inf", "(" + now_ms},
+        [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "prune presence"); });
 }
 
 void PresenceStore::withdraw(const std::string& node_id, const std::string& responder_id) {

@@ -30,10 +30,13 @@ class PresenceStore {
  public:
   PresenceStore(std::shared_ptr<redis::Connection> redis, Keys keys);
 
-  // `node_id` vouches for each of `responder_ids` until `until`, and expired members go.
-  // Fire and forget: the next refresh repeats it.
+  // `node_id` vouches for each of `responder_ids` until `until`. Fire and forget: the next
+  // refresh repeats it.
   void vouch(const std::string& node_id, const std::vector<std::string>& responder_ids,
              std::chrono::system_clock::time_point until);
+  // Drops what no node vouches for any more (at each refresh, not at each arrival: a node
+  // restarting brings thousands of arrivals at once). Fire and forget.
+  void prune_expired();
   // `node_id` no longer holds a socket of `responder_id`. Fire and forget.
   void withdraw(const std::string& node_id, const std::string& responder_id);
   // Which of `responder_ids` some node vouches for at `now`.

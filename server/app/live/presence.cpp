@@ -85,6 +85,7 @@ void Presence::refresh() {
   std::vector<std::string> held;
   held.reserve(sockets_.size());
   for (const auto& [id, count] : sockets_) held.push_back(id);
+  store_.prune_expired();
   store_.vouch(node_id_, held, Clock::now() + expiry_);
 }
 
