@@ -265,12 +265,17 @@ PuentedNode::~PuentedNode() {
   http_.reset();
   if (process_.running()) process_.terminate(std::chrono::seconds(10));
   std::ifstream in(log_);
-  bool reported = false;
+  // A sanitizer's report is kept whole in the failure (its first 40 lines): the test's folder,
+  // and the log with it, is gone once the test ends.
+  std::string report;
+  int report_lines = 0;
   for (std::string line; std::getline(in, line);) {
-    if (!reported && (line.find("Sanitizer") != std::string::npos ||
-                      line.find("runtime error:") != std::string::npos)) {
-      ADD_FAILURE() << "puented " << name_ << " reported: " << line << "\n  see " << log_;
-      reported = true;
+    if (report.empty() && (line.find("Sanitizer") != std::string::npos ||
+                           line.find("runtime error:") != std::string::npos))
+      report_lines = 40;
+    if (report_lines > 0) {
+      report += "\n  " + line;
+      --report_lines;
     }
     for (const auto& secret : secrets_)
       if (line.find(secret) != std::string::npos) {
@@ -280,6 +285,7 @@ PuentedNode::~PuentedNode() {
         break;
       }
   }
+  if (!report.empty()) ADD_FAILURE() << "puented " << name_ << " reported:" << report;
 }
 
 client::HttpResponse PuentedNode::call(http::verb verb, const std::string& target,
