@@ -33,6 +33,18 @@ struct TestResponder {
   const char* extra = "";  // more TOML lines: shifts, standby
 };
 
+// The last lines of a node's log, for a failure's message: the test's folder, and the log with
+// it, is gone once the test ends.
+std::string log_tail(const std::filesystem::path& log, std::size_t count) {
+  std::ifstream in(log);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  std::string tail;
+  for (auto i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i)
+    tail += "\n  " + lines[i];
+  return tail;
+}
+
 // A weekly shift three days from today (UTC): never on now, whatever the zone's date is.
 std::string shift_not_now() {
   static const char* days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
@@ -243,22 +255,27 @@ PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short red
       },
       std::chrono::seconds(60));
   if (!listening || port_ == 0)
-    throw std::runtime_error("puented " + name + " did not start; see " + log_.string());
+    throw std::runtime_error("puented " + name +
+                             " did not start; its log ends:" + log_tail(log_, 20));
   address_ = client::ServerAddress{"127.0.0.1", port_, !tls_ca_file.empty(), tls_ca_file};
   http_ = std::make_unique<client::HttpClient>(address_);
   // Ready means Redis is reachable too: tests start acting right away.
+  std::string last_answer = "no answer";
   bool ready = wait_until(
       [&] {
         try {
-          auto status = http_->request(http::verb::get, "/readyz").status;
-          return status == 200 || (!wait_ready && status == 503);
-        } catch (const std::exception&) {
+          auto answer = http_->request(http::verb::get, "/readyz");
+          last_answer = std::to_string(answer.status) + " " + answer.body;
+          return answer.status == 200 || (!wait_ready && answer.status == 503);
+        } catch (const std::exception& e) {
+          last_answer = e.what();
           return false;
         }
       },
       std::chrono::seconds(60));
   if (!ready)
-    throw std::runtime_error("puented " + name + " never became ready; see " + log_.string());
+    throw std::runtime_error("puented " + name + " never became ready (/readyz: " + last_answer +
+                             "); its log ends:" + log_tail(log_, 20));
 }
 
 PuentedNode::~PuentedNode() {
