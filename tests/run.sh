@@ -61,6 +61,12 @@ status=0
 # failover, a socket). At -j 4 on 2 cores the suite keeps about 1.5 of them busy (986 tests:
 # 854 s wall, 818 s user + 434 s system); at -j 2 it kept about 1.2 busy (docs/benchmarks.md
 # "The test suite"). The browser tests still run alone (RUN_SERIAL, tests/CMakeLists.txt).
+# ctest starts the longest tests first by what each took in the last run here; a fresh build
+# (CI's) starts from tests/ctest_costs.txt, those times from a full run of this suite, so the
+# long tests do not begin last. (After a full run, copy Testing/Temporary/CTestCostData.txt
+# there to refresh it; a test missing from it only starts later.)
+costs=Testing/Temporary/CTestCostData.txt
+[[ -f $costs ]] || { mkdir -p "$(dirname "$costs")" && cp "$root/tests/ctest_costs.txt" "$costs"; }
 ctest --output-on-failure -j "$((2 * jobs))" --timeout 300 "$@" || status=$?
 
 if [[ $fuzz == 1 ]]; then
