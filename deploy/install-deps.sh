@@ -2,16 +2,20 @@
 # Installs, by Debian package name, whatever building, running and testing Puente needs and
 # this machine lacks. Safe to run again: it asks apt only for what is missing.
 #   deploy/install-deps.sh            build + run + test dependencies
-#   deploy/install-deps.sh --browser  also Chromium and Node.js with npm, for the browser tests
-#                                     and the loopback push service (tests/push_service)
-#   deploy/install-deps.sh --bench    also the benchmark's peers and tools (tests/bench/fanout.sh):
-#                                     the Nchan module for nginx, Node.js (then `npm ci` of the socket.io
-#                                     peer from its lock file), perf
+#   deploy/install-deps.sh --build    only what compiling needs, and Node.js (configuring the
+#                                     build looks for it: the pages' tests); tests/run.sh
+#                                     installs the rest while the build runs
+#   deploy/install-deps.sh --browser  build + run + test, and Chromium and Node.js with npm, for
+#                                     the browser tests and the loopback push service (tests/push_service)
+#   deploy/install-deps.sh --bench    build + run + test, and the benchmark's peers and tools
+#                                     (tests/bench/fanout.sh): the Nchan module for nginx, Node.js
+#                                     (then `npm ci` of the socket.io peer from its lock file), perf
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-packages=(
+# What compiling needs (CMakeLists.txt's find_package and pkg_check_modules).
+build_packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libprotobuf-dev protobuf-compiler
@@ -21,6 +25,10 @@ packages=(
   libzip-dev
   # The node's allocator (release builds; see CMakeLists.txt).
   libjemalloc-dev
+)
+# What running and testing need besides.
+packages=(
+  "${build_packages[@]}"
   redis-server redis-tools haproxy nginx curl tzdata
   # Test certificates for the TLS tests are made with the openssl program.
   openssl
@@ -38,10 +46,11 @@ packages=(
   systemd man-db
 )
 case "${1:-}" in
+  --build) packages=("${build_packages[@]}") ;;
   --browser) packages+=(chromium) ;;
   --bench) packages+=(libnginx-mod-nchan linux-perf) ;;
 esac
-if [[ "${1:-}" == "--browser" || "${1:-}" == "--bench" ]]; then
+if [[ "${1:-}" == "--browser" || "${1:-}" == "--bench" || "${1:-}" == "--build" ]]; then
   # Any Node.js will do if one is there (a vendor's nodejs package bundles npm, and Debian's npm
   # would conflict with it); else Debian's. playwright-core 1.65 wants Node.js 20 or later.
   command -v node >/dev/null || packages+=(nodejs)

@@ -3,8 +3,9 @@
 # test suite with ctest. Tests start (and stop) their own redis-server and puented processes
 # on free loopback ports; the browser tests (ctest label "browser") drive Debian's Chromium
 # with playwright-core and leave screenshots in build/debug/browser-artifacts/. Installs what
-# is missing first, and the npm dependencies of the browser tests and of the loopback push
-# service (tests/push_service) exactly as locked (npm ci).
+# is missing (what the tests alone need while the build runs), and the npm dependencies of the
+# browser tests, the loopback push service (tests/push_service) and the OpenAPI check exactly
+# as locked (npm ci).
 #
 #   tests/run.sh                 everything (the fuzzing runs beside the suite, below)
 #   tests/run.sh -L unit         only the unit tests (ctest label)
@@ -19,11 +20,20 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/deploy/install-deps.sh" --browser
-npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error >/dev/null
-npm ci --prefix "$root/tests/push_service" --no-audit --no-fund --loglevel=error >/dev/null
-# The OpenAPI document's checker (tests/openapi: the OpenAPI 3.1 schema validator, Ajv).
-npm ci --prefix "$root/tests/openapi" --no-audit --no-fund --loglevel=error >/dev/null
+mkdir -p "$root/build"
+# What compiling needs first; what only the tests need (servers, Chromium, Kannel, clang for
+# the fuzzing...) and the tests' npm packages while the build runs: on a fresh machine their
+# download and unpacking would otherwise come before a build that does not need them.
+"$root/deploy/install-deps.sh" --build
+test_deps_log="$root/build/test-deps.log"
+(
+  "$root/deploy/install-deps.sh" --browser
+  npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error >/dev/null
+  npm ci --prefix "$root/tests/push_service" --no-audit --no-fund --loglevel=error >/dev/null
+  # The OpenAPI document's checker (tests/openapi: the OpenAPI 3.1 schema validator, Ajv).
+  npm ci --prefix "$root/tests/openapi" --no-audit --no-fund --loglevel=error >/dev/null
+) >"$test_deps_log" 2>&1 &
+test_deps_pid=$!
 # Here a browser test (or a push test or the OpenAPI check, which need Node.js too) that cannot
 # run fails instead of skipping.
 export PUENTE_REQUIRE_BROWSER=1
@@ -35,8 +45,16 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
 fuzz=${FUZZ:-$([[ $# -eq 0 ]] && echo 1 || echo 0)}
 
-cmake --preset debug -S "$root" >/dev/null
-cmake --build "$root/build/debug" -j "$jobs"
+build_status=0
+{ cmake --preset debug -S "$root" >/dev/null && cmake --build "$root/build/debug" -j "$jobs"; } ||
+  build_status=$?
+# apt is never left half done, even when the build failed.
+wait "$test_deps_pid" || {
+  cat "$test_deps_log"
+  echo "run.sh: installing what the tests need failed (above)" >&2
+  exit 1
+}
+[[ $build_status == 0 ]] || exit "$build_status"
 
 # The fuzzing (its clang build, then the runs) goes on beside the suite at the lowest CPU
 # priority: the suite waits far more than it computes (about 1.5 of 2 cores busy, and one
@@ -44,7 +62,6 @@ cmake --build "$root/build/debug" -j "$jobs"
 # adding its minutes before them. Its output is printed once the suite is done.
 fuzz_log="$root/build/fuzz.log"
 if [[ $fuzz == 1 ]]; then
-  mkdir -p "$root/build"
   nice -n 19 bash -c '
     set -e
     cmake -S "$1" -B "$1/build/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 \
