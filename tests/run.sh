@@ -57,9 +57,9 @@ wait "$test_deps_pid" || {
 [[ $build_status == 0 ]] || exit "$build_status"
 
 # The fuzzing (its clang build, then the runs) goes on beside the suite at the lowest CPU
-# priority: the suite waits far more than it computes (about 1.5 of 2 cores busy, and one
-# while a browser test runs alone), so the fuzzing fills what the tests leave idle instead of
-# adding its minutes before them. Its output is printed once the suite is done.
+# priority: the suite waits far more than it computes (about 1.5 of 2 cores busy), so the
+# fuzzing fills what the tests leave idle instead of adding its minutes before them. Its
+# output is printed once the suite is done.
 fuzz_log="$root/build/fuzz.log"
 if [[ $fuzz == 1 ]]; then
   nice -n 19 bash -c '
@@ -77,7 +77,7 @@ status=0
 # Twice as many tests as cores: most of an integration test is waiting (for a timer, a
 # failover, a socket). At -j 4 on 2 cores the suite keeps about 1.5 of them busy (986 tests:
 # 854 s wall, 818 s user + 434 s system); at -j 2 it kept about 1.2 busy (docs/benchmarks.md
-# "The test suite"). The browser tests still run alone (RUN_SERIAL, tests/CMakeLists.txt).
+# "The test suite"). The browser tests run one at a time (RESOURCE_LOCK, tests/CMakeLists.txt).
 # ctest starts the longest tests first by what each took in the last run here; a fresh build
 # (CI's) starts from tests/ctest_costs.txt, those times from a full run of this suite, so the
 # long tests do not begin last. (After a full run, copy Testing/Temporary/CTestCostData.txt
