@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <optional>
 
 namespace puente::net {
 
@@ -47,7 +49,11 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
         context_(std::move(context)),
         tls_(std::move(tls)),
         peer_address_(std::move(peer_address)),
-        deadline_(ws_.get_executor()) {}
+        deadline_(ws_.get_executor()) {
+    const auto executor = ws_.get_executor();
+    if (const auto* thread = executor.template target<boost::asio::io_context::executor_type>())
+      own_thread_ = *thread;
+  }
 
   ~WebSocketConnection() override {
     context_->open_sockets.remove(this);
@@ -75,7 +81,8 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
 
   void send(std::shared_ptr<const std::string> frame, bool binary,
             std::shared_ptr<const HubFrame> receipt) override {
-    // Inline on the session's own thread (dispatch); posted from any other.
+    // Inline on the session's own thread (every hub delivery); posted from any other.
+    if (on_own_thread()) return enqueue({std::move(frame), binary, std::move(receipt)});
     boost::asio::dispatch(ws_.get_executor(), [self = self(), frame = std::move(frame), binary,
                                                receipt = std::move(receipt)]() mutable {
       self->enqueue({std::move(frame), binary, std::move(receipt)});
@@ -107,6 +114,11 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     std::size_t written = 0;       // FrameSocket: bytes of its header and payload already sent
     core::QueuedFrameCost cost{};  // counted while it waits (enqueue)
   };
+
+  // Asked of the concrete executor, a thread-local lookup. Through any_io_executor, dispatch
+  // cost two type-erased calls, a copy of the executor, a wrapped handler and a reference to the
+  // session per delivery (1.4% of the node's samples at 50,000 deliveries/s, issue 22).
+  bool on_own_thread() const { return own_thread_ && own_thread_->running_in_this_thread(); }
 
   std::shared_ptr<WebSocketConnection> self() {
     return std::static_pointer_cast<WebSocketConnection>(shared_from_this());
@@ -338,6 +350,9 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   websocket::stream<Stream> ws_;
+  // The I/O thread the session lives on (io_threads.hpp); none if its executor is of another
+  // kind, and then dispatch decides.
+  std::optional<boost::asio::io_context::executor_type> own_thread_;
   std::shared_ptr<ServerContext> context_;
   std::shared_ptr<boost::asio::ssl::context>
       tls_;  // what a TLS stream handshook with; null if plain
