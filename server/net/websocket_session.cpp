@@ -213,9 +213,28 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
       if (!writing_) do_close();
       return;
     }
+    if constexpr (writes_frames_itself)
+      if (queue_.empty() && !writing_ && written_at_once(frame)) return;
     count(frame);
     queue_.push_back(std::move(frame));
     if (!writing_) do_write();
+  }
+
+  // FrameSocket, nothing queued: the frame is sent now and joins the queue only if the kernel
+  // does not take it whole (or must not have it yet: a control frame of Beast's goes first).
+  // At 50,000 deliveries/s nearly every frame goes this way, and spares a queue entry and two
+  // updates of the node's queued-bytes gauge. True if the frame is done with (written, or the
+  // connection failed and the session finished); else frame.written says how much went out.
+  bool written_at_once(Frame& frame) {
+    auto& socket = ws_.next_layer();
+    if (!socket.frames_may_write() || !ws_.is_open()) return false;
+    beast::error_code ec;
+    switch (socket.send_frame(frame.binary, boost::asio::buffer(*frame.data), frame.written, ec)) {
+      case FrameSocket::Progress::whole: told_written(frame.receipt); return true;
+      case FrameSocket::Progress::blocked: return false;  // the rest waits for room
+      case FrameSocket::Progress::failed: frames_failed(ec); return true;
+    }
+    return false;
   }
 
   std::size_t node_queued_bytes() const {
@@ -270,9 +289,14 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   void frame_written() {
-    if (peer_ && queue_.front().receipt) peer_->on_written(queue_.front().receipt);
+    told_written(queue_.front().receipt);
     uncount(queue_.front());
     queue_.pop_front();
+  }
+
+  // A frame is out: the peer records an alert's delivery.
+  void told_written(const std::shared_ptr<const HubFrame>& receipt) {
+    if (peer_ && receipt) peer_->on_written(receipt);
   }
 
   // FrameSocket: each frame goes out with one non-blocking send of its header and the shared

@@ -1,6 +1,8 @@
 #pragma once
 // One WebSocket, plain or over TLS: reads frames and hands them to its SocketPeer; writes queued
-// frames one at a time (Beast allows one write in flight). The queue is bounded: a client too
+// frames one at a time (Beast allows one write in flight). Over plain TCP a frame for a socket
+// with nothing queued is written at once, and only what the kernel does not take waits in the
+// queue (so a frame never overtakes another). The queue is bounded: a client too
 // slow to drain it is closed ("try again later") rather than allowed to grow the node's memory;
 // it recovers by reconnecting with sinceOffset. Frames count as allocated, and the queues of all
 // sockets together are bounded too (core/send_queue_budget.hpp). A client that does not
