@@ -79,13 +79,12 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
 
   boost::asio::any_io_executor executor() override { return ws_.get_executor(); }
 
-  void send(std::shared_ptr<const std::string> frame, bool binary,
-            std::shared_ptr<const HubFrame> receipt) override {
+  void send(const std::shared_ptr<const std::string>& frame, bool binary,
+            const std::shared_ptr<const HubFrame>& receipt) override {
     // Inline on the session's own thread (every hub delivery); posted from any other.
-    if (on_own_thread()) return enqueue({std::move(frame), binary, std::move(receipt)});
-    boost::asio::dispatch(ws_.get_executor(), [self = self(), frame = std::move(frame), binary,
-                                               receipt = std::move(receipt)]() mutable {
-      self->enqueue({std::move(frame), binary, std::move(receipt)});
+    if (on_own_thread()) return enqueue(frame, binary, receipt);
+    boost::asio::dispatch(ws_.get_executor(), [self = self(), frame, binary, receipt] {
+      self->enqueue(frame, binary, receipt);
     });
   }
 
@@ -112,7 +111,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     bool binary;
     std::shared_ptr<const HubFrame> receipt;
     std::size_t written = 0;       // FrameSocket: bytes of its header and payload already sent
-    core::QueuedFrameCost cost{};  // counted while it waits (enqueue)
+    core::QueuedFrameCost cost{};  // counted while it waits
   };
 
   // Asked of the concrete executor, a thread-local lookup. Through any_io_executor, dispatch
@@ -193,12 +192,15 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
         .has_value();
   }
 
-  void enqueue(Frame frame) {
+  // The buffers are copied only if the frame has to wait: their counts are shared by every socket
+  // a hub frame goes to, on every I/O thread.
+  void enqueue(const std::shared_ptr<const std::string>& data, bool binary,
+               const std::shared_ptr<const HubFrame>& receipt) {
     if (closed_ || close_pending_) return;
     // A hub frame (it has a receipt) is one buffer for every socket it goes to.
-    frame.cost = core::queued_frame_cost(frame.data->capacity(), frame.receipt != nullptr);
+    const auto cost = core::queued_frame_cost(data->capacity(), receipt != nullptr);
     const auto room =
-        core::room_for(frame.cost, queued_bytes_, node_queued_bytes(),
+        core::room_for(cost, queued_bytes_, node_queued_bytes(),
                        {context_->limits.ws_queue_bytes, context_->limits.ws_node_queue_bytes});
     if (room != core::QueueRoom::enough) {
       // Too slow to keep up: dropping frames silently would break "every alert", so the client
@@ -213,10 +215,11 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
       if (!writing_) do_close();
       return;
     }
+    std::size_t written = 0;
     if constexpr (writes_frames_itself)
-      if (queue_.empty() && !writing_ && written_at_once(frame)) return;
-    count(frame);
-    queue_.push_back(std::move(frame));
+      if (queue_.empty() && !writing_ && written_at_once(*data, binary, receipt, written)) return;
+    queue_.push_back({data, binary, receipt, written, cost});
+    count(queue_.back());
     if (!writing_) do_write();
   }
 
@@ -224,13 +227,14 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   // does not take it whole (or must not have it yet: a control frame of Beast's goes first).
   // At 50,000 deliveries/s nearly every frame goes this way, and spares a queue entry and two
   // updates of the node's queued-bytes gauge. True if the frame is done with (written, or the
-  // connection failed and the session finished); else frame.written says how much went out.
-  bool written_at_once(Frame& frame) {
+  // connection failed and the session finished); else `written` says how much of it went out.
+  bool written_at_once(const std::string& data, bool binary,
+                       const std::shared_ptr<const HubFrame>& receipt, std::size_t& written) {
     auto& socket = ws_.next_layer();
     if (!socket.frames_may_write() || !ws_.is_open()) return false;
     beast::error_code ec;
-    switch (socket.send_frame(frame.binary, boost::asio::buffer(*frame.data), frame.written, ec)) {
-      case FrameSocket::Progress::whole: told_written(frame.receipt); return true;
+    switch (socket.send_frame(binary, boost::asio::buffer(data), written, ec)) {
+      case FrameSocket::Progress::whole: told_written(receipt); return true;
       case FrameSocket::Progress::blocked: return false;  // the rest waits for room
       case FrameSocket::Progress::failed: frames_failed(ec); return true;
     }
