@@ -32,7 +32,7 @@ class DeliveryLog {
   void stop();
 
   // `frame` (an alert) was written to the socket of `responder_id`, which must outlive the log
-  // (a roster entry's id). Thread-safe; the lock is held for one push_back.
+  // (a roster entry's id). Thread-safe; the lock is held for a push_back or two.
   void record(const std::shared_ptr<const net::HubFrame>& frame, const std::string& responder_id);
 
  private:
