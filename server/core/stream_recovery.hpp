@@ -53,6 +53,16 @@ class StreamRecovery {
     if (!pass(offset)) return std::nullopt;
     return item;
   }
+  // The same for a caller that keeps its item and passes it on itself: true if it goes out now.
+  // Only a held item is copied. A socket's hub frame comes this way: a copy per delivery
+  // changed the count of a pointer that every socket of the node shares.
+  bool live_passes(StreamOffset offset, const Item& item) {
+    if (replays_ > 0) {
+      held_.emplace_back(offset, item);
+      return false;
+    }
+    return pass(offset);
+  }
 
   // A replay ended. When it was the last one running, the items held meanwhile that are newer
   // than everything passed on, oldest first; nothing while another replay still runs.

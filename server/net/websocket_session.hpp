@@ -1,6 +1,8 @@
 #pragma once
 // One WebSocket, plain or over TLS: reads frames and hands them to its SocketPeer; writes queued
-// frames one at a time (Beast allows one write in flight). The queue is bounded: a client too
+// frames one at a time (Beast allows one write in flight). Over plain TCP a frame for a socket
+// with nothing queued is written at once, and only what the kernel does not take waits in the
+// queue (so a frame never overtakes another). The queue is bounded: a client too
 // slow to drain it is closed ("try again later") rather than allowed to grow the node's memory;
 // it recovers by reconnecting with sinceOffset. Frames count as allocated, and the queues of all
 // sockets together are bounded too (core/send_queue_budget.hpp). A client that does not
@@ -40,9 +42,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
   // Queues a frame. The buffer is shared with every other socket it goes to. With a `receipt`
   // (the alert it carries), the peer's on_written gets it once the frame is written to the
-  // socket: a pointer, not a callback, so no delivery allocates.
-  virtual void send(std::shared_ptr<const std::string> frame, bool binary,
-                    std::shared_ptr<const HubFrame> receipt = {}) = 0;
+  // socket: a pointer, not a callback, so no delivery allocates. Both are copied only if the
+  // frame has to wait (or is sent from another thread).
+  virtual void send(const std::shared_ptr<const std::string>& frame, bool binary,
+                    const std::shared_ptr<const HubFrame>& receipt = {}) = 0;
   // Sends a close frame once the queue is written.
   virtual void close(boost::beast::websocket::close_code code, std::string reason) = 0;
   // The peer authenticated: the hello deadline no longer applies.

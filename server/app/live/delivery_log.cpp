@@ -1,6 +1,7 @@
 #include "app/live/delivery_log.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace puente::app {
 
@@ -16,11 +17,12 @@ void DeliveryLog::stop() {
   flush();
 }
 
-void DeliveryLog::record(std::shared_ptr<const net::HubFrame> frame,
+void DeliveryLog::record(const std::shared_ptr<const net::HubFrame>& frame,
                          const std::string& responder_id) {
   auto at = std::chrono::system_clock::now();
   std::lock_guard lock(mutex_);
-  pending_.push_back({std::move(frame), &responder_id, at});
+  if (frames_.empty() || frames_.back() != frame) frames_.push_back(frame);
+  pending_.push_back({frame.get(), &responder_id, at});
 }
 
 void DeliveryLog::schedule() {
@@ -34,18 +36,20 @@ void DeliveryLog::schedule() {
 
 void DeliveryLog::flush() {
   std::vector<Entry> batch;
+  std::vector<std::shared_ptr<const net::HubFrame>> frames;  // alive until the batch is written
   {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
+    frames.swap(frames_);
   }
   // One call per alert: the entries of one frame are grouped together.
   std::stable_sort(batch.begin(), batch.end(),
-                   [](const Entry& a, const Entry& b) { return a.frame < b.frame; });
+                   [](const Entry& a, const Entry& b) { return std::less<>()(a.frame, b.frame); });
   std::vector<store::IncidentStore::Delivered> deliveries;
   for (std::size_t i = 0; i < batch.size();) {
     const auto& frame = *batch[i].frame;
     deliveries.clear();
-    for (; i < batch.size() && batch[i].frame.get() == &frame; ++i)
+    for (; i < batch.size() && batch[i].frame == &frame; ++i)
       deliveries.emplace_back(*batch[i].responder_id, batch[i].at);
     store_.mark_delivered(frame.incident_id, frame.alert_id, deliveries);
   }

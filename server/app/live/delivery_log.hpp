@@ -32,12 +32,12 @@ class DeliveryLog {
   void stop();
 
   // `frame` (an alert) was written to the socket of `responder_id`, which must outlive the log
-  // (a roster entry's id). Thread-safe; the lock is held for one push_back.
-  void record(std::shared_ptr<const net::HubFrame> frame, const std::string& responder_id);
+  // (a roster entry's id). Thread-safe; the lock is held for a push_back or two.
+  void record(const std::shared_ptr<const net::HubFrame>& frame, const std::string& responder_id);
 
  private:
   struct Entry {
-    std::shared_ptr<const net::HubFrame> frame;
+    const net::HubFrame* frame;  // kept alive by frames_
     const std::string* responder_id;
     std::chrono::system_clock::time_point at;
   };
@@ -50,6 +50,10 @@ class DeliveryLog {
   boost::asio::steady_timer timer_;
   std::mutex mutex_;
   std::vector<Entry> pending_;
+  // The frames pending_ names, each taken once per run of its deliveries (a frame goes to all its
+  // sockets on a thread in one go): a copy per delivery changed a count that every I/O thread
+  // shares.
+  std::vector<std::shared_ptr<const net::HubFrame>> frames_;
   std::atomic<bool> stopped_{false};
 };
 

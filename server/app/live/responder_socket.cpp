@@ -24,6 +24,9 @@ std::optional<core::StreamOffset> replay_after(const v1::Subscription& s) {
   return std::nullopt;
 }
 
+// A frame sent without a receipt: its delivery is not recorded.
+const std::shared_ptr<const net::HubFrame> no_receipt;
+
 }  // namespace
 
 ResponderSocket::ResponderSocket(std::shared_ptr<net::WebSocketSession> session,
@@ -236,8 +239,9 @@ void ResponderSocket::send_frame(const std::shared_ptr<const net::HubFrame>& fra
   auto session = session_.lock();
   if (!session) return;
   const auto& encoded = frame->in_language(language_);
+  // Both by reference: the frame's count is not touched per delivery.
   session->send(binary_ ? encoded.binary : encoded.json, binary_,
-                named && !frame->alert_id.empty() ? frame : std::shared_ptr<const net::HubFrame>());
+                named && !frame->alert_id.empty() ? frame : no_receipt);
 }
 
 void ResponderSocket::on_written(const std::shared_ptr<const net::HubFrame>& receipt) {
@@ -250,7 +254,7 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
   auto it = topics_.find(frame->topic);
   if (it == topics_.end()) return;
   if (frame->topic == board_topic) return send_frame(frame);
-  if (auto now = it->second.live(frame->offset, frame)) send_frame(*now);
+  if (it->second.live_passes(frame->offset, frame)) send_frame(frame);
 }
 
 void ResponderSocket::on_ack(v1::Ack ack, const std::string& request_id) {

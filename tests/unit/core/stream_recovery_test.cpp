@@ -43,6 +43,19 @@ TEST(StreamRecovery, WithoutAReplayLiveItemsGoOutAtOnce) {
   EXPECT_EQ(line.recovery.last_passed(), at(2));
 }
 
+TEST(StreamRecovery, LivePassesHoldsACopyDuringAReplayAndDropsWhatWasPassedOn) {
+  StreamRecovery<std::string> recovery(at(1));
+  EXPECT_TRUE(recovery.live_passes(at(2), "b"));
+  EXPECT_FALSE(recovery.live_passes(at(2), "b again"));
+  recovery.replay_begins();
+  const std::string kept = "d";
+  EXPECT_FALSE(recovery.live_passes(at(4), kept));  // held, as a copy: the caller keeps its own
+  EXPECT_TRUE(recovery.replayed(at(3)));
+  EXPECT_EQ(recovery.replay_ends(), (Names{"d"}));
+  EXPECT_EQ(kept, "d");
+  EXPECT_EQ(recovery.last_passed(), at(4));
+}
+
 TEST(StreamRecovery, AReplayWithNothingHeldPassesTheHistoryAfterTheSeenOffset) {
   Line line(at(2));
   line.recovery.replay_begins();
