@@ -6,6 +6,7 @@
 #include "media_upload.hpp"
 
 #include "file_text.hpp"
+#include "wait_until.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
