@@ -2,6 +2,7 @@
 
 #include "app/node/node_parts.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -85,7 +86,11 @@ int Node::run() {
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
       for (auto& network : p.networks) network->stop();
-      p.io.stop();
+      // The threads stop only once what those stops posted to this thread has run: among it,
+      // the Redis link's shutdown, which fails the commands still in flight. A reply handler
+      // may hold the part that holds the link (a sweep, say); left in flight, it kept both
+      // alive past the node.
+      asio::post(p.io.main(), [&p] { p.io.stop(); });
     });
   });
 

@@ -146,5 +146,24 @@ TEST_F(PhoneSweep, TwoNodesSweepingWhileASlowPushServiceHoldsTheNoticesSendOneEa
   EXPECT_EQ(pushes_to(nudged).size() + pushes_to(dropped).size(), 2u);
 }
 
+// A sweep holds itself and its Redis link while its command is out (channels/phone_sweep.cpp).
+// A node stopped then must still fail that command with `stopped` before its threads end: left
+// in flight, it kept the sweep, the link and the command alive past the node, and
+// LeakSanitizer failed the exit (seen under load, whenever a node stopped with a command out).
+TEST_F(PhoneSweep, ANodeStoppedWhileItsSweepWaitsOnRedisExitsCleanly) {
+  // Redis answers nothing (paused), and the node would wait 30 s for a reply.
+  TestNetwork net(push_sections(keys.path() / "vapid.pem", quick_sweep) + "\n", "",
+                  "command_timeout_ms = 30000");
+  auto node = net.start_node("a");
+  net.redis().pause();
+  std::this_thread::sleep_for(1500ms);  // a sweep (one a second) has sent its SET NX
+  ::kill(node->process().pid(), SIGTERM);
+  const auto exit = node->process().wait_for_exit(30s);
+  net.redis().resume();
+  ASSERT_TRUE(exit) << "still running after SIGTERM; see " << node->log_path();
+  EXPECT_TRUE(exit->exited) << "killed by signal " << exit->signal;
+  EXPECT_EQ(exit->code, 0) << "see " << node->log_path();
+}
+
 }  // namespace
 }  // namespace puente::test
