@@ -15,8 +15,7 @@
 # Fuzzing (tests/fuzz): a clang build of its own, build/fuzz, holding only the fuzz targets and
 # the libraries they link, with libFuzzer, ASan and UBSan; ctest runs each target for a fixed
 # number of inputs from its committed seeds and regressions (Fuzz.*; the counts are in
-# tests/fuzz/CMakeLists.txt). The debug build replays the same seeds and regressions once more
-# under GCC (FuzzReplay.*, label fuzz). A fuzzing failure is reported after the rest has run.
+# tests/fuzz/CMakeLists.txt). A fuzzing failure is reported after the rest has run.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

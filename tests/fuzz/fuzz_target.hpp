@@ -1,7 +1,7 @@
 #pragma once
-// What every fuzz target shares. A target is one LLVMFuzzerTestOneInput: libFuzzer calls it in a
-// fuzzing build (PUENTE_FUZZ, clang), replay_main.cpp calls it on the committed corpus and
-// regressions in every other build, so a crash found once stays fixed even without clang.
+// What every fuzz target shares. A target is one LLVMFuzzerTestOneInput, which libFuzzer calls in
+// the fuzzing build (PUENTE_FUZZ, clang; CMakeLists.txt here): first on every committed seed and
+// regression, then on what it makes of them.
 //
 // A target feeds its input to one parser the way the node does and fails only on what would
 // take a node down: a sanitizer report, an exception the node does not catch, or a broken
