@@ -221,23 +221,21 @@ void IncidentStore::list(bool open_only, std::size_t limit,
 void IncidentStore::replay(const std::string& slug, const std::string& after_offset,
                            std::size_t limit,
                            std::function<void(Outcome, std::vector<v1::Alert>)> done) {
-  std::vector<std::string> args{"XRANGE", keys_.alert_history(slug), "(" + after_offset, "+",
-                                "COUNT",  std::to_string(limit)};
-  redis_->execute(std::move(args), [done = std::move(done)](auto ec, Reply reply) {
+  ScriptCall<lua::ReplayAlerts> call;
+  call.key(lua::ReplayAlerts::Key::history, keys_.alert_history(slug))
+      .arg(lua::ReplayAlerts::Arg::after, after_offset)
+      .arg(lua::ReplayAlerts::Arg::limit, std::to_string(limit))
+      .arg(lua::ReplayAlerts::Arg::prefix, keys_.prefix());
+  std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
     std::vector<v1::Alert> alerts;
     if (failed(ec, reply, "replay alerts")) return done(Outcome::unavailable, alerts);
-    // Each entry: [id, [field, value, ...]].
-    for (const auto& entry : reply.elements) {
-      if (entry.elements.size() < 2) continue;
-      const auto& fields = entry.elements[1].elements;
-      for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-        if (fields[i].str != "pb") continue;
-        v1::Alert alert;
-        if (alert.ParseFromString(fields[i + 1].str)) {
-          alert.set_offset(entry.elements[0].str);
-          alerts.push_back(std::move(alert));
-        }
-      }
+    // Pairs: offset, Alert protobuf.
+    const auto& e = reply.elements;
+    for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
+      v1::Alert alert;
+      if (!alert.ParseFromString(e[i + 1].str)) continue;
+      alert.set_offset(e[i].str);
+      alerts.push_back(std::move(alert));
     }
     done(Outcome::ok, std::move(alerts));
   });

@@ -186,7 +186,6 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::history_max, std::to_string(options_.history_max_alerts))
       .arg(Arg::neighborhood, incident.neighborhood())
       .arg(Arg::report_id, report.id())
-      .arg(Arg::location, where.SerializeAsString())
       .arg(Arg::lon, located(where) ? std::to_string(where.lon()) : "")
       .arg(Arg::lat, located(where) ? std::to_string(where.lat()) : "")
       .arg(Arg::kind, std::to_string(incident.kind()))
@@ -257,7 +256,8 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
       .arg(Arg::idempotency_ttl, std::to_string(options_.idempotency_ttl_seconds))
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
       .arg(Arg::without_contact, without_contact.SerializeAsString())
-      .arg(Arg::digest, digest);
+      .arg(Arg::digest, digest)
+      .arg(Arg::report_id, report.id());
   std::move(call).run(
       *redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
         if (failed(ec, reply, "attach report")) return done(outcome_only(Outcome::unavailable), 0);

@@ -3,12 +3,15 @@
 // lets several networks share one Redis.
 //
 //   {p}incident:{id}            hash: pb (the incident as first opened, protobuf),
-//                               status (IncidentStatus number), updated_ms, neighborhood and
-//                               location (protobuf) where it is now, kind, last_report_ms,
+//                               status (IncidentStatus number), updated_ms, neighborhood where
+//                               it is now, location (protobuf) where it is now once it moved
+//                               (absent: pb's, issue 22), kind, last_report_ms,
 //                               confirmed_ms, step (escalation steps taken), evidence_ms (when
 //                               a dispatcher marked it as evidence; absent: it will be purged)
 //   {p}incident:{id}:reports    list of Report (protobuf)
-//   {p}incident:{id}:alerts     list of "<offset> <Alert protobuf>"
+//   {p}incident:{id}:alerts     list of "<offset> <Alert protobuf>": where each alert is kept
+//                               (once: the history names it here). Only appended to, never
+//                               reordered, so a place in it stays an alert's
 //   {p}incident:{id}:ack_states hash: responder id -> that responder's last changes of ack
 //                               state for the incident (at most StoreOptions::
 //                               ack_history_per_responder, oldest first; the last one is their
@@ -49,12 +52,19 @@
 //                               must change it; only the removal of entries that ran out need not
 //                               (a copy holds their end too)
 //   {p}alerts:{slug}            stream: a neighborhood's alert history; the entry id is the
-//                               alert's offset, field "pb" holds the Alert
+//                               alert's offset, fields "i" (incident id) and "n" (the alert's
+//                               place in {p}incident:{id}:alerts) name it (lua/replay_alerts.lua
+//                               reads it back; an alert purged with its incident is left out).
+//                               Entries written before issue 22 hold the Alert itself in "pb",
+//                               and are still replayed
 //   {p}live:{slug}              pub/sub channel: "<offset> <Alert protobuf>"
 //   {p}board                    pub/sub channel: "<log id> <IncidentEvent protobuf>"
 //   {p}log:reports, log:acks    streams: every report and ack, in arrival order, trimmed to
-//                               the retention; an evidence incident's entries that held a
-//                               caller hash are deleted when it is marked
+//                               the retention. A report's entry names it: fields "i" (incident
+//                               id) and "r" (report id; the report is in the incident's list);
+//                               before issue 22 it held the report ("incident", "pb"), and an
+//                               evidence incident's such entries that held a caller hash are
+//                               deleted when it is marked. An ack's: "incident", "pb" (Ack)
 //   {p}idem:{key}               a report's: string "<incident id> <report id> <digest>"; an
 //                               ack's (key "ack/<responder>/<key>"): string "<digest>";
 //                               expires after a day, or the retention if shorter. The digest

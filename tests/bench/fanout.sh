@@ -7,6 +7,9 @@
 #   tests/bench/fanout.sh --smoke         a few seconds, puented only: 1 and 2 nodes, 1 node on a
 #                                         Redis Cluster; fails if an alert is lost or duplicated
 #                                         (never on speed): ctest runs it
+#   tests/bench/fanout.sh --aof-bytes     what a report writes to Redis's append-only log (issue
+#                                         22): 1 node, a small load (bytes do not depend on the
+#                                         rate), then the log's growth per report, by key
 # Options: --build DIR (default build/release; the smoke test passes its own), --observers N,
 #   --neighborhoods R, --deliveries "50000 300000" (deliveries/s, one phase each), --flood N
 #   (reports/s into other neighborhoods, in a last phase), --seconds S (per phase),
@@ -16,13 +19,14 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="$root/build/release"
-smoke=0 docs=1
+smoke=0 docs=1 aof_bytes=0
 observers=10000 neighborhoods=100 deliveries="50000 300000" flood=5000 seconds=10 per_worker=5000
 only="puente puente2 socketio nchan"
 args=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) smoke=1 ;;
+    --aof-bytes) aof_bytes=1 ;;
     --build) build=$2; shift ;;
     --observers) observers=$2; shift ;;
     --neighborhoods) neighborhoods=$2; shift ;;
@@ -39,6 +43,12 @@ if [[ $smoke -eq 1 ]]; then
   # Small and short; 2 workers of 100 observers still exercise the multi-process path.
   observers=200 neighborhoods=10 deliveries=2000 flood=50 seconds=2 per_worker=100 docs=0
   [[ " ${args[*]} " == *" --only "* ]] || only="puente puente2 puente-cluster"
+fi
+if [[ $aof_bytes -eq 1 ]]; then
+  # 1,000 reports (100/s for 10 s, 20 observers live in each of 10 neighborhoods, so every
+  # report sends a VERIFY that is delivered), each a new incident at its own place.
+  observers=200 neighborhoods=10 deliveries=2000 flood=0 seconds=10 per_worker=100 docs=0
+  only="puente"
 fi
 
 loadgen="$build/clients/loadgen/puente-loadgen"
@@ -90,10 +100,14 @@ wait_for_file() {  # file, seconds
 # Redis as production runs it (deploy/redis/redis.conf: AOF, fsync every second), for all. A
 # port taken between the check and the bind gets another try on another port.
 mkdir -p "$tmp/redis"
+# --aof-bytes reads the log's growth from one file: no rewrite may start a new one meanwhile.
+aof_rewrite_percentage=100
+[[ $aof_bytes -eq 1 ]] && aof_rewrite_percentage=0
 for attempt in 1 2 3 4 5; do
   redis_port=$(free_port)
   redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly yes \
-    --appendfsync everysec --daemonize no >"$tmp/redis.log" 2>&1 &
+    --appendfsync everysec --appenddirname appendonlydir --auto-aof-rewrite-percentage "$aof_rewrite_percentage" \
+    --daemonize no >"$tmp/redis.log" 2>&1 &
   redis_pid=$!
   started+=("$redis_pid")
   for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break 2; sleep 0.1; done
@@ -207,10 +221,19 @@ header="| server | load | observers | deliveries/s | p50 ms | p99 ms | p99.9 ms 
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 echo "$header"
 
+# The append-only log Redis writes now (Redis 7: the incremental file of appendonlydir).
+aof_file() { ls -t "$tmp"/redis/appendonlydir/*.incr.aof | head -1; }
+
 if [[ " $only " == *" puente "* ]]; then
   flush
   start_node a
+  [[ $aof_bytes -eq 1 ]] && aof_from=$(stat -c %s "$(aof_file)")
   drive "puented, 1 node" puente "127.0.0.1:$node_port" "$node_pid"
+  if [[ $aof_bytes -eq 1 ]]; then
+    sleep 2  # what the node writes just after (delivery records, rung checks) counts too
+    reports=$(redis-cli -p "$redis_port" zcard puente:incidents)
+    node "$root/tests/bench/aof/aof_breakdown.js" "$(aof_file)" "$aof_from" "$reports" puente:
+  fi
   stop "$node_pid"
   check_sanitizers a
 fi

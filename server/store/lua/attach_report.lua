@@ -18,6 +18,7 @@ local idempotency_ttl = ARGV[8]   -- s
 local now_ms = ARGV[9]
 local without_contact = ARGV[10]  -- the report without caller contact, kept if the incident is evidence
 local digest = ARGV[11]
+local report_id = ARGV[12]
 
 if remembered ~= '' then
   local earlier = redis.call('GET', idempotency)
@@ -29,7 +30,7 @@ if not is_open(status) then return {'closed'} end
 -- An evidence incident keeps no caller contact.
 if redis.call('HEXISTS', incident, 'evidence_ms') == 1 then report = without_contact end
 redis.call('RPUSH', reports, report)
-redis.call('XADD', report_log, '*', 'incident', id, 'pb', report)
+redis.call('XADD', report_log, '*', 'i', id, 'r', report_id)  -- the report itself is in `reports`
 redis.call('SADD', reporters, reporter)
 redis.call('HSET', incident, 'last_report_ms', received_ms, 'updated_ms', received_ms)
 -- XX: one pruned (its last report too old) a moment ago stays out.

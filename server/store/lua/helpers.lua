@@ -10,8 +10,10 @@ local head_fields = {'pb', 'status', 'updated_ms', 'neighborhood', 'location', '
 -- Every script that sends alerts: after its named ARGV slots, the last of which is `count`, one
 -- quadruple per alert: live channel, Alert protobuf, neighborhood, alert id; after its named
 -- KEYS, the alert's history stream, in the same order (declared: embed_scripts.cpp says why).
--- Each alert is appended to its neighborhood's history (the entry id becomes its offset),
--- published to every node, kept in the incident's list, and its neighborhood noted as alerted.
+-- Each alert is kept in the incident's list and its neighborhood's history names it there
+-- (incident id 'i', place in the list 'n': the alert is written once, replay_alerts.lua reads
+-- it back); the history's entry id becomes its offset. It is published to every node, and its
+-- neighborhood noted as alerted.
 -- With `rung_due_ms` ('' for none), its first rung check is set in the same step (keys.hpp,
 -- rungs: "<incident> <alert>"), so no node's death between sending and scheduling can leave a
 -- recipient without their push. Returns the offsets.
@@ -22,9 +24,11 @@ local function publish_all(incident_alerts, alerted, maxlen, count, rungs, rung_
                  ' arguments and ' .. (#KEYS - named_keys) .. ' histories after them')
   end
   local offsets = {}
+  local place = redis.call('LLEN', incident_alerts)
   for a = 1, n do
     local i = named_args + 4 * a - 3
-    local offset = redis.call('XADD', KEYS[named_keys + a], 'MAXLEN', '~', maxlen, '*', 'pb', ARGV[i + 1])
+    local offset = redis.call('XADD', KEYS[named_keys + a], 'MAXLEN', '~', maxlen, '*', 'i', incident_id, 'n',
+                              place + a - 1)
     local tagged = offset .. ' ' .. ARGV[i + 1]
     redis.call('SPUBLISH', ARGV[i], tagged)
     redis.call('RPUSH', incident_alerts, tagged)

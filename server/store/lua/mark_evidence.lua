@@ -2,8 +2,9 @@
 -- caller contact) in list order, as the node read them. If the list changed since (a report came
 -- in), answers {'changed'} and the node reads it again. Else rewrites the reports, deletes the
 -- report log's entries of this incident that held a caller hash (stream entries cannot be
--- edited; the incident's own list keeps the evidence), marks the incident (the first mark's time
--- stays) and takes it out of the purge's index. The log scan is bounded: the log holds only the
+-- edited; the incident's own list keeps the evidence: entries written since issue 22 only name
+-- the report, and hold none), marks the incident (the first mark's time stays) and takes it
+-- out of the purge's index. The log scan is bounded: the log holds only the
 -- retention's reports. -> {'ok' | 'already', evidence ms, log entries deleted}, or {'not_found'}.
 local incident = KEYS[1]
 local reports = KEYS[2]

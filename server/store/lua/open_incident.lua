@@ -32,27 +32,26 @@ local idempotency_ttl = ARGV[9]   -- s
 local history_max = ARGV[10]
 local neighborhood = ARGV[11]
 local report_id = ARGV[12]
-local location = ARGV[13]         -- Location protobuf
-local lon = ARGV[14]              -- '' if not located
-local lat = ARGV[15]
-local kind = ARGV[16]
-local reporter = ARGV[17]
-local confirmed_ms = ARGV[18]     -- '' unless opened confirmed
-local escalate_ms = ARGV[19]      -- '' without an escalation timer
-local now_ms = ARGV[20]
-local check_book = ARGV[21]       -- '1' if recipients came from a copy of the book
-local expected_book = ARGV[22]    -- that copy's version
-local near_meters = ARGV[23]      -- '' to open whatever is near
-local near_since_ms = ARGV[24]
-local prefix = ARGV[25]           -- keys.hpp's prefix, for the incidents found near
-local prune_before_ms = ARGV[26]  -- '' not to prune the corroboration index
-local places_prefix = ARGV[27]
-local digest = ARGV[28]           -- the report's content digest
-local rung_due_ms = ARGV[29]      -- when to first look for further rungs, '' for never
-local unverified_cap = ARGV[30]   -- '' for no cap (or a report that dispatches at once)
-local unverified_since_ms = ARGV[31]  -- the cap's window starts here
-local held_event = ARGV[32]       -- IncidentEvent protobuf for the board if it is held
-local alert_count = ARGV[33]      -- the alerts follow
+local lon = ARGV[13]              -- '' if not located
+local lat = ARGV[14]
+local kind = ARGV[15]
+local reporter = ARGV[16]
+local confirmed_ms = ARGV[17]     -- '' unless opened confirmed
+local escalate_ms = ARGV[18]      -- '' without an escalation timer
+local now_ms = ARGV[19]
+local check_book = ARGV[20]       -- '1' if recipients came from a copy of the book
+local expected_book = ARGV[21]    -- that copy's version
+local near_meters = ARGV[22]      -- '' to open whatever is near
+local near_since_ms = ARGV[23]
+local prefix = ARGV[24]           -- keys.hpp's prefix, for the incidents found near
+local prune_before_ms = ARGV[25]  -- '' not to prune the corroboration index
+local places_prefix = ARGV[26]
+local digest = ARGV[27]           -- the report's content digest
+local rung_due_ms = ARGV[28]      -- when to first look for further rungs, '' for never
+local unverified_cap = ARGV[29]   -- '' for no cap (or a report that dispatches at once)
+local unverified_since_ms = ARGV[30]  -- the cap's window starts here
+local held_event = ARGV[31]       -- IncidentEvent protobuf for the board if it is held
+local alert_count = ARGV[32]      -- the alerts follow
 
 if idempotency_key ~= '' then
   local earlier = redis.call('GET', idempotency)
@@ -75,9 +74,10 @@ if unverified_cap ~= '' then
   redis.call('ZREMRANGEBYSCORE', unverified, '-inf', '(' .. unverified_since_ms)
   holding = redis.call('ZCARD', unverified) >= tonumber(unverified_cap)
 end
+-- No 'location' field yet: the head holds where it opened, and readers take the field (set once
+-- it moves: advance_incident.lua) over the head's (issue 22: the log held it twice).
 redis.call('HSET', incident, 'pb', head, 'status', status, 'updated_ms', created_ms,
-           'neighborhood', neighborhood, 'location', location, 'kind', kind,
-           'last_report_ms', created_ms, 'step', '0')
+           'neighborhood', neighborhood, 'kind', kind, 'last_report_ms', created_ms, 'step', '0')
 if confirmed_ms ~= '' then redis.call('HSET', incident, 'confirmed_ms', confirmed_ms) end
 if escalate_ms ~= '' and not holding then redis.call('ZADD', timers, escalate_ms, id) end
 redis.call('RPUSH', reports, report)
@@ -87,7 +87,7 @@ if lat ~= '' then
   redis.call('GEOADD', places, lon, lat, id)
   redis.call('ZADD', corroborable, created_ms, id)
 end
-redis.call('XADD', report_log, '*', 'incident', id, 'pb', report)
+redis.call('XADD', report_log, '*', 'i', id, 'r', report_id)  -- the report itself is in `reports`
 redis.call('SADD', reporters, reporter)
 touch(activity, incident, id, now_ms)
 if idempotency_key ~= '' then

@@ -1,13 +1,13 @@
 // Every Lua script of server/store/lua/ runs on a Redis Cluster (issue 23), on the primary
 // serving the network's slot (cluster_scripts.hpp: SCRIPT EXISTS there), and answers as on one
 // Redis: a corroborating report, a report held past the neighborhood's cap and approved, an
-// escalation, evidence marked, a photo uploaded and listed, a token issued, availability set;
-// a phone subscribed to Web Push and removed, an incident purged by the retention; an alert
-// pushed to a phone of the loopback push service, shown and acked with its capability, and a
-// test push; an alert texted through a real Kannel, its delivery report and the SMS status. The
-// table below names what each test asserts, and ClusterScripts.TheTestsTogetherAssertEveryScript
-// checks it against the generated list of every script, so a script added later fails until a
-// test here runs it.
+// escalation, evidence marked, a photo uploaded and listed, a token issued, availability set, the
+// alert history replayed to a socket; a phone subscribed to Web Push and removed, an incident
+// purged by the retention; an alert pushed to a phone of the loopback push service, shown and acked
+// with its capability, and a test push; an alert texted through a real Kannel, its delivery report
+// and the SMS status. The table below names what each test asserts, and
+// ClusterScripts.TheTestsTogetherAssertEveryScript checks it against the generated list of every
+// script, so a script added later fails until a test here runs it.
 #include "cluster_scripts.hpp"
 #include "cluster_config.hpp"
 #include "file_text.hpp"
@@ -46,7 +46,7 @@ const std::map<std::string, std::vector<std::string>> scripts_of_test{
      {"open_incident", "read_availability", "attach_report", "connected_among", "approve_incident",
       "append_audit", "advance_incident", "escalate_incident", "mark_evidence", "open_upload",
       "save_media", "list_media", "save_token", "set_availability", "load_incident",
-      "list_incidents", "recovery_check"}},
+      "list_incidents", "recovery_check", "replay_alerts"}},
     {"PushSubscriptionsAndTheRetentionPurgeRunOnTheSlotsPrimary",
      {"save_push_subscription", "remove_push_subscription", "purge_incident", "prune_presence"}},
     {"APushedAlertShownAndAckedByItsCapabilityRunsOnTheSlotsPrimary",
@@ -138,7 +138,10 @@ TEST(ClusterScripts, CorroborationHeldReportsEscalationEvidenceMediaAndTokensRun
   EXPECT_EQ(available.status, 200u) << available.body;
   EXPECT_EQ(a->call(http::verb::get, "/v1/incidents", net.token("disp")).status, 200u);
   EXPECT_EQ(a->call(http::verb::get, "/v1/incidents/" + held.id(), net.token("disp")).status, 200u);
-  auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
+  // Back from the first alert on: the alerts after it are replayed (replay_alerts).
+  ASSERT_GT(first.alerts_size(), 0);
+  auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"}, false,
+                            {{"boyle-heights", first.alerts(0).offset()}});
 
   expect_ran(cluster);
 }

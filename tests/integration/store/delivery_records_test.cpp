@@ -4,6 +4,7 @@
 #include "store/incident_store.hpp"
 
 #include "core/clock.hpp"
+#include "opened_incident.hpp"
 #include "redis_link.hpp"
 
 #include <gtest/gtest.h>
@@ -23,25 +24,8 @@ class DeliveryRecords : public test::StoreTest {
 
   // Opens inc-1 with alert al-1, sent at `sent` to three observers.
   void open_with_alert(Clock::time_point sent) {
-    v1::Incident incident;
-    incident.set_id("inc-1");
-    incident.set_neighborhood("boyle-heights");
-    incident.set_status(v1::REPORTED);
-    incident.set_kind(v1::RAID);
-    *incident.mutable_created_at() = core::to_timestamp(sent);
-    v1::Report report;
-    report.set_id("rep-1");
-    report.set_kind(v1::RAID);
-    v1::Alert alert;
-    alert.set_id("al-1");
-    alert.set_incident_id("inc-1");
-    alert.set_neighborhood("boyle-heights");
-    *alert.mutable_sent_at() = core::to_timestamp(sent);
-    for (const char* id : {"obs-a", "obs-b", "obs-c"}) alert.add_recipients(id);
-    std::promise<Outcome> opened;
-    store.open(incident, report, report.reporter_id(), {alert}, {}, std::nullopt, {},
-               [&](IncidentStore::Sent s) { opened.set_value(s.outcome()); });
-    ASSERT_EQ(opened.get_future().get(), Outcome::ok);
+    auto alert = test::boyle_heights_alert("al-1", sent, {"obs-a", "obs-b", "obs-c"});
+    ASSERT_EQ(test::open_incident_with(store, {alert}, sent), Outcome::ok);
   }
 
   // responder -> ms it was delivered at (0: never), as a loaded incident shows them.

@@ -5,6 +5,7 @@
 #include "store/incident_store.hpp"
 
 #include "core/clock.hpp"
+#include "opened_incident.hpp"
 #include "redis_link.hpp"
 
 #include <gtest/gtest.h>
@@ -23,29 +24,14 @@ class LoadAlert : public test::StoreTest {
   // Opens inc-1 with alerts al-1 and al-2 (whose note quotes al-3).
   void open_with_alerts() {
     const auto sent = Clock::now();
-    v1::Incident incident;
-    incident.set_id("inc-1");
-    incident.set_neighborhood("boyle-heights");
-    incident.set_status(v1::REPORTED);
-    incident.set_kind(v1::RAID);
-    *incident.mutable_created_at() = core::to_timestamp(sent);
-    v1::Report report;
-    report.set_id("rep-1");
-    report.set_kind(v1::RAID);
-    std::vector<v1::Alert> alerts(2);
+    std::vector<v1::Alert> alerts;
     for (int i = 0; i < 2; ++i) {
-      alerts[i].set_id("al-" + std::to_string(i + 1));
-      alerts[i].set_incident_id("inc-1");
-      alerts[i].set_neighborhood("boyle-heights");
+      alerts.push_back(
+          test::boyle_heights_alert("al-" + std::to_string(i + 1), sent, {"obs-a", "obs-b"}));
       alerts[i].set_type(i == 0 ? v1::VERIFY : v1::UPDATE);
-      *alerts[i].mutable_sent_at() = core::to_timestamp(sent);
-      for (const char* id : {"obs-a", "obs-b"}) alerts[i].add_recipients(id);
     }
     alerts[1].set_note("as al-3 said");
-    std::promise<Outcome> opened;
-    store.open(incident, report, report.reporter_id(), alerts, {}, std::nullopt, {},
-               [&](IncidentStore::Sent s) { opened.set_value(s.outcome()); });
-    ASSERT_EQ(opened.get_future().get(), Outcome::ok);
+    ASSERT_EQ(test::open_incident_with(store, alerts, sent), Outcome::ok);
   }
 
   std::pair<Outcome, v1::Alert> load_alert(const std::string& incident_id,
