@@ -332,12 +332,15 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     });
   }
 
+  // The connection failed under a frame. A frame written at once fails inside send(), the
+  // peer's own call (a socket replaying history walks its topics, which its on_close clears), so
+  // finishing is posted, as in do_close. Frames sent meanwhile fail the same way.
   void frames_failed(beast::error_code ec) {
     if (!expected_ending(ec)) spdlog::debug("websocket write: {}", ec.message());
     writing_ = false;
     ws_.next_layer().abandon_frame();
     drop_unwritten();
-    finish();
+    boost::asio::post(ws_.get_executor(), [self = self()] { self->finish(); });
   }
 
   // FrameSocket::Writer: a control frame of Beast's is out; frames waiting behind it go on.
