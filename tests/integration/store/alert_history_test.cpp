@@ -27,13 +27,8 @@ class AlertHistory : public test::StoreTest {
   // Opens inc-1 (report rep-1) with alerts al-1 and al-2 for Boyle Heights, to two observers.
   void open_with_alerts() {
     const auto sent = Clock::now();
-    std::vector<v1::Alert> alerts;
-    for (int i = 0; i < 2; ++i) {
-      alerts.push_back(
-          test::boyle_heights_alert("al-" + std::to_string(i + 1), sent, {"obs-a", "obs-b"}));
-      alerts[i].set_type(i == 0 ? v1::VERIFY : v1::UPDATE);
-      alerts[i].set_text("alert " + std::to_string(i + 1));
-    }
+    auto alerts = test::verify_then_update(sent);
+    for (int i = 0; i < 2; ++i) alerts[i].set_text("alert " + std::to_string(i + 1));
     ASSERT_EQ(test::open_incident_with(store, alerts, sent, "two vans on Cesar Chavez"),
               Outcome::ok);
   }

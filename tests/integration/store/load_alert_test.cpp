@@ -24,12 +24,7 @@ class LoadAlert : public test::StoreTest {
   // Opens inc-1 with alerts al-1 and al-2 (whose note quotes al-3).
   void open_with_alerts() {
     const auto sent = Clock::now();
-    std::vector<v1::Alert> alerts;
-    for (int i = 0; i < 2; ++i) {
-      alerts.push_back(
-          test::boyle_heights_alert("al-" + std::to_string(i + 1), sent, {"obs-a", "obs-b"}));
-      alerts[i].set_type(i == 0 ? v1::VERIFY : v1::UPDATE);
-    }
+    auto alerts = test::verify_then_update(sent);
     alerts[1].set_note("as al-3 said");
     ASSERT_EQ(test::open_incident_with(store, alerts, sent), Outcome::ok);
   }

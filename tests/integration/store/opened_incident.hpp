@@ -28,6 +28,16 @@ inline v1::Alert boyle_heights_alert(const std::string& id,
   return alert;
 }
 
+// inc-1's first two alerts, sent at `sent` to obs-a and obs-b: al-1 the VERIFY, al-2 an UPDATE.
+inline std::vector<v1::Alert> verify_then_update(std::chrono::system_clock::time_point sent) {
+  std::vector<v1::Alert> alerts;
+  for (int i = 0; i < 2; ++i) {
+    alerts.push_back(boyle_heights_alert("al-" + std::to_string(i + 1), sent, {"obs-a", "obs-b"}));
+    alerts[i].set_type(i == 0 ? v1::VERIFY : v1::UPDATE);
+  }
+  return alerts;
+}
+
 // Opens inc-1 at `created` with report rep-1 (`description`) and `alerts`: the store's outcome.
 inline store::Outcome open_incident_with(store::IncidentStore& store,
                                          const std::vector<v1::Alert>& alerts,
