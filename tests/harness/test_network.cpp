@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <sstream>
 
@@ -282,17 +283,24 @@ PuentedNode::~PuentedNode() {
   http_.reset();
   if (process_.running()) process_.terminate(std::chrono::seconds(10));
   std::ifstream in(log_);
-  // A sanitizer's report is kept whole in the failure (its first 40 lines): the test's folder,
-  // and the log with it, is gone once the test ends.
+  // A sanitizer's report is kept in the failure (its first 150 lines: a leak's report names
+  // every object of a cycle), after the log's last lines before it (what the node was doing):
+  // the test's folder, and the log with it, is gone once the test ends.
   std::string report;
+  std::deque<std::string> before;
   int report_lines = 0;
   for (std::string line; std::getline(in, line);) {
     if (report.empty() && (line.find("Sanitizer") != std::string::npos ||
-                           line.find("runtime error:") != std::string::npos))
-      report_lines = 40;
+                           line.find("runtime error:") != std::string::npos)) {
+      report_lines = 150;
+      for (const auto& earlier : before) report += "\n  " + earlier;
+    }
     if (report_lines > 0) {
       report += "\n  " + line;
       --report_lines;
+    } else if (report.empty()) {
+      before.push_back(line);
+      if (before.size() > 10) before.pop_front();
     }
     for (const auto& secret : secrets_)
       if (line.find(secret) != std::string::npos) {
