@@ -30,6 +30,15 @@ void IoThreads::run() {
   for (auto& t : threads) t.join();
 }
 
+void IoThreads::finish_main() {
+  // Bounded: a handler that posted itself again and again must not keep a stopping node up.
+  constexpr int most_handlers = 100'000;
+  auto& main = *contexts_.front();
+  main.restart();
+  for (int i = 0; i < most_handlers && main.poll_one() > 0; ++i) {
+  }
+}
+
 void IoThreads::stop() {
   for (auto& context : contexts_) context->stop();
 }

@@ -40,6 +40,9 @@ class IoThreads {
   void run();
   // Makes every thread return as soon as its current handler ends. Thread-safe.
   void stop();
+  // After run() returned: runs, on the calling thread, what thread 0 still has ready (and what
+  // that posts in turn), e.g. the stops a node's parts posted to their strands.
+  void finish_main();
 
  private:
   using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;

@@ -2,7 +2,6 @@
 
 #include "app/node/node_parts.hpp"
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -86,15 +85,16 @@ int Node::run() {
     grace.expires_after(p.config.shutdown_grace);
     grace.async_wait([&](boost::system::error_code) {
       for (auto& network : p.networks) network->stop();
-      // The threads stop only once what those stops posted to this thread has run: among it,
-      // the Redis link's shutdown, which fails the commands still in flight. A reply handler
-      // may hold the part that holds the link (a sweep, say); left in flight, it kept both
-      // alive past the node.
-      asio::post(p.io.main(), [&p] { p.io.stop(); });
+      p.io.stop();
     });
   });
 
   p.io.run();
+  // What the parts' stops posted to thread 0 runs now, even when it waited behind a busy
+  // strand's handlers: among it, the Redis link's shutdown, which fails the commands still in
+  // flight. A reply handler may hold the part that holds the link (a sweep, say); left in flight,
+  // it kept both alive past the node.
+  p.io.finish_main();
   spdlog::info("node {} stopped", p.config.node_id);
   return 0;
 }
