@@ -17,7 +17,7 @@
 //
 // Pure: no I/O and no lock; the caller keeps one per stream on the thread (or under the lock)
 // that orders its items. `Item` is whatever the caller holds for a live alert (an Alert, a hub
-// frame): it is only moved.
+// frame): it is moved, and copied only when live_passes must hold it.
 
 #include "core/stream_offset.hpp"
 

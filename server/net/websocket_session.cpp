@@ -227,7 +227,8 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   // does not take it whole (or must not have it yet: a control frame of Beast's goes first).
   // At 50,000 deliveries/s nearly every frame goes this way, and spares a queue entry and two
   // updates of the node's queued-bytes gauge. True if the frame is done with (written, or the
-  // connection failed and the session finished); else `written` says how much of it went out.
+  // connection failed: the session finishes once this send is over); else `written` says how
+  // much of it went out.
   bool written_at_once(const std::string& data, bool binary,
                        const std::shared_ptr<const HubFrame>& receipt, std::size_t& written) {
     auto& socket = ws_.next_layer();

@@ -15,7 +15,8 @@
 // callbacks, run there. send() and close() may be called from any thread; called on the
 // session's own thread they act at once (no queued handler: the hub's deliveries come this way),
 // from another thread they are posted to it. Either way frames are queued in the order of the
-// calls as seen by the session's thread.
+// calls as seen by the session's thread. The peer's on_close never runs inside either call, even
+// when the connection turns out to be gone: a peer may send while it walks its own lists.
 
 #include "net/server_context.hpp"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Where the bytes of a Redis append-only log go (tests/bench/aof_bytes.sh, issue 22): reads the
+// Where the bytes of a Redis append-only log go (`tests/bench/fanout.sh --aof-bytes`, issue 22): reads the
 // RESP commands of an AOF file from a byte offset on, and sums each command's bytes (as the log
 // holds them, framing included) by command and key shape, the ids in keys folded into
 // placeholders. Prints one line per shape, largest first, and per report when told how many.
