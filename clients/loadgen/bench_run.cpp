@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -203,6 +204,7 @@ class BenchRun {
     flooding.room_count = plan_.flood_rooms;
     flooding.rate = flood;
 
+    run_phase_hook(fmt::format("begin {}", phase));
     auto before = process_usage(plan_.pids);
     auto redis_before = process_usage(plan_.redis_pids);
     auto start_ns = monotonic_ns();
@@ -273,7 +275,14 @@ class BenchRun {
       if (s && s->failed())
         std::cerr << plan_.label << ": " << s->failed()
                   << " posts failed, last: " << s->last_error() << "\n";
+    run_phase_hook(fmt::format("end {} {}", phase, result.received));
     return result;
+  }
+
+  void run_phase_hook(const std::string& args) {
+    if (plan_.phase_hook.empty()) return;
+    if (std::system((plan_.phase_hook + " " + args).c_str()) != 0)
+      throw std::runtime_error("the phase hook failed: " + plan_.phase_hook + " " + args);
   }
 
   bool report(const PhaseResult& r) {

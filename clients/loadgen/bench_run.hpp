@@ -40,6 +40,10 @@ struct RunPlan {
   std::string label;
   std::filesystem::path json;     // appended to, one line per phase; empty: none
   bool require_complete = false;  // exit 1 if an alert was lost or duplicated
+  // Run as `<phase_hook> begin <phase>` just before a phase publishes and `<phase_hook> end
+  // <phase> <deliveries received>` once its deliveries are in (a shell command; empty: none).
+  // fanout.sh --callgrind counts the servers' instructions between the two.
+  std::string phase_hook;
   std::filesystem::path self;     // this program, to spawn workers
 };
 

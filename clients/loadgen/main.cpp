@@ -109,6 +109,9 @@ int main(int argc, char** argv) {
   run->add_option("--json", plan.json, "append one JSON line per phase here");
   run->add_flag("--require-complete", plan.require_complete,
                 "exit 1 if an alert was lost or duplicated");
+  run->add_option("--phase-hook", plan.phase_hook,
+                  "shell command run as `CMD begin PHASE` before a phase and `CMD end PHASE "
+                  "RECEIVED` once its deliveries are in");
 
   auto* worker = app.add_subcommand("worker", "(internal) hold observers for `run`");
   loadgen::WorkerPlan worker_plan;

@@ -10,6 +10,10 @@
 #   tests/bench/fanout.sh --aof-bytes     what a report writes to Redis's append-only log (issue
 #                                         22): 1 node, a small load (bytes do not depend on the
 #                                         rate), then the log's growth per report, by key
+#   tests/bench/fanout.sh --callgrind     instructions per delivery (issue 22): each server and
+#                                         its Redis under Valgrind's Callgrind at a small load
+#                                         (the same count on any run: this VM has no hardware
+#                                         counters), puented and Nchan; keeps the profiles
 # Options: --build DIR (default build/release; the smoke test passes its own), --observers N,
 #   --neighborhoods R, --deliveries "50000 300000" (deliveries/s, one phase each), --flood N
 #   (reports/s into other neighborhoods, in a last phase), --seconds S (per phase),
@@ -19,7 +23,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="$root/build/release"
-smoke=0 docs=1 aof_bytes=0
+smoke=0 docs=1 aof_bytes=0 callgrind=0
 observers=10000 neighborhoods=100 deliveries="50000 300000" flood=5000 seconds=10 per_worker=5000
 only="puente puente2 socketio nchan"
 args=("$@")
@@ -27,6 +31,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) smoke=1 ;;
     --aof-bytes) aof_bytes=1 ;;
+    --callgrind) callgrind=1 ;;
     --build) build=$2; shift ;;
     --observers) observers=$2; shift ;;
     --neighborhoods) neighborhoods=$2; shift ;;
@@ -49,6 +54,19 @@ if [[ $aof_bytes -eq 1 ]]; then
   # report sends a VERIFY that is delivered), each a new incident at its own place.
   observers=200 neighborhoods=10 deliveries=2000 flood=0 seconds=10 per_worker=100 docs=0
   only="puente"
+fi
+# Every server, and the Redis behind it, runs under Callgrind; what it counts does not depend on
+# the rate, so the load is small enough for a 50-fold slowdown: 5 neighborhoods of 100 (each
+# alert goes to 100 observers, as in the full run), 5 alerts/s for 20 s. Under Valgrind nginx
+# cannot raise its limit of open files past 1,024, hence 500 observers.
+wrap=() patience=1
+if [[ $callgrind -eq 1 ]]; then
+  observers=500 neighborhoods=5 deliveries=500 flood=0 seconds=20 per_worker=500 docs=0
+  [[ " ${args[*]} " == *" --only "* ]] || only="puente nchan"
+  callgrind_dir=/tmp/puente-callgrind.$$
+  mkdir -p "$callgrind_dir"
+  wrap=(valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$callgrind_dir/callgrind.out.%p")
+  patience=20
 fi
 
 loadgen="$build/clients/loadgen/puente-loadgen"
@@ -105,12 +123,12 @@ aof_rewrite_percentage=100
 [[ $aof_bytes -eq 1 ]] && aof_rewrite_percentage=0
 for attempt in 1 2 3 4 5; do
   redis_port=$(free_port)
-  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly yes \
+  "${wrap[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly yes \
     --appendfsync everysec --appenddirname appendonlydir --auto-aof-rewrite-percentage "$aof_rewrite_percentage" \
     --daemonize no >"$tmp/redis.log" 2>&1 &
   redis_pid=$!
   started+=("$redis_pid")
-  for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break 2; sleep 0.1; done
+  for _ in $(seq $((50 * patience))); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break 2; sleep 0.1; done
   echo "fanout.sh: redis-server did not answer on port $redis_port (attempt $attempt):" >&2
   cat "$tmp/redis.log" >&2
   stop "$redis_pid"
@@ -182,11 +200,11 @@ EOF
 
 start_node() {  # name [config] -> sets node_pid, node_port
   rm -f "$tmp/$1.port"
-  "$puented" --config "${2:-$tmp/puented.toml}" --node-id "$1" --port-file "$tmp/$1.port" \
+  "${wrap[@]}" "$puented" --config "${2:-$tmp/puented.toml}" --node-id "$1" --port-file "$tmp/$1.port" \
     --journal "$tmp/$1.journal" --state-dir "$tmp" >"$tmp/$1.log" 2>&1 &
   node_pid=$!
   started+=("$node_pid")
-  wait_for_file "$tmp/$1.port" 20
+  wait_for_file "$tmp/$1.port" $((20 * patience))
   node_port=$(cat "$tmp/$1.port")
 }
 
@@ -204,6 +222,12 @@ drive() {  # label, target, servers, pids...
   local extra=()
   [[ $target == puente && $flood -gt 0 && $label != *"2 nodes"* ]] && extra+=(--flood "$flood")
   [[ $smoke -eq 1 ]] && extra+=(--require-complete)
+  if [[ $callgrind -eq 1 ]]; then
+    local roles=() p
+    for p in "$@"; do roles+=("server=$p"); done
+    for p in "${redis_pids[@]}"; do roles+=("redis=$p"); done
+    extra+=(--phase-hook "$root/tests/bench/callgrind/phase.sh $callgrind_dir/phases.txt $target ${roles[*]}")
+  fi
   "$loadgen" run --target "$target" --server "$servers" "${pid_args[@]}" "${redis_pids[@]/#/--redis-pid=}" --roster "$tmp/roster" \
     --observers "$observers" --neighborhoods "$neighborhoods" --per-worker "$per_worker" "${delivery_args[@]}" \
     --seconds "$seconds" --label "$label" --json "$results" "${extra[@]}" | tee -a "$rows" || failed=1
@@ -284,17 +308,33 @@ if [[ " $only " == *" nchan "* ]]; then
   nchan_port=$(free_port)
   sed -e "s|@NCHAN_MODULE@|$module|" -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$nchan_port|" \
     -e "s|@REDIS_PORT@|$redis_port|" "$root/tests/bench/nchan/nginx.conf.in" >"$prefix/nginx.conf"
-  nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" &
+  # Callgrind's control reaches a process blocked in a system call through ptrace, which a
+  # worker that dropped root to "nobody" refuses: under Callgrind the worker stays root.
+  user=()
+  [[ $callgrind -eq 1 ]] && user=(-g "user root;")
+  "${wrap[@]}" nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" "${user[@]}" &
   nginx_pid=$!
   started+=("$nginx_pid")
   worker_pid=""
-  for _ in $(seq 50); do worker_pid=$(pgrep -P "$nginx_pid" | head -1 || true); [[ -n $worker_pid ]] && break; sleep 0.1; done
+  for _ in $(seq $((50 * patience))); do worker_pid=$(pgrep -P "$nginx_pid" | head -1 || true); [[ -n $worker_pid ]] && break; sleep 0.1; done
   [[ -n $worker_pid ]] || { echo "fanout.sh: nginx did not start:" >&2; cat "$prefix/error.log" >&2; exit 1; }
   drive "nginx + Nchan (1 worker)" nchan "127.0.0.1:$nchan_port" "$worker_pid"
   stop "$nginx_pid"
 fi
 
 stop "$redis_pid"
+
+if [[ $callgrind -eq 1 ]]; then
+  echo
+  echo "| server | deliveries | server instructions/delivery | Redis instructions/delivery |"
+  echo "| --- | --- | --- | --- |"
+  awk '{ key = $1 " " $2; received[key] = $6; n[key] = 1
+         if ($3 == "server") server[key] += $5; else redis[key] += $5 }
+       END { for (k in n) { split(k, f, " ")
+               printf "| %s | %d | %.0f | %.0f |\n", f[1], received[k], server[k] / received[k], redis[k] / received[k] } }' \
+    "$callgrind_dir/phases.txt" | sort
+  echo "fanout.sh: the profiles (callgrind_annotate) are in $callgrind_dir" >&2
+fi
 
 if [[ $docs -eq 1 ]]; then
   # The generated part of docs/benchmarks.md sits between two markers; the notes around it

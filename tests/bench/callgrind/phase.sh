@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# fanout.sh --callgrind's phase hook (puente-loadgen run --phase-hook): zeroes the instruction
+# counts of each server process under Callgrind when a phase begins, dumps them when its
+# deliveries are in, and appends one line per process to OUT:
+#   <label> <phase> <role> <pid> <instructions> <deliveries received>
+# Instructions are the user-space work a process did for the phase, the same on any run of the
+# same load: what this VM's missing hardware counters (perf stat) cannot give.
+#
+#   phase.sh OUT LABEL ROLE=PID... begin PHASE
+#   phase.sh OUT LABEL ROLE=PID... end PHASE RECEIVED
+set -euo pipefail
+
+out=$1 label=$2
+shift 2
+roles=()
+while [[ $1 != begin && $1 != end ]]; do roles+=("$1"); shift; done
+step=$1 phase=$2 received=${3:-}
+
+for role in "${roles[@]}"; do
+  pid=${role#*=}
+  if [[ $step == begin ]]; then
+    callgrind_control --zero "$pid" >/dev/null
+  else
+    # Each dump is a new file <out-file>.<n>; its "totals:" line is the count since the zero.
+    callgrind_control --dump="phase $phase" "$pid" >/dev/null
+    dump=$(ls -t "$(dirname "$out")"/callgrind.out."$pid".* | head -1)
+    instructions=$(awk '/^(totals|summary):/ {print $2; exit}' "$dump")
+    echo "$label $phase ${role%%=*} $pid $instructions $received" >>"$out"
+  fi
+done
