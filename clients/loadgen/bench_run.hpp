@@ -44,7 +44,7 @@ struct RunPlan {
   // <phase> <deliveries received>` once its deliveries are in (a shell command; empty: none).
   // fanout.sh --callgrind counts the servers' instructions between the two.
   std::string phase_hook;
-  std::filesystem::path self;     // this program, to spawn workers
+  std::filesystem::path self;  // this program, to spawn workers
 };
 
 int run_benchmark(const RunPlan& plan);
