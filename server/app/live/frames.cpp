@@ -15,11 +15,13 @@ net::HubFrame::Encoded encoded(const v1::ServerMessage& message) {
 
 }  // namespace
 
-std::shared_ptr<const net::HubFrame> alert_frame(const v1::Alert& alert) {
+std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert) {
   auto frame = std::make_shared<net::HubFrame>();
   frame->topic = alert.neighborhood();
   if (auto offset = core::StreamOffset::parse(alert.offset())) frame->offset = *offset;
-  frame->recipients.assign(alert.recipients().begin(), alert.recipients().end());
+  auto& recipients = *alert.mutable_recipients();
+  frame->recipients.assign(std::make_move_iterator(recipients.begin()),
+                           std::make_move_iterator(recipients.end()));
   std::sort(frame->recipients.begin(), frame->recipients.end());
   frame->incident_id = alert.incident_id();
   frame->alert_id = alert.id();
@@ -29,11 +31,16 @@ std::shared_ptr<const net::HubFrame> alert_frame(const v1::Alert& alert) {
   // (issue 20).
   v1::ServerMessage message;
   auto* pushed = message.mutable_alert();
-  *pushed = alert;
+  *pushed = std::move(alert);
   pushed->clear_recipients();
   pushed->clear_sent_by();  // who sent a step: for dispatchers only
   frame->encoded = encoded(message);
-  for (const auto& [language, text] : alert.texts()) {
+  const std::string default_text = pushed->text();
+  for (const auto& [language, text] : pushed->texts()) {
+    if (text == default_text) {  // the same message: encoded once
+      frame->localized[language] = frame->encoded;
+      continue;
+    }
     pushed->set_text(text);
     frame->localized[language] = encoded(message);
   }

@@ -13,7 +13,9 @@ namespace puente::app {
 // The topic of a neighborhood's alerts is its slug; dispatchers' incident events go to this.
 inline const std::string board_topic = "#board";
 
-std::shared_ptr<const net::HubFrame> alert_frame(const v1::Alert& alert);
+// Takes the alert by value: its recipients move into the frame instead of being copied there
+// and cleared from the copy that is pushed.
+std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert);
 std::shared_ptr<const net::HubFrame> board_frame(const v1::IncidentEvent& event);
 
 // One message for one socket, in the encoding it chose.

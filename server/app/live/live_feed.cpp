@@ -50,13 +50,13 @@ void LiveFeed::on_message(const std::string& channel, const std::string& payload
   if (!offset) return;
   std::lock_guard lock(mutex_);
   auto& stream = streams_[alert.neighborhood()];
-  if (auto now = stream.live(*offset, std::move(alert))) publish(*now);
+  if (auto now = stream.live(*offset, std::move(alert))) publish(std::move(*now));
 }
 
-void LiveFeed::publish(const v1::Alert& alert) {
+void LiveFeed::publish(v1::Alert alert) {
   // Encoding is most of a frame's cost: none for an alert no local socket follows.
   if (!hub_.followed(alert.neighborhood())) return;
-  hub_.publish(alert_frame(alert), &metrics_.deliveries);
+  hub_.publish(alert_frame(std::move(alert)), &metrics_.deliveries);
 }
 
 void LiveFeed::catch_up() {
@@ -90,11 +90,11 @@ void LiveFeed::replay(const std::string& slug, const std::string& after) {
 void LiveFeed::replayed(const std::string& slug, std::vector<v1::Alert> alerts) {
   std::lock_guard lock(mutex_);
   auto& stream = streams_[slug];
-  for (const auto& alert : alerts) {
+  for (auto& alert : alerts) {
     auto offset = core::StreamOffset::parse(alert.offset());
-    if (offset && stream.replayed(*offset)) publish(alert);
+    if (offset && stream.replayed(*offset)) publish(std::move(alert));
   }
-  for (const auto& alert : stream.replay_ends()) publish(alert);
+  for (auto& alert : stream.replay_ends()) publish(std::move(alert));
 }
 
 }  // namespace puente::app

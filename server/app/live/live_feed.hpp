@@ -34,7 +34,7 @@ class LiveFeed {
   void catch_up();
   void replay(const std::string& slug, const std::string& after);
   void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
-  void publish(const v1::Alert& alert);
+  void publish(v1::Alert alert);
 
   boost::asio::any_io_executor executor_;
   std::shared_ptr<redis::Subscriber> subscriber_;

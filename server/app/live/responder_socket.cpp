@@ -222,9 +222,9 @@ void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> a
   if (!responder_) return;  // closed meanwhile
   auto& topic = topics_[slug];
   // At-least-once below us (replay and live may overlap): exactly once from here on.
-  for (const auto& alert : alerts)
+  for (auto& alert : alerts)
     if (auto offset = core::StreamOffset::parse(alert.offset()); offset && topic.replayed(*offset))
-      send_frame(alert_frame(alert));
+      send_frame(alert_frame(std::move(alert)));
   // A long absence replays page by page, so one socket never holds a whole history at once.
   if (more) return replay(slug, topic.last_passed().str());
   for (const auto& frame : topic.replay_ends()) send_frame(frame);
