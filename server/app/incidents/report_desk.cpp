@@ -82,14 +82,14 @@ void ReportDesk::submit(const Caller& caller, v1::Report report, v1::ReportSourc
 void ReportDesk::count_reach(v1::ReportReceipt& receipt, std::function<void()> done) {
   // Read before redact_for, which takes the recipients away from an operator's answer.
   auto people = core::asked_to_come(receipt.incident());
-  presence_.connected_among(
+  presence_.count_connected_among(
       people, std::chrono::system_clock::now(),
       [&receipt, alerted = static_cast<int>(people.size()), done = std::move(done)](
-          store::Outcome outcome, std::set<std::string> connected) {
+          store::Outcome outcome, std::size_t connected) {
         if (outcome == store::Outcome::ok) {
           auto* reach = receipt.mutable_reach();
           reach->set_alerted(alerted);
-          reach->set_connected(static_cast<int>(connected.size()));
+          reach->set_connected(static_cast<int>(connected));
         }
         done();
       });

@@ -44,24 +44,42 @@ void Presence::left(const std::string& responder_id) {
   store_.withdraw(node_id_, responder_id);
 }
 
+template <class Here>
+std::vector<std::string> Presence::not_here(const std::vector<std::string>& responder_ids,
+                                            Here here) {
+  std::vector<std::string> elsewhere;
+  std::lock_guard lock(mutex_);
+  for (const auto& id : responder_ids)
+    if (sockets_.count(id))
+      here(id);
+    else
+      elsewhere.push_back(id);
+  return elsewhere;
+}
+
 void Presence::connected_among(const std::vector<std::string>& responder_ids, Clock::time_point now,
                                std::function<void(store::Outcome, std::set<std::string>)> done) {
   std::set<std::string> here;
-  std::vector<std::string> elsewhere;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& id : responder_ids)
-      if (sockets_.count(id))
-        here.insert(id);
-      else
-        elsewhere.push_back(id);
-  }
+  auto elsewhere = not_here(responder_ids, [&](const std::string& id) { here.insert(id); });
   if (elsewhere.empty()) return done(store::Outcome::ok, std::move(here));
   store_.connected_among(elsewhere, now,
                          [here = std::move(here), done = std::move(done)](
                              store::Outcome outcome, std::set<std::string> connected) mutable {
                            connected.merge(here);
                            done(outcome, std::move(connected));
+                         });
+}
+
+void Presence::count_connected_among(const std::vector<std::string>& responder_ids,
+                                     Clock::time_point now,
+                                     std::function<void(store::Outcome, std::size_t)> done) {
+  std::size_t here = 0;
+  auto elsewhere = not_here(responder_ids, [&](const std::string&) { ++here; });
+  if (elsewhere.empty()) return done(store::Outcome::ok, here);
+  store_.connected_among(elsewhere, now,
+                         [here, done = std::move(done)](store::Outcome outcome,
+                                                        const std::set<std::string>& connected) {
+                           done(outcome, here + connected.size());
                          });
 }
 
