@@ -36,6 +36,23 @@ TEST_F(ConnectionTest, SetGetRoundTripIsBinarySafe) {
   EXPECT_EQ(length.reply.integer, static_cast<long long>(value.size()));
 }
 
+// The node writes each command in the protocol itself (command.cpp): empty arguments and
+// commands of many arguments, as a report's scripts send, must arrive as they were.
+TEST_F(ConnectionTest, EmptyArgumentsAndLongCommandsArriveWhole) {
+  auto connection = connect();
+  std::vector<std::string> push{"RPUSH", "list"};
+  for (int i = 0; i < 1500; ++i) push.push_back(i % 3 == 0 ? "" : std::string(i % 40, 'x'));
+  const auto pushed = run(*connection, push);
+  ASSERT_FALSE(pushed.ec) << pushed.ec.message();
+  EXPECT_EQ(pushed.reply.integer, 1500);
+
+  const auto range = run(*connection, {"LRANGE", "list", "0", "-1"});
+  ASSERT_EQ(range.reply.type, Reply::Type::array);
+  ASSERT_EQ(range.reply.elements.size(), 1500u);
+  for (std::size_t i = 0; i < range.reply.elements.size(); ++i)
+    EXPECT_EQ(range.reply.elements[i].str, push[i + 2]) << "element " << i;
+}
+
 TEST_F(ConnectionTest, RepliesOfEveryTypeAreCopied) {
   auto connection = connect();
   ASSERT_FALSE(run(*connection, {"RPUSH", "list", "a", std::string("\0b", 2)}).ec);
