@@ -26,7 +26,10 @@
 //   {p}incident:{id}:reporters  set: reporter ids (independent reporters)
 //   {p}incident:{id}:deliveries list of DeliveryBatch (protobuf): when each alert was written to
 //                               each recipient's socket; a repeat (a replay, another node) may
-//                               appear, and the earliest counts
+//                               appear, and the earliest counts. A batch names recipients by
+//                               their place in the alert's recipients sorted; one written
+//                               before issue 22 (or naming someone the alert does not list)
+//                               by id (store/delivery_batch.hpp)
 //   {p}incidents                sorted set: every incident id, scored by creation time (ms)
 //   {p}incidents:open           sorted set: the open ones
 //   {p}incidents:near           sorted set: the open incidents a report may still corroborate,
