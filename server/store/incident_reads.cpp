@@ -9,6 +9,7 @@
 #include "store/incident_keys.hpp"
 #include "store/replies.hpp"
 #include "store/script_call.hpp"
+#include "store/stored_alert.hpp"
 
 #include "core/clock.hpp"
 
@@ -155,6 +156,7 @@ void add_kept_acks(std::string_view kept, std::vector<v1::Ack>& acks) {
 bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
   Tagged tagged;
   if (!split_tagged(payload, tagged) || !alert.ParseFromString(tagged.bytes)) return false;
+  restore_stored_alert(alert);
   alert.set_offset(tagged.tag);
   return true;
 }
@@ -243,6 +245,7 @@ void IncidentStore::replay(const std::string& slug, const std::string& after_off
     for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
       v1::Alert alert;
       if (!alert.ParseFromString(e[i + 1].str)) continue;
+      restore_stored_alert(alert);
       alert.set_offset(e[i].str);
       alerts.push_back(std::move(alert));
     }

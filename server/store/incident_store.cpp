@@ -2,6 +2,7 @@
 
 #include "store/replies.hpp"
 #include "store/script_call.hpp"
+#include "store/stored_alert.hpp"
 
 #include "core/clock.hpp"
 #include "core/idempotency.hpp"
@@ -44,7 +45,7 @@ void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::string& i
   for (const auto& alert : alerts) {
     call.tail_key(keys.alert_history(alert.neighborhood()));
     call.tail_arg(keys.live_channel(alert.neighborhood()));
-    call.tail_arg(alert.SerializeAsString());
+    call.tail_arg(stored_alert(alert));
     call.tail_arg(alert.neighborhood());
     call.tail_arg(alert.id());
   }

@@ -11,7 +11,9 @@
 //   {p}incident:{id}:reports    list of Report (protobuf)
 //   {p}incident:{id}:alerts     list of "<offset> <Alert protobuf>": where each alert is kept
 //                               (once: the history names it here). Only appended to, never
-//                               reordered, so a place in it stays an alert's
+//                               reordered, so a place in it stays an alert's. The Alert leaves
+//                               out texts[text_language], which is its text
+//                               (store/stored_alert.hpp); the live channel carries the same
 //   {p}incident:{id}:ack_states hash: responder id -> that responder's last changes of ack
 //                               state for the incident (at most StoreOptions::
 //                               ack_history_per_responder, oldest first; the last one is their
