@@ -43,7 +43,8 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
       .arg(Arg::alert, ack.alert_id())
       .arg(Arg::state, std::to_string(ack.state()))
       .arg(Arg::anywhere, reach.anywhere ? "1" : "")
-      .arg(Arg::neighborhoods, std::move(neighborhoods));
+      .arg(Arg::neighborhoods, std::move(neighborhoods))
+      .arg(Arg::digest_hex, core::content_digest_hex(ack));
   std::move(call).run(*redis_, [barrier = replication_, done = std::move(done)](
                                    auto ec, redis::Reply reply) mutable {
     if (failed(ec, reply, "record ack")) return done({Outcome::unavailable, {}});

@@ -74,8 +74,9 @@
 //                               ack's (key "ack/<responder>/<key>"): string "<digest>";
 //                               expires after a day, or the retention if shorter. The digest
 //                               (core/idempotency.hpp) tells a retry from other content sent
-//                               under the same key; entries written before issue 15 have none
-//                               (or "1") and match any content
+//                               under the same key: 16 bytes of SHA-256 in base64url; entries
+//                               written before issue 22 hold 32 in hex (compared as such), those
+//                               before issue 15 none (or "1") and match any content
 //   {p}timers, timers:leased    sorted sets of deadlines (see timer_queue.hpp)
 //   {p}checkins, checkins:leased
 //                               sorted sets of check-in deadlines as {p}timers, member
