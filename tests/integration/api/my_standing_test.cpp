@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace puente::test {
@@ -28,6 +29,23 @@ class MyStanding : public ::testing::Test {
     v1::Availability answer;
     EXPECT_EQ(wire::from_json(response.body, answer), "") << response.body;
     return answer;
+  }
+
+  // A raid in Boyle Heights, reported and confirmed, with `observer` following the
+  // neighborhood: its id, and the VERIFY and the DISPATCH the socket got (unset if none came).
+  struct ConfirmedRaid {
+    std::string id;
+    std::optional<v1::Alert> verify, dispatch;
+  };
+  ConfirmedRaid confirmed_raid(client::WsClient& observer) {
+    ConfirmedRaid raid;
+    raid.id = open_incident(*a, net.token("op"), boyle_heights);
+    raid.verify = next_alert(observer);
+    auto confirmed =
+        a->call(http::verb::post, "/v1/incidents/" + raid.id + "/confirm", net.token("disp"), "{}");
+    EXPECT_EQ(confirmed.status, 200u) << confirmed.body;
+    raid.dispatch = next_alert(observer);
+    return raid;
   }
 };
 
@@ -75,14 +93,8 @@ TEST_F(MyStanding, OnShiftOffShiftStandbyAndAvailableUntil) {
 TEST_F(MyStanding, AnAlertOnTheSocketCarriesItsTextInEveryLanguageOfItsRecipients) {
   // obs-bh reads Spanish; the attorney of Boyle Heights English: a DISPATCH goes to both.
   auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
-  auto id = open_incident(*a, net.token("op"), boyle_heights);
-  auto verify = next_alert(*observer);
-  ASSERT_TRUE(verify);
-  ASSERT_EQ(
-      a->call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp"), "{}").status,
-      200u);
-  auto dispatch = next_alert(*observer);
-  ASSERT_TRUE(dispatch);
+  auto [id, verify, dispatch] = confirmed_raid(*observer);
+  ASSERT_TRUE(verify && dispatch);
   ASSERT_EQ(dispatch->type(), v1::DISPATCH);
   ASSERT_TRUE(dispatch->texts().count("es")) << "no texts on the socket";
   EXPECT_EQ(dispatch->texts().at("es"), dispatch->text());
@@ -103,14 +115,8 @@ TEST_F(MyStanding, AnAlertOnTheSocketCarriesItsTextInEveryLanguageOfItsRecipient
 // comes back and is replayed the alert from there gets it as the live one had it.
 TEST_F(MyStanding, AReplayedAlertCarriesTheSameTextsAsTheLiveOne) {
   auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
-  auto id = open_incident(*a, net.token("op"), boyle_heights);
-  auto verify = next_alert(*observer);
-  ASSERT_TRUE(verify);
-  ASSERT_EQ(
-      a->call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp"), "{}").status,
-      200u);
-  auto live = next_alert(*observer);
-  ASSERT_TRUE(live);
+  auto [id, verify, live] = confirmed_raid(*observer);
+  ASSERT_TRUE(verify && live);
   ASSERT_EQ(live->type(), v1::DISPATCH);
   ASSERT_GE(live->texts_size(), 2) << "Spanish and the network's English";
 
