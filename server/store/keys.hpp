@@ -6,8 +6,9 @@
 //                               status (IncidentStatus number), updated_ms, neighborhood where
 //                               it is now, location (protobuf) where it is now once it moved
 //                               (absent: pb's, issue 22), kind, last_report_ms,
-//                               confirmed_ms, step (escalation steps taken), evidence_ms (when
-//                               a dispatcher marked it as evidence; absent: it will be purged)
+//                               confirmed_ms, step (escalation steps taken; absent until the
+//                               first, issue 22), evidence_ms (when a dispatcher marked it as
+//                               evidence; absent: it will be purged)
 //   {p}incident:{id}:reports    list of Report (protobuf)
 //   {p}incident:{id}:alerts     list of "<offset> <Alert protobuf>": where each alert is kept
 //                               (once: the history names it here). Only appended to, never

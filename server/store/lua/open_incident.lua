@@ -76,9 +76,10 @@ if unverified_cap ~= '' then
   holding = redis.call('ZCARD', unverified) >= tonumber(unverified_cap)
 end
 -- No 'location' field yet: the head holds where it opened, and readers take the field (set once
--- it moves: advance_incident.lua) over the head's (issue 22: the log held it twice).
+-- it moves: advance_incident.lua) over the head's (issue 22: the log held it twice). No 'step'
+-- either until the first escalation: every reader takes a missing one as 0.
 redis.call('HSET', incident, 'pb', head, 'status', status, 'updated_ms', created_ms,
-           'neighborhood', neighborhood, 'kind', kind, 'last_report_ms', created_ms, 'step', '0')
+           'neighborhood', neighborhood, 'kind', kind, 'last_report_ms', created_ms)
 if confirmed_ms ~= '' then redis.call('HSET', incident, 'confirmed_ms', confirmed_ms) end
 if escalate_ms ~= '' and not holding then redis.call('ZADD', timers, escalate_ms, id) end
 redis.call('RPUSH', reports, report)
