@@ -30,14 +30,19 @@ std::string to_hex(const unsigned char* bytes, std::size_t size) {
   return out;
 }
 
-std::string sha256_hex(std::string_view data) {
+std::string sha256(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   // EVP_Digest does not read the pointer when the size is 0, but give it a valid one anyway.
   const void* bytes = data.empty() ? static_cast<const void*>("") : data.data();
   if (EVP_Digest(bytes, data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("sha256_hex: OpenSSL EVP_Digest failed");
-  return to_hex(digest, length);
+    throw std::runtime_error("sha256: OpenSSL EVP_Digest failed");
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+std::string sha256_hex(std::string_view data) {
+  const auto digest = sha256(data);
+  return to_hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
 }
 
 std::string_view trim_token(std::string_view text) {

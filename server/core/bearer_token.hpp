@@ -15,6 +15,9 @@ std::string new_bearer_token();
 // Lowercase hex of `size` bytes (digests, keys).
 std::string to_hex(const unsigned char* bytes, std::size_t size);
 
+// SHA-256 of `data`: its 32 bytes.
+std::string sha256(std::string_view data);
+
 // Lowercase hex SHA-256 of `data`: of a token, the `token_sha256` roster.toml stores.
 std::string sha256_hex(std::string_view data);
 

@@ -1,5 +1,6 @@
 #include "core/idempotency.hpp"
 
+#include "core/base64url.hpp"
 #include "core/bearer_token.hpp"
 
 #include <cstdio>
@@ -21,9 +22,8 @@ void add(std::string& text, double number) {
   add(text, digits);
 }
 
-}  // namespace
-
-std::string content_digest(const v1::Report& report) {
+// What a report says, as one text.
+std::string content_text(const v1::Report& report) {
   std::string text = "report/1 ";
   add(text, std::to_string(report.kind()));
   add(text, report.location().lat());
@@ -33,16 +33,33 @@ std::string content_digest(const v1::Report& report) {
   add(text, report.language());
   add(text, report.neighborhood());
   add(text, report.caller_hash());
-  return sha256_hex(text);
+  return text;
 }
 
-std::string content_digest(const v1::Ack& ack) {
+std::string content_text(const v1::Ack& ack) {
   std::string text = "ack/1 ";
   add(text, ack.incident_id());
   add(text, ack.alert_id());
   add(text, std::to_string(ack.state()));
   add(text, ack.note());
-  return sha256_hex(text);
+  return text;
 }
+
+// Its first 16 bytes, in base64url.
+std::string short_digest(const std::string& text) {
+  return base64url_encode(std::string_view(sha256(text)).substr(0, 16));
+}
+
+}  // namespace
+
+std::string content_digest(const v1::Report& report) { return short_digest(content_text(report)); }
+
+std::string content_digest_hex(const v1::Report& report) {
+  return sha256_hex(content_text(report));
+}
+
+std::string content_digest(const v1::Ack& ack) { return short_digest(content_text(ack)); }
+
+std::string content_digest_hex(const v1::Ack& ack) { return sha256_hex(content_text(ack)); }
 
 }  // namespace puente::core

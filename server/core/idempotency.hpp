@@ -3,7 +3,12 @@
 // again with the idempotency key of an earlier one is answered with what the first did only if
 // it says the same thing; the same key with other content is a client bug or a replay of
 // someone's key, and is refused (409 idempotency_conflict) rather than answered with success
-// while the first content stays stored. The store keeps this digest beside the key.
+// while the first content stays stored. The store keeps this digest beside the key: 16 bytes of
+// SHA-256 in base64url (22 characters; 128 bits leave a chance collision out of reach, and the
+// key is the caller's own). Entries written before issue 22 hold all 32 bytes in hex (64
+// characters, 42 more in the append-only log per report and per ack with a key); the store
+// compares those with content_digest_hex for as long as they live (the key's time to live,
+// [limits] idempotency_ttl_seconds).
 
 #include "puente/v1/puente.pb.h"
 
@@ -11,11 +16,13 @@
 
 namespace puente::core {
 
-// SHA-256 (hex) of what the report says: kind, location (lat, lon, place), description,
-// language, neighborhood, caller hash. Not its id, time or key, which a retry may change.
+// The digest of what the report says: kind, location (lat, lon, place), description, language,
+// neighborhood, caller hash. Not its id, time or key, which a retry may change.
 std::string content_digest(const v1::Report& report);
+std::string content_digest_hex(const v1::Report& report);  // as kept before: SHA-256, hex
 
-// SHA-256 (hex) of what the ack says: incident, alert, state, note. Not its time.
+// The digest of what the ack says: incident, alert, state, note. Not its time.
 std::string content_digest(const v1::Ack& ack);
+std::string content_digest_hex(const v1::Ack& ack);  // as kept before: SHA-256, hex
 
 }  // namespace puente::core

@@ -43,7 +43,8 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
       .arg(Arg::alert, ack.alert_id())
       .arg(Arg::state, std::to_string(ack.state()))
       .arg(Arg::anywhere, reach.anywhere ? "1" : "")
-      .arg(Arg::neighborhoods, std::move(neighborhoods));
+      .arg(Arg::neighborhoods, std::move(neighborhoods))
+      .arg(Arg::digest_hex, core::content_digest_hex(ack));
   std::move(call).run(*redis_, [barrier = replication_, done = std::move(done)](
                                    auto ec, redis::Reply reply) mutable {
     if (failed(ec, reply, "record ack")) return done({Outcome::unavailable, {}});
@@ -62,20 +63,11 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
 }
 
 void IncidentStore::mark_delivered(const std::string& incident_id, const std::string& alert_id,
+                                   const std::vector<std::string>& sorted_recipients,
                                    const std::vector<Delivered>& deliveries) {
   if (deliveries.empty()) return;
-  const auto first =
-      std::min_element(deliveries.begin(), deliveries.end(), [](const auto& a, const auto& b) {
-        return a.second < b.second;
-      })->second;
-  v1::DeliveryBatch batch;
-  batch.set_alert_id(alert_id);
-  batch.set_written_ms(core::to_ms(first));
-  for (const auto& [responder_id, at] : deliveries) {
-    batch.add_responder_ids(responder_id);
-    batch.add_delays_ms(static_cast<std::uint32_t>(core::to_ms(at) - batch.written_ms()));
-  }
-  redis_->execute({"RPUSH", keys_.incident_deliveries(incident_id), batch.SerializeAsString()},
+  redis_->execute({"RPUSH", keys_.incident_deliveries(incident_id),
+                   delivery_batch(alert_id, sorted_recipients, deliveries).SerializeAsString()},
                   [](auto ec, const redis::Reply& reply) { failed(ec, reply, "mark delivered"); });
 }
 

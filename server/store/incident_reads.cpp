@@ -9,6 +9,7 @@
 #include "store/incident_keys.hpp"
 #include "store/replies.hpp"
 #include "store/script_call.hpp"
+#include "store/stored_alert.hpp"
 
 #include "core/clock.hpp"
 
@@ -87,15 +88,24 @@ void add_text_record(v1::Delivery& d, const PushRecords& records) {
 // report from what SMS did.
 void add_deliveries(v1::Incident& incident, const std::vector<Reply>& batches,
                     const PushRecords& pushes, const PushRecords& texts) {
+  // Each alert's recipients sorted: a batch names them by place there (delivery_batch.hpp).
+  std::map<std::string, std::vector<std::string>, std::less<>> sorted_recipients;
+  for (const auto& alert : incident.alerts()) {
+    auto& sorted = sorted_recipients[alert.id()];
+    sorted.assign(alert.recipients().begin(), alert.recipients().end());
+    std::sort(sorted.begin(), sorted.end());
+  }
+  const std::vector<std::string> none;
   std::map<std::pair<std::string, std::string>, long long> delivered;  // (alert, responder) -> ms
   v1::DeliveryBatch batch;
   for (const auto& stored : batches) {
     if (!batch.ParseFromString(stored.str)) continue;
-    for (int i = 0; i < batch.responder_ids_size() && i < batch.delays_ms_size(); ++i) {
-      const long long ms = batch.written_ms() + batch.delays_ms(i);
-      auto [it, fresh] = delivered.try_emplace({batch.alert_id(), batch.responder_ids(i)}, ms);
-      if (!fresh) it->second = std::min(it->second, ms);
-    }
+    auto recipients = sorted_recipients.find(batch.alert_id());
+    for_each_delivery(batch, recipients == sorted_recipients.end() ? none : recipients->second,
+                      [&](const std::string& responder, long long ms) {
+                        auto [it, fresh] = delivered.try_emplace({batch.alert_id(), responder}, ms);
+                        if (!fresh) it->second = std::min(it->second, ms);
+                      });
   }
   for (const auto& alert : incident.alerts()) {
     for (const auto& responder : alert.recipients()) {
@@ -146,6 +156,7 @@ void add_kept_acks(std::string_view kept, std::vector<v1::Ack>& acks) {
 bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
   Tagged tagged;
   if (!split_tagged(payload, tagged) || !alert.ParseFromString(tagged.bytes)) return false;
+  restore_stored_alert(alert);
   alert.set_offset(tagged.tag);
   return true;
 }
@@ -234,6 +245,7 @@ void IncidentStore::replay(const std::string& slug, const std::string& after_off
     for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
       v1::Alert alert;
       if (!alert.ParseFromString(e[i + 1].str)) continue;
+      restore_stored_alert(alert);
       alert.set_offset(e[i].str);
       alerts.push_back(std::move(alert));
     }

@@ -2,6 +2,7 @@
 
 #include "store/replies.hpp"
 #include "store/script_call.hpp"
+#include "store/stored_alert.hpp"
 
 #include "core/clock.hpp"
 #include "core/idempotency.hpp"
@@ -44,7 +45,7 @@ void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::string& i
   for (const auto& alert : alerts) {
     call.tail_key(keys.alert_history(alert.neighborhood()));
     call.tail_arg(keys.live_channel(alert.neighborhood()));
-    call.tail_arg(alert.SerializeAsString());
+    call.tail_arg(stored_alert(alert));
     call.tail_arg(alert.neighborhood());
     call.tail_arg(alert.id());
   }
@@ -204,7 +205,8 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::digest, core::content_digest(report))
       .arg(Arg::unverified_cap, cap ? std::to_string(cap->cap) : "")
       .arg(Arg::unverified_since_ms, cap ? std::to_string(to_ms(cap->since)) : "")
-      .arg(Arg::held_event, cap ? cap->held_event.SerializeAsString() : "");
+      .arg(Arg::held_event, cap ? cap->held_event.SerializeAsString() : "")
+      .arg(Arg::digest_hex, core::content_digest_hex(report));
   add_alerts(call, keys_, id, event, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("open incident", std::move(done)));
 }
@@ -257,7 +259,8 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
       .arg(Arg::without_contact, without_contact.SerializeAsString())
       .arg(Arg::digest, digest)
-      .arg(Arg::report_id, report.id());
+      .arg(Arg::report_id, report.id())
+      .arg(Arg::digest_hex, core::content_digest_hex(report));
   std::move(call).run(
       *redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
         if (failed(ec, reply, "attach report")) return done(outcome_only(Outcome::unavailable), 0);

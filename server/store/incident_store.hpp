@@ -9,6 +9,7 @@
 #include "puente/v1/puente.pb.h"
 #include "redis/connection.hpp"
 #include "redis/script.hpp"
+#include "store/delivery_batch.hpp"
 #include "store/keys.hpp"
 #include "store/replication_barrier.hpp"
 
@@ -238,10 +239,11 @@ class IncidentStore {
 
   // The alert reached these responders' sockets, each at its time (the first time only
   // counts). One append of a DeliveryBatch for the lot: a node records thousands of deliveries
-  // a second. Fire and forget.
-  using Delivered =
-      std::pair<std::string, std::chrono::system_clock::time_point>;  // responder, when
+  // a second. `sorted_recipients`: the alert's recipients, sorted (net::HubFrame::recipients),
+  // which the batch names by place (delivery_batch.hpp). Fire and forget.
+  using Delivered = store::Delivered;
   void mark_delivered(const std::string& incident_id, const std::string& alert_id,
+                      const std::vector<std::string>& sorted_recipients,
                       const std::vector<Delivered>& deliveries);
 
   // The incident with its reports, alerts (offsets set), acks and delivery records. The acks:

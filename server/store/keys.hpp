@@ -6,12 +6,15 @@
 //                               status (IncidentStatus number), updated_ms, neighborhood where
 //                               it is now, location (protobuf) where it is now once it moved
 //                               (absent: pb's, issue 22), kind, last_report_ms,
-//                               confirmed_ms, step (escalation steps taken), evidence_ms (when
-//                               a dispatcher marked it as evidence; absent: it will be purged)
+//                               confirmed_ms, step (escalation steps taken; absent until the
+//                               first, issue 22), evidence_ms (when a dispatcher marked it as
+//                               evidence; absent: it will be purged)
 //   {p}incident:{id}:reports    list of Report (protobuf)
 //   {p}incident:{id}:alerts     list of "<offset> <Alert protobuf>": where each alert is kept
 //                               (once: the history names it here). Only appended to, never
-//                               reordered, so a place in it stays an alert's
+//                               reordered, so a place in it stays an alert's. The Alert leaves
+//                               out texts[text_language], which is its text
+//                               (store/stored_alert.hpp); the live channel carries the same
 //   {p}incident:{id}:ack_states hash: responder id -> that responder's last changes of ack
 //                               state for the incident (at most StoreOptions::
 //                               ack_history_per_responder, oldest first; the last one is their
@@ -26,7 +29,10 @@
 //   {p}incident:{id}:reporters  set: reporter ids (independent reporters)
 //   {p}incident:{id}:deliveries list of DeliveryBatch (protobuf): when each alert was written to
 //                               each recipient's socket; a repeat (a replay, another node) may
-//                               appear, and the earliest counts
+//                               appear, and the earliest counts. A batch names recipients by
+//                               their place in the alert's recipients sorted; one written
+//                               before issue 22 (or naming someone the alert does not list)
+//                               by id (store/delivery_batch.hpp)
 //   {p}incidents                sorted set: every incident id, scored by creation time (ms)
 //   {p}incidents:open           sorted set: the open ones
 //   {p}incidents:near           sorted set: the open incidents a report may still corroborate,
@@ -69,8 +75,9 @@
 //                               ack's (key "ack/<responder>/<key>"): string "<digest>";
 //                               expires after a day, or the retention if shorter. The digest
 //                               (core/idempotency.hpp) tells a retry from other content sent
-//                               under the same key; entries written before issue 15 have none
-//                               (or "1") and match any content
+//                               under the same key: 16 bytes of SHA-256 in base64url; entries
+//                               written before issue 22 hold 32 in hex (compared as such), those
+//                               before issue 15 none (or "1") and match any content
 //   {p}timers, timers:leased    sorted sets of deadlines (see timer_queue.hpp)
 //   {p}checkins, checkins:leased
 //                               sorted sets of check-in deadlines as {p}timers, member

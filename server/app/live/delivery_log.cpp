@@ -51,7 +51,7 @@ void DeliveryLog::flush() {
     deliveries.clear();
     for (; i < batch.size() && batch[i].frame == &frame; ++i)
       deliveries.emplace_back(*batch[i].responder_id, batch[i].at);
-    store_.mark_delivered(frame.incident_id, frame.alert_id, deliveries);
+    store_.mark_delivered(frame.incident_id, frame.alert_id, frame.recipients, deliveries);
   }
 }
 

@@ -19,10 +19,11 @@ local now_ms = ARGV[9]
 local without_contact = ARGV[10]  -- the report without caller contact, kept if the incident is evidence
 local digest = ARGV[11]
 local report_id = ARGV[12]
+local digest_hex = ARGV[13]       -- the digest as kept before (core/idempotency.hpp)
 
 if remembered ~= '' then
   local earlier = redis.call('GET', idempotency)
-  if earlier then return earlier_report(earlier, digest) end
+  if earlier then return earlier_report(earlier, digest, digest_hex) end
 end
 local status = redis.call('HGET', incident, 'status')
 if not status then return {'not_found'} end

@@ -77,10 +77,12 @@ end
 -- A report's idempotency key seen before, its value "<incident> <report> <digest>": answers
 -- {'repeat', "<incident> <report>"} if the request says what the first did (the same content
 -- digest, or none stored: written before digests were), else {'reused'} (keys.hpp, idem).
-local function earlier_report(earlier, digest)
+-- `digest_hex` is the same digest as written before issue 22 (core/idempotency.hpp): an entry
+-- from then holds that until its time to live is up.
+local function earlier_report(earlier, digest, digest_hex)
   local incident, report, stored = string.match(earlier, '^(%S+) (%S+) ?(%S*)$')
   if not incident then return {'repeat', earlier} end
-  if stored ~= '' and stored ~= digest then return {'reused'} end
+  if stored ~= '' and stored ~= digest and stored ~= digest_hex then return {'reused'} end
   return {'repeat', incident .. ' ' .. report}
 end
 -- An incident's head (head_fields), '' for a field not set; nil if there is no such incident.

@@ -51,11 +51,12 @@ local rung_due_ms = ARGV[28]      -- when to first look for further rungs, '' fo
 local unverified_cap = ARGV[29]   -- '' for no cap (or a report that dispatches at once)
 local unverified_since_ms = ARGV[30]  -- the cap's window starts here
 local held_event = ARGV[31]       -- IncidentEvent protobuf for the board if it is held
-local alert_count = ARGV[32]      -- the alerts follow
+local digest_hex = ARGV[32]       -- the digest as kept before (core/idempotency.hpp)
+local alert_count = ARGV[33]      -- the alerts follow
 
 if idempotency_key ~= '' then
   local earlier = redis.call('GET', idempotency)
-  if earlier then return earlier_report(earlier, digest) end
+  if earlier then return earlier_report(earlier, digest, digest_hex) end
 end
 if prune_before_ms ~= '' then prune_corroborable(corroborable, places_prefix, prefix, prune_before_ms) end
 -- Checked in the same step as the write, so two reports of one raid arriving together at two
@@ -75,9 +76,10 @@ if unverified_cap ~= '' then
   holding = redis.call('ZCARD', unverified) >= tonumber(unverified_cap)
 end
 -- No 'location' field yet: the head holds where it opened, and readers take the field (set once
--- it moves: advance_incident.lua) over the head's (issue 22: the log held it twice).
+-- it moves: advance_incident.lua) over the head's (issue 22: the log held it twice). No 'step'
+-- either until the first escalation: every reader takes a missing one as 0.
 redis.call('HSET', incident, 'pb', head, 'status', status, 'updated_ms', created_ms,
-           'neighborhood', neighborhood, 'kind', kind, 'last_report_ms', created_ms, 'step', '0')
+           'neighborhood', neighborhood, 'kind', kind, 'last_report_ms', created_ms)
 if confirmed_ms ~= '' then redis.call('HSET', incident, 'confirmed_ms', confirmed_ms) end
 if escalate_ms ~= '' and not holding then redis.call('ZADD', timers, escalate_ms, id) end
 redis.call('RPUSH', reports, report)

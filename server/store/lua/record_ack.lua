@@ -27,6 +27,7 @@ local alert = ARGV[10]
 local state = ARGV[11]            -- AckState number
 local anywhere = ARGV[12]         -- '1': may ack an alert of any neighborhood
 local neighborhoods = ARGV[13]    -- else the neighborhoods they may, space-separated
+local digest_hex = ARGV[14]       -- the digest as kept before (core/idempotency.hpp)
 
 -- A varint of the protobuf `pb` at index i: its value and the index after it; nil at the end.
 local function varint(pb, i)
@@ -100,8 +101,11 @@ end
 if not may then return {'not_recipient', where} end
 if idempotency_ttl ~= '' then
   local earlier = redis.call('GET', idempotency)
-  -- "1": written before digests were kept, it matches any content.
-  if earlier then return {(earlier == digest or earlier == '1') and 'repeat' or 'reused'} end
+  -- "1": written before digests were kept, it matches any content. A digest in hex: written
+  -- before issue 22, kept until its time to live is up.
+  if earlier then
+    return {(earlier == digest or earlier == digest_hex or earlier == '1') and 'repeat' or 'reused'}
+  end
 end
 -- The history: netstrings, two per change ("<alert> <state>", the Ack), oldest first.
 local parts, i, kept = {}, 1, redis.call('HGET', states, responder) or ''

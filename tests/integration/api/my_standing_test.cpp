@@ -1,12 +1,17 @@
 // Issue 20, what the observer page shows at its top and on its cards: GET /v1/me/availability
 // says where a responder stands now (on shift, standby, on call, available until when), and an
 // alert on a responder's socket carries its text in every language its recipients read
-// (`texts`), so a page read in another language than the roster's shows it in that one.
+// (`texts`), so a page read in another language than the roster's shows it in that one, live or
+// replayed.
 #include "test_network.hpp"
 
 #include "puente/v1/json.hpp"
 
 #include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <string>
 
 namespace puente::test {
 namespace {
@@ -24,6 +29,23 @@ class MyStanding : public ::testing::Test {
     v1::Availability answer;
     EXPECT_EQ(wire::from_json(response.body, answer), "") << response.body;
     return answer;
+  }
+
+  // A raid in Boyle Heights, reported and confirmed, with `observer` following the
+  // neighborhood: its id, and the VERIFY and the DISPATCH the socket got (unset if none came).
+  struct ConfirmedRaid {
+    std::string id;
+    std::optional<v1::Alert> verify, dispatch;
+  };
+  ConfirmedRaid confirmed_raid(client::WsClient& observer) {
+    ConfirmedRaid raid;
+    raid.id = open_incident(*a, net.token("op"), boyle_heights);
+    raid.verify = next_alert(observer);
+    auto confirmed =
+        a->call(http::verb::post, "/v1/incidents/" + raid.id + "/confirm", net.token("disp"), "{}");
+    EXPECT_EQ(confirmed.status, 200u) << confirmed.body;
+    raid.dispatch = next_alert(observer);
+    return raid;
   }
 };
 
@@ -71,14 +93,8 @@ TEST_F(MyStanding, OnShiftOffShiftStandbyAndAvailableUntil) {
 TEST_F(MyStanding, AnAlertOnTheSocketCarriesItsTextInEveryLanguageOfItsRecipients) {
   // obs-bh reads Spanish; the attorney of Boyle Heights English: a DISPATCH goes to both.
   auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
-  auto id = open_incident(*a, net.token("op"), boyle_heights);
-  auto verify = next_alert(*observer);
-  ASSERT_TRUE(verify);
-  ASSERT_EQ(
-      a->call(http::verb::post, "/v1/incidents/" + id + "/confirm", net.token("disp"), "{}").status,
-      200u);
-  auto dispatch = next_alert(*observer);
-  ASSERT_TRUE(dispatch);
+  auto [id, verify, dispatch] = confirmed_raid(*observer);
+  ASSERT_TRUE(verify && dispatch);
   ASSERT_EQ(dispatch->type(), v1::DISPATCH);
   ASSERT_TRUE(dispatch->texts().count("es")) << "no texts on the socket";
   EXPECT_EQ(dispatch->texts().at("es"), dispatch->text());
@@ -93,6 +109,28 @@ TEST_F(MyStanding, AnAlertOnTheSocketCarriesItsTextInEveryLanguageOfItsRecipient
   bool english = false;
   for (const auto& alert : incident.alerts()) english |= alert.texts().count("en") > 0;
   EXPECT_TRUE(english) << read.body;
+}
+
+// Redis keeps an alert's text once (issue 22: `text` is left out of `texts`); a socket that
+// comes back and is replayed the alert from there gets it as the live one had it.
+TEST_F(MyStanding, AReplayedAlertCarriesTheSameTextsAsTheLiveOne) {
+  auto observer = a->socket(net.token("obs-bh"), {"boyle-heights"});
+  auto [id, verify, live] = confirmed_raid(*observer);
+  ASSERT_TRUE(verify && live);
+  ASSERT_EQ(live->type(), v1::DISPATCH);
+  ASSERT_GE(live->texts_size(), 2) << "Spanish and the network's English";
+
+  auto back = a->socket(net.token("obs-bh"), {"boyle-heights"}, false,
+                        {{"boyle-heights", verify->offset()}});
+  auto replayed = next_alert(*back);
+  ASSERT_TRUE(replayed);
+  EXPECT_EQ(replayed->id(), live->id());
+  EXPECT_EQ(replayed->text(), live->text());
+  using Texts = std::map<std::string, std::string>;
+  const auto texts = [](const v1::Alert& alert) {
+    return Texts(alert.texts().begin(), alert.texts().end());
+  };
+  EXPECT_EQ(texts(*replayed), texts(*live));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "store/incident_store.hpp"
 
 #include "core/clock.hpp"
+#include "core/idempotency.hpp"
 #include "redis_link.hpp"
 
 #include <gtest/gtest.h>
@@ -173,6 +174,34 @@ TEST_F(AckStates, AReportKeyReusedForOtherContentIsRefusedAndChangesNothing) {
   EXPECT_EQ(open_incident("inc-2", "call-7"), Outcome::repeated) << "a true retry";
   EXPECT_EQ(open_incident("inc-3", "call-7", "agents at the school"), Outcome::reused_key);
   EXPECT_EQ(link.integer({"EXISTS", keys.incident("inc-3")}), 0);
+  EXPECT_EQ(link.integer({"ZCARD", keys.incidents()}), 1);
+}
+
+// Issue 22: a key's entry keeps the content digest in 22 characters (base64url of 16 bytes of
+// SHA-256); an entry written before, with all 32 bytes in hex, still tells a retry from other
+// content until it expires.
+TEST_F(AckStates, KeysKeepAShortDigestAndThoseKeptInHexStillTellARetryFromOtherContent) {
+  ASSERT_EQ(open_incident("inc-1", "call-7"), Outcome::ok);
+  ASSERT_EQ(ack("obs-a", v1::EN_ROUTE, "k-1"), Outcome::ok);
+  EXPECT_EQ(link.command({"GET", keys.idempotency("ack/obs-a/k-1")}).str.size(), 22u);
+  EXPECT_EQ(link.command({"GET", keys.idempotency("op/call-7")}).str.size(),
+            std::string("inc-1 rep-inc-1 ").size() + 22u);
+
+  v1::Ack earlier;
+  earlier.set_incident_id("inc-1");
+  earlier.set_alert_id("al-1");
+  earlier.set_state(v1::ON_SCENE);
+  link.command({"SET", keys.idempotency("ack/obs-a/k-hex"), core::content_digest_hex(earlier)});
+  EXPECT_EQ(ack("obs-a", v1::ON_SCENE, "k-hex"), Outcome::repeated);
+  EXPECT_EQ(ack("obs-a", v1::DECLINED, "k-hex"), Outcome::reused_key);
+
+  v1::Report first;
+  first.set_kind(v1::RAID);
+  first.set_description("agents at the market");
+  link.command({"SET", keys.idempotency("op/call-hex"),
+                "inc-0 rep-inc-0 " + core::content_digest_hex(first)});
+  EXPECT_EQ(open_incident("inc-2", "call-hex"), Outcome::repeated);
+  EXPECT_EQ(open_incident("inc-3", "call-hex", "agents at the school"), Outcome::reused_key);
   EXPECT_EQ(link.integer({"ZCARD", keys.incidents()}), 1);
 }
 
