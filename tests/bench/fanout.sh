@@ -326,12 +326,13 @@ stop "$redis_pid"
 
 if [[ $callgrind -eq 1 ]]; then
   echo
-  echo "| server | deliveries | server instructions/delivery | Redis instructions/delivery |"
+  echo "| server | deliveries | server instructions/delivery | Redis instructions/delivery (without serverCron) |"
   echo "| --- | --- | --- | --- |"
   awk '{ key = $1 " " $2; received[key] = $6; n[key] = 1
-         if ($3 == "server") server[key] += $5; else redis[key] += $5 }
+         if ($3 == "server") server[key] += $5; else { redis[key] += $5; cron[key] += $7 } }
        END { for (k in n) { split(k, f, " ")
-               printf "| %s | %d | %.0f | %.0f |\n", f[1], received[k], server[k] / received[k], redis[k] / received[k] } }' \
+               printf "| %s | %d | %.0f | %.0f (%.0f) |\n", f[1], received[k], server[k] / received[k],
+                 redis[k] / received[k], (redis[k] - cron[k]) / received[k] } }' \
     "$callgrind_dir/phases.txt" | sort
   echo "fanout.sh: the profiles (callgrind_annotate) are in $callgrind_dir" >&2
 fi

@@ -25,6 +25,8 @@ for role in "${roles[@]}"; do
     callgrind_control --dump="phase $phase" "$pid" >/dev/null
     dump=$(ls -t "$(dirname "$out")"/callgrind.out."$pid".* | head -1)
     instructions=$(awk '/^(totals|summary):/ {print $2; exit}' "$dump")
-    echo "$label $phase ${role%%=*} $pid $instructions $received" >>"$out"
+    cron=$(callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null |
+      awk '/:serverCron / {gsub(",", "", $1); print $1; exit}')
+    echo "$label $phase ${role%%=*} $pid $instructions $received ${cron:-0}" >>"$out"
   fi
 done
