@@ -1,12 +1,18 @@
+// The walk over a message for print_json (json_printer.hpp): each type's fields from its layout
+// (json_layout.hpp), each value through one Reflection call (a repeated string or message field
+// through its RepeatedPtrField, not one call per element), the leaves by json_scalars.hpp.
 #include "puente/v1/json_printer.hpp"
+
+#include "puente/v1/json_layout.hpp"
+#include "puente/v1/json_scalars.hpp"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/timestamp.pb.h>
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
-#include <ctime>
+#include <cstring>
+#include <type_traits>
 #include <vector>
 
 namespace puente::wire {
@@ -17,34 +23,46 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-// google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
-constexpr std::int64_t earliest_timestamp = -62135596800;
-constexpr std::int64_t latest_timestamp = 253402300799;
+// A buffer kept per thread between prints, so that a print grows no string on the way: its
+// answer is copied out once at its size. One bigger than this (a long list) is let go after.
+constexpr std::size_t buffer_kept_bytes = 256 * 1024;
+
+// The whole-field accessors (GetRepeatedField, GetRepeatedPtrField) are marked deprecated in
+// favour of RepeatedFieldRef, which reads each element through a virtual call. They are still
+// protobuf 3.21's own way to hand out the field, and the fast one.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+template <class T>
+const google::protobuf::RepeatedField<T>& repeated_scalars(const Message& m, const Reflection& r,
+                                                           const FieldDescriptor* field) {
+  return r.GetRepeatedField<T>(m, field);
+}
+template <class T>
+const google::protobuf::RepeatedPtrField<T>& repeated_pointers(const Message& m,
+                                                               const Reflection& r,
+                                                               const FieldDescriptor* field) {
+  return r.GetRepeatedPtrField<T>(m, field);
+}
+#pragma GCC diagnostic pop
 
 class JsonPrinter {
  public:
   explicit JsonPrinter(std::string& out) : out_(out) {}
 
-  bool message(const Message& m) {
-    const auto* descriptor = m.GetDescriptor();
-    if (descriptor == google::protobuf::Timestamp::descriptor()) return timestamp(m);
-    if (descriptor->file()->package() == "google.protobuf")
-      return false;  // another well-known type
-
-    const Reflection* reflection = m.GetReflection();
-    std::vector<const FieldDescriptor*> fields;  // the fields set, by number, as protobuf prints
-    reflection->ListFields(m, &fields);
+  // False if the message holds something left to protobuf's printer (json_printer.hpp).
+  bool message(const Message& m, const MessageLayout& layout) {
+    switch (layout.form) {
+      case MessageLayout::Form::timestamp: return timestamp(m);
+      case MessageLayout::Form::declined: return false;
+      case MessageLayout::Form::fields: break;
+    }
+    const Reflection& r = *m.GetReflection();
     out_ += '{';
     bool first = true;
-    for (const auto* field : fields) {
-      if (!first) out_ += ',';
-      first = false;
-      // A name protobuf made from the field's is letters and digits: nothing to escape.
-      field->has_json_name() ? text(field->json_name()) : quoted(field->json_name());
-      out_ += ':';
-      if (!(field->is_map()        ? map(m, *reflection, field)
-            : field->is_repeated() ? list(m, *reflection, field)
-                                   : value(m, *reflection, field, -1)))
+    for (const auto& f : layout.fields) {
+      if (!(f.map        ? map(m, r, f, first)
+            : f.repeated ? list(m, r, f, first)
+                         : single(m, r, f, first)))
         return false;
     }
     out_ += '}';
@@ -52,240 +70,239 @@ class JsonPrinter {
   }
 
  private:
-  bool list(const Message& m, const Reflection& reflection, const FieldDescriptor* field) {
+  // `f`'s key, after a comma unless it is the object's first.
+  void key(const FieldLayout& f, bool& first) {
+    if (!first) out_ += ',';
+    first = false;
+    out_ += f.key;
+  }
+
+  // A singular field, with its key, unless it is absent: unset if it tracks presence, else at
+  // its default (zero, false, empty; -0.0 is not, as Reflection::ListFields has it).
+  bool single(const Message& m, const Reflection& r, const FieldLayout& f, bool& first) {
+    if (f.presence && !r.HasField(m, f.field)) return true;
+    return value(m, r, f, [&](bool set) {
+      if (!set && !f.presence) return false;
+      key(f, first);
+      return true;
+    });
+  }
+
+  // The value of a singular `f` of `m`. `print(set)` is asked first, with whether the value
+  // differs from the default, and says whether to print it.
+  template <class Ask>
+  bool value(const Message& m, const Reflection& r, const FieldLayout& f, Ask print) {
+    const FieldDescriptor* d = f.field;
+    switch (f.kind) {
+      case FieldKind::int32: return integer(r.GetInt32(m, d), print);
+      case FieldKind::uint32: return integer(r.GetUInt32(m, d), print);
+      case FieldKind::int64: return quoted_integer(r.GetInt64(m, d), print);
+      case FieldKind::uint64: return quoted_integer(r.GetUInt64(m, d), print);
+      case FieldKind::double_: {
+        const double v = r.GetDouble(m, d);
+        if (print(bits_of(v) != 0)) append_json_double(out_, v);
+        return true;
+      }
+      case FieldKind::float_: {
+        const float v = r.GetFloat(m, d);
+        if (print(bits_of(v) != 0)) append_json_float(out_, v);
+        return true;
+      }
+      case FieldKind::bool_:
+        if (const bool v = r.GetBool(m, d); print(v)) out_ += v ? "true" : "false";
+        return true;
+      case FieldKind::enum_:
+        if (const int v = r.GetEnumValue(m, d); print(v != 0)) enum_value(f, v);
+        return true;
+      case FieldKind::string:
+      case FieldKind::bytes: {
+        const std::string& s = r.GetStringReference(m, d, &scratch_);
+        if (print(!s.empty())) text(f, s);
+        return true;
+      }
+      case FieldKind::message: print(true); return message(r.GetMessage(m, d), *f.message);
+    }
+    return false;
+  }
+
+  // A repeated field, with its key, unless it is empty.
+  bool list(const Message& m, const Reflection& r, const FieldLayout& f, bool& first) {
+    const FieldDescriptor* d = f.field;
+    switch (f.kind) {
+      case FieldKind::int32:
+        return items(repeated_scalars<std::int32_t>(m, r, d), f, first,
+                     [&](std::int32_t v) { return integer(v, always); });
+      case FieldKind::uint32:
+        return items(repeated_scalars<std::uint32_t>(m, r, d), f, first,
+                     [&](std::uint32_t v) { return integer(v, always); });
+      case FieldKind::int64:
+        return items(repeated_scalars<std::int64_t>(m, r, d), f, first,
+                     [&](std::int64_t v) { return quoted_integer(v, always); });
+      case FieldKind::uint64:
+        return items(repeated_scalars<std::uint64_t>(m, r, d), f, first,
+                     [&](std::uint64_t v) { return quoted_integer(v, always); });
+      case FieldKind::double_:
+        return items(repeated_scalars<double>(m, r, d), f, first, [&](double v) {
+          append_json_double(out_, v);
+          return true;
+        });
+      case FieldKind::float_:
+        return items(repeated_scalars<float>(m, r, d), f, first, [&](float v) {
+          append_json_float(out_, v);
+          return true;
+        });
+      case FieldKind::bool_:
+        return items(repeated_scalars<bool>(m, r, d), f, first, [&](bool v) {
+          out_ += v ? "true" : "false";
+          return true;
+        });
+      case FieldKind::enum_: {  // a RepeatedField<int> that GetRepeatedField will not hand out
+        const int n = r.FieldSize(m, d);
+        if (n == 0) return true;
+        key(f, first);
+        out_ += '[';
+        for (int i = 0; i < n; ++i) {
+          if (i > 0) out_ += ',';
+          enum_value(f, r.GetRepeatedEnumValue(m, d, i));
+        }
+        out_ += ']';
+        return true;
+      }
+      case FieldKind::string:
+      case FieldKind::bytes:
+        return items(repeated_pointers<std::string>(m, r, d), f, first, [&](const std::string& s) {
+          text(f, s);
+          return true;
+        });
+      case FieldKind::message:
+        return items(repeated_pointers<Message>(m, r, d), f, first,
+                     [&](const Message& item) { return message(item, *f.message); });
+    }
+    return false;
+  }
+
+  // `f`'s key and its elements, `print` writing each, unless there are none.
+  template <class Items, class Print>
+  bool items(const Items& all, const FieldLayout& f, bool& first, Print print) {
+    if (all.empty()) return true;
+    key(f, first);
     out_ += '[';
-    for (int i = 0, n = reflection.FieldSize(m, field); i < n; ++i) {
-      if (i > 0) out_ += ',';
-      if (!value(m, reflection, field, i)) return false;
+    bool first_item = true;
+    for (const auto& item : all) {
+      if (!first_item) out_ += ',';
+      first_item = false;
+      if (!print(item)) return false;
     }
     out_ += ']';
     return true;
   }
 
-  bool map(const Message& m, const Reflection& reflection, const FieldDescriptor* field) {
-    const auto* key_field = field->message_type()->map_key();
-    const auto* value_field = field->message_type()->map_value();
+  // A map as an object whose entries come sorted by key as printed (protobuf's come in hash
+  // order). Maps are rare (an alert's texts by language), so this keeps to the plain way.
+  bool map(const Message& m, const Reflection& r, const FieldLayout& f, bool& first) {
+    const auto& entries = repeated_pointers<Message>(m, r, f.field);
+    if (entries.empty()) return true;
+    const FieldLayout& key_field = f.message->fields[0];
+    const FieldLayout& value_field = f.message->fields[1];
     std::vector<std::pair<std::string, const Message*>> by_key;  // the key as printed, the entry
-    for (int i = 0, n = reflection.FieldSize(m, field); i < n; ++i) {
-      const Message& entry = reflection.GetRepeatedMessage(m, field, i);
-      std::string key;
-      if (!JsonPrinter(key).value(entry, *entry.GetReflection(), key_field, -1)) return false;
-      if (key.empty() || key.front() != '"') key = '"' + key + '"';  // JSON keys are strings
-      by_key.emplace_back(std::move(key), &entry);
+    by_key.reserve(static_cast<std::size_t>(entries.size()));
+    for (const Message& entry : entries) {
+      std::string printed;
+      JsonPrinter(printed).value(entry, *entry.GetReflection(), key_field, always);
+      if (printed.empty() || printed.front() != '"')
+        printed = '"' + printed + '"';  // JSON keys are strings
+      by_key.emplace_back(std::move(printed), &entry);
     }
     std::sort(by_key.begin(), by_key.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
+    key(f, first);
     out_ += '{';
     for (std::size_t i = 0; i < by_key.size(); ++i) {
       if (i > 0) out_ += ',';
       out_ += by_key[i].first;
       out_ += ':';
-      if (!value(*by_key[i].second, *by_key[i].second->GetReflection(), value_field, -1))
-        return false;
+      const Message& entry = *by_key[i].second;
+      if (!value(entry, *entry.GetReflection(), value_field, always)) return false;
     }
     out_ += '}';
     return true;
   }
 
-  // One value of `field`: the singular one (index -1) or element `index` of a repeated one.
-  bool value(const Message& m, const Reflection& r, const FieldDescriptor* field, int index) {
-    const bool one = index < 0;
-    switch (field->cpp_type()) {
-      case FieldDescriptor::CPPTYPE_INT32:
-        out_ += std::to_string(one ? r.GetInt32(m, field) : r.GetRepeatedInt32(m, field, index));
-        return true;
-      case FieldDescriptor::CPPTYPE_UINT32:
-        out_ += std::to_string(one ? r.GetUInt32(m, field) : r.GetRepeatedUInt32(m, field, index));
-        return true;
-      case FieldDescriptor::CPPTYPE_INT64:  // 64-bit integers are strings: JavaScript's numbers
-                                            // stop at 2^53
-        quoted(std::to_string(one ? r.GetInt64(m, field) : r.GetRepeatedInt64(m, field, index)));
-        return true;
-      case FieldDescriptor::CPPTYPE_UINT64:
-        quoted(std::to_string(one ? r.GetUInt64(m, field) : r.GetRepeatedUInt64(m, field, index)));
-        return true;
-      case FieldDescriptor::CPPTYPE_DOUBLE:
-        number(one ? r.GetDouble(m, field) : r.GetRepeatedDouble(m, field, index), 15, 17);
-        return true;
-      case FieldDescriptor::CPPTYPE_FLOAT:
-        number(one ? r.GetFloat(m, field) : r.GetRepeatedFloat(m, field, index), 6, 9);
-        return true;
-      case FieldDescriptor::CPPTYPE_BOOL:
-        out_ += (one ? r.GetBool(m, field) : r.GetRepeatedBool(m, field, index)) ? "true" : "false";
-        return true;
-      case FieldDescriptor::CPPTYPE_ENUM: {
-        const int number = one ? r.GetEnumValue(m, field) : r.GetRepeatedEnumValue(m, field, index);
-        if (const auto* known = field->enum_type()->FindValueByNumber(number))
-          text(known->name());
-        else
-          out_ += std::to_string(number);  // a value this build does not know
-        return true;
-      }
-      case FieldDescriptor::CPPTYPE_STRING: {
-        std::string scratch;
-        const std::string& s = one ? r.GetStringReference(m, field, &scratch)
-                                   : r.GetRepeatedStringReference(m, field, index, &scratch);
-        if (field->type() == FieldDescriptor::TYPE_BYTES)
-          quoted(base64(s));
-        else
-          text(s);
-        return true;
-      }
-      case FieldDescriptor::CPPTYPE_MESSAGE:
-        return message(one ? r.GetMessage(m, field) : r.GetRepeatedMessage(m, field, index));
-    }
-    return false;
-  }
+  // For value(): print whatever the value is (an element, a map's key or value).
+  static bool always(bool) { return true; }
 
-  // RFC 3339 in UTC, with 0, 3, 6 or 9 digits of fraction: as protobuf's TimeUtil prints.
-  bool timestamp(const Message& m) {
-    std::int64_t seconds = 0;
-    std::int32_t nanos = 0;
-    if (const auto* t = dynamic_cast<const google::protobuf::Timestamp*>(&m)) {
-      seconds = t->seconds();
-      nanos = t->nanos();
-    } else {  // a dynamic message of the type
-      const auto* descriptor = m.GetDescriptor();
-      seconds = m.GetReflection()->GetInt64(m, descriptor->FindFieldByName("seconds"));
-      nanos = m.GetReflection()->GetInt32(m, descriptor->FindFieldByName("nanos"));
-    }
-    if (seconds < earliest_timestamp || seconds > latest_timestamp || nanos < 0 ||
-        nanos > 999999999)
-      return false;
-    std::tm utc{};
-    const std::time_t t = static_cast<std::time_t>(seconds);
-    if (!gmtime_r(&t, &utc)) return false;
-    out_ += '"';
-    digits(utc.tm_year + 1900, 4);
-    out_ += '-';
-    digits(utc.tm_mon + 1, 2);
-    out_ += '-';
-    digits(utc.tm_mday, 2);
-    out_ += 'T';
-    digits(utc.tm_hour, 2);
-    out_ += ':';
-    digits(utc.tm_min, 2);
-    out_ += ':';
-    digits(utc.tm_sec, 2);
-    if (nanos != 0) {
-      out_ += '.';
-      if (nanos % 1000000 == 0)
-        digits(nanos / 1000000, 3);
-      else if (nanos % 1000 == 0)
-        digits(nanos / 1000, 6);
-      else
-        digits(nanos, 9);
-    }
-    out_ += "Z\"";
+  template <class Integer, class Ask>
+  bool integer(Integer v, Ask print) {
+    if (!print(v != 0)) return true;
+    char buffer[24];
+    out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, v).ptr);
     return true;
   }
 
-  // `n` (>= 0) in exactly `width` digits, zeros in front.
-  void digits(int n, int width) {
-    char buffer[9];
-    for (int i = width - 1; i >= 0; --i, n /= 10) buffer[i] = static_cast<char>('0' + n % 10);
-    out_.append(buffer, static_cast<std::size_t>(width));
+  // 64-bit integers are strings: JavaScript's numbers stop at 2^53.
+  template <class Integer, class Ask>
+  bool quoted_integer(Integer v, Ask print) {
+    if (!print(v != 0)) return true;
+    char buffer[24];
+    buffer[0] = '"';
+    char* end = std::to_chars(buffer + 1, buffer + sizeof buffer - 1, v).ptr;
+    *end++ = '"';
+    out_.append(buffer, end);
+    return true;
   }
 
-  // The shortest of `short_digits` and `long_digits` significant digits that reads back as the
-  // same number (protobuf's SimpleDtoa and SimpleFtoa, which print with printf's %.*g: to_chars
-  // with a precision prints the same); NaN and the infinities as strings.
   template <class Real>
-  void number(Real v, int short_digits, int long_digits) {
-    if (std::isnan(v)) return quoted("NaN");
-    if (std::isinf(v)) return quoted(v > 0 ? "Infinity" : "-Infinity");
-    char buffer[40];
-    const double wide = static_cast<double>(v);
-    auto printed = std::to_chars(buffer, buffer + sizeof buffer, wide, std::chars_format::general,
-                                 short_digits);
-    Real back{};
-    std::from_chars(buffer, printed.ptr, back);
-    if (back != v)
-      printed = std::to_chars(buffer, buffer + sizeof buffer, wide, std::chars_format::general,
-                              long_digits);
-    out_.append(buffer, printed.ptr);
+  static auto bits_of(Real v) {
+    std::conditional_t<sizeof(Real) == 8, std::uint64_t, std::uint32_t> bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    return bits;
   }
 
-  void quoted(const std::string& already_safe) {
-    out_ += '"';
-    out_ += already_safe;
-    out_ += '"';
+  void enum_value(const FieldLayout& f, int number) {
+    if (number >= 0 && static_cast<std::size_t>(number) < f.enum_names.size() &&
+        !f.enum_names[static_cast<std::size_t>(number)].empty()) {
+      out_ += f.enum_names[static_cast<std::size_t>(number)];
+    } else if (const auto* known = f.field->enum_type()->FindValueByNumber(number)) {
+      append_json_string(out_, known->name());
+    } else {
+      integer(number, always);  // a value this build does not know
+    }
   }
 
-  // A JSON string, escaped as protobuf escapes: the control characters, '"' and '\', and also
-  // '<', '>', DEL, U+2028 and U+2029, so the text is safe inside HTML and JavaScript too.
-  void text(const std::string& s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    out_ += '"';
-    std::size_t plain = 0;  // where the run of bytes copied as they are starts
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != 0x7F && c != 0xE2)
-        continue;
-      const char* escaped = nullptr;
-      switch (c) {
-        case '"': escaped = "\\\""; break;
-        case '\\': escaped = "\\\\"; break;
-        case '\b': escaped = "\\b"; break;
-        case '\f': escaped = "\\f"; break;
-        case '\n': escaped = "\\n"; break;
-        case '\r': escaped = "\\r"; break;
-        case '\t': escaped = "\\t"; break;
-        default: break;
-      }
-      const bool separator = c == 0xE2 && i + 2 < s.size() &&
-                             static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                             (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
-                              static_cast<unsigned char>(s[i + 2]) == 0xA9);
-      if (c == 0xE2 && !separator) continue;  // another character of that lead byte
-      out_.append(s, plain, i - plain);
-      if (escaped) {
-        out_ += escaped;
-      } else if (separator) {
-        out_ += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-        i += 2;
-      } else {
-        out_ += "\\u00";
-        out_ += hex[c >> 4];
-        out_ += hex[c & 0xF];
-      }
-      plain = i + 1;
-    }
-    out_.append(s, plain, s.size() - plain);
-    out_ += '"';
+  void text(const FieldLayout& f, const std::string& s) {
+    if (f.kind == FieldKind::bytes)
+      append_json_base64(out_, s);
+    else
+      append_json_string(out_, s);
   }
 
-  static std::string base64(const std::string& bytes) {
-    static constexpr char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-      const unsigned n = static_cast<unsigned char>(bytes[i]) << 16 |
-                         static_cast<unsigned char>(bytes[i + 1]) << 8 |
-                         static_cast<unsigned char>(bytes[i + 2]);
-      for (int shift : {18, 12, 6, 0}) out += alphabet[(n >> shift) & 63];
+  bool timestamp(const Message& m) {
+    static const Reflection* const generated =
+        google::protobuf::Timestamp::default_instance().GetReflection();
+    if (m.GetReflection() == generated) {
+      const auto& t = static_cast<const google::protobuf::Timestamp&>(m);
+      return append_json_timestamp(out_, t.seconds(), t.nanos());
     }
-    if (const std::size_t rest = bytes.size() - i; rest > 0) {
-      unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-      if (rest == 2) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-      out += alphabet[(n >> 18) & 63];
-      out += alphabet[(n >> 12) & 63];
-      out += rest == 2 ? alphabet[(n >> 6) & 63] : '=';
-      out += '=';
-    }
-    return out;
+    // A dynamic message of the type.
+    const auto* descriptor = m.GetDescriptor();
+    return append_json_timestamp(
+        out_, m.GetReflection()->GetInt64(m, descriptor->FindFieldByName("seconds")),
+        m.GetReflection()->GetInt32(m, descriptor->FindFieldByName("nanos")));
   }
 
   std::string& out_;
+  std::string scratch_;  // GetStringReference's, which a generated message never uses
 };
 
 }  // namespace
 
 std::optional<std::string> print_json(const google::protobuf::Message& message) {
-  std::string out;
-  out.reserve(1024);
-  if (!JsonPrinter(out).message(message)) return std::nullopt;
+  thread_local std::string buffer;
+  buffer.clear();
+  const bool printed = JsonPrinter(buffer).message(message, layout_of(message.GetDescriptor()));
+  std::optional<std::string> out;
+  if (printed) out.emplace(buffer);
+  if (buffer.capacity() > buffer_kept_bytes) std::string().swap(buffer);
   return out;
 }
 
