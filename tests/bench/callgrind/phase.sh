@@ -26,7 +26,7 @@ for role in "${roles[@]}"; do
     dump=$(ls -t "$(dirname "$out")"/callgrind.out."$pid".* | head -1)
     instructions=$(awk '/^(totals|summary):/ {print $2; exit}' "$dump")
     cron=$(callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null |
-      awk '/:serverCron / {gsub(",", "", $1); print $1; exit}')
+      awk '/:serverCron / && !found {gsub(",", "", $1); print $1; found = 1}')  # reads all: no SIGPIPE
     echo "$label $phase ${role%%=*} $pid $instructions $received ${cron:-0}" >>"$out"
   fi
 done
