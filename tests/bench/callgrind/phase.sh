@@ -25,8 +25,9 @@ for role in "${roles[@]}"; do
     callgrind_control --dump="phase $phase" "$pid" >/dev/null
     dump=$(ls -t "$(dirname "$out")"/callgrind.out."$pid".* | head -1)
     instructions=$(awk '/^(totals|summary):/ {print $2; exit}' "$dump")
-    cron=$(callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null |
-      awk '/:serverCron / && !found {gsub(",", "", $1); print $1; found = 1}')  # reads all: no SIGPIPE
-    echo "$label $phase ${role%%=*} $pid $instructions $received ${cron:-0}" >>"$out"
+    clock=$(callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null |
+      awk '(/:serverCron / || /wait_handler\.hpp:boost::asio::detail::wait_handler<puente::app::TokenService::tick\(\)/) \
+           && !found {gsub(",", "", $1); print $1; found = 1}')  # reads it all: no SIGPIPE
+    echo "$label $phase ${role%%=*} $pid $instructions $received ${clock:-0}" >>"$out"
   fi
 done
