@@ -45,21 +45,16 @@ std::string content_text(const v1::Ack& ack) {
   return text;
 }
 
-// Its first 16 bytes, in base64url.
-std::string short_digest(const std::string& text) {
-  return base64url_encode(std::string_view(sha256(text)).substr(0, 16));
+ContentDigest digest_of(const std::string& text) {
+  const auto sum = sha256(text);
+  return {base64url_encode(std::string_view(sum).substr(0, 16)),
+          to_hex(reinterpret_cast<const unsigned char*>(sum.data()), sum.size())};
 }
 
 }  // namespace
 
-std::string content_digest(const v1::Report& report) { return short_digest(content_text(report)); }
+ContentDigest content_digest(const v1::Report& report) { return digest_of(content_text(report)); }
 
-std::string content_digest_hex(const v1::Report& report) {
-  return sha256_hex(content_text(report));
-}
-
-std::string content_digest(const v1::Ack& ack) { return short_digest(content_text(ack)); }
-
-std::string content_digest_hex(const v1::Ack& ack) { return sha256_hex(content_text(ack)); }
+ContentDigest content_digest(const v1::Ack& ack) { return digest_of(content_text(ack)); }
 
 }  // namespace puente::core

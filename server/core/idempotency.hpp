@@ -7,7 +7,7 @@
 // SHA-256 in base64url (22 characters; 128 bits leave a chance collision out of reach, and the
 // key is the caller's own). Entries written before issue 22 hold all 32 bytes in hex (64
 // characters, 42 more in the append-only log per report and per ack with a key); the store
-// compares those with content_digest_hex for as long as they live (the key's time to live,
+// compares those with ContentDigest::hex for as long as they live (the key's time to live,
 // [limits] idempotency_ttl_seconds).
 
 #include "puente/v1/puente.pb.h"
@@ -16,13 +16,17 @@
 
 namespace puente::core {
 
+// Both forms of a content's digest, from one SHA-256 (each was a tenth of a report's own work).
+struct ContentDigest {
+  std::string short_form;  // 16 bytes in base64url: what the store keeps
+  std::string hex;         // all 32 in hex: as kept before
+};
+
 // The digest of what the report says: kind, location (lat, lon, place), description, language,
 // neighborhood, caller hash. Not its id, time or key, which a retry may change.
-std::string content_digest(const v1::Report& report);
-std::string content_digest_hex(const v1::Report& report);  // as kept before: SHA-256, hex
+ContentDigest content_digest(const v1::Report& report);
 
 // The digest of what the ack says: incident, alert, state, note. Not its time.
-std::string content_digest(const v1::Ack& ack);
-std::string content_digest_hex(const v1::Ack& ack);  // as kept before: SHA-256, hex
+ContentDigest content_digest(const v1::Ack& ack);
 
 }  // namespace puente::core

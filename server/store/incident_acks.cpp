@@ -22,6 +22,7 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
   std::string neighborhoods;
   for (const auto& slug : reach.neighborhoods)
     neighborhoods += (neighborhoods.empty() ? "" : " ") + slug;
+  const auto digest = core::content_digest(ack);
   ScriptCall<lua::RecordAck> call;
   call.key(Key::incident, keys_.incident(id))
       .key(Key::incident_alerts, keys_.incident_alerts(id))
@@ -38,13 +39,13 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
            idem.empty() ? "" : std::to_string(options_.idempotency_ttl_seconds))
       .arg(Arg::now_ms, std::to_string(core::to_ms(core::Clock::now())))
       .arg(Arg::responder, ack.responder_id())
-      .arg(Arg::digest, core::content_digest(ack))
+      .arg(Arg::digest, digest.short_form)
       .arg(Arg::keep, std::to_string(std::max<std::size_t>(1, options_.ack_history_per_responder)))
       .arg(Arg::alert, ack.alert_id())
       .arg(Arg::state, std::to_string(ack.state()))
       .arg(Arg::anywhere, reach.anywhere ? "1" : "")
       .arg(Arg::neighborhoods, std::move(neighborhoods))
-      .arg(Arg::digest_hex, core::content_digest_hex(ack));
+      .arg(Arg::digest_hex, digest.hex);
   std::move(call).run(*redis_, [barrier = replication_, done = std::move(done)](
                                    auto ec, redis::Reply reply) mutable {
     if (failed(ec, reply, "record ack")) return done({Outcome::unavailable, {}});

@@ -160,6 +160,7 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
   const auto& id = incident.id();
   const auto& where = incident.location();
   const auto& near = checks.unless_near;
+  const auto digest = core::content_digest(report);
   ScriptCall<lua::OpenIncident> call;
   call.key(Key::idempotency, idempotency_key(report))
       .key(Key::incident, keys_.incident(id))
@@ -202,11 +203,11 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::prefix, keys_.prefix())
       .arg(Arg::prune_before_ms, std::to_string(to_ms(now - options_.corroboration_window)))
       .arg(Arg::places_prefix, keys_.corroborable_places_prefix())
-      .arg(Arg::digest, core::content_digest(report))
+      .arg(Arg::digest, digest.short_form)
       .arg(Arg::unverified_cap, cap ? std::to_string(cap->cap) : "")
       .arg(Arg::unverified_since_ms, cap ? std::to_string(to_ms(cap->since)) : "")
       .arg(Arg::held_event, cap ? cap->held_event.SerializeAsString() : "")
-      .arg(Arg::digest_hex, core::content_digest_hex(report));
+      .arg(Arg::digest_hex, digest.hex);
   add_alerts(call, keys_, id, event, alerts, options_.rung_check_after);
   std::move(call).run(*redis_, sent_handler("open incident", std::move(done)));
 }
@@ -253,14 +254,15 @@ void IncidentStore::attach(const std::string& incident_id, const v1::Report& rep
       .arg(Arg::reporter, reporter)
       .arg(Arg::board, keys_.board_channel())
       .arg(Arg::event, event.SerializeAsString())
-      .arg(Arg::remembered,
-           report.idempotency_key().empty() ? "" : incident_id + " " + report.id() + " " + digest)
+      .arg(Arg::remembered, report.idempotency_key().empty()
+                                ? ""
+                                : incident_id + " " + report.id() + " " + digest.short_form)
       .arg(Arg::idempotency_ttl, std::to_string(options_.idempotency_ttl_seconds))
       .arg(Arg::now_ms, std::to_string(to_ms(Clock::now())))
       .arg(Arg::without_contact, without_contact.SerializeAsString())
-      .arg(Arg::digest, digest)
+      .arg(Arg::digest, digest.short_form)
       .arg(Arg::report_id, report.id())
-      .arg(Arg::digest_hex, core::content_digest_hex(report));
+      .arg(Arg::digest_hex, digest.hex);
   std::move(call).run(
       *redis_, [barrier = replication_, done = std::move(done)](auto ec, Reply reply) mutable {
         if (failed(ec, reply, "attach report")) return done(outcome_only(Outcome::unavailable), 0);

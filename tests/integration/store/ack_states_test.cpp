@@ -191,7 +191,7 @@ TEST_F(AckStates, KeysKeepAShortDigestAndThoseKeptInHexStillTellARetryFromOtherC
   earlier.set_incident_id("inc-1");
   earlier.set_alert_id("al-1");
   earlier.set_state(v1::ON_SCENE);
-  link.command({"SET", keys.idempotency("ack/obs-a/k-hex"), core::content_digest_hex(earlier)});
+  link.command({"SET", keys.idempotency("ack/obs-a/k-hex"), core::content_digest(earlier).hex});
   EXPECT_EQ(ack("obs-a", v1::ON_SCENE, "k-hex"), Outcome::repeated);
   EXPECT_EQ(ack("obs-a", v1::DECLINED, "k-hex"), Outcome::reused_key);
 
@@ -199,7 +199,7 @@ TEST_F(AckStates, KeysKeepAShortDigestAndThoseKeptInHexStillTellARetryFromOtherC
   first.set_kind(v1::RAID);
   first.set_description("agents at the market");
   link.command({"SET", keys.idempotency("op/call-hex"),
-                "inc-0 rep-inc-0 " + core::content_digest_hex(first)});
+                "inc-0 rep-inc-0 " + core::content_digest(first).hex});
   EXPECT_EQ(open_incident("inc-2", "call-hex"), Outcome::repeated);
   EXPECT_EQ(open_incident("inc-3", "call-hex", "agents at the school"), Outcome::reused_key);
   EXPECT_EQ(link.integer({"ZCARD", keys.incidents()}), 1);

@@ -16,20 +16,22 @@ TEST(ContentDigest, IsTheFirstSixteenBytesOfTheHexOneInBase64url) {
   report.set_kind(v1::RAID);
   report.set_description("agents at the market");
   const auto digest = content_digest(report);
-  ASSERT_EQ(digest.size(), 22u);
-  const auto bytes = base64url_decode(digest);
+  ASSERT_EQ(digest.short_form.size(), 22u);
+  const auto bytes = base64url_decode(digest.short_form);
   ASSERT_TRUE(bytes);
   EXPECT_EQ(to_hex(reinterpret_cast<const unsigned char*>(bytes->data()), bytes->size()),
-            content_digest_hex(report).substr(0, 32));
-  EXPECT_EQ(content_digest_hex(report).size(), 64u);
+            digest.hex.substr(0, 32));
+  EXPECT_EQ(digest.hex.size(), 64u);
 
   report.set_description("agents at the school");
-  EXPECT_NE(content_digest(report), digest);
+  EXPECT_NE(content_digest(report).short_form, digest.short_form);
+  EXPECT_NE(content_digest(report).hex, digest.hex);
 
   v1::Ack ack;
   ack.set_alert_id("al-1");
-  EXPECT_EQ(content_digest(ack).size(), 22u);
-  EXPECT_NE(content_digest(ack), content_digest(v1::Ack{}));
+  EXPECT_EQ(content_digest(ack).short_form.size(), 22u);
+  EXPECT_EQ(content_digest(ack).hex.size(), 64u);
+  EXPECT_NE(content_digest(ack).short_form, content_digest(v1::Ack{}).short_form);
 }
 
 }  // namespace
