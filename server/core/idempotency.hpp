@@ -16,7 +16,7 @@
 
 namespace puente::core {
 
-// Both forms of a content's digest, from one SHA-256 (each was a tenth of a report's own work).
+// Both forms of a content's digest, from one SHA-256 (a second one was 2% of a report's work).
 struct ContentDigest {
   std::string short_form;  // 16 bytes in base64url: what the store keeps
   std::string hex;         // all 32 in hex: as kept before

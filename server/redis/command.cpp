@@ -24,7 +24,7 @@ void append_line(std::string& out, char prefix, std::size_t n) {
 
 // The command is written in the protocol here, in one buffer, and handed to hiredis whole:
 // hiredis's own formatting (redisAsyncCommandArgv) prints each argument's length with its
-// printf-like sdscatfmt, which cost a report's commands more than all of Redis's replies.
+// printf-like sdscatfmt, about three times the instructions of this (docs/benchmarks.md).
 bool send_args(redisAsyncContext* context, const std::vector<std::string>& args,
                ReplyCallback callback, void* privdata) {
   std::size_t size = 16;

@@ -41,7 +41,7 @@ class Presence : public std::enable_shared_from_this<Presence> {
                        std::chrono::system_clock::time_point now,
                        std::function<void(store::Outcome, std::set<std::string>)> done);
   // How many of `responder_ids` (distinct) connected_among would name, without building the set:
-  // a report's answer counts its reach, and the set's inserts were a tenth of a report's work.
+  // a report's answer counts its reach, and the set's inserts were 3% of a report's work.
   void count_connected_among(const std::vector<std::string>& responder_ids,
                              std::chrono::system_clock::time_point now,
                              std::function<void(store::Outcome, std::size_t)> done);

@@ -2,9 +2,13 @@
 # fanout.sh --callgrind's phase hook (puente-loadgen run --phase-hook): zeroes the instruction
 # counts of each server process under Callgrind when a phase begins, dumps them when its
 # deliveries are in, and appends one line per process to OUT:
-#   <label> <phase> <role> <pid> <instructions> <deliveries received>
+#   <label> <phase> <role> <pid> <instructions> <deliveries received> <of them on a clock>
 # Instructions are the user-space work a process did for the phase, the same on any run of the
-# same load: what this VM's missing hardware counters (perf stat) cannot give.
+# same load: what this VM's missing hardware counters (perf stat) cannot give. Work on a clock
+# does not depend on the load, and a phase lasts longer under Callgrind the slower the server
+# and the busier the machine: Redis's serverCron (10 times a second: memory statistics, expiry,
+# the log's fsync) and puented's token sweep (every socket's token, once a second) are counted
+# apart, and fanout.sh reports each count also without them.
 #
 #   phase.sh OUT LABEL ROLE=PID... begin PHASE
 #   phase.sh OUT LABEL ROLE=PID... end PHASE RECEIVED
