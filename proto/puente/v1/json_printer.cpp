@@ -251,8 +251,9 @@ class JsonPrinter {
     return true;
   }
 
+  // The return type is spelled out: clang does not deduce it for a use earlier in the class.
   template <class Real>
-  static auto bits_of(Real v) {
+  static std::conditional_t<sizeof(Real) == 8, std::uint64_t, std::uint32_t> bits_of(Real v) {
     std::conditional_t<sizeof(Real) == 8, std::uint64_t, std::uint32_t> bits;
     std::memcpy(&bits, &v, sizeof bits);
     return bits;
