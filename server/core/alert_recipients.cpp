@@ -37,12 +37,10 @@ std::vector<const Responder*> fresh_recipients(const Roster& roster, std::string
                                                std::chrono::system_clock::time_point now,
                                                const TimeZone& zone,
                                                const std::set<std::string>& available) {
-  std::vector<const Responder*> reached;
-  for (const Responder* who : on_call_for(roster, neighborhood, now, zone, available))
-    if (type == v1::VERIFY ? who->has_role(Role::legal_observer) : responds_in_field(*who))
-      reached.push_back(who);
-  std::sort(reached.begin(), reached.end(),
-            [](const Responder* a, const Responder* b) { return a->id < b->id; });
+  auto reached = on_call_among(roster, roster.covering_by_id(neighborhood), now, zone, available);
+  std::erase_if(reached, [&](const Responder* who) {
+    return !(type == v1::VERIFY ? who->has_role(Role::legal_observer) : responds_in_field(*who));
+  });
   return reached;
 }
 

@@ -46,9 +46,18 @@ std::vector<const Responder*> on_call_for(const Roster& roster, std::string_view
                                           std::chrono::system_clock::time_point now,
                                           const TimeZone& zone,
                                           const std::set<std::string>& available) {
+  return on_call_among(roster, roster.covering(neighborhood), now, zone, available);
+}
+
+std::vector<const Responder*> on_call_among(const Roster& roster,
+                                            const std::vector<std::size_t>& covering,
+                                            std::chrono::system_clock::time_point now,
+                                            const TimeZone& zone,
+                                            const std::set<std::string>& available) {
   const LocalTime local = zone.to_local(now);
   std::vector<const Responder*> out;
-  for (std::size_t index : roster.covering(neighborhood)) {
+  out.reserve(covering.size());
+  for (std::size_t index : covering) {
     const Responder& r = roster.responders()[index];
     const bool alerted = r.standby ? listed(available, r.id) : available_now(r, local, available);
     if (alerted) out.push_back(&r);

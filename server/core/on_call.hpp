@@ -41,6 +41,12 @@ std::vector<const Responder*> on_call_for(const Roster& roster, std::string_view
                                           std::chrono::system_clock::time_point now,
                                           const TimeZone& zone,
                                           const std::set<std::string>& available);
+// The same from `covering` (Roster::covering or covering_by_id), in its order.
+std::vector<const Responder*> on_call_among(const Roster& roster,
+                                            const std::vector<std::size_t>& covering,
+                                            std::chrono::system_clock::time_point now,
+                                            const TimeZone& zone,
+                                            const std::set<std::string>& available);
 
 // The standby pool an escalation reaching `neighborhoods` calls in, in roster order: standby
 // responders on shift now (or in `available`) who cover one of `neighborhoods`, or who cover

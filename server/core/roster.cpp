@@ -333,6 +333,12 @@ Roster Roster::from_toml(std::string_view text) {
     }
     roster.responders_.push_back(std::move(r));
   }
+  for (const auto& [slug, indexes] : roster.by_neighborhood_) {
+    auto& by_id = roster.by_neighborhood_by_id_[slug] = indexes;
+    std::sort(by_id.begin(), by_id.end(), [&](std::size_t a, std::size_t b) {
+      return roster.responders_[a].id < roster.responders_[b].id;
+    });
+  }
   return roster;
 }
 
@@ -344,10 +350,24 @@ const Responder* Roster::authenticate(std::string_view token) const {
   return it == by_token_hash_.end() ? nullptr : &responders_[it->second];
 }
 
-const std::vector<std::size_t>& Roster::covering(std::string_view neighborhood) const {
+namespace {
+
+const std::vector<std::size_t>& covering_in(
+    const std::map<std::string, std::vector<std::size_t>, std::less<>>& by_neighborhood,
+    std::string_view neighborhood) {
   static const std::vector<std::size_t> nobody;
-  const auto it = by_neighborhood_.find(neighborhood);
-  return it == by_neighborhood_.end() ? nobody : it->second;
+  const auto it = by_neighborhood.find(neighborhood);
+  return it == by_neighborhood.end() ? nobody : it->second;
+}
+
+}  // namespace
+
+const std::vector<std::size_t>& Roster::covering(std::string_view neighborhood) const {
+  return covering_in(by_neighborhood_, neighborhood);
+}
+
+const std::vector<std::size_t>& Roster::covering_by_id(std::string_view neighborhood) const {
+  return covering_in(by_neighborhood_by_id_, neighborhood);
 }
 
 std::optional<std::size_t> Roster::index_of(const Responder& who) const {

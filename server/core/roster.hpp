@@ -116,6 +116,9 @@ class Roster {
   // Indexes into responders() of those who list `neighborhood`, in file order: who may be on
   // call there, without a scan of the whole roster for every alert.
   const std::vector<std::size_t>& covering(std::string_view neighborhood) const;
+  // The same in the order of their ids: an alert lists its recipients so (sorted once here,
+  // not for every alert).
+  const std::vector<std::size_t>& covering_by_id(std::string_view neighborhood) const;
 
   // Neighborhood slugs the roster names that `known` does not hold; empty when all are known.
   template <typename IsKnown>
@@ -137,7 +140,8 @@ class Roster {
   using Index = std::unordered_map<std::string, std::size_t, ViewHash, std::equal_to<>>;
   Index by_token_hash_;
   Index by_id_;
-  std::map<std::string, std::vector<std::size_t>, std::less<>> by_neighborhood_;
+  using Covering = std::map<std::string, std::vector<std::size_t>, std::less<>>;
+  Covering by_neighborhood_, by_neighborhood_by_id_;
 };
 
 }  // namespace puente::core

@@ -4,6 +4,8 @@
 #include "store/script_call.hpp"
 #include "store/stored_alert.hpp"
 
+#include "puente/v1/wire_fields.hpp"
+
 #include "core/clock.hpp"
 #include "core/idempotency.hpp"
 #include "core/ids.hpp"
@@ -29,23 +31,35 @@ bool located(const v1::Location& l) { return !(l.lat() == 0 && l.lon() == 0); }
 // the neighborhoods alerted are kept, the board's channel and the event to tell it, the alerts
 // (their count, then each alert's history as a tail key and its channel, protobuf,
 // neighborhood and id as tail arguments: publish_all in lua/helpers.lua), and when the rung
-// worker first looks at each (StoreOptions::rung_check_after; none without it).
+// worker first looks at each (StoreOptions::rung_check_after; none without it). An event
+// without an alert goes out carrying the first of `alerts` (incident_store.hpp).
 template <class Script>
 void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::string& incident_id,
                 const v1::IncidentEvent& event, const std::vector<v1::Alert>& alerts,
                 std::optional<std::chrono::milliseconds> rung_check_after) {
+  // Each alert serialized once: its bytes go into the event whole and into history cut.
+  std::string event_bytes = event.SerializeAsString();
+  std::vector<std::string> stored;
+  stored.reserve(alerts.size());
+  for (const auto& alert : alerts) {
+    const auto whole = alert.SerializeAsString();
+    if (stored.empty() && !event.has_alert())
+      wire::append_length_delimited(event_bytes, v1::IncidentEvent::kAlertFieldNumber, whole);
+    stored.push_back(stored_alert(alert, whole));
+  }
   call.key(Script::Key::incident_alerts, keys.incident_alerts(incident_id))
       .key(Script::Key::alerted, keys.incident_alerted(incident_id))
       .arg(Script::Arg::board, keys.board_channel())
-      .arg(Script::Arg::event, event.SerializeAsString());
+      .arg(Script::Arg::event, std::move(event_bytes));
   call.key(Script::Key::rungs, keys.rungs())
       .arg(Script::Arg::rung_due_ms,
            rung_check_after ? std::to_string(to_ms(Clock::now() + *rung_check_after)) : "");
   call.arg(Script::Arg::alert_count, std::to_string(alerts.size()));
-  for (const auto& alert : alerts) {
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    const auto& alert = alerts[i];
     call.tail_key(keys.alert_history(alert.neighborhood()));
     call.tail_arg(keys.live_channel(alert.neighborhood()));
-    call.tail_arg(stored_alert(alert));
+    call.tail_arg(std::move(stored[i]));
     call.tail_arg(alert.neighborhood());
     call.tail_arg(alert.id());
   }

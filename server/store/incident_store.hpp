@@ -156,6 +156,10 @@ class IncidentStore {
     Outcome outcome() const;
   };
 
+  // Each step that sends `alerts` tells the board `event`; an event without an alert carries
+  // the first of `alerts`, added as it is written, so callers need not copy it in (an alert
+  // holds its hundred recipients' ids).
+  //
   // `incident` is the head (no reports/alerts/acks); `report.idempotency_key` may be empty.
   // `escalate_at`: the first escalation deadline, when the report dispatches at once. A
   // repeated idempotency key answers `repeated` before any check is made, or `reused_key` if

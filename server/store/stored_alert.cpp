@@ -1,19 +1,54 @@
 // An alert to and from the bytes Redis keeps: stored_alert.hpp says what is left out and why.
 #include "store/stored_alert.hpp"
 
+#include "puente/v1/wire_fields.hpp"
+
 namespace puente::store {
 
-std::string stored_alert(const v1::Alert& alert) {
-  const auto& texts = alert.texts();
-  auto same = texts.end();
-  for (auto it = texts.begin(); it != texts.end(); ++it)
+namespace {
+
+// The language whose `texts` entry repeats `text`, or null if none does.
+const std::string* repeated_language(const v1::Alert& alert) {
+  if (alert.text().empty()) return nullptr;
+  const std::string* same = nullptr;
+  for (const auto& [language, text] : alert.texts())
     // The smallest such tag: the same alert always stores the same bytes.
-    if (it->second == alert.text() && (same == texts.end() || it->first < same->first)) same = it;
-  if (alert.text().empty() || same == texts.end()) return alert.SerializeAsString();
-  v1::Alert stored = alert;
-  stored.set_text_language(same->first);
-  stored.mutable_texts()->erase(same->first);
-  return stored.SerializeAsString();
+    if (text == alert.text() && (!same || language < *same)) same = &language;
+  return same;
+}
+
+// Whether `entry`, the bytes of one map<string, string> entry, has the key `key`.
+bool entry_has_key(std::string_view entry, std::string_view key) {
+  bool found = false;
+  wire::for_each_field(entry, [&](const wire::WireField& field) {
+    if (field.number == 1) found = field.length_delimited() && field.payload() == key;
+  });
+  return found;
+}
+
+}  // namespace
+
+std::string stored_alert(const v1::Alert& alert) {
+  return stored_alert(alert, alert.SerializeAsString());
+}
+
+std::string stored_alert(const v1::Alert& alert, std::string_view serialized) {
+  const auto* language = repeated_language(alert);
+  if (!language) return std::string(serialized);
+  std::string stored;
+  stored.reserve(serialized.size());
+  bool cut = false;
+  wire::for_each_field(serialized, [&](const wire::WireField& field) {
+    if (!cut && field.number == v1::Alert::kTextsFieldNumber && field.length_delimited() &&
+        entry_has_key(field.payload(), *language)) {
+      cut = true;
+      return;
+    }
+    stored.append(field.bytes);
+  });
+  if (!cut) return std::string(serialized);  // not bytes of this alert: keep them as they are
+  wire::append_length_delimited(stored, v1::Alert::kTextLanguageFieldNumber, *language);
+  return stored;
 }
 
 void restore_stored_alert(v1::Alert& alert) {

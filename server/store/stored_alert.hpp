@@ -10,12 +10,17 @@
 #include "puente/v1/puente.pb.h"
 
 #include <string>
+#include <string_view>
 
 namespace puente::store {
 
 // `alert`'s bytes as Redis keeps them. Leaves the fields the store's scripts read where they
 // were (id first, recipients: lua/record_ack.lua, lua/load_alert.lua).
 std::string stored_alert(const v1::Alert& alert);
+// The same from `serialized`, alert.SerializeAsString() made by the caller, who needs those bytes
+// too (the board's event carries the alert whole): the entry is cut out of the bytes, where a
+// copy of the alert without it cost its hundred recipients' ids once more.
+std::string stored_alert(const v1::Alert& alert, std::string_view serialized);
 
 // Puts back what stored_alert left out of `alert`, just parsed from Redis.
 void restore_stored_alert(v1::Alert& alert);

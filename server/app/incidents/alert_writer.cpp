@@ -4,7 +4,7 @@
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 
-#include <set>
+#include <algorithm>
 
 namespace puente::app {
 
@@ -31,18 +31,26 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
   auto happened = core::to_time_point(incident.created_at());
   std::vector<v1::Alert> alerts;
   for (const auto& slug : r.neighborhoods) {
-    // Who it goes to, and the languages they read it in (the default language always).
+    // Who it goes to, and the languages they read it in (the default language always; a
+    // network has a handful, so a list, where a set cost a compare per level per recipient).
     std::vector<std::string> recipients;
-    std::set<std::string> languages{default_language_};
+    std::vector<std::string> languages{default_language_};
+    const auto read_by = [&](const core::Responder& who) {
+      auto language = language_of(who);
+      if (std::find(languages.begin(), languages.end(), language) == languages.end())
+        languages.push_back(std::move(language));
+    };
     if (core::follows_up(r.type)) {
       recipients = core::alerted_recipients(incident, slug);
       for (const auto& id : recipients)
-        if (const auto* who = roster_.find(id)) languages.insert(language_of(*who));
+        if (const auto* who = roster_.find(id)) read_by(*who);
     } else {
-      for (const auto* who :
-           core::fresh_recipients(roster_, slug, r.type, r.now, zone_, *r.available)) {
+      const auto reached =
+          core::fresh_recipients(roster_, slug, r.type, r.now, zone_, *r.available);
+      recipients.reserve(reached.size());
+      for (const auto* who : reached) {
         recipients.push_back(who->id);
-        languages.insert(language_of(*who));
+        read_by(*who);
       }
     }
     if (recipients.empty() && slug != incident.neighborhood()) continue;
@@ -69,6 +77,7 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
     for (const auto& language : languages)
       (*alert.mutable_texts())[language] = templates_.render(r.type, language, fields);
     alert.set_text(alert.texts().at(default_language_));
+    alert.mutable_recipients()->Reserve(static_cast<int>(recipients.size()));
     for (auto& id : recipients) alert.add_recipients(std::move(id));
     alerts.push_back(std::move(alert));
   }

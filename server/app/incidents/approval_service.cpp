@@ -57,7 +57,6 @@ void ApprovalService::release(const core::Responder& who, v1::Incident incident,
   event.set_neighborhood(incident.neighborhood());
   event.set_status(incident.status());
   event.set_what("approved");
-  if (!alerts.empty()) *event.mutable_alert() = alerts.front();
   *event.mutable_at() = core::now();
   std::optional<Clock::time_point> escalate_at;
   if (!verify_first && !policy.escalation.empty() && !incident.has_confirmed_at())

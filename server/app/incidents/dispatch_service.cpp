@@ -261,7 +261,6 @@ void DispatchService::apply_step(std::shared_ptr<Step> s) {
   event.set_neighborhood(moved.neighborhood());
   event.set_status(transition->to);
   event.set_what(std::string(core::to_string(s->step)));
-  if (!alerts.empty()) *event.mutable_alert() = alerts.front();
   *event.mutable_at() = s->stamp;
 
   auto id = incident.id();  // copied: the callback below takes `s`, and with it `incident`

@@ -173,7 +173,6 @@ void EscalationWorker::take_step(v1::Incident incident, const core::EscalationPl
   event.set_neighborhood(incident.neighborhood());
   event.set_status(incident.status());
   event.set_what("escalated: " + std::string(core::to_string(plan.audience)));
-  *event.mutable_alert() = alerts.front();
   *event.mutable_at() = alerts.front().sent_at();
 
   // The following step's deadline goes in with this one: no crash can separate them.

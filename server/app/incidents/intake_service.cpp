@@ -144,19 +144,20 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
   p->report.set_incident_id(incident.id());
 
   const auto available = book.available_at(p->now);
-  auto alerts = rules_.writer.write({&incident,
-                                     verify_first ? v1::VERIFY : v1::DISPATCH,
-                                     {p->where->slug},
-                                     "",
-                                     0,
-                                     p->now,
-                                     &available});
+  // Shared with the answer below, not copied: each alert holds its recipients' ids.
+  auto alerts = std::make_shared<std::vector<v1::Alert>>(
+      rules_.writer.write({&incident,
+                           verify_first ? v1::VERIFY : v1::DISPATCH,
+                           {p->where->slug},
+                           "",
+                           0,
+                           p->now,
+                           &available}));
   v1::IncidentEvent event;
   event.set_incident_id(incident.id());
   event.set_neighborhood(p->where->slug);
   event.set_status(v1::REPORTED);
   event.set_what("reported");
-  if (!alerts.empty()) *event.mutable_alert() = alerts.front();
   *event.mutable_at() = p->report.received_at();
 
   std::optional<Clock::time_point> escalate_at;
@@ -173,12 +174,11 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
   // what it bounds is alerts going out, and a journal replay sends them now.
   if (verify_first && p->policy->unverified_cap > 0) {
     v1::IncidentEvent held = event;
-    held.clear_alert();
     held.set_what("held");
     checks.unverified_cap = store::OpenChecks::UnverifiedCap{
         p->policy->unverified_cap, Clock::now() - p->policy->unverified_window, std::move(held)};
   }
-  store_.open(incident, p->report, p->reporter, alerts, event, escalate_at, checks,
+  store_.open(incident, p->report, p->reporter, *alerts, event, escalate_at, checks,
               [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
                 switch (sent.outcome()) {
                   case store::Outcome::ok: break;
@@ -216,14 +216,14 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
                   *receipt.mutable_incident() = std::move(incident);
                   return p->done(std::nullopt, {std::move(receipt), Taken::created});
                 }
-                metrics_.alerts_published.inc(alerts.size());
+                metrics_.alerts_published.inc(alerts->size());
                 spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
                              incident.neighborhood());
                 incident.add_alerted_neighborhoods(incident.neighborhood());
                 const auto& offsets = written.offsets;
-                for (std::size_t i = 0; i < alerts.size() && i < offsets.size(); ++i) {
-                  alerts[i].set_offset(offsets[i]);
-                  *incident.add_alerts() = std::move(alerts[i]);
+                for (std::size_t i = 0; i < alerts->size() && i < offsets.size(); ++i) {
+                  (*alerts)[i].set_offset(offsets[i]);
+                  *incident.add_alerts() = std::move((*alerts)[i]);
                 }
                 *receipt.mutable_incident() = std::move(incident);
                 p->done(std::nullopt, {std::move(receipt), Taken::created});

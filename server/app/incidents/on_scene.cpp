@@ -87,7 +87,6 @@ v1::IncidentEvent on_scene_event(const v1::Incident& incident, const v1::Alert& 
   event.set_neighborhood(incident.neighborhood());
   event.set_status(incident.status());
   event.set_what(what);
-  *event.mutable_alert() = alert;
   *event.mutable_at() = alert.sent_at();
   return event;
 }

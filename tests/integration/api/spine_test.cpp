@@ -10,6 +10,7 @@
 #include "core/stream_offset.hpp"
 #include "puente/v1/json.hpp"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -101,6 +102,33 @@ TEST_P(Spine, VerifyReachesLegalObserversOnlyAndOnlyOfThatNeighborhood) {
   ASSERT_TRUE(first_for_volunteer);
   EXPECT_EQ(first_for_volunteer->type(), v1::DISPATCH);
   EXPECT_FALSE(next_alert(*other_observer, 300ms));
+}
+
+// The board hears of each step that alerts with the step's alert whole, as the incident shows
+// it: the store adds the alert to the event as it writes both (incident_store.hpp).
+TEST_P(Spine, TheBoardHearsOfEachAlertingStepWithItsAlertWhole) {
+  auto board = b->socket(net.token("disp"), {}, true);
+  const auto id = report(*a, boyle_heights).incident().id();
+  ASSERT_EQ(step(*a, id, "confirm").status, 200u);
+  const auto shown = incident(*a, id);
+  for (auto type : {v1::VERIFY, v1::DISPATCH}) {
+    auto event = read_until(*board, [&](const v1::ServerMessage& m) {
+      return m.has_incident() && m.incident().incident_id() == id &&
+             m.incident().alert().type() == type;
+    });
+    ASSERT_TRUE(event) << v1::AlertType_Name(type);
+    const auto& told = event->incident().alert();
+    auto made = std::find_if(shown.alerts().begin(), shown.alerts().end(),
+                             [&](const v1::Alert& alert) { return alert.id() == told.id(); });
+    ASSERT_NE(made, shown.alerts().end()) << told.ShortDebugString();
+    EXPECT_GT(made->recipients_size(), 0);
+    EXPECT_GT(made->texts_size(), 1) << "the test network reads English and Spanish";
+    v1::Alert expected = *made;
+    expected.clear_offset();  // given when stored, after the event was written
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(told, expected))
+        << told.ShortDebugString() << "\nvs\n"
+        << expected.ShortDebugString();
+  }
 }
 
 TEST_P(Spine, AcksConfirmAndResolveTravelTheWholeWay) {
