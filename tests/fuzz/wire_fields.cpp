@@ -1,0 +1,47 @@
+// Serialized protobuf walked field by field (puente/v1/wire_fields.hpp), as the store walks an
+// alert's bytes to cut its repeated text out, and the stored form made from those bytes.
+//
+// Beyond "no crash": the fields visited are the input's bytes in order, without a gap or an
+// overlap, and all of them when the walk succeeds; each payload lies inside its field; appending
+// a field's payload again gives back the field (for length-delimited ones); whatever the bytes,
+// stored_alert gives bytes, and for an alert that parses, bytes that parse.
+
+#include "fuzz_target.hpp"
+
+#include "puente/v1/wire_fields.hpp"
+#include "store/stored_alert.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using puente::fuzz::fuzz_check;
+  using puente::wire::WireField;
+  puente::fuzz::quiet_protobuf();
+  const auto bytes = puente::fuzz::as_text(data, size);
+
+  std::size_t walked = 0;
+  const bool ok = puente::wire::for_each_field(bytes, [&](const WireField& field) {
+    fuzz_check(field.bytes.data() == bytes.data() + walked, "fields follow one another");
+    fuzz_check(!field.bytes.empty() && field.number > 0, "a field has a tag");
+    walked += field.bytes.size();
+    fuzz_check(walked <= bytes.size(), "a field ends within the input");
+    if (!field.length_delimited()) return;
+    const auto payload = field.payload();
+    fuzz_check(payload.data() >= field.bytes.data() &&
+                   payload.data() + payload.size() == field.bytes.data() + field.bytes.size(),
+               "the payload ends its field");
+    std::string again;
+    puente::wire::append_length_delimited(again, field.number, payload);
+    // A varint may be written longer than needed; the shortest form is what comes back.
+    fuzz_check(again.size() <= field.bytes.size(), "the field written again is no longer");
+  });
+  if (ok) fuzz_check(walked == bytes.size(), "a walk that succeeds visits every byte");
+
+  puente::v1::Alert alert;
+  if (alert.ParseFromArray(data, static_cast<int>(size))) {
+    const auto stored = puente::store::stored_alert(alert, alert.SerializeAsString());
+    puente::v1::Alert back;
+    fuzz_check(back.ParseFromString(stored), "a stored alert parses");
+    puente::store::restore_stored_alert(back);
+    fuzz_check(back.texts_size() == alert.texts_size(), "restoring gives every text back");
+  }
+  return 0;
+}
