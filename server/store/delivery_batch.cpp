@@ -48,7 +48,7 @@ v1::DeliveryBatch delivery_batch(const std::string& alert_id,
   } else {
     for (const auto& d : deliveries) batch.add_recipient_places(d.place);
   }
-  // Most of an alert's writes fall in its first millisecond: then no delays at all.
+  // Every write in the batch's first millisecond: no delays at all (2 B instead of one a place).
   const bool spread = std::any_of(deliveries.begin(), deliveries.end(),
                                   [&](const auto& d) { return d.at != first->at; });
   if (spread)

@@ -106,7 +106,7 @@ TEST_F(DeliveryRecords, ABatchNamedByIdIsWrittenByPlace) {
   EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", 0}, {"obs-b", at(2ms)}, {"obs-c", at(7ms)}}));
 }
 
-// Most of an alert's writes fall in its first millisecond: the batch's time is theirs.
+// Every write in one millisecond: the batch's time is theirs, and it stores no delays.
 TEST_F(DeliveryRecords, WritesInOneMillisecondStoreNoDelays) {
   open_with_alert();
   store.mark_delivered("inc-1", "al-1", {{1, sent + 4ms}, {0, sent + 4ms}});
