@@ -1,17 +1,74 @@
 // The writing and reading of a DeliveryBatch: delivery_batch.hpp says why recipients are named
-// by place.
+// by place, and when by a bitmap.
 #include "store/delivery_batch.hpp"
 
 #include "core/clock.hpp"
 
 #include <algorithm>
-#include <cstdint>
 
 namespace puente::store {
+namespace {
+
+// Bytes a place takes in the list (a varint: 7 bits a byte).
+std::size_t varint_size(std::uint32_t place) {
+  std::size_t size = 1;
+  for (; place >= 0x80; place >>= 7) ++size;
+  return size;
+}
+
+// The delay of the i-th delivery a batch names: none written means at written_ms.
+long long delay_of(const v1::DeliveryBatch& batch, int i) {
+  return i < batch.delays_ms_size() ? batch.delays_ms(i) : 0;
+}
+
+}  // namespace
+
+v1::DeliveryBatch delivery_batch(const std::string& alert_id,
+                                 std::vector<PlaceDelivered> deliveries) {
+  // By place, each place's earliest first, then one per place.
+  std::sort(deliveries.begin(), deliveries.end(), [](const auto& a, const auto& b) {
+    return a.place != b.place ? a.place < b.place : a.at < b.at;
+  });
+  deliveries.erase(std::unique(deliveries.begin(), deliveries.end(),
+                               [](const auto& a, const auto& b) { return a.place == b.place; }),
+                   deliveries.end());
+  v1::DeliveryBatch batch;
+  batch.set_alert_id(alert_id);
+  const auto first = std::min_element(deliveries.begin(), deliveries.end(),
+                                      [](const auto& a, const auto& b) { return a.at < b.at; });
+  batch.set_written_ms(core::to_ms(first->at));
+  std::size_t list_size = 0;
+  for (const auto& d : deliveries) list_size += varint_size(d.place);
+  const std::size_t bitmap_size = deliveries.back().place / 8 + 1;
+  if (bitmap_size <= list_size) {
+    auto& bits = *batch.mutable_delivered_places();
+    bits.assign(bitmap_size, '\0');
+    for (const auto& d : deliveries)
+      bits[d.place / 8] = static_cast<char>(bits[d.place / 8] | (1 << (d.place % 8)));
+  } else {
+    for (const auto& d : deliveries) batch.add_recipient_places(d.place);
+  }
+  // Every write in the batch's first millisecond: no delays at all (2 B instead of one a place).
+  const bool spread = std::any_of(deliveries.begin(), deliveries.end(),
+                                  [&](const auto& d) { return d.at != first->at; });
+  if (spread)
+    for (const auto& d : deliveries)
+      batch.add_delays_ms(static_cast<std::uint32_t>(core::to_ms(d.at) - batch.written_ms()));
+  return batch;
+}
 
 v1::DeliveryBatch delivery_batch(const std::string& alert_id,
                                  const std::vector<std::string>& sorted_recipients,
                                  const std::vector<Delivered>& deliveries) {
+  std::vector<PlaceDelivered> placed;
+  placed.reserve(deliveries.size());
+  for (const auto& [responder_id, at] : deliveries) {
+    auto it = std::lower_bound(sorted_recipients.begin(), sorted_recipients.end(), responder_id);
+    if (it == sorted_recipients.end() || *it != responder_id) break;
+    placed.push_back({static_cast<std::uint32_t>(it - sorted_recipients.begin()), at});
+  }
+  if (placed.size() == deliveries.size()) return delivery_batch(alert_id, std::move(placed));
+  // Someone the alert does not list: the whole batch by id, as batches were written before.
   const auto first =
       std::min_element(deliveries.begin(), deliveries.end(), [](const auto& a, const auto& b) {
         return a.second < b.second;
@@ -20,16 +77,8 @@ v1::DeliveryBatch delivery_batch(const std::string& alert_id,
   batch.set_alert_id(alert_id);
   batch.set_written_ms(core::to_ms(first));
   for (const auto& [responder_id, at] : deliveries) {
+    batch.add_responder_ids(responder_id);
     batch.add_delays_ms(static_cast<std::uint32_t>(core::to_ms(at) - batch.written_ms()));
-    auto it = std::lower_bound(sorted_recipients.begin(), sorted_recipients.end(), responder_id);
-    if (it != sorted_recipients.end() && *it == responder_id)
-      batch.add_recipient_places(static_cast<std::uint32_t>(it - sorted_recipients.begin()));
-  }
-  // Someone the alert does not list (a socket only records the alert's own recipients, so this
-  // is a caller's slip): the whole batch names them by id, as batches did before.
-  if (batch.recipient_places_size() != batch.delays_ms_size()) {
-    batch.clear_recipient_places();
-    for (const auto& delivered : deliveries) batch.add_responder_ids(delivered.first);
   }
   return batch;
 }
@@ -37,14 +86,18 @@ v1::DeliveryBatch delivery_batch(const std::string& alert_id,
 void for_each_delivery(const v1::DeliveryBatch& batch,
                        const std::vector<std::string>& sorted_recipients,
                        const std::function<void(const std::string&, long long)>& each) {
-  const int n = batch.delays_ms_size();
-  for (int i = 0; i < batch.responder_ids_size() && i < n; ++i)
-    each(batch.responder_ids(i), batch.written_ms() + batch.delays_ms(i));
-  for (int i = 0; i < batch.recipient_places_size() && i < n; ++i) {
-    const auto place = batch.recipient_places(i);
+  const auto named = [&](std::uint32_t place, int i) {
     if (place < sorted_recipients.size())
-      each(sorted_recipients[place], batch.written_ms() + batch.delays_ms(i));
-  }
+      each(sorted_recipients[place], batch.written_ms() + delay_of(batch, i));
+  };
+  for (int i = 0; i < batch.responder_ids_size(); ++i)
+    each(batch.responder_ids(i), batch.written_ms() + delay_of(batch, i));
+  for (int i = 0; i < batch.recipient_places_size(); ++i) named(batch.recipient_places(i), i);
+  const auto& bits = batch.delivered_places();
+  int i = 0;
+  for (std::uint32_t byte = 0; byte < bits.size(); ++byte)
+    for (std::uint32_t bit = 0; bit < 8; ++bit)
+      if (static_cast<unsigned char>(bits[byte]) & (1u << bit)) named(byte * 8 + bit, i++);
 }
 
 }  // namespace puente::store

@@ -3,12 +3,16 @@
 // keys.hpp, incident:{id}:deliveries), written by IncidentStore::mark_delivered and read back
 // by IncidentStore::load. A recipient is named by their place in the alert's recipients sorted,
 // not by id: the alert beside the batch holds the ids once, and repeating them here was most of
-// what a batch wrote to the append-only log (issue 22). Batches written before, and one naming
-// someone the alert does not list, carry ids; both are read.
+// what a batch wrote to the append-only log (issue 22). The places are a bitmap (bit i: the i-th
+// recipient, 13 B for an alert's 100) or, when that would be longer (a few places far down a
+// long list, as a replay writes), a list; the times are one per place in place order, left out
+// when all are the batch's first. Batches written before (ids, or a list with a time for each),
+// and one naming someone the alert does not list (ids), are read too.
 
 #include "puente/v1/puente.pb.h"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -18,8 +22,21 @@ namespace puente::store {
 
 using Delivered = std::pair<std::string, std::chrono::system_clock::time_point>;  // responder, when
 
-// One batch for `deliveries` (not empty) of alert `alert_id`, whose recipients sorted are
-// `sorted_recipients` (net::HubFrame::recipients).
+// A write of an alert to one recipient's socket: the recipient's place in the alert's
+// recipients sorted (net::HubFrame::recipients), and when.
+struct PlaceDelivered {
+  std::uint32_t place;
+  std::chrono::system_clock::time_point at;
+};
+
+// One batch for `deliveries` (not empty, in any order; a place written twice keeps its earliest
+// time) of alert `alert_id`.
+v1::DeliveryBatch delivery_batch(const std::string& alert_id,
+                                 std::vector<PlaceDelivered> deliveries);
+
+// The same for deliveries named by id, whose alert's recipients sorted are `sorted_recipients`.
+// If one is not among them (a caller's slip: a socket records only the alert's own
+// recipients), the whole batch names them by id, so nothing written is lost.
 v1::DeliveryBatch delivery_batch(const std::string& alert_id,
                                  const std::vector<std::string>& sorted_recipients,
                                  const std::vector<Delivered>& deliveries);

@@ -241,10 +241,13 @@ class IncidentStore {
   void record_ack(const v1::Ack& ack, const v1::IncidentEvent& event, const core::AckReach& reach,
                   std::function<void(AckRecorded)> done);
 
-  // The alert reached these responders' sockets, each at its time (the first time only
-  // counts). One append of a DeliveryBatch for the lot: a node records thousands of deliveries
-  // a second. `sorted_recipients`: the alert's recipients, sorted (net::HubFrame::recipients),
-  // which the batch names by place (delivery_batch.hpp). Fire and forget.
+  // The alert reached these recipients' sockets, each at its time (the first time only
+  // counts), named by place in the alert's recipients sorted (net::HubFrame::recipients;
+  // delivery_batch.hpp). One append of a DeliveryBatch for the lot: a node records thousands of
+  // deliveries a second. Fire and forget.
+  void mark_delivered(const std::string& incident_id, const std::string& alert_id,
+                      std::vector<PlaceDelivered> deliveries);
+  // The same named by id; `sorted_recipients`: the alert's recipients, sorted.
   using Delivered = store::Delivered;
   void mark_delivered(const std::string& incident_id, const std::string& alert_id,
                       const std::vector<std::string>& sorted_recipients,

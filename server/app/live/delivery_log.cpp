@@ -1,7 +1,7 @@
+// The delivery log: delivery_log.hpp says why deliveries are written in batches.
 #include "app/live/delivery_log.hpp"
 
 #include <algorithm>
-#include <functional>
 
 namespace puente::app {
 
@@ -35,23 +35,37 @@ void DeliveryLog::schedule() {
 }
 
 void DeliveryLog::flush() {
-  std::vector<Entry> batch;
-  std::vector<std::shared_ptr<const net::HubFrame>> frames;  // alive until the batch is written
+  std::vector<Entry> pending;
+  std::vector<std::shared_ptr<const net::HubFrame>> frames;  // alive until the batches are made
   {
     std::lock_guard lock(mutex_);
-    batch.swap(pending_);
+    pending.swap(pending_);
     frames.swap(frames_);
   }
-  // One call per alert: the entries of one frame are grouped together.
-  std::stable_sort(batch.begin(), batch.end(),
-                   [](const Entry& a, const Entry& b) { return std::less<>()(a.frame, b.frame); });
-  std::vector<store::IncidentStore::Delivered> deliveries;
-  for (std::size_t i = 0; i < batch.size();) {
-    const auto& frame = *batch[i].frame;
-    deliveries.clear();
-    for (; i < batch.size() && batch[i].frame == &frame; ++i)
-      deliveries.emplace_back(*batch[i].responder_id, batch[i].at);
-    store_.mark_delivered(frame.incident_id, frame.alert_id, frame.recipients, deliveries);
+  // One batch per alert. A frame's deliveries come in runs, so the last alert's group is tried
+  // first; a flush holds a few alerts at most, so finding another is a short scan.
+  struct AlertDeliveries {
+    const net::HubFrame* frame;
+    std::vector<store::PlaceDelivered> placed;
+    std::vector<store::Delivered> unlisted;  // a socket records only recipients: a slip
+  };
+  std::vector<AlertDeliveries> alerts;
+  std::size_t current = 0;
+  for (const auto& entry : pending) {
+    if (alerts.empty() || alerts[current].frame != entry.frame) {
+      auto it = std::find_if(alerts.begin(), alerts.end(),
+                             [&](const auto& alert) { return alert.frame == entry.frame; });
+      if (it == alerts.end()) it = alerts.insert(it, {entry.frame, {}, {}});
+      current = static_cast<std::size_t>(it - alerts.begin());
+    }
+    if (auto place = places_.find(entry.frame->recipients, *entry.responder_id))
+      alerts[current].placed.push_back({*place, entry.at});
+    else
+      alerts[current].unlisted.emplace_back(*entry.responder_id, entry.at);
+  }
+  for (auto& [frame, placed, unlisted] : alerts) {
+    store_.mark_delivered(frame->incident_id, frame->alert_id, std::move(placed));
+    store_.mark_delivered(frame->incident_id, frame->alert_id, frame->recipients, unlisted);
   }
 }
 

@@ -5,10 +5,12 @@
 // a Redis command, a cross-thread post and an allocation per delivery; at 50,000 deliveries/s
 // that was most of the node's time outside the kernel, and its hundred bytes of Redis log per
 // delivery set off a log rewrite every few seconds. A record may thus show up to `interval`
-// later; a crash loses at most that much of it (the alert itself is in history).
+// later; a crash loses at most that much of it (the alert itself is in history). A batch names
+// its recipients by place in the alert's list (store/delivery_batch.hpp), found at the flush.
 
 #include "net/hub.hpp"
 #include "store/incident_store.hpp"
+#include "store/recipient_places.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -54,6 +56,7 @@ class DeliveryLog {
   // sockets on a thread in one go): a copy per delivery changed a count that every I/O thread
   // shares.
   std::vector<std::shared_ptr<const net::HubFrame>> frames_;
+  store::RecipientPlaces places_;  // flush only
   std::atomic<bool> stopped_{false};
 };
 

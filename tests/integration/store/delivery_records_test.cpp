@@ -1,8 +1,10 @@
 // Delivery records on a real Redis: what nodes appended for an alert comes back as one record
 // per recipient, the earliest write counting when a replay or a second node wrote it again, and
 // a recipient nothing was written to shows as sent only. A batch names recipients by place in
-// the alert's list sorted, and one written before (by id) is still read.
+// the alert's list sorted (a bitmap, or a list when shorter), and one written before (by id, or
+// a list with a delay each) is still read. And a responder's place is found again when it moves.
 #include "store/incident_store.hpp"
+#include "store/recipient_places.hpp"
 
 #include "core/clock.hpp"
 #include "opened_incident.hpp"
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <future>
 #include <map>
+#include <string>
 #include <vector>
 
 namespace puente::store {
@@ -80,16 +83,82 @@ TEST_F(DeliveryRecords, TheEarliestWriteToEachRecipientCountsAcrossBatches) {
   EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", at(3ms)}, {"obs-b", at(5ms)}, {"obs-c", 0}}));
 }
 
-TEST_F(DeliveryRecords, ABatchNamesRecipientsByPlaceNotId) {
+TEST_F(DeliveryRecords, ABatchNamesRecipientsByABitmapOfPlaces) {
   open_with_alert();
-  store.mark_delivered("inc-1", "al-1", recipients, {{"obs-c", sent + 7ms}, {"obs-a", sent + 2ms}});
+  store.mark_delivered("inc-1", "al-1", {{2, sent + 7ms}, {0, sent + 2ms}});
 
   const auto stored = only_batch();
   EXPECT_EQ(stored.responder_ids_size(), 0);
+  EXPECT_EQ(stored.recipient_places_size(), 0);
+  EXPECT_EQ(stored.delivered_places(), std::string(1, '\x05'));  // places 0 and 2
+  EXPECT_EQ(stored.written_ms(), at(2ms));
+  // In the bitmap's order: place 0, then 2.
+  EXPECT_EQ(std::vector<std::uint32_t>(stored.delays_ms().begin(), stored.delays_ms().end()),
+            (std::vector<std::uint32_t>{0, 5}));
+  EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", at(2ms)}, {"obs-b", 0}, {"obs-c", at(7ms)}}));
+}
+
+TEST_F(DeliveryRecords, ABatchNamedByIdIsWrittenByPlace) {
+  open_with_alert();
+  store.mark_delivered("inc-1", "al-1", recipients, {{"obs-c", sent + 7ms}, {"obs-b", sent + 2ms}});
+
+  EXPECT_EQ(only_batch().delivered_places(), std::string(1, '\x06'));  // places 1 and 2
+  EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", 0}, {"obs-b", at(2ms)}, {"obs-c", at(7ms)}}));
+}
+
+// Every write in one millisecond: the batch's time is theirs, and it stores no delays.
+TEST_F(DeliveryRecords, WritesInOneMillisecondStoreNoDelays) {
+  open_with_alert();
+  store.mark_delivered("inc-1", "al-1", {{1, sent + 4ms}, {0, sent + 4ms}});
+
+  EXPECT_EQ(only_batch().delays_ms_size(), 0);
+  EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", at(4ms)}, {"obs-b", at(4ms)}, {"obs-c", 0}}));
+}
+
+// A responder's two sockets (or a replay) in one batch: one place, its earliest time.
+TEST_F(DeliveryRecords, ARecipientWrittenTwiceInABatchKeepsTheEarliest) {
+  open_with_alert();
+  store.mark_delivered("inc-1", "al-1", {{1, sent + 9ms}, {1, sent + 3ms}, {2, sent + 6ms}});
+
+  const auto stored = only_batch();
+  EXPECT_EQ(std::vector<std::uint32_t>(stored.delays_ms().begin(), stored.delays_ms().end()),
+            (std::vector<std::uint32_t>{0, 3}));
+  EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", 0}, {"obs-b", at(3ms)}, {"obs-c", at(6ms)}}));
+}
+
+// Two places far down a long list (a replay to two late sockets) take 4 B as a list, 33 as a
+// bitmap: the list is written.
+TEST_F(DeliveryRecords, AFewPlacesFarDownALongListAreAList) {
+  auto alert = test::boyle_heights_alert("al-1", sent, {});
+  for (int i = 0; i < 300; ++i) alert.add_recipients("obs-" + std::to_string(1000 + i));
+  ASSERT_EQ(test::open_incident_with(store, {alert}, sent), Outcome::ok);
+  store.mark_delivered("inc-1", "al-1", {{260, sent + 8ms}, {250, sent + 1ms}});
+
+  const auto stored = only_batch();
+  EXPECT_TRUE(stored.delivered_places().empty());
   EXPECT_EQ(std::vector<std::uint32_t>(stored.recipient_places().begin(),
                                        stored.recipient_places().end()),
-            (std::vector<std::uint32_t>{2, 0}));
-  EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", at(2ms)}, {"obs-b", 0}, {"obs-c", at(7ms)}}));
+            (std::vector<std::uint32_t>{250, 260}));
+  const auto got = delivered();
+  EXPECT_EQ(got.size(), 300u);
+  EXPECT_EQ(got.at("obs-1250"), at(1ms));
+  EXPECT_EQ(got.at("obs-1260"), at(8ms));
+  EXPECT_EQ(got.at("obs-1251"), 0);
+}
+
+// As nodes wrote them before bitmaps: a list of places with a delay each.
+TEST_F(DeliveryRecords, ABatchWrittenBeforeAsAListIsStillRead) {
+  open_with_alert();
+  v1::DeliveryBatch old;
+  old.set_alert_id("al-1");
+  old.set_written_ms(at(4ms));
+  old.add_recipient_places(2);
+  old.add_delays_ms(0);
+  old.add_recipient_places(1);
+  old.add_delays_ms(6);
+  link.command({"RPUSH", "test:incident:inc-1:deliveries", old.SerializeAsString()});
+
+  EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", 0}, {"obs-b", at(10ms)}, {"obs-c", at(4ms)}}));
 }
 
 // A batch appended before recipients were named by place (or by a node that has not been
@@ -120,6 +189,28 @@ TEST_F(DeliveryRecords, ABatchNamingSomeoneNotListedKeepsIds) {
   ASSERT_EQ(stored.responder_ids_size(), 2);
   EXPECT_EQ(stored.responder_ids(1), "obs-z");
   EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", at(3ms)}, {"obs-b", 0}, {"obs-c", 0}}));
+}
+
+// The delivery log's lookup: a responder whose place moved from one alert to the next is found
+// at the new one, and one the alert does not name is not found.
+TEST(RecipientPlaces, FindsAResponderWhosePlaceMovedOrWhoIsNotListed) {
+  RecipientPlaces places;
+  const std::string c = "obs-c";
+  EXPECT_EQ(places.find({"obs-a", "obs-b", "obs-c"}, c), 2u);
+  EXPECT_EQ(places.find({"obs-a", "obs-b", "obs-c"}, c), 2u);
+  EXPECT_EQ(places.find({"obs-b", "obs-c"}, c), 1u);
+  EXPECT_EQ(places.find({"obs-a", "obs-b"}, c), std::nullopt);
+  EXPECT_EQ(places.find({"obs-c", "obs-d", "obs-e"}, c), 0u);
+}
+
+// The address remembered is a guess only: other content at it is looked up by content.
+TEST(RecipientPlaces, AnIdWithOtherContentAtTheSameAddressIsFoundByContent) {
+  RecipientPlaces places;
+  const std::vector<std::string> recipients{"obs-a", "obs-b"};
+  std::string id = "obs-b";
+  EXPECT_EQ(places.find(recipients, id), 1u);
+  id = "obs-a";
+  EXPECT_EQ(places.find(recipients, id), 0u);
 }
 
 }  // namespace
