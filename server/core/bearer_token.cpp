@@ -45,6 +45,9 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
 }
 
+PresentedToken::PresentedToken(std::string_view token)
+    : empty_(token.empty()), sha256_hex_(token.empty() ? std::string() : core::sha256_hex(token)) {}
+
 std::string_view trim_token(std::string_view text) {
   constexpr std::string_view space = " \t\r\n\v\f";
   auto first = text.find_first_not_of(space);

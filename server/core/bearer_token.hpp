@@ -21,6 +21,20 @@ std::string sha256(std::string_view data);
 // Lowercase hex SHA-256 of `data`: of a token, the `token_sha256` roster.toml stores.
 std::string sha256_hex(std::string_view data);
 
+// A token a client presented, hashed once (SHA-256 costs ~7k instructions): the issued tokens,
+// the roster and each network's registry all look it up by this one digest. It keeps the digest
+// only, never the text, so passing it along hands no secret on.
+class PresentedToken {
+ public:
+  explicit PresentedToken(std::string_view token);
+  bool empty() const { return empty_; }  // no token was presented (nothing was hashed)
+  const std::string& sha256_hex() const { return sha256_hex_; }
+
+ private:
+  bool empty_;
+  std::string sha256_hex_;
+};
+
 // The token without surrounding whitespace (a trailing newline from a file or `echo`).
 std::string_view trim_token(std::string_view text);
 

@@ -345,8 +345,12 @@ Roster Roster::from_toml(std::string_view text) {
 // The lookup is by hash of the presented token, so its timing tells an attacker nothing about
 // any stored token: they cannot steer the hash toward a prefix of one.
 const Responder* Roster::authenticate(std::string_view token) const {
+  return authenticate(PresentedToken(token));
+}
+
+const Responder* Roster::authenticate(const PresentedToken& token) const {
   if (token.empty()) return nullptr;
-  const auto it = by_token_hash_.find(sha256_hex(token));
+  const auto it = by_token_hash_.find(token.sha256_hex());
   return it == by_token_hash_.end() ? nullptr : &responders_[it->second];
 }
 

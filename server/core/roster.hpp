@@ -106,8 +106,9 @@ class Roster {
   // token_sha256 may be left out: the responder then signs in with issued tokens only.
   static Roster from_toml(std::string_view toml);
 
-  // The responder whose token this is, or nullptr.
+  // The responder whose token this is, or nullptr; the second by a digest already taken.
   const Responder* authenticate(std::string_view token) const;
+  const Responder* authenticate(const PresentedToken& token) const;
   const Responder* find(std::string_view id) const;
   const std::vector<Responder>& responders() const { return responders_; }
   // Where `who` is in responders(), if it is one of them (and not a copy): lets a caller keep

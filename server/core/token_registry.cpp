@@ -1,5 +1,7 @@
 #include "core/token_registry.hpp"
 
+#include <algorithm>
+
 namespace puente::core {
 
 namespace {
@@ -21,8 +23,12 @@ std::shared_ptr<const TokenRegistry::Table> TokenRegistry::table() const {
 }
 
 SignIn TokenRegistry::sign_in(std::string_view token, TimePoint now) const {
+  return sign_in(PresentedToken(token), now);
+}
+
+SignIn TokenRegistry::sign_in(const PresentedToken& token, TimePoint now) const {
   if (token.empty()) return {nullptr, {}, SignInFailure::missing};
-  const auto hash = sha256_hex(token);
+  const auto& hash = token.sha256_hex();
   const auto table = this->table();
   if (auto kept = table->kept.find(hash); kept != table->kept.end())
     return {nullptr, kept->second.id, SignInFailure::revoked};
@@ -41,29 +47,51 @@ SignIn TokenRegistry::sign_in(std::string_view token, TimePoint now) const {
 }
 
 bool TokenRegistry::usable(const std::string& token_id, TimePoint now) const {
-  auto record = find(token_id);
-  return record && record->usable_at(now);
+  const auto table = this->table();
+  const auto found = locate(*table, token_id);
+  if (!found.issued && !found.roster) return false;
+  if (found.issued && !found.issued->usable_at(now)) return false;
+  // A kept revocation refuses the token whatever the record says (Table::kept).
+  return !table->kept.contains(found.sha256());
 }
 
 std::optional<TokenRecord> TokenRegistry::find(const std::string& token_id) const {
   const auto table = this->table();
-  auto record = roster_record(token_id);
-  // A record of a roster token that the roster has since replaced speaks of the old token.
-  if (auto it = table->by_id.find(token_id); it != table->by_id.end())
-    if (!record || record->sha256 == it->second.sha256) record = it->second;
+  const auto found = locate(*table, token_id);
+  std::optional<TokenRecord> record;
+  if (found.issued)
+    record = *found.issued;
+  else if (found.roster)
+    record = TokenRecord{token_id, found.roster->id, found.roster->token_sha256, std::nullopt,
+                         std::nullopt};
   if (record && !record->revoked_at)
     if (auto kept = table->kept.find(record->sha256); kept != table->kept.end())
       record->revoked_at = kept->second.revoked_at;
   return record;
 }
 
-std::optional<TokenRecord> TokenRegistry::roster_record(std::string_view token_id) const {
-  // A roster token by its responder: a sweep asks this for every socket every second.
-  if (!token_id.starts_with(roster_prefix)) return std::nullopt;
+TokenRegistry::Located TokenRegistry::locate(const Table& table,
+                                             const std::string& token_id) const {
+  Located found{nullptr, roster_holder(token_id)};
+  if (auto it = table.by_id.find(token_id); it != table.by_id.end())
+    if (!found.roster || found.roster->token_sha256 == it->second.sha256)
+      found.issued = &it->second;
+  return found;
+}
+
+const Responder* TokenRegistry::roster_holder(std::string_view token_id) const {
+  if (!token_id.starts_with(roster_prefix)) return nullptr;
   const auto* responder = roster_.find(token_id.substr(roster_prefix.size()));
-  if (!responder || responder->token_sha256.empty()) return std::nullopt;
-  return TokenRecord{std::string(token_id), responder->id, responder->token_sha256, std::nullopt,
-                     std::nullopt};
+  return responder && !responder->token_sha256.empty() ? responder : nullptr;
+}
+
+std::uint64_t TokenRegistry::generation() const { return table()->generation; }
+
+std::optional<TokenRegistry::TimePoint> TokenRegistry::next_expiry_after(TimePoint now) const {
+  const auto table = this->table();
+  auto it = std::upper_bound(table->expiries.begin(), table->expiries.end(), now);
+  if (it == table->expiries.end()) return std::nullopt;
+  return *it;
 }
 
 std::vector<TokenRecord> TokenRegistry::all() const {
@@ -97,7 +125,16 @@ void TokenRegistry::install(std::vector<TokenRecord> issued) {
   // id); its token is refused either way (Table::kept).
   for (const auto& [hash, record] : table->kept)
     if (!table->id_by_hash.contains(hash) && !table->by_id.contains(record.id)) put(*table, record);
-  table_ = std::move(table);
+  swap_in(std::move(table));
+}
+
+void TokenRegistry::swap_in(std::shared_ptr<Table> next) {
+  next->generation = table_->generation + 1;
+  next->expiries.clear();
+  for (const auto& [id, record] : next->by_id)
+    if (record.expires_at && !record.revoked_at) next->expiries.push_back(*record.expires_at);
+  std::sort(next->expiries.begin(), next->expiries.end());
+  table_ = std::move(next);
 }
 
 void TokenRegistry::replace_issued(std::vector<TokenRecord> issued) { install(std::move(issued)); }
@@ -106,7 +143,7 @@ void TokenRegistry::update_issued(TokenRecord record) {
   std::lock_guard lock(mutex_);
   auto table = std::make_shared<Table>(*table_);
   put(*table, std::move(record));
-  table_ = std::move(table);
+  swap_in(std::move(table));
 }
 
 bool TokenRegistry::keep_revocation(TokenRecord revoked) {
@@ -116,7 +153,7 @@ bool TokenRegistry::keep_revocation(TokenRecord revoked) {
   auto table = std::make_shared<Table>(*table_);
   table->kept.emplace(revoked.sha256, revoked);
   put(*table, std::move(revoked));
-  table_ = std::move(table);
+  swap_in(std::move(table));
   return true;
 }
 

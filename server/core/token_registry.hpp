@@ -12,10 +12,15 @@
 // only word on revocations: those the node has seen are also kept (app/access/revocation_file.hpp)
 // and fed back here with keep_revocation(), and no reload or update can un-revoke a kept hash, so
 // neither a deleted record, a restored backup nor a stale replica brings a revoked token back.
+//
+// Each table has a generation (one more than the table it replaced) and the sorted expiry times of
+// its unrevoked issued records, so the socket sweep (app/access/token_service.hpp) can tell when
+// anything can have changed (a new table, or an expiry falling due) without checking every socket.
 
 #include "core/roster.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,12 +60,21 @@ class TokenRegistry {
   explicit TokenRegistry(const Roster& roster);
 
   SignIn sign_in(std::string_view token, TimePoint now) const;
-  // Still good at `now` (a socket that signed in with it stays open only while it is).
+  // The same, by a digest already taken (one hash a request, whatever asks after the token).
+  SignIn sign_in(const PresentedToken& token, TimePoint now) const;
+  // Still good at `now` (a socket that signed in with it stays open only while it is). Reads the
+  // record where it lies: a sweep asks this of every signed-in token.
   bool usable(const std::string& token_id, TimePoint now) const;
   // The record of a token by id: issued, or a roster token as the roster gives it.
   std::optional<TokenRecord> find(const std::string& token_id) const;
   // Every token: roster tokens (with their issued override, if any) and issued ones.
   std::vector<TokenRecord> all() const;
+
+  // Counts the changes: any record replaced, added, revoked or kept as revoked makes it grow.
+  std::uint64_t generation() const;
+  // The earliest expiry after `now` of an issued record that is not revoked: until then, and
+  // while the generation stays, no token can stop being usable. nullopt: none expires.
+  std::optional<TimePoint> next_expiry_after(TimePoint now) const;
 
   // Every issued record Redis holds (a full reload), or one that changed.
   void replace_issued(std::vector<TokenRecord> issued);
@@ -81,12 +95,25 @@ class TokenRegistry {
     // Kept revocations by hash: checked first by every sign-in and socket sweep, whatever
     // by_id says (Redis may hold another record under the same id, or an unrevoked copy).
     std::unordered_map<std::string, TokenRecord> kept;
+    std::uint64_t generation = 0;
+    std::vector<TimePoint> expiries;  // of the unrevoked records in by_id, ascending
   };
+  // Where the record a token id names lies, without a copy: the issued record, or the roster's
+  // responder whose token it is (an issued record of a roster token the roster has since
+  // replaced speaks of the old token, so the roster's stands).
+  struct Located {
+    const TokenRecord* issued = nullptr;
+    const Responder* roster = nullptr;
+    const std::string& sha256() const { return issued ? issued->sha256 : roster->token_sha256; }
+  };
+  Located locate(const Table& table, const std::string& token_id) const;
+  // The responder a roster token id ("roster-<id>") names, if it has a roster token.
+  const Responder* roster_holder(std::string_view token_id) const;
   std::shared_ptr<const Table> table() const;
-  // The record of a roster token ("roster-<id>") as the roster gives it, unrevoked.
-  std::optional<TokenRecord> roster_record(std::string_view token_id) const;
   // Puts `record` in the table, revoked if its hash is kept as revoked.
   static void put(Table& table, TokenRecord record);
+  // Swaps `next` in as the next generation, its expiries listed (mutex_ held).
+  void swap_in(std::shared_ptr<Table> next);
   // Builds the table from `issued` and the kept revocations, and swaps it in.
   void install(std::vector<TokenRecord> issued);
 

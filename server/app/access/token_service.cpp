@@ -194,20 +194,38 @@ void TokenService::tick() {
     // Until the first whole load succeeds, try it every second.
     if (!self->loaded_ || ++self->ticks_ % self->reload_every_ticks_ == 0) self->reload();
     if (!self->watching_) self->watch_records();
-    self->sign_out_unusable();
+    self->sweep_if_due();
     self->tick();
   });
 }
 
 void TokenService::sign_out_unusable() {
-  auto now = core::Clock::now();
-  auto signed_out = sockets_.sign_out_unless(
-      [&](const std::string& id) { return registry_.usable(id, now); },
-      [&](const std::string& id) {
-        auto record = registry_.find(id);
-        return sign_in_refusal(record && record->revoked_at ? core::SignInFailure::revoked
-                                                            : core::SignInFailure::expired);
-      });
+  std::lock_guard lock(sweep_mutex_);
+  // The generation before the check: a change made during it leaves the next tick due.
+  const auto generation = registry_.generation();
+  const auto now = core::Clock::now();
+  sign_out(true, now);
+  sweeps_.swept(generation, registry_.next_expiry_after(now));
+}
+
+void TokenService::sweep_if_due() {
+  {
+    std::lock_guard lock(sweep_mutex_);
+    const auto now = core::Clock::now();
+    if (!sweeps_.due(registry_.generation(), now)) return sign_out(false, now);
+  }
+  sign_out_unusable();
+}
+
+void TokenService::sign_out(bool every_socket, core::TokenRecord::TimePoint now) {
+  auto keep = [&](const std::string& id) { return registry_.usable(id, now); };
+  auto why = [&](const std::string& id) {
+    auto record = registry_.find(id);
+    return sign_in_refusal(record && record->revoked_at ? core::SignInFailure::revoked
+                                                        : core::SignInFailure::expired);
+  };
+  auto signed_out = every_socket ? sockets_.sign_out_unless(keep, why)
+                                 : sockets_.sign_out_added_unless(keep, why);
   if (signed_out > 0)
     spdlog::info("tokens: {} sockets signed out (token revoked or expired)", signed_out);
 }

@@ -6,7 +6,9 @@
 // and every [tokens] reload_seconds (a minute), and updated one by one as the tokens:changed
 // channel names them. A token revoked through any node is refused by every node one pub/sub hop
 // later and its sockets are signed out; a node that missed the message catches up at the next whole
-// load. Every second the node also signs out the sockets whose token has run out.
+// load. Every second the node also signs out the sockets whose token has run out: it checks every
+// socket only when a token can have stopped being usable (core/token_sweep.hpp), and otherwise just
+// the sockets signed in since the last check (signed_in_sockets.hpp).
 //
 // Redis alone says which issued tokens exist: when the hash changes by any hand (HDEL, DEL, an
 // HSET, a restored backup), Redis's keyspace notification makes every node load the whole hash
@@ -31,6 +33,7 @@
 #include "app/refusal.hpp"
 #include "core/metrics.hpp"
 #include "core/token_registry.hpp"
+#include "core/token_sweep.hpp"
 #include "evidence/network_key.hpp"
 #include "puente/v1/puente.pb.h"
 #include "redis/subscriber.hpp"
@@ -103,7 +106,13 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   void restore_revocations(const std::vector<v1::IssuedToken>& issued,
                            const std::vector<core::TokenRecord>& records);
   void tick();
+  // Checks every signed-in socket's token and signs out those no longer usable.
   void sign_out_unusable();
+  // What a tick checks: every socket if the schedule says so, else those signed in since.
+  void sweep_if_due();
+  // Signs out the sockets whose token is not usable at `now`: of every socket, or of those
+  // signed in since the last check (sweep_mutex_ held).
+  void sign_out(bool every_socket, core::TokenRecord::TimePoint now);
   // Signs a record this node is about to save.
   void sign(v1::IssuedToken& record) const;
   // Does the record's signature hold? If not, reports it (once per record as it stands).
@@ -119,6 +128,8 @@ class TokenService : public std::enable_shared_from_this<TokenService> {
   RevocationFile& revocations_;
   const evidence::NetworkKey& key_;
   core::Metrics& metrics_;
+  std::mutex sweep_mutex_;  // one sweep at a time: the timer's and a change's
+  core::TokenSweepSchedule sweeps_;
   std::mutex refused_mutex_;
   std::set<std::string> refused_;  // the refused records reported, by id and statement's hash
   std::string channel_;

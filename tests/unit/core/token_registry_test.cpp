@@ -1,5 +1,5 @@
 // TokenRegistry: roster tokens and issued ones, expiry, revocation (also of a roster token),
-// and the id a sign-in names.
+// the id a sign-in names, and what the socket sweep asks of it (its generation, the next expiry).
 
 #include "core/token_registry.hpp"
 
@@ -120,6 +120,67 @@ TEST(TokenRegistry, ATokenOfSomeoneWhoLeftTheRosterSignsInNoOne) {
   auto in = tokens.sign_in("old", Clock::now());
   EXPECT_EQ(in.who, nullptr);
   EXPECT_EQ(in.failure, SignInFailure::unknown);
+}
+
+TEST(TokenRegistry, ATokenHashedOnceSignsInAsItsTextDoes) {
+  TokenRegistry tokens(roster());
+  auto now = Clock::now();
+  tokens.replace_issued({{"tok-1", "jose", sha256_hex("phone"), now + 1h, std::nullopt}});
+  for (std::string_view text : {"roster-secret", "phone", "guess", ""}) {
+    const auto by_text = tokens.sign_in(text, now);
+    const auto by_digest = tokens.sign_in(PresentedToken(text), now);
+    EXPECT_EQ(by_digest.who, by_text.who) << text;
+    EXPECT_EQ(by_digest.token_id, by_text.token_id) << text;
+    EXPECT_EQ(by_digest.failure, by_text.failure) << text;
+  }
+  EXPECT_EQ(PresentedToken("phone").sha256_hex(), sha256_hex("phone"));
+  EXPECT_TRUE(PresentedToken("").empty());
+}
+
+TEST(TokenRegistry, EveryChangeGrowsTheGenerationAndNothingElseDoes) {
+  TokenRegistry tokens(roster());
+  auto now = Clock::now();
+  auto seen = tokens.generation();
+  auto changed = [&] {
+    const auto now_at = tokens.generation();
+    const bool grew = now_at > seen;
+    seen = now_at;
+    return grew;
+  };
+  tokens.replace_issued({{"tok-1", "jose", sha256_hex("phone"), now + 1h, std::nullopt}});
+  EXPECT_TRUE(changed()) << "a whole load";
+  tokens.sign_in("phone", now);
+  tokens.usable("tok-1", now);
+  tokens.find("roster-maria");
+  EXPECT_FALSE(changed()) << "lookups change nothing";
+  tokens.update_issued({"tok-1", "jose", sha256_hex("phone"), now + 1h, now});
+  EXPECT_TRUE(changed()) << "an update";
+  EXPECT_TRUE(tokens.keep_revocation(
+      {"roster-maria", "maria", sha256_hex("roster-secret"), std::nullopt, now}));
+  EXPECT_TRUE(changed()) << "a kept revocation";
+  EXPECT_FALSE(tokens.keep_revocation(
+      {"roster-maria", "maria", sha256_hex("roster-secret"), std::nullopt, now}));
+  EXPECT_FALSE(changed()) << "a revocation kept already";
+}
+
+TEST(TokenRegistry, TheNextExpiryIsTheFirstAfterNowOfARecordStillUnrevoked) {
+  TokenRegistry tokens(roster());
+  auto now = Clock::now();
+  EXPECT_EQ(tokens.next_expiry_after(now), std::nullopt) << "roster tokens never expire";
+  tokens.replace_issued({{"tok-1", "jose", sha256_hex("a"), now + 3h, std::nullopt},
+                         {"tok-2", "jose", sha256_hex("b"), now + 1h, std::nullopt},
+                         {"tok-3", "jose", sha256_hex("c"), std::nullopt, std::nullopt},
+                         {"tok-4", "jose", sha256_hex("d"), now + 2h, std::nullopt}});
+  EXPECT_EQ(tokens.next_expiry_after(now), now + 1h);
+  // At its expiry a token is no longer usable: the next one is the one after.
+  EXPECT_FALSE(tokens.usable("tok-2", now + 1h));
+  EXPECT_EQ(tokens.next_expiry_after(now + 1h), now + 2h);
+  EXPECT_EQ(tokens.next_expiry_after(now + 3h), std::nullopt);
+  // A revoked token was signed out when it was revoked: its expiry is no reason to look again.
+  tokens.update_issued({"tok-2", "jose", sha256_hex("b"), now + 1h, now});
+  EXPECT_EQ(tokens.next_expiry_after(now), now + 2h);
+  EXPECT_TRUE(tokens.keep_revocation({"tok-4", "jose", sha256_hex("d"), now + 2h, now}));
+  EXPECT_EQ(tokens.next_expiry_after(now), now + 3h);
 }
 
 }  // namespace
