@@ -7,10 +7,6 @@
 
 namespace puente::net {
 
-bool HubFrame::for_responder(const std::string& id) const {
-  return std::binary_search(recipients.begin(), recipients.end(), id);
-}
-
 // One I/O thread's subscribers. Touched only by that thread, so it needs no lock.
 struct Hub::Shard {
   Hub& hub;

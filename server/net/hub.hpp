@@ -1,8 +1,9 @@
 #pragma once
 // The node's local fan-out: topic (a neighborhood slug, or the board) -> the local sockets that
 // want it. An alert arrives once per node from Redis; the hub serializes nothing itself: the
-// frame is built once, immutable and shared, and each subscriber decides whether it is for it
-// (role, replay in progress, already seen) and queues the same buffer.
+// frame is built once and shared (hub_frame.hpp: each form of it encoded by its first reader),
+// and each subscriber decides whether it is for it (role, replay in progress, already seen) and
+// queues the same buffer.
 //
 // The subscribers are kept per I/O thread (io_threads.hpp), in a shard that only its thread
 // touches: publish() posts the frame once to each thread, which then hands it to each of its
@@ -15,14 +16,14 @@
 // each thread (changed when a socket comes or goes, read once per published frame): a frame
 // goes only to threads where someone follows its topic, and followed() lets the publisher skip
 // building a frame nobody here wants (an intake flood into neighborhoods no local socket
-// follows cost two JSON and two protobuf encodings per alert for nothing).
+// follows built a frame per alert for nothing: its recipients sorted, and two JSON and two
+// protobuf encodings before forms were encoded by their first reader).
 
 #include "core/metrics.hpp"
-#include "core/stream_offset.hpp"
+#include "net/hub_frame.hpp"
 
 #include <boost/asio/io_context.hpp>
 
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,26 +31,6 @@
 #include <vector>
 
 namespace puente::net {
-
-struct HubFrame {
-  struct Encoded {
-    std::shared_ptr<const std::string> json;    // the ServerMessage as JSON text
-    std::shared_ptr<const std::string> binary;  // the ServerMessage as protobuf
-  };
-
-  std::string topic;
-  core::StreamOffset offset;            // position in the topic's history; {0,0} if none
-  std::vector<std::string> recipients;  // responder ids it is for, sorted
-  std::string incident_id, alert_id;    // what a delivery record names
-  Encoded encoded;                      // in the default language
-  std::map<std::string, Encoded, std::less<>> localized;  // by language tag
-
-  const Encoded& in_language(std::string_view language) const {
-    auto it = localized.find(language);
-    return it == localized.end() ? encoded : it->second;
-  }
-  bool for_responder(const std::string& id) const;
-};
 
 class HubSubscriber {
  public:

@@ -1,6 +1,7 @@
 #pragma once
-// ServerMessages turned into frames once, in both encodings, for the hub to share among every
-// socket that takes them.
+// ServerMessages turned into hub frames, shared by every socket that takes them. A frame keeps
+// its message and encodes each form (JSON or protobuf, in one of an alert's texts) when a socket
+// first asks for it (net/hub_frame.hpp): most forms are read by no socket of a node.
 
 #include "net/hub.hpp"
 #include "puente/v1/puente.pb.h"

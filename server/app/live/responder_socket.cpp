@@ -177,6 +177,7 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
   language_ = services_->writer.language_of(*who);
   responder_ = who;
   token_id_ = token_id;
+  recipient_key_ = net::RecipientKey(who->id);
   services_->presence.arrived(who->id);
   binary_ = binary;
   // A revoked or expired token signs this socket out (see TokenService).
@@ -234,13 +235,13 @@ void ResponderSocket::send_frame(const std::shared_ptr<const net::HubFrame>& fra
   // An alert goes to the responders it names (and to dispatchers, who follow everything); only
   // the named ones' deliveries are recorded.
   const core::Responder& who = *responder_.load();
-  bool named = frame->for_responder(who.id);
+  bool named = frame->place_of(recipient_key_).has_value();
   if (!named && frame->topic != board_topic && !core::may(who, core::Action::watch_board)) return;
   auto session = session_.lock();
   if (!session) return;
-  const auto& encoded = frame->in_language(language_);
+  const bool binary = binary_;
   // Both by reference: the frame's count is not touched per delivery.
-  session->send(binary_ ? encoded.binary : encoded.json, binary_,
+  session->send(frame->bytes(frame->text_for(language_), binary), binary,
                 named && !frame->alert_id.empty() ? frame : no_receipt);
 }
 

@@ -119,6 +119,7 @@ class ResponderSocket : public net::SocketPeer,
   std::atomic<bool> hello_pending_{false};  // a valid hello is being answered
   std::string language_;                    // the responder's alert language; set with responder_
   std::string token_id_;                    // the token it signed in with; set with responder_
+  net::RecipientKey recipient_key_;         // its id, to find in frames; set with responder_
   bool closed_ = false;                     // on_close ran: a late welcome must not subscribe
   std::unordered_map<std::string, Topic> topics_;
 };

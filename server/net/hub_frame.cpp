@@ -1,0 +1,79 @@
+// HubFrame's lazily encoded forms and its recipients (hub_frame.hpp says why).
+#include "net/hub_frame.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace puente::net {
+
+namespace {
+
+std::size_t hash_of(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+}  // namespace
+
+RecipientKey::RecipientKey(std::string_view id) : id(id), hash(hash_of(id)) {}
+
+HubFrame::HubFrame(std::size_t texts)
+    : texts_(std::max<std::size_t>(texts, 1)), forms_(std::make_unique<Form[]>(texts_ * 2)) {}
+
+HubFrame::~HubFrame() = default;
+
+void HubFrame::set_recipients(std::vector<std::string> ids) {
+  // They usually come sorted (core::fresh_recipients sorts them by id): a sort of 100 sorted ids
+  // cost ~31,000 instructions, the check ~3,000.
+  if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
+  recipients = std::move(ids);
+  index_.clear();
+  if (recipients.empty()) return;
+  // At most half full: a probe for an id that is not there ends at an empty place soon.
+  std::size_t size = 2;
+  while (size < 2 * recipients.size()) size *= 2;
+  index_.resize(size);
+  const std::size_t mask = size - 1;
+  for (std::size_t place = 0; place < recipients.size(); ++place) {
+    const auto hash = hash_of(recipients[place]);
+    auto i = hash & mask;
+    while (index_[i].place_and_one != 0) i = (i + 1) & mask;
+    index_[i] = {hash, static_cast<std::uint32_t>(place + 1)};
+  }
+}
+
+std::optional<std::size_t> HubFrame::place_of(const RecipientKey& who) const {
+  if (index_.empty()) return std::nullopt;
+  const std::size_t mask = index_.size() - 1;
+  for (auto i = who.hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = index_[i];
+    if (slot.place_and_one == 0) return std::nullopt;
+    const std::size_t place = slot.place_and_one - 1;
+    if (slot.hash == who.hash && recipients[place] == who.id) return place;
+  }
+}
+
+void HubFrame::read_in(std::string language, std::size_t text) {
+  assert(text < texts_ && "HubFrame: a language reads a text the frame does not carry");
+  languages_.emplace_back(std::move(language), text);
+}
+
+std::size_t HubFrame::text_for(std::string_view language) const {
+  for (const auto& [tag, text] : languages_)
+    if (tag == language) return text;
+  return 0;
+}
+
+const std::shared_ptr<const std::string>& HubFrame::bytes(std::size_t text, bool binary) const {
+  assert(text < texts_ && "HubFrame: no such text");
+  Form& form = forms_[text * 2 + (binary ? 1 : 0)];
+  // Double-checked: the acquire pairs with the release below, so a reader that sees `ready`
+  // sees the bytes; only a form's first readers ever take the lock.
+  if (!form.ready.load(std::memory_order_acquire)) {
+    std::lock_guard lock(encoding_);
+    if (!form.ready.load(std::memory_order_relaxed)) {
+      form.bytes = std::make_shared<const std::string>(encode(text, binary));
+      form.ready.store(true, std::memory_order_release);
+    }
+  }
+  return form.bytes;
+}
+
+}  // namespace puente::net

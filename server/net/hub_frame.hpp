@@ -1,0 +1,94 @@
+#pragma once
+// One message of a topic as the hub hands it to every local socket that follows the topic: who
+// it is for, where it stands in the topic's history, and its bytes in each form a socket may
+// read (JSON or protobuf, in one of its texts). The hub serializes nothing itself: what the
+// message is and how it is encoded belong to whoever made the frame (a subclass's encode), so
+// this layer stays free of protobuf.
+//
+// Forms are encoded lazily. A frame has up to two per text (an alert carries a text per
+// language its recipients read), and most of them are read by no socket of a node (the load's
+// observers all read one format and one language, issue 22): the first socket that reads a form
+// encodes it, once, and every other socket, on any I/O thread, shares that buffer. Reading a
+// form already encoded is one acquire load: no lock and no atomic write per delivery.
+//
+// Recipients are sorted (delivery records name them by their place in that order,
+// store/delivery_batch.hpp) and indexed by hash: "is this frame for me?" is one probe with the
+// hash of the socket's responder id, computed once when it signs in (RecipientKey), instead of
+// a binary search comparing strings (~380 instructions a delivery at 100 recipients).
+
+#include "core/stream_offset.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace puente::net {
+
+// A responder id with its hash, computed once (a socket keeps its own) and looked up in a
+// frame's recipients on every delivery.
+struct RecipientKey {
+  std::string_view id;  // must outlive the key
+  std::size_t hash = 0;
+
+  RecipientKey() = default;
+  explicit RecipientKey(std::string_view id);
+};
+
+class HubFrame {
+ public:
+  // `texts`: how many texts the frame carries, at least one; text 0 is the default.
+  explicit HubFrame(std::size_t texts = 1);
+  virtual ~HubFrame();
+  HubFrame(const HubFrame&) = delete;
+  HubFrame& operator=(const HubFrame&) = delete;
+
+  std::string topic;
+  core::StreamOffset offset;          // position in the topic's history; {0,0} if none
+  std::string incident_id, alert_id;  // what a delivery record names
+  // The responder ids it is for, sorted. Set through set_recipients, which indexes them.
+  std::vector<std::string> recipients;
+
+  // Before the frame is shared: sorts `ids` into `recipients` and indexes them.
+  void set_recipients(std::vector<std::string> ids);
+  // Where `who` stands in `recipients`, if the frame is for it.
+  std::optional<std::size_t> place_of(const RecipientKey& who) const;
+  bool for_responder(std::string_view id) const { return place_of(RecipientKey(id)).has_value(); }
+
+  // The text a reader of `language` gets: its own if the frame carries one, else the default.
+  std::size_t text_for(std::string_view language) const;
+  // Text `text` as protobuf (`binary`) or JSON: encoded by the first caller, from any thread,
+  // and the same buffer for every caller after it.
+  const std::shared_ptr<const std::string>& bytes(std::size_t text, bool binary) const;
+
+ protected:
+  // Before the frame is shared: readers of `language` get text `text`.
+  void read_in(std::string language, std::size_t text);
+
+ private:
+  // Called once per form, under the frame's lock (one encode at a time, whichever thread).
+  virtual std::string encode(std::size_t text, bool binary) const = 0;
+
+  struct Form {
+    std::atomic<bool> ready{false};  // set (release) once `bytes` holds the form
+    std::shared_ptr<const std::string> bytes;
+  };
+  // A place of the recipients' open-addressing table: an id's hash and its place + 1 (0: empty).
+  struct Slot {
+    std::size_t hash = 0;
+    std::uint32_t place_and_one = 0;
+  };
+
+  std::size_t texts_;
+  std::unique_ptr<Form[]> forms_;  // text * 2 + binary
+  mutable std::mutex encoding_;    // taken by a form's first reader only
+  std::vector<std::pair<std::string, std::size_t>> languages_;  // language -> text; few
+  std::vector<Slot> index_;  // a power of two, at least twice the recipients; empty if none
+};
+
+}  // namespace puente::net
