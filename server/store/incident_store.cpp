@@ -41,11 +41,11 @@ void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::string& i
   std::string event_bytes = event.SerializeAsString();
   std::vector<std::string> stored;
   stored.reserve(alerts.size());
-  for (const auto& alert : alerts) {
-    const auto whole = alert.SerializeAsString();
-    if (stored.empty() && !event.has_alert())
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    const auto whole = alerts[i].SerializeAsString();
+    if (i == 0 && !event.has_alert())
       wire::append_length_delimited(event_bytes, v1::IncidentEvent::kAlertFieldNumber, whole);
-    stored.push_back(stored_alert(alert, whole));
+    stored.push_back(stored_alert(alerts[i], whole));
   }
   call.key(Script::Key::incident_alerts, keys.incident_alerts(incident_id))
       .key(Script::Key::alerted, keys.incident_alerted(incident_id))
