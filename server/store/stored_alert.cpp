@@ -11,9 +11,12 @@ namespace {
 const std::string* repeated_language(const v1::Alert& alert) {
   if (alert.text().empty()) return nullptr;
   const std::string* same = nullptr;
-  for (const auto& [language, text] : alert.texts())
+  for (const auto& [language, text] : alert.texts()) {
+    // An empty key cannot be named: an empty text_language reads as "nothing left out".
+    if (language.empty()) continue;
     // The smallest such tag: the same alert always stores the same bytes.
     if (text == alert.text() && (!same || language < *same)) same = &language;
+  }
   return same;
 }
 

@@ -107,5 +107,20 @@ TEST_F(StoredAlert, AnAlertWhoseTextIsInNoLanguageIsKeptAsItIs) {
   ASSERT_EQ(stored_alert(no_texts), no_texts.SerializeAsString());
 }
 
+// A map entry may lack its key (found by Fuzz.wire_fields): its language is "", which an empty
+// text_language could not name, so such an entry stays in the bytes and reads back whole.
+TEST_F(StoredAlert, ATextUnderAnEmptyLanguageIsKeptAsItIs) {
+  made.clear_texts();
+  (*made.mutable_texts())[""] = made.text();
+  (*made.mutable_texts())["en"] = "Raid in Boyle Heights";
+  const auto stored = stored_alert(made);
+  EXPECT_EQ(stored, made.SerializeAsString());
+  v1::Alert back;
+  ASSERT_TRUE(back.ParseFromString(stored));
+  restore_stored_alert(back);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(back, made))
+      << back.ShortDebugString();
+}
+
 }  // namespace
 }  // namespace puente::store
