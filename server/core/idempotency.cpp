@@ -3,7 +3,7 @@
 #include "core/base64url.hpp"
 #include "core/bearer_token.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 namespace puente::core {
 
@@ -16,10 +16,13 @@ void add(std::string& text, std::string_view field) {
   text += field;
 }
 
+// As "%.17g" prints it (to_chars with a precision is printf's style, without its format
+// string parsed at each call: two per report).
 void add(std::string& text, double number) {
   char digits[32];
-  std::snprintf(digits, sizeof digits, "%.17g", number);
-  add(text, digits);
+  const auto end = std::to_chars(digits, digits + sizeof digits, number,
+                                 std::chars_format::general, 17).ptr;
+  add(text, std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 // What a report says, as one text.

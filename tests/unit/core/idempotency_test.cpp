@@ -34,5 +34,23 @@ TEST(ContentDigest, IsTheFirstSixteenBytesOfTheHexOneInBase64url) {
   EXPECT_NE(content_digest(ack).short_form, content_digest(v1::Ack{}).short_form);
 }
 
+// A key's entry outlives the node that wrote it: a digest must not change from one version to
+// the next (a retry would read as the key reused for other content). The numbers are printed as
+// "%.17g" has always printed them.
+TEST(ContentDigest, IsTheSameAcrossVersions) {
+  v1::Report report;
+  report.set_kind(v1::RAID);
+  report.mutable_location()->set_lat(34.0335);
+  report.mutable_location()->set_lon(-118.2110000000001);
+  report.mutable_location()->set_description("car wash on César Chávez");
+  report.set_description("agents at the car wash");
+  report.set_language("es");
+  report.set_neighborhood("boyle-heights");
+  EXPECT_EQ(content_digest(report).hex, "69244a34501af195c0854c72a1c19bd7b0e6d1100952aa449fa2bfe3de69e27e");
+  report.mutable_location()->set_lat(1e-300);
+  report.mutable_location()->set_lon(-0.0);
+  EXPECT_EQ(content_digest(report).hex, "77fa6ef53b2fbd6f8b0502ffd634e91adfd8c11e53301ec8852947dd85c72dd8");
+}
+
 }  // namespace
 }  // namespace puente::core
