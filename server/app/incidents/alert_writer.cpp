@@ -31,25 +31,32 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
   auto happened = core::to_time_point(incident.created_at());
   std::vector<v1::Alert> alerts;
   for (const auto& slug : r.neighborhoods) {
-    // Who it goes to, and the languages they read it in (the default language always; a
-    // network has a handful, so a list, where a set cost a compare per level per recipient).
-    std::vector<std::string> recipients;
+    v1::Alert alert;
+    auto& recipients = *alert.mutable_recipients();
+    // The languages its recipients read (the default language always; a network has a handful,
+    // so a list, where a set cost a compare per level per recipient). A rostered responder's
+    // language is read where it was chosen, not copied: an alert has a hundred recipients.
     std::vector<std::string> languages{default_language_};
     const auto read_by = [&](const core::Responder& who) {
-      auto language = language_of(who);
+      const auto index = roster_.index_of(who);
+      const std::string chosen = index ? std::string() : templates_.choose_language(who.languages);
+      const std::string& language = index ? rostered_languages_[*index] : chosen;
       if (std::find(languages.begin(), languages.end(), language) == languages.end())
-        languages.push_back(std::move(language));
+        languages.push_back(language);
     };
     if (core::follows_up(r.type)) {
-      recipients = core::alerted_recipients(incident, slug);
-      for (const auto& id : recipients)
+      auto alerted = core::alerted_recipients(incident, slug);
+      recipients.Reserve(static_cast<int>(alerted.size()));
+      for (auto& id : alerted) {
         if (const auto* who = roster_.find(id)) read_by(*who);
+        recipients.Add(std::move(id));
+      }
     } else {
       const auto reached =
           core::fresh_recipients(roster_, slug, r.type, r.now, zone_, *r.available);
-      recipients.reserve(reached.size());
+      recipients.Reserve(static_cast<int>(reached.size()));
       for (const auto* who : reached) {
-        recipients.push_back(who->id);
+        *recipients.Add() = who->id;
         read_by(*who);
       }
     }
@@ -62,7 +69,6 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
     core::AlertFields fields{incident.kind(), where ? where->name : incident.neighborhood(),
                              core::coarse_place(incident.location().description()),
                              zone_.to_local(happened)};
-    v1::Alert alert;
     alert.set_id(core::new_id("al"));
     alert.set_incident_id(incident.id());
     alert.set_neighborhood(slug);
@@ -77,8 +83,6 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
     for (const auto& language : languages)
       (*alert.mutable_texts())[language] = templates_.render(r.type, language, fields);
     alert.set_text(alert.texts().at(default_language_));
-    alert.mutable_recipients()->Reserve(static_cast<int>(recipients.size()));
-    for (auto& id : recipients) alert.add_recipients(std::move(id));
     alerts.push_back(std::move(alert));
   }
   return alerts;
