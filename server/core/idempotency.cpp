@@ -20,8 +20,8 @@ void add(std::string& text, std::string_view field) {
 // string parsed at each call: two per report).
 void add(std::string& text, double number) {
   char digits[32];
-  const auto end = std::to_chars(digits, digits + sizeof digits, number,
-                                 std::chars_format::general, 17).ptr;
+  const auto end =
+      std::to_chars(digits, digits + sizeof digits, number, std::chars_format::general, 17).ptr;
   add(text, std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 

@@ -46,10 +46,12 @@ TEST(ContentDigest, IsTheSameAcrossVersions) {
   report.set_description("agents at the car wash");
   report.set_language("es");
   report.set_neighborhood("boyle-heights");
-  EXPECT_EQ(content_digest(report).hex, "69244a34501af195c0854c72a1c19bd7b0e6d1100952aa449fa2bfe3de69e27e");
+  EXPECT_EQ(content_digest(report).hex,
+            "69244a34501af195c0854c72a1c19bd7b0e6d1100952aa449fa2bfe3de69e27e");
   report.mutable_location()->set_lat(1e-300);
   report.mutable_location()->set_lon(-0.0);
-  EXPECT_EQ(content_digest(report).hex, "77fa6ef53b2fbd6f8b0502ffd634e91adfd8c11e53301ec8852947dd85c72dd8");
+  EXPECT_EQ(content_digest(report).hex,
+            "77fa6ef53b2fbd6f8b0502ffd634e91adfd8c11e53301ec8852947dd85c72dd8");
 }
 
 }  // namespace
