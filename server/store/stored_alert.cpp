@@ -38,18 +38,20 @@ std::string stored_alert(const v1::Alert& alert) {
 std::string stored_alert(const v1::Alert& alert, std::string_view serialized) {
   const auto* language = repeated_language(alert);
   if (!language) return std::string(serialized);
+  // The entry's place in the bytes; what comes before and after it is copied whole, not field by
+  // field (a hundred recipients).
+  std::string_view entry;
+  wire::for_each_field(serialized, [&](const wire::WireField& field) {
+    if (entry.empty() && field.number == v1::Alert::kTextsFieldNumber &&
+        field.length_delimited() && entry_has_key(field.payload(), *language))
+      entry = field.bytes;
+  });
+  if (entry.empty()) return std::string(serialized);  // not bytes of this alert: kept as they are
+  const auto before = static_cast<std::size_t>(entry.data() - serialized.data());
   std::string stored;
   stored.reserve(serialized.size());
-  bool cut = false;
-  wire::for_each_field(serialized, [&](const wire::WireField& field) {
-    if (!cut && field.number == v1::Alert::kTextsFieldNumber && field.length_delimited() &&
-        entry_has_key(field.payload(), *language)) {
-      cut = true;
-      return;
-    }
-    stored.append(field.bytes);
-  });
-  if (!cut) return std::string(serialized);  // not bytes of this alert: keep them as they are
+  stored.append(serialized.substr(0, before));
+  stored.append(serialized.substr(before + entry.size()));
   wire::append_length_delimited(stored, v1::Alert::kTextLanguageFieldNumber, *language);
   return stored;
 }

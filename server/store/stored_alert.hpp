@@ -15,7 +15,8 @@
 namespace puente::store {
 
 // `alert`'s bytes as Redis keeps them. Leaves the fields the store's scripts read where they
-// were (id first, recipients: lua/record_ack.lua, lua/load_alert.lua).
+// were (id first, recipients: lua/record_ack.lua, lua/load_alert.lua). `alert` is as made or as
+// restored: text_language is set here alone.
 std::string stored_alert(const v1::Alert& alert);
 // The same from `serialized`, alert.SerializeAsString() made by the caller, who needs those bytes
 // too (the board's event carries the alert whole): the entry is cut out of the bytes, where a
