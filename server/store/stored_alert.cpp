@@ -42,8 +42,8 @@ std::string stored_alert(const v1::Alert& alert, std::string_view serialized) {
   // field (a hundred recipients).
   std::string_view entry;
   wire::for_each_field(serialized, [&](const wire::WireField& field) {
-    if (entry.empty() && field.number == v1::Alert::kTextsFieldNumber &&
-        field.length_delimited() && entry_has_key(field.payload(), *language))
+    if (entry.empty() && field.number == v1::Alert::kTextsFieldNumber && field.length_delimited() &&
+        entry_has_key(field.payload(), *language))
       entry = field.bytes;
   });
   if (entry.empty()) return std::string(serialized);  // not bytes of this alert: kept as they are
