@@ -2,9 +2,8 @@
 // per recipient, the earliest write counting when a replay or a second node wrote it again, and
 // a recipient nothing was written to shows as sent only. A batch names recipients by place in
 // the alert's list sorted (a bitmap, or a list when shorter), and one written before (by id, or
-// a list with a delay each) is still read. And a responder's place is found again when it moves.
+// a list with a delay each) is still read.
 #include "store/incident_store.hpp"
-#include "store/recipient_places.hpp"
 
 #include "core/clock.hpp"
 #include "opened_incident.hpp"
@@ -189,28 +188,6 @@ TEST_F(DeliveryRecords, ABatchNamingSomeoneNotListedKeepsIds) {
   ASSERT_EQ(stored.responder_ids_size(), 2);
   EXPECT_EQ(stored.responder_ids(1), "obs-z");
   EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", at(3ms)}, {"obs-b", 0}, {"obs-c", 0}}));
-}
-
-// The delivery log's lookup: a responder whose place moved from one alert to the next is found
-// at the new one, and one the alert does not name is not found.
-TEST(RecipientPlaces, FindsAResponderWhosePlaceMovedOrWhoIsNotListed) {
-  RecipientPlaces places;
-  const std::string c = "obs-c";
-  EXPECT_EQ(places.find({"obs-a", "obs-b", "obs-c"}, c), 2u);
-  EXPECT_EQ(places.find({"obs-a", "obs-b", "obs-c"}, c), 2u);
-  EXPECT_EQ(places.find({"obs-b", "obs-c"}, c), 1u);
-  EXPECT_EQ(places.find({"obs-a", "obs-b"}, c), std::nullopt);
-  EXPECT_EQ(places.find({"obs-c", "obs-d", "obs-e"}, c), 0u);
-}
-
-// The address remembered is a guess only: other content at it is looked up by content.
-TEST(RecipientPlaces, AnIdWithOtherContentAtTheSameAddressIsFoundByContent) {
-  RecipientPlaces places;
-  const std::vector<std::string> recipients{"obs-a", "obs-b"};
-  std::string id = "obs-b";
-  EXPECT_EQ(places.find(recipients, id), 1u);
-  id = "obs-a";
-  EXPECT_EQ(places.find(recipients, id), 0u);
 }
 
 }  // namespace
