@@ -309,13 +309,15 @@ TEST_F(DispatchRules, EachDeliveryRecordNamesTheRecipientWhoseSocketWasWritten) 
   std::map<std::string, bool> delivered;
   ASSERT_TRUE(wait_until([&] {
     delivered.clear();
-    for (const auto& d : get<v1::Incident>(*a, "/v1/incidents/" + id, "disp").deliveries())
+    auto shown = get<v1::Incident>(*a, "/v1/incidents/" + id, "disp");
+    for (const auto& d : shown.deliveries())
       if (d.alert_id() == alert_id) delivered[d.responder_id()] = d.has_delivered_at();
     return delivered["vol-bh"] && delivered["att-bh"];
   }));
   // The others on call were sent the alert and have no socket: sent, not delivered.
   std::map<std::string, bool> expected{{"vol-bh", true}, {"att-bh", true}};
-  for (const auto& alert : get<v1::Incident>(*a, "/v1/incidents/" + id, "disp").alerts())
+  auto shown = get<v1::Incident>(*a, "/v1/incidents/" + id, "disp");
+  for (const auto& alert : shown.alerts())
     if (alert.id() == alert_id)
       for (const auto& recipient : alert.recipients()) expected.try_emplace(recipient, false);
   EXPECT_GT(expected.size(), 2u) << "the test needs a recipient without a socket";
