@@ -2,6 +2,11 @@
 
 #include <boost/beast/websocket/teardown.hpp>
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+
 namespace puente::net {
 
 FrameHeader frame_header(bool binary, std::size_t payload_size) {
@@ -35,16 +40,34 @@ FrameSocket::FrameSocket(socket_type&& socket) : socket_(std::move(socket)) {
 FrameSocket::Progress FrameSocket::send_frame(bool binary, boost::asio::const_buffer payload,
                                               std::size_t& written, boost::system::error_code& ec) {
   const auto header = frame_header(binary, payload.size());
-  std::array<boost::asio::const_buffer, 2> unwritten{
-      boost::asio::const_buffer(header.bytes.data(), header.size), payload};
-  for (std::size_t skip = written; auto& part : unwritten) {
-    const std::size_t n = std::min(skip, part.size());
-    part += n;
-    skip -= n;
+  // The header and the payload in one sendmsg, straight to the socket: Asio's send() wraps the
+  // same call in a buffer adapter, a state check and an error_code per step (~50 instructions of
+  // the ~200 a delivery's send took, issue 22). The socket is non-blocking: it never waits.
+  iovec parts[2] = {{const_cast<unsigned char*>(header.bytes.data()), header.size},
+                    {const_cast<void*>(payload.data()), payload.size()}};
+  // What an earlier send took is skipped: some of the header, or all of it and some payload.
+  iovec* from = parts;
+  std::size_t skip = written;
+  if (skip >= header.size) {
+    skip -= header.size;
+    ++from;
   }
-  written += socket_.send(unwritten, 0, ec);
-  if (ec == boost::asio::error::would_block) return Progress::blocked;
-  if (ec) return Progress::failed;
+  from->iov_base = static_cast<char*>(from->iov_base) + skip;
+  from->iov_len -= skip;
+  msghdr message{};
+  message.msg_iov = from;
+  message.msg_iovlen = static_cast<std::size_t>(parts + 2 - from);
+  ssize_t sent;
+  do {
+    sent = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);  // a signal came before anything was sent
+  if (sent < 0) {
+    const int error = errno;
+    ec.assign(error, boost::system::system_category());
+    return error == EAGAIN || error == EWOULDBLOCK ? Progress::blocked : Progress::failed;
+  }
+  ec = {};
+  written += static_cast<std::size_t>(sent);
   const bool whole = written == header.size + payload.size();
   frame_partly_written(!whole);
   return whole ? Progress::whole : Progress::blocked;

@@ -29,8 +29,9 @@ class SocketPeer {
   virtual ~SocketPeer() = default;
   virtual void on_message(std::string_view payload, bool binary) = 0;
   virtual void on_close() = 0;
-  // A frame sent with this receipt was written to the socket.
-  virtual void on_written(const std::shared_ptr<const HubFrame>& receipt) = 0;
+  // A frame sent with this receipt was written to the socket; `place` is what was sent with it
+  // (the peer's responder's place in the alert's recipients).
+  virtual void on_written(const std::shared_ptr<const HubFrame>& receipt, std::uint32_t place) = 0;
 };
 
 using SocketPeerFactory =

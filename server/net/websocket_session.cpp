@@ -80,11 +80,11 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   boost::asio::any_io_executor executor() override { return ws_.get_executor(); }
 
   void send(const std::shared_ptr<const std::string>& frame, bool binary,
-            const std::shared_ptr<const HubFrame>& receipt) override {
+            const std::shared_ptr<const HubFrame>& receipt, std::uint32_t place) override {
     // Inline on the session's own thread (every hub delivery); posted from any other.
-    if (on_own_thread()) return enqueue(frame, binary, receipt);
-    boost::asio::dispatch(ws_.get_executor(), [self = self(), frame, binary, receipt] {
-      self->enqueue(frame, binary, receipt);
+    if (on_own_thread()) return enqueue(frame, binary, receipt, place);
+    boost::asio::dispatch(ws_.get_executor(), [self = self(), frame, binary, receipt, place] {
+      self->enqueue(frame, binary, receipt, place);
     });
   }
 
@@ -110,6 +110,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     std::shared_ptr<const std::string> data;
     bool binary;
     std::shared_ptr<const HubFrame> receipt;
+    std::uint32_t place = 0;       // told with the receipt
     std::size_t written = 0;       // FrameSocket: bytes of its header and payload already sent
     core::QueuedFrameCost cost{};  // counted while it waits
   };
@@ -195,7 +196,7 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   // The buffers are copied only if the frame has to wait: their counts are shared by every socket
   // a hub frame goes to, on every I/O thread.
   void enqueue(const std::shared_ptr<const std::string>& data, bool binary,
-               const std::shared_ptr<const HubFrame>& receipt) {
+               const std::shared_ptr<const HubFrame>& receipt, std::uint32_t place) {
     if (closed_ || close_pending_) return;
     // A hub frame (it has a receipt) is one buffer for every socket it goes to.
     const auto cost = core::queued_frame_cost(data->capacity(), receipt != nullptr);
@@ -217,8 +218,9 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
     }
     std::size_t written = 0;
     if constexpr (writes_frames_itself)
-      if (queue_.empty() && !writing_ && written_at_once(*data, binary, receipt, written)) return;
-    queue_.push_back({data, binary, receipt, written, cost});
+      if (queue_.empty() && !writing_ && written_at_once(*data, binary, receipt, place, written))
+        return;
+    queue_.push_back({data, binary, receipt, place, written, cost});
     count(queue_.back());
     if (!writing_) do_write();
   }
@@ -230,12 +232,13 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   // connection failed: the session finishes once this send is over); else `written` says how
   // much of it went out.
   bool written_at_once(const std::string& data, bool binary,
-                       const std::shared_ptr<const HubFrame>& receipt, std::size_t& written) {
+                       const std::shared_ptr<const HubFrame>& receipt, std::uint32_t place,
+                       std::size_t& written) {
     auto& socket = ws_.next_layer();
     if (!socket.frames_may_write() || !ws_.is_open()) return false;
     beast::error_code ec;
     switch (socket.send_frame(binary, boost::asio::buffer(data), written, ec)) {
-      case FrameSocket::Progress::whole: told_written(receipt); return true;
+      case FrameSocket::Progress::whole: told_written(receipt, place); return true;
       case FrameSocket::Progress::blocked: return false;  // the rest waits for room
       case FrameSocket::Progress::failed: frames_failed(ec); return true;
     }
@@ -294,14 +297,14 @@ class WebSocketConnection final : public WebSocketSession, public FrameSocket::W
   }
 
   void frame_written() {
-    told_written(queue_.front().receipt);
+    told_written(queue_.front().receipt, queue_.front().place);
     uncount(queue_.front());
     queue_.pop_front();
   }
 
   // A frame is out: the peer records an alert's delivery.
-  void told_written(const std::shared_ptr<const HubFrame>& receipt) {
-    if (peer_ && receipt) peer_->on_written(receipt);
+  void told_written(const std::shared_ptr<const HubFrame>& receipt, std::uint32_t place) {
+    if (peer_ && receipt) peer_->on_written(receipt, place);
   }
 
   // FrameSocket: each frame goes out with one non-blocking send of its header and the shared

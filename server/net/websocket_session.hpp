@@ -25,6 +25,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -42,11 +43,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   virtual boost::asio::any_io_executor executor() = 0;
 
   // Queues a frame. The buffer is shared with every other socket it goes to. With a `receipt`
-  // (the alert it carries), the peer's on_written gets it once the frame is written to the
-  // socket: a pointer, not a callback, so no delivery allocates. Both are copied only if the
-  // frame has to wait (or is sent from another thread).
+  // (the alert it carries), the peer's on_written gets it and `place` (where the peer's
+  // responder stands in the alert's recipients, found once when the frame was sent) once the
+  // frame is written to the socket: a pointer, not a callback, so no delivery allocates. Both
+  // pointers are copied only if the frame has to wait (or is sent from another thread).
   virtual void send(const std::shared_ptr<const std::string>& frame, bool binary,
-                    const std::shared_ptr<const HubFrame>& receipt = {}) = 0;
+                    const std::shared_ptr<const HubFrame>& receipt = {},
+                    std::uint32_t place = 0) = 0;
   // Sends a close frame once the queue is written.
   virtual void close(boost::beast::websocket::close_code code, std::string reason) = 0;
   // The peer authenticated: the hello deadline no longer applies.

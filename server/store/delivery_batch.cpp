@@ -21,17 +21,35 @@ long long delay_of(const v1::DeliveryBatch& batch, int i) {
   return i < batch.delays_ms_size() ? batch.delays_ms(i) : 0;
 }
 
+// `deliveries` (not empty) by place, each place once at its earliest time. An alert's batch
+// names most of its recipients, places 0 to their count in the order sockets were written: a
+// table by place does in one pass what a sort of the batch did (~80 instructions a delivery at
+// 100, issue 22). A few places far down a long list (a replay to a late socket) are sorted.
+void earliest_by_place(std::vector<PlaceDelivered>& deliveries) {
+  std::uint32_t last = 0;
+  for (const auto& d : deliveries) last = std::max(last, d.place);
+  if (last >= 4 * deliveries.size() + 64) {
+    std::sort(deliveries.begin(), deliveries.end(), [](const auto& a, const auto& b) {
+      return a.place != b.place ? a.place < b.place : a.at < b.at;
+    });
+    deliveries.erase(std::unique(deliveries.begin(), deliveries.end(),
+                                 [](const auto& a, const auto& b) { return a.place == b.place; }),
+                     deliveries.end());
+    return;
+  }
+  constexpr auto none = std::chrono::system_clock::time_point::max();  // no write at the place
+  std::vector<std::chrono::system_clock::time_point> earliest(last + 1, none);
+  for (const auto& d : deliveries) earliest[d.place] = std::min(earliest[d.place], d.at);
+  deliveries.clear();
+  for (std::uint32_t place = 0; place <= last; ++place)
+    if (earliest[place] != none) deliveries.push_back({place, earliest[place]});
+}
+
 }  // namespace
 
 v1::DeliveryBatch delivery_batch(const std::string& alert_id,
                                  std::vector<PlaceDelivered> deliveries) {
-  // By place, each place's earliest first, then one per place.
-  std::sort(deliveries.begin(), deliveries.end(), [](const auto& a, const auto& b) {
-    return a.place != b.place ? a.place < b.place : a.at < b.at;
-  });
-  deliveries.erase(std::unique(deliveries.begin(), deliveries.end(),
-                               [](const auto& a, const auto& b) { return a.place == b.place; }),
-                   deliveries.end());
+  earliest_by_place(deliveries);
   v1::DeliveryBatch batch;
   batch.set_alert_id(alert_id);
   const auto first = std::min_element(deliveries.begin(), deliveries.end(),

@@ -17,12 +17,11 @@ void DeliveryLog::stop() {
   flush();
 }
 
-void DeliveryLog::record(const std::shared_ptr<const net::HubFrame>& frame,
-                         const std::string& responder_id) {
+void DeliveryLog::record(const std::shared_ptr<const net::HubFrame>& frame, std::uint32_t place) {
   auto at = std::chrono::system_clock::now();
   std::lock_guard lock(mutex_);
   if (frames_.empty() || frames_.back() != frame) frames_.push_back(frame);
-  pending_.push_back({frame.get(), &responder_id, at});
+  pending_.push_back({frame.get(), place, at});
 }
 
 void DeliveryLog::schedule() {
@@ -47,7 +46,6 @@ void DeliveryLog::flush() {
   struct AlertDeliveries {
     const net::HubFrame* frame;
     std::vector<store::PlaceDelivered> placed;
-    std::vector<store::Delivered> unlisted;  // a socket records only recipients: a slip
   };
   std::vector<AlertDeliveries> alerts;
   std::size_t current = 0;
@@ -55,18 +53,13 @@ void DeliveryLog::flush() {
     if (alerts.empty() || alerts[current].frame != entry.frame) {
       auto it = std::find_if(alerts.begin(), alerts.end(),
                              [&](const auto& alert) { return alert.frame == entry.frame; });
-      if (it == alerts.end()) it = alerts.insert(it, {entry.frame, {}, {}});
+      if (it == alerts.end()) it = alerts.insert(it, {entry.frame, {}});
       current = static_cast<std::size_t>(it - alerts.begin());
     }
-    if (auto place = places_.find(entry.frame->recipients, *entry.responder_id))
-      alerts[current].placed.push_back({*place, entry.at});
-    else
-      alerts[current].unlisted.emplace_back(*entry.responder_id, entry.at);
+    alerts[current].placed.push_back({entry.place, entry.at});
   }
-  for (auto& [frame, placed, unlisted] : alerts) {
+  for (auto& [frame, placed] : alerts)
     store_.mark_delivered(frame->incident_id, frame->alert_id, std::move(placed));
-    store_.mark_delivered(frame->incident_id, frame->alert_id, frame->recipients, unlisted);
-  }
 }
 
 }  // namespace puente::app

@@ -6,17 +6,19 @@
 // that was most of the node's time outside the kernel, and its hundred bytes of Redis log per
 // delivery set off a log rewrite every few seconds. A record may thus show up to `interval`
 // later; a crash loses at most that much of it (the alert itself is in history). A batch names
-// its recipients by place in the alert's list (store/delivery_batch.hpp), found at the flush.
+// its recipients by place in the alert's list (store/delivery_batch.hpp): the socket found that
+// place when it sent the frame (HubFrame::place_of) and hands it over with the write, so the log
+// never looks a responder up (a second lookup cost ~110 instructions a delivery, issue 22).
 
 #include "net/hub.hpp"
 #include "store/incident_store.hpp"
-#include "store/recipient_places.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,14 +35,14 @@ class DeliveryLog {
   // Writes what is gathered and stops the timer.
   void stop();
 
-  // `frame` (an alert) was written to the socket of `responder_id`, which must outlive the log
-  // (a roster entry's id). Thread-safe; the lock is held for a push_back or two.
-  void record(const std::shared_ptr<const net::HubFrame>& frame, const std::string& responder_id);
+  // `frame` (an alert) was written to the socket of its recipient at `place` in
+  // frame->recipients. Thread-safe; the lock is held for a push_back or two.
+  void record(const std::shared_ptr<const net::HubFrame>& frame, std::uint32_t place);
 
  private:
   struct Entry {
     const net::HubFrame* frame;  // kept alive by frames_
-    const std::string* responder_id;
+    std::uint32_t place;
     std::chrono::system_clock::time_point at;
   };
 
@@ -56,7 +58,6 @@ class DeliveryLog {
   // sockets on a thread in one go): a copy per delivery changed a count that every I/O thread
   // shares.
   std::vector<std::shared_ptr<const net::HubFrame>> frames_;
-  store::RecipientPlaces places_;  // flush only
   std::atomic<bool> stopped_{false};
 };
 

@@ -233,21 +233,23 @@ void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> a
 
 void ResponderSocket::send_frame(const std::shared_ptr<const net::HubFrame>& frame) {
   // An alert goes to the responders it names (and to dispatchers, who follow everything); only
-  // the named ones' deliveries are recorded.
+  // the named ones' deliveries are recorded, by the place found here (the delivery log's).
   const core::Responder& who = *responder_.load();
-  bool named = frame->place_of(recipient_key_).has_value();
-  if (!named && frame->topic != board_topic && !core::may(who, core::Action::watch_board)) return;
+  const auto place = frame->place_of(recipient_key_);
+  if (!place && frame->topic != board_topic && !core::may(who, core::Action::watch_board)) return;
   auto session = session_.lock();
   if (!session) return;
   const bool binary = binary_;
   // Both by reference: the frame's count is not touched per delivery.
   session->send(frame->bytes(frame->text_for(language_), binary), binary,
-                named && !frame->alert_id.empty() ? frame : no_receipt);
+                place && !frame->alert_id.empty() ? frame : no_receipt,
+                static_cast<std::uint32_t>(place.value_or(0)));
 }
 
-void ResponderSocket::on_written(const std::shared_ptr<const net::HubFrame>& receipt) {
+void ResponderSocket::on_written(const std::shared_ptr<const net::HubFrame>& receipt,
+                                 std::uint32_t place) {
   // Set before any alert is sent; cleared only by on_close, after the last write.
-  if (const auto* who = responder_.load()) services_->deliveries.record(receipt, who->id);
+  if (responder_.load()) services_->deliveries.record(receipt, place);
 }
 
 void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame) {

@@ -76,7 +76,8 @@ class ResponderSocket : public net::SocketPeer,
   void on_close() override;
   void deliver(const std::shared_ptr<const net::HubFrame>& frame) override;
   void sign_out(const Refusal& why) override;
-  void on_written(const std::shared_ptr<const net::HubFrame>& receipt) override;
+  void on_written(const std::shared_ptr<const net::HubFrame>& receipt,
+                  std::uint32_t place) override;
 
  private:
   // A followed neighborhood: what was sent of it, and its live frames held during a replay. The

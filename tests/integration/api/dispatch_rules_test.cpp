@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <map>
 
 namespace puente::test {
 namespace {
@@ -285,6 +286,43 @@ TEST_F(DispatchRules, EveryAlertKeepsWhoWasToldAndWhoAnswered) {
       get<v1::Incident>(*a, "/v1/incidents/" + receipt.incident().id(), "obs-bh");
   EXPECT_EQ(seen_by_observer.deliveries_size(), 0);
   EXPECT_EQ(seen_by_observer.alerts(0).recipients_size(), 0);
+}
+
+// Each record names the responder whose socket was written: a socket finds its responder's
+// place in the alert's recipients when it sends the frame and the delivery log keeps that place
+// (issue 22). Of the confirmation's recipients only those with a socket are delivered, and a
+// dispatcher's socket, which gets the alert too, is no recipient and records nothing.
+TEST_F(DispatchRules, EachDeliveryRecordNamesTheRecipientWhoseSocketWasWritten) {
+  auto volunteer = b->socket(net.token("vol-bh"), {"boyle-heights"});
+  auto attorney = a->socket(net.token("att-bh"), {"boyle-heights"});
+  auto dispatcher = b->socket(net.token("disp"), {"boyle-heights"});
+  auto receipt = report("op", boyle_heights);
+  const auto& id = receipt.incident().id();
+  ASSERT_EQ(post(*a, "/v1/incidents/" + id + "/confirm", "disp").status, 200u);
+  auto to_volunteer = next_alert(*volunteer);
+  auto to_attorney = next_alert(*attorney);
+  ASSERT_TRUE(to_volunteer && to_attorney);
+  ASSERT_EQ(to_volunteer->id(), to_attorney->id());
+  const std::string alert_id = to_volunteer->id();
+
+  // responder -> delivered, for every recipient of the confirmation, once both are recorded.
+  std::map<std::string, bool> delivered;
+  ASSERT_TRUE(wait_until([&] {
+    delivered.clear();
+    auto shown = get<v1::Incident>(*a, "/v1/incidents/" + id, "disp");
+    for (const auto& d : shown.deliveries())
+      if (d.alert_id() == alert_id) delivered[d.responder_id()] = d.has_delivered_at();
+    return delivered["vol-bh"] && delivered["att-bh"];
+  }));
+  // The others on call were sent the alert and have no socket: sent, not delivered.
+  std::map<std::string, bool> expected{{"vol-bh", true}, {"att-bh", true}};
+  auto shown = get<v1::Incident>(*a, "/v1/incidents/" + id, "disp");
+  for (const auto& alert : shown.alerts())
+    if (alert.id() == alert_id)
+      for (const auto& recipient : alert.recipients()) expected.try_emplace(recipient, false);
+  EXPECT_GT(expected.size(), 2u) << "the test needs a recipient without a socket";
+  EXPECT_EQ(delivered, expected);
+  EXPECT_EQ(delivered.count("disp"), 0u);
 }
 
 }  // namespace

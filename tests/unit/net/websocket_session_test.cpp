@@ -44,7 +44,7 @@ class ReplayingPeer : public SocketPeer {
     closed = true;
     closed_inside_send = closed_inside_send || sending_;
   }
-  void on_written(const std::shared_ptr<const HubFrame>&) override {}
+  void on_written(const std::shared_ptr<const HubFrame>&, std::uint32_t) override {}
 
   bool closed = false;
   bool closed_inside_send = false;
