@@ -40,11 +40,16 @@ void PresenceStore::vouch(const std::string& node_id, const std::vector<std::str
 }
 
 void PresenceStore::vouch_alive(const std::string& node_id,
-                                std::chrono::system_clock::time_point until) {
-  // GT: a refresh never shortens what an arrival vouched for just before.
+                                std::chrono::system_clock::time_point until,
+                                std::function<void(bool new_to_redis)> new_to_redis) {
+  // GT: a refresh never shortens what an arrival vouched for just before. ZADD answers how
+  // many members it added: 1 if the node had no word there.
   redis_->execute(
       {"ZADD", keys_.presence_nodes(), "GT", std::to_string(core::to_ms(until)), node_id},
-      [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "vouch presence"); });
+      [new_to_redis = std::move(new_to_redis)](auto ec, const redis::Reply& reply) {
+        log_failure(ec, reply, "vouch presence");
+        new_to_redis(!ec && !reply.is_error() && reply.integer == 1);
+      });
 }
 
 void PresenceStore::prune_expired() {

@@ -40,9 +40,11 @@ class PresenceStore {
   // refresh repeats it.
   void vouch(const std::string& node_id, const std::vector<std::string>& responder_ids,
              std::chrono::system_clock::time_point until);
-  // `node_id` is alive until `until` (never moved back): its words count until then. Fire and
-  // forget: the next refresh repeats it.
-  void vouch_alive(const std::string& node_id, std::chrono::system_clock::time_point until);
+  // `node_id` is alive until `until` (never moved back): its words count until then. The next
+  // refresh repeats it. `new_to_redis(true)` if Redis held no word of the node's before (its
+  // first, or Redis lost its data: its responders' words are gone too).
+  void vouch_alive(const std::string& node_id, std::chrono::system_clock::time_point until,
+                   std::function<void(bool new_to_redis)> new_to_redis);
   // Drops what no node vouches for any more (at a refresh, not at each arrival: a node
   // restarting brings thousands of arrivals at once). Fire and forget.
   void prune_expired();

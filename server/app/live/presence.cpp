@@ -38,8 +38,27 @@ void Presence::arrived(const std::string& responder_id) {
   // The store calls are made under the lock: a quick hello-close-hello reaches Redis in order.
   if (++sockets_[responder_id] != 1) return;
   const auto now = Clock::now();
-  store_.vouch_alive(node_id_, now + expiry_);
+  vouch_alive(now);
   store_.vouch(node_id_, {responder_id}, now + words_per_alive * expiry_);
+}
+
+void Presence::vouch_alive(Clock::time_point now) {
+  // A word of the node's new to Redis (its first, or Redis lost its data since the last): the
+  // responders' words are not there either, so they are repeated now, not at the tenth refresh.
+  store_.vouch_alive(node_id_, now + expiry_, [weak = weak_from_this()](bool new_to_redis) {
+    if (!new_to_redis) return;
+    if (auto self = weak.lock()) {
+      std::lock_guard lock(self->mutex_);
+      if (!self->stopped_) self->vouch_all(Clock::now());
+    }
+  });
+}
+
+void Presence::vouch_all(Clock::time_point now) {
+  std::vector<std::string> held;
+  held.reserve(sockets_.size());
+  for (const auto& [id, count] : sockets_) held.push_back(id);
+  store_.vouch(node_id_, held, now + words_per_alive * expiry_);
 }
 
 void Presence::left(const std::string& responder_id) {
@@ -122,13 +141,10 @@ void Presence::refresh() {
   for (const auto& id : std::exchange(unwithdrawn_, {}))
     if (!sockets_.count(id)) withdraw(id);
   const auto now = Clock::now();
-  if (!sockets_.empty()) store_.vouch_alive(node_id_, now + expiry_);
+  if (!sockets_.empty()) vouch_alive(now);
   if (refreshes_++ % words_per_alive != 0) return;
-  std::vector<std::string> held;
-  held.reserve(sockets_.size());
-  for (const auto& [id, count] : sockets_) held.push_back(id);
   store_.prune_expired();
-  store_.vouch(node_id_, held, now + words_per_alive * expiry_);
+  vouch_all(now);
 }
 
 }  // namespace puente::app

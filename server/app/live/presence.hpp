@@ -6,7 +6,9 @@
 // for each responder lasts words_per_alive times as long and is repeated every words_per_alive
 // refreshes. Readers count a responder's word only while their node's stands, so if the node
 // dies everyone it held stops counting within the expiry, as before, while a quiet refresh
-// writes one entry instead of one per responder held (10,000 at a busy node; issue 22).
+// writes one entry instead of one per responder held (10,000 at a busy node; issue 22). If
+// Redis answers that it held no word of the node's (it lost its data), everyone's is repeated
+// at once.
 //
 // Its id in Redis is the configured node id and a random part of this process's, so a node
 // restarted under the same id within a word's life does not count the sockets it had before.
@@ -63,6 +65,9 @@ class Presence : public std::enable_shared_from_this<Presence> {
   void schedule_refresh();
   void refresh();
   void withdraw(const std::string& responder_id);  // under mutex_
+  // The node's word that it is alive, and everyone's if Redis had none of the node's. Under mutex_.
+  void vouch_alive(std::chrono::system_clock::time_point now);
+  void vouch_all(std::chrono::system_clock::time_point now);  // every responder held; under mutex_
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   boost::asio::steady_timer timer_;

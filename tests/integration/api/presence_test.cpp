@@ -1,7 +1,8 @@
 // Presence across nodes: a responder whose socket said hello on any node shows as connected in
 // the on-call answer of every node; they stop showing when their last socket closes, and
 // within the expiry when the node holding it dies without a word (or comes back under its id).
-// A refresh repeats the node's word that it is alive, and each responder's seldom (issue 22).
+// A refresh repeats the node's word that it is alive, and each responder's seldom (issue 22),
+// or at once when Redis lost them.
 #include "test_network.hpp"
 
 #include "puente/v1/json.hpp"
@@ -107,6 +108,16 @@ TEST_F(Presence, AQuietRefreshRepeatsTheNodesWordAndNotEachResponders) {
       10s));
   EXPECT_LE(responder_moves, 1) << "three refreshes of the node's word";
   EXPECT_TRUE(connected(*a, "obs-bh")) << "and the responder still counts";
+}
+
+TEST_F(Presence, AfterRedisLostItsDataEveryonesWordIsBackAtTheNextRefresh) {
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  ASSERT_TRUE(wait_until([&] { return connected(*a, "obs-bh"); }));
+  ASSERT_EQ(net.redis_line("FLUSHALL"), "+OK");
+  ASSERT_FALSE(connected(*a, "obs-bh"));
+  // b finds its word that it is alive missing and repeats the responders' at once, not at the
+  // tenth refresh (6.7 s after it started).
+  EXPECT_TRUE(wait_until([&] { return connected(*a, "obs-bh"); }, 2s));
 }
 
 TEST_F(Presence, ASocketThatNeverSaidHelloIsNobody) {
