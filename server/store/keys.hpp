@@ -83,10 +83,10 @@
 //                               sorted sets of check-in deadlines as {p}timers, member
 //                               "<incident id> <responder id>" (app/incidents/on_scene.hpp)
 //   {p}presence                 sorted set: "<responder id> <node id>" scored by the ms until
-//                               which that node vouches they hold a socket on it (see
-//                               presence_store.hpp)
-//   {p}presence:nodes           sorted set: node id scored by the latest ms until which it
-//                               vouched for anyone (who connected_among.lua asks about)
+//                               which that node vouches they hold a socket on it, while it is
+//                               alive (see presence_store.hpp; node id "<configured id>/<8 hex>")
+//   {p}presence:nodes           sorted set: node id scored by the ms until which it says it is
+//                               alive (who connected_among.lua asks about)
 //   {p}epoch                    string: the alert history's epoch; a Redis that lost its data
 //                               has none, and the first node to look sets a new one
 //   {p}tokens                   hash: token id -> IssuedToken (protobuf, no token text)

@@ -29,10 +29,6 @@ void PresenceStore::vouch(const std::string& node_id, const std::vector<std::str
                           std::chrono::system_clock::time_point until) {
   if (responder_ids.empty()) return;
   auto score = std::to_string(core::to_ms(until));
-  // GT: a refresh never shortens what an arrival vouched for just before.
-  redis_->execute(
-      {"ZADD", keys_.presence_nodes(), "GT", score, node_id},
-      [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "vouch presence"); });
   std::vector<std::string> args{"ZADD", keys_.presence()};
   for (const auto& id : responder_ids) {
     args.push_back(score);
@@ -43,6 +39,19 @@ void PresenceStore::vouch(const std::string& node_id, const std::vector<std::str
   });
 }
 
+void PresenceStore::vouch_alive(const std::string& node_id,
+                                std::chrono::system_clock::time_point until,
+                                std::function<void(bool new_to_redis)> new_to_redis) {
+  // GT: a refresh never shortens what an arrival vouched for just before. ZADD answers how
+  // many members it added: 1 if the node had no word there.
+  redis_->execute(
+      {"ZADD", keys_.presence_nodes(), "GT", std::to_string(core::to_ms(until)), node_id},
+      [new_to_redis = std::move(new_to_redis)](auto ec, const redis::Reply& reply) {
+        log_failure(ec, reply, "vouch presence");
+        new_to_redis(!ec && !reply.is_error() && reply.integer == 1);
+      });
+}
+
 void PresenceStore::prune_expired() {
   auto now_ms = std::to_string(core::to_ms(std::chrono::system_clock::now()));
   for (const auto& key : {keys_.presence(), keys_.presence_nodes()})
@@ -51,10 +60,13 @@ void PresenceStore::prune_expired() {
         [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "prune presence"); });
 }
 
-void PresenceStore::withdraw(const std::string& node_id, const std::string& responder_id) {
-  redis_->execute(
-      {"ZREM", keys_.presence(), member(responder_id, node_id)},
-      [](auto ec, const redis::Reply& reply) { log_failure(ec, reply, "withdraw presence"); });
+void PresenceStore::withdraw(const std::string& node_id, const std::string& responder_id,
+                             std::function<void(bool)> done) {
+  redis_->execute({"ZREM", keys_.presence(), member(responder_id, node_id)},
+                  [done = std::move(done)](auto ec, const redis::Reply& reply) {
+                    log_failure(ec, reply, "withdraw presence");
+                    done(!ec && !reply.is_error());
+                  });
 }
 
 void PresenceStore::connected_among(const std::vector<std::string>& responder_ids,

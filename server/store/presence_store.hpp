@@ -3,15 +3,21 @@
 //
 // One sorted set, {p}presence: member "<responder id> <node id>", score the time (ms) until
 // which that node vouches that the responder holds a socket on it. A node vouches for a
-// responder when their first socket there says hello, again for all of them at every refresh,
-// and withdraws when their last socket there closes; a node that dies stops vouching and its
-// members expire. Readers count only scores in the future, and every refresh deletes the
-// expired ones, so the set stays as small as the crowd that is connected.
+// responder when their first socket there says hello, again for all of them now and then, and
+// withdraws when their last socket there closes; a node that dies stops vouching and its
+// members expire. Readers count only scores in the future, and refreshes delete the expired
+// ones, so the set stays about as small as the crowd that is connected.
 //
-// Beside it {p}presence:nodes holds each vouching node with the latest time it vouched until,
-// so a reader asks about the responders it cares about (a ZSCORE per responder and node)
-// instead of reading the whole crowd: a report's receipt counts its recipients, thousands of
-// times a minute on a bad night, while ten thousand observers are connected.
+// Beside it {p}presence:nodes holds each vouching node with the time until which it is alive.
+// A reader counts a responder's word only while its node's stands too, and asks about the
+// responders it cares about (a ZSCORE per responder and live node) instead of reading the whole
+// crowd: a report's receipt counts its recipients, thousands of times a minute on a bad night,
+// while ten thousand observers are connected. So a node that dies stops counting when its own
+// word lapses, and its responders' words may last longer: a node repeats its own often (one
+// ZADD) and theirs seldom (one member each; app/live/presence.hpp, issue 22).
+//
+// The node id here is the process's (app/live/presence.hpp: the configured id and a random
+// part): a node restarted under the same id does not vouch again for the sockets it had.
 
 #include "redis/connection.hpp"
 #include "store/incident_store.hpp"
@@ -30,15 +36,21 @@ class PresenceStore {
  public:
   PresenceStore(std::shared_ptr<redis::Connection> redis, Keys keys);
 
-  // `node_id` vouches for each of `responder_ids` until `until`. Fire and forget: the next
+  // `node_id` vouches for each of `responder_ids` until `until`. Fire and forget: a later
   // refresh repeats it.
   void vouch(const std::string& node_id, const std::vector<std::string>& responder_ids,
              std::chrono::system_clock::time_point until);
-  // Drops what no node vouches for any more (at each refresh, not at each arrival: a node
+  // `node_id` is alive until `until` (never moved back): its words count until then. The next
+  // refresh repeats it. `new_to_redis(true)` if Redis held no word of the node's before (its
+  // first, or Redis lost its data: its responders' words are gone too).
+  void vouch_alive(const std::string& node_id, std::chrono::system_clock::time_point until,
+                   std::function<void(bool new_to_redis)> new_to_redis);
+  // Drops what no node vouches for any more (at a refresh, not at each arrival: a node
   // restarting brings thousands of arrivals at once). Fire and forget.
   void prune_expired();
-  // `node_id` no longer holds a socket of `responder_id`. Fire and forget.
-  void withdraw(const std::string& node_id, const std::string& responder_id);
+  // `node_id` no longer holds a socket of `responder_id`. `done(false)` if Redis did not take it.
+  void withdraw(const std::string& node_id, const std::string& responder_id,
+                std::function<void(bool)> done);
   // Which of `responder_ids` some node vouches for at `now`.
   void connected_among(const std::vector<std::string>& responder_ids,
                        std::chrono::system_clock::time_point now,

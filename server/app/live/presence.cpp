@@ -1,7 +1,10 @@
 #include "app/live/presence.hpp"
 
+#include "core/ids.hpp"
+
 #include <boost/asio/post.hpp>
 
+#include <utility>
 #include <vector>
 
 namespace puente::app {
@@ -14,7 +17,8 @@ Presence::Presence(asio::any_io_executor executor, store::PresenceStore& store, 
     : strand_(asio::make_strand(executor)),
       timer_(strand_),
       store_(store),
-      node_id_(std::move(node_id)),
+      // "/" and 8 hex digits of a fresh id: this process's own.
+      node_id_(std::move(node_id) + "/" + core::new_id("p").substr(2, 8)),
       expiry_(expiry) {}
 
 void Presence::start() {
@@ -32,7 +36,29 @@ void Presence::stop() {
 void Presence::arrived(const std::string& responder_id) {
   std::lock_guard lock(mutex_);
   // The store calls are made under the lock: a quick hello-close-hello reaches Redis in order.
-  if (++sockets_[responder_id] == 1) store_.vouch(node_id_, {responder_id}, Clock::now() + expiry_);
+  if (++sockets_[responder_id] != 1) return;
+  const auto now = Clock::now();
+  vouch_alive(now);
+  store_.vouch(node_id_, {responder_id}, now + words_per_alive * expiry_);
+}
+
+void Presence::vouch_alive(Clock::time_point now) {
+  // A word of the node's new to Redis (its first, or Redis lost its data since the last): the
+  // responders' words are not there either, so they are repeated now, not at the tenth refresh.
+  store_.vouch_alive(node_id_, now + expiry_, [weak = weak_from_this()](bool new_to_redis) {
+    if (!new_to_redis) return;
+    if (auto self = weak.lock()) {
+      std::lock_guard lock(self->mutex_);
+      if (!self->stopped_) self->vouch_all(Clock::now());
+    }
+  });
+}
+
+void Presence::vouch_all(Clock::time_point now) {
+  std::vector<std::string> held;
+  held.reserve(sockets_.size());
+  for (const auto& [id, count] : sockets_) held.push_back(id);
+  store_.vouch(node_id_, held, now + words_per_alive * expiry_);
 }
 
 void Presence::left(const std::string& responder_id) {
@@ -41,7 +67,19 @@ void Presence::left(const std::string& responder_id) {
   if (it == sockets_.end()) return;
   if (--it->second > 0) return;
   sockets_.erase(it);
-  store_.withdraw(node_id_, responder_id);
+  withdraw(responder_id);
+}
+
+void Presence::withdraw(const std::string& responder_id) {
+  // A word that stays behind would count for as long as it lasts (words_per_alive expiries):
+  // one Redis did not take is tried again at the next refresh.
+  store_.withdraw(node_id_, responder_id, [weak = weak_from_this(), responder_id](bool withdrawn) {
+    if (withdrawn) return;
+    if (auto self = weak.lock()) {
+      std::lock_guard lock(self->mutex_);
+      self->unwithdrawn_.insert(responder_id);
+    }
+  });
 }
 
 template <class Here>
@@ -100,11 +138,13 @@ void Presence::schedule_refresh() {
 void Presence::refresh() {
   std::lock_guard lock(mutex_);
   if (stopped_) return;
-  std::vector<std::string> held;
-  held.reserve(sockets_.size());
-  for (const auto& [id, count] : sockets_) held.push_back(id);
+  for (const auto& id : std::exchange(unwithdrawn_, {}))
+    if (!sockets_.count(id)) withdraw(id);
+  const auto now = Clock::now();
+  if (!sockets_.empty()) vouch_alive(now);
+  if (refreshes_++ % words_per_alive != 0) return;
   store_.prune_expired();
-  store_.vouch(node_id_, held, Clock::now() + expiry_);
+  vouch_all(now);
 }
 
 }  // namespace puente::app

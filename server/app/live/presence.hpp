@@ -1,9 +1,17 @@
 #pragma once
 // This node's share of presence (store/presence_store.hpp): it counts each responder's sockets
-// here, vouches for a responder in Redis as soon as their first socket says hello, vouches
-// again for everyone it holds every third of the expiry (so one lost refresh does not make
-// anyone vanish), and withdraws a responder when their last socket here closes. If the node
-// dies its vouchers expire on their own.
+// here, vouches for a responder in Redis as soon as their first socket says hello, and
+// withdraws a responder when their last socket here closes. Every third of the expiry it says
+// it is alive for another expiry (so two lost refreshes do not make anyone vanish); its word
+// for each responder lasts words_per_alive times as long and is repeated every words_per_alive
+// refreshes. Readers count a responder's word only while their node's stands, so if the node
+// dies everyone it held stops counting within the expiry, as before, while a quiet refresh
+// writes one entry instead of one per responder held (10,000 at a busy node; issue 22). If
+// Redis answers that it held no word of the node's (it lost its data), everyone's is repeated
+// at once.
+//
+// Its id in Redis is the configured node id and a random part of this process's, so a node
+// restarted under the same id within a word's life does not count the sockets it had before.
 
 #include "store/presence_store.hpp"
 
@@ -26,6 +34,10 @@ class Presence : public std::enable_shared_from_this<Presence> {
  public:
   Presence(boost::asio::any_io_executor executor, store::PresenceStore& store, std::string node_id,
            std::chrono::seconds expiry);
+
+  // How many times longer a word for a responder lasts than the node's own word, and so how
+  // many refreshes apart it is repeated.
+  static constexpr int words_per_alive = 10;
 
   void start();
   void stop();  // thread-safe
@@ -52,15 +64,21 @@ class Presence : public std::enable_shared_from_this<Presence> {
   std::vector<std::string> not_here(const std::vector<std::string>& responder_ids, Here here);
   void schedule_refresh();
   void refresh();
+  void withdraw(const std::string& responder_id);  // under mutex_
+  // The node's word that it is alive, and everyone's if Redis had none of the node's. Under mutex_.
+  void vouch_alive(std::chrono::system_clock::time_point now);
+  void vouch_all(std::chrono::system_clock::time_point now);  // every responder held; under mutex_
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   boost::asio::steady_timer timer_;
   store::PresenceStore& store_;
   std::string node_id_;
   std::chrono::seconds expiry_;
-  std::mutex mutex_;  // sockets_, and the order of the store calls made under it
+  int refreshes_ = 0;  // on the strand
+  std::mutex mutex_;   // sockets_, and the order of the store calls made under it
   // responder id -> open sockets on this node; looked up per recipient of every report
   std::unordered_map<std::string, int> sockets_;
+  std::set<std::string> unwithdrawn_;  // gone from here, but Redis did not take the withdrawal
   bool stopped_ = false;
 };
 

@@ -25,18 +25,19 @@ if remembered ~= '' then
   local earlier = redis.call('GET', idempotency)
   if earlier then return earlier_report(earlier, digest, digest_hex) end
 end
-local status = redis.call('HGET', incident, 'status')
+local read = redis.call('HMGET', incident, 'status', 'evidence_ms')
+local status, evidence = read[1], read[2] ~= false
 if not status then return {'not_found'} end
 if not is_open(status) then return {'closed'} end
 -- An evidence incident keeps no caller contact.
-if redis.call('HEXISTS', incident, 'evidence_ms') == 1 then report = without_contact end
+if evidence then report = without_contact end
 redis.call('RPUSH', reports, report)
 redis.call('XADD', report_log, '*', 'i', id, 'r', report_id)  -- the report itself is in `reports`
 redis.call('SADD', reporters, reporter)
 redis.call('HSET', incident, 'last_report_ms', received_ms, 'updated_ms', received_ms)
 -- XX: one pruned (its last report too old) a moment ago stays out.
 redis.call('ZADD', corroborable, 'XX', 'GT', received_ms, id)
-touch(activity, incident, id, now_ms)
+touch(activity, incident, id, now_ms, evidence)
 redis.call('SPUBLISH', board, '- ' .. event)
 if remembered ~= '' then redis.call('SET', idempotency, remembered, 'EX', idempotency_ttl) end
 return {'ok', tostring(redis.call('SCARD', reporters))}

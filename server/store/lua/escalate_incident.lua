@@ -22,7 +22,7 @@ local expected_book = ARGV[10]
 local rung_due_ms = ARGV[11]      -- when to first look for further rungs, '' for never
 local alert_count = ARGV[12]      -- the alerts follow
 
-local h = redis.call('HMGET', incident, 'status', 'step')
+local h = redis.call('HMGET', incident, 'status', 'step', 'evidence_ms')
 if not h[1] then return {'not_found'} end
 if not is_open(h[1]) then return {'closed'} end
 if (h[2] or '0') ~= from_step then return {'conflict'} end
@@ -30,7 +30,7 @@ local stale = stale_book(book, book_version, check_book, expected_book)
 if stale then return stale end
 redis.call('HSET', incident, 'step', to_step, 'updated_ms', now_ms)
 if next_ms ~= '' then redis.call('ZADD', timers, next_ms, id) end
-touch(activity, incident, id, now_ms)
+touch(activity, incident, id, now_ms, h[3] ~= false)
 local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
 redis.call('SPUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 return {'ok', unpack(offsets)}

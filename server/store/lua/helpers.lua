@@ -16,15 +16,17 @@ local head_fields = {'pb', 'status', 'updated_ms', 'neighborhood', 'location', '
 -- neighborhood noted as alerted.
 -- With `rung_due_ms` ('' for none), its first rung check is set in the same step (keys.hpp,
 -- rungs: "<incident> <alert>"), so no node's death between sending and scheduling can leave a
--- recipient without their push. Returns the offsets.
-local function publish_all(incident_alerts, alerted, maxlen, count, rungs, rung_due_ms, incident_id)
+-- recipient without their push. `first_place` is where the first alert goes in the incident's
+-- list: nil to ask the list (LLEN), 0 from a script that has just made the incident. Returns the
+-- offsets.
+local function publish_all(incident_alerts, alerted, maxlen, count, rungs, rung_due_ms, incident_id, first_place)
   local n = tonumber(count)
   if #ARGV ~= named_args + 4 * n or #KEYS ~= named_keys + n then
     return error('publish_all: ' .. count .. ' alerts announced, ' .. (#ARGV - named_args) ..
                  ' arguments and ' .. (#KEYS - named_keys) .. ' histories after them')
   end
   local offsets = {}
-  local place = redis.call('LLEN', incident_alerts)
+  local place = first_place or redis.call('LLEN', incident_alerts)
   for a = 1, n do
     local i = named_args + 4 * a - 3
     local offset = redis.call('XADD', KEYS[named_keys + a], 'MAXLEN', '~', maxlen, '*', 'i', incident_id, 'n',
@@ -41,9 +43,12 @@ end
 -- Statuses an incident is open in: REPORTED (1) and CONFIRMED (2).
 local function is_open(status) return status == '1' or status == '2' end
 -- Notes the incident's last activity (ms) for the purge (retention_store.hpp). GT: a node
--- whose clock lags never moves it back. Evidence is never purged, so it stays out.
-local function touch(activity, incident, id, ms)
-  if redis.call('HEXISTS', incident, 'evidence_ms') == 0 then redis.call('ZADD', activity, 'GT', ms, id) end
+-- whose clock lags never moves it back. Evidence is never purged, so it stays out: `evidence`
+-- says whether the incident is evidence, from a script that knows (one it has just made is
+-- not, one whose evidence_ms it has read); nil to ask the incident.
+local function touch(activity, incident, id, ms, evidence)
+  if evidence == nil then evidence = redis.call('HEXISTS', incident, 'evidence_ms') == 1 end
+  if not evidence then redis.call('ZADD', activity, 'GT', ms, id) end
 end
 -- The open incidents of one kind a report may corroborate: last reported at or after `since`
 -- (ms), among the 64 nearest to (lon, lat) within `meters` in that kind's places. Each: {id,

@@ -78,9 +78,12 @@ end
 -- No 'location' field yet: the head holds where it opened, and readers take the field (set once
 -- it moves: advance_incident.lua) over the head's (issue 22: the log held it twice). No 'step'
 -- either until the first escalation: every reader takes a missing one as 0.
-redis.call('HSET', incident, 'pb', head, 'status', status, 'updated_ms', created_ms,
-           'neighborhood', neighborhood, 'kind', kind, 'last_report_ms', created_ms)
-if confirmed_ms ~= '' then redis.call('HSET', incident, 'confirmed_ms', confirmed_ms) end
+-- One HSET: each command a script calls costs Redis about as much as a small write (issue 22).
+local fields = {'pb', head, 'status', status, 'updated_ms', created_ms, 'neighborhood', neighborhood, 'kind', kind,
+                'last_report_ms', created_ms}
+if confirmed_ms ~= '' then appended(fields, {'confirmed_ms', confirmed_ms}) end
+if holding then appended(fields, {'held_ms', created_ms}) end
+redis.call('HSET', incident, unpack(fields))
 if escalate_ms ~= '' and not holding then redis.call('ZADD', timers, escalate_ms, id) end
 redis.call('RPUSH', reports, report)
 redis.call('ZADD', incidents, created_ms, id)
@@ -91,12 +94,11 @@ if lat ~= '' then
 end
 redis.call('XADD', report_log, '*', 'i', id, 'r', report_id)  -- the report itself is in `reports`
 redis.call('SADD', reporters, reporter)
-touch(activity, incident, id, now_ms)
+touch(activity, incident, id, now_ms, false)  -- just made: not evidence
 if idempotency_key ~= '' then
   redis.call('SET', idempotency, id .. ' ' .. report_id .. ' ' .. digest, 'EX', idempotency_ttl)
 end
 if holding then
-  redis.call('HSET', incident, 'held_ms', created_ms)
   redis.call('SPUBLISH', board, '- ' .. held_event)
   return {'held'}
 end
@@ -104,6 +106,6 @@ if unverified_cap ~= '' then
   redis.call('ZADD', unverified, now_ms, id)
   redis.call('PEXPIRE', unverified, tonumber(now_ms) - tonumber(unverified_since_ms) + 1000)
 end
-local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id)
+local offsets = publish_all(incident_alerts, alerted, history_max, alert_count, rungs, rung_due_ms, id, 0)
 redis.call('SPUBLISH', board, (offsets[1] or '-') .. ' ' .. event)
 return {'ok', unpack(offsets)}

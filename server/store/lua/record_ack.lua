@@ -81,7 +81,7 @@ local function as_varint(n)
   return table.concat(out)
 end
 
-local head = redis.call('HMGET', incident, 'pb', 'neighborhood', 'status')
+local head = redis.call('HMGET', incident, 'pb', 'neighborhood', 'status', 'evidence_ms')
 if not head[1] then return {'not_found'} end
 local where, status = head[2] or '', head[3] or ''
 local to
@@ -128,7 +128,7 @@ end
 local out = {}
 for _, part in ipairs(parts) do table.insert(out, #part .. ':' .. part) end
 redis.call('HSET', states, responder, table.concat(out))
-touch(activity, incident, id, now_ms)
+touch(activity, incident, id, now_ms, head[4] ~= false)
 local logged = redis.call('XADD', ack_log, '*', 'incident', id, 'pb', ack)
 -- IncidentEvent's neighborhood (2) and status (3), appended: protobuf merges what follows.
 local told = event .. '\18' .. as_varint(#where) .. where .. '\24' .. as_varint(tonumber(status) or 0)

@@ -1,6 +1,8 @@
 // Presence across nodes: a responder whose socket said hello on any node shows as connected in
 // the on-call answer of every node; they stop showing when their last socket closes, and
-// within the expiry when the node holding it dies without a word.
+// within the expiry when the node holding it dies without a word (or comes back under its id).
+// A refresh repeats the node's word that it is alive, and each responder's seldom (issue 22),
+// or at once when Redis lost them.
 #include "test_network.hpp"
 
 #include "puente/v1/json.hpp"
@@ -34,6 +36,12 @@ class Presence : public ::testing::Test {
   }
 
   long long vouchers() const { return net.redis_integer("ZCARD puente:presence"); }
+  // The score (ms) of the first member of `key` that starts with `start`; 0 if there is none.
+  long long score_of(const std::string& key, const std::string& start) const {
+    return net.redis_integer(
+        R"lua(EVAL "for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do if m:sub(1, #ARGV[1]) == ARGV[1] then return tonumber(redis.call('ZSCORE', KEYS[1], m)) end end return 0" 1 )lua" +
+        key + " " + start);
+  }
 };
 
 TEST_F(Presence, ASocketOnOneNodeShowsOnEveryNodeUntilItCloses) {
@@ -69,6 +77,47 @@ TEST_F(Presence, ANodeThatDiesStopsCountingWithinTheExpiry) {
   ASSERT_TRUE(wait_until([&] { return connected(*a, "obs-bh"); }));
   b->process().kill_now();
   EXPECT_TRUE(wait_until([&] { return !connected(*a, "obs-bh"); }));
+}
+
+TEST_F(Presence, ANodeRestartedUnderItsIdDoesNotCountTheSocketsItHadBefore) {
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  ASSERT_TRUE(wait_until([&] { return connected(*a, "obs-bh"); }));
+  b->process().kill_now();
+  b = net.start_node("b");
+  // b is alive again, but the word it gave for obs-bh was its last run's: gone with the expiry
+  // (2 s), not the word's own life (20 s).
+  EXPECT_TRUE(wait_until([&] { return !connected(*a, "obs-bh"); }, 5s));
+}
+
+TEST_F(Presence, AQuietRefreshRepeatsTheNodesWordAndNotEachResponders) {
+  // A refresh rewrote every responder the node held (10,000 at a busy node) every third of the
+  // expiry; now only its own word, and theirs every tenth refresh (issue 22).
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  ASSERT_TRUE(wait_until([&] { return connected(*a, "obs-bh"); }));
+  auto node_word = [&] { return score_of("puente:presence:nodes", "b"); };
+  auto responder_word = [&] { return score_of("puente:presence", "obs-bh"); };
+  auto node_last = node_word(), responder_last = responder_word();
+  int node_moves = 0, responder_moves = 0;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        if (auto now = node_word(); now != node_last) ++node_moves, node_last = now;
+        if (auto now = responder_word(); now != responder_last)
+          ++responder_moves, responder_last = now;
+        return node_moves >= 3;
+      },
+      10s));
+  EXPECT_LE(responder_moves, 1) << "three refreshes of the node's word";
+  EXPECT_TRUE(connected(*a, "obs-bh")) << "and the responder still counts";
+}
+
+TEST_F(Presence, AfterRedisLostItsDataEveryonesWordIsBackAtTheNextRefresh) {
+  auto observer = b->socket(net.token("obs-bh"), {"boyle-heights"});
+  ASSERT_TRUE(wait_until([&] { return connected(*a, "obs-bh"); }));
+  ASSERT_EQ(net.redis_line("FLUSHALL"), "+OK");
+  ASSERT_FALSE(connected(*a, "obs-bh"));
+  // b finds its word that it is alive missing and repeats the responders' at once, not at the
+  // tenth refresh (6.7 s after it started).
+  EXPECT_TRUE(wait_until([&] { return connected(*a, "obs-bh"); }, 2s));
 }
 
 TEST_F(Presence, ASocketThatNeverSaidHelloIsNobody) {

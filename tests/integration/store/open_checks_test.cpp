@@ -2,7 +2,8 @@
 // the report may corroborate (only those of its kind reported on within the window, nearest
 // first, even where many other incidents crowd the same spot), and whether the availability
 // book the alerts were written with is still current. Either check, failing, writes nothing.
-// The same book check guards a confirmation and an escalation step.
+// The same book check guards a confirmation and an escalation step. And an open asks Redis
+// nothing it has just written.
 #include "store/incident_store.hpp"
 
 #include "core/clock.hpp"
@@ -227,6 +228,29 @@ TEST_F(OpenIncidentChecks, AConfirmationOrEscalationChosenFromAnOutOfDateBookWri
   EXPECT_EQ(escalate(std::get<IncidentStore::Sent::Stale>(sent.what).book.version).outcome(),
             Outcome::ok);
   EXPECT_EQ(step(), "1");
+}
+
+TEST_F(OpenIncidentChecks, AnOpenAndAReportOnItAskRedisNothingTheyKnow) {
+  // Issue 22: a command a script calls costs Redis about as much as a small write. An incident
+  // just made is not evidence (touch's HEXISTS) and has no alerts yet (publish_all's LLEN); a
+  // report attached reads whether it is evidence once, with its status.
+  const auto before = link.calls("hexists") + link.calls("llen");
+  ASSERT_EQ(open("inc-1", v1::RAID, {}, "key-1").outcome(), Outcome::ok);
+  EXPECT_EQ(link.calls("hexists") + link.calls("llen"), before);
+  const auto opened_ms = link.command({"ZSCORE", keys.incident_activity(), "inc-1"}).str;
+  EXPECT_NE(opened_ms, "") << "its activity noted for the purge";
+
+  v1::Report second;
+  second.set_id("rep-2");
+  second.set_kind(v1::RAID);
+  *second.mutable_received_at() = core::now();
+  std::promise<Outcome> attached;
+  store.attach("inc-1", second, "op-2", {},
+               [&](IncidentStore::Sent sent, int) { attached.set_value(sent.outcome()); });
+  ASSERT_EQ(attached.get_future().get(), Outcome::ok);
+  EXPECT_EQ(link.calls("hexists") + link.calls("llen"), before);
+  EXPECT_EQ(link.integer({"LLEN", keys.incident_reports("inc-1")}), 2);
+  EXPECT_NE(link.command({"ZSCORE", keys.incident_activity(), "inc-1"}).str, "");
 }
 
 TEST_F(OpenIncidentChecks, ARepeatedIdempotencyKeyAnswersWhatTheFirstRequestDidBeforeAnyCheck) {

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <future>
 #include <memory>
 #include <string>
@@ -43,6 +44,14 @@ class RedisLink {
     return got.get_future().get();
   }
   long long integer(std::vector<std::string> args) { return command(std::move(args)).integer; }
+  // How many times Redis has run `name` (lower case), commands a script called included (INFO
+  // commandstats): what a step costs Redis, counted.
+  long long calls(const std::string& name) {
+    const auto stats = command({"INFO", "commandstats"}).str;
+    const auto at = stats.find("cmdstat_" + name + ":calls=");
+    if (at == std::string::npos) return 0;
+    return std::atoll(stats.c_str() + at + name.size() + 15);
+  }
 
  private:
   std::shared_ptr<redis::Connection> connection_;

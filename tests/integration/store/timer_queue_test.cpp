@@ -1,5 +1,6 @@
 // The deadline queue against a real Redis: due timers are claimed once across claimers, a lease
-// that runs out makes its timer due again, and complete/cancel end it.
+// that runs out makes its timer due again, complete/cancel end it, and a poll that finds nothing
+// due costs Redis no script.
 #include "store/timer_queue.hpp"
 
 #include "redis_link.hpp"
@@ -45,6 +46,16 @@ TEST_F(TimerQueueTest, OnlyDueTimersAreClaimedAndEachOnlyOnce) {
   schedule("inc-2#1", now + 1h);
   EXPECT_EQ(claim(now), std::vector<std::string>{"inc-1#1"});
   EXPECT_TRUE(claim(now).empty());  // leased to the first claimer
+}
+
+TEST_F(TimerQueueTest, APollThatFindsNothingDueRunsNoScript) {
+  // Every node polls each queue twice a second and nearly always finds nothing (issue 22).
+  auto now = Clock::now();
+  schedule("inc-1#1", now + 1h);
+  const auto scripts = link.calls("evalsha") + link.calls("eval");
+  EXPECT_TRUE(claim(now).empty());
+  EXPECT_EQ(link.calls("evalsha") + link.calls("eval"), scripts);
+  EXPECT_EQ(link.calls("zrange"), 2) << "one look at each set";
 }
 
 TEST_F(TimerQueueTest, ALeaseThatRunsOutMakesTheTimerDueAgain) {
