@@ -49,7 +49,7 @@ bool parse_live_alert(std::string_view payload, LiveAlert& out) {
   const bool walked = wire::for_each_field(bytes, [&](const wire::WireField& field) {
     if (field.number != v1::Alert::kRecipientsFieldNumber || !field.length_delimited()) return;
     recipients.push_back(field.payload());
-    kept.append(run, field.bytes.data());
+    if (run != field.bytes.data()) kept.append(run, field.bytes.data());
     run = field.bytes.data() + field.bytes.size();
   });
   if (!walked) {

@@ -82,9 +82,9 @@ std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert, std::vector<st
   return frame;
 }
 
-std::shared_ptr<const net::HubFrame> board_frame(const v1::IncidentEvent& event) {
+std::shared_ptr<const net::HubFrame> board_frame(v1::IncidentEvent event) {
   v1::ServerMessage message;
-  *message.mutable_incident() = event;
+  *message.mutable_incident() = std::move(event);
   auto frame = std::make_shared<MessageFrame>(std::move(message), std::vector<std::string>{});
   frame->topic = board_topic;
   return frame;

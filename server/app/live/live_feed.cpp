@@ -36,7 +36,7 @@ void LiveFeed::on_message(const std::string& channel, const std::string& payload
       spdlog::warn("board: dropped a message that does not parse");
       return;
     }
-    hub_.publish(board_frame(event));
+    hub_.publish(board_frame(std::move(event)));
     return;
   }
   if (store_.keys().slug_of_live_channel(channel).empty()) return;  // another subscriber's channel
