@@ -6,14 +6,8 @@ namespace puente::wire {
 
 namespace {
 
-// A base-128 varint from the front of `in` (at most ten bytes), consumed. Most are one byte (a
-// tag up to field 15, a length under 128: an alert's recipient ids): read without the loop.
+// A base-128 varint from the front of `in` (at most ten bytes), consumed.
 bool read_varint(std::string_view& in, std::uint64_t& value) {
-  if (!in.empty() && (static_cast<unsigned char>(in.front()) & 0x80U) == 0) {
-    value = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    return true;
-  }
   value = 0;
   for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
     const auto byte = static_cast<unsigned char>(in.front());
@@ -56,13 +50,13 @@ bool WireFields::next(WireField& field) {
       break;
     case 2:
       ok_ = read_varint(in, length) && length <= in.size();
-      if (ok_) field.payload_bytes = std::string_view(in.data(), length);
+      if (ok_) field.payload_bytes = in.substr(0, length);
       break;
     default: ok_ = false;  // groups (3, 4) are not used by proto3; 6 and 7 do not exist
   }
   if (!ok_) return false;
   if (field.wire_type != 0) in.remove_prefix(length);
-  field.bytes = std::string_view(rest_.data(), rest_.size() - in.size());
+  field.bytes = rest_.substr(0, rest_.size() - in.size());
   rest_ = in;
   return true;
 }
