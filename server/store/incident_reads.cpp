@@ -10,6 +10,7 @@
 #include "store/replies.hpp"
 #include "store/script_call.hpp"
 #include "store/stored_alert.hpp"
+#include "store/tagged_alert.hpp"
 
 #include "core/clock.hpp"
 
@@ -152,14 +153,6 @@ void add_kept_acks(std::string_view kept, std::vector<v1::Ack>& acks) {
 }
 
 }  // namespace
-
-bool parse_tagged_alert(std::string_view payload, v1::Alert& alert) {
-  Tagged tagged;
-  if (!split_tagged(payload, tagged) || !alert.ParseFromString(tagged.bytes)) return false;
-  restore_stored_alert(alert);
-  alert.set_offset(tagged.tag);
-  return true;
-}
 
 void IncidentStore::load(const std::string& incident_id,
                          std::function<void(Outcome, v1::Incident)> done) {

@@ -305,7 +305,4 @@ class IncidentStore {
   std::shared_ptr<ReplicationBarrier> replication_;
 };
 
-// An Alert from "<offset> <protobuf>"; false if it does not parse.
-bool parse_tagged_alert(std::string_view payload, v1::Alert& alert);
-
 }  // namespace puente::store

@@ -5,12 +5,37 @@
 // overlap, and all of them when the walk succeeds; each payload lies inside its field; appending
 // a field's payload again gives back the field (for length-delimited ones); whatever the bytes,
 // stored_alert gives bytes, and for an alert that parses (as made: no text_language), bytes that
-// parse and read back with every text.
+// parse and read back with every text; and the live feed's read of the bytes as a live message,
+// its recipients taken from the walk (store/tagged_alert.hpp), takes every alert
+// parse_tagged_alert takes and gives the same alert and recipients.
 
 #include "fuzz_target.hpp"
 
 #include "puente/v1/wire_fields.hpp"
 #include "store/stored_alert.hpp"
+#include "store/tagged_alert.hpp"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <string>
+
+namespace {
+
+// `message`'s bytes with its maps in key order: two equal alerts give the same bytes (a map's
+// own order is its hash table's), unknown fields and a NaN's bits included.
+std::string deterministic_bytes(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }
+  return bytes;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using puente::fuzz::fuzz_check;
@@ -44,6 +69,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz_check(back.ParseFromString(stored), "a stored alert parses");
     puente::store::restore_stored_alert(back);
     fuzz_check(back.texts_size() == alert.texts_size(), "restoring gives every text back");
+  }
+
+  const std::string payload = "1-0 " + std::string(bytes);
+  puente::store::LiveAlert live;
+  const bool read_live = puente::store::parse_live_alert(payload, live);
+  puente::v1::Alert whole;
+  if (puente::store::parse_tagged_alert(payload, whole)) {
+    fuzz_check(read_live, "a live read takes what parse_tagged_alert takes");
+    fuzz_check(std::equal(live.recipients.begin(), live.recipients.end(),
+                          whole.recipients().begin(), whole.recipients().end()),
+               "a live read has the alert's recipients, in order");
+    whole.clear_recipients();
+    fuzz_check(deterministic_bytes(live.alert) == deterministic_bytes(whole),
+               "a live read is the alert parsed whole, its recipients apart");
   }
   return 0;
 }

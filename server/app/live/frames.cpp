@@ -45,14 +45,19 @@ class MessageFrame final : public net::HubFrame {
 }  // namespace
 
 std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert) {
-  // What a responder's socket carries: no one else's ids, `text` in their language, and
-  // `texts`, so a page read in another language than the roster's shows it in that one
-  // (issue 20).
   auto& recipients = *alert.mutable_recipients();
   std::vector<std::string> ids(std::make_move_iterator(recipients.begin()),
                                std::make_move_iterator(recipients.end()));
   alert.clear_recipients();
-  alert.clear_sent_by();  // who sent a step: for dispatchers only
+  return alert_frame(std::move(alert), std::move(ids));
+}
+
+std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert, std::vector<std::string> ids) {
+  // What a responder's socket carries: no one else's ids, `text` in their language, and
+  // `texts`, so a page read in another language than the roster's shows it in that one
+  // (issue 20).
+  alert.clear_recipients();  // none when they were kept out of it
+  alert.clear_sent_by();     // who sent a step: for dispatchers only
   // Each language whose text differs from the default reads its own; the others share text 0.
   std::vector<std::string> other_texts;
   std::vector<std::pair<std::string, std::size_t>> languages;
@@ -77,9 +82,9 @@ std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert) {
   return frame;
 }
 
-std::shared_ptr<const net::HubFrame> board_frame(const v1::IncidentEvent& event) {
+std::shared_ptr<const net::HubFrame> board_frame(v1::IncidentEvent event) {
   v1::ServerMessage message;
-  *message.mutable_incident() = event;
+  *message.mutable_incident() = std::move(event);
   auto frame = std::make_shared<MessageFrame>(std::move(message), std::vector<std::string>{});
   frame->topic = board_topic;
   return frame;

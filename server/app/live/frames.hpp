@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace puente::app {
 
@@ -17,7 +18,13 @@ inline const std::string board_topic = "#board";
 // Takes the alert by value: its recipients move into the frame instead of being copied there
 // and cleared from the copy that is pushed.
 std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert);
-std::shared_ptr<const net::HubFrame> board_frame(const v1::IncidentEvent& event);
+// The same for an alert whose recipients were kept out of it (store::LiveAlert: a live alert's
+// ids are never parsed into it).
+std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert,
+                                                 std::vector<std::string> recipients);
+// Takes the event by value: it carries its alert whole, a hundred recipients' ids, moved into
+// the frame instead of copied.
+std::shared_ptr<const net::HubFrame> board_frame(v1::IncidentEvent event);
 
 // One message for one socket, in the encoding it chose.
 std::shared_ptr<const std::string> encode(const v1::ServerMessage& message, bool binary);

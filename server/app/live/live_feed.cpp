@@ -36,21 +36,28 @@ void LiveFeed::on_message(const std::string& channel, const std::string& payload
       spdlog::warn("board: dropped a message that does not parse");
       return;
     }
-    hub_.publish(board_frame(event));
+    hub_.publish(board_frame(std::move(event)));
     return;
   }
   if (store_.keys().slug_of_live_channel(channel).empty()) return;  // another subscriber's channel
-  v1::Alert alert;
-  if (!store::parse_tagged_alert(payload, alert)) {
+  store::LiveAlert live;
+  if (!store::parse_live_alert(payload, live)) {
     spdlog::warn("live feed: dropped a message on {} that does not parse", channel);
     return;
   }
   metrics_.alerts_received.inc();
-  auto offset = core::StreamOffset::parse(alert.offset());
+  auto offset = core::StreamOffset::parse(live.alert.offset());
   if (!offset) return;
   std::lock_guard lock(mutex_);
-  auto& stream = streams_[alert.neighborhood()];
-  if (auto now = stream.live(*offset, std::move(alert))) publish(std::move(*now));
+  auto& stream = streams_[live.alert.neighborhood()];
+  if (auto now = stream.live(*offset, std::move(live))) publish(std::move(*now));
+}
+
+void LiveFeed::publish(store::LiveAlert live) {
+  // Encoding is most of a frame's cost: none for an alert no local socket follows.
+  if (!hub_.followed(live.alert.neighborhood())) return;
+  hub_.publish(alert_frame(std::move(live.alert), std::move(live.recipients)),
+               &metrics_.deliveries);
 }
 
 void LiveFeed::publish(v1::Alert alert) {

@@ -11,6 +11,7 @@
 #include "net/hub.hpp"
 #include "redis/subscriber.hpp"
 #include "store/incident_store.hpp"
+#include "store/tagged_alert.hpp"
 
 #include <memory>
 #include <mutex>
@@ -34,7 +35,8 @@ class LiveFeed {
   void catch_up();
   void replay(const std::string& slug, const std::string& after);
   void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
-  void publish(v1::Alert alert);
+  void publish(store::LiveAlert live);  // a live alert, its recipients kept apart
+  void publish(v1::Alert alert);        // a replayed one
 
   boost::asio::any_io_executor executor_;
   std::shared_ptr<redis::Subscriber> subscriber_;
@@ -47,7 +49,7 @@ class LiveFeed {
   // Per neighborhood met so far: the newest offset published and, while its history is being
   // replayed after a reconnect, the live alerts held back (published first, they would make the
   // sockets drop the older replayed ones as already seen).
-  std::unordered_map<std::string, core::StreamRecovery<v1::Alert>> streams_;
+  std::unordered_map<std::string, core::StreamRecovery<store::LiveAlert>> streams_;
 };
 
 }  // namespace puente::app

@@ -1,10 +1,11 @@
 // An alert's text kept once (issue 22, store/stored_alert.hpp), on a real Redis: the incident's
 // list holds `text` and not the same words again in `texts`, and every way an alert is read
 // back (the incident, one alert alone for Web Push and SMS, a socket's replay, the live
-// channel's "<offset> <Alert>") gives it whole, as it was made. An alert stored before, with
-// its text twice, reads as it is.
+// channel's "<offset> <Alert>", parsed whole or with its recipients apart for the hub) gives it
+// whole, as it was made. An alert stored before, with its text twice, reads as it is.
 #include "store/stored_alert.hpp"
 #include "store/incident_store.hpp"
+#include "store/tagged_alert.hpp"
 
 #include "core/clock.hpp"
 #include "opened_incident.hpp"
@@ -85,9 +86,15 @@ TEST_F(StoredAlert, TheTextIsKeptOnceAndEveryReaderGetsTheAlertWhole) {
   const auto replayed = replay();
   ASSERT_EQ(replayed.size(), 1u);
   expect_whole(replayed[0], "a replay");
-  v1::Alert live;
-  ASSERT_TRUE(parse_tagged_alert(entry, live));
-  expect_whole(live, "the live channel");
+  v1::Alert tagged;
+  ASSERT_TRUE(parse_tagged_alert(entry, tagged));
+  expect_whole(tagged, "the list's entry");
+  // The live feed's read: the recipients taken from the bytes, the rest parsed.
+  LiveAlert live;
+  ASSERT_TRUE(parse_live_alert(entry, live));
+  EXPECT_EQ(live.recipients, (std::vector<std::string>{"obs-a", "obs-b"}));
+  for (const auto& id : live.recipients) live.alert.add_recipients(id);
+  expect_whole(live.alert, "the live channel");
 }
 
 TEST_F(StoredAlert, AnAlertStoredWithItsTextTwiceReadsAsItIs) {

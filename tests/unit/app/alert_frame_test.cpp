@@ -66,6 +66,27 @@ TEST(AlertFrame, TheDefaultTextIsPutBackAfterAnotherLanguagesFormIsEncoded) {
   EXPECT_EQ(*frame->bytes(frame->text_for("en"), false), wire::to_json(pushed("Raid reported")));
 }
 
+TEST(AlertFrame, RecipientsKeptOutOfTheAlertMakeTheSameFrame) {
+  // As the live feed makes it: the ids read from the bytes, never parsed into the alert.
+  auto alert = three_language_alert();
+  std::vector<std::string> ids(alert.recipients().begin(), alert.recipients().end());
+  alert.clear_recipients();
+  auto frame = alert_frame(std::move(alert), std::move(ids));
+  auto parsed = alert_frame(three_language_alert());
+  EXPECT_EQ(frame->recipients, parsed->recipients);
+  EXPECT_EQ(frame->topic, parsed->topic);
+  EXPECT_EQ(frame->offset, parsed->offset);
+  for (const char* language : {"en", "es", "zh", "fr"}) {
+    EXPECT_EQ(frame->text_for(language), parsed->text_for(language));
+    const auto text = frame->text_for(language);
+    EXPECT_EQ(*frame->bytes(text, false), *parsed->bytes(text, false)) << language;
+    v1::ServerMessage binary, before;
+    ASSERT_TRUE(binary.ParseFromString(*frame->bytes(text, true)));
+    ASSERT_TRUE(before.ParseFromString(*parsed->bytes(text, true)));
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(binary, before)) << language;
+  }
+}
+
 TEST(BoardFrame, CarriesTheIncidentEvent) {
   v1::IncidentEvent event;
   event.set_incident_id("in-1");
