@@ -5,8 +5,12 @@
 
 #include "connection_error.hpp"
 #include "puente/v1/json.hpp"
+#include "wait_until.hpp"
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
+
+#include <signal.h>
 
 #include <cstdio>
 #include <map>
@@ -77,6 +81,16 @@ TEST(NodeCrash, EveryAcceptedReportReachesEveryObserverOnceAfterANodeIsKilled) {
     EXPECT_EQ(missing, 0);
     EXPECT_EQ(duplicated, 0);
   }
+}
+
+// A node that dies under a test by no hand of the test's fails it, with its log's last lines:
+// otherwise the test only sees a refused connection, and the reason is gone with its folder.
+TEST(NodeCrash, ANodeThatDiesUnderATestFailsIt) {
+  TestNetwork net;
+  auto a = net.start_node("a");
+  ASSERT_EQ(::kill(a->process().pid(), SIGKILL), 0);
+  ASSERT_TRUE(wait_until([&] { return !a->process().running(); }));
+  EXPECT_NONFATAL_FAILURE(a.reset(), "ended while the test ran (signal 9); its log ends:");
 }
 
 }  // namespace

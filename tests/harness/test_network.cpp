@@ -281,6 +281,15 @@ PuentedNode::PuentedNode(const std::filesystem::path& config, unsigned short red
 
 PuentedNode::~PuentedNode() {
   http_.reset();
+  // A node that died under the test (an uncaught exception, an abort) leaves its reason in its
+  // log's last lines, not in a sanitizer's report: the test only sees a refused connection.
+  if (process_.ended_unseen()) {
+    const auto exit = process_.exit_status().value_or(ProcessExit{});
+    ADD_FAILURE() << "puented " << name_ << " ended while the test ran ("
+                  << (exit.exited ? "exit code " + std::to_string(exit.code)
+                                  : "signal " + std::to_string(exit.signal))
+                  << "); its log ends:" << log_tail(log_, 20);
+  }
   if (process_.running()) process_.terminate(std::chrono::seconds(10));
   std::ifstream in(log_);
   // A sanitizer's report is kept in the failure (its first 150 lines: a leak's report names

@@ -163,8 +163,10 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
 void ChildProcess::reset_from(ChildProcess& other) noexcept {
   pid_ = other.pid_;
   exit_ = other.exit_;
+  end_seen_ = other.end_seen_;
   other.pid_ = -1;
   other.exit_.reset();
+  other.end_seen_ = false;
 }
 
 bool ChildProcess::reap(bool block) {
@@ -197,10 +199,12 @@ std::optional<ProcessExit> ChildProcess::wait_for_exit(std::chrono::milliseconds
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  end_seen_ = true;
   return exit_;
 }
 
 ProcessExit ChildProcess::terminate(std::chrono::milliseconds timeout) {
+  end_seen_ = true;
   if (running()) {
     ::kill(pid_, SIGTERM);
     ::kill(pid_, SIGCONT);  // a stopped process handles SIGTERM only once continued
@@ -212,6 +216,7 @@ ProcessExit ChildProcess::terminate(std::chrono::milliseconds timeout) {
 }
 
 ProcessExit ChildProcess::kill_now() {
+  end_seen_ = true;
   if (pid_ > 0 && !exit_) {
     ::kill(pid_, SIGKILL);
     reap(true);

@@ -55,6 +55,9 @@ class ChildProcess {
   // False once the child has ended (it is reaped then; the status is in exit_status()).
   bool running();
   std::optional<ProcessExit> exit_status() const { return exit_; }
+  // True once the child has ended without the test ending it (terminate, kill_now) or waiting
+  // for its end (wait_for_exit): a server that died under a test (an exception, an abort).
+  bool ended_unseen() { return pid_ > 0 && !running() && !end_seen_; }
 
   // Waits up to `timeout` for the child to end by itself.
   std::optional<ProcessExit> wait_for_exit(std::chrono::milliseconds timeout);
@@ -76,6 +79,7 @@ class ChildProcess {
 
   pid_t pid_ = -1;
   std::optional<ProcessExit> exit_;
+  bool end_seen_ = false;
 };
 
 }  // namespace puente::test

@@ -181,7 +181,7 @@ TEST_F(PushPipeline, ANodeKilledHoldingPushesLosesNone) {
     return net->redis_integer("ZCARD puente:push-jobs:leased") > 0 ||
            net->redis_integer("ZCARD puente:push-jobs") > 0;
   }));
-  ::kill(a->process().pid(), SIGKILL);
+  a->process().kill_now();
   for (const auto& phone : phones) service->answer_with(phone.id, 201);
   auto b = net->start_node("b");
   std::size_t accepted = 0, duplicates = 0;
