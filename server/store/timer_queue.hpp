@@ -43,11 +43,6 @@ class TimerQueue {
   void complete(const std::string& member, std::function<void(bool)> done);
 
  private:
-  // `done(true)` if `set` holds a member scored at or before `now_ms`.
-  void first_due(const std::string& set, const std::string& now_ms, std::function<void(bool)> done);
-  void claim(TimePoint now, std::chrono::milliseconds lease, std::size_t max,
-             std::function<void(std::vector<std::string>)> done);
-
   std::shared_ptr<redis::Connection> redis_;
   std::string due_, leased_;
 };
