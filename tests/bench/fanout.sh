@@ -19,7 +19,7 @@
 #   (reports/s into other neighborhoods, in a last phase), --seconds S (per phase),
 #   --only "puente puente2 puente-cluster socketio nchan" (puente-cluster: one node on a Redis
 #   Cluster of 3 primaries, issue 23; not in the default list), --no-docs.
-set -euo pipefail
+set -Eeuo pipefail  # -E: the ERR trap below also names a failure inside a function
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="$root/build/release"
@@ -101,10 +101,10 @@ trap 'echo "fanout.sh: line $LINENO failed: $BASH_COMMAND" >&2; tail -n 20 "$tmp
 # smoke run take theirs from that range (free_port.cpp binds port 0), and so do outgoing
 # connections, so a port picked there can be gone by the time a server binds it.
 ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-free_port() {
-  local port
+free_port() {  # [highest]: a port below it (a Redis Cluster's bus port is the port + 10000)
+  local port highest=${1:-$ephemeral_low}
   while :; do
-    port=$((10000 + RANDOM % (ephemeral_low - 10000)))
+    port=$((10000 + RANDOM % (highest - 10000)))
     (: </dev/tcp/127.0.0.1/$port) 2>/dev/null || { echo "$port"; return; }
   done
 }
@@ -141,24 +141,32 @@ redis_pids=("$redis_pid")  # whose CPU the loadgen reports as Redis's
 # replica only adds the primary's replication stream), each as the single Redis above, joined
 # by redis-cli as an operator would. Sets cluster_pids and cluster_seeds ("host:port,...").
 start_cluster() {
-  local ports=() port i
+  local ports=() port i attempt
   cluster_pids=()
   for i in 1 2 3; do
-    while :; do  # the cluster bus listens on port + 10000: both must be free
-      port=$(free_port)
-      (: </dev/tcp/127.0.0.1/$((port + 10000))) 2>/dev/null || break
-    done
     mkdir -p "$tmp/cluster/$i"
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$tmp/cluster/$i" --save '' --appendonly yes \
-      --appendfsync everysec --cluster-enabled yes --cluster-config-file nodes.conf \
-      --cluster-node-timeout 5000 --daemonize no >"$tmp/cluster/$i.log" 2>&1 &
-    cluster_pids+=($!)
-    started+=($!)
+    for attempt in 1 2 3 4 5; do
+      while :; do  # the bus port must be free and below the ephemeral range too
+        port=$(free_port $((ephemeral_low - 10000)))
+        (: </dev/tcp/127.0.0.1/$((port + 10000))) 2>/dev/null || break
+      done
+      redis-server --port "$port" --bind 127.0.0.1 --dir "$tmp/cluster/$i" --save '' --appendonly yes \
+        --appendfsync everysec --cluster-enabled yes --cluster-config-file nodes.conf \
+        --cluster-node-timeout 5000 --daemonize no >"$tmp/cluster/$i.log" 2>&1 &
+      cluster_pids+=($!)
+      started+=($!)
+      for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break 2; sleep 0.1; done
+      echo "fanout.sh: cluster redis-server did not answer on port $port (attempt $attempt):" >&2
+      cat "$tmp/cluster/$i.log" >&2
+      stop "${cluster_pids[-1]}"
+      unset 'cluster_pids[-1]'
+      rm -f "$tmp/cluster/$i/nodes.conf"
+      [[ $attempt -lt 5 ]] || return 1
+    done
     ports+=("$port")
-    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   done
   redis-cli --cluster create "${ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes \
-    >"$tmp/cluster/create.log" 2>&1
+    >"$tmp/cluster/create.log" 2>&1 || { cat "$tmp/cluster/create.log" >&2; return 1; }
   for port in "${ports[@]}"; do
     for _ in $(seq 100); do
       redis-cli -p "$port" cluster info 2>/dev/null | grep -q "cluster_state:ok" && break
