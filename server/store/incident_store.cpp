@@ -327,6 +327,7 @@ void IncidentStore::advance(const std::string& incident_id, const StatusChange& 
       .arg(Arg::moved_to, change.moved_to.value_or(""))
       .arg(Arg::moved_to_name, change.moved_to_name)
       .arg(Arg::reopens, reopens ? "1" : "0")
+      .arg(Arg::kind, std::to_string(change.kind))
       .arg(Arg::location, moved ? moved->SerializeAsString() : "")
       .arg(Arg::lon, moved ? std::to_string(moved->lon()) : "")
       .arg(Arg::lat, moved ? std::to_string(moved->lat()) : "")

@@ -36,6 +36,8 @@
 //   {p}incidents                sorted set: every incident id, scored by creation time (ms)
 //   {p}incidents:open           sorted set: the open ones
 //   {p}incidents:near           sorted set: the open incidents a report may still corroborate,
+//                               member "<id> <kind>" (the kind names its places set: issue 22;
+//                               nodes before wrote the id alone, still read and removed),
 //                               scored by their last report (ms); those reported on longer ago
 //                               than the longest dedup window are pruned as reports come in
 //   {p}incidents:near:{kind}    geo set: where those of each kind (ReportKind number) are now

@@ -32,7 +32,8 @@ local expected_book = ARGV[16]
 local rung_due_ms = ARGV[17]      -- when to first look for further rungs, '' for never
 local moved_to_name = ARGV[18]    -- the new neighborhood's display name, '' if it stays
 local reopens = ARGV[19]          -- '1' for a reopen (closed by mistake): open again, corroborable
-local alert_count = ARGV[20]      -- the alerts follow
+local kind = ARGV[20]             -- the incident's kind (ReportKind number), as `places`
+local alert_count = ARGV[21]      -- the alerts follow
 
 local status = redis.call('HGET', incident, 'status')
 if not status then return {'not_found'} end
@@ -48,18 +49,19 @@ if moved_to ~= '' then
 end
 if reopens == '1' then
   redis.call('ZADD', open_incidents, now_ms, id)
-  redis.call('ZADD', corroborable, now_ms, id)
+  redis.call('ZADD', corroborable, now_ms, corroborable_member(id, kind))
 end
 if location ~= '' then
   redis.call('HSET', incident, 'location', location)
-  if redis.call('ZSCORE', corroborable, id) then
+  local scores = redis.call('ZMSCORE', corroborable, corroborable_member(id, kind), id)  -- either form
+  if scores[1] or scores[2] then
     redis.call('GEOADD', places, lon, lat, id)
   end
 end
 if closes == '1' then
   redis.call('ZREM', open_incidents, id)
   redis.call('ZREM', places, id)
-  redis.call('ZREM', corroborable, id)
+  redis.call('ZREM', corroborable, corroborable_member(id, kind), id)
   redis.call('ZREM', timers, id)
   redis.call('ZREM', leased_timers, id)
 end

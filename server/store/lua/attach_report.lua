@@ -25,8 +25,8 @@ if remembered ~= '' then
   local earlier = redis.call('GET', idempotency)
   if earlier then return earlier_report(earlier, digest, digest_hex) end
 end
-local read = redis.call('HMGET', incident, 'status', 'evidence_ms')
-local status, evidence = read[1], read[2] ~= false
+local read = redis.call('HMGET', incident, 'status', 'evidence_ms', 'kind')
+local status, evidence, kind = read[1], read[2] ~= false, read[3]
 if not status then return {'not_found'} end
 if not is_open(status) then return {'closed'} end
 -- An evidence incident keeps no caller contact.
@@ -35,8 +35,12 @@ redis.call('RPUSH', reports, report)
 redis.call('XADD', report_log, '*', 'i', id, 'r', report_id)  -- the report itself is in `reports`
 redis.call('SADD', reporters, reporter)
 redis.call('HSET', incident, 'last_report_ms', received_ms, 'updated_ms', received_ms)
--- XX: one pruned (its last report too old) a moment ago stays out.
-redis.call('ZADD', corroborable, 'XX', 'GT', received_ms, id)
+-- XX: one pruned (its last report too old) a moment ago stays out. CH answers 0 where the
+-- member is not there (or the report is older than its score): then it may be in the index as
+-- an old node wrote it, the id alone (helpers.lua, corroborable_member).
+if not kind or redis.call('ZADD', corroborable, 'XX', 'GT', 'CH', received_ms, corroborable_member(id, kind)) == 0 then
+  redis.call('ZADD', corroborable, 'XX', 'GT', received_ms, id)
+end
 touch(activity, incident, id, now_ms, evidence)
 redis.call('SPUBLISH', board, '- ' .. event)
 if remembered ~= '' then redis.call('SET', idempotency, remembered, 'EX', idempotency_ttl) end

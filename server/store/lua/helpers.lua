@@ -65,19 +65,34 @@ local function near_candidates(places, prefix, lon, lat, meters, since)
   end
   return out
 end
--- Takes an incident out of the corroboration index (keys.hpp, incidents:near).
+-- An incident's member in the corroboration index (keys.hpp, incidents:near): "<id> <kind>", so
+-- the prune knows which places set holds it without reading the incident (issue 22: a call a
+-- pruned incident). Nodes before that wrote the id alone: every script here moves or removes
+-- either form (`id` and this member in one command), and the prune reads both.
+local function corroborable_member(id, kind) return id .. ' ' .. kind end
+-- Takes an incident out of the corroboration index, either form.
 local function not_corroborable(reported, places_prefix, incident, id)
   local kind = redis.call('HGET', incident, 'kind')
-  if kind then redis.call('ZREM', places_prefix .. kind, id) end  -- undeclared: the kind is read from the incident
-  redis.call('ZREM', reported, id)
+  if not kind then return redis.call('ZREM', reported, id) end
+  redis.call('ZREM', places_prefix .. kind, id)  -- undeclared: the kind is read from the incident
+  redis.call('ZREM', reported, id, corroborable_member(id, kind))
 end
 -- Prunes the index of incidents last reported before `cutoff` (ms): no report can corroborate
 -- them any more, and where reports crowd one spot they would hide the ones it can. A hundred at
--- a time keeps each script short; every report that opens an incident prunes.
+-- a time keeps each script short; every report that opens an incident prunes. A member an old
+-- node wrote (the id alone) has its kind read from the incident.
 local function prune_corroborable(reported, places_prefix, prefix, cutoff)
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', reported, '-inf', '(' .. cutoff, 'LIMIT', 0, 100)) do
-    not_corroborable(reported, places_prefix, prefix .. 'incident:' .. id, id)  -- undeclared: the ids come from the index
+  local pruned = {}
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', reported, '-inf', '(' .. cutoff, 'LIMIT', 0, 100)) do
+    local id, kind = string.match(member, '^(%S+) (%d+)$')
+    if id then
+      redis.call('ZREM', places_prefix .. kind, id)  -- undeclared: the kind is the member's
+      table.insert(pruned, member)
+    else
+      not_corroborable(reported, places_prefix, prefix .. 'incident:' .. member, member)  -- undeclared: the ids come from the index
+    end
   end
+  if #pruned > 0 then redis.call('ZREM', reported, unpack(pruned)) end
 end
 -- A report's idempotency key seen before, its value "<incident> <report> <digest>": answers
 -- {'repeat', "<incident> <report>"} if the request says what the first did (the same content

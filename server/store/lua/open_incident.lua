@@ -90,7 +90,7 @@ redis.call('ZADD', incidents, created_ms, id)
 redis.call('ZADD', open_incidents, created_ms, id)
 if lat ~= '' then
   redis.call('GEOADD', places, lon, lat, id)
-  redis.call('ZADD', corroborable, created_ms, id)
+  redis.call('ZADD', corroborable, created_ms, corroborable_member(id, kind))
 end
 redis.call('XADD', report_log, '*', 'i', id, 'r', report_id)  -- the report itself is in `reports`
 redis.call('SADD', reporters, reporter)

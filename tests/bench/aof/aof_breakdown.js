@@ -5,6 +5,10 @@
 // placeholders. Prints one line per shape, largest first, and per report when told how many.
 //
 //   node aof_breakdown.js FILE OFFSET REPORTS PREFIX
+//
+// With PUENTE_AOF_SHOW=N in the environment it also prints the N-th transaction (MULTI ... EXEC)
+// that writes the report log (one report's open), command by command with its bytes, each
+// argument cut to 40 characters: `PUENTE_AOF_SHOW=500 tests/bench/fanout.sh --aof-bytes`.
 'use strict';
 const fs = require('fs');
 
@@ -42,10 +46,32 @@ function shape(key) {
   return k;
 }
 
+const show = Number(process.env.PUENTE_AOF_SHOW) || 0;
+let transaction = [], reportsSeen = 0;
+function shown(args, size) {
+  const text = args.map((a) => {
+    const s = a.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+    return s.length > 40 ? `${s.slice(0, 40)}...(${s.length})` : s;
+  });
+  return `${String(size).padStart(5)} B  ${text.join(' ')}`;
+}
+
 const totals = new Map();
 let at = 0, bytes = 0, commands = 0;
 while (at < data.length) {
   const {args, end} = command(at);
+  if (show) {
+    const first = args[0].toString('latin1').toUpperCase();
+    if (first === 'MULTI') transaction = [];
+    transaction.push(shown(args, end - at));
+    if (first === 'XADD' && args[1].toString('latin1') === `${prefix}log:reports`) reportsSeen += 1;
+    if (first === 'EXEC' && reportsSeen === show && transaction.length) {
+      const total = transaction.reduce((sum, line) => sum + Number(line.slice(0, 5)), 0);
+      console.log(`one report's transaction (the ${show}th), ${total} B:\n${transaction.join('\n')}`);
+      transaction = [];
+      reportsSeen += 1;  // printed once
+    }
+  }
   const name = args[0].toString('latin1').toUpperCase();
   const key = ['MULTI', 'EXEC', 'SELECT'].includes(name) || args.length < 2 ? '' : shape(args[1].toString('latin1'));
   const what = key ? `${name} ${key}` : name;

@@ -95,6 +95,21 @@ class OpenIncidentChecks : public test::StoreTest {
   }
   int opened = 0;
 
+  Outcome attach(const std::string& id, Clock::time_point received) {
+    v1::Report report;
+    report.set_id("rep-on-" + id);
+    report.set_kind(v1::RAID);
+    *report.mutable_received_at() = core::to_timestamp(received);
+    std::promise<Outcome> got;
+    store.attach(id, report, "op-2", {},
+                 [&](IncidentStore::Sent sent, int) { got.set_value(sent.outcome()); });
+    return got.get_future().get();
+  }
+  // The score of `member` in the corroboration index, "" if it is not there.
+  std::string corroborable_score(const std::string& member) {
+    return link.command({"ZSCORE", keys.corroborable(), member}).str;
+  }
+
   Outcome advance(const std::string& id, const StatusChange& change) {
     std::promise<Outcome> got;
     store.advance(id, change, {}, {},
@@ -260,6 +275,60 @@ TEST_F(OpenIncidentChecks, ARepeatedIdempotencyKeyAnswersWhatTheFirstRequestDidB
       {CorroborationQuery{300, Clock::now() - 30min}, std::string("old"), std::nullopt}, "key-1");
   EXPECT_EQ(sent.outcome(), Outcome::repeated);
   EXPECT_EQ(std::get<IncidentStore::Sent::Repeated>(sent.what).incident, "inc-first");
+}
+
+TEST_F(OpenIncidentChecks, AnIncidentIsPrunedFromItsPlacesWithoutReadingItsKind) {
+  // Issue 22: the index's member names the kind ("<id> <kind>"), so the prune reads no incident.
+  ASSERT_EQ(open("inc-raid", v1::RAID, {}).outcome(), Outcome::ok);
+  ASSERT_EQ(open("inc-checkpoint", v1::CHECKPOINT, {}).outcome(), Outcome::ok);
+  EXPECT_NE(corroborable_score("inc-raid " + std::to_string(v1::RAID)), "");
+  // Both last reported two hours ago: beyond the store's 30 minutes.
+  const auto old_ms = std::to_string(core::to_ms(Clock::now() - 2h));
+  for (const auto& member : link.command({"ZRANGE", keys.corroborable(), "0", "-1"}).elements)
+    command({"ZADD", keys.corroborable(), old_ms, member.str});
+
+  const auto before = link.calls("hget");
+  ASSERT_EQ(open("inc-next", v1::RAID, {}).outcome(), Outcome::ok);
+  EXPECT_EQ(link.calls("hget"), before) << "the kind came from the index";
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable()}), 1) << "only the one just opened";
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable_places(v1::RAID)}), 1);
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable_places(v1::CHECKPOINT)}), 0);
+}
+
+TEST_F(OpenIncidentChecks, AnIndexOldAndNewNodesWroteIsReadAsOne) {
+  // A rolling upgrade: an incident an old node opened is in the index by its id alone (seed),
+  // one a new node opened by "<id> <kind>". A report on either moves its score; a move, a close
+  // and the prune find either.
+  const auto now = Clock::now();
+  seed("inc-old", v1::RAID, lon, now - 5min);
+  ASSERT_EQ(open("inc-new", v1::RAID, {}).outcome(), Outcome::ok);
+  const auto new_member = "inc-new " + std::to_string(v1::RAID);
+
+  const auto reported = now + 1s;
+  ASSERT_EQ(attach("inc-old", reported), Outcome::ok);
+  ASSERT_EQ(attach("inc-new", reported), Outcome::ok);
+  const auto reported_ms = std::to_string(core::to_ms(reported));
+  EXPECT_EQ(corroborable_score("inc-old"), reported_ms) << "a report keeps it corroborable";
+  EXPECT_EQ(corroborable_score(new_member), reported_ms);
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable()}), 2) << "and writes no second member";
+
+  auto move = status_change(v1::REPORTED, v1::CONFIRMED);
+  move.new_location.emplace();
+  move.new_location->set_lat(lat);
+  move.new_location->set_lon(-118.25);
+  EXPECT_EQ(advance("inc-old", move), Outcome::ok);
+  EXPECT_EQ(candidate_ids(v1::RAID, now - 30min), std::vector<std::string>{"inc-new"})
+      << "the old one is now where it moved to";
+  EXPECT_EQ(advance("inc-new", status_change(v1::REPORTED, v1::RESOLVED)), Outcome::ok);
+  EXPECT_EQ(corroborable_score(new_member), "") << "closed";
+
+  // The old one, reported on too long ago: the prune reads its kind from the incident.
+  const auto old_ms = std::to_string(core::to_ms(now - 2h));
+  for (const auto& member : link.command({"ZRANGE", keys.corroborable(), "0", "-1"}).elements)
+    command({"ZADD", keys.corroborable(), old_ms, member.str});
+  ASSERT_EQ(open("inc-last", v1::RAID, {}).outcome(), Outcome::ok);
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable()}), 1) << "only the one just opened";
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable_places(v1::RAID)}), 1);
 }
 
 }  // namespace

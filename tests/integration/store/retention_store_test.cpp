@@ -168,6 +168,21 @@ TEST_F(RetentionStoreTest, EvidenceAndIncidentsActiveSinceTheCutoffAreKept) {
             redis::Reply::Type::nil);
 }
 
+TEST_F(RetentionStoreTest, APurgedIncidentLeavesTheCorroborationIndexWhicheverNodeWroteIt) {
+  // Issue 22: a node now indexes an incident as "<id> <kind>" (keys.hpp, incidents:near); one
+  // before it by the id alone, which seed writes.
+  auto now = Clock::now();
+  seed("inc-old", now - 1h);
+  seed("inc-new", now - 1h);
+  command({"ZREM", keys.corroborable(), "inc-new"});
+  command({"ZADD", keys.corroborable(), std::to_string(core::to_ms(now - 1h)), "inc-new 1"});
+
+  EXPECT_EQ(purge(node_a, "inc-old", now - 1min), Purge::purged);
+  EXPECT_EQ(purge(node_a, "inc-new", now - 1min), Purge::purged);
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable()}), 0);
+  EXPECT_EQ(integer({"ZCARD", keys.corroborable_places(1)}), 0);
+}
+
 TEST_F(RetentionStoreTest, MarkingEvidenceStripsTheCallerHashFromTheReportsAndTheLog) {
   seed("inc-1", Clock::now());
   seed("inc-2", Clock::now());
