@@ -13,12 +13,13 @@ bool responds_in_field(const Responder& who) {
          who.has_role(Role::attorney) || who.has_role(Role::counselor);
 }
 
-// The distinct recipients of the incident's alerts that `keep` picks, sorted. A vector sorted
-// once (an alert's list already is: one alert needs no sort), where a set's inserts cost an
-// allocation and a string compare per level of the tree for each recipient of every report.
-template <class Keep>
-std::vector<std::string> distinct_recipients(const v1::Incident& incident, Keep keep) {
-  std::vector<std::string> ids;
+// The distinct recipients of the incident's alerts that `keep` picks, sorted, as `Id`s (copies,
+// or views into the incident). A vector sorted once (an alert's list already is: one alert needs
+// no sort), where a set's inserts cost an allocation and a string compare per level of the tree
+// for each recipient of every report.
+template <class Id, class Keep>
+std::vector<Id> distinct_recipients(const v1::Incident& incident, Keep keep) {
+  std::vector<Id> ids;
   for (const auto& alert : incident.alerts())
     if (keep(alert)) ids.insert(ids.end(), alert.recipients().begin(), alert.recipients().end());
   if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
@@ -46,12 +47,12 @@ std::vector<const Responder*> fresh_recipients(const Roster& roster, std::string
 
 std::vector<std::string> alerted_recipients(const v1::Incident& incident,
                                             std::string_view neighborhood) {
-  return distinct_recipients(
+  return distinct_recipients<std::string>(
       incident, [&](const v1::Alert& alert) { return alert.neighborhood() == neighborhood; });
 }
 
-std::vector<std::string> asked_to_come(const v1::Incident& incident) {
-  return distinct_recipients(incident, [](const v1::Alert& alert) {
+std::vector<std::string_view> asked_to_come(const v1::Incident& incident) {
+  return distinct_recipients<std::string_view>(incident, [](const v1::Alert& alert) {
     return alert.type() == v1::VERIFY || alert.type() == v1::DISPATCH ||
            alert.type() == v1::ESCALATE;
   });

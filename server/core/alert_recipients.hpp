@@ -32,8 +32,10 @@ std::vector<std::string> alerted_recipients(const v1::Incident& incident,
                                             std::string_view neighborhood);
 
 // Responders (ids, sorted) a VERIFY, DISPATCH or ESCALATE of `incident` went to, in any
-// neighborhood: the people asked to come, whom intake counts after a report (issue 20).
-std::vector<std::string> asked_to_come(const v1::Incident& incident);
+// neighborhood: the people asked to come, whom intake counts after a report (issue 20). Views
+// into `incident`'s alerts, valid while it is unchanged: a report's answer counts a hundred of
+// them, and copying each id was a tenth of counting them (issue 22).
+std::vector<std::string_view> asked_to_come(const v1::Incident& incident);
 
 // True for the alert types that go to who was alerted before rather than who is on call now.
 bool follows_up(v1::AlertType type);

@@ -1,8 +1,8 @@
 #include "store/incident_store.hpp"
 
+#include "store/alert_bytes.hpp"
 #include "store/replies.hpp"
 #include "store/script_call.hpp"
-#include "store/stored_alert.hpp"
 
 #include "puente/v1/wire_fields.hpp"
 
@@ -37,15 +37,15 @@ template <class Script>
 void add_alerts(ScriptCall<Script>& call, const Keys& keys, const std::string& incident_id,
                 const v1::IncidentEvent& event, const std::vector<v1::Alert>& alerts,
                 std::optional<std::chrono::milliseconds> rung_check_after) {
-  // Each alert serialized once: its bytes go into the event whole and into history cut.
+  // Each alert serialized once (alert_bytes.hpp): whole into the event, cut into history.
   std::string event_bytes = event.SerializeAsString();
   std::vector<std::string> stored;
   stored.reserve(alerts.size());
   for (std::size_t i = 0; i < alerts.size(); ++i) {
-    const auto whole = alerts[i].SerializeAsString();
+    auto bytes = alert_bytes(alerts[i]);
     if (i == 0 && !event.has_alert())
-      wire::append_length_delimited(event_bytes, v1::IncidentEvent::kAlertFieldNumber, whole);
-    stored.push_back(stored_alert(alerts[i], whole));
+      wire::append_length_delimited(event_bytes, v1::IncidentEvent::kAlertFieldNumber, bytes.whole);
+    stored.push_back(std::move(bytes.stored));
   }
   call.key(Script::Key::incident_alerts, keys.incident_alerts(incident_id))
       .key(Script::Key::alerted, keys.incident_alerted(incident_id))

@@ -16,13 +16,18 @@ AlertWriter::AlertWriter(const core::Roster& roster, const core::GeoIndex& geo,
       zone_(zone),
       templates_(templates),
       default_language_(std::move(default_language)) {
-  for (const auto& who : roster_.responders())
-    rostered_languages_.push_back(templates_.choose_language(who.languages));
+  rostered_languages_.push_back(default_language_);
+  for (const auto& who : roster_.responders()) {
+    auto language = templates_.choose_language(who.languages);
+    const auto known = std::find(rostered_languages_.begin(), rostered_languages_.end(), language);
+    language_index_.push_back(static_cast<std::size_t>(known - rostered_languages_.begin()));
+    if (known == rostered_languages_.end()) rostered_languages_.push_back(std::move(language));
+  }
 }
 
 std::string AlertWriter::language_of(const core::Responder& who) const {
   // Chosen once per rostered responder: an alert asks for each of its recipients.
-  if (auto index = roster_.index_of(who)) return rostered_languages_[*index];
+  if (auto index = roster_.index_of(who)) return rostered_languages_[language_index_[*index]];
   return templates_.choose_language(who.languages);
 }
 
@@ -33,16 +38,31 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
   for (const auto& slug : r.neighborhoods) {
     v1::Alert alert;
     auto& recipients = *alert.mutable_recipients();
-    // The languages its recipients read (the default language always; a network has a handful,
-    // so a list, where a set cost a compare per level per recipient). A rostered responder's
-    // language is read where it was chosen, not copied: an alert has a hundred recipients.
+    // The languages its recipients read, in the order first read (the default language always;
+    // a network has a handful, so a list, where a set cost a compare per level per recipient). A
+    // rostered responder's language is told by its index (`listed`), not compared as a string:
+    // an alert has a hundred recipients.
     std::vector<std::string> languages{default_language_};
+    std::vector<bool> listed(rostered_languages_.size());
+    listed[0] = true;  // the default
+    const auto list = [&](const std::string& language) {
+      const auto known =
+          std::find(rostered_languages_.begin(), rostered_languages_.end(), language);
+      if (known != rostered_languages_.end()) {
+        const auto i = static_cast<std::size_t>(known - rostered_languages_.begin());
+        if (listed[i]) return;
+        listed[i] = true;
+      } else if (std::find(languages.begin(), languages.end(), language) != languages.end()) {
+        return;
+      }
+      languages.push_back(language);
+    };
     const auto read_by = [&](const core::Responder& who) {
-      const auto index = roster_.index_of(who);
-      const std::string chosen = index ? std::string() : templates_.choose_language(who.languages);
-      const std::string& language = index ? rostered_languages_[*index] : chosen;
-      if (std::find(languages.begin(), languages.end(), language) == languages.end())
-        languages.push_back(language);
+      if (const auto index = roster_.index_of(who)) {
+        if (!listed[language_index_[*index]]) list(rostered_languages_[language_index_[*index]]);
+      } else {
+        list(templates_.choose_language(who.languages));
+      }
     };
     if (core::follows_up(r.type)) {
       auto alerted = core::alerted_recipients(incident, slug);

@@ -44,7 +44,11 @@ class AlertWriter {
   const core::TimeZone& zone_;
   const core::Templates& templates_;
   std::string default_language_;
-  std::vector<std::string> rostered_languages_;  // language_of each of roster_.responders()
+  // The languages the roster reads, once each, the default first; and for each of
+  // roster_.responders() the index of its language_of there. An alert tells its recipients'
+  // languages apart by these small numbers, not by comparing strings (issue 22).
+  std::vector<std::string> rostered_languages_;
+  std::vector<std::size_t> language_index_;
 };
 
 }  // namespace puente::app

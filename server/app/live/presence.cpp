@@ -82,16 +82,15 @@ void Presence::withdraw(const std::string& responder_id) {
   });
 }
 
-template <class Here>
-std::vector<std::string> Presence::not_here(const std::vector<std::string>& responder_ids,
-                                            Here here) {
+template <class Ids, class Here>
+std::vector<std::string> Presence::not_here(const Ids& responder_ids, Here here) {
   std::vector<std::string> elsewhere;
   std::lock_guard lock(mutex_);
   for (const auto& id : responder_ids)
-    if (sockets_.count(id))
+    if (sockets_.find(id) != sockets_.end())
       here(id);
     else
-      elsewhere.push_back(id);
+      elsewhere.emplace_back(id);
   return elsewhere;
 }
 
@@ -108,11 +107,11 @@ void Presence::connected_among(const std::vector<std::string>& responder_ids, Cl
                          });
 }
 
-void Presence::count_connected_among(const std::vector<std::string>& responder_ids,
+void Presence::count_connected_among(const std::vector<std::string_view>& responder_ids,
                                      Clock::time_point now,
                                      std::function<void(store::Outcome, std::size_t)> done) {
   std::size_t here = 0;
-  auto elsewhere = not_here(responder_ids, [&](const std::string&) { ++here; });
+  auto elsewhere = not_here(responder_ids, [&](std::string_view) { ++here; });
   if (elsewhere.empty()) return done(store::Outcome::ok, here);
   store_.connected_among(elsewhere, now,
                          [here, done = std::move(done)](store::Outcome outcome,

@@ -25,6 +25,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -54,14 +55,16 @@ class Presence : public std::enable_shared_from_this<Presence> {
                        std::function<void(store::Outcome, std::set<std::string>)> done);
   // How many of `responder_ids` (distinct) connected_among would name, without building the set:
   // a report's answer counts its reach, and the set's inserts were 3% of a report's work.
-  void count_connected_among(const std::vector<std::string>& responder_ids,
+  // The ids are views (core::asked_to_come's, into the report's incident): read before this
+  // returns, never kept.
+  void count_connected_among(const std::vector<std::string_view>& responder_ids,
                              std::chrono::system_clock::time_point now,
                              std::function<void(store::Outcome, std::size_t)> done);
 
  private:
   // Each of `responder_ids` with a socket here goes to `here`; the rest are returned.
-  template <class Here>
-  std::vector<std::string> not_here(const std::vector<std::string>& responder_ids, Here here);
+  template <class Ids, class Here>
+  std::vector<std::string> not_here(const Ids& responder_ids, Here here);
   void schedule_refresh();
   void refresh();
   void withdraw(const std::string& responder_id);  // under mutex_
@@ -76,8 +79,15 @@ class Presence : public std::enable_shared_from_this<Presence> {
   std::chrono::seconds expiry_;
   int refreshes_ = 0;  // on the strand
   std::mutex mutex_;   // sockets_, and the order of the store calls made under it
+  // Hashes a responder id as a string or a view, so a view is looked up without a copy.
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const noexcept {
+      return std::hash<std::string_view>{}(id);
+    }
+  };
   // responder id -> open sockets on this node; looked up per recipient of every report
-  std::unordered_map<std::string, int> sockets_;
+  std::unordered_map<std::string, int, IdHash, std::equal_to<>> sockets_;
   std::set<std::string> unwithdrawn_;  // gone from here, but Redis did not take the withdrawal
   bool stopped_ = false;
 };

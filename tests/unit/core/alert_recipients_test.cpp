@@ -8,6 +8,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace puente::core {
@@ -29,7 +30,7 @@ TEST(AskedToCome, ThePeopleAskedToComeOnceEachInEveryNeighborhood) {
   add_alert(incident, v1::UPDATE, "boyle-heights", {"obs-bh", "vol-bh", "att-bh"});
   add_alert(incident, v1::CHECK_IN_MISSED, "boyle-heights", {"disp"});
   add_alert(incident, v1::HELP_CALL, "boyle-heights", {"att-bh"});
-  EXPECT_EQ(asked_to_come(incident), (std::vector<std::string>{"obs-bh", "obs-dt", "vol-bh"}));
+  EXPECT_EQ(asked_to_come(incident), (std::vector<std::string_view>{"obs-bh", "obs-dt", "vol-bh"}));
 }
 
 TEST(AskedToCome, NobodyWhenTheCallWentToNobody) {
