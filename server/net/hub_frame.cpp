@@ -25,7 +25,9 @@ void HubFrame::set_recipients(std::vector<std::string> ids) {
   if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
   recipients = std::move(ids);
   index_.clear();
+  written_.reset();
   if (recipients.empty()) return;
+  written_ = std::make_unique<std::atomic<TimePoint::rep>[]>(recipients.size());  // zeros: none
   // At most half full: a probe for an id that is not there ends at an empty place soon.
   std::size_t size = 2;
   while (size < 2 * recipients.size()) size *= 2;
@@ -48,6 +50,18 @@ std::optional<std::size_t> HubFrame::place_of(const RecipientKey& who) const {
     const std::size_t place = slot.place_and_one - 1;
     if (slot.hash == who.hash && recipients[place] == who.id) return place;
   }
+}
+
+bool HubFrame::written_to(std::size_t place, TimePoint at) const {
+  assert(place < recipients.size() && "HubFrame: written to a place it does not have");
+  auto& slot = written_[place];
+  const auto ticks = at.time_since_epoch().count();
+  auto seen = slot.load();
+  while ((seen == 0 || ticks < seen) && !slot.compare_exchange_weak(seen, ticks)) {
+  }
+  // A load first: once handed over, every later write of the frame is one read of a shared
+  // line, not an exchange on it.
+  return !handed_over_.load() && !handed_over_.exchange(true);
 }
 
 void HubFrame::read_in(std::string language, std::size_t text) {
