@@ -80,6 +80,29 @@ TEST(HubFrame, FindsEachRecipientAtItsPlaceInSortedOrderAndNoOneElse) {
   EXPECT_EQ(frame.place_of(RecipientKey("c")), 2u);
 }
 
+// Ids shorter than a word, of a word, and longer, some alike but for their first or last bytes
+// (the hash reads 8 bytes at a time, the last 8 overlapping the word before).
+TEST(HubFrame, FindsRecipientsOfEveryIdLengthAndNoOneAlike) {
+  CountingFrame frame;
+  std::vector<std::string> ids{"a",
+                               "ab",
+                               "abcdefg",
+                               "abcdefgh",
+                               "abcdefghi",
+                               "xbcdefghi",
+                               "abcdefghijklmnop",
+                               "abcdefghijklmnopq",
+                               "bbcdefghijklmnopq"};
+  frame.set_recipients(ids);
+  for (const auto& id : ids) {
+    auto found = frame.place_of(RecipientKey(id));
+    ASSERT_TRUE(found) << id;
+    EXPECT_EQ(frame.recipients[*found], id);
+  }
+  for (const char* stranger : {"b", "abcdefgi", "abcdefghj", "ybcdefghi", "abcdefghijklmnoq", "A"})
+    EXPECT_FALSE(frame.place_of(RecipientKey(stranger))) << stranger;
+}
+
 using Clock = std::chrono::system_clock;
 using namespace std::chrono_literals;
 
