@@ -25,7 +25,13 @@ long long delay_of(const v1::DeliveryBatch& batch, int i) {
 // names most of its recipients, places 0 to their count in the order sockets were written: a
 // table by place does in one pass what a sort of the batch did (~80 instructions a delivery at
 // 100, issue 22). A few places far down a long list (a replay to a late socket) are sorted.
+// Deliveries already in place order, each place once, are left as they are.
 void earliest_by_place(std::vector<PlaceDelivered>& deliveries) {
+  // Already one per place, in place order (as the delivery log reads them from a frame).
+  if (std::adjacent_find(deliveries.begin(), deliveries.end(), [](const auto& a, const auto& b) {
+        return a.place >= b.place;
+      }) == deliveries.end())
+    return;
   std::uint32_t last = 0;
   for (const auto& d : deliveries) last = std::max(last, d.place);
   if (last >= 4 * deliveries.size() + 64) {

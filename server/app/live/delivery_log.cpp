@@ -18,10 +18,9 @@ void DeliveryLog::stop() {
 }
 
 void DeliveryLog::record(const std::shared_ptr<const net::HubFrame>& frame, std::uint32_t place) {
-  auto at = std::chrono::system_clock::now();
+  if (!frame->written_to(place, std::chrono::system_clock::now())) return;  // handed over already
   std::lock_guard lock(mutex_);
-  if (frames_.empty() || frames_.back() != frame) frames_.push_back(frame);
-  pending_.push_back({frame.get(), place, at});
+  frames_.push_back(frame);
 }
 
 void DeliveryLog::schedule() {
@@ -34,32 +33,22 @@ void DeliveryLog::schedule() {
 }
 
 void DeliveryLog::flush() {
-  std::vector<Entry> pending;
-  std::vector<std::shared_ptr<const net::HubFrame>> frames;  // alive until the batches are made
+  std::vector<std::shared_ptr<const net::HubFrame>> frames;
   {
     std::lock_guard lock(mutex_);
-    pending.swap(pending_);
     frames.swap(frames_);
   }
-  // One batch per alert. A frame's deliveries come in runs, so the last alert's group is tried
-  // first; a flush holds a few alerts at most, so finding another is a short scan.
-  struct AlertDeliveries {
-    const net::HubFrame* frame;
+  // One batch per alert, its places in order. A frame handed over again by a write that raced
+  // with the last take may have nothing left: no batch.
+  for (const auto& frame : frames) {
     std::vector<store::PlaceDelivered> placed;
-  };
-  std::vector<AlertDeliveries> alerts;
-  std::size_t current = 0;
-  for (const auto& entry : pending) {
-    if (alerts.empty() || alerts[current].frame != entry.frame) {
-      auto it = std::find_if(alerts.begin(), alerts.end(),
-                             [&](const auto& alert) { return alert.frame == entry.frame; });
-      if (it == alerts.end()) it = alerts.insert(it, {entry.frame, {}});
-      current = static_cast<std::size_t>(it - alerts.begin());
-    }
-    alerts[current].placed.push_back({entry.place, entry.at});
+    placed.reserve(std::min<std::size_t>(frame->recipients.size(), 1024));  // usually all of them
+    frame->take_written([&](std::uint32_t place, net::HubFrame::TimePoint at) {
+      placed.push_back({place, at});
+    });
+    if (!placed.empty())
+      store_.mark_delivered(frame->incident_id, frame->alert_id, std::move(placed));
   }
-  for (auto& [frame, placed] : alerts)
-    store_.mark_delivered(frame->incident_id, frame->alert_id, std::move(placed));
 }
 
 }  // namespace puente::app
