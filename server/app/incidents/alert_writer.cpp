@@ -45,24 +45,20 @@ std::vector<v1::Alert> AlertWriter::write(const Request& r) const {
     std::vector<std::string> languages{default_language_};
     std::vector<bool> listed(rostered_languages_.size());
     listed[0] = true;  // the default
-    const auto list = [&](const std::string& language) {
-      const auto known =
-          std::find(rostered_languages_.begin(), rostered_languages_.end(), language);
-      if (known != rostered_languages_.end()) {
-        const auto i = static_cast<std::size_t>(known - rostered_languages_.begin());
-        if (listed[i]) return;
-        listed[i] = true;
-      } else if (std::find(languages.begin(), languages.end(), language) != languages.end()) {
-        return;
-      }
-      languages.push_back(language);
+    const auto list_rostered = [&](std::size_t i) {
+      if (listed[i]) return;
+      listed[i] = true;
+      languages.push_back(rostered_languages_[i]);
     };
     const auto read_by = [&](const core::Responder& who) {
-      if (const auto index = roster_.index_of(who)) {
-        if (!listed[language_index_[*index]]) list(rostered_languages_[language_index_[*index]]);
-      } else {
-        list(templates_.choose_language(who.languages));
-      }
+      if (const auto index = roster_.index_of(who)) return list_rostered(language_index_[*index]);
+      auto language = templates_.choose_language(who.languages);
+      const auto known =
+          std::find(rostered_languages_.begin(), rostered_languages_.end(), language);
+      if (known != rostered_languages_.end())
+        return list_rostered(static_cast<std::size_t>(known - rostered_languages_.begin()));
+      if (std::find(languages.begin(), languages.end(), language) == languages.end())
+        languages.push_back(std::move(language));
     };
     if (core::follows_up(r.type)) {
       auto alerted = core::alerted_recipients(incident, slug);

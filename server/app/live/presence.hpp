@@ -80,11 +80,8 @@ class Presence : public std::enable_shared_from_this<Presence> {
   int refreshes_ = 0;  // on the strand
   std::mutex mutex_;   // sockets_, and the order of the store calls made under it
   // Hashes a responder id as a string or a view, so a view is looked up without a copy.
-  struct IdHash {
+  struct IdHash : std::hash<std::string_view> {
     using is_transparent = void;
-    std::size_t operator()(std::string_view id) const noexcept {
-      return std::hash<std::string_view>{}(id);
-    }
   };
   // responder id -> open sockets on this node; looked up per recipient of every report
   std::unordered_map<std::string, int, IdHash, std::equal_to<>> sockets_;
