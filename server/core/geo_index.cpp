@@ -6,6 +6,8 @@
 //   shapes         shapes[i] is the MultiPolygon of neighborhoods[i] (a Polygon becomes a
 //                  MultiPolygon of one), corrected to Boost's clockwise-outer, closed rings
 //   boxes          R-tree of (bounding box, index), bulk-loaded once
+//   grid           the answer of each cell of the map no boundary meets (neighborhood_grid.hpp),
+//                  read before the R-tree and the polygons
 //   adjacency      found once at load (see build_adjacency) and stored in each Neighborhood
 //
 // Coordinates are kept as cartesian (x = lon, y = lat) degrees. At city scale the distortion is
@@ -13,6 +15,8 @@
 // which is how GeoJSON draws them), and only makes the adjacency tolerance slightly anisotropic.
 
 #include "core/geo_index.hpp"
+
+#include "core/neighborhood_grid.hpp"
 
 #include <algorithm>
 #include <boost/geometry.hpp>
@@ -233,9 +237,31 @@ struct GeoIndex::Impl {
   std::vector<Neighborhood> neighborhoods;  // sorted by slug
   std::vector<MultiPolygon> shapes;         // parallel to neighborhoods
   Rtree boxes;                              // (bounding box, index into neighborhoods)
+  NeighborhoodGrid grid;                    // answers most points without the polygons
 
   void build_adjacency(const std::vector<BoxEntry>& envelopes);
+  void build_grid();
+  NeighborhoodGrid::Answer holder_of(const Point& point) const;
 };
+
+// covered_by counts the boundary as inside, so a point on a shared edge is held by both
+// neighbors; the lowest index (the lowest slug) wins, the same one every time.
+NeighborhoodGrid::Answer GeoIndex::Impl::holder_of(const Point& point) const {
+  std::optional<std::size_t> best;
+  for (auto it = boxes.qbegin(bgi::intersects(point)); it != boxes.qend(); ++it) {
+    const std::size_t i = it->second;
+    if (best && *best < i) continue;
+    if (bg::covered_by(point, shapes[i])) best = i;
+  }
+  return best ? static_cast<NeighborhoodGrid::Answer>(*best) : NeighborhoodGrid::nowhere;
+}
+
+void GeoIndex::Impl::build_grid() {
+  std::vector<NeighborhoodGrid::Edge> edges;
+  for (const auto& [segment, owner] : boundary_segments(shapes))
+    edges.push_back({segment.first.x(), segment.first.y(), segment.second.x(), segment.second.y()});
+  grid = NeighborhoodGrid(edges, [this](double x, double y) { return holder_of(Point(x, y)); });
+}
 
 // Two shapes lie within the tolerance of each other when a boundary segment of one comes that
 // close to a boundary segment of the other, or when one lies inside the other without their
@@ -316,6 +342,7 @@ GeoIndex GeoIndex::from_geojson(std::string_view geojson, const GeoFieldNames& f
   // The range constructor bulk-loads (packs) the tree: faster to build and to query than inserts.
   impl->boxes = Rtree(entries.begin(), entries.end());
   impl->build_adjacency(entries);
+  impl->build_grid();
   return GeoIndex(std::move(impl));
 }
 
@@ -327,16 +354,11 @@ GeoIndex::~GeoIndex() = default;
 const Neighborhood* GeoIndex::locate(double lat, double lon) const {
   // NaN would compare false against every box and wander the tree; refuse it up front.
   if (!std::isfinite(lat) || !std::isfinite(lon)) return nullptr;
-  const Point point(lon, lat);
-  // covered_by counts the boundary as inside, so a point on a shared edge is held by both
-  // neighbors; the lowest index (the lowest slug) wins, the same one every time.
-  std::optional<std::size_t> best;
-  for (auto it = impl_->boxes.qbegin(bgi::intersects(point)); it != impl_->boxes.qend(); ++it) {
-    const std::size_t i = it->second;
-    if (best && *best < i) continue;
-    if (bg::covered_by(point, impl_->shapes[i])) best = i;
-  }
-  return best ? &impl_->neighborhoods[*best] : nullptr;
+  const auto known = impl_->grid.known(lon, lat);
+  const auto holder = known ? *known : impl_->holder_of(Point(lon, lat));
+  return holder == NeighborhoodGrid::nowhere
+             ? nullptr
+             : &impl_->neighborhoods[static_cast<std::size_t>(holder)];
 }
 
 const Neighborhood* GeoIndex::find(std::string_view slug) const {

@@ -2,9 +2,10 @@
 // Geography: which neighborhood holds a point, and which neighborhoods touch.
 //
 // Neighborhoods come from a GeoJSON FeatureCollection of Polygon / MultiPolygon features
-// (WGS84, [lon, lat] order, holes allowed). Polygons are kept in Boost.Geometry types; an
-// R-tree over their bounding boxes narrows a lookup to a few candidates before the exact
-// point-in-polygon test. Adjacency (touching or overlapping boundaries, within a small
+// (WGS84, [lon, lat] order, holes allowed). Polygons are kept in Boost.Geometry types. A grid
+// over the map answers a lookup at once wherever no boundary comes near (neighborhood_grid.hpp);
+// elsewhere an R-tree over the polygons' bounding boxes narrows it to a few candidates before the
+// exact point-in-polygon test. Adjacency (touching or overlapping boundaries, within a small
 // tolerance because real boundary files do not line up exactly) is computed once at load.
 
 #include <array>
