@@ -81,32 +81,6 @@ v1::DeliveryBatch delivery_batch(const std::string& alert_id,
   return batch;
 }
 
-v1::DeliveryBatch delivery_batch(const std::string& alert_id,
-                                 const std::vector<std::string>& sorted_recipients,
-                                 const std::vector<Delivered>& deliveries) {
-  std::vector<PlaceDelivered> placed;
-  placed.reserve(deliveries.size());
-  for (const auto& [responder_id, at] : deliveries) {
-    auto it = std::lower_bound(sorted_recipients.begin(), sorted_recipients.end(), responder_id);
-    if (it == sorted_recipients.end() || *it != responder_id) break;
-    placed.push_back({static_cast<std::uint32_t>(it - sorted_recipients.begin()), at});
-  }
-  if (placed.size() == deliveries.size()) return delivery_batch(alert_id, std::move(placed));
-  // Someone the alert does not list: the whole batch by id, as batches were written before.
-  const auto first =
-      std::min_element(deliveries.begin(), deliveries.end(), [](const auto& a, const auto& b) {
-        return a.second < b.second;
-      })->second;
-  v1::DeliveryBatch batch;
-  batch.set_alert_id(alert_id);
-  batch.set_written_ms(core::to_ms(first));
-  for (const auto& [responder_id, at] : deliveries) {
-    batch.add_responder_ids(responder_id);
-    batch.add_delays_ms(static_cast<std::uint32_t>(core::to_ms(at) - batch.written_ms()));
-  }
-  return batch;
-}
-
 void for_each_delivery(const v1::DeliveryBatch& batch,
                        const std::vector<std::string>& sorted_recipients,
                        const std::function<void(const std::string&, long long)>& each) {

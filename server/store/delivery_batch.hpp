@@ -6,8 +6,8 @@
 // what a batch wrote to the append-only log (issue 22). The places are a bitmap (bit i: the i-th
 // recipient, 13 B for an alert's 100) or, when that would be longer (a few places far down a
 // long list, as a replay writes), a list; the times are one per place in place order, left out
-// when all are the batch's first. Batches written before (ids, or a list with a time for each),
-// and one naming someone the alert does not list (ids), are read too.
+// when all are the batch's first. Batches written before (ids, or a list with a time for each)
+// are read too.
 
 #include "puente/v1/puente.pb.h"
 
@@ -15,12 +15,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace puente::store {
-
-using Delivered = std::pair<std::string, std::chrono::system_clock::time_point>;  // responder, when
 
 // A write of an alert to one recipient's socket: the recipient's place in the alert's
 // recipients sorted (net::HubFrame::recipients), and when.
@@ -33,13 +30,6 @@ struct PlaceDelivered {
 // time) of alert `alert_id`.
 v1::DeliveryBatch delivery_batch(const std::string& alert_id,
                                  std::vector<PlaceDelivered> deliveries);
-
-// The same for deliveries named by id, whose alert's recipients sorted are `sorted_recipients`.
-// If one is not among them (a caller's slip: a socket records only the alert's own
-// recipients), the whole batch names them by id, so nothing written is lost.
-v1::DeliveryBatch delivery_batch(const std::string& alert_id,
-                                 const std::vector<std::string>& sorted_recipients,
-                                 const std::vector<Delivered>& deliveries);
 
 // Calls `each(responder id, written ms)` for every delivery `batch` records; `sorted_recipients`
 // are the recipients of the alert it names, sorted. A place past their end is skipped.

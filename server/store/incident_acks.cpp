@@ -63,30 +63,13 @@ void IncidentStore::record_ack(const v1::Ack& ack, const v1::IncidentEvent& even
   });
 }
 
-namespace {
-
-// Appends one alert's batch to its incident's delivery records (keys.hpp); fire and forget.
-void append_delivery_batch(redis::Connection& redis, std::string key,
-                           const v1::DeliveryBatch& batch) {
-  redis.execute({"RPUSH", std::move(key), batch.SerializeAsString()},
-                [](auto ec, const redis::Reply& reply) { failed(ec, reply, "mark delivered"); });
-}
-
-}  // namespace
-
+// One alert's batch appended to its incident's delivery records (keys.hpp); fire and forget.
 void IncidentStore::mark_delivered(const std::string& incident_id, const std::string& alert_id,
                                    std::vector<PlaceDelivered> deliveries) {
   if (deliveries.empty()) return;
-  append_delivery_batch(*redis_, keys_.incident_deliveries(incident_id),
-                        delivery_batch(alert_id, std::move(deliveries)));
-}
-
-void IncidentStore::mark_delivered(const std::string& incident_id, const std::string& alert_id,
-                                   const std::vector<std::string>& sorted_recipients,
-                                   const std::vector<Delivered>& deliveries) {
-  if (deliveries.empty()) return;
-  append_delivery_batch(*redis_, keys_.incident_deliveries(incident_id),
-                        delivery_batch(alert_id, sorted_recipients, deliveries));
+  redis_->execute({"RPUSH", keys_.incident_deliveries(incident_id),
+                   delivery_batch(alert_id, std::move(deliveries)).SerializeAsString()},
+                  [](auto ec, const redis::Reply& reply) { failed(ec, reply, "mark delivered"); });
 }
 
 }  // namespace puente::store

@@ -247,11 +247,6 @@ class IncidentStore {
   // deliveries a second. Fire and forget.
   void mark_delivered(const std::string& incident_id, const std::string& alert_id,
                       std::vector<PlaceDelivered> deliveries);
-  // The same named by id; `sorted_recipients`: the alert's recipients, sorted.
-  using Delivered = store::Delivered;
-  void mark_delivered(const std::string& incident_id, const std::string& alert_id,
-                      const std::vector<std::string>& sorted_recipients,
-                      const std::vector<Delivered>& deliveries);
 
   // The incident with its reports, alerts (offsets set), acks and delivery records. The acks:
   // each responder's kept changes of state (see record_ack) and any an older node kept in the
