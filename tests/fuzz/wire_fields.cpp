@@ -5,13 +5,16 @@
 // overlap, and all of them when the walk succeeds; each payload lies inside its field; appending
 // a field's payload again gives back the field (for length-delimited ones); whatever the bytes,
 // stored_alert gives bytes, and for an alert that parses (as made: no text_language), bytes that
-// parse and read back with every text; and the live feed's read of the bytes as a live message,
+// parse and read back with every text, and alert_bytes (store/alert_bytes.hpp, the recipients
+// written by hand) gives bytes that parse to the alert and to what stored_alert keeps; and the
+// live feed's read of the bytes as a live message,
 // its recipients taken from the walk (store/tagged_alert.hpp), takes every alert
 // parse_tagged_alert takes and gives the same alert and recipients.
 
 #include "fuzz_target.hpp"
 
 #include "puente/v1/wire_fields.hpp"
+#include "store/alert_bytes.hpp"
 #include "store/stored_alert.hpp"
 #include "store/tagged_alert.hpp"
 
@@ -69,6 +72,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz_check(back.ParseFromString(stored), "a stored alert parses");
     puente::store::restore_stored_alert(back);
     fuzz_check(back.texts_size() == alert.texts_size(), "restoring gives every text back");
+
+    // Compared parsed, not as bytes: a map's entries come in no promised order.
+    const auto made = puente::store::alert_bytes(alert);
+    puente::v1::Alert made_whole, kept, expected;
+    fuzz_check(made_whole.ParseFromString(made.whole) &&
+                   deterministic_bytes(made_whole) == deterministic_bytes(alert),
+               "alert_bytes' whole form is the alert");
+    fuzz_check(kept.ParseFromString(made.stored) && expected.ParseFromString(stored) &&
+                   deterministic_bytes(kept) == deterministic_bytes(expected),
+               "alert_bytes' stored form is stored_alert's");
   }
 
   const std::string payload = "1-0 " + std::string(bytes);

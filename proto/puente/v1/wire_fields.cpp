@@ -19,11 +19,8 @@ bool read_varint(std::string_view& in, std::uint64_t& value) {
 }
 
 void append_varint(std::string& out, std::uint64_t value) {
-  while (value >= 0x80) {
-    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
-  }
-  out.push_back(static_cast<char>(value));
+  char bytes[longest_varint];
+  out.append(bytes, write_varint(bytes, value));
 }
 
 }  // namespace

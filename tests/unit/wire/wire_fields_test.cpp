@@ -45,7 +45,9 @@ TEST(WireFields, EachFieldComesOutWholeAndInOrder) {
       EXPECT_EQ(field.wire_type, 0);
       EXPECT_TRUE(field.payload().empty());
     }
-    if (field.number == v1::Alert::kNoteFieldNumber) EXPECT_EQ(field.payload().size(), 200u);
+    if (field.number == v1::Alert::kNoteFieldNumber) {
+      EXPECT_EQ(field.payload().size(), 200u);
+    }
   }));
   EXPECT_EQ(joined, bytes) << "a field's bytes are missing or repeated";
   EXPECT_EQ(recipients, (std::vector<std::string>{"obs-a", "obs-b", "vol-c"}));
@@ -76,12 +78,12 @@ TEST(WireFields, BytesThatAreNotAMessageStopTheWalk) {
                               [&](const WireField&) { ++visited; }));
   EXPECT_EQ(visited, whole - 1);
 
-  for (const std::string bad : {std::string("\x0b", 1),      // wire type 3, a group
-                                std::string("\x00\x01", 2),  // field number 0
-                                std::string("\x0a\x05"
-                                            "ab",
-                                            4),                   // a length past the end
-                                std::string("\x08\xff\xff", 3)})  // a varint cut short
+  for (const std::string& bad : {std::string("\x0b", 1),      // wire type 3, a group
+                                 std::string("\x00\x01", 2),  // field number 0
+                                 std::string("\x0a\x05"
+                                             "ab",
+                                             4),                   // a length past the end
+                                 std::string("\x08\xff\xff", 3)})  // a varint cut short
     EXPECT_FALSE(for_each_field(bad, [](const WireField&) {})) << testing::PrintToString(bad);
   EXPECT_TRUE(for_each_field("", [](const WireField&) { ADD_FAILURE() << "no field in nothing"; }));
 }
