@@ -18,13 +18,15 @@
 #   --neighborhoods R, --deliveries "50000 300000" (deliveries/s, one phase each), --flood N
 #   (reports/s into other neighborhoods, in a last phase), --seconds S (per phase),
 #   --only "puente puente2 puente-cluster socketio nchan" (puente-cluster: one node on a Redis
-#   Cluster of 3 primaries, issue 23; not in the default list), --no-docs.
+#   Cluster of 3 primaries, issue 23; not in the default list), --threads N (puented's [node]
+#   threads; default 0, one a core plus the Redis thread), --no-docs.
 set -Eeuo pipefail  # -E: the ERR trap below also names a failure inside a function
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="$root/build/release"
 smoke=0 docs=1 aof_bytes=0 callgrind=0
 observers=10000 neighborhoods=100 deliveries="50000 300000" flood=5000 seconds=10 per_worker=5000
+threads=0
 only="puente puente2 socketio nchan"
 args=("$@")
 while [[ $# -gt 0 ]]; do
@@ -38,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --deliveries) deliveries=$2; shift ;;
     --flood) flood=$2; shift ;;
     --seconds) seconds=$2; shift ;;
+    --threads) threads=$2; shift ;;
     --only) only=$2; shift ;;
     --no-docs) docs=0 ;;
     *) echo "fanout.sh: unknown option $1" >&2; exit 2 ;;
@@ -185,6 +188,7 @@ start_cluster() {
 cat >"$tmp/puented.toml" <<EOF
 [node]
 listen = "127.0.0.1:0"
+threads = $threads
 [redis]
 address = "127.0.0.1:$redis_port"
 [geography]
