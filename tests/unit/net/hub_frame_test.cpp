@@ -76,7 +76,7 @@ TEST(HubFrame, FindsEachRecipientAtItsPlaceInSortedOrderAndNoOneElse) {
     EXPECT_FALSE(frame.place_of(RecipientKey(stranger))) << stranger;
   // Sorted ids stay as they are.
   frame.set_recipients({"a", "b", "c"});
-  EXPECT_EQ(frame.recipients, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(frame.recipients, (std::vector<std::string_view>{"a", "b", "c"}));
   EXPECT_EQ(frame.place_of(RecipientKey("c")), 2u);
 }
 
