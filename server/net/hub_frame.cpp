@@ -42,6 +42,15 @@ std::size_t hash_of(std::string_view id) {
   return static_cast<std::size_t>(hash);
 }
 
+// Is `id` a view into `bytes` (what the frame keeps)? An empty id may point anywhere.
+[[maybe_unused]] bool within(std::string_view id, const std::string* bytes) {
+  if (id.empty()) return true;
+  if (!bytes) return false;
+  const auto begin = reinterpret_cast<std::uintptr_t>(bytes->data());
+  const auto at = reinterpret_cast<std::uintptr_t>(id.data());
+  return at >= begin && at + id.size() <= begin + bytes->size();
+}
+
 }  // namespace
 
 RecipientKey::RecipientKey(std::string_view id) : id(id), hash(hash_of(id)) {}
@@ -52,6 +61,22 @@ HubFrame::HubFrame(std::size_t texts)
 HubFrame::~HubFrame() = default;
 
 void HubFrame::set_recipients(std::vector<std::string> ids) {
+  recipient_bytes_.reset();
+  recipient_ids_ = std::move(ids);  // a vector's move keeps its strings where they are
+  index_recipients(std::vector<std::string_view>(recipient_ids_.begin(), recipient_ids_.end()));
+}
+
+void HubFrame::set_recipients(std::unique_ptr<const std::string> bytes,
+                              std::vector<std::string_view> ids) {
+  recipient_ids_.clear();
+  recipient_bytes_ = std::move(bytes);
+  assert(std::all_of(ids.begin(), ids.end(),
+                     [&](std::string_view id) { return within(id, recipient_bytes_.get()); }) &&
+         "HubFrame: a recipient's id is not in the bytes the frame keeps");
+  index_recipients(std::move(ids));
+}
+
+void HubFrame::index_recipients(std::vector<std::string_view> ids) {
   // They usually come sorted (core::fresh_recipients sorts them by id): a sort of 100 sorted ids
   // cost ~31,000 instructions, the check ~3,000.
   if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());

@@ -16,6 +16,11 @@
 // hash of the socket's responder id, computed once when it signs in (RecipientKey), instead of
 // a binary search comparing strings (~380 instructions a delivery at 100 recipients).
 //
+// The ids are views into storage the frame owns: its own copy of ids handed over as strings, or
+// the live alert's message itself (set_recipients with bytes), whose ids are not copied. Ids
+// of ~20 bytes are each a heap allocation as strings: making and freeing 100 of them cost ~12k
+// instructions an alert (issue 22).
+//
 // The frame also keeps when it was first written to each recipient's socket, by place, until
 // the delivery log takes those times (app/live/delivery_log.hpp): a socket writes its time
 // into its place's slot (an atomic minimum: a responder's second socket keeps the earliest),
@@ -59,11 +64,15 @@ class HubFrame {
   std::string topic;
   core::StreamOffset offset;          // position in the topic's history; {0,0} if none
   std::string incident_id, alert_id;  // what a delivery record names
-  // The responder ids it is for, sorted. Set through set_recipients, which indexes them.
-  std::vector<std::string> recipients;
+  // The responder ids it is for, sorted: views into what the frame keeps. Set through
+  // set_recipients, which indexes them.
+  std::vector<std::string_view> recipients;
 
-  // Before the frame is shared: sorts `ids` into `recipients` and indexes them.
+  // Before the frame is shared: keeps `ids`, sorts them into `recipients` and indexes them.
   void set_recipients(std::vector<std::string> ids);
+  // The same for ids that are views into `bytes`, which the frame keeps instead of a copy of
+  // each id.
+  void set_recipients(std::unique_ptr<const std::string> bytes, std::vector<std::string_view> ids);
   // Where `who` stands in `recipients`, if the frame is for it.
   std::optional<std::size_t> place_of(const RecipientKey& who) const;
   bool for_responder(std::string_view id) const { return place_of(RecipientKey(id)).has_value(); }
@@ -102,6 +111,13 @@ class HubFrame {
     std::size_t hash = 0;
     std::uint32_t place_and_one = 0;
   };
+
+  // Sorts `ids` (views into what the frame keeps) into `recipients` and indexes them.
+  void index_recipients(std::vector<std::string_view> ids);
+
+  // What `recipients` view: one of the two, kept from set_recipients.
+  std::vector<std::string> recipient_ids_;
+  std::unique_ptr<const std::string> recipient_bytes_;
 
   std::size_t texts_;
   std::unique_ptr<Form[]> forms_;  // text * 2 + binary

@@ -14,9 +14,14 @@
 // them; a recipient field that is not length-delimited is no recipient to the parser either,
 // and stays an unknown field. Unlike the parser it does not check the ids as UTF-8: they are
 // only compared with responders' ids.
+//
+// The ids stay in the message: the read keeps its own copy of it and views the ids there, and
+// the hub's frame keeps that copy (app/live/frames.hpp). As strings, ids of ~20 bytes were a
+// heap allocation each, made and freed per alert (~12k instructions an alert, issue 22).
 
 #include "puente/v1/puente.pb.h"
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +32,11 @@ namespace puente::store {
 bool parse_tagged_alert(std::string_view payload, v1::Alert& alert);
 
 struct LiveAlert {
-  v1::Alert alert;                      // as parse_tagged_alert gives it, without recipients
-  std::vector<std::string> recipients;  // the alert's recipients, in their order
+  v1::Alert alert;  // as parse_tagged_alert gives it, without recipients
+  // The message as read; `recipients` view into it, so it moves with them (a pointer: the
+  // views stay valid however the LiveAlert is moved).
+  std::unique_ptr<const std::string> bytes;
+  std::vector<std::string_view> recipients;  // the alert's recipients, in their order
 };
 
 // The same read for the hub; false if parse_tagged_alert would refuse `payload` (or a recipient

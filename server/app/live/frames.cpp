@@ -42,17 +42,8 @@ class MessageFrame final : public net::HubFrame {
   std::vector<std::string> other_texts_;
 };
 
-}  // namespace
-
-std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert) {
-  auto& recipients = *alert.mutable_recipients();
-  std::vector<std::string> ids(std::make_move_iterator(recipients.begin()),
-                               std::make_move_iterator(recipients.end()));
-  alert.clear_recipients();
-  return alert_frame(std::move(alert), std::move(ids));
-}
-
-std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert, std::vector<std::string> ids) {
+// The frame of `alert` (its recipients cleared), before its recipients are set.
+std::shared_ptr<MessageFrame> frame_of(v1::Alert alert) {
   // What a responder's socket carries: no one else's ids, `text` in their language, and
   // `texts`, so a page read in another language than the roster's shows it in that one
   // (issue 20).
@@ -78,7 +69,23 @@ std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert, std::vector<st
   if (offset) frame->offset = *offset;
   frame->incident_id = std::move(incident_id);
   frame->alert_id = std::move(alert_id);
+  return frame;
+}
+
+}  // namespace
+
+std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert) {
+  auto& recipients = *alert.mutable_recipients();
+  std::vector<std::string> ids(std::make_move_iterator(recipients.begin()),
+                               std::make_move_iterator(recipients.end()));
+  auto frame = frame_of(std::move(alert));
   frame->set_recipients(std::move(ids));
+  return frame;
+}
+
+std::shared_ptr<const net::HubFrame> alert_frame(store::LiveAlert live) {
+  auto frame = frame_of(std::move(live.alert));
+  frame->set_recipients(std::move(live.bytes), std::move(live.recipients));
   return frame;
 }
 

@@ -5,6 +5,7 @@
 
 #include "net/hub.hpp"
 #include "puente/v1/puente.pb.h"
+#include "store/tagged_alert.hpp"
 
 #include <memory>
 #include <string>
@@ -18,10 +19,9 @@ inline const std::string board_topic = "#board";
 // Takes the alert by value: its recipients move into the frame instead of being copied there
 // and cleared from the copy that is pushed.
 std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert);
-// The same for an alert whose recipients were kept out of it (store::LiveAlert: a live alert's
-// ids are never parsed into it).
-std::shared_ptr<const net::HubFrame> alert_frame(v1::Alert alert,
-                                                 std::vector<std::string> recipients);
+// The same for a live alert, whose recipients were kept out of it: the frame keeps the bytes
+// its ids are views into (store/tagged_alert.hpp).
+std::shared_ptr<const net::HubFrame> alert_frame(store::LiveAlert live);
 // Takes the event by value: it carries its alert whole, a hundred recipients' ids, moved into
 // the frame instead of copied.
 std::shared_ptr<const net::HubFrame> board_frame(v1::IncidentEvent event);

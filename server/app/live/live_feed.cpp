@@ -56,8 +56,7 @@ void LiveFeed::on_message(const std::string& channel, const std::string& payload
 void LiveFeed::publish(store::LiveAlert live) {
   // Encoding is most of a frame's cost: none for an alert no local socket follows.
   if (!hub_.followed(live.alert.neighborhood())) return;
-  hub_.publish(alert_frame(std::move(live.alert), std::move(live.recipients)),
-               &metrics_.deliveries);
+  hub_.publish(alert_frame(std::move(live)), &metrics_.deliveries);
 }
 
 void LiveFeed::publish(v1::Alert alert) {

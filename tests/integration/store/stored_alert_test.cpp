@@ -92,8 +92,8 @@ TEST_F(StoredAlert, TheTextIsKeptOnceAndEveryReaderGetsTheAlertWhole) {
   // The live feed's read: the recipients taken from the bytes, the rest parsed.
   LiveAlert live;
   ASSERT_TRUE(parse_live_alert(entry, live));
-  EXPECT_EQ(live.recipients, (std::vector<std::string>{"obs-a", "obs-b"}));
-  for (const auto& id : live.recipients) live.alert.add_recipients(id);
+  EXPECT_EQ(live.recipients, (std::vector<std::string_view>{"obs-a", "obs-b"}));
+  for (const auto& id : live.recipients) live.alert.add_recipients(std::string(id));
   expect_whole(live.alert, "the live channel");
 }
 

@@ -10,6 +10,8 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+
 namespace puente::store {
 namespace {
 
@@ -50,7 +52,7 @@ void expect_as_parsed_whole(const std::string& payload) {
   const auto whole = parsed_whole(payload, recipients);
   LiveAlert live;
   ASSERT_TRUE(parse_live_alert(payload, live));
-  EXPECT_EQ(live.recipients, recipients);
+  EXPECT_EQ(std::vector<std::string>(live.recipients.begin(), live.recipients.end()), recipients);
   EXPECT_EQ(live.alert.recipients_size(), 0);
   std::string differences;
   MessageDifferencer differencer;
@@ -68,8 +70,55 @@ TEST(LiveAlert, IsTheStoredAlertAsParsedWholeWithItsRecipientsApart) {
   EXPECT_EQ(live.alert.texts().at("es"), "Redada en Boyle Heights");  // put back
   EXPECT_TRUE(live.alert.text_language().empty());
   EXPECT_EQ(live.alert.sent_by(), "d-0000000000000001");
-  EXPECT_EQ(live.recipients, (std::vector<std::string>{"r-00000000000000b2", "r-00000000000000a1",
-                                                       "r-00000000000000c3"}));
+  EXPECT_EQ(live.recipients,
+            (std::vector<std::string_view>{"r-00000000000000b2", "r-00000000000000a1",
+                                           "r-00000000000000c3"}));
+}
+
+// Ids whose length is a byte and those whose length is not (128 and more), empty ones, and a
+// recipient whose tag is written in two bytes (a varint's longer form, which parsers take): the
+// short ones are read apart from the general walk, and all read as the parser reads them.
+TEST(LiveAlert, RecipientsOfEveryLengthAndTagFormReadAsTheParserReadsThem) {
+  v1::Alert alert = made_alert();
+  alert.clear_recipients();
+  for (std::size_t length : {0, 1, 20, 126, 127, 128, 129, 300, 20})
+    alert.add_recipients(std::string(length, static_cast<char>('a' + length % 26)));
+  std::string bytes = alert.SerializeAsString();
+  // Field 11, wire type 2, as the two-byte varint 0xda 0x00.
+  bytes += "\xda";
+  bytes += '\0';
+  bytes += "\x05r-end";
+  const auto payload = "1-0 " + bytes;
+  expect_as_parsed_whole(payload);
+  LiveAlert live;
+  ASSERT_TRUE(parse_live_alert(payload, live));
+  ASSERT_EQ(live.recipients.size(), 10u);
+  EXPECT_EQ(live.recipients[5], std::string(128, 'a' + 128 % 26));
+  EXPECT_EQ(live.recipients.back(), "r-end");
+}
+
+// A recipient's length byte saying more than is left: refused, as by the parser.
+TEST(LiveAlert, ARecipientLongerThanTheBytesLeftIsRefused) {
+  std::string bytes = stored_alert(made_alert());
+  bytes += static_cast<char>((v1::Alert::kRecipientsFieldNumber << 3) | 2);
+  bytes += "\x10r-short";
+  v1::Alert whole;
+  EXPECT_FALSE(parse_tagged_alert("1-0 " + bytes, whole));
+  LiveAlert live;
+  EXPECT_FALSE(parse_live_alert("1-0 " + bytes, live));
+}
+
+// The ids are views into the read's own copy of the message: they outlive the payload read.
+TEST(LiveAlert, RecipientsOutliveThePayloadTheyWereReadFrom) {
+  LiveAlert live;
+  {
+    auto payload = std::make_unique<std::string>("1-0 " + stored_alert(made_alert()));
+    ASSERT_TRUE(parse_live_alert(*payload, live));
+  }  // freed: a view into it would be read after its free (AddressSanitizer)
+  LiveAlert moved = std::move(live);
+  EXPECT_EQ(moved.recipients,
+            (std::vector<std::string_view>{"r-00000000000000b2", "r-00000000000000a1",
+                                           "r-00000000000000c3"}));
 }
 
 TEST(LiveAlert, RecipientsAmongOtherFieldsAnywhereReadTheSame) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -76,8 +77,27 @@ TEST(HubFrame, FindsEachRecipientAtItsPlaceInSortedOrderAndNoOneElse) {
     EXPECT_FALSE(frame.place_of(RecipientKey(stranger))) << stranger;
   // Sorted ids stay as they are.
   frame.set_recipients({"a", "b", "c"});
-  EXPECT_EQ(frame.recipients, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(frame.recipients, (std::vector<std::string_view>{"a", "b", "c"}));
   EXPECT_EQ(frame.place_of(RecipientKey("c")), 2u);
+}
+
+// A live alert's ids are views into its message, which the frame keeps: they are sorted and
+// found as ids given as strings are, after the caller's copy of the message is gone.
+TEST(HubFrame, KeepsTheBytesItsRecipientsViewAndFindsThemThere) {
+  CountingFrame frame;
+  {
+    auto bytes = std::make_unique<const std::string>("obs-c obs-a bench-obs-00042");
+    const std::string_view all(*bytes);
+    frame.set_recipients(std::move(bytes),
+                         {all.substr(0, 5), all.substr(6, 5), all.substr(12, 15)});
+  }
+  EXPECT_EQ(frame.recipients, (std::vector<std::string_view>{"bench-obs-00042", "obs-a", "obs-c"}));
+  EXPECT_EQ(frame.place_of(RecipientKey("obs-a")), 1u);
+  EXPECT_EQ(frame.place_of(RecipientKey(std::string("bench-obs-00042"))), 0u);
+  EXPECT_FALSE(frame.place_of(RecipientKey("obs-b")));
+  // Ids given as strings afterwards replace them.
+  frame.set_recipients(std::vector<std::string>{"obs-z"});
+  EXPECT_EQ(frame.recipients, (std::vector<std::string_view>{"obs-z"}));
 }
 
 // Ids shorter than a word, of a word, and longer, some alike but for their first or last bytes
