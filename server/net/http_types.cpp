@@ -23,6 +23,35 @@ Response error_response(http::status status, std::string_view code, std::string_
   return json_response(status, "{\"error\":" + wire::to_json(error) + "}");
 }
 
+std::string response_head(const Response& response) {
+  const unsigned version = response.version();
+  const auto reason = response.reason();
+  std::size_t size = 17 + reason.size();  // "HTTP/1.1 200 " and CRLF, twice
+  for (const auto& field : response) size += field.name_string().size() + field.value().size() + 4;
+  std::string head;
+  head.reserve(size);
+  head += "HTTP/";
+  head += static_cast<char>('0' + version / 10);
+  head += '.';
+  head += static_cast<char>('0' + version % 10);
+  head += ' ';
+  const unsigned code = response.result_int();  // three digits, as Beast writes it
+  head += static_cast<char>('0' + code / 100 % 10);
+  head += static_cast<char>('0' + code / 10 % 10);
+  head += static_cast<char>('0' + code % 10);
+  head += ' ';
+  head.append(reason.data(), reason.size());
+  head += "\r\n";
+  for (const auto& field : response) {
+    head.append(field.name_string().data(), field.name_string().size());
+    head += ": ";
+    head.append(field.value().data(), field.value().size());
+    head += "\r\n";
+  }
+  head += "\r\n";
+  return head;
+}
+
 std::string content_security_policy(std::string_view tile_origin) {
   if (tile_origin.find_first_of(" \t\r\n;,'\"") != std::string_view::npos)
     throw std::invalid_argument("not an origin for a Content-Security-Policy: " +

@@ -42,6 +42,12 @@ Response json_response(http::status status, std::string body);
 // {"error": {"code": code, "message": message}} with `status`.
 Response error_response(http::status status, std::string_view code, std::string_view message);
 
+// The response's start line and fields, and the blank line that ends them: the bytes Beast's
+// serializer writes before the body (not for a chunked body, whose framing Beast adds). A
+// response written as these and its body, two plain buffers, cost ~20,000 instructions less than
+// Beast's serializer walking its views over the same pieces (a report's answer, issue 22).
+std::string response_head(const Response& response);
+
 // The Content-Security-Policy of every answer, pages and API alike: this origin's scripts,
 // styles, images, fonts and connections only (the WebSocket included), no inline code, never
 // framed. `tile_origin` ("https://tiles.example.org"), when not empty, is let into img-src and

@@ -34,6 +34,9 @@ struct IntakeService::Pending {
   const core::DispatchPolicy* policy = nullptr;
   Clock::time_point now;
   int stale = 0;  // opens refused so far for an out-of-date availability book
+  // The incident an open writes, kept here until the answer takes it: the store's reply needs
+  // it, and a copy of it in that callback cost a copy of every field (issue 22).
+  v1::Incident incident;
   Done<Accepted<v1::ReportReceipt>> done;
 };
 
@@ -129,7 +132,8 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near) 
 
 void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
                                   const store::AvailabilityBook& book) {
-  v1::Incident incident;
+  v1::Incident& incident = p->incident;
+  incident.Clear();  // a retry after a stale book writes it anew
   incident.set_id(core::new_id("inc"));
   incident.set_neighborhood(p->where->slug);
   incident.set_neighborhood_name(p->where->name);
@@ -179,7 +183,7 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
         p->policy->unverified_cap, Clock::now() - p->policy->unverified_window, std::move(held)};
   }
   store_.open(incident, p->report, p->reporter, *alerts, event, escalate_at, checks,
-              [this, p, unless_near, incident, alerts](store::IncidentStore::Sent sent) mutable {
+              [this, p, unless_near, alerts](store::IncidentStore::Sent sent) {
                 switch (sent.outcome()) {
                   case store::Outcome::ok: break;
                   case store::Outcome::repeated:
@@ -202,22 +206,25 @@ void IntakeService::open_incident(std::shared_ptr<Pending> p, bool unless_near,
                 }
                 metrics_.reports_accepted.inc();
                 const auto& written = std::get<Sent::Written>(sent.what);
-                v1::ReportReceipt receipt;
-                *receipt.mutable_report() = p->report;
+                v1::Incident& incident = p->incident;
+                // The incident holds a copy of the report; the receipt takes the report itself.
                 *incident.add_reports() = p->report;
+                v1::ReportReceipt receipt;
+                *receipt.mutable_report() = std::move(p->report);
+                const v1::Report& report = receipt.report();
                 incident.set_reporters(1);
                 if (written.held) {
                   metrics_.reports_held.inc();
                   spdlog::warn(
                       "report {} opened incident {} in {}, held for a dispatcher's approval: the "
                       "neighborhood is past its cap of new unverified incidents",
-                      p->report.id(), incident.id(), incident.neighborhood());
-                  *incident.mutable_held_at() = p->report.received_at();
+                      report.id(), incident.id(), incident.neighborhood());
+                  *incident.mutable_held_at() = report.received_at();
                   *receipt.mutable_incident() = std::move(incident);
                   return p->done(std::nullopt, {std::move(receipt), Taken::created});
                 }
                 metrics_.alerts_published.inc(alerts->size());
-                spdlog::info("report {} opened incident {} in {}", p->report.id(), incident.id(),
+                spdlog::info("report {} opened incident {} in {}", report.id(), incident.id(),
                              incident.neighborhood());
                 incident.add_alerted_neighborhoods(incident.neighborhood());
                 const auto& offsets = written.offsets;
