@@ -216,7 +216,6 @@ void IncidentStore::open(const v1::Incident& incident, const v1::Report& report,
       .arg(Arg::near_since_ms, near ? std::to_string(to_ms(near->reported_since)) : "")
       .arg(Arg::prefix, keys_.prefix())
       .arg(Arg::prune_before_ms, std::to_string(to_ms(now - options_.corroboration_window)))
-      .arg(Arg::places_prefix, keys_.corroborable_places_prefix())
       .arg(Arg::digest, digest.short_form)
       .arg(Arg::unverified_cap, cap ? std::to_string(cap->cap) : "")
       .arg(Arg::unverified_since_ms, cap ? std::to_string(to_ms(cap->since)) : "")

@@ -41,6 +41,7 @@
 //                               scored by their last report (ms); those reported on longer ago
 //                               than the longest dedup window are pruned as reports come in
 //   {p}incidents:near:{kind}    geo set: where those of each kind (ReportKind number) are now
+//                               (a prune builds this name from the prefix and the member's kind)
 //   {p}unverified:{slug}        sorted set: the incidents opened unverified (VERIFY sent) in the
 //                               neighborhood, scored by when (ms); those older than the
 //                               [policy] unverified_window are trimmed at each open, and the key

@@ -43,30 +43,42 @@ local check_book = ARGV[20]       -- '1' if recipients came from a copy of the b
 local expected_book = ARGV[21]    -- that copy's version
 local near_meters = ARGV[22]      -- '' to open whatever is near
 local near_since_ms = ARGV[23]
-local prefix = ARGV[24]           -- keys.hpp's prefix, for the incidents found near
+local prefix = ARGV[24]           -- keys.hpp's prefix: the incidents found near, the places pruned
 local prune_before_ms = ARGV[25]  -- '' not to prune the corroboration index
-local places_prefix = ARGV[26]
-local digest = ARGV[27]           -- the report's content digest
-local rung_due_ms = ARGV[28]      -- when to first look for further rungs, '' for never
-local unverified_cap = ARGV[29]   -- '' for no cap (or a report that dispatches at once)
-local unverified_since_ms = ARGV[30]  -- the cap's window starts here
-local held_event = ARGV[31]       -- IncidentEvent protobuf for the board if it is held
-local digest_hex = ARGV[32]       -- the digest as kept before (core/idempotency.hpp)
-local alert_count = ARGV[33]      -- the alerts follow
+local digest = ARGV[26]           -- the report's content digest
+local rung_due_ms = ARGV[27]      -- when to first look for further rungs, '' for never
+local unverified_cap = ARGV[28]   -- '' for no cap (or a report that dispatches at once)
+local unverified_since_ms = ARGV[29]  -- the cap's window starts here
+local held_event = ARGV[30]       -- IncidentEvent protobuf for the board if it is held
+local digest_hex = ARGV[31]       -- the digest as kept before (core/idempotency.hpp)
+local alert_count = ARGV[32]      -- the alerts follow
 
+-- The key is claimed and its earlier value read in one command (issue 22: a call less a report).
+-- SET with EX reaches the log and the replicas as SET .. PXAT, NX and GET dropped: the bytes a
+-- GET then SET wrote. An answer below that writes no incident gives the claim back.
+local claimed = false
 if idempotency_key ~= '' then
-  local earlier = redis.call('GET', idempotency)
+  local earlier = redis.call('SET', idempotency, id .. ' ' .. report_id .. ' ' .. digest, 'NX', 'GET', 'EX',
+                             idempotency_ttl)
   if earlier then return earlier_report(earlier, digest, digest_hex) end
+  claimed = true
 end
-if prune_before_ms ~= '' then prune_corroborable(corroborable, places_prefix, prefix, prune_before_ms) end
+local function unclaimed(answer)
+  if claimed then redis.call('DEL', idempotency) end
+  return answer
+end
+if prune_before_ms ~= '' then
+  local places_prefix = prefix .. 'incidents:near:'  -- undeclared: each places set is named by a member's kind
+  prune_corroborable(corroborable, places_prefix, prefix, prune_before_ms)
+end
 -- Checked in the same step as the write, so two reports of one raid arriving together at two
 -- nodes make one incident, and no alert goes out to a recipient list that is out of date.
 if near_meters ~= '' then
   local near = near_candidates(places, prefix, lon, lat, near_meters, near_since_ms)
-  if #near > 0 then return {'near', unpack(near)} end
+  if #near > 0 then return unclaimed({'near', unpack(near)}) end
 end
 local stale = stale_book(book, book_version, check_book, expected_book)
-if stale then return stale end
+if stale then return unclaimed(stale) end
 -- Planted reports: past the cap, the incident is kept (nothing accepted is lost) but no alert
 -- goes out until a dispatcher approves it (approve_incident.lua). Counted here, in the step
 -- that opens, so nodes racing cannot each let one more through.
@@ -95,9 +107,6 @@ end
 redis.call('XADD', report_log, '*', 'i', id, 'r', report_id)  -- the report itself is in `reports`
 redis.call('SADD', reporters, reporter)
 touch(activity, incident, id, now_ms, false)  -- just made: not evidence
-if idempotency_key ~= '' then
-  redis.call('SET', idempotency, id .. ' ' .. report_id .. ' ' .. digest, 'EX', idempotency_ttl)
-end
 if holding then
   redis.call('SPUBLISH', board, '- ' .. held_event)
   return {'held'}
