@@ -277,21 +277,9 @@ TEST_F(OpenIncidentChecks, ARepeatedIdempotencyKeyAnswersWhatTheFirstRequestDidB
   EXPECT_EQ(std::get<IncidentStore::Sent::Repeated>(sent.what).incident, "inc-first");
 }
 
-TEST_F(OpenIncidentChecks, AReportsIdempotencyKeyIsClaimedAndReadInOneCommand) {
-  // Issue 22: SET NX GET, not a GET at the start and a SET at the end.
-  const auto gets = link.calls("get"), sets = link.calls("set");
-  ASSERT_EQ(open("inc-1", v1::RAID, {}, "key-1").outcome(), Outcome::ok);
-  EXPECT_EQ(link.calls("get"), gets);
-  EXPECT_EQ(link.calls("set"), sets + 1);
-  const auto claimed = link.command({"GET", keys.idempotency("op/key-1")}).str;
-  EXPECT_EQ(claimed.rfind("inc-1 rep-inc-1 ", 0), 0u) << claimed;
-  EXPECT_GT(integer({"TTL", keys.idempotency("op/key-1")}), 0);
-  EXPECT_EQ(open("inc-again", v1::RAID, {}, "key-1").outcome(), Outcome::repeated);
-}
-
-TEST_F(OpenIncidentChecks, AnOpenThatWritesNothingGivesItsIdempotencyKeyBack) {
-  // The key is claimed before the checks: a report answered 'near' or 'stale' must find it free
-  // when it comes again (the node opens it anyway, or with the current book).
+TEST_F(OpenIncidentChecks, AnOpenThatWritesNothingLeavesItsIdempotencyKeyFree) {
+  // A report answered 'near' or 'stale' must find its key free when it comes again (the node
+  // opens it anyway, or with the current book).
   seed("inc-raid", v1::RAID, lon_5m_east, Clock::now());
   const CorroborationQuery near{300, Clock::now() - 30min};
   ASSERT_EQ(open("inc-near", v1::RAID, {near, std::nullopt, std::nullopt}, "key-n").outcome(),
