@@ -6,9 +6,19 @@
 
 namespace puente::core {
 
+namespace {
+
+// About four cells an edge, at most max_side a side.
+std::size_t side_for(std::size_t edges) {
+  const auto root = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(edges))));
+  return std::min<std::size_t>(NeighborhoodGrid::max_side, 2 * root);
+}
+
+}  // namespace
+
 NeighborhoodGrid::NeighborhoodGrid(const std::vector<Edge>& edges, const ExactLookup& exact,
                                    unsigned side)
-    : side_(side) {
+    : side_(side ? side : side_for(edges.size())) {
   // The box of every ring: no shape reaches outside it.
   min_x_ = min_y_ = std::numeric_limits<double>::infinity();
   max_x_ = max_y_ = -std::numeric_limits<double>::infinity();
@@ -25,7 +35,8 @@ NeighborhoodGrid::NeighborhoodGrid(const std::vector<Edge>& edges, const ExactLo
     return;
   per_x_ = side_ / width;
   per_y_ = side_ / height;
-  cells_.assign(side_ * side_, ask - 1);  // not yet known
+  if (!std::isfinite(per_x_) || !std::isfinite(per_y_)) return;  // a box narrower than rounding
+  cells_.assign(side_ * side_, ask - 1);                         // not yet known
   mark_edges(edges);
   fill_regions(exact);
 }

@@ -35,8 +35,10 @@ class NeighborhoodGrid {
 
   NeighborhoodGrid() = default;  // knows nothing: every point goes to the exact test
   // `edges`: every edge of every ring; the grid covers their bounding box in `side` x `side`
-  // cells.
-  NeighborhoodGrid(const std::vector<Edge>& edges, const ExactLookup& exact, unsigned side = 384);
+  // cells. 0: as many as the map needs, about four cells an edge and at most max_side a side
+  // (the LA City file's 33,269 edges: 366), so a map of a few shapes costs a few cells.
+  static constexpr unsigned max_side = 384;
+  NeighborhoodGrid(const std::vector<Edge>& edges, const ExactLookup& exact, unsigned side = 0);
 
   // The answer at (x, y) when the grid knows it; nullopt when the exact test must decide.
   std::optional<Answer> known(double x, double y) const {
@@ -50,6 +52,7 @@ class NeighborhoodGrid {
 
   // How many cells know their answer, of all: what the grid saves depends on it.
   double known_share() const;
+  std::size_t side() const { return side_; }
 
  private:
   static constexpr Answer ask = -2;  // a boundary meets the cell

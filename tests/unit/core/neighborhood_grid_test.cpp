@@ -92,6 +92,15 @@ TEST(NeighborhoodGrid, OutsideTheShapesBoxIsNowhere) {
   EXPECT_EQ(grid.known(2, 6), 2);
 }
 
+// A map of a few shapes (a fuzzer's, a test's) costs a few cells: about four an edge.
+TEST(NeighborhoodGrid, ItsCellsGrowWithTheMapsEdges) {
+  EXPECT_EQ(NeighborhoodGrid(Shapes::edges(), Shapes::exact).side(), 8u);  // 11 edges
+  EXPECT_EQ(NeighborhoodGrid(Shapes::edges(), Shapes::exact, 64).side(), 64u);
+  std::vector<Edge> many;
+  for (int i = 0; i < 200'000; ++i) many.push_back({1.0 * i, 1.0 * i, i + 0.5, 1.0 * i});
+  EXPECT_EQ(NeighborhoodGrid(many, Shapes::exact).side(), NeighborhoodGrid::max_side);
+}
+
 TEST(NeighborhoodGrid, WithoutShapesItKnowsNothing) {
   const NeighborhoodGrid none({}, Shapes::exact);
   EXPECT_EQ(none.known(2, 2), std::nullopt);
