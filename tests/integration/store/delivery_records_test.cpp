@@ -15,6 +15,7 @@
 #include <future>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace puente::store {
@@ -49,6 +50,20 @@ class DeliveryRecords : public test::StoreTest {
       EXPECT_TRUE(batch.ParseFromString(stored[0].str));
     }
     return batch;
+  }
+
+  // Appends a batch for al-1 naming recipients by id, as nodes wrote them before places:
+  // (responder, delay ms after `written_ms`) each.
+  void append_batch_by_id(long long written_ms,
+                          const std::vector<std::pair<std::string, std::uint32_t>>& delays) {
+    v1::DeliveryBatch old;
+    old.set_alert_id("al-1");
+    old.set_written_ms(written_ms);
+    for (const auto& [id, delay] : delays) {
+      old.add_responder_ids(id);
+      old.add_delays_ms(delay);
+    }
+    link.command({"RPUSH", "test:incident:inc-1:deliveries", old.SerializeAsString()});
   }
 
   // responder -> ms it was delivered at (0: never), as a loaded incident shows them.
@@ -152,14 +167,7 @@ TEST_F(DeliveryRecords, ABatchWrittenBeforeAsAListIsStillRead) {
 // upgraded yet) names them by id; it reads as it did, beside one that names them by place.
 TEST_F(DeliveryRecords, ABatchThatNamesRecipientsByIdIsStillRead) {
   open_with_alert();
-  v1::DeliveryBatch old;
-  old.set_alert_id("al-1");
-  old.set_written_ms(at(4ms));
-  old.add_responder_ids("obs-b");
-  old.add_delays_ms(0);
-  old.add_responder_ids("obs-c");
-  old.add_delays_ms(9);
-  link.command({"RPUSH", "test:incident:inc-1:deliveries", old.SerializeAsString()});
+  append_batch_by_id(at(4ms), {{"obs-b", 0}, {"obs-c", 9}});
   store.mark_delivered("inc-1", "al-1", {{2, sent + 1ms}});
 
   EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", 0}, {"obs-b", at(4ms)}, {"obs-c", at(1ms)}}));
@@ -169,14 +177,7 @@ TEST_F(DeliveryRecords, ABatchThatNamesRecipientsByIdIsStillRead) {
 // its recipients only.
 TEST_F(DeliveryRecords, ABatchNamingSomeoneNotListedShowsTheListedOnly) {
   open_with_alert();
-  v1::DeliveryBatch old;
-  old.set_alert_id("al-1");
-  old.set_written_ms(at(3ms));
-  old.add_responder_ids("obs-a");
-  old.add_delays_ms(0);
-  old.add_responder_ids("obs-z");
-  old.add_delays_ms(3);
-  link.command({"RPUSH", "test:incident:inc-1:deliveries", old.SerializeAsString()});
+  append_batch_by_id(at(3ms), {{"obs-a", 0}, {"obs-z", 3}});
 
   EXPECT_EQ(delivered(), (DeliveredAt{{"obs-a", at(3ms)}, {"obs-b", 0}, {"obs-c", 0}}));
 }
