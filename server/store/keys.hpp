@@ -89,7 +89,7 @@
 //                               which that node vouches they hold a socket on it, while it is
 //                               alive (see presence_store.hpp; node id "<configured id>/<8 hex>")
 //   {p}presence:nodes           sorted set: node id scored by the ms until which it says it is
-//                               alive (who connected_among.lua asks about)
+//                               alive (whose words PresenceStore::connected_among reads)
 //   {p}epoch                    string: the alert history's epoch; a Redis that lost its data
 //                               has none, and the first node to look sets a new one
 //   {p}tokens                   hash: token id -> IssuedToken (protobuf, no token text)

@@ -10,10 +10,10 @@
 //
 // Beside it {p}presence:nodes holds each vouching node with the time until which it is alive.
 // A reader counts a responder's word only while its node's stands too, and asks about the
-// responders it cares about (a ZSCORE per responder and live node) instead of reading the whole
-// crowd: a report's receipt counts its recipients, thousands of times a minute on a bad night,
-// while ten thousand observers are connected. So a node that dies stops counting when its own
-// word lapses, and its responders' words may last longer: a node repeats its own often (one
+// responders it cares about (a word per responder and live node, read many at once) instead of
+// reading the whole crowd: a report's receipt counts its recipients, thousands of times a minute on
+// a bad night, while ten thousand observers are connected. So a node that dies stops counting when
+// its own word lapses, and its responders' words may last longer: a node repeats its own often (one
 // ZADD) and theirs seldom (one member each; app/live/presence.hpp, issue 22).
 //
 // The node id here is the process's (app/live/presence.hpp: the configured id and a random
@@ -51,12 +51,28 @@ class PresenceStore {
   // `node_id` no longer holds a socket of `responder_id`. `done(false)` if Redis did not take it.
   void withdraw(const std::string& node_id, const std::string& responder_id,
                 std::function<void(bool)> done);
-  // Which of `responder_ids` some node vouches for at `now`.
+  // Which of `responder_ids` some node other than `asking_node` vouches for at `now`. The node
+  // asking knows its own sockets (app/live/presence.hpp) and asks about the rest only; a word
+  // of its own still in Redis is one on its way out.
   void connected_among(const std::vector<std::string>& responder_ids,
-                       std::chrono::system_clock::time_point now,
+                       std::chrono::system_clock::time_point now, const std::string& asking_node,
                        std::function<void(Outcome, std::set<std::string>)> done);
+  // How many of `responder_ids` (distinct) connected_among would name: a report's receipt
+  // needs the number only, not a set built.
+  void count_connected_among(const std::vector<std::string>& responder_ids,
+                             std::chrono::system_clock::time_point now,
+                             const std::string& asking_node,
+                             std::function<void(Outcome, std::size_t)> done);
 
  private:
+  // For each of the ids asked about, whether some node vouches for them at `now` (empty if
+  // Redis did not answer).
+  using Connected = std::function<void(Outcome, const std::vector<std::string>& asked,
+                                       const std::vector<bool>& connected)>;
+  void ask_connected(std::vector<std::string> responder_ids,
+                     std::chrono::system_clock::time_point now, const std::string& asking_node,
+                     Connected done);
+
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;
 };

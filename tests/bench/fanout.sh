@@ -13,7 +13,9 @@
 #   tests/bench/fanout.sh --callgrind     instructions per delivery (issue 22): each server and
 #                                         its Redis under Valgrind's Callgrind at a small load
 #                                         (the same count on any run: this VM has no hardware
-#                                         counters), puented and Nchan; keeps the profiles
+#                                         counters), puented and Nchan (or as --only says:
+#                                         "puente puente2" for one node and two); keeps the
+#                                         profiles
 # Options: --build DIR (default build/release; the smoke test passes its own), --observers N,
 #   --neighborhoods R, --deliveries "50000 300000" (deliveries/s, one phase each), --flood N
 #   (reports/s into other neighborhoods, in a last phase), --seconds S (per phase),
@@ -238,7 +240,10 @@ drive() {  # label, target, servers, pids...
     local roles=() p
     for p in "$@"; do roles+=("server=$p"); done
     for p in "${redis_pids[@]}"; do roles+=("redis=$p"); done
-    extra+=(--phase-hook "$root/tests/bench/callgrind/phase.sh $callgrind_dir/phases.txt $target ${roles[*]}")
+    # One word per server setup: the table's rows are by it (two nodes apart from one).
+    local setup=$target
+    [[ $label == *"2 nodes"* ]] && setup="$target-2-nodes"
+    extra+=(--phase-hook "$root/tests/bench/callgrind/phase.sh $callgrind_dir/phases.txt $setup ${roles[*]}")
   fi
   "$loadgen" run --target "$target" --server "$servers" "${pid_args[@]}" "${redis_pids[@]/#/--redis-pid=}" --roster "$tmp/roster" \
     --observers "$observers" --neighborhoods "$neighborhoods" --per-worker "$per_worker" "${delivery_args[@]}" \

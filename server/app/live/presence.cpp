@@ -99,7 +99,7 @@ void Presence::connected_among(const std::vector<std::string>& responder_ids, Cl
   std::set<std::string> here;
   auto elsewhere = not_here(responder_ids, [&](const std::string& id) { here.insert(id); });
   if (elsewhere.empty()) return done(store::Outcome::ok, std::move(here));
-  store_.connected_among(elsewhere, now,
+  store_.connected_among(elsewhere, now, node_id_,
                          [here = std::move(here), done = std::move(done)](
                              store::Outcome outcome, std::set<std::string> connected) mutable {
                            connected.merge(here);
@@ -113,11 +113,11 @@ void Presence::count_connected_among(const std::vector<std::string_view>& respon
   std::size_t here = 0;
   auto elsewhere = not_here(responder_ids, [&](std::string_view) { ++here; });
   if (elsewhere.empty()) return done(store::Outcome::ok, here);
-  store_.connected_among(elsewhere, now,
-                         [here, done = std::move(done)](store::Outcome outcome,
-                                                        const std::set<std::string>& connected) {
-                           done(outcome, here + connected.size());
-                         });
+  store_.count_connected_among(
+      elsewhere, now, node_id_,
+      [here, done = std::move(done)](store::Outcome outcome, std::size_t connected) {
+        done(outcome, here + connected);
+      });
 }
 
 void Presence::schedule_refresh() {

@@ -43,10 +43,10 @@ using namespace std::chrono_literals;
 // The scripts each test asserts ran on the slot's primary: together, every script.
 const std::map<std::string, std::vector<std::string>> scripts_of_test{
     {"CorroborationHeldReportsEscalationEvidenceMediaAndTokensRunOnTheSlotsPrimary",
-     {"open_incident", "read_availability", "attach_report", "connected_among", "approve_incident",
-      "append_audit", "advance_incident", "escalate_incident", "mark_evidence", "open_upload",
-      "save_media", "list_media", "save_token", "set_availability", "load_incident",
-      "list_incidents", "recovery_check", "replay_alerts"}},
+     {"open_incident", "read_availability", "attach_report", "approve_incident", "append_audit",
+      "advance_incident", "escalate_incident", "mark_evidence", "open_upload", "save_media",
+      "list_media", "save_token", "set_availability", "load_incident", "list_incidents",
+      "recovery_check", "replay_alerts"}},
     {"PushSubscriptionsAndTheRetentionPurgeRunOnTheSlotsPrimary",
      {"save_push_subscription", "remove_push_subscription", "purge_incident", "prune_presence"}},
     {"APushedAlertShownAndAckedByItsCapabilityRunsOnTheSlotsPrimary",
