@@ -112,12 +112,12 @@ void PresenceStore::ask_connected(std::vector<std::string> responder_ids,
                                   std::chrono::system_clock::time_point now,
                                   const std::string& asking_node, Connected done) {
   if (responder_ids.empty()) return done(Outcome::ok, responder_ids, {});
-  // Read without a script: the nodes alive now, then every word about the responders asked
-  // from those nodes in one ZMSCORE. A script did the same in one round trip and cost Redis
-  // three times as much (each id made into a Lua string, each word built in Lua, each score
-  // made into a Lua string, and the glue of the calls), where Redis now reads the words as
-  // one command's arguments (issue 22). The reads need not be one step: a node's word only
-  // moves forward, so the answer is what Redis held at some moment between them.
+  // Read without a script: the nodes alive now, then the words of the others about the
+  // responders asked, in one ZMSCORE. A script did the same in one round trip and cost Redis
+  // four times as much (each id made into a Lua string, each word built in Lua, each score
+  // made into a Lua string, and the glue of each call), where Redis now reads the words as one
+  // command's arguments (issue 22). The reads need not be one step: a node's word only moves
+  // forward, so the answer is what Redis held at some moment between them.
   const auto now_ms = core::to_ms(now);
   redis_->execute(
       {"ZRANGE", keys_.presence_nodes(), "(" + std::to_string(now_ms), "+inf", "BYSCORE"},

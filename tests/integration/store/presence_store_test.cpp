@@ -1,9 +1,8 @@
 // Who holds a live socket across nodes, asked of a real Redis: a responder counts while a node
 // whose own word stands vouches for them past now, however many are asked about at once, the
-// asking node's own words aside (it knows its sockets); a
-// receipt's count says as many as the ids' answer names; and the words are read in one command,
-// not a script (issue 22: a script's ZSCORE a word made a receipt across two nodes cost Redis
-// more than the report's own script).
+// asking node's own words aside (it knows its sockets); a receipt's count says as many as the
+// ids' answer names; and the words are read in one command, not a script (issue 22: a script's
+// ZSCORE a word made a receipt across two nodes cost Redis more than the report's own script).
 #include "store/presence_store.hpp"
 
 #include "redis_link.hpp"
