@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 
 namespace puente::store {
@@ -36,7 +37,7 @@ bool vouched_past(const redis::Reply& score, long long now_ms) {
 }  // namespace
 
 PresenceStore::PresenceStore(std::shared_ptr<redis::Connection> redis, Keys keys)
-    : redis_(std::move(redis)), keys_(std::move(keys)) {}
+    : redis_(std::move(redis)), keys_(std::move(keys)), seen_(std::make_shared<NodesSeen>()) {}
 
 void PresenceStore::vouch(const std::string& node_id, const std::vector<std::string>& responder_ids,
                           std::chrono::system_clock::time_point until) {
@@ -108,47 +109,122 @@ void PresenceStore::count_connected_among(const std::vector<std::string>& respon
                 });
 }
 
+struct PresenceStore::NodesSeen {
+  std::mutex mutex;
+  std::vector<std::string> nodes;
+};
+
+struct PresenceStore::Reading {
+  std::shared_ptr<redis::Connection> redis;
+  std::string presence_key;
+  std::shared_ptr<NodesSeen> seen;
+  std::vector<std::string> asked;
+  std::string asking_node;
+  long long now_ms = 0;
+  Connected done;
+  std::vector<std::string> guessed;  // the nodes whose words went with the live list
+  // The last of the round trip's replies finishes the read. A CommandConnection answers on its
+  // strand, in order; atomic all the same, as redis::Connection promises no thread.
+  std::atomic<int> replies_due = 0;
+  std::atomic<bool> failed = false;
+  redis::Reply guessed_scores;
+  std::vector<std::string> alive;  // the live list, as Redis gave it
+  std::vector<bool> connected;
+
+  // `scores` holds the words of `nodes` about each id asked, id by id. A node's words count
+  // only while its own word stands.
+  void count(const std::vector<std::string>& nodes, const redis::Reply& scores) {
+    for (std::size_t i = 0; i < scores.elements.size(); ++i) {
+      const auto& node = nodes[i % nodes.size()];
+      if (std::find(alive.begin(), alive.end(), node) != alive.end() &&
+          vouched_past(scores.elements[i], now_ms))
+        connected[i / nodes.size()] = true;
+    }
+  }
+};
+
 void PresenceStore::ask_connected(std::vector<std::string> responder_ids,
                                   std::chrono::system_clock::time_point now,
                                   const std::string& asking_node, Connected done) {
   if (responder_ids.empty()) return done(Outcome::ok, responder_ids, {});
-  // Read without a script: the nodes alive now, then the words of the others about the
-  // responders asked, in one ZMSCORE. A script did the same in one round trip and cost Redis
-  // four times as much (each id made into a Lua string, each word built in Lua, each score
-  // made into a Lua string, and the glue of each call), where Redis now reads the words as one
-  // command's arguments (issue 22). The reads need not be one step: a node's word only moves
-  // forward, so the answer is what Redis held at some moment between them.
-  const auto now_ms = core::to_ms(now);
+  // Read without a script: the nodes alive now, and the words of the others about the
+  // responders asked, in one ZMSCORE. A script did the same and cost Redis four times as much
+  // (each id made into a Lua string, each word built in Lua, each score made into a Lua
+  // string, and the glue of each call), where Redis now reads the words as one command's
+  // arguments (issue 22). The words asked for are those of the nodes the last read found
+  // alive, sent with the live list in one round trip; a node that came alive since costs a
+  // second one, a node that died since is passed over. The reads need not be one step: a
+  // node's word only moves forward, so the answer is what Redis held at a moment between them.
+  auto reading = std::make_shared<Reading>();
+  reading->redis = redis_;
+  reading->presence_key = keys_.presence();
+  reading->seen = seen_;
+  reading->asked = std::move(responder_ids);
+  reading->asking_node = asking_node;
+  reading->now_ms = core::to_ms(now);
+  reading->done = std::move(done);
+  reading->connected.assign(reading->asked.size(), false);
+  {
+    std::lock_guard lock(seen_->mutex);
+    for (const auto& node : seen_->nodes)
+      if (node != asking_node) reading->guessed.push_back(node);
+  }
+  reading->replies_due = reading->guessed.empty() ? 1 : 2;
   redis_->execute(
-      {"ZRANGE", keys_.presence_nodes(), "(" + std::to_string(now_ms), "+inf", "BYSCORE"},
-      [redis = redis_, presence = keys_.presence(), asked = std::move(responder_ids), now_ms,
-       asking_node, done = std::move(done)](auto ec, const redis::Reply& nodes) mutable {
+      {"ZRANGE", keys_.presence_nodes(), "(" + std::to_string(reading->now_ms), "+inf", "BYSCORE"},
+      [reading](auto ec, const redis::Reply& nodes) {
         if (ec || nodes.is_error()) {
           log_failure(ec, nodes, "read presence");
-          return done(Outcome::unavailable, asked, {});
+          reading->failed = true;
         }
-        std::vector<std::string_view> others;
-        for (const auto& node : nodes.elements)
-          if (node.str != asking_node) others.push_back(node.str);
-        const std::size_t per_id = others.size();
-        if (per_id == 0) return done(Outcome::ok, asked, std::vector<bool>(asked.size(), false));
-        std::vector<std::string> words{"ZMSCORE", std::move(presence)};
-        words.reserve(2 + asked.size() * per_id);
-        for (const auto& id : asked)
-          for (const auto node : others) words.push_back(member(id, node));
-        redis->execute(
-            std::move(words), [asked = std::move(asked), per_id, now_ms, done = std::move(done)](
-                                  auto ec, const redis::Reply& scores) {
-              if (ec || scores.is_error() || scores.elements.size() != asked.size() * per_id) {
-                log_failure(ec, scores, "read presence");
-                return done(Outcome::unavailable, asked, {});
-              }
-              std::vector<bool> connected(asked.size(), false);
-              for (std::size_t i = 0; i < scores.elements.size(); ++i)
-                if (vouched_past(scores.elements[i], now_ms)) connected[i / per_id] = true;
-              done(Outcome::ok, asked, connected);
-            });
+        for (const auto& node : nodes.elements) reading->alive.push_back(node.str);
+        if (--reading->replies_due == 0) finish(reading);
       });
+  if (reading->guessed.empty()) return;
+  ask_words(reading, reading->guessed, [reading](const redis::Reply& scores) {
+    reading->guessed_scores = scores;
+    if (--reading->replies_due == 0) finish(reading);
+  });
+}
+
+void PresenceStore::ask_words(const std::shared_ptr<Reading>& reading,
+                              const std::vector<std::string>& nodes,
+                              std::function<void(const redis::Reply&)> done) {
+  const std::size_t expected = reading->asked.size() * nodes.size();
+  std::vector<std::string> words{"ZMSCORE", reading->presence_key};
+  words.reserve(2 + expected);
+  for (const auto& id : reading->asked)
+    for (const auto& node : nodes) words.push_back(member(id, node));
+  reading->redis->execute(std::move(words), [reading, expected, done = std::move(done)](
+                                                auto ec, const redis::Reply& scores) {
+    if (ec || scores.is_error() || scores.elements.size() != expected) {
+      log_failure(ec, scores, "read presence");
+      reading->failed = true;
+    }
+    done(scores);
+  });
+}
+
+void PresenceStore::finish(const std::shared_ptr<Reading>& reading) {
+  auto& r = *reading;
+  if (r.failed) return r.done(Outcome::unavailable, r.asked, {});
+  {
+    std::lock_guard lock(r.seen->mutex);
+    r.seen->nodes = r.alive;
+  }
+  if (!r.guessed.empty()) r.count(r.guessed, r.guessed_scores);
+  std::vector<std::string> joined;
+  for (const auto& node : r.alive)
+    if (node != r.asking_node &&
+        std::find(r.guessed.begin(), r.guessed.end(), node) == r.guessed.end())
+      joined.push_back(node);
+  if (joined.empty()) return r.done(Outcome::ok, r.asked, r.connected);
+  ask_words(reading, joined, [reading, joined](const redis::Reply& scores) {
+    auto& r = *reading;
+    if (r.failed) return r.done(Outcome::unavailable, r.asked, {});
+    r.count(joined, scores);
+    r.done(Outcome::ok, r.asked, r.connected);
+  });
 }
 
 }  // namespace puente::store

@@ -26,6 +26,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -73,8 +74,19 @@ class PresenceStore {
                      std::chrono::system_clock::time_point now, const std::string& asking_node,
                      Connected done);
 
+  struct Reading;    // one ask_connected under way (presence_store.cpp)
+  struct NodesSeen;  // the live nodes the last read found, shared with the reads under way
+  // The words of `nodes` about `reading`'s ids, one ZMSCORE; `done` has the scores.
+  static void ask_words(const std::shared_ptr<Reading>& reading,
+                        const std::vector<std::string>& nodes,
+                        std::function<void(const redis::Reply&)> done);
+  // Both replies of the round trip are in: the answer, or first the words of the nodes that
+  // came alive since the last read.
+  static void finish(const std::shared_ptr<Reading>& reading);
+
   std::shared_ptr<redis::Connection> redis_;
   Keys keys_;
+  std::shared_ptr<NodesSeen> seen_;
 };
 
 }  // namespace puente::store

@@ -100,6 +100,41 @@ TEST_F(PresenceStoreTest, TheAskingNodesOwnWordsAreLeftToIt) {
   EXPECT_EQ(count({"obs-1", "obs-2"}), 1u);
 }
 
+TEST_F(PresenceStoreTest, TheWordsOfTheNodesSeenLastGoWithTheLiveListAndANewNodesFollow) {
+  alive("a/1", now + 60s);
+  store.vouch("a/1", {"obs-1"}, now + 600s);
+  EXPECT_EQ(count({"obs-1", "obs-2"}), 1u);  // no node seen yet: the list, then a's words
+  EXPECT_EQ(link.calls("zrange"), 1);
+  EXPECT_EQ(link.calls("zmscore"), 1);
+
+  // b came alive since: a's words go with the list, and b's are asked for at once.
+  alive("b/2", now + 60s);
+  store.vouch("b/2", {"obs-2"}, now + 600s);
+  EXPECT_EQ(count({"obs-1", "obs-2"}), 2u);
+  EXPECT_EQ(link.calls("zrange"), 2);
+  EXPECT_EQ(link.calls("zmscore"), 3);
+
+  // Both seen: one ZRANGE and one ZMSCORE, sent together.
+  EXPECT_EQ(connected({"obs-1", "obs-2", "obs-3"}), (std::set<std::string>{"obs-1", "obs-2"}));
+  EXPECT_EQ(link.calls("zrange"), 3);
+  EXPECT_EQ(link.calls("zmscore"), 4);
+}
+
+TEST_F(PresenceStoreTest, ANodeSeenLastThatDiedSinceIsPassedOver) {
+  alive("a/1", now + 60s);
+  alive("b/2", now + 60s);
+  store.vouch("b/2", {"obs-2"}, now + 600s);
+  EXPECT_EQ(count({"obs-2"}), 1u);
+  // b's word lapses (its node died): its words about obs-2 still stand, and do not count.
+  link.command({"ZADD", keys.presence_nodes(),
+                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   (now - 1s).time_since_epoch())
+                                   .count()),
+                "b/2"});
+  EXPECT_EQ(count({"obs-2"}), 0u);
+  EXPECT_TRUE(connected({"obs-2"}).empty());
+}
+
 TEST_F(PresenceStoreTest, WithNoNodeAliveNobodyIsConnected) {
   alive("gone/3", now - 1s);
   store.vouch("gone/3", {"obs-1"}, now + 600s);
