@@ -10,11 +10,11 @@
 //
 // Beside it {p}presence:nodes holds each vouching node with the time until which it is alive.
 // A reader counts a responder's word only while its node's stands too, and asks about the
-// responders it cares about (a word per responder and live node, read many at once) instead of
-// reading the whole crowd: a report's receipt counts its recipients, thousands of times a minute on
-// a bad night, while ten thousand observers are connected. So a node that dies stops counting when
-// its own word lapses, and its responders' words may last longer: a node repeats its own often (one
-// ZADD) and theirs seldom (one member each; app/live/presence.hpp, issue 22).
+// responders it cares about (the words of the other live nodes about them, in one command) instead
+// of reading the whole crowd: a report's receipt counts its recipients, thousands of times a minute
+// on a bad night, while ten thousand observers are connected. So a node that dies stops counting
+// when its own word lapses, and its responders' words may last longer: a node repeats its own often
+// (one ZADD) and theirs seldom (one member each; app/live/presence.hpp, issue 22).
 //
 // The node id here is the process's (app/live/presence.hpp: the configured id and a random
 // part): a node restarted under the same id does not vouch again for the sockets it had.
@@ -26,7 +26,6 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
