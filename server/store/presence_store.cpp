@@ -84,11 +84,11 @@ void PresenceStore::withdraw(const std::string& node_id, const std::string& resp
                   });
 }
 
-void PresenceStore::connected_among(const std::vector<std::string>& responder_ids,
+void PresenceStore::connected_among(std::vector<std::string> responder_ids,
                                     std::chrono::system_clock::time_point now,
                                     const std::string& asking_node,
                                     std::function<void(Outcome, std::set<std::string>)> done) {
-  ask_connected(responder_ids, now, asking_node,
+  ask_connected(std::move(responder_ids), now, asking_node,
                 [done = std::move(done)](Outcome outcome, const std::vector<std::string>& asked,
                                          const std::vector<bool>& connected) {
                   std::set<std::string> ids;
@@ -98,11 +98,11 @@ void PresenceStore::connected_among(const std::vector<std::string>& responder_id
                 });
 }
 
-void PresenceStore::count_connected_among(const std::vector<std::string>& responder_ids,
+void PresenceStore::count_connected_among(std::vector<std::string> responder_ids,
                                           std::chrono::system_clock::time_point now,
                                           const std::string& asking_node,
                                           std::function<void(Outcome, std::size_t)> done) {
-  ask_connected(responder_ids, now, asking_node,
+  ask_connected(std::move(responder_ids), now, asking_node,
                 [done = std::move(done)](Outcome outcome, const std::vector<std::string>&,
                                          const std::vector<bool>& connected) {
                   done(outcome, static_cast<std::size_t>(
@@ -135,12 +135,12 @@ struct PresenceStore::Reading {
   // `scores` holds the words of `nodes` about each id asked, id by id. A node's words count
   // only while its own word stands.
   void count(const std::vector<std::string>& nodes, const redis::Reply& scores) {
-    for (std::size_t i = 0; i < scores.elements.size(); ++i) {
-      const auto& node = nodes[i % nodes.size()];
-      if (std::find(alive.begin(), alive.end(), node) != alive.end() &&
-          vouched_past(scores.elements[i], now_ms))
+    std::vector<bool> standing;
+    for (const auto& node : nodes)
+      standing.push_back(std::find(alive.begin(), alive.end(), node) != alive.end());
+    for (std::size_t i = 0; i < scores.elements.size(); ++i)
+      if (standing[i % nodes.size()] && vouched_past(scores.elements[i], now_ms))
         connected[i / nodes.size()] = true;
-    }
   }
 };
 
@@ -173,37 +173,37 @@ void PresenceStore::ask_connected(std::vector<std::string> responder_ids,
   reading->replies_due = reading->guessed.empty() ? 1 : 2;
   redis_->execute(
       {"ZRANGE", keys_.presence_nodes(), "(" + std::to_string(reading->now_ms), "+inf", "BYSCORE"},
-      [reading](auto ec, const redis::Reply& nodes) {
+      [reading](auto ec, redis::Reply nodes) {
         if (ec || nodes.is_error()) {
           log_failure(ec, nodes, "read presence");
           reading->failed = true;
         }
-        for (const auto& node : nodes.elements) reading->alive.push_back(node.str);
+        for (auto& node : nodes.elements) reading->alive.push_back(std::move(node.str));
         if (--reading->replies_due == 0) finish(reading);
       });
   if (reading->guessed.empty()) return;
-  ask_words(reading, reading->guessed, [reading](const redis::Reply& scores) {
-    reading->guessed_scores = scores;
+  ask_words(reading, reading->guessed, [reading](redis::Reply scores) {
+    reading->guessed_scores = std::move(scores);
     if (--reading->replies_due == 0) finish(reading);
   });
 }
 
 void PresenceStore::ask_words(const std::shared_ptr<Reading>& reading,
                               const std::vector<std::string>& nodes,
-                              std::function<void(const redis::Reply&)> done) {
+                              std::function<void(redis::Reply)> done) {
   const std::size_t expected = reading->asked.size() * nodes.size();
   std::vector<std::string> words{"ZMSCORE", reading->presence_key};
   words.reserve(2 + expected);
   for (const auto& id : reading->asked)
     for (const auto& node : nodes) words.push_back(member(id, node));
-  reading->redis->execute(std::move(words), [reading, expected, done = std::move(done)](
-                                                auto ec, const redis::Reply& scores) {
-    if (ec || scores.is_error() || scores.elements.size() != expected) {
-      log_failure(ec, scores, "read presence");
-      reading->failed = true;
-    }
-    done(scores);
-  });
+  reading->redis->execute(
+      std::move(words), [reading, expected, done = std::move(done)](auto ec, redis::Reply scores) {
+        if (ec || scores.is_error() || scores.elements.size() != expected) {
+          log_failure(ec, scores, "read presence");
+          reading->failed = true;
+        }
+        done(std::move(scores));
+      });
 }
 
 void PresenceStore::finish(const std::shared_ptr<Reading>& reading) {
@@ -220,7 +220,7 @@ void PresenceStore::finish(const std::shared_ptr<Reading>& reading) {
         std::find(r.guessed.begin(), r.guessed.end(), node) == r.guessed.end())
       joined.push_back(node);
   if (joined.empty()) return r.done(Outcome::ok, r.asked, r.connected);
-  ask_words(reading, joined, [reading, joined](const redis::Reply& scores) {
+  ask_words(reading, joined, [reading, joined](redis::Reply scores) {
     auto& r = *reading;
     if (r.failed) return r.done(Outcome::unavailable, r.asked, {});
     r.count(joined, scores);

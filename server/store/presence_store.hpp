@@ -54,12 +54,12 @@ class PresenceStore {
   // Which of `responder_ids` some node other than `asking_node` vouches for at `now`. The node
   // asking knows its own sockets (app/live/presence.hpp) and asks about the rest only; a word
   // of its own still in Redis is one on its way out.
-  void connected_among(const std::vector<std::string>& responder_ids,
+  void connected_among(std::vector<std::string> responder_ids,
                        std::chrono::system_clock::time_point now, const std::string& asking_node,
                        std::function<void(Outcome, std::set<std::string>)> done);
   // How many of `responder_ids` (distinct) connected_among would name: a report's receipt
   // needs the number only, not a set built.
-  void count_connected_among(const std::vector<std::string>& responder_ids,
+  void count_connected_among(std::vector<std::string> responder_ids,
                              std::chrono::system_clock::time_point now,
                              const std::string& asking_node,
                              std::function<void(Outcome, std::size_t)> done);
@@ -78,7 +78,7 @@ class PresenceStore {
   // The words of `nodes` about `reading`'s ids, one ZMSCORE; `done` has the scores.
   static void ask_words(const std::shared_ptr<Reading>& reading,
                         const std::vector<std::string>& nodes,
-                        std::function<void(const redis::Reply&)> done);
+                        std::function<void(redis::Reply)> done);
   // Both replies of the round trip are in: the answer, or first the words of the nodes that
   // came alive since the last read.
   static void finish(const std::shared_ptr<Reading>& reading);

@@ -99,7 +99,7 @@ void Presence::connected_among(const std::vector<std::string>& responder_ids, Cl
   std::set<std::string> here;
   auto elsewhere = not_here(responder_ids, [&](const std::string& id) { here.insert(id); });
   if (elsewhere.empty()) return done(store::Outcome::ok, std::move(here));
-  store_.connected_among(elsewhere, now, node_id_,
+  store_.connected_among(std::move(elsewhere), now, node_id_,
                          [here = std::move(here), done = std::move(done)](
                              store::Outcome outcome, std::set<std::string> connected) mutable {
                            connected.merge(here);
@@ -114,7 +114,7 @@ void Presence::count_connected_among(const std::vector<std::string_view>& respon
   auto elsewhere = not_here(responder_ids, [&](std::string_view) { ++here; });
   if (elsewhere.empty()) return done(store::Outcome::ok, here);
   store_.count_connected_among(
-      elsewhere, now, node_id_,
+      std::move(elsewhere), now, node_id_,
       [here, done = std::move(done)](store::Outcome outcome, std::size_t connected) {
         done(outcome, here + connected);
       });
