@@ -4,7 +4,9 @@
 // batches) and the confirmations counted; when the last one arrives after a reconnect,
 // on_resubscribed fires. If confirmations do not arrive within command_timeout, the link is
 // dropped and the cycle starts again: a subscriber that silently holds no channels is worse
-// than one that reconnects.
+// than one that reconnects. on_resubscribing fires before the SUBSCRIBEs go out, called at
+// once, not posted: a message may come in the same read as a confirmation (or after an early
+// batch's), and hiredis hands it to the handlers before anything posted runs.
 //
 // Live channels are sharded (issue 23): SSUBSCRIBE, answered by `ssubscribe` and `smessage`,
 // which SPUBLISH reaches; on a Redis Cluster only the slot's primary (where the link is bound,
@@ -85,6 +87,12 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
   void on_message(MessageHandler handler) override {
     boost::asio::post(strand_, [self = self(), handler = std::move(handler)]() mutable {
       self->message_handlers_.push_back(std::move(handler));
+    });
+  }
+
+  void on_resubscribing(std::function<void()> callback) override {
+    boost::asio::post(strand_, [self = self(), callback = std::move(callback)]() mutable {
+      self->resubscribing_callbacks_.push_back(std::move(callback));
     });
   }
 
@@ -211,8 +219,16 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
       return;
     }
     spdlog::info("redis subscriber: {} channels subscribed again", channels_.size());
-    for (const auto& callback : resubscribed_callbacks_)
-      boost::asio::post(strand_, [callback] { guarded("resubscribed callback", callback); });
+    // Posted: not from inside hiredis. A link lost meanwhile has its callbacks skipped; the next
+    // one fires them once its own channels are back (after its on_resubscribing).
+    for (const auto& callback : resubscribed_callbacks_) {
+      boost::asio::post(strand_,
+                        [this, guard = weak_from_this(), generation = link_generation_, callback] {
+                          const auto owner = guard.lock();
+                          if (owner && generation == link_generation_ && link_.up())
+                            guarded("resubscribed callback", callback);
+                        });
+    }
   }
 
   template <typename Callable>
@@ -252,6 +268,10 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
     ++link_generation_;
     unconfirmed_ = 0;
     resubscribing_ = link_.reconnects() > 0;
+    if (resubscribing_) {
+      for (const auto& callback : resubscribing_callbacks_)
+        guarded("resubscribing callback", callback);
+    }
     if (!channels_.empty()) {
       send_subscribe(channels_.begin(), channels_.end());
     } else if (resubscribing_) {
@@ -276,6 +296,7 @@ class ChannelSubscriber final : public Subscriber, private Link::Owner {
   bool destroying_ = false;
   std::uint64_t link_generation_ = 0;             // counts links up: one drop per link
   std::vector<MessageHandler> message_handlers_;  // each sees every message
+  std::vector<std::function<void()>> resubscribing_callbacks_;
   std::vector<std::function<void()>> resubscribed_callbacks_;
   Link link_;  // last: the context it frees calls back into the members above
 };

@@ -223,26 +223,27 @@ void IncidentStore::list(bool open_only, std::size_t limit,
 }
 
 void IncidentStore::replay(const std::string& slug, const std::string& after_offset,
-                           std::size_t limit,
-                           std::function<void(Outcome, std::vector<v1::Alert>)> done) {
+                           std::size_t limit, std::function<void(Outcome, ReplayPage)> done) {
   ScriptCall<lua::ReplayAlerts> call;
   call.key(lua::ReplayAlerts::Key::history, keys_.alert_history(slug))
       .arg(lua::ReplayAlerts::Arg::after, after_offset)
       .arg(lua::ReplayAlerts::Arg::limit, std::to_string(limit))
       .arg(lua::ReplayAlerts::Arg::prefix, keys_.prefix());
   std::move(call).run(*redis_, [done = std::move(done)](auto ec, Reply reply) {
-    std::vector<v1::Alert> alerts;
-    if (failed(ec, reply, "replay alerts")) return done(Outcome::unavailable, alerts);
-    // Pairs: offset, Alert protobuf.
+    ReplayPage page;
+    if (failed(ec, reply, "replay alerts") || reply.elements.empty())
+      return done(Outcome::unavailable, std::move(page));
+    // Where the next page starts, then pairs: offset, Alert protobuf.
     const auto& e = reply.elements;
-    for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
+    page.next_after = e[0].str;
+    for (std::size_t i = 1; i + 1 < e.size(); i += 2) {
       v1::Alert alert;
       if (!alert.ParseFromString(e[i + 1].str)) continue;
       restore_stored_alert(alert);
       alert.set_offset(e[i].str);
-      alerts.push_back(std::move(alert));
+      page.alerts.push_back(std::move(alert));
     }
-    done(Outcome::ok, std::move(alerts));
+    done(Outcome::ok, std::move(page));
   });
 }
 

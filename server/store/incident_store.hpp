@@ -124,6 +124,14 @@ struct StatusChange {
   std::optional<std::string> availability_version;
 };
 
+// One page of a neighborhood's alert history (IncidentStore::replay).
+struct ReplayPage {
+  std::vector<v1::Alert> alerts;
+  // Set when the page read all it could: the history may go on after this offset, where the
+  // next page starts (past entries left out, their incidents purged). Empty: nothing more.
+  std::string next_after;
+};
+
 class IncidentStore {
  public:
   IncidentStore(std::shared_ptr<redis::Connection> redis, Keys keys, StoreOptions options = {});
@@ -261,9 +269,10 @@ class IncidentStore {
   void list(bool open_only, std::size_t limit,
             std::function<void(Outcome, std::vector<v1::Incident>)> done);
 
-  // Alerts of `slug` after `after_offset` (exclusive), oldest first, at most `limit`.
+  // One page of a replay: the alerts of `slug` after `after_offset` (exclusive), oldest first,
+  // from at most `limit` entries of its history.
   void replay(const std::string& slug, const std::string& after_offset, std::size_t limit,
-              std::function<void(Outcome, std::vector<v1::Alert>)> done);
+              std::function<void(Outcome, ReplayPage)> done);
 
   // Can the alerts after each (slug, since offset) be replayed whole? Answers the history's
   // epoch and whether nothing after any offset was trimmed away.

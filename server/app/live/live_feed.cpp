@@ -1,6 +1,7 @@
 #include "app/live/live_feed.hpp"
 
 #include "app/live/frames.hpp"
+#include "core/clock.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/steady_timer.hpp>
@@ -18,9 +19,13 @@ LiveFeed::LiveFeed(boost::asio::any_io_executor executor,
       replay_max_alerts_(replay_max_alerts) {}
 
 void LiveFeed::start(const std::vector<std::string>& slugs) {
+  started_ =
+      core::StreamOffset::before_time(static_cast<std::uint64_t>(core::to_ms(core::Clock::now())));
+  slugs_ = slugs;
   subscriber_->on_message([this](const std::string& channel, const std::string& payload) {
     on_message(channel, payload);
   });
+  subscriber_->on_resubscribing([this] { hold_live(); });
   subscriber_->on_resubscribed([this] { catch_up(); });
   std::vector<std::string> channels{store_.keys().board_channel()};
   for (const auto& slug : slugs) channels.push_back(store_.keys().live_channel(slug));
@@ -65,14 +70,25 @@ void LiveFeed::publish(v1::Alert alert) {
   hub_.publish(alert_frame(std::move(alert)), &metrics_.deliveries);
 }
 
+void LiveFeed::hold_live() {
+  std::lock_guard lock(mutex_);
+  if (holding_) return;  // a link that dropped before its channels were back: still held
+  holding_ = true;
+  for (const auto& slug : slugs_)
+    if (hub_.followed(slug)) streams_.try_emplace(slug, started_);
+  for (auto& [slug, stream] : streams_) {
+    stream.replay_begins();
+    held_for_replay_.push_back(slug);
+  }
+}
+
 void LiveFeed::catch_up() {
   std::vector<std::pair<std::string, std::string>> from;
   {
     std::lock_guard lock(mutex_);
-    for (auto& [slug, stream] : streams_) {
-      stream.replay_begins();
-      from.emplace_back(slug, stream.last_passed().str());
-    }
+    holding_ = false;
+    for (auto& slug : held_for_replay_) from.emplace_back(slug, streams_[slug].last_passed().str());
+    held_for_replay_.clear();
   }
   spdlog::info("live feed: resubscribed; replaying {} neighborhoods from history", from.size());
   for (const auto& [slug, offset] : from) replay(slug, offset);
@@ -80,8 +96,8 @@ void LiveFeed::catch_up() {
 
 void LiveFeed::replay(const std::string& slug, const std::string& after) {
   store_.replay(slug, after, replay_max_alerts_,
-                [this, slug, after](store::Outcome outcome, std::vector<v1::Alert> alerts) {
-                  if (outcome == store::Outcome::ok) return replayed(slug, std::move(alerts));
+                [this, slug, after](store::Outcome outcome, store::ReplayPage page) {
+                  if (outcome == store::Outcome::ok) return replayed(slug, std::move(page));
                   // The command link comes back on its own schedule, maybe after the subscriber:
                   // until the history can be read, live alerts stay held and the replay is tried
                   // again.
@@ -93,14 +109,21 @@ void LiveFeed::replay(const std::string& slug, const std::string& after) {
                 });
 }
 
-void LiveFeed::replayed(const std::string& slug, std::vector<v1::Alert> alerts) {
-  std::lock_guard lock(mutex_);
-  auto& stream = streams_[slug];
-  for (auto& alert : alerts) {
-    auto offset = core::StreamOffset::parse(alert.offset());
-    if (offset && stream.replayed(*offset)) publish(std::move(alert));
+void LiveFeed::replayed(const std::string& slug, store::ReplayPage page) {
+  {
+    std::lock_guard lock(mutex_);
+    auto& stream = streams_[slug];
+    for (auto& alert : page.alerts) {
+      auto offset = core::StreamOffset::parse(alert.offset());
+      if (offset && stream.replayed(*offset)) publish(std::move(alert));
+    }
+    if (page.next_after.empty()) {
+      for (auto& alert : stream.replay_ends()) publish(std::move(alert));
+      return;
+    }
   }
-  for (auto& alert : stream.replay_ends()) publish(std::move(alert));
+  // Page by page, live alerts still held, until the history is read to its end.
+  replay(slug, page.next_after);
 }
 
 }  // namespace puente::app

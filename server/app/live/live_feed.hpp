@@ -4,7 +4,10 @@
 // handed to the hub. Pub/sub drops what it sends while the link is down, so after a
 // resubscribe the feed replays each neighborhood's history from the last offset it saw, holding
 // that neighborhood's live alerts meanwhile (core/stream_recovery.hpp); the sockets drop what
-// they already have (by offset).
+// they already have (by offset). The holding starts as the link comes back, before it
+// subscribes: an alert passed on before the replay began would make it start after the gap.
+// A neighborhood some socket here follows but the feed has not met yet replays from the feed's
+// start: every alert since then would have come through it.
 
 #include "core/metrics.hpp"
 #include "core/stream_recovery.hpp"
@@ -32,9 +35,10 @@ class LiveFeed {
 
  private:
   void on_message(const std::string& channel, const std::string& payload);
+  void hold_live();
   void catch_up();
   void replay(const std::string& slug, const std::string& after);
-  void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
+  void replayed(const std::string& slug, store::ReplayPage page);
   void publish(store::LiveAlert live);  // a live alert, its recipients kept apart
   void publish(v1::Alert alert);        // a replayed one
 
@@ -50,6 +54,13 @@ class LiveFeed {
   // replayed after a reconnect, the live alerts held back (published first, they would make the
   // sockets drop the older replayed ones as already seen).
   std::unordered_map<std::string, core::StreamRecovery<store::LiveAlert>> streams_;
+  // Where a neighborhood not met yet is replayed from: the feed's start, by the node's clock.
+  core::StreamOffset started_;
+  std::vector<std::string> slugs_;  // the neighborhoods subscribed to
+  // The neighborhoods whose live alerts are held until the link's channels are back and their
+  // replay starts; empty when no link is coming back.
+  std::vector<std::string> held_for_replay_;
+  bool holding_ = false;
 };
 
 }  // namespace puente::app

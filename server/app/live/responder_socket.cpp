@@ -207,27 +207,26 @@ void ResponderSocket::welcome(const core::Responder& who_ref, const std::string&
 void ResponderSocket::replay(const std::string& slug, const std::string& after) {
   services_->store.replay(
       slug, after, services_->replay_max_alerts,
-      [self = shared_from_this(), slug](store::Outcome outcome, std::vector<v1::Alert> alerts) {
+      [self = shared_from_this(), slug](store::Outcome outcome, store::ReplayPage page) {
         if (outcome != store::Outcome::ok) {
           self->refuse(Refusal::unavailable(), {}, true);
           return;
         }
-        self->on_own_thread([self, slug, alerts = std::move(alerts)]() mutable {
-          self->replayed(slug, std::move(alerts));
+        self->on_own_thread([self, slug, page = std::move(page)]() mutable {
+          self->replayed(slug, std::move(page));
         });
       });
 }
 
-void ResponderSocket::replayed(const std::string& slug, std::vector<v1::Alert> alerts) {
-  bool more = alerts.size() >= services_->replay_max_alerts;
+void ResponderSocket::replayed(const std::string& slug, store::ReplayPage page) {
   if (!responder_) return;  // closed meanwhile
   auto& topic = topics_[slug];
   // At-least-once below us (replay and live may overlap): exactly once from here on.
-  for (auto& alert : alerts)
+  for (auto& alert : page.alerts)
     if (auto offset = core::StreamOffset::parse(alert.offset()); offset && topic.replayed(*offset))
       send_frame(alert_frame(std::move(alert)));
   // A long absence replays page by page, so one socket never holds a whole history at once.
-  if (more) return replay(slug, topic.last_passed().str());
+  if (!page.next_after.empty()) return replay(slug, page.next_after);
   for (const auto& frame : topic.replay_ends()) send_frame(frame);
 }
 

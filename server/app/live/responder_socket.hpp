@@ -97,7 +97,7 @@ class ResponderSocket : public net::SocketPeer,
   template <typename T>
   Done<Accepted<T>> answer_to(const std::string& request_id, T* (v1::ServerMessage::*place)());
   void replay(const std::string& slug, const std::string& after);
-  void replayed(const std::string& slug, std::vector<v1::Alert> alerts);
+  void replayed(const std::string& slug, store::ReplayPage page);
   void send_frame(const std::shared_ptr<const net::HubFrame>& frame);
   // Runs `step` on the socket's own thread, after what is already queued there.
   template <class Step>

@@ -4,14 +4,17 @@
 -- third of what a report wrote to the append-only log); an entry written before that holds the
 -- alert itself ('pb'). The incident's list is never reordered (only appended to, then deleted
 -- whole by the purge), so the place stays right. An alert whose incident was purged is left out.
--- -> {offset, Alert protobuf, offset, Alert protobuf, ...}.
+-- -> {next, offset, Alert protobuf, offset, Alert protobuf, ...}: `next` is the offset of the
+-- last entry read when `limit` were read (the next page starts after it: fewer alerts than
+-- that may come back, some purged), else empty (the history ends here).
 local history = KEYS[1]
 local after = ARGV[1]             -- an offset: the replay starts after it
 local limit = ARGV[2]             -- history entries read at most
 local prefix = ARGV[3]            -- keys.hpp's prefix, for the incidents the entries name
 
-local out = {}
-for _, entry in ipairs(redis.call('XRANGE', history, '(' .. after, '+', 'COUNT', limit)) do
+local entries = redis.call('XRANGE', history, '(' .. after, '+', 'COUNT', limit)
+local out = {#entries >= tonumber(limit) and entries[#entries][1] or ''}
+for _, entry in ipairs(entries) do
   local f = {}
   for j = 1, #entry[2], 2 do f[entry[2][j]] = entry[2][j + 1] end
   local pb = f['pb']

@@ -4,10 +4,16 @@
 #include "inbox.hpp"
 #include "redis_fixture.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
 #include <utility>
 
 namespace puente::redis::testing {
 namespace {
+
+// Put in the inbox, in its order among the messages, when on_resubscribing fires.
+const std::string resubscribing_mark = "(resubscribing)";
 
 class SubscriberTest : public RedisFixture {
  protected:
@@ -25,6 +31,7 @@ class SubscriberTest : public RedisFixture {
     subscriber_->on_message([this](const std::string& channel, const std::string& payload) {
       inbox_.add(channel, payload);
     });
+    subscriber_->on_resubscribing([this] { inbox_.add(resubscribing_mark, ""); });
     subscriber_->on_resubscribed([this] { resubscribed_.fetch_add(1); });
     subscriber_->subscribe(std::move(channels));
     subscriber_->start();
@@ -108,6 +115,52 @@ TEST_F(SubscriberTest, ResubscribesByItselfAfterRedisRestart) {
   EXPECT_EQ(publish("alerts:westlake", std::string("after\0restart", 13)), 1);
   EXPECT_TRUE(puente::test::wait_until(
       [&] { return inbox_.has("alerts:westlake", std::string("after\0restart", 13)); }));
+}
+
+// The live feed holds what comes live from on_resubscribing until its replay: a message of the
+// new link handled before it would be passed on first and the replay would start after the gap
+// (a CI run lost an alert that way, when on_resubscribed alone was the cue and came posted,
+// after a message read together with the last confirmation). Messages stream in throughout.
+TEST_F(SubscriberTest, ResubscribingComesBeforeAnyMessageOfTheNewLink) {
+  start_subscriber({"alerts:westlake"});
+  ASSERT_TRUE(subscribed("alerts:westlake"));
+  std::atomic<long long> published{0};  // the last number whose SPUBLISH was answered
+  std::atomic<bool> stop{false};
+  std::thread publisher([&] {
+    while (!stop) {
+      const long long next = published + 1;
+      run(*publisher_, {"SPUBLISH", "alerts:westlake", std::to_string(next)});
+      published = next;
+    }
+  });
+  ASSERT_TRUE(puente::test::wait_until([&] { return inbox_.messages().size() >= 20; }));
+  const auto killed = run(*publisher_, {"CLIENT", "KILL", "TYPE", "pubsub"});
+  // Published only after the kill was answered: only the new link can bring these.
+  const long long first_after_kill = published + 2;
+  auto number_of = [](const std::pair<std::string, std::string>& message) {
+    return message.first == resubscribing_mark ? 0 : std::stoll(message.second);
+  };
+  const bool flowing_again = puente::test::wait_until([&] {
+    const auto messages = inbox_.messages();
+    return resubscribed_.load() >= 1 && !messages.empty() &&
+           number_of(messages.back()) >= first_after_kill + 20;
+  });
+  stop = true;
+  publisher.join();
+  ASSERT_FALSE(killed.ec);
+  EXPECT_EQ(killed.reply.integer, 1) << "one subscriber link killed";
+  ASSERT_TRUE(flowing_again);
+
+  const auto messages = inbox_.messages();
+  const auto mark = std::find_if(messages.begin(), messages.end(),
+                                 [](const auto& m) { return m.first == resubscribing_mark; });
+  ASSERT_NE(mark, messages.end()) << "on_resubscribing never fired";
+  EXPECT_EQ(std::count_if(messages.begin(), messages.end(),
+                          [](const auto& m) { return m.first == resubscribing_mark; }),
+            1);
+  const auto early = std::find_if(messages.begin(), mark,
+                                  [&](const auto& m) { return number_of(m) >= first_after_kill; });
+  EXPECT_EQ(early, mark) << "message " << early->second << " of the new link came first";
 }
 
 TEST_F(SubscriberTest, ChannelsAskedForWhileDownAreSubscribedOnReconnect) {

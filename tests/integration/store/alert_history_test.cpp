@@ -33,13 +33,18 @@ class AlertHistory : public test::StoreTest {
               Outcome::ok);
   }
 
-  std::vector<v1::Alert> replay(const std::string& after = "0-0") {
-    std::promise<std::vector<v1::Alert>> got;
-    store.replay("boyle-heights", after, 10, [&](Outcome outcome, std::vector<v1::Alert> alerts) {
+  ReplayPage replay_page(const std::string& after, std::size_t limit) {
+    std::promise<ReplayPage> got;
+    store.replay("boyle-heights", after, limit, [&](Outcome outcome, ReplayPage page) {
       EXPECT_EQ(outcome, Outcome::ok);
-      got.set_value(std::move(alerts));
+      got.set_value(std::move(page));
     });
     return got.get_future().get();
+  }
+  std::vector<v1::Alert> replay(const std::string& after = "0-0") {
+    auto page = replay_page(after, 10);
+    EXPECT_EQ(page.next_after, "") << "the history ends within the page";
+    return page.alerts;
   }
 
   // The fields of each entry of a stream, by name.
@@ -103,6 +108,33 @@ TEST_F(AlertHistory, AnAlertOfAPurgedIncidentIsLeftOut) {
   open_with_alerts();
   link.command({"DEL", keys.incident_alerts("inc-1")});  // what the purge deletes
   EXPECT_TRUE(replay().empty());
+}
+
+// A page that read all it could names where the next starts, past entries left out: the live
+// feed and a socket both read on from there until a page says the history ends.
+TEST_F(AlertHistory, AFullPageNamesWhereTheNextStartsEvenPastAPurgedIncident) {
+  open_with_alerts();
+  const auto history = link.command({"XRANGE", keys.alert_history("boyle-heights"), "-", "+"});
+  ASSERT_EQ(history.elements.size(), 2u);
+  const auto first = history.elements[0].elements.at(0).str;
+  const auto second = history.elements[1].elements.at(0).str;
+
+  auto page = replay_page("0-0", 1);
+  ASSERT_EQ(page.alerts.size(), 1u);
+  EXPECT_EQ(page.alerts[0].id(), "al-1");
+  EXPECT_EQ(page.next_after, first);
+  page = replay_page(page.next_after, 1);
+  ASSERT_EQ(page.alerts.size(), 1u);
+  EXPECT_EQ(page.alerts[0].id(), "al-2");
+  EXPECT_EQ(page.next_after, second) << "a full page: more may follow";
+  page = replay_page(page.next_after, 1);
+  EXPECT_TRUE(page.alerts.empty());
+  EXPECT_EQ(page.next_after, "");
+
+  link.command({"DEL", keys.incident_alerts("inc-1")});  // what the purge deletes
+  page = replay_page("0-0", 1);
+  EXPECT_TRUE(page.alerts.empty());
+  EXPECT_EQ(page.next_after, first) << "an empty page is not the end of the history";
 }
 
 TEST_F(AlertHistory, TheReportLogNamesTheReportTheIncidentKeeps) {

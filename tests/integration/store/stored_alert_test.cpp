@@ -52,7 +52,7 @@ class StoredAlert : public test::StoreTest {
   std::vector<v1::Alert> replay() {
     std::promise<std::vector<v1::Alert>> got;
     store.replay("boyle-heights", "0-0", 10,
-                 [&](Outcome, std::vector<v1::Alert> alerts) { got.set_value(alerts); });
+                 [&](Outcome, ReplayPage page) { got.set_value(page.alerts); });
     return got.get_future().get();
   }
 
