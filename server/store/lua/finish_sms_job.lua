@@ -4,8 +4,10 @@
 -- an incident that is gone). When smsbox took the text (`message_id` given): what it carried is
 -- kept for its delivery reports (sms-text:{message id}), what a reply answers replaces the
 -- responder's codes (sms-codes:{responder}: "latest" and the letters), and the hour's count goes
--- up. The gateway's state is written when it changes. Alerts still waiting (a retry, or alerts
--- that came while this text was sent) are due again: at `retry_ms`, else at once.
+-- up. A delivery report that came before this record (record_text_report.lua keeps it in the
+-- text's key) is applied to what the text carried now. The gateway's state is written when it
+-- changes. Alerts still waiting (a retry, or alerts that came while this text was sent) are due
+-- again: at `retry_ms`, else at once.
 -- -> alerts still waiting.
 local leased = KEYS[1]
 local jobs = KEYS[2]
@@ -25,10 +27,14 @@ local settled_count = ARGV[8]     -- then per alert: incident id, alert id, word
                                   -- sms-text:{message id} if a text was taken
 
 redis.call('ZREM', leased, responder)
+local settled = tonumber(settled_count)
+local text = KEYS[named_keys + 2 * settled + 1]  -- sms-text:{message id}, when one is given
+local early = {}  -- a report that came first: word, time, whose phone it named (false: none)
+if message_id ~= '' then early = redis.call('HMGET', text, 'early_word', 'early_at', 'early_check') end
+if early[1] and early[3] ~= '' and early[3] ~= responder then early = {} end  -- another phone's
 local carried = {}
 local letters = {}
 local latest = nil
-local settled = tonumber(settled_count)
 for s = 1, settled do
   local i = named_args + 4 * s - 3
   local incident_id, alert_id, word, letter = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
@@ -44,13 +50,14 @@ for s = 1, settled do
   if word ~= '' and redis.call('EXISTS', incident) == 1 then
     if word == 'texted' then
       redis.call('HSETNX', texts, 'texted ' .. alert_id .. ' ' .. responder, now_ms)
+      if early[1] then text_report(texts, alert_id, responder, early[1], early[2]) end
     else
       redis.call('HSET', texts, 'problem ' .. alert_id .. ' ' .. responder, word)
     end
   end
 end
 if message_id ~= '' then
-  local text = KEYS[named_keys + 2 * settled + 1]
+  redis.call('HDEL', text, 'early_word', 'early_at', 'early_check')
   redis.call('HSET', text, 'responder', responder, 'alerts', table.concat(carried, ','))
   redis.call('EXPIRE', text, reply_window_s)
   redis.call('DEL', codes)

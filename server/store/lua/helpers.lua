@@ -129,3 +129,17 @@ local function stale_book(book, version, check, expected)
   local current = availability_book(book, version)
   return {'stale', current[1], current[2]}
 end
+
+-- A final delivery report on one alert a text carried, in its incident's texts hash
+-- (record_text_report.lua, and finish_sms_job.lua for a report that came before the text's
+-- record): 'delivered' keeps its first time and clears a problem; a problem word never goes over
+-- a delivered one.
+local function text_report(texts, alert_id, responder, word, at_ms)
+  local who = ' ' .. alert_id .. ' ' .. responder
+  if word == 'delivered' then
+    redis.call('HSETNX', texts, 'delivered' .. who, at_ms)
+    redis.call('HDEL', texts, 'problem' .. who)
+  elseif redis.call('HEXISTS', texts, 'delivered' .. who) == 0 then
+    redis.call('HSET', texts, 'problem' .. who, word)
+  end
+end

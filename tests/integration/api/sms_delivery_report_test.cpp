@@ -105,10 +105,13 @@ TEST_F(SmsDeliveryReport, AReportForAnotherPhoneOrWithoutCredentialsChangesNothi
   EXPECT_EQ(report("m-ana", 1, kBenPhone, sms.basic()).status, 204u);
   for (const std::string& authorization : {std::string(), "Bearer " + net.token("admin")})
     EXPECT_EQ(report("m-ana", 1, kAnaPhone, authorization).status, 401u);
-  // A report of a text nobody sent.
-  EXPECT_EQ(report("m-none", 1, kAnaPhone, sms.basic()).status, 204u);
   EXPECT_EQ(report("m-ana", 7, kAnaPhone, sms.basic()).status, 400u);
   EXPECT_EQ(net.redis_key_count(), keys);
+  // A report of a text nobody sent: kept in its own key a while, as the sender may not have
+  // written the text's record yet (store/sms_early_report_test.cpp), and nowhere else.
+  EXPECT_EQ(report("m-none", 1, kAnaPhone, sms.basic()).status, 204u);
+  EXPECT_EQ(net.redis_key_count(), keys + 1);
+  EXPECT_GT(net.redis_integer("TTL puente:sms-text:m-none"), 0);
   EXPECT_FALSE(delivery(incident, alert, "obs-bh").has_text_delivered_at());
 }
 
