@@ -21,6 +21,12 @@ std::string grid_report(int i) {
   return report_json(boyle_heights.lat + 0.0001 * (i % 20), boyle_heights.lon + 0.0001 * (i / 20));
 }
 
+// How many nodes Redis counts on Boyle Heights' live channel.
+long long nodes_subscribed(TestNetwork& net) {
+  return net.redis_integer(
+      "EVAL \"return redis.call('PUBSUB', 'SHARDNUMSUB', 'puente:live:boyle-heights')[2]\" 0");
+}
+
 TEST(SubscriptionGap, NoAlertIsMissedWhenTheNodesSubscriptionsDropMidStream) {
   TestNetwork net("[policy]\ndedup_meters = 1\n");
   auto a = net.start_node("a");
@@ -45,11 +51,13 @@ TEST(SubscriptionGap, NoAlertIsMissedWhenTheNodesSubscriptionsDropMidStream) {
       }
     }
   });
-  // Both nodes' subscriber links go down at once, while reports keep coming through node a.
+  // Both nodes' subscriber links go down at once, while reports keep coming through node a;
+  // each time once both are subscribed again and a few more reports went by.
   constexpr int kills = 12;
   int killed = 0;
   for (int k = 0; k < kills; ++k) {
-    std::this_thread::sleep_for(150ms);
+    EXPECT_TRUE(wait_until([&] { return nodes_subscribed(net) == 2; })) << "kill " << k;
+    std::this_thread::sleep_for(100ms);
     const auto answer = net.redis_line("CLIENT KILL TYPE pubsub");  // ":<links closed>"
     killed += answer.starts_with(':') && std::stoi(answer.substr(1)) >= 2;
   }
@@ -76,6 +84,7 @@ TEST(SubscriptionGap, WhatANodeMissedWhileItsSubscriptionWasDownReachesItsSocket
   ASSERT_TRUE(first);
   EXPECT_EQ(first->incident_id(), before);
 
+  ASSERT_TRUE(wait_until([&] { return nodes_subscribed(net) == 2; }));
   const pid_t b_pid = b->process().pid();
   ASSERT_EQ(::kill(b_pid, SIGSTOP), 0);
   const auto killed = net.redis_line("CLIENT KILL TYPE pubsub");
