@@ -64,6 +64,9 @@ class HubFrame {
   std::string topic;
   core::StreamOffset offset;          // position in the topic's history; {0,0} if none
   std::string incident_id, alert_id;  // what a delivery record names
+  // The topic's frames before this one may have been lost, and it has no history to replay
+  // them from: a follower must read the topic whole again (the board, app/live/frames.hpp).
+  bool gap = false;
   // The responder ids it is for, sorted: views into what the frame keeps. Set through
   // set_recipients, which indexes them.
   std::vector<std::string_view> recipients;

@@ -4,6 +4,8 @@
 // confirmation was passed on before the replay began, and the replay then started after it.
 #include "failover_tally.hpp"
 
+#include "connection_error.hpp"
+
 #include <signal.h>
 
 #include <atomic>
@@ -72,13 +74,15 @@ TEST(SubscriptionGap, NoAlertIsMissedWhenTheNodesSubscriptionsDropMidStream) {
 
 // Node b is stopped (SIGSTOP) while its subscriber link is closed and reports go through node
 // a, so the alerts surely fall in b's gap: one in a neighborhood b's feed has met, one in a
-// neighborhood it has not (no alert there since b started, but a socket follows it).
+// neighborhood it has not (no alert there since b started, but a socket follows it). The
+// board's events have no history: a board socket on b is closed to read it whole again.
 TEST(SubscriptionGap, WhatANodeMissedWhileItsSubscriptionWasDownReachesItsSockets) {
   TestNetwork net;
   auto a = net.start_node("a");
   auto b = net.start_node("b");
   auto observer_bh = b->socket(net.token("obs-bh"), {"boyle-heights"});
   auto observer_dt = b->socket(net.token("obs-dt"), {"downtown"});
+  auto board = b->socket(net.token("disp"), {"boyle-heights"}, true);
   auto before = open_incident(*a, net.token("op"), boyle_heights_spot(0));
   auto first = next_alert(*observer_bh);
   ASSERT_TRUE(first);
@@ -101,6 +105,19 @@ TEST(SubscriptionGap, WhatANodeMissedWhileItsSubscriptionWasDownReachesItsSocket
   EXPECT_EQ(missed_dt->incident_id(), in_downtown);
   EXPECT_FALSE(next_alert(*observer_bh, 500ms)) << "an alert came twice";
   EXPECT_FALSE(next_alert(*observer_dt, 500ms)) << "an alert came twice";
+
+  std::string board_closed;
+  try {
+    while (board->read(socket_wait)) {
+    }
+  } catch (const client::ConnectionError& e) {
+    board_closed = e.what();
+  }
+  EXPECT_NE(board_closed.find("code 1013"), std::string::npos) << board_closed;
+  EXPECT_NE(board_closed.find("board events missed"), std::string::npos) << board_closed;
+  observer_bh->send_text(R"({"ping":{}})");
+  EXPECT_TRUE(read_until(*observer_bh, [](const v1::ServerMessage& m) { return m.has_pong(); }))
+      << "an observer's socket stays open";
 }
 
 }  // namespace

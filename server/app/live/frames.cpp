@@ -97,6 +97,13 @@ std::shared_ptr<const net::HubFrame> board_frame(v1::IncidentEvent event) {
   return frame;
 }
 
+std::shared_ptr<const net::HubFrame> board_gap_frame() {
+  auto frame = std::make_shared<MessageFrame>(v1::ServerMessage{}, std::vector<std::string>{});
+  frame->topic = board_topic;
+  frame->gap = true;
+  return frame;
+}
+
 std::shared_ptr<const std::string> encode(const v1::ServerMessage& message, bool binary) {
   return std::make_shared<const std::string>(encoded(message, binary));
 }

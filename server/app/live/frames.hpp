@@ -26,6 +26,10 @@ std::shared_ptr<const net::HubFrame> alert_frame(store::LiveAlert live);
 // the frame instead of copied.
 std::shared_ptr<const net::HubFrame> board_frame(v1::IncidentEvent event);
 
+// Tells the board's followers that its events were interrupted (the node's subscription
+// dropped; the board has no history): each is closed to reconnect and read the board whole.
+std::shared_ptr<const net::HubFrame> board_gap_frame();
+
 // One message for one socket, in the encoding it chose.
 std::shared_ptr<const std::string> encode(const v1::ServerMessage& message, bool binary);
 

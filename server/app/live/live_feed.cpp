@@ -92,6 +92,8 @@ void LiveFeed::catch_up() {
   }
   spdlog::info("live feed: resubscribed; replaying {} neighborhoods from history", from.size());
   for (const auto& [slug, offset] : from) replay(slug, offset);
+  // The board's events have no history: its followers here read it whole again.
+  if (hub_.followed(board_topic)) hub_.publish(board_gap_frame());
 }
 
 void LiveFeed::replay(const std::string& slug, const std::string& after) {

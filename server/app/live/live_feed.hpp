@@ -7,7 +7,8 @@
 // they already have (by offset). The holding starts as the link comes back, before it
 // subscribes: an alert passed on before the replay began would make it start after the gap.
 // A neighborhood some socket here follows but the feed has not met yet replays from the feed's
-// start: every alert since then would have come through it.
+// start: every alert since then would have come through it. The board's events have no
+// history: its followers are told to read it whole again (frames.hpp, board_gap_frame).
 
 #include "core/metrics.hpp"
 #include "core/stream_recovery.hpp"
