@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -14,6 +16,23 @@ namespace {
 
 // Put in the inbox, in its order among the messages, when on_resubscribing fires.
 const std::string resubscribing_mark = "(resubscribing)";
+
+// Runs `step` again and again on its own thread until destroyed, then joins it.
+class Repeating {
+ public:
+  explicit Repeating(std::function<void()> step)
+      : thread_([this, step = std::move(step)] {
+          while (!stop_) step();
+        }) {}
+  ~Repeating() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};  // before thread_: set up before the thread reads it
+  std::thread thread_;
+};
 
 class SubscriberTest : public RedisFixture {
  protected:
@@ -125,13 +144,10 @@ TEST_F(SubscriberTest, ResubscribingComesBeforeAnyMessageOfTheNewLink) {
   start_subscriber({"alerts:westlake"});
   ASSERT_TRUE(subscribed("alerts:westlake"));
   std::atomic<long long> published{0};  // the last number whose SPUBLISH was answered
-  std::atomic<bool> stop{false};
-  std::thread publisher([&] {
-    while (!stop) {
-      const long long next = published + 1;
-      run(*publisher_, {"SPUBLISH", "alerts:westlake", std::to_string(next)});
-      published = next;
-    }
+  std::optional<Repeating> publisher(std::in_place, [&] {
+    const long long next = published + 1;
+    run(*publisher_, {"SPUBLISH", "alerts:westlake", std::to_string(next)});
+    published = next;
   });
   ASSERT_TRUE(puente::test::wait_until([&] { return inbox_.messages().size() >= 20; }));
   const auto killed = run(*publisher_, {"CLIENT", "KILL", "TYPE", "pubsub"});
@@ -145,8 +161,7 @@ TEST_F(SubscriberTest, ResubscribingComesBeforeAnyMessageOfTheNewLink) {
     return resubscribed_.load() >= 1 && !messages.empty() &&
            number_of(messages.back()) >= first_after_kill + 20;
   });
-  stop = true;
-  publisher.join();
+  publisher.reset();
   ASSERT_FALSE(killed.ec);
   EXPECT_EQ(killed.reply.integer, 1) << "one subscriber link killed";
   ASSERT_TRUE(flowing_again);
