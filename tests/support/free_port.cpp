@@ -9,14 +9,17 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <utility>
 
 namespace puente::test {
 
-unsigned short free_port() {
+namespace {
+
+// A TCP socket bound to a loopback port the kernel chose: its descriptor and the port.
+std::pair<int, unsigned short> bound_loopback_socket(const char* who) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    throw std::runtime_error(std::string("free_port: socket: ") + std::strerror(errno));
-  }
+  if (fd < 0) throw std::runtime_error(std::string(who) + ": socket: " + std::strerror(errno));
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -26,10 +29,21 @@ unsigned short free_port() {
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
     const int error = errno;
     ::close(fd);
-    throw std::runtime_error(std::string("free_port: bind: ") + std::strerror(error));
+    throw std::runtime_error(std::string(who) + ": bind: " + std::strerror(error));
   }
-  ::close(fd);
-  return ntohs(address.sin_port);
+  return {fd, ntohs(address.sin_port)};
 }
+
+}  // namespace
+
+unsigned short free_port() {
+  const auto [fd, port] = bound_loopback_socket("free_port");
+  ::close(fd);
+  return port;
+}
+
+RefusedPort::RefusedPort() { std::tie(fd_, port_) = bound_loopback_socket("RefusedPort"); }
+
+RefusedPort::~RefusedPort() { ::close(fd_); }
 
 }  // namespace puente::test

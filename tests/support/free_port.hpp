@@ -12,4 +12,23 @@ unsigned short free_port();
 // free_port() and the server's bind.
 constexpr int kPortAttempts = 5;
 
+// A loopback port where a connection is refused for as long as this lives: bound, never
+// listened on, so the kernel answers a connect with a reset and no other process can take it
+// (a port from free_port() that "nothing listens on" may be some other test's server a moment
+// later: a test that counted on a refusal got an answer instead).
+class RefusedPort {
+ public:
+  // Throws std::runtime_error if no socket can be bound.
+  RefusedPort();
+  ~RefusedPort();
+  RefusedPort(const RefusedPort&) = delete;
+  RefusedPort& operator=(const RefusedPort&) = delete;
+
+  unsigned short port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  unsigned short port_ = 0;
+};
+
 }  // namespace puente::test

@@ -185,9 +185,9 @@ TEST_F(Geocode, AnHttpsGeocoderIsVerifiedAgainstItsCaFile) {
 }
 
 TEST_F(Geocode, AGeocoderThatIsDownIs503AndNoneConfiguredIs404) {
-  // Nothing listens on a free port.
+  const RefusedPort geocoder;  // bound, never listening: every connection refused
   TestNetwork down("", "", "", "",
-                   "geocoder_url = \"http://127.0.0.1:" + std::to_string(free_port()) + "\"\n");
+                   "geocoder_url = \"http://127.0.0.1:" + std::to_string(geocoder.port()) + "\"\n");
   auto node = down.start_node("down");
   auto refused =
       node->call(http::verb::post, "/v1/geocode", down.token("op"), R"({"text":"Soto"})");

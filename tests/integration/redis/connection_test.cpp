@@ -158,8 +158,9 @@ TEST_F(ConnectionTest, FailsWithNotConnectedBeforeStart) {
 }
 
 TEST_F(ConnectionTest, FailsPromptlyWithNotConnectedWhenNothingListens) {
+  const puente::test::RefusedPort refused;
   auto dead = options();
-  dead.endpoint.port = puente::test::free_port();
+  dead.endpoint.port = refused.port();
   auto connection = Connection::create(io_.executor(), dead);
   connection->start();
   for (int i = 0; i < 3; ++i) {  // before, during and between the retries

@@ -79,9 +79,9 @@ class SentinelDiscoveryTest : public RedisFixture {
 TEST_F(SentinelDiscoveryTest, ConnectsWhereTheSentinelSaysSkippingOnesThatCannotAnswer) {
   FakeSentinel ignorant;  // answers nil: it monitors no master of that name
   sentinel_.name_primary(redis_.port());
-  const unsigned short down = puente::test::free_port();  // nothing listens there
+  const puente::test::RefusedPort down;  // every connection refused
 
-  auto connection = connect(through({down, ignorant.port(), sentinel_.port()}));
+  auto connection = connect(through({down.port(), ignorant.port(), sentinel_.port()}));
   ASSERT_TRUE(connection->connected());
   EXPECT_EQ(port_of(*connection), redis_.port());
   EXPECT_GE(ignorant.answered(), 1) << "the sentinels are asked in the order given";

@@ -190,8 +190,9 @@ TEST_F(KannelGatewayTest, AWrongPasswordIsRefusedAndNothingReachesThePhone) {
 
 TEST(SendsmsClient, NoGatewayListeningIsGatewayDown) {
   test::IoThreads io(1);
+  const test::RefusedPort nobody;
   SendsmsClientOptions options;
-  options.port = test::free_port();
+  options.port = nobody.port();
   options.sender.from = kNetworkNumber;
   SendsmsClient client(io.executor(), GatewayCredentials{}, options);
   std::promise<SendsmsResult> done;
