@@ -78,7 +78,7 @@ TEST_F(SmsEarlyReport, ADeliveredReportBeforeTheRecordIsAppliedWhenTheSenderWrit
   EXPECT_EQ(texts_field("delivered al-1 obs-bh"), std::to_string(core::to_ms(reported_at)));
 }
 
-TEST_F(SmsEarlyReport, AnEarlyProblemShowsAndADeliveredOneAfterItReplacesIt) {
+TEST_F(SmsEarlyReport, ADeliveredReportAfterAnEarlyProblemReplacesIt) {
   EXPECT_EQ(report("failed", "", reported_at), SmsReportStore::Recorded::unknown_text);
   EXPECT_EQ(report("delivered", "", reported_at + 2s), SmsReportStore::Recorded::unknown_text);
   finish_texted();
