@@ -255,13 +255,13 @@ void ResponderSocket::deliver(const std::shared_ptr<const net::HubFrame>& frame)
   if (!responder_) return;
   auto it = topics_.find(frame->topic);
   if (it == topics_.end()) return;
-  if (frame->gap) {
+  if (frame->topic == board_topic) {
+    if (!frame->gap) return send_frame(frame);
     // The page reconnects and, welcomed, reads the board whole (web/js/board.js).
     if (auto session = session_.lock())
       session->close(websocket::close_code::try_again_later, "board events missed: read it again");
     return;
   }
-  if (frame->topic == board_topic) return send_frame(frame);
   if (it->second.live_passes(frame->offset, frame)) send_frame(frame);
 }
 

@@ -18,18 +18,18 @@ local incident_prefix = ARGV[4]   -- keys.hpp incident(''): an incident's key is
 
 local early_keep_s = 3600
 
-local responder = redis.call('HGET', text, 'responder')
+local record = redis.call('HMGET', text, 'responder', 'alerts', 'early_word')
+local responder = record[1]
 if not responder then
   -- A delivered one kept stays (its first time; no problem goes over it).
-  if redis.call('HGET', text, 'early_word') ~= 'delivered' then
+  if record[3] ~= 'delivered' then
     redis.call('HSET', text, 'early_word', word, 'early_at', at_ms, 'early_check', responder_check)
   end
   redis.call('EXPIRE', text, early_keep_s, 'NX')  -- from the first report kept
   return {'unknown', ''}
 end
 if responder_check ~= '' and responder_check ~= responder then return {'other_phone', responder} end
-local alerts = redis.call('HGET', text, 'alerts') or ''
-for pair in string.gmatch(alerts, '[^,]+') do
+for pair in string.gmatch(record[2] or '', '[^,]+') do
   local incident_id, alert_id = string.match(pair, '^%s*(%S+)%s+(%S+)%s*$')
   if incident_id then
     local incident = incident_prefix .. incident_id  -- undeclared: the ids come from the text's record
