@@ -4,8 +4,6 @@
 // confirmation was passed on before the replay began, and the replay then started after it.
 #include "failover_tally.hpp"
 
-#include "connection_error.hpp"
-
 #include <signal.h>
 
 #include <atomic>
@@ -106,13 +104,7 @@ TEST(SubscriptionGap, WhatANodeMissedWhileItsSubscriptionWasDownReachesItsSocket
   EXPECT_FALSE(next_alert(*observer_bh, 500ms)) << "an alert came twice";
   EXPECT_FALSE(next_alert(*observer_dt, 500ms)) << "an alert came twice";
 
-  std::string board_closed;
-  try {
-    while (board->read(socket_wait)) {
-    }
-  } catch (const client::ConnectionError& e) {
-    board_closed = e.what();
-  }
+  const auto board_closed = close_reason(*board);
   EXPECT_NE(board_closed.find("code 1013"), std::string::npos) << board_closed;
   EXPECT_NE(board_closed.find("board events missed"), std::string::npos) << board_closed;
   observer_bh->send_text(R"({"ping":{}})");

@@ -1,5 +1,6 @@
 #include "test_network.hpp"
 
+#include "connection_error.hpp"
 #include "core/bearer_token.hpp"
 #include "file_text.hpp"
 #include "free_port.hpp"
@@ -427,6 +428,16 @@ std::optional<v1::Alert> next_alert(client::WsClient& socket, std::chrono::milli
       socket, [](const v1::ServerMessage& m) { return m.has_alert(); }, wait);
   if (!message) return std::nullopt;
   return message->alert();
+}
+
+std::string close_reason(client::WsClient& socket, std::chrono::milliseconds wait) {
+  try {
+    while (socket.read(wait)) {
+    }
+  } catch (const client::ConnectionError& e) {
+    return e.what();
+  }
+  return {};
 }
 
 }  // namespace puente::test

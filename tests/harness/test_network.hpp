@@ -185,6 +185,10 @@ std::optional<v1::ServerMessage> read_until(
     std::chrono::milliseconds wait = socket_wait);
 std::optional<v1::Alert> next_alert(client::WsClient& socket,
                                     std::chrono::milliseconds wait = socket_wait);
+// Reads (and drops) messages until the node closes the socket: what the close said, with its
+// code ("... closed the connection (code 1001: shutting down)"); "" if it stayed open through a
+// wait of `wait` with nothing to read.
+std::string close_reason(client::WsClient& socket, std::chrono::milliseconds wait = socket_wait);
 
 // Some points of Los Angeles, by neighborhood.
 struct Place {

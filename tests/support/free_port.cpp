@@ -42,8 +42,15 @@ unsigned short free_port() {
   return port;
 }
 
-RefusedPort::RefusedPort() { std::tie(fd_, port_) = bound_loopback_socket("RefusedPort"); }
+HeldPort::HeldPort(bool listening) {
+  std::tie(fd_, port_) = bound_loopback_socket("HeldPort");
+  if (listening && ::listen(fd_, 16) != 0) {
+    const int error = errno;
+    ::close(fd_);
+    throw std::runtime_error(std::string("HeldPort: listen: ") + std::strerror(error));
+  }
+}
 
-RefusedPort::~RefusedPort() { ::close(fd_); }
+HeldPort::~HeldPort() { ::close(fd_); }
 
 }  // namespace puente::test

@@ -12,23 +12,37 @@ unsigned short free_port();
 // free_port() and the server's bind.
 constexpr int kPortAttempts = 5;
 
-// A loopback port where a connection is refused for as long as this lives: bound, never
-// listened on, so the kernel answers a connect with a reset and no other process can take it
-// (a port from free_port() that "nothing listens on" may be some other test's server a moment
-// later: a test that counted on a refusal got an answer instead).
-class RefusedPort {
+// A loopback port this process holds for as long as the object lives: no other process can
+// take it (a port from free_port() that "nothing listens on" may be some other test's server a
+// moment later: a test that counted on a refusal got an answer instead). Throws
+// std::runtime_error if no socket can be bound.
+class HeldPort {
  public:
-  // Throws std::runtime_error if no socket can be bound.
-  RefusedPort();
-  ~RefusedPort();
-  RefusedPort(const RefusedPort&) = delete;
-  RefusedPort& operator=(const RefusedPort&) = delete;
+  HeldPort(const HeldPort&) = delete;
+  HeldPort& operator=(const HeldPort&) = delete;
 
   unsigned short port() const { return port_; }
+
+ protected:
+  explicit HeldPort(bool listening);
+  ~HeldPort();
 
  private:
   int fd_ = -1;
   unsigned short port_ = 0;
+};
+
+// Bound, never listened on: the kernel answers every connect with a reset (refused).
+class RefusedPort : public HeldPort {
+ public:
+  RefusedPort() : HeldPort(false) {}
+};
+
+// Listening, never accepting: the kernel completes TCP handshakes and buffers what clients send,
+// and nothing ever answers, like a server that is stopped or swapping.
+class SilentListener : public HeldPort {
+ public:
+  SilentListener() : HeldPort(true) {}
 };
 
 }  // namespace puente::test

@@ -2,8 +2,6 @@
 // and (in the sanitizer build the suite runs) leaks nothing: LeakSanitizer would fail the exit.
 #include "test_network.hpp"
 
-#include "connection_error.hpp"
-
 #include <gtest/gtest.h>
 
 namespace puente::test {
@@ -23,13 +21,7 @@ TEST(Shutdown, SigtermClosesSocketsAndExitsCleanly) {
   ASSERT_TRUE(next_alert(*observer));
 
   ::kill(node->process().pid(), SIGTERM);
-  std::string closed_because;
-  try {
-    while (observer->read(socket_wait)) {
-    }
-  } catch (const client::ConnectionError& e) {
-    closed_because = e.what();
-  }
+  const auto closed_because = close_reason(*observer);
   EXPECT_NE(closed_because.find("shutting down"), std::string::npos) << closed_because;
 
   auto exit = node->process().wait_for_exit(30s);

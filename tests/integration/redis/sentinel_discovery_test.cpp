@@ -9,48 +9,11 @@
 #include "free_port.hpp"
 #include "redis_fixture.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <string_view>
 
 namespace puente::redis::testing {
 namespace {
-
-// Listens on loopback but never accepts: the kernel completes TCP handshakes and buffers what
-// clients send, and nothing ever answers, like a sentinel that is stopped or swapping.
-class SilentListener {
- public:
-  SilentListener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(fd_, 16) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      ADD_FAILURE() << "SilentListener: cannot listen on loopback";
-    }
-    port_ = ntohs(address.sin_port);
-  }
-  ~SilentListener() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  SilentListener(const SilentListener&) = delete;
-  SilentListener& operator=(const SilentListener&) = delete;
-
-  unsigned short port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  unsigned short port_ = 0;
-};
 
 class SentinelDiscoveryTest : public RedisFixture {
  protected:
@@ -91,7 +54,7 @@ TEST_F(SentinelDiscoveryTest, ConnectsWhereTheSentinelSaysSkippingOnesThatCannot
 
 TEST_F(SentinelDiscoveryTest, ASentinelThatAcceptsButNeverAnswersIsSkippedAtItsDeadline) {
   // It takes the question and never answers: only the deadline moves on.
-  SilentListener stalled;
+  const puente::test::SilentListener stalled;
   sentinel_.name_primary(redis_.port());
 
   auto options = through({stalled.port(), sentinel_.port()});
@@ -105,7 +68,7 @@ TEST_F(SentinelDiscoveryTest, ASentinelThatAcceptsButNeverAnswersIsSkippedAtItsD
 TEST_F(SentinelDiscoveryTest, DestroyedWhileAskingTheSentinelsLeavesNothingBehind) {
   // The question stays unanswered (nobody accepts), so the query is in flight when the last
   // reference goes. Under AddressSanitizer a handler touching the freed connection would fail.
-  SilentListener stalled;
+  const puente::test::SilentListener stalled;
 
   for (int i = 0; i < 5; ++i) {
     auto options = through({stalled.port()});
