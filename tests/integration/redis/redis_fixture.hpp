@@ -121,6 +121,11 @@ inline ConnectionOptions options_for(const puente::test::RedisServer& server) {
 
 class RedisFixture : public ::testing::Test {
  protected:
+  // The io thread stops before the test's members go: a handler of a link still open (a message
+  // read just before its stop() ran) can no longer reach a member after it is destroyed. A test
+  // that overrides TearDown calls this last.
+  void TearDown() override { io_.stop(); }
+
   ConnectionOptions options() const { return options_for(redis_); }
 
   // A started connection, once it is up.

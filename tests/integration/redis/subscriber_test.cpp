@@ -43,6 +43,7 @@ class SubscriberTest : public RedisFixture {
       subscriber_->stop();
     }
     publisher_->stop();
+    RedisFixture::TearDown();
   }
 
   void start_subscriber(std::vector<std::string> channels) {
