@@ -18,11 +18,17 @@
 
 namespace puente::test {
 
-// Waits until the node reaches Redis and its journal is empty.
+// Waits until the node reaches Redis and its journal is empty: /readyz says the first only, and
+// a report or ack taken into the journal (202) is in Redis only once the journal has replayed
+// it (every 500 ms), which a tally read at once may come before.
 inline bool ready(PuentedNode& node) {
   using namespace std::chrono_literals;
   return wait_until(
-      [&] { return node.call(boost::beast::http::verb::get, "/readyz", "").status == 200; }, 30s);
+      [&] {
+        return node.call(boost::beast::http::verb::get, "/readyz", "").status == 200 &&
+               node.metric("puente_journal_waiting") == 0;
+      },
+      30s);
 }
 
 // Reads alerts until `socket` has shown every incident of `expected` or stays quiet for the
