@@ -85,6 +85,11 @@ class CommandConnection final : public Connection, private Link::Owner, private 
   boost::asio::steady_timer retry_timer_;
   bool retry_armed_ = false;
   bool park_in_flight_ = false;  // the link is being dropped for -MOVED: park, do not fail
+  // Set at a -MOVED re-link: until this time a command sent while the link moves to the slot's
+  // new owner waits for it, parked, instead of failing `not_connected` (a reshard is a few ms
+  // of re-link, not an outage whose requests belong in a node's journal). One command timeout
+  // at most: a new owner that cannot be reached is an outage, and commands fail fast again.
+  Clock::time_point relinking_until_{};
   Errc teardown_errc_ = Errc::disconnected;  // what a NULL reply means right now
   bool stopped_ = false;
   bool destroying_ = false;

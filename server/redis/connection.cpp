@@ -76,6 +76,10 @@ void CommandConnection::send(Command command) {
     return;
   }
   redisAsyncContext* context = link_.context();
+  if (context == nullptr && Clock::now() < relinking_until_) {
+    park(std::move(command));  // retry_parked sends it once the new owner's link is up
+    return;
+  }
   if (context == nullptr) {
     deliver(command.handler, Errc::not_connected);
     return;
@@ -223,6 +227,7 @@ void CommandConnection::shut_down() {
 
 void CommandConnection::on_link_up(redisAsyncContext*) {
   ++link_generation_;
+  relinking_until_ = {};
   notify_link(true);
 }
 

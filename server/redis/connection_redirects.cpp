@@ -4,8 +4,9 @@
 // On a cluster the link is bound to one slot (link.hpp). A command whose reply is a redirect or
 // a cluster error never reaches its caller:
 // - -MOVED: the slot has a new owner. The link re-links there, and the command runs there. The
-//   commands in flight behind it are resent too (the old node refused them all), and the side
-//   link of the migration, if any, is retired.
+//   commands in flight behind it are resent too (the old node refused them all), those sent
+//   while the link moves wait for it (for one command timeout at most), and the side link of
+//   the migration, if any, is retired.
 // - -ASK <slot> <host:port>: the slot is migrating and the key is already on that node. The
 //   command goes once, after ASKING, to that node over the side link (ask_link.hpp), made when
 //   first needed; the next command still goes to the old owner.
@@ -114,6 +115,7 @@ void CommandConnection::relink(const Redirect& redirect, const std::string& erro
         park_in_flight_ = true;
         ++link_generation_;  // one re-link per link, however many commands were redirected
         if (redirect.verdict == ClusterVerdict::moved) {
+          relinking_until_ = Clock::now() + link_.options().command_timeout;
           link_.redirect(redirect.to, "the cluster answered " + error);
         } else {
           link_.drop("the cluster answered " + error);

@@ -196,6 +196,41 @@ TEST_F(ClusterLinkTest, FollowsMovedWhenTheSlotIsMovedToAnotherPrimary) {
   connection->stop();
 }
 
+// A reshard's end is a moment of re-link: what a caller sends meanwhile waits for the new owner
+// (a report refused then went to the node's journal, answered 202 where 201 was due).
+TEST_F(ClusterLinkTest, CommandsSentWhileItFollowsMovedWaitForTheNewOwner) {
+  auto connection = connect(options());
+  ASSERT_FALSE(run_command(*connection, {"SET", prefix + "before", "kept"}).reply.is_error());
+  const unsigned short second = other_primary();
+  cluster_.move_slot(slot_, second);
+
+  // As the old link goes (its -MOVED answered), before the new owner's link is up (the io
+  // thread runs this callback before the connect can complete), a caller sends two more. What
+  // the callback holds is shared: the connection keeps it past this test's frame.
+  auto answers = std::make_shared<Answers>(3);
+  auto sent_while_moving = std::make_shared<std::atomic<bool>>(false);
+  connection->on_link_change(
+      [answers, sent_while_moving, weak = std::weak_ptr<Connection>(connection)](bool up) {
+        const auto link = weak.lock();
+        if (up || !link || sent_while_moving->exchange(true)) return;
+        link->execute({"GET", prefix + "before"}, answers->handler(1));
+        link->execute({"SET", prefix + "during", "written"}, answers->handler(2));
+      });
+  connection->execute({"GET", prefix + "before"}, answers->handler(0));  // answered -MOVED
+  ASSERT_TRUE(answers->wait_all());
+  ASSERT_TRUE(sent_while_moving->load()) << "the link never went down for -MOVED";
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto outcome = answers->outcome(i);
+    EXPECT_FALSE(outcome.ec) << "command " << i << ": " << outcome.ec.message();
+    EXPECT_FALSE(outcome.reply.is_error()) << "command " << i << ": " << outcome.reply.str;
+  }
+  EXPECT_EQ(answers->outcome(0).reply.str, "kept");
+  EXPECT_EQ(answers->outcome(1).reply.str, "kept");
+  EXPECT_EQ(answers->outcome(2).reply.str, "OK");
+  EXPECT_EQ(port_of(*connection), second);
+  connection->stop();
+}
+
 TEST_F(ClusterLinkTest, AsksTheNewOwnerForAKeyAlreadyMovedWhileTheSlotMigrates) {
   // The slot's nodes know a user of the network's own (the default user stays on for the
   // probes): the side link to the new owner must sign in as the slot's link does.
