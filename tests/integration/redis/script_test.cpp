@@ -9,7 +9,10 @@ namespace {
 class ScriptTest : public RedisFixture {
  protected:
   void SetUp() override { connection_ = connect(); }
-  void TearDown() override { connection_->stop(); }
+  void TearDown() override {
+    connection_->stop();
+    RedisFixture::TearDown();
+  }
 
   static Outcome run_script(const Script& script, Connection& connection,
                             std::vector<std::string> keys, std::vector<std::string> args) {
